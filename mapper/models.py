@@ -1,0 +1,255 @@
+"""The records the store takes: a 1-on-1 conversation, roster rows, hierarchy rows, ties, aliases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from mapper.keys import slug
+
+__all__ = [
+    "DEFAULT_CAMPAIGN",
+    "Contact",
+    "Space",
+    "IssueMention",
+    "DecisionMakerRef",
+    "NamedResponsibility",
+    "Realizations",
+    "Responsibility",
+    "Plan",
+    "Ask",
+    "SelfCare",
+    "FollowUp",
+    "Referral",
+    "OneOnOne",
+    "RosterRow",
+    "HierarchyRow",
+    "TieRow",
+    "AliasRow",
+    "RECORD_KINDS",
+    "Record",
+    "content_hash",
+]
+
+DEFAULT_CAMPAIGN = "default"
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+CampaignId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
+]
+Scale05 = Annotated[int, Field(ge=0, le=5)]
+
+
+class _Part(BaseModel):
+    # A misspelt field is an error, not silently dropped data.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Contact(_Part):
+    """The person spoken with. Phone and email are personal information."""
+
+    name: Name
+    phone: Text | None = None
+    email: Text | None = None
+    workplace: Name | None = None
+    unit: Name | None = Field(None, description="department / building / floor")
+    shift: Name | None = None
+    role: Name | None = None
+
+
+class Space(_Part):
+    """Step 1: make space for a real conversation, listen 80/20."""
+
+    setting: Text | None = None
+    listening_share: float | None = Field(
+        None, ge=0, le=1, description="share of the time the organizer listened"
+    )
+
+
+class IssueMention(_Part):
+    """Step 2: what moves you? where's the anger? The story is confidential."""
+
+    issue: Name
+    anger: Scale05 | None = Field(None, description="0 (none) .. 5 (furious)")
+    story: Text | None = None
+    witnessed_harm: bool | None = Field(
+        None, description="harassment / discrimination witnessed or experienced"
+    )
+
+
+class DecisionMakerRef(_Part):
+    name: Name
+    title: Name | None = None
+    organization: Name | None = None
+
+
+class NamedResponsibility(_Part):
+    issue: Name
+    decision_maker: DecisionMakerRef
+
+
+class Realizations(_Part):
+    """The three realizations step 3 aims for."""
+
+    cares_about_problem: bool | None = None
+    decision_maker_can_fix: bool | None = None
+    wont_fix_without_pressure: bool | None = None
+
+
+class Responsibility(_Part):
+    """Step 3: who is responsible, who can fix it?"""
+
+    named: list[NamedResponsibility] = []
+    realizes: Realizations = Realizations()
+
+
+class Plan(_Part):
+    """Step 4: a plan to rise up."""
+
+    hope: Scale05 | None = Field(None, description="0..5")
+    skills: list[Name] = Field([], description='"superpowers" the person brings')
+    wants_to_talk_again: bool | None = None
+    will_attend_meeting: bool | None = None
+
+
+class Ask(_Part):
+    """Step 5: reach for commitment."""
+
+    asked: bool | None = None
+    action: Text | None = None
+    response: Literal["yes", "no", "maybe", "not_asked"] | None = None
+    due: dt.date | None = None
+    fears: list[Name] = []
+
+    @field_validator("response", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare `yes` / `no` as a boolean.
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        if isinstance(value, str):
+            return value.strip().lower().replace(" ", "_") or None
+        return value
+
+
+class SelfCare(_Part):
+    tools_offered: list[Name] = []
+
+
+class FollowUp(_Part):
+    """After the 1-on-1: the assignment, and the thank-you."""
+
+    assignment: Text | None = None
+    due: dt.date | None = None
+    thank_you_sent: bool | None = None
+
+
+class Referral(_Part):
+    """A person the contact mentioned: a new lead and a social tie."""
+
+    name: Name
+    unit: Name | None = None
+    relationship: Name | None = None
+    note: Text | None = None
+
+
+class OneOnOne(_Part):
+    """One 1-on-1 conversation: the unit of truth.
+
+    >>> r = OneOnOne.model_validate(
+    ...     {"date": "2026-11-20", "organizer": "Maya Ortiz", "contact": {"name": "Ana López"}})
+    >>> r.id, r.campaign
+    ('2026-11-20-ana-lopez', 'default')
+    """
+
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    date: dt.date
+    organizer: Name
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+    contact: Contact
+    space: Space = Space()
+    issues: list[IssueMention] = []
+    responsibility: Responsibility = Responsibility()
+    plan: Plan = Plan()
+    ask: Ask = Ask()
+    self_care: SelfCare = SelfCare()
+    follow_up: FollowUp = FollowUp()
+    referrals: list[Referral] = []
+    assessment: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        None, description="1 (leader/supporter) .. 5 (opposed); the organizer's rating"
+    )
+    notes: Text | None = None
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.id is None:
+            # Stable across re-sends, so a record without an id is still idempotent.
+            self.id = f"{self.date.isoformat()}-{slug(self.contact.name)}"
+
+
+class RosterRow(_Part):
+    """Everyone in the workplace, so coverage can be measured."""
+
+    name: Name
+    workplace: Name | None = None
+    unit: Name | None = None
+    shift: Name | None = None
+    role: Name | None = None
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+
+class HierarchyRow(_Part):
+    """A decision maker and whom they answer to."""
+
+    name: Name
+    title: Name | None = None
+    organization: Name | None = None
+    reports_to: Name | None = None
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+
+class TieRow(_Part):
+    """A social tie between two people (who trusts whom)."""
+
+    person: Name
+    other: Name
+    relationship: Name | None = None
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+
+class AliasRow(_Part):
+    """Another spelling of an issue, person or decision maker within a campaign."""
+
+    kind: Literal["issue", "person", "decision_maker"]
+    alias: Name
+    canonical: Name
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+
+RECORD_KINDS: dict[str, type[_Part]] = {
+    "conversation": OneOnOne,
+    "roster": RosterRow,
+    "hierarchy": HierarchyRow,
+    "tie": TieRow,
+    "alias": AliasRow,
+}
+
+Record = OneOnOne | RosterRow | HierarchyRow | TieRow | AliasRow
+
+
+def content_hash(record: BaseModel) -> str:
+    """Return a hash of a record's content; equal content, equal hash.
+
+    >>> a = RosterRow(name="Ana", unit="ICU")
+    >>> content_hash(a) == content_hash(RosterRow(name=" Ana ", unit="ICU"))
+    True
+    """
+    body = json.dumps(record.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()[:32]

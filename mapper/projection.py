@@ -1,0 +1,257 @@
+"""Projection: a validated record becomes nodes and edges, each edge tagged with its source record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapper.keys import node_key, normalize
+from mapper.models import AliasRow, HierarchyRow, OneOnOne, Record, RosterRow, TieRow
+
+__all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
+           "NODE_KINDS", "EDGE_TYPES"]
+
+NODE_KINDS = ("Campaign", "Person", "Organizer", "Conversation", "Issue", "DecisionMaker",
+              "Organization", "Commitment", "Skill", "Unit")
+EDGE_TYPES = ("HELD", "WITH", "IN_CAMPAIGN", "ANGRY_ABOUT", "NAMES", "CONTROLS", "WORKS_FOR",
+              "MADE", "HAS_SKILL", "IN_UNIT", "REFERRED", "TIED_TO", "REPORTS_TO")
+_KIND_PREFIX = {"Person": "person", "Organizer": "organizer", "Issue": "issue",
+                "DecisionMaker": "dm", "Organization": "org", "Skill": "skill", "Unit": "unit"}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node: ``key`` is unique in the store; ``props`` are set when it is first created,
+    except for an ``authoritative`` writer (a hierarchy row for a decision maker), which overwrites."""
+
+    kind: str
+    key: str
+    campaign: str
+    props: dict[str, Any]
+    authoritative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A directed edge; ``source`` is the id of the record (conversation) it came from."""
+
+    type: str
+    src: str
+    dst: str
+    source: str
+    campaign: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Projection:
+    source: str
+    kind: str
+    campaign: str
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class Aliases:
+    """Per-campaign alias lists: ``resolve`` maps a spelling to the canonical name's key.
+
+    >>> a = Aliases([AliasRow(kind="issue", alias="Mandatory OT", canonical="mandatory overtime")])
+    >>> a.key("issue", "default", "mandatory  ot")
+    'issue:default:mandatory overtime'
+    """
+
+    _PREFIX = {"issue": "issue", "person": "person", "decision_maker": "dm"}
+
+    def __init__(self, rows: list[AliasRow] | None = None) -> None:
+        self._map: dict[tuple[str, str, str], str] = {}
+        for row in rows or []:
+            self.add(row)
+
+    def add(self, row: AliasRow) -> None:
+        self._map[(row.campaign, self._PREFIX[row.kind], normalize(row.alias))] = normalize(row.canonical)
+
+    def key(self, kind: str, campaign: str, name: str) -> str:
+        prefix = self._PREFIX.get(kind, kind)
+        norm = normalize(name)
+        norm = self._map.get((campaign, prefix, norm), norm)
+        return f"{prefix}:{campaign}:{norm}"
+
+    def __bool__(self) -> bool:
+        return bool(self._map)
+
+
+def record_kind(record: Record) -> str:
+    return {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
+            TieRow: "tie", AliasRow: "alias"}[type(record)]
+
+
+def record_id(record: Record) -> str:
+    """The stable id of a record: re-sending it replaces what it produced, nothing else.
+
+    >>> record_id(TieRow(person="Ben", other="ana", campaign="c"))
+    'tie:c:ana|ben'
+    """
+    if isinstance(record, OneOnOne):
+        return record.id  # type: ignore[return-value]
+    c = record.campaign
+    if isinstance(record, RosterRow):
+        return f"roster:{c}:{normalize(record.name)}"
+    if isinstance(record, HierarchyRow):
+        return f"hierarchy:{c}:{normalize(record.name)}"
+    if isinstance(record, TieRow):
+        a, b = sorted((normalize(record.person), normalize(record.other)))
+        return f"tie:{c}:{a}|{b}"
+    return f"alias:{c}:{record.kind}:{normalize(record.alias)}"
+
+
+class _Builder:
+    def __init__(self, source: str, campaign: str, aliases: Aliases) -> None:
+        self.source, self.campaign, self.aliases = source, campaign, aliases
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[tuple[str, str, str], Edge] = {}
+
+    def node(self, kind: str, name: str, authoritative: bool = False, **props: Any) -> str:
+        if kind in ("Person", "Issue", "DecisionMaker"):
+            alias_kind = {"Person": "person", "Issue": "issue", "DecisionMaker": "decision_maker"}[kind]
+            key = self.aliases.key(alias_kind, self.campaign, name)
+        else:
+            key = node_key(_KIND_PREFIX[kind], self.campaign, name)
+        if key not in self.nodes or authoritative:
+            self.nodes[key] = Node(kind, key, self.campaign, {"name": name, **props}, authoritative)
+        return key
+
+    def raw_node(self, kind: str, key: str, **props: Any) -> str:
+        self.nodes[key] = Node(kind, key, self.campaign, props)
+        return key
+
+    def edge(self, type_: str, src: str, dst: str, **props: Any) -> None:
+        if src == dst and type_ in ("TIED_TO", "REFERRED", "REPORTS_TO"):
+            return  # a self-tie says nothing
+        # One edge per (type, src, dst) per record: a record naming an issue twice counts once,
+        # keeping the strongest anger.
+        k = (type_, src, dst)
+        old = self.edges.get(k)
+        if old is not None and type_ == "ANGRY_ABOUT":
+            if (props.get("anger") or -1) <= (old.props.get("anger") or -1):
+                return
+        self.edges[k] = Edge(type_, src, dst, self.source, self.campaign, props)
+
+    def build(self, kind: str) -> Projection:
+        return Projection(self.source, kind, self.campaign, list(self.nodes.values()),
+                          list(self.edges.values()))
+
+
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if v is not None and v != [] and v != ""}
+
+
+def _project_conversation(r: OneOnOne, b: _Builder) -> None:
+    camp = b.campaign
+    campaign = b.raw_node("Campaign", f"campaign:{camp}", name=camp)
+    conv = b.raw_node("Conversation", f"conversation:{r.id}", **_clean({
+        "id": r.id,
+        "name": r.id,
+        "date": r.date.isoformat(),
+        "organizer": r.organizer,
+        "setting": r.space.setting,
+        "listening_share": r.space.listening_share,
+        "assessment": r.assessment,
+        "hope": r.plan.hope,
+        "wants_to_talk_again": r.plan.wants_to_talk_again,
+        "will_attend_meeting": r.plan.will_attend_meeting,
+        "cares_about_problem": r.responsibility.realizes.cares_about_problem,
+        "decision_maker_can_fix": r.responsibility.realizes.decision_maker_can_fix,
+        "wont_fix_without_pressure": r.responsibility.realizes.wont_fix_without_pressure,
+        "fears": list(r.ask.fears),
+        "self_care": list(r.self_care.tools_offered),
+        "follow_up_assignment": r.follow_up.assignment,
+        "follow_up_due": r.follow_up.due.isoformat() if r.follow_up.due else None,
+        "thank_you_sent": r.follow_up.thank_you_sent,
+    }))
+    organizer = b.node("Organizer", r.organizer)
+    person = b.node("Person", r.contact.name)
+    b.edge("HELD", organizer, conv)
+    b.edge("WITH", conv, person, date=r.date.isoformat())
+    b.edge("IN_CAMPAIGN", conv, campaign)
+    c = r.contact
+    if c.unit:
+        b.edge("IN_UNIT", person, b.node("Unit", c.unit),
+               **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
+                         "date": r.date.isoformat()}))
+    for mention in r.issues:
+        issue = b.node("Issue", mention.issue)
+        b.edge("ANGRY_ABOUT", person, issue,
+               **_clean({"anger": mention.anger, "witnessed_harm": mention.witnessed_harm,
+                         "date": r.date.isoformat()}))
+    for named in r.responsibility.named:
+        issue = b.node("Issue", named.issue)
+        dm_ref = named.decision_maker
+        dm = b.node("DecisionMaker", dm_ref.name, **_clean({"title": dm_ref.title,
+                                                            "organization": dm_ref.organization}))
+        b.edge("NAMES", person, dm, issue=issue)
+        b.edge("CONTROLS", dm, issue)
+        if dm_ref.organization:
+            b.edge("WORKS_FOR", dm, b.node("Organization", dm_ref.organization))
+    ask = r.ask
+    if ask.asked or ask.action or (ask.response and ask.response != "not_asked"):
+        commitment = b.raw_node("Commitment", f"commitment:{r.id}", **_clean({
+            "name": ask.action or "(ask)",
+            "action": ask.action,
+            "asked": ask.asked if ask.asked is not None else ask.response not in (None, "not_asked"),
+            "response": ask.response,
+            "due": ask.due.isoformat() if ask.due else None,
+            "date": r.date.isoformat(),
+        }))
+        b.edge("MADE", person, commitment)
+    for skill in r.plan.skills:
+        b.edge("HAS_SKILL", person, b.node("Skill", skill))
+    for ref in r.referrals:
+        other = b.node("Person", ref.name)
+        b.edge("REFERRED", person, other, **_clean({"relationship": ref.relationship}))
+        if ref.unit:
+            b.edge("IN_UNIT", other, b.node("Unit", ref.unit), date=r.date.isoformat(), referral=True)
+
+
+def project(record: Record, aliases: Aliases | None = None) -> Projection:
+    """Return the nodes and edges a record produces.
+
+    Examples
+    --------
+    >>> p = project(OneOnOne.model_validate({"id": "c1", "date": "2026-11-20", "organizer": "Maya",
+    ...     "contact": {"name": "Ana", "unit": "ICU"}, "issues": [{"issue": "Pay", "anger": 4}]}))
+    >>> sorted(e.type for e in p.edges)
+    ['ANGRY_ABOUT', 'HELD', 'IN_CAMPAIGN', 'IN_UNIT', 'WITH']
+    >>> {e.source for e in p.edges}
+    {'c1'}
+    """
+    aliases = aliases or Aliases()
+    source = record_id(record)
+    kind = record_kind(record)
+    b = _Builder(source, record.campaign, aliases)
+    if isinstance(record, OneOnOne):
+        _project_conversation(record, b)
+    elif isinstance(record, RosterRow):
+        person = b.node("Person", record.name)
+        if record.unit:
+            b.edge("IN_UNIT", person, b.node("Unit", record.unit), roster=True,
+                   **_clean({"shift": record.shift, "role": record.role,
+                             "workplace": record.workplace}))
+        else:
+            b.edge("IN_CAMPAIGN", person, b.raw_node("Campaign", f"campaign:{record.campaign}",
+                                                     name=record.campaign), roster=True)
+    elif isinstance(record, HierarchyRow):
+        dm = b.node("DecisionMaker", record.name, authoritative=True,
+                    **_clean({"title": record.title, "organization": record.organization}))
+        if record.reports_to:
+            b.edge("REPORTS_TO", dm, b.node("DecisionMaker", record.reports_to))
+        if record.organization:
+            b.edge("WORKS_FOR", dm, b.node("Organization", record.organization))
+        if not record.reports_to and not record.organization:
+            b.edge("IN_CAMPAIGN", dm, b.raw_node("Campaign", f"campaign:{record.campaign}",
+                                                 name=record.campaign))
+    elif isinstance(record, TieRow):
+        a, c = b.node("Person", record.person), b.node("Person", record.other)
+        src, dst = sorted((a, c))
+        b.edge("TIED_TO", src, dst, **_clean({"relationship": record.relationship}))
+    # An alias row produces no graph of its own: it changes how names are keyed.
+    return b.build(kind)

@@ -1,0 +1,211 @@
+"""The read model analytics work on: one campaign's graph, without any personal detail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
+           "Snapshot", "SnapshotRows", "build_snapshot"]
+
+
+@dataclass(slots=True)
+class Person:
+    key: str
+    name: str
+    unit: str | None = None
+    shift: str | None = None
+    role: str | None = None
+    in_roster: bool = False
+    contacted: bool = False
+
+
+@dataclass(slots=True)
+class Commitment:
+    conversation: str
+    person: str
+    action: str | None
+    asked: bool
+    response: str | None
+    due: dt.date | None
+    date: dt.date
+
+
+@dataclass(slots=True)
+class Conversation:
+    id: str
+    person: str
+    organizer: str
+    date: dt.date
+    assessment: int | None = None
+    hope: int | None = None
+    wants_to_talk_again: bool | None = None
+    will_attend_meeting: bool | None = None
+    cares_about_problem: bool | None = None
+    decision_maker_can_fix: bool | None = None
+    wont_fix_without_pressure: bool | None = None
+    listening_share: float | None = None
+    fears: tuple[str, ...] = ()
+    follow_up_assignment: str | None = None
+    follow_up_due: dt.date | None = None
+    thank_you_sent: bool | None = None
+    commitment: Commitment | None = None
+
+
+@dataclass(slots=True)
+class Anger:
+    person: str
+    issue: str
+    anger: int | None
+    witnessed_harm: bool | None
+    conversation: str
+    date: dt.date
+
+
+@dataclass(slots=True)
+class Named:
+    person: str
+    issue: str
+    decision_maker: str
+    conversation: str
+
+
+@dataclass(slots=True)
+class DecisionMaker:
+    key: str
+    name: str
+    title: str | None = None
+    organization: str | None = None
+    reports_to: str | None = None
+
+
+@dataclass(slots=True)
+class Tie:
+    a: str
+    b: str
+    relationship: str | None
+    kind: str  # "tie" (from the ties list) or "referral" (named in a conversation)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """One campaign's graph as plain rows. Built by :func:`build_snapshot` from a store's rows."""
+
+    campaign: str
+    people: dict[str, Person] = field(default_factory=dict)
+    conversations: list[Conversation] = field(default_factory=list)
+    anger: list[Anger] = field(default_factory=list)
+    named: list[Named] = field(default_factory=list)
+    issues: dict[str, str] = field(default_factory=dict)
+    decision_makers: dict[str, DecisionMaker] = field(default_factory=dict)
+    ties: list[Tie] = field(default_factory=list)
+    skills: dict[str, list[str]] = field(default_factory=dict)
+    organizers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SnapshotRows:
+    """What a store returns for a snapshot, as plain tuples; both stores fill the same shape.
+
+    people: (key, name); person_units: (person, unit, shift, role, roster, referral, date);
+    conversations: (props, person, organizer_key); commitments: (conversation_id, props);
+    anger: (person, issue, anger, witnessed_harm, conversation, date);
+    named: (person, dm, issue, conversation); issues: (key, name);
+    decision_makers: (key, name, title, organization); reports_to: (dm, boss);
+    ties: (a, b, relationship, kind); skills: (person, skill name); organizers: (key, name).
+    """
+
+    campaign: str
+    people: Iterable[tuple] = ()
+    person_units: Iterable[tuple] = ()
+    conversations: Iterable[tuple] = ()
+    commitments: Iterable[tuple] = ()
+    anger: Iterable[tuple] = ()
+    named: Iterable[tuple] = ()
+    issues: Iterable[tuple] = ()
+    decision_makers: Iterable[tuple] = ()
+    reports_to: Iterable[tuple] = ()
+    ties: Iterable[tuple] = ()
+    skills: Iterable[tuple] = ()
+    organizers: Iterable[tuple] = ()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def build_snapshot(rows: SnapshotRows) -> Snapshot:
+    """Assemble a :class:`Snapshot` from a store's rows; order of rows does not matter.
+
+    >>> s = build_snapshot(SnapshotRows("c", people=[("person:c:ana", "Ana")],
+    ...     person_units=[("person:c:ana", "ICU", "nights", "RN", False, False, "2026-11-01"),
+    ...                   ("person:c:ana", "ER", None, None, True, False, None)]))
+    >>> s.people["person:c:ana"].unit
+    'ER'
+    """
+    snap = Snapshot(rows.campaign)
+    snap.organizers = dict(rows.organizers)
+    for key, name in rows.people:
+        snap.people[key] = Person(key, name)
+    # Roster first, then what the person said most recently, then what a referrer said.
+    best: dict[str, tuple] = {}
+    for person, unit, shift, role, roster, referral, date in rows.person_units:
+        rank = (2 if roster else 0 if referral else 1, str(date or ""), unit or "")
+        if person not in best or rank > best[person][0]:
+            best[person] = (rank, unit, shift, role)
+        if roster and person in snap.people:
+            snap.people[person].in_roster = True
+    for person, (_, unit, shift, role) in best.items():
+        p = snap.people.get(person)
+        if p is not None:
+            p.unit, p.shift, p.role = unit, shift, role
+    commitments = {cid: props for cid, props in rows.commitments}
+    for props, person, organizer_key in rows.conversations:
+        cid = props["id"]
+        date = _date(props["date"])
+        conv = Conversation(
+            id=cid, person=person, organizer=snap.organizers.get(organizer_key, props.get("organizer", "")),
+            date=date, assessment=props.get("assessment"), hope=props.get("hope"),
+            wants_to_talk_again=props.get("wants_to_talk_again"),
+            will_attend_meeting=props.get("will_attend_meeting"),
+            cares_about_problem=props.get("cares_about_problem"),
+            decision_maker_can_fix=props.get("decision_maker_can_fix"),
+            wont_fix_without_pressure=props.get("wont_fix_without_pressure"),
+            listening_share=props.get("listening_share"),
+            fears=tuple(props.get("fears") or ()),
+            follow_up_assignment=props.get("follow_up_assignment"),
+            follow_up_due=_date(props.get("follow_up_due")),
+            thank_you_sent=props.get("thank_you_sent"),
+        )
+        c = commitments.get(cid)
+        if c is not None:
+            conv.commitment = Commitment(cid, person, c.get("action"), bool(c.get("asked")),
+                                         c.get("response"), _date(c.get("due")), date)
+        snap.conversations.append(conv)
+        if person in snap.people:
+            snap.people[person].contacted = True
+    snap.conversations.sort(key=lambda c: (c.date, c.id))
+    snap.anger = sorted(
+        (Anger(p, i, a, h, c, _date(d)) for p, i, a, h, c, d in rows.anger),
+        key=lambda a: (a.date, a.conversation, a.issue))
+    snap.named = sorted((Named(p, i, d, c) for p, d, i, c in rows.named),
+                        key=lambda n: (n.conversation, n.issue, n.decision_maker))
+    snap.issues = dict(sorted(rows.issues))
+    for key, name, title, org in rows.decision_makers:
+        snap.decision_makers[key] = DecisionMaker(key, name, title, org)
+    for dm, boss in rows.reports_to:
+        if dm in snap.decision_makers:
+            snap.decision_makers[dm].reports_to = boss
+    snap.decision_makers = dict(sorted(snap.decision_makers.items()))
+    snap.ties = sorted((Tie(a, b, r, k) for a, b, r, k in rows.ties),
+                       key=lambda t: (t.a, t.b, t.kind, t.relationship or ""))
+    for person, skill in rows.skills:
+        snap.skills.setdefault(person, []).append(skill)
+    for skills in snap.skills.values():
+        skills.sort()
+    snap.people = dict(sorted(snap.people.items()))
+    return snap
