@@ -1,0 +1,404 @@
+"""The ``mapper`` command line: thin commands over the library; they parse and print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from mapper.bootstrap import describe, open_store
+from mapper.models import RECORD_KINDS
+from mapper.stores.base import Store
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", add_completion=False,
+                  help="Collective Mapper: every 1-on-1 becomes a graph of people, issues and power.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOpt = Annotated[Optional[str], typer.Option(
+    "--db", envvar="MAPPER_DB", show_envvar=True,
+    help="Embedded store file. Without it, NEO4J_URI (if set) selects Neo4j, else ./mapper.db.")]
+CampaignOpt = Annotated[Optional[str], typer.Option(
+    "--campaign", "-c", help="Campaign to work on (needed when the store holds several).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "demo"
+
+
+def _store(db: str | None) -> Store:
+    try:
+        return open_store(db)
+    except Exception as exc:  # a store that cannot be reached is a user-facing error
+        err.print(f"[red]error:[/] cannot open the store: {exc}")
+        raise typer.Exit(2) from None
+
+
+def pick_campaign(store: Store, campaign: str | None) -> str:
+    """The campaign to use: the one asked for, or the only one in the store."""
+    campaigns = store.campaigns()
+    if campaign:
+        if campaign not in campaigns:
+            err.print(f"[red]error:[/] no campaign {campaign!r} in the store "
+                      f"(it has: {', '.join(campaigns) or 'nothing yet'})")
+            raise typer.Exit(2)
+        return campaign
+    if len(campaigns) == 1:
+        return campaigns[0]
+    if not campaigns:
+        err.print("[red]error:[/] the store is empty: run `mapper import FILE...` first")
+    else:
+        err.print(f"[red]error:[/] the store holds several campaigns; pick one with --campaign "
+                  f"({', '.join(campaigns)})")
+    raise typer.Exit(2)
+
+
+def _import(store: Store, files: list[Path], kind: str | None, campaign: str | None,
+            skip_invalid: bool, rejected: Path | None) -> int:
+    from mapper.importer import check_files, import_files
+
+    precheck = check_files(files, kind=kind, campaign=campaign)
+    total = len(precheck.records)
+    if precheck.errors and not skip_invalid:
+        for e in precheck.errors:
+            err.print(str(e), markup=False)
+        err.print(f"[red]{len(precheck.errors)} error(s) in {len(precheck.rejected) or 'the'} "
+                  f"record(s); nothing was written.[/] Fix them, or use --skip-invalid.")
+        return 1
+    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=total < 2000) as bar:
+        task = bar.add_task("import", total=total)
+        report = import_files(store, files, kind=kind, campaign=campaign, skip_invalid=True,
+                              rejected_path=rejected if precheck.errors else None,
+                              progress=lambda n: bar.advance(task, n))
+    for e in report.errors:
+        err.print(str(e), markup=False)
+    r = report.result
+    out.print(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
+              f"({describe(store)})")
+    if report.errors:
+        err.print(f"[yellow]{len(report.rejected)} record(s) rejected"
+                  + (f", saved to {rejected}" if rejected else "") + "[/]")
+    return 0
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="YAML, JSON, JSON Lines or CSV files.")],
+    kind: Annotated[Optional[str], typer.Option(
+        help="Record kind: conversation, roster, hierarchy, tie or alias. "
+             "Default: from the file name (roster*, hierarchy*, ties*, aliases*) or CSV columns.")] = None,
+    campaign: CampaignOpt = None,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Write the good records; save the rejected ones to --rejected.")] = False,
+    rejected: Annotated[Path, typer.Option(help="Where --skip-invalid saves rejected records.")] = Path("rejected.jsonl"),
+    db: DbOpt = None,
+) -> None:
+    """Validate every record first, then store them; a bad record means nothing is written.
+
+    Example: [bold]mapper import seed_data/demo/*.csv seed_data/demo/conversations.yaml[/]
+    """
+    if kind and kind not in RECORD_KINDS:
+        err.print(f"[red]error:[/] --kind must be one of {', '.join(RECORD_KINDS)}")
+        raise typer.Exit(2)
+    with _store(db) as store:
+        code = _import(store, files, kind, campaign, skip_invalid, rejected)
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Files to validate.")],
+    kind: Annotated[Optional[str], typer.Option(help="Record kind (see import).")] = None,
+) -> None:
+    """Validate files without writing anything; list every error as file:line (record): field.
+
+    Example: [bold]mapper check new-1on1s.yaml[/]
+    """
+    from mapper.importer import check_files
+
+    report = check_files(files, kind=kind)
+    for e in report.errors:
+        err.print(str(e), markup=False)
+    out.print(f"{len(report.records)} valid, {len(report.rejected)} invalid record(s)")
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
+def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Count nodes per kind, edges per type and records per kind.
+
+    Example: [bold]mapper stats --json[/]
+    """
+    with _store(db) as store:
+        counts = store.counts(campaign)
+        campaigns = store.campaigns()
+    if as_json:
+        out.print_json(json.dumps({"campaign": campaign, "campaigns": campaigns, **counts}))
+        return
+    table = Table(title=f"Collective Mapper — {campaign or 'all campaigns'}")
+    table.add_column("what")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for section in ("records", "nodes", "edges"):
+        for k, n in counts[section].items():
+            table.add_row(section, k, str(n))
+    out.print(table)
+
+
+@app.command()
+def export(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    campaign: CampaignOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the stored records as JSON Lines, re-importable into either store.
+
+    The export holds personal details (stories, notes, contact info): keep it safe.
+
+    Example: [bold]mapper export -o backup.jsonl[/]
+    """
+    with _store(db) as store:
+        fh = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            n = 0
+            for line in store.export(campaign):
+                fh.write(line + "\n")
+                n += 1
+        finally:
+            if output:
+                fh.close()
+    if output:
+        err.print(f"{n} records written to {output} (contains personal details)")
+
+
+@app.command()
+def schema(kind: Annotated[str, typer.Option(help="Record kind.")] = "conversation") -> None:
+    """Print the JSON Schema of a record kind.
+
+    Example: [bold]mapper schema --kind roster[/]
+    """
+    if kind not in RECORD_KINDS:
+        err.print(f"[red]error:[/] --kind must be one of {', '.join(RECORD_KINDS)}")
+        raise typer.Exit(2)
+    out.print_json(json.dumps(RECORD_KINDS[kind].model_json_schema()))
+
+
+@app.command()
+def duplicates(
+    campaign: CampaignOpt = None,
+    threshold: Annotated[float, typer.Option(help="Similarity 0-100 to report.")] = 85.0,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Report names that look alike (never merged silently); merge with `mapper alias`.
+
+    Example: [bold]mapper duplicates --threshold 80[/]
+    """
+    from mapper.duplicates import find_duplicates
+
+    with _store(db) as store:
+        found = find_duplicates(store.snapshot(pick_campaign(store, campaign)), threshold=threshold)
+    if as_json:
+        out.print_json(json.dumps(found))
+        return
+    table = Table(title="Possible duplicates")
+    for col in ("kind", "name", "looks like", "score"):
+        table.add_column(col)
+    for kind, pairs in found.items():
+        for p in pairs:
+            table.add_row(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}")
+    out.print(table if table.rows else "No look-alike names.")
+
+
+@app.command()
+def alias(
+    kind: Annotated[str, typer.Argument(help="issue, person or decision_maker")],
+    alias_name: Annotated[str, typer.Argument(metavar="ALIAS", help="The other spelling.")],
+    canonical: Annotated[str, typer.Argument(help="The name it means.")],
+    campaign: CampaignOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Say that two spellings are the same thing; the campaign's graph is rebuilt with it.
+
+    Example: [bold]mapper alias issue "Mandatory OT" "mandatory overtime"[/]
+    """
+    from pydantic import ValidationError
+
+    from mapper.models import AliasRow
+
+    with _store(db) as store:
+        camp = pick_campaign(store, campaign)
+        try:
+            row = AliasRow(kind=kind, alias=alias_name, canonical=canonical, campaign=camp)
+        except ValidationError as exc:
+            for e in exc.errors(include_url=False, include_input=False):
+                err.print(f"alias: {'.'.join(map(str, e['loc']))}: {e['msg']}", markup=False)
+            raise typer.Exit(2) from None
+        store.write([row])
+    out.print(f"{kind} {alias_name!r} now means {canonical!r} in {camp}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Part of a name.")],
+    campaign: CampaignOpt = None,
+    limit: int = 20,
+    db: DbOpt = None,
+) -> None:
+    """Find people by name.
+
+    Example: [bold]mapper search lopez[/]
+    """
+    with _store(db) as store:
+        hits = store.search_people(pick_campaign(store, campaign), query, limit)
+    table = Table()
+    for col in ("name", "conversations"):
+        table.add_column(col)
+    for h in hits:
+        table.add_row(h.name, str(h.conversations))
+    out.print(table if hits else "No one found.")
+
+
+@app.command()
+def person(
+    name: Annotated[str, typer.Argument(help="The person's name (any case or spacing).")],
+    campaign: CampaignOpt = None,
+    private: Annotated[bool, typer.Option(
+        "--private", help="Also show stories, notes, phone and email (personal details).")] = False,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """A person's history: every conversation with them, oldest first.
+
+    Example: [bold]mapper person "Ana Lopez"[/]
+    """
+    from mapper.privacy import redact_record
+
+    with _store(db) as store:
+        history = store.person_history(pick_campaign(store, campaign), name)
+    records = [r.model_dump(mode="json", exclude_none=True) for r in history]
+    if not private:
+        records = [redact_record(r) for r in records]
+    if as_json:
+        out.print_json(json.dumps(records))
+        return
+    if not records:
+        out.print(f"No conversations with {name!r}.")
+        raise typer.Exit(1)
+    for r in records:
+        issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
+        ask = r.get("ask", {})
+        out.print(f"[bold]{r['date']}[/] with {r['organizer']} — issues: {issues or '—'}; "
+                  f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
+                  f"{ask.get('response', '—')}")
+
+
+@app.command()
+def generate(
+    people: Annotated[int, typer.Option(help="How many people in the workforce.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 0,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("generated"),
+    campaign: Annotated[str, typer.Option(help="Campaign id of the records.")] = "synthetic",
+) -> None:
+    """Write a synthetic campaign (conversations.jsonl, roster.csv, hierarchy.csv, ties.csv).
+
+    Example: [bold]mapper generate --people 10000 --seed 1 --out /tmp/c10k[/]
+    """
+    from mapper.generate import generate_campaign
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True, disable=people < 20000) as bar:
+        task = bar.add_task("gen", total=people)
+        counts = generate_campaign(out_dir, people, seed=seed, campaign=campaign,
+                                   progress=lambda n: bar.advance(task, n))
+    out.print(json.dumps(counts))
+
+
+@app.command()
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete everything.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete every record and the whole graph from the store.
+
+    Example: [bold]mapper reset --yes --db demo.db[/]
+    """
+    if not yes:
+        err.print("[red]error:[/] this deletes everything; repeat with --yes")
+        raise typer.Exit(2)
+    with _store(db) as store:
+        store.clear()
+        out.print(f"Emptied {describe(store)}")
+
+
+def demo_files() -> list[Path]:
+    """The demo campaign's files, in the order they import best."""
+    order = ["aliases", "roster", "hierarchy", "ties", "conversations"]
+    files = [p for p in DEMO_DIR.iterdir() if p.suffix in {".csv", ".yaml", ".yml", ".jsonl"}]
+    return sorted(files, key=lambda p: (next((i for i, o in enumerate(order) if p.name.startswith(o)), 9), p.name))
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Embedded store file for the demo.")] = "demo.db",
+    port: int = 8050,
+    host: str = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-server", help="Load the demo and print its stats only.")] = False,
+) -> None:
+    """Load the demo campaign into an embedded store and open the dashboard.
+
+    Example: [bold]mapper demo[/]
+    """
+    with _store(db) as store:
+        code = _import(store, demo_files(), None, None, False, None)
+        if code:
+            raise typer.Exit(code)
+        campaign = pick_campaign(store, None)
+        counts = store.counts(campaign)
+    out.print(f"Demo campaign [bold]{campaign}[/] loaded into {db}: "
+              f"{counts['records'].get('conversation', 0)} conversations, "
+              f"{counts['nodes'].get('Person', 0)} people, {counts['nodes'].get('Issue', 0)} issues.")
+    if no_browser:
+        return
+    _serve(db, host, port, demo=True)
+
+
+@app.command()
+def dashboard(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you mean to share it.")] = "127.0.0.1",
+    port: int = 8050,
+    db: DbOpt = None,
+) -> None:
+    """Start the dashboard on the configured store (sign-in required).
+
+    Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
+    """
+    _serve(db, host, port, demo=False)
+
+
+def _serve(db: str | None, host: str, port: int, demo: bool) -> None:
+    try:
+        from dashboard.app import serve
+    except ImportError:
+        out.print("The dashboard is not built yet; `mapper stats` shows the campaign.")
+        with _store(db) as store:
+            out.print_json(json.dumps(store.counts()))
+        return
+    serve(db=db, host=host, port=port, demo=demo)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,38 @@
+"""What is personal in a record, and removing it for those who may not see it."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["PERSONAL_FIELDS", "redact_record"]
+
+# Paths into a 1-on-1 record that hold personal information.
+PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "referrals.*.note", "notes")
+
+
+def redact_record(record: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of a record (as a dict) without its personal fields.
+
+    >>> redact_record({"notes": "x", "contact": {"name": "Ana", "phone": "1"},
+    ...                "issues": [{"issue": "pay", "story": "s"}]})
+    {'contact': {'name': 'Ana'}, 'issues': [{'issue': 'pay'}]}
+    """
+    out = copy.deepcopy(record)
+    for path in PERSONAL_FIELDS:
+        _drop(out, path.split("."))
+    return out
+
+
+def _drop(node: Any, parts: list[str]) -> None:
+    if not parts or node is None:
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        for item in node if isinstance(node, list) else []:
+            _drop(item, rest)
+    elif isinstance(node, dict) and head in node:
+        if rest:
+            _drop(node[head], rest)
+        else:
+            del node[head]

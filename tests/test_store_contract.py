@@ -1,0 +1,172 @@
+"""The store contract: the embedded store and Neo4j behave the same, test for test."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from mapper.importer import import_files
+from mapper.stores.base import Store, StoredRecord
+from tests.records import CAMPAIGN, alias, conversation, hierarchy, roster, small_campaign, tie
+
+
+def test_a_new_store_is_empty(store: Store):
+    assert store.counts() == {"nodes": {}, "edges": {}, "records": {}}
+    assert store.campaigns() == []
+
+
+def test_writing_a_campaign_builds_its_graph(store: Store):
+    result = store.write(small_campaign())
+    assert (result.added, result.replaced, result.unchanged) == (11, 0, 0)
+    counts = store.counts()
+    assert counts["records"] == {"conversation": 3, "hierarchy": 2, "roster": 4, "tie": 2}
+    assert counts["nodes"]["Person"] == 4
+    # "Short-Staffing" and "short staffing" are one issue: punctuation and case do not count.
+    assert counts["nodes"]["Issue"] == 3
+    assert counts["nodes"]["Conversation"] == 3
+    assert counts["edges"]["REPORTS_TO"] == 1
+    assert store.campaigns() == [CAMPAIGN]
+
+
+def test_resending_a_record_changes_nothing(store: Store):
+    store.write(small_campaign())
+    before, version = store.counts(), store.version()
+    again = store.write(small_campaign())
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 11)
+    assert store.counts() == before
+    assert store.version() == version
+
+
+def test_a_corrected_record_replaces_exactly_what_it_produced(store: Store):
+    store.write(small_campaign())
+    before = store.counts()
+    corrected = conversation("Cam Lee", "2026-11-05", unit="ER",
+                             issues=[{"issue": "short staffing", "anger": 4}], assessment=2)
+    result = store.write([corrected])
+    assert (result.added, result.replaced) == (0, 1)
+    after = store.counts()
+    # Parking was only ever mentioned by Cam: the issue and its edge are gone.
+    assert after["nodes"]["Issue"] == before["nodes"]["Issue"] - 1
+    assert after["edges"]["ANGRY_ABOUT"] == before["edges"]["ANGRY_ABOUT"] - 1
+    assert after["records"] == before["records"]
+    snap = store.snapshot(CAMPAIGN)
+    assert {(a.person, a.issue) for a in snap.anger if a.conversation == corrected.id} == {
+        ("person:test-campaign:cam lee", "issue:test-campaign:short staffing")}
+
+
+def test_every_edge_remembers_the_conversation_it_came_from(store: Store):
+    store.write(small_campaign())
+    snap = store.snapshot(CAMPAIGN)
+    ids = {c.id for c in snap.conversations}
+    assert ids == {"2026-11-01-ana-lopez", "2026-11-05-cam-lee", "ana-second"}
+    assert {a.conversation for a in snap.anger} == ids
+    assert {n.conversation for n in snap.named} == {"2026-11-01-ana-lopez"}
+
+
+def test_a_failing_batch_leaves_the_store_as_it_was(store: Store):
+    store.write(small_campaign())
+    before, snap_before = store.counts(), store.snapshot(CAMPAIGN)
+    good = conversation("Cam Lee", "2026-11-05", unit="ER", issues=[], assessment=5)
+    from mapper.stores.base import stored
+
+    ok = stored(good, store.aliases())
+    poisoned_edge = dataclasses.replace(ok.projection.edges[0], props={"bad": object()})
+    poisoned = dataclasses.replace(ok, projection=dataclasses.replace(
+        ok.projection, edges=[*ok.projection.edges[1:], poisoned_edge]))
+    with pytest.raises(Exception):
+        store._apply([poisoned])
+    assert store.counts() == before
+    assert store.snapshot(CAMPAIGN) == snap_before
+
+
+def test_import_with_one_bad_record_writes_nothing_and_names_it(store: Store, tmp_path):
+    good = tmp_path / "roster.csv"
+    good.write_text("name,unit,campaign\nAna Lopez,ICU,c1\n")
+    bad = tmp_path / "talks.yaml"
+    bad.write_text("- date: 2026-11-20\n  organizer: Maya\n  contact: {name: Ana Lopez}\n"
+                   "- id: talk-2\n  date: 2026-11-21\n  organizer: Maya\n  contact: {name: Ben}\n"
+                   "  issues: [{issue: pay, anger: 7, story: PRIVATE}]\n")
+    report = import_files(store, [good, bad], campaign="c1")
+    assert report.result is None
+    assert [str(e) for e in report.errors] == [
+        f"{bad}:4 (talk-2): issues.0.anger: Input should be less than or equal to 5"]
+    assert "PRIVATE" not in str(report.errors[0])
+    assert store.counts() == {"nodes": {}, "edges": {}, "records": {}}
+
+
+def test_skip_invalid_writes_the_good_records_and_saves_the_rejected(store: Store, tmp_path):
+    bad = tmp_path / "talks.yaml"
+    bad.write_text("- date: 2026-11-20\n  organizer: Maya\n  contact: {name: Ana Lopez}\n"
+                   "- date: 2026-11-21\n  organizer: Maya\n  contact: {name: Ben}\n  assessment: 9\n")
+    rejected = tmp_path / "rejected.jsonl"
+    report = import_files(store, [bad], campaign="c1", skip_invalid=True, rejected_path=rejected)
+    assert report.result.added == 1
+    assert store.counts()["records"] == {"conversation": 1}
+    saved = [json.loads(line) for line in rejected.read_text().splitlines()]
+    assert [s["contact"]["name"] for s in saved] == ["Ben"]
+
+
+def test_an_alias_merges_two_spellings_and_rebuilds_the_graph(store: Store):
+    store.write(small_campaign())
+    assert store.counts()["nodes"]["Issue"] == 3
+    store.write([alias("issue", "mandatory overtime", "short staffing")])
+    snap = store.snapshot(CAMPAIGN)
+    assert set(snap.issues) == {"issue:test-campaign:short staffing", "issue:test-campaign:parking costs"}
+    # Later records with the alias land on the canonical issue too.
+    store.write([conversation("Ben Ortiz", "2026-11-18", issues=[{"issue": "Mandatory Overtime", "anger": 3}])])
+    assert store.counts()["nodes"]["Issue"] == 2
+
+
+def test_person_history_lists_their_conversations_oldest_first(store: Store):
+    store.write(small_campaign())
+    history = store.person_history(CAMPAIGN, "  ana   LOPEZ ")
+    assert [r.id for r in history] == ["2026-11-01-ana-lopez", "ana-second"]
+    assert history[0].contact.phone == "+1 555 0100"  # the full record, for those allowed
+    assert store.person_history(CAMPAIGN, "Nobody") == []
+
+
+def test_people_are_found_by_part_of_their_name(store: Store):
+    store.write(small_campaign())
+    hits = store.search_people(CAMPAIGN, "LEE")
+    assert [(h.name, h.conversations) for h in hits] == [("Cam Lee", 1)]
+    assert [h.name for h in store.search_people(CAMPAIGN, "o")] == ["Ana Lopez", "Ben Ortiz"]
+    assert store.search_people(CAMPAIGN, "100%") == []
+
+
+def test_the_snapshot_takes_units_from_the_roster_first(store: Store):
+    store.write([conversation("Ana Lopez", unit="ER"), roster("Ana Lopez", "ICU")])
+    assert store.snapshot(CAMPAIGN).people["person:test-campaign:ana lopez"].unit == "ICU"
+
+
+def test_the_snapshot_holds_no_personal_details(store: Store):
+    store.write(small_campaign())
+    text = repr(store.snapshot(CAMPAIGN))
+    for secret in ("SECRET", "555 0100", "secret-email"):
+        assert secret not in text
+
+
+def test_the_snapshot_carries_every_step_of_the_rap(store: Store):
+    store.write(small_campaign())
+    snap = store.snapshot(CAMPAIGN)
+    first = next(c for c in snap.conversations if c.id == "2026-11-01-ana-lopez")
+    assert (first.hope, first.wants_to_talk_again, first.cares_about_problem) == (4, True, True)
+    assert first.commitment.response == "yes" and first.commitment.action == "come to the Dec 3 meeting"
+    assert first.fears == ("retaliation",)
+    assert first.follow_up_due.isoformat() == "2026-11-27" and first.thank_you_sent is False
+    assert snap.skills == {"person:test-campaign:ana lopez": ["spanish translation"]}
+    assert snap.decision_makers["dm:test-campaign:ivy chen"].reports_to == "dm:test-campaign:carl reyes"
+    kinds = sorted((t.a.split(":")[-1], t.b.split(":")[-1], t.kind) for t in snap.ties)
+    assert kinds == [("ana lopez", "ben ortiz", "tie"), ("ana lopez", "dee park", "referral"),
+                     ("ben ortiz", "cam lee", "tie")]
+    assert snap.people["person:test-campaign:dee park"].contacted is False
+    assert snap.people["person:test-campaign:dee park"].in_roster is True
+
+
+def test_export_lists_every_record_once_in_import_order(store: Store):
+    store.write(small_campaign())
+    lines = [json.loads(line) for line in store.export()]
+    assert [line["kind"] for line in lines] == ["roster"] * 4 + ["hierarchy"] * 2 + ["tie"] * 2 + ["conversation"] * 3
+    assert [line["id"] for line in lines if line["kind"] == "conversation"] == [
+        "2026-11-01-ana-lopez", "2026-11-05-cam-lee", "ana-second"]
