@@ -1,0 +1,27 @@
+# The two quickstart commands: `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+
+.PHONY: demo test install install-test browser neo4j-harness
+
+install:
+	$(PIP) install -q -e .
+
+install-test:
+	$(PIP) install -q -e '.[test]'
+
+# Debian's Chromium drives the browser tests; test tools never download a browser of their own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium + chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# A real Neo4j (neo4j-harness 5.26 from Maven Central), built once, started by the tests.
+neo4j-harness:
+	$(PYTHON) -m mapper.testing.neo4j_server --build-only
+
+demo: install
+	mapper demo
+
+test: install-test browser neo4j-harness
+	$(PYTHON) -m pytest

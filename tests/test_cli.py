@@ -1,0 +1,153 @@
+"""The command line, invoked in-process, checked by what the user sees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mapper.cli import app
+
+runner = CliRunner()
+
+TALKS = """\
+- id: talk-1
+  date: 2026-11-20
+  organizer: Maya Ortiz
+  campaign: c1
+  contact: {name: Ana Lopez, unit: ICU, phone: "+1 555 0100"}
+  issues: [{issue: short staffing, anger: 5, story: PRIVATE STORY}]
+  ask: {asked: yes, action: come to the meeting, response: yes}
+- id: talk-2
+  date: 2026-11-21
+  organizer: Maya Ortiz
+  campaign: c1
+  contact: {name: Ben Ortiz, unit: ER}
+  issues: [{issue: Short-staffing, anger: 3}]
+"""
+
+
+def run(*args: str, db: Path):
+    return runner.invoke(app, [*args, "--db", str(db)], catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "cli.db"
+
+
+@pytest.fixture
+def talks(tmp_path) -> Path:
+    path = tmp_path / "talks.yaml"
+    path.write_text(TALKS)
+    return path
+
+
+def test_import_then_stats_counts_the_graph(db, talks):
+    result = run("import", str(talks), db=db)
+    assert result.exit_code == 0, result.output
+    assert "2 added, 0 replaced, 0 unchanged" in result.output
+    stats = json.loads(run("stats", "--json", db=db).output)
+    assert stats["records"] == {"conversation": 2}
+    assert stats["nodes"]["Issue"] == 1
+    assert stats["campaigns"] == ["c1"]
+
+
+def test_importing_the_same_file_twice_gives_the_same_counts(db, talks):
+    run("import", str(talks), db=db)
+    first = run("stats", "--json", db=db).output
+    again = run("import", str(talks), db=db)
+    assert "0 added, 0 replaced, 2 unchanged" in again.output
+    assert run("stats", "--json", db=db).output == first
+
+
+def test_a_bad_record_exits_non_zero_names_record_and_field_and_writes_nothing(db, talks, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TALKS.replace("anger: 3", "anger: loud"))
+    result = run("import", str(talks), str(bad), db=db)
+    assert result.exit_code == 1
+    assert f"{bad}:8 (talk-2): issues.0.anger: Input should be a valid integer" in result.output
+    assert "nothing was written" in result.output
+    assert json.loads(run("stats", "--json", db=db).output)["records"] == {}
+
+
+def test_errors_never_echo_personal_details(db, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TALKS.replace('phone: "+1 555 0100"', 'phone: ["+1 555 0100"]'))
+    result = run("import", str(bad), db=db)
+    assert result.exit_code == 1
+    assert "contact.phone" in result.output and "555" not in result.output
+
+
+def test_unparseable_file_is_reported_with_its_line(db, tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("- date: 2026-11-20\n  organizer: [unclosed\n")
+    result = run("import", str(bad), db=db)
+    assert result.exit_code == 1
+    assert f"{bad}:3" in result.output and "not valid YAML" in result.output
+
+
+def test_csv_with_flat_columns_imports_like_yaml(db, tmp_path):
+    csv = tmp_path / "talks.csv"
+    csv.write_text("id,date,organizer,campaign,contact.name,contact.unit,issues.0.issue,issues.0.anger,"
+                   "issues.1.issue,issues.1.anger,plan.skills,ask.response\n"
+                   "t1,2026-11-20,Maya,c1,Ana Lopez,ICU,short staffing,5,parking,3,spanish; art,yes\n")
+    assert run("import", str(csv), db=db).exit_code == 0
+    stats = json.loads(run("stats", "--json", db=db).output)
+    assert stats["nodes"]["Issue"] == 2 and stats["nodes"]["Skill"] == 2
+
+
+def test_export_then_import_into_a_new_store_gives_the_same_graph(db, talks, tmp_path):
+    run("import", str(talks), db=db)
+    dump = tmp_path / "dump.jsonl"
+    run("export", "-o", str(dump), db=db)
+    other = tmp_path / "other.db"
+    assert run("import", str(dump), db=other).exit_code == 0
+    assert run("stats", "--json", db=other).output == run("stats", "--json", db=db).output
+
+
+def test_person_hides_personal_details_unless_asked(db, talks):
+    run("import", str(talks), db=db)
+    hidden = run("person", "ana lopez", "--json", db=db)
+    assert "PRIVATE STORY" not in hidden.output and "555" not in hidden.output
+    assert "short staffing" in hidden.output
+    shown = run("person", "ana lopez", "--json", "--private", db=db)
+    assert "PRIVATE STORY" in shown.output
+
+
+def test_duplicates_reports_look_alikes_and_alias_merges_them(db, tmp_path):
+    talks = tmp_path / "t.yaml"
+    talks.write_text(TALKS.replace("Short-staffing", "short stafing"))
+    run("import", str(talks), db=db)
+    found = json.loads(run("duplicates", "--json", db=db).output)
+    assert [{p["a_name"], p["b_name"]} for p in found["issue"]] == [{"short stafing", "short staffing"}]
+    assert run("alias", "issue", "short stafing", "short staffing", db=db).exit_code == 0
+    assert json.loads(run("stats", "--json", db=db).output)["nodes"]["Issue"] == 1
+
+
+def test_schema_prints_the_record_json_schema(db):
+    schema = json.loads(runner.invoke(app, ["schema"]).output)
+    assert schema["required"] == ["date", "organizer", "contact"]
+    assert "referrals" in schema["properties"]
+
+
+def test_several_campaigns_need_a_choice(db, talks, tmp_path):
+    run("import", str(talks), db=db)
+    other = tmp_path / "o.yaml"
+    other.write_text(TALKS.replace("campaign: c1", "campaign: c2").replace("talk-", "o-"))
+    run("import", str(other), db=db)
+    result = run("search", "ana", db=db)
+    assert result.exit_code == 2 and "--campaign" in result.output
+    assert "Ana Lopez" in run("search", "ana", "--campaign", "c2", db=db).output
+
+
+def test_every_command_has_an_example_and_is_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert "Example:" in (command.help or ""), f"`mapper {name}` has no example in its help"
+        assert f"mapper {name}" in readme, f"`mapper {name}` is not documented in README.md"
