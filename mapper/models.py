@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from mapper.keys import slug
@@ -33,6 +33,7 @@ __all__ = [
     "RECORD_KINDS",
     "Record",
     "content_hash",
+    "body_hash",
 ]
 
 DEFAULT_CAMPAIGN = "default"
@@ -251,5 +252,9 @@ def content_hash(record: BaseModel) -> str:
     >>> content_hash(a) == content_hash(RosterRow(name=" Ana ", unit="ICU"))
     True
     """
-    body = json.dumps(record.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(body.encode()).hexdigest()[:32]
+    return body_hash(record.model_dump(mode="json", exclude_none=True))
+
+
+def body_hash(body: dict[str, Any]) -> str:
+    """Hash of a record already dumped to JSON-compatible form (see :func:`content_hash`)."""
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]

@@ -80,9 +80,12 @@ class Aliases:
         return bool(self._map)
 
 
+_KINDS = {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
+          TieRow: "tie", AliasRow: "alias"}
+
+
 def record_kind(record: Record) -> str:
-    return {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
-            TieRow: "tie", AliasRow: "alias"}[type(record)]
+    return _KINDS[type(record)]
 
 
 def record_id(record: Record) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapper.keys import normalize
-from mapper.models import RECORD_KINDS, AliasRow, OneOnOne, Record, content_hash
+from mapper.models import RECORD_KINDS, AliasRow, OneOnOne, Record, body_hash
 from mapper.projection import Aliases, Projection, project, record_id, record_kind
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot
 
@@ -30,6 +30,8 @@ class StoredRecord:
     hash: str
     body: dict[str, Any]
     projection: Projection | None = None
+    # False when the store is known not to hold this id: nothing to drop before writing.
+    replacing: bool = True
 
 
 @dataclass(slots=True)
@@ -51,10 +53,11 @@ class PersonHit:
     conversations: int
 
 
-def stored(record: Record, aliases: Aliases) -> StoredRecord:
-    body = record.model_dump(mode="json", exclude_none=True)
+def stored(record: Record, aliases: Aliases, *, body: dict[str, Any] | None = None,
+           replacing: bool = True) -> StoredRecord:
+    body = body if body is not None else record.model_dump(mode="json", exclude_none=True)
     return StoredRecord(record_id(record), record_kind(record), record.campaign,
-                        content_hash(record), body, project(record, aliases))
+                        body_hash(body), body, project(record, aliases), replacing)
 
 
 class Store(abc.ABC):
@@ -144,8 +147,8 @@ class Store(abc.ABC):
             have = self._hashes(ids)
             batch = []
             for rid, rec in zip(ids, chunk):
-                h = content_hash(rec)
-                if have.get(rid) == h:
+                body = rec.model_dump(mode="json", exclude_none=True)
+                if have.get(rid) == body_hash(body):
                     result.unchanged += 1
                     continue
                 if rid in have:
@@ -154,7 +157,7 @@ class Store(abc.ABC):
                     result.added += 1
                 if isinstance(rec, AliasRow):
                     new_alias_campaigns.add(rec.campaign)
-                batch.append(stored(rec, aliases))
+                batch.append(stored(rec, aliases, body=body, replacing=rid in have))
             if batch:
                 self._apply(batch)
             if progress:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+
+import orjson
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -37,6 +39,10 @@ CREATE INDEX IF NOT EXISTS edges_dst ON edges (dst);
 _KIND_RANK = {k: i for i, k in enumerate(EXPORT_ORDER)}
 
 
+def _dumps(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
 def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
     # SQLite limits the number of bound parameters in one statement.
     for i in range(0, len(items), size):
@@ -45,6 +51,9 @@ def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
 
 class SQLiteStore(Store):
     """A :class:`~mapper.stores.base.Store` in one SQLite file (``:memory:`` for a throwaway)."""
+
+    # Bigger transactions amortize SQLite's commit; a batch is still all-or-nothing.
+    batch_size = 2000
 
     def __init__(self, path: str | Path = "mapper.db") -> None:
         self.path = str(path)
@@ -73,7 +82,7 @@ class SQLiteStore(Store):
         return out
 
     def _apply(self, batch: Sequence[StoredRecord]) -> None:
-        ids = [r.id for r in batch]
+        ids = [r.id for r in batch if r.replacing]
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -97,17 +106,15 @@ class SQLiteStore(Store):
                     proj = rec.projection
                     person = None
                     for n in proj.nodes:
-                        row = (n.key, n.kind, n.campaign, n.props.get("name"),
-                               json.dumps(n.props, sort_keys=True))
+                        row = (n.key, n.kind, n.campaign, n.props.get("name"), _dumps(n.props))
                         (authoritative if n.authoritative else plain).append(row)
                     for e in proj.edges:
-                        edges.append((e.type, e.src, e.dst, e.source, e.campaign,
-                                      json.dumps(e.props, sort_keys=True)))
+                        edges.append((e.type, e.src, e.dst, e.source, e.campaign, _dumps(e.props)))
                         if e.type == "WITH":
                             person = e.dst
                     records.append((rec.id, rec.kind, rec.campaign, rec.hash,
                                     rec.body.get("date"), person,
-                                    json.dumps(rec.body, sort_keys=True, ensure_ascii=False)))
+                                    _dumps(rec.body)))
                 db.executemany("INSERT OR IGNORE INTO nodes VALUES (?,?,?,?,?)", plain)
                 db.executemany(
                     "INSERT INTO nodes VALUES (?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "

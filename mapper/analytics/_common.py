@@ -1,0 +1,294 @@
+"""Shared readings of a snapshot: a person's current state, latest anger, trust ties, units.
+
+Every function here is one linear pass over the snapshot (no sorting of big lists, nothing
+quadratic in people), so the question modules can call them freely at 1M people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mapper.snapshot import Commitment, Conversation, Snapshot
+
+__all__ = [
+    "UNKNOWN_UNIT", "RESPONSES", "ASSESSMENT_LABELS", "iso", "anger_word", "pct",
+    "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
+    "conversations_by_person", "latest_conversation", "default_today",
+    "latest_anger", "angry_issues", "issue_counts", "latest_named", "latest_responses",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "multi_source_bfs",
+    "path_to", "unit_members", "at_least",
+]
+
+UNKNOWN_UNIT = "(no unit)"
+RESPONSES = ("yes", "maybe", "no")
+ASSESSMENT_LABELS = {1: "leader", 2: "supporter", 3: "undecided", 4: "leaning against",
+                     5: "opposed"}
+_ANGER_WORDS = {5: "furious", 4: "very angry", 3: "angry", 2: "upset", 1: "bothered", 0: "calm"}
+_MIN_DATE = dt.date.min
+
+
+def iso(value: dt.date | None) -> str | None:
+    """A date as ``YYYY-MM-DD`` (JSON has no date type)."""
+    return value.isoformat() if value is not None else None
+
+
+def anger_word(anger: int | None) -> str:
+    """Plain words for an anger level: 5 is "furious"."""
+    return _ANGER_WORDS.get(anger if anger is not None else 0, "angry")
+
+
+def pct(part: int, whole: int) -> float | None:
+    """``part / whole`` rounded to 3 places, or ``None`` when there is no whole."""
+    return round(part / whole, 3) if whole else None
+
+
+def at_least(share: float, whole: int) -> int:
+    """The smallest count that reaches ``share`` of ``whole`` (float noise ignored)."""
+    return math.ceil(round(share * whole, 9))
+
+
+def person_name(snapshot: Snapshot, key: str) -> str:
+    p = snapshot.people.get(key)
+    return p.name if p is not None else key
+
+
+def unit_of(snapshot: Snapshot, key: str) -> str:
+    p = snapshot.people.get(key)
+    return (p.unit if p is not None else None) or UNKNOWN_UNIT
+
+
+def issue_name(snapshot: Snapshot, key: str) -> str:
+    return snapshot.issues.get(key) or key
+
+
+def dm_label(snapshot: Snapshot, key: str) -> str:
+    """A decision maker as organizers say it: "Carl Reyes (Chief Nursing Officer)"."""
+    dm = snapshot.decision_makers.get(key)
+    if dm is None:
+        return key
+    return f"{dm.name} ({dm.title})" if dm.title else dm.name
+
+
+def contacted_people(snapshot: Snapshot) -> set[str]:
+    """People with at least one conversation."""
+    out = {c.person for c in snapshot.conversations}
+    out.update(k for k, p in snapshot.people.items() if p.contacted)
+    return out
+
+
+def _conv_order(c: Conversation) -> tuple:
+    return (c.date or _MIN_DATE, c.id)
+
+
+def conversations_by_person(snapshot: Snapshot) -> dict[str, list[Conversation]]:
+    """Each person's conversations, oldest first (whatever order the snapshot holds them in)."""
+    out: dict[str, list[Conversation]] = {}
+    for c in snapshot.conversations:
+        out.setdefault(c.person, []).append(c)
+    for convs in out.values():
+        if len(convs) > 1:
+            convs.sort(key=_conv_order)
+    return out
+
+
+def latest_conversation(snapshot: Snapshot) -> dict[str, Conversation]:
+    """Each person's latest conversation (by date, then id)."""
+    out: dict[str, Conversation] = {}
+    for c in snapshot.conversations:
+        old = out.get(c.person)
+        if old is None or _conv_order(c) > _conv_order(old):
+            out[c.person] = c
+    return out
+
+
+def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
+    """``today`` as given, else the date of the latest conversation: results depend on data only."""
+    if today is not None:
+        return today
+    return max((c.date for c in snapshot.conversations if c.date), default=None)
+
+
+def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
+    """``{person: {issue: anger}}`` from each person's latest mention of each issue."""
+    best: dict[tuple[str, str], tuple] = {}
+    for a in snapshot.anger:
+        k = (a.person, a.issue)
+        order = (a.date or _MIN_DATE, a.conversation)
+        old = best.get(k)
+        if old is None or order > old[0]:
+            best[k] = (order, a.anger)
+    out: dict[str, dict[str, int | None]] = {}
+    for (person, issue), (_, anger) in best.items():
+        out.setdefault(person, {})[issue] = anger
+    return out
+
+
+def angry_issues(snapshot: Snapshot, min_anger: int = 3) -> dict[str, dict[str, int]]:
+    """``{person: {issue: anger}}`` keeping only issues a person is angry about (>= min_anger)."""
+    out: dict[str, dict[str, int]] = {}
+    for person, issues in latest_anger(snapshot).items():
+        strong = {i: a for i, a in issues.items() if a is not None and a >= min_anger}
+        if strong:
+            out[person] = strong
+    return out
+
+
+def issue_counts(angry: dict[str, dict[str, int]]) -> dict[str, int]:
+    """How many people are angry about each issue."""
+    out: dict[str, int] = {}
+    for issues in angry.values():
+        for i in issues:
+            out[i] = out.get(i, 0) + 1
+    return out
+
+
+def latest_named(snapshot: Snapshot) -> dict[tuple[str, str], frozenset[str]]:
+    """``{(person, issue): decision makers}`` from the latest conversation naming anyone for it."""
+    order = {c.id: _conv_order(c) for c in snapshot.conversations}
+    best: dict[tuple[str, str], tuple] = {}
+    for n in snapshot.named:
+        k = (n.person, n.issue)
+        o = order.get(n.conversation, (_MIN_DATE, n.conversation))
+        old = best.get(k)
+        if old is None or o > old[0]:
+            best[k] = (o, {n.decision_maker})
+        elif o == old[0]:
+            old[1].add(n.decision_maker)
+    return {k: frozenset(v) for k, (_, v) in best.items()}
+
+
+def _answered(c: Commitment | None) -> bool:
+    return c is not None and c.response in RESPONSES
+
+
+def latest_responses(snapshot: Snapshot) -> dict[str, Commitment]:
+    """Each person's latest answered ask (response yes / maybe / no).
+
+    An ask left unanswered or "not_asked" does not undo an earlier answer: someone who said yes
+    stays committed through later check-ins that asked nothing new.
+    """
+    out: dict[str, tuple] = {}
+    for c in snapshot.conversations:
+        if _answered(c.commitment):
+            old = out.get(c.person)
+            if old is None or _conv_order(c) > old[0]:
+                out[c.person] = (_conv_order(c), c.commitment)
+    return {p: com for p, (_, com) in out.items()}
+
+
+def committed_people(snapshot: Snapshot) -> set[str]:
+    """People whose latest answered ask was "yes": the committed members."""
+    return {p for p, c in latest_responses(snapshot).items() if c.response == "yes"}
+
+
+@dataclass(slots=True)
+class PersonState:
+    """Where a contact stands now.
+
+    Each scalar is the latest *recorded* value (a check-in that leaves hope blank keeps the
+    earlier hope); fears are those voiced in the latest conversation only (an empty list there
+    means earlier fears were addressed).
+    """
+
+    latest: Conversation
+    conversations: int = 0
+    assessment: int | None = None
+    hope: int | None = None
+    wants_to_talk_again: bool | None = None
+    will_attend_meeting: bool | None = None
+    cares_about_problem: bool | None = None
+    decision_maker_can_fix: bool | None = None
+    wont_fix_without_pressure: bool | None = None
+    last_ask: Commitment | None = None  # latest conversation with an ask, answered or not
+    response: Commitment | None = None  # latest answered ask
+    yes_count: int = 0
+    first_yes: dt.date | None = None
+
+
+_CARRIED = ("assessment", "hope", "wants_to_talk_again", "will_attend_meeting",
+            "cares_about_problem", "decision_maker_can_fix", "wont_fix_without_pressure")
+
+
+def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
+    """:class:`PersonState` of every contacted person."""
+    out: dict[str, PersonState] = {}
+    for person, convs in conversations_by_person(snapshot).items():
+        st = PersonState(latest=convs[-1], conversations=len(convs))
+        for c in convs:
+            for f in _CARRIED:
+                v = getattr(c, f)
+                if v is not None:
+                    setattr(st, f, v)
+            com = c.commitment
+            if com is not None and (com.asked or com.response in RESPONSES):
+                st.last_ask = com
+            if _answered(com):
+                st.response = com
+                if com.response == "yes":
+                    st.yes_count += 1
+                    if st.first_yes is None:
+                        st.first_yes = c.date
+        out[person] = st
+    return out
+
+
+def trust_adjacency(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Undirected trust: ``{person: sorted distinct neighbours}`` over ties and referrals."""
+    sets: dict[str, set[str]] = {}
+    for t in snapshot.ties:
+        if t.a == t.b:
+            continue
+        sets.setdefault(t.a, set()).add(t.b)
+        sets.setdefault(t.b, set()).add(t.a)
+    return {p: sorted(n) for p, n in sets.items()}
+
+
+def multi_source_bfs(adj: dict[str, list[str]], sources: Iterable[str]) -> dict[str, str | None]:
+    """One breadth-first search from all ``sources`` at once: ``{reached: parent}``.
+
+    Sources are visited in sorted order and neighbour lists are sorted, so each reached person
+    gets the same parent (the nearest source, ties broken by key) on every run.
+    """
+    parent: dict[str, str | None] = {}
+    queue: deque[str] = deque()
+    for s in sorted(set(sources)):
+        parent[s] = None
+        queue.append(s)
+    while queue:
+        u = queue.popleft()
+        for v in adj.get(u, ()):
+            if v not in parent:
+                parent[v] = u
+                queue.append(v)
+    return parent
+
+
+def path_to(parent: dict[str, str | None], target: str) -> list[str]:
+    """The path from a BFS source to ``target`` (source first); empty when not reached."""
+    if target not in parent:
+        return []
+    path = [target]
+    while (p := parent[path[-1]]) is not None:
+        path.append(p)
+    path.reverse()
+    return path
+
+
+def unit_members(snapshot: Snapshot) -> dict[str, tuple[int, list[str]]]:
+    """``{unit: (headcount, people)}``.
+
+    ``people`` are everyone known in the unit. The headcount is the number of roster people in
+    the unit; a unit without any roster row counts everyone known in it instead.
+    """
+    people: dict[str, list[str]] = {}
+    roster: dict[str, int] = {}
+    for key, p in snapshot.people.items():
+        u = p.unit or UNKNOWN_UNIT
+        people.setdefault(u, []).append(key)
+        if p.in_roster:
+            roster[u] = roster.get(u, 0) + 1
+    return {u: (roster.get(u) or len(ps), ps) for u, ps in people.items()}

@@ -1,0 +1,278 @@
+"""The shared store: the graph in a Neo4j 5.26+ server, one Cypher file per statement."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from typing import Any
+
+from neo4j import GraphDatabase, NotificationDisabledClassification
+from neo4j.exceptions import ClientError
+
+from mapper.keys import normalize
+from mapper.projection import EDGE_TYPES, NODE_KINDS
+from mapper.snapshot import SnapshotRows
+from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord
+
+__all__ = ["Neo4jStore", "load_query"]
+
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
+
+# Properties every graph node carries besides its projection props; a projection may not
+# use these names, or a snapshot could not tell the two apart.
+_NODE_FIELDS = ("key", "kind", "campaign")
+_EDGE_FIELDS = ("source", "campaign")
+
+_SCHEMA = (
+    "schema/create_node_key_constraint",
+    "schema/create_record_id_constraint",
+    "schema/create_store_meta_id_constraint",
+    "schema/create_node_scope_index",
+    "schema/create_record_scope_index",
+    "schema/create_record_person_index",
+    *(f"schema/create_{t.lower()}_source_index" for t in EDGE_TYPES),
+)
+
+# SQLite's LIMIT takes a negative number as "no limit"; Cypher's LIMIT refuses it.
+_NO_LIMIT = 2**63 - 1
+_INDEX_TIMEOUT_SECONDS = 300
+_CLEAR_BATCH = 10_000
+_MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
+
+
+@functools.cache
+def load_query(name: str) -> str:
+    """Return the Cypher text of ``queries/<name>.cypher``.
+
+    >>> load_query("read/get_version").splitlines()[0]
+    "MATCH (m:StoreMeta {id: 'meta'})"
+    """
+    if not _QUERY_NAME.match(name):
+        raise ValueError(f"not a query name: {name!r}")
+    *folders, stem = name.split("/")
+    return resources.files("queries").joinpath(*folders, f"{stem}.cypher").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _check_delete_query_covers_edge_types() -> None:
+    # The deletion query must name every edge type to use the per-type indexes; an edge type
+    # added to the projection but not there would leave stale edges behind on replace.
+    text = load_query("write/delete_edges_by_source")
+    match = re.search(r"\[r:([A-Z_|]+)\]", text)
+    named = set(match.group(1).split("|")) if match else set()
+    if named != set(EDGE_TYPES):
+        raise RuntimeError("queries/write/delete_edges_by_source.cypher must name exactly the "
+                           f"edge types {sorted(EDGE_TYPES)}, it names {sorted(named)}")
+
+
+def _server_version(agent: str) -> tuple[int, int]:
+    found = re.search(r"/(\d+)\.(\d+)", agent)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
+def _node_props(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in _NODE_FIELDS}
+
+
+class _BatchRows:
+    """A batch turned into the parameter rows of the write statements, one UNWIND each."""
+
+    def __init__(self, batch: Sequence[StoredRecord]) -> None:
+        self.ids = [r.id for r in batch]
+        # The embedded store inserts plain nodes in order and ignores later copies (first
+        # writer wins), then upserts authoritative nodes (last writer wins); deduplicating
+        # here keeps every key to one MERGE row with the same outcome.
+        plain: dict[str, dict[str, Any]] = {}
+        authoritative: dict[str, dict[str, Any]] = {}
+        self.edges: list[dict[str, Any]] = []
+        self.records: list[dict[str, Any]] = []
+        for rec in batch:
+            proj = rec.projection
+            if proj is None:
+                raise ValueError(f"record {rec.id!r} has no projection")
+            person = None
+            for n in proj.nodes:
+                if n.kind not in NODE_KINDS:
+                    raise ValueError(f"unknown node kind {n.kind!r} in record {rec.id!r}")
+                if any(f in n.props for f in _NODE_FIELDS):
+                    raise ValueError(f"node {n.key!r} uses a reserved property {_NODE_FIELDS}")
+                row = {"key": n.key, "kind": n.kind, "campaign": n.campaign, "props": n.props}
+                if n.authoritative:
+                    authoritative[n.key] = row
+                else:
+                    plain.setdefault(n.key, row)
+            for e in proj.edges:
+                if e.type not in EDGE_TYPES:
+                    raise ValueError(f"unknown edge type {e.type!r} in record {rec.id!r}")
+                if any(f in e.props for f in _EDGE_FIELDS):
+                    raise ValueError(f"edge from {rec.id!r} uses a reserved property {_EDGE_FIELDS}")
+                self.edges.append({"type": e.type, "src": e.src, "dst": e.dst,
+                                   "props": {**e.props, "source": e.source, "campaign": e.campaign}})
+                if e.type == "WITH":
+                    person = e.dst
+            self.records.append({
+                "id": rec.id, "kind": rec.kind, "campaign": rec.campaign, "hash": rec.hash,
+                "date": rec.body.get("date"), "person": person,
+                "body": json.dumps(rec.body, sort_keys=True, ensure_ascii=False)})
+        self.plain = list(plain.values())
+        self.authoritative = list(authoritative.values())
+
+
+def _write_batch(tx: Any, rows: _BatchRows) -> None:
+    tx.run(load_query("write/delete_edges_by_source"), ids=rows.ids).consume()
+    if rows.plain:
+        tx.run(load_query("write/merge_nodes"), rows=rows.plain).consume()
+    if rows.authoritative:
+        tx.run(load_query("write/merge_authoritative_nodes"), rows=rows.authoritative).consume()
+    if rows.edges:
+        created = tx.run(load_query("write/create_edges"), rows=rows.edges).single(strict=True)["created"]
+        if created != len(rows.edges):
+            # A MATCH that finds no endpoint drops the row silently; raising rolls the batch back.
+            raise ValueError(f"{len(rows.edges) - created} edge(s) in the batch have an endpoint "
+                             "that is no node; nothing was written")
+    tx.run(load_query("write/merge_records"), rows=rows.records).consume()
+    tx.run(load_query("write/increment_version")).consume()
+
+
+def _read_all(tx: Any, name: str, **params: Any) -> list[tuple]:
+    return [tuple(r.values()) for r in tx.run(load_query(name), **params)]
+
+
+def _snapshot(tx: Any, campaign: str) -> SnapshotRows:
+    def q(name: str, **params: Any) -> list[tuple]:
+        return _read_all(tx, f"snapshot/{name}", campaign=campaign, **params)
+
+    return SnapshotRows(
+        campaign=campaign,
+        people=q("list_nodes", kind="Person"),
+        person_units=[(p, u, s, ro, bool(rost), bool(ref), d)
+                      for p, u, s, ro, rost, ref, d in q("list_person_units")],
+        conversations=[(_node_props(props), person, org)
+                       for props, person, org in q("list_conversations")],
+        commitments=[(cid, _node_props(props)) for cid, props in q("list_commitments")],
+        anger=[(p, i, a, None if h is None else bool(h), src, d)
+               for p, i, a, h, src, d in q("list_anger")],
+        named=q("list_named"),
+        issues=q("list_nodes", kind="Issue"),
+        decision_makers=q("list_decision_makers"),
+        reports_to=q("list_reports_to"),
+        ties=q("list_ties"),
+        skills=q("list_skills"),
+        organizers=q("list_nodes", kind="Organizer"),
+    )
+
+
+class Neo4jStore(Store):
+    """A :class:`~mapper.stores.base.Store` in a Neo4j server (5.26 or newer).
+
+    Graph nodes carry the label ``:Node`` (with ``key``, ``kind``, ``campaign`` and their
+    props) plus their kind as a second label; edges carry ``source`` and ``campaign``.
+    Records are ``(:Record {id, kind, campaign, hash, date, person, body})`` and the version
+    counter is ``(:StoreMeta {id: 'meta'})``.
+    """
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None) -> None:
+        auth = None if user is None else (user, password or "")
+        # "Unknown label/property" warnings are expected on a young store (no REFERRED edge
+        # yet, say); other notifications, deprecations included, still reach the log.
+        _check_delete_query_covers_edge_types()
+        self._driver = GraphDatabase.driver(
+            uri, auth=auth,
+            notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED])
+        self._database = database
+        # Sessions are per call (a session is not thread-safe, the driver is); the shared
+        # bookmark manager keeps a read after a write consistent on a cluster too.
+        self._bookmarks = GraphDatabase.bookmark_manager()
+        try:
+            version = _server_version(self._driver.get_server_info().agent)
+            if version < _MIN_SERVER:
+                raise RuntimeError(f"Neo4jStore needs Neo4j {'.'.join(map(str, _MIN_SERVER))} or "
+                                   f"newer (dynamic labels); the server is {version}")
+            self._create_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def _session(self, **config: Any) -> Any:
+        return self._driver.session(database=self._database, bookmark_manager=self._bookmarks,
+                                    **config)
+
+    def _create_schema(self) -> None:
+        with self._session() as session:
+            for name in _SCHEMA:
+                try:
+                    session.run(load_query(name)).consume()
+                except ClientError as exc:
+                    # Two stores connecting at once can both pass IF NOT EXISTS.
+                    if not (exc.code or "").endswith("AlreadyExists"):
+                        raise
+            session.run(load_query("schema/await_indexes"), timeout=_INDEX_TIMEOUT_SECONDS).consume()
+            session.execute_write(lambda tx: tx.run(load_query("write/merge_store_meta")).consume())
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _read(self, name: str, **params: Any) -> list[tuple]:
+        with self._session() as session:
+            return session.execute_read(_read_all, name, **params)
+
+    # --- writes -----------------------------------------------------------------------------
+    def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        return dict(self._read("read/match_record_hashes", ids=list(dict.fromkeys(ids))))
+
+    def _apply(self, batch: Sequence[StoredRecord]) -> None:
+        rows = _BatchRows(batch)
+        with self._session() as session:
+            session.execute_write(_write_batch, rows)
+
+    def clear(self) -> None:
+        with self._session() as session:
+            # CALL { } IN TRANSACTIONS commits as it goes, so it needs an implicit transaction.
+            session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH).consume()
+            session.execute_write(lambda tx: tx.run(load_query("write/increment_version")).consume())
+
+    # --- reads ------------------------------------------------------------------------------
+    def version(self) -> int:
+        rows = self._read("read/get_version")
+        return rows[0][0] if rows else 0
+
+    def iter_records(self, campaign: str | None = None, kind: str | None = None) -> Iterator[StoredRecord]:
+        for k in [kind] if kind else EXPORT_ORDER:
+            # Read a kind whole before yielding: a caller may write while iterating (reproject
+            # does), and must not see its own writes or hold a transaction open meanwhile.
+            rows = self._read("read/list_records", kind=k, campaign=campaign or None)
+            for rid, rkind, camp, h, body in rows:
+                yield StoredRecord(rid, rkind, camp, h, json.loads(body))
+
+    def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
+        rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
+        return [StoredRecord(i, k, c, h, json.loads(b)) for i, k, c, h, b in rows]
+
+    def campaigns(self) -> list[str]:
+        return [c for (c,) in self._read("read/list_campaigns")]
+
+    def person_record_ids(self, campaign: str, person_key: str) -> list[str]:
+        return [i for (i,) in self._read("read/list_person_record_ids",
+                                         person=person_key, campaign=campaign)]
+
+    def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
+        rows = self._read("read/search_people", campaign=campaign, prefix=f"person:{campaign}:",
+                          needle=normalize(query), limit=limit if limit >= 0 else _NO_LIMIT)
+        return [PersonHit(k, n, campaign, c) for k, n, c in rows]
+
+    def counts(self, campaign: str | None = None) -> dict[str, dict[str, int]]:
+        suffix, params = ("_in_campaign", {"campaign": campaign}) if campaign else ("", {})
+
+        def count(subject: str) -> dict[str, int]:
+            return dict(self._read(f"read/count_{subject}{suffix}", **params))
+
+        return {"nodes": count("nodes"), "edges": count("edges"), "records": count("records")}
+
+    def snapshot_rows(self, campaign: str) -> SnapshotRows:
+        # One read transaction, so the rows are one consistent picture of the graph.
+        with self._session() as session:
+            return session.execute_read(_snapshot, campaign)
