@@ -18,7 +18,7 @@ browser:
 
 # A real Neo4j (neo4j-harness 5.26 from Maven Central), built once, started by the tests.
 neo4j-harness:
-	$(PYTHON) -m mapper.testing.neo4j_server --build-only
+	$(PYTHON) -c "from mapper.testing.neo4j_server import build_harness; build_harness()"
 
 demo: install
 	mapper demo

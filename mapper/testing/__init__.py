@@ -1,0 +1,1 @@
+"""Test and benchmark helpers that need real infrastructure, such as a Neo4j server."""
