@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -338,6 +339,116 @@ def reset(
     with _store(db) as store:
         store.clear()
         out.print(f"Emptied {describe(store)}")
+
+
+TodayOpt = Annotated[Optional[datetime.datetime], typer.Option(
+    "--today", formats=["%Y-%m-%d"], help="Date to judge due and overdue by (default: today).")]
+LimitOpt = Annotated[Optional[int], typer.Option("--limit", help="Show at most this many.")]
+
+
+def _answer(command: str, function: str, db: str | None, campaign: str | None, as_json: bool,
+            **options) -> None:
+    """Run one analytics question on the store and print it as JSON or tables."""
+    from mapper import analytics
+    from mapper.analytics.tables import tables_for
+
+    with _store(db) as store:
+        snap = store.snapshot(pick_campaign(store, campaign))
+    result = getattr(analytics, function)(snap, **options)
+    if as_json:
+        out.print_json(json.dumps(result, default=str))
+        return
+    for t in tables_for(command, result):
+        table = Table(*t.columns, title=t.title)
+        for row in t.rows:
+            table.add_row(*row)
+        out.print(table)
+
+
+def _today(value: datetime.datetime | None) -> datetime.date:
+    return value.date() if value else datetime.date.today()
+
+
+@app.command()
+def clusters(campaign: CampaignOpt = None, min_anger: Annotated[int, typer.Option(
+        help="Anger (0-5) that counts as angry.")] = 3, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Where shared anger clusters: issues linked by the people angry about both; the common ground.
+
+    Example: [bold]mapper clusters --json[/]
+    """
+    _answer("clusters", "anger_clusters", db, campaign, as_json, min_anger=min_anger)
+
+
+@app.command()
+def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Who holds the power to fix each problem: decision makers per issue, their chain, our path to them.
+
+    Example: [bold]mapper power[/]
+    """
+    _answer("power", "power_map", db, campaign, as_json)
+
+
+@app.command("ask-queue")
+def ask_queue(campaign: CampaignOpt = None, today: TodayOpt = None, limit: LimitOpt = None,
+              as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Who is ready to be asked, with the reasons, a suggested ask and a messenger.
+
+    Example: [bold]mapper ask-queue --limit 10[/]
+    """
+    _answer("ask-queue", "ask_queue", db, campaign, as_json, today=_today(today), limit=limit)
+
+
+@app.command()
+def ladder(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
+           db: DbOpt = None) -> None:
+    """People who said yes, and the next rung of the ladder for each.
+
+    Example: [bold]mapper ladder[/]
+    """
+    _answer("ladder", "ladder", db, campaign, as_json, today=_today(today))
+
+
+@app.command("talk-next")
+def talk_next(campaign: CampaignOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
+              db: DbOpt = None) -> None:
+    """People not yet spoken with, ranked by ties and unit gaps; the organic leaders.
+
+    Example: [bold]mapper talk-next --limit 20[/]
+    """
+    _answer("talk-next", "talk_next", db, campaign, as_json, limit=limit)
+
+
+@app.command("follow-ups")
+def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
+               db: DbOpt = None) -> None:
+    """Thank-yous, assignments and commitments due or overdue, per organizer.
+
+    Example: [bold]mapper follow-ups --today 2026-11-30[/]
+    """
+    _answer("follow-ups", "follow_ups", db, campaign, as_json, today=_today(today))
+
+
+@app.command()
+def structure(campaign: CampaignOpt = None, target: Annotated[float, typer.Option(
+        help="Majority target, as a share of headcount.")] = 2 / 3,
+        committee_ratio: Annotated[int, typer.Option(
+            help="Workers per committed leader on the organizing committee.")] = 10,
+        as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Per unit: headcount, contacted, supporters and committed against the majority target.
+
+    Example: [bold]mapper structure --target 0.6[/]
+    """
+    _answer("structure", "structure", db, campaign, as_json, target=target,
+            committee_ratio=committee_ratio)
+
+
+@app.command()
+def overview(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """The campaign at a glance: people, conversations per week, assessments, commitments, top issues.
+
+    Example: [bold]mapper overview[/]
+    """
+    _answer("overview", "overview", db, campaign, as_json)
 
 
 def demo_files() -> list[Path]:

@@ -117,7 +117,8 @@ def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
     best: dict[tuple[str, str], tuple] = {}
     for a in snapshot.anger:
         k = (a.person, a.issue)
-        order = (a.date or _MIN_DATE, a.conversation)
+        # Anger last: even a malformed snapshot repeating a mention gives one answer.
+        order = (a.date or _MIN_DATE, a.conversation, -1 if a.anger is None else a.anger)
         old = best.get(k)
         if old is None or order > old[0]:
             best[k] = (order, a.anger)
@@ -127,10 +128,14 @@ def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
     return out
 
 
-def angry_issues(snapshot: Snapshot, min_anger: int = 3) -> dict[str, dict[str, int]]:
-    """``{person: {issue: anger}}`` keeping only issues a person is angry about (>= min_anger)."""
+def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
+                 latest: dict[str, dict[str, int | None]] | None = None) -> dict[str, dict[str, int]]:
+    """``{person: {issue: anger}}`` keeping only issues a person is angry about (>= min_anger).
+
+    ``latest`` is :func:`latest_anger` of the snapshot when the caller has it already.
+    """
     out: dict[str, dict[str, int]] = {}
-    for person, issues in latest_anger(snapshot).items():
+    for person, issues in (latest if latest is not None else latest_anger(snapshot)).items():
         strong = {i: a for i, a in issues.items() if a is not None and a >= min_anger}
         if strong:
             out[person] = strong
@@ -247,24 +252,29 @@ def trust_adjacency(snapshot: Snapshot) -> dict[str, list[str]]:
     return {p: sorted(n) for p, n in sets.items()}
 
 
-def multi_source_bfs(adj: dict[str, list[str]], sources: Iterable[str]) -> dict[str, str | None]:
-    """One breadth-first search from all ``sources`` at once: ``{reached: parent}``.
+def multi_source_bfs(adj: dict[str, list[str]],
+                     sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
+    """One breadth-first search from all ``sources`` at once: ``({reached: parent}, {reached: hops})``.
 
     Sources are visited in sorted order and neighbour lists are sorted, so each reached person
     gets the same parent (the nearest source, ties broken by key) on every run.
     """
     parent: dict[str, str | None] = {}
+    dist: dict[str, int] = {}
     queue: deque[str] = deque()
     for s in sorted(set(sources)):
         parent[s] = None
+        dist[s] = 0
         queue.append(s)
     while queue:
         u = queue.popleft()
+        d = dist[u] + 1
         for v in adj.get(u, ()):
             if v not in parent:
                 parent[v] = u
+                dist[v] = d
                 queue.append(v)
-    return parent
+    return parent, dist
 
 
 def path_to(parent: dict[str, str | None], target: str) -> list[str]:

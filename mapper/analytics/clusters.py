@@ -106,7 +106,9 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
         (over the angry person-issue mentions in the cluster), ``units`` [``unit``, ``people``],
         ``decision_makers`` [``key``, ``name``, ``title``, ``people`` naming them for the
         cluster's issues]), ``links`` [``a``, ``b``, ``people``] and ``bridging`` [``key``,
-        ``name``, ``people``, ``units`` [``unit``, ``people``], ``clusters``, ``reasons``].
+        ``name``, ``people``, ``units`` [``unit``, ``people``], ``cluster`` (its own),
+        ``linked_clusters`` (others its angry people also care about), ``reasons``], most
+        units first.
 
     Examples
     --------
@@ -114,8 +116,11 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     >>> r = anger_clusters(example_snapshot())
     >>> [i["name"] for i in r["clusters"][0]["issues"]]
     ['short staffing', 'mandatory overtime']
-    >>> [(b["name"], [u["unit"] for u in b["units"]]) for b in r["bridging"]][0]
-    ('short staffing', ['ICU', 'ER'])
+    >>> [i["name"] for i in r["clusters"][1]["issues"]]
+    ['parking', 'pay']
+    >>> b = r["bridging"][0]
+    >>> b["name"], [u["unit"] for u in b["units"]], b["linked_clusters"]
+    ('parking', ['ER', 'ICU', 'Med-Surg'], [0])
     """
     angry = angry_issues(snapshot, min_anger)
     G = issue_graph(snapshot, min_anger=min_anger)
@@ -167,7 +172,7 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
             crossing.setdefault(b, set()).add(cluster_of[a])
 
     clusters_sorted = sorted(range(len(raw)), key=lambda ci: (
-        -len(raw[ci][1]), issue_order(raw[ci][0][0])))
+        -len(raw[ci][1]), -sums[ci][1], issue_order(raw[ci][0][0])))
     new_id = {ci: n for n, ci in enumerate(clusters_sorted)}
 
     bridging_keys = set()
@@ -240,9 +245,9 @@ def unit_issue_matrix(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, An
     >>> from mapper.analytics.examples import example_snapshot
     >>> m = unit_issue_matrix(example_snapshot())
     >>> m["units"], [i["name"] for i in m["issues"]]
-    (['ICU', 'ER'], ['short staffing', 'mandatory overtime', 'parking'])
+    (['ER', 'ICU', 'Med-Surg'], ['parking', 'short staffing', 'mandatory overtime', 'pay'])
     >>> m["counts"]
-    [[2, 1, 1], [1, 1, 1]]
+    [[1, 1, 1, 1], [1, 2, 1, 0], [1, 0, 0, 1]]
     """
     cells: Counter = Counter()
     for person, issues in angry_issues(snapshot, min_anger).items():

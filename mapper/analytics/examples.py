@@ -11,7 +11,7 @@ from mapper.keys import node_key
 from mapper.snapshot import (Anger, Commitment, Conversation, DecisionMaker, Named, Person,
                              Snapshot, Tie)
 
-__all__ = ["CampaignBuilder", "example_snapshot", "shuffled"]
+__all__ = ["CampaignBuilder", "example_snapshot", "random_snapshot", "shuffled"]
 
 
 def _day(value: dt.date | str) -> dt.date:
@@ -44,6 +44,7 @@ class CampaignBuilder:
         self._ties: list[Tie] = []
         self._skills: dict[str, list[str]] = {}
         self._organizers: dict[str, str] = {}
+        self._ids: set[str] = set()
 
     def key(self, name: str) -> str:
         """The key of the person called ``name``."""
@@ -106,7 +107,12 @@ class CampaignBuilder:
         if unit and not (p.in_roster and p.unit):  # the roster's unit wins, as in the store
             p.unit = unit
         p.contacted = True
-        cid = f"{day.isoformat()}-{'-'.join(self.key(name).split(':')[-1].split())}"
+        cid = base = f"{day.isoformat()}-{'-'.join(self.key(name).split(':')[-1].split())}"
+        n = 1
+        while cid in self._ids:  # a second talk the same day gets its own id
+            n += 1
+            cid = f"{base}-{n}"
+        self._ids.add(cid)
         self._organizers[node_key("organizer", self.campaign, organizer)] = organizer
         conv = Conversation(id=cid, person=key, organizer=organizer, date=day,
                             fears=tuple(fears),
@@ -165,8 +171,9 @@ def shuffled(snapshot: Snapshot, seed: int = 0) -> Snapshot:
         named=mix(snapshot.named),
         issues=dict(mix(snapshot.issues.items())),
         decision_makers=dict(mix(snapshot.decision_makers.items())),
-        ties=[Tie(t.b, t.a, t.relationship, t.kind) if rng.random() < 0.5 else t
-              for t in mix(snapshot.ties)],
+        # An undirected tie may be stored either way round; a referral has a direction.
+        ties=[Tie(t.b, t.a, t.relationship, t.kind) if t.kind == "tie" and rng.random() < 0.5
+              else t for t in mix(snapshot.ties)],
         skills=dict(mix(snapshot.skills.items())),
         organizers=dict(mix(snapshot.organizers.items())),
     )
@@ -217,4 +224,71 @@ def example_snapshot() -> Snapshot:
     b.tie("Dee Wong", "Fay Gold", "friend")
     b.tie("Fay Gold", "Gus Hale", "coworker")
     b.tie("Eli Fox", "Fay Gold", "friend")
+    return b.snapshot()
+
+
+def random_snapshot(people: int = 200, *, seed: int = 0, units: int = 6, issues: int = 8,
+                    contacted: float = 0.5, ties_per_person: float = 2.0) -> Snapshot:
+    """A random but reproducible campaign (determinism tests, benchmarks at any size).
+
+    Each unit leans towards a couple of issues, so anger clusters exist; about ``contacted``
+    of the people have one or two conversations; ties are mostly within a unit.
+
+    >>> s = random_snapshot(50, seed=1)
+    >>> len(s.people) >= 50, s == random_snapshot(50, seed=1)
+    (True, True)
+    """
+    rng = random.Random(seed)
+    b = CampaignBuilder("random")
+    unit_names = [f"Unit {chr(65 + i % 26)}{i // 26 or ''}" for i in range(units)]
+    issue_names = [f"issue {i}" for i in range(issues)]
+    bosses = [f"Boss {i}" for i in range(max(2, issues // 2))]
+    b.boss("Top Boss", title="CEO")
+    for i, name in enumerate(bosses):
+        b.boss(name, title=f"Director {i}", reports_to="Top Boss" if i < 2 else bosses[i % 2])
+    organizers = ["Maya Ortiz", "Sam Lee", "Jo Park"]
+    names = [f"Worker {i:06d}" for i in range(people)]
+    unit_of = {n: unit_names[rng.randrange(units)] for n in names}
+    for n in names:
+        b.person(n, unit_of[n], roster=rng.random() < 0.95)
+    start = dt.date(2026, 9, 1)
+    for n in names:
+        if rng.random() >= contacted:
+            continue
+        home = unit_names.index(unit_of[n])
+        favourite = [issue_names[home % issues], issue_names[(home + 1) % issues]]
+        for visit in range(1 + (rng.random() < 0.3)):
+            day = start + dt.timedelta(days=rng.randrange(90) + 30 * visit)
+            mine = {i: rng.randint(2, 5) for i in favourite if rng.random() < 0.7}
+            if rng.random() < 0.3:
+                mine[rng.choice(issue_names)] = rng.randint(0, 5)
+            named = {i: bosses[issue_names.index(i) % len(bosses)] for i in mine
+                     if rng.random() < 0.4}
+            response = rng.choice([None, None, "yes", "maybe", "no"])
+            b.talk(n, day, organizer=rng.choice(organizers), issues=mine, named=named,
+                   response=response,
+                   action="come to the next meeting" if response else None,
+                   due=day + dt.timedelta(days=14) if response == "yes" else None,
+                   assessment=rng.randint(1, 5), hope=rng.randint(0, 5),
+                   cares_about_problem=rng.random() < 0.6,
+                   decision_maker_can_fix=rng.random() < 0.5,
+                   wont_fix_without_pressure=rng.random() < 0.4,
+                   wants_to_talk_again=rng.random() < 0.6,
+                   will_attend_meeting=rng.random() < 0.4,
+                   fears=("retaliation",) if rng.random() < 0.2 else (),
+                   follow_up_assignment="record a moment" if rng.random() < 0.3 else None,
+                   follow_up_due=day + dt.timedelta(days=7),
+                   thank_you_sent=rng.random() < 0.6,
+                   refers={rng.choice(names): "coworker"} if rng.random() < 0.2 else None)
+    for _ in range(int(people * ties_per_person / 2)):
+        a = rng.choice(names)
+        same = rng.random() < 0.8
+        other = rng.choice(names)
+        if same:
+            for _try in range(5):
+                if unit_of[other] == unit_of[a]:
+                    break
+                other = rng.choice(names)
+        if other != a:
+            b.tie(a, other, "coworker")
     return b.snapshot()

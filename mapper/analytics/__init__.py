@@ -1,0 +1,30 @@
+"""Analytics: pure functions over a campaign :class:`~mapper.snapshot.Snapshot`, one question each.
+
+Every function takes the snapshot first and options as keywords, and returns plain,
+JSON-serializable dicts and lists in a stable order. None of them returns personal details:
+the snapshot holds none (no stories, notes, phones or emails).
+
+>>> from mapper.analytics.examples import example_snapshot
+>>> sorted(structure(example_snapshot())["totals"])[:3]
+['committed', 'committee_gap', 'committee_needed']
+"""
+
+from mapper.analytics.cached import FUNCTIONS, Analytics
+from mapper.analytics.clusters import anger_clusters, issue_graph, unit_issue_matrix
+from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.overview import overview
+from mapper.analytics.power import chain_of_command, power_map
+from mapper.analytics.readiness import ask_queue, ladder
+from mapper.analytics.structure import structure
+from mapper.analytics.talk_next import organic_leaders, talk_next
+
+__all__ = [
+    "Analytics", "FUNCTIONS",
+    "anger_clusters", "issue_graph", "unit_issue_matrix",
+    "power_map", "chain_of_command",
+    "ask_queue", "ladder",
+    "talk_next", "organic_leaders",
+    "follow_ups",
+    "structure",
+    "overview",
+]

@@ -1,0 +1,181 @@
+"""Analytics over a store, computed once per store version: the dashboard's warm path."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol
+
+from mapper.analytics.clusters import anger_clusters, unit_issue_matrix
+from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.overview import overview
+from mapper.analytics.power import power_map
+from mapper.analytics.readiness import ask_queue, ladder
+from mapper.analytics.structure import structure
+from mapper.analytics.talk_next import organic_leaders, talk_next
+from mapper.models import DEFAULT_CAMPAIGN
+from mapper.snapshot import Snapshot
+
+__all__ = ["Analytics", "FUNCTIONS", "SnapshotSource"]
+
+#: The questions :class:`Analytics` answers by name.
+FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
+    anger_clusters, unit_issue_matrix, power_map, ask_queue, ladder, talk_next,
+    organic_leaders, follow_ups, structure, overview)}
+
+_SNAPSHOT = "__snapshot__"
+
+
+class SnapshotSource(Protocol):
+    """What :class:`Analytics` needs from a store."""
+
+    def version(self) -> Hashable: ...
+
+    def snapshot(self, campaign: str) -> Snapshot: ...
+
+
+def _freeze(value: Any) -> Hashable:
+    # Options are usually scalars and dates; a list or dict option still gets a stable key.
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_freeze(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items)
+    return value
+
+
+class Analytics:
+    """Cache of snapshots and analytics results, keyed by store version and arguments.
+
+    While the store's ``version()`` is unchanged, a repeated call returns the stored result
+    without touching the snapshot. Results of the last ``keep_versions`` versions are kept
+    (least recently used go first). Thread-safe: concurrent calls for the same result compute
+    it once; different results compute in parallel. Results are shared between callers:
+    treat them as read-only.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> class Store:  # anything with version() and snapshot(campaign)
+    ...     builds = 0
+    ...     def version(self): return 1
+    ...     def snapshot(self, campaign):
+    ...         Store.builds += 1
+    ...         return example_snapshot()
+    >>> a = Analytics(Store(), campaign="st-lukes")
+    >>> a.run("structure")["totals"]["headcount"], a.structure()["totals"]["headcount"]
+    (7, 7)
+    >>> Store.builds, a.stats["hits"], a.stats["misses"]
+    (1, 1, 2)
+    """
+
+    def __init__(self, store: SnapshotSource, *, campaign: str = DEFAULT_CAMPAIGN,
+                 keep_versions: int = 3) -> None:
+        if keep_versions < 1:
+            raise ValueError("keep_versions must be at least 1")
+        self.store = store
+        self.campaign = campaign
+        self.keep_versions = keep_versions
+        self._lock = threading.Lock()
+        self._versions: OrderedDict[Hashable, dict[tuple, Any]] = OrderedDict()
+        self._inflight: dict[tuple, threading.Lock] = {}
+        self.stats = {"hits": 0, "misses": 0}
+
+    # --- cache ------------------------------------------------------------------------------
+    def _bucket(self, version: Hashable) -> dict[tuple, Any]:
+        bucket = self._versions.get(version)
+        if bucket is None:
+            bucket = self._versions[version] = {}
+            while len(self._versions) > self.keep_versions:
+                self._versions.popitem(last=False)
+        else:
+            self._versions.move_to_end(version)
+        return bucket
+
+    def _cached(self, version: Hashable, key: tuple, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            bucket = self._bucket(version)
+            if key in bucket:
+                self.stats["hits"] += 1
+                return bucket[key]
+            gate = self._inflight.setdefault((version, key), threading.Lock())
+        with gate:  # one computation per key; others wait for it
+            with self._lock:
+                bucket = self._bucket(version)
+                if key in bucket:
+                    self.stats["hits"] += 1
+                    return bucket[key]
+                self.stats["misses"] += 1
+            try:
+                value = compute()
+                with self._lock:
+                    self._bucket(version)[key] = value
+            finally:
+                with self._lock:
+                    self._inflight.pop((version, key), None)
+        return value
+
+    def versions(self) -> list[Hashable]:
+        """The store versions currently cached, least recently used first."""
+        with self._lock:
+            return list(self._versions)
+
+    def clear(self) -> None:
+        """Forget everything cached."""
+        with self._lock:
+            self._versions.clear()
+
+    # --- reads ------------------------------------------------------------------------------
+    def _snapshot(self, version: Hashable, campaign: str) -> Snapshot:
+        return self._cached(version, (_SNAPSHOT, campaign),
+                            lambda: self.store.snapshot(campaign))
+
+    def snapshot(self, campaign: str | None = None) -> Snapshot:
+        """The campaign's snapshot, built once per store version."""
+        return self._snapshot(self.store.version(), campaign or self.campaign)
+
+    def run(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+            **options: Any) -> Any:
+        """Answer a question (a :data:`FUNCTIONS` name, or any ``f(snapshot, **options)``)."""
+        func = FUNCTIONS[function] if isinstance(function, str) else function
+        campaign = campaign or self.campaign
+        # Bind defaults, so f() and f(limit=None) share one cache entry.
+        bound = inspect.signature(func).bind(None, **options)
+        bound.apply_defaults()
+        args = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
+        name = f"{func.__module__}.{func.__qualname__}"
+        version = self.store.version()
+        return self._cached(version, (name, campaign, args),
+                            lambda: func(self._snapshot(version, campaign), **options))
+
+    def anger_clusters(self, **options: Any) -> dict[str, Any]:
+        return self.run(anger_clusters, **options)
+
+    def unit_issue_matrix(self, **options: Any) -> dict[str, Any]:
+        return self.run(unit_issue_matrix, **options)
+
+    def power_map(self, **options: Any) -> dict[str, Any]:
+        return self.run(power_map, **options)
+
+    def ask_queue(self, **options: Any) -> list[dict[str, Any]]:
+        return self.run(ask_queue, **options)
+
+    def ladder(self, **options: Any) -> list[dict[str, Any]]:
+        return self.run(ladder, **options)
+
+    def talk_next(self, **options: Any) -> dict[str, Any]:
+        return self.run(talk_next, **options)
+
+    def organic_leaders(self, **options: Any) -> list[dict[str, Any]]:
+        return self.run(organic_leaders, **options)
+
+    def follow_ups(self, **options: Any) -> dict[str, Any]:
+        return self.run(follow_ups, **options)
+
+    def structure(self, **options: Any) -> dict[str, Any]:
+        return self.run(structure, **options)
+
+    def overview(self, **options: Any) -> dict[str, Any]:
+        return self.run(overview, **options)

@@ -1,0 +1,91 @@
+"""Overview: the dashboard's front page in numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from mapper.analytics._common import (RESPONSES, angry_issues, committed_people,
+                                      contacted_people, issue_name, person_states)
+from mapper.snapshot import Snapshot
+
+__all__ = ["overview"]
+
+
+def _weeks(dates: list[dt.date]) -> list[dict[str, Any]]:
+    """Conversations per ISO week, every week from the first to the last (gaps as 0)."""
+    if not dates:
+        return []
+    counts = Counter(d - dt.timedelta(days=d.weekday()) for d in dates)
+    start, end = min(counts), max(counts)
+    out = []
+    monday = start
+    while monday <= end:
+        year, week, _ = monday.isocalendar()
+        out.append({"week": f"{year}-W{week:02d}", "start": monday.isoformat(),
+                    "conversations": counts.get(monday, 0)})
+        monday += dt.timedelta(weeks=1)
+    return out
+
+
+def overview(snapshot: Snapshot, *, top: int = 5, min_anger: int = 3) -> dict[str, Any]:
+    """Counts for the front page.
+
+    - ``counts``: people known, on the roster, contacted, committed (latest answer yes),
+      conversations, organizers.
+    - ``conversations_per_week``: ISO weeks (``week`` as ``2026-W47``, ``start`` its Monday),
+      every week from the first conversation to the last.
+    - ``assessment``: contacted people by their latest recorded assessment, ``"1"`` .. ``"5"``
+      and ``"unrated"``.
+    - ``commitments``: every ask made (``asked``), and how they were answered (``yes``,
+      ``maybe``, ``no``, ``unanswered``) — asks, not people: one person asked twice counts twice.
+    - ``top_issues``: the ``top`` issues by people angry (anger >= ``min_anger``, latest
+      mention), with their mean anger.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> o = overview(example_snapshot())
+    >>> o["counts"]
+    {'people': 8, 'in_roster': 7, 'contacted': 5, 'committed': 2, 'conversations': 6, 'organizers': 2}
+    >>> o["assessment"], o["commitments"]
+    ({'1': 1, '2': 2, '3': 1, '4': 0, '5': 1, 'unrated': 0}, {'asked': 3, 'yes': 2, 'maybe': 1, 'no': 0, 'unanswered': 0})
+    >>> [w["conversations"] for w in o["conversations_per_week"]]
+    [2, 2, 2]
+    """
+    contacted = contacted_people(snapshot)
+    states = person_states(snapshot)
+    assessment = Counter(s.assessment for s in states.values())
+    asks = Counter()
+    for c in snapshot.conversations:
+        com = c.commitment
+        if com is not None and (com.asked or com.response in RESPONSES):
+            asks["asked"] += 1
+            asks[com.response if com.response in RESPONSES else "unanswered"] += 1
+    angry = angry_issues(snapshot, min_anger)
+    stats: dict[str, list[int]] = {}
+    for issues in angry.values():
+        for i, a in issues.items():
+            s = stats.setdefault(i, [0, 0])
+            s[0] += 1
+            s[1] += a
+    top_issues = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1],
+                                              issue_name(snapshot, i), i))[:top]
+    organizers = set(snapshot.organizers.values()) | {c.organizer for c in snapshot.conversations}
+    return {
+        "counts": {
+            "people": len(snapshot.people),
+            "in_roster": sum(1 for p in snapshot.people.values() if p.in_roster),
+            "contacted": len(contacted),
+            "committed": len(committed_people(snapshot)),
+            "conversations": len(snapshot.conversations),
+            "organizers": len(organizers),
+        },
+        "conversations_per_week": _weeks([c.date for c in snapshot.conversations if c.date]),
+        "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
+                       "unrated": assessment.get(None, 0)},
+        "commitments": {k: asks.get(k, 0) for k in ("asked", "yes", "maybe", "no", "unanswered")},
+        "top_issues": [{"key": i, "name": issue_name(snapshot, i), "people": stats[i][0],
+                        "mean_anger": round(stats[i][1] / stats[i][0], 2)} for i in top_issues],
+    }

@@ -1,0 +1,192 @@
+"""Power map: who holds the power to fix each problem, whom they answer to, and who can reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
+                                      issue_counts, issue_name, latest_anger, latest_named,
+                                      multi_source_bfs, path_to, person_name, trust_adjacency,
+                                      unit_of)
+from mapper.snapshot import DecisionMaker, Snapshot
+
+__all__ = ["power_map", "chain_of_command"]
+
+
+def chain_of_command(snapshot: Snapshot, dm: str) -> tuple[list[str], bool]:
+    """The keys ``dm`` answers to, nearest first, and whether the chain loops back on itself.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import CampaignBuilder
+    >>> b = CampaignBuilder("c")
+    >>> _ = b.boss("Ceo", reports_to="Board"); _ = b.boss("Board", reports_to="Ceo")
+    >>> chain_of_command(b.snapshot(), "dm:c:ceo")
+    (['dm:c:board'], True)
+    """
+    chain: list[str] = []
+    seen = {dm}
+    node = snapshot.decision_makers.get(dm)
+    while node is not None and node.reports_to:
+        boss = node.reports_to
+        if boss in seen:
+            return chain, True
+        seen.add(boss)
+        chain.append(boss)
+        node = snapshot.decision_makers.get(boss)
+    return chain, False
+
+
+def _dm(snapshot: Snapshot, key: str) -> DecisionMaker:
+    return snapshot.decision_makers.get(key) or DecisionMaker(key, key)
+
+
+def _ref(snapshot: Snapshot, key: str) -> dict[str, Any]:
+    dm = _dm(snapshot, key)
+    return {"key": key, "name": dm.name, "title": dm.title}
+
+
+def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
+    """Per issue, the decision makers people hold responsible; per decision maker, their reach.
+
+    For each issue, decision makers are ranked by how many people name them for it (a person's
+    latest naming for that issue counts), then by the summed latest anger of those people on
+    that issue. For each decision maker: the chain of whom they answer to (``reports_to``
+    followed upward; a loop stops it and sets ``chain_cycle``), the issues they are named for,
+    ``affected`` — everyone angry (anger >= ``min_anger``) about one of those issues — and
+    ``affected_in_chain``, the same counted over them and everyone who answers to them (the
+    power to fix a manager's problem also sits above the manager).
+
+    A decision maker is not in the trust graph, so the trusted path ends in their *area*: the
+    people who named them, and the people angry about an issue they are named for who work in
+    a unit where someone named them (``area_units``; any unit when no namer's unit is known).
+    The path is the shortest one over ties and referrals (undirected) from any committed member
+    (latest answer "yes") to anyone in the area; among equally near people the most affected
+    (highest summed anger on the decision maker's issues) wins, then name. One breadth-first
+    search from all committed members serves every decision maker. A committed member inside
+    the area gives a path of length 0: someone on our side is affected already.
+
+    Returns
+    -------
+    dict
+        ``committed`` (how many members the paths start from), ``issues`` [``key``, ``name``,
+        ``angry``, ``decision_makers`` [``key``, ``name``, ``title``, ``people``, ``anger``]]
+        and ``decision_makers`` [``key``, ``name``, ``title``, ``organization``, ``chain``
+        [``key``, ``name``, ``title``], ``chain_cycle``, ``direct_reports`` [``key``,
+        ``name``], ``issues`` [``key``, ``name``, ``named_by``, ``angry``], ``affected``,
+        ``affected_in_chain``, ``area_units``, ``trust_path`` (``path`` names, ``keys``,
+        ``length``, or ``None``)], most affected first.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> r = power_map(example_snapshot())
+    >>> staffing = next(i for i in r["issues"] if i["name"] == "short staffing")
+    >>> [(d["name"], d["people"], d["anger"]) for d in staffing["decision_makers"]]
+    [('Carl Reyes', 2, 9)]
+    >>> carl = r["decision_makers"][0]
+    >>> carl["name"], [c["name"] for c in carl["chain"]], carl["affected"]
+    ('Carl Reyes', ['Dana Park'], 3)
+    >>> carl["trust_path"]
+    {'path': ['Ana Lopez'], 'keys': ['person:st-lukes:ana lopez'], 'length': 0}
+    >>> r["decision_makers"][1]["trust_path"]["path"]
+    ['Ben Ortiz', 'Dee Wong']
+    """
+    anger_now = latest_anger(snapshot)
+    angry = angry_issues(snapshot, min_anger, latest=anger_now)
+    angry_count = issue_counts(angry)
+    angry_people: dict[str, list[str]] = {}
+    for person, issues in angry.items():
+        for i in issues:
+            angry_people.setdefault(i, []).append(person)
+
+    by_issue: dict[str, dict[str, list]] = {}  # issue -> dm -> [people, anger]
+    named_people: dict[str, set[str]] = {}  # dm -> people naming them
+    for (person, issue), dms in latest_named(snapshot).items():
+        a = anger_now.get(person, {}).get(issue) or 0
+        for dm in dms:
+            cell = by_issue.setdefault(issue, {}).setdefault(dm, [0, 0])
+            cell[0] += 1
+            cell[1] += a
+            named_people.setdefault(dm, set()).add(person)
+
+    issues_out = []
+    for issue in set(by_issue) | set(angry_count):
+        dms = by_issue.get(issue, {})
+        ranked = sorted(dms.items(), key=lambda kv: (-kv[1][0], -kv[1][1], _dm(snapshot, kv[0]).name, kv[0]))
+        issues_out.append({
+            "key": issue,
+            "name": issue_name(snapshot, issue),
+            "angry": angry_count.get(issue, 0),
+            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a}
+                                for dm, (n, a) in ranked],
+        })
+    issues_out.sort(key=lambda i: (-sum(d["people"] for d in i["decision_makers"]), -i["angry"],
+                                   i["name"], i["key"]))
+
+    dm_issues: dict[str, dict[str, int]] = {}  # dm -> issue -> people naming
+    for issue, dms in by_issue.items():
+        for dm, (n, _) in dms.items():
+            dm_issues.setdefault(dm, {})[issue] = n
+    reports: dict[str, list[str]] = {}
+    for key, dm in snapshot.decision_makers.items():
+        if dm.reports_to:
+            reports.setdefault(dm.reports_to, []).append(key)
+
+    committed = committed_people(snapshot)
+    parent, dist = multi_source_bfs(trust_adjacency(snapshot), committed)
+    keys = set(snapshot.decision_makers) | set(dm_issues)
+    affected: dict[str, dict[str, int]] = {}  # dm -> person -> summed anger on dm's issues
+    for key in keys:
+        scores: dict[str, int] = {}
+        for i in dm_issues.get(key, ()):
+            for person in angry_people.get(i, ()):
+                scores[person] = scores.get(person, 0) + angry[person][i]
+        affected[key] = scores
+    chains = {key: chain_of_command(snapshot, key) for key in keys}
+    in_chain: dict[str, set[str]] = {key: set(affected[key]) for key in keys}
+    for key in keys:
+        for boss in chains[key][0]:
+            if boss in in_chain:
+                in_chain[boss].update(affected[key])
+
+    out = []
+    for key in keys:
+        dm = _dm(snapshot, key)
+        issues = dm_issues.get(key, {})
+        scores = affected[key]
+        namers = named_people.get(key, set())
+        # The area: who named them, and the angry people in the units those namers work in.
+        units = {u for u in (unit_of(snapshot, p) for p in namers) if u != UNKNOWN_UNIT}
+        area = [p for p in scores if not units or unit_of(snapshot, p) in units]
+        reachable = [p for p in set(area) | namers if p in dist]
+        trust = None
+        if reachable:
+            target = min(reachable, key=lambda p: (dist[p], -scores.get(p, 0),
+                                                   person_name(snapshot, p), p))
+            path = path_to(parent, target)
+            trust = {"path": [person_name(snapshot, p) for p in path], "keys": path,
+                     "length": len(path) - 1}
+        chain, cycle = chains[key]
+        out.append({
+            "key": key,
+            "name": dm.name,
+            "title": dm.title,
+            "organization": dm.organization,
+            "chain": [_ref(snapshot, b) for b in chain],
+            "chain_cycle": cycle,
+            "direct_reports": sorted(({"key": r, "name": _dm(snapshot, r).name}
+                                      for r in reports.get(key, ())),
+                                     key=lambda d: (d["name"], d["key"])),
+            "issues": sorted(({"key": i, "name": issue_name(snapshot, i), "named_by": n,
+                               "angry": angry_count.get(i, 0)} for i, n in issues.items()),
+                             key=lambda i: (-i["named_by"], -i["angry"], i["name"], i["key"])),
+            "affected": len(scores),
+            "affected_in_chain": len(in_chain[key]),
+            "area_units": sorted(units),
+            "trust_path": trust,
+        })
+    out.sort(key=lambda d: (-d["affected"], -sum(i["named_by"] for i in d["issues"]),
+                            -d["affected_in_chain"], d["name"], d["key"]))
+    return {"committed": len(committed), "issues": issues_out,
+            "decision_makers": out}

@@ -1,0 +1,328 @@
+"""Ready to ask: contacts ranked by readiness with the reasons shown, and the ladder for the committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from typing import Any
+
+from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word, angry_issues,
+                                      committed_people, contacted_people, default_today,
+                                      dm_label, issue_counts, issue_name, iso, latest_named,
+                                      person_name, person_states, trust_adjacency, unit_of)
+from mapper.snapshot import Snapshot
+
+__all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS"]
+
+#: Points behind the readiness score; the reasons shown name the same things.
+WEIGHTS: dict[str, Any] = {
+    "anger": 1.0,            # per point of anger on the top issue (3..5)
+    "shared": 1.0,           # x log2(1 + others angry about the top issue), at most 3 points
+    "more_issues": 0.5,      # per further issue they are angry about, at most 2 counted
+    "realization": 1.5,      # each of the three realizations of step 3
+    "all_realizations": 1.0,  # bonus when all three are there
+    "hope": 0.5,             # per point of hope (0..5)
+    "wants_to_talk_again": 1.0,
+    "will_attend_meeting": 2.0,
+    "assessment": {1: 3.0, 2: 2.0, 3: 0.0, 4: -4.0, 5: -8.0},
+    "committed_tie": 1.5,    # per committed person they trust, at most 2 counted
+    "never_asked": 1.0,
+    "ask_again": 1.0,        # said maybe / no longer than wait_days ago
+    "asked_recently": -1.0,  # asked within wait_days, no yes
+    "said_no_recently": -3.0,
+    "fear": -1.5,            # per fear voiced in the latest conversation, at most 3 counted
+}
+
+#: The ladder of engagement, lowest rung first.
+RUNGS = ("said yes", "took action", "brought a coworker", "leads in their unit",
+         "organizing committee")
+
+
+def _plans(snapshot: Snapshot, angry: dict[str, dict[str, int]], today: dt.date | None) -> dict:
+    """Per issue, the upcoming action most people angry about it have said yes to."""
+    counts: dict[str, Counter] = {}
+    first_due: dict[tuple[str, str], dt.date] = {}
+    for c in snapshot.conversations:
+        com = c.commitment
+        if com is None or com.response != "yes" or not com.action:
+            continue
+        if today is not None and com.due is not None and com.due < today:
+            continue
+        for issue in angry.get(c.person, ()):
+            counts.setdefault(issue, Counter())[com.action] += 1
+            if com.due is not None:
+                k = (issue, com.action)
+                first_due[k] = min(com.due, first_due.get(k, com.due))
+    out = {}
+    for issue, actions in counts.items():
+        action, n = min(actions.items(), key=lambda kv: (
+            -kv[1], first_due.get((issue, kv[0]), dt.date.max), kv[0]))
+        out[issue] = (action, n)
+    return out
+
+
+def _sees_who_can_fix(snapshot: Snapshot, named: dict, person: str, ranked: list[str],
+                      top: str | None) -> str:
+    # Name the decision maker they named for their top issue, else for their next issue.
+    for issue in ranked:
+        dms = sorted(named.get((person, issue), ()))
+        if dms:
+            what = "it" if issue == top else issue_name(snapshot, issue)
+            return f"sees that {dm_label(snapshot, dms[0])} can fix {what}"
+    return "sees that a decision maker can fix it"
+
+
+def _messenger(snapshot: Snapshot, person: str, neighbours: list[str], committed: set[str],
+               st: PersonState) -> dict[str, Any]:
+    unit = unit_of(snapshot, person)
+    best = sorted((n for n in neighbours if n in committed),
+                  key=lambda n: (unit_of(snapshot, n) != unit, person_name(snapshot, n), n))
+    if best:
+        return {"kind": "coworker", "key": best[0], "name": person_name(snapshot, best[0])}
+    return {"kind": "organizer", "key": None, "name": st.latest.organizer}
+
+
+def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | None = None,
+              min_anger: int = 3, wait_days: int = 30) -> list[dict[str, Any]]:
+    """Contacts not yet committed, most ready to be asked first, each with the reasons why.
+
+    Everyone with at least one conversation whose latest answered ask is not "yes" is scored
+    from their current state (the latest recorded value of each field; fears from the latest
+    conversation only) with the points in :data:`WEIGHTS`: strong anger (>= ``min_anger``,
+    latest mention per issue) on an issue others share, the three realizations, hope, wanting
+    to talk again and to come to a meeting, the organizer's assessment, trust ties to committed
+    people, and the ask history — never asked, or a maybe / no longer than ``wait_days`` ago,
+    raise it; an ask within ``wait_days`` lowers it, a recent "no" more. Voiced fears lower it.
+
+    People assessed 4-5 (leaning against, opposed) are listed with ``ready`` false, after all
+    ready people. ``today`` defaults to the date of the latest conversation in the snapshot,
+    so the answer depends on the data alone.
+
+    The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
+    passed) is asked again; otherwise the upcoming action most people angry about their top
+    issue have said yes to; otherwise the earlier action with a new date; otherwise the next
+    meeting on their top issue. The messenger is a committed person they trust (same unit
+    first), else the organizer who last spoke with them.
+
+    Returns
+    -------
+    list of dict
+        ``person``, ``name``, ``unit``, ``score``, ``ready``, ``top_issue`` (``key``, ``name``
+        or ``None``), ``reasons``, ``suggested_ask``, ``messenger`` (``kind`` coworker |
+        organizer, ``key``, ``name``); ranked by ready, score, name.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> q = ask_queue(example_snapshot())
+    >>> [(e["name"], e["ready"]) for e in q]
+    [('Cruz Diaz', True), ('Dee Wong', True), ('Hal Moss', False)]
+    >>> q[0]["reasons"][:4]  # doctest: +NORMALIZE_WHITESPACE
+    ['very angry about short staffing (shared by 2 others)', 'also angry about parking',
+     'cares about the problem', 'sees that Lee Chu (Facilities Director) can fix parking']
+    >>> q[0]["suggested_ask"], q[0]["messenger"]["name"]
+    ('come to the Dec 3 meeting (2 others angry about short staffing said yes)', 'Ana Lopez')
+    """
+    today = default_today(snapshot, today)
+    w = WEIGHTS
+    angry = angry_issues(snapshot, min_anger)
+    shared = issue_counts(angry)
+    named = latest_named(snapshot)
+    committed = committed_people(snapshot)
+    adj = trust_adjacency(snapshot)
+    plans = _plans(snapshot, angry, today)
+    out = []
+    for person, st in person_states(snapshot).items():
+        if person in committed:
+            continue
+        score = 0.0
+        reasons: list[str] = []
+        cautions: list[str] = []
+        mine = angry.get(person, {})
+        ranked = sorted(mine, key=lambda i: (-mine[i], -shared[i], issue_name(snapshot, i), i))
+        top = ranked[0] if ranked else None
+        if top is not None:
+            others = shared[top] - 1
+            score += w["anger"] * mine[top] + min(3.0, w["shared"] * math.log2(1 + others))
+            score += w["more_issues"] * min(2, len(ranked) - 1)
+            reasons.append(f"{anger_word(mine[top])} about {issue_name(snapshot, top)}"
+                           + (f" (shared by {others} other{'s' if others != 1 else ''})"
+                              if others else " (no one else yet)"))
+            for i in ranked[1:3]:
+                reasons.append(f"also {anger_word(mine[i])} about {issue_name(snapshot, i)}")
+        realized = [st.cares_about_problem, st.decision_maker_can_fix,
+                    st.wont_fix_without_pressure]
+        score += w["realization"] * sum(1 for r in realized if r)
+        if all(realized):
+            score += w["all_realizations"]
+        if st.cares_about_problem:
+            reasons.append("cares about the problem")
+        if st.decision_maker_can_fix:
+            reasons.append(_sees_who_can_fix(snapshot, named, person, ranked, top))
+        if st.wont_fix_without_pressure:
+            reasons.append("knows it won't be fixed without pressure")
+        if st.hope is not None:
+            score += w["hope"] * st.hope
+            if st.hope >= 3:
+                reasons.append(f"hopeful ({st.hope}/5)")
+            elif st.hope <= 1:
+                cautions.append(f"little hope ({st.hope}/5) — share a win before asking")
+        if st.wants_to_talk_again:
+            score += w["wants_to_talk_again"]
+            reasons.append("wants to talk again")
+        if st.will_attend_meeting:
+            score += w["will_attend_meeting"]
+            reasons.append("will come to a meeting")
+        ready = True
+        if st.assessment is not None:
+            score += w["assessment"].get(st.assessment, 0.0)
+            label = f"rated {st.assessment} ({ASSESSMENT_LABELS.get(st.assessment, '?')})"
+            if st.assessment >= 4:
+                ready = False
+                cautions.append(f"{label} — not ready to ask")
+            elif st.assessment <= 2:
+                reasons.append(label)
+        trusted = sorted((n for n in adj.get(person, ()) if n in committed),
+                         key=lambda n: (person_name(snapshot, n), n))
+        if trusted:
+            score += w["committed_tie"] * min(2, len(trusted))
+            names = ", ".join(person_name(snapshot, n) for n in trusted[:2])
+            more = f" and {len(trusted) - 2} more" if len(trusted) > 2 else ""
+            reasons.append(f"trusts committed {names}{more}")
+        ask = st.last_ask
+        if ask is None:
+            score += w["never_asked"]
+            reasons.append("not asked yet")
+        else:
+            days = (today - ask.date).days if today is not None else None
+            said = ask.response if ask.response in ("maybe", "no") else None
+            recent = days is not None and days <= wait_days
+            if said == "no" and recent:
+                score += w["said_no_recently"]
+                cautions.append(f"said no {days} days ago — wait before asking again")
+            elif recent:
+                score += w["asked_recently"]
+                cautions.append(f"asked {days} days ago"
+                                + (" (said maybe)" if said == "maybe" else "")
+                                + " — follow up before asking again")
+            elif said is not None:
+                score += w["ask_again"]
+                reasons.append(f"said {said} {days} days ago — time to ask again"
+                               if days is not None else f"said {said} — time to ask again")
+        score += w["fear"] * min(3, len(st.latest.fears))
+        for fear in st.latest.fears:
+            cautions.append(f"fears {fear} — address before asking")
+
+        # The ask: reuse an open ask, else the plan for the top issue, else the earlier action.
+        suggestion = None
+        if (ask is not None and ask.action and ask.response != "no"
+                and (ask.due is None or today is None or ask.due >= today)):
+            suggestion = f"ask again: {ask.action}"
+        elif top is not None and top in plans:
+            action, n = plans[top]
+            suggestion = (f"{action} ({n} other{'s' if n != 1 else ''} angry about "
+                          f"{issue_name(snapshot, top)} said yes)")
+        elif ask is not None and ask.action:
+            suggestion = f"{ask.action} — again, with a new date"
+        elif top is not None:
+            suggestion = f"come to the next meeting on {issue_name(snapshot, top)}"
+        else:
+            suggestion = "another 1-on-1 to find what moves them"
+        out.append({
+            "person": person,
+            "name": person_name(snapshot, person),
+            "unit": unit_of(snapshot, person),
+            "score": round(score, 1),
+            "ready": ready,
+            "top_issue": {"key": top, "name": issue_name(snapshot, top)} if top else None,
+            "reasons": reasons + cautions,
+            "suggested_ask": suggestion,
+            "messenger": _messenger(snapshot, person, adj.get(person, []), committed, st),
+        })
+    out.sort(key=lambda e: (not e["ready"], -e["score"], e["name"], e["person"]))
+    return out[:limit] if limit is not None else out
+
+
+def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Committed people (latest answer "yes") with the rung they are on and the next one.
+
+    Rungs (:data:`RUNGS`), highest that holds:
+
+    - *said yes*: at least one yes;
+    - *took action*: two yeses or more, or the date of a yes has passed (the snapshot has no
+      attendance, so a passed date is taken as done — record otherwise in the next 1-on-1);
+    - *brought a coworker*: someone they referred has since been spoken with;
+    - *leads in their unit*: brought a coworker and assessed 1 (leader).
+
+    The next step names a concrete action: the pending action and its date, a trusted coworker
+    not yet spoken with to bring along, a meeting to lead in their unit, or the committee.
+    ``today`` defaults to the date of the latest conversation. Ordered by rung (highest first),
+    then number of yeses, then name.
+
+    Returns
+    -------
+    list of dict
+        ``person``, ``name``, ``unit``, ``level`` (1..4), ``rung``, ``next_rung``,
+        ``next_step``, ``yes_count``, ``since`` (date of the first yes).
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> [(e["name"], e["rung"], e["next_step"]) for e in ladder(example_snapshot())]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('Ana Lopez', 'said yes', 'follow through: come to the Dec 3 meeting (by 2026-12-03)'),
+     ('Ben Ortiz', 'said yes', 'follow through: come to the Dec 3 meeting (by 2026-12-03)')]
+    """
+    today = default_today(snapshot, today)
+    committed = committed_people(snapshot)
+    contacted = contacted_people(snapshot)
+    adj = trust_adjacency(snapshot)
+    referred: dict[str, set[str]] = {}
+    for t in snapshot.ties:
+        if t.kind == "referral":
+            referred.setdefault(t.a, set()).add(t.b)
+    states = person_states(snapshot)
+    out = []
+    for person in committed:
+        st = states[person]
+        yes = st.response
+        took = st.yes_count >= 2 or (yes is not None and yes.due is not None
+                                     and today is not None and yes.due < today)
+        brought = any(r in contacted for r in referred.get(person, ()))
+        if brought and st.assessment == 1:
+            level = 4
+        elif brought:
+            level = 3
+        elif took:
+            level = 2
+        else:
+            level = 1
+        unit = unit_of(snapshot, person)
+        if level == 1:
+            if yes is not None and yes.action:
+                step = f"follow through: {yes.action}" + (f" (by {iso(yes.due)})" if yes.due else "")
+            else:
+                step = "agree a first action: come to the next meeting"
+        elif level == 2:
+            new = sorted((n for n in adj.get(person, ()) if n not in contacted),
+                         key=lambda n: (-len(adj.get(n, ())), person_name(snapshot, n), n))
+            step = ("bring a coworker to the next meeting"
+                    + (f" (e.g. {person_name(snapshot, new[0])})" if new else ""))
+        elif level == 3:
+            step = f"lead a meeting in {unit}"
+        else:
+            step = f"join the organizing committee for {unit}"
+        out.append({
+            "person": person,
+            "name": person_name(snapshot, person),
+            "unit": unit,
+            "level": level,
+            "rung": RUNGS[level - 1],
+            "next_rung": RUNGS[level],
+            "next_step": step,
+            "yes_count": st.yes_count,
+            "since": iso(st.first_yes),
+        })
+    out.sort(key=lambda e: (-e["level"], -e["yes_count"], e["name"], e["person"]))
+    return out

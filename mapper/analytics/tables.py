@@ -1,0 +1,222 @@
+"""Analytics results as plain tables (title, column headers, rows of strings) for the CLI.
+
+No rich import here: a caller prints a :class:`Table` with
+``rich.table.Table(*t.columns, title=t.title)`` and ``add_row(*row)`` for each row. Every cell
+is a string, so the rows can be handed to any printer as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+__all__ = [
+    "Table", "TABLES", "tables_for",
+    "clusters_table", "bridging_table", "unit_issue_table",
+    "power_issues_table", "power_table",
+    "ask_queue_table", "ladder_table",
+    "talk_next_table", "organic_leaders_table",
+    "follow_ups_table", "structure_table", "overview_table", "top_issues_table",
+]
+
+_NONE = "—"
+
+
+class Table(NamedTuple):
+    """A titled table: ``columns`` are headers, each row a tuple of strings."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def _s(value: Any) -> str:
+    if value is None:
+        return _NONE
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _share(value: float | None) -> str:
+    return _NONE if value is None else f"{round(100 * value)}%"
+
+
+def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people") -> str:
+    return ", ".join(f"{i[label]} ({i[count]})" for i in items) or _NONE
+
+
+def clusters_table(result: dict[str, Any]) -> Table:
+    """One row per anger cluster (:func:`~mapper.analytics.clusters.anger_clusters`).
+
+    >>> from mapper.analytics import anger_clusters
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> t = clusters_table(anger_clusters(example_snapshot()))
+    >>> t.columns[:3], t.rows[0][:3]
+    (('Cluster', 'Issues', 'People'), ('0', 'short staffing (3), mandatory overtime (2)', '3'))
+    """
+    rows = [(_s(c["id"]), _counted(c["issues"], "name"), _s(c["people"]), _s(c["mean_anger"]),
+             _counted(c["units"], "unit"), _counted(c["decision_makers"], "name"))
+            for c in result["clusters"]]
+    return Table(f"Anger clusters (anger ≥ {result['min_anger']})",
+                 ("Cluster", "Issues", "People", "Mean anger", "Units", "Decision makers"), rows)
+
+
+def bridging_table(result: dict[str, Any]) -> Table:
+    """The bridging issues of :func:`~mapper.analytics.clusters.anger_clusters`: common ground."""
+    rows = [(b["name"], _s(b["people"]), _counted(b["units"], "unit"), _s(b["cluster"]),
+             "; ".join(b["reasons"])) for b in result["bridging"]]
+    return Table("Common ground (bridging issues)",
+                 ("Issue", "People", "Units", "Cluster", "Why"), rows)
+
+
+def unit_issue_table(result: dict[str, Any]) -> Table:
+    """:func:`~mapper.analytics.clusters.unit_issue_matrix` as units × issues."""
+    rows = [(unit, *(_s(n) for n in counts))
+            for unit, counts in zip(result["units"], result["counts"])]
+    return Table("Angry people by unit and issue",
+                 ("Unit", *(i["name"] for i in result["issues"])), rows)
+
+
+def power_issues_table(result: dict[str, Any]) -> Table:
+    """Per issue, the decision makers named (:func:`~mapper.analytics.power.power_map`)."""
+    rows = [(i["name"], _s(i["angry"]),
+             ", ".join(f"{d['name']} ({d['people']} named, anger {d['anger']})"
+                       for d in i["decision_makers"]) or _NONE)
+            for i in result["issues"]]
+    return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows)
+
+
+def power_table(result: dict[str, Any]) -> Table:
+    """Per decision maker: chain, issues, people affected, trusted path."""
+    rows = []
+    for d in result["decision_makers"]:
+        chain = " → ".join(c["name"] for c in d["chain"]) + (" (loop)" if d["chain_cycle"] else "")
+        path = d["trust_path"]
+        rows.append((d["name"], _s(d["title"]), chain or _NONE,
+                     _counted(d["issues"], "name", "named_by"),
+                     _s(d["affected"]) + (f" ({d['affected_in_chain']} with those below)"
+                                          if d["affected_in_chain"] != d["affected"] else ""),
+                     " → ".join(path["path"]) + f" ({path['length']})" if path else _NONE))
+    return Table("Power map", ("Decision maker", "Title", "Answers to", "Named for",
+                               "People affected", "Trusted path (hops)"), rows)
+
+
+def ask_queue_table(result: list[dict[str, Any]]) -> Table:
+    """:func:`~mapper.analytics.readiness.ask_queue`, one row per contact.
+
+    >>> from mapper.analytics import ask_queue
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> ask_queue_table(ask_queue(example_snapshot())).rows[0][:4]
+    ('1', 'Cruz Diaz', 'ICU', '21.1')
+    """
+    rows = [(_s(n), e["name"], e["unit"], _s(e["score"]) + ("" if e["ready"] else " (not ready)"),
+             "; ".join(e["reasons"]), e["suggested_ask"],
+             f"{e['messenger']['name']} ({e['messenger']['kind']})")
+            for n, e in enumerate(result, 1)]
+    return Table("Ready to ask", ("#", "Name", "Unit", "Score", "Why", "Suggested ask",
+                                  "Messenger"), rows)
+
+
+def ladder_table(result: list[dict[str, Any]]) -> Table:
+    """:func:`~mapper.analytics.readiness.ladder`: committed people and their next rung."""
+    rows = [(e["name"], e["unit"], e["rung"], e["next_rung"], e["next_step"], _s(e["since"]))
+            for e in result]
+    return Table("Ladder of engagement", ("Name", "Unit", "Rung", "Next rung", "Next step",
+                                         "Committed since"), rows)
+
+
+def talk_next_table(result: dict[str, Any]) -> Table:
+    """:func:`~mapper.analytics.talk_next.talk_next` people, best first."""
+    rows = [(_s(n), e["name"], e["unit"], _s(e["score"]), "; ".join(e["reasons"]) or _NONE,
+             (e["messenger"]["name"] + (" (committed)" if e["messenger"]["committed"] else ""))
+             if e["messenger"] else _NONE)
+            for n, e in enumerate(result["people"], 1)]
+    return Table("Talk to next", ("#", "Name", "Unit", "Score", "Why", "Messenger"), rows)
+
+
+def organic_leaders_table(result: dict[str, Any] | list[dict[str, Any]]) -> Table:
+    """Organic leaders, from :func:`~mapper.analytics.talk_next.talk_next` or
+    :func:`~mapper.analytics.talk_next.organic_leaders`."""
+    leaders = result["organic_leaders"] if isinstance(result, dict) else result
+    rows = [(e["name"], e["unit"], _s(e["ties"]), _s(e["contacted"]), _s(e["committed"]))
+            for e in leaders]
+    return Table("Organic leaders (most trusted)",
+                 ("Name", "Unit", "Ties", "Spoken with", "Committed"), rows)
+
+
+def follow_ups_table(result: dict[str, Any]) -> Table:
+    """:func:`~mapper.analytics.follow_ups.follow_ups`, grouped by organizer."""
+    kinds = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
+    rows = []
+    for o in result["organizers"]:
+        for i in o["items"]:
+            late = i["days_overdue"]
+            rows.append((o["organizer"], i["name"], kinds.get(i["kind"], i["kind"]), i["what"],
+                         _s(i["due"]), f"{_days(late)} late" if late > 0 else
+                         "today" if late == 0 else f"in {_days(-late)}"))
+    t = result["totals"]
+    return Table(f"Follow-ups on {result['today']} ({t['overdue']} overdue, {t['due']} due)",
+                 ("Organizer", "Name", "Kind", "What", "Due", "When"), rows)
+
+
+def structure_table(result: dict[str, Any]) -> Table:
+    """:func:`~mapper.analytics.structure.structure`, one row per unit and a total."""
+    def row(label: str, u: dict[str, Any]) -> tuple[str, ...]:
+        return (label, _s(u["headcount"]), f"{u['contacted']} ({_share(u['contacted_share'])})",
+                f"{u['supporters']} ({_share(u['supporter_share'])})",
+                _s(u["target_supporters"]), _s(u["supporters_needed"]), _s(u["committed"]),
+                f"{u['committed']}/{u['committee_needed']}", _s(u["committee_gap"]))
+    rows = [row(u["unit"], u) for u in result["units"]] + [row("Total", result["totals"])]
+    return Table(f"Structure (target {round(100 * result['target'])}% supporters, "
+                 f"1 committee member per {result['committee_ratio']})",
+                 ("Unit", "Headcount", "Contacted", "Supporters", "Target", "Needed",
+                  "Committed", "Committee", "Committee gap"), rows)
+
+
+def overview_table(result: dict[str, Any]) -> Table:
+    """The counts of :func:`~mapper.analytics.overview.overview`."""
+    c, a, k = result["counts"], result["assessment"], result["commitments"]
+    rows = [(name.replace("_", " "), _s(v)) for name, v in c.items()]
+    rows.append(("assessment 1..5 / unrated",
+                 " / ".join(_s(a[str(i)]) for i in range(1, 6)) + f" / {a['unrated']}"))
+    rows.append(("asks: yes / maybe / no / unanswered",
+                 f"{k['yes']} / {k['maybe']} / {k['no']} / {k['unanswered']} of {k['asked']}"))
+    return Table("Overview", ("Measure", "Value"), rows)
+
+
+def top_issues_table(result: dict[str, Any]) -> Table:
+    """The top issues of :func:`~mapper.analytics.overview.overview`."""
+    rows = [(i["name"], _s(i["people"]), _s(i["mean_anger"])) for i in result["top_issues"]]
+    return Table("Top issues", ("Issue", "Angry people", "Mean anger"), rows)
+
+
+#: CLI command -> the tables that show its result, in order.
+TABLES: dict[str, tuple[Callable[[Any], Table], ...]] = {
+    "clusters": (clusters_table, bridging_table),
+    "unit-issues": (unit_issue_table,),
+    "power": (power_issues_table, power_table),
+    "ask-queue": (ask_queue_table,),
+    "ladder": (ladder_table,),
+    "talk-next": (talk_next_table, organic_leaders_table),
+    "follow-ups": (follow_ups_table,),
+    "structure": (structure_table,),
+    "overview": (overview_table, top_issues_table),
+}
+
+
+def tables_for(command: str, result: Any) -> list[Table]:
+    """The tables for a CLI command's result.
+
+    >>> from mapper.analytics import structure
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> [t.title[:9] for t in tables_for("structure", structure(example_snapshot()))]
+    ['Structure']
+    """
+    return [f(result) for f in TABLES[command]]

@@ -1,0 +1,141 @@
+"""Talk to next: people not yet spoken with, ranked by trust ties and unit coverage gaps."""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
+                                      contacted_people, person_name, trust_adjacency, unit_members,
+                                      unit_of)
+from mapper.snapshot import Snapshot
+
+__all__ = ["TIE_POINTS", "talk_next", "organic_leaders"]
+
+#: Points per trusted person, by who they are; a referral adds ``referred``.
+TIE_POINTS = {"committed": 3.0, "angry": 2.0, "contacted": 1.0, "referred": 1.0,
+              "coverage": 3.0}  # coverage: x (1 - contacted share of their unit)
+
+
+def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]]:
+    """People many others trust: most ties (and referrals) in the trust graph, contacted or not.
+
+    Degree, not betweenness: it stays linear at a million people. Ties by name, then key.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> [(e["name"], e["ties"]) for e in organic_leaders(example_snapshot(), top=2)]
+    [('Fay Gold', 3), ('Ana Lopez', 2)]
+    """
+    return _leaders(snapshot, trust_adjacency(snapshot), contacted_people(snapshot),
+                    committed_people(snapshot), top)
+
+
+def _leaders(snapshot: Snapshot, adj: dict[str, list[str]], contacted: set[str],
+             committed: set[str], top: int) -> list[dict[str, Any]]:
+    best = heapq.nsmallest(top, adj, key=lambda p: (-len(adj[p]), person_name(snapshot, p), p))
+    return [{"person": p, "name": person_name(snapshot, p), "unit": unit_of(snapshot, p),
+             "ties": len(adj[p]), "contacted": p in contacted, "committed": p in committed}
+            for p in best]
+
+
+def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 3,
+              leaders: int = 10) -> dict[str, Any]:
+    """Whom to talk to next: people never spoken with, and the organic leaders.
+
+    Candidates are everyone known and not yet spoken with (roster people, referrals, people
+    named in ties). Each trusted person adds :data:`TIE_POINTS`: a committed one (latest answer
+    yes) 3, an angry one (anger >= ``min_anger`` on some issue) 2, another contact 1, and 1 more
+    when that person referred them; people nobody we know trusts add nothing. Coverage adds up
+    to 3 for the gap in their unit: ``3 × (1 − contacted / headcount)`` (headcount as in
+    :func:`~mapper.analytics.structure.structure`); a person with no known unit gets none.
+
+    The messenger is the trusted contact most likely to open the door: committed first, then
+    angry, then referrer, then name.
+
+    Returns
+    -------
+    dict
+        ``people`` [``person``, ``name``, ``unit``, ``in_roster``, ``score``, ``reasons``,
+        ``messenger`` (``key``, ``name``, ``committed``) or ``None``], best first, at most
+        ``limit``; ``organic_leaders`` as :func:`organic_leaders` with ``top=leaders``.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> r = talk_next(example_snapshot())
+    >>> [(p["name"], p["score"]) for p in r["people"]]
+    [('Eli Fox', 5.0), ('Fay Gold', 3.5), ('Gus Hale', 1.5)]
+    >>> r["people"][0]["reasons"]
+    ['referred by committed Ana Lopez', 'ICU: 2 of 3 spoken with (67%)']
+    """
+    adj = trust_adjacency(snapshot)
+    contacted = contacted_people(snapshot)
+    committed = committed_people(snapshot)
+    angry = angry_issues(snapshot, min_anger)
+    referrers: dict[str, set[str]] = {}
+    for t in snapshot.ties:
+        if t.kind == "referral":
+            referrers.setdefault(t.b, set()).add(t.a)
+    coverage: dict[str, tuple[int, int]] = {}
+    for unit, (headcount, members) in unit_members(snapshot).items():
+        coverage[unit] = (sum(1 for m in members if m in contacted), headcount)
+    p_ = TIE_POINTS
+
+    kind_points = (p_["committed"], p_["angry"], p_["contacted"])
+
+    def kind(n: str) -> int:  # 0 committed, 1 angry, 2 other contact
+        return 0 if n in committed else 1 if n in angry else 2
+
+    def score_of(person: str) -> float:
+        refs = referrers.get(person, ())
+        score = 0.0
+        for n in adj.get(person, ()):
+            if n in contacted:
+                score += kind_points[kind(n)] + (p_["referred"] if n in refs else 0.0)
+        unit = unit_of(snapshot, person)
+        if unit != UNKNOWN_UNIT:
+            spoken, headcount = coverage[unit]
+            score += p_["coverage"] * max(0.0, 1.0 - (spoken / headcount if headcount else 0.0))
+        return round(score, 1)
+
+    def entry(person: str, score: float) -> dict[str, Any]:
+        # The words behind a score, built only for the people returned.
+        reasons: list[str] = []
+        refs = referrers.get(person, set())
+        known = sorted((n for n in adj.get(person, ()) if n in contacted),
+                       key=lambda n: (kind(n), n not in refs, person_name(snapshot, n), n))
+        for k, word in enumerate(("committed ", "angry ", "")):
+            group = [n for n in known if kind(n) == k]
+            referred = [n for n in group if n in refs]
+            trusted = [n for n in group if n not in refs]
+            if referred:
+                reasons.append(f"referred by {word}{_names(snapshot, referred)}")
+            if trusted:
+                reasons.append(f"tied to {word}{_names(snapshot, trusted)}")
+        unit = unit_of(snapshot, person)
+        if unit != UNKNOWN_UNIT:
+            spoken, headcount = coverage[unit]
+            share = spoken / headcount if headcount else 0.0
+            reasons.append(f"{unit}: {spoken} of {headcount} spoken with ({round(100 * share)}%)")
+        messenger = None
+        if known:
+            m = known[0]
+            messenger = {"key": m, "name": person_name(snapshot, m), "committed": m in committed}
+        p = snapshot.people[person]
+        return {"person": person, "name": p.name, "unit": unit, "in_roster": p.in_roster,
+                "score": score, "reasons": reasons, "messenger": messenger}
+
+    scored = [(-score_of(k), p.name, k) for k, p in snapshot.people.items() if k not in contacted]
+    best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
+    people = [entry(k, -neg) for neg, _, k in best]
+    return {"people": people,
+            "organic_leaders": _leaders(snapshot, adj, contacted, committed, leaders)}
+
+
+def _names(snapshot: Snapshot, keys: list[str]) -> str:
+    names = [person_name(snapshot, k) for k in keys]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"

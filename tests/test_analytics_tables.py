@@ -1,0 +1,66 @@
+"""Tables for the CLI: every answer becomes titled rows of strings, one cell per column."""
+
+import datetime as dt
+
+import pytest
+
+from mapper.analytics import (anger_clusters, ask_queue, follow_ups, ladder, overview, power_map,
+                              structure, talk_next, unit_issue_matrix)
+from mapper.analytics.examples import example_snapshot
+from mapper.analytics.tables import TABLES, Table, tables_for
+
+RESULTS = {
+    "clusters": lambda s: anger_clusters(s),
+    "unit-issues": lambda s: unit_issue_matrix(s),
+    "power": lambda s: power_map(s),
+    "ask-queue": lambda s: ask_queue(s),
+    "ladder": lambda s: ladder(s),
+    "talk-next": lambda s: talk_next(s),
+    "follow-ups": lambda s: follow_ups(s, today=dt.date(2026, 11, 20)),
+    "structure": lambda s: structure(s),
+    "overview": lambda s: overview(s),
+}
+
+
+def test_every_command_has_a_result_to_show() -> None:
+    assert set(RESULTS) == set(TABLES)
+
+
+@pytest.mark.parametrize("command", sorted(RESULTS))
+def test_every_table_has_string_cells_one_per_column(command: str) -> None:
+    for table in tables_for(command, RESULTS[command](example_snapshot())):
+        assert isinstance(table, Table) and table.title and table.columns
+        assert table.rows, table.title
+        for row in table.rows:
+            assert len(row) == len(table.columns)
+            assert all(isinstance(cell, str) for cell in row)
+
+
+def test_structure_table_ends_with_the_totals() -> None:
+    (table,) = tables_for("structure", structure(example_snapshot()))
+    assert [r[0] for r in table.rows] == ["ER", "ICU", "Med-Surg", "Total"]
+    assert table.rows[-1][:4] == ("Total", "7", "5 (71%)", "3 (43%)")
+
+
+def test_follow_ups_table_says_how_late_each_item_is() -> None:
+    (table,) = tables_for("follow-ups", follow_ups(example_snapshot(), today=dt.date(2026, 11, 20)))
+    assert table.columns == ("Organizer", "Name", "Kind", "What", "Due", "When")
+    assert table.rows[0] == ("Maya Ortiz", "Cruz Diaz", "thank-you",
+                             "thank-you for the 2026-11-10 conversation", "2026-11-12",
+                             "8 days late")
+
+
+def test_power_table_shows_the_trusted_path_with_its_hops() -> None:
+    issues, people = tables_for("power", power_map(example_snapshot()))
+    lee = next(r for r in people.rows if r[0] == "Lee Chu")
+    assert lee[2] == "Dana Park" and lee[-1] == "Ben Ortiz → Dee Wong (1)"
+    assert ("pay", "2", "—") in issues.rows
+
+
+def test_empty_answers_give_empty_tables() -> None:
+    from mapper.snapshot import Snapshot
+    empty = Snapshot("c")
+    for command, compute in RESULTS.items():
+        for table in tables_for(command, compute(empty)):
+            if command not in ("structure", "overview"):
+                assert table.rows == [], (command, table.title)

@@ -1,0 +1,86 @@
+"""Talk to next: people never spoken with, ranked by trust ties and unit coverage gaps."""
+
+from mapper.analytics import organic_leaders, talk_next
+from mapper.analytics.examples import CampaignBuilder
+
+
+def ties_campaign() -> CampaignBuilder:
+    """No units, so only ties count: Cy said yes, Ana is angry, Dot was spoken with.
+
+    Xan trusts Cy (3), Ria was referred by Ana (2 + 1 = 3), Yan trusts Ana (2), Zed trusts
+    Dot (1), Wu is on the roster and trusts no one we know (0).
+    """
+    b = CampaignBuilder("c")
+    b.talk("Cy", "2026-11-01", response="yes")
+    b.talk("Ana", "2026-11-01", issues={"pay": 4}, refers={"Ria": "coworker"})
+    b.talk("Dot", "2026-11-01")
+    b.tie("Xan", "Cy")
+    b.tie("Yan", "Ana")
+    b.tie("Zed", "Dot")
+    b.person("Wu")
+    return b
+
+
+def test_only_people_never_spoken_with_are_listed() -> None:
+    names = {p["name"] for p in talk_next(ties_campaign().snapshot())["people"]}
+    assert names == {"Xan", "Ria", "Yan", "Zed", "Wu"}
+
+
+def test_ties_to_committed_rank_above_ties_to_angry_above_other_contacts() -> None:
+    r = talk_next(ties_campaign().snapshot())
+    assert [(p["name"], p["score"]) for p in r["people"]] == [
+        ("Ria", 3.0), ("Xan", 3.0), ("Yan", 2.0), ("Zed", 1.0), ("Wu", 0.0)]
+
+
+def test_referral_counts_as_a_tie_and_says_who_referred() -> None:
+    ria = talk_next(ties_campaign().snapshot())["people"][0]
+    assert ria["reasons"] == ["referred by angry Ana"]
+    assert ria["messenger"] == {"key": "person:c:ana", "name": "Ana", "committed": False}
+    assert ria["in_roster"] is False
+
+
+def test_messenger_prefers_a_committed_contact() -> None:
+    b = ties_campaign()
+    b.tie("Xan", "Ana")
+    xan = next(p for p in talk_next(b.snapshot())["people"] if p["name"] == "Xan")
+    assert xan["score"] == 5.0
+    assert xan["reasons"] == ["tied to committed Cy", "tied to angry Ana"]
+    assert xan["messenger"] == {"key": "person:c:cy", "name": "Cy", "committed": True}
+
+
+def test_people_in_poorly_covered_units_rank_higher() -> None:
+    # ICU: 4 on the roster, 3 spoken with -> its last person gets 3 x (1 - 3/4) = 0.75.
+    # ER: 4 on the roster, none spoken with -> each gets 3 x (1 - 0) = 3.
+    b = CampaignBuilder("c")
+    for i in range(1, 5):
+        b.person(f"Icu{i}", "ICU")
+        b.person(f"Er{i}", "ER")
+    for i in range(1, 4):
+        b.talk(f"Icu{i}", "2026-11-01")
+    people = talk_next(b.snapshot())["people"]
+    assert [(p["name"], p["score"]) for p in people] == [
+        ("Er1", 3.0), ("Er2", 3.0), ("Er3", 3.0), ("Er4", 3.0), ("Icu4", 0.8)]
+    assert people[0]["reasons"] == ["ER: 0 of 4 spoken with (0%)"]
+    assert people[-1]["reasons"] == ["ICU: 3 of 4 spoken with (75%)"]
+    assert people[0]["messenger"] is None
+
+
+def test_limit_keeps_the_best() -> None:
+    r = talk_next(ties_campaign().snapshot(), limit=2)
+    assert [p["name"] for p in r["people"]] == ["Ria", "Xan"]
+
+
+def test_organic_leaders_are_the_most_trusted_whether_contacted_or_not() -> None:
+    b = CampaignBuilder("c")
+    for other in ("A", "B", "C"):
+        b.tie("Hub", other)
+    b.talk("A", "2026-11-01", response="yes")
+    b.tie("A", "B")
+    leaders = organic_leaders(b.snapshot(), top=2)
+    assert leaders == [
+        {"person": "person:c:hub", "name": "Hub", "unit": "(no unit)", "ties": 3,
+         "contacted": False, "committed": False},
+        {"person": "person:c:a", "name": "A", "unit": "(no unit)", "ties": 2,
+         "contacted": True, "committed": True},
+    ]
+    assert talk_next(b.snapshot(), leaders=2)["organic_leaders"] == leaders
