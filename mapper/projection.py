@@ -241,7 +241,9 @@ def project(record: Record, aliases: Aliases | None = None) -> Projection:
                              "workplace": record.workplace}))
         else:
             b.edge("IN_CAMPAIGN", person, b.raw_node("Campaign", f"campaign:{record.campaign}",
-                                                     name=record.campaign), roster=True)
+                                                     name=record.campaign), roster=True,
+                   **_clean({"shift": record.shift, "role": record.role,
+                             "workplace": record.workplace}))
     elif isinstance(record, HierarchyRow):
         dm = b.node("DecisionMaker", record.name, authoritative=True,
                     **_clean({"title": record.title, "organization": record.organization}))

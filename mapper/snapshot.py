@@ -109,7 +109,8 @@ class Snapshot:
 class SnapshotRows:
     """What a store returns for a snapshot, as plain tuples; both stores fill the same shape.
 
-    people: (key, name); person_units: (person, unit, shift, role, roster, referral, date);
+    people: (key, name); person_units: (person, unit, shift, role, roster, referral, date),
+    where a roster row without a unit comes with unit None;
     conversations: (props, person, organizer_key); commitments: (conversation_id, props);
     anger: (person, issue, anger, witnessed_harm, conversation, date);
     named: (person, dm, issue, conversation); issues: (key, name);
@@ -154,11 +155,13 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     # Roster first, then what the person said most recently, then what a referrer said.
     best: dict[str, tuple] = {}
     for person, unit, shift, role, roster, referral, date in rows.person_units:
+        if roster and person in snap.people:
+            snap.people[person].in_roster = True
+        if unit is None:
+            continue  # a roster row without a unit says who is there, not where
         rank = (2 if roster else 0 if referral else 1, str(date or ""), unit or "")
         if person not in best or rank > best[person][0]:
             best[person] = (rank, unit, shift, role)
-        if roster and person in snap.people:
-            snap.people[person].in_roster = True
     for person, (_, unit, shift, role) in best.items():
         p = snap.people.get(person)
         if p is not None:

@@ -140,6 +140,16 @@ def test_the_snapshot_takes_units_from_the_roster_first(store: Store):
     assert store.snapshot(CAMPAIGN).people["person:test-campaign:ana lopez"].unit == "ICU"
 
 
+def test_a_roster_row_without_a_unit_still_counts_as_on_the_roster(store: Store):
+    from mapper.models import RosterRow
+
+    store.write([RosterRow(name="Eve Diaz", campaign=CAMPAIGN), roster("Ana Lopez", "ICU")])
+    people = store.snapshot(CAMPAIGN).people
+    assert people["person:test-campaign:eve diaz"].in_roster is True
+    assert people["person:test-campaign:eve diaz"].unit is None
+    assert people["person:test-campaign:ana lopez"].unit == "ICU"
+
+
 def test_the_snapshot_holds_no_personal_details(store: Store):
     store.write(small_campaign())
     text = repr(store.snapshot(CAMPAIGN))

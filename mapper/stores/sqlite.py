@@ -204,7 +204,10 @@ class SQLiteStore(Store):
         units = r("SELECT e.src, n.name, json_extract(e.props, '$.shift'), json_extract(e.props, '$.role'), "
                   "coalesce(json_extract(e.props, '$.roster'), 0), coalesce(json_extract(e.props, '$.referral'), 0), "
                   "json_extract(e.props, '$.date') FROM edges e JOIN nodes n ON n.key = e.dst "
-                  "WHERE e.campaign = ? AND e.type = 'IN_UNIT'", c)
+                  "WHERE e.campaign = ? AND e.type = 'IN_UNIT' "
+                  "UNION ALL SELECT src, NULL, json_extract(props, '$.shift'), json_extract(props, '$.role'), "
+                  "1, 0, NULL FROM edges WHERE campaign = ? AND type = 'IN_CAMPAIGN' "
+                  "AND json_extract(props, '$.roster')", (campaign, campaign))
         convs = r("SELECT n.props, w.dst, h.src FROM nodes n "
                   "JOIN edges w ON w.src = n.key AND w.type = 'WITH' "
                   "JOIN edges h ON h.dst = n.key AND h.type = 'HELD' "
