@@ -1,0 +1,87 @@
+"""The Dash app: ``create_app`` builds it around a store; ``serve`` runs it (``mapper dashboard``)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import dash
+from flask import Flask
+
+from dashboard import layout as frame_module
+from dashboard.auth import install_auth
+from dashboard.pages import register_all
+from dashboard.services import EXTENSION, Services
+from dashboard.users import User, load_users
+from mapper.stores.base import Store
+
+__all__ = ["create_app", "serve", "PAGE_MODULES", "DEMO_USER"]
+
+HERE = Path(__file__).resolve().parent
+# In nav-bar order. Each module registers its page and owns its callbacks.
+PAGE_MODULES = ("overview", "clusters", "power", "ready", "talk_next", "follow_ups", "person",
+                "record")
+DEMO_USER = User("demo", "admin", None, demo=True)
+
+
+def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
+               demo_user: User | None = None) -> dash.Dash:
+    """A Dash app reading from the store ``store_factory()`` opens (once, on first use).
+
+    ``users`` may sign in on ``/login``; with ``demo_user`` every visitor is signed in as
+    that user (the demo), and every page says so.
+    """
+    server = Flask("dashboard")
+    install_auth(server, users, demo_user)
+    server.extensions[EXTENSION] = Services(store_factory)
+    app = dash.Dash(
+        "dashboard", server=server, use_pages=True, pages_folder="",
+        assets_folder=str(HERE / "assets"), serve_locally=True,
+        suppress_callback_exceptions=True, title="Collective Mapper", update_title=None,
+    )
+    # Pages register themselves on first import (dash's page registry is process-wide).
+    modules = [importlib.import_module(f"dashboard.pages.{name}") for name in PAGE_MODULES]
+    register_all()
+    app.layout = frame_module.frame
+    frame_module.register_callbacks(app)
+    for module in modules:
+        module.register_callbacks(app)
+    return app
+
+
+def _users_from_env() -> dict[str, User]:
+    path = os.environ.get("MAPPER_USERS")
+    if not path:
+        return {}
+    return load_users(path)
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
+          demo: bool = False) -> None:
+    """Run the dashboard on the store ``db`` (or the configured one) until interrupted."""
+    from mapper.bootstrap import describe, open_store
+
+    try:
+        users = _users_from_env()
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read the users file (MAPPER_USERS): {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if not users and not demo:
+        print("error: no users can sign in. Set MAPPER_USERS to a YAML or TOML users file "
+              "(see dashboard/users.py; make a password hash with "
+              "`python -m dashboard.users hash`).", file=sys.stderr)
+        raise SystemExit(2)
+    app = create_app(lambda: open_store(db), users=users, demo_user=DEMO_USER if demo else None)
+    store = app.server.extensions[EXTENSION].store
+    if demo:
+        from dashboard.layout import DEMO_NOTICE
+
+        print(f"*** {DEMO_NOTICE} ***")
+    print(f"Collective Mapper dashboard on http://{host}:{port} ({describe(store)})")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}: anyone who can reach it gets the sign-in page",
+              file=sys.stderr)
+    app.run(host=host, port=port, debug=False)

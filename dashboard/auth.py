@@ -1,0 +1,170 @@
+"""Sign-in on the Dash Flask server: every route but the sign-in page needs a signed-in user."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from urllib.parse import urlparse
+
+from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request, session
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from dashboard.users import User, check_password
+
+__all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH"]
+
+LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
+_OPEN_ENDPOINTS = {"mapper_login", "mapper_logout"}
+# Checked when the user is unknown, so a wrong username costs as long as a wrong password.
+_DUMMY = User("-", "viewer", None, "scrypt:32768:8:1$dummy$" + "0" * 128)
+
+_LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in · Collective Mapper</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif;
+      background:#f4f6f8;color:#2c3e50;display:flex;min-height:100vh;align-items:center;justify-content:center}
+ form{background:#fff;padding:2rem 2.25rem;border-radius:10px;box-shadow:0 2px 14px rgba(0,0,0,.08);width:20rem}
+ h1{font-size:1.3rem;margin:0 0 .25rem} p{margin:0 0 1.25rem;color:#6c7a89;font-size:.9rem}
+ label{display:block;font-size:.85rem;margin:.75rem 0 .25rem;font-weight:600}
+ input{width:100%;box-sizing:border-box;padding:.5rem .6rem;border:1px solid #ced4da;border-radius:6px;font-size:1rem}
+ button{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:6px;background:#2c3e50;color:#fff;font-size:1rem;cursor:pointer}
+ .err{background:#fdecea;color:#a12622;padding:.5rem .75rem;border-radius:6px;font-size:.9rem}
+</style></head>
+<body><form method="post" action="{{ action }}">
+ <h1>Collective Mapper</h1><p>Sign in to see your campaign.</p>
+ {% if error %}<div class="err" role="alert">{{ error }}</div>{% endif %}
+ <input type="hidden" name="csrf_token" value="{{ token }}">
+ <input type="hidden" name="next" value="{{ next }}">
+ <label for="username">Username</label>
+ <input id="username" name="username" autocomplete="username" value="{{ username }}" required autofocus>
+ <label for="password">Password</label>
+ <input id="password" name="password" type="password" autocomplete="current-password" required>
+ <button type="submit">Sign in</button>
+</form></body></html>"""
+
+
+def csrf_token() -> str:
+    """The session's anti-forgery token (made on first use)."""
+    if "csrf_token" not in session:
+        session["csrf_token"] = secrets.token_urlsafe(32)
+    return session["csrf_token"]
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token", "")
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf_token", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this server: never an open redirect to somewhere else.
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _same_origin() -> bool:
+    """A state-changing request must come from a page of this server (when the browser says)."""
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlparse(origin).netloc == request.host
+
+
+def signed_in() -> User:
+    """The signed-in user; a request without one never reaches a callback (see the guard)."""
+    user = current_user._get_current_object() if current_user else None
+    if not isinstance(user, User):
+        abort(401)
+    return user
+
+
+def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | None = None) -> None:
+    """Put Flask-Login and the sign-in routes on ``server``; guard every other route."""
+    server.secret_key = os.environ.get("MAPPER_SECRET_KEY") or secrets.token_hex(32)
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_NAME="mapper_session")
+    manager = LoginManager()
+    manager.session_protection = "strong"
+    manager.init_app(server)
+    known = dict(users)
+    if demo_user is not None:
+        known[demo_user.username] = demo_user
+
+    @manager.user_loader
+    def _load(username: str) -> User | None:
+        return known.get(username)
+
+    @manager.unauthorized_handler
+    def _unauthorized() -> Response:
+        return _refuse()
+
+    def login() -> Response | str:
+        error, username = None, ""
+        if request.method == "POST":
+            username = request.form.get("username", "").strip()
+            if not _csrf_ok():
+                error = "The form expired; please try again."
+            else:
+                user = users.get(username)
+                ok = check_password(user or _DUMMY, request.form.get("password", ""))
+                if user is not None and ok:
+                    session.clear()  # a fresh session: no fixation across sign-in
+                    login_user(user)
+                    csrf_token()
+                    return redirect(_safe_next(request.form.get("next")))
+                error = "Wrong username or password."
+        page = render_template_string(
+            _LOGIN_PAGE, action=LOGIN_PATH, error=error, token=csrf_token(), username=username,
+            next=_safe_next(request.args.get("next") or request.form.get("next")))
+        return Response(page, status=401 if error else 200, mimetype="text/html")
+
+    def logout() -> Response:
+        if not _csrf_ok():
+            abort(400)
+        logout_user()
+        session.clear()
+        return redirect(LOGIN_PATH)
+
+    server.add_url_rule(LOGIN_PATH, "mapper_login", login, methods=["GET", "POST"])
+    server.add_url_rule(LOGOUT_PATH, "mapper_logout", logout, methods=["POST"])
+
+    @server.before_request
+    def _guard() -> Response | None:
+        if request.endpoint in _OPEN_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            if demo_user is None:
+                return _refuse()
+            login_user(demo_user)
+            csrf_token()
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
+            abort(403)
+        return None
+
+    @server.after_request
+    def _headers(resp: Response) -> Response:
+        # Personal pages must not linger in shared caches or be framed by another site.
+        resp.headers.setdefault("Cache-Control", "no-store")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+
+def _refuse() -> Response:
+    # Dash's own requests (layout, callbacks, bundles) get a plain 401; pages go to sign-in.
+    if request.path.startswith("/_") or request.method != "GET":
+        resp = jsonify({"error": "sign in first"})
+        resp.status_code = 401
+        return resp
+    return redirect(f"{LOGIN_PATH}?next={_safe_quote(request.full_path)}")
+
+
+def _safe_quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(_safe_next(path.rstrip("?")), safe="/")

@@ -1,0 +1,72 @@
+"""Small pieces of layout the pages share (headers, stat cards, notices). No data access here."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+__all__ = ["page_head", "card", "stat", "notice", "not_for_role", "empty_campaign", "person_href",
+           "person_link", "facts", "table"]
+
+
+def page_head(title: str, subtitle: str | None = None, *extra) -> html.Div:
+    return html.Div([html.Div([html.H2(title, className="mb-1"),
+                               html.P(subtitle) if subtitle else None]), *extra],
+                    className="page-head")
+
+
+def card(title: str | None, *body, className: str = "", help_text: str | None = None) -> dbc.Card:
+    header = dbc.CardHeader([title, html.Span(help_text, className="form-text d-inline ms-2")
+                             if help_text else None]) if title else None
+    return dbc.Card([header, dbc.CardBody(list(body))], className=className)
+
+
+def stat(label: str, value, sub: str | None = None) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([html.Div(str(value), className="value"),
+                                  html.Div(label, className="label"),
+                                  html.Div(sub, className="form-text") if sub else None]),
+                    className="stat h-100")
+
+
+def notice(text, color: str = "info") -> dbc.Alert:
+    return dbc.Alert(text, color=color)
+
+
+def not_for_role(what: str) -> dbc.Alert:
+    return dbc.Alert(f"{what} are shown to organizers and admins only; your role sees "
+                     "aggregates.", color="secondary", className="role-note")
+
+
+def empty_campaign() -> dbc.Alert:
+    return dbc.Alert(["Nothing here yet: the store holds no campaign. Import records with ",
+                      html.Code("mapper import FILE..."), " or ",
+                      dcc.Link("record a 1-on-1", href="/record"), "."], color="info")
+
+
+def person_href(key: str) -> str:
+    return "/person?key=" + quote(key, safe="")
+
+
+def person_link(name: str, key: str) -> dcc.Link:
+    return dcc.Link(name, href=person_href(key))
+
+
+def facts(pairs: list[tuple[str, object]]) -> html.Dl:
+    items = []
+    for label, value in pairs:
+        if value in (None, "", []):
+            continue
+        items += [html.Dt(label), html.Dd(value)]
+    return html.Dl(items, className="facts")
+
+
+def table(columns: list[str], rows: list[list], numeric: set[int] | None = None,
+          className: str = "table table-sm table-hover") -> html.Table:
+    numeric = numeric or set()
+    head = html.Thead(html.Tr([html.Th(c, className="num" if i in numeric else None)
+                               for i, c in enumerate(columns)]))
+    body = html.Tbody([html.Tr([html.Td(v, className="num" if i in numeric else None)
+                                for i, v in enumerate(r)]) for r in rows])
+    return html.Table([head, body], className=className)

@@ -1,0 +1,385 @@
+"""Figure builders: analytics results in, plotly figures and cytoscape elements out. No data access."""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "PALETTE", "LAYOUT_LIMIT", "plot_text", "empty_figure", "timeline_figure", "assessment_figure",
+    "commitments_figure", "structure_figure", "heatmap_figure", "cluster_elements",
+    "cluster_stylesheet", "power_elements", "power_stylesheet", "ranking_figure",
+    "follow_ups_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
+]
+
+PALETTE = ["#3498db", "#e67e22", "#18bc9c", "#9b59b6", "#e74c3c", "#f1c40f", "#1abc9c",
+           "#34495e", "#d35400", "#7f8c8d", "#2ecc71", "#c0392b"]
+PRIMARY, MUTED, DANGER, WARNING, SUCCESS = "#2c3e50", "#95a5a6", "#e74c3c", "#f39c12", "#18bc9c"
+# Above this many nodes + edges the browser's force layout gets slow: positions come from here.
+LAYOUT_LIMIT = 300
+_RNG_LOCK = threading.Lock()
+_FONT = "system-ui, -apple-system, Segoe UI, DejaVu Sans, sans-serif"
+
+
+def plot_text(text: Any) -> str:
+    """Text for a plotly label: plotly reads a few HTML-like tags in labels, so names (user data)
+    have their angle brackets and ampersands written as entities, which it shows as text."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _style(fig: go.Figure, height: int = 320, **layout: Any) -> go.Figure:
+    margin = {"l": 50, "r": 20, "t": 30, "b": 50, **layout.pop("margin", {})}
+    fig.update_layout(template="plotly_white", height=height, font={"family": _FONT, "size": 12},
+                      margin=margin, **layout)
+    return fig
+
+
+def empty_figure(message: str = "No data yet", height: int = 240) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": MUTED},
+                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _style(fig, height)
+
+
+def timeline_figure(weeks: list[dict[str, Any]]) -> go.Figure:
+    """Conversations per week (``overview()["conversations_per_week"]``)."""
+    if not weeks:
+        return empty_figure("No conversations yet")
+    fig = go.Figure(go.Bar(x=[w["start"] for w in weeks], y=[w["conversations"] for w in weeks],
+                           customdata=[w["week"] for w in weeks], marker_color="#3498db",
+                           hovertemplate="%{customdata} (from %{x})<br>%{y} conversations"
+                                         "<extra></extra>"))
+    return _style(fig, yaxis_title="conversations", xaxis_title="week starting")
+
+
+def assessment_figure(assessment: dict[str, int]) -> go.Figure:
+    """Contacts by the organizer's latest assessment (1 leader .. 5 opposed)."""
+    labels = {"1": "1 leader", "2": "2 supporter", "3": "3 undecided", "4": "4 leaning against",
+              "5": "5 opposed", "unrated": "unrated"}
+    keys = [k for k in labels if k in assessment]
+    if not any(assessment.get(k) for k in keys):
+        return empty_figure("No assessments yet")
+    colors = {"1": "#18bc9c", "2": "#7fd6c2", "3": "#bdc3c7", "4": "#f5b041", "5": "#e74c3c",
+              "unrated": "#dfe3e5"}
+    fig = go.Figure(go.Bar(x=[labels[k] for k in keys], y=[assessment[k] for k in keys],
+                           marker_color=[colors[k] for k in keys],
+                           hovertemplate="%{x}: %{y} people<extra></extra>"))
+    return _style(fig, yaxis_title="people")
+
+
+def commitments_figure(commitments: dict[str, int], done: int | None = None) -> go.Figure:
+    """Asks made, and how they were answered; ``done``: committed people who took action."""
+    steps = [("asked", commitments.get("asked", 0), "#3498db"),
+             ("yes", commitments.get("yes", 0), SUCCESS),
+             ("maybe", commitments.get("maybe", 0), WARNING),
+             ("no", commitments.get("no", 0), DANGER),
+             ("unanswered", commitments.get("unanswered", 0), MUTED)]
+    if done is not None:
+        steps.insert(2, ("took action (people)", done, "#0e8c73"))
+    if not steps[0][1]:
+        return empty_figure("No asks yet")
+    fig = go.Figure(go.Bar(x=[s[0] for s in steps], y=[s[1] for s in steps],
+                           marker_color=[s[2] for s in steps], text=[s[1] for s in steps],
+                           textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
+    return _style(fig, yaxis_title="asks")
+
+
+def structure_figure(structure: dict[str, Any], max_units: int = 30) -> go.Figure:
+    """Per unit: contacted, supporters and committed against the majority target.
+
+    With more than ``max_units`` units, the largest ones (by headcount), in name order.
+    """
+    all_units = structure.get("units") or []
+    if not all_units:
+        return empty_figure("No units yet")
+    units = all_units
+    if len(all_units) > max_units:
+        keep = {id(u) for u in sorted(all_units, key=lambda u: -u["headcount"])[:max_units]}
+        units = [u for u in all_units if id(u) in keep]
+    names = [plot_text(u["unit"]) for u in units]
+    fig = go.Figure()
+    for key, label, color in (("contacted", "contacted", "#aed6f1"),
+                              ("supporters", "supporters (1–2)", "#3498db"),
+                              ("committed", "committed", SUCCESS)):
+        fig.add_trace(go.Bar(name=label, x=names, y=[u[key] for u in units], marker_color=color,
+                             hovertemplate="%{x}: %{y} " + label + "<extra></extra>"))
+    fig.add_trace(go.Scatter(name=f"target ({round(100 * structure['target'])}% of headcount)",
+                             x=names, y=[u["target_supporters"] for u in units], mode="markers",
+                             marker={"symbol": "line-ew-open", "size": 28, "color": DANGER,
+                                     "line": {"width": 3}},
+                             hovertemplate="%{x}: target %{y} supporters<extra></extra>"))
+    fig.add_trace(go.Scatter(name="headcount", x=names, y=[u["headcount"] for u in units],
+                             mode="markers", marker={"symbol": "line-ew-open", "size": 28,
+                                                     "color": MUTED, "line": {"width": 2}},
+                             hovertemplate="%{x}: %{y} people<extra></extra>"))
+    if len(units) < len(all_units):
+        fig.update_xaxes(title_text=f"the {len(units)} largest of {len(all_units)} units")
+    return _style(fig, 380, barmode="group", yaxis_title="people",
+                  legend={"orientation": "h", "y": 1.12, "x": 0})
+
+
+def top_issues_figure(top_issues: list[dict[str, Any]]) -> go.Figure:
+    if not top_issues:
+        return empty_figure("No one angry yet")
+    items = list(reversed(top_issues))
+    fig = go.Figure(go.Bar(y=[plot_text(i["name"]) for i in items], x=[i["people"] for i in items],
+                           orientation="h", marker_color=DANGER,
+                           customdata=[i["mean_anger"] for i in items],
+                           hovertemplate="%{y}: %{x} angry, mean anger %{customdata}<extra></extra>"))
+    return _style(fig, 40 + 40 * len(items) + 60, xaxis_title="people angry (anger ≥ 3)",
+                  margin={"l": 160, "r": 20, "t": 20, "b": 50})
+
+
+def heatmap_figure(matrix: dict[str, Any], max_issues: int = 30, max_units: int = 40) -> go.Figure:
+    """Units × issues heat map (``unit_issue_matrix``): the units with most angry people and
+    the most shared issues first."""
+    all_units = matrix.get("units") or []
+    units, issues = all_units[:max_units], (matrix.get("issues") or [])[:max_issues]
+    if not units or not issues:
+        return empty_figure("No one angry yet")
+    z = [row[:len(issues)] for row in matrix["counts"][:len(units)]]
+    fig = go.Figure(go.Heatmap(z=z, x=[plot_text(i["name"]) for i in issues],
+                               y=[plot_text(u) for u in units],
+                               colorscale="Reds",
+                               hovertemplate="%{y} · %{x}: %{z} angry<extra></extra>",
+                               colorbar={"title": {"text": "people"}}, xgap=2, ygap=2))
+    fig.update_yaxes(autorange="reversed")
+    if len(all_units) > len(units):
+        fig.update_layout(title={"text": f"the {len(units)} units with most angry people, of "
+                                         f"{len(all_units)}", "font": {"size": 12}, "x": 0.01})
+    return _style(fig, 190 + 30 * len(units),
+                  margin={"l": 130, "r": 20, "t": 20, "b": 140}, xaxis_tickangle=-35)
+
+
+def network_layout(nodes: list[str], edges: list[tuple[str, str, float]], seed: int = 0,
+                   scale: float = 900.0) -> dict[str, dict[str, float]]:
+    """Positions from a seeded force-directed layout (same graph and seed, same picture).
+
+    igraph's Fruchterman-Reingold, started from a circle in sorted node order; it needs no
+    numpy (networkx's layouts do, and the project does not depend on numpy).
+    """
+    import igraph
+
+    order = sorted(set(nodes))
+    if not order:
+        return {}
+    index = {n: i for i, n in enumerate(order)}
+    links = sorted((min(index[a], index[b]), max(index[a], index[b]), float(w or 1))
+                   for a, b, w in edges if a in index and b in index and a != b)
+    g = igraph.Graph(n=len(order), edges=[(a, b) for a, b, _ in links])
+    n = len(order)
+    start = [[math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)] for i in range(n)]
+    with _RNG_LOCK:  # igraph's random generator is process-wide: seed it, then put it back
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            pos = g.layout_fruchterman_reingold(seed=start, weights=[w for *_, w in links] or None,
+                                                niter=300)
+        finally:
+            igraph.set_random_number_generator(random)
+    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    return {node: {"x": round((x - min(xs)) / span * scale, 1),
+                   "y": round((y - min(ys)) / span * scale, 1)}
+            for node, (x, y) in zip(order, pos)}
+
+
+def _with_layout(nodes: list[dict], edges: list[dict]) -> tuple[list[dict], dict[str, Any]]:
+    """Elements and the cytoscape layout: the browser's force layout, or server positions."""
+    if len(nodes) + len(edges) <= LAYOUT_LIMIT:
+        big = len(nodes) > 40
+        return nodes + edges, {"name": "cose", "animate": False, "randomize": False,
+                               "nodeRepulsion": 80000 if big else 9000,
+                               "idealEdgeLength": 140 if big else 90, "nodeOverlap": 20,
+                               "componentSpacing": 80, "padding": 20}
+    pos = network_layout([n["data"]["id"] for n in nodes],
+                         [(e["data"]["source"], e["data"]["target"], e["data"].get("weight", 1))
+                          for e in edges])
+    for n in nodes:
+        n["position"] = pos.get(n["data"]["id"], {"x": 0, "y": 0})
+    return nodes + edges, {"name": "preset", "fit": True, "padding": 20}
+
+
+def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
+                     ) -> tuple[list[dict], dict[str, Any]]:
+    """The issue network: one node per issue, coloured by cluster, sized by people angry."""
+    nodes, keep = [], set()
+    issues = [(c["id"], i) for c in clusters.get("clusters", []) for i in c["issues"]]
+    issues.sort(key=lambda ci: -ci[1]["people"])
+    biggest = max((i["people"] for _, i in issues), default=1) or 1
+    for cid, i in issues[:max_issues]:
+        keep.add(i["key"])
+        nodes.append({"data": {
+            "id": i["key"], "label": i["name"], "people": i["people"],
+            "mean_anger": i["mean_anger"], "cluster": cid,
+            "color": PALETTE[cid % len(PALETTE)],
+            "size": round(22 + 58 * (i["people"] / biggest) ** 0.5, 1),
+        }, "classes": "bridging" if i.get("bridging") else ""})
+    links = [l for l in clusters.get("links", []) if l["a"] in keep and l["b"] in keep]
+    strongest = max((l["people"] for l in links), default=1) or 1
+    edges = [{"data": {"id": f"{l['a']}|{l['b']}", "source": l["a"], "target": l["b"],
+                       "weight": l["people"],
+                       "width": round(1 + 7 * l["people"] / strongest, 1)}} for l in links]
+    return _with_layout(nodes, edges)
+
+
+def cluster_stylesheet() -> list[dict[str, Any]]:
+    return [
+        {"selector": "node", "style": {
+            "label": "data(label)", "background-color": "data(color)", "width": "data(size)",
+            "height": "data(size)", "font-size": 11, "color": "#2c3e50",
+            "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "wrap",
+            "text-max-width": 110, "border-width": 1, "border-color": "#fff"}},
+        {"selector": "node.bridging", "style": {"border-width": 4, "border-color": "#2c3e50"}},
+        {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#f39c12"}},
+        {"selector": "edge", "style": {"width": "data(width)", "line-color": "#c8d1d9",
+                                       "curve-style": "haystack", "opacity": 0.7}},
+    ]
+
+
+def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 40
+                   ) -> tuple[list[dict], dict[str, Any]]:
+    """Decision makers, the issues they are named for, and whom they answer to.
+
+    With ``issue``, only that issue, its decision makers and their chains of command.
+    """
+    issues = power.get("issues", [])
+    if issue:
+        issues = [i for i in issues if i["key"] == issue]
+    per_issue = 25 if issue else 3  # all issues: each one's most named decision makers
+    issues = [{**i, "decision_makers": i["decision_makers"][:per_issue]}
+              for i in issues if i["decision_makers"]][:max_issues]
+    dms = {d["key"]: d for d in power.get("decision_makers", [])}
+    shown: set[str] = set()
+    for i in issues:
+        for d in i["decision_makers"]:
+            shown.add(d["key"])
+    # The chain above every decision maker shown: the people who can make them act.
+    for key in list(shown):
+        for boss in dms.get(key, {}).get("chain", []):
+            shown.add(boss["key"])
+    hierarchy = {k for k, d in dms.items() if d.get("issues") or d.get("direct_reports")}
+    if not issue and len(hierarchy) <= 60:
+        # A small campaign's whole hierarchy fits on the page.
+        shown |= hierarchy
+    nodes, edges = [], []
+    angriest = max((i["angry"] for i in issues), default=1) or 1
+    for i in issues:
+        nodes.append({"data": {"id": i["key"], "label": i["name"], "kind": "issue",
+                               "angry": i["angry"],
+                               "size": round(20 + 40 * (i["angry"] / angriest) ** 0.5, 1)},
+                      "classes": "issue"})
+        for d in i["decision_makers"]:
+            edges.append({"data": {"id": f"{i['key']}>{d['key']}", "source": i["key"],
+                                   "target": d["key"], "weight": d["people"],
+                                   "label": str(d["people"]),
+                                   "width": round(1 + min(8, d["people"]), 1)},
+                          "classes": "names"})
+    for key in sorted(shown):
+        d = dms.get(key, {"name": key, "title": None, "affected": 0})
+        title = d.get("title")
+        lines = [d["name"]] + ([title] if title else [])
+        nodes.append({"data": {"id": key, "label": "\n".join(lines),
+                               "kind": "decision_maker", "affected": d.get("affected", 0),
+                               "w": min(190, 16 + 6.2 * max(len(x) for x in lines)),
+                               "h": 14 + 14 * len(lines)},
+                      "classes": "dm"})
+    for key in sorted(shown):
+        chain = dms.get(key, {}).get("chain") or []
+        if chain and chain[0]["key"] in shown:
+            edges.append({"data": {"id": f"{key}^{chain[0]['key']}", "source": key,
+                                   "target": chain[0]["key"], "weight": 1},
+                          "classes": "reports"})
+    if len(nodes) > 45:
+        return _with_layout(nodes, edges)
+    # The chain of command reads top-down: the top bosses are the roots, issues hang below.
+    for n in nodes:
+        if n["classes"] == "dm" and not any(c["key"] in shown
+                                            for c in dms.get(n["data"]["id"], {}).get("chain", [])):
+            n["classes"] = "dm root"
+    return nodes + edges, {"name": "breadthfirst", "roots": ".root", "directed": False,
+                           "spacingFactor": 0.95, "avoidOverlap": True, "animate": False,
+                           "padding": 10}
+
+
+def power_stylesheet() -> list[dict[str, Any]]:
+    return [
+        {"selector": "node.issue", "style": {
+            "label": "data(label)", "background-color": "#e74c3c", "width": "data(size)",
+            "height": "data(size)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
+            "color": "#2c3e50", "text-wrap": "wrap", "text-max-width": 110}},
+        {"selector": ".dm", "style": {
+            "label": "data(label)", "shape": "round-rectangle", "background-color": "#2c3e50",
+            "color": "#fff", "text-valign": "center", "text-halign": "center", "font-size": 10,
+            "text-wrap": "wrap", "text-max-width": 180, "width": "data(w)", "height": "data(h)"}},
+        {"selector": "node:selected", "style": {"border-width": 4, "border-color": "#f39c12"}},
+        {"selector": "edge.names", "style": {
+            "width": "data(width)", "line-color": "#f5b7b1", "target-arrow-shape": "triangle",
+            "target-arrow-color": "#f5b7b1", "curve-style": "bezier", "label": "data(label)",
+            "font-size": 9, "color": "#a12622"}},
+        {"selector": "edge.reports", "style": {
+            "width": 2, "line-color": "#7f8c8d", "line-style": "dashed",
+            "target-arrow-shape": "triangle", "target-arrow-color": "#7f8c8d",
+            "curve-style": "bezier"}},
+    ]
+
+
+def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
+    """One issue's decision makers, ranked by how many people name them (and how angry)."""
+    if not issue or not issue.get("decision_makers"):
+        return empty_figure("No one has named a decision maker for this issue yet")
+    dms = list(reversed(issue["decision_makers"][:15]))
+    labels = [plot_text(d["name"] + (f" ({d['title']})" if d.get("title") else "")) for d in dms]
+    fig = go.Figure(go.Bar(y=labels, x=[d["people"] for d in dms], orientation="h",
+                           marker_color=PRIMARY, customdata=[d["anger"] for d in dms],
+                           hovertemplate="%{y}<br>named by %{x} people, their anger %{customdata}"
+                                         "<extra></extra>"))
+    return _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
+                  margin={"l": 260, "r": 20, "t": 10, "b": 45})
+
+
+def follow_ups_figure(follow: dict[str, Any]) -> go.Figure:
+    """Per organizer: follow-ups overdue and due soon."""
+    orgs = follow.get("organizers") or []
+    if not orgs:
+        return empty_figure("Nothing due")
+    names = [plot_text(o["organizer"]) for o in orgs]
+    fig = go.Figure([
+        go.Bar(name="overdue", x=names, y=[o["overdue"] for o in orgs], marker_color=DANGER),
+        go.Bar(name=f"due within {follow.get('horizon_days', 7)} days", x=names,
+               y=[o["due"] for o in orgs], marker_color=WARNING),
+    ])
+    return _style(fig, 300, barmode="stack", yaxis_title="follow-ups",
+                  legend={"orientation": "h", "y": 1.12, "x": 0})
+
+
+def ego_elements(person: dict[str, Any], ties: list[dict[str, Any]], limit: int = 60
+                 ) -> tuple[list[dict], dict[str, Any]]:
+    """A person and their own ties (never more of the network than that)."""
+    nodes = [{"data": {"id": person["person"], "label": person["name"]}, "classes": "me"}]
+    edges = []
+    for t in ties[:limit]:
+        nodes.append({"data": {"id": t["person"], "label": t["name"]},
+                      "classes": "contacted" if t.get("contacted") else "other"})
+        edges.append({"data": {"id": f"{person['person']}~{t['person']}",
+                               "source": person["person"], "target": t["person"],
+                               "label": ", ".join(t.get("relationships") or [])}})
+    return nodes + edges, {"name": "concentric", "animate": False, "padding": 20,
+                           "minNodeSpacing": 30}
+
+
+def ego_stylesheet() -> list[dict[str, Any]]:
+    return [
+        {"selector": "node", "style": {"label": "data(label)", "font-size": 10, "color": "#2c3e50",
+                                       "background-color": "#bdc3c7", "text-valign": "bottom",
+                                       "text-margin-y": 3}},
+        {"selector": "node.me", "style": {"background-color": "#2c3e50", "width": 34, "height": 34,
+                                          "font-weight": "bold"}},
+        {"selector": "node.contacted", "style": {"background-color": "#3498db"}},
+        {"selector": "edge", "style": {"line-color": "#d5dbdf", "width": 2}},
+    ]

@@ -1,0 +1,70 @@
+"""Component ids, in one place so layouts, callbacks and tests agree."""
+
+# Frame
+CAMPAIGN = "campaign-store"
+CAMPAIGN_SELECT = "campaign-select"
+CAMPAIGN_WRAP = "campaign-select-wrap"
+NAVIGATE = "navigate"
+REFRESH = "refresh-interval"
+
+# 1 Overview
+OVERVIEW_CARDS = "overview-cards"
+OVERVIEW_TIMELINE = "overview-timeline"
+OVERVIEW_ASSESSMENT = "overview-assessment"
+OVERVIEW_COMMITMENTS = "overview-commitments"
+OVERVIEW_STRUCTURE = "overview-structure"
+OVERVIEW_TARGET = "overview-target"
+
+# 2 Anger clusters
+CLUSTER_NETWORK = "cluster-network"
+CLUSTER_HEATMAP = "cluster-heatmap"
+CLUSTER_TABLE = "cluster-table"
+CLUSTER_BRIDGES = "cluster-bridges"
+CLUSTER_ISSUE_PEOPLE = "cluster-issue-people"
+CLUSTER_MIN_ANGER = "cluster-min-anger"
+
+# 3 Power map
+POWER_NETWORK = "power-network"
+POWER_ISSUE = "power-issue"
+POWER_RANKING = "power-ranking"
+POWER_PATHS = "power-paths"
+POWER_DM_DETAIL = "power-dm-detail"
+
+# 4 Ready to ask, 5 Talk to next
+READY_GRID = "ready-grid"
+READY_FILTER_ORGANIZER = "ready-filter-organizer"
+READY_FILTER_UNIT = "ready-filter-unit"
+READY_FILTER_ISSUE = "ready-filter-issue"
+READY_COUNT = "ready-count"
+NEXT_GRID = "next-grid"
+NEXT_FILTER_ORGANIZER = "next-filter-organizer"
+NEXT_FILTER_UNIT = "next-filter-unit"
+NEXT_FILTER_ISSUE = "next-filter-issue"
+NEXT_COUNT = "next-count"
+NEXT_LEADERS = "next-leaders"
+
+# 6 Follow-ups
+FOLLOW_ORGANIZER = "follow-organizer"
+FOLLOW_CHART = "follow-chart"
+FOLLOW_TABLE = "follow-table"
+FOLLOW_AS_OF = "follow-as-of"
+
+# 7 Person
+PERSON_KEY = "person-key"
+PERSON_SEARCH = "person-search"
+PERSON_SEARCH_RESULTS = "person-search-results"
+PERSON_BODY = "person-body"
+PERSON_TIES = "person-ties"
+
+# 8 Record a 1-on-1 (pattern-matching ids: every input is {"type": FIELD, "field": path})
+FORM_FIELD = "form-field"
+FORM_ERROR = "form-error"
+FORM_ISSUES = "form-issues"
+FORM_NAMED = "form-named"
+FORM_REFERRALS = "form-referrals"
+FORM_ADD_ISSUE = "form-add-issue"
+FORM_ADD_NAMED = "form-add-named"
+FORM_ADD_REFERRAL = "form-add-referral"
+FORM_SAVE = "form-save"
+FORM_STATUS = "form-status"
+FORM_CAMPAIGN = "form-campaign"

@@ -1,0 +1,151 @@
+"""Anger clusters: issues many people feel strongly about together, by unit, and the common ground."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+from dash import Input, Output, State, dcc, html
+
+from dashboard import figures, ids
+from dashboard.auth import signed_in
+from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.pages import register_page
+from dashboard.services import services
+from dashboard.tables import people_angry_about
+
+MIN_ANGER = [{"label": f"anger ≥ {n}", "value": str(n)} for n in (2, 3, 4, 5)]
+
+
+def _level(value: str | None) -> int:
+    """The anger level asked for; anything but 1..5 means the default, 3."""
+    try:
+        level = int(value or 3)
+    except (TypeError, ValueError):
+        return 3
+    return level if 1 <= level <= 5 else 3
+
+
+# dash-cytoscape sets its own 600px box inline: the size must be given here, not in CSS.
+NETWORK_STYLE = {"width": "100%", "height": "520px", "background": "#fff"}
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        page_head("Anger clusters",
+                  "Issues linked by the people angry about both; colours are clusters, size is "
+                  "how many people are angry. A thick outline marks a bridging issue: common "
+                  "ground across units.",
+                  dbc.Select(id=ids.CLUSTER_MIN_ANGER, options=MIN_ANGER, value="3", size="sm",
+                             style={"maxWidth": "10rem"})),
+        dbc.Row([
+            dbc.Col(card("Issue network (click an issue)",
+                         cyto.Cytoscape(id=ids.CLUSTER_NETWORK, elements=[], style=NETWORK_STYLE,
+                                        layout={"name": "preset"},
+                                        stylesheet=figures.cluster_stylesheet(),
+                                        minZoom=0.2, maxZoom=3, userZoomingEnabled=True)),
+                    xl=8, md=12),
+            dbc.Col(card("Who is angry about it", html.Div(id=ids.CLUSTER_ISSUE_PEOPLE)),
+                    xl=4, md=12),
+        ]),
+        card("Clusters", html.Div(id=ids.CLUSTER_TABLE)),
+        card("Common ground: bridging issues", html.Div(id=ids.CLUSTER_BRIDGES)),
+        card("Angry people by unit and issue",
+             dcc.Graph(id=ids.CLUSTER_HEATMAP, figure=figures.empty_figure("Loading…"),
+                       config={"displaylogo": False, "responsive": True})),
+    ])
+
+
+def _badge_list(items: list[dict], label: str, count: str = "people", limit: int = 8) -> list:
+    out = [dbc.Badge(f"{i[label]} · {i[count]}", color="light", className="me-1")
+           for i in items[:limit]]
+    if len(items) > limit:
+        out.append(html.Span(f" +{len(items) - limit} more", className="form-text d-inline"))
+    return out
+
+
+def cluster_table(result: dict) -> html.Div:
+    if not result["clusters"]:
+        return html.P("No one is angry about anything yet at this level.", className="muted-box")
+    rows = []
+    for c in result["clusters"]:
+        color = figures.PALETTE[c["id"] % len(figures.PALETTE)]
+        rows.append([
+            html.Span([html.Span(className="legend-dot", style={"background": color}),
+                       str(c["id"])], className="text-nowrap"),
+            _badge_list(c["issues"], "name"),
+            c["people"], c["mean_anger"],
+            _badge_list(c["units"], "unit", limit=3),
+            html.Ul([html.Li(d["name"]) for d in c["decision_makers"][:3]],
+                    className="list-unstyled mb-0") if c["decision_makers"] else "—",
+        ])
+    return table(["#", "Issues (people angry)", "People", "Mean anger", "Units",
+                  "Decision makers named"], rows, numeric={2, 3})
+
+
+def bridges_table(result: dict) -> html.Div:
+    if not result["bridging"]:
+        return html.P("No issue unites people across units yet.", className="muted-box")
+    rows = [[b["name"], b["people"], _badge_list(b["units"], "unit", limit=6),
+             str(b["cluster"]), "; ".join(b["reasons"])] for b in result["bridging"][:25]]
+    return table(["Issue", "People", "Units", "Cluster", "Why it bridges"], rows, numeric={1})
+
+
+def update_clusters(campaign: str | None, min_anger: str | None):
+    """Clusters, bridging issues and the unit × issue heat map: aggregates, for every role."""
+    signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return [], {"name": "preset"}, empty_campaign(), None, figures.empty_figure()
+    level = _level(min_anger)
+    result = svc.analytics.anger_clusters(campaign=camp, min_anger=level)
+    matrix = svc.analytics.unit_issue_matrix(campaign=camp, min_anger=level)
+    elements, net_layout = figures.cluster_elements(result)
+    return (elements, net_layout, cluster_table(result), bridges_table(result),
+            figures.heatmap_figure(matrix))
+
+
+def issue_people(node: dict | None, campaign: str | None, min_anger: str | None):
+    """The people angry about a clicked issue: names for organizers and admins, a count otherwise."""
+    if not node or not node.get("id"):
+        return html.P("Click an issue to see who is angry about it.", className="form-text")
+    user = signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return None
+    level = _level(min_anger)
+    snap = svc.analytics.snapshot(camp)
+    issue = str(node["id"])
+    if issue not in snap.issues:
+        return None
+    name = snap.issues[issue]
+    people = svc.analytics.run(people_angry_about, campaign=camp, issue=issue, min_anger=level)
+    head = html.Strong(f"{name}: {len(people)} people with anger ≥ {level}")
+    if not user.sees_people:
+        return html.Div([head, html.Div("Names are shown to organizers and admins only.",
+                                        className="form-text")])
+    items = [html.Li([person_link(p["name"], p["person"]),
+                      html.Span(f" · {p['unit'] or 'no unit'} · anger {p['anger']}",
+                                className="form-text d-inline")]) for p in people[:200]]
+    more = html.Div(f"and {len(people) - 200} more", className="form-text") if len(people) > 200 else None
+    return html.Div([head, html.Ul(items, className="mt-1 mb-0"), more])
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.CLUSTER_NETWORK, "elements"), Output(ids.CLUSTER_NETWORK, "layout"),
+        Output(ids.CLUSTER_TABLE, "children"), Output(ids.CLUSTER_BRIDGES, "children"),
+        Output(ids.CLUSTER_HEATMAP, "figure"),
+        Input(ids.CAMPAIGN, "data"), Input(ids.CLUSTER_MIN_ANGER, "value"),
+    )(update_clusters)
+    app.callback(
+        Output(ids.CLUSTER_ISSUE_PEOPLE, "children"),
+        Input(ids.CLUSTER_NETWORK, "tapNodeData"),
+        State(ids.CAMPAIGN, "data"), State(ids.CLUSTER_MIN_ANGER, "value"),
+    )(issue_people)
+
+
+register_page(__name__, path="/clusters", name="Anger clusters",
+                   title="Anger clusters · Collective Mapper", order=2, layout=layout)

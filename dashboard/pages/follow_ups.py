@@ -1,0 +1,92 @@
+"""Follow-ups: per organizer, the thank-yous, assignments and commitments due or overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from dashboard import figures, ids
+from dashboard.auth import signed_in
+from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.pages import register_page
+from dashboard.services import services
+
+KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
+AS_OF = ids.FOLLOW_AS_OF
+LIMIT = 300  # rows in the table; the chart counts them all
+
+
+def layout(**_query) -> html.Div:
+    user = signed_in()
+    return html.Div([
+        page_head("Follow-ups", "What each organizer owes: thank-yous, assignments and "
+                  "commitments overdue or due within a week."),
+        dbc.Row([
+            dbc.Col([dbc.Label("As of", html_for=AS_OF, className="small mb-0"),
+                     dbc.Input(id=AS_OF, type="date", value=dt.date.today().isoformat(),
+                               size="sm")], md=2),
+            dbc.Col([dbc.Label("Organizer", html_for=ids.FOLLOW_ORGANIZER, className="small mb-0"),
+                     dcc.Dropdown(id=ids.FOLLOW_ORGANIZER, placeholder="all organizers",
+                                  value=user.organizer if user.role == "organizer" else None)],
+                    md=3),
+        ], className="g-3 mb-3 align-items-end"),
+        card("Due and overdue per organizer",
+             dcc.Graph(id=ids.FOLLOW_CHART, figure=figures.empty_figure("Loading…"),
+                       config={"displaylogo": False, "responsive": True})),
+        card("What to do", html.Div(id=ids.FOLLOW_TABLE)),
+    ])
+
+
+def _when(days: int) -> html.Span:
+    if days > 0:
+        return html.Span(f"{days} days late", className="badge bg-danger")
+    if days == 0:
+        return html.Span("today", className="badge bg-warning")
+    return html.Span(f"in {-days} days", className="badge bg-light")
+
+
+def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None):
+    """Counts per organizer for everyone; the items (names of contacts) for organizers and admins."""
+    user = signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return figures.empty_figure(), empty_campaign(), []
+    try:
+        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        today = dt.date.today()
+    result = svc.analytics.follow_ups(campaign=camp, today=today)
+    options = [{"label": f"{o['organizer']} ({o['overdue']} overdue, {o['due']} due)",
+                "value": o["organizer"]} for o in result["organizers"]]
+    shown = [o for o in result["organizers"] if not organizer or o["organizer"] == organizer]
+    figure = figures.follow_ups_figure({**result, "organizers": shown})
+    if not user.sees_people:
+        t = result["totals"]
+        return figure, html.P(f"{t['overdue']} overdue and {t['due']} due in all. The list of "
+                              "people is shown to organizers and admins only.",
+                              className="muted-box"), options
+    items = [(o["organizer"], i) for o in shown for i in o["items"]]
+    if not items:
+        return figure, html.P("Nothing due.", className="muted-box"), options
+    rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
+             i["what"], i["due"], _when(i["days_overdue"])] for org, i in items[:LIMIT]]
+    more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
+                   className="form-text") if len(items) > LIMIT else None)
+    return (figure, html.Div([table(["Organizer", "Person", "Kind", "What", "Due", "When"], rows),
+                              more]), options)
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.FOLLOW_CHART, "figure"), Output(ids.FOLLOW_TABLE, "children"),
+        Output(ids.FOLLOW_ORGANIZER, "options"),
+        Input(ids.CAMPAIGN, "data"), Input(AS_OF, "value"), Input(ids.FOLLOW_ORGANIZER, "value"),
+    )(update_follow_ups)
+
+
+register_page(__name__, path="/follow-ups", name="Follow-ups",
+                   title="Follow-ups · Collective Mapper", order=6, layout=layout)

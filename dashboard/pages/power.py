@@ -1,0 +1,144 @@
+"""Power map: who can fix each problem, whom they answer to, and our trusted path to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+from dash import Input, Output, State, dcc, html
+
+from dashboard import figures, ids
+from dashboard.auth import signed_in
+from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.pages import register_page
+from dashboard.services import services
+from dashboard.users import User
+
+
+ROWS = 25  # decision makers in the table; the network and the ranking show the rest
+# dash-cytoscape sets its own 600px box inline: the size must be given here, not in CSS.
+NETWORK_STYLE = {"width": "100%", "height": "620px", "background": "#fff"}
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        page_head("Power map",
+                  "Issues (red) point to the decision makers people name for them; dashed lines "
+                  "show whom each decision maker answers to.",
+                  dcc.Dropdown(id=ids.POWER_ISSUE, placeholder="All issues", clearable=True,
+                               style={"minWidth": "18rem"})),
+        card("Decision makers and the issues they control (click one)",
+             cyto.Cytoscape(id=ids.POWER_NETWORK, elements=[], style=NETWORK_STYLE,
+                            layout={"name": "preset"}, stylesheet=figures.power_stylesheet(),
+                            minZoom=0.2, maxZoom=3)),
+        dbc.Row([
+            dbc.Col(card("Who can fix it: ranked by people naming them",
+                         dcc.Graph(id=ids.POWER_RANKING, figure=figures.empty_figure("Loading…"),
+                                   config={"displaylogo": False, "responsive": True})),
+                    xl=7, md=12),
+            dbc.Col(card("Decision maker", html.Div(id=ids.POWER_DM_DETAIL)), xl=5, md=12),
+        ]),
+        card("Decision makers: chain of command, people affected, our trusted path",
+             html.Div(id=ids.POWER_PATHS)),
+    ])
+
+
+def _path(user: User, trust: dict[str, Any] | None) -> Any:
+    """The trusted path from a committed member: names for organizers and admins only."""
+    if not trust:
+        return html.Span("no trusted path yet", className="form-text d-inline")
+    hops = trust["length"]
+    if not user.sees_people:
+        return ("a committed member is affected" if hops == 0
+                else f"{hops} trusted hop{'s' if hops != 1 else ''} from a committed member")
+    links: list[Any] = []
+    for n, (name, key) in enumerate(zip(trust["path"], trust["keys"])):
+        if n:
+            links.append(" → ")
+        links.append(person_link(name, key))
+    note = ("committed and affected" if hops == 0
+            else f"{hops} hop{'s' if hops != 1 else ''}")
+    return html.Span(links + [html.Span(f" ({note})", className="form-text d-inline")])
+
+
+def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
+    dms = power["decision_makers"]
+    if issue:
+        named = {d["key"] for i in power["issues"] if i["key"] == issue for d in i["decision_makers"]}
+        dms = [d for d in dms if d["key"] in named]
+    if not dms:
+        return html.P("No decision makers yet.", className="muted-box")
+    rows = [[html.Span([html.Strong(d["name"]), html.Br(),
+                        html.Span(d["title"] or "", className="form-text d-inline")]),
+             " → ".join(c["name"] for c in d["chain"]) + (" (loop)" if d["chain_cycle"] else "") or "—",
+             ", ".join(f"{i['name']} ({i['named_by']})" for i in d["issues"][:4]) or "—",
+             d["affected"], _path(user, d["trust_path"])] for d in dms[:ROWS]]
+    more = (html.P(f"The {ROWS} most affecting of {len(dms)} decision makers; pick an issue to "
+                   "narrow the list.", className="form-text") if len(dms) > ROWS else None)
+    return html.Div([table(["Decision maker", "Answers to", "Named for (people)",
+                            "People affected", "Trusted path from a committed member"], rows,
+                           numeric={3}), more])
+
+
+def update_power(campaign: str | None, issue: str | None):
+    """Network, ranking and paths for the chosen issue (or all); names of contacts by role."""
+    user = signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
+    power = svc.analytics.power_map(campaign=camp)
+    elements, net_layout = figures.power_elements(power, issue)
+    chosen = next((i for i in power["issues"] if i["key"] == issue), None)
+    if chosen is None:
+        chosen = next((i for i in power["issues"] if i["decision_makers"]), None)
+    ranking = figures.ranking_figure(chosen)
+    if chosen is not None:
+        ranking.update_layout(title={"text": figures.plot_text(chosen["name"]), "x": 0.01,
+                                     "font": {"size": 13}}, margin={"t": 35})
+    options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
+               for i in power["issues"] if i["decision_makers"]]
+    return elements, net_layout, ranking, paths_table(user, power, issue), options
+
+
+def dm_detail(node: dict | None, campaign: str | None):
+    """What a clicked decision maker controls, whom they answer to, and who can reach them."""
+    if not node or node.get("kind") != "decision_maker":
+        return html.P("Click a decision maker to see their chain and reach.", className="form-text")
+    user = signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return None
+    power = svc.analytics.power_map(campaign=camp)
+    d = next((d for d in power["decision_makers"] if d["key"] == node.get("id")), None)
+    if d is None:
+        return None
+    return html.Div([
+        html.Strong(d["name"] + (f", {d['title']}" if d["title"] else "")),
+        html.Div("Answers to: " + (" → ".join(c["name"] for c in d["chain"]) or "no one recorded")),
+        html.Div("Direct reports: " + (", ".join(r["name"] for r in d["direct_reports"]) or "none")),
+        html.Div("Named for: " + (", ".join(f"{i['name']} ({i['named_by']})" for i in d["issues"])
+                                  or "nothing yet")),
+        html.Div(f"People affected: {d['affected']}"),
+        html.Div(["Trusted path: ", _path(user, d["trust_path"])]),
+    ], className="small")
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.POWER_NETWORK, "elements"), Output(ids.POWER_NETWORK, "layout"),
+        Output(ids.POWER_RANKING, "figure"), Output(ids.POWER_PATHS, "children"),
+        Output(ids.POWER_ISSUE, "options"),
+        Input(ids.CAMPAIGN, "data"), Input(ids.POWER_ISSUE, "value"),
+    )(update_power)
+    app.callback(
+        Output(ids.POWER_DM_DETAIL, "children"),
+        Input(ids.POWER_NETWORK, "tapNodeData"), State(ids.CAMPAIGN, "data"),
+    )(dm_detail)
+
+
+register_page(__name__, path="/power", name="Power map", title="Power map · Collective Mapper",
+                   order=3, layout=layout)

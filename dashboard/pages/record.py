@@ -1,0 +1,343 @@
+"""Record a 1-on-1: a form that walks the five steps of the rap, stored like any import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, Patch, State, dcc, html, no_update
+from flask import has_request_context
+
+from dashboard import ids
+from dashboard.auth import signed_in
+from dashboard.components import not_for_role, page_head, person_href
+from dashboard.forms import check_form, errors_by_field
+from dashboard.pages import register_page
+from dashboard.services import services
+
+INITIAL_ISSUES = 3
+INITIAL_NAMED = 2
+INITIAL_REFERRALS = 2
+TRI = [{"label": "—", "value": ""}, {"label": "yes", "value": "true"},
+       {"label": "no", "value": "false"}]
+RESPONSES = [{"label": "—", "value": ""}, {"label": "yes", "value": "yes"},
+             {"label": "maybe", "value": "maybe"}, {"label": "no", "value": "no"},
+             {"label": "not asked", "value": "not_asked"}]
+ASSESSMENTS = [{"label": "—", "value": ""}, {"label": "1 · leader / supporter", "value": "1"},
+               {"label": "2 · supporter", "value": "2"}, {"label": "3 · undecided", "value": "3"},
+               {"label": "4 · leaning against", "value": "4"}, {"label": "5 · opposed", "value": "5"}]
+SELF_CARE = ["breathing", "affirmations", "safety plan", "coping tools handout"]
+# Kept after a save, so the next 1-on-1 of the same session starts from them.
+_KEEP = {"date", "organizer"}
+FORM_CAMPAIGN = ids.FORM_CAMPAIGN
+
+
+def _fid(path: str) -> dict:
+    return {"type": ids.FORM_FIELD, "field": path}
+
+
+def _dom_id(fid: dict) -> str:
+    # How Dash writes a dict id into the page, so a <label for=...> finds its input.
+    return "{" + ",".join(f"{json.dumps(k)}:{json.dumps(fid[k])}" for k in sorted(fid)) + "}"
+
+
+def _error(path: str) -> html.Div:
+    return html.Div(id={"type": ids.FORM_ERROR, "field": path}, className="field-error",
+                    role="alert")
+
+
+def field(path: str, label: str, kind: str = "text", help_text: str | None = None,
+          width: int | None = None, value: Any = None, **props) -> html.Div:
+    """One labelled input named by its record path, with its error slot below it.
+
+    Number inputs carry no min/max: the browser would drop an out-of-range value silently,
+    where the record's validation names it next to the field.
+    """
+    fid = _fid(path)
+    if kind == "textarea":
+        control = dbc.Textarea(id=fid, value=value or "", rows=3, **props)
+    elif kind == "select":
+        control = dbc.Select(id=fid, value=value if value is not None else "", **props)
+    elif kind == "checklist":
+        control = dbc.Checklist(id=fid, value=value or [], inline=True, **props)
+    else:
+        control = dbc.Input(id=fid, type=kind, value=value if value is not None else "", **props)
+    body = html.Div([dbc.Label(label, html_for=_dom_id(fid)), control,
+                     html.Small(help_text, className="form-text") if help_text else None,
+                     _error(path)], className="field")
+    return dbc.Col(body, md=width) if width else body
+
+
+def prompt(*lines: str, title: str | None = None) -> html.Div:
+    return html.Div([html.Strong(title) if title else None,
+                     html.Ul([html.Li(line) for line in lines])], className="prompt")
+
+
+def step(number: int | str, title: str, subtitle: str, *body) -> dbc.Card:
+    return dbc.Card([
+        dbc.CardHeader([html.Span(str(number), className="step-number"),
+                        html.Span(title), html.Small(subtitle, className="text-muted")]),
+        dbc.CardBody(list(body)),
+    ], className="step")
+
+
+def issue_row(i: int) -> html.Div:
+    p = f"issues.{i}"
+    return html.Div(dbc.Row([
+        field(f"{p}.issue", "Issue", width=4, placeholder="e.g. short staffing"),
+        field(f"{p}.anger", "Anger 0–5", "number", width=2, step=1,
+              help_text="0 none … 5 furious"),
+        field(f"{p}.witnessed_harm", "Witnessed harm?", "select", width=2, options=TRI,
+              help_text="harassment / discrimination"),
+        field(f"{p}.story", "Their story (confidential)", "textarea", width=4),
+    ]), className="repeat-row", id=f"issue-row-{i}")
+
+
+def named_row(j: int) -> html.Div:
+    p = f"responsibility.named.{j}"
+    return html.Div(dbc.Row([
+        field(f"{p}.issue", "For the issue", width=3),
+        field(f"{p}.decision_maker.name", "Decision maker", width=3, placeholder="who can fix it"),
+        field(f"{p}.decision_maker.title", "Title", width=3),
+        field(f"{p}.decision_maker.organization", "Organization", width=3),
+    ]), className="repeat-row", id=f"named-row-{j}")
+
+
+def referral_row(k: int) -> html.Div:
+    p = f"referrals.{k}"
+    return html.Div(dbc.Row([
+        field(f"{p}.name", "Name", width=3),
+        field(f"{p}.unit", "Unit", width=2),
+        field(f"{p}.relationship", "Relationship", width=2, placeholder="coworker, friend…"),
+        field(f"{p}.note", "Note (confidential)", width=5),
+    ]), className="repeat-row", id=f"referral-row-{k}")
+
+
+def layout(**_query) -> html.Div:
+    user = signed_in() if has_request_context() else None
+    if user is not None and not user.may_record:
+        return html.Div([page_head("Record a 1-on-1"), not_for_role("Recording 1-on-1s")])
+    organizer = (user.organizer if user else None) or ""
+    fixed = user is not None and user.role == "organizer"
+    return html.Div([
+        page_head("Record a 1-on-1",
+                  "Walk the five steps of the rap. Only the date, the organizer and the "
+                  "contact's name are required; leave out what did not come up."),
+        prompt("Get ready to connect with a potential comrade in the fight!",
+               "Take deep breaths, stretch, make a cup of tea, and get present.",
+               "Keep the conversation organic: it's not an interview.",
+               title="Before the 1-on-1"),
+        step("·", "The conversation", "who, when, where",
+             dbc.Row([
+                 field("date", "Date", "date", width=3, value=dt.date.today().isoformat()),
+                 field("organizer", "Organizer", width=3, value=organizer, disabled=fixed,
+                       help_text="you" if fixed else "who held the conversation"),
+                 dbc.Col(html.Div([
+                     dbc.Label("Campaign", html_for=FORM_CAMPAIGN),
+                     dbc.Input(id=FORM_CAMPAIGN, value=""),
+                     html.Small("the campaign chosen in the nav bar", className="form-text"),
+                     _error("campaign")], className="field"), md=3),
+             ]),
+             dbc.Row([
+                 field("contact.name", "Contact name", width=4),
+                 field("contact.phone", "Phone (personal)", width=4),
+                 field("contact.email", "Email (personal)", "email", width=4),
+             ]),
+             dbc.Row([
+                 field("contact.workplace", "Workplace", width=3),
+                 field("contact.unit", "Unit", width=3, help_text="department / building / floor"),
+                 field("contact.shift", "Shift", width=3),
+                 field("contact.role", "Role", width=3),
+             ])),
+        step(1, "Make space for a real conversation", "deep listening & empathy",
+             prompt("Be an active listener (80/20): listen most of the time.",
+                    "Keep the purpose general and open-ended; learn their concerns. Use "
+                    "open-ended questions — not “Do you like where you work?” but "
+                    "“What do you like about your job?”",
+                    "Be aware of triggers, be fully present, gentle & kind; center their voice."),
+             dbc.Row([
+                 field("space.setting", "Setting", width=6, placeholder="break room, a call, a diner…"),
+                 field("space.listening_share", "Share of the time you listened", "number",
+                       width=3, step=0.05, help_text="0.8 = you listened 80% of the time"),
+             ])),
+        step(2, "What moves you?", "identify the issues, where's the anger",
+             prompt("Discover what most upsets them about the workplace/life. We have "
+                    "permission to be angry!",
+                    "Have you witnessed or experienced harassment & discrimination? Remember "
+                    "the common tactics of harm-doers: divide & conquer, coercion, "
+                    "victim-blaming, gaslighting.",
+                    "Connect to coping tools & remind them feelings might come up after the "
+                    "call (breathing, affirmations, safety plan)."),
+             dbc.Alert("This conversation is confidential: stories stay in the record and are "
+                       "shown only to the organizer who heard them and to admins. Do not share "
+                       "personal information.", color="warning", className="py-2"),
+             html.Div([issue_row(i) for i in range(INITIAL_ISSUES)], id=ids.FORM_ISSUES),
+             dbc.Button("+ another issue", id=ids.FORM_ADD_ISSUE, size="sm",
+                        color="outline-secondary", className="mb-3"),
+             field("self_care.tools_offered", "Self-care tools offered", "checklist",
+                   options=[{"label": t, "value": t} for t in SELF_CARE])),
+        step(3, "Empathize – Connect – Trust", "share a brief story; who's responsible?",
+             prompt("Who is responsible for this problem? Why do you think we are having it?",
+                    "Who's in a position to fix it? What support do you need to thrive at work?"),
+             html.Div([named_row(j) for j in range(INITIAL_NAMED)], id=ids.FORM_NAMED),
+             dbc.Button("+ another decision maker", id=ids.FORM_ADD_NAMED, size="sm",
+                        color="outline-secondary", className="mb-3"),
+             html.H6("They realize that…"),
+             dbc.Row([
+                 field("responsibility.realizes.cares_about_problem",
+                       "they care about a problem", "select", width=4, options=TRI),
+                 field("responsibility.realizes.decision_maker_can_fix",
+                       "a decision maker has the power to fix it", "select", width=4, options=TRI),
+                 field("responsibility.realizes.wont_fix_without_pressure",
+                       "the decision maker won't fix it until someone makes them", "select",
+                       width=4, options=TRI),
+             ])),
+        step(4, "A plan to rise up", "give inspiration!",
+             prompt("Now that the person is angry, offer hope: our power in numbers and an "
+                    "achievable plan. Share examples of success.",
+                    "What changes do they want to see? What superpowers (skills) do they want "
+                    "to contribute?",
+                    "What would the boss say about our demands, and how would we respond as a "
+                    "collective?"),
+             dbc.Row([
+                 field("plan.hope", "Hope 0–5", "number", width=2, step=1),
+                 field("plan.skills", "Skills (superpowers)", width=4,
+                       help_text="separate with commas"),
+                 field("plan.wants_to_talk_again", "Wants to talk again?", "select", width=3,
+                       options=TRI),
+                 field("plan.will_attend_meeting", "Will attend a meeting?", "select", width=3,
+                       options=TRI),
+             ])),
+        step(5, "The ask", "reach for commitment",
+             prompt("If ready, ask them to be part of the solution by taking a specific action. "
+                    "We CAN change the industry!",
+                    "Connect with the fear (care for the trauma); support the way out "
+                    "(know your rights, we're stronger together).",
+                    "Assign a next step & self-care."),
+             dbc.Row([
+                 field("ask.asked", "Asked?", "select", width=2, options=TRI),
+                 field("ask.action", "The action asked", width=4, placeholder="come to the Dec 3 meeting"),
+                 field("ask.response", "Response", "select", width=2, options=RESPONSES),
+                 field("ask.due", "Due", "date", width=2),
+                 field("ask.fears", "Fears voiced", width=2, help_text="separate with commas"),
+             ])),
+        step("↻", "After the 1-on-1", "follow up",
+             prompt("If they are excited, create an assignment: come to a meeting, research "
+                    "an issue, record a moment of inspiration or abuse.",
+                    "Follow up with a thank-you text or call if appropriate."),
+             dbc.Row([
+                 field("follow_up.assignment", "Assignment", width=6),
+                 field("follow_up.due", "Due", "date", width=3),
+                 field("follow_up.thank_you_sent", "Thank-you sent?", "select", width=3, options=TRI),
+             ]),
+             html.H6("People they mentioned (new leads and ties)"),
+             html.Div([referral_row(k) for k in range(INITIAL_REFERRALS)], id=ids.FORM_REFERRALS),
+             dbc.Button("+ another person", id=ids.FORM_ADD_REFERRAL, size="sm",
+                        color="outline-secondary", className="mb-3"),
+             dbc.Row([
+                 field("assessment", "Your assessment", "select", width=4, options=ASSESSMENTS,
+                       help_text="1 leader/supporter … 5 opposed"),
+                 field("notes", "Notes (confidential)", "textarea", width=8),
+             ])),
+        html.Div(id=ids.FORM_STATUS),
+        dbc.Button("Save the 1-on-1", id=ids.FORM_SAVE, color="primary", className="mb-4"),
+    ], className="record-form")
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
+                error_ids: list[dict], form_campaign: str | None, campaign: str | None):
+    """Validate the form as a 1-on-1 record; store it, or put each error next to its field.
+
+    Returns (error messages per error slot, status, new field values).
+    """
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    user = signed_in()
+    blank_errors = [None] * len(error_ids)
+    if not user.may_record:
+        return (blank_errors, dbc.Alert("Your role may not record 1-on-1s.", color="danger"),
+                [no_update] * len(field_ids))
+    form = {fid["field"]: v for fid, v in zip(field_ids, values)}
+    if user.role == "organizer":
+        form["organizer"] = user.organizer  # an organizer records their own conversations
+    svc = services()
+    chosen = (form_campaign or "").strip() or svc.campaign(campaign)
+    if chosen:
+        form["campaign"] = chosen
+    record, errors, rows = check_form(form, chosen)
+    if errors:
+        placed, general = errors_by_field(errors, rows, set(form) | {"campaign"})
+        out = [html.Span("; ".join(placed[e["field"]])) if e["field"] in placed else None
+               for e in error_ids]
+        status = dbc.Alert(
+            [html.Strong(f"Not saved: {len(errors)} problem{'s' if len(errors) != 1 else ''}. "),
+             "Each is shown next to its field.", *[html.Div(g) for g in general]],
+            color="danger")
+        return out, status, [no_update] * len(field_ids)
+    result = svc.store.write([record])
+    key = svc.store.person_key(record.campaign, record.contact.name)
+    what = "replaced the earlier record with the same id" if result.replaced else "saved"
+    status = dbc.Alert([
+        html.Strong(f"1-on-1 with {record.contact.name} {what}. "),
+        dcc.Link("Open their page", href=person_href(key)), " · ",
+        dcc.Link("Ready to ask", href="/ready"), " · ",
+        "the form is ready for the next one."], color="success")
+    cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
+               for fid, v in zip(field_ids, values)]
+    return blank_errors, status, cleared
+
+
+def default_campaign(campaign: str | None, current: str | None):
+    """Fill the form's campaign with the one chosen in the nav bar."""
+    signed_in()
+    return services().campaign(campaign) or ""
+
+
+def _adder(make, initial: int):
+    def add(n_clicks: int | None):
+        if not n_clicks:
+            raise dash.exceptions.PreventUpdate
+        signed_in()
+        rows = Patch()
+        rows.append(make(initial + n_clicks - 1))
+        return rows
+    return add
+
+
+add_issue = _adder(issue_row, INITIAL_ISSUES)
+add_named = _adder(named_row, INITIAL_NAMED)
+add_referral = _adder(referral_row, INITIAL_REFERRALS)
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(
+        Output({"type": ids.FORM_ERROR, "field": ALL}, "children"),
+        Output(ids.FORM_STATUS, "children"),
+        Output({"type": ids.FORM_FIELD, "field": ALL}, "value"),
+        Input(ids.FORM_SAVE, "n_clicks"),
+        State({"type": ids.FORM_FIELD, "field": ALL}, "id"),
+        State({"type": ids.FORM_FIELD, "field": ALL}, "value"),
+        State({"type": ids.FORM_ERROR, "field": ALL}, "id"),
+        State(FORM_CAMPAIGN, "value"),
+        State(ids.CAMPAIGN, "data"),
+        prevent_initial_call=True,
+    )(save_record)
+    app.callback(
+        Output(FORM_CAMPAIGN, "value"),
+        Input(ids.CAMPAIGN, "data"), State(FORM_CAMPAIGN, "value"),
+    )(default_campaign)
+    app.callback(Output(ids.FORM_ISSUES, "children"), Input(ids.FORM_ADD_ISSUE, "n_clicks"),
+                 prevent_initial_call=True)(add_issue)
+    app.callback(Output(ids.FORM_NAMED, "children"), Input(ids.FORM_ADD_NAMED, "n_clicks"),
+                 prevent_initial_call=True)(add_named)
+    app.callback(Output(ids.FORM_REFERRALS, "children"), Input(ids.FORM_ADD_REFERRAL, "n_clicks"),
+                 prevent_initial_call=True)(add_referral)
+
+
+register_page(__name__, path="/record", name="Record a 1-on-1", title="Record a 1-on-1",
+                   order=8, records=True, layout=layout)

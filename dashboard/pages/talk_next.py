@@ -1,0 +1,74 @@
+"""Talk to next: people not yet spoken with, ranked by trust ties and unit gaps; organic leaders."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, html
+
+from dashboard import ids
+from dashboard.auth import signed_in
+from dashboard.components import card, not_for_role, page_head, person_link, table
+from dashboard.listing import filters_bar, grid_wrap, register_list
+from dashboard.pages import register_page
+from dashboard.services import services
+from dashboard.tables import talk_rows
+
+COLUMNS = [
+    {"field": "rank", "headerName": "#", "filter": "agNumberColumnFilter", "width": 80,
+     "pinned": "left"},
+    {"field": "name", "headerName": "Name", "width": 170, "pinned": "left"},
+    {"field": "unit", "headerName": "Unit", "width": 140},
+    {"field": "in_roster", "headerName": "On roster", "width": 115},
+    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95},
+    {"field": "reasons", "headerName": "Why", "flex": 2, "minWidth": 320, "wrapText": True,
+     "tooltipField": "reasons"},
+    {"field": "messenger", "headerName": "Messenger (who knows them)", "width": 220,
+     "wrapText": True},
+    {"field": "organizer", "headerName": "Messenger's organizer", "width": 170},
+    {"field": "issues", "headerName": "Messenger angry about", "width": 180, "hide": True},
+]
+FILTERS = [(ids.NEXT_FILTER_ORGANIZER, "Organizer (of the messenger)", "organizer"),
+           (ids.NEXT_FILTER_UNIT, "Unit", "unit"),
+           (ids.NEXT_FILTER_ISSUE, "Issue (the messenger is angry about)", "issues")]
+
+
+def layout(**_query) -> html.Div:
+    head = page_head("Talk to next",
+                     "People nobody has spoken with yet, ranked by how many angry or committed "
+                     "people trust them and by the gaps in their unit. Click a row to open the "
+                     "person.", html.Strong(id=ids.NEXT_COUNT))
+    if not signed_in().sees_people:
+        return html.Div([head, not_for_role("Lists of people")])
+    return html.Div([
+        head,
+        card("Organic leaders: the people many others trust", html.Div(id=ids.NEXT_LEADERS)),
+        filters_bar("next", FILTERS),
+        grid_wrap(ids.NEXT_GRID, COLUMNS),
+    ])
+
+
+def leaders(campaign: str | None):
+    """The most trusted people (a short list of names: organizers and admins only)."""
+    user = signed_in()
+    if not user.sees_people:
+        return None
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return None
+    top = svc.analytics.talk_next(campaign=camp, limit=0)["organic_leaders"]
+    if not top:
+        return html.P("No ties recorded yet.", className="muted-box")
+    rows = [[person_link(e["name"], e["person"]), e["unit"], e["ties"],
+             "yes" if e["contacted"] else "not yet", "yes" if e["committed"] else "—"]
+            for e in top]
+    return table(["Name", "Unit", "Ties", "Spoken with", "Committed"], rows, numeric={2})
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    register_list(app, ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS)
+    app.callback(Output(ids.NEXT_LEADERS, "children"), Input(ids.CAMPAIGN, "data"))(leaders)
+
+
+register_page(__name__, path="/next", name="Talk to next",
+                   title="Talk to next · Collective Mapper", order=5, people=True, layout=layout)

@@ -1,0 +1,63 @@
+"""What callbacks read through: the one store of the process and its cached analytics."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+
+from mapper.stores.base import Store
+
+__all__ = ["Services", "services", "EXTENSION"]
+
+EXTENSION = "collective_mapper"
+
+
+class Services:
+    """Opens the store on first use (never at import), once per process, and shares it."""
+
+    def __init__(self, store_factory: Callable[[], Store]) -> None:
+        self._factory = store_factory
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._analytics: Any = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = self._factory()
+        return self._store
+
+    @property
+    def analytics(self) -> Any:
+        """``mapper.analytics.cached.Analytics`` over the store (results cached by store version)."""
+        if self._analytics is None:
+            from mapper.analytics.cached import Analytics
+
+            with self._lock:
+                if self._analytics is None:
+                    self._analytics = Analytics(self.store)
+        return self._analytics
+
+    def campaigns(self) -> list[str]:
+        return self.store.campaigns()
+
+    def campaign(self, chosen: str | None) -> str | None:
+        """The campaign to show: the one chosen if the store holds it, else the first one."""
+        campaigns = self.campaigns()
+        if chosen in campaigns:
+            return chosen
+        return campaigns[0] if campaigns else None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def services() -> Services:
+    """The services of the app handling the current request."""
+    return current_app.extensions[EXTENSION]

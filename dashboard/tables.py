@@ -1,0 +1,102 @@
+"""Analytics results shaped as the rows the dashboard's lists show (one flat dict per row).
+
+Each ``*_rows`` function takes a snapshot first, like the analytics it calls, so
+``Analytics.run(ready_rows, campaign=...)`` caches the shaped rows per store version too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mapper.analytics import ask_queue, talk_next
+from mapper.analytics._common import angry_issues, issue_name, latest_conversation
+from mapper.snapshot import Snapshot
+
+__all__ = ["ready_rows", "talk_rows", "people_angry_about", "person_ties", "choices"]
+
+
+def _issue_names(snapshot: Snapshot, issues: dict[str, int] | None) -> list[str]:
+    if not issues:
+        return []
+    return [issue_name(snapshot, i) for i in sorted(issues, key=lambda i: (-issues[i], i))]
+
+
+def ready_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The ask queue with, per person, the organizer who last spoke with them and their issues."""
+    latest = latest_conversation(snapshot)
+    angry = angry_issues(snapshot)
+    rows = []
+    for rank, e in enumerate(ask_queue(snapshot), 1):
+        m = e["messenger"]
+        last = latest.get(e["person"])
+        rows.append({
+            "rank": rank, "person": e["person"], "name": e["name"], "unit": e["unit"],
+            "organizer": last.organizer if last else None,
+            "score": e["score"], "ready": "ready" if e["ready"] else "not ready",
+            "top_issue": e["top_issue"]["name"] if e["top_issue"] else None,
+            "issues": _issue_names(snapshot, angry.get(e["person"])),
+            "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],
+            "messenger": f"{m['name']} ({m['kind']})" if m else None,
+        })
+    return rows
+
+
+def talk_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """People to talk to next; organizer and issues are those of the messenger who knows them."""
+    latest = latest_conversation(snapshot)
+    angry = angry_issues(snapshot)
+    rows = []
+    for rank, e in enumerate(talk_next(snapshot)["people"], 1):
+        m = e["messenger"]
+        via = latest.get(m["key"]) if m else None
+        rows.append({
+            "rank": rank, "person": e["person"], "name": e["name"], "unit": e["unit"],
+            "in_roster": "yes" if e["in_roster"] else "no", "score": e["score"],
+            "reasons": "; ".join(e["reasons"]),
+            "messenger": (m["name"] + (" (committed)" if m["committed"] else "")) if m else None,
+            "organizer": via.organizer if via else None,
+            "issues": _issue_names(snapshot, angry.get(m["key"])) if m else [],
+        })
+    return rows
+
+
+def choices(rows: list[dict[str, Any]], column: str) -> list[str]:
+    """The distinct values of a column (list cells count each item), sorted."""
+    seen: set[str] = set()
+    for r in rows:
+        v = r.get(column)
+        for item in v if isinstance(v, list) else [v]:
+            if item:
+                seen.add(str(item))
+    return sorted(seen, key=str.casefold)
+
+
+def people_angry_about(snapshot: Snapshot, issue: str, min_anger: int = 3) -> list[dict[str, Any]]:
+    """People whose latest anger about ``issue`` is at least ``min_anger``, angriest first."""
+    out = []
+    for person, issues in angry_issues(snapshot, min_anger).items():
+        if issue in issues:
+            p = snapshot.people.get(person)
+            out.append({"person": person, "name": p.name if p else person,
+                        "unit": (p.unit if p else None), "anger": issues[issue]})
+    out.sort(key=lambda r: (-r["anger"], r["name"].casefold(), r["person"]))
+    return out
+
+
+def person_ties(snapshot: Snapshot, person: str) -> list[dict[str, Any]]:
+    """A person's own ties (from the ties list and referrals), one row per other person."""
+    out: dict[str, dict[str, Any]] = {}
+    for t in snapshot.ties:
+        if person not in (t.a, t.b) or t.a == t.b:
+            continue
+        other = t.b if t.a == person else t.a
+        p = snapshot.people.get(other)
+        row = out.setdefault(other, {"person": other, "name": p.name if p else other,
+                                     "unit": p.unit if p else None, "contacted": bool(p and p.contacted),
+                                     "relationships": []})
+        what = t.relationship or ("referral" if t.kind == "referral" else "tie")
+        if t.kind == "referral":
+            what = f"{what} ({'referred by them' if t.a == person else 'referred them'})"
+        if what not in row["relationships"]:
+            row["relationships"].append(what)
+    return sorted(out.values(), key=lambda r: (r["name"].casefold(), r["person"]))

@@ -1,0 +1,134 @@
+"""Dashboard users: who may sign in, with which role, read from a YAML or TOML file.
+
+The file named by ``MAPPER_USERS`` lists users; passwords are stored only as werkzeug hashes::
+
+    users:
+      - username: maya
+        password_hash: "scrypt:32768:8:1$..."   # python -m dashboard.users hash
+        role: organizer                          # admin | organizer | viewer
+        organizer: Maya Ortiz                    # the name she records 1-on-1s under
+
+TOML works the same way with ``[[users]]`` tables.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from mapper.keys import normalize
+
+__all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password"]
+
+ROLES = ("admin", "organizer", "viewer")
+Role = Literal["admin", "organizer", "viewer"]
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A signed-in person. ``organizer`` is the name their 1-on-1s are recorded under."""
+
+    username: str
+    role: Role
+    organizer: str | None = None
+    password_hash: str = ""
+    demo: bool = False
+
+    # --- what Flask-Login asks of a user ---------------------------------------------------
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.username
+
+    # --- what the role allows ---------------------------------------------------------------
+    @property
+    def sees_people(self) -> bool:
+        """May see lists of individual people (names); viewers see aggregates only."""
+        return self.role in ("admin", "organizer")
+
+    @property
+    def may_record(self) -> bool:
+        return self.role in ("admin", "organizer")
+
+    def holds(self, organizer_name: str | None) -> bool:
+        """Whether a conversation held by ``organizer_name`` is this user's own."""
+        if self.role == "admin":
+            return True
+        if self.role != "organizer" or not self.organizer or not organizer_name:
+            return False
+        return normalize(self.organizer) == normalize(organizer_name)
+
+    def label(self) -> str:
+        who = f" ({self.organizer})" if self.organizer else ""
+        return f"{self.username}{who} · {self.role}"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+def parse_users(data: Any, source: str = "users file") -> dict[str, User]:
+    """Build users from parsed YAML/TOML; raise ``ValueError`` naming the entry that is wrong."""
+    entries = data.get("users") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ValueError(f"{source}: expected a list of users (a `users:` key)")
+    users: dict[str, User] = {}
+    for i, entry in enumerate(entries):
+        where = f"{source}: users[{i}]"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: expected a mapping")
+        username = str(entry.get("username") or "").strip()
+        if not username:
+            raise ValueError(f"{where}: username is required")
+        role = str(entry.get("role") or "").strip().lower()
+        if role not in ROLES:
+            raise ValueError(f"{where} ({username}): role must be one of {', '.join(ROLES)}")
+        pw = str(entry.get("password_hash") or "").strip()
+        if not pw or "$" not in pw:
+            raise ValueError(f"{where} ({username}): password_hash must be a werkzeug hash "
+                             "(python -m dashboard.users hash)")
+        organizer = entry.get("organizer")
+        organizer = str(organizer).strip() if organizer else None
+        if role == "organizer" and not organizer:
+            raise ValueError(f"{where} ({username}): an organizer needs `organizer:` (their name)")
+        if username in users:
+            raise ValueError(f"{where}: username {username!r} appears twice")
+        users[username] = User(username, role, organizer, pw)  # type: ignore[arg-type]
+    return users
+
+
+def load_users(path: str | Path) -> dict[str, User]:
+    """Read a users file (``.yaml``/``.yml`` or ``.toml``)."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".toml":
+        data = tomllib.loads(text)
+    else:
+        data = yaml.safe_load(text)
+    return parse_users(data, str(path))
+
+
+def _main(argv: list[str]) -> int:  # pragma: no cover - tiny helper command
+    if argv[:1] != ["hash"]:
+        print("usage: python -m dashboard.users hash   (reads a password, prints its hash)")
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+    print(hash_password(password))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,369 @@
+"""Dashboard callbacks called as plain functions, and the server's sign-in guard (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+
+import dash
+import plotly.utils
+import pytest
+from flask_login import login_user
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.grid import page
+from dashboard.layout import frame
+from dashboard.listing import filter_options, grid_rows
+from dashboard.pages import (clusters, follow_ups, overview, person, power, ready, record,
+                             talk_next)
+from dashboard.tables import ready_rows, talk_rows
+from dashboard.users import User, hash_password, load_users, parse_users
+from mapper.stores.sqlite import SQLiteStore
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+PASSWORD = "correct horse battery staple"
+HASH = hash_password(PASSWORD)
+ADMIN = User("root", "admin", None, HASH)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+DEV = User("dev", "organizer", "Dev Patel", HASH)
+VIEWER = User("vera", "viewer", None, HASH)
+USERS = {u.username: u for u in (ADMIN, MAYA, DEV, VIEWER)}
+
+ANA = f"person:{CAMPAIGN}:ana lopez"
+BEN = f"person:{CAMPAIGN}:ben ortiz"
+STAFFING = f"issue:{CAMPAIGN}:short staffing"
+# Everything personal in the records below; none of it may reach a viewer.
+PERSONAL = ["SECRET", "secret-email", "555 0100", "DEV STORY", "DEV NOTES"]
+CONTACTS = ["Ana Lopez", "Cam Lee", "Ben Ortiz", "Dee Park"]
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteStore(tmp_path / "dash.db")
+    s.write(small_campaign() + [
+        conversation("Ben Ortiz", "2026-11-18", organizer="Dev Patel",
+                     issues=[{"issue": "short staffing", "anger": 4, "story": "DEV STORY"}],
+                     ask={"asked": True, "action": "sign the petition", "response": "yes"},
+                     notes="DEV NOTES", assessment=2),
+    ])
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def app(store):
+    return create_app(lambda: store, users=USERS)
+
+
+@contextmanager
+def signed_in_as(app, user: User):
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        login_user(user)
+        yield
+
+
+def text(value) -> str:
+    """A callback's answer as the JSON the browser would get."""
+    return json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def every_view(store) -> str:
+    """Every callback and page layout of the dashboard, as one JSON text."""
+    out = [frame()]
+    for module in (overview, clusters, power, ready, talk_next, follow_ups, record):
+        out.append(module.layout())
+    out.append(person.layout(key=ANA))
+    out.append(overview.update_overview(None, "0.6667"))
+    out.append(clusters.update_clusters(None, "3"))
+    out.append(clusters.issue_people({"id": STAFFING}, None, "3"))
+    out.append(power.update_power(None, None))
+    out.append(power.update_power(None, STAFFING))
+    for dm in ("carl reyes", "ivy chen"):
+        out.append(power.dm_detail({"id": f"dm:{CAMPAIGN}:{dm}", "kind": "decision_maker"}, None))
+    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    out.append(grid_rows(ready_rows, {c["field"] for c in ready.COLUMNS}, request, None))
+    out.append(grid_rows(talk_rows, {c["field"] for c in talk_next.COLUMNS}, request, None))
+    out.append(filter_options(ready_rows, ["organizer", "unit", "issues"], None))
+    out.append(talk_next.leaders(None))
+    out.append(follow_ups.update_follow_ups(None, "2026-11-30", None))
+    out.append(person.render_person(ANA, None))
+    out.append(person.search("ana", None))
+    return text(out)
+
+
+def test_a_viewer_gets_aggregates_without_personal_details_or_contact_names(app, store):
+    with signed_in_as(app, VIEWER):
+        seen = every_view(store)
+    for secret in PERSONAL + CONTACTS:
+        assert secret not in seen
+    # ...while the aggregates are there: issues and the decision makers who can fix them.
+    assert "short staffing" in seen and "Carl Reyes" in seen
+
+
+def test_an_organizer_sees_stories_of_their_own_contacts_only(app):
+    with signed_in_as(app, MAYA):
+        ana = text(person.render_person(ANA, None))
+        ben = text(person.render_person(BEN, None))
+    assert "SECRET STORY" in ana and "SECRET NOTES" in ana and "555 0100" in ana
+    assert "SECRET REFERRAL NOTE" in ana
+    assert "Ben Ortiz" in ben and "sign the petition" in ben  # his history, without the personal
+    assert "DEV STORY" not in ben and "DEV NOTES" not in ben and "555 0100" not in ben
+
+    with signed_in_as(app, DEV):
+        ana = text(person.render_person(ANA, None))
+        ben = text(person.render_person(BEN, None))
+    assert "short staffing" in ana
+    for secret in ("SECRET", "555 0100", "secret-email"):
+        assert secret not in ana
+    assert "DEV STORY" in ben and "DEV NOTES" in ben
+
+
+def test_an_admin_sees_every_personal_detail(app):
+    with signed_in_as(app, ADMIN):
+        ana = text(person.render_person(ANA, None))
+        ben = text(person.render_person(BEN, None))
+    assert "SECRET STORY" in ana and "DEV STORY" in ben
+
+
+def test_organizers_see_people_lists_and_viewers_do_not(app):
+    request = {"startRow": 0, "endRow": 50}
+    fields = {c["field"] for c in ready.COLUMNS}
+    with signed_in_as(app, MAYA):
+        block, count = grid_rows(ready_rows, fields, request, None)
+    assert [r["name"] for r in block["rowData"]] == ["Cam Lee"] and count == "1 person"
+    with signed_in_as(app, VIEWER):
+        block, _ = grid_rows(ready_rows, fields, request, None)
+    assert block == {"rowData": [], "rowCount": 0}
+
+
+def _form(**values):
+    """The form's inputs as the save callback receives them (ids, values, error slots)."""
+    layout = record.layout()
+    fields, errors = [], []
+
+    def walk(component):
+        cid = getattr(component, "id", None)
+        if isinstance(cid, dict) and cid.get("type") == ids.FORM_FIELD:
+            fields.append(cid)
+        if isinstance(cid, dict) and cid.get("type") == ids.FORM_ERROR:
+            errors.append(cid)
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                walk(child)
+    walk(layout)
+    vals = [values.get(f["field"], "") for f in fields]
+    return fields, vals, errors
+
+
+def test_a_bad_anger_shows_its_error_next_to_the_field_and_writes_nothing(app, store):
+    before = (store.version(), store.counts(CAMPAIGN)["records"])
+    with signed_in_as(app, MAYA):
+        fields, values, errors = _form(**{"date": "2026-11-25", "contact.name": "Eve Stone",
+                                          "issues.0.issue": "parking", "issues.0.anger": 9})
+        messages, status, _ = record.save_record(1, fields, values, errors, CAMPAIGN, CAMPAIGN)
+    placed = {e["field"]: m for e, m in zip(errors, messages) if m is not None}
+    assert list(placed) == ["issues.0.anger"]
+    assert "less than or equal to 5" in text(placed["issues.0.anger"])
+    assert "Not saved" in text(status)
+    assert (store.version(), store.counts(CAMPAIGN)["records"]) == before
+
+
+def test_an_error_in_a_later_row_lands_on_that_row(app, store):
+    with signed_in_as(app, MAYA):
+        fields, values, errors = _form(**{"date": "2026-11-25", "contact.name": "Eve Stone",
+                                          "issues.2.issue": "parking", "issues.2.anger": -1})
+        messages, _, _ = record.save_record(1, fields, values, errors, CAMPAIGN, CAMPAIGN)
+    assert [e["field"] for e, m in zip(errors, messages) if m] == ["issues.2.anger"]
+
+
+def test_a_good_form_writes_one_record_as_the_signed_in_organizer(app, store):
+    before = store.counts(CAMPAIGN)["records"]["conversation"]
+    with signed_in_as(app, MAYA):
+        fields, values, errors = _form(**{
+            "date": "2026-11-25", "organizer": "Someone Else", "contact.name": "Eve Stone",
+            "contact.unit": "ER", "issues.0.issue": "parking", "issues.0.anger": 4,
+            "issues.0.story": "EVE STORY", "issues.0.witnessed_harm": "true",
+            "ask.asked": "true", "ask.response": "maybe", "ask.fears": "retaliation, status",
+            "self_care.tools_offered": ["breathing"], "assessment": "2",
+            "referrals.1.name": "Fay Gold"})
+        messages, status, cleared = record.save_record(1, fields, values, errors, "", CAMPAIGN)
+    assert not any(messages)
+    assert "saved" in text(status)
+    assert store.counts(CAMPAIGN)["records"]["conversation"] == before + 1
+    [saved] = store.person_history(CAMPAIGN, "Eve Stone")
+    assert saved.organizer == "Maya Ortiz"
+    assert saved.issues[0].anger == 4 and saved.issues[0].witnessed_harm is True
+    assert saved.ask.fears == ["retaliation", "status"] and saved.referrals[0].name == "Fay Gold"
+    # The views read the new store version: Eve is in the ready-to-ask list at once.
+    with signed_in_as(app, MAYA):
+        block, _ = grid_rows(ready_rows, {c["field"] for c in ready.COLUMNS},
+                             {"startRow": 0, "endRow": 100}, None)
+    assert "Eve Stone" in [r["name"] for r in block["rowData"]]
+    assert cleared[[f["field"] for f in fields].index("contact.name")] == ""
+
+
+def test_a_viewer_cannot_record(app, store):
+    before = store.version()
+    with signed_in_as(app, VIEWER):
+        fields, values, errors = _form(**{"date": "2026-11-25", "contact.name": "Eve Stone"})
+        _, status, _ = record.save_record(1, fields, values, errors, "", CAMPAIGN)
+    assert "may not record" in text(status)
+    assert store.version() == before
+
+
+# --- the server: every route behind sign-in ---------------------------------------------------
+
+def _sign_in(client, username: str, password: str = PASSWORD):
+    page_ = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page_).group(1)
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token, "next": "/"})
+
+
+@pytest.mark.parametrize("path", ["/", "/person", "/_dash-layout", "/_dash-dependencies",
+                                  "/assets/style.css"])
+def test_every_route_needs_sign_in(app, path):
+    r = app.server.test_client().get(path)
+    assert r.status_code in (302, 401)
+    if r.status_code == 302:
+        assert r.headers["Location"].startswith("/login")
+
+
+def test_callbacks_refuse_a_request_without_sign_in(app):
+    r = app.server.test_client().post("/_dash-update-component", json={})
+    assert r.status_code == 401
+
+
+def test_a_wrong_password_does_not_sign_in(app):
+    client = app.server.test_client()
+    assert _sign_in(client, "maya", "nope").status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_sign_in_needs_the_forms_token(app):
+    client = app.server.test_client()
+    client.get("/login")
+    r = client.post("/login", data={"username": "maya", "password": PASSWORD})
+    assert r.status_code == 401
+
+
+def test_a_viewers_callback_responses_over_http_hold_no_personal_detail(app):
+    client = app.server.test_client()
+    assert _sign_in(client, "vera").status_code == 302
+    assert client.get("/_dash-layout").status_code == 200
+    body = {"output": f"{ids.PERSON_BODY}.children",
+            "outputs": {"id": ids.PERSON_BODY, "property": "children"},
+            "inputs": [{"id": ids.PERSON_KEY, "property": "data", "value": ANA},
+                       {"id": ids.CAMPAIGN, "property": "data", "value": None}],
+            "changedPropIds": [f"{ids.PERSON_KEY}.data"], "state": []}
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200
+    answer = r.get_data(as_text=True)
+    assert "organizers and admins" in answer
+    for secret in PERSONAL + CONTACTS:
+        assert secret not in answer
+
+
+def test_an_organizers_http_response_carries_their_own_contacts_story(app):
+    client = app.server.test_client()
+    _sign_in(client, "maya")
+    body = {"output": f"{ids.PERSON_BODY}.children",
+            "outputs": {"id": ids.PERSON_BODY, "property": "children"},
+            "inputs": [{"id": ids.PERSON_KEY, "property": "data", "value": ANA},
+                       {"id": ids.CAMPAIGN, "property": "data", "value": None}],
+            "changedPropIds": [f"{ids.PERSON_KEY}.data"], "state": []}
+    answer = client.post("/_dash-update-component", json=body).get_data(as_text=True)
+    assert "SECRET STORY" in answer
+
+
+def test_a_post_from_another_site_is_refused(app):
+    client = app.server.test_client()
+    _sign_in(client, "maya")
+    r = client.post("/_dash-update-component", json={}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+
+
+def test_the_demo_signs_in_by_itself_and_says_so(store):
+    from dashboard.app import DEMO_USER
+
+    client = create_app(lambda: store, users={}, demo_user=DEMO_USER).server.test_client()
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Demo mode" in layout and "demo admin" in layout
+
+
+# --- users file, paging -------------------------------------------------------------------------
+
+def test_users_load_from_yaml_and_toml(tmp_path):
+    (tmp_path / "users.yaml").write_text(
+        f"users:\n  - {{username: maya, password_hash: '{HASH}', role: organizer, organizer: Maya Ortiz}}\n"
+        f"  - {{username: vera, password_hash: '{HASH}', role: viewer}}\n")
+    (tmp_path / "users.toml").write_text(
+        f'[[users]]\nusername = "root"\npassword_hash = "{HASH}"\nrole = "admin"\n')
+    assert load_users(tmp_path / "users.yaml")["maya"].organizer == "Maya Ortiz"
+    assert load_users(tmp_path / "users.toml")["root"].role == "admin"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"username": "x", "password_hash": HASH, "role": "boss"}, "role must be one of"),
+    ({"username": "x", "password_hash": "plain", "role": "viewer"}, "werkzeug hash"),
+    ({"username": "x", "password_hash": HASH, "role": "organizer"}, "needs `organizer:`"),
+])
+def test_a_bad_users_entry_is_named(entry, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_users({"users": [entry]})
+
+
+def test_the_grid_gets_one_block_and_the_count_of_what_the_filters_leave():
+    rows = [{"person": str(i), "name": f"P{i:05d}", "unit": "ICU" if i % 2 else "ER", "score": i}
+            for i in range(100_000)]
+    block = page(rows, {"startRow": 200, "endRow": 300,
+                        "sortModel": [{"colId": "score", "sort": "desc"}],
+                        "filterModel": {"unit": {"filterType": "text", "type": "equals",
+                                                 "filter": "er"}}})
+    assert block["rowCount"] == 50_000 and len(block["rowData"]) == 100
+    assert block["rowData"][0]["score"] == 99_998 - 400
+    # A request cannot sort or filter on a column the page does not show.
+    assert page(rows, {"startRow": 0, "endRow": 5, "filterModel": {"secret": {"filter": "x"}}},
+                {"name", "unit"})["rowCount"] == 100_000
+
+
+def test_the_campaign_selector_shows_only_when_the_store_holds_several(app, store):
+    from dashboard.layout import choose_campaign, fill_campaigns
+
+    with signed_in_as(app, VIEWER):
+        options, value, style = fill_campaigns("/", None)
+    assert [o["value"] for o in options] == [CAMPAIGN] and style == {"display": "none"}
+    store.write([conversation("Zed Ray", campaign="another-campaign")])
+    with signed_in_as(app, VIEWER):
+        options, value, style = fill_campaigns("/", "another-campaign")
+        assert value == "another-campaign" and style == {}
+        assert choose_campaign(CAMPAIGN, "another-campaign") == CAMPAIGN
+        # No choice yet means the first campaign: choosing it changes nothing (no re-run).
+        assert choose_campaign("another-campaign", None) is dash.no_update
+        # Each page follows the choice: another campaign, other numbers.
+    with signed_in_as(app, MAYA):
+        block, _ = grid_rows(ready_rows, {c["field"] for c in ready.COLUMNS},
+                             {"startRow": 0, "endRow": 50}, "another-campaign")
+    assert [r["name"] for r in block["rowData"]] == ["Zed Ray"]
+
+
+def test_an_empty_store_shows_how_to_start_on_every_page(tmp_path):
+    empty = SQLiteStore(tmp_path / "empty.db")
+    app = create_app(lambda: empty, users=USERS)
+    with signed_in_as(app, ADMIN):
+        seen = every_view(empty)
+    assert "mapper import" in seen
+    empty.close()
+
+
+def test_the_dashboard_will_not_start_without_anyone_to_sign_in(tmp_path, monkeypatch, capsys):
+    from dashboard.app import serve
+
+    monkeypatch.delenv("MAPPER_USERS", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        serve(db=str(tmp_path / "x.db"))
+    assert stop.value.code == 2
+    assert "MAPPER_USERS" in capsys.readouterr().err
