@@ -489,7 +489,7 @@ def dashboard(
     port: int = 8050,
     db: DbOpt = None,
 ) -> None:
-    """Start the dashboard on the configured store (sign-in required).
+    """Start the dashboard on the configured store; sign-in with the users listed in MAPPER_USERS.
 
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """
