@@ -65,7 +65,7 @@ def import_files(store: Store, paths: Sequence[Path], *, kind: str | None = None
             for raw in report.rejected:
                 if isinstance(raw.data, dict):
                     # Tagged with its kind, so the fixed file imports as it is.
-                    fh.write(json.dumps({"kind": raw.kind, **raw.data},
+                    fh.write(json.dumps({"record_type": raw.kind, **raw.data},
                                         ensure_ascii=False, default=str) + "\n")
     report.result = store.write(report.records, progress=progress)
     return report

@@ -185,10 +185,10 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
 
 def _raw(path: str, line: int, file_kind: str | None, data: Any) -> RawRecord:
     kind = file_kind or "conversation"
-    if isinstance(data, dict) and "kind" in data:
-        # Exported files tag each line with its kind.
+    if isinstance(data, dict) and "record_type" in data:
+        # Exported files tag each line with its record type (an alias row has a `kind` of its own).
         data = dict(data)
-        kind = str(data.pop("kind"))
+        kind = str(data.pop("record_type"))
     return RawRecord(path, line, kind, data)
 
 

@@ -177,6 +177,18 @@ def test_the_snapshot_carries_every_step_of_the_rap(store: Store):
 def test_export_lists_every_record_once_in_import_order(store: Store):
     store.write(small_campaign())
     lines = [json.loads(line) for line in store.export()]
-    assert [line["kind"] for line in lines] == ["roster"] * 4 + ["hierarchy"] * 2 + ["tie"] * 2 + ["conversation"] * 3
-    assert [line["id"] for line in lines if line["kind"] == "conversation"] == [
+    assert [line["record_type"] for line in lines] == ["roster"] * 4 + ["hierarchy"] * 2 + ["tie"] * 2 + ["conversation"] * 3
+    assert [line["id"] for line in lines if line["record_type"] == "conversation"] == [
         "2026-11-01-ana-lopez", "2026-11-05-cam-lee", "ana-second"]
+
+
+def test_an_export_with_aliases_imports_into_a_fresh_store_as_the_same_graph(store: Store, tmp_path,
+                                                                          open_store_of_kind):
+    store.write([alias("issue", "Mandatory OT", "mandatory overtime"), *small_campaign()])
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(store.export()) + "\n")
+    fresh = open_store_of_kind("sqlite")
+    report = import_files(fresh, [dump])
+    assert report.ok, [str(e) for e in report.errors]
+    assert fresh.counts() == store.counts()
+    assert fresh.snapshot(CAMPAIGN) == store.snapshot(CAMPAIGN)

@@ -201,10 +201,10 @@ class Store(abc.ABC):
         return [OneOnOne.model_validate(by_id[i].body) for i in ids if i in by_id]
 
     def export(self, campaign: str | None = None) -> Iterator[str]:
-        """Stored records as JSON Lines, each tagged with its kind; re-importable."""
+        """Stored records as JSON Lines, each tagged with its ``record_type``; re-importable."""
         for kind in EXPORT_ORDER:
             for rec in self.iter_records(campaign, kind):
-                yield json.dumps({"kind": kind, **rec.body}, ensure_ascii=False, sort_keys=True)
+                yield json.dumps({"record_type": kind, **rec.body}, ensure_ascii=False, sort_keys=True)
 
 
 def like(query: str) -> str:

@@ -52,8 +52,6 @@ def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
 class SQLiteStore(Store):
     """A :class:`~mapper.stores.base.Store` in one SQLite file (``:memory:`` for a throwaway)."""
 
-    # Bigger transactions amortize SQLite's commit; a batch is still all-or-nothing.
-    batch_size = 2000
 
     def __init__(self, path: str | Path = "mapper.db") -> None:
         self.path = str(path)

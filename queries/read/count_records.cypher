@@ -1,0 +1,3 @@
+MATCH (r:Record)
+RETURN r.kind AS kind, count(*) AS n
+ORDER BY kind

@@ -1,0 +1,2 @@
+MATCH (m:StoreMeta {id: 'meta'})
+RETURN m.version AS version

@@ -1,0 +1,3 @@
+MATCH (r:Record)
+RETURN DISTINCT r.campaign AS campaign
+ORDER BY campaign

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (r:Record {id: id})
+RETURN r.id AS id, r.hash AS hash
