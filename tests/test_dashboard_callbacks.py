@@ -39,17 +39,17 @@ PERSONAL = ["SECRET", "secret-email", "555 0100", "DEV STORY", "DEV NOTES"]
 CONTACTS = ["Ana Lopez", "Cam Lee", "Ben Ortiz", "Dee Park"]
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = SQLiteStore(tmp_path / "dash.db")
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request, open_store_of_kind):
+    """Every callback test runs on the embedded store and on Neo4j."""
+    s = open_store_of_kind(request.param)
     s.write(small_campaign() + [
         conversation("Ben Ortiz", "2026-11-18", organizer="Dev Patel",
                      issues=[{"issue": "short staffing", "anger": 4, "story": "DEV STORY"}],
                      ask={"asked": True, "action": "sign the petition", "response": "yes"},
                      notes="DEV NOTES", assessment=2),
     ])
-    yield s
-    s.close()
+    return s
 
 
 @pytest.fixture
