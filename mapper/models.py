@@ -106,8 +106,8 @@ class Realizations(_Part):
 class Responsibility(_Part):
     """Step 3: who is responsible, who can fix it?"""
 
-    named: list[NamedResponsibility] = []
-    realizes: Realizations = Realizations()
+    named: list[NamedResponsibility] = Field(default_factory=list)
+    realizes: Realizations = Field(default_factory=Realizations)
 
 
 class Plan(_Part):
@@ -126,7 +126,7 @@ class Ask(_Part):
     action: Text | None = None
     response: Literal["yes", "no", "maybe", "not_asked"] | None = None
     due: dt.date | None = None
-    fears: list[Name] = []
+    fears: list[Name] = Field(default_factory=list)
 
     @field_validator("response", mode="before")
     @classmethod
@@ -142,7 +142,7 @@ class Ask(_Part):
 
 
 class SelfCare(_Part):
-    tools_offered: list[Name] = []
+    tools_offered: list[Name] = Field(default_factory=list)
 
 
 class FollowUp(_Part):
@@ -176,14 +176,14 @@ class OneOnOne(_Part):
     organizer: Name
     campaign: CampaignId = DEFAULT_CAMPAIGN
     contact: Contact
-    space: Space = Space()
-    issues: list[IssueMention] = []
-    responsibility: Responsibility = Responsibility()
-    plan: Plan = Plan()
-    ask: Ask = Ask()
-    self_care: SelfCare = SelfCare()
-    follow_up: FollowUp = FollowUp()
-    referrals: list[Referral] = []
+    space: Space = Field(default_factory=Space)
+    issues: list[IssueMention] = Field(default_factory=list)
+    responsibility: Responsibility = Field(default_factory=Responsibility)
+    plan: Plan = Field(default_factory=Plan)
+    ask: Ask = Field(default_factory=Ask)
+    self_care: SelfCare = Field(default_factory=SelfCare)
+    follow_up: FollowUp = Field(default_factory=FollowUp)
+    referrals: list[Referral] = Field(default_factory=list)
     assessment: Annotated[int, Field(ge=1, le=5)] | None = Field(
         None, description="1 (leader/supporter) .. 5 (opposed); the organizer's rating"
     )
