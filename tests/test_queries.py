@@ -1,0 +1,82 @@
+"""Every Cypher file is used, and every caller passes exactly the parameters its query names."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+import neo4j
+import pytest
+
+from tests.records import CAMPAIGN, alias, conversation, small_campaign
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _query_files() -> dict[str, str]:
+    root = files("queries")
+    found = {}
+    for folder in root.iterdir():
+        if folder.is_dir():
+            for f in folder.iterdir():
+                if f.name.endswith(".cypher"):
+                    found[f"{folder.name}/{f.name[:-7]}"] = f.read_text()
+    return found
+
+
+def _parameters(text: str) -> set[str]:
+    code = "\n".join(line.split("//", 1)[0] for line in text.splitlines())
+    return set(_PARAM.findall(code))
+
+
+def test_every_query_file_holds_one_statement():
+    for name, text in _query_files().items():
+        code = "\n".join(line.split("//", 1)[0] for line in text.splitlines()).strip()
+        assert code, f"{name} is empty"
+        assert ";" not in code.rstrip(";"), f"{name} holds more than one statement"
+
+
+@pytest.mark.neo4j
+def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeypatch):
+    from mapper.stores.neo4j import Neo4jStore
+
+    by_text = {text: name for name, text in _query_files().items()}
+    calls: dict[str, set[frozenset]] = {}
+
+    def recording(original):
+        def run(self, query, parameters=None, **kwargs):
+            name = by_text.get(query)
+            if name is not None:
+                given = set(parameters or {}) | set(kwargs)
+                calls.setdefault(name, set()).add(frozenset(given))
+            return original(self, query, parameters, **kwargs)
+        return run
+
+    monkeypatch.setattr(neo4j.ManagedTransaction, "run", recording(neo4j.ManagedTransaction.run))
+    monkeypatch.setattr(neo4j.Session, "run", recording(neo4j.Session.run))
+
+    store = Neo4jStore(neo4j_uri)
+    try:
+        store.clear()
+        store.write(small_campaign())
+        store.write([conversation("Cam Lee", "2026-11-05", unit="ER", issues=[])])  # a replacement
+        store.write([alias("issue", "mandatory overtime", "short staffing")])        # a re-projection
+        list(store.export())
+        store.get_records(["ana-second"])
+        store.person_history(CAMPAIGN, "Ana Lopez")
+        store.search_people(CAMPAIGN, "an")
+        store.counts()
+        store.counts(CAMPAIGN)
+        store.campaigns()
+        store.snapshot(CAMPAIGN)
+        store.version()
+        store.clear()
+    finally:
+        store.close()
+
+    unused = sorted(set(_query_files()) - set(calls))
+    assert unused == [], f"query files never run: {unused}"
+    for name, given_sets in calls.items():
+        wanted = _parameters(_query_files()[name])
+        for given in given_sets:
+            assert set(given) == wanted, f"{name}: query names {sorted(wanted)}, caller passed {sorted(given)}"
