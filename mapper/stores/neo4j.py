@@ -150,7 +150,9 @@ def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
 
 def _snapshot(tx: Any, campaign: str) -> SnapshotRows:
     def q(name: str, **params: Any) -> list[tuple]:
-        return _read_all(tx, f"snapshot/{name}", campaign=campaign, **params)
+        # Each snapshot query returns its rows as one collected list (see the query files).
+        record = tx.run(load_query(f"snapshot/{name}"), campaign=campaign, **params).single()
+        return [tuple(row) for row in record[0]] if record else []
 
     return SnapshotRows(
         campaign=campaign,

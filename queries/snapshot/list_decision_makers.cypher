@@ -1,2 +1,2 @@
 MATCH (n:Node {campaign: $campaign, kind: 'DecisionMaker'})
-RETURN n.key AS key, n.name AS name, n.title AS title, n.organization AS organization
+RETURN collect([n.key, n.name, n.title, n.organization]) AS rows

@@ -1,3 +1,3 @@
 // People, issues and organizers: (key, name) of one kind in one campaign.
 MATCH (n:Node {campaign: $campaign, kind: $kind})
-RETURN n.key AS key, n.name AS name
+RETURN collect([n.key, n.name]) AS rows

@@ -1,3 +1,3 @@
 MATCH (d:Node {campaign: $campaign, kind: 'DecisionMaker'})-[e:REPORTS_TO]->(boss)
 WHERE e.campaign = $campaign
-RETURN d.key AS decision_maker, boss.key AS boss
+RETURN collect([d.key, boss.key]) AS rows
