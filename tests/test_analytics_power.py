@@ -52,7 +52,7 @@ def test_chain_stops_where_it_loops() -> None:
     assert dm(power_map(b.snapshot()), "Carl")["chain_cycle"] is True
 
 
-def test_people_affected_are_everyone_angry_about_the_issues_a_boss_is_named_for() -> None:
+def test_people_affected_are_those_angry_about_a_boss_issues_in_the_boss_area() -> None:
     # Carl is named for staffing by Ana only; Ana, Ben are angry about it, Cruz only a little.
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-11-01", issues={"short staffing": 5}, named={"short staffing": "Carl"})
@@ -135,7 +135,8 @@ def test_decision_makers_are_listed_most_affected_first() -> None:
 
 def test_the_area_is_limited_to_the_units_of_the_people_who_named_the_boss() -> None:
     # Tom is named by Ana (ER). Zoe (ICU) is angry about the same issue, and committed Yara
-    # trusts her, but the ICU is not Tom's area: no trusted path reaches it.
+    # trusts her, but the ICU is not Tom's area: Zoe is not affected by Tom (only Ana is),
+    # and no trusted path reaches his area.
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-11-01", unit="ER", issues={"short staffing": 4},
            named={"short staffing": "Tom"})
@@ -143,7 +144,7 @@ def test_the_area_is_limited_to_the_units_of_the_people_who_named_the_boss() -> 
     b.talk("Yara", "2026-11-01", unit="ICU", response="yes")
     b.tie("Yara", "Zoe")
     tom = dm(power_map(b.snapshot()), "Tom")
-    assert (tom["affected"], tom["area_units"], tom["trust_path"]) == (2, ["ER"], None)
+    assert (tom["affected"], tom["area_units"], tom["trust_path"]) == (1, ["ER"], None)
     b.tie("Yara", "Ana")
     assert dm(power_map(b.snapshot()), "Tom")["trust_path"]["path"] == ["Yara", "Ana"]
 

@@ -53,13 +53,18 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     latest naming for that issue counts), then by the summed latest anger of those people on
     that issue. For each decision maker: the chain of whom they answer to (``reports_to``
     followed upward; a loop stops it and sets ``chain_cycle``), the issues they are named for,
-    ``affected`` — everyone angry (anger >= ``min_anger``) about one of those issues — and
-    ``affected_in_chain``, the same counted over them and everyone who answers to them (the
-    power to fix a manager's problem also sits above the manager).
+    ``affected`` — the people angry (anger >= ``min_anger``) about one of those issues in the
+    decision maker's *area* — and ``affected_in_chain``, the same counted over them and everyone
+    who answers to them (the power to fix a manager's problem also sits above the manager).
 
-    A decision maker is not in the trust graph, so the trusted path ends in their *area*: the
-    people who named them, and the people angry about an issue they are named for who work in
-    a unit where someone named them (``area_units``; any unit when no namer's unit is known).
+    The area is where the people who named them work (``area_units``; any unit when no namer's
+    unit is known): a unit manager named for short staffing affects the angry people of the
+    units that name them, not everyone in the campaign angry about short staffing. Scoping by
+    area also keeps the work near linear in people (about people x hierarchy depth), where
+    counting every angry person for every decision maker grows with their product.
+
+    A decision maker is not in the trust graph, so the trusted path ends in their area: the
+    people who named them, and the people angry about an issue they are named for there.
     The path is the shortest one over ties and referrals (undirected) from any committed member
     (latest answer "yes") to anyone in the area; among equally near people the most affected
     (highest summed anger on the decision maker's issues) wins, then name. One breadth-first
@@ -136,12 +141,24 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     committed = committed_people(snapshot)
     parent, dist = multi_source_bfs(trust_adjacency(snapshot), committed)
     keys = set(snapshot.decision_makers) | set(dm_issues)
-    affected: dict[str, dict[str, int]] = {}  # dm -> person -> summed anger on dm's issues
+    angry_in_unit: dict[tuple[str, str], list[str]] = {}  # (issue, unit) -> angry people
+    for person, issues in angry.items():
+        u = unit_of(snapshot, person)
+        for i in issues:
+            angry_in_unit.setdefault((i, u), []).append(person)
+    area_units: dict[str, set[str]] = {}
+    affected: dict[str, dict[str, int]] = {}  # dm -> person in area -> summed anger on dm's issues
     for key in keys:
+        units = {u for u in (unit_of(snapshot, p) for p in named_people.get(key, ()))
+                 if u != UNKNOWN_UNIT}
+        area_units[key] = units
         scores: dict[str, int] = {}
         for i in dm_issues.get(key, ()):
-            for person in angry_people.get(i, ()):
-                scores[person] = scores.get(person, 0) + angry[person][i]
+            pools = ([angry_in_unit.get((i, u), ()) for u in sorted(units)] if units
+                     else [angry_people.get(i, ())])
+            for pool in pools:
+                for person in pool:
+                    scores[person] = scores.get(person, 0) + angry[person][i]
         affected[key] = scores
     chains = {key: chain_of_command(snapshot, key) for key in keys}
     in_chain: dict[str, set[str]] = {key: set(affected[key]) for key in keys}
@@ -156,10 +173,9 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
         issues = dm_issues.get(key, {})
         scores = affected[key]
         namers = named_people.get(key, set())
+        units = area_units[key]
         # The area: who named them, and the angry people in the units those namers work in.
-        units = {u for u in (unit_of(snapshot, p) for p in namers) if u != UNKNOWN_UNIT}
-        area = [p for p in scores if not units or unit_of(snapshot, p) in units]
-        reachable = [p for p in set(area) | namers if p in dist]
+        reachable = [p for p in set(scores) | namers if p in dist]
         trust = None
         if reachable:
             target = min(reachable, key=lambda p: (dist[p], -scores.get(p, 0),
