@@ -352,9 +352,12 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
     from mapper import analytics
     from mapper.analytics.tables import tables_for
 
+    from mapper.snapshot import gc_paused
+
     with _store(db) as store:
         snap = store.snapshot(pick_campaign(store, campaign))
-    result = getattr(analytics, function)(snap, **options)
+    with gc_paused():
+        result = getattr(analytics, function)(snap, **options)
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 from collections.abc import Iterable
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
+__all__ = ["gc_paused", "Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
            "Snapshot", "SnapshotRows", "build_snapshot"]
 
 
@@ -133,10 +137,32 @@ class SnapshotRows:
     organizers: Iterable[tuple] = ()
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building many long-lived objects.
+
+    A snapshot allocates hundreds of thousands of rows and frees none of them: each automatic
+    collection would rescan them all, which took two thirds of the build time at 100k people.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date(text: str) -> dt.date:
+    # A campaign has a few hundred distinct dates and hundreds of thousands of rows.
+    return dt.date.fromisoformat(text[:10])
+
+
 def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return _parse_date(str(value))
 
 
 def build_snapshot(rows: SnapshotRows) -> Snapshot:
@@ -192,11 +218,11 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
         if person in snap.people:
             snap.people[person].contacted = True
     snap.conversations.sort(key=lambda c: (c.date, c.id))
-    snap.anger = sorted(
-        (Anger(p, i, a, h, c, _date(d)) for p, i, a, h, c, d in rows.anger),
-        key=lambda a: (a.date, a.conversation, a.issue))
-    snap.named = sorted((Named(p, i, d, c) for p, d, i, c in rows.named),
-                        key=lambda n: (n.conversation, n.issue, n.decision_maker))
+    # Rows are sorted as plain tuples (C-level keys) before they become objects: a store may
+    # return them in any order, the snapshot may not.
+    snap.anger = [Anger(p, i, a, h, c, _date(d))
+                  for p, i, a, h, c, d in sorted(rows.anger, key=itemgetter(5, 4, 1))]
+    snap.named = [Named(p, i, d, c) for p, d, i, c in sorted(rows.named, key=itemgetter(3, 2, 1))]
     snap.issues = dict(sorted(rows.issues))
     for key, name, title, org in rows.decision_makers:
         snap.decision_makers[key] = DecisionMaker(key, name, title, org)
@@ -204,8 +230,9 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
         if dm in snap.decision_makers:
             snap.decision_makers[dm].reports_to = boss
     snap.decision_makers = dict(sorted(snap.decision_makers.items()))
-    snap.ties = sorted((Tie(a, b, r, k) for a, b, r, k in rows.ties),
-                       key=lambda t: (t.a, t.b, t.kind, t.relationship or ""))
+    ties = sorted(rows.ties, key=lambda t: t[2] or "")  # stable: relationship breaks ties last
+    ties.sort(key=itemgetter(0, 1, 3))
+    snap.ties = [Tie(a, b, r, k) for a, b, r, k in ties]
     for person, skill in rows.skills:
         snap.skills.setdefault(person, []).append(skill)
     for skills in snap.skills.values():

@@ -16,7 +16,7 @@ from mapper.analytics.readiness import ask_queue, ladder
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
-from mapper.snapshot import Snapshot
+from mapper.snapshot import Snapshot, gc_paused
 
 __all__ = ["Analytics", "FUNCTIONS", "SnapshotSource"]
 
@@ -109,7 +109,8 @@ class Analytics:
                     return bucket[key]
                 self.stats["misses"] += 1
             try:
-                value = compute()
+                with gc_paused():  # answers allocate many objects that all stay alive
+                    value = compute()
                 with self._lock:
                     self._bucket(version)[key] = value
             finally:

@@ -11,7 +11,7 @@ from typing import Any
 from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, AliasRow, OneOnOne, Record, body_hash
 from mapper.projection import Aliases, Projection, project, record_id, record_kind
-from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot
+from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER"]
 
@@ -188,7 +188,8 @@ class Store(abc.ABC):
 
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""
-        return build_snapshot(self.snapshot_rows(campaign))
+        with gc_paused():
+            return build_snapshot(self.snapshot_rows(campaign))
 
     def person_key(self, campaign: str, name: str) -> str:
         return self.aliases(campaign).key("person", campaign, name)
