@@ -39,13 +39,29 @@ RUNGS = ("said yes", "took action", "brought a coworker", "leads in their unit",
          "organizing committee")
 
 
-def _plans(snapshot: Snapshot, angry: dict[str, dict[str, int]], today: dt.date | None) -> dict:
-    """Per issue, the upcoming action most people angry about it have said yes to."""
+#: An action becomes a suggestion for others only once this many people said yes to it: below
+#: that, its words are one worker's own plan (and can name what happened to them).
+MIN_SHARED_ACTION = 3
+
+
+def _shared_actions(snapshot: Snapshot) -> set[str]:
+    """Actions enough different people said yes to that they are the campaign's, not one person's."""
+    people: dict[str, set[str]] = {}
+    for c in snapshot.conversations:
+        com = c.commitment
+        if com is not None and com.response == "yes" and com.action:
+            people.setdefault(com.action, set()).add(c.person)
+    return {a for a, who in people.items() if len(who) >= MIN_SHARED_ACTION}
+
+
+def _plans(snapshot: Snapshot, angry: dict[str, dict[str, int]], today: dt.date | None,
+           shared: set[str]) -> dict:
+    """Per issue, the upcoming shared action most people angry about it have said yes to."""
     counts: dict[str, Counter] = {}
     first_due: dict[tuple[str, str], dt.date] = {}
     for c in snapshot.conversations:
         com = c.commitment
-        if com is None or com.response != "yes" or not com.action:
+        if com is None or com.response != "yes" or com.action not in shared:
             continue
         if today is not None and com.due is not None and com.due < today:
             continue
@@ -102,8 +118,11 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
     passed) is asked again; otherwise the upcoming action most people angry about their top
     issue have said yes to; otherwise the earlier action with a new date; otherwise the next
-    meeting on their top issue. The messenger is a committed person they trust (same unit
-    first), else the organizer who last spoke with them.
+    meeting on their top issue. An action's own words are shown only once at least
+    :data:`MIN_SHARED_ACTION` people said yes to it (it is then the campaign's plan, not one
+    worker's words about what happened to them); voiced fears lower the score and are named
+    as "voiced a fear", never by content. The messenger is a committed person they trust
+    (same unit first), else the organizer who last spoke with them.
 
     Returns
     -------
@@ -122,7 +141,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     ['very angry about short staffing (shared by 2 others)', 'also angry about parking',
      'cares about the problem', 'sees that Lee Chu (Facilities Director) can fix parking']
     >>> q[0]["suggested_ask"], q[0]["messenger"]["name"]
-    ('come to the Dec 3 meeting (2 others angry about short staffing said yes)', 'Ana Lopez')
+    ('come to the next meeting on short staffing', 'Ana Lopez')
     """
     today = default_today(snapshot, today)
     w = WEIGHTS
@@ -131,7 +150,8 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     named = latest_named(snapshot)
     committed = committed_people(snapshot)
     adj = trust_adjacency(snapshot)
-    plans = _plans(snapshot, angry, today)
+    campaign_actions = _shared_actions(snapshot)
+    plans = _plans(snapshot, angry, today, campaign_actions)
     out = []
     for person, st in person_states(snapshot).items():
         if person in committed:
@@ -211,20 +231,24 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
                 reasons.append(f"said {said} {days} days ago — time to ask again"
                                if days is not None else f"said {said} — time to ask again")
         score += w["fear"] * min(3, len(st.latest.fears))
-        for fear in st.latest.fears:
-            cautions.append(f"fears {fear} — address before asking")
+        if st.latest.fears:
+            # What they fear is personal: the organizer who held the talk reads it on the person page.
+            n = len(st.latest.fears)
+            cautions.append(f"voiced {'a fear' if n == 1 else f'{n} fears'} — address before asking")
 
         # The ask: reuse an open ask, else the plan for the top issue, else the earlier action.
         suggestion = None
         if (ask is not None and ask.action and ask.response != "no"
                 and (ask.due is None or today is None or ask.due >= today)):
-            suggestion = f"ask again: {ask.action}"
+            suggestion = (f"ask again: {ask.action}" if ask.action in campaign_actions
+                          else "follow up on the earlier ask")
         elif top is not None and top in plans:
             action, n = plans[top]
             suggestion = (f"{action} ({n} other{'s' if n != 1 else ''} angry about "
                           f"{issue_name(snapshot, top)} said yes)")
         elif ask is not None and ask.action:
-            suggestion = f"{ask.action} — again, with a new date"
+            suggestion = (f"{ask.action} — again, with a new date" if ask.action in campaign_actions
+                          else "the earlier ask again, with a new date")
         elif top is not None:
             suggestion = f"come to the next meeting on {issue_name(snapshot, top)}"
         else:
