@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import ipaddress
+import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -59,11 +61,34 @@ def _users_from_env() -> dict[str, User]:
     return load_users(path)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine (``0.0.0.0`` and names do not)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def quiet_request_log() -> None:
+    """Silence werkzeug's per-request log: its lines carry URLs, and a person page's URL names
+    the person (``GET /person?key=person:<campaign>:<name>``), which must not end up in logs.
+    Warnings and errors are still logged."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
           demo: bool = False) -> None:
     """Run the dashboard on the store ``db`` (or the configured one) until interrupted."""
     from mapper.bootstrap import describe, open_store
 
+    if demo and not is_loopback(host):
+        # The demo signs every visitor in as an admin: on a reachable address that would hand
+        # every confidential record to anyone on the network.
+        raise SystemExit(f"error: demo mode signs every visitor in as an admin, so it only "
+                         f"listens on this machine (127.0.0.1, ::1 or localhost), not on "
+                         f"{host}. Drop --demo and set MAPPER_USERS to serve others.")
     try:
         users = _users_from_env()
     except (OSError, ValueError) as exc:
@@ -81,7 +106,8 @@ def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
 
         print(f"*** {DEMO_NOTICE} ***")
     print(f"Collective Mapper dashboard on http://{host}:{port} ({describe(store)})")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {host}: anyone who can reach it gets the sign-in page",
-              file=sys.stderr)
+    if not is_loopback(host):
+        print(f"warning: listening on {host}: anyone who can reach it gets the sign-in page; "
+              "serve it behind HTTPS (and set MAPPER_SECURE_COOKIES=1)", file=sys.stderr)
+    quiet_request_log()
     app.run(host=host, port=port, debug=False)

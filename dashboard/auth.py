@@ -5,6 +5,8 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
@@ -13,7 +15,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 
 from dashboard.users import User, check_password
 
-__all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH"]
+__all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH",
+           "LoginThrottle"]
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
@@ -45,6 +48,48 @@ _LOGIN_PAGE = """<!doctype html>
  <input id="password" name="password" type="password" autocomplete="current-password" required>
  <button type="submit">Sign in</button>
 </form></body></html>"""
+
+
+class LoginThrottle:
+    """Failed sign-ins per (username, address): after ``limit`` of them within ``window``
+    seconds, that pair may not sign in for ``lockout`` seconds (in memory, per process)."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0, lockout: float = 60.0,
+                 clock=time.monotonic, max_entries: int = 10_000) -> None:
+        self.limit, self.window, self.lockout, self.clock = limit, window, lockout, clock
+        self.max_entries = max_entries
+        self._fails: dict[tuple[str, str], list[float]] = {}
+        self._locked: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def locked(self, username: str, address: str) -> bool:
+        key, now = (username.casefold(), address), self.clock()
+        with self._lock:
+            until = self._locked.get(key)
+            if until is None:
+                return False
+            if now >= until:
+                del self._locked[key]
+                self._fails.pop(key, None)
+                return False
+            return True
+
+    def failed(self, username: str, address: str) -> None:
+        key, now = (username.casefold(), address), self.clock()
+        with self._lock:
+            if len(self._fails) >= self.max_entries:  # bounded: drop the stale ones
+                for k in [k for k, t in self._fails.items() if not t or now - t[-1] > self.window]:
+                    del self._fails[k]
+            recent = [t for t in self._fails.get(key, []) if now - t < self.window] + [now]
+            self._fails[key] = recent
+            if len(recent) >= self.limit:
+                self._locked[key] = now + self.lockout
+
+    def succeeded(self, username: str, address: str) -> None:
+        key = (username.casefold(), address)
+        with self._lock:
+            self._fails.pop(key, None)
+            self._locked.pop(key, None)
 
 
 def csrf_token() -> str:
@@ -86,7 +131,11 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
     """Put Flask-Login and the sign-in routes on ``server``; guard every other route."""
     server.secret_key = os.environ.get("MAPPER_SECRET_KEY") or secrets.token_hex(32)
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SESSION_COOKIE_NAME="mapper_session")
+                         SESSION_COOKIE_NAME="mapper_session",
+                         # Behind HTTPS: the session cookie is never sent over plain HTTP.
+                         SESSION_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1",
+                         REMEMBER_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1")
+    throttle = server.extensions.setdefault("mapper_login_throttle", LoginThrottle())
     manager = LoginManager()
     manager.session_protection = "strong"
     manager.init_app(server)
@@ -103,24 +152,30 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
         return _refuse()
 
     def login() -> Response | str:
-        error, username = None, ""
+        error, username, status = None, "", 401
         if request.method == "POST":
             username = request.form.get("username", "").strip()
+            address = request.remote_addr or "-"
             if not _csrf_ok():
                 error = "The form expired; please try again."
+            elif throttle.locked(username, address):
+                # Said whether or not the password is right, and without checking it.
+                error, status = "Too many failed sign-ins; wait a minute and try again.", 429
             else:
                 user = users.get(username)
                 ok = check_password(user or _DUMMY, request.form.get("password", ""))
                 if user is not None and ok:
+                    throttle.succeeded(username, address)
                     session.clear()  # a fresh session: no fixation across sign-in
                     login_user(user)
                     csrf_token()
                     return redirect(_safe_next(request.form.get("next")))
+                throttle.failed(username, address)
                 error = "Wrong username or password."
         page = render_template_string(
             _LOGIN_PAGE, action=LOGIN_PATH, error=error, token=csrf_token(), username=username,
             next=_safe_next(request.args.get("next") or request.form.get("next")))
-        return Response(page, status=401 if error else 200, mimetype="text/html")
+        return Response(page, status=status if error else 200, mimetype="text/html")
 
     def logout() -> Response:
         if not _csrf_ok():

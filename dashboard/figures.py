@@ -136,18 +136,22 @@ def top_issues_figure(top_issues: list[dict[str, Any]]) -> go.Figure:
                   margin={"l": 160, "r": 20, "t": 20, "b": 50})
 
 
-def heatmap_figure(matrix: dict[str, Any], max_issues: int = 30, max_units: int = 40) -> go.Figure:
+def heatmap_figure(matrix: dict[str, Any], max_issues: int = 30, max_units: int = 40,
+                   min_cell: int = 0) -> go.Figure:
     """Units × issues heat map (``unit_issue_matrix``): the units with most angry people and
-    the most shared issues first."""
+    the most shared issues first. Cells counting fewer than ``min_cell`` people are left blank
+    (so a count of one or two cannot point at someone in a small unit)."""
     all_units = matrix.get("units") or []
     units, issues = all_units[:max_units], (matrix.get("issues") or [])[:max_issues]
     if not units or not issues:
         return empty_figure("No one angry yet")
-    z = [row[:len(issues)] for row in matrix["counts"][:len(units)]]
+    z = [[c if c >= min_cell else None for c in row[:len(issues)]]
+         for row in matrix["counts"][:len(units)]]
     fig = go.Figure(go.Heatmap(z=z, x=[plot_text(i["name"]) for i in issues],
                                y=[plot_text(u) for u in units],
                                colorscale="Reds",
                                hovertemplate="%{y} · %{x}: %{z} angry<extra></extra>",
+                               hoverongaps=False,
                                colorbar={"title": {"text": "people"}}, xgap=2, ygap=2))
     fig.update_yaxes(autorange="reversed")
     if len(all_units) > len(units):

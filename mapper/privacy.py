@@ -7,8 +7,12 @@ from typing import Any
 
 __all__ = ["PERSONAL_FIELDS", "redact_record"]
 
-# Paths into a 1-on-1 record that hold personal information.
-PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "referrals.*.note", "notes")
+# Paths into a 1-on-1 record that hold personal information: contact details and confidential
+# text, and the free text in which a worker's own words land (what they fear, what they agreed
+# to do, where they felt safe to talk, whether they witnessed harm).
+PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "issues.*.witnessed_harm",
+                   "referrals.*.note", "notes", "ask.fears", "ask.action", "follow_up.assignment",
+                   "space.setting")
 
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:

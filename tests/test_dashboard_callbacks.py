@@ -108,7 +108,8 @@ def test_an_organizer_sees_stories_of_their_own_contacts_only(app):
         ben = text(person.render_person(BEN, None))
     assert "SECRET STORY" in ana and "SECRET NOTES" in ana and "555 0100" in ana
     assert "SECRET REFERRAL NOTE" in ana
-    assert "Ben Ortiz" in ben and "sign the petition" in ben  # his history, without the personal
+    assert "Ben Ortiz" in ben and "short staffing" in ben  # his history, without the personal
+    assert "sign the petition" not in ben  # the action Dev asked is Dev's to see
     assert "DEV STORY" not in ben and "DEV NOTES" not in ben and "555 0100" not in ben
 
     with signed_in_as(app, DEV):
@@ -367,3 +368,178 @@ def test_the_dashboard_will_not_start_without_anyone_to_sign_in(tmp_path, monkey
         serve(db=str(tmp_path / "x.db"))
     assert stop.value.code == 2
     assert "MAPPER_USERS" in capsys.readouterr().err
+
+
+# --- confidentiality between organizers, and hardening ------------------------------------------
+
+HELD_BY_MAYA = ["the back stairwell", "come to the Dec 3 meeting", "log a short shift",
+                "retaliation", " · witnessed harm"]
+
+
+def _maya_talks_to_ben_again(store):
+    store.write([conversation("Ben Ortiz", "2026-11-19", space={"setting": "the back stairwell"},
+                              issues=[{"issue": "harassment", "anger": 5,
+                                       "witnessed_harm": True}])])
+
+
+def test_an_organizer_sees_no_free_text_of_anothers_conversation(app, store):
+    _maya_talks_to_ben_again(store)
+    with signed_in_as(app, DEV):
+        ana = text(person.render_person(ANA, None))
+        ben = text(person.render_person(BEN, None))
+    for secret in HELD_BY_MAYA:
+        assert secret not in ana + ben, secret
+    assert "short staffing" in ana and "harassment" in ben  # the history itself is there
+    assert "sign the petition" in ben  # Dev's own ask
+    for user in (MAYA, ADMIN):
+        with signed_in_as(app, user):
+            seen = text([person.render_person(ANA, None), person.render_person(BEN, None)])
+        for secret in HELD_BY_MAYA:
+            assert secret in seen, (user.username, secret)
+
+
+def test_follow_ups_show_the_text_only_to_who_held_the_conversation(app, store):
+    store.write([conversation("Dee Park", "2026-11-20", organizer="Dev Patel", unit="ER",
+                              follow_up={"assignment": "DEV ASSIGNMENT", "due": "2026-11-29"})])
+    seen = {}
+    for user in (MAYA, DEV, ADMIN):
+        with signed_in_as(app, user):
+            seen[user.username] = text([follow_ups.update_follow_ups(None, "2026-11-30", org)
+                                        for org in (None, "Maya Ortiz", "Dev Patel")])
+    assert "come to the Dec 3 meeting" in seen["maya"] and "DEV ASSIGNMENT" not in seen["maya"]
+    assert "DEV ASSIGNMENT" in seen["dev"] and "come to the Dec 3 meeting" not in seen["dev"]
+    assert follow_ups.NOT_YOURS in seen["maya"] and follow_ups.NOT_YOURS in seen["dev"]
+    assert "Dee Park" in seen["maya"]  # who and when is shown; the words are not
+    assert "DEV ASSIGNMENT" in seen["root"] and "come to the Dec 3 meeting" in seen["root"]
+    assert follow_ups.NOT_YOURS not in seen["root"]
+
+
+def test_a_commitment_made_to_one_organizer_stays_theirs_after_another_talks(app, store):
+    # Dev talks to Ana after Maya's ask: the item moves to Dev, its words do not.
+    store.write([conversation("Ana Lopez", "2026-11-20", organizer="Dev Patel")])
+    with signed_in_as(app, DEV):
+        seen = text(follow_ups.update_follow_ups(None, "2026-11-30", "Dev Patel"))
+    assert "Ana Lopez" in seen and "come to the Dec 3 meeting" not in seen
+
+
+def _save(app, user, extra_ids=(), **values):
+    with signed_in_as(app, user):
+        fields, vals, errors = _form(**values)
+        for path, value in extra_ids:
+            fields.append({"type": ids.FORM_FIELD, "field": path})
+            vals.append(value)
+        return record.save_record(1, fields, vals, errors, CAMPAIGN, CAMPAIGN)
+
+
+def test_the_form_refuses_an_id_or_a_field_it_does_not_have(app, store):
+    before = store.version()
+    for extra in (("id", "2026-11-01-ana-lopez"), ("contact.secret", "x"), ("issues.x.story", "y")):
+        _, status, _ = _save(app, DEV, [extra], **{"date": "2026-11-26", "contact.name": "Eve"})
+        assert "Could not save" in text(status)
+    assert store.version() == before
+
+
+def test_an_organizer_cannot_overwrite_anothers_conversation(app, store):
+    before = store.version()
+    _, status, _ = _save(app, DEV, **{"date": "2026-11-01", "contact.name": "Ana Lopez",
+                                      "notes": "TAKEN OVER"})
+    answer = text(status)
+    assert record.REFUSED in answer
+    assert "Ana" not in answer and "Maya" not in answer and "exist" not in answer
+    assert store.version() == before
+    [maya_record] = store.get_records(["2026-11-01-ana-lopez"])
+    assert maya_record.body["organizer"] == "Maya Ortiz"
+    assert maya_record.body["notes"] == "SECRET NOTES"
+
+
+def test_an_organizer_may_resave_their_own_and_an_admin_anyones(app, store):
+    _, status, _ = _save(app, MAYA, **{"date": "2026-11-01", "contact.name": "Ana Lopez",
+                                       "notes": "CORRECTED"})
+    assert "updated" in text(status)
+    [rec] = store.get_records(["2026-11-01-ana-lopez"])
+    assert rec.body["notes"] == "CORRECTED" and rec.body["organizer"] == "Maya Ortiz"
+    _, status, _ = _save(app, ADMIN, **{"date": "2026-11-18", "organizer": "Dev Patel",
+                                        "contact.name": "Ben Ortiz", "notes": "ADMIN FIX"})
+    assert "updated" in text(status)
+    [rec] = store.get_records(["2026-11-18-ben-ortiz"])
+    assert rec.body["notes"] == "ADMIN FIX"
+
+
+def test_a_viewers_heat_map_hides_cells_of_fewer_than_three_people(app):
+    def cells(user):
+        with signed_in_as(app, user):
+            figure = clusters.update_clusters(None, "3")[-1]
+        return [c for row in figure.data[0].z for c in row]
+
+    assert 2 in cells(MAYA)  # two angry about short staffing in the ICU
+    assert not [c for c in cells(VIEWER) if c is not None and c < clusters.MIN_CELL]
+
+
+def test_failed_sign_ins_lock_the_username_and_address_for_a_while(app):
+    throttle = app.server.extensions["mapper_login_throttle"]
+    now = [1000.0]
+    throttle.clock = lambda: now[0]
+    client = app.server.test_client()
+    for _ in range(5):
+        assert _sign_in(client, "maya", "nope").status_code == 401
+    r = _sign_in(client, "maya")  # the right password, too late
+    assert r.status_code == 429 and "Too many" in r.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+    assert _sign_in(app.server.test_client(), "dev").status_code == 302  # others are not locked
+    now[0] += 61
+    assert _sign_in(client, "maya").status_code == 302
+
+
+def test_session_cookies_are_secure_when_asked(store, monkeypatch):
+    monkeypatch.setenv("MAPPER_SECURE_COOKIES", "1")
+    app = create_app(lambda: store, users=USERS)
+    assert app.server.config["SESSION_COOKIE_SECURE"] is True
+    client = app.server.test_client()
+    r = _sign_in(client, "maya")
+    assert "Secure" in r.headers.get("Set-Cookie", "")
+
+
+@pytest.fixture
+def no_run(monkeypatch, tmp_path):
+    """``serve`` up to the point it would listen; the werkzeug logger's level restored after."""
+    import logging
+
+    runs = []
+    monkeypatch.setattr(dash.Dash, "run", lambda self, **kw: runs.append(kw))
+    users = tmp_path / "users.yaml"
+    users.write_text(f"users:\n  - {{username: vera, password_hash: '{HASH}', role: viewer}}\n")
+    monkeypatch.setenv("MAPPER_USERS", str(users))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    log = logging.getLogger("werkzeug")
+    level = log.level
+    yield runs
+    log.setLevel(level)
+
+
+def test_serve_keeps_request_urls_with_names_out_of_the_log(no_run, tmp_path):
+    import logging
+
+    from dashboard.app import serve
+
+    logging.getLogger("werkzeug").setLevel(logging.NOTSET)
+    serve(db=str(tmp_path / "x.db"))
+    # Its own level: the root's WARNING would otherwise hide that werkzeug itself sets INFO
+    # when it finds the level unset, and logs every request's URL.
+    assert no_run and logging.getLogger("werkzeug").level >= logging.WARNING
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
+def test_the_demo_refuses_to_listen_beyond_this_machine(no_run, tmp_path, host):
+    from dashboard.app import serve
+
+    with pytest.raises(SystemExit) as stop:
+        serve(db=str(tmp_path / "x.db"), host=host, demo=True)
+    assert "demo" in str(stop.value.code) and host in str(stop.value.code)
+    assert not no_run
+
+
+def test_the_demo_runs_on_this_machine(no_run, tmp_path):
+    from dashboard.app import serve
+
+    serve(db=str(tmp_path / "x.db"), host="127.0.0.1", demo=True)
+    assert no_run and no_run[0]["host"] == "127.0.0.1"

@@ -91,9 +91,13 @@ def bridges_table(result: dict) -> html.Div:
     return table(["Issue", "People", "Units", "Cluster", "Why it bridges"], rows, numeric={1})
 
 
+# Viewers see no names; a heat-map cell of one or two people in a small unit would name them.
+MIN_CELL = 3
+
+
 def update_clusters(campaign: str | None, min_anger: str | None):
     """Clusters, bridging issues and the unit × issue heat map: aggregates, for every role."""
-    signed_in()
+    user = signed_in()
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
@@ -103,7 +107,7 @@ def update_clusters(campaign: str | None, min_anger: str | None):
     matrix = svc.analytics.unit_issue_matrix(campaign=camp, min_anger=level)
     elements, net_layout = figures.cluster_elements(result)
     return (elements, net_layout, cluster_table(result), bridges_table(result),
-            figures.heatmap_figure(matrix))
+            figures.heatmap_figure(matrix, min_cell=0 if user.sees_people else MIN_CELL))
 
 
 def issue_people(node: dict | None, campaign: str | None, min_anger: str | None):

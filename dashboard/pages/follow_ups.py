@@ -17,6 +17,9 @@ from dashboard.services import services
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
 AS_OF = ids.FOLLOW_AS_OF
 LIMIT = 300  # rows in the table; the chart counts them all
+# In place of an item's text (the assignment, the action asked) for those who did not hold the
+# conversation it comes from: kind, due date and lateness are shown, the words are not.
+NOT_YOURS = "(held by another organizer)"
 
 
 def layout(**_query) -> html.Div:
@@ -48,6 +51,28 @@ def _when(days: int) -> html.Span:
     return html.Span(f"in {-days} days", className="badge bg-light")
 
 
+def _holders(snapshot) -> dict[tuple[str, str], set[str]]:
+    """``(person, conversation date) -> organizers`` who held a conversation then."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for c in snapshot.conversations:
+        out.setdefault((c.person, c.date.isoformat()), set()).add(c.organizer)
+    return out
+
+
+def _may_read(user, organizer: str, item: dict, held_by: dict[tuple[str, str], set[str]]) -> bool:
+    """Whether ``user`` may read an item's text: only from conversations they held.
+
+    An item is listed under the organizer who last spoke with the person, but a commitment's
+    action comes from the conversation it was made in, which someone else may have held.
+    """
+    if user.role == "admin":
+        return True
+    if not user.holds(organizer):
+        return False
+    sources = held_by.get((item["person"], item.get("conversation_date") or ""), {organizer})
+    return all(user.holds(o) for o in sources)
+
+
 def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None):
     """Counts per organizer for everyone; the items (names of contacts) for organizers and admins."""
     user = signed_in()
@@ -72,8 +97,10 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     items = [(o["organizer"], i) for o in shown for i in o["items"]]
     if not items:
         return figure, html.P("Nothing due.", className="muted-box"), options
+    held_by = _holders(svc.analytics.snapshot(camp)) if user.role != "admin" else {}
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
-             i["what"], i["due"], _when(i["days_overdue"])] for org, i in items[:LIMIT]]
+             i["what"] if _may_read(user, org, i, held_by) else NOT_YOURS, i["due"],
+             _when(i["days_overdue"])] for org, i in items[:LIMIT]]
     more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
                    className="form-text") if len(items) > LIMIT else None)
     return (figure, html.Div([table(["Organizer", "Person", "Kind", "What", "Due", "When"], rows),

@@ -17,6 +17,12 @@ from dashboard.services import services
 from dashboard.tables import person_ties
 from mapper.privacy import redact_record
 
+# Free text and sensitive answers of a conversation, shown only to the organizer who held it
+# (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
+# (and should it ever lose one) the page drops them itself: dropping twice is harmless.
+HELD_ONLY = ("ask.fears", "ask.action", "follow_up.assignment", "space.setting",
+             "issues.*.witnessed_harm")
+
 ASSESSMENT = {1: "1 · leader / supporter", 2: "2 · supporter", 3: "3 · undecided",
               4: "4 · leaning against", 5: "5 · opposed"}
 
@@ -32,6 +38,28 @@ def layout(key: str | None = None, **_query) -> html.Div:
                  dbc.Col(html.Div(id=ids.PERSON_SEARCH_RESULTS), md=8)], className="mb-3"),
         html.Div(id=ids.PERSON_BODY),
     ])
+
+
+def _drop(node: Any, parts: list[str]) -> None:
+    if not parts or node is None:
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        for item in node if isinstance(node, list) else []:
+            _drop(item, rest)
+    elif isinstance(node, dict) and head in node:
+        if rest:
+            _drop(node[head], rest)
+        else:
+            del node[head]
+
+
+def redact_for_non_holder(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as someone who did not hold the conversation may see it."""
+    out = redact_record(record)
+    for path in HELD_ONLY:
+        _drop(out, path.split("."))
+    return out
 
 
 def _campaign_of(key: str) -> str | None:
@@ -84,7 +112,8 @@ def _conversation(r: dict[str, Any], mine: bool, badge: bool = False) -> html.Di
             ("Skills", ", ".join(plan.get("skills", [])) or None),
             ("Talk again", _yes_no(plan.get("wants_to_talk_again"))),
             ("Will attend", _yes_no(plan.get("will_attend_meeting"))),
-            ("Ask", (f"{ask.get('action') or '(no action)'} → {ask.get('response', '—')}"
+            ("Ask", (f"{ask.get('action') or ('(no action)' if mine else '(not shown)')} → "
+                     f"{ask.get('response', '—')}"
                      + (f" (due {ask['due']})" if ask.get("due") else ""))
              if ask.get("asked") or ask.get("response") else None),
             ("Fears", ", ".join(ask.get("fears", [])) or None),
@@ -96,8 +125,10 @@ def _conversation(r: dict[str, Any], mine: bool, badge: bool = False) -> html.Di
             ("Assessment", ASSESSMENT.get(r.get("assessment"))),
             ("Notes", _private(r.get("notes"))),
         ]),
-        None if mine else html.Div("Stories, notes and contact details of this conversation are "
-                                   "shown to its organizer and admins only.", className="form-text"),
+        None if mine else html.Div("Stories, notes, contact details, the setting, witnessed harm, "
+                                   "fears, the action asked and the assignment of this "
+                                   "conversation are shown to its organizer and admins only.",
+                                   className="form-text"),
     ], className="conversation")
 
 
@@ -131,7 +162,7 @@ def render_person(key: str | None, campaign: str | None):
         return dbc.Alert("No such person.", color="warning")
     records = [r.model_dump(mode="json", exclude_none=True) for r in history]
     own = [user.holds(r["organizer"]) for r in records]
-    shown = [r if mine else redact_record(r) for r, mine in zip(records, own)]
+    shown = [r if mine else redact_for_non_holder(r) for r, mine in zip(records, own)]
     name = person.name if person else records[-1]["contact"]["name"]
     contact = next((r["contact"] for r in reversed(shown)
                     if r["contact"].get("phone") or r["contact"].get("email")), {})

@@ -14,9 +14,10 @@ from flask import has_request_context
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.components import not_for_role, page_head, person_href
-from dashboard.forms import check_form, errors_by_field
+from dashboard.forms import GROUPS, check_form, errors_by_field
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper.projection import record_id
 
 INITIAL_ISSUES = 3
 INITIAL_NAMED = 2
@@ -33,6 +34,11 @@ SELF_CARE = ["breathing", "affirmations", "safety plan", "coping tools handout"]
 # Kept after a save, so the next 1-on-1 of the same session starts from them.
 _KEEP = {"date", "organizer"}
 FORM_CAMPAIGN = ids.FORM_CAMPAIGN
+# Rows a form may grow to with the "+ another …" buttons; more is not a person typing.
+MAX_ROWS = 200
+# Said when a save would replace a conversation the user did not hold. It does not say that
+# such a record exists (that alone tells who an organizer talked to, and when).
+REFUSED = "Could not save this record; ask an admin."
 
 
 def _fid(path: str) -> dict:
@@ -122,6 +128,11 @@ def layout(**_query) -> html.Div:
         return html.Div([page_head("Record a 1-on-1"), not_for_role("Recording 1-on-1s")])
     organizer = (user.organizer if user else None) or ""
     fixed = user is not None and user.role == "organizer"
+    return form_layout(organizer, fixed)
+
+
+def form_layout(organizer: str = "", fixed: bool = False) -> html.Div:
+    """The form itself: every input is named by the record path it fills."""
     return html.Div([
         page_head("Record a 1-on-1",
                   "Walk the five steps of the rap. Only the date, the organizer and the "
@@ -249,6 +260,60 @@ def layout(**_query) -> html.Div:
 
 # --- callbacks --------------------------------------------------------------------------------
 
+def _field_paths(component: Any, out: set[str]) -> set[str]:
+    cid = getattr(component, "id", None)
+    if isinstance(cid, dict) and cid.get("type") == ids.FORM_FIELD:
+        out.add(cid["field"])
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            _field_paths(child, out)
+    return out
+
+
+_ALLOWED: set[str] | None = None
+
+
+def _allowed_paths() -> set[str]:
+    """The form's field paths, with a repeated row's index as ``*`` (``issues.*.anger``)."""
+    global _ALLOWED
+    if _ALLOWED is None:
+        _ALLOWED = {_as_pattern(p) or p for p in _field_paths(form_layout(), set())}
+    return _ALLOWED
+
+
+def _as_pattern(path: str) -> str | None:
+    """``issues.7.anger`` -> ``issues.*.anger`` (``None`` for a path outside a repeated row,
+    or an index that is not a small number)."""
+    for group in GROUPS:
+        prefix = group + "."
+        if path.startswith(prefix):
+            idx, _, tail = path[len(prefix):].partition(".")
+            if not (idx.isdigit() and int(idx) < MAX_ROWS and tail):
+                return "!"  # never allowed
+            return f"{group}.*.{tail}"
+    return None
+
+
+def form_values(field_ids: list[Any], values: list[Any]) -> dict[str, Any] | None:
+    """The values the client sent, by field path; ``None`` if it sent a field the form has
+    not (an ``id`` of its own choosing, a path the form never shows) or ids and values that
+    do not pair up."""
+    if not isinstance(field_ids, list) or not isinstance(values, list) \
+            or len(field_ids) != len(values):
+        return None
+    allowed = _allowed_paths()
+    form: dict[str, Any] = {}
+    for fid, value in zip(field_ids, values):
+        if not isinstance(fid, dict) or fid.get("type") != ids.FORM_FIELD:
+            return None
+        path = fid.get("field")
+        if not isinstance(path, str) or (_as_pattern(path) or path) not in allowed:
+            return None
+        form[path] = value
+    return form
+
+
 def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
                 error_ids: list[dict], form_campaign: str | None, campaign: str | None):
     """Validate the form as a 1-on-1 record; store it, or put each error next to its field.
@@ -262,7 +327,11 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
     if not user.may_record:
         return (blank_errors, dbc.Alert("Your role may not record 1-on-1s.", color="danger"),
                 [no_update] * len(field_ids))
-    form = {fid["field"]: v for fid, v in zip(field_ids, values)}
+    form = form_values(field_ids, values)
+    if form is None:
+        return (blank_errors, dbc.Alert("Could not save: the form sent fields it does not have. "
+                                        "Reload the page and try again.", color="danger"),
+                [no_update] * len(field_ids))
     if user.role == "organizer":
         form["organizer"] = user.organizer  # an organizer records their own conversations
     svc = services()
@@ -279,9 +348,15 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
              "Each is shown next to its field.", *[html.Div(g) for g in general]],
             color="danger")
         return out, status, [no_update] * len(field_ids)
+    # The id comes from the date and the contact's name: the same as a record another
+    # organizer may hold. Only its organizer (or an admin) may replace it.
+    existing = svc.store.get_records([record_id(record)])
+    if existing and not _may_replace(user, existing[0], record):
+        return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids)
     result = svc.store.write([record])
     key = svc.store.person_key(record.campaign, record.contact.name)
-    what = "replaced the earlier record with the same id" if result.replaced else "saved"
+    what = "updated (it replaced your earlier record of this conversation)" if result.replaced \
+        else "saved"
     status = dbc.Alert([
         html.Strong(f"1-on-1 with {record.contact.name} {what}. "),
         dcc.Link("Open their page", href=person_href(key)), " · ",
@@ -290,6 +365,14 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
     cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
                for fid, v in zip(field_ids, values)]
     return blank_errors, status, cleared
+
+
+def _may_replace(user, existing, record) -> bool:
+    if user.role == "admin":
+        return True
+    body = existing.body if isinstance(existing.body, dict) else {}
+    return (existing.kind == "conversation" and existing.campaign == record.campaign
+            and user.holds(body.get("organizer")))
 
 
 def default_campaign(campaign: str | None, current: str | None):

@@ -230,17 +230,20 @@ def test_sign_in_is_required(signin_server, page):
     assert "/login" in page.url
 
 
+def _choose(page, dropdown: str, text: str) -> None:
+    # Typing key by key into a drop-down that re-renders as it filters can lose a key; click
+    # the option itself instead.
+    page.click(dropdown)
+    page.get_by_role("option", name=text, exact=True).click()
+
+
 def test_the_ready_list_filters_by_issue_and_unit_on_the_server(demo_server, page):
     page.goto(demo_server.url + "/ready")
     page.wait_for_selector("#ready-grid .ag-row .ag-cell")
     _settle(page)
     everyone = int(page.inner_text("#ready-count").split()[0])
-    page.click("#ready-filter-issue")
-    page.keyboard.type("pay compression")
-    page.keyboard.press("Enter")
+    _choose(page, "#ready-filter-issue", "pay compression")
     page.wait_for_function(f"parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
-    page.click("#ready-filter-unit")
-    page.keyboard.type("Oncology")
-    page.keyboard.press("Enter")
+    _choose(page, "#ready-filter-unit", "Oncology")
     page.wait_for_function("document.querySelector('#ready-count').innerText === '1 person'")
     assert page.locator("#ready-grid .ag-center-cols-container .ag-row").count() == 1
