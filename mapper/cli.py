@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -70,8 +72,10 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     if precheck.errors and not skip_invalid:
         for e in precheck.errors:
             err.print(str(e), markup=False)
-        err.print(f"[red]{len(precheck.errors)} error(s) in {len(precheck.rejected) or 'the'} "
-                  f"record(s); nothing was written.[/] Fix them, or use --skip-invalid.")
+        where = [f"{len(precheck.rejected)} record(s)"] if precheck.rejected else []
+        where += [f"{len(precheck.unreadable_files)} unreadable file(s)"] if precheck.unreadable_files else []
+        err.print(f"[red]{len(precheck.errors)} error(s) in {' and '.join(where)}; nothing was written.[/] "
+                  f"Fix them, or use --skip-invalid.")
         return 1
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=total < 2000) as bar:
@@ -86,7 +90,10 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
               f"({describe(store)})")
     if report.errors:
         err.print(f"[yellow]{len(report.rejected)} record(s) rejected"
-                  + (f", saved to {rejected}" if rejected else "") + "[/]")
+                  + (f", {report.rejected_saved} saved to {rejected} (contains personal details; "
+                     "readable by you only)" if report.rejected_saved else "")
+                  + (f"; {len(report.unreadable_files)} file(s) could not be read"
+                     if report.unreadable_files else "") + "[/]")
     return 0
 
 
@@ -167,7 +174,9 @@ def export(
     Example: [bold]mapper export -o backup.jsonl[/]
     """
     with _store(db) as store:
-        fh = output.open("w", encoding="utf-8") if output else sys.stdout
+        # An export holds every story and phone number: only its owner may read it.
+        fh = (os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                        encoding="utf-8") if output else sys.stdout)
         try:
             n = 0
             for line in store.export(campaign):
@@ -454,6 +463,18 @@ def overview(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt =
     _answer("overview", "overview", db, campaign, as_json)
 
 
+DEMO_CAMPAIGN = "st-lukes-nurses"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def demo_files() -> list[Path]:
     """The demo campaign's files, in the order they import best."""
     order = ["aliases", "roster", "hierarchy", "ties", "conversations"]
@@ -472,7 +493,16 @@ def demo(
 
     Example: [bold]mapper demo[/]
     """
+    if not _is_loopback(host):
+        err.print("[red]error:[/] the demo signs everyone in as admin; it only binds to this "
+                  "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
+        raise typer.Exit(2)
     with _store(db) as store:
+        others = [c for c in store.campaigns() if c != DEMO_CAMPAIGN]
+        if others:
+            err.print(f"[red]error:[/] {db} holds other campaigns ({', '.join(others)}); the demo "
+                      "only runs on its own file. Pick another --db.")
+            raise typer.Exit(2)
         code = _import(store, demo_files(), None, None, False, None)
         if code:
             raise typer.Exit(code)

@@ -15,11 +15,19 @@ from pydantic import ValidationError
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
 from mapper.keys import slug
 
-__all__ = ["RawRecord", "RecordError", "read_file", "validate", "unflatten", "LIST_SEPARATOR"]
+__all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "unflatten",
+           "LIST_SEPARATOR"]
+
+# The kind given to a line that could not be read as a record; validate() reports it.
+UNREADABLE = "_unreadable"
+# An unknown field name is echoed in errors; a mis-indented story could be one, so cut it short.
+_MAX_FIELD_ECHO = 40
 
 LIST_SEPARATOR = ";"
 # Columns whose cell holds a list of short names, separated by LIST_SEPARATOR.
 _LIST_COLUMNS = {"plan.skills", "ask.fears", "self_care.tools_offered"}
+# No 1-on-1 names hundreds of issues; a bigger index is a typo, not a list to allocate.
+MAX_LIST_INDEX = 100
 _STEM_KINDS = {"roster": "roster", "hierarchy": "hierarchy", "ties": "tie", "tie": "tie",
                "aliases": "alias", "alias": "alias"}
 
@@ -32,10 +40,12 @@ class RawRecord:
     line: int
     kind: str
     data: Any
+    # JSON keeps no line numbers once parsed: records of a JSON array are counted instead.
+    counted: bool = False
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:record {self.line}" if self.counted else f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,14 @@ class RecordError:
 
     def __str__(self) -> str:
         return f"{self.where} ({self.record}): {self.field}: {self.message}"
+
+
+class FileError(ValueError):
+    """A file that cannot be read at all; ``where`` is ``path`` or ``path:line``."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
 
 
 def _kind_from_stem(path: Path) -> str | None:
@@ -92,29 +110,38 @@ def unflatten(row: dict[str, str]) -> dict[str, Any]:
         if column in _LIST_COLUMNS:
             value = [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
         parts = column.split(".")
-        node: Any = out
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            nxt: Any = value if last else ([] if parts[i + 1].isdigit() else {})
-            if isinstance(node, list):
-                idx = int(part)
-                while len(node) <= idx:
-                    node.append({})
-                if last:
-                    node[idx] = nxt
-                elif not node[idx]:
-                    node[idx] = nxt
-                node = node[idx]
-            else:
-                if last:
-                    node[part] = nxt
-                else:
-                    node = node.setdefault(part, nxt)
+        if any(part.isdigit() and int(part) >= MAX_LIST_INDEX for part in parts):
+            raise ValueError(f"column {column!r}: list index above {MAX_LIST_INDEX - 1}")
+        try:
+            _place(out, parts, value)
+        except (TypeError, ValueError, AttributeError):
+            # `contact` beside `contact.name`, or `issues.x`: one cell cannot be both.
+            raise ValueError(f"column {column!r} clashes with another column") from None
     # Sparse indexes (issues.0, issues.2) leave empty dicts behind: drop them.
     for key, value in list(out.items()):
         if isinstance(value, list):
             out[key] = [item for item in value if item != {}]
     return out
+
+
+def _place(out: dict[str, Any], parts: list[str], value: Any) -> None:
+    node: Any = out
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        nxt: Any = value if last else ([] if parts[i + 1].isdigit() else {})
+        if isinstance(node, list):
+            idx = int(part)
+            while len(node) <= idx:
+                node.append({})
+            if last:
+                node[idx] = nxt
+            elif not node[idx]:
+                node[idx] = nxt
+            node = node[idx]
+        elif last:
+            node[part] = nxt
+        else:
+            node = node.setdefault(part, nxt)
 
 
 def _yaml_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
@@ -143,7 +170,18 @@ def _json_records(text: str) -> Iterator[tuple[int, Any]]:
 
 
 def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
-    """Yield the raw records of a file; raise ``ValueError`` naming the line if it cannot be parsed."""
+    """Yield the raw records of a file; raise :class:`FileError` if it cannot be read at all.
+
+    A line that cannot be read as a record (a broken JSON line, a CSV row whose columns clash)
+    is yielded as an unreadable record, which :func:`validate` reports like any bad record.
+    """
+    try:
+        yield from _read_file(path, kind)
+    except UnicodeDecodeError as exc:
+        raise FileError(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
     name = str(path)
     suffix = path.suffix.lower()
     file_kind = kind or _kind_from_stem(path)
@@ -152,7 +190,10 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
             reader = csv.DictReader(fh)
             row_kind = file_kind or _kind_from_columns(reader.fieldnames or [])
             for row in reader:
-                yield RawRecord(name, reader.line_num, row_kind, unflatten(row))
+                try:
+                    yield RawRecord(name, reader.line_num, row_kind, unflatten(row))
+                except ValueError as exc:
+                    yield RawRecord(name, reader.line_num, UNREADABLE, str(exc))
         return
     if suffix in {".jsonl", ".ndjson"}:
         with path.open(encoding="utf-8") as fh:
@@ -162,7 +203,9 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
                 try:
                     data = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ValueError(f"{name}:{line_no}: not valid JSON: {exc.msg}") from None
+                    # One broken line is one rejected record; the lines after it still count.
+                    yield RawRecord(name, line_no, UNREADABLE, f"not valid JSON: {exc.msg}")
+                    continue
                 yield _raw(name, line_no, file_kind, data)
         return
     text = path.read_text(encoding="utf-8")
@@ -172,15 +215,16 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
         elif suffix in {".yaml", ".yml"}:
             items = list(_yaml_records(path, text))
         else:
-            raise ValueError(f"{name}: unknown file type {suffix!r} (use .yaml, .json, .jsonl or .csv)")
+            raise FileError(name, f"unknown file type {suffix!r} (use .yaml, .json, .jsonl or .csv)")
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise FileError(f"{name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise ValueError(f"{name}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise FileError(f"{name}:{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
     for line, data in items:
-        yield _raw(name, line, file_kind, data)
+        raw = _raw(name, line, file_kind, data)
+        yield RawRecord(raw.path, raw.line, raw.kind, raw.data, counted=suffix == ".json")
 
 
 def _raw(path: str, line: int, file_kind: str | None, data: Any) -> RawRecord:
@@ -209,6 +253,8 @@ def validate(
     raw: RawRecord, default_campaign: str | None = None
 ) -> tuple[Record | None, list[RecordError]]:
     """Validate one raw record into its model, or say every field that is wrong."""
+    if raw.kind == UNREADABLE:
+        return None, [RecordError(raw.where, f"line {raw.line}", "(line)", str(raw.data))]
     model = RECORD_KINDS.get(raw.kind)
     label = _label(raw)
     if model is None:
@@ -224,7 +270,12 @@ def validate(
         return model.model_validate(data), []
     except ValidationError as exc:
         errors = [
-            RecordError(raw.where, label, ".".join(str(p) for p in err["loc"]) or "(record)", err["msg"])
+            RecordError(raw.where, label, _field(err["loc"]), err["msg"])
             for err in exc.errors(include_url=False, include_input=False)
         ]
         return None, errors
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) if len(str(p)) <= _MAX_FIELD_ECHO else str(p)[:_MAX_FIELD_ECHO] + "…" for p in loc]
+    return ".".join(parts) or "(record)"

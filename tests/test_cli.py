@@ -151,3 +151,56 @@ def test_every_command_has_an_example_and_is_in_the_readme():
     for name, command in group.commands.items():
         assert "Example:" in (command.help or ""), f"`mapper {name}` has no example in its help"
         assert f"mapper {name}" in readme, f"`mapper {name}` is not documented in README.md"
+
+
+def test_two_records_with_one_id_in_an_import_are_an_error_not_a_silent_replace(db, tmp_path):
+    talks = tmp_path / "dup.yaml"
+    talks.write_text(TALKS.replace("id: talk-2", "id: talk-1"))
+    result = run("import", str(talks), db=db)
+    assert result.exit_code == 1
+    assert f"{talks}:8 (talk-1): id: the same record id appears at {talks}:1" in result.output
+    assert json.loads(run("stats", "--json", db=db).output)["records"] == {}
+
+
+def test_a_broken_json_line_is_one_rejected_record_and_the_rest_of_the_file_still_counts(db, tmp_path):
+    lines = tmp_path / "talks.jsonl"
+    good = '{"date": "2026-11-%02d", "organizer": "Maya", "contact": {"name": "P%d"}}'
+    lines.write_text("\n".join([good % (1, 1), '{"date": ', good % (3, 3)]) + "\n")
+    strict = run("import", str(lines), db=db)
+    assert strict.exit_code == 1 and f"{lines}:2 (line 2): (line): not valid JSON" in strict.output
+    rejected = tmp_path / "rejected.jsonl"
+    result = run("import", str(lines), "--skip-invalid", "--rejected", str(rejected), db=db)
+    assert "2 added" in result.output and "1 record(s) rejected" in result.output
+    assert "saved to" not in result.output  # nothing savable: the line was not a record
+
+
+def test_csv_columns_that_clash_name_the_file_line_and_column(db, tmp_path):
+    csv = tmp_path / "talks.csv"
+    csv.write_text("date,organizer,contact,contact.name\n2026-11-20,Maya,x,Ana\n")
+    result = run("import", str(csv), db=db)
+    assert result.exit_code == 1
+    assert f"{csv}:2 (line 2): (line): column 'contact.name' clashes with another column" in result.output
+
+
+def test_a_file_that_is_not_utf8_says_so_with_its_name(db, tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("- date: 2026-11-20\n  organizer: José\n  contact: {name: Ana}\n".encode("latin-1"))
+    result = run("import", str(latin), db=db)
+    assert result.exit_code == 1 and f"{latin} (file): (file): not UTF-8 text" in result.output
+
+
+def test_store_and_rejected_files_are_readable_by_their_owner_only(db, talks, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TALKS.replace("anger: 3", "anger: 9"))
+    rejected = tmp_path / "rejected.jsonl"
+    run("import", str(bad), "--skip-invalid", "--rejected", str(rejected), db=db)
+    dump = tmp_path / "dump.jsonl"
+    run("export", "-o", str(dump), db=db)
+    for path in (db, rejected, dump):
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+
+
+def test_the_demo_refuses_to_listen_beyond_this_machine(tmp_path):
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "d.db"), "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "signs everyone in as admin" in result.output
+    assert not (tmp_path / "d.db").exists()
