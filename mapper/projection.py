@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapper.keys import node_key, normalize
+from mapper.keys import normalize
 from mapper.models import AliasRow, HierarchyRow, OneOnOne, Record, RosterRow, TieRow
 
 __all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
@@ -17,6 +18,12 @@ EDGE_TYPES = ("HELD", "WITH", "IN_CAMPAIGN", "ANGRY_ABOUT", "NAMES", "CONTROLS",
               "MADE", "HAS_SKILL", "IN_UNIT", "REFERRED", "TIED_TO", "REPORTS_TO")
 _KIND_PREFIX = {"Person": "person", "Organizer": "organizer", "Issue": "issue",
                 "DecisionMaker": "dm", "Organization": "org", "Skill": "skill", "Unit": "unit"}
+_ALIAS_KIND = {"Person": "person", "Issue": "issue", "DecisionMaker": "decision_maker"}
+_NO_SELF_EDGE = frozenset(("TIED_TO", "REFERRED", "REPORTS_TO"))
+
+# Names repeat across a large import (units, issues, organizers, people met twice) and
+# normalizing (NFKC + casefold + regex) is a sizable part of projecting a record.
+_normalize = functools.lru_cache(maxsize=1 << 17)(normalize)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +79,9 @@ class Aliases:
 
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)
-        norm = normalize(name)
-        norm = self._map.get((campaign, prefix, norm), norm)
+        norm = _normalize(name)
+        if self._map:
+            norm = self._map.get((campaign, prefix, norm), norm)
         return f"{prefix}:{campaign}:{norm}"
 
     def __bool__(self) -> bool:
@@ -114,12 +122,12 @@ class _Builder:
         self.edges: dict[tuple[str, str, str], Edge] = {}
 
     def node(self, kind: str, name: str, authoritative: bool = False, **props: Any) -> str:
-        if kind in ("Person", "Issue", "DecisionMaker"):
-            alias_kind = {"Person": "person", "Issue": "issue", "DecisionMaker": "decision_maker"}[kind]
+        alias_kind = _ALIAS_KIND.get(kind)
+        if alias_kind is not None:
             key = self.aliases.key(alias_kind, self.campaign, name)
         else:
-            key = node_key(_KIND_PREFIX[kind], self.campaign, name)
-        if key not in self.nodes or authoritative:
+            key = f"{_KIND_PREFIX[kind]}:{self.campaign}:{_normalize(name)}"
+        if authoritative or key not in self.nodes:
             self.nodes[key] = Node(kind, key, self.campaign, {"name": name, **props}, authoritative)
         return key
 
@@ -128,7 +136,7 @@ class _Builder:
         return key
 
     def edge(self, type_: str, src: str, dst: str, **props: Any) -> None:
-        if src == dst and type_ in ("TIED_TO", "REFERRED", "REPORTS_TO"):
+        if src == dst and type_ in _NO_SELF_EDGE:
             return  # a self-tie says nothing
         # One edge per (type, src, dst) per record: a record naming an issue twice counts once,
         # keeping the strongest anger.
@@ -150,11 +158,12 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
 
 def _project_conversation(r: OneOnOne, b: _Builder) -> None:
     camp = b.campaign
+    date = r.date.isoformat()
     campaign = b.raw_node("Campaign", f"campaign:{camp}", name=camp)
     conv = b.raw_node("Conversation", f"conversation:{r.id}", **_clean({
         "id": r.id,
         "name": r.id,
-        "date": r.date.isoformat(),
+        "date": date,
         "organizer": r.organizer,
         "setting": r.space.setting,
         "listening_share": r.space.listening_share,
@@ -174,18 +183,18 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
     organizer = b.node("Organizer", r.organizer)
     person = b.node("Person", r.contact.name)
     b.edge("HELD", organizer, conv)
-    b.edge("WITH", conv, person, date=r.date.isoformat())
+    b.edge("WITH", conv, person, date=date)
     b.edge("IN_CAMPAIGN", conv, campaign)
     c = r.contact
     if c.unit:
         b.edge("IN_UNIT", person, b.node("Unit", c.unit),
                **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
-                         "date": r.date.isoformat()}))
+                         "date": date}))
     for mention in r.issues:
         issue = b.node("Issue", mention.issue)
         b.edge("ANGRY_ABOUT", person, issue,
                **_clean({"anger": mention.anger, "witnessed_harm": mention.witnessed_harm,
-                         "date": r.date.isoformat()}))
+                         "date": date}))
     for named in r.responsibility.named:
         issue = b.node("Issue", named.issue)
         dm_ref = named.decision_maker
@@ -203,7 +212,7 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
             "asked": ask.asked if ask.asked is not None else ask.response not in (None, "not_asked"),
             "response": ask.response,
             "due": ask.due.isoformat() if ask.due else None,
-            "date": r.date.isoformat(),
+            "date": date,
         }))
         b.edge("MADE", person, commitment)
     for skill in r.plan.skills:
@@ -212,7 +221,7 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         other = b.node("Person", ref.name)
         b.edge("REFERRED", person, other, **_clean({"relationship": ref.relationship}))
         if ref.unit:
-            b.edge("IN_UNIT", other, b.node("Unit", ref.unit), date=r.date.isoformat(), referral=True)
+            b.edge("IN_UNIT", other, b.node("Unit", ref.unit), date=date, referral=True)
 
 
 def project(record: Record, aliases: Aliases | None = None) -> Projection:
