@@ -65,10 +65,10 @@ def pick_campaign(store: Store, campaign: str | None) -> str:
 
 def _import(store: Store, files: list[Path], kind: str | None, campaign: str | None,
             skip_invalid: bool, rejected: Path | None) -> int:
-    from mapper.importer import check_files, import_files
+    from mapper.importer import check_files, write_checked
 
     precheck = check_files(files, kind=kind, campaign=campaign)
-    total = len(precheck.records)
+    total = precheck.valid
     if precheck.errors and not skip_invalid:
         for e in precheck.errors:
             err.print(str(e), markup=False)
@@ -80,9 +80,9 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=total < 2000) as bar:
         task = bar.add_task("import", total=total)
-        report = import_files(store, files, kind=kind, campaign=campaign, skip_invalid=True,
-                              rejected_path=rejected if precheck.errors else None,
-                              progress=lambda n: bar.advance(task, n))
+        report = write_checked(store, files, precheck, kind=kind, campaign=campaign,
+                               rejected_path=rejected if precheck.errors else None,
+                               progress=lambda n: bar.advance(task, n))
     for e in report.errors:
         err.print(str(e), markup=False)
     r = report.result
@@ -135,7 +135,7 @@ def check(
     report = check_files(files, kind=kind)
     for e in report.errors:
         err.print(str(e), markup=False)
-    out.print(f"{len(report.records)} valid, {len(report.rejected)} invalid record(s)")
+    out.print(f"{report.valid} valid, {len(report.rejected)} invalid record(s)")
     raise typer.Exit(1 if report.errors else 0)
 
 

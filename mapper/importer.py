@@ -4,37 +4,45 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper.models import Record
 from mapper.projection import record_id
 from mapper.readers import UNREADABLE, FileError, RawRecord, RecordError, read_file, validate
-from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
-__all__ = ["ImportReport", "check_files", "import_files"]
+__all__ = ["ImportReport", "check_files", "write_checked", "import_files", "WRITE_CHUNK",
+           "KEEP_LIMIT"]
+
+
+#: Records written per call to ``Store.write`` while streaming an import.
+WRITE_CHUNK = 5000
+#: Up to this many valid records are kept from the check for the write; a bigger import is read
+#: a second time instead, so memory stays bounded at any size.
+KEEP_LIMIT = 200_000
 
 
 @dataclass(slots=True)
 class ImportReport:
-    records: list[Record] = field(default_factory=list)
+    valid: int = 0
     errors: list[RecordError] = field(default_factory=list)
     rejected: list[RawRecord] = field(default_factory=list)
     unreadable_files: list[str] = field(default_factory=list)
     result: WriteResult | None = None
     rejected_saved: int = 0
+    # The valid records themselves, while there are at most KEEP_LIMIT of them (else None).
+    kept: list[Record] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def check_files(paths: Sequence[Path], *, kind: str | None = None,
-                campaign: str | None = None) -> ImportReport:
-    """Read and validate every record of every file; write nothing."""
-    report = ImportReport()
+def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
+             report: ImportReport) -> Iterator[Record]:
+    """Yield every valid record of every file, adding the bad ones' errors to ``report``."""
     seen: dict[str, str] = {}
     for path in paths:
         if not path.exists():
@@ -55,27 +63,39 @@ def check_files(paths: Sequence[Path], *, kind: str | None = None,
                     report.errors += errors
                     report.rejected.append(raw)
                 else:
-                    report.records.append(record)
+                    report.valid += 1
+                    yield record
         except FileError as exc:
             report.errors.append(RecordError(exc.where, "file", "(file)", exc.message))
             report.unreadable_files.append(str(path))
+
+
+def check_files(paths: Sequence[Path], *, kind: str | None = None,
+                campaign: str | None = None) -> ImportReport:
+    """Read and validate every record of every file; write nothing.
+
+    Valid records are counted, and kept only up to :data:`KEEP_LIMIT`, so checking a
+    million-person campaign needs no more memory than its errors.
+    """
+    report = ImportReport(kept=[])
+    for record in _checked(paths, kind, campaign, report):
+        if report.kept is not None:
+            report.kept.append(record)
+            if len(report.kept) > KEEP_LIMIT:
+                report.kept = None
     return report
 
 
-def import_files(store: Store, paths: Sequence[Path], *, kind: str | None = None,
-                 campaign: str | None = None, skip_invalid: bool = False,
-                 rejected_path: Path | None = None,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Validate all files first; if any record is bad write nothing, unless ``skip_invalid``.
+def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
+                  kind: str | None = None, campaign: str | None = None,
+                  rejected_path: Path | None = None,
+                  progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Write the valid records of files already checked into ``report``, streaming in chunks.
 
-    With ``skip_invalid`` the good records are written and the rejected ones saved as JSON
-    Lines to ``rejected_path`` (they may hold personal details: the file stays beside the input).
+    Records the check kept are written as they are; past :data:`KEEP_LIMIT` the files are read
+    a second time instead of held in memory. Rejected records are skipped and, if
+    ``rejected_path`` is given, saved there.
     """
-    # Validation keeps every record alive until the write: see Store.write on the collector.
-    with gc_paused():
-        report = check_files(paths, kind=kind, campaign=campaign)
-    if report.errors and not skip_invalid:
-        return report
     savable = [raw for raw in report.rejected if raw.kind != UNREADABLE and isinstance(raw.data, dict)]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
@@ -86,5 +106,39 @@ def import_files(store: Store, paths: Sequence[Path], *, kind: str | None = None
                 fh.write(json.dumps({"record_type": raw.kind, **raw.data},
                                     ensure_ascii=False, default=str) + "\n")
         report.rejected_saved = len(savable)
-    report.result = store.write(report.records, progress=progress)
+    total = WriteResult()
+    again = ImportReport()  # the second read finds the same errors; they are reported once
+    chunk: list[Record] = []
+
+    def flush() -> None:
+        result = store.write(chunk, progress=progress)
+        total.added += result.added
+        total.replaced += result.replaced
+        total.unchanged += result.unchanged
+        chunk.clear()
+
+    records = report.kept if report.kept is not None else _checked(paths, kind, campaign, again)
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= WRITE_CHUNK:
+            flush()
+    if chunk:
+        flush()
+    report.result = total
     return report
+
+
+def import_files(store: Store, paths: Sequence[Path], *, kind: str | None = None,
+                 campaign: str | None = None, skip_invalid: bool = False,
+                 rejected_path: Path | None = None,
+                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Validate all files first; if any record is bad write nothing, unless ``skip_invalid``.
+
+    With ``skip_invalid`` the good records are written and the rejected ones saved as JSON
+    Lines to ``rejected_path`` (readable by its owner only: they hold personal details).
+    """
+    report = check_files(paths, kind=kind, campaign=campaign)
+    if report.errors and not skip_invalid:
+        return report
+    return write_checked(store, paths, report, kind=kind, campaign=campaign,
+                         rejected_path=rejected_path, progress=progress)

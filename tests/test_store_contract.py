@@ -192,3 +192,23 @@ def test_an_export_with_aliases_imports_into_a_fresh_store_as_the_same_graph(sto
     assert report.ok, [str(e) for e in report.errors]
     assert fresh.counts() == store.counts()
     assert fresh.snapshot(CAMPAIGN) == store.snapshot(CAMPAIGN)
+
+
+def test_an_import_too_big_to_keep_streams_and_writes_the_same_graph(store: Store, tmp_path,
+                                                                     open_store_of_kind, monkeypatch):
+    import mapper.importer as importer
+
+    lines = [json.dumps({"date": f"2026-11-{d:02d}", "organizer": "Maya", "campaign": "c1",
+                         "contact": {"name": f"Person {d}", "unit": "ICU"},
+                         "issues": [{"issue": "pay", "anger": 9 if d == 7 else 4}]})
+             for d in range(1, 26)]
+    talks = tmp_path / "talks.jsonl"
+    talks.write_text("\n".join(lines) + "\n")
+    kept = open_store_of_kind("sqlite")
+    in_memory = import_files(kept, [talks], skip_invalid=True)
+    monkeypatch.setattr(importer, "KEEP_LIMIT", 5)
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 4)
+    streamed = import_files(store, [talks], skip_invalid=True)
+    assert streamed.result.added == in_memory.result.added == 24
+    assert [e.record for e in streamed.errors] == ["2026-11-07-person-7"]  # reported once
+    assert store.counts() == kept.counts()
