@@ -428,7 +428,7 @@ def store_conversations_only(store_factory: Callable[[], Any], data: Path,
             seconds, report = time_call(lambda: import_files(store, [data / CONVERSATIONS_FILE]))
         if report.errors:
             raise RuntimeError(f"import reported {len(report.errors)} errors: {report.errors[0]}")
-        n = len(report.records)
+        n = report.valid
         log(f"    store, conversations only into an empty store: {n:,} in {seconds:.1f} s = "
             f"{n / seconds:,.0f} conv/s")
         result = {"conversations": n, "seconds": seconds, "conv_per_s": n / seconds,

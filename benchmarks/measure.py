@@ -164,7 +164,7 @@ def fmt_seconds(seconds: float | None) -> str:
         return "—"
     if seconds < 0.0001:
         return "<0.1 ms"
-    if seconds < 1:
+    if seconds < 0.9995:
         return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
     if seconds < 120:
         return f"{seconds:.2f} s"

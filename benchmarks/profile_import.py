@@ -120,7 +120,7 @@ def real(data: Path, label: str, *, collect: bool, profile: bool = False) -> tup
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(ARGS.top)
         text = out.getvalue()
-    return seconds, len(report.records), text
+    return seconds, report.valid, text
 
 
 def main(argv: list[str] | None = None) -> int:

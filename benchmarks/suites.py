@@ -171,7 +171,7 @@ def measure_import(store_factory: Callable[[], Any], data: Path, pids: dict[str,
             cpu0 = cpu_seconds(pids)
             t_conv, rep_conv = time_call(lambda: _import(store, [data / CONVERSATIONS_FILE]))
             cpu = {k: v - cpu0.get(k, 0.0) for k, v in cpu_seconds(pids).items()}
-        n_ctx, n_conv = len(rep_ctx.records), len(rep_conv.records)
+        n_ctx, n_conv = rep_ctx.valid, rep_conv.valid
         row = {
             "context_records": n_ctx, "context_s": t_ctx,
             "conversations": n_conv, "conversations_s": t_conv,
