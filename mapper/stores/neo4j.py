@@ -245,6 +245,7 @@ class Neo4jStore(Store):
     def clear(self) -> None:
         with self._session() as session:
             # CALL { } IN TRANSACTIONS commits as it goes, so it needs an implicit transaction.
+            session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH).consume()
             session.execute_write(lambda tx: tx.run(load_query("write/increment_version")).consume())
 
