@@ -10,7 +10,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, AliasRow, OneOnOne, Record, body_hash
 from mapper.projection import Aliases, Projection, project, record_id, record_kind
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
@@ -229,7 +228,3 @@ class Store(abc.ABC):
             for rec in self.iter_records(campaign, kind):
                 yield json.dumps({"record_type": kind, **rec.body}, ensure_ascii=False, sort_keys=True)
 
-
-def like(query: str) -> str:
-    """The normalized form of a search query."""
-    return normalize(query)
