@@ -6,8 +6,9 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import sys
 from collections.abc import Iterable
-from operator import itemgetter
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,74 +169,93 @@ def _date(value: Any) -> dt.date | None:
 def build_snapshot(rows: SnapshotRows) -> Snapshot:
     """Assemble a :class:`Snapshot` from a store's rows; order of rows does not matter.
 
+    Each row collection is read once, so a store may hand over lazy cursors. Keys are interned:
+    the same person or issue key arrives once per row, and a large campaign holds millions.
+
     >>> s = build_snapshot(SnapshotRows("c", people=[("person:c:ana", "Ana")],
     ...     person_units=[("person:c:ana", "ICU", "nights", "RN", False, False, "2026-11-01"),
     ...                   ("person:c:ana", "ER", None, None, True, False, None)]))
     >>> s.people["person:c:ana"].unit
     'ER'
     """
+    key = sys.intern
     snap = Snapshot(rows.campaign)
-    snap.organizers = dict(rows.organizers)
-    for key, name in rows.people:
-        snap.people[key] = Person(key, name)
+    snap.organizers = {key(k): name for k, name in rows.organizers}
+    people = {key(k): Person(k, name) for k, name in rows.people}
+    for k, p in people.items():
+        p.key = k
     # Roster first, then what the person said most recently, then what a referrer said.
     best: dict[str, tuple] = {}
     for person, unit, shift, role, roster, referral, date in rows.person_units:
-        if roster and person in snap.people:
-            snap.people[person].in_roster = True
+        if roster and person in people:
+            people[person].in_roster = True
         if unit is None:
             continue  # a roster row without a unit says who is there, not where
-        rank = (2 if roster else 0 if referral else 1, str(date or ""), unit or "")
-        if person not in best or rank > best[person][0]:
+        rank = (2 if roster else 0 if referral else 1, str(date or ""), unit)
+        old = best.get(person)
+        if old is None or rank > old[0]:
             best[person] = (rank, unit, shift, role)
     for person, (_, unit, shift, role) in best.items():
-        p = snap.people.get(person)
+        p = people.get(person)
         if p is not None:
             p.unit, p.shift, p.role = unit, shift, role
+    del best
     commitments = {cid: props for cid, props in rows.commitments}
+    conversations = snap.conversations
     for props, person, organizer_key in rows.conversations:
-        cid = props["id"]
+        cid = key(props["id"])
+        person = key(person)
         date = _date(props["date"])
+        get = props.get
         conv = Conversation(
-            id=cid, person=person, organizer=snap.organizers.get(organizer_key, props.get("organizer", "")),
-            date=date, assessment=props.get("assessment"), hope=props.get("hope"),
-            wants_to_talk_again=props.get("wants_to_talk_again"),
-            will_attend_meeting=props.get("will_attend_meeting"),
-            cares_about_problem=props.get("cares_about_problem"),
-            decision_maker_can_fix=props.get("decision_maker_can_fix"),
-            wont_fix_without_pressure=props.get("wont_fix_without_pressure"),
-            listening_share=props.get("listening_share"),
-            fears=tuple(props.get("fears") or ()),
-            follow_up_assignment=props.get("follow_up_assignment"),
-            follow_up_due=_date(props.get("follow_up_due")),
-            thank_you_sent=props.get("thank_you_sent"),
+            id=cid, person=person, organizer=snap.organizers.get(organizer_key, get("organizer", "")),
+            date=date, assessment=get("assessment"), hope=get("hope"),
+            wants_to_talk_again=get("wants_to_talk_again"),
+            will_attend_meeting=get("will_attend_meeting"),
+            cares_about_problem=get("cares_about_problem"),
+            decision_maker_can_fix=get("decision_maker_can_fix"),
+            wont_fix_without_pressure=get("wont_fix_without_pressure"),
+            listening_share=get("listening_share"),
+            fears=tuple(get("fears") or ()),
+            follow_up_assignment=get("follow_up_assignment"),
+            follow_up_due=_date(get("follow_up_due")),
+            thank_you_sent=get("thank_you_sent"),
         )
         c = commitments.get(cid)
         if c is not None:
             conv.commitment = Commitment(cid, person, c.get("action"), bool(c.get("asked")),
                                          c.get("response"), _date(c.get("due")), date)
-        snap.conversations.append(conv)
-        if person in snap.people:
-            snap.people[person].contacted = True
-    snap.conversations.sort(key=lambda c: (c.date, c.id))
-    # Rows are sorted as plain tuples (C-level keys) before they become objects: a store may
-    # return them in any order, the snapshot may not.
-    snap.anger = [Anger(p, i, a, h, c, _date(d))
-                  for p, i, a, h, c, d in sorted(rows.anger, key=itemgetter(5, 4, 1))]
-    snap.named = [Named(p, i, d, c) for p, d, i, c in sorted(rows.named, key=itemgetter(3, 2, 1))]
-    snap.issues = dict(sorted(rows.issues))
-    for key, name, title, org in rows.decision_makers:
-        snap.decision_makers[key] = DecisionMaker(key, name, title, org)
+        conversations.append(conv)
+        if person in people:
+            people[person].contacted = True
+    del commitments
+    conversations.sort(key=attrgetter("date", "id"))
+    # A store may return rows in any order, the snapshot may not: objects are sorted by their
+    # fields (plain tuples of C-level keys), the way every store's rows would sort.
+    snap.anger = [Anger(key(p), key(i), a, h, key(c), _date(d)) for p, i, a, h, c, d in rows.anger]
+    snap.anger.sort(key=attrgetter("date", "conversation", "issue"))
+    snap.named = [Named(key(p), key(i), key(d), key(c)) for p, d, i, c in rows.named]
+    snap.named.sort(key=attrgetter("conversation", "issue", "decision_maker"))
+    snap.issues = dict(sorted((key(k), name) for k, name in rows.issues))
+    dms = snap.decision_makers
+    for k, name, title, org in rows.decision_makers:
+        dms[key(k)] = DecisionMaker(key(k), name, title, org)
     for dm, boss in rows.reports_to:
-        if dm in snap.decision_makers:
-            snap.decision_makers[dm].reports_to = boss
-    snap.decision_makers = dict(sorted(snap.decision_makers.items()))
-    ties = sorted(rows.ties, key=lambda t: t[2] or "")  # stable: relationship breaks ties last
-    ties.sort(key=itemgetter(0, 1, 3))
-    snap.ties = [Tie(a, b, r, k) for a, b, r, k in ties]
+        if dm in dms:
+            dms[dm].reports_to = key(boss)
+    snap.decision_makers = dict(sorted(dms.items()))
+    # By people and kind, then relationship (a missing one first).
+    snap.ties = [Tie(key(a), key(b), r, k) for a, b, r, k in rows.ties]
+    snap.ties.sort(key=_relationship)
+    snap.ties.sort(key=attrgetter("a", "b", "kind"))
+    skills = snap.skills
     for person, skill in rows.skills:
-        snap.skills.setdefault(person, []).append(skill)
-    for skills in snap.skills.values():
-        skills.sort()
-    snap.people = dict(sorted(snap.people.items()))
+        skills.setdefault(key(person), []).append(skill)
+    for names in skills.values():
+        names.sort()
+    snap.people = dict(sorted(people.items()))
     return snap
+
+
+def _relationship(tie: Tie) -> str:
+    return tie.relationship or ""
