@@ -137,7 +137,7 @@ def test_a_failing_batch_leaves_the_store_as_it_was(twins):
     proj = dangling.projection
     bad = dataclasses.replace(dangling, projection=Projection(
         proj.source, proj.kind, proj.campaign, proj.nodes,
-        proj.edges + [Edge("TIED_TO", "person:st-lukes:eve stone", "person:st-lukes:nobody", "c9", CAMPAIGN)]))
+        proj.edges + [Edge("TIED_TO", "person:st-lukes:eve stone", "person:st-lukes:nobody", "c9", CAMPAIGN, {})]))
     with pytest.raises(ValueError, match="endpoint"):
         neo._apply([replacement, bad])
     assert (neo.counts(), neo.version(), list(neo.export())) == (counts, version, lines)

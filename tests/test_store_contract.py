@@ -72,7 +72,7 @@ def test_a_failing_batch_leaves_the_store_as_it_was(store: Store):
     from mapper.stores.base import stored
 
     ok = stored(good, store.aliases())
-    poisoned_edge = dataclasses.replace(ok.projection.edges[0], props={"bad": object()})
+    poisoned_edge = ok.projection.edges[0]._replace(props={"bad": object()})
     poisoned = dataclasses.replace(ok, projection=dataclasses.replace(
         ok.projection, edges=[*ok.projection.edges[1:], poisoned_edge]))
     with pytest.raises(Exception):

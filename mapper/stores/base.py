@@ -68,10 +68,10 @@ def _load(kind: str, rec: StoredRecord) -> Any:
 
 
 def stored(record: Record, aliases: Aliases, *, body: dict[str, Any] | None = None,
-           replacing: bool = True) -> StoredRecord:
+           hash_: str | None = None, replacing: bool = True) -> StoredRecord:
     body = body if body is not None else record.model_dump(mode="json", exclude_none=True)
     return StoredRecord(record_id(record), record_kind(record), record.campaign,
-                        body_hash(body), body, project(record, aliases), replacing)
+                        hash_ or body_hash(body), body, project(record, aliases), replacing)
 
 
 class Store(abc.ABC):
@@ -169,7 +169,8 @@ class Store(abc.ABC):
             batch = []
             for rid, rec in zip(ids, chunk):
                 body = rec.model_dump(mode="json", exclude_none=True)
-                if have.get(rid) == body_hash(body):
+                digest = body_hash(body)
+                if have.get(rid) == digest:
                     result.unchanged += 1
                     continue
                 if rid in have:
@@ -178,7 +179,7 @@ class Store(abc.ABC):
                     result.added += 1
                 if isinstance(rec, AliasRow):
                     new_alias_campaigns.add(rec.campaign)
-                batch.append(stored(rec, aliases, body=body, replacing=rid in have))
+                batch.append(stored(rec, aliases, body=body, hash_=digest, replacing=rid in have))
             if batch:
                 self._apply(batch)
             if progress:
