@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from pydantic import ValidationError
 
@@ -201,8 +202,8 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
                 if not line.strip():
                     continue
                 try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
+                    data = orjson.loads(line)  # ~5x the standard library's speed per line
+                except orjson.JSONDecodeError as exc:
                     # One broken line is one rejected record; the lines after it still count.
                     yield RawRecord(name, line_no, UNREADABLE, f"not valid JSON: {exc.msg}")
                     continue
