@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -52,6 +51,16 @@ _EDGE_PROP_SET = frozenset(_EDGE_PROPS)
 _SHIFT = 16  # up to 65,536 edges per record (a conversation has about 13)
 _MASK = (1 << _SHIFT) - 1
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
+
+# What SQLiteStore._dispatch reads: (type code, src, dst, source rid, *props).
+_SNAPSHOT_EDGES = f"""
+SELECT CASE type WHEN 'IN_UNIT' THEN 0 WHEN 'ANGRY_ABOUT' THEN 1 WHEN 'TIED_TO' THEN 2
+  WHEN 'WITH' THEN 3 WHEN 'HELD' THEN 4 WHEN 'NAMES' THEN 5 WHEN 'REFERRED' THEN 6
+  WHEN 'HAS_SKILL' THEN 7 WHEN 'IN_CAMPAIGN' THEN 8 WHEN 'REPORTS_TO' THEN 9 END AS t,
+  src, dst, CASE WHEN type IN ('ANGRY_ABOUT', 'NAMES') THEN id >> {_SHIFT} END,
+  date, anger, witnessed_harm, shift, role, roster, referral, relationship, issue
+FROM edges WHERE campaign = ? AND t IS NOT NULL AND (t <> 8 OR roster)
+"""
 
 
 def _dumps(value: object) -> str:
@@ -331,14 +340,14 @@ class SQLiteStore(Store):
                 params.append(campaign)
             sql += " ORDER BY campaign, date, id"
             for rid, rkind, camp, h, body in self._rows(sql, params):
-                yield StoredRecord(rid, rkind, camp, h, json.loads(body))
+                yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         out = []
         for part in _chunks(list(ids)):
             sql = (f"SELECT id, kind, campaign, hash, body FROM records "
                    f"WHERE id IN ({_marks(part)})")
-            out += [StoredRecord(i, k, c, h, json.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
+            out += [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
         return out
 
     def campaigns(self) -> list[str]:
@@ -368,12 +377,6 @@ class SQLiteStore(Store):
             "records": dict(self._rows(f"SELECT kind, count(*) FROM records {where} GROUP BY kind ORDER BY kind", params)),
         }
 
-    def _keys(self, ids: Iterable[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for part in _chunks(list(ids)):
-            out.update(self._rows(f"SELECT id, key FROM nodes WHERE id IN ({_marks(part)})", part))
-        return out
-
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._lock:
             return self._snapshot_rows(campaign)
@@ -381,53 +384,33 @@ class SQLiteStore(Store):
     def _snapshot_rows(self, campaign: str) -> SnapshotRows:
         r = self._rows
         c = (campaign,)
+        # Edge ends by id: keys of the kinds the snapshot names, names of units and skills.
         key: dict[int, str] = {}
         name: dict[int, str] = {}
         by_kind: dict[str, list[tuple]] = {}
-        for i, kind, k, n in r("SELECT id, kind, key, name FROM nodes WHERE campaign = ?", c):
-            key[i] = k
-            name[i] = n
-            by_kind.setdefault(kind, []).append((k, n))
-        # The edges the snapshot reads, in one pass over the campaign's edges.
-        edges = r("SELECT id, type, src, dst, date, anger, witnessed_harm, shift, role, roster, "
-                  "referral, relationship, issue FROM edges WHERE campaign = ? AND type NOT IN "
-                  "('CONTROLS', 'WORKS_FOR', 'MADE') AND (type <> 'IN_CAMPAIGN' OR roster)", c)
-        missing = {x for e in edges for x in (e[2], e[3])} - key.keys()
-        if missing:  # an edge to a node filed under another campaign
-            extra = self._keys(missing)
-            key.update(extra)
-            name.update(self._names(extra))
+        for kind in ("Person", "Issue", "Organizer", "DecisionMaker"):
+            rows = r("SELECT id, key, name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))
+            key.update((i, k) for i, k, _ in rows)
+            by_kind[kind] = [(k, n) for _, k, n in rows]
+        name.update(r("SELECT id, name FROM nodes WHERE campaign = ? AND kind IN ('Unit', 'Skill')", c))
+        # The edges the snapshot reads, in one pass over the campaign's edges; the type comes
+        # back as a small int and unneeded columns as NULL (no Python object to build).
+        edges = r(_SNAPSHOT_EDGES, c)
         source = dict(r("SELECT rid, id FROM records WHERE campaign = ? AND kind = 'conversation'", c))
-        units, anger, named, reports, ties, skills = [], [], [], [], [], []
-        with_: dict[int, list[str]] = {}
-        held: dict[int, list[str]] = {}
-        for eid, t, s, d, date, ang, harm, shift, role, roster, ref, rel, issue in edges:
-            if t == "IN_UNIT":
-                units.append((key[s], name[d], shift, role, bool(roster), bool(ref), date))
-            elif t == "ANGRY_ABOUT":
-                anger.append((key[s], key[d], ang, None if harm is None else bool(harm),
-                              self._source(source, eid), date))
-            elif t == "TIED_TO":
-                ties.append((key[s], key[d], rel, "tie"))
-            elif t == "WITH":
-                with_.setdefault(s, []).append(key[d])
-            elif t == "HELD":
-                held.setdefault(d, []).append(key[s])
-            elif t == "NAMES":
-                named.append((key[s], key[d], issue, self._source(source, eid)))
-            elif t == "REFERRED":
-                ties.append((key[s], key[d], rel, "referral"))
-            elif t == "HAS_SKILL":
-                skills.append((key[s], name[d]))
-            elif t == "IN_CAMPAIGN":
-                units.append((key[s], None, shift, role, True, False, None))
-            elif t == "REPORTS_TO":
-                reports.append((key[s], key[d]))
+        try:
+            parts = self._dispatch(edges, key, name, source)
+        except KeyError:  # an edge to a node or from a record filed under another campaign
+            ids = {x for e in edges for x in (e[1], e[2])} - key.keys()
+            key.update(self._column("key", "nodes", "id", ids))
+            name.update(self._column("name", "nodes", "id", ids))
+            source.update(self._column("id", "records", "rid", {e[3] for e in edges} - {None}))
+            parts = self._dispatch(edges, key, name, source)
+        units, anger, named, reports, ties, skills, with_, held = parts
         convs = []
         for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Conversation'", c):
             people, organizers = with_.get(i), held.get(i)
             if people and organizers:
-                p = json.loads(props)
+                p = orjson.loads(props)
                 convs += [(p, person, org) for person in people for org in organizers]
         commitments = r("SELECT substr(key, 12), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'", c)
         dms = r("SELECT key, name, json_extract(props, '$.title'), json_extract(props, '$.organization') "
@@ -437,7 +420,7 @@ class SQLiteStore(Store):
             people=by_kind.get("Person", []),
             person_units=units,
             conversations=convs,
-            commitments=[(cid, json.loads(props)) for cid, props in commitments],
+            commitments=[(cid, orjson.loads(props)) for cid, props in commitments],
             anger=anger,
             named=named,
             issues=by_kind.get("Issue", []),
@@ -448,16 +431,39 @@ class SQLiteStore(Store):
             organizers=by_kind.get("Organizer", []),
         )
 
-    def _names(self, ids: Iterable[int]) -> dict[int, str]:
+    @staticmethod
+    def _dispatch(edges: list[tuple], key: dict[int, str], name: dict[int, str],
+                  source: dict[int, str]) -> tuple:
+        units, anger, named, reports, ties, skills = [], [], [], [], [], []
+        with_: dict[int, list[str]] = {}
+        held: dict[int, list[str]] = {}
+        for t, s, d, rid, date, ang, harm, shift, role, roster, ref, rel, issue in edges:
+            if t == 0:
+                units.append((key[s], name[d], shift, role, bool(roster), bool(ref), date))
+            elif t == 1:
+                anger.append((key[s], key[d], ang, None if harm is None else bool(harm),
+                              source[rid], date))
+            elif t == 2:
+                ties.append((key[s], key[d], rel, "tie"))
+            elif t == 3:
+                with_.setdefault(s, []).append(key[d])
+            elif t == 4:
+                held.setdefault(d, []).append(key[s])
+            elif t == 5:
+                named.append((key[s], key[d], issue, source[rid]))
+            elif t == 6:
+                ties.append((key[s], key[d], rel, "referral"))
+            elif t == 7:
+                skills.append((key[s], name[d]))
+            elif t == 8:
+                units.append((key[s], None, shift, role, True, False, None))
+            else:
+                reports.append((key[s], key[d]))
+        return units, anger, named, reports, ties, skills, with_, held
+
+    def _column(self, column: str, table: str, id_: str, ids: Iterable[int]) -> dict[int, str]:
         out: dict[int, str] = {}
         for part in _chunks(list(ids)):
-            out.update(self._rows(f"SELECT id, name FROM nodes WHERE id IN ({_marks(part)})", part))
+            out.update(self._rows(f"SELECT {id_}, {column} FROM {table} WHERE {id_} IN ({_marks(part)})",
+                                  part))
         return out
-
-    def _source(self, source: dict[int, str], eid: int) -> str:
-        rid = eid >> _SHIFT
-        found = source.get(rid)
-        if found is None:  # an edge from a record of another kind
-            found = source[rid] = self._db.execute(
-                "SELECT id FROM records WHERE rid = ?", (rid,)).fetchone()[0]
-        return found
