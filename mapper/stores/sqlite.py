@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -25,6 +26,7 @@ SCHEMA = 2
 #   nothing refers to any more go, without an index on edges.src and edges.dst to ask;
 # * an edge's rowid is its record's rid << _SHIFT plus its position in the record, so a
 #   record's edges are one contiguous range: written at the end of the table, dropped by range;
+# * edges are counted by campaign and type as they are written (counts() reads no edge);
 # * the edge props the projection writes are columns (the snapshot reads them without
 #   json_extract); any other prop goes to ``extra`` as JSON, so nothing is lost.
 _DDL = """
@@ -42,6 +44,9 @@ CREATE TABLE IF NOT EXISTS edges (
   id INTEGER PRIMARY KEY, type TEXT NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
   campaign TEXT NOT NULL, date TEXT, anger, witnessed_harm, shift TEXT, role TEXT,
   workplace TEXT, roster, referral, relationship TEXT, issue TEXT, extra TEXT);
+CREATE TABLE IF NOT EXISTS edge_counts (
+  campaign TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign, type))
+  WITHOUT ROWID;
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
@@ -136,6 +141,7 @@ class SQLiteStore(Store):
                     "AND tbl_name IN ('records', 'nodes', 'edges')").fetchall():
                 db.execute(f'DROP INDEX "{name}"')
             db.execute("DROP TABLE IF EXISTS edges")
+            db.execute("DROP TABLE IF EXISTS edge_counts")
             db.execute("DROP TABLE IF EXISTS nodes")
             db.execute("ALTER TABLE records RENAME TO records_old")
             for stmt in _DDL.strip().split(";\n"):
@@ -214,11 +220,14 @@ class SQLiteStore(Store):
             return
         ranges = [(rid << _SHIFT, (rid << _SHIFT) | _MASK) for rid in rids]
         lost: dict[int, int] = {}
+        gone: dict[tuple[str, str], int] = {}
         for lo, hi in ranges:
-            for src, dst in db.execute("SELECT src, dst FROM edges WHERE id BETWEEN ? AND ?",
-                                       (lo, hi)):
+            for src, dst, campaign, type_ in db.execute(
+                    "SELECT src, dst, campaign, type FROM edges WHERE id BETWEEN ? AND ?", (lo, hi)):
                 lost[src] = lost.get(src, 0) + 1
                 lost[dst] = lost.get(dst, 0) + 1
+                gone[campaign, type_] = gone.get((campaign, type_), 0) - 1
+        self._count_edges(gone)
         db.executemany("DELETE FROM edges WHERE id BETWEEN ? AND ?", ranges)
         db.executemany("DELETE FROM records WHERE rid = ?", [(r,) for r in rids])
         db.executemany("UPDATE nodes SET refs = refs - ? WHERE id = ?",
@@ -313,11 +322,17 @@ class SQLiteStore(Store):
             db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            [e for e in edges if len(e) > 5])
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", records)
+        self._count_edges(Counter((e[4], e[1]) for e in edges))
+
+    def _count_edges(self, delta: dict[tuple[str, str], int]) -> None:
+        self._db.executemany(
+            "INSERT INTO edge_counts VALUES (?,?,?) ON CONFLICT (campaign, type) "
+            "DO UPDATE SET n = n + excluded.n", [(c, t, n) for (c, t), n in delta.items()])
 
     def clear(self) -> None:
         with self._lock:
             self._db.executescript(
-                "BEGIN; DELETE FROM edges; DELETE FROM nodes; DELETE FROM records; "
+                "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
 
@@ -373,7 +388,8 @@ class SQLiteStore(Store):
         where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
         return {
             "nodes": dict(self._rows(f"SELECT kind, count(*) FROM nodes {where} GROUP BY kind ORDER BY kind", params)),
-            "edges": dict(self._rows(f"SELECT type, count(*) FROM edges {where} GROUP BY type ORDER BY type", params)),
+            "edges": dict(self._rows(f"SELECT type, sum(n) FROM edge_counts {where} GROUP BY type "
+                                     "HAVING sum(n) > 0 ORDER BY type", params)),
             "records": dict(self._rows(f"SELECT kind, count(*) FROM records {where} GROUP BY kind ORDER BY kind", params)),
         }
 
