@@ -2,42 +2,70 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-
-import orjson
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+import orjson
+
 from mapper.keys import normalize
-from mapper.snapshot import SnapshotRows
-from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord
+from mapper.models import Record
+from mapper.snapshot import SnapshotRows, gc_paused
+from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord, WriteResult
 
-__all__ = ["SQLiteStore"]
+__all__ = ["SQLiteStore", "SCHEMA"]
 
-_SCHEMA = """
+SCHEMA = 2
+
+# Schema 2, shaped by the bulk import (benchmarks/PROFILE.md §4):
+# * nodes have integer ids; edges refer to them (integers compare and index cheaper than keys);
+# * a node counts the edge ends that refer to it (``refs``): a replaced record's nodes that
+#   nothing refers to any more go, without an index on edges.src and edges.dst to ask;
+# * an edge's rowid is its record's rid << _SHIFT plus its position in the record, so a
+#   record's edges are one contiguous range: written at the end of the table, dropped by range;
+# * edges are counted by campaign and type as they are written (counts() reads no edge);
+# * the edge props the projection writes are columns (the snapshot reads them without
+#   json_extract); any other prop goes to ``extra`` as JSON, so nothing is lost.
+_DDL = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('version', 0), ('schema', 1);
 CREATE TABLE IF NOT EXISTS records (
-  id TEXT PRIMARY KEY, kind TEXT NOT NULL, campaign TEXT NOT NULL, hash TEXT NOT NULL,
-  date TEXT, person TEXT, body TEXT NOT NULL);
+  rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, campaign TEXT NOT NULL,
+  hash TEXT NOT NULL, date TEXT, person TEXT, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_scope ON records (campaign, kind, date, id);
 CREATE INDEX IF NOT EXISTS records_person ON records (person, date, id);
 CREATE TABLE IF NOT EXISTS nodes (
-  key TEXT PRIMARY KEY, kind TEXT NOT NULL, campaign TEXT NOT NULL, name TEXT, props TEXT NOT NULL);
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, campaign TEXT NOT NULL,
+  name TEXT, props TEXT NOT NULL, refs INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS nodes_scope ON nodes (campaign, kind);
 CREATE TABLE IF NOT EXISTS edges (
-  type TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, source TEXT NOT NULL,
-  campaign TEXT NOT NULL, props TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS edges_source ON edges (source);
-CREATE INDEX IF NOT EXISTS edges_scope ON edges (campaign, type);
-CREATE INDEX IF NOT EXISTS edges_src ON edges (src);
-CREATE INDEX IF NOT EXISTS edges_dst ON edges (dst);
+  id INTEGER PRIMARY KEY, type TEXT NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
+  campaign TEXT NOT NULL, date TEXT, anger, witnessed_harm, shift TEXT, role TEXT,
+  workplace TEXT, roster, referral, relationship TEXT, issue TEXT, extra TEXT);
+CREATE TABLE IF NOT EXISTS edge_counts (
+  campaign TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign, type))
+  WITHOUT ROWID;
 """
 
-_KIND_RANK = {k: i for i, k in enumerate(EXPORT_ORDER)}
+# Edge props stored as columns of `edges`, in column order after `campaign`.
+_EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", "roster",
+               "referral", "relationship", "issue")
+_EDGE_PROP_SET = frozenset(_EDGE_PROPS)
+_SHIFT = 16  # up to 65,536 edges per record (a conversation has about 13)
+_MASK = (1 << _SHIFT) - 1
+_CACHE_LIMIT = 1 << 21  # node ids remembered between batches
+
+# What SQLiteStore._dispatch reads: (type code, src, dst, source rid, *props).
+_SNAPSHOT_EDGES = f"""
+SELECT CASE type WHEN 'IN_UNIT' THEN 0 WHEN 'ANGRY_ABOUT' THEN 1 WHEN 'TIED_TO' THEN 2
+  WHEN 'WITH' THEN 3 WHEN 'HELD' THEN 4 WHEN 'NAMES' THEN 5 WHEN 'REFERRED' THEN 6
+  WHEN 'HAS_SKILL' THEN 7 WHEN 'IN_CAMPAIGN' THEN 8 WHEN 'REPORTS_TO' THEN 9 END AS t,
+  src, dst, CASE WHEN type IN ('ANGRY_ABOUT', 'NAMES') THEN id >> {_SHIFT} END,
+  date, anger, witnessed_harm, shift, role, roster, referral, relationship, issue
+FROM edges WHERE campaign = ? AND t IS NOT NULL AND (t <> 8 OR roster)
+"""
 
 
 def _dumps(value: object) -> str:
@@ -50,9 +78,12 @@ def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
         yield items[i:i + size]
 
 
+def _marks(part: Sequence) -> str:
+    return ",".join("?" * len(part))
+
+
 class SQLiteStore(Store):
     """A :class:`~mapper.stores.base.Store` in one SQLite file (``:memory:`` for a throwaway)."""
-
 
     def __init__(self, path: str | Path = "mapper.db") -> None:
         self.path = str(path)
@@ -64,91 +95,246 @@ class SQLiteStore(Store):
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         # The dashboard reads from several threads: one connection, one lock.
         self._lock = threading.RLock()
+        # key -> node id, valid while no other connection writes (see _node_cache).
+        self._ids: dict[str, int] = {}
+        self._seen: int | None = None
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=OFF")
-            # The edge indexes (src, dst, source) take random inserts; with the default 2 MB
-            # page cache a large import spends its time re-reading index pages.
-            self._db.execute("PRAGMA cache_size=-65536")
-            self._db.executescript(_SCHEMA)
+            # The key and record indexes take random inserts; with the default 2 MB page cache
+            # a large import spends its time re-reading index pages.
+            self._db.execute("PRAGMA cache_size=-131072")
+            self._open_schema()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # --- schema -----------------------------------------------------------------------------
+    def _open_schema(self) -> None:
+        db = self._db
+        has_meta = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        found = db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() if has_meta else None
+        if found is None:
+            db.executescript(f"BEGIN IMMEDIATE; {_DDL} INSERT OR IGNORE INTO meta VALUES "
+                             f"('version', 0), ('schema', {SCHEMA}); COMMIT;")
+        elif found[0] < SCHEMA:
+            self._migrate(found[0])
+        elif found[0] > SCHEMA:
+            db.close()
+            raise RuntimeError(f"{self.path} has store schema {found[0]}; this version of "
+                               f"Collective Mapper reads schema {SCHEMA} and older")
+
+    def _migrate(self, old: int) -> None:
+        """Rebuild the graph of an older file from its records, in one transaction.
+
+        The records are the unit of truth and keep their rows; nodes and edges are projected
+        again, as :meth:`reproject` does after an alias changes.
+        """
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for (name,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    "AND tbl_name IN ('records', 'nodes', 'edges')").fetchall():
+                db.execute(f'DROP INDEX "{name}"')
+            db.execute("DROP TABLE IF EXISTS edges")
+            db.execute("DROP TABLE IF EXISTS edge_counts")
+            db.execute("DROP TABLE IF EXISTS nodes")
+            db.execute("ALTER TABLE records RENAME TO records_old")
+            for stmt in _DDL.strip().split(";\n"):
+                db.execute(stmt)
+            db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
+                       "SELECT id, kind, campaign, hash, date, person, body FROM records_old "
+                       "ORDER BY rowid")
+            db.execute("DROP TABLE records_old")
+            with gc_paused():
+                for campaign in self.campaigns():
+                    self.reproject(campaign)
+            db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
+            db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._ids.clear()
+            raise
 
     # --- writes -----------------------------------------------------------------------------
     def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         with self._lock:
             for part in _chunks(list(ids)):
-                q = f"SELECT id, hash FROM records WHERE id IN ({','.join('?' * len(part))})"
+                q = f"SELECT id, hash FROM records WHERE id IN ({_marks(part)})"
                 out.update(self._db.execute(q, part).fetchall())
         return out
 
+    def write(self, records: Iterable[Record],
+              progress: Callable[[int], None] | None = None) -> WriteResult:
+        # A bulk write checkpoints the WAL once at the end rather than every 1,000 pages.
+        with self._lock:
+            self._db.execute("PRAGMA wal_autocheckpoint=100000")
+        try:
+            return super().write(records, progress)
+        finally:
+            with self._lock:
+                self._db.execute("PRAGMA wal_autocheckpoint=1000")
+                if not self._db.in_transaction:
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _node_cache(self) -> dict[str, int]:
+        """The key -> id map, emptied if another connection has written since we last looked."""
+        seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if seen != self._seen or len(self._ids) > _CACHE_LIMIT:
+            self._ids.clear()
+            self._seen = seen
+        return self._ids
+
     def _apply(self, batch: Sequence[StoredRecord]) -> None:
-        ids = [r.id for r in batch if r.replacing]
+        # The last copy of an id wins, as in Store.write.
+        batch = list({rec.id: rec for rec in batch}.values())
         with self._lock:
             db = self._db
-            db.execute("BEGIN IMMEDIATE")
+            nested = db.in_transaction
+            db.execute("SAVEPOINT apply" if nested else "BEGIN IMMEDIATE")
             try:
-                touched: set[str] = set()
-                for part in _chunks(ids):
-                    marks = ",".join("?" * len(part))
-                    for src, dst in db.execute(
-                            f"SELECT src, dst FROM edges WHERE source IN ({marks})", part):
-                        touched.add(src)
-                        touched.add(dst)
-                    db.execute(f"DELETE FROM edges WHERE source IN ({marks})", part)
-                for part in _chunks(sorted(touched)):
-                    marks = ",".join("?" * len(part))
-                    db.execute(
-                        f"DELETE FROM nodes WHERE key IN ({marks}) AND NOT EXISTS "
-                        "(SELECT 1 FROM edges WHERE src = nodes.key) AND NOT EXISTS "
-                        "(SELECT 1 FROM edges WHERE dst = nodes.key)", part)
-                # Shared nodes (campaign, units, issues, organizers) recur in nearly every
-                # record: keep one row per key, with the outcome of inserting them all in order
-                # (plain: first writer wins; authoritative: last writer wins).
-                plain: dict[str, tuple] = {}
-                authoritative: dict[str, tuple] = {}
-                edges, records = [], []
-                for rec in batch:
-                    proj = rec.projection
-                    person = None
-                    for n in proj.nodes:
-                        key = n.key
-                        if n.authoritative:
-                            authoritative[key] = (key, n.kind, n.campaign, n.props.get("name"),
-                                                  _dumps(n.props))
-                        elif key not in plain:
-                            plain[key] = (key, n.kind, n.campaign, n.props.get("name"),
-                                          _dumps(n.props))
-                    for e in proj.edges:
-                        props = e.props
-                        edges.append((e.type, e.src, e.dst, e.source, e.campaign,
-                                      _dumps(props) if props else "{}"))
-                        if e.type == "WITH":
-                            person = e.dst
-                    records.append((rec.id, rec.kind, rec.campaign, rec.hash,
-                                    rec.body.get("date"), person,
-                                    _dumps(rec.body)))
-                db.executemany("INSERT OR IGNORE INTO nodes VALUES (?,?,?,?,?)", plain.values())
-                db.executemany(
-                    "INSERT INTO nodes VALUES (?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
-                    "name = excluded.name, props = excluded.props", authoritative.values())
-                db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?)", edges)
-                db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?)", records)
+                self._write_batch(batch)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
-                db.execute("COMMIT")
+                db.execute("RELEASE apply" if nested else "COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                db.execute("ROLLBACK TO apply" if nested else "ROLLBACK")
+                if nested:
+                    db.execute("RELEASE apply")
+                self._ids.clear()  # it may name nodes the rollback removed
                 raise
+
+    def _drop(self, ids: list[str], ids_of: dict[str, int]) -> None:
+        """Remove what these records produced; nodes nothing refers to any more go too."""
+        db = self._db
+        rids: list[int] = []
+        for part in _chunks(ids):
+            rids += [r for (r,) in db.execute(
+                f"SELECT rid FROM records WHERE id IN ({_marks(part)})", part)]
+        if not rids:
+            return
+        ranges = [(rid << _SHIFT, (rid << _SHIFT) | _MASK) for rid in rids]
+        lost: dict[int, int] = {}
+        gone: dict[tuple[str, str], int] = {}
+        for lo, hi in ranges:
+            for src, dst, campaign, type_ in db.execute(
+                    "SELECT src, dst, campaign, type FROM edges WHERE id BETWEEN ? AND ?", (lo, hi)):
+                lost[src] = lost.get(src, 0) + 1
+                lost[dst] = lost.get(dst, 0) + 1
+                gone[campaign, type_] = gone.get((campaign, type_), 0) - 1
+        self._count_edges(gone)
+        db.executemany("DELETE FROM edges WHERE id BETWEEN ? AND ?", ranges)
+        db.executemany("DELETE FROM records WHERE rid = ?", [(r,) for r in rids])
+        db.executemany("UPDATE nodes SET refs = refs - ? WHERE id = ?",
+                       [(n, i) for i, n in lost.items()])
+        touched = sorted(lost)
+        for part in _chunks(touched):
+            marks = _marks(part)
+            for (key,) in db.execute(
+                    f"SELECT key FROM nodes WHERE id IN ({marks}) AND refs <= 0", part):
+                ids_of.pop(key, None)
+            db.execute(f"DELETE FROM nodes WHERE id IN ({marks}) AND refs <= 0", part)
+
+    def _write_batch(self, batch: list[StoredRecord]) -> None:
+        db = self._db
+        ids_of = self._node_cache()
+        replacing = [r.id for r in batch if r.replacing]
+        if replacing:
+            self._drop(replacing, ids_of)
+        # Shared nodes (campaign, units, issues, organizers) recur in nearly every record:
+        # keep one per key, with the outcome of inserting them all in order (plain: first
+        # writer wins; authoritative: last writer wins, over name and props only).
+        plain: dict[str, object] = {}
+        authoritative: dict[str, object] = {}
+        for rec in batch:
+            for n in rec.projection.nodes:
+                if n.authoritative:
+                    authoritative[n.key] = n
+                elif n.key not in plain:
+                    plain[n.key] = n
+        unknown = [k for k in plain if k not in ids_of]
+        unknown += [k for k in authoritative if k not in ids_of and k not in plain]
+        for part in _chunks(unknown):
+            ids_of.update(db.execute(f"SELECT key, id FROM nodes WHERE key IN ({_marks(part)})",
+                                     part).fetchall())
+        next_node = (db.execute("SELECT max(id) FROM nodes").fetchone()[0] or 0) + 1
+        new: dict[str, int] = {}
+        for key in unknown:
+            if key not in ids_of:
+                ids_of[key] = new[key] = next_node
+                next_node += 1
+
+        next_rid = (db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
+        refs: dict[int, int] = {}
+        edges, records = [], []
+        for rec in batch:
+            rid = next_rid
+            next_rid += 1
+            eid = rid << _SHIFT
+            person = None
+            for e in rec.projection.edges:
+                src, dst = ids_of.get(e.src), ids_of.get(e.dst)
+                if src is None or dst is None:  # (no key in the message: keys hold names)
+                    raise ValueError("an edge refers to a node its record does not project")
+                refs[src] = refs.get(src, 0) + 1
+                refs[dst] = refs.get(dst, 0) + 1
+                props = e.props
+                if not props:
+                    edges.append((eid, e.type, src, dst, e.campaign))
+                else:
+                    get = props.get
+                    extra = None
+                    if not props.keys() <= _EDGE_PROP_SET:
+                        extra = _dumps({k: v for k, v in props.items() if k not in _EDGE_PROP_SET})
+                    edges.append((eid, e.type, src, dst, e.campaign, get("date"), get("anger"),
+                                  get("witnessed_harm"), get("shift"), get("role"),
+                                  get("workplace"), get("roster"), get("referral"),
+                                  get("relationship"), get("issue"), extra))
+                if e.type == "WITH":
+                    person = e.dst
+                eid += 1
+            if eid - (rid << _SHIFT) > _MASK + 1:
+                raise ValueError(f"a record produces more than {_MASK + 1} edges")
+            records.append((rid, rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"),
+                            person, _dumps(rec.body)))
+
+        rows = []
+        for key, i in new.items():
+            first = plain.get(key) or authoritative[key]
+            last = authoritative.get(key, first)
+            rows.append((i, key, first.kind, first.campaign, last.props.get("name"),
+                         _dumps(last.props), refs.pop(i, 0)))
+        db.executemany("INSERT INTO nodes VALUES (?,?,?,?,?,?,?)", rows)
+        db.executemany("UPDATE nodes SET name = ?, props = ?, refs = refs + ? WHERE id = ?",
+                       [(n.props.get("name"), _dumps(n.props), refs.pop(ids_of[k], 0), ids_of[k])
+                        for k, n in authoritative.items() if k not in new])
+        db.executemany("UPDATE nodes SET refs = refs + ? WHERE id = ?",
+                       [(n, i) for i, n in refs.items()])
+        short = [e for e in edges if len(e) == 5]
+        db.executemany("INSERT INTO edges (id, type, src, dst, campaign) VALUES (?,?,?,?,?)",
+                       short)
+        if len(short) < len(edges):
+            db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           [e for e in edges if len(e) > 5])
+        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", records)
+        self._count_edges(Counter((e[4], e[1]) for e in edges))
+
+    def _count_edges(self, delta: dict[tuple[str, str], int]) -> None:
+        self._db.executemany(
+            "INSERT INTO edge_counts VALUES (?,?,?) ON CONFLICT (campaign, type) "
+            "DO UPDATE SET n = n + excluded.n", [(c, t, n) for (c, t), n in delta.items()])
 
     def clear(self) -> None:
         with self._lock:
             self._db.executescript(
-                "BEGIN; DELETE FROM edges; DELETE FROM nodes; DELETE FROM records; "
+                "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
+            self._ids.clear()
 
     # --- reads ------------------------------------------------------------------------------
     def version(self) -> int:
@@ -169,14 +355,14 @@ class SQLiteStore(Store):
                 params.append(campaign)
             sql += " ORDER BY campaign, date, id"
             for rid, rkind, camp, h, body in self._rows(sql, params):
-                yield StoredRecord(rid, rkind, camp, h, json.loads(body))
+                yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         out = []
         for part in _chunks(list(ids)):
             sql = (f"SELECT id, kind, campaign, hash, body FROM records "
-                   f"WHERE id IN ({','.join('?' * len(part))})")
-            out += [StoredRecord(i, k, c, h, json.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
+                   f"WHERE id IN ({_marks(part)})")
+            out += [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
         return out
 
     def campaigns(self) -> list[str]:
@@ -202,52 +388,98 @@ class SQLiteStore(Store):
         where, params = ("WHERE campaign = ?", [campaign]) if campaign else ("", [])
         return {
             "nodes": dict(self._rows(f"SELECT kind, count(*) FROM nodes {where} GROUP BY kind ORDER BY kind", params)),
-            "edges": dict(self._rows(f"SELECT type, count(*) FROM edges {where} GROUP BY type ORDER BY type", params)),
+            "edges": dict(self._rows(f"SELECT type, sum(n) FROM edge_counts {where} GROUP BY type "
+                                     "HAVING sum(n) > 0 ORDER BY type", params)),
             "records": dict(self._rows(f"SELECT kind, count(*) FROM records {where} GROUP BY kind ORDER BY kind", params)),
         }
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
-        c = (campaign,)
+        with self._lock:
+            return self._snapshot_rows(campaign)
+
+    def _snapshot_rows(self, campaign: str) -> SnapshotRows:
         r = self._rows
-
-        def nodes(kind: str) -> list[tuple]:
-            return r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))
-
-        def edges(type_: str, *props: str) -> list[tuple]:
-            cols = "".join(f", json_extract(props, '$.{p}')" for p in props)
-            return r(f"SELECT src, dst{cols}, source FROM edges WHERE campaign = ? AND type = ?",
-                     (campaign, type_))
-
-        units = r("SELECT e.src, n.name, json_extract(e.props, '$.shift'), json_extract(e.props, '$.role'), "
-                  "coalesce(json_extract(e.props, '$.roster'), 0), coalesce(json_extract(e.props, '$.referral'), 0), "
-                  "json_extract(e.props, '$.date') FROM edges e JOIN nodes n ON n.key = e.dst "
-                  "WHERE e.campaign = ? AND e.type = 'IN_UNIT' "
-                  "UNION ALL SELECT src, NULL, json_extract(props, '$.shift'), json_extract(props, '$.role'), "
-                  "1, 0, NULL FROM edges WHERE campaign = ? AND type = 'IN_CAMPAIGN' "
-                  "AND json_extract(props, '$.roster')", (campaign, campaign))
-        convs = r("SELECT n.props, w.dst, h.src FROM nodes n "
-                  "JOIN edges w ON w.src = n.key AND w.type = 'WITH' "
-                  "JOIN edges h ON h.dst = n.key AND h.type = 'HELD' "
-                  "WHERE n.campaign = ? AND n.kind = 'Conversation'", c)
+        c = (campaign,)
+        # Edge ends by id: keys of the kinds the snapshot names, names of units and skills.
+        key: dict[int, str] = {}
+        name: dict[int, str] = {}
+        by_kind: dict[str, list[tuple]] = {}
+        for kind in ("Person", "Issue", "Organizer", "DecisionMaker"):
+            rows = r("SELECT id, key, name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))
+            key.update((i, k) for i, k, _ in rows)
+            by_kind[kind] = [(k, n) for _, k, n in rows]
+        name.update(r("SELECT id, name FROM nodes WHERE campaign = ? AND kind IN ('Unit', 'Skill')", c))
+        # The edges the snapshot reads, in one pass over the campaign's edges; the type comes
+        # back as a small int and unneeded columns as NULL (no Python object to build).
+        edges = r(_SNAPSHOT_EDGES, c)
+        source = dict(r("SELECT rid, id FROM records WHERE campaign = ? AND kind = 'conversation'", c))
+        try:
+            parts = self._dispatch(edges, key, name, source)
+        except KeyError:  # an edge to a node or from a record filed under another campaign
+            ids = {x for e in edges for x in (e[1], e[2])} - key.keys()
+            key.update(self._column("key", "nodes", "id", ids))
+            name.update(self._column("name", "nodes", "id", ids))
+            source.update(self._column("id", "records", "rid", {e[3] for e in edges} - {None}))
+            parts = self._dispatch(edges, key, name, source)
+        units, anger, named, reports, ties, skills, with_, held = parts
+        convs = []
+        for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Conversation'", c):
+            people, organizers = with_.get(i), held.get(i)
+            if people and organizers:
+                p = orjson.loads(props)
+                convs += [(p, person, org) for person in people for org in organizers]
         commitments = r("SELECT substr(key, 12), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'", c)
         dms = r("SELECT key, name, json_extract(props, '$.title'), json_extract(props, '$.organization') "
                 "FROM nodes WHERE campaign = ? AND kind = 'DecisionMaker'", c)
-        skills = r("SELECT e.src, n.name FROM edges e JOIN nodes n ON n.key = e.dst "
-                   "WHERE e.campaign = ? AND e.type = 'HAS_SKILL'", c)
         return SnapshotRows(
             campaign=campaign,
-            people=nodes("Person"),
-            person_units=[(p, u, s, ro, bool(rost), bool(ref), d) for p, u, s, ro, rost, ref, d in units],
-            conversations=[(json.loads(props), person, org) for props, person, org in convs],
-            commitments=[(cid, json.loads(props)) for cid, props in commitments],
-            anger=[(p, i, a, None if h is None else bool(h), src, d)
-                   for p, i, a, h, d, src in edges("ANGRY_ABOUT", "anger", "witnessed_harm", "date")],
-            named=[(p, d, i, src) for p, d, i, src in edges("NAMES", "issue")],
-            issues=nodes("Issue"),
+            people=by_kind.get("Person", []),
+            person_units=units,
+            conversations=convs,
+            commitments=[(cid, orjson.loads(props)) for cid, props in commitments],
+            anger=anger,
+            named=named,
+            issues=by_kind.get("Issue", []),
             decision_makers=dms,
-            reports_to=[(a, b) for a, b, _ in edges("REPORTS_TO")],
-            ties=[(a, b, rel, "tie") for a, b, rel, _ in edges("TIED_TO", "relationship")]
-            + [(a, b, rel, "referral") for a, b, rel, _ in edges("REFERRED", "relationship")],
+            reports_to=reports,
+            ties=ties,
             skills=skills,
-            organizers=nodes("Organizer"),
+            organizers=by_kind.get("Organizer", []),
         )
+
+    @staticmethod
+    def _dispatch(edges: list[tuple], key: dict[int, str], name: dict[int, str],
+                  source: dict[int, str]) -> tuple:
+        units, anger, named, reports, ties, skills = [], [], [], [], [], []
+        with_: dict[int, list[str]] = {}
+        held: dict[int, list[str]] = {}
+        for t, s, d, rid, date, ang, harm, shift, role, roster, ref, rel, issue in edges:
+            if t == 0:
+                units.append((key[s], name[d], shift, role, bool(roster), bool(ref), date))
+            elif t == 1:
+                anger.append((key[s], key[d], ang, None if harm is None else bool(harm),
+                              source[rid], date))
+            elif t == 2:
+                ties.append((key[s], key[d], rel, "tie"))
+            elif t == 3:
+                with_.setdefault(s, []).append(key[d])
+            elif t == 4:
+                held.setdefault(d, []).append(key[s])
+            elif t == 5:
+                named.append((key[s], key[d], issue, source[rid]))
+            elif t == 6:
+                ties.append((key[s], key[d], rel, "referral"))
+            elif t == 7:
+                skills.append((key[s], name[d]))
+            elif t == 8:
+                units.append((key[s], None, shift, role, True, False, None))
+            else:
+                reports.append((key[s], key[d]))
+        return units, anger, named, reports, ties, skills, with_, held
+
+    def _column(self, column: str, table: str, id_: str, ids: Iterable[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for part in _chunks(list(ids)):
+            out.update(self._rows(f"SELECT {id_}, {column} FROM {table} WHERE {id_} IN ({_marks(part)})",
+                                  part))
+        return out

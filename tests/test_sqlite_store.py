@@ -1,0 +1,185 @@
+"""The embedded store's own promises: its file, its schema upgrades, its node ids."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+
+import orjson
+import pytest
+
+from mapper.projection import Aliases
+from mapper.stores.base import stored
+from mapper.stores.sqlite import SCHEMA, SQLiteStore
+from tests.records import CAMPAIGN, alias, conversation, small_campaign
+
+# Schema 1 as it shipped: text keys in edges, edge props as JSON.
+SCHEMA_1 = """
+CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+INSERT INTO meta VALUES ('version', 7), ('schema', 1);
+CREATE TABLE records (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, campaign TEXT NOT NULL, hash TEXT NOT NULL,
+  date TEXT, person TEXT, body TEXT NOT NULL);
+CREATE INDEX records_scope ON records (campaign, kind, date, id);
+CREATE INDEX records_person ON records (person, date, id);
+CREATE TABLE nodes (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, campaign TEXT NOT NULL, name TEXT, props TEXT NOT NULL);
+CREATE INDEX nodes_scope ON nodes (campaign, kind);
+CREATE TABLE edges (
+  type TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, source TEXT NOT NULL,
+  campaign TEXT NOT NULL, props TEXT NOT NULL);
+CREATE INDEX edges_source ON edges (source);
+CREATE INDEX edges_scope ON edges (campaign, type);
+CREATE INDEX edges_src ON edges (src);
+CREATE INDEX edges_dst ON edges (dst);
+"""
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def schema_1_file(path, records) -> None:
+    """A store file as schema 1 wrote it (records in order, no replacements)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(SCHEMA_1)
+    aliases = Aliases([r for r in records if r.__class__.__name__ == "AliasRow"])
+    for record in records:
+        rec = stored(record, aliases)
+        person = None
+        for n in rec.projection.nodes:
+            row = (n.key, n.kind, n.campaign, n.props.get("name"), _dumps(n.props))
+            if n.authoritative:
+                db.execute("INSERT INTO nodes VALUES (?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
+                           "name = excluded.name, props = excluded.props", row)
+            else:
+                db.execute("INSERT OR IGNORE INTO nodes VALUES (?,?,?,?,?)", row)
+        for e in rec.projection.edges:
+            db.execute("INSERT INTO edges VALUES (?,?,?,?,?,?)",
+                       (e.type, e.src, e.dst, e.source, e.campaign, _dumps(e.props)))
+            if e.type == "WITH":
+                person = e.dst
+        db.execute("INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?)",
+                   (rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"), person,
+                    _dumps(rec.body)))
+    db.close()
+    os.chmod(path, 0o600)
+
+
+def schema_1_counts(path) -> dict:
+    db = sqlite3.connect(path)
+    try:
+        return {table: dict(db.execute(f"SELECT {col}, count(*) FROM {table} GROUP BY {col} "
+                                       f"ORDER BY {col}").fetchall())
+                for table, col in (("nodes", "kind"), ("edges", "type"), ("records", "kind"))}
+    finally:
+        db.close()
+
+
+def campaign_records() -> list:
+    return [alias("issue", "understaffing", "short staffing"), *small_campaign(),
+            conversation("Dee Park", "2026-11-21", issues=[{"issue": "Understaffing", "anger": 3}])]
+
+
+def test_a_schema_1_file_opens_with_the_same_graph(tmp_path):
+    old = tmp_path / "old.db"
+    schema_1_file(old, campaign_records())
+    before = schema_1_counts(old)
+    fresh = SQLiteStore(tmp_path / "fresh.db")
+    fresh.write(campaign_records())
+
+    store = SQLiteStore(old)
+    assert store.counts() == before == fresh.counts()
+    assert store.snapshot(CAMPAIGN) == fresh.snapshot(CAMPAIGN)
+    assert list(store.export()) == list(fresh.export())
+    assert store.version() > 7
+    store.close()
+    db = sqlite3.connect(old)
+    assert db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+    assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
+
+
+def test_a_migrated_file_takes_writes_and_replacements(tmp_path):
+    path = tmp_path / "old.db"
+    schema_1_file(path, campaign_records())
+    store = SQLiteStore(path)
+    before = store.counts()
+    # Dee was the only one angry about understaffing ("short staffing" by alias): replaced.
+    result = store.write([conversation("Dee Park", "2026-11-21", issues=[])])
+    assert result.replaced == 1
+    after = store.counts()
+    assert after["edges"]["ANGRY_ABOUT"] == before["edges"]["ANGRY_ABOUT"] - 1
+    assert after["nodes"] == before["nodes"]
+
+
+def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "old.db"
+    schema_1_file(path, campaign_records())
+    db = sqlite3.connect(path, isolation_level=None)
+    # A stored record the current model rejects (its story must not reach the message).
+    body = {"id": "broken", "date": "not a date", "campaign": CAMPAIGN, "notes": "SECRET NOTES"}
+    db.execute("INSERT INTO records VALUES ('broken', 'conversation', ?, 'h', NULL, NULL, ?)",
+               (CAMPAIGN, json.dumps(body)))
+    db.close()
+    before = schema_1_counts(path)
+    with pytest.raises(ValueError) as err:
+        SQLiteStore(path)
+    assert "SECRET" not in str(err.value)
+    assert schema_1_counts(path) == before
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (1,)
+    db.close()
+
+
+def test_a_newer_file_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA + 1,))
+    db.close()
+    with pytest.raises(RuntimeError):
+        SQLiteStore(path)
+
+
+def test_a_new_file_is_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "store.db"
+    SQLiteStore(path).close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_two_connections_writing_one_file_keep_one_graph(tmp_path):
+    # Each connection remembers node ids between batches; a write through the other one
+    # (which may drop and re-create a node under a new id) must not leave it stale.
+    path = tmp_path / "store.db"
+    a, b = SQLiteStore(path), SQLiteStore(path)
+    a.write(small_campaign())
+    cam = conversation("Cam Lee", "2026-11-05", unit="ER",
+                       issues=[{"issue": "parking costs", "anger": 1}])
+    b.write([conversation("Cam Lee", "2026-11-05", unit="ER", issues=[])])
+    a.write([cam])
+    reference = SQLiteStore(tmp_path / "reference.db")
+    reference.write(small_campaign())
+    reference.write([conversation("Cam Lee", "2026-11-05", unit="ER", issues=[])])
+    reference.write([cam])
+    assert a.counts() == b.counts() == reference.counts()
+    assert a.snapshot(CAMPAIGN) == reference.snapshot(CAMPAIGN)
+
+
+def test_a_cleared_store_builds_the_same_graph_again(tmp_path):
+    store = SQLiteStore(tmp_path / "store.db")
+    store.write(small_campaign())
+    store.clear()
+    assert store.counts() == {"nodes": {}, "edges": {}, "records": {}}
+    store.write(small_campaign())
+    again = SQLiteStore(tmp_path / "again.db")
+    again.write(small_campaign())
+    assert store.counts() == again.counts()
+    assert store.snapshot(CAMPAIGN) == again.snapshot(CAMPAIGN)
