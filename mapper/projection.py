@@ -107,13 +107,13 @@ def record_id(record: Record) -> str:
         return record.id  # type: ignore[return-value]
     c = record.campaign
     if isinstance(record, RosterRow):
-        return f"roster:{c}:{normalize(record.name)}"
+        return f"roster:{c}:{_normalize(record.name)}"
     if isinstance(record, HierarchyRow):
-        return f"hierarchy:{c}:{normalize(record.name)}"
+        return f"hierarchy:{c}:{_normalize(record.name)}"
     if isinstance(record, TieRow):
-        a, b = sorted((normalize(record.person), normalize(record.other)))
+        a, b = sorted((_normalize(record.person), _normalize(record.other)))
         return f"tie:{c}:{a}|{b}"
-    return f"alias:{c}:{record.kind}:{normalize(record.alias)}"
+    return f"alias:{c}:{record.kind}:{_normalize(record.alias)}"
 
 
 class _Builder:
