@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import deque
+from operator import attrgetter
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import igraph as ig
 
 from mapper.snapshot import Commitment, Conversation, Snapshot
 
@@ -19,7 +21,7 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "multi_source_bfs",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "trust_bfs",
     "path_to", "unit_members", "at_least",
 ]
 
@@ -29,6 +31,7 @@ ASSESSMENT_LABELS = {1: "leader", 2: "supporter", 3: "undecided", 4: "leaning ag
                      5: "opposed"}
 _ANGER_WORDS = {5: "furious", 4: "very angry", 3: "angry", 2: "upset", 1: "bothered", 0: "calm"}
 _MIN_DATE = dt.date.min
+_A, _B = attrgetter("a"), attrgetter("b")
 
 
 def iso(value: dt.date | None) -> str | None:
@@ -252,29 +255,34 @@ def trust_adjacency(snapshot: Snapshot) -> dict[str, list[str]]:
     return {p: sorted(n) for p, n in sets.items()}
 
 
-def multi_source_bfs(adj: dict[str, list[str]],
-                     sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
-    """One breadth-first search from all ``sources`` at once: ``({reached: parent}, {reached: hops})``.
+def trust_bfs(snapshot: Snapshot,
+              sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
+    """One breadth-first search over trust from all ``sources`` at once: ``({reached: parent},
+    {reached: hops})``.
 
-    Sources are visited in sorted order and neighbour lists are sorted, so each reached person
-    gets the same parent (the nearest source, ties broken by key) on every run.
+    Sources are visited in sorted order and neighbours in sorted order, so each reached person
+    gets the same parent (the nearest source, ties broken by key) on every run. igraph runs the
+    search: vertices are numbered in key order, and a virtual root linked to every source makes
+    it one search whose neighbours come in number order.
     """
-    parent: dict[str, str | None] = {}
-    dist: dict[str, int] = {}
-    queue: deque[str] = deque()
-    for s in sorted(set(sources)):
-        parent[s] = None
-        dist[s] = 0
-        queue.append(s)
-    while queue:
-        u = queue.popleft()
-        d = dist[u] + 1
-        for v in adj.get(u, ()):
-            if v not in parent:
-                parent[v] = u
-                dist[v] = d
-                queue.append(v)
-    return parent, dist
+    sources = set(sources)
+    ties = snapshot.ties
+    ends_a = list(map(_A, ties))
+    ends_b = list(map(_B, ties))
+    keys = sorted(set(ends_a).union(ends_b, sources))
+    index = dict(zip(keys, range(len(keys))))
+    root = len(keys)
+    g = ig.Graph(n=root + 1, edges=list(zip(map(index.__getitem__, ends_a),
+                                            map(index.__getitem__, ends_b))))
+    g.add_edges([(root, index[s]) for s in sources])
+    order, layers, parents = g.bfs(root)
+    hops = [d for d in range(len(layers) - 1) for _ in range(layers[d + 1] - layers[d])]
+    order[0:1] = []
+    hops[0:1] = []
+    names = [*keys, None]  # the root stands for "no parent"
+    reached = list(map(names.__getitem__, order))
+    parent = dict(zip(reached, map(names.__getitem__, map(parents.__getitem__, order))))
+    return parent, dict(zip(reached, (h - 1 for h in hops)))
 
 
 def path_to(parent: dict[str, str | None], target: str) -> list[str]:
