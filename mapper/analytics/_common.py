@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from operator import attrgetter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import igraph as ig
 
@@ -32,6 +33,8 @@ ASSESSMENT_LABELS = {1: "leader", 2: "supporter", 3: "undecided", 4: "leaning ag
 _ANGER_WORDS = {5: "furious", 4: "very angry", 3: "angry", 2: "upset", 1: "bothered", 0: "calm"}
 _MIN_DATE = dt.date.min
 _A, _B = attrgetter("a"), attrgetter("b")
+_PERSON, _ISSUE, _ANGER = attrgetter("person"), attrgetter("issue"), attrgetter("anger")
+_DATE, _CONVERSATION = attrgetter("date"), attrgetter("conversation")
 
 
 def iso(value: dt.date | None) -> str | None:
@@ -115,20 +118,27 @@ def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
     return max((c.date for c in snapshot.conversations if c.date), default=None)
 
 
+def _latest_anger_flat(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
+    """``{(person, issue): anger}`` from each person's latest mention of each issue."""
+    rows = snapshot.anger
+    dates = list(map(_DATE, rows))
+    if None in dates:
+        dates = [d or _MIN_DATE for d in dates]
+    angers = list(map(_ANGER, rows))
+    # Anger last: even a malformed snapshot repeating a mention gives one answer.
+    ranks = [-1 if a is None else a for a in angers] if None in angers else angers
+    # Rows in order (a sort in C, near linear: snapshots hold them by date), the latest last.
+    order = sorted(range(len(rows)), key=list(zip(dates, map(_CONVERSATION, rows), ranks)).__getitem__)
+    keys = list(zip(map(_PERSON, rows), map(_ISSUE, rows)))
+    return dict(zip(map(keys.__getitem__, order), map(angers.__getitem__, order)))
+
+
 def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
     """``{person: {issue: anger}}`` from each person's latest mention of each issue."""
-    best: dict[tuple[str, str], tuple] = {}
-    for a in snapshot.anger:
-        k = (a.person, a.issue)
-        # Anger last: even a malformed snapshot repeating a mention gives one answer.
-        order = (a.date or _MIN_DATE, a.conversation, -1 if a.anger is None else a.anger)
-        old = best.get(k)
-        if old is None or order > old[0]:
-            best[k] = (order, a.anger)
-    out: dict[str, dict[str, int | None]] = {}
-    for (person, issue), (_, anger) in best.items():
-        out.setdefault(person, {})[issue] = anger
-    return out
+    out: defaultdict[str, dict[str, int | None]] = defaultdict(dict)
+    for (person, issue), anger in _latest_anger_flat(snapshot).items():
+        out[person][issue] = anger
+    return dict(out)
 
 
 def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
@@ -137,12 +147,17 @@ def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
 
     ``latest`` is :func:`latest_anger` of the snapshot when the caller has it already.
     """
-    out: dict[str, dict[str, int]] = {}
-    for person, issues in (latest if latest is not None else latest_anger(snapshot)).items():
-        strong = {i: a for i, a in issues.items() if a is not None and a >= min_anger}
-        if strong:
-            out[person] = strong
-    return out
+    out: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    if latest is None:
+        for (person, issue), a in _latest_anger_flat(snapshot).items():
+            if a is not None and a >= min_anger:
+                out[person][issue] = a
+    else:
+        for person, issues in latest.items():
+            for issue, a in issues.items():
+                if a is not None and a >= min_anger:
+                    out[person][issue] = a
+    return dict(out)
 
 
 def issue_counts(angry: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -244,15 +259,18 @@ def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
     return out
 
 
-def trust_adjacency(snapshot: Snapshot) -> dict[str, list[str]]:
-    """Undirected trust: ``{person: sorted distinct neighbours}`` over ties and referrals."""
-    sets: dict[str, set[str]] = {}
-    for t in snapshot.ties:
-        if t.a == t.b:
-            continue
-        sets.setdefault(t.a, set()).add(t.b)
-        sets.setdefault(t.b, set()).add(t.a)
-    return {p: sorted(n) for p, n in sets.items()}
+def trust_adjacency(snapshot: Snapshot) -> dict[str, set[str]]:
+    """Undirected trust: ``{person: distinct neighbours}`` over ties and referrals.
+
+    Sets, not sorted lists: every caller orders the few neighbours it shows by its own key.
+    """
+    sets: defaultdict[str, set[str]] = defaultdict(set)
+    ties = snapshot.ties
+    for a, b in zip(map(_A, ties), map(_B, ties)):
+        if a != b:
+            sets[a].add(b)
+            sets[b].add(a)
+    return dict(sets)
 
 
 def trust_bfs(snapshot: Snapshot,
