@@ -22,7 +22,7 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "trust_bfs",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in", "trust_bfs",
     "path_to", "unit_members", "at_least",
 ]
 
@@ -271,6 +271,22 @@ def trust_adjacency(snapshot: Snapshot) -> dict[str, set[str]]:
             sets[a].add(b)
             sets[b].add(a)
     return dict(sets)
+
+
+def trusted_in(snapshot: Snapshot, group: set[str]) -> dict[str, set[str]]:
+    """``{person: their distinct neighbours in group}`` over ties and referrals.
+
+    What :func:`trust_adjacency` filtered to ``group`` gives, without building every set.
+    """
+    out: defaultdict[str, set[str]] = defaultdict(set)
+    ties = snapshot.ties
+    for a, b in zip(map(_A, ties), map(_B, ties)):
+        if a != b:
+            if b in group:
+                out[a].add(b)
+            if a in group:
+                out[b].add(a)
+    return dict(out)
 
 
 def trust_bfs(snapshot: Snapshot,
