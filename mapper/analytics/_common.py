@@ -1,7 +1,7 @@
 """Shared readings of a snapshot: a person's current state, latest anger, trust ties, units.
 
-Every function here is one linear pass over the snapshot (no sorting of big lists, nothing
-quadratic in people), so the question modules can call them freely at 1M people.
+Every function here is a linear pass over the snapshot, or a sort done in C (nothing quadratic
+in people), so the question modules can call them freely at 1M people.
 """
 
 from __future__ import annotations
