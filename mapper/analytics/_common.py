@@ -1,16 +1,19 @@
 """Shared readings of a snapshot: a person's current state, latest anger, trust ties, units.
 
-Every function here is one linear pass over the snapshot (no sorting of big lists, nothing
-quadratic in people), so the question modules can call them freely at 1M people.
+Every function here is a linear pass over the snapshot, or a sort done in C (nothing quadratic
+in people), so the question modules can call them freely at 1M people.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import deque
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
+
+import igraph as ig
 
 from mapper.snapshot import Commitment, Conversation, Snapshot
 
@@ -19,7 +22,7 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "multi_source_bfs",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in", "trust_bfs",
     "path_to", "unit_members", "at_least",
 ]
 
@@ -29,6 +32,9 @@ ASSESSMENT_LABELS = {1: "leader", 2: "supporter", 3: "undecided", 4: "leaning ag
                      5: "opposed"}
 _ANGER_WORDS = {5: "furious", 4: "very angry", 3: "angry", 2: "upset", 1: "bothered", 0: "calm"}
 _MIN_DATE = dt.date.min
+_A, _B = attrgetter("a"), attrgetter("b")
+_PERSON, _ISSUE, _ANGER = attrgetter("person"), attrgetter("issue"), attrgetter("anger")
+_DATE, _CONVERSATION = attrgetter("date"), attrgetter("conversation")
 
 
 def iso(value: dt.date | None) -> str | None:
@@ -112,20 +118,27 @@ def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
     return max((c.date for c in snapshot.conversations if c.date), default=None)
 
 
+def _latest_anger_flat(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
+    """``{(person, issue): anger}`` from each person's latest mention of each issue."""
+    rows = snapshot.anger
+    dates = list(map(_DATE, rows))
+    if None in dates:
+        dates = [d or _MIN_DATE for d in dates]
+    angers = list(map(_ANGER, rows))
+    # Anger last: even a malformed snapshot repeating a mention gives one answer.
+    ranks = [-1 if a is None else a for a in angers] if None in angers else angers
+    # Rows in order (a sort in C, near linear: snapshots hold them by date), the latest last.
+    order = sorted(range(len(rows)), key=list(zip(dates, map(_CONVERSATION, rows), ranks)).__getitem__)
+    keys = list(zip(map(_PERSON, rows), map(_ISSUE, rows)))
+    return dict(zip(map(keys.__getitem__, order), map(angers.__getitem__, order)))
+
+
 def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
     """``{person: {issue: anger}}`` from each person's latest mention of each issue."""
-    best: dict[tuple[str, str], tuple] = {}
-    for a in snapshot.anger:
-        k = (a.person, a.issue)
-        # Anger last: even a malformed snapshot repeating a mention gives one answer.
-        order = (a.date or _MIN_DATE, a.conversation, -1 if a.anger is None else a.anger)
-        old = best.get(k)
-        if old is None or order > old[0]:
-            best[k] = (order, a.anger)
-    out: dict[str, dict[str, int | None]] = {}
-    for (person, issue), (_, anger) in best.items():
-        out.setdefault(person, {})[issue] = anger
-    return out
+    out: defaultdict[str, dict[str, int | None]] = defaultdict(dict)
+    for (person, issue), anger in _latest_anger_flat(snapshot).items():
+        out[person][issue] = anger
+    return dict(out)
 
 
 def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
@@ -134,12 +147,17 @@ def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
 
     ``latest`` is :func:`latest_anger` of the snapshot when the caller has it already.
     """
-    out: dict[str, dict[str, int]] = {}
-    for person, issues in (latest if latest is not None else latest_anger(snapshot)).items():
-        strong = {i: a for i, a in issues.items() if a is not None and a >= min_anger}
-        if strong:
-            out[person] = strong
-    return out
+    out: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    if latest is None:
+        for (person, issue), a in _latest_anger_flat(snapshot).items():
+            if a is not None and a >= min_anger:
+                out[person][issue] = a
+    else:
+        for person, issues in latest.items():
+            for issue, a in issues.items():
+                if a is not None and a >= min_anger:
+                    out[person][issue] = a
+    return dict(out)
 
 
 def issue_counts(angry: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -241,40 +259,64 @@ def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
     return out
 
 
-def trust_adjacency(snapshot: Snapshot) -> dict[str, list[str]]:
-    """Undirected trust: ``{person: sorted distinct neighbours}`` over ties and referrals."""
-    sets: dict[str, set[str]] = {}
-    for t in snapshot.ties:
-        if t.a == t.b:
-            continue
-        sets.setdefault(t.a, set()).add(t.b)
-        sets.setdefault(t.b, set()).add(t.a)
-    return {p: sorted(n) for p, n in sets.items()}
+def trust_adjacency(snapshot: Snapshot) -> dict[str, set[str]]:
+    """Undirected trust: ``{person: distinct neighbours}`` over ties and referrals.
 
-
-def multi_source_bfs(adj: dict[str, list[str]],
-                     sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
-    """One breadth-first search from all ``sources`` at once: ``({reached: parent}, {reached: hops})``.
-
-    Sources are visited in sorted order and neighbour lists are sorted, so each reached person
-    gets the same parent (the nearest source, ties broken by key) on every run.
+    Sets, not sorted lists: every caller orders the few neighbours it shows by its own key.
     """
-    parent: dict[str, str | None] = {}
-    dist: dict[str, int] = {}
-    queue: deque[str] = deque()
-    for s in sorted(set(sources)):
-        parent[s] = None
-        dist[s] = 0
-        queue.append(s)
-    while queue:
-        u = queue.popleft()
-        d = dist[u] + 1
-        for v in adj.get(u, ()):
-            if v not in parent:
-                parent[v] = u
-                dist[v] = d
-                queue.append(v)
-    return parent, dist
+    sets: defaultdict[str, set[str]] = defaultdict(set)
+    ties = snapshot.ties
+    for a, b in zip(map(_A, ties), map(_B, ties)):
+        if a != b:
+            sets[a].add(b)
+            sets[b].add(a)
+    return dict(sets)
+
+
+def trusted_in(snapshot: Snapshot, group: set[str]) -> dict[str, set[str]]:
+    """``{person: their distinct neighbours in group}`` over ties and referrals.
+
+    What :func:`trust_adjacency` filtered to ``group`` gives, without building every set.
+    """
+    out: defaultdict[str, set[str]] = defaultdict(set)
+    ties = snapshot.ties
+    for a, b in zip(map(_A, ties), map(_B, ties)):
+        if a != b:
+            if b in group:
+                out[a].add(b)
+            if a in group:
+                out[b].add(a)
+    return dict(out)
+
+
+def trust_bfs(snapshot: Snapshot,
+              sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
+    """One breadth-first search over trust from all ``sources`` at once: ``({reached: parent},
+    {reached: hops})``.
+
+    Sources are visited in sorted order and neighbours in sorted order, so each reached person
+    gets the same parent (the nearest source, ties broken by key) on every run. igraph runs the
+    search: vertices are numbered in key order, and a virtual root linked to every source makes
+    it one search whose neighbours come in number order.
+    """
+    sources = set(sources)
+    ties = snapshot.ties
+    ends_a = list(map(_A, ties))
+    ends_b = list(map(_B, ties))
+    keys = sorted(set(ends_a).union(ends_b, sources))
+    index = dict(zip(keys, range(len(keys))))
+    root = len(keys)
+    g = ig.Graph(n=root + 1, edges=list(zip(map(index.__getitem__, ends_a),
+                                            map(index.__getitem__, ends_b))))
+    g.add_edges([(root, index[s]) for s in sources])
+    order, layers, parents = g.bfs(root)
+    hops = [d for d in range(len(layers) - 1) for _ in range(layers[d + 1] - layers[d])]
+    order[0:1] = []
+    hops[0:1] = []
+    names = [*keys, None]  # the root stands for "no parent"
+    reached = list(map(names.__getitem__, order))
+    parent = dict(zip(reached, map(names.__getitem__, map(parents.__getitem__, order))))
+    return parent, dict(zip(reached, (h - 1 for h in hops)))
 
 
 def path_to(parent: dict[str, str | None], target: str) -> list[str]:

@@ -45,7 +45,11 @@ def issue_graph(snapshot: Snapshot, *, min_anger: int = 3) -> nx.Graph:
     >>> G["issue:st-lukes:mandatory overtime"]["issue:st-lukes:short staffing"]["weight"]
     2
     """
-    stats, pairs = _issue_stats(snapshot, angry_issues(snapshot, min_anger))
+    return _issue_graph(snapshot, angry_issues(snapshot, min_anger))
+
+
+def _issue_graph(snapshot: Snapshot, angry: dict[str, dict[str, int]]) -> nx.Graph:
+    stats, pairs = _issue_stats(snapshot, angry)
     G = nx.Graph()
     for key in sorted(stats):
         people, total = stats[key]
@@ -123,7 +127,7 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     ('parking', ['ER', 'ICU', 'Med-Surg'], [0])
     """
     angry = angry_issues(snapshot, min_anger)
-    G = issue_graph(snapshot, min_anger=min_anger)
+    G = _issue_graph(snapshot, angry)
     communities = _communities(G, seed, resolution)
 
     # Per issue: the units of its angry people, and the people themselves per cluster.

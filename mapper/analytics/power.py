@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
                                       issue_counts, issue_name, latest_anger, latest_named,
-                                      multi_source_bfs, path_to, person_name, trust_adjacency,
-                                      unit_of)
+                                      path_to, person_name, trust_bfs, unit_of)
 from mapper.snapshot import DecisionMaker, Snapshot
 
 __all__ = ["power_map", "chain_of_command"]
@@ -139,27 +139,39 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
             reports.setdefault(dm.reports_to, []).append(key)
 
     committed = committed_people(snapshot)
-    parent, dist = multi_source_bfs(trust_adjacency(snapshot), committed)
+    parent, dist = trust_bfs(snapshot, committed)
     keys = set(snapshot.decision_makers) | set(dm_issues)
-    angry_in_unit: dict[tuple[str, str], list[str]] = {}  # (issue, unit) -> angry people
+    # Pools of angry people per (issue, unit), and per issue for a decision maker without an
+    # area: the people, and each person once per point of anger, so that counting a pool (in C)
+    # sums their anger.
+    in_unit: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    in_issue: dict[str, tuple[list[str], list[str]]] = {}
+    people = snapshot.people
     for person, issues in angry.items():
-        u = unit_of(snapshot, person)
-        for i in issues:
-            angry_in_unit.setdefault((i, u), []).append(person)
+        p = people.get(person)
+        u = (p.unit if p is not None else None) or UNKNOWN_UNIT
+        for i, a in issues.items():
+            for who, weighted in (in_unit.setdefault((i, u), ([], [])),
+                                  in_issue.setdefault(i, ([], []))):
+                who.append(person)
+                weighted += [person] * a
     area_units: dict[str, set[str]] = {}
-    affected: dict[str, dict[str, int]] = {}  # dm -> person in area -> summed anger on dm's issues
+    affected: dict[str, set[str]] = {}  # dm -> angry people in their area
+    scores_of: dict[str, Counter] = {}  # dm -> person in area -> summed anger on dm's issues
+    none: tuple[list[str], list[str]] = ([], [])
     for key in keys:
         units = {u for u in (unit_of(snapshot, p) for p in named_people.get(key, ()))
                  if u != UNKNOWN_UNIT}
         area_units[key] = units
-        scores: dict[str, int] = {}
+        members: set[str] = set()
+        scores: Counter = Counter()
         for i in dm_issues.get(key, ()):
-            pools = ([angry_in_unit.get((i, u), ()) for u in sorted(units)] if units
-                     else [angry_people.get(i, ())])
-            for pool in pools:
-                for person in pool:
-                    scores[person] = scores.get(person, 0) + angry[person][i]
-        affected[key] = scores
+            for who, weighted in ([in_unit.get((i, u), none) for u in units] if units
+                                  else [in_issue.get(i, none)]):
+                members.update(who)
+                scores.update(weighted)
+        affected[key] = members
+        scores_of[key] = scores
     chains = {key: chain_of_command(snapshot, key) for key in keys}
     in_chain: dict[str, set[str]] = {key: set(affected[key]) for key in keys}
     for key in keys:
@@ -171,15 +183,18 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     for key in keys:
         dm = _dm(snapshot, key)
         issues = dm_issues.get(key, {})
-        scores = affected[key]
-        namers = named_people.get(key, set())
+        scores = scores_of[key]
         units = area_units[key]
         # The area: who named them, and the angry people in the units those namers work in.
-        reachable = [p for p in set(scores) | namers if p in dist]
+        reachable = [p for p in affected[key].union(named_people.get(key, ())) if p in dist]
         trust = None
         if reachable:
-            target = min(reachable, key=lambda p: (dist[p], -scores.get(p, 0),
-                                                   person_name(snapshot, p), p))
+            # Nearest, then most affected, then name: the costly name key only breaks ties.
+            near = min(map(dist.__getitem__, reachable))
+            tied = [p for p in reachable if dist[p] == near]
+            most = max(map(scores.__getitem__, tied))
+            target = min((p for p in tied if scores[p] == most),
+                         key=lambda p: (person_name(snapshot, p), p))
             path = path_to(parent, target)
             trust = {"path": [person_name(snapshot, p) for p in path], "keys": path,
                      "length": len(path) - 1}
@@ -197,7 +212,7 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
             "issues": sorted(({"key": i, "name": issue_name(snapshot, i), "named_by": n,
                                "angry": angry_count.get(i, 0)} for i, n in issues.items()),
                              key=lambda i: (-i["named_by"], -i["angry"], i["name"], i["key"])),
-            "affected": len(scores),
+            "affected": len(affected[key]),
             "affected_in_chain": len(in_chain[key]),
             "area_units": sorted(units),
             "trust_path": trust,

@@ -10,7 +10,8 @@ from typing import Any
 from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word, angry_issues,
                                       committed_people, contacted_people, default_today,
                                       dm_label, issue_counts, issue_name, iso, latest_named,
-                                      person_name, person_states, trust_adjacency, unit_of)
+                                      person_name, person_states, trust_adjacency, trusted_in,
+                                      unit_of)
 from mapper.snapshot import Snapshot
 
 __all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS"]
@@ -89,11 +90,10 @@ def _sees_who_can_fix(snapshot: Snapshot, named: dict, person: str, ranked: list
     return "sees that a decision maker can fix it"
 
 
-def _messenger(snapshot: Snapshot, person: str, neighbours: list[str], committed: set[str],
+def _messenger(snapshot: Snapshot, person: str, trusted: list[str],
                st: PersonState) -> dict[str, Any]:
     unit = unit_of(snapshot, person)
-    best = sorted((n for n in neighbours if n in committed),
-                  key=lambda n: (unit_of(snapshot, n) != unit, person_name(snapshot, n), n))
+    best = sorted(trusted, key=lambda n: (unit_of(snapshot, n) != unit, person_name(snapshot, n), n))
     if best:
         return {"kind": "coworker", "key": best[0], "name": person_name(snapshot, best[0])}
     return {"kind": "organizer", "key": None, "name": st.latest.organizer}
@@ -149,7 +149,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     shared = issue_counts(angry)
     named = latest_named(snapshot)
     committed = committed_people(snapshot)
-    adj = trust_adjacency(snapshot)
+    trusts = trusted_in(snapshot, committed)  # the committed people each person trusts
     campaign_actions = _shared_actions(snapshot)
     plans = _plans(snapshot, angry, today, campaign_actions)
     out = []
@@ -203,8 +203,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
                 cautions.append(f"{label} — not ready to ask")
             elif st.assessment <= 2:
                 reasons.append(label)
-        trusted = sorted((n for n in adj.get(person, ()) if n in committed),
-                         key=lambda n: (person_name(snapshot, n), n))
+        trusted = sorted(trusts.get(person, ()), key=lambda n: (person_name(snapshot, n), n))
         if trusted:
             score += w["committed_tie"] * min(2, len(trusted))
             names = ", ".join(person_name(snapshot, n) for n in trusted[:2])
@@ -262,7 +261,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
             "top_issue": {"key": top, "name": issue_name(snapshot, top)} if top else None,
             "reasons": reasons + cautions,
             "suggested_ask": suggestion,
-            "messenger": _messenger(snapshot, person, adj.get(person, []), committed, st),
+            "messenger": _messenger(snapshot, person, trusted, st),
         })
     out.sort(key=lambda e: (not e["ready"], -e["score"], e["name"], e["person"]))
     return out[:limit] if limit is not None else out

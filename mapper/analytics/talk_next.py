@@ -34,7 +34,10 @@ def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]
 
 def _leaders(snapshot: Snapshot, adj: dict[str, list[str]], contacted: set[str],
              committed: set[str], top: int) -> list[dict[str, Any]]:
-    best = heapq.nsmallest(top, adj, key=lambda p: (-len(adj[p]), person_name(snapshot, p), p))
+    # Names only break ties among the best degrees: rank the few people reaching the top ones.
+    cut = min(heapq.nlargest(top, map(len, adj.values())), default=0)
+    best = heapq.nsmallest(top, (p for p, n in adj.items() if len(n) >= cut),
+                           key=lambda p: (-len(adj[p]), person_name(snapshot, p), p))
     return [{"person": p, "name": person_name(snapshot, p), "unit": unit_of(snapshot, p),
              "ties": len(adj[p]), "contacted": p in contacted, "committed": p in committed}
             for p in best]
@@ -80,7 +83,7 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
             referrers.setdefault(t.b, set()).add(t.a)
     coverage: dict[str, tuple[int, int]] = {}
     for unit, (headcount, members) in unit_members(snapshot).items():
-        coverage[unit] = (sum(1 for m in members if m in contacted), headcount)
+        coverage[unit] = (len(contacted.intersection(members)), headcount)
     p_ = TIE_POINTS
 
     kind_points = (p_["committed"], p_["angry"], p_["contacted"])
@@ -88,49 +91,58 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     def kind(n: str) -> int:  # 0 committed, 1 angry, 2 other contact
         return 0 if n in committed else 1 if n in angry else 2
 
-    def score_of(person: str) -> float:
-        refs = referrers.get(person, ())
-        score = 0.0
-        for n in adj.get(person, ()):
-            if n in contacted:
-                score += kind_points[kind(n)] + (p_["referred"] if n in refs else 0.0)
-        unit = unit_of(snapshot, person)
+    points = {n: kind_points[kind(n)] for n in contacted}
+    # Per unit, the coverage points and the words for them, the same for everyone in it.
+    unit_gap: dict[str, tuple[float, list[str]]] = {}
+    for unit, (spoken, headcount) in coverage.items():
         if unit != UNKNOWN_UNIT:
-            spoken, headcount = coverage[unit]
-            score += p_["coverage"] * max(0.0, 1.0 - (spoken / headcount if headcount else 0.0))
-        return round(score, 1)
+            share = spoken / headcount if headcount else 0.0
+            unit_gap[unit] = (p_["coverage"] * max(0.0, 1.0 - share),
+                              [f"{unit}: {spoken} of {headcount} spoken with ({round(100 * share)}%)"])
+    no_gap = (0.0, [])
+    people = snapshot.people
+    known_of: dict[str, set[str]] = {}  # uncontacted person -> trusted contacts
+
+    def score_of(person: str, unit: str | None) -> float:
+        score = 0.0
+        nbrs = adj.get(person)
+        if nbrs:
+            known = known_of[person] = nbrs & contacted
+            if known:
+                score = float(sum(map(points.__getitem__, known)))
+                refs = referrers.get(person)
+                if refs:
+                    score += p_["referred"] * len(known & refs)
+        return round(score + unit_gap.get(unit or UNKNOWN_UNIT, no_gap)[0], 1)
 
     def entry(person: str, score: float) -> dict[str, Any]:
         # The words behind a score, built only for the people returned.
+        p = people[person]
+        unit = p.unit or UNKNOWN_UNIT
         reasons: list[str] = []
-        refs = referrers.get(person, set())
-        known = sorted((n for n in adj.get(person, ()) if n in contacted),
-                       key=lambda n: (kind(n), n not in refs, person_name(snapshot, n), n))
-        for k, word in enumerate(("committed ", "angry ", "")):
-            group = [n for n in known if kind(n) == k]
-            referred = [n for n in group if n in refs]
-            trusted = [n for n in group if n not in refs]
-            if referred:
-                reasons.append(f"referred by {word}{_names(snapshot, referred)}")
-            if trusted:
-                reasons.append(f"tied to {word}{_names(snapshot, trusted)}")
-        unit = unit_of(snapshot, person)
-        if unit != UNKNOWN_UNIT:
-            spoken, headcount = coverage[unit]
-            share = spoken / headcount if headcount else 0.0
-            reasons.append(f"{unit}: {spoken} of {headcount} spoken with ({round(100 * share)}%)")
         messenger = None
-        if known:
+        known_set = known_of.get(person)
+        if known_set:
+            refs = referrers.get(person, set())
+            known = sorted(known_set, key=lambda n: (kind(n), n not in refs,
+                                                     person_name(snapshot, n), n))
+            for k, word in enumerate(("committed ", "angry ", "")):
+                group = [n for n in known if kind(n) == k]
+                referred = [n for n in group if n in refs]
+                trusted = [n for n in group if n not in refs]
+                if referred:
+                    reasons.append(f"referred by {word}{_names(snapshot, referred)}")
+                if trusted:
+                    reasons.append(f"tied to {word}{_names(snapshot, trusted)}")
             m = known[0]
             messenger = {"key": m, "name": person_name(snapshot, m), "committed": m in committed}
-        p = snapshot.people[person]
+        reasons += unit_gap.get(unit, no_gap)[1]
         return {"person": person, "name": p.name, "unit": unit, "in_roster": p.in_roster,
                 "score": score, "reasons": reasons, "messenger": messenger}
 
-    scored = [(-score_of(k), p.name, k) for k, p in snapshot.people.items() if k not in contacted]
+    scored = [(-score_of(k, p.unit), p.name, k) for k, p in people.items() if k not in contacted]
     best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
-    people = [entry(k, -neg) for neg, _, k in best]
-    return {"people": people,
+    return {"people": [entry(k, -neg) for neg, _, k in best],
             "organic_leaders": _leaders(snapshot, adj, contacted, committed, leaders)}
 
 
