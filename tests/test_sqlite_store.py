@@ -104,6 +104,46 @@ def test_a_schema_1_file_opens_with_the_same_graph(tmp_path):
     assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
 
 
+def schema_2_file(path, records) -> None:
+    """A store file as schema 2 wrote it: edge rowids without a type code, no edge_types."""
+    store = SQLiteStore(path)
+    store.write(records)
+    store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(f"""
+        UPDATE edges SET id = id & {(1 << 58) - 1};
+        ALTER TABLE records DROP COLUMN edge_types;
+        UPDATE meta SET v = 2 WHERE k = 'schema';""")
+    db.close()
+
+
+def test_a_schema_2_file_opens_with_the_same_graph_and_takes_replacements(tmp_path):
+    path = tmp_path / "old.db"
+    schema_2_file(path, campaign_records())
+    fresh = SQLiteStore(tmp_path / "fresh.db")
+    fresh.write(campaign_records())
+
+    store = SQLiteStore(path)
+    assert store.counts() == fresh.counts()
+    assert store.snapshot(CAMPAIGN) == fresh.snapshot(CAMPAIGN)
+    dee = conversation("Dee Park", "2026-11-21", issues=[])
+    assert store.write([dee]).replaced == fresh.write([dee]).replaced == 1
+    assert store.counts() == fresh.counts()
+    assert store.snapshot(CAMPAIGN) == fresh.snapshot(CAMPAIGN)
+
+
+def test_edges_to_nodes_filed_under_another_campaign_still_reach_the_snapshot(tmp_path):
+    store = SQLiteStore(tmp_path / "m.db")
+    store.write(campaign_records())
+    before = store.snapshot(CAMPAIGN)
+    store._db.execute("UPDATE nodes SET campaign = 'elsewhere' WHERE kind IN ('Issue', 'Unit')")
+    after = store.snapshot(CAMPAIGN)
+    assert before.anger and after.anger == before.anger
+    assert before.named and after.named == before.named
+    assert [p.unit for p in after.people.values()] == [p.unit for p in before.people.values()]
+    assert after.issues == {}
+
+
 def test_a_migrated_file_takes_writes_and_replacements(tmp_path):
     path = tmp_path / "old.db"
     schema_1_file(path, campaign_records())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -18,14 +19,17 @@ from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord, Wri
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 2
+SCHEMA = 3
 
-# Schema 2, shaped by the bulk import (benchmarks/PROFILE.md §4):
+# Schema 3, shaped by the bulk import (benchmarks/PROFILE.md §4) and the snapshot:
 # * nodes have integer ids; edges refer to them (integers compare and index cheaper than keys);
 # * a node counts the edge ends that refer to it (``refs``): a replaced record's nodes that
 #   nothing refers to any more go, without an index on edges.src and edges.dst to ask;
-# * an edge's rowid is its record's rid << _SHIFT plus its position in the record, so a
-#   record's edges are one contiguous range: written at the end of the table, dropped by range;
+# * an edge's rowid is its type's code << _TYPE_SHIFT | its record's rid << _SHIFT | its
+#   position in the record: a type's edges are one contiguous range (the snapshot reads each
+#   type by itself, reading no other edge), and a record's edges of one type are one range,
+#   written at the end of that type's range and dropped by range; the record remembers which
+#   types it wrote (``records.edge_types``, one bit per code);
 # * edges are counted by campaign and type as they are written (counts() reads no edge);
 # * the edge props the projection writes are columns (the snapshot reads them without
 #   json_extract); any other prop goes to ``extra`` as JSON, so nothing is lost.
@@ -33,7 +37,8 @@ _DDL = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, campaign TEXT NOT NULL,
-  hash TEXT NOT NULL, date TEXT, person TEXT, body TEXT NOT NULL);
+  hash TEXT NOT NULL, date TEXT, person TEXT, body TEXT NOT NULL,
+  edge_types INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS records_scope ON records (campaign, kind, date, id);
 CREATE INDEX IF NOT EXISTS records_person ON records (person, date, id);
 CREATE TABLE IF NOT EXISTS nodes (
@@ -55,17 +60,26 @@ _EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", 
 _EDGE_PROP_SET = frozenset(_EDGE_PROPS)
 _SHIFT = 16  # up to 65,536 edges per record (a conversation has about 13)
 _MASK = (1 << _SHIFT) - 1
+_TYPE_SHIFT = 58  # 42 bits of rid in between; 5 bits of type code above
+_RID_MASK = (1 << (_TYPE_SHIFT - _SHIFT)) - 1
+# Edge type -> code (the order is part of the file format); any other type shares _OTHER.
+_CODES = {t: i for i, t in enumerate((
+    "IN_UNIT", "ANGRY_ABOUT", "TIED_TO", "WITH", "HELD", "NAMES", "REFERRED", "HAS_SKILL",
+    "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR"))}
+_OTHER = 31
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 
-# What SQLiteStore._dispatch reads: (type code, src, dst, source rid, *props).
-_SNAPSHOT_EDGES = f"""
-SELECT CASE type WHEN 'IN_UNIT' THEN 0 WHEN 'ANGRY_ABOUT' THEN 1 WHEN 'TIED_TO' THEN 2
-  WHEN 'WITH' THEN 3 WHEN 'HELD' THEN 4 WHEN 'NAMES' THEN 5 WHEN 'REFERRED' THEN 6
-  WHEN 'HAS_SKILL' THEN 7 WHEN 'IN_CAMPAIGN' THEN 8 WHEN 'REPORTS_TO' THEN 9 END AS t,
-  src, dst, CASE WHEN type IN ('ANGRY_ABOUT', 'NAMES') THEN id >> {_SHIFT} END,
-  date, anger, witnessed_harm, shift, role, roster, referral, relationship, issue
-FROM edges WHERE campaign = ? AND t IS NOT NULL AND (t <> 8 OR roster)
-"""
+
+def _type_range(type_: str) -> tuple[int, int]:
+    lo = _CODES.get(type_, _OTHER) << _TYPE_SHIFT
+    return lo, lo | ((1 << _TYPE_SHIFT) - 1)
+
+
+def _record_ranges(rid: int, edge_types: int) -> list[tuple[int, int]]:
+    """The rowid ranges a record's edges lie in, one per type code it wrote."""
+    base = rid << _SHIFT
+    return [((code << _TYPE_SHIFT) | base, (code << _TYPE_SHIFT) | base | _MASK)
+            for code in range(_OTHER + 1) if edge_types >> code & 1]
 
 
 def _dumps(value: object) -> str:
@@ -212,13 +226,14 @@ class SQLiteStore(Store):
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> None:
         """Remove what these records produced; nodes nothing refers to any more go too."""
         db = self._db
-        rids: list[int] = []
+        found: list[tuple[int, int]] = []
         for part in _chunks(ids):
-            rids += [r for (r,) in db.execute(
-                f"SELECT rid FROM records WHERE id IN ({_marks(part)})", part)]
-        if not rids:
+            found += db.execute(
+                f"SELECT rid, edge_types FROM records WHERE id IN ({_marks(part)})", part).fetchall()
+        if not found:
             return
-        ranges = [(rid << _SHIFT, (rid << _SHIFT) | _MASK) for rid in rids]
+        rids = [rid for rid, _ in found]
+        ranges = [r for rid, types in found for r in _record_ranges(rid, types)]
         lost: dict[int, int] = {}
         gone: dict[tuple[str, str], int] = {}
         for lo, hi in ranges:
@@ -272,12 +287,19 @@ class SQLiteStore(Store):
         next_rid = (db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
         refs: dict[int, int] = {}
         edges, records = [], []
+        codes = _CODES
         for rec in batch:
             rid = next_rid
             next_rid += 1
-            eid = rid << _SHIFT
+            base = rid << _SHIFT
+            n = 0
+            types = 0
             person = None
             for e in rec.projection.edges:
+                code = codes.get(e.type, _OTHER)
+                types |= 1 << code
+                eid = (code << _TYPE_SHIFT) | base | n
+                n += 1
                 src, dst = ids_of.get(e.src), ids_of.get(e.dst)
                 if src is None or dst is None:  # (no key in the message: keys hold names)
                     raise ValueError("an edge refers to a node its record does not project")
@@ -297,11 +319,10 @@ class SQLiteStore(Store):
                                   get("relationship"), get("issue"), extra))
                 if e.type == "WITH":
                     person = e.dst
-                eid += 1
-            if eid - (rid << _SHIFT) > _MASK + 1:
+            if n > _MASK + 1:
                 raise ValueError(f"a record produces more than {_MASK + 1} edges")
             records.append((rid, rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"),
-                            person, _dumps(rec.body)))
+                            person, _dumps(rec.body), types))
 
         rows = []
         for key, i in new.items():
@@ -321,7 +342,7 @@ class SQLiteStore(Store):
         if len(short) < len(edges):
             db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            [e for e in edges if len(e) > 5])
-        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?)", records)
+        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?)", records)
         self._count_edges(Counter((e[4], e[1]) for e in edges))
 
     def _count_edges(self, delta: dict[tuple[str, str], int]) -> None:
@@ -409,18 +430,12 @@ class SQLiteStore(Store):
             key.update((i, k) for i, k, _ in rows)
             by_kind[kind] = [(k, n) for _, k, n in rows]
         name.update(r("SELECT id, name FROM nodes WHERE campaign = ? AND kind IN ('Unit', 'Skill')", c))
-        # The edges the snapshot reads, in one pass over the campaign's edges; the type comes
-        # back as a small int and unneeded columns as NULL (no Python object to build).
-        edges = r(_SNAPSHOT_EDGES, c)
         source = dict(r("SELECT rid, id FROM records WHERE campaign = ? AND kind = 'conversation'", c))
         try:
-            parts = self._dispatch(edges, key, name, source)
+            parts = self._edge_rows(campaign, key, name, source)
         except KeyError:  # an edge to a node or from a record filed under another campaign
-            ids = {x for e in edges for x in (e[1], e[2])} - key.keys()
-            key.update(self._column("key", "nodes", "id", ids))
-            name.update(self._column("name", "nodes", "id", ids))
-            source.update(self._column("id", "records", "rid", {e[3] for e in edges} - {None}))
-            parts = self._dispatch(edges, key, name, source)
+            self._foreign_ends(campaign, key, name, source)
+            parts = self._edge_rows(campaign, key, name, source)
         units, anger, named, reports, ties, skills, with_, held = parts
         convs = []
         for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Conversation'", c):
@@ -447,35 +462,53 @@ class SQLiteStore(Store):
             organizers=by_kind.get("Organizer", []),
         )
 
-    @staticmethod
-    def _dispatch(edges: list[tuple], key: dict[int, str], name: dict[int, str],
-                  source: dict[int, str]) -> tuple:
-        units, anger, named, reports, ties, skills = [], [], [], [], [], []
+    def _edges(self, campaign: str, type_: str, columns: str, where: str = "") -> sqlite3.Cursor:
+        """One type's edges in a campaign: one range of the table, no other edge read."""
+        return self._db.execute(f"SELECT {columns} FROM edges WHERE id BETWEEN ? AND ? "
+                                f"AND campaign = ?{where}", (*_type_range(type_), campaign))
+
+    def _edge_rows(self, campaign: str, key: dict[int, str], name: dict[int, str],
+                   source: dict[int, str]) -> tuple:
+        """The snapshot's edge rows, built type by type as the cursors stream them."""
+        e = functools.partial(self._edges, campaign)
+        rid = f"id >> {_SHIFT} & {_RID_MASK}"
+        units = [(key[s], name[d], shift, role, bool(roster), bool(ref), date)
+                 for s, d, shift, role, roster, ref, date
+                 in e("IN_UNIT", "src, dst, shift, role, roster, referral, date")]
+        units += [(key[s], None, shift, role, True, False, None)
+                  for s, shift, role in e("IN_CAMPAIGN", "src, shift, role", " AND roster")]
+        anger = [(key[s], key[d], a, None if harm is None else bool(harm), source[i], date)
+                 for s, d, a, harm, i, date
+                 in e("ANGRY_ABOUT", f"src, dst, anger, witnessed_harm, {rid}, date")]
+        named = [(key[s], key[d], issue, source[i])
+                 for s, d, issue, i in e("NAMES", f"src, dst, issue, {rid}")]
+        ties = [(key[s], key[d], rel, "tie") for s, d, rel in e("TIED_TO", "src, dst, relationship")]
+        ties += [(key[s], key[d], rel, "referral")
+                 for s, d, rel in e("REFERRED", "src, dst, relationship")]
+        skills = [(key[s], name[d]) for s, d in e("HAS_SKILL", "src, dst")]
+        reports = [(key[s], key[d]) for s, d in e("REPORTS_TO", "src, dst")]
         with_: dict[int, list[str]] = {}
+        for s, d in e("WITH", "src, dst"):
+            with_.setdefault(s, []).append(key[d])
         held: dict[int, list[str]] = {}
-        for t, s, d, rid, date, ang, harm, shift, role, roster, ref, rel, issue in edges:
-            if t == 0:
-                units.append((key[s], name[d], shift, role, bool(roster), bool(ref), date))
-            elif t == 1:
-                anger.append((key[s], key[d], ang, None if harm is None else bool(harm),
-                              source[rid], date))
-            elif t == 2:
-                ties.append((key[s], key[d], rel, "tie"))
-            elif t == 3:
-                with_.setdefault(s, []).append(key[d])
-            elif t == 4:
-                held.setdefault(d, []).append(key[s])
-            elif t == 5:
-                named.append((key[s], key[d], issue, source[rid]))
-            elif t == 6:
-                ties.append((key[s], key[d], rel, "referral"))
-            elif t == 7:
-                skills.append((key[s], name[d]))
-            elif t == 8:
-                units.append((key[s], None, shift, role, True, False, None))
-            else:
-                reports.append((key[s], key[d]))
+        for s, d in e("HELD", "src, dst"):
+            held.setdefault(d, []).append(key[s])
         return units, anger, named, reports, ties, skills, with_, held
+
+    def _foreign_ends(self, campaign: str, key: dict[int, str], name: dict[int, str],
+                      source: dict[int, str]) -> None:
+        """Add the nodes and records the campaign's edges reach outside the campaign."""
+        c = (campaign,)
+        for i, k, n in self._rows("SELECT id, key, name FROM nodes WHERE id IN (SELECT src FROM edges "
+                                  "WHERE campaign = ? UNION SELECT dst FROM edges WHERE campaign = ?)",
+                                  c * 2):
+            key.setdefault(i, k)
+            name.setdefault(i, n)
+        sql = (f"SELECT id >> {_SHIFT} & {_RID_MASK} FROM edges WHERE campaign = ? "
+               "AND (id BETWEEN ? AND ? OR id BETWEEN ? AND ?)")
+        ranges = (*_type_range("ANGRY_ABOUT"), *_type_range("NAMES"))
+        rids = {i for (i,) in self._rows(sql, (campaign, *ranges))} - source.keys()
+        source.update(self._column("id", "records", "rid", rids))
 
     def _column(self, column: str, table: str, id_: str, ids: Iterable[int]) -> dict[int, str]:
         out: dict[int, str] = {}
