@@ -11,8 +11,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import attrgetter
+from itertools import compress, islice, repeat
+from operator import attrgetter, or_ as _either
 
 import igraph as ig
 
@@ -244,16 +244,26 @@ def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
     """:class:`PersonState` of every contacted person."""
     out: dict[str, PersonState] = {}
     for person, convs in conversations_by_person(snapshot).items():
-        st = PersonState(latest=convs[-1], conversations=len(convs))
-        for c in convs:
+        c = convs[-1]
+        st = PersonState(c, len(convs), c.assessment, c.hope, c.wants_to_talk_again,
+                         c.will_attend_meeting, c.cares_about_problem, c.decision_maker_can_fix,
+                         c.wont_fix_without_pressure)
+        if len(convs) > 1:
             for f in _CARRIED:
-                v = getattr(c, f)
-                if v is not None:
-                    setattr(st, f, v)
+                if getattr(st, f) is None:  # a blank at the latest keeps an earlier value
+                    for c in reversed(convs):
+                        v = getattr(c, f)
+                        if v is not None:
+                            setattr(st, f, v)
+                            break
+        for c in convs:
             com = c.commitment
-            if com is not None and (com.asked or com.response in RESPONSES):
+            if com is None:
+                continue
+            answered = com.response in RESPONSES
+            if com.asked or answered:
                 st.last_ask = com
-            if _answered(com):
+            if answered:
                 st.response = com
                 if com.response == "yes":
                     st.yes_count += 1
@@ -284,7 +294,11 @@ def trusted_in(snapshot: Snapshot, group: set[str]) -> dict[str, set[str]]:
     """
     out: defaultdict[str, set[str]] = defaultdict(set)
     ties = snapshot.ties
-    for a, b in zip(map(_A, ties), map(_B, ties)):
+    ends_a = list(map(_A, ties))
+    ends_b = list(map(_B, ties))
+    # Only the ties touching the group reach Python code.
+    for a, b in compress(zip(ends_a, ends_b), map(_either, map(group.__contains__, ends_a),
+                                                   map(group.__contains__, ends_b))):
         if a != b:
             if b in group:
                 out[a].add(b)
