@@ -11,7 +11,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, islice, repeat
+from operator import attrgetter, or_ as _either
 
 import igraph as ig
 
@@ -21,8 +22,9 @@ __all__ = [
     "UNKNOWN_UNIT", "RESPONSES", "ASSESSMENT_LABELS", "iso", "anger_word", "pct",
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
-    "latest_anger", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in", "trust_bfs",
+    "latest_anger", "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in", "TrustPaths", "trust_paths",
+    "trust_bfs",
     "path_to", "unit_members", "at_least",
 ]
 
@@ -118,7 +120,7 @@ def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
     return max((c.date for c in snapshot.conversations if c.date), default=None)
 
 
-def _latest_anger_flat(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
+def latest_anger_pairs(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
     """``{(person, issue): anger}`` from each person's latest mention of each issue."""
     rows = snapshot.anger
     dates = list(map(_DATE, rows))
@@ -136,20 +138,22 @@ def _latest_anger_flat(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
 def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
     """``{person: {issue: anger}}`` from each person's latest mention of each issue."""
     out: defaultdict[str, dict[str, int | None]] = defaultdict(dict)
-    for (person, issue), anger in _latest_anger_flat(snapshot).items():
+    for (person, issue), anger in latest_anger_pairs(snapshot).items():
         out[person][issue] = anger
     return dict(out)
 
 
 def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
-                 latest: dict[str, dict[str, int | None]] | None = None) -> dict[str, dict[str, int]]:
+                 latest: dict[str, dict[str, int | None]] | None = None,
+                 pairs: dict[tuple[str, str], int | None] | None = None) -> dict[str, dict[str, int]]:
     """``{person: {issue: anger}}`` keeping only issues a person is angry about (>= min_anger).
 
-    ``latest`` is :func:`latest_anger` of the snapshot when the caller has it already.
+    ``latest`` (:func:`latest_anger`) or ``pairs`` (:func:`latest_anger_pairs`) of the snapshot
+    when the caller has one already.
     """
     out: defaultdict[str, dict[str, int]] = defaultdict(dict)
     if latest is None:
-        for (person, issue), a in _latest_anger_flat(snapshot).items():
+        for (person, issue), a in (pairs if pairs is not None else latest_anger_pairs(snapshot)).items():
             if a is not None and a >= min_anger:
                 out[person][issue] = a
     else:
@@ -240,16 +244,26 @@ def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
     """:class:`PersonState` of every contacted person."""
     out: dict[str, PersonState] = {}
     for person, convs in conversations_by_person(snapshot).items():
-        st = PersonState(latest=convs[-1], conversations=len(convs))
-        for c in convs:
+        c = convs[-1]
+        st = PersonState(c, len(convs), c.assessment, c.hope, c.wants_to_talk_again,
+                         c.will_attend_meeting, c.cares_about_problem, c.decision_maker_can_fix,
+                         c.wont_fix_without_pressure)
+        if len(convs) > 1:
             for f in _CARRIED:
-                v = getattr(c, f)
-                if v is not None:
-                    setattr(st, f, v)
+                if getattr(st, f) is None:  # a blank at the latest keeps an earlier value
+                    for c in reversed(convs):
+                        v = getattr(c, f)
+                        if v is not None:
+                            setattr(st, f, v)
+                            break
+        for c in convs:
             com = c.commitment
-            if com is not None and (com.asked or com.response in RESPONSES):
+            if com is None:
+                continue
+            answered = com.response in RESPONSES
+            if com.asked or answered:
                 st.last_ask = com
-            if _answered(com):
+            if answered:
                 st.response = com
                 if com.response == "yes":
                     st.yes_count += 1
@@ -280,7 +294,11 @@ def trusted_in(snapshot: Snapshot, group: set[str]) -> dict[str, set[str]]:
     """
     out: defaultdict[str, set[str]] = defaultdict(set)
     ties = snapshot.ties
-    for a, b in zip(map(_A, ties), map(_B, ties)):
+    ends_a = list(map(_A, ties))
+    ends_b = list(map(_B, ties))
+    # Only the ties touching the group reach Python code.
+    for a, b in compress(zip(ends_a, ends_b), map(_either, map(group.__contains__, ends_a),
+                                                   map(group.__contains__, ends_b))):
         if a != b:
             if b in group:
                 out[a].add(b)
@@ -289,34 +307,86 @@ def trusted_in(snapshot: Snapshot, group: set[str]) -> dict[str, set[str]]:
     return dict(out)
 
 
-def trust_bfs(snapshot: Snapshot,
-              sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
-    """One breadth-first search over trust from all ``sources`` at once: ``({reached: parent},
-    {reached: hops})``.
+@dataclass(slots=True)
+class TrustPaths:
+    """A breadth-first search over trust, kept by vertex number (see :func:`trust_paths`)."""
+
+    keys: list[str]
+    index: dict[str, int]
+    hops: list[int | None]  # by vertex: hops from the nearest source, None when not reached
+    parents: list[int]  # by vertex: the vertex it was reached from (the root for a source)
+
+    def dist(self, key: str) -> int | None:
+        v = self.index.get(key)
+        return None if v is None else self.hops[v]
+
+    def path(self, key: str) -> list[str]:
+        """The path from a source to ``key`` (source first); empty when not reached."""
+        v = self.index.get(key)
+        if v is None or self.hops[v] is None:
+            return []
+        root, keys, parents = len(self.keys), self.keys, self.parents
+        path = []
+        while v != root:
+            path.append(keys[v])
+            v = parents[v]
+        path.reverse()
+        return path
+
+
+def trust_paths(snapshot: Snapshot, sources: Iterable[str]) -> TrustPaths:
+    """One breadth-first search over trust from all ``sources`` at once.
 
     Sources are visited in sorted order and neighbours in sorted order, so each reached person
     gets the same parent (the nearest source, ties broken by key) on every run. igraph runs the
     search: vertices are numbered in key order, and a virtual root linked to every source makes
-    it one search whose neighbours come in number order.
+    it one search whose neighbours come in number order. The answer stays by vertex number:
+    dicts over every person reached would cost more than the search.
     """
     sources = set(sources)
     ties = snapshot.ties
-    ends_a = list(map(_A, ties))
-    ends_b = list(map(_B, ties))
-    keys = sorted(set(ends_a).union(ends_b, sources))
-    index = dict(zip(keys, range(len(keys))))
+    keys, index = _people_numbered(snapshot)
+    try:
+        edges = list(zip(map(index.__getitem__, map(_A, ties)), map(index.__getitem__, map(_B, ties))))
+        seeds = sorted(map(index.__getitem__, sources))
+    except KeyError:
+        # Someone outside the people list: number everyone met, in key order.
+        ends_a, ends_b = list(map(_A, ties)), list(map(_B, ties))
+        keys = sorted(set(ends_a).union(ends_b, sources))
+        index = dict(zip(keys, range(len(keys))))
+        edges = list(zip(map(index.__getitem__, ends_a), map(index.__getitem__, ends_b)))
+        seeds = sorted(map(index.__getitem__, sources))
     root = len(keys)
-    g = ig.Graph(n=root + 1, edges=list(zip(map(index.__getitem__, ends_a),
-                                            map(index.__getitem__, ends_b))))
-    g.add_edges([(root, index[s]) for s in sources])
+    edges += zip(repeat(root), seeds)
+    g = ig.Graph(n=root + 1, edges=edges)
+    del edges
     order, layers, parents = g.bfs(root)
-    hops = [d for d in range(len(layers) - 1) for _ in range(layers[d + 1] - layers[d])]
-    order[0:1] = []
-    hops[0:1] = []
-    names = [*keys, None]  # the root stands for "no parent"
-    reached = list(map(names.__getitem__, order))
-    parent = dict(zip(reached, map(names.__getitem__, map(parents.__getitem__, order))))
-    return parent, dict(zip(reached, (h - 1 for h in hops)))
+    hops: list[int | None] = [None] * (root + 1)
+    for d in range(1, len(layers) - 1):
+        hops[layers[d]:layers[d + 1]] = repeat(d - 1, layers[d + 1] - layers[d])
+    by_vertex: list[int | None] = [None] * (root + 1)
+    for v, h in zip(order, hops):
+        by_vertex[v] = h
+    return TrustPaths(keys, index, by_vertex, parents)
+
+
+def trust_bfs(snapshot: Snapshot,
+              sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
+    """:func:`trust_paths` as ``({reached: parent}, {reached: hops})`` (a source's parent is None)."""
+    t = trust_paths(snapshot, sources)
+    names = [*t.keys, None]  # the root stands for "no parent"
+    reached = [v for v, h in enumerate(t.hops) if h is not None]
+    keys = list(map(names.__getitem__, reached))
+    parent = dict(zip(keys, map(names.__getitem__, map(t.parents.__getitem__, reached))))
+    return parent, dict(zip(keys, map(t.hops.__getitem__, reached)))
+
+
+def _people_numbered(snapshot: Snapshot) -> tuple[list[str], dict[str, int]]:
+    """The people's keys in key order and ``{key: number}``; a built snapshot holds them sorted."""
+    keys = list(snapshot.people)
+    if not all(map(str.__lt__, keys, islice(keys, 1, None))):
+        keys.sort()
+    return keys, dict(zip(keys, range(len(keys))))
 
 
 def path_to(parent: dict[str, str | None], target: str) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from itertools import repeat
 from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
-                                      issue_counts, issue_name, latest_anger, latest_named,
-                                      path_to, person_name, trust_bfs, unit_of)
+                                      issue_counts, issue_name, latest_anger_pairs, latest_named,
+                                      person_name, trust_paths)
 from mapper.snapshot import DecisionMaker, Snapshot
 
 __all__ = ["power_map", "chain_of_command"]
@@ -97,18 +97,14 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     >>> r["decision_makers"][1]["trust_path"]["path"]
     ['Ben Ortiz', 'Dee Wong']
     """
-    anger_now = latest_anger(snapshot)
-    angry = angry_issues(snapshot, min_anger, latest=anger_now)
+    pairs = latest_anger_pairs(snapshot)
+    angry = angry_issues(snapshot, min_anger, pairs=pairs)
     angry_count = issue_counts(angry)
-    angry_people: dict[str, list[str]] = {}
-    for person, issues in angry.items():
-        for i in issues:
-            angry_people.setdefault(i, []).append(person)
 
     by_issue: dict[str, dict[str, list]] = {}  # issue -> dm -> [people, anger]
     named_people: dict[str, set[str]] = {}  # dm -> people naming them
     for (person, issue), dms in latest_named(snapshot).items():
-        a = anger_now.get(person, {}).get(issue) or 0
+        a = pairs.get((person, issue)) or 0
         for dm in dms:
             cell = by_issue.setdefault(issue, {}).setdefault(dm, [0, 0])
             cell[0] += 1
@@ -139,63 +135,76 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
             reports.setdefault(dm.reports_to, []).append(key)
 
     committed = committed_people(snapshot)
-    parent, dist = trust_bfs(snapshot, committed)
+    trust_search = trust_paths(snapshot, committed)
+    dist = trust_search.dist
     keys = set(snapshot.decision_makers) | set(dm_issues)
-    # Pools of angry people per (issue, unit), and per issue for a decision maker without an
-    # area: the people, and each person once per point of anger, so that counting a pool (in C)
-    # sums their anger.
-    in_unit: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    in_issue: dict[str, tuple[list[str], list[str]]] = {}
+    # The angry people per (issue, unit), and per issue for a decision maker without an area.
     people = snapshot.people
+    unit_now: dict[str, str] = {}
+    for key, p in people.items():
+        unit_now[key] = p.unit or UNKNOWN_UNIT
+    in_unit: dict[tuple[str, str], list[str]] = {}
+    in_issue: dict[str, list[str]] = {}
     for person, issues in angry.items():
-        p = people.get(person)
-        u = (p.unit if p is not None else None) or UNKNOWN_UNIT
-        for i, a in issues.items():
-            for who, weighted in (in_unit.setdefault((i, u), ([], [])),
-                                  in_issue.setdefault(i, ([], []))):
-                who.append(person)
-                weighted += [person] * a
+        u = unit_now.get(person, UNKNOWN_UNIT)
+        for i in issues:
+            in_unit.setdefault((i, u), []).append(person)
+            in_issue.setdefault(i, []).append(person)
     area_units: dict[str, set[str]] = {}
     affected: dict[str, set[str]] = {}  # dm -> angry people in their area
-    scores_of: dict[str, Counter] = {}  # dm -> person in area -> summed anger on dm's issues
-    none: tuple[list[str], list[str]] = ([], [])
     for key in keys:
-        units = {u for u in (unit_of(snapshot, p) for p in named_people.get(key, ()))
-                 if u != UNKNOWN_UNIT}
+        units = set(map(unit_now.get, named_people.get(key, ()), repeat(UNKNOWN_UNIT)))
+        units.discard(UNKNOWN_UNIT)
         area_units[key] = units
         members: set[str] = set()
-        scores: Counter = Counter()
-        for i in dm_issues.get(key, ()):
-            for who, weighted in ([in_unit.get((i, u), none) for u in units] if units
-                                  else [in_issue.get(i, none)]):
-                members.update(who)
-                scores.update(weighted)
+        issues = dm_issues.get(key, ())
+        if units:
+            for i in issues:
+                for u in units:
+                    who = in_unit.get((i, u))
+                    if who:
+                        members.update(who)
+        else:
+            for i in issues:
+                members.update(in_issue.get(i, ()))
         affected[key] = members
-        scores_of[key] = scores
     chains = {key: chain_of_command(snapshot, key) for key in keys}
-    in_chain: dict[str, set[str]] = {key: set(affected[key]) for key in keys}
+    # Those above someone count everyone below them too; the others count their own area.
+    in_chain: dict[str, set[str]] = dict(affected)
     for key in keys:
         for boss in chains[key][0]:
             if boss in in_chain:
+                if in_chain[boss] is affected[boss]:
+                    in_chain[boss] = set(affected[boss])
                 in_chain[boss].update(affected[key])
+
+    def score(key: str, person: str) -> int:
+        # Summed anger on the decision maker's issues, for an angry person in their area.
+        units = area_units[key]
+        mine = angry.get(person)
+        if not mine or (units and unit_now.get(person, UNKNOWN_UNIT) not in units):
+            return 0
+        issues = dm_issues.get(key, {})
+        return sum([a for i, a in mine.items() if i in issues])
 
     out = []
     for key in keys:
         dm = _dm(snapshot, key)
         issues = dm_issues.get(key, {})
-        scores = scores_of[key]
         units = area_units[key]
         # The area: who named them, and the angry people in the units those namers work in.
-        reachable = [p for p in affected[key].union(named_people.get(key, ())) if p in dist]
+        area = affected[key].union(named_people.get(key, ()))
+        hops = list(map(dist, area))
+        near = min([h for h in hops if h is not None], default=None)
         trust = None
-        if reachable:
-            # Nearest, then most affected, then name: the costly name key only breaks ties.
-            near = min(map(dist.__getitem__, reachable))
-            tied = [p for p in reachable if dist[p] == near]
-            most = max(map(scores.__getitem__, tied))
+        if near is not None:
+            # Nearest, then most affected, then name: the costly keys only break ties.
+            tied = [p for p, h in zip(area, hops) if h == near]
+            scores = {p: score(key, p) for p in tied}
+            most = max(scores.values())
             target = min((p for p in tied if scores[p] == most),
                          key=lambda p: (person_name(snapshot, p), p))
-            path = path_to(parent, target)
+            path = trust_search.path(target)
             trust = {"path": [person_name(snapshot, p) for p in path], "keys": path,
                      "length": len(path) - 1}
         chain, cycle = chains[key]

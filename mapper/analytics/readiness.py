@@ -160,7 +160,8 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
         reasons: list[str] = []
         cautions: list[str] = []
         mine = angry.get(person, {})
-        ranked = sorted(mine, key=lambda i: (-mine[i], -shared[i], issue_name(snapshot, i), i))
+        ranked = (sorted(mine, key=lambda i: (-mine[i], -shared[i], issue_name(snapshot, i), i))
+                  if len(mine) > 1 else list(mine))
         top = ranked[0] if ranked else None
         if top is not None:
             others = shared[top] - 1
@@ -203,7 +204,8 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
                 cautions.append(f"{label} — not ready to ask")
             elif st.assessment <= 2:
                 reasons.append(label)
-        trusted = sorted(trusts.get(person, ()), key=lambda n: (person_name(snapshot, n), n))
+        trusted = (sorted(trusts[person], key=lambda n: (person_name(snapshot, n), n))
+                   if person in trusts else [])
         if trusted:
             score += w["committed_tie"] * min(2, len(trusted))
             names = ", ".join(person_name(snapshot, n) for n in trusted[:2])
