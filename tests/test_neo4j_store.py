@@ -74,3 +74,26 @@ def test_a_bulk_import_in_one_batch_builds_what_small_batches_build(open_store_o
         assert rows_of(neo.snapshot_rows(CAMPAIGN)) == rows_of(sqlite.snapshot_rows(CAMPAIGN))
         assert list(neo.export()) == list(sqlite.export())
     sqlite.close()
+
+
+def test_a_failing_batch_in_a_write_keeps_the_batches_before_it_and_stops_the_rest(neo, monkeypatch):
+    write_batch = neo4j_module._write_batch
+    written = []
+
+    def second_fails(tx, rows):
+        written.append(rows)
+        if len(written) == 2:
+            raise RuntimeError("boom")
+        write_batch(tx, rows)
+
+    before = neo.counts()["records"]["conversation"]
+    neo.batch_size = 2
+    monkeypatch.setattr(neo4j_module, "_write_batch", second_fails)
+    with pytest.raises(RuntimeError, match="boom"):
+        neo.write([conversation(f"Person {i}", "2026-11-21") for i in range(7)])
+    monkeypatch.undo()
+    assert len(written) == 2
+    assert neo.counts()["records"]["conversation"] == before + 2
+    # The store goes on writing afterwards.
+    neo.write([conversation("Zoe Quill", "2026-11-21")])
+    assert neo.counts()["records"]["conversation"] == before + 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
@@ -14,9 +14,10 @@ from neo4j import GraphDatabase, NotificationDisabledClassification
 from neo4j.exceptions import ClientError
 
 from mapper.keys import normalize
+from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import SnapshotRows
-from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord
+from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord, WriteResult
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -260,6 +261,8 @@ class Neo4jStore(Store):
             uri, auth=auth,
             notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED])
         self._database = database
+        self._writer: ThreadPoolExecutor | None = None  # while write() runs
+        self._pending: Future[None] | None = None  # the batch the writer is writing
         # Sessions are per call (a session is not thread-safe, the driver is); the shared
         # bookmark manager keeps a read after a write consistent on a cluster too.
         self._bookmarks = GraphDatabase.bookmark_manager()
@@ -292,15 +295,52 @@ class Neo4jStore(Store):
         self._driver.close()
 
     def _read(self, name: str, **params: Any) -> list[tuple]:
+        # A read inside write() (aliases, a re-projection) must see every batch written so far.
+        self._await_written()
+        return self._read_now(name, **params)
+
+    def _read_now(self, name: str, **params: Any) -> list[tuple]:
         with self._session() as session:
             return session.execute_read(_read_all, name, **params)
 
     # --- writes -----------------------------------------------------------------------------
     def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        return dict(self._read("read/match_record_hashes", ids=list(dict.fromkeys(ids))))
+        # Needs no wait for the batch in flight: within one write its ids are not these.
+        return dict(self._read_now("read/match_record_hashes", ids=list(dict.fromkeys(ids))))
+
+    def write(self, records: Iterable[Record],
+              progress: Callable[[int], None] | None = None) -> WriteResult:
+        # Within one write, batch n+1 is read, validated and projected while the server writes
+        # batch n (the two took turns before: the sum of their times, not the larger). Batches
+        # still commit one at a time and in order, so first-writer-wins nodes and the
+        # all-or-nothing batches are as before; their ids are distinct (the last copy of an id
+        # wins before batching), so a batch's hashes never wait on the batch being written.
+        with ThreadPoolExecutor(1, thread_name_prefix="neo4j-writer") as writer:
+            self._writer = writer
+            try:
+                result = super().write(records, progress)
+                self._await_written()
+                return result
+            finally:
+                # After an error, wait for the batch in flight without raising its error too.
+                pending, self._pending, self._writer = self._pending, None, None
+                if pending is not None:
+                    pending.exception()
+
+    def _await_written(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # raises the batch's error, if any
 
     def _apply(self, batch: Sequence[StoredRecord]) -> None:
         rows = _BatchRows(batch)
+        self._await_written()  # a failed batch stops the ones after it, as before
+        if self._writer is None:
+            self._write_rows(rows)
+        else:
+            self._pending = self._writer.submit(self._write_rows, rows)
+
+    def _write_rows(self, rows: _BatchRows) -> None:
         with self._session() as session:
             session.execute_write(_write_batch, rows)
 
