@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
+import orjson
 from neo4j import GraphDatabase, NotificationDisabledClassification
 from neo4j.exceptions import ClientError
 
@@ -139,7 +139,8 @@ class _BatchRows:
             if with_props:
                 self.props_edges.append([rec.id, rec.campaign, with_props])
             self.keyed_edges += keyed
-            body = json.dumps(rec.body, sort_keys=True, ensure_ascii=False)
+            # As the embedded store keeps it; a third of the cost of json.dumps.
+            body = orjson.dumps(rec.body, option=orjson.OPT_SORT_KEYS).decode()
             date = rec.body.get("date")
             if rec.replacing:
                 self.replaced_records.append({
@@ -366,11 +367,11 @@ class Neo4jStore(Store):
             # does), and must not see its own writes or hold a transaction open meanwhile.
             rows = self._read("read/list_records", kind=k, campaign=campaign or None)
             for rid, rkind, camp, h, body in rows:
-                yield StoredRecord(rid, rkind, camp, h, json.loads(body))
+                yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
-        return [StoredRecord(i, k, c, h, json.loads(b)) for i, k, c, h, b in rows]
+        return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in rows]
 
     def campaigns(self) -> list[str]:
         return [c for (c,) in self._read("read/list_campaigns")]
