@@ -97,3 +97,23 @@ def test_a_failing_batch_in_a_write_keeps_the_batches_before_it_and_stops_the_re
     # The store goes on writing afterwards.
     neo.write([conversation("Zoe Quill", "2026-11-21")])
     assert neo.counts()["records"]["conversation"] == before + 3
+
+
+def test_writes_and_reads_from_several_threads_each_see_their_own_batches(neo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = neo.counts()["records"]["conversation"]
+    neo.batch_size = 2
+    lists = [[conversation(f"Writer{w} Person {i}", "2026-11-21") for i in range(9)] for w in range(2)]
+    with ThreadPoolExecutor(3) as pool:
+        results = [pool.submit(neo.write, records) for records in lists]
+        reads = [pool.submit(neo.counts) for _ in range(5)]
+        assert [r.result().added for r in results] == [9, 9]
+        assert all(r.result()["records"] for r in reads)
+    sqlite = SQLiteStore(":memory:")
+    sqlite.write(small_campaign())
+    for records in lists:
+        sqlite.write(records)
+    assert neo.counts()["records"]["conversation"] == before + 18
+    assert rows_of(neo.snapshot_rows(CAMPAIGN)) == rows_of(sqlite.snapshot_rows(CAMPAIGN))
+    sqlite.close()

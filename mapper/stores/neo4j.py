@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
@@ -266,8 +267,9 @@ class Neo4jStore(Store):
             uri, auth=auth,
             notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED])
         self._database = database
-        self._writer: ThreadPoolExecutor | None = None  # while write() runs
-        self._pending: Future[None] | None = None  # the batch the writer is writing
+        # Per calling thread (a dashboard may write and read from several): while write()
+        # runs, its writer thread and the batch that thread is writing.
+        self._local = threading.local()
         # Sessions are per call (a session is not thread-safe, the driver is); the shared
         # bookmark manager keeps a read after a write consistent on a cluster too.
         self._bookmarks = GraphDatabase.bookmark_manager()
@@ -320,30 +322,35 @@ class Neo4jStore(Store):
         # still commit one at a time and in order, so first-writer-wins nodes and the
         # all-or-nothing batches are as before; their ids are distinct (the last copy of an id
         # wins before batching), so a batch's hashes never wait on the batch being written.
+        local = self._local
+        if getattr(local, "writer", None) is not None:  # a write inside a write: as before
+            return super().write(records, progress)
         with ThreadPoolExecutor(1, thread_name_prefix="neo4j-writer") as writer:
-            self._writer = writer
+            local.writer, local.pending = writer, None
             try:
                 result = super().write(records, progress)
                 self._await_written()
                 return result
             finally:
                 # After an error, wait for the batch in flight without raising its error too.
-                pending, self._pending, self._writer = self._pending, None, None
+                pending, local.pending, local.writer = local.pending, None, None
                 if pending is not None:
                     pending.exception()
 
     def _await_written(self) -> None:
-        pending, self._pending = self._pending, None
+        pending: Future[None] | None = getattr(self._local, "pending", None)
         if pending is not None:
+            self._local.pending = None
             pending.result()  # raises the batch's error, if any
 
     def _apply(self, batch: Sequence[StoredRecord]) -> None:
         rows = _BatchRows(batch)
         self._await_written()  # a failed batch stops the ones after it, as before
-        if self._writer is None:
+        writer: ThreadPoolExecutor | None = getattr(self._local, "writer", None)
+        if writer is None:
             self._write_rows(rows)
         else:
-            self._pending = self._writer.submit(self._write_rows, rows)
+            self._local.pending = writer.submit(self._write_rows, rows)
 
     def _write_rows(self, rows: _BatchRows) -> None:
         with self._session() as session:
