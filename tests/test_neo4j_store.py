@@ -1,0 +1,119 @@
+"""The Neo4j store's own shortcuts keep its answers: a snapshot read in parts, bulk writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from mapper.stores import neo4j as neo4j_module
+from mapper.stores.sqlite import SQLiteStore
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+pytestmark = pytest.mark.neo4j
+
+
+def rows_of(snapshot_rows) -> dict[str, list[str]]:
+    # Row order is each store's own; the rows are what must agree.
+    return {f.name: sorted(json.dumps(row, sort_keys=True) for row in getattr(snapshot_rows, f.name))
+            for f in dataclasses.fields(snapshot_rows)}
+
+
+@pytest.fixture
+def neo(open_store_of_kind):
+    store = open_store_of_kind("neo4j")
+    store.write(small_campaign())
+    return store
+
+
+def test_a_snapshot_read_while_a_write_commits_is_read_again(neo, monkeypatch):
+    share = neo4j_module._snapshot_share
+    calls = []
+
+    def write_meanwhile(tx, campaign, queries):
+        calls.append(queries)
+        if len(calls) == 1:  # the first share of the first attempt: a write commits meanwhile
+            neo.write([conversation("Zoe Quill", "2026-11-21")])
+        return share(tx, campaign, queries)
+
+    monkeypatch.setattr(neo4j_module, "_snapshot_share", write_meanwhile)
+    rows = neo.snapshot_rows(CAMPAIGN)
+    monkeypatch.undo()
+    assert len(calls) > len(neo4j_module._SNAPSHOT_SHARES)
+    assert rows == neo.snapshot_rows(CAMPAIGN)
+    assert "person:test-campaign:zoe quill" in {key for key, _ in rows.people}
+
+
+def test_a_store_under_constant_writes_still_answers_from_one_transaction(neo, monkeypatch):
+    share = neo4j_module._snapshot_share
+    written = []
+
+    def always_writing(tx, campaign, queries):
+        written.append(len(written))
+        neo.write([conversation(f"Person {len(written)}", "2026-11-21")])
+        return share(tx, campaign, queries)
+
+    monkeypatch.setattr(neo4j_module, "_snapshot_share", always_writing)
+    rows = neo.snapshot_rows(CAMPAIGN)
+    monkeypatch.undo()
+    assert rows == neo.snapshot_rows(CAMPAIGN)
+
+
+def test_a_bulk_import_in_one_batch_builds_what_small_batches_build(open_store_of_kind):
+    records = small_campaign() + [conversation(f"Person {i}", f"2026-11-{10 + i % 10}",
+                                               unit=f"Unit {i % 3}") for i in range(40)]
+    sqlite = SQLiteStore(":memory:")
+    sqlite.write(records)
+    neo = open_store_of_kind("neo4j")
+    for batch_size in (len(records), 3):
+        neo.clear()
+        neo.batch_size = batch_size
+        neo.write(records)
+        assert neo.counts() == sqlite.counts()
+        assert rows_of(neo.snapshot_rows(CAMPAIGN)) == rows_of(sqlite.snapshot_rows(CAMPAIGN))
+        assert list(neo.export()) == list(sqlite.export())
+    sqlite.close()
+
+
+def test_a_failing_batch_in_a_write_keeps_the_batches_before_it_and_stops_the_rest(neo, monkeypatch):
+    write_batch = neo4j_module._write_batch
+    written = []
+
+    def second_fails(tx, rows):
+        written.append(rows)
+        if len(written) == 2:
+            raise RuntimeError("boom")
+        write_batch(tx, rows)
+
+    before = neo.counts()["records"]["conversation"]
+    neo.batch_size = 2
+    monkeypatch.setattr(neo4j_module, "_write_batch", second_fails)
+    with pytest.raises(RuntimeError, match="boom"):
+        neo.write([conversation(f"Person {i}", "2026-11-21") for i in range(7)])
+    monkeypatch.undo()
+    assert len(written) == 2
+    assert neo.counts()["records"]["conversation"] == before + 2
+    # The store goes on writing afterwards.
+    neo.write([conversation("Zoe Quill", "2026-11-21")])
+    assert neo.counts()["records"]["conversation"] == before + 3
+
+
+def test_writes_and_reads_from_several_threads_each_see_their_own_batches(neo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = neo.counts()["records"]["conversation"]
+    neo.batch_size = 2
+    lists = [[conversation(f"Writer{w} Person {i}", "2026-11-21") for i in range(9)] for w in range(2)]
+    with ThreadPoolExecutor(3) as pool:
+        results = [pool.submit(neo.write, records) for records in lists]
+        reads = [pool.submit(neo.counts) for _ in range(5)]
+        assert [r.result().added for r in results] == [9, 9]
+        assert all(r.result()["records"] for r in reads)
+    sqlite = SQLiteStore(":memory:")
+    sqlite.write(small_campaign())
+    for records in lists:
+        sqlite.write(records)
+    assert neo.counts()["records"]["conversation"] == before + 18
+    assert rows_of(neo.snapshot_rows(CAMPAIGN)) == rows_of(sqlite.snapshot_rows(CAMPAIGN))
+    sqlite.close()
