@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stores", default="sqlite,neo4j", help="sqlite, neo4j or both (default both)")
     p.add_argument("--baselines", action="store_true",
                    help="also time neomodel per-record and LOAD CSV on the same Neo4j server")
+    p.add_argument("--baselines-up-to", default=None, metavar="SIZE",
+                   help="run the baselines only at sizes up to this one (e.g. 100k; default all)")
     p.add_argument("--baseline-sample", type=int, default=None,
                    help="conversations written the per-record way (default 2000; 200 with --quick)")
     p.add_argument("--parts", default="import,analytics,dashboard",
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat is None:
         args.repeat = 1 if args.quick else 2
     sample = args.baseline_sample or (200 if args.quick else 2000)
+    baseline_max = suites.parse_size(args.baselines_up_to)[1] if args.baselines_up_to else largest
     args.workdir.mkdir(parents=True, exist_ok=True)
     run = Run(args, argv)
     run.log(f"benchmarks: sizes {', '.join(l for l, _ in sizes)}; stores {', '.join(stores)}; "
@@ -211,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"{store_kind} dashboard", suites.measure_dashboard, opener,
                         warm_runs=3 if args.quick else 5, timeout=args.timeout, log=run.log)
                     run.save()
-            if args.baselines:
+            if args.baselines and people > baseline_max:
+                run.log("  -- Neo4j side by side: not at this size (--baselines-up-to)")
+            elif args.baselines:
                 run.log("  -- Neo4j side by side")
                 base: dict[str, Any] = {}
                 sized["baselines"] = base
