@@ -227,8 +227,9 @@ def write_report(results: dict, path: Path) -> None:
         "`conversations.jsonl` alone — **conversations/s is that second call**. Each size starts "
         "from an empty store.",
         "- **Analytics**: *cold* = a new `Analytics(store)` answering one question (store -> "
-        "snapshot -> compute); *compute* = the question on an already built snapshot, with the GC paused as `Analytics.run` does; *warm* = "
-        "the same `Analytics` asked again (cached by store version).",
+        "snapshot -> compute); *compute* = the question on an already built snapshot, with the "
+        "GC paused as `Analytics.run` does; *warm* = the same `Analytics` asked again (cached by "
+        "store version).",
         "- **Dashboard**: each page-load callback (fed by the campaign store or the URL, no button "
         "inputs) posted to Dash's `/_dash-update-component` with the Flask test client; *first* = "
         "first call on a new app, *warm* = median of repeats.",
