@@ -46,9 +46,6 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     """Yield every valid record of every file, adding the bad ones' errors to ``report``."""
     seen: dict[str, str] = {}
     for path in paths:
-        if not path.exists():
-            report.errors.append(RecordError(str(path), "file", "(file)", "no such file"))
-            continue
         try:
             for raw in read_file(path, kind):
                 record, errors = validate(raw, campaign)
@@ -104,6 +101,7 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
         fd = os.open(rejected_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an older file of that name keeps its mode otherwise
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for raw in savable:
                 # Tagged with its kind, so the fixed file imports as it is.

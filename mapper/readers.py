@@ -23,6 +23,7 @@ __all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "un
 UNREADABLE = "_unreadable"
 # An unknown field name is echoed in errors; a mis-indented story could be one, so cut it short.
 _MAX_FIELD_ECHO = 40
+_MAX_LABEL_ECHO = 80
 
 LIST_SEPARATOR = ";"
 # Columns whose cell holds a list of short names, separated by LIST_SEPARATOR.
@@ -180,6 +181,12 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
         yield from _read_file(path, kind)
     except UnicodeDecodeError as exc:
         raise FileError(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except FileNotFoundError:
+        raise FileError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise FileError(str(path), "a folder, not a file") from None
+    except OSError as exc:
+        raise FileError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
 
 
 def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
@@ -238,6 +245,16 @@ def _raw(path: str, line: int, file_kind: str | None, data: Any) -> RawRecord:
 
 
 def _label(raw: RawRecord) -> str:
+    """What an error calls the record: its id, else what it was derived from, cut short."""
+    return _cut(_full_label(raw), _MAX_LABEL_ECHO)
+
+
+def _cut(text: str, limit: int = _MAX_FIELD_ECHO) -> str:
+    # Echoed in every error line: a mis-pasted story in a name or id stays a fragment.
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _full_label(raw: RawRecord) -> str:
     data = raw.data if isinstance(raw.data, dict) else {}
     if data.get("id"):
         return str(data["id"])
@@ -278,5 +295,5 @@ def validate(
 
 
 def _field(loc: tuple) -> str:
-    parts = [str(p) if len(str(p)) <= _MAX_FIELD_ECHO else str(p)[:_MAX_FIELD_ECHO] + "…" for p in loc]
+    parts = [_cut(str(p)) for p in loc]
     return ".".join(parts) or "(record)"

@@ -189,10 +189,33 @@ def test_a_file_that_is_not_utf8_says_so_with_its_name(db, tmp_path):
     assert result.exit_code == 1 and f"{latin} (file): (file): not UTF-8 text" in result.output
 
 
+def test_a_missing_file_or_a_folder_is_named_and_nothing_is_written(db, talks, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = run("import", str(talks), str(tmp_path / "nope.yaml"), str(folder), db=db)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope.yaml'} (file): (file): no such file" in result.output
+    assert f"{folder} (file): (file): a folder, not a file" in result.output
+    assert "2 unreadable file(s); nothing was written" in result.output
+    assert "Person" not in run("stats", db=db).output
+
+
+def test_an_error_cuts_a_long_record_id_short(db, tmp_path):
+    story = "She told me the night nurse left the ward alone for three hours " * 3
+    lines = tmp_path / "talks.jsonl"
+    lines.write_text(json.dumps({"id": story, "date": "2026-11-20", "organizer": "Maya",
+                                 "contact": {"name": "Ana"}, "issues": [{"issue": "pay", "anger": 9}]}) + "\n")
+    result = run("import", str(lines), db=db)
+    assert result.exit_code == 1 and "issues.0.anger" in result.output
+    assert story[:80] in result.output.replace("\n", "") and story[:81] not in result.output.replace("\n", "")
+
+
 def test_store_and_rejected_files_are_readable_by_their_owner_only(db, talks, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(TALKS.replace("anger: 3", "anger: 9"))
     rejected = tmp_path / "rejected.jsonl"
+    rejected.write_text("left over from an earlier import\n")
+    rejected.chmod(0o644)
     run("import", str(bad), "--skip-invalid", "--rejected", str(rejected), db=db)
     dump = tmp_path / "dump.jsonl"
     run("export", "-o", str(dump), db=db)
