@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from mapper.bootstrap import describe, open_store
 from mapper.models import RECORD_KINDS
+from mapper.privacy import open_private
 from mapper.stores.base import Store
 
 __all__ = ["app"]
@@ -175,8 +175,7 @@ def export(
     """
     with _store(db) as store:
         # An export holds every story and phone number: only its owner may read it.
-        fh = (os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
-                        encoding="utf-8") if output else sys.stdout)
+        fh = open_private(output) if output else sys.stdout
         try:
             n = 0
             for line in store.export(campaign):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper.models import Record
+from mapper.privacy import open_private
 from mapper.projection import record_id
 from mapper.readers import UNREADABLE, FileError, RawRecord, RecordError, read_file, validate
 from mapper.snapshot import gc_paused
@@ -100,9 +100,7 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     savable = [raw for raw in report.rejected if raw.kind != UNREADABLE and isinstance(raw.data, dict)]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
-        fd = os.open(rejected_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # an older file of that name keeps its mode otherwise
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open_private(rejected_path) as fh:
             for raw in savable:
                 # Tagged with its kind, so the fixed file imports as it is.
                 fh.write(json.dumps({"record_type": raw.kind, **raw.data},

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+import os
+from pathlib import Path
+from typing import IO, Any
 
-__all__ = ["PERSONAL_FIELDS", "redact_record"]
+__all__ = ["PERSONAL_FIELDS", "redact_record", "open_private"]
 
 # Paths into a 1-on-1 record that hold personal information: contact details and confidential
 # text, and the free text in which a worker's own words land (what they fear, what they agreed
@@ -40,3 +42,11 @@ def _drop(node: Any, parts: list[str]) -> None:
             _drop(node[head], rest)
         else:
             del node[head]
+
+
+def open_private(path: str | Path) -> IO[str]:
+    """Open ``path`` for writing personal details: readable by its owner only, even when a file
+    of that name was already there (``os.open``'s mode only applies to a new file)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")

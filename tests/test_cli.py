@@ -102,6 +102,8 @@ def test_csv_with_flat_columns_imports_like_yaml(db, tmp_path):
 def test_export_then_import_into_a_new_store_gives_the_same_graph(db, talks, tmp_path):
     run("import", str(talks), db=db)
     dump = tmp_path / "dump.jsonl"
+    dump.write_text("an older export\n")
+    dump.chmod(0o644)
     run("export", "-o", str(dump), db=db)
     other = tmp_path / "other.db"
     assert run("import", str(dump), db=other).exit_code == 0
@@ -218,6 +220,8 @@ def test_store_and_rejected_files_are_readable_by_their_owner_only(db, talks, tm
     rejected.chmod(0o644)
     run("import", str(bad), "--skip-invalid", "--rejected", str(rejected), db=db)
     dump = tmp_path / "dump.jsonl"
+    dump.write_text("an older export\n")
+    dump.chmod(0o644)
     run("export", "-o", str(dump), db=db)
     for path in (db, rejected, dump):
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
