@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import ipaddress
 import logging
 import os
 import sys
@@ -18,6 +17,7 @@ from dashboard.auth import install_auth
 from dashboard.pages import register_all
 from dashboard.services import EXTENSION, Services
 from dashboard.users import User, load_users
+from mapper.config import is_loopback
 from mapper.stores.base import Store
 
 __all__ = ["create_app", "serve", "PAGE_MODULES", "DEMO_USER"]
@@ -59,16 +59,6 @@ def _users_from_env() -> dict[str, User]:
     if not path:
         return {}
     return load_users(path)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only listens on this machine (``0.0.0.0`` and names do not)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def quiet_request_log() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from mapper.bootstrap import describe, open_store
+from mapper.config import is_loopback
 from mapper.models import RECORD_KINDS
 from mapper.privacy import open_private
 from mapper.stores.base import Store
@@ -465,15 +465,6 @@ def overview(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt =
 DEMO_CAMPAIGN = "st-lukes-nurses"
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def demo_files() -> list[Path]:
     """The demo campaign's files, in the order they import best."""
     order = ["aliases", "roster", "hierarchy", "ties", "conversations"]
@@ -492,7 +483,7 @@ def demo(
 
     Example: [bold]mapper demo[/]
     """
-    if not _is_loopback(host):
+    if not is_loopback(host):
         err.print("[red]error:[/] the demo signs everyone in as admin; it only binds to this "
                   "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
         raise typer.Exit(2)
