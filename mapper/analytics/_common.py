@@ -22,10 +22,9 @@ __all__ = [
     "UNKNOWN_UNIT", "RESPONSES", "ASSESSMENT_LABELS", "iso", "anger_word", "pct",
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
-    "latest_anger", "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in", "TrustPaths", "trust_paths",
-    "trust_bfs",
-    "path_to", "unit_members", "at_least",
+    "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
+    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in",
+    "TrustPaths", "trust_paths", "unit_members", "at_least",
 ]
 
 UNKNOWN_UNIT = "(no unit)"
@@ -135,32 +134,16 @@ def latest_anger_pairs(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
     return dict(zip(map(keys.__getitem__, order), map(angers.__getitem__, order)))
 
 
-def latest_anger(snapshot: Snapshot) -> dict[str, dict[str, int | None]]:
-    """``{person: {issue: anger}}`` from each person's latest mention of each issue."""
-    out: defaultdict[str, dict[str, int | None]] = defaultdict(dict)
-    for (person, issue), anger in latest_anger_pairs(snapshot).items():
-        out[person][issue] = anger
-    return dict(out)
-
-
 def angry_issues(snapshot: Snapshot, min_anger: int = 3, *,
-                 latest: dict[str, dict[str, int | None]] | None = None,
                  pairs: dict[tuple[str, str], int | None] | None = None) -> dict[str, dict[str, int]]:
     """``{person: {issue: anger}}`` keeping only issues a person is angry about (>= min_anger).
 
-    ``latest`` (:func:`latest_anger`) or ``pairs`` (:func:`latest_anger_pairs`) of the snapshot
-    when the caller has one already.
+    ``pairs``: the snapshot's :func:`latest_anger_pairs`, when the caller has them already.
     """
     out: defaultdict[str, dict[str, int]] = defaultdict(dict)
-    if latest is None:
-        for (person, issue), a in (pairs if pairs is not None else latest_anger_pairs(snapshot)).items():
-            if a is not None and a >= min_anger:
-                out[person][issue] = a
-    else:
-        for person, issues in latest.items():
-            for issue, a in issues.items():
-                if a is not None and a >= min_anger:
-                    out[person][issue] = a
+    for (person, issue), a in (pairs if pairs is not None else latest_anger_pairs(snapshot)).items():
+        if a is not None and a >= min_anger:
+            out[person][issue] = a
     return dict(out)
 
 
@@ -370,34 +353,12 @@ def trust_paths(snapshot: Snapshot, sources: Iterable[str]) -> TrustPaths:
     return TrustPaths(keys, index, by_vertex, parents)
 
 
-def trust_bfs(snapshot: Snapshot,
-              sources: Iterable[str]) -> tuple[dict[str, str | None], dict[str, int]]:
-    """:func:`trust_paths` as ``({reached: parent}, {reached: hops})`` (a source's parent is None)."""
-    t = trust_paths(snapshot, sources)
-    names = [*t.keys, None]  # the root stands for "no parent"
-    reached = [v for v, h in enumerate(t.hops) if h is not None]
-    keys = list(map(names.__getitem__, reached))
-    parent = dict(zip(keys, map(names.__getitem__, map(t.parents.__getitem__, reached))))
-    return parent, dict(zip(keys, map(t.hops.__getitem__, reached)))
-
-
 def _people_numbered(snapshot: Snapshot) -> tuple[list[str], dict[str, int]]:
     """The people's keys in key order and ``{key: number}``; a built snapshot holds them sorted."""
     keys = list(snapshot.people)
     if not all(map(str.__lt__, keys, islice(keys, 1, None))):
         keys.sort()
     return keys, dict(zip(keys, range(len(keys))))
-
-
-def path_to(parent: dict[str, str | None], target: str) -> list[str]:
-    """The path from a BFS source to ``target`` (source first); empty when not reached."""
-    if target not in parent:
-        return []
-    path = [target]
-    while (p := parent[path[-1]]) is not None:
-        path.append(p)
-    path.reverse()
-    return path
 
 
 def unit_members(snapshot: Snapshot) -> dict[str, tuple[int, list[str]]]:
