@@ -56,7 +56,7 @@ def leaders(campaign: str | None):
     camp = svc.campaign(campaign)
     if camp is None:
         return None
-    top = svc.analytics.talk_next(campaign=camp, limit=0)["organic_leaders"]
+    top = svc.analytics.organic_leaders(campaign=camp)
     if not top:
         return html.P("No ties recorded yet.", className="muted-box")
     rows = [[person_link(e["name"], e["person"]), e["unit"], e["ties"],
