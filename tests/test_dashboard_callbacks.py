@@ -475,6 +475,19 @@ def test_a_viewers_heat_map_hides_cells_of_fewer_than_three_people(app):
     assert not [c for c in cells(VIEWER) if c is not None and c < clusters.MIN_CELL]
 
 
+def test_a_viewers_cluster_and_bridging_tables_hide_unit_counts_under_three(app):
+    def unit_badges(user):
+        with signed_in_as(app, user):
+            _, _, cluster_div, bridges_div, heat = clusters.update_clusters(None, "3")
+        units = set(heat.data[0].y)
+        badges = re.findall(r'"([^"]+) · (<?\d+)"', text(cluster_div) + text(bridges_div))
+        return [count for label, count in badges if label in units]
+
+    assert {"1", "2"} & set(unit_badges(MAYA))  # small units show their counts to organizers
+    viewer = unit_badges(VIEWER)
+    assert viewer and all(c.startswith("<") or int(c) >= clusters.MIN_CELL for c in viewer)
+
+
 def test_failed_sign_ins_lock_the_username_and_address_for_a_while(app):
     throttle = app.server.extensions["mapper_login_throttle"]
     now = [1000.0]

@@ -56,15 +56,18 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _badge_list(items: list[dict], label: str, count: str = "people", limit: int = 8) -> list:
-    out = [dbc.Badge(f"{i[label]} · {i[count]}", color="light", className="me-1")
+def _badge_list(items: list[dict], label: str, count: str = "people", limit: int = 8,
+                min_count: int = 0) -> list:
+    # Below ``min_count`` the number is hidden, as in the heat map (see MIN_CELL).
+    out = [dbc.Badge(f"{i[label]} · {i[count] if i[count] >= min_count else f'<{min_count}'}",
+                     color="light", className="me-1")
            for i in items[:limit]]
     if len(items) > limit:
         out.append(html.Span(f" +{len(items) - limit} more", className="form-text d-inline"))
     return out
 
 
-def cluster_table(result: dict) -> html.Div:
+def cluster_table(result: dict, min_unit: int = 0) -> html.Div:
     if not result["clusters"]:
         return html.P("No one is angry about anything yet at this level.", className="muted-box")
     rows = []
@@ -75,7 +78,7 @@ def cluster_table(result: dict) -> html.Div:
                        str(c["id"])], className="text-nowrap"),
             _badge_list(c["issues"], "name"),
             c["people"], c["mean_anger"],
-            _badge_list(c["units"], "unit", limit=3),
+            _badge_list(c["units"], "unit", limit=3, min_count=min_unit),
             html.Ul([html.Li(d["name"]) for d in c["decision_makers"][:3]],
                     className="list-unstyled mb-0") if c["decision_makers"] else "—",
         ])
@@ -83,15 +86,16 @@ def cluster_table(result: dict) -> html.Div:
                   "Decision makers named"], rows, numeric={2, 3})
 
 
-def bridges_table(result: dict) -> html.Div:
+def bridges_table(result: dict, min_unit: int = 0) -> html.Div:
     if not result["bridging"]:
         return html.P("No issue unites people across units yet.", className="muted-box")
-    rows = [[b["name"], b["people"], _badge_list(b["units"], "unit", limit=6),
+    rows = [[b["name"], b["people"], _badge_list(b["units"], "unit", limit=6, min_count=min_unit),
              str(b["cluster"]), "; ".join(b["reasons"])] for b in result["bridging"][:25]]
     return table(["Issue", "People", "Units", "Cluster", "Why it bridges"], rows, numeric={1})
 
 
-# Viewers see no names; a heat-map cell of one or two people in a small unit would name them.
+# Viewers see no names; a count of one or two people in a small unit would name them (heat-map
+# cells and the unit badges of the cluster and bridging tables).
 MIN_CELL = 3
 
 
@@ -106,8 +110,9 @@ def update_clusters(campaign: str | None, min_anger: str | None):
     result = svc.analytics.anger_clusters(campaign=camp, min_anger=level)
     matrix = svc.analytics.unit_issue_matrix(campaign=camp, min_anger=level)
     elements, net_layout = figures.cluster_elements(result)
-    return (elements, net_layout, cluster_table(result), bridges_table(result),
-            figures.heatmap_figure(matrix, min_cell=0 if user.sees_people else MIN_CELL))
+    min_cell = 0 if user.sees_people else MIN_CELL
+    return (elements, net_layout, cluster_table(result, min_cell), bridges_table(result, min_cell),
+            figures.heatmap_figure(matrix, min_cell=min_cell))
 
 
 def issue_people(node: dict | None, campaign: str | None, min_anger: str | None):
