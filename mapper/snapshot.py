@@ -1,4 +1,4 @@
-"""The read model analytics work on: one campaign's graph, without any personal detail."""
+"""The read model analytics work on: one campaign's graph, without contact details or stories."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
 """Analytics: pure functions over a campaign :class:`~mapper.snapshot.Snapshot`, one question each.
 
 Every function takes the snapshot first and options as keywords, and returns plain,
-JSON-serializable dicts and lists in a stable order. None of them returns personal details:
-the snapshot holds none (no stories, notes, phones or emails).
+JSON-serializable dicts and lists in a stable order. The snapshot holds no stories, notes,
+phones or emails. It does hold three free-text fields of a conversation: fears, the action a
+person agreed to and the organizer's follow-up assignment. ``follow_ups`` and ``ladder`` return
+an action or assignment to the people it concerns, and the dashboard shows that text only to the
+organizer who held the conversation, or to an admin (:data:`mapper.privacy.PERSONAL_FIELDS`).
 
 >>> from mapper.analytics.examples import example_snapshot
 >>> sorted(structure(example_snapshot())["totals"])[:3]
