@@ -157,6 +157,15 @@ def test_the_snapshot_holds_no_personal_details(store: Store):
         assert secret not in text
 
 
+def test_the_graph_carries_no_setting_or_self_care_text():
+    from mapper.projection import project
+
+    talk = conversation(space={"setting": "SECRET SETTING"},
+                        self_care={"tools_offered": ["SECRET TOOL"]})
+    graph = repr(project(talk))
+    assert "SECRET SETTING" not in graph and "SECRET TOOL" not in graph
+
+
 def test_the_snapshot_carries_every_step_of_the_rap(store: Store):
     store.write(small_campaign())
     snap = store.snapshot(CAMPAIGN)
