@@ -425,10 +425,14 @@ class SQLiteStore(Store):
         key: dict[int, str] = {}
         name: dict[int, str] = {}
         by_kind: dict[str, list[tuple]] = {}
-        for kind in ("Person", "Issue", "Organizer", "DecisionMaker"):
+        for kind in ("Person", "Issue", "Organizer"):
             rows = r("SELECT id, key, name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))
             key.update((i, k) for i, k, _ in rows)
             by_kind[kind] = [(k, n) for _, k, n in rows]
+        dm_rows = r("SELECT id, key, name, json_extract(props, '$.title'), "
+                    "json_extract(props, '$.organization') FROM nodes "
+                    "WHERE campaign = ? AND kind = 'DecisionMaker'", c)
+        key.update((i, k) for i, k, *_ in dm_rows)
         name.update(r("SELECT id, name FROM nodes WHERE campaign = ? AND kind IN ('Unit', 'Skill')", c))
         source = dict(r("SELECT rid, id FROM records WHERE campaign = ? AND kind = 'conversation'", c))
         try:
@@ -444,8 +448,7 @@ class SQLiteStore(Store):
                 p = orjson.loads(props)
                 convs += [(p, person, org) for person in people for org in organizers]
         commitments = r("SELECT substr(key, 12), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'", c)
-        dms = r("SELECT key, name, json_extract(props, '$.title'), json_extract(props, '$.organization') "
-                "FROM nodes WHERE campaign = ? AND kind = 'DecisionMaker'", c)
+        dms = [row[1:] for row in dm_rows]
         return SnapshotRows(
             campaign=campaign,
             people=by_kind.get("Person", []),
