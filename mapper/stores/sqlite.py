@@ -177,12 +177,7 @@ class SQLiteStore(Store):
 
     # --- writes -----------------------------------------------------------------------------
     def _hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        with self._lock:
-            for part in _chunks(list(ids)):
-                q = f"SELECT id, hash FROM records WHERE id IN ({_marks(part)})"
-                out.update(self._db.execute(q, part).fetchall())
-        return out
+        return self._column("hash", "records", "id", ids)
 
     def write(self, records: Iterable[Record],
               progress: Callable[[int], None] | None = None) -> WriteResult:
@@ -513,8 +508,9 @@ class SQLiteStore(Store):
         rids = {i for (i,) in self._rows(sql, (campaign, *ranges))} - source.keys()
         source.update(self._column("id", "records", "rid", rids))
 
-    def _column(self, column: str, table: str, id_: str, ids: Iterable[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
+    def _column(self, column: str, table: str, id_: str, ids: Iterable) -> dict:
+        """``{id: column}`` for the ``ids`` that exist (in chunks: SQLite bounds parameters)."""
+        out: dict = {}
         for part in _chunks(list(ids)):
             out.update(self._rows(f"SELECT {id_}, {column} FROM {table} WHERE {id_} IN ({_marks(part)})",
                                   part))
