@@ -68,9 +68,10 @@ def _load(kind: str, rec: StoredRecord) -> Any:
 
 
 def stored(record: Record, aliases: Aliases, *, body: dict[str, Any] | None = None,
-           hash_: str | None = None, replacing: bool = True) -> StoredRecord:
+           hash_: str | None = None, rid: str | None = None, replacing: bool = True) -> StoredRecord:
+    """The record as a store keeps it; ``body``, ``hash_`` and ``rid`` when already computed."""
     body = body if body is not None else record.model_dump(mode="json", exclude_none=True)
-    return StoredRecord(record_id(record), record_kind(record), record.campaign,
+    return StoredRecord(rid or record_id(record), record_kind(record), record.campaign,
                         hash_ or body_hash(body), body, project(record, aliases), replacing)
 
 
@@ -161,13 +162,12 @@ class Store(abc.ABC):
         latest: dict[str, Record] = {}
         for r in ordered:
             latest[record_id(r)] = r
-        items = list(latest.values())
+        items = list(latest.items())
         for start in range(0, len(items), self.batch_size):
             chunk = items[start:start + self.batch_size]
-            ids = [record_id(r) for r in chunk]
-            have = self._hashes(ids)
+            have = self._hashes([rid for rid, _ in chunk])
             batch = []
-            for rid, rec in zip(ids, chunk):
+            for rid, rec in chunk:
                 body = rec.model_dump(mode="json", exclude_none=True)
                 digest = body_hash(body)
                 if have.get(rid) == digest:
@@ -179,7 +179,8 @@ class Store(abc.ABC):
                     result.added += 1
                 if isinstance(rec, AliasRow):
                     new_alias_campaigns.add(rec.campaign)
-                batch.append(stored(rec, aliases, body=body, hash_=digest, replacing=rid in have))
+                batch.append(stored(rec, aliases, body=body, hash_=digest, rid=rid,
+                                    replacing=rid in have))
             if batch:
                 self._apply(batch)
             if progress:
