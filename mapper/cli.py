@@ -86,6 +86,9 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     for e in report.errors:
         err.print(str(e), markup=False)
     r = report.result
+    if r is None:
+        err.print("[red]nothing was written.[/]")
+        return 1
     out.print(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
               f"({describe(store)})")
     if report.errors:
@@ -132,7 +135,7 @@ def check(
     """
     from mapper.importer import check_files
 
-    report = check_files(files, kind=kind)
+    report = check_files(files, kind=kind, keep=False)
     for e in report.errors:
         err.print(str(e), markup=False)
     out.print(f"{report.valid} valid, {len(report.rejected)} invalid record(s)")

@@ -35,6 +35,8 @@ class ImportReport:
     rejected_saved: int = 0
     # The valid records themselves, while there are at most KEEP_LIMIT of them (else None).
     kept: list[Record] | None = field(default=None, repr=False)
+    # Each file's (size, modification time) when checked: a second read must find the same.
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -68,14 +70,26 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             report.unreadable_files.append(str(path))
 
 
+def _stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    out = {}
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # the read reports it
+        out[str(path)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
 def check_files(paths: Sequence[Path], *, kind: str | None = None,
-                campaign: str | None = None) -> ImportReport:
+                campaign: str | None = None, keep: bool = True) -> ImportReport:
     """Read and validate every record of every file; write nothing.
 
-    Valid records are counted, and kept only up to :data:`KEEP_LIMIT`, so checking a
-    million-person campaign needs no more memory than its errors.
+    Valid records are counted, and kept (unless ``keep`` is False: a check that writes
+    nothing) only up to :data:`KEEP_LIMIT`, so checking a million-person campaign needs no more
+    memory than its errors.
     """
-    report = ImportReport(kept=[])
+    report = ImportReport(kept=[] if keep else None, stamps=_stamps(paths))
     # The kept models are long-lived and acyclic: automatic collections would rescan all of
     # them again and again (more than half the time of checking 5,000 conversations).
     with gc_paused():
@@ -94,9 +108,16 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     """Write the valid records of files already checked into ``report``, streaming in chunks.
 
     Records the check kept are written as they are; past :data:`KEEP_LIMIT` the files are read
-    a second time instead of held in memory. Rejected records are skipped and, if
-    ``rejected_path`` is given, saved there.
+    a second time instead of held in memory, and if one changed since the check nothing is
+    written (``result`` stays None, the error names the file). Rejected records are skipped
+    and, if ``rejected_path`` is given, saved there.
     """
+    if report.kept is None:
+        changed = [p for p, stamp in _stamps(paths).items() if report.stamps.get(p) != stamp]
+        if changed:
+            report.errors += [RecordError(p, "file", "(file)", "changed since it was checked; "
+                                          "import it again") for p in changed]
+            return report
     savable = [raw for raw in report.rejected if raw.kind != UNREADABLE and isinstance(raw.data, dict)]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.

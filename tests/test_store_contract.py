@@ -81,6 +81,23 @@ def test_a_failing_batch_leaves_the_store_as_it_was(store: Store):
     assert store.snapshot(CAMPAIGN) == snap_before
 
 
+def test_a_file_changed_between_check_and_second_read_writes_nothing(store: Store, tmp_path,
+                                                                     monkeypatch):
+    import mapper.importer as importer
+
+    monkeypatch.setattr(importer, "KEEP_LIMIT", 0)  # as past 200k records: the write reads again
+    roster_csv = tmp_path / "roster.csv"
+    roster_csv.write_text("name,unit,campaign\nAna Lopez,ICU,c1\n")
+    report = importer.check_files([roster_csv])
+    assert report.ok and report.kept is None
+    roster_csv.write_text("name,unit,campaign\nAna Lopez,ICU,c1\nBen Ortiz,ER,c1\n")
+    report = importer.write_checked(store, [roster_csv], report)
+    assert report.result is None
+    assert [str(e) for e in report.errors] == [
+        f"{roster_csv} (file): (file): changed since it was checked; import it again"]
+    assert store.counts()["records"] == {}
+
+
 def test_import_with_one_bad_record_writes_nothing_and_names_it(store: Store, tmp_path):
     good = tmp_path / "roster.csv"
     good.write_text("name,unit,campaign\nAna Lopez,ICU,c1\n")
