@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 
 import pytest
 
@@ -30,12 +31,22 @@ def neo(open_store_of_kind):
 def test_a_snapshot_read_while_a_write_commits_is_read_again(neo, monkeypatch):
     share = neo4j_module._snapshot_share
     calls = []
+    lock, other_share_read = threading.Lock(), threading.Event()
 
     def write_meanwhile(tx, campaign, queries):
-        calls.append(queries)
-        if len(calls) == 1:  # the first share of the first attempt: a write commits meanwhile
+        with lock:
+            calls.append(queries)
+            n = len(calls)
+        if n == 1:
+            # The first share of the first attempt waits until the other share has read, then a
+            # write commits before it reads: the two shares saw different versions.
+            other_share_read.wait(timeout=30)
             neo.write([conversation("Zoe Quill", "2026-11-21")])
-        return share(tx, campaign, queries)
+            return share(tx, campaign, queries)
+        rows = share(tx, campaign, queries)
+        if n == 2:
+            other_share_read.set()
+        return rows
 
     monkeypatch.setattr(neo4j_module, "_snapshot_share", write_meanwhile)
     rows = neo.snapshot_rows(CAMPAIGN)
