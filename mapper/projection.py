@@ -10,6 +10,7 @@ from mapper.keys import normalize
 from mapper.models import AliasRow, HierarchyRow, OneOnOne, Record, RosterRow, TieRow
 
 __all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
+           "conversation_key", "local_id",
            "NODE_KINDS", "EDGE_TYPES"]
 
 NODE_KINDS = ("Campaign", "Person", "Organizer", "Conversation", "Issue", "DecisionMaker",
@@ -91,6 +92,26 @@ class Aliases:
 
 _KINDS = {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
           TieRow: "tie", AliasRow: "alias"}
+
+
+def conversation_key(campaign: str, id_: str) -> str:
+    """The store-wide key of a 1-on-1: its id is unique within its campaign only.
+
+    >>> conversation_key("st-lukes", "2026-11-20-ana-lopez")
+    'conversation:st-lukes:2026-11-20-ana-lopez'
+    """
+    return f"conversation:{campaign}:{id_}"
+
+
+def local_id(key: str) -> str:
+    """A conversation's id as its record gives it, from its store-wide key (other keys as they are).
+
+    >>> local_id("conversation:st-lukes:2026-11-20-ana-lopez")
+    '2026-11-20-ana-lopez'
+    """
+    if key.startswith("conversation:"):
+        return key.split(":", 2)[2]
+    return key
 
 
 def record_kind(record: Record) -> str:
