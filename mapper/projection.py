@@ -124,9 +124,10 @@ def record_id(record: Record) -> str:
     >>> record_id(TieRow(person="Ben", other="ana", campaign="c"))
     'tie:c:ana|ben'
     """
-    if isinstance(record, OneOnOne):
-        return record.id  # type: ignore[return-value]
     c = record.campaign
+    if isinstance(record, OneOnOne):
+        # Scoped by campaign: two campaigns may each meet a "Maria Garcia" on the same day.
+        return conversation_key(c, record.id)  # type: ignore[arg-type]
     if isinstance(record, RosterRow):
         return f"roster:{c}:{_normalize(record.name)}"
     if isinstance(record, HierarchyRow):
@@ -182,7 +183,7 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
     camp = b.campaign
     date = r.date.isoformat()
     campaign = b.raw_node("Campaign", f"campaign:{camp}", name=camp)
-    conv = b.raw_node("Conversation", f"conversation:{r.id}", **_clean({
+    conv = b.raw_node("Conversation", conversation_key(camp, r.id), **_clean({
         "id": r.id,
         "name": r.id,
         "date": date,
@@ -226,7 +227,7 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
             b.edge("WORKS_FOR", dm, b.node("Organization", dm_ref.organization))
     ask = r.ask
     if ask.asked or ask.action or (ask.response and ask.response != "not_asked"):
-        commitment = b.raw_node("Commitment", f"commitment:{r.id}", **_clean({
+        commitment = b.raw_node("Commitment", f"commitment:{camp}:{r.id}", **_clean({
             "name": ask.action or "(ask)",
             "action": ask.action,
             "asked": ask.asked if ask.asked is not None else ask.response not in (None, "not_asked"),
@@ -254,7 +255,7 @@ def project(record: Record, aliases: Aliases | None = None) -> Projection:
     >>> sorted(e.type for e in p.edges)
     ['ANGRY_ABOUT', 'HELD', 'IN_CAMPAIGN', 'IN_UNIT', 'WITH']
     >>> {e.source for e in p.edges}
-    {'c1'}
+    {'conversation:default:c1'}
     """
     aliases = aliases or Aliases()
     source = record_id(record)

@@ -108,6 +108,9 @@ class Snapshot:
     ties: list[Tie] = field(default_factory=list)
     skills: dict[str, list[str]] = field(default_factory=dict)
     organizers: dict[str, str] = field(default_factory=dict)
+    # The store version the rows were read at (in the same transaction), when the store says;
+    # not part of what the snapshot says, so two stores with the same graph compare equal.
+    version: int | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -136,6 +139,7 @@ class SnapshotRows:
     ties: Iterable[tuple] = ()
     skills: Iterable[tuple] = ()
     organizers: Iterable[tuple] = ()
+    version: int | None = None
 
 
 @contextlib.contextmanager
@@ -179,7 +183,7 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     'ER'
     """
     key = sys.intern
-    snap = Snapshot(rows.campaign)
+    snap = Snapshot(rows.campaign, version=rows.version)
     snap.organizers = {key(k): name for k, name in rows.organizers}
     people = {key(k): Person(k, name) for k, name in rows.people}
     for k, p in people.items():

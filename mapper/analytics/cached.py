@@ -129,13 +129,26 @@ class Analytics:
             self._versions.clear()
 
     # --- reads ------------------------------------------------------------------------------
-    def _snapshot(self, version: Hashable, campaign: str) -> Snapshot:
-        return self._cached(version, (_SNAPSHOT, campaign),
-                            lambda: self.store.snapshot(campaign))
+    def _snapshot(self, version: Hashable, campaign: str) -> tuple[Hashable, Snapshot]:
+        """The snapshot for ``version`` (read just before), and the version it was read at.
+
+        A write may land between reading the version and reading the snapshot: the snapshot
+        is then newer than ``version``, and is kept under the version it says it was read at
+        (a store reads both in one transaction) — never under the older one.
+        """
+        key = (_SNAPSHOT, campaign)
+        snap = self._cached(version, key, lambda: self.store.snapshot(campaign))
+        read_at = getattr(snap, "version", None)
+        if read_at is None or read_at == version:
+            return version, snap
+        with self._lock:  # (one concurrent caller may have moved it already)
+            self._versions.get(version, {}).pop(key, None)
+            self._bucket(read_at).setdefault(key, snap)
+        return read_at, snap
 
     def snapshot(self, campaign: str | None = None) -> Snapshot:
         """The campaign's snapshot, built once per store version."""
-        return self._snapshot(self.store.version(), campaign or self.campaign)
+        return self._snapshot(self.store.version(), campaign or self.campaign)[1]
 
     def run(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
             **options: Any) -> Any:
@@ -147,9 +160,17 @@ class Analytics:
         bound.apply_defaults()
         args = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
         name = f"{func.__module__}.{func.__qualname__}"
+        key = (name, campaign, args)
         version = self.store.version()
-        return self._cached(version, (name, campaign, args),
-                            lambda: func(self._snapshot(version, campaign), **options))
+        with self._lock:
+            bucket = self._versions.get(version)
+            if bucket is not None and key in bucket:
+                self._versions.move_to_end(version)
+                self.stats["hits"] += 1
+                return bucket[key]
+        # The answer is kept under the version of the snapshot it was computed from.
+        read_at, snap = self._snapshot(version, campaign)
+        return self._cached(read_at, key, lambda: func(snap, **options))
 
     def anger_clusters(self, **options: Any) -> dict[str, Any]:
         return self.run(anger_clusters, **options)

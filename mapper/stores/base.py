@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +14,8 @@ from mapper.models import RECORD_KINDS, AliasRow, OneOnOne, Record, body_hash
 from mapper.projection import Aliases, Projection, project, record_id, record_kind
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 
-__all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER"]
+__all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
+           "Reprojection"]
 
 # Export order makes a re-import build the same graph: aliases key names, the roster and the
 # hierarchy name nodes first, conversations follow in date order.
@@ -32,7 +33,11 @@ class StoredRecord:
     body: dict[str, Any]
     projection: Projection | None = None
     # False when the store is known not to hold this id: nothing to drop before writing.
+    # Only a hint: inside its write transaction the store checks again which ids it holds,
+    # since another process may have written them since (concurrent imports of one file).
     replacing: bool = True
+    # A re-projection (after an alias): written even though its content is unchanged.
+    reproject: bool = False
 
 
 @dataclass(slots=True)
@@ -44,6 +49,65 @@ class WriteResult:
     @property
     def written(self) -> int:
         return self.added + self.replaced
+
+    def __iadd__(self, other: "WriteResult") -> "WriteResult":
+        self.added += other.added
+        self.replaced += other.replaced
+        self.unchanged += other.unchanged
+        return self
+
+
+def settle(batch: Sequence[StoredRecord], held: dict[str, str]
+           ) -> tuple[list[StoredRecord], WriteResult]:
+    """The batch as it must be written, given the hashes the store holds *inside* the write
+    transaction (``held``), and what writing it does.
+
+    A record another writer stored since it was checked is dropped when its content is the
+    same (unchanged) and replaces otherwise; a re-projection is always written.
+
+    >>> a = StoredRecord("a", "tie", "c", "h1", {}, replacing=False)
+    >>> b = StoredRecord("b", "tie", "c", "h2", {}, replacing=False)
+    >>> todo, result = settle([a, b], {"a": "h1"})
+    >>> [r.id for r in todo], (result.added, result.replaced, result.unchanged)
+    (['b'], (1, 0, 1))
+    """
+    result = WriteResult()
+    todo: list[StoredRecord] = []
+    for rec in batch:
+        old = held.get(rec.id)
+        if rec.reproject:
+            todo.append(rec if old is not None else replace(rec, replacing=False))
+            continue
+        if old == rec.hash:
+            result.unchanged += 1
+            continue
+        if old is None:
+            result.added += 1
+        else:
+            result.replaced += 1
+        if (old is not None) != rec.replacing:
+            rec = replace(rec, replacing=old is not None)
+        todo.append(rec)
+    return todo, result
+
+
+@dataclass(frozen=True, slots=True)
+class Reprojection:
+    """A campaign whose graph must be projected again from its records (its aliases changed).
+
+    ``token`` changes each time the campaign is marked again, so one re-projection finishing
+    does not clear a mark set after it started; ``cursor`` is the position (see
+    :func:`_position`) of the last record re-projected, ``None`` before the first batch.
+    """
+
+    campaign: str
+    token: str
+    cursor: str | None = None
+
+
+def _position(kind: str, rec: StoredRecord) -> str:
+    # Comparable as strings: kind in EXPORT_ORDER, then date, then id (NUL-separated).
+    return f"{EXPORT_ORDER.index(kind)}\0{rec.body.get('date') or ''}\0{rec.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +154,21 @@ class Store(abc.ABC):
         """Stored content hash of each id that exists."""
 
     @abc.abstractmethod
-    def _apply(self, batch: Sequence[StoredRecord]) -> None:
-        """In one transaction: for each record drop what its id produced, then write it whole."""
+    def _apply(self, batch: Sequence[StoredRecord], tally: WriteResult | None = None) -> None:
+        """In one transaction: for each record drop what its id produced, then write it whole.
+
+        The transaction first settles the batch against the hashes it holds (:func:`settle`)
+        and adds the outcome to ``tally`` once it commits; an alias in the batch marks its
+        campaign for re-projection in the same transaction (:meth:`_pending`).
+        """
+
+    @abc.abstractmethod
+    def _pending(self) -> list["Reprojection"]:
+        """The campaigns marked for re-projection, with how far it has got."""
+
+    @abc.abstractmethod
+    def _progress(self, work: "Reprojection", cursor: str | None) -> None:
+        """Record how far a re-projection has got (``None``: done, unless marked again since)."""
 
     @abc.abstractmethod
     def iter_records(self, campaign: str | None = None, kind: str | None = None) -> Iterator[StoredRecord]:
@@ -153,7 +230,6 @@ class Store(abc.ABC):
         result = WriteResult()
         alias_rows = [r for r in records if isinstance(r, AliasRow)]
         aliases = self.aliases()
-        new_alias_campaigns: set[str] = set()
         for row in alias_rows:
             aliases.add(row)
         # Aliases go first, so the records after them are keyed by the new names.
@@ -165,6 +241,7 @@ class Store(abc.ABC):
         items = list(latest.items())
         for start in range(0, len(items), self.batch_size):
             chunk = items[start:start + self.batch_size]
+            # A first look, outside the transaction: unchanged records are not even projected.
             have = self._hashes([rid for rid, _ in chunk])
             batch = []
             for rid, rec in chunk:
@@ -173,40 +250,66 @@ class Store(abc.ABC):
                 if have.get(rid) == digest:
                     result.unchanged += 1
                     continue
-                if rid in have:
-                    result.replaced += 1
-                else:
-                    result.added += 1
-                if isinstance(rec, AliasRow):
-                    new_alias_campaigns.add(rec.campaign)
                 batch.append(stored(rec, aliases, body=body, hash_=digest, rid=rid,
                                     replacing=rid in have))
             if batch:
-                self._apply(batch)
+                self._apply(batch, result)
             if progress:
                 progress(len(chunk))
-        for campaign in sorted(new_alias_campaigns):
-            self.reproject(campaign)
+        self._settled()
+        # An alias written above marked its campaign in the same transaction.
+        self.resume()
         return result
 
+    def _settled(self) -> None:
+        """Wait until every batch handed to :meth:`_apply` has committed (and raise its error)."""
+
     def reproject(self, campaign: str) -> int:
-        """Project a campaign's records again (after its aliases change); returns how many."""
-        aliases = self.aliases(campaign)
-        batch: list[StoredRecord] = []
+        """Project a campaign's records again from the start; returns how many."""
+        return self._reproject(Reprojection(campaign, ""), mark=False)
+
+    def resume(self) -> int:
+        """Finish every re-projection left undone (by a crash, or an error part-way);
+        returns how many records were projected again. Safe to call at any time."""
+        return sum(self._reproject(work) for work in self._pending())
+
+    def _reproject(self, work: Reprojection, mark: bool = True) -> int:
+        """Project the campaign's records again in batches, after ``work.cursor``.
+
+        Each batch is its own transaction (a million-people campaign fits in none) and the
+        cursor is saved after it: a failure part-way leaves the mark, and the next
+        :meth:`resume` goes on from there. A batch done twice does no harm.
+        """
+        aliases = self.aliases(work.campaign)
         n = 0
-        for kind in EXPORT_ORDER:
-            if kind == "alias":
-                continue
-            for rec in self.iter_records(campaign, kind):
-                model = _load(kind, rec)
-                batch.append(stored(model, aliases))
-                if len(batch) >= self.batch_size:
-                    self._apply(batch)
-                    n += len(batch)
-                    batch = []
-        if batch:
+        batch: list[StoredRecord] = []
+        cursor = work.cursor
+
+        def flush() -> None:
+            nonlocal n, batch
             self._apply(batch)
+            self._settled()
             n += len(batch)
+            batch = []
+            if mark:
+                self._progress(work, cursor)
+
+        for kind in EXPORT_ORDER[1:]:
+            records = sorted(self.iter_records(work.campaign, kind),
+                             key=lambda r, k=kind: _position(k, r))
+            for rec in records:
+                at = _position(kind, rec)
+                if work.cursor is not None and at <= work.cursor:
+                    continue
+                model = _load(kind, rec)
+                batch.append(replace(stored(model, aliases, rid=rec.id), reproject=True))
+                cursor = at
+                if len(batch) >= self.batch_size:
+                    flush()
+        if batch:
+            flush()
+        if mark:
+            self._progress(work, None)
         return n
 
     def snapshot(self, campaign: str) -> Snapshot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,7 +19,8 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import SnapshotRows
-from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord, WriteResult
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredRecord,
+                                WriteResult, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -44,6 +46,9 @@ _NO_LIMIT = 2**63 - 1
 _INDEX_TIMEOUT_SECONDS = 300
 _CLEAR_BATCH = 10_000
 _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
+# Schema 2 keys a 1-on-1 by campaign and id (schema 1, unnumbered, by its id alone, so one
+# campaign's record could replace another's) and keeps re-projections under way.
+SCHEMA = 2
 
 
 @functools.cache
@@ -83,6 +88,10 @@ class _BatchRows:
     """
 
     def __init__(self, batch: Sequence[StoredRecord]) -> None:
+        self.batch = batch
+        # Campaigns whose aliases this batch changes: marked for re-projection with it.
+        self.marks = [[c, secrets.token_hex(8)]
+                      for c in sorted({r.campaign for r in batch if r.kind == "alias"})]
         # A record the store is known not to hold has nothing to drop (the bulk-import case).
         self.replacing = [r.id for r in batch if r.replacing]
         # The embedded store inserts plain nodes in order and ignores later copies (first
@@ -152,7 +161,16 @@ class _BatchRows:
         self.authoritative = list(authoritative.values())
 
 
-def _write_batch(tx: Any, rows: _BatchRows) -> None:
+def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
+    # The lock first: from here until commit no other write runs, so the hashes read next
+    # stay true (the rows were built from a look taken before, outside any transaction).
+    tx.run(load_query("write/lock_store")).consume()
+    held = dict(_read_all(tx, "read/match_record_hashes", ids=[r.id for r in rows.batch]))
+    todo, result = settle(rows.batch, held)
+    if len(todo) != len(rows.batch) or any(a is not b for a, b in zip(todo, rows.batch)):
+        if not todo:
+            return result
+        rows = _BatchRows(todo)  # another writer got there first: rare, so built again
     if rows.replacing:
         tx.run(load_query("write/delete_edges_by_source"), ids=rows.replacing).consume()
     if rows.authoritative:
@@ -160,10 +178,9 @@ def _write_batch(tx: Any, rows: _BatchRows) -> None:
         # first (an authoritative node's kind and campaign come from its key either way).
         tx.run(load_query("write/merge_authoritative_nodes"), rows=rows.authoritative).consume()
     if rows.nodes or rows.keyed_edges:
-        result = tx.run(load_query("write/merge_nodes_create_edges"), nodes=rows.nodes,
-                        bare_edges=rows.bare_edges, props_edges=rows.props_edges,
-                        keyed_edges=rows.keyed_edges)
-        created = result.single(strict=True)["keyed"]
+        created = tx.run(load_query("write/merge_nodes_create_edges"), nodes=rows.nodes,
+                         bare_edges=rows.bare_edges, props_edges=rows.props_edges,
+                         keyed_edges=rows.keyed_edges).single(strict=True)["keyed"]
         if created != len(rows.keyed_edges):
             # Raising rolls the batch back.
             raise ValueError(f"{len(rows.keyed_edges) - created} edge(s) in the batch have an "
@@ -172,7 +189,10 @@ def _write_batch(tx: Any, rows: _BatchRows) -> None:
         tx.run(load_query("write/create_records"), rows=rows.new_records).consume()
     if rows.replaced_records:
         tx.run(load_query("write/merge_records"), rows=rows.replaced_records).consume()
+    if rows.marks:
+        tx.run(load_query("write/mark_reprojection"), rows=rows.marks).consume()
     tx.run(load_query("write/increment_version")).consume()
+    return result
 
 
 def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
@@ -219,7 +239,7 @@ def _drop_node_fields(props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def _snapshot_rows(campaign: str, rows: dict[str, list]) -> SnapshotRows:
+def _snapshot_rows(campaign: str, rows: dict[str, list], version: int) -> SnapshotRows:
     # Booleans arrive as Python bools (the queries coalesce the optional flags), so a row
     # needs no conversion but the tuple.
     def tuples(field: str) -> list[tuple]:
@@ -240,6 +260,7 @@ def _snapshot_rows(campaign: str, rows: dict[str, list]) -> SnapshotRows:
         ties=tuples("ties"),
         skills=tuples("skills"),
         organizers=tuples("organizers"),
+        version=version,
     )
 
 
@@ -279,6 +300,7 @@ class Neo4jStore(Store):
                 raise RuntimeError(f"Neo4jStore needs Neo4j {'.'.join(map(str, _MIN_SERVER))} or "
                                    f"newer (dynamic labels); the server is {version}")
             self._create_schema()
+            self.resume()
         except BaseException:
             self._driver.close()
             raise
@@ -296,7 +318,34 @@ class Neo4jStore(Store):
                     if not (exc.code or "").endswith("AlreadyExists"):
                         raise
             session.run(load_query("schema/await_indexes"), timeout=_INDEX_TIMEOUT_SECONDS).consume()
-            session.execute_write(lambda tx: tx.run(load_query("write/merge_store_meta")).consume())
+            session.execute_write(
+                lambda tx: tx.run(load_query("write/merge_store_meta"), schema=SCHEMA).consume())
+            found = session.execute_read(_read_all, "read/get_schema")[0][0]
+            if found < SCHEMA:
+                self._migrate(session)
+            elif found > SCHEMA:
+                raise RuntimeError(f"the Neo4j store has schema {found}; this version of "
+                                   f"Collective Mapper reads schema {SCHEMA} and older")
+
+    def _migrate(self, session: Any) -> None:
+        """Bring a schema-1 store up to date: re-key its 1-on-1s, rebuild the graph.
+
+        Each step can run again after an interruption; the schema number moves only at the
+        end, in the transaction that marks every campaign for re-projection, which
+        :meth:`resume` (called on open) then carries out in batches.
+        """
+        session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
+        session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
+        session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
+        campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
+
+        def finish(tx: Any) -> None:
+            tx.run(load_query("write/lock_store")).consume()
+            tx.run(load_query("write/mark_reprojection"),
+                   rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
+            tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
+
+        session.execute_write(finish)
 
     def close(self) -> None:
         self._driver.close()
@@ -343,18 +392,40 @@ class Neo4jStore(Store):
             self._local.pending = None
             pending.result()  # raises the batch's error, if any
 
-    def _apply(self, batch: Sequence[StoredRecord]) -> None:
+    def _apply(self, batch: Sequence[StoredRecord], tally: WriteResult | None = None) -> None:
         rows = _BatchRows(batch)
         self._await_written()  # a failed batch stops the ones after it, as before
         writer: ThreadPoolExecutor | None = getattr(self._local, "writer", None)
         if writer is None:
-            self._write_rows(rows)
+            self._write_rows(rows, tally)
         else:
-            self._local.pending = writer.submit(self._write_rows, rows)
+            self._local.pending = writer.submit(self._write_rows, rows, tally)
 
-    def _write_rows(self, rows: _BatchRows) -> None:
+    def _settled(self) -> None:
+        self._await_written()
+
+    def _write_rows(self, rows: _BatchRows, tally: WriteResult | None) -> None:
         with self._session() as session:
-            session.execute_write(_write_batch, rows)
+            # The outcome counts once the transaction commits (a retried one runs again).
+            result = session.execute_write(_write_batch, rows)
+        if tally is not None:
+            tally += result
+
+    def _pending(self) -> list[Reprojection]:
+        return [Reprojection(*row) for row in self._read("read/list_reprojections")]
+
+    def _progress(self, work: Reprojection, cursor: str | None) -> None:
+        def run(tx: Any) -> None:
+            if cursor is None:
+                tx.run(load_query("write/delete_reprojection"), campaign=work.campaign,
+                       token=work.token).consume()
+            else:
+                tx.run(load_query("write/set_reprojection_cursor"), campaign=work.campaign,
+                       token=work.token, cursor=cursor).consume()
+
+        self._await_written()
+        with self._session() as session:
+            session.execute_write(run)
 
     def clear(self) -> None:
         with self._session() as session:
@@ -416,4 +487,4 @@ class Neo4jStore(Store):
                 if len(versions) == 1 or len(shares) == 1:
                     break
         rows = {field: value for _, share_rows, _ in results for field, value in share_rows.items()}
-        return _snapshot_rows(campaign, rows)
+        return _snapshot_rows(campaign, rows, results[0][0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import sqlite3
 import threading
 from collections import Counter
@@ -15,12 +16,17 @@ import orjson
 from mapper.keys import normalize
 from mapper.models import Record
 from mapper.snapshot import SnapshotRows, gc_paused
-from mapper.stores.base import EXPORT_ORDER, PersonHit, Store, StoredRecord, WriteResult
+from mapper.projection import local_id
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredRecord,
+                                WriteResult, settle)
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 3
+SCHEMA = 4
 
+# Schema 4 keys a 1-on-1 by campaign and id (``conversation:<campaign>:<id>``; schema 3 and
+# older by its id alone, so one campaign's record could replace another's) and keeps the
+# campaigns whose re-projection is under way (``reprojection``, see Store.resume).
 # Schema 3, shaped by the bulk import (benchmarks/PROFILE.md §4) and the snapshot:
 # * nodes have integer ids; edges refer to them (integers compare and index cheaper than keys);
 # * a node counts the edge ends that refer to it (``refs``): a replaced record's nodes that
@@ -49,6 +55,8 @@ CREATE TABLE IF NOT EXISTS edges (
   id INTEGER PRIMARY KEY, type TEXT NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
   campaign TEXT NOT NULL, date TEXT, anger, witnessed_harm, shift TEXT, role TEXT,
   workplace TEXT, roster, referral, relationship TEXT, issue TEXT, extra TEXT);
+CREATE TABLE IF NOT EXISTS reprojection (
+  campaign TEXT PRIMARY KEY, token TEXT NOT NULL, cursor TEXT);
 CREATE TABLE IF NOT EXISTS edge_counts (
   campaign TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign, type))
   WITHOUT ROWID;
@@ -120,6 +128,7 @@ class SQLiteStore(Store):
             # a large import spends its time re-reading index pages.
             self._db.execute("PRAGMA cache_size=-131072")
             self._open_schema()
+        self.resume()
 
     def close(self) -> None:
         with self._lock:
@@ -160,9 +169,11 @@ class SQLiteStore(Store):
             db.execute("ALTER TABLE records RENAME TO records_old")
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
+            # Schema 3 and older keyed a 1-on-1 by its own id: scope it by its campaign.
             db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
-                       "SELECT id, kind, campaign, hash, date, person, body FROM records_old "
-                       "ORDER BY rowid")
+                       "SELECT CASE WHEN kind = 'conversation' THEN 'conversation:' || campaign "
+                       "|| ':' || json_extract(body, '$.id') ELSE id END, "
+                       "kind, campaign, hash, date, person, body FROM records_old ORDER BY rowid")
             db.execute("DROP TABLE records_old")
             with gc_paused():
                 for campaign in self.campaigns():
@@ -200,16 +211,21 @@ class SQLiteStore(Store):
             self._seen = seen
         return self._ids
 
-    def _apply(self, batch: Sequence[StoredRecord]) -> None:
+    def _apply(self, batch: Sequence[StoredRecord], tally: WriteResult | None = None) -> None:
         # The last copy of an id wins, as in Store.write.
         batch = list({rec.id: rec for rec in batch}.values())
         with self._lock:
             db = self._db
             nested = db.in_transaction
+            # IMMEDIATE takes the write lock first: what the batch finds stored cannot change
+            # before it commits, whatever other processes write.
             db.execute("SAVEPOINT apply" if nested else "BEGIN IMMEDIATE")
             try:
-                self._write_batch(batch)
-                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                todo, result = settle(batch, self._hashes([r.id for r in batch]))
+                if todo:
+                    self._write_batch(todo)
+                    self._mark(sorted({r.campaign for r in todo if r.kind == "alias"}))
+                    db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 db.execute("RELEASE apply" if nested else "COMMIT")
             except BaseException:
                 db.execute("ROLLBACK TO apply" if nested else "ROLLBACK")
@@ -217,6 +233,28 @@ class SQLiteStore(Store):
                     db.execute("RELEASE apply")
                 self._ids.clear()  # it may name nodes the rollback removed
                 raise
+        if tally is not None:
+            tally += result
+
+    def _mark(self, campaigns: Sequence[str]) -> None:
+        """Mark campaigns for re-projection (in the caller's transaction)."""
+        self._db.executemany(
+            "INSERT INTO reprojection VALUES (?, ?, NULL) ON CONFLICT (campaign) "
+            "DO UPDATE SET token = excluded.token, cursor = NULL",
+            [(c, secrets.token_hex(8)) for c in campaigns])
+
+    def _pending(self) -> list[Reprojection]:
+        return [Reprojection(*row) for row in self._rows(
+            "SELECT campaign, token, cursor FROM reprojection ORDER BY campaign")]
+
+    def _progress(self, work: Reprojection, cursor: str | None) -> None:
+        with self._lock:
+            if cursor is None:
+                self._db.execute("DELETE FROM reprojection WHERE campaign = ? AND token = ?",
+                                 (work.campaign, work.token))
+            else:
+                self._db.execute("UPDATE reprojection SET cursor = ? WHERE campaign = ? AND token = ?",
+                                 (cursor, work.campaign, work.token))
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> None:
         """Remove what these records produced; nodes nothing refers to any more go too."""
@@ -349,6 +387,7 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
+                "DELETE FROM reprojection; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
 
@@ -411,7 +450,18 @@ class SQLiteStore(Store):
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._lock:
-            return self._snapshot_rows(campaign)
+            # One read transaction: every SELECT sees the same state of the file, whatever
+            # another process commits meanwhile (WAL), and so does the version read with them.
+            nested = self._db.in_transaction
+            if not nested:
+                self._db.execute("BEGIN")
+            try:
+                rows = self._snapshot_rows(campaign)
+                rows.version = self._db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
+                return rows
+            finally:
+                if not nested:
+                    self._db.execute("COMMIT")
 
     def _snapshot_rows(self, campaign: str) -> SnapshotRows:
         r = self._rows
@@ -429,7 +479,9 @@ class SQLiteStore(Store):
                     "WHERE campaign = ? AND kind = 'DecisionMaker'", c)
         key.update((i, k) for i, k, *_ in dm_rows)
         name.update(r("SELECT id, name FROM nodes WHERE campaign = ? AND kind IN ('Unit', 'Skill')", c))
-        source = dict(r("SELECT rid, id FROM records WHERE campaign = ? AND kind = 'conversation'", c))
+        # Conversations are named by their own id within the campaign's snapshot.
+        source = dict(r("SELECT rid, substr(id, ?) FROM records WHERE campaign = ? "
+                        "AND kind = 'conversation'", (len(f"conversation:{campaign}:") + 1, campaign)))
         try:
             parts = self._edge_rows(campaign, key, name, source)
         except KeyError:  # an edge to a node or from a record filed under another campaign
@@ -442,7 +494,9 @@ class SQLiteStore(Store):
             if people and organizers:
                 p = orjson.loads(props)
                 convs += [(p, person, org) for person in people for org in organizers]
-        commitments = r("SELECT substr(key, 12), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'", c)
+        # A commitment's key is `commitment:<campaign>:<conversation id>`.
+        commitments = r("SELECT substr(key, ?), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'",
+                        (len(f"commitment:{campaign}:") + 1, campaign))
         dms = [row[1:] for row in dm_rows]
         return SnapshotRows(
             campaign=campaign,
@@ -506,7 +560,7 @@ class SQLiteStore(Store):
                "AND (id BETWEEN ? AND ? OR id BETWEEN ? AND ?)")
         ranges = (*_type_range("ANGRY_ABOUT"), *_type_range("NAMES"))
         rids = {i for (i,) in self._rows(sql, (campaign, *ranges))} - source.keys()
-        source.update(self._column("id", "records", "rid", rids))
+        source.update((rid, local_id(key)) for rid, key in self._column("id", "records", "rid", rids).items())
 
     def _column(self, column: str, table: str, id_: str, ids: Iterable) -> dict:
         """``{id: column}`` for the ``ids`` that exist (in chunks: SQLite bounds parameters)."""

@@ -1,5 +1,4 @@
 // Every write bumps the version, so caches keyed on it notice the change.
-MERGE (m:StoreMeta {id: 'meta'})
-ON CREATE SET m.version = 0
+MATCH (m:StoreMeta {id: 'meta'})
 SET m.version = m.version + 1
 RETURN m.version AS version
