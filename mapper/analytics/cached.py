@@ -142,7 +142,11 @@ class Analytics:
         if read_at is None or read_at == version:
             return version, snap
         with self._lock:  # (one concurrent caller may have moved it already)
-            self._versions.get(version, {}).pop(key, None)
+            older = self._versions.get(version)
+            if older is not None:
+                older.pop(key, None)
+                if not older:
+                    del self._versions[version]
             self._bucket(read_at).setdefault(key, snap)
         return read_at, snap
 
