@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.resources
 import json
 import re
 import sys
@@ -73,7 +74,8 @@ CampaignOpt = Annotated[Optional[str], typer.Option(
     "--campaign", "-c", help="Campaign to work on (needed when the store holds several).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "demo"
+# The demo campaign, wherever the seed_data package is installed (a checkout or a wheel).
+DEMO_DIR = Path(str(importlib.resources.files("seed_data") / "demo"))
 
 
 def _store(db: str | None) -> Store:
