@@ -87,10 +87,10 @@ def test_with_both_set_import_and_open_store_meet_in_neo4j_named_by_its_address(
     try:
         result = runner.invoke(cli.app, ["import", str(talks)])
         assert result.exit_code == 0, result.output
-        assert f"1 added, 0 replaced, 0 unchanged (Neo4j at {neo4j_uri})" in result.output
+        assert f"1 added, 0 replaced, 0 unchanged (Neo4j at {neo4j_uri}" in result.output
         assert "embedded file" not in result.output
         with open_store() as store:
-            assert describe(store) == f"Neo4j at {neo4j_uri}"
+            assert describe(store).startswith(f"Neo4j at {neo4j_uri}")
             assert store.campaigns() == ["store-rule"]
         stats = json.loads(runner.invoke(cli.app, ["stats", "--json"]).output)
         assert stats["campaigns"] == ["store-rule"]
