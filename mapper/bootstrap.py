@@ -1,30 +1,84 @@
-"""The composition root: the one place that decides which store is used."""
+"""The composition root: the one place that decides which store is used.
+
+The rule, everywhere (CLI, dashboard, library): an explicit ``db`` path (the ``--db`` flag)
+means that embedded file; otherwise ``NEO4J_URI``, if set, means Neo4j; otherwise the embedded
+file ``MAPPER_DB`` (default ``mapper.db``).
+"""
 
 from __future__ import annotations
+
+import weakref
+from urllib.parse import urlsplit, urlunsplit
 
 from mapper.config import Settings
 from mapper.stores.base import Store
 
-__all__ = ["open_store", "describe"]
+__all__ = ["STORE_RULE", "open_store", "where", "describe"]
+
+#: The rule in one sentence, for ``--help`` texts.
+STORE_RULE = ("--db picks an embedded file; without it, NEO4J_URI (if set) picks Neo4j, "
+              "else the file MAPPER_DB (default ./mapper.db).")
+
+# What each store opened here is, for describe(): a store does not know its own address.
+_OPENED: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
+
+
+def _uses_neo4j(db: str | None, settings: Settings) -> bool:
+    return db is None and bool(settings.neo4j_uri)
 
 
 def open_store(db: str | None = None, settings: Settings | None = None) -> Store:
-    """Open the store the settings point to: Neo4j when ``NEO4J_URI`` is set, else the file.
+    """Open the store the rule picks (see the module docstring).
 
-    An explicit ``db`` path always means the embedded store.
+    ``db`` is an explicit file path (the ``--db`` flag); ``settings`` default to the environment.
     """
     settings = settings or Settings()
-    if settings.neo4j_uri and not db:
+    if _uses_neo4j(db, settings):
         from mapper.stores.neo4j import Neo4jStore
 
-        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database)
-    from mapper.stores.sqlite import SQLiteStore
+        store: Store = Neo4jStore(settings.neo4j_uri, settings.neo4j_user,
+                                  settings.neo4j_password, settings.neo4j_database)
+    else:
+        from mapper.stores.sqlite import SQLiteStore
 
-    return SQLiteStore(db or settings.mapper_db)
+        store = SQLiteStore(db or settings.mapper_db)
+    _OPENED[store] = where(db, settings)
+    return store
+
+
+def _without_credentials(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def where(db: str | None = None, settings: Settings | None = None) -> str:
+    """Where :func:`open_store` with the same arguments goes, for messages (no password).
+
+    >>> where("demo.db", Settings(neo4j_uri="bolt://localhost:7687"))
+    'embedded file demo.db'
+    >>> where(None, Settings(neo4j_uri="neo4j://neo4j:secret@db.example:7687", neo4j_database="c1"))
+    'Neo4j at neo4j://db.example:7687 (database c1)'
+    >>> where(None, Settings(mapper_db="campaign.db"))
+    'embedded file campaign.db'
+    """
+    settings = settings or Settings()
+    if _uses_neo4j(db, settings):
+        database = f" (database {settings.neo4j_database})" if settings.neo4j_database else ""
+        return f"Neo4j at {_without_credentials(settings.neo4j_uri or '')}{database}"
+    return f"embedded file {db or settings.mapper_db}"
 
 
 def describe(store: Store) -> str:
-    """Where the data lives, for messages (never includes a password)."""
-    uri = getattr(store, "uri", None)
-    return f"Neo4j at {uri}" if uri else f"embedded file {getattr(store, 'path', '?')}"
+    """Where the data of an open store lives, for messages (never includes a password)."""
+    if store in _OPENED:
+        return _OPENED[store]
+    path = getattr(store, "path", None)
+    if path is not None:
+        return f"embedded file {path}"
+    return f"{type(store).__name__.removesuffix('Store') or type(store).__name__} store"

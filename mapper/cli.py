@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import importlib.resources
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,8 +14,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from mapper.bootstrap import describe, open_store
+from mapper.bootstrap import STORE_RULE, describe, open_store, where
 from mapper.config import is_loopback
 from mapper.models import RECORD_KINDS
 from mapper.privacy import open_private
@@ -23,24 +26,63 @@ __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", add_completion=False,
                   help="Collective Mapper: every 1-on-1 becomes a graph of people, issues and power.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOpt = Annotated[Optional[str], typer.Option(
-    "--db", envvar="MAPPER_DB", show_envvar=True,
-    help="Embedded store file. Without it, NEO4J_URI (if set) selects Neo4j, else ./mapper.db.")]
+
+def console(stderr: bool = False, **options) -> Console:
+    """A console that prints every string as plain text.
+
+    Stored names may hold rich markup (``[/x]``, ``[link=...]``) or emoji codes (``:warning:``):
+    they print as typed, never as a crash, a style or a terminal hyperlink. Styles come from
+    :class:`~rich.text.Text` pieces and ``style=`` only.
+    """
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False,
+                   **options)
+
+
+out = console()
+err = console(stderr=True)
+
+# Control characters (ESC above all) would reach the terminal as commands, not text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: object) -> str:
+    r"""``value`` as text a terminal shows as is: control characters written as ``\xNN``.
+
+    >>> plain("Ana\x1b]8;;http://x\x07")
+    'Ana\\x1b]8;;http://x\\x07'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+def _error(message: str) -> None:
+    err.print(Text.assemble(("error:", "red"), " ", message))
+
+
+def _table(*columns: str, title: str | None = None, rows=()) -> Table:
+    """A table whose title, headers and cells are plain text (see :func:`console`)."""
+    table = Table(title=Text(plain(title)) if title else None)
+    for column in columns:
+        table.add_column(Text(plain(column)))
+    for row in rows:
+        table.add_row(*(Text(plain(cell)) for cell in row))
+    return table
+
+# No envvar here: MAPPER_DB is read by open_store(), under the one rule it states (STORE_RULE).
+DbOpt = Annotated[Optional[str], typer.Option("--db", help=f"Embedded store file. {STORE_RULE}")]
 CampaignOpt = Annotated[Optional[str], typer.Option(
     "--campaign", "-c", help="Campaign to work on (needed when the store holds several).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "demo"
+# The demo campaign, wherever the seed_data package is installed (a checkout or a wheel).
+DEMO_DIR = Path(str(importlib.resources.files("seed_data") / "demo"))
 
 
 def _store(db: str | None) -> Store:
     try:
         return open_store(db)
     except Exception as exc:  # a store that cannot be reached is a user-facing error
-        err.print(f"[red]error:[/] cannot open the store: {exc}")
+        _error(f"cannot open the store ({where(db)}): {plain(exc)}")
         raise typer.Exit(2) from None
 
 
@@ -49,17 +91,17 @@ def pick_campaign(store: Store, campaign: str | None) -> str:
     campaigns = store.campaigns()
     if campaign:
         if campaign not in campaigns:
-            err.print(f"[red]error:[/] no campaign {campaign!r} in the store "
-                      f"(it has: {', '.join(campaigns) or 'nothing yet'})")
+            _error(f"no campaign {plain(repr(campaign))} in the store "
+                   f"(it has: {plain(', '.join(campaigns)) or 'nothing yet'})")
             raise typer.Exit(2)
         return campaign
     if len(campaigns) == 1:
         return campaigns[0]
     if not campaigns:
-        err.print("[red]error:[/] the store is empty: run `mapper import FILE...` first")
+        _error("the store is empty: run `mapper import FILE...` first")
     else:
-        err.print(f"[red]error:[/] the store holds several campaigns; pick one with --campaign "
-                  f"({', '.join(campaigns)})")
+        _error(f"the store holds several campaigns; pick one with --campaign "
+               f"({plain(', '.join(campaigns))})")
     raise typer.Exit(2)
 
 
@@ -71,11 +113,11 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     total = precheck.valid
     if precheck.errors and not skip_invalid:
         for e in precheck.errors:
-            err.print(str(e), markup=False)
+            err.print(plain(e))
         where = [f"{len(precheck.rejected)} record(s)"] if precheck.rejected else []
         where += [f"{len(precheck.unreadable_files)} unreadable file(s)"] if precheck.unreadable_files else []
-        err.print(f"[red]{len(precheck.errors)} error(s) in {' and '.join(where)}; nothing was written.[/] "
-                  f"Fix them, or use --skip-invalid.")
+        err.print(Text.assemble((f"{len(precheck.errors)} error(s) in {' and '.join(where)}; "
+                                 "nothing was written.", "red"), " Fix them, or use --skip-invalid."))
         return 1
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=total < 2000) as bar:
@@ -84,19 +126,19 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
                                rejected_path=rejected if precheck.errors else None,
                                progress=lambda n: bar.advance(task, n))
     for e in report.errors:
-        err.print(str(e), markup=False)
+        err.print(plain(e))
     r = report.result
     if r is None:
-        err.print("[red]nothing was written.[/]")
+        err.print("nothing was written.", style="red")
         return 1
-    out.print(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
-              f"({describe(store)})")
+    out.print(plain(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
+                    f"({describe(store)})"))
     if report.errors:
-        err.print(f"[yellow]{len(report.rejected)} record(s) rejected"
-                  + (f", {report.rejected_saved} saved to {rejected} (contains personal details; "
-                     "readable by you only)" if report.rejected_saved else "")
+        err.print(f"{len(report.rejected)} record(s) rejected"
+                  + (f", {report.rejected_saved} saved to {plain(rejected)} (contains personal "
+                     "details; readable by you only)" if report.rejected_saved else "")
                   + (f"; {len(report.unreadable_files)} file(s) could not be read"
-                     if report.unreadable_files else "") + "[/]")
+                     if report.unreadable_files else ""), style="yellow")
     return 0
 
 
@@ -117,7 +159,7 @@ def import_(
     Example: [bold]mapper import seed_data/demo/*.csv seed_data/demo/conversations.yaml[/]
     """
     if kind and kind not in RECORD_KINDS:
-        err.print(f"[red]error:[/] --kind must be one of {', '.join(RECORD_KINDS)}")
+        _error(f"--kind must be one of {', '.join(RECORD_KINDS)}")
         raise typer.Exit(2)
     with _store(db) as store:
         code = _import(store, files, kind, campaign, skip_invalid, rejected)
@@ -137,7 +179,7 @@ def check(
 
     report = check_files(files, kind=kind, keep=False)
     for e in report.errors:
-        err.print(str(e), markup=False)
+        err.print(plain(e))
     out.print(f"{report.valid} valid, {len(report.rejected)} invalid record(s)")
     raise typer.Exit(1 if report.errors else 0)
 
@@ -154,14 +196,9 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
     if as_json:
         out.print_json(json.dumps({"campaign": campaign, "campaigns": campaigns, **counts}))
         return
-    table = Table(title=f"Collective Mapper — {campaign or 'all campaigns'}")
-    table.add_column("what")
-    table.add_column("kind")
-    table.add_column("count", justify="right")
-    for section in ("records", "nodes", "edges"):
-        for k, n in counts[section].items():
-            table.add_row(section, k, str(n))
-    out.print(table)
+    out.print(_table("what", "kind", "count", title=f"Collective Mapper — {campaign or 'all campaigns'}",
+                     rows=[(section, k, str(n)) for section in ("records", "nodes", "edges")
+                           for k, n in counts[section].items()]))
 
 
 @app.command()
@@ -188,7 +225,7 @@ def export(
             if output:
                 fh.close()
     if output:
-        err.print(f"{n} records written to {output} (contains personal details)")
+        err.print(f"{n} records written to {plain(output)} (contains personal details)")
 
 
 @app.command()
@@ -198,7 +235,7 @@ def schema(kind: Annotated[str, typer.Option(help="Record kind.")] = "conversati
     Example: [bold]mapper schema --kind roster[/]
     """
     if kind not in RECORD_KINDS:
-        err.print(f"[red]error:[/] --kind must be one of {', '.join(RECORD_KINDS)}")
+        _error(f"--kind must be one of {', '.join(RECORD_KINDS)}")
         raise typer.Exit(2)
     out.print_json(json.dumps(RECORD_KINDS[kind].model_json_schema()))
 
@@ -221,13 +258,10 @@ def duplicates(
     if as_json:
         out.print_json(json.dumps(found))
         return
-    table = Table(title="Possible duplicates")
-    for col in ("kind", "name", "looks like", "score"):
-        table.add_column(col)
-    for kind, pairs in found.items():
-        for p in pairs:
-            table.add_row(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}")
-    out.print(table if table.rows else "No look-alike names.")
+    rows = [(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}")
+            for kind, pairs in found.items() for p in pairs]
+    out.print(_table("kind", "name", "looks like", "score", title="Possible duplicates", rows=rows)
+              if rows else "No look-alike names.")
 
 
 @app.command()
@@ -252,10 +286,10 @@ def alias(
             row = AliasRow(kind=kind, alias=alias_name, canonical=canonical, campaign=camp)
         except ValidationError as exc:
             for e in exc.errors(include_url=False, include_input=False):
-                err.print(f"alias: {'.'.join(map(str, e['loc']))}: {e['msg']}", markup=False)
+                err.print(plain(f"alias: {'.'.join(map(str, e['loc']))}: {e['msg']}"))
             raise typer.Exit(2) from None
         store.write([row])
-    out.print(f"{kind} {alias_name!r} now means {canonical!r} in {camp}")
+    out.print(plain(f"{kind} {alias_name!r} now means {canonical!r} in {camp}"))
 
 
 @app.command()
@@ -271,12 +305,8 @@ def search(
     """
     with _store(db) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
-    table = Table()
-    for col in ("name", "conversations"):
-        table.add_column(col)
-    for h in hits:
-        table.add_row(h.name, str(h.conversations))
-    out.print(table if hits else "No one found.")
+    out.print(_table("name", "conversations", rows=[(h.name, str(h.conversations)) for h in hits])
+              if hits else "No one found.")
 
 
 @app.command()
@@ -303,14 +333,15 @@ def person(
         out.print_json(json.dumps(records))
         return
     if not records:
-        out.print(f"No conversations with {name!r}.")
+        out.print(plain(f"No conversations with {name!r}."))
         raise typer.Exit(1)
     for r in records:
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
         ask = r.get("ask", {})
-        out.print(f"[bold]{r['date']}[/] with {r['organizer']} — issues: {issues or '—'}; "
-                  f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
-                  f"{ask.get('response', '—')}")
+        out.print(Text.assemble((r["date"], "bold"), plain(
+            f" with {r['organizer']} — issues: {issues or '—'}; "
+            f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
+            f"{ask.get('response', '—')}")))
 
 
 @app.command()
@@ -345,11 +376,11 @@ def reset(
     Example: [bold]mapper reset --yes --db demo.db[/]
     """
     if not yes:
-        err.print("[red]error:[/] this deletes everything; repeat with --yes")
+        _error("this deletes everything; repeat with --yes")
         raise typer.Exit(2)
     with _store(db) as store:
         store.clear()
-        out.print(f"Emptied {describe(store)}")
+        out.print(plain(f"Emptied {describe(store)}"))
 
 
 TodayOpt = Annotated[Optional[datetime.datetime], typer.Option(
@@ -373,10 +404,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         out.print_json(json.dumps(result, default=str))
         return
     for t in tables_for(command, result):
-        table = Table(*t.columns, title=t.title)
-        for row in t.rows:
-            table.add_row(*row)
-        out.print(table)
+        out.print(_table(*t.columns, title=t.title, rows=t.rows))
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:
@@ -477,7 +505,8 @@ def demo_files() -> list[Path]:
 
 @app.command()
 def demo(
-    db: Annotated[str, typer.Option("--db", help="Embedded store file for the demo.")] = "demo.db",
+    db: Annotated[str, typer.Option("--db", help="Embedded store file for the demo (always a file, "
+                                              "whatever MAPPER_DB or NEO4J_URI say).")] = "demo.db",
     port: int = 8050,
     host: str = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-server", help="Load the demo and print its stats only.")] = False,
@@ -487,23 +516,23 @@ def demo(
     Example: [bold]mapper demo[/]
     """
     if not is_loopback(host):
-        err.print("[red]error:[/] the demo signs everyone in as admin; it only binds to this "
-                  "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
+        _error("the demo signs everyone in as admin; it only binds to this "
+               "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
         raise typer.Exit(2)
     with _store(db) as store:
         others = [c for c in store.campaigns() if c != DEMO_CAMPAIGN]
         if others:
-            err.print(f"[red]error:[/] {db} holds other campaigns ({', '.join(others)}); the demo "
-                      "only runs on its own file. Pick another --db.")
+            _error(f"{plain(db)} holds other campaigns ({plain(', '.join(others))}); the demo "
+                   "only runs on its own file. Pick another --db.")
             raise typer.Exit(2)
         code = _import(store, demo_files(), None, None, False, None)
         if code:
             raise typer.Exit(code)
         campaign = pick_campaign(store, None)
         counts = store.counts(campaign)
-    out.print(f"Demo campaign [bold]{campaign}[/] loaded into {db}: "
-              f"{counts['records'].get('conversation', 0)} conversations, "
-              f"{counts['nodes'].get('Person', 0)} people, {counts['nodes'].get('Issue', 0)} issues.")
+    out.print(Text.assemble("Demo campaign ", (campaign, "bold"), plain(
+        f" loaded into {db}: {counts['records'].get('conversation', 0)} conversations, "
+        f"{counts['nodes'].get('Person', 0)} people, {counts['nodes'].get('Issue', 0)} issues.")))
     if no_browser:
         return
     _serve(db, host, port, demo=True)

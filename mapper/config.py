@@ -11,7 +11,11 @@ __all__ = ["Settings", "is_loopback"]
 
 
 class Settings(BaseSettings):
-    """``MAPPER_DB`` picks the embedded file; ``NEO4J_URI`` (if set) picks Neo4j instead."""
+    """The environment's store settings; :func:`mapper.bootstrap.open_store` applies the rule.
+
+    ``NEO4J_URI`` (if set) picks Neo4j; otherwise ``MAPPER_DB`` names the embedded file. An
+    explicit ``--db`` file overrides both.
+    """
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 

@@ -1,8 +1,9 @@
 """Analytics results as plain tables (title, column headers, rows of strings) for the CLI.
 
-No rich import here: a caller prints a :class:`Table` with
-``rich.table.Table(*t.columns, title=t.title)`` and ``add_row(*row)`` for each row. Every cell
-is a string, so the rows can be handed to any printer as they are.
+No rich import here. Every cell is a string of plain text: stored names go in as typed, and
+a name may look like markup (``[/x]``, ``[link=...]``, ``:warning:``). A caller prints titles,
+headers and cells as plain text, never as markup (``mapper.cli`` wraps each in
+``rich.text.Text`` on a console with ``markup=False``).
 """
 
 from __future__ import annotations

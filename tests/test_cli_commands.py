@@ -1,0 +1,361 @@
+"""Every command of `mapper --help` runs in-process on the demo; every --json matches its doc."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from mapper import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "json-output.md"
+TODAY = "2026-10-15"  # inside the demo campaign: some follow-ups overdue, some due
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> Any:
+    return runner.invoke(cli.app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = invoke("demo", "--no-server", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Demo campaign st-lukes-nurses loaded" in result.output
+    return db
+
+
+@pytest.fixture
+def scratch_db(demo_db, tmp_path) -> Path:
+    """A copy of the demo store a command may change."""
+    return Path(shutil.copy(demo_db, tmp_path / "scratch.db"))
+
+
+# -- the documented shapes ------------------------------------------------------------------
+
+_TOKEN = re.compile(r'\s*(?:#[^\n]*|([{}\[\]:,|])|("[^"]*")|(<[^>]+>)|([A-Za-z_][A-Za-z0-9_]*))')
+ANY_KEY = "<any>"
+
+
+def _tokens(text: str) -> list[str]:
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        assert m and m.end() > pos, f"cannot read the shape at {text[pos:pos + 30]!r}"
+        pos = m.end()
+        if m.group(3):
+            tokens.append(ANY_KEY)
+        elif any(m.groups()):
+            tokens.append(next(g for g in m.groups() if g))
+    return tokens
+
+
+def parse_shape(text: str) -> Any:
+    """A shape of docs/json-output.md as nested tuples (see its notation paragraph).
+
+    >>> shape = parse_shape('{a, b: [{c}], k: "x" | "y", t: {d} | null, n: {<kind>: n}}')
+    >>> shape[0], list(shape[1])
+    ('object', ['a', 'b', 'k', 't', 'n'])
+    >>> shape[1]["b"], sorted(shape[1]["k"][1]), shape[1]["t"][1][1], shape[1]["n"]
+    (('list', ('object', {'c': ('any',)})), ['x', 'y'], ('null',), ('object', {'<any>': ('any',)}))
+    """
+    tokens = _tokens(text)
+    pos = 0
+
+    def take(expected: str | None = None) -> str:
+        nonlocal pos
+        token = tokens[pos]
+        assert expected is None or token == expected, f"expected {expected!r}, read {token!r}"
+        pos += 1
+        return token
+
+    def value() -> Any:
+        options = [single()]
+        while pos < len(tokens) and tokens[pos] == "|":
+            take("|")
+            options.append(single())
+        strings = [o for o in options if o[0] == "enum"]
+        if len(strings) == len(options):
+            return ("enum", frozenset().union(*(o[1] for o in strings)))
+        return options[0] if len(options) == 1 else ("alt", tuple(options))
+
+    def single() -> Any:
+        token = take()
+        if token == "{":
+            fields: dict[str, Any] = {}
+            while tokens[pos] != "}":
+                key = take().strip('"')
+                fields[key] = ("any",)
+                if tokens[pos] == ":":
+                    take(":")
+                    fields[key] = value()
+                if tokens[pos] == ",":
+                    take(",")
+            take("}")
+            return ("object", fields)
+        if token == "[":
+            item = value()
+            take("]")
+            return ("list", item)
+        if token.startswith('"'):
+            return ("enum", frozenset({token.strip('"')}))
+        return ("null",) if token == "null" else ("any",)
+
+    shape = value()
+    assert pos == len(tokens), f"unread: {tokens[pos:]}"
+    return shape
+
+
+def documented_shapes() -> dict[str, Any]:
+    """``mapper X --json`` heading -> the shape in the first code block below it."""
+    shapes = {}
+    for m in re.finditer(r"^## `mapper ([\w-]+) --json[^`]*`.*?\n```\n(.*?)```", DOC.read_text(),
+                         re.S | re.M):
+        shapes[m.group(1)] = parse_shape(m.group(2))
+    return shapes
+
+
+def check(value: Any, shape: Any, path: str, seen: set[str]) -> list[str]:
+    """Where ``value`` differs from ``shape``; ``seen`` collects the object paths checked."""
+    kind = shape[0]
+    if kind == "any":
+        return []
+    if kind == "null":
+        return [] if value is None else [f"{path}: not null"]
+    if kind == "enum":
+        return [] if value in shape[1] else [f"{path}: {value!r} is not one of {sorted(shape[1])}"]
+    if kind == "alt":
+        found = [check(value, option, path, seen) for option in shape[1]]
+        return [] if any(not f for f in found) else found[0]
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{path}: not a list"]
+        return [e for item in value for e in check(item, shape[1], f"{path}[]", seen)]
+    if not isinstance(value, dict):
+        return [f"{path}: not an object"]
+    seen.add(path)
+    fields = shape[1]
+    if ANY_KEY in fields:
+        return [e for k, v in value.items() for e in check(v, fields[ANY_KEY], f"{path}.{k}", seen)]
+    errors = [f"{path}.{k}: documented, missing" for k in fields if k not in value]
+    errors += [f"{path}.{k}: not documented" for k in value if k not in fields]
+    return errors + [e for k, v in value.items() if k in fields
+                     for e in check(v, fields[k], f"{path}.{k}", seen)]
+
+
+def object_paths(shape: Any, path: str = "") -> set[str]:
+    kind = shape[0]
+    if kind == "list":
+        return object_paths(shape[1], f"{path}[]")
+    if kind == "alt":
+        return set().union(*(object_paths(o, path) for o in shape[1]))
+    if kind == "object" and ANY_KEY not in shape[1]:
+        return {path}.union(*(object_paths(s, f"{path}.{k}") for k, s in shape[1].items()))
+    return set()
+
+
+#: The arguments that make each --json command show every documented part on the demo.
+JSON_ARGS = {
+    "clusters": [],
+    "power": [],
+    "ask-queue": ["--today", TODAY],
+    "ladder": ["--today", TODAY],
+    "talk-next": [],
+    "follow-ups": ["--today", TODAY],
+    "structure": [],
+    "overview": [],
+    "stats": [],
+    "duplicates": ["--threshold", "50"],
+    "person": ["Ana Lopez"],
+}
+
+
+def json_commands() -> set[str]:
+    group = typer.main.get_command(cli.app)
+    return {name for name, command in group.commands.items()
+            if any("--json" in getattr(p, "opts", ()) for p in command.params)}
+
+
+def test_every_json_command_has_its_shape_documented_and_nothing_else_is():
+    assert set(documented_shapes()) == json_commands() == set(JSON_ARGS)
+
+
+@pytest.mark.parametrize("command", sorted(JSON_ARGS))
+def test_json_output_has_exactly_the_documented_shape(demo_db, command):
+    result = invoke(command, *JSON_ARGS[command], "--json", "--db", demo_db)
+    assert result.exit_code == 0, result.output
+    shape = documented_shapes()[command]
+    seen: set[str] = set()
+    errors = check(json.loads(result.output), shape, command, seen)
+    assert not errors, "\n".join(errors)
+    # An empty list checks nothing: the demo must show every documented object at least once.
+    unseen = {f"{command}{p}" for p in object_paths(shape)} - seen
+    assert not unseen, f"the demo shows none of {sorted(unseen)}"
+
+
+def test_a_renamed_or_dropped_field_fails_the_check():
+    shape = parse_shape("{counts: {people, contacted}, top: [{key, name}]}")
+    good = {"counts": {"people": 1, "contacted": 0}, "top": [{"key": "k", "name": "n"}]}
+    assert check(good, shape, "x", set()) == []
+    renamed = {"counts": {"people": 1, "reached": 0}, "top": [{"key": "k", "name": "n"}]}
+    assert check(renamed, shape, "x", set()) == ["x.counts.contacted: documented, missing",
+                                                  "x.counts.reached: not documented"]
+
+
+# -- every command runs ---------------------------------------------------------------------
+
+def _import(db: Path, tmp_path: Path) -> None:
+    talk = tmp_path / "talk.yaml"
+    talk.write_text("- date: 2026-11-20\n  organizer: Maya Ortiz\n  campaign: st-lukes-nurses\n"
+                    "  contact: {name: Zoe New, unit: ICU}\n")
+    result = invoke("import", talk, "--db", db)
+    assert result.exit_code == 0 and "1 added, 0 replaced, 0 unchanged" in result.output, result.output
+    assert "Zoe New" in invoke("search", "zoe", "--db", db).output
+
+
+def _check(db: Path, tmp_path: Path) -> None:
+    files = cli.demo_files()
+    result = invoke("check", *files)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\d+ valid, 0 invalid record\(s\)$", result.output, re.M), result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- date: 2026-11-20\n  organizer: Maya\n  contact: {name: Ana}\n  assessment: 9\n")
+    result = invoke("check", bad)
+    assert result.exit_code == 1 and "assessment" in result.output and "0 valid, 1 invalid" in result.output
+
+
+def _stats(db: Path, tmp_path: Path) -> None:
+    result = invoke("stats", "--db", db)
+    assert result.exit_code == 0 and "conversation" in result.output and "Person" in result.output
+
+
+def _export(db: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    result = invoke("export", "-o", dump, "--db", db)
+    conversations = json.loads(invoke("stats", "--json", "--db", db).output)["records"]["conversation"]
+    assert result.exit_code == 0 and f"records written to {dump}" in result.output
+    kinds = [json.loads(line)["record_type"] for line in dump.read_text().splitlines()]
+    assert kinds.count("conversation") == conversations
+
+
+def _schema(db: Path, tmp_path: Path) -> None:
+    schema = json.loads(invoke("schema", "--kind", "roster").output)
+    assert "unit" in schema["properties"]
+
+
+def _duplicates(db: Path, tmp_path: Path) -> None:
+    result = invoke("duplicates", "--threshold", "50", "--db", db)
+    assert result.exit_code == 0 and "Possible duplicates" in result.output
+
+
+def _alias(db: Path, tmp_path: Path) -> None:
+    before = json.loads(invoke("stats", "--json", "--db", db).output)["nodes"]["Issue"]
+    result = invoke("alias", "issue", "lack of breaks", "short staffing", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "issue 'lack of breaks' now means 'short staffing' in st-lukes-nurses" in result.output
+    assert json.loads(invoke("stats", "--json", "--db", db).output)["nodes"]["Issue"] == before - 1
+
+
+def _search(db: Path, tmp_path: Path) -> None:
+    result = invoke("search", "lopez", "--db", db)
+    assert result.exit_code == 0 and "Ana Lopez" in result.output
+
+
+def _person(db: Path, tmp_path: Path) -> None:
+    result = invoke("person", "ana lopez", "--db", db)
+    assert result.exit_code == 0 and "2026-09-14 with Maya Ortiz" in result.output
+    assert "555" not in result.output
+
+
+def _generate(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    result = invoke("generate", "--people", "50", "--seed", "3", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} >= {"conversations.jsonl", "roster.csv", "hierarchy.csv",
+                                               "ties.csv"}
+    assert invoke("check", *sorted(out.iterdir())).exit_code == 0
+
+
+def _reset(db: Path, tmp_path: Path) -> None:
+    refused = invoke("reset", "--db", db)
+    assert refused.exit_code == 2 and "--yes" in refused.output
+    assert json.loads(invoke("stats", "--json", "--db", db).output)["records"]
+    result = invoke("reset", "--yes", "--db", db)
+    assert result.exit_code == 0 and f"Emptied embedded file {db}" in result.output
+    assert json.loads(invoke("stats", "--json", "--db", db).output)["records"] == {}
+
+
+def _table(command: str, *args: str, title: str) -> Callable[[Path, Path], None]:
+    def run(db: Path, tmp_path: Path) -> None:
+        result = invoke(command, *args, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert title in result.output
+    return run
+
+
+def _demo(db: Path, tmp_path: Path) -> None:
+    # Loading the demo again into its own file changes nothing.
+    result = invoke("demo", "--no-server", "--db", db)
+    assert result.exit_code == 0 and "0 added, 0 replaced" in result.output, result.output
+
+
+def _dashboard(db: Path, tmp_path: Path) -> None:
+    # Without MAPPER_USERS no one could sign in: the command says so and serves nothing.
+    result = runner.invoke(cli.app, ["dashboard", "--db", str(db)], env={"MAPPER_USERS": None})
+    assert result.exit_code == 2 and "MAPPER_USERS" in result.output, result.output
+
+
+#: Each command of `mapper --help`, and how it is run and checked on the demo.
+RUNS: dict[str, Callable[[Path, Path], None]] = {
+    "import": _import,
+    "check": _check,
+    "stats": _stats,
+    "export": _export,
+    "schema": _schema,
+    "duplicates": _duplicates,
+    "alias": _alias,
+    "search": _search,
+    "person": _person,
+    "generate": _generate,
+    "reset": _reset,
+    "clusters": _table("clusters", title="Anger clusters"),
+    "power": _table("power", title="Power map"),
+    "ask-queue": _table("ask-queue", "--today", TODAY, "--limit", "5", title="Ready to ask"),
+    "ladder": _table("ladder", "--today", TODAY, title="Ladder of engagement"),
+    "talk-next": _table("talk-next", "--limit", "5", title="Organic leaders"),
+    "follow-ups": _table("follow-ups", "--today", TODAY, title=f"Follow-ups on {TODAY}"),
+    "structure": _table("structure", "--target", "0.6", title="Structure (target 60% supporters"),
+    "overview": _table("overview", title="Top issues"),
+    "demo": _demo,
+    "dashboard": _dashboard,
+}
+
+
+def commands_in_help() -> list[str]:
+    text = runner.invoke(cli.app, ["--help"], terminal_width=200).output
+    panel = text[text.index("Commands"):]
+    return re.findall(r"^│ ([a-z][\w-]*)\s", panel, re.M)
+
+
+def test_every_command_in_help_is_run_by_a_test():
+    listed = commands_in_help()
+    assert len(listed) == len(typer.main.get_command(cli.app).commands)
+    missing = sorted(set(listed) - set(RUNS))
+    assert not missing, f"no test runs `mapper {missing[0]}`: add it to RUNS"
+    assert not set(RUNS) - set(listed), "RUNS names a command that `mapper --help` does not list"
+
+
+@pytest.mark.parametrize("command", sorted(RUNS))
+def test_every_command_runs_on_the_demo(scratch_db, tmp_path, command):
+    RUNS[command](scratch_db, tmp_path)
