@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from collections.abc import Mapping
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -104,11 +104,30 @@ def _csrf_ok() -> bool:
     return bool(sent) and hmac.compare_digest(sent, session.get("csrf_token", ""))
 
 
+_MAX_NEXT = 2048
+
+
 def _safe_next(target: str | None) -> str:
-    # Only a path on this server: never an open redirect to somewhere else.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """``target`` when it is a path on this server, else ``/``: never an open redirect.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so ``/\t/evil`` or
+    ``/\\evil`` would become ``//evil`` (another host): any control character or backslash
+    refuses the whole target rather than being cleaned away.
+    """
+    if not target or len(target) > _MAX_NEXT or "\\" in target or target.startswith("//"):
         return "/"
-    return target
+    if any(not ch.isprintable() for ch in target):  # control, format and separator characters
+        return "/"
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return "/"
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "/"  # "/./" and "/../" resolve to another path than the one checked here
+    return urlunsplit(("", "", path, parts.query, ""))
 
 
 def _same_origin() -> bool:
