@@ -18,6 +18,7 @@ from dashboard.pages import register_all
 from dashboard.services import EXTENSION, Services
 from dashboard.users import User, load_users
 from mapper.config import is_loopback
+from mapper.sessions import SessionLimits, SessionStore, sessions_for
 from mapper.stores.base import Store
 
 __all__ = ["create_app", "serve", "PAGE_MODULES", "DEMO_USER"]
@@ -30,15 +31,18 @@ DEMO_USER = User("demo", "admin", None, demo=True)
 
 
 def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
-               demo_user: User | None = None) -> dash.Dash:
+               demo_user: User | None = None,
+               sessions: Callable[[Store], SessionStore] = sessions_for) -> dash.Dash:
     """A Dash app reading from the store ``store_factory()`` opens (once, on first use).
 
     ``users`` may sign in on ``/login``; with ``demo_user`` every visitor is signed in as
-    that user (the demo), and every page says so.
+    that user (the demo), and every page says so. Sign-in sessions are kept beside the store
+    by ``sessions(store)`` (see :mod:`mapper.sessions`).
     """
     server = Flask("dashboard")
-    install_auth(server, users, demo_user)
-    server.extensions[EXTENSION] = Services(store_factory)
+    services = Services(store_factory)
+    server.extensions[EXTENSION] = services
+    install_auth(server, users, demo_user, sessions=lambda: sessions(services.store))
     app = dash.Dash(
         "dashboard", server=server, use_pages=True, pages_folder="",
         assets_folder=str(HERE / "assets"), serve_locally=True,
@@ -83,6 +87,11 @@ def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
         users = _users_from_env()
     except (OSError, ValueError) as exc:
         print(f"error: cannot read the users file (MAPPER_USERS): {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    try:
+        SessionLimits.from_env()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     if not users and not demo:
         print("error: no users can sign in. Set MAPPER_USERS to a YAML or TOML users file "

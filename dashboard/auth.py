@@ -1,4 +1,9 @@
-"""Sign-in on the Dash Flask server: every route but the sign-in page needs a signed-in user."""
+"""Sign-in on the Dash Flask server: every route but the sign-in page needs a signed-in user.
+
+The session cookie carries a random session id; whether it is still signed in is decided by
+the server-side session store (:mod:`mapper.sessions`), so sign-out, a changed password and
+expiry end it for every server process on the store.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,14 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Mapping
-from urllib.parse import urlparse
+from collections.abc import Callable, Mapping
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request, session
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user, session_protected
 
 from dashboard.users import User, check_password
+from mapper.sessions import MemorySessions, SessionStore
 
 __all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH",
            "LoginThrottle"]
@@ -21,6 +27,9 @@ __all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 _OPEN_ENDPOINTS = {"mapper_login", "mapper_logout"}
+# The Flask session key of the server-side session id.
+SESSION_ID = "mapper_sid"
+SESSIONS_EXTENSION = "mapper_sessions"
 # Checked when the user is unknown, so a wrong username costs as long as a wrong password.
 _DUMMY = User("-", "viewer", None, "scrypt:32768:8:1$dummy$" + "0" * 128)
 
@@ -104,11 +113,30 @@ def _csrf_ok() -> bool:
     return bool(sent) and hmac.compare_digest(sent, session.get("csrf_token", ""))
 
 
+_MAX_NEXT = 2048
+
+
 def _safe_next(target: str | None) -> str:
-    # Only a path on this server: never an open redirect to somewhere else.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """``target`` when it is a path on this server, else ``/``: never an open redirect.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so ``/\t/evil`` or
+    ``/\\evil`` would become ``//evil`` (another host): any control character or backslash
+    refuses the whole target rather than being cleaned away.
+    """
+    if not target or len(target) > _MAX_NEXT or "\\" in target or target.startswith("//"):
         return "/"
-    return target
+    if any(not ch.isprintable() for ch in target):  # control, format and separator characters
+        return "/"
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return "/"
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "/"  # "/./" and "/../" resolve to another path than the one checked here
+    return urlunsplit(("", "", path, parts.query, ""))
 
 
 def _same_origin() -> bool:
@@ -127,8 +155,13 @@ def signed_in() -> User:
     return user
 
 
-def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | None = None) -> None:
-    """Put Flask-Login and the sign-in routes on ``server``; guard every other route."""
+def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | None = None,
+                 sessions: Callable[[], SessionStore] | None = None) -> None:
+    """Put Flask-Login and the sign-in routes on ``server``; guard every other route.
+
+    ``sessions`` opens the server-side session store (on first use, so the store is not
+    opened at start-up); without it sessions live in this process only.
+    """
     server.secret_key = os.environ.get("MAPPER_SECRET_KEY") or secrets.token_hex(32)
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_NAME="mapper_session",
@@ -136,16 +169,30 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
                          SESSION_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1",
                          REMEMBER_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1")
     throttle = server.extensions.setdefault("mapper_login_throttle", LoginThrottle())
+    store = _Lazy(sessions or MemorySessions)
+    server.extensions[SESSIONS_EXTENSION] = store
     manager = LoginManager()
+    # A cookie presented from another address or browser than it was made for ends the
+    # session (server side too, below).
     manager.session_protection = "strong"
     manager.init_app(server)
-    known = dict(users)
-    if demo_user is not None:
-        known[demo_user.username] = demo_user
+    users = dict(users)
+
+    def password_hash_of(username: str) -> str | None:
+        user = users.get(username)
+        return user.password_hash if user is not None else None
 
     @manager.user_loader
     def _load(username: str) -> User | None:
-        return known.get(username)
+        # The demo user is never loaded from a cookie: the guard signs each visitor in anew.
+        user = users.get(username)
+        if user is None or store().resume(session.get(SESSION_ID), password_hash_of) != username:
+            return None
+        return user
+
+    @session_protected.connect_via(server)
+    def _moved(_app: Flask, **_extra) -> None:
+        store().end(session.pop(SESSION_ID, None))
 
     @manager.unauthorized_handler
     def _unauthorized() -> Response:
@@ -166,7 +213,9 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
                 ok = check_password(user or _DUMMY, request.form.get("password", ""))
                 if user is not None and ok:
                     throttle.succeeded(username, address)
+                    store().end(session.get(SESSION_ID))
                     session.clear()  # a fresh session: no fixation across sign-in
+                    session[SESSION_ID] = store().start(user.username, user.password_hash)
                     login_user(user)
                     csrf_token()
                     return redirect(_safe_next(request.form.get("next")))
@@ -180,6 +229,7 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
     def logout() -> Response:
         if not _csrf_ok():
             abort(400)
+        store().end(session.get(SESSION_ID))  # the copy of this cookie anywhere is dead too
         logout_user()
         session.clear()
         return redirect(LOGIN_PATH)
@@ -208,6 +258,20 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
+
+
+class _Lazy:
+    """The session store, opened on first use and then shared by every request."""
+
+    def __init__(self, open_: Callable[[], SessionStore]) -> None:
+        self._open, self._lock, self._store = open_, threading.Lock(), None
+
+    def __call__(self) -> SessionStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = self._open()
+        return self._store
 
 
 def _refuse() -> Response:

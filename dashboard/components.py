@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-__all__ = ["page_head", "card", "stat", "notice", "not_for_role", "empty_campaign", "person_href",
+__all__ = ["GRAPH_CONFIG", "graph", "page_head", "card", "stat", "notice", "not_for_role", "empty_campaign", "person_href",
            "person_link", "facts", "table"]
+
+
+# Nothing may leave the machine: plotly.js (4.x) offers a "Share chart" button that uploads the
+# figure (names included) to Plotly Cloud unless told not to, and links to plotly.com from its
+# logo. Keys older plotly.js versions read (showLink, showEditInChartStudio, sendData) are set
+# too, so a different bundled version cannot bring the buttons back.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"],
+}
+
+
+def graph(id_: str, figure) -> dcc.Graph:
+    """Every chart of the dashboard: a ``dcc.Graph`` that offers nothing off the machine."""
+    return dcc.Graph(id=id_, figure=figure, config=copy.deepcopy(GRAPH_CONFIG))
 
 
 def page_head(title: str, subtitle: str | None = None, *extra) -> html.Div:

@@ -25,7 +25,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from mapper.keys import normalize
 
-__all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password"]
+__all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password",
+           "password_problem", "MIN_PASSWORD_LENGTH"]
 
 ROLES = ("admin", "organizer", "viewer")
 Role = Literal["admin", "organizer", "viewer"]
@@ -121,11 +122,50 @@ def load_users(path: str | Path) -> dict[str, User]:
     return parse_users(data, str(path))
 
 
-def _main(argv: list[str]) -> int:  # pragma: no cover - tiny helper command
-    if argv[:1] != ["hash"]:
-        print("usage: python -m dashboard.users hash   (reads a password, prints its hash)")
+MIN_PASSWORD_LENGTH = 12
+
+_USAGE = f"""usage: python -m dashboard.users hash
+
+Reads a password (typed twice at a terminal, or one line on standard input) and prints its
+hash for the users file (MAPPER_USERS). Passwords shorter than {MIN_PASSWORD_LENGTH} characters are refused.
+
+example:  python -m dashboard.users hash"""
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` may not be used, or ``None`` when it may."""
+    if not password:
+        return "the password is empty"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password is shorter than {MIN_PASSWORD_LENGTH} characters"
+    return None
+
+
+def _read_password() -> str | None:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        return None
+    return first
+
+
+def _main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]) or argv[1:2] in (["-h"], ["--help"]):
+        print(_USAGE)
+        return 0
+    if argv != ["hash"]:
+        print(_USAGE, file=sys.stderr)
         return 2
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+    password = _read_password()
+    if password is None:
+        print("error: the two passwords differ; nothing printed", file=sys.stderr)
+        return 1
+    problem = password_problem(password)
+    if problem:
+        print(f"error: {problem}; use at least {MIN_PASSWORD_LENGTH} characters "
+              "(a few unrelated words are easy to remember)", file=sys.stderr)
+        return 1
     print(hash_password(password))
     return 0
 

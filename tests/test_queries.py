@@ -9,6 +9,7 @@ import neo4j
 import pytest
 
 from tests.records import CAMPAIGN, alias, conversation, small_campaign
+from tests.test_sessions import use_every_session_query
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -75,6 +76,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.campaigns()
         store.snapshot(CAMPAIGN)
         store.version()
+        use_every_session_query(store)
         store.clear()
     finally:
         store.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.components import card, empty_campaign, graph, page_head, person_link, table
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import people_angry_about
@@ -51,8 +51,7 @@ def layout(**_query) -> html.Div:
         card("Clusters", html.Div(id=ids.CLUSTER_TABLE)),
         card("Common ground: bridging issues", html.Div(id=ids.CLUSTER_BRIDGES)),
         card("Angry people by unit and issue",
-             dcc.Graph(id=ids.CLUSTER_HEATMAP, figure=figures.empty_figure("Loading…"),
-                       config={"displaylogo": False, "responsive": True})),
+             graph(ids.CLUSTER_HEATMAP, figures.empty_figure("Loading…"))),
     ])
 
 

@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
-from dashboard import figures, ids
+from dashboard import components, figures, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
 from dashboard.pages import register_page
@@ -37,8 +37,7 @@ def layout(**_query) -> html.Div:
                     md=3),
         ], className="g-3 mb-3 align-items-end"),
         card("Due and overdue per organizer",
-             dcc.Graph(id=ids.FOLLOW_CHART, figure=figures.empty_figure("Loading…"),
-                       config={"displaylogo": False, "responsive": True})),
+             components.graph(ids.FOLLOW_CHART, figures.empty_figure("Loading…"))),
         card("What to do", html.Div(id=ids.FOLLOW_TABLE)),
     ])
 

@@ -8,7 +8,7 @@ from dash import Input, Output, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, page_head, stat
+from dashboard.components import card, empty_campaign, graph, page_head, stat
 from dashboard.pages import register_page
 from dashboard.services import services
 
@@ -19,8 +19,7 @@ TARGETS = [{"label": "simple majority (50%+)", "value": "0.5001"},
 
 
 def _graph(id_: str) -> dcc.Graph:
-    return dcc.Graph(id=id_, config={"displaylogo": False, "responsive": True},
-                     figure=figures.empty_figure("Loading…"))
+    return graph(id_, figures.empty_figure("Loading…"))
 
 
 def layout(**_query) -> html.Div:

@@ -11,7 +11,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.components import card, empty_campaign, graph, page_head, person_link, table
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.users import User
@@ -35,8 +35,7 @@ def layout(**_query) -> html.Div:
                             minZoom=0.2, maxZoom=3)),
         dbc.Row([
             dbc.Col(card("Who can fix it: ranked by people naming them",
-                         dcc.Graph(id=ids.POWER_RANKING, figure=figures.empty_figure("Loading…"),
-                                   config={"displaylogo": False, "responsive": True})),
+                         graph(ids.POWER_RANKING, figures.empty_figure("Loading…"))),
                     xl=7, md=12),
             dbc.Col(card("Decision maker", html.Div(id=ids.POWER_DM_DETAIL)), xl=5, md=12),
         ]),

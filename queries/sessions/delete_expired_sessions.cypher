@@ -1,0 +1,3 @@
+MATCH (s:Session)
+WHERE s.created < $created_before OR s.last_seen < $seen_before
+DELETE s

@@ -1,0 +1,2 @@
+MATCH (s:Session {id_hash: $id_hash})
+DELETE s

@@ -1,0 +1,2 @@
+MATCH (s:Session {username: $username})
+DELETE s
