@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request, session
-from flask_login import LoginManager, current_user, login_user, logout_user, session_protected
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from dashboard.users import User, check_password
 from mapper.sessions import MemorySessions, SessionStore
@@ -172,9 +172,10 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
     store = _Lazy(sessions or MemorySessions)
     server.extensions[SESSIONS_EXTENSION] = store
     manager = LoginManager()
-    # A cookie presented from another address or browser than it was made for ends the
-    # session (server side too, below).
-    manager.session_protection = "strong"
+    # "basic", not "strong": an organizer's phone changes address between the break room's
+    # wifi and the parking lot's mobile network, and must not be signed out for it. A copied
+    # cookie is what server-side revocation and the idle limit are for.
+    manager.session_protection = "basic"
     manager.init_app(server)
     users = dict(users)
 
@@ -189,10 +190,6 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
         if user is None or store().resume(session.get(SESSION_ID), password_hash_of) != username:
             return None
         return user
-
-    @session_protected.connect_via(server)
-    def _moved(_app: Flask, **_extra) -> None:
-        store().end(session.pop(SESSION_ID, None))
 
     @manager.unauthorized_handler
     def _unauthorized() -> Response:

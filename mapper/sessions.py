@@ -331,5 +331,5 @@ def sessions_for(store: Any, *, limits: SessionLimits | None = None,
 
     if isinstance(store, Neo4jStore):
         # The store's own driver: one connection pool, the same server and credentials.
-        return Neo4jSessions(store._driver, store._database, limits, clock)
+        return Neo4jSessions(store.driver, store.database, limits, clock)
     raise TypeError(f"no session store for a {type(store).__name__}")

@@ -305,6 +305,15 @@ class Neo4jStore(Store):
             self._driver.close()
             raise
 
+    @property
+    def driver(self) -> Any:
+        """The driver, for other parts of the product that keep their own nodes (sessions)."""
+        return self._driver
+
+    @property
+    def database(self) -> str | None:
+        return self._database
+
     def _session(self) -> Any:
         return self._driver.session(database=self._database, bookmark_manager=self._bookmarks)
 
