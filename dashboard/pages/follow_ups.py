@@ -13,6 +13,9 @@ from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper.analytics.follow_ups import UNNAMED
+from mapper.analytics.texts import read_texts
+from mapper.snapshot import ConversationText
 
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
 AS_OF = ids.FOLLOW_AS_OF
@@ -73,6 +76,14 @@ def _may_read(user, organizer: str, item: dict, held_by: dict[tuple[str, str], s
     return all(user.holds(o) for o in sources)
 
 
+def _words(item: dict, words: dict[str, ConversationText]) -> str:
+    """An item's text, with the words of its assignment or action read from its record."""
+    text = words.get(item["conversation"])
+    if text is None or item["kind"] not in UNNAMED:
+        return item["what"]
+    return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
+
+
 def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None):
     """Counts per organizer for everyone; the items (names of contacts) for organizers and admins."""
     user = signed_in()
@@ -98,9 +109,13 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     if not items:
         return figure, html.P("Nothing due.", className="muted-box"), options
     held_by = _holders(svc.analytics.snapshot(camp)) if user.role != "admin" else {}
+    readable = [_may_read(user, org, i, held_by) for org, i in items[:LIMIT]]
+    # The graph holds no one's words: those this user may read come from the stored records.
+    words = read_texts(svc.store, camp, {i["conversation"] for (_, i), ok in
+                                         zip(items, readable) if ok and i["kind"] in UNNAMED})
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
-             i["what"] if _may_read(user, org, i, held_by) else NOT_YOURS, i["due"],
-             _when(i["days_overdue"])] for org, i in items[:LIMIT]]
+             _words(i, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
+            for (org, i), ok in zip(items, readable)]
     more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
                    className="form-text") if len(items) > LIMIT else None)
     return (figure, html.Div([table(["Organizer", "Person", "Kind", "What", "Due", "When"], rows),

@@ -6,9 +6,13 @@ import datetime as dt
 from typing import Any
 
 from mapper.analytics._common import conversations_by_person, iso, person_name
-from mapper.snapshot import Snapshot
+from mapper.snapshot import Conversation, Snapshot
 
-__all__ = ["follow_ups"]
+__all__ = ["follow_ups", "UNNAMED"]
+
+#: An item's ``what`` when the snapshot does not hold its words (:attr:`Snapshot.texts`): the
+#: graph keeps that there is an assignment or an action, the stored record what it says.
+UNNAMED = {"assignment": "(assignment)", "commitment": "(commitment)"}
 
 _KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
 
@@ -24,6 +28,10 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
       is not counted: many forms do not track it). Talking again settles an earlier missing
       thank-you, unless that later conversation went unthanked too: then one item covers the
       run of unthanked conversations, due ``thank_you_days`` after the first of them.
+    The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
+    none); without them ``what`` is :data:`UNNAMED`, and ``conversation`` names the 1-on-1 they
+    are in, for a reader allowed to see them.
+
     - **assignment**: the latest conversation's follow-up assignment with a due date (a later
       conversation reviews an earlier one's assignment; one without a date is never due).
     - **commitment**: every "yes" with a due date, until a conversation with the person on or
@@ -37,7 +45,8 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     dict
         ``today``, ``horizon_days``, ``organizers`` [``organizer``, ``overdue``, ``due``,
         ``items`` [``person``, ``name``, ``kind`` (thank_you | assignment | commitment),
-        ``what``, ``conversation_date``, ``due``, ``days_overdue``, ``status``], most overdue
+        ``what``, ``conversation`` (its id), ``conversation_date``, ``due``, ``days_overdue``,
+        ``status``], most overdue
         first], by organizer name; ``totals`` (``overdue``, ``due``).
 
     Examples
@@ -53,14 +62,16 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     items_by_org: dict[str, list[dict[str, Any]]] = {}
     organizers = {c.organizer for c in snapshot.conversations} | set(snapshot.organizers.values())
 
-    def add(org: str, person: str, kind: str, what: str, held: dt.date, due: dt.date) -> None:
+    texts = snapshot.texts
+
+    def add(org: str, person: str, kind: str, what: str, held: Conversation, due: dt.date) -> None:
         days = (today - due).days
         if days < -horizon_days:
             return
         items_by_org.setdefault(org, []).append({
             "person": person, "name": person_name(snapshot, person), "kind": kind, "what": what,
-            "conversation_date": iso(held), "due": iso(due), "days_overdue": days,
-            "status": "overdue" if days > 0 else "due"})
+            "conversation": held.id, "conversation_date": iso(held.date), "due": iso(due),
+            "days_overdue": days, "status": "overdue" if days > 0 else "due"})
 
     for person, convs in conversations_by_person(snapshot).items():
         latest = convs[-1]
@@ -74,11 +85,12 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
             first = convs[-run]
             what = (f"thank-you for the {iso(latest.date)} conversation" if run == 1 else
                     f"thank-you for {run} conversations since {iso(first.date)}")
-            add(org, person, "thank_you", what, latest.date,
+            add(org, person, "thank_you", what, latest,
                 first.date + dt.timedelta(days=thank_you_days))
-        if latest.follow_up_assignment and latest.follow_up_due:
-            add(org, person, "assignment", latest.follow_up_assignment, latest.date,
-                latest.follow_up_due)
+        if latest.has_assignment and latest.follow_up_due:
+            words = texts.get(latest.id)
+            add(org, person, "assignment", (words and words.assignment) or UNNAMED["assignment"],
+                latest, latest.follow_up_due)
         for n, c in enumerate(convs):
             com = c.commitment
             if com is None or com.response != "yes" or com.due is None:
@@ -87,7 +99,9 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
             if any(l.date >= com.due or (l.commitment and l.commitment.response == "no")
                    for l in later):
                 continue
-            add(org, person, "commitment", com.action or "(commitment)", c.date, com.due)
+            words = texts.get(c.id) if com.has_action else None
+            add(org, person, "commitment", (words and words.action) or UNNAMED["commitment"], c,
+                com.due)
 
     out = []
     totals = {"overdue": 0, "due": 0}
