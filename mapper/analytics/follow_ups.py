@@ -28,14 +28,14 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
       is not counted: many forms do not track it). Talking again settles an earlier missing
       thank-you, unless that later conversation went unthanked too: then one item covers the
       run of unthanked conversations, due ``thank_you_days`` after the first of them.
-    The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
-    none); without them ``what`` is :data:`UNNAMED`, and ``conversation`` names the 1-on-1 they
-    are in, for a reader allowed to see them.
-
     - **assignment**: the latest conversation's follow-up assignment with a due date (a later
       conversation reviews an earlier one's assignment; one without a date is never due).
     - **commitment**: every "yes" with a due date, until a conversation with the person on or
       after that date (the check-in) or a later "no".
+
+    The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
+    none); without them ``what`` is :data:`UNNAMED`, and ``conversation`` names the 1-on-1 they
+    are in, for a reader allowed to see them.
 
     An item is ``overdue`` once its date has passed and ``due`` from ``horizon_days`` before;
     later ones are left out. ``days_overdue`` is negative for days still left.
