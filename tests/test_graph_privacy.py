@@ -14,13 +14,18 @@ import pytest
 from neo4j import GraphDatabase
 from typer.testing import CliRunner
 
+from dashboard.app import create_app
+from dashboard.listing import grid_rows
+from dashboard.tables import ready_rows
 from mapper.analytics import Analytics
+from mapper.analytics.texts import WithCampaignTexts
 from mapper.cli import app, demo_files
 from mapper.importer import import_files
 from mapper.privacy import PERSONAL_FIELDS, redact_record
 from mapper.stores.base import Store
 from mapper.stores.sqlite import SQLiteStore
 from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.test_dashboard_callbacks import MAYA, USERS, signed_in_as
 
 
 def _values(node: Any, parts: list[str]) -> Iterator[Any]:
@@ -139,7 +144,7 @@ def test_the_dashboards_answers_name_an_action_only_once_three_people_said_yes(s
         "asked": True, "action": "tell the board about my night", "response": "yes",
         "due": "2026-11-20"})])
     _petition(store, ["Cam Lee"], response="maybe")
-    a = Analytics(store, campaign=CAMPAIGN)
+    a = Analytics(WithCampaignTexts(store), campaign=CAMPAIGN)  # as the dashboard reads
     cam = next(e for e in a.ask_queue() if e["name"] == "Cam Lee")
     assert cam["suggested_ask"] == "follow up on the earlier ask"
     _petition(store, ["Dee Park"])
@@ -150,6 +155,17 @@ def test_the_dashboards_answers_name_an_action_only_once_three_people_said_yes(s
                                          if name == "follow_ups" else {}))
                           for name in ("ask_queue", "ladder", "follow_ups")])
     assert "tell the board" not in answers and "(commitment)" in answers
+
+
+def test_the_ready_page_suggests_the_campaigns_action_it_reads_from_the_records(store: Store):
+    _petition(store, ["Ana Lopez", "Ben Ortiz", "Dee Park"])
+    _petition(store, ["Cam Lee"], response="maybe")
+    app = create_app(lambda: store, users=USERS)
+    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    with signed_in_as(app, MAYA):
+        block, _count = grid_rows(ready_rows, {"name", "suggested_ask"}, request, None)
+    asks = {r["name"]: r["suggested_ask"] for r in block["rowData"]}
+    assert asks == {"Cam Lee": "ask again: sign the petition"}
 
 
 def test_the_command_line_shows_the_words_from_the_records(tmp_path: Path):

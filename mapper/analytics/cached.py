@@ -15,7 +15,6 @@ from mapper.analytics.power import power_map
 from mapper.analytics.readiness import ask_queue, ladder
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
-from mapper.analytics.texts import campaign_texts
 from mapper.models import DEFAULT_CAMPAIGN
 from mapper.snapshot import Snapshot, gc_paused
 
@@ -35,9 +34,6 @@ class SnapshotSource(Protocol):
     def version(self) -> Hashable: ...
 
     def snapshot(self, campaign: str) -> Snapshot: ...
-
-    # Optional: ``conversation_texts`` (:class:`mapper.analytics.texts.TextSource`), for the
-    # words of the actions that are the campaign's plan.
 
 
 def _freeze(value: Any) -> Hashable:
@@ -133,20 +129,12 @@ class Analytics:
             self._versions.clear()
 
     # --- reads ------------------------------------------------------------------------------
-    def _build(self, campaign: str) -> Snapshot:
-        snapshot = self.store.snapshot(campaign)
-        if hasattr(self.store, "conversation_texts"):
-            # Results are shared by every reader: only the words that are the campaign's.
-            snapshot = campaign_texts(snapshot, self.store)  # type: ignore[arg-type]
-        return snapshot
-
     def _snapshot(self, version: Hashable, campaign: str) -> Snapshot:
-        return self._cached(version, (_SNAPSHOT, campaign), lambda: self._build(campaign))
+        return self._cached(version, (_SNAPSHOT, campaign),
+                            lambda: self.store.snapshot(campaign))
 
     def snapshot(self, campaign: str | None = None) -> Snapshot:
-        """The campaign's snapshot, built once per store version, with the actions that are the
-        campaign's plan beside it (:func:`~mapper.analytics.texts.campaign_texts`); no one's
-        own words."""
+        """The campaign's snapshot, built once per store version."""
         return self._snapshot(self.store.version(), campaign or self.campaign)
 
     def run(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,

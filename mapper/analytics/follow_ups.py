@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from mapper.analytics._common import conversations_by_person, iso, person_name
-from mapper.snapshot import Conversation, Snapshot
+from mapper.snapshot import Snapshot
 
 __all__ = ["follow_ups", "UNNAMED"]
 
@@ -34,8 +34,8 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
       after that date (the check-in) or a later "no".
 
     The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
-    none); without them ``what`` is :data:`UNNAMED`, and ``conversation`` names the 1-on-1 they
-    are in, for a reader allowed to see them.
+    none); without them ``what`` is :data:`UNNAMED`, and a reader allowed to see them finds
+    them in the conversation held with ``person`` on ``conversation_date``.
 
     An item is ``overdue`` once its date has passed and ``due`` from ``horizon_days`` before;
     later ones are left out. ``days_overdue`` is negative for days still left.
@@ -45,8 +45,7 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     dict
         ``today``, ``horizon_days``, ``organizers`` [``organizer``, ``overdue``, ``due``,
         ``items`` [``person``, ``name``, ``kind`` (thank_you | assignment | commitment),
-        ``what``, ``conversation`` (its id), ``conversation_date``, ``due``, ``days_overdue``,
-        ``status``], most overdue
+        ``what``, ``conversation_date``, ``due``, ``days_overdue``, ``status``], most overdue
         first], by organizer name; ``totals`` (``overdue``, ``due``).
 
     Examples
@@ -64,14 +63,14 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
 
     texts = snapshot.texts
 
-    def add(org: str, person: str, kind: str, what: str, held: Conversation, due: dt.date) -> None:
+    def add(org: str, person: str, kind: str, what: str, held: dt.date, due: dt.date) -> None:
         days = (today - due).days
         if days < -horizon_days:
             return
         items_by_org.setdefault(org, []).append({
             "person": person, "name": person_name(snapshot, person), "kind": kind, "what": what,
-            "conversation": held.id, "conversation_date": iso(held.date), "due": iso(due),
-            "days_overdue": days, "status": "overdue" if days > 0 else "due"})
+            "conversation_date": iso(held), "due": iso(due), "days_overdue": days,
+            "status": "overdue" if days > 0 else "due"})
 
     for person, convs in conversations_by_person(snapshot).items():
         latest = convs[-1]
@@ -85,12 +84,12 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
             first = convs[-run]
             what = (f"thank-you for the {iso(latest.date)} conversation" if run == 1 else
                     f"thank-you for {run} conversations since {iso(first.date)}")
-            add(org, person, "thank_you", what, latest,
+            add(org, person, "thank_you", what, latest.date,
                 first.date + dt.timedelta(days=thank_you_days))
         if latest.has_assignment and latest.follow_up_due:
             words = texts.get(latest.id)
             add(org, person, "assignment", (words and words.assignment) or UNNAMED["assignment"],
-                latest, latest.follow_up_due)
+                latest.date, latest.follow_up_due)
         for n, c in enumerate(convs):
             com = c.commitment
             if com is None or com.response != "yes" or com.due is None:
@@ -100,8 +99,8 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
                    for l in later):
                 continue
             words = texts.get(c.id) if com.has_action else None
-            add(org, person, "commitment", (words and words.action) or UNNAMED["commitment"], c,
-                com.due)
+            add(org, person, "commitment", (words and words.action) or UNNAMED["commitment"],
+                c.date, com.due)
 
     out = []
     totals = {"overdue": 0, "due": 0}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Protocol
 
 from mapper.analytics.readiness import shared_actions
 from mapper.snapshot import ConversationText, Snapshot, with_texts
 
-__all__ = ["TextSource", "read_texts", "campaign_texts", "fill_texts", "USES_TEXTS"]
+__all__ = ["TextSource", "read_texts", "campaign_texts", "fill_texts", "WithCampaignTexts",
+           "USES_TEXTS"]
 
 #: The analytics that name an action or an assignment when the snapshot holds its words.
 USES_TEXTS = frozenset({"ask_queue", "ladder", "follow_ups"})
@@ -21,6 +22,12 @@ class TextSource(Protocol):
 
     def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
                            fields: Any = ...) -> dict[str, dict[str, Any]]: ...
+
+
+class StoreWithTexts(TextSource, Protocol):
+    def version(self) -> Hashable: ...
+
+    def snapshot(self, campaign: str) -> Snapshot: ...
 
 
 def read_texts(store: TextSource, campaign: str,
@@ -66,3 +73,27 @@ def fill_texts(snapshot: Snapshot, store: TextSource) -> Snapshot:
     """The snapshot with every word of its actions and assignments beside it: for a reader who
     may see all of them (an admin, the command line on the store's own machine)."""
     return with_texts(snapshot, read_texts(store, snapshot.campaign))
+
+
+class WithCampaignTexts:
+    """A store seen by :class:`~mapper.analytics.cached.Analytics` with the campaign's words in
+    its snapshots (:func:`campaign_texts`): the dashboard's shared read model, whose answers
+    every reader shares, so it holds no one's own words.
+
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> class Store:
+    ...     def version(self): return 1
+    ...     def snapshot(self, campaign): return example_snapshot()
+    ...     def conversation_texts(self, campaign, ids=None, fields=()): return {}
+    >>> WithCampaignTexts(Store()).snapshot("st-lukes").texts
+    {}
+    """
+
+    def __init__(self, store: StoreWithTexts) -> None:
+        self.store = store
+
+    def version(self) -> Hashable:
+        return self.store.version()
+
+    def snapshot(self, campaign: str) -> Snapshot:
+        return campaign_texts(self.store.snapshot(campaign), self.store)
