@@ -108,6 +108,16 @@ class ConversationText(NamedTuple):
     assignment: str | None = None
 
 
+def with_texts(snapshot: Snapshot, texts: dict[str, ConversationText]) -> Snapshot:
+    """The same snapshot (rows shared, not copied) with the words of its conversations beside it.
+
+    >>> s = with_texts(Snapshot("c"), {"c1": ConversationText(action="sign the petition")})
+    >>> s.texts["c1"].action, Snapshot("c").texts
+    ('sign the petition', {})
+    """
+    return replace(snapshot, texts=texts)
+
+
 @dataclass(slots=True)
 class Snapshot:
     """One campaign's graph as plain rows. Built by :func:`build_snapshot` from a store's rows.
@@ -125,18 +135,8 @@ class Snapshot:
     decision_makers: dict[str, DecisionMaker] = field(default_factory=dict)
     ties: list[Tie] = field(default_factory=list)
     skills: dict[str, list[str]] = field(default_factory=dict)
-    organizers: dict[str, str] = field(default_factory=dict)
     texts: dict[str, ConversationText] = field(default_factory=dict)
-
-
-def with_texts(snapshot: Snapshot, texts: dict[str, ConversationText]) -> Snapshot:
-    """The same snapshot (rows shared, not copied) with the words of its conversations beside it.
-
-    >>> s = with_texts(Snapshot("c"), {"c1": ConversationText(action="sign the petition")})
-    >>> s.texts["c1"].action, Snapshot("c").texts
-    ('sign the petition', {})
-    """
-    return replace(snapshot, texts=texts)
+    organizers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
