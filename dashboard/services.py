@@ -34,13 +34,18 @@ class Services:
 
     @property
     def analytics(self) -> Any:
-        """``mapper.analytics.cached.Analytics`` over the store (results cached by store version)."""
+        """``mapper.analytics.cached.Analytics`` over the store (results cached by store version).
+
+        Its answers are shared by every reader: besides the graph, they hold only the actions
+        that are the campaign's plan (:class:`mapper.analytics.texts.WithCampaignTexts`).
+        """
         if self._analytics is None:
             from mapper.analytics.cached import Analytics
+            from mapper.analytics.texts import WithCampaignTexts
 
             with self._lock:
                 if self._analytics is None:
-                    self._analytics = Analytics(self.store)
+                    self._analytics = Analytics(WithCampaignTexts(self.store))
         return self._analytics
 
     def campaigns(self) -> list[str]:

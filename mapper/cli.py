@@ -393,11 +393,14 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
     """Run one analytics question on the store and print it as JSON or tables."""
     from mapper import analytics
     from mapper.analytics.tables import tables_for
+    from mapper.analytics.texts import USES_TEXTS, fill_texts
 
     from mapper.snapshot import gc_paused
 
     with _store(db) as store:
         snap = store.snapshot(pick_campaign(store, campaign))
+        if function in USES_TEXTS:  # the words of actions and assignments: from the records
+            snap = fill_texts(snap, store)
     with gc_paused():
         result = getattr(analytics, function)(snap, **options)
     if as_json:

@@ -11,7 +11,9 @@ __all__ = ["PERSONAL_FIELDS", "redact_record", "open_private"]
 
 # Paths into a 1-on-1 record that hold personal information: contact details and confidential
 # text, and the free text in which a worker's own words land (what they fear, what they agreed
-# to do, where they felt safe to talk, whether they witnessed harm).
+# to do, where they felt safe to talk, whether they witnessed harm). No text of these reaches
+# the graph's nodes or edges (tests/test_graph_privacy.py): a view that names one reads it from
+# the stored record (Store.conversation_texts), for whom the role rules allow.
 PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "issues.*.witnessed_harm",
                    "referrals.*.note", "notes", "ask.fears", "ask.action", "follow_up.assignment",
                    "space.setting")

@@ -196,8 +196,10 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         "cares_about_problem": r.responsibility.realizes.cares_about_problem,
         "decision_maker_can_fix": r.responsibility.realizes.decision_maker_can_fix,
         "wont_fix_without_pressure": r.responsibility.realizes.wont_fix_without_pressure,
-        "fears": list(r.ask.fears),
-        "follow_up_assignment": r.follow_up.assignment,
+        # What they fear and what they were assigned are their words: the graph keeps only
+        # that there are some (the words stay in the record, PERSONAL_FIELDS).
+        "fears_count": len(r.ask.fears) or None,
+        "has_assignment": True if r.follow_up.assignment else None,
         "follow_up_due": r.follow_up.due.isoformat() if r.follow_up.due else None,
         "thank_you_sent": r.follow_up.thank_you_sent,
     }))
@@ -228,8 +230,8 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
     ask = r.ask
     if ask.asked or ask.action or (ask.response and ask.response != "not_asked"):
         commitment = b.raw_node("Commitment", f"commitment:{camp}:{r.id}", **_clean({
-            "name": ask.action or "(ask)",
-            "action": ask.action,
+            "name": "(ask)",
+            "has_action": True if ask.action else None,
             "asked": ask.asked if ask.asked is not None else ask.response not in (None, "not_asked"),
             "response": ask.response,
             "due": ask.due.isoformat() if ask.due else None,

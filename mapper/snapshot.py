@@ -1,4 +1,10 @@
-"""The read model analytics work on: one campaign's graph, without contact details or stories."""
+"""The read model analytics work on: one campaign's graph, without contact details or stories.
+
+The graph holds no one's words (:data:`mapper.privacy.PERSONAL_FIELDS`): a conversation says
+how many fears were voiced and whether an assignment or an action was agreed, not what. The
+words are read from the stored records, by a separate step, into :attr:`Snapshot.texts` for a
+reader allowed to see them (:func:`with_texts`).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,11 @@ import gc
 import sys
 from collections.abc import Iterable
 from operator import attrgetter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 __all__ = ["gc_paused", "Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
-           "Snapshot", "SnapshotRows", "build_snapshot"]
+           "Snapshot", "SnapshotRows", "ConversationText", "build_snapshot", "with_texts"]
 
 
 @dataclass(slots=True)
@@ -31,7 +37,7 @@ class Person:
 class Commitment:
     conversation: str
     person: str
-    action: str | None
+    has_action: bool  # the words of the action are in the record, not here
     asked: bool
     response: str | None
     due: dt.date | None
@@ -52,8 +58,8 @@ class Conversation:
     decision_maker_can_fix: bool | None = None
     wont_fix_without_pressure: bool | None = None
     listening_share: float | None = None
-    fears: tuple[str, ...] = ()
-    follow_up_assignment: str | None = None
+    fears_count: int = 0  # how many fears were voiced; which ones is in the record only
+    has_assignment: bool = False
     follow_up_due: dt.date | None = None
     thank_you_sent: bool | None = None
     commitment: Commitment | None = None
@@ -94,9 +100,31 @@ class Tie:
     kind: str  # "tie" (from the ties list) or "referral" (named in a conversation)
 
 
+class ConversationText(NamedTuple):
+    """The words of one conversation that views name: personal (the record's ``ask.action``
+    and ``follow_up.assignment``), so never in the graph."""
+
+    action: str | None = None
+    assignment: str | None = None
+
+
+def with_texts(snapshot: Snapshot, texts: dict[str, ConversationText]) -> Snapshot:
+    """The same snapshot (rows shared, not copied) with the words of its conversations beside it.
+
+    >>> s = with_texts(Snapshot("c"), {"c1": ConversationText(action="sign the petition")})
+    >>> s.texts["c1"].action, Snapshot("c").texts
+    ('sign the petition', {})
+    """
+    return replace(snapshot, texts=texts)
+
+
 @dataclass(slots=True)
 class Snapshot:
-    """One campaign's graph as plain rows. Built by :func:`build_snapshot` from a store's rows."""
+    """One campaign's graph as plain rows. Built by :func:`build_snapshot` from a store's rows.
+
+    ``texts`` is the personal part beside the graph, by conversation id: empty in a snapshot
+    built from the graph, filled by :func:`with_texts` from the stored records.
+    """
 
     campaign: str
     people: dict[str, Person] = field(default_factory=dict)
@@ -107,6 +135,7 @@ class Snapshot:
     decision_makers: dict[str, DecisionMaker] = field(default_factory=dict)
     ties: list[Tie] = field(default_factory=list)
     skills: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, ConversationText] = field(default_factory=dict)
     organizers: dict[str, str] = field(default_factory=dict)
     # The store version the rows were read at (in the same transaction), when the store says;
     # not part of what the snapshot says, so two stores with the same graph compare equal.
@@ -220,14 +249,14 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
             decision_maker_can_fix=get("decision_maker_can_fix"),
             wont_fix_without_pressure=get("wont_fix_without_pressure"),
             listening_share=get("listening_share"),
-            fears=tuple(get("fears") or ()),
-            follow_up_assignment=get("follow_up_assignment"),
+            fears_count=get("fears_count") or 0,
+            has_assignment=bool(get("has_assignment")),
             follow_up_due=_date(get("follow_up_due")),
             thank_you_sent=get("thank_you_sent"),
         )
         c = commitments.get(cid)
         if c is not None:
-            conv.commitment = Commitment(cid, person, c.get("action"), bool(c.get("asked")),
+            conv.commitment = Commitment(cid, person, bool(c.get("has_action")), bool(c.get("asked")),
                                          c.get("response"), _date(c.get("due")), date)
         conversations.append(conv)
         if person in people:

@@ -13,6 +13,9 @@ from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper.analytics.follow_ups import UNNAMED
+from mapper.analytics.texts import read_texts
+from mapper.snapshot import ConversationText
 
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
 AS_OF = ids.FOLLOW_AS_OF
@@ -72,6 +75,32 @@ def _may_read(user, organizer: str, item: dict, held_by: dict[tuple[str, str], s
     return all(user.holds(o) for o in sources)
 
 
+def _sources(snapshot) -> dict[tuple[str, str, str, str], str]:
+    """``(person, conversation date, kind, due) -> id`` of the conversation whose record holds
+    the words of an assignment or an action (the graph holds none)."""
+    out: dict[tuple[str, str, str, str], str] = {}
+    for c in snapshot.conversations:
+        day = c.date.isoformat()
+        if c.has_assignment and c.follow_up_due:
+            out[(c.person, day, "assignment", c.follow_up_due.isoformat())] = c.id
+        com = c.commitment
+        if com is not None and com.has_action and com.response == "yes" and com.due:
+            out[(c.person, day, "commitment", com.due.isoformat())] = c.id
+    return out
+
+
+def _source(item: dict, sources: dict[tuple[str, str, str, str], str]) -> str | None:
+    return sources.get((item["person"], item["conversation_date"], item["kind"], item["due"]))
+
+
+def _words(item: dict, sources: dict, words: dict[str, ConversationText]) -> str:
+    """An item's text, with the words of its assignment or action read from its record."""
+    text = words.get(_source(item, sources) or "")
+    if text is None or item["kind"] not in UNNAMED:
+        return item["what"]
+    return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
+
+
 def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None):
     """Counts per organizer for everyone; the items (names of contacts) for organizers and admins."""
     user = signed_in()
@@ -96,10 +125,16 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     items = [(o["organizer"], i) for o in shown for i in o["items"]]
     if not items:
         return figure, html.P("Nothing due.", className="muted-box"), options
-    held_by = _holders(svc.analytics.snapshot(camp)) if user.role != "admin" else {}
+    snapshot = svc.analytics.snapshot(camp)
+    held_by = _holders(snapshot) if user.role != "admin" else {}
+    readable = [_may_read(user, org, i, held_by) for org, i in items[:LIMIT]]
+    # The graph holds no one's words: those this user may read come from the stored records.
+    sources = _sources(snapshot)
+    words = read_texts(svc.store, camp, {s for (_, i), ok in zip(items, readable)
+                                         if ok and (s := _source(i, sources))})
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
-             i["what"] if _may_read(user, org, i, held_by) else NOT_YOURS, i["due"],
-             _when(i["days_overdue"])] for org, i in items[:LIMIT]]
+             _words(i, sources, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
+            for (org, i), ok in zip(items, readable)]
     more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
                    className="form-text") if len(items) > LIMIT else None)
     return (figure, html.Div([table(["Organizer", "Person", "Kind", "What", "Due", "When"], rows),

@@ -1,11 +1,12 @@
 """Analytics: pure functions over a campaign :class:`~mapper.snapshot.Snapshot`, one question each.
 
 Every function takes the snapshot first and options as keywords, and returns plain,
-JSON-serializable dicts and lists in a stable order. The snapshot holds no stories, notes,
-phones or emails. It does hold three free-text fields of a conversation: fears, the action a
-person agreed to and the organizer's follow-up assignment. ``follow_ups`` and ``ladder`` return
-an action or assignment to the people it concerns, and the dashboard shows that text only to the
-organizer who held the conversation, or to an admin (:data:`mapper.privacy.PERSONAL_FIELDS`).
+JSON-serializable dicts and lists in a stable order. The snapshot, like the graph it is read
+from, holds no stories, notes, phones, emails, fears, actions or assignments — only that a
+conversation has some (:data:`mapper.privacy.PERSONAL_FIELDS`). Where an answer names an action
+or an assignment, its words come from :attr:`~mapper.snapshot.Snapshot.texts`, read from the
+stored records by :mod:`mapper.analytics.texts` for a reader allowed to see them: the dashboard
+shows an item's words only to the organizer who held the conversation, or to an admin.
 
 >>> from mapper.analytics.examples import example_snapshot
 >>> sorted(structure(example_snapshot())["totals"])[:3]

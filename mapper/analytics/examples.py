@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from mapper.keys import node_key
-from mapper.snapshot import (Anger, Commitment, Conversation, DecisionMaker, Named, Person,
-                             Snapshot, Tie)
+from mapper.snapshot import (Anger, Commitment, Conversation, ConversationText, DecisionMaker,
+                             Named, Person, Snapshot, Tie)
 
 __all__ = ["CampaignBuilder", "example_snapshot", "random_snapshot", "shuffled"]
 
@@ -45,6 +45,7 @@ class CampaignBuilder:
         self._skills: dict[str, list[str]] = {}
         self._organizers: dict[str, str] = {}
         self._ids: set[str] = set()
+        self._texts: dict[str, ConversationText] = {}
 
     def key(self, name: str) -> str:
         """The key of the person called ``name``."""
@@ -94,7 +95,7 @@ class CampaignBuilder:
              due: dt.date | str | None = None, asked: bool | None = None,
              fears: tuple[str, ...] = (), refers: dict[str, str | None] | None = None,
              skills: tuple[str, ...] = (), follow_up_due: dt.date | str | None = None,
-             **fields: Any) -> str:
+             follow_up_assignment: str | None = None, **fields: Any) -> str:
         """Record one 1-on-1 with ``name`` on date ``on``; returns the conversation id.
 
         ``issues`` maps issue name to anger, ``named`` issue name to decision-maker name,
@@ -115,13 +116,16 @@ class CampaignBuilder:
         self._ids.add(cid)
         self._organizers[node_key("organizer", self.campaign, organizer)] = organizer
         conv = Conversation(id=cid, person=key, organizer=organizer, date=day,
-                            fears=tuple(fears),
+                            fears_count=len(fears), has_assignment=bool(follow_up_assignment),
                             follow_up_due=_day(follow_up_due) if follow_up_due else None,
                             **fields)
         if response is not None or action is not None or asked:
             conv.commitment = Commitment(
-                cid, key, action, asked if asked is not None else response not in (None, "not_asked"),
+                cid, key, bool(action),
+                asked if asked is not None else response not in (None, "not_asked"),
                 response, _day(due) if due else None, day)
+        if action or follow_up_assignment:
+            self._texts[cid] = ConversationText(action or None, follow_up_assignment or None)
         self._convs.append(conv)
         for issue, anger in (issues or {}).items():
             self._anger.append(Anger(key, self.issue(issue), anger, issue in harm, cid, day))
@@ -133,8 +137,9 @@ class CampaignBuilder:
             self._skills[key] = sorted(set(self._skills.get(key, [])) | set(skills))
         return cid
 
-    def snapshot(self) -> Snapshot:
-        """The campaign so far, as a store would return it."""
+    def snapshot(self, *, texts: bool = True) -> Snapshot:
+        """The campaign so far, as a store would return it; with the words of actions and
+        assignments beside it (:attr:`~mapper.snapshot.Snapshot.texts`) unless ``texts`` is False."""
         return Snapshot(
             campaign=self.campaign,
             people={k: replace(p) for k, p in sorted(self._people.items())},
@@ -146,6 +151,7 @@ class CampaignBuilder:
             ties=list(self._ties),
             skills={k: list(v) for k, v in sorted(self._skills.items())},
             organizers=dict(sorted(self._organizers.items())),
+            texts=dict(sorted(self._texts.items())) if texts else {},
         )
 
 
@@ -176,6 +182,7 @@ def shuffled(snapshot: Snapshot, seed: int = 0) -> Snapshot:
               else t for t in mix(snapshot.ties)],
         skills=dict(mix(snapshot.skills.items())),
         organizers=dict(mix(snapshot.organizers.items())),
+        texts=dict(mix(snapshot.texts.items())),
     )
 
 

@@ -8,7 +8,11 @@ from typing import Any
 from mapper.analytics._common import conversations_by_person, iso, person_name
 from mapper.snapshot import Snapshot
 
-__all__ = ["follow_ups"]
+__all__ = ["follow_ups", "UNNAMED"]
+
+#: An item's ``what`` when the snapshot does not hold its words (:attr:`Snapshot.texts`): the
+#: graph keeps that there is an assignment or an action, the stored record what it says.
+UNNAMED = {"assignment": "(assignment)", "commitment": "(commitment)"}
 
 _KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
 
@@ -28,6 +32,10 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
       conversation reviews an earlier one's assignment; one without a date is never due).
     - **commitment**: every "yes" with a due date, until a conversation with the person on or
       after that date (the check-in) or a later "no".
+
+    The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
+    none); without them ``what`` is :data:`UNNAMED`, and a reader allowed to see them finds
+    them in the conversation held with ``person`` on ``conversation_date``.
 
     An item is ``overdue`` once its date has passed and ``due`` from ``horizon_days`` before;
     later ones are left out. ``days_overdue`` is negative for days still left.
@@ -53,6 +61,8 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     items_by_org: dict[str, list[dict[str, Any]]] = {}
     organizers = {c.organizer for c in snapshot.conversations} | set(snapshot.organizers.values())
 
+    texts = snapshot.texts
+
     def add(org: str, person: str, kind: str, what: str, held: dt.date, due: dt.date) -> None:
         days = (today - due).days
         if days < -horizon_days:
@@ -76,9 +86,10 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
                     f"thank-you for {run} conversations since {iso(first.date)}")
             add(org, person, "thank_you", what, latest.date,
                 first.date + dt.timedelta(days=thank_you_days))
-        if latest.follow_up_assignment and latest.follow_up_due:
-            add(org, person, "assignment", latest.follow_up_assignment, latest.date,
-                latest.follow_up_due)
+        if latest.has_assignment and latest.follow_up_due:
+            words = texts.get(latest.id)
+            add(org, person, "assignment", (words and words.assignment) or UNNAMED["assignment"],
+                latest.date, latest.follow_up_due)
         for n, c in enumerate(convs):
             com = c.commitment
             if com is None or com.response != "yes" or com.due is None:
@@ -87,7 +98,9 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
             if any(l.date >= com.due or (l.commitment and l.commitment.response == "no")
                    for l in later):
                 continue
-            add(org, person, "commitment", com.action or "(commitment)", c.date, com.due)
+            words = texts.get(c.id) if com.has_action else None
+            add(org, person, "commitment", (words and words.action) or UNNAMED["commitment"],
+                c.date, com.due)
 
     out = []
     totals = {"overdue": 0, "due": 0}

@@ -12,9 +12,10 @@ from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word
                                       dm_label, issue_counts, issue_name, iso, latest_named,
                                       person_name, person_states, trust_adjacency, trusted_in,
                                       unit_of)
-from mapper.snapshot import Snapshot
+from mapper.snapshot import Commitment, Snapshot
 
-__all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS"]
+__all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION", "shared_actions",
+           "action_of"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
 WEIGHTS: dict[str, Any] = {
@@ -45,13 +46,25 @@ RUNGS = ("said yes", "took action", "brought a coworker", "leads in their unit",
 MIN_SHARED_ACTION = 3
 
 
-def _shared_actions(snapshot: Snapshot) -> set[str]:
-    """Actions enough different people said yes to that they are the campaign's, not one person's."""
+def action_of(snapshot: Snapshot, com: Commitment | None) -> str | None:
+    """The words of an ask's action, when the snapshot holds them (:attr:`Snapshot.texts`)."""
+    if com is None or not com.has_action:
+        return None
+    text = snapshot.texts.get(com.conversation)
+    return text.action if text is not None else None
+
+
+def shared_actions(snapshot: Snapshot) -> set[str]:
+    """Actions enough different people said yes to that they are the campaign's, not one person's.
+
+    Only the words in :attr:`Snapshot.texts` count: a snapshot without them shares none.
+    """
     people: dict[str, set[str]] = {}
     for c in snapshot.conversations:
         com = c.commitment
-        if com is not None and com.response == "yes" and com.action:
-            people.setdefault(com.action, set()).add(c.person)
+        action = action_of(snapshot, com) if com is not None and com.response == "yes" else None
+        if action:
+            people.setdefault(action, set()).add(c.person)
     return {a for a, who in people.items() if len(who) >= MIN_SHARED_ACTION}
 
 
@@ -62,14 +75,17 @@ def _plans(snapshot: Snapshot, angry: dict[str, dict[str, int]], today: dt.date 
     first_due: dict[tuple[str, str], dt.date] = {}
     for c in snapshot.conversations:
         com = c.commitment
-        if com is None or com.response != "yes" or com.action not in shared:
+        if com is None or com.response != "yes":
+            continue
+        action = action_of(snapshot, com)
+        if action not in shared:
             continue
         if today is not None and com.due is not None and com.due < today:
             continue
         for issue in angry.get(c.person, ()):
-            counts.setdefault(issue, Counter())[com.action] += 1
+            counts.setdefault(issue, Counter())[action] += 1
             if com.due is not None:
-                k = (issue, com.action)
+                k = (issue, action)
                 first_due[k] = min(com.due, first_due.get(k, com.due))
     out = {}
     for issue, actions in counts.items():
@@ -120,7 +136,8 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     issue have said yes to; otherwise the earlier action with a new date; otherwise the next
     meeting on their top issue. An action's own words are shown only once at least
     :data:`MIN_SHARED_ACTION` people said yes to it (it is then the campaign's plan, not one
-    worker's words about what happened to them); voiced fears lower the score and are named
+    worker's words about what happened to them), and only from :attr:`Snapshot.texts` (the
+    graph holds no action's words); voiced fears lower the score and are named
     as "voiced a fear", never by content. The messenger is a committed person they trust
     (same unit first), else the organizer who last spoke with them.
 
@@ -150,7 +167,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     named = latest_named(snapshot)
     committed = committed_people(snapshot)
     trusts = trusted_in(snapshot, committed)  # the committed people each person trusts
-    campaign_actions = _shared_actions(snapshot)
+    campaign_actions = shared_actions(snapshot)
     plans = _plans(snapshot, angry, today, campaign_actions)
     out = []
     for person, st in person_states(snapshot).items():
@@ -231,24 +248,25 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
                 score += w["ask_again"]
                 reasons.append(f"said {said} {days} days ago — time to ask again"
                                if days is not None else f"said {said} — time to ask again")
-        score += w["fear"] * min(3, len(st.latest.fears))
-        if st.latest.fears:
+        n = st.latest.fears_count
+        score += w["fear"] * min(3, n)
+        if n:
             # What they fear is personal: the organizer who held the talk reads it on the person page.
-            n = len(st.latest.fears)
             cautions.append(f"voiced {'a fear' if n == 1 else f'{n} fears'} — address before asking")
 
         # The ask: reuse an open ask, else the plan for the top issue, else the earlier action.
         suggestion = None
-        if (ask is not None and ask.action and ask.response != "no"
+        action = action_of(snapshot, ask)
+        if (ask is not None and ask.has_action and ask.response != "no"
                 and (ask.due is None or today is None or ask.due >= today)):
-            suggestion = (f"ask again: {ask.action}" if ask.action in campaign_actions
+            suggestion = (f"ask again: {action}" if action in campaign_actions
                           else "follow up on the earlier ask")
         elif top is not None and top in plans:
             action, n = plans[top]
             suggestion = (f"{action} ({n} other{'s' if n != 1 else ''} angry about "
                           f"{issue_name(snapshot, top)} said yes)")
-        elif ask is not None and ask.action:
-            suggestion = (f"{ask.action} — again, with a new date" if ask.action in campaign_actions
+        elif ask is not None and ask.has_action:
+            suggestion = (f"{action} — again, with a new date" if action in campaign_actions
                           else "the earlier ask again, with a new date")
         elif top is not None:
             suggestion = f"come to the next meeting on {issue_name(snapshot, top)}"
@@ -280,7 +298,8 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     - *brought a coworker*: someone they referred has since been spoken with;
     - *leads in their unit*: brought a coworker and assessed 1 (leader).
 
-    The next step names a concrete action: the pending action and its date, a trusted coworker
+    The next step names a concrete action: the pending action (its words from
+    :attr:`Snapshot.texts`, else "the agreed action") and its date, a trusted coworker
     not yet spoken with to bring along, a meeting to lead in their unit, or the committee.
     ``today`` defaults to the date of the latest conversation. Ordered by rung (highest first),
     then number of yeses, then name.
@@ -325,8 +344,10 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
             level = 1
         unit = unit_of(snapshot, person)
         if level == 1:
-            if yes is not None and yes.action:
-                step = f"follow through: {yes.action}" + (f" (by {iso(yes.due)})" if yes.due else "")
+            if yes is not None and yes.has_action:
+                # The words are the person's own: named where the snapshot holds them.
+                step = (f"follow through: {action_of(snapshot, yes) or 'the agreed action'}"
+                        + (f" (by {iso(yes.due)})" if yes.due else ""))
             else:
                 step = "agree a first action: come to the next meeting"
         elif level == 2:

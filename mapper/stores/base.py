@@ -333,3 +333,39 @@ class Store(abc.ABC):
             for rec in self.iter_records(campaign, kind):
                 yield json.dumps({"record_type": kind, **rec.body}, ensure_ascii=False, sort_keys=True)
 
+    def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
+                           fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
+                           ) -> dict[str, dict[str, Any]]:
+        """Words the graph does not hold, read from the stored 1-on-1s: personal.
+
+        ``{conversation id: {field path: value}}`` with only the ``fields`` asked for (dotted
+        paths into the record, e.g. ``ask.action``, ``ask.fears``) that the record fills; the
+        ids are the conversations' own (:attr:`mapper.snapshot.Conversation.id`), and ``ids``
+        None means every conversation of the campaign. Show them only to whom the role rules
+        allow (:data:`mapper.privacy.PERSONAL_FIELDS`).
+        """
+        from mapper.projection import conversation_key
+
+        if ids is None:
+            records: Iterable[StoredRecord] = self.iter_records(campaign, "conversation")
+        else:
+            wanted = list(dict.fromkeys(ids))
+            if not wanted:
+                return {}
+            # The store-wide key of a 1-on-1, and its bare id as stores written before
+            # campaign-scoped keys still hold it.
+            records = self.get_records([conversation_key(campaign, i) for i in wanted] + wanted)
+        out: dict[str, dict[str, Any]] = {}
+        for rec in records:
+            body = rec.body
+            if rec.kind != "conversation" or body.get("campaign", rec.campaign) != campaign:
+                continue
+            found = {}
+            for path in fields:
+                value: Any = body
+                for part in path.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+                if value is not None and value != "" and value != []:
+                    found[path] = value
+            out[body["id"]] = found
+        return out

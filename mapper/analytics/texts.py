@@ -1,0 +1,99 @@
+"""The words views name (an action, an assignment), read from the stored records, never the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any, Protocol
+
+from mapper.analytics.readiness import shared_actions
+from mapper.snapshot import ConversationText, Snapshot, with_texts
+
+__all__ = ["TextSource", "read_texts", "campaign_texts", "fill_texts", "WithCampaignTexts",
+           "USES_TEXTS"]
+
+#: The analytics that name an action or an assignment when the snapshot holds its words.
+USES_TEXTS = frozenset({"ask_queue", "ladder", "follow_ups"})
+
+_FIELDS = ("ask.action", "follow_up.assignment")
+
+
+class TextSource(Protocol):
+    """What reading the words needs from a store (:meth:`mapper.stores.base.Store.conversation_texts`)."""
+
+    def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
+                           fields: Any = ...) -> dict[str, dict[str, Any]]: ...
+
+
+class StoreWithTexts(TextSource, Protocol):
+    def version(self) -> Hashable: ...
+
+    def snapshot(self, campaign: str) -> Snapshot: ...
+
+
+def read_texts(store: TextSource, campaign: str,
+               ids: Iterable[str] | None = None) -> dict[str, ConversationText]:
+    """The words of the actions and assignments of a campaign's conversations (of ``ids``
+    only, when given), by conversation id: personal, for a reader the role rules allow."""
+    found = store.conversation_texts(campaign, ids, fields=_FIELDS)
+    return {cid: ConversationText(f.get("ask.action"), f.get("follow_up.assignment"))
+            for cid, f in found.items() if f}
+
+
+def campaign_texts(snapshot: Snapshot, store: TextSource) -> Snapshot:
+    """The snapshot with the words that are the campaign's rather than one person's beside it.
+
+    An action enough people said yes to (:data:`~mapper.analytics.readiness.MIN_SHARED_ACTION`)
+    is the campaign's plan, and the ask queue suggests it to anyone; every other word (a
+    single worker's action, any assignment) is left out: what everyone who sees the lists may
+    read, whoever held the conversations.
+
+    >>> from mapper.analytics.examples import CampaignBuilder
+    >>> b = CampaignBuilder("c")
+    >>> for name in ("Ana", "Ben", "Cy"):
+    ...     _ = b.talk(name, "2026-11-01", response="yes", action="sign the petition")
+    >>> _ = b.talk("Dee", "2026-11-02", response="yes", action="tell my story to the board")
+    >>> class Records:
+    ...     def conversation_texts(self, campaign, ids=None, fields=()):
+    ...         return {i: {"ask.action": t.action} for i, t in b.snapshot().texts.items()}
+    >>> sorted(set(t.action for t in campaign_texts(b.snapshot(texts=False), Records()).texts.values()))
+    ['sign the petition']
+    """
+    asked = [c.id for c in snapshot.conversations
+             if c.commitment is not None and c.commitment.has_action]
+    if not asked:
+        return snapshot
+    actions = {cid: ConversationText(t.action) for cid, t in read_texts(store, snapshot.campaign,
+                                                                         asked).items()
+               if t.action}
+    shared = shared_actions(with_texts(snapshot, actions))
+    return with_texts(snapshot, {cid: t for cid, t in actions.items() if t.action in shared})
+
+
+def fill_texts(snapshot: Snapshot, store: TextSource) -> Snapshot:
+    """The snapshot with every word of its actions and assignments beside it: for a reader who
+    may see all of them (an admin, the command line on the store's own machine)."""
+    return with_texts(snapshot, read_texts(store, snapshot.campaign))
+
+
+class WithCampaignTexts:
+    """A store seen by :class:`~mapper.analytics.cached.Analytics` with the campaign's words in
+    its snapshots (:func:`campaign_texts`): the dashboard's shared read model, whose answers
+    every reader shares, so it holds no one's own words.
+
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> class Store:
+    ...     def version(self): return 1
+    ...     def snapshot(self, campaign): return example_snapshot()
+    ...     def conversation_texts(self, campaign, ids=None, fields=()): return {}
+    >>> WithCampaignTexts(Store()).snapshot("st-lukes").texts
+    {}
+    """
+
+    def __init__(self, store: StoreWithTexts) -> None:
+        self.store = store
+
+    def version(self) -> Hashable:
+        return self.store.version()
+
+    def snapshot(self, campaign: str) -> Snapshot:
+        return campaign_texts(self.store.snapshot(campaign), self.store)
