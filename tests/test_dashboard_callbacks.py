@@ -20,6 +20,7 @@ from dashboard.pages import (clusters, follow_ups, overview, person, power, read
                              talk_next)
 from dashboard.tables import ready_rows, talk_rows
 from dashboard.users import User, hash_password, load_users, parse_users
+from mapper.projection import conversation_key
 from mapper.stores.sqlite import SQLiteStore
 from tests.records import CAMPAIGN, conversation, small_campaign
 
@@ -447,7 +448,7 @@ def test_an_organizer_cannot_overwrite_anothers_conversation(app, store):
     assert record.REFUSED in answer
     assert "Ana" not in answer and "Maya" not in answer and "exist" not in answer
     assert store.version() == before
-    [maya_record] = store.get_records(["2026-11-01-ana-lopez"])
+    [maya_record] = store.get_records([conversation_key(CAMPAIGN, "2026-11-01-ana-lopez")])
     assert maya_record.body["organizer"] == "Maya Ortiz"
     assert maya_record.body["notes"] == "SECRET NOTES"
 
@@ -456,12 +457,12 @@ def test_an_organizer_may_resave_their_own_and_an_admin_anyones(app, store):
     _, status, _ = _save(app, MAYA, **{"date": "2026-11-01", "contact.name": "Ana Lopez",
                                        "notes": "CORRECTED"})
     assert "updated" in text(status)
-    [rec] = store.get_records(["2026-11-01-ana-lopez"])
+    [rec] = store.get_records([conversation_key(CAMPAIGN, "2026-11-01-ana-lopez")])
     assert rec.body["notes"] == "CORRECTED" and rec.body["organizer"] == "Maya Ortiz"
     _, status, _ = _save(app, ADMIN, **{"date": "2026-11-18", "organizer": "Dev Patel",
                                         "contact.name": "Ben Ortiz", "notes": "ADMIN FIX"})
     assert "updated" in text(status)
-    [rec] = store.get_records(["2026-11-18-ben-ortiz"])
+    [rec] = store.get_records([conversation_key(CAMPAIGN, "2026-11-18-ben-ortiz")])
     assert rec.body["notes"] == "ADMIN FIX"
 
 

@@ -8,6 +8,7 @@ from importlib.resources import files
 import neo4j
 import pytest
 
+from mapper.projection import conversation_key
 from tests.records import CAMPAIGN, alias, conversation, small_campaign
 from tests.test_sessions import use_every_session_query
 
@@ -68,7 +69,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
             session.run("MATCH (m:StoreMeta) REMOVE m.schema").consume()
         Neo4jStore(neo4j_uri).close()
         list(store.export())
-        store.get_records(["ana-second"])
+        store.get_records([conversation_key(CAMPAIGN, "ana-second")])
         store.person_history(CAMPAIGN, "Ana Lopez")
         store.search_people(CAMPAIGN, "an")
         store.counts()
