@@ -10,7 +10,8 @@ from pathlib import Path
 from mapper.models import Record
 from mapper.privacy import open_private
 from mapper.projection import record_id
-from mapper.readers import UNREADABLE, FileError, RawRecord, RecordError, read_file, validate
+from mapper.readers import (UNREADABLE, FileError, RawRecord, RecordError, read_file,
+                            shape_error, validate)
 from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
@@ -137,7 +138,9 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
                                           "import it again") for p in changed]
             report.error_count += len(changed)
             return report
-    savable = [raw for raw in report.rejected if raw.kind != UNREADABLE and isinstance(raw.data, dict)]
+    # A record too deep or too big to walk is reported, not saved: writing it would expand it.
+    savable = [raw for raw in report.rejected if raw.kind != UNREADABLE
+               and isinstance(raw.data, dict) and shape_error(raw.data) is None]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
         with open_private(rejected_path) as fh:

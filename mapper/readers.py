@@ -11,13 +11,20 @@ from typing import Any
 
 import orjson
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 from pydantic import ValidationError
 
 from mapper.cells import unguard
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
 
 __all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "unflatten",
-           "LIST_SEPARATOR", "MAX_DEPTH", "MAX_VALUES"]
+           "shape_error", "LIST_SEPARATOR", "MAX_DEPTH", "MAX_VALUES", "MAX_CHARS",
+           "MAX_COLUMNS"]
 
 # The kind given to a line that could not be read as a record; validate() reports it.
 UNREADABLE = "_unreadable"
@@ -30,6 +37,14 @@ _SHOWABLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
 # an attack (YAML aliases can make a few lines expand to billions of values).
 MAX_DEPTH = 16
 MAX_VALUES = 10_000
+# A CSV of records has a few dozen columns (a few hundred with many issues); a file with
+# thousands is not one, and reading it row by row would only repeat one mistake.
+MAX_COLUMNS = 2_000
+# Past this many errors in one record, they are counted, not listed (listing 100,000
+# "unknown field" errors takes longer than finding them).
+MAX_RECORD_ERRORS = 100
+# Text a record may expand to through YAML aliases (a record's own text is bounded by its file).
+MAX_CHARS = 2_000_000
 
 LIST_SEPARATOR = ";"
 # Columns whose cell holds a list of short names, separated by LIST_SEPARATOR.
@@ -169,20 +184,42 @@ def _place(out: dict[str, Any], parts: list[str], value: Any) -> None:
             node = node.setdefault(part, nxt)
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml's scanner and parser, when PyYAML has them: several times faster
+    from yaml._yaml import CParser as _Parser
+    _EVENTS: tuple[type, ...] = (_Parser,)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
+    _EVENTS = (Reader, Scanner, Parser)
+
+
+# The composer first, so its methods win over libyaml's own (recursive, unbounded) ones.
+class _Loader(Composer, SafeConstructor, Resolver, *_EVENTS):
     """PyYAML's safe loader, refusing nesting deeper than a record can be.
 
-    Composing nodes is the one recursive step: bounding it keeps a file of ``[[[[...`` from
-    ending in a RecursionError. Aliases are composed as shared nodes and constructed as shared
-    objects, so a "billion laughs" file costs little until something walks it; every record
-    is measured before anything does (:func:`_shape_error`).
+    Composing nodes is the one recursive step: this composer (PyYAML's own, over libyaml's
+    events) bounds it, so a file of ``[[[[...`` ends in a clear error, not a RecursionError.
+    Aliases are composed as shared nodes and constructed as shared objects, so a "billion
+    laughs" file costs little until something walks it; ``aliased`` says a document used
+    them, and then each of its records is measured (:func:`shape_error`) before anything
+    walks it.
     """
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        if _Parser is not None:
+            _Parser.__init__(self, stream)
+        else:  # pragma: no cover
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
         self._depth = 0
+        self.aliased = False
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliased = True
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH + 1:  # +1: a file's top-level list of records
@@ -201,41 +238,43 @@ class _Loader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
-        return self._or_text(node, yaml.SafeLoader.construct_yaml_timestamp)
+        return self._or_text(node, SafeConstructor.construct_yaml_timestamp)
 
     def construct_yaml_int(self, node: yaml.Node) -> Any:
-        return self._or_text(node, yaml.SafeLoader.construct_yaml_int)
+        return self._or_text(node, SafeConstructor.construct_yaml_int)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
-def _yaml_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+def _yaml_records(path: Path, text: str) -> Iterator[tuple[int, Any, bool]]:
+    """``(line, record, aliased)`` for each record of each document."""
     loader = _Loader(text)
     try:
         while loader.check_node():
+            loader.aliased = False
             node = loader.get_node()
             data = loader.construct_document(node)
             if isinstance(node, yaml.SequenceNode):
                 for item_node, item in zip(node.value, data):
-                    yield item_node.start_mark.line + 1, item
+                    yield item_node.start_mark.line + 1, item, loader.aliased
             elif data is not None:
-                yield node.start_mark.line + 1, data
+                yield node.start_mark.line + 1, data, loader.aliased
     finally:
         loader.dispose()
 
 
-def _json_records(text: str) -> Iterator[tuple[int, Any]]:
+def _json_records(text: str) -> Iterator[tuple[int, Any, bool]]:
     # orjson stops at 1,024 levels with an error; the standard library recurses until Python
     # raises RecursionError.
     data = orjson.loads(text)
     if isinstance(data, list):
         # JSON keeps no positions once parsed; number the records instead (1-based).
         for i, item in enumerate(data, 1):
-            yield i, item
+            yield i, item, False
     else:
-        yield 1, data
+        yield 1, data, False
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -244,28 +283,43 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"", "…", problem)
 
 
-def _shape_error(data: Any) -> str | None:
-    """Why a record is too deep or too big to look at, or None; never walks more than it must.
+class _TooBig(Exception):
+    pass
+
+
+def shape_error(data: Any, *, text: bool = False) -> str | None:
+    """Why a record is too deep or too big to walk, or None; stops as soon as it knows.
 
     Counts values as a tree, so values shared through YAML aliases count every time they are
-    used (and a value that contains itself counts until the limit).
+    used (and a value that contains itself counts until the limit). With ``text``, its
+    characters are counted too (only aliases make them more than the file holds).
+
+    >>> shape_error({"a": [1, 2]}) is None, shape_error([[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]])
+    (True, 'the record is nested deeper than 16 levels')
     """
-    stack = [(data, 1)]
-    count = 0
-    while stack:
-        value, depth = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            return f"holds more than {MAX_VALUES:,} values (a record holds a few hundred)"
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth >= MAX_DEPTH and children:
-            return f"nested deeper than {MAX_DEPTH} levels"
-        stack.extend((child, depth + 1) for child in children)
+    budget = [MAX_VALUES, MAX_CHARS]
+
+    def walk(value: Any, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
+        children = value.values() if isinstance(value, dict) else value
+        budget[0] -= len(children)
+        if budget[0] < 0:
+            raise _TooBig(f"holds more than {MAX_VALUES:,} values (a record holds a few hundred)")
+        for child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, depth + 1)
+            elif text and isinstance(child, str):
+                budget[1] -= len(child)
+                if budget[1] < 0:
+                    raise _TooBig(f"holds more than {MAX_CHARS:,} characters")
+
+    if not isinstance(data, (dict, list)):
+        return None
+    try:
+        walk(data, 1)
+    except _TooBig as exc:
+        return f"the record is {exc}" if "nested" in str(exc) else f"the record {exc}"
     return None
 
 
@@ -296,7 +350,11 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             try:
-                row_kind = file_kind or _kind_from_columns(reader.fieldnames or [])
+                columns = reader.fieldnames or []
+                if len(columns) > MAX_COLUMNS:
+                    raise FileError(f"{name}:1", f"{len(columns):,} columns; a file of records has "
+                                    f"at most {MAX_COLUMNS:,} (is this the right file?)")
+                row_kind = file_kind or _kind_from_columns(columns)
                 for number, row in enumerate(reader, 1):
                     try:
                         data: Any = unflatten(row)
@@ -339,24 +397,31 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise FileError(f"{name}:{line}", f"not valid YAML: {_yaml_problem(exc)}") from None
-    for number, (line, data) in enumerate(items, 1):
-        raw = _raw(name, line, file_kind, data, number)
+    for number, (line, data, aliased) in enumerate(items, 1):
+        raw = _raw(name, line, file_kind, data, number, measure=aliased)
         yield RawRecord(raw.path, raw.line, raw.kind, raw.data, counted=suffix == ".json",
                         number=number)
 
 
-def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int) -> RawRecord:
-    problem = _shape_error(data)
+def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int,
+         measure: bool = False) -> RawRecord:
+    # A record built with YAML aliases may expand to far more than its file holds: refused
+    # before anything (validation, the rejected-records file) walks it. Other records are
+    # bounded by their file, and measured only if they fail validation.
+    problem = shape_error(data, text=True) if measure else None
     if problem:
-        # Refused before anything walks it: validating, labelling or saving it to the
-        # rejected-records file would expand it.
-        return RawRecord(path, line, UNREADABLE, f"the record {problem}", number=number)
+        return RawRecord(path, line, UNREADABLE, problem, number=number)
     kind = file_kind or "conversation"
     if isinstance(data, dict) and "record_type" in data:
         # Exported files tag each line with its record type (an alias row has a `kind` of its own).
-        data = dict(data)
-        given = data.pop("record_type")
-        kind = given if isinstance(given, str) and given in RECORD_KINDS else UNKNOWN_KIND
+        given = data["record_type"]
+        if isinstance(given, str) and given in RECORD_KINDS:
+            data = dict(data)
+            del data["record_type"]
+            kind = given
+        else:
+            # Kept in the record, so the rejected-records file holds it as it was given.
+            kind = UNKNOWN_KIND
     return RawRecord(path, line, kind, data, number=number)
 
 
@@ -381,6 +446,13 @@ def validate(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        problem = shape_error(raw.data)
+        if problem:
+            # JSON nested hundreds deep in a field: one error, not one per level.
+            return None, [RecordError(raw.where, label, "(record)", problem)]
+        if exc.error_count() > MAX_RECORD_ERRORS:
+            return None, [RecordError(raw.where, label, "(record)", f"{exc.error_count():,} errors, "
+                                      f"too many to list: is this a {raw.kind} record?")]
         errors = [_error(raw.where, label, err)
                   for err in exc.errors(include_url=False, include_input=False)]
         return None, errors
