@@ -292,3 +292,58 @@ def test_markup_formula_and_injection_names_are_stored_as_they_were_given(tmp_pa
     # '=2+2 is how a spreadsheet-safe CSV spells =2+2 (mapper.cells): it reads back as =2+2.
     assert "=2+2" in names and "'=2+2" not in names
     assert store.counts()["records"]["conversation"] == 3
+
+
+def _dated(name: str, date: str, due: str, follow_up_due: str):
+    from mapper.models import STORED, OneOnOne
+
+    # STORED: as a store written before conversation dates were checked may hold it.
+    return OneOnOne.model_validate({
+        "date": date, "organizer": "Maya Ortiz", "campaign": "dates",
+        "contact": {"name": name, "unit": "ICU"}, "issues": [{"issue": "pay", "anger": 5}],
+        "ask": {"asked": True, "response": "yes", "action": "come", "due": due},
+        "follow_up": {"assignment": "call", "due": follow_up_due, "thank_you_sent": False},
+    }, context=STORED)
+
+
+EXTREME = [("Ana Lopez", "1900-01-01", "0001-01-01", "9999-12-31"),
+           ("Ben Ortiz", "2026-11-20", "9999-12-31", "0001-01-01"),
+           ("Cam Lee", "9999-12-31", "9999-12-30", "9999-12-31"),
+           ("Dee Park", "0001-01-01", "0001-01-02", "0001-01-01")]
+
+
+def test_every_analytics_view_answers_on_any_date_a_store_holds(store):
+    import datetime as dt
+
+    from mapper.analytics import FUNCTIONS
+
+    store.write([_dated(*row) for row in EXTREME])
+    snapshot = store.snapshot("dates")
+    for name, function in FUNCTIONS.items():
+        todays = [dt.date.min, dt.date(2026, 11, 20), dt.date.max] if name in {
+            "follow_ups", "ask_queue", "ladder"} else [None]
+        for today in todays:
+            result = function(snapshot, **({} if today is None else {"today": today}))
+            json.dumps(result, default=str)
+    weeks = FUNCTIONS["overview"](snapshot)["conversations_per_week"]
+    assert [w["start"] for w in weeks] == ["0001-01-01", "1900-01-01", "2026-11-16", "9999-12-27"]
+
+
+def test_mapper_overview_and_follow_ups_answer_on_extreme_dates(tmp_path):
+    db = tmp_path / "dates.db"
+    store = SQLiteStore(db)
+    store.write([_dated(*row) for row in EXTREME])
+    store.close()
+    for args in (["overview"], ["overview", "--json"], ["follow-ups", "--today", "9999-12-31"],
+                 ["follow-ups", "--today", "0001-01-01", "--json"], ["ladder"], ["ask-queue"]):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 0 and result.exception is None, (args, result.output)
+
+
+def test_the_weeks_from_1900_to_today_are_listed_one_by_one():
+    from mapper.analytics.overview import _weeks
+    import datetime as dt
+
+    weeks = _weeks([dt.date(1900, 1, 1), dt.date(2026, 11, 20)])
+    assert len(weeks) == (dt.date(2026, 11, 16) - dt.date(1900, 1, 1)).days // 7 + 1
+    assert weeks[-1] == {"week": "2026-W47", "start": "2026-11-16", "conversations": 1}
