@@ -74,7 +74,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             err.print(str(e), markup=False)
         where = [f"{len(precheck.rejected)} record(s)"] if precheck.rejected else []
         where += [f"{len(precheck.unreadable_files)} unreadable file(s)"] if precheck.unreadable_files else []
-        err.print(f"[red]{len(precheck.errors)} error(s) in {' and '.join(where)}; nothing was written.[/] "
+        err.print(f"[red]{precheck.error_count} error(s) in {' and '.join(where)}; nothing was written.[/] "
                   f"Fix them, or use --skip-invalid.")
         return 1
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

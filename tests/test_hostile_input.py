@@ -347,3 +347,12 @@ def test_the_weeks_from_1900_to_today_are_listed_one_by_one():
     weeks = _weeks([dt.date(1900, 1, 1), dt.date(2026, 11, 20)])
     assert len(weeks) == (dt.date(2026, 11, 16) - dt.date(1900, 1, 1)).days // 7 + 1
     assert weeks[-1] == {"week": "2026-W47", "start": "2026-11-16", "conversations": 1}
+
+
+def test_mapper_import_counts_every_error_though_it_lists_twenty(tmp_path):
+    path = tmp_path / "talks.csv"
+    path.write_bytes(_many_bad_rows())
+    result = runner.invoke(app, ["import", str(path), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1 and result.output.count("issues.0.anger") == ERRORS_PER_FILE
+    assert "480 more error(s) not listed" in result.output
+    assert "500 error(s) in 500 record(s); nothing was written" in result.output
