@@ -62,14 +62,15 @@ def _new_input(info: ValidationInfo) -> bool:
 
 
 def _one_line(value: str, info: ValidationInfo) -> str:
-    if _new_input(info) and _NOT_IN_NAMES.search(value):
+    # isprintable() is the fast path (C, no regex): almost every name passes it.
+    if not value.isprintable() and _NOT_IN_NAMES.search(value) and _new_input(info):
         raise PydanticCustomError("control_character", "contains a control character (a tab, "
                                   "line break, NUL or the like); a name is one line of plain text")
     return value
 
 
 def _plain_text(value: str, info: ValidationInfo) -> str:
-    if _new_input(info) and _NOT_IN_TEXT.search(value):
+    if not value.isprintable() and _NOT_IN_TEXT.search(value) and _new_input(info):
         raise PydanticCustomError("control_character", "contains a control character (like "
                                   "NUL); text may hold tabs and line breaks, nothing else")
     return value
