@@ -28,6 +28,8 @@ __all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "un
 
 # The kind given to a line that could not be read as a record; validate() reports it.
 UNREADABLE = "_unreadable"
+# The kind given to a record too deep or too big to walk; its data is the reason.
+TOO_BIG = "_too_big"
 # The kind given to a record whose `record_type` is not one we know (its value is never echoed).
 UNKNOWN_KIND = "_unknown"
 # A field name is shown in errors only if it looks like one: a story pasted as a key, or a
@@ -410,7 +412,7 @@ def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int,
     # bounded by their file, and measured only if they fail validation.
     problem = shape_error(data, text=True) if measure else None
     if problem:
-        return RawRecord(path, line, UNREADABLE, problem, number=number)
+        return RawRecord(path, line, TOO_BIG, problem, number=number)
     kind = file_kind or "conversation"
     if isinstance(data, dict) and "record_type" in data:
         # Exported files tag each line with its record type (an alias row has a `kind` of its own).
@@ -430,8 +432,9 @@ def validate(
 ) -> tuple[Record | None, list[RecordError]]:
     """Validate one raw record into its model, or say every field that is wrong."""
     label = raw.label
-    if raw.kind == UNREADABLE:
-        return None, [RecordError(raw.where, label, "(line)", str(raw.data))]
+    if raw.kind in (UNREADABLE, TOO_BIG):
+        field = "(line)" if raw.kind == UNREADABLE else "(record)"
+        return None, [RecordError(raw.where, label, field, str(raw.data))]
     model = RECORD_KINDS.get(raw.kind)
     if model is None:
         return None, [RecordError(raw.where, label, "record_type",

@@ -88,7 +88,7 @@ CASES = [
     Case("yaml-billion-laughs-in-id", "billion-laughs-id.yaml",
          lambda: (HOSTILE / "billion-laughs-id.yaml").read_bytes(), "more than 10,000 values"),
     Case("yaml-self-referencing-alias", "self.yaml",
-         _yaml(GOOD_YAML + f"  notes: &n [{SECRET}, *n]\n"), "(line): the record is"),
+         _yaml(GOOD_YAML + f"  notes: &n [{SECRET}, *n]\n"), "(record): the record is"),
     Case("yaml-aliases-multiplying-a-long-story", "stories.yaml",
          _yaml(GOOD_YAML + f"  notes: &s {SECRET}{'x' * 19_000}\n  issues: ["
                + ", ".join(["{issue: pay, story: *s}"] * 200) + "]\n"), "more than 2,000,000 char"),
@@ -234,7 +234,7 @@ def test_a_billion_laughs_in_notes_is_neither_expanded_nor_saved_with_skip_inval
     report = _bounded(lambda: import_files(store, [bomb], skip_invalid=True,
                                            rejected_path=rejected))
     assert report.result.added == 1 and len(report.rejected) == 1
-    assert "(record 2): (line): the record holds more than 10,000 values" in str(report.errors[0])
+    assert "(record 2): (record): the record holds more than 10,000 values" in str(report.errors[0])
     assert report.rejected_saved == 0 and (not rejected.exists() or rejected.stat().st_size == 0)
 
     db = tmp_path / "cli.db"
