@@ -3,11 +3,8 @@
 Only rules about *new* input read the clock (a conversation cannot be dated after tomorrow);
 analytics never do, so their answers depend on the data alone.
 
->>> import os
->>> os.environ["MAPPER_TODAY"] = "2026-11-20"
->>> today(), tomorrow()
-(datetime.date(2026, 11, 20), datetime.date(2026, 11, 21))
->>> del os.environ["MAPPER_TODAY"]
+>>> (tomorrow() - today()).days
+1
 """
 
 from __future__ import annotations
