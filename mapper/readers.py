@@ -279,6 +279,13 @@ def _json_records(text: str) -> Iterator[tuple[int, Any, bool]]:
         yield 1, data, False
 
 
+def _json_problem(exc: orjson.JSONDecodeError) -> str:
+    # orjson's messages name what it expected, never the text it found.
+    if "depth" in exc.msg:
+        return "not valid JSON: nested deeper than 1,024 levels"
+    return f"not valid JSON: {exc.msg}"
+
+
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     """PyYAML's description of a syntax error, without the text it quotes from the file."""
     problem = str(getattr(exc, "problem", None) or "cannot be parsed")
@@ -380,8 +387,7 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
                     data = orjson.loads(line)  # ~5x the standard library's speed per line
                 except orjson.JSONDecodeError as exc:
                     # One broken line is one rejected record; the lines after it still count.
-                    yield RawRecord(name, line_no, UNREADABLE, f"not valid JSON: {exc.msg}",
-                                    number=number)
+                    yield RawRecord(name, line_no, UNREADABLE, _json_problem(exc), number=number)
                     continue
                 yield _raw(name, line_no, file_kind, data, number)
         return
@@ -394,7 +400,7 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
         else:
             raise FileError(name, f"unknown file type {suffix!r} (use .yaml, .json, .jsonl or .csv)")
     except orjson.JSONDecodeError as exc:
-        raise FileError(f"{name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from None
+        raise FileError(f"{name}:{exc.lineno}", _json_problem(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
