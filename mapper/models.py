@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -46,7 +47,7 @@ DEFAULT_CAMPAIGN = "default"
 #: Validation context for a record read back from a store: the rules for new input (no date
 #: after tomorrow, no control characters) were checked when it was written and are not again,
 #: so a tightened rule never makes a stored record unreadable.
-STORED = {"stored": True}
+STORED = MappingProxyType({"stored": True})
 #: No conversation is dated before this.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
