@@ -116,7 +116,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             err.print(plain(e))
         where = [f"{len(precheck.rejected)} record(s)"] if precheck.rejected else []
         where += [f"{len(precheck.unreadable_files)} unreadable file(s)"] if precheck.unreadable_files else []
-        err.print(Text.assemble((f"{len(precheck.errors)} error(s) in {' and '.join(where)}; "
+        err.print(Text.assemble((f"{precheck.error_count} error(s) in {' and '.join(where)}; "
                                  "nothing was written.", "red"), " Fix them, or use --skip-invalid."))
         return 1
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

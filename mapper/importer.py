@@ -10,12 +10,13 @@ from pathlib import Path
 from mapper.models import Record
 from mapper.privacy import open_private
 from mapper.projection import record_id
-from mapper.readers import UNREADABLE, FileError, RawRecord, RecordError, read_file, validate
+from mapper.readers import (UNREADABLE, FileError, RawRecord, RecordError, read_file,
+                            shape_error, validate)
 from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
 __all__ = ["ImportReport", "check_files", "write_checked", "import_files", "WRITE_CHUNK",
-           "KEEP_LIMIT"]
+           "KEEP_LIMIT", "ERRORS_PER_FILE"]
 
 
 #: Records written per call to ``Store.write`` while streaming an import.
@@ -23,12 +24,18 @@ WRITE_CHUNK = 5000
 #: Up to this many valid records are kept from the check for the write; a bigger import is read
 #: a second time instead, so memory stays bounded at any size.
 KEEP_LIMIT = 200_000
+#: Errors listed per file; the rest are counted (a 100,000-column CSV is one mistake, not
+#: 100,000 lines to read).
+ERRORS_PER_FILE = 20
 
 
 @dataclass(slots=True)
 class ImportReport:
     valid: int = 0
+    # The first ERRORS_PER_FILE errors of each file, then one line counting the rest.
     errors: list[RecordError] = field(default_factory=list)
+    # Every error, listed or not.
+    error_count: int = 0
     rejected: list[RawRecord] = field(default_factory=list)
     unreadable_files: list[str] = field(default_factory=list)
     result: WriteResult | None = None
@@ -48,26 +55,38 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     """Yield every valid record of every file, adding the bad ones' errors to ``report``."""
     seen: dict[str, str] = {}
     for path in paths:
+        found = 0
+
+        def note(errors: list[RecordError]) -> None:
+            nonlocal found
+            report.errors += errors[:max(0, ERRORS_PER_FILE - found)]
+            found += len(errors)
+            report.error_count += len(errors)
+
         try:
             for raw in read_file(path, kind):
                 record, errors = validate(raw, campaign)
                 if not errors:
                     rid = record_id(record)
                     if rid in seen:
-                        # Two records with one id in one import: one would silently replace the other.
-                        errors = [RecordError(raw.where, rid, "id",
+                        # Two records with one id in one import: one would silently replace the
+                        # other. The id itself is not shown: it holds the contact's name.
+                        errors = [RecordError(raw.where, raw.label, "id",
                                               f"the same record id appears at {seen[rid]}")]
                     else:
                         seen[rid] = raw.where
                 if errors:
-                    report.errors += errors
+                    note(errors)
                     report.rejected.append(raw)
                 else:
                     report.valid += 1
                     yield record
         except FileError as exc:
-            report.errors.append(RecordError(exc.where, "file", "(file)", exc.message))
+            note([RecordError(exc.where, "file", "(file)", exc.message)])
             report.unreadable_files.append(str(path))
+        if found > ERRORS_PER_FILE:
+            report.errors.append(RecordError(str(path), "file", "(file)",
+                                             f"{found - ERRORS_PER_FILE:,} more error(s) not listed"))
 
 
 def _stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
@@ -117,8 +136,11 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
         if changed:
             report.errors += [RecordError(p, "file", "(file)", "changed since it was checked; "
                                           "import it again") for p in changed]
+            report.error_count += len(changed)
             return report
-    savable = [raw for raw in report.rejected if raw.kind != UNREADABLE and isinstance(raw.data, dict)]
+    # A record too deep or too big to walk is reported, not saved: writing it would expand it.
+    savable = [raw for raw in report.rejected if raw.kind != UNREADABLE
+               and isinstance(raw.data, dict) and shape_error(raw.data) is None]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
         with open_private(rejected_path) as fh:

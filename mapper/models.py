@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      ValidationInfo, field_validator)
+from pydantic_core import PydanticCustomError
 
+from mapper import clock
 from mapper.keys import slug
 
 __all__ = [
@@ -34,12 +39,48 @@ __all__ = [
     "Record",
     "content_hash",
     "body_hash",
+    "STORED",
+    "EARLIEST_DATE",
 ]
 
 DEFAULT_CAMPAIGN = "default"
+#: Validation context for a record read back from a store: the rules for new input (no date
+#: after tomorrow, no control characters) were checked when it was written and are not again,
+#: so a tightened rule never makes a stored record unreadable.
+STORED = MappingProxyType({"stored": True})
+#: No conversation is dated before this.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+# C0 and C1 control characters, line/paragraph separators and bidi overrides: a name is one
+# line of plain text (a NUL or a right-to-left override makes it print as something else).
+_NOT_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Free text keeps tabs and line breaks.
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _new_input(info: ValidationInfo) -> bool:
+    return not (info.context and info.context.get("stored"))
+
+
+def _one_line(value: str, info: ValidationInfo) -> str:
+    # isprintable() is the fast path (C, no regex): almost every name passes it.
+    if not value.isprintable() and _NOT_IN_NAMES.search(value) and _new_input(info):
+        raise PydanticCustomError("control_character", "contains a control character (a tab, "
+                                  "line break, NUL or the like); a name is one line of plain text")
+    return value
+
+
+def _plain_text(value: str, info: ValidationInfo) -> str:
+    if not value.isprintable() and _NOT_IN_TEXT.search(value) and _new_input(info):
+        raise PydanticCustomError("control_character", "contains a control character (like "
+                                  "NUL); text may hold tabs and line breaks, nothing else")
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(_one_line)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000),
+                 AfterValidator(_plain_text)]
 CampaignId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
@@ -171,7 +212,7 @@ class OneOnOne(_Part):
     ('2026-11-20-ana-lopez', 'default')
     """
 
-    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    id: Name | None = None
     date: dt.date
     organizer: Name
     campaign: CampaignId = DEFAULT_CAMPAIGN
@@ -188,6 +229,19 @@ class OneOnOne(_Part):
         None, description="1 (leader/supporter) .. 5 (opposed); the organizer's rating"
     )
     notes: Text | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        # A typo'd year (9999, 1026) would stretch every timeline; due dates may be anything.
+        if _new_input(info):
+            latest = clock.tomorrow()
+            if not EARLIEST_DATE <= value <= latest:
+                raise PydanticCustomError(
+                    "date_out_of_range",
+                    "a conversation date must be from {earliest} to tomorrow ({latest})",
+                    {"earliest": EARLIEST_DATE.isoformat(), "latest": latest.isoformat()})
+        return value
 
     def model_post_init(self, __context: Any) -> None:
         if self.id is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,19 +11,42 @@ from typing import Any
 
 import orjson
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 from pydantic import ValidationError
 
+from mapper.cells import unguard
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
-from mapper.keys import slug
 
 __all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "unflatten",
-           "LIST_SEPARATOR"]
+           "shape_error", "LIST_SEPARATOR", "MAX_DEPTH", "MAX_VALUES", "MAX_CHARS",
+           "MAX_COLUMNS"]
 
 # The kind given to a line that could not be read as a record; validate() reports it.
 UNREADABLE = "_unreadable"
-# An unknown field name is echoed in errors; a mis-indented story could be one, so cut it short.
-_MAX_FIELD_ECHO = 40
-_MAX_LABEL_ECHO = 80
+# The kind given to a record too deep or too big to walk; its data is the reason.
+TOO_BIG = "_too_big"
+# The kind given to a record whose `record_type` is not one we know (its value is never echoed).
+UNKNOWN_KIND = "_unknown"
+# A field name is shown in errors only if it looks like one: a story pasted as a key, or a
+# name, must not be echoed. A schema path's parts always pass.
+_SHOWABLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
+# A record nests about six levels deep and holds a few hundred values; far more is a mistake or
+# an attack (YAML aliases can make a few lines expand to billions of values).
+MAX_DEPTH = 16
+MAX_VALUES = 10_000
+# A CSV of records has a few dozen columns (a few hundred with many issues); a file with
+# thousands is not one, and reading it row by row would only repeat one mistake.
+MAX_COLUMNS = 2_000
+# Past this many errors in one record, they are counted, not listed (listing 100,000
+# "unknown field" errors takes longer than finding them).
+MAX_RECORD_ERRORS = 100
+# Text a record may expand to through YAML aliases (a record's own text is bounded by its file).
+MAX_CHARS = 2_000_000
 
 LIST_SEPARATOR = ";"
 # Columns whose cell holds a list of short names, separated by LIST_SEPARATOR.
@@ -44,10 +67,17 @@ class RawRecord:
     data: Any
     # JSON keeps no line numbers once parsed: records of a JSON array are counted instead.
     counted: bool = False
+    # The record's place in its file (1-based); 0 when it is the only one (a form).
+    number: int = 0
 
     @property
     def where(self) -> str:
         return f"{self.path}:record {self.line}" if self.counted else f"{self.path}:{self.line}"
+
+    @property
+    def label(self) -> str:
+        """What an error calls the record: its number, never its id (an id holds a name)."""
+        return f"record {self.number or self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,26 +134,36 @@ def unflatten(row: dict[str, str]) -> dict[str, Any]:
     {'contact': {'name': 'Ana'}, 'issues': [{'issue': 'pay', 'anger': '4'}], 'plan': {'skills': ['spanish', 'art']}}
     """
     out: dict[str, Any] = {}
-    for column, cell in row.items():
+    for number, (column, cell) in enumerate(row.items(), 1):
         if column is None or cell is None or cell.strip() == "":
             continue
+        # A cell this product wrote with a leading ' (against formula injection) reads back as
+        # it was; see mapper.cells.
+        cell = unguard(cell)
         column = column.strip()
         value: Any = cell.strip()
         if column in _LIST_COLUMNS:
             value = [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
         parts = column.split(".")
         if any(part.isdigit() and int(part) >= MAX_LIST_INDEX for part in parts):
-            raise ValueError(f"column {column!r}: list index above {MAX_LIST_INDEX - 1}")
+            raise ValueError(f"{_column(column, number)}: list index above {MAX_LIST_INDEX - 1}")
         try:
             _place(out, parts, value)
         except (TypeError, ValueError, AttributeError):
             # `contact` beside `contact.name`, or `issues.x`: one cell cannot be both.
-            raise ValueError(f"column {column!r} clashes with another column") from None
+            raise ValueError(f"{_column(column, number)} clashes with another column") from None
     # Sparse indexes (issues.0, issues.2) leave empty dicts behind: drop them.
     for key, value in list(out.items()):
         if isinstance(value, list):
             out[key] = [item for item in value if item != {}]
     return out
+
+
+def _column(column: str, number: int) -> str:
+    """A column as errors name it: its header if that is a field path, else its number."""
+    if all(part.isdigit() or _SHOWABLE_KEY.fullmatch(part) for part in column.split(".")):
+        return f"column {column!r}"
+    return f"column {number}"
 
 
 def _place(out: dict[str, Any], parts: list[str], value: Any) -> None:
@@ -146,29 +186,150 @@ def _place(out: dict[str, Any], parts: list[str], value: Any) -> None:
             node = node.setdefault(part, nxt)
 
 
-def _yaml_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    loader = yaml.SafeLoader(text)
+try:  # libyaml's scanner and parser, when PyYAML has them: several times faster
+    from yaml._yaml import CParser as _Parser
+    _EVENTS: tuple[type, ...] = (_Parser,)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
+    _EVENTS = (Reader, Scanner, Parser)
+
+
+# The composer first, so its methods win over libyaml's own (recursive, unbounded) ones.
+class _Loader(Composer, SafeConstructor, Resolver, *_EVENTS):
+    """PyYAML's safe loader, refusing nesting deeper than a record can be.
+
+    Composing nodes is the one recursive step: this composer (PyYAML's own, over libyaml's
+    events) bounds it, so a file of ``[[[[...`` ends in a clear error, not a RecursionError.
+    Aliases are composed as shared nodes and constructed as shared objects, so a "billion
+    laughs" file costs little until something walks it; ``aliased`` says a document used
+    them, and then each of its records is measured (:func:`shape_error`) before anything
+    walks it.
+    """
+
+    def __init__(self, stream: str) -> None:
+        if _Parser is not None:
+            _Parser.__init__(self, stream)
+        else:  # pragma: no cover
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._depth = 0
+        self.aliased = False
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliased = True
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:  # +1: a file's top-level list of records
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _or_text(self, node: yaml.Node, construct: Any) -> Any:
+        # A date that does not exist (2026-13-45) or an integer of thousands of digits: keep
+        # the text, and the field's own validation says what is wrong with it.
+        try:
+            return construct(self, node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        return self._or_text(node, SafeConstructor.construct_yaml_timestamp)
+
+    def construct_yaml_int(self, node: yaml.Node) -> Any:
+        return self._or_text(node, SafeConstructor.construct_yaml_int)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _yaml_records(path: Path, text: str) -> Iterator[tuple[int, Any, bool]]:
+    """``(line, record, aliased)`` for each record of each document."""
+    loader = _Loader(text)
     try:
         while loader.check_node():
+            loader.aliased = False
             node = loader.get_node()
             data = loader.construct_document(node)
             if isinstance(node, yaml.SequenceNode):
                 for item_node, item in zip(node.value, data):
-                    yield item_node.start_mark.line + 1, item
+                    yield item_node.start_mark.line + 1, item, loader.aliased
             elif data is not None:
-                yield node.start_mark.line + 1, data
+                yield node.start_mark.line + 1, data, loader.aliased
     finally:
         loader.dispose()
 
 
-def _json_records(text: str) -> Iterator[tuple[int, Any]]:
-    data = json.loads(text)
+def _json_records(text: str) -> Iterator[tuple[int, Any, bool]]:
+    # orjson stops at 1,024 levels with an error; the standard library recurses until Python
+    # raises RecursionError.
+    data = orjson.loads(text)
     if isinstance(data, list):
         # JSON keeps no positions once parsed; number the records instead (1-based).
         for i, item in enumerate(data, 1):
-            yield i, item
+            yield i, item, False
     else:
-        yield 1, data
+        yield 1, data, False
+
+
+def _json_problem(exc: orjson.JSONDecodeError) -> str:
+    # orjson's messages name what it expected, never the text it found.
+    if "depth" in exc.msg:
+        return "not valid JSON: nested deeper than 1,024 levels"
+    return f"not valid JSON: {exc.msg}"
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's description of a syntax error, without the text it quotes from the file."""
+    problem = str(getattr(exc, "problem", None) or "cannot be parsed")
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "…", problem)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def shape_error(data: Any, *, text: bool = False) -> str | None:
+    """Why a record is too deep or too big to walk, or None; stops as soon as it knows.
+
+    Counts values as a tree, so values shared through YAML aliases count every time they are
+    used (and a value that contains itself counts until the limit). With ``text``, its
+    characters are counted too (only aliases make them more than the file holds).
+
+    >>> shape_error({"a": [1, 2]}) is None, shape_error([[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]])
+    (True, 'the record is nested deeper than 16 levels')
+    """
+    budget = [MAX_VALUES, MAX_CHARS]
+
+    def walk(value: Any, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels")
+        children = value.values() if isinstance(value, dict) else value
+        budget[0] -= len(children)
+        if budget[0] < 0:
+            raise _TooBig(f"holds more than {MAX_VALUES:,} values (a record holds a few hundred)")
+        for child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, depth + 1)
+            elif text and isinstance(child, str):
+                budget[1] -= len(child)
+                if budget[1] < 0:
+                    raise _TooBig(f"holds more than {MAX_CHARS:,} characters")
+
+    if not isinstance(data, (dict, list)):
+        return None
+    try:
+        walk(data, 1)
+    except _TooBig as exc:
+        return f"the record is {exc}" if "nested" in str(exc) else f"the record {exc}"
+    return None
 
 
 def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
@@ -193,30 +354,44 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
     name = str(path)
     suffix = path.suffix.lower()
     file_kind = kind or _kind_from_stem(path)
+    # A byte order mark (as Windows editors write) is read past in every format.
     if suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
-            row_kind = file_kind or _kind_from_columns(reader.fieldnames or [])
-            for row in reader:
-                try:
-                    yield RawRecord(name, reader.line_num, row_kind, unflatten(row))
-                except ValueError as exc:
-                    yield RawRecord(name, reader.line_num, UNREADABLE, str(exc))
+            try:
+                columns = reader.fieldnames or []
+                if len(columns) > MAX_COLUMNS:
+                    raise FileError(f"{name}:1", f"{len(columns):,} columns; a file of records has "
+                                    f"at most {MAX_COLUMNS:,} (is this the right file?)")
+                row_kind = file_kind or _kind_from_columns(columns)
+                for number, row in enumerate(reader, 1):
+                    try:
+                        data: Any = unflatten(row)
+                    except ValueError as exc:
+                        data = str(exc)
+                        yield RawRecord(name, reader.line_num, UNREADABLE, data, number=number)
+                        continue
+                    yield _raw(name, reader.line_num, row_kind, data, number)
+            except csv.Error as exc:
+                # csv's messages name limits and characters, never a cell's text.
+                raise FileError(f"{name}:{reader.line_num}", f"not valid CSV: {exc}") from None
         return
     if suffix in {".jsonl", ".ndjson"}:
-        with path.open(encoding="utf-8") as fh:
+        with path.open(encoding="utf-8-sig") as fh:
+            number = 0
             for line_no, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
+                number += 1
                 try:
                     data = orjson.loads(line)  # ~5x the standard library's speed per line
                 except orjson.JSONDecodeError as exc:
                     # One broken line is one rejected record; the lines after it still count.
-                    yield RawRecord(name, line_no, UNREADABLE, f"not valid JSON: {exc.msg}")
+                    yield RawRecord(name, line_no, UNREADABLE, _json_problem(exc), number=number)
                     continue
-                yield _raw(name, line_no, file_kind, data)
+                yield _raw(name, line_no, file_kind, data, number)
         return
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     try:
         if suffix == ".json":
             items = list(_json_records(text))
@@ -224,59 +399,52 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
             items = list(_yaml_records(path, text))
         else:
             raise FileError(name, f"unknown file type {suffix!r} (use .yaml, .json, .jsonl or .csv)")
-    except json.JSONDecodeError as exc:
-        raise FileError(f"{name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from None
+    except orjson.JSONDecodeError as exc:
+        raise FileError(f"{name}:{exc.lineno}", _json_problem(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise FileError(f"{name}:{line}", f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    for line, data in items:
-        raw = _raw(name, line, file_kind, data)
-        yield RawRecord(raw.path, raw.line, raw.kind, raw.data, counted=suffix == ".json")
+        raise FileError(f"{name}:{line}", f"not valid YAML: {_yaml_problem(exc)}") from None
+    for number, (line, data, aliased) in enumerate(items, 1):
+        raw = _raw(name, line, file_kind, data, number, measure=aliased)
+        yield RawRecord(raw.path, raw.line, raw.kind, raw.data, counted=suffix == ".json",
+                        number=number)
 
 
-def _raw(path: str, line: int, file_kind: str | None, data: Any) -> RawRecord:
+def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int,
+         measure: bool = False) -> RawRecord:
+    # A record built with YAML aliases may expand to far more than its file holds: refused
+    # before anything (validation, the rejected-records file) walks it. Other records are
+    # bounded by their file, and measured only if they fail validation.
+    problem = shape_error(data, text=True) if measure else None
+    if problem:
+        return RawRecord(path, line, TOO_BIG, problem, number=number)
     kind = file_kind or "conversation"
     if isinstance(data, dict) and "record_type" in data:
         # Exported files tag each line with its record type (an alias row has a `kind` of its own).
-        data = dict(data)
-        kind = str(data.pop("record_type"))
-    return RawRecord(path, line, kind, data)
-
-
-def _label(raw: RawRecord) -> str:
-    """What an error calls the record: its id, else what it was derived from, cut short."""
-    return _cut(_full_label(raw), _MAX_LABEL_ECHO)
-
-
-def _cut(text: str, limit: int = _MAX_FIELD_ECHO) -> str:
-    # Echoed in every error line: a mis-pasted story in a name or id stays a fragment.
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _full_label(raw: RawRecord) -> str:
-    data = raw.data if isinstance(raw.data, dict) else {}
-    if data.get("id"):
-        return str(data["id"])
-    if raw.kind == "conversation":
-        contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
-        if data.get("date") and contact.get("name"):
-            return f"{data['date']}-{slug(str(contact['name']))}"
-        return "conversation without id"
-    name = data.get("name") or data.get("person") or data.get("alias")
-    return f"{raw.kind} {name}" if name else f"{raw.kind} row"
+        given = data["record_type"]
+        if isinstance(given, str) and given in RECORD_KINDS:
+            data = dict(data)
+            del data["record_type"]
+            kind = given
+        else:
+            # Kept in the record, so the rejected-records file holds it as it was given.
+            kind = UNKNOWN_KIND
+    return RawRecord(path, line, kind, data, number=number)
 
 
 def validate(
     raw: RawRecord, default_campaign: str | None = None
 ) -> tuple[Record | None, list[RecordError]]:
     """Validate one raw record into its model, or say every field that is wrong."""
-    if raw.kind == UNREADABLE:
-        return None, [RecordError(raw.where, f"line {raw.line}", "(line)", str(raw.data))]
+    label = raw.label
+    if raw.kind in (UNREADABLE, TOO_BIG):
+        field = "(line)" if raw.kind == UNREADABLE else "(record)"
+        return None, [RecordError(raw.where, label, field, str(raw.data))]
     model = RECORD_KINDS.get(raw.kind)
-    label = _label(raw)
     if model is None:
-        return None, [RecordError(raw.where, label, "kind", f"unknown kind {raw.kind!r}")]
+        return None, [RecordError(raw.where, label, "record_type",
+                                  f"unknown record type (use one of {', '.join(RECORD_KINDS)})")]
     if not isinstance(raw.data, dict):
         return None, [RecordError(raw.where, label, "(record)", "expected a mapping of fields")]
     data = raw.data
@@ -287,13 +455,35 @@ def validate(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        errors = [
-            RecordError(raw.where, label, _field(err["loc"]), err["msg"])
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
+        problem = shape_error(raw.data)
+        if problem:
+            # JSON nested hundreds deep in a field: one error, not one per level.
+            return None, [RecordError(raw.where, label, "(record)", problem)]
+        if exc.error_count() > MAX_RECORD_ERRORS:
+            return None, [RecordError(raw.where, label, "(record)", f"{exc.error_count():,} errors, "
+                                      f"too many to list: is this a {raw.kind} record?")]
+        errors = [_error(raw.where, label, err)
+                  for err in exc.errors(include_url=False, include_input=False)]
         return None, errors
 
 
+def _error(where: str, label: str, err: Any) -> RecordError:
+    """One pydantic error as a RecordError: the schema path and message, no value.
+
+    pydantic's messages (with ``include_input=False``) name types and limits only; the one
+    part of an error that comes from the input is a misspelt field's name, shown only if it
+    looks like a field name.
+    """
+    loc = err["loc"]
+    if err["type"] == "extra_forbidden" and loc:
+        key = loc[-1]
+        message = (f"unknown field {key!r}" if isinstance(key, str) and _SHOWABLE_KEY.fullmatch(key)
+                   else "an unknown field (its name is not shown: it is not a field name)")
+        return RecordError(where, label, _field(loc[:-1]), message)
+    return RecordError(where, label, _field(loc), err["msg"])
+
+
 def _field(loc: tuple) -> str:
-    parts = [_cut(str(p)) for p in loc]
+    parts = [str(p) if isinstance(p, int) or _SHOWABLE_KEY.fullmatch(str(p)) else "(field)"
+             for p in loc]
     return ".".join(parts) or "(record)"

@@ -68,7 +68,7 @@ def test_a_bad_record_exits_non_zero_names_record_and_field_and_writes_nothing(d
     bad.write_text(TALKS.replace("anger: 3", "anger: loud"))
     result = run("import", str(talks), str(bad), db=db)
     assert result.exit_code == 1
-    assert f"{bad}:8 (talk-2): issues.0.anger: Input should be a valid integer" in result.output
+    assert f"{bad}:8 (record 2): issues.0.anger: Input should be a valid integer" in result.output
     assert "nothing was written" in result.output
     assert json.loads(run("stats", "--json", db=db).output)["records"] == {}
 
@@ -160,7 +160,7 @@ def test_two_records_with_one_id_in_an_import_are_an_error_not_a_silent_replace(
     talks.write_text(TALKS.replace("id: talk-2", "id: talk-1"))
     result = run("import", str(talks), db=db)
     assert result.exit_code == 1
-    assert f"{talks}:8 (talk-1): id: the same record id appears at {talks}:1" in result.output
+    assert f"{talks}:8 (record 2): id: the same record id appears at {talks}:1" in result.output
     assert json.loads(run("stats", "--json", db=db).output)["records"] == {}
 
 
@@ -169,7 +169,7 @@ def test_a_broken_json_line_is_one_rejected_record_and_the_rest_of_the_file_stil
     good = '{"date": "2026-11-%02d", "organizer": "Maya", "contact": {"name": "P%d"}}'
     lines.write_text("\n".join([good % (1, 1), '{"date": ', good % (3, 3)]) + "\n")
     strict = run("import", str(lines), db=db)
-    assert strict.exit_code == 1 and f"{lines}:2 (line 2): (line): not valid JSON" in strict.output
+    assert strict.exit_code == 1 and f"{lines}:2 (record 2): (line): not valid JSON" in strict.output
     rejected = tmp_path / "rejected.jsonl"
     result = run("import", str(lines), "--skip-invalid", "--rejected", str(rejected), db=db)
     assert "2 added" in result.output and "1 record(s) rejected" in result.output
@@ -181,7 +181,7 @@ def test_csv_columns_that_clash_name_the_file_line_and_column(db, tmp_path):
     csv.write_text("date,organizer,contact,contact.name\n2026-11-20,Maya,x,Ana\n")
     result = run("import", str(csv), db=db)
     assert result.exit_code == 1
-    assert f"{csv}:2 (line 2): (line): column 'contact.name' clashes with another column" in result.output
+    assert f"{csv}:2 (record 1): (line): column 'contact.name' clashes with another column" in result.output
 
 
 def test_a_file_that_is_not_utf8_says_so_with_its_name(db, tmp_path):
@@ -202,14 +202,14 @@ def test_a_missing_file_or_a_folder_is_named_and_nothing_is_written(db, talks, t
     assert "Person" not in run("stats", db=db).output
 
 
-def test_an_error_cuts_a_long_record_id_short(db, tmp_path):
+def test_an_error_never_shows_a_record_id(db, tmp_path):
     story = "She told me the night nurse left the ward alone for three hours " * 3
     lines = tmp_path / "talks.jsonl"
     lines.write_text(json.dumps({"id": story, "date": "2026-11-20", "organizer": "Maya",
                                  "contact": {"name": "Ana"}, "issues": [{"issue": "pay", "anger": 9}]}) + "\n")
     result = run("import", str(lines), db=db)
     assert result.exit_code == 1 and "issues.0.anger" in result.output
-    assert story[:80] in result.output.replace("\n", "") and story[:81] not in result.output.replace("\n", "")
+    assert "She told" not in result.output and "(record 1)" in result.output
 
 
 def test_store_and_rejected_files_are_readable_by_their_owner_only(db, talks, tmp_path):

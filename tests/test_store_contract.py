@@ -108,7 +108,7 @@ def test_import_with_one_bad_record_writes_nothing_and_names_it(store: Store, tm
     report = import_files(store, [good, bad], campaign="c1")
     assert report.result is None
     assert [str(e) for e in report.errors] == [
-        f"{bad}:4 (talk-2): issues.0.anger: Input should be less than or equal to 5"]
+        f"{bad}:4 (record 2): issues.0.anger: Input should be less than or equal to 5"]
     assert "PRIVATE" not in str(report.errors[0])
     assert store.counts() == {"nodes": {}, "edges": {}, "records": {}}
 
@@ -237,5 +237,5 @@ def test_an_import_too_big_to_keep_streams_and_writes_the_same_graph(store: Stor
     monkeypatch.setattr(importer, "WRITE_CHUNK", 4)
     streamed = import_files(store, [talks], skip_invalid=True)
     assert streamed.result.added == in_memory.result.added == 24
-    assert [e.record for e in streamed.errors] == ["2026-11-07-person-7"]  # reported once
+    assert [e.record for e in streamed.errors] == ["record 7"]  # reported once
     assert store.counts() == kept.counts()

@@ -17,6 +17,14 @@ UNNAMED = {"assignment": "(assignment)", "commitment": "(commitment)"}
 _KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
 
 
+def _after(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, held within the dates Python has (a due date may be 9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
                thank_you_days: int = 2) -> dict[str, Any]:
     """What each organizer owes: thank-yous, assignments and commitments due or overdue.
@@ -84,8 +92,7 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
             first = convs[-run]
             what = (f"thank-you for the {iso(latest.date)} conversation" if run == 1 else
                     f"thank-you for {run} conversations since {iso(first.date)}")
-            add(org, person, "thank_you", what, latest.date,
-                first.date + dt.timedelta(days=thank_you_days))
+            add(org, person, "thank_you", what, latest.date, _after(first.date, thank_you_days))
         if latest.has_assignment and latest.follow_up_due:
             words = texts.get(latest.id)
             add(org, person, "assignment", (words and words.assignment) or UNNAMED["assignment"],

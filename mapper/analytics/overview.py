@@ -13,19 +13,27 @@ from mapper.snapshot import Snapshot
 __all__ = ["overview"]
 
 
+#: Past this many weeks between the first conversation and the last, only the weeks that
+#: have conversations are listed (a store written before dates were checked may span 9999 years).
+MAX_FILLED_WEEKS = 10_000
+
+
 def _weeks(dates: list[dt.date]) -> list[dict[str, Any]]:
     """Conversations per ISO week, every week from the first to the last (gaps as 0)."""
     if not dates:
         return []
+    # 0001-01-01 is a Monday: no date's Monday is out of range.
     counts = Counter(d - dt.timedelta(days=d.weekday()) for d in dates)
     start, end = min(counts), max(counts)
+    span = (end - start).days // 7 + 1
+    # Counted in steps from the start, never past the last Monday: 9999-12-27 has no next week.
+    mondays = (sorted(counts) if span > MAX_FILLED_WEEKS else
+               [start + dt.timedelta(weeks=k) for k in range(span)])
     out = []
-    monday = start
-    while monday <= end:
+    for monday in mondays:
         year, week, _ = monday.isocalendar()
         out.append({"week": f"{year}-W{week:02d}", "start": monday.isoformat(),
                     "conversations": counts.get(monday, 0)})
-        monday += dt.timedelta(weeks=1)
     return out
 
 

@@ -1,0 +1,95 @@
+"""Cells of the spreadsheets and CSV files the product writes: text, never a formula.
+
+A name like ``=HYPERLINK("http://x","y")`` would run as a formula in whoever opens the file.
+Every CSV the product writes goes through :func:`write_csv` (or :func:`guard`), every XLSX
+through :func:`write_xlsx` (or :func:`text_cell`); the product's own CSV reader undoes
+:func:`guard` with :func:`unguard`, so an export imports back unchanged.
+
+The CSV rule is OWASP's: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading ``'``, except a phone number in normalized form (``+15551234567``).
+
+>>> guard('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> guard("+15551234567"), guard("Ana")
+('+15551234567', 'Ana')
+>>> unguard(guard("'=1")) == "'=1"
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["guard", "unguard", "write_csv", "text_cell", "write_xlsx"]
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# E.164: a plus, then up to 15 digits. Spreadsheets read it as text or a number, never a formula.
+_PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def _dangerous(text: str) -> bool:
+    # Quotes already in front count as part of the guard: a value that itself starts with
+    # ' and then a trigger is quoted once more, so unguard() knows which ' it added.
+    rest = text.lstrip("'")
+    return rest.startswith(_TRIGGERS) and not _PHONE.fullmatch(rest)
+
+
+def guard(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula; anything but text passes as it is."""
+    if isinstance(value, str) and _dangerous(value):
+        return "'" + value
+    return value
+
+
+def unguard(cell: str) -> str:
+    """The value :func:`guard` was given (the product's CSV reader calls this on every cell)."""
+    if cell.startswith("'") and _dangerous(cell[1:]):
+        return cell[1:]
+    return cell
+
+
+def write_csv(fh: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and rows to an open text file, every cell guarded; returns the rows written.
+
+    Open the file with ``newline=""`` (the csv module's rule).
+    """
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow([guard(h) for h in header])
+    n = 0
+    for row in rows:
+        writer.writerow([guard(cell) for cell in row])
+        n += 1
+    return n
+
+
+def text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Put ``value`` in an openpyxl sheet as a value: text stays text, even ``=1+1``."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        # openpyxl makes any string starting with "=" a formula; "s" writes it as a string.
+        cell.data_type = "s"
+    return cell
+
+
+def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]],
+               title: str = "Sheet1") -> int:
+    """Write one sheet to ``path``, every cell a value (never a formula); returns the rows written."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for c, name in enumerate(header, 1):
+        text_cell(sheet, 1, c, name)
+    n = 0
+    for r, row in enumerate(rows, 2):
+        for c, value in enumerate(row, 1):
+            text_cell(sheet, r, c, value)
+        n += 1
+    book.save(path)
+    return n
