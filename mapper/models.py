@@ -35,6 +35,10 @@ __all__ = [
     "HierarchyRow",
     "TieRow",
     "AliasRow",
+    "Update",
+    "Assignment",
+    "UPDATE_KINDS",
+    "ATTEMPT_OUTCOMES",
     "RECORD_KINDS",
     "Record",
     "content_hash",
@@ -250,13 +254,19 @@ class OneOnOne(_Part):
 
 
 class RosterRow(_Part):
-    """Everyone in the workplace, so coverage can be measured."""
+    """Everyone in the workplace, so coverage can be measured.
+
+    ``as_of`` is the day the roster said so: a person's unit, shift and role come from the
+    newest source that states them, a roster row or a 1-on-1 (``mapper import`` gives rows
+    without one the day of the import).
+    """
 
     name: Name
     workplace: Name | None = None
     unit: Name | None = None
     shift: Name | None = None
     role: Name | None = None
+    as_of: dt.date | None = None
     campaign: CampaignId = DEFAULT_CAMPAIGN
 
 
@@ -288,15 +298,98 @@ class AliasRow(_Part):
     campaign: CampaignId = DEFAULT_CAMPAIGN
 
 
+#: What an update says happened after a 1-on-1.
+UPDATE_KINDS = ("thank_you_sent", "assignment_done", "assignment_not_done", "commitment_kept",
+                "commitment_missed", "attempt", "assessment", "note")
+#: How a contact attempt that was not a 1-on-1 ended.
+ATTEMPT_OUTCOMES = ("no_answer", "wrong_number", "not_now", "refused", "left")
+
+
+_UPDATE_NEEDS = {"attempt": "outcome", "assessment": "assessment", "note": "note"}
+
+
+def _snake(value: Any) -> Any:
+    # "no-answer", "No answer" and "no_answer" are one outcome.
+    return value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else value
+
+
+class Update(_Part):
+    """Something that happened after a 1-on-1, logged on its own: a small record beside it.
+
+    ``conversation`` names the 1-on-1 (its own id) whose follow-up item the update closes;
+    ``reason`` and ``note`` are confidential, like a 1-on-1's notes.
+
+    >>> u = Update.model_validate({"date": "2026-11-21", "person": "Ana López",
+    ...                            "update": "attempt", "outcome": "no-answer"})
+    >>> u.id, u.outcome
+    ('2026-11-21-ana-lopez-attempt-no_answer', 'no_answer')
+    """
+
+    id: Name | None = None
+    date: dt.date
+    person: Name
+    update: Literal[UPDATE_KINDS]  # type: ignore[valid-type]
+    organizer: Name | None = None
+    outcome: Literal[ATTEMPT_OUTCOMES] | None = Field(  # type: ignore[valid-type]
+        None, validate_default=True, description="how a contact attempt ended (update: attempt)")
+    asked: bool | None = Field(None, description="the attempt was an ask")
+    assessment: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        None, validate_default=True, description="the new assessment (update: assessment)")
+    reason: Text | None = Field(None, description="why the assessment changed (confidential)")
+    note: Text | None = Field(None, validate_default=True,
+                              description="a confidential note (update: note)")
+    conversation: Name | None = Field(None, description="the 1-on-1 whose item this closes")
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+    _date_in_range = field_validator("date")(classmethod(
+        lambda cls, value, info: OneOnOne._plausible_date.__func__(cls, value, info)))
+    _outcome_words = field_validator("outcome", "update", mode="before")(classmethod(
+        lambda cls, value: _snake(value)))
+
+    @field_validator("outcome", "assessment", "note")
+    @classmethod
+    def _what_it_needs(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked on the field itself, so the error names it (validate_default: also when absent).
+        wanted = _UPDATE_NEEDS.get(info.data.get("update"))
+        if wanted == info.field_name and value is None:
+            raise PydanticCustomError("missing_for_update", "this kind of update needs this field")
+        if wanted != info.field_name and value is not None:
+            raise PydanticCustomError("not_for_update",
+                                      "this field does not belong to this kind of update")
+        return value
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.id is None:
+            # Stable across re-sends; two notes of one day are two records.
+            parts = [self.date.isoformat(), slug(self.person), self.update]
+            parts += [self.outcome] if self.outcome else []
+            parts += [slug(self.conversation)] if self.conversation else []
+            parts += [body_hash({"n": self.note})[:8]] if self.note else []
+            self.id = "-".join(parts)
+
+
+class Assignment(_Part):
+    """A contact given to an organizer to reach — a *contact* assignment, not the follow-up
+    assignment a worker agreed to in a 1-on-1. One per person: a new one reassigns, and one
+    without an organizer unassigns."""
+
+    person: Name
+    organizer: Name | None = None
+    date: dt.date | None = None
+    campaign: CampaignId = DEFAULT_CAMPAIGN
+
+
 RECORD_KINDS: dict[str, type[_Part]] = {
     "conversation": OneOnOne,
     "roster": RosterRow,
     "hierarchy": HierarchyRow,
     "tie": TieRow,
     "alias": AliasRow,
+    "update": Update,
+    "assignment": Assignment,
 }
 
-Record = OneOnOne | RosterRow | HierarchyRow | TieRow | AliasRow
+Record = OneOnOne | RosterRow | HierarchyRow | TieRow | AliasRow | Update | Assignment
 
 
 def content_hash(record: BaseModel) -> str:

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from mapper.keys import normalize
-from mapper.models import AliasRow, HierarchyRow, OneOnOne, Record, RosterRow, TieRow
+from mapper.models import (AliasRow, Assignment, HierarchyRow, OneOnOne, Record, RosterRow,
+                           TieRow, Update)
 
 __all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
            "conversation_key", "local_id",
            "NODE_KINDS", "EDGE_TYPES"]
 
 NODE_KINDS = ("Campaign", "Person", "Organizer", "Conversation", "Issue", "DecisionMaker",
-              "Organization", "Commitment", "Skill", "Unit")
+              "Organization", "Commitment", "Skill", "Unit", "Update")
 EDGE_TYPES = ("HELD", "WITH", "IN_CAMPAIGN", "ANGRY_ABOUT", "NAMES", "CONTROLS", "WORKS_FOR",
-              "MADE", "HAS_SKILL", "IN_UNIT", "REFERRED", "TIED_TO", "REPORTS_TO")
+              "MADE", "HAS_SKILL", "IN_UNIT", "REFERRED", "TIED_TO", "REPORTS_TO", "ABOUT",
+              "ASSIGNED")
 _KIND_PREFIX = {"Person": "person", "Organizer": "organizer", "Issue": "issue",
                 "DecisionMaker": "dm", "Organization": "org", "Skill": "skill", "Unit": "unit"}
 _ALIAS_KIND = {"Person": "person", "Issue": "issue", "DecisionMaker": "decision_maker"}
@@ -91,7 +93,7 @@ class Aliases:
 
 
 _KINDS = {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
-          TieRow: "tie", AliasRow: "alias"}
+          TieRow: "tie", AliasRow: "alias", Update: "update", Assignment: "assignment"}
 
 
 def conversation_key(campaign: str, id_: str) -> str:
@@ -135,6 +137,11 @@ def record_id(record: Record) -> str:
     if isinstance(record, TieRow):
         a, b = sorted((_normalize(record.person), _normalize(record.other)))
         return f"tie:{c}:{a}|{b}"
+    if isinstance(record, Update):
+        return f"update:{c}:{record.id}"
+    if isinstance(record, Assignment):
+        # One per person: a new one reassigns (or, without an organizer, unassigns).
+        return f"assignment:{c}:{_normalize(record.person)}"
     return f"alias:{c}:{record.kind}:{_normalize(record.alias)}"
 
 
@@ -247,6 +254,22 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
             b.edge("IN_UNIT", other, b.node("Unit", ref.unit), date=date, referral=True)
 
 
+def _project_update(u: Update, b: _Builder) -> None:
+    # What happened, never the words: the reason and the note stay in the record.
+    node = b.raw_node("Update", f"update:{b.campaign}:{u.id}", **_clean({
+        "id": u.id,
+        "name": u.update,
+        "update": u.update,
+        "date": u.date.isoformat(),
+        "organizer": u.organizer,
+        "outcome": u.outcome,
+        "asked": u.asked,
+        "assessment": u.assessment,
+        "conversation": u.conversation,
+    }))
+    b.edge("ABOUT", node, b.node("Person", u.person), date=u.date.isoformat())
+
+
 def project(record: Record, aliases: Aliases | None = None) -> Projection:
     """Return the nodes and edges a record produces.
 
@@ -267,15 +290,19 @@ def project(record: Record, aliases: Aliases | None = None) -> Projection:
         _project_conversation(record, b)
     elif isinstance(record, RosterRow):
         person = b.node("Person", record.name)
+        facts = _clean({"shift": record.shift, "role": record.role, "workplace": record.workplace,
+                        "date": record.as_of.isoformat() if record.as_of else None})
         if record.unit:
-            b.edge("IN_UNIT", person, b.node("Unit", record.unit), roster=True,
-                   **_clean({"shift": record.shift, "role": record.role,
-                             "workplace": record.workplace}))
+            b.edge("IN_UNIT", person, b.node("Unit", record.unit), roster=True, **facts)
         else:
             b.edge("IN_CAMPAIGN", person, b.raw_node("Campaign", f"campaign:{record.campaign}",
-                                                     name=record.campaign), roster=True,
-                   **_clean({"shift": record.shift, "role": record.role,
-                             "workplace": record.workplace}))
+                                                     name=record.campaign), roster=True, **facts)
+    elif isinstance(record, Update):
+        _project_update(record, b)
+    elif isinstance(record, Assignment):
+        if record.organizer:
+            b.edge("ASSIGNED", b.node("Organizer", record.organizer), b.node("Person", record.person),
+                   **_clean({"date": record.date.isoformat() if record.date else None}))
     elif isinstance(record, HierarchyRow):
         dm = b.node("DecisionMaker", record.name, authoritative=True,
                     **_clean({"title": record.title, "organization": record.organization}))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,7 +56,8 @@ _LIST_COLUMNS = {"plan.skills", "ask.fears", "self_care.tools_offered"}
 # No 1-on-1 names hundreds of issues; a bigger index is a typo, not a list to allocate.
 MAX_LIST_INDEX = 100
 _STEM_KINDS = {"roster": "roster", "hierarchy": "hierarchy", "ties": "tie", "tie": "tie",
-               "aliases": "alias", "alias": "alias"}
+               "aliases": "alias", "alias": "alias", "updates": "update", "update": "update",
+               "assignments": "assignment", "assignment": "assignment"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ class RawRecord:
     counted: bool = False
     # The record's place in its file (1-based); 0 when it is the only one (a form).
     number: int = 0
+    # Tagged with its `record_type` (an export): taken as it is, no defaults filled in.
+    tagged: bool = False
 
     @property
     def where(self) -> str:
@@ -427,10 +432,18 @@ def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int,
             data = dict(data)
             del data["record_type"]
             kind = given
+            return RawRecord(path, line, kind, data, number=number, tagged=True)
         else:
             # Kept in the record, so the rejected-records file holds it as it was given.
             kind = UNKNOWN_KIND
     return RawRecord(path, line, kind, data, number=number)
+
+
+def _saved_on(path: str) -> str | None:
+    try:
+        return dt.date.fromtimestamp(os.stat(path).st_mtime).isoformat()
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def validate(
@@ -452,6 +465,13 @@ def validate(
         data = {**data, "campaign": default_campaign}
     elif not data.get("campaign"):
         data = {**data, "campaign": DEFAULT_CAMPAIGN}
+    if raw.kind == "roster" and not raw.tagged and not data.get("as_of"):
+        # A roster says who was where as of some day: the day its file was last saved, when
+        # it does not say (not the day of the import: re-importing an unchanged file changes
+        # nothing).
+        day = _saved_on(raw.path)
+        if day is not None:
+            data = {**data, "as_of": day}
     try:
         return model.model_validate(data), []
     except ValidationError as exc:

@@ -19,7 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 __all__ = ["gc_paused", "Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
-           "Snapshot", "SnapshotRows", "ConversationText", "build_snapshot", "with_texts"]
+           "Update", "Assigned", "Snapshot", "SnapshotRows", "ConversationText", "build_snapshot",
+           "with_texts", "PERSON_FACTS"]
+
+#: A person's facts that several sources may state; the newest statement wins (see build_snapshot).
+PERSON_FACTS = ("unit", "shift", "role")
 
 
 @dataclass(slots=True)
@@ -31,6 +35,10 @@ class Person:
     role: str | None = None
     in_roster: bool = False
     contacted: bool = False
+    # Where each fact came from: (fact, "roster" | "conversation" | "referral", date or None).
+    sources: tuple[tuple[str, str, str | None], ...] = ()
+    # Facts on which the newest roster row and the newest 1-on-1 disagree.
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -100,6 +108,30 @@ class Tie:
     kind: str  # "tie" (from the ties list) or "referral" (named in a conversation)
 
 
+@dataclass(slots=True)
+class Update:
+    """What happened after a 1-on-1 (``mapper.models.Update``), without its words."""
+
+    id: str
+    person: str
+    update: str
+    date: dt.date
+    organizer: str | None = None
+    outcome: str | None = None
+    asked: bool | None = None
+    assessment: int | None = None
+    conversation: str | None = None
+
+
+@dataclass(slots=True)
+class Assigned:
+    """A contact given to an organizer (a contact assignment)."""
+
+    person: str
+    organizer: str  # the organizer's key
+    date: dt.date | None = None
+
+
 class ConversationText(NamedTuple):
     """The words of one conversation that views name: personal (the record's ``ask.action``
     and ``follow_up.assignment``), so never in the graph."""
@@ -137,6 +169,9 @@ class Snapshot:
     skills: dict[str, list[str]] = field(default_factory=dict)
     texts: dict[str, ConversationText] = field(default_factory=dict)
     organizers: dict[str, str] = field(default_factory=dict)
+    # Updates by date, then id; the current contact assignment of each person who has one.
+    updates: list[Update] = field(default_factory=list)
+    assignments: dict[str, Assigned] = field(default_factory=dict)
     # The store version the rows were read at (in the same transaction), when the store says;
     # not part of what the snapshot says, so two stores with the same graph compare equal.
     version: int | None = field(default=None, compare=False)
@@ -152,7 +187,8 @@ class SnapshotRows:
     anger: (person, issue, anger, witnessed_harm, conversation, date);
     named: (person, dm, issue, conversation); issues: (key, name);
     decision_makers: (key, name, title, organization); reports_to: (dm, boss);
-    ties: (a, b, relationship, kind); skills: (person, skill name); organizers: (key, name).
+    ties: (a, b, relationship, kind); skills: (person, skill name); organizers: (key, name);
+    updates: (props, person); assignments: (organizer, person, date).
     """
 
     campaign: str
@@ -168,6 +204,8 @@ class SnapshotRows:
     ties: Iterable[tuple] = ()
     skills: Iterable[tuple] = ()
     organizers: Iterable[tuple] = ()
+    updates: Iterable[tuple] = ()
+    assignments: Iterable[tuple] = ()
     version: int | None = None
 
 
@@ -205,11 +243,19 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     Each row collection is read once, so a store may hand over lazy cursors. Keys are interned:
     the same person or issue key arrives once per row, and a large campaign holds millions.
 
+    A person's unit, shift and role each come from the newest source that states them: a
+    roster row (dated by its ``as_of``; an undated one is older than any dated source) or a
+    1-on-1; what a referrer said counts only when nothing else says. Where the newest roster
+    row and the newest 1-on-1 disagree, the fact is listed in ``conflicts``.
+
     >>> s = build_snapshot(SnapshotRows("c", people=[("person:c:ana", "Ana")],
     ...     person_units=[("person:c:ana", "ICU", "nights", "RN", False, False, "2026-11-01"),
-    ...                   ("person:c:ana", "ER", None, None, True, False, None)]))
-    >>> s.people["person:c:ana"].unit
-    'ER'
+    ...                   ("person:c:ana", "ER", None, "CNA", True, False, "2026-10-01")]))
+    >>> ana = s.people["person:c:ana"]
+    >>> ana.unit, ana.role, ana.conflicts
+    ('ICU', 'RN', ('unit', 'role'))
+    >>> ana.sources
+    (('unit', 'conversation', '2026-11-01'), ('shift', 'conversation', '2026-11-01'), ('role', 'conversation', '2026-11-01'))
     """
     key = sys.intern
     snap = Snapshot(rows.campaign, version=rows.version)
@@ -217,22 +263,7 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     people = {key(k): Person(k, name) for k, name in rows.people}
     for k, p in people.items():
         p.key = k
-    # Roster first, then what the person said most recently, then what a referrer said.
-    best: dict[str, tuple] = {}
-    for person, unit, shift, role, roster, referral, date in rows.person_units:
-        if roster and person in people:
-            people[person].in_roster = True
-        if unit is None:
-            continue  # a roster row without a unit says who is there, not where
-        rank = (2 if roster else 0 if referral else 1, str(date or ""), unit)
-        old = best.get(person)
-        if old is None or rank > old[0]:
-            best[person] = (rank, unit, shift, role)
-    for person, (_, unit, shift, role) in best.items():
-        p = people.get(person)
-        if p is not None:
-            p.unit, p.shift, p.role = unit, shift, role
-    del best
+    _settle_facts(people, rows.person_units)
     commitments = {cid: props for cid, props in rows.commitments}
     conversations = snap.conversations
     for props, person, organizer_key in rows.conversations:
@@ -287,8 +318,66 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
         skills.setdefault(key(person), []).append(skill)
     for names in skills.values():
         names.sort()
+    snap.updates = [Update(key(props["id"]), key(person), props["update"], _date(props["date"]),
+                           props.get("organizer"), props.get("outcome"), props.get("asked"),
+                           props.get("assessment"), props.get("conversation"))
+                    for props, person in rows.updates]
+    snap.updates.sort(key=attrgetter("id"))
+    snap.updates.sort(key=attrgetter("date"))
+    snap.assignments = {key(person): Assigned(key(person), key(organizer), _date(date))
+                        for organizer, person, date in sorted(rows.assignments)}
     snap.people = dict(sorted(people.items()))
     return snap
+
+
+_SOURCE_CACHE: dict[tuple, tuple] = {}
+
+
+def _settle_facts(people: dict[str, Person], rows: Iterable[tuple]) -> None:
+    """Each person's unit, shift and role from the newest source stating them (see build_snapshot)."""
+    best: dict[tuple[str, int], tuple] = {}
+    newest: dict[tuple[str, int, bool], tuple] = {}  # (person, fact, roster) -> (date, value)
+    for person, unit, shift, role, roster, referral, date in rows:
+        if roster and person in people:
+            people[person].in_roster = True
+        day = str(date or "")
+        rank = (not referral, day, bool(roster))
+        for i, value in enumerate((unit, shift, role)):
+            if value is None:
+                continue
+            k = (person, i)
+            old = best.get(k)
+            if old is None or (rank, value) > old[0]:
+                best[k] = ((rank, value), value, "roster" if roster else
+                           "referral" if referral else "conversation", date)
+            if not referral:
+                n = (person, i, bool(roster))
+                seen = newest.get(n)
+                if seen is None or (day, value) > seen:
+                    newest[n] = (day, value)
+    found: dict[str, list] = {}
+    for (person, i), (_, value, kind, date) in best.items():
+        found.setdefault(person, [None, None, None])[i] = (value, kind, date)
+    # The same (fact, kind, date) triples recur for thousands of people: share them.
+    cache = _SOURCE_CACHE
+    for person, facts in found.items():
+        p = people.get(person)
+        if p is None:
+            continue
+        sources = []
+        for i, fact in enumerate(facts):
+            if fact is None:
+                continue
+            value, kind, date = fact
+            setattr(p, PERSON_FACTS[i], value)
+            triple = (PERSON_FACTS[i], kind, None if date is None else str(date)[:10])
+            sources.append(cache.setdefault(triple, triple))
+        p.sources = tuple(sources)
+        conflicts = tuple(PERSON_FACTS[i] for i in range(3)
+                          if (person, i, True) in newest and (person, i, False) in newest
+                          and newest[person, i, True][1] != newest[person, i, False][1])
+        if conflicts:
+            p.conflicts = conflicts
 
 
 def _conversation_issue(a: Anger) -> str:

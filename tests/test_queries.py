@@ -62,6 +62,11 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.clear()
         store.write(small_campaign())
         store.write([conversation("Cam Lee", "2026-11-05", unit="ER", issues=[])])  # a replacement
+        from mapper.models import Assignment, Update
+        store.write([Update(date="2026-11-20", person="Ana Lopez", update="thank_you_sent",
+                            campaign=CAMPAIGN),
+                     Assignment(person="Dee Park", organizer="Maya Ortiz", campaign=CAMPAIGN)])
+        store.delete([conversation_key(CAMPAIGN, "ana-second")])
         store.batch_size = 2  # so a re-projection saves its cursor between batches
         store.write([alias("issue", "mandatory overtime", "short staffing")])        # a re-projection
         # A store written before schema numbers were kept is migrated when opened.

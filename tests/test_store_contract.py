@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dataclasses
 import json
 
@@ -152,9 +154,21 @@ def test_people_are_found_by_part_of_their_name(store: Store):
     assert store.search_people(CAMPAIGN, "100%") == []
 
 
-def test_the_snapshot_takes_units_from_the_roster_first(store: Store):
-    store.write([conversation("Ana Lopez", unit="ER"), roster("Ana Lopez", "ICU")])
-    assert store.snapshot(CAMPAIGN).people["person:test-campaign:ana lopez"].unit == "ICU"
+def test_a_persons_unit_and_role_come_from_the_newest_source_that_states_them(store: Store):
+    newer_roster = roster("Ana Lopez", "ICU").model_copy(update={"as_of": dt.date(2026, 11, 25),
+                                                                 "role": "CNA"})
+    store.write([conversation("Ana Lopez", "2026-11-20", unit="ER", contact={
+        "name": "Ana Lopez", "unit": "ER", "role": "RN"}), newer_roster])
+    ana = store.snapshot(CAMPAIGN).people["person:test-campaign:ana lopez"]
+    assert (ana.unit, ana.role) == ("ICU", "CNA")
+    assert ("unit", "roster", "2026-11-25") in ana.sources
+    assert set(ana.conflicts) == {"unit", "role"}
+    # A 1-on-1 after the roster's day says where she is now.
+    store.write([conversation("Ana Lopez", "2026-11-28", contact={"name": "Ana Lopez", "unit": "ER",
+                                                                   "role": "RN"})])
+    ana = store.snapshot(CAMPAIGN).people["person:test-campaign:ana lopez"]
+    assert (ana.unit, ana.role) == ("ER", "RN")
+    assert ("role", "conversation", "2026-11-28") in ana.sources
 
 
 def test_a_roster_row_without_a_unit_still_counts_as_on_the_roster(store: Store):

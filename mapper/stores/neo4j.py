@@ -209,7 +209,8 @@ _SNAPSHOT_SHARES = (
      ("organizers", "list_nodes", {"kind": "Organizer"})),
     (("anger", "list_anger", {}), ("conversations", "list_conversations", {}),
      ("ties", "list_ties", {}), ("decision_makers", "list_decision_makers", {}),
-     ("reports_to", "list_reports_to", {})),
+     ("reports_to", "list_reports_to", {}), ("updates", "list_updates", {}),
+     ("assignments", "list_assignments", {})),
 )
 _SNAPSHOT_ATTEMPTS = 3
 
@@ -260,6 +261,8 @@ def _snapshot_rows(campaign: str, rows: dict[str, list], version: int) -> Snapsh
         ties=tuples("ties"),
         skills=tuples("skills"),
         organizers=tuples("organizers"),
+        updates=[(_drop_node_fields(props), person) for props, person in rows["updates"]],
+        assignments=tuples("assignments"),
         version=version,
     )
 
@@ -419,6 +422,22 @@ class Neo4jStore(Store):
             result = session.execute_write(_write_batch, rows)
         if tally is not None:
             tally += result
+
+    def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
+        def run(tx: Any) -> int:
+            tx.run(load_query("write/lock_store")).consume()
+            n = len(_read_all(tx, "read/match_record_hashes", ids=list(ids)))
+            tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
+            tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
+            if alias_campaigns:
+                tx.run(load_query("write/mark_reprojection"),
+                       rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
+            tx.run(load_query("write/increment_version")).consume()
+            return n
+
+        self._await_written()
+        with self._session() as session:
+            return session.execute_write(run)
 
     def _pending(self) -> list[Reprojection]:
         return [Reprojection(*row) for row in self._read("read/list_reprojections")]

@@ -73,7 +73,7 @@ _RID_MASK = (1 << (_TYPE_SHIFT - _SHIFT)) - 1
 # Edge type -> code (the order is part of the file format); any other type shares _OTHER.
 _CODES = {t: i for i, t in enumerate((
     "IN_UNIT", "ANGRY_ABOUT", "TIED_TO", "WITH", "HELD", "NAMES", "REFERRED", "HAS_SKILL",
-    "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR"))}
+    "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR", "ABOUT", "ASSIGNED"))}
 _OTHER = 31
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 
@@ -235,6 +235,22 @@ class SQLiteStore(Store):
                 raise
         if tally is not None:
             tally += result
+
+    def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                n = len(self._hashes(ids))
+                self._drop(list(ids), self._node_cache())
+                self._mark(alias_campaigns)
+                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                self._ids.clear()
+                raise
+        return n
 
     def _mark(self, campaigns: Sequence[str]) -> None:
         """Mark campaigns for re-projection (in the caller's transaction)."""
@@ -487,7 +503,7 @@ class SQLiteStore(Store):
         except KeyError:  # an edge to a node or from a record filed under another campaign
             self._foreign_ends(campaign, key, name, source)
             parts = self._edge_rows(campaign, key, name, source)
-        units, anger, named, reports, ties, skills, with_, held = parts
+        units, anger, named, reports, ties, skills, with_, held, about, assigned = parts
         convs = []
         for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Conversation'", c):
             people, organizers = with_.get(i), held.get(i)
@@ -495,6 +511,11 @@ class SQLiteStore(Store):
                 p = orjson.loads(props)
                 convs += [(p, person, org) for person in people for org in organizers]
         # A commitment's key is `commitment:<campaign>:<conversation id>`.
+        updates = []
+        for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Update'", c):
+            person = about.get(i)
+            if person is not None:
+                updates.append((orjson.loads(props), person))
         commitments = r("SELECT substr(key, ?), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'",
                         (len(f"commitment:{campaign}:") + 1, campaign))
         dms = [row[1:] for row in dm_rows]
@@ -512,6 +533,8 @@ class SQLiteStore(Store):
             ties=ties,
             skills=skills,
             organizers=by_kind.get("Organizer", []),
+            updates=updates,
+            assignments=assigned,
         )
 
     def _edges(self, campaign: str, type_: str, columns: str, where: str = "") -> sqlite3.Cursor:
@@ -545,7 +568,9 @@ class SQLiteStore(Store):
         held: dict[int, list[str]] = {}
         for s, d in e("HELD", "src, dst"):
             held.setdefault(d, []).append(key[s])
-        return units, anger, named, reports, ties, skills, with_, held
+        about = {s: key[d] for s, d in e("ABOUT", "src, dst")}
+        assigned = [(key[s], key[d], date) for s, d, date in e("ASSIGNED", "src, dst, date")]
+        return units, anger, named, reports, ties, skills, with_, held, about, assigned
 
     def _foreign_ends(self, campaign: str, key: dict[int, str], name: dict[int, str],
                       source: dict[int, str]) -> None:
