@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["guard", "unguard", "write_csv", "text_cell", "write_xlsx"]
+__all__ = ["guard", "unguard", "write_csv", "csv_writer", "text_cell", "write_xlsx"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # E.164: a plus, then up to 15 digits. Spreadsheets read it as text or a number, never a formula.
@@ -64,6 +64,27 @@ def write_csv(fh: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]])
         writer.writerow([guard(cell) for cell in row])
         n += 1
     return n
+
+
+class csv_writer:  # noqa: N801 - used like csv.writer
+    """``csv.writer`` whose every cell is guarded, for rows written one at a time.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> csv_writer(out).writerow(["=1+1", "+15551234567", "Ana"])
+    >>> out.getvalue()
+    "'=1+1,+15551234567,Ana\\n"
+    """
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._writer = csv.writer(fh, lineterminator="\n")
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([guard(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from bisect import bisect
@@ -12,6 +11,8 @@ from itertools import accumulate
 from math import gcd
 from pathlib import Path
 from typing import Callable
+
+from mapper.cells import csv_writer
 
 __all__ = ["generate_campaign"]
 
@@ -592,15 +593,15 @@ def generate_campaign(
               "decision_makers": len(org.hierarchy), "issues": 0}
 
     with open(out_dir / "hierarchy.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
+        writer = csv_writer(f)
         writer.writerow(("name", "title", "organization", "reports_to", "campaign"))
         writer.writerows((dm["name"], dm["title"], dm["organization"], boss, campaign) for dm, boss in org.hierarchy)
 
     with open(out_dir / "conversations.jsonl", "w", encoding="utf-8", newline="\n") as conv_f, \
             open(out_dir / "roster.csv", "w", encoding="utf-8", newline="") as roster_f, \
             open(out_dir / "ties.csv", "w", encoding="utf-8", newline="") as ties_f:
-        roster_w = csv.writer(roster_f, lineterminator="\n")
-        ties_w = csv.writer(ties_f, lineterminator="\n")
+        roster_w = csv_writer(roster_f)
+        ties_w = csv_writer(ties_f)
         roster_w.writerow(("name", "workplace", "unit", "shift", "role", "campaign"))
         ties_w.writerow(("person", "other", "relationship", "campaign"))
         hubs: list[int] = []  # best-connected person of each finished unit

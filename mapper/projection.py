@@ -220,11 +220,15 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         b.edge("IN_UNIT", person, b.node("Unit", c.unit),
                **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
                          "date": date}))
+    elif c.shift or c.role:
+        # A shift or role said without a unit is still the newest word on them.
+        b.edge("IN_CAMPAIGN", person, campaign,
+               **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
+                         "date": date}))
     for mention in r.issues:
         issue = b.node("Issue", mention.issue)
-        b.edge("ANGRY_ABOUT", person, issue,
-               **_clean({"anger": mention.anger, "witnessed_harm": mention.witnessed_harm,
-                         "date": date}))
+        # Whether they witnessed harm is personal (PERSONAL_FIELDS): it stays in the record.
+        b.edge("ANGRY_ABOUT", person, issue, **_clean({"anger": mention.anger, "date": date}))
     for named in r.responsibility.named:
         issue = b.node("Issue", named.issue)
         dm_ref = named.decision_maker

@@ -184,3 +184,23 @@ def test_the_command_line_shows_the_words_from_the_records(tmp_path: Path):
     ladder = runner.invoke(app, ["ladder", "--today", "2026-11-02", "--json", "--db", str(db)],
                            catch_exceptions=False)
     assert "follow through: come to the Dec 3 meeting" in ladder.output
+
+
+def test_no_edge_says_whether_someone_witnessed_harm(store: Store, request):
+    """A personal fact (PERSONAL_FIELDS), even as a yes or no: it stays in the record."""
+    report = import_files(store, demo_files())
+    assert not report.errors
+    assert any(i.get("witnessed_harm") for r in store.iter_records(kind="conversation")
+               for i in r.body.get("issues", []))
+    if isinstance(store, SQLiteStore):
+        db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+        try:
+            assert db.execute("SELECT count(*) FROM edges WHERE witnessed_harm IS NOT NULL "
+                              "OR extra LIKE '%witnessed%'").fetchone() == (0,)
+        finally:
+            db.close()
+    else:
+        with store.driver.session(database=store.database) as session:
+            found = session.run("MATCH ()-[r:ANGRY_ABOUT]->() WHERE r.witnessed_harm IS NOT NULL "
+                                "RETURN count(r) AS n").single()["n"]
+        assert found == 0

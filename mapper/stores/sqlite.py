@@ -550,8 +550,10 @@ class SQLiteStore(Store):
         units = [(key[s], name[d], shift, role, bool(roster), bool(ref), date)
                  for s, d, shift, role, roster, ref, date
                  in e("IN_UNIT", "src, dst, shift, role, roster, referral, date")]
-        units += [(key[s], None, shift, role, True, False, None)
-                  for s, shift, role in e("IN_CAMPAIGN", "src, shift, role", " AND roster")]
+        units += [(key[s], None, shift, role, bool(roster), False, date)
+                  for s, shift, role, roster, date
+                  in e("IN_CAMPAIGN", "src, shift, role, roster, date",
+                       " AND (roster OR shift IS NOT NULL OR role IS NOT NULL)")]
         anger = [(key[s], key[d], a, None if harm is None else bool(harm), source[i], date)
                  for s, d, a, harm, i, date
                  in e("ANGRY_ABOUT", f"src, dst, anger, witnessed_harm, {rid}, date")]

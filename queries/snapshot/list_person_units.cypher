@@ -1,5 +1,6 @@
 // Where each person works: unit edges (from conversations, referrals and the roster), plus
-// roster rows without a unit, which say only that the person is on the roster.
+// person-to-campaign edges: a roster row without a unit (the person is on the roster, maybe
+// with a shift or role), or a 1-on-1 that gave a shift or role but no unit.
 // Edges are reached from their start node, found through the (campaign, kind) index; the
 // edge's own campaign is still checked, as the embedded store filters on it.
 // Every snapshot query returns one collected list: the driver decodes one big list far faster
@@ -11,7 +12,7 @@ CALL () {
           e.date] AS row
   UNION ALL
   MATCH (p:Node {campaign: $campaign, kind: 'Person'})-[e:IN_CAMPAIGN]->()
-  WHERE e.campaign = $campaign AND e.roster = true
-  RETURN [p.key, null, e.shift, e.role, true, false, null] AS row
+  WHERE e.campaign = $campaign
+  RETURN [p.key, null, e.shift, e.role, coalesce(e.roster, false), false, e.date] AS row
 }
 RETURN collect(row) AS rows
