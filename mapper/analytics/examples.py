@@ -224,7 +224,8 @@ def example_snapshot() -> Snapshot:
     """A small hospital campaign: three units, four issues, a chain of bosses.
 
     Ana (ICU) and Ben (ER) are furious about short staffing and have said yes; Cruz and Dee are
-    contacts not yet committed; Eli and Fay are on the roster but never spoken with.
+    contacts not yet committed; Eli and Fay are on the roster but never spoken with. Cruz and
+    Eli are given to Maya Ortiz to reach, Dee to Sam Lee.
 
     >>> s = example_snapshot()
     >>> len(s.people), len(s.conversations), sorted(set(s.issues.values()))[:2]
@@ -265,6 +266,9 @@ def example_snapshot() -> Snapshot:
     b.tie("Dee Wong", "Fay Gold", "friend")
     b.tie("Fay Gold", "Gus Hale", "coworker")
     b.tie("Eli Fox", "Fay Gold", "friend")
+    b.assign("Cruz Diaz", "Maya Ortiz", "2026-11-20")
+    b.assign("Eli Fox", "Maya Ortiz", "2026-11-20")
+    b.assign("Dee Wong", "Sam Lee", "2026-11-20")
     return b.snapshot()
 
 
