@@ -121,18 +121,22 @@ def test_analytics_answers_my_list_once_per_store_version() -> None:
 
 def _updates() -> list:
     return [
-        Update(date="2026-11-12", person="Ana Lopez", update="thank_you_sent", organizer="Maya Ortiz",
-               campaign=CAMPAIGN),
+        Update(date="2026-11-12", person="Ana Lopez", update="thank_you_sent",
+               organizer="Maya Ortiz", campaign=CAMPAIGN),
         Update(date="2026-11-15", person="Ben Ortiz", update="attempt", outcome="no-answer",
                campaign=CAMPAIGN),
         Update(date="2026-11-16", person="Cam Lee", update="attempt", outcome="left",
                campaign=CAMPAIGN),
         Update(date="2026-11-16", person="Ana Lopez", update="assignment_done",
                conversation="2026-11-10-ana-lopez", campaign=CAMPAIGN),
-        Assignment(person="Ana Lopez", organizer="Maya Ortiz", date="2026-11-11", campaign=CAMPAIGN),
-        Assignment(person="Ben Ortiz", organizer="Maya Ortiz", date="2026-11-11", campaign=CAMPAIGN),
-        Assignment(person="Cam Lee", organizer="Sam Lee", date="2026-11-11", campaign=CAMPAIGN),
-        Assignment(person="Dee Park", organizer="Sam Lee", date="2026-11-11", campaign=CAMPAIGN),
+        Assignment(person="Ana Lopez", organizer="Maya Ortiz", date="2026-11-11",
+                   campaign=CAMPAIGN),
+        Assignment(person="Ben Ortiz", organizer="Maya Ortiz", date="2026-11-11",
+                   campaign=CAMPAIGN),
+        Assignment(person="Cam Lee", organizer="Sam Lee", date="2026-11-11",
+                   campaign=CAMPAIGN),
+        Assignment(person="Dee Park", organizer="Sam Lee", date="2026-11-11",
+                   campaign=CAMPAIGN),
     ]
 
 

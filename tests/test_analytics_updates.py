@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from mapper.analytics import FUNCTIONS, ask_queue, follow_ups, ladder, overview, structure, talk_next
+from mapper.analytics import (FUNCTIONS, ask_queue, follow_ups, ladder, overview, structure,
+                              talk_next)
 from mapper.analytics.attempts import attempt_reasons
 from mapper.analytics.examples import CampaignBuilder, shuffled
 from mapper.analytics.status import left_people, person_status
@@ -209,7 +210,8 @@ def test_a_refusal_weighs_more_than_not_now_more_than_no_answer() -> None:
     for outcome in ("no_answer", "wrong_number", "not_now", "refused"):
         now, _ = after(("Eve", "2026-11-15", "attempt", {"outcome": outcome}))
         scores[outcome] = queue(now["talk_next"]["people"], EVE)["score"]
-    assert scores["refused"] < scores["not_now"] < scores["wrong_number"] < scores["no_answer"] < 2.0
+    assert (scores["refused"] < scores["not_now"] < scores["wrong_number"] < scores["no_answer"]
+            < 2.0)
 
 
 def test_an_attempt_before_the_latest_one_on_one_is_settled_by_it() -> None:

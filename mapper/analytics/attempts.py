@@ -39,14 +39,16 @@ def failed_attempts(snapshot: Snapshot) -> dict[str, dict[str, list[dt.date]]]:
     >>> failed_attempts(b.snapshot())
     {'person:c:ana': {'no_answer': [datetime.date(2026, 11, 5)]}}
     """
+    failed = [u for u in snapshot.updates if u.update == "attempt" and u.outcome in ATTEMPT_POINTS]
+    if not failed:
+        return {}
+    tried = {u.person for u in failed}
     last_talk: dict[str, dt.date] = {}
     for c in snapshot.conversations:
-        if c.person not in last_talk or c.date > last_talk[c.person]:
+        if c.person in tried and (c.person not in last_talk or c.date > last_talk[c.person]):
             last_talk[c.person] = c.date
     out: dict[str, dict[str, list[dt.date]]] = {}
-    for u in snapshot.updates:
-        if u.update != "attempt" or u.outcome not in ATTEMPT_POINTS:
-            continue
+    for u in failed:
         talked = last_talk.get(u.person)
         if talked is not None and u.date <= talked:
             continue

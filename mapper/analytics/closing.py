@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mapper.analytics._common import conversations_by_person
 from mapper.snapshot import Conversation, Snapshot, Update
 
 __all__ = ["CLOSES", "item_id", "closed_items", "commitment_results", "kept_by_person"]
@@ -40,13 +39,19 @@ def _target(u: Update, kind: str, convs: list[Conversation]) -> Conversation | N
 
 def _resolved(snapshot: Snapshot) -> list[tuple[Update, str, Conversation | None]]:
     """Every closing update, oldest first, with the item kind and the 1-on-1 it closes."""
-    by_person = conversations_by_person(snapshot)
-    out = []
-    for u in sorted(snapshot.updates, key=lambda u: (u.date, u.id)):
-        kind = CLOSES.get(u.update)
-        if kind is not None:
-            out.append((u, kind, _target(u, kind, by_person.get(u.person, []))))
-    return out
+    closing = sorted((u for u in snapshot.updates if u.update in CLOSES),
+                     key=lambda u: (u.date, u.id))
+    if not closing:
+        return []
+    about = {u.person for u in closing}
+    by_person: dict[str, list[Conversation]] = {}
+    for c in snapshot.conversations:
+        if c.person in about:
+            by_person.setdefault(c.person, []).append(c)
+    for convs in by_person.values():
+        convs.sort(key=lambda c: (c.date, c.id))
+    return [(u, CLOSES[u.update], _target(u, CLOSES[u.update], by_person.get(u.person, [])))
+            for u in closing]
 
 
 def closed_items(snapshot: Snapshot) -> dict[str, Update]:

@@ -20,6 +20,10 @@ NEXT_STEPS = ("first_1on1", "follow_up", "none", "ask")
 _KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
 
 
+def _urgency(item: dict[str, Any]) -> tuple:
+    return (item["due"], _KIND_ORDER[item["kind"]], item["id"])
+
+
 def _item_words(item: dict[str, Any]) -> str:
     # An assignment's or an action's own words are the worker's: name the 1-on-1 instead.
     held = iso(item["conversation_date"])
@@ -92,7 +96,7 @@ def my_list(snapshot: Snapshot, *, today: dt.date, organizer: str | None = None)
         items: dict[str, dict[str, Any]] = {}
         for i in open_items(snapshot):
             old = items.get(i["person"])
-            if old is None or (i["due"], _KIND_ORDER[i["kind"]]) < (old["due"], _KIND_ORDER[old["kind"]]):
+            if old is None or _urgency(i) < _urgency(old):
                 items[i["person"]] = i
         for person, a in assigned.items():
             p = snapshot.people.get(person)
