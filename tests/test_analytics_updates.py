@@ -327,3 +327,10 @@ def test_updates_in_any_order_give_the_same_answers() -> None:
     s = b.snapshot()
     assert all(answers(shuffled(s, seed)) == answers(s) for seed in range(3))
     assert overview(s)["counts"]["left"] == 1 and structure(s)["totals"]["headcount"] == 4
+
+
+def test_without_a_today_an_ask_by_attempt_after_the_last_talk_is_zero_days_old() -> None:
+    b = campaign()
+    b.log("Ben", "2026-11-25", "attempt", outcome="not_now", asked=True)
+    ben = queue(ask_queue(b.snapshot()), BEN)  # today: the latest thing recorded
+    assert "asked 0 days ago — follow up before asking again" in ben["reasons"]

@@ -114,10 +114,13 @@ def latest_conversation(snapshot: Snapshot) -> dict[str, Conversation]:
 
 
 def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
-    """``today`` as given, else the date of the latest conversation: results depend on data only."""
+    """``today`` as given, else the date of the latest conversation or update: results depend
+    on data only."""
     if today is not None:
         return today
-    return max((c.date for c in snapshot.conversations if c.date), default=None)
+    latest = max((c.date for c in snapshot.conversations if c.date), default=None)
+    logged = max((u.date for u in snapshot.updates if u.date), default=None)
+    return latest if logged is None or (latest is not None and latest >= logged) else logged
 
 
 def latest_anger_pairs(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:

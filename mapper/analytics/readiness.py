@@ -139,7 +139,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     People who left the workplace are not listed.
 
     People assessed 4-5 (leaning against, opposed) are listed with ``ready`` false, after all
-    ready people. ``today`` defaults to the date of the latest conversation in the snapshot,
+    ready people. ``today`` defaults to the date of the latest conversation or update,
     so the answer depends on the data alone.
 
     The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
@@ -326,7 +326,7 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     :attr:`Snapshot.texts`, else "the agreed action") and its date, a trusted coworker
     not yet spoken with to bring along, a meeting to lead in their unit, or the committee.
     A latest yes marked missed asks for a new date. People who left the workplace are not
-    listed. ``today`` defaults to the date of the latest conversation. Ordered by rung
+    listed. ``today`` defaults to the date of the latest conversation or update. Ordered by rung
     (highest first), then number of yeses, then name.
 
     Returns
