@@ -14,7 +14,7 @@ from mapper.analytics.examples import example_snapshot, random_snapshot, shuffle
 from mapper.models import OneOnOne, RosterRow, TieRow
 from mapper.stores.sqlite import SQLiteStore
 
-OPTIONS = {"follow_ups": {"today": dt.date(2026, 12, 1)}}
+OPTIONS = {"follow_ups": {"today": dt.date(2026, 12, 1)}, "my_list": {"today": dt.date(2026, 12, 1)}}
 
 
 def answers(snapshot) -> str:
@@ -70,7 +70,7 @@ def test_answers_do_not_depend_on_the_process_hash_seed() -> None:
               "from mapper.analytics.examples import random_snapshot\n"
               "s = random_snapshot(200, seed=3)\n"
               "print(json.dumps({n: f(s, **({'today': dt.date(2026, 12, 1)} "
-              "if n == 'follow_ups' else {})) for n, f in FUNCTIONS.items()}))\n")
+              "if n in ('follow_ups', 'my_list') else {})) for n, f in FUNCTIONS.items()}))\n")
     outs = []
     for hash_seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}

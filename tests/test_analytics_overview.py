@@ -23,7 +23,7 @@ def campaign() -> CampaignBuilder:
 def test_counts_people_roster_contacts_commitments_conversations_and_organizers() -> None:
     assert overview(campaign().snapshot())["counts"] == {
         "people": 5, "in_roster": 4, "contacted": 4, "committed": 1, "conversations": 5,
-        "organizers": 2}
+        "organizers": 2, "took_action": 0, "left": 0}
 
 
 def test_conversations_per_iso_week_fill_empty_weeks_with_zero() -> None:
@@ -41,7 +41,7 @@ def test_assessment_distribution_uses_each_persons_latest_rating() -> None:
 
 def test_commitments_count_every_ask_and_its_answer() -> None:
     assert overview(campaign().snapshot())["commitments"] == {
-        "asked": 4, "yes": 1, "maybe": 1, "no": 1, "unanswered": 1}
+        "asked": 4, "yes": 1, "maybe": 1, "no": 1, "unanswered": 1, "kept": 0, "missed": 0}
 
 
 def test_top_issues_by_people_angry() -> None:

@@ -55,13 +55,13 @@ def store_with_personal_details() -> SQLiteStore:
 
 
 def every_output(snapshot) -> dict:
-    options = {"follow_ups": {"today": dt.date(2026, 11, 10)}}
+    options = {"follow_ups": {"today": dt.date(2026, 11, 10)}, "my_list": {"today": dt.date(2026, 11, 10)}}
     out = {name: f(snapshot, **options.get(name, {})) for name, f in FUNCTIONS.items()}
     out["issue_graph"] = json_graph.node_link_data(issue_graph(snapshot), edges="edges")
     results = {"clusters": "anger_clusters", "unit-issues": "unit_issue_matrix",
                "power": "power_map", "ask-queue": "ask_queue", "ladder": "ladder",
                "talk-next": "talk_next", "follow-ups": "follow_ups", "structure": "structure",
-               "overview": "overview"}
+               "overview": "overview", "my-list": "my_list"}
     assert set(results) == set(TABLES)
     out["tables"] = {cmd: [t._asdict() for t in tables_for(cmd, out[name])]
                      for cmd, name in results.items()}

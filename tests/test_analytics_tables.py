@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from mapper.analytics import (anger_clusters, ask_queue, follow_ups, ladder, overview, power_map,
-                              structure, talk_next, unit_issue_matrix)
+from mapper.analytics import (anger_clusters, ask_queue, follow_ups, ladder, my_list, overview,
+                              power_map, structure, talk_next, unit_issue_matrix)
 from mapper.analytics.examples import example_snapshot
 from mapper.analytics.tables import TABLES, Table, tables_for
 
@@ -19,6 +19,7 @@ RESULTS = {
     "follow-ups": lambda s: follow_ups(s, today=dt.date(2026, 11, 20)),
     "structure": lambda s: structure(s),
     "overview": lambda s: overview(s),
+    "my-list": lambda s: my_list(s, today=dt.date(2026, 11, 20)),
 }
 
 

@@ -15,10 +15,12 @@ shows an item's words only to the organizer who held the conversation, or to an 
 
 from mapper.analytics.cached import FUNCTIONS, Analytics
 from mapper.analytics.clusters import anger_clusters, issue_graph, unit_issue_matrix
-from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.follow_ups import follow_ups, open_items
+from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import chain_of_command, power_map
 from mapper.analytics.readiness import ask_queue, ladder
+from mapper.analytics.status import left_people, person_status
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 
@@ -28,7 +30,9 @@ __all__ = [
     "power_map", "chain_of_command",
     "ask_queue", "ladder",
     "talk_next", "organic_leaders",
-    "follow_ups",
+    "follow_ups", "open_items",
+    "my_list",
+    "left_people", "person_status",
     "structure",
     "overview",
 ]

@@ -23,7 +23,8 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "person_states", "trust_adjacency", "trusted_in",
+    "committed_people", "PersonState", "latest_assessment_updates", "person_states",
+    "trust_adjacency", "trusted_in",
     "TrustPaths", "trust_paths", "unit_members", "at_least",
 ]
 
@@ -113,10 +114,13 @@ def latest_conversation(snapshot: Snapshot) -> dict[str, Conversation]:
 
 
 def default_today(snapshot: Snapshot, today: dt.date | None) -> dt.date | None:
-    """``today`` as given, else the date of the latest conversation: results depend on data only."""
+    """``today`` as given, else the date of the latest conversation or update: results depend
+    on data only."""
     if today is not None:
         return today
-    return max((c.date for c in snapshot.conversations if c.date), default=None)
+    latest = max((c.date for c in snapshot.conversations if c.date), default=None)
+    logged = max((u.date for u in snapshot.updates if u.date), default=None)
+    return latest if logged is None or (latest is not None and latest >= logged) else logged
 
 
 def latest_anger_pairs(snapshot: Snapshot) -> dict[tuple[str, str], int | None]:
@@ -223,8 +227,24 @@ _CARRIED = ("assessment", "hope", "wants_to_talk_again", "will_attend_meeting",
             "cares_about_problem", "decision_maker_can_fix", "wont_fix_without_pressure")
 
 
+def latest_assessment_updates(snapshot: Snapshot) -> dict[str, tuple[dt.date, int]]:
+    """``{person: (date, assessment)}`` from each person's latest assessment update."""
+    best: dict[str, tuple] = {}
+    for u in snapshot.updates:
+        if u.update == "assessment" and u.assessment is not None:
+            old = best.get(u.person)
+            if old is None or (u.date, u.id) > old[0]:
+                best[u.person] = ((u.date, u.id), u.assessment)
+    return {p: (k[0], a) for p, (k, a) in best.items()}
+
+
 def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
-    """:class:`PersonState` of every contacted person."""
+    """:class:`PersonState` of every contacted person.
+
+    The assessment is the newest of the 1-on-1s' assessments and the assessment updates (an
+    update on the day of a 1-on-1 is newer: it is logged after the talk).
+    """
+    reassessed = latest_assessment_updates(snapshot) if snapshot.updates else {}
     out: dict[str, PersonState] = {}
     for person, convs in conversations_by_person(snapshot).items():
         c = convs[-1]
@@ -239,6 +259,11 @@ def person_states(snapshot: Snapshot) -> dict[str, PersonState]:
                         if v is not None:
                             setattr(st, f, v)
                             break
+        if person in reassessed:
+            day, value = reassessed[person]
+            rated = next((c.date for c in reversed(convs) if c.assessment is not None), None)
+            if rated is None or day >= rated:
+                st.assessment = value
         for c in convs:
             com = c.commitment
             if com is None:

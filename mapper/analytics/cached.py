@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from mapper.analytics.clusters import anger_clusters, unit_issue_matrix
 from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map
 from mapper.analytics.readiness import ask_queue, ladder
@@ -23,7 +24,7 @@ __all__ = ["Analytics", "FUNCTIONS", "SnapshotSource"]
 #: The questions :class:`Analytics` answers by name.
 FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
     anger_clusters, unit_issue_matrix, power_map, ask_queue, ladder, talk_next,
-    organic_leaders, follow_ups, structure, overview)}
+    organic_leaders, follow_ups, structure, overview, my_list)}
 
 _SNAPSHOT = "__snapshot__"
 
@@ -199,6 +200,9 @@ class Analytics:
 
     def follow_ups(self, **options: Any) -> dict[str, Any]:
         return self.run(follow_ups, **options)
+
+    def my_list(self, **options: Any) -> dict[str, Any]:
+        return self.run(my_list, **options)
 
     def structure(self, **options: Any) -> dict[str, Any]:
         return self.run(structure, **options)

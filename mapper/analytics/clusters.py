@@ -9,6 +9,7 @@ import networkx as nx
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, issue_name, latest_named,
                                       unit_of)
+from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
 __all__ = ["issue_graph", "anger_clusters", "unit_issue_matrix"]
@@ -45,6 +46,7 @@ def issue_graph(snapshot: Snapshot, *, min_anger: int = 3) -> nx.Graph:
     >>> G["issue:st-lukes:mandatory overtime"]["issue:st-lukes:short staffing"]["weight"]
     2
     """
+    snapshot = present(snapshot)  # people who left the workplace count no more
     return _issue_graph(snapshot, angry_issues(snapshot, min_anger))
 
 
@@ -126,6 +128,7 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     >>> b["name"], [u["unit"] for u in b["units"]], b["linked_clusters"]
     ('parking', ['ER', 'ICU', 'Med-Surg'], [0])
     """
+    snapshot = present(snapshot)  # people who left the workplace count no more
     angry = angry_issues(snapshot, min_anger)
     G = _issue_graph(snapshot, angry)
     communities = _communities(G, seed, resolution)
@@ -253,6 +256,7 @@ def unit_issue_matrix(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, An
     >>> m["counts"]
     [[1, 1, 1, 1], [1, 2, 1, 0], [1, 0, 0, 1]]
     """
+    snapshot = present(snapshot)  # people who left the workplace count no more
     cells: Counter = Counter()
     for person, issues in angry_issues(snapshot, min_anger).items():
         u = unit_of(snapshot, person)

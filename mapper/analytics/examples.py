@@ -7,9 +7,10 @@ import random
 from dataclasses import replace
 from typing import Any
 
+from mapper import models
 from mapper.keys import node_key
-from mapper.snapshot import (Anger, Commitment, Conversation, ConversationText, DecisionMaker,
-                             Named, Person, Snapshot, Tie)
+from mapper.snapshot import (Anger, Assigned, Commitment, Conversation, ConversationText,
+                             DecisionMaker, Named, Person, Snapshot, Tie, Update)
 
 __all__ = ["CampaignBuilder", "example_snapshot", "random_snapshot", "shuffled"]
 
@@ -46,6 +47,8 @@ class CampaignBuilder:
         self._organizers: dict[str, str] = {}
         self._ids: set[str] = set()
         self._texts: dict[str, ConversationText] = {}
+        self._updates: list[Update] = []
+        self._assignments: dict[str, Assigned] = {}
 
     def key(self, name: str) -> str:
         """The key of the person called ``name``."""
@@ -137,6 +140,33 @@ class CampaignBuilder:
             self._skills[key] = sorted(set(self._skills.get(key, [])) | set(skills))
         return cid
 
+    def log(self, name: str, on: dt.date | str, update: str, **fields: Any) -> str:
+        """Log an update about ``name`` (a :class:`mapper.models.Update`: ``outcome``,
+        ``asked``, ``assessment``, ``conversation``, ``organizer``, ...); returns its id.
+
+        >>> b = CampaignBuilder("c")
+        >>> b.log("Ana", "2026-11-21", "attempt", outcome="no-answer")
+        '2026-11-21-ana-attempt-no_answer'
+        """
+        record = models.Update.model_validate({"date": _day(on), "person": name,
+                                               "update": update, **fields})
+        if record.organizer:
+            self._organizers[node_key("organizer", self.campaign, record.organizer)] = record.organizer
+        self._updates.append(Update(record.id, self._known(name), record.update, record.date,
+                                    record.organizer, record.outcome, record.asked,
+                                    record.assessment, record.conversation))
+        return record.id
+
+    def assign(self, name: str, organizer: str | None, on: dt.date | str | None = None) -> None:
+        """Give the contact ``name`` to ``organizer`` (a contact assignment); None unassigns."""
+        key = self._known(name)
+        if organizer is None:
+            self._assignments.pop(key, None)
+            return
+        org = node_key("organizer", self.campaign, organizer)
+        self._organizers.setdefault(org, organizer)
+        self._assignments[key] = Assigned(key, org, _day(on) if on else None)
+
     def snapshot(self, *, texts: bool = True) -> Snapshot:
         """The campaign so far, as a store would return it; with the words of actions and
         assignments beside it (:attr:`~mapper.snapshot.Snapshot.texts`) unless ``texts`` is False."""
@@ -152,6 +182,8 @@ class CampaignBuilder:
             skills={k: list(v) for k, v in sorted(self._skills.items())},
             organizers=dict(sorted(self._organizers.items())),
             texts=dict(sorted(self._texts.items())) if texts else {},
+            updates=sorted((replace(u) for u in self._updates), key=lambda u: (u.date, u.id)),
+            assignments={k: replace(a) for k, a in sorted(self._assignments.items())},
         )
 
 
@@ -183,6 +215,8 @@ def shuffled(snapshot: Snapshot, seed: int = 0) -> Snapshot:
         skills=dict(mix(snapshot.skills.items())),
         organizers=dict(mix(snapshot.organizers.items())),
         texts=dict(mix(snapshot.texts.items())),
+        updates=mix(snapshot.updates),
+        assignments=dict(mix(snapshot.assignments.items())),
     )
 
 
@@ -190,7 +224,8 @@ def example_snapshot() -> Snapshot:
     """A small hospital campaign: three units, four issues, a chain of bosses.
 
     Ana (ICU) and Ben (ER) are furious about short staffing and have said yes; Cruz and Dee are
-    contacts not yet committed; Eli and Fay are on the roster but never spoken with.
+    contacts not yet committed; Eli and Fay are on the roster but never spoken with. Cruz and
+    Eli are given to Maya Ortiz to reach, Dee to Sam Lee.
 
     >>> s = example_snapshot()
     >>> len(s.people), len(s.conversations), sorted(set(s.issues.values()))[:2]
@@ -231,6 +266,9 @@ def example_snapshot() -> Snapshot:
     b.tie("Dee Wong", "Fay Gold", "friend")
     b.tie("Fay Gold", "Gus Hale", "coworker")
     b.tie("Eli Fox", "Fay Gold", "friend")
+    b.assign("Cruz Diaz", "Maya Ortiz", "2026-11-20")
+    b.assign("Eli Fox", "Maya Ortiz", "2026-11-20")
+    b.assign("Dee Wong", "Sam Lee", "2026-11-20")
     return b.snapshot()
 
 

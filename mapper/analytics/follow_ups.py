@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from mapper.analytics._common import conversations_by_person, iso, person_name
+from mapper.analytics.closing import closed_items, item_id
+from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
-__all__ = ["follow_ups", "UNNAMED"]
+__all__ = ["follow_ups", "open_items", "UNNAMED"]
 
 #: An item's ``what`` when the snapshot does not hold its words (:attr:`Snapshot.texts`): the
 #: graph keeps that there is an assignment or an action, the stored record what it says.
@@ -23,6 +25,76 @@ def _after(day: dt.date, days: int) -> dt.date:
         return day + dt.timedelta(days=days)
     except OverflowError:
         return dt.date.max if days > 0 else dt.date.min
+
+
+def open_items(snapshot: Snapshot, *, thank_you_days: int = 2) -> list[dict[str, Any]]:
+    """Every follow-up item still open, however far its date (rules in :func:`follow_ups`).
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``person``, ``conversation`` (own id of the 1-on-1 it comes from),
+        ``organizer`` (who last spoke with the person), ``kind``, ``what``,
+        ``conversation_date``, ``due`` (a date); by person, kind (commitment, assignment,
+        thank-you), then due date.
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> [i["id"] for i in open_items(example_snapshot())]  # doctest: +NORMALIZE_WHITESPACE
+    ['commitment:2026-11-02-ana-lopez', 'commitment:2026-11-05-ben-ortiz',
+     'thank_you:2026-11-05-ben-ortiz', 'assignment:2026-11-10-cruz-diaz',
+     'thank_you:2026-11-10-cruz-diaz']
+    """
+    snapshot = present(snapshot)
+    texts = snapshot.texts
+    closed = closed_items(snapshot)
+    out: list[dict[str, Any]] = []
+
+    def add(org: str, person: str, kind: str, cid: str, what: str, held: dt.date,
+            due: dt.date) -> None:
+        out.append({"id": item_id(kind, cid), "person": person, "conversation": cid,
+                    "organizer": org, "kind": kind, "what": what, "conversation_date": held,
+                    "due": due})
+
+    for person, convs in conversations_by_person(snapshot).items():
+        latest = convs[-1]
+        org = latest.organizer
+
+        def unthanked(c) -> bool:
+            return c.thank_you_sent is False and item_id("thank_you", c.id) not in closed
+
+        if unthanked(latest):
+            run = 0
+            for c in reversed(convs):
+                if not unthanked(c):
+                    break
+                run += 1
+            first = convs[-run]
+            what = (f"thank-you for the {iso(latest.date)} conversation" if run == 1 else
+                    f"thank-you for {run} conversations since {iso(first.date)}")
+            add(org, person, "thank_you", latest.id, what, latest.date,
+                _after(first.date, thank_you_days))
+        if (latest.has_assignment and latest.follow_up_due
+                and item_id("assignment", latest.id) not in closed):
+            words = texts.get(latest.id)
+            add(org, person, "assignment", latest.id,
+                (words and words.assignment) or UNNAMED["assignment"], latest.date,
+                latest.follow_up_due)
+        for n, c in enumerate(convs):
+            com = c.commitment
+            if (com is None or com.response != "yes" or com.due is None
+                    or item_id("commitment", c.id) in closed):
+                continue
+            later = convs[n + 1:]
+            if any(l.date >= com.due or (l.commitment and l.commitment.response == "no")
+                   for l in later):
+                continue
+            words = texts.get(c.id) if com.has_action else None
+            add(org, person, "commitment", c.id, (words and words.action) or UNNAMED["commitment"],
+                c.date, com.due)
+    out.sort(key=lambda i: (i["person"], _KIND_ORDER[i["kind"]], i["due"], i["id"]))
+    return out
 
 
 def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
@@ -41,6 +113,15 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     - **commitment**: every "yes" with a due date, until a conversation with the person on or
       after that date (the check-in) or a later "no".
 
+    An update closes an item (:func:`~mapper.analytics.closing.closed_items`): "thank-you
+    sent" a thank-you (a conversation thanked so ends the run), "assignment done / not done"
+    an assignment, "commitment kept / missed" a commitment. A closed item leaves the list.
+    People who left the workplace (:func:`~mapper.analytics.status.left_people`) are left out.
+
+    Every item has a stable ``id``, ``kind:conversation`` — the kind and the own id of the
+    1-on-1 it comes from (for a thank-you covering several, the latest): the update closing it
+    names that 1-on-1 in its ``conversation``.
+
     The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
     none); without them ``what`` is :data:`UNNAMED`, and a reader allowed to see them finds
     them in the conversation held with ``person`` on ``conversation_date``.
@@ -52,9 +133,10 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     -------
     dict
         ``today``, ``horizon_days``, ``organizers`` [``organizer``, ``overdue``, ``due``,
-        ``items`` [``person``, ``name``, ``kind`` (thank_you | assignment | commitment),
-        ``what``, ``conversation_date``, ``due``, ``days_overdue``, ``status``], most overdue
-        first], by organizer name; ``totals`` (``overdue``, ``due``).
+        ``items`` [``id``, ``person``, ``conversation``, ``name``, ``kind`` (thank_you |
+        assignment | commitment), ``what``, ``conversation_date``, ``due``,
+        ``days_overdue``, ``status``], most overdue first], by organizer name; ``totals``
+        (``overdue``, ``due``).
 
     Examples
     --------
@@ -65,49 +147,21 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     ...  for o in r["organizers"]]  # doctest: +NORMALIZE_WHITESPACE
     [('Maya Ortiz', [('Cruz Diaz', 'thank_you', 8), ('Cruz Diaz', 'assignment', 3)]),
      ('Sam Lee', [('Ben Ortiz', 'thank_you', 13)])]
+    >>> r["organizers"][0]["items"][0]["id"]
+    'thank_you:2026-11-10-cruz-diaz'
     """
     items_by_org: dict[str, list[dict[str, Any]]] = {}
-    organizers = {c.organizer for c in snapshot.conversations} | set(snapshot.organizers.values())
-
-    texts = snapshot.texts
-
-    def add(org: str, person: str, kind: str, what: str, held: dt.date, due: dt.date) -> None:
-        days = (today - due).days
+    kept = present(snapshot)
+    organizers = {c.organizer for c in kept.conversations} | set(kept.organizers.values())
+    for i in open_items(kept, thank_you_days=thank_you_days):
+        days = (today - i["due"]).days
         if days < -horizon_days:
-            return
-        items_by_org.setdefault(org, []).append({
-            "person": person, "name": person_name(snapshot, person), "kind": kind, "what": what,
-            "conversation_date": iso(held), "due": iso(due), "days_overdue": days,
-            "status": "overdue" if days > 0 else "due"})
-
-    for person, convs in conversations_by_person(snapshot).items():
-        latest = convs[-1]
-        org = latest.organizer
-        if latest.thank_you_sent is False:
-            run = 0
-            for c in reversed(convs):
-                if c.thank_you_sent is not False:
-                    break
-                run += 1
-            first = convs[-run]
-            what = (f"thank-you for the {iso(latest.date)} conversation" if run == 1 else
-                    f"thank-you for {run} conversations since {iso(first.date)}")
-            add(org, person, "thank_you", what, latest.date, _after(first.date, thank_you_days))
-        if latest.has_assignment and latest.follow_up_due:
-            words = texts.get(latest.id)
-            add(org, person, "assignment", (words and words.assignment) or UNNAMED["assignment"],
-                latest.date, latest.follow_up_due)
-        for n, c in enumerate(convs):
-            com = c.commitment
-            if com is None or com.response != "yes" or com.due is None:
-                continue
-            later = convs[n + 1:]
-            if any(l.date >= com.due or (l.commitment and l.commitment.response == "no")
-                   for l in later):
-                continue
-            words = texts.get(c.id) if com.has_action else None
-            add(org, person, "commitment", (words and words.action) or UNNAMED["commitment"],
-                c.date, com.due)
+            continue
+        items_by_org.setdefault(i["organizer"], []).append({
+            "id": i["id"], "person": i["person"], "conversation": i["conversation"],
+            "name": person_name(kept, i["person"]), "kind": i["kind"], "what": i["what"],
+            "conversation_date": iso(i["conversation_date"]), "due": iso(i["due"]),
+            "days_overdue": days, "status": "overdue" if days > 0 else "due"})
 
     out = []
     totals = {"overdue": 0, "due": 0}

@@ -8,6 +8,8 @@ from typing import Any
 
 from mapper.analytics._common import (RESPONSES, angry_issues, committed_people,
                                       contacted_people, issue_name, person_states)
+from mapper.analytics.closing import commitment_results
+from mapper.analytics.status import left_people, present
 from mapper.snapshot import Snapshot
 
 __all__ = ["overview"]
@@ -41,13 +43,18 @@ def overview(snapshot: Snapshot, *, top: int = 5, min_anger: int = 3) -> dict[st
     """Counts for the front page.
 
     - ``counts``: people known, on the roster, contacted, committed (latest answer yes),
-      conversations, organizers.
+      conversations, organizers; ``took_action``: people with a commitment marked kept;
+      ``left``: people who left the workplace. Those who left are not in the other counts
+      of people, nor in ``assessment`` and ``top_issues``; the conversations held with
+      them stay in the history (``conversations``, ``conversations_per_week``,
+      ``commitments``).
     - ``conversations_per_week``: ISO weeks (``week`` as ``2026-W47``, ``start`` its Monday),
       every week from the first conversation to the last.
     - ``assessment``: contacted people by their latest recorded assessment, ``"1"`` .. ``"5"``
       and ``"unrated"``.
     - ``commitments``: every ask made (``asked``), and how they were answered (``yes``,
-      ``maybe``, ``no``, ``unanswered``) — asks, not people: one person asked twice counts twice.
+      ``maybe``, ``no``, ``unanswered``) — asks, not people: one person asked twice counts twice;
+      ``kept`` and ``missed``: the yeses marked so by updates.
     - ``top_issues``: the ``top`` issues by people angry (anger >= ``min_anger``, latest
       mention), with their mean anger.
 
@@ -55,22 +62,34 @@ def overview(snapshot: Snapshot, *, top: int = 5, min_anger: int = 3) -> dict[st
     --------
     >>> from mapper.analytics.examples import example_snapshot
     >>> o = overview(example_snapshot())
-    >>> o["counts"]
-    {'people': 8, 'in_roster': 7, 'contacted': 5, 'committed': 2, 'conversations': 6, 'organizers': 2}
-    >>> o["assessment"], o["commitments"]
-    ({'1': 1, '2': 2, '3': 1, '4': 0, '5': 1, 'unrated': 0}, {'asked': 3, 'yes': 2, 'maybe': 1, 'no': 0, 'unanswered': 0})
+    >>> o["counts"]  # doctest: +NORMALIZE_WHITESPACE
+    {'people': 8, 'in_roster': 7, 'contacted': 5, 'committed': 2, 'conversations': 6,
+     'organizers': 2, 'took_action': 0, 'left': 0}
+    >>> o["assessment"], o["commitments"]  # doctest: +NORMALIZE_WHITESPACE
+    ({'1': 1, '2': 2, '3': 1, '4': 0, '5': 1, 'unrated': 0},
+     {'asked': 3, 'yes': 2, 'maybe': 1, 'no': 0, 'unanswered': 0, 'kept': 0, 'missed': 0})
     >>> [w["conversations"] for w in o["conversations_per_week"]]
     [2, 2, 2]
     """
+    history = snapshot  # the conversations held, whoever has left since
+    gone = left_people(snapshot)
+    snapshot = present(snapshot)
     contacted = contacted_people(snapshot)
     states = person_states(snapshot)
     assessment = Counter(s.assessment for s in states.values())
-    asks = Counter()
-    for c in snapshot.conversations:
+    asks: Counter = Counter()
+    for c in history.conversations:
         com = c.commitment
         if com is not None and (com.asked or com.response in RESPONSES):
             asks["asked"] += 1
             asks[com.response if com.response in RESPONSES else "unanswered"] += 1
+    results = commitment_results(history) if history.updates else {}
+    yeses = {c.id for c in history.conversations
+             if c.commitment is not None and c.commitment.response == "yes"}
+    for cid, (_, result) in results.items():
+        if cid in yeses:
+            asks[result] += 1
+    took_action = {p for p, r in results.values() if r == "kept"} - gone
     angry = angry_issues(snapshot, min_anger)
     stats: dict[str, list[int]] = {}
     for issues in angry.values():
@@ -80,20 +99,23 @@ def overview(snapshot: Snapshot, *, top: int = 5, min_anger: int = 3) -> dict[st
             s[1] += a
     top_issues = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1],
                                               issue_name(snapshot, i), i))[:top]
-    organizers = set(snapshot.organizers.values()) | {c.organizer for c in snapshot.conversations}
+    organizers = set(history.organizers.values()) | {c.organizer for c in history.conversations}
     return {
         "counts": {
             "people": len(snapshot.people),
             "in_roster": sum(1 for p in snapshot.people.values() if p.in_roster),
             "contacted": len(contacted),
             "committed": len(committed_people(snapshot)),
-            "conversations": len(snapshot.conversations),
+            "conversations": len(history.conversations),
             "organizers": len(organizers),
+            "took_action": len(took_action),
+            "left": len(gone),
         },
-        "conversations_per_week": _weeks([c.date for c in snapshot.conversations if c.date]),
+        "conversations_per_week": _weeks([c.date for c in history.conversations if c.date]),
         "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
                        "unrated": assessment.get(None, 0)},
-        "commitments": {k: asks.get(k, 0) for k in ("asked", "yes", "maybe", "no", "unanswered")},
+        "commitments": {k: asks.get(k, 0)
+                        for k in ("asked", "yes", "maybe", "no", "unanswered", "kept", "missed")},
         "top_issues": [{"key": i, "name": issue_name(snapshot, i), "people": stats[i][0],
                         "mean_anger": round(stats[i][1] / stats[i][0], 2)} for i in top_issues],
     }

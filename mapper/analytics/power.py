@@ -8,6 +8,7 @@ from typing import Any
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
                                       issue_counts, issue_name, latest_anger_pairs, latest_named,
                                       person_name, trust_paths)
+from mapper.analytics.status import present
 from mapper.snapshot import DecisionMaker, Snapshot
 
 __all__ = ["power_map", "chain_of_command"]
@@ -97,6 +98,7 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     >>> r["decision_makers"][1]["trust_path"]["path"]
     ['Ben Ortiz', 'Dee Wong']
     """
+    snapshot = present(snapshot)  # people who left the workplace count no more
     pairs = latest_anger_pairs(snapshot)
     angry = angry_issues(snapshot, min_anger, pairs=pairs)
     angry_count = issue_counts(angry)

@@ -12,6 +12,10 @@ from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word
                                       dm_label, issue_counts, issue_name, iso, latest_named,
                                       person_name, person_states, trust_adjacency, trusted_in,
                                       unit_of)
+from mapper.analytics.attempts import (ATTEMPT_POINTS, asked_in_attempts, attempt_points,
+                                       attempt_reasons, failed_attempts)
+from mapper.analytics.closing import commitment_results, kept_by_person
+from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
 
 __all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION", "shared_actions",
@@ -34,6 +38,8 @@ WEIGHTS: dict[str, Any] = {
     "asked_recently": -1.0,  # asked within wait_days, no yes
     "said_no_recently": -3.0,
     "fear": -1.5,            # per fear voiced in the latest conversation, at most 3 counted
+    # per failed contact attempt since the latest 1-on-1, at most 3 of each outcome counted
+    "attempt": ATTEMPT_POINTS,
 }
 
 #: The ladder of engagement, lowest rung first.
@@ -126,9 +132,14 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     to talk again and to come to a meeting, the organizer's assessment, trust ties to committed
     people, and the ask history — never asked, or a maybe / no longer than ``wait_days`` ago,
     raise it; an ask within ``wait_days`` lowers it, a recent "no" more. Voiced fears lower it.
+    A contact attempt marked as an ask (``asked: true``) counts as an ask on its date, as a
+    1-on-1's does. Failed contact attempts since the latest 1-on-1 (refused, not now, wrong
+    number, no answer) lower it by ``WEIGHTS["attempt"]`` each, a refusal most, and are named
+    in the reasons by what and when ("2 calls not answered since 2026-11-20").
+    People who left the workplace are not listed.
 
     People assessed 4-5 (leaning against, opposed) are listed with ``ready`` false, after all
-    ready people. ``today`` defaults to the date of the latest conversation in the snapshot,
+    ready people. ``today`` defaults to the date of the latest conversation or update,
     so the answer depends on the data alone.
 
     The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
@@ -160,8 +171,11 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     >>> q[0]["suggested_ask"], q[0]["messenger"]["name"]
     ('come to the next meeting on short staffing', 'Ana Lopez')
     """
+    snapshot = present(snapshot)
     today = default_today(snapshot, today)
     w = WEIGHTS
+    tries = failed_attempts(snapshot) if snapshot.updates else {}
+    asked_by_attempt = asked_in_attempts(snapshot) if snapshot.updates else {}
     angry = angry_issues(snapshot, min_anger)
     shared = issue_counts(angry)
     named = latest_named(snapshot)
@@ -229,25 +243,33 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
             more = f" and {len(trusted) - 2} more" if len(trusted) > 2 else ""
             reasons.append(f"trusts committed {names}{more}")
         ask = st.last_ask
-        if ask is None:
+        tried = asked_by_attempt.get(person)  # the latest attempt that was an ask
+        if ask is None and tried is None:
             score += w["never_asked"]
             reasons.append("not asked yet")
         else:
-            days = (today - ask.date).days if today is not None else None
-            said = ask.response if ask.response in ("maybe", "no") else None
+            by_attempt = tried is not None and (ask is None or tried > ask.date)
+            asked_on = tried if by_attempt else ask.date
+            days = (today - asked_on).days if today is not None else None
+            said = ask.response if ask is not None and ask.response in ("maybe", "no") else None
+            said_days = (today - ask.date).days if today is not None and said else None
             recent = days is not None and days <= wait_days
-            if said == "no" and recent:
+            if said == "no" and said_days is not None and said_days <= wait_days:
                 score += w["said_no_recently"]
-                cautions.append(f"said no {days} days ago — wait before asking again")
+                cautions.append(f"said no {said_days} days ago — wait before asking again")
             elif recent:
                 score += w["asked_recently"]
                 cautions.append(f"asked {days} days ago"
-                                + (" (said maybe)" if said == "maybe" else "")
+                                + (" (said maybe)" if said == "maybe" and not by_attempt else "")
                                 + " — follow up before asking again")
             elif said is not None:
                 score += w["ask_again"]
-                reasons.append(f"said {said} {days} days ago — time to ask again"
-                               if days is not None else f"said {said} — time to ask again")
+                reasons.append(f"said {said} {said_days} days ago — time to ask again"
+                               if said_days is not None else f"said {said} — time to ask again")
+        mine_tries = tries.get(person)
+        if mine_tries:
+            score += attempt_points(mine_tries)
+            cautions += attempt_reasons(mine_tries)
         n = st.latest.fears_count
         score += w["fear"] * min(3, n)
         if n:
@@ -282,6 +304,7 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
             "reasons": reasons + cautions,
             "suggested_ask": suggestion,
             "messenger": _messenger(snapshot, person, trusted, st),
+            "assigned_to": assignee(snapshot, person),
         })
     out.sort(key=lambda e: (not e["ready"], -e["score"], e["name"], e["person"]))
     return out[:limit] if limit is not None else out
@@ -293,22 +316,25 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     Rungs (:data:`RUNGS`), highest that holds:
 
     - *said yes*: at least one yes;
-    - *took action*: two yeses or more, or the date of a yes has passed (the snapshot has no
-      attendance, so a passed date is taken as done — record otherwise in the next 1-on-1);
+    - *took action*: a commitment marked kept (an update), or two yeses or more, or the date
+      of the latest yes has passed and it was not marked missed (without an update saying
+      otherwise, a passed date is taken as done);
     - *brought a coworker*: someone they referred has since been spoken with;
     - *leads in their unit*: brought a coworker and assessed 1 (leader).
 
     The next step names a concrete action: the pending action (its words from
     :attr:`Snapshot.texts`, else "the agreed action") and its date, a trusted coworker
     not yet spoken with to bring along, a meeting to lead in their unit, or the committee.
-    ``today`` defaults to the date of the latest conversation. Ordered by rung (highest first),
-    then number of yeses, then name.
+    A latest yes marked missed asks for a new date. People who left the workplace are not
+    listed. ``today`` defaults to the date of the latest conversation or update. Ordered by rung
+    (highest first), then number of yeses, then name.
 
     Returns
     -------
     list of dict
         ``person``, ``name``, ``unit``, ``level`` (1..4), ``rung``, ``next_rung``,
-        ``next_step``, ``yes_count``, ``since`` (date of the first yes).
+        ``next_step``, ``yes_count``, ``since`` (date of the first yes), ``kept`` and
+        ``missed`` (commitments marked so by updates).
 
     Examples
     --------
@@ -318,9 +344,12 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     [('Ana Lopez', 'said yes', 'follow through: come to the Dec 3 meeting (by 2026-12-03)'),
      ('Ben Ortiz', 'said yes', 'follow through: come to the Dec 3 meeting (by 2026-12-03)')]
     """
+    snapshot = present(snapshot)
     today = default_today(snapshot, today)
     committed = committed_people(snapshot)
     contacted = contacted_people(snapshot)
+    results = commitment_results(snapshot) if snapshot.updates else {}
+    kept_missed = kept_by_person(snapshot) if results else {}
     adj = trust_adjacency(snapshot)
     referred: dict[str, set[str]] = {}
     for t in snapshot.ties:
@@ -331,8 +360,11 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     for person in committed:
         st = states[person]
         yes = st.response
-        took = st.yes_count >= 2 or (yes is not None and yes.due is not None
-                                     and today is not None and yes.due < today)
+        kept, missed = kept_missed.get(person, (0, 0))
+        missed_latest = yes is not None and results.get(yes.conversation, ("", ""))[1] == "missed"
+        took = kept > 0 or st.yes_count >= 2 or (
+            yes is not None and yes.due is not None and today is not None and yes.due < today
+            and not missed_latest)
         brought = any(r in contacted for r in referred.get(person, ()))
         if brought and st.assessment == 1:
             level = 4
@@ -344,7 +376,9 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
             level = 1
         unit = unit_of(snapshot, person)
         if level == 1:
-            if yes is not None and yes.has_action:
+            if yes is not None and yes.has_action and missed_latest:
+                step = f"agree a new date for {action_of(snapshot, yes) or 'the agreed action'}"
+            elif yes is not None and yes.has_action:
                 # The words are the person's own: named where the snapshot holds them.
                 step = (f"follow through: {action_of(snapshot, yes) or 'the agreed action'}"
                         + (f" (by {iso(yes.due)})" if yes.due else ""))
@@ -369,6 +403,8 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
             "next_step": step,
             "yes_count": st.yes_count,
             "since": iso(st.first_yes),
+            "kept": kept,
+            "missed": missed,
         })
     out.sort(key=lambda e: (-e["level"], -e["yes_count"], e["name"], e["person"]))
     return out

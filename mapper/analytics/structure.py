@@ -7,6 +7,7 @@ from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, at_least, committed_people, contacted_people,
                                       pct, person_states, unit_members)
+from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
 __all__ = ["structure"]
@@ -53,7 +54,8 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
     - **committee_needed**: ``ceil(headcount / committee_ratio)`` committed members; the
       ``committee_gap`` is how many more committed people that takes.
 
-    Units are sorted by name, people with no unit last. Totals add the units up, except the
+    People who left the workplace (:func:`~mapper.analytics.status.left_people`) are out of
+    every count, the headcount too. Units are sorted by name, people with no unit last. Totals add the units up, except the
     total target, taken on the whole headcount (``supporters_needed``); reaching the target in
     every unit takes ``supporters_needed_in_units``.
 
@@ -71,6 +73,7 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
         raise ValueError(f"target must be a share in (0, 1], not {target!r}")
     if committee_ratio < 1:
         raise ValueError(f"committee_ratio must be at least 1, not {committee_ratio!r}")
+    snapshot = present(snapshot)
     contacted = contacted_people(snapshot)
     committed = committed_people(snapshot)
     states = person_states(snapshot)

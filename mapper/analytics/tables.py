@@ -18,6 +18,7 @@ __all__ = [
     "ask_queue_table", "ladder_table",
     "talk_next_table", "organic_leaders_table",
     "follow_ups_table", "structure_table", "overview_table", "top_issues_table",
+    "my_list_table",
 ]
 
 _NONE = "—"
@@ -119,10 +120,10 @@ def ask_queue_table(result: list[dict[str, Any]]) -> Table:
     """
     rows = [(_s(n), e["name"], e["unit"], _s(e["score"]) + ("" if e["ready"] else " (not ready)"),
              "; ".join(e["reasons"]), e["suggested_ask"],
-             f"{e['messenger']['name']} ({e['messenger']['kind']})")
+             f"{e['messenger']['name']} ({e['messenger']['kind']})", _s(e.get("assigned_to")))
             for n, e in enumerate(result, 1)]
     return Table("Ready to ask", ("#", "Name", "Unit", "Score", "Why", "Suggested ask",
-                                  "Messenger"), rows)
+                                  "Messenger", "Assigned to"), rows)
 
 
 def ladder_table(result: list[dict[str, Any]]) -> Table:
@@ -137,9 +138,10 @@ def talk_next_table(result: dict[str, Any]) -> Table:
     """:func:`~mapper.analytics.talk_next.talk_next` people, best first."""
     rows = [(_s(n), e["name"], e["unit"], _s(e["score"]), "; ".join(e["reasons"]) or _NONE,
              (e["messenger"]["name"] + (" (committed)" if e["messenger"]["committed"] else ""))
-             if e["messenger"] else _NONE)
+             if e["messenger"] else _NONE, _s(e.get("assigned_to")))
             for n, e in enumerate(result["people"], 1)]
-    return Table("Talk to next", ("#", "Name", "Unit", "Score", "Why", "Messenger"), rows)
+    return Table("Talk to next", ("#", "Name", "Unit", "Score", "Why", "Messenger",
+                                  "Assigned to"), rows)
 
 
 def organic_leaders_table(result: dict[str, Any] | list[dict[str, Any]]) -> Table:
@@ -189,6 +191,8 @@ def overview_table(result: dict[str, Any]) -> Table:
                  " / ".join(_s(a[str(i)]) for i in range(1, 6)) + f" / {a['unrated']}"))
     rows.append(("asks: yes / maybe / no / unanswered",
                  f"{k['yes']} / {k['maybe']} / {k['no']} / {k['unanswered']} of {k['asked']}"))
+    if "kept" in k:
+        rows.append(("yeses kept / missed", f"{k['kept']} / {k['missed']}"))
     return Table("Overview", ("Measure", "Value"), rows)
 
 
@@ -196,6 +200,26 @@ def top_issues_table(result: dict[str, Any]) -> Table:
     """The top issues of :func:`~mapper.analytics.overview.overview`."""
     rows = [(i["name"], _s(i["people"]), _s(i["mean_anger"])) for i in result["top_issues"]]
     return Table("Top issues", ("Issue", "Angry people", "Mean anger"), rows)
+
+
+def my_list_table(result: dict[str, Any]) -> Table:
+    """:func:`~mapper.analytics.my_list.my_list`: each organizer's contacts, soonest due first.
+
+    >>> import datetime as dt
+    >>> from mapper.analytics import my_list
+    >>> from mapper.analytics.examples import CampaignBuilder
+    >>> b = CampaignBuilder("c")
+    >>> b.assign("Ana", "Maya", "2026-11-21")
+    >>> my_list_table(my_list(b.snapshot(), today=dt.date(2026, 11, 23))).rows
+    [('Maya', 'Ana', '—', 'first 1-on-1', '—', '2026-11-21')]
+    """
+    rows = [(o["organizer"], c["name"], _s(c["unit"]), c["what"],
+             _s(c["due"]) + (" (overdue)" if c["overdue"] else ""), _s(c["assigned"]))
+            for o in result["organizers"] for c in o["contacts"]]
+    counts = [f"{o['organizer']}: {o['counts']['contacts']} contacts, "
+              f"{o['counts']['overdue']} overdue" for o in result["organizers"]]
+    return Table("My list" + (f" ({'; '.join(counts)})" if counts else ""),
+                 ("Organizer", "Name", "Unit", "Next", "Due", "Assigned"), rows)
 
 
 #: CLI command -> the tables that show its result, in order.
@@ -209,6 +233,7 @@ TABLES: dict[str, tuple[Callable[[Any], Table], ...]] = {
     "follow-ups": (follow_ups_table,),
     "structure": (structure_table,),
     "overview": (overview_table, top_issues_table),
+    "my-list": (my_list_table,),
 }
 
 

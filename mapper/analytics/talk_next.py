@@ -8,6 +8,8 @@ from typing import Any
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
                                       contacted_people, person_name, trust_adjacency, unit_members,
                                       unit_of)
+from mapper.analytics.attempts import attempt_points, attempt_reasons, failed_attempts
+from mapper.analytics.status import assignee, present
 from mapper.snapshot import Snapshot
 
 __all__ = ["TIE_POINTS", "talk_next", "organic_leaders"]
@@ -21,6 +23,7 @@ def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]
     """People many others trust: most ties (and referrals) in the trust graph, contacted or not.
 
     Degree, not betweenness: it stays linear at a million people. Ties by name, then key.
+    People who left the workplace are not counted, nor their ties.
 
     Examples
     --------
@@ -28,6 +31,7 @@ def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]
     >>> [(e["name"], e["ties"]) for e in organic_leaders(example_snapshot(), top=2)]
     [('Fay Gold', 3), ('Ana Lopez', 2)]
     """
+    snapshot = present(snapshot)
     return _leaders(snapshot, trust_adjacency(snapshot), contacted_people(snapshot),
                     committed_people(snapshot), top)
 
@@ -54,6 +58,10 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     to 3 for the gap in their unit: ``3 × (1 − contacted / headcount)`` (headcount as in
     :func:`~mapper.analytics.structure.structure`); a person with no known unit gets none.
 
+    Failed contact attempts (refused, not now, wrong number, no answer) lower the score as in
+    the ask queue (:data:`~mapper.analytics.attempts.ATTEMPT_POINTS`) and are named in the
+    reasons. People who left the workplace are not listed, and their ties count for no one.
+
     The messenger is the trusted contact most likely to open the door: committed first, then
     angry, then referrer, then name.
 
@@ -61,7 +69,8 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     -------
     dict
         ``people`` [``person``, ``name``, ``unit``, ``in_roster``, ``score``, ``reasons``,
-        ``messenger`` (``key``, ``name``, ``committed``) or ``None``], best first, at most
+        ``messenger`` (``key``, ``name``, ``committed``) or ``None``, ``assigned_to`` (the
+        organizer the contact is given to, or ``None``)], best first, at most
         ``limit``; ``organic_leaders`` as :func:`organic_leaders` with ``top=leaders``.
 
     Examples
@@ -73,10 +82,12 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     >>> r["people"][0]["reasons"]
     ['referred by committed Ana Lopez', 'ICU: 2 of 3 spoken with (67%)']
     """
+    snapshot = present(snapshot)
     adj = trust_adjacency(snapshot)
     contacted = contacted_people(snapshot)
     committed = committed_people(snapshot)
     angry = angry_issues(snapshot, min_anger)
+    tries = failed_attempts(snapshot) if snapshot.updates else {}
     referrers: dict[str, set[str]] = {}
     for t in snapshot.ties:
         if t.kind == "referral":
@@ -113,6 +124,8 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
                 refs = referrers.get(person)
                 if refs:
                     score += p_["referred"] * len(known & refs)
+        if tries and person in tries:
+            score += attempt_points(tries[person])
         return round(score + unit_gap.get(unit or UNKNOWN_UNIT, no_gap)[0], 1)
 
     def entry(person: str, score: float) -> dict[str, Any]:
@@ -137,8 +150,10 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
             m = known[0]
             messenger = {"key": m, "name": person_name(snapshot, m), "committed": m in committed}
         reasons += unit_gap.get(unit, no_gap)[1]
+        reasons += attempt_reasons(tries.get(person))
         return {"person": person, "name": p.name, "unit": unit, "in_roster": p.in_roster,
-                "score": score, "reasons": reasons, "messenger": messenger}
+                "score": score, "reasons": reasons, "messenger": messenger,
+                "assigned_to": assignee(snapshot, person)}
 
     scored = [(-score_of(k, p.unit), p.name, k) for k, p in people.items() if k not in contacted]
     best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
