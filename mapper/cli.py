@@ -318,30 +318,77 @@ def person(
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """A person's history: every conversation with them, oldest first.
+    """A person's history, newest first: 1-on-1s, updates, the contact assignment, and where each fact came from.
 
     Example: [bold]mapper person "Ana Lopez"[/]
     """
     from mapper.privacy import redact_record
+    from mapper.services import person_timeline
 
     with _store(db) as store:
-        history = store.person_history(pick_campaign(store, campaign), name)
-    records = [r.model_dump(mode="json", exclude_none=True) for r in history]
-    if not private:
-        records = [redact_record(r) for r in records]
-    if as_json:
-        out.print_json(json.dumps(records))
-        return
-    if not records:
-        out.print(plain(f"No conversations with {name!r}."))
+        found = person_timeline(store, pick_campaign(store, campaign), name)
+    if found is None:
+        if as_json:
+            out.print_json("[]")
+            return
+        out.print(plain(f"No one called {name!r} in this campaign."))
         raise typer.Exit(1)
-    for r in records:
+    records = found["records"]
+    if not private:
+        records = [_redact(r, redact_record) for r in records]
+    if as_json:
+        # Oldest first, as before; the person's facts and where they came from lead the list.
+        head = {"record_type": "person", "person": found["person"], "name": found["name"],
+                **found["facts"], "sources": found["sources"], "conflicts": found["conflicts"],
+                "assigned_to": found["assigned_to"]}
+        out.print_json(json.dumps([head, *records]))
+        return
+    facts = []
+    came = {s["fact"]: s for s in found["sources"]}
+    for fact, value in found["facts"].items():
+        if value is None:
+            continue
+        src = came.get(fact)
+        facts.append(f"{fact} {value}" + (f" ({src['source']}, {src['date'] or 'undated'})"
+                                          if src else ""))
+    out.print(Text.assemble((plain(found["name"]), "bold"), plain(
+        (" — " + "; ".join(facts) if facts else "")
+        + (f"; assigned to {found['assigned_to']}" if found["assigned_to"] else ""))))
+    if found["conflicts"]:
+        out.print(plain("roster and 1-on-1 disagree on: " + ", ".join(found["conflicts"])
+                        + " (the newest source is shown)"), style="yellow")
+    if not records:
+        out.print("No conversations yet.")
+    for r in reversed(records):
+        out.print(Text.assemble((plain(r.get("date") or "undated"), "bold"),
+                                plain(" " + _history_line(r))))
+
+
+def _redact(record: dict, redact_record) -> dict:
+    if record["record_type"] == "conversation":
+        return redact_record(record)
+    # An update's reason and note are confidential, like a 1-on-1's notes.
+    return {k: v for k, v in record.items() if k not in ("reason", "note")}
+
+
+def _history_line(r: dict) -> str:
+    if r["record_type"] == "conversation":
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
         ask = r.get("ask", {})
-        out.print(Text.assemble((r["date"], "bold"), plain(
-            f" with {r['organizer']} — issues: {issues or '—'}; "
-            f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
-            f"{ask.get('response', '—')}")))
+        return (f"with {r['organizer']} — issues: {issues or '—'}; "
+                f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
+                f"{ask.get('response', '—')}")
+    if r["record_type"] == "assignment":
+        return (f"assigned to {r['organizer']}" if r.get("organizer") else "unassigned")
+    what = r["update"].replace("_", " ")
+    if r.get("outcome"):
+        what += f" ({r['outcome'].replace('_', '-')}" + (", an ask" if r.get("asked") else "") + ")"
+    if r.get("assessment"):
+        what += f" to {r['assessment']}"
+    words = r.get("reason") or r.get("note")
+    return (f"update: {what}" + (f" — {words}" if words else "")
+            + (f" by {r['organizer']}" if r.get("organizer") else "")
+            + f" [update:{r.get('campaign')}:{r['id']}]")
 
 
 @app.command()

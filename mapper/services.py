@@ -334,7 +334,8 @@ def person_timeline(store: Store, campaign: str, name: str) -> dict[str, Any] | 
     records += [{"record_type": "assignment", **r.body}
                 for r in store.iter_records(campaign, "assignment")
                 if aliases.key("person", campaign, r.body["person"]) == key]
-    records.sort(key=lambda r: (r.get("date") or "", r["record_type"] != "conversation",
+    order = ("conversation", "update", "assignment")
+    records.sort(key=lambda r: (r.get("date") or "", order.index(r["record_type"]),
                                 r.get("id") or ""))
     assigned = snapshot.assignments.get(key)
     return {
