@@ -515,6 +515,9 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
                db: DbOpt = None) -> None:
     """Thank-yous, assignments and commitments due or overdue, per organizer.
 
+    Each item has a stable id (in --json: thank_you:, assignment: or commitment: and the
+    1-on-1's id); `mapper log PERSON --done ID` closes exactly that item.
+
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """
     _answer("follow-ups", "follow_ups", db, campaign, as_json, today=_today(today))
