@@ -331,7 +331,7 @@ def person(
         if as_json:
             out.print_json("[]")
             return
-        out.print(plain(f"No one called {name!r} in this campaign."))
+        out.print(plain(f"No conversations with {name!r}."))
         raise typer.Exit(1)
     records = found["records"]
     if not private:
