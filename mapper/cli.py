@@ -703,7 +703,7 @@ def _assigned_answer(camp: str, done, as_json: bool) -> None:
 @app.command()
 def assign(
     people: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[PERSON]...", help="Names of the contacts to give (any case or spacing).")] = None,
+        metavar="PERSON", help="Names of the contacts to give (any case or spacing).")] = None,
     to: Annotated[str, typer.Option("--to", metavar="ORGANIZER",
                                     help="The organizer who will reach them.")] = ...,
     from_: Annotated[Optional[str], typer.Option(
