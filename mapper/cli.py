@@ -797,11 +797,12 @@ def my_list(
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return
-    if not result["organizers"]:
+    lists = [o for o in result["organizers"] if o["contacts"]]
+    if not lists:
         out.print("No contacts assigned" + (" to that organizer." if organizer else " yet.")
                   + " Give some with `mapper assign`.")
         return
-    for o in result["organizers"]:
+    for o in lists:
         c = o["counts"]
         title = (f"My list — {o['organizer']}: {c['contacts']} contact(s), {c['first_1on1']} "
                  f"first 1-on-1, {c['ask']} to ask, {c['follow_up']} to follow up, "
