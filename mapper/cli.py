@@ -318,30 +318,77 @@ def person(
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """A person's history: every conversation with them, oldest first.
+    """A person's history, newest first: 1-on-1s, updates, the contact assignment, and where each fact came from.
 
     Example: [bold]mapper person "Ana Lopez"[/]
     """
     from mapper.privacy import redact_record
+    from mapper.services import person_timeline
 
     with _store(db) as store:
-        history = store.person_history(pick_campaign(store, campaign), name)
-    records = [r.model_dump(mode="json", exclude_none=True) for r in history]
-    if not private:
-        records = [redact_record(r) for r in records]
-    if as_json:
-        out.print_json(json.dumps(records))
-        return
-    if not records:
+        found = person_timeline(store, pick_campaign(store, campaign), name)
+    if found is None:
+        if as_json:
+            out.print_json("[]")
+            return
         out.print(plain(f"No conversations with {name!r}."))
         raise typer.Exit(1)
-    for r in records:
+    records = found["records"]
+    if not private:
+        records = [_redact(r, redact_record) for r in records]
+    if as_json:
+        # Oldest first, as before; the person's facts and where they came from lead the list.
+        head = {"record_type": "person", "person": found["person"], "name": found["name"],
+                **found["facts"], "sources": found["sources"], "conflicts": found["conflicts"],
+                "assigned_to": found["assigned_to"]}
+        out.print_json(json.dumps([head, *records]))
+        return
+    facts = []
+    came = {s["fact"]: s for s in found["sources"]}
+    for fact, value in found["facts"].items():
+        if value is None:
+            continue
+        src = came.get(fact)
+        facts.append(f"{fact} {value}" + (f" ({src['source']}, {src['date'] or 'undated'})"
+                                          if src else ""))
+    out.print(Text.assemble((plain(found["name"]), "bold"), plain(
+        (" — " + "; ".join(facts) if facts else "")
+        + (f"; assigned to {found['assigned_to']}" if found["assigned_to"] else ""))))
+    if found["conflicts"]:
+        out.print(plain("roster and 1-on-1 disagree on: " + ", ".join(found["conflicts"])
+                        + " (the newest source is shown)"), style="yellow")
+    if not records:
+        out.print("No conversations yet.")
+    for r in reversed(records):
+        out.print(Text.assemble((plain(r.get("date") or "undated"), "bold"),
+                                plain(" " + _history_line(r))))
+
+
+def _redact(record: dict, redact_record) -> dict:
+    if record["record_type"] == "conversation":
+        return redact_record(record)
+    # An update's reason and note are confidential, like a 1-on-1's notes.
+    return {k: v for k, v in record.items() if k not in ("reason", "note")}
+
+
+def _history_line(r: dict) -> str:
+    if r["record_type"] == "conversation":
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
         ask = r.get("ask", {})
-        out.print(Text.assemble((r["date"], "bold"), plain(
-            f" with {r['organizer']} — issues: {issues or '—'}; "
-            f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
-            f"{ask.get('response', '—')}")))
+        return (f"with {r['organizer']} — issues: {issues or '—'}; "
+                f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
+                f"{ask.get('response', '—')}")
+    if r["record_type"] == "assignment":
+        return (f"assigned to {r['organizer']}" if r.get("organizer") else "unassigned")
+    what = r["update"].replace("_", " ")
+    if r.get("outcome"):
+        what += f" ({r['outcome'].replace('_', '-')}" + (", an ask" if r.get("asked") else "") + ")"
+    if r.get("assessment"):
+        what += f" to {r['assessment']}"
+    words = r.get("reason") or r.get("note")
+    return (f"update: {what}" + (f" — {words}" if words else "")
+            + (f" by {r['organizer']}" if r.get("organizer") else "")
+            + f" [update:{r.get('campaign')}:{r['id']}]")
 
 
 @app.command()
@@ -468,6 +515,9 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
                db: DbOpt = None) -> None:
     """Thank-yous, assignments and commitments due or overdue, per organizer.
 
+    Each item has a stable id (in --json: thank_you:, assignment: or commitment: and the
+    1-on-1's id); `mapper log PERSON --done ID` closes exactly that item.
+
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """
     _answer("follow-ups", "follow_ups", db, campaign, as_json, today=_today(today))
@@ -494,6 +544,310 @@ def overview(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt =
     Example: [bold]mapper overview[/]
     """
     _answer("overview", "overview", db, campaign, as_json)
+
+
+# --- the organizing loop: what happened after the 1-on-1, who calls whom, taking back ---------
+
+DateOpt = Annotated[Optional[datetime.datetime], typer.Option(
+    "--date", formats=["%Y-%m-%d"], help="The day it happened (default: today).")]
+
+
+def _day(value: datetime.datetime | None) -> datetime.date:
+    from mapper import clock
+
+    return value.date() if value else clock.today()
+
+
+def _refused(exc: Exception) -> typer.Exit:
+    """Print a service's refusal (it names the field, never a value) and exit 2."""
+    _error(plain(str(exc)))
+    return typer.Exit(2)
+
+
+def _written(result) -> str:
+    return "added" if result.added else "replaced" if result.replaced else "unchanged"
+
+
+#: ``--assignment`` and ``--commitment`` values, and the update each writes.
+_ASSIGNMENT = {"done": "assignment_done", "not-done": "assignment_not_done"}
+_COMMITMENT = {"kept": "commitment_kept", "missed": "commitment_missed"}
+
+
+@app.command()
+def log(
+    person: Annotated[str, typer.Argument(help="The person's name (any case or spacing).")],
+    thank_you_sent: Annotated[bool, typer.Option(
+        "--thank-you-sent", help="The thank-you for the latest 1-on-1 was sent.")] = False,
+    assignment: Annotated[Optional[str], typer.Option(
+        help="Their follow-up assignment: done or not-done.")] = None,
+    commitment: Annotated[Optional[str], typer.Option(
+        help="Their commitment: kept or missed.")] = None,
+    attempt: Annotated[Optional[str], typer.Option(
+        help="A contact attempt that was not a 1-on-1: no-answer, wrong-number, not-now, "
+             "refused or left (left the workplace).")] = None,
+    assessment: Annotated[Optional[int], typer.Option(
+        help="A new assessment, 1 (leader) to 5 (opposed); needs --reason.")] = None,
+    reason: Annotated[Optional[str], typer.Option(
+        help="Why the assessment changed (confidential).")] = None,
+    note: Annotated[Optional[str], typer.Option(help="A confidential note.")] = None,
+    done: Annotated[Optional[str], typer.Option(
+        "--done", metavar="ID",
+        help="Close exactly this follow-up item (an id of `mapper follow-ups --json`).")] = None,
+    asked: Annotated[bool, typer.Option("--asked", help="The attempt was an ask.")] = False,
+    organizer: Annotated[Optional[str], typer.Option(
+        help="Who logs it (default: the organizer the contact is assigned to, else the one "
+             "who last spoke with them; with --done, the organizer the item is for).")] = None,
+    date: DateOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Log what happened after a 1-on-1: one update about a person (re-sending it changes nothing).
+
+    Give exactly one of --thank-you-sent, --assignment, --commitment, --attempt, --assessment
+    (with --reason), --note or --done.
+
+    Example: [bold]mapper log "Ana Lopez" --attempt no-answer[/]
+    """
+    from mapper import services
+    from mapper.models import ATTEMPT_OUTCOMES
+    from mapper.roles import ADMIN
+
+    given = [name for name, value in (
+        ("--thank-you-sent", thank_you_sent), ("--assignment", assignment),
+        ("--commitment", commitment), ("--attempt", attempt), ("--assessment", assessment),
+        ("--note", note), ("--done", done)) if value not in (None, False)]
+    if len(given) != 1:
+        _error("give exactly one of --thank-you-sent, --assignment, --commitment, --attempt, "
+               "--assessment, --note, --done" + (f" (got {', '.join(given)})" if given else ""))
+        raise typer.Exit(2)
+    if reason is not None and assessment is None:
+        _error("--reason: only with --assessment")
+        raise typer.Exit(2)
+    if asked and attempt is None:
+        _error("--asked: only with --attempt")
+        raise typer.Exit(2)
+    fields: dict = {}
+    if thank_you_sent:
+        fields = {"update": "thank_you_sent"}
+    elif assignment is not None:
+        if assignment not in _ASSIGNMENT:
+            _error("--assignment: one of done, not-done")
+            raise typer.Exit(2)
+        fields = {"update": _ASSIGNMENT[assignment]}
+    elif commitment is not None:
+        if commitment not in _COMMITMENT:
+            _error("--commitment: one of kept, missed")
+            raise typer.Exit(2)
+        fields = {"update": _COMMITMENT[commitment]}
+    elif attempt is not None:
+        if attempt.replace("-", "_") not in ATTEMPT_OUTCOMES:
+            _error("--attempt: one of no-answer, wrong-number, not-now, refused, left")
+            raise typer.Exit(2)
+        fields = {"update": "attempt", "outcome": attempt, "asked": True if asked else None}
+    elif assessment is not None:
+        if not reason:
+            _error("--assessment: needs --reason")
+            raise typer.Exit(2)
+        fields = {"update": "assessment", "assessment": assessment, "reason": reason}
+    elif note is not None:
+        fields = {"update": "note", "note": note}
+    with _store(db) as store:
+        camp = pick_campaign(store, campaign)
+        try:
+            if done is not None:
+                logged = services.close_item(store, ADMIN, camp, person, done, _day(date),
+                                             organizer=organizer)
+            else:
+                logged = services.log_update(store, ADMIN, camp, person, organizer=organizer,
+                                             date=_day(date) if date else None, **fields)
+        except services.ServiceError as exc:
+            raise _refused(exc) from None
+        u = logged.update
+        person_key = store.person_key(camp, u.person)
+    snapshot_name = u.person
+    answer = {"campaign": camp, "id": u.id, "key": f"update:{camp}:{u.id}", "update": u.update,
+              "person": person_key, "name": snapshot_name,
+              "date": u.date.isoformat(), "organizer": u.organizer, "outcome": u.outcome,
+              "asked": u.asked, "assessment": u.assessment, "conversation": u.conversation,
+              "written": _written(logged.result)}
+    if as_json:
+        out.print_json(json.dumps(answer))
+        return
+    what = u.update.replace("_", " ") + (f" ({u.outcome.replace('_', '-')})" if u.outcome else "")
+    out.print(plain(f"{u.date} {what} — {snapshot_name}"
+                    + (f", by {u.organizer}" if u.organizer else "")
+                    + f": {answer['written']} (record {answer['key']})"))
+
+
+def _assigned_answer(camp: str, done, as_json: bool) -> None:
+    answer = {"campaign": camp, "organizer": done.organizer, "date": done.date.isoformat(),
+              "changed": [{"person": k, "name": n, "was": was} for k, n, was in done.people],
+              "skipped": [k for k, _, _ in done.skipped],
+              "added": done.result.added, "replaced": done.result.replaced,
+              "unchanged": done.result.unchanged}
+    if as_json:
+        out.print_json(json.dumps(answer))
+        return
+    to = f"assigned to {done.organizer}" if done.organizer else "unassigned"
+    rows = [(n, was or "—") for _, n, was in done.people]
+    if rows:
+        out.print(_table("name", "was with", title=f"{len(rows)} contact(s) {to} on {done.date}",
+                         rows=rows))
+    else:
+        out.print(plain(f"No contact {to}: nothing to change."))
+    if done.skipped:
+        out.print(plain(f"{len(done.skipped)} already so, left as they were."))
+
+
+@app.command()
+def assign(
+    people: Annotated[Optional[list[str]], typer.Argument(
+        metavar="PERSON", help="Names of the contacts to give (any case or spacing).")] = None,
+    to: Annotated[str, typer.Option("--to", metavar="ORGANIZER",
+                                    help="The organizer who will reach them.")] = ...,
+    from_: Annotated[Optional[str], typer.Option(
+        "--from", help="Take the contacts from a list instead: ask-queue (ready to be asked) "
+                       "or talk-next (not yet spoken with).")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="With --from: only people in this unit.")] = None,
+    issue: Annotated[Optional[str], typer.Option(
+        help="With --from ask-queue: only people whose top issue this is.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="With --from: how many to take.")] = None,
+    date: DateOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Give contacts to an organizer to reach (a contact assignment; one per person: this reassigns).
+
+    With --from, takes the top --limit people of that list who are assigned to no one yet:
+    a contact another organizer holds stays with her.
+
+    Example: [bold]mapper assign --from ask-queue --unit ICU --limit 5 --to "Maya Ortiz"[/]
+    """
+    from mapper import services
+    from mapper.roles import ADMIN
+
+    if bool(people) == bool(from_):
+        _error("give either PERSON... or --from ask-queue|talk-next")
+        raise typer.Exit(2)
+    if from_ and limit is None:
+        _error("--limit: needed with --from")
+        raise typer.Exit(2)
+    if not from_ and (unit or issue or limit is not None):
+        _error("--unit, --issue and --limit: only with --from")
+        raise typer.Exit(2)
+    with _store(db) as store:
+        camp = pick_campaign(store, campaign)
+        try:
+            if from_:
+                done = services.assign_from(store, ADMIN, camp, from_, to, limit=limit,
+                                            today=_day(date), unit=unit, issue=issue,
+                                            date=_day(date))
+            else:
+                done = services.assign(store, ADMIN, camp, people, to, _day(date))
+        except services.ServiceError as exc:
+            raise _refused(exc) from None
+    _assigned_answer(camp, done, as_json)
+
+
+@app.command()
+def unassign(
+    people: Annotated[list[str], typer.Argument(metavar="PERSON...", help="Names of the contacts.")],
+    date: DateOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Take contacts back from the organizer they were given to (people assigned to no one are skipped).
+
+    Example: [bold]mapper unassign "Ana Lopez" "Ben Ortiz"[/]
+    """
+    from mapper import services
+    from mapper.roles import ADMIN
+
+    with _store(db) as store:
+        camp = pick_campaign(store, campaign)
+        try:
+            done = services.unassign(store, ADMIN, camp, people, _day(date))
+        except services.ServiceError as exc:
+            raise _refused(exc) from None
+    _assigned_answer(camp, done, as_json)
+
+
+@app.command("my-list")
+def my_list(
+    organizer: Annotated[Optional[str], typer.Option(
+        help="Only this organizer's list (default: every organizer's).")] = None,
+    today: TodayOpt = None,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Each organizer's assigned contacts with the next thing to do (first 1-on-1, ask, follow up) and when.
+
+    Example: [bold]mapper my-list --organizer "Maya Ortiz"[/]
+    """
+    from mapper.analytics.my_list import my_list as answer_my_list
+
+    with _store(db) as store:
+        snap = store.snapshot(pick_campaign(store, campaign))
+    day = today.date() if today else _day(None)
+    result = answer_my_list(snap, today=day, organizer=organizer)
+    if as_json:
+        out.print_json(json.dumps(result, default=str))
+        return
+    lists = [o for o in result["organizers"] if o["contacts"]]
+    if not lists:
+        out.print("No contacts assigned" + (" to that organizer." if organizer else " yet.")
+                  + " Give some with `mapper assign`.")
+        return
+    for o in lists:
+        c = o["counts"]
+        title = (f"My list — {o['organizer']}: {c['contacts']} contact(s), {c['first_1on1']} "
+                 f"first 1-on-1, {c['ask']} to ask, {c['follow_up']} to follow up, "
+                 f"{c['overdue']} overdue (on {day})")
+        out.print(_table("name", "unit", "shift", "next", "what", "due", "item", title=title, rows=[
+            (p["name"], p["unit"] or "—", p["shift"] or "—", p["next"].replace("_", " "),
+             p["what"], (p["due"] or "—") + (" overdue" if p["overdue"] else ""), p["item"] or "—")
+            for p in o["contacts"]]))
+
+
+@app.command()
+def delete(
+    record_id: Annotated[str, typer.Argument(
+        metavar="RECORD_ID", help="A store key (conversation:<campaign>:<id>, update:..., as "
+                                  "`mapper export` and `mapper log` show them), or a 1-on-1's "
+                                  "or an update's own id.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete it.")] = False,
+    campaign: CampaignOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Delete one record and everything derived from it, as if it had never been imported.
+
+    Example: [bold]mapper delete conversation:st-lukes-nurses:2026-11-20-ana-lopez --yes[/]
+    """
+    from mapper import services
+    from mapper.roles import ADMIN
+
+    if not yes:
+        _error("this deletes the record and all it produced; repeat with --yes")
+        raise typer.Exit(2)
+    with _store(db) as store:
+        campaigns = store.campaigns()
+        camp = campaign or (campaigns[0] if len(campaigns) == 1 else None)
+        try:
+            gone = services.delete_record(store, ADMIN, record_id, camp)
+        except services.ServiceError as exc:
+            raise _refused(exc) from None
+    if as_json:
+        out.print_json(json.dumps({"deleted": gone.count, "kind": gone.kind,
+                                   "campaign": gone.campaign}))
+        return
+    # The kind only: a key may hold a name.
+    out.print(plain(f"Deleted {gone.count} {gone.kind} record of {gone.campaign}, with "
+                    "everything derived from it."))
 
 
 DEMO_CAMPAIGN = "st-lukes-nurses"

@@ -178,6 +178,17 @@ JSON_ARGS = {
     "stats": [],
     "duplicates": ["--threshold", "50"],
     "person": ["Ana Lopez"],
+    "log": ["Ana Lopez", "--attempt", "no-answer"],
+    "assign": ["Ana Lopez", "--to", "Maya Ortiz"],
+    "unassign": ["Ana Lopez"],
+    "my-list": ["--today", TODAY],
+    "delete": ["conversation:st-lukes-nurses:2026-09-14-ana-lopez", "--yes"],
+}
+
+#: What a --json command needs done first, on its own copy of the demo (a contact assigned).
+JSON_SETUP = {
+    "unassign": [["assign", "Ana Lopez", "--to", "Maya Ortiz"]],
+    "my-list": [["assign", "Ana Lopez", "Zoe Ackerman", "--to", "Maya Ortiz"]],
 }
 
 
@@ -192,8 +203,10 @@ def test_every_json_command_has_its_shape_documented_and_nothing_else_is():
 
 
 @pytest.mark.parametrize("command", sorted(JSON_ARGS))
-def test_json_output_has_exactly_the_documented_shape(demo_db, command):
-    result = invoke(command, *JSON_ARGS[command], "--json", "--db", demo_db)
+def test_json_output_has_exactly_the_documented_shape(scratch_db, command):
+    for setup in JSON_SETUP.get(command, []):
+        assert invoke(*setup, "--db", scratch_db).exit_code == 0
+    result = invoke(command, *JSON_ARGS[command], "--json", "--db", scratch_db)
     assert result.exit_code == 0, result.output
     shape = documented_shapes()[command]
     seen: set[str] = set()
@@ -296,6 +309,38 @@ def _reset(db: Path, tmp_path: Path) -> None:
     assert json.loads(invoke("stats", "--json", "--db", db).output)["records"] == {}
 
 
+def _log(db: Path, tmp_path: Path) -> None:
+    result = invoke("log", "Ana Lopez", "--attempt", "no-answer", "--db", db)
+    assert result.exit_code == 0 and "attempt (no-answer) — Ana Lopez" in result.output, result.output
+    assert "attempt (no-answer)" in invoke("person", "Ana Lopez", "--db", db).output
+
+
+def _assign(db: Path, tmp_path: Path) -> None:
+    result = invoke("assign", "--from", "ask-queue", "--limit", "3", "--to", "Maya Ortiz", "--db", db)
+    assert result.exit_code == 0 and "3 contact(s) assigned to Maya Ortiz" in result.output, result.output
+
+
+def _unassign(db: Path, tmp_path: Path) -> None:
+    invoke("assign", "Ana Lopez", "--to", "Maya Ortiz", "--db", db)
+    result = invoke("unassign", "Ana Lopez", "--db", db)
+    assert result.exit_code == 0 and "1 contact(s) unassigned" in result.output, result.output
+
+
+def _my_list(db: Path, tmp_path: Path) -> None:
+    invoke("assign", "Ana Lopez", "--to", "Maya Ortiz", "--db", db)
+    result = invoke("my-list", "--organizer", "Maya Ortiz", "--today", TODAY, "--db", db)
+    assert result.exit_code == 0 and "My list — Maya Ortiz: 1 contact(s)" in result.output, result.output
+
+
+def _delete(db: Path, tmp_path: Path) -> None:
+    before = json.loads(invoke("stats", "--json", "--db", db).output)["records"]["conversation"]
+    result = invoke("delete", "2026-09-14-ana-lopez", "--yes", "--db", db)
+    assert result.exit_code == 0 and "Deleted 1 conversation record" in result.output, result.output
+    assert "ana" not in result.output.lower()
+    after = json.loads(invoke("stats", "--json", "--db", db).output)["records"]["conversation"]
+    assert after == before - 1
+
+
 def _table(command: str, *args: str, title: str) -> Callable[[Path, Path], None]:
     def run(db: Path, tmp_path: Path) -> None:
         result = invoke(command, *args, "--db", db)
@@ -337,6 +382,11 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "follow-ups": _table("follow-ups", "--today", TODAY, title=f"Follow-ups on {TODAY}"),
     "structure": _table("structure", "--target", "0.6", title="Structure (target 60% supporters"),
     "overview": _table("overview", title="Top issues"),
+    "log": _log,
+    "assign": _assign,
+    "unassign": _unassign,
+    "my-list": _my_list,
+    "delete": _delete,
     "demo": _demo,
     "dashboard": _dashboard,
 }

@@ -1,0 +1,114 @@
+"""Who may do what: the role rules, as pure functions of an actor and what it acts on.
+
+An actor is anything with a ``role`` (``"admin"``, ``"organizer"`` or ``"viewer"``) and an
+``organizer`` name (the name an organizer records her 1-on-1s under): the dashboard's
+``User`` and :class:`Actor` both are. The CLI acts as :data:`ADMIN` — whoever holds the store
+file holds everything in it.
+
+>>> maya = Actor("organizer", "Maya Ortiz")
+>>> may_delete(maya, {"record_type": "conversation", "organizer": "maya ortiz"})
+True
+>>> may_delete(maya, {"record_type": "update", "organizer": "Sam Lee"})
+False
+>>> may_delete(ADMIN, {"record_type": "roster"})
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mapper.keys import normalize
+from mapper.snapshot import Snapshot
+
+__all__ = ["Actor", "ActorLike", "ADMIN", "ROLES", "is_own", "may_record", "may_delete",
+           "may_assign", "sees_people", "sees_contact_details", "my_list_for"]
+
+ROLES = ("admin", "organizer", "viewer")
+
+
+class ActorLike(Protocol):
+    role: str
+    organizer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The smallest actor: a role and, for an organizer, her name."""
+
+    role: str
+    organizer: str | None = None
+
+
+#: The command line's actor: it opened the store itself.
+ADMIN = Actor("admin")
+
+#: The kinds of record an organizer makes and may therefore delete, by the field naming her.
+_MADE_BY = {"conversation": "organizer", "update": "organizer"}
+
+
+def is_own(actor: ActorLike, organizer_name: str | None) -> bool:
+    """Whether ``organizer_name`` is this actor's own name (an organizer's; case and spacing
+    do not count)."""
+    return (actor.role == "organizer" and bool(actor.organizer) and bool(organizer_name)
+            and normalize(actor.organizer) == normalize(organizer_name))
+
+
+def may_record(actor: ActorLike) -> bool:
+    """Record 1-on-1s and log updates: admins and organizers."""
+    return actor.role in ("admin", "organizer")
+
+
+def sees_people(actor: ActorLike) -> bool:
+    """See individual people by name; viewers see counts only."""
+    return actor.role in ("admin", "organizer")
+
+
+def may_delete(actor: ActorLike, record: Mapping[str, Any]) -> bool:
+    """An admin deletes any record; an organizer the 1-on-1s and updates she made.
+
+    ``record`` is a stored record's body with its kind as ``record_type`` (as exported).
+    """
+    if actor.role == "admin":
+        return True
+    field = _MADE_BY.get(str(record.get("record_type")))
+    return field is not None and is_own(actor, record.get(field))
+
+
+def may_assign(actor: ActorLike, organizer_name: str | None, current: str | None = None) -> bool:
+    """Give a contact to ``organizer_name`` (``None``: unassign) when it is now with ``current``.
+
+    An admin assigns anyone to anyone; an organizer may take an unassigned contact for herself
+    and give back her own; viewers assign nothing.
+    """
+    if actor.role == "admin":
+        return True
+    if actor.role != "organizer":
+        return False
+    if organizer_name is None:
+        return is_own(actor, current)
+    return is_own(actor, organizer_name) and (current is None or is_own(actor, current))
+
+
+def sees_contact_details(actor: ActorLike, person_key: str, snapshot: Snapshot) -> bool:
+    """See a contact's phone and email: an admin always; an organizer for contacts assigned to
+    her and those she talked with; other organizers and viewers never."""
+    if actor.role == "admin":
+        return True
+    if actor.role != "organizer" or not actor.organizer:
+        return False
+    assigned = snapshot.assignments.get(person_key)
+    if assigned is not None and is_own(actor, snapshot.organizers.get(assigned.organizer)):
+        return True
+    return any(c.person == person_key and is_own(actor, c.organizer)
+               for c in snapshot.conversations)
+
+
+def my_list_for(actor: ActorLike, result: dict[str, Any]) -> dict[str, Any]:
+    """A ``my_list`` answer as the actor may see it: a viewer gets the counts per organizer,
+    without the contacts."""
+    if sees_people(actor):
+        return result
+    return {**result, "organizers": [{**o, "contacts": []} for o in result["organizers"]]}

@@ -1,0 +1,367 @@
+"""What a user does to a campaign, one function each: log an update, close a follow-up item,
+assign or unassign contacts, delete a record, read a person.
+
+Each takes the store and the acting user (see :mod:`mapper.roles`) and checks the role rules
+itself: the CLI (acting as :data:`mapper.roles.ADMIN`), the dashboard and any API call them,
+so no permission check lives in a command or a callback. A refusal raises
+:class:`ServiceError` whose message names the field, never a stored value or a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from mapper import clock
+from mapper.keys import normalize
+from mapper.models import Assignment, Update
+from mapper.projection import conversation_key
+from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
+from mapper.snapshot import Person, Snapshot
+from mapper.stores.base import Store, WriteResult
+
+__all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Deleted",
+           "CLOSING_UPDATE", "SUGGESTIONS", "log_update", "close_item", "assign", "assign_people",
+           "assign_from", "suggested", "unassign", "delete_record",
+           "find_person", "default_organizer", "open_items", "person_timeline", "contact_details"]
+
+
+class ServiceError(ValueError):
+    """A request refused; the message names the field, never a value."""
+
+
+class NotAllowed(ServiceError):
+    """The actor's role does not allow it."""
+
+
+class NotFound(ServiceError):
+    """What the request names is not there."""
+
+
+#: The update that closes a follow-up item, by the item's kind (the part of its id before ":").
+CLOSING_UPDATE = {"thank_you": "thank_you_sent", "assignment": "assignment_done",
+                  "commitment": "commitment_kept"}
+#: Other updates that close an item of that kind too.
+ALSO_CLOSES = {"assignment": "assignment_not_done", "commitment": "commitment_missed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """An update as written, and what writing it did (an identical re-send is unchanged)."""
+
+    update: Update
+    result: WriteResult
+
+
+@dataclass(slots=True)
+class Assigned:
+    """Contacts (person keys and names) given to ``organizer`` (None: unassigned), with the
+    organizer each had before; ``skipped`` people needed no change."""
+
+    organizer: str | None
+    date: dt.date
+    people: list[tuple[str, str, str | None]] = field(default_factory=list)
+    skipped: list[tuple[str, str, str | None]] = field(default_factory=list)
+    result: WriteResult = field(default_factory=WriteResult)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    kind: str
+    campaign: str
+    count: int
+
+
+def _invalid(exc: ValidationError, what: str) -> ServiceError:
+    # The field and pydantic's message without the input (which may be a name or a story).
+    fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or what}: {e['msg']}"
+                       for e in exc.errors(include_url=False, include_input=False))
+    return ServiceError(f"{what}: {fields}")
+
+
+def find_person(store: Store, snapshot: Snapshot, name: str, what: str = "PERSON") -> Person:
+    """The person a name means in the campaign (aliases followed), or :class:`NotFound`."""
+    person = snapshot.people.get(store.person_key(snapshot.campaign, name))
+    if person is None:
+        raise NotFound(f"{what}: no one by that name in campaign {snapshot.campaign} "
+                       "(see `mapper search`)")
+    return person
+
+
+def _organizer_name(snapshot: Snapshot, name: str) -> str:
+    """A known organizer's spelling of ``name``, else ``name`` as given."""
+    wanted = normalize(name)
+    known = {normalize(n): n for n in snapshot.organizers.values()}
+    known.update({normalize(c.organizer): c.organizer for c in snapshot.conversations})
+    return known.get(wanted, name)
+
+
+def default_organizer(snapshot: Snapshot, person_key: str) -> str | None:
+    """Who an update is logged for when none is named: the organizer the contact is assigned
+    to, else the one who last spoke with them, else nobody."""
+    assigned = snapshot.assignments.get(person_key)
+    if assigned is not None and assigned.organizer in snapshot.organizers:
+        return snapshot.organizers[assigned.organizer]
+    held = [c for c in snapshot.conversations if c.person == person_key]
+    return held[-1].organizer if held else None
+
+
+def _logger(actor: ActorLike, snapshot: Snapshot, person_key: str, organizer: str | None,
+            fallback: str | None = None) -> str | None:
+    if not may_record(actor):
+        raise NotAllowed("a viewer cannot log updates")
+    if actor.role == "organizer":
+        # An organizer logs as herself, never for someone else.
+        if organizer and not is_own(actor, organizer):
+            raise NotAllowed("organizer: an organizer logs updates under her own name only")
+        return actor.organizer
+    if organizer:
+        return _organizer_name(snapshot, organizer)
+    return fallback or default_organizer(snapshot, person_key)
+
+
+def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
+               organizer: str | None = None, date: dt.date | None = None,
+               **fields: Any) -> Logged:
+    """Write one update about a person of the campaign (``fields`` as :class:`Update`'s:
+    ``update``, ``outcome``, ``asked``, ``assessment``, ``reason``, ``note``,
+    ``conversation``). ``date`` defaults to today (:func:`mapper.clock.today`)."""
+    snapshot = store.snapshot(campaign)
+    p = find_person(store, snapshot, person)
+    who = _logger(actor, snapshot, p.key, organizer)
+    try:
+        update = Update(person=p.name, campaign=campaign, organizer=who,
+                        date=date or clock.today(), **fields)
+    except ValidationError as exc:
+        raise _invalid(exc, "update") from None
+    return Logged(update, store.write([update]))
+
+
+def open_items(snapshot: Snapshot, today: dt.date) -> list[dict[str, Any]]:
+    """Every open follow-up item of the campaign, however far off its date, with its organizer."""
+    from mapper.analytics.follow_ups import follow_ups
+
+    # Far enough ahead to hold every due date: an item not yet due may be closed early.
+    horizon = (dt.date.max - today).days
+    result = follow_ups(snapshot, today=today, horizon_days=horizon)
+    return [{**item, "organizer": o["organizer"]}
+            for o in result["organizers"] for item in o["items"]]
+
+
+def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_id: str,
+               today: dt.date, *, date: dt.date | None = None, organizer: str | None = None,
+               update: str | None = None) -> Logged:
+    """Write the update that closes exactly the follow-up item ``item_id`` (an ``id`` of
+    ``mapper follow-ups --json``) of that person: thank-you sent, assignment done, commitment
+    kept (``update`` may name the other closing one: ``assignment_not_done``,
+    ``commitment_missed``). Refused when the item is not open or is another person's."""
+    snapshot = store.snapshot(campaign)
+    p = find_person(store, snapshot, person)
+    kind = item_id.partition(":")[0]
+    if kind not in CLOSING_UPDATE:
+        raise NotFound(f"--done: an item id starts with one of {', '.join(CLOSING_UPDATE)}")
+    closing = update or CLOSING_UPDATE[kind]
+    if closing not in (CLOSING_UPDATE[kind], ALSO_CLOSES.get(kind)):
+        raise ServiceError(f"update: a {kind} item is closed by {CLOSING_UPDATE[kind]}"
+                           + (f" or {ALSO_CLOSES[kind]}" if kind in ALSO_CLOSES else ""))
+    found = [i for i in open_items(snapshot, today) if i["id"] == item_id]
+    if not found:
+        raise NotFound("--done: no open follow-up item has this id (see `mapper follow-ups --json`)")
+    item = next((i for i in found if i["person"] == p.key), None)
+    if item is None:
+        raise NotFound("--done: this item is another person's, not PERSON's")
+    who = _logger(actor, snapshot, p.key, organizer, fallback=item["organizer"])
+    try:
+        written = Update(person=p.name, campaign=campaign, organizer=who, update=closing,
+                         conversation=item["conversation"], date=date or today)
+    except ValidationError as exc:
+        raise _invalid(exc, "update") from None
+    return Logged(written, store.write([written]))
+
+
+def _current(snapshot: Snapshot, person_key: str) -> str | None:
+    assigned = snapshot.assignments.get(person_key)
+    return snapshot.organizers.get(assigned.organizer) if assigned else None
+
+
+def assign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str], organizer: str,
+           date: dt.date | None = None) -> Assigned:
+    """Give contacts to an organizer (one assignment per person: this reassigns). Every name
+    is checked first; one unknown or not allowed means nothing is written."""
+    snapshot = store.snapshot(campaign)
+    name = _organizer_name(snapshot, organizer)
+    return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
+                                            for i, n in enumerate(people)], name, date)
+
+
+def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[str],
+                  organizer: str, date: dt.date | None = None) -> Assigned:
+    """:func:`assign` for person keys (as the analytics return them)."""
+    snapshot = store.snapshot(campaign)
+    missing = [k for k in keys if k not in snapshot.people]
+    if missing:
+        raise NotFound(f"person: {len(missing)} key(s) not in campaign {campaign}")
+    return _assign(store, actor, snapshot, [snapshot.people[k] for k in keys],
+                   _organizer_name(snapshot, organizer), date)
+
+
+def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Person],
+            organizer: str | None, date: dt.date | None) -> Assigned:
+    day = date or clock.today()
+    done = Assigned(organizer, day)
+    records = []
+    for p in dict((p.key, p) for p in people).values():
+        current = _current(snapshot, p.key)
+        if not may_assign(actor, organizer, current):
+            raise NotAllowed("--to: your role may not give this contact to that organizer"
+                             if organizer else "your role may not unassign this contact")
+        same = (current is None if organizer is None
+                else current is not None and normalize(current) == normalize(organizer))
+        if same:
+            done.skipped.append((p.key, p.name, current))
+            continue
+        try:
+            records.append(Assignment(person=p.name, organizer=organizer, date=day,
+                                      campaign=snapshot.campaign))
+        except ValidationError as exc:
+            raise _invalid(exc, "assignment") from None
+        done.people.append((p.key, p.name, current))
+    if records:
+        done.result = store.write(records)
+    return done
+
+
+def unassign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
+             date: dt.date | None = None) -> Assigned:
+    """Take contacts back from whoever holds them (an assignment without an organizer);
+    people assigned to no one are skipped."""
+    snapshot = store.snapshot(campaign)
+    return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
+                                            for i, n in enumerate(people)], None, date)
+
+
+#: Where ``mapper assign --from`` takes its contacts, and the analytics function it reads.
+SUGGESTIONS = ("ask-queue", "talk-next")
+
+
+def suggested(store: Store, campaign: str, source: str, *, today: dt.date,
+              unit: str | None = None, issue: str | None = None) -> list[tuple[str, str | None]]:
+    """The people a list suggests, best first, as (person key, organizer assigned or None).
+
+    ``ask-queue``: the people ready to be asked (``ready`` true), optionally only those in
+    ``unit`` and whose top issue is ``issue``; ``talk-next``: the people not yet spoken with,
+    optionally only those in ``unit`` (``issue`` is refused: they told us none yet).
+    """
+    from mapper.analytics.readiness import ask_queue
+    from mapper.analytics.talk_next import talk_next
+
+    if source not in SUGGESTIONS:
+        raise ServiceError(f"--from: one of {', '.join(SUGGESTIONS)}")
+    snapshot = store.snapshot(campaign)
+    if source == "ask-queue":
+        entries = [e for e in ask_queue(snapshot, today=today) if e["ready"]]
+    else:
+        if issue:
+            raise ServiceError("--issue: only with --from ask-queue (people not yet spoken "
+                               "with have named no issue)")
+        entries = talk_next(snapshot, limit=None, leaders=0)["people"]
+    if unit:
+        entries = [e for e in entries if normalize(e.get("unit") or "") == normalize(unit)]
+    if issue:
+        wanted = normalize(issue)
+        entries = [e for e in entries if e["top_issue"] and wanted in (
+            normalize(e["top_issue"]["name"]), e["top_issue"]["key"].rsplit(":", 1)[-1])]
+    return [(e["person"], _current(snapshot, e["person"])) for e in entries]
+
+
+def assign_from(store: Store, actor: ActorLike, campaign: str, source: str, organizer: str, *,
+                limit: int, today: dt.date, unit: str | None = None, issue: str | None = None,
+                date: dt.date | None = None) -> Assigned:
+    """Give an organizer the top ``limit`` people of a suggested list (:func:`suggested`) who
+    are assigned to no one yet: a contact another organizer holds stays with her, and one
+    already on this organizer's list is not counted again."""
+    if limit < 1:
+        raise ServiceError("--limit: at least 1")
+    free = [k for k, held in suggested(store, campaign, source, today=today, unit=unit,
+                                        issue=issue) if held is None][:limit]
+    return assign_people(store, actor, campaign, free, organizer, date)
+
+
+
+def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None = None) -> Deleted:
+    """Delete one record with everything derived from it.
+
+    ``key`` is a store key (``conversation:<campaign>:<id>``, ``update:...``, as
+    ``mapper export`` and the follow-up items name them) or, with ``campaign``, a 1-on-1's or
+    an update's own id. Refused unless :func:`mapper.roles.may_delete` allows it.
+    """
+    found = store.get_records([key])
+    if not found and campaign:
+        candidates = [conversation_key(campaign, key), f"update:{campaign}:{key}"]
+        found = store.get_records(candidates)
+    if not found:
+        raise NotFound("RECORD_ID: no record has this id"
+                       + ("" if campaign else " (a 1-on-1's own id needs --campaign)"))
+    if len(found) > 1:
+        raise ServiceError("RECORD_ID: a 1-on-1 and an update share this id; "
+                           "give the full key (conversation:... or update:...)")
+    rec = found[0]
+    if not may_delete(actor, {**rec.body, "record_type": rec.kind}):
+        raise NotAllowed("RECORD_ID: only an admin, or the organizer who made it, may delete it")
+    return Deleted(rec.kind, rec.campaign, store.delete([rec.id]))
+
+
+def person_timeline(store: Store, campaign: str, name: str) -> dict[str, Any] | None:
+    """A person's records, newest first: 1-on-1s, updates and the contact assignment (full
+    records: personal), with where each of unit, shift and role came from. None when the
+    campaign knows no such person."""
+    snapshot = store.snapshot(campaign)
+    key = store.person_key(campaign, name)
+    person = snapshot.people.get(key)
+    history = store.person_history(campaign, key)
+    if person is None and not history:
+        return None
+    aliases = store.aliases(campaign)
+    records: list[dict[str, Any]] = [
+        {"record_type": "conversation", **r.model_dump(mode="json", exclude_none=True)}
+        for r in history]
+    records += [{"record_type": "update", **r.body} for r in store.iter_records(campaign, "update")
+                if aliases.key("person", campaign, r.body["person"]) == key]
+    records += [{"record_type": "assignment", **r.body}
+                for r in store.iter_records(campaign, "assignment")
+                if aliases.key("person", campaign, r.body["person"]) == key]
+    order = ("conversation", "update", "assignment")
+    records.sort(key=lambda r: (r.get("date") or "", order.index(r["record_type"]),
+                                r.get("id") or ""))
+    assigned = snapshot.assignments.get(key)
+    return {
+        "person": key,
+        "name": person.name if person else name,
+        "facts": {f: getattr(person, f) if person else None for f in ("unit", "shift", "role")},
+        "sources": [{"fact": f, "source": s, "date": d} for f, s, d in
+                    (person.sources if person else ())],
+        "conflicts": list(person.conflicts) if person else [],
+        "assigned_to": snapshot.organizers.get(assigned.organizer) if assigned else None,
+        "records": records,
+    }
+
+
+def contact_details(store: Store, actor: ActorLike, campaign: str, person: str
+                    ) -> dict[str, str] | None:
+    """A contact's phone and email (from the newest 1-on-1 stating each) if the actor may see
+    them (:func:`mapper.roles.sees_contact_details`), else None."""
+    snapshot = store.snapshot(campaign)
+    p = find_person(store, snapshot, person)
+    if not sees_contact_details(actor, p.key, snapshot):
+        return None
+    found: dict[str, str] = {}
+    for record in store.person_history(campaign, p.key):
+        for detail in ("phone", "email"):
+            value = getattr(record.contact, detail)
+            if value:
+                found[detail] = value
+    return found

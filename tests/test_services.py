@@ -1,0 +1,247 @@
+"""The services of the organizing loop and the role rules they apply, on both stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from dashboard.users import User
+from mapper import services
+from mapper.models import RECORD_KINDS, Assignment, Update
+from mapper.projection import conversation_key
+from mapper.roles import (ADMIN, Actor, may_assign, may_delete, my_list_for, sees_contact_details,
+                          sees_people)
+from mapper.snapshot import Assigned, Conversation, Person, Snapshot
+from tests.records import CAMPAIGN, conversation, roster, small_campaign
+
+MAYA = Actor("organizer", "Maya Ortiz")
+SAM = Actor("organizer", "Sam Lee")
+VIEWER = Actor("viewer")
+TODAY = dt.date(2026, 12, 1)
+
+
+# -- the role rules, as pure functions ------------------------------------------------------
+
+def test_an_admin_deletes_anything_an_organizer_only_the_1on1s_and_updates_she_made():
+    talk = {"record_type": "conversation", "organizer": "Maya Ortiz"}
+    update = {"record_type": "update", "organizer": " maya  ortiz "}
+    for record in (talk, update, {"record_type": "roster"}, {"record_type": "assignment"}):
+        assert may_delete(ADMIN, record)
+    assert may_delete(MAYA, talk) and may_delete(MAYA, update)
+    assert not may_delete(SAM, talk) and not may_delete(SAM, update)
+    assert not may_delete(MAYA, {"record_type": "update"})  # made by no one: an admin's
+    assert not may_delete(MAYA, {"record_type": "roster", "organizer": "Maya Ortiz"})
+    assert not may_delete(MAYA, {"record_type": "assignment", "organizer": "Maya Ortiz"})
+    assert not may_delete(VIEWER, talk)
+    assert not may_delete(Actor("organizer", None), {"record_type": "update", "organizer": None})
+
+
+def test_an_organizer_takes_free_contacts_for_herself_and_gives_back_her_own():
+    assert may_assign(ADMIN, "Sam Lee", "Maya Ortiz") and may_assign(ADMIN, None, "Sam Lee")
+    assert may_assign(MAYA, "maya ortiz", None)
+    assert may_assign(MAYA, "Maya Ortiz", "Maya Ortiz")
+    assert not may_assign(MAYA, "Maya Ortiz", "Sam Lee")  # not hers to take
+    assert not may_assign(MAYA, "Sam Lee", None)           # not hers to hand out
+    assert may_assign(MAYA, None, "Maya Ortiz") and not may_assign(MAYA, None, "Sam Lee")
+    assert not may_assign(VIEWER, "Maya Ortiz", None) and not may_assign(VIEWER, None, "Maya Ortiz")
+
+
+def _snapshot() -> Snapshot:
+    snap = Snapshot("c")
+    for key, name in (("person:c:ana", "Ana"), ("person:c:ben", "Ben"), ("person:c:cy", "Cy")):
+        snap.people[key] = Person(key, name)
+    snap.organizers = {"organizer:c:maya ortiz": "Maya Ortiz", "organizer:c:sam lee": "Sam Lee"}
+    snap.conversations = [Conversation("t1", "person:c:ana", "Sam Lee", dt.date(2026, 11, 1))]
+    snap.assignments = {"person:c:ben": Assigned("person:c:ben", "organizer:c:maya ortiz")}
+    return snap
+
+
+def test_an_organizer_sees_the_contact_details_of_her_contacts_and_of_those_she_talked_with():
+    snap = _snapshot()
+    seen = {who: {k for k in snap.people if sees_contact_details(actor, k, snap)}
+            for who, actor in (("admin", ADMIN), ("maya", MAYA), ("sam", SAM), ("viewer", VIEWER))}
+    assert seen == {"admin": {"person:c:ana", "person:c:ben", "person:c:cy"},
+                    "maya": {"person:c:ben"},          # assigned to her
+                    "sam": {"person:c:ana"},           # he talked with her
+                    "viewer": set()}
+
+
+def test_the_dashboard_user_is_an_actor_of_the_same_rules():
+    maya = User("maya", "organizer", "Maya Ortiz")
+    snap = _snapshot()
+    assert sees_contact_details(maya, "person:c:ben", snap)
+    assert not sees_contact_details(User("v", "viewer"), "person:c:ben", snap)
+    assert may_delete(maya, {"record_type": "update", "organizer": "Maya Ortiz"})
+    assert sees_people(maya) and not sees_people(User("v", "viewer"))
+
+
+def test_a_viewer_sees_counts_per_organizer_only():
+    result = {"organizers": [{"organizer": "Maya Ortiz", "key": "organizer:c:maya ortiz",
+                              "counts": {"contacts": 1}, "contacts": [{"name": "Ana"}]}]}
+    assert my_list_for(MAYA, result) == result
+    assert my_list_for(VIEWER, result) == {"organizers": [{
+        "organizer": "Maya Ortiz", "key": "organizer:c:maya ortiz", "counts": {"contacts": 1},
+        "contacts": []}]}
+
+
+# -- the services, on both stores -----------------------------------------------------------
+
+def _records(store) -> list:
+    return sorted(store.export(CAMPAIGN))
+
+
+def _state(store) -> tuple:
+    return store.counts(CAMPAIGN), _records(store), store.snapshot(CAMPAIGN)
+
+
+def test_logging_an_update_writes_it_once_and_names_no_one_it_cannot_find(store):
+    store.write(small_campaign())
+    logged = services.log_update(store, ADMIN, CAMPAIGN, "ana  LOPEZ", update="attempt",
+                                 outcome="no-answer", asked=True, date=TODAY)
+    assert (logged.result.added, logged.update.person, logged.update.organizer) == (
+        1, "Ana Lopez", "Maya Ortiz")  # the one who last spoke with her
+    again = services.log_update(store, ADMIN, CAMPAIGN, "Ana Lopez", update="attempt",
+                                outcome="no_answer", asked=True, date=TODAY)
+    assert again.result.unchanged == 1 and again.update.id == logged.update.id
+    [u] = store.snapshot(CAMPAIGN).updates
+    assert (u.person, u.update, u.outcome, u.asked) == ("person:test-campaign:ana lopez",
+                                                        "attempt", "no_answer", True)
+    with pytest.raises(services.NotFound) as missing:
+        services.log_update(store, ADMIN, CAMPAIGN, "Zoe Secretname", update="note", note="x")
+    assert "Secretname" not in str(missing.value) and "PERSON" in str(missing.value)
+    with pytest.raises(services.ServiceError) as bad:
+        services.log_update(store, ADMIN, CAMPAIGN, "Ana Lopez", update="assessment",
+                            assessment=9, reason="SECRET REASON", date=TODAY)
+    assert "assessment" in str(bad.value) and "SECRET" not in str(bad.value)
+    assert len(store.snapshot(CAMPAIGN).updates) == 1
+
+
+def test_an_organizer_logs_under_her_own_name_and_a_viewer_logs_nothing(store):
+    store.write(small_campaign())
+    logged = services.log_update(store, Actor("organizer", "Sam Lee"), CAMPAIGN, "Ana Lopez",
+                                 update="note", note="called back", date=TODAY)
+    assert logged.update.organizer == "Sam Lee"
+    with pytest.raises(services.NotAllowed):
+        services.log_update(store, SAM, CAMPAIGN, "Ana Lopez", organizer="Maya Ortiz",
+                            update="note", note="x", date=TODAY)
+    with pytest.raises(services.NotAllowed):
+        services.log_update(store, VIEWER, CAMPAIGN, "Ana Lopez", update="note", note="x")
+    assert len(store.snapshot(CAMPAIGN).updates) == 1
+
+
+def test_assigning_reassigns_and_unassigning_takes_back_one_record_per_person(store):
+    store.write(small_campaign())
+    first = services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez", "ben ortiz"], "maya ortiz", TODAY)
+    assert first.organizer == "Maya Ortiz"  # the known organizer's spelling
+    assert [(n, was) for _, n, was in first.people] == [("Ana Lopez", None), ("Ben Ortiz", None)]
+    again = services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez"], "Maya Ortiz", TODAY)
+    assert again.people == [] and [n for _, n, _ in again.skipped] == ["Ana Lopez"]
+    moved = services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez"], "Sam Lee", TODAY)
+    assert [(n, was) for _, n, was in moved.people] == [("Ana Lopez", "Maya Ortiz")]
+    snap = store.snapshot(CAMPAIGN)
+    assert {k: snap.organizers[a.organizer] for k, a in snap.assignments.items()} == {
+        "person:test-campaign:ana lopez": "Sam Lee", "person:test-campaign:ben ortiz": "Maya Ortiz"}
+    assert store.counts(CAMPAIGN)["records"]["assignment"] == 2
+    gone = services.unassign(store, ADMIN, CAMPAIGN, ["Ana Lopez", "Cam Lee"], TODAY)
+    assert [n for _, n, _ in gone.people] == ["Ana Lopez"] and [n for _, n, _ in gone.skipped] == ["Cam Lee"]
+    assert list(store.snapshot(CAMPAIGN).assignments) == ["person:test-campaign:ben ortiz"]
+    # One unknown name: nothing is written, and the error says which, by position.
+    with pytest.raises(services.NotFound, match="PERSON #2"):
+        services.assign(store, ADMIN, CAMPAIGN, ["Cam Lee", "No Such"], "Maya Ortiz", TODAY)
+    assert "person:test-campaign:cam lee" not in store.snapshot(CAMPAIGN).assignments
+    # An organizer may not take a contact another organizer holds.
+    with pytest.raises(services.NotAllowed):
+        services.assign(store, SAM, CAMPAIGN, ["Ben Ortiz"], "Sam Lee", TODAY)
+
+
+def test_contact_details_follow_the_role_rule(store):
+    store.write(small_campaign())
+    services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez"], "Sam Lee", TODAY)
+    assert services.contact_details(store, SAM, CAMPAIGN, "Ana Lopez") == {
+        "phone": "+1 555 0100", "email": "secret-email@example.org"}
+    assert services.contact_details(store, MAYA, CAMPAIGN, "Ana Lopez") is not None  # talked
+    assert services.contact_details(store, Actor("organizer", "Lee Chu"), CAMPAIGN, "Ana Lopez") is None
+    assert services.contact_details(store, VIEWER, CAMPAIGN, "Ana Lopez") is None
+
+
+@pytest.mark.parametrize("kind", ["conversation", "update", "assignment"])
+def test_deleting_a_record_leaves_the_store_as_if_it_had_never_been_imported(store, kind):
+    base = small_campaign()
+    extra = {
+        "conversation": conversation("Eve Sol", "2026-11-25", unit="Oncology", organizer="Sam Lee",
+                                     ask={"asked": True, "action": "sign", "response": "yes"}),
+        "update": Update(date="2026-11-28", person="Ana Lopez", update="assessment",
+                         assessment=2, reason="SECRET REASON", campaign=CAMPAIGN),
+        "assignment": Assignment(person="Cam Lee", organizer="Lee Chu", date="2026-11-28",
+                                 campaign=CAMPAIGN),
+    }[kind]
+    # (One Neo4j database per test: the store that never had it is the same one, before.)
+    store.write(base)
+    never = _state(store)
+    store.clear()
+    store.write(base + [extra])
+    assert _state(store) != never
+    key = {"conversation": conversation_key(CAMPAIGN, getattr(extra, "id", "")),
+           "update": f"update:{CAMPAIGN}:{getattr(extra, 'id', '')}",
+           "assignment": f"assignment:{CAMPAIGN}:cam lee"}[kind]
+    gone = services.delete_record(store, ADMIN, key)
+    assert (gone.kind, gone.count) == (kind, 1)
+    assert _state(store) == never
+
+
+def test_a_1on1_or_an_update_is_deleted_by_its_own_id_within_a_campaign(store):
+    talk = conversation("Eve Sol", "2026-11-25", organizer="Sam Lee")
+    store.write(small_campaign() + [talk])
+    with pytest.raises(services.NotFound, match="--campaign"):
+        services.delete_record(store, ADMIN, talk.id)
+    with pytest.raises(services.NotAllowed):
+        services.delete_record(store, MAYA, talk.id, CAMPAIGN)  # Sam's, not hers
+    assert services.delete_record(store, SAM, talk.id, CAMPAIGN).kind == "conversation"
+    logged = services.log_update(store, MAYA, CAMPAIGN, "Ana Lopez", update="note", note="n",
+                                 date=TODAY)
+    with pytest.raises(services.NotAllowed):
+        services.delete_record(store, SAM, logged.update.id, CAMPAIGN)
+    assert services.delete_record(store, MAYA, logged.update.id, CAMPAIGN).kind == "update"
+    with pytest.raises(services.NotAllowed):
+        services.delete_record(store, MAYA, f"roster:{CAMPAIGN}:ana lopez")
+    with pytest.raises(services.NotFound) as missing:
+        services.delete_record(store, ADMIN, "update:test-campaign:2026-01-01-zoe-secretname-note")
+    assert "secretname" not in str(missing.value)
+
+
+def test_an_export_of_updates_and_assignments_reimports_unchanged(store):
+    store.write(small_campaign())
+    for fields in ({"update": "thank_you_sent"}, {"update": "assignment_not_done"},
+                   {"update": "commitment_kept"}, {"update": "commitment_missed"},
+                   {"update": "attempt", "outcome": "left"},
+                   {"update": "attempt", "outcome": "not-now", "asked": True},
+                   {"update": "assessment", "assessment": 3, "reason": "SECRET REASON"},
+                   {"update": "note", "note": "SECRET NOTE"}):
+        services.log_update(store, ADMIN, CAMPAIGN, "Ana Lopez", date=TODAY, **fields)
+    services.assign(store, ADMIN, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz", TODAY)
+    services.unassign(store, ADMIN, CAMPAIGN, ["Ben Ortiz"], TODAY)
+    lines = list(store.export(CAMPAIGN))
+    records = []
+    for line in lines:
+        body = json.loads(line)
+        records.append(RECORD_KINDS[body.pop("record_type")].model_validate(body))
+    assert sum(isinstance(r, Update) for r in records) == 8
+    result = store.write(records)
+    assert (result.added, result.replaced, result.unchanged) == (0, 0, len(records))
+    before = _state(store)
+    store.clear()
+    store.write(records)
+    assert _state(store) == before
+
+
+def test_the_timeline_shows_updates_and_the_assignment_and_where_facts_came_from(store):
+    store.write([roster("Ana Lopez"), conversation("Ana Lopez", "2026-11-20", unit="Oncology")])
+    services.log_update(store, ADMIN, CAMPAIGN, "Ana Lopez", update="thank_you_sent", date=TODAY)
+    services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez"], "Sam Lee", TODAY)
+    found = services.person_timeline(store, CAMPAIGN, "ana lopez")
+    assert [r["record_type"] for r in found["records"]] == ["conversation", "update", "assignment"]
+    assert found["assigned_to"] == "Sam Lee" and found["facts"]["unit"] == "Oncology"
+    assert {"fact": "unit", "source": "conversation", "date": "2026-11-20"} in found["sources"]
+    assert services.person_timeline(store, CAMPAIGN, "Nobody Here") is None
