@@ -45,10 +45,12 @@ def test_structure_table_ends_with_the_totals() -> None:
 
 def test_follow_ups_table_says_how_late_each_item_is() -> None:
     (table,) = tables_for("follow-ups", follow_ups(example_snapshot(), today=dt.date(2026, 11, 20)))
-    assert table.columns == ("Organizer", "Name", "Kind", "What", "Due", "When")
-    assert table.rows[0] == ("Maya Ortiz", "Cruz Diaz", "thank-you",
-                             "thank-you for the 2026-11-10 conversation", "2026-11-12",
-                             "8 days late")
+    assert table.columns == ("Organizer", "Name", "Kind", "What", "Due", "When", "Id")
+    assert table.rows[0][:6] == ("Maya Ortiz", "Cruz Diaz", "thank-you",
+                                 "thank-you for the 2026-11-10 conversation", "2026-11-12",
+                                 "8 days late")
+    # The id a `mapper log --done` closes.
+    assert table.rows[0][6].startswith("thank_you:")
 
 
 def test_power_table_shows_the_trusted_path_with_its_hops() -> None:

@@ -163,10 +163,11 @@ def follow_ups_table(result: dict[str, Any]) -> Table:
             late = i["days_overdue"]
             rows.append((o["organizer"], i["name"], kinds.get(i["kind"], i["kind"]), i["what"],
                          _s(i["due"]), f"{_days(late)} late" if late > 0 else
-                         "today" if late == 0 else f"in {_days(-late)}"))
+                         "today" if late == 0 else f"in {_days(-late)}", i["id"]))
     t = result["totals"]
+    # The id is what `mapper log PERSON --done ID` closes.
     return Table(f"Follow-ups on {result['today']} ({t['overdue']} overdue, {t['due']} due)",
-                 ("Organizer", "Name", "Kind", "What", "Due", "When"), rows)
+                 ("Organizer", "Name", "Kind", "What", "Due", "When", "Id"), rows)
 
 
 def structure_table(result: dict[str, Any]) -> Table:
