@@ -5,7 +5,7 @@ The file named by ``MAPPER_USERS`` lists users; passwords are stored only as wer
     users:
       - username: maya
         password_hash: "scrypt:32768:8:1$..."   # python -m dashboard.users hash
-        role: organizer                          # admin | organizer | viewer
+        role: organizer                          # admin | planner | organizer | viewer
         organizer: Maya Ortiz                    # the name she records 1-on-1s under
 
 TOML works the same way with ``[[users]]`` tables.
@@ -23,13 +23,14 @@ from typing import Any, Literal
 import yaml
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from mapper import roles
 from mapper.keys import normalize
+from mapper.roles import ROLES
 
 __all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password",
            "password_problem", "MIN_PASSWORD_LENGTH"]
 
-ROLES = ("admin", "organizer", "viewer")
-Role = Literal["admin", "organizer", "viewer"]
+Role = Literal["admin", "planner", "organizer", "viewer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +55,11 @@ class User:
     @property
     def sees_people(self) -> bool:
         """May see lists of individual people (names); viewers see aggregates only."""
-        return self.role in ("admin", "organizer")
+        return roles.sees_people(self)
 
     @property
     def may_record(self) -> bool:
-        return self.role in ("admin", "organizer")
+        return roles.may_record(self)
 
     def holds(self, organizer_name: str | None) -> bool:
         """Whether a conversation held by ``organizer_name`` is this user's own."""

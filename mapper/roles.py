@@ -1,7 +1,6 @@
 """Who may do what: the role rules, as pure functions of an actor and what it acts on.
 
-An actor is anything with a ``role`` (``"admin"``, ``"organizer"`` or ``"viewer"``) and an
-``organizer`` name (the name an organizer records her 1-on-1s under): the dashboard's
+An actor is anything with a ``role`` and an ``organizer`` name (the name an organizer records her 1-on-1s under): the dashboard's
 ``User`` and :class:`Actor` both are. The CLI acts as :data:`ADMIN` — whoever holds the store
 file holds everything in it.
 
@@ -24,9 +23,13 @@ from mapper.keys import normalize
 from mapper.snapshot import Snapshot
 
 __all__ = ["Actor", "ActorLike", "ADMIN", "ROLES", "is_own", "may_record", "may_delete",
-           "may_assign", "sees_people", "sees_contact_details", "my_list_for"]
+           "may_assign", "sees_people", "sees_every_list", "sees_contact_details", "my_list_for"]
 
-ROLES = ("admin", "organizer", "viewer")
+#: admin: everything. planner: plans the campaign — sees every list of people and every
+#: organizer's list, assigns contacts to anyone; sees no one's contact details or words and
+#: records nothing. organizer: records 1-on-1s, sees lists of people, the details and words of
+#: her own conversations and contacts. viewer: counts and charts only.
+ROLES = ("admin", "planner", "organizer", "viewer")
 
 
 class ActorLike(Protocol):
@@ -63,7 +66,12 @@ def may_record(actor: ActorLike) -> bool:
 
 def sees_people(actor: ActorLike) -> bool:
     """See individual people by name; viewers see counts only."""
-    return actor.role in ("admin", "organizer")
+    return actor.role in ("admin", "planner", "organizer")
+
+
+def sees_every_list(actor: ActorLike) -> bool:
+    """See every organizer's lists (My list, Follow-ups) and not only one's own."""
+    return actor.role in ("admin", "planner")
 
 
 def may_delete(actor: ActorLike, record: Mapping[str, Any]) -> bool:
@@ -80,10 +88,10 @@ def may_delete(actor: ActorLike, record: Mapping[str, Any]) -> bool:
 def may_assign(actor: ActorLike, organizer_name: str | None, current: str | None = None) -> bool:
     """Give a contact to ``organizer_name`` (``None``: unassign) when it is now with ``current``.
 
-    An admin assigns anyone to anyone; an organizer may take an unassigned contact for herself
-    and give back her own; viewers assign nothing.
+    An admin or a planner assigns anyone to anyone; an organizer may take an unassigned contact
+    for herself and give back her own; viewers assign nothing.
     """
-    if actor.role == "admin":
+    if actor.role in ("admin", "planner"):
         return True
     if actor.role != "organizer":
         return False
