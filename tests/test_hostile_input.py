@@ -321,7 +321,7 @@ def test_every_analytics_view_answers_on_any_date_a_store_holds(store):
     snapshot = store.snapshot("dates")
     for name, function in FUNCTIONS.items():
         todays = [dt.date.min, dt.date(2026, 11, 20), dt.date.max] if name in {
-            "follow_ups", "ask_queue", "ladder"} else [None]
+            "follow_ups", "ask_queue", "ladder", "my_list"} else [None]
         for today in todays:
             result = function(snapshot, **({} if today is None else {"today": today}))
             json.dumps(result, default=str)
