@@ -347,10 +347,10 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
             dbc.Col(_actions_card(found, camp, user, snap, acted), lg=5, md=12,
                     id=ids.PERSON_ACTIONS),
         ]),
-        card(f"History, newest first ({len(records)})",
-             *(_history(records, user, camp) or
-               [html.P("Nothing recorded with them yet.", className="muted-box")]),
-             className="person-history"),
+        html.Div(card(f"History, newest first ({len(records)})",
+                      *(_history(records, user, camp) or
+                        [html.P("Nothing recorded with them yet.", className="muted-box")]),
+                      className="person-history"), id=ids.PERSON_HISTORY),
         dbc.Row([
             dbc.Col([
                 card("Issues (latest anger)", html.Ul([
@@ -372,7 +372,7 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
                               for t in ties[:60]], className="small mt-2 mb-0") if ties else None),
             ], xl=8, md=12),
         ]),
-    ], id=ids.PERSON_HISTORY)
+    ])
 
 
 def act(action: str, key: str | None, campaign: str | None, *, outcome: str | None = None,
