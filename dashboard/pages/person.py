@@ -65,7 +65,7 @@ def _private(text: str | None) -> Any:
     return html.Span(text, className="private", title="personal: shown to you by your role")
 
 
-def _conversation(r: dict[str, Any], mine: bool, badge: bool = False) -> html.Div:
+def _conversation(r: dict[str, Any], mine: bool, badge: bool = False, edit: Any = None) -> html.Div:
     """One conversation, step by step; ``r`` has already lost what the user may not see."""
     issues = [html.Li([html.Strong(i["issue"]),
                        f" · anger {i['anger']}" if i.get("anger") is not None else "",
@@ -88,7 +88,8 @@ def _conversation(r: dict[str, Any], mine: bool, badge: bool = False) -> html.Di
             for r2 in r.get("referrals", [])]
     return html.Div([
         html.H5([r["date"], html.Span(f" with {r['organizer']}", className="text-muted"),
-                 dbc.Badge("your conversation", color="info", className="ms-2") if badge else None]),
+                 dbc.Badge("your conversation", color="info", className="ms-2") if badge else None,
+                 edit]),
         facts([
             ("Setting", r.get("space", {}).get("setting")),
             ("Listened", f"{round(100 * r['space']['listening_share'])}% of the time"
@@ -295,10 +296,11 @@ def _history(records, user, camp: str) -> list:
         if kind == "conversation":
             mine = user.holds(r.get("organizer"))
             shown = r if mine else redact_for_non_holder(r)
-            edit = dcc.Link("edit", href=edit_href(r["id"], camp), className="edit-link small") \
+            edit = dcc.Link("edit", href=edit_href(r["id"], camp), className="edit-link",
+                            title="correct this 1-on-1 in the form") \
                 if mine and user.may_record and r.get("id") else None
-            rows.append(html.Div([_conversation(shown, mine, mine and user.role == "organizer"),
-                                  edit], className="history-row history-conversation"))
+            rows.append(html.Div(_conversation(shown, mine, mine and user.role == "organizer", edit),
+                                 className="history-row history-conversation"))
         elif kind == "update":
             mine = user.holds(r.get("organizer"))
             rows.append(_update_row(r, user.holds(r.get("organizer"))))
@@ -342,9 +344,9 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
                                                person.shift if person else None,
                                                person.role if person else None) if x) or None),
         dbc.Row([
-            dbc.Col(_summary_card(found, status, safe, user, details), lg=7, md=12,
+            dbc.Col(_summary_card(found, status, safe, user, details), xl=7, md=12,
                     id=ids.PERSON_SUMMARY),
-            dbc.Col(_actions_card(found, camp, user, snap, acted), lg=5, md=12,
+            dbc.Col(_actions_card(found, camp, user, snap, acted), xl=5, md=12,
                     id=ids.PERSON_ACTIONS),
         ]),
         html.Div(card(f"History, newest first ({len(records)})",
