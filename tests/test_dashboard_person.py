@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
@@ -19,7 +20,8 @@ from mapper.models import Assignment, OneOnOne, Update
 from mapper.projection import conversation_key
 from tests.records import CAMPAIGN, conversation, small_campaign
 
-HASH = hash_password("correct horse battery staple")
+PASSWORD = "correct horse battery staple"
+HASH = hash_password(PASSWORD)
 ADMIN = User("root", "admin", None, HASH)
 PLANNER = User("pat", "planner", None, HASH)
 MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
@@ -213,6 +215,43 @@ def test_forged_actions_are_refused_and_write_nothing(app, store):
         assert done["message"].startswith("Not done")
         assert "Ana" not in done["message"] and "Dee" not in done["message"]
     assert store.version() == before
+
+
+def _post_action(app, username, action, key, inputs=()):
+    """The Act card's callback as the browser posts it, with any ids and values it likes."""
+    client = app.server.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post("/login", data={"username": username, "password": PASSWORD,
+                                "csrf_token": token, "next": "/"})
+    [output] = [d["output"] for d in client.get("/_dash-dependencies").get_json()
+                if d["output"].startswith(ids.PERSON_BODY + ".children@")]
+    button = {"type": ids.PERSON_ACTION, "action": action}
+    fields = [{"type": ids.PERSON_ACTION_INPUT, "name": n} for n, _ in inputs]
+    body = {"output": output, "outputs": {"id": ids.PERSON_BODY, "property": "children"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True)
+                               + ".n_clicks"],
+            "state": [[{"id": f, "property": "value", "value": v} for f, (_, v) in
+                       zip(fields, inputs)],
+                      [{"id": f, "property": "id", "value": f} for f in fields],
+                      {"id": ids.PERSON_KEY, "property": "data", "value": key},
+                      {"id": ids.CAMPAIGN, "property": "data", "value": None}]}
+    return client.post("/_dash-update-component", json=body).get_data(as_text=True)
+
+
+def test_a_forged_request_over_http_is_refused_and_an_honest_one_writes(app, store):
+    before = store.version()
+    answer = _post_action(app, "dev", "give_back", ANA)
+    assert "Not done" in answer and "SECRET" not in answer
+    answer = _post_action(app, "pat", "attempt", CAM, [("outcome", "no_answer")])
+    assert "Not done" in answer
+    assert store.version() == before
+    answer = _post_action(app, "maya", "attempt", CAM,
+                          [("outcome", "not_now"), ("date", "2026-11-28")])
+    assert "Logged: not now on 2026-11-28" in answer
+    [u] = _updates(store, "Cam Lee")
+    assert u["organizer"] == "Maya Ortiz" and u["outcome"] == "not_now"
 
 
 def test_a_planner_assigns_to_any_organizer_and_unassigns(app, store):
