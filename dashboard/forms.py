@@ -13,7 +13,8 @@ from typing import Any
 
 from mapper.readers import RawRecord, RecordError, validate
 
-__all__ = ["GROUPS", "LIST_FIELDS", "BOOL_FIELDS", "form_record", "check_form", "errors_by_field"]
+__all__ = ["GROUPS", "LIST_FIELDS", "BOOL_FIELDS", "CHECKLIST_FIELDS", "form_record", "form_values_of",
+           "check_form", "errors_by_field"]
 
 # Repeated groups: record list path -> how the form names a row ("issues.2.anger").
 GROUPS = ("issues", "responsibility.named", "referrals")
@@ -26,6 +27,10 @@ BOOL_FIELDS = {
     "responsibility.realizes.wont_fix_without_pressure", "plan.wants_to_talk_again",
     "plan.will_attend_meeting", "ask.asked", "follow_up.thank_you_sent",
 }
+# List fields the form shows as a checklist (the others are typed "a, b, c").
+CHECKLIST_FIELDS = {"self_care.tools_offered"}
+# Parts of a stored record that are not the form's to show or change.
+_NOT_FORM = {"id", "campaign", "record_type"}
 _INDEXED = re.compile(r"^(issues|responsibility\.named|referrals)\.(\d+)\.(.+)$")
 
 
@@ -148,3 +153,40 @@ def errors_by_field(errors: list[RecordError], rows: dict[str, dict[int, int]],
         else:
             placed.setdefault(target, []).append(e.message)
     return placed, general
+
+
+def _as_input(path: str, value: Any) -> Any:
+    if _pattern(path) in BOOL_FIELDS and isinstance(value, bool):
+        return "true" if value else "false"
+    if path in LIST_FIELDS:
+        items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return items if path in CHECKLIST_FIELDS else ", ".join(items)
+    if path == "assessment" and value is not None:
+        return str(value)
+    return value
+
+
+def _flatten(prefix: str, node: Any, out: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _flatten(f"{prefix}.{k}" if prefix else k, v, out)
+    elif isinstance(node, list) and prefix in GROUPS:
+        for i, item in enumerate(node):
+            _flatten(f"{prefix}.{i}", item, out)
+    else:
+        out[prefix] = node
+
+
+def form_values_of(record: dict[str, Any]) -> dict[str, Any]:
+    """The form's input values for a stored 1-on-1 (as a JSON dict): :func:`form_record`
+    turned around, so the form can open a record to correct it.
+
+    >>> form_values_of({"id": "x", "contact": {"name": "Ana"}, "ask": {"fears": ["a", "b"]},
+    ...                 "issues": [{"issue": "pay", "witnessed_harm": True}], "assessment": 2})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'contact.name': 'Ana', 'ask.fears': 'a, b', 'issues.0.issue': 'pay',
+     'issues.0.witnessed_harm': 'true', 'assessment': '2'}
+    """
+    flat: dict[str, Any] = {}
+    _flatten("", {k: v for k, v in record.items() if k not in _NOT_FORM}, flat)
+    return {path: _as_input(path, value) for path, value in flat.items() if value is not None}

@@ -68,3 +68,14 @@ FORM_ADD_REFERRAL = "form-add-referral"
 FORM_SAVE = "form-save"
 FORM_STATUS = "form-status"
 FORM_CAMPAIGN = "form-campaign"
+
+# W2 · Person page actions and the Record page's prefill / correction
+PERSON_ACTION_STATUS = "person-action-status"
+PERSON_ACTION = "person-action"  # pattern {"type": PERSON_ACTION, "action": attempt|assign|take|give_back}
+PERSON_ACTION_INPUT = "person-action-input"  # pattern {"type": ..., "name": outcome|date|organizer}
+PERSON_SUMMARY = "person-summary"
+PERSON_ACTIONS = "person-actions"
+PERSON_HISTORY = "person-history"
+PERSON_RECORD_NEXT = "person-record-next"
+FORM_EDITING = "form-editing"
+FORM_PREFILL_CAMPAIGN = "form-prefill-campaign"

@@ -14,10 +14,10 @@ from flask import has_request_context
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.components import not_for_role, page_head, person_href
-from dashboard.forms import GROUPS, check_form, errors_by_field
+from dashboard.forms import GROUPS, check_form, errors_by_field, form_values_of
 from dashboard.pages import register_page
 from dashboard.services import services
-from mapper.projection import record_id
+from mapper.projection import conversation_key, record_id
 
 INITIAL_ISSUES = 3
 INITIAL_NAMED = 2
@@ -39,6 +39,9 @@ MAX_ROWS = 200
 # Said when a save would replace a conversation the user did not hold. It does not say that
 # such a record exists (that alone tells who an organizer talked to, and when).
 REFUSED = "Could not save this record; ask an admin."
+# Said when a link asks to correct a 1-on-1 the user did not hold, or one that is not there.
+NOT_OPENED = ("Could not open that 1-on-1 to correct it: only the organizer who held it, or an "
+              "admin, may. The form below is empty.")
 
 
 def _fid(path: str) -> dict:
@@ -122,17 +125,97 @@ def referral_row(k: int) -> html.Div:
     ]), className="repeat-row", id=f"referral-row-{k}")
 
 
-def layout(**_query) -> html.Div:
+def layout(contact: str | None = None, campaign: str | None = None,
+           organizer: str | None = None, conversation: str | None = None, **_query) -> html.Div:
+    """The form; ``?contact=&campaign=&organizer=`` prefill it for the next 1-on-1 (the Person
+    page's link), ``?conversation=<id>&campaign=`` opens one's own 1-on-1 to correct it."""
     user = signed_in() if has_request_context() else None
     if user is not None and not user.may_record:
         return html.Div([page_head("Record a 1-on-1"), not_for_role("Recording 1-on-1s")])
-    organizer = (user.organizer if user else None) or ""
+    own = (user.organizer if user else None) or ""
     fixed = user is not None and user.role == "organizer"
-    return form_layout(organizer, fixed)
+    values: dict[str, Any] = {}
+    editing = notice = None
+    if conversation and user is not None:
+        loaded = own_conversation(user, str(conversation), campaign)
+        if loaded is None:
+            notice = dbc.Alert(NOT_OPENED, color="warning")
+        else:
+            values, editing, campaign = form_values_of(loaded), loaded["id"], loaded["campaign"]
+            notice = dbc.Alert([
+                html.Strong(f"Correcting your 1-on-1 of {loaded['date']} with "
+                            f"{loaded['contact']['name']}. "),
+                "Saving replaces it. ", dcc.Link("Record a new 1-on-1 instead", href="/record",
+                                                 refresh=True)],
+                color="info", className="editing-note")
+    else:
+        if contact:
+            values["contact.name"] = str(contact)[:200]
+        if organizer and not fixed:
+            values["organizer"] = str(organizer)[:200]
+    return form_layout(own, fixed, values=values, campaign=campaign, editing=editing,
+                       notice=notice)
 
 
-def form_layout(organizer: str = "", fixed: bool = False) -> html.Div:
-    """The form itself: every input is named by the record path it fills."""
+def own_conversation(user, conversation_id: str, campaign: str | None) -> dict[str, Any] | None:
+    """A stored 1-on-1 the user may correct (she held it, or she is an admin), as a JSON dict;
+    ``None`` when it is not there or not hers (one answer for both: whether it exists would tell
+    who talked to whom)."""
+    svc = services()
+    camp = svc.campaign(campaign)
+    if not camp or not user.may_record:
+        return None
+    found = svc.store.get_records([conversation_key(camp, conversation_id)])
+    if len(found) != 1 or found[0].kind != "conversation" or not isinstance(found[0].body, dict):
+        return None
+    body = found[0].body
+    if not user.holds(body.get("organizer")):
+        return None
+    return {**body, "id": body.get("id") or conversation_id, "campaign": camp}
+
+
+def _fill(component: Any, values: dict[str, Any], placed: set[str]) -> None:
+    cid = getattr(component, "id", None)
+    if isinstance(cid, dict) and cid.get("type") == ids.FORM_FIELD and cid["field"] in values:
+        component.value = values[cid["field"]]
+        placed.add(cid["field"])
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            _fill(child, values, placed)
+
+
+def _rows(values: dict[str, Any], group: str, initial: int) -> int:
+    prefix = group + "."
+    idx = [int(p[len(prefix):].split(".", 1)[0]) for p in values
+           if p.startswith(prefix) and p[len(prefix):].split(".", 1)[0].isdigit()]
+    return min(MAX_ROWS, max([initial, *(i + 1 for i in idx)]))
+
+
+def form_layout(organizer: str = "", fixed: bool = False, values: dict[str, Any] | None = None,
+                campaign: str | None = None, editing: str | None = None,
+                notice: Any = None) -> html.Div:
+    """The form itself: every input is named by the record path it fills; ``values`` (by path)
+    fill it, ``editing`` names the 1-on-1 a save replaces."""
+    values = values or {}
+    form = _form(organizer, fixed, _rows(values, "issues", INITIAL_ISSUES),
+                 _rows(values, "responsibility.named", INITIAL_NAMED),
+                 _rows(values, "referrals", INITIAL_REFERRALS))
+    placed: set[str] = set()
+    _fill(form, values, placed)
+    missing = sorted(set(values) - placed)
+    if missing:
+        # Saving would drop them: say so, by path (never the value).
+        notice = html.Div([notice, dbc.Alert(
+            "This record holds fields the form does not show; saving it here drops them: "
+            + ", ".join(missing), color="warning")])
+    form.children[1:1] = [dcc.Store(id=ids.FORM_EDITING, data=editing),
+                          dcc.Store(id=ids.FORM_PREFILL_CAMPAIGN, data=campaign),
+                          html.Div(notice, id="form-notice")]
+    return form
+
+
+def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) -> html.Div:
     return html.Div([
         page_head("Record a 1-on-1",
                   "Walk the five steps of the rap. Only the date, the organizer and the "
@@ -185,7 +268,7 @@ def form_layout(organizer: str = "", fixed: bool = False) -> html.Div:
              dbc.Alert("This conversation is confidential: stories stay in the record and are "
                        "shown only to the organizer who heard them and to admins. Do not share "
                        "personal information.", color="warning", className="py-2"),
-             html.Div([issue_row(i) for i in range(INITIAL_ISSUES)], id=ids.FORM_ISSUES),
+             html.Div([issue_row(i) for i in range(issues)], id=ids.FORM_ISSUES),
              dbc.Button("+ another issue", id=ids.FORM_ADD_ISSUE, size="sm",
                         color="outline-secondary", className="mb-3"),
              field("self_care.tools_offered", "Self-care tools offered", "checklist",
@@ -193,7 +276,7 @@ def form_layout(organizer: str = "", fixed: bool = False) -> html.Div:
         step(3, "Empathize – Connect – Trust", "share a brief story; who's responsible?",
              prompt("Who is responsible for this problem? Why do you think we are having it?",
                     "Who's in a position to fix it? What support do you need to thrive at work?"),
-             html.Div([named_row(j) for j in range(INITIAL_NAMED)], id=ids.FORM_NAMED),
+             html.Div([named_row(j) for j in range(named)], id=ids.FORM_NAMED),
              dbc.Button("+ another decision maker", id=ids.FORM_ADD_NAMED, size="sm",
                         color="outline-secondary", className="mb-3"),
              html.H6("They realize that…"),
@@ -245,7 +328,7 @@ def form_layout(organizer: str = "", fixed: bool = False) -> html.Div:
                  field("follow_up.thank_you_sent", "Thank-you sent?", "select", width=3, options=TRI),
              ]),
              html.H6("People they mentioned (new leads and ties)"),
-             html.Div([referral_row(k) for k in range(INITIAL_REFERRALS)], id=ids.FORM_REFERRALS),
+             html.Div([referral_row(k) for k in range(referrals)], id=ids.FORM_REFERRALS),
              dbc.Button("+ another person", id=ids.FORM_ADD_REFERRAL, size="sm",
                         color="outline-secondary", className="mb-3"),
              dbc.Row([
@@ -315,8 +398,10 @@ def form_values(field_ids: list[Any], values: list[Any]) -> dict[str, Any] | Non
 
 
 def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
-                error_ids: list[dict], form_campaign: str | None, campaign: str | None):
+                error_ids: list[dict], form_campaign: str | None, campaign: str | None,
+                editing: str | None = None):
     """Validate the form as a 1-on-1 record; store it, or put each error next to its field.
+    ``editing`` (a 1-on-1's own id) makes the save replace that record, if the user may.
 
     Returns (error messages per error slot, status, new field values).
     """
@@ -334,6 +419,10 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
                 [no_update] * len(field_ids))
     if user.role == "organizer":
         form["organizer"] = user.organizer  # an organizer records their own conversations
+    if editing is not None:
+        if not isinstance(editing, str) or not editing.strip():
+            return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids)
+        form["id"] = editing  # a correction keeps the record's id, whatever its date or name
     svc = services()
     chosen = (form_campaign or "").strip() or svc.campaign(campaign)
     if chosen:
@@ -351,7 +440,7 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
     # The id comes from the date and the contact's name: the same as a record another
     # organizer may hold. Only its organizer (or an admin) may replace it.
     existing = svc.store.get_records([record_id(record)])
-    if existing and not _may_replace(user, existing[0], record):
+    if (existing and not _may_replace(user, existing[0], record)) or (editing and not existing):
         return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids)
     result = svc.store.write([record])
     key = svc.store.person_key(record.campaign, record.contact.name)
@@ -362,6 +451,10 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
         dcc.Link("Open their page", href=person_href(key)), " · ",
         dcc.Link("Ready to ask", href="/ready"), " · ",
         "the form is ready for the next one."], color="success")
+    if editing:
+        # The form stays on the corrected record: clearing it would make the next save
+        # replace this record with someone else's 1-on-1.
+        return blank_errors, status, [no_update] * len(field_ids)
     cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
                for fid, v in zip(field_ids, values)]
     return blank_errors, status, cleared
@@ -375,26 +468,35 @@ def _may_replace(user, existing, record) -> bool:
             and user.holds(body.get("organizer")))
 
 
-def default_campaign(campaign: str | None, current: str | None):
-    """Fill the form's campaign with the one chosen in the nav bar."""
+def default_campaign(campaign: str | None, current: str | None, prefilled: str | None = None):
+    """Fill the form's campaign with the one chosen in the nav bar, or once with the one the
+    link named (the Person page's "record the next 1-on-1", a correction)."""
     signed_in()
-    return services().campaign(campaign) or ""
+    svc = services()
+    if prefilled and prefilled in svc.campaigns():
+        return prefilled, None
+    return svc.campaign(campaign) or "", no_update
 
 
-def _adder(make, initial: int):
-    def add(n_clicks: int | None):
+def _adder(make):
+    # The next row's number is the count of rows the page has (a corrected record may open
+    # with more than the form's first few).
+    def add(n_clicks: int | None, rows_now: list | None):
         if not n_clicks:
             raise dash.exceptions.PreventUpdate
         signed_in()
+        count = len(rows_now) if isinstance(rows_now, list) else 0
+        if count >= MAX_ROWS:
+            raise dash.exceptions.PreventUpdate
         rows = Patch()
-        rows.append(make(initial + n_clicks - 1))
+        rows.append(make(count))
         return rows
     return add
 
 
-add_issue = _adder(issue_row, INITIAL_ISSUES)
-add_named = _adder(named_row, INITIAL_NAMED)
-add_referral = _adder(referral_row, INITIAL_REFERRALS)
+add_issue = _adder(issue_row)
+add_named = _adder(named_row)
+add_referral = _adder(referral_row)
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -408,18 +510,19 @@ def register_callbacks(app: dash.Dash) -> None:
         State({"type": ids.FORM_ERROR, "field": ALL}, "id"),
         State(FORM_CAMPAIGN, "value"),
         State(ids.CAMPAIGN, "data"),
+        State(ids.FORM_EDITING, "data"),
         prevent_initial_call=True,
     )(save_record)
     app.callback(
-        Output(FORM_CAMPAIGN, "value"),
+        Output(FORM_CAMPAIGN, "value"), Output(ids.FORM_PREFILL_CAMPAIGN, "data"),
         Input(ids.CAMPAIGN, "data"), State(FORM_CAMPAIGN, "value"),
+        State(ids.FORM_PREFILL_CAMPAIGN, "data"),
     )(default_campaign)
-    app.callback(Output(ids.FORM_ISSUES, "children"), Input(ids.FORM_ADD_ISSUE, "n_clicks"),
-                 prevent_initial_call=True)(add_issue)
-    app.callback(Output(ids.FORM_NAMED, "children"), Input(ids.FORM_ADD_NAMED, "n_clicks"),
-                 prevent_initial_call=True)(add_named)
-    app.callback(Output(ids.FORM_REFERRALS, "children"), Input(ids.FORM_ADD_REFERRAL, "n_clicks"),
-                 prevent_initial_call=True)(add_referral)
+    for rows, button, add in ((ids.FORM_ISSUES, ids.FORM_ADD_ISSUE, add_issue),
+                              (ids.FORM_NAMED, ids.FORM_ADD_NAMED, add_named),
+                              (ids.FORM_REFERRALS, ids.FORM_ADD_REFERRAL, add_referral)):
+        app.callback(Output(rows, "children"), Input(button, "n_clicks"),
+                     State(rows, "children"), prevent_initial_call=True)(add)
 
 
 register_page(__name__, path="/record", name="Record a 1-on-1", title="Record a 1-on-1",
