@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -37,7 +38,7 @@ from mapper.cells import write_csv, write_xlsx
 from mapper.roles import sees_contact_details, sees_every_list, sees_people
 
 __all__ = ["LISTS", "Sheet", "list_sheet", "list_downloads", "download_href", "install_exports",
-           "to_csv", "to_xlsx", "call_sheet", "filters_query"]
+           "to_csv", "to_xlsx", "dialable", "call_sheet", "filters_query"]
 
 #: The lists that leave the tool, by the name their links use.
 LISTS = {"ready": "Ready to ask", "talk-next": "Talk to next", "follow-ups": "Follow-ups",
@@ -85,8 +86,22 @@ def _phones(store, user: User, campaign: str, snapshot, people: list[str]) -> di
             continue
         for record in store.person_history(campaign, key):  # oldest first: the newest wins
             if record.contact.phone:
-                out[key] = record.contact.phone
+                out[key] = dialable(record.contact.phone)
     return out
+
+
+def dialable(phone: str) -> str:
+    """A phone number as a phone bank dials it: ``+1 (555) 010-0100`` as ``+15550100100``.
+
+    Written so, no spreadsheet reads its ``+`` as a formula (:func:`mapper.cells.guard` lets
+    it through); a number in another form is kept as it was written (and guarded).
+
+    >>> dialable("+1 555 0100"), dialable("555-0100"), dialable("+1 555 0100 ext 2")
+    ('+15550100', '555-0100', '+1 555 0100 ext 2')
+    """
+    if re.fullmatch(r"\+[0-9][0-9 ().-]{5,25}", phone):
+        return "+" + re.sub(r"[^0-9]", "", phone)
+    return phone
 
 
 def _grid_list(shape, filters: dict[str, str | None], campaign: str) -> list[dict[str, Any]]:
