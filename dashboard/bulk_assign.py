@@ -26,6 +26,9 @@ __all__ = ["SELECTION", "selectable_grid", "assign_bar", "bulk_assign", "registe
 #: The grid option that puts a checkbox on every row (AG Grid's row selection object).
 SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
              "enableClickSelection": False}
+#: The checkbox column: first, and pinned so it stays in sight on a phone.
+SELECTION_COLUMN = {"pinned": "left", "width": 46, "minWidth": 46, "maxWidth": 46,
+                    "resizable": False, "sortable": False, "suppressHeaderMenuButton": True}
 DEFAULT_TOP = 5
 
 
@@ -34,7 +37,8 @@ def selectable_grid(grid_id: str, columns: list[dict[str, Any]],
     """The page's people grid, with a checkbox per row for those who may assign."""
     grid = people_grid(grid_id, columns)
     if signed_in().role in ("admin", "planner", "organizer"):
-        grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": SELECTION}
+        grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": SELECTION,
+                                "selectionColumnDef": SELECTION_COLUMN}
     if filter_model:
         grid.filterModel = filter_model
     return grid
@@ -62,19 +66,20 @@ def assign_bar(prefix: str) -> html.Div | None:
     else:
         target = dcc.Dropdown(id=to_id, placeholder="an organizer…", clearable=True)
     return html.Div([
-        dbc.Row([
-            dbc.Col([dbc.Label("Assign to", html_for=to_id, className="small mb-0"), target],
-                    md=3, xs=12),
-            dbc.Col(dbc.Button("Take the selected" if mine else "Assign the selected",
-                               id=sel_id, size="sm", color="primary"), xs="auto"),
-            dbc.Col(dbc.InputGroup([
-                dbc.InputGroupText("top"),
+        html.Div([
+            html.Div([dbc.Label("Assign to", html_for=to_id, className="small mb-0"), target],
+                     className="assign-to"),
+            dbc.Button("Take the selected" if mine else "Assign the selected", id=sel_id,
+                       size="sm", color="primary"),
+            html.Span([
+                html.Label("or the top", htmlFor=n_id, className="small"),
                 dbc.Input(id=n_id, type="number", min=1, max=500, step=1, value=DEFAULT_TOP,
-                          style={"maxWidth": "5.5rem"}),
-                dbc.Button("Take" if mine else "Assign", id=top_id, color="secondary"),
-            ], size="sm"), xs="auto"),
-        ], className="g-2 align-items-end"),
-        html.Div(id=status_id, role="status", className="form-text mt-1"),
+                          size="sm", className="assign-n"),
+                dbc.Button("Take them" if mine else "Assign them", id=top_id, size="sm",
+                           color="secondary"),
+            ], className="assign-top"),
+        ], className="assign-controls"),
+        html.Div(id=status_id, role="status", className="assign-status form-text"),
     ], className="assign-bar mb-3")
 
 
