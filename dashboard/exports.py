@@ -158,12 +158,23 @@ def _unit(snapshot, person: str) -> str | None:
     return p.unit if p is not None else None
 
 
+_STEPS = {"first_1on1": "no 1-on-1 yet", "ask": "spoken with, not committed yet",
+          "follow_up": "a follow-up is open", "none": "committed"}
+
+
+def _my_reasons(contact: dict[str, Any]) -> str:
+    said = f"{_STEPS.get(contact['next'], contact['next'])}; on the list since {contact['assigned']}"
+    if contact["due"]:
+        said += f"; due {contact['due']}" + (" (overdue)" if contact["overdue"] else "")
+    return said
+
+
 def _my_list(campaign: str, filters: dict, today: dt.date, snapshot) -> tuple[list, list]:
     result = services().analytics.my_list(campaign=campaign, today=today,
                                           organizer=filters.get("organizer"))
     rows = [{**c, "organizer": o["organizer"], "holder": o["organizer"],
              "overdue": "overdue" if c["overdue"] else "",
-             "reasons": c["what"] + (f", due {c['due']}" if c["due"] else ""),
+             "reasons": _my_reasons(c),
              "ask": c["what"]}
             for o in result["organizers"] for c in o["contacts"]]
     return [("organizer", "Organizer"), ("name", "Name"), ("unit", "Unit"), ("shift", "Shift"),
@@ -265,6 +276,9 @@ def _request_sheet(list_name: str, what: str) -> Sheet:
     user = signed_in()
     args = request.args
     filters = {k: args.get(k) or None for k in ("organizer", "unit", "issue", "as_of")}
+    if not sees_people(user) and list_name in LISTS:
+        audit.warning("export refused user=%s list=%s format=%s", user.username, list_name, what)
+        abort(403)
     sheet = list_sheet(list_name, user, args.get("campaign"), filters)
     audit.info("export user=%s list=%s format=%s rows=%d campaign=%s", user.username,
                list_name, what, len(sheet.rows), sheet.campaign)

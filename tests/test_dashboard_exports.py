@@ -158,9 +158,12 @@ def test_a_planner_sees_the_lists_but_no_phone_numbers(app):
 
 @pytest.mark.parametrize("path", [f"/download/{p}.{f}" for p in PEOPLE_LISTS for f in ("csv", "xlsx")]
                          + [f"/print/{p}" for p in PEOPLE_LISTS])
-def test_a_viewer_cannot_download_a_list_of_people(app, path):
-    r = _client(app, VIEWER).get(path)
+def test_a_viewer_cannot_download_a_list_of_people(app, path, caplog):
+    with caplog.at_level(logging.INFO, logger="mapper.audit"):
+        r = _client(app, VIEWER).get(path)
     assert r.status_code == 403
+    assert [m.getMessage().split(" list=")[0] for m in caplog.records
+            if m.name == "mapper.audit"] == ["export refused user=vera"]
     assert b"Ben Ortiz" not in r.data and b"Ana Lopez" not in r.data
 
 
