@@ -72,6 +72,9 @@ def _assigned(store, campaign) -> dict[str, str]:
 
 def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, size, screenshot):
     context, page = _page(browser, size, "pat", server.url)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     organizer = "Grace Kim" if size == "desktop" else "Luis Herrera"
     before = _assigned(server.store, server.campaign)
     page.goto(server.url + "/ready")
@@ -117,6 +120,27 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     sheet = load_workbook(io.BytesIO(got.value.path().read_bytes())).active
     names = [c.value for c in sheet["B"]][1:]
     assert names == [r[1] for r in rows[1:]]
+    # The links follow the page's filters: the file holds what the page shows.
+    everyone = int(page.inner_text("#ready-count").split()[0])
+    page.click("#ready-filter-unit")
+    page.get_by_role("option", name="Pediatrics", exact=True).click()
+    page.wait_for_function(
+        f"parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
+    page.wait_for_selector("a[href^='/download/ready.csv'][href*='unit=Pediatrics']",
+                           state="attached")
+    shown = int(page.inner_text("#ready-count").split()[0])
+    with page.expect_download() as got:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    rows = list(csv.reader(io.StringIO(got.value.path().read_text(encoding="utf-8"))))
+    assert len(rows) - 1 == shown and {r[2] for r in rows[1:]} == {"Pediatrics"}
+    # Talk to next has the same bar and links.
+    page.goto(server.url + "/next")
+    page.wait_for_selector("#next-grid .ag-row .ag-cell")
+    _settle(page)
+    assert page.locator("#next-assign-top").is_visible()
+    assert page.get_by_role("link", name="Print call sheet").get_attribute("href").startswith(
+        "/print/talk-next")
+    assert not errors, errors
     context.close()
 
 
