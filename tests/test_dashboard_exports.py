@@ -288,3 +288,18 @@ def test_nothing_selected_or_no_organizer_says_so(app, store):
         "Select people with the boxes at the left first.", False)
     assert _assign(app, PLANNER, "selected", ["dee park"], None)[1] is False
     assert _assign(app, PLANNER, "top", to="Dev Patel", n="x")[1] is False
+
+
+def test_the_follow_ups_and_my_list_links_start_at_an_organizers_own_list(app):
+    from dashboard.exports import list_downloads
+
+    with signed_in_as(app, MAYA):
+        links = str(list_downloads("my-list"))
+        assert "/download/my-list.csv?organizer=Maya+Ortiz" in links
+        assert "/print/follow-ups?organizer=Maya+Ortiz" in str(list_downloads("follow-ups"))
+    with signed_in_as(app, PLANNER):
+        assert "/download/my-list.xlsx'" in str(list_downloads("my-list")).replace('"', "'")
+    with signed_in_as(app, VIEWER):
+        assert "download" not in str(list_downloads("my-list"))
+    with pytest.raises(ValueError):
+        list_downloads("everyone")
