@@ -14,6 +14,7 @@ from flask import Flask
 
 from dashboard import layout as frame_module
 from dashboard.auth import install_auth
+from dashboard.exports import install_exports
 from dashboard.pages import register_all
 from dashboard.services import EXTENSION, Services
 from dashboard.users import User, load_users
@@ -55,6 +56,7 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
     frame_module.register_callbacks(app)
     for module in modules:
         module.register_callbacks(app)
+    install_exports(app)
     return app
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["page", "equals_filter", "MAX_BLOCK"]
+__all__ = ["page", "select", "equals_filter", "MAX_BLOCK"]
 
 MAX_BLOCK = 500  # a request may not ask for more rows than this at once
 
@@ -108,6 +108,20 @@ def page(rows: Sequence[Row], request: dict[str, Any] | None,
     {'rowData': [{'name': 'Cam', 'unit': 'ICU', 'score': 4}], 'rowCount': 2}
     """
     request = request or {}
+    selected = select(rows, request, fields)
+    start = max(0, int(request.get("startRow") or 0))
+    end = int(request.get("endRow") or start + 100)
+    end = min(max(start, end), start + MAX_BLOCK)
+    return {"rowData": list(selected[start:end]), "rowCount": len(selected)}
+
+
+def select(rows: Sequence[Row], request: dict[str, Any] | None,
+           fields: set[str] | None = None) -> Sequence[Row]:
+    """Every row a grid request's filters leave, in its sort order (what :func:`page` slices).
+
+    The downloads of a list use it too, so a file holds the rows the page shows, in its order.
+    """
+    request = request or {}
     selected: Sequence[Row] = rows
     for col, model in (request.get("filterModel") or {}).items():
         if fields is not None and col not in fields:
@@ -123,10 +137,7 @@ def page(rows: Sequence[Row], request: dict[str, Any] | None,
         for s in reversed(sort):  # stable sorts, last key first
             col = s["colId"]
             selected.sort(key=lambda r: _sort_key(r.get(col)), reverse=s.get("sort") == "desc")
-    start = max(0, int(request.get("startRow") or 0))
-    end = int(request.get("endRow") or start + 100)
-    end = min(max(start, end), start + MAX_BLOCK)
-    return {"rowData": list(selected[start:end]), "rowCount": len(selected)}
+    return selected
 
 
 def equals_filter(**values: str | None) -> dict[str, Any]:

@@ -79,3 +79,16 @@ PERSON_HISTORY = "person-history"
 PERSON_RECORD_NEXT = "person-record-next"
 FORM_EDITING = "form-editing"
 FORM_PREFILL_CAMPAIGN = "form-prefill-campaign"
+# W3: lists out (downloads, call sheet) and bulk assign on Ready to ask / Talk to next
+EXPORT_QUERY = "export-query"  # pattern-matching: {"type": EXPORT_QUERY, "list": list name}
+EXPORT_LINKS = "export-links"  # pattern-matching: {"type": EXPORT_LINKS, "list": list name}
+READY_ASSIGN_TO = "ready-assign-to"
+READY_ASSIGN_SELECTED = "ready-assign-selected"
+READY_ASSIGN_TOP = "ready-assign-top"
+READY_ASSIGN_N = "ready-assign-n"
+READY_ASSIGN_STATUS = "ready-assign-status"
+NEXT_ASSIGN_TO = "next-assign-to"
+NEXT_ASSIGN_SELECTED = "next-assign-selected"
+NEXT_ASSIGN_TOP = "next-assign-top"
+NEXT_ASSIGN_N = "next-assign-n"
+NEXT_ASSIGN_STATUS = "next-assign-status"

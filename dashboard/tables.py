@@ -37,6 +37,7 @@ def ready_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             "issues": _issue_names(snapshot, angry.get(e["person"])),
             "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],
             "messenger": f"{m['name']} ({m['kind']})" if m else None,
+            "assigned_to": e["assigned_to"],
         })
     return rows
 
@@ -56,6 +57,7 @@ def talk_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             "messenger": (m["name"] + (" (committed)" if m["committed"] else "")) if m else None,
             "organizer": via.organizer if via else None,
             "issues": _issue_names(snapshot, angry.get(m["key"])) if m else [],
+            "assigned_to": e["assigned_to"],
         })
     return rows
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.components import not_for_role, page_head
-from dashboard.listing import filters_bar, grid_wrap, register_list
+from dashboard.bulk_assign import assign_bar, register_bulk_assign, selectable_grid
+from dashboard.exports import filters_query, list_downloads
+from dashboard.listing import filters_bar, register_list
 from dashboard.pages import register_page
 from dashboard.tables import ready_rows
 
@@ -18,6 +20,7 @@ COLUMNS = [
     {"field": "name", "headerName": "Name", "width": 170, "pinned": "left"},
     {"field": "unit", "headerName": "Unit", "width": 140},
     {"field": "organizer", "headerName": "Last organizer", "width": 140},
+    {"field": "assigned_to", "headerName": "Assigned to", "width": 140},
     {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95},
     {"field": "ready", "headerName": "Ready?", "width": 110},
     {"field": "top_issue", "headerName": "Top issue", "width": 170, "wrapText": True},
@@ -40,11 +43,16 @@ def layout(**_query) -> html.Div:
                      html.Strong(id=ids.READY_COUNT))
     if not signed_in().sees_people:
         return html.Div([head, not_for_role("Lists of people")])
-    return html.Div([head, filters_bar("ready", FILTERS), grid_wrap(ids.READY_GRID, COLUMNS)])
+    return html.Div([head, filters_bar("ready", FILTERS), assign_bar("ready"),
+        html.Div(selectable_grid(ids.READY_GRID, COLUMNS), id=f"{ids.READY_GRID}-wrap"),
+        list_downloads("ready")])
 
 
 def register_callbacks(app: dash.Dash) -> None:
     register_list(app, ids.READY_GRID, ids.READY_COUNT, ready_rows, COLUMNS, FILTERS)
+    register_bulk_assign(app, "ready", ids.READY_GRID, ready_rows, COLUMNS, FILTERS)
+    app.callback(Output({"type": ids.EXPORT_QUERY, "list": "ready"}, "data"),
+                 *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)
 
 
 register_page(__name__, path="/ready", name="Ready to ask",

@@ -8,7 +8,9 @@ from dash import Input, Output, html
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.components import card, not_for_role, page_head, person_link, table
-from dashboard.listing import filters_bar, grid_wrap, register_list
+from dashboard.bulk_assign import assign_bar, register_bulk_assign, selectable_grid
+from dashboard.exports import filters_query, list_downloads
+from dashboard.listing import filters_bar, register_list
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import talk_rows
@@ -19,6 +21,7 @@ COLUMNS = [
     {"field": "name", "headerName": "Name", "width": 170, "pinned": "left"},
     {"field": "unit", "headerName": "Unit", "width": 140},
     {"field": "in_roster", "headerName": "On roster", "width": 115},
+    {"field": "assigned_to", "headerName": "Assigned to", "width": 140},
     {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95},
     {"field": "reasons", "headerName": "Why", "flex": 2, "minWidth": 320, "wrapText": True,
      "tooltipField": "reasons"},
@@ -43,7 +46,9 @@ def layout(**_query) -> html.Div:
         head,
         card("Organic leaders: the people many others trust", html.Div(id=ids.NEXT_LEADERS)),
         filters_bar("next", FILTERS),
-        grid_wrap(ids.NEXT_GRID, COLUMNS),
+        assign_bar("next"),
+        html.Div(selectable_grid(ids.NEXT_GRID, COLUMNS), id=f"{ids.NEXT_GRID}-wrap"),
+        list_downloads("talk-next"),
     ])
 
 
@@ -67,6 +72,9 @@ def leaders(campaign: str | None):
 
 def register_callbacks(app: dash.Dash) -> None:
     register_list(app, ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS)
+    register_bulk_assign(app, "next", ids.NEXT_GRID, talk_rows, COLUMNS, FILTERS)
+    app.callback(Output({"type": ids.EXPORT_QUERY, "list": "talk-next"}, "data"),
+                 *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)
     app.callback(Output(ids.NEXT_LEADERS, "children"), Input(ids.CAMPAIGN, "data"))(leaders)
 
 

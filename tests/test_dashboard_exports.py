@@ -1,0 +1,305 @@
+"""Lists out (CSV, XLSX, call sheet) and bulk assign on the people lists, over the real server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask_login import login_user
+from openpyxl import load_workbook
+
+from dashboard.app import create_app
+from dashboard.bulk_assign import bulk_assign
+from dashboard.grid import equals_filter
+from dashboard.listing import grid_rows
+from dashboard.pages import ready, talk_next
+from dashboard.tables import ready_rows, talk_rows
+from dashboard.users import User, hash_password
+from mapper.cells import guard
+from mapper.models import Assignment
+from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
+
+PASSWORD = "correct horse battery staple"
+HASH = hash_password(PASSWORD)
+ADMIN = User("root", "admin", None, HASH)
+PLANNER = User("pat", "planner", None, HASH)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+DEV = User("dev", "organizer", "Dev Patel", HASH)
+VIEWER = User("vera", "viewer", None, HASH)
+USERS = {u.username: u for u in (ADMIN, PLANNER, MAYA, DEV, VIEWER)}
+
+FORMULA = '=HYPERLINK("http://x","y")'
+BEN_PHONE, DEE_PHONE, EVIL_PHONE = "+1 555 0202", "+1 555 0303", "+1 555 0404"
+# As a phone bank dials them: spaces dropped (then no spreadsheet reads a "+" as a formula).
+MAYA_PHONE, BEN_DIAL = "+15550100", "+15550202"
+PEOPLE_LISTS = ["ready", "talk-next", "follow-ups", "my-list"]
+
+
+def _contact(name: str, phone: str, unit: str = "ER") -> dict:
+    return {"name": name, "unit": unit, "shift": "days", "phone": phone}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request, open_store_of_kind):
+    s = open_store_of_kind(request.param)
+    s.write(small_campaign() + [
+        roster("Eve Stone", "ER"), roster("Fay Wong", "ICU"), tie("Eve Stone", "Cam Lee"),
+        tie("Fay Wong", "Ana Lopez"),
+        conversation("Ben Ortiz", "2026-11-18", organizer="Dev Patel",
+                     contact=_contact("Ben Ortiz", BEN_PHONE, "ICU"), assessment=3),
+        conversation("Dee Park", "2026-11-19", organizer="Dev Patel",
+                     contact=_contact("Dee Park", DEE_PHONE), assessment=3),
+        conversation(FORMULA, "2026-11-19", organizer="Dev Patel",
+                     contact=_contact(FORMULA, EVIL_PHONE), assessment=2),
+        Assignment(person="Ben Ortiz", organizer="Maya Ortiz", date="2026-11-20",
+                   campaign=CAMPAIGN),
+    ])
+    return s
+
+
+@pytest.fixture
+def app(store):
+    return create_app(lambda: store, users=USERS)
+
+
+def _client(app, user: User | None):
+    client = app.server.test_client()
+    if user is None:
+        return client
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post("/login", data={"username": user.username, "password": PASSWORD,
+                                    "csrf_token": token, "next": "/"})
+    assert r.status_code == 302
+    return client
+
+
+@contextmanager
+def signed_in_as(app, user: User):
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        login_user(user)
+        yield
+
+
+def _xlsx(body: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(body)).active
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def _csv(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+
+
+def _screen(app, user, shape, fields, **filters) -> list[dict]:
+    with signed_in_as(app, user):
+        block, _ = grid_rows(shape, fields, {"startRow": 0, "endRow": 500,
+                                             "filterModel": equals_filter(**filters)}, None)
+    return block["rowData"]
+
+
+# --- the files hold the list on screen ----------------------------------------------------------
+
+@pytest.mark.parametrize("path, shape, page", [("ready", ready_rows, ready),
+                                               ("talk-next", talk_rows, talk_next)])
+def test_an_xlsx_export_opens_and_equals_the_list_on_screen(app, path, shape, page):
+    fields = {c["field"] for c in page.COLUMNS}
+    for query, filters in [("", {}), ("?unit=ICU", {"unit": "ICU"})]:
+        r = _client(app, ADMIN).get(f"/download/{path}.xlsx{query}")
+        assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+        table = _xlsx(r.data)
+        header, rows = table[0], table[1:]
+        shown = _screen(app, ADMIN, shape, fields, **filters)
+        assert [r_[header.index("Name")] for r_ in rows] == [s["name"] for s in shown]
+        assert [r_[header.index("#")] for r_ in rows] == [s["rank"] for s in shown]
+        assert [r_[header.index("Assigned to")] for r_ in rows] == [s["assigned_to"] for s in shown]
+        assert shown, "the list on screen is not empty"
+        assert len(shown) < len(_screen(app, ADMIN, shape, fields)) or not filters
+    assert [r_[header.index("Phone")] for r_ in rows if r_[header.index("Name")] == "Ben Ortiz"] \
+        == [BEN_DIAL] or path == "talk-next"
+
+
+def test_the_csv_holds_the_same_rows_as_the_xlsx(app):
+    client = _client(app, ADMIN)
+    assert _csv(client.get("/download/ready.csv").data) == [
+        [guard("" if v is None else str(v)) for v in row]
+        for row in _xlsx(client.get("/download/ready.xlsx").data)]
+
+
+def test_an_organizers_export_holds_phones_only_of_her_own_and_assigned_contacts(app):
+    client = _client(app, MAYA)
+    for path in ("ready.xlsx", "ready.csv"):
+        body = client.get(f"/download/{path}").data
+        table = _xlsx(body) if path.endswith("xlsx") else _csv(body)
+        header = table[0]
+        phones = {row[header.index("Name")]: row[header.index("Phone")] for row in table[1:]}
+        assert phones["Ben Ortiz"] == BEN_DIAL           # assigned to her
+        assert phones["Cam Lee"] == MAYA_PHONE           # she talked with him
+        assert phones["Dee Park"] in (None, "")          # Dev's contact
+        text = body.decode("utf-8", "replace") if path.endswith("csv") else str(table)
+        assert "0303" not in text and "0404" not in text
+    sheet = client.get("/print/ready").get_data(as_text=True)
+    assert BEN_DIAL in sheet and "0303" not in sheet and "0404" not in sheet
+
+
+def test_a_planner_sees_the_lists_but_no_phone_numbers(app):
+    client = _client(app, PLANNER)
+    for path in PEOPLE_LISTS:
+        r = client.get(f"/download/{path}.csv")
+        assert r.status_code == 200
+        text = r.get_data(as_text=True)
+        assert not re.search(r"555 ?0", text)
+    assert "Ben Ortiz" in client.get("/download/my-list.csv?organizer=Maya Ortiz").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("path", [f"/download/{p}.{f}" for p in PEOPLE_LISTS for f in ("csv", "xlsx")]
+                         + [f"/print/{p}" for p in PEOPLE_LISTS])
+def test_a_viewer_cannot_download_a_list_of_people(app, path, caplog):
+    with caplog.at_level(logging.INFO, logger="mapper.audit"):
+        r = _client(app, VIEWER).get(path)
+    assert r.status_code == 403
+    assert [m.getMessage().split(" list=")[0] for m in caplog.records
+            if m.name == "mapper.audit"] == ["export refused user=vera"]
+    assert b"Ben Ortiz" not in r.data and b"Ana Lopez" not in r.data
+
+
+def test_downloads_need_sign_in(app):
+    r = _client(app, None).get("/download/ready.csv")
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+    assert _client(app, ADMIN).get("/download/nothing.csv").status_code == 404
+    assert _client(app, ADMIN).get("/download/ready.exe").status_code == 404
+
+
+def test_a_formula_name_is_guarded_in_csv_and_a_text_cell_in_xlsx(app):
+    client = _client(app, ADMIN)
+    rows = _csv(client.get("/download/ready.csv").data)
+    names = [r[rows[0].index("Name")] for r in rows[1:]]
+    assert "'" + FORMULA in names and FORMULA not in names
+    sheet = load_workbook(io.BytesIO(client.get("/download/ready.xlsx").data)).active
+    cells = [c for c in sheet["B"] if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
+    # And the call sheet shows it as text, never as markup.
+    assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in client.get("/print/ready").get_data(
+        as_text=True)
+
+
+def test_each_export_is_logged_without_a_personal_value(app, caplog):
+    client = _client(app, MAYA)
+    with caplog.at_level(logging.INFO, logger="mapper.audit"):
+        for path in ("/download/ready.csv", "/download/talk-next.xlsx", "/print/my-list"):
+            assert client.get(path).status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "mapper.audit"]
+    assert len(lines) == 3
+    assert "user=maya list=ready format=csv" in lines[0] and f"campaign={CAMPAIGN}" in lines[0]
+    assert "format=print" in lines[2] and re.search(r"rows=\d+", lines[1])
+    for line in lines:
+        for personal in ("Ana", "Ben", "Cam", "Dee", "Lopez", "Maya Ortiz", "555", "HYPERLINK"):
+            assert personal not in line
+
+
+def test_the_call_sheet_has_one_section_per_organizer(app, store):
+    client = _client(app, ADMIN)
+    page = client.get("/print/ready").get_data(as_text=True)
+    rows = _screen(app, ADMIN, ready_rows, {c["field"] for c in ready.COLUMNS})
+    holders = {r["assigned_to"] or r["organizer"] for r in rows}
+    assert page.count('<section class="call-sheet">') == len(holders) >= 2
+    assert "Outcome" in page and "Ben Ortiz" in page and BEN_DIAL in page
+    my = client.get("/print/my-list").get_data(as_text=True)
+    assert my.count('<section class="call-sheet">') == 1 and "Maya Ortiz" in my
+
+
+def test_an_organizers_my_list_export_is_her_own(app):
+    text = _client(app, DEV).get("/download/my-list.csv?organizer=Maya Ortiz").get_data(
+        as_text=True)
+    assert "Ben Ortiz" not in text
+
+
+def test_the_links_carry_the_campaign_and_the_pages_filters(app):
+    from dashboard.exports import download_href, filters_query
+
+    q = {**filters_query("Maya Ortiz", "ICU", None), "campaign": CAMPAIGN}
+    assert download_href("ready", "xlsx", q) == \
+        f"/download/ready.xlsx?organizer=Maya+Ortiz&unit=ICU&campaign={CAMPAIGN}"
+    assert download_href("ready", "print", {}) == "/print/ready"
+    with signed_in_as(app, MAYA):
+        assert "export-links" in str(ready.layout())
+    with signed_in_as(app, VIEWER):
+        assert "export-links" not in str(ready.layout())
+
+
+# --- bulk assign -----------------------------------------------------------------------------------
+
+def _assignments(store) -> dict[str, str | None]:
+    return {r.body["person"]: r.body.get("organizer")
+            for r in store.iter_records(CAMPAIGN, "assignment")}
+
+
+def _assign(app, user, how, selected=(), to=None, n=5, filters=(None, None, None),
+            shape=ready_rows):
+    with signed_in_as(app, user):
+        return bulk_assign(shape, ["organizer", "unit", "issues"], how,
+                           [{"person": f"person:{CAMPAIGN}:{p}"} for p in selected], to, n,
+                           list(filters), None)
+
+
+def test_a_planner_assigns_the_selected_through_the_services(app, store):
+    said, wrote = _assign(app, PLANNER, "selected", ["cam lee", "dee park"], "Dev Patel")
+    assert wrote and said == "Assigned 2 contacts to Dev Patel."
+    assert _assignments(store)["Cam Lee"] == "Dev Patel" and _assignments(store)["Dee Park"] \
+        == "Dev Patel"
+    rows = {r["name"]: r for r in _screen(app, PLANNER, ready_rows, {"name"})}
+    assert rows["Cam Lee"]["assigned_to"] == "Dev Patel"
+
+
+def test_the_top_n_respects_the_filters_and_skips_the_assigned(app, store):
+    said, wrote = _assign(app, ADMIN, "top", to="Dev Patel", n=1, filters=(None, "ER", None))
+    assert wrote, said
+    er = _screen(app, ADMIN, ready_rows, {"unit"}, unit="ER")
+    first_free = [r["name"] for r in er if r["assigned_to"] == "Dev Patel"]
+    assert len(first_free) == 1 and first_free[0] == er[0]["name"]
+    first_free = first_free[0]
+    assert _assignments(store)[first_free] == "Dev Patel"
+    assert _assignments(store)["Ben Ortiz"] == "Maya Ortiz"  # held by another: stays
+    said, wrote = _assign(app, ADMIN, "top", to="Dev Patel", n=2, shape=talk_rows)
+    assert wrote and said.startswith("Assigned 2")
+
+
+def test_a_viewer_cannot_assign(app, store):
+    before = _assignments(store)
+    said, wrote = _assign(app, VIEWER, "selected", ["dee park"], "Dev Patel")
+    assert not wrote and "may not" in said and _assignments(store) == before
+
+
+def test_an_organizer_assigns_only_to_herself_and_only_free_contacts(app, store):
+    said, wrote = _assign(app, DEV, "selected", ["cam lee"], "Maya Ortiz")
+    assert wrote and _assignments(store)["Cam Lee"] == "Dev Patel"  # to herself, not Maya
+    said, wrote = _assign(app, DEV, "selected", ["ben ortiz"], "Dev Patel")
+    assert not wrote and said.startswith("Nothing assigned")
+    assert _assignments(store)["Ben Ortiz"] == "Maya Ortiz"
+    assert "Ben Ortiz" not in said
+
+
+def test_nothing_selected_or_no_organizer_says_so(app, store):
+    assert _assign(app, PLANNER, "selected", [], "Dev Patel") == (
+        "Select people with the boxes at the left first.", False)
+    assert _assign(app, PLANNER, "selected", ["dee park"], None)[1] is False
+    assert _assign(app, PLANNER, "top", to="Dev Patel", n="x")[1] is False
+
+
+def test_the_follow_ups_and_my_list_links_start_at_an_organizers_own_list(app):
+    from dashboard.exports import list_downloads
+
+    with signed_in_as(app, MAYA):
+        links = str(list_downloads("my-list"))
+        assert "/download/my-list.csv?organizer=Maya+Ortiz" in links
+        assert "/print/follow-ups?organizer=Maya+Ortiz" in str(list_downloads("follow-ups"))
+    with signed_in_as(app, PLANNER):
+        assert "/download/my-list.xlsx'" in str(list_downloads("my-list")).replace('"', "'")
+    with signed_in_as(app, VIEWER):
+        assert "download" not in str(list_downloads("my-list"))
+    with pytest.raises(ValueError):
+        list_downloads("everyone")
