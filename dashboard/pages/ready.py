@@ -40,7 +40,7 @@ def layout(**_query) -> html.Div:
                      html.Strong(id=ids.READY_COUNT))
     if not signed_in().sees_people:
         return html.Div([head, not_for_role("Lists of people")])
-    return html.Div([head, filters_bar("ready", FILTERS), grid_wrap(ids.READY_GRID, COLUMNS)])
+    return html.Div([head, filters_bar("ready", FILTERS, own_first=True), grid_wrap(ids.READY_GRID, COLUMNS)])
 
 
 def register_callbacks(app: dash.Dash) -> None:
