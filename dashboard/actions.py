@@ -59,18 +59,16 @@ def button(kind: str, do: str, label: str, *, person: str = "", item: str = "",
 def item_buttons(kind: str, item: dict[str, Any]) -> list[dbc.Button]:
     """The closing buttons of a follow-up item (``id``, ``person``, ``kind``)."""
     return [button(kind, "close", label, person=item["person"], item=item["id"], value=update,
-                   color="outline-success" if i == 0 else "outline-secondary")
+                   color="success" if i == 0 else "outline-secondary")
             for i, (label, update) in enumerate(ITEM_ACTIONS.get(item["kind"], []))]
 
 
-def attempt_menu(kind: str, person: str) -> dbc.DropdownMenu:
-    """"Log an attempt": one menu entry per outcome."""
-    return dbc.DropdownMenu(
-        [dbc.DropdownMenuItem(label, id={"type": kind, "do": "attempt", "person": person,
-                                         "item": "", "value": outcome}, n_clicks=0)
-         for label, outcome in ATTEMPTS],
-        label="log an attempt", size="sm", color="outline-secondary",
-        className="d-inline-block me-1 mb-1 action")
+def attempt_menu(kind: str, person: str) -> html.Div:
+    """"Log an attempt": one small button per outcome (a tap each, on a phone too)."""
+    return html.Div([html.Span("log an attempt:", className="attempt-label")]
+                    + [button(kind, "attempt", label, person=person, value=outcome,
+                              color="outline-secondary") for label, outcome in ATTEMPTS],
+                    className="attempts")
 
 
 def _name(snapshot, person_key: str) -> str:

@@ -190,7 +190,7 @@ def test_planners_see_every_list_without_actions_and_viewers_only_counts(app):
     assert "Ben Ortiz" in text(cards) and "Ana Lopez" not in text(cards)
     counts, cards, _ = contacts(app, VIEWER)
     seen = text([counts, cards])
-    assert "Maya Ortiz" in text(counts) and "Contacts" in text(counts)
+    assert "Maya Ortiz" in text(counts) and "first 1-on-1" in text(counts)
     assert not any(n in seen for n in ("Ana Lopez", "Dee Park", "Ben Ortiz"))
 
 

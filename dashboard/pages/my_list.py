@@ -11,14 +11,14 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import actions, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.components import card, empty_campaign, page_head, person_link
 from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import roles
 
 NEXT = {"first_1on1": "first 1-on-1", "follow_up": "follow up", "ask": "ask", "none": "nothing now"}
-COUNTS = [("contacts", "Contacts"), ("first_1on1", "First 1-on-1"), ("ask", "To ask"),
-          ("follow_up", "To follow up"), ("overdue", "Overdue")]
+COUNTS = [("contacts", "contacts"), ("first_1on1", "first 1-on-1"), ("ask", "to ask"),
+          ("follow_up", "to follow up"), ("overdue", "overdue")]
 
 
 def layout(**_query) -> html.Div:
@@ -79,14 +79,18 @@ def _contact_card(contact: dict, acts: bool) -> html.Div:
                             className="badge bg-primary me-2"),
                   html.Span(contact["what"], className="me-2"), _due(contact)],
                  className="my-next"),
-        html.Div(buttons, className="my-actions mt-1") if buttons else None,
+        html.Div(buttons, className="my-actions") if buttons else None,
     ], className="my-contact")
 
 
-def _counts_table(organizers: list[dict]) -> html.Table:
-    rows = [[o["organizer"]] + [o["counts"][k] for k, _ in COUNTS] for o in organizers]
-    return table(["Organizer"] + [label for _, label in COUNTS], rows,
-                 numeric=set(range(1, len(COUNTS) + 1)))
+def _counts(organizers: list[dict]) -> html.Ul:
+    """Each organizer's counts on one line that wraps (a table would not fit a phone)."""
+    return html.Ul([html.Li([html.Strong(o["organizer"], className="me-2")]
+                            + [html.Span([html.B(o["counts"][k]), f" {label}"],
+                                         className="my-count" + (" late" if k == "overdue"
+                                                                 and o["counts"][k] else ""))
+                               for k, label in COUNTS])
+                    for o in organizers], className="my-counts")
 
 
 def update_my_list(campaign: str | None, as_of: str | None, organizer: str | None,
@@ -115,7 +119,7 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
         options = [{"label": own, "value": own}]
     shown = [o for o in result["organizers"]
              if user.role == "organizer" or not organizer or o["organizer"] == organizer]
-    counts = card("Contacts per organizer", _counts_table(shown)) if shown else None
+    counts = card("Contacts per organizer", _counts(shown)) if shown else None
     if not user.sees_people:
         return counts, html.P("The contacts are shown to organizers, planners and admins only.",
                               className="muted-box"), options
