@@ -210,3 +210,22 @@ def test_the_lists_open_on_an_organizer_s_own_items_and_on_all_for_others(app, u
     if start:
         assert start in [o["value"] for o in ready_options]
         assert start in [o["value"] for o in follow_options]  # even with nothing due
+
+
+def test_an_item_undone_can_be_marked_again(app, store):
+    with signed_in_as(app, MAYA):
+        status, _ = follow_ups.act(close(), None, TODAY)
+        [undo] = buttons(status, ids.FOLLOW_ACTION)
+        follow_ups.act(undo, None, TODAY)
+        status, changed = follow_ups.act(close(), None, TODAY)
+    assert changed is not None and [u["update"] for u in updates(store)] == ["commitment_kept"]
+    assert ANA_ITEM not in text(table_of(app, MAYA))
+
+
+def test_my_list_offers_no_done_for_an_item_another_organizer_owes(app, store):
+    # Ben is given to Maya, but the commitment he made was to Dev: Dev closes it.
+    services.assign(store, CLI, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz")
+    ben = [b for b in buttons(contacts(app, MAYA)[1], ids.MY_ACTION) if b["person"] == BEN]
+    assert ben and {b["do"] for b in ben} == {"attempt"}
+    admin = [b for b in buttons(contacts(app, ADMIN)[1], ids.MY_ACTION) if b["person"] == BEN]
+    assert {b["do"] for b in admin} == {"attempt", "close"}

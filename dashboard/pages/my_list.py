@@ -15,6 +15,7 @@ from dashboard.components import card, empty_campaign, page_head, person_link
 from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import roles
+from mapper import services as services_api
 
 NEXT = {"first_1on1": "first 1-on-1", "follow_up": "follow up", "ask": "ask", "none": "nothing now"}
 COUNTS = [("contacts", "contacts"), ("first_1on1", "first 1-on-1"), ("ask", "to ask"),
@@ -62,10 +63,11 @@ def _due(contact: dict) -> html.Span | None:
                      className=cls)
 
 
-def _contact_card(contact: dict, acts: bool) -> html.Div:
+def _contact_card(contact: dict, acts: bool, closes: bool) -> html.Div:
+    """A contact; ``acts``: with "log an attempt", ``closes``: with its item's buttons."""
     buttons = []
     if acts:
-        if contact["next"] == "follow_up" and contact["item"]:
+        if closes and contact["next"] == "follow_up" and contact["item"]:
             kind = contact["item"].partition(":")[0]
             buttons += actions.item_buttons(ids.MY_ACTION, {
                 "id": contact["item"], "person": contact["person"], "kind": kind})
@@ -123,10 +125,14 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
     if not user.sees_people:
         return counts, html.P("The contacts are shown to organizers, planners and admins only.",
                               className="muted-box"), options
+    # An item is closed by the organizer who owes it (who last spoke with the contact), who
+    # may not be the one the contact is now assigned to.
+    owners = {i["id"]: i["organizer"] for i in services_api.open_items(snapshot, today)}
     blocks = []
     for o in shown:
         acts = actions.may_act(user, o["organizer"])
-        cards = [_contact_card(c, acts) for c in o["contacts"]]
+        cards = [_contact_card(c, acts, actions.may_act(user, owners.get(c["item"])))
+                 for c in o["contacts"]]
         body = (html.Div(cards, className="my-contacts") if cards else
                 html.P("No contacts assigned.", className="muted-box"))
         blocks.append(card(None if own else o["organizer"], body))
