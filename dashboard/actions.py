@@ -9,6 +9,7 @@ or outcome (``value``); a forged id gets whatever the services allow the user, n
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -103,7 +104,9 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         else:
             raise ServiceError("action: unknown")
     except ServiceError as exc:
-        return dbc.Alert(f"Not done: {exc}", color="danger", className="py-2 mb-2"), None
+        # The services name the CLI's option ("--done: ..."); the words after it are the reason.
+        reason = re.sub(r"^-{2}[\w-]+: ", "", str(exc))
+        return dbc.Alert(f"Not done: {reason}", color="danger", className="py-2 mb-2"), None
     key = f"update:{camp}:{logged.update.id}"
     return dbc.Alert([html.Span(f"{name}: {said}. ", className="me-2"),
                       button(kind, "undo", "Undo", item=key, color="secondary")],
