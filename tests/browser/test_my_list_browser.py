@@ -120,3 +120,29 @@ def test_ready_to_ask_opens_on_the_organizer_s_own_contacts(maya_server, browser
                            "[col-id=organizer]').length > 0")
     assert set(cells.all_inner_texts()) == {MAYA}
     context.close()
+
+
+@pytest.mark.parametrize("username", ["root", "vera"])
+def test_my_list_for_an_admin_and_a_viewer_renders_without_errors(maya_server, browser, sign_in,
+                                                                   username):
+    server, assigned = maya_server
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in(page, server.url, username)
+    page.goto(server.url + "/my-list")
+    page.wait_for_selector("#my-counts .my-counts")
+    _settle(page)
+    assert MAYA in page.locator("#my-counts").inner_text()
+    shown = page.locator("#my-contacts").inner_text()
+    if username == "root":
+        assert all(name in shown for name in assigned)
+        assert page.locator("#my-organizer").is_visible()
+    else:
+        assert not any(name in page.content() for name in assigned)
+    _no_sideways_scroll(page)
+    assert problems == []
+    context.close()
