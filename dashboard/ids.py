@@ -92,3 +92,15 @@ NEXT_ASSIGN_SELECTED = "next-assign-selected"
 NEXT_ASSIGN_TOP = "next-assign-top"
 NEXT_ASSIGN_N = "next-assign-n"
 NEXT_ASSIGN_STATUS = "next-assign-status"
+# W1: actions on list rows, My list
+FOLLOW_ACTION = "follow-action"  # pattern-matching: {"type", "do", "person", "item", "value"}
+FOLLOW_STATUS = "follow-status"
+FOLLOW_CHANGED = "follow-changed"
+FOLLOW_DOWNLOADS = "follow-downloads"
+MY_ORGANIZER = "my-organizer"
+MY_AS_OF = "my-as-of"
+MY_COUNTS = "my-counts"
+MY_CONTACTS = "my-contacts"
+MY_ACTION = "my-action"  # pattern-matching, as FOLLOW_ACTION
+MY_STATUS = "my-status"
+MY_CHANGED = "my-changed"

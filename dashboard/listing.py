@@ -38,11 +38,29 @@ def people_grid(grid_id: str, columns: list[dict[str, Any]]) -> dag.AgGrid:
         style={"height": "560px"})
 
 
-def filters_bar(prefix: str, filters: list[tuple[str, str, str]]) -> dbc.Row:
-    """Drop-downs above a grid: (component id, label, column) triples."""
+def own_organizer() -> str | None:
+    """Where an organizer filter starts: at the signed-in organizer's own name (her own first);
+    planners and admins start at all."""
+    user = signed_in()
+    return user.organizer if user.role == "organizer" else None
+
+
+def filters_bar(prefix: str, filters: list[tuple[str, str, str]], *,
+                own_first: bool = False) -> dbc.Row:
+    """Drop-downs above a grid: (component id, label, column) triples. With ``own_first`` the
+    ``organizer`` column's starts at :func:`own_organizer`, with that name among its options
+    from the start (a drop-down drops a value its options do not hold)."""
+    own = own_organizer() if own_first else None
+
+    def start(column: str) -> dict[str, Any]:
+        if column != "organizer" or not own:
+            return {}
+        return {"value": own, "options": [{"label": own, "value": own}]}
+
     return dbc.Row([dbc.Col([dbc.Label(label, html_for=fid, className="small mb-0"),
-                             dcc.Dropdown(id=fid, placeholder="any", clearable=True)], md=3)
-                    for fid, label, _ in filters], className="g-3 mb-3 align-items-end",
+                             dcc.Dropdown(id=fid, placeholder="any", clearable=True,
+                                          **start(column))], md=3)
+                    for fid, label, column in filters], className="g-3 mb-3 align-items-end",
                    id=f"{prefix}-filters")
 
 
@@ -72,7 +90,14 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     if not user.sees_people:
         return [[] for _ in columns]
     rows = _rows(shape, campaign)
-    return [[{"label": v, "value": v} for v in choices(rows, c)] for c in columns]
+    own = own_organizer()
+    out = []
+    for c in columns:
+        values = choices(rows, c)
+        if c == "organizer" and own and own not in values:
+            values = [own, *values]  # her own name stays choosable even with no rows
+        out.append([{"label": v, "value": v} for v in values])
+    return out
 
 
 def grid_filter(columns: list[str]) -> Callable[..., dict[str, Any]]:
@@ -113,8 +138,9 @@ def register_list(app: dash.Dash, grid_id: str, count_id: str, shape: Callable,
                  prevent_initial_call=True)(rows_callback)
     app.callback(*[Output(fid, "options") for fid in filter_ids],
                  Input(ids.CAMPAIGN, "data"))(options_callback)
-    app.callback(Output(grid_id, "filterModel"), *[Input(fid, "value") for fid in filter_ids],
-                 prevent_initial_call=True)(grid_filter(columns))
+    # Called on load too: a drop-down may start on a value (an organizer's own name).
+    app.callback(Output(grid_id, "filterModel"),
+                 *[Input(fid, "value") for fid in filter_ids])(grid_filter(columns))
     app.callback(Output(f"{grid_id}-wrap", "children"), Input(ids.CAMPAIGN, "data"),
                  prevent_initial_call=True)(fresh_grid)
     app.callback(Output(ids.NAVIGATE, "href", allow_duplicate=True),

@@ -174,6 +174,9 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
     item = next((i for i in found if i["person"] == p.key), None)
     if item is None:
         raise NotFound("--done: this item is another person's, not PERSON's")
+    if actor.role == "organizer" and not is_own(actor, item["organizer"]):
+        # Another organizer's item is hers to close (the dashboard shows it only to her).
+        raise NotAllowed("--done: this item is another organizer's")
     who = _logger(actor, snapshot, p.key, organizer, fallback=item["organizer"])
     try:
         written = Update(person=p.name, campaign=campaign, organizer=who, update=closing,

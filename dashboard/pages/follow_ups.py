@@ -6,9 +6,9 @@ import datetime as dt
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import components, figures, ids
+from dashboard import actions, components, figures, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
 from dashboard.pages import register_page
@@ -25,6 +25,13 @@ LIMIT = 300  # rows in the table; the chart counts them all
 NOT_YOURS = "(held by another organizer)"
 
 
+def organizer_choice(user) -> dict:
+    """The organizer drop-down's starting value and options: an organizer's own name (in the
+    options too, or the browser drops it), everyone else all organizers."""
+    own = actions.own_organizer(user)
+    return {"value": own, "options": [{"label": own, "value": own}] if own else []}
+
+
 def layout(**_query) -> html.Div:
     user = signed_in()
     return html.Div([
@@ -36,12 +43,16 @@ def layout(**_query) -> html.Div:
                                size="sm")], md=2),
             dbc.Col([dbc.Label("Organizer", html_for=ids.FOLLOW_ORGANIZER, className="small mb-0"),
                      dcc.Dropdown(id=ids.FOLLOW_ORGANIZER, placeholder="all organizers",
-                                  value=user.organizer if user.role == "organizer" else None)],
+                                  **organizer_choice(user))],
                     md=3),
+            dbc.Col(actions.downloads("follow-ups") if user.sees_people else None,
+                    id=ids.FOLLOW_DOWNLOADS, md="auto", className="ms-md-auto"),
         ], className="g-3 mb-3 align-items-end"),
         card("Due and overdue per organizer",
              components.graph(ids.FOLLOW_CHART, figures.empty_figure("Loading…"))),
-        card("What to do", html.Div(id=ids.FOLLOW_TABLE)),
+        card("What to do", html.Div(id=ids.FOLLOW_STATUS, **{"aria-live": "polite"}),
+             html.Div(id=ids.FOLLOW_TABLE, className="follow-table")),
+        dcc.Store(id=ids.FOLLOW_CHANGED),
     ])
 
 
@@ -101,20 +112,29 @@ def _words(item: dict, sources: dict, words: dict[str, ConversationText]) -> str
     return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
 
 
-def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None):
-    """Counts per organizer for everyone; the items (names of contacts) for organizers and admins."""
+def _as_of(as_of: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None,
+                      _changed=None):
+    """Counts per organizer for everyone; the items (names of contacts) for organizers,
+    planners and admins, with their actions for the organizer who owes them and admins."""
     user = signed_in()
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
         return figures.empty_figure(), empty_campaign(), []
-    try:
-        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        today = dt.date.today()
+    today = _as_of(as_of)
     result = svc.analytics.follow_ups(campaign=camp, today=today)
     options = [{"label": f"{o['organizer']} ({o['overdue']} overdue, {o['due']} due)",
                 "value": o["organizer"]} for o in result["organizers"]]
+    own = actions.own_organizer(user)
+    if own and own not in [o["value"] for o in options]:
+        options.insert(0, {"label": f"{own} (nothing due)", "value": own})
     shown = [o for o in result["organizers"] if not organizer or o["organizer"] == organizer]
     figure = figures.follow_ups_figure({**result, "organizers": shown})
     if not user.sees_people:
@@ -132,13 +152,30 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     sources = _sources(snapshot)
     words = read_texts(svc.store, camp, {s for (_, i), ok in zip(items, readable)
                                          if ok and (s := _source(i, sources))})
+    acting = [actions.may_act(user, org) for org, _ in items[:LIMIT]]
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
              _words(i, sources, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
-            for (org, i), ok in zip(items, readable)]
+            + ([actions.item_buttons(ids.FOLLOW_ACTION, i) if act else None] if any(acting)
+               else [])
+            for (org, i), ok, act in zip(items, readable, acting)]
     more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
                    className="form-text") if len(items) > LIMIT else None)
-    return (figure, html.Div([table(["Organizer", "Person", "Kind", "What", "Due", "When"], rows),
+    columns = ["Organizer", "Person", "Kind", "What", "Due", "When"]
+    return (figure, html.Div([table(columns + (["Action"] if any(acting) else []), rows,
+                                    className="table table-sm table-hover stack-phone"),
                               more]), options)
+
+
+def act(target: dict | None, campaign: str | None, as_of: str | None):
+    """An action button of a row (or an Undo) clicked: write it through the services."""
+    return actions.perform(ids.FOLLOW_ACTION, target, campaign, _as_of(as_of))
+
+
+def _clicked(_clicks, campaign, as_of):
+    # A re-drawn table re-fires with no click: act only on a real one.
+    if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
+        return dash.no_update, dash.no_update
+    return act(dash.ctx.triggered_id, campaign, as_of)
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -146,7 +183,14 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.FOLLOW_CHART, "figure"), Output(ids.FOLLOW_TABLE, "children"),
         Output(ids.FOLLOW_ORGANIZER, "options"),
         Input(ids.CAMPAIGN, "data"), Input(AS_OF, "value"), Input(ids.FOLLOW_ORGANIZER, "value"),
+        Input(ids.FOLLOW_CHANGED, "data"),
     )(update_follow_ups)
+    app.callback(
+        Output(ids.FOLLOW_STATUS, "children"), Output(ids.FOLLOW_CHANGED, "data"),
+        Input({"type": ids.FOLLOW_ACTION, "do": ALL, "person": ALL, "item": ALL, "value": ALL},
+              "n_clicks"),
+        State(ids.CAMPAIGN, "data"), State(AS_OF, "value"), prevent_initial_call=True,
+    )(_clicked)
 
 
 register_page(__name__, path="/follow-ups", name="Follow-ups",

@@ -43,7 +43,7 @@ def layout(**_query) -> html.Div:
                      html.Strong(id=ids.READY_COUNT))
     if not signed_in().sees_people:
         return html.Div([head, not_for_role("Lists of people")])
-    return html.Div([head, filters_bar("ready", FILTERS), assign_bar("ready"),
+    return html.Div([head, filters_bar("ready", FILTERS, own_first=True), assign_bar("ready"),
         html.Div(selectable_grid(ids.READY_GRID, COLUMNS), id=f"{ids.READY_GRID}-wrap"),
         list_downloads("ready")])
 

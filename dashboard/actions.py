@@ -1,0 +1,127 @@
+"""Actions on list rows (close a follow-up item, log an attempt) and their undo.
+
+Every write goes through :mod:`mapper.services` as the signed-in user, so the role rules are
+checked there and the same records as the CLI's are written. A button's id names what it
+does (``do``), the contact (``person``, a key), the follow-up item (``item``) and the update
+or outcome (``value``); a forged id gets whatever the services allow the user, no more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.auth import signed_in
+from dashboard.services import services
+from mapper import roles, services as svc_api
+from mapper.services import ServiceError
+
+__all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
+           "perform", "downloads", "own_organizer"]
+
+#: The buttons of a follow-up item, by kind: (label, closing update).
+ITEM_ACTIONS = {
+    "assignment": [("done", "assignment_done"), ("not done", "assignment_not_done")],
+    "thank_you": [("sent", "thank_you_sent")],
+    "commitment": [("kept", "commitment_kept"), ("missed", "commitment_missed")],
+}
+#: How a contact attempt ended: (label, outcome).
+ATTEMPTS = [("no answer", "no_answer"), ("not now", "not_now"),
+            ("wrong number", "wrong_number"), ("refused", "refused"), ("left", "left")]
+_SAID = {"assignment_done": "assignment marked done", "assignment_not_done":
+         "assignment marked not done", "thank_you_sent": "thank-you marked sent",
+         "commitment_kept": "commitment marked kept", "commitment_missed":
+         "commitment marked missed"}
+
+
+def own_organizer(user) -> str | None:
+    """The organizer a page opens on: an organizer's own name; everyone else sees all."""
+    return user.organizer if user.role == "organizer" else None
+
+
+def may_act(user, organizer: str | None) -> bool:
+    """Whether ``user`` gets action buttons on an item or contact of ``organizer``: an admin
+    on all, an organizer on her own; planners and viewers record nothing."""
+    return user.role == "admin" or roles.is_own(user, organizer)
+
+
+def button(kind: str, do: str, label: str, *, person: str = "", item: str = "",
+           value: str = "", color: str = "outline-primary") -> dbc.Button:
+    return dbc.Button(label, id={"type": kind, "do": do, "person": person, "item": item,
+                                 "value": value},
+                      size="sm", color=color, className="me-1 mb-1 action", n_clicks=0)
+
+
+def item_buttons(kind: str, item: dict[str, Any]) -> list[dbc.Button]:
+    """The closing buttons of a follow-up item (``id``, ``person``, ``kind``)."""
+    return [button(kind, "close", label, person=item["person"], item=item["id"], value=update,
+                   color="success" if i == 0 else "outline-secondary")
+            for i, (label, update) in enumerate(ITEM_ACTIONS.get(item["kind"], []))]
+
+
+def attempt_menu(kind: str, person: str) -> html.Div:
+    """"Log an attempt": one small button per outcome (a tap each, on a phone too)."""
+    return html.Div([html.Span("log an attempt:", className="attempt-label")]
+                    + [button(kind, "attempt", label, person=person, value=outcome,
+                              color="outline-secondary") for label, outcome in ATTEMPTS],
+                    className="attempts")
+
+
+def _name(snapshot, person_key: str) -> str:
+    person = snapshot.people.get(person_key)
+    if person is None:
+        raise svc_api.NotFound("person: not in this campaign")
+    return person.name
+
+
+def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
+            today: dt.date) -> tuple[Any, Any]:
+    """Do what the button ``target`` (its id) says, as the signed-in user: the status line
+    (with an Undo for a write) and a token that changes whenever the list must be read again."""
+    user = signed_in()
+    svc = services()
+    camp = svc.campaign(campaign)
+    if not target or camp is None:
+        return None, None
+    do, person, item, value = (str(target.get(k) or "") for k in ("do", "person", "item", "value"))
+    try:
+        if do == "undo":
+            svc_api.delete_record(svc.store, user, item)
+            return dbc.Alert("Undone.", color="secondary", className="py-2 mb-2"), _token()
+        name = _name(svc.store.snapshot(camp), person)
+        if do == "close":
+            logged = svc_api.close_item(svc.store, user, camp, name, item, today, update=value)
+            said = _SAID.get(value, "done")
+        elif do == "attempt":
+            logged = svc_api.log_update(svc.store, user, camp, name, update="attempt",
+                                        outcome=value, date=today)
+            said = f"attempt logged: {value.replace('_', ' ')}"
+        else:
+            raise ServiceError("action: unknown")
+    except ServiceError as exc:
+        # The services name the CLI's option ("--done: ..."); the words after it are the reason.
+        reason = re.sub(r"^-{2}[\w-]+: ", "", str(exc))
+        return dbc.Alert(f"Not done: {reason}", color="danger", className="py-2 mb-2"), None
+    key = f"update:{camp}:{logged.update.id}"
+    return dbc.Alert([html.Span(f"{name}: {said}. ", className="me-2"),
+                      button(kind, "undo", "Undo", item=key, color="secondary")],
+                     color="success", className="py-2 mb-2 d-flex align-items-center flex-wrap",
+                     id=f"{kind}-done"), _token()
+
+
+def _token() -> int:
+    return time.monotonic_ns()
+
+
+def downloads(list_name: str):
+    """The CSV / XLSX / print links of a list (engineer W3's ``dashboard.exports``)."""
+    try:
+        from dashboard.exports import list_downloads
+    except ImportError:  # before the exports branch is merged
+        return html.Div(className="downloads")
+    return list_downloads(list_name)

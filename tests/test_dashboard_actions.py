@@ -1,0 +1,231 @@
+"""Actions on Follow-ups and My list rows, called as plain callbacks: what they write, undo,
+who is refused, what each role sees, and where the organizer filters start."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.components import person_href
+from dashboard.listing import filter_options
+from dashboard.pages import follow_ups, my_list, ready
+from dashboard.tables import ready_rows
+from dashboard.users import User, hash_password
+from mapper import services
+from mapper.roles import ADMIN as CLI
+from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.test_dashboard_callbacks import signed_in_as, text
+
+HASH = hash_password("correct horse battery staple")
+ADMIN = User("root", "admin", None, HASH)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+DEV = User("dev", "organizer", "Dev Patel", HASH)
+PAT = User("pat", "planner", None, HASH)
+VIEWER = User("vera", "viewer", None, HASH)
+USERS = {u.username: u for u in (ADMIN, MAYA, DEV, PAT, VIEWER)}
+
+TODAY = "2026-11-30"
+ANA = f"person:{CAMPAIGN}:ana lopez"
+BEN = f"person:{CAMPAIGN}:ben ortiz"
+DEE = f"person:{CAMPAIGN}:dee park"
+ANA_ITEM = "commitment:2026-11-01-ana-lopez"  # Maya's: Ana said yes to the Dec 3 meeting
+BEN_ITEM = "commitment:2026-11-18-ben-ortiz"  # Dev's
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request, open_store_of_kind):
+    s = open_store_of_kind(request.param)
+    s.write(small_campaign() + [
+        conversation("Ben Ortiz", "2026-11-18", organizer="Dev Patel",
+                     ask={"asked": True, "action": "sign the petition", "response": "yes",
+                          "due": "2026-11-28"}, assessment=2),
+    ])
+    services.assign(s, CLI, CAMPAIGN, ["Ana Lopez", "Dee Park"], "Maya Ortiz")
+    services.assign(s, CLI, CAMPAIGN, ["Ben Ortiz"], "Dev Patel")
+    return s
+
+
+@pytest.fixture
+def app(store):
+    return create_app(lambda: store, users=USERS)
+
+
+def walk(component):
+    """Every component of a layout or a callback's answer."""
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            yield from walk(c)
+        return
+    if component is None or not hasattr(component, "to_plotly_json"):
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
+
+
+def buttons(answer, kind: str) -> list[dict]:
+    """The ids of the action buttons (and menu entries) in a callback's answer."""
+    return [c.id for c in walk(answer) if isinstance(getattr(c, "id", None), dict)
+            and c.id.get("type") == kind]
+
+
+def by_id(layout, id_: str):
+    return next(c for c in walk(layout) if getattr(c, "id", None) == id_)
+
+
+def updates(store) -> list[dict]:
+    return [r.body for r in store.iter_records(CAMPAIGN, "update")]
+
+
+def table_of(app, user, organizer=None):
+    with signed_in_as(app, user):
+        _, table, _ = follow_ups.update_follow_ups(None, TODAY, organizer)
+    return table
+
+
+def close(item=ANA_ITEM, person=ANA, value="commitment_kept"):
+    return {"type": ids.FOLLOW_ACTION, "do": "close", "person": person, "item": item,
+            "value": value}
+
+
+def test_an_organizer_marks_her_commitment_kept_it_leaves_the_list_and_undo_brings_it_back(
+        app, store):
+    assert ANA_ITEM in text(table_of(app, MAYA))
+    with signed_in_as(app, MAYA):
+        status, changed = follow_ups.act(close(), None, TODAY)
+    assert changed is not None and "commitment marked kept" in text(status)
+    [written] = updates(store)
+    assert (written["update"], written["organizer"], written["conversation"], written["date"]) \
+        == ("commitment_kept", "Maya Ortiz", "2026-11-01-ana-lopez", TODAY)
+    assert ANA_ITEM not in text(table_of(app, MAYA))
+
+    [undo] = buttons(status, ids.FOLLOW_ACTION)
+    assert undo["do"] == "undo"
+    with signed_in_as(app, MAYA):
+        status, changed = follow_ups.act(undo, None, TODAY)
+    assert "Undone" in text(status) and changed is not None
+    assert updates(store) == []
+    assert ANA_ITEM in text(table_of(app, MAYA))
+
+
+def test_missed_writes_commitment_missed(app, store):
+    with signed_in_as(app, MAYA):
+        follow_ups.act(close(value="commitment_missed"), None, TODAY)
+    assert [u["update"] for u in updates(store)] == ["commitment_missed"]
+
+
+def test_rows_have_actions_for_their_organizer_and_admins_only(app):
+    mine = buttons(table_of(app, MAYA), ids.FOLLOW_ACTION)
+    assert {b["item"] for b in mine} == {ANA_ITEM}
+    assert {b["value"] for b in mine} == {"commitment_kept", "commitment_missed"}
+    assert {b["item"] for b in buttons(table_of(app, ADMIN), ids.FOLLOW_ACTION)} \
+        == {ANA_ITEM, BEN_ITEM}
+    planner = table_of(app, PAT)
+    assert "Ana Lopez" in text(planner) and "Ben Ortiz" in text(planner)
+    assert buttons(planner, ids.FOLLOW_ACTION) == []
+    viewer = table_of(app, VIEWER)
+    assert buttons(viewer, ids.FOLLOW_ACTION) == [] and "Ana Lopez" not in text(viewer)
+
+
+@pytest.mark.parametrize("user", [MAYA, PAT, VIEWER], ids=["other-organizer", "planner", "viewer"])
+def test_a_forged_action_on_dev_s_item_is_refused_and_writes_nothing(app, store, user):
+    before = store.version()
+    with signed_in_as(app, user):
+        status, changed = follow_ups.act(close(BEN_ITEM, BEN), None, TODAY)
+    assert "Not done" in text(status) and changed is None
+    assert store.version() == before and updates(store) == []
+
+
+def test_an_organizer_cannot_undo_another_organizer_s_update(app, store):
+    with signed_in_as(app, DEV):
+        status, _ = follow_ups.act(close(BEN_ITEM, BEN), None, TODAY)
+    [undo] = buttons(status, ids.FOLLOW_ACTION)
+    for user in (MAYA, PAT, VIEWER):
+        with signed_in_as(app, user):
+            status, changed = follow_ups.act(undo, None, TODAY)
+        assert "Not done" in text(status) and changed is None
+    assert len(updates(store)) == 1
+
+
+def contacts(app, user, organizer=None):
+    with signed_in_as(app, user):
+        return my_list.update_my_list(None, TODAY, organizer)
+
+
+def test_my_list_shows_an_organizer_her_assigned_contacts_with_what_to_do(app):
+    counts, cards, options = contacts(app, MAYA)
+    seen = text(cards)
+    assert "Ana Lopez" in seen and "Dee Park" in seen and "Ben Ortiz" not in seen
+    assert "first 1-on-1" in seen and "check the commitment from the 2026-11-01" in seen
+    links = [c.href for c in walk(cards) if getattr(c, "href", None)]
+    assert person_href(ANA) in links and person_href(DEE) in links  # each opens the Person page
+    assert options == [{"label": "Maya Ortiz", "value": "Maya Ortiz"}]
+    # A forged organizer still gets her own list.
+    _, cards, _ = contacts(app, MAYA, "Dev Patel")
+    assert "Ben Ortiz" not in text(cards) and "Ana Lopez" in text(cards)
+
+
+def test_my_list_actions_close_an_item_and_log_an_attempt(app, store):
+    _, cards, _ = contacts(app, MAYA)
+    acts = buttons(cards, ids.MY_ACTION)
+    assert {(b["person"], b["do"]) for b in acts} == {(ANA, "close"), (ANA, "attempt"),
+                                                      (DEE, "attempt")}
+    no_answer = next(b for b in acts if b["person"] == DEE and b["value"] == "no_answer")
+    done = next(b for b in acts if b["do"] == "close" and b["value"] == "commitment_kept")
+    with signed_in_as(app, MAYA):
+        my_list.act(no_answer, None, TODAY)
+        my_list.act(done, None, TODAY)
+    assert sorted((u["update"], u.get("outcome"), u["organizer"]) for u in updates(store)) == [
+        ("attempt", "no_answer", "Maya Ortiz"), ("commitment_kept", None, "Maya Ortiz")]
+    seen = text(contacts(app, MAYA)[1])
+    assert "no answer" in seen and "check the commitment" not in seen
+
+
+def test_planners_see_every_list_without_actions_and_viewers_only_counts(app):
+    counts, cards, options = contacts(app, PAT)
+    assert {o["value"] for o in options} == {"Maya Ortiz", "Dev Patel"}
+    assert "Ben Ortiz" in text(cards) and "Ana Lopez" in text(cards)
+    assert buttons(cards, ids.MY_ACTION) == []
+    _, cards, _ = contacts(app, PAT, "Dev Patel")
+    assert "Ben Ortiz" in text(cards) and "Ana Lopez" not in text(cards)
+    counts, cards, _ = contacts(app, VIEWER)
+    seen = text([counts, cards])
+    assert "Maya Ortiz" in text(counts) and "first 1-on-1" in text(counts)
+    assert not any(n in seen for n in ("Ana Lopez", "Dee Park", "Ben Ortiz"))
+
+
+@pytest.mark.parametrize("user,start", [(MAYA, "Maya Ortiz"), (PAT, None), (ADMIN, None)])
+def test_the_lists_open_on_an_organizer_s_own_items_and_on_all_for_others(app, user, start):
+    with signed_in_as(app, user):
+        pages = [(follow_ups.layout(), ids.FOLLOW_ORGANIZER), (ready.layout(),
+                 ids.READY_FILTER_ORGANIZER), (my_list.layout(), ids.MY_ORGANIZER)]
+        ready_options = filter_options(ready_rows, ["organizer"], None)[0]
+        _, _, follow_options = follow_ups.update_follow_ups(None, "2026-11-02", start)
+    for layout, dropdown in pages:
+        d = by_id(layout, dropdown)
+        assert getattr(d, "value", None) == start, dropdown
+        # The browser keeps a value only if its options hold it, from the first render on.
+        if start:
+            assert {"label": start, "value": start} in d.options, dropdown
+    if start:
+        assert start in [o["value"] for o in ready_options]
+        assert start in [o["value"] for o in follow_options]  # even with nothing due
+
+
+def test_an_item_undone_can_be_marked_again(app, store):
+    with signed_in_as(app, MAYA):
+        status, _ = follow_ups.act(close(), None, TODAY)
+        [undo] = buttons(status, ids.FOLLOW_ACTION)
+        follow_ups.act(undo, None, TODAY)
+        status, changed = follow_ups.act(close(), None, TODAY)
+    assert changed is not None and [u["update"] for u in updates(store)] == ["commitment_kept"]
+    assert ANA_ITEM not in text(table_of(app, MAYA))
+
+
+def test_my_list_offers_no_done_for_an_item_another_organizer_owes(app, store):
+    # Ben is given to Maya, but the commitment he made was to Dev: Dev closes it.
+    services.assign(store, CLI, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz")
+    ben = [b for b in buttons(contacts(app, MAYA)[1], ids.MY_ACTION) if b["person"] == BEN]
+    assert ben and {b["do"] for b in ben} == {"attempt"}
+    admin = [b for b in buttons(contacts(app, ADMIN)[1], ids.MY_ACTION) if b["person"] == BEN]
+    assert {b["do"] for b in admin} == {"attempt", "close"}
