@@ -116,8 +116,13 @@ def open_person(cell: dict | None):
 
 
 def register_list(app: dash.Dash, grid_id: str, count_id: str, shape: Callable,
-                  columns_defs: list[dict[str, Any]], filters: list[tuple[str, str, str]]) -> None:
-    """Wire a people grid: server-side blocks, filter drop-downs, click to open a person."""
+                  columns_defs: list[dict[str, Any]], filters: list[tuple[str, str, str]],
+                  make_grid: Callable[[str, list[dict[str, Any]]], Any] | None = None) -> None:
+    """Wire a people grid: server-side blocks, filter drop-downs, click to open a person.
+
+    ``make_grid(grid_id, columns)`` builds the grid again for another campaign (the page's
+    own kind of grid: with row checkboxes where contacts can be assigned)."""
+    make_grid = make_grid or people_grid
     filter_ids = [fid for fid, _, _ in filters]
     columns = [col for _, _, col in filters]
     fields = {c["field"] for c in columns_defs}
@@ -125,7 +130,7 @@ def register_list(app: dash.Dash, grid_id: str, count_id: str, shape: Callable,
     def fresh_grid(_campaign):
         # Another campaign: a new grid asks for its first block again.
         signed_in()
-        return people_grid(grid_id, columns_defs)
+        return make_grid(grid_id, columns_defs)
 
     def rows_callback(request, campaign):
         return grid_rows(shape, fields, request, campaign)

@@ -303,3 +303,4 @@ def test_the_follow_ups_and_my_list_links_start_at_an_organizers_own_list(app):
         assert "download" not in str(list_downloads("my-list"))
     with pytest.raises(ValueError):
         list_downloads("everyone")
+

@@ -49,7 +49,8 @@ def layout(**_query) -> html.Div:
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    register_list(app, ids.READY_GRID, ids.READY_COUNT, ready_rows, COLUMNS, FILTERS)
+    register_list(app, ids.READY_GRID, ids.READY_COUNT, ready_rows, COLUMNS, FILTERS,
+                  make_grid=selectable_grid)
     register_bulk_assign(app, "ready", ids.READY_GRID, ready_rows, COLUMNS, FILTERS)
     app.callback(Output({"type": ids.EXPORT_QUERY, "list": "ready"}, "data"),
                  *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)

@@ -71,7 +71,8 @@ def leaders(campaign: str | None):
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    register_list(app, ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS)
+    register_list(app, ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS,
+                  make_grid=selectable_grid)
     register_bulk_assign(app, "next", ids.NEXT_GRID, talk_rows, COLUMNS, FILTERS)
     app.callback(Output({"type": ids.EXPORT_QUERY, "list": "talk-next"}, "data"),
                  *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)
