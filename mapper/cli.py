@@ -7,10 +7,15 @@ import importlib.resources
 import json
 import re
 import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -55,18 +60,104 @@ def plain(value: object) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
+@contextmanager
+def working(what: str = "reading the campaign…", after: float = 1.0) -> Iterator[None]:
+    """A spinner on stderr once an answer has taken ``after`` seconds; none on a pipe or a file.
+
+    A quick answer shows no spinner at all (no flicker, nothing mixed into a captured output).
+    """
+    status = err.status(what, spinner="dots")
+    timer = threading.Timer(after, status.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if timer.is_alive():
+            timer.join()
+        status.stop()
+
+
 def _error(message: str) -> None:
     err.print(Text.assemble(("error:", "red"), " ", message))
 
 
-def _table(*columns: str, title: str | None = None, rows=()) -> Table:
-    """A table whose title, headers and cells are plain text (see :func:`console`)."""
-    table = Table(title=Text(plain(title)) if title else None)
+def _table(*columns: str, title: str | None = None, rows=(), compact: bool = False) -> Table:
+    """A table whose title, headers and cells are plain text (see :func:`console`).
+
+    Headers are never cut ("Headc…"): a column is at least as wide as its header. ``compact``
+    drops the vertical rules, for a narrow terminal.
+    """
+    table = Table(title=Text(plain(title)) if title else None, title_justify="left",
+                  **({"box": None, "pad_edge": False, "header_style": "bold underline"}
+                     if compact else {}))
     for column in columns:
-        table.add_column(Text(plain(column)))
+        header = plain(column)
+        table.add_column(Text(header), min_width=max(len(w) for w in header.split() or [""]))
     for row in rows:
         table.add_row(*(Text(plain(cell)) for cell in row))
     return table
+
+
+def _wrapped(text: str, width: int, indent: str, first: str = "") -> list[str]:
+    return textwrap.wrap(text, width=max(20, width), initial_indent=first or indent,
+                         subsequent_indent=indent, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _blocks(t, width: int) -> list[str]:
+    """Each row of ``t`` as a short block: its head values, then the other columns, wrapped."""
+    lines: list[str] = []
+    group = None
+    gi = t.columns.index(t.group) if t.group else None
+    heads = [t.columns.index(c) for c in t.head]
+    for row in t.rows:
+        row = [plain(c) for c in row]
+        if gi is not None and row[gi] != group:
+            group = row[gi]
+            lines += ["", *_wrapped(group, width, "  ", "")]
+        indent = "    " if gi is not None else "  "
+        parts = []
+        for i in heads:
+            value = row[i]
+            if t.columns[i] == "#":
+                continue
+            if value != "—" and _NUMBER.match(value) and t.columns[i] not in ("Name", "Issue"):
+                value = f"{t.columns[i].lower()} {value}"
+            parts.append(value)
+        rank = f"{row[heads[0]]}. " if heads and t.columns[heads[0]] == "#" else ""
+        lines += _wrapped(" · ".join(parts), width, indent + " " * len(rank),
+                          (indent[:-2] if gi is not None else "") + rank)
+        for i, value in enumerate(row):
+            if i in heads or i == gi or value in ("—", ""):
+                continue
+            lines += _wrapped(f"{plain(t.columns[i])}: {value}", width, indent + " " * len(rank)
+                              + "  ", indent + " " * len(rank))
+    return lines
+
+
+# A number, a share or a date: labelled in a block's first line ("score 21.1", "due 2026-11-30").
+_NUMBER = re.compile(r"^\d[\d,.\-]*( \(.*\))?$")
+
+
+def show(t) -> None:
+    """Print an analytics table (:class:`mapper.analytics.tables.Table`) to fit the terminal.
+
+    As a table when it fits; else, when it names ``head`` columns, one block per row with the
+    long text wrapped under it; else a table without vertical rules, its cells wrapped.
+    """
+    width = out.width
+    table = _table(*t.columns, title=t.title, rows=t.rows)
+    fits = out.measure(table, options=out.options.update_width(10**6)).maximum <= width
+    if not fits and t.head:
+        out.print(Text(plain(t.title), style="bold"))
+        for line in _blocks(t, width):
+            out.print(Text(line))
+    else:
+        out.print(table if fits else _table(*t.columns, title=t.title, rows=t.rows, compact=True))
+    if t.note:
+        for line in textwrap.wrap(t.note, width=width):
+            out.print(Text(plain(line), style="dim"))
 
 # No envvar here: MAPPER_DB is read by open_store(), under the one rule it states (STORE_RULE).
 DbOpt = Annotated[Optional[str], typer.Option("--db", help=f"Embedded store file. {STORE_RULE}")]
@@ -371,13 +462,24 @@ def _redact(record: dict, redact_record) -> dict:
     return {k: v for k, v in record.items() if k not in ("reason", "note")}
 
 
+def _ask_words(ask: dict) -> str:
+    """A 1-on-1's ask in words: "asked to sign the petition, said yes", "not asked".
+
+    >>> _ask_words({"asked": True, "response": "yes"}), _ask_words({})
+    ('asked, said yes', 'not asked')
+    """
+    action, response = ask.get("action"), ask.get("response")
+    if not (ask.get("asked") or response):
+        return "not asked"
+    asked = f"asked to {action}" if action else "asked"
+    return f"{asked}, said {response}" if response else f"{asked}, no answer yet"
+
+
 def _history_line(r: dict) -> str:
     if r["record_type"] == "conversation":
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
-        ask = r.get("ask", {})
-        return (f"with {r['organizer']} — issues: {issues or '—'}; "
-                f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
-                f"{ask.get('response', '—')}")
+        return (f"with {r['organizer']} — issues: {issues or 'none named'}; "
+                f"assessment {r.get('assessment', 'not rated')}; {_ask_words(r.get('ask') or {})}")
     if r["record_type"] == "assignment":
         return (f"assigned to {r['organizer']}" if r.get("organizer") else "unassigned")
     what = r["update"].replace("_", " ")
@@ -397,6 +499,7 @@ def generate(
     seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 0,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("generated"),
     campaign: Annotated[str, typer.Option(help="Campaign id of the records.")] = "synthetic",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Write a synthetic campaign (conversations.jsonl, roster.csv, hierarchy.csv, ties.csv).
 
@@ -405,12 +508,20 @@ def generate(
     from mapper.generate import generate_campaign
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), console=err,
+    with Progress(TextColumn("generating people"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True, disable=people < 20000) as bar:
         task = bar.add_task("gen", total=people)
+        # generate_campaign reports the people written so far, not how many since last time.
         counts = generate_campaign(out_dir, people, seed=seed, campaign=campaign,
-                                   progress=lambda n: bar.advance(task, n))
-    out.print(json.dumps(counts))
+                                   progress=lambda n: bar.update(task, completed=n))
+    if as_json:
+        out.print(json.dumps(counts))
+        return
+    out.print(plain(
+        f"Wrote campaign {campaign} to {out_dir}: {counts['people']:,} people, "
+        f"{counts['conversations']:,} conversations, {counts['issues']:,} issues, "
+        f"{counts['decision_makers']:,} decision makers, {counts['ties']:,} ties."))
+    out.print(plain(f"Load it with: mapper import {out_dir}/*.csv {out_dir}/conversations.jsonl"))
 
 
 @app.command()
@@ -444,17 +555,20 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
     from mapper.snapshot import gc_paused
 
-    with _store(db) as store:
-        snap = store.snapshot(pick_campaign(store, campaign))
-        if function in USES_TEXTS:  # the words of actions and assignments: from the records
-            snap = fill_texts(snap, store)
-    with gc_paused():
-        result = getattr(analytics, function)(snap, **options)
+    # A first answer on a large campaign takes seconds: a spinner on stderr says it is working
+    # (shown on a terminal only; stdout stays the answer alone).
+    with working():
+        with _store(db) as store:
+            snap = store.snapshot(pick_campaign(store, campaign))
+            if function in USES_TEXTS:  # the words of actions and assignments: from the records
+                snap = fill_texts(snap, store)
+        with gc_paused():
+            result = getattr(analytics, function)(snap, **options)
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return
     for t in tables_for(command, result):
-        out.print(_table(*t.columns, title=t.title, rows=t.rows))
+        show(t)
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:
@@ -790,10 +904,11 @@ def my_list(
     """
     from mapper.analytics.my_list import my_list as answer_my_list
 
-    with _store(db) as store:
-        snap = store.snapshot(pick_campaign(store, campaign))
     day = today.date() if today else _day(None)
-    result = answer_my_list(snap, today=day, organizer=organizer)
+    with working():
+        with _store(db) as store:
+            snap = store.snapshot(pick_campaign(store, campaign))
+        result = answer_my_list(snap, today=day, organizer=organizer)
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return
@@ -802,15 +917,17 @@ def my_list(
         out.print("No contacts assigned" + (" to that organizer." if organizer else " yet.")
                   + " Give some with `mapper assign`.")
         return
+    from mapper.analytics.tables import Table as Rows
+
     for o in lists:
         c = o["counts"]
-        title = (f"My list — {o['organizer']}: {c['contacts']} contact(s), {c['first_1on1']} "
-                 f"first 1-on-1, {c['ask']} to ask, {c['follow_up']} to follow up, "
-                 f"{c['overdue']} overdue (on {day})")
-        out.print(_table("name", "unit", "shift", "next", "what", "due", "item", title=title, rows=[
+        title = (f"My list — {o['organizer']}: {c['contacts']:,} contact(s), {c['first_1on1']:,} "
+                 f"first 1-on-1, {c['ask']:,} to ask, {c['follow_up']:,} to follow up, "
+                 f"{c['overdue']:,} overdue (on {day})")
+        show(Rows(title, ("name", "unit", "shift", "next", "what", "due", "item"), [
             (p["name"], p["unit"] or "—", p["shift"] or "—", p["next"].replace("_", " "),
              p["what"], (p["due"] or "—") + (" overdue" if p["overdue"] else ""), p["item"] or "—")
-            for p in o["contacts"]]))
+            for p in o["contacts"]], head=("name", "unit", "due")))
 
 
 @app.command()
