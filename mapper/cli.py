@@ -150,7 +150,8 @@ def show(t) -> None:
     table = _table(*t.columns, title=t.title, rows=t.rows)
     fits = out.measure(table, options=out.options.update_width(10**6)).maximum <= width
     if not fits and t.head:
-        out.print(Text(plain(t.title), style="bold"))
+        for line in textwrap.wrap(plain(t.title), width=width, subsequent_indent="  "):
+            out.print(Text(line, style="bold"))
         for line in _blocks(t, width):
             out.print(Text(line))
     else:
@@ -222,7 +223,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     if r is None:
         err.print("nothing was written.", style="red")
         return 1
-    out.print(plain(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
+    out.print(plain(f"{r.added:,} added, {r.replaced:,} replaced, {r.unchanged:,} unchanged "
                     f"({describe(store)})"))
     if report.errors:
         err.print(f"{len(report.rejected)} record(s) rejected"
@@ -271,7 +272,7 @@ def check(
     report = check_files(files, kind=kind, keep=False)
     for e in report.errors:
         err.print(plain(e))
-    out.print(f"{report.valid} valid, {len(report.rejected)} invalid record(s)")
+    out.print(f"{report.valid:,} valid, {len(report.rejected):,} invalid record(s)")
     raise typer.Exit(1 if report.errors else 0)
 
 
@@ -288,7 +289,7 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
         out.print_json(json.dumps({"campaign": campaign, "campaigns": campaigns, **counts}))
         return
     out.print(_table("what", "kind", "count", title=f"Collective Mapper — {campaign or 'all campaigns'}",
-                     rows=[(section, k, str(n)) for section in ("records", "nodes", "edges")
+                     rows=[(section, k, f"{n:,}") for section in ("records", "nodes", "edges")
                            for k, n in counts[section].items()]))
 
 
@@ -396,7 +397,7 @@ def search(
     """
     with _store(db) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
-    out.print(_table("name", "conversations", rows=[(h.name, str(h.conversations)) for h in hits])
+    out.print(_table("name", "conversations", rows=[(h.name, f"{h.conversations:,}") for h in hits])
               if hits else "No one found.")
 
 
@@ -1005,8 +1006,8 @@ def demo(
         campaign = pick_campaign(store, None)
         counts = store.counts(campaign)
     out.print(Text.assemble("Demo campaign ", (campaign, "bold"), plain(
-        f" loaded into {db}: {counts['records'].get('conversation', 0)} conversations, "
-        f"{counts['nodes'].get('Person', 0)} people, {counts['nodes'].get('Issue', 0)} issues.")))
+        f" loaded into {db}: {counts['records'].get('conversation', 0):,} conversations, "
+        f"{counts['nodes'].get('Person', 0):,} people, {counts['nodes'].get('Issue', 0):,} issues.")))
     if no_browser:
         return
     _serve(db, host, port, demo=True)
