@@ -6,6 +6,7 @@ import datetime
 import importlib.resources
 import json
 import re
+import socket
 import sys
 import textwrap
 import threading
@@ -982,18 +983,22 @@ def demo_files() -> list[Path]:
 def demo(
     db: Annotated[str, typer.Option("--db", help="Embedded store file for the demo (always a file, "
                                               "whatever MAPPER_DB or NEO4J_URI say).")] = "demo.db",
-    port: int = 8050,
+    port: Annotated[int, typer.Option(help="Port to serve the dashboard on (`make demo PORT=8060`).")] = 8050,
     host: str = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-server", help="Load the demo and print its stats only.")] = False,
 ) -> None:
-    """Load the demo campaign into an embedded store and open the dashboard.
+    """Load the demo campaign into an embedded store (./demo.db) and serve the dashboard.
 
-    Example: [bold]mapper demo[/]
+    It prints the address to open (http://127.0.0.1:8050); it does not open a browser.
+
+    Example: [bold]mapper demo --port 8060[/]
     """
     if not is_loopback(host):
         _error("the demo signs everyone in as admin; it only binds to this "
                "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
         raise typer.Exit(2)
+    if not no_browser:  # before loading anything: a busy port is said at once, in one line
+        _check_port(host, port, "make demo PORT={port}` or `mapper demo --port {port}")
     with _store(db) as store:
         others = [c for c in store.campaigns() if c != DEMO_CAMPAIGN]
         if others:
@@ -1023,7 +1028,36 @@ def dashboard(
 
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """
+    _check_port(host, port, "mapper dashboard --port {port}")
     _serve(db, host, port, demo=False)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (a bind that fails says so)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False  # the server will name the bad address itself
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            # As the server binds: a socket left in TIME_WAIT does not count as in use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError:
+                return True
+    return False
+
+
+def _check_port(host: str, port: int, hint: str) -> None:
+    """Exit 2 with one clear line, not a traceback, when ``port`` is taken."""
+    if not port_in_use(host, port):
+        return
+    free = next((p for p in range(port + 10, min(port + 1000, 65536), 10)
+                 if not port_in_use(host, p)), port + 10)
+    _error(f"port {port} is in use (another dashboard, or another program); "
+           f"try `{hint.format(port=free)}`")
+    raise typer.Exit(2)
 
 
 def _serve(db: str | None, host: str, port: int, demo: bool) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -159,3 +161,38 @@ def test_a_slow_answer_shows_a_spinner_on_stderr_and_a_quick_one_none(monkeypatc
     with cli.working("reading the campaign…", after=0.05):
         time.sleep(0.3)
     assert "reading the campaign" in err.export_text()
+
+
+# -- make demo on a busy port -----------------------------------------------------------------
+
+@pytest.fixture
+def busy_port():
+    """A port something already listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+def test_the_demo_on_a_busy_port_says_so_in_one_line_and_suggests_another(busy_port, tmp_path):
+    db = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli.app, ["demo", "--db", str(db), "--port", str(busy_port)])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert f"error: port {busy_port} is in use" in result.output
+    assert re.search(r"try `make demo PORT=\d+` or `mapper demo --port \d+`", result.output)
+    assert not db.exists()  # nothing loaded for a server that cannot start
+
+
+def test_the_dashboard_on_a_busy_port_says_so_too(busy_port):
+    result = CliRunner().invoke(cli.app, ["dashboard", "--port", str(busy_port)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"port {busy_port} is in use" in result.output and "--port" in result.output
+
+
+def test_make_demo_passes_its_port_to_the_demo():
+    root = Path(__file__).resolve().parents[1]
+    dry = subprocess.run(["make", "-n", "-C", str(root), "demo", "PORT=8060"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "mapper demo --port 8060" in dry
