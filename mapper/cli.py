@@ -101,8 +101,9 @@ def _table(*columns: str, title: str | None = None, rows=(), compact: bool = Fal
     return table
 
 
-def _wrapped(text: str, width: int, indent: str, first: str = "") -> list[str]:
-    return textwrap.wrap(text, width=max(20, width), initial_indent=first or indent,
+def _wrapped(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
+    first = indent if first is None else first
+    return textwrap.wrap(text, width=max(20, width), initial_indent=first,
                          subsequent_indent=indent, break_on_hyphens=False) or [first.rstrip()]
 
 
@@ -116,7 +117,7 @@ def _blocks(t, width: int) -> list[str]:
         row = [plain(c) for c in row]
         if gi is not None and row[gi] != group:
             group = row[gi]
-            lines += ["", *_wrapped(group, width, "  ", "")]
+            lines += ["", *_wrapped(group, width, "  ", "")]  # the group at the margin
         indent = "    " if gi is not None else "  "
         parts = []
         for i in heads:
