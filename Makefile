@@ -1,6 +1,8 @@
 # The two quickstart commands: `make demo` and `make test`. Both install what they need.
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
+# The dashboard's port: `make demo PORT=8060` when 8050 is taken.
+PORT ?= 8050
 
 .PHONY: demo test install install-test browser neo4j-harness
 
@@ -20,8 +22,9 @@ browser:
 neo4j-harness:
 	$(PYTHON) -c "from mapper.testing.neo4j_server import build_harness; build_harness()"
 
+# Loads the demo campaign into ./demo.db and serves the dashboard at the address it prints.
 demo: install
-	mapper demo
+	mapper demo --port $(PORT)
 
 test: install-test browser neo4j-harness
 	$(PYTHON) -m pytest

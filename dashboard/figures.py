@@ -111,9 +111,11 @@ def structure_figure(structure: dict[str, Any], max_units: int = 30) -> go.Figur
                              hovertemplate="%{x}: %{y} " + label + "<extra></extra>"))
     fig.add_trace(go.Scatter(name=f"target ({round(100 * structure['target'])}% of headcount)",
                              x=names, y=[u["target_supporters"] for u in units], mode="markers",
+                             customdata=[u["supporters_needed"] for u in units],
                              marker={"symbol": "line-ew-open", "size": 28, "color": DANGER,
                                      "line": {"width": 3}},
-                             hovertemplate="%{x}: target %{y} supporters<extra></extra>"))
+                             hovertemplate="%{x}: target %{y} supporters, %{customdata} still "
+                                           "needed<extra></extra>"))
     fig.add_trace(go.Scatter(name="headcount", x=names, y=[u["headcount"] for u in units],
                              mode="markers", marker={"symbol": "line-ew-open", "size": 28,
                                                      "color": MUTED, "line": {"width": 2}},

@@ -6,11 +6,17 @@ import datetime
 import importlib.resources
 import json
 import re
+import socket
 import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -55,18 +61,106 @@ def plain(value: object) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
+@contextmanager
+def working(what: str = "reading the campaign…", after: float = 1.0) -> Iterator[None]:
+    """A spinner on stderr once an answer has taken ``after`` seconds; none on a pipe or a file.
+
+    A quick answer shows no spinner at all (no flicker, nothing mixed into a captured output).
+    """
+    status = err.status(what, spinner="dots")
+    timer = threading.Timer(after, status.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if timer.is_alive():
+            timer.join()
+        status.stop()
+
+
 def _error(message: str) -> None:
     err.print(Text.assemble(("error:", "red"), " ", message))
 
 
-def _table(*columns: str, title: str | None = None, rows=()) -> Table:
-    """A table whose title, headers and cells are plain text (see :func:`console`)."""
-    table = Table(title=Text(plain(title)) if title else None)
+def _table(*columns: str, title: str | None = None, rows=(), compact: bool = False) -> Table:
+    """A table whose title, headers and cells are plain text (see :func:`console`).
+
+    Headers are never cut ("Headc…"): a column is at least as wide as its header. ``compact``
+    drops the vertical rules, for a narrow terminal.
+    """
+    table = Table(title=Text(plain(title)) if title else None, title_justify="left",
+                  **({"box": None, "pad_edge": False, "header_style": "bold underline"}
+                     if compact else {}))
     for column in columns:
-        table.add_column(Text(plain(column)))
+        header = plain(column)
+        table.add_column(Text(header), min_width=max(len(w) for w in header.split() or [""]))
     for row in rows:
         table.add_row(*(Text(plain(cell)) for cell in row))
     return table
+
+
+def _wrapped(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
+    first = indent if first is None else first
+    return textwrap.wrap(text, width=max(20, width), initial_indent=first,
+                         subsequent_indent=indent, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _blocks(t, width: int) -> list[str]:
+    """Each row of ``t`` as a short block: its head values, then the other columns, wrapped."""
+    lines: list[str] = []
+    group = None
+    gi = t.columns.index(t.group) if t.group else None
+    heads = [t.columns.index(c) for c in t.head]
+    for row in t.rows:
+        row = [plain(c) for c in row]
+        if gi is not None and row[gi] != group:
+            group = row[gi]
+            lines += ["", *_wrapped(group, width, "  ", "")]  # the group at the margin
+        indent = "    " if gi is not None else "  "
+        parts = []
+        for i in heads:
+            value = row[i]
+            if t.columns[i] == "#":
+                continue
+            if value != "—" and _NUMBER.match(value) and t.columns[i] not in ("Name", "Issue"):
+                value = f"{t.columns[i].lower()} {value}"
+            parts.append(value)
+        rank = f"{row[heads[0]]}. " if heads and t.columns[heads[0]] == "#" else ""
+        lines += _wrapped(" · ".join(parts), width, indent + " " * len(rank),
+                          (indent[:-2] if gi is not None else "") + rank)
+        for i, value in enumerate(row):
+            if i in heads or i == gi or value in ("—", ""):
+                continue
+            lines += _wrapped(f"{plain(t.columns[i])}: {value}", width, indent + " " * len(rank)
+                              + "  ", indent + " " * len(rank))
+    return lines
+
+
+# A number, a share or a date: labelled in a block's first line ("score 21.1", "due 2026-11-30").
+_NUMBER = re.compile(r"^\d[\d,.\-]*( \(.*\))?$")
+
+
+def show(t) -> None:
+    """Print an analytics table (:class:`mapper.analytics.tables.Table`) to fit the terminal.
+
+    As a table when it fits; else, when it names ``head`` columns, one block per row with the
+    long text wrapped under it; else a table without vertical rules, its cells wrapped.
+    """
+    width = out.width
+    table = _table(*t.columns, title=t.title, rows=t.rows)
+    fits = out.measure(table, options=out.options.update_width(10**6)).maximum <= width
+    if not fits and t.head:
+        for line in textwrap.wrap(plain(t.title), width=width, subsequent_indent="  "):
+            out.print(Text(line, style="bold"))
+        for line in _blocks(t, width):
+            out.print(Text(line))
+    else:
+        out.print(table if fits else _table(*t.columns, title=t.title, rows=t.rows, compact=True))
+    if t.note:
+        for line in textwrap.wrap(t.note, width=width):
+            out.print(Text(plain(line), style="dim"))
 
 # No envvar here: MAPPER_DB is read by open_store(), under the one rule it states (STORE_RULE).
 DbOpt = Annotated[Optional[str], typer.Option("--db", help=f"Embedded store file. {STORE_RULE}")]
@@ -131,7 +225,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
     if r is None:
         err.print("nothing was written.", style="red")
         return 1
-    out.print(plain(f"{r.added} added, {r.replaced} replaced, {r.unchanged} unchanged "
+    out.print(plain(f"{r.added:,} added, {r.replaced:,} replaced, {r.unchanged:,} unchanged "
                     f"({describe(store)})"))
     if report.errors:
         err.print(f"{len(report.rejected)} record(s) rejected"
@@ -180,7 +274,7 @@ def check(
     report = check_files(files, kind=kind, keep=False)
     for e in report.errors:
         err.print(plain(e))
-    out.print(f"{report.valid} valid, {len(report.rejected)} invalid record(s)")
+    out.print(f"{report.valid:,} valid, {len(report.rejected):,} invalid record(s)")
     raise typer.Exit(1 if report.errors else 0)
 
 
@@ -197,7 +291,7 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
         out.print_json(json.dumps({"campaign": campaign, "campaigns": campaigns, **counts}))
         return
     out.print(_table("what", "kind", "count", title=f"Collective Mapper — {campaign or 'all campaigns'}",
-                     rows=[(section, k, str(n)) for section in ("records", "nodes", "edges")
+                     rows=[(section, k, f"{n:,}") for section in ("records", "nodes", "edges")
                            for k, n in counts[section].items()]))
 
 
@@ -305,7 +399,7 @@ def search(
     """
     with _store(db) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
-    out.print(_table("name", "conversations", rows=[(h.name, str(h.conversations)) for h in hits])
+    out.print(_table("name", "conversations", rows=[(h.name, f"{h.conversations:,}") for h in hits])
               if hits else "No one found.")
 
 
@@ -371,13 +465,24 @@ def _redact(record: dict, redact_record) -> dict:
     return {k: v for k, v in record.items() if k not in ("reason", "note")}
 
 
+def _ask_words(ask: dict) -> str:
+    """A 1-on-1's ask in words: "asked to sign the petition, said yes", "not asked".
+
+    >>> _ask_words({"asked": True, "response": "yes"}), _ask_words({})
+    ('asked, said yes', 'not asked')
+    """
+    action, response = ask.get("action"), ask.get("response")
+    if not (ask.get("asked") or response):
+        return "not asked"
+    asked = f"asked to {action}" if action else "asked"
+    return f"{asked}, said {response}" if response else f"{asked}, no answer yet"
+
+
 def _history_line(r: dict) -> str:
     if r["record_type"] == "conversation":
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
-        ask = r.get("ask", {})
-        return (f"with {r['organizer']} — issues: {issues or '—'}; "
-                f"assessment {r.get('assessment', '—')}; ask: {ask.get('action', '—')} → "
-                f"{ask.get('response', '—')}")
+        return (f"with {r['organizer']} — issues: {issues or 'none named'}; "
+                f"assessment {r.get('assessment', 'not rated')}; {_ask_words(r.get('ask') or {})}")
     if r["record_type"] == "assignment":
         return (f"assigned to {r['organizer']}" if r.get("organizer") else "unassigned")
     what = r["update"].replace("_", " ")
@@ -397,6 +502,7 @@ def generate(
     seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 0,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("generated"),
     campaign: Annotated[str, typer.Option(help="Campaign id of the records.")] = "synthetic",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Write a synthetic campaign (conversations.jsonl, roster.csv, hierarchy.csv, ties.csv).
 
@@ -405,12 +511,20 @@ def generate(
     from mapper.generate import generate_campaign
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), console=err,
+    with Progress(TextColumn("generating people"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True, disable=people < 20000) as bar:
         task = bar.add_task("gen", total=people)
+        # generate_campaign reports the people written so far, not how many since last time.
         counts = generate_campaign(out_dir, people, seed=seed, campaign=campaign,
-                                   progress=lambda n: bar.advance(task, n))
-    out.print(json.dumps(counts))
+                                   progress=lambda n: bar.update(task, completed=n))
+    if as_json:
+        out.print(json.dumps(counts))
+        return
+    out.print(plain(
+        f"Wrote campaign {campaign} to {out_dir}: {counts['people']:,} people, "
+        f"{counts['conversations']:,} conversations, {counts['issues']:,} issues, "
+        f"{counts['decision_makers']:,} decision makers, {counts['ties']:,} ties."))
+    out.print(plain(f"Load it with: mapper import {out_dir}/*.csv {out_dir}/conversations.jsonl"))
 
 
 @app.command()
@@ -444,17 +558,20 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
     from mapper.snapshot import gc_paused
 
-    with _store(db) as store:
-        snap = store.snapshot(pick_campaign(store, campaign))
-        if function in USES_TEXTS:  # the words of actions and assignments: from the records
-            snap = fill_texts(snap, store)
-    with gc_paused():
-        result = getattr(analytics, function)(snap, **options)
+    # A first answer on a large campaign takes seconds: a spinner on stderr says it is working
+    # (shown on a terminal only; stdout stays the answer alone).
+    with working():
+        with _store(db) as store:
+            snap = store.snapshot(pick_campaign(store, campaign))
+            if function in USES_TEXTS:  # the words of actions and assignments: from the records
+                snap = fill_texts(snap, store)
+        with gc_paused():
+            result = getattr(analytics, function)(snap, **options)
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return
     for t in tables_for(command, result):
-        out.print(_table(*t.columns, title=t.title, rows=t.rows))
+        show(t)
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:
@@ -790,10 +907,11 @@ def my_list(
     """
     from mapper.analytics.my_list import my_list as answer_my_list
 
-    with _store(db) as store:
-        snap = store.snapshot(pick_campaign(store, campaign))
     day = today.date() if today else _day(None)
-    result = answer_my_list(snap, today=day, organizer=organizer)
+    with working():
+        with _store(db) as store:
+            snap = store.snapshot(pick_campaign(store, campaign))
+        result = answer_my_list(snap, today=day, organizer=organizer)
     if as_json:
         out.print_json(json.dumps(result, default=str))
         return
@@ -802,15 +920,17 @@ def my_list(
         out.print("No contacts assigned" + (" to that organizer." if organizer else " yet.")
                   + " Give some with `mapper assign`.")
         return
+    from mapper.analytics.tables import Table as Rows
+
     for o in lists:
         c = o["counts"]
-        title = (f"My list — {o['organizer']}: {c['contacts']} contact(s), {c['first_1on1']} "
-                 f"first 1-on-1, {c['ask']} to ask, {c['follow_up']} to follow up, "
-                 f"{c['overdue']} overdue (on {day})")
-        out.print(_table("name", "unit", "shift", "next", "what", "due", "item", title=title, rows=[
+        title = (f"My list — {o['organizer']}: {c['contacts']:,} contact(s), {c['first_1on1']:,} "
+                 f"first 1-on-1, {c['ask']:,} to ask, {c['follow_up']:,} to follow up, "
+                 f"{c['overdue']:,} overdue (on {day})")
+        show(Rows(title, ("name", "unit", "shift", "next", "what", "due", "item"), [
             (p["name"], p["unit"] or "—", p["shift"] or "—", p["next"].replace("_", " "),
              p["what"], (p["due"] or "—") + (" overdue" if p["overdue"] else ""), p["item"] or "—")
-            for p in o["contacts"]]))
+            for p in o["contacts"]], head=("name", "unit", "due")))
 
 
 @app.command()
@@ -864,18 +984,22 @@ def demo_files() -> list[Path]:
 def demo(
     db: Annotated[str, typer.Option("--db", help="Embedded store file for the demo (always a file, "
                                               "whatever MAPPER_DB or NEO4J_URI say).")] = "demo.db",
-    port: int = 8050,
+    port: Annotated[int, typer.Option(help="Port to serve the dashboard on (`make demo PORT=8060`).")] = 8050,
     host: str = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-server", help="Load the demo and print its stats only.")] = False,
 ) -> None:
-    """Load the demo campaign into an embedded store and open the dashboard.
+    """Load the demo campaign into an embedded store (./demo.db) and serve the dashboard.
 
-    Example: [bold]mapper demo[/]
+    It prints the address to open (http://127.0.0.1:8050); it does not open a browser.
+
+    Example: [bold]mapper demo --port 8060[/]
     """
     if not is_loopback(host):
         _error("the demo signs everyone in as admin; it only binds to this "
                "machine (127.0.0.1). Use `mapper dashboard` with MAPPER_USERS to share.")
         raise typer.Exit(2)
+    if not no_browser:  # before loading anything: a busy port is said at once, in one line
+        _check_port(host, port, "make demo PORT={port}` or `mapper demo --port {port}")
     with _store(db) as store:
         others = [c for c in store.campaigns() if c != DEMO_CAMPAIGN]
         if others:
@@ -888,8 +1012,8 @@ def demo(
         campaign = pick_campaign(store, None)
         counts = store.counts(campaign)
     out.print(Text.assemble("Demo campaign ", (campaign, "bold"), plain(
-        f" loaded into {db}: {counts['records'].get('conversation', 0)} conversations, "
-        f"{counts['nodes'].get('Person', 0)} people, {counts['nodes'].get('Issue', 0)} issues.")))
+        f" loaded into {db}: {counts['records'].get('conversation', 0):,} conversations, "
+        f"{counts['nodes'].get('Person', 0):,} people, {counts['nodes'].get('Issue', 0):,} issues.")))
     if no_browser:
         return
     _serve(db, host, port, demo=True)
@@ -905,7 +1029,36 @@ def dashboard(
 
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """
+    _check_port(host, port, "mapper dashboard --port {port}")
     _serve(db, host, port, demo=False)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (a bind that fails says so)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False  # the server will name the bad address itself
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            # As the server binds: a socket left in TIME_WAIT does not count as in use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError:
+                return True
+    return False
+
+
+def _check_port(host: str, port: int, hint: str) -> None:
+    """Exit 2 with one clear line, not a traceback, when ``port`` is taken."""
+    if not port_in_use(host, port):
+        return
+    free = next((p for p in range(port + 10, min(port + 1000, 65536), 10)
+                 if not port_in_use(host, p)), port + 10)
+    _error(f"port {port} is in use (another dashboard, or another program); "
+           f"try `{hint.format(port=free)}`")
+    raise typer.Exit(2)
 
 
 def _serve(db: str | None, host: str, port: int, demo: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
@@ -14,7 +16,7 @@ from dashboard.services import services
 
 TARGETS = [{"label": "simple majority (50%+)", "value": "0.5001"},
            {"label": "60%", "value": "0.6"},
-           {"label": "supermajority (2/3)", "value": "0.6667"},
+           {"label": "supermajority (2/3)", "value": "2/3"},
            {"label": "75%", "value": "0.75"}]
 
 
@@ -39,7 +41,7 @@ def layout(**_query) -> html.Div:
         ]),
         card("Structure per unit vs the majority target",
              html.Div([dbc.Label("Target", html_for=ids.OVERVIEW_TARGET, className="me-2"),
-                       dbc.Select(id=ids.OVERVIEW_TARGET, options=TARGETS, value="0.6667",
+                       dbc.Select(id=ids.OVERVIEW_TARGET, options=TARGETS, value="2/3",
                                   size="sm", style={"maxWidth": "16rem"})],
                       className="d-flex align-items-center mb-2"),
              _graph(ids.OVERVIEW_STRUCTURE), html.Div(id="overview-structure-note")),
@@ -47,10 +49,14 @@ def layout(**_query) -> html.Div:
 
 
 def _target(value: str | None) -> float:
-    """The majority target asked for, as a share in (0, 1]; 2/3 when it is not one."""
+    """The majority target asked for, as a share in (0, 1]; 2/3 when it is not one.
+
+    Two thirds is sent as "2/3", not 0.6667: 0.6667 × 120 rounds up to 81, one more supporter
+    than `mapper structure`'s two thirds asks for.
+    """
     try:
-        share = float(value or 2 / 3)
-    except (TypeError, ValueError):
+        share = float(Fraction(value)) if value else 2 / 3
+    except (TypeError, ValueError, ZeroDivisionError):
         return 2 / 3
     return share if 0 < share <= 1 else 2 / 3
 
@@ -73,7 +79,7 @@ def update_overview(campaign: str | None, target: str | None):
         dbc.Col(stat("contacted", c["contacted"],
                      f"{round(100 * (t['contacted_share'] or 0))}% of headcount"), md=2),
         dbc.Col(stat("conversations", c["conversations"], f"by {c['organizers']} organizers"), md=2),
-        dbc.Col(stat("supporters", t["supporters"], f"{t['supporters_needed']} more to target"), md=2),
+        dbc.Col(stat("supporters", t["supporters"], f"{t['supporters_needed']:,} more to target"), md=2),
         dbc.Col(stat("committed", c["committed"], f"{took_action} took action"), md=2),
         dbc.Col(stat("asks answered yes", k["yes"], f"of {k['asked']} asks"), md=2),
     ], className="g-3")

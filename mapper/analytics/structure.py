@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, at_least, committed_people, contacted_people,
@@ -10,7 +11,29 @@ from mapper.analytics._common import (UNKNOWN_UNIT, at_least, committed_people, 
 from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
-__all__ = ["structure"]
+__all__ = ["structure", "still_needed", "natural_key"]
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key reading the numbers in a name as numbers: units 1, 2, 10, 100, not 1, 10, 100, 2.
+
+    >>> sorted(["Unit 10", "Unit 2", "unit 1", "Unit 100"], key=natural_key)
+    ['unit 1', 'Unit 2', 'Unit 10', 'Unit 100']
+    """
+    parts = re.split(r"(\d+)", name.casefold())
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts) + (name,)
+
+
+def still_needed(supporters: int, headcount: int, target: float) -> int:
+    """Supporters still needed to reach ``target`` of ``headcount``: the one place it is computed.
+
+    Every view (``mapper structure``, the Overview cards and chart) shows this per unit, and
+    its sum over the units as the campaign's figure, so the total row adds up.
+
+    >>> still_needed(20, 120, 2 / 3), still_needed(9, 12, 2 / 3), still_needed(0, 0, 0.5)
+    (60, 0, 0)
+    """
+    return max(0, at_least(target, headcount) - supporters)
 
 
 def _row(unit: str, headcount: int, members: list[str], contacted: set[str],
@@ -31,7 +54,7 @@ def _row(unit: str, headcount: int, members: list[str], contacted: set[str],
         "supporters": n_support,
         "supporter_share": pct(n_support, headcount),
         "target_supporters": goal,
-        "supporters_needed": max(0, goal - n_support),
+        "supporters_needed": still_needed(n_support, headcount, target),
         "committed": n_committed,
         "leaders": n_leaders,
         "committee_needed": committee,
@@ -55,9 +78,11 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
       ``committee_gap`` is how many more committed people that takes.
 
     People who left the workplace (:func:`~mapper.analytics.status.left_people`) are out of
-    every count, the headcount too. Units are sorted by name, people with no unit last. Totals add the units up, except the
-    total target, taken on the whole headcount (``supporters_needed``); reaching the target in
-    every unit takes ``supporters_needed_in_units``.
+    every count, the headcount too. Units are sorted by name (numbers in names by value: 2
+    before 10), people with no unit last. Totals add the units up, the target too: the
+    campaign reaches it when every unit does, so ``supporters_needed`` is the sum of each
+    unit's :func:`still_needed` (``supporters_needed_in_units`` is the same number, kept for
+    older readers).
 
     Examples
     --------
@@ -67,7 +92,7 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
     ...  for u in r["units"]]
     [('ER', 2, 2, 1, 1), ('ICU', 3, 2, 2, 0), ('Med-Surg', 2, 1, 0, 2)]
     >>> r["totals"]["supporters_needed"], r["totals"]["committee_gap"]
-    (2, 1)
+    (3, 1)
     """
     if not 0 < target <= 1:
         raise ValueError(f"target must be a share in (0, 1], not {target!r}")
@@ -84,12 +109,12 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
     units = [_row(u, headcount, ms, contacted, supporters, committed, leaders, in_roster,
                   target, committee_ratio)
              for u, (headcount, ms) in sorted(members.items(),
-                                              key=lambda kv: (kv[0] == UNKNOWN_UNIT, kv[0]))]
+                                              key=lambda kv: (kv[0] == UNKNOWN_UNIT, natural_key(kv[0])))]
     head = sum(u["headcount"] for u in units)
     sums = {k: sum(u[k] for u in units)
             for k in ("contacted", "off_roster", "supporters", "committed", "leaders",
                       "committee_needed", "committee_gap")}
-    goal = at_least(target, head)
+    needed = sum(u["supporters_needed"] for u in units)
     totals = {
         "headcount": head,
         "contacted": sums["contacted"],
@@ -97,9 +122,9 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
         "off_roster": sums["off_roster"],
         "supporters": sums["supporters"],
         "supporter_share": pct(sums["supporters"], head),
-        "target_supporters": goal,
-        "supporters_needed": max(0, goal - sums["supporters"]),
-        "supporters_needed_in_units": sum(u["supporters_needed"] for u in units),
+        "target_supporters": sum(u["target_supporters"] for u in units),
+        "supporters_needed": needed,
+        "supporters_needed_in_units": needed,
         "committed": sums["committed"],
         "leaders": sums["leaders"],
         "committee_needed": sums["committee_needed"],

@@ -25,11 +25,21 @@ _NONE = "—"
 
 
 class Table(NamedTuple):
-    """A titled table: ``columns`` are headers, each row a tuple of strings."""
+    """A titled table: ``columns`` are headers, each row a tuple of strings.
+
+    A table too wide for the terminal is printed as one short block per row when it names
+    ``head`` columns: their values make the row's first line, and every other column follows
+    as a wrapped "Header: value" line under it (a reason is read, not squeezed into 9
+    characters). A ``group`` column is printed once, above the rows that share its value.
+    ``note`` explains the columns, under the table.
+    """
 
     title: str
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    head: tuple[str, ...] = ()
+    group: str | None = None
+    note: str = ""
 
 
 def _s(value: Any) -> str:
@@ -37,9 +47,16 @@ def _s(value: Any) -> str:
         return _NONE
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:,g}"
     return str(value)
+
+
+def _n(value: int) -> str:
+    """A count with thousands separators: 12,345."""
+    return f"{value:,}"
 
 
 def _days(n: int) -> str:
@@ -67,7 +84,8 @@ def clusters_table(result: dict[str, Any]) -> Table:
              _counted(c["units"], "unit"), _counted(c["decision_makers"], "name"))
             for c in result["clusters"]]
     return Table(f"Anger clusters (anger ≥ {result['min_anger']})",
-                 ("Cluster", "Issues", "People", "Mean anger", "Units", "Decision makers"), rows)
+                 ("Cluster", "Issues", "People", "Mean anger", "Units", "Decision makers"), rows,
+                 head=("Cluster",))
 
 
 def bridging_table(result: dict[str, Any]) -> Table:
@@ -75,7 +93,7 @@ def bridging_table(result: dict[str, Any]) -> Table:
     rows = [(b["name"], _s(b["people"]), _counted(b["units"], "unit"), _s(b["cluster"]),
              "; ".join(b["reasons"])) for b in result["bridging"]]
     return Table("Common ground (bridging issues)",
-                 ("Issue", "People", "Units", "Cluster", "Why"), rows)
+                 ("Issue", "People", "Units", "Cluster", "Why"), rows, head=("Issue",))
 
 
 def unit_issue_table(result: dict[str, Any]) -> Table:
@@ -92,7 +110,8 @@ def power_issues_table(result: dict[str, Any]) -> Table:
              ", ".join(f"{d['name']} ({d['people']} named, anger {d['anger']})"
                        for d in i["decision_makers"]) or _NONE)
             for i in result["issues"]]
-    return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows)
+    return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows,
+                 head=("Issue",))
 
 
 def power_table(result: dict[str, Any]) -> Table:
@@ -107,7 +126,8 @@ def power_table(result: dict[str, Any]) -> Table:
                                           if d["affected_in_chain"] != d["affected"] else ""),
                      " → ".join(path["path"]) + f" ({path['length']})" if path else _NONE))
     return Table("Power map", ("Decision maker", "Title", "Answers to", "Named for",
-                               "People affected", "Trusted path (hops)"), rows)
+                               "People affected", "Trusted path (hops)"), rows,
+                 head=("Decision maker",))
 
 
 def ask_queue_table(result: list[dict[str, Any]]) -> Table:
@@ -123,7 +143,8 @@ def ask_queue_table(result: list[dict[str, Any]]) -> Table:
              f"{e['messenger']['name']} ({e['messenger']['kind']})", _s(e.get("assigned_to")))
             for n, e in enumerate(result, 1)]
     return Table("Ready to ask", ("#", "Name", "Unit", "Score", "Why", "Suggested ask",
-                                  "Messenger", "Assigned to"), rows)
+                                  "Messenger", "Assigned to"), rows,
+                 head=("#", "Name", "Unit", "Score"))
 
 
 def ladder_table(result: list[dict[str, Any]]) -> Table:
@@ -131,7 +152,7 @@ def ladder_table(result: list[dict[str, Any]]) -> Table:
     rows = [(e["name"], e["unit"], e["rung"], e["next_rung"], e["next_step"], _s(e["since"]))
             for e in result]
     return Table("Ladder of engagement", ("Name", "Unit", "Rung", "Next rung", "Next step",
-                                         "Committed since"), rows)
+                                         "Committed since"), rows, head=("Name", "Unit"))
 
 
 def talk_next_table(result: dict[str, Any]) -> Table:
@@ -141,7 +162,7 @@ def talk_next_table(result: dict[str, Any]) -> Table:
              if e["messenger"] else _NONE, _s(e.get("assigned_to")))
             for n, e in enumerate(result["people"], 1)]
     return Table("Talk to next", ("#", "Name", "Unit", "Score", "Why", "Messenger",
-                                  "Assigned to"), rows)
+                                  "Assigned to"), rows, head=("#", "Name", "Unit", "Score"))
 
 
 def organic_leaders_table(result: dict[str, Any] | list[dict[str, Any]]) -> Table:
@@ -166,22 +187,28 @@ def follow_ups_table(result: dict[str, Any]) -> Table:
                          "today" if late == 0 else f"in {_days(-late)}", i["id"]))
     t = result["totals"]
     # The id is what `mapper log PERSON --done ID` closes.
-    return Table(f"Follow-ups on {result['today']} ({t['overdue']} overdue, {t['due']} due)",
-                 ("Organizer", "Name", "Kind", "What", "Due", "When", "Id"), rows)
+    return Table(f"Follow-ups on {result['today']} ({_n(t['overdue'])} overdue, "
+                 f"{_n(t['due'])} due)",
+                 ("Organizer", "Name", "Kind", "What", "Due", "When", "Id"), rows,
+                 head=("Name", "Kind", "Due", "When"), group="Organizer",
+                 note="Close an item with `mapper log PERSON --done ID`.")
 
 
 def structure_table(result: dict[str, Any]) -> Table:
     """:func:`~mapper.analytics.structure.structure`, one row per unit and a total."""
     def row(label: str, u: dict[str, Any]) -> tuple[str, ...]:
-        return (label, _s(u["headcount"]), f"{u['contacted']} ({_share(u['contacted_share'])})",
-                f"{u['supporters']} ({_share(u['supporter_share'])})",
-                _s(u["target_supporters"]), _s(u["supporters_needed"]), _s(u["committed"]),
-                f"{u['committed']}/{u['committee_needed']}", _s(u["committee_gap"]))
+        return (label, _s(u["headcount"]), f"{_n(u['contacted'])} ({_share(u['contacted_share'])})",
+                f"{_n(u['supporters'])} ({_share(u['supporter_share'])})",
+                _s(u["target_supporters"]), _s(u["supporters_needed"]),
+                f"{_n(u['committed'])}/{_n(u['committee_needed'])}", _s(u["committee_gap"]))
     rows = [row(u["unit"], u) for u in result["units"]] + [row("Total", result["totals"])]
     return Table(f"Structure (target {round(100 * result['target'])}% supporters, "
                  f"1 committee member per {result['committee_ratio']})",
-                 ("Unit", "Headcount", "Contacted", "Supporters", "Target", "Needed",
-                  "Committed", "Committee", "Committee gap"), rows)
+                 ("Unit", "People", "Contacted", "Supporters", "Target", "Needed",
+                  "Committee", "Gap"), rows,
+                 note="People: headcount. Needed: supporters still needed to reach the target "
+                      "(the total adds up the units). Committee: committed / members needed; "
+                      "Gap: committed people still needed.")
 
 
 def overview_table(result: dict[str, Any]) -> Table:
@@ -220,7 +247,8 @@ def my_list_table(result: dict[str, Any]) -> Table:
     counts = [f"{o['organizer']}: {o['counts']['contacts']} contacts, "
               f"{o['counts']['overdue']} overdue" for o in result["organizers"]]
     return Table("My list" + (f" ({'; '.join(counts)})" if counts else ""),
-                 ("Organizer", "Name", "Unit", "Next", "Due", "Assigned"), rows)
+                 ("Organizer", "Name", "Unit", "Next", "Due", "Assigned"), rows,
+                 head=("Name", "Unit", "Due"), group="Organizer")
 
 
 #: CLI command -> the tables that show its result, in order.
