@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: demo test install install-test browser neo4j-harness
+.PHONY: demo test install install-test browser neo4j-harness axe
 
 install:
 	$(PIP) install -q -e .
@@ -20,8 +20,12 @@ browser:
 neo4j-harness:
 	$(PYTHON) -c "from mapper.testing.neo4j_server import build_harness; build_harness()"
 
+# axe-core (pinned in package.json and package-lock.json) checks every page in the browser tests.
+axe:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
 demo: install
 	mapper demo
 
-test: install-test browser neo4j-harness
+test: install-test browser neo4j-harness axe
 	$(PYTHON) -m pytest
