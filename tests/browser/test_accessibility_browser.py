@@ -103,3 +103,45 @@ def test_the_1on1_form_is_walked_with_the_tab_key_to_save_with_a_visible_focus(
         assert contact and contact[0] in reached
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_dropdown_is_still_reached_with_tab_as_its_button_and_opens_with_enter(
+        signin_server, browser, sign_in, size):
+    context = _context(browser, size)
+    page = context.new_page()
+    try:
+        sign_in(page, signin_server.url, "root")
+        page.goto(signin_server.url + "/follow-ups")
+        _settle(page)
+        page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "follow-organizer":
+                break
+        else:
+            pytest.fail("Tab never reached the organizer dropdown's button")
+        assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+        assert _focused(page)["outline"]
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[role=option], [role=listbox]")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_the_later_stylesheet_rules_apply_on_a_desk_and_on_a_phone(signin_server, browser,
+                                                                     sign_in, size):
+    """The assign bar's own rules come late in style.css; a @media block left open above them
+    once confined them to phones."""
+    context = _context(browser, size)
+    page = context.new_page()
+    try:
+        sign_in(page, signin_server.url, "root")
+        page.goto(signin_server.url + "/ready")
+        page.wait_for_selector(".assign-bar")
+        style = page.evaluate("""() => { const s = getComputedStyle(document.querySelector(
+            '.assign-bar')); return [s.borderTopWidth, s.backgroundColor]; }""")
+        assert style == ["1px", "rgb(255, 255, 255)"]
+    finally:
+        context.close()
