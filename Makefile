@@ -4,7 +4,7 @@ PIP ?= $(PYTHON) -m pip
 # The dashboard's port: `make demo PORT=8060` when 8050 is taken.
 PORT ?= 8050
 
-.PHONY: demo test install install-test browser neo4j-harness
+.PHONY: demo test install install-test browser neo4j-harness axe
 
 install:
 	$(PIP) install -q -e .
@@ -22,9 +22,16 @@ browser:
 neo4j-harness:
 	$(PYTHON) -c "from mapper.testing.neo4j_server import build_harness; build_harness()"
 
+# axe-core (pinned in package.json and package-lock.json) checks every page in the browser tests.
+axe:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian nodejs + npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
 # Loads the demo campaign into ./demo.db and serves the dashboard at the address it prints.
 demo: install
 	mapper demo --port $(PORT)
 
-test: install-test browser neo4j-harness
+test: install-test browser neo4j-harness axe
 	$(PYTHON) -m pytest

@@ -49,6 +49,8 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
         assets_folder=str(HERE / "assets"), serve_locally=True,
         suppress_callback_exceptions=True, title="Collective Mapper", update_title=None,
     )
+    # Screen readers pick their voice from the page's language (axe-core: html-has-lang).
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     # Pages register themselves on first import (dash's page registry is process-wide).
     modules = [importlib.import_module(f"dashboard.pages.{name}") for name in PAGE_MODULES]
     register_all()

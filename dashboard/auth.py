@@ -40,7 +40,7 @@ _LOGIN_PAGE = """<!doctype html>
  body{margin:0;font-family:system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif;
       background:#f4f6f8;color:#2c3e50;display:flex;min-height:100vh;align-items:center;justify-content:center}
  form{background:#fff;padding:2rem 2.25rem;border-radius:10px;box-shadow:0 2px 14px rgba(0,0,0,.08);width:20rem}
- h1{font-size:1.3rem;margin:0 0 .25rem} p{margin:0 0 1.25rem;color:#6c7a89;font-size:.9rem}
+ h1{font-size:1.3rem;margin:0 0 .25rem} p{margin:0 0 1.25rem;color:#5a6774;font-size:.9rem}
  label{display:block;font-size:.85rem;margin:.75rem 0 .25rem;font-weight:600}
  input{width:100%;box-sizing:border-box;padding:.5rem .6rem;border:1px solid #ced4da;border-radius:6px;font-size:1rem}
  button{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:6px;background:#2c3e50;color:#fff;font-size:1rem;cursor:pointer}

@@ -30,14 +30,22 @@ def _level(value: str | None) -> int:
 NETWORK_STYLE = {"width": "100%", "height": "520px", "background": "#fff"}
 
 
+def _scrolls(id_: str, name: str) -> html.Div:
+    # A table wider than a phone scrolls sideways; the keyboard must be able to scroll it too.
+    return html.Div(html.Div(id=id_), className="scroll-x", tabIndex="0", role="region",
+                    **{"aria-label": name})
+
+
 def layout(**_query) -> html.Div:
     return html.Div([
         page_head("Anger clusters",
                   "Issues linked by the people angry about both; colours are clusters, size is "
                   "how many people are angry. A thick outline marks a bridging issue: common "
                   "ground across units.",
-                  dbc.Select(id=ids.CLUSTER_MIN_ANGER, options=MIN_ANGER, value="3", size="sm",
-                             style={"maxWidth": "10rem"})),
+                  html.Div([html.Label("Count anger from", htmlFor=ids.CLUSTER_MIN_ANGER,
+                                       className="visually-hidden"),
+                            dbc.Select(id=ids.CLUSTER_MIN_ANGER, options=MIN_ANGER, value="3",
+                                       size="sm", style={"maxWidth": "10rem"})])),
         dbc.Row([
             dbc.Col(card("Issue network (click an issue)",
                          cyto.Cytoscape(id=ids.CLUSTER_NETWORK, elements=[], style=NETWORK_STYLE,
@@ -48,8 +56,9 @@ def layout(**_query) -> html.Div:
             dbc.Col(card("Who is angry about it", html.Div(id=ids.CLUSTER_ISSUE_PEOPLE)),
                     xl=4, md=12),
         ]),
-        card("Clusters", html.Div(id=ids.CLUSTER_TABLE)),
-        card("Common ground: bridging issues", html.Div(id=ids.CLUSTER_BRIDGES)),
+        card("Clusters", _scrolls(ids.CLUSTER_TABLE, "Clusters")),
+        card("Common ground: bridging issues",
+             _scrolls(ids.CLUSTER_BRIDGES, "Common ground: bridging issues")),
         card("Angry people by unit and issue",
              graph(ids.CLUSTER_HEATMAP, figures.empty_figure("Loading…"))),
     ])

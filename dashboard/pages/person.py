@@ -219,6 +219,11 @@ def _input(name: str) -> dict:
     return {"type": ids.PERSON_ACTION_INPUT, "name": name}
 
 
+def _label_for(name: str) -> str:
+    # How Dash writes a dict id into the page, so a <label for=...> finds its control.
+    return '{"name":"%s","type":"%s"}' % (name, ids.PERSON_ACTION_INPUT)
+
+
 def _actions_card(found, camp: str, user, snap, acted) -> dbc.Card | None:
     """What the user may do here: log an attempt, assign, record the next 1-on-1."""
     parts = []
@@ -231,7 +236,10 @@ def _actions_card(found, camp: str, user, snap, acted) -> dbc.Card | None:
                               href=record_href(found["name"], camp,
                                                user.organizer if user.role == "organizer" else None)))
         parts.append(html.Div([
-            html.Label("Log an attempt", className="form-label mb-1 d-block"),
+            html.Label("Log an attempt", htmlFor=_label_for("outcome"),
+                       className="form-label mb-1 d-block"),
+            html.Label("Date of the attempt", htmlFor=_label_for("date"),
+                       className="visually-hidden"),
             html.Div([
                 dbc.Select(id=_input("outcome"), value="no_answer", size="sm",
                            options=[{"label": label, "value": v} for v, label in OUTCOMES],
@@ -246,7 +254,8 @@ def _actions_card(found, camp: str, user, snap, acted) -> dbc.Card | None:
         options = [{"label": "— no one (unassign)", "value": ""}] + [
             {"label": n, "value": n} for n in _organizer_names(snap)]
         parts.append(html.Div([
-            html.Label("Assign to", className="form-label mb-1 d-block"),
+            html.Label("Assign to", htmlFor=_label_for("organizer"),
+                       className="form-label mb-1 d-block"),
             html.Div([dbc.Select(id=_input("organizer"), options=options, value=current or "",
                                  size="sm", className="assign-to"),
                       _button("assign", "Assign", "outline-primary")], className="action-row"),

@@ -148,3 +148,35 @@ def sign_in():
         page.click("button[type=submit]")
         page.wait_for_selector(".navbar")
     return go
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# What a user cannot get past: "moderate" and "minor" findings are reported by axe but not here.
+AXE_BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from package.json by ``make axe`` (part of ``make test``)."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is missing at {AXE_JS}: run `make axe` (npm ci, from "
+                    "package.json and package-lock.json) in the repository root", pytrace=False)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """``axe(page)``: the serious or critical axe-core violations on the page as it stands, each
+    as ``"rule-id: selector, selector"`` — rule ids and selectors only, never the page's text
+    (it may hold names)."""
+    def check(page) -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact,"
+            " targets: v.nodes.map(n => n.target.join(' ') + (v.id === 'color-contrast' &&"
+            " n.any[0] ? ` [${n.any[0].data.fgColor} on ${n.any[0].data.bgColor}]` : ''))}))")
+        return [f"{v['id']} ({v['impact']}): {', '.join(v['targets'][:8])}"
+                for v in violations if v["impact"] in AXE_BLOCKING]
+    return check
