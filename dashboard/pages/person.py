@@ -27,6 +27,10 @@ from mapper.services import (NotAllowed, ServiceError, assign_people, contact_de
 # Free text and sensitive answers of a conversation, shown only to the organizer who held it
 # (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
 # (and should it ever lose one) the page drops them itself: dropping twice is harmless.
+# The search answers as you type: once the typing pauses this long, with at least this many
+# letters (one letter would list half the campaign).
+SEARCH_DEBOUNCE_MS = 300
+SEARCH_MIN_CHARS = 2
 ASSESSMENT = {1: "1 · leader / supporter", 2: "2 · supporter", 3: "3 · undecided",
               4: "4 · leaning against", 5: "5 · opposed"}
 
@@ -38,7 +42,7 @@ def layout(key: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.PERSON_KEY, data=key),
         dbc.Row([dbc.Col(dbc.Input(id=ids.PERSON_SEARCH, placeholder="Find a person by name…",
-                                   debounce=True, type="search"), md=4),
+                                   debounce=SEARCH_DEBOUNCE_MS, type="search"), md=4),
                  dbc.Col(html.Div(id=ids.PERSON_SEARCH_RESULTS), md=8)], className="mb-3"),
         html.Div(id=ids.PERSON_BODY),
     ])
@@ -449,10 +453,14 @@ def on_action(clicks: list, values: list, value_ids: list, key: str | None,
 
 
 def search(query: str | None, campaign: str | None):
-    """People whose name contains the query (organizers and admins only)."""
+    """People whose name contains the query (organizers and admins only), as soon as it has
+    ``SEARCH_MIN_CHARS`` letters."""
     user = signed_in()
-    if not user.sees_people or not query or not query.strip():
+    query = (query or "").strip()
+    if not user.sees_people or not query:
         return None
+    if len(query) < SEARCH_MIN_CHARS:
+        return html.Span(f"Type at least {SEARCH_MIN_CHARS} letters.", className="form-text")
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
