@@ -13,6 +13,7 @@ from dashboard.exports import filters_query, list_downloads
 from dashboard.listing import filters_bar, register_list
 from dashboard.pages import register_page
 from dashboard.tables import ready_rows
+from mapper.analytics.readiness import SCORE_PARTS
 
 COLUMNS = [
     {"field": "rank", "headerName": "#", "filter": "agNumberColumnFilter", "width": 80,
@@ -21,7 +22,8 @@ COLUMNS = [
     {"field": "unit", "headerName": "Unit", "width": 140},
     {"field": "organizer", "headerName": "Last organizer", "width": 140},
     {"field": "assigned_to", "headerName": "Assigned to", "width": 140},
-    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95},
+    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95,
+     "headerTooltip": "The score adds up:\n• " + "\n• ".join(SCORE_PARTS)},
     {"field": "ready", "headerName": "Ready?", "width": 110},
     {"field": "top_issue", "headerName": "Top issue", "width": 170, "wrapText": True},
     {"field": "issues", "headerName": "Angry about", "width": 160, "hide": True},

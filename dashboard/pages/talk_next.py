@@ -14,6 +14,7 @@ from dashboard.listing import filters_bar, register_list
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import talk_rows
+from mapper.analytics.talk_next import SCORE_PARTS
 
 COLUMNS = [
     {"field": "rank", "headerName": "#", "filter": "agNumberColumnFilter", "width": 80,
@@ -22,7 +23,8 @@ COLUMNS = [
     {"field": "unit", "headerName": "Unit", "width": 140},
     {"field": "in_roster", "headerName": "On roster", "width": 115},
     {"field": "assigned_to", "headerName": "Assigned to", "width": 140},
-    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95},
+    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95,
+     "headerTooltip": "The score adds up:\n• " + "\n• ".join(SCORE_PARTS)},
     {"field": "reasons", "headerName": "Why", "flex": 2, "minWidth": 320, "wrapText": True,
      "tooltipField": "reasons"},
     {"field": "messenger", "headerName": "Messenger (who knows them)", "width": 220,

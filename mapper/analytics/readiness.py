@@ -18,7 +18,7 @@ from mapper.analytics.closing import commitment_results, kept_by_person
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
 
-__all__ = ["WEIGHTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION", "shared_actions",
+__all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION", "shared_actions",
            "action_of"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
@@ -41,6 +41,36 @@ WEIGHTS: dict[str, Any] = {
     # per failed contact attempt since the latest 1-on-1, at most 3 of each outcome counted
     "attempt": ATTEMPT_POINTS,
 }
+
+
+
+def _pts(x: float) -> str:
+    """A weight as signed points: +1, +1.5, −3."""
+    return f"{'+' if x > 0 else '−' if x < 0 else ''}{abs(x):g}"
+
+
+_A = ATTEMPT_POINTS
+#: What the readiness score adds up, in words, built from :data:`WEIGHTS` (shown where the score
+#: is, e.g. as the Score column's tooltip).
+SCORE_PARTS: tuple[str, ...] = (
+    f"anger on their top issue: {_pts(WEIGHTS['anger'])} per point",
+    f"others angry about it: {_pts(WEIGHTS['shared'])} × log2(1 + others), up to +3",
+    f"each further angry issue: {_pts(WEIGHTS['more_issues'])} (2 at most)",
+    f"each of the three realizations: {_pts(WEIGHTS['realization'])}, all three "
+    f"{_pts(WEIGHTS['all_realizations'])} more",
+    f"hope: {_pts(WEIGHTS['hope'])} per point",
+    f"wants to talk again {_pts(WEIGHTS['wants_to_talk_again'])}, will come to a meeting "
+    f"{_pts(WEIGHTS['will_attend_meeting'])}",
+    "your rating 1…5: " + ", ".join(_pts(WEIGHTS["assessment"][r]) for r in range(1, 6)),
+    f"each committed person they trust: {_pts(WEIGHTS['committed_tie'])} (2 at most)",
+    f"never asked {_pts(WEIGHTS['never_asked'])}, time to ask again {_pts(WEIGHTS['ask_again'])}, "
+    f"asked recently {_pts(WEIGHTS['asked_recently'])}, said no recently "
+    f"{_pts(WEIGHTS['said_no_recently'])}",
+    f"each fear voiced: {_pts(WEIGHTS['fear'])} (3 at most)",
+    f"each failed attempt since the last 1-on-1: refused {_pts(_A['refused'])}, not now "
+    f"{_pts(_A['not_now'])}, wrong number {_pts(_A['wrong_number'])}, no answer "
+    f"{_pts(_A['no_answer'])} (3 of each at most)",
+)
 
 #: The ladder of engagement, lowest rung first.
 RUNGS = ("said yes", "took action", "brought a coworker", "leads in their unit",

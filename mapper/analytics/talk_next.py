@@ -8,16 +8,35 @@ from typing import Any
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
                                       contacted_people, person_name, trust_adjacency, unit_members,
                                       unit_of)
-from mapper.analytics.attempts import attempt_points, attempt_reasons, failed_attempts
+from mapper.analytics.attempts import ATTEMPT_POINTS, attempt_points, attempt_reasons, failed_attempts
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Snapshot
 
-__all__ = ["TIE_POINTS", "talk_next", "organic_leaders"]
+__all__ = ["TIE_POINTS", "SCORE_PARTS", "talk_next", "organic_leaders"]
 
 #: Points per trusted person, by who they are; a referral adds ``referred``.
 TIE_POINTS = {"committed": 3.0, "angry": 2.0, "contacted": 1.0, "referred": 1.0,
               "coverage": 3.0}  # coverage: x (1 - contacted share of their unit)
 
+
+
+def _pts(x: float) -> str:
+    """A weight as signed points: +1, +1.5, −3."""
+    return f"{'+' if x > 0 else '−' if x < 0 else ''}{abs(x):g}"
+
+
+_A = ATTEMPT_POINTS
+#: What the Talk to next score adds up, in words, built from :data:`TIE_POINTS` (shown where
+#: the score is, e.g. as the Score column's tooltip).
+SCORE_PARTS: tuple[str, ...] = (
+    f"each contact who trusts them: committed {_pts(TIE_POINTS['committed'])}, angry "
+    f"{_pts(TIE_POINTS['angry'])}, other {_pts(TIE_POINTS['contacted'])}",
+    f"referred by that contact: {_pts(TIE_POINTS['referred'])} more",
+    f"their unit's gap: {_pts(TIE_POINTS['coverage'])} × the share of it not yet spoken with",
+    f"each failed attempt: refused {_pts(_A['refused'])}, not now {_pts(_A['not_now'])}, "
+    f"wrong number {_pts(_A['wrong_number'])}, no answer {_pts(_A['no_answer'])} "
+    "(3 of each at most)",
+)
 
 def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]]:
     """People many others trust: most ties (and referrals) in the trust graph, contacted or not.
