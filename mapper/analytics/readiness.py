@@ -18,8 +18,8 @@ from mapper.analytics.closing import commitment_results, kept_by_person
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
 
-__all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION", "shared_actions",
-           "action_of"]
+__all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION",
+           "shared_actions", "action_of"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
 WEIGHTS: dict[str, Any] = {

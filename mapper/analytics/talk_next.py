@@ -8,7 +8,8 @@ from typing import Any
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
                                       contacted_people, person_name, trust_adjacency, unit_members,
                                       unit_of)
-from mapper.analytics.attempts import ATTEMPT_POINTS, attempt_points, attempt_reasons, failed_attempts
+from mapper.analytics.attempts import (ATTEMPT_POINTS, attempt_points, attempt_reasons,
+                                       failed_attempts)
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Snapshot
 

@@ -45,7 +45,8 @@ def test_hovering_score_lists_what_it_adds_up(signin_server, browser, sign_in):
             page.wait_for_selector(".ag-tooltip", timeout=5_000)
             tip = page.inner_text(".ag-tooltip")
             assert "The score adds up" in tip, path
-            assert ("hope" in tip) == (path == "/ready") and ("unit's gap" in tip) == (path == "/next")
+            assert ("hope" in tip) == (path == "/ready")
+            assert ("unit's gap" in tip) == (path == "/next")
         assert not problems, problems
     finally:
         context.close()
