@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 __all__ = [
     "PALETTE", "LAYOUT_LIMIT", "plot_text", "empty_figure", "timeline_figure", "assessment_figure",
     "commitments_figure", "structure_figure", "heatmap_figure", "cluster_elements",
-    "cluster_stylesheet", "power_elements", "power_stylesheet", "ranking_figure",
-    "follow_ups_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
+    "cluster_stylesheet", "cluster_legend", "power_elements", "power_stylesheet", "ranking_figure",
+    "follow_ups_figure", "all_issues_ranking_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
 ]
 
 PALETTE = ["#3498db", "#e67e22", "#18bc9c", "#9b59b6", "#e74c3c", "#f1c40f", "#1abc9c",
@@ -231,17 +231,37 @@ def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
     edges = [{"data": {"id": f"{l['a']}|{l['b']}", "source": l["a"], "target": l["b"],
                        "weight": l["people"],
                        "width": round(1 + 7 * l["people"] / strongest, 1)}} for l in links]
-    return _with_layout(nodes, edges)
+    # Always laid out here, seeded: the same clusters give the same picture on every load
+    # (the browser's force layout starts from random positions).
+    pos = network_layout([n["data"]["id"] for n in nodes],
+                         [(e["data"]["source"], e["data"]["target"], e["data"]["weight"])
+                          for e in edges], scale=max(600.0, 220.0 * len(nodes) ** 0.5))
+    for n in nodes:
+        n["position"] = pos.get(n["data"]["id"], {"x": 0, "y": 0})
+    return nodes + edges, {"name": "preset", "fit": True, "padding": 30}
+
+
+def cluster_legend(clusters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The colour of each cluster and its name (its top issues), in cluster order."""
+    return [{"id": c["id"], "name": c.get("name") or ", ".join(i["name"] for i in c["issues"][:2]),
+             "color": PALETTE[c["id"] % len(PALETTE)]} for c in clusters.get("clusters", [])]
+
+
+# Network labels: at least 12 px, readable on a 390 px phone at the fitted zoom.
+LABEL_PX = 12
 
 
 def cluster_stylesheet() -> list[dict[str, Any]]:
     return [
         {"selector": "node", "style": {
             "label": "data(label)", "background-color": "data(color)", "width": "data(size)",
-            "height": "data(size)", "font-size": 11, "color": "#2c3e50",
+            "height": "data(size)", "font-size": LABEL_PX, "color": "#2c3e50",
             "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "wrap",
-            "text-max-width": 110, "border-width": 1, "border-color": "#fff"}},
-        {"selector": "node.bridging", "style": {"border-width": 4, "border-color": "#2c3e50"}},
+            "text-max-width": 120, "text-background-color": "#fff",
+            "text-background-opacity": 0.8, "text-background-padding": 2,
+            "border-width": 1, "border-color": "#fff"}},
+        # Only the issues anger_clusters marks bridging (a third of the units) get the outline.
+        {"selector": "node.bridging", "style": {"border-width": 5, "border-color": "#2c3e50"}},
         {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#f39c12"}},
         {"selector": "edge", "style": {"width": "data(width)", "line-color": "#c8d1d9",
                                        "curve-style": "haystack", "opacity": 0.7}},
@@ -292,8 +312,8 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
         lines = [d["name"]] + ([title] if title else [])
         nodes.append({"data": {"id": key, "label": "\n".join(lines),
                                "kind": "decision_maker", "affected": d.get("affected", 0),
-                               "w": min(190, 16 + 6.2 * max(len(x) for x in lines)),
-                               "h": 14 + 14 * len(lines)},
+                               "w": min(220, 16 + 7.4 * max(len(x) for x in lines)),
+                               "h": 16 + 16 * len(lines)},
                       "classes": "dm"})
     for key in sorted(shown):
         chain = dms.get(key, {}).get("chain") or []
@@ -317,17 +337,20 @@ def power_stylesheet() -> list[dict[str, Any]]:
     return [
         {"selector": "node.issue", "style": {
             "label": "data(label)", "background-color": "#e74c3c", "width": "data(size)",
-            "height": "data(size)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
+            "height": "data(size)", "font-size": LABEL_PX, "text-valign": "bottom",
+            "text-margin-y": 4,
             "color": "#2c3e50", "text-wrap": "wrap", "text-max-width": 110}},
         {"selector": ".dm", "style": {
             "label": "data(label)", "shape": "round-rectangle", "background-color": "#2c3e50",
-            "color": "#fff", "text-valign": "center", "text-halign": "center", "font-size": 10,
-            "text-wrap": "wrap", "text-max-width": 180, "width": "data(w)", "height": "data(h)"}},
+            "color": "#fff", "text-valign": "center", "text-halign": "center",
+            "font-size": LABEL_PX, "text-wrap": "wrap", "text-max-width": 210, "width": "data(w)",
+            "height": "data(h)"}},
         {"selector": "node:selected", "style": {"border-width": 4, "border-color": "#f39c12"}},
         {"selector": "edge.names", "style": {
             "width": "data(width)", "line-color": "#f5b7b1", "target-arrow-shape": "triangle",
             "target-arrow-color": "#f5b7b1", "curve-style": "bezier", "label": "data(label)",
-            "font-size": 9, "color": "#a12622"}},
+            "font-size": LABEL_PX, "color": "#a12622", "text-background-color": "#fff",
+            "text-background-opacity": 0.8}},
         {"selector": "edge.reports", "style": {
             "width": 2, "line-color": "#7f8c8d", "line-style": "dashed",
             "target-arrow-shape": "triangle", "target-arrow-color": "#7f8c8d",
@@ -336,7 +359,10 @@ def power_stylesheet() -> list[dict[str, Any]]:
 
 
 def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
-    """One issue's decision makers, ranked by how many people name them (and how angry)."""
+    """One issue's decision makers, ranked by how many people name them (and how angry).
+
+    The figure's title is the issue's name, so the chart always says which issue it ranks.
+    """
     if not issue or not issue.get("decision_makers"):
         return empty_figure("No one has named a decision maker for this issue yet")
     dms = list(reversed(issue["decision_makers"][:15]))
@@ -345,8 +371,33 @@ def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
                            marker_color=PRIMARY, customdata=[d["anger"] for d in dms],
                            hovertemplate="%{y}<br>named by %{x} people, their anger %{customdata}"
                                          "<extra></extra>"))
-    return _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
-                  margin={"l": 260, "r": 20, "t": 10, "b": 45})
+    fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
+                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+    fig.update_layout(title={"text": plot_text(issue["name"]), "x": 0.01, "font": {"size": 13}})
+    return fig
+
+
+def all_issues_ranking_figure(power: dict[str, Any]) -> go.Figure:
+    """Every decision maker, ranked by how many times people name them over all issues.
+
+    A person naming the same decision maker for two issues counts twice: the bars are
+    namings, and the axis says so.
+    """
+    dms = sorted((d for d in power.get("decision_makers", []) if d.get("issues")),
+                 key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"], d["key"]))
+    if not dms:
+        return empty_figure("No one has named a decision maker yet")
+    dms = list(reversed(dms[:15]))
+    labels = [plot_text(d["name"] + (f" ({d['title']})" if d.get("title") else "")) for d in dms]
+    fig = go.Figure(go.Bar(y=labels, x=[sum(i["named_by"] for i in d["issues"]) for d in dms],
+                           orientation="h", marker_color=PRIMARY,
+                           customdata=[len(d["issues"]) for d in dms],
+                           hovertemplate="%{y}<br>named %{x} times, for %{customdata} issue(s)"
+                                         "<extra></extra>"))
+    fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="times named, all issues",
+                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+    fig.update_layout(title={"text": "All issues", "x": 0.01, "font": {"size": 13}})
+    return fig
 
 
 def follow_ups_figure(follow: dict[str, Any]) -> go.Figure:
