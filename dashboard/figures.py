@@ -237,8 +237,38 @@ def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
                          [(e["data"]["source"], e["data"]["target"], e["data"]["weight"])
                           for e in edges], scale=max(600.0, 220.0 * len(nodes) ** 0.5))
     for n in nodes:
-        n["position"] = pos.get(n["data"]["id"], {"x": 0, "y": 0})
+        n["position"] = dict(pos.get(n["data"]["id"], {"x": 0, "y": 0}))
+    _spread(nodes)
     return nodes + edges, {"name": "preset", "fit": True, "padding": 30}
+
+
+def _spread(nodes: list[dict], gap: float = 36.0, rounds: int = 60) -> None:
+    """Push apart nodes closer than their radii plus ``gap`` (room for a label), in place.
+
+    Deterministic: pairs in a fixed order, ties broken by index, so the picture stays stable.
+    """
+    for _ in range(rounds):
+        moved = False
+        for a in range(len(nodes)):
+            pa, ra = nodes[a]["position"], nodes[a]["data"]["size"] / 2
+            for b in range(a + 1, len(nodes)):
+                pb, rb = nodes[b]["position"], nodes[b]["data"]["size"] / 2
+                dx, dy = pb["x"] - pa["x"], pb["y"] - pa["y"]
+                dist = math.hypot(dx, dy)
+                need = ra + rb + gap
+                if dist >= need:
+                    continue
+                if dist < 1e-6:  # same place: split along a fixed direction
+                    dx, dy, dist = math.cos(b), math.sin(b), 1.0
+                push = (need - dist) / 2 + 0.5
+                ux, uy = dx / dist * push, dy / dist * push
+                pa["x"], pa["y"] = pa["x"] - ux, pa["y"] - uy
+                pb["x"], pb["y"] = pb["x"] + ux, pb["y"] + uy
+                moved = True
+        if not moved:
+            break
+    for n in nodes:
+        n["position"] = {"x": round(n["position"]["x"], 1), "y": round(n["position"]["y"], 1)}
 
 
 def cluster_legend(clusters: dict[str, Any]) -> list[dict[str, Any]]:

@@ -113,3 +113,19 @@ def test_who_can_fix_it_follows_the_issue_selector(demo_app):
         _e, _l, ranking, _paths, _o = power_page.update_power(None, option["value"])
         name = option["label"].rsplit(" (", 1)[0]
         assert ranking.layout.title.text == figures.plot_text(name)
+
+
+def test_thirty_issues_do_not_overlap_and_leave_room_for_labels():
+    import itertools
+    import math
+
+    from mapper.analytics.examples import random_snapshot
+
+    result = anger_clusters(random_snapshot(600, issues=30, units=12))
+    elements, _ = figures.cluster_elements(result)
+    nodes = [e for e in elements if "position" in e]
+    assert len(nodes) >= 25
+    for a, b in itertools.combinations(nodes, 2):
+        gap = math.dist((a["position"]["x"], a["position"]["y"]),
+                        (b["position"]["x"], b["position"]["y"]))
+        assert gap >= (a["data"]["size"] + b["data"]["size"]) / 2 + 30
