@@ -298,19 +298,28 @@ def cluster_stylesheet() -> list[dict[str, Any]]:
     ]
 
 
-def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 40
-                   ) -> tuple[list[dict], dict[str, Any]]:
+def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 12,
+                   top_dms: int = 8) -> tuple[list[dict], dict[str, Any]]:
     """Decision makers, the issues they are named for, and whom they answer to.
 
-    With ``issue``, only that issue, its decision makers and their chains of command.
+    With ``issue``, only that issue, its decision makers and their chains of command. Without,
+    the ``top_dms`` most named decision makers (over all issues), their chains of command and
+    the (at most ``max_issues``) issues people name them for. Laid out here as a top-down
+    hierarchy (the top bosses first, issues at the bottom): the same picture on every load.
     """
-    issues = power.get("issues", [])
-    if issue:
-        issues = [i for i in issues if i["key"] == issue]
-    per_issue = 25 if issue else 3  # all issues: each one's most named decision makers
-    issues = [{**i, "decision_makers": i["decision_makers"][:per_issue]}
-              for i in issues if i["decision_makers"]][:max_issues]
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
+    issues = [i for i in power.get("issues", []) if i["decision_makers"]]
+    if issue:
+        issues = [{**i, "decision_makers": i["decision_makers"][:25]}
+                  for i in issues if i["key"] == issue]
+    else:
+        ranked = sorted((d for d in dms.values() if d.get("issues")),
+                        key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"],
+                                       d["key"]))
+        top = {d["key"] for d in ranked[:top_dms]}
+        issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
+                  for i in issues]
+        issues = [i for i in issues if i["decision_makers"]][:max_issues]
     shown: set[str] = set()
     for i in issues:
         for d in i["decision_makers"]:
@@ -319,10 +328,6 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
     for key in list(shown):
         for boss in dms.get(key, {}).get("chain", []):
             shown.add(boss["key"])
-    hierarchy = {k for k, d in dms.items() if d.get("issues") or d.get("direct_reports")}
-    if not issue and len(hierarchy) <= 60:
-        # A small campaign's whole hierarchy fits on the page.
-        shown |= hierarchy
     nodes, edges = [], []
     angriest = max((i["angry"] for i in issues), default=1) or 1
     for i in issues:
@@ -351,16 +356,34 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
             edges.append({"data": {"id": f"{key}^{chain[0]['key']}", "source": key,
                                    "target": chain[0]["key"], "weight": 1},
                           "classes": "reports"})
-    if len(nodes) > 45:
-        return _with_layout(nodes, edges)
-    # The chain of command reads top-down: the top bosses are the roots, issues hang below.
+    _hierarchy(nodes, edges, {k: sum(c["key"] in shown for c in dms.get(k, {}).get("chain") or [])
+                              for k in shown})
+    return nodes + edges, {"name": "preset", "fit": True, "padding": 20}
+
+
+def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],
+               x_gap: float = 240.0, y_gap: float = 130.0) -> None:
+    """Top-down layered positions (igraph's Sugiyama layout, in place): each decision maker
+    at its depth below the top boss, issues one layer under the deepest decision maker."""
+    import igraph
+
+    if not nodes:
+        return
+    index = {n["data"]["id"]: i for i, n in enumerate(nodes)}
+    bottom = max(depth.values(), default=-1) + 1
+    layers = [depth.get(n["data"]["id"], 0) if n["data"]["kind"] == "decision_maker" else bottom
+              for n in nodes]
+    links = []
+    for e in edges:
+        a, b = index[e["data"]["source"]], index[e["data"]["target"]]
+        if a != b and layers[a] != layers[b]:
+            links.append((a, b) if layers[a] < layers[b] else (b, a))  # top to bottom
+    g = igraph.Graph(n=len(nodes), edges=sorted(set(links)), directed=True)
+    coords = g.layout_sugiyama(layers=layers, hgap=1, vgap=1, maxiter=100).coords
+    for n, (x, y) in zip(nodes, coords):
+        n["position"] = {"x": round(x * x_gap, 1), "y": round(y * y_gap, 1)}
     for n in nodes:
-        if n["classes"] == "dm" and not any(c["key"] in shown
-                                            for c in dms.get(n["data"]["id"], {}).get("chain", [])):
-            n["classes"] = "dm root"
-    return nodes + edges, {"name": "breadthfirst", "roots": ".root", "directed": False,
-                           "spacingFactor": 0.95, "avoidOverlap": True, "animate": False,
-                           "padding": 10}
+        n["classes"] = n["classes"] + (" root" if depth.get(n["data"]["id"]) == 0 else "")
 
 
 def power_stylesheet() -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@ labels, and a "Who can fix it" card that follows the issue selector."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import plotly.utils
@@ -129,3 +130,31 @@ def test_thirty_issues_do_not_overlap_and_leave_room_for_labels():
         gap = math.dist((a["position"]["x"], a["position"]["y"]),
                         (b["position"]["x"], b["position"]["y"]))
         assert gap >= (a["data"]["size"] + b["data"]["size"]) / 2 + 30
+
+
+def test_the_power_map_is_a_top_down_hierarchy_laid_out_on_the_server():
+    from mapper.analytics.examples import random_snapshot
+    from mapper.analytics.power import power_map
+
+    power = power_map(random_snapshot(1500, issues=30, units=12))
+    elements, layout = figures.power_elements(power)
+    again, _ = figures.power_elements(power)
+    assert layout["name"] == "preset" and elements == again
+    nodes = {e["data"]["id"]: e for e in elements if "position" in e}
+    dms = [n for n in nodes.values() if n["data"]["kind"] == "decision_maker"]
+    issues = [n for n in nodes.values() if n["data"]["kind"] == "issue"]
+    # The default shows the most named decision makers and their chains, not a tangle.
+    named = [n for n in dms if any(e["data"]["target"] == n["data"]["id"]
+                                   for e in elements if e.get("classes") == "names")]
+    assert 0 < len(named) <= 8 and 0 < len(issues) <= 12
+    # Whom one answers to is drawn above them; issues hang below every decision maker.
+    for e in elements:
+        if e.get("classes") == "reports":
+            boss, report = nodes[e["data"]["target"]], nodes[e["data"]["source"]]
+            assert boss["position"]["y"] < report["position"]["y"]
+    assert min(i["position"]["y"] for i in issues) > max(d["position"]["y"] for d in dms)
+    # Boxes on one row never overlap.
+    for a, b in itertools.combinations(dms, 2):
+        if a["position"]["y"] == b["position"]["y"]:
+            apart = abs(a["position"]["x"] - b["position"]["x"])
+            assert apart >= (a["data"]["w"] + b["data"]["w"]) / 2
