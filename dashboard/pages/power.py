@@ -26,7 +26,8 @@ def layout(**_query) -> html.Div:
     return html.Div([
         page_head("Power map",
                   "Issues (red) point to the decision makers people name for them; dashed lines "
-                  "show whom each decision maker answers to.",
+                  "show whom each decision maker answers to, top boss first. All issues shows "
+                  "the most named decision makers; pick an issue to see everyone named for it.",
                   dcc.Dropdown(id=ids.POWER_ISSUE, placeholder="All issues", clearable=True,
                                style={"minWidth": "18rem"})),
         card("Decision makers and the issues they control (click one)",
