@@ -358,7 +358,10 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
                           "classes": "reports"})
     _hierarchy(nodes, edges, {k: sum(c["key"] in shown for c in dms.get(k, {}).get("chain") or [])
                               for k in shown})
-    return nodes + edges, {"name": "preset", "fit": True, "padding": 20}
+    # Not fitted: a wide hierarchy fitted into a phone would shrink its labels to a few pixels.
+    # At zoom 1 the labels are their 12 px; the top left shows first, pan and zoom for more.
+    return nodes + edges, {"name": "preset", "fit": False, "zoom": 1,
+                           "pan": {"x": 130, "y": 40}}
 
 
 def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],

@@ -140,6 +140,7 @@ def test_the_power_map_is_a_top_down_hierarchy_laid_out_on_the_server():
     elements, layout = figures.power_elements(power)
     again, _ = figures.power_elements(power)
     assert layout["name"] == "preset" and elements == again
+    assert layout["fit"] is False and layout["zoom"] == 1  # labels keep their 12 px
     nodes = {e["data"]["id"]: e for e in elements if "position" in e}
     dms = [n for n in nodes.values() if n["data"]["kind"] == "decision_maker"]
     issues = [n for n in nodes.values() if n["data"]["kind"] == "issue"]

@@ -49,7 +49,8 @@ def layout(**_query) -> html.Div:
                                        size="sm", style={"maxWidth": "10rem"})])),
         dbc.Row([
             dbc.Col(card("Issue network (click an issue)",
-                         html.Ul(id=LEGEND, className="list-inline mb-1",
+                         html.Ul(id=LEGEND, className="list-inline mb-1 ps-0",
+                                 style={"listStyle": "none"},
                                   **{"aria-label": "Clusters by colour"}),
                          cyto.Cytoscape(id=ids.CLUSTER_NETWORK, elements=[], style=NETWORK_STYLE,
                                        layout={"name": "preset"},

@@ -32,7 +32,7 @@ def test_the_cluster_network_is_named_and_stable(browser, demo_server, size, tmp
         legend = page.inner_text("#cluster-legend")
         assert "short staffing · mandatory overtime" in legend
         assert "bridging" in legend
-        page.screenshot(path=f"/tmp/p3-clusters-{size[0]}.png", full_page=False)
+        page.screenshot(path=f"/tmp/p3-clusters-{size[0]}.png", full_page=True)
         assert _cluster_positions(page, demo_server.url) == first
         page.goto(demo_server.url + "/power")
         page.wait_for_selector("#power-paths table")
