@@ -359,9 +359,12 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
     _hierarchy(nodes, edges, {k: sum(c["key"] in shown for c in dms.get(k, {}).get("chain") or [])
                               for k in shown})
     # Not fitted: a wide hierarchy fitted into a phone would shrink its labels to a few pixels.
-    # At zoom 1 the labels are their 12 px; the top left shows first, pan and zoom for more.
+    # At zoom 1 the labels are their 12 px; the (first) top boss shows first, near the left
+    # edge of a phone; pan and zoom for more.
+    top = next((n["position"] for n in nodes if "root" in n["classes"]),
+               {"x": 0.0, "y": 0.0})
     return nodes + edges, {"name": "preset", "fit": False, "zoom": 1,
-                           "pan": {"x": 130, "y": 40}}
+                           "pan": {"x": round(170 - top["x"], 1), "y": round(50 - top["y"], 1)}}
 
 
 def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],
