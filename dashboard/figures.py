@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 __all__ = [
     "PALETTE", "LAYOUT_LIMIT", "plot_text", "empty_figure", "timeline_figure", "assessment_figure",
     "commitments_figure", "structure_figure", "heatmap_figure", "cluster_elements",
-    "cluster_stylesheet", "power_elements", "power_stylesheet", "ranking_figure",
-    "follow_ups_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
+    "cluster_stylesheet", "cluster_legend", "power_elements", "power_stylesheet", "ranking_figure",
+    "follow_ups_figure", "all_issues_ranking_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
 ]
 
 PALETTE = ["#3498db", "#e67e22", "#18bc9c", "#9b59b6", "#e74c3c", "#f1c40f", "#1abc9c",
@@ -231,36 +231,95 @@ def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
     edges = [{"data": {"id": f"{l['a']}|{l['b']}", "source": l["a"], "target": l["b"],
                        "weight": l["people"],
                        "width": round(1 + 7 * l["people"] / strongest, 1)}} for l in links]
-    return _with_layout(nodes, edges)
+    # Always laid out here, seeded: the same clusters give the same picture on every load
+    # (the browser's force layout starts from random positions).
+    pos = network_layout([n["data"]["id"] for n in nodes],
+                         [(e["data"]["source"], e["data"]["target"], e["data"]["weight"])
+                          for e in edges], scale=max(600.0, 220.0 * len(nodes) ** 0.5))
+    for n in nodes:
+        n["position"] = dict(pos.get(n["data"]["id"], {"x": 0, "y": 0}))
+    _spread(nodes)
+    return nodes + edges, {"name": "preset", "fit": True, "padding": 30}
+
+
+def _spread(nodes: list[dict], gap: float = 36.0, rounds: int = 60) -> None:
+    """Push apart nodes closer than their radii plus ``gap`` (room for a label), in place.
+
+    Deterministic: pairs in a fixed order, ties broken by index, so the picture stays stable.
+    """
+    for _ in range(rounds):
+        moved = False
+        for a in range(len(nodes)):
+            pa, ra = nodes[a]["position"], nodes[a]["data"]["size"] / 2
+            for b in range(a + 1, len(nodes)):
+                pb, rb = nodes[b]["position"], nodes[b]["data"]["size"] / 2
+                dx, dy = pb["x"] - pa["x"], pb["y"] - pa["y"]
+                dist = math.hypot(dx, dy)
+                need = ra + rb + gap
+                if dist >= need:
+                    continue
+                if dist < 1e-6:  # same place: split along a fixed direction
+                    dx, dy, dist = math.cos(b), math.sin(b), 1.0
+                push = (need - dist) / 2 + 0.5
+                ux, uy = dx / dist * push, dy / dist * push
+                pa["x"], pa["y"] = pa["x"] - ux, pa["y"] - uy
+                pb["x"], pb["y"] = pb["x"] + ux, pb["y"] + uy
+                moved = True
+        if not moved:
+            break
+    for n in nodes:
+        n["position"] = {"x": round(n["position"]["x"], 1), "y": round(n["position"]["y"], 1)}
+
+
+def cluster_legend(clusters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The colour of each cluster and its name (its top issues), in cluster order."""
+    return [{"id": c["id"], "name": c.get("name") or ", ".join(i["name"] for i in c["issues"][:2]),
+             "color": PALETTE[c["id"] % len(PALETTE)]} for c in clusters.get("clusters", [])]
+
+
+# Network labels: at least 12 px, readable on a 390 px phone at the fitted zoom.
+LABEL_PX = 12
 
 
 def cluster_stylesheet() -> list[dict[str, Any]]:
     return [
         {"selector": "node", "style": {
             "label": "data(label)", "background-color": "data(color)", "width": "data(size)",
-            "height": "data(size)", "font-size": 11, "color": "#2c3e50",
+            "height": "data(size)", "font-size": LABEL_PX, "color": "#2c3e50",
             "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "wrap",
-            "text-max-width": 110, "border-width": 1, "border-color": "#fff"}},
-        {"selector": "node.bridging", "style": {"border-width": 4, "border-color": "#2c3e50"}},
+            "text-max-width": 120, "text-background-color": "#fff",
+            "text-background-opacity": 0.8, "text-background-padding": 2,
+            "border-width": 1, "border-color": "#fff"}},
+        # Only the issues anger_clusters marks bridging (a third of the units) get the outline.
+        {"selector": "node.bridging", "style": {"border-width": 5, "border-color": "#2c3e50"}},
         {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#f39c12"}},
         {"selector": "edge", "style": {"width": "data(width)", "line-color": "#c8d1d9",
                                        "curve-style": "haystack", "opacity": 0.7}},
     ]
 
 
-def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 40
-                   ) -> tuple[list[dict], dict[str, Any]]:
+def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 12,
+                   top_dms: int = 8) -> tuple[list[dict], dict[str, Any]]:
     """Decision makers, the issues they are named for, and whom they answer to.
 
-    With ``issue``, only that issue, its decision makers and their chains of command.
+    With ``issue``, only that issue, its decision makers and their chains of command. Without,
+    the ``top_dms`` most named decision makers (over all issues), their chains of command and
+    the (at most ``max_issues``) issues people name them for. Laid out here as a top-down
+    hierarchy (the top bosses first, issues at the bottom): the same picture on every load.
     """
-    issues = power.get("issues", [])
-    if issue:
-        issues = [i for i in issues if i["key"] == issue]
-    per_issue = 25 if issue else 3  # all issues: each one's most named decision makers
-    issues = [{**i, "decision_makers": i["decision_makers"][:per_issue]}
-              for i in issues if i["decision_makers"]][:max_issues]
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
+    issues = [i for i in power.get("issues", []) if i["decision_makers"]]
+    if issue:
+        issues = [{**i, "decision_makers": i["decision_makers"][:25]}
+                  for i in issues if i["key"] == issue]
+    else:
+        ranked = sorted((d for d in dms.values() if d.get("issues")),
+                        key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"],
+                                       d["key"]))
+        top = {d["key"] for d in ranked[:top_dms]}
+        issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
+                  for i in issues]
+        issues = [i for i in issues if i["decision_makers"]][:max_issues]
     shown: set[str] = set()
     for i in issues:
         for d in i["decision_makers"]:
@@ -269,10 +328,6 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
     for key in list(shown):
         for boss in dms.get(key, {}).get("chain", []):
             shown.add(boss["key"])
-    hierarchy = {k for k, d in dms.items() if d.get("issues") or d.get("direct_reports")}
-    if not issue and len(hierarchy) <= 60:
-        # A small campaign's whole hierarchy fits on the page.
-        shown |= hierarchy
     nodes, edges = [], []
     angriest = max((i["angry"] for i in issues), default=1) or 1
     for i in issues:
@@ -292,8 +347,8 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
         lines = [d["name"]] + ([title] if title else [])
         nodes.append({"data": {"id": key, "label": "\n".join(lines),
                                "kind": "decision_maker", "affected": d.get("affected", 0),
-                               "w": min(190, 16 + 6.2 * max(len(x) for x in lines)),
-                               "h": 14 + 14 * len(lines)},
+                               "w": min(220, 16 + 7.4 * max(len(x) for x in lines)),
+                               "h": 16 + 16 * len(lines)},
                       "classes": "dm"})
     for key in sorted(shown):
         chain = dms.get(key, {}).get("chain") or []
@@ -301,33 +356,60 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
             edges.append({"data": {"id": f"{key}^{chain[0]['key']}", "source": key,
                                    "target": chain[0]["key"], "weight": 1},
                           "classes": "reports"})
-    if len(nodes) > 45:
-        return _with_layout(nodes, edges)
-    # The chain of command reads top-down: the top bosses are the roots, issues hang below.
+    _hierarchy(nodes, edges, {k: sum(c["key"] in shown for c in dms.get(k, {}).get("chain") or [])
+                              for k in shown})
+    # Not fitted: a wide hierarchy fitted into a phone would shrink its labels to a few pixels.
+    # At zoom 1 the labels are their 12 px; the (first) top boss shows first, near the left
+    # edge of a phone; pan and zoom for more.
+    top = next((n["position"] for n in nodes if "root" in n["classes"]),
+               {"x": 0.0, "y": 0.0})
+    return nodes + edges, {"name": "preset", "fit": False, "zoom": 1,
+                           "pan": {"x": round(170 - top["x"], 1), "y": round(50 - top["y"], 1)}}
+
+
+def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],
+               x_gap: float = 240.0, y_gap: float = 130.0) -> None:
+    """Top-down layered positions (igraph's Sugiyama layout, in place): each decision maker
+    at its depth below the top boss, issues one layer under the deepest decision maker."""
+    import igraph
+
+    if not nodes:
+        return
+    index = {n["data"]["id"]: i for i, n in enumerate(nodes)}
+    bottom = max(depth.values(), default=-1) + 1
+    layers = [depth.get(n["data"]["id"], 0) if n["data"]["kind"] == "decision_maker" else bottom
+              for n in nodes]
+    links = []
+    for e in edges:
+        a, b = index[e["data"]["source"]], index[e["data"]["target"]]
+        if a != b and layers[a] != layers[b]:
+            links.append((a, b) if layers[a] < layers[b] else (b, a))  # top to bottom
+    g = igraph.Graph(n=len(nodes), edges=sorted(set(links)), directed=True)
+    coords = g.layout_sugiyama(layers=layers, hgap=1, vgap=1, maxiter=100).coords
+    for n, (x, y) in zip(nodes, coords):
+        n["position"] = {"x": round(x * x_gap, 1), "y": round(y * y_gap, 1)}
     for n in nodes:
-        if n["classes"] == "dm" and not any(c["key"] in shown
-                                            for c in dms.get(n["data"]["id"], {}).get("chain", [])):
-            n["classes"] = "dm root"
-    return nodes + edges, {"name": "breadthfirst", "roots": ".root", "directed": False,
-                           "spacingFactor": 0.95, "avoidOverlap": True, "animate": False,
-                           "padding": 10}
+        n["classes"] = n["classes"] + (" root" if depth.get(n["data"]["id"]) == 0 else "")
 
 
 def power_stylesheet() -> list[dict[str, Any]]:
     return [
         {"selector": "node.issue", "style": {
             "label": "data(label)", "background-color": "#e74c3c", "width": "data(size)",
-            "height": "data(size)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
+            "height": "data(size)", "font-size": LABEL_PX, "text-valign": "bottom",
+            "text-margin-y": 4,
             "color": "#2c3e50", "text-wrap": "wrap", "text-max-width": 110}},
         {"selector": ".dm", "style": {
             "label": "data(label)", "shape": "round-rectangle", "background-color": "#2c3e50",
-            "color": "#fff", "text-valign": "center", "text-halign": "center", "font-size": 10,
-            "text-wrap": "wrap", "text-max-width": 180, "width": "data(w)", "height": "data(h)"}},
+            "color": "#fff", "text-valign": "center", "text-halign": "center",
+            "font-size": LABEL_PX, "text-wrap": "wrap", "text-max-width": 210, "width": "data(w)",
+            "height": "data(h)"}},
         {"selector": "node:selected", "style": {"border-width": 4, "border-color": "#f39c12"}},
         {"selector": "edge.names", "style": {
             "width": "data(width)", "line-color": "#f5b7b1", "target-arrow-shape": "triangle",
             "target-arrow-color": "#f5b7b1", "curve-style": "bezier", "label": "data(label)",
-            "font-size": 9, "color": "#a12622"}},
+            "font-size": LABEL_PX, "color": "#a12622", "text-background-color": "#fff",
+            "text-background-opacity": 0.8}},
         {"selector": "edge.reports", "style": {
             "width": 2, "line-color": "#7f8c8d", "line-style": "dashed",
             "target-arrow-shape": "triangle", "target-arrow-color": "#7f8c8d",
@@ -336,7 +418,10 @@ def power_stylesheet() -> list[dict[str, Any]]:
 
 
 def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
-    """One issue's decision makers, ranked by how many people name them (and how angry)."""
+    """One issue's decision makers, ranked by how many people name them (and how angry).
+
+    The figure's title is the issue's name, so the chart always says which issue it ranks.
+    """
     if not issue or not issue.get("decision_makers"):
         return empty_figure("No one has named a decision maker for this issue yet")
     dms = list(reversed(issue["decision_makers"][:15]))
@@ -345,8 +430,33 @@ def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
                            marker_color=PRIMARY, customdata=[d["anger"] for d in dms],
                            hovertemplate="%{y}<br>named by %{x} people, their anger %{customdata}"
                                          "<extra></extra>"))
-    return _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
-                  margin={"l": 260, "r": 20, "t": 10, "b": 45})
+    fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
+                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+    fig.update_layout(title={"text": plot_text(issue["name"]), "x": 0.01, "font": {"size": 13}})
+    return fig
+
+
+def all_issues_ranking_figure(power: dict[str, Any]) -> go.Figure:
+    """Every decision maker, ranked by how many times people name them over all issues.
+
+    A person naming the same decision maker for two issues counts twice: the bars are
+    namings, and the axis says so.
+    """
+    dms = sorted((d for d in power.get("decision_makers", []) if d.get("issues")),
+                 key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"], d["key"]))
+    if not dms:
+        return empty_figure("No one has named a decision maker yet")
+    dms = list(reversed(dms[:15]))
+    labels = [plot_text(d["name"] + (f" ({d['title']})" if d.get("title") else "")) for d in dms]
+    fig = go.Figure(go.Bar(y=labels, x=[sum(i["named_by"] for i in d["issues"]) for d in dms],
+                           orientation="h", marker_color=PRIMARY,
+                           customdata=[len(d["issues"]) for d in dms],
+                           hovertemplate="%{y}<br>named %{x} times, for %{customdata} issue(s)"
+                                         "<extra></extra>"))
+    fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="times named, all issues",
+                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+    fig.update_layout(title={"text": "All issues", "x": 0.01, "font": {"size": 13}})
+    return fig
 
 
 def follow_ups_figure(follow: dict[str, Any]) -> go.Figure:

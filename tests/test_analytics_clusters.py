@@ -59,14 +59,15 @@ def test_issue_shared_across_units_is_marked_bridging() -> None:
     assert [b["name"] for b in r["bridging"]] == ["short staffing"]
     bridge = r["bridging"][0]
     assert bridge["units"] == [{"unit": "ICU", "people": 2}, {"unit": "ER", "people": 1}]
-    assert bridge["reasons"] == ["angry people in 2 units"]
+    assert bridge["reasons"] == ["angry people in 2 of 2 units"]
     flags = {i["name"]: i["bridging"] for c in r["clusters"] for i in c["issues"]}
     assert flags == {"short staffing": True, "overtime": False, "parking": False, "pay": False}
 
 
-def test_issue_whose_angry_people_also_care_about_another_cluster_is_bridging() -> None:
-    # Everyone in one unit, so only links can bridge. Fay is angry about overtime and parking:
-    # edges staffing-overtime 2, parking-pay 2, overtime-parking 1; the two pairs stay apart.
+def test_links_into_another_cluster_alone_do_not_make_an_issue_bridging() -> None:
+    # Everyone in one unit. Fay is angry about overtime and parking: edges staffing-overtime 2,
+    # parking-pay 2, overtime-parking 1; the two pairs stay apart. The link is told, but an
+    # issue found in a single unit is no common ground across units.
     b = CampaignBuilder("c")
     for name, issues in [("Ana", {"short staffing": 5, "overtime": 4}),
                          ("Ben", {"short staffing": 4, "overtime": 3}),
@@ -76,9 +77,49 @@ def test_issue_whose_angry_people_also_care_about_another_cluster_is_bridging() 
     r = anger_clusters(b.snapshot())
     assert sorted(sorted(names(c)) for c in r["clusters"]) == [["overtime", "short staffing"],
                                                                ["parking", "pay"]]
-    bridging = {x["name"]: x["linked_clusters"] for x in r["bridging"]}
-    ids = {i["name"]: c["id"] for c in r["clusters"] for i in c["issues"]}
-    assert bridging == {"overtime": [ids["parking"]], "parking": [ids["overtime"]]}
+    assert r["bridging"] == []
+    assert not any(i["bridging"] for c in r["clusters"] for i in c["issues"])
+
+
+def six_units() -> CampaignBuilder:
+    """Six units: a third of them is two. Worked out by hand:
+    short staffing: Ana (U1), Ben (U2), Cruz (U3) -> 3 of 6 units >= 2: bridges.
+    parking: Dee, Eve, Fay, all in U4 -> 1 unit: does not bridge, even with 3 people.
+    pay: Gus (U5) -> 1 unit. breaks: Hal (U6), Ana (U1) -> 2 units: bridges (exactly 2).
+    """
+    b = CampaignBuilder("c")
+    for name, unit, issues in [("Ana", "U1", {"short staffing": 5, "breaks": 4}),
+                               ("Ben", "U2", {"short staffing": 4}),
+                               ("Cruz", "U3", {"short staffing": 3}),
+                               ("Dee", "U4", {"parking": 5, "short staffing": 3}),
+                               ("Eve", "U4", {"parking": 4}), ("Fay", "U4", {"parking": 4}),
+                               ("Gus", "U5", {"pay": 5}), ("Hal", "U6", {"breaks": 4})]:
+        b.talk(name, "2026-11-01", unit=unit, issues=issues)
+    return b
+
+
+def test_an_issue_bridges_when_its_angry_people_are_in_a_third_of_the_units() -> None:
+    r = anger_clusters(six_units().snapshot())
+    assert (r["units_angry"], r["bridging_units"]) == (6, 2)
+    assert [b["name"] for b in r["bridging"]] == ["short staffing", "breaks"]
+    assert r["bridging"][0]["reasons"][0] == "angry people in 4 of 6 units"
+    flags = {i["name"]: i["bridging"] for c in r["clusters"] for i in c["issues"]}
+    # parking links to short staffing (Dee) and has 3 angry people, all in one unit.
+    assert flags == {"short staffing": True, "breaks": True, "parking": False, "pay": False}
+
+
+def test_with_seven_units_an_issue_needs_three() -> None:
+    b = six_units()
+    b.talk("Ivy", "2026-11-02", unit="U7", issues={"pay": 4})
+    r = anger_clusters(b.snapshot())
+    assert (r["units_angry"], r["bridging_units"]) == (7, 3)
+    # breaks (U1, U6) and pay (U5, U7) reach only two of seven.
+    assert [b["name"] for b in r["bridging"]] == ["short staffing"]
+
+
+def test_clusters_are_named_by_their_top_two_issues() -> None:
+    r = anger_clusters(two_groups().snapshot())
+    assert [c["name"] for c in r["clusters"]] == ["short staffing · overtime", "parking · pay"]
 
 
 def test_anger_below_the_threshold_does_not_count() -> None:
@@ -130,7 +171,8 @@ def test_people_without_a_unit_do_not_make_an_issue_bridging() -> None:
 
 def test_empty_campaign_has_no_clusters() -> None:
     r = anger_clusters(Snapshot("c"))
-    assert r == {"min_anger": 3, "clusters": [], "links": [], "bridging": []}
+    assert r == {"min_anger": 3, "clusters": [], "links": [], "bridging": [], "units_angry": 0,
+                 "bridging_units": 2}
     assert unit_issue_matrix(Snapshot("c")) == {"min_anger": 3, "units": [], "issues": [],
                                                 "counts": []}
 

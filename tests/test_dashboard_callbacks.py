@@ -479,7 +479,7 @@ def test_a_viewers_heat_map_hides_cells_of_fewer_than_three_people(app):
 def test_a_viewers_cluster_and_bridging_tables_hide_unit_counts_under_three(app):
     def unit_badges(user):
         with signed_in_as(app, user):
-            _, _, cluster_div, bridges_div, heat = clusters.update_clusters(None, "3")
+            _, _, _, cluster_div, bridges_div, heat = clusters.update_clusters(None, "3")
         units = set(heat.data[0].y)
         badges = re.findall(r'"([^"]+) · (<?\d+)"', text(cluster_div) + text(bridges_div))
         return [count for label, count in badges if label in units]

@@ -14,6 +14,7 @@ from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import people_angry_about
 
+LEGEND = "cluster-legend"  # the colour legend above the network
 MIN_ANGER = [{"label": f"anger ≥ {n}", "value": str(n)} for n in (2, 3, 4, 5)]
 
 
@@ -40,18 +41,21 @@ def layout(**_query) -> html.Div:
     return html.Div([
         page_head("Anger clusters",
                   "Issues linked by the people angry about both; colours are clusters, size is "
-                  "how many people are angry. A thick outline marks a bridging issue: common "
-                  "ground across units.",
+                  "how many people are angry. A thick dark outline marks a bridging issue: its "
+                  "angry people work in at least a third of the units (and at least two).",
                   html.Div([html.Label("Count anger from", htmlFor=ids.CLUSTER_MIN_ANGER,
                                        className="visually-hidden"),
                             dbc.Select(id=ids.CLUSTER_MIN_ANGER, options=MIN_ANGER, value="3",
                                        size="sm", style={"maxWidth": "10rem"})])),
         dbc.Row([
             dbc.Col(card("Issue network (click an issue)",
+                         html.Ul(id=LEGEND, className="list-inline mb-1 ps-0",
+                                 style={"listStyle": "none"},
+                                  **{"aria-label": "Clusters by colour"}),
                          cyto.Cytoscape(id=ids.CLUSTER_NETWORK, elements=[], style=NETWORK_STYLE,
-                                        layout={"name": "preset"},
-                                        stylesheet=figures.cluster_stylesheet(),
-                                        minZoom=0.2, maxZoom=3, userZoomingEnabled=True)),
+                                       layout={"name": "preset"},
+                                       stylesheet=figures.cluster_stylesheet(),
+                                       minZoom=0.2, maxZoom=3, userZoomingEnabled=True)),
                     xl=8, md=12),
             dbc.Col(card("Who is angry about it", html.Div(id=ids.CLUSTER_ISSUE_PEOPLE)),
                     xl=4, md=12),
@@ -75,30 +79,49 @@ def _badge_list(items: list[dict], label: str, count: str = "people", limit: int
     return out
 
 
+def _swatch(cluster_id: int, name: str) -> html.Span:
+    color = figures.PALETTE[cluster_id % len(figures.PALETTE)]
+    return html.Span([html.Span(className="legend-dot", style={"background": color}), name])
+
+
+def cluster_legend(result: dict) -> list:
+    """One item per cluster: its colour in the network and its name (its top issues), plus
+    the outline that marks a bridging issue."""
+    items = [html.Li(_swatch(c["id"], c["name"]), className="list-inline-item")
+             for c in figures.cluster_legend(result)]
+    if result.get("bridging"):
+        items.append(html.Li(
+            [html.Span(className="legend-dot",
+                       style={"background": "#fff", "border": "3px solid #2c3e50"}),
+             f"bridging: angry people in {result['bridging_units']}+ of "
+             f"{result['units_angry']} units"], className="list-inline-item"))
+    return items
+
+
 def cluster_table(result: dict, min_unit: int = 0) -> html.Div:
     if not result["clusters"]:
         return html.P("No one is angry about anything yet at this level.", className="muted-box")
     rows = []
     for c in result["clusters"]:
-        color = figures.PALETTE[c["id"] % len(figures.PALETTE)]
         rows.append([
-            html.Span([html.Span(className="legend-dot", style={"background": color}),
-                       str(c["id"])], className="text-nowrap"),
+            _swatch(c["id"], c["name"]),
             _badge_list(c["issues"], "name"),
             c["people"], c["mean_anger"],
             _badge_list(c["units"], "unit", limit=3, min_count=min_unit),
             html.Ul([html.Li(d["name"]) for d in c["decision_makers"][:3]],
                     className="list-unstyled mb-0") if c["decision_makers"] else "—",
         ])
-    return table(["#", "Issues (people angry)", "People", "Mean anger", "Units",
+    return table(["Cluster", "Issues (people angry)", "People", "Mean anger", "Units",
                   "Decision makers named"], rows, numeric={2, 3})
 
 
 def bridges_table(result: dict, min_unit: int = 0) -> html.Div:
     if not result["bridging"]:
         return html.P("No issue unites people across units yet.", className="muted-box")
+    names = {c["id"]: c["name"] for c in result["clusters"]}
     rows = [[b["name"], b["people"], _badge_list(b["units"], "unit", limit=6, min_count=min_unit),
-             str(b["cluster"]), "; ".join(b["reasons"])] for b in result["bridging"][:25]]
+             _swatch(b["cluster"], names.get(b["cluster"], str(b["cluster"]))),
+             "; ".join(b["reasons"])] for b in result["bridging"][:25]]
     return table(["Issue", "People", "Units", "Cluster", "Why it bridges"], rows, numeric={1})
 
 
@@ -113,13 +136,14 @@ def update_clusters(campaign: str | None, min_anger: str | None):
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
-        return [], {"name": "preset"}, empty_campaign(), None, figures.empty_figure()
+        return [], {"name": "preset"}, [], empty_campaign(), None, figures.empty_figure()
     level = _level(min_anger)
     result = svc.analytics.anger_clusters(campaign=camp, min_anger=level)
     matrix = svc.analytics.unit_issue_matrix(campaign=camp, min_anger=level)
     elements, net_layout = figures.cluster_elements(result)
     min_cell = 0 if user.sees_people else MIN_CELL
-    return (elements, net_layout, cluster_table(result, min_cell), bridges_table(result, min_cell),
+    return (elements, net_layout, cluster_legend(result), cluster_table(result, min_cell),
+            bridges_table(result, min_cell),
             figures.heatmap_figure(matrix, min_cell=min_cell))
 
 
@@ -153,7 +177,7 @@ def issue_people(node: dict | None, campaign: str | None, min_anger: str | None)
 def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output(ids.CLUSTER_NETWORK, "elements"), Output(ids.CLUSTER_NETWORK, "layout"),
-        Output(ids.CLUSTER_TABLE, "children"), Output(ids.CLUSTER_BRIDGES, "children"),
+        Output(LEGEND, "children"), Output(ids.CLUSTER_TABLE, "children"), Output(ids.CLUSTER_BRIDGES, "children"),
         Output(ids.CLUSTER_HEATMAP, "figure"),
         Input(ids.CAMPAIGN, "data"), Input(ids.CLUSTER_MIN_ANGER, "value"),
     )(update_clusters)

@@ -26,7 +26,8 @@ def layout(**_query) -> html.Div:
     return html.Div([
         page_head("Power map",
                   "Issues (red) point to the decision makers people name for them; dashed lines "
-                  "show whom each decision maker answers to.",
+                  "show whom each decision maker answers to, top boss first. All issues shows "
+                  "the most named decision makers; pick an issue to see everyone named for it.",
                   dcc.Dropdown(id=ids.POWER_ISSUE, placeholder="All issues", clearable=True,
                                style={"minWidth": "18rem"})),
         card("Decision makers and the issues they control (click one)",
@@ -90,13 +91,10 @@ def update_power(campaign: str | None, issue: str | None):
         return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
     power = svc.analytics.power_map(campaign=camp)
     elements, net_layout = figures.power_elements(power, issue)
-    chosen = next((i for i in power["issues"] if i["key"] == issue), None)
-    if chosen is None:
-        chosen = next((i for i in power["issues"] if i["decision_makers"]), None)
-    ranking = figures.ranking_figure(chosen)
-    if chosen is not None:
-        ranking.update_layout(title={"text": figures.plot_text(chosen["name"]), "x": 0.01,
-                                     "font": {"size": 13}}, margin={"t": 35})
+    # The ranking follows the selector: the chosen issue, or every issue when none is chosen.
+    chosen = next((i for i in power["issues"] if i["key"] == issue), None) if issue else None
+    ranking = (figures.ranking_figure(chosen) if issue
+               else figures.all_issues_ranking_figure(power))
     options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
                for i in power["issues"] if i["decision_makers"]]
     return elements, net_layout, ranking, paths_table(user, power, issue), options

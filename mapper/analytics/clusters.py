@@ -12,7 +12,7 @@ from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, issue_name, la
 from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
-__all__ = ["issue_graph", "anger_clusters", "unit_issue_matrix"]
+__all__ = ["issue_graph", "anger_clusters", "unit_issue_matrix", "bridging_threshold"]
 
 
 def _issue_stats(snapshot: Snapshot, angry: dict[str, dict[str, int]]) -> tuple[dict, Counter]:
@@ -91,8 +91,11 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     community detection (``seed`` and ``resolution`` passed through; the graph is built in
     sorted order, so the answer does not depend on input order).
 
-    An issue is *bridging* — common ground — when the people angry about it work in two or more
-    known units, or when some of them are also angry about issues in another cluster.
+    An issue is *bridging* — common ground — when the people angry about it work in at least a
+    third of the units where anyone is angry at this level (rounded up, and never fewer than
+    two units); people without a known unit do not count. ``linked_clusters`` (the other
+    clusters its angry people also care about) is told for information only: links alone do
+    not make an issue bridging, so an issue found in a single unit never bridges.
 
     Parameters
     ----------
@@ -107,14 +110,16 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     Returns
     -------
     dict
-        ``min_anger``, ``clusters`` (largest first: ``id``, ``issues`` [``key``, ``name``,
+        ``min_anger``, ``clusters`` (largest first: ``id``, ``name`` (its top two issues, e.g.
+        "short staffing · mandatory overtime"), ``issues`` [``key``, ``name``,
         ``people``, ``total_anger``, ``mean_anger``, ``bridging``], ``people``, ``mean_anger``
         (over the angry person-issue mentions in the cluster), ``units`` [``unit``, ``people``],
         ``decision_makers`` [``key``, ``name``, ``title``, ``people`` naming them for the
         cluster's issues]), ``links`` [``a``, ``b``, ``people``] and ``bridging`` [``key``,
         ``name``, ``people``, ``units`` [``unit``, ``people``], ``cluster`` (its own),
-        ``linked_clusters`` (others its angry people also care about), ``reasons``], most
-        units first.
+        ``linked_clusters`` (ids of others its angry people also care about), ``reasons``], most
+        units first; ``units_angry`` (known units with angry people) and ``bridging_units``
+        (how many of them an issue must reach to bridge).
 
     Examples
     --------
@@ -127,6 +132,8 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     >>> b = r["bridging"][0]
     >>> b["name"], [u["unit"] for u in b["units"]], b["linked_clusters"]
     ('parking', ['ER', 'ICU', 'Med-Surg'], [0])
+    >>> r["bridging_units"], [b["name"] for b in r["bridging"]]
+    (2, ['parking', 'short staffing', 'mandatory overtime', 'pay'])
     """
     snapshot = present(snapshot)  # people who left the workplace count no more
     angry = angry_issues(snapshot, min_anger)
@@ -170,7 +177,7 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
             for dm, who in named_by.get(i, {}).items():
                 dms.setdefault(dm, set()).update(who)
 
-    # Bridging: several known units, or co-anger links into another cluster.
+    # Bridging: angry people in a third of the units (see bridging_threshold).
     bridging = []
     crossing: dict[str, set[int]] = {}
     for a, b in G.edges():
@@ -181,19 +188,21 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     clusters_sorted = sorted(range(len(raw)), key=lambda ci: (
         -len(raw[ci][1]), -sums[ci][1], issue_order(raw[ci][0][0])))
     new_id = {ci: n for n, ci in enumerate(clusters_sorted)}
+    # A cluster is named by its top issues (most people angry), as people talk about it.
+    label = {new_id[ci]: " · ".join(G.nodes[k]["name"] for k in raw[ci][0][:2])
+             for ci in range(len(raw))}
 
+    all_units = {u for units in issue_units.values() for u in units if u != UNKNOWN_UNIT}
+    need = bridging_threshold(len(all_units))
     bridging_keys = set()
     for k in G:
         known = [u for u in issue_units[k] if u != UNKNOWN_UNIT]
-        reasons = []
-        if len(known) >= 2:
-            reasons.append(f"angry people in {len(known)} units")
         other = sorted(new_id[c] for c in crossing.get(k, ()))
-        if other:
-            reasons.append("also angry about issues in cluster"
-                           + ("s " if len(other) > 1 else " ")
-                           + ", ".join(str(c) for c in other))
-        if reasons:
+        if len(known) >= need:
+            reasons = [f"angry people in {len(known)} of {len(all_units)} units"]
+            if other:
+                reasons.append("its angry people also care about "
+                               + "; ".join(f'"{label[c]}"' for c in other))
             bridging_keys.add(k)
             bridging.append({
                 "key": k,
@@ -213,6 +222,7 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
         mentions, total = sums[ci]
         clusters.append({
             "id": new_id[ci],
+            "name": label[new_id[ci]],
             "issues": [{"key": k, "name": G.nodes[k]["name"], "people": G.nodes[k]["people"],
                         "total_anger": G.nodes[k]["total_anger"],
                         "mean_anger": G.nodes[k]["mean_anger"], "bridging": k in bridging_keys}
@@ -228,7 +238,18 @@ def anger_clusters(snapshot: Snapshot, *, min_anger: int = 3, seed: int = 0,
     links = [{"a": a, "b": b, "people": w} for a, b, w in sorted(
         ((a, b, w) if a < b else (b, a, w) for a, b, w in G.edges(data="weight")),
         key=lambda e: (-e[2], e[0], e[1]))]
-    return {"min_anger": min_anger, "clusters": clusters, "links": links, "bridging": bridging}
+    return {"min_anger": min_anger, "clusters": clusters, "links": links, "bridging": bridging,
+            "units_angry": len(all_units), "bridging_units": need}
+
+
+def bridging_threshold(units: int) -> int:
+    """How many units an issue's angry people must span to bridge: a third of ``units``
+    (rounded up), and at least two.
+
+    >>> [bridging_threshold(n) for n in (0, 2, 6, 7, 30)]
+    [2, 2, 2, 3, 10]
+    """
+    return max(2, -(-units // 3))
 
 
 def _dm_name(snapshot: Snapshot, key: str) -> str:
