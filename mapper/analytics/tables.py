@@ -77,10 +77,11 @@ def clusters_table(result: dict[str, Any]) -> Table:
     >>> from mapper.analytics import anger_clusters
     >>> from mapper.analytics.examples import example_snapshot
     >>> t = clusters_table(anger_clusters(example_snapshot()))
-    >>> t.columns[:3], t.rows[0][:3]
-    (('Cluster', 'Issues', 'People'), ('0', 'short staffing (3), mandatory overtime (2)', '3'))
+    >>> t.columns[:2], t.rows[0][:2]
+    (('Cluster', 'Issues'), ('short staffing · mandatory overtime', 'short staffing (3), mandatory overtime (2)'))
     """
-    rows = [(_s(c["id"]), _counted(c["issues"], "name"), _s(c["people"]), _s(c["mean_anger"]),
+    # Named by its top issues, as on the page (the id is only the colour's number).
+    rows = [(_s(c.get("name") or c["id"]), _counted(c["issues"], "name"), _s(c["people"]), _s(c["mean_anger"]),
              _counted(c["units"], "unit"), _counted(c["decision_makers"], "name"))
             for c in result["clusters"]]
     return Table(f"Anger clusters (anger ≥ {result['min_anger']})",
