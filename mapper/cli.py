@@ -575,7 +575,11 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:
-    return value.date() if value else datetime.date.today()
+    # The one clock (MAPPER_TODAY), as `log` and `assign` use: a follow-up closed "today" must
+    # leave the follow-ups of the same today.
+    from mapper import clock
+
+    return value.date() if value else clock.today()
 
 
 @app.command()

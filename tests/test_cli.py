@@ -231,3 +231,12 @@ def test_the_demo_refuses_to_listen_beyond_this_machine(tmp_path):
     result = runner.invoke(app, ["demo", "--db", str(tmp_path / "d.db"), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "signs everyone in as admin" in result.output
     assert not (tmp_path / "d.db").exists()
+
+
+def test_the_answers_take_today_from_the_same_clock_as_log_and_assign(db, talks, monkeypatch):
+    """MAPPER_TODAY sets today for every command: an item closed today leaves today's list."""
+    assert run("import", str(talks), db=db).exit_code == 0
+    monkeypatch.setenv("MAPPER_TODAY", "2026-11-25")
+    result = run("follow-ups", "--json", db=db)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["today"] == "2026-11-25"
