@@ -22,6 +22,7 @@ from mapper import roles, services as svc_api
 from mapper.services import ServiceError
 
 __all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
+           "as_of_date", "on_click",
            "perform", "downloads", "own_organizer"]
 
 #: The buttons of a follow-up item, by kind: (label, closing update).
@@ -77,6 +78,26 @@ def _name(snapshot, person_key: str) -> str:
     if person is None:
         raise svc_api.NotFound("person: not in this campaign")
     return person.name
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """A page's "As of" field as a date (today when empty or not a date)."""
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+def on_click(kind: str):
+    """The callback of a page's action buttons of ``kind``: acts only on a real click (a list
+    drawn again fires its buttons' callback with no click)."""
+    def clicked(_clicks, campaign: str | None, as_of: str | None) -> tuple[Any, Any]:
+        import dash
+
+        if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
+            return dash.no_update, dash.no_update
+        return perform(kind, dash.ctx.triggered_id, campaign, as_of_date(as_of))
+    return clicked
 
 
 def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,

@@ -112,11 +112,7 @@ def _words(item: dict, sources: dict, words: dict[str, ConversationText]) -> str
     return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
 
 
-def _as_of(as_of: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        return dt.date.today()
+_as_of = actions.as_of_date
 
 
 def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None,
@@ -171,11 +167,6 @@ def act(target: dict | None, campaign: str | None, as_of: str | None):
     return actions.perform(ids.FOLLOW_ACTION, target, campaign, _as_of(as_of))
 
 
-def _clicked(_clicks, campaign, as_of):
-    # A re-drawn table re-fires with no click: act only on a real one.
-    if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
-        return dash.no_update, dash.no_update
-    return act(dash.ctx.triggered_id, campaign, as_of)
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -190,7 +181,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Input({"type": ids.FOLLOW_ACTION, "do": ALL, "person": ALL, "item": ALL, "value": ALL},
               "n_clicks"),
         State(ids.CAMPAIGN, "data"), State(AS_OF, "value"), prevent_initial_call=True,
-    )(_clicked)
+    )(actions.on_click(ids.FOLLOW_ACTION))
 
 
 register_page(__name__, path="/follow-ups", name="Follow-ups",

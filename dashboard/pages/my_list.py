@@ -48,11 +48,7 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _as_of(as_of: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        return dt.date.today()
+_as_of = actions.as_of_date
 
 
 def _due(contact: dict) -> html.Span | None:
@@ -146,10 +142,6 @@ def act(target: dict | None, campaign: str | None, as_of: str | None):
     return actions.perform(ids.MY_ACTION, target, campaign, _as_of(as_of))
 
 
-def _clicked(_clicks, campaign, as_of):
-    if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
-        return dash.no_update, dash.no_update
-    return act(dash.ctx.triggered_id, campaign, as_of)
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -164,7 +156,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Input({"type": ids.MY_ACTION, "do": ALL, "person": ALL, "item": ALL, "value": ALL},
               "n_clicks"),
         State(ids.CAMPAIGN, "data"), State(ids.MY_AS_OF, "value"), prevent_initial_call=True,
-    )(_clicked)
+    )(actions.on_click(ids.MY_ACTION))
 
 
 register_page(__name__, path="/my-list", name="My list", title="My list · Collective Mapper",
