@@ -30,6 +30,7 @@ ITEM_ACTIONS = {
     "assignment": [("done", "assignment_done"), ("not done", "assignment_not_done")],
     "thank_you": [("sent", "thank_you_sent")],
     "commitment": [("kept", "commitment_kept"), ("missed", "commitment_missed")],
+    "talk_again": [("talked", "talked_again")],
 }
 #: How a contact attempt ended: (label, outcome).
 ATTEMPTS = [("no answer", "no_answer"), ("not now", "not_now"),
@@ -37,7 +38,7 @@ ATTEMPTS = [("no answer", "no_answer"), ("not now", "not_now"),
 _SAID = {"assignment_done": "assignment marked done", "assignment_not_done":
          "assignment marked not done", "thank_you_sent": "thank-you marked sent",
          "commitment_kept": "commitment marked kept", "commitment_missed":
-         "commitment marked missed"}
+         "commitment marked missed", "talked_again": "talk marked held"}
 
 
 def own_organizer(user) -> str | None:

@@ -118,6 +118,8 @@ def _form_field(field: str, rows: dict[str, dict[int, int]], known: set[str]) ->
         return path
     # An error on a part ("issues.0", "responsibility.named.1.decision_maker") goes to the
     # first input inside it; a list-item error ("plan.skills.0") to the list's input.
+    if path + ".name" in known:
+        return path + ".name"  # a missing contact is a missing name, the part's required field
     inside = sorted(k for k in known if k.startswith(path + "."))
     if inside:
         return inside[0]

@@ -481,8 +481,12 @@ def _ask_words(ask: dict) -> str:
 def _history_line(r: dict) -> str:
     if r["record_type"] == "conversation":
         issues = ", ".join(f"{i['issue']} ({i.get('anger', '?')})" for i in r.get("issues", []))
+        plan = r.get("plan") or {}
         return (f"with {r['organizer']} — issues: {issues or 'none named'}; "
-                f"assessment {r.get('assessment', 'not rated')}; {_ask_words(r.get('ask') or {})}")
+                f"assessment {r.get('assessment', 'not rated')}; {_ask_words(r.get('ask') or {})}"
+                + (f"; boss would say / we'd answer: {plan['answer_to_boss']}"
+                   if plan.get("answer_to_boss") else "")
+                + (f"; next conversation {plan['next_talk']}" if plan.get("next_talk") else ""))
     if r["record_type"] == "assignment":
         return (f"assigned to {r['organizer']}" if r.get("organizer") else "unassigned")
     what = r["update"].replace("_", " ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -81,6 +82,48 @@ def _plain_text(value: str, info: ValidationInfo) -> str:
     return value
 
 
+#: The region a phone number without a leading ``+`` is read in (an ISO 3166 code).
+PHONE_REGION_ENV = "MAPPER_PHONE_REGION"
+
+
+def phone_region() -> str:
+    """``MAPPER_PHONE_REGION`` (default ``US``), upper-cased."""
+    return (os.environ.get(PHONE_REGION_ENV) or "US").strip().upper() or "US"
+
+
+def _phone(value: str, info: ValidationInfo) -> str:
+    """A possible phone number, stored as E.164 (``+15550100``). The length is checked for the
+    number's country (``phonenumbers.is_possible_number``), not whether the range is assigned:
+    invented numbers (555) pass, words and stray digits do not. The message never holds the value."""
+    import phonenumbers
+
+    if not _new_input(info):
+        return value  # stored before this rule: readable as it is
+    try:
+        number = phonenumbers.parse(value, phone_region())
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise PydanticCustomError(
+            "phone_number", "is not a phone number (digits, with +country code or as dialled "
+            "in {region})", {"region": phone_region()})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _email(value: str, info: ValidationInfo) -> str:
+    """An email address by its syntax only (no DNS look-up: nothing leaves the machine),
+    normalized; the message never holds the value."""
+    import email_validator
+
+    if not _new_input(info):
+        return value
+    try:
+        return email_validator.validate_email(value, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError:
+        raise PydanticCustomError("email_address", "is not an email address (name@example.org)"
+                                  ) from None
+
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
                  AfterValidator(_one_line)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000),
@@ -90,6 +133,10 @@ CampaignId = Annotated[
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
 ]
 Scale05 = Annotated[int, Field(ge=0, le=5)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                  AfterValidator(_one_line), AfterValidator(_phone)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320),
+                  AfterValidator(_one_line), AfterValidator(_email)]
 
 
 class _Part(BaseModel):
@@ -101,8 +148,8 @@ class Contact(_Part):
     """The person spoken with. Phone and email are personal information."""
 
     name: Name
-    phone: Text | None = None
-    email: Text | None = None
+    phone: Phone | None = Field(None, description="stored as E.164 (+15550100)")
+    email: Email | None = None
     workplace: Name | None = None
     unit: Name | None = Field(None, description="department / building / floor")
     shift: Name | None = None
@@ -162,6 +209,10 @@ class Plan(_Part):
     skills: list[Name] = Field([], description='"superpowers" the person brings')
     wants_to_talk_again: bool | None = None
     will_attend_meeting: bool | None = None
+    answer_to_boss: Text | None = Field(
+        None, description="what the boss would say about the demands, and how the collective "
+                          "would answer (personal: their words)")
+    next_talk: dt.date | None = Field(None, description="the date set for the next conversation")
 
 
 class Ask(_Part):
@@ -300,7 +351,9 @@ class AliasRow(_Part):
 
 #: What an update says happened after a 1-on-1.
 UPDATE_KINDS = ("thank_you_sent", "assignment_done", "assignment_not_done", "commitment_kept",
-                "commitment_missed", "attempt", "assessment", "note")
+                "commitment_missed", "attempt", "assessment", "note",
+                # the talk agreed in a 1-on-1 (plan.next_talk) was held or settled
+                "talked_again")
 #: How a contact attempt that was not a 1-on-1 ended.
 ATTEMPT_OUTCOMES = ("no_answer", "wrong_number", "not_now", "refused", "left")
 

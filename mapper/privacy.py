@@ -16,7 +16,7 @@ __all__ = ["PERSONAL_FIELDS", "redact_record", "open_private"]
 # the stored record (Store.conversation_texts), for whom the role rules allow.
 PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "issues.*.witnessed_harm",
                    "referrals.*.note", "notes", "ask.fears", "ask.action", "follow_up.assignment",
-                   "space.setting")
+                   "space.setting", "plan.answer_to_boss")
 
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:

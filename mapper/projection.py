@@ -209,6 +209,9 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         "has_assignment": True if r.follow_up.assignment else None,
         "follow_up_due": r.follow_up.due.isoformat() if r.follow_up.due else None,
         "thank_you_sent": r.follow_up.thank_you_sent,
+        # A plain date (the talk-again item in Follow-ups); what they said about the boss
+        # stays in the record (PERSONAL_FIELDS).
+        "next_talk": r.plan.next_talk.isoformat() if r.plan.next_talk else None,
     }))
     organizer = b.node("Organizer", r.organizer)
     person = b.node("Person", r.contact.name)

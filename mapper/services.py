@@ -27,7 +27,9 @@ from mapper.stores.base import Store, WriteResult
 __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Deleted",
            "CLOSING_UPDATE", "SUGGESTIONS", "log_update", "close_item", "assign", "assign_people",
            "assign_from", "suggested", "unassign", "delete_record",
-           "find_person", "default_organizer", "open_items", "person_timeline", "contact_details"]
+           "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
+           "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
+           "delete_draft"]
 
 
 class ServiceError(ValueError):
@@ -44,7 +46,7 @@ class NotFound(ServiceError):
 
 #: The update that closes a follow-up item, by the item's kind (the part of its id before ":").
 CLOSING_UPDATE = {"thank_you": "thank_you_sent", "assignment": "assignment_done",
-                  "commitment": "commitment_kept"}
+                  "commitment": "commitment_kept", "talk_again": "talked_again"}
 #: Other updates that close an item of that kind too.
 ALSO_CLOSES = {"assignment": "assignment_not_done", "commitment": "commitment_missed"}
 
@@ -368,3 +370,70 @@ def contact_details(store: Store, actor: ActorLike, campaign: str, person: str
             if value:
                 found[detail] = value
     return found
+
+
+# --- the 1-on-1 form: suggestions and drafts ------------------------------------------------
+
+#: Suggestions the form offers per list, at most (a datalist of thousands helps no one).
+MAX_SUGGESTIONS = 500
+
+
+def form_suggestions(snapshot: Snapshot, actor: ActorLike) -> dict[str, list[str]]:
+    """The campaign's own names the 1-on-1 form suggests, so spellings do not drift:
+    ``issues``, ``decision_makers``, ``units``, ``organizers`` (names only — no one's words,
+    no person's name). Only for those who may record; others get empty lists."""
+    empty: dict[str, list[str]] = {"issues": [], "decision_makers": [], "units": [],
+                                   "organizers": []}
+    if not may_record(actor):
+        return empty
+
+    def names(values) -> list[str]:
+        seen = {normalize(v): v for v in sorted(v for v in values if v)}
+        return sorted(seen.values(), key=lambda v: (v.casefold(), v))[:MAX_SUGGESTIONS]
+
+    return {
+        "issues": names(snapshot.issues.values()),
+        "decision_makers": names(d.name for d in snapshot.decision_makers.values()),
+        "units": names(p.unit for p in snapshot.people.values()),
+        "organizers": names([*snapshot.organizers.values(),
+                             *(c.organizer for c in snapshot.conversations)]),
+    }
+
+
+def _author(actor: ActorLike) -> str:
+    if not may_record(actor):
+        raise NotAllowed("your role may not keep drafts of 1-on-1s")
+    author = getattr(actor, "username", None) or ""
+    if not author:
+        raise NotAllowed("a draft needs a signed-in author")
+    return author
+
+
+def save_draft(drafts: Any, actor: ActorLike, campaign: str, values: dict[str, Any],
+               draft_id: str | None = None) -> Any:
+    """Keep the form as the actor's own draft (:class:`mapper.drafts.Draft`); ``draft_id``
+    (one of hers) is replaced. Drafts are personal: only their author reads them."""
+    from mapper.drafts import DraftError
+
+    try:
+        return drafts.save(_author(actor), campaign, values, draft_id)
+    except DraftError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def list_drafts(drafts: Any, actor: ActorLike, campaign: str | None = None) -> list[Any]:
+    """The actor's own drafts, newest first (nobody sees another's)."""
+    return drafts.list(_author(actor), campaign)
+
+
+def open_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> Any:
+    """The actor's own draft, or :class:`NotFound` (also for another's: one answer for both)."""
+    found = drafts.get(_author(actor), draft_id)
+    if found is None:
+        raise NotFound("draft: you have no draft with this id")
+    return found
+
+
+def delete_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> bool:
+    """Delete the actor's own draft (after the real save, or by hand); whether one was there."""
+    return drafts.delete(_author(actor), draft_id)

@@ -71,6 +71,7 @@ class Conversation:
     follow_up_due: dt.date | None = None
     thank_you_sent: bool | None = None
     commitment: Commitment | None = None
+    next_talk: dt.date | None = None  # the date set for the next conversation (plan.next_talk)
 
 
 @dataclass(slots=True)
@@ -284,6 +285,7 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
             has_assignment=bool(get("has_assignment")),
             follow_up_due=_date(get("follow_up_due")),
             thank_you_sent=get("thank_you_sent"),
+            next_talk=_date(get("next_talk")),
         )
         c = commitments.get(cid)
         if c is not None:

@@ -10,9 +10,9 @@ from mapper.analytics.tables import TABLES, tables_for
 from mapper.models import HierarchyRow, OneOnOne, RosterRow, TieRow
 from mapper.stores.sqlite import SQLiteStore
 
-SECRETS = ("STORY-the-night-shift-secret", "NOTES-she-is-pregnant", "+1 555 0199",
+SECRETS = ("STORY-the-night-shift-secret", "NOTES-she-is-pregnant", "+15550199",
            "ana.private@example.org", "REFERRAL-NOTE-ben-is-undocumented",
-           "STORY-second-secret", "+1 555 0142", "ben.private@example.org")
+           "STORY-second-secret", "+15550142", "ben.private@example.org")
 
 
 def store_with_personal_details() -> SQLiteStore:

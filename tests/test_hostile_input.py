@@ -140,6 +140,8 @@ CASES = [
     Case("json-story-as-id-and-bad-anger", "id.json",
          json.dumps([_with(id=STORY, issues=[{"issue": "pay", "anger": 9}])]).encode(),
          "(record 1): issues.0.anger"),
+    Case("yaml-phone-and-email-that-are-neither", "phone-and-email.yaml",
+         lambda: (HOSTILE / "phone-and-email.yaml").read_bytes(), "contact.phone"),
     Case("json-not-a-record", "scalar.json", json.dumps([SECRET, 5, None]).encode(), "(record)"),
     Case("json-nan", "nan.json", b'[{"date": NaN}]', "not valid JSON"),
     # --- JSON Lines ---

@@ -17,7 +17,8 @@ from mapper.analytics.follow_ups import UNNAMED
 from mapper.analytics.texts import read_texts
 from mapper.snapshot import ConversationText
 
-KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
+KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment",
+         "talk_again": "talk again"}
 AS_OF = ids.FOLLOW_AS_OF
 LIMIT = 300  # rows in the table; the chart counts them all
 # In place of an item's text (the assignment, the action asked) for those who did not hold the

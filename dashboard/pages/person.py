@@ -105,6 +105,8 @@ def _conversation(r: dict[str, Any], mine: bool, badge: bool = False, edit: Any 
             ("Skills", ", ".join(plan.get("skills", [])) or None),
             ("Talk again", _yes_no(plan.get("wants_to_talk_again"))),
             ("Will attend", _yes_no(plan.get("will_attend_meeting"))),
+            ("Boss would say / we'd answer", _private(plan.get("answer_to_boss"))),
+            ("Next conversation", plan.get("next_talk")),
             ("Ask", (f"{ask.get('action') or ('(no action)' if mine else '(not shown)')} → "
                      f"{ask.get('response', '—')}"
                      + (f" (due {ask['due']})" if ask.get("due") else ""))
@@ -119,7 +121,8 @@ def _conversation(r: dict[str, Any], mine: bool, badge: bool = False, edit: Any 
             ("Notes", _private(r.get("notes"))),
         ]),
         None if mine else html.Div("Stories, notes, contact details, the setting, witnessed harm, "
-                                   "fears, the action asked and the assignment of this "
+                                   "fears, what they said of the boss, the action asked and the "
+                                   "assignment of this "
                                    "conversation are shown to its organizer and admins only.",
                                    className="form-text"),
     ], className="conversation")

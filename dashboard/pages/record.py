@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from typing import Any
+from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -17,6 +19,7 @@ from dashboard.components import not_for_role, page_head, person_href
 from dashboard.forms import GROUPS, check_form, errors_by_field, form_values_of
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper import services as svc_api
 from mapper.projection import conversation_key, record_id
 
 INITIAL_ISSUES = 3
@@ -42,6 +45,10 @@ REFUSED = "Could not save this record; ask an admin."
 # Said when a link asks to correct a 1-on-1 the user did not hold, or one that is not there.
 NOT_OPENED = ("Could not open that 1-on-1 to correct it: only the organizer who held it, or an "
               "admin, may. The form below is empty.")
+# Said when a link names a draft that is not the user's own (or not there: one answer).
+DRAFT_NOT_OPENED = "Could not open that draft: you have no draft by that link. The form is empty."
+_DRAFTS = "mapper_drafts"
+_DRAFTS_LOCK = threading.Lock()
 
 
 def _fid(path: str) -> dict:
@@ -58,12 +65,22 @@ def _error(path: str) -> html.Div:
                     role="alert")
 
 
+#: What each kind of input opens on a phone: the keypad that fits, and no autofill of the
+#: organizer's own phone or address into a contact's field.
+_INPUT_MODES = {"tel": {"inputMode": "tel", "autoComplete": "off"},
+                "email": {"inputMode": "email", "autoComplete": "off"},
+                "number": {"inputMode": "decimal"}}
+
+
 def field(path: str, label: str, kind: str = "text", help_text: str | None = None,
-          width: int | None = None, value: Any = None, **props) -> html.Div:
+          width: int | None = None, value: Any = None, required: bool = False,
+          suggest: str | None = None, **props) -> html.Div:
     """One labelled input named by its record path, with its error slot below it.
 
     Number inputs carry no min/max: the browser would drop an out-of-range value silently,
-    where the record's validation names it next to the field.
+    where the record's validation names it next to the field. ``required`` marks the label
+    (a star, hidden from screen readers, which hear the input's own ``required``);
+    ``suggest`` names a datalist of the campaign's own names.
     """
     fid = _fid(path)
     if kind == "textarea":
@@ -73,8 +90,12 @@ def field(path: str, label: str, kind: str = "text", help_text: str | None = Non
     elif kind == "checklist":
         control = dbc.Checklist(id=fid, value=value or [], inline=True, **props)
     else:
-        control = dbc.Input(id=fid, type=kind, value=value if value is not None else "", **props)
-    body = html.Div([dbc.Label(label, html_for=_dom_id(fid)), control,
+        extra = {**_INPUT_MODES.get(kind, {}), **({"list": suggest} if suggest else {}),
+                 **({"required": True} if required else {}), **props}
+        control = dbc.Input(id=fid, type=kind, value=value if value is not None else "", **extra)
+    mark = [html.Span(" *", className="required-mark", **{"aria-hidden": "true"})] \
+        if required else []
+    body = html.Div([dbc.Label([label, *mark], html_for=_dom_id(fid)), control,
                      html.Small(help_text, className="form-text") if help_text else None,
                      _error(path)], className="field")
     return dbc.Col(body, md=width) if width else body
@@ -85,18 +106,62 @@ def prompt(*lines: str, title: str | None = None) -> html.Div:
                      html.Ul([html.Li(line) for line in lines])], className="prompt")
 
 
-def step(number: int | str, title: str, subtitle: str, *body) -> dbc.Card:
+#: The screens of the form, in order: (key, number shown, title in the step index).
+STEPS = [("before", "·", "Before"), ("1", "1", "Make space"), ("2", "2", "What moves you?"),
+         ("3", "3", "Empathize"), ("4", "4", "A plan"), ("5", "5", "The ask"),
+         ("after", "↻", "After")]
+
+
+def step(key: str, title: str, subtitle: str, *body) -> dbc.Card:
+    """One step of the rap: a screen of its own on a phone, a section with an anchor on a desk."""
+    number = next(n for k, n, _ in STEPS if k == key)
     return dbc.Card([
-        dbc.CardHeader([html.Span(str(number), className="step-number"),
-                        html.Span(title), html.Small(subtitle, className="text-muted")]),
+        dbc.CardHeader(html.H3([html.Span(number, className="step-number"),
+                                html.Span(title), " ",
+                                html.Small(subtitle, className="text-muted")],
+                               id=f"step-{key}-title", tabIndex=-1, className="step-title")),
         dbc.CardBody(list(body)),
-    ], className="step")
+    ], className="step form-step", id=f"step-{key}")
+
+
+def step_index() -> html.Nav:
+    """Links to every step: the desk's index, the phone's way to jump."""
+    return html.Nav(html.Ol([html.Li(html.A([html.Span(n, className="step-number"),
+                                             html.Span(title, className="step-link-text")],
+                                            href=f"#step-{k}", className="step-link",
+                                            **{"data-step": k}))
+                             for k, n, title in STEPS]),
+                    className="step-index", **{"aria-label": "Steps of the 1-on-1"})
+
+
+def action_bar() -> html.Div:
+    """Always in reach (sticky): Back / progress / Next on a phone, the two saves everywhere."""
+    return html.Div([
+        html.Div([
+            dbc.Button("Back", id=ids.FORM_BACK, color="outline-secondary", size="sm",
+                       className="step-nav"),
+            html.Div([html.Div(id=ids.FORM_PROGRESS, className="step-progress-text",
+                               **{"aria-live": "polite"}),
+                      html.Div(html.Div(className="step-progress-fill"),
+                               className="step-progress-bar", **{"aria-hidden": "true"})],
+                     className="step-progress step-nav"),
+            dbc.Button("Next", id=ids.FORM_NEXT, color="outline-primary", size="sm",
+                       className="step-nav"),
+        ], className="form-bar-steps"),
+        html.Div([
+            html.Div(id=ids.FORM_DRAFT_STATUS, className="draft-status", **{"aria-live": "polite"}),
+            dbc.Button("Save as draft", id=ids.FORM_DRAFT_SAVE, color="outline-secondary",
+                       size="sm"),
+            dbc.Button("Save the 1-on-1", id=ids.FORM_SAVE, color="primary", size="sm"),
+        ], className="form-bar-saves"),
+    ], className="form-bar")
 
 
 def issue_row(i: int) -> html.Div:
     p = f"issues.{i}"
     return html.Div(dbc.Row([
-        field(f"{p}.issue", "Issue", width=4, placeholder="e.g. short staffing"),
+        field(f"{p}.issue", "Issue", width=4, placeholder="e.g. short staffing",
+              suggest=ids.FORM_LIST_ISSUES),
         field(f"{p}.anger", "Anger 0–5", "number", width=2, step=1,
               help_text="0 none … 5 furious"),
         field(f"{p}.witnessed_harm", "Witnessed harm?", "select", width=2, options=TRI,
@@ -108,8 +173,9 @@ def issue_row(i: int) -> html.Div:
 def named_row(j: int) -> html.Div:
     p = f"responsibility.named.{j}"
     return html.Div(dbc.Row([
-        field(f"{p}.issue", "For the issue", width=3),
-        field(f"{p}.decision_maker.name", "Decision maker", width=3, placeholder="who can fix it"),
+        field(f"{p}.issue", "For the issue", width=3, suggest=ids.FORM_LIST_ISSUES),
+        field(f"{p}.decision_maker.name", "Decision maker", width=3, placeholder="who can fix it",
+              suggest=ids.FORM_LIST_DECISION_MAKERS),
         field(f"{p}.decision_maker.title", "Title", width=3),
         field(f"{p}.decision_maker.organization", "Organization", width=3),
     ]), className="repeat-row", id=f"named-row-{j}")
@@ -119,23 +185,25 @@ def referral_row(k: int) -> html.Div:
     p = f"referrals.{k}"
     return html.Div(dbc.Row([
         field(f"{p}.name", "Name", width=3),
-        field(f"{p}.unit", "Unit", width=2),
+        field(f"{p}.unit", "Unit", width=2, suggest=ids.FORM_LIST_UNITS),
         field(f"{p}.relationship", "Relationship", width=2, placeholder="coworker, friend…"),
         field(f"{p}.note", "Note (confidential)", width=5),
     ]), className="repeat-row", id=f"referral-row-{k}")
 
 
 def layout(contact: str | None = None, campaign: str | None = None,
-           organizer: str | None = None, conversation: str | None = None, **_query) -> html.Div:
+           organizer: str | None = None, conversation: str | None = None,
+           draft: str | None = None, **_query) -> html.Div:
     """The form; ``?contact=&campaign=&organizer=`` prefill it for the next 1-on-1 (the Person
-    page's link), ``?conversation=<id>&campaign=`` opens one's own 1-on-1 to correct it."""
+    page's link), ``?conversation=<id>&campaign=`` opens one's own 1-on-1 to correct it,
+    ``?draft=<id>`` one's own draft kept on the server."""
     user = signed_in() if has_request_context() else None
     if user is not None and not user.may_record:
         return html.Div([page_head("Record a 1-on-1"), not_for_role("Recording 1-on-1s")])
     own = (user.organizer if user else None) or ""
     fixed = user is not None and user.role == "organizer"
     values: dict[str, Any] = {}
-    editing = notice = None
+    editing = notice = draft_id = None
     if conversation and user is not None:
         loaded = own_conversation(user, str(conversation), campaign)
         if loaded is None:
@@ -148,13 +216,71 @@ def layout(contact: str | None = None, campaign: str | None = None,
                 "Saving replaces it. ", dcc.Link("Record a new 1-on-1 instead", href="/record",
                                                  refresh=True)],
                 color="info", className="editing-note")
+    elif draft and user is not None:
+        try:
+            opened = svc_api.open_draft(drafts(), user, str(draft)[:100])
+        except svc_api.ServiceError:
+            notice = dbc.Alert(DRAFT_NOT_OPENED, color="warning")
+        else:
+            values, draft_id = dict(opened.values), opened.id
+            campaign = opened.campaign or campaign
+            if fixed:
+                values.pop("organizer", None)
+            notice = dbc.Alert([html.Strong("Your draft is open. "),
+                                "Saving the 1-on-1 deletes the draft; \u201cSave as draft\u201d "
+                                "keeps it up to date."], color="info", className="draft-note")
     else:
         if contact:
             values["contact.name"] = str(contact)[:200]
         if organizer and not fixed:
             values["organizer"] = str(organizer)[:200]
-    return form_layout(own, fixed, values=values, campaign=campaign, editing=editing,
-                       notice=notice)
+    form = form_layout(own, fixed, values=values, campaign=campaign, editing=editing,
+                       notice=notice, draft_id=draft_id)
+    form.children.insert(1, html.Div(draft_list(user), id=ids.FORM_DRAFTS, className="drafts"))
+    # The device draft (assets/record_form.js) is kept per user and per record.
+    key = f"edit:{editing}" if editing else f"draft:{draft_id}" if draft_id else "new"
+    setattr(form, "data-user", user.username if user is not None else "")
+    setattr(form, "data-draft-key", key)
+    return form
+
+
+def drafts():
+    """The server drafts beside the app's store (opened on first use)."""
+    from flask import current_app
+
+    from mapper.drafts import drafts_for
+
+    ext = current_app.extensions
+    if _DRAFTS not in ext:
+        with _DRAFTS_LOCK:
+            if _DRAFTS not in ext:
+                ext[_DRAFTS] = drafts_for(services().store)
+    return ext[_DRAFTS]
+
+
+def draft_list(user) -> Any:
+    """The user's own drafts, newest first, each to reopen or delete."""
+    if user is None or not user.may_record:
+        return None
+    try:
+        mine = svc_api.list_drafts(drafts(), user)
+    except svc_api.ServiceError:
+        return None
+    if not mine:
+        return None
+    items = [html.Li([
+        dcc.Link(d.title, href=f"/record?draft={d.id}", refresh=True),
+        html.Span(f" saved {_when(d.saved)}" + (f" · {d.campaign}" if d.campaign else ""),
+                  className="form-text"), " ",
+        dbc.Button("delete", id={"type": ids.FORM_DRAFT_DELETE, "draft": d.id}, size="sm",
+                   color="link", className="p-0 ms-1",
+                   **{"aria-label": f"Delete the draft {d.title}"})]) for d in mine]
+    return html.Details([html.Summary(f"Your drafts ({len(mine)})"), html.Ul(items)],
+                        className="draft-list")
+
+
+def _when(stamp: float) -> str:
+    return dt.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
 
 
 def own_conversation(user, conversation_id: str, campaign: str | None) -> dict[str, Any] | None:
@@ -194,9 +320,9 @@ def _rows(values: dict[str, Any], group: str, initial: int) -> int:
 
 def form_layout(organizer: str = "", fixed: bool = False, values: dict[str, Any] | None = None,
                 campaign: str | None = None, editing: str | None = None,
-                notice: Any = None) -> html.Div:
+                notice: Any = None, draft_id: str | None = None) -> html.Div:
     """The form itself: every input is named by the record path it fills; ``values`` (by path)
-    fill it, ``editing`` names the 1-on-1 a save replaces."""
+    fill it, ``editing`` names the 1-on-1 a save replaces, ``draft_id`` the draft it deletes."""
     values = values or {}
     form = _form(organizer, fixed, _rows(values, "issues", INITIAL_ISSUES),
                  _rows(values, "responsibility.named", INITIAL_NAMED),
@@ -211,42 +337,67 @@ def form_layout(organizer: str = "", fixed: bool = False, values: dict[str, Any]
             + ", ".join(missing), color="warning")])
     form.children[1:1] = [dcc.Store(id=ids.FORM_EDITING, data=editing),
                           dcc.Store(id=ids.FORM_PREFILL_CAMPAIGN, data=campaign),
+                          dcc.Store(id=ids.FORM_DRAFT_ID, data=draft_id),
                           html.Div(notice, id="form-notice")]
     return form
+
+
+SELF_CARE_BEFORE = ("Get ready to connect with a potential comrade in the fight!",
+                    "Take deep breaths, stretch, make a cup of tea, and get present.",
+                    "Keep the conversation organic: it's not an interview.")
+SELF_CARE_AFTER = ("Assign a next step & self-care: tick the coping tools you offered below.",
+                   "And you: breathe, stretch, drink some water. Feelings may come up after "
+                   "the call, for them and for you; talk it over with your team if you need to.")
+#: Shown when one of the three realizations of step 3 is a "no".
+REALIZE_NOTE = ("Not there yet? That is fine: go back to the questions of step 3 — who is "
+                "responsible, why are we having this problem, who's in a position to fix it — "
+                "and share a brief story of your own.")
+
+
+def _suggestion_lists() -> list:
+    return [html.Datalist(id=i) for i in (ids.FORM_LIST_ISSUES, ids.FORM_LIST_DECISION_MAKERS,
+                                          ids.FORM_LIST_UNITS, ids.FORM_LIST_ORGANIZERS,
+                                          ids.FORM_LIST_CAMPAIGNS)]
 
 
 def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) -> html.Div:
     return html.Div([
         page_head("Record a 1-on-1",
-                  "Walk the five steps of the rap. Only the date, the organizer and the "
-                  "contact's name are required; leave out what did not come up."),
-        prompt("Get ready to connect with a potential comrade in the fight!",
-               "Take deep breaths, stretch, make a cup of tea, and get present.",
-               "Keep the conversation organic: it's not an interview.",
-               title="Before the 1-on-1"),
-        step("·", "The conversation", "who, when, where",
+                  "Walk the five steps of the rap. Fields marked * are required (the date, "
+                  "the organizer and the contact's name); leave out what did not come up."),
+        html.Div(id=ids.FORM_STATUS, tabIndex=-1, className="form-status"),
+        html.Div(id=ids.FORM_DEVICE_NOTE, className="device-note"),
+        step_index(),
+        *_suggestion_lists(),
+        step("before", "Before the 1-on-1", "self-care, then who and when",
+             prompt(*SELF_CARE_BEFORE, title="Self-care first"),
              dbc.Row([
-                 field("date", "Date", "date", width=3, value=dt.date.today().isoformat()),
+                 field("date", "Date", "date", width=3, value=dt.date.today().isoformat(),
+                       required=True),
                  field("organizer", "Organizer", width=3, value=organizer, disabled=fixed,
-                       help_text="you" if fixed else "who held the conversation"),
+                       help_text="you" if fixed else "who held the conversation",
+                       required=not fixed, suggest=ids.FORM_LIST_ORGANIZERS),
                  dbc.Col(html.Div([
                      dbc.Label("Campaign", html_for=FORM_CAMPAIGN),
-                     dbc.Input(id=FORM_CAMPAIGN, value=""),
-                     html.Small("the campaign chosen in the nav bar", className="form-text"),
+                     dbc.Input(id=FORM_CAMPAIGN, value="", list=ids.FORM_LIST_CAMPAIGNS),
+                     html.Small("a campaign of this store (pick one), or a new one's name",
+                                className="form-text"),
                      _error("campaign")], className="field"), md=3),
              ]),
              dbc.Row([
-                 field("contact.name", "Contact name", width=4),
-                 field("contact.phone", "Phone (personal)", width=4),
+                 field("contact.name", "Contact name", width=4, required=True),
+                 field("contact.phone", "Phone (personal)", "tel", width=4,
+                       help_text="with +country code, or as dialled here"),
                  field("contact.email", "Email (personal)", "email", width=4),
              ]),
              dbc.Row([
                  field("contact.workplace", "Workplace", width=3),
-                 field("contact.unit", "Unit", width=3, help_text="department / building / floor"),
+                 field("contact.unit", "Unit", width=3, help_text="department / building / floor",
+                       suggest=ids.FORM_LIST_UNITS),
                  field("contact.shift", "Shift", width=3),
                  field("contact.role", "Role", width=3),
              ])),
-        step(1, "Make space for a real conversation", "deep listening & empathy",
+        step("1", "Make space for a real conversation", "deep listening & empathy",
              prompt("Be an active listener (80/20): listen most of the time.",
                     "Keep the purpose general and open-ended; learn their concerns. Use "
                     "open-ended questions — not “Do you like where you work?” but "
@@ -257,7 +408,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                  field("space.listening_share", "Share of the time you listened", "number",
                        width=3, step=0.05, help_text="0.8 = you listened 80% of the time"),
              ])),
-        step(2, "What moves you?", "identify the issues, where's the anger",
+        step("2", "What moves you?", "identify the issues, where's the anger",
              prompt("Discover what most upsets them about the workplace/life. We have "
                     "permission to be angry!",
                     "Have you witnessed or experienced harassment & discrimination? Remember "
@@ -270,16 +421,14 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                        "personal information.", color="warning", className="py-2"),
              html.Div([issue_row(i) for i in range(issues)], id=ids.FORM_ISSUES),
              dbc.Button("+ another issue", id=ids.FORM_ADD_ISSUE, size="sm",
-                        color="outline-secondary", className="mb-3"),
-             field("self_care.tools_offered", "Self-care tools offered", "checklist",
-                   options=[{"label": t, "value": t} for t in SELF_CARE])),
-        step(3, "Empathize – Connect – Trust", "share a brief story; who's responsible?",
+                        color="outline-secondary", className="mb-3")),
+        step("3", "Empathize – Connect – Trust", "share a brief story; who's responsible?",
              prompt("Who is responsible for this problem? Why do you think we are having it?",
                     "Who's in a position to fix it? What support do you need to thrive at work?"),
              html.Div([named_row(j) for j in range(named)], id=ids.FORM_NAMED),
              dbc.Button("+ another decision maker", id=ids.FORM_ADD_NAMED, size="sm",
                         color="outline-secondary", className="mb-3"),
-             html.H6("They realize that…"),
+             html.H4("They realize that…", className="h6"),
              dbc.Row([
                  field("responsibility.realizes.cares_about_problem",
                        "they care about a problem", "select", width=4, options=TRI),
@@ -288,8 +437,9 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                  field("responsibility.realizes.wont_fix_without_pressure",
                        "the decision maker won't fix it until someone makes them", "select",
                        width=4, options=TRI),
-             ])),
-        step(4, "A plan to rise up", "give inspiration!",
+             ]),
+             html.Div(id=ids.FORM_REALIZE_NOTE, **{"aria-live": "polite"})),
+        step("4", "A plan to rise up", "give inspiration!",
              prompt("Now that the person is angry, offer hope: our power in numbers and an "
                     "achievable plan. Share examples of success.",
                     "What changes do they want to see? What superpowers (skills) do they want "
@@ -304,8 +454,15 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                        options=TRI),
                  field("plan.will_attend_meeting", "Will attend a meeting?", "select", width=3,
                        options=TRI),
+             ]),
+             dbc.Row([
+                 field("plan.answer_to_boss",
+                       "What the boss would say, and how we'd answer (confidential)", "textarea",
+                       width=8, help_text="a short answer in their words"),
+                 field("plan.next_talk", "Next conversation on", "date", width=4,
+                       help_text="shows in Follow-ups on that day"),
              ])),
-        step(5, "The ask", "reach for commitment",
+        step("5", "The ask", "reach for commitment",
              prompt("If ready, ask them to be part of the solution by taking a specific action. "
                     "We CAN change the industry!",
                     "Connect with the fear (care for the trauma); support the way out "
@@ -318,7 +475,10 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                  field("ask.due", "Due", "date", width=2),
                  field("ask.fears", "Fears voiced", width=2, help_text="separate with commas"),
              ])),
-        step("↻", "After the 1-on-1", "follow up",
+        step("after", "After the 1-on-1", "self-care and follow-up",
+             prompt(*SELF_CARE_AFTER, title="Self-care after"),
+             field("self_care.tools_offered", "Self-care tools offered", "checklist",
+                   options=[{"label": t, "value": t} for t in SELF_CARE]),
              prompt("If they are excited, create an assignment: come to a meeting, research "
                     "an issue, record a moment of inspiration or abuse.",
                     "Follow up with a thank-you text or call if appropriate."),
@@ -327,7 +487,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                  field("follow_up.due", "Due", "date", width=3),
                  field("follow_up.thank_you_sent", "Thank-you sent?", "select", width=3, options=TRI),
              ]),
-             html.H6("People they mentioned (new leads and ties)"),
+             html.H4("People they mentioned (new leads and ties)", className="h6"),
              html.Div([referral_row(k) for k in range(referrals)], id=ids.FORM_REFERRALS),
              dbc.Button("+ another person", id=ids.FORM_ADD_REFERRAL, size="sm",
                         color="outline-secondary", className="mb-3"),
@@ -336,8 +496,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                        help_text="1 leader/supporter … 5 opposed"),
                  field("notes", "Notes (confidential)", "textarea", width=8),
              ])),
-        html.Div(id=ids.FORM_STATUS),
-        dbc.Button("Save the 1-on-1", id=ids.FORM_SAVE, color="primary", className="mb-4"),
+        action_bar(),
     ], className="record-form")
 
 
@@ -400,28 +559,35 @@ def form_values(field_ids: list[Any], values: list[Any]) -> dict[str, Any] | Non
 def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
                 error_ids: list[dict], form_campaign: str | None, campaign: str | None,
                 editing: str | None = None):
-    """Validate the form as a 1-on-1 record; store it, or put each error next to its field.
+    """Validate the form as a 1-on-1 record; store it, or put each error next to its field
+    and gather them all at the top (an error summary whose links lead to each field).
     ``editing`` (a 1-on-1's own id) makes the save replace that record, if the user may.
 
     Returns (error messages per error slot, status, new field values).
     """
+    return _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editing)[:3]
+
+
+def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editing=None):
+    """:func:`save_record`, and whether the 1-on-1 was saved (the 4th value)."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     user = signed_in()
     blank_errors = [None] * len(error_ids)
     if not user.may_record:
         return (blank_errors, dbc.Alert("Your role may not record 1-on-1s.", color="danger"),
-                [no_update] * len(field_ids))
+                [no_update] * len(field_ids), False)
     form = form_values(field_ids, values)
     if form is None:
         return (blank_errors, dbc.Alert("Could not save: the form sent fields it does not have. "
                                         "Reload the page and try again.", color="danger"),
-                [no_update] * len(field_ids))
+                [no_update] * len(field_ids), False)
     if user.role == "organizer":
         form["organizer"] = user.organizer  # an organizer records their own conversations
     if editing is not None:
         if not isinstance(editing, str) or not editing.strip():
-            return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids)
+            return (blank_errors, dbc.Alert(REFUSED, color="danger"),
+                    [no_update] * len(field_ids), False)
         form["id"] = editing  # a correction keeps the record's id, whatever its date or name
     svc = services()
     chosen = (form_campaign or "").strip() or svc.campaign(campaign)
@@ -432,16 +598,14 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
         placed, general = errors_by_field(errors, rows, set(form) | {"campaign"})
         out = [html.Span("; ".join(placed[e["field"]])) if e["field"] in placed else None
                for e in error_ids]
-        status = dbc.Alert(
-            [html.Strong(f"Not saved: {len(errors)} problem{'s' if len(errors) != 1 else ''}. "),
-             "Each is shown next to its field.", *[html.Div(g) for g in general]],
-            color="danger")
-        return out, status, [no_update] * len(field_ids)
+        return out, error_summary(placed, general, len(errors)), \
+            [no_update] * len(field_ids), False
     # The id comes from the date and the contact's name: the same as a record another
     # organizer may hold. Only its organizer (or an admin) may replace it.
     existing = svc.store.get_records([record_id(record)])
     if (existing and not _may_replace(user, existing[0], record)) or (editing and not existing):
-        return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids)
+        return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids), \
+            False
     result = svc.store.write([record])
     key = svc.store.person_key(record.campaign, record.contact.name)
     what = "updated (it replaced your earlier record of this conversation)" if result.replaced \
@@ -450,14 +614,81 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
         html.Strong(f"1-on-1 with {record.contact.name} {what}. "),
         dcc.Link("Open their page", href=person_href(key)), " · ",
         dcc.Link("Ready to ask", href="/ready"), " · ",
-        "the form is ready for the next one."], color="success")
+        "the form is ready for the next one."], color="success", className="save-ok")
     if editing:
         # The form stays on the corrected record: clearing it would make the next save
         # replace this record with someone else's 1-on-1.
-        return blank_errors, status, [no_update] * len(field_ids)
+        return blank_errors, status, [no_update] * len(field_ids), True
     cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
                for fid, v in zip(field_ids, values)]
-    return blank_errors, status, cleared
+    return blank_errors, status, cleared, True
+
+
+def field_label(path: str) -> str:
+    """The words a person sees for a field (its label; a repeated row's with its number)."""
+    labels = _labels()
+    pattern = _as_pattern(path) or path
+    label = labels.get(pattern) or labels.get(path) or path
+    for group, row_name in (("issues", "Issue"), ("responsibility.named", "Decision maker"),
+                            ("referrals", "Person mentioned")):
+        prefix = group + "."
+        if path.startswith(prefix):
+            idx = path[len(prefix):].split(".", 1)[0]
+            if idx.isdigit():
+                return f"{row_name} {int(idx) + 1}: {label}"
+    return label
+
+
+_LABELS: dict[str, str] | None = None
+
+
+def _label_text(children: Any) -> str:
+    if isinstance(children, str):
+        return children
+    if isinstance(children, list):
+        return "".join(c for c in children if isinstance(c, str))
+    return ""
+
+
+def _labels() -> dict[str, str]:
+    global _LABELS
+    if _LABELS is None:
+        found: dict[str, str] = {}
+
+        def walk(component: Any) -> None:
+            if isinstance(component, dbc.Label) and isinstance(component.html_for, str) \
+                    and component.html_for.startswith("{"):
+                try:
+                    path = json.loads(component.html_for)["field"]
+                except (ValueError, KeyError, TypeError):
+                    path = None
+                if path:
+                    found[_as_pattern(path) or path] = _label_text(component.children)
+            children = getattr(component, "children", None)
+            for child in children if isinstance(children, list) else [children]:
+                if child is not None and hasattr(child, "to_plotly_json"):
+                    walk(child)
+
+        walk(form_layout())
+        found["campaign"] = "Campaign"
+        _LABELS = found
+    return _LABELS
+
+
+def error_summary(placed: dict[str, list[str]], general: list[str], count: int) -> html.Div:
+    """Every error of a failed save at the top of the form, each a link to its field (the
+    field's step is opened and the field focused by assets/record_form.js)."""
+    links = []
+    for path, messages in placed.items():
+        dom = FORM_CAMPAIGN if path == "campaign" else _dom_id(_fid(path))
+        links.append(html.Li(html.A(f"{field_label(path)}: {'; '.join(messages)}",
+                                    href="#" + quote(dom, safe=""), className="error-link",
+                                    **{"data-target": dom})))
+    links += [html.Li(g) for g in general]
+    return html.Div([
+        html.H3(f"Not saved: {count} problem{'s' if count != 1 else ''}", className="h6"),
+        html.P("Each is also shown next to its field; follow a link to go there."),
+        html.Ul(links)], className="alert alert-danger error-summary", role="alert")
 
 
 def _may_replace(user, existing, record) -> bool:
@@ -499,11 +730,86 @@ add_named = _adder(named_row)
 add_referral = _adder(referral_row)
 
 
+def save_and_close_draft(n_clicks, field_ids, values, error_ids, form_campaign, campaign,
+                         editing=None, draft_id=None):
+    """:func:`save_record`; once saved, the draft it came from is deleted (drafts are
+    personal data: none is kept after the real record exists)."""
+    out, status, cleared, saved = _save(n_clicks, field_ids, values, error_ids, form_campaign,
+                                        campaign, editing)
+    if not saved:
+        return out, status, cleared, no_update, no_update
+    user = signed_in()
+    if draft_id:
+        svc_api.delete_draft(drafts(), user, draft_id)
+    return out, status, cleared, None, draft_list(user)
+
+
+def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id=None):
+    """Keep the form as the user's own draft on the server (replacing the one it came from).
+    Returns (status, draft id, the list of drafts)."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    user = signed_in()
+    form = form_values(field_ids, values)
+    if form is None:
+        return "Could not keep the draft: reload the page.", no_update, no_update
+    chosen = (form_campaign or "").strip() or services().campaign(campaign) or ""
+    try:
+        kept = svc_api.save_draft(drafts(), user, chosen, form, draft_id)
+    except svc_api.ServiceError as exc:
+        return f"Draft not kept: {exc}", no_update, no_update
+    return (f"Draft kept on the server at {_when(kept.saved)[-5:]} (only you see it).",
+            kept.id, draft_list(user))
+
+
+def delete_draft_clicked(clicks, current):
+    """The "delete" of a draft in the list: the user's own only."""
+    trigger = dash.ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        raise dash.exceptions.PreventUpdate
+    user = signed_in()
+    gone = trigger.get("draft")
+    svc_api.delete_draft(drafts(), user, gone)
+    return draft_list(user), None if gone == current else no_update, "Draft deleted."
+
+
+def suggestions(form_campaign: str | None, campaign: str | None):
+    """The campaign's own issues, decision makers, units and organizers (and the store's
+    campaigns) as datalist options, so spellings do not drift."""
+    user = signed_in()
+    svc = services()
+    if not user.may_record:
+        return [[]] * 5
+    chosen = (form_campaign or "").strip()
+    camp = chosen if chosen in svc.campaigns() else svc.campaign(campaign)
+    found = svc_api.form_suggestions(svc.analytics.snapshot(camp), user) if camp else \
+        {"issues": [], "decision_makers": [], "units": [], "organizers": []}
+
+    def options(names):
+        return [html.Option(value=n) for n in names]
+
+    return (options(found["issues"]), options(found["decision_makers"]),
+            options(found["units"]), options(found["organizers"]),
+            options(svc.campaigns()[:svc_api.MAX_SUGGESTIONS]))
+
+
+def realize_note(*answers):
+    """A "no" on one of the three realizations points back to step 3's questions."""
+    if "false" not in answers:
+        return None
+    return dbc.Alert([REALIZE_NOTE, " ", html.A("Back to the questions of step 3",
+                                               href="#step-3", className="step-link",
+                                               **{"data-step": "3"})],
+                     color="info", className="realize-note py-2")
+
+
 def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output({"type": ids.FORM_ERROR, "field": ALL}, "children"),
         Output(ids.FORM_STATUS, "children"),
         Output({"type": ids.FORM_FIELD, "field": ALL}, "value"),
+        Output(ids.FORM_DRAFT_ID, "data"),
+        Output(ids.FORM_DRAFTS, "children"),
         Input(ids.FORM_SAVE, "n_clicks"),
         State({"type": ids.FORM_FIELD, "field": ALL}, "id"),
         State({"type": ids.FORM_FIELD, "field": ALL}, "value"),
@@ -511,8 +817,40 @@ def register_callbacks(app: dash.Dash) -> None:
         State(FORM_CAMPAIGN, "value"),
         State(ids.CAMPAIGN, "data"),
         State(ids.FORM_EDITING, "data"),
+        State(ids.FORM_DRAFT_ID, "data"),
         prevent_initial_call=True,
-    )(save_record)
+    )(save_and_close_draft)
+    app.callback(
+        Output(ids.FORM_DRAFT_STATUS, "children"),
+        Output(ids.FORM_DRAFT_ID, "data", allow_duplicate=True),
+        Output(ids.FORM_DRAFTS, "children", allow_duplicate=True),
+        Input(ids.FORM_DRAFT_SAVE, "n_clicks"),
+        State({"type": ids.FORM_FIELD, "field": ALL}, "id"),
+        State({"type": ids.FORM_FIELD, "field": ALL}, "value"),
+        State(FORM_CAMPAIGN, "value"),
+        State(ids.CAMPAIGN, "data"),
+        State(ids.FORM_DRAFT_ID, "data"),
+        prevent_initial_call=True,
+    )(save_as_draft)
+    app.callback(
+        Output(ids.FORM_DRAFTS, "children", allow_duplicate=True),
+        Output(ids.FORM_DRAFT_ID, "data", allow_duplicate=True),
+        Output(ids.FORM_DRAFT_STATUS, "children", allow_duplicate=True),
+        Input({"type": ids.FORM_DRAFT_DELETE, "draft": ALL}, "n_clicks"),
+        State(ids.FORM_DRAFT_ID, "data"),
+        prevent_initial_call=True,
+    )(delete_draft_clicked)
+    app.callback(
+        Output(ids.FORM_LIST_ISSUES, "children"), Output(ids.FORM_LIST_DECISION_MAKERS, "children"),
+        Output(ids.FORM_LIST_UNITS, "children"), Output(ids.FORM_LIST_ORGANIZERS, "children"),
+        Output(ids.FORM_LIST_CAMPAIGNS, "children"),
+        Input(FORM_CAMPAIGN, "value"), State(ids.CAMPAIGN, "data"),
+    )(suggestions)
+    app.callback(
+        Output(ids.FORM_REALIZE_NOTE, "children"),
+        *[Input(_fid(f"responsibility.realizes.{r}"), "value")
+          for r in ("cares_about_problem", "decision_maker_can_fix", "wont_fix_without_pressure")],
+    )(realize_note)
     app.callback(
         Output(FORM_CAMPAIGN, "value"), Output(ids.FORM_PREFILL_CAMPAIGN, "data"),
         Input(ids.CAMPAIGN, "data"), State(FORM_CAMPAIGN, "value"),

@@ -9,7 +9,7 @@ __all__ = ["CLOSES", "item_id", "closed_items", "commitment_results", "kept_by_p
 #: The follow-up item kind each kind of update closes.
 CLOSES = {"thank_you_sent": "thank_you", "assignment_done": "assignment",
           "assignment_not_done": "assignment", "commitment_kept": "commitment",
-          "commitment_missed": "commitment"}
+          "commitment_missed": "commitment", "talked_again": "talk_again"}
 
 
 def item_id(kind: str, conversation: str) -> str:
@@ -26,6 +26,8 @@ def _has(kind: str, c: Conversation) -> bool:
         return c.thank_you_sent is False
     if kind == "assignment":
         return c.has_assignment
+    if kind == "talk_again":
+        return c.next_talk is not None
     return c.commitment is not None and c.commitment.response == "yes"
 
 

@@ -1,4 +1,4 @@
-"""Follow-ups: thank-yous, assignments and commitments due or overdue, per organizer."""
+"""Follow-ups: thank-yous, assignments, commitments and talks agreed, due or overdue, per organizer."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ __all__ = ["follow_ups", "open_items", "UNNAMED"]
 #: graph keeps that there is an assignment or an action, the stored record what it says.
 UNNAMED = {"assignment": "(assignment)", "commitment": "(commitment)"}
 
-_KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
+_KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2, "talk_again": 3}
 
 
 def _after(day: dt.date, days: int) -> dt.date:
@@ -81,6 +81,10 @@ def open_items(snapshot: Snapshot, *, thank_you_days: int = 2) -> list[dict[str,
             add(org, person, "assignment", latest.id,
                 (words and words.assignment) or UNNAMED["assignment"], latest.date,
                 latest.follow_up_due)
+        if latest.next_talk and item_id("talk_again", latest.id) not in closed:
+            # Only the latest can be open: a later 1-on-1 with the person is the talk held.
+            add(org, person, "talk_again", latest.id,
+                f"talk again, as agreed on {iso(latest.date)}", latest.date, latest.next_talk)
         for n, c in enumerate(convs):
             com = c.commitment
             if (com is None or com.response != "yes" or com.due is None
@@ -112,10 +116,12 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
       conversation reviews an earlier one's assignment; one without a date is never due).
     - **commitment**: every "yes" with a due date, until a conversation with the person on or
       after that date (the check-in) or a later "no".
+    - **talk again**: the latest conversation's date set for the next one (``plan.next_talk``),
+      due that day; any later 1-on-1 with the person closes it.
 
     An update closes an item (:func:`~mapper.analytics.closing.closed_items`): "thank-you
     sent" a thank-you (a conversation thanked so ends the run), "assignment done / not done"
-    an assignment, "commitment kept / missed" a commitment. A closed item leaves the list.
+    an assignment, "commitment kept / missed" a commitment, "talked again" a talk again. A closed item leaves the list.
     People who left the workplace (:func:`~mapper.analytics.status.left_people`) are left out.
 
     Every item has a stable ``id``, ``kind:conversation`` — the kind and the own id of the
@@ -134,7 +140,7 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     dict
         ``today``, ``horizon_days``, ``organizers`` [``organizer``, ``overdue``, ``due``,
         ``items`` [``id``, ``person``, ``conversation``, ``name``, ``kind`` (thank_you |
-        assignment | commitment), ``what``, ``conversation_date``, ``due``,
+        assignment | commitment | talk_again), ``what``, ``conversation_date``, ``due``,
         ``days_overdue``, ``status``], most overdue first], by organizer name; ``totals``
         (``overdue``, ``due``).
 

@@ -17,7 +17,7 @@ __all__ = ["NEXT_STEPS", "my_list"]
 #: What an organizer does next with a contact, in the order the rules are tried.
 NEXT_STEPS = ("first_1on1", "follow_up", "none", "ask")
 
-_KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2}
+_KIND_ORDER = {"commitment": 0, "assignment": 1, "thank_you": 2, "talk_again": 3}
 
 
 def _urgency(item: dict[str, Any]) -> tuple:
@@ -27,7 +27,7 @@ def _urgency(item: dict[str, Any]) -> tuple:
 def _item_words(item: dict[str, Any]) -> str:
     # An assignment's or an action's own words are the worker's: name the 1-on-1 instead.
     held = iso(item["conversation_date"])
-    if item["kind"] == "thank_you":
+    if item["kind"] in ("thank_you", "talk_again"):
         return item["what"]
     if item["kind"] == "assignment":
         return f"check the follow-up assignment from the {held} conversation"

@@ -178,7 +178,8 @@ def organic_leaders_table(result: dict[str, Any] | list[dict[str, Any]]) -> Tabl
 
 def follow_ups_table(result: dict[str, Any]) -> Table:
     """:func:`~mapper.analytics.follow_ups.follow_ups`, grouped by organizer."""
-    kinds = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment"}
+    kinds = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment",
+             "talk_again": "talk again"}
     rows = []
     for o in result["organizers"]:
         for i in o["items"]:

@@ -1,0 +1,4 @@
+OPTIONAL MATCH (d:Draft {author: $author, id: $id})
+WITH d, count(d) AS deleted
+DELETE d
+RETURN deleted
