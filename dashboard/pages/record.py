@@ -272,9 +272,9 @@ def draft_list(user) -> Any:
         dcc.Link(d.title, href=f"/record?draft={d.id}", refresh=True),
         html.Span(f" saved {_when(d.saved)}" + (f" · {d.campaign}" if d.campaign else ""),
                   className="form-text"), " ",
-        dbc.Button("delete", id={"type": ids.FORM_DRAFT_DELETE, "draft": d.id}, size="sm",
-                   color="link", className="p-0 ms-1",
-                   **{"aria-label": f"Delete the draft {d.title}"})]) for d in mine]
+        html.Button("delete", id={"type": ids.FORM_DRAFT_DELETE, "draft": d.id}, n_clicks=0,
+                    type="button", className="btn btn-link btn-sm p-0 ms-1",
+                    **{"aria-label": f"Delete the draft {d.title}"})]) for d in mine]
     return html.Details([html.Summary(f"Your drafts ({len(mine)})"), html.Ul(items)],
                         className="draft-list")
 
