@@ -33,7 +33,9 @@ def layout(**_query) -> html.Div:
         card("Decision makers and the issues they control (click one)",
              cyto.Cytoscape(id=ids.POWER_NETWORK, elements=[], style=NETWORK_STYLE,
                             layout={"name": "preset"}, stylesheet=figures.power_stylesheet(),
-                            minZoom=0.2, maxZoom=3)),
+                            minZoom=0.2, maxZoom=3),
+             html.P("Drag to move around, pinch or scroll to zoom.", className="form-text mb-0"),
+             dcc.Store(id=ids.POWER_FITTED)),
         dbc.Row([
             dbc.Col(card("Who can fix it: ranked by people naming them",
                          graph(ids.POWER_RANKING, figures.empty_figure("Loading…"))),
@@ -77,9 +79,10 @@ def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
              d["affected"], _path(user, d["trust_path"])] for d in dms[:ROWS]]
     more = (html.P(f"The {ROWS} most affecting of {len(dms)} decision makers; pick an issue to "
                    "narrow the list.", className="form-text") if len(dms) > ROWS else None)
-    return html.Div([table(["Decision maker", "Answers to", "Named for (people)",
-                            "People affected", "Trusted path from a committed member"], rows,
-                           numeric={3}), more])
+    # On a phone the table scrolls inside its card, the page does not.
+    return html.Div([html.Div(table(["Decision maker", "Answers to", "Named for (people)",
+                                     "People affected", "Trusted path from a committed member"],
+                                    rows, numeric={3}), className="scroll-x"), more])
 
 
 def update_power(campaign: str | None, issue: str | None):
@@ -124,7 +127,45 @@ def dm_detail(node: dict | None, campaign: str | None):
     ], className="small")
 
 
+# Fits the laid-out map into its box once drawn, never below zoom 1 (labels keep their 12 px):
+# centred when it fits, else from its top left corner (nothing cut at the left; drag for
+# the rest). Runs in the browser, the only place that knows the box's width.
+FIT_JS = """
+function(elements) {
+    const want = (elements || []).filter(e => !(e.data && e.data.source)).length;
+    const box = document.getElementById('%s');
+    let tries = 0;
+    const fit = () => {
+        const cy = box && box._cyreg && box._cyreg.cy;
+        if (!cy || cy.nodes().length !== want) {
+            if (tries++ < 50) { setTimeout(fit, 100); }
+            return;
+        }
+        if (!want) { return; }
+        const pad = 16, w = cy.width(), h = cy.height();
+        const bb = cy.elements().boundingBox();
+        let z = Math.min((w - 2 * pad) / bb.w, (h - 2 * pad) / bb.h);
+        z = Math.max(1, Math.min(z, 1.4));
+        cy.zoom(z);
+        // Too wide: the top boss in the middle, the map's edges kept at the box's.
+        const root = cy.nodes('.root').first();
+        const rx = root.length ? root.position('x') : bb.x1 + bb.w / 2;
+        const wide = Math.min(pad - bb.x1 * z, Math.max(w - pad - bb.x2 * z, w / 2 - rx * z));
+        cy.pan({
+            x: bb.w * z <= w - 2 * pad ? (w - bb.w * z) / 2 - bb.x1 * z : wide,
+            y: bb.h * z <= h - 2 * pad ? (h - bb.h * z) / 2 - bb.y1 * z : pad - bb.y1 * z,
+        });
+        box.setAttribute('data-fitted', String(want));
+    };
+    setTimeout(fit, 50);
+    return Date.now();
+}
+""" % ids.POWER_NETWORK
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(FIT_JS, Output(ids.POWER_FITTED, "data"),
+                            Input(ids.POWER_NETWORK, "elements"))
     app.callback(
         Output(ids.POWER_NETWORK, "elements"), Output(ids.POWER_NETWORK, "layout"),
         Output(ids.POWER_RANKING, "figure"), Output(ids.POWER_PATHS, "children"),
