@@ -236,11 +236,12 @@ def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
     # (the browser's force layout starts from random positions).
     pos = network_layout([n["data"]["id"] for n in nodes],
                          [(e["data"]["source"], e["data"]["target"], e["data"]["weight"])
-                          for e in edges], scale=max(600.0, 220.0 * len(nodes) ** 0.5))
+                          for e in edges], scale=max(420.0, 150.0 * len(nodes) ** 0.5))
     for n in nodes:
         n["position"] = dict(pos.get(n["data"]["id"], {"x": 0, "y": 0}))
     _spread(nodes)
-    return nodes + edges, {"name": "preset", "fit": True, "padding": 30}
+    # Fitted in the browser (components.readable_fit_js), never below zoom 1: 12 px labels.
+    return nodes + edges, {"name": "preset", "fit": False, "zoom": 1}
 
 
 def _spread(nodes: list[dict], gap: float = 36.0, rounds: int = 60) -> None:

@@ -127,3 +127,4 @@ MY_MORE = "my-more"
 MY_LIMIT = "my-limit"
 POWER_FITTED = "power-fitted"  # a store the power map's client-side fit writes (when it ran)
 OVERVIEW_NARROW = "overview-narrow"  # a store: whether the screen is a phone's (charts' toolbar)
+CLUSTER_FITTED = "cluster-fitted"  # as POWER_FITTED, for the cluster network

@@ -35,7 +35,7 @@ PAGES = [
     ("power", "/power", "#power-paths table"),
     ("ready", "/ready", "#ready-cards .list-card"),
     ("next", "/next", "#next-cards .list-card"),
-    ("follow-ups", "/follow-ups", "#follow-table .follow-item, #follow-table .muted-box"),
+    ("follow-ups", "/follow-ups", "#follow-table table, #follow-table .muted-box"),
     ("my-list", "/my-list", "#my-contacts .my-contact, #my-contacts .muted-box"),
     ("person", "/person?key=" + quote("person:st-lukes-nurses:ana lopez", safe=""),
      ".conversation"),

@@ -66,7 +66,7 @@ def _when(days: int) -> html.Span:
         return html.Span(f"{days} days late", className="badge bg-danger")
     if days == 0:
         return html.Span("today", className="badge bg-warning")
-    return html.Span(f"in {-days} days", className="badge bg-light")
+    return html.Span(f"in {-days} day{'s' if days != -1 else ''}", className="badge bg-light")
 
 
 def _holders(snapshot) -> dict[tuple[str, str], set[str]]:

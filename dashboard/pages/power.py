@@ -11,7 +11,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, graph, page_head, person_link, table
+from dashboard.components import (card, empty_campaign, graph, page_head, person_link,
+                                  readable_fit_js, table)
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.users import User
@@ -127,44 +128,8 @@ def dm_detail(node: dict | None, campaign: str | None):
     ], className="small")
 
 
-# Fits the laid-out map into its box once drawn, never below zoom 1 (labels keep their 12 px):
-# centred when it fits, else from its top left corner (nothing cut at the left; drag for
-# the rest). Runs in the browser, the only place that knows the box's width.
-FIT_JS = """
-function(elements) {
-    const want = (elements || []).filter(e => !(e.data && e.data.source)).length;
-    const box = document.getElementById('%s');
-    let tries = 0;
-    const fit = () => {
-        const cy = box && box._cyreg && box._cyreg.cy;
-        if (!cy || cy.nodes().length !== want) {
-            if (tries++ < 50) { setTimeout(fit, 100); }
-            return;
-        }
-        if (!want) { return; }
-        const pad = 16, w = cy.width(), h = cy.height();
-        const bb = cy.elements().boundingBox();
-        let z = Math.min((w - 2 * pad) / bb.w, (h - 2 * pad) / bb.h);
-        z = Math.max(1, Math.min(z, 1.4));
-        cy.zoom(z);
-        // Too wide: the top boss in the middle, the map's edges kept at the box's.
-        const root = cy.nodes('.root').first();
-        const rx = root.length ? root.position('x') : bb.x1 + bb.w / 2;
-        const wide = Math.min(pad - bb.x1 * z, Math.max(w - pad - bb.x2 * z, w / 2 - rx * z));
-        cy.pan({
-            x: bb.w * z <= w - 2 * pad ? (w - bb.w * z) / 2 - bb.x1 * z : wide,
-            y: bb.h * z <= h - 2 * pad ? (h - bb.h * z) / 2 - bb.y1 * z : pad - bb.y1 * z,
-        });
-        box.setAttribute('data-fitted', String(want));
-    };
-    setTimeout(fit, 50);
-    return Date.now();
-}
-""" % ids.POWER_NETWORK
-
-
 def register_callbacks(app: dash.Dash) -> None:
-    app.clientside_callback(FIT_JS, Output(ids.POWER_FITTED, "data"),
+    app.clientside_callback(readable_fit_js(ids.POWER_NETWORK), Output(ids.POWER_FITTED, "data"),
                             Input(ids.POWER_NETWORK, "elements"))
     app.callback(
         Output(ids.POWER_NETWORK, "elements"), Output(ids.POWER_NETWORK, "layout"),
