@@ -7,12 +7,13 @@ Planners and admins give contacts to anyone; an organizer may take free contacts
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.auth import signed_in
@@ -21,7 +22,8 @@ from dashboard.listing import people_grid
 from dashboard.services import services
 from mapper import services as actions
 
-__all__ = ["SELECTION", "selectable_grid", "assign_bar", "bulk_assign", "register_bulk_assign"]
+__all__ = ["SELECTION", "selectable_grid", "assign_bar", "bulk_assign", "register_bulk_assign",
+           "assign_one"]
 
 #: The grid option that puts a checkbox on every row (AG Grid's row selection object).
 SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
@@ -70,7 +72,7 @@ def assign_bar(prefix: str) -> html.Div | None:
             html.Div([dbc.Label("Assign to", html_for=to_id, className="small mb-0"), target],
                      className="assign-to"),
             dbc.Button("Take the selected" if mine else "Assign the selected", id=sel_id,
-                       size="sm", color="primary"),
+                       size="sm", color="primary", className="assign-selected"),
             html.Span([
                 html.Label("or the top", htmlFor=n_id, className="small"),
                 dbc.Input(id=n_id, type="number", min=1, max=500, step=1, value=DEFAULT_TOP,
@@ -110,7 +112,8 @@ def bulk_assign(shape: Callable, filter_columns: list[str], how: str,
     if how == "selected":
         keys = [str(r["person"]) for r in selected or [] if isinstance(r, dict) and r.get("person")]
         if not keys:
-            return "Select people with the boxes at the left first.", False
+            return ("Select people with the boxes at the left first (on a phone: the Assign "
+                    "button of a card).", False)
     else:
         try:
             top = int(n)
@@ -146,11 +149,8 @@ def register_bulk_assign(app: dash.Dash, prefix: str, grid_id: str, shape: Calla
         how = "selected" if dash.ctx.triggered_id == sel_id else "top"
         said, wrote = bulk_assign(shape, filter_columns, how, selected, to, n, list(values),
                                   campaign)
-        if not wrote:
-            return said, dash.no_update
-        # A new grid asks for its rows again: they now say who each contact is assigned to.
-        model = equals_filter(**dict(zip(filter_columns, values)))
-        return said, selectable_grid(grid_id, columns, model)
+        # The list reads its page again: it now says who each contact is assigned to.
+        return said, (time.monotonic_ns() if wrote else dash.no_update)
 
     def organizer_options(campaign):
         user = signed_in()
@@ -160,10 +160,32 @@ def register_bulk_assign(app: dash.Dash, prefix: str, grid_id: str, shape: Calla
             return []
         return [{"label": o, "value": o} for o in _organizers(campaign)]
 
-    app.callback(Output(status_id, "children"),
-                 Output(f"{grid_id}-wrap", "children", allow_duplicate=True),
+    changed_id = f"{prefix}-changed"
+    app.callback(Output(status_id, "children"), Output(changed_id, "data"),
                  Input(sel_id, "n_clicks"), Input(top_id, "n_clicks"),
                  State(grid_id, "selectedRows"), State(to_id, "value"), State(n_id, "value"),
                  State(ids.CAMPAIGN, "data"), *[State(fid, "value") for fid in filter_ids],
                  prevent_initial_call=True)(on_click)
     app.callback(Output(to_id, "options"), Input(ids.CAMPAIGN, "data"))(organizer_options)
+
+    def on_card(_clicks, to, campaign):
+        if not dash.ctx.triggered or not dash.ctx.triggered[0].get("value"):
+            return dash.no_update, dash.no_update  # cards drawn again, not a click
+        said, wrote = assign_one(shape, dash.ctx.triggered_id, to, campaign)
+        return said, (time.monotonic_ns() if wrote else dash.no_update)
+
+    app.callback(Output(status_id, "children", allow_duplicate=True),
+                 Output(changed_id, "data", allow_duplicate=True),
+                 Input({"type": ids.CARD_ASSIGN, "list": prefix, "person": ALL}, "n_clicks"),
+                 State(to_id, "value"), State(ids.CAMPAIGN, "data"),
+                 prevent_initial_call=True)(on_card)
+
+
+def assign_one(shape: Callable, target: dict[str, Any] | None, to: str | None,
+               campaign: str | None) -> tuple[str, bool]:
+    """A card's Assign (or an organizer's Take) clicked: that one contact, through
+    :func:`bulk_assign` and so the same role rules."""
+    key = str((target or {}).get("person") or "")
+    if not key:
+        return "Nothing assigned.", False
+    return bulk_assign(shape, [], "selected", [{"person": key}], to, None, [], campaign)

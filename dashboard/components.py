@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 __all__ = ["GRAPH_CONFIG", "graph", "page_head", "card", "stat", "notice", "not_for_role", "empty_campaign", "person_href",
-           "person_link", "facts", "table"]
+           "person_link", "facts", "table", "readable_fit_js"]
 
 
 # Nothing may leave the machine: plotly.js (4.x) offers a "Share chart" button that uploads the
@@ -92,3 +92,42 @@ def table(columns: list[str], rows: list[list], numeric: set[int] | None = None,
     body = html.Tbody([html.Tr([html.Td(v, className="num" if i in numeric else None)
                                 for i, v in enumerate(r)]) for r in rows])
     return html.Table([head, body], className=className)
+
+
+def readable_fit_js(network_id: str) -> str:
+    """A clientside callback (input: the network's ``elements``) fitting a laid-out network
+    into its box once drawn, never below zoom 1 so its labels keep their 12 px: centred when it
+    fits, else around its top boss (a node of class ``root``) or its middle, with its edges
+    kept at the box's (nothing cut at the left; drag for the rest). Runs in the browser, the
+    only place that knows the box's width; marks the box ``data-fitted`` when done."""
+    return """
+function(elements) {
+    const want = (elements || []).filter(e => !(e.data && e.data.source)).length;
+    const box = document.getElementById(%s);
+    let tries = 0;
+    const fit = () => {
+        const cy = box && box._cyreg && box._cyreg.cy;
+        if (!cy || cy.nodes().length !== want) {
+            if (tries++ < 50) { setTimeout(fit, 100); }
+            return;
+        }
+        if (!want) { return; }
+        const pad = 16, w = cy.width(), h = cy.height();
+        const bb = cy.elements().boundingBox();
+        let z = Math.min((w - 2 * pad) / bb.w, (h - 2 * pad) / bb.h);
+        z = Math.max(1, Math.min(z, 1.4));
+        cy.zoom(z);
+        const root = cy.nodes('.root').first();
+        const mid = (lo, hi, c, size) => Math.min(pad - lo * z, Math.max(size - pad - hi * z,
+                                                                          size / 2 - c * z));
+        const rx = root.length ? root.position('x') : bb.x1 + bb.w / 2;
+        cy.pan({
+            x: bb.w * z <= w - 2 * pad ? (w - bb.w * z) / 2 - bb.x1 * z : mid(bb.x1, bb.x2, rx, w),
+            y: bb.h * z <= h - 2 * pad ? (h - bb.h * z) / 2 - bb.y1 * z : pad - bb.y1 * z,
+        });
+        box.setAttribute('data-fitted', String(want));
+    };
+    setTimeout(fit, 50);
+    return Date.now();
+}
+""" % repr(network_id)

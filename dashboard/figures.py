@@ -13,7 +13,7 @@ __all__ = [
     "PALETTE", "LAYOUT_LIMIT", "plot_text", "empty_figure", "timeline_figure", "assessment_figure",
     "commitments_figure", "structure_figure", "heatmap_figure", "cluster_elements",
     "cluster_stylesheet", "cluster_legend", "power_elements", "power_stylesheet", "ranking_figure",
-    "follow_ups_figure", "all_issues_ranking_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
+    "follow_ups_figure", "FOLLOW_TOP", "all_issues_ranking_figure", "ego_elements", "ego_stylesheet", "network_layout", "top_issues_figure",
 ]
 
 PALETTE = ["#3498db", "#e67e22", "#18bc9c", "#9b59b6", "#e74c3c", "#f1c40f", "#1abc9c",
@@ -80,14 +80,15 @@ def commitments_figure(commitments: dict[str, int], done: int | None = None) -> 
              ("maybe", commitments.get("maybe", 0), WARNING),
              ("no", commitments.get("no", 0), DANGER),
              ("unanswered", commitments.get("unanswered", 0), MUTED)]
-    if done is not None:
+    if done is not None:  # people, not asks: said on its bar and on the axis
         steps.insert(2, ("took action (people)", done, "#0e8c73"))
     if not steps[0][1]:
         return empty_figure("No asks yet")
     fig = go.Figure(go.Bar(x=[s[0] for s in steps], y=[s[1] for s in steps],
                            marker_color=[s[2] for s in steps], text=[s[1] for s in steps],
                            textposition="outside", hovertemplate="%{x}: %{y}<extra></extra>"))
-    return _style(fig, yaxis_title="asks")
+    # Both units on one axis: the asks and their answers, and the people who took action.
+    return _style(fig, yaxis_title="asks, or people" if done is not None else "asks")
 
 
 def structure_figure(structure: dict[str, Any], max_units: int = 30) -> go.Figure:
@@ -235,11 +236,12 @@ def cluster_elements(clusters: dict[str, Any], max_issues: int = 150
     # (the browser's force layout starts from random positions).
     pos = network_layout([n["data"]["id"] for n in nodes],
                          [(e["data"]["source"], e["data"]["target"], e["data"]["weight"])
-                          for e in edges], scale=max(600.0, 220.0 * len(nodes) ** 0.5))
+                          for e in edges], scale=max(420.0, 150.0 * len(nodes) ** 0.5))
     for n in nodes:
         n["position"] = dict(pos.get(n["data"]["id"], {"x": 0, "y": 0}))
     _spread(nodes)
-    return nodes + edges, {"name": "preset", "fit": True, "padding": 30}
+    # Fitted in the browser (components.readable_fit_js), never below zoom 1: 12 px labels.
+    return nodes + edges, {"name": "preset", "fit": False, "zoom": 1}
 
 
 def _spread(nodes: list[dict], gap: float = 36.0, rounds: int = 60) -> None:
@@ -367,8 +369,32 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
                            "pan": {"x": round(170 - top["x"], 1), "y": round(50 - top["y"], 1)}}
 
 
+#: Room an issue's label takes across (its text wraps at ISSUE_TEXT_PX) and between two nodes.
+ISSUE_TEXT_PX, NODE_GAP = 100, 18
+
+
+def _pack_rows(nodes: list[dict]) -> None:
+    """Each row pushed together left to right in the layout's order, every node where the
+    layout wants it or just right of its neighbour's box (or label): the hierarchy as narrow
+    as its widest row, nothing overlapping."""
+    rows: dict[float, list[dict]] = {}
+    for n in nodes:
+        rows.setdefault(n["position"]["y"], []).append(n)
+    for row in rows.values():
+        right = -math.inf
+        for n in sorted(row, key=lambda n: (n["position"]["x"], n["data"]["id"])):
+            d = n["data"]
+            w = d["w"] if d["kind"] == "decision_maker" else max(d["size"], ISSUE_TEXT_PX + 10)
+            left = max(n["position"]["x"] - w / 2, right + NODE_GAP)
+            n["position"]["x"] = left + w / 2
+            right = left + w
+    low = min((n["position"]["x"] for n in nodes), default=0.0)
+    for n in nodes:
+        n["position"]["x"] = round(n["position"]["x"] - low, 1)
+
+
 def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],
-               x_gap: float = 240.0, y_gap: float = 130.0) -> None:
+               x_gap: float = 70.0, y_gap: float = 130.0) -> None:
     """Top-down layered positions (igraph's Sugiyama layout, in place): each decision maker
     at its depth below the top boss, issues one layer under the deepest decision maker."""
     import igraph
@@ -387,7 +413,8 @@ def _hierarchy(nodes: list[dict], edges: list[dict], depth: dict[str, int],
     g = igraph.Graph(n=len(nodes), edges=sorted(set(links)), directed=True)
     coords = g.layout_sugiyama(layers=layers, hgap=1, vgap=1, maxiter=100).coords
     for n, (x, y) in zip(nodes, coords):
-        n["position"] = {"x": round(x * x_gap, 1), "y": round(y * y_gap, 1)}
+        n["position"] = {"x": x * x_gap, "y": round(y * y_gap, 1)}
+    _pack_rows(nodes)
     for n in nodes:
         n["classes"] = n["classes"] + (" root" if depth.get(n["data"]["id"]) == 0 else "")
 
@@ -398,7 +425,7 @@ def power_stylesheet() -> list[dict[str, Any]]:
             "label": "data(label)", "background-color": "#e74c3c", "width": "data(size)",
             "height": "data(size)", "font-size": LABEL_PX, "text-valign": "bottom",
             "text-margin-y": 4,
-            "color": "#2c3e50", "text-wrap": "wrap", "text-max-width": 110}},
+            "color": "#2c3e50", "text-wrap": "wrap", "text-max-width": ISSUE_TEXT_PX}},
         {"selector": ".dm", "style": {
             "label": "data(label)", "shape": "round-rectangle", "background-color": "#2c3e50",
             "color": "#fff", "text-valign": "center", "text-halign": "center",
@@ -407,14 +434,24 @@ def power_stylesheet() -> list[dict[str, Any]]:
         {"selector": "node:selected", "style": {"border-width": 4, "border-color": "#f39c12"}},
         {"selector": "edge.names", "style": {
             "width": "data(width)", "line-color": "#f5b7b1", "target-arrow-shape": "triangle",
-            "target-arrow-color": "#f5b7b1", "curve-style": "bezier", "label": "data(label)",
+            "target-arrow-color": "#f5b7b1", "label": "data(label)",
+            # Right-angled lines along the rows, not long diagonals across the boxes.
+            "curve-style": "taxi", "taxi-direction": "vertical", "taxi-turn": "50%",
             "font-size": LABEL_PX, "color": "#a12622", "text-background-color": "#fff",
             "text-background-opacity": 0.8}},
         {"selector": "edge.reports", "style": {
             "width": 2, "line-color": "#7f8c8d", "line-style": "dashed",
             "target-arrow-shape": "triangle", "target-arrow-color": "#7f8c8d",
-            "curve-style": "bezier"}},
+            "curve-style": "taxi", "taxi-direction": "vertical", "taxi-turn": "50%"}},
     ]
+
+
+def _dm_labels(dms: list[dict[str, Any]]) -> list[str]:
+    """Decision makers' names as a chart's labels (short enough for a phone; the title is in
+    the hover), with the title added where two share a name (a chart merges equal labels)."""
+    names = [d["name"] for d in dms]
+    return [plot_text(d["name"] + (f" ({d['title']})" if names.count(d["name"]) > 1
+                                   and d.get("title") else "")) for d in dms]
 
 
 def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
@@ -425,13 +462,14 @@ def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
     if not issue or not issue.get("decision_makers"):
         return empty_figure("No one has named a decision maker for this issue yet")
     dms = list(reversed(issue["decision_makers"][:15]))
-    labels = [plot_text(d["name"] + (f" ({d['title']})" if d.get("title") else "")) for d in dms]
-    fig = go.Figure(go.Bar(y=labels, x=[d["people"] for d in dms], orientation="h",
-                           marker_color=PRIMARY, customdata=[d["anger"] for d in dms],
-                           hovertemplate="%{y}<br>named by %{x} people, their anger %{customdata}"
-                                         "<extra></extra>"))
+    fig = go.Figure(go.Bar(y=_dm_labels(dms), x=[d["people"] for d in dms], orientation="h",
+                           marker_color=PRIMARY,
+                           customdata=[[d["anger"], plot_text(d.get("title") or "")] for d in dms],
+                           hovertemplate="%{y}, %{customdata[1]}<br>named by %{x} people, their "
+                                         "anger %{customdata[0]}<extra></extra>"))
     fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="people naming them",
-                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+                 margin={"l": 10, "r": 20, "t": 35, "b": 45})
+    fig.update_yaxes(automargin=True)
     fig.update_layout(title={"text": plot_text(issue["name"]), "x": 0.01, "font": {"size": 13}})
     return fig
 
@@ -447,31 +485,57 @@ def all_issues_ranking_figure(power: dict[str, Any]) -> go.Figure:
     if not dms:
         return empty_figure("No one has named a decision maker yet")
     dms = list(reversed(dms[:15]))
-    labels = [plot_text(d["name"] + (f" ({d['title']})" if d.get("title") else "")) for d in dms]
-    fig = go.Figure(go.Bar(y=labels, x=[sum(i["named_by"] for i in d["issues"]) for d in dms],
+    fig = go.Figure(go.Bar(y=_dm_labels(dms), x=[sum(i["named_by"] for i in d["issues"])
+                                                 for d in dms],
                            orientation="h", marker_color=PRIMARY,
-                           customdata=[len(d["issues"]) for d in dms],
-                           hovertemplate="%{y}<br>named %{x} times, for %{customdata} issue(s)"
-                                         "<extra></extra>"))
+                           customdata=[[len(d["issues"]), plot_text(d.get("title") or "")]
+                                       for d in dms],
+                           hovertemplate="%{y}, %{customdata[1]}<br>named %{x} times, for "
+                                         "%{customdata[0]} issue(s)<extra></extra>"))
     fig = _style(fig, 60 + 38 * len(dms) + 40, xaxis_title="times named, all issues",
-                 margin={"l": 260, "r": 20, "t": 35, "b": 45})
+                 margin={"l": 10, "r": 20, "t": 35, "b": 45})
+    fig.update_yaxes(automargin=True)
     fig.update_layout(title={"text": "All issues", "x": 0.01, "font": {"size": 13}})
     return fig
 
 
-def follow_ups_figure(follow: dict[str, Any]) -> go.Figure:
-    """Per organizer: follow-ups overdue and due soon."""
+#: Organizers the Follow-ups chart names one by one; the rest share one "others" bar.
+FOLLOW_TOP = 10
+
+
+def follow_ups_figure(follow: dict[str, Any], top: int = FOLLOW_TOP) -> go.Figure:
+    """Per organizer: follow-ups overdue and due soon, as horizontal bars (names readable on a
+    phone): the ``top`` organizers who owe the most, then one bar for all the others.
+
+    >>> fig = follow_ups_figure({"organizers": [{"organizer": f"O{i}", "overdue": i, "due": 1}
+    ...                                         for i in range(30)]}, top=3)
+    >>> list(fig.data[0].y)
+    ['others (27 organizers)', 'O27', 'O28', 'O29']
+    >>> list(fig.data[0].x)
+    [351, 27, 28, 29]
+    """
     orgs = follow.get("organizers") or []
     if not orgs:
         return empty_figure("Nothing due")
-    names = [plot_text(o["organizer"]) for o in orgs]
+    ranked = sorted(orgs, key=lambda o: (-(o["overdue"] + o["due"]), -o["overdue"],
+                                         str(o["organizer"]).casefold()))
+    shown, rest = ranked[:top], ranked[top:]
+    bars = [(plot_text(o["organizer"]), o["overdue"], o["due"]) for o in shown]
+    if rest:
+        bars.append((f"others ({len(rest):,} organizers)", sum(o["overdue"] for o in rest),
+                     sum(o["due"] for o in rest)))
+    bars.reverse()  # plotly draws the first bar at the bottom: the most owed on top
+    names = [b[0] for b in bars]
     fig = go.Figure([
-        go.Bar(name="overdue", x=names, y=[o["overdue"] for o in orgs], marker_color=DANGER),
-        go.Bar(name=f"due within {follow.get('horizon_days', 7)} days", x=names,
-               y=[o["due"] for o in orgs], marker_color=WARNING),
+        go.Bar(name="overdue", y=names, x=[b[1] for b in bars], orientation="h",
+               marker_color=DANGER),
+        go.Bar(name=f"due within {follow.get('horizon_days', 7)} days", y=names,
+               x=[b[2] for b in bars], orientation="h", marker_color=WARNING),
     ])
-    return _style(fig, 300, barmode="stack", yaxis_title="follow-ups",
-                  legend={"orientation": "h", "y": 1.12, "x": 0})
+    fig.update_yaxes(automargin=True, tickfont={"size": 12})
+    return _style(fig, 90 + 30 * len(bars), barmode="stack", xaxis_title="follow-ups",
+                  margin={"l": 10, "t": 40, "b": 45},
+                  legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
 
 
 def ego_elements(person: dict[str, Any], ties: list[dict[str, Any]], limit: int = 60

@@ -120,3 +120,27 @@ FORM_LIST_DECISION_MAKERS = "form-list-decision-makers"
 FORM_LIST_UNITS = "form-list-units"
 FORM_LIST_ORGANIZERS = "form-list-organizers"
 FORM_LIST_CAMPAIGNS = "form-list-campaigns"
+
+# Lists shown a page at a time (issue 12): cards on a phone, a grid that grows on a desktop
+READY_SORT = "ready-sort"
+READY_CARDS = "ready-cards"
+READY_PREV = "ready-prev"
+READY_NEXT = "ready-next"
+READY_PAGER = "ready-pager"
+READY_START = "ready-start"
+READY_CHANGED = "ready-changed"
+NEXT_SORT = "next-sort"
+NEXT_CARDS = "next-cards"
+NEXT_PREV = "next-prev"
+NEXT_NEXT = "next-next"
+NEXT_PAGER = "next-pager"
+NEXT_START = "next-start"
+NEXT_CHANGED = "next-changed"
+CARD_ASSIGN = "card-assign"  # pattern-matching: {"type": CARD_ASSIGN, "list": ..., "person": ...}
+FOLLOW_MORE = "follow-more"
+FOLLOW_LIMIT = "follow-limit"
+MY_MORE = "my-more"
+MY_LIMIT = "my-limit"
+POWER_FITTED = "power-fitted"  # a store the power map's client-side fit writes (when it ran)
+OVERVIEW_NARROW = "overview-narrow"  # a store: whether the screen is a phone's (charts' toolbar)
+CLUSTER_FITTED = "cluster-fitted"  # as POWER_FITTED, for the cluster network

@@ -1,41 +1,79 @@
-"""The people lists (ready to ask, talk to next): an AG Grid paged on the server, with filters."""
+"""The people lists (ready to ask, talk to next), a page at a time: filtered, sorted and sliced
+on the server; shown as cards on a phone and as a grid whose rows grow to fit on a desktop."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ALL, Input, Output, State, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.auth import signed_in
-from dashboard.components import person_href
+from dashboard.components import person_href, person_link
 from dashboard.grid import equals_filter, page
 from dashboard.services import services
 from dashboard.tables import choices
+from mapper.roles import sees_contact_details
 
-__all__ = ["people_grid", "grid_wrap", "filters_bar", "grid_rows", "filter_options", "grid_filter",
-           "open_person", "register_list"]
+__all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
+           "filter_options", "grid_filter", "open_person", "list_body", "list_page",
+           "person_card", "reachable", "register_list"]
 
-BLOCK = 100
+PAGE = 25  # rows per page: what a phone draws at once, however long the list
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PeopleList:
+    """What a people list page is made of: its ids, rows, grid columns, filters and card."""
+    prefix: str                                  # "ready" or "next"
+    grid: str
+    count: str
+    shape: Callable[..., list[Row]]
+    columns: list[dict[str, Any]]
+    filters: list[tuple[str, str, str]]         # (drop-down id, label, column)
+    card_fields: list[tuple[str, str]]          # (label, row field) shown on a card, in order
+    sorts: list[tuple[str, str]] = field(default_factory=lambda: [
+        ("rank", "Rank (as ranked)"), ("name", "Name"), ("unit", "Unit"),
+        ("assigned_to", "Assigned to")])
+
+    def id(self, part: str) -> str:
+        return getattr(ids, f"{self.prefix.upper()}_{part.upper()}")
+
+    @property
+    def fields(self) -> set[str]:
+        return {c["field"] for c in self.columns}
+
+
+def _fit(column: dict[str, Any]) -> dict[str, Any]:
+    # Rows grow to fit wrapped text: the grid holds one page (client-side rows), so it can.
+    out = {k: v for k, v in column.items() if k != "filter"}
+    if out.get("wrapText"):
+        out["autoHeight"] = True
+    return out
 
 
 def people_grid(grid_id: str, columns: list[dict[str, Any]]) -> dag.AgGrid:
+    """A page of people as a grid: every row tall enough for its text, the grid as tall as its
+    rows (no inner scroll box), headers wrapped rather than cut. Sorting and filtering are the
+    server's (the drop-downs above), so the grid's own are off: they would sort one page."""
     return dag.AgGrid(
-        id=grid_id, rowModelType="infinite", columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "filter": "agTextColumnFilter",
-                       "filterParams": {"buttons": ["reset"], "maxNumConditions": 1},
-                       "minWidth": 80, "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px",
-                                                     "paddingBottom": "6px"}},
-        dashGridOptions={"cacheBlockSize": BLOCK, "maxBlocksInCache": 10,
-                         "infiniteInitialRowCount": 1, "rowBuffer": 10,
-                         "tooltipShowDelay": 300, "enableCellTextSelection": True,
-                         "rowHeight": 78},
-        getRowId="params.data.person", className="grid",
-        style={"height": "560px"})
+        id=grid_id, rowData=[], columnDefs=[_fit(c) for c in columns],
+        defaultColDef={"sortable": False, "resizable": True, "filter": False,
+                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       "suppressHeaderMenuButton": True, "minWidth": 60,
+                       "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px",
+                                     "paddingBottom": "6px"}},
+        dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
+                         "enableCellTextSelection": True, "suppressCellFocus": False},
+        getRowId="params.data.person", className="grid list-grid",
+        style={"height": None, "width": "100%"})
 
 
 def own_organizer() -> str | None:
@@ -46,8 +84,10 @@ def own_organizer() -> str | None:
 
 
 def filters_bar(prefix: str, filters: list[tuple[str, str, str]], *,
-                own_first: bool = False) -> dbc.Row:
-    """Drop-downs above a grid: (component id, label, column) triples. With ``own_first`` the
+                own_first: bool = False, sort: tuple[str, list[tuple[str, str]]] | None = None
+                ) -> dbc.Row:
+    """Drop-downs above a list: (component id, label, column) triples, and a "Sort by" when
+    ``sort`` (its id, its (value, label) choices) is given. With ``own_first`` the
     ``organizer`` column's starts at :func:`own_organizer`, with that name among its options
     from the start (a drop-down drops a value its options do not hold)."""
     own = own_organizer() if own_first else None
@@ -57,11 +97,18 @@ def filters_bar(prefix: str, filters: list[tuple[str, str, str]], *,
             return {}
         return {"value": own, "options": [{"label": own, "value": own}]}
 
-    return dbc.Row([dbc.Col([dbc.Label(label, html_for=fid, className="small mb-0"),
-                             dcc.Dropdown(id=fid, placeholder="any", clearable=True,
-                                          **start(column))], md=3)
-                    for fid, label, column in filters], className="g-3 mb-3 align-items-end",
-                   id=f"{prefix}-filters")
+    cols = [dbc.Col([dbc.Label(label, html_for=fid, className="small mb-0"),
+                     dcc.Dropdown(id=fid, placeholder="any", clearable=True, **start(column))],
+                    md=3)
+            for fid, label, column in filters]
+    if sort:
+        sort_id, sorts = sort
+        cols.append(dbc.Col([dbc.Label("Sort by", html_for=sort_id, className="small mb-0"),
+                             dcc.Dropdown(id=sort_id, value=sorts[0][0], clearable=False,
+                                          searchable=False,
+                                          options=[{"label": lab, "value": v}
+                                                   for v, lab in sorts])], md=3))
+    return dbc.Row(cols, className="g-3 mb-3 align-items-end", id=f"{prefix}-filters")
 
 
 def grid_wrap(grid_id: str, columns: list[dict[str, Any]]) -> html.Div:
@@ -102,7 +149,7 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
 
 def grid_filter(columns: list[str]) -> Callable[..., dict[str, Any]]:
     def apply(*values: str | None) -> dict[str, Any]:
-        """The grid's filter model for the drop-downs' choices (the grid then asks again)."""
+        """The filter model for the drop-downs' choices."""
         return equals_filter(**dict(zip(columns, values)))
     return apply
 
@@ -115,38 +162,155 @@ def open_person(cell: dict | None):
     return person_href(str(cell["rowId"]))
 
 
-def register_list(app: dash.Dash, grid_id: str, count_id: str, shape: Callable,
-                  columns_defs: list[dict[str, Any]], filters: list[tuple[str, str, str]],
-                  make_grid: Callable[[str, list[dict[str, Any]]], Any] | None = None) -> None:
-    """Wire a people grid: server-side blocks, filter drop-downs, click to open a person.
+def reachable(keys: list[str], campaign: str) -> dict[str, dict[str, str]]:
+    """Phone and email of the people the signed-in user may see them for
+    (:func:`mapper.roles.sees_contact_details`), from the newest 1-on-1 stating each; nobody
+    else's leaves the server."""
+    from dashboard.exports import dialable
 
-    ``make_grid(grid_id, columns)`` builds the grid again for another campaign (the page's
-    own kind of grid: with row checkboxes where contacts can be assigned)."""
-    make_grid = make_grid or people_grid
-    filter_ids = [fid for fid, _, _ in filters]
-    columns = [col for _, _, col in filters]
-    fields = {c["field"] for c in columns_defs}
+    user = signed_in()
+    svc = services()
+    snapshot = svc.analytics.snapshot(campaign)
+    out: dict[str, dict[str, str]] = {}
+    for key in dict.fromkeys(keys):
+        if not sees_contact_details(user, key, snapshot):
+            continue
+        found: dict[str, str] = {}
+        for record in svc.store.person_history(campaign, key):  # oldest first: newest wins
+            if record.contact.phone:
+                found["phone"] = record.contact.phone
+                found["tel"] = dialable(record.contact.phone)
+            if record.contact.email:
+                found["email"] = record.contact.email
+        if found:
+            out[key] = found
+    return out
 
-    def fresh_grid(_campaign):
-        # Another campaign: a new grid asks for its first block again.
-        signed_in()
-        return make_grid(grid_id, columns_defs)
 
-    def rows_callback(request, campaign):
-        return grid_rows(shape, fields, request, campaign)
+def _assign_button(spec: PeopleList, row: Row, user) -> dbc.Button | None:
+    """A card's own "Take" (an organizer, a free contact) or "Assign" (planners and admins, to
+    the organizer picked above the list)."""
+    if user.role == "organizer":
+        if row.get("assigned_to"):
+            return None
+        label = "Take"
+    elif user.role in ("admin", "planner"):
+        label = "Assign"
+    else:
+        return None
+    return dbc.Button(label, id={"type": ids.CARD_ASSIGN, "list": spec.prefix,
+                                 "person": row["person"]},
+                      size="sm", color="outline-primary", className="me-1 mb-1 action",
+                      n_clicks=0)
+
+
+def person_card(spec: PeopleList, row: Row, contact: dict[str, str] | None, user) -> html.Article:
+    """One row of a list as a card: name, unit and score, the card's fields (the reasons, the
+    ask, the messenger...), a call and a mail link where the user may see them, the actions."""
+    where = " · ".join(str(v) for v in (row.get("unit"),) if v)
+    head = html.Div([html.Span(f"#{row.get('rank')}", className="list-rank"),
+                     person_link(row["name"], row["person"]),
+                     html.Span(where, className="text-muted small") if where else None,
+                     html.Span(f"score {row['score']}", className="badge bg-light text-dark")
+                     if row.get("score") is not None else None],
+                    className="list-card-head")
+    facts = []
+    for label, f in spec.card_fields:
+        value = row.get(f)
+        if value in (None, "", []):
+            continue
+        facts += [html.Dt(label), html.Dd(", ".join(value) if isinstance(value, list)
+                                          else str(value))]
+    reach = []
+    if contact and contact.get("tel"):
+        reach.append(html.A(["Call ", contact["phone"]], href="tel:" + contact["tel"],
+                            className="btn btn-sm btn-outline-success me-1 mb-1"))
+    if contact and contact.get("email"):
+        reach.append(html.A(["Mail ", contact["email"]], href="mailto:" + contact["email"],
+                            className="btn btn-sm btn-outline-secondary me-1 mb-1"))
+    act = _assign_button(spec, row, user)
+    return html.Article([
+        head, html.Dl(facts, className="list-card-facts"),
+        html.Div(reach + ([act] if act else []), className="list-card-actions")
+        if reach or act else None,
+    ], className="list-card", **{"data-person": row["person"]})
+
+
+def list_page(spec: PeopleList, values: list[str | None], sort: str | None, start: int,
+              campaign: str | None) -> dict[str, Any]:
+    """The page of ``spec``'s list starting at ``start`` for the filters' ``values`` and
+    ``sort``: its rows (for the grid), its cards, the count and where the page is."""
+    model = equals_filter(**{col: v for (_, _, col), v in zip(spec.filters, values)})
+    sort_model = [{"colId": sort, "sort": "asc"}] if sort and sort in spec.fields else []
+    request = {"startRow": start, "endRow": start + PAGE, "sortModel": sort_model,
+               "filterModel": model}
+    block, said = grid_rows(spec.shape, spec.fields, request, campaign)
+    n = block["rowCount"]
+    if n and start >= n:  # the list got shorter (filters, assignments): its last page
+        start = (n - 1) // PAGE * PAGE
+        block, said = grid_rows(spec.shape, spec.fields, {**request, "startRow": start,
+                                                          "endRow": start + PAGE}, campaign)
+    rows = block["rowData"]
+    user = signed_in()
+    camp = services().campaign(campaign)
+    contacts = reachable([r["person"] for r in rows], camp) if rows and camp else {}
+    cards = [person_card(spec, r, contacts.get(r["person"]), user) for r in rows]
+    where = f"{start + 1:,}–{start + len(rows):,} of {n:,}" if rows else ""
+    return {"rows": rows, "cards": cards, "count": said, "start": start, "where": where,
+            "first": start == 0, "last": start + PAGE >= n}
+
+
+def list_body(spec: PeopleList, grid) -> html.Div:
+    """The list itself: the grid (wide screens), the cards (phones), the pager."""
+    pager = html.Nav([
+        dbc.Button("← Previous", id=spec.id("prev"), size="sm", color="outline-secondary",
+                   n_clicks=0, disabled=True),
+        html.Span(id=spec.id("pager"), className="list-where", **{"aria-live": "polite"}),
+        dbc.Button(f"Next {PAGE} →", id=spec.id("next"), size="sm", color="outline-primary",
+                   n_clicks=0, disabled=True),
+    ], className="list-pager", **{"aria-label": "Pages of the list"})
+    return html.Div([
+        html.Div(grid, id=f"{spec.grid}-wrap", className="list-wide"),
+        html.Div(id=spec.id("cards"), className="list-cards"),
+        pager,
+        dcc.Store(id=spec.id("start"), data=0),
+        dcc.Store(id=spec.id("changed")),
+    ])
+
+
+def register_list(app: dash.Dash, spec: PeopleList) -> None:
+    """Wire a people list: a page at a time from the server (drop-down filters, sort, previous
+    and next), the filter drop-downs' choices, a click on a grid row to open the person."""
+    filter_ids = [fid for fid, _, _ in spec.filters]
+    columns = [col for _, _, col in spec.filters]
+    prev_id, next_id, changed_id = spec.id("prev"), spec.id("next"), spec.id("changed")
+
+    def update(_prev, _next, _changed, sort, campaign, *rest):
+        *values, start = rest
+        trigger = dash.ctx.triggered_id
+        start = int(start or 0)
+        if trigger == prev_id:
+            start = max(0, start - PAGE)
+        elif trigger == next_id:
+            start += PAGE
+        elif trigger != changed_id:  # new filters, sort or campaign: from the top
+            start = 0
+        out = list_page(spec, list(values), sort, start, campaign)
+        return (out["rows"], out["cards"], out["count"], out["start"], out["where"],
+                out["first"], out["last"])
 
     def options_callback(campaign):
-        return filter_options(shape, columns, campaign)
+        return filter_options(spec.shape, columns, campaign)
 
-    app.callback(Output(grid_id, "getRowsResponse"), Output(count_id, "children"),
-                 Input(grid_id, "getRowsRequest"), State(ids.CAMPAIGN, "data"),
-                 prevent_initial_call=True)(rows_callback)
+    app.callback(Output(spec.grid, "rowData"), Output(spec.id("cards"), "children"),
+                 Output(spec.count, "children"), Output(spec.id("start"), "data"),
+                 Output(spec.id("pager"), "children"), Output(prev_id, "disabled"),
+                 Output(next_id, "disabled"),
+                 Input(prev_id, "n_clicks"), Input(next_id, "n_clicks"),
+                 Input(changed_id, "data"), Input(spec.id("sort"), "value"),
+                 Input(ids.CAMPAIGN, "data"), *[Input(fid, "value") for fid in filter_ids],
+                 State(spec.id("start"), "data"))(update)
     app.callback(*[Output(fid, "options") for fid in filter_ids],
                  Input(ids.CAMPAIGN, "data"))(options_callback)
-    # Called on load too: a drop-down may start on a value (an organizer's own name).
-    app.callback(Output(grid_id, "filterModel"),
-                 *[Input(fid, "value") for fid in filter_ids])(grid_filter(columns))
-    app.callback(Output(f"{grid_id}-wrap", "children"), Input(ids.CAMPAIGN, "data"),
-                 prevent_initial_call=True)(fresh_grid)
     app.callback(Output(ids.NAVIGATE, "href", allow_duplicate=True),
-                 Input(grid_id, "cellClicked"), prevent_initial_call=True)(open_person)
+                 Input(spec.grid, "cellClicked"), prevent_initial_call=True)(open_person)

@@ -79,7 +79,7 @@ def updates(store) -> list[dict]:
 
 def table_of(app, user, organizer=None):
     with signed_in_as(app, user):
-        _, table, _ = follow_ups.update_follow_ups(None, TODAY, organizer)
+        _, table, _ = follow_ups.update_follow_ups(None, TODAY, organizer)[:3]
     return table
 
 
@@ -149,7 +149,7 @@ def test_an_organizer_cannot_undo_another_organizer_s_update(app, store):
 
 def contacts(app, user, organizer=None):
     with signed_in_as(app, user):
-        return my_list.update_my_list(None, TODAY, organizer)
+        return my_list.update_my_list(None, TODAY, organizer)[:3]
 
 
 def test_my_list_shows_an_organizer_her_assigned_contacts_with_what_to_do(app):
@@ -200,7 +200,7 @@ def test_the_lists_open_on_an_organizer_s_own_items_and_on_all_for_others(app, u
         pages = [(follow_ups.layout(), ids.FOLLOW_ORGANIZER), (ready.layout(),
                  ids.READY_FILTER_ORGANIZER), (my_list.layout(), ids.MY_ORGANIZER)]
         ready_options = filter_options(ready_rows, ["organizer"], None)[0]
-        _, _, follow_options = follow_ups.update_follow_ups(None, "2026-11-02", start)
+        _, _, follow_options = follow_ups.update_follow_ups(None, "2026-11-02", start)[:3]
     for layout, dropdown in pages:
         d = by_id(layout, dropdown)
         assert getattr(d, "value", None) == start, dropdown

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import dash_cytoscape as cyto
-from dash import Input, Output, State, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, graph, page_head, person_link, table
+from dashboard.components import (card, empty_campaign, graph, page_head, person_link,
+                                  readable_fit_js, table)
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import people_angry_about
@@ -55,7 +56,10 @@ def layout(**_query) -> html.Div:
                          cyto.Cytoscape(id=ids.CLUSTER_NETWORK, elements=[], style=NETWORK_STYLE,
                                        layout={"name": "preset"},
                                        stylesheet=figures.cluster_stylesheet(),
-                                       minZoom=0.2, maxZoom=3, userZoomingEnabled=True)),
+                                       minZoom=0.2, maxZoom=3, userZoomingEnabled=True),
+                         html.P("Drag to move around, pinch or scroll to zoom.",
+                                className="form-text mb-0"),
+                         dcc.Store(id=ids.CLUSTER_FITTED)),
                     xl=8, md=12),
             dbc.Col(card("Who is angry about it", html.Div(id=ids.CLUSTER_ISSUE_PEOPLE)),
                     xl=4, md=12),
@@ -175,6 +179,9 @@ def issue_people(node: dict | None, campaign: str | None, min_anger: str | None)
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(readable_fit_js(ids.CLUSTER_NETWORK),
+                            Output(ids.CLUSTER_FITTED, "data"),
+                            Input(ids.CLUSTER_NETWORK, "elements"))
     app.callback(
         Output(ids.CLUSTER_NETWORK, "elements"), Output(ids.CLUSTER_NETWORK, "layout"),
         Output(LEGEND, "children"), Output(ids.CLUSTER_TABLE, "children"), Output(ids.CLUSTER_BRIDGES, "children"),

@@ -20,7 +20,7 @@ from mapper.snapshot import ConversationText
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment",
          "talk_again": "talk again"}
 AS_OF = ids.FOLLOW_AS_OF
-LIMIT = 300  # rows in the table; the chart counts them all
+PAGE = 25  # items drawn at first, and added by each "Show more"; the chart counts them all
 # In place of an item's text (the assignment, the action asked) for those who did not hold the
 # conversation it comes from: kind, due date and lateness are shown, the words are not.
 NOT_YOURS = "(held by another organizer)"
@@ -52,8 +52,13 @@ def layout(**_query) -> html.Div:
         card("Due and overdue per organizer",
              components.graph(ids.FOLLOW_CHART, figures.empty_figure("Loading…"))),
         card("What to do", html.Div(id=ids.FOLLOW_STATUS, **{"aria-live": "polite"}),
-             html.Div(id=ids.FOLLOW_TABLE, className="follow-table")),
+             html.Div(id=ids.FOLLOW_TABLE, className="follow-table"),
+             html.Div([html.Span(id=f"{ids.FOLLOW_MORE}-said", className="form-text"),
+                       dbc.Button(f"Show {PAGE} more", id=ids.FOLLOW_MORE, size="sm",
+                                  color="outline-primary", n_clicks=0,
+                                  style={"display": "none"})], className="more-row")),
         dcc.Store(id=ids.FOLLOW_CHANGED),
+        dcc.Store(id=ids.FOLLOW_LIMIT, data=PAGE),
     ])
 
 
@@ -62,7 +67,7 @@ def _when(days: int) -> html.Span:
         return html.Span(f"{days} days late", className="badge bg-danger")
     if days == 0:
         return html.Span("today", className="badge bg-warning")
-    return html.Span(f"in {-days} days", className="badge bg-light")
+    return html.Span(f"in {-days} day{'s' if days != -1 else ''}", className="badge bg-light")
 
 
 def _holders(snapshot) -> dict[tuple[str, str], set[str]]:
@@ -117,15 +122,16 @@ _as_of = actions.as_of_date
 
 
 def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | None,
-                      _changed=None):
+                      _changed=None, limit: int | None = PAGE):
     """Counts per organizer for everyone; the items (names of contacts) for organizers,
     planners and admins, with their actions for the organizer who owes them and admins."""
     user = signed_in()
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
-        return figures.empty_figure(), empty_campaign(), []
+        return figures.empty_figure(), empty_campaign(), [], *_more(0, 0)
     today = _as_of(as_of)
+    limit = max(PAGE, int(limit or PAGE))
     result = svc.analytics.follow_ups(campaign=camp, today=today)
     options = [{"label": f"{o['organizer']} ({o['overdue']} overdue, {o['due']} due)",
                 "value": o["organizer"]} for o in result["organizers"]]
@@ -136,31 +142,45 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     figure = figures.follow_ups_figure({**result, "organizers": shown})
     if not user.sees_people:
         t = result["totals"]
-        return figure, html.P(f"{t['overdue']} overdue and {t['due']} due in all. The list of "
-                              "people is shown to organizers and admins only.",
-                              className="muted-box"), options
+        return (figure, html.P(f"{t['overdue']} overdue and {t['due']} due in all. The list of "
+                               "people is shown to organizers and admins only.",
+                               className="muted-box"), options, *_more(0, 0))
     items = [(o["organizer"], i) for o in shown for i in o["items"]]
     if not items:
-        return figure, html.P("Nothing due.", className="muted-box"), options
-    snapshot = svc.analytics.snapshot(camp)
-    held_by = _holders(snapshot) if user.role != "admin" else {}
-    readable = [_may_read(user, org, i, held_by) for org, i in items[:LIMIT]]
+        return figure, html.P("Nothing due.", className="muted-box"), options, *_more(0, 0)
+    total = len(items)
+    items = items[:limit]  # a page's worth is drawn, however many are due
+    # Both lookups read every conversation: once per store version, not on every visit.
+    held_by = (svc.analytics.run(_holders, campaign=camp) if user.role != "admin" else {})
+    readable = [_may_read(user, org, i, held_by) for org, i in items]
     # The graph holds no one's words: those this user may read come from the stored records.
-    sources = _sources(snapshot)
+    sources = svc.analytics.run(_sources, campaign=camp)
     words = read_texts(svc.store, camp, {s for (_, i), ok in zip(items, readable)
                                          if ok and (s := _source(i, sources))})
-    acting = [actions.may_act(user, org) for org, _ in items[:LIMIT]]
+    acting = [actions.may_act(user, org) for org, _ in items]
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
              _words(i, sources, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
             + ([actions.item_buttons(ids.FOLLOW_ACTION, i) if act else None] if any(acting)
                else [])
             for (org, i), ok, act in zip(items, readable, acting)]
-    more = (html.P(f"Showing {LIMIT} of {len(items)}: pick an organizer to see theirs.",
-                   className="form-text") if len(items) > LIMIT else None)
     columns = ["Organizer", "Person", "Kind", "What", "Due", "When"]
-    return (figure, html.Div([table(columns + (["Action"] if any(acting) else []), rows,
-                                    className="table table-sm table-hover stack-phone"),
-                              more]), options)
+    return (figure, table(columns + (["Action"] if any(acting) else []), rows,
+                          className="table table-sm table-hover stack-phone"),
+            options, *_more(len(items), total))
+
+
+def _more(shown: int, total: int) -> tuple[str, dict]:
+    """What the "Show more" row says, and whether its button shows."""
+    if total <= shown:
+        return (f"All {total:,} shown." if total > PAGE else ""), {"display": "none"}
+    return (f"Showing {shown:,} of {total:,} (or pick an organizer).", {})
+
+
+def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
+    """"Show more" adds a page to the items drawn; another choice starts again at one page."""
+    if dash.ctx.triggered_id == ids.FOLLOW_MORE:
+        return int(limit or PAGE) + PAGE
+    return PAGE
 
 
 def act(target: dict | None, campaign: str | None, as_of: str | None):
@@ -174,9 +194,16 @@ def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output(ids.FOLLOW_CHART, "figure"), Output(ids.FOLLOW_TABLE, "children"),
         Output(ids.FOLLOW_ORGANIZER, "options"),
+        Output(f"{ids.FOLLOW_MORE}-said", "children"), Output(ids.FOLLOW_MORE, "style"),
         Input(ids.CAMPAIGN, "data"), Input(AS_OF, "value"), Input(ids.FOLLOW_ORGANIZER, "value"),
-        Input(ids.FOLLOW_CHANGED, "data"),
+        Input(ids.FOLLOW_CHANGED, "data"), Input(ids.FOLLOW_LIMIT, "data"),
     )(update_follow_ups)
+    app.callback(
+        Output(ids.FOLLOW_LIMIT, "data"),
+        Input(ids.FOLLOW_MORE, "n_clicks"), Input(ids.CAMPAIGN, "data"), Input(AS_OF, "value"),
+        Input(ids.FOLLOW_ORGANIZER, "value"), State(ids.FOLLOW_LIMIT, "data"),
+        prevent_initial_call=True,
+    )(more)
     app.callback(
         Output(ids.FOLLOW_STATUS, "children"), Output(ids.FOLLOW_CHANGED, "data"),
         Input({"type": ids.FOLLOW_ACTION, "do": ALL, "person": ALL, "item": ALL, "value": ALL},

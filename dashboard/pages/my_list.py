@@ -12,12 +12,14 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import actions, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link
+from dashboard.listing import reachable
 from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import roles
 from mapper import services as services_api
 
 NEXT = {"first_1on1": "first 1-on-1", "follow_up": "follow up", "ask": "ask", "none": "nothing now"}
+PAGE = 25  # contacts drawn at first, and added by each "Show more"
 COUNTS = [("contacts", "contacts"), ("first_1on1", "first 1-on-1"), ("ask", "to ask"),
           ("follow_up", "to follow up"), ("overdue", "overdue")]
 
@@ -44,7 +46,12 @@ def layout(**_query) -> html.Div:
         html.Div(id=ids.MY_COUNTS),
         html.Div(id=ids.MY_STATUS, **{"aria-live": "polite"}),
         html.Div(id=ids.MY_CONTACTS),
+        html.Div([html.Span(id=f"{ids.MY_MORE}-said", className="form-text"),
+                  dbc.Button(f"Show {PAGE} more", id=ids.MY_MORE, size="sm",
+                             color="outline-primary", n_clicks=0, style={"display": "none"})],
+                 className="more-row"),
         dcc.Store(id=ids.MY_CHANGED),
+        dcc.Store(id=ids.MY_LIMIT, data=PAGE),
     ])
 
 
@@ -59,9 +66,25 @@ def _due(contact: dict) -> html.Span | None:
                      className=cls)
 
 
-def _contact_card(contact: dict, acts: bool, closes: bool) -> html.Div:
-    """A contact; ``acts``: with "log an attempt", ``closes``: with its item's buttons."""
-    buttons = []
+def _reach(contact: dict[str, str] | None) -> list:
+    """Call and mail links (only given for those the user may see them for)."""
+    if not contact:
+        return []
+    out = []
+    if contact.get("tel"):
+        out.append(html.A(["Call ", contact["phone"]], href="tel:" + contact["tel"],
+                          className="btn btn-sm btn-outline-success me-1 mb-1"))
+    if contact.get("email"):
+        out.append(html.A(["Mail ", contact["email"]], href="mailto:" + contact["email"],
+                          className="btn btn-sm btn-outline-secondary me-1 mb-1"))
+    return out
+
+
+def _contact_card(contact: dict, acts: bool, closes: bool,
+                  reach: dict[str, str] | None = None) -> html.Div:
+    """A contact; ``acts``: with "log an attempt", ``closes``: with its item's buttons;
+    ``reach``: phone and email, when the user may see them."""
+    buttons = _reach(reach)
     if acts:
         if closes and contact["next"] == "follow_up" and contact["item"]:
             kind = contact["item"].partition(":")[0]
@@ -92,7 +115,7 @@ def _counts(organizers: list[dict]) -> html.Ul:
 
 
 def update_my_list(campaign: str | None, as_of: str | None, organizer: str | None,
-                   _changed=None):
+                   _changed=None, limit: int | None = PAGE):
     """The counts per organizer, and the contacts of the list shown, as the user may see them:
     an organizer only her own, planners and admins anyone's (all with none picked), viewers
     the counts without names."""
@@ -100,8 +123,9 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
-        return empty_campaign(), None, []
+        return empty_campaign(), None, [], *_more(0, 0)
     today = _as_of(as_of)
+    limit = max(PAGE, int(limit or PAGE))
     snapshot = svc.analytics.snapshot(camp)
     from mapper.analytics.my_list import my_list
 
@@ -119,22 +143,44 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
              if user.role == "organizer" or not organizer or o["organizer"] == organizer]
     counts = card("Contacts per organizer", _counts(shown)) if shown else None
     if not user.sees_people:
-        return counts, html.P("The contacts are shown to organizers, planners and admins only.",
-                              className="muted-box"), options
+        return (counts, html.P("The contacts are shown to organizers, planners and admins "
+                               "only.", className="muted-box"), options, *_more(0, 0))
     # An item is closed by the organizer who owes it (who last spoke with the contact), who
     # may not be the one the contact is now assigned to.
     owners = {i["id"]: i["organizer"] for i in services_api.open_items(snapshot, today)}
     blocks = []
+    total = sum(len(o["contacts"]) for o in shown)
+    left = limit  # a page's worth of cards is drawn, however long the lists
     for o in shown:
+        if left <= 0:
+            break
+        contacts = o["contacts"][:left]
+        left -= len(contacts)
+        reach = reachable([c["person"] for c in contacts], camp) if contacts else {}
         acts = actions.may_act(user, o["organizer"])
-        cards = [_contact_card(c, acts, actions.may_act(user, owners.get(c["item"])))
-                 for c in o["contacts"]]
+        cards = [_contact_card(c, acts, actions.may_act(user, owners.get(c["item"])),
+                               reach.get(c["person"]))
+                 for c in contacts]
         body = (html.Div(cards, className="my-contacts") if cards else
                 html.P("No contacts assigned.", className="muted-box"))
         blocks.append(card(None if own else o["organizer"], body))
     if not blocks:
         blocks = [html.P("No contacts assigned.", className="muted-box")]
-    return counts, blocks, options
+    return counts, blocks, options, *_more(min(limit, total), total)
+
+
+def _more(shown: int, total: int) -> tuple[str, dict]:
+    """What the "Show more" row says, and whether its button shows."""
+    if total <= shown:
+        return "", {"display": "none"}
+    return f"Showing {shown:,} of {total:,} contacts.", {}
+
+
+def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
+    """"Show more" adds a page of cards; another choice starts again at one page."""
+    if dash.ctx.triggered_id == ids.MY_MORE:
+        return int(limit or PAGE) + PAGE
+    return PAGE
 
 
 def act(target: dict | None, campaign: str | None, as_of: str | None):
@@ -148,9 +194,17 @@ def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output(ids.MY_COUNTS, "children"), Output(ids.MY_CONTACTS, "children"),
         Output(ids.MY_ORGANIZER, "options"),
+        Output(f"{ids.MY_MORE}-said", "children"), Output(ids.MY_MORE, "style"),
         Input(ids.CAMPAIGN, "data"), Input(ids.MY_AS_OF, "value"),
         Input(ids.MY_ORGANIZER, "value"), Input(ids.MY_CHANGED, "data"),
+        Input(ids.MY_LIMIT, "data"),
     )(update_my_list)
+    app.callback(
+        Output(ids.MY_LIMIT, "data"),
+        Input(ids.MY_MORE, "n_clicks"), Input(ids.CAMPAIGN, "data"), Input(ids.MY_AS_OF, "value"),
+        Input(ids.MY_ORGANIZER, "value"), State(ids.MY_LIMIT, "data"),
+        prevent_initial_call=True,
+    )(more)
     app.callback(
         Output(ids.MY_STATUS, "children"), Output(ids.MY_CHANGED, "data"),
         Input({"type": ids.MY_ACTION, "do": ALL, "person": ALL, "item": ALL, "value": ALL},

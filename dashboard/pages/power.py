@@ -11,7 +11,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import card, empty_campaign, graph, page_head, person_link, table
+from dashboard.components import (card, empty_campaign, graph, page_head, person_link,
+                                  readable_fit_js, table)
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.users import User
@@ -33,7 +34,9 @@ def layout(**_query) -> html.Div:
         card("Decision makers and the issues they control (click one)",
              cyto.Cytoscape(id=ids.POWER_NETWORK, elements=[], style=NETWORK_STYLE,
                             layout={"name": "preset"}, stylesheet=figures.power_stylesheet(),
-                            minZoom=0.2, maxZoom=3)),
+                            minZoom=0.2, maxZoom=3),
+             html.P("Drag to move around, pinch or scroll to zoom.", className="form-text mb-0"),
+             dcc.Store(id=ids.POWER_FITTED)),
         dbc.Row([
             dbc.Col(card("Who can fix it: ranked by people naming them",
                          graph(ids.POWER_RANKING, figures.empty_figure("Loading…"))),
@@ -77,9 +80,10 @@ def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
              d["affected"], _path(user, d["trust_path"])] for d in dms[:ROWS]]
     more = (html.P(f"The {ROWS} most affecting of {len(dms)} decision makers; pick an issue to "
                    "narrow the list.", className="form-text") if len(dms) > ROWS else None)
-    return html.Div([table(["Decision maker", "Answers to", "Named for (people)",
-                            "People affected", "Trusted path from a committed member"], rows,
-                           numeric={3}), more])
+    # On a phone the table scrolls inside its card, the page does not.
+    return html.Div([html.Div(table(["Decision maker", "Answers to", "Named for (people)",
+                                     "People affected", "Trusted path from a committed member"],
+                                    rows, numeric={3}), className="scroll-x"), more])
 
 
 def update_power(campaign: str | None, issue: str | None):
@@ -125,6 +129,8 @@ def dm_detail(node: dict | None, campaign: str | None):
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(readable_fit_js(ids.POWER_NETWORK), Output(ids.POWER_FITTED, "data"),
+                            Input(ids.POWER_NETWORK, "elements"))
     app.callback(
         Output(ids.POWER_NETWORK, "elements"), Output(ids.POWER_NETWORK, "layout"),
         Output(ids.POWER_RANKING, "figure"), Output(ids.POWER_PATHS, "children"),

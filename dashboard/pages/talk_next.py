@@ -10,46 +10,49 @@ from dashboard.auth import signed_in
 from dashboard.components import card, not_for_role, page_head, person_link, table
 from dashboard.bulk_assign import assign_bar, register_bulk_assign, selectable_grid
 from dashboard.exports import filters_query, list_downloads
-from dashboard.listing import filters_bar, register_list
+from dashboard.listing import PeopleList, filters_bar, list_body, register_list
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import talk_rows
 from mapper.analytics.talk_next import SCORE_PARTS
 
 COLUMNS = [
-    {"field": "rank", "headerName": "#", "filter": "agNumberColumnFilter", "width": 80,
-     "pinned": "left"},
-    {"field": "name", "headerName": "Name", "width": 170, "pinned": "left"},
-    {"field": "unit", "headerName": "Unit", "width": 140},
-    {"field": "in_roster", "headerName": "On roster", "width": 115},
-    {"field": "assigned_to", "headerName": "Assigned to", "width": 140},
-    {"field": "score", "headerName": "Score", "filter": "agNumberColumnFilter", "width": 95,
+    {"field": "rank", "headerName": "#", "width": 64, "pinned": "left"},
+    {"field": "name", "headerName": "Name", "width": 150, "pinned": "left", "wrapText": True},
+    {"field": "unit", "headerName": "Unit", "width": 115, "wrapText": True},
+    {"field": "score", "headerName": "Score", "width": 80,
      "headerTooltip": "The score adds up:\n• " + "\n• ".join(SCORE_PARTS)},
-    {"field": "reasons", "headerName": "Why", "flex": 2, "minWidth": 320, "wrapText": True,
-     "tooltipField": "reasons"},
-    {"field": "messenger", "headerName": "Messenger (who knows them)", "width": 220,
+    {"field": "reasons", "headerName": "Why", "flex": 3, "minWidth": 300, "wrapText": True},
+    {"field": "messenger", "headerName": "Messenger (who knows them)", "width": 190,
      "wrapText": True},
-    {"field": "organizer", "headerName": "Messenger's organizer", "width": 170},
+    {"field": "organizer", "headerName": "Messenger's organizer", "width": 150,
+     "wrapText": True},
+    {"field": "in_roster", "headerName": "On roster", "width": 100},
+    {"field": "assigned_to", "headerName": "Assigned to", "width": 125, "wrapText": True},
     {"field": "issues", "headerName": "Messenger angry about", "width": 180, "hide": True},
 ]
 FILTERS = [(ids.NEXT_FILTER_ORGANIZER, "Organizer (of the messenger)", "organizer"),
            (ids.NEXT_FILTER_UNIT, "Unit", "unit"),
            (ids.NEXT_FILTER_ISSUE, "Issue (the messenger is angry about)", "issues")]
+#: What a card shows on a phone, under the name, unit and score.
+CARD = [("Why", "reasons"), ("Messenger", "messenger"), ("Messenger's organizer", "organizer"),
+        ("On roster", "in_roster"), ("Assigned to", "assigned_to")]
+LIST = PeopleList("next", ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS, CARD)
 
 
 def layout(**_query) -> html.Div:
     head = page_head("Talk to next",
                      "People nobody has spoken with yet, ranked by how many angry or committed "
-                     "people trust them and by the gaps in their unit. Click a row to open the "
+                     "people trust them and by the gaps in their unit. Open a name to see the "
                      "person.", html.Strong(id=ids.NEXT_COUNT))
     if not signed_in().sees_people:
         return html.Div([head, not_for_role("Lists of people")])
     return html.Div([
         head,
         card("Organic leaders: the people many others trust", html.Div(id=ids.NEXT_LEADERS)),
-        filters_bar("next", FILTERS),
+        filters_bar("next", FILTERS, sort=(LIST.id("sort"), LIST.sorts)),
         assign_bar("next"),
-        html.Div(selectable_grid(ids.NEXT_GRID, COLUMNS), id=f"{ids.NEXT_GRID}-wrap"),
+        list_body(LIST, selectable_grid(ids.NEXT_GRID, COLUMNS)),
         list_downloads("talk-next"),
     ])
 
@@ -73,8 +76,7 @@ def leaders(campaign: str | None):
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    register_list(app, ids.NEXT_GRID, ids.NEXT_COUNT, talk_rows, COLUMNS, FILTERS,
-                  make_grid=selectable_grid)
+    register_list(app, LIST)
     register_bulk_assign(app, "next", ids.NEXT_GRID, talk_rows, COLUMNS, FILTERS)
     app.callback(Output({"type": ids.EXPORT_QUERY, "list": "talk-next"}, "data"),
                  *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)

@@ -78,7 +78,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     organizer = "Grace Kim" if size == "desktop" else "Luis Herrera"
     before = _assigned(server.store, server.campaign)
     page.goto(server.url + "/ready")
-    page.wait_for_selector("#ready-grid .ag-row .ag-cell")
+    page.wait_for_selector("#ready-cards .list-card", state="attached")  # cards: both sizes
     _settle(page)
     page.click("#ready-assign-to")
     page.get_by_role("option", name=organizer, exact=True).click()
@@ -93,13 +93,19 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     page.wait_for_function("""(who) => { let n = 0;
         dash_ag_grid.getApi('ready-grid').forEachNode(r => { if (r.data && r.data.assigned_to === who) n++; });
         return n >= 3; }""", arg=organizer)
-    # And one row by its checkbox.
-    page.locator("#ready-grid .ag-center-cols-container .ag-row").first.wait_for()
-    box = page.locator("#ready-grid .ag-selection-checkbox input, "
-                       "#ready-grid .ag-checkbox-input").nth(5)
-    box.click()
-    assert page.url.endswith("/ready"), "ticking a box does not open the person"
-    page.click("#ready-assign-selected")
+    if size == "desktop":
+        # And one row by its checkbox.
+        page.locator("#ready-grid .ag-center-cols-container .ag-row").first.wait_for()
+        box = page.locator("#ready-grid .ag-selection-checkbox input, "
+                           "#ready-grid .ag-checkbox-input").nth(5)
+        box.click()
+        assert page.url.endswith("/ready"), "ticking a box does not open the person"
+        page.click("#ready-assign-selected")
+    else:
+        # On a phone, one card by its own button (the grid and its boxes are not shown).
+        assert not page.locator("#ready-grid").is_visible()
+        page.locator("#ready-cards .list-card").nth(5).get_by_role(
+            "button", name="Assign", exact=True).click()
     page.wait_for_function("document.querySelector('#ready-assign-status').innerText"
                            ".startsWith('Assigned 1 contact to') || document.querySelector("
                            "'#ready-assign-status').innerText.includes('already had')")
@@ -135,7 +141,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     assert len(rows) - 1 == shown and {r[2] for r in rows[1:]} == {"Pediatrics"}
     # Talk to next has the same bar and links.
     page.goto(server.url + "/next")
-    page.wait_for_selector("#next-grid .ag-row .ag-cell")
+    page.wait_for_selector("#next-cards .list-card", state="attached")
     _settle(page)
     assert page.locator("#next-assign-top").is_visible()
     assert page.get_by_role("link", name="Print call sheet").get_attribute("href").startswith(

@@ -99,7 +99,7 @@ def test_the_loop_from_a_planners_assignment_to_an_action_taken(loop_server, bro
     context, page = _signed_in(browser, server, "pat", size)
     problems = _watch(page)
     page.goto(server.url + "/ready")
-    page.wait_for_selector("#ready-grid .ag-row .ag-cell")
+    page.wait_for_selector("#ready-cards .list-card", state="attached")  # cards: both sizes
     _settle(page)
     top = _grid_names(page, "ready-grid")[:5]
     page.click("#ready-assign-to")
@@ -177,7 +177,7 @@ def test_the_loop_from_a_planners_assignment_to_an_action_taken(loop_server, bro
 
     # She has left Ready to ask; the Overview counts the action taken.
     page.goto(server.url + "/ready")
-    page.wait_for_selector("#ready-grid .ag-row .ag-cell")
+    page.wait_for_selector("#ready-cards .list-card", state="attached")  # cards: both sizes
     _settle(page)
     assert asked not in _grid_names(page, "ready-grid")
     page.goto(server.url + "/")
