@@ -22,7 +22,7 @@ from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
            "filter_options", "grid_filter", "open_person", "list_body", "list_page",
-           "person_card", "reachable", "register_list"]
+           "person_card", "reachable", "conversation_ids", "register_list"]
 
 PAGE = 25  # rows per page: what a phone draws at once, however long the list
 
@@ -162,26 +162,45 @@ def open_person(cell: dict | None):
     return person_href(str(cell["rowId"]))
 
 
+def conversation_ids(snapshot) -> dict[str, list[tuple[str, str]]]:
+    """``person -> [(date, conversation id)]``, oldest first: where a person's phone and email
+    are written (ids only; read once per store version)."""
+    from mapper.projection import conversation_key
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for c in snapshot.conversations:
+        out.setdefault(c.person, []).append((c.date.isoformat() if c.date else "",
+                                             conversation_key(snapshot.campaign, c.id)))
+    for held in out.values():
+        held.sort()
+    return out
+
+
 def reachable(keys: list[str], campaign: str) -> dict[str, dict[str, str]]:
     """Phone and email of the people the signed-in user may see them for
     (:func:`mapper.roles.sees_contact_details`), from the newest 1-on-1 stating each; nobody
-    else's leaves the server."""
+    else's leaves the server. One read of the records of those people's 1-on-1s."""
     from dashboard.exports import dialable
 
     user = signed_in()
     svc = services()
     snapshot = svc.analytics.snapshot(campaign)
+    allowed = [k for k in dict.fromkeys(keys) if sees_contact_details(user, k, snapshot)]
+    if not allowed:
+        return {}
+    held = svc.analytics.run(conversation_ids, campaign=campaign)
+    records = {r.id: r.body for r in svc.store.get_records(
+        [cid for k in allowed for _, cid in held.get(k, [])])}
     out: dict[str, dict[str, str]] = {}
-    for key in dict.fromkeys(keys):
-        if not sees_contact_details(user, key, snapshot):
-            continue
+    for key in allowed:
         found: dict[str, str] = {}
-        for record in svc.store.person_history(campaign, key):  # oldest first: newest wins
-            if record.contact.phone:
-                found["phone"] = record.contact.phone
-                found["tel"] = dialable(record.contact.phone)
-            if record.contact.email:
-                found["email"] = record.contact.email
+        for _, cid in held.get(key, []):  # oldest first: the newest stating one wins
+            contact = (records.get(cid) or {}).get("contact") or {}
+            if contact.get("phone"):
+                found["phone"] = str(contact["phone"])
+                found["tel"] = dialable(found["phone"])
+            if contact.get("email"):
+                found["email"] = str(contact["email"])
         if found:
             out[key] = found
     return out
@@ -241,7 +260,9 @@ def list_page(spec: PeopleList, values: list[str | None], sort: str | None, star
     """The page of ``spec``'s list starting at ``start`` for the filters' ``values`` and
     ``sort``: its rows (for the grid), its cards, the count and where the page is."""
     model = equals_filter(**{col: v for (_, _, col), v in zip(spec.filters, values)})
-    sort_model = [{"colId": sort, "sort": "asc"}] if sort and sort in spec.fields else []
+    # Rows come ranked: only another order is sorted (100k rows take a moment).
+    sort_model = ([{"colId": sort, "sort": "asc"}]
+                  if sort and sort != "rank" and sort in spec.fields else [])
     request = {"startRow": start, "endRow": start + PAGE, "sortModel": sort_model,
                "filterModel": model}
     block, said = grid_rows(spec.shape, spec.fields, request, campaign)

@@ -60,6 +60,16 @@ def _store(db: Path | None, work: Path):
         return SQLiteStore(copy)
     store = SQLiteStore(work / "demo.db")
     assert import_files(store, demo_files()).ok
+    # A few contacts assigned, as a planner would: My list then has cards to show.
+    from dashboard.users import User
+    from mapper.analytics import ask_queue
+    from mapper.services import assign_people
+
+    [campaign] = store.campaigns()
+    admin = User("root", "admin")
+    top = [e["person"] for e in ask_queue(store.snapshot(campaign))]
+    assign_people(store, admin, campaign, top[:4], "Maya Ortiz")
+    assign_people(store, admin, campaign, top[4:7], "Dev Patel")
     return store
 
 
