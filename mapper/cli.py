@@ -322,7 +322,8 @@ def import_(
 
 
 mapping_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
-                          help="Column mappings: which spreadsheet column fills which roster field.")
+                          help="Column mappings: which spreadsheet column fills which roster field."
+                               "\n\nExample: [bold]mapper mapping suggest members.xlsx[/]")
 app.add_typer(mapping_app, name="mapping")
 
 

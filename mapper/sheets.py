@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _RATIO_FLOOR = 5_000_000
 # Code pages charset-normalizer may name instead of Windows-1252.
 _SINGLE_BYTE = {"cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
                 "koi8_r", "koi8_u", "mac_cyrillic", "iso8859_5", "iso8859_7", "cp866"}
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Bytes of a CSV sampled to guess its encoding and delimiter.
 _SAMPLE = 64 * 1024
 
@@ -91,10 +93,16 @@ def decode(data: bytes, where: str) -> str:
         else names[:1]
     for encoding in best + ["cp1252"]:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise SheetError(where, "not text in an encoding we know (save it as UTF-8 CSV)")
+        # Text in any code page holds no control bytes but tabs and line breaks: this is
+        # binary (a spreadsheet saved as .csv by mistake, an image).
+        if _BINARY.search(text[:_SAMPLE * 4]) is None:
+            return text
+        break
+    raise SheetError(where, "not UTF-8 text, nor text in another encoding we can tell "
+                     "(save it as UTF-8 CSV)")
 
 
 def _delimiter(sample: str, header: str) -> str:
