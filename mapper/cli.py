@@ -469,7 +469,8 @@ def duplicates(
         out.print_json(json.dumps(found))
         return
     rows = [(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}",
-             p.get("reason", "name") + (f" ({p['b']})" if ":#" in p["b"] else ""))
+             p.get("reason", "name") + "".join(f" ({k.rsplit(':', 1)[1]})" for k in (p["a"], p["b"])
+                                                if ":#" in k))
             for kind, pairs in found.items() for p in pairs]
     out.print(_table("kind", "name", "looks like", "score", "why", title="Possible duplicates",
                      rows=rows) if rows else "No look-alike names.")

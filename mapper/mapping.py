@@ -51,7 +51,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "phone_type": ("phone type", "phone number type", "type of phone"),
     "phone_extension": ("phone extension", "phone number extension", "extension", "ext",
                         "phone ext"),
-    "unit": ("unit", "department", "dept", "dept name", "department name", "work area",
+    "unit": ("unit", "department", "departement", "departamento", "dept", "dept name", "department name", "work area",
              "area", "building", "floor", "ward", "section", "division", "team",
              "home department", "work unit", "unit name"),
     "shift": ("shift", "work shift", "shift time", "schedule", "shift name"),
