@@ -200,10 +200,30 @@ def pick_campaign(store: Store, campaign: str | None) -> str:
 
 
 def _import(store: Store, files: list[Path], kind: str | None, campaign: str | None,
-            skip_invalid: bool, rejected: Path | None) -> int:
-    from mapper.importer import check_files, write_checked
+            skip_invalid: bool, rejected: Path | None, *, mapping: Path | None = None,
+            sheet: str | None = None, phone_region: str | None = None,
+            as_json: bool = False) -> int:
+    from mapper.importer import ImportOptions, check_files, write_checked
+    from mapper.mapping import MappingError, load_mapping
 
-    precheck = check_files(files, kind=kind, campaign=campaign)
+    try:
+        given = load_mapping(mapping) if mapping else None
+    except MappingError as exc:
+        _error(plain(exc))
+        return 2
+    # Never a silent "default": with no --campaign, the store's one campaign, or each record
+    # names its own (else it is refused, saying how to name one).
+    require = None
+    if not campaign:
+        held = store.campaigns()
+        if len(held) == 1:
+            campaign = held[0]
+        else:
+            require = (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
+    options = ImportOptions(mapping=given, sheet=sheet, require_campaign=require,
+                            phone_region=phone_region or (given.phone_region if given else None),
+                            store=store)
+    precheck = check_files(files, kind=kind, campaign=campaign, options=options)
     total = precheck.valid
     if precheck.errors and not skip_invalid:
         for e in precheck.errors:
@@ -214,19 +234,48 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
                                  "nothing was written.", "red"), " Fix them, or use --skip-invalid."))
         return 1
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=total < 2000) as bar:
+                  console=err, transient=True, disable=total < 2000 or as_json) as bar:
         task = bar.add_task("import", total=total)
         report = write_checked(store, files, precheck, kind=kind, campaign=campaign,
                                rejected_path=rejected if precheck.errors else None,
-                               progress=lambda n: bar.advance(task, n))
+                               progress=lambda n: bar.advance(task, n), options=options)
     for e in report.errors:
         err.print(plain(e))
     r = report.result
     if r is None:
         err.print("nothing was written.", style="red")
         return 1
-    out.print(plain(f"{r.added:,} added, {r.replaced:,} replaced, {r.unchanged:,} unchanged "
-                    f"({describe(store)})"))
+    people = report.identity
+    unmapped = {path: [u for u in info.get("unmapped", [])] for path, info in report.found.items()
+                if info.get("unmapped")}
+    if as_json:
+        out.print_json(json.dumps({
+            "added": r.added, "replaced": r.replaced, "unchanged": r.unchanged,
+            "rejected": len(report.rejected), "people": people.as_json(),
+            "notices": [{"where": n.where, "record": n.record, "what": n.what, "detail": n.detail}
+                        for n in people.notices],
+            "unmapped": {path: [{"number": u["number"], "column": u["column"],
+                                 "did_you_mean": u.get("did_you_mean")} for u in cols]
+                         for path, cols in unmapped.items()},
+            "hierarchy": len(report.derived)}))
+    else:
+        out.print(plain(f"{r.added:,} added, {r.replaced:,} replaced, {r.unchanged:,} unchanged "
+                        f"({describe(store)})"))
+        out.print(f"people: {people.new:,} new, {people.matched:,} matched, "
+                  f"{people.lookalike:,} look-alike(s), {people.ambiguous:,} ambiguous"
+                  + (f", {people.respelled:,} new spelling(s)" if people.respelled else ""))
+        for n in people.notices[:20]:
+            err.print(plain(n), style="yellow")
+        if len(people.notices) > 20:
+            err.print(f"{len(people.notices) - 20:,} more notice(s); see --json", style="yellow")
+        for path, cols in unmapped.items():
+            named = [(f"{u['column']!r}" if u["column"] else f"column {u['number']}")
+                     + (f" (did you mean {u['did_you_mean']}?)" if u.get("did_you_mean") else "")
+                     for u in cols]
+            err.print(plain(f"{path}: not imported (unmapped): {', '.join(named)}; "
+                            "map them with --mapping (see `mapper mapping suggest`)"), style="dim")
+        if report.derived:
+            out.print(f"{len(report.derived):,} supervisor(s) added to the hierarchy")
     if report.errors:
         err.print(f"{len(report.rejected)} record(s) rejected"
                   + (f", {report.rejected_saved} saved to {plain(rejected)} (contains personal "
@@ -238,7 +287,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="YAML, JSON, JSON Lines or CSV files.")],
+    files: Annotated[list[Path], typer.Argument(help="YAML, JSON, JSON Lines, CSV or XLSX files.")],
     kind: Annotated[Optional[str], typer.Option(
         help="Record kind: conversation, roster, hierarchy, tie or alias. "
              "Default: from the file name (roster*, hierarchy*, ties*, aliases*) or CSV columns.")] = None,
@@ -246,9 +295,20 @@ def import_(
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Write the good records; save the rejected ones to --rejected.")] = False,
     rejected: Annotated[Path, typer.Option(help="Where --skip-invalid saves rejected records.")] = Path("rejected.jsonl"),
+    mapping: Annotated[Optional[Path], typer.Option(
+        help="A column mapping (YAML) for a roster spreadsheet; see `mapper mapping suggest`.")] = None,
+    sheet: Annotated[Optional[str], typer.Option(help="The XLSX sheet to read (default: the first).")] = None,
+    phone_region: Annotated[Optional[str], typer.Option(
+        envvar="MAPPER_PHONE_REGION",
+        help="Region of phone numbers written without +country (default US).")] = None,
+    as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
     """Validate every record first, then store them; a bad record means nothing is written.
+
+    A roster spreadsheet's columns are mapped by their headers (First Name, Email, Dept,
+    can2_phone, Employee #...); the summary says how many people were new, matched, look-alikes
+    or ambiguous. Records naming no campaign go to --campaign, or the store's only campaign.
 
     Example: [bold]mapper import seed_data/demo/*.csv seed_data/demo/conversations.yaml[/]
     """
@@ -256,8 +316,60 @@ def import_(
         _error(f"--kind must be one of {', '.join(RECORD_KINDS)}")
         raise typer.Exit(2)
     with _store(db) as store:
-        code = _import(store, files, kind, campaign, skip_invalid, rejected)
+        code = _import(store, files, kind, campaign, skip_invalid, rejected, mapping=mapping,
+                       sheet=sheet, phone_region=phone_region, as_json=as_json)
     raise typer.Exit(code)
+
+
+mapping_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
+                          help="Column mappings: which spreadsheet column fills which roster field."
+                               "\n\nExample: [bold]mapper mapping suggest members.xlsx[/]")
+app.add_typer(mapping_app, name="mapping")
+
+
+@mapping_app.command("suggest")
+def mapping_suggest(
+    file: Annotated[Path, typer.Argument(help="A roster spreadsheet (CSV or XLSX).")],
+    sheet: Annotated[Optional[str], typer.Option(help="The XLSX sheet (default: the first).")] = None,
+    save: Annotated[Optional[Path], typer.Option("--out", "-o",
+                                                 help="Save the mapping as YAML, to edit and reuse.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the mapping proposed for a spreadsheet's headers, and what it could not place.
+
+    Example: [bold]mapper mapping suggest members.xlsx --out members-map.yaml[/]
+    then [bold]mapper import members.xlsx --mapping members-map.yaml[/]
+    """
+    from mapper.mapping import FIELDS, suggest
+    from mapper.sheets import SheetError, read_table
+
+    try:
+        table = read_table(file, sheet=sheet)
+    except (SheetError, OSError) as exc:
+        _error(plain(exc) if isinstance(exc, SheetError) else f"{plain(file)}: cannot be read")
+        raise typer.Exit(2) from None
+    found = suggest(table.headers)
+    if save:
+        save.write_text(found.mapping.to_yaml(), encoding="utf-8")
+    if as_json:
+        out.print_json(json.dumps({
+            "mapping": found.mapping.model_dump(),
+            "unmapped": [{"number": u["number"], "column": u["column"],
+                          "did_you_mean": u.get("did_you_mean")} for u in found.unmapped],
+            "problems": found.problems}))
+    else:
+        out.print(_table("column", "field", title=f"Proposed mapping for {plain(file)}",
+                         rows=[(plain(h), t) for h, t in found.mapping.columns.items()]))
+        for u in found.unmapped:
+            name = repr(u["column"]) if u["column"] else f"column {u['number']}"
+            hint = f" — did you mean {u['did_you_mean']}?" if u.get("did_you_mean") else ""
+            out.print(plain(f"not placed: {name}{hint}{' — ' + u['reason'] if u.get('reason') else ''}"))
+        for problem in found.problems:
+            err.print(plain(problem), style="red")
+        out.print(Text(f"Fields: {', '.join(FIELDS)}; or ignore, tag, custom.", style="dim"))
+    if save:
+        err.print(plain(f"mapping saved to {save}; edit it, then: mapper import {file} --mapping {save}"))
+    raise typer.Exit(1 if found.problems else 0)
 
 
 @app.command()
@@ -341,21 +453,27 @@ def duplicates(
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """Report names that look alike (never merged silently); merge with `mapper alias`.
+    """Report look-alike names, and people sharing an email or phone; never merged silently.
+
+    Merge with `mapper alias` (a person known by a custom id is named by the `#...` part of
+    her key).
 
     Example: [bold]mapper duplicates --threshold 80[/]
     """
     from mapper.duplicates import find_duplicates
 
     with _store(db) as store:
-        found = find_duplicates(store.snapshot(pick_campaign(store, campaign)), threshold=threshold)
+        found = find_duplicates(store.snapshot(pick_campaign(store, campaign)), threshold=threshold,
+                                store=store)
     if as_json:
         out.print_json(json.dumps(found))
         return
-    rows = [(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}")
+    rows = [(kind, p["a_name"], p["b_name"], f"{p['score']:.0f}",
+             p.get("reason", "name") + "".join(f" ({k.rsplit(':', 1)[1]})" for k in (p["a"], p["b"])
+                                                if ":#" in k))
             for kind, pairs in found.items() for p in pairs]
-    out.print(_table("kind", "name", "looks like", "score", title="Possible duplicates", rows=rows)
-              if rows else "No look-alike names.")
+    out.print(_table("kind", "name", "looks like", "score", "why", title="Possible duplicates",
+                     rows=rows) if rows else "No look-alike names.")
 
 
 @app.command()

@@ -7,15 +7,20 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.models import Record
+from typing import Any
+
+from mapper.identity import Identities, IdentityReport
+from mapper.keys import normalize
+from mapper.mapping import Mapping
+from mapper.models import HierarchyRow, Record, RosterRow
 from mapper.privacy import open_private
 from mapper.projection import record_id
-from mapper.readers import (UNREADABLE, FileError, RawRecord, RecordError, read_file,
-                            shape_error, validate)
+from mapper.readers import (UNREADABLE, FileError, RawRecord, ReadOptions, RecordError,
+                            read_file, shape_error, validate)
 from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
-__all__ = ["ImportReport", "check_files", "write_checked", "import_files", "WRITE_CHUNK",
+__all__ = ["ImportReport", "ImportOptions", "check_files", "write_checked", "import_files", "WRITE_CHUNK",
            "KEEP_LIMIT", "ERRORS_PER_FILE"]
 
 
@@ -44,16 +49,39 @@ class ImportReport:
     kept: list[Record] | None = field(default=None, repr=False)
     # Each file's (size, modification time) when checked: a second read must find the same.
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    # Who the people were: new, matched, look-alikes, ambiguous (see mapper.identity).
+    identity: IdentityReport = field(default_factory=IdentityReport)
+    # Per spreadsheet: its kind, the column mapping used, the columns left unmapped.
+    found: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    # Hierarchy rows for the supervisors a roster names (written after the records).
+    derived: list[Record] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
+@dataclass(slots=True)
+class ImportOptions:
+    """How files are read and whom their rows are: see :func:`check_files`."""
+
+    mapping: Mapping | None = None
+    sheet: str | None = None
+    # A record naming no campaign is refused (the text says what the store holds), unless
+    # a campaign is given: the CLI never lets one fall into a silent "default".
+    require_campaign: str | None = None
+    phone_region: str | None = None
+    store: Any | None = None
+
+
 def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
-             report: ImportReport) -> Iterator[Record]:
+             report: ImportReport, options: ImportOptions | None = None) -> Iterator[Record]:
     """Yield every valid record of every file, adding the bad ones' errors to ``report``."""
+    options = options or ImportOptions()
     seen: dict[str, str] = {}
+    read = ReadOptions(mapping=options.mapping, sheet=options.sheet, found=report.found)
+    context = {"phone_region": options.phone_region} if options.phone_region else None
+    identities = Identities(options.store) if options.store is not None else None
     for path in paths:
         found = 0
 
@@ -64,11 +92,18 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             report.error_count += len(errors)
 
         try:
-            for raw in read_file(path, kind):
-                record, errors = validate(raw, campaign)
+            for raw in read_file(path, kind, read):
+                record, errors = validate(raw, campaign, require_campaign=options.require_campaign,
+                                          context=context)
+                if not errors and identities is not None:
+                    record = identities.resolve(record, raw.where, raw.label)
                 if not errors:
                     rid = record_id(record)
-                    if rid in seen:
+                    if rid in seen and isinstance(record, RosterRow) and record.custom_id:
+                        errors = [RecordError(raw.where, raw.label, "custom_id",
+                                              f"the same custom id appears at {seen[rid]} "
+                                              "(one person, two rows)")]
+                    elif rid in seen:
                         # Two records with one id in one import: one would silently replace the
                         # other. The id itself is not shown: it holds the contact's name.
                         errors = [RecordError(raw.where, raw.label, "id",
@@ -87,6 +122,35 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
         if found > ERRORS_PER_FILE:
             report.errors.append(RecordError(str(path), "file", "(file)",
                                              f"{found - ERRORS_PER_FILE:,} more error(s) not listed"))
+    if identities is not None:
+        report.identity = identities.report
+
+
+def _supervisors(records: Iterator[Record], store: Any | None, report: ImportReport
+                 ) -> Iterator[Record]:
+    """Pass records through, noting the supervisors roster rows name; at the end, put a
+    hierarchy row for each (whom she reports to, when she is on the roster too) into
+    ``report.derived``, unless the store already has one for her (a hierarchy file wins)."""
+    bosses: dict[tuple[str, str], str] = {}
+    rows: dict[tuple[str, str], RosterRow] = {}
+    for record in records:
+        if isinstance(record, RosterRow):
+            rows[(record.campaign, normalize(record.name))] = record
+            if record.supervisor:
+                bosses.setdefault((record.campaign, normalize(record.supervisor)), record.supervisor)
+        yield record
+    if not bosses:
+        return
+    derived = []
+    for (camp, norm), name in bosses.items():
+        own = rows.get((camp, norm))
+        derived.append(HierarchyRow(name=name, campaign=camp,
+                                    title=own.role if own else None,
+                                    reports_to=own.supervisor if own else None))
+    if store is not None:
+        held = {r.id for r in store.get_records([record_id(h) for h in derived])}
+        derived = [h for h in derived if record_id(h) not in held]
+    report.derived = derived
 
 
 def _stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
@@ -101,7 +165,8 @@ def _stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
 
 
 def check_files(paths: Sequence[Path], *, kind: str | None = None,
-                campaign: str | None = None, keep: bool = True) -> ImportReport:
+                campaign: str | None = None, keep: bool = True,
+                options: ImportOptions | None = None) -> ImportReport:
     """Read and validate every record of every file; write nothing.
 
     Valid records are counted, and kept (unless ``keep`` is False: a check that writes
@@ -111,8 +176,9 @@ def check_files(paths: Sequence[Path], *, kind: str | None = None,
     report = ImportReport(kept=[] if keep else None, stamps=_stamps(paths))
     # The kept models are long-lived and acyclic: automatic collections would rescan all of
     # them again and again (more than half the time of checking 5,000 conversations).
+    store = options.store if options else None
     with gc_paused():
-        for record in _checked(paths, kind, campaign, report):
+        for record in _supervisors(_checked(paths, kind, campaign, report, options), store, report):
             if report.kept is not None:
                 report.kept.append(record)
                 if len(report.kept) > KEEP_LIMIT:
@@ -123,7 +189,8 @@ def check_files(paths: Sequence[Path], *, kind: str | None = None,
 def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
                   kind: str | None = None, campaign: str | None = None,
                   rejected_path: Path | None = None,
-                  progress: Callable[[int], None] | None = None) -> ImportReport:
+                  progress: Callable[[int], None] | None = None,
+                  options: ImportOptions | None = None) -> ImportReport:
     """Write the valid records of files already checked into ``report``, streaming in chunks.
 
     Records the check kept are written as they are; past :data:`KEEP_LIMIT` the files are read
@@ -160,9 +227,13 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
         total.unchanged += result.unchanged
         chunk.clear()
 
-    records = report.kept if report.kept is not None else _checked(paths, kind, campaign, again)
+    if report.kept is not None:
+        records: Iterator[Record] | list[Record] = report.kept
+    else:
+        # Read again and resolved again (the counts reported are the check's).
+        records = _checked(paths, kind, campaign, again, options)
     with gc_paused():
-        for record in records:
+        for record in [*records, *report.derived] if report.kept is not None else _then(records, report.derived):
             chunk.append(record)
             if len(chunk) >= WRITE_CHUNK:
                 flush()
@@ -172,17 +243,30 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     return report
 
 
+def _fields(options: ImportOptions) -> dict[str, Any]:
+    return {name: getattr(options, name) for name in ImportOptions.__dataclass_fields__}
+
+
+def _then(records: Iterator[Record], more: list[Record]) -> Iterator[Record]:
+    yield from records
+    yield from more
+
+
 def import_files(store: Store, paths: Sequence[Path], *, kind: str | None = None,
                  campaign: str | None = None, skip_invalid: bool = False,
                  rejected_path: Path | None = None,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
+                 progress: Callable[[int], None] | None = None,
+                 options: ImportOptions | None = None) -> ImportReport:
     """Validate all files first; if any record is bad write nothing, unless ``skip_invalid``.
 
     With ``skip_invalid`` the good records are written and the rejected ones saved as JSON
     Lines to ``rejected_path`` (readable by its owner only: they hold personal details).
     """
-    report = check_files(paths, kind=kind, campaign=campaign)
+    options = options or ImportOptions()
+    if options.store is None:
+        options = ImportOptions(**{**_fields(options), "store": store})
+    report = check_files(paths, kind=kind, campaign=campaign, options=options)
     if report.errors and not skip_invalid:
         return report
     return write_checked(store, paths, report, kind=kind, campaign=campaign,
-                         rejected_path=rejected_path, progress=progress)
+                         rejected_path=rejected_path, progress=progress, options=options)

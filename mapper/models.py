@@ -33,6 +33,9 @@ __all__ = [
     "Referral",
     "OneOnOne",
     "RosterRow",
+    "check_phone",
+    "check_email",
+    "DEFAULT_PHONE_REGION",
     "HierarchyRow",
     "TieRow",
     "AliasRow",
@@ -154,6 +157,9 @@ class Contact(_Part):
     unit: Name | None = Field(None, description="department / building / floor")
     shift: Name | None = None
     role: Name | None = None
+    # The roster's id for this person (employee number, member id): names her exactly.
+    custom_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=100), AfterValidator(_one_line)] | None = None
 
 
 class Space(_Part):
@@ -304,6 +310,44 @@ class OneOnOne(_Part):
             self.id = f"{self.date.isoformat()}-{slug(self.contact.name)}"
 
 
+#: The region a phone number without a +country code is read in (``MAPPER_PHONE_REGION``, or
+#: ``phone_region`` in the validation context).
+DEFAULT_PHONE_REGION = "US"
+
+
+def check_phone(value: str | None, info: ValidationInfo) -> str | None:
+    """A phone number in E.164 form (``+15551234567``), read in the configured region."""
+    if value is None or not _new_input(info):
+        return value
+    import os
+
+    import phonenumbers
+
+    region = ((info.context or {}).get("phone_region")
+              or os.environ.get("MAPPER_PHONE_REGION") or DEFAULT_PHONE_REGION).upper()
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise PydanticCustomError("phone", "not a phone number (read in region {region}; "
+                                  "write it with +country code, or set MAPPER_PHONE_REGION)",
+                                  {"region": region})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_email(value: str | None, info: ValidationInfo) -> str | None:
+    """An email address, normalized (its domain in lower case); never looked up."""
+    if value is None or not _new_input(info):
+        return value
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "not an email address") from None
+
+
 class RosterRow(_Part):
     """Everyone in the workplace, so coverage can be measured.
 
@@ -319,6 +363,41 @@ class RosterRow(_Part):
     role: Name | None = None
     as_of: dt.date | None = None
     campaign: CampaignId = DEFAULT_CAMPAIGN
+    # Contact details and ids (issue #13): personal (mapper.privacy.ROSTER_PERSONAL_FIELDS),
+    # never in the graph. A custom id (employee number, member id) is who the row is: two
+    # rows of one name and two ids are two people.
+    custom_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=100), AfterValidator(_one_line)] | None = None
+    nickname: Name | None = None
+    email: Text | None = None
+    email_type: Name | None = None
+    phone: Text | None = None
+    phone_type: Name | None = None
+    phone_extension: Name | None = None
+    address: Name | None = None
+    address_line_2: Name | None = None
+    city: Name | None = None
+    state: Name | None = None
+    zip: Name | None = None
+    country: Name | None = None
+    language: Name | None = None
+    supervisor: Name | None = Field(None, description="whom they report to (a decision maker)")
+    assessment: Annotated[int, Field(ge=1, le=5)] | None = None
+    # None, not empty, when absent: a roster row stored before these fields hashes the same.
+    tags: list[Name] | None = None
+    custom_fields: dict[Annotated[str, StringConstraints(max_length=100)], Text] | None = Field(
+        None, description="columns kept as they were (mapping: custom)")
+
+    _email_checked = field_validator("email")(classmethod(
+        lambda cls, value, info: check_email(value, info)))
+    _phone_checked = field_validator("phone")(classmethod(
+        lambda cls, value, info: check_phone(value, info)))
+
+    @field_validator("custom_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        # A spreadsheet or YAML reads 1234 as a number; an id is text.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class HierarchyRow(_Part):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -11,7 +12,7 @@ from mapper.models import (AliasRow, Assignment, HierarchyRow, OneOnOne, Record,
                            TieRow, Update)
 
 __all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
-           "conversation_key", "local_id",
+           "conversation_key", "local_id", "identity_key", "ID_MARK",
            "NODE_KINDS", "EDGE_TYPES"]
 
 NODE_KINDS = ("Campaign", "Person", "Organizer", "Conversation", "Issue", "DecisionMaker",
@@ -27,6 +28,23 @@ _NO_SELF_EDGE = frozenset(("TIED_TO", "REFERRED", "REPORTS_TO"))
 # Names repeat across a large import (units, issues, organizers, people met twice) and
 # normalizing (NFKC + casefold + regex) is a sizable part of projecting a record.
 _normalize = functools.lru_cache(maxsize=1 << 17)(normalize)
+
+
+#: How the name part of a person's key starts when she is known by a custom id, not a name.
+ID_MARK = "#"
+
+
+def identity_key(campaign: str, custom_id: str) -> str:
+    """The key of a person known by a custom id (employee number, member id): opaque, so it
+    holds neither her name nor her id, and the same in every store for the same campaign.
+
+    >>> identity_key("c1", "E-1001") == identity_key("c1", " E-1001")
+    True
+    >>> identity_key("c1", "E-1001").startswith("person:c1:#"), identity_key("c2", "E-1001") == identity_key("c1", "E-1001")
+    (True, False)
+    """
+    digest = hashlib.sha256(f"{campaign}\0{custom_id.strip()}".encode()).hexdigest()[:20]
+    return f"person:{campaign}:{ID_MARK}{digest}"
 
 
 class Node(NamedTuple):
@@ -79,7 +97,11 @@ class Aliases:
             self.add(row)
 
     def add(self, row: AliasRow) -> None:
-        self._map[(row.campaign, self._PREFIX[row.kind], normalize(row.alias))] = normalize(row.canonical)
+        canonical = row.canonical.strip()
+        # A person known by a custom id is named by her key's last part (#...), as
+        # `mapper duplicates` shows it: a look-alike merges into her that way.
+        target = canonical if canonical.startswith(ID_MARK) else normalize(canonical)
+        self._map[(row.campaign, self._PREFIX[row.kind], normalize(row.alias))] = target
 
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)
@@ -131,6 +153,8 @@ def record_id(record: Record) -> str:
         # Scoped by campaign: two campaigns may each meet a "Maria Garcia" on the same day.
         return conversation_key(c, record.id)  # type: ignore[arg-type]
     if isinstance(record, RosterRow):
+        if record.custom_id:
+            return "roster:" + identity_key(c, record.custom_id).split(":", 1)[1]
         return f"roster:{c}:{_normalize(record.name)}"
     if isinstance(record, HierarchyRow):
         return f"hierarchy:{c}:{_normalize(record.name)}"
@@ -159,6 +183,15 @@ class _Builder:
             key = f"{_KIND_PREFIX[kind]}:{self.campaign}:{_normalize(name)}"
         if authoritative or key not in self.nodes:
             self.nodes[key] = Node(kind, key, self.campaign, {"name": name, **props}, authoritative)
+        return key
+
+    def person(self, name: str, custom_id: str | None) -> str:
+        """A person's node: by her custom id when she has one, else by her name."""
+        if not custom_id:
+            return self.node("Person", name)
+        key = identity_key(self.campaign, custom_id)
+        if key not in self.nodes:
+            self.nodes[key] = Node("Person", key, self.campaign, {"name": name})
         return key
 
     def raw_node(self, kind: str, key: str, **props: Any) -> str:
@@ -214,7 +247,7 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         "next_talk": r.plan.next_talk.isoformat() if r.plan.next_talk else None,
     }))
     organizer = b.node("Organizer", r.organizer)
-    person = b.node("Person", r.contact.name)
+    person = b.person(r.contact.name, r.contact.custom_id)
     b.edge("HELD", organizer, conv)
     b.edge("WITH", conv, person, date=date)
     b.edge("IN_CAMPAIGN", conv, campaign)
@@ -296,7 +329,7 @@ def project(record: Record, aliases: Aliases | None = None) -> Projection:
     if isinstance(record, OneOnOne):
         _project_conversation(record, b)
     elif isinstance(record, RosterRow):
-        person = b.node("Person", record.name)
+        person = b.person(record.name, record.custom_id)
         facts = _clean({"shift": record.shift, "role": record.role, "workplace": record.workplace,
                         "date": record.as_of.isoformat() if record.as_of else None})
         if record.unit:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,12 @@ from yaml.scanner import Scanner
 from pydantic import ValidationError
 
 from mapper.cells import unguard
+from mapper.mapping import (Mapping, apply_mapping, name_problems, resolve, showable_header,
+                            suggest)
+from mapper.sheets import TABLE_SUFFIXES, SheetError, Table, read_table
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
 
-__all__ = ["RawRecord", "RecordError", "FileError", "read_file", "validate", "unflatten",
+__all__ = ["RawRecord", "RecordError", "FileError", "ReadOptions", "read_file", "NO_CAMPAIGN", "validate", "unflatten",
            "shape_error", "LIST_SEPARATOR", "MAX_DEPTH", "MAX_VALUES", "MAX_CHARS",
            "MAX_COLUMNS"]
 
@@ -337,14 +339,75 @@ def shape_error(data: Any, *, text: bool = False) -> str | None:
     return None
 
 
-def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
+@dataclass(slots=True)
+class ReadOptions:
+    """How spreadsheets are read: the column mapping (roster), the sheet; and, filled in by
+    the read, what was found per file (its kind, the mapping used, the unmapped columns)."""
+
+    mapping: Mapping | None = None
+    sheet: str | None = None
+    found: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _table_records(path: Path, file_kind: str | None, options: ReadOptions) -> Iterator[RawRecord]:
+    name = str(path)
+    try:
+        table = read_table(path, sheet=options.sheet, max_columns=MAX_COLUMNS)
+        headers = [h.strip() if isinstance(h, str) else "" for h in table.headers]
+        row_kind = file_kind or _kind_from_columns(headers)
+        info: dict[str, Any] = {"kind": row_kind}
+        options.found[name] = info
+        if row_kind == "roster":
+            yield from _roster_rows(name, headers, table, options, info)
+            return
+        for number, (line, cells) in enumerate(table.rows, 1):
+            if isinstance(cells, str):
+                yield RawRecord(name, line, UNREADABLE, cells, number=number)
+                continue
+            row = {h: c for h, c in zip(headers, cells)}
+            try:
+                data: Any = unflatten(row)
+            except ValueError as exc:
+                yield RawRecord(name, line, UNREADABLE, str(exc), number=number)
+                continue
+            yield _raw(name, line, row_kind, data, number)
+    except SheetError as exc:
+        raise FileError(exc.where, exc.message) from None
+
+
+def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptions,
+                 info: dict[str, Any]) -> Iterator[RawRecord]:
+    """A roster's rows through its column mapping (given, or suggested from its headers)."""
+    suggestion = suggest(headers)
+    mapping = options.mapping or suggestion.mapping
+    targets = resolve(mapping, headers)
+    placed = {h for h, t in zip(headers, targets) if t is not None}
+    info["mapping"] = mapping
+    info["unmapped"] = [u for u in suggestion.unmapped
+                        if u.get("column") not in placed and headers[u["number"] - 1] not in placed]
+    problems = name_problems(mapping)
+    if problems:
+        hints = [f"{showable_header(headers[u['number'] - 1], u['number'])} looks like "
+                 f"{u['did_you_mean']}" for u in info["unmapped"] if u.get("did_you_mean")]
+        raise FileError(f"{name}:1", problems[0] + (f" ({'; '.join(hints)})" if hints else "")
+                        + "; see `mapper mapping suggest FILE`")
+    for number, (line, cells) in enumerate(table.rows, 1):
+        if isinstance(cells, str):
+            yield RawRecord(name, line, UNREADABLE, cells, number=number)
+            continue
+        cells = [unguard(c) if isinstance(c, str) else c for c in cells]
+        yield _raw(name, line, "roster", apply_mapping(mapping, headers, cells, targets), number)
+
+
+def read_file(path: Path, kind: str | None = None,
+              options: ReadOptions | None = None) -> Iterator[RawRecord]:
     """Yield the raw records of a file; raise :class:`FileError` if it cannot be read at all.
 
     A line that cannot be read as a record (a broken JSON line, a CSV row whose columns clash)
     is yielded as an unreadable record, which :func:`validate` reports like any bad record.
     """
     try:
-        yield from _read_file(path, kind)
+        yield from _read_file(path, kind, options)
     except UnicodeDecodeError as exc:
         raise FileError(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except FileNotFoundError:
@@ -355,31 +418,13 @@ def read_file(path: Path, kind: str | None = None) -> Iterator[RawRecord]:
         raise FileError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
 
 
-def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
+def _read_file(path: Path, kind: str | None, options: ReadOptions | None) -> Iterator[RawRecord]:
     name = str(path)
     suffix = path.suffix.lower()
     file_kind = kind or _kind_from_stem(path)
     # A byte order mark (as Windows editors write) is read past in every format.
-    if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            try:
-                columns = reader.fieldnames or []
-                if len(columns) > MAX_COLUMNS:
-                    raise FileError(f"{name}:1", f"{len(columns):,} columns; a file of records has "
-                                    f"at most {MAX_COLUMNS:,} (is this the right file?)")
-                row_kind = file_kind or _kind_from_columns(columns)
-                for number, row in enumerate(reader, 1):
-                    try:
-                        data: Any = unflatten(row)
-                    except ValueError as exc:
-                        data = str(exc)
-                        yield RawRecord(name, reader.line_num, UNREADABLE, data, number=number)
-                        continue
-                    yield _raw(name, reader.line_num, row_kind, data, number)
-            except csv.Error as exc:
-                # csv's messages name limits and characters, never a cell's text.
-                raise FileError(f"{name}:{reader.line_num}", f"not valid CSV: {exc}") from None
+    if suffix in TABLE_SUFFIXES:
+        yield from _table_records(path, file_kind, options or ReadOptions())
         return
     if suffix in {".jsonl", ".ndjson"}:
         with path.open(encoding="utf-8-sig") as fh:
@@ -403,7 +448,7 @@ def _read_file(path: Path, kind: str | None) -> Iterator[RawRecord]:
         elif suffix in {".yaml", ".yml"}:
             items = list(_yaml_records(path, text))
         else:
-            raise FileError(name, f"unknown file type {suffix!r} (use .yaml, .json, .jsonl or .csv)")
+            raise FileError(name, f"unknown file type {suffix!r} (use .yaml, .json, .jsonl, .csv or .xlsx)")
     except orjson.JSONDecodeError as exc:
         raise FileError(f"{name}:{exc.lineno}", _json_problem(exc)) from None
     except yaml.YAMLError as exc:
@@ -446,10 +491,21 @@ def _saved_on(path: str) -> str | None:
         return None
 
 
+#: Why a record that names no campaign is refused when no default can be taken.
+NO_CAMPAIGN = ("names no campaign, and the store holds {held}: give the file a `campaign` "
+               "column (or field), or name one with --campaign NAME")
+
+
 def validate(
-    raw: RawRecord, default_campaign: str | None = None
+    raw: RawRecord, default_campaign: str | None = None, *, require_campaign: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> tuple[Record | None, list[RecordError]]:
-    """Validate one raw record into its model, or say every field that is wrong."""
+    """Validate one raw record into its model, or say every field that is wrong.
+
+    ``require_campaign``: a record naming no campaign (with no ``default_campaign``) is
+    refused, the message saying what the store holds; without it the model's default is taken.
+    ``context``: pydantic's validation context (``phone_region``).
+    """
     label = raw.label
     if raw.kind in (UNREADABLE, TOO_BIG):
         field = "(line)" if raw.kind == UNREADABLE else "(record)"
@@ -464,6 +520,9 @@ def validate(
     if default_campaign and not data.get("campaign"):
         data = {**data, "campaign": default_campaign}
     elif not data.get("campaign"):
+        if require_campaign is not None:
+            return None, [RecordError(raw.where, label, "campaign",
+                                      NO_CAMPAIGN.format(held=require_campaign))]
         data = {**data, "campaign": DEFAULT_CAMPAIGN}
     if raw.kind == "roster" and not raw.tagged and not data.get("as_of"):
         # A roster says who was where as of some day: the day its file was last saved, when
@@ -473,7 +532,7 @@ def validate(
         if day is not None:
             data = {**data, "as_of": day}
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context=context), []
     except ValidationError as exc:
         problem = shape_error(raw.data)
         if problem:

@@ -168,10 +168,10 @@ def test_a_broken_json_line_is_one_rejected_record_and_the_rest_of_the_file_stil
     lines = tmp_path / "talks.jsonl"
     good = '{"date": "2026-11-%02d", "organizer": "Maya", "contact": {"name": "P%d"}}'
     lines.write_text("\n".join([good % (1, 1), '{"date": ', good % (3, 3)]) + "\n")
-    strict = run("import", str(lines), db=db)
+    strict = run("import", str(lines), "-c", "c1", db=db)
     assert strict.exit_code == 1 and f"{lines}:2 (record 2): (line): not valid JSON" in strict.output
     rejected = tmp_path / "rejected.jsonl"
-    result = run("import", str(lines), "--skip-invalid", "--rejected", str(rejected), db=db)
+    result = run("import", str(lines), "-c", "c1", "--skip-invalid", "--rejected", str(rejected), db=db)
     assert "2 added" in result.output and "1 record(s) rejected" in result.output
     assert "saved to" not in result.output  # nothing savable: the line was not a record
 
@@ -207,7 +207,7 @@ def test_an_error_never_shows_a_record_id(db, tmp_path):
     lines = tmp_path / "talks.jsonl"
     lines.write_text(json.dumps({"id": story, "date": "2026-11-20", "organizer": "Maya",
                                  "contact": {"name": "Ana"}, "issues": [{"issue": "pay", "anger": 9}]}) + "\n")
-    result = run("import", str(lines), db=db)
+    result = run("import", str(lines), "-c", "c1", db=db)
     assert result.exit_code == 1 and "issues.0.anger" in result.output
     assert "She told" not in result.output and "(record 1)" in result.output
 

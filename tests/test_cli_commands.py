@@ -184,6 +184,8 @@ JSON_ARGS = {
     "my-list": ["--today", TODAY],
     "delete": ["conversation:st-lukes-nurses:2026-09-14-ana-lopez", "--yes"],
     "generate": ["--people", "50", "--seed", "3"],
+    # A roster row with Ana Lopez's email under another spelling, and a column no field takes.
+    "import": [str(ROOT / "tests" / "data" / "roster-lookalike.csv")],
 }
 
 #: What a --json command needs done first, on its own copy of the demo (a contact assigned).
@@ -365,6 +367,18 @@ def _dashboard(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "MAPPER_USERS" in result.output, result.output
 
 
+def _mapping(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("First Name;Last Name;E-mail;Emp #;Shfit\nAna;Lopez;ana@example.org;E1;days\n")
+    saved = tmp_path / "map.yaml"
+    result = invoke("mapping", "suggest", sheet, "--out", saved)
+    assert result.exit_code == 0 and "first_name" in result.output, result.output
+    assert "did you mean shift?" in result.output
+    as_json = json.loads(invoke("mapping", "suggest", sheet, "--json").output)
+    assert as_json["mapping"]["columns"]["Emp #"] == "custom_id" and as_json["problems"] == []
+    assert invoke("import", sheet, "--mapping", saved, "--db", db).exit_code == 0
+
+
 #: Each command of `mapper --help`, and how it is run and checked on the demo.
 RUNS: dict[str, Callable[[Path, Path], None]] = {
     "import": _import,
@@ -393,6 +407,7 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "delete": _delete,
     "demo": _demo,
     "dashboard": _dashboard,
+    "mapping": _mapping,
 }
 
 

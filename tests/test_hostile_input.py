@@ -168,14 +168,41 @@ CASES = [
     Case("csv-bom", "roster-bom.csv", b"\xef\xbb\xbfname,unit\nAna Lopez,ICU\n"),
     Case("csv-nul-in-a-name", "roster-nul.csv", f"name,unit\nAna\x00{SECRET},ICU\n".encode(),
          ": name: contains a control"),
+    # A roster's columns are mapped by header; one that is no field is left out (and listed by
+    # number, not by its text: it does not look like a header).
     Case("csv-story-as-a-column-header", "roster-header.csv",
-         f'name,"{STORY}"\nAna,x\n'.encode(), "(record 1): (record): "),
+         f'name,"{STORY}"\nAna,x\n'.encode()),
     Case("csv-story-without-dots-as-a-column-header", "roster-header2.csv",
-         f'name,"{STORY.replace(".", ";")}"\nAna,x\n'.encode(), "(record 1): (record): an unknown field"),
+         f'name,"{STORY.replace(".", ";")}"\nAna,x\n'.encode()),
     Case("csv-cell-over-the-csv-limit", "roster-huge.csv",
          b"name,unit\n" + SECRET.encode() * 20_000 + b",ICU\n", "not valid CSV"),
     Case("csv-500-bad-rows", "talks.csv", _many_bad_rows, "more error(s) not listed"),
     Case("csv-binary", "binary.csv", bytes(range(256)) * 40, "not UTF-8"),
+    Case("csv-semicolons-in-windows-1252", "roster-1252.csv",
+         "Full Name;Department;Email\nJosé Muñoz;Café;jose@example.org\n".encode("cp1252")),
+    Case("csv-utf16-with-bom-and-tabs", "roster-16.csv",
+         "First Name\tLast Name\tCell\nAna\tLópez\t555-201-3344\n".encode("utf-16")),
+    Case("csv-phone-that-is-no-phone", "roster-phone.csv",
+         f"name,phone\nAna,{SECRET}\n".encode(), "(record 1): phone: not a phone number"),
+    Case("csv-email-that-is-no-email", "roster-email.csv",
+         f"name,email\nAna,{SECRET}@@x\n".encode(), "(record 1): email: not an email address"),
+    Case("csv-roster-without-a-name-column", "roster-noname.csv",
+         f"Frist Name,Last Name\n{SECRET},Lopez\n".encode().replace(b"Last Name", b"Surnme"),
+         "no column gives the name"),
+    # --- XLSX (tests/hostile/make_xlsx.py) ---
+    Case("xlsx-good", "good.xlsx", lambda: (HOSTILE / "good.xlsx").read_bytes()),
+    Case("xlsx-billion-laughs", "billion-laughs.xlsx",
+         lambda: (HOSTILE / "billion-laughs.xlsx").read_bytes(), "an XML bomb"),
+    Case("xlsx-zip-bomb", "zip-bomb.xlsx", lambda: (HOSTILE / "zip-bomb.xlsx").read_bytes(),
+         "a zip bomb"),
+    Case("xlsx-huge-shared-string", "huge-shared-string.xlsx",
+         lambda: (HOSTILE / "huge-shared-string.xlsx").read_bytes(),
+         "(record 1): (line): column 1: longer than 32,767 characters"),
+    Case("xlsx-formula-cells", "formula-cells.xlsx",
+         lambda: (HOSTILE / "formula-cells.xlsx").read_bytes(), "column 1: a formula"),
+    Case("xlsx-claims-a-million-rows-of-16k-columns", "wide-dimension.xlsx",
+         lambda: (HOSTILE / "wide-dimension.xlsx").read_bytes()),
+    Case("xlsx-not-a-zip", "fake.xlsx", f"name,unit\n{SECRET},ICU\n".encode(), "not an XLSX"),
 ]
 
 
@@ -218,7 +245,7 @@ def test_hostile_file_is_cleanly_refused_or_cleanly_accepted(case: Case, tmp_pat
     store.close()
 
     db = tmp_path / "cli.db"
-    for args in (["check", str(path)], ["import", str(path), "--db", str(db)]):
+    for args in (["check", str(path)], ["import", str(path), "--campaign", "hostile", "--db", str(db)]):
         result = _bounded(lambda: runner.invoke(app, args))
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             repr(result.exception))
@@ -240,7 +267,7 @@ def test_a_billion_laughs_in_notes_is_neither_expanded_nor_saved_with_skip_inval
     assert report.rejected_saved == 0 and (not rejected.exists() or rejected.stat().st_size == 0)
 
     db = tmp_path / "cli.db"
-    result = _bounded(lambda: runner.invoke(app, ["import", str(bomb), "--skip-invalid",
+    result = _bounded(lambda: runner.invoke(app, ["import", str(bomb), "--skip-invalid", "-c", "h",
                                                   "--rejected", str(rejected), "--db", str(db)]))
     assert result.exit_code == 0 and "1 added" in result.output
     assert SECRET not in result.output and "Traceback" not in result.output
@@ -354,7 +381,7 @@ def test_the_weeks_from_1900_to_today_are_listed_one_by_one():
 def test_mapper_import_counts_every_error_though_it_lists_twenty(tmp_path):
     path = tmp_path / "talks.csv"
     path.write_bytes(_many_bad_rows())
-    result = runner.invoke(app, ["import", str(path), "--db", str(tmp_path / "s.db")])
+    result = runner.invoke(app, ["import", str(path), "-c", "h", "--db", str(tmp_path / "s.db")])
     assert result.exit_code == 1 and result.output.count("issues.0.anger") == ERRORS_PER_FILE
     assert "480 more error(s) not listed" in result.output
     assert "500 error(s) in 500 record(s); nothing was written" in result.output

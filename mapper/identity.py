@@ -1,0 +1,198 @@
+"""Who a roster row or a 1-on-1's contact is: matched on custom id, then name; never merged
+on a guess.
+
+- A row with a custom id (employee number, member id) is the person of that id, whatever the
+  spelling of her name (a new spelling is reported); two ids are two people.
+- A row without one joins the one person of that name (taking her id, so the stored record
+  says whom it means); where several people share the name it is reported as ambiguous and
+  kept apart.
+- A row that is a new name but shares an email or phone with someone already known is
+  reported as a look-alike, for a person to merge with ``mapper alias``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapper.keys import normalize
+from mapper.models import OneOnOne, Record, RosterRow
+from mapper.projection import Aliases, identity_key
+
+__all__ = ["Identities", "IdentityReport", "Notice"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a person should look at: where (file:line, row) and what; never a name."""
+
+    where: str
+    record: str
+    what: str  # "look-alike" | "ambiguous" | "new spelling"
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.record}): {self.what}: {self.detail}"
+
+
+@dataclass(slots=True)
+class IdentityReport:
+    new: int = 0
+    matched: int = 0
+    lookalike: int = 0
+    ambiguous: int = 0
+    respelled: int = 0
+    notices: list[Notice] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"new": self.new, "matched": self.matched, "look_alike": self.lookalike,
+                "ambiguous": self.ambiguous, "new_spelling": self.respelled}
+
+
+_DIGITS = re.compile(r"\D+")
+
+
+def phone_key(phone: str | None) -> str | None:
+    """The part of a phone number that matches across ways of writing it (its last 10 digits).
+
+    >>> phone_key("+1 (555) 201-3344"), phone_key("555.201.3344"), phone_key("12")
+    ('5552013344', '5552013344', None)
+    """
+    digits = _DIGITS.sub("", phone or "")
+    return digits[-10:] if len(digits) >= 7 else None
+
+
+def email_key(email: str | None) -> str | None:
+    return email.strip().casefold() if email and "@" in email else None
+
+
+def _person_fields(record: Record) -> tuple[str, str | None, str | None, str | None] | None:
+    if isinstance(record, RosterRow):
+        return record.name, record.custom_id, record.email, record.phone
+    if isinstance(record, OneOnOne):
+        c = record.contact
+        return c.name, c.custom_id, c.email, c.phone
+    return None
+
+
+class _Campaign:
+    """What one campaign's store already knows about its people (ids, names, contacts)."""
+
+    def __init__(self, campaign: str, aliases: Aliases) -> None:
+        self.campaign, self.aliases = campaign, aliases
+        self.name_of: dict[str, str] = {}            # person key -> normalized name
+        self.id_of: dict[str, str] = {}              # person key -> custom id
+        self.ids_by_name: dict[str, set[str]] = defaultdict(set)  # name -> keys with an id
+        self.by_contact: dict[str, str] = {}         # email/phone key -> person key
+
+    def key(self, name: str, custom_id: str | None) -> str:
+        if custom_id:
+            return identity_key(self.campaign, custom_id)
+        return self.aliases.key("person", self.campaign, name)
+
+    def add(self, name: str, custom_id: str | None, email: str | None, phone: str | None) -> str:
+        key = self.key(name, custom_id)
+        self.name_of.setdefault(key, normalize(name))
+        if custom_id:
+            self.id_of[key] = custom_id
+            self.ids_by_name[normalize(name)].add(key)
+        for contact in (email_key(email), phone_key(phone)):
+            if contact:
+                self.by_contact.setdefault(contact, key)
+        return key
+
+
+class Identities:
+    """Resolves each incoming record against the store, and against the rows before it."""
+
+    def __init__(self, store: Any | None = None) -> None:
+        self.store = store
+        self.report = IdentityReport()
+        self._campaigns: dict[str, _Campaign] = {}
+
+    def _campaign(self, campaign: str) -> _Campaign:
+        known = self._campaigns.get(campaign)
+        if known is None:
+            aliases = self.store.aliases(campaign) if self.store is not None else Aliases()
+            known = self._campaigns[campaign] = _Campaign(campaign, aliases)
+            if self.store is not None:
+                for kind in ("roster", "conversation"):
+                    for rec in self.store.iter_records(campaign, kind):
+                        body = rec.body.get("contact", rec.body) if kind == "conversation" else rec.body
+                        if isinstance(body, dict) and body.get("name"):
+                            known.add(body["name"], body.get("custom_id"), body.get("email"),
+                                      body.get("phone"))
+        return known
+
+    def resolve(self, record: Record, where: str, label: str) -> Record:
+        """The record as it will be stored (a name-only row given the id of the one person of
+        its name), counting what it matched; records naming no person pass as they are."""
+        fields = _person_fields(record)
+        if fields is None:
+            return record
+        name, custom_id, email, phone = fields
+        camp = self._campaign(record.campaign)
+        r = self.report
+        norm = normalize(name)
+        if custom_id:
+            key = camp.key(name, custom_id)
+            if key in camp.name_of:
+                r.matched += 1
+                if camp.name_of[key] != norm:
+                    r.respelled += 1
+                    r.notices.append(Notice(where, label, "new spelling",
+                                            "a known custom id under another spelling of the "
+                                            "name (the person is matched by the id)"))
+            else:
+                plain = camp.aliases.key("person", camp.campaign, name)
+                if plain in camp.name_of:
+                    r.lookalike += 1
+                    r.notices.append(Notice(where, label, "look-alike",
+                                            "a new custom id, and a person of the same name "
+                                            "without one: merge them with `mapper alias` if "
+                                            "they are one (see `mapper duplicates`)"))
+                else:
+                    r.new += 1
+            camp.add(name, custom_id, email, phone)
+            return record
+        with_ids = camp.ids_by_name.get(norm, set())
+        if len(with_ids) == 1:
+            # The one person of this name: the row names her by her id from now on.
+            (key,) = with_ids
+            record = _with_custom_id(record, camp.id_of[key])
+            r.matched += 1
+            camp.add(name, camp.id_of[key], email, phone)
+            return record
+        if len(with_ids) > 1:
+            r.ambiguous += 1
+            r.notices.append(Notice(where, label, "ambiguous",
+                                    f"{len(with_ids)} people of this name have custom ids; "
+                                    "give the row a custom id (kept apart, not merged)"))
+            camp.add(name, None, None, None)
+            return record
+        key = camp.key(name, None)
+        if key in camp.name_of:
+            r.matched += 1
+        else:
+            other = next((camp.by_contact[c] for c in (email_key(email), phone_key(phone))
+                          if c and c in camp.by_contact and camp.by_contact[c] != key), None)
+            if other is not None:
+                r.lookalike += 1
+                r.notices.append(Notice(where, label, "look-alike",
+                                        "a new name with the email or phone of a known person: "
+                                        "kept apart; merge with `mapper alias` if they are one "
+                                        "(see `mapper duplicates`)"))
+            else:
+                r.new += 1
+        camp.add(name, None, email, phone)
+        return record
+
+
+def _with_custom_id(record: Record, custom_id: str) -> Record:
+    if isinstance(record, RosterRow):
+        return record.model_copy(update={"custom_id": custom_id})
+    assert isinstance(record, OneOnOne)
+    return record.model_copy(update={"contact": record.contact.model_copy(
+        update={"custom_id": custom_id})})

