@@ -15,6 +15,7 @@ from flask import Flask
 from dashboard import layout as frame_module
 from dashboard.accounts import ACCOUNTS_EXTENSION, Accounts
 from dashboard.audit_hooks import install_audit_hooks, install_health
+from dashboard.api import install_api
 from dashboard.auth import install_auth
 from dashboard.exports import install_exports
 from dashboard.pages import register_all
@@ -67,6 +68,7 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
     for module in modules:
         module.register_callbacks(app)
     install_exports(app)
+    install_api(server, accounts)
     return app
 
 

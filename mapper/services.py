@@ -368,3 +368,71 @@ def contact_details(store: Store, actor: ActorLike, campaign: str, person: str
             if value:
                 found[detail] = value
     return found
+
+
+# -- the JSON API's services: records posted, questions answered by role ---------------------
+
+#: Below this many people a count is not shown to a role that sees no names: in a small unit
+#: it would single someone out (as the dashboard's heat map and unit badges do).
+VIEWER_MIN_COUNT = 3
+#: The questions the API answers for every role (aggregates), by name.
+QUESTIONS = ("overview", "structure", "clusters", "power")
+
+
+def may_post(actor: ActorLike, kind: str, body: dict[str, Any],
+             stored: dict[str, Any] | None) -> bool:
+    """Write a record of ``kind`` (``body`` as sent; ``stored``: the body it would replace).
+
+    An admin writes anything. An organizer writes her own 1-on-1s and updates, never one
+    someone else recorded, and assignments :func:`mapper.roles.may_assign` allows; a planner
+    assignments only; a viewer nothing.
+    """
+    if actor.role == "admin":
+        return True
+    if kind in ("conversation", "update"):
+        return (may_record(actor) and is_own(actor, body.get("organizer"))
+                and (stored is None or is_own(actor, stored.get("organizer"))))
+    if kind == "assignment":
+        return may_assign(actor, body.get("organizer"),
+                          stored.get("organizer") if stored else None)
+    return False
+
+
+def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> WriteResult:
+    """Write validated records (each one checked with :func:`may_post` first; one refused
+    means nothing is written). Re-sending a record changes nothing."""
+    from mapper.projection import record_id, record_kind
+
+    ids = [record_id(r) for r in records]
+    stored = {r.id: r.body for r in store.get_records(ids)}
+    for i, (rid, rec) in enumerate(zip(ids, records), 1):
+        kind = record_kind(rec)
+        body = rec.model_dump(mode="json", exclude_none=True)
+        if not may_post(actor, kind, body, stored.get(rid)):
+            raise NotAllowed(f"record {i}: your role may not write this {kind} record"
+                             + (" (another organizer's)" if rid in stored else ""))
+    return store.write(records)
+
+
+def _blank_small(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**u, "people": u["people"] if u["people"] >= VIEWER_MIN_COUNT
+             else f"<{VIEWER_MIN_COUNT}"} for u in units]
+
+
+def question_for(actor: ActorLike, name: str, result: dict[str, Any]) -> dict[str, Any]:
+    """An aggregate answer as ``actor`` may see it: for a role that sees no names, a
+    trusted path is only its length, and a unit's count under :data:`VIEWER_MIN_COUNT` is
+    shown as ``"<3"`` (the dashboard's rules for the same views)."""
+    from mapper.roles import sees_people
+
+    if sees_people(actor):
+        return result
+    if name == "power":
+        return {**result, "decision_makers": [
+            {**d, "trust_path": ({"length": d["trust_path"]["length"]} if d["trust_path"]
+                                 else None)} for d in result["decision_makers"]]}
+    if name == "clusters":
+        return {**result,
+                "clusters": [{**c, "units": _blank_small(c["units"])} for c in result["clusters"]],
+                "bridging": [{**b, "units": _blank_small(b["units"])} for b in result["bridging"]]}
+    return result
