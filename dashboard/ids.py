@@ -104,3 +104,14 @@ MY_CONTACTS = "my-contacts"
 MY_ACTION = "my-action"  # pattern-matching, as FOLLOW_ACTION
 MY_STATUS = "my-status"
 MY_CHANGED = "my-changed"
+
+# -- admin page (users, audit trail) --------------------------------------------------------
+ADMIN_USERS = "admin-users"
+ADMIN_USERNAME = "admin-username"
+ADMIN_ROLE = "admin-role"
+ADMIN_ORGANIZER = "admin-organizer"
+ADMIN_PASSWORD = "admin-password"
+ADMIN_ACTION = "admin-action"
+ADMIN_MESSAGE = "admin-message"
+ADMIN_AUDIT = "admin-audit"
+ADMIN_AUDIT_USER = "admin-audit-user"

@@ -436,3 +436,52 @@ def question_for(actor: ActorLike, name: str, result: dict[str, Any]) -> dict[st
                 "clusters": [{**c, "units": _blank_small(c["units"])} for c in result["clusters"]],
                 "bridging": [{**b, "units": _blank_small(b["units"])} for b in result["bridging"]]}
     return result
+
+
+# -- users, managed by admins (the admin page and `mapper users` call these) ------------------
+
+#: What an admin may do to a user, and the audit action each leaves.
+USER_CHANGES = {"add": "user_added", "set_role": "user_role_set",
+                "reset_password": "user_password_reset", "disable": "user_disabled",
+                "enable": "user_enabled"}
+
+
+def may_manage_users(actor: ActorLike) -> bool:
+    """Add users, set roles and passwords, deactivate: admins only."""
+    return actor.role == "admin"
+
+
+def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_name: str,
+                change: str, username: str, *, role: str | None = None,
+                organizer: str | None = None, password: str | None = None) -> Any:
+    """One change to a user, audited; a new password or a deactivation ends every session of
+    that user at once (in every server process on the store). Returns the user's row.
+
+    Raises :class:`NotAllowed` for a role that may not, :class:`ServiceError` naming the
+    field for a bad value (never the password).
+    """
+    from mapper.users import UserError
+
+    if not may_manage_users(actor):
+        raise NotAllowed("users: only an admin manages users")
+    if change not in USER_CHANGES:
+        raise ServiceError(f"change: one of {', '.join(USER_CHANGES)}")
+    if change in ("disable", "set_role") and username == actor_name and (
+            change == "disable" or role != "admin"):
+        raise ServiceError("username: an admin does not lock herself out (ask another admin)")
+    try:
+        if change == "add":
+            row = users.add(username, role or "", password, organizer=organizer)
+        elif change == "set_role":
+            row = users.set_role(username, role or "", organizer)
+        elif change == "reset_password":
+            row = users.reset_password(username, password or "")
+        else:
+            row = users.set_active(username, change == "enable")
+    except UserError as exc:
+        raise ServiceError(str(exc)) from None
+    if change in ("reset_password", "disable"):
+        sessions.end_all(row.username)
+    audit.append(actor_name, USER_CHANGES[change], row.username,
+                 **({"role": row.role} if change in ("add", "set_role") else {}))
+    return row
