@@ -1107,7 +1107,6 @@ def serve(
         for problem in problems:
             _error(problem)
         raise typer.Exit(2)
-    _check_port(host, port, "mapper serve --port {port}")
     with _store(db) as store:
         users = users_for(store)
         anyone = any(u.active for u in users.all())
@@ -1117,6 +1116,7 @@ def serve(
         _error("no users can sign in: add one with `mapper users add USERNAME --role admin` "
                "(or `mapper users import FILE`)")
         raise typer.Exit(2)
+    _check_port(host, port, "mapper serve --port {port}")
     out.print(plain(f"Collective Mapper on http://{host}:{port} ({workers} workers, {described})"))
     if not is_loopback(host):
         err.print(plain(f"warning: listening on {host}: serve it behind HTTPS "
