@@ -1419,6 +1419,41 @@ def tokens_revoke(token_id: str, db: DbOpt = None) -> None:
     out.print(plain(f"token {token_id} revoked"))
 
 
+@app.command()
+def forget(
+    person: Annotated[str, typer.Argument(help="The person's name (or person key).")],
+    campaign: CampaignOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Really erase them.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Erase a person who asks for it: their records and every mention of them.
+
+    Their 1-on-1s, updates, assignment, roster row, ties and aliases are deleted, and referrals
+    naming them are dropped from other 1-on-1s. The audit keeps that an erasure happened (no
+    name) and lists the earlier list exports, which may hold them, to chase.
+
+    Example: [bold]mapper forget "Ana Lopez" --campaign st-lukes-nurses --yes[/]
+    """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, forget_person
+
+    if not yes:
+        _error("this erases a person for good; add --yes")
+        raise typer.Exit(2)
+    with _accounts(db) as (store, _users, log):
+        camp = pick_campaign(store, campaign)
+        try:
+            done = forget_person(store, ADMIN, camp, person, audit=log, actor_name=CLI_ACTOR)
+        except ServiceError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+    out.print(plain(f"Forgotten: {done.deleted} record(s) deleted, {done.rewritten} other "
+                    f"record(s) no longer mention them."))
+    if done.exports:
+        out.print(plain(f"{len(done.exports)} list export(s) made before may hold them: audit "
+                        f"entries {', '.join(map(str, done.exports[-20:]))} (`mapper audit`)."))
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

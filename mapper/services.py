@@ -485,3 +485,83 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
     audit.append(actor_name, USER_CHANGES[change], row.username,
                  **({"role": row.role} if change in ("add", "set_role") else {}))
     return row
+
+
+# -- forgetting a person -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What forgetting a person did: records deleted (about them), records rewritten (that
+    mentioned them), and the audit's earlier list exports, which may hold them, to chase."""
+
+    deleted: int
+    rewritten: int
+    exports: list[int]
+
+
+def may_forget(actor: ActorLike) -> bool:
+    """Erase a person from the store: admins only."""
+    return actor.role == "admin"
+
+
+def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
+                  audit: Any = None, actor_name: str = "cli") -> Forgotten:
+    """Erase a person who asks for it: every record about them (their 1-on-1s, updates,
+    assignment, roster row, ties, person aliases) and every mention in other records (a
+    referral in someone else's 1-on-1 is dropped from it). The read model follows the records.
+
+    ``person`` is a name or a person key. With ``audit``, the person's opaque id and those of
+    the deleted records stop leading anywhere, and one ``person_forgotten`` entry keeps that an
+    erasure happened — counts and the sequence numbers of earlier list exports, no name.
+    """
+    from mapper.models import OneOnOne
+
+    if not may_forget(actor):
+        raise NotAllowed("only an admin may forget a person")
+    snapshot = store.snapshot(campaign)
+    key = person if person in snapshot.people else store.person_key(campaign, person)
+    if key not in snapshot.people:
+        raise NotFound(f"PERSON: no one by that name in campaign {campaign} (see `mapper search`)")
+    aliases = store.aliases(campaign)
+
+    def is_them(name: Any) -> bool:
+        return isinstance(name, str) and bool(name) and aliases.key("person", campaign, name) == key
+
+    doomed: list[str] = []
+    rewritten: list[Any] = []
+    for rec in store.iter_records(campaign):
+        b = rec.body
+        if rec.kind == "conversation":
+            if is_them((b.get("contact") or {}).get("name")):
+                doomed.append(rec.id)
+                continue
+            referrals = b.get("referrals") or []
+            kept = [r for r in referrals if not is_them(r.get("name"))]
+            if len(kept) != len(referrals):
+                rewritten.append(OneOnOne.model_validate({**b, "referrals": kept}))
+        elif rec.kind in ("update", "assignment"):
+            if is_them(b.get("person")):
+                doomed.append(rec.id)
+        elif rec.kind == "roster":
+            if is_them(b.get("name")):
+                doomed.append(rec.id)
+        elif rec.kind == "tie":
+            if is_them(b.get("person")) or is_them(b.get("other")):
+                doomed.append(rec.id)
+        elif rec.kind == "alias" and b.get("kind") == "person":
+            if is_them(b.get("alias")) or is_them(b.get("canonical")):
+                doomed.append(rec.id)
+    exports: list[int] = []
+    target = None
+    if audit is not None:
+        exports = [e.seq for e in audit.entries(action="list_exported", limit=500)]
+        target = audit.opaque(key)
+    if rewritten:
+        store.write(rewritten)
+    deleted = store.delete(doomed) if doomed else 0
+    if audit is not None:
+        for rid in [key, *doomed]:
+            audit.drop_opaque(rid)
+        audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
+                     records_rewritten=len(rewritten), exports_before=exports)
+    return Forgotten(deleted, len(rewritten), exports)

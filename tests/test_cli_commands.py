@@ -421,6 +421,17 @@ def _tokens_command(db: Path, tmp_path: Path) -> None:
     assert invoke("tokens", "create", "nobody", "--db", db).exit_code == 1
 
 
+def _forget_command(db: Path, tmp_path: Path) -> None:
+    assert invoke("forget", "Ana Lopez", "--db", db).exit_code == 2  # no --yes
+    result = invoke("forget", "Ana Lopez", "--yes", "--db", db)
+    assert result.exit_code == 0 and "record(s) deleted" in result.output, result.output
+    assert "Ana Lopez" not in invoke("search", "lopez", "--db", db).output
+    audit = json.loads(invoke("audit", "--json", "--db", db).output)["entries"]
+    assert [e["action"] for e in audit] == ["person_forgotten"]
+    assert "ana" not in json.dumps(audit).casefold()
+    assert invoke("forget", "Ana Lopez", "--yes", "--db", db).exit_code == 1  # gone
+
+
 #: Each command of `mapper --help`, and how it is run and checked on the demo.
 RUNS: dict[str, Callable[[Path, Path], None]] = {
     "import": _import,
@@ -453,6 +464,7 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "users": _users_command,
     "audit": _audit_command,
     "tokens": _tokens_command,
+    "forget": _forget_command,
 }
 
 

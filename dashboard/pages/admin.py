@@ -52,7 +52,7 @@ def audit_table(user: str | None = None) -> Any:
                             className="form-text")], className="scroll-x")
 
 
-def layout(**_query) -> html.Div:
+def layout(forget: str | None = None, **_query) -> html.Div:
     head = page_head("Admin", "Users and the audit trail. People and records are named by "
                      "opaque ids only.")
     if not may_manage_users(signed_in()):
@@ -78,6 +78,22 @@ def layout(**_query) -> html.Div:
         card("Users", form, buttons, html.Div(id=ids.ADMIN_MESSAGE, role="status"),
              html.Div(users_table(), id=ids.ADMIN_USERS),
              help_text="deactivating or a new password ends that user's sessions at once"),
+        card("Forget a person",
+             html.P("Erases every record about them and every mention in other records "
+                    "(referrals, ties, their assignment); the audit keeps that it happened, "
+                    "without the name, and lists earlier list exports to chase.",
+                    className="form-text"),
+             dbc.Row([dbc.Col([dbc.Label("Person (name or key; the person page links here)",
+                                         html_for=ids.ADMIN_FORGET_PERSON),
+                               dbc.Input(id=ids.ADMIN_FORGET_PERSON, value=forget or "",
+                                         autocomplete="off")], md=6),
+                      dbc.Col(dbc.Checkbox(id=ids.ADMIN_FORGET_CONFIRM,
+                                           label="They asked to be forgotten; erase for good"),
+                              md=4, className="align-self-end"),
+                      dbc.Col(dbc.Button("Forget", id=ids.ADMIN_FORGET, color="danger",
+                                         size="sm"), md=2, className="align-self-end")]),
+             html.Div(id=ids.ADMIN_FORGET_MESSAGE, role="status", className="mt-2"),
+             className="mt-3"),
         card("Audit trail",
              dbc.Row(dbc.Col([dbc.Label("Only what this user did", html_for=ids.ADMIN_AUDIT_USER),
                               dbc.Input(id=ids.ADMIN_AUDIT_USER, debounce=True)], md=3),
@@ -108,6 +124,37 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
             users_table(), "")
 
 
+def on_forget(_clicks: int | None, person: str | None, confirmed: bool | None,
+              campaign: str | None):
+    """Forget the person named (admins only; the service checks)."""
+    user = signed_in()
+    if not _clicks:
+        return dash.no_update
+    if not confirmed:
+        return dbc.Alert("Tick the box first: this cannot be undone.", color="warning",
+                         className="py-2")
+    from dashboard.services import services
+    from mapper.services import NotFound, forget_person
+
+    person = (person or "").strip()
+    svc = services()
+    camp = (person.split(":")[1] if person.startswith("person:") and person.count(":") >= 2
+            else svc.campaign(campaign))
+    if not person or camp is None:
+        return dbc.Alert("Name a person.", color="danger", className="py-2")
+    acc = accounts()
+    try:
+        done = forget_person(svc.store, user, camp, person, audit=acc.audit,
+                             actor_name=user.username)
+    except (NotAllowed, NotFound, ServiceError) as exc:
+        return dbc.Alert(str(exc), color="danger", className="py-2")
+    chase = (f" {len(done.exports)} earlier list export(s) may hold them: audit entries "
+             f"{', '.join(map(str, done.exports[-20:]))}." if done.exports else "")
+    return dbc.Alert(f"Forgotten: {done.deleted} record(s) deleted, {done.rewritten} other "
+                     f"record(s) no longer mention them.{chase}", color="success",
+                     className="py-2")
+
+
 def on_audit_filter(user: str | None):
     if not may_manage_users(signed_in()):
         return _not_admin()
@@ -121,6 +168,9 @@ def register_callbacks(app: dash.Dash) -> None:
                  State(ids.ADMIN_USERNAME, "value"), State(ids.ADMIN_ROLE, "value"),
                  State(ids.ADMIN_ORGANIZER, "value"), State(ids.ADMIN_PASSWORD, "value"),
                  prevent_initial_call=True)(on_change)
+    app.callback(Output(ids.ADMIN_FORGET_MESSAGE, "children"), Input(ids.ADMIN_FORGET, "n_clicks"),
+                 State(ids.ADMIN_FORGET_PERSON, "value"), State(ids.ADMIN_FORGET_CONFIRM, "value"),
+                 State(ids.CAMPAIGN, "data"), prevent_initial_call=True)(on_forget)
     app.callback(Output(ids.ADMIN_AUDIT, "children"), Input(ids.ADMIN_AUDIT_USER, "value"),
                  prevent_initial_call=True)(on_audit_filter)
 
