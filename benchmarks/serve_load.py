@@ -116,8 +116,9 @@ def prepare(workdir: Path, people: int, organizers: int, seed: int
     # A callback with a pattern-matching output (the export links) is fired by the page for
     # the ids it holds: the harness cannot build it from the callback map alone.
     requests = [(label, body) for label, body in requests
-                if all(isinstance(o["id"], str) for o in
-                       (body["outputs"] if isinstance(body["outputs"], list) else [body["outputs"]]))]
+                if not any(str(o["id"]).startswith("{") for o in
+                           (body["outputs"] if isinstance(body["outputs"], list)
+                            else [body["outputs"]]))]
     store.close()
     return db, accounts, requests, campaign, units
 

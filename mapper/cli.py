@@ -1029,7 +1029,9 @@ def dashboard(
     port: int = 8050,
     db: DbOpt = None,
 ) -> None:
-    """Start the dashboard on the configured store; sign-in with the users listed in MAPPER_USERS.
+    """Start the single-process development dashboard (sign-in with the store's users; `mapper serve` for a team).
+
+    MAPPER_USERS may name a users file whose users are imported on start.
 
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """

@@ -16,7 +16,8 @@ from typing import Any
 
 from mapper.config import is_loopback
 
-__all__ = ["ServeOptions", "check", "serve", "SECRET_ENV", "WORKER_HEADER_ENV"]
+__all__ = ["ServeOptions", "check", "serve", "make_app", "wsgi_app", "SECRET_ENV",
+           "WORKER_HEADER_ENV", "PROXY_ENV"]
 
 SECRET_ENV = "MAPPER_SECRET_KEY"
 #: When "1", every answer carries ``X-Mapper-Worker: <pid>`` (to see the load spread).
@@ -86,6 +87,16 @@ def make_app(options: ServeOptions) -> Any:
         # everyone's failures together, and the same-origin check would see the proxy's host.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return server
+
+
+def wsgi_app() -> Any:
+    """The app for another WSGI server where gunicorn cannot run (e.g. on Windows:
+    ``waitress-serve --call mapper.serve:wsgi_app``), on the store the environment names;
+    ``MAPPER_BEHIND_PROXY=1`` trusts one reverse proxy. Refuses without a secret key."""
+    problems = check(ServeOptions())
+    if problems:
+        raise RuntimeError("; ".join(problems))
+    return make_app(ServeOptions(behind_proxy=os.environ.get(PROXY_ENV) == "1"))
 
 
 def serve(options: ServeOptions) -> None:
