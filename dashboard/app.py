@@ -13,6 +13,9 @@ import dash
 from flask import Flask
 
 from dashboard import layout as frame_module
+from dashboard.accounts import ACCOUNTS_EXTENSION, Accounts
+from dashboard.audit_hooks import install_audit_hooks, install_health
+from dashboard.api import install_api
 from dashboard.auth import install_auth
 from dashboard.exports import install_exports
 from dashboard.pages import register_all
@@ -21,13 +24,14 @@ from dashboard.users import User, load_users
 from mapper.config import is_loopback
 from mapper.sessions import SessionLimits, SessionStore, sessions_for
 from mapper.stores.base import Store
+from mapper.users import from_mapping
 
 __all__ = ["create_app", "serve", "PAGE_MODULES", "DEMO_USER"]
 
 HERE = Path(__file__).resolve().parent
 # In nav-bar order. Each module registers its page and owns its callbacks.
 PAGE_MODULES = ("overview", "clusters", "power", "ready", "talk_next", "follow_ups", "my_list",
-                "person", "record")
+                "person", "record", "admin")
 DEMO_USER = User("demo", "admin", None, demo=True)
 
 
@@ -36,14 +40,19 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
                sessions: Callable[[Store], SessionStore] = sessions_for) -> dash.Dash:
     """A Dash app reading from the store ``store_factory()`` opens (once, on first use).
 
-    ``users`` may sign in on ``/login``; with ``demo_user`` every visitor is signed in as
-    that user (the demo), and every page says so. Sign-in sessions are kept beside the store
-    by ``sessions(store)`` (see :mod:`mapper.sessions`).
+    The users stored beside the store (:mod:`mapper.users`) may sign in on ``/login``;
+    ``users`` are written into it first (a users file, a test's users). With ``demo_user``
+    every visitor is signed in as that user (the demo), and every page says so. Sign-in
+    sessions are kept beside the store by ``sessions(store)`` (see :mod:`mapper.sessions`).
     """
     server = Flask("dashboard")
     services = Services(store_factory)
     server.extensions[EXTENSION] = services
-    install_auth(server, users, demo_user, sessions=lambda: sessions(services.store))
+    accounts = Accounts(lambda: services.store, sessions, seed=from_mapping(users))
+    server.extensions[ACCOUNTS_EXTENSION] = accounts
+    install_auth(server, accounts, demo_user)
+    install_health(server, services)
+    install_audit_hooks(server, accounts)
     app = dash.Dash(
         "dashboard", server=server, use_pages=True, pages_folder="",
         assets_folder=str(HERE / "assets"), serve_locally=True,
@@ -59,6 +68,7 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
     for module in modules:
         module.register_callbacks(app)
     install_exports(app)
+    install_api(server, accounts)
     return app
 
 
@@ -88,7 +98,7 @@ def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
                          f"listens on this machine (127.0.0.1, ::1 or localhost), not on "
                          f"{host}. Drop --demo and set MAPPER_USERS to serve others.")
     try:
-        users = _users_from_env()
+        users_file = _users_from_env()
     except (OSError, ValueError) as exc:
         print(f"error: cannot read the users file (MAPPER_USERS): {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -97,12 +107,20 @@ def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    if not users and not demo:
-        print("error: no users can sign in. Set MAPPER_USERS to a YAML or TOML users file "
-              "(see dashboard/users.py; make a password hash with "
-              "`python -m dashboard.users hash`).", file=sys.stderr)
-        raise SystemExit(2)
-    app = create_app(lambda: open_store(db), users=users, demo_user=DEMO_USER if demo else None)
+    app = create_app(lambda: open_store(db), users={}, demo_user=DEMO_USER if demo else None)
+    if not demo:
+        accounts = app.server.extensions[ACCOUNTS_EXTENSION]
+        if users_file:
+            # A one-time import: users already in the store (changed in the app) are kept.
+            added, _ = accounts.users.import_users(from_mapping(users_file))
+            if added:
+                print(f"imported {len(added)} user(s) from MAPPER_USERS into the store")
+        if not accounts.users.all():
+            print("error: no users can sign in. Add one with `mapper users add USERNAME --role "
+                  "admin`, or import a users file (`mapper users import FILE`, or set "
+                  "MAPPER_USERS to it).",
+                  file=sys.stderr)
+            raise SystemExit(2)
     store = app.server.extensions[EXTENSION].store
     if demo:
         from dashboard.layout import DEMO_NOTICE

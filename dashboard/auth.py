@@ -12,26 +12,28 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from urllib.parse import urlparse, urlsplit, urlunsplit
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template_string, request, session
+from typing import Any
+
+from flask import (Flask, Response, abort, g, jsonify, redirect, render_template_string, request,
+                   session)
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from dashboard.users import User, check_password
-from mapper.sessions import MemorySessions, SessionStore
+from dashboard.users import User
+from mapper.audit import NOBODY
+from mapper.users import DUMMY_HASH, verify_password
 
 __all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH",
-           "LoginThrottle"]
+           "LoginThrottle", "SharedThrottle"]
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
-_OPEN_ENDPOINTS = {"mapper_login", "mapper_logout"}
+_OPEN_ENDPOINTS = {"mapper_login", "mapper_logout", "mapper_healthz"}
 # The Flask session key of the server-side session id.
 SESSION_ID = "mapper_sid"
 SESSIONS_EXTENSION = "mapper_sessions"
-# Checked when the user is unknown, so a wrong username costs as long as a wrong password.
-_DUMMY = User("-", "viewer", None, "scrypt:32768:8:1$dummy$" + "0" * 128)
 
 _LOGIN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in · Collective Mapper</title>
@@ -155,12 +157,38 @@ def signed_in() -> User:
     return user
 
 
-def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | None = None,
-                 sessions: Callable[[], SessionStore] | None = None) -> None:
+class SharedThrottle:
+    """The sign-in lockout of :class:`LoginThrottle`, kept in the store (``login_failures``)
+    so that every server process counts the same failures."""
+
+    def __init__(self, users: Callable[[], Any], clock: Callable[[], float] = time.time) -> None:
+        self._users, self.clock = users, clock
+
+    def _store(self) -> Any:
+        users = self._users()
+        users.clock = self.clock
+        return users
+
+    def locked(self, username: str, address: str) -> bool:
+        return self._store().locked(username, address)
+
+    def failed(self, username: str, address: str) -> None:
+        self._store().failed(username, address)
+
+    def succeeded(self, username: str, address: str) -> None:
+        self._store().succeeded(username, address)
+
+
+#: Routes that answer without a signed-in browser: the sign-in page, the health check, and
+#: the JSON API (which signs each request in by its bearer token instead).
+_OPEN_PREFIXES = ("/api/v1/",)
+
+
+def install_auth(server: Flask, accounts: Any, demo_user: User | None = None) -> None:
     """Put Flask-Login and the sign-in routes on ``server``; guard every other route.
 
-    ``sessions`` opens the server-side session store (on first use, so the store is not
-    opened at start-up); without it sessions live in this process only.
+    Users, sessions, the lockout and the audit trail are ``accounts``' (see
+    :mod:`dashboard.accounts`): in the store, shared by every process on it.
     """
     server.secret_key = os.environ.get("MAPPER_SECRET_KEY") or secrets.token_hex(32)
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -168,8 +196,9 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
                          # Behind HTTPS: the session cookie is never sent over plain HTTP.
                          SESSION_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1",
                          REMEMBER_COOKIE_SECURE=os.environ.get("MAPPER_SECURE_COOKIES") == "1")
-    throttle = server.extensions.setdefault("mapper_login_throttle", LoginThrottle())
-    store = _Lazy(sessions or MemorySessions)
+    throttle = server.extensions.setdefault("mapper_login_throttle",
+                                            SharedThrottle(lambda: accounts.users))
+    store = lambda: accounts.sessions  # noqa: E731
     server.extensions[SESSIONS_EXTENSION] = store
     manager = LoginManager()
     # "basic", not "strong": an organizer's phone changes address between the break room's
@@ -177,17 +206,13 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
     # cookie is what server-side revocation and the idle limit are for.
     manager.session_protection = "basic"
     manager.init_app(server)
-    users = dict(users)
-
-    def password_hash_of(username: str) -> str | None:
-        user = users.get(username)
-        return user.password_hash if user is not None else None
 
     @manager.user_loader
     def _load(username: str) -> User | None:
         # The demo user is never loaded from a cookie: the guard signs each visitor in anew.
-        user = users.get(username)
-        if user is None or store().resume(session.get(SESSION_ID), password_hash_of) != username:
+        user = accounts.user(username)
+        if user is None or store().resume(session.get(SESSION_ID),
+                                          accounts.users.password_hash_of) != username:
             return None
         return user
 
@@ -206,8 +231,9 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
                 # Said whether or not the password is right, and without checking it.
                 error, status = "Too many failed sign-ins; wait a minute and try again.", 429
             else:
-                user = users.get(username)
-                ok = check_password(user or _DUMMY, request.form.get("password", ""))
+                user = accounts.user(username)
+                ok = verify_password(user.password_hash if user else DUMMY_HASH,
+                                     request.form.get("password", ""))
                 if user is not None and ok:
                     throttle.succeeded(username, address)
                     store().end(session.get(SESSION_ID))
@@ -215,8 +241,12 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
                     session[SESSION_ID] = store().start(user.username, user.password_hash)
                     login_user(user)
                     csrf_token()
+                    accounts.record("sign_in", actor=user.username)
                     return redirect(_safe_next(request.form.get("next")))
                 throttle.failed(username, address)
+                # What was typed is kept only when it names a user: it may be a password.
+                known = accounts.users.get(username) is not None
+                accounts.record("sign_in_failed", actor=username if known else NOBODY)
                 error = "Wrong username or password."
         page = render_template_string(
             _LOGIN_PAGE, action=LOGIN_PATH, error=error, token=csrf_token(), username=username,
@@ -227,6 +257,8 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
         if not _csrf_ok():
             abort(400)
         store().end(session.get(SESSION_ID))  # the copy of this cookie anywhere is dead too
+        if current_user.is_authenticated and not getattr(current_user, "demo", False):
+            accounts.record("sign_out", actor=current_user.username)
         logout_user()
         session.clear()
         return redirect(LOGIN_PATH)
@@ -236,13 +268,15 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
 
     @server.before_request
     def _guard() -> Response | None:
-        if request.endpoint in _OPEN_ENDPOINTS:
+        if request.endpoint in _OPEN_ENDPOINTS or request.path.startswith(_OPEN_PREFIXES):
             return None
         if not current_user.is_authenticated:
             if demo_user is None:
                 return _refuse()
             login_user(demo_user)
             csrf_token()
+        g.mapper_actor = current_user.username
+        accounts.audit  # opened with the store: from now on every write is audited
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin():
             abort(403)
         return None
@@ -255,20 +289,6 @@ def install_auth(server: Flask, users: Mapping[str, User], demo_user: User | Non
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
-
-
-class _Lazy:
-    """The session store, opened on first use and then shared by every request."""
-
-    def __init__(self, open_: Callable[[], SessionStore]) -> None:
-        self._open, self._lock, self._store = open_, threading.Lock(), None
-
-    def __call__(self) -> SessionStore:
-        if self._store is None:
-            with self._lock:
-                if self._store is None:
-                    self._store = self._open()
-        return self._store
 
 
 def _refuse() -> Response:

@@ -144,3 +144,18 @@ MY_LIMIT = "my-limit"
 POWER_FITTED = "power-fitted"  # a store the power map's client-side fit writes (when it ran)
 OVERVIEW_NARROW = "overview-narrow"  # a store: whether the screen is a phone's (charts' toolbar)
 CLUSTER_FITTED = "cluster-fitted"  # as POWER_FITTED, for the cluster network
+
+# -- admin page (users, audit trail) --------------------------------------------------------
+ADMIN_USERS = "admin-users"
+ADMIN_USERNAME = "admin-username"
+ADMIN_ROLE = "admin-role"
+ADMIN_ORGANIZER = "admin-organizer"
+ADMIN_PASSWORD = "admin-password"
+ADMIN_ACTION = "admin-action"
+ADMIN_MESSAGE = "admin-message"
+ADMIN_AUDIT = "admin-audit"
+ADMIN_AUDIT_USER = "admin-audit-user"
+ADMIN_FORGET_PERSON = "admin-forget-person"
+ADMIN_FORGET_CONFIRM = "admin-forget-confirm"
+ADMIN_FORGET = "admin-forget"
+ADMIN_FORGET_MESSAGE = "admin-forget-message"

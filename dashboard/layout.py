@@ -35,6 +35,8 @@ def _nav_links(user: User | None) -> list:
             continue
         if page.get("records") and not (user and user.may_record):
             continue
+        if page.get("admin") and not (user and user.role == "admin"):
+            continue
         links.append(dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
                                              active="exact")))
     return links

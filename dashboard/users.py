@@ -1,6 +1,7 @@
-"""Dashboard users: who may sign in, with which role, read from a YAML or TOML file.
+"""Dashboard users: who may sign in, with which role; a YAML or TOML users file's reader.
 
-The file named by ``MAPPER_USERS`` lists users; passwords are stored only as werkzeug hashes::
+Users live in the store (:mod:`mapper.users`, ``mapper users``). A users file is a one-time
+import (``mapper users import FILE``) that keeps its hashes (werkzeug scrypt, or Argon2)::
 
     users:
       - username: maya
@@ -21,11 +22,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from mapper import roles
 from mapper.keys import normalize
 from mapper.roles import ROLES
+from mapper.users import MIN_PASSWORD_LENGTH, password_problem, verify_password
+from mapper.users import hash_password as _hash
 
 __all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password",
            "password_problem", "MIN_PASSWORD_LENGTH"]
@@ -75,11 +77,13 @@ class User:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    """An Argon2id hash (:func:`mapper.users.hash_password`)."""
+    return _hash(password)
 
 
 def check_password(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+    """Whether ``password`` is the user's: Argon2 hashes, and werkzeug hashes from a users file."""
+    return verify_password(user.password_hash, password)
 
 
 def parse_users(data: Any, source: str = "users file") -> dict[str, User]:
@@ -123,7 +127,6 @@ def load_users(path: str | Path) -> dict[str, User]:
     return parse_users(data, str(path))
 
 
-MIN_PASSWORD_LENGTH = 12
 
 _USAGE = f"""usage: python -m dashboard.users hash
 
@@ -131,15 +134,6 @@ Reads a password (typed twice at a terminal, or one line on standard input) and 
 hash for the users file (MAPPER_USERS). Passwords shorter than {MIN_PASSWORD_LENGTH} characters are refused.
 
 example:  python -m dashboard.users hash"""
-
-
-def password_problem(password: str) -> str | None:
-    """Why ``password`` may not be used, or ``None`` when it may."""
-    if not password:
-        return "the password is empty"
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"the password is shorter than {MIN_PASSWORD_LENGTH} characters"
-    return None
 
 
 def _read_password() -> str | None:

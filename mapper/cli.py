@@ -1151,7 +1151,9 @@ def dashboard(
     port: int = 8050,
     db: DbOpt = None,
 ) -> None:
-    """Start the dashboard on the configured store; sign-in with the users listed in MAPPER_USERS.
+    """Start the single-process development dashboard (sign-in with the store's users; `mapper serve` for a team).
+
+    MAPPER_USERS may name a users file whose users are imported on start.
 
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """
@@ -1196,6 +1198,384 @@ def _serve(db: str | None, host: str, port: int, demo: bool) -> None:
             out.print_json(json.dumps(store.counts()))
         return
     serve(db=db, host=host, port=port, demo=demo)
+
+
+# -- serving a team: mapper serve, users, audit, tokens ------------------------------------
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 behind a reverse proxy.")] = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes (each opens the store).")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
+    behind_proxy: Annotated[bool, typer.Option("--behind-proxy", help="Trust one reverse proxy's "
+                                               "X-Forwarded-For/-Proto/-Host headers.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Serve the dashboard and the JSON API (/api/v1) on gunicorn, with several workers.
+
+    Needs MAPPER_SECRET_KEY (the same for every worker) and at least one user
+    (`mapper users add`). Binds to 127.0.0.1 unless --host says otherwise; not on loopback,
+    cookies are sent over HTTPS only. GET /healthz answers {"status": "ok"}.
+
+    Example: [bold]MAPPER_SECRET_KEY=... mapper serve --workers 4 --behind-proxy[/]
+    """
+    from mapper.serve import ServeOptions, check
+    from mapper.serve import serve as run
+    from mapper.users import users_for
+
+    options = ServeOptions(db=db, host=host, port=port, workers=workers, threads=threads,
+                           behind_proxy=behind_proxy)
+    problems = check(options)
+    if problems:
+        for problem in problems:
+            _error(problem)
+        raise typer.Exit(2)
+    with _store(db) as store:
+        users = users_for(store)
+        anyone = any(u.active for u in users.all())
+        users.close()
+        described = describe(store)
+    if not anyone:
+        _error("no users can sign in: add one with `mapper users add USERNAME --role admin` "
+               "(or `mapper users import FILE`)")
+        raise typer.Exit(2)
+    _check_port(host, port, "mapper serve --port {port}")
+    out.print(plain(f"Collective Mapper on http://{host}:{port} ({workers} workers, {described})"))
+    if not is_loopback(host):
+        err.print(plain(f"warning: listening on {host}: serve it behind HTTPS "
+                        "(cookies are sent over HTTPS only)"))
+    run(options)
+
+
+users_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
+                        help="Who may sign in, with which role (kept in the store).")
+app.add_typer(users_app, name="users")
+
+#: Who the audit trail names for what is done at the command line.
+CLI_ACTOR = "cli"
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            _error("the two passwords differ; nothing changed")
+            raise typer.Exit(1)
+    from mapper.users import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        _error(f"{problem}; use at least 12 characters (a few unrelated words are easy to remember)")
+        raise typer.Exit(1)
+    return password
+
+
+@contextmanager
+def _accounts(db: str | None) -> Iterator[tuple[Store, object, object]]:
+    """The store, its users and its audit trail."""
+    from mapper.audit import audit_for
+    from mapper.users import users_for
+
+    with _store(db) as store:
+        users, log = users_for(store), audit_for(store)
+        try:
+            yield store, users, log
+        finally:
+            users.close()
+            log.close()
+
+
+def _user_change(db: str | None, change, action: str, username: str, **detail) -> None:
+    from mapper.users import UserError
+
+    with _accounts(db) as (store, users, log):
+        try:
+            row = change(store, users)
+        except UserError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+        log.append(CLI_ACTOR, action, username, **detail)
+    out.print(plain(f"{row.username}: {row.role}" + (f" ({row.organizer})" if row.organizer else "")
+                    + ("" if row.active else ", disabled")))
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin | planner | organizer | viewer")],
+    organizer: Annotated[Optional[str], typer.Option(help="An organizer's name, as her 1-on-1s give it.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Add a user; the password is asked twice (or read from standard input).
+
+    Example: [bold]mapper users add maya --role organizer --organizer "Maya Ortiz"[/]
+    """
+    password = _read_new_password(password_stdin)
+    _user_change(db, lambda s, u: u.add(username, role, password, organizer=organizer),
+                 "user_added", username, role=role)
+
+
+@users_app.command("list")
+def users_list(as_json: JsonOpt = False, db: DbOpt = None) -> None:
+    """List the users (never their password hashes).
+
+    Example: [bold]mapper users list --json[/]
+    """
+    with _accounts(db) as (_, users, _log):
+        rows = users.all()
+    found = [{"username": r.username, "role": r.role, "organizer": r.organizer,
+              "active": r.active} for r in rows]
+    if as_json:
+        out.print_json(json.dumps({"users": found}))
+        return
+    out.print(_table("User", "Role", "Organizer", "Active", title="Users", rows=[
+        (u["username"], u["role"], u["organizer"] or "", "yes" if u["active"] else "no")
+        for u in found]))
+
+
+@users_app.command("set-role")
+def users_set_role(
+    username: str, role: str,
+    organizer: Annotated[Optional[str], typer.Option(help="An organizer's name, as her 1-on-1s give it.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Change a user's role (an organizer needs --organizer once).
+
+    Example: [bold]mapper users set-role pat planner[/]
+    """
+    _user_change(db, lambda s, u: u.set_role(username, role, organizer), "user_role_set",
+                 username, role=role)
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Set a new password; every session of that user ends.
+
+    Example: [bold]mapper users reset-password maya[/]
+    """
+    password = _read_new_password(password_stdin)
+
+    def change(store, users):
+        from mapper.sessions import sessions_for
+
+        row = users.reset_password(username, password)
+        sessions_for(store).end_all(username)
+        return row
+    _user_change(db, change, "user_password_reset", username)
+
+
+@users_app.command("disable")
+def users_disable(username: str, db: DbOpt = None) -> None:
+    """Deactivate a user: their sessions and API tokens stop working at once.
+
+    Example: [bold]mapper users disable maya[/]
+    """
+    def change(store, users):
+        from mapper.sessions import sessions_for
+
+        row = users.set_active(username, False)
+        sessions_for(store).end_all(username)
+        return row
+    _user_change(db, change, "user_disabled", username)
+
+
+@users_app.command("enable")
+def users_enable(username: str, db: DbOpt = None) -> None:
+    """Let a deactivated user sign in again.
+
+    Example: [bold]mapper users enable maya[/]
+    """
+    _user_change(db, lambda s, u: u.set_active(username, True), "user_enabled", username)
+
+
+@users_app.command("import")
+def users_import(
+    file: Path,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite users already in the store.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Import a YAML or TOML users file, keeping its password hashes (a one-time move).
+
+    Example: [bold]mapper users import users.yaml[/]
+    """
+    from dashboard.users import load_users
+    from mapper.users import UserError, from_mapping
+
+    try:
+        found = load_users(file)
+    except (OSError, ValueError) as exc:
+        _error(plain(exc))
+        raise typer.Exit(1) from None
+    with _accounts(db) as (_, users, log):
+        try:
+            added, kept = users.import_users(from_mapping(found), replace_existing=replace)
+        except UserError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+        log.append(CLI_ACTOR, "users_imported", None, added=len(added), kept=len(kept))
+    out.print(plain(f"{len(added)} user(s) imported, {len(kept)} already in the store kept"))
+
+
+def _since(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        day = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        _error("--since: a date (2026-12-01) or a date and time (2026-12-01T09:30)")
+        raise typer.Exit(2) from None
+    if day.tzinfo is None:
+        day = day.replace(tzinfo=datetime.timezone.utc)
+    return day.timestamp()
+
+
+@app.command()
+def audit(
+    since: Annotated[Optional[str], typer.Option(help="Only from this date (UTC), e.g. 2026-12-01.")] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="Only what this user did.")] = None,
+    limit: Annotated[int, typer.Option(help="The newest N entries.")] = 200,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """The audit trail: sign-ins, person pages opened, lists exported, records and users changed.
+
+    Entries name people and records by opaque ids only, never by a name or a value.
+
+    Example: [bold]mapper audit --since 2026-12-01 --user maya[/]
+    """
+    with _accounts(db) as (_, _users, log):
+        entries = log.entries(since=_since(since), actor=user, limit=limit)
+    rows = [{**e.as_dict(), "at": datetime.datetime.fromtimestamp(
+        e.at, datetime.timezone.utc).isoformat(timespec="seconds")} for e in entries]
+    if as_json:
+        out.print_json(json.dumps({"entries": rows}))
+        return
+    out.print(_table("#", "When (UTC)", "Who", "What", "Which", "Detail", title="Audit trail",
+                     rows=[(str(r["seq"]), r["at"][:19].replace("T", " "), r["actor"], r["action"],
+                            r["target"] or "", ", ".join(f"{k}={v}" for k, v in r["detail"].items()))
+                           for r in rows]))
+
+
+tokens_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
+                         help="Personal access tokens for the JSON API (/api/v1).")
+app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: str,
+    label: Annotated[str, typer.Option(help="What the token is for (shown in the list).")] = "",
+    db: DbOpt = None,
+) -> None:
+    """Make a token for a user; it is printed once and kept only as a hash.
+
+    Example: [bold]mapper tokens create maya --label "phone form"[/]
+    """
+    from mapper.tokens import tokens_for
+
+    with _accounts(db) as (store, users, log):
+        row = users.get(username)
+        if row is None or not row.active:
+            _error("USERNAME: no active user has this name")
+            raise typer.Exit(1)
+        tokens = tokens_for(store)
+        made = tokens.create(username, label)
+        tokens.close()
+        log.append(CLI_ACTOR, "token_created", made.id, user=username)
+    out.print(plain(f"token {made.id} for {username} ({row.role}); copy it now, it is not shown again:"))
+    out.print(made.token)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    user: Annotated[Optional[str], typer.Option("--user", help="Only this user's tokens.")] = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """List tokens (ids, users, labels; never the tokens).
+
+    Example: [bold]mapper tokens list --user maya[/]
+    """
+    from mapper.tokens import tokens_for
+
+    with _store(db) as store:
+        tokens = tokens_for(store)
+        rows = [t.as_dict() for t in tokens.list(user)]
+        tokens.close()
+    if as_json:
+        out.print_json(json.dumps({"tokens": rows}))
+        return
+
+    def when(t):
+        return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    out.print(_table("Id", "User", "Label", "Created (UTC)", "Revoked", title="API tokens", rows=[
+        (r["id"], r["username"], r["label"], when(r["created"]),
+         when(r["revoked"]) if r["revoked"] else "") for r in rows]))
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: str, db: DbOpt = None) -> None:
+    """Revoke a token by its id: it is refused from the next request on.
+
+    Example: [bold]mapper tokens revoke 3f9a0c1b2d4e[/]
+    """
+    from mapper.tokens import tokens_for
+
+    with _accounts(db) as (store, _users, log):
+        tokens = tokens_for(store)
+        done = tokens.revoke(token_id)
+        tokens.close()
+        if done:
+            log.append(CLI_ACTOR, "token_revoked", token_id[:40])
+    if not done:
+        _error("TOKEN_ID: no live token has this id (see `mapper tokens list`)")
+        raise typer.Exit(1)
+    out.print(plain(f"token {token_id} revoked"))
+
+
+@app.command()
+def forget(
+    person: Annotated[str, typer.Argument(help="The person's name (or person key).")],
+    campaign: CampaignOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Really erase them.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Erase a person who asks for it: their records and every mention of them.
+
+    Their 1-on-1s, updates, assignment, roster row, ties and aliases are deleted, and referrals
+    naming them are dropped from other 1-on-1s. The audit keeps that an erasure happened (no
+    name) and lists the earlier list exports, which may hold them, to chase.
+
+    Example: [bold]mapper forget "Ana Lopez" --campaign st-lukes-nurses --yes[/]
+    """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, forget_person
+
+    if not yes:
+        _error("this erases a person for good; add --yes")
+        raise typer.Exit(2)
+    with _accounts(db) as (store, _users, log):
+        camp = pick_campaign(store, campaign)
+        try:
+            done = forget_person(store, ADMIN, camp, person, audit=log, actor_name=CLI_ACTOR)
+        except ServiceError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+    out.print(plain(f"Forgotten: {done.deleted} record(s) deleted, {done.rewritten} other "
+                    f"record(s) no longer mention them."))
+    if done.exports:
+        out.print(plain(f"{len(done.exports)} list export(s) made before may hold them: audit "
+                        f"entries {', '.join(map(str, done.exports[-20:]))} (`mapper audit`)."))
 
 
 def main() -> None:  # pragma: no cover - entry point

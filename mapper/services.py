@@ -437,3 +437,198 @@ def open_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> Any:
 def delete_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> bool:
     """Delete the actor's own draft (after the real save, or by hand); whether one was there."""
     return drafts.delete(_author(actor), draft_id)
+# -- the JSON API's services: records posted, questions answered by role ---------------------
+
+#: Below this many people a count is not shown to a role that sees no names: in a small unit
+#: it would single someone out (as the dashboard's heat map and unit badges do).
+VIEWER_MIN_COUNT = 3
+#: The questions the API answers for every role (aggregates), by name.
+QUESTIONS = ("overview", "structure", "clusters", "power")
+
+
+def may_post(actor: ActorLike, kind: str, body: dict[str, Any],
+             stored: dict[str, Any] | None) -> bool:
+    """Write a record of ``kind`` (``body`` as sent; ``stored``: the body it would replace).
+
+    An admin writes anything. An organizer writes her own 1-on-1s and updates, never one
+    someone else recorded, and assignments :func:`mapper.roles.may_assign` allows; a planner
+    assignments only; a viewer nothing.
+    """
+    if actor.role == "admin":
+        return True
+    if kind in ("conversation", "update"):
+        return (may_record(actor) and is_own(actor, body.get("organizer"))
+                and (stored is None or is_own(actor, stored.get("organizer"))))
+    if kind == "assignment":
+        return may_assign(actor, body.get("organizer"),
+                          stored.get("organizer") if stored else None)
+    return False
+
+
+def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> WriteResult:
+    """Write validated records (each one checked with :func:`may_post` first; one refused
+    means nothing is written). Re-sending a record changes nothing."""
+    from mapper.projection import record_id, record_kind
+
+    ids = [record_id(r) for r in records]
+    stored = {r.id: r.body for r in store.get_records(ids)}
+    for i, (rid, rec) in enumerate(zip(ids, records), 1):
+        kind = record_kind(rec)
+        body = rec.model_dump(mode="json", exclude_none=True)
+        if not may_post(actor, kind, body, stored.get(rid)):
+            raise NotAllowed(f"record {i}: your role may not write this {kind} record"
+                             + (" (another organizer's)" if rid in stored else ""))
+    return store.write(records)
+
+
+def _blank_small(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**u, "people": u["people"] if u["people"] >= VIEWER_MIN_COUNT
+             else f"<{VIEWER_MIN_COUNT}"} for u in units]
+
+
+def question_for(actor: ActorLike, name: str, result: dict[str, Any]) -> dict[str, Any]:
+    """An aggregate answer as ``actor`` may see it: for a role that sees no names, a
+    trusted path is only its length, and a unit's count under :data:`VIEWER_MIN_COUNT` is
+    shown as ``"<3"`` (the dashboard's rules for the same views)."""
+    from mapper.roles import sees_people
+
+    if sees_people(actor):
+        return result
+    if name == "power":
+        return {**result, "decision_makers": [
+            {**d, "trust_path": ({"length": d["trust_path"]["length"]} if d["trust_path"]
+                                 else None)} for d in result["decision_makers"]]}
+    if name == "clusters":
+        return {**result,
+                "clusters": [{**c, "units": _blank_small(c["units"])} for c in result["clusters"]],
+                "bridging": [{**b, "units": _blank_small(b["units"])} for b in result["bridging"]]}
+    return result
+
+
+# -- users, managed by admins (the admin page and `mapper users` call these) ------------------
+
+#: What an admin may do to a user, and the audit action each leaves.
+USER_CHANGES = {"add": "user_added", "set_role": "user_role_set",
+                "reset_password": "user_password_reset", "disable": "user_disabled",
+                "enable": "user_enabled"}
+
+
+def may_manage_users(actor: ActorLike) -> bool:
+    """Add users, set roles and passwords, deactivate: admins only."""
+    return actor.role == "admin"
+
+
+def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_name: str,
+                change: str, username: str, *, role: str | None = None,
+                organizer: str | None = None, password: str | None = None) -> Any:
+    """One change to a user, audited; a new password or a deactivation ends every session of
+    that user at once (in every server process on the store). Returns the user's row.
+
+    Raises :class:`NotAllowed` for a role that may not, :class:`ServiceError` naming the
+    field for a bad value (never the password).
+    """
+    from mapper.users import UserError
+
+    if not may_manage_users(actor):
+        raise NotAllowed("users: only an admin manages users")
+    if change not in USER_CHANGES:
+        raise ServiceError(f"change: one of {', '.join(USER_CHANGES)}")
+    if change in ("disable", "set_role") and username == actor_name and (
+            change == "disable" or role != "admin"):
+        raise ServiceError("username: an admin does not lock herself out (ask another admin)")
+    try:
+        if change == "add":
+            row = users.add(username, role or "", password, organizer=organizer)
+        elif change == "set_role":
+            row = users.set_role(username, role or "", organizer)
+        elif change == "reset_password":
+            row = users.reset_password(username, password or "")
+        else:
+            row = users.set_active(username, change == "enable")
+    except UserError as exc:
+        raise ServiceError(str(exc)) from None
+    if change in ("reset_password", "disable"):
+        sessions.end_all(row.username)
+    audit.append(actor_name, USER_CHANGES[change], row.username,
+                 **({"role": row.role} if change in ("add", "set_role") else {}))
+    return row
+
+
+# -- forgetting a person -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What forgetting a person did: records deleted (about them), records rewritten (that
+    mentioned them), and the audit's earlier list exports, which may hold them, to chase."""
+
+    deleted: int
+    rewritten: int
+    exports: list[int]
+
+
+def may_forget(actor: ActorLike) -> bool:
+    """Erase a person from the store: admins only."""
+    return actor.role == "admin"
+
+
+def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
+                  audit: Any = None, actor_name: str = "cli") -> Forgotten:
+    """Erase a person who asks for it: every record about them (their 1-on-1s, updates,
+    assignment, roster row, ties, person aliases) and every mention in other records (a
+    referral in someone else's 1-on-1 is dropped from it). The read model follows the records.
+
+    ``person`` is a name or a person key. With ``audit``, the person's opaque id and those of
+    the deleted records stop leading anywhere, and one ``person_forgotten`` entry keeps that an
+    erasure happened — counts and the sequence numbers of earlier list exports, no name.
+    """
+    from mapper.models import OneOnOne
+
+    if not may_forget(actor):
+        raise NotAllowed("only an admin may forget a person")
+    snapshot = store.snapshot(campaign)
+    key = person if person in snapshot.people else store.person_key(campaign, person)
+    if key not in snapshot.people:
+        raise NotFound(f"PERSON: no one by that name in campaign {campaign} (see `mapper search`)")
+    aliases = store.aliases(campaign)
+
+    def is_them(name: Any) -> bool:
+        return isinstance(name, str) and bool(name) and aliases.key("person", campaign, name) == key
+
+    doomed: list[str] = []
+    rewritten: list[Any] = []
+    for rec in store.iter_records(campaign):
+        b = rec.body
+        if rec.kind == "conversation":
+            if is_them((b.get("contact") or {}).get("name")):
+                doomed.append(rec.id)
+                continue
+            referrals = b.get("referrals") or []
+            kept = [r for r in referrals if not is_them(r.get("name"))]
+            if len(kept) != len(referrals):
+                rewritten.append(OneOnOne.model_validate({**b, "referrals": kept}))
+        elif rec.kind in ("update", "assignment"):
+            if is_them(b.get("person")):
+                doomed.append(rec.id)
+        elif rec.kind == "roster":
+            if is_them(b.get("name")):
+                doomed.append(rec.id)
+        elif rec.kind == "tie":
+            if is_them(b.get("person")) or is_them(b.get("other")):
+                doomed.append(rec.id)
+        elif rec.kind == "alias" and b.get("kind") == "person":
+            if is_them(b.get("alias")) or is_them(b.get("canonical")):
+                doomed.append(rec.id)
+    exports: list[int] = []
+    target = None
+    if audit is not None:
+        exports = [e.seq for e in audit.entries(action="list_exported", limit=500)]
+        target = audit.opaque(key)
+    if rewritten:
+        store.write(rewritten)
+    deleted = store.delete(doomed) if doomed else 0
+    if audit is not None:
+        for rid in [key, *doomed]:
+            audit.drop_opaque(rid)
+        audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
+                     records_rewritten=len(rewritten), exports_before=exports)
+    return Forgotten(deleted, len(rewritten), exports)

@@ -186,12 +186,14 @@ JSON_ARGS = {
     "generate": ["--people", "50", "--seed", "3"],
     # A roster row with Ana Lopez's email under another spelling, and a column no field takes.
     "import": [str(ROOT / "tests" / "data" / "roster-lookalike.csv")],
+    "audit": [],
 }
 
 #: What a --json command needs done first, on its own copy of the demo (a contact assigned).
 JSON_SETUP = {
     "unassign": [["assign", "Ana Lopez", "--to", "Maya Ortiz"]],
     "my-list": [["assign", "Ana Lopez", "Zoe Ackerman", "--to", "Maya Ortiz"]],
+    "audit": [["users", "import", str(ROOT / "tests" / "data" / "users.yaml")]],
 }
 
 
@@ -379,6 +381,71 @@ def _mapping(db: Path, tmp_path: Path) -> None:
     assert invoke("import", sheet, "--mapping", saved, "--db", db).exit_code == 0
 
 
+def _serve_command(db: Path, tmp_path: Path) -> None:
+    # Without a secret key shared by the workers, or without anyone to sign in, nothing starts
+    # (tests/test_serve_gunicorn.py runs the real server).
+    result = runner.invoke(cli.app, ["serve", "--db", str(db)], env={"MAPPER_SECRET_KEY": None})
+    assert result.exit_code == 2 and "MAPPER_SECRET_KEY is not set" in result.output, result.output
+    result = runner.invoke(cli.app, ["serve", "--db", str(db)], env={"MAPPER_SECRET_KEY": "k" * 64})
+    assert result.exit_code == 2 and "no users can sign in" in result.output, result.output
+
+
+PASS = "a long enough passphrase\n"
+
+
+def _users_command(db: Path, tmp_path: Path) -> None:
+    def run(*args: str, stdin: str | None = None):
+        return runner.invoke(cli.app, ["users", *args, "--db", str(db)], input=stdin)
+
+    added = run("add", "maya", "--role", "organizer", "--organizer", "Maya Ortiz", stdin=PASS)
+    assert added.exit_code == 0 and "maya: organizer (Maya Ortiz)" in added.output, added.output
+    assert run("add", "sam", "--role", "viewer", stdin="short\n").exit_code == 1
+    assert run("add", "maya", "--role", "viewer", stdin=PASS).exit_code == 1  # taken
+    assert run("add", "pat", "--role", "viewer", stdin=PASS).exit_code == 0
+    assert "pat: planner" in run("set-role", "pat", "planner").output
+    assert run("reset-password", "pat", stdin="another long passphrase\n").exit_code == 0
+    assert "disabled" in run("disable", "pat").output
+    assert run("enable", "pat").exit_code == 0
+    imported = run("import", str(ROOT / "tests" / "data" / "users.yaml"))
+    assert "1 user(s) imported, 1 already in the store kept" in imported.output, imported.output
+    listed = json.loads(run("list", "--json").output)["users"]
+    assert [u["username"] for u in listed] == ["lead", "maya", "pat"]
+    assert "hash" not in json.dumps(listed)
+    assert "planner" in run("list").output
+
+
+def _audit_command(db: Path, tmp_path: Path) -> None:
+    runner.invoke(cli.app, ["users", "add", "sam", "--role", "viewer", "--db", str(db)], input=PASS)
+    result = invoke("audit", "--user", "cli", "--since", "2020-01-01", "--db", db)
+    assert result.exit_code == 0 and "user_added" in result.output and "sam" in result.output
+    assert invoke("audit", "--since", "yesterday", "--db", db).exit_code == 2
+
+
+def _tokens_command(db: Path, tmp_path: Path) -> None:
+    runner.invoke(cli.app, ["users", "add", "maya", "--role", "organizer", "--organizer",
+                            "Maya Ortiz", "--db", str(db)], input=PASS)
+    made = invoke("tokens", "create", "maya", "--label", "phone form", "--db", db)
+    assert made.exit_code == 0 and "not shown again" in made.output, made.output
+    token = made.output.strip().splitlines()[-1]
+    listed = json.loads(invoke("tokens", "list", "--json", "--db", db).output)["tokens"]
+    assert [(t["username"], t["label"], t["revoked"]) for t in listed] == [("maya", "phone form", None)]
+    assert token not in json.dumps(listed)
+    assert invoke("tokens", "revoke", listed[0]["id"], "--db", db).exit_code == 0
+    assert invoke("tokens", "revoke", listed[0]["id"], "--db", db).exit_code == 1  # already
+    assert invoke("tokens", "create", "nobody", "--db", db).exit_code == 1
+
+
+def _forget_command(db: Path, tmp_path: Path) -> None:
+    assert invoke("forget", "Ana Lopez", "--db", db).exit_code == 2  # no --yes
+    result = invoke("forget", "Ana Lopez", "--yes", "--db", db)
+    assert result.exit_code == 0 and "record(s) deleted" in result.output, result.output
+    assert "Ana Lopez" not in invoke("search", "lopez", "--db", db).output
+    audit = json.loads(invoke("audit", "--json", "--db", db).output)["entries"]
+    assert [e["action"] for e in audit] == ["person_forgotten"]
+    assert "ana" not in json.dumps(audit).casefold()
+    assert invoke("forget", "Ana Lopez", "--yes", "--db", db).exit_code == 1  # gone
+
+
 #: Each command of `mapper --help`, and how it is run and checked on the demo.
 RUNS: dict[str, Callable[[Path, Path], None]] = {
     "import": _import,
@@ -408,6 +475,11 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "demo": _demo,
     "dashboard": _dashboard,
     "mapping": _mapping,
+    "serve": _serve_command,
+    "users": _users_command,
+    "audit": _audit_command,
+    "tokens": _tokens_command,
+    "forget": _forget_command,
 }
 
 

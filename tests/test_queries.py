@@ -11,6 +11,7 @@ import pytest
 from mapper.projection import conversation_key
 from tests.records import CAMPAIGN, alias, conversation, small_campaign
 from tests.test_drafts import use_every_draft_query
+from tests.test_server_accounts import use_every_server_query
 from tests.test_sessions import use_every_session_query
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -85,6 +86,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.version()
         use_every_session_query(store)
         use_every_draft_query(store)
+        use_every_server_query(store)
         store.clear()
     finally:
         store.close()

@@ -22,7 +22,7 @@ from mapper.analytics.status import person_status
 from mapper.keys import normalize
 from mapper.privacy import redact_record
 from mapper.services import (NotAllowed, ServiceError, assign_people, contact_details, log_update,
-                             person_timeline, unassign)
+                             may_forget, person_timeline, unassign)
 
 # Free text and sensitive answers of a conversation, shown only to the organizer who held it
 # (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
@@ -390,6 +390,10 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
                               for t in ties[:60]], className="small mt-2 mb-0") if ties else None),
             ], xl=8, md=12),
         ]),
+        # Admins only: erasing a person who asks for it (the Admin page does it, after a tick).
+        html.A("Forget this person…", href=f"/admin?{urlencode({'forget': key})}",
+               className="btn btn-sm btn-outline-danger mt-3", id="person-forget")
+        if may_forget(user) else None,
     ])
 
 

@@ -1,0 +1,257 @@
+"""The JSON API under ``/api/v1``: records in, the dashboard's answers out, by bearer token.
+
+A request signs in by its ``Authorization: Bearer cm_...`` header only — never by a cookie —
+so another site cannot make a browser call it (no CSRF). The token acts with its user's role
+as it is now (:mod:`mapper.tokens`); every answer goes through the same services and role
+rules as the dashboard's pages (:func:`mapper.services.question_for`,
+:func:`dashboard.exports.list_sheet`, :func:`mapper.services.post_records`). Each token may make
+``MAPPER_API_READS_PER_S`` reads (default 50) and ``MAPPER_API_WRITES_PER_S`` writes (default
+10) a second, counted in each server process (with N workers a token may reach N times that).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from dashboard.accounts import Accounts
+from dashboard.exports import LISTS, list_sheet
+from dashboard.services import services
+from dashboard.users import User
+from mapper.readers import RawRecord, validate
+from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
+
+__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS"]
+
+PREFIX = "/api/v1"
+#: Records one POST may carry (a bigger batch is an import: `mapper import`).
+MAX_RECORDS = 500
+_ANALYTICS = {"overview": "overview", "structure": "structure", "clusters": "anger_clusters",
+              "power": "power_map"}
+
+
+class RateLimiter:
+    """Token buckets per (token, reads|writes): ``rate`` a second, bursts up to ``rate``."""
+
+    def __init__(self, reads: float, writes: float, clock=time.monotonic) -> None:
+        self.rates = {"read": reads, "write": writes}
+        self.clock = clock
+        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env=os.environ) -> RateLimiter:
+        def rate(name: str, default: float) -> float:
+            raw = env.get(name, "").strip()
+            value = float(raw) if raw else default
+            if not 0 < value < 1e6:
+                raise ValueError(f"{name} must be a positive number")
+            return value
+        return cls(rate("MAPPER_API_READS_PER_S", 50.0), rate("MAPPER_API_WRITES_PER_S", 10.0))
+
+    def allow(self, who: str, what: str) -> bool:
+        rate, now = self.rates[what], self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get((who, what), (rate, now))
+            tokens = min(rate, tokens + (now - last) * rate)
+            if tokens < 1:
+                self._buckets[(who, what)] = (tokens, now)
+                return False
+            self._buckets[(who, what)] = (tokens - 1, now)
+            if len(self._buckets) > 100_000:  # bounded: drop the full ones
+                self._buckets = {k: v for k, v in self._buckets.items()
+                                 if v[0] < self.rates[k[1]]}
+            return True
+
+
+def _error(status: int, message: str, **more: Any) -> Response:
+    resp = jsonify({"error": message, **more})
+    resp.status_code = status
+    return resp
+
+
+def _user() -> User:
+    return g.api_user
+
+
+def _campaign() -> str:
+    svc = services()
+    camp = svc.campaign(request.args.get("campaign"))
+    if camp is None:
+        abort(404, "no campaign in the store yet")
+    return camp
+
+
+def install_api(server: Flask, accounts: Accounts) -> None:
+    """The blueprint on ``server`` (its routes skip the browser sign-in guard)."""
+    limiter = RateLimiter.from_env()
+    api = Blueprint("api_v1", __name__, url_prefix=PREFIX)
+
+    @api.before_request
+    def _token() -> Response | None:
+        if request.endpoint == "api_v1.openapi_document":
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return _error(401, "send a personal access token: Authorization: Bearer <token>")
+        token_id = token.split("_")[1] if token.count("_") >= 2 else ""
+        user = accounts.user(accounts.tokens.resolve(token.strip()))
+        if user is None:
+            return _error(401, "this token is unknown, revoked, or its user is deactivated")
+        what = "read" if request.method in ("GET", "HEAD") else "write"
+        if not limiter.allow(token_id, what):
+            resp = _error(429, f"too many {what}s for this token; slow down")
+            resp.headers["Retry-After"] = "1"
+            return resp
+        g.api_user = user
+        g.mapper_actor = user.username
+        accounts.audit  # opened with the store: the writes below are audited
+        return None
+
+    @api.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        return _error(exc.code or 500, exc.description or exc.name)
+
+    @api.get("/me")
+    def me() -> Response:
+        """The token's user: username, role, organizer name."""
+        u = _user()
+        return jsonify({"username": u.username, "role": u.role, "organizer": u.organizer})
+
+    @api.get("/campaigns")
+    def campaigns() -> Response:
+        """The campaigns the store holds."""
+        return jsonify({"campaigns": services().campaigns()})
+
+    @api.get("/questions/<name>")
+    def question(name: str) -> Response:
+        """An aggregate answer, as the dashboard shows it to this role."""
+        if name not in QUESTIONS:
+            abort(404, f"questions: one of {', '.join(QUESTIONS)}")
+        camp = _campaign()
+        options: dict[str, Any] = {}
+        if name == "clusters" and request.args.get("min_anger"):
+            try:
+                options["min_anger"] = int(request.args["min_anger"])
+            except ValueError:
+                abort(400, "min_anger: a whole number 0..5")
+        result = getattr(services().analytics, _ANALYTICS[name])(campaign=camp, **options)
+        return jsonify({"campaign": camp, "question": name,
+                        "answer": question_for(_user(), name, result)})
+
+    @api.get("/lists/<name>")
+    def people_list(name: str) -> Response:
+        """A list of people, exactly as its download gives it to this role."""
+        if name not in LISTS:
+            abort(404, f"lists: one of {', '.join(LISTS)}")
+        filters = {k: request.args.get(k) or None for k in ("organizer", "unit", "issue",
+                                                             "as_of")}
+        sheet = list_sheet(name, _user(), request.args.get("campaign"), filters)
+        accounts.record("list_exported", None, list=name, format="api",
+                        campaign=sheet.campaign or None, rows=len(sheet.rows))
+        return jsonify({"campaign": sheet.campaign, "list": name,
+                        "columns": [c for c, _ in sheet.columns],
+                        "rows": [{c: r.get(c) for c, _ in sheet.columns} for r in sheet.rows]})
+
+    @api.post("/records")
+    def records() -> Response:
+        """Records of any kind (``record_type``, default ``conversation``), validated as an
+        import validates them; all are written or none. Re-sending one changes nothing."""
+        data = request.get_json(silent=True)
+        items = data.get("records") if isinstance(data, dict) and "records" in data else data
+        items = items if isinstance(items, list) else [items]
+        if not items or len(items) > MAX_RECORDS:
+            abort(400, f"send 1 to {MAX_RECORDS} records: a record, a list, or {{records: [...]}}")
+        checked, errors = [], []
+        for i, item in enumerate(items, 1):
+            kind = "conversation"
+            if isinstance(item, dict) and "record_type" in item:
+                item = dict(item)
+                kind = str(item.pop("record_type"))
+            raw = RawRecord("request", i, kind, item, counted=True, number=i, tagged=True)
+            record, errs = validate(raw, request.args.get("campaign"))
+            errors += [{"record": e.record, "field": e.field, "message": e.message} for e in errs]
+            if record is not None:
+                checked.append(record)
+        if errors:
+            return _error(422, "nothing was written: some records are not valid", errors=errors)
+        try:
+            result = post_records(services().store, _user(), checked)
+        except NotAllowed as exc:
+            return _error(403, str(exc))
+        except ServiceError as exc:
+            return _error(400, str(exc))
+        resp = jsonify({"added": result.added, "replaced": result.replaced,
+                        "unchanged": result.unchanged})
+        resp.status_code = 201 if result.added else 200
+        return resp
+
+    @api.get("/openapi.json")
+    def openapi_document() -> Response:
+        """This API, described for other tools (no token needed: it holds no data)."""
+        return jsonify(openapi())
+
+    server.register_blueprint(api)
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of :func:`install_api`'s routes."""
+    bearer = [{"token": []}]
+    ok = {"description": "the answer"}
+    errors = {"401": {"description": "no token, or a token unknown, revoked or deactivated"},
+              "429": {"description": "too many requests for this token; retry after a second"}}
+    campaign = {"name": "campaign", "in": "query", "required": False,
+                "schema": {"type": "string"},
+                "description": "the campaign (default: the first the store holds)"}
+
+    def enum(name: str, values: Any) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True,
+                "schema": {"type": "string", "enum": list(values)}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Collective Mapper API", "version": "1",
+                 "description": "Records in, role-filtered answers out; personal access "
+                                "tokens (`mapper tokens create`)."},
+        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "security": bearer,
+        "paths": {
+            f"{PREFIX}/me": {"get": {"summary": "the token's user",
+                                     "responses": {"200": ok, **errors}}},
+            f"{PREFIX}/campaigns": {"get": {"summary": "the campaigns",
+                                            "responses": {"200": ok, **errors}}},
+            f"{PREFIX}/questions/{{name}}": {"get": {
+                "summary": "an aggregate answer, filtered by the token's role",
+                "parameters": [enum("name", QUESTIONS), campaign,
+                               {"name": "min_anger", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0, "maximum": 5}}],
+                "responses": {"200": ok, **errors}}},
+            f"{PREFIX}/lists/{{name}}": {"get": {
+                "summary": "a list of people as its download gives it (not for viewers)",
+                "parameters": [enum("name", LISTS), campaign] + [
+                    {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                    for n in ("organizer", "unit", "issue", "as_of")],
+                "responses": {"200": ok, "403": {"description": "not for this role"},
+                              **errors}}},
+            f"{PREFIX}/records": {"post": {
+                "summary": "write records of any kind (record_type), all or none",
+                "parameters": [campaign],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}},
+                              {"type": "object", "properties": {"records": {
+                                  "type": "array", "items": {"type": "object"}}}}]}}}},
+                "responses": {"200": {"description": "nothing new (re-sent)"},
+                              "201": {"description": "written"},
+                              "403": {"description": "the role may not write this record"},
+                              "422": {"description": "not valid: the field of each error"},
+                              **errors}}},
+            f"{PREFIX}/openapi.json": {"get": {"summary": "this document", "security": [],
+                                               "responses": {"200": ok}}},
+        },
+    }

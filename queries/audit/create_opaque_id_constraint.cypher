@@ -1,0 +1,2 @@
+CREATE CONSTRAINT opaque_id_opaque IF NOT EXISTS
+FOR (o:OpaqueId) REQUIRE o.opaque IS UNIQUE

@@ -1,0 +1,2 @@
+CREATE CONSTRAINT opaque_id_key IF NOT EXISTS
+FOR (o:OpaqueId) REQUIRE o.key IS UNIQUE

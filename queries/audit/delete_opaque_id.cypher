@@ -1,0 +1,2 @@
+MATCH (o:OpaqueId {key: $key})
+DELETE o

@@ -1,0 +1,2 @@
+MATCH (o:OpaqueId {opaque: $opaque})
+RETURN o.key AS key

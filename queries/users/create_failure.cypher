@@ -1,0 +1,1 @@
+CREATE (:LoginFailure {who: $who, address: $address, at: $at})

@@ -1,0 +1,2 @@
+MATCH (f:LoginFailure {who: $who, address: $address})
+DELETE f

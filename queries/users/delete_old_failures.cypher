@@ -1,0 +1,3 @@
+MATCH (f:LoginFailure)
+WHERE f.at < $before
+DELETE f

@@ -1,0 +1,3 @@
+MATCH (f:LoginFailure {who: $who, address: $address})
+WHERE f.at >= $since
+RETURN f.at AS at

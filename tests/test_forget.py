@@ -1,0 +1,93 @@
+"""Forgetting a person: every record about them and every mention goes; the audit keeps only
+that it happened. On both stores (the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.users import User, hash_password
+from mapper.audit import audit_for
+from mapper.models import AliasRow, Assignment, Update
+from mapper.roles import ADMIN, Actor
+from mapper.services import NotAllowed, forget_person
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+NAME = "Dee Park"
+
+
+@pytest.fixture
+def filled(store):
+    store.write(small_campaign() + [
+        conversation(NAME, "2026-11-22", organizer="Dev Patel",
+                     contact={"name": NAME, "unit": "ER", "phone": "+1 555 0333"},
+                     referrals=[{"name": "Eve Stone", "relationship": "friend"}]),
+        Update(date="2026-11-23", person=NAME, update="note", note="called back",
+               campaign=CAMPAIGN),
+        Assignment(person=NAME, organizer="Maya Ortiz", date="2026-11-24", campaign=CAMPAIGN),
+        AliasRow(kind="person", alias="Deedee Park", canonical=NAME, campaign=CAMPAIGN),
+    ])
+    return store
+
+
+def _everything(store) -> str:
+    return "\n".join(store.export()).casefold()
+
+
+def test_forgetting_a_person_erases_their_records_and_every_mention(filled):
+    assert "dee park" in _everything(filled)
+    log = audit_for(filled)
+    try:
+        log.append("maya", "list_exported", None, list="ready", format="csv")
+        key = filled.person_key(CAMPAIGN, NAME)
+        opaque = log.opaque(key)
+        log.append("maya", "person_viewed", opaque)
+        done = forget_person(filled, ADMIN, CAMPAIGN, NAME, audit=log, actor_name="root")
+        assert done.deleted >= 5 and done.rewritten >= 1  # Ana's 1-on-1 referred to her
+        text = _everything(filled)
+        assert "dee park" not in text and "deedee" not in text and "555 0333" not in text
+        snapshot = filled.snapshot(CAMPAIGN)
+        assert key not in snapshot.people and key not in snapshot.assignments
+        assert "Ana Lopez" in {p.name for p in snapshot.people.values()}  # others stay
+        assert filled.search_people(CAMPAIGN, "dee") == []
+        # The audit: the erasure, the earlier exports to chase, and no way back to the name.
+        [entry] = log.entries(action="person_forgotten")
+        assert entry.actor == "root" and entry.target == opaque
+        assert entry.detail["exports_before"] == [e.seq for e in log.entries(action="list_exported")]
+        assert log.key_of(opaque) is None
+        assert "dee" not in json.dumps([e.as_dict() for e in log.entries()]).casefold()
+    finally:
+        log.close()
+
+
+def test_only_an_admin_forgets(filled):
+    with pytest.raises(NotAllowed):
+        forget_person(filled, Actor("planner"), CAMPAIGN, NAME)
+    assert "dee park" in _everything(filled)
+
+
+def test_the_person_page_links_admins_to_forget_and_the_admin_page_does_it(filled, monkeypatch):
+    monkeypatch.setenv("MAPPER_SECRET_KEY", "k" * 64)
+    from flask_login import login_user
+
+    from dashboard.pages import admin, person
+
+    root = User("root", "admin", None, hash_password("correct horse battery staple"))
+    maya = User("maya", "organizer", "Maya Ortiz", root.password_hash)
+    app = create_app(lambda: filled, users={"root": root, "maya": maya})
+    key = filled.person_key(CAMPAIGN, NAME)
+    for user, shown in ((root, True), (maya, False)):
+        with app.server.test_request_context("/"):
+            login_user(user)
+            page = str(person.render_person(key, CAMPAIGN))
+            assert ("/admin?forget=" in page) == shown
+    with app.server.test_request_context("/"):
+        login_user(maya)
+        assert "Tick" not in str(admin.on_forget(1, key, True, CAMPAIGN))  # refused, not done
+        assert "dee park" in _everything(filled)
+        login_user(root)
+        assert "Tick the box" in str(admin.on_forget(1, key, False, CAMPAIGN))
+        assert "Forgotten" in str(admin.on_forget(1, key, True, CAMPAIGN))
+    assert "dee park" not in _everything(filled)

@@ -1,0 +1,410 @@
+"""A campaign team's server: users, the lockout, the audit trail and API tokens in the store.
+
+Two apps on one store stand for two server processes (the gunicorn test runs real ones). Each
+test runs on the embedded store and on a real Neo4j (the ``store`` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from dashboard.app import create_app
+from dashboard.users import User, hash_password
+from mapper.stores.sqlite import SQLiteStore
+from mapper.users import users_for, verify_password
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+PASSWORD = "correct horse battery staple"
+HASH = hash_password(PASSWORD)
+ADMIN = User("root", "admin", None, HASH)
+PLANNER = User("pat", "planner", None, HASH)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+DEV = User("dev", "organizer", "Dev Patel", HASH)
+VIEWER = User("vera", "viewer", None, HASH)
+USERS = {u.username: u for u in (ADMIN, PLANNER, MAYA, DEV, VIEWER)}
+COOKIE = "mapper_session"
+DEV_PHONE, DEV_EMAIL, DEV_STORY = "+1 555 0909", "dev-contact@example.org", "DEV'S CONTACT STORY"
+
+
+@pytest.fixture(autouse=True)
+def shared_secret(monkeypatch):
+    monkeypatch.setenv("MAPPER_SECRET_KEY", "test-secret-" + "k" * 40)
+
+
+def _records():
+    return small_campaign() + [conversation(
+        "Gus Hale", "2026-11-21", organizer="Dev Patel",
+        contact={"name": "Gus Hale", "unit": "ER", "phone": DEV_PHONE, "email": DEV_EMAIL},
+        issues=[{"issue": "short staffing", "anger": 4, "story": DEV_STORY}],
+        notes="DEV'S NOTES")]
+
+
+@pytest.fixture
+def filled(store):
+    store.write(_records())
+    return store
+
+
+def _again(store, request):
+    """The same store opened a second time, as another server process would open it."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path)
+    from mapper.stores.neo4j import Neo4jStore
+
+    return Neo4jStore(request.getfixturevalue("neo4j_uri"), os.environ.get("NEO4J_USER"),
+                      os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE"))
+
+
+@pytest.fixture
+def two(filled, request):
+    """Two apps ("workers") on the same store, each with its own connection."""
+    other = _again(filled, request)
+    first = create_app(lambda: filled, users=USERS)
+    second = create_app(lambda: other, users={})
+    _accounts(first).users  # the users written into the store before anyone signs in
+    yield first, second
+    other.close()
+
+
+def _accounts(app):
+    return app.server.extensions["mapper_accounts"]
+
+
+def _csrf(client) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _sign_in(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": _csrf(client), "next": "/"})
+
+
+def _reads_layout(app, cookie: str) -> int:
+    client = app.server.test_client()
+    client.set_cookie(COOKIE, cookie)
+    return client.get("/_dash-layout").status_code
+
+
+def _personal_values() -> set[str]:
+    """Every personal value of the test campaign: contact details, stories, notes, words."""
+    found: set[str] = set()
+    for record in _records():
+        body = record.model_dump(mode="json", exclude_none=True)
+        contact = body.get("contact") or {}
+        found |= {contact.get("phone"), contact.get("email")}
+        found |= {i.get("story") for i in body.get("issues", [])}
+        found |= {body.get("notes")} | {r.get("note") for r in body.get("referrals", [])}
+    return {v for v in found if v}
+
+
+def _names() -> set[str]:
+    names = set()
+    for record in _records():
+        body = record.model_dump(mode="json", exclude_none=True)
+        for field in ("name", "person", "other"):
+            if isinstance(body.get(field), str):
+                names.add(body[field])
+        if "contact" in body:
+            names.add(body["contact"]["name"])
+    return names
+
+
+# --- users ------------------------------------------------------------------------------------
+
+def test_users_live_in_the_store_with_argon2_hashes_and_imported_scrypt_hashes_still_work(store):
+    users = users_for(store)
+    try:
+        row = users.add("sam", "viewer", "a long enough passphrase")
+        assert row.password_hash.startswith("$argon2id$")
+        scrypt = generate_password_hash(PASSWORD)
+        users.import_users([users.get("sam").__class__("old", "admin", None, scrypt)])
+        assert verify_password(users.get("old").password_hash, PASSWORD)
+        assert not verify_password(users.get("old").password_hash, "wrong " + PASSWORD)
+        with pytest.raises(ValueError, match="password: the password is shorter"):
+            users.add("tiny", "viewer", "short")
+        with pytest.raises(ValueError, match="organizer"):
+            users.add("nameless", "organizer", "a long enough passphrase")
+    finally:
+        users.close()
+
+
+def test_a_user_added_in_one_process_signs_in_at_another(two):
+    first, second = two
+    _accounts(first).users.add("sam", "viewer", "a long enough passphrase")
+    r = _sign_in(second.server.test_client(), "sam", "a long enough passphrase")
+    assert r.status_code == 302
+
+
+def test_the_lockout_is_shared_by_every_process_on_the_store(two):
+    first, second = two
+    for _ in range(5):
+        assert _sign_in(first.server.test_client(), "maya", "nope").status_code == 401
+    r = _sign_in(second.server.test_client(), "maya")  # the right password, at the other
+    assert r.status_code == 429
+    assert _sign_in(second.server.test_client(), "dev").status_code == 302
+
+
+def test_deactivating_a_user_in_one_process_ends_her_sessions_in_the_other(two):
+    first, second = two
+    client = second.server.test_client()
+    assert _sign_in(client, "maya").status_code == 302
+    cookie = client.get_cookie(COOKIE).value
+    assert _reads_layout(second, cookie) == 200
+    from mapper.services import change_user
+
+    acc = _accounts(first)
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "maya")
+    assert _reads_layout(second, cookie) == 401
+    assert _sign_in(second.server.test_client(), "maya").status_code == 401
+
+
+def test_only_an_admin_manages_users_and_no_admin_locks_herself_out(filled):
+    from mapper.services import NotAllowed, ServiceError, change_user
+
+    acc = _accounts(create_app(lambda: filled, users=USERS))
+    with pytest.raises(NotAllowed):
+        change_user(acc.users, acc.sessions, acc.audit, PLANNER, "pat", "add", "x",
+                    role="viewer", password="a long enough passphrase")
+    with pytest.raises(ServiceError, match="herself"):
+        change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "root")
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+def _person_view_payload(key: str) -> dict:
+    from dashboard import ids
+
+    return {"output": f"{ids.PERSON_BODY}.children",
+            "outputs": {"id": ids.PERSON_BODY, "property": "children"},
+            "inputs": [{"id": ids.PERSON_KEY, "property": "data", "value": key},
+                       {"id": ids.CAMPAIGN, "property": "data", "value": CAMPAIGN}],
+            "changedPropIds": [f"{ids.PERSON_KEY}.data"]}
+
+
+def test_the_audit_records_sign_ins_a_person_page_an_export_and_a_write_without_personal_values(two):
+    first, _ = two
+    client = first.server.test_client()
+    assert _sign_in(client, "nobody-" + PASSWORD, "x").status_code == 401  # typed, not kept
+    assert _sign_in(client, "maya").status_code == 302
+    key = f"person:{CAMPAIGN}:ana lopez"
+    assert client.post("/_dash-update-component", json=_person_view_payload(key)).status_code == 200
+    assert client.get(f"/download/ready.csv?campaign={CAMPAIGN}").status_code == 200
+    acc = _accounts(first)
+    token = acc.tokens.create("maya").token
+    new = conversation("Hal Ames", "2026-11-25").model_dump(mode="json", exclude_none=True)
+    r = client.post("/api/v1/records", json=new, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+
+    entries = acc.audit.entries()
+    actions = [(e.actor, e.action) for e in entries]
+    assert ("(unknown)", "sign_in_failed") in actions and ("maya", "sign_in") in actions
+    viewed = [e for e in entries if e.action == "person_viewed"]
+    assert viewed and viewed[0].actor == "maya" and viewed[0].target == acc.audit.opaque(key)
+    exported = [e for e in entries if e.action == "list_exported"]
+    assert exported and exported[0].detail["list"] == "ready" and exported[0].detail["format"] == "csv"
+    created = [e for e in entries if e.action == "record_created"]
+    assert [e.detail["kind"] for e in created] == ["conversation"]
+    assert acc.audit.key_of(created[0].target) == f"conversation:{CAMPAIGN}:2026-11-25-hal-ames"
+
+    text = json.dumps([e.as_dict() for e in entries]).casefold()
+    for value in _personal_values() | _names() | {"hal ames", "ana lopez", PASSWORD}:
+        assert value.casefold() not in text
+    assert "person:" not in text and "conversation:" not in text
+
+
+def test_the_audit_trail_is_append_only(tmp_path):
+    import sqlite3
+
+    from mapper.audit import audit_for_path
+
+    path = str(tmp_path / "a.db")
+    log = audit_for_path(path)
+    log.append("root", "sign_in")
+    db = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE audit SET actor = 'someone else'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM audit")
+    with pytest.raises(ValueError):
+        log.append("root", "sign_in", story="a" * 200)
+
+
+# --- tokens and the API -----------------------------------------------------------------------
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_is_created_used_revoked_and_refused_after_revocation(filled):
+    app = create_app(lambda: filled, users=USERS)
+    tokens = _accounts(app).tokens
+    made = tokens.create("maya", "phone form")
+    client = app.server.test_client()
+    assert client.get("/api/v1/me", headers=_bearer(made.token)).json["username"] == "maya"
+    assert [t.id for t in tokens.list("maya")] == [made.id]
+    assert made.token not in json.dumps([t.as_dict() for t in tokens.list()])  # kept hashed
+    assert tokens.revoke(made.id)
+    r = client.get("/api/v1/me", headers=_bearer(made.token))
+    assert r.status_code == 401
+    assert client.get("/api/v1/me").status_code == 401  # no token
+    # A browser's cookie is no API credential (no CSRF on the API).
+    browser = app.server.test_client()
+    assert _sign_in(browser, "maya").status_code == 302
+    assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_a_deactivated_users_token_stops_working(filled):
+    app = create_app(lambda: filled, users=USERS)
+    acc = _accounts(app)
+    token = acc.tokens.create("dev").token
+    client = app.server.test_client()
+    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 200
+    acc.users.set_active("dev", False)
+    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 401
+
+
+def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(filled):
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    client = app.server.test_client()
+    new = conversation("Hal Ames", "2026-11-25").model_dump(mode="json", exclude_none=True)
+    first = client.post("/api/v1/records", json=[new], headers=_bearer(token))
+    assert first.status_code == 201 and first.json == {"added": 1, "replaced": 0, "unchanged": 0}
+    again = client.post("/api/v1/records", json={"records": [new]}, headers=_bearer(token))
+    assert again.status_code == 200 and again.json["unchanged"] == 1
+    bad = {**new, "issues": [{"issue": "pay", "anger": 9, "story": "A SECRET"}],
+           "contact": {"name": "Ivy Bad", "phone": "+1 555 7777"}}
+    r = client.post("/api/v1/records", json=[new, {"record_type": "tie", "person": "Ivy Bad"}, bad],
+                    headers=_bearer(token))
+    assert r.status_code == 422
+    fields = {(e["record"], e["field"]) for e in r.json["errors"]}
+    assert ("record 3", "issues.0.anger") in fields and ("record 2", "other") in fields
+    assert "Ivy Bad" not in r.get_data(as_text=True) and "A SECRET" not in r.get_data(as_text=True)
+    # Another organizer's 1-on-1 is not hers to replace; a roster row is an admin's.
+    theirs = {**new, "organizer": "Dev Patel"}
+    assert client.post("/api/v1/records", json=theirs, headers=_bearer(token)).status_code == 403
+    roster = {"record_type": "roster", "name": "Zed Roe", "unit": "ER", "campaign": CAMPAIGN}
+    assert client.post("/api/v1/records", json=roster, headers=_bearer(token)).status_code == 403
+    admin = _accounts(app).tokens.create("root").token
+    assert client.post("/api/v1/records", json=roster, headers=_bearer(admin)).status_code == 201
+
+
+def test_a_viewers_token_cannot_post(filled):
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("vera").token
+    new = conversation("Hal Ames", "2026-11-25", organizer="Vera").model_dump(mode="json",
+                                                                            exclude_none=True)
+    r = app.server.test_client().post("/api/v1/records", json=new, headers=_bearer(token))
+    assert r.status_code == 403
+    assert "hal ames" not in json.dumps(filled.counts()).casefold()
+    assert not [p for p in filled.snapshot(CAMPAIGN).people.values() if p.name == "Hal Ames"]
+
+
+def _api_sweep(app, token: str) -> dict[str, tuple[int, str]]:
+    """GET every route of the API, enumerated from the app's URL map, with every value its
+    path parameters take (from the OpenAPI document's enums)."""
+    from dashboard.api import PREFIX, openapi
+
+    doc = openapi()
+    client = app.server.test_client()
+    answers = {}
+    for rule in app.server.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX) or "GET" not in rule.methods:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        params = [p for p in doc["paths"][path]["get"].get("parameters", [])
+                  if p["in"] == "path"]
+        urls = [rule.rule]
+        for p in params:
+            urls = [re.sub(rf"<(?:\w+:)?{p['name']}>", v, u) for u in urls
+                    for v in p["schema"]["enum"]]
+        for url in urls:
+            r = client.get(f"{url}?campaign={CAMPAIGN}", headers=_bearer(token))
+            answers[url] = (r.status_code, r.get_data(as_text=True))
+    return answers
+
+
+def test_a_viewer_sweep_of_every_api_route_finds_no_personal_value_and_no_name(filled):
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("vera").token
+    answers = _api_sweep(app, token)
+    assert {"/api/v1/questions/power", "/api/v1/lists/ready", "/api/v1/openapi.json"} <= set(answers)
+    assert answers["/api/v1/questions/overview"][0] == 200
+    assert answers["/api/v1/lists/ready"][0] == 403
+    contacts = _names() - {"Carl Reyes", "Ivy Chen"}  # decision makers are on the power map
+    for url, (status, text) in answers.items():
+        for value in _personal_values() | contacts:
+            assert value not in text, f"{url} shows a viewer {value!r}"
+
+
+def test_an_organizer_sweep_finds_no_personal_value_of_another_organizers_contacts(filled):
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    answers = _api_sweep(app, token)
+    assert answers["/api/v1/lists/ready"][0] == 200
+    for url, (status, text) in answers.items():
+        for value in (DEV_PHONE, DEV_EMAIL, DEV_STORY, "DEV'S NOTES"):
+            assert value not in text, f"{url} shows Maya a detail of Dev's contact"
+
+
+def test_the_api_rate_limits_each_token():
+    from dashboard.api import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(reads=50, writes=10, clock=lambda: now[0])
+    assert sum(limiter.allow("a", "write") for _ in range(20)) == 10
+    assert limiter.allow("b", "write")  # another token has its own
+    assert sum(limiter.allow("a", "read") for _ in range(60)) == 50
+    now[0] += 1.0
+    assert sum(limiter.allow("a", "write") for _ in range(20)) == 10
+
+
+def test_the_openapi_document_names_every_route_of_the_api(filled):
+    from dashboard.api import PREFIX
+
+    app = create_app(lambda: filled, users=USERS)
+    doc = app.server.test_client().get("/api/v1/openapi.json").json
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule)
+              for r in app.server.url_map.iter_rules() if r.rule.startswith(PREFIX)}
+    assert routes == set(doc["paths"])
+
+
+def test_healthz_answers_without_sign_in_and_says_nothing_else(filled):
+    app = create_app(lambda: filled, users=USERS)
+    r = app.server.test_client().get("/healthz")
+    assert r.status_code == 200 and r.json == {"status": "ok"}
+
+
+def use_every_server_query(store) -> None:
+    """Run every query of users, the audit trail and tokens once (tests/test_queries.py)."""
+    from mapper.audit import audit_for
+    from mapper.tokens import tokens_for
+
+    users, log, tokens = users_for(store), audit_for(store), tokens_for(store)
+    users.add("query-check", "viewer", "a long enough passphrase", replace_existing=True)
+    users.get("query-check")
+    users.all()
+    users.failed("query-check", "127.0.0.1")
+    users.locked("query-check", "127.0.0.1")
+    users.succeeded("query-check", "127.0.0.1")
+    key = "person:query-check:someone"
+    log.append("query-check", "person_viewed", log.opaque(key))
+    log.append_many("query-check", [("record_created", log.opaque("tie:q:a|b"), {"kind": "tie"})])
+    log.entries(since=0.0, actor="query-check", limit=5)
+    log.key_of(log.opaque(key))
+    log.drop_opaque(key)
+    made = tokens.create("query-check")
+    tokens.resolve(made.token)
+    tokens.list()
+    tokens.list("query-check")
+    tokens.revoke(made.id)
+
+
+def test_every_server_query_runs(store):
+    use_every_server_query(store)
