@@ -254,6 +254,8 @@
     if (!f) { return; }
     if (!f.hasAttribute("data-ready") && f.querySelector(".form-bar")) {
       f.setAttribute("data-ready", "1");
+      // The inputs' own `required`, said to assistive technology in so many words too.
+      f.querySelectorAll("[required]").forEach(function (el) { el.setAttribute("aria-required", "true"); });
       current = 0;
       show(0, false);
       offerRestore(f);

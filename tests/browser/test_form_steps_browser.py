@@ -67,6 +67,8 @@ def test_a_1on1_is_saved_from_a_phone_one_step_per_screen(signin_server, browser
         # Save is in reach on every screen (the sticky bar), and required fields are marked.
         assert _in_view(page, "#form-save") and _in_view(page, "#form-next")
         assert page.get_attribute(_field("contact.name"), "required") is not None
+        assert page.get_attribute(_field("contact.name"), "aria-required") == "true"
+        assert page.get_attribute(_field("date"), "aria-required") == "true"
         assert page.locator("label", has_text="Contact name").locator(".required-mark").count() == 1
         assert page.get_attribute(_field("contact.phone"), "type") == "tel"
         assert page.get_attribute(_field("contact.phone"), "inputmode") == "tel"
