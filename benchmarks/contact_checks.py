@@ -18,7 +18,8 @@ def _records(phone: bool, email: bool) -> list[dict]:
     for i in range(N):
         contact = {"name": f"Person {i}", "unit": "ICU"}
         if phone:
-            contact["phone"] = f"(312) 555-{i % 10_000:04d}" if i % 2 else f"+1 415 555 {i % 10_000:04d}"
+            n = i % 10_000
+            contact["phone"] = f"(312) 555-{n:04d}" if i % 2 else f"+1 415 555 {n:04d}"
         if email:
             contact["email"] = f"person.{i}@example.org"
         out.append({"date": "2026-11-20", "organizer": "Maya Ortiz", "contact": contact})
