@@ -74,7 +74,8 @@ def test_a_draft_is_seen_by_its_author_only(store) -> None:
     assert delete_draft(drafts, SAM, mine.id) is False
     # Saving "over" another's draft id makes a new draft of one's own, never replaces hers.
     theirs = save_draft(drafts, SAM, CAMPAIGN, {"contact.name": "Cruz"}, mine.id)
-    assert theirs.id != mine.id and open_draft(drafts, MAYA, mine.id).values["issues.0.story"] == SECRET
+    assert theirs.id != mine.id
+    assert open_draft(drafts, MAYA, mine.id).values["issues.0.story"] == SECRET
     with pytest.raises(NotAllowed):
         save_draft(drafts, VIEWER, CAMPAIGN, FORM)
     with pytest.raises(NotAllowed):

@@ -63,3 +63,28 @@ def test_the_next_talk_goes_from_the_record_through_the_store_and_is_closed_by_d
     assert "BOSS-SECRET" not in repr(snap) and "BOSS-SECRET" not in repr(r)
     close_item(store, ADMIN, "c", "Ana Lopez", "talk_again:2026-11-01-ana-lopez", TODAY)
     assert items(follow_ups(store.snapshot("c"), today=TODAY)) == []
+
+
+# --- on the Follow-ups page: a "talk again" row with its "talked" button -----------------------
+
+def test_the_follow_ups_page_shows_the_talk_again_item_and_closes_it(open_store_of_kind) -> None:
+    from dashboard.app import create_app
+    from dashboard.pages import follow_ups as page
+    from tests.records import CAMPAIGN, conversation, small_campaign
+    from tests.test_dashboard_actions import MAYA, USERS, buttons, close, updates
+    from tests.test_dashboard_callbacks import signed_in_as, text
+
+    store = open_store_of_kind("sqlite")
+    store.write(small_campaign() + [conversation("Dee Park", "2026-11-20",
+                                                 plan={"next_talk": "2026-11-29"})])
+    app = create_app(lambda: store, users=USERS)
+    item = "talk_again:2026-11-20-dee-park"
+    with signed_in_as(app, MAYA):
+        _, table, _ = page.update_follow_ups(None, "2026-11-30", "Maya Ortiz")
+        assert item in text(table) and "talk again" in text(table)
+        assert any(b["item"] == item and b["value"] == "talked_again"
+                   for b in buttons(table, "follow-action"))
+        page.act(close(item, f"person:{CAMPAIGN}:dee park", "talked_again"), None, "2026-11-30")
+        _, table, _ = page.update_follow_ups(None, "2026-11-30", "Maya Ortiz")
+    assert item not in text(table)
+    assert [u["update"] for u in updates(store)] == ["talked_again"]

@@ -8,6 +8,8 @@
   var PHONE = window.matchMedia("(max-width: 767.98px)");
   var PREFIX = "mapper-draft:";
   var WAIT_MS = 400;
+  // A draft left on a device is personal data: it is forgotten after a week.
+  var MAX_AGE_MS = 7 * 24 * 3600 * 1000;
   var current = 0;
   var timer = null;
 
@@ -192,7 +194,22 @@
     }
   }
 
+  function forgetOld() {
+    try {
+      var gone = [];
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var k = window.localStorage.key(i);
+        if (!k || k.indexOf(PREFIX) !== 0) { continue; }
+        var kept = null;
+        try { kept = JSON.parse(window.localStorage.getItem(k)); } catch (e) { kept = null; }
+        if (!kept || !(Date.now() - (kept.saved || 0) < MAX_AGE_MS)) { gone.push(k); }
+      }
+      gone.forEach(function (k) { window.localStorage.removeItem(k); });
+    } catch (e) { /* nothing kept */ }
+  }
+
   function offerRestore(f) {
+    forgetOld();
     var kept = null;
     try { kept = JSON.parse(window.localStorage.getItem(storageKey(f)) || "null"); } catch (e) { kept = null; }
     if (!kept || !kept.values) { return; }
@@ -237,9 +254,12 @@
     if (!f) { return; }
     if (!f.hasAttribute("data-ready") && f.querySelector(".form-bar")) {
       f.setAttribute("data-ready", "1");
+      // The inputs' own `required`, said to assistive technology in so many words too.
+      f.querySelectorAll("[required]").forEach(function (el) { el.setAttribute("aria-required", "true"); });
       current = 0;
       show(0, false);
       offerRestore(f);
+      spy(f);
     }
     var summary = f.querySelector("#form-status .error-summary:not([data-seen])");
     if (summary) {
@@ -258,6 +278,23 @@
       show(0, false);
       window.scrollTo(0, 0);
     }
+  }
+
+  // On a desk, the index marks the step being read.
+  function spy(f) {
+    if (!("IntersectionObserver" in window)) { return; }
+    var seen = new IntersectionObserver(function (entries) {
+      if (PHONE.matches) { return; }
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) { return; }
+        var key = e.target.id.replace(/^step-/, "");
+        f.querySelectorAll(".step-index .step-link").forEach(function (a) {
+          if (a.getAttribute("data-step") === key) { a.setAttribute("aria-current", "location"); }
+          else { a.removeAttribute("aria-current"); }
+        });
+      });
+    }, {rootMargin: "-20% 0px -70% 0px"});
+    stepsOf(f).forEach(function (s) { seen.observe(s); });
   }
 
   new MutationObserver(watch).observe(document.documentElement, {childList: true, subtree: true});

@@ -1,4 +1,4 @@
-"""Follow-ups: thank-yous, assignments, commitments and talks agreed, due or overdue, per organizer."""
+"""Follow-ups: thank-yous, assignments, commitments and talks agreed, due or overdue."""
 
 from __future__ import annotations
 
@@ -121,7 +121,8 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
 
     An update closes an item (:func:`~mapper.analytics.closing.closed_items`): "thank-you
     sent" a thank-you (a conversation thanked so ends the run), "assignment done / not done"
-    an assignment, "commitment kept / missed" a commitment, "talked again" a talk again. A closed item leaves the list.
+    an assignment, "commitment kept / missed" a commitment, "talked again" a talk again.
+    A closed item leaves the list.
     People who left the workplace (:func:`~mapper.analytics.status.left_people`) are left out.
 
     Every item has a stable ``id``, ``kind:conversation`` — the kind and the own id of the

@@ -67,6 +67,8 @@ def test_a_1on1_is_saved_from_a_phone_one_step_per_screen(signin_server, browser
         # Save is in reach on every screen (the sticky bar), and required fields are marked.
         assert _in_view(page, "#form-save") and _in_view(page, "#form-next")
         assert page.get_attribute(_field("contact.name"), "required") is not None
+        assert page.get_attribute(_field("contact.name"), "aria-required") == "true"
+        assert page.get_attribute(_field("date"), "aria-required") == "true"
         assert page.locator("label", has_text="Contact name").locator(".required-mark").count() == 1
         assert page.get_attribute(_field("contact.phone"), "type") == "tel"
         assert page.get_attribute(_field("contact.phone"), "inputmode") == "tel"
@@ -79,14 +81,16 @@ def test_a_1on1_is_saved_from_a_phone_one_step_per_screen(signin_server, browser
         assert _visible_steps(page) == ["step-1"]
         assert page.evaluate("document.activeElement.id") == "step-1-title"
         page.click("#form-next")
-        assert _visible_steps(page) == ["step-2"] and page.inner_text("#form-progress") == "Step 3 of 7"
+        assert _visible_steps(page) == ["step-2"]
+        assert page.inner_text("#form-progress") == "Step 3 of 7"
         page.fill(_field("issues.0.issue"), "short staffing")
         page.fill(_field("issues.0.anger"), "4")
         page.click("#form-back")
         assert _visible_steps(page) == ["step-1"]
         page.click(".step-index a[data-step='4']")
         assert _visible_steps(page) == ["step-4"]
-        page.fill(_field("plan.answer_to_boss"), "PIA BOSS: they'd say no budget; we'd show the overtime bill")
+        page.fill(_field("plan.answer_to_boss"),
+                  "PIA BOSS: they'd say no budget; we'd show the overtime bill")
         page.fill(_field("plan.next_talk"), "2026-12-10")
         for _ in range(2):
             page.click("#form-next")
@@ -155,8 +159,10 @@ def test_the_device_draft_comes_back_after_a_reload_and_not_for_another_user(
         page.reload()
         _ready(page)
         page.wait_for_function(
-            "el => el.value === 'Dora Device'", arg=page.locator(_field("contact.name")).element_handle())
-        assert page.input_value(_field("issues.0.story")) == "DORA STORY typed before the phone locked"
+            "el => el.value === 'Dora Device'",
+            arg=page.locator(_field("contact.name")).element_handle())
+        story = page.input_value(_field("issues.0.story"))
+        assert story == "DORA STORY typed before the phone locked"
         assert page.is_checked("input[value='breathing']")
         assert "Restored what you typed on this device" in page.inner_text("#form-device-note")
         keys = page.evaluate("Object.keys(localStorage)")
@@ -170,7 +176,8 @@ def test_the_device_draft_comes_back_after_a_reload_and_not_for_another_user(
         # Signing out forgets every draft kept on the device.
         page.click("button:has-text('Sign out')")
         page.wait_for_selector("#username")
-        assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('mapper-draft:'))") == []
+        assert page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('mapper-draft:'))") == []
     finally:
         context.close()
 
@@ -215,8 +222,9 @@ def test_a_server_draft_is_saved_reopened_and_gone_after_the_real_save(
         assert axe(page) == []
         page.click("#form-save")
         page.wait_for_selector("#form-status .save-ok")
-        page.wait_for_function("!document.querySelector('.draft-list') || "
-                               "!document.querySelector('.draft-list').textContent.includes('Sara')")
+        page.wait_for_function(
+            "!document.querySelector('.draft-list') || "
+            "!document.querySelector('.draft-list').textContent.includes('Sara')")
     finally:
         context.close()
 
