@@ -33,7 +33,9 @@ def users_table() -> Any:
             for u in accounts().users.all()]
     if not rows:
         return html.P("No users yet.", className="muted-box")
-    return html.Div(table(["Username", "Role", "Organizer", "Active"], rows), className="scroll-x")
+    # Scrolls sideways on a phone: reachable with the keyboard, named for screen readers.
+    return html.Div(table(["Username", "Role", "Organizer", "Active"], rows), className="scroll-x",
+                    tabIndex="0", role="region", **{"aria-label": "Users"})
 
 
 def _when(at: float) -> str:
@@ -49,7 +51,8 @@ def audit_table(user: str | None = None) -> Any:
     return html.Div([table(["#", "When (UTC)", "Who", "What", "Which (opaque id)", "Detail"],
                            rows),
                      html.P(f"The newest {AUDIT_ROWS}; `mapper audit` reads them all.",
-                            className="form-text")], className="scroll-x")
+                            className="form-text")], className="scroll-x", tabIndex="0",
+                    role="region", **{"aria-label": "Audit trail"})
 
 
 def layout(forget: str | None = None, **_query) -> html.Div:
