@@ -1168,16 +1168,21 @@ def _accounts(db: str | None) -> Iterator[tuple[Store, object, object]]:
             log.close()
 
 
-def _user_change(db: str | None, change, action: str, username: str, **detail) -> None:
-    from mapper.users import UserError
+def _user_change(db: str | None, change: str, username: str, **fields) -> None:
+    """One change through :func:`mapper.services.change_user` (audited; sessions ended)."""
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, change_user
+    from mapper.sessions import sessions_for
 
     with _accounts(db) as (store, users, log):
+        sessions = sessions_for(store)
         try:
-            row = change(store, users)
-        except UserError as exc:
+            row = change_user(users, sessions, log, ADMIN, CLI_ACTOR, change, username, **fields)
+        except ServiceError as exc:
             _error(plain(exc))
             raise typer.Exit(1) from None
-        log.append(CLI_ACTOR, action, username, **detail)
+        finally:
+            sessions.close()
     out.print(plain(f"{row.username}: {row.role}" + (f" ({row.organizer})" if row.organizer else "")
                     + ("" if row.active else ", disabled")))
 
@@ -1195,8 +1200,7 @@ def users_add(
     Example: [bold]mapper users add maya --role organizer --organizer "Maya Ortiz"[/]
     """
     password = _read_new_password(password_stdin)
-    _user_change(db, lambda s, u: u.add(username, role, password, organizer=organizer),
-                 "user_added", username, role=role)
+    _user_change(db, "add", username, role=role, organizer=organizer, password=password)
 
 
 @users_app.command("list")
@@ -1227,8 +1231,7 @@ def users_set_role(
 
     Example: [bold]mapper users set-role pat planner[/]
     """
-    _user_change(db, lambda s, u: u.set_role(username, role, organizer), "user_role_set",
-                 username, role=role)
+    _user_change(db, "set_role", username, role=role, organizer=organizer)
 
 
 @users_app.command("reset-password")
@@ -1242,14 +1245,7 @@ def users_reset_password(
     Example: [bold]mapper users reset-password maya[/]
     """
     password = _read_new_password(password_stdin)
-
-    def change(store, users):
-        from mapper.sessions import sessions_for
-
-        row = users.reset_password(username, password)
-        sessions_for(store).end_all(username)
-        return row
-    _user_change(db, change, "user_password_reset", username)
+    _user_change(db, "reset_password", username, password=password)
 
 
 @users_app.command("disable")
@@ -1258,13 +1254,7 @@ def users_disable(username: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper users disable maya[/]
     """
-    def change(store, users):
-        from mapper.sessions import sessions_for
-
-        row = users.set_active(username, False)
-        sessions_for(store).end_all(username)
-        return row
-    _user_change(db, change, "user_disabled", username)
+    _user_change(db, "disable", username)
 
 
 @users_app.command("enable")
@@ -1273,7 +1263,7 @@ def users_enable(username: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper users enable maya[/]
     """
-    _user_change(db, lambda s, u: u.set_active(username, True), "user_enabled", username)
+    _user_change(db, "enable", username)
 
 
 @users_app.command("import")
