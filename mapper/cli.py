@@ -1349,17 +1349,20 @@ def tokens_create(
 
     Example: [bold]mapper tokens create maya --label "phone form"[/]
     """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, create_token
     from mapper.tokens import tokens_for
 
     with _accounts(db) as (store, users, log):
-        row = users.get(username)
-        if row is None or not row.active:
-            _error("USERNAME: no active user has this name")
-            raise typer.Exit(1)
         tokens = tokens_for(store)
-        made = tokens.create(username, label)
-        tokens.close()
-        log.append(CLI_ACTOR, "token_created", made.id, user=username)
+        try:
+            made = create_token(tokens, users, log, ADMIN, CLI_ACTOR, username, label)
+        except ServiceError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+        finally:
+            tokens.close()
+        row = users.get(username)
     out.print(plain(f"token {made.id} for {username} ({row.role}); copy it now, it is not shown again:"))
     out.print(made.token)
 
@@ -1397,17 +1400,19 @@ def tokens_revoke(token_id: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper tokens revoke 3f9a0c1b2d4e[/]
     """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, revoke_token
     from mapper.tokens import tokens_for
 
     with _accounts(db) as (store, _users, log):
         tokens = tokens_for(store)
-        done = tokens.revoke(token_id)
-        tokens.close()
-        if done:
-            log.append(CLI_ACTOR, "token_revoked", token_id[:40])
-    if not done:
-        _error("TOKEN_ID: no live token has this id (see `mapper tokens list`)")
-        raise typer.Exit(1)
+        try:
+            revoke_token(tokens, log, ADMIN, CLI_ACTOR, token_id)
+        except ServiceError:
+            _error("TOKEN_ID: no live token has this id (see `mapper tokens list`)")
+            raise typer.Exit(1) from None
+        finally:
+            tokens.close()
     out.print(plain(f"token {token_id} revoked"))
 
 
