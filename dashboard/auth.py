@@ -13,9 +13,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from urllib.parse import urlparse, urlsplit, urlunsplit
-
 from typing import Any
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from flask import (Flask, Response, abort, g, jsonify, redirect, render_template_string, request,
                    session)

@@ -266,6 +266,8 @@ def audit_writes(store: Any, log: AuditLog, actor: Callable[[], str | None]) -> 
     """
     from mapper.projection import record_id, record_kind
 
+    if getattr(store, "_mapper_audited", False):
+        return  # another app in this process on the same store object: audited once
     write, delete = store.write, store.delete
 
     def hashes(ids: list[str]) -> dict[str, str]:
@@ -303,3 +305,4 @@ def audit_writes(store: Any, log: AuditLog, actor: Callable[[], str | None]) -> 
         return n
 
     store.write, store.delete = audited_write, audited_delete
+    store._mapper_audited = True

@@ -1290,16 +1290,21 @@ def _accounts(db: str | None) -> Iterator[tuple[Store, object, object]]:
             log.close()
 
 
-def _user_change(db: str | None, change, action: str, username: str, **detail) -> None:
-    from mapper.users import UserError
+def _user_change(db: str | None, change: str, username: str, **fields) -> None:
+    """One change through :func:`mapper.services.change_user` (audited; sessions ended)."""
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, change_user
+    from mapper.sessions import sessions_for
 
     with _accounts(db) as (store, users, log):
+        sessions = sessions_for(store)
         try:
-            row = change(store, users)
-        except UserError as exc:
+            row = change_user(users, sessions, log, ADMIN, CLI_ACTOR, change, username, **fields)
+        except ServiceError as exc:
             _error(plain(exc))
             raise typer.Exit(1) from None
-        log.append(CLI_ACTOR, action, username, **detail)
+        finally:
+            sessions.close()
     out.print(plain(f"{row.username}: {row.role}" + (f" ({row.organizer})" if row.organizer else "")
                     + ("" if row.active else ", disabled")))
 
@@ -1317,8 +1322,7 @@ def users_add(
     Example: [bold]mapper users add maya --role organizer --organizer "Maya Ortiz"[/]
     """
     password = _read_new_password(password_stdin)
-    _user_change(db, lambda s, u: u.add(username, role, password, organizer=organizer),
-                 "user_added", username, role=role)
+    _user_change(db, "add", username, role=role, organizer=organizer, password=password)
 
 
 @users_app.command("list")
@@ -1349,8 +1353,7 @@ def users_set_role(
 
     Example: [bold]mapper users set-role pat planner[/]
     """
-    _user_change(db, lambda s, u: u.set_role(username, role, organizer), "user_role_set",
-                 username, role=role)
+    _user_change(db, "set_role", username, role=role, organizer=organizer)
 
 
 @users_app.command("reset-password")
@@ -1364,14 +1367,7 @@ def users_reset_password(
     Example: [bold]mapper users reset-password maya[/]
     """
     password = _read_new_password(password_stdin)
-
-    def change(store, users):
-        from mapper.sessions import sessions_for
-
-        row = users.reset_password(username, password)
-        sessions_for(store).end_all(username)
-        return row
-    _user_change(db, change, "user_password_reset", username)
+    _user_change(db, "reset_password", username, password=password)
 
 
 @users_app.command("disable")
@@ -1380,13 +1376,7 @@ def users_disable(username: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper users disable maya[/]
     """
-    def change(store, users):
-        from mapper.sessions import sessions_for
-
-        row = users.set_active(username, False)
-        sessions_for(store).end_all(username)
-        return row
-    _user_change(db, change, "user_disabled", username)
+    _user_change(db, "disable", username)
 
 
 @users_app.command("enable")
@@ -1395,7 +1385,7 @@ def users_enable(username: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper users enable maya[/]
     """
-    _user_change(db, lambda s, u: u.set_active(username, True), "user_enabled", username)
+    _user_change(db, "enable", username)
 
 
 @users_app.command("import")
@@ -1481,17 +1471,20 @@ def tokens_create(
 
     Example: [bold]mapper tokens create maya --label "phone form"[/]
     """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, create_token
     from mapper.tokens import tokens_for
 
     with _accounts(db) as (store, users, log):
-        row = users.get(username)
-        if row is None or not row.active:
-            _error("USERNAME: no active user has this name")
-            raise typer.Exit(1)
         tokens = tokens_for(store)
-        made = tokens.create(username, label)
-        tokens.close()
-        log.append(CLI_ACTOR, "token_created", made.id, user=username)
+        try:
+            made = create_token(tokens, users, log, ADMIN, CLI_ACTOR, username, label)
+        except ServiceError as exc:
+            _error(plain(exc))
+            raise typer.Exit(1) from None
+        finally:
+            tokens.close()
+        row = users.get(username)
     out.print(plain(f"token {made.id} for {username} ({row.role}); copy it now, it is not shown again:"))
     out.print(made.token)
 
@@ -1529,17 +1522,19 @@ def tokens_revoke(token_id: str, db: DbOpt = None) -> None:
 
     Example: [bold]mapper tokens revoke 3f9a0c1b2d4e[/]
     """
+    from mapper.roles import ADMIN
+    from mapper.services import ServiceError, revoke_token
     from mapper.tokens import tokens_for
 
     with _accounts(db) as (store, _users, log):
         tokens = tokens_for(store)
-        done = tokens.revoke(token_id)
-        tokens.close()
-        if done:
-            log.append(CLI_ACTOR, "token_revoked", token_id[:40])
-    if not done:
-        _error("TOKEN_ID: no live token has this id (see `mapper tokens list`)")
-        raise typer.Exit(1)
+        try:
+            revoke_token(tokens, log, ADMIN, CLI_ACTOR, token_id)
+        except ServiceError:
+            _error("TOKEN_ID: no live token has this id (see `mapper tokens list`)")
+            raise typer.Exit(1) from None
+        finally:
+            tokens.close()
     out.print(plain(f"token {token_id} revoked"))
 
 

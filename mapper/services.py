@@ -632,3 +632,35 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
         audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
                      records_rewritten=len(rewritten), exports_before=exports)
     return Forgotten(deleted, len(rewritten), exports)
+
+
+# -- API tokens ---------------------------------------------------------------------------------
+
+def may_manage_tokens(actor: ActorLike, actor_name: str, username: str) -> bool:
+    """Make or revoke a user's API tokens: an admin anyone's, a user her own."""
+    return actor.role == "admin" or actor_name == username
+
+
+def create_token(tokens: Any, users: Any, audit: Any, actor: ActorLike, actor_name: str,
+                 username: str, label: str = "") -> Any:
+    """A new token for an active user (returned once: :class:`mapper.tokens.NewToken`)."""
+    if not may_manage_tokens(actor, actor_name, username):
+        raise NotAllowed("username: only an admin makes tokens for someone else")
+    row = users.get(username)
+    if row is None or not row.active:
+        raise NotFound("username: no active user has this name")
+    made = tokens.create(username, label)
+    audit.append(actor_name, "token_created", made.id, user=username)
+    return made
+
+
+def revoke_token(tokens: Any, audit: Any, actor: ActorLike, actor_name: str,
+                 token_id: str) -> None:
+    """Revoke a live token by its id; it is refused from the next request on."""
+    row = tokens.get(token_id)
+    if row is None or row.revoked is not None:
+        raise NotFound("token: no live token has this id")
+    if not may_manage_tokens(actor, actor_name, row.username):
+        raise NotAllowed("token: only an admin revokes someone else's token")
+    tokens.revoke(token_id)
+    audit.append(actor_name, "token_revoked", row.id, user=row.username)

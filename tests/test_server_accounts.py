@@ -408,3 +408,72 @@ def use_every_server_query(store) -> None:
 
 def test_every_server_query_runs(store):
     use_every_server_query(store)
+
+
+def _click(client, outputs: list[str], inputs: list, state: list[dict],
+           clicked: int = 0) -> dict:
+    """A button's callback through Dash's real endpoint (its context names the button)."""
+    first = inputs[clicked][0] if isinstance(inputs[clicked], list) else inputs[clicked]
+    changed = (json.dumps(first["id"], separators=(",", ":"), sort_keys=True)
+               if isinstance(first["id"], dict) else first["id"])
+    body = {"output": ".." + "...".join(outputs) + "..",
+            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in outputs],
+            "inputs": inputs, "state": state, "changedPropIds": [f"{changed}.n_clicks"]}
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    return r.json
+
+
+def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(filled):
+    from flask_login import login_user
+
+    from dashboard import ids
+    from dashboard.pages import admin
+
+    app = create_app(lambda: filled, users=USERS)
+    acc = _accounts(app)
+    with app.server.test_request_context("/"):
+        login_user(MAYA)
+        assert "This page is for admins" in str(admin.layout())
+        login_user(ADMIN)
+        assert "Forget a person" in str(admin.layout())
+
+    def add(client) -> dict:
+        button = {"id": {"type": ids.ADMIN_ACTION, "change": "add"}, "property": "n_clicks",
+                  "value": 1}
+        return _click(client, [f"{ids.ADMIN_MESSAGE}.children", f"{ids.ADMIN_USERS}.children",
+                               f"{ids.ADMIN_PASSWORD}.value"], [[button]],
+                      [{"id": ids.ADMIN_USERNAME, "property": "value", "value": "sam"},
+                       {"id": ids.ADMIN_ROLE, "property": "value", "value": "viewer"},
+                       {"id": ids.ADMIN_ORGANIZER, "property": "value", "value": None},
+                       {"id": ids.ADMIN_PASSWORD, "property": "value",
+                        "value": "a long enough passphrase"}])
+
+    organizer = app.server.test_client()
+    assert _sign_in(organizer, "maya").status_code == 302
+    assert "only an admin" in json.dumps(add(organizer)) and acc.users.get("sam") is None
+    client = app.server.test_client()
+    assert _sign_in(client, "root").status_code == 302
+    add(client)
+    assert acc.users.get("sam").role == "viewer"
+
+    def token_button(which: str, user: str | None, token_id: str | None) -> dict:
+        create = {"id": ids.ADMIN_TOKEN_CREATE, "property": "n_clicks",
+                  "value": 1 if which == "create" else None}
+        revoke = {"id": ids.ADMIN_TOKEN_REVOKE, "property": "n_clicks",
+                  "value": 1 if which == "revoke" else None}
+        return _click(client, [f"{ids.ADMIN_TOKEN_MESSAGE}.children", f"{ids.ADMIN_TOKENS}.children"],
+                      [create, revoke],
+                      [{"id": ids.ADMIN_TOKEN_USER, "property": "value", "value": user},
+                       {"id": ids.ADMIN_TOKEN_LABEL, "property": "value", "value": "board"},
+                       {"id": ids.ADMIN_TOKEN_ID, "property": "value", "value": token_id}],
+                      clicked=0 if which == "create" else 1)
+
+    made = token_button("create", "sam", None)
+    token = re.search(r"cm_[0-9a-f]{12}_[A-Za-z0-9_-]+", json.dumps(made)).group(0)
+    assert client.get("/api/v1/me", headers=_bearer(token)).json["username"] == "sam"
+    [row] = acc.tokens.list("sam")
+    token_button("revoke", None, row.id)
+    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 401
+    actions = {e.action for e in acc.audit.entries(actor="root")}
+    assert {"user_added", "token_created", "token_revoked"} <= actions

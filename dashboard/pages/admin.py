@@ -1,4 +1,5 @@
-"""Admin: users (add, set role, reset password, deactivate) and the audit trail; admins only."""
+"""Admin: users (add, set role, reset password, deactivate), API tokens, forgetting a person and
+the audit trail; admins only."""
 
 from __future__ import annotations
 
@@ -33,11 +34,23 @@ def users_table() -> Any:
             for u in accounts().users.all()]
     if not rows:
         return html.P("No users yet.", className="muted-box")
-    return html.Div(table(["Username", "Role", "Organizer", "Active"], rows), className="scroll-x")
+    # Scrolls sideways on a phone: reachable with the keyboard, named for screen readers.
+    return html.Div(table(["Username", "Role", "Organizer", "Active"], rows), className="scroll-x",
+                    tabIndex="0", role="region", **{"aria-label": "Users"})
 
 
 def _when(at: float) -> str:
     return dt.datetime.fromtimestamp(at, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def tokens_table() -> Any:
+    rows = [[t.id, t.username, t.label, _when(t.created), _when(t.revoked) if t.revoked else ""]
+            for t in accounts().tokens.list()]
+    if not rows:
+        return html.P("No API tokens yet.", className="muted-box")
+    return html.Div(table(["Id", "User", "Label", "Created (UTC)", "Revoked (UTC)"], rows),
+                    className="scroll-x", tabIndex="0", role="region",
+                    **{"aria-label": "API tokens"})
 
 
 def audit_table(user: str | None = None) -> Any:
@@ -49,7 +62,8 @@ def audit_table(user: str | None = None) -> Any:
     return html.Div([table(["#", "When (UTC)", "Who", "What", "Which (opaque id)", "Detail"],
                            rows),
                      html.P(f"The newest {AUDIT_ROWS}; `mapper audit` reads them all.",
-                            className="form-text")], className="scroll-x")
+                            className="form-text")], className="scroll-x", tabIndex="0",
+                    role="region", **{"aria-label": "Audit trail"})
 
 
 def layout(forget: str | None = None, **_query) -> html.Div:
@@ -78,6 +92,24 @@ def layout(forget: str | None = None, **_query) -> html.Div:
         card("Users", form, buttons, html.Div(id=ids.ADMIN_MESSAGE, role="status"),
              html.Div(users_table(), id=ids.ADMIN_USERS),
              help_text="deactivating or a new password ends that user's sessions at once"),
+        card("API tokens",
+             html.P("A token acts with its user's role, for tools sending 1-on-1s in or reading "
+                    "answers (/api/v1, described at /api/v1/openapi.json). It is shown once.",
+                    className="form-text"),
+             dbc.Row([
+                 dbc.Col([dbc.Label("User", html_for=ids.ADMIN_TOKEN_USER),
+                          dbc.Input(id=ids.ADMIN_TOKEN_USER, autocomplete="off")], md=3),
+                 dbc.Col([dbc.Label("What it is for", html_for=ids.ADMIN_TOKEN_LABEL),
+                          dbc.Input(id=ids.ADMIN_TOKEN_LABEL, autocomplete="off")], md=3),
+                 dbc.Col(dbc.Button("Create token", id=ids.ADMIN_TOKEN_CREATE, size="sm",
+                                    color="primary"), md=2, className="align-self-end"),
+                 dbc.Col([dbc.Label("Token id", html_for=ids.ADMIN_TOKEN_ID),
+                          dbc.Input(id=ids.ADMIN_TOKEN_ID, autocomplete="off")], md=2),
+                 dbc.Col(dbc.Button("Revoke", id=ids.ADMIN_TOKEN_REVOKE, size="sm",
+                                    color="danger"), md=2, className="align-self-end"),
+             ], className="mb-2"),
+             html.Div(id=ids.ADMIN_TOKEN_MESSAGE, role="status"),
+             html.Div(tokens_table(), id=ids.ADMIN_TOKENS), className="mt-3"),
         card("Forget a person",
              html.P("Erases every record about them and every mention in other records "
                     "(referrals, ties, their assignment); the audit keeps that it happened, "
@@ -124,6 +156,31 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
             users_table(), "")
 
 
+def on_token(_create: int | None, _revoke: int | None, username: str | None,
+             label: str | None, token_id: str | None):
+    """Create a token (shown once, here) or revoke one by its id."""
+    from mapper.services import NotFound, create_token, revoke_token
+
+    user = signed_in()
+    if not may_manage_users(user):
+        return _not_admin(), dash.no_update
+    acc = accounts()
+    try:
+        if dash.ctx.triggered_id == ids.ADMIN_TOKEN_CREATE:
+            made = create_token(acc.tokens, acc.users, acc.audit, user, user.username,
+                                (username or "").strip(), label or "")
+            message = dbc.Alert([f"Token {made.id} for {(username or '').strip()} — copy it "
+                                 "now, it is not shown again: ", html.Code(made.token)],
+                                color="success", className="py-2")
+        else:
+            revoke_token(acc.tokens, acc.audit, user, user.username, (token_id or "").strip())
+            message = dbc.Alert(f"Token {(token_id or '').strip()} revoked.", color="success",
+                                className="py-2")
+    except (NotAllowed, NotFound, ServiceError) as exc:
+        return dbc.Alert(str(exc), color="danger", className="py-2"), dash.no_update
+    return message, tokens_table()
+
+
 def on_forget(_clicks: int | None, person: str | None, confirmed: bool | None,
               campaign: str | None):
     """Forget the person named (admins only; the service checks)."""
@@ -168,6 +225,10 @@ def register_callbacks(app: dash.Dash) -> None:
                  State(ids.ADMIN_USERNAME, "value"), State(ids.ADMIN_ROLE, "value"),
                  State(ids.ADMIN_ORGANIZER, "value"), State(ids.ADMIN_PASSWORD, "value"),
                  prevent_initial_call=True)(on_change)
+    app.callback(Output(ids.ADMIN_TOKEN_MESSAGE, "children"), Output(ids.ADMIN_TOKENS, "children"),
+                 Input(ids.ADMIN_TOKEN_CREATE, "n_clicks"), Input(ids.ADMIN_TOKEN_REVOKE, "n_clicks"),
+                 State(ids.ADMIN_TOKEN_USER, "value"), State(ids.ADMIN_TOKEN_LABEL, "value"),
+                 State(ids.ADMIN_TOKEN_ID, "value"), prevent_initial_call=True)(on_token)
     app.callback(Output(ids.ADMIN_FORGET_MESSAGE, "children"), Input(ids.ADMIN_FORGET, "n_clicks"),
                  State(ids.ADMIN_FORGET_PERSON, "value"), State(ids.ADMIN_FORGET_CONFIRM, "value"),
                  State(ids.CAMPAIGN, "data"), prevent_initial_call=True)(on_forget)
