@@ -3,6 +3,8 @@ on the server; shown as cards on a phone and as a grid whose rows grow to fit on
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,11 +142,33 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     own = own_organizer()
     out = []
     for c in columns:
-        values = choices(rows, c)
+        values = _choices(rows, c)
         if c == "organizer" and own and own not in values:
             values = [own, *values]  # her own name stays choosable even with no rows
         out.append([{"label": v, "value": v} for v in values])
     return out
+
+
+_CHOICES: OrderedDict[tuple[int, str], tuple[list, list[str]]] = OrderedDict()
+_CHOICES_LOCK = threading.Lock()
+
+
+def _choices(rows: list[Row], column: str) -> list[str]:
+    """:func:`~dashboard.tables.choices`, kept while the list it was read from is the one the
+    analytics cache hands out (the same object until the store changes): not read again from
+    100k rows on every visit."""
+    key = (id(rows), column)
+    with _CHOICES_LOCK:
+        hit = _CHOICES.get(key)
+        if hit is not None and hit[0] is rows:
+            _CHOICES.move_to_end(key)
+            return hit[1]
+    values = choices(rows, column)
+    with _CHOICES_LOCK:
+        _CHOICES[key] = (rows, values)  # the rows held too, so their id is not reused
+        while len(_CHOICES) > 24:
+            _CHOICES.popitem(last=False)
+    return values
 
 
 def grid_filter(columns: list[str]) -> Callable[..., dict[str, Any]]:
