@@ -3,6 +3,8 @@ on the server; shown as cards on a phone and as a grid whose rows grow to fit on
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +17,7 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
-from dashboard.grid import equals_filter, page
+from dashboard.grid import equals_filter, page, select
 from dashboard.services import services
 from dashboard.tables import choices
 from mapper.roles import sees_contact_details
@@ -121,12 +123,35 @@ def _rows(shape: Callable, campaign: str | None) -> list[dict[str, Any]]:
     return [] if camp is None else svc.analytics.run(shape, campaign=camp)
 
 
+def _sorted(rows: list[Row], column: str) -> list[Row]:
+    """``rows`` in the order of ``column``, kept as :func:`_choices` is (sorting 100k rows
+    takes seconds; a page of them should not)."""
+    key = (id(rows), "sorted:" + column)
+    with _CHOICES_LOCK:
+        hit = _CHOICES.get(key)
+        if hit is not None and hit[0] is rows:
+            _CHOICES.move_to_end(key)
+            return hit[1]
+    ordered = list(select(rows, {"sortModel": [{"colId": column, "sort": "asc"}]}))
+    with _CHOICES_LOCK:
+        _CHOICES[key] = (rows, ordered)
+        while len(_CHOICES) > 24:
+            _CHOICES.popitem(last=False)
+    return ordered
+
+
 def grid_rows(shape: Callable, fields: set[str], request: dict | None, campaign: str | None):
     """One block of a people list; nothing at all for a role that may not see people."""
     user = signed_in()
     if not user.sees_people:
         return {"rowData": [], "rowCount": 0}, "Lists of people are not shown to your role."
-    block = page(_rows(shape, campaign), request, fields)
+    rows = _rows(shape, campaign)
+    sort = [s for s in (request or {}).get("sortModel") or [] if isinstance(s, dict)]
+    if (len(sort) == 1 and sort[0].get("colId") in fields and sort[0].get("sort") == "asc"):
+        # One column, ascending (what the Sort by drop-down asks): sorted once per store version.
+        rows = _sorted(rows, str(sort[0]["colId"]))
+        request = {**(request or {}), "sortModel": []}
+    block = page(rows, request, fields)
     n = block["rowCount"]
     return block, f"{n:,} {'person' if n == 1 else 'people'}"
 
@@ -140,11 +165,33 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     own = own_organizer()
     out = []
     for c in columns:
-        values = choices(rows, c)
+        values = _choices(rows, c)
         if c == "organizer" and own and own not in values:
             values = [own, *values]  # her own name stays choosable even with no rows
         out.append([{"label": v, "value": v} for v in values])
     return out
+
+
+_CHOICES: OrderedDict[tuple[int, str], tuple[list, list[str]]] = OrderedDict()
+_CHOICES_LOCK = threading.Lock()
+
+
+def _choices(rows: list[Row], column: str) -> list[str]:
+    """:func:`~dashboard.tables.choices`, kept while the list it was read from is the one the
+    analytics cache hands out (the same object until the store changes): not read again from
+    100k rows on every visit."""
+    key = (id(rows), column)
+    with _CHOICES_LOCK:
+        hit = _CHOICES.get(key)
+        if hit is not None and hit[0] is rows:
+            _CHOICES.move_to_end(key)
+            return hit[1]
+    values = choices(rows, column)
+    with _CHOICES_LOCK:
+        _CHOICES[key] = (rows, values)  # the rows held too, so their id is not reused
+        while len(_CHOICES) > 24:
+            _CHOICES.popitem(last=False)
+    return values
 
 
 def grid_filter(columns: list[str]) -> Callable[..., dict[str, Any]]:

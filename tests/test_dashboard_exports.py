@@ -285,7 +285,8 @@ def test_an_organizer_assigns_only_to_herself_and_only_free_contacts(app, store)
 
 def test_nothing_selected_or_no_organizer_says_so(app, store):
     assert _assign(app, PLANNER, "selected", [], "Dev Patel") == (
-        "Select people with the boxes at the left first (on a phone: the Assign button of a card).", False)
+        "Select people with the boxes at the left first (on a phone: the Assign button of a "
+        "card).", False)
     assert _assign(app, PLANNER, "selected", ["dee park"], None)[1] is False
     assert _assign(app, PLANNER, "top", to="Dev Patel", n="x")[1] is False
 

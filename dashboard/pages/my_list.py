@@ -84,7 +84,8 @@ def _contact_card(contact: dict, acts: bool, closes: bool,
                   reach: dict[str, str] | None = None) -> html.Div:
     """A contact; ``acts``: with "log an attempt", ``closes``: with its item's buttons;
     ``reach``: phone and email, when the user may see them."""
-    buttons = _reach(reach)
+    links = _reach(reach)
+    buttons = [html.Div(links, className="my-reach")] if links else []
     if acts:
         if closes and contact["next"] == "follow_up" and contact["item"]:
             kind = contact["item"].partition(":")[0]

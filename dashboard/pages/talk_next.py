@@ -72,7 +72,10 @@ def leaders(campaign: str | None):
     rows = [[person_link(e["name"], e["person"]), e["unit"], e["ties"],
              "yes" if e["contacted"] else "not yet", "yes" if e["committed"] else "—"]
             for e in top]
-    return table(["Name", "Unit", "Ties", "Spoken with", "Committed"], rows, numeric={2})
+    # Scrolls inside its card on a phone (the keyboard can scroll it too), never the page.
+    return html.Div(table(["Name", "Unit", "Ties", "Spoken with", "Committed"], rows,
+                          numeric={2}), style={"overflowX": "auto"}, tabIndex="0",
+                    role="region", **{"aria-label": "Organic leaders"})
 
 
 def register_callbacks(app: dash.Dash) -> None:

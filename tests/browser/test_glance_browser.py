@@ -15,7 +15,7 @@ from mapper.analytics import ask_queue
 from mapper.services import assign_people
 from mapper.stores.sqlite import SQLiteStore
 from tests.browser.conftest import USERS, Server, _serve
-from tests.browser.test_dashboard_browser import _settle, _watch
+from tests.browser.test_dashboard_browser import _settle
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,18 @@ GRID_COLUMNS = {"ready": ["name", "unit", "reasons", "suggested_ask", "messenger
                 "next": ["name", "unit", "reasons", "messenger"]}
 
 
+def _watch(page) -> list[str]:
+    """Console errors, uncaught exceptions and failed requests — but not a script a
+    navigation cut off (the page left before it loaded: nothing went wrong)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    return problems
+
+
 @pytest.fixture(params=list(SIZES))
 def size(request) -> str:
     return request.param
@@ -107,8 +119,9 @@ def seen(browser, glance_server, sign_in, size):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    problems = _watch(page)
     sign_in(page, glance_server.url, "root")
+    _settle(page)  # the first page's requests answered, not cut off by the next visit
+    problems = _watch(page)
 
     def open_(path: str, ready: str):
         page.goto(glance_server.url + path)
