@@ -384,3 +384,13 @@ def test_an_organizer_sees_roster_contact_details_of_her_contacts_only(store, tm
     assert services.contact_details(store, sam, CAMPAIGN, "Ana Lopez") is None
     assert services.contact_details(store, maya, CAMPAIGN, "Ben Okafor") is None
     assert services.contact_details(store, ADMIN, CAMPAIGN, "Ben Okafor")["phone"] == "+15552019999"
+
+
+def test_an_error_names_the_file_row_and_column_never_the_value(tmp_path):
+    path = _csv(tmp_path / "bad.csv", [["Full Name", "Cell", "E-mail"],
+                                       ["Ana Lopez", "12", "ana-at-example"]])
+    result = runner.invoke(app, ["import", str(path), "-c", CAMPAIGN, "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 1
+    assert f"{path}:2 (record 1): phone (column 'Cell'): not a phone number" in result.output
+    assert f"{path}:2 (record 1): email (column 'E-mail'): not an email address" in result.output
+    assert "Ana" not in result.output and "ana-at" not in result.output
