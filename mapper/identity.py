@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapper.keys import normalize
+from mapper.projection import _normalize as normalize  # cached: names repeat per row
 from mapper.models import OneOnOne, Record, RosterRow
 from mapper.projection import Aliases, identity_key
 

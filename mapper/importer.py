@@ -111,6 +111,9 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                     else:
                         seen[rid] = raw.where
                 if errors:
+                    columns = report.found.get(str(path), {}).get("columns")
+                    if columns:
+                        errors = [_in_column(e, columns) for e in errors]
                     note(errors)
                     report.rejected.append(raw)
                 else:
@@ -124,6 +127,15 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                              f"{found - ERRORS_PER_FILE:,} more error(s) not listed"))
     if identities is not None:
         report.identity = identities.report
+
+
+def _in_column(error: RecordError, columns: dict[str, str]) -> RecordError:
+    """An error on a mapped field, naming the spreadsheet column it came from too."""
+    head = error.field.split(".", 1)[0]
+    column = columns.get(head)
+    if column is None:
+        return error
+    return RecordError(error.where, error.record, f"{error.field} ({column})", error.message)
 
 
 def _supervisors(records: Iterator[Record], store: Any | None, report: ImportReport

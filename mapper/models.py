@@ -356,6 +356,11 @@ class OneOnOne(_Part):
 DEFAULT_PHONE_REGION = "US"
 
 
+_NANP_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
+# Area code and exchange start with 2-9 (the North American Numbering Plan).
+_NANP = re.compile(r"\s*(?:\+?1[\s.-]?)?\(?([2-9]\d\d)\)?[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})\s*")
+
+
 def check_phone(value: str | None, info: ValidationInfo) -> str | None:
     """A phone number in E.164 form (``+15551234567``), read in the configured region."""
     if value is None or not _new_input(info):
@@ -366,6 +371,12 @@ def check_phone(value: str | None, info: ValidationInfo) -> str | None:
 
     region = ((info.context or {}).get("phone_region")
               or os.environ.get("MAPPER_PHONE_REGION") or DEFAULT_PHONE_REGION).upper()
+    nanp = _NANP.fullmatch(value) if region in _NANP_REGIONS else None
+    if nanp:
+        # A ten-digit North American number as rosters write it ((555) 201-3344, 555.201.3344,
+        # +1 555 201 3344): its E.164 form without phonenumbers' full parse (~80 µs a number,
+        # most of a large roster's validation). Anything else goes through phonenumbers.
+        return "+1" + "".join(nanp.groups())
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -377,10 +388,20 @@ def check_phone(value: str | None, info: ValidationInfo) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_WORD = r"[A-Za-z0-9_%+-]+"
+_PLAIN_EMAIL = re.compile(rf"({_WORD}(?:\.{_WORD})*)@([A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+                          rf"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)*\.[A-Za-z]{{2,63}})")
+
+
 def check_email(value: str | None, info: ValidationInfo) -> str | None:
     """An email address, normalized (its domain in lower case); never looked up."""
     if value is None or not _new_input(info):
         return value
+    plain = _PLAIN_EMAIL.fullmatch(value)
+    if plain:
+        # The common case, checked here (email-validator takes ~0.5 ms an address: a minute
+        # for a 100k-row roster): dot-separated ASCII words, the domain put in lower case.
+        return f"{plain.group(1)}@{plain.group(2).lower()}"
     from email_validator import EmailNotValidError, validate_email
 
     try:

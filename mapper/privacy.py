@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["PERSONAL_FIELDS", "redact_record", "open_private"]
+__all__ = ["PERSONAL_FIELDS", "ROSTER_PERSONAL_FIELDS", "CONTACT_DETAILS", "redact_record",
+           "open_private", "roster_details"]
 
 # Paths into a 1-on-1 record that hold personal information: contact details and confidential
 # text, and the free text in which a worker's own words land (what they fear, what they agreed
@@ -17,6 +18,29 @@ __all__ = ["PERSONAL_FIELDS", "redact_record", "open_private"]
 PERSONAL_FIELDS = ("contact.phone", "contact.email", "issues.*.story", "issues.*.witnessed_harm",
                    "referrals.*.note", "notes", "ask.fears", "ask.action", "follow_up.assignment",
                    "space.setting", "plan.answer_to_boss")
+
+
+# A roster row's contact details and ids (issue #13), and the id a 1-on-1 may give its
+# contact: personal like a 1-on-1's phone and email. The graph keys a person known by a
+# custom id by a hash of it (mapper.projection.identity_key), never the id itself.
+ROSTER_PERSONAL_FIELDS = ("email", "phone", "phone_extension", "custom_id", "address",
+                          "address_line_2", "city", "state", "zip", "country", "custom_fields")
+PERSONAL_FIELDS = PERSONAL_FIELDS + ROSTER_PERSONAL_FIELDS + ("contact.custom_id",)
+#: What a person page shows of a roster row to whom may see contact details.
+CONTACT_DETAILS = ("phone", "phone_type", "phone_extension", "email", "address",
+                   "address_line_2", "city", "state", "zip", "country", "language", "custom_id")
+
+
+def roster_details(store: Any, campaign: str, person_key: str) -> dict[str, Any]:
+    """The contact details a person's roster row gives (personal: show them only to whom
+    :func:`mapper.roles.sees_contact_details` allows)."""
+    prefix = f"person:{campaign}:"
+    if not person_key.startswith(prefix):
+        return {}
+    # A roster row's id is its person's key under another prefix (see record_id).
+    found = store.get_records([f"roster:{campaign}:{person_key[len(prefix):]}"])
+    body = found[0].body if found else {}
+    return {k: body[k] for k in CONTACT_DETAILS if body.get(k) not in (None, "", [])}
 
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:

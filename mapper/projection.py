@@ -34,6 +34,7 @@ _normalize = functools.lru_cache(maxsize=1 << 17)(normalize)
 ID_MARK = "#"
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def identity_key(campaign: str, custom_id: str) -> str:
     """The key of a person known by a custom id (employee number, member id): opaque, so it
     holds neither her name nor her id, and the same in every store for the same campaign.

@@ -21,8 +21,8 @@ from yaml.scanner import Scanner
 from pydantic import ValidationError
 
 from mapper.cells import unguard
-from mapper.mapping import (Mapping, apply_mapping, name_problems, resolve, showable_header,
-                            suggest)
+from mapper.mapping import (Mapping, apply_mapping, header_key, name_problems, resolve,
+                            showable_header, suggest)
 from mapper.sheets import TABLE_SUFFIXES, SheetError, Table, read_table
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
 
@@ -383,6 +383,10 @@ def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptio
     targets = resolve(mapping, headers)
     placed = {h for h, t in zip(headers, targets) if t is not None}
     info["mapping"] = mapping
+    # Errors name the column a field came from, as the file calls it (when it looks like a
+    # header: see showable_header).
+    info["columns"] = {t: showable_header(h, n) for n, (h, t) in enumerate(zip(headers, targets), 1)
+                       if t is not None and header_key(h) != header_key(t)}
     info["unmapped"] = [u for u in suggestion.unmapped
                         if u.get("column") not in placed and headers[u["number"] - 1] not in placed]
     problems = name_problems(mapping)

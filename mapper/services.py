@@ -364,6 +364,11 @@ def contact_details(store: Store, actor: ActorLike, campaign: str, person: str
     if not sees_contact_details(actor, p.key, snapshot):
         return None
     found: dict[str, str] = {}
+    # The roster's details first (issue #13); a 1-on-1 stating one is newer word on it.
+    from mapper.privacy import roster_details
+
+    found.update((k, v) for k, v in roster_details(store, campaign, p.key).items()
+                 if k in ("phone", "email"))
     for record in store.person_history(campaign, p.key):
         for detail in ("phone", "email"):
             value = getattr(record.contact, detail)

@@ -7,6 +7,7 @@ counts checked, and importing it again changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -355,3 +356,41 @@ def test_a_phone_region_reads_local_numbers(tmp_path):
     assert result.exit_code == 0, result.output
     dump = runner.invoke(app, ["export", "--db", str(db)]).output
     assert '"phone": "+447700900123"' in dump
+
+
+# -- privacy ----------------------------------------------------------------------------------
+
+def test_roster_contact_details_and_ids_never_reach_the_graph(store, tmp_path, request):
+    from tests.test_graph_privacy import graph_values, personal_texts
+
+    _import(store, _csv(tmp_path / "ab.csv", ACTION_BUILDER),
+            _csv(tmp_path / "an.csv", ACTION_NETWORK))
+    secret = personal_texts(store)
+    assert {"E-1001", "ana@example.org", "+15552013344", "1 Main St", "62701"} <= secret
+    graph = graph_values(store, request)
+    # (A secret of a few characters, such as an extension "12", is looked for whole.)
+    assert not [v for v in graph if v in secret or any(s in v for s in secret if len(s) >= 5)]
+
+
+def test_an_organizer_sees_roster_contact_details_of_her_contacts_only(store, tmp_path):
+    from mapper import services
+    from mapper.roles import ADMIN, Actor
+
+    _import(store, _csv(tmp_path / "people.csv", ISSUE_HEADERS))
+    maya, sam = Actor("organizer", "Maya Ortiz"), Actor("organizer", "Sam Lee")
+    services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez"], "Maya Ortiz", dt.date(2026, 12, 1))
+    assert services.contact_details(store, maya, CAMPAIGN, "Ana Lopez") == {
+        "phone": "+15552013344", "email": "Ana@example.org"}
+    assert services.contact_details(store, sam, CAMPAIGN, "Ana Lopez") is None
+    assert services.contact_details(store, maya, CAMPAIGN, "Ben Okafor") is None
+    assert services.contact_details(store, ADMIN, CAMPAIGN, "Ben Okafor")["phone"] == "+15552019999"
+
+
+def test_an_error_names_the_file_row_and_column_never_the_value(tmp_path):
+    path = _csv(tmp_path / "bad.csv", [["Full Name", "Cell", "E-mail"],
+                                       ["Ana Lopez", "12", "ana-at-example"]])
+    result = runner.invoke(app, ["import", str(path), "-c", CAMPAIGN, "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 1
+    assert f"{path}:2 (record 1): phone (column 'Cell'): not a phone number" in result.output
+    assert f"{path}:2 (record 1): email (column 'E-mail'): not an email address" in result.output
+    assert "Ana" not in result.output and "ana-at" not in result.output

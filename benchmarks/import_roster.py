@@ -1,0 +1,101 @@
+"""A roster spreadsheet of N rows imported as users do it: ``mapper import FILE.xlsx`` end to end.
+
+    python -m benchmarks.import_roster --rows 100000 [--format xlsx|csv] [--workdir DIR]
+
+Writes an XLSX (openpyxl, write-only) whose headers are an organizer's own (``First Name``,
+``Last Name``, ``Email``, ``Cell``, ``Department``, ``Shift``, ``Job Title``, ``Employee #``,
+``Supervisor``), then runs the CLI in a child process into an empty embedded store, and a second
+time (a re-import: every row matched, nothing written). Prints the wall times; nothing here
+asserts a time (benchmarks/RESULTS.md keeps the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADERS = ["First Name", "Last Name", "Email", "Cell", "Department", "Shift", "Job Title",
+           "Employee #", "Supervisor"]
+UNITS = ["ICU", "ER", "Med-Surg", "Oncology", "Pediatrics", "Radiology", "Pharmacy", "Dietary"]
+
+
+def rows(n: int):
+    for i in range(n):
+        yield [f"First{i}", f"Last{i}", f"worker{i}@example.org",
+               f"(555) {200 + i // 10000:03d}-{i % 10000:04d}", UNITS[i % len(UNITS)],
+               ("days", "nights", "evenings")[i % 3], ("RN", "CNA", "Tech")[i % 3],
+               100000 + i, f"Manager {i % 50}"]
+
+
+def write_xlsx(path: Path, n: int) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Roster")
+    sheet.append(HEADERS)
+    for row in rows(n):
+        sheet.append(row)
+    book.save(path)
+
+
+def write_csv(path: Path, n: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        w.writerows(rows(n))
+
+
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system) of the child, and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
+    return took, cpu, done.stdout.strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "mapper-bench-roster")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    sheet = args.workdir / f"roster-{args.rows}.{args.format}"
+    if not sheet.exists():
+        t = time.perf_counter()
+        (write_xlsx if args.format == "xlsx" else write_csv)(sheet, args.rows)
+        print(f"wrote {sheet} ({sheet.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - t:.1f} s")
+    db = args.workdir / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    # The CLI as `mapper` runs it (this checkout's, whatever is installed).
+    cmd = [sys.executable, "-c", "from mapper.cli import app; app(prog_name='mapper')", "import",
+           str(sheet), "--campaign", "bench", "--db", str(db)]
+    env_note = f"load {os.getloadavg()[0]:.2f}"
+    first, cpu1, out1 = run(cmd)
+    again, cpu2, out2 = run(cmd)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"Python {platform.python_version()}; {env_note}")
+    print(f"command: mapper {' '.join(cmd[3:])}")
+    # On a shared machine the wall time mostly measures the others' work: the CPU time the
+    # command used is what it would take alone (it runs on one core).
+    print(f"first import: {first:.1f} s wall, {cpu1:.1f} s CPU  [{out1.splitlines()[0]} | {out1.splitlines()[1]}]")
+    print(f"re-import:    {again:.1f} s wall, {cpu2:.1f} s CPU  [{out2.splitlines()[0]} | {out2.splitlines()[1]}]")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
