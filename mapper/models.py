@@ -34,9 +34,6 @@ __all__ = [
     "Referral",
     "OneOnOne",
     "RosterRow",
-    "check_phone",
-    "check_email",
-    "DEFAULT_PHONE_REGION",
     "HierarchyRow",
     "TieRow",
     "AliasRow",
@@ -95,8 +92,19 @@ def phone_region() -> str:
     return (os.environ.get(PHONE_REGION_ENV) or "US").strip().upper() or "US"
 
 
+_NANP_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
+# Area code and exchange start with 2-9 (the North American Numbering Plan).
+_NANP = re.compile(r"\s*(?:\+?1[\s.-]?)?\(?([2-9]\d\d)\)?[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})\s*")
+
+
 @functools.lru_cache(maxsize=65536)
 def _e164(value: str, region: str) -> str | None:
+    nanp = _NANP.fullmatch(value) if region in _NANP_REGIONS else None
+    if nanp:
+        # A ten-digit North American number as rosters write it ((555) 201-3344, 555.201.3344,
+        # +1 555 201 3344): its E.164 form without phonenumbers' full parse (~80 µs a number,
+        # most of a large roster's validation). Anything else goes through phonenumbers.
+        return "+1" + "".join(nanp.groups())
     import phonenumbers
 
     try:
@@ -148,12 +156,12 @@ def _phone(value: str, info: ValidationInfo) -> str:
     value. (Cached: a campaign's import meets the same numbers again.)"""
     if not _new_input(info):
         return value  # stored before this rule: readable as it is
-    region = phone_region()
+    region = str((info.context or {}).get("phone_region") or phone_region()).strip().upper()
     found = _e164(value, region)
     if found is None:
         raise PydanticCustomError(
-            "phone_number", "is not a phone number (digits, with +country code or as dialled "
-            "in {region})", {"region": region})
+            "phone_number", "not a phone number (digits, with +country code or as dialled "
+            "in {region}; MAPPER_PHONE_REGION sets the region)", {"region": region})
     return found
 
 
@@ -164,7 +172,7 @@ def _email(value: str, info: ValidationInfo) -> str:
         return value
     found = _normalized_email(value)
     if found is None:
-        raise PydanticCustomError("email_address", "is not an email address (name@example.org)")
+        raise PydanticCustomError("email_address", "not an email address (name@example.org)")
     return found
 
 
@@ -351,65 +359,6 @@ class OneOnOne(_Part):
             self.id = f"{self.date.isoformat()}-{slug(self.contact.name)}"
 
 
-#: The region a phone number without a +country code is read in (``MAPPER_PHONE_REGION``, or
-#: ``phone_region`` in the validation context).
-DEFAULT_PHONE_REGION = "US"
-
-
-_NANP_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP"})
-# Area code and exchange start with 2-9 (the North American Numbering Plan).
-_NANP = re.compile(r"\s*(?:\+?1[\s.-]?)?\(?([2-9]\d\d)\)?[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})\s*")
-
-
-def check_phone(value: str | None, info: ValidationInfo) -> str | None:
-    """A phone number in E.164 form (``+15551234567``), read in the configured region."""
-    if value is None or not _new_input(info):
-        return value
-    import os
-
-    import phonenumbers
-
-    region = ((info.context or {}).get("phone_region")
-              or os.environ.get("MAPPER_PHONE_REGION") or DEFAULT_PHONE_REGION).upper()
-    nanp = _NANP.fullmatch(value) if region in _NANP_REGIONS else None
-    if nanp:
-        # A ten-digit North American number as rosters write it ((555) 201-3344, 555.201.3344,
-        # +1 555 201 3344): its E.164 form without phonenumbers' full parse (~80 µs a number,
-        # most of a large roster's validation). Anything else goes through phonenumbers.
-        return "+1" + "".join(nanp.groups())
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_possible_number(number):
-        raise PydanticCustomError("phone", "not a phone number (read in region {region}; "
-                                  "write it with +country code, or set MAPPER_PHONE_REGION)",
-                                  {"region": region})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-_WORD = r"[A-Za-z0-9_%+-]+"
-_PLAIN_EMAIL = re.compile(rf"({_WORD}(?:\.{_WORD})*)@([A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
-                          rf"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)*\.[A-Za-z]{{2,63}})")
-
-
-def check_email(value: str | None, info: ValidationInfo) -> str | None:
-    """An email address, normalized (its domain in lower case); never looked up."""
-    if value is None or not _new_input(info):
-        return value
-    plain = _PLAIN_EMAIL.fullmatch(value)
-    if plain:
-        # The common case, checked here (email-validator takes ~0.5 ms an address: a minute
-        # for a 100k-row roster): dot-separated ASCII words, the domain put in lower case.
-        return f"{plain.group(1)}@{plain.group(2).lower()}"
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise PydanticCustomError("email", "not an email address") from None
-
-
 class RosterRow(_Part):
     """Everyone in the workplace, so coverage can be measured.
 
@@ -431,9 +380,9 @@ class RosterRow(_Part):
     custom_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                 max_length=100), AfterValidator(_one_line)] | None = None
     nickname: Name | None = None
-    email: Text | None = None
+    email: Email | None = None
     email_type: Name | None = None
-    phone: Text | None = None
+    phone: Phone | None = None
     phone_type: Name | None = None
     phone_extension: Name | None = None
     address: Name | None = None
@@ -449,11 +398,6 @@ class RosterRow(_Part):
     tags: list[Name] | None = None
     custom_fields: dict[Annotated[str, StringConstraints(max_length=100)], Text] | None = Field(
         None, description="columns kept as they were (mapping: custom)")
-
-    _email_checked = field_validator("email")(classmethod(
-        lambda cls, value, info: check_email(value, info)))
-    _phone_checked = field_validator("phone")(classmethod(
-        lambda cls, value, info: check_phone(value, info)))
 
     @field_validator("custom_id", mode="before")
     @classmethod

@@ -34,8 +34,8 @@ def test_a_failed_save_lists_every_error_at_the_top_with_a_link_to_its_field(app
         messages, status, _ = record.save_record(1, fields, values, errors, CAMPAIGN, CAMPAIGN)
     summary = text(status)
     assert "error-summary" in summary and "Not saved: 3 problems" in summary
-    assert "Phone (personal): is not a phone number" in summary
-    assert "Email (personal): is not an email address" in summary
+    assert "Phone (personal): not a phone number" in summary
+    assert "Email (personal): not an email address" in summary
     assert "Issue 2: Anger 0" in summary  # the form's second row, as the person sees it
     assert '"data-target": "{\\"field\\":\\"contact.phone\\",\\"type\\":\\"form-field\\"}"' \
         in summary
