@@ -605,16 +605,32 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
     # (shown on a terminal only; stdout stays the answer alone).
     with working():
         with _store(db) as store:
-            snap = store.snapshot(pick_campaign(store, campaign))
-            if function in USES_TEXTS:  # the words of actions and assignments: from the records
-                snap = fill_texts(snap, store)
-        with gc_paused():
-            result = getattr(analytics, function)(snap, **options)
+            camp = pick_campaign(store, campaign)
+            # From the read model the store keeps, when it can answer (no snapshot built).
+            result = _from_read_model(store, camp, function, options)
+            if result is None:
+                snap = store.snapshot(camp)
+                if function in USES_TEXTS:  # the words of actions and assignments: from the records
+                    snap = fill_texts(snap, store)
+        if result is None:
+            with gc_paused():
+                result = getattr(analytics, function)(snap, **options)
     if as_json:
         emit_json(result)
         return
     for t in tables_for(command, result):
         show(t, rows or TABLE_LIMIT)
+
+
+def _from_read_model(store: Store, campaign: str, function: str, options: dict):
+    """The answer from the store's read model (:mod:`mapper.readmodel`), or None."""
+    if function == "follow_ups":
+        from mapper.analytics.texts import read_texts
+
+        # The command line reads every word (as fill_texts does), of the items shown only.
+        return store.follow_ups(campaign, **options,
+                                texts=lambda ids: read_texts(store, campaign, ids))
+    return None
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:

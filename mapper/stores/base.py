@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -333,6 +334,28 @@ class Store(abc.ABC):
         if mark:
             self._progress(work, None)
         return n
+
+    def _follow_up_items(self, campaign: str, due_by: str) -> tuple[list, list[str]] | None:
+        """The read model's items of the campaign due by ``due_by`` (ISO date) and the names
+        of its organizers, read as of one moment; None while the campaign is re-projected
+        (the read model is rebuilt then) or when the store keeps no read model."""
+        return None
+
+    def follow_ups(self, campaign: str, *, today: dt.date, horizon_days: int = 7,
+                   texts: Callable[[list[str]], dict] | None = None) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.follow_ups.follow_ups` from the read model
+        (:mod:`mapper.readmodel`), without a snapshot; None when it cannot answer (see
+        :meth:`_follow_up_items`). ``texts`` reads the words of the given 1-on-1s, for a
+        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`)."""
+        from mapper import readmodel
+
+        due_by = readmodel._after(today, horizon_days).isoformat()
+        found = self._follow_up_items(campaign, due_by)
+        if found is None:
+            return None
+        items, organizers = found
+        return readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
+                                    texts=texts)
 
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""
