@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -86,6 +87,7 @@ _CODES = {t: i for i, t in enumerate((
     "IN_UNIT", "ANGRY_ABOUT", "TIED_TO", "WITH", "HELD", "NAMES", "REFERRED", "HAS_SKILL",
     "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR", "ABOUT", "ASSIGNED"))}
 _OTHER = 31
+_FIELD_PATH = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 
 
@@ -501,6 +503,40 @@ class SQLiteStore(Store):
             sql = (f"SELECT id, kind, campaign, hash, body FROM records "
                    f"WHERE id IN ({_marks(part)})")
             out += [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
+        return out
+
+    def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
+                           fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
+                           ) -> dict[str, dict]:
+        # As Store.conversation_texts, with SQLite picking the fields out of the stored JSON:
+        # loading whole 1-on-1s in Python was 4 of 7 s for the words of 20k follow-up items.
+        if any(not _FIELD_PATH.match(f) for f in fields):
+            raise ValueError("a field path is dotted lowercase names (ask.action)")
+        picks = ", ".join("body -> ?" for _ in fields)
+        paths = [f"$.{f}" for f in fields]
+        head = (f"SELECT body ->> '$.id', coalesce(body ->> '$.campaign', campaign), {picks} "
+                "FROM records WHERE kind = 'conversation' AND ")
+        if ids is None:
+            rows = self._rows(head + "campaign = ?", [*paths, campaign])
+        else:
+            from mapper.projection import conversation_key
+
+            wanted = list(dict.fromkeys(ids))
+            # The store-wide key of a 1-on-1, and its bare id as older stores hold it.
+            keys = [conversation_key(campaign, i) for i in wanted] + wanted
+            rows = []
+            for part in _chunks(keys):
+                rows += self._rows(head + f"id IN ({_marks(part)})", [*paths, *part])
+        out: dict[str, dict] = {}
+        for cid, camp, *values in rows:
+            if camp != campaign:
+                continue
+            found = {}
+            for path, text in zip(fields, values):
+                value = None if text is None else orjson.loads(text)
+                if value is not None and value != "" and value != []:
+                    found[path] = value
+            out[cid] = found
         return out
 
     def campaigns(self) -> list[str]:
