@@ -69,9 +69,9 @@ CREATE TABLE IF NOT EXISTS edge_counts (
 CREATE TABLE IF NOT EXISTS rm_items (
   campaign TEXT NOT NULL, person TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
   conversation TEXT NOT NULL, organizer TEXT NOT NULL, name TEXT NOT NULL, what TEXT,
-  conversation_date TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (campaign, person, id))
+  conversation_date TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (campaign, due, person, id))
   WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rm_items_due ON rm_items (campaign, due);
+CREATE INDEX IF NOT EXISTS rm_items_person ON rm_items (campaign, person);
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
