@@ -608,6 +608,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
             result = _from_read_model(store, camp, function, options)
+            page = options.pop("organizer", None)  # (follow-ups: one organizer's items)
             if result is None:
                 snap = store.snapshot(camp)
                 if function in USES_TEXTS:  # the words of actions and assignments: from the records
@@ -615,11 +616,22 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         if result is None:
             with gc_paused():
                 result = getattr(analytics, function)(snap, **options)
+            if page:
+                result = _one_organizer(result, page)
     if as_json:
         emit_json(result)
         return
     for t in tables_for(command, result):
         show(t, rows or TABLE_LIMIT)
+
+
+def _one_organizer(result: dict, organizer: str) -> dict:
+    """A follow-ups answer with only ``organizer``'s items listed (any spelling)."""
+    from mapper.keys import normalize
+
+    return {**result, "organizers": [
+        {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(organizer) else []}
+        for o in result["organizers"]]}
 
 
 def _from_read_model(store: Store, campaign: str, function: str, options: dict):
@@ -693,7 +705,10 @@ def talk_next(campaign: CampaignOpt = None, limit: LimitOpt = None, as_json: Jso
 
 @app.command("follow-ups")
 def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
-               db: DbOpt = None, limit: TableLimitOpt = None) -> None:
+               db: DbOpt = None, limit: TableLimitOpt = None,
+               organizer: Annotated[Optional[str], typer.Option(
+                   help="Only this organizer's items (every organizer's counts stay).")] = None,
+               ) -> None:
     """Thank-yous, assignments and commitments due or overdue, per organizer.
 
     Each item has a stable id (in --json: thank_you:, assignment: or commitment: and the
@@ -701,7 +716,8 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
 
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """
-    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit, today=_today(today))
+    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit, today=_today(today),
+            **({"organizer": organizer} if organizer else {}))
 
 
 @app.command()

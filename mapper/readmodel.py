@@ -131,14 +131,17 @@ def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source]
 
 def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.date,
                horizon_days: int = 7,
-               texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
-               ) -> dict[str, Any]:
+               texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
+               counts: Mapping[str, tuple[int, int]] | None = None) -> dict[str, Any]:
     """:func:`mapper.analytics.follow_ups.follow_ups` answered from stored items.
 
     ``items`` are the campaign's stored items (those due by ``today + horizon_days`` are
     enough); ``organizers`` every organizer's name in the campaign; ``texts`` reads the words
     of the given 1-on-1s (own ids) for a reader allowed to see them — only those of the items
     shown are asked for. The answer is the one the snapshot gives with those words.
+
+    ``counts`` (``{organizer: (overdue, items)}``), when ``items`` are one page of the list:
+    each organizer's and the totals' counts come from it, the items listed from ``items``.
     """
     last = _after(today, horizon_days)
     kept = [i for i in items if dt.date.fromisoformat(i.due) <= last]
@@ -160,14 +163,17 @@ def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.da
             "due": i.due, "days_overdue": days, "status": "overdue" if days > 0 else "due"})
     out = []
     totals = {"overdue": 0, "due": 0}
-    for org in sorted(set(organizers) | set(by_org), key=lambda o: (o.casefold(), o)):
+    named = set(organizers) | set(by_org) | set(counts or ())
+    for org in sorted(named, key=lambda o: (o.casefold(), o)):
         shown = sorted(by_org.get(org, []), key=lambda i: (
             -i["days_overdue"], _KIND_ORDER[i["kind"]], i["name"], i["person"], i["what"]))
-        overdue = sum(1 for i in shown if i["status"] == "overdue")
+        if counts is None:
+            overdue, n = sum(1 for i in shown if i["status"] == "overdue"), len(shown)
+        else:
+            overdue, n = counts.get(org, (0, 0))
         totals["overdue"] += overdue
-        totals["due"] += len(shown) - overdue
-        out.append({"organizer": org, "overdue": overdue, "due": len(shown) - overdue,
-                    "items": shown})
+        totals["due"] += n - overdue
+        out.append({"organizer": org, "overdue": overdue, "due": n - overdue, "items": shown})
     return {"today": today.isoformat(), "horizon_days": horizon_days, "organizers": out,
             "totals": totals}
 

@@ -49,3 +49,15 @@ def test_limit_shows_more_rows_of_a_table_and_json_prints_them_all(demo_db):
         assert f"{items - 1:,} more row" in one
     assert "more row" not in run("follow-ups", "--today", TODAY, "--limit", str(items + 1),
                                  "--db", demo_db)
+
+
+def test_one_organizers_follow_ups_keep_everyones_counts(demo_db):
+    whole = json.loads(run("follow-ups", "--today", TODAY, "--json", "--db", demo_db))
+    busy = max(whole["organizers"], key=lambda o: len(o["items"]))
+    page = json.loads(run("follow-ups", "--today", TODAY, "--json", "--organizer",
+                          busy["organizer"].upper(), "--db", demo_db))
+    assert page["totals"] == whole["totals"]
+    assert [(o["organizer"], o["overdue"], o["due"]) for o in page["organizers"]] == \
+        [(o["organizer"], o["overdue"], o["due"]) for o in whole["organizers"]]
+    assert [o["items"] for o in page["organizers"]] == \
+        [o["items"] if o is busy else [] for o in whole["organizers"]]

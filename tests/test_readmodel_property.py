@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.texts import fill_texts, read_texts
+from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
 from mapper.projection import conversation_key
 from tests.records import CAMPAIGN, conversation
@@ -112,6 +113,15 @@ def test_the_read_model_answers_as_a_full_rebuild_after_any_writes(store, ops):
     for (today, horizon), answer in answers.items():
         assert answer is not None
         assert answer == rebuilt(store, today, horizon), (today, horizon)
+    # A page of the list (one organizer's items, everyone's counts) is that part of it.
+    today = dt.date(2026, 10, 20)
+    whole = answers[today, 7]
+    for name in ORGANIZERS + ("Nobody Here",):
+        page = store.follow_ups(CAMPAIGN, today=today, horizon_days=7, organizer=name,
+                                texts=lambda ids: read_texts(store, CAMPAIGN, ids))
+        assert page == {**whole, "organizers": [
+            {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(name) else []}
+            for o in whole["organizers"]]}
     # Re-projecting builds the read model again from nothing: the same rows come back.
     store.reproject(CAMPAIGN)
     assert {k: kept(store, *k) for k in answers} == answers
@@ -136,3 +146,52 @@ def _mark_neo4j(store) -> None:
     with store._session() as session:
         session.execute_write(lambda tx: tx.run(load_query("write/mark_reprojection"),
                                                 rows=[[CAMPAIGN, "t"]]).consume())
+
+
+def test_a_schema_4_file_gets_its_read_model_built_when_opened(tmp_path):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    store.write([conversation("Ana Lopez", "2026-10-02", id="c1",
+                              follow_up={"thank_you_sent": False}),
+                 Update(person="Ben Ortiz", date=dt.date(2026, 10, 3), campaign=CAMPAIGN,
+                        update="note", note="SECRET")])
+    # As schema 4 left it: no read model, an update's record naming no person.
+    store._db.executescript("DROP TABLE rm_items; UPDATE records SET person = NULL "
+                            "WHERE kind = 'update'; UPDATE meta SET v = 4 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(path)
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._db.execute("SELECT count(*) FROM records WHERE kind = 'update' "
+                                 "AND person IS NULL").fetchone() == (0,)
+        today = dt.date(2026, 10, 20)
+        assert kept(store, today, 7)["totals"] == {"overdue": 1, "due": 0}
+        assert kept(store, today, 7) == rebuilt(store, today, 7)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_2_neo4j_store_gets_its_read_model_built_when_opened(neo4j_uri):
+    from mapper.stores.neo4j import Neo4jStore
+
+    store = Neo4jStore(neo4j_uri)
+    try:
+        store.clear()
+        store.write([conversation("Ana Lopez", "2026-10-02", id="c1",
+                                  follow_up={"thank_you_sent": False})])
+        with store._session() as session:
+            session.run("MATCH (i:FollowUpItem) DELETE i").consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 2").consume()
+        again = Neo4jStore(neo4j_uri)
+        try:
+            today = dt.date(2026, 10, 20)
+            assert kept(again, today, 7)["totals"] == {"overdue": 1, "due": 0}
+            assert kept(again, today, 7) == rebuilt(again, today, 7)
+        finally:
+            again.close()
+    finally:
+        store.clear()
+        store.close()

@@ -567,7 +567,8 @@ class SQLiteStore(Store):
             "records": dict(self._rows(f"SELECT kind, count(*) FROM records {where} GROUP BY kind ORDER BY kind", params)),
         }
 
-    def _follow_up_items(self, campaign: str, due_by: str) -> tuple[list, list[str]] | None:
+    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
+                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
         with self._lock:
             db = self._db
             nested = db.in_transaction
@@ -577,12 +578,22 @@ class SQLiteStore(Store):
                 if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
                               (campaign,)).fetchone():
                     return None
-                items = [readmodel.Item(*row) for row in db.execute(
-                    f"SELECT {', '.join(readmodel.ITEM_FIELDS)} FROM rm_items "
-                    "WHERE campaign = ? AND due <= ?", (campaign, due_by))]
+                sql = (f"SELECT {', '.join(readmodel.ITEM_FIELDS)} FROM rm_items "
+                       "WHERE campaign = ? AND due <= ?")
+                counts = None
+                if organizer is None:
+                    items = [readmodel.Item(*row) for row in db.execute(sql, (campaign, due_by))]
+                else:
+                    name = db.execute("SELECT name FROM nodes WHERE key = ?", (organizer,)).fetchone()
+                    items = [] if name is None else [readmodel.Item(*row) for row in db.execute(
+                        sql + " AND organizer = ?", (campaign, due_by, name[0]))]
+                    counts = {o: (overdue, n) for o, overdue, n in db.execute(
+                        "SELECT organizer, sum(due < ?), count(*) FROM rm_items "
+                        "WHERE campaign = ? AND due <= ? GROUP BY organizer",
+                        (today, campaign, due_by))}
                 organizers = [n for (n,) in db.execute(
                     "SELECT name FROM nodes WHERE campaign = ? AND kind = 'Organizer'", (campaign,))]
-                return items, organizers
+                return items, organizers, counts
             finally:
                 if not nested:
                     db.execute("COMMIT")
