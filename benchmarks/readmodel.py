@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     def row(what: str, cpu: float, wall: float, note: str = "") -> None:
         print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
 
-    for command in (["follow-ups", "--json"], ["follow-ups"], ["ask-queue", "--limit", "20", "--json"]):
+    for command in (["follow-ups", "--json"], ["follow-ups"],
+                    ["follow-ups", "--json", "--organizer", "Bench Nobody"],
+                    ["ask-queue", "--limit", "20", "--json"]):
         cpu, wall, size = new_process([*command, "--campaign", camp, *where], env, args.repeat)
         row(f"new process: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out")
 
@@ -137,7 +139,19 @@ def main(argv: list[str] | None = None) -> None:
     row("then the follow-ups answer from the read model", _cpu() - c, time.perf_counter() - w,
         "shows it: " + str(any(i["conversation"] == "bench-readmodel"
                                 for o in after["organizers"] for i in o["items"])))
+    c, w = _cpu(), time.perf_counter()
+    page = store.follow_ups(camp, today=today, organizer="Bench Organizer",
+                            texts=lambda ids: read_texts(store, camp, ids))
+    row("then one organizer's page (their items, everyone's counts)", _cpu() - c,
+        time.perf_counter() - w, "shows it: " + str(any(
+            i["conversation"] == "bench-readmodel" for o in page["organizers"] for i in o["items"])))
     store.delete([conversation_key(camp, "bench-readmodel")])
+    busiest = max(before["organizers"], key=lambda o: len(o["items"]))
+    cpu, wall, page = timed(lambda: store.follow_ups(
+        camp, today=today, organizer=busiest["organizer"],
+        texts=lambda ids: read_texts(store, camp, ids)), args.repeat)
+    row("the busiest organizer's page", cpu, wall,
+        f"{sum(len(o['items']) for o in page['organizers']):,} items")
 
     c, w = _cpu(), time.perf_counter()
     from mapper.analytics.follow_ups import follow_ups

@@ -122,9 +122,12 @@ def test_the_read_model_answers_as_a_full_rebuild_after_any_writes(store, ops):
         assert page == {**whole, "organizers": [
             {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(name) else []}
             for o in whole["organizers"]]}
-    # Re-projecting builds the read model again from nothing: the same rows come back.
+    # Re-projecting builds the read model again from nothing, and it still answers as the
+    # rebuilt graph does (whose spelling of a name may change with the order records are
+    # projected in: the first writer's wins).
     store.reproject(CAMPAIGN)
-    assert {k: kept(store, *k) for k in answers} == answers
+    for today, horizon in answers:
+        same(store, today, horizon)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
