@@ -83,6 +83,10 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.counts(CAMPAIGN)
         store.campaigns()
         store.snapshot(CAMPAIGN)
+        import datetime as dt
+        store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1))
+        store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1), organizer="Maya Ortiz")
+        store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
         store.version()
         use_every_session_query(store)
         use_every_draft_query(store)

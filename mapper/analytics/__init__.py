@@ -8,21 +8,36 @@ or an assignment, its words come from :attr:`~mapper.snapshot.Snapshot.texts`, r
 stored records by :mod:`mapper.analytics.texts` for a reader allowed to see them: the dashboard
 shows an item's words only to the organizer who held the conversation, or to an admin.
 
+>>> from mapper.analytics import structure
 >>> from mapper.analytics.examples import example_snapshot
 >>> sorted(structure(example_snapshot())["totals"])[:3]
 ['committed', 'committee_gap', 'committee_needed']
 """
 
-from mapper.analytics.cached import FUNCTIONS, Analytics
-from mapper.analytics.clusters import anger_clusters, issue_graph, unit_issue_matrix
+import importlib
+from typing import Any
+
+# Named as their modules are: imported now, or importing the module would leave the package
+# attribute naming the module, not the function.
 from mapper.analytics.follow_ups import follow_ups, open_items
 from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
-from mapper.analytics.power import chain_of_command, power_map
-from mapper.analytics.readiness import ask_queue, ladder
-from mapper.analytics.status import left_people, person_status
 from mapper.analytics.structure import structure
-from mapper.analytics.talk_next import organic_leaders, talk_next
+
+# Imported when first named (PEP 562), not with the package: a command that answers from the
+# read model (mapper.readmodel) needs one module, not networkx and igraph (0.4 s of a start).
+_WHERE = {
+    "Analytics": "cached", "FUNCTIONS": "cached",
+    "anger_clusters": "clusters", "issue_graph": "clusters", "unit_issue_matrix": "clusters",
+    "follow_ups": "follow_ups", "open_items": "follow_ups",
+    "my_list": "my_list",
+    "overview": "overview",
+    "chain_of_command": "power", "power_map": "power",
+    "ask_queue": "readiness", "ladder": "readiness",
+    "left_people": "status", "person_status": "status",
+    "structure": "structure",
+    "organic_leaders": "talk_next", "talk_next": "talk_next",
+}
 
 __all__ = [
     "Analytics", "FUNCTIONS",
@@ -36,3 +51,16 @@ __all__ = [
     "structure",
     "overview",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -334,6 +335,36 @@ class Store(abc.ABC):
             self._progress(work, None)
         return n
 
+    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
+                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
+        """The read model's items of the campaign due by ``due_by`` (ISO date), the names of
+        its organizers and, with ``organizer`` (the key of an Organizer node), that
+        organizer's items only with ``{organizer: (overdue, items)}`` counted over everyone's
+        (overdue: due before ``today``); read as of one moment. None while the campaign is
+        re-projected (the read model is rebuilt then) or when the store keeps no read model."""
+        return None
+
+    def follow_ups(self, campaign: str, *, today: dt.date, horizon_days: int = 7,
+                   texts: Callable[[list[str]], dict] | None = None,
+                   organizer: str | None = None) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.follow_ups.follow_ups` from the read model
+        (:mod:`mapper.readmodel`), without a snapshot; None when it cannot answer (see
+        :meth:`_follow_up_items`). ``texts`` reads the words of the given 1-on-1s, for a
+        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`). With
+        ``organizer`` (a name, any spelling), only that organizer's items are listed; every
+        organizer's counts stay (a page of the list reads a page, not the campaign)."""
+        from mapper import readmodel
+        from mapper.keys import normalize
+
+        due_by = readmodel._after(today, horizon_days).isoformat()
+        key = None if organizer is None else f"organizer:{campaign}:{normalize(organizer)}"
+        found = self._follow_up_items(campaign, due_by, key, today.isoformat())
+        if found is None:
+            return None
+        items, organizers, counts = found
+        return readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
+                                    texts=texts, counts=counts)
+
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""
         with gc_paused():
@@ -377,17 +408,22 @@ class Store(abc.ABC):
             # The store-wide key of a 1-on-1, and its bare id as stores written before
             # campaign-scoped keys still hold it.
             records = self.get_records([conversation_key(campaign, i) for i in wanted] + wanted)
-        out: dict[str, dict[str, Any]] = {}
-        for rec in records:
-            body = rec.body
-            if rec.kind != "conversation" or body.get("campaign", rec.campaign) != campaign:
-                continue
-            found = {}
-            for path in fields:
-                value: Any = body
-                for part in path.split("."):
-                    value = value.get(part) if isinstance(value, dict) else None
-                if value is not None and value != "" and value != []:
-                    found[path] = value
-            out[body["id"]] = found
-        return out
+        return _texts(((rec.kind, rec.campaign, rec.body) for rec in records), campaign, fields)
+
+
+def _texts(records: Iterable[tuple[str, str, dict[str, Any]]], campaign: str,
+           fields: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """:meth:`Store.conversation_texts` from (kind, campaign, body) of stored records."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, camp, body in records:
+        if kind != "conversation" or body.get("campaign", camp) != campaign:
+            continue
+        found = {}
+        for path in fields:
+            value: Any = body
+            for part in path.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is not None and value != "" and value != []:
+                found[path] = value
+        out[body["id"]] = found
+    return out

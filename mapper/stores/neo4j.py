@@ -15,12 +15,13 @@ import orjson
 from neo4j import GraphDatabase, NotificationDisabledClassification
 from neo4j.exceptions import ClientError
 
+from mapper import readmodel
 from mapper.keys import normalize
 from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import SnapshotRows
 from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredRecord,
-                                WriteResult, settle)
+                                WriteResult, _texts, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -38,6 +39,8 @@ _SCHEMA = (
     "schema/create_node_scope_index",
     "schema/create_record_scope_index",
     "schema/create_record_person_index",
+    "schema/create_follow_up_item_person_index",
+    "schema/create_follow_up_item_due_index",
     *(f"schema/create_{t.lower()}_source_index" for t in EDGE_TYPES),
 )
 
@@ -48,7 +51,11 @@ _CLEAR_BATCH = 10_000
 _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 2 keys a 1-on-1 by campaign and id (schema 1, unnumbered, by its id alone, so one
 # campaign's record could replace another's) and keeps re-projections under way.
-SCHEMA = 2
+# Schema 3 keeps the read model (mapper.readmodel): each person's open follow-up items as
+# (:FollowUpItem) nodes, written in the transaction of the records they come from; an
+# update's record names its person, as a 1-on-1's does. A schema-2 store gets every campaign
+# marked for re-projection, which fills the read model in resumable batches.
+SCHEMA = 3
 
 
 @functools.cache
@@ -106,6 +113,8 @@ class _BatchRows:
         self.keyed_edges: list[list[Any]] = []
         self.new_records: list[list[Any]] = []
         self.replaced_records: list[dict[str, Any]] = []
+        # The people whose read-model rows this batch changes (mapper.readmodel).
+        self.touched: set[str] = set()
         for rec in batch:
             proj = rec.projection
             if proj is None:
@@ -142,8 +151,9 @@ class _BatchRows:
                         with_props.append([e.type, src, dst, e.props])
                     else:
                         bare.append([e.type, src, dst])
-                if e.type == "WITH":
+                if e.type == "WITH" or e.type == "ABOUT":  # whom a 1-on-1 or an update is about
                     person = e.dst
+                    self.touched.add(person)
             if bare:
                 self.bare_edges.append([rec.id, rec.campaign, bare])
             if with_props:
@@ -171,7 +181,9 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
         if not todo:
             return result
         rows = _BatchRows(todo)  # another writer got there first: rare, so built again
+    touched = set(rows.touched)
     if rows.replacing:
+        touched.update(p for (p,) in _read_all(tx, "read/list_record_people", ids=rows.replacing))
         tx.run(load_query("write/delete_edges_by_source"), ids=rows.replacing).consume()
     if rows.authoritative:
         # Before the plain rows, which then only find these nodes: the same outcome as plain
@@ -191,8 +203,53 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
         tx.run(load_query("write/merge_records"), rows=rows.replaced_records).consume()
     if rows.marks:
         tx.run(load_query("write/mark_reprojection"), rows=rows.marks).consume()
+    _refresh_items(tx, touched)
     tx.run(load_query("write/increment_version")).consume()
     return result
+
+
+def _node_props(tx: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
+    if not keys:
+        return {}
+    return {k: _drop_node_fields(props) for k, props in _read_all(tx, "read/get_node_props", keys=keys)}
+
+
+def _refresh_items(tx: Any, people: set[str]) -> None:
+    """Compute these people's read-model rows again from their records, in the write's
+    transaction (see :mod:`mapper.readmodel`)."""
+    if not people:
+        return
+    wanted = sorted(people)
+    sources = [readmodel.Source(*row)
+               for row in _read_all(tx, "read/list_people_sources", people=wanted)]
+    nodes = _node_props(tx, readmodel.node_keys(sources))
+    nodes.update(_node_props(tx, readmodel.organizer_keys(sources, nodes)))
+    by_campaign: dict[str, list[str]] = {}
+    for person in wanted:
+        by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
+    items = [list(i) for campaign, keys in by_campaign.items()
+             for i in readmodel.person_items(campaign, keys, sources, nodes)]
+    tx.run(load_query("write/delete_follow_up_items"), people=wanted).consume()
+    if items:
+        tx.run(load_query("write/create_follow_up_items"), rows=items).consume()
+
+
+def _follow_up_items(tx: Any, campaign: str, due_by: str, organizer: str | None,
+                     today: str | None) -> tuple[list, list[str], dict | None] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    counts = None
+    if organizer is None:
+        found = tx.run(load_query("read/list_follow_up_items"), campaign=campaign,
+                       due_by=due_by).single()
+    else:
+        found = tx.run(load_query("read/list_organizer_follow_up_items"), campaign=campaign,
+                       due_by=due_by, organizer=organizer).single()
+        counts = {o: (overdue, n) for o, overdue, n in _read_all(
+            tx, "read/count_follow_up_items", campaign=campaign, due_by=due_by, today=today)}
+    items = [readmodel.Item(*row) for row in (found[0] if found else [])]
+    found = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Organizer").single()
+    return items, [name for _, name in (found[0] if found else [])], counts
 
 
 def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
@@ -334,21 +391,23 @@ class Neo4jStore(Store):
                 lambda tx: tx.run(load_query("write/merge_store_meta"), schema=SCHEMA).consume())
             found = session.execute_read(_read_all, "read/get_schema")[0][0]
             if found < SCHEMA:
-                self._migrate(session)
+                self._migrate(session, found)
             elif found > SCHEMA:
                 raise RuntimeError(f"the Neo4j store has schema {found}; this version of "
                                    f"Collective Mapper reads schema {SCHEMA} and older")
 
-    def _migrate(self, session: Any) -> None:
-        """Bring a schema-1 store up to date: re-key its 1-on-1s, rebuild the graph.
+    def _migrate(self, session: Any, found: int = 1) -> None:
+        """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
+        rebuilt; every older store's read model built.
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for re-projection, which
         :meth:`resume` (called on open) then carries out in batches.
         """
-        session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
-        session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
-        session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
+        if found < 2:
+            session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
+            session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
+            session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:
@@ -427,8 +486,10 @@ class Neo4jStore(Store):
         def run(tx: Any) -> int:
             tx.run(load_query("write/lock_store")).consume()
             n = len(_read_all(tx, "read/match_record_hashes", ids=list(ids)))
+            touched = {p for (p,) in _read_all(tx, "read/list_record_people", ids=list(ids))}
             tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
+            _refresh_items(tx, touched)
             if alias_campaigns:
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
@@ -479,6 +540,27 @@ class Neo4jStore(Store):
         rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
         return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in rows]
 
+    def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
+                           fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
+                           ) -> dict[str, dict[str, Any]]:
+        # As Store.conversation_texts; for given ids, the bodies alone as one collected list
+        # (the words of 20k follow-up items: whole records as rows took 1.6 s of decoding).
+        if ids is None:
+            return super().conversation_texts(campaign, ids, fields)
+        from mapper.projection import conversation_key
+
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        keys = [conversation_key(campaign, i) for i in wanted] + wanted
+        self._await_written()
+        with self._session() as session:
+            found = session.execute_read(
+                lambda tx: tx.run(load_query("read/list_conversation_bodies"), ids=keys).single())
+        rows = found[0] if found else []
+        return _texts((("conversation", camp, orjson.loads(body)) for camp, body in rows),
+                      campaign, fields)
+
     def campaigns(self) -> list[str]:
         return [c for (c,) in self._read("read/list_campaigns")]
 
@@ -498,6 +580,12 @@ class Neo4jStore(Store):
             return dict(self._read(f"read/count_{subject}{suffix}", **params))
 
         return {"nodes": count("nodes"), "edges": count("edges"), "records": count("records")}
+
+    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
+                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_follow_up_items, campaign, due_by, organizer, today)
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         def read(share: Sequence[tuple[str, str, dict[str, Any]]]) -> tuple[int, dict[str, list], int]:

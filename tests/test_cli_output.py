@@ -1,0 +1,63 @@
+"""The CLI's output plumbing: plain JSON on a pipe, tables that say what they left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mapper import cli
+
+TODAY = "2026-10-15"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo-out") / "demo.db"
+    result = CliRunner().invoke(cli.app, ["demo", "--no-server", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def run(*args: str | Path) -> str:
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_json_on_a_pipe_is_one_plain_document_with_no_terminal_codes(demo_db):
+    output = run("follow-ups", "--today", TODAY, "--json", "--db", demo_db)
+    assert "\x1b" not in output
+    assert output.count("\n") == 1  # one line: nobody reads indentation on a pipe
+    assert json.loads(output)["today"] == TODAY
+
+
+def test_a_long_table_shows_the_default_limit_and_says_how_many_rows_it_left_out(demo_db):
+    everyone = json.loads(run("talk-next", "--json", "--db", demo_db))["people"]
+    assert len(everyone) > cli.TABLE_LIMIT
+    output = run("talk-next", "--db", demo_db)
+    assert f"{len(everyone) - cli.TABLE_LIMIT:,} more rows not shown" in output
+
+
+def test_limit_shows_more_rows_of_a_table_and_json_prints_them_all(demo_db):
+    whole = json.loads(run("follow-ups", "--today", TODAY, "--json", "--db", demo_db))
+    items = sum(len(o["items"]) for o in whole["organizers"])
+    one = run("follow-ups", "--today", TODAY, "--limit", "1", "--db", demo_db)
+    if items > 1:
+        assert f"{items - 1:,} more row" in one
+    assert "more row" not in run("follow-ups", "--today", TODAY, "--limit", str(items + 1),
+                                 "--db", demo_db)
+
+
+def test_one_organizers_follow_ups_keep_everyones_counts(demo_db):
+    whole = json.loads(run("follow-ups", "--today", TODAY, "--json", "--db", demo_db))
+    busy = max(whole["organizers"], key=lambda o: len(o["items"]))
+    page = json.loads(run("follow-ups", "--today", TODAY, "--json", "--organizer",
+                          busy["organizer"].upper(), "--db", demo_db))
+    assert page["totals"] == whole["totals"]
+    assert [(o["organizer"], o["overdue"], o["due"]) for o in page["organizers"]] == \
+        [(o["organizer"], o["overdue"], o["due"]) for o in whole["organizers"]]
+    assert [o["items"] for o in page["organizers"]] == \
+        [o["items"] if o is busy else [] for o in whole["organizers"]]
