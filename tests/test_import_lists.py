@@ -243,8 +243,8 @@ def test_two_rows_with_one_employee_number_in_a_file_are_refused_naming_the_rows
                                        ["Ben Okafor", "E1"]])
     report = import_files(store, [path], campaign=CAMPAIGN)
     assert report.result is None
-    assert f"{path}:3 (record 2): custom_id: the same custom id appears at {path}:2" in str(
-        report.errors[0])
+    assert (f"{path}:3 (record 2): custom_id (column 'Employee #'): the same custom id appears "
+            f"at {path}:2") in str(report.errors[0])
     assert "Ben" not in str(report.errors[0]) and "E1" not in str(report.errors[0])
 
 
