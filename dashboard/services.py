@@ -43,9 +43,10 @@ class Services:
             from mapper.analytics.cached import Analytics
             from mapper.analytics.texts import WithCampaignTexts
 
+            store = self.store  # before the lock: opening the store takes it too
             with self._lock:
                 if self._analytics is None:
-                    self._analytics = Analytics(WithCampaignTexts(self.store))
+                    self._analytics = Analytics(WithCampaignTexts(store))
         return self._analytics
 
     def campaigns(self) -> list[str]:
