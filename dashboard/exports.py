@@ -79,11 +79,15 @@ def _shift(snapshot, person: str) -> str | None:
 
 
 def _phones(store, user: User, campaign: str, snapshot, people: list[str]) -> dict[str, str]:
-    """Phone numbers of the people this user may see them for (newest 1-on-1 stating one)."""
-    out: dict[str, str] = {}
-    for key in dict.fromkeys(people):
-        if not sees_contact_details(user, key, snapshot):
-            continue
+    """Phone numbers of the people this user may see them for (the newest 1-on-1 stating one,
+    else their roster row)."""
+    from mapper.privacy import rosters_details
+
+    allowed = [key for key in dict.fromkeys(people) if sees_contact_details(user, key, snapshot)]
+    out = {key: dialable(str(found["phone"]))
+           for key, found in rosters_details(store, campaign, allowed).items()
+           if found.get("phone")}  # the roster's first: a 1-on-1 stating one is newer word
+    for key in allowed:
         for record in store.person_history(campaign, key):  # oldest first: the newest wins
             if record.contact.phone:
                 out[key] = dialable(record.contact.phone)

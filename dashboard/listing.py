@@ -225,9 +225,11 @@ def conversation_ids(snapshot) -> dict[str, list[tuple[str, str]]]:
 
 def reachable(keys: list[str], campaign: str) -> dict[str, dict[str, str]]:
     """Phone and email of the people the signed-in user may see them for
-    (:func:`mapper.roles.sees_contact_details`), from the newest 1-on-1 stating each; nobody
-    else's leaves the server. One read of the records of those people's 1-on-1s."""
+    (:func:`mapper.roles.sees_contact_details`), from the newest 1-on-1 stating each, else
+    their roster row; nobody else's leaves the server. One read of the records of those
+    people's 1-on-1s, one of their roster rows."""
     from dashboard.exports import dialable
+    from mapper.privacy import rosters_details
 
     user = signed_in()
     svc = services()
@@ -238,9 +240,16 @@ def reachable(keys: list[str], campaign: str) -> dict[str, dict[str, str]]:
     held = svc.analytics.run(conversation_ids, campaign=campaign)
     records = {r.id: r.body for r in svc.store.get_records(
         [cid for k in allowed for _, cid in held.get(k, [])])}
+    rosters = rosters_details(svc.store, campaign, allowed)
     out: dict[str, dict[str, str]] = {}
     for key in allowed:
         found: dict[str, str] = {}
+        roster = rosters.get(key, {})  # the roster's first: a 1-on-1 stating one is newer
+        if roster.get("phone"):
+            found["phone"] = str(roster["phone"])
+            found["tel"] = dialable(found["phone"])
+        if roster.get("email"):
+            found["email"] = str(roster["email"])
         for _, cid in held.get(key, []):  # oldest first: the newest stating one wins
             contact = (records.get(cid) or {}).get("contact") or {}
             if contact.get("phone"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
+from collections.abc import Iterable
 from typing import IO, Any
 
 __all__ = ["PERSONAL_FIELDS", "ROSTER_PERSONAL_FIELDS", "CONTACT_DETAILS", "redact_record",
@@ -34,13 +35,24 @@ CONTACT_DETAILS = ("phone", "phone_type", "phone_extension", "email", "address",
 def roster_details(store: Any, campaign: str, person_key: str) -> dict[str, Any]:
     """The contact details a person's roster row gives (personal: show them only to whom
     :func:`mapper.roles.sees_contact_details` allows)."""
+    return rosters_details(store, campaign, [person_key]).get(person_key, {})
+
+
+def rosters_details(store: Any, campaign: str, person_keys: Iterable[str]
+                    ) -> dict[str, dict[str, Any]]:
+    """:func:`roster_details` of several people, in one read of the store; people without a
+    roster row (or without details on it) are left out."""
     prefix = f"person:{campaign}:"
-    if not person_key.startswith(prefix):
-        return {}
     # A roster row's id is its person's key under another prefix (see record_id).
-    found = store.get_records([f"roster:{campaign}:{person_key[len(prefix):]}"])
-    body = found[0].body if found else {}
-    return {k: body[k] for k in CONTACT_DETAILS if body.get(k) not in (None, "", [])}
+    ids = {f"roster:{campaign}:{key[len(prefix):]}": key
+           for key in dict.fromkeys(person_keys) if key.startswith(prefix)}
+    out: dict[str, dict[str, Any]] = {}
+    for record in store.get_records(list(ids)) if ids else ():
+        body = record.body
+        found = {k: body[k] for k in CONTACT_DETAILS if body.get(k) not in (None, "", [])}
+        if found:
+            out[ids[record.id]] = found
+    return out
 
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:

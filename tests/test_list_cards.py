@@ -29,11 +29,11 @@ def test_a_phone_is_on_a_card_only_where_the_role_rules_allow(app, store):
         assert cards, user.username
         for key, card in cards.items():
             allowed = sees_contact_details(user, key, snapshot)
-            assert ("555 0100" in card) == allowed, (user.username, key)
+            assert ("+15550100" in card) == allowed, (user.username, key)
             assert ("tel:+15550100" in card) == allowed
             assert ("secret-email@example.org" in card) == allowed
         # The grid's rows carry no phone at all, whoever asks.
-        assert "555 0100" not in text(page["rows"])
+        assert "15550100" not in text(page["rows"]) and "555 0100" not in text(page["rows"])
     with signed_in_as(app, DEV):
         zed = _cards(list_page(ready.LIST, [None, None, None], "rank", 0, None))
     assert any("Zed Ray" in c and "tel:+15550100" in c for c in zed.values())
@@ -51,3 +51,30 @@ def test_a_list_goes_out_a_page_at_a_time_with_where_it_is(app, store):
     assert last["rows"] and last["last"] and last["where"].endswith(f"of {n:,}")
     names = [r["name"] for r in by_name["rows"]]
     assert names == sorted(names, key=str.casefold)
+
+
+def test_a_roster_phone_reaches_the_card_of_someone_never_spoken_with(app, store):
+    # Talk to next is mostly people known only from the roster: their imported phone and email
+    # are the way to reach them (issue 13), under the same rules as a 1-on-1's.
+    from mapper.models import RosterRow
+    from tests.records import CAMPAIGN
+
+    store.write([RosterRow(name="Rosa Quint", unit="ICU", phone="(415) 555-2671",
+                           email="rosa.q@example.org", campaign=CAMPAIGN)])
+    key = store.person_key(CAMPAIGN, "Rosa Quint")
+    snapshot = store.snapshot(CAMPAIGN)
+    for user in (ADMIN, PLANNER):
+        with signed_in_as(app, user):
+            pages = [list_page(talk_next.LIST, [None, None, None], "name", start, None)
+                     for start in range(0, 10 * PAGE, PAGE)]
+        card = next(c for page in pages for k, c in _cards(page).items() if k == key)
+        allowed = sees_contact_details(user, key, snapshot)
+        assert ("tel:+14155552671" in card) == allowed, user.username
+        assert ("rosa.q@example.org" in card) == allowed, user.username
+    assert sees_contact_details(ADMIN, key, snapshot) and not sees_contact_details(
+        PLANNER, key, snapshot)
+    # And on the call sheet a phone bank prints (dashboard.exports), by the same rule.
+    from dashboard.exports import _phones
+
+    assert _phones(store, ADMIN, CAMPAIGN, snapshot, [key]) == {key: "+14155552671"}
+    assert _phones(store, PLANNER, CAMPAIGN, snapshot, [key]) == {}
