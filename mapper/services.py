@@ -30,7 +30,7 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
-           "PREVIEW_ROWS"]
+           "PREVIEW_ROWS", "suggest_upload"]
 
 
 class ServiceError(ValueError):
@@ -736,7 +736,7 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
 def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
                   campaign: str | None, shown_as: str, sheet: str | None = None,
                   phone_region: str | None = None,
-                  progress: Any = None) -> UploadCheck:
+                  progress: Any = None, checked: Any = None) -> UploadCheck:
     """Import an uploaded file as ``mapper import FILE --mapping MAP --campaign C`` does: the
     whole file is checked first and nothing is written if a row is bad; else every record goes
     through the store's normal write (``progress(n)`` is told as records are written)."""
@@ -745,6 +745,8 @@ def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
     check, (report, options, campaign) = check_upload(
         store, actor, path, mapping, campaign=campaign, shown_as=shown_as, sheet=sheet,
         phone_region=phone_region, keep=True)
+    if checked is not None:
+        checked(check)
     if report.errors:
         return check
     report = write_checked(store, [path], report, campaign=campaign, progress=progress,
@@ -756,23 +758,43 @@ def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
     return check
 
 
-def preview_upload(path: Any, mapping: Any, *, campaign: str | None, sheet: str | None = None,
+def preview_upload(actor: ActorLike, path: Any, mapping: Any, *, campaign: str | None, sheet: str | None = None,
                    phone_region: str | None = None,
                    rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
     """The first rows of a roster file as they will be stored: mapped, then validated and
     normalized as the importer does (a row that fails shows its fields' errors instead)."""
     from mapper.readers import ReadOptions, read_file, validate
+    from mapper.roles import may_import_lists
 
+    if not may_import_lists(actor):
+        raise NotAllowed("bringing lists in is for admins and organizers")
     context = {"phone_region": phone_region} if phone_region else None
     out: list[dict[str, Any]] = []
     for raw in read_file(path, "roster", ReadOptions(mapping=mapping, sheet=sheet)):
-        record, errors = validate(raw, campaign or "(campaign)", context=context)
+        # With no campaign yet (an empty store) the rows are shown as they would be under one.
+        record, errors = validate(raw, campaign or "preview", context=context)
         if errors or record is None:
             out.append({"row": raw.number, "errors": [e.field for e in errors]})
         else:
-            out.append({"row": raw.number,
-                        "values": record.model_dump(mode="json", exclude_none=True,
-                                                    exclude_defaults=True)})
+            values = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            if not campaign and not (isinstance(raw.data, dict) and raw.data.get("campaign")):
+                values.pop("campaign", None)
+            out.append({"row": raw.number, "values": values})
         if len(out) >= rows:
             break
     return out
+
+
+def suggest_upload(actor: ActorLike, path: Any, *, sheet: str | None = None
+                   ) -> tuple[list[str], Any]:
+    """An uploaded spreadsheet's headers and the mapping proposed for them (as ``mapper
+    mapping suggest``); :class:`mapper.sheets.SheetError` when it cannot be read."""
+    from mapper.mapping import suggest
+    from mapper.roles import may_import_lists
+    from mapper.sheets import read_table
+
+    if not may_import_lists(actor):
+        raise NotAllowed("bringing lists in is for admins and organizers")
+    table = read_table(path, sheet=sheet)
+    headers = [h.strip() if isinstance(h, str) else "" for h in table.headers]
+    return headers, suggest(headers)
