@@ -95,7 +95,7 @@ def test_a_file_shows_its_proposed_mapping_hints_and_first_rows_as_stored(app):
         table, file, _ = read(GOOD)
         assert file == {"headers": GOOD[0].split(",")}
         shown = text(table)
-        assert "not placed" in shown  # Foo
+        assert "header not recognized" in shown  # Foo
         values = values_of(file)
         assert values[7] == "ignore" and values[3] == "phone"
         preview = text(upload.show_preview(values, file, as_upload(GOOD), "people.csv", None))

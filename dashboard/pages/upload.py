@@ -211,7 +211,7 @@ def mapping_table(headers: list[str], suggestion: Any) -> html.Div:
         elif note.get("reason"):
             hint = note["reason"]
         elif number in notes:
-            hint = "not placed: ignored unless you choose a field"
+            hint = "header not recognized: left out unless you choose a field"
         shown = header or f"(column {number}, no header)"
         select = dbc.Select(id={"type": ids.UPLOAD_FIELD, "index": number}, options=_choices(),
                             value=proposed.get(header, IGNORE), size="sm", disabled=not header)
