@@ -168,3 +168,17 @@ def test_templates_carry_the_headers_the_importer_recognizes(app):
     headers = resp.get_data(as_text=True).strip().split(",")
     found = suggest(headers)
     assert not found.unmapped and not found.problems
+
+
+def test_the_mapping_in_the_page_downloads_as_yaml_that_mapper_import_reads(app, tmp_path):
+    from mapper.mapping import load_mapping
+
+    with signed_in_as(app, MAYA):
+        _, file, _ = read(GOOD)
+        values = values_of(file)
+        values[7] = "custom"
+        sent = upload.save_mapping(1, values, file)
+    path = tmp_path / sent["filename"]
+    path.write_text(sent["content"], encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.columns["Foo"] == "custom" and mapping.columns["Emp #"] == "custom_id"
