@@ -116,10 +116,7 @@ def test_a_file_that_is_not_a_spreadsheet_or_too_big_is_refused(app, monkeypatch
 
 
 def test_a_dry_run_names_row_and_field_never_a_value_and_writes_nothing(app, store):
-    with signed_in_as(app, ADMIN):
-        _, file, _ = read(BAD)
-        answer = text(upload.dry_run(1, values_of(file), file, as_upload(BAD), "people.csv",
-                                     None))
+    answer = _import(app, ADMIN, BAD, dry=True)
     assert "line 4 (record 3): email: not an email address" in answer
     for value in ("cara-at-nowhere", "Cara", "Diaz", "E3", "555-201-3346"):
         assert value not in answer
@@ -127,11 +124,12 @@ def test_a_dry_run_names_row_and_field_never_a_value_and_writes_nothing(app, sto
     assert store.campaigns() == []
 
 
-def _import(app, user, lines, chosen=None) -> str:
+def _import(app, user, lines, chosen=None, dry=False) -> str:
+    """Start the import (or the dry run) as its button does, and poll it to its end."""
     with signed_in_as(app, user):
         _, file, _ = read(lines)
-        job, disabled, _ = upload.start_import(1, values_of(file), file, as_upload(lines),
-                                               "people.csv", chosen)
+        start = upload.dry_run if dry else upload.start_import
+        job, disabled, _ = start(1, values_of(file), file, as_upload(lines), "people.csv", chosen)
         assert disabled is False
         for _ in range(600):  # the thread's end, not its speed: at most a minute
             _bar, disabled, result = upload.poll_import(1, job)

@@ -324,21 +324,17 @@ def _people(check: svc.UploadCheck) -> str:
             f"{p.get('look_alike', 0)} look-alike(s), {p.get('ambiguous', 0)} ambiguous")
 
 
-def dry_run(_clicks: int | None, values: list[str | None], file: dict[str, Any] | None,
-            contents: str | None, filename: str | None, chosen: str | None):
-    """Check every row as the import would, writing nothing."""
-    user = _user()
-    if not file or not contents:
-        return _refused("Choose a file first.")
-    try:
-        with _uploaded(contents, filename) as path:
-            check, _ = svc.check_upload(services().store, user, path, _mapping(file, values),
-                                        campaign=_campaign(chosen), shown_as="the file")
-    except (UploadRefused, svc.ServiceError) as exc:
-        return _refused(str(exc))
+def _dry_summary(check: svc.UploadCheck) -> html.Div:
     return html.Div([html.P(f"Dry run: {check.valid} row(s) ready, {check.rejected} with "
                             f"errors. People: {_people(check)}.", className="upload-summary"),
                      _errors(check)])
+
+
+def dry_run(_clicks: int | None, values: list[str | None], file: dict[str, Any] | None,
+            contents: str | None, filename: str | None, chosen: str | None):
+    """Check every row as the import would, writing nothing (in the background, as the import:
+    a 100,000-row file takes seconds)."""
+    return _start(values, file, contents, filename, chosen, dry=True)
 
 
 @dataclass
@@ -346,6 +342,7 @@ class Job:
     """One import running in the background, polled by its owner's page."""
 
     owner: str
+    dry: bool = False
     state: str = "checking"
     total: int = 0
     done: int = 0
@@ -369,6 +366,12 @@ def _run(job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
             job.done += n
 
     try:
+        if job.dry:
+            check, _ = svc.check_upload(store, user, path, mapping, campaign=campaign,
+                                        shown_as="the file")
+            with job.lock:
+                job.check, job.state = check, "done"
+            return
         check = svc.import_upload(store, user, path, mapping, campaign=campaign,
                                   shown_as="the file", progress=progress, checked=checked)
         if check.written is not None:
@@ -387,6 +390,11 @@ def _run(job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
 def start_import(_clicks: int | None, values: list[str | None], file: dict[str, Any] | None,
                  contents: str | None, filename: str | None, chosen: str | None):
     """Start the import in a background thread; the page polls its progress."""
+    return _start(values, file, contents, filename, chosen, dry=False)
+
+
+def _start(values: list[str | None], file: dict[str, Any] | None, contents: str | None,
+           filename: str | None, chosen: str | None, *, dry: bool):
     user = _user()
     if not file or not contents:
         return no_update, True, _refused("Choose a file first.")
@@ -398,12 +406,13 @@ def start_import(_clicks: int | None, values: list[str | None], file: dict[str, 
     except UploadRefused as exc:
         return no_update, True, _refused(str(exc))
     job_id = uuid.uuid4().hex
-    job = _JOBS[job_id] = Job(owner=user.username)
+    job = _JOBS[job_id] = Job(owner=user.username, dry=dry)
     thread = threading.Thread(target=_run, name="mapper-upload", daemon=True,
                               args=(job, services().store, accounts(), user, folder, path,
                                     mapping, _campaign(chosen)))
     thread.start()
-    return job_id, False, html.P("Importing…", className="upload-summary")
+    return job_id, False, html.P("Checking…" if dry else "Importing…",
+                                 className="upload-summary")
 
 
 def poll_import(_n: int | None, job_id: str | None):
@@ -414,6 +423,7 @@ def poll_import(_n: int | None, job_id: str | None):
         return None, True, no_update
     with job.lock:
         state, total, done, check, failed = job.state, job.total, job.done, job.check, job.failed
+        dry = job.dry
     if state != "done":
         if state == "checking":
             bar = dbc.Progress(value=100, striped=True, animated=True, label="checking",
@@ -424,7 +434,9 @@ def poll_import(_n: int | None, job_id: str | None):
         return bar, False, no_update
     _JOBS.pop(job_id, None)
     if failed or check is None:
-        return None, True, _refused(f"The import failed ({failed}); nothing more was written.")
+        return None, True, _refused(f"The {'check' if dry else 'import'} failed ({failed}).")
+    if dry:
+        return None, True, _dry_summary(check)
     if check.written is None:
         return None, True, html.Div([html.P("Nothing was written.", className="text-danger"),
                                      _errors(check)])
@@ -465,7 +477,10 @@ def register_callbacks(app: dash.Dash) -> None:
                  prevent_initial_call=True)(read_upload)
     # Fires as the column selects appear (a file read) and as one changes.
     app.callback(Output(ids.UPLOAD_PREVIEW, "children"), fields, *file_state)(show_preview)
-    app.callback(Output(ids.UPLOAD_RESULT, "children"), Input(ids.UPLOAD_DRY_RUN, "n_clicks"),
+    app.callback(Output(ids.UPLOAD_JOB, "data", allow_duplicate=True),
+                 Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+                 Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+                 Input(ids.UPLOAD_DRY_RUN, "n_clicks"),
                  State({"type": ids.UPLOAD_FIELD, "index": ALL}, "value"), *file_state,
                  prevent_initial_call=True)(dry_run)
     app.callback(Output(ids.UPLOAD_JOB, "data"), Output(ids.UPLOAD_POLL, "disabled"),
