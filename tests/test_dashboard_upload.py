@@ -180,3 +180,11 @@ def test_the_mapping_in_the_page_downloads_as_yaml_that_mapper_import_reads(app,
     path.write_text(sent["content"], encoding="utf-8")
     mapping = load_mapping(path)
     assert mapping.columns["Foo"] == "custom" and mapping.columns["Emp #"] == "custom_id"
+
+
+def test_a_broken_xlsx_is_refused_with_a_message_not_a_crash(app):
+    broken = "data:application/octet-stream;base64," + base64.b64encode(b"PK\x03\x04 not a zip").decode()
+    with signed_in_as(app, ADMIN):
+        _, file, message = upload.read_upload(broken, "people.xlsx")
+    assert file is None and "cannot be read" in text(message)
+    assert "mapper-upload" not in text(message)  # the private temporary path is not shown
