@@ -758,8 +758,8 @@ def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
     return check
 
 
-def preview_upload(actor: ActorLike, path: Any, mapping: Any, *, campaign: str | None, sheet: str | None = None,
-                   phone_region: str | None = None,
+def preview_upload(actor: ActorLike, path: Any, mapping: Any, *, campaign: str | None,
+                   sheet: str | None = None, phone_region: str | None = None,
                    rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
     """The first rows of a roster file as they will be stored: mapped, then validated and
     normalized as the importer does (a row that fails shows its fields' errors instead)."""

@@ -183,8 +183,20 @@ def test_the_mapping_in_the_page_downloads_as_yaml_that_mapper_import_reads(app,
 
 
 def test_a_broken_xlsx_is_refused_with_a_message_not_a_crash(app):
-    broken = "data:application/octet-stream;base64," + base64.b64encode(b"PK\x03\x04 not a zip").decode()
+    broken = ("data:application/octet-stream;base64,"
+              + base64.b64encode(b"PK\x03\x04 not a zip").decode())
     with signed_in_as(app, ADMIN):
         _, file, message = upload.read_upload(broken, "people.xlsx")
     assert file is None and "cannot be read" in text(message)
     assert "mapper-upload" not in text(message)  # the private temporary path is not shown
+
+
+def test_the_uploaded_bytes_are_deleted_after_reading_and_after_the_import(app, store, tmp_path,
+                                                                           monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with signed_in_as(app, ADMIN):
+        read(GOOD)
+    assert "2 added" in _import(app, ADMIN, GOOD)
+    assert list(tmp_path.glob("mapper-upload-*")) == []

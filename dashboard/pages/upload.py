@@ -365,26 +365,25 @@ def _run(job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
         with job.lock:
             job.done += n
 
+    check: svc.UploadCheck | None = None
+    failed: str | None = None
     try:
         if job.dry:
             check, _ = svc.check_upload(store, user, path, mapping, campaign=campaign,
                                         shown_as="the file")
-            with job.lock:
-                job.check, job.state = check, "done"
-            return
-        check = svc.import_upload(store, user, path, mapping, campaign=campaign,
-                                  shown_as="the file", progress=progress, checked=checked)
-        if check.written is not None:
-            audit.record("import", None, actor=user.username, rows=check.valid,
-                         rejected=check.rejected, **check.written,
-                         **{k: v for k, v in check.people.items()})
-        with job.lock:
-            job.check, job.state = check, "done"
+        else:
+            check = svc.import_upload(store, user, path, mapping, campaign=campaign,
+                                      shown_as="the file", progress=progress, checked=checked)
+            if check.written is not None:
+                audit.record("import", None, actor=user.username, rows=check.valid,
+                             rejected=check.rejected, **check.written, **check.people)
     except Exception as exc:  # noqa: BLE001 - told to the page by kind, never by value
-        with job.lock:
-            job.failed, job.state = type(exc).__name__, "done"
+        failed = type(exc).__name__
     finally:
+        # The bytes go before the page hears it is done.
         shutil.rmtree(folder, ignore_errors=True)
+    with job.lock:
+        job.check, job.failed, job.state = check, failed, "done"
 
 
 def start_import(_clicks: int | None, values: list[str | None], file: dict[str, Any] | None,
