@@ -31,7 +31,7 @@ __all__ = ["create_app", "serve", "PAGE_MODULES", "DEMO_USER"]
 HERE = Path(__file__).resolve().parent
 # In nav-bar order. Each module registers its page and owns its callbacks.
 PAGE_MODULES = ("overview", "clusters", "power", "ready", "talk_next", "follow_ups", "my_list",
-                "person", "record", "admin")
+                "person", "record", "upload", "admin")
 DEMO_USER = User("demo", "admin", None, demo=True)
 
 

@@ -166,3 +166,19 @@ ADMIN_TOKEN_CREATE = "admin-token-create"
 ADMIN_TOKEN_REVOKE = "admin-token-revoke"
 ADMIN_TOKEN_MESSAGE = "admin-token-message"
 ADMIN_TOKENS = "admin-tokens"
+
+# -- upload page (bring lists in) -----------------------------------------------------------
+UPLOAD = "upload-file"
+UPLOAD_MESSAGE = "upload-message"
+UPLOAD_FILE = "upload-file-store"  # a store: the file's name and headers (never its cells)
+UPLOAD_MAPPING = "upload-mapping"
+UPLOAD_FIELD = "upload-field"  # pattern-matching: {"type": UPLOAD_FIELD, "index": column number}
+UPLOAD_PREVIEW = "upload-preview"
+UPLOAD_DRY_RUN = "upload-dry-run"
+UPLOAD_IMPORT = "upload-import"
+UPLOAD_RESULT = "upload-result"
+UPLOAD_JOB = "upload-job"
+UPLOAD_POLL = "upload-poll"
+UPLOAD_PROGRESS = "upload-progress"
+UPLOAD_SAVE_MAPPING = "upload-save-mapping"
+UPLOAD_MAPPING_YAML = "upload-mapping-yaml"

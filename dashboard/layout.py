@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.auth import LOGOUT_PATH, csrf_token, signed_in
 from dashboard.services import services
 from dashboard.users import User
+from mapper.roles import may_import_lists
 
 __all__ = ["frame", "fill_campaigns", "choose_campaign", "register_callbacks", "DEMO_NOTICE"]
 
@@ -36,6 +37,8 @@ def _nav_links(user: User | None) -> list:
         if page.get("records") and not (user and user.may_record):
             continue
         if page.get("admin") and not (user and user.role == "admin"):
+            continue
+        if page.get("uploads") and not (user and may_import_lists(user)):
             continue
         links.append(dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
                                              active="exact")))

@@ -37,6 +37,7 @@ ACTIONS = (
     "user_added", "user_role_set", "user_password_reset", "user_disabled", "user_enabled",
     "users_imported", "token_created", "token_revoked",
     "person_forgotten",
+    "import",  # lists brought in through the dashboard: counts only
 )
 #: The actor of a failed sign-in for a username no one has: what was typed is not kept (it
 #: may be a password typed in the wrong box).

@@ -23,7 +23,8 @@ from mapper.keys import normalize
 from mapper.snapshot import Snapshot
 
 __all__ = ["Actor", "ActorLike", "ADMIN", "ROLES", "is_own", "may_record", "may_delete",
-           "may_assign", "sees_people", "sees_every_list", "sees_contact_details", "my_list_for"]
+           "may_assign", "sees_people", "sees_every_list", "sees_contact_details", "my_list_for",
+           "may_import_lists"]
 
 #: admin: everything. planner: plans the campaign — sees every list of people and every
 #: organizer's list, assigns contacts to anyone; sees no one's contact details or words and
@@ -120,3 +121,9 @@ def my_list_for(actor: ActorLike, result: dict[str, Any]) -> dict[str, Any]:
     if sees_people(actor):
         return result
     return {**result, "organizers": [{**o, "contacts": []} for o in result["organizers"]]}
+
+
+def may_import_lists(actor: ActorLike) -> bool:
+    """Bring lists in (upload a roster or a campaign's files): admins and organizers. Planners
+    and viewers do not: an upload writes people, and their contact details, into the store."""
+    return actor.role in ("admin", "organizer")

@@ -29,7 +29,8 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "assign_from", "suggested", "unassign", "delete_record",
            "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
-           "delete_draft"]
+           "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
+           "PREVIEW_ROWS", "suggest_upload"]
 
 
 class ServiceError(ValueError):
@@ -669,3 +670,131 @@ def revoke_token(tokens: Any, audit: Any, actor: ActorLike, actor_name: str,
         raise NotAllowed("token: only an admin revokes someone else's token")
     tokens.revoke(token_id)
     audit.append(actor_name, "token_revoked", row.id, user=row.username)
+
+
+# -- bringing lists in (the dashboard's upload; the CLI's `mapper import` reads the same way) --
+
+#: Rows of an uploaded file shown as they will be stored.
+PREVIEW_ROWS = 5
+
+
+@dataclass(slots=True)
+class UploadCheck:
+    """What a dry run (or an import) of one uploaded file found: counts, and errors naming the
+    row and the field or column only (:class:`mapper.readers.RecordError` holds no value)."""
+
+    valid: int = 0
+    rejected: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    error_count: int = 0
+    people: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] | None = None
+    hierarchy: int = 0
+
+
+def _campaign_rule(store: Store, campaign: str | None) -> tuple[str | None, str | None]:
+    """(campaign, require_campaign) as `mapper import` decides them: the one named, else the
+    store's only campaign, else each row must name its own (never a silent "default")."""
+    if campaign:
+        return campaign, None
+    held = store.campaigns()
+    if len(held) == 1:
+        return held[0], None
+    return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
+
+
+def _upload_errors(report: Any, path: Any, shown_as: str) -> list[dict[str, str]]:
+    out = []
+    for e in report.errors:
+        where = str(e.where).replace(str(path), shown_as)
+        out.append({"where": where, "record": e.record, "field": e.field, "message": e.message})
+    return out
+
+
+def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
+                 campaign: str | None, shown_as: str, sheet: str | None = None,
+                 phone_region: str | None = None, keep: bool = False) -> tuple[UploadCheck, Any]:
+    """Dry-run an uploaded file through the importer (:func:`mapper.importer.check_files`, as
+    ``mapper import`` does): nothing is written. Returns the check and the importer's report."""
+    from mapper.importer import ImportOptions, check_files
+    from mapper.roles import may_import_lists
+
+    if not may_import_lists(actor):
+        raise NotAllowed("bringing lists in is for admins and organizers")
+    campaign, require = _campaign_rule(store, campaign)
+    options = ImportOptions(mapping=mapping, sheet=sheet, require_campaign=require,
+                            phone_region=phone_region or getattr(mapping, "phone_region", None),
+                            store=store)
+    report = check_files([path], campaign=campaign, keep=keep, options=options)
+    check = UploadCheck(valid=report.valid, rejected=len(report.rejected),
+                        errors=_upload_errors(report, path, shown_as),
+                        error_count=report.error_count, people=report.identity.as_json(),
+                        hierarchy=len(report.derived))
+    return check, (report, options, campaign)
+
+
+def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
+                  campaign: str | None, shown_as: str, sheet: str | None = None,
+                  phone_region: str | None = None,
+                  progress: Any = None, checked: Any = None) -> UploadCheck:
+    """Import an uploaded file as ``mapper import FILE --mapping MAP --campaign C`` does: the
+    whole file is checked first and nothing is written if a row is bad; else every record goes
+    through the store's normal write (``progress(n)`` is told as records are written)."""
+    from mapper.importer import write_checked
+
+    check, (report, options, campaign) = check_upload(
+        store, actor, path, mapping, campaign=campaign, shown_as=shown_as, sheet=sheet,
+        phone_region=phone_region, keep=True)
+    if checked is not None:
+        checked(check)
+    if report.errors:
+        return check
+    report = write_checked(store, [path], report, campaign=campaign, progress=progress,
+                           options=options)
+    check.errors = _upload_errors(report, path, shown_as)
+    if report.result is not None:
+        r = report.result
+        check.written = {"added": r.added, "replaced": r.replaced, "unchanged": r.unchanged}
+    return check
+
+
+def preview_upload(actor: ActorLike, path: Any, mapping: Any, *, campaign: str | None,
+                   sheet: str | None = None, phone_region: str | None = None,
+                   rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
+    """The first rows of a roster file as they will be stored: mapped, then validated and
+    normalized as the importer does (a row that fails shows its fields' errors instead)."""
+    from mapper.readers import ReadOptions, read_file, validate
+    from mapper.roles import may_import_lists
+
+    if not may_import_lists(actor):
+        raise NotAllowed("bringing lists in is for admins and organizers")
+    context = {"phone_region": phone_region} if phone_region else None
+    out: list[dict[str, Any]] = []
+    for raw in read_file(path, "roster", ReadOptions(mapping=mapping, sheet=sheet)):
+        # With no campaign yet (an empty store) the rows are shown as they would be under one.
+        record, errors = validate(raw, campaign or "preview", context=context)
+        if errors or record is None:
+            out.append({"row": raw.number, "errors": [e.field for e in errors]})
+        else:
+            values = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            if not campaign and not (isinstance(raw.data, dict) and raw.data.get("campaign")):
+                values.pop("campaign", None)
+            out.append({"row": raw.number, "values": values})
+        if len(out) >= rows:
+            break
+    return out
+
+
+def suggest_upload(actor: ActorLike, path: Any, *, sheet: str | None = None
+                   ) -> tuple[list[str], Any]:
+    """An uploaded spreadsheet's headers and the mapping proposed for them (as ``mapper
+    mapping suggest``); :class:`mapper.sheets.SheetError` when it cannot be read."""
+    from mapper.mapping import suggest
+    from mapper.roles import may_import_lists
+    from mapper.sheets import read_table
+
+    if not may_import_lists(actor):
+        raise NotAllowed("bringing lists in is for admins and organizers")
+    table = read_table(path, sheet=sheet)
+    headers = [h.strip() if isinstance(h, str) else "" for h in table.headers]
+    return headers, suggest(headers)

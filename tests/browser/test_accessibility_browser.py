@@ -14,7 +14,7 @@ PAGES = {
     "overview": "/", "clusters": "/clusters", "power": "/power", "ready": "/ready",
     "talk-next": "/next", "follow-ups": "/follow-ups", "my-list": "/my-list",
     "person": "/person?key={person}", "record": "/record", "call-sheet": "/print/my-list",
-    "admin": "/admin",
+    "admin": "/admin", "upload": "/upload",
 }
 # Ana Lopez is one of Maya Ortiz's contacts in the demo campaign.
 PERSON = "ana lopez"

@@ -1,0 +1,202 @@
+"""Bring lists in (the upload page), called as plain callbacks on both stores: who may, the
+mapping and the first rows, a dry run whose errors name row and field but never a value, and
+an import in the background whose summary counts the people."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+
+from dashboard import ids
+from dashboard.accounts import accounts
+from dashboard.app import create_app
+from dashboard.layout import frame
+from dashboard.pages import upload
+from dashboard.users import User, hash_password
+from mapper import services
+from mapper.mapping import suggest
+from mapper.roles import ROLES, Actor, may_import_lists
+from tests.test_dashboard_callbacks import signed_in_as, text
+
+HASH = hash_password("correct horse battery staple")
+ADMIN = User("root", "admin", None, HASH)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+PAT = User("pat", "planner", None, HASH)
+VERA = User("vera", "viewer", None, HASH)
+USERS = {u.username: u for u in (ADMIN, MAYA, PAT, VERA)}
+CAMPAIGN = "acme-warehouse"
+HEADER = "First Name,Last Name,Email,Cell,Dept,Shift,Emp #,Foo"
+NO_CAMPAIGN = [HEADER,
+               "Ana,Lopez,ana@example.org,555-201-3344,Receiving,nights,E1,safety",
+               "Ben,Okafor,ben@example.org,(555) 201-3345,Shipping,days,E2,pay"]
+# The store starts empty: the rows name their campaign.
+GOOD = [HEADER + ",campaign"] + [row + f",{CAMPAIGN}" for row in NO_CAMPAIGN[1:]]
+BAD = [*GOOD, f"Cara,Diaz,cara-at-nowhere,555-201-3346,Shipping,days,E3,pay,{CAMPAIGN}"]
+
+
+def as_upload(lines: list[str]) -> str:
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    return "data:text/csv;base64," + base64.b64encode(data).decode("ascii")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request, open_store_of_kind):
+    return open_store_of_kind(request.param)
+
+
+@pytest.fixture
+def app(store):
+    return create_app(lambda: store, users=USERS)
+
+
+def read(lines: list[str]):
+    table, file, message = upload.read_upload(as_upload(lines), "people.csv")
+    return table, file, message
+
+
+def values_of(file: dict) -> list[str]:
+    """The selects' values as the page first shows them: the proposed mapping."""
+    proposed = suggest(file["headers"]).mapping.columns
+    return [proposed.get(h, "ignore") for h in file["headers"]]
+
+
+def test_only_admins_and_organizers_bring_lists_in():
+    assert [r for r in ROLES if may_import_lists(Actor(r))] == ["admin", "organizer"]
+
+
+@pytest.mark.parametrize("user", [PAT, VERA])
+def test_planners_and_viewers_get_no_upload_page_and_the_services_refuse_them(app, store, user,
+                                                                              tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join(GOOD) + "\n", encoding="utf-8")
+    with signed_in_as(app, user):
+        assert "/upload" not in text(frame())
+        assert "for admins and organizers" in text(upload.layout())
+        assert app.server.test_client().get("/templates/roster.csv").status_code in (302, 401,
+                                                                                     403, 404)
+    with pytest.raises(services.NotAllowed):
+        services.check_upload(store, user, path, None, campaign=CAMPAIGN, shown_as="f")
+    with pytest.raises(services.NotAllowed):
+        services.preview_upload(user, path, None, campaign=CAMPAIGN)
+    with pytest.raises(services.NotAllowed):
+        services.suggest_upload(user, path)
+
+
+def test_an_organizer_gets_the_page_in_her_nav(app):
+    with signed_in_as(app, MAYA):
+        assert "/upload" in text(frame())
+        assert ids.UPLOAD in text(upload.layout())
+
+
+def test_a_file_shows_its_proposed_mapping_hints_and_first_rows_as_stored(app):
+    with signed_in_as(app, ADMIN):
+        table, file, _ = read(GOOD)
+        assert file == {"headers": GOOD[0].split(",")}
+        shown = text(table)
+        assert "header not recognized" in shown  # Foo
+        values = values_of(file)
+        assert values[7] == "ignore" and values[3] == "phone"
+        preview = text(upload.show_preview(values, file, as_upload(GOOD), "people.csv", None))
+        # Joined, normalized: the name from first + last, the phone in E.164.
+        assert "Ana Lopez" in preview and "+15552013344" in preview
+        values[7] = "tag"
+        assert "safety" in text(upload.show_preview(values, file, as_upload(GOOD),
+                                                    "people.csv", None))
+
+
+def test_a_file_that_is_not_a_spreadsheet_or_too_big_is_refused(app, monkeypatch):
+    with signed_in_as(app, ADMIN):
+        _, file, message = upload.read_upload(as_upload(GOOD), "people.exe")
+        assert file is None and "CSV or XLSX" in text(message)
+        monkeypatch.setattr(upload, "MAX_BYTES", 10)
+        _, file, message = upload.read_upload(as_upload(GOOD), "people.csv")
+        assert file is None and "bigger than" in text(message)
+
+
+def test_a_dry_run_names_row_and_field_never_a_value_and_writes_nothing(app, store):
+    answer = _import(app, ADMIN, BAD, dry=True)
+    assert "line 4 (record 3): email: not an email address" in answer
+    for value in ("cara-at-nowhere", "Cara", "Diaz", "E3", "555-201-3346"):
+        assert value not in answer
+    assert "2 row(s) ready, 1 with errors" in answer
+    assert store.campaigns() == []
+
+
+def _import(app, user, lines, chosen=None, dry=False) -> str:
+    """Start the import (or the dry run) as its button does, and poll it to its end."""
+    with signed_in_as(app, user):
+        _, file, _ = read(lines)
+        start = upload.dry_run if dry else upload.start_import
+        job, disabled, _ = start(1, values_of(file), file, as_upload(lines), "people.csv", chosen)
+        assert disabled is False
+        for _ in range(600):  # the thread's end, not its speed: at most a minute
+            _bar, disabled, result = upload.poll_import(1, job)
+            if disabled:
+                return text(result)
+            time.sleep(0.1)
+    raise AssertionError("the import never finished")
+
+
+def test_an_import_with_no_campaign_in_an_empty_store_is_refused_saying_how(app, store):
+    answer = _import(app, ADMIN, NO_CAMPAIGN)
+    assert "Nothing was written" in answer and "campaign" in answer
+    assert store.campaigns() == []
+
+
+def test_an_import_writes_the_people_counts_them_and_audits_counts_only(app, store):
+    lines = GOOD
+    answer = _import(app, MAYA, lines)
+    assert "2 added" in answer and "2 new, 0 matched, 0 look-alike(s), 0 ambiguous" in answer
+    assert store.campaigns() == [CAMPAIGN]
+    assert store.counts(CAMPAIGN)["records"].get("roster") == 2
+    with signed_in_as(app, ADMIN):
+        [entry] = [e for e in accounts().audit.entries(actor="maya") if e.action == "import"]
+    assert entry.detail["added"] == 2 and entry.detail["new"] == 2
+    assert "Ana" not in str(entry.detail) and "example.org" not in str(entry.detail)
+    # Again: the same people, matched, nothing changed.
+    answer = _import(app, MAYA, lines)
+    assert "0 added" in answer and "2 unchanged" in answer and "0 new, 2 matched" in answer
+
+
+def test_templates_carry_the_headers_the_importer_recognizes(app):
+    with signed_in_as(app, ADMIN):
+        resp = upload.template("roster.csv")
+    headers = resp.get_data(as_text=True).strip().split(",")
+    found = suggest(headers)
+    assert not found.unmapped and not found.problems
+
+
+def test_the_mapping_in_the_page_downloads_as_yaml_that_mapper_import_reads(app, tmp_path):
+    from mapper.mapping import load_mapping
+
+    with signed_in_as(app, MAYA):
+        _, file, _ = read(GOOD)
+        values = values_of(file)
+        values[7] = "custom"
+        sent = upload.save_mapping(1, values, file)
+    path = tmp_path / sent["filename"]
+    path.write_text(sent["content"], encoding="utf-8")
+    mapping = load_mapping(path)
+    assert mapping.columns["Foo"] == "custom" and mapping.columns["Emp #"] == "custom_id"
+
+
+def test_a_broken_xlsx_is_refused_with_a_message_not_a_crash(app):
+    broken = ("data:application/octet-stream;base64,"
+              + base64.b64encode(b"PK\x03\x04 not a zip").decode())
+    with signed_in_as(app, ADMIN):
+        _, file, message = upload.read_upload(broken, "people.xlsx")
+    assert file is None and "cannot be read" in text(message)
+    assert "mapper-upload" not in text(message)  # the private temporary path is not shown
+
+
+def test_the_uploaded_bytes_are_deleted_after_reading_and_after_the_import(app, store, tmp_path,
+                                                                           monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with signed_in_as(app, ADMIN):
+        read(GOOD)
+    assert "2 added" in _import(app, ADMIN, GOOD)
+    assert list(tmp_path.glob("mapper-upload-*")) == []
