@@ -200,3 +200,24 @@ def test_the_uploaded_bytes_are_deleted_after_reading_and_after_the_import(app, 
         read(GOOD)
     assert "2 added" in _import(app, ADMIN, GOOD)
     assert list(tmp_path.glob("mapper-upload-*")) == []
+
+
+def test_a_jobs_progress_is_read_by_any_worker_and_ids_cannot_name_other_files(tmp_path):
+    # `mapper serve` runs several processes: the poll of the page may land on a worker that did
+    # not start the import. Each reads the board the one running it posts to.
+    from dashboard.pages.upload import Job, JobBoard
+    from mapper.services import UploadCheck
+
+    running, polled = JobBoard(tmp_path / "jobs"), JobBoard(tmp_path / "jobs")
+    job = Job(owner="maya", state="writing", total=10, done=4)
+    running.post("a" * 32, job)
+    seen = polled.read("a" * 32)
+    assert (seen.owner, seen.state, seen.done, seen.total) == ("maya", "writing", 4, 10)
+    job.state, job.check = "done", UploadCheck(valid=10, people={"new": 10}, written={"added": 10})
+    running.post("a" * 32, job)
+    assert polled.read("a" * 32).check.people == {"new": 10}
+    polled.drop("a" * 32)
+    assert running.read("a" * 32) is None
+    (tmp_path / "secret.json").write_text('{"owner": "maya"}')
+    for bad in ("../secret", "../" * 3 + "etc/passwd", "", None, "A" * 32):
+        assert polled.read(bad) is None

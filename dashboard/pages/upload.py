@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import os
+import re
 import shutil
 import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -351,19 +354,64 @@ class Job:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_JOBS: dict[str, Job] = {}
+class JobBoard:
+    """Where a background job's progress is posted, so that the poll of its page finds it on
+    whichever server worker answers (``mapper serve`` runs several processes): one small JSON
+    file per job in a folder only this user of the machine may read. It holds counts, states
+    and errors that name rows and fields — never a value.
+    """
+
+    _ID = re.compile(r"[0-9a-f]{32}")
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or Path(tempfile.gettempdir()) / f"mapper-jobs-{os.getuid()}"
+
+    def _path(self, job_id: str | None) -> Path | None:
+        return self.folder / f"{job_id}.json" if job_id and self._ID.fullmatch(job_id) else None
+
+    def post(self, job_id: str, job: Job) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self._path(job_id)
+        assert path is not None
+        with job.lock:
+            state = {"owner": job.owner, "dry": job.dry, "state": job.state, "total": job.total,
+                     "done": job.done, "failed": job.failed,
+                     "check": asdict(job.check) if job.check is not None else None}
+        part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        part.write_text(json.dumps(state))
+        os.replace(part, path)  # a reader sees the old state or the new, never half of one
+
+    def read(self, job_id: str | None) -> Job | None:
+        path = self._path(job_id)
+        try:
+            state = json.loads(path.read_text()) if path else None
+        except (OSError, ValueError):
+            return None
+        if not state:
+            return None
+        check = state.pop("check", None)
+        return Job(**state, check=svc.UploadCheck(**check) if check else None)
+
+    def drop(self, job_id: str | None) -> None:
+        if path := self._path(job_id):
+            path.unlink(missing_ok=True)
 
 
-def _run(job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
+_JOBS = JobBoard()
+
+
+def _run(job_id: str, job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
          mapping: Mapping, campaign: str | None) -> None:
     def checked(check: svc.UploadCheck) -> None:
         with job.lock:
             job.total = check.valid + check.hierarchy
             job.state = "writing"
+        _JOBS.post(job_id, job)
 
     def progress(n: int) -> None:
         with job.lock:
             job.done += n
+        _JOBS.post(job_id, job)
 
     check: svc.UploadCheck | None = None
     failed: str | None = None
@@ -384,6 +432,7 @@ def _run(job: Job, store: Any, audit: Any, user: Any, folder: Path, path: Path,
         shutil.rmtree(folder, ignore_errors=True)
     with job.lock:
         job.check, job.failed, job.state = check, failed, "done"
+    _JOBS.post(job_id, job)
 
 
 def start_import(_clicks: int | None, values: list[str | None], file: dict[str, Any] | None,
@@ -405,9 +454,10 @@ def _start(values: list[str | None], file: dict[str, Any] | None, contents: str 
     except UploadRefused as exc:
         return no_update, True, _refused(str(exc))
     job_id = uuid.uuid4().hex
-    job = _JOBS[job_id] = Job(owner=user.username, dry=dry)
+    job = Job(owner=user.username, dry=dry)
+    _JOBS.post(job_id, job)
     thread = threading.Thread(target=_run, name="mapper-upload", daemon=True,
-                              args=(job, services().store, accounts(), user, folder, path,
+                              args=(job_id, job, services().store, accounts(), user, folder, path,
                                     mapping, _campaign(chosen)))
     thread.start()
     return job_id, False, html.P("Checking…" if dry else "Importing…",
@@ -417,12 +467,11 @@ def _start(values: list[str | None], file: dict[str, Any] | None, contents: str 
 def poll_import(_n: int | None, job_id: str | None):
     """The running import's progress bar; its summary when done."""
     user = _user()
-    job = _JOBS.get(job_id or "")
+    job = _JOBS.read(job_id)
     if job is None or job.owner != user.username:
         return None, True, no_update
-    with job.lock:
-        state, total, done, check, failed = job.state, job.total, job.done, job.check, job.failed
-        dry = job.dry
+    state, total, done, check, failed = job.state, job.total, job.done, job.check, job.failed
+    dry = job.dry
     if state != "done":
         if state == "checking":
             bar = dbc.Progress(value=100, striped=True, animated=True, label="checking",
@@ -431,7 +480,7 @@ def poll_import(_n: int | None, job_id: str | None):
             pct = int(100 * done / total) if total else 100
             bar = dbc.Progress(value=pct, label=f"{done:,} of {total:,}", className="upload-bar")
         return bar, False, no_update
-    _JOBS.pop(job_id, None)
+    _JOBS.drop(job_id)
     if failed or check is None:
         return None, True, _refused(f"The {'check' if dry else 'import'} failed ({failed}).")
     if dry:
