@@ -571,6 +571,23 @@ class Forgotten:
     exports: list[int]
 
 
+def _person_named(store: Store, snapshot: Snapshot, name: str) -> str:
+    """The key of the one person a name means: by her name's key, else the one person known
+    by a custom id under that name; none or several is :class:`NotFound` (naming no one)."""
+    key = store.person_key(snapshot.campaign, name)
+    if key in snapshot.people:
+        return key
+    wanted = normalize(name)
+    found = [k for k, p in snapshot.people.items() if normalize(p.name or "") == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise NotFound(f"PERSON: {len(found)} people of campaign {snapshot.campaign} share this "
+                       "name; name her by her person key (the person page's forget link gives it)")
+    raise NotFound(f"PERSON: no one by that name in campaign {snapshot.campaign} "
+                   "(see `mapper search`)")
+
+
 def may_forget(actor: ActorLike) -> bool:
     """Erase a person from the store: admins only."""
     return actor.role == "admin"
@@ -590,13 +607,16 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
 
     if not may_forget(actor):
         raise NotAllowed("only an admin may forget a person")
+    from mapper.projection import identity_key
+
     snapshot = store.snapshot(campaign)
-    key = person if person in snapshot.people else store.person_key(campaign, person)
-    if key not in snapshot.people:
-        raise NotFound(f"PERSON: no one by that name in campaign {campaign} (see `mapper search`)")
+    key = person if person in snapshot.people else _person_named(store, snapshot, person)
     aliases = store.aliases(campaign)
 
-    def is_them(name: Any) -> bool:
+    def is_them(name: Any, custom_id: Any = None) -> bool:
+        # The key the projection gives the record's person: her custom id's when it has one.
+        if isinstance(custom_id, str) and custom_id.strip():
+            return identity_key(campaign, custom_id) == key
         return isinstance(name, str) and bool(name) and aliases.key("person", campaign, name) == key
 
     doomed: list[str] = []
@@ -604,7 +624,8 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
     for rec in store.iter_records(campaign):
         b = rec.body
         if rec.kind == "conversation":
-            if is_them((b.get("contact") or {}).get("name")):
+            contact = b.get("contact") or {}
+            if is_them(contact.get("name"), contact.get("custom_id")):
                 doomed.append(rec.id)
                 continue
             referrals = b.get("referrals") or []
@@ -615,7 +636,7 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
             if is_them(b.get("person")):
                 doomed.append(rec.id)
         elif rec.kind == "roster":
-            if is_them(b.get("name")):
+            if is_them(b.get("name"), b.get("custom_id")):
                 doomed.append(rec.id)
         elif rec.kind == "tie":
             if is_them(b.get("person")) or is_them(b.get("other")):
@@ -623,6 +644,9 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
         elif rec.kind == "alias" and b.get("kind") == "person":
             if is_them(b.get("alias")) or is_them(b.get("canonical")):
                 doomed.append(rec.id)
+    if not doomed and not rewritten:
+        # Reporting an erasure that erased nothing would tell an admin a person is gone.
+        raise NotFound("PERSON: no record of this person was found to erase; nothing was done")
     exports: list[int] = []
     target = None
     if audit is not None:

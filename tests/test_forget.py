@@ -91,3 +91,34 @@ def test_the_person_page_links_admins_to_forget_and_the_admin_page_does_it(fille
         assert "Tick the box" in str(admin.on_forget(1, key, False, CAMPAIGN))
         assert "Forgotten" in str(admin.on_forget(1, key, True, CAMPAIGN))
     assert "dee park" not in _everything(filled)
+
+
+def test_a_person_known_by_an_employee_number_is_forgotten_too(store):
+    from mapper.models import RosterRow
+    from mapper.services import NotFound
+
+    store.write(small_campaign() + [
+        RosterRow(name="Fay Quinn", unit="ICU", custom_id="E-100", email="fay@example.org",
+                  campaign=CAMPAIGN),
+        conversation("Fay Quinn", "2026-11-22", contact={"name": "Fay Quinn", "custom_id": "E-100",
+                                                         "unit": "ICU"}),
+    ])
+    assert "fay" in _everything(store)
+    done = forget_person(store, ADMIN, CAMPAIGN, "Fay Quinn")
+    assert done.deleted == 2
+    assert "fay" not in _everything(store) and "e-100" not in _everything(store)
+    assert "Fay Quinn" not in {p.name for p in store.snapshot(CAMPAIGN).people.values()}
+    assert "Ana Lopez" in {p.name for p in store.snapshot(CAMPAIGN).people.values()}
+
+
+def test_forgetting_that_would_erase_nothing_is_refused_and_not_audited(store):
+    from mapper.services import NotFound
+
+    store.write(small_campaign())
+    log = audit_for(store)
+    try:
+        with pytest.raises(NotFound):
+            forget_person(store, ADMIN, CAMPAIGN, "No Such Person", audit=log)
+        assert log.entries(action="person_forgotten") == []
+    finally:
+        log.close()
