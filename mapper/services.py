@@ -29,7 +29,7 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "assign_from", "suggested", "unassign", "delete_record",
            "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
-           "delete_draft"]
+           "delete_draft", "resolve_identities", "post_records", "record_person_key"]
 
 
 class ServiceError(ValueError):
@@ -470,11 +470,26 @@ def may_post(actor: ActorLike, kind: str, body: dict[str, Any],
     return False
 
 
-def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> WriteResult:
+def resolve_identities(store: Store, records: Sequence[Any], where: str = "request",
+                       identities: Any = None) -> list[Any]:
+    """The records as they will be stored, each 1-on-1's contact and roster row matched as an
+    import matches them (:class:`mapper.identity.Identities`): a name-only one joins the one
+    person of that name known by a custom id; where several could be meant it stays apart
+    and ``identities.report`` says so (pass ``identities`` to read it)."""
+    from mapper.identity import Identities
+
+    identities = identities if identities is not None else Identities(store)
+    return [identities.resolve(r, where, f"record {i}") for i, r in enumerate(records, 1)]
+
+
+def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
+                 identities: Any = None) -> WriteResult:
     """Write validated records (each one checked with :func:`may_post` first; one refused
-    means nothing is written). Re-sending a record changes nothing."""
+    means nothing is written). Re-sending a record changes nothing. People are matched as an
+    import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
     from mapper.projection import record_id, record_kind
 
+    records = resolve_identities(store, records, identities=identities)
     ids = [record_id(r) for r in records]
     stored = {r.id: r.body for r in store.get_records(ids)}
     for i, (rid, rec) in enumerate(zip(ids, records), 1):
@@ -484,6 +499,16 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> Writ
             raise NotAllowed(f"record {i}: your role may not write this {kind} record"
                              + (" (another organizer's)" if rid in stored else ""))
     return store.write(records)
+
+
+def record_person_key(store: Store, record: Any) -> str:
+    """The key of the person a 1-on-1 is with, as the projection keys her (by her custom id
+    when the record gives one)."""
+    from mapper.projection import identity_key
+
+    if record.contact.custom_id:
+        return identity_key(record.campaign, record.contact.custom_id)
+    return store.person_key(record.campaign, record.contact.name)
 
 
 def _blank_small(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
