@@ -677,9 +677,8 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
     if audit is not None:
         exports = [e.seq for e in audit.entries(action="list_exported", limit=500)]
         target = audit.opaque(key)
-    if rewritten:
-        store.write(rewritten)
-    deleted = store.delete(doomed) if doomed else 0
+    # One transaction: a failure leaves her records and the mentions of her as they were.
+    _, deleted = store.replace_and_delete(rewritten, doomed)
     if audit is not None:
         for rid in [key, *doomed]:
             audit.drop_opaque(rid)

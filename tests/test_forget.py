@@ -122,3 +122,56 @@ def test_forgetting_that_would_erase_nothing_is_refused_and_not_audited(store):
         assert log.entries(action="person_forgotten") == []
     finally:
         log.close()
+
+
+def test_a_failure_between_rewriting_mentions_and_deleting_records_leaves_nothing_half_done(
+        filled, monkeypatch):
+    from mapper.stores import neo4j as neo4j_store
+    from mapper.stores.sqlite import SQLiteStore
+
+    before = sorted(filled.export())
+
+    class Injected(RuntimeError):
+        pass
+
+    if isinstance(filled, SQLiteStore):
+        # The rewrite's own drop (of the 1-on-1 it replaces) passes; the erasure's fails.
+        real_drop = filled._drop
+
+        def drop(ids, ids_of):
+            if any(i.startswith(("update:", "assignment:", "alias:")) for i in ids):
+                raise Injected
+            return real_drop(ids, ids_of)
+
+        monkeypatch.setattr(filled, "_drop", drop)
+    else:
+        real_load = neo4j_store.load_query
+
+        def load(name):
+            if name == "write/delete_records":
+                raise Injected
+            return real_load(name)
+
+        monkeypatch.setattr(neo4j_store, "load_query", load)
+    with pytest.raises(Injected):
+        forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    monkeypatch.undo()
+    assert sorted(filled.export()) == before  # Ana's referral of her is still there
+    assert filled.person_key(CAMPAIGN, NAME) in filled.snapshot(CAMPAIGN).people
+    forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    assert "dee park" not in _everything(filled)
+
+
+def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
+    from mapper.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "m.db"
+    store = SQLiteStore(path)
+    secret = "UNMISTAKABLE-DEE-STORY"
+    store.write(small_campaign() + [
+        conversation(NAME, "2026-11-22", contact={"name": NAME, "unit": "ER"},
+                     issues=[{"issue": "pay", "anger": 4, "story": secret}])])
+    forget_person(store, ADMIN, CAMPAIGN, NAME)
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
+    assert secret.encode() not in raw
+    store.close()
