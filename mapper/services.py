@@ -594,6 +594,7 @@ class Forgotten:
     deleted: int
     rewritten: int
     exports: list[int]
+    drafts: int = 0  # server drafts of a 1-on-1 with them, any author's
 
 
 def _person_named(store: Store, snapshot: Snapshot, name: str) -> str:
@@ -619,7 +620,7 @@ def may_forget(actor: ActorLike) -> bool:
 
 
 def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
-                  audit: Any = None, actor_name: str = "cli") -> Forgotten:
+                  audit: Any = None, actor_name: str = "cli", drafts: Any = None) -> Forgotten:
     """Erase a person who asks for it: every record about them (their 1-on-1s, updates,
     assignment, roster row, ties, person aliases) and every mention in other records (a
     referral in someone else's 1-on-1 is dropped from it). The read model follows the records.
@@ -627,6 +628,9 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
     ``person`` is a name or a person key. With ``audit``, the person's opaque id and those of
     the deleted records stop leading anywhere, and one ``person_forgotten`` entry keeps that an
     erasure happened — counts and the sequence numbers of earlier list exports, no name.
+
+    Server drafts of a 1-on-1 with them go too, whoever's (``drafts``: the draft store;
+    by default the one beside ``store``, :func:`mapper.drafts.drafts_for`).
     """
     from mapper.models import OneOnOne
 
@@ -679,12 +683,28 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
         target = audit.opaque(key)
     # One transaction: a failure leaves her records and the mentions of her as they were.
     _, deleted = store.replace_and_delete(rewritten, doomed)
+    drafts_deleted = _forget_drafts(store, drafts, campaign, is_them)
     if audit is not None:
         for rid in [key, *doomed]:
             audit.drop_opaque(rid)
         audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
-                     records_rewritten=len(rewritten), exports_before=exports)
-    return Forgotten(deleted, len(rewritten), exports)
+                     records_rewritten=len(rewritten), drafts_deleted=drafts_deleted,
+                     exports_before=exports)
+    return Forgotten(deleted, len(rewritten), exports, drafts_deleted)
+
+
+def _forget_drafts(store: Store, drafts: Any, campaign: str, is_them: Any) -> int:
+    """Delete the drafts (any author's) of a 1-on-1 whose contact is the forgotten person."""
+    from mapper.drafts import drafts_for
+
+    own = drafts is None
+    drafts = drafts_for(store) if own else drafts
+    try:
+        return drafts.forget(campaign, lambda values: is_them(values.get("contact.name"),
+                                                             values.get("contact.custom_id")))
+    finally:
+        if own:
+            drafts.close()
 
 
 # -- API tokens ---------------------------------------------------------------------------------
