@@ -95,7 +95,6 @@ def test_the_person_page_links_admins_to_forget_and_the_admin_page_does_it(fille
 
 def test_a_person_known_by_an_employee_number_is_forgotten_too(store):
     from mapper.models import RosterRow
-    from mapper.services import NotFound
 
     store.write(small_campaign() + [
         RosterRow(name="Fay Quinn", unit="ICU", custom_id="E-100", email="fay@example.org",
