@@ -1644,6 +1644,8 @@ def forget(
             raise typer.Exit(1) from None
     out.print(plain(f"Forgotten: {done.deleted} record(s) deleted, {done.rewritten} other "
                     f"record(s) no longer mention them."))
+    if done.drafts:
+        out.print(plain(f"{done.drafts} unsaved draft(s) of a 1-on-1 with them deleted."))
     if done.exports:
         out.print(plain(f"{len(done.exports)} list export(s) made before may hold them: audit "
                         f"entries {', '.join(map(str, done.exports[-20:]))} (`mapper audit`)."))

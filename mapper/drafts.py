@@ -16,6 +16,7 @@ takes the author, and a row of someone else is answered as not there.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
@@ -28,13 +29,16 @@ from typing import Any
 import orjson
 
 __all__ = ["Draft", "DraftError", "DraftStore", "MemoryDrafts", "SQLiteDrafts", "Neo4jDrafts",
-           "drafts_for", "MAX_DRAFTS", "MAX_FIELDS", "MAX_BYTES"]
+           "drafts_for", "MAX_DRAFTS", "MAX_FIELDS", "MAX_BYTES", "MAX_AGE_DAYS", "default_max_age_days"]
 
 #: Drafts one author may keep (a form saved as draft again replaces its own draft).
 MAX_DRAFTS = 50
 #: Fields and bytes one draft may hold: more is not a person typing.
 MAX_FIELDS = 3000
 MAX_BYTES = 400_000
+#: Days a draft is kept after it was last saved (``MAPPER_DRAFT_MAX_AGE_DAYS`` overrides):
+#: a draft no one came back to is a story kept for nothing.
+MAX_AGE_DAYS = 30
 _MAX_PATH = 200
 _NO_NAME = "(no name yet)"
 
@@ -80,11 +84,32 @@ def _title(values: dict[str, Any]) -> str:
     return " ".join(name.split())[:80] or _NO_NAME
 
 
-class DraftStore(ABC):
-    """Drafts by author. Implementations keep rows; the rules live here."""
+def default_max_age_days() -> float:
+    """:data:`MAX_AGE_DAYS`, or ``MAPPER_DRAFT_MAX_AGE_DAYS`` when set to a positive number."""
+    raw = os.environ.get("MAPPER_DRAFT_MAX_AGE_DAYS", "").strip()
+    if not raw:
+        return MAX_AGE_DAYS
+    try:
+        days = float(raw)
+    except ValueError:
+        raise DraftError("MAPPER_DRAFT_MAX_AGE_DAYS: a number of days") from None
+    if not days > 0:
+        raise DraftError("MAPPER_DRAFT_MAX_AGE_DAYS: more than 0 days")
+    return days
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+
+class DraftStore(ABC):
+    """Drafts by author. Implementations keep rows; the rules live here.
+
+    Drafts older than ``max_age_days`` (default :func:`default_max_age_days`) are deleted whenever
+    drafts are saved or listed.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 max_age_days: float | None = None) -> None:
         self.clock = clock
+        days = max_age_days if max_age_days is not None else default_max_age_days()
+        self.max_age = days * 86400.0
 
     # --- the rows (each implementation) -----------------------------------------------------
     @abstractmethod
@@ -97,6 +122,14 @@ class DraftStore(ABC):
     @abstractmethod
     def _delete(self, author: str, draft_id: str) -> int: ...
 
+    @abstractmethod
+    def _purge(self, before: float) -> int:
+        """Delete every author's drafts saved before ``before``; how many."""
+
+    @abstractmethod
+    def _campaign_rows(self, campaign: str) -> list[tuple[str, str, str]]:
+        """(author, id, body) of every author's drafts of the campaign."""
+
     def close(self) -> None:
         """Release what the implementation holds."""
 
@@ -108,6 +141,7 @@ class DraftStore(ABC):
         if not author:
             raise DraftError("author: a draft needs its author")
         kept = _checked(values)
+        self.purge()
         body = orjson.dumps(kept).decode()
         if len(body.encode()) > MAX_BYTES:
             raise DraftError(f"draft: larger than {MAX_BYTES:,} bytes")
@@ -123,6 +157,7 @@ class DraftStore(ABC):
 
     def list(self, author: str, campaign: str | None = None) -> list[Draft]:
         """The author's drafts (of one campaign, if named), newest first."""
+        self.purge()
         out = [Draft(i, author, c, s, t, orjson.loads(b)) for i, c, s, t, b in self._rows(author)
                if campaign is None or c == campaign]
         return sorted(out, key=lambda d: (-d.saved, d.id))
@@ -132,6 +167,19 @@ class DraftStore(ABC):
         if not isinstance(draft_id, str):
             return None
         return next((d for d in self.list(author) if d.id == draft_id), None)
+
+    def purge(self) -> int:
+        """Delete the drafts older than the maximum age (every author's); how many."""
+        return self._purge(self.clock() - self.max_age)
+
+    def forget(self, campaign: str, is_them: Callable[[dict[str, Any]], bool]) -> int:
+        """Delete every author's drafts of the campaign whose form values ``is_them`` (a
+        person who asked to be forgotten); how many."""
+        n = 0
+        for author, draft_id, body in self._campaign_rows(campaign):
+            if is_them(orjson.loads(body)):
+                n += self._delete(author, draft_id)
+        return n
 
     def delete(self, author: str, draft_id: Any) -> bool:
         """Delete the author's draft; whether there was one."""
@@ -143,8 +191,9 @@ class DraftStore(ABC):
 class MemoryDrafts(DraftStore):
     """Drafts in this process only (for a ``:memory:`` store)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(clock)
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 max_age_days: float | None = None) -> None:
+        super().__init__(clock, max_age_days)
         self._rows_by_key: dict[tuple[str, str], tuple[str, str, float, str, str]] = {}
         self._lock = threading.Lock()
 
@@ -160,6 +209,18 @@ class MemoryDrafts(DraftStore):
     def _delete(self, author: str, draft_id: str) -> int:
         with self._lock:
             return 1 if self._rows_by_key.pop((author, draft_id), None) else 0
+
+    def _purge(self, before: float) -> int:
+        with self._lock:
+            old = [k for k, row in self._rows_by_key.items() if row[2] < before]
+            for k in old:
+                del self._rows_by_key[k]
+            return len(old)
+
+    def _campaign_rows(self, campaign: str) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return [(a, row[0], row[4]) for (a, _), row in self._rows_by_key.items()
+                    if row[1] == campaign]
 
 
 _SQLITE_DDL = """
@@ -178,13 +239,16 @@ CREATE TABLE IF NOT EXISTS drafts (
 class SQLiteDrafts(DraftStore):
     """Drafts in the table ``drafts`` of the store's SQLite file, on a connection of their own."""
 
-    def __init__(self, path: str, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(clock)
+    def __init__(self, path: str, clock: Callable[[], float] = time.time,
+                 max_age_days: float | None = None) -> None:
+        super().__init__(clock, max_age_days)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
                                    timeout=30)
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # A deleted draft's story is zeroed in the file, not left in a free page.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SQLITE_DDL)
 
     def close(self) -> None:
@@ -207,6 +271,15 @@ class SQLiteDrafts(DraftStore):
             return self._db.execute("DELETE FROM drafts WHERE author = ? AND id = ?",
                                     (author, draft_id)).rowcount
 
+    def _purge(self, before: float) -> int:
+        with self._lock:
+            return self._db.execute("DELETE FROM drafts WHERE saved < ?", (before,)).rowcount
+
+    def _campaign_rows(self, campaign: str) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return self._db.execute("SELECT author, id, body FROM drafts WHERE campaign = ?",
+                                    (campaign,)).fetchall()
+
 
 _NEO4J_SCHEMA = ("drafts/create_draft_key_constraint",)
 
@@ -216,10 +289,11 @@ class Neo4jDrafts(DraftStore):
     nothing, in the store's Neo4j database through the store's driver."""
 
     def __init__(self, driver: Any, database: str | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 max_age_days: float | None = None) -> None:
         from neo4j.exceptions import ClientError
 
-        super().__init__(clock)
+        super().__init__(clock, max_age_days)
         self._driver, self._database = driver, database
         with self._driver.session(database=database) as session:
             for name in _NEO4J_SCHEMA:
@@ -251,6 +325,21 @@ class Neo4jDrafts(DraftStore):
         with self._driver.session(database=self._database) as session:
             return session.execute_write(write)
 
+    def _purge(self, before: float) -> int:
+        def write(tx: Any) -> int:
+            return tx.run(_query("drafts/delete_old_drafts"), before=before).single()["deleted"]
+
+        with self._driver.session(database=self._database) as session:
+            return session.execute_write(write)
+
+    def _campaign_rows(self, campaign: str) -> list[tuple[str, str, str]]:
+        def read(tx: Any) -> list[tuple]:
+            return [tuple(r.values()) for r in tx.run(_query("drafts/list_campaign_drafts"),
+                                                      campaign=campaign)]
+
+        with self._driver.session(database=self._database) as session:
+            return session.execute_read(read)
+
 
 def _query(name: str) -> str:
     from mapper.stores.neo4j import load_query
@@ -258,16 +347,17 @@ def _query(name: str) -> str:
     return load_query(name)
 
 
-def drafts_for(store: Any, *, clock: Callable[[], float] = time.time) -> DraftStore:
+def drafts_for(store: Any, *, clock: Callable[[], float] = time.time,
+               max_age_days: float | None = None) -> DraftStore:
     """The draft store beside ``store``: the same SQLite file or the same Neo4j database."""
     from mapper.stores.sqlite import SQLiteStore
 
     if isinstance(store, SQLiteStore):
         if store.path == ":memory:":
-            return MemoryDrafts(clock)
-        return SQLiteDrafts(store.path, clock)
+            return MemoryDrafts(clock, max_age_days)
+        return SQLiteDrafts(store.path, clock, max_age_days)
     from mapper.stores.neo4j import Neo4jStore
 
     if isinstance(store, Neo4jStore):
-        return Neo4jDrafts(store.driver, store.database, clock)
+        return Neo4jDrafts(store.driver, store.database, clock, max_age_days)
     raise TypeError(f"no draft store for a {type(store).__name__}")

@@ -158,21 +158,26 @@ class Identities:
             camp.add(name, custom_id, email, phone)
             return record
         with_ids = camp.ids_by_name.get(norm, set())
-        if len(with_ids) == 1:
+        plain = camp.key(name, None)
+        # A person of this name known by her name alone is a candidate too: with one who has
+        # an id, the row could mean either (an alias to the id person is her, not another).
+        plain_too = bool(with_ids) and plain in camp.name_of and plain not in with_ids
+        if len(with_ids) == 1 and not plain_too:
             # The one person of this name: the row names her by her id from now on.
             (key,) = with_ids
             record = _with_custom_id(record, camp.id_of[key])
             r.matched += 1
             camp.add(name, camp.id_of[key], email, phone)
             return record
-        if len(with_ids) > 1:
+        if with_ids:
             r.ambiguous += 1
             r.notices.append(Notice(where, label, "ambiguous",
-                                    f"{len(with_ids)} people of this name have custom ids; "
-                                    "give the row a custom id (kept apart, not merged)"))
+                                    f"{len(with_ids) + plain_too} people share this name "
+                                    f"({len(with_ids)} with a custom id); give the row a "
+                                    "custom id (kept apart, not merged)"))
             camp.add(name, None, None, None)
             return record
-        key = camp.key(name, None)
+        key = plain
         if key in camp.name_of:
             r.matched += 1
         else:

@@ -30,7 +30,8 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
-           "PREVIEW_ROWS", "suggest_upload"]
+           "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "post_records",
+           "record_person_key"]
 
 
 class ServiceError(ValueError):
@@ -471,11 +472,26 @@ def may_post(actor: ActorLike, kind: str, body: dict[str, Any],
     return False
 
 
-def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> WriteResult:
+def resolve_identities(store: Store, records: Sequence[Any], where: str = "request",
+                       identities: Any = None) -> list[Any]:
+    """The records as they will be stored, each 1-on-1's contact and roster row matched as an
+    import matches them (:class:`mapper.identity.Identities`): a name-only one joins the one
+    person of that name known by a custom id; where several could be meant it stays apart
+    and ``identities.report`` says so (pass ``identities`` to read it)."""
+    from mapper.identity import Identities
+
+    identities = identities if identities is not None else Identities(store)
+    return [identities.resolve(r, where, f"record {i}") for i, r in enumerate(records, 1)]
+
+
+def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
+                 identities: Any = None) -> WriteResult:
     """Write validated records (each one checked with :func:`may_post` first; one refused
-    means nothing is written). Re-sending a record changes nothing."""
+    means nothing is written). Re-sending a record changes nothing. People are matched as an
+    import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
     from mapper.projection import record_id, record_kind
 
+    records = resolve_identities(store, records, identities=identities)
     ids = [record_id(r) for r in records]
     stored = {r.id: r.body for r in store.get_records(ids)}
     for i, (rid, rec) in enumerate(zip(ids, records), 1):
@@ -485,6 +501,16 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any]) -> Writ
             raise NotAllowed(f"record {i}: your role may not write this {kind} record"
                              + (" (another organizer's)" if rid in stored else ""))
     return store.write(records)
+
+
+def record_person_key(store: Store, record: Any) -> str:
+    """The key of the person a 1-on-1 is with, as the projection keys her (by her custom id
+    when the record gives one)."""
+    from mapper.projection import identity_key
+
+    if record.contact.custom_id:
+        return identity_key(record.campaign, record.contact.custom_id)
+    return store.person_key(record.campaign, record.contact.name)
 
 
 def _blank_small(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -570,6 +596,24 @@ class Forgotten:
     deleted: int
     rewritten: int
     exports: list[int]
+    drafts: int = 0  # server drafts of a 1-on-1 with them, any author's
+
+
+def _person_named(store: Store, snapshot: Snapshot, name: str) -> str:
+    """The key of the one person a name means: by her name's key, else the one person known
+    by a custom id under that name; none or several is :class:`NotFound` (naming no one)."""
+    key = store.person_key(snapshot.campaign, name)
+    if key in snapshot.people:
+        return key
+    wanted = normalize(name)
+    found = [k for k, p in snapshot.people.items() if normalize(p.name or "") == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise NotFound(f"PERSON: {len(found)} people of campaign {snapshot.campaign} share this "
+                       "name; name her by her person key (the person page's forget link gives it)")
+    raise NotFound(f"PERSON: no one by that name in campaign {snapshot.campaign} "
+                   "(see `mapper search`)")
 
 
 def may_forget(actor: ActorLike) -> bool:
@@ -578,7 +622,7 @@ def may_forget(actor: ActorLike) -> bool:
 
 
 def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
-                  audit: Any = None, actor_name: str = "cli") -> Forgotten:
+                  audit: Any = None, actor_name: str = "cli", drafts: Any = None) -> Forgotten:
     """Erase a person who asks for it: every record about them (their 1-on-1s, updates,
     assignment, roster row, ties, person aliases) and every mention in other records (a
     referral in someone else's 1-on-1 is dropped from it). The read model follows the records.
@@ -586,18 +630,24 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
     ``person`` is a name or a person key. With ``audit``, the person's opaque id and those of
     the deleted records stop leading anywhere, and one ``person_forgotten`` entry keeps that an
     erasure happened — counts and the sequence numbers of earlier list exports, no name.
+
+    Server drafts of a 1-on-1 with them go too, whoever's (``drafts``: the draft store;
+    by default the one beside ``store``, :func:`mapper.drafts.drafts_for`).
     """
     from mapper.models import OneOnOne
 
     if not may_forget(actor):
         raise NotAllowed("only an admin may forget a person")
+    from mapper.projection import identity_key
+
     snapshot = store.snapshot(campaign)
-    key = person if person in snapshot.people else store.person_key(campaign, person)
-    if key not in snapshot.people:
-        raise NotFound(f"PERSON: no one by that name in campaign {campaign} (see `mapper search`)")
+    key = person if person in snapshot.people else _person_named(store, snapshot, person)
     aliases = store.aliases(campaign)
 
-    def is_them(name: Any) -> bool:
+    def is_them(name: Any, custom_id: Any = None) -> bool:
+        # The key the projection gives the record's person: her custom id's when it has one.
+        if isinstance(custom_id, str) and custom_id.strip():
+            return identity_key(campaign, custom_id) == key
         return isinstance(name, str) and bool(name) and aliases.key("person", campaign, name) == key
 
     doomed: list[str] = []
@@ -605,7 +655,8 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
     for rec in store.iter_records(campaign):
         b = rec.body
         if rec.kind == "conversation":
-            if is_them((b.get("contact") or {}).get("name")):
+            contact = b.get("contact") or {}
+            if is_them(contact.get("name"), contact.get("custom_id")):
                 doomed.append(rec.id)
                 continue
             referrals = b.get("referrals") or []
@@ -616,7 +667,7 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
             if is_them(b.get("person")):
                 doomed.append(rec.id)
         elif rec.kind == "roster":
-            if is_them(b.get("name")):
+            if is_them(b.get("name"), b.get("custom_id")):
                 doomed.append(rec.id)
         elif rec.kind == "tie":
             if is_them(b.get("person")) or is_them(b.get("other")):
@@ -624,20 +675,38 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
         elif rec.kind == "alias" and b.get("kind") == "person":
             if is_them(b.get("alias")) or is_them(b.get("canonical")):
                 doomed.append(rec.id)
+    if not doomed and not rewritten:
+        # Reporting an erasure that erased nothing would tell an admin a person is gone.
+        raise NotFound("PERSON: no record of this person was found to erase; nothing was done")
     exports: list[int] = []
     target = None
     if audit is not None:
         exports = [e.seq for e in audit.entries(action="list_exported", limit=500)]
         target = audit.opaque(key)
-    if rewritten:
-        store.write(rewritten)
-    deleted = store.delete(doomed) if doomed else 0
+    # One transaction: a failure leaves her records and the mentions of her as they were.
+    _, deleted = store.replace_and_delete(rewritten, doomed)
+    drafts_deleted = _forget_drafts(store, drafts, campaign, is_them)
     if audit is not None:
         for rid in [key, *doomed]:
             audit.drop_opaque(rid)
         audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
-                     records_rewritten=len(rewritten), exports_before=exports)
-    return Forgotten(deleted, len(rewritten), exports)
+                     records_rewritten=len(rewritten), drafts_deleted=drafts_deleted,
+                     exports_before=exports)
+    return Forgotten(deleted, len(rewritten), exports, drafts_deleted)
+
+
+def _forget_drafts(store: Store, drafts: Any, campaign: str, is_them: Any) -> int:
+    """Delete the drafts (any author's) of a 1-on-1 whose contact is the forgotten person."""
+    from mapper.drafts import drafts_for
+
+    own = drafts is None
+    drafts = drafts_for(store) if own else drafts
+    try:
+        return drafts.forget(campaign, lambda values: is_them(values.get("contact.name"),
+                                                             values.get("contact.custom_id")))
+    finally:
+        if own:
+            drafts.close()
 
 
 # -- API tokens ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def use_every_draft_query(store) -> None:
     d = drafts.save("maya", CAMPAIGN, {"contact.name": "Ana"})
     drafts.save("maya", CAMPAIGN, {"contact.name": "Ana B"}, d.id)
     drafts.list("maya")
+    drafts.forget(CAMPAIGN, lambda values: False)
     drafts.delete("maya", d.id)
     drafts.close()
 
@@ -116,3 +117,55 @@ def test_a_draft_that_is_not_a_form_is_refused_without_its_values() -> None:
         save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "A"})
     with pytest.raises(ServiceError):
         save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "one too many"})
+
+
+def test_a_draft_older_than_the_maximum_age_is_deleted_when_drafts_are_listed_or_saved(store):
+    clock = Clock()
+    drafts = drafts_for(store, clock=clock, max_age_days=30)
+    old = save_draft(drafts, MAYA, CAMPAIGN, FORM)
+    clock.now += 20 * 86400
+    newer = save_draft(drafts, SAM, CAMPAIGN, {"contact.name": "Cruz"})
+    clock.now += 11 * 86400  # the first is 31 days old, the second 11
+    assert list_drafts(drafts, MAYA) == []
+    with pytest.raises(NotFound):
+        open_draft(drafts, MAYA, old.id)
+    assert [d.id for d in list_drafts(drafts, SAM)] == [newer.id]
+    clock.now += 20 * 86400
+    save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Dee"})  # a save purges too
+    assert drafts._rows("sam") == []
+    drafts.close()
+
+
+def test_the_maximum_age_of_drafts_is_set_by_the_environment(monkeypatch):
+    from mapper.drafts import MAX_AGE_DAYS, DraftError, default_max_age_days
+
+    monkeypatch.delenv("MAPPER_DRAFT_MAX_AGE_DAYS", raising=False)
+    assert default_max_age_days() == MAX_AGE_DAYS == 30
+    monkeypatch.setenv("MAPPER_DRAFT_MAX_AGE_DAYS", "7")
+    assert MemoryDrafts().max_age == 7 * 86400
+    for bad in ("soon", "0", "-3"):
+        monkeypatch.setenv("MAPPER_DRAFT_MAX_AGE_DAYS", bad)
+        with pytest.raises(DraftError):
+            default_max_age_days()
+
+
+def test_forgetting_a_person_deletes_every_authors_drafts_of_a_1_on_1_with_them(store):
+    from mapper.roles import ADMIN
+    from mapper.services import forget_person
+
+    store.write(small_campaign())
+    drafts = drafts_for(store)
+    save_draft(drafts, MAYA, CAMPAIGN, {**FORM, "contact.name": "ana  LOPEZ"})
+    save_draft(drafts, SAM, CAMPAIGN, FORM)
+    kept = save_draft(drafts, SAM, CAMPAIGN, {"contact.name": "Ben Ortiz"})
+    elsewhere = save_draft(drafts, MAYA, "elsewhere", FORM)  # another campaign's Ana
+    done = forget_person(store, ADMIN, CAMPAIGN, "Ana Lopez", drafts=drafts)
+    assert done.drafts == 2
+    assert [d.id for d in list_drafts(drafts, MAYA)] == [elsewhere.id]
+    assert [d.id for d in list_drafts(drafts, SAM)] == [kept.id]
+    drafts.close()
+    # Without a draft store named, the one beside the store is used.
+    drafts = drafts_for(store)
+    save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Ben Ortiz", "issues.0.story": SECRET})
+    drafts.close()
+    assert forget_person(store, ADMIN, CAMPAIGN, "Ben Ortiz").drafts == 2

@@ -91,3 +91,86 @@ def test_the_person_page_links_admins_to_forget_and_the_admin_page_does_it(fille
         assert "Tick the box" in str(admin.on_forget(1, key, False, CAMPAIGN))
         assert "Forgotten" in str(admin.on_forget(1, key, True, CAMPAIGN))
     assert "dee park" not in _everything(filled)
+
+
+def test_a_person_known_by_an_employee_number_is_forgotten_too(store):
+    from mapper.models import RosterRow
+
+    store.write(small_campaign() + [
+        RosterRow(name="Fay Quinn", unit="ICU", custom_id="E-100", email="fay@example.org",
+                  campaign=CAMPAIGN),
+        conversation("Fay Quinn", "2026-11-22", contact={"name": "Fay Quinn", "custom_id": "E-100",
+                                                         "unit": "ICU"}),
+    ])
+    assert "fay" in _everything(store)
+    done = forget_person(store, ADMIN, CAMPAIGN, "Fay Quinn")
+    assert done.deleted == 2
+    assert "fay" not in _everything(store) and "e-100" not in _everything(store)
+    assert "Fay Quinn" not in {p.name for p in store.snapshot(CAMPAIGN).people.values()}
+    assert "Ana Lopez" in {p.name for p in store.snapshot(CAMPAIGN).people.values()}
+
+
+def test_forgetting_that_would_erase_nothing_is_refused_and_not_audited(store):
+    from mapper.services import NotFound
+
+    store.write(small_campaign())
+    log = audit_for(store)
+    try:
+        with pytest.raises(NotFound):
+            forget_person(store, ADMIN, CAMPAIGN, "No Such Person", audit=log)
+        assert log.entries(action="person_forgotten") == []
+    finally:
+        log.close()
+
+
+def test_a_failure_between_rewriting_mentions_and_deleting_records_leaves_nothing_half_done(
+        filled, monkeypatch):
+    from mapper.stores import neo4j as neo4j_store
+    from mapper.stores.sqlite import SQLiteStore
+
+    before = sorted(filled.export())
+
+    class Injected(RuntimeError):
+        pass
+
+    if isinstance(filled, SQLiteStore):
+        # The rewrite's own drop (of the 1-on-1 it replaces) passes; the erasure's fails.
+        real_drop = filled._drop
+
+        def drop(ids, ids_of):
+            if any(i.startswith(("update:", "assignment:", "alias:")) for i in ids):
+                raise Injected
+            return real_drop(ids, ids_of)
+
+        monkeypatch.setattr(filled, "_drop", drop)
+    else:
+        real_load = neo4j_store.load_query
+
+        def load(name):
+            if name == "write/delete_records":
+                raise Injected
+            return real_load(name)
+
+        monkeypatch.setattr(neo4j_store, "load_query", load)
+    with pytest.raises(Injected):
+        forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    monkeypatch.undo()
+    assert sorted(filled.export()) == before  # Ana's referral of her is still there
+    assert filled.person_key(CAMPAIGN, NAME) in filled.snapshot(CAMPAIGN).people
+    forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    assert "dee park" not in _everything(filled)
+
+
+def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
+    from mapper.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "m.db"
+    store = SQLiteStore(path)
+    secret = "UNMISTAKABLE-DEE-STORY"
+    store.write(small_campaign() + [
+        conversation(NAME, "2026-11-22", contact={"name": NAME, "unit": "ER"},
+                     issues=[{"issue": "pay", "anger": 4, "story": secret}])])
+    forget_person(store, ADMIN, CAMPAIGN, NAME)
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
+    assert secret.encode() not in raw
+    store.close()

@@ -602,16 +602,23 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
             [no_update] * len(field_ids), False
     # The id comes from the date and the contact's name: the same as a record another
     # organizer may hold. Only its organizer (or an admin) may replace it.
+    # Her roster's employee number makes her one person with the import's rows (issue #13).
+    from mapper.identity import Identities
+
+    identities = Identities(svc.store)
+    (record,) = svc_api.resolve_identities(svc.store, [record], "form", identities)
     existing = svc.store.get_records([record_id(record)])
     if (existing and not _may_replace(user, existing[0], record)) or (editing and not existing):
         return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids), \
             False
     result = svc.store.write([record])
-    key = svc.store.person_key(record.campaign, record.contact.name)
+    key = svc_api.record_person_key(svc.store, record)
     what = "updated (it replaced your earlier record of this conversation)" if result.replaced \
         else "saved"
     status = dbc.Alert([
         html.Strong(f"1-on-1 with {record.contact.name} {what}. "),
+        *(["Several people share this name, so it was kept apart from them: give the contact "
+           "a custom id to join the right one. "] if identities.report.ambiguous else []),
         dcc.Link("Open their page", href=person_href(key)), " · ",
         dcc.Link("Ready to ask", href="/ready"), " · ",
         "the form is ready for the next one."], color="success", className="save-ok")

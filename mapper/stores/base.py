@@ -172,6 +172,11 @@ class Store(abc.ABC):
         of deleted aliases for re-projection. Returns how many records were deleted."""
 
     @abc.abstractmethod
+    def _replace_and_delete(self, batch: Sequence[StoredRecord], ids: Sequence[str],
+                            alias_campaigns: Sequence[str]) -> tuple[WriteResult, int]:
+        """In one transaction: :meth:`_apply` the batch and :meth:`_delete` these ids."""
+
+    @abc.abstractmethod
     def _pending(self) -> list["Reprojection"]:
         """The campaigns marked for re-projection, with how far it has got."""
 
@@ -286,6 +291,29 @@ class Store(abc.ABC):
                          sorted({r.campaign for r in found if r.kind == "alias"}))
         self.resume()
         return n
+
+    def replace_and_delete(self, records: Iterable[Record], ids: Sequence[str]
+                           ) -> tuple[WriteResult, int]:
+        """Write ``records`` and delete the records ``ids`` in one transaction: all or nothing
+        (forgetting a person rewrites the 1-on-1s that mention her and deletes hers; a failure
+        between the two must leave neither done). Returns what the write did and how many
+        records were deleted. For a few records, not an import: one transaction holds them
+        all. An alias is refused among ``records`` (it would re-key the rest)."""
+        records = list(records)
+        if any(isinstance(r, AliasRow) for r in records):
+            raise ValueError("replace_and_delete: an alias row is written with write()")
+        latest = {record_id(r): r for r in records}
+        found = self.get_records(list(dict.fromkeys(ids)))
+        if any(r.id in latest for r in found):
+            raise ValueError("replace_and_delete: a record is both written and deleted")
+        aliases = self.aliases()
+        with gc_paused():
+            batch = [stored(rec, aliases, rid=rid) for rid, rec in latest.items()]
+            result, n = self._replace_and_delete(
+                batch, [r.id for r in found],
+                sorted({r.campaign for r in found if r.kind == "alias"}))
+        self.resume()
+        return result, n
 
     def reproject(self, campaign: str) -> int:
         """Project a campaign's records again from the start; returns how many."""

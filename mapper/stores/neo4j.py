@@ -483,8 +483,17 @@ class Neo4jStore(Store):
             tally += result
 
     def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
-        def run(tx: Any) -> int:
-            tx.run(load_query("write/lock_store")).consume()
+        return self._replace_and_delete([], ids, alias_campaigns)[1]
+
+    def _replace_and_delete(self, batch: Sequence[StoredRecord], ids: Sequence[str],
+                            alias_campaigns: Sequence[str]) -> tuple[WriteResult, int]:
+        rows = _BatchRows(batch) if batch else None
+
+        def run(tx: Any) -> tuple[WriteResult, int]:
+            # _write_batch takes the store's lock first; without a batch, take it here.
+            result = _write_batch(tx, rows) if rows is not None else WriteResult()
+            if rows is None:
+                tx.run(load_query("write/lock_store")).consume()
             n = len(_read_all(tx, "read/match_record_hashes", ids=list(ids)))
             touched = {p for (p,) in _read_all(tx, "read/list_record_people", ids=list(ids))}
             tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
@@ -494,7 +503,7 @@ class Neo4jStore(Store):
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
             tx.run(load_query("write/increment_version")).consume()
-            return n
+            return result, n
 
         self._await_written()
         with self._session() as session:

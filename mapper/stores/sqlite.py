@@ -137,6 +137,9 @@ class SQLiteStore(Store):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=OFF")
+            # Deleted rows are overwritten with zeros, not left in free pages: forgetting a
+            # person (services.forget_person) must not leave her story readable in the file.
+            self._db.execute("PRAGMA secure_delete=ON")
             # The key and record indexes take random inserts; with the default 2 MB page cache
             # a large import spends its time re-reading index pages.
             self._db.execute("PRAGMA cache_size=-131072")
@@ -269,10 +272,17 @@ class SQLiteStore(Store):
             tally += result
 
     def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
+        return self._replace_and_delete([], ids, alias_campaigns)[1]
+
+    def _replace_and_delete(self, batch: Sequence[StoredRecord], ids: Sequence[str],
+                            alias_campaigns: Sequence[str]) -> tuple[WriteResult, int]:
+        result = WriteResult()
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
+                if batch:
+                    self._apply(batch, result)  # a savepoint inside this transaction
                 n = len(self._hashes(ids))
                 self._refresh_items(self._drop(list(ids), self._node_cache()))
                 self._mark(alias_campaigns)
@@ -282,7 +292,12 @@ class SQLiteStore(Store):
                 db.execute("ROLLBACK")
                 self._ids.clear()
                 raise
-        return n
+            if n:
+                # Erased text must not outlive the erasure in the WAL (secure_delete zeroes
+                # it in the pages; the checkpoint moves them into the file and empties the
+                # log). Best effort: a reader in another process may hold the log a while.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return result, n
 
     def _mark(self, campaigns: Sequence[str]) -> None:
         """Mark campaigns for re-projection (in the caller's transaction)."""
