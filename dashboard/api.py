@@ -87,6 +87,24 @@ def _campaign() -> str:
     return camp
 
 
+#: Why a record naming no campaign is refused when the store holds none or several.
+NO_API_CAMPAIGN = ("names no campaign, and the store holds {held}: give the record a "
+                   "`campaign` field, or name one with ?campaign=NAME")
+
+
+def _write_campaign() -> tuple[str | None, str]:
+    """The campaign a record naming none goes to: ``?campaign=``, else the store's only one
+    (as reads take it); ``None`` (with what the store holds, to say so) when it has none or
+    several."""
+    chosen = (request.args.get("campaign") or "").strip()
+    if chosen:
+        return chosen, ""
+    held = services().campaigns()
+    if len(held) == 1:
+        return held[0], ""
+    return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
+
+
 def install_api(server: Flask, accounts: Accounts) -> None:
     """The blueprint on ``server`` (its routes skip the browser sign-in guard)."""
     limiter = RateLimiter.from_env()
@@ -168,14 +186,20 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         items = items if isinstance(items, list) else [items]
         if not items or len(items) > MAX_RECORDS:
             abort(400, f"send 1 to {MAX_RECORDS} records: a record, a list, or {{records: [...]}}")
+        default, held = _write_campaign()
         checked, errors = [], []
         for i, item in enumerate(items, 1):
             kind = "conversation"
             if isinstance(item, dict) and "record_type" in item:
                 item = dict(item)
                 kind = str(item.pop("record_type"))
+            if default is None and isinstance(item, dict) and not item.get("campaign"):
+                # Never a silent "default" campaign: the store's one campaign, or say how.
+                errors.append({"record": f"record {i}", "field": "campaign",
+                               "message": NO_API_CAMPAIGN.format(held=held)})
+                continue
             raw = RawRecord("request", i, kind, item, counted=True, number=i, tagged=True)
-            record, errs = validate(raw, request.args.get("campaign"))
+            record, errs = validate(raw, default)
             errors += [{"record": e.record, "field": e.field, "message": e.message} for e in errs]
             if record is not None:
                 checked.append(record)
@@ -241,7 +265,9 @@ def openapi() -> dict[str, Any]:
                               **errors}}},
             f"{PREFIX}/records": {"post": {
                 "summary": "write records of any kind (record_type), all or none",
-                "parameters": [campaign],
+                "parameters": [{**campaign, "description": (
+                    "the campaign of records that name none (default: the store's only "
+                    "campaign; with none or several, such a record is refused with 422)")}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}},
                               {"type": "object", "properties": {"records": {
@@ -249,7 +275,9 @@ def openapi() -> dict[str, Any]:
                 "responses": {"200": {"description": "nothing new (re-sent)"},
                               "201": {"description": "written"},
                               "403": {"description": "the role may not write this record"},
-                              "422": {"description": "not valid: the field of each error"},
+                              "422": {"description": "not valid: the field of each error "
+                                                     "(a record naming no campaign, when the "
+                                                     "store holds none or several)"},
                               **errors}}},
             f"{PREFIX}/openapi.json": {"get": {"summary": "this document", "security": [],
                                                "responses": {"200": ok}}},

@@ -1,0 +1,78 @@
+"""The server refuses what a reviewer found it let through: a silent campaign, huge bodies,
+plain cookies behind a proxy, typed usernames kept, spread-out guessing, unguarded paths.
+
+Tests on the store run on the embedded store and on a real Neo4j (the ``store`` fixture).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.users import User, hash_password
+from tests.records import CAMPAIGN, conversation
+
+PASSWORD = "correct horse battery staple"
+HASH = hash_password(PASSWORD)
+MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
+USERS = {u.username: u for u in (User("root", "admin", None, HASH), MAYA)}
+
+
+@pytest.fixture(autouse=True)
+def shared_secret(monkeypatch):
+    monkeypatch.setenv("MAPPER_SECRET_KEY", "test-secret-" + "k" * 40)
+
+
+def _accounts(app):
+    return app.server.extensions["mapper_accounts"]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _new(name: str = "Hal Ames", **fields) -> dict:
+    body = conversation(name, "2026-11-25", **fields).model_dump(mode="json", exclude_none=True)
+    body.pop("campaign")
+    return body
+
+
+# --- 1. no silent "default" campaign ----------------------------------------------------------
+
+def test_a_posted_record_naming_no_campaign_goes_to_the_stores_only_campaign(store):
+    store.write([conversation("Ana Lopez")])
+    app = create_app(lambda: store, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    r = app.server.test_client().post("/api/v1/records", json=_new(), headers=_bearer(token))
+    assert r.status_code == 201, r.json
+    assert store.campaigns() == [CAMPAIGN]
+    assert any(p.name == "Hal Ames" for p in store.snapshot(CAMPAIGN).people.values())
+
+
+@pytest.mark.parametrize("held", [[], ["one", "two"]], ids=["no campaign", "several"])
+def test_a_record_naming_no_campaign_is_refused_saying_how_to_name_one(store, held):
+    store.write([conversation("Ana Lopez", campaign=c) for c in held])
+    app = create_app(lambda: store, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    client = app.server.test_client()
+    r = client.post("/api/v1/records", json=_new(), headers=_bearer(token))
+    assert r.status_code == 422
+    [error] = r.json["errors"]
+    assert error["field"] == "campaign" and "?campaign=NAME" in error["message"]
+    assert "Hal Ames" not in r.get_data(as_text=True)
+    assert "default" not in store.campaigns() and sorted(store.campaigns()) == held
+    # Named in the query, it is taken.
+    r = client.post("/api/v1/records?campaign=two", json=_new(), headers=_bearer(token))
+    assert r.status_code == 201
+    assert any(p.name == "Hal Ames" for p in store.snapshot("two").people.values())
+
+
+def test_the_openapi_document_says_a_record_without_campaign_is_refused_when_ambiguous():
+    from dashboard.api import openapi
+
+    post = openapi()["paths"]["/api/v1/records"]["post"]
+    [param] = post["parameters"]
+    assert "only" in param["description"] and "422" in param["description"]
+    assert "campaign" in post["responses"]["422"]["description"]
