@@ -26,7 +26,8 @@ from dashboard.users import User
 from mapper.readers import RawRecord, validate
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
-__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS"]
+__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
+           "max_request_bytes"]
 
 PREFIX = "/api/v1"
 #: Records one POST may carry (a bigger batch is an import: `mapper import`).
@@ -105,9 +106,29 @@ def _write_campaign() -> tuple[str | None, str]:
     return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
 
 
+#: The largest request body the server reads, in MB (``MAPPER_MAX_REQUEST_MB``): a token
+#: holder cannot make a worker read a multi-GB body (a 500-record batch is well under 1 MB).
+MAX_REQUEST_MB = 8.0
+
+
+def max_request_bytes(env=os.environ) -> int:
+    """``MAPPER_MAX_REQUEST_MB`` (default :data:`MAX_REQUEST_MB`) in bytes.
+
+    >>> max_request_bytes({"MAPPER_MAX_REQUEST_MB": "0.5"})
+    524288
+    """
+    raw = env.get("MAPPER_MAX_REQUEST_MB", "").strip()
+    value = float(raw) if raw else MAX_REQUEST_MB
+    if not 0 < value <= 1024:
+        raise ValueError("MAPPER_MAX_REQUEST_MB must be a number of MB, more than 0, at most 1024")
+    return int(value * 1024 * 1024)
+
+
 def install_api(server: Flask, accounts: Accounts) -> None:
     """The blueprint on ``server`` (its routes skip the browser sign-in guard)."""
     limiter = RateLimiter.from_env()
+    # For the whole server (Dash's callbacks too): Flask answers 413 beyond it.
+    server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
     api = Blueprint("api_v1", __name__, url_prefix=PREFIX)
 
     @api.before_request
@@ -134,6 +155,9 @@ def install_api(server: Flask, accounts: Accounts) -> None:
 
     @api.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
+        if exc.code == 413:
+            return _error(413, f"the request is larger than {max_request_bytes() // 1024} KB; "
+                          "send fewer records at a time")
         return _error(exc.code or 500, exc.description or exc.name)
 
     @api.get("/me")
@@ -181,6 +205,12 @@ def install_api(server: Flask, accounts: Accounts) -> None:
     def records() -> Response:
         """Records of any kind (``record_type``, default ``conversation``), validated as an
         import validates them; all are written or none. Re-sending one changes nothing."""
+        if request.content_length is not None and request.content_length > max_request_bytes():
+            abort(413)  # before reading a byte of it
+        # A body sent in chunks (no length said) is read up to the limit only: one that
+        # reaches it is refused, not parsed cut short.
+        if len(request.get_data(cache=True)) >= max_request_bytes():
+            abort(413)
         data = request.get_json(silent=True)
         items = data.get("records") if isinstance(data, dict) and "records" in data else data
         items = items if isinstance(items, list) else [items]
@@ -275,6 +305,8 @@ def openapi() -> dict[str, Any]:
                 "responses": {"200": {"description": "nothing new (re-sent)"},
                               "201": {"description": "written"},
                               "403": {"description": "the role may not write this record"},
+                              "413": {"description": "the body is larger than the server "
+                                                     "reads (MAPPER_MAX_REQUEST_MB, default 8)"},
                               "422": {"description": "not valid: the field of each error "
                                                      "(a record naming no campaign, when the "
                                                      "store holds none or several)"},

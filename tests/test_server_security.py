@@ -76,3 +76,39 @@ def test_the_openapi_document_says_a_record_without_campaign_is_refused_when_amb
     [param] = post["parameters"]
     assert "only" in param["description"] and "422" in param["description"]
     assert "campaign" in post["responses"]["422"]["description"]
+
+
+# --- 2. a request-size limit ------------------------------------------------------------------
+
+def test_a_body_larger_than_the_limit_is_refused_with_413_in_json(tmp_path, monkeypatch):
+    from mapper.stores.sqlite import SQLiteStore
+
+    monkeypatch.setenv("MAPPER_MAX_REQUEST_MB", "0.25")
+    store = SQLiteStore(str(tmp_path / "s.db"))
+    try:
+        store.write([conversation("Ana Lopez")])
+        app = create_app(lambda: store, users=USERS)
+        assert app.server.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+        token = _accounts(app).tokens.create("maya").token
+        client = app.server.test_client()
+        big = [_new(f"Person {i:05d}", notes="x" * 1000) for i in range(300)]  # ~0.4 MB
+        r = client.post("/api/v1/records", json=big, headers=_bearer(token))
+        assert r.status_code == 413 and "larger than 256 KB" in r.json["error"]
+        assert not any(p.name == "Person 00001" for p in store.snapshot(CAMPAIGN).people.values())
+        # Sent in chunks with no length said, it is cut off all the same.
+        r = client.post("/api/v1/records", input_stream=__import__("io").BytesIO(
+            b"[" + b" " * (300 * 1024) + b"]"), content_type="application/json",
+            headers={**_bearer(token), "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True})  # as gunicorn says
+        assert r.status_code == 413 and r.is_json
+        assert client.post("/api/v1/records", json=big[:10], headers=_bearer(token)).status_code == 201
+    finally:
+        store.close()
+
+
+def test_the_request_limit_is_a_few_mb_by_default_and_a_bad_setting_is_refused():
+    from dashboard.api import max_request_bytes
+
+    assert 1 << 20 < max_request_bytes({}) <= 16 << 20
+    with pytest.raises(ValueError, match="MAPPER_MAX_REQUEST_MB"):
+        max_request_bytes({"MAPPER_MAX_REQUEST_MB": "-1"})
