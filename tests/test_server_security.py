@@ -112,3 +112,32 @@ def test_the_request_limit_is_a_few_mb_by_default_and_a_bad_setting_is_refused()
     assert 1 << 20 < max_request_bytes({}) <= 16 << 20
     with pytest.raises(ValueError, match="MAPPER_MAX_REQUEST_MB"):
         max_request_bytes({"MAPPER_MAX_REQUEST_MB": "-1"})
+
+
+# --- 3. secure cookies behind a proxy ---------------------------------------------------------
+
+def _csrf(client) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _sign_in(client, username: str, password: str = PASSWORD, **kw):
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": _csrf(client), "next": "/"}, **kw)
+
+
+def test_behind_a_proxy_on_loopback_the_session_cookie_is_https_only(tmp_path, monkeypatch):
+    from mapper.serve import ServeOptions, make_app, secure_cookies
+
+    monkeypatch.delenv("MAPPER_SECURE_COOKIES", raising=False)
+    assert secure_cookies(ServeOptions(host="127.0.0.1", behind_proxy=True))
+    assert secure_cookies(ServeOptions(host="0.0.0.0"))
+    assert not secure_cookies(ServeOptions(host="127.0.0.1"))
+    server = make_app(ServeOptions(db=str(tmp_path / "s.db"), behind_proxy=True))
+    server.extensions["mapper_accounts"].users.add("sam", "viewer", "a long enough passphrase")
+    client = server.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    r = _sign_in(client, "sam", "a long enough passphrase", headers=proxied)
+    assert r.status_code == 302
+    cookies = [h for h in r.headers.getlist("Set-Cookie") if h.startswith("mapper_session=")]
+    assert cookies and all("; Secure" in h for h in cookies)
