@@ -141,3 +141,72 @@ def test_behind_a_proxy_on_loopback_the_session_cookie_is_https_only(tmp_path, m
     assert r.status_code == 302
     cookies = [h for h in r.headers.getlist("Set-Cookie") if h.startswith("mapper_session=")]
     assert cookies and all("; Secure" in h for h in cookies)
+
+
+# --- 4. failed sign-ins: no typed text kept; a ceiling per username ---------------------------
+
+def _failure_rows(store) -> str:
+    """Everything the store keeps about failed sign-ins, as text."""
+    from mapper.stores.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        import sqlite3
+
+        with sqlite3.connect(store.path) as db:
+            return repr(db.execute("SELECT * FROM login_failures").fetchall())
+    with store.driver.session(database=store.database) as session:
+        return repr([r.data() for r in session.run("MATCH (f:LoginFailure) RETURN f")])
+
+
+def test_a_failed_sign_in_keeps_no_text_of_what_was_typed_as_the_username(store):
+    from mapper.users import users_for
+
+    users = users_for(store)
+    try:
+        typed = "Hunter2-MyRealPassphrase"  # a password typed in the username box
+        users.failed(typed, "198.51.100.7")
+        rows = _failure_rows(store)
+        assert "198.51.100.7" in rows  # the failure is kept ...
+        assert typed.casefold() not in rows.casefold()  # ... but not what was typed
+        assert users._failures(users.who(typed), "198.51.100.7", 0.0)  # found by its hash
+        assert users.who(typed) == users.who(" " + typed.upper())
+    finally:
+        users.close()
+
+
+def test_guessing_one_username_from_many_addresses_locks_it_until_the_failures_age_out(store):
+    from mapper.users import users_for
+
+    now = [1_000_000.0]
+    users = users_for(store, clock=lambda: now[0])
+    try:
+        for i in range(users.user_limit - 1):
+            users.failed("maya", f"203.0.113.{i}")  # one failure per address: no address lock
+            now[0] += 1.0
+        assert not users.locked("maya", "192.0.2.1")
+        users.failed("maya", "203.0.113.250")
+        assert users.locked("maya", "192.0.2.1")  # from any address, the right password too
+        assert not users.locked("dev", "192.0.2.1")  # another user is not
+        now[0] += users.user_window
+        assert not users.locked("maya", "192.0.2.1")
+    finally:
+        users.close()
+
+
+def test_the_sign_in_page_refuses_a_username_guessed_from_many_addresses(tmp_path):
+    from mapper.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "s.db"))
+    try:
+        app = create_app(lambda: store, users=USERS)
+        limit = _accounts(app).users.user_limit
+        for i in range(limit):
+            client = app.server.test_client()
+            r = _sign_in(client, "maya", "nope", environ_base={"REMOTE_ADDR": f"203.0.113.{i}"})
+            assert r.status_code == 401
+        r = _sign_in(app.server.test_client(), "maya", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+        assert r.status_code == 429
+        assert _sign_in(app.server.test_client(), "root").status_code == 302
+    finally:
+        store.close()
+
