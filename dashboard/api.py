@@ -26,10 +26,12 @@ from dashboard.users import User
 from mapper.readers import RawRecord, validate
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
-__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
+__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB", "BLUEPRINT",
            "max_request_bytes"]
 
 PREFIX = "/api/v1"
+#: The blueprint's name: only its own routes skip the browser sign-in guard.
+BLUEPRINT = "api_v1"
 #: Records one POST may carry (a bigger batch is an import: `mapper import`).
 MAX_RECORDS = 500
 _ANALYTICS = {"overview": "overview", "structure": "structure", "clusters": "anger_clusters",
@@ -129,7 +131,7 @@ def install_api(server: Flask, accounts: Accounts) -> None:
     limiter = RateLimiter.from_env()
     # For the whole server (Dash's callbacks too): Flask answers 413 beyond it.
     server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
-    api = Blueprint("api_v1", __name__, url_prefix=PREFIX)
+    api = Blueprint(BLUEPRINT, __name__, url_prefix=PREFIX)
 
     @api.before_request
     def _token() -> Response | None:

@@ -210,3 +210,25 @@ def test_the_sign_in_page_refuses_a_username_guessed_from_many_addresses(tmp_pat
     finally:
         store.close()
 
+
+# --- 5. only the API's own routes skip the sign-in guard --------------------------------------
+
+def test_an_unknown_path_under_the_api_prefix_is_not_served_the_app_without_sign_in(tmp_path):
+    from dashboard.api import BLUEPRINT
+    from dashboard.auth import _OPEN_BLUEPRINTS
+    from mapper.stores.sqlite import SQLiteStore
+
+    assert _OPEN_BLUEPRINTS == {BLUEPRINT}
+    store = SQLiteStore(str(tmp_path / "s.db"))
+    try:
+        app = create_app(lambda: store, users=USERS)
+        client = app.server.test_client()
+        for path in ("/api/v1/xyz", "/api/v1/", "/api/v1/me/../../people", "/api/v1x"):
+            r = client.get(path)
+            assert r.status_code in (302, 401, 404), path
+            assert r.status_code != 200 and "_dash-" not in r.get_data(as_text=True), path
+        assert client.get("/api/v1/xyz").headers["Location"].startswith("/login")
+        assert client.get("/api/v1/openapi.json").status_code == 200  # the API's own, open
+        assert client.get("/api/v1/me").status_code == 401  # the API's own: asks for a token
+    finally:
+        store.close()
