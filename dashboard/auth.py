@@ -57,7 +57,21 @@ _LOGIN_PAGE = """<!doctype html>
  <label for="password">Password</label>
  <input id="password" name="password" type="password" autocomplete="current-password" required>
  <button type="submit">Sign in</button>
-</form></body></html>"""
+</form>
+<script>
+/* However the last session ended (signed out, idle, deactivated, the tab closed), the next
+   person at this device finds none of its 1-on-1 drafts (dashboard/assets/record_form.js). */
+(function () {
+  try {
+    var s = window.localStorage, gone = [];
+    for (var i = 0; i < s.length; i++) {
+      var k = s.key(i);
+      if (k && k.indexOf("mapper-draft:") === 0) { gone.push(k); }
+    }
+    gone.forEach(function (k) { s.removeItem(k); });
+  } catch (e) { /* nothing kept */ }
+})();
+</script></body></html>"""
 
 
 class LoginThrottle:
