@@ -26,8 +26,8 @@ from dashboard.users import User
 from mapper.readers import RawRecord, validate
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
-__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB", "BLUEPRINT",
-           "max_request_bytes"]
+__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
+           "BLUEPRINT", "max_request_bytes"]
 
 PREFIX = "/api/v1"
 #: The blueprint's name: only its own routes skip the browser sign-in guard.

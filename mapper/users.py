@@ -3,8 +3,9 @@
 Like :mod:`mapper.sessions`, users live beside the records in tables of their own (``users``
 and ``login_failures`` in the SQLite file; ``:AppUser`` and ``:LoginFailure`` nodes in Neo4j),
 never in the records schema. A failed sign-in is kept under a keyed hash of what was typed
-as the username (see :meth:`UserStore.who`), never the text. New passwords are hashed with Argon2id (memory-hard); hashes
-imported from a users file (werkzeug scrypt) keep working as they are.
+as the username (see :meth:`UserStore.who`), never the text. New passwords are hashed with
+Argon2id (memory-hard); hashes imported from a users file (werkzeug scrypt) keep working as
+they are.
 
 >>> users = users_for_path(":memory:")
 >>> row = users.add("maya", "organizer", "a long enough passphrase", organizer="Maya Ortiz")
