@@ -26,9 +26,12 @@ from dashboard.users import User
 from mapper.readers import RawRecord, validate
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
-__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS"]
+__all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
+           "BLUEPRINT", "max_request_bytes"]
 
 PREFIX = "/api/v1"
+#: The blueprint's name: only its own routes skip the browser sign-in guard.
+BLUEPRINT = "api_v1"
 #: Records one POST may carry (a bigger batch is an import: `mapper import`).
 MAX_RECORDS = 500
 _ANALYTICS = {"overview": "overview", "structure": "structure", "clusters": "anger_clusters",
@@ -87,10 +90,48 @@ def _campaign() -> str:
     return camp
 
 
+#: Why a record naming no campaign is refused when the store holds none or several.
+NO_API_CAMPAIGN = ("names no campaign, and the store holds {held}: give the record a "
+                   "`campaign` field, or name one with ?campaign=NAME")
+
+
+def _write_campaign() -> tuple[str | None, str]:
+    """The campaign a record naming none goes to: ``?campaign=``, else the store's only one
+    (as reads take it); ``None`` (with what the store holds, to say so) when it has none or
+    several."""
+    chosen = (request.args.get("campaign") or "").strip()
+    if chosen:
+        return chosen, ""
+    held = services().campaigns()
+    if len(held) == 1:
+        return held[0], ""
+    return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
+
+
+#: The largest request body the server reads, in MB (``MAPPER_MAX_REQUEST_MB``): a token
+#: holder cannot make a worker read a multi-GB body (a 500-record batch is well under 1 MB).
+MAX_REQUEST_MB = 8.0
+
+
+def max_request_bytes(env=os.environ) -> int:
+    """``MAPPER_MAX_REQUEST_MB`` (default :data:`MAX_REQUEST_MB`) in bytes.
+
+    >>> max_request_bytes({"MAPPER_MAX_REQUEST_MB": "0.5"})
+    524288
+    """
+    raw = env.get("MAPPER_MAX_REQUEST_MB", "").strip()
+    value = float(raw) if raw else MAX_REQUEST_MB
+    if not 0 < value <= 1024:
+        raise ValueError("MAPPER_MAX_REQUEST_MB must be a number of MB, more than 0, at most 1024")
+    return int(value * 1024 * 1024)
+
+
 def install_api(server: Flask, accounts: Accounts) -> None:
     """The blueprint on ``server`` (its routes skip the browser sign-in guard)."""
     limiter = RateLimiter.from_env()
-    api = Blueprint("api_v1", __name__, url_prefix=PREFIX)
+    # For the whole server (Dash's callbacks too): Flask answers 413 beyond it.
+    server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
+    api = Blueprint(BLUEPRINT, __name__, url_prefix=PREFIX)
 
     @api.before_request
     def _token() -> Response | None:
@@ -116,6 +157,9 @@ def install_api(server: Flask, accounts: Accounts) -> None:
 
     @api.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
+        if exc.code == 413:
+            return _error(413, f"the request is larger than {max_request_bytes() // 1024} KB; "
+                          "send fewer records at a time")
         return _error(exc.code or 500, exc.description or exc.name)
 
     @api.get("/me")
@@ -163,19 +207,31 @@ def install_api(server: Flask, accounts: Accounts) -> None:
     def records() -> Response:
         """Records of any kind (``record_type``, default ``conversation``), validated as an
         import validates them; all are written or none. Re-sending one changes nothing."""
+        if request.content_length is not None and request.content_length > max_request_bytes():
+            abort(413)  # before reading a byte of it
+        # A body sent in chunks (no length said) is read up to the limit only: one that
+        # reaches it is refused, not parsed cut short.
+        if len(request.get_data(cache=True)) >= max_request_bytes():
+            abort(413)
         data = request.get_json(silent=True)
         items = data.get("records") if isinstance(data, dict) and "records" in data else data
         items = items if isinstance(items, list) else [items]
         if not items or len(items) > MAX_RECORDS:
             abort(400, f"send 1 to {MAX_RECORDS} records: a record, a list, or {{records: [...]}}")
+        default, held = _write_campaign()
         checked, errors = [], []
         for i, item in enumerate(items, 1):
             kind = "conversation"
             if isinstance(item, dict) and "record_type" in item:
                 item = dict(item)
                 kind = str(item.pop("record_type"))
+            if default is None and isinstance(item, dict) and not item.get("campaign"):
+                # Never a silent "default" campaign: the store's one campaign, or say how.
+                errors.append({"record": f"record {i}", "field": "campaign",
+                               "message": NO_API_CAMPAIGN.format(held=held)})
+                continue
             raw = RawRecord("request", i, kind, item, counted=True, number=i, tagged=True)
-            record, errs = validate(raw, request.args.get("campaign"))
+            record, errs = validate(raw, default)
             errors += [{"record": e.record, "field": e.field, "message": e.message} for e in errs]
             if record is not None:
                 checked.append(record)
@@ -241,7 +297,9 @@ def openapi() -> dict[str, Any]:
                               **errors}}},
             f"{PREFIX}/records": {"post": {
                 "summary": "write records of any kind (record_type), all or none",
-                "parameters": [campaign],
+                "parameters": [{**campaign, "description": (
+                    "the campaign of records that name none (default: the store's only "
+                    "campaign; with none or several, such a record is refused with 422)")}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}},
                               {"type": "object", "properties": {"records": {
@@ -249,7 +307,11 @@ def openapi() -> dict[str, Any]:
                 "responses": {"200": {"description": "nothing new (re-sent)"},
                               "201": {"description": "written"},
                               "403": {"description": "the role may not write this record"},
-                              "422": {"description": "not valid: the field of each error"},
+                              "413": {"description": "the body is larger than the server "
+                                                     "reads (MAPPER_MAX_REQUEST_MB, default 8)"},
+                              "422": {"description": "not valid: the field of each error "
+                                                     "(a record naming no campaign, when the "
+                                                     "store holds none or several)"},
                               **errors}}},
             f"{PREFIX}/openapi.json": {"get": {"summary": "this document", "security": [],
                                                "responses": {"200": ok}}},

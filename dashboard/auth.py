@@ -57,7 +57,21 @@ _LOGIN_PAGE = """<!doctype html>
  <label for="password">Password</label>
  <input id="password" name="password" type="password" autocomplete="current-password" required>
  <button type="submit">Sign in</button>
-</form></body></html>"""
+</form>
+<script>
+/* However the last session ended (signed out, idle, deactivated, the tab closed), the next
+   person at this device finds none of its 1-on-1 drafts (dashboard/assets/record_form.js). */
+(function () {
+  try {
+    var s = window.localStorage, gone = [];
+    for (var i = 0; i < s.length; i++) {
+      var k = s.key(i);
+      if (k && k.indexOf("mapper-draft:") === 0) { gone.push(k); }
+    }
+    gone.forEach(function (k) { s.removeItem(k); });
+  } catch (e) { /* nothing kept */ }
+})();
+</script></body></html>"""
 
 
 class LoginThrottle:
@@ -178,9 +192,10 @@ class SharedThrottle:
         self._store().succeeded(username, address)
 
 
-#: Routes that answer without a signed-in browser: the sign-in page, the health check, and
-#: the JSON API (which signs each request in by its bearer token instead).
-_OPEN_PREFIXES = ("/api/v1/",)
+#: Routes that answer without a signed-in browser, besides the sign-in page and the health
+#: check: the JSON API's own routes (each request signs in by its bearer token instead) — not
+#: any path under its prefix, which Dash's catch-all would answer with the app.
+_OPEN_BLUEPRINTS = {"api_v1"}  # dashboard.api.BLUEPRINT
 
 
 def install_auth(server: Flask, accounts: Any, demo_user: User | None = None) -> None:
@@ -267,7 +282,7 @@ def install_auth(server: Flask, accounts: Any, demo_user: User | None = None) ->
 
     @server.before_request
     def _guard() -> Response | None:
-        if request.endpoint in _OPEN_ENDPOINTS or request.path.startswith(_OPEN_PREFIXES):
+        if request.endpoint in _OPEN_ENDPOINTS or request.blueprint in _OPEN_BLUEPRINTS:
             return None
         if not current_user.is_authenticated:
             if demo_user is None:

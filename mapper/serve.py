@@ -65,6 +65,16 @@ def check(options: ServeOptions, env: dict[str, str] | None = None) -> list[str]
     return problems
 
 
+def secure_cookies(options: ServeOptions) -> bool:
+    """Whether cookies are sent over HTTPS only: off loopback, and behind a proxy (which
+    terminates TLS while binding the app to 127.0.0.1, as the README's Caddy and nginx do).
+
+    >>> secure_cookies(ServeOptions()), secure_cookies(ServeOptions(behind_proxy=True))
+    (False, True)
+    """
+    return options.behind_proxy or not is_loopback(options.host)
+
+
 def make_app(options: ServeOptions) -> Any:
     """The WSGI app of one worker (called in the worker, after the fork)."""
     from dashboard.app import DEMO_USER, create_app
@@ -86,6 +96,9 @@ def make_app(options: ServeOptions) -> Any:
         # The proxy's address is every client's otherwise: the sign-in lockout would count
         # everyone's failures together, and the same-origin check would see the proxy's host.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if secure_cookies(options):
+        # Also when this app is made outside serve() (wsgi_app under waitress).
+        server.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     return server
 
 
@@ -106,7 +119,7 @@ def serve(options: ServeOptions) -> None:
     if options.demo and not os.environ.get(SECRET_ENV):
         # One key for every worker of this demo run (the workers inherit the environment).
         os.environ[SECRET_ENV] = secrets.token_hex(32)
-    if not is_loopback(options.host):
+    if secure_cookies(options):
         os.environ["MAPPER_SECURE_COOKIES"] = "1"
 
     class _Gunicorn(BaseApplication):

@@ -2,8 +2,10 @@
 
 Like :mod:`mapper.sessions`, users live beside the records in tables of their own (``users``
 and ``login_failures`` in the SQLite file; ``:AppUser`` and ``:LoginFailure`` nodes in Neo4j),
-never in the records schema. New passwords are hashed with Argon2id (memory-hard); hashes
-imported from a users file (werkzeug scrypt) keep working as they are.
+never in the records schema. A failed sign-in is kept under a keyed hash of what was typed
+as the username (see :meth:`UserStore.who`), never the text. New passwords are hashed with
+Argon2id (memory-hard); hashes imported from a users file (werkzeug scrypt) keep working as
+they are.
 
 >>> users = users_for_path(":memory:")
 >>> row = users.add("maya", "organizer", "a long enough passphrase", organizer="Maya Ortiz")
@@ -18,6 +20,9 @@ False
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -37,6 +42,8 @@ __all__ = ["UserRow", "UserStore", "SQLiteUsers", "Neo4jUsers", "users_for", "us
            "MIN_PASSWORD_LENGTH", "DUMMY_HASH", "SQLiteSide", "Neo4jSide"]
 
 MIN_PASSWORD_LENGTH = 12
+#: The key of :meth:`UserStore.who` when no ``MAPPER_SECRET_KEY`` is set (one process only).
+_PROCESS_KEY = secrets.token_bytes(32)
 _HASHER = PasswordHasher()
 #: Checked when the username is unknown, so a wrong username costs as long as a wrong password.
 DUMMY_HASH = _HASHER.hash("not the password of anyone")
@@ -124,6 +131,10 @@ class UserStore(ABC):
     @abstractmethod
     def _clear_failures(self, who: str, address: str, before: float | None = None) -> None: ...
 
+    @abstractmethod
+    def _user_failures(self, who: str, since: float) -> list[float]:
+        """The times of ``who``'s failures since ``since``, from any address."""
+
     def close(self) -> None:
         """Release what the implementation holds."""
 
@@ -199,27 +210,38 @@ class UserStore(ABC):
 
     # --- the sign-in lockout, shared by every process on the store ----------------------------
     limit, window, lockout = 5, 60.0, 60.0
+    #: Failures for one username from any addresses within ``user_window`` seconds that lock
+    #: it everywhere (guessing spread over many addresses), until they age out.
+    user_limit, user_window = 20, 600.0
+
+    def who(self, username: str) -> str:
+        """What a failure is kept under: a keyed hash of the typed username, never the text
+        (it may be a password typed in the wrong box). Keyed by ``MAPPER_SECRET_KEY``, which
+        every process of a server shares (without one: this process's own key)."""
+        key = os.environ.get("MAPPER_SECRET_KEY", "").encode() or _PROCESS_KEY
+        typed = username.strip().casefold()[:200].encode()
+        return hmac.new(key, b"login-failure\0" + typed, hashlib.sha256).hexdigest()
 
     def locked(self, username: str, address: str) -> bool:
         """Whether ``limit`` failures within ``window`` seconds happened less than
-        ``lockout`` seconds ago for this (username, address)."""
-        now = self.clock()
-        times = sorted(self._failures(username.casefold(), address,
-                                      now - self.window - self.lockout))
+        ``lockout`` seconds ago for this (username, address), or ``user_limit`` failures for
+        this username from any addresses within ``user_window`` seconds."""
+        now, who = self.clock(), self.who(username)
+        times = sorted(self._failures(who, address, now - self.window - self.lockout))
         for i in range(len(times) - self.limit + 1):
             last = times[i + self.limit - 1]
             if last - times[i] < self.window and now < last + self.lockout:
                 return True
-        return False
+        return len(self._user_failures(who, now - self.user_window)) >= self.user_limit
 
     def failed(self, username: str, address: str) -> None:
         now = self.clock()
-        who = username.casefold()[:200]
-        self._clear_failures(who, address, before=now - self.window - self.lockout)
-        self._fail(who, address, now)
+        keep = max(self.window + self.lockout, self.user_window)
+        self._clear_failures("", address, before=now - keep)
+        self._fail(self.who(username), address, now)
 
     def succeeded(self, username: str, address: str) -> None:
-        self._clear_failures(username.casefold(), address)
+        self._clear_failures(self.who(username), address)
 
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -305,6 +327,10 @@ class SQLiteUsers(UserStore):
             "SELECT at FROM login_failures WHERE who = ? AND address = ? AND at >= ?",
             (who, address, since))]
 
+    def _user_failures(self, who: str, since: float) -> list[float]:
+        return [r[0] for r in self._side.execute(
+            "SELECT at FROM login_failures WHERE who = ? AND at >= ?", (who, since))]
+
     def _clear_failures(self, who: str, address: str, before: float | None = None) -> None:
         if before is None:
             self._side.execute("DELETE FROM login_failures WHERE who = ? AND address = ?",
@@ -379,6 +405,10 @@ class Neo4jUsers(UserStore):
     def _failures(self, who: str, address: str, since: float) -> list[float]:
         return [r["at"] for r in self._side.read("users/get_failures", who=who,
                                                  address=address, since=since)]
+
+    def _user_failures(self, who: str, since: float) -> list[float]:
+        return [r["at"] for r in self._side.read("users/get_user_failures", who=who,
+                                                 since=since)]
 
     def _clear_failures(self, who: str, address: str, before: float | None = None) -> None:
         if before is None:

@@ -194,12 +194,15 @@
     }
   }
 
-  function forgetOld() {
+  function forgetOld(f) {
+    // Another user's drafts on this device are forgotten too: a shared laptop hands none on.
+    var mine = PREFIX + (f ? (f.getAttribute("data-user") || "") : "") + ":";
     try {
       var gone = [];
       for (var i = 0; i < window.localStorage.length; i++) {
         var k = window.localStorage.key(i);
         if (!k || k.indexOf(PREFIX) !== 0) { continue; }
+        if (f && k.indexOf(mine) !== 0) { gone.push(k); continue; }
         var kept = null;
         try { kept = JSON.parse(window.localStorage.getItem(k)); } catch (e) { kept = null; }
         if (!kept || !(Date.now() - (kept.saved || 0) < MAX_AGE_MS)) { gone.push(k); }
@@ -209,7 +212,7 @@
   }
 
   function offerRestore(f) {
-    forgetOld();
+    forgetOld(f);
     var kept = null;
     try { kept = JSON.parse(window.localStorage.getItem(storageKey(f)) || "null"); } catch (e) { kept = null; }
     if (!kept || !kept.values) { return; }
