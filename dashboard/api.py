@@ -110,7 +110,9 @@ def _write_campaign() -> tuple[str | None, str]:
 
 #: The largest request body the server reads, in MB (``MAPPER_MAX_REQUEST_MB``): a token
 #: holder cannot make a worker read a multi-GB body (a 500-record batch is well under 1 MB).
-MAX_REQUEST_MB = 8.0
+#: It covers the whole server, so it leaves room for the upload page's largest file (20 MB,
+#: sent base64 inside a Dash callback: about 27 MB).
+MAX_REQUEST_MB = 32.0
 
 
 def max_request_bytes(env=os.environ) -> int:
@@ -308,7 +310,7 @@ def openapi() -> dict[str, Any]:
                               "201": {"description": "written"},
                               "403": {"description": "the role may not write this record"},
                               "413": {"description": "the body is larger than the server "
-                                                     "reads (MAPPER_MAX_REQUEST_MB, default 8)"},
+                                                     "reads (MAPPER_MAX_REQUEST_MB, default 32)"},
                               "422": {"description": "not valid: the field of each error "
                                                      "(a record naming no campaign, when the "
                                                      "store holds none or several)"},
