@@ -66,10 +66,12 @@ CREATE TABLE IF NOT EXISTS reprojection (
 CREATE TABLE IF NOT EXISTS edge_counts (
   campaign TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign, type))
   WITHOUT ROWID;
+-- The key's columns first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID table whose
+-- key columns are not its leading ones ("NULL value in rm_items.kind").
 CREATE TABLE IF NOT EXISTS rm_items (
-  campaign TEXT NOT NULL, person TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
-  conversation TEXT NOT NULL, organizer TEXT NOT NULL, name TEXT NOT NULL, what TEXT,
-  conversation_date TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (campaign, due, person, id))
+  campaign TEXT NOT NULL, due TEXT NOT NULL, person TEXT NOT NULL, id TEXT NOT NULL,
+  kind TEXT NOT NULL, conversation TEXT NOT NULL, organizer TEXT NOT NULL, name TEXT NOT NULL,
+  what TEXT, conversation_date TEXT NOT NULL, PRIMARY KEY (campaign, due, person, id))
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_items_person ON rm_items (campaign, person);
 """
@@ -468,7 +470,8 @@ class SQLiteStore(Store):
             for part in _chunks(keys):
                 db.execute(f"DELETE FROM rm_items WHERE campaign = ? AND person IN ({_marks(part)})",
                            [campaign, *part])
-        db.executemany(f"INSERT INTO rm_items VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
+        db.executemany(f"INSERT INTO rm_items ({', '.join(readmodel.ITEM_FIELDS)}) "
+                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
 
     def _node_props(self, keys: Sequence[str]) -> dict[str, dict]:
         out = {}
