@@ -40,6 +40,8 @@ PAGES = [
     ("person", "/person?key=" + quote("person:st-lukes-nurses:ana lopez", safe=""),
      ".conversation"),
     ("record", "/record", "#form-save"),
+    ("upload", "/upload", "#upload-file"),
+    ("admin", "/admin", "#admin-users table, #admin-users"),
 ]
 
 
