@@ -12,8 +12,11 @@ rules as the dashboard's pages (:func:`mapper.services.question_for`,
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
@@ -39,13 +42,21 @@ _ANALYTICS = {"overview": "overview", "structure": "structure", "clusters": "ang
 
 
 class RateLimiter:
-    """Token buckets per (token, reads|writes): ``rate`` a second, bursts up to ``rate``."""
+    """Token buckets per (token, reads|writes): ``rate`` a second, bursts up to ``rate``.
 
-    def __init__(self, reads: float, writes: float, clock=time.monotonic) -> None:
+    With ``path``, the buckets live in a small SQLite file, so every worker process of
+    ``mapper serve`` on this machine counts against the same buckets (a token cannot get N
+    times its rate from N workers); without it, in this process's memory.
+    """
+
+    def __init__(self, reads: float, writes: float, clock=time.monotonic,
+                 path: Path | None = None) -> None:
         self.rates = {"read": reads, "write": writes}
         self.clock = clock
+        self.path = path
         self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     @classmethod
     def from_env(cls, env=os.environ) -> RateLimiter:
@@ -55,21 +66,54 @@ class RateLimiter:
             if not 0 < value < 1e6:
                 raise ValueError(f"{name} must be a positive number")
             return value
-        return cls(rate("MAPPER_API_READS_PER_S", 50.0), rate("MAPPER_API_WRITES_PER_S", 10.0))
+        # CLOCK_MONOTONIC is the machine's: the same in every worker process.
+        folder = Path(tempfile.gettempdir()) / f"mapper-{os.getuid()}"
+        return cls(rate("MAPPER_API_READS_PER_S", 50.0), rate("MAPPER_API_WRITES_PER_S", 10.0),
+                   path=folder / "api-rate.db")
+
+    def _next(self, tokens: float, last: float, rate: float, now: float) -> tuple[float, bool]:
+        tokens = min(rate, tokens + max(0.0, now - last) * rate)
+        return (tokens - 1, True) if tokens >= 1 else (tokens, False)
 
     def allow(self, who: str, what: str) -> bool:
         rate, now = self.rates[what], self.clock()
+        if self.path is not None:
+            return self._allow_shared(who, what, rate, now)
         with self._lock:
             tokens, last = self._buckets.get((who, what), (rate, now))
-            tokens = min(rate, tokens + (now - last) * rate)
-            if tokens < 1:
-                self._buckets[(who, what)] = (tokens, now)
-                return False
-            self._buckets[(who, what)] = (tokens - 1, now)
+            tokens, allowed = self._next(tokens, last, rate, now)
+            self._buckets[(who, what)] = (tokens, now)
             if len(self._buckets) > 100_000:  # bounded: drop the full ones
                 self._buckets = {k: v for k, v in self._buckets.items()
                                  if v[0] < self.rates[k[1]]}
-            return True
+            return allowed
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            assert self.path is not None
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS buckets (who TEXT NOT NULL, what TEXT NOT NULL,"
+                       " tokens REAL NOT NULL, last REAL NOT NULL, PRIMARY KEY (who, what))")
+            self._local.db = db
+        return db
+
+    def _allow_shared(self, who: str, what: str, rate: float, now: float) -> bool:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")  # one worker at a time reads and writes a bucket
+        try:
+            row = db.execute("SELECT tokens, last FROM buckets WHERE who = ? AND what = ?",
+                             (who, what)).fetchone()
+            tokens, allowed = self._next(*(row or (rate, now)), rate, now)
+            db.execute("INSERT OR REPLACE INTO buckets VALUES (?, ?, ?, ?)",
+                       (who, what, tokens, now))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return allowed
 
 
 def _error(status: int, message: str, **more: Any) -> Response:

@@ -365,6 +365,20 @@ def test_the_api_rate_limits_each_token():
     assert sum(limiter.allow("a", "write") for _ in range(20)) == 10
 
 
+def test_the_workers_of_one_server_share_each_tokens_rate(tmp_path):
+    # `mapper serve` runs several processes: each has its own limiter, over one shared file,
+    # so two workers do not give a token twice its rate.
+    from dashboard.api import RateLimiter
+
+    now = [100.0]
+    workers = [RateLimiter(reads=50, writes=10, clock=lambda: now[0], path=tmp_path / "r.db")
+               for _ in range(2)]
+    assert sum(workers[i % 2].allow("a", "write") for i in range(40)) == 10
+    now[0] += 0.5
+    assert sum(workers[i % 2].allow("a", "write") for i in range(40)) == 5
+    assert workers[1].allow("b", "write")
+
+
 def test_the_openapi_document_names_every_route_of_the_api(filled):
     from dashboard.api import PREFIX
 
