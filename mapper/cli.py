@@ -221,6 +221,15 @@ def _store(db: str | None) -> Store:
         raise typer.Exit(2) from None
 
 
+def _audited(store: Store) -> Store:
+    """``store``, its writes and deletions recorded in the audit trail as done by the command
+    line (kinds and opaque ids only, as the dashboard's)."""
+    from mapper.audit import audit_for, audit_writes
+
+    audit_writes(store, audit_for(store), lambda: CLI_ACTOR)
+    return store
+
+
 def pick_campaign(store: Store, campaign: str | None) -> str:
     """The campaign to use: the one asked for, or the only one in the store."""
     campaigns = store.campaigns()
@@ -357,8 +366,16 @@ def import_(
         _error(f"--kind must be one of {', '.join(RECORD_KINDS)}")
         raise typer.Exit(2)
     with _store(db) as store:
+        before = sum(store.counts()["records"].values())
         code = _import(store, files, kind, campaign, skip_invalid, rejected, mapping=mapping,
                        sheet=sheet, phone_region=phone_region, as_json=as_json)
+        after = sum(store.counts()["records"].values())
+        if after != before or code == 0:
+            # One entry per import, with counts only (a 100k-row roster is not 100k entries).
+            from mapper.audit import audit_for
+
+            audit_for(store).append_many(CLI_ACTOR, [("import", None, {
+                "files": len(files), "records_before": before, "records_after": after})])
     raise typer.Exit(code)
 
 
@@ -971,7 +988,7 @@ def log(
         fields = {"update": "assessment", "assessment": assessment, "reason": reason}
     elif note is not None:
         fields = {"update": "note", "note": note}
-    with _store(db) as store:
+    with _audited(_store(db)) as store:
         camp = pick_campaign(store, campaign)
         try:
             if done is not None:
@@ -1056,7 +1073,7 @@ def assign(
     if not from_ and (unit or issue or limit is not None):
         _error("--unit, --issue and --limit: only with --from")
         raise typer.Exit(2)
-    with _store(db) as store:
+    with _audited(_store(db)) as store:
         camp = pick_campaign(store, campaign)
         try:
             if from_:
@@ -1085,7 +1102,7 @@ def unassign(
     from mapper import services
     from mapper.roles import ADMIN
 
-    with _store(db) as store:
+    with _audited(_store(db)) as store:
         camp = pick_campaign(store, campaign)
         try:
             done = services.unassign(store, ADMIN, camp, people, _day(date))
@@ -1157,7 +1174,7 @@ def delete(
     if not yes:
         _error("this deletes the record and all it produced; repeat with --yes")
         raise typer.Exit(2)
-    with _store(db) as store:
+    with _audited(_store(db)) as store:
         campaigns = store.campaigns()
         camp = campaign or (campaigns[0] if len(campaigns) == 1 else None)
         try:

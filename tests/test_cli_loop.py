@@ -355,3 +355,18 @@ def test_a_week_assign_call_talk_thank_and_keep(mapper, tmp_path):
     [maya] = mapper.json("my-list", "--organizer", "Maya Ortiz", "--today", "2026-12-10")["organizers"]
     assert {c["person"]: c["item"] for c in maya["contacts"]}[yes["person"]] is None
     assert dt.date.fromisoformat(kept["date"]) == dt.date(2026, 12, 10)
+
+
+def test_the_command_lines_writes_are_in_the_audit_trail_without_a_name(campaign):
+    # Someone with a shell changes records too: the trail says so, with kinds and opaque ids.
+    campaign("assign", "Ana Lopez", "--to", "Maya Ortiz")
+    campaign("log", "Ana Lopez", "--attempt", "no-answer")
+    campaign("unassign", "Ana Lopez")
+    entries = campaign.json("audit")["entries"]
+    kinds = [(e["action"], e["actor"], e["detail"].get("kind")) for e in entries]
+    assert ("import", "cli", None) in kinds  # the campaign's import: counts only
+    assert ("record_created", "cli", "assignment") in kinds
+    assert ("record_created", "cli", "update") in kinds
+    assert ("record_replaced", "cli", "assignment") in kinds  # given back: a new version
+    text = json.dumps(entries).casefold()
+    assert "ana" not in text and "lopez" not in text and "maya" not in text

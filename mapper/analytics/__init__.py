@@ -15,6 +15,8 @@ shows an item's words only to the organizer who held the conversation, or to an 
 """
 
 import importlib
+import sys
+import types
 from typing import Any
 
 # Named as their modules are: imported now, or importing the module would leave the package
@@ -64,3 +66,17 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Questions(types.ModuleType):
+    """The package, keeping a question's name for the function when its module (named the
+    same: ``talk_next``) is imported after the package: the import system then sets the
+    package's attribute to the module, and ``analytics.talk_next(snap)`` would call a module."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Questions
