@@ -1342,7 +1342,8 @@ def serve(
 
 
 users_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
-                        help="Who may sign in, with which role (kept in the store).")
+                        help="Who may sign in, with which role (kept in the store)."
+                             "\n\nExample: [bold]mapper users add maya --role organizer --organizer \"Maya Ortiz\"[/]")
 app.add_typer(users_app, name="users")
 
 #: Who the audit trail names for what is done at the command line.
@@ -1550,7 +1551,8 @@ def audit(
 
 
 tokens_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
-                         help="Personal access tokens for the JSON API (/api/v1).")
+                         help="Personal access tokens for the JSON API (/api/v1)."
+                              "\n\nExample: [bold]mapper tokens create maya --label \"phone form\"[/]")
 app.add_typer(tokens_app, name="tokens")
 
 

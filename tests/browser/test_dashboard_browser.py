@@ -29,11 +29,15 @@ PAGES = [
 
 
 def _watch(page) -> list[str]:
-    """Collect console errors, uncaught exceptions and failed requests of a page."""
+    """Collect console errors, uncaught exceptions and failed requests of a page — but not a
+    request the browser itself aborted because the test moved on to the next page (a callback
+    still in flight at a navigation: nothing failed on the server; a server error answers
+    with a status, which Dash reports on the console)."""
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
     return problems
 
 
