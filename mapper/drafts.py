@@ -291,17 +291,11 @@ class Neo4jDrafts(DraftStore):
     def __init__(self, driver: Any, database: str | None = None,
                  clock: Callable[[], float] = time.time,
                  max_age_days: float | None = None) -> None:
-        from neo4j.exceptions import ClientError
+        from mapper.sessions import ensure_neo4j_schema
 
         super().__init__(clock, max_age_days)
         self._driver, self._database = driver, database
-        with self._driver.session(database=database) as session:
-            for name in _NEO4J_SCHEMA:
-                try:
-                    session.run(_query(name)).consume()
-                except ClientError as exc:
-                    if not (exc.code or "").endswith("AlreadyExists"):
-                        raise
+        ensure_neo4j_schema(driver, database, _NEO4J_SCHEMA)
 
     def _put(self, draft: Draft, body: str) -> None:
         with self._driver.session(database=self._database) as session:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["SessionLimits", "SessionRow", "SessionStore", "MemorySessions", "SQLiteSessions",
-           "Neo4jSessions", "sessions_for", "fingerprint", "IDLE_ENV", "ABSOLUTE_ENV"]
+           "Neo4jSessions", "ensure_neo4j_schema", "sessions_for", "fingerprint", "IDLE_ENV", "ABSOLUTE_ENV"]
 
 IDLE_ENV = "MAPPER_SESSION_IDLE_HOURS"
 ABSOLUTE_ENV = "MAPPER_SESSION_MAX_DAYS"
@@ -268,18 +268,9 @@ class Neo4jSessions(SessionStore):
     def __init__(self, driver: Any, database: str | None = None,
                  limits: SessionLimits | None = None,
                  clock: Callable[[], float] = time.time) -> None:
-        from neo4j.exceptions import ClientError
-
         super().__init__(limits, clock)
         self._driver, self._database = driver, database
-        with self._driver.session(database=database) as session:
-            for name in _NEO4J_SCHEMA:
-                try:
-                    session.run(_query(name)).consume()
-                except ClientError as exc:
-                    # Two processes creating it at once can both pass IF NOT EXISTS.
-                    if not (exc.code or "").endswith("AlreadyExists"):
-                        raise
+        ensure_neo4j_schema(driver, database, _NEO4J_SCHEMA)
 
     def _write(self, name: str, **params: Any) -> None:
         with self._driver.session(database=self._database) as session:
@@ -316,6 +307,21 @@ def _query(name: str) -> str:
     from mapper.stores.neo4j import load_query
 
     return load_query(name)
+
+
+def ensure_neo4j_schema(driver: Any, database: str | None, names: Any) -> None:
+    """Run each named schema statement (``CREATE … IF NOT EXISTS``) of a feature kept beside
+    the records (sessions, drafts, users): two processes creating one at once can both pass IF
+    NOT EXISTS, and the second's "already exists" is no error."""
+    from neo4j.exceptions import ClientError
+
+    with driver.session(database=database) as session:
+        for name in names:
+            try:
+                session.run(_query(name)).consume()
+            except ClientError as exc:
+                if not (exc.code or "").endswith("AlreadyExists"):
+                    raise
 
 
 def sessions_for(store: Any, *, limits: SessionLimits | None = None,

@@ -349,17 +349,10 @@ class Neo4jSide:
     """The store's Neo4j driver, for nodes beside the records (queries under ``queries/``)."""
 
     def __init__(self, driver: Any, database: str | None, schema: Iterable[str]) -> None:
-        from neo4j.exceptions import ClientError
+        from mapper.sessions import ensure_neo4j_schema
 
         self._driver, self._database = driver, database
-        with self._driver.session(database=database) as session:
-            for name in schema:
-                try:
-                    session.run(_query(name)).consume()
-                except ClientError as exc:
-                    # Two processes creating it at once can both pass IF NOT EXISTS.
-                    if not (exc.code or "").endswith("AlreadyExists"):
-                        raise
+        ensure_neo4j_schema(driver, database, schema)
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         with self._driver.session(database=self._database) as session:
