@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> None:
 
     for command in (["follow-ups", "--json"], ["follow-ups"],
                     ["follow-ups", "--json", "--organizer", "Bench Nobody"],
-                    ["ask-queue", "--limit", "20", "--json"]):
+                    ["ask-queue", "--limit", "20", "--json"], ["ask-queue"],
+                    ["structure", "--json"]):
         cpu, wall, size = new_process([*command, "--campaign", camp, *where], env, args.repeat)
         row(f"new process: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out")
 
@@ -145,7 +146,29 @@ def main(argv: list[str] | None = None) -> None:
     row("then one organizer's page (their items, everyone's counts)", _cpu() - c,
         time.perf_counter() - w, "shows it: " + str(any(
             i["conversation"] == "bench-readmodel" for o in page["organizers"] for i in o["items"])))
+    c, w = _cpu(), time.perf_counter()
+    counts = store.structure(camp)
+    row("then structure from the read model", _cpu() - c, time.perf_counter() - w,
+        f"{counts['totals']['contacted']:,} contacted")
+    c, w = _cpu(), time.perf_counter()
+    queue = store.ask_queue(camp, limit=20, texts=lambda ids: read_texts(store, camp, ids))
+    row("then the ask queue's first 20 from the read model", _cpu() - c,
+        time.perf_counter() - w, f"{len(queue)} entries")
     store.delete([conversation_key(camp, "bench-readmodel")])
+    c, w = _cpu(), time.perf_counter()
+    from mapper.analytics.readiness import ask_queue as full_queue
+    from mapper.analytics.structure import structure as full_structure
+    from mapper.analytics.texts import fill_texts
+
+    snap = store.snapshot(camp)
+    whole = full_queue(fill_texts(snap, store), limit=20)
+    row("the ask queue's first 20 the whole way (snapshot, every word, compute)",
+        _cpu() - c, time.perf_counter() - w, "equal: " + str(whole == store.ask_queue(
+            camp, limit=20, texts=lambda ids: read_texts(store, camp, ids))))
+    c, w = _cpu(), time.perf_counter()
+    units = full_structure(snap)
+    row("structure the whole way (on that snapshot)", _cpu() - c, time.perf_counter() - w,
+        "equal: " + str(units == store.structure(camp)))
     busiest = max(before["organizers"], key=lambda o: len(o["items"]))
     cpu, wall, page = timed(lambda: store.follow_ups(
         camp, today=today, organizer=busiest["organizer"],
@@ -155,7 +178,6 @@ def main(argv: list[str] | None = None) -> None:
 
     c, w = _cpu(), time.perf_counter()
     from mapper.analytics.follow_ups import follow_ups
-    from mapper.analytics.texts import fill_texts
 
     full = follow_ups(fill_texts(store.snapshot(camp), store), today=today)
     row("the same answer the whole way (snapshot, every word, compute)",

@@ -746,7 +746,14 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         with _store(db) as store:
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
-            result = _from_read_model(store, camp, function, options)
+            total = None
+            if function == "ask_queue" and not as_json and options.get("limit") is None:
+                # A table shows its first rows: only those are computed, the rest counted.
+                found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
+                                             texts=_texts_of(store, camp))
+                result, total = found if found is not None else (None, None)
+            else:
+                result = _from_read_model(store, camp, function, options)
             page = options.pop("organizer", None)  # (follow-ups: one organizer's items)
             if result is None:
                 snap = store.snapshot(camp)
@@ -762,6 +769,10 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         return
     for t in tables_for(command, result):
         show(t, rows or TABLE_LIMIT)
+    if total is not None and total > len(result):
+        left_out = total - len(result)
+        out.print(Text(f"{left_out:,} more row{'s' if left_out != 1 else ''} not shown "
+                       f"(--limit N for more, --json for all)", style="dim"))
 
 
 def _one_organizer(result: dict, organizer: str) -> dict:
@@ -781,7 +792,18 @@ def _from_read_model(store: Store, campaign: str, function: str, options: dict):
         # The command line reads every word (as fill_texts does), of the items shown only.
         return store.follow_ups(campaign, **options,
                                 texts=lambda ids: read_texts(store, campaign, ids))
+    if function == "structure":
+        return store.structure(campaign, **options)
+    if function == "ask_queue":
+        return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign))
     return None
+
+
+def _texts_of(store: Store, campaign: str):
+    """Reads the words of the given 1-on-1s: the command line reads every word, as fill_texts."""
+    from mapper.analytics.texts import read_texts
+
+    return lambda ids: read_texts(store, campaign, ids)
 
 
 def _today(value: datetime.datetime | None) -> datetime.date:

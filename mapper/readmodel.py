@@ -22,12 +22,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+import orjson
+
 from mapper.analytics.follow_ups import UNNAMED, _KIND_ORDER, open_items
 from mapper.keys import normalize
 from mapper.snapshot import ConversationText, SnapshotRows, build_snapshot
 
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
-           "organizer_keys", "person_items", "follow_ups"]
+           "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
+           "person_rows", "unit_counts"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -89,15 +92,10 @@ def organizer_keys(sources: Iterable[Source], nodes: Mapping[str, Mapping[str, A
     return sorted(keys)
 
 
-def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source],
-                 nodes: Mapping[str, Mapping[str, Any]]) -> list[Item]:
-    """The open follow-up items of ``people`` of one campaign, from their own records.
-
-    ``sources`` are every 1-on-1 with them and update about them; ``nodes`` the props (with
-    ``name``) of the nodes :func:`node_keys` and :func:`organizer_keys` name, as the store
-    holds them. The snapshot these make holds these people alone, so
-    :func:`~mapper.analytics.follow_ups.open_items` finds exactly their items.
-    """
+def _snapshot_of(campaign: str, people: Iterable[str], sources: Sequence[Source],
+                 nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple] = (),
+                 anger: Iterable[tuple] = (), named: Iterable[tuple] = ()) -> Any:
+    """The snapshot of ``people`` alone, from their own records (see :func:`person_items`)."""
     people = set(people)
     mine = [s for s in sources if s.campaign == campaign and s.person in people]
     convs, commitments, updates, organizers = [], [], [], {}
@@ -116,9 +114,24 @@ def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source]
         if com is not None:
             commitments.append((props["id"], com))
     names = [(p, nodes[p].get("name")) for p in sorted(people) if p in nodes]
-    snap = build_snapshot(SnapshotRows(campaign, people=names, conversations=convs,
+    return build_snapshot(SnapshotRows(campaign, people=names, conversations=convs,
                                        commitments=commitments, updates=updates,
-                                       organizers=list(organizers.items())))
+                                       organizers=list(organizers.items()),
+                                       person_units=[u for u in units if u[0] in people],
+                                       anger=[a for a in anger if a[0] in people],
+                                       named=[n for n in named if n[0] in people]))
+
+
+def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source],
+                 nodes: Mapping[str, Mapping[str, Any]]) -> list[Item]:
+    """The open follow-up items of ``people`` of one campaign, from their own records.
+
+    ``sources`` are every 1-on-1 with them and update about them; ``nodes`` the props (with
+    ``name``) of the nodes :func:`node_keys` and :func:`organizer_keys` name, as the store
+    holds them. The snapshot these make holds these people alone, so
+    :func:`~mapper.analytics.follow_ups.open_items` finds exactly their items.
+    """
+    snap = _snapshot_of(campaign, people, sources, nodes)
     out = []
     for i in open_items(snap, thank_you_days=THANK_YOU_DAYS):
         p = snap.people.get(i["person"])
@@ -127,6 +140,250 @@ def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source]
                         i["what"] if i["kind"] == "thank_you" else None,
                         i["conversation_date"].isoformat(), i["due"].isoformat()))
     return out
+
+
+class PersonRow(NamedTuple):
+    """Where one person stands, as stored: what the per-unit counts of
+    :func:`mapper.analytics.structure.structure` add up, and the parts of their place in the
+    ask queue that are theirs alone (:func:`mapper.analytics.readiness.own_points`). Their
+    name (lists show it), never their words: an ask's action stays in the record."""
+
+    campaign: str
+    person: str
+    name: str
+    unit: str | None
+    in_roster: int
+    contacted: int
+    left: int
+    committed: int
+    assessment: int | None
+    last_date: str | None  # of their latest 1-on-1 or update
+    own_points: float | None  # the ask queue's points of their own state
+    ready: int | None
+    ask_date: str | None  # their latest ask in a 1-on-1, and its answer
+    ask_response: str | None
+    tried_date: str | None  # their latest attempt that was an ask
+    angers: str | None  # JSON [[issue, anger], ...]: the latest anger of each issue they named
+    yes_asks: str | None  # JSON [[conversation, date, due], ...]: their yeses to an action
+
+
+PERSON_FIELDS = PersonRow._fields
+
+
+def _json(value: Any) -> str | None:
+    return orjson.dumps(value).decode() if value else None
+
+
+def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
+                nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple],
+                anger: Iterable[tuple] = ()) -> list[PersonRow]:
+    """The rows of ``people`` of one campaign (those that are a node of the graph), from
+    their own records, ``units`` (their rows of
+    :attr:`~mapper.snapshot.SnapshotRows.person_units`: roster rows, 1-on-1s, referrals) and
+    ``anger`` (their rows of :attr:`~mapper.snapshot.SnapshotRows.anger`), through the
+    functions a full snapshot's answer uses."""
+    from mapper.analytics._common import (committed_people, contacted_people,
+                                          latest_anger_pairs, person_states)
+    from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+    from mapper.analytics.readiness import own_points
+    from mapper.analytics.status import left_people
+
+    snap = _snapshot_of(campaign, people, sources, nodes, units, anger)
+    gone = left_people(snap)
+    contacted = contacted_people(snap)
+    committed = committed_people(snap)
+    states = person_states(snap)
+    tries = failed_attempts(snap) if snap.updates else {}
+    asked = asked_in_attempts(snap) if snap.updates else {}
+    angers: dict[str, list] = {}
+    for (p, issue), a in latest_anger_pairs(snap).items():
+        if a is not None:
+            angers.setdefault(p, []).append([issue, a])
+    last: dict[str, Any] = {}
+    yeses: dict[str, list] = {}
+    for c in snap.conversations:
+        last[c.person] = max(c.date, last.get(c.person, c.date))
+        com = c.commitment
+        if com is not None and com.response == "yes" and com.has_action:
+            yeses.setdefault(c.person, []).append(
+                [c.id, c.date.isoformat(), com.due.isoformat() if com.due else None])
+    for u in snap.updates:
+        if u.date is not None:
+            last[u.person] = max(u.date, last.get(u.person, u.date))
+    out = []
+    for key, p in snap.people.items():
+        st = states.get(key)
+        own = ready = ask_date = ask_response = None
+        if st is not None:
+            own, ready = own_points(st, tries.get(key))
+            if st.last_ask is not None:
+                ask_date = st.last_ask.date.isoformat() if st.last_ask.date else None
+                ask_response = st.last_ask.response
+        tried = asked.get(key)
+        out.append(PersonRow(
+            campaign, key, p.name, p.unit, int(p.in_roster), int(key in contacted),
+            int(key in gone), int(key in committed), st.assessment if st is not None else None,
+            last[key].isoformat() if key in last else None, own,
+            None if ready is None else int(ready), ask_date, ask_response,
+            tried.isoformat() if tried else None, _json(sorted(angers.get(key, ()))),
+            _json(yeses.get(key))))
+    return out
+
+
+def unit_counts(rows: Iterable[tuple]) -> dict[str, Any]:
+    """``{unit: UnitCounts}`` from a store's grouped rows ``(unit, people, roster, contacted,
+    off_roster, supporters, committed, leaders)`` of the people still in the workplace."""
+    from mapper.analytics._common import UNKNOWN_UNIT
+    from mapper.analytics.structure import UnitCounts
+
+    out: dict[str, Any] = {}
+    for unit, *counts in rows:
+        n = UnitCounts(*(int(c or 0) for c in counts))
+        u = unit or UNKNOWN_UNIT
+        out[u] = out[u].plus(n) if u in out else n
+    return out
+
+
+class Slice(NamedTuple):
+    """What some people's entries are computed from (a store's ``_people_slice``): their own
+    records (``sources``, and ``nodes``: the props of the nodes :func:`node_keys` and
+    :func:`organizer_keys` name), their rows of anger, naming and contact assignment as a
+    snapshot's, and the campaign's issues, decision makers and organizers."""
+
+    sources: list[Source]
+    nodes: dict[str, dict[str, Any]]
+    anger: list[tuple]
+    named: list[tuple]
+    assignments: list[tuple]
+    issues: list[tuple]
+    decision_makers: list[tuple]
+    organizers: list[tuple]
+
+
+def _said_yes(rows: Sequence[tuple], texts: Callable[[list[str]], Mapping[str, ConversationText]],
+              campaign: str) -> Any:
+    """A snapshot of every yes to an action of the people of ``rows`` (a store's
+    ``_ask_rows``), with their words: what the campaign's shared actions are counted from."""
+    from mapper.snapshot import with_texts
+
+    yeses = [(r[0], y) for r in rows if r[12] for y in orjson.loads(r[12])]
+    words = texts(sorted({y[0] for _, y in yeses})) if yeses else {}
+    names = {r[0]: r[1] for r in rows}
+    said_yes = build_snapshot(SnapshotRows(
+        campaign, people=[(p, names[p]) for p in {p for p, _ in yeses}],
+        conversations=[({"id": y[0], "date": y[1]}, p, "") for p, y in yeses],
+        commitments=[(y[0], {"has_action": True, "asked": True, "response": "yes",
+                             "due": y[2]}) for _, y in yeses]))
+    return with_texts(said_yes, dict(words))
+
+
+def shared_action_words(rows: Sequence[tuple],
+                        texts: Callable[[list[str]], Mapping[str, ConversationText]],
+                        campaign: str) -> set[str]:
+    """:func:`mapper.analytics.readiness.shared_actions` from stored rows (``_ask_rows``)."""
+    from mapper.analytics.readiness import shared_actions
+
+    return shared_actions(_said_yes(rows, texts, campaign))
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
+              committed_ties: Callable[[], Iterable[tuple[str, str]]], *, campaign: str,
+              today: dt.date | None = None, limit: int | None = None, min_anger: int = 3,
+              wait_days: int = 30, offset: int = 0,
+              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
+              ) -> tuple[list[dict[str, Any]], int]:
+    """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``),
+    and how many contacts the whole queue holds.
+
+    Every contact is ranked with the score the full answer gives (the same parts, summed in
+    the same order: their stored own points, then anger, trust and ask history against the
+    campaign's counts); then only the entries shown (``offset``, ``limit``) are computed, by
+    :func:`~mapper.analytics.readiness.ask_entry` on a snapshot of those people alone
+    (``slice_of``) with the campaign's counts beside it.
+    """
+    from mapper.analytics._common import issue_counts, latest_named, person_states
+    from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+    from mapper.analytics.readiness import (AskContext, _plans, anger_points, ask_entry,
+                                            ask_history, ranked_issues, shared_actions,
+                                            trust_points)
+    from mapper.snapshot import with_texts
+
+    if today is None:
+        today = _day(max((r[5] for r in rows if r[5]), default=None))
+    angry: dict[str, dict[str, int]] = {}
+    for r in rows:
+        if r[11]:
+            mine = {i: a for i, a in orjson.loads(r[11]) if a >= min_anger}
+            if mine:
+                angry[r[0]] = mine
+    shared = issue_counts(angry)
+    present = {r[0]: r for r in rows}
+    trusts: dict[str, set[str]] = {}
+    for person, other in committed_ties():
+        if person in present and other in present and person != other:
+            trusts.setdefault(person, set()).add(other)
+    names: dict[str, str] | None = None
+    ranked_rows = []
+    for r in rows:
+        person, name, _, contacted, committed, _, own, ready, asked, said, tried = r[:11]
+        if not contacted or committed:
+            continue
+        mine = angry.get(person, {})
+        if len(mine) > 1 and names is None:
+            names = dict(slice_of([]).issues)
+        ranked = ranked_issues(mine, shared, lambda i: (names or {}).get(i) or i)
+        history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
+        score = round(own + anger_points(mine, ranked, shared)
+                      + trust_points(len(trusts.get(person, ()))) + history, 1)
+        ranked_rows.append((not ready, -score, name, person))
+    ranked_rows.sort()
+    end = None if limit is None else offset + limit
+    shown = [k[3] for k in ranked_rows[offset:end]]
+    if not shown:
+        return [], len(ranked_rows)
+    # Those shown, and the committed people they trust (a messenger's name and unit).
+    known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
+    part = slice_of(shown)
+    people = [(p, present[p][1]) for p in known]
+    units = [(p, present[p][2], None, None, False, False, None) for p in known]
+    convs, commitments, updates, organizers = [], [], [], dict(part.organizers)
+    for s in part.sources:
+        props = part.nodes.get(s.id)
+        if props is None:
+            continue
+        if s.kind == "update":
+            updates.append((props, s.person))
+            continue
+        convs.append((props, s.person,
+                      f"organizer:{campaign}:{normalize(props.get('organizer') or '')}"))
+        com = part.nodes.get(f"commitment:{campaign}:{s.id.split(':', 2)[2]}")
+        if com is not None:
+            commitments.append((props["id"], com))
+    snap = build_snapshot(SnapshotRows(
+        campaign, people=people, person_units=units, conversations=convs,
+        commitments=commitments, updates=updates, anger=part.anger, named=part.named,
+        issues=part.issues, decision_makers=part.decision_makers,
+        organizers=list(organizers.items()), assignments=part.assignments))
+    campaign_actions: set[str] = set()
+    plans: dict[str, tuple[str, int]] = {}
+    if texts is not None:
+        said_yes = _said_yes(rows, texts, campaign)
+        campaign_actions = shared_actions(said_yes)
+        plans = _plans(said_yes, angry, today, campaign_actions)
+        mine_words = texts([c.id for c in snap.conversations]) if snap.conversations else {}
+        snap = with_texts(snap, dict(mine_words))
+    ctx = AskContext(
+        today=today, angry={p: angry[p] for p in shown if p in angry}, shared=shared,
+        trusts={p: trusts[p] for p in shown if p in trusts}, named=latest_named(snap),
+        tries=failed_attempts(snap) if snap.updates else {},
+        asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
+        campaign_actions=campaign_actions, plans=plans)
+    states = person_states(snap)
+    return [ask_entry(snap, p, states[p], ctx, wait_days) for p in shown], len(ranked_rows)
 
 
 def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.date,

@@ -86,6 +86,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         import datetime as dt
         store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1))
         store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1), organizer="Maya Ortiz")
+        store.structure(CAMPAIGN)
+        store.ask_queue(CAMPAIGN, limit=2, texts=lambda ids: {})
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
         store.version()
         use_every_session_query(store)

@@ -11,13 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.readiness import ask_queue
+from mapper.analytics.structure import structure
 from mapper.analytics.texts import fill_texts, read_texts
 from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
 from mapper.projection import conversation_key
-from tests.records import CAMPAIGN, conversation
+from tests.records import CAMPAIGN, conversation, roster, tie
 
 PEOPLE = ("Ana Lopez", "ana lopez", "Ana L", "Ben Ortiz", "Cam Lee")
+UNITS = ("ICU", "ER", "Unit 2")
+ISSUES = ("short staffing", "parking", "mandatory overtime")
 ORGANIZERS = ("Maya Ortiz", "maya ortiz", "Sam Lee")
 START = dt.date(2026, 10, 1)
 TODAYS = (dt.date(2026, 9, 1), dt.date(2026, 10, 20), dt.date(2026, 11, 15), dt.date(2027, 3, 1))
@@ -26,9 +30,15 @@ day = st.integers(0, 40).map(lambda n: START + dt.timedelta(days=n))
 maybe_day = st.none() | day
 
 talk = st.builds(
-    lambda person, cid, date, organizer, thanked, assignment, fu_due, response, action, ask_due: (
+    lambda person, cid, date, organizer, thanked, assignment, fu_due, response, action, ask_due,
+    unit, assessment, referral, issues: (
         "talk", conversation(
             PEOPLE[person], date.isoformat(), id=f"c{cid}", organizer=ORGANIZERS[organizer],
+            unit=None if unit is None else UNITS[unit], assessment=assessment,
+            issues=[{"issue": ISSUES[i], "anger": a} for i, a in issues.items()],
+            plan={"hope": (cid + person) % 6, "wants_to_talk_again": bool(cid % 2)},
+            referrals=[] if referral is None else [{"name": PEOPLE[referral][::-1],
+                                                    "unit": UNITS[referral % len(UNITS)]}],
             ask={k: v for k, v in {"response": response, "action": "sign it" if action else None,
                                    "due": ask_due and ask_due.isoformat()}.items() if v},
             follow_up={k: v for k, v in {"assignment": "call two coworkers" if assignment else None,
@@ -36,16 +46,21 @@ talk = st.builds(
                                          "thank_you_sent": thanked}.items() if v is not None})),
     st.integers(0, len(PEOPLE) - 1), st.integers(0, 3), day, st.integers(0, len(ORGANIZERS) - 1),
     st.sampled_from([False, False, True, None]), st.booleans(), maybe_day,
-    st.sampled_from(["yes", "yes", "no", "maybe", None]), st.booleans(), maybe_day)
+    st.sampled_from(["yes", "yes", "no", "maybe", None]), st.booleans(), maybe_day,
+    st.none() | st.integers(0, len(UNITS) - 1), st.none() | st.integers(1, 5),
+    st.none() | st.integers(0, len(PEOPLE) - 1),
+    st.dictionaries(st.integers(0, 2), st.integers(1, 5), max_size=3))
 
 update = st.builds(
     lambda person, date, kind, cid: ("update", Update(
         person=PEOPLE[person], date=date, campaign=CAMPAIGN, update=kind[0],
-        outcome=kind[1], conversation=None if cid is None else f"c{cid}")),
+        outcome=kind[1], conversation=None if cid is None else f"c{cid}",
+        assessment=(cid or 0) + 1 if kind[0] == "assessment" else None,
+        asked=True if kind[0] == "attempt" and cid == 1 else None)),
     st.integers(0, len(PEOPLE) - 1), day,
     st.sampled_from([("thank_you_sent", None), ("assignment_done", None),
                      ("commitment_kept", None), ("commitment_missed", None),
-                     ("attempt", "left"), ("attempt", "no_answer")]),
+                     ("attempt", "left"), ("attempt", "no_answer"), ("assessment", None)]),
     st.none() | st.integers(0, 3))
 
 assign = st.builds(
@@ -54,11 +69,17 @@ assign = st.builds(
         organizer=None if organizer is None else ORGANIZERS[organizer])),
     st.integers(0, len(PEOPLE) - 1), st.none() | st.integers(0, len(ORGANIZERS) - 1))
 
+# Roster rows and ties: where people work, people known by no 1-on-1 (structure's counts).
+listed = st.builds(lambda person, unit: ("roster", roster(PEOPLE[person], UNITS[unit])),
+                   st.integers(0, len(PEOPLE) - 1), st.integers(0, len(UNITS) - 1))
+tied = st.builds(lambda a, b: ("tie", tie(PEOPLE[a], f"New {b}" if b < 2 else PEOPLE[b - 2])),
+                 st.integers(0, len(PEOPLE) - 1), st.integers(0, len(PEOPLE) + 1))
 delete = st.tuples(st.just("delete"), st.integers(0, 3))
 merge = st.tuples(st.just("alias"), st.booleans())
 unmerge = st.just(("unalias",))
 
-operations = st.lists(st.one_of(talk, talk, talk, update, update, assign, delete, merge, unmerge),
+operations = st.lists(st.one_of(talk, talk, talk, update, update, assign, delete, merge, unmerge,
+                                listed, tied),
                       min_size=3, max_size=16)
 
 ALIAS = AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez", campaign=CAMPAIGN)
@@ -69,7 +90,7 @@ def apply(store, ops, check=None) -> None:
     for op in ops:
         if check is not None:
             check()
-        if op[0] in ("talk", "assign"):
+        if op[0] in ("talk", "assign", "roster", "tie"):
             store.write([op[1]])
         elif op[0] == "update":
             store.write([op[1]])
@@ -94,6 +115,16 @@ def rebuilt(store, today: dt.date, horizon: int) -> dict:
 
 def same(store, today: dt.date, horizon: int) -> None:
     assert kept(store, today, horizon) == rebuilt(store, today, horizon)
+    # Where each person stands, counted per unit (mapper structure).
+    snapshot = store.snapshot(CAMPAIGN)
+    assert store.structure(CAMPAIGN) == structure(snapshot)
+    # The ask queue, whole and a page of it, with every word and with none.
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    whole = ask_queue(fill_texts(snapshot, store), today=today)
+    assert store.ask_queue(CAMPAIGN, today=today, texts=words) == whole
+    assert store.ask_queue_page(CAMPAIGN, today=today, texts=words, offset=1, limit=2) == (
+        whole[1:3], len(whole))
+    assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
 
 
 def kept(store, today: dt.date, horizon: int) -> dict | None:

@@ -70,15 +70,15 @@ def _when(days: int) -> html.Span:
     return html.Span(f"in {-days} day{'s' if days != -1 else ''}", className="badge bg-light")
 
 
-def _holders(snapshot) -> dict[tuple[str, str], set[str]]:
-    """``(person, conversation date) -> organizers`` who held a conversation then."""
-    out: dict[tuple[str, str], set[str]] = {}
-    for c in snapshot.conversations:
-        out.setdefault((c.person, c.date.isoformat()), set()).add(c.organizer)
-    return out
+def _holders(store, campaign: str, items: list[dict]) -> dict[str, str]:
+    """``conversation id -> organizer`` who held the 1-on-1 each item comes from (its record)."""
+    from mapper.projection import conversation_key
+
+    keys = {conversation_key(campaign, i["conversation"]): i["conversation"] for i in items}
+    return {keys[r.id]: r.body.get("organizer") for r in store.get_records(list(keys))}
 
 
-def _may_read(user, organizer: str, item: dict, held_by: dict[tuple[str, str], set[str]]) -> bool:
+def _may_read(user, organizer: str, item: dict, held_by: dict[str, str]) -> bool:
     """Whether ``user`` may read an item's text: only from conversations they held.
 
     An item is listed under the organizer who last spoke with the person, but a commitment's
@@ -88,31 +88,12 @@ def _may_read(user, organizer: str, item: dict, held_by: dict[tuple[str, str], s
         return True
     if not user.holds(organizer):
         return False
-    sources = held_by.get((item["person"], item.get("conversation_date") or ""), {organizer})
-    return all(user.holds(o) for o in sources)
+    return user.holds(held_by.get(item["conversation"], organizer))
 
 
-def _sources(snapshot) -> dict[tuple[str, str, str, str], str]:
-    """``(person, conversation date, kind, due) -> id`` of the conversation whose record holds
-    the words of an assignment or an action (the graph holds none)."""
-    out: dict[tuple[str, str, str, str], str] = {}
-    for c in snapshot.conversations:
-        day = c.date.isoformat()
-        if c.has_assignment and c.follow_up_due:
-            out[(c.person, day, "assignment", c.follow_up_due.isoformat())] = c.id
-        com = c.commitment
-        if com is not None and com.has_action and com.response == "yes" and com.due:
-            out[(c.person, day, "commitment", com.due.isoformat())] = c.id
-    return out
-
-
-def _source(item: dict, sources: dict[tuple[str, str, str, str], str]) -> str | None:
-    return sources.get((item["person"], item["conversation_date"], item["kind"], item["due"]))
-
-
-def _words(item: dict, sources: dict, words: dict[str, ConversationText]) -> str:
+def _words(item: dict, words: dict[str, ConversationText]) -> str:
     """An item's text, with the words of its assignment or action read from its record."""
-    text = words.get(_source(item, sources) or "")
+    text = words.get(item["conversation"])
     if text is None or item["kind"] not in UNNAMED:
         return item["what"]
     return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
@@ -150,16 +131,15 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
         return figure, html.P("Nothing due.", className="muted-box"), options, *_more(0, 0)
     total = len(items)
     items = items[:limit]  # a page's worth is drawn, however many are due
-    # Both lookups read every conversation: once per store version, not on every visit.
-    held_by = (svc.analytics.run(_holders, campaign=camp) if user.role != "admin" else {})
+    # Who held each item's 1-on-1, and its words: read from the records of the items drawn.
+    held_by = _holders(svc.store, camp, [i for _, i in items]) if user.role != "admin" else {}
     readable = [_may_read(user, org, i, held_by) for org, i in items]
     # The graph holds no one's words: those this user may read come from the stored records.
-    sources = svc.analytics.run(_sources, campaign=camp)
-    words = read_texts(svc.store, camp, {s for (_, i), ok in zip(items, readable)
-                                         if ok and (s := _source(i, sources))})
+    words = read_texts(svc.store, camp, {i["conversation"] for (_, i), ok in zip(items, readable)
+                                         if ok and i["kind"] in UNNAMED})
     acting = [actions.may_act(user, org) for org, _ in items]
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
-             _words(i, sources, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
+             _words(i, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
             + ([actions.item_buttons(ids.FOLLOW_ACTION, i) if act else None] if any(acting)
                else [])
             for (org, i), ok, act in zip(items, readable, acting)]

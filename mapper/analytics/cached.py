@@ -26,7 +26,26 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
     anger_clusters, unit_issue_matrix, power_map, ask_queue, ladder, talk_next,
     organic_leaders, follow_ups, structure, overview, my_list)}
 
+#: The questions a store may answer from its read model (:mod:`mapper.readmodel`): the
+#: store's method of the same name, which returns None when it cannot.
+READ_MODEL: dict[Callable[..., Any], str] = {structure: "structure", follow_ups: "follow_ups",
+                                             ask_queue: "ask_queue"}
+
 _SNAPSHOT = "__snapshot__"
+
+
+def _kept_answer(func: Callable[..., Any], kept: Callable[..., Any], campaign: str,
+                 options: dict[str, Any]) -> Any:
+    """The read model's answer to ``func(**options)``, or None where it keeps none."""
+    if func is follow_ups:
+        # Kept for the default thank-you delay, as of a given day.
+        from mapper.readmodel import THANK_YOU_DAYS
+
+        if options.get("today") is None or options.get("thank_you_days",
+                                                       THANK_YOU_DAYS) != THANK_YOU_DAYS:
+            return None
+        options = {k: v for k, v in options.items() if k != "thank_you_days"}
+    return kept(campaign, **options)
 
 
 class SnapshotSource(Protocol):
@@ -173,6 +192,14 @@ class Analytics:
                 self._versions.move_to_end(version)
                 self.stats["hits"] += 1
                 return bucket[key]
+        kept = getattr(self.store, READ_MODEL.get(func, ""), None)
+        if kept is not None:
+            # Answered from the read model the store keeps (no snapshot built), else as below.
+            def answer() -> Any:
+                found = _kept_answer(func, kept, campaign, options)
+                return found if found is not None else func(
+                    self._snapshot(version, campaign)[1], **options)
+            return self._cached(version, key, answer)
         # The answer is kept under the version of the snapshot it was computed from.
         read_at, snap = self._snapshot(version, campaign)
         return self._cached(read_at, key, lambda: func(snap, **options))

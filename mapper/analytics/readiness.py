@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word, angry_issues,
@@ -19,7 +21,8 @@ from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
 
 __all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION",
-           "shared_actions", "action_of"]
+           "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
+           "ranked_issues", "own_points", "anger_points", "trust_points", "ask_history"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
 WEIGHTS: dict[str, Any] = {
@@ -151,6 +154,212 @@ def _messenger(snapshot: Snapshot, person: str, trusted: list[str],
     return {"kind": "organizer", "key": None, "name": st.latest.organizer}
 
 
+@dataclass(slots=True)
+class AskContext:
+    """What the ask queue reads from the whole campaign: each contact's entry (:func:`ask_entry`)
+    needs these, not the campaign. :func:`ask_context` takes them from a snapshot; a read model
+    (:mod:`mapper.readmodel`) from the counts it keeps."""
+
+    today: dt.date | None
+    angry: dict[str, dict[str, int]]  # the people's angry issues (at least those listed)
+    shared: dict[str, int]  # issue -> people angry about it, in the whole campaign
+    trusts: dict[str, set[str]]  # person -> committed people they trust
+    named: dict[tuple[str, str], frozenset[str]]
+    tries: dict[str, dict[str, list[dt.date]]]
+    asked_by_attempt: dict[str, dt.date]
+    campaign_actions: set[str]
+    plans: dict[str, tuple[str, int]]
+
+
+def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -> AskContext:
+    """The :class:`AskContext` of a snapshot of the people still in the workplace."""
+    angry = angry_issues(snapshot, min_anger)
+    committed = committed_people(snapshot)
+    campaign_actions = shared_actions(snapshot)
+    return AskContext(
+        today=today, angry=angry, shared=issue_counts(angry),
+        trusts=trusted_in(snapshot, committed),  # the committed people each person trusts
+        named=latest_named(snapshot),
+        tries=failed_attempts(snapshot) if snapshot.updates else {},
+        asked_by_attempt=asked_in_attempts(snapshot) if snapshot.updates else {},
+        campaign_actions=campaign_actions,
+        plans=_plans(snapshot, angry, today, campaign_actions))
+
+
+def ranked_issues(mine: dict[str, int], shared: dict[str, int],
+                  name: Callable[[str], str]) -> list[str]:
+    """A contact's angry issues, the one to ask on first: angriest, most shared, by name."""
+    return (sorted(mine, key=lambda i: (-mine[i], -shared[i], name(i), i))
+            if len(mine) > 1 else list(mine))
+
+
+def own_points(st: PersonState, tries: dict[str, list[dt.date]] | None) -> tuple[float, bool]:
+    """The points of a contact's own state (realizations, hope, meeting, the organizer's
+    rating, failed attempts, fears), and whether they are ready to be asked at all."""
+    w = WEIGHTS
+    realized = [st.cares_about_problem, st.decision_maker_can_fix, st.wont_fix_without_pressure]
+    score = w["realization"] * sum(1 for r in realized if r)
+    if all(realized):
+        score += w["all_realizations"]
+    if st.hope is not None:
+        score += w["hope"] * st.hope
+    if st.wants_to_talk_again:
+        score += w["wants_to_talk_again"]
+    if st.will_attend_meeting:
+        score += w["will_attend_meeting"]
+    if st.assessment is not None:
+        score += w["assessment"].get(st.assessment, 0.0)
+    if tries:
+        score += attempt_points(tries)
+    score += w["fear"] * min(3, st.latest.fears_count)
+    return score, not (st.assessment is not None and st.assessment >= 4)
+
+
+def anger_points(mine: dict[str, int], ranked: list[str], shared: dict[str, int]) -> float:
+    """The points of a contact's anger: on their top issue, shared with others, and more issues."""
+    if not ranked:
+        return 0.0
+    w = WEIGHTS
+    top = ranked[0]
+    return (w["anger"] * mine[top] + min(3.0, w["shared"] * math.log2(shared[top]))
+            + w["more_issues"] * min(2, len(ranked) - 1))
+
+
+def trust_points(trusted: int) -> float:
+    """The points of trusting ``trusted`` committed people."""
+    return WEIGHTS["committed_tie"] * min(2, trusted)
+
+
+def ask_history(asked: dt.date | None, said: str | None, tried: dt.date | None,
+                today: dt.date | None, wait_days: int) -> tuple[float, str, Any]:
+    """The points of a contact's ask history and what it was: ``("never", None)``, ``("no",
+    days)`` (said no within ``wait_days``), ``("recent", (days, said maybe, by attempt))``,
+    ``("again", (said, days))`` or ``("", None)``. ``asked``/``said``: the date and answer of
+    their latest ask in a 1-on-1; ``tried``: their latest attempt that was an ask."""
+    w = WEIGHTS
+    if asked is None and tried is None:
+        return w["never_asked"], "never", None
+    by_attempt = tried is not None and (asked is None or tried > asked)
+    asked_on = tried if by_attempt else asked
+    days = (today - asked_on).days if today is not None else None
+    said = said if asked is not None and said in ("maybe", "no") else None
+    said_days = (today - asked).days if today is not None and said else None
+    if said == "no" and said_days is not None and said_days <= wait_days:
+        return w["said_no_recently"], "no", said_days
+    if days is not None and days <= wait_days:
+        return w["asked_recently"], "recent", (days, said == "maybe" and not by_attempt)
+    if said is not None:
+        return w["ask_again"], "again", (said, said_days)
+    return 0.0, "", None
+
+
+def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
+              wait_days: int = 30) -> dict[str, Any]:
+    """One contact's place in the ask queue: score, reasons, the ask and its messenger."""
+    today = ctx.today
+    reasons: list[str] = []
+    cautions: list[str] = []
+    mine = ctx.angry.get(person, {})
+    ranked = ranked_issues(mine, ctx.shared, lambda i: issue_name(snapshot, i))
+    top = ranked[0] if ranked else None
+    if top is not None:
+        others = ctx.shared[top] - 1
+        reasons.append(f"{anger_word(mine[top])} about {issue_name(snapshot, top)}"
+                       + (f" (shared by {others} other{'s' if others != 1 else ''})"
+                          if others else " (no one else yet)"))
+        for i in ranked[1:3]:
+            reasons.append(f"also {anger_word(mine[i])} about {issue_name(snapshot, i)}")
+    if st.cares_about_problem:
+        reasons.append("cares about the problem")
+    if st.decision_maker_can_fix:
+        reasons.append(_sees_who_can_fix(snapshot, ctx.named, person, ranked, top))
+    if st.wont_fix_without_pressure:
+        reasons.append("knows it won't be fixed without pressure")
+    if st.hope is not None:
+        if st.hope >= 3:
+            reasons.append(f"hopeful ({st.hope}/5)")
+        elif st.hope <= 1:
+            cautions.append(f"little hope ({st.hope}/5) — share a win before asking")
+    if st.wants_to_talk_again:
+        reasons.append("wants to talk again")
+    if st.will_attend_meeting:
+        reasons.append("will come to a meeting")
+    if st.assessment is not None:
+        label = f"rated {st.assessment} ({ASSESSMENT_LABELS.get(st.assessment, '?')})"
+        if st.assessment >= 4:
+            cautions.append(f"{label} — not ready to ask")
+        elif st.assessment <= 2:
+            reasons.append(label)
+    trusts = ctx.trusts.get(person)
+    trusted = sorted(trusts, key=lambda n: (person_name(snapshot, n), n)) if trusts else []
+    if trusted:
+        names = ", ".join(person_name(snapshot, n) for n in trusted[:2])
+        more = f" and {len(trusted) - 2} more" if len(trusted) > 2 else ""
+        reasons.append(f"trusts committed {names}{more}")
+    ask = st.last_ask
+    history, what, detail = ask_history(ask.date if ask is not None else None,
+                                        ask.response if ask is not None else None,
+                                        ctx.asked_by_attempt.get(person), today, wait_days)
+    if what == "never":
+        reasons.append("not asked yet")
+    elif what == "no":
+        cautions.append(f"said no {detail} days ago — wait before asking again")
+    elif what == "recent":
+        days, maybe = detail
+        cautions.append(f"asked {days} days ago" + (" (said maybe)" if maybe else "")
+                        + " — follow up before asking again")
+    elif what == "again":
+        said, said_days = detail
+        reasons.append(f"said {said} {said_days} days ago — time to ask again"
+                       if said_days is not None else f"said {said} — time to ask again")
+    mine_tries = ctx.tries.get(person)
+    if mine_tries:
+        cautions += attempt_reasons(mine_tries)
+    n = st.latest.fears_count
+    if n:
+        # What they fear is personal: the organizer who held the talk reads it on the person page.
+        cautions.append(f"voiced {'a fear' if n == 1 else f'{n} fears'} — address before asking")
+    own, ready = own_points(st, mine_tries)
+    # Summed in this order wherever a score is computed (a read model ranks with it too).
+    score = own + anger_points(mine, ranked, ctx.shared) + trust_points(len(trusted)) + history
+
+    # The ask: reuse an open ask, else the plan for the top issue, else the earlier action.
+    campaign_actions = ctx.campaign_actions
+    action = action_of(snapshot, ask)
+    if (ask is not None and ask.has_action and ask.response != "no"
+            and (ask.due is None or today is None or ask.due >= today)):
+        suggestion = (f"ask again: {action}" if action in campaign_actions
+                      else "follow up on the earlier ask")
+    elif top is not None and top in ctx.plans:
+        action, n = ctx.plans[top]
+        suggestion = (f"{action} ({n} other{'s' if n != 1 else ''} angry about "
+                      f"{issue_name(snapshot, top)} said yes)")
+    elif ask is not None and ask.has_action:
+        suggestion = (f"{action} — again, with a new date" if action in campaign_actions
+                      else "the earlier ask again, with a new date")
+    elif top is not None:
+        suggestion = f"come to the next meeting on {issue_name(snapshot, top)}"
+    else:
+        suggestion = "another 1-on-1 to find what moves them"
+    return {
+        "person": person,
+        "name": person_name(snapshot, person),
+        "unit": unit_of(snapshot, person),
+        "score": round(score, 1),
+        "ready": ready,
+        "top_issue": {"key": top, "name": issue_name(snapshot, top)} if top else None,
+        "reasons": reasons + cautions,
+        "suggested_ask": suggestion,
+        "messenger": _messenger(snapshot, person, trusted, st),
+        "assigned_to": assignee(snapshot, person),
+    }
+
+
+def ask_order(e: dict[str, Any]) -> tuple:
+    """The ask queue's order: ready first, then score, name, key."""
+    return (not e["ready"], -e["score"], e["name"], e["person"])
+
+
 def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | None = None,
               min_anger: int = 3, wait_days: int = 30) -> list[dict[str, Any]]:
     """Contacts not yet committed, most ready to be asked first, each with the reasons why.
@@ -203,140 +412,11 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     """
     snapshot = present(snapshot)
     today = default_today(snapshot, today)
-    w = WEIGHTS
-    tries = failed_attempts(snapshot) if snapshot.updates else {}
-    asked_by_attempt = asked_in_attempts(snapshot) if snapshot.updates else {}
-    angry = angry_issues(snapshot, min_anger)
-    shared = issue_counts(angry)
-    named = latest_named(snapshot)
+    ctx = ask_context(snapshot, today, min_anger)
     committed = committed_people(snapshot)
-    trusts = trusted_in(snapshot, committed)  # the committed people each person trusts
-    campaign_actions = shared_actions(snapshot)
-    plans = _plans(snapshot, angry, today, campaign_actions)
-    out = []
-    for person, st in person_states(snapshot).items():
-        if person in committed:
-            continue
-        score = 0.0
-        reasons: list[str] = []
-        cautions: list[str] = []
-        mine = angry.get(person, {})
-        ranked = (sorted(mine, key=lambda i: (-mine[i], -shared[i], issue_name(snapshot, i), i))
-                  if len(mine) > 1 else list(mine))
-        top = ranked[0] if ranked else None
-        if top is not None:
-            others = shared[top] - 1
-            score += w["anger"] * mine[top] + min(3.0, w["shared"] * math.log2(1 + others))
-            score += w["more_issues"] * min(2, len(ranked) - 1)
-            reasons.append(f"{anger_word(mine[top])} about {issue_name(snapshot, top)}"
-                           + (f" (shared by {others} other{'s' if others != 1 else ''})"
-                              if others else " (no one else yet)"))
-            for i in ranked[1:3]:
-                reasons.append(f"also {anger_word(mine[i])} about {issue_name(snapshot, i)}")
-        realized = [st.cares_about_problem, st.decision_maker_can_fix,
-                    st.wont_fix_without_pressure]
-        score += w["realization"] * sum(1 for r in realized if r)
-        if all(realized):
-            score += w["all_realizations"]
-        if st.cares_about_problem:
-            reasons.append("cares about the problem")
-        if st.decision_maker_can_fix:
-            reasons.append(_sees_who_can_fix(snapshot, named, person, ranked, top))
-        if st.wont_fix_without_pressure:
-            reasons.append("knows it won't be fixed without pressure")
-        if st.hope is not None:
-            score += w["hope"] * st.hope
-            if st.hope >= 3:
-                reasons.append(f"hopeful ({st.hope}/5)")
-            elif st.hope <= 1:
-                cautions.append(f"little hope ({st.hope}/5) — share a win before asking")
-        if st.wants_to_talk_again:
-            score += w["wants_to_talk_again"]
-            reasons.append("wants to talk again")
-        if st.will_attend_meeting:
-            score += w["will_attend_meeting"]
-            reasons.append("will come to a meeting")
-        ready = True
-        if st.assessment is not None:
-            score += w["assessment"].get(st.assessment, 0.0)
-            label = f"rated {st.assessment} ({ASSESSMENT_LABELS.get(st.assessment, '?')})"
-            if st.assessment >= 4:
-                ready = False
-                cautions.append(f"{label} — not ready to ask")
-            elif st.assessment <= 2:
-                reasons.append(label)
-        trusted = (sorted(trusts[person], key=lambda n: (person_name(snapshot, n), n))
-                   if person in trusts else [])
-        if trusted:
-            score += w["committed_tie"] * min(2, len(trusted))
-            names = ", ".join(person_name(snapshot, n) for n in trusted[:2])
-            more = f" and {len(trusted) - 2} more" if len(trusted) > 2 else ""
-            reasons.append(f"trusts committed {names}{more}")
-        ask = st.last_ask
-        tried = asked_by_attempt.get(person)  # the latest attempt that was an ask
-        if ask is None and tried is None:
-            score += w["never_asked"]
-            reasons.append("not asked yet")
-        else:
-            by_attempt = tried is not None and (ask is None or tried > ask.date)
-            asked_on = tried if by_attempt else ask.date
-            days = (today - asked_on).days if today is not None else None
-            said = ask.response if ask is not None and ask.response in ("maybe", "no") else None
-            said_days = (today - ask.date).days if today is not None and said else None
-            recent = days is not None and days <= wait_days
-            if said == "no" and said_days is not None and said_days <= wait_days:
-                score += w["said_no_recently"]
-                cautions.append(f"said no {said_days} days ago — wait before asking again")
-            elif recent:
-                score += w["asked_recently"]
-                cautions.append(f"asked {days} days ago"
-                                + (" (said maybe)" if said == "maybe" and not by_attempt else "")
-                                + " — follow up before asking again")
-            elif said is not None:
-                score += w["ask_again"]
-                reasons.append(f"said {said} {said_days} days ago — time to ask again"
-                               if said_days is not None else f"said {said} — time to ask again")
-        mine_tries = tries.get(person)
-        if mine_tries:
-            score += attempt_points(mine_tries)
-            cautions += attempt_reasons(mine_tries)
-        n = st.latest.fears_count
-        score += w["fear"] * min(3, n)
-        if n:
-            # What they fear is personal: the organizer who held the talk reads it on the person page.
-            cautions.append(f"voiced {'a fear' if n == 1 else f'{n} fears'} — address before asking")
-
-        # The ask: reuse an open ask, else the plan for the top issue, else the earlier action.
-        suggestion = None
-        action = action_of(snapshot, ask)
-        if (ask is not None and ask.has_action and ask.response != "no"
-                and (ask.due is None or today is None or ask.due >= today)):
-            suggestion = (f"ask again: {action}" if action in campaign_actions
-                          else "follow up on the earlier ask")
-        elif top is not None and top in plans:
-            action, n = plans[top]
-            suggestion = (f"{action} ({n} other{'s' if n != 1 else ''} angry about "
-                          f"{issue_name(snapshot, top)} said yes)")
-        elif ask is not None and ask.has_action:
-            suggestion = (f"{action} — again, with a new date" if action in campaign_actions
-                          else "the earlier ask again, with a new date")
-        elif top is not None:
-            suggestion = f"come to the next meeting on {issue_name(snapshot, top)}"
-        else:
-            suggestion = "another 1-on-1 to find what moves them"
-        out.append({
-            "person": person,
-            "name": person_name(snapshot, person),
-            "unit": unit_of(snapshot, person),
-            "score": round(score, 1),
-            "ready": ready,
-            "top_issue": {"key": top, "name": issue_name(snapshot, top)} if top else None,
-            "reasons": reasons + cautions,
-            "suggested_ask": suggestion,
-            "messenger": _messenger(snapshot, person, trusted, st),
-            "assigned_to": assignee(snapshot, person),
-        })
-    out.sort(key=lambda e: (not e["ready"], -e["score"], e["name"], e["person"]))
+    out = [ask_entry(snapshot, person, st, ctx, wait_days)
+           for person, st in person_states(snapshot).items() if person not in committed]
+    out.sort(key=ask_order)
     return out[:limit] if limit is not None else out
 
 

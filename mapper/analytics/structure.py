@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from mapper.analytics._common import (UNKNOWN_UNIT, at_least, committed_people, contacted_people,
-                                      pct, person_states, unit_members)
+                                      pct, person_states)
 from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
-__all__ = ["structure", "still_needed", "natural_key"]
+__all__ = ["structure", "structure_of_units", "unit_counts", "UnitCounts", "still_needed",
+           "natural_key"]
 
 
 def natural_key(name: str) -> tuple:
@@ -36,30 +37,63 @@ def still_needed(supporters: int, headcount: int, target: float) -> int:
     return max(0, at_least(target, headcount) - supporters)
 
 
-def _row(unit: str, headcount: int, members: list[str], contacted: set[str],
-         supporters: set[str], committed: set[str], leaders: set[str], in_roster: set[str],
-         target: float, committee_ratio: int) -> dict[str, Any]:
-    n_contacted = sum(1 for m in members if m in contacted)
-    n_support = sum(1 for m in members if m in supporters)
-    n_committed = sum(1 for m in members if m in committed)
-    n_leaders = sum(1 for m in members if m in leaders)
+class UnitCounts(NamedTuple):
+    """One unit's people by where they stand: what :func:`structure` adds up per unit.
+
+    A read model keeps these counts (:mod:`mapper.readmodel`); a snapshot counts them with
+    :func:`unit_counts`. ``people``: everyone known in the unit; ``roster``: those on the
+    roster; ``off_roster``: contacted people not on it.
+    """
+
+    people: int = 0
+    roster: int = 0
+    contacted: int = 0
+    off_roster: int = 0
+    supporters: int = 0
+    committed: int = 0
+    leaders: int = 0
+
+    def plus(self, other: tuple) -> "UnitCounts":
+        return UnitCounts(*map(int.__add__, self, other))
+
+
+def unit_counts(snapshot: Snapshot) -> dict[str, UnitCounts]:
+    """``{unit: UnitCounts}`` of the people still in the workplace (the snapshot's units)."""
+    snapshot = present(snapshot)
+    contacted = contacted_people(snapshot)
+    committed = committed_people(snapshot)
+    states = person_states(snapshot)
+    out: dict[str, UnitCounts] = {}
+    for key, p in snapshot.people.items():
+        st = states.get(key)
+        a = st.assessment if st is not None else None
+        c = key in contacted
+        row = UnitCounts(1, int(p.in_roster), int(c), int(c and not p.in_roster),
+                         int(a in (1, 2)), int(key in committed), int(a == 1))
+        u = p.unit or UNKNOWN_UNIT
+        out[u] = out[u].plus(row) if u in out else row
+    return out
+
+
+def _row(unit: str, n: UnitCounts, target: float, committee_ratio: int) -> dict[str, Any]:
+    headcount = n.roster or n.people
     goal = at_least(target, headcount)
     committee = math.ceil(headcount / committee_ratio) if headcount else 0
     return {
         "unit": unit,
         "headcount": headcount,
-        "contacted": n_contacted,
-        "contacted_share": pct(n_contacted, headcount),
-        "off_roster": sum(1 for m in members if m in contacted and m not in in_roster),
-        "supporters": n_support,
-        "supporter_share": pct(n_support, headcount),
+        "contacted": n.contacted,
+        "contacted_share": pct(n.contacted, headcount),
+        "off_roster": n.off_roster,
+        "supporters": n.supporters,
+        "supporter_share": pct(n.supporters, headcount),
         "target_supporters": goal,
-        "supporters_needed": still_needed(n_support, headcount, target),
-        "committed": n_committed,
-        "leaders": n_leaders,
+        "supporters_needed": still_needed(n.supporters, headcount, target),
+        "committed": n.committed,
+        "leaders": n.leaders,
         "committee_needed": committee,
-        "committee_gap": max(0, committee - n_committed),
-        "reached_target": headcount > 0 and n_support >= goal,
+        "committee_gap": max(0, committee - n.committed),
+        "reached_target": headcount > 0 and n.supporters >= goal,
     }
 
 
@@ -98,18 +132,20 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
         raise ValueError(f"target must be a share in (0, 1], not {target!r}")
     if committee_ratio < 1:
         raise ValueError(f"committee_ratio must be at least 1, not {committee_ratio!r}")
-    snapshot = present(snapshot)
-    contacted = contacted_people(snapshot)
-    committed = committed_people(snapshot)
-    states = person_states(snapshot)
-    supporters = {p for p, s in states.items() if s.assessment in (1, 2)}
-    leaders = {p for p, s in states.items() if s.assessment == 1}
-    in_roster = {k for k, p in snapshot.people.items() if p.in_roster}
-    members = unit_members(snapshot)
-    units = [_row(u, headcount, ms, contacted, supporters, committed, leaders, in_roster,
-                  target, committee_ratio)
-             for u, (headcount, ms) in sorted(members.items(),
-                                              key=lambda kv: (kv[0] == UNKNOWN_UNIT, natural_key(kv[0])))]
+    return structure_of_units(unit_counts(snapshot), target=target,
+                              committee_ratio=committee_ratio)
+
+
+def structure_of_units(counts: dict[str, UnitCounts], *, target: float = 2 / 3,
+                       committee_ratio: int = 10) -> dict[str, Any]:
+    """:func:`structure` from each unit's counts (:func:`unit_counts`, or a read model's)."""
+    if not 0 < target <= 1:
+        raise ValueError(f"target must be a share in (0, 1], not {target!r}")
+    if committee_ratio < 1:
+        raise ValueError(f"committee_ratio must be at least 1, not {committee_ratio!r}")
+    units = [_row(u, n, target, committee_ratio)
+             for u, n in sorted(counts.items(),
+                                key=lambda kv: (kv[0] == UNKNOWN_UNIT, natural_key(kv[0])))]
     head = sum(u["headcount"] for u in units)
     sums = {k: sum(u[k] for u in units)
             for k in ("contacted", "off_roster", "supporters", "committed", "leaders",

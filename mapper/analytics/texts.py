@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
 from mapper.analytics.readiness import shared_actions
@@ -94,6 +94,34 @@ class WithCampaignTexts:
 
     def version(self) -> Hashable:
         return self.store.version()
+
+    # The answers the store keeps in its read model (mapper.readmodel), with the same words.
+    def structure(self, campaign: str, **options: Any) -> dict[str, Any] | None:
+        kept = getattr(self.store, "structure", None)
+        return None if kept is None else kept(campaign, **options)
+
+    def follow_ups(self, campaign: str, **options: Any) -> dict[str, Any] | None:
+        kept = getattr(self.store, "follow_ups", None)
+        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
+                                              **options)
+
+    def ask_queue(self, campaign: str, **options: Any) -> list[dict[str, Any]] | None:
+        kept = getattr(self.store, "ask_queue", None)
+        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
+                                              **options)
+
+    def _shared_words(self, campaign: str) -> Callable[[list[str]], dict[str, ConversationText]]:
+        """Reads the words of the given 1-on-1s that are the campaign's: shared actions only
+        (as :func:`campaign_texts` keeps them)."""
+        shared: list[set[str] | None] = []
+
+        def read(ids: list[str]) -> dict[str, ConversationText]:
+            if not shared:
+                shared.append(self.store.shared_actions(
+                    campaign, lambda asked: read_texts(self.store, campaign, asked)) or set())
+            return {cid: ConversationText(t.action) for cid, t in
+                    read_texts(self.store, campaign, ids).items() if t.action in shared[0]}
+        return read
 
     def snapshot(self, campaign: str) -> Snapshot:
         return campaign_texts(self.store.snapshot(campaign), self.store)

@@ -7,13 +7,16 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from mapper.models import RECORD_KINDS, STORED, AliasRow, OneOnOne, Record, body_hash
 from mapper.projection import Aliases, Projection, project, record_id, record_kind
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
+
+if TYPE_CHECKING:
+    from mapper import readmodel
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
            "Reprojection"]
@@ -392,6 +395,79 @@ class Store(abc.ABC):
         items, organizers, counts = found
         return readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
                                     texts=texts, counts=counts)
+
+    def _unit_rows(self, campaign: str) -> list[tuple] | None:
+        """The read model's people still in the workplace, counted per unit: rows ``(unit,
+        people, roster, contacted, off_roster, supporters, committed, leaders)``
+        (:func:`mapper.readmodel.unit_counts`). None as :meth:`_follow_up_items` says."""
+        return None
+
+    def structure(self, campaign: str, *, target: float = 2 / 3,
+                  committee_ratio: int = 10) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.structure.structure` from the read model, without a
+        snapshot; None when it cannot answer (see :meth:`_unit_rows`)."""
+        from mapper import readmodel
+        from mapper.analytics.structure import structure_of_units
+
+        rows = self._unit_rows(campaign)
+        if rows is None:
+            return None
+        return structure_of_units(readmodel.unit_counts(rows), target=target,
+                                  committee_ratio=committee_ratio)
+
+    def _ask_rows(self, campaign: str) -> list[tuple] | None:
+        """The read model's people still in the workplace with a 1-on-1 or an update: rows
+        ``(person, name, unit, contacted, committed, last_date, own_points, ready, ask_date,
+        ask_response, tried_date, angers, yes_asks)`` (see :class:`mapper.readmodel.PersonRow`).
+        None as :meth:`_follow_up_items` says."""
+        return None
+
+    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
+        """``(person, committed)`` for every tie or referral between a person and a committed
+        person still in the workplace (the read model's), either way round."""
+        raise NotImplementedError
+
+    def _people_slice(self, campaign: str, people: Sequence[str]) -> "readmodel.Slice":
+        """What these people's entries are computed from: their own records' nodes, their
+        anger and naming, their contact assignments, and the campaign's names."""
+        raise NotImplementedError
+
+    def shared_actions(self, campaign: str,
+                       texts: Callable[[list[str]], dict]) -> set[str] | None:
+        """:func:`mapper.analytics.readiness.shared_actions` (with every word ``texts`` reads)
+        from the read model; None when it cannot answer (see :meth:`_ask_rows`)."""
+        from mapper import readmodel
+
+        rows = self._ask_rows(campaign)
+        return None if rows is None else readmodel.shared_action_words(rows, texts, campaign)
+
+    def ask_queue(self, campaign: str, *, today: dt.date | None = None, limit: int | None = None,
+                  min_anger: int = 3, wait_days: int = 30,
+                  texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
+        """:meth:`ask_queue_page` from the top, without the count."""
+        found = self.ask_queue_page(campaign, today=today, limit=limit, min_anger=min_anger,
+                                    wait_days=wait_days, texts=texts)
+        return None if found is None else found[0]
+
+    def ask_queue_page(self, campaign: str, *, today: dt.date | None = None,
+                       limit: int | None = None, min_anger: int = 3, wait_days: int = 30,
+                       offset: int = 0, texts: Callable[[list[str]], dict] | None = None
+                       ) -> tuple[list[dict[str, Any]], int] | None:
+        """:func:`mapper.analytics.readiness.ask_queue` from the read model: every contact
+        ranked from their stored points and the campaign's counts, then the entries of the
+        ``limit`` shown from ``offset`` computed from those people's own records. ``texts``
+        reads the words of the given 1-on-1s (the campaign's shared actions are named with
+        them, as :func:`~mapper.analytics.texts.fill_texts` gives them). None when it cannot
+        answer (see :meth:`_ask_rows`)."""
+        from mapper import readmodel
+
+        rows = self._ask_rows(campaign)
+        if rows is None:
+            return None
+        return readmodel.ask_queue(rows, lambda people: self._people_slice(campaign, people),
+                                   lambda: self._committed_ties(campaign), campaign=campaign,
+                                   today=today, limit=limit, min_anger=min_anger,
+                                   wait_days=wait_days, offset=offset, texts=texts)
 
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""

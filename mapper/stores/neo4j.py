@@ -41,6 +41,8 @@ _SCHEMA = (
     "schema/create_record_person_index",
     "schema/create_follow_up_item_person_index",
     "schema/create_follow_up_item_due_index",
+    "schema/create_person_row_person_index",
+    "schema/create_person_row_campaign_index",
     *(f"schema/create_{t.lower()}_source_index" for t in EDGE_TYPES),
 )
 
@@ -55,7 +57,9 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # (:FollowUpItem) nodes, written in the transaction of the records they come from; an
 # update's record names its person, as a 1-on-1's does. A schema-2 store gets every campaign
 # marked for re-projection, which fills the read model in resumable batches.
-SCHEMA = 3
+# Schema 4 adds where each person stands ((:PersonRow) nodes: the per-unit counts of mapper
+# structure), kept the same way; an older store is marked for re-projection, which fills it.
+SCHEMA = 4
 
 
 @functools.cache
@@ -115,12 +119,16 @@ class _BatchRows:
         self.replaced_records: list[dict[str, Any]] = []
         # The people whose read-model rows this batch changes (mapper.readmodel).
         self.touched: set[str] = set()
+        # The people its edges reach, whose rows of where they stand change (PersonRow).
+        self.people: set[str] = set()
         for rec in batch:
             proj = rec.projection
             if proj is None:
                 raise ValueError(f"record {rec.id!r} has no projection")
             person = None
             for n in proj.nodes:
+                if n.kind == "Person":  # (a self-tie's person is a node without an edge)
+                    self.people.add(n.key)
                 if n.kind not in NODE_KINDS:
                     raise ValueError(f"unknown node kind {n.kind!r} in record {rec.id!r}")
                 if not _NODE_FIELDS.isdisjoint(n.props):
@@ -182,8 +190,11 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
             return result
         rows = _BatchRows(todo)  # another writer got there first: rare, so built again
     touched = set(rows.touched)
+    people = set(rows.people)
     if rows.replacing:
         touched.update(p for (p,) in _read_all(tx, "read/list_record_people", ids=rows.replacing))
+        people.update(p for (p,) in _read_all(tx, "read/list_record_edge_people",
+                                              ids=rows.replacing))
         tx.run(load_query("write/delete_edges_by_source"), ids=rows.replacing).consume()
     if rows.authoritative:
         # Before the plain rows, which then only find these nodes: the same outcome as plain
@@ -204,6 +215,7 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
     if rows.marks:
         tx.run(load_query("write/mark_reprojection"), rows=rows.marks).consume()
     _refresh_items(tx, touched)
+    _refresh_people(tx, people)
     tx.run(load_query("write/increment_version")).consume()
     return result
 
@@ -232,6 +244,58 @@ def _refresh_items(tx: Any, people: set[str]) -> None:
     tx.run(load_query("write/delete_follow_up_items"), people=wanted).consume()
     if items:
         tx.run(load_query("write/create_follow_up_items"), rows=items).consume()
+
+
+def _refresh_people(tx: Any, people: set[str]) -> None:
+    """Compute the rows of where these people stand again, from their records and the edges
+    saying where they work, in the write's transaction (see :mod:`mapper.readmodel`)."""
+    if not people:
+        return
+    wanted = sorted(people)
+    sources = [readmodel.Source(*row)
+               for row in _read_all(tx, "read/list_people_sources", people=wanted)]
+    units = [tuple(row) for (row,) in _read_all(tx, "read/list_people_units", people=wanted)]
+    anger = [tuple(row) for (row,) in _read_all(tx, "read/list_people_anger", people=wanted)]
+    nodes = _node_props(tx, [*readmodel.node_keys(sources), *wanted])
+    by_campaign: dict[str, list[str]] = {}
+    for person in wanted:
+        by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
+    rows = [list(r) for campaign, keys in by_campaign.items()
+            for r in readmodel.person_rows(campaign, keys, sources, nodes, units, anger)]
+    tx.run(load_query("write/delete_person_rows"), people=wanted).consume()
+    if rows:
+        tx.run(load_query("write/create_person_rows"), rows=rows).consume()
+
+
+def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
+    sources = [readmodel.Source(*row)
+               for row in _read_all(tx, "read/list_people_sources", people=people)]
+
+    def rows(name: str, **params: Any) -> list[tuple]:
+        found = tx.run(load_query(name), **params).single()
+        return [tuple(r) for r in (found[0] if found else [])]
+
+    return readmodel.Slice(
+        sources, _node_props(tx, readmodel.node_keys(sources)),
+        [tuple(r) for (r,) in _read_all(tx, "read/list_people_anger", people=people)],
+        [tuple(r) for (r,) in _read_all(tx, "read/list_people_named", people=people)],
+        [tuple(r) for (r,) in _read_all(tx, "read/list_people_assignments", people=people)],
+        rows("snapshot/list_nodes", campaign=campaign, kind="Issue"),
+        rows("snapshot/list_decision_makers", campaign=campaign),
+        rows("snapshot/list_nodes", campaign=campaign, kind="Organizer"))
+
+
+def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    found = tx.run(load_query("read/list_ask_rows"), campaign=campaign).single()
+    return [tuple(r) for r in (found[0] if found else [])]
+
+
+def _unit_rows(tx: Any, campaign: str) -> list[tuple] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    return _read_all(tx, "read/count_people_by_unit", campaign=campaign)
 
 
 def _follow_up_items(tx: Any, campaign: str, due_by: str, organizer: str | None,
@@ -496,9 +560,11 @@ class Neo4jStore(Store):
                 tx.run(load_query("write/lock_store")).consume()
             n = len(_read_all(tx, "read/match_record_hashes", ids=list(ids)))
             touched = {p for (p,) in _read_all(tx, "read/list_record_people", ids=list(ids))}
+            people = {p for (p,) in _read_all(tx, "read/list_record_edge_people", ids=list(ids))}
             tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
             _refresh_items(tx, touched)
+            _refresh_people(tx, people)
             if alias_campaigns:
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
@@ -595,6 +661,25 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_follow_up_items, campaign, due_by, organizer, today)
+
+    def _unit_rows(self, campaign: str) -> list[tuple] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_unit_rows, campaign)
+
+    def _ask_rows(self, campaign: str) -> list[tuple] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows, campaign)
+
+    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
+        found = self._read("read/list_committed_ties", campaign=campaign)
+        return [tuple(r) for r in (found[0][0] if found else [])]
+
+    def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_people_slice, campaign, sorted(people))
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         def read(share: Sequence[tuple[str, str, dict[str, Any]]]) -> tuple[int, dict[str, list], int]:

@@ -24,8 +24,12 @@ from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, St
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 5
+SCHEMA = 6
 
+# Schema 6 adds where each person stands to the read model (``rm_people``: the per-unit counts
+# of mapper structure), and an index of the edges that say where a person works, so a write
+# reads a person's units without a scan. A schema 4 or 5 file gets both and every campaign
+# marked for re-projection, which fills them in resumable batches.
 # Schema 5 keeps the read model (mapper.readmodel): each person's open follow-up items in
 # ``rm_items``, written in the transaction of the records they come from; an update's record
 # names its person (``records.person``), as a 1-on-1's does. A schema-4 file gets the table
@@ -74,6 +78,14 @@ CREATE TABLE IF NOT EXISTS rm_items (
   what TEXT, conversation_date TEXT NOT NULL, PRIMARY KEY (campaign, due, person, id))
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_items_person ON rm_items (campaign, person);
+CREATE TABLE IF NOT EXISTS rm_people (
+  campaign TEXT NOT NULL, person TEXT NOT NULL, name TEXT, unit TEXT, in_roster INTEGER NOT NULL,
+  contacted INTEGER NOT NULL, left INTEGER NOT NULL, committed INTEGER NOT NULL,
+  assessment INTEGER, last_date TEXT, own_points REAL, ready INTEGER, ask_date TEXT,
+  ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT,
+  PRIMARY KEY (campaign, person)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
+  WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
@@ -135,6 +147,8 @@ class SQLiteStore(Store):
         # key -> node id, valid while no other connection writes (see _node_cache).
         self._ids: dict[str, int] = {}
         self._seen: int | None = None
+        # The people a write's edges reach, whose rows of rm_people it computes again.
+        self._people: set[str] = set()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -161,7 +175,7 @@ class SQLiteStore(Store):
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} INSERT OR IGNORE INTO meta VALUES "
                              f"('version', 0), ('schema', {SCHEMA}); COMMIT;")
-        elif found[0] == 4:
+        elif found[0] in (4, 5):
             self._add_read_model()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
@@ -207,8 +221,8 @@ class SQLiteStore(Store):
             raise
 
     def _add_read_model(self) -> None:
-        """Schema 4 -> 5: the read model's table, filled by re-projecting every campaign in
-        resumable batches (:meth:`resume`, called on open); until then the read model of a
+        """Schema 4 or 5 -> 6: the read model's tables, filled by re-projecting every campaign
+        in resumable batches (:meth:`resume`, called on open); until then the read model of a
         marked campaign is not used."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -257,6 +271,7 @@ class SQLiteStore(Store):
             # IMMEDIATE takes the write lock first: what the batch finds stored cannot change
             # before it commits, whatever other processes write.
             db.execute("SAVEPOINT apply" if nested else "BEGIN IMMEDIATE")
+            self._people.clear()
             try:
                 todo, result = settle(batch, self._hashes([r.id for r in batch]))
                 if todo:
@@ -282,11 +297,13 @@ class SQLiteStore(Store):
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
+            self._people.clear()
             try:
                 if batch:
                     self._apply(batch, result)  # a savepoint inside this transaction
                 n = len(self._hashes(ids))
                 self._refresh_items(self._drop(list(ids), self._node_cache()))
+                self._refresh_people()
                 self._mark(alias_campaigns)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 db.execute("COMMIT")
@@ -323,7 +340,8 @@ class SQLiteStore(Store):
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> set[str]:
         """Remove what these records produced; nodes nothing refers to any more go too.
-        Returns the people the records were about (their read-model rows change)."""
+        Returns the people the records were about (their follow-up items change); the people
+        their edges reached go to ``self._people`` (their rows of ``rm_people`` change)."""
         db = self._db
         found: list[tuple[int, int, str | None]] = []
         for part in _chunks(ids):
@@ -350,6 +368,8 @@ class SQLiteStore(Store):
         touched = sorted(lost)
         for part in _chunks(touched):
             marks = _marks(part)
+            self._people.update(k for (k,) in db.execute(
+                f"SELECT key FROM nodes WHERE id IN ({marks}) AND kind = 'Person'", part))
             for (key,) in db.execute(
                     f"SELECT key FROM nodes WHERE id IN ({marks}) AND refs <= 0", part):
                 ids_of.pop(key, None)
@@ -366,8 +386,11 @@ class SQLiteStore(Store):
         # writer wins; authoritative: last writer wins, over name and props only).
         plain: dict[str, object] = {}
         authoritative: dict[str, object] = {}
+        people = self._people  # (a self-tie's person is a node without an edge)
         for rec in batch:
             for n in rec.projection.nodes:
+                if n.kind == "Person":
+                    people.add(n.key)
                 if n.authoritative:
                     authoritative[n.key] = n
                 elif n.key not in plain:
@@ -446,6 +469,140 @@ class SQLiteStore(Store):
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?)", records)
         self._count_edges(Counter((e[4], e[1]) for e in edges))
         self._refresh_items(touched)
+        self._refresh_people()
+
+    def _refresh_people(self) -> None:
+        """Compute the rows of ``rm_people`` of the people the write reached again, from their
+        own records and the edges saying where they work (in the caller's transaction)."""
+        people, self._people = sorted(self._people), set()
+        if not people:
+            return
+        db = self._db
+        sources: list[readmodel.Source] = []
+        units: list[tuple] = []
+        for part in _chunks(people):
+            marks = _marks(part)
+            sources += [readmodel.Source(*row) for row in db.execute(
+                f"SELECT campaign, person, kind, id FROM records WHERE person IN ({marks}) "
+                "AND kind IN ('conversation', 'update')", part)]
+            # As the snapshot reads them (_edge_rows), for these people only.
+            for k, unit, type_, shift, role, roster, ref, date in db.execute(
+                    "SELECT n.key, u.name, e.type, e.shift, e.role, e.roster, e.referral, e.date "
+                    "FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes u ON u.id = e.dst "
+                    "WHERE e.type IN ('IN_UNIT', 'IN_CAMPAIGN') AND e.campaign = n.campaign "
+                    f"AND e.src IN (SELECT id FROM nodes WHERE key IN ({marks}))", part):
+                if type_ == "IN_UNIT":
+                    units.append((k, unit, shift, role, bool(roster), bool(ref), date))
+                elif roster or shift is not None or role is not None:
+                    units.append((k, None, shift, role, bool(roster), False, date))
+        nodes = self._node_props([*readmodel.node_keys(sources), *people])
+        anger, _ = self._person_edges(people)
+        rows = []
+        by_campaign: dict[str, list[str]] = {}
+        for person in people:
+            by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
+        for campaign, keys in by_campaign.items():
+            rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger)
+            for part in _chunks(keys):
+                db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN ({_marks(part)})",
+                           [campaign, *part])
+        db.executemany(f"INSERT INTO rm_people ({', '.join(readmodel.PERSON_FIELDS)}) "
+                       f"VALUES ({_marks(readmodel.PERSON_FIELDS)})", rows)
+
+    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+        """These people's rows of anger and naming, as the snapshot's: the edges of their own
+        1-on-1s (each record's edges of one type are one range of ids)."""
+        db = self._db
+        convs: list[tuple[int, str]] = []
+        for part in _chunks(list(people)):
+            convs += db.execute(f"SELECT rid, id FROM records WHERE person IN ({_marks(part)}) "
+                                "AND kind = 'conversation'", part).fetchall()
+        anger_raw, named_raw = [], []
+        angry_code, names_code = _CODES["ANGRY_ABOUT"], _CODES["NAMES"]
+        for rid, id_ in convs:
+            local = id_.split(":", 2)[2]
+            lo = (angry_code << _TYPE_SHIFT) | (rid << _SHIFT)
+            anger_raw += [(s, d, a, h, local, date) for s, d, a, h, date in db.execute(
+                "SELECT src, dst, anger, witnessed_harm, date FROM edges WHERE id BETWEEN ? AND ?",
+                (lo, lo | _MASK))]
+            lo = (names_code << _TYPE_SHIFT) | (rid << _SHIFT)
+            named_raw += [(s, d, issue, local) for s, d, issue in db.execute(
+                "SELECT src, dst, issue FROM edges WHERE id BETWEEN ? AND ?", (lo, lo | _MASK))]
+        ids = {i for row in anger_raw for i in row[:2]} | {i for row in named_raw for i in row[:2]}
+        key = self._column("key", "nodes", "id", ids)
+        anger = [(key[s], key[d], a, None if h is None else bool(h), c, date)
+                 for s, d, a, h, c, date in anger_raw]
+        named = [(key[s], key[d], issue, c) for s, d, issue, c in named_raw]
+        return anger, named
+
+    def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                wanted = sorted(people)
+                sources: list[readmodel.Source] = []
+                for part in _chunks(wanted):
+                    sources += [readmodel.Source(*row) for row in db.execute(
+                        f"SELECT campaign, person, kind, id FROM records WHERE person IN "
+                        f"({_marks(part)}) AND kind IN ('conversation', 'update')", part)]
+                nodes = self._node_props(readmodel.node_keys(sources))
+                anger, named = self._person_edges(wanted)
+                ids = self._column("id", "nodes", "key", wanted)
+                mine = set(ids.values())
+                assigned = [(s, d, date) for s, d, date in self._edges(
+                    campaign, "ASSIGNED", "src, dst, date") if d in mine]
+                key = self._column("key", "nodes", "id", {i for a in assigned for i in a[:2]})
+                r = self._rows
+                return readmodel.Slice(
+                    sources, nodes, anger, named,
+                    [(key[s], key[d], date) for s, d, date in assigned],
+                    r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                      (campaign,)),
+                    r("SELECT key, name, json_extract(props, '$.title'), "
+                      "json_extract(props, '$.organization') FROM nodes "
+                      "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
+                    r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
+                      (campaign,)))
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def _ask_rows(self, campaign: str) -> list[tuple] | None:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                              (campaign,)).fetchone():
+                    return None
+                return db.execute(
+                    "SELECT person, name, unit, contacted, committed, last_date, own_points, "
+                    "ready, ask_date, ask_response, tried_date, angers, yes_asks FROM rm_people "
+                    "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
+                    (campaign,)).fetchall()
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
+        with self._lock:
+            committed = dict(self._rows(
+                "SELECT n.id, n.key FROM rm_people r JOIN nodes n ON n.key = r.person "
+                "WHERE r.campaign = ? AND r.committed AND NOT r.left", (campaign,)))
+            pairs: list[tuple[int, int]] = []
+            for type_ in ("TIED_TO", "REFERRED"):
+                for a, b in self._edges(campaign, type_, "src, dst"):
+                    if b in committed:
+                        pairs.append((a, b))
+                    if a in committed:
+                        pairs.append((b, a))
+            key = self._column("key", "nodes", "id", {p for p, _ in pairs})
+            return [(key[p], committed[c]) for p, c in pairs]
 
     def _refresh_items(self, people: set[str]) -> None:
         """Compute these people's read-model rows again from their records (in the caller's
@@ -489,7 +646,7 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
-                "DELETE FROM rm_items; "
+                "DELETE FROM rm_items; DELETE FROM rm_people; "
                 "DELETE FROM reprojection; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
@@ -612,6 +769,25 @@ class SQLiteStore(Store):
                 organizers = [n for (n,) in db.execute(
                     "SELECT name FROM nodes WHERE campaign = ? AND kind = 'Organizer'", (campaign,))]
                 return items, organizers, counts
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def _unit_rows(self, campaign: str) -> list[tuple] | None:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                              (campaign,)).fetchone():
+                    return None
+                return db.execute(
+                    "SELECT unit, count(*), sum(in_roster), sum(contacted), "
+                    "sum(contacted AND NOT in_roster), sum(assessment IN (1, 2)), sum(committed), "
+                    "sum(assessment = 1) FROM rm_people WHERE campaign = ? AND NOT left "
+                    "GROUP BY unit", (campaign,)).fetchall()
             finally:
                 if not nested:
                     db.execute("COMMIT")
