@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.readiness import ask_queue
 from mapper.analytics.structure import structure
-from mapper.analytics.texts import fill_texts, read_texts
+from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
 from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
 from mapper.projection import conversation_key
@@ -125,6 +125,11 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert store.ask_queue_page(CAMPAIGN, today=today, texts=words, offset=1, limit=2) == (
         whole[1:3], len(whole))
     assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+    # As the dashboard reads them: with the campaign's words (its shared actions) only.
+    shared = campaign_texts(snapshot, store)
+    seen = WithCampaignTexts(store)
+    assert seen.ask_queue(CAMPAIGN, today=today) == ask_queue(shared, today=today)
+    assert seen.follow_ups(CAMPAIGN, today=today) == follow_ups(shared, today=today)
 
 
 def kept(store, today: dt.date, horizon: int) -> dict | None:
