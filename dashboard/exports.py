@@ -31,7 +31,7 @@ from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
 from dashboard.services import services
-from dashboard.tables import ready_rows, talk_rows
+from dashboard.tables import complete, ready_rows, talk_rows
 from dashboard.users import User
 from mapper import clock
 from mapper.cells import write_csv, write_xlsx
@@ -111,7 +111,8 @@ def dialable(phone: str) -> str:
 def _grid_list(shape, filters: dict[str, str | None], campaign: str) -> list[dict[str, Any]]:
     rows = services().analytics.run(shape, campaign=campaign)
     model = equals_filter(**{col: filters.get(arg) for arg, col in _FILTER_COLUMNS.items()})
-    return list(select(rows, {"filterModel": model}, set(_FILTER_COLUMNS.values())))
+    return complete(rows, list(select(rows, {"filterModel": model},
+                                      set(_FILTER_COLUMNS.values()))))
 
 
 def _ready(campaign: str, filters: dict, today: dt.date, snapshot) -> tuple[list, list]:

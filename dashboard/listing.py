@@ -19,7 +19,7 @@ from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
 from dashboard.grid import equals_filter, page, select
 from dashboard.services import services
-from dashboard.tables import choices
+from dashboard.tables import RankedRows, choices, complete
 from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
@@ -145,15 +145,28 @@ def grid_rows(shape: Callable, fields: set[str], request: dict | None, campaign:
     user = signed_in()
     if not user.sees_people:
         return {"rowData": [], "rowCount": 0}, "Lists of people are not shown to your role."
-    rows = _rows(shape, campaign)
+    rows = _whole(_rows(shape, campaign), request)
+    source = rows
     sort = [s for s in (request or {}).get("sortModel") or [] if isinstance(s, dict)]
     if (len(sort) == 1 and sort[0].get("colId") in fields and sort[0].get("sort") == "asc"):
         # One column, ascending (what the Sort by drop-down asks): sorted once per store version.
         rows = _sorted(rows, str(sort[0]["colId"]))
         request = {**(request or {}), "sortModel": []}
     block = page(rows, request, fields)
+    # A read model's rows are ranked: only those drawn are computed whole.
+    block["rowData"] = complete(source, block["rowData"])
     n = block["rowCount"]
     return block, f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def _whole(rows: list[Row], request: dict | None) -> list[Row]:
+    """``rows``, each whole (:func:`~dashboard.tables.complete`) when ``request`` filters or
+    sorts on a field the ranked rows of a read model do not hold."""
+    if not isinstance(rows, RankedRows) or not rows:
+        return rows
+    asked = {s.get("colId") for s in (request or {}).get("sortModel") or [] if isinstance(s, dict)}
+    asked |= set((request or {}).get("filterModel") or {})
+    return complete(rows, list(rows)) if asked - set(rows[0]) else rows
 
 
 def filter_options(shape: Callable, columns: list[str], campaign: str | None):

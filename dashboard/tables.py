@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from mapper.analytics import ask_queue, talk_next
-from mapper.analytics._common import angry_issues, issue_name, latest_conversation
+from mapper.analytics._common import UNKNOWN_UNIT, angry_issues, issue_name, latest_conversation
+from mapper.analytics.cached import READ_MODEL
 from mapper.snapshot import Snapshot
 
-__all__ = ["ready_rows", "talk_rows", "people_angry_about", "person_ties", "choices"]
+__all__ = ["ready_rows", "talk_rows", "people_angry_about", "person_ties", "choices",
+           "RankedRows", "complete"]
 
 
 def _issue_names(snapshot: Snapshot, issues: dict[str, int] | None) -> list[str]:
@@ -40,6 +42,53 @@ def ready_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             "assigned_to": e["assigned_to"],
         })
     return rows
+
+
+class RankedRows(list):
+    """A list's rows as a read model ranks them (:class:`mapper.readmodel.AskRanking`): every
+    row holds what the list filters and sorts on (rank, name, unit, organizer, issues, score,
+    ready, assigned to); the rest of a row (the reasons, the ask, the messenger) is computed
+    by :func:`complete` for the rows a page draws or a download holds."""
+
+    def __init__(self, rows: list[dict[str, Any]], fill: Any) -> None:
+        super().__init__(rows)
+        self.fill = fill
+
+
+def complete(source: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (taken from ``source``, a list's rows) with every field: as they are unless
+    ``source`` is :class:`RankedRows`."""
+    return source.fill(rows) if isinstance(source, RankedRows) and rows else rows
+
+
+def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
+    """:func:`ready_rows` from the store's read model (``store.ask_ranking``), or None."""
+    kept = getattr(store, "ask_ranking", None)
+    ranking = kept(campaign) if kept is not None else None
+    if ranking is None:
+        return None
+    assigned = store.assignees(campaign)
+    rows = []
+    for rank, (person, score, ready) in enumerate(ranking.order, 1):
+        r = ranking.rows[person]
+        mine = ranking.angry.get(person)
+        rows.append({
+            "rank": rank, "person": person, "name": r[1], "unit": r[2] or UNKNOWN_UNIT,
+            "organizer": r[13], "score": score, "ready": "ready" if ready else "not ready",
+            "issues": ([ranking.issue_name(i) for i in sorted(mine, key=lambda i: (-mine[i], i))]
+                       if mine else []),
+            "assigned_to": assigned.get(person)})
+
+    def fill(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for row, e in zip(shown, ranking.entries([r["person"] for r in shown])):
+            m = e["messenger"]
+            out.append({**row, "top_issue": e["top_issue"]["name"] if e["top_issue"] else None,
+                        "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],
+                        "messenger": f"{m['name']} ({m['kind']})" if m else None})
+        return out
+
+    return RankedRows(rows, fill)
 
 
 def talk_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -102,3 +151,7 @@ def person_ties(snapshot: Snapshot, person: str) -> list[dict[str, Any]]:
         if what not in row["relationships"]:
             row["relationships"].append(what)
     return sorted(out.values(), key=lambda r: (r["name"].casefold(), r["person"]))
+
+
+# The Ready list comes from the store's read model where it keeps one.
+READ_MODEL[ready_rows] = kept_ready_rows

@@ -165,6 +165,7 @@ class PersonRow(NamedTuple):
     tried_date: str | None  # their latest attempt that was an ask
     angers: str | None  # JSON [[issue, anger], ...]: the latest anger of each issue they named
     yes_asks: str | None  # JSON [[conversation, date, due], ...]: their yeses to an action
+    organizer: str | None  # who held their latest 1-on-1
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -226,7 +227,7 @@ def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
             last[key].isoformat() if key in last else None, own,
             None if ready is None else int(ready), ask_date, ask_response,
             tried.isoformat() if tried else None, _json(sorted(angers.get(key, ()))),
-            _json(yeses.get(key))))
+            _json(yeses.get(key)), st.latest.organizer if st is not None else None))
     return out
 
 
@@ -290,100 +291,130 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+class AskRanking:
+    """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
+    contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
+    same parts of the score, summed in the same order: their stored own points, then anger,
+    trust and ask history against the campaign's counts); :meth:`entries` computes the full
+    entries of some of them, by :func:`~mapper.analytics.readiness.ask_entry` on a snapshot of
+    those people alone (``slice_of``) with the campaign's counts beside it. ``texts`` reads the
+    words of the given 1-on-1s (the campaign's shared actions are counted from them)."""
+
+    def __init__(self, rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
+                 committed_ties: Callable[[], Iterable[tuple[str, str]]], *, campaign: str,
+                 today: dt.date | None = None, min_anger: int = 3, wait_days: int = 30,
+                 texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
+                 ) -> None:
+        from mapper.analytics._common import issue_counts
+        from mapper.analytics.readiness import (anger_points, ask_history, ranked_issues,
+                                                trust_points)
+
+        self.campaign, self.wait_days, self.texts = campaign, wait_days, texts
+        self.slice_of = slice_of
+        if today is None:
+            today = _day(max((r[5] for r in rows if r[5]), default=None))
+        self.today = today
+        angry: dict[str, dict[str, int]] = {}
+        for r in rows:
+            if r[11]:
+                mine = {i: a for i, a in orjson.loads(r[11]) if a >= min_anger}
+                if mine:
+                    angry[r[0]] = mine
+        self.angry = angry
+        self.shared = shared = issue_counts(angry)
+        self.rows = present = {r[0]: r for r in rows}
+        trusts: dict[str, set[str]] = {}
+        for person, other in committed_ties():
+            if person in present and other in present and person != other:
+                trusts.setdefault(person, set()).add(other)
+        self.trusts = trusts
+        self._names: dict[str, str] | None = None
+        ranked = []
+        for r in rows:
+            person, name, _, contacted, committed, _, own, ready, asked, said, tried = r[:11]
+            if not contacted or committed:
+                continue
+            mine = angry.get(person, {})
+            issues = ranked_issues(mine, shared, self.issue_name) if len(mine) > 1 else list(mine)
+            history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
+            score = round(own + anger_points(mine, issues, shared)
+                          + trust_points(len(trusts.get(person, ()))) + history, 1)
+            ranked.append((not ready, -score, name, person))
+        ranked.sort()
+        #: ``(person, score, ready)`` of every contact, in the queue's order.
+        self.order = [(k[3], -k[1], not k[0]) for k in ranked]
+
+    def issue_name(self, key: str) -> str:
+        if self._names is None:
+            self._names = dict(self.slice_of([]).issues)
+        return self._names.get(key) or key
+
+    def entries(self, shown: Sequence[str]) -> list[dict[str, Any]]:
+        """The full entries of ``shown`` (people of :attr:`order`), in that order."""
+        from mapper.analytics._common import latest_named, person_states
+        from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+        from mapper.analytics.readiness import AskContext, _plans, ask_entry, shared_actions
+        from mapper.snapshot import with_texts
+
+        shown = list(shown)
+        if not shown:
+            return []
+        campaign, present, trusts = self.campaign, self.rows, self.trusts
+        # Those shown, and the committed people they trust (a messenger's name and unit).
+        known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
+        part = self.slice_of(shown)
+        self._names = self._names or dict(part.issues)
+        people = [(p, present[p][1]) for p in known]
+        units = [(p, present[p][2], None, None, False, False, None) for p in known]
+        convs, commitments, updates = [], [], []
+        for s in part.sources:
+            props = part.nodes.get(s.id)
+            if props is None:
+                continue
+            if s.kind == "update":
+                updates.append((props, s.person))
+                continue
+            convs.append((props, s.person,
+                          f"organizer:{campaign}:{normalize(props.get('organizer') or '')}"))
+            com = part.nodes.get(f"commitment:{campaign}:{s.id.split(':', 2)[2]}")
+            if com is not None:
+                commitments.append((props["id"], com))
+        snap = build_snapshot(SnapshotRows(
+            campaign, people=people, person_units=units, conversations=convs,
+            commitments=commitments, updates=updates, anger=part.anger, named=part.named,
+            issues=part.issues, decision_makers=part.decision_makers,
+            organizers=part.organizers, assignments=part.assignments))
+        campaign_actions: set[str] = set()
+        plans: dict[str, tuple[str, int]] = {}
+        if self.texts is not None:
+            said_yes = _said_yes(list(present.values()), self.texts, campaign)
+            campaign_actions = shared_actions(said_yes)
+            plans = _plans(said_yes, self.angry, self.today, campaign_actions)
+            mine = self.texts([c.id for c in snap.conversations]) if snap.conversations else {}
+            snap = with_texts(snap, dict(mine))
+        ctx = AskContext(
+            today=self.today, angry={p: self.angry[p] for p in shown if p in self.angry},
+            shared=self.shared, trusts={p: trusts[p] for p in shown if p in trusts},
+            named=latest_named(snap), tries=failed_attempts(snap) if snap.updates else {},
+            asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
+            campaign_actions=campaign_actions, plans=plans)
+        states = person_states(snap)
+        return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown]
+
+
 def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
               committed_ties: Callable[[], Iterable[tuple[str, str]]], *, campaign: str,
               today: dt.date | None = None, limit: int | None = None, min_anger: int = 3,
               wait_days: int = 30, offset: int = 0,
               texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
               ) -> tuple[list[dict[str, Any]], int]:
-    """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``),
-    and how many contacts the whole queue holds.
-
-    Every contact is ranked with the score the full answer gives (the same parts, summed in
-    the same order: their stored own points, then anger, trust and ask history against the
-    campaign's counts); then only the entries shown (``offset``, ``limit``) are computed, by
-    :func:`~mapper.analytics.readiness.ask_entry` on a snapshot of those people alone
-    (``slice_of``) with the campaign's counts beside it.
-    """
-    from mapper.analytics._common import issue_counts, latest_named, person_states
-    from mapper.analytics.attempts import asked_in_attempts, failed_attempts
-    from mapper.analytics.readiness import (AskContext, _plans, anger_points, ask_entry,
-                                            ask_history, ranked_issues, shared_actions,
-                                            trust_points)
-    from mapper.snapshot import with_texts
-
-    if today is None:
-        today = _day(max((r[5] for r in rows if r[5]), default=None))
-    angry: dict[str, dict[str, int]] = {}
-    for r in rows:
-        if r[11]:
-            mine = {i: a for i, a in orjson.loads(r[11]) if a >= min_anger}
-            if mine:
-                angry[r[0]] = mine
-    shared = issue_counts(angry)
-    present = {r[0]: r for r in rows}
-    trusts: dict[str, set[str]] = {}
-    for person, other in committed_ties():
-        if person in present and other in present and person != other:
-            trusts.setdefault(person, set()).add(other)
-    names: dict[str, str] | None = None
-    ranked_rows = []
-    for r in rows:
-        person, name, _, contacted, committed, _, own, ready, asked, said, tried = r[:11]
-        if not contacted or committed:
-            continue
-        mine = angry.get(person, {})
-        if len(mine) > 1 and names is None:
-            names = dict(slice_of([]).issues)
-        ranked = ranked_issues(mine, shared, lambda i: (names or {}).get(i) or i)
-        history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
-        score = round(own + anger_points(mine, ranked, shared)
-                      + trust_points(len(trusts.get(person, ()))) + history, 1)
-        ranked_rows.append((not ready, -score, name, person))
-    ranked_rows.sort()
+    """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``)
+    from ``offset``, at most ``limit`` entries, and how many contacts the whole queue holds
+    (see :class:`AskRanking`)."""
+    ranking = AskRanking(rows, slice_of, committed_ties, campaign=campaign, today=today,
+                         min_anger=min_anger, wait_days=wait_days, texts=texts)
     end = None if limit is None else offset + limit
-    shown = [k[3] for k in ranked_rows[offset:end]]
-    if not shown:
-        return [], len(ranked_rows)
-    # Those shown, and the committed people they trust (a messenger's name and unit).
-    known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
-    part = slice_of(shown)
-    people = [(p, present[p][1]) for p in known]
-    units = [(p, present[p][2], None, None, False, False, None) for p in known]
-    convs, commitments, updates, organizers = [], [], [], dict(part.organizers)
-    for s in part.sources:
-        props = part.nodes.get(s.id)
-        if props is None:
-            continue
-        if s.kind == "update":
-            updates.append((props, s.person))
-            continue
-        convs.append((props, s.person,
-                      f"organizer:{campaign}:{normalize(props.get('organizer') or '')}"))
-        com = part.nodes.get(f"commitment:{campaign}:{s.id.split(':', 2)[2]}")
-        if com is not None:
-            commitments.append((props["id"], com))
-    snap = build_snapshot(SnapshotRows(
-        campaign, people=people, person_units=units, conversations=convs,
-        commitments=commitments, updates=updates, anger=part.anger, named=part.named,
-        issues=part.issues, decision_makers=part.decision_makers,
-        organizers=list(organizers.items()), assignments=part.assignments))
-    campaign_actions: set[str] = set()
-    plans: dict[str, tuple[str, int]] = {}
-    if texts is not None:
-        said_yes = _said_yes(rows, texts, campaign)
-        campaign_actions = shared_actions(said_yes)
-        plans = _plans(said_yes, angry, today, campaign_actions)
-        mine_words = texts([c.id for c in snap.conversations]) if snap.conversations else {}
-        snap = with_texts(snap, dict(mine_words))
-    ctx = AskContext(
-        today=today, angry={p: angry[p] for p in shown if p in angry}, shared=shared,
-        trusts={p: trusts[p] for p in shown if p in trusts}, named=latest_named(snap),
-        tries=failed_attempts(snap) if snap.updates else {},
-        asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
-        campaign_actions=campaign_actions, plans=plans)
-    states = person_states(snap)
-    return [ask_entry(snap, p, states[p], ctx, wait_days) for p in shown], len(ranked_rows)
+    return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)
 
 
 def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.date,

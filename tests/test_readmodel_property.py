@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.tables import complete, kept_ready_rows, ready_rows
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.readiness import ask_queue
 from mapper.analytics.structure import structure
@@ -130,6 +131,9 @@ def same(store, today: dt.date, horizon: int) -> None:
     seen = WithCampaignTexts(store)
     assert seen.ask_queue(CAMPAIGN, today=today) == ask_queue(shared, today=today)
     assert seen.follow_ups(CAMPAIGN, today=today) == follow_ups(shared, today=today)
+    # The Ready list: ranked rows, each drawn row then computed whole.
+    rows = kept_ready_rows(seen, CAMPAIGN)
+    assert complete(rows, list(rows)) == ready_rows(shared)
 
 
 def kept(store, today: dt.date, horizon: int) -> dict | None:

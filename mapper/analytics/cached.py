@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import threading
 from collections import OrderedDict
@@ -27,8 +28,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
     organic_leaders, follow_ups, structure, overview, my_list)}
 
 #: The questions a store may answer from its read model (:mod:`mapper.readmodel`): the
-#: store's method of the same name, which returns None when it cannot.
-READ_MODEL: dict[Callable[..., Any], str] = {structure: "structure", follow_ups: "follow_ups",
+#: store's method of that name, or a function ``f(store, campaign, **options)``; either
+#: returns None when it cannot.
+READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {structure: "structure", follow_ups: "follow_ups",
                                              ask_queue: "ask_queue"}
 
 _SNAPSHOT = "__snapshot__"
@@ -192,7 +194,11 @@ class Analytics:
                 self._versions.move_to_end(version)
                 self.stats["hits"] += 1
                 return bucket[key]
-        kept = getattr(self.store, READ_MODEL.get(func, ""), None)
+        kept = READ_MODEL.get(func)
+        if callable(kept):
+            kept = functools.partial(kept, self.store)
+        elif kept is not None:
+            kept = getattr(self.store, kept, None)
         if kept is not None:
             # Answered from the read model the store keeps (no snapshot built), else as below.
             def answer() -> Any:

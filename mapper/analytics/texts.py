@@ -110,6 +110,14 @@ class WithCampaignTexts:
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
                                               **options)
 
+    def ask_ranking(self, campaign: str, **options: Any) -> Any:
+        kept = getattr(self.store, "ask_ranking", None)
+        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
+                                              **options)
+
+    def assignees(self, campaign: str) -> dict[str, str]:
+        return self.store.assignees(campaign)
+
     def _shared_words(self, campaign: str) -> Callable[[list[str]], dict[str, ConversationText]]:
         """Reads the words of the given 1-on-1s that are the campaign's: shared actions only
         (as :func:`campaign_texts` keeps them)."""

@@ -459,15 +459,33 @@ class Store(abc.ABC):
         reads the words of the given 1-on-1s (the campaign's shared actions are named with
         them, as :func:`~mapper.analytics.texts.fill_texts` gives them). None when it cannot
         answer (see :meth:`_ask_rows`)."""
+        ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
+                                   wait_days=wait_days, texts=texts)
+        if ranking is None:
+            return None
+        end = None if limit is None else offset + limit
+        return (ranking.entries([p for p, _, _ in ranking.order[offset:end]]),
+                len(ranking.order))
+
+    def ask_ranking(self, campaign: str, *, today: dt.date | None = None, min_anger: int = 3,
+                    wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None
+                    ) -> "readmodel.AskRanking | None":
+        """The ask queue ranked from the read model (:class:`mapper.readmodel.AskRanking`),
+        each entry computed when asked for; None when it cannot answer (see :meth:`_ask_rows`)."""
         from mapper import readmodel
 
         rows = self._ask_rows(campaign)
         if rows is None:
             return None
-        return readmodel.ask_queue(rows, lambda people: self._people_slice(campaign, people),
-                                   lambda: self._committed_ties(campaign), campaign=campaign,
-                                   today=today, limit=limit, min_anger=min_anger,
-                                   wait_days=wait_days, offset=offset, texts=texts)
+        return readmodel.AskRanking(rows, lambda people: self._people_slice(campaign, people),
+                                    lambda: self._committed_ties(campaign), campaign=campaign,
+                                    today=today, min_anger=min_anger, wait_days=wait_days,
+                                    texts=texts)
+
+    def assignees(self, campaign: str) -> dict[str, str]:
+        """``{person: organizer's name}``: whom each contact is assigned to (as
+        :func:`mapper.analytics.status.assignee` names them)."""
+        raise NotImplementedError
 
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""

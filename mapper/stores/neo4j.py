@@ -257,6 +257,7 @@ def _refresh_people(tx: Any, people: set[str]) -> None:
     units = [tuple(row) for (row,) in _read_all(tx, "read/list_people_units", people=wanted)]
     anger = [tuple(row) for (row,) in _read_all(tx, "read/list_people_anger", people=wanted)]
     nodes = _node_props(tx, [*readmodel.node_keys(sources), *wanted])
+    nodes.update(_node_props(tx, readmodel.organizer_keys(sources, nodes)))
     by_campaign: dict[str, list[str]] = {}
     for person in wanted:
         by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
@@ -671,6 +672,10 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows, campaign)
+
+    def assignees(self, campaign: str) -> dict[str, str]:
+        found = self._read("read/list_assignees", campaign=campaign)
+        return {p: name or key.split(":", 2)[-1] for p, key, name in (found[0][0] if found else [])}
 
     def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
         found = self._read("read/list_committed_ties", campaign=campaign)

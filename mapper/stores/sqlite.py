@@ -82,10 +82,12 @@ CREATE TABLE IF NOT EXISTS rm_people (
   campaign TEXT NOT NULL, person TEXT NOT NULL, name TEXT, unit TEXT, in_roster INTEGER NOT NULL,
   contacted INTEGER NOT NULL, left INTEGER NOT NULL, committed INTEGER NOT NULL,
   assessment INTEGER, last_date TEXT, own_points REAL, ready INTEGER, ask_date TEXT,
-  ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT,
+  ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT, organizer TEXT,
   PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
+CREATE INDEX IF NOT EXISTS edges_ties_src ON edges (src) WHERE type IN ('TIED_TO', 'REFERRED');
+CREATE INDEX IF NOT EXISTS edges_ties_dst ON edges (dst) WHERE type IN ('TIED_TO', 'REFERRED');
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
@@ -496,6 +498,7 @@ class SQLiteStore(Store):
                 elif roster or shift is not None or role is not None:
                     units.append((k, None, shift, role, bool(roster), False, date))
         nodes = self._node_props([*readmodel.node_keys(sources), *people])
+        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
         anger, _ = self._person_edges(people)
         rows = []
         by_campaign: dict[str, list[str]] = {}
@@ -582,27 +585,31 @@ class SQLiteStore(Store):
                     return None
                 return db.execute(
                     "SELECT person, name, unit, contacted, committed, last_date, own_points, "
-                    "ready, ask_date, ask_response, tried_date, angers, yes_asks FROM rm_people "
+                    "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer "
+                    "FROM rm_people "
                     "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
                     (campaign,)).fetchall()
             finally:
                 if not nested:
                     db.execute("COMMIT")
 
-    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
+    def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
-            committed = dict(self._rows(
-                "SELECT n.id, n.key FROM rm_people r JOIN nodes n ON n.key = r.person "
-                "WHERE r.campaign = ? AND r.committed AND NOT r.left", (campaign,)))
-            pairs: list[tuple[int, int]] = []
-            for type_ in ("TIED_TO", "REFERRED"):
-                for a, b in self._edges(campaign, type_, "src, dst"):
-                    if b in committed:
-                        pairs.append((a, b))
-                    if a in committed:
-                        pairs.append((b, a))
-            key = self._column("key", "nodes", "id", {p for p, _ in pairs})
-            return [(key[p], committed[c]) for p, c in pairs]
+            rows = list(self._edges(campaign, "ASSIGNED", "src, dst"))
+            key = self._column("key", "nodes", "id", {i for row in rows for i in row})
+            name = self._column("name", "nodes", "id", {s for s, _ in rows})
+        return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
+
+    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
+        # From each committed person along their ties (indexed both ways), not over every tie.
+        return self._rows(
+            "WITH c (id, key) AS (SELECT n.id, n.key FROM rm_people r JOIN nodes n "
+            "ON n.key = r.person WHERE r.campaign = ? AND r.committed AND NOT r.left) "
+            "SELECT p.key, c.key FROM c JOIN edges e ON e.src = c.id JOIN nodes p ON p.id = e.dst "
+            "WHERE e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = ? UNION ALL "
+            "SELECT p.key, c.key FROM c JOIN edges e ON e.dst = c.id JOIN nodes p ON p.id = e.src "
+            "WHERE e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = ?",
+            (campaign, campaign, campaign))
 
     def _refresh_items(self, people: set[str]) -> None:
         """Compute these people's read-model rows again from their records (in the caller's
