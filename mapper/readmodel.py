@@ -94,8 +94,11 @@ def organizer_keys(sources: Iterable[Source], nodes: Mapping[str, Mapping[str, A
 
 def _snapshot_of(campaign: str, people: Iterable[str], sources: Sequence[Source],
                  nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple] = (),
-                 anger: Iterable[tuple] = (), named: Iterable[tuple] = ()) -> Any:
-    """The snapshot of ``people`` alone, from their own records (see :func:`person_items`)."""
+                 anger: Iterable[tuple] = (), named: Iterable[tuple] = (), *,
+                 names: Sequence[tuple] | None = None, **rows: Any) -> Any:
+    """The snapshot of ``people`` alone, from their own records (see :func:`person_items`):
+    named as their nodes are, or by ``names``; ``rows``: more of its rows
+    (:class:`~mapper.snapshot.SnapshotRows`' fields) as they are."""
     people = set(people)
     mine = [s for s in sources if s.campaign == campaign and s.person in people]
     convs, commitments, updates, organizers = [], [], [], {}
@@ -113,13 +116,14 @@ def _snapshot_of(campaign: str, people: Iterable[str], sources: Sequence[Source]
         com = nodes.get(f"commitment:{campaign}:{s.id.split(':', 2)[2]}")
         if com is not None:
             commitments.append((props["id"], com))
-    names = [(p, nodes[p].get("name")) for p in sorted(people) if p in nodes]
+    if names is None:
+        names = [(p, nodes[p].get("name")) for p in sorted(people) if p in nodes]
+    rows.setdefault("organizers", list(organizers.items()))
     return build_snapshot(SnapshotRows(campaign, people=names, conversations=convs,
                                        commitments=commitments, updates=updates,
-                                       organizers=list(organizers.items()),
                                        person_units=[u for u in units if u[0] in people],
                                        anger=[a for a in anger if a[0] in people],
-                                       named=[n for n in named if n[0] in people]))
+                                       named=[n for n in named if n[0] in people], **rows))
 
 
 def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source],
@@ -364,26 +368,12 @@ class AskRanking:
         known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
         part = self.slice_of(shown)
         self._names = self._names or dict(part.issues)
-        people = [(p, present[p][1]) for p in known]
-        units = [(p, present[p][2], None, None, False, False, None) for p in known]
-        convs, commitments, updates = [], [], []
-        for s in part.sources:
-            props = part.nodes.get(s.id)
-            if props is None:
-                continue
-            if s.kind == "update":
-                updates.append((props, s.person))
-                continue
-            convs.append((props, s.person,
-                          f"organizer:{campaign}:{normalize(props.get('organizer') or '')}"))
-            com = part.nodes.get(f"commitment:{campaign}:{s.id.split(':', 2)[2]}")
-            if com is not None:
-                commitments.append((props["id"], com))
-        snap = build_snapshot(SnapshotRows(
-            campaign, people=people, person_units=units, conversations=convs,
-            commitments=commitments, updates=updates, anger=part.anger, named=part.named,
+        snap = _snapshot_of(
+            campaign, known, part.sources, part.nodes,
+            [(p, present[p][2], None, None, False, False, None) for p in known],
+            part.anger, part.named, names=[(p, present[p][1]) for p in known],
             issues=part.issues, decision_makers=part.decision_makers,
-            organizers=part.organizers, assignments=part.assignments))
+            organizers=part.organizers, assignments=part.assignments)
         campaign_actions: set[str] = set()
         plans: dict[str, tuple[str, int]] = {}
         if self.texts is not None:
