@@ -722,7 +722,12 @@ class SQLiteStore(Store):
         return out
 
     def campaigns(self) -> list[str]:
-        return [c for (c,) in self._rows("SELECT DISTINCT campaign FROM records ORDER BY campaign")]
+        # One index seek per campaign (DISTINCT read every record's index entry: 0.2 s at 100k,
+        # several times a page).
+        return [c for (c,) in self._rows(
+            "WITH RECURSIVE c (x) AS (SELECT min(campaign) FROM records UNION ALL "
+            "SELECT (SELECT min(campaign) FROM records WHERE campaign > x) FROM c "
+            "WHERE x IS NOT NULL) SELECT x FROM c WHERE x IS NOT NULL")]
 
     def person_record_ids(self, campaign: str, person_key: str) -> list[str]:
         return [i for (i,) in self._rows(
