@@ -19,6 +19,7 @@ rules allow fills them in from the records of the items shown (:func:`follow_ups
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -170,6 +171,9 @@ class PersonRow(NamedTuple):
     angers: str | None  # JSON [[issue, anger], ...]: the latest anger of each issue they named
     yes_asks: str | None  # JSON [[conversation, date, due], ...]: their yeses to an action
     organizer: str | None  # who held their latest 1-on-1
+    # JSON [key, ...]: the committed people still in the workplace they trust (over ties and
+    # referrals); kept by the store (:func:`trusted_rows`), as their neighbours change.
+    trusted: str | None = None
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -235,6 +239,22 @@ def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
     return out
 
 
+def standing(row: tuple | None) -> bool:
+    """Whether a row (``committed``, ``left``) is someone others' trust counts for."""
+    return row is not None and bool(row[0]) and not row[1]
+
+
+def trusted_rows(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> list[tuple]:
+    """``(trusted JSON, person)`` of each of ``people``, from ``(person, committed neighbour)``
+    pairs (over ties and referrals, either way round; the neighbour committed and still in the
+    workplace): what a store writes to their rows."""
+    found: dict[str, set[str]] = {}
+    for person, other in pairs:
+        if person != other:
+            found.setdefault(person, set()).add(other)
+    return [(_json(sorted(found.get(p, ()))), p) for p in people]
+
+
 def unit_counts(rows: Iterable[tuple]) -> dict[str, Any]:
     """``{unit: UnitCounts}`` from a store's grouped rows ``(unit, people, roster, contacted,
     off_roster, supporters, committed, leaders)`` of the people still in the workplace."""
@@ -291,7 +311,9 @@ def shared_action_words(rows: Sequence[tuple],
     return shared_actions(_said_yes(rows, texts, campaign))
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(text: str | None) -> dt.date | None:
+    # A campaign has a few hundred distinct dates and a row per person.
     return dt.date.fromisoformat(text) if text else None
 
 
@@ -304,8 +326,8 @@ class AskRanking:
     those people alone (``slice_of``) with the campaign's counts beside it. ``texts`` reads the
     words of the given 1-on-1s (the campaign's shared actions are counted from them)."""
 
-    def __init__(self, rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
-                 committed_ties: Callable[[], Iterable[tuple[str, str]]], *, campaign: str,
+    def __init__(self, rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,
+                 campaign: str,
                  today: dt.date | None = None, min_anger: int = 3, wait_days: int = 30,
                  texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
                  ) -> None:
@@ -327,22 +349,21 @@ class AskRanking:
         self.angry = angry
         self.shared = shared = issue_counts(angry)
         self.rows = present = {r[0]: r for r in rows}
-        trusts: dict[str, set[str]] = {}
-        for person, other in committed_ties():
-            if person in present and other in present and person != other:
-                trusts.setdefault(person, set()).add(other)
-        self.trusts = trusts
+        self.trusts = trusts = {r[0]: set(orjson.loads(r[14])) for r in rows if r[14]}
         self._names: dict[str, str] | None = None
         ranked = []
+        no_anger, no_trust = anger_points({}, [], shared), trust_points(0)
         for r in rows:
             person, name, _, contacted, committed, _, own, ready, asked, said, tried = r[:11]
             if not contacted or committed:
                 continue
-            mine = angry.get(person, {})
-            issues = ranked_issues(mine, shared, self.issue_name) if len(mine) > 1 else list(mine)
+            mine = angry.get(person)
+            points = (anger_points(mine, ranked_issues(mine, shared, self.issue_name), shared)
+                      if mine else no_anger)
+            trusted = trusts.get(person)
             history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
-            score = round(own + anger_points(mine, issues, shared)
-                          + trust_points(len(trusts.get(person, ()))) + history, 1)
+            score = round(own + points + (trust_points(len(trusted)) if trusted else no_trust)
+                          + history, 1)
             ranked.append((not ready, -score, name, person))
         ranked.sort()
         #: ``(person, score, ready)`` of every contact, in the queue's order.
@@ -392,8 +413,7 @@ class AskRanking:
         return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown]
 
 
-def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
-              committed_ties: Callable[[], Iterable[tuple[str, str]]], *, campaign: str,
+def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, campaign: str,
               today: dt.date | None = None, limit: int | None = None, min_anger: int = 3,
               wait_days: int = 30, offset: int = 0,
               texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
@@ -401,7 +421,7 @@ def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice],
     """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``)
     from ``offset``, at most ``limit`` entries, and how many contacts the whole queue holds
     (see :class:`AskRanking`)."""
-    ranking = AskRanking(rows, slice_of, committed_ties, campaign=campaign, today=today,
+    ranking = AskRanking(rows, slice_of, campaign=campaign, today=today,
                          min_anger=min_anger, wait_days=wait_days, texts=texts)
     end = None if limit is None else offset + limit
     return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)

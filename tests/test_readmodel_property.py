@@ -238,3 +238,30 @@ def test_a_schema_2_neo4j_store_gets_its_read_model_built_when_opened(neo4j_uri)
     finally:
         store.clear()
         store.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_trust_in_the_committed_follows_a_neighbour_who_commits_or_leaves(open_store_of_kind,
+                                                                          kind):
+    store = open_store_of_kind(kind)
+    today = dt.date(2026, 10, 30)
+
+    def trusts_ben() -> bool:
+        entry = next(e for e in store.ask_queue(CAMPAIGN, today=today)
+                     if e["name"] == "Ana Lopez")
+        assert store.ask_queue(CAMPAIGN, today=today) == ask_queue(store.snapshot(CAMPAIGN),
+                                                                   today=today)
+        return any("trusts committed Ben Ortiz" in r for r in entry["reasons"])
+
+    store.write([tie("Ana Lopez", "Ben Ortiz"),
+                 conversation("Ana Lopez", "2026-10-02", id="c1")])
+    assert not trusts_ben()
+    store.write([conversation("Ben Ortiz", "2026-10-03", id="c2", ask={"response": "yes"})])
+    assert trusts_ben()  # Ben committed: Ana, whose records did not change, trusts him now
+    store.write([Update(person="Ben Ortiz", date=dt.date(2026, 10, 10), campaign=CAMPAIGN,
+                        update="attempt", outcome="left")])
+    assert not trusts_ben()  # he left the workplace
+    store.write([conversation("Ben Ortiz", "2026-10-20", id="c3", ask={"response": "yes"})])
+    assert trusts_ben()  # he came back, and said yes again
+    store.write([conversation("Ben Ortiz", "2026-10-25", id="c4", ask={"response": "no"})])
+    assert not trusts_ben()  # his latest answer is no

@@ -418,14 +418,10 @@ class Store(abc.ABC):
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         """The read model's people still in the workplace with a 1-on-1 or an update: rows
         ``(person, name, unit, contacted, committed, last_date, own_points, ready, ask_date,
-        ask_response, tried_date, angers, yes_asks)`` (see :class:`mapper.readmodel.PersonRow`).
+        ask_response, tried_date, angers, yes_asks, organizer, trusted)`` (see
+        :class:`mapper.readmodel.PersonRow`).
         None as :meth:`_follow_up_items` says."""
         return None
-
-    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
-        """``(person, committed)`` for every tie or referral between a person and a committed
-        person still in the workplace (the read model's), either way round."""
-        raise NotImplementedError
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> "readmodel.Slice":
         """What these people's entries are computed from: their own records' nodes, their
@@ -478,9 +474,8 @@ class Store(abc.ABC):
         if rows is None:
             return None
         return readmodel.AskRanking(rows, lambda people: self._people_slice(campaign, people),
-                                    lambda: self._committed_ties(campaign), campaign=campaign,
-                                    today=today, min_anger=min_anger, wait_days=wait_days,
-                                    texts=texts)
+                                    campaign=campaign, today=today, min_anger=min_anger,
+                                    wait_days=wait_days, texts=texts)
 
     def assignees(self, campaign: str) -> dict[str, str]:
         """``{person: organizer's name}``: whom each contact is assigned to (as

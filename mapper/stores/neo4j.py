@@ -261,11 +261,26 @@ def _refresh_people(tx: Any, people: set[str]) -> None:
     by_campaign: dict[str, list[str]] = {}
     for person in wanted:
         by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
-    rows = [list(r) for campaign, keys in by_campaign.items()
+    rows = [r for campaign, keys in by_campaign.items()
             for r in readmodel.person_rows(campaign, keys, sources, nodes, units, anger)]
+    was = {p: (c, gone) for p, c, gone in _read_all(tx, "read/list_person_row_standing",
+                                                     people=wanted)}
     tx.run(load_query("write/delete_person_rows"), people=wanted).consume()
     if rows:
-        tx.run(load_query("write/create_person_rows"), rows=rows).consume()
+        tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in rows]).consume()
+    # Whom each trusts among the committed: theirs again, and their neighbours' where they
+    # became committed or stopped being (as SQLiteStore._refresh_people).
+    now = {r.person: (r.committed, r.left) for r in rows}
+    flipped = [p for p in wanted
+               if readmodel.standing(was.get(p)) != readmodel.standing(now.get(p))]
+    again = set(now)
+    if flipped:
+        again.update(p for (p,) in _read_all(tx, "read/list_tie_neighbours", people=flipped))
+    again = sorted(again)
+    if again:
+        pairs = _read_all(tx, "read/list_trusted_committed", people=again)
+        tx.run(load_query("write/set_person_rows_trusted"),
+               rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
 
 
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
@@ -676,10 +691,6 @@ class Neo4jStore(Store):
     def assignees(self, campaign: str) -> dict[str, str]:
         found = self._read("read/list_assignees", campaign=campaign)
         return {p: name or key.split(":", 2)[-1] for p, key, name in (found[0][0] if found else [])}
-
-    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
-        found = self._read("read/list_committed_ties", campaign=campaign)
-        return [tuple(r) for r in (found[0][0] if found else [])]
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
         self._await_written()

@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS rm_people (
   campaign TEXT NOT NULL, person TEXT NOT NULL, name TEXT, unit TEXT, in_roster INTEGER NOT NULL,
   contacted INTEGER NOT NULL, left INTEGER NOT NULL, committed INTEGER NOT NULL,
   assessment INTEGER, last_date TEXT, own_points REAL, ready INTEGER, ask_date TEXT,
-  ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT, organizer TEXT,
+  ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT, organizer TEXT, trusted TEXT,
   PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
@@ -504,13 +504,53 @@ class SQLiteStore(Store):
         by_campaign: dict[str, list[str]] = {}
         for person in people:
             by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
+        was: dict[str, tuple] = {}
         for campaign, keys in by_campaign.items():
             rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger)
             for part in _chunks(keys):
-                db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN ({_marks(part)})",
+                marks = _marks(part)
+                was.update((p, (c, gone)) for p, c, gone in db.execute(
+                    f"SELECT person, committed, left FROM rm_people WHERE campaign = ? "
+                    f"AND person IN ({marks})", [campaign, *part]))
+                db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN ({marks})",
                            [campaign, *part])
         db.executemany(f"INSERT INTO rm_people ({', '.join(readmodel.PERSON_FIELDS)}) "
                        f"VALUES ({_marks(readmodel.PERSON_FIELDS)})", rows)
+        # Whom each trusts among the committed: theirs again, and their neighbours' where they
+        # became committed or stopped being (joined, left, or said no later).
+        now = {r.person: (r.committed, r.left) for r in rows}
+        flipped = [p for p in people
+                   if readmodel.standing(was.get(p)) != readmodel.standing(now.get(p))]
+        again = set(now) | set(self._tie_neighbours(flipped))
+        self._keep_trusted(sorted(again))
+
+    def _tie_neighbours(self, people: Sequence[str]) -> list[str]:
+        """The people tied to these (ties and referrals, either way round)."""
+        out: list[str] = []
+        for part in _chunks(list(people)):
+            marks = _marks(part)
+            for one, other in (("src", "dst"), ("dst", "src")):
+                out += [k for (k,) in self._db.execute(
+                    f"SELECT m.key FROM nodes n JOIN edges e ON e.{one} = n.id "
+                    f"JOIN nodes m ON m.id = e.{other} WHERE n.key IN ({marks}) "
+                    "AND e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = n.campaign", part)]
+        return out
+
+    def _keep_trusted(self, people: Sequence[str]) -> None:
+        """Write whom each of ``people`` trusts among the committed still in the workplace."""
+        pairs: list[tuple[str, str]] = []
+        for part in _chunks(list(people)):
+            marks = _marks(part)
+            for one, other in (("src", "dst"), ("dst", "src")):
+                pairs += self._db.execute(
+                    f"SELECT n.key, m.key FROM nodes n JOIN edges e ON e.{one} = n.id "
+                    f"JOIN nodes m ON m.id = e.{other} JOIN rm_people r "
+                    "ON r.campaign = m.campaign AND r.person = m.key "
+                    f"WHERE n.key IN ({marks}) AND e.type IN ('TIED_TO', 'REFERRED') "
+                    "AND e.campaign = n.campaign AND r.committed AND NOT r.left", part).fetchall()
+        self._db.executemany(
+            "UPDATE rm_people SET trusted = ? WHERE campaign = ? AND person = ?",
+            [(t, p.split(":", 2)[1], p) for t, p in readmodel.trusted_rows(pairs, people)])
 
     def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
         """These people's rows of anger and naming, as the snapshot's: the edges of their own
@@ -585,8 +625,8 @@ class SQLiteStore(Store):
                     return None
                 return db.execute(
                     "SELECT person, name, unit, contacted, committed, last_date, own_points, "
-                    "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer "
-                    "FROM rm_people "
+                    "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer, "
+                    "trusted FROM rm_people "
                     "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
                     (campaign,)).fetchall()
             finally:
@@ -599,17 +639,6 @@ class SQLiteStore(Store):
             key = self._column("key", "nodes", "id", {i for row in rows for i in row})
             name = self._column("name", "nodes", "id", {s for s, _ in rows})
         return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
-
-    def _committed_ties(self, campaign: str) -> list[tuple[str, str]]:
-        # From each committed person along their ties (indexed both ways), not over every tie.
-        return self._rows(
-            "WITH c (id, key) AS (SELECT n.id, n.key FROM rm_people r JOIN nodes n "
-            "ON n.key = r.person WHERE r.campaign = ? AND r.committed AND NOT r.left) "
-            "SELECT p.key, c.key FROM c JOIN edges e ON e.src = c.id JOIN nodes p ON p.id = e.dst "
-            "WHERE e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = ? UNION ALL "
-            "SELECT p.key, c.key FROM c JOIN edges e ON e.dst = c.id JOIN nodes p ON p.id = e.src "
-            "WHERE e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = ?",
-            (campaign, campaign, campaign))
 
     def _refresh_items(self, people: set[str]) -> None:
         """Compute these people's read-model rows again from their records (in the caller's

@@ -3,4 +3,4 @@
 MATCH (r:PersonRow {campaign: $campaign})
 WHERE r.left = 0 AND r.last_date IS NOT NULL
 RETURN collect([r.person, r.name, r.unit, r.contacted, r.committed, r.last_date, r.own_points,
-                r.ready, r.ask_date, r.ask_response, r.tried_date, r.angers, r.yes_asks, r.organizer]) AS rows
+                r.ready, r.ask_date, r.ask_response, r.tried_date, r.angers, r.yes_asks, r.organizer, r.trusted]) AS rows

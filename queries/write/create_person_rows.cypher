@@ -4,4 +4,5 @@ CREATE (:PersonRow {campaign: row[0], person: row[1], name: row[2], unit: row[3]
                     in_roster: row[4], contacted: row[5], left: row[6], committed: row[7],
                     assessment: row[8], last_date: row[9], own_points: row[10], ready: row[11],
                     ask_date: row[12], ask_response: row[13], tried_date: row[14],
-                    angers: row[15], yes_asks: row[16], organizer: row[17]})
+                    angers: row[15], yes_asks: row[16], organizer: row[17],
+                    trusted: row[18]})
