@@ -289,17 +289,18 @@ def _said_yes(rows: Sequence[tuple], texts: Callable[[list[str]], Mapping[str, C
               campaign: str) -> Any:
     """A snapshot of every yes to an action of the people of ``rows`` (a store's
     ``_ask_rows``), with their words: what the campaign's shared actions are counted from."""
-    from mapper.snapshot import with_texts
+    from mapper.snapshot import Commitment, Conversation, Snapshot
 
     yeses = [(r[0], y) for r in rows if r[12] for y in orjson.loads(r[12])]
     words = texts(sorted({y[0] for _, y in yeses})) if yeses else {}
-    names = {r[0]: r[1] for r in rows}
-    said_yes = build_snapshot(SnapshotRows(
-        campaign, people=[(p, names[p]) for p in {p for p, _ in yeses}],
-        conversations=[({"id": y[0], "date": y[1]}, p, "") for p, y in yeses],
-        commitments=[(y[0], {"has_action": True, "asked": True, "response": "yes",
-                             "due": y[2]}) for _, y in yeses]))
-    return with_texts(said_yes, dict(words))
+    said_yes = Snapshot(campaign)  # what shared_actions and _plans read: the yeses, by date
+    for person, (cid, date, due) in sorted(yeses, key=lambda py: (py[1][1], py[1][0])):
+        day = _day(date)
+        conv = Conversation(cid, person, "", day)
+        conv.commitment = Commitment(cid, person, True, True, "yes", _day(due), day)
+        said_yes.conversations.append(conv)
+    said_yes.texts = dict(words)
+    return said_yes
 
 
 def shared_action_words(rows: Sequence[tuple],
