@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     today = dt.date.fromisoformat(args.today)
     env = dict(os.environ, MAPPER_TODAY=args.today)
+    # As installed, a command starts from compiled bytecode (a test run's environment may
+    # forbid writing it, and then every start compiles the whole package again: 0.4 s).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     where: list[str] = []
     if args.db:
         where = ["--db", args.db]
