@@ -12,7 +12,7 @@ snapshot uses (:func:`mapper.snapshot.build_snapshot`, then
 happens only by re-projection (a schema migration, an alias merge), in resumable batches.
 
 The rows hold no personal text: an assignment's or an action's words stay in the record
-(``what`` is stored for a thank-you only, whose wording the view makes up); a reader the role
+(``what`` is stored for a thank-you or a talk-again only, worded by the view); a reader the role
 rules allow fills them in from the records of the items shown (:func:`follow_ups`).
 """
 
@@ -48,7 +48,7 @@ class Item(NamedTuple):
     conversation: str
     organizer: str
     name: str
-    what: str | None  # a thank-you's wording only; never a person's words
+    what: str | None  # a thank-you's or a talk-again's wording only; never a person's words
     conversation_date: str
     due: str
 
@@ -142,7 +142,7 @@ def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source]
         p = snap.people.get(i["person"])
         out.append(Item(campaign, i["person"], i["id"], i["kind"], i["conversation"],
                         i["organizer"], p.name if p is not None else i["person"],
-                        i["what"] if i["kind"] == "thank_you" else None,
+                        i["what"] if i["kind"] not in UNNAMED else None,
                         i["conversation_date"].isoformat(), i["due"].isoformat()))
     return out
 
@@ -444,13 +444,13 @@ def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.da
     """
     last = _after(today, horizon_days)
     kept = [i for i in items if dt.date.fromisoformat(i.due) <= last]
-    wanted = sorted({i.conversation for i in kept if i.kind != "thank_you"})
+    wanted = sorted({i.conversation for i in kept if i.kind in UNNAMED})
     words = texts(wanted) if texts and wanted else {}
     by_org: dict[str, list[dict[str, Any]]] = {}
     for i in kept:
         due = dt.date.fromisoformat(i.due)
         days = (today - due).days
-        if i.kind == "thank_you":
+        if i.kind not in UNNAMED:  # worded by the view (a thank-you, a talk again)
             what = i.what
         else:
             w = words.get(i.conversation)
