@@ -73,6 +73,14 @@ PLAIN_CYPHER = {
         "MATCH (o:Organizer {campaign: $campaign})-[:HELD]->(c:Conversation) "
         "WHERE c.thank_you_sent = false OR c.follow_up_due IS NOT NULL "
         "RETURN o.name AS organizer, count(c) AS items"),
+    "headcount and contacted per unit (people with a 1-on-1)": (
+        "MATCH (p:Person {campaign: $campaign})-[:IN_UNIT]->(u:Unit) "
+        "RETURN u.name AS unit, count(DISTINCT p) AS people, "
+        "count(DISTINCT CASE WHEN EXISTS { (p)<-[:WITH]-() } THEN p END) AS contacted"),
+    "per-unit counts from the read model (what mapper structure reads)": (
+        "MATCH (r:PersonRow {campaign: $campaign}) WHERE r.left = 0 "
+        "RETURN r.unit AS unit, count(*) AS people, sum(r.contacted) AS contacted, "
+        "sum(r.committed) AS committed"),
     "follow-ups per organizer, from the read model": (
         "MATCH (i:FollowUpItem {campaign: $campaign}) WHERE i.due <= $due_by "
         "RETURN i.organizer AS organizer, count(*) AS items"),

@@ -318,6 +318,16 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+class _Names(dict):
+    """Issue names by key; an issue without a name is named by its key (as issue_name does)."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        super().__init__((k, n) for k, n in rows if n)
+
+
 class AskRanking:
     """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
     contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
@@ -352,6 +362,10 @@ class AskRanking:
         self.rows = present = {r[0]: r for r in rows}
         self.trusts = trusts = {r[0]: set(orjson.loads(r[14])) for r in rows if r[14]}
         self._names: dict[str, str] | None = None
+        name_of = self.issue_name
+        if any(len(m) > 1 for m in angry.values()):
+            names = _Names(slice_of([]).issues)
+            self._names, name_of = names, names.__getitem__
         ranked = []
         no_anger, no_trust = anger_points({}, [], shared), trust_points(0)
         for r in rows:
@@ -359,7 +373,7 @@ class AskRanking:
             if not contacted or committed:
                 continue
             mine = angry.get(person)
-            points = (anger_points(mine, ranked_issues(mine, shared, self.issue_name), shared)
+            points = (anger_points(mine, ranked_issues(mine, shared, name_of), shared)
                       if mine else no_anger)
             trusted = trusts.get(person)
             history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
@@ -372,8 +386,8 @@ class AskRanking:
 
     def issue_name(self, key: str) -> str:
         if self._names is None:
-            self._names = dict(self.slice_of([]).issues)
-        return self._names.get(key) or key
+            self._names = _Names(self.slice_of([]).issues)
+        return self._names[key]
 
     def entries(self, shown: Sequence[str]) -> list[dict[str, Any]]:
         """The full entries of ``shown`` (people of :attr:`order`), in that order."""
@@ -389,7 +403,7 @@ class AskRanking:
         # Those shown, and the committed people they trust (a messenger's name and unit).
         known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
         part = self.slice_of(shown)
-        self._names = self._names or dict(part.issues)
+        self._names = self._names or _Names(part.issues)
         snap = _snapshot_of(
             campaign, known, part.sources, part.nodes,
             [(p, present[p][2], None, None, False, False, None) for p in known],
