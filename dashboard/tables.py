@@ -6,6 +6,7 @@ Each ``*_rows`` function takes a snapshot first, like the analytics it calls, so
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from mapper.analytics import ask_queue, talk_next
@@ -52,7 +53,17 @@ class RankedRows(list):
 
     def __init__(self, rows: list[dict[str, Any]], fill: Any) -> None:
         super().__init__(rows)
-        self.fill = fill
+        self._fill = fill
+        self._whole: dict[str, dict[str, Any]] = {}  # by person: computed once per version
+        self._lock = threading.Lock()
+
+    def fill(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` (of this list) whole."""
+        with self._lock:
+            todo = [r for r in rows if r["person"] not in self._whole]
+            if todo:
+                self._whole.update((r["person"], r) for r in self._fill(todo))
+            return [{**self._whole[r["person"]], **r} for r in rows]
 
 
 def complete(source: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -362,6 +362,7 @@ class AskRanking:
         self.rows = present = {r[0]: r for r in rows}
         self.trusts = trusts = {r[0]: set(orjson.loads(r[14])) for r in rows if r[14]}
         self._names: dict[str, str] | None = None
+        self._plans: tuple[set[str], dict[str, tuple[str, int]]] | None = None
         name_of = self.issue_name
         if any(len(m) > 1 for m in angry.values()):
             names = _Names(slice_of([]).issues)
@@ -413,9 +414,11 @@ class AskRanking:
         campaign_actions: set[str] = set()
         plans: dict[str, tuple[str, int]] = {}
         if self.texts is not None:
-            said_yes = _said_yes(list(present.values()), self.texts, campaign)
-            campaign_actions = shared_actions(said_yes)
-            plans = _plans(said_yes, self.angry, self.today, campaign_actions)
+            if self._plans is None:  # the campaign's: counted once per ranking
+                said_yes = _said_yes(list(present.values()), self.texts, campaign)
+                shared = shared_actions(said_yes)
+                self._plans = shared, _plans(said_yes, self.angry, self.today, shared)
+            campaign_actions, plans = self._plans
             mine = self.texts([c.id for c in snap.conversations]) if snap.conversations else {}
             snap = with_texts(snap, dict(mine))
         ctx = AskContext(
