@@ -794,6 +794,8 @@ def _from_read_model(store: Store, campaign: str, function: str, options: dict):
                                 texts=lambda ids: read_texts(store, campaign, ids))
     if function == "structure":
         return store.structure(campaign, **options)
+    if function == "overview":
+        return store.overview(campaign, **options)
     if function == "ask_queue":
         return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign))
     return None

@@ -174,6 +174,17 @@ class PersonRow(NamedTuple):
     # JSON [key, ...]: the committed people still in the workplace they trust (over ties and
     # referrals); kept by the store (:func:`trusted_rows`), as their neighbours change.
     trusted: str | None = None
+    # The overview's and the ladder's: their 1-on-1s, their asks by answer (JSON {asked, yes,
+    # maybe, no, unanswered, kept, missed}), their yeses, commitments kept and missed, the due
+    # date of their latest yes and whether it was marked missed, the people they referred.
+    conversations: int = 0
+    asks: str | None = None
+    yes_count: int = 0
+    kept: int = 0
+    missed: int = 0
+    yes_due: str | None = None
+    missed_latest: int = 0
+    referred: str | None = None
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -185,7 +196,7 @@ def _json(value: Any) -> str | None:
 
 def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
                 nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple],
-                anger: Iterable[tuple] = ()) -> list[PersonRow]:
+                anger: Iterable[tuple] = (), referred: Iterable[tuple] = ()) -> list[PersonRow]:
     """The rows of ``people`` of one campaign (those that are a node of the graph), from
     their own records, ``units`` (their rows of
     :attr:`~mapper.snapshot.SnapshotRows.person_units`: roster rows, 1-on-1s, referrals) and
@@ -193,11 +204,34 @@ def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
     functions a full snapshot's answer uses."""
     from mapper.analytics._common import (committed_people, contacted_people,
                                           latest_anger_pairs, person_states)
+    from mapper.analytics._common import RESPONSES
     from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+    from mapper.analytics.closing import commitment_results
     from mapper.analytics.readiness import own_points
     from mapper.analytics.status import left_people
 
     snap = _snapshot_of(campaign, people, sources, nodes, units, anger)
+    results = commitment_results(snap) if snap.updates else {}
+    asks: dict[str, dict[str, int]] = {}
+    counted: dict[str, int] = {}
+    kept_missed: dict[str, list[int]] = {}
+    for c in snap.conversations:  # as overview counts asks, and ladder the kept and missed
+        counted[c.person] = counted.get(c.person, 0) + 1
+        com = c.commitment
+        if com is not None and (com.asked or com.response in RESPONSES):
+            mine = asks.setdefault(c.person, {})
+            for k in ("asked", com.response if com.response in RESPONSES else "unanswered"):
+                mine[k] = mine.get(k, 0) + 1
+        result = results.get(c.id)
+        if result is not None and com is not None and com.response == "yes":
+            mine = asks.setdefault(c.person, {})
+            mine[result[1]] = mine.get(result[1], 0) + 1
+    for person, result in results.values():  # (a kept or missed with no yes to close counts)
+        kept_missed.setdefault(person, [0, 0])[result != "kept"] += 1
+    refs: dict[str, set[str]] = {}
+    for a, b in referred:
+        if a != b:
+            refs.setdefault(a, set()).add(b)
     gone = left_people(snap)
     contacted = contacted_people(snap)
     committed = committed_people(snap)
@@ -229,13 +263,19 @@ def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
                 ask_date = st.last_ask.date.isoformat() if st.last_ask.date else None
                 ask_response = st.last_ask.response
         tried = asked.get(key)
+        yes = st.response if st is not None else None
+        missed_latest = yes is not None and results.get(yes.conversation, ("", ""))[1] == "missed"
+        kept, missed = kept_missed.get(key, (0, 0))
         out.append(PersonRow(
             campaign, key, p.name, p.unit, int(p.in_roster), int(key in contacted),
             int(key in gone), int(key in committed), st.assessment if st is not None else None,
             last[key].isoformat() if key in last else None, own,
             None if ready is None else int(ready), ask_date, ask_response,
             tried.isoformat() if tried else None, _json(sorted(angers.get(key, ()))),
-            _json(yeses.get(key)), st.latest.organizer if st is not None else None))
+            _json(yeses.get(key)), st.latest.organizer if st is not None else None, None,
+            counted.get(key, 0), _json(asks.get(key)), st.yes_count if st is not None else 0,
+            kept, missed, yes.due.isoformat() if yes is not None and yes.due else None,
+            int(missed_latest), _json(sorted(refs.get(key, ())))))
     return out
 
 
@@ -443,6 +483,75 @@ def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, 
                          min_anger=min_anger, wait_days=wait_days, texts=texts)
     end = None if limit is None else offset + limit
     return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)
+
+
+#: The columns of a store's ``_overview_rows``, in order.
+OVERVIEW_FIELDS = ("person", "in_roster", "contacted", "left", "committed", "assessment",
+                   "conversations", "asks", "kept", "angers", "last_date", "yes_count",
+                   "yes_due", "missed_latest", "referred")
+
+
+def overview(rows: Sequence[tuple], dates: Iterable[tuple[str, int]], organizers: int,
+             issues: Iterable[tuple], *, top: int = 5, min_anger: int = 3) -> dict[str, Any]:
+    """:func:`mapper.analytics.overview.overview` from a store's rows: every person's
+    (``_overview_rows``, :data:`OVERVIEW_FIELDS`), the campaign's 1-on-1s per date, how many
+    organizers it has and its issues' names."""
+    from collections import Counter
+
+    from mapper.analytics.overview import _weeks
+
+    names = _Names(issues)
+    present = [r for r in rows if not r[3]]
+    contacted = [r for r in present if r[2]]
+    assessment = Counter(r[5] for r in contacted)
+    asks: Counter = Counter()
+    for r in rows:
+        if r[7]:
+            asks.update(orjson.loads(r[7]))
+    stats: dict[str, list[int]] = {}
+    for r in present:
+        for issue, a in orjson.loads(r[9]) if r[9] else ():
+            if a >= min_anger:
+                s = stats.setdefault(issue, [0, 0])
+                s[0] += 1
+                s[1] += a
+    tops = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1], names[i], i))[:top]
+    return {
+        "counts": {
+            "people": len(present),
+            "in_roster": sum(1 for r in present if r[1]),
+            "contacted": len(contacted),
+            "committed": sum(1 for r in present if r[4]),
+            "conversations": sum(r[6] for r in rows),
+            "organizers": organizers,
+            "took_action": sum(1 for r in present if r[8]),
+            "left": len(rows) - len(present),
+        },
+        "conversations_per_week": _weeks([_day(d) for d, n in dates for _ in range(n)]),
+        "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
+                       "unrated": assessment.get(None, 0)},
+        "commitments": {k: asks.get(k, 0)
+                        for k in ("asked", "yes", "maybe", "no", "unanswered", "kept", "missed")},
+        "top_issues": [{"key": i, "name": names[i], "people": stats[i][0],
+                        "mean_anger": round(stats[i][1] / stats[i][0], 2)} for i in tops],
+    }
+
+
+def took_action(rows: Sequence[tuple], today: dt.date | None = None) -> int:
+    """:func:`mapper.analytics.readiness.took_action` from a store's ``_overview_rows``."""
+    present = [r for r in rows if not r[3]]
+    if today is None:
+        today = _day(max((r[10] for r in present if r[10]), default=None))
+    contacted = {r[0] for r in present if r[2]}
+    n = 0
+    for r in present:
+        if not r[4]:
+            continue
+        due = _day(r[12])
+        took = r[8] > 0 or r[11] >= 2 or (due is not None and today is not None and due < today
+                                          and not r[13])
+        n += took or any(p in contacted for p in (orjson.loads(r[14]) if r[14] else ()))
+    return n
 
 
 def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.date,

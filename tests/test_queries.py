@@ -89,6 +89,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.structure(CAMPAIGN)
         store.ask_queue(CAMPAIGN, limit=2, texts=lambda ids: {})
         store.assignees(CAMPAIGN)
+        store.overview(CAMPAIGN)
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
         store.version()
         use_every_session_query(store)

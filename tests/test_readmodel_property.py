@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from dashboard.tables import complete, kept_ready_rows, ready_rows
 from mapper.analytics.follow_ups import follow_ups
-from mapper.analytics.readiness import ask_queue
+from mapper.analytics.overview import overview
+from mapper.analytics.readiness import ask_queue, took_action
 from mapper.analytics.structure import structure
 from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
 from mapper.keys import normalize
@@ -39,7 +40,7 @@ talk = st.builds(
             issues=[{"issue": ISSUES[i], "anger": a} for i, a in issues.items()],
             plan={"hope": (cid + person) % 6, "wants_to_talk_again": bool(cid % 2),
                   "next_talk": (fu_due or date).isoformat() if assignment else None},
-            referrals=[] if referral is None else [{"name": PEOPLE[referral][::-1],
+            referrals=[] if referral is None else [{"name": PEOPLE[referral][::1 - 2 * (cid % 2)],
                                                     "unit": UNITS[referral % len(UNITS)]}],
             ask={k: v for k, v in {"response": response, "action": "sign it" if action else None,
                                    "due": ask_due and ask_due.isoformat()}.items() if v},
@@ -120,6 +121,10 @@ def same(store, today: dt.date, horizon: int) -> None:
     # Where each person stands, counted per unit (mapper structure).
     snapshot = store.snapshot(CAMPAIGN)
     assert store.structure(CAMPAIGN) == structure(snapshot)
+    # The front page's counts, and how many took action (the ladder's second rung or higher).
+    assert store.overview(CAMPAIGN) == overview(snapshot)
+    assert store.took_action(CAMPAIGN) == took_action(snapshot)
+    assert store.took_action(CAMPAIGN, today=today) == took_action(snapshot, today=today)
     # The ask queue, whole and a page of it, with every word and with none.
     words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
     whole = ask_queue(fill_texts(snapshot, store), today=today)

@@ -13,6 +13,7 @@ from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, graph, page_head, stat
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper.analytics import readiness
 
 TARGETS = [{"label": "simple majority (50%+)", "value": "0.5001"},
            {"label": "60%", "value": "0.6"},
@@ -72,7 +73,7 @@ def update_overview(campaign: str | None, target: str | None):
     a = svc.analytics
     o = a.overview(campaign=camp)
     s = a.structure(campaign=camp, target=_target(target))
-    took_action = sum(1 for e in a.ladder(campaign=camp) if e["level"] >= 2)
+    took_action = a.run(readiness.took_action, campaign=camp)
     c, k, t = o["counts"], o["commitments"], s["totals"]
     cards = dbc.Row([
         dbc.Col(stat("people known", c["people"], f"{c['in_roster']} on the roster"), md=2),

@@ -14,7 +14,7 @@ from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map
-from mapper.analytics.readiness import ask_queue, ladder
+from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
@@ -30,8 +30,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
 #: The questions a store may answer from its read model (:mod:`mapper.readmodel`): the
 #: store's method of that name, or a function ``f(store, campaign, **options)``; either
 #: returns None when it cannot.
-READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {structure: "structure", follow_ups: "follow_ups",
-                                             ask_queue: "ask_queue"}
+READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
+    structure: "structure", follow_ups: "follow_ups", ask_queue: "ask_queue",
+    overview: "overview", took_action: "took_action"}
 
 _SNAPSHOT = "__snapshot__"
 

@@ -22,7 +22,8 @@ from mapper.snapshot import Commitment, Snapshot
 
 __all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION",
            "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
-           "ranked_issues", "own_points", "anger_points", "trust_points", "ask_history"]
+           "ranked_issues", "own_points", "anger_points", "trust_points", "ask_history",
+           "took_action"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
 WEIGHTS: dict[str, Any] = {
@@ -418,6 +419,11 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
            for person, st in person_states(snapshot).items() if person not in committed]
     out.sort(key=ask_order)
     return out[:limit] if limit is not None else out
+
+
+def took_action(snapshot: Snapshot, *, today: dt.date | None = None) -> int:
+    """How many committed people are past the ladder's first rung (took action or more)."""
+    return sum(1 for e in ladder(snapshot, today=today) if e["level"] >= 2)
 
 
 def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -100,6 +100,14 @@ class WithCampaignTexts:
         kept = getattr(self.store, "structure", None)
         return None if kept is None else kept(campaign, **options)
 
+    def overview(self, campaign: str, **options: Any) -> dict[str, Any] | None:
+        kept = getattr(self.store, "overview", None)
+        return None if kept is None else kept(campaign, **options)
+
+    def took_action(self, campaign: str, **options: Any) -> int | None:
+        kept = getattr(self.store, "took_action", None)
+        return None if kept is None else kept(campaign, **options)
+
     def follow_ups(self, campaign: str, **options: Any) -> dict[str, Any] | None:
         kept = getattr(self.store, "follow_ups", None)
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),

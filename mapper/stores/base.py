@@ -428,6 +428,31 @@ class Store(abc.ABC):
         anger and naming, their contact assignments, and the campaign's names."""
         raise NotImplementedError
 
+    def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
+        """Every person's read-model row (:data:`mapper.readmodel.OVERVIEW_FIELDS`), the
+        campaign's 1-on-1s per date, its number of organizers and its issues' names, read as
+        of one moment; None as :meth:`_follow_up_items` says."""
+        return None
+
+    def overview(self, campaign: str, *, top: int = 5,
+                 min_anger: int = 3) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.overview.overview` from the read model; None when it cannot."""
+        from mapper import readmodel
+
+        found = self._overview_rows(campaign)
+        if found is None:
+            return None
+        rows, dates, organizers, issues = found
+        return readmodel.overview(rows, dates, organizers, issues, top=top, min_anger=min_anger)
+
+    def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
+        """:func:`mapper.analytics.readiness.took_action` from the read model; None when it
+        cannot."""
+        from mapper import readmodel
+
+        found = self._overview_rows(campaign)
+        return None if found is None else readmodel.took_action(found[0], today)
+
     def shared_actions(self, campaign: str,
                        texts: Callable[[list[str]], dict]) -> set[str] | None:
         """:func:`mapper.analytics.readiness.shared_actions` (with every word ``texts`` reads)

@@ -256,13 +256,15 @@ def _refresh_people(tx: Any, people: set[str]) -> None:
                for row in _read_all(tx, "read/list_people_sources", people=wanted)]
     units = [tuple(row) for (row,) in _read_all(tx, "read/list_people_units", people=wanted)]
     anger = [tuple(row) for (row,) in _read_all(tx, "read/list_people_anger", people=wanted)]
+    referred = _read_all(tx, "read/list_people_referred", people=wanted)
     nodes = _node_props(tx, [*readmodel.node_keys(sources), *wanted])
     nodes.update(_node_props(tx, readmodel.organizer_keys(sources, nodes)))
     by_campaign: dict[str, list[str]] = {}
     for person in wanted:
         by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
     rows = [r for campaign, keys in by_campaign.items()
-            for r in readmodel.person_rows(campaign, keys, sources, nodes, units, anger)]
+            for r in readmodel.person_rows(campaign, keys, sources, nodes, units, anger,
+                                           referred)]
     was = {p: (c, gone) for p, c, gone in _read_all(tx, "read/list_person_row_standing",
                                                      people=wanted)}
     tx.run(load_query("write/delete_person_rows"), people=wanted).consume()
@@ -306,6 +308,18 @@ def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
         return None
     found = tx.run(load_query("read/list_ask_rows"), campaign=campaign).single()
     return [tuple(r) for r in (found[0] if found else [])]
+
+
+def _overview_rows(tx: Any, campaign: str) -> tuple | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    found = tx.run(load_query("read/list_overview_rows"), campaign=campaign).single()
+    rows = [tuple(r) for r in (found[0] if found else [])]
+    dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
+                                         campaign=campaign)]
+    organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
+    issues = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Issue").single()
+    return rows, dates, organizers, [tuple(r) for r in (issues[0] if issues else [])]
 
 
 def _unit_rows(tx: Any, campaign: str) -> list[tuple] | None:
@@ -682,6 +696,11 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_unit_rows, campaign)
+
+    def _overview_rows(self, campaign: str) -> tuple | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_overview_rows, campaign)
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         self._await_written()

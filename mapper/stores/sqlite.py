@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS rm_people (
   contacted INTEGER NOT NULL, left INTEGER NOT NULL, committed INTEGER NOT NULL,
   assessment INTEGER, last_date TEXT, own_points REAL, ready INTEGER, ask_date TEXT,
   ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT, organizer TEXT, trusted TEXT,
+  conversations INTEGER NOT NULL DEFAULT 0, asks TEXT, yes_count INTEGER NOT NULL DEFAULT 0,
+  kept INTEGER NOT NULL DEFAULT 0, missed INTEGER NOT NULL DEFAULT 0, yes_due TEXT,
+  missed_latest INTEGER NOT NULL DEFAULT 0, referred TEXT,
   PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
@@ -499,14 +502,14 @@ class SQLiteStore(Store):
                     units.append((k, None, shift, role, bool(roster), False, date))
         nodes = self._node_props([*readmodel.node_keys(sources), *people])
         nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
-        anger, _ = self._person_edges(people)
+        anger, _, referred = self._person_edges(people)
         rows = []
         by_campaign: dict[str, list[str]] = {}
         for person in people:
             by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
         was: dict[str, tuple] = {}
         for campaign, keys in by_campaign.items():
-            rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger)
+            rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger, referred)
             for part in _chunks(keys):
                 marks = _marks(part)
                 was.update((p, (c, gone)) for p, c, gone in db.execute(
@@ -552,16 +555,17 @@ class SQLiteStore(Store):
             "UPDATE rm_people SET trusted = ? WHERE campaign = ? AND person = ?",
             [(t, p.split(":", 2)[1], p) for t, p in readmodel.trusted_rows(pairs, people)])
 
-    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
-        """These people's rows of anger and naming, as the snapshot's: the edges of their own
-        1-on-1s (each record's edges of one type are one range of ids)."""
+    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """These people's rows of anger and naming, as the snapshot's, and whom they referred:
+        the edges of their own 1-on-1s (each record's edges of one type are one range of ids)."""
         db = self._db
         convs: list[tuple[int, str]] = []
         for part in _chunks(list(people)):
             convs += db.execute(f"SELECT rid, id FROM records WHERE person IN ({_marks(part)}) "
                                 "AND kind = 'conversation'", part).fetchall()
-        anger_raw, named_raw = [], []
+        anger_raw, named_raw, referred_raw = [], [], []
         angry_code, names_code = _CODES["ANGRY_ABOUT"], _CODES["NAMES"]
+        referred_code = _CODES["REFERRED"]
         for rid, id_ in convs:
             local = id_.split(":", 2)[2]
             lo = (angry_code << _TYPE_SHIFT) | (rid << _SHIFT)
@@ -571,12 +575,15 @@ class SQLiteStore(Store):
             lo = (names_code << _TYPE_SHIFT) | (rid << _SHIFT)
             named_raw += [(s, d, issue, local) for s, d, issue in db.execute(
                 "SELECT src, dst, issue FROM edges WHERE id BETWEEN ? AND ?", (lo, lo | _MASK))]
-        ids = {i for row in anger_raw for i in row[:2]} | {i for row in named_raw for i in row[:2]}
+            lo = (referred_code << _TYPE_SHIFT) | (rid << _SHIFT)
+            referred_raw += db.execute("SELECT src, dst FROM edges WHERE id BETWEEN ? AND ?",
+                                       (lo, lo | _MASK)).fetchall()
+        ids = {i for rows in (anger_raw, named_raw, referred_raw) for row in rows for i in row[:2]}
         key = self._column("key", "nodes", "id", ids)
         anger = [(key[s], key[d], a, None if h is None else bool(h), c, date)
                  for s, d, a, h, c, date in anger_raw]
         named = [(key[s], key[d], issue, c) for s, d, issue, c in named_raw]
-        return anger, named
+        return anger, named, [(key[s], key[d]) for s, d in referred_raw]
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
         with self._lock:
@@ -592,7 +599,7 @@ class SQLiteStore(Store):
                         f"SELECT campaign, person, kind, id FROM records WHERE person IN "
                         f"({_marks(part)}) AND kind IN ('conversation', 'update')", part)]
                 nodes = self._node_props(readmodel.node_keys(sources))
-                anger, named = self._person_edges(wanted)
+                anger, named, _ = self._person_edges(wanted)
                 ids = self._column("id", "nodes", "key", wanted)
                 mine = set(ids.values())
                 assigned = [(s, d, date) for s, d, date in self._edges(
@@ -609,6 +616,30 @@ class SQLiteStore(Store):
                       "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
                     r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
                       (campaign,)))
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                              (campaign,)).fetchone():
+                    return None
+                c = (campaign,)
+                return (
+                    db.execute(f"SELECT {', '.join(readmodel.OVERVIEW_FIELDS)} FROM rm_people "
+                               "WHERE campaign = ?", c).fetchall(),
+                    db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
+                               "AND kind = 'conversation' GROUP BY date", c).fetchall(),
+                    db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
+                               "AND kind = 'Organizer'", c).fetchone()[0],
+                    db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                               c).fetchall())
             finally:
                 if not nested:
                     db.execute("COMMIT")
