@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     for command in (["follow-ups", "--json"], ["follow-ups"],
                     ["follow-ups", "--json", "--organizer", "Bench Nobody"],
                     ["ask-queue", "--limit", "20", "--json"], ["ask-queue"],
-                    ["structure", "--json"]):
+                    ["structure", "--json"], ["overview", "--json"]):
         cpu, wall, size = new_process([*command, "--campaign", camp, *where], env, args.repeat)
         row(f"new process: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out")
 
@@ -161,6 +161,10 @@ def main(argv: list[str] | None = None) -> None:
     counts = store.structure(camp)
     row("then structure from the read model", _cpu() - c, time.perf_counter() - w,
         f"{counts['totals']['contacted']:,} contacted")
+    c, w = _cpu(), time.perf_counter()
+    front = store.overview(camp)
+    row("then the overview from the read model", _cpu() - c, time.perf_counter() - w,
+        f"{front['counts']['conversations']:,} conversations")
     c, w = _cpu(), time.perf_counter()
     queue = store.ask_queue(camp, limit=20, texts=lambda ids: read_texts(store, camp, ids))
     row("then the ask queue's first 20 from the read model", _cpu() - c,
