@@ -1154,8 +1154,12 @@ def my_list(
     day = today.date() if today else _day(None)
     with working():
         with _store(db) as store:
-            snap = store.snapshot(pick_campaign(store, campaign))
-        result = answer_my_list(snap, today=day, organizer=organizer)
+            camp = pick_campaign(store, campaign)
+            # From the people assigned alone (the read model), else the whole snapshot.
+            result = store.my_list(camp, today=day, organizer=organizer)
+            snap = store.snapshot(camp) if result is None else None
+        if result is None:
+            result = answer_my_list(snap, today=day, organizer=organizer)
     if as_json:
         emit_json(result)
         return

@@ -323,6 +323,7 @@ class Slice(NamedTuple):
     issues: list[tuple]
     decision_makers: list[tuple]
     organizers: list[tuple]
+    units: list[tuple] = []  # their rows of person_units (where they work)
 
 
 def _said_yes(rows: Sequence[tuple], texts: Callable[[list[str]], Mapping[str, ConversationText]],
@@ -552,6 +553,28 @@ def took_action(rows: Sequence[tuple], today: dt.date | None = None) -> int:
                                           and not r[13])
         n += took or any(p in contacted for p in (orjson.loads(r[14]) if r[14] else ()))
     return n
+
+
+def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,
+            campaign: str, today: dt.date, organizer: str | None = None) -> dict[str, Any]:
+    """:func:`mapper.analytics.my_list.my_list` from the campaign's contact assignments
+    (``(organizer key, person, date)``) and a snapshot of the people assigned alone (of
+    ``organizer``'s, when given): each one's next step depends on their own records only."""
+    from mapper.analytics.my_list import my_list as from_snapshot
+
+    part = slice_of([])
+    if organizer is not None:
+        names = dict(part.organizers)
+        wanted = normalize(organizer)
+        assignments = [a for a in assignments
+                       if normalize(names.get(a[0]) or a[0].split(":", 2)[-1]) == wanted]
+    people = sorted({a[1] for a in assignments})
+    if people:
+        part = slice_of(people)
+    snap = _snapshot_of(campaign, people, part.sources, part.nodes, part.units,
+                        part.anger, part.named, organizers=part.organizers,
+                        assignments=list(assignments))
+    return from_snapshot(snap, today=today, organizer=organizer)
 
 
 def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.date,

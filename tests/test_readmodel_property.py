@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from dashboard.tables import complete, kept_ready_rows, ready_rows
 from mapper.analytics.follow_ups import follow_ups
+from mapper.analytics.my_list import my_list
+from mapper.services import open_items
 from mapper.analytics.overview import overview
 from mapper.analytics.readiness import ask_queue, took_action
 from mapper.analytics.structure import structure
@@ -125,6 +127,13 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert store.overview(CAMPAIGN) == overview(snapshot)
     assert store.took_action(CAMPAIGN) == took_action(snapshot)
     assert store.took_action(CAMPAIGN, today=today) == took_action(snapshot, today=today)
+    # Who owes each open item (the My list page's actions).
+    assert store.item_owners(CAMPAIGN, list(snapshot.people)) == {
+        i["id"]: i["organizer"] for i in open_items(snapshot, today)}
+    # Each organizer's list of the contacts assigned to her.
+    for name in (None, *ORGANIZERS, "Nobody Here"):
+        assert store.my_list(CAMPAIGN, today=today, organizer=name) == my_list(
+            snapshot, today=today, organizer=name), name
     # The ask queue, whole and a page of it, with every word and with none.
     words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
     whole = ask_queue(fill_texts(snapshot, store), today=today)

@@ -127,15 +127,12 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
         return empty_campaign(), None, [], *_more(0, 0)
     today = _as_of(as_of)
     limit = max(PAGE, int(limit or PAGE))
-    snapshot = svc.analytics.snapshot(camp)
-    from mapper.analytics.my_list import my_list
-
     own = actions.own_organizer(user)
     if user.role == "organizer":
         # Her own list only, whatever the drop-down was made to send.
-        result = my_list(snapshot, today=today, organizer=own or "")
+        result = svc.analytics.my_list(campaign=camp, today=today, organizer=own or "")
     else:
-        result = roles.my_list_for(user, my_list(snapshot, today=today))
+        result = roles.my_list_for(user, svc.analytics.my_list(campaign=camp, today=today))
     options = [{"label": f"{o['organizer']} ({o['counts']['contacts']})",
                 "value": o["organizer"]} for o in result["organizers"]]
     if own:
@@ -148,7 +145,7 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
                                "only.", className="muted-box"), options, *_more(0, 0))
     # An item is closed by the organizer who owes it (who last spoke with the contact), who
     # may not be the one the contact is now assigned to.
-    owners = {i["id"]: i["organizer"] for i in services_api.open_items(snapshot, today)}
+    owners = _owners(svc, camp, today, [c for o in shown for c in o["contacts"][:limit]])
     blocks = []
     total = sum(len(o["contacts"]) for o in shown)
     left = limit  # a page's worth of cards is drawn, however long the lists
@@ -168,6 +165,17 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
     if not blocks:
         blocks = [html.P("No contacts assigned.", className="muted-box")]
     return counts, blocks, options, *_more(min(limit, total), total)
+
+
+def _owners(svc, campaign: str, today, contacts: list[dict]) -> dict[str, str]:
+    """``{item id: organizer who owes it}`` of the contacts' open items: from the read model
+    (their own items), else from the snapshot."""
+    people = [c["person"] for c in contacts if c["item"]]
+    found = svc.store.item_owners(campaign, people) if people else {}
+    if found is None:
+        found = {i["id"]: i["organizer"] for i in
+                 services_api.open_items(svc.analytics.snapshot(campaign), today)}
+    return found
 
 
 def _more(shown: int, total: int) -> tuple[str, dict]:

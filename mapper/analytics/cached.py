@@ -32,7 +32,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
 #: returns None when it cannot.
 READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
     structure: "structure", follow_ups: "follow_ups", ask_queue: "ask_queue",
-    overview: "overview", took_action: "took_action"}
+    overview: "overview", took_action: "took_action", my_list: "my_list"}
 
 _SNAPSHOT = "__snapshot__"
 

@@ -104,6 +104,10 @@ class WithCampaignTexts:
         kept = getattr(self.store, "overview", None)
         return None if kept is None else kept(campaign, **options)
 
+    def my_list(self, campaign: str, **options: Any) -> dict[str, Any] | None:
+        kept = getattr(self.store, "my_list", None)
+        return None if kept is None else kept(campaign, **options)
+
     def took_action(self, campaign: str, **options: Any) -> int | None:
         kept = getattr(self.store, "took_action", None)
         return None if kept is None else kept(campaign, **options)

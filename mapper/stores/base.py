@@ -445,6 +445,31 @@ class Store(abc.ABC):
         rows, dates, organizers, issues = found
         return readmodel.overview(rows, dates, organizers, issues, top=top, min_anger=min_anger)
 
+    def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
+        """``{item id: organizer}`` of these people's open follow-up items, however far their
+        dates (the read model's); None while the campaign is re-projected."""
+        return None
+
+    def _reprojecting(self, campaign: str) -> bool:
+        """Whether the campaign's re-projection (and its read model's rebuild) is under way."""
+        return any(w.campaign == campaign for w in self._pending())
+
+    def _assignment_rows(self, campaign: str) -> list[tuple]:
+        """Every contact assignment of the campaign: ``(organizer key, person, date)``."""
+        raise NotImplementedError
+
+    def my_list(self, campaign: str, *, today: dt.date,
+                organizer: str | None = None) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.my_list.my_list` from the people assigned alone (see
+        :func:`mapper.readmodel.my_list`); None while the campaign is re-projected."""
+        from mapper import readmodel
+
+        if self._reprojecting(campaign):
+            return None
+        return readmodel.my_list(self._assignment_rows(campaign),
+                                 lambda people: self._people_slice(campaign, people),
+                                 campaign=campaign, today=today, organizer=organizer)
+
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
         """:func:`mapper.analytics.readiness.took_action` from the read model; None when it
         cannot."""

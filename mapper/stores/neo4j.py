@@ -294,13 +294,14 @@ def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
         return [tuple(r) for r in (found[0] if found else [])]
 
     return readmodel.Slice(
-        sources, _node_props(tx, readmodel.node_keys(sources)),
+        sources, _node_props(tx, [*readmodel.node_keys(sources), *people]),
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_anger", people=people)],
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_named", people=people)],
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_assignments", people=people)],
         rows("snapshot/list_nodes", campaign=campaign, kind="Issue"),
         rows("snapshot/list_decision_makers", campaign=campaign),
-        rows("snapshot/list_nodes", campaign=campaign, kind="Organizer"))
+        rows("snapshot/list_nodes", campaign=campaign, kind="Organizer"),
+        [tuple(r) for (r,) in _read_all(tx, "read/list_people_units", people=people)])
 
 
 def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
@@ -701,6 +702,15 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_overview_rows, campaign)
+
+    def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
+        if self._reprojecting(campaign):
+            return None
+        return dict(self._read("read/list_item_owners", people=list(people)))
+
+    def _assignment_rows(self, campaign: str) -> list[tuple]:
+        found = self._read("snapshot/list_assignments", campaign=campaign)
+        return [tuple(r) for r in (found[0][0] if found else [])]
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         self._await_written()

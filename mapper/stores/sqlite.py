@@ -484,22 +484,11 @@ class SQLiteStore(Store):
             return
         db = self._db
         sources: list[readmodel.Source] = []
-        units: list[tuple] = []
         for part in _chunks(people):
-            marks = _marks(part)
             sources += [readmodel.Source(*row) for row in db.execute(
-                f"SELECT campaign, person, kind, id FROM records WHERE person IN ({marks}) "
+                f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
                 "AND kind IN ('conversation', 'update')", part)]
-            # As the snapshot reads them (_edge_rows), for these people only.
-            for k, unit, type_, shift, role, roster, ref, date in db.execute(
-                    "SELECT n.key, u.name, e.type, e.shift, e.role, e.roster, e.referral, e.date "
-                    "FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes u ON u.id = e.dst "
-                    "WHERE e.type IN ('IN_UNIT', 'IN_CAMPAIGN') AND e.campaign = n.campaign "
-                    f"AND e.src IN (SELECT id FROM nodes WHERE key IN ({marks}))", part):
-                if type_ == "IN_UNIT":
-                    units.append((k, unit, shift, role, bool(roster), bool(ref), date))
-                elif roster or shift is not None or role is not None:
-                    units.append((k, None, shift, role, bool(roster), False, date))
+        units = self._person_units(people)
         nodes = self._node_props([*readmodel.node_keys(sources), *people])
         nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
         anger, _, referred = self._person_edges(people)
@@ -555,6 +544,36 @@ class SQLiteStore(Store):
             "UPDATE rm_people SET trusted = ? WHERE campaign = ? AND person = ?",
             [(t, p.split(":", 2)[1], p) for t, p in readmodel.trusted_rows(pairs, people)])
 
+    def _person_units(self, people: Sequence[str]) -> list[tuple]:
+        """These people's rows of where they work, as the snapshot reads them (_edge_rows)."""
+        units: list[tuple] = []
+        for part in _chunks(list(people)):
+            for k, unit, type_, shift, role, roster, ref, date in self._db.execute(
+                    "SELECT n.key, u.name, e.type, e.shift, e.role, e.roster, e.referral, e.date "
+                    "FROM edges e JOIN nodes n ON n.id = e.src JOIN nodes u ON u.id = e.dst "
+                    "WHERE e.type IN ('IN_UNIT', 'IN_CAMPAIGN') AND e.campaign = n.campaign "
+                    f"AND e.src IN (SELECT id FROM nodes WHERE key IN ({_marks(part)}))", part):
+                if type_ == "IN_UNIT":
+                    units.append((k, unit, shift, role, bool(roster), bool(ref), date))
+                elif roster or shift is not None or role is not None:
+                    units.append((k, None, shift, role, bool(roster), False, date))
+        return units
+
+    def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
+        if self._reprojecting(campaign):
+            return None
+        out: dict[str, str] = {}
+        for part in _chunks(list(people)):
+            out.update(self._rows(f"SELECT id, organizer FROM rm_items WHERE campaign = ? "
+                                  f"AND person IN ({_marks(part)})", [campaign, *part]))
+        return out
+
+    def _assignment_rows(self, campaign: str) -> list[tuple]:
+        with self._lock:
+            rows = list(self._edges(campaign, "ASSIGNED", "src, dst, date"))
+            key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
+        return [(key[s], key[d], date) for s, d, date in rows]
+
     def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
         """These people's rows of anger and naming, as the snapshot's, and whom they referred:
         the edges of their own 1-on-1s (each record's edges of one type are one range of ids)."""
@@ -598,7 +617,7 @@ class SQLiteStore(Store):
                     sources += [readmodel.Source(*row) for row in db.execute(
                         f"SELECT campaign, person, kind, id FROM records WHERE person IN "
                         f"({_marks(part)}) AND kind IN ('conversation', 'update')", part)]
-                nodes = self._node_props(readmodel.node_keys(sources))
+                nodes = self._node_props([*readmodel.node_keys(sources), *wanted])
                 anger, named, _ = self._person_edges(wanted)
                 ids = self._column("id", "nodes", "key", wanted)
                 mine = set(ids.values())
@@ -615,7 +634,8 @@ class SQLiteStore(Store):
                       "json_extract(props, '$.organization') FROM nodes "
                       "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
                     r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
-                      (campaign,)))
+                      (campaign,)),
+                    self._person_units(wanted))
             finally:
                 if not nested:
                     db.execute("COMMIT")
