@@ -499,12 +499,8 @@ def overview(rows: Sequence[tuple], dates: Iterable[tuple[str, int]], organizers
     organizers it has and its issues' names."""
     from collections import Counter
 
-    from mapper.analytics.overview import _weeks
-
-    names = _Names(issues)
     present = [r for r in rows if not r[3]]
     contacted = [r for r in present if r[2]]
-    assessment = Counter(r[5] for r in contacted)
     asks: Counter = Counter()
     for r in rows:
         if r[7]:
@@ -516,18 +512,25 @@ def overview(rows: Sequence[tuple], dates: Iterable[tuple[str, int]], organizers
                 s = stats.setdefault(issue, [0, 0])
                 s[0] += 1
                 s[1] += a
+    counts = {"people": len(present), "in_roster": sum(1 for r in present if r[1]),
+              "contacted": len(contacted), "committed": sum(1 for r in present if r[4]),
+              "conversations": sum(r[6] for r in rows), "organizers": organizers,
+              "took_action": sum(1 for r in present if r[8]), "left": len(rows) - len(present)}
+    return overview_of(counts, Counter(r[5] for r in contacted), asks, stats, dates, issues,
+                       top=top)
+
+
+def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Mapping[str, int],
+                stats: Mapping[str, Sequence[int]], dates: Iterable[tuple[str, int]],
+                issues: Iterable[tuple], *, top: int = 5) -> dict[str, Any]:
+    """The overview from what a store counted: ``counts``, contacted people by assessment,
+    asks by answer, ``{issue: (people angry, their summed anger)}``, 1-on-1s per date."""
+    from mapper.analytics.overview import _weeks
+
+    names = _Names(issues)
     tops = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1], names[i], i))[:top]
     return {
-        "counts": {
-            "people": len(present),
-            "in_roster": sum(1 for r in present if r[1]),
-            "contacted": len(contacted),
-            "committed": sum(1 for r in present if r[4]),
-            "conversations": sum(r[6] for r in rows),
-            "organizers": organizers,
-            "took_action": sum(1 for r in present if r[8]),
-            "left": len(rows) - len(present),
-        },
+        "counts": counts,
         "conversations_per_week": _weeks([_day(d) for d, n in dates for _ in range(n)]),
         "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
                        "unrated": assessment.get(None, 0)},

@@ -445,6 +445,8 @@ class Store(abc.ABC):
         rows, dates, organizers, issues = found
         return readmodel.overview(rows, dates, organizers, issues, top=top, min_anger=min_anger)
 
+    # (SQLiteStore counts both in SQL: overview_counts, took_action.)
+
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         """``{item id: organizer}`` of these people's open follow-up items, however far their
         dates (the read model's); None while the campaign is re-projected."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -11,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -636,6 +638,89 @@ class SQLiteStore(Store):
                     r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
                       (campaign,)),
                     self._person_units(wanted))
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def overview(self, campaign: str, *, top: int = 5,
+                 min_anger: int = 3) -> dict[str, Any] | None:
+        # As Store.overview, counted by SQLite over the rows (0.7 s in Python at 100k).
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                if self._reprojecting(campaign):
+                    return None
+                c = (campaign,)
+                people, roster, contacted, committed, talks, took, left = db.execute(
+                    "SELECT count(*) FILTER (WHERE NOT left), "
+                    "total(in_roster AND NOT left), total(contacted AND NOT left), "
+                    "total(committed AND NOT left), total(conversations), "
+                    "total(kept > 0 AND NOT left), total(left) FROM rm_people WHERE campaign = ?",
+                    c).fetchone()
+                counts = {"people": people, "in_roster": int(roster),
+                          "contacted": int(contacted), "committed": int(committed),
+                          "conversations": int(talks),
+                          "organizers": db.execute(
+                              "SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
+                              "AND kind = 'Organizer'", c).fetchone()[0],
+                          "took_action": int(took), "left": int(left)}
+                assessment = dict(db.execute(
+                    "SELECT assessment, count(*) FROM rm_people WHERE campaign = ? AND NOT left "
+                    "AND contacted GROUP BY assessment", c).fetchall())
+                asks = {k: int(n) for k, n in db.execute(
+                    "SELECT j.key, total(j.value) FROM rm_people, json_each(rm_people.asks) j "
+                    "WHERE campaign = ? AND asks IS NOT NULL GROUP BY j.key", c)}
+                stats = {i: (n, int(a)) for i, n, a in db.execute(
+                    "SELECT j.value ->> 0, count(*), total(j.value ->> 1) FROM rm_people, "
+                    "json_each(rm_people.angers) j WHERE campaign = ? AND NOT left "
+                    "AND angers IS NOT NULL AND j.value ->> 1 >= ? GROUP BY 1", (campaign, min_anger))}
+                return readmodel.overview_of(
+                    counts, assessment, asks, stats,
+                    db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
+                               "AND kind = 'conversation' GROUP BY date", c).fetchall(),
+                    db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                               c).fetchall(), top=top)
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
+    def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                if self._reprojecting(campaign):
+                    return None
+                day = today.isoformat() if today is not None else db.execute(
+                    "SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
+                    (campaign,)).fetchone()[0]
+                # As readmodel.took_action: kept, two yeses, a passed date not marked missed, or
+                # someone they referred spoken with (looked up here: a join per referral in
+                # SQL read the whole table for each).
+                took, rest = 0, []
+                for done, referred in db.execute(
+                        "SELECT r.kept > 0 OR r.yes_count >= 2 OR (r.yes_due IS NOT NULL AND "
+                        "? IS NOT NULL AND r.yes_due < ? AND NOT r.missed_latest), r.referred "
+                        "FROM rm_people r WHERE r.campaign = ? AND NOT r.left AND r.committed",
+                        (day, day, campaign)):
+                    if done:
+                        took += 1
+                    elif referred:
+                        rest.append(orjson.loads(referred))
+                if rest:
+                    wanted = sorted({p for ps in rest for p in ps})
+                    spoken: set[str] = set()
+                    for part in _chunks(wanted):
+                        spoken.update(p for (p,) in db.execute(
+                            f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
+                            f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
+                    took += sum(1 for ps in rest if any(p in spoken for p in ps))
+                return took
             finally:
                 if not nested:
                     db.execute("COMMIT")
