@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mapper.identity import Identities, IdentityReport
-from mapper.keys import normalize
 from mapper.mapping import Mapping
 from mapper.models import HierarchyRow, Record, RosterRow
 from mapper.privacy import open_private
+from mapper.projection import _normalize as normalize  # cached: names repeat per row
 from mapper.projection import record_id
 from mapper.readers import (UNREADABLE, FileError, RawRecord, ReadOptions, RecordError,
                             read_file, shape_error, validate)
