@@ -128,10 +128,13 @@ def test_a_sheet_broken_midway_is_named_by_the_last_row_read(tmp_path):
     assert "cannot be read (ExpatError)" in caught.value.message
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+# Text XML can hold (no control characters, no noncharacters); not starting with "=", which
+# openpyxl writes as a formula.
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co")),
+                max_size=12).filter(lambda t: not t.startswith("="))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.one_of(st.none(), _TEXT, st.integers(-10**9, 10**9)),
                          min_size=1, max_size=6), min_size=1, max_size=12))
 def test_what_openpyxl_writes_reads_back(tmp_path, rows):
