@@ -1,6 +1,6 @@
 """A roster spreadsheet of N rows imported as users do it: ``mapper import FILE.xlsx`` end to end.
 
-    python -m benchmarks.import_roster --rows 100000 [--format xlsx|csv] [--workdir DIR] [--runs N]
+    python -m benchmarks.import_roster --rows 100000 [--format xlsx|xlsx-shared|csv] [--workdir DIR] [--runs N]
 
 Writes an XLSX (openpyxl, write-only) whose headers are an organizer's own (``First Name``,
 ``Last Name``, ``Email``, ``Cell``, ``Department``, ``Shift``, ``Job Title``, ``Employee #``,
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import platform
 import resource
@@ -48,6 +49,41 @@ def write_xlsx(path: Path, n: int) -> None:
     book.save(path)
 
 
+def shared_strings(path: Path) -> None:
+    """Rewrite an openpyxl workbook's text cells as Excel writes them: each an index into the
+    shared strings part (openpyxl writes every cell's text inline instead)."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    src = path.read_bytes()
+    index: dict[str, int] = {}
+
+    def shared(m: re.Match) -> str:
+        return f'<c r="{m[1]}" t="s"><v>{index.setdefault(m[2], len(index))}</v></c>'
+
+    with zipfile.ZipFile(io.BytesIO(src)) as book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in book.infolist():
+            data = book.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                # Our own file, as openpyxl writes it: plain cells, text without markup.
+                data = re.sub(r'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>',
+                              shared, data.decode()).encode()
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                                    b'Target="sharedStrings.xml" Id="rIdSST" /></Relationships>')
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'spreadsheetml.sharedStrings+xml" /></Types>')
+            out.writestr(info, data)
+        out.writestr("xl/sharedStrings.xml", (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'uniqueCount="{len(index)}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in index)
+            + "</sst>").encode())
+
+
 def write_csv(path: Path, n: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -71,15 +107,20 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    ap.add_argument("--format", choices=("xlsx", "xlsx-shared", "csv"), default="xlsx",
+                    help="xlsx: text inline, as openpyxl writes it; xlsx-shared: in the shared "
+                         "strings part, as Excel writes it")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "mapper-bench-roster")
     ap.add_argument("--runs", type=int, default=1, help="first imports to time, each into a new store")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    sheet = args.workdir / f"roster-{args.rows}.{args.format}"
+    sheet = args.workdir / (f"roster-{args.rows}-shared.xlsx" if args.format == "xlsx-shared"
+                            else f"roster-{args.rows}.{args.format}")
     if not sheet.exists():
         t = time.perf_counter()
-        (write_xlsx if args.format == "xlsx" else write_csv)(sheet, args.rows)
+        (write_csv if args.format == "csv" else write_xlsx)(sheet, args.rows)
+        if args.format == "xlsx-shared":
+            shared_strings(sheet)
         print(f"wrote {sheet} ({sheet.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - t:.1f} s")
     db = args.workdir / "bench.db"
     # The CLI as `mapper` runs it (this checkout's, whatever is installed).
