@@ -436,10 +436,9 @@ def _sheet_rows(fh: Any, shared: list[str], dates: set[int], epoch: dt.datetime,
                             try:
                                 got = shared[int(v)]
                             except (ValueError, IndexError):
+                                got = None
                                 problem = (f"column {col + 1}: refers to a shared string the "
                                            "file does not have")
-                                depth -= 1
-                                return
                         elif kind == "b":
                             got = "true" if v == "1" else "false"
                         elif kind == "e":
@@ -448,7 +447,9 @@ def _sheet_rows(fh: Any, shared: list[str], dates: set[int], epoch: dt.datetime,
                             got = v
                         else:
                             got = _number(v, int(style or 0) in dates, epoch)
-                    if got is not None and len(got) > MAX_CELL:
+                    if problem is not None:
+                        pass  # a shared string the file does not have
+                    elif got is not None and len(got) > MAX_CELL:
                         problem = f"column {col + 1}: longer than {MAX_CELL:,} characters"
                     elif len(cells) >= col:
                         if len(cells) == col:
