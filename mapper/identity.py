@@ -94,14 +94,24 @@ class _Campaign:
 
     def add(self, name: str, custom_id: str | None, email: str | None, phone: str | None) -> str:
         key = self.key(name, custom_id)
-        self.name_of.setdefault(key, normalize(name))
+        self.known(key, normalize(name), custom_id, email, phone)
+        return key
+
+    def known(self, key: str, norm: str, custom_id: str | None, email: str | None,
+              phone: str | None) -> None:
+        """:meth:`add` with the person's key and normalized name already worked out."""
+        self.name_of.setdefault(key, norm)
         if custom_id:
             self.id_of[key] = custom_id
-            self.ids_by_name[normalize(name)].add(key)
-        for contact in (email_key(email), phone_key(phone)):
+            self.ids_by_name[norm].add(key)
+        if email:
+            contact = email_key(email)
             if contact:
                 self.by_contact.setdefault(contact, key)
-        return key
+        if phone:
+            contact = phone_key(phone)
+            if contact:
+                self.by_contact.setdefault(contact, key)
 
 
 class Identities:
@@ -138,9 +148,10 @@ class Identities:
         norm = normalize(name)
         if custom_id:
             key = camp.key(name, custom_id)
-            if key in camp.name_of:
+            held = camp.name_of.get(key)
+            if held is not None:
                 r.matched += 1
-                if camp.name_of[key] != norm:
+                if held != norm:
                     r.respelled += 1
                     r.notices.append(Notice(where, label, "new spelling",
                                             "a known custom id under another spelling of the "
@@ -155,7 +166,7 @@ class Identities:
                                             "they are one (see `mapper duplicates`)"))
                 else:
                     r.new += 1
-            camp.add(name, custom_id, email, phone)
+            camp.known(key, norm, custom_id, email, phone)
             return record
         with_ids = camp.ids_by_name.get(norm, set())
         plain = camp.key(name, None)
@@ -191,7 +202,7 @@ class Identities:
                                         "(see `mapper duplicates`)"))
             else:
                 r.new += 1
-        camp.add(name, None, email, phone)
+        camp.known(key, norm, None, email, phone)
         return record
 
 

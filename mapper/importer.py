@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mapper.identity import Identities, IdentityReport
-from mapper.keys import normalize
 from mapper.mapping import Mapping
-from mapper.models import HierarchyRow, Record, RosterRow
+from mapper.models import HierarchyRow, Record, RosterRow, phone_region
 from mapper.privacy import open_private
+from mapper.projection import _normalize as normalize  # cached: names repeat per row
 from mapper.projection import record_id
 from mapper.readers import (UNREADABLE, FileError, RawRecord, ReadOptions, RecordError,
                             read_file, shape_error, validate)
@@ -80,7 +80,9 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     options = options or ImportOptions()
     seen: dict[str, str] = {}
     read = ReadOptions(mapping=options.mapping, sheet=options.sheet, found=report.found)
-    context = {"phone_region": options.phone_region} if options.phone_region else None
+    # The region named once for the whole import (else each phone number reads the
+    # environment's MAPPER_PHONE_REGION again).
+    context = {"phone_region": options.phone_region or phone_region()}
     identities = Identities(options.store) if options.store is not None else None
     for path in paths:
         found = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping as MappingABC
+from collections.abc import Callable, Iterable, Mapping as MappingABC, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 __all__ = ["FIELDS", "SYNONYMS", "IGNORE", "TAG", "CUSTOM", "Mapping", "MappingError",
            "Suggestion", "header_key", "suggest", "load_mapping", "apply_mapping",
-           "showable_header"]
+           "row_mapper", "showable_header"]
 
 #: What a column may be mapped to besides a field: left out, kept as a tag (its cell's words),
 #: kept as a custom field (named after its header).
@@ -262,6 +262,8 @@ def apply_mapping(mapping: Mapping, headers: list[str], cells: list[Any],
                   targets: list[str | None] | None = None) -> dict[str, Any]:
     """One row of cells as roster data: name parts joined, tags and custom fields gathered.
 
+    (For many rows, :func:`row_mapper` once, then its function per row.)
+
     >>> m = Mapping(columns={"F": "first_name", "M": "middle_name", "L": "last_name",
     ...                      "Nick": "nickname", "Emp #": "custom_id", "Committee": "tag",
     ...                      "Tenure": "custom"})
@@ -269,30 +271,66 @@ def apply_mapping(mapping: Mapping, headers: list[str], cells: list[Any],
     ...               ["Ana", "María", "Lopez", "Annie", "E12", "safety; pay", "4"])
     {'nickname': 'Annie', 'custom_id': 'E12', 'tags': ['safety', 'pay'], 'custom_fields': {'Tenure': '4'}, 'name': 'Ana María Lopez'}
     """
+    return row_mapper(mapping, headers, targets)(cells)
+
+
+_NAME_PARTS = ("first_name", "middle_name", "last_name")
+_WORDS = re.compile(r"[;,]")
+# What a mapped column does with its cell (worked out once per file, not per cell).
+_PLAIN, _PART, _TAGS, _KEEP = range(4)
+
+
+def row_mapper(mapping: Mapping, headers: list[str], targets: list[str | None] | None = None,
+               *, unguard: Callable[[str], str] | None = None
+               ) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """The function that makes one row of cells roster data, as :func:`apply_mapping` does;
+    the columns it ignores are skipped without a look. ``unguard`` is applied to a text cell
+    starting with ``'`` before it is used (mapper.cells.unguard: a cell the product wrote).
+
+    >>> to_row = row_mapper(Mapping(columns={"First": "first_name", "Last": "last_name"}),
+    ...                     ["First", "Notes", "Last"])
+    >>> to_row(["Ana ", "ignored", "Lopez"]), to_row([" ", None])
+    ({'name': 'Ana Lopez'}, {})
+    """
     targets = targets if targets is not None else resolve(mapping, headers)
-    out: dict[str, Any] = {}
-    parts: dict[str, str] = {}
-    for header, target, cell in zip(headers, targets, cells):
-        if target is None or cell is None:
-            continue
-        value = cell.strip() if isinstance(cell, str) else cell
-        if value == "":
-            continue
-        if target in ("first_name", "middle_name", "last_name"):
-            parts[target] = str(value)
-        elif target in (TAG, "tags"):
-            out.setdefault("tags", []).extend(
-                w.strip() for w in re.split(r"[;,]", str(value)) if w.strip())
-        elif target == CUSTOM:
-            out.setdefault("custom_fields", {})[(header or "").strip()] = str(value)
-        else:
-            out[target] = value
-    if "name" not in out and parts:
-        # First, middle and last joined; the nickname is kept beside it (a 1-on-1 names the
-        # person as the roster does, and the roster's legal name is what matches it).
-        out["name"] = " ".join(parts[k] for k in ("first_name", "middle_name", "last_name")
-                               if k in parts)
-    return out
+    plan = [(i, target, _PART if target in _NAME_PARTS else _TAGS if target in (TAG, "tags")
+             else _KEEP if target == CUSTOM else _PLAIN, (header or "").strip())
+            for i, (header, target) in enumerate(zip(headers, targets)) if target is not None]
+
+    def to_row(cells: Sequence[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        parts: dict[str, str] = {}
+        n = len(cells)
+        for i, target, what, header in plan:
+            if i >= n:
+                break
+            value = cells[i]
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if unguard is not None and value[:1] == "'":
+                    value = unguard(value)
+                value = value.strip()
+                if not value:
+                    continue
+            elif value == "":
+                continue
+            if what == _PLAIN:
+                out[target] = value
+            elif what == _PART:
+                parts[target] = str(value)
+            elif what == _TAGS:
+                out.setdefault("tags", []).extend(
+                    w.strip() for w in _WORDS.split(str(value)) if w.strip())
+            else:
+                out.setdefault("custom_fields", {})[header] = str(value)
+        if parts and "name" not in out:
+            # First, middle and last joined; the nickname is kept beside it (a 1-on-1 names
+            # the person as the roster does, and the roster's legal name is what matches it).
+            out["name"] = " ".join(parts[k] for k in _NAME_PARTS if k in parts)
+        return out
+
+    return to_row
 
 
 def mapping_for(headers: list[str], given: Mapping | None) -> Mapping:

@@ -21,7 +21,7 @@ from yaml.scanner import Scanner
 from pydantic import ValidationError
 
 from mapper.cells import unguard
-from mapper.mapping import (Mapping, apply_mapping, header_key, name_problems, resolve,
+from mapper.mapping import (Mapping, header_key, name_problems, resolve, row_mapper,
                             showable_header, suggest)
 from mapper.sheets import TABLE_SUFFIXES, SheetError, Table, read_table
 from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
@@ -395,12 +395,14 @@ def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptio
                  f"{u['did_you_mean']}" for u in info["unmapped"] if u.get("did_you_mean")]
         raise FileError(f"{name}:1", problems[0] + (f" ({'; '.join(hints)})" if hints else "")
                         + "; see `mapper mapping suggest FILE`")
+    # Only the mapped cells are looked at; one the product wrote with a leading ' (against
+    # formula injection) reads back as it was (mapper.cells).
+    to_row = row_mapper(mapping, headers, targets, unguard=unguard)
     for number, (line, cells) in enumerate(table.rows, 1):
         if isinstance(cells, str):
             yield RawRecord(name, line, UNREADABLE, cells, number=number)
             continue
-        cells = [unguard(c) if isinstance(c, str) else c for c in cells]
-        yield _raw(name, line, "roster", apply_mapping(mapping, headers, cells, targets), number)
+        yield _raw(name, line, "roster", to_row(cells), number)
 
 
 def read_file(path: Path, kind: str | None = None,
