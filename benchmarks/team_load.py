@@ -480,7 +480,8 @@ def _run(args: argparse.Namespace, db: Path | None, uri: str | None) -> int:
                             capture_output=True, text=True).stdout.strip()
     results = {
         "store": "embedded (SQLite)" if args.store == "sqlite" else f"Neo4j (heap {args.heap})",
-        "people": args.people if not args.db else f"{args.db.name}", "workers": args.workers,
+        "people": args.people, "source": str(args.db or uri or "generated"),
+        "workers": args.workers,
         "writers": args.writers, "write_every": args.write_every, "readers": args.readers,
         "think": args.think, "duration": args.duration, "elapsed": elapsed,
         "when": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, code {commit}",
