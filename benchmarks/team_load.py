@@ -215,7 +215,7 @@ class Team:
             headers = {"Content-Type": entry["type"]} if entry["type"] else {}
             status, _, _ = _request(self.port, entry["method"], entry["path"], cookie=cookie,
                                     body=body, headers=headers)
-        except OSError as exc:
+        except OSError as exc:  # a timeout (120 s) or a refused connection
             status = -1
             entry = {**entry, "error": type(exc).__name__}
         return {"label": _label(entry), "status": status,
@@ -262,14 +262,14 @@ class Team:
 
 
 def read_back(store: Any, writes: list[dict], campaign: str) -> dict:
-    """Every 1-on-1 the API accepted, looked up in the store by its record id."""
+    """Every 1-on-1 the API accepted, looked up in the store by its record id; and how many
+    of those it did not answer with a success (an error, a timeout) are in the store anyway."""
     from mapper.projection import record_id
     from mapper.readers import RawRecord, validate
     from mapper.services import resolve_identities
 
-    accepted = [w for w in writes if w["status"] in (200, 201)]
     records = []
-    for i, w in enumerate(accepted, 1):
+    for i, w in enumerate(writes, 1):
         record, errors = validate(RawRecord("request", i, "conversation", w["record"],
                                             counted=True, number=i, tagged=True), campaign)
         if record is None:
@@ -278,16 +278,20 @@ def read_back(store: Any, writes: list[dict], campaign: str) -> dict:
     records = resolve_identities(store, records)
     ids = [record_id(r) for r in records]
     found = {r.id: r for r in store.get_records(ids)}
-    lost = []
-    for rid, w in zip(ids, accepted):
+
+    def held(rid: str, w: dict) -> bool:
         got = found.get(rid)
         body = got.body if got is not None and isinstance(got.body, dict) else {}
-        if not (body.get("organizer") == w["record"]["organizer"]
+        return (body.get("organizer") == w["record"]["organizer"]
                 and str(body.get("date")) == w["record"]["date"]
-                and (body.get("contact") or {}).get("name") == w["record"]["contact"]["name"]):
-            lost.append(rid)
+                and (body.get("contact") or {}).get("name") == w["record"]["contact"]["name"])
+
+    accepted = [(rid, w) for rid, w in zip(ids, writes) if w["status"] in (200, 201)]
+    others = [(rid, w) for rid, w in zip(ids, writes) if w["status"] not in (200, 201)]
+    lost = [rid for rid, w in accepted if not held(rid, w)]
     return {"accepted": len(accepted), "found": len(accepted) - len(lost), "lost": len(lost),
-            "lost_ids": lost[:20]}
+            "lost_ids": lost[:20], "not_accepted": len(others),
+            "not_accepted_but_stored": sum(1 for rid, w in others if held(rid, w))}
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -342,8 +346,9 @@ def report(results: dict) -> str:
                      f"{_ms(max(w['late'] for w in writes))} |")
     request_errors = [r for r in results["requests"] if not 200 <= r["status"] < 400]
     lines += ["", f"errors: {len(request_errors)} of {len(results['requests'])} page requests, "
-              f"{len(errs)} of {len(writes)} writes; server log: {results['log_problems']} "
-              "lines with Traceback/ERROR/CRITICAL"]
+              f"{len(errs)} of {len(writes)} writes ({back.get('not_accepted_but_stored', 0)} of "
+              "those not accepted are in the store anyway); server log: "
+              f"{results['log_problems']} lines with Traceback/ERROR/CRITICAL"]
     for r in request_errors[:10]:
         lines.append(f"  error: {r['label']} -> {r['status']}")
     for w in errs[:10]:
@@ -445,9 +450,15 @@ def _run(args: argparse.Namespace, db: Path | None, uri: str | None) -> int:
             stop = threading.Event()
 
             def sample() -> None:
+                n = 0
                 while not stop.wait(5.0):
                     loadavg.append(os.getloadavg()[0])
                     largest[0] = max(largest[0], _largest_child(server.pid))
+                    n += 1
+                    if n % 6 == 0:
+                        print(f"  {time.perf_counter() - start:.0f} s: {len(run.loads)} pages "
+                              f"loaded, {len(run.writes)} writes, load {loadavg[-1]:.1f}",
+                              flush=True)
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()

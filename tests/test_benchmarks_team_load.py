@@ -38,8 +38,16 @@ def test_an_accepted_write_the_store_does_not_hold_is_counted_lost(tmp_path):
 def test_a_write_the_api_refused_is_not_read_back(tmp_path):
     store = SQLiteStore(tmp_path / "s.db")
     refused = {**_write(3), "status": 403}
-    assert read_back(store, [refused], "c") == {"accepted": 0, "found": 0, "lost": 0,
-                                                "lost_ids": []}
+    back = read_back(store, [refused], "c")
+    assert (back["accepted"], back["lost"], back["not_accepted_but_stored"]) == (0, 0, 0)
+
+
+def test_a_write_that_timed_out_but_landed_is_counted_as_stored_anyway(tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    timed_out = {**_write(5), "status": 0}
+    _post(store, timed_out)
+    back = read_back(store, [timed_out], "c")
+    assert (back["accepted"], back["not_accepted"], back["not_accepted_but_stored"]) == (0, 1, 1)
 
 
 def test_a_record_stored_under_another_organizer_is_lost(tmp_path):
