@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -39,7 +40,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password-long"
 COOKIE = "mapper_session"
-PAGES = ("/", "/clusters", "/power", "/ready", "/talk-next", "/follow-ups", "/my-list")
+PAGES = ("/", "/clusters", "/power", "/ready", "/next", "/follow-ups", "/my-list")
 WEIGHTS = {"callback": 5, "page": 2, "api_read": 2, "api_post": 1}
 
 
@@ -84,8 +85,6 @@ def prepare(workdir: Path, people: int, organizers: int, seed: int
     from mapper.generate import generate_campaign
     from mapper.importer import import_files
     from mapper.stores.sqlite import SQLiteStore
-    from mapper.tokens import tokens_for
-    from mapper.users import users_for
 
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -103,15 +102,7 @@ def prepare(workdir: Path, people: int, organizers: int, seed: int
     names = sorted({c.organizer for c in snapshot.conversations})
     names += [f"Load Organizer {i:02d}" for i in range(organizers - len(names))]
     units = sorted({p.unit for p in snapshot.people.values() if p.unit}) or ["Unit A"]
-    users, tokens = users_for(store), tokens_for(store)
-    accounts = []
-    for i, name in enumerate(names[:organizers]):
-        username = f"org{i:02d}"
-        users.add(username, "organizer", PASSWORD, organizer=name)
-        accounts.append({"username": username, "organizer": name,
-                         "token": tokens.create(username, "load").token})
-    users.close()
-    tokens.close()
+    accounts = add_accounts(store, names[:organizers])
     _, requests = _dashboard_requests(store)
     # A callback with a pattern-matching output (the export links) is fired by the page for
     # the ids it holds: the harness cannot build it from the callback map alone.
@@ -121,6 +112,94 @@ def prepare(workdir: Path, people: int, organizers: int, seed: int
                             else [body["outputs"]]))]
     store.close()
     return db, accounts, requests, campaign, units
+
+def add_accounts(store, names: list[str], prefix: str = "org") -> list[dict]:
+    """An organizer account per name (password :data:`PASSWORD`, one API token each)."""
+    from mapper.tokens import tokens_for
+    from mapper.users import users_for
+
+    users, tokens = users_for(store), tokens_for(store)
+    accounts = []
+    try:
+        for i, name in enumerate(names):
+            username = f"{prefix}{i:02d}"
+            users.add(username, "organizer", PASSWORD, organizer=name)
+            accounts.append({"username": username, "organizer": name,
+                             "token": tokens.create(username, "load").token})
+    finally:
+        users.close()
+        tokens.close()
+    return accounts
+
+
+def start_server(workers: int, log_path: Path, db: Path | None = None,
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """``mapper serve --workers N`` as a child process, once it answers ``/healthz``.
+
+    Without ``db`` it opens the store the environment names (``NEO4J_URI``: Neo4j)."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MAPPER_SECRET_KEY": os.urandom(32).hex(),
+           **(env or {})}
+    env.pop("MAPPER_USERS", None)
+    if db is not None:
+        env.pop("NEO4J_URI", None)
+    command = [sys.executable, "-m", "mapper.cli", "serve", "--workers", str(workers),
+               "--port", str(port)] + (["--db", str(db)] if db is not None else [])
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log,
+                                  stderr=subprocess.STDOUT)
+    for _ in range(600):
+        if server.poll() is not None:
+            raise SystemExit(f"mapper serve exited ({server.returncode}); see {log_path}")
+        try:
+            if _request(port, "GET", "/healthz")[0] == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise SystemExit(f"mapper serve did not start; see {log_path}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+class PeakRss:
+    """The peak resident memory of each named process tree, sampled every second."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.peak = {name: 0 for name in pids}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, pid in self.pids.items():
+                self.peak[name] = max(self.peak[name], _tree_rss(pid))
+            self._stop.wait(1.0)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def percentile(times: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``times``, nearest rank.
+
+    >>> percentile([0.1, 0.2, 0.3, 0.4], 0.5), percentile([0.1, 0.2, 0.3, 0.4], 0.95)
+    (0.2, 0.4)
+    """
+    ordered = sorted(times)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(len(ordered) * q) - 1))]
 
 
 class Load:
@@ -213,45 +292,17 @@ def main(argv: list[str] | None = None) -> int:
                                                        args.organizers, args.seed)
     print(f"prepared in {time.perf_counter() - t0:.1f} s: {args.people} people, "
           f"{len(accounts)} organizers, {len(callbacks)} page-load callbacks", flush=True)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MAPPER_SECRET_KEY": os.urandom(32).hex()}
-    env.pop("MAPPER_USERS", None)
-    log = open(args.workdir / "serve.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "mapper.cli", "serve", "--workers",
-                               str(args.workers), "--port", str(port), "--db", str(db)],
-                              env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    peak = [0]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(server.pid))
-            stop.wait(1.0)
-
+    server, port = start_server(args.workers, args.workdir / "serve.log", db=db)
     try:
-        for _ in range(300):
-            try:
-                if _request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise SystemExit("mapper serve did not start; see serve.log")
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        for account in accounts:
-            account["cookie"] = _sign_in(port, account["username"])
-        load = Load(port, accounts, callbacks, campaign, units, args.seed)
-        print(f"sending {args.rate:g} req/s for {args.duration:g} s …", flush=True)
-        elapsed = load.run(args.rate, args.duration)
+        with PeakRss({"server": server.pid}) as rss:
+            for account in accounts:
+                account["cookie"] = _sign_in(port, account["username"])
+            load = Load(port, accounts, callbacks, campaign, units, args.seed)
+            print(f"sending {args.rate:g} req/s for {args.duration:g} s …", flush=True)
+            elapsed = load.run(args.rate, args.duration)
     finally:
-        stop.set()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        stop_server(server)
+    peak = [rss.peak["server"]]
 
     results = load.results
     errors = [r for r in results if not 200 <= r[1] < 400]
@@ -263,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         times = sorted(r[2] for r in results if r[0] == kind)
         if not times:
             continue
-        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        p95 = percentile(times, 0.95)
         errs = sum(1 for r in errors if r[0] == kind)
         print(f"| {kind} | {len(times)} | {errs} | {statistics.median(times) * 1000:.0f} ms | "
               f"{p95 * 1000:.0f} ms | {times[-1] * 1000:.0f} ms |")

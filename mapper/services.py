@@ -322,11 +322,13 @@ def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None
     return Deleted(rec.kind, rec.campaign, store.delete([rec.id]))
 
 
-def person_timeline(store: Store, campaign: str, name: str) -> dict[str, Any] | None:
+def person_timeline(store: Store, campaign: str, name: str, *,
+                    snapshot: Snapshot | None = None) -> dict[str, Any] | None:
     """A person's records, newest first: 1-on-1s, updates and the contact assignment (full
     records: personal), with where each of unit, shift and role came from. None when the
-    campaign knows no such person."""
-    snapshot = store.snapshot(campaign)
+    campaign knows no such person. ``snapshot``: the campaign's, if the caller holds it (a
+    page has it cached; building one reads the whole campaign)."""
+    snapshot = snapshot if snapshot is not None else store.snapshot(campaign)
     key = store.person_key(campaign, name)
     person = snapshot.people.get(key)
     history = store.person_history(campaign, key)
@@ -357,11 +359,12 @@ def person_timeline(store: Store, campaign: str, name: str) -> dict[str, Any] | 
     }
 
 
-def contact_details(store: Store, actor: ActorLike, campaign: str, person: str
-                    ) -> dict[str, str] | None:
+def contact_details(store: Store, actor: ActorLike, campaign: str, person: str, *,
+                    snapshot: Snapshot | None = None) -> dict[str, str] | None:
     """A contact's phone and email (from the newest 1-on-1 stating each) if the actor may see
-    them (:func:`mapper.roles.sees_contact_details`), else None."""
-    snapshot = store.snapshot(campaign)
+    them (:func:`mapper.roles.sees_contact_details`), else None. ``snapshot``: as for
+    :func:`person_timeline`."""
+    snapshot = snapshot if snapshot is not None else store.snapshot(campaign)
     p = find_person(store, snapshot, person)
     if not sees_contact_details(actor, p.key, snapshot):
         return None

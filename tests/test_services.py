@@ -245,3 +245,20 @@ def test_the_timeline_shows_updates_and_the_assignment_and_where_facts_came_from
     assert found["assigned_to"] == "Sam Lee" and found["facts"]["unit"] == "Oncology"
     assert {"fact": "unit", "source": "conversation", "date": "2026-11-20"} in found["sources"]
     assert services.person_timeline(store, CAMPAIGN, "Nobody Here") is None
+
+
+def test_the_person_page_reads_a_timeline_and_contact_details_from_the_snapshot_it_holds(
+        store, monkeypatch):
+    # Building a snapshot reads the whole campaign (seconds at 100k people): the Person page
+    # holds the cached one and must not build two more on every view.
+    store.write([roster("Ana Lopez"), conversation("Ana Lopez", "2026-11-20", unit="Oncology")])
+    snap = store.snapshot(CAMPAIGN)
+    expected = services.person_timeline(store, CAMPAIGN, "ana lopez")
+    details = services.contact_details(store, ADMIN, CAMPAIGN, "Ana Lopez")
+
+    def built(campaign):
+        raise AssertionError("a snapshot was built")
+
+    monkeypatch.setattr(store, "snapshot", built)
+    assert services.person_timeline(store, CAMPAIGN, "ana lopez", snapshot=snap) == expected
+    assert services.contact_details(store, ADMIN, CAMPAIGN, "Ana Lopez", snapshot=snap) == details
