@@ -22,7 +22,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 
 from dashboard.users import User
 from mapper.audit import NOBODY
-from mapper.users import DUMMY_HASH, verify_password
+from mapper.users import dummy_hash, verify_password
 
 __all__ = ["install_auth", "signed_in", "csrf_token", "LOGIN_PATH", "LOGOUT_PATH",
            "LoginThrottle", "SharedThrottle"]
@@ -246,7 +246,7 @@ def install_auth(server: Flask, accounts: Any, demo_user: User | None = None) ->
                 error, status = "Too many failed sign-ins; wait a minute and try again.", 429
             else:
                 user = accounts.user(username)
-                ok = verify_password(user.password_hash if user else DUMMY_HASH,
+                ok = verify_password(user.password_hash if user else dummy_hash(),
                                      request.form.get("password", ""))
                 if user is not None and ok:
                     throttle.succeeded(username, address)

@@ -19,6 +19,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -39,14 +40,19 @@ from mapper.roles import ROLES
 
 __all__ = ["UserRow", "UserStore", "SQLiteUsers", "Neo4jUsers", "users_for", "users_for_path",
            "hash_password", "verify_password", "password_problem", "UserError",
-           "MIN_PASSWORD_LENGTH", "DUMMY_HASH", "SQLiteSide", "Neo4jSide"]
+           "MIN_PASSWORD_LENGTH", "dummy_hash", "SQLiteSide", "Neo4jSide"]
 
 MIN_PASSWORD_LENGTH = 12
 #: The key of :meth:`UserStore.who` when no ``MAPPER_SECRET_KEY`` is set (one process only).
 _PROCESS_KEY = secrets.token_bytes(32)
 _HASHER = PasswordHasher()
-#: Checked when the username is unknown, so a wrong username costs as long as a wrong password.
-DUMMY_HASH = _HASHER.hash("not the password of anyone")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """Checked when the username is unknown, so a wrong username costs as long as a wrong
+    password; made when first needed, not on import (0.5 s of CPU every command paid)."""
+    return _HASHER.hash("not the password of anyone")
 
 
 class UserError(ValueError):
