@@ -246,11 +246,19 @@ def reachable(keys: list[str], campaign: str) -> dict[str, dict[str, str]]:
 
     user = signed_in()
     svc = services()
-    snapshot = svc.analytics.snapshot(campaign)
-    allowed = [k for k in dict.fromkeys(keys) if sees_contact_details(user, k, snapshot)]
+    keys = list(dict.fromkeys(keys))
+    # Whether a user may see someone's details depends on that person's own 1-on-1s and
+    # assignment: a snapshot of the people shown (the read model's), else the campaign's.
+    kept = getattr(svc.store, "people_snapshot", None)
+    snapshot = kept(campaign, keys) if kept is not None else None
+    if snapshot is None:
+        snapshot = svc.analytics.snapshot(campaign)
+        held = svc.analytics.run(conversation_ids, campaign=campaign)
+    else:
+        held = conversation_ids(snapshot)
+    allowed = [k for k in keys if sees_contact_details(user, k, snapshot)]
     if not allowed:
         return {}
-    held = svc.analytics.run(conversation_ids, campaign=campaign)
     records = {r.id: r.body for r in svc.store.get_records(
         [cid for k in allowed for _, cid in held.get(k, [])])}
     rosters = rosters_details(svc.store, campaign, allowed)

@@ -5,12 +5,15 @@ and alias merges (issue 14, item 4)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.listing import conversation_ids
 from dashboard.tables import complete, kept_ready_rows, ready_rows
+from mapper.roles import sees_contact_details
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.services import open_items
@@ -130,6 +133,14 @@ def same(store, today: dt.date, horizon: int) -> None:
     # Who owes each open item (the My list page's actions).
     assert store.item_owners(CAMPAIGN, list(snapshot.people)) == {
         i["id"]: i["organizer"] for i in open_items(snapshot, today)}
+    # Whose phone and email an organizer may see, and where they are written: from a snapshot
+    # of the people shown alone (the list pages' cards).
+    alone = store.people_snapshot(CAMPAIGN, list(snapshot.people))
+    assert conversation_ids(alone) == conversation_ids(snapshot)
+    for name in ORGANIZERS:
+        actor = SimpleNamespace(role="organizer", organizer=name)
+        assert [sees_contact_details(actor, p, alone) for p in snapshot.people] == [
+            sees_contact_details(actor, p, snapshot) for p in snapshot.people]
     # Each organizer's list of the contacts assigned to her.
     for name in (None, *ORGANIZERS, "Nobody Here"):
         assert store.my_list(CAMPAIGN, today=today, organizer=name) == my_list(

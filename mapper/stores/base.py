@@ -447,6 +447,19 @@ class Store(abc.ABC):
 
     # (SQLiteStore counts both in SQL: overview_counts, took_action.)
 
+    def people_snapshot(self, campaign: str, people: Sequence[str]) -> Snapshot | None:
+        """A snapshot of these people alone: their own 1-on-1s and updates, where they work,
+        their contact assignments (what a question about each of them alone needs, e.g.
+        :func:`mapper.roles.sees_contact_details`); None while the campaign is re-projected."""
+        from mapper import readmodel
+
+        if self._reprojecting(campaign):
+            return None
+        part = self._people_slice(campaign, list(people))
+        return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
+                                      part.anger, part.named, organizers=part.organizers,
+                                      assignments=part.assignments)
+
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         """``{item id: organizer}`` of these people's open follow-up items, however far their
         dates (the read model's); None while the campaign is re-projected."""
