@@ -51,8 +51,12 @@ def _organizers(campaign: str | None) -> list[str]:
     camp = svc.campaign(campaign)
     if camp is None:
         return []
-    names = set(svc.analytics.snapshot(camp).organizers.values())
-    return sorted(names, key=str.casefold)
+    # The campaign's organizers (a snapshot of nobody holds them all; else the whole one).
+    kept = getattr(svc.store, "people_snapshot", None)
+    snapshot = kept(camp, []) if kept is not None else None
+    if snapshot is None:
+        snapshot = svc.analytics.snapshot(camp)
+    return sorted(set(snapshot.organizers.values()), key=str.casefold)
 
 
 def assign_bar(prefix: str) -> html.Div | None:
