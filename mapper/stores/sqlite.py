@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -478,6 +479,21 @@ class SQLiteStore(Store):
         self._refresh_items(touched)
         self._refresh_people()
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, its reads as of one moment (one read transaction, unless inside
+        the caller's), under the store's lock."""
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                if not nested:
+                    db.execute("COMMIT")
+
     def _refresh_people(self) -> None:
         """Compute the rows of ``rm_people`` of the people the write reached again, from their
         own records and the edges saying where they work (in the caller's transaction)."""
@@ -607,167 +623,127 @@ class SQLiteStore(Store):
         return anger, named, [(key[s], key[d]) for s, d in referred_raw]
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                wanted = sorted(people)
-                sources: list[readmodel.Source] = []
-                for part in _chunks(wanted):
-                    sources += [readmodel.Source(*row) for row in db.execute(
-                        f"SELECT campaign, person, kind, id FROM records WHERE person IN "
-                        f"({_marks(part)}) AND kind IN ('conversation', 'update')", part)]
-                nodes = self._node_props([*readmodel.node_keys(sources), *wanted])
-                anger, named, _ = self._person_edges(wanted)
-                ids = self._column("id", "nodes", "key", wanted)
-                mine = set(ids.values())
-                assigned = [(s, d, date) for s, d, date in self._edges(
-                    campaign, "ASSIGNED", "src, dst, date") if d in mine]
-                key = self._column("key", "nodes", "id", {i for a in assigned for i in a[:2]})
-                r = self._rows
-                return readmodel.Slice(
-                    sources, nodes, anger, named,
-                    [(key[s], key[d], date) for s, d, date in assigned],
-                    r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
-                      (campaign,)),
-                    r("SELECT key, name, json_extract(props, '$.title'), "
-                      "json_extract(props, '$.organization') FROM nodes "
-                      "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
-                    r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
-                      (campaign,)),
-                    self._person_units(wanted))
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            wanted = sorted(people)
+            sources: list[readmodel.Source] = []
+            for part in _chunks(wanted):
+                sources += [readmodel.Source(*row) for row in db.execute(
+                    f"SELECT campaign, person, kind, id FROM records WHERE person IN "
+                    f"({_marks(part)}) AND kind IN ('conversation', 'update')", part)]
+            nodes = self._node_props([*readmodel.node_keys(sources), *wanted])
+            anger, named, _ = self._person_edges(wanted)
+            ids = self._column("id", "nodes", "key", wanted)
+            mine = set(ids.values())
+            assigned = [(s, d, date) for s, d, date in self._edges(
+                campaign, "ASSIGNED", "src, dst, date") if d in mine]
+            key = self._column("key", "nodes", "id", {i for a in assigned for i in a[:2]})
+            r = self._rows
+            return readmodel.Slice(
+                sources, nodes, anger, named,
+                [(key[s], key[d], date) for s, d, date in assigned],
+                r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                  (campaign,)),
+                r("SELECT key, name, json_extract(props, '$.title'), "
+                  "json_extract(props, '$.organization') FROM nodes "
+                  "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
+                r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
+                  (campaign,)),
+                self._person_units(wanted))
 
     def overview(self, campaign: str, *, top: int = 5,
                  min_anger: int = 3) -> dict[str, Any] | None:
         # As Store.overview, counted by SQLite over the rows (0.7 s in Python at 100k).
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                if self._reprojecting(campaign):
-                    return None
-                c = (campaign,)
-                people, roster, contacted, committed, talks, took, left = db.execute(
-                    "SELECT count(*) FILTER (WHERE NOT left), "
-                    "total(in_roster AND NOT left), total(contacted AND NOT left), "
-                    "total(committed AND NOT left), total(conversations), "
-                    "total(kept > 0 AND NOT left), total(left) FROM rm_people WHERE campaign = ?",
-                    c).fetchone()
-                counts = {"people": people, "in_roster": int(roster),
-                          "contacted": int(contacted), "committed": int(committed),
-                          "conversations": int(talks),
-                          "organizers": db.execute(
-                              "SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
-                              "AND kind = 'Organizer'", c).fetchone()[0],
-                          "took_action": int(took), "left": int(left)}
-                assessment = dict(db.execute(
-                    "SELECT assessment, count(*) FROM rm_people WHERE campaign = ? AND NOT left "
-                    "AND contacted GROUP BY assessment", c).fetchall())
-                asks = {k: int(n) for k, n in db.execute(
-                    "SELECT j.key, total(j.value) FROM rm_people, json_each(rm_people.asks) j "
-                    "WHERE campaign = ? AND asks IS NOT NULL GROUP BY j.key", c)}
-                stats = {i: (n, int(a)) for i, n, a in db.execute(
-                    "SELECT j.value ->> 0, count(*), total(j.value ->> 1) FROM rm_people, "
-                    "json_each(rm_people.angers) j WHERE campaign = ? AND NOT left "
-                    "AND angers IS NOT NULL AND j.value ->> 1 >= ? GROUP BY 1", (campaign, min_anger))}
-                return readmodel.overview_of(
-                    counts, assessment, asks, stats,
-                    db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
-                               "AND kind = 'conversation' GROUP BY date", c).fetchall(),
-                    db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
-                               c).fetchall(), top=top)
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            c = (campaign,)
+            people, roster, contacted, committed, talks, took, left = db.execute(
+                "SELECT count(*) FILTER (WHERE NOT left), "
+                "total(in_roster AND NOT left), total(contacted AND NOT left), "
+                "total(committed AND NOT left), total(conversations), "
+                "total(kept > 0 AND NOT left), total(left) FROM rm_people WHERE campaign = ?",
+                c).fetchone()
+            counts = {"people": people, "in_roster": int(roster),
+                      "contacted": int(contacted), "committed": int(committed),
+                      "conversations": int(talks),
+                      "organizers": db.execute(
+                          "SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
+                          "AND kind = 'Organizer'", c).fetchone()[0],
+                      "took_action": int(took), "left": int(left)}
+            assessment = dict(db.execute(
+                "SELECT assessment, count(*) FROM rm_people WHERE campaign = ? AND NOT left "
+                "AND contacted GROUP BY assessment", c).fetchall())
+            asks = {k: int(n) for k, n in db.execute(
+                "SELECT j.key, total(j.value) FROM rm_people, json_each(rm_people.asks) j "
+                "WHERE campaign = ? AND asks IS NOT NULL GROUP BY j.key", c)}
+            stats = {i: (n, int(a)) for i, n, a in db.execute(
+                "SELECT j.value ->> 0, count(*), total(j.value ->> 1) FROM rm_people, "
+                "json_each(rm_people.angers) j WHERE campaign = ? AND NOT left "
+                "AND angers IS NOT NULL AND j.value ->> 1 >= ? GROUP BY 1", (campaign, min_anger))}
+            return readmodel.overview_of(
+                counts, assessment, asks, stats,
+                db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
+                           "AND kind = 'conversation' GROUP BY date", c).fetchall(),
+                db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                           c).fetchall(), top=top)
 
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                if self._reprojecting(campaign):
-                    return None
-                day = today.isoformat() if today is not None else db.execute(
-                    "SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
-                    (campaign,)).fetchone()[0]
-                # As readmodel.took_action: kept, two yeses, a passed date not marked missed, or
-                # someone they referred spoken with (looked up here: a join per referral in
-                # SQL read the whole table for each).
-                took, rest = 0, []
-                for done, referred in db.execute(
-                        "SELECT r.kept > 0 OR r.yes_count >= 2 OR (r.yes_due IS NOT NULL AND "
-                        "? IS NOT NULL AND r.yes_due < ? AND NOT r.missed_latest), r.referred "
-                        "FROM rm_people r WHERE r.campaign = ? AND NOT r.left AND r.committed",
-                        (day, day, campaign)):
-                    if done:
-                        took += 1
-                    elif referred:
-                        rest.append(orjson.loads(referred))
-                if rest:
-                    wanted = sorted({p for ps in rest for p in ps})
-                    spoken: set[str] = set()
-                    for part in _chunks(wanted):
-                        spoken.update(p for (p,) in db.execute(
-                            f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
-                            f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
-                    took += sum(1 for ps in rest if any(p in spoken for p in ps))
-                return took
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            day = today.isoformat() if today is not None else db.execute(
+                "SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
+                (campaign,)).fetchone()[0]
+            # As readmodel.took_action: kept, two yeses, a passed date not marked missed, or
+            # someone they referred spoken with (looked up here: a join per referral in
+            # SQL read the whole table for each).
+            took, rest = 0, []
+            for done, referred in db.execute(
+                    "SELECT r.kept > 0 OR r.yes_count >= 2 OR (r.yes_due IS NOT NULL AND "
+                    "? IS NOT NULL AND r.yes_due < ? AND NOT r.missed_latest), r.referred "
+                    "FROM rm_people r WHERE r.campaign = ? AND NOT r.left AND r.committed",
+                    (day, day, campaign)):
+                if done:
+                    took += 1
+                elif referred:
+                    rest.append(orjson.loads(referred))
+            if rest:
+                wanted = sorted({p for ps in rest for p in ps})
+                spoken: set[str] = set()
+                for part in _chunks(wanted):
+                    spoken.update(p for (p,) in db.execute(
+                        f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
+                        f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
+                took += sum(1 for ps in rest if any(p in spoken for p in ps))
+            return took
 
     def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                              (campaign,)).fetchone():
-                    return None
-                c = (campaign,)
-                return (
-                    db.execute(f"SELECT {', '.join(readmodel.OVERVIEW_FIELDS)} FROM rm_people "
-                               "WHERE campaign = ?", c).fetchall(),
-                    db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
-                               "AND kind = 'conversation' GROUP BY date", c).fetchall(),
-                    db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
-                               "AND kind = 'Organizer'", c).fetchone()[0],
-                    db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
-                               c).fetchall())
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                          (campaign,)).fetchone():
+                return None
+            c = (campaign,)
+            return (
+                db.execute(f"SELECT {', '.join(readmodel.OVERVIEW_FIELDS)} FROM rm_people "
+                           "WHERE campaign = ?", c).fetchall(),
+                db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
+                           "AND kind = 'conversation' GROUP BY date", c).fetchall(),
+                db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
+                           "AND kind = 'Organizer'", c).fetchone()[0],
+                db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
+                           c).fetchall())
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                              (campaign,)).fetchone():
-                    return None
-                return db.execute(
-                    "SELECT person, name, unit, contacted, committed, last_date, own_points, "
-                    "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer, "
-                    "trusted FROM rm_people "
-                    "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
-                    (campaign,)).fetchall()
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                          (campaign,)).fetchone():
+                return None
+            return db.execute(
+                "SELECT person, name, unit, contacted, committed, last_date, own_points, "
+                "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer, "
+                "trusted FROM rm_people "
+                "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
+                (campaign,)).fetchall()
 
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
@@ -951,23 +927,15 @@ class SQLiteStore(Store):
                     db.execute("COMMIT")
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")
-            try:
-                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                              (campaign,)).fetchone():
-                    return None
-                return db.execute(
-                    "SELECT unit, count(*), sum(in_roster), sum(contacted), "
-                    "sum(contacted AND NOT in_roster), sum(assessment IN (1, 2)), sum(committed), "
-                    "sum(assessment = 1) FROM rm_people WHERE campaign = ? AND NOT left "
-                    "GROUP BY unit", (campaign,)).fetchall()
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+        with self._reading() as db:
+            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
+                          (campaign,)).fetchone():
+                return None
+            return db.execute(
+                "SELECT unit, count(*), sum(in_roster), sum(contacted), "
+                "sum(contacted AND NOT in_roster), sum(assessment IN (1, 2)), sum(committed), "
+                "sum(assessment = 1) FROM rm_people WHERE campaign = ? AND NOT left "
+                "GROUP BY unit", (campaign,)).fetchall()
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._lock:
