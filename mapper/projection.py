@@ -117,6 +117,17 @@ class Aliases:
             norm = self._map.get((campaign, prefix, norm), norm)
         return f"{prefix}:{campaign}:{norm}"
 
+    def spellings(self, kind: str, campaign: str, target: str) -> set[str]:
+        """The aliases keyed as ``target`` (a normalized name, or a ``#`` id key part).
+
+        >>> a = Aliases([AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez")])
+        >>> a.spellings("person", "default", "ana lopez")
+        {'ana l'}
+        """
+        prefix = self._PREFIX.get(kind, kind)
+        return {alias for (camp, pre, alias), to in self._map.items()
+                if to == target and camp == campaign and pre == prefix}
+
     def __bool__(self) -> bool:
         return bool(self._map)
 

@@ -484,6 +484,7 @@ def resolve_identities(store: Store, records: Sequence[Any], where: str = "reque
     from mapper.identity import Identities
 
     identities = identities if identities is not None else Identities(store)
+    identities.prefetch(records)  # the few stored people they could be, not the campaign
     return [identities.resolve(r, where, f"record {i}") for i, r in enumerate(records, 1)]
 
 

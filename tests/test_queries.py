@@ -75,6 +75,11 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         with store._driver.session() as session:
             session.run("MATCH (m:StoreMeta) REMOVE m.schema").consume()
         Neo4jStore(neo4j_uri).close()
+        # A schema-4 store gets its records' lookup keys when opened.
+        with store._driver.session() as session:
+            session.run("MATCH (m:StoreMeta) SET m.schema = 4").consume()
+        Neo4jStore(neo4j_uri).close()
+        store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
         list(store.export())
         store.get_records([conversation_key(CAMPAIGN, "ana-second")])
         store.person_history(CAMPAIGN, "Ana Lopez")

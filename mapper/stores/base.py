@@ -208,6 +208,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
+    def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
+                         contacts: Sequence[str]) -> list[StoredRecord] | None:
+        """The campaign's roster rows and 1-on-1s whose lookup keys
+        (:func:`mapper.identity.lookup_keys`) are among these normalized names, custom-id keys
+        or contact digests, in :meth:`iter_records` order (roster rows, then 1-on-1s, each by
+        date then id); None where the store keeps no such index."""
+        return None
+
     @abc.abstractmethod
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]: ...
 

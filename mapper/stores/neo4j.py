@@ -16,6 +16,7 @@ from neo4j import GraphDatabase, NotificationDisabledClassification
 from neo4j.exceptions import ClientError
 
 from mapper import readmodel
+from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
@@ -39,6 +40,10 @@ _SCHEMA = (
     "schema/create_node_scope_index",
     "schema/create_record_scope_index",
     "schema/create_record_person_index",
+    "schema/create_record_name_key_index",
+    "schema/create_record_id_key_index",
+    "schema/create_record_email_key_index",
+    "schema/create_record_phone_key_index",
     "schema/create_follow_up_item_person_index",
     "schema/create_follow_up_item_due_index",
     "schema/create_person_row_person_index",
@@ -50,6 +55,7 @@ _SCHEMA = (
 _NO_LIMIT = 2**63 - 1
 _INDEX_TIMEOUT_SECONDS = 300
 _CLEAR_BATCH = 10_000
+_LOOKUP_FIELDS = ("k_name", "k_id", "k_email", "k_phone")
 _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 2 keys a 1-on-1 by campaign and id (schema 1, unnumbered, by its id alone, so one
 # campaign's record could replace another's) and keeps re-projections under way.
@@ -59,7 +65,11 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # marked for re-projection, which fills the read model in resumable batches.
 # Schema 4 adds where each person stands ((:PersonRow) nodes: the per-unit counts of mapper
 # structure), kept the same way; an older store is marked for re-projection, which fills it.
-SCHEMA = 4
+# Schema 5 keeps each roster row's and 1-on-1's lookup keys on its record (k_name, k_id,
+# k_email, k_phone: mapper.identity.lookup_keys), indexed, so matching a new record's person
+# reads the few records she could be; a schema-4 store gets them in batches on open.
+SCHEMA = 5
+_KEY_BATCH = 5_000
 
 
 @functools.cache
@@ -170,12 +180,15 @@ class _BatchRows:
             # As the embedded store keeps it; a third of the cost of json.dumps.
             body = orjson.dumps(rec.body, option=orjson.OPT_SORT_KEYS).decode()
             date = rec.body.get("date")
+            keys = lookup_keys(rec.kind, rec.campaign, rec.body)
             if rec.replacing:
                 self.replaced_records.append({
                     "id": rec.id, "kind": rec.kind, "campaign": rec.campaign, "hash": rec.hash,
-                    "date": date, "person": person, "body": body})
+                    "date": date, "person": person, "body": body,
+                    **dict(zip(_LOOKUP_FIELDS, keys))})
             else:
-                self.new_records.append([rec.id, rec.kind, rec.campaign, rec.hash, date, person, body])
+                self.new_records.append([rec.id, rec.kind, rec.campaign, rec.hash, date, person, body,
+                                         *keys])
         self.authoritative = list(authoritative.values())
 
 
@@ -499,6 +512,11 @@ class Neo4jStore(Store):
         end, in the transaction that marks every campaign for re-projection, which
         :meth:`resume` (called on open) then carries out in batches.
         """
+        if found == 4:
+            self._fill_lookup_keys(session)
+            session.execute_write(
+                lambda tx: tx.run(load_query("write/set_schema"), schema=SCHEMA).consume())
+            return
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
@@ -512,6 +530,22 @@ class Neo4jStore(Store):
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
 
         session.execute_write(finish)
+
+    @staticmethod
+    def _fill_lookup_keys(session: Any) -> None:
+        """Give every stored roster row and 1-on-1 its lookup keys, a batch per transaction
+        (an interrupted run starts again on the next open; setting a key twice does no harm)."""
+        after = ""
+        while True:
+            rows = session.execute_read(_read_all, "read/list_records_to_key", after=after,
+                                        limit=_KEY_BATCH)
+            if not rows:
+                return
+            keyed = [[rid, *lookup_keys(kind, campaign, orjson.loads(body))]
+                     for rid, kind, campaign, body in rows]
+            session.execute_write(lambda tx: tx.run(load_query("write/set_record_lookup_keys"),
+                                                    rows=keyed).consume())
+            after = rows[-1][0]
 
     def close(self) -> None:
         self._driver.close()
@@ -645,6 +679,13 @@ class Neo4jStore(Store):
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
         return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in rows]
+
+    def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
+                         contacts: Sequence[str]) -> list[StoredRecord]:
+        rows = self._read("read/list_identity_records", campaign=campaign, names=list(names),
+                          ids=list(ids), contacts=list(contacts))
+        rows.sort(key=lambda r: (r[1] != "roster", r[5] or "", r[0]))
+        return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b, _ in rows]
 
     def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
                            fields: Sequence[str] = ("ask.action", "follow_up.assignment"),

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from mapper import readmodel
+from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import Record
 from mapper.snapshot import SnapshotRows, gc_paused
@@ -27,7 +28,7 @@ from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, St
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 6
+SCHEMA = 7
 
 # Schema 6 adds where each person stands to the read model (``rm_people``: the per-unit counts
 # of mapper structure), and an index of the edges that say where a person works, so a write
@@ -57,9 +58,13 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, campaign TEXT NOT NULL,
   hash TEXT NOT NULL, date TEXT, person TEXT, body TEXT NOT NULL,
-  edge_types INTEGER NOT NULL DEFAULT 0);
+  edge_types INTEGER NOT NULL DEFAULT 0, k_name TEXT, k_id TEXT, k_email TEXT, k_phone TEXT);
 CREATE INDEX IF NOT EXISTS records_scope ON records (campaign, kind, date, id);
 CREATE INDEX IF NOT EXISTS records_person ON records (person, date, id);
+CREATE INDEX IF NOT EXISTS records_k_name ON records (campaign, k_name) WHERE k_name IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_k_id ON records (k_id) WHERE k_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_k_email ON records (k_email) WHERE k_email IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_k_phone ON records (k_phone) WHERE k_phone IS NOT NULL;
 CREATE TABLE IF NOT EXISTS nodes (
   id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, campaign TEXT NOT NULL,
   name TEXT, props TEXT NOT NULL, refs INTEGER NOT NULL);
@@ -109,6 +114,7 @@ _CODES = {t: i for i, t in enumerate((
     "IN_UNIT", "ANGRY_ABOUT", "TIED_TO", "WITH", "HELD", "NAMES", "REFERRED", "HAS_SKILL",
     "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR", "ABOUT", "ASSIGNED"))}
 _OTHER = 31
+_LOOKUP_COLUMNS = ("k_name", "k_id", "k_email", "k_phone")
 _FIELD_PATH = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 
@@ -183,8 +189,10 @@ class SQLiteStore(Store):
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} INSERT OR IGNORE INTO meta VALUES "
                              f"('version', 0), ('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (4, 5):
-            self._add_read_model()
+        elif found[0] in (4, 5, 6):
+            self._add_lookup_keys()
+            if found[0] < 6:
+                self._add_read_model()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -227,6 +235,36 @@ class SQLiteStore(Store):
             db.execute("ROLLBACK")
             self._ids.clear()
             raise
+
+    def _add_lookup_keys(self) -> None:
+        """Schema 4-6 -> 7: each roster row's and 1-on-1's lookup keys (the person's name, id,
+        email and phone: :func:`mapper.identity.lookup_keys`) beside it, indexed, in one
+        transaction (100k people: a few seconds)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            have = {row[1] for row in db.execute("PRAGMA table_info(records)")}
+            for column in _LOOKUP_COLUMNS:
+                if column not in have:
+                    db.execute(f"ALTER TABLE records ADD COLUMN {column} TEXT")
+            self._fill_lookup_keys()
+            for stmt in _DDL.strip().split(";\n"):
+                if stmt.startswith("CREATE INDEX IF NOT EXISTS records_k_"):
+                    db.execute(stmt)
+            db.execute("UPDATE meta SET v = 7 WHERE k = 'schema'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _fill_lookup_keys(self) -> None:
+        db = self._db
+        rows = db.execute("SELECT rid, kind, campaign, body FROM records "
+                          "WHERE kind IN ('roster', 'conversation') AND k_name IS NULL").fetchall()
+        db.executemany("UPDATE records SET k_name = ?, k_id = ?, k_email = ?, k_phone = ? "
+                       "WHERE rid = ?",
+                       [(*lookup_keys(kind, campaign, orjson.loads(body)), rid)
+                        for rid, kind, campaign, body in rows])
 
     def _add_read_model(self) -> None:
         """Schema 4 or 5 -> 6: the read model's tables, filled by re-projecting every campaign
@@ -454,7 +492,8 @@ class SQLiteStore(Store):
             if n > _MASK + 1:
                 raise ValueError(f"a record produces more than {_MASK + 1} edges")
             records.append((rid, rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"),
-                            person, _dumps(rec.body), types))
+                            person, _dumps(rec.body), types,
+                            *lookup_keys(rec.kind, rec.campaign, rec.body)))
 
         rows = []
         for key, i in new.items():
@@ -474,7 +513,7 @@ class SQLiteStore(Store):
         if len(short) < len(edges):
             db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            [e for e in edges if len(e) > 5])
-        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?)", records)
+        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", records)
         self._count_edges(Counter((e[4], e[1]) for e in edges))
         self._refresh_items(touched)
         self._refresh_people()
@@ -827,6 +866,19 @@ class SQLiteStore(Store):
                    f"WHERE id IN ({_marks(part)})")
             out += [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
         return out
+
+    def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
+                         contacts: Sequence[str]) -> list[StoredRecord]:
+        found: dict[str, tuple] = {}
+        head = ("SELECT id, kind, campaign, hash, body, date FROM records "
+                "WHERE kind IN ('roster', 'conversation') AND campaign = ? AND ")
+        for column, keys in (("k_name", names), ("k_id", ids), ("k_email", contacts),
+                             ("k_phone", contacts)):
+            for part in _chunks(list(keys)):
+                for row in self._rows(head + f"{column} IN ({_marks(part)})", [campaign, *part]):
+                    found[row[0]] = row
+        return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b, _ in
+                sorted(found.values(), key=lambda r: (r[1] != "roster", r[5] or "", r[0]))]
 
     def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
                            fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
