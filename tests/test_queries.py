@@ -80,6 +80,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
             session.run("MATCH (m:StoreMeta) SET m.schema = 4").consume()
         Neo4jStore(neo4j_uri).close()
         store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
+        store.node_names(CAMPAIGN, "Issue")
+        store.tie_rows(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         list(store.export())
         store.get_records([conversation_key(CAMPAIGN, "ana-second")])
         store.person_history(CAMPAIGN, "Ana Lopez")

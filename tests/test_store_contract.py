@@ -253,3 +253,39 @@ def test_an_import_too_big_to_keep_streams_and_writes_the_same_graph(store: Stor
     assert streamed.result.added == in_memory.result.added == 24
     assert [e.record for e in streamed.errors] == ["record 7"]  # reported once
     assert store.counts() == kept.counts()
+
+
+def test_node_names_are_the_snapshots_names_of_each_kind(store: Store):
+    store.write(small_campaign())
+    snap = store.snapshot(CAMPAIGN)
+    assert sorted(store.node_names(CAMPAIGN, "Issue")) == sorted(snap.issues.values())
+    assert sorted(store.node_names(CAMPAIGN, "DecisionMaker")) == sorted(
+        d.name for d in snap.decision_makers.values())
+    assert sorted(store.node_names(CAMPAIGN, "Organizer")) == sorted(snap.organizers.values())
+    assert {p.unit for p in snap.people.values() if p.unit} <= set(
+        store.node_names(CAMPAIGN, "Unit"))
+    assert store.node_names("another-campaign", "Issue") == []
+
+
+def test_a_persons_snapshot_answers_her_page_as_the_campaigns_does(store: Store):
+    from dashboard.tables import person_ties
+    from mapper.analytics.status import person_status
+    from mapper.models import Assignment, Update
+    from mapper.roles import sees_contact_details, Actor
+    from mapper.services import person_timeline
+
+    store.write([*small_campaign(), tie("Ana Lopez", "Dee Park", "carpool"),
+                 Update(date="2026-11-20", person="Ben Ortiz", update="attempt", outcome="no_answer",
+                        campaign=CAMPAIGN),
+                 Assignment(person="Dee Park", organizer="Maya Ortiz", campaign=CAMPAIGN)])
+    full = store.snapshot(CAMPAIGN)
+    assert full.ties  # the campaign has ties to compare
+    maya = Actor("organizer", "Maya Ortiz")
+    for key, person in full.people.items():
+        mine = store.person_snapshot(CAMPAIGN, key)
+        assert mine.people[key] == person
+        assert person_ties(mine, key) == person_ties(full, key)
+        assert person_status(mine)[key] == person_status(full)[key]
+        assert person_timeline(store, CAMPAIGN, person.name, snapshot=mine) == \
+            person_timeline(store, CAMPAIGN, person.name, snapshot=full)
+        assert sees_contact_details(maya, key, mine) == sees_contact_details(maya, key, full)

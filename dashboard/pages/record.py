@@ -789,7 +789,7 @@ def suggestions(form_campaign: str | None, campaign: str | None):
         return [[]] * 5
     chosen = (form_campaign or "").strip()
     camp = chosen if chosen in svc.campaigns() else svc.campaign(campaign)
-    found = svc_api.form_suggestions(svc.analytics.snapshot(camp), user) if camp else \
+    found = svc_api.form_suggestions(svc.store, camp, user) if camp else \
         {"issues": [], "decision_makers": [], "units": [], "organizers": []}
 
     def options(names):

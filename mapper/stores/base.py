@@ -208,6 +208,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
+    def node_names(self, campaign: str, kind: str) -> list[str]:
+        """The names of the campaign's nodes of one kind (``Issue``, ``DecisionMaker``,
+        ``Unit``, ``Organizer``), in no order: what the 1-on-1 form suggests, read without
+        a snapshot of the campaign."""
+        rows = self.snapshot_rows(campaign)
+        if kind == "Unit":
+            return sorted({u[1] for u in rows.person_units if u[1]})
+        found = {"Issue": rows.issues, "DecisionMaker": rows.decision_makers,
+                 "Organizer": rows.organizers}[kind]
+        return [r[1] for r in found]
+
     def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
                          contacts: Sequence[str]) -> list[StoredRecord] | None:
         """The campaign's roster rows and 1-on-1s whose lookup keys
@@ -467,6 +478,28 @@ class Store(abc.ABC):
         return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
                                       part.anger, part.named, organizers=part.organizers,
                                       assignments=part.assignments)
+
+    def person_snapshot(self, campaign: str, person: str) -> Snapshot | None:
+        """A snapshot of one person and the people tied to her, with those ties: what her
+        Person page shows (where she stands, her history's facts, her ties and whether each
+        was contacted), read without the campaign's snapshot; None while the campaign is
+        re-projected."""
+        from mapper import readmodel
+
+        if self._reprojecting(campaign):
+            return None
+        ties = self.tie_rows(campaign, [person])
+        people = sorted({person} | {t[0] for t in ties} | {t[1] for t in ties})
+        part = self._people_slice(campaign, people)
+        return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
+                                      part.anger, part.named, organizers=part.organizers,
+                                      assignments=part.assignments, ties=ties)
+
+    def tie_rows(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        """The ties and referrals of these people, either way round, as
+        :class:`~mapper.snapshot.SnapshotRows` lists them: ``(a, b, relationship, kind)``."""
+        wanted = set(people)
+        return [t for t in self.snapshot_rows(campaign).ties if t[0] in wanted or t[1] in wanted]
 
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         """``{item id: organizer}`` of these people's open follow-up items, however far their

@@ -680,6 +680,12 @@ class Neo4jStore(Store):
         rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
         return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in rows]
 
+    def tie_rows(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        return self._read("read/list_person_ties", campaign=campaign, people=list(people))
+
+    def node_names(self, campaign: str, kind: str) -> list[str]:
+        return [n for (n,) in self._read("read/list_node_names", campaign=campaign, kind=kind)]
+
     def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
                          contacts: Sequence[str]) -> list[StoredRecord]:
         rows = self._read("read/list_identity_records", campaign=campaign, names=list(names),

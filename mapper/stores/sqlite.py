@@ -867,6 +867,23 @@ class SQLiteStore(Store):
             out += [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b in self._rows(sql, part)]
         return out
 
+    def tie_rows(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        out: set[tuple] = set()
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                for end in ("src", "dst"):
+                    out.update(db.execute(
+                        "SELECT a.key, b.key, e.relationship, CASE e.type WHEN 'TIED_TO' "
+                        "THEN 'tie' ELSE 'referral' END FROM nodes n "
+                        f"JOIN edges e ON e.{end} = n.id AND e.type IN ('TIED_TO', 'REFERRED') "
+                        "JOIN nodes a ON a.id = e.src JOIN nodes b ON b.id = e.dst "
+                        f"WHERE n.key IN ({_marks(part)}) AND e.campaign = ?", [*part, campaign]))
+        return sorted(out, key=lambda t: (t[0], t[1], t[3], t[2] or ""))
+
+    def node_names(self, campaign: str, kind: str) -> list[str]:
+        return [n for (n,) in self._rows(
+            "SELECT name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))]
+
     def identity_records(self, campaign: str, names: Sequence[str], ids: Sequence[str],
                          contacts: Sequence[str]) -> list[StoredRecord]:
         found: dict[str, tuple] = {}
