@@ -115,7 +115,7 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         if do == "undo":
             svc_api.delete_record(svc.store, user, item)
             return dbc.Alert("Undone.", color="secondary", className="py-2 mb-2"), _token()
-        name = _name(svc.store.snapshot(camp), person)
+        name = _name(svc_api.snapshot_of_people(svc.store, camp, keys=[person]), person)
         if do == "close":
             logged = svc_api.close_item(svc.store, user, camp, name, item, today, update=value)
             said = _SAID.get(value, "done")

@@ -27,7 +27,7 @@ from mapper.stores.base import Store, WriteResult
 __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Deleted",
            "CLOSING_UPDATE", "SUGGESTIONS", "log_update", "close_item", "assign", "assign_people",
            "assign_from", "suggested", "unassign", "delete_record",
-           "find_person", "default_organizer", "open_items", "person_timeline", "contact_details",
+           "find_person", "snapshot_of_people", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
            "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "post_records",
@@ -128,13 +128,23 @@ def _logger(actor: ActorLike, snapshot: Snapshot, person_key: str, organizer: st
     return fallback or default_organizer(snapshot, person_key)
 
 
+def snapshot_of_people(store: Store, campaign: str, names: Sequence[str] = (),
+                 keys: Sequence[str] = ()) -> Snapshot:
+    """A snapshot of these people (by name, aliases followed, or by key) and the campaign's
+    organizers: what acting on a few people needs. The campaign's own snapshot (seconds at
+    100k people, again after every write) only while the store cannot give one."""
+    wanted = [*keys, *(store.person_key(campaign, n) for n in names)]
+    kept = store.people_snapshot(campaign, wanted)
+    return kept if kept is not None else store.snapshot(campaign)
+
+
 def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
                organizer: str | None = None, date: dt.date | None = None,
                **fields: Any) -> Logged:
     """Write one update about a person of the campaign (``fields`` as :class:`Update`'s:
     ``update``, ``outcome``, ``asked``, ``assessment``, ``reason``, ``note``,
     ``conversation``). ``date`` defaults to today (:func:`mapper.clock.today`)."""
-    snapshot = store.snapshot(campaign)
+    snapshot = snapshot_of_people(store, campaign, [person])
     p = find_person(store, snapshot, person)
     who = _logger(actor, snapshot, p.key, organizer)
     try:
@@ -163,7 +173,7 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
     ``mapper follow-ups --json``) of that person: thank-you sent, assignment done, commitment
     kept (``update`` may name the other closing one: ``assignment_not_done``,
     ``commitment_missed``). Refused when the item is not open or is another person's."""
-    snapshot = store.snapshot(campaign)
+    snapshot = snapshot_of_people(store, campaign, [person])
     p = find_person(store, snapshot, person)
     kind = item_id.partition(":")[0]
     if kind not in CLOSING_UPDATE:
@@ -173,6 +183,9 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
         raise ServiceError(f"update: a {kind} item is closed by {CLOSING_UPDATE[kind]}"
                            + (f" or {ALSO_CLOSES[kind]}" if kind in ALSO_CLOSES else ""))
     found = [i for i in open_items(snapshot, today) if i["id"] == item_id]
+    if not found:
+        # Not hers: someone else's open item (said so below), or none at all.
+        found = [i for i in open_items(store.snapshot(campaign), today) if i["id"] == item_id]
     if not found:
         raise NotFound("--done: no open follow-up item has this id (see `mapper follow-ups --json`)")
     item = next((i for i in found if i["person"] == p.key), None)
@@ -199,7 +212,7 @@ def assign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
            date: dt.date | None = None) -> Assigned:
     """Give contacts to an organizer (one assignment per person: this reassigns). Every name
     is checked first; one unknown or not allowed means nothing is written."""
-    snapshot = store.snapshot(campaign)
+    snapshot = snapshot_of_people(store, campaign, people)
     name = _organizer_name(snapshot, organizer)
     return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
                                             for i, n in enumerate(people)], name, date)
@@ -208,7 +221,7 @@ def assign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
 def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[str],
                   organizer: str, date: dt.date | None = None) -> Assigned:
     """:func:`assign` for person keys (as the analytics return them)."""
-    snapshot = store.snapshot(campaign)
+    snapshot = snapshot_of_people(store, campaign, keys=keys)
     missing = [k for k in keys if k not in snapshot.people]
     if missing:
         raise NotFound(f"person: {len(missing)} key(s) not in campaign {campaign}")
@@ -246,7 +259,7 @@ def unassign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str
              date: dt.date | None = None) -> Assigned:
     """Take contacts back from whoever holds them (an assignment without an organizer);
     people assigned to no one are skipped."""
-    snapshot = store.snapshot(campaign)
+    snapshot = snapshot_of_people(store, campaign, people)
     return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
                                             for i, n in enumerate(people)], None, date)
 

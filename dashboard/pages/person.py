@@ -22,7 +22,7 @@ from mapper.analytics.status import person_status
 from mapper.keys import normalize
 from mapper.privacy import redact_record
 from mapper.services import (NotAllowed, ServiceError, assign_people, contact_details, log_update,
-                             may_forget, person_timeline, unassign)
+                             may_forget, person_timeline, snapshot_of_people, unassign)
 
 # Free text and sensitive answers of a conversation, shown only to the organizer who held it
 # (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
@@ -412,7 +412,7 @@ def act(action: str, key: str | None, campaign: str | None, *, outcome: str | No
     camp = _campaign_of(key or "") or svc.campaign(campaign)
     if not user.sees_people or not key or camp not in svc.campaigns():
         return {**out, "message": "Not done: your role may not act on people."}
-    snap = svc.store.snapshot(camp)
+    snap = snapshot_of_people(svc.store, camp, keys=[key])
     person = snap.people.get(key)
     if person is None:
         return {**out, "message": "Not done: no such person."}
