@@ -213,3 +213,34 @@ def test_the_lag_bound_is_a_setting(monkeypatch):
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "soon")
     with pytest.raises(ValueError, match="MAPPER_ANSWER_LAG"):
         lag_bound()
+
+
+def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_process_per_store(
+        store, monkeypatch):
+    """Two workers on one store: the stale answer is served at once, then refreshed by one
+    of their background threads (the lease's holder), not by both."""
+    import time
+
+    from dashboard.services import Services
+
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    store.write(small_campaign())
+    workers = [Services(lambda: store), Services(lambda: store)]
+    try:
+        first = workers[0].analytics.answer(power_map, campaign=CAMPAIGN)
+        workers[1].analytics  # its refresher runs too
+        before = [w.analytics.answered["computed"] for w in workers]
+        store.write([conversation("Eve Stone", "2026-11-21", unit="ER")])
+        assert workers[1].analytics.answer(power_map, campaign=CAMPAIGN).as_of == first.as_of
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if all(a.version == store.version() for a in store.answer_stamps(CAMPAIGN)):
+                break
+            time.sleep(0.05)
+        assert [a.version for a in store.answer_stamps(CAMPAIGN)] == [store.version()]
+        time.sleep(0.5)  # (a second refresher, if there were one, would have gone too)
+        after = [w.analytics.answered["computed"] for w in workers]
+        assert sum(after) - sum(before) == 1
+    finally:
+        for w in workers:
+            w._refresher.stop()
