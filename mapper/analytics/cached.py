@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -38,6 +39,7 @@ READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
     overview: "overview", took_action: "took_action", my_list: "my_list"}
 
 _SNAPSHOT = "__snapshot__"
+log = logging.getLogger(__name__)
 
 # The questions that need the whole graph: their answers are stored (mapper.analytics.stored).
 for _f in (anger_clusters, unit_issue_matrix, power_map, talk_next, organic_leaders, ladder):
@@ -273,8 +275,12 @@ class Analytics:
             from mapper.stores.base import StoredAnswer
 
             opts = options_key(self._options(func, options))
-            self.answers.put_answer(StoredAnswer(campaign, func.__name__, opts, read_at, at,
-                                                 value))
+            try:
+                self.answers.put_answer(StoredAnswer(campaign, func.__name__, opts, read_at, at,
+                                                     value))
+            except Exception as exc:  # a cache: the answer is served all the same
+                # (The type only: a message may quote a value.)
+                log.warning("storing an answer failed: %s", type(exc).__name__)
             with self._lock:
                 self._kept[(campaign, func.__name__, opts)] = found
         return found
