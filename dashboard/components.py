@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
@@ -37,6 +38,22 @@ def page_head(title: str, subtitle: str | None = None, *extra) -> html.Div:
     return html.Div([html.Div([html.H2(title, className="mb-1"),
                                html.P(subtitle) if subtitle else None]), *extra],
                     className="page-head")
+
+
+def answer_age(id_: str) -> html.P:
+    """Where a page says how old its whole-graph answer is (filled by :func:`age_text`)."""
+    return html.P(id=id_, className="answer-age form-text mb-1", role="status",
+                  **{"aria-live": "polite"})
+
+
+def age_text(answer: Any) -> str:
+    """"Updated just now", or "As of 14:05 (3 min ago)": how old a stored answer is
+    (:class:`mapper.analytics.stored.Answer`), in this server's time zone."""
+    from mapper import clock
+    from mapper.analytics.stored import age_words
+
+    words = age_words(answer.as_of, clock.now())
+    return words[0].upper() + words[1:] + "."
 
 
 def card(title: str | None, *body, className: str = "", help_text: str | None = None) -> dbc.Card:

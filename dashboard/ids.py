@@ -22,6 +22,7 @@ CLUSTER_TABLE = "cluster-table"
 CLUSTER_BRIDGES = "cluster-bridges"
 CLUSTER_ISSUE_PEOPLE = "cluster-issue-people"
 CLUSTER_MIN_ANGER = "cluster-min-anger"
+CLUSTER_AGE = "cluster-age"  # how old the clusters answer is (mapper.analytics.stored)
 
 # 3 Power map
 POWER_NETWORK = "power-network"
@@ -29,6 +30,7 @@ POWER_ISSUE = "power-issue"
 POWER_RANKING = "power-ranking"
 POWER_PATHS = "power-paths"
 POWER_DM_DETAIL = "power-dm-detail"
+POWER_AGE = "power-age"
 
 # 4 Ready to ask, 5 Talk to next
 READY_GRID = "ready-grid"
@@ -42,6 +44,7 @@ NEXT_FILTER_UNIT = "next-filter-unit"
 NEXT_FILTER_ISSUE = "next-filter-issue"
 NEXT_COUNT = "next-count"
 NEXT_LEADERS = "next-leaders"
+NEXT_AGE = "next-age"
 
 # 6 Follow-ups
 FOLLOW_ORGANIZER = "follow-organizer"

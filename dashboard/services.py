@@ -23,6 +23,7 @@ class Services:
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._analytics: Any = None
+        self._refresher: Any = None
 
     @property
     def store(self) -> Store:
@@ -38,15 +39,22 @@ class Services:
 
         Its answers are shared by every reader: besides the graph, they hold only the actions
         that are the campaign's plan (:class:`mapper.analytics.texts.WithCampaignTexts`).
+        Whole-graph answers are kept in the store and refreshed by a background thread
+        (:class:`mapper.analytics.stored.Refresher`) after a write makes them stale.
         """
         if self._analytics is None:
             from mapper.analytics.cached import Analytics
+            from mapper.analytics.stored import Refresher, refresh_enabled
             from mapper.analytics.texts import WithCampaignTexts
 
             store = self.store  # before the lock: opening the store takes it too
             with self._lock:
                 if self._analytics is None:
-                    self._analytics = Analytics(WithCampaignTexts(store))
+                    analytics = Analytics(WithCampaignTexts(store), answers=store)
+                    if refresh_enabled():
+                        self._refresher = Refresher(analytics).start()
+                        analytics.on_stale = self._refresher.nudge
+                    self._analytics = analytics
         return self._analytics
 
     def campaigns(self) -> list[str]:
@@ -60,6 +68,8 @@ class Services:
         return campaigns[0] if campaigns else None
 
     def close(self) -> None:
+        if self._refresher is not None:
+            self._refresher.stop()
         if self._store is not None:
             self._store.close()
 

@@ -12,6 +12,7 @@ from typing import Any
 from mapper.analytics import ask_queue, talk_next
 from mapper.analytics._common import UNKNOWN_UNIT, angry_issues, issue_name, latest_conversation
 from mapper.analytics.cached import READ_MODEL
+from mapper.analytics.stored import derived
 from mapper.snapshot import Snapshot
 
 __all__ = ["ready_rows", "talk_rows", "people_angry_about", "person_ties", "choices",
@@ -166,3 +167,5 @@ def person_ties(snapshot: Snapshot, person: str) -> list[dict[str, Any]]:
 
 # The Ready list comes from the store's read model where it keeps one.
 READ_MODEL[ready_rows] = kept_ready_rows
+# The Talk-to-next list needs the whole graph: its rows are kept in the store, as its answer.
+derived(talk_rows)

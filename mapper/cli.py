@@ -731,8 +731,13 @@ TableLimitOpt = Annotated[Optional[int], typer.Option(
     "--limit", min=1, help=f"Rows the table shows (default {TABLE_LIMIT}); --json prints all.")]
 
 
+#: Whole-graph questions the command line answers from the answers kept in the store
+#: (:mod:`mapper.analytics.stored`); none of them names a single person's words.
+STORED = ("anger_clusters", "power_map", "talk_next")
+
+
 def _answer(command: str, function: str, db: str | None, campaign: str | None, as_json: bool,
-            rows: int | None = None, **options) -> None:
+            rows: int | None = None, fresh: bool = False, **options) -> None:
     """Run one analytics question on the store and print it as JSON or tables."""
     from mapper import analytics
     from mapper.analytics.tables import tables_for
@@ -742,12 +747,16 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
     # A first answer on a large campaign takes seconds: a spinner on stderr says it is working
     # (shown on a terminal only; stdout stays the answer alone).
+    kept = None
     with working():
         with _store(db) as store:
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
             total = None
-            if function == "ask_queue" and not as_json and options.get("limit") is None:
+            if function in STORED:
+                kept = _stored_answer(store, camp, function, fresh, options)
+                result = kept.value
+            elif function == "ask_queue" and not as_json and options.get("limit") is None:
                 # A table shows its first rows: only those are computed, the rest counted.
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
                                              texts=_texts_of(store, camp))
@@ -765,14 +774,44 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             if page:
                 result = _one_organizer(result, page)
     if as_json:
+        if kept is not None:
+            result = {**result, "as_of": kept.as_of.isoformat()}
         emit_json(result)
         return
     for t in tables_for(command, result):
         show(t, rows or TABLE_LIMIT)
+    if kept is not None:
+        out.print(Text(_age_line(kept), style="dim"))
     if total is not None and total > len(result):
         left_out = total - len(result)
         out.print(Text(f"{left_out:,} more row{'s' if left_out != 1 else ''} not shown "
                        f"(--limit N for more, --json for all)", style="dim"))
+
+
+def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, options: dict):
+    """A whole-graph answer (:class:`mapper.analytics.stored.Answer`): the one the store
+    keeps while it is current or young enough, else computed now (and kept)."""
+    from mapper.analytics.cached import Analytics
+
+    from dataclasses import replace
+
+    limit = options.pop("limit", None) if function == "talk_next" else None
+    found = Analytics(store, campaign=campaign, answers=store).answer(
+        function, fresh=fresh, **options)
+    if limit is not None:  # the whole list is kept; the command shows its head
+        found = replace(found, value={**found.value, "people": found.value["people"][:limit]})
+    return found
+
+
+def _age_line(found) -> str:
+    """One line saying how old a whole-graph answer is."""
+    from mapper import clock
+    from mapper.analytics.stored import age_words
+
+    words = age_words(found.as_of, clock.now())
+    if words.startswith("As of"):
+        return f"Answer as of{words[5:]}; --fresh computes it now."
+    return f"Answer {words}."
 
 
 def _one_organizer(result: dict, organizer: str) -> dict:
@@ -816,23 +855,30 @@ def _today(value: datetime.datetime | None) -> datetime.date:
     return value.date() if value else clock.today()
 
 
+FreshOpt = Annotated[bool, typer.Option(
+    "--fresh", help="Compute the answer now, not the one the store keeps (which may lag "
+                    "the last write by up to 30 s, or MAPPER_ANSWER_LAG).")]
+
+
 @app.command()
 def clusters(campaign: CampaignOpt = None, min_anger: Annotated[int, typer.Option(
-        help="Anger (0-5) that counts as angry.")] = 3, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+        help="Anger (0-5) that counts as angry.")] = 3, as_json: JsonOpt = False, db: DbOpt = None,
+        fresh: FreshOpt = False) -> None:
     """Where shared anger clusters: issues linked by the people angry about both; the common ground.
 
     Example: [bold]mapper clusters --json[/]
     """
-    _answer("clusters", "anger_clusters", db, campaign, as_json, min_anger=min_anger)
+    _answer("clusters", "anger_clusters", db, campaign, as_json, fresh=fresh, min_anger=min_anger)
 
 
 @app.command()
-def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None) -> None:
+def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None,
+          fresh: FreshOpt = False) -> None:
     """Who holds the power to fix each problem: decision makers per issue, their chain, our path to them.
 
     Example: [bold]mapper power[/]
     """
-    _answer("power", "power_map", db, campaign, as_json)
+    _answer("power", "power_map", db, campaign, as_json, fresh=fresh)
 
 
 @app.command("ask-queue")
@@ -858,12 +904,12 @@ def ladder(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOp
 
 @app.command("talk-next")
 def talk_next(campaign: CampaignOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
-              db: DbOpt = None) -> None:
+              db: DbOpt = None, fresh: FreshOpt = False) -> None:
     """People not yet spoken with, ranked by ties and unit gaps; the organic leaders.
 
     Example: [bold]mapper talk-next --limit 20[/]
     """
-    _answer("talk-next", "talk_next", db, campaign, as_json, limit, limit=limit)
+    _answer("talk-next", "talk_next", db, campaign, as_json, limit, fresh=fresh, limit=limit)
 
 
 @app.command("follow-ups")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-__all__ = ["ENV", "today", "tomorrow"]
+__all__ = ["ENV", "today", "tomorrow", "now"]
 
 #: The environment variable that sets today's date, for tests and for replaying old data.
 ENV = "MAPPER_TODAY"
@@ -33,3 +33,8 @@ def tomorrow() -> dt.date:
     """The latest date a conversation may carry: a day ahead covers every time zone."""
     day = today()
     return day if day == dt.date.max else day + dt.timedelta(days=1)
+
+
+def now() -> dt.datetime:
+    """The current time, in UTC (when a stored answer was computed; how old it is)."""
+    return dt.datetime.now(dt.timezone.utc)

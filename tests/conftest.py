@@ -9,6 +9,10 @@ import pytest
 
 from mapper.stores.base import Store
 
+# No background refresher of stored answers in the dashboards tests build (a thread computing
+# while a test runs would make it depend on timing); tests of the refresher start their own.
+os.environ.setdefault("MAPPER_ANSWER_REFRESH", "0")
+
 
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:

@@ -88,6 +88,7 @@ def every_view(store) -> str:
     out.append(grid_rows(talk_rows, {c["field"] for c in talk_next.COLUMNS}, request, None))
     out.append(filter_options(ready_rows, ["organizer", "unit", "issues"], None))
     out.append(talk_next.leaders(None))
+    out += [clusters.clusters_age(None, "3"), power.power_age(None), talk_next.talk_age(None)]
     out.append(follow_ups.update_follow_ups(None, "2026-11-30", None))
     out.append(person.render_person(ANA, None))
     out.append(person.search("ana", None))
@@ -557,3 +558,30 @@ def test_the_demo_runs_on_this_machine(no_run, tmp_path):
 
     serve(db=str(tmp_path / "x.db"), host="127.0.0.1", demo=True)
     assert no_run and no_run[0]["host"] == "127.0.0.1"
+
+
+def test_whole_graph_pages_say_how_old_their_answer_is(app, store, monkeypatch):
+    """Clusters, power and talk-next show "Updated just now", then after a write the stale
+    answer's time and age until it is refreshed (or past the bound, computed again)."""
+    import datetime as dt
+
+    from mapper import clock
+
+    t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "0")  # no background thread: deterministic
+    ages = [lambda: clusters.clusters_age(None, "3"), lambda: power.power_age(None),
+            lambda: talk_next.talk_age(None)]
+    with signed_in_as(app, MAYA):
+        assert [age() for age in ages] == ["Updated just now."] * 3
+        store.write([conversation("Eve Stone", "2026-11-21", unit="ER")])
+        now[0] = t0 + dt.timedelta(minutes=3)
+        when = t0.astimezone().strftime("%H:%M")
+        assert [age() for age in ages] == [f"As of {when} (3 min ago)."] * 3
+        now[0] = t0 + dt.timedelta(minutes=11)  # past the bound: computed now
+        assert [age() for age in ages] == ["Updated just now."] * 3
+    with signed_in_as(app, VIEWER):  # a viewer sees no list of people, nor its age
+        assert talk_next.talk_age(None) is None
+        assert clusters.clusters_age(None, "3") == "Updated just now."

@@ -9,8 +9,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import (card, empty_campaign, graph, page_head, person_link,
-                                  readable_fit_js, table)
+from dashboard.components import (age_text, answer_age, card, empty_campaign, graph,
+                                  page_head, person_link, readable_fit_js, table)
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import people_angry_about
@@ -48,6 +48,7 @@ def layout(**_query) -> html.Div:
                                        className="visually-hidden"),
                             dbc.Select(id=ids.CLUSTER_MIN_ANGER, options=MIN_ANGER, value="3",
                                        size="sm", style={"maxWidth": "10rem"})])),
+        answer_age(ids.CLUSTER_AGE),
         dbc.Row([
             dbc.Col(card("Issue network (click an issue)",
                          html.Ul(id=LEGEND, className="list-inline mb-1 ps-0",
@@ -151,6 +152,16 @@ def update_clusters(campaign: str | None, min_anger: str | None):
             figures.heatmap_figure(matrix, min_cell=min_cell))
 
 
+def clusters_age(campaign: str | None, min_anger: str | None) -> str | None:
+    """How old the clusters shown are (whole-graph answers are refreshed after a write)."""
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None:
+        return None
+    return age_text(svc.analytics.answer("anger_clusters", campaign=camp,
+                                         min_anger=_level(min_anger)))
+
+
 def issue_people(node: dict | None, campaign: str | None, min_anger: str | None):
     """The people angry about a clicked issue: names for organizers and admins, a count otherwise."""
     if not node or not node.get("id"):
@@ -188,6 +199,8 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.CLUSTER_HEATMAP, "figure"),
         Input(ids.CAMPAIGN, "data"), Input(ids.CLUSTER_MIN_ANGER, "value"),
     )(update_clusters)
+    app.callback(Output(ids.CLUSTER_AGE, "children"), Input(ids.CAMPAIGN, "data"),
+                 Input(ids.CLUSTER_MIN_ANGER, "value"))(clusters_age)
     app.callback(
         Output(ids.CLUSTER_ISSUE_PEOPLE, "children"),
         Input(ids.CLUSTER_NETWORK, "tapNodeData"),

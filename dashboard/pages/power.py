@@ -11,8 +11,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.auth import signed_in
-from dashboard.components import (card, empty_campaign, graph, page_head, person_link,
-                                  readable_fit_js, table)
+from dashboard.components import (age_text, answer_age, card, empty_campaign, graph,
+                                  page_head, person_link, readable_fit_js, table)
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.users import User
@@ -31,6 +31,7 @@ def layout(**_query) -> html.Div:
                   "the most named decision makers; pick an issue to see everyone named for it.",
                   dcc.Dropdown(id=ids.POWER_ISSUE, placeholder="All issues", clearable=True,
                                style={"minWidth": "18rem"})),
+        answer_age(ids.POWER_AGE),
         card("Decision makers and the issues they control (click one)",
              cyto.Cytoscape(id=ids.POWER_NETWORK, elements=[], style=NETWORK_STYLE,
                             layout={"name": "preset"}, stylesheet=figures.power_stylesheet(),
@@ -104,6 +105,13 @@ def update_power(campaign: str | None, issue: str | None):
     return elements, net_layout, ranking, paths_table(user, power, issue), options
 
 
+def power_age(campaign: str | None) -> str | None:
+    """How old the power map shown is (whole-graph answers are refreshed after a write)."""
+    svc = services()
+    camp = svc.campaign(campaign)
+    return None if camp is None else age_text(svc.analytics.answer("power_map", campaign=camp))
+
+
 def dm_detail(node: dict | None, campaign: str | None):
     """What a clicked decision maker controls, whom they answer to, and who can reach them."""
     if not node or node.get("kind") != "decision_maker":
@@ -141,6 +149,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.POWER_DM_DETAIL, "children"),
         Input(ids.POWER_NETWORK, "tapNodeData"), State(ids.CAMPAIGN, "data"),
     )(dm_detail)
+    app.callback(Output(ids.POWER_AGE, "children"), Input(ids.CAMPAIGN, "data"))(power_age)
 
 
 register_page(__name__, path="/power", name="Power map", title="Power map · Collective Mapper",

@@ -7,7 +7,8 @@ from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.auth import signed_in
-from dashboard.components import card, not_for_role, page_head, person_link, table
+from dashboard.components import (age_text, answer_age, card, not_for_role, page_head,
+                                  person_link, table)
 from dashboard.bulk_assign import assign_bar, register_bulk_assign, selectable_grid
 from dashboard.exports import filters_query, list_downloads
 from dashboard.listing import PeopleList, filters_bar, list_body, register_list
@@ -49,6 +50,7 @@ def layout(**_query) -> html.Div:
         return html.Div([head, not_for_role("Lists of people")])
     return html.Div([
         head,
+        answer_age(ids.NEXT_AGE),
         card("Organic leaders: the people many others trust", html.Div(id=ids.NEXT_LEADERS)),
         filters_bar("next", FILTERS, sort=(LIST.id("sort"), LIST.sorts)),
         assign_bar("next"),
@@ -78,12 +80,22 @@ def leaders(campaign: str | None):
                     role="region", **{"aria-label": "Organic leaders"})
 
 
+def talk_age(campaign: str | None) -> str | None:
+    """How old the list shown is (whole-graph answers are refreshed after a write)."""
+    if not signed_in().sees_people:
+        return None
+    svc = services()
+    camp = svc.campaign(campaign)
+    return None if camp is None else age_text(svc.analytics.answer(talk_rows, campaign=camp))
+
+
 def register_callbacks(app: dash.Dash) -> None:
     register_list(app, LIST)
     register_bulk_assign(app, "next", ids.NEXT_GRID, talk_rows, COLUMNS, FILTERS)
     app.callback(Output({"type": ids.EXPORT_QUERY, "list": "talk-next"}, "data"),
                  *[Input(fid, "value") for fid, _, _ in FILTERS])(filters_query)
     app.callback(Output(ids.NEXT_LEADERS, "children"), Input(ids.CAMPAIGN, "data"))(leaders)
+    app.callback(Output(ids.NEXT_AGE, "children"), Input(ids.CAMPAIGN, "data"))(talk_age)
 
 
 register_page(__name__, path="/next", name="Talk to next",

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
+from mapper import clock
 from mapper.analytics.clusters import anger_clusters, unit_issue_matrix
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map
 from mapper.analytics.readiness import ask_queue, ladder, took_action
+from mapper.analytics.stored import DERIVED, Answer, derived, lag_bound, options_key
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
@@ -35,6 +39,16 @@ READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
     overview: "overview", took_action: "took_action", my_list: "my_list"}
 
 _SNAPSHOT = "__snapshot__"
+log = logging.getLogger(__name__)
+
+# The questions that need the whole graph: their answers are stored (mapper.analytics.stored).
+for _f in (anger_clusters, unit_issue_matrix, power_map, talk_next, organic_leaders, ladder):
+    derived(_f)
+
+#: Stored answers that hold words of the stored records (ladder's actions): kept only from a
+#: source whose words are the campaign's shared ones (``shared_words``), the view every
+#: reader may see; never an answer read with everyone's words (the command line's).
+STORED_TEXTS = frozenset({"ladder"})
 
 
 def _kept_answer(func: Callable[..., Any], kept: Callable[..., Any], campaign: str,
@@ -95,16 +109,30 @@ class Analytics:
     """
 
     def __init__(self, store: SnapshotSource, *, campaign: str = DEFAULT_CAMPAIGN,
-                 keep_versions: int = 3) -> None:
+                 keep_versions: int = 3, answers: Any = None, lag: float | None = None,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         if keep_versions < 1:
             raise ValueError("keep_versions must be at least 1")
         self.store = store
         self.campaign = campaign
         self.keep_versions = keep_versions
+        #: Where whole-graph answers are kept (a :class:`~mapper.stores.base.Store`), or None.
+        self.answers = answers
+        #: Seconds a stale stored answer may be served (:func:`mapper.analytics.stored.lag_bound`).
+        self.lag = lag_bound() if lag is None else lag
+        self.now = now or (lambda: clock.now())  # (looked up at each call: tests set it)
+        #: Called when a stale answer was served (a :class:`~mapper.analytics.stored.Refresher`
+        #: nudges its thread).
+        self.on_stale: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._versions: OrderedDict[Hashable, dict[tuple, Any]] = OrderedDict()
         self._inflight: dict[tuple, threading.Lock] = {}
+        # The stored answers read or computed here: (campaign, question, options) -> Answer.
+        self._kept: dict[tuple[str, str, str], Answer] = {}
         self.stats = {"hits": 0, "misses": 0}
+        #: Whole-graph answers served from the store (``stale``: of them, stale by a write)
+        #: and ``computed`` here.
+        self.answered = {"stored": 0, "stale": 0, "computed": 0}
 
     # --- cache ------------------------------------------------------------------------------
     def _bucket(self, version: Hashable) -> dict[tuple, Any]:
@@ -177,17 +205,108 @@ class Analytics:
         """The campaign's snapshot, built once per store version."""
         return self._snapshot(self.store.version(), campaign or self.campaign)[1]
 
-    def run(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
-            **options: Any) -> Any:
-        """Answer a question (a :data:`FUNCTIONS` name, or any ``f(snapshot, **options)``)."""
-        func = FUNCTIONS[function] if isinstance(function, str) else function
+    # --- stored answers (mapper.analytics.stored) -------------------------------------------
+    def stores(self, function: str | Callable[..., Any]) -> bool:
+        """Whether answers to ``function`` are kept in the store here."""
+        func = self._func(function)
+        name = getattr(func, "__name__", None)
+        return (self.answers is not None and DERIVED.get(name) is func
+                and (name not in STORED_TEXTS or getattr(self.store, "shared_words", False)))
+
+    def _func(self, function: str | Callable[..., Any]) -> Callable[..., Any]:
+        if isinstance(function, str):
+            return FUNCTIONS.get(function) or DERIVED[function]
+        return function
+
+    def answer(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+               fresh: bool = False, **options: Any) -> Answer:
+        """:meth:`run`, with the store version the answer was computed from and when.
+
+        A whole-graph question (:data:`~mapper.analytics.stored.DERIVED`) is answered from its
+        stored answer when that is for the current version, or stale by a write but younger
+        than :attr:`lag` seconds (then :attr:`on_stale` is told); else (older, none stored,
+        or ``fresh``) it is computed now and stored. Any other question is computed as
+        :meth:`run` does, as of now.
+        """
+        func = self._func(function)
         campaign = campaign or self.campaign
-        # Bind defaults, so f() and f(limit=None) share one cache entry.
+        if not self.stores(func):
+            version = self.store.version()
+            return Answer(self.run(func, campaign=campaign, **options), version, self.now())
+        key = (campaign, func.__name__, options_key(self._options(func, options)))
+        version = self.store.version()
+        kept = self._kept.get(key)
+        if not fresh and kept is not None and kept.version == version:
+            self.answered["stored"] += 1
+            return kept
+        if not fresh:
+            stamp = next((a for a in self.answers.answer_stamps(campaign)
+                          if (a.question, a.options) == key[1:]), None)
+            if stamp is not None and (stamp.version == version or
+                                      (self.now() - stamp.computed_at).total_seconds() <= self.lag):
+                if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
+                    found = self.answers.get_answer(*key)
+                    kept = None if found is None else Answer(found.result, found.version,
+                                                             found.computed_at)
+                if kept is not None:
+                    with self._lock:
+                        self._kept[key] = kept
+                    self.answered["stored"] += 1
+                    if kept.version != version:
+                        self.answered["stale"] += 1
+                        if self.on_stale is not None:
+                            self.on_stale()
+                    return kept
+        return self.refresh(func, campaign=campaign, **options)
+
+    def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+                **options: Any) -> Answer:
+        """Compute a whole-graph answer now, from the store as it is, and store it."""
+        func = self._func(function)
+        campaign = campaign or self.campaign
+        at = self.now()  # before the version is read: the answer is no older than this
+        version = self.store.version()
+        read_at, snap = self._snapshot(version, campaign)
+        key = self._key(func, campaign, options)
+        value = self._cached(read_at, key, lambda: func(snap, **options))
+        found = Answer(value, read_at, at)
+        self.answered["computed"] += 1
+        if self.stores(func):
+            from mapper.stores.base import StoredAnswer
+
+            opts = options_key(self._options(func, options))
+            try:
+                self.answers.put_answer(StoredAnswer(campaign, func.__name__, opts, read_at, at,
+                                                     value))
+            except Exception as exc:  # a cache: the answer is served all the same
+                # (The type only: a message may quote a value.)
+                log.warning("storing an answer failed: %s", type(exc).__name__)
+            with self._lock:
+                self._kept[(campaign, func.__name__, opts)] = found
+        return found
+
+    @staticmethod
+    def _options(func: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+        """The options with defaults filled in, so f() and f(limit=None) are one answer."""
         bound = inspect.signature(func).bind(None, **options)
         bound.apply_defaults()
-        args = tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:])
-        name = f"{func.__module__}.{func.__qualname__}"
-        key = (name, campaign, args)
+        return dict(list(bound.arguments.items())[1:])
+
+    def _key(self, func: Callable[..., Any], campaign: str, options: dict[str, Any]) -> tuple:
+        args = tuple((k, _freeze(v)) for k, v in self._options(func, options).items())
+        return (f"{func.__module__}.{func.__qualname__}", campaign, args)
+
+    # --- answers ----------------------------------------------------------------------------
+    def run(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+            **options: Any) -> Any:
+        """Answer a question (a :data:`FUNCTIONS` name, or any ``f(snapshot, **options)``);
+        a whole-graph question as :meth:`answer` does."""
+        func = self._func(function)
+        campaign = campaign or self.campaign
+        if self.stores(func):
+            return self.answer(func, campaign=campaign, **options).value
+        # Bind defaults, so f() and f(limit=None) share one cache entry.
+        key = self._key(func, campaign, options)
         version = self.store.version()
         with self._lock:
             bucket = self._versions.get(version)

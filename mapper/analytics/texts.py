@@ -89,6 +89,10 @@ class WithCampaignTexts:
     {}
     """
 
+    #: Its answers hold the campaign's shared words only: they may be stored for every reader
+    #: (:data:`mapper.analytics.cached.STORED_TEXTS`).
+    shared_words = True
+
     def __init__(self, store: StoreWithTexts) -> None:
         self.store = store
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mapper import readmodel
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
-           "Reprojection"]
+           "Reprojection", "StoredAnswer"]
 
 # Export order makes a re-import build the same graph: aliases key names, the roster and the
 # hierarchy name nodes first, conversations follow in date order, then what happened after them.
@@ -112,6 +112,22 @@ class Reprojection:
 def _position(kind: str, rec: StoredRecord) -> str:
     # Comparable as strings: kind in EXPORT_ORDER, then date, then id (NUL-separated).
     return f"{EXPORT_ORDER.index(kind)}\0{rec.body.get('date') or ''}\0{rec.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """A whole-graph answer kept in the store (a cache, not the truth): the full answer to
+    ``question`` with ``options`` (a canonical JSON text) for a campaign, computed from the
+    store as of ``version`` at ``computed_at`` (UTC). ``result`` is None when only its stamp
+    was read (:meth:`Store.answer_stamps`).
+    """
+
+    campaign: str
+    question: str
+    options: str
+    version: int
+    computed_at: dt.datetime
+    result: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +253,33 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def clear(self) -> None:
         """Remove everything (tests, and `mapper reset`)."""
+
+    # --- stored answers (mapper.analytics.stored): a cache kept beside the graph ------------
+    # Writing one never changes version(): an answer is derived from the content, not part of
+    # it. clear() drops them all; deleting records (forgetting a person) drops the stored
+    # answers of their campaigns in the same transaction, since an answer may name her.
+    @abc.abstractmethod
+    def get_answer(self, campaign: str, question: str, options: str) -> StoredAnswer | None:
+        """The stored answer to this question (with its result), or None."""
+
+    @abc.abstractmethod
+    def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
+        """Every stored answer (of one campaign, or all), without its result."""
+
+    @abc.abstractmethod
+    def put_answer(self, answer: StoredAnswer) -> None:
+        """Keep ``answer`` (its result: JSON-serializable), replacing the one of its key unless
+        that one was computed from a newer version."""
+
+    @abc.abstractmethod
+    def drop_answers(self, campaign: str | None = None) -> None:
+        """Forget the stored answers of a campaign (of every campaign: None)."""
+
+    @abc.abstractmethod
+    def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Hold the lease ``name`` until ``until`` if it is free, expired (by ``now``) or
+        already ``holder``'s; whether ``holder`` holds it. One refresher per store, across
+        processes."""
 
     def close(self) -> None:  # pragma: no cover - default
         pass

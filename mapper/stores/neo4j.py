@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import secrets
@@ -21,8 +22,8 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import SnapshotRows
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredRecord,
-                                WriteResult, _texts, settle)
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredAnswer,
+                                StoredRecord, WriteResult, _texts, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -48,6 +49,9 @@ _SCHEMA = (
     "schema/create_follow_up_item_due_index",
     "schema/create_person_row_person_index",
     "schema/create_person_row_campaign_index",
+    # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
+    "schema/create_answer_key_constraint",
+    "schema/create_answer_lease_name_constraint",
     *(f"schema/create_{t.lower()}_source_index" for t in EDGE_TYPES),
 )
 
@@ -627,6 +631,9 @@ class Neo4jStore(Store):
             touched = {p for (p,) in _read_all(tx, "read/list_record_people", ids=list(ids))}
             people = {p for (p,) in _read_all(tx, "read/list_record_edge_people", ids=list(ids))}
             tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
+            # A stored answer may name whom these records were about (a forgotten person).
+            tx.run(load_query("write/delete_answers_of_records"), ids=list(ids),
+                   campaigns=sorted({r.campaign for r in batch})).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
             _refresh_items(tx, touched)
             _refresh_people(tx, people)
@@ -662,6 +669,38 @@ class Neo4jStore(Store):
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH).consume()
             session.execute_write(lambda tx: tx.run(load_query("write/increment_version")).consume())
+
+    # --- stored answers ---------------------------------------------------------------------
+    def _write_query(self, query: str, /, **params: Any) -> list[tuple]:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_write(_read_all, query, **params)
+
+    def get_answer(self, campaign: str, question: str, options: str) -> StoredAnswer | None:
+        rows = self._read("read/get_answer", campaign=campaign, question=question,
+                          options=options)
+        if not rows:
+            return None
+        version, at, result = rows[0]
+        return StoredAnswer(campaign, question, options, version, dt.datetime.fromisoformat(at),
+                            orjson.loads(result))
+
+    def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
+        return [StoredAnswer(c, q, o, v, dt.datetime.fromisoformat(at))
+                for c, q, o, v, at in self._read("read/list_answer_stamps", campaign=campaign)]
+
+    def put_answer(self, answer: StoredAnswer) -> None:
+        self._write_query("write/merge_answer", campaign=answer.campaign, question=answer.question,
+                    options=answer.options, version=answer.version,
+                    computed_at=answer.computed_at.isoformat(),
+                    result=orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS))
+
+    def drop_answers(self, campaign: str | None = None) -> None:
+        self._write_query("write/delete_answers", campaign=campaign)
+
+    def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+        return bool(self._write_query("write/take_lease", name=name, holder=holder,
+                                now=now.timestamp(), until=until.timestamp()))
 
     # --- reads ------------------------------------------------------------------------------
     def version(self) -> int:

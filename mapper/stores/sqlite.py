@@ -23,8 +23,8 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.snapshot import SnapshotRows, gc_paused
 from mapper.projection import local_id
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredRecord,
-                                WriteResult, settle)
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredAnswer,
+                                StoredRecord, WriteResult, settle)
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
@@ -101,6 +101,18 @@ CREATE INDEX IF NOT EXISTS edges_ties_src ON edges (src) WHERE type IN ('TIED_TO
 CREATE INDEX IF NOT EXISTS edges_ties_dst ON edges (dst) WHERE type IN ('TIED_TO', 'REFERRED');
 """
 
+# Stored answers (a cache of whole-graph answers, see Store.get_answer) and the lease of their
+# one refresher: created on open whatever the schema number, and never part of it: a file
+# without them is complete, and an older Collective Mapper ignores them.
+_ANSWERS_DDL = """
+CREATE TABLE IF NOT EXISTS answers (
+  campaign TEXT NOT NULL, question TEXT NOT NULL, options TEXT NOT NULL,
+  version INTEGER NOT NULL, computed_at TEXT NOT NULL, result BLOB NOT NULL,
+  UNIQUE (campaign, question, options));
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,
+  expires REAL NOT NULL);
+"""
+
 # Edge props stored as columns of `edges`, in column order after `campaign`.
 _EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", "roster",
                "referral", "relationship", "issue")
@@ -174,6 +186,7 @@ class SQLiteStore(Store):
             # a large import spends its time re-reading index pages.
             self._db.execute("PRAGMA cache_size=-131072")
             self._open_schema()
+            self._db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
         self.resume()
 
     def close(self) -> None:
@@ -348,6 +361,8 @@ class SQLiteStore(Store):
                 if batch:
                     self._apply(batch, result)  # a savepoint inside this transaction
                 n = len(self._hashes(ids))
+                # A stored answer may name whom these records were about (a forgotten person).
+                self._drop_answers_of(list(ids), {r.campaign for r in batch})
                 self._refresh_items(self._drop(list(ids), self._node_cache()))
                 self._refresh_people()
                 self._mark(alias_campaigns)
@@ -834,9 +849,56 @@ class SQLiteStore(Store):
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "DELETE FROM rm_items; DELETE FROM rm_people; "
-                "DELETE FROM reprojection; "
+                "DELETE FROM reprojection; DELETE FROM answers; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
+
+    # --- stored answers ---------------------------------------------------------------------
+    def _drop_answers_of(self, ids: list[str], campaigns: set[str]) -> None:
+        """Drop the stored answers of these records' campaigns (in the caller's transaction)."""
+        for part in _chunks(ids):
+            campaigns.update(c for (c,) in self._db.execute(
+                f"SELECT DISTINCT campaign FROM records WHERE id IN ({_marks(part)})", part))
+        self._db.executemany("DELETE FROM answers WHERE campaign = ?", [(c,) for c in campaigns])
+
+    def get_answer(self, campaign: str, question: str, options: str) -> StoredAnswer | None:
+        row = self._rows("SELECT version, computed_at, result FROM answers WHERE campaign = ? "
+                         "AND question = ? AND options = ?", (campaign, question, options))
+        if not row:
+            return None
+        version, at, result = row[0]
+        return StoredAnswer(campaign, question, options, version, dt.datetime.fromisoformat(at),
+                            orjson.loads(result))
+
+    def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
+        rows = self._rows("SELECT campaign, question, options, version, computed_at FROM answers "
+                          "WHERE ?1 IS NULL OR campaign = ?1 ORDER BY campaign, question, options",
+                          (campaign,))
+        return [StoredAnswer(c, q, o, v, dt.datetime.fromisoformat(at)) for c, q, o, v, at in rows]
+
+    def put_answer(self, answer: StoredAnswer) -> None:
+        blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO answers VALUES (?,?,?,?,?,?) ON CONFLICT (campaign, question, options) "
+                "DO UPDATE SET version = excluded.version, computed_at = excluded.computed_at, "
+                "result = excluded.result WHERE excluded.version >= answers.version",
+                (answer.campaign, answer.question, answer.options, answer.version,
+                 answer.computed_at.isoformat(), blob))
+
+    def drop_answers(self, campaign: str | None = None) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM answers WHERE ?1 IS NULL OR campaign = ?1", (campaign,))
+
+    def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO leases VALUES (?,?,?) ON CONFLICT (name) DO UPDATE SET "
+                "holder = excluded.holder, expires = excluded.expires "
+                "WHERE leases.holder = excluded.holder OR leases.expires <= ?",
+                (name, holder, until.timestamp(), now.timestamp()))
+            found = self._db.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
+        return found is not None and found[0] == holder
 
     # --- reads ------------------------------------------------------------------------------
     def version(self) -> int:

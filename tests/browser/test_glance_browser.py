@@ -246,3 +246,17 @@ def test_network_labels_are_12_px_and_nothing_overlaps(seen, size, name, path, n
         ._cyreg.cy; return cy.userZoomingEnabled() && cy.userPanningEnabled(); }}""")
     assert zoomable
     assert problems == []
+
+
+@pytest.mark.parametrize("path,age", [("/clusters", "#cluster-age"), ("/power", "#power-age"),
+                                      ("/next", "#next-age")])
+def test_whole_graph_pages_say_how_old_their_answer_is_in_sight(seen, size, path, age):
+    """Clusters, power and talk-next may lag a write (stored answers): each says how old its
+    answer is, in plain words, readable on a phone and a desktop."""
+    import re
+
+    open_, problems = seen
+    page = open_(path, f"{age}:not(:empty)")
+    assert re.fullmatch(r"Updated just now\.|As of .+ \(.+ ago\)\.", page.inner_text(age))
+    _in_sight(page, age)
+    assert problems == []

@@ -1,0 +1,222 @@
+"""Whole-graph answers kept in the store, served with their age and refreshed in the background.
+
+Clusters, power, talk-next and the organic leaders need the whole campaign's graph: seconds of
+CPU at 100k people, in every new process and after every write. Their answers are stored
+(:meth:`mapper.stores.base.Store.put_answer`) with the store version and the time they were
+computed from; :class:`~mapper.analytics.cached.Analytics` serves a stored answer while it is
+for the current version or younger than the lag bound (:func:`lag_bound`), and a
+:class:`Refresher` thread computes stale ones again, one at a time, while the process holds the
+store's lease (one refresher per store, whatever the number of processes).
+
+A stored answer is the full answer, the same for every reader: the role rules filter it after
+it is read, as they filter a fresh one. Answers that name words of a single person (an action,
+an assignment) are stored only as the campaign's shared view (see :data:`STORED_TEXTS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "REFRESH_ENV", "LEASE", "derived",
+           "lag_bound", "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
+
+log = logging.getLogger(__name__)
+
+#: The environment variable setting how old (in seconds) a stored answer may be served after
+#: a write made it stale: the 60 s a whole-graph answer may lag a write, less the time a
+#: refresh takes (about 10 s at 100k people, more on a busy machine).
+LAG_ENV = "MAPPER_ANSWER_LAG"
+DEFAULT_LAG = 30.0
+
+#: Set to 0 to run no background refresher in a dashboard process (stale answers are then
+#: computed again when asked past the lag bound).
+REFRESH_ENV = "MAPPER_ANSWER_REFRESH"
+
+#: The questions whose answers are stored, by name (:func:`derived` adds one).
+DERIVED: dict[str, Callable[..., Any]] = {}
+
+#: The lease a refresher holds (:meth:`mapper.stores.base.Store.take_lease`).
+LEASE = "answers"
+
+
+def derived(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Store ``func``'s answers (a whole-graph question over a snapshot, JSON-serializable)."""
+    DERIVED[func.__name__] = func
+    return func
+
+
+def refresh_enabled() -> bool:
+    """Whether a dashboard process refreshes stale answers in the background (the default)."""
+    return os.environ.get(REFRESH_ENV, "").strip() not in ("0", "false", "no")
+
+
+def lag_bound() -> float:
+    """Seconds a stale stored answer may still be served: ``MAPPER_ANSWER_LAG``, else 30."""
+    value = os.environ.get(LAG_ENV, "").strip()
+    if not value:
+        return DEFAULT_LAG
+    try:
+        lag = float(value)
+    except ValueError:
+        raise ValueError(f"{LAG_ENV} must be a number of seconds, like 30") from None
+    if lag < 0:
+        raise ValueError(f"{LAG_ENV} must be 0 or more seconds")
+    return lag
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer, the store version it was computed from, and when (UTC)."""
+
+    value: Any
+    version: Any
+    as_of: dt.datetime
+
+
+def options_key(options: dict[str, Any]) -> str:
+    """The options of a question as the text keying its stored answer (sorted, dates ISO).
+
+    >>> options_key({"today": dt.date(2026, 12, 2), "min_anger": 3})
+    '{"min_anger":3,"today":"2026-12-02"}'
+    """
+    return orjson.dumps(options, option=orjson.OPT_SORT_KEYS, default=str).decode()
+
+
+def options_of(text: str) -> dict[str, Any]:
+    """The options :func:`options_key` wrote (a ``today`` back to a date).
+
+    >>> options_of('{"min_anger":3,"today":"2026-12-02"}')
+    {'min_anger': 3, 'today': datetime.date(2026, 12, 2)}
+    """
+    options = orjson.loads(text)
+    if isinstance(options.get("today"), str):
+        options["today"] = dt.date.fromisoformat(options["today"])
+    return options
+
+
+def age_words(as_of: dt.datetime, now: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """How old an answer is, in plain words: "updated just now", or "As of 14:05 (3 min ago)"
+    (the time in ``tz``, by default this machine's).
+
+    >>> t = dt.datetime(2026, 12, 2, 14, 5, tzinfo=dt.timezone.utc)
+    >>> age_words(t, t + dt.timedelta(seconds=20))
+    'updated just now'
+    >>> age_words(t, t + dt.timedelta(minutes=3), dt.timezone.utc)
+    'As of 14:05 (3 min ago)'
+    >>> age_words(t, t + dt.timedelta(hours=26), dt.timezone.utc)
+    'As of 2 Dec 14:05 (1 day ago)'
+    """
+    seconds = max(0.0, (now - as_of).total_seconds())
+    if seconds < 60:
+        return "updated just now"
+    local = as_of.astimezone(tz)
+    when = local.strftime("%H:%M")
+    if seconds >= 86400:
+        days = int(seconds // 86400)
+        when = f"{local.day} {local.strftime('%b')} {when}"
+        ago = f"{days} day{'s' if days != 1 else ''} ago"
+    elif seconds >= 3600:
+        hours = int(seconds // 3600)
+        ago = f"{hours} hour{'s' if hours != 1 else ''} ago"
+    else:
+        ago = f"{int(seconds // 60)} min ago"
+    return f"As of {when} ({ago})"
+
+
+class Refresher:
+    """Computes stale stored answers again, one at a time, in a low-priority thread.
+
+    Each round (every ``poll`` seconds, or sooner when :meth:`nudge` says an answer went
+    stale) takes the store's lease for ``lease`` seconds; only its holder refreshes, so one
+    process of several (gunicorn workers) does the work and the others read its answers.
+    :meth:`run_once` is one round, for tests.
+    """
+
+    def __init__(self, analytics: Any, *, poll: float = 2.0, lease: float = 60.0,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        from mapper import clock
+
+        self.analytics = analytics
+        self.store = analytics.answers
+        self.poll = poll
+        self.lease = lease
+        self.now = now or (lambda: clock.now())
+        self.holder = uuid.uuid4().hex
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _hold(self) -> bool:
+        now = self.now()
+        return self.store.take_lease(LEASE, self.holder, now,
+                                     now + dt.timedelta(seconds=self.lease))
+
+    def run_once(self) -> int:
+        """Refresh every stale stored answer while holding the lease; how many were."""
+        version = self.store.version()
+        stale = [a for a in self.store.answer_stamps() if a.version != version]
+        # The lease is a write: taken only when there is work (reads cost no one anything).
+        if not stale or not self._hold():
+            return 0
+        done = 0
+        today = None
+        for stamp in stale:
+            if self._stop.is_set():
+                break
+            func = DERIVED.get(stamp.question)
+            if func is None:
+                continue
+            options = options_of(stamp.options)
+            if options.get("today") is not None:
+                from mapper import clock
+
+                today = today or clock.today()
+                if options["today"] < today:  # nobody asks about a past day again
+                    continue
+            self.analytics.refresh(func, campaign=stamp.campaign, **options)
+            done += 1
+            if not self._hold():  # the lease ran out meanwhile: another process goes on
+                break
+        return done
+
+    def nudge(self) -> None:
+        """An answer went stale: refresh soon."""
+        self._wake.set()
+
+    def start(self) -> "Refresher":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="answers-refresher",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        try:  # (Linux: a thread's own nice value) pages come first
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except (AttributeError, OSError):  # pragma: no cover - other systems
+            pass
+        while not self._stop.is_set():
+            self._wake.wait(self.poll)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.run_once()
+            except Exception as exc:  # a round failing must not end the thread
+                # (The type only: a message may quote a value.)
+                log.warning("refreshing stored answers failed: %s", type(exc).__name__)

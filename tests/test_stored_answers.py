@@ -1,0 +1,246 @@
+"""Whole-graph answers kept in the store: served in a new process without a snapshot, with their
+age; stale by a write until refreshed and never older than the bound; dropped by a forget."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mapper.analytics import anger_clusters, power_map, talk_next
+from mapper.analytics.cached import Analytics
+from mapper.analytics.stored import Refresher, age_words
+from mapper.analytics.texts import WithCampaignTexts
+from mapper.roles import ADMIN
+from mapper.services import forget_person
+from mapper.stores.base import StoredAnswer
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+T0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.t
+
+    def tick(self, seconds: float) -> None:
+        self.t += dt.timedelta(seconds=seconds)
+
+
+class Counting:
+    """The store as Analytics sees it, counting the snapshots built from it."""
+
+    def __init__(self, store) -> None:
+        self.inner = WithCampaignTexts(store)
+        self.shared_words = True
+        self.builds = 0
+
+    def version(self):
+        return self.inner.version()
+
+    def snapshot(self, campaign):
+        self.builds += 1
+        return self.inner.snapshot(campaign)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def process(store, clock, lag=30.0):
+    """What a new process (a CLI run, a gunicorn worker) starts with: nothing in memory."""
+    source = Counting(store)
+    return source, Analytics(source, campaign=CAMPAIGN, answers=store, lag=lag, now=clock)
+
+
+# --- the store keeps them (both stores) ------------------------------------------------------
+
+def test_a_store_keeps_an_answer_with_its_version_and_time_and_an_older_one_never_replaces_it(
+        store):
+    at = T0
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 5, at, {"x": [1, "é"]}))
+    got = store.get_answer(CAMPAIGN, "q", '{"a":1}')
+    assert (got.version, got.computed_at, got.result) == (5, at, {"x": [1, "é"]})
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 4, at, {"x": "older"}))
+    assert store.get_answer(CAMPAIGN, "q", '{"a":1}').result == {"x": [1, "é"]}
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 6, at, {"x": "newer"}))
+    assert store.get_answer(CAMPAIGN, "q", '{"a":1}').result == {"x": "newer"}
+    assert store.get_answer(CAMPAIGN, "q", '{"a":2}') is None
+    stamps = store.answer_stamps(CAMPAIGN)
+    assert [(a.question, a.options, a.version, a.result) for a in stamps] == [
+        ("q", '{"a":1}', 6, None)]
+
+
+def test_keeping_an_answer_does_not_change_the_store_version(store):
+    store.write(small_campaign())
+    v = store.version()
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", v, T0, [1]))
+    store.take_lease("answers", "me", T0, T0 + dt.timedelta(seconds=60))
+    assert store.version() == v
+
+
+def test_clear_and_forget_drop_the_stored_answers(store):
+    store.write(small_campaign())
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, ["Dee Park"]))
+    store.put_answer(StoredAnswer("other", "q", "{}", store.version(), T0, ["someone"]))
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    assert store.get_answer(CAMPAIGN, "q", "{}") is None
+    assert store.get_answer("other", "q", "{}") is not None  # another campaign's stays
+    store.clear()
+    assert store.answer_stamps() == []
+
+
+class _NoDrafts:
+    def forget(self, campaign, is_them):
+        return 0
+
+
+def test_one_holder_takes_the_lease_until_it_expires(store):
+    later = T0 + dt.timedelta(seconds=60)
+    assert store.take_lease("answers", "a", T0, later)
+    assert not store.take_lease("answers", "b", T0 + dt.timedelta(seconds=10), later)
+    assert store.take_lease("answers", "a", T0 + dt.timedelta(seconds=10), later)  # renewed
+    assert store.take_lease("answers", "b", later, later + dt.timedelta(seconds=60))
+    assert not store.take_lease("answers", "a", later, later + dt.timedelta(seconds=60))
+
+
+# --- the services layer serves them (both stores) --------------------------------------------
+
+def test_a_stored_answer_is_served_in_a_new_process_without_building_a_snapshot(store):
+    store.write(small_campaign())
+    clock = Clock()
+    first, a = process(store, clock)
+    computed = a.answer(anger_clusters)
+    assert first.builds == 1 and computed.as_of == T0 and computed.version == store.version()
+    clock.tick(3600)  # an hour later, nothing written: still the answer of this version
+    source, b = process(store, clock)
+    for f in (anger_clusters, anger_clusters):
+        served = b.answer(f)
+        assert served.value == computed.value and served.as_of == T0
+    assert b.run("anger_clusters") == computed.value
+    assert source.builds == 0
+
+
+def test_after_a_write_the_stale_answer_is_served_with_its_age_until_refreshed(store):
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    before = a.answer(power_map)
+    store.write([conversation("Eve Stone", "2026-11-21", unit="ER",
+                              issues=[{"issue": "parking", "anger": 5}])])
+    clock.tick(20)
+    source, b = process(store, clock)
+    nudged = []
+    b.on_stale = lambda: nudged.append(1)
+    stale = b.answer(power_map)
+    assert stale.value == before.value and stale.as_of == T0 and stale.version < store.version()
+    assert source.builds == 0 and nudged
+    # The refresher (one round) computes it again: the same as a fresh run from scratch.
+    assert Refresher(b, now=clock).run_once() == 1
+    served = b.answer(power_map)
+    assert served.version == store.version() and served.as_of == clock.t
+    _, c = process(store, clock)
+    assert c.answer(power_map, fresh=True).value == served.value
+    # Nothing is stale any more: a round does nothing.
+    assert Refresher(c, now=clock).run_once() == 0
+
+
+def test_a_stale_answer_is_never_served_older_than_the_bound(store):
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock, lag=30)
+    a.answer(talk_next)
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    clock.tick(30)
+    assert a.answer(talk_next).as_of == T0  # at the bound: still served
+    clock.tick(1)
+    source, b = process(store, clock, lag=30)
+    late = b.answer(talk_next)  # past it: computed now, from the store as it is
+    assert late.as_of == clock.t and late.version == store.version() and source.builds == 1
+
+
+def test_fresh_computes_now_whatever_is_stored(store):
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.answer(anger_clusters)
+    clock.tick(5)
+    source, b = process(store, clock)
+    assert b.answer(anger_clusters, fresh=True).as_of == clock.t and source.builds == 1
+
+
+def test_after_a_forget_no_stored_answer_names_the_person(store):
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    assert "Dee Park" in str(a.answer(talk_next).value)
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    _, b = process(store, clock)
+    assert "Dee Park" not in str(b.answer(talk_next).value)
+    assert "Dee Park" not in str(a.answer(talk_next).value)  # nor the process that had it
+
+
+def test_an_answer_with_everyones_words_is_never_stored(store):
+    """The command line's ladder names every action; only the campaign's shared view is kept."""
+    from mapper.analytics.readiness import ladder
+
+    store.write(small_campaign())
+    a = Analytics(store, campaign=CAMPAIGN, answers=store)
+    assert not a.stores(ladder) and a.stores(anger_clusters)
+    a.run(ladder, today=dt.date(2026, 12, 1))
+    assert [s.question for s in store.answer_stamps()] == []
+    shared = Analytics(WithCampaignTexts(store), campaign=CAMPAIGN, answers=store)
+    assert shared.stores(ladder)
+
+
+def test_the_age_reads_in_plain_words():
+    t = dt.datetime(2026, 12, 2, 14, 5, tzinfo=dt.timezone.utc)
+    assert age_words(t, t) == "updated just now"
+    assert age_words(t, t + dt.timedelta(minutes=1), dt.timezone.utc) == "As of 14:05 (1 min ago)"
+    assert age_words(t, t + dt.timedelta(hours=2), dt.timezone.utc) == \
+        "As of 14:05 (2 hours ago)"
+
+
+def test_the_lag_bound_is_a_setting(monkeypatch):
+    from mapper.analytics.stored import lag_bound
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "12.5")
+    assert lag_bound() == 12.5
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "soon")
+    with pytest.raises(ValueError, match="MAPPER_ANSWER_LAG"):
+        lag_bound()
+
+
+def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_process_per_store(
+        store, monkeypatch):
+    """Two workers on one store: the stale answer is served at once, then refreshed by one
+    of their background threads (the lease's holder), not by both."""
+    import time
+
+    from dashboard.services import Services
+
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    store.write(small_campaign())
+    workers = [Services(lambda: store), Services(lambda: store)]
+    try:
+        first = workers[0].analytics.answer(power_map, campaign=CAMPAIGN)
+        workers[1].analytics  # its refresher runs too
+        before = [w.analytics.answered["computed"] for w in workers]
+        store.write([conversation("Eve Stone", "2026-11-21", unit="ER")])
+        assert workers[1].analytics.answer(power_map, campaign=CAMPAIGN).as_of == first.as_of
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if all(a.version == store.version() for a in store.answer_stamps(CAMPAIGN)):
+                break
+            time.sleep(0.05)
+        assert [a.version for a in store.answer_stamps(CAMPAIGN)] == [store.version()]
+        time.sleep(0.5)  # (a second refresher, if there were one, would have gone too)
+        after = [w.analytics.answered["computed"] for w in workers]
+        assert sum(after) - sum(before) == 1
+    finally:
+        for w in workers:
+            w._refresher.stop()
