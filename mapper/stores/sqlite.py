@@ -11,7 +11,7 @@ import secrets
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,8 @@ _CODES = {t: i for i, t in enumerate((
 _OTHER = 31
 _FIELD_PATH = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
+# The columns of rm_people a row of someone no record of their own is about fills in.
+_BARE = len(readmodel.PERSON_FIELDS) - len(readmodel.BARE_TAIL)
 
 
 def _type_range(type_: str) -> tuple[int, int]:
@@ -524,15 +526,23 @@ class SQLiteStore(Store):
                     f"AND person IN ({marks})", [campaign, *part]))
                 db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN ({marks})",
                            [campaign, *part])
+        # A row with nothing after its flags (a roster import's people) leaves the rest of its
+        # columns to their defaults: a quarter of the values to bind.
+        tail, short = readmodel.BARE_TAIL, readmodel.PERSON_FIELDS[:_BARE]
+        bare = [r[:_BARE] for r in rows if r[_BARE:] == tail]
+        if bare:
+            db.executemany(f"INSERT INTO rm_people ({', '.join(short)}) "
+                           f"VALUES ({_marks(short)})", bare)
         db.executemany(f"INSERT INTO rm_people ({', '.join(readmodel.PERSON_FIELDS)}) "
-                       f"VALUES ({_marks(readmodel.PERSON_FIELDS)})", rows)
+                       f"VALUES ({_marks(readmodel.PERSON_FIELDS)})",
+                       [r for r in rows if r[_BARE:] != tail] if bare else rows)
         # Whom each trusts among the committed: theirs again, and their neighbours' where they
         # became committed or stopped being (joined, left, or said no later).
         now = {r.person: (r.committed, r.left) for r in rows}
         flipped = [p for p in people
                    if readmodel.standing(was.get(p)) != readmodel.standing(now.get(p))]
         again = set(now) | set(self._tie_neighbours(flipped))
-        self._keep_trusted(sorted(again))
+        self._keep_trusted(sorted(again), fresh=now.keys())
 
     def _tie_neighbours(self, people: Sequence[str]) -> list[str]:
         """The people tied to these (ties and referrals, either way round)."""
@@ -546,8 +556,9 @@ class SQLiteStore(Store):
                     "AND e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = n.campaign", part)]
         return out
 
-    def _keep_trusted(self, people: Sequence[str]) -> None:
-        """Write whom each of ``people`` trusts among the committed still in the workplace."""
+    def _keep_trusted(self, people: Sequence[str], fresh: Collection[str] = ()) -> None:
+        """Write whom each of ``people`` trusts among the committed still in the workplace
+        (``fresh``: those whose rows were just written, trusting no one so far)."""
         pairs: list[tuple[str, str]] = []
         for part in _chunks(list(people)):
             marks = _marks(part)
@@ -560,7 +571,8 @@ class SQLiteStore(Store):
                     "AND e.campaign = n.campaign AND r.committed AND NOT r.left", part).fetchall()
         self._db.executemany(
             "UPDATE rm_people SET trusted = ? WHERE campaign = ? AND person = ?",
-            [(t, p.split(":", 2)[1], p) for t, p in readmodel.trusted_rows(pairs, people)])
+            [(t, p.split(":", 2)[1], p) for t, p in readmodel.trusted_rows(pairs, people)
+             if t is not None or p not in fresh])
 
     def _person_units(self, people: Sequence[str]) -> list[tuple]:
         """These people's rows of where they work, as the snapshot reads them (_edge_rows)."""
