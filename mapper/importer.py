@@ -246,7 +246,7 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     else:
         # Read again and resolved again (the counts reported are the check's).
         records = _checked(paths, kind, campaign, again, options)
-    with gc_paused():
+    with gc_paused(), store.bulk():
         for record in [*records, *report.derived] if report.kept is not None else _then(records, report.derived):
             chunk.append(record)
             if len(chunk) >= WRITE_CHUNK:

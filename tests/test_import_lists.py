@@ -394,3 +394,28 @@ def test_an_error_names_the_file_row_and_column_never_the_value(tmp_path):
     assert f"{path}:2 (record 1): phone (column 'Cell'): not a phone number" in result.output
     assert f"{path}:2 (record 1): email (column 'E-mail'): not an email address" in result.output
     assert "Ana" not in result.output and "ana-at" not in result.output
+
+
+def test_an_import_written_in_many_chunks_leaves_the_embedded_file_whole(tmp_path, monkeypatch):
+    # The chunks' writes share one checkpoint, after the last: then the file holds every row
+    # (a copy of it alone, without its log, has them all) and the log is empty.
+    import shutil
+
+    from mapper import importer
+    from mapper.stores.sqlite import SQLiteStore
+
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 2)
+    store = SQLiteStore(tmp_path / "m.db")
+    try:
+        report = _import(store, _csv(tmp_path / "people.csv", ISSUE_HEADERS))
+        assert report.result.added == 3
+        assert (tmp_path / "m.db-wal").stat().st_size == 0
+        assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+        shutil.copy(tmp_path / "m.db", tmp_path / "copy.db")
+    finally:
+        store.close()
+    copy = SQLiteStore(tmp_path / "copy.db")
+    try:
+        assert _people(copy) == 3 and set(_roster(copy)) == {"Ana Lopez", "Ben Okafor", "Cy Park"}
+    finally:
+        copy.close()

@@ -291,3 +291,61 @@ def test_trust_in_the_committed_follows_a_neighbour_who_commits_or_leaves(open_s
     assert trusts_ben()  # he came back, and said yes again
     store.write([conversation("Ben Ortiz", "2026-10-25", id="c4", ask={"response": "no"})])
     assert not trusts_ben()  # his latest answer is no
+
+
+# People no record of their own is about (a roster import's): their rows are built without a
+# snapshot (readmodel._bare_rows), and must be the rows the snapshot's way gives.
+KEYS = [f"person:{CAMPAIGN}:p{i}" for i in range(6)]
+unit_row = st.tuples(st.sampled_from(KEYS), st.sampled_from([None, "ICU", "ER"]),
+                     st.sampled_from([None, "days"]), st.sampled_from([None, "RN", "CNA"]),
+                     st.booleans(), st.booleans(),
+                     st.sampled_from([None, "2026-10-01", "2026-11-01"]))
+anger_row = st.tuples(st.sampled_from(KEYS), st.just(f"issue:{CAMPAIGN}:parking"),
+                      st.integers(0, 5), st.none(), st.just("c1"), st.just("2026-10-01"))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(people=st.sets(st.sampled_from(KEYS)),
+       names=st.dictionaries(st.sampled_from(KEYS), st.none() | st.sampled_from(["Ana", "Ben"])),
+       units=st.lists(unit_row, max_size=8), anger=st.lists(anger_row, max_size=2),
+       referred=st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(KEYS)), max_size=2))
+def test_rows_of_people_known_by_no_record_of_their_own_are_the_snapshots(
+        people, names, units, anger, referred):
+    from mapper.readmodel import _full_rows, person_rows
+
+    nodes = {k: {} if n is None else {"name": n} for k, n in names.items()}
+    args = (CAMPAIGN, people, [], nodes, units, anger, referred)
+    assert sorted(person_rows(*args)) == sorted(_full_rows(*args))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_people_known_by_the_roster_alone_stand_where_a_full_rebuild_puts_them(
+        open_store_of_kind, kind):
+    from mapper.models import RosterRow
+
+    store = open_store_of_kind(kind)
+    store.batch_size = 3  # several batches, each with people of both kinds
+    store.write([
+        roster("Ana Lopez"), roster("Ben Ortiz", "ER"), roster("Cam Lee"),
+        RosterRow(name="Dee Park", campaign=CAMPAIGN),  # no unit: in the campaign
+        RosterRow(name="Eve Ng", unit="ER", as_of=dt.date(2026, 9, 1), campaign=CAMPAIGN),
+        RosterRow(name="Eve N", unit="ICU", as_of=dt.date(2026, 10, 1), campaign=CAMPAIGN),
+        conversation("Ana Lopez", "2026-10-02", id="c1", ask={"response": "yes"},
+                     referrals=[{"name": "Fay Diaz", "unit": "Unit 2"},
+                                {"name": "Cam Lee", "unit": "ER"}]),
+        tie("Ana Lopez", "Ben Ortiz"), tie("Gil Roy", "Ben Ortiz"),
+    ])
+    # Two roster rows of one person (the newest says where she works), then again at once.
+    store.write([AliasRow(kind="person", alias="Eve N", canonical="Eve Ng", campaign=CAMPAIGN)])
+    store.write([roster("Ben Ortiz", "ICU"), roster("Hal Kim", "ER")])
+    snapshot = store.snapshot(CAMPAIGN)
+    assert {k.split(":", 2)[2]: (p.unit, p.in_roster) for k, p in snapshot.people.items()} == {
+        "ana lopez": ("ICU", True), "ben ortiz": ("ICU", True), "cam lee": ("ICU", True),
+        "dee park": (None, True), "eve ng": ("ICU", True), "fay diaz": ("Unit 2", False),
+        "gil roy": (None, False), "hal kim": ("ER", True)}
+    assert store.structure(CAMPAIGN) == structure(snapshot)
+    assert store.overview(CAMPAIGN) == overview(snapshot)
+    assert store.took_action(CAMPAIGN) == took_action(snapshot)
+    assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+    store.reproject(CAMPAIGN)
+    assert store.structure(CAMPAIGN) == structure(store.snapshot(CAMPAIGN))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -283,6 +284,12 @@ class Store(abc.ABC):
 
     def close(self) -> None:  # pragma: no cover - default
         pass
+
+    def bulk(self) -> contextlib.AbstractContextManager[None]:
+        """Several :meth:`write` calls as one bulk write (an import's chunks): a store may put
+        off its upkeep between them (the embedded store checkpoints its log once, at the end).
+        Each write is still its own transactions."""
+        return contextlib.nullcontext()
 
     def __enter__(self) -> "Store":
         return self

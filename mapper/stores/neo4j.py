@@ -298,8 +298,11 @@ def _refresh_people(tx: Any, people: set[str]) -> None:
     again = sorted(again)
     if again:
         pairs = _read_all(tx, "read/list_trusted_committed", people=again)
-        tx.run(load_query("write/set_person_rows_trusted"),
-               rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
+        # A row just created trusts no one: written only where it trusts someone.
+        trusted = [list(r) for r in readmodel.trusted_rows(pairs, again)
+                   if r[0] is not None or r[1] not in now]
+        if trusted:
+            tx.run(load_query("write/set_person_rows_trusted"), rows=trusted).consume()
 
 
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
