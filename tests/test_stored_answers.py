@@ -244,3 +244,54 @@ def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_proce
     finally:
         for w in workers:
             w._refresher.stop()
+
+
+def test_callers_past_the_bound_at_once_share_one_snapshot_while_writes_go_on(tmp_path):
+    """A team under load: each write moves the version, and every reader past the bound used to
+    build a snapshot of its own; those who arrive while one is built take that one."""
+    import threading
+
+    from mapper.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "m.db")
+    try:
+        store.write(small_campaign())
+        clock = Clock()
+        source, analytics = process(store, clock)
+        analytics.answer(anger_clusters, campaign=CAMPAIGN)
+        store.write([conversation("Yan Ray", "2026-11-19", id="stale")])
+        clock.tick(60)  # stale, and past the bound
+        building = threading.Event()
+        go_on = threading.Event()
+        slow = source.snapshot
+
+        def snapshot(campaign):
+            snap = slow(campaign)  # read; then slow to build, while the store moves on
+            building.set()
+            go_on.wait(10)
+            return snap
+
+        source.snapshot = snapshot
+        built = source.builds
+        answers = []
+        first = threading.Thread(target=lambda: answers.append(
+            analytics.answer(anger_clusters, campaign=CAMPAIGN)))
+        first.start()
+        assert building.wait(10)
+        # A write lands while the first is building; more readers come for it and for power.
+        store.write([conversation("Zed Ray", "2026-11-20", id="late")])
+        others = [threading.Thread(target=lambda f=f: answers.append(
+                      analytics.answer(f, campaign=CAMPAIGN)))
+                  for f in (anger_clusters, anger_clusters, power_map)]
+        for t in others:
+            t.start()
+        import time
+
+        time.sleep(0.5)  # (they wait on the build under way; the clock stands still)
+        go_on.set()
+        for t in (first, *others):
+            t.join(10)
+        assert len(answers) == 4
+        assert source.builds - built == 1
+    finally:
+        store.close()

@@ -129,6 +129,12 @@ class Analytics:
         self._inflight: dict[tuple, threading.Lock] = {}
         # The stored answers read or computed here: (campaign, question, options) -> Answer.
         self._kept: dict[tuple[str, str, str], Answer] = {}
+        # One refresh per answer, and one snapshot per campaign, built at a time: while the
+        # store's version moves with every write, callers arriving meanwhile take the one
+        # being built rather than each building their own (a team under load: seconds each).
+        self._refreshing: dict[tuple[str, str, str], threading.Lock] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._latest: dict[str, tuple[Hashable, Snapshot, dt.datetime]] = {}
         self.stats = {"hits": 0, "misses": 0}
         #: Whole-graph answers served from the store (``stale``: of them, stale by a write)
         #: and ``computed`` here.
@@ -178,6 +184,7 @@ class Analytics:
         """Forget everything cached."""
         with self._lock:
             self._versions.clear()
+            self._latest.clear()
 
     # --- reads ------------------------------------------------------------------------------
     def _snapshot(self, version: Hashable, campaign: str) -> tuple[Hashable, Snapshot]:
@@ -257,16 +264,44 @@ class Analytics:
                         if self.on_stale is not None:
                             self.on_stale()
                     return kept
+            return self._refresh_once(func, key, campaign, options)
         return self.refresh(func, campaign=campaign, **options)
+
+    def _refresh_once(self, func: Callable[..., Any], key: tuple[str, str, str], campaign: str,
+                      options: dict[str, Any]) -> Answer:
+        """:meth:`refresh`, unless another caller refreshed this answer while we waited."""
+        with self._lock:
+            gate = self._refreshing.setdefault(key, threading.Lock())
+            before = self._kept.get(key)
+        with gate:
+            after = self._kept.get(key)
+            if after is not None and after is not before:
+                self.answered["stored"] += 1
+                return after
+            return self.refresh(func, campaign=campaign, **options)
+
+    def _fresh_snapshot(self, campaign: str) -> tuple[Hashable, Snapshot, dt.datetime]:
+        """The campaign's snapshot as of now, and the version and time it was read at; one
+        built by another caller while this one waited is taken as it is."""
+        with self._lock:
+            gate = self._building.setdefault(campaign, threading.Lock())
+            before = self._latest.get(campaign)
+        with gate:
+            latest = self._latest.get(campaign)
+            if latest is not None and latest is not before:
+                return latest
+            at = self.now()  # before the version is read: the answer is no older than this
+            read_at, snap = self._snapshot(self.store.version(), campaign)
+            with self._lock:
+                self._latest[campaign] = found = (read_at, snap, at)
+            return found
 
     def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
                 **options: Any) -> Answer:
         """Compute a whole-graph answer now, from the store as it is, and store it."""
         func = self._func(function)
         campaign = campaign or self.campaign
-        at = self.now()  # before the version is read: the answer is no older than this
-        version = self.store.version()
-        read_at, snap = self._snapshot(version, campaign)
+        read_at, snap, at = self._fresh_snapshot(campaign)
         key = self._key(func, campaign, options)
         value = self._cached(read_at, key, lambda: func(snap, **options))
         found = Answer(value, read_at, at)
