@@ -221,3 +221,59 @@ def test_after_any_writes_the_read_model_rebuilt_alone_is_the_one_the_writes_kep
     store.rebuild_read_model(CAMPAIGN)
     assert rows(store) == kept_rows
     same(store, dt.date(2026, 10, 20), 7)
+
+
+def test_a_schema_5_file_gets_its_read_model_rebuilt_alone_when_opened(tmp_path, monkeypatch):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write(campaign())
+    kept_rows, before = rows(store), answers(store)
+    # As schema 5 left it: follow-up items kept, no rows of where people stand.
+    store._db.executescript("DROP TABLE rm_people; DROP TABLE rm_rebuild; "
+                            "UPDATE meta SET v = 5 WHERE k = 'schema';")
+    store.close()
+
+    def no_reprojection(self, work, mark=True):
+        raise AssertionError("the records need no re-projection")
+
+    monkeypatch.setattr(SQLiteStore, "_reproject", no_reprojection)
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        assert rows(store) == kept_rows
+        assert answers(store) == before
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_3_neo4j_store_gets_its_read_model_rebuilt_alone_when_opened(filled,
+                                                                              monkeypatch):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = filled("neo4j")
+    kept_rows, before = rows(store), answers(store)
+    found = store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
+    assert found
+    with store._session() as session:  # as schema 3 left it
+        session.run("MATCH (r:PersonRow) DELETE r").consume()
+        session.run("MATCH (r:Record) SET r.k_name = null, r.k_id = null, r.k_email = null, "
+                    "r.k_phone = null").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 3").consume()
+
+    def no_reprojection(self, work, mark=True):
+        raise AssertionError("the records need no re-projection")
+
+    monkeypatch.setattr(Neo4jStore, "_reproject", no_reprojection)
+    again = Neo4jStore(*store._reopen)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        assert rows(again) == kept_rows
+        assert answers(again) == before
+        assert again.identity_records(CAMPAIGN, ["ana lopez"], [], []) == found
+    finally:
+        again.close()

@@ -203,7 +203,7 @@ class Store(abc.ABC):
     def _progress(self, work: "Reprojection", cursor: str | None) -> None:
         """Record how far a re-projection has got (``None``: done, unless marked again since)."""
 
-    # A store that keeps a read model rebuilds it alone (rebuild_read_model) through these four.
+    # A store that keeps a read model rebuilds it alone (rebuild_read_model) through these.
     def _rebuilds(self) -> list[Rebuild]:
         """The campaigns whose read model is being built again, with how far it has got."""
         return []

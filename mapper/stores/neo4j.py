@@ -527,7 +527,8 @@ class Neo4jStore(Store):
 
     def _migrate(self, session: Any, found: int = 1) -> None:
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
-        rebuilt; every older store's read model built.
+        rebuilt; every older store's read model built (a schema-3 store's alone, without
+        re-projecting its records).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for re-projection, which
@@ -542,11 +543,16 @@ class Neo4jStore(Store):
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
+        if found == 3:
+            # Only the read model's (:PersonRow) nodes are new since: built alone, not a
+            # re-projection (the records' lookup keys first, as for schema 4).
+            self._fill_lookup_keys(session)
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:
             tx.run(load_query("write/lock_store")).consume()
-            tx.run(load_query("write/mark_reprojection"),
+            tx.run(load_query("write/mark_read_model_rebuild" if found == 3
+                              else "write/mark_reprojection"),
                    rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
 

@@ -204,7 +204,7 @@ class SQLiteStore(Store):
         elif found[0] in (4, 5, 6):
             self._add_lookup_keys()
             if found[0] < 6:
-                self._add_read_model()
+                self._add_read_model(found[0])
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -279,16 +279,21 @@ class SQLiteStore(Store):
                        [(*lookup_keys(kind, campaign, orjson.loads(body)), rid)
                         for rid, kind, campaign, body in rows])
 
-    def _add_read_model(self) -> None:
-        """Schema 4 or 5 -> 6: the read model's tables, filled by re-projecting every campaign
-        in resumable batches (:meth:`resume`, called on open); until then the read model of a
-        marked campaign is not used."""
+    def _add_read_model(self, old: int = 4) -> None:
+        """Schema 4 or 5 -> 6: the read model's tables, filled in resumable batches
+        (:meth:`resume`, called on open) by re-projecting every campaign of a schema-4 file
+        (its updates' records name no person yet), and by rebuilding the read model alone in
+        a schema-5 file (only ``rm_people`` is new); until then the read model of a marked
+        campaign is not used."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
-            self._mark(self.campaigns())
+            if old == 5:
+                self._mark_read_model(self.campaigns())
+            else:
+                self._mark(self.campaigns())
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
             db.execute("COMMIT")
