@@ -33,8 +33,9 @@ def campaign() -> list:
 def rows(store) -> tuple[list, list]:
     """Every row of the read model, as stored."""
     if hasattr(store, "_db"):
-        return (store._db.execute("SELECT * FROM rm_people ORDER BY campaign, person").fetchall(),
-                store._db.execute("SELECT * FROM rm_items ORDER BY campaign, person, id").fetchall())
+        db = store._db
+        return (db.execute("SELECT * FROM rm_people ORDER BY campaign, person").fetchall(),
+                db.execute("SELECT * FROM rm_items ORDER BY campaign, person, id").fetchall())
     with store._session() as session:
         return tuple(sorted((sorted(props.items()) for (props,) in session.run(
             f"MATCH (r:{label}) RETURN properties(r)").values()), key=repr)
@@ -57,7 +58,7 @@ def corrupt(store) -> None:
                     ).consume()
 
 
-def reopen(store, kind, tmp_path):
+def reopen(store, kind):
     """The same store opened again (what a restart after a crash does)."""
     store.close()
     if kind == "sqlite":
@@ -110,7 +111,7 @@ def _trusted(store) -> list[str | None]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_interrupted_rebuild_goes_on_where_it_stopped_when_the_store_is_opened_again(
-        filled, kind, monkeypatch, tmp_path):
+        filled, kind, monkeypatch):
     store = filled(kind)
     before, kept_rows = answers(store), rows(store)
     original = readmodel.person_rows
@@ -139,7 +140,7 @@ def test_an_interrupted_rebuild_goes_on_where_it_stopped_when_the_store_is_opene
     monkeypatch.setattr(cls, "_rebuild_people",
                         lambda self, w, people: built.append(list(people))
                         or rebuild_people(self, w, people))
-    store = reopen(store, kind, tmp_path)
+    store = reopen(store, kind)
     try:
         assert built and not set(first) & {p for batch in built for p in batch}
         assert store._rebuilds() == []

@@ -230,7 +230,8 @@ class Store(abc.ABC):
         raise NotImplementedError
 
     def _rebuilt(self, work: Rebuild) -> None:
-        """Remove the mark, unless it is no longer ``work`` as it was (as :meth:`_rebuild_people`)."""
+        """Remove the mark, unless it is no longer ``work`` as it was (see
+        :meth:`_rebuild_people`)."""
         raise NotImplementedError
 
     @abc.abstractmethod
