@@ -194,7 +194,8 @@ class Identities:
             if fields is not None and record.campaign not in self._campaigns:
                 wanted[record.campaign].append(fields)
         for campaign, people in wanted.items():
-            if self.store._reprojecting(campaign):
+            # (A rebuild of the read model alone leaves the records' index as it is.)
+            if any(w.campaign == campaign for w in self.store._pending()):
                 continue
             aliases = self.store.aliases(campaign)
             names: set[str] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,19 @@ def _alias(db: Path, tmp_path: Path) -> None:
     assert json.loads(invoke("stats", "--json", "--db", db).output)["nodes"]["Issue"] == before - 1
 
 
+def _rebuild_read_model(db: Path, tmp_path: Path) -> None:
+    before = invoke("follow-ups", "--today", TODAY, "--json", "--db", db).output
+    with sqlite3.connect(db) as conn:  # a read model lost: what the command repairs
+        conn.execute("DELETE FROM rm_items")
+    assert invoke("follow-ups", "--today", TODAY, "--json", "--db", db).output != before
+    result = invoke("rebuild-read-model", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the read model of" in result.output and "in 1 campaign(s)" in result.output
+    assert invoke("follow-ups", "--today", TODAY, "--json", "--db", db).output == before
+    result = invoke("rebuild-read-model", "--campaign", "st-lukes-nurses", "--db", db)
+    assert result.exit_code == 0 and "in 1 campaign(s)" in result.output
+
+
 def _search(db: Path, tmp_path: Path) -> None:
     result = invoke("search", "lopez", "--db", db)
     assert result.exit_code == 0 and "Ana Lopez" in result.output
@@ -456,6 +470,7 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "duplicates": _duplicates,
     "alias": _alias,
     "search": _search,
+    "rebuild-read-model": _rebuild_read_model,
     "person": _person,
     "generate": _generate,
     "reset": _reset,

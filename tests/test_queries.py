@@ -71,6 +71,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.delete([conversation_key(CAMPAIGN, "ana-second")])
         store.batch_size = 2  # so a re-projection saves its cursor between batches
         store.write([alias("issue", "mandatory overtime", "short staffing")])        # a re-projection
+        store.read_model_batch = 2  # so a rebuild of the read model moves its cursor
+        store.rebuild_read_model(CAMPAIGN)
         # A store written before schema numbers were kept is migrated when opened.
         with store._driver.session() as session:
             session.run("MATCH (m:StoreMeta) REMOVE m.schema").consume()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mapper import readmodel
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
-           "Reprojection", "StoredAnswer"]
+           "Reprojection", "Rebuild", "StoredAnswer"]
 
 # Export order makes a re-import build the same graph: aliases key names, the roster and the
 # hierarchy name nodes first, conversations follow in date order, then what happened after them.
@@ -110,6 +110,20 @@ class Reprojection:
     cursor: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """A campaign whose read model (:mod:`mapper.readmodel`) alone must be built again from its
+    graph: after a change of the read model's tables (a migration), or to repair them.
+
+    ``token`` as :class:`Reprojection`'s; ``cursor`` is the key of the last person whose rows
+    are built, ``None`` before the first batch (the campaign's rows are cleared then).
+    """
+
+    campaign: str
+    token: str
+    cursor: str | None = None
+
+
 def _position(kind: str, rec: StoredRecord) -> str:
     # Comparable as strings: kind in EXPORT_ORDER, then date, then id (NUL-separated).
     return f"{EXPORT_ORDER.index(kind)}\0{rec.body.get('date') or ''}\0{rec.id}"
@@ -171,6 +185,8 @@ class Store(abc.ABC):
     """
 
     batch_size = 500
+    # People per transaction of a read-model rebuild (measured at 100k: benchmarks/RESULTS.md).
+    read_model_batch = 2_000
 
     # --- what each store implements -------------------------------------------------------
     @abc.abstractmethod
@@ -203,6 +219,37 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def _progress(self, work: "Reprojection", cursor: str | None) -> None:
         """Record how far a re-projection has got (``None``: done, unless marked again since)."""
+
+    # A store that keeps a read model rebuilds it alone (rebuild_read_model) through these.
+    def _rebuilds(self) -> list[Rebuild]:
+        """The campaigns whose read model is being built again, with how far it has got."""
+        return []
+
+    def _mark_read_model(self, campaigns: Sequence[str]) -> None:
+        """Mark these campaigns' read model to be built again (a new token, no cursor yet), in
+        the caller's transaction if there is one: what a migration of the read model calls."""
+        raise NotImplementedError
+
+    def _clear_read_model(self, work: Rebuild) -> None:
+        """Delete every read-model row of the campaign (in batches where one transaction
+        could not hold them), unless the mark is no longer ``work`` as it was."""
+        raise NotImplementedError
+
+    def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
+        """Keys of the campaign's Person nodes after ``after``, in key order, at most ``limit``."""
+        raise NotImplementedError
+
+    def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
+        """In one transaction: these people's read-model rows computed again, as a write that
+        reached them does, and the cursor moved to the last of them; False, writing nothing,
+        when the mark is no longer ``work`` as it was (the campaign was marked again, is done,
+        or another process moved its cursor)."""
+        raise NotImplementedError
+
+    def _rebuilt(self, work: Rebuild) -> None:
+        """Remove the mark, unless it is no longer ``work`` as it was (see
+        :meth:`_rebuild_people`)."""
+        raise NotImplementedError
 
     @abc.abstractmethod
     def iter_records(self, campaign: str | None = None, kind: str | None = None) -> Iterator[StoredRecord]:
@@ -392,9 +439,50 @@ class Store(abc.ABC):
         return self._reproject(Reprojection(campaign, ""), mark=False)
 
     def resume(self) -> int:
-        """Finish every re-projection left undone (by a crash, or an error part-way);
-        returns how many records were projected again. Safe to call at any time."""
-        return sum(self._reproject(work) for work in self._pending())
+        """Finish every re-projection left undone (by a crash, or an error part-way), then
+        every rebuild of a read model (:meth:`rebuild_read_model`); returns how many records
+        were projected again. Safe to call at any time."""
+        n = sum(self._reproject(work) for work in self._pending())
+        for work in self._rebuilds():
+            self._rebuild_read_model(work)
+        return n
+
+    def rebuild_read_model(self, campaign: str | None = None) -> int:
+        """Build the read model of a campaign (of every campaign: None) again from its graph
+        alone, the records left as they are; returns how many people's rows were built.
+
+        What a change of the read model's tables needs (a migration marks the campaigns with
+        :meth:`_mark_read_model` and :meth:`resume` does the rest), or a read model to repair:
+        a full re-projection projects every record again, several times the work. Streamed
+        and resumable as a re-projection is; until it is done the campaign's read model is not
+        used (:meth:`_reprojecting`), and readers answer from a snapshot.
+        """
+        self._mark_read_model(self.campaigns() if campaign is None else [campaign])
+        return sum(self._rebuild_read_model(work) for work in self._rebuilds()
+                   if campaign is None or work.campaign == campaign)
+
+    def _rebuild_read_model(self, work: Rebuild) -> int:
+        """Clear the campaign's read model (unless a batch is done already), then fill it
+        again in batches of :attr:`read_model_batch` people in key order, each batch its own
+        transaction that also saves the cursor: an error part-way leaves the mark and the
+        next :meth:`resume` goes on after the last batch done.
+
+        Whom each trusts among the committed comes out as a full rebuild gives it: a person
+        whose row is written committed (after none: the rows were cleared) has the rows of
+        the people tied to them written again, in whatever batch those were built.
+        """
+        if work.cursor is None:
+            self._clear_read_model(work)
+        n = 0
+        while people := self._next_people(work.campaign, work.cursor or "",
+                                          self.read_model_batch):
+            if not self._rebuild_people(work, people):
+                return n  # marked again since (the next resume starts over), or another
+                # process is carrying it on
+            n += len(people)
+            work = replace(work, cursor=people[-1])
+        self._rebuilt(work)
+        return n
 
     def _reproject(self, work: Reprojection, mark: bool = True) -> int:
         """Project the campaign's records again in batches, after ``work.cursor``.
@@ -557,8 +645,11 @@ class Store(abc.ABC):
         return None
 
     def _reprojecting(self, campaign: str) -> bool:
-        """Whether the campaign's re-projection (and its read model's rebuild) is under way."""
-        return any(w.campaign == campaign for w in self._pending())
+        """Whether the campaign's read model must not be used: its re-projection, or a rebuild
+        of its read model alone (:meth:`rebuild_read_model`), is under way. Every reader of
+        the read model asks this (a store may answer it in the reader's own transaction)."""
+        return (any(w.campaign == campaign for w in self._pending())
+                or any(w.campaign == campaign for w in self._rebuilds()))
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
         """Every contact assignment of the campaign: ``(organizer key, person, date)``."""

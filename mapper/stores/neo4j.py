@@ -22,8 +22,8 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import SnapshotRows
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredAnswer,
-                                StoredRecord, WriteResult, _texts, settle)
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
+                                StoredAnswer, StoredRecord, WriteResult, _texts, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -72,6 +72,14 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 5 keeps each roster row's and 1-on-1's lookup keys on its record (k_name, k_id,
 # k_email, k_phone: mapper.identity.lookup_keys), indexed, so matching a new record's person
 # reads the few records she could be; a schema-4 store gets them in batches on open.
+# A change of the read model alone ((:FollowUpItem), (:PersonRow): a property added, a value
+# computed otherwise) needs no re-projection: its migration bumps SCHEMA and, in the
+# transaction that sets it, runs write/mark_read_model_rebuild for every campaign (as
+# _migrate runs write/mark_reprojection). A (:ReadModelRebuild {campaign, token, cursor}) node
+# then stands for each, and resume() on open deletes the campaign's rows in batches and fills
+# them again a batch of people per transaction, the cursor (the last person key done) moved
+# in each (Store.rebuild_read_model; `mapper rebuild-read-model` runs it by hand). Until the
+# node is gone the campaign's read model is not used (read/is_reprojecting).
 SCHEMA = 5
 _KEY_BATCH = 5_000
 
@@ -305,6 +313,19 @@ def _refresh_people(tx: Any, people: set[str]) -> None:
             tx.run(load_query("write/set_person_rows_trusted"), rows=trusted).consume()
 
 
+def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
+    """These people's read-model rows computed again, as a write that reached them does, and
+    the rebuild's cursor moved past them; False, writing nothing, if the mark moved since."""
+    tx.run(load_query("write/lock_store")).consume()
+    moved = _read_all(tx, "write/set_read_model_rebuild_cursor", campaign=work.campaign,
+                      token=work.token, after=work.cursor, cursor=people[-1])[0][0]
+    if not moved:
+        return False
+    _refresh_items(tx, set(people))
+    _refresh_people(tx, set(people))
+    return True
+
+
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
     sources = [readmodel.Source(*row)
                for row in _read_all(tx, "read/list_people_sources", people=people)]
@@ -513,7 +534,8 @@ class Neo4jStore(Store):
 
     def _migrate(self, session: Any, found: int = 1) -> None:
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
-        rebuilt; every older store's read model built.
+        rebuilt; every older store's read model built (a schema-3 store's alone, without
+        re-projecting its records).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for re-projection, which
@@ -528,11 +550,16 @@ class Neo4jStore(Store):
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
+        if found == 3:
+            # Only the read model's (:PersonRow) nodes are new since: built alone, not a
+            # re-projection (the records' lookup keys first, as for schema 4).
+            self._fill_lookup_keys(session)
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:
             tx.run(load_query("write/lock_store")).consume()
-            tx.run(load_query("write/mark_reprojection"),
+            tx.run(load_query("write/mark_read_model_rebuild" if found == 3
+                              else "write/mark_reprojection"),
                    rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
 
@@ -665,6 +692,59 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             session.execute_write(run)
+
+    # --- the read model rebuilt alone (Store.rebuild_read_model) ------------------------------
+    def _rebuilds(self) -> list[Rebuild]:
+        return [Rebuild(*row) for row in self._read("read/list_read_model_rebuilds")]
+
+    def _mark_read_model(self, campaigns: Sequence[str]) -> None:
+        def run(tx: Any) -> None:
+            tx.run(load_query("write/lock_store")).consume()
+            tx.run(load_query("write/mark_read_model_rebuild"),
+                   rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
+            tx.run(load_query("write/increment_version")).consume()
+
+        self._await_written()
+        with self._session() as session:
+            session.execute_write(run)
+
+    def _clear_read_model(self, work: Rebuild) -> None:
+        # A batch of rows per transaction: a million people's rows fit in no heap.
+        def run(tx: Any, name: str) -> int:
+            tx.run(load_query("write/lock_store")).consume()
+            return _read_all(tx, name, campaign=work.campaign, token=work.token,
+                             batch=_CLEAR_BATCH)[0][0]
+
+        self._await_written()
+        with self._session() as session:
+            for name in ("write/delete_campaign_follow_up_items",
+                         "write/delete_campaign_person_rows"):
+                while session.execute_write(run, name):
+                    pass
+
+    def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
+        prefix = f"person:{campaign}:"
+        return [k for (k,) in self._read("read/list_campaign_people", after=max(after, prefix),
+                                         before=prefix[:-1] + ";", limit=limit)]
+
+    def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_write(_rebuild_batch, work, list(people))
+
+    def _rebuilt(self, work: Rebuild) -> None:
+        def run(tx: Any) -> None:
+            tx.run(load_query("write/lock_store")).consume()
+            if _read_all(tx, "write/delete_read_model_rebuild", campaign=work.campaign,
+                         token=work.token, after=work.cursor)[0][0]:
+                tx.run(load_query("write/increment_version")).consume()
+
+        self._await_written()
+        with self._session() as session:
+            session.execute_write(run)
+
+    def _reprojecting(self, campaign: str) -> bool:
+        return bool(self._read("read/is_reprojecting", campaign=campaign)[0][0])
 
     def clear(self) -> None:
         with self._session() as session:

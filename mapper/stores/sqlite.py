@@ -23,13 +23,21 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.snapshot import SnapshotRows, gc_paused
 from mapper.projection import local_id
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Reprojection, Store, StoredAnswer,
-                                StoredRecord, WriteResult, settle)
+from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
+                                StoredAnswer, StoredRecord, WriteResult, settle)
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
 SCHEMA = 7
 
+# A change of the read model alone (rm_items, rm_people: a column added, a value computed
+# otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
+# tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
+# ``rm_rebuild`` table then holds each campaign with a token and a cursor (the last person key
+# done), and resume() on open clears each campaign's rows and fills them again in batches of
+# people, one transaction each (Store.rebuild_read_model; `mapper rebuild-read-model` runs it
+# by hand). Until a campaign's mark is gone its read model is not used. ``rm_rebuild`` is
+# created on every open, whatever the schema number (an older file gets it empty).
 # Schema 6 adds where each person stands to the read model (``rm_people``: the per-unit counts
 # of mapper structure), and an index of the edges that say where a person works, so a write
 # reads a person's units without a scan. A schema 4 or 5 file gets both and every campaign
@@ -74,6 +82,8 @@ CREATE TABLE IF NOT EXISTS edges (
   campaign TEXT NOT NULL, date TEXT, anger, witnessed_harm, shift TEXT, role TEXT,
   workplace TEXT, roster, referral, relationship TEXT, issue TEXT, extra TEXT);
 CREATE TABLE IF NOT EXISTS reprojection (
+  campaign TEXT PRIMARY KEY, token TEXT NOT NULL, cursor TEXT);
+CREATE TABLE IF NOT EXISTS rm_rebuild (
   campaign TEXT PRIMARY KEY, token TEXT NOT NULL, cursor TEXT);
 CREATE TABLE IF NOT EXISTS edge_counts (
   campaign TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign, type))
@@ -127,6 +137,8 @@ _CODES = {t: i for i, t in enumerate((
     "IN_CAMPAIGN", "REPORTS_TO", "CONTROLS", "MADE", "WORKS_FOR", "ABOUT", "ASSIGNED"))}
 _OTHER = 31
 _LOOKUP_COLUMNS = ("k_name", "k_id", "k_email", "k_phone")
+_REBUILD_DDL = next(stmt for stmt in _DDL.strip().split(";\n")
+                    if stmt.startswith("CREATE TABLE IF NOT EXISTS rm_rebuild"))
 _FIELD_PATH = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 # The columns of rm_people a row of someone no record of their own is about fills in.
@@ -211,15 +223,18 @@ class SQLiteStore(Store):
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} INSERT OR IGNORE INTO meta VALUES "
                              f"('version', 0), ('schema', {SCHEMA}); COMMIT;")
         elif found[0] in (4, 5, 6):
-            self._add_lookup_keys()
+            # A schema-4/5 file moves to 7 with its read model's tables (below), not before:
+            # a crash between the two leaves it at its old number, and both run again.
+            self._add_lookup_keys(last=found[0] == 6)
             if found[0] < 6:
-                self._add_read_model()
+                self._add_read_model(found[0])
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
             db.close()
             raise RuntimeError(f"{self.path} has store schema {found[0]}; this version of "
                                f"Collective Mapper reads schema {SCHEMA} and older")
+        db.execute(_REBUILD_DDL)
 
     def _migrate(self, old: int) -> None:
         """Rebuild the graph of an older file from its records, in one transaction.
@@ -257,7 +272,7 @@ class SQLiteStore(Store):
             self._ids.clear()
             raise
 
-    def _add_lookup_keys(self) -> None:
+    def _add_lookup_keys(self, last: bool = True) -> None:
         """Schema 4-6 -> 7: each roster row's and 1-on-1's lookup keys (the person's name, id,
         email and phone: :func:`mapper.identity.lookup_keys`) beside it, indexed, in one
         transaction (100k people: a few seconds)."""
@@ -272,7 +287,8 @@ class SQLiteStore(Store):
             for stmt in _DDL.strip().split(";\n"):
                 if stmt.startswith("CREATE INDEX IF NOT EXISTS records_k_"):
                     db.execute(stmt)
-            db.execute("UPDATE meta SET v = 7 WHERE k = 'schema'")
+            if last:
+                db.execute("UPDATE meta SET v = 7 WHERE k = 'schema'")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -287,16 +303,21 @@ class SQLiteStore(Store):
                        [(*lookup_keys(kind, campaign, orjson.loads(body)), rid)
                         for rid, kind, campaign, body in rows])
 
-    def _add_read_model(self) -> None:
-        """Schema 4 or 5 -> 6: the read model's tables, filled by re-projecting every campaign
-        in resumable batches (:meth:`resume`, called on open); until then the read model of a
-        marked campaign is not used."""
+    def _add_read_model(self, old: int = 4) -> None:
+        """Schema 4 or 5 -> 6: the read model's tables, filled in resumable batches
+        (:meth:`resume`, called on open) by re-projecting every campaign of a schema-4 file
+        (its updates' records name no person yet), and by rebuilding the read model alone in
+        a schema-5 file (only ``rm_people`` is new); until then the read model of a marked
+        campaign is not used."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
-            self._mark(self.campaigns())
+            if old == 5:
+                self._mark_read_model(self.campaigns())
+            else:
+                self._mark(self.campaigns())
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
             db.execute("COMMIT")
@@ -417,6 +438,80 @@ class SQLiteStore(Store):
             else:
                 self._db.execute("UPDATE reprojection SET cursor = ? WHERE campaign = ? AND token = ?",
                                  (cursor, work.campaign, work.token))
+
+    # --- the read model rebuilt alone (Store.rebuild_read_model) ------------------------------
+    def _rebuilds(self) -> list[Rebuild]:
+        return [Rebuild(*row) for row in self._rows(
+            "SELECT campaign, token, cursor FROM rm_rebuild ORDER BY campaign")]
+
+    def _mark_read_model(self, campaigns: Sequence[str]) -> None:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT INTO rm_rebuild VALUES (?, ?, NULL) ON CONFLICT (campaign) "
+                    "DO UPDATE SET token = excluded.token, cursor = NULL",
+                    [(c, secrets.token_hex(8)) for c in campaigns])
+                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                if not nested:
+                    db.execute("COMMIT")
+            except BaseException:
+                if not nested:
+                    db.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def _rebuild_step(self, work: Rebuild, cursor: str | None = None,
+                      done: bool = False) -> Iterator[bool]:
+        """One write transaction of a rebuild; yields whether the mark is still ``work``'s as
+        it was (same token, same cursor: a second process resuming the same mark stops at
+        its first step), and moves its cursor to ``cursor``, or with ``done`` removes it."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                where = "WHERE campaign = ? AND token = ? AND cursor IS ?"
+                mark = (work.campaign, work.token, work.cursor)
+                if done:
+                    ours = db.execute(f"DELETE FROM rm_rebuild {where}", mark).rowcount
+                else:
+                    ours = db.execute(f"UPDATE rm_rebuild SET cursor = ? {where}",
+                                      (cursor, *mark)).rowcount
+                yield ours > 0
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _clear_read_model(self, work: Rebuild) -> None:
+        with self._rebuild_step(work) as ours:
+            if ours:
+                self._db.execute("DELETE FROM rm_items WHERE campaign = ?", (work.campaign,))
+                self._db.execute("DELETE FROM rm_people WHERE campaign = ?", (work.campaign,))
+
+    def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
+        # Through the key's unique index, in its order: a batch reads its own people only.
+        prefix = f"person:{campaign}:"
+        return [k for (k,) in self._rows(
+            "SELECT key FROM nodes WHERE key > ? AND key >= ? AND key < ? AND kind = 'Person' "
+            "AND campaign = ? ORDER BY key LIMIT ?",
+            (after, prefix, prefix[:-1] + ";", campaign, limit))]
+
+    def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
+        with self._rebuild_step(work, people[-1]) as ours:
+            if ours:
+                self._refresh_items(set(people))
+                self._people = set(people)
+                self._refresh_people()
+        return ours
+
+    def _rebuilt(self, work: Rebuild) -> None:
+        with self._rebuild_step(work, done=True) as ours:
+            if ours:
+                self._db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> set[str]:
         """Remove what these records produced; nodes nothing refers to any more go too.
@@ -660,6 +755,12 @@ class SQLiteStore(Store):
                     units.append((k, None, shift, role, bool(roster), False, date))
         return units
 
+    def _reprojecting(self, campaign: str) -> bool:
+        # The one check every reader of the read model makes, in the reader's transaction.
+        return self._rows("SELECT EXISTS (SELECT 1 FROM reprojection WHERE campaign = ?) "
+                          "OR EXISTS (SELECT 1 FROM rm_rebuild WHERE campaign = ?)",
+                          (campaign, campaign))[0][0] == 1
+
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         if self._reprojecting(campaign):
             return None
@@ -802,8 +903,7 @@ class SQLiteStore(Store):
 
     def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
         with self._reading() as db:
-            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                          (campaign,)).fetchone():
+            if self._reprojecting(campaign):
                 return None
             c = (campaign,)
             return (
@@ -818,8 +918,7 @@ class SQLiteStore(Store):
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:
-            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                          (campaign,)).fetchone():
+            if self._reprojecting(campaign):
                 return None
             return db.execute(
                 "SELECT person, name, unit, contacted, committed, last_date, own_points, "
@@ -878,7 +977,7 @@ class SQLiteStore(Store):
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "DELETE FROM rm_items; DELETE FROM rm_people; "
-                "DELETE FROM reprojection; DELETE FROM answers; "
+                "DELETE FROM reprojection; DELETE FROM rm_rebuild; DELETE FROM answers; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
 
@@ -1063,8 +1162,7 @@ class SQLiteStore(Store):
             if not nested:
                 db.execute("BEGIN")  # the items and the organizers as of one moment
             try:
-                if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                              (campaign,)).fetchone():
+                if self._reprojecting(campaign):
                     return None
                 sql = (f"SELECT {', '.join(readmodel.ITEM_FIELDS)} FROM rm_items "
                        "WHERE campaign = ? AND due <= ?")
@@ -1088,8 +1186,7 @@ class SQLiteStore(Store):
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:
-            if db.execute("SELECT 1 FROM reprojection WHERE campaign = ?",
-                          (campaign,)).fetchone():
+            if self._reprojecting(campaign):
                 return None
             return db.execute(
                 "SELECT unit, count(*), sum(in_roster), sum(contacted), "
