@@ -10,6 +10,8 @@ from mapper.models import RosterRow
 from mapper.stores.sqlite import SQLiteStore
 from tests.browser.conftest import USERS, _serve
 
+pytestmark = pytest.mark.browser
+
 CAMPAIGN = "acme-warehouse"
 CSV = ("First Name,Last Name,Email,Cell,Dept,Shift,Emp #,Foo\n"
        "Ana,Lopez,ana@example.org,555-201-3344,Receiving,nights,E1,forklift\n"
