@@ -12,6 +12,9 @@ from mapper.stores.base import Store
 # No background refresher of stored answers in the dashboards tests build (a thread computing
 # while a test runs would make it depend on timing); tests of the refresher start their own.
 os.environ.setdefault("MAPPER_ANSWER_REFRESH", "0")
+# Nor a stale one served after a write: a test that writes, then reads a page, sees its write
+# (the bound is tested where it is set: tests/test_stored_answers.py and an age callback test).
+os.environ.setdefault("MAPPER_ANSWER_LAG", "0")
 
 
 @pytest.fixture(scope="session")

@@ -224,6 +224,7 @@ def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_proce
     from dashboard.services import Services
 
     monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")
     store.write(small_campaign())
     workers = [Services(lambda: store), Services(lambda: store)]
     try:
