@@ -126,6 +126,10 @@ _PLAIN_EMAIL = re.compile(
     r"(?P<domain>(?:(?!xn--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"(?P<tld>[A-Za-z]{2,63}))")
 _SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+# RFC 2142's role mailboxes are case-insensitive: email-validator lower-cases them.
+_ROLE_MAILBOXES = frozenset({"info", "marketing", "sales", "support", "abuse", "noc", "security",
+                             "postmaster", "hostmaster", "usenet", "news", "webmaster", "www",
+                             "uucp", "ftp"})
 
 
 def _plain_email(value: str) -> str | None:
@@ -133,7 +137,10 @@ def _plain_email(value: str) -> str | None:
     if (m is None or len(value) > 254 or len(m["local"]) > 64 or len(m["domain"]) > 253
             or "--" in m["domain"] or m["tld"].lower() in _SPECIAL_USE):
         return None
-    return f"{m['local']}@{m['domain'].lower()}"
+    local = m["local"]
+    if local.lower() in _ROLE_MAILBOXES:
+        local = local.lower()
+    return f"{local}@{m['domain'].lower()}"
 
 
 @functools.lru_cache(maxsize=65536)
