@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from pydantic import ValidationError
 
 from mapper.models import RECORD_KINDS, STORED, AliasRow, OneOnOne, Record, body_hash
@@ -143,6 +144,13 @@ class StoredAnswer:
     version: int
     computed_at: dt.datetime
     result: Any = None
+
+    @classmethod
+    def stored(cls, campaign: str, question: str, options: str, version: int, at: str,
+               result: str | None = None) -> "StoredAnswer":
+        """One as a store keeps it: the time as ISO text, the result as JSON (or not read)."""
+        return cls(campaign, question, options, version, dt.datetime.fromisoformat(at),
+                   None if result is None else orjson.loads(result))
 
 
 @dataclass(frozen=True, slots=True)

@@ -764,12 +764,10 @@ class Neo4jStore(Store):
                           options=options)
         if not rows:
             return None
-        version, at, result = rows[0]
-        return StoredAnswer(campaign, question, options, version, dt.datetime.fromisoformat(at),
-                            orjson.loads(result))
+        return StoredAnswer.stored(campaign, question, options, *rows[0])
 
     def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
-        return [StoredAnswer(c, q, o, v, dt.datetime.fromisoformat(at))
+        return [StoredAnswer.stored(c, q, o, v, at)
                 for c, q, o, v, at in self._read("read/list_answer_stamps", campaign=campaign)]
 
     def put_answer(self, answer: StoredAnswer) -> None:

@@ -994,15 +994,13 @@ class SQLiteStore(Store):
                          "AND question = ? AND options = ?", (campaign, question, options))
         if not row:
             return None
-        version, at, result = row[0]
-        return StoredAnswer(campaign, question, options, version, dt.datetime.fromisoformat(at),
-                            orjson.loads(result))
+        return StoredAnswer.stored(campaign, question, options, *row[0])
 
     def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
         rows = self._rows("SELECT campaign, question, options, version, computed_at FROM answers "
                           "WHERE ?1 IS NULL OR campaign = ?1 ORDER BY campaign, question, options",
                           (campaign,))
-        return [StoredAnswer(c, q, o, v, dt.datetime.fromisoformat(at)) for c, q, o, v, at in rows]
+        return [StoredAnswer.stored(c, q, o, v, at) for c, q, o, v, at in rows]
 
     def put_answer(self, answer: StoredAnswer) -> None:
         blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
