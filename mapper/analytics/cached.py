@@ -267,34 +267,39 @@ class Analytics:
             return self._refresh_once(func, key, campaign, options)
         return self.refresh(func, campaign=campaign, **options)
 
+    def _joined(self, gates: dict, results: dict, key: Hashable,
+                compute: Callable[[], Any]) -> tuple[Any, bool]:
+        """``compute()``, one caller per ``key`` at a time; a caller who waited while another
+        put a new ``results[key]`` takes that one instead. Returns it and whether it was taken."""
+        with self._lock:
+            gate = gates.setdefault(key, threading.Lock())
+            before = results.get(key)
+        with gate:
+            after = results.get(key)
+            if after is not None and after is not before:
+                return after, True
+            return compute(), False
+
     def _refresh_once(self, func: Callable[..., Any], key: tuple[str, str, str], campaign: str,
                       options: dict[str, Any]) -> Answer:
         """:meth:`refresh`, unless another caller refreshed this answer while we waited."""
-        with self._lock:
-            gate = self._refreshing.setdefault(key, threading.Lock())
-            before = self._kept.get(key)
-        with gate:
-            after = self._kept.get(key)
-            if after is not None and after is not before:
-                self.answered["stored"] += 1
-                return after
-            return self.refresh(func, campaign=campaign, **options)
+        found, taken = self._joined(self._refreshing, self._kept, key,
+                                    lambda: self.refresh(func, campaign=campaign, **options))
+        if taken:
+            self.answered["stored"] += 1
+        return found
 
     def _fresh_snapshot(self, campaign: str) -> tuple[Hashable, Snapshot, dt.datetime]:
         """The campaign's snapshot as of now, and the version and time it was read at; one
         built by another caller while this one waited is taken as it is."""
-        with self._lock:
-            gate = self._building.setdefault(campaign, threading.Lock())
-            before = self._latest.get(campaign)
-        with gate:
-            latest = self._latest.get(campaign)
-            if latest is not None and latest is not before:
-                return latest
+        def build() -> tuple[Hashable, Snapshot, dt.datetime]:
             at = self.now()  # before the version is read: the answer is no older than this
             read_at, snap = self._snapshot(self.store.version(), campaign)
             with self._lock:
                 self._latest[campaign] = found = (read_at, snap, at)
             return found
+
+        return self._joined(self._building, self._latest, campaign, build)[0]
 
     def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
                 **options: Any) -> Answer:
