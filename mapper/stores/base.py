@@ -612,10 +612,12 @@ class Store(abc.ABC):
 
     # (SQLiteStore counts both in SQL: overview_counts, took_action.)
 
-    def people_snapshot(self, campaign: str, people: Sequence[str]) -> Snapshot | None:
+    def people_snapshot(self, campaign: str, people: Sequence[str],
+                        ties: Sequence[tuple] = ()) -> Snapshot | None:
         """A snapshot of these people alone: their own 1-on-1s and updates, where they work,
         their contact assignments (what a question about each of them alone needs, e.g.
-        :func:`mapper.roles.sees_contact_details`); None while the campaign is re-projected."""
+        :func:`mapper.roles.sees_contact_details`), and ``ties`` among them as given; None
+        while the campaign is re-projected."""
         from mapper import readmodel
 
         if self._reprojecting(campaign):
@@ -623,23 +625,18 @@ class Store(abc.ABC):
         part = self._people_slice(campaign, list(people))
         return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
                                       part.anger, part.named, organizers=part.organizers,
-                                      assignments=part.assignments)
+                                      assignments=part.assignments, ties=list(ties))
 
     def person_snapshot(self, campaign: str, person: str) -> Snapshot | None:
         """A snapshot of one person and the people tied to her, with those ties: what her
         Person page shows (where she stands, her history's facts, her ties and whether each
         was contacted), read without the campaign's snapshot; None while the campaign is
         re-projected."""
-        from mapper import readmodel
-
         if self._reprojecting(campaign):
             return None
         ties = self.tie_rows(campaign, [person])
-        people = sorted({person} | {t[0] for t in ties} | {t[1] for t in ties})
-        part = self._people_slice(campaign, people)
-        return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
-                                      part.anger, part.named, organizers=part.organizers,
-                                      assignments=part.assignments, ties=ties)
+        return self.people_snapshot(
+            campaign, sorted({person} | {t[0] for t in ties} | {t[1] for t in ties}), ties)
 
     def tie_rows(self, campaign: str, people: Sequence[str]) -> list[tuple]:
         """The ties and referrals of these people, either way round, as
