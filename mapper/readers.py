@@ -97,6 +97,8 @@ class RecordError:
     message: str
 
     def __str__(self) -> str:
+        if self.field == "(file)":  # the whole file, not one of its records
+            return f"{self.where} ({self.record}): {self.message}"
         return f"{self.where} ({self.record}): {self.field}: {self.message}"
 
 

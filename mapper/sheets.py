@@ -26,7 +26,9 @@ __all__ = ["SheetError", "Table", "read_table", "decode", "MAX_ROWS", "MAX_CELL"
 
 #: File suffixes read as a table of rows.
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
-#: Rows a sheet may hold (Excel's own limit is 1,048,576).
+#: Rows an XLSX sheet may hold (Excel's own limit is 1,048,576: a sheet claiming more was not
+#: made by a spreadsheet). A CSV has no row limit: it is read whole, so its bytes bound what it
+#: costs, and a big campaign's ties (1.6 million rows at 1M people) are one CSV.
 MAX_ROWS = 1_100_000
 #: Characters in one cell (Excel's own limit is 32,767).
 MAX_CELL = 32_767
@@ -135,9 +137,7 @@ def _csv(path: Path, max_columns: int) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str | None] | str]]:
         try:
-            for n, cells in enumerate(reader, 1):
-                if n > MAX_ROWS:
-                    raise SheetError(where, f"more than {MAX_ROWS:,} rows")
+            for cells in reader:
                 if not any(c.strip() for c in cells):
                     continue
                 yield reader.line_num, cells

@@ -188,7 +188,7 @@ def test_a_file_that_is_not_utf8_says_so_with_its_name(db, tmp_path):
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("- date: 2026-11-20\n  organizer: José\n  contact: {name: Ana}\n".encode("latin-1"))
     result = run("import", str(latin), db=db)
-    assert result.exit_code == 1 and f"{latin} (file): (file): not UTF-8 text" in result.output
+    assert result.exit_code == 1 and f"{latin} (file): not UTF-8 text" in result.output
 
 
 def test_a_missing_file_or_a_folder_is_named_and_nothing_is_written(db, talks, tmp_path):
@@ -196,8 +196,8 @@ def test_a_missing_file_or_a_folder_is_named_and_nothing_is_written(db, talks, t
     folder.mkdir()
     result = run("import", str(talks), str(tmp_path / "nope.yaml"), str(folder), db=db)
     assert result.exit_code == 1
-    assert f"{tmp_path / 'nope.yaml'} (file): (file): no such file" in result.output
-    assert f"{folder} (file): (file): a folder, not a file" in result.output
+    assert f"{tmp_path / 'nope.yaml'} (file): no such file" in result.output
+    assert f"{folder} (file): a folder, not a file" in result.output
     assert "2 unreadable file(s); nothing was written" in result.output
     assert "Person" not in run("stats", db=db).output
 

@@ -287,7 +287,7 @@ def test_errors_past_the_first_twenty_of_a_file_are_counted(tmp_path):
     path.write_bytes(_many_bad_rows())
     report = import_files(SQLiteStore(tmp_path / "s.db"), [path])
     assert len(report.errors) == ERRORS_PER_FILE + 1 and report.error_count == 500
-    assert str(report.errors[-1]) == f"{path} (file): (file): 480 more error(s) not listed"
+    assert str(report.errors[-1]) == f"{path} (file): 480 more error(s) not listed"
 
 
 def test_a_misspelt_field_is_named_and_a_pasted_story_is_not(tmp_path):

@@ -153,3 +153,21 @@ def test_what_openpyxl_writes_reads_back(tmp_path, rows):
         if any(c is not None and c.strip() for c in cells):
             want.append((n, cells))
     assert _read(path) == (["h1", "h2", "h3", "h4", "h5", "h6"], want)
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_but_a_csv_is_not(tmp_path, monkeypatch):
+    # A workbook past Excel's row limit was not made by a spreadsheet; a CSV that long is a big
+    # campaign's ties (1.6 million rows at a million people) and is read whole.
+    import mapper.sheets
+
+    monkeypatch.setattr(mapper.sheets, "MAX_ROWS", 3)
+    book = openpyxl.Workbook()
+    for n in range(6):
+        book.active.append([f"row {n}"])
+    book.save(tmp_path / "long.xlsx")
+    with pytest.raises(SheetError) as refused:
+        _read(tmp_path / "long.xlsx")
+    assert refused.value.message == "more than 3 rows"
+    (tmp_path / "long.csv").write_text("".join(f"row {n}\n" for n in range(6)))
+    headers, rows = _read(tmp_path / "long.csv")
+    assert headers == ["row 0"] and [cells for _, cells in rows] == [[f"row {n}"] for n in range(1, 6)]

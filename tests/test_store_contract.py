@@ -96,7 +96,7 @@ def test_a_file_changed_between_check_and_second_read_writes_nothing(store: Stor
     report = importer.write_checked(store, [roster_csv], report)
     assert report.result is None
     assert [str(e) for e in report.errors] == [
-        f"{roster_csv} (file): (file): changed since it was checked; import it again"]
+        f"{roster_csv} (file): changed since it was checked; import it again"]
     assert store.counts()["records"] == {}
 
 
