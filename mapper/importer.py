@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,10 +147,12 @@ def _supervisors(records: Iterator[Record], store: Any | None, report: ImportRep
     hierarchy row for each (whom she reports to, when she is on the roster too) into
     ``report.derived``, unless the store already has one for her (a hierarchy file wins)."""
     bosses: dict[tuple[str, str], str] = {}
-    rows: dict[tuple[str, str], RosterRow] = {}
+    # Each roster row's title and supervisor only (the whole row, at a million people, was
+    # gigabytes held until the end of the check).
+    rows: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for record in records:
         if isinstance(record, RosterRow):
-            rows[(record.campaign, normalize(record.name))] = record
+            rows[(record.campaign, normalize(record.name))] = (record.role, record.supervisor)
             if record.supervisor:
                 bosses.setdefault((record.campaign, normalize(record.supervisor)), record.supervisor)
         yield record
@@ -157,10 +160,8 @@ def _supervisors(records: Iterator[Record], store: Any | None, report: ImportRep
         return
     derived = []
     for (camp, norm), name in bosses.items():
-        own = rows.get((camp, norm))
-        derived.append(HierarchyRow(name=name, campaign=camp,
-                                    title=own.role if own else None,
-                                    reports_to=own.supervisor if own else None))
+        title, reports_to = rows.get((camp, norm), (None, None))
+        derived.append(HierarchyRow(name=name, campaign=camp, title=title, reports_to=reports_to))
     if store is not None:
         held = {r.id for r in store.get_records([record_id(h) for h in derived])}
         derived = [h for h in derived if record_id(h) not in held]
@@ -191,12 +192,16 @@ def check_files(paths: Sequence[Path], *, kind: str | None = None,
     # The kept models are long-lived and acyclic: automatic collections would rescan all of
     # them again and again (more than half the time of checking 5,000 conversations).
     store = options.store if options else None
-    with gc_paused():
+    with ExitStack() as paused:
+        paused.enter_context(gc_paused())
         for record in _supervisors(_checked(paths, kind, campaign, report, options), store, report):
             if report.kept is not None:
                 report.kept.append(record)
                 if len(report.kept) > KEEP_LIMIT:
                     report.kept = None
+                    # Nothing long-lived from here on, and a store's reads (the identities
+                    # looked up in Neo4j) leave cycles only the collector frees.
+                    paused.close()
     return report
 
 
@@ -246,7 +251,9 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     else:
         # Read again and resolved again (the counts reported are the check's).
         records = _checked(paths, kind, campaign, again, options)
-    with gc_paused(), store.bulk():
+    # The collector stays on between chunks (each store.write pauses it for its own): the
+    # Neo4j driver's results are cycles, and a whole 1M import of them held 2-3 GiB.
+    with store.bulk():
         for record in [*records, *report.derived] if report.kept is not None else _then(records, report.derived):
             chunk.append(record)
             if len(chunk) >= WRITE_CHUNK:
