@@ -780,6 +780,14 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
                                              texts=_texts_of(store, camp))
                 result, total = found if found is not None else (None, None)
+            elif function == "follow_ups":
+                # A page reads what it lists: the table's rows, or --limit's; --json alone
+                # (without --limit) is the export of every item.
+                shown = options.pop("limit", None) if as_json else rows or TABLE_LIMIT
+                options.pop("limit", None)
+                result = _from_read_model(store, camp, function, {**options, "limit": shown})
+                if result is not None and not as_json:
+                    total = _follow_up_total(result, options.get("organizer"))
             else:
                 result = _from_read_model(store, camp, function, options)
             page = options.pop("organizer", None)  # (follow-ups: one organizer's items)
@@ -792,6 +800,11 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 result = getattr(analytics, function)(snap, **options)
             if page:
                 result = _one_organizer(result, page)
+            if function == "follow_ups":
+                from mapper.readmodel import first_items
+
+                result = first_items(result, shown)
+                total = None if as_json else _follow_up_total(result, page)
     if as_json:
         if kept is not None:
             result = {**result, "as_of": kept.as_of.isoformat()}
@@ -801,8 +814,10 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         show(t, rows or TABLE_LIMIT)
     if kept is not None:
         out.print(Text(_age_line(kept), style="dim"))
-    if total is not None and total > len(result):
-        left_out = total - len(result)
+    listed = (sum(len(o["items"]) for o in result["organizers"]) if function == "follow_ups"
+              else len(result))
+    if total is not None and total > listed:
+        left_out = total - listed
         out.print(Text(f"{left_out:,} more row{'s' if left_out != 1 else ''} not shown "
                        f"(--limit N for more, --json for all)", style="dim"))
 
@@ -831,6 +846,14 @@ def _age_line(found) -> str:
     if words.startswith("As of"):
         return f"Answer as of{words[5:]}; --fresh computes it now."
     return f"Answer {words}."
+
+
+def _follow_up_total(result: dict, organizer: str | None) -> int:
+    """How many items a follow-ups answer counts (of ``organizer``'s alone, when given)."""
+    from mapper.keys import normalize
+
+    return sum(o["overdue"] + o["due"] for o in result["organizers"]
+               if organizer is None or normalize(o["organizer"]) == normalize(organizer))
 
 
 def _one_organizer(result: dict, organizer: str) -> dict:
@@ -933,7 +956,10 @@ def talk_next(campaign: CampaignOpt = None, limit: LimitOpt = None, as_json: Jso
 
 @app.command("follow-ups")
 def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
-               db: DbOpt = None, limit: TableLimitOpt = None,
+               db: DbOpt = None, limit: Annotated[Optional[int], typer.Option(
+                   "--limit", min=1, help=f"List the first N items (the table: {TABLE_LIMIT}); "
+                   "reads only those and the counts. --json without it prints every item "
+                   "(an export).")] = None,
                organizer: Annotated[Optional[str], typer.Option(
                    help="Only this organizer's items (every organizer's counts stay).")] = None,
                ) -> None:
@@ -944,8 +970,8 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
 
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """
-    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit, today=_today(today),
-            **({"organizer": organizer} if organizer else {}))
+    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit,
+            today=_today(today), limit=limit, **({"organizer": organizer} if organizer else {}))
 
 
 @app.command()

@@ -31,7 +31,8 @@ from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_fact
 
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
-           "person_rows", "BARE_TAIL", "unit_counts"]
+           "person_rows", "BARE_TAIL", "unit_counts", "page_counts", "page_plan",
+           "head_items", "first_items"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -684,6 +685,72 @@ def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.da
         out.append({"organizer": org, "overdue": overdue, "due": n - overdue, "items": shown})
     return {"today": today.isoformat(), "horizon_days": horizon_days, "organizers": out,
             "totals": totals}
+
+
+def page_counts(totals: Iterable[tuple[str, int]],
+                later: Iterable[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
+    """``{organizer: (overdue, items)}`` of the items due by a day (``due_by``), from each
+    organizer's count of open items (``totals``: ``(organizer, n)``, every date) and rows
+    ``(organizer, after, coming)`` counted over the items due from ``min(today, due_by)`` on:
+    ``after`` those due after ``due_by``, ``coming`` those due from ``today`` to ``due_by``
+    (due, not overdue). What :func:`follow_ups` takes as ``counts`` for a page: a store reads
+    its kept totals and the few items still to come, not every item of the campaign."""
+    ahead = {o: (a, c) for o, a, c in later}
+    out = {}
+    for org, n in totals:
+        after, coming = ahead.get(org, (0, 0))
+        items = int(n) - int(after)
+        if items > 0:
+            out[org] = (items - int(coming), items)
+    return out
+
+
+def page_plan(counts: Mapping[str, tuple[int, int]], organizers: Iterable[str],
+              limit: int | None, only: str | None = None) -> list[tuple[str, int, int]]:
+    """Whose items a page of the follow-ups lists and how many: ``(organizer, shown, items)``
+    in the list's order (organizers by name, as :func:`follow_ups` orders them), the first
+    ``limit`` items in all (every one: None); only ``only``'s (an organizer's name) if given."""
+    plan = []
+    left = limit
+    for org in sorted(set(organizers) | set(counts), key=lambda o: (o.casefold(), o)):
+        n = counts.get(org, (0, 0))[1]
+        if not n or (only is not None and org != only):
+            continue
+        if left is not None and left <= 0:
+            break
+        shown = n if left is None else min(n, left)
+        plan.append((org, shown, n))
+        if left is not None:
+            left -= shown
+    return plan
+
+
+def head_items(first: Callable[[int | None], list[Item]], on: Callable[[str], list[Item]],
+               shown: int, items: int) -> list[Item]:
+    """An organizer's first ``shown`` of ``items`` items by due date, with every item due
+    the day the page ends on (their order within a day is settled by :func:`follow_ups`):
+    ``first(n)`` reads their first ``n`` by due date (all: None), ``on(day)`` those due
+    that day."""
+    if shown >= items:
+        return first(None)
+    rows = first(shown)
+    if len(rows) < shown:
+        return rows
+    last = rows[-1].due
+    return [r for r in rows if r.due < last] + on(last)
+
+
+def first_items(answer: dict[str, Any], limit: int | None) -> dict[str, Any]:
+    """A follow-ups answer with its first ``limit`` items listed, in its order (every
+    organizer and count kept): the page of the list."""
+    if limit is None:
+        return answer
+    left, organizers = limit, []
+    for o in answer["organizers"]:
+        shown = o["items"][:max(left, 0)]
+        left -= len(shown)
+        organizers.append({**o, "items": shown})
+    return {**answer, "organizers": organizers}
 
 
 def _after(day: dt.date, days: int) -> dt.date:

@@ -531,35 +531,57 @@ class Store(abc.ABC):
             self._progress(work, None)
         return n
 
-    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
-                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
-        """The read model's items of the campaign due by ``due_by`` (ISO date), the names of
-        its organizers and, with ``organizer`` (the key of an Organizer node), that
-        organizer's items only with ``{organizer: (overdue, items)}`` counted over everyone's
-        (overdue: due before ``today``); read as of one moment. None while the campaign is
-        re-projected (the read model is rebuilt then) or when the store keeps no read model."""
+    def _follow_up_items(self, campaign: str, due_by: str
+                         ) -> tuple[list, list[str]] | None:
+        """Every item of the campaign's read model due by ``due_by`` (ISO date), and the names
+        of its organizers, read as of one moment. None while the campaign is re-projected (the
+        read model is rebuilt then) or when the store keeps no read model."""
+        return None
+
+    def _follow_up_page(self, campaign: str, due_by: str, today: str, organizer: str | None,
+                        limit: int | None) -> tuple[list, list[str], dict] | None:
+        """A page of the follow-ups, read as of one moment: the items
+        :func:`mapper.readmodel.page_plan` says it lists (the first ``limit`` in the list's
+        order; with ``organizer``, the key of an Organizer node, that organizer's only), with
+        every item due the day an organizer's part ends on (:func:`~mapper.readmodel.head_items`),
+        the organizers' names, and ``{organizer: (overdue, items)}`` of everyone's items due
+        by ``due_by`` (overdue: before ``today``) counted from the kept totals
+        (:func:`~mapper.readmodel.page_counts`). None as :meth:`_follow_up_items` says."""
         return None
 
     def follow_ups(self, campaign: str, *, today: dt.date, horizon_days: int = 7,
                    texts: Callable[[list[str]], dict] | None = None,
-                   organizer: str | None = None) -> dict[str, Any] | None:
+                   organizer: str | None = None, limit: int | None = None
+                   ) -> dict[str, Any] | None:
         """:func:`mapper.analytics.follow_ups.follow_ups` from the read model
         (:mod:`mapper.readmodel`), without a snapshot; None when it cannot answer (see
         :meth:`_follow_up_items`). ``texts`` reads the words of the given 1-on-1s, for a
-        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`). With
-        ``organizer`` (a name, any spelling), only that organizer's items are listed; every
-        organizer's counts stay (a page of the list reads a page, not the campaign)."""
+        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`).
+
+        A page of the list reads what it shows, not the campaign: with ``limit``, only the
+        first ``limit`` items are listed (in the list's order); with ``organizer`` (a name,
+        any spelling), only that organizer's items. Every organizer's counts stay either way.
+        Without both, every item (an export)."""
         from mapper import readmodel
         from mapper.keys import normalize
 
         due_by = readmodel._after(today, horizon_days).isoformat()
+        if organizer is None and limit is None:
+            whole = self._follow_up_items(campaign, due_by)
+            if whole is None:
+                return None
+            items, organizers = whole
+            return readmodel.follow_ups(items, organizers, today=today,
+                                        horizon_days=horizon_days, texts=texts)
         key = None if organizer is None else f"organizer:{campaign}:{normalize(organizer)}"
-        found = self._follow_up_items(campaign, due_by, key, today.isoformat())
+        found = self._follow_up_page(campaign, due_by, today.isoformat(), key,
+                                     None if limit is None else max(limit, 0))
         if found is None:
             return None
         items, organizers, counts = found
-        return readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
-                                    texts=texts, counts=counts)
+        return readmodel.first_items(
+            readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
+                                 texts=texts, counts=counts), limit)
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
         """The read model's people still in the workplace, counted per unit: rows ``(unit,
