@@ -783,14 +783,11 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             elif function == "follow_ups":
                 # A page reads what it lists: the table's rows, or --limit's; --json alone
                 # (without --limit) is the export of every item.
-                shown = options.pop("limit", None) if as_json else rows or TABLE_LIMIT
-                options.pop("limit", None)
-                result = _from_read_model(store, camp, function, {**options, "limit": shown})
-                if result is not None and not as_json:
-                    total = _follow_up_total(result, options.get("organizer"))
+                if not as_json:
+                    options["limit"] = rows or TABLE_LIMIT
+                result = _from_read_model(store, camp, function, options)
             else:
                 result = _from_read_model(store, camp, function, options)
-            page = options.pop("organizer", None)  # (follow-ups: one organizer's items)
             if result is None:
                 snap = store.snapshot(camp)
                 if function in USES_TEXTS:  # the words of actions and assignments: from the records
@@ -798,13 +795,8 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         if result is None:
             with gc_paused():
                 result = getattr(analytics, function)(snap, **options)
-            if page:
-                result = _one_organizer(result, page)
-            if function == "follow_ups":
-                from mapper.readmodel import first_items
-
-                result = first_items(result, shown)
-                total = None if as_json else _follow_up_total(result, page)
+    if function == "follow_ups" and not as_json:
+        total = _follow_up_total(result, options.get("organizer"))
     if as_json:
         if kept is not None:
             result = {**result, "as_of": kept.as_of.isoformat()}
@@ -854,15 +846,6 @@ def _follow_up_total(result: dict, organizer: str | None) -> int:
 
     return sum(o["overdue"] + o["due"] for o in result["organizers"]
                if organizer is None or normalize(o["organizer"]) == normalize(organizer))
-
-
-def _one_organizer(result: dict, organizer: str) -> dict:
-    """A follow-ups answer with only ``organizer``'s items listed (any spelling)."""
-    from mapper.keys import normalize
-
-    return {**result, "organizers": [
-        {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(organizer) else []}
-        for o in result["organizers"]]}
 
 
 def _from_read_model(store: Store, campaign: str, function: str, options: dict):

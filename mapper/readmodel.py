@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from mapper.analytics.follow_ups import UNNAMED, _KIND_ORDER, open_items
+from mapper.analytics.follow_ups import UNNAMED, _KIND_ORDER, first_items, open_items
 from mapper.keys import normalize
 from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_facts, build_snapshot
 
@@ -738,19 +738,6 @@ def head_items(first: Callable[[int | None], list[Item]], on: Callable[[str], li
         return rows
     last = rows[-1].due
     return [r for r in rows if r.due < last] + on(last)
-
-
-def first_items(answer: dict[str, Any], limit: int | None) -> dict[str, Any]:
-    """A follow-ups answer with its first ``limit`` items listed, in its order (every
-    organizer and count kept): the page of the list."""
-    if limit is None:
-        return answer
-    left, organizers = limit, []
-    for o in answer["organizers"]:
-        shown = o["items"][:max(left, 0)]
-        left -= len(shown)
-        organizers.append({**o, "items": shown})
-    return {**answer, "organizers": organizers}
 
 
 def _after(day: dt.date, days: int) -> dt.date:
