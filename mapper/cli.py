@@ -778,7 +778,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             elif function == "ask_queue" and not as_json and options.get("limit") is None:
                 # A table shows its first rows: only those are computed, the rest counted.
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
-                                             texts=_texts_of(store, camp))
+                                             texts=_texts_of(store, camp), words="every")
                 result, total = found if found is not None else (None, None)
             elif function == "follow_ups":
                 # A page reads what it lists: the table's rows, or --limit's; --json alone
@@ -861,7 +861,9 @@ def _from_read_model(store: Store, campaign: str, function: str, options: dict):
     if function == "overview":
         return store.overview(campaign, **options)
     if function == "ask_queue":
-        return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign))
+        # (Every word: the ranking kept for the command line's words, see ask_queue_page.)
+        return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign),
+                               words="every")
     return None
 
 

@@ -713,29 +713,122 @@ class Store(abc.ABC):
 
     def ask_queue(self, campaign: str, *, today: dt.date | None = None, limit: int | None = None,
                   min_anger: int = 3, wait_days: int = 30,
-                  texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
+                  texts: Callable[[list[str]], dict] | None = None,
+                  words: str | None = None) -> list[dict[str, Any]] | None:
         """:meth:`ask_queue_page` from the top, without the count."""
         found = self.ask_queue_page(campaign, today=today, limit=limit, min_anger=min_anger,
-                                    wait_days=wait_days, texts=texts)
+                                    wait_days=wait_days, texts=texts, words=words)
         return None if found is None else found[0]
 
     def ask_queue_page(self, campaign: str, *, today: dt.date | None = None,
                        limit: int | None = None, min_anger: int = 3, wait_days: int = 30,
-                       offset: int = 0, texts: Callable[[list[str]], dict] | None = None
-                       ) -> tuple[list[dict[str, Any]], int] | None:
+                       offset: int = 0, texts: Callable[[list[str]], dict] | None = None,
+                       words: str | None = None) -> tuple[list[dict[str, Any]], int] | None:
         """:func:`mapper.analytics.readiness.ask_queue` from the read model: every contact
         ranked from their stored points and the campaign's counts, then the entries of the
         ``limit`` shown from ``offset`` computed from those people's own records. ``texts``
         reads the words of the given 1-on-1s (the campaign's shared actions are named with
         them, as :func:`~mapper.analytics.texts.fill_texts` gives them). None when it cannot
-        answer (see :meth:`_ask_rows`)."""
-        ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
-                                   wait_days=wait_days, texts=texts)
+        answer (see :meth:`_ask_rows`).
+
+        With ``today`` given, and ``words`` naming what ``texts`` reads (``"every"``: every
+        word, the command line's) or no ``texts``, the ranking kept in the store is used
+        (:meth:`kept_ask_ranking`): the page reads the rows written since it was ranked, not
+        the campaign's."""
+        ranking = None
+        if today is not None and (texts is None or words is not None):
+            ranking = self.kept_ask_ranking(campaign, today=today, min_anger=min_anger,
+                                            wait_days=wait_days, texts=texts, words=words)
+            if ranking is not None and not hasattr(ranking, "_whole"):
+                end = None if limit is None else offset + limit
+                shown = [p for p, _, _ in ranking.order[offset:end]]
+                ranking.add_rows(self._ask_rows_of(
+                    campaign, [p for p in shown if p not in ranking.rows]))
+                ranking.add_rows(self._ask_rows_of(campaign, sorted(
+                    {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
+                # (Someone gone from the read model since, unseen by its stamps, is left out.)
+                shown = [p for p in shown if p in ranking.rows]
+                return ranking.entries(shown), len(ranking.order)
+        if ranking is None:
+            ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
+                                       wait_days=wait_days, texts=texts)
         if ranking is None:
             return None
         end = None if limit is None else offset + limit
         return (ranking.entries([p for p, _, _ in ranking.order[offset:end]]),
                 len(ranking.order))
+
+    #: The question a kept ask ranking is stored under (:meth:`put_answer`).
+    ASK_RANKING = "ask_ranking"
+
+    def kept_ask_ranking(self, campaign: str, *, today: dt.date, min_anger: int = 3,
+                         wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
+                         words: str | None = None) -> "readmodel.AskRanking | None":
+        """The ask queue's ranking kept in the store as a stored answer (its order, the
+        campaign's counts of the issues people are angry about and its shared actions), with
+        every row written since re-scored and put in its place
+        (:meth:`mapper.readmodel.AskRanking.kept`): what a page of the queue reads, the
+        rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
+        campaign's.
+
+        The kept ranking is used while it is for the store's version, or younger than the lag
+        bound (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``) with at most
+        :attr:`ask_changes_kept` rows written since; then someone just written is placed by
+        their row as it is now, and only what others' scores owe to the campaign's counts
+        (how many others are angry about their top issue) and the shared actions suggested
+        lag, by up to the lag bound. Else the ranking is computed from every row (as
+        :meth:`ask_ranking`) and kept; a ranking so computed is returned with ``_whole`` set
+        (its rows are every row). None when it cannot answer (see :meth:`_ask_rows`)."""
+        from mapper import clock, readmodel
+        from mapper.analytics.stored import lag_bound, options_key
+
+        key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
+                           "words": words if texts is not None else None})
+        slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
+        found = self.get_answer(campaign, self.ASK_RANKING, key)
+        if found is not None and found.result is not None:
+            since = self._ask_rows_since(campaign, found.version)
+            if since is not None:
+                changed, gone, version = since
+                young = (clock.now() - found.computed_at).total_seconds() <= lag_bound()
+                if version == found.version or (
+                        young and len(changed) + len(gone) <= self.ask_changes_kept):
+                    return readmodel.AskRanking.kept(
+                        found.result, changed, gone, slice_of, campaign=campaign,
+                        min_anger=min_anger, wait_days=wait_days, texts=texts)
+        version, at = self.version(), clock.now()  # before the rows: no older than these
+        rows = self._ask_rows(campaign)
+        if rows is None:
+            return None
+        ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
+                                       min_anger=min_anger, wait_days=wait_days, texts=texts)
+        ranking._whole = True
+        try:
+            self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at,
+                                         ranking.stored()))
+        except Exception as exc:  # a cache: the page is answered all the same
+            import logging
+
+            logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
+                                                type(exc).__name__)
+        return ranking
+
+    #: Rows written since a kept ask ranking that it takes in at most (more: ranked again).
+    ask_changes_kept = 2_000
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        """The rows (as :meth:`_ask_rows`) of the people whose read-model row was written
+        at or after store version ``version`` (its stamp: the version the writing
+        transaction started from), the keys of those of them no longer in those rows, and the
+        store's version, read as of one moment; None as :meth:`_ask_rows` says, or when the
+        store stamps no row."""
+        return None
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        """The rows (as :meth:`_ask_rows`) of these people (those still in them)."""
+        wanted = set(people)
+        return [r for r in self._ask_rows(campaign) or () if r[0] in wanted] if wanted else []
 
     def ask_ranking(self, campaign: str, *, today: dt.date | None = None, min_anger: int = 3,
                     wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None

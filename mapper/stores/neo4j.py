@@ -51,6 +51,7 @@ _SCHEMA = (
     "schema/create_follow_up_total_index",
     "schema/create_person_row_person_index",
     "schema/create_person_row_campaign_index",
+    "schema/create_person_row_stamp_index",
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
     "schema/create_answer_key_constraint",
     "schema/create_answer_lease_name_constraint",
@@ -87,7 +88,11 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # queries that write and delete the items, in their transaction), and the items indexed by
 # campaign, organizer and due date; a page reads those counts, the items due from today on and
 # the first items of the organizers it shows. An older store gets the counts from its items
-# (write/count_follow_up_totals), in one transaction, before anything else moves.
+# (write/count_follow_up_totals), in one transaction, before anything else moves. The ask
+# queue: each (:PersonRow) stamped with the store version its write started from (``stamp``,
+# indexed with the campaign), so a page re-scores the rows written since the ranking kept as a
+# stored answer was computed (Store.kept_ask_ranking); an older store's rows have none (none
+# is newer than a ranking kept after the migration).
 SCHEMA = 6
 _KEY_BATCH = 5_000
 
@@ -357,6 +362,26 @@ def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     found = tx.run(load_query("read/list_ask_rows"), campaign=campaign).single()
+    return [tuple(r) for r in (found[0] if found else [])]
+
+
+def _ask_rows_since(tx: Any, campaign: str, version: int
+                    ) -> tuple[list[tuple], list[str], int] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    found = tx.run(load_query("read/list_ask_rows_since"), campaign=campaign,
+                   since=version).single()
+    rows, gone = [], []
+    for *row, listed in (found[0] if found else []):
+        if listed:
+            rows.append(tuple(row))
+        else:
+            gone.append(row[0])
+    return rows, gone, _read_all(tx, "read/get_version")[0][0]
+
+
+def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
+    found = tx.run(load_query("read/list_ask_rows_of"), campaign=campaign, people=people).single()
     return [tuple(r) for r in (found[0] if found else [])]
 
 
@@ -761,6 +786,7 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             for name in ("write/delete_campaign_follow_up_items",
+                         "write/delete_campaign_follow_up_totals",
                          "write/delete_campaign_person_rows"):
                 while session.execute_write(run, name):
                     pass
@@ -932,6 +958,19 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows, campaign)
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_since, campaign, version)
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        if not people:
+            return []
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_of, campaign, list(people))
 
     def assignees(self, campaign: str) -> dict[str, str]:
         found = self._read("read/list_assignees", campaign=campaign)

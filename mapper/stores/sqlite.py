@@ -30,12 +30,16 @@ __all__ = ["SQLiteStore", "SCHEMA"]
 
 SCHEMA = 8
 
-# Schema 8 pages the follow-ups list from the read model (issue 16 item 1): each campaign's
+# Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
 # the transaction that writes them), and an index of the items by organizer and due date. A
 # page reads those counts, the few items due from today on (what tells overdue from due) and
 # the first items of the organizers it shows, not the campaign's items. A schema-7 file gets
-# the table filled from its items, in one transaction (no rebuild).
+# the table filled from its items, in one transaction (no rebuild). The ask queue: each
+# person's row stamped with the store version its write started from (``rm_stamps``, by
+# triggers on ``rm_people``), so a page re-scores the rows written since the ranking kept as a
+# stored answer was computed (Store.kept_ask_ranking); a schema-7 file's rows have no stamp
+# (none is newer than a ranking kept after the migration).
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -133,6 +137,21 @@ _PAGES_DDL = (
     "CREATE TRIGGER IF NOT EXISTS rm_items_dropped AFTER DELETE ON rm_items BEGIN "
     "UPDATE rm_item_totals SET n = n - 1 WHERE campaign = old.campaign "
     "AND organizer = old.organizer; END",
+    # Each person's row of rm_people stamped with the version the write that wrote it (or
+    # removed it) started from: a page of the ask queue re-scores the rows written since
+    # its kept ranking was computed (Store.kept_ask_ranking).
+    "CREATE TABLE IF NOT EXISTS rm_stamps (campaign TEXT NOT NULL, person TEXT NOT NULL, "
+    "stamp INTEGER NOT NULL, PRIMARY KEY (campaign, person)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_stamps_since ON rm_stamps (campaign, stamp)",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_added AFTER INSERT ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_dropped AFTER DELETE ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (old.campaign, old.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
     "CREATE TRIGGER IF NOT EXISTS rm_items_moved AFTER UPDATE OF campaign, organizer "
     "ON rm_items BEGIN "
     "UPDATE rm_item_totals SET n = n - 1 WHERE campaign = old.campaign "
@@ -333,8 +352,10 @@ class SQLiteStore(Store):
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute(next(stmt for stmt in _DDL.strip().split(";\n")
-                            if "CREATE TABLE IF NOT EXISTS rm_items (" in stmt))
+            for stmt in _DDL.strip().split(";\n"):  # (a schema-4 file has neither yet)
+                if ("CREATE TABLE IF NOT EXISTS rm_items (" in stmt
+                        or "CREATE TABLE IF NOT EXISTS rm_people (" in stmt):
+                    db.execute(stmt)
             for stmt in _PAGES_DDL:
                 db.execute(stmt)
             db.execute("DELETE FROM rm_item_totals")
@@ -969,16 +990,43 @@ class SQLiteStore(Store):
                 db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
                            c).fetchall())
 
+    _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
+                    "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
+
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
             return db.execute(
-                "SELECT person, name, unit, contacted, committed, last_date, own_points, "
-                "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer, "
-                "trusted FROM rm_people "
+                f"SELECT {self._ASK_COLUMNS} FROM rm_people "
                 "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
                 (campaign,)).fetchall()
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            people = [p for (p,) in db.execute(
+                "SELECT person FROM rm_stamps WHERE campaign = ? AND stamp >= ?",
+                (campaign, version))]
+            rows = self._ask_rows_in(db, campaign, people)
+            have = {r[0] for r in rows}
+            return (rows, [p for p in people if p not in have],
+                    db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        with self._reading() as db:
+            return self._ask_rows_in(db, campaign, list(people))
+
+    def _ask_rows_in(self, db: sqlite3.Connection, campaign: str,
+                     people: Sequence[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        for part in _chunks(people):
+            rows += db.execute(
+                f"SELECT {self._ASK_COLUMNS} FROM rm_people WHERE campaign = ? AND person IN "
+                f"({_marks(part)}) AND NOT left AND last_date IS NOT NULL", [campaign, *part])
+        return rows
 
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
@@ -1030,6 +1078,7 @@ class SQLiteStore(Store):
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "DELETE FROM rm_items; DELETE FROM rm_item_totals; DELETE FROM rm_people; "
+                "DELETE FROM rm_stamps; "
                 "DELETE FROM reprojection; DELETE FROM rm_rebuild; DELETE FROM answers; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
