@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--today", default="2026-12-01")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--commands-only", action="store_true")
+    parser.add_argument("--server-pid", type=int,
+                        help="the Neo4j JVM's pid: its CPU meanwhile is reported beside")
     args = parser.parse_args(argv)
     today = dt.date.fromisoformat(args.today)
     env = dict(os.environ, MAPPER_TODAY=args.today)
@@ -53,14 +55,24 @@ def main(argv: list[str] | None = None) -> None:
           f"load {os.getloadavg()[0]:.1f}\n")
     print("| what | CPU s | wall s | note |\n|---|---|---|---|")
 
+    def server() -> float:
+        if not args.server_pid:
+            return 0.0
+        with open(f"/proc/{args.server_pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def row(what: str, cpu: float, wall: float, note: str = "") -> None:
         print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
 
     def commands(when: str) -> None:
         for command in COMMANDS:
+            jvm = server()
             cpu, wall, size = new_process([*command, "--campaign", camp, *where], env,
                                           args.repeat)
-            row(f"{when}: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out")
+            jvm = (server() - jvm) / args.repeat
+            row(f"{when}: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out"
+                + (f"; JVM {jvm:.2f} s CPU a run (mean)" if args.server_pid else ""))
 
     commands("new process")
     if args.commands_only:

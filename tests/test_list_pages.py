@@ -108,3 +108,75 @@ def test_an_ask_queue_page_reads_the_kept_ranking_and_the_rows_written_since(
     full = whole()
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()
+
+
+def test_a_schema_7_file_gets_its_counts_when_opened(tmp_path):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write([*small_campaign(), *_more()])
+    # As schema 7 left it: no counts, no stamps, no index by organizer.
+    store._db.executescript(
+        "DROP TRIGGER rm_items_added; DROP TRIGGER rm_items_dropped; DROP TRIGGER rm_items_moved; "
+        "DROP TRIGGER rm_people_added; DROP TRIGGER rm_people_changed; "
+        "DROP TRIGGER rm_people_dropped; DROP TABLE rm_item_totals; DROP TABLE rm_stamps; "
+        "DROP INDEX rm_items_organizer; UPDATE meta SET v = 7 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        answer = store.follow_ups(CAMPAIGN, today=TODAY)
+        for n in (1, 4, 9):
+            assert store.follow_ups(CAMPAIGN, today=TODAY, limit=n) == first_items(answer, n)
+        # The counts are kept from here on.
+        store.write([conversation("Zed Ray", "2026-11-18", id="zed",
+                                  follow_up={"thank_you_sent": False})])
+        answer = store.follow_ups(CAMPAIGN, today=TODAY)
+        assert store.follow_ups(CAMPAIGN, today=TODAY, limit=3) == first_items(answer, 3)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_5_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, neo4j_uri):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write([*small_campaign(), *_more()])
+    with store._session() as session:  # as schema 5 left it
+        session.run("MATCH (t:FollowUpTotal) DELETE t").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 5").consume()
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        answer = again.follow_ups(CAMPAIGN, today=TODAY)
+        for n in (1, 4, 9):
+            assert again.follow_ups(CAMPAIGN, today=TODAY, limit=n) == first_items(answer, n)
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_background_refresher_ranks_a_stale_kept_ask_ranking_again(open_store_of_kind, kind,
+                                                                       monkeypatch):
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_TODAY", TODAY.isoformat())
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    store.ask_queue_page(CAMPAIGN, today=TODAY, limit=2, texts=words, words="every")
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    key = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version < store.version()
+    assert Refresher(Analytics(store, campaign=CAMPAIGN, answers=store)).run_once() == 1
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every") == (
+        full, len(full))

@@ -763,7 +763,8 @@ class Store(abc.ABC):
 
     def kept_ask_ranking(self, campaign: str, *, today: dt.date, min_anger: int = 3,
                          wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
-                         words: str | None = None) -> "readmodel.AskRanking | None":
+                         words: str | None = None, fresh: bool = False
+                         ) -> "readmodel.AskRanking | None":
         """The ask queue's ranking kept in the store as a stored answer (its order, the
         campaign's counts of the issues people are angry about and its shared actions), with
         every row written since re-scored and put in its place
@@ -777,15 +778,17 @@ class Store(abc.ABC):
         their row as it is now, and only what others' scores owe to the campaign's counts
         (how many others are angry about their top issue) and the shared actions suggested
         lag, by up to the lag bound. Else the ranking is computed from every row (as
-        :meth:`ask_ranking`) and kept; a ranking so computed is returned with ``_whole`` set
-        (its rows are every row). None when it cannot answer (see :meth:`_ask_rows`)."""
+        :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
+        of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
+        returned with ``_whole`` set (its rows are every row). None when it cannot answer
+        (see :meth:`_ask_rows`)."""
         from mapper import clock, readmodel
         from mapper.analytics.stored import lag_bound, options_key
 
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
                            "words": words if texts is not None else None})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
-        found = self.get_answer(campaign, self.ASK_RANKING, key)
+        found = None if fresh else self.get_answer(campaign, self.ASK_RANKING, key)
         if found is not None and found.result is not None:
             since = self._ask_rows_since(campaign, found.version)
             if since is not None:
@@ -812,6 +815,25 @@ class Store(abc.ABC):
             logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
                                                 type(exc).__name__)
         return ranking
+
+    def refresh_kept_answer(self, campaign: str, question: str, options: dict[str, Any]
+                            ) -> bool:
+        """Compute again a stale answer the store keeps for its lists (the ask ranking,
+        :meth:`kept_ask_ranking`), as the background refresher of stored answers does for the
+        whole-graph ones; whether ``question`` is one of them."""
+        if question != self.ASK_RANKING:
+            return False
+        texts = None
+        if options.get("words") == "every":
+            from mapper.analytics.texts import read_texts
+
+            texts = lambda ids: read_texts(self, campaign, ids)  # noqa: E731
+        elif options.get("words") is not None:
+            return False
+        self.kept_ask_ranking(campaign, today=options["today"], min_anger=options["min_anger"],
+                              wait_days=options["wait_days"], texts=texts,
+                              words=options.get("words"), fresh=True)
+        return True
 
     #: Rows written since a kept ask ranking that it takes in at most (more: ranked again).
     ask_changes_kept = 2_000
