@@ -482,6 +482,8 @@ class AskRanking:
 
         self.campaign, self.wait_days, self.texts = campaign, wait_days, texts
         self.slice_of, self.min_anger = slice_of, min_anger
+        #: Whether :attr:`rows` holds every row (ranked whole), or only some (:meth:`kept`).
+        self.whole = True
         if today is None:
             today = _day(max((r[5] for r in rows if r[5]), default=None))
         self.today = today
@@ -544,7 +546,7 @@ class AskRanking:
         self = cls.__new__(cls)
         self.campaign, self.wait_days, self.texts, self.slice_of = (campaign, wait_days, texts,
                                                                     slice_of)
-        self.min_anger = min_anger
+        self.min_anger, self.whole = min_anger, False
         self.today = _day(stored["today"])
         self.shared = dict(stored["shared"])
         self.rows, self.angry, self.trusts = {}, {}, {}

@@ -739,7 +739,7 @@ class Store(abc.ABC):
         if today is not None and (texts is None or words is not None):
             ranking = self.kept_ask_ranking(campaign, today=today, min_anger=min_anger,
                                             wait_days=wait_days, texts=texts, words=words)
-            if ranking is not None and not hasattr(ranking, "_whole"):
+            if ranking is not None and not ranking.whole:
                 end = None if limit is None else offset + limit
                 shown = [p for p, _, _ in ranking.order[offset:end]]
                 ranking.add_rows(self._ask_rows_of(
@@ -780,8 +780,8 @@ class Store(abc.ABC):
         lag, by up to the lag bound. Else the ranking is computed from every row (as
         :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
         of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
-        returned with ``_whole`` set (its rows are every row). None when it cannot answer
-        (see :meth:`_ask_rows`)."""
+        returned as it is (:attr:`~mapper.readmodel.AskRanking.whole`: it holds every row).
+        None when it cannot answer (see :meth:`_ask_rows`)."""
         from mapper import clock, readmodel
         from mapper.analytics.stored import lag_bound, options_key
 
@@ -805,7 +805,6 @@ class Store(abc.ABC):
             return None
         ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
                                        min_anger=min_anger, wait_days=wait_days, texts=texts)
-        ranking._whole = True
         try:
             self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at,
                                          ranking.stored()))

@@ -1298,7 +1298,8 @@ class SQLiteStore(Store):
             for org, shown, n in readmodel.page_plan(counts, organizers, limit, only):
                 def first(k: int | None, org: str = org) -> list[readmodel.Item]:
                     return [readmodel.Item(*r) for r in db.execute(
-                        sql + " ORDER BY due LIMIT ?", (campaign, org, due_by, -1 if k is None else k))]
+                        sql + " ORDER BY due LIMIT ?",
+                        (campaign, org, due_by, -1 if k is None else k))]
 
                 def on(day: str, org: str = org) -> list[readmodel.Item]:
                     return [readmodel.Item(*r) for r in db.execute(
