@@ -778,11 +778,16 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             elif function == "ask_queue" and not as_json and options.get("limit") is None:
                 # A table shows its first rows: only those are computed, the rest counted.
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
-                                             texts=_texts_of(store, camp))
+                                             texts=_texts_of(store, camp), words="every")
                 result, total = found if found is not None else (None, None)
+            elif function == "follow_ups":
+                # A page reads what it lists: the table's rows, or --limit's; --json alone
+                # (without --limit) is the export of every item.
+                if not as_json:
+                    options["limit"] = rows or TABLE_LIMIT
+                result = _from_read_model(store, camp, function, options)
             else:
                 result = _from_read_model(store, camp, function, options)
-            page = options.pop("organizer", None)  # (follow-ups: one organizer's items)
             if result is None:
                 snap = store.snapshot(camp)
                 if function in USES_TEXTS:  # the words of actions and assignments: from the records
@@ -790,8 +795,8 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         if result is None:
             with gc_paused():
                 result = getattr(analytics, function)(snap, **options)
-            if page:
-                result = _one_organizer(result, page)
+    if function == "follow_ups" and not as_json:
+        total = _follow_up_total(result, options.get("organizer"))
     if as_json:
         if kept is not None:
             result = {**result, "as_of": kept.as_of.isoformat()}
@@ -801,8 +806,10 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         show(t, rows or TABLE_LIMIT)
     if kept is not None:
         out.print(Text(_age_line(kept), style="dim"))
-    if total is not None and total > len(result):
-        left_out = total - len(result)
+    listed = (sum(len(o["items"]) for o in result["organizers"]) if function == "follow_ups"
+              else len(result))
+    if total is not None and total > listed:
+        left_out = total - listed
         out.print(Text(f"{left_out:,} more row{'s' if left_out != 1 else ''} not shown "
                        f"(--limit N for more, --json for all)", style="dim"))
 
@@ -833,13 +840,12 @@ def _age_line(found) -> str:
     return f"Answer {words}."
 
 
-def _one_organizer(result: dict, organizer: str) -> dict:
-    """A follow-ups answer with only ``organizer``'s items listed (any spelling)."""
+def _follow_up_total(result: dict, organizer: str | None) -> int:
+    """How many items a follow-ups answer counts (of ``organizer``'s alone, when given)."""
     from mapper.keys import normalize
 
-    return {**result, "organizers": [
-        {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(organizer) else []}
-        for o in result["organizers"]]}
+    return sum(o["overdue"] + o["due"] for o in result["organizers"]
+               if organizer is None or normalize(o["organizer"]) == normalize(organizer))
 
 
 def _from_read_model(store: Store, campaign: str, function: str, options: dict):
@@ -855,7 +861,9 @@ def _from_read_model(store: Store, campaign: str, function: str, options: dict):
     if function == "overview":
         return store.overview(campaign, **options)
     if function == "ask_queue":
-        return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign))
+        # (Every word: the ranking kept for the command line's words, see ask_queue_page.)
+        return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign),
+                               words="every")
     return None
 
 
@@ -933,7 +941,10 @@ def talk_next(campaign: CampaignOpt = None, limit: LimitOpt = None, as_json: Jso
 
 @app.command("follow-ups")
 def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
-               db: DbOpt = None, limit: TableLimitOpt = None,
+               db: DbOpt = None, limit: Annotated[Optional[int], typer.Option(
+                   "--limit", min=1, help=f"List the first N items (the table: {TABLE_LIMIT}); "
+                   "reads only those and the counts. --json without it prints every item "
+                   "(an export).")] = None,
                organizer: Annotated[Optional[str], typer.Option(
                    help="Only this organizer's items (every organizer's counts stay).")] = None,
                ) -> None:
@@ -944,8 +955,8 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
 
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """
-    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit, today=_today(today),
-            **({"organizer": organizer} if organizer else {}))
+    _answer("follow-ups", "follow_ups", db, campaign, as_json, limit,
+            today=_today(today), limit=limit, **({"organizer": organizer} if organizer else {}))
 
 
 @app.command()

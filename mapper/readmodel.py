@@ -25,13 +25,14 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from mapper.analytics.follow_ups import UNNAMED, _KIND_ORDER, open_items
+from mapper.analytics.follow_ups import UNNAMED, _KIND_ORDER, first_items, open_items
 from mapper.keys import normalize
 from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_facts, build_snapshot
 
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
-           "person_rows", "BARE_TAIL", "unit_counts"]
+           "person_rows", "BARE_TAIL", "unit_counts", "page_counts", "page_plan",
+           "head_items", "first_items"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -426,6 +427,43 @@ class _Names(dict):
         super().__init__((k, n) for k, n in rows if n)
 
 
+def _angry_of(row: tuple, min_anger: int) -> dict[str, int] | None:
+    """A row's (``_ask_rows``) issues it is angry about, at ``min_anger`` or more."""
+    if not row[11]:
+        return None
+    return {i: a for i, a in orjson.loads(row[11]) if a >= min_anger} or None
+
+
+class _Scorer:
+    """The ask queue's score of a row (``_ask_rows``) against the campaign's counts, as
+    :func:`mapper.analytics.readiness.ask_queue` sums it (own points, then anger, trust and ask
+    history); None for someone not in the queue (not contacted, or committed)."""
+
+    def __init__(self, shared: Mapping[str, int], name_of: Callable[[str], str],
+                 today: dt.date | None, wait_days: int) -> None:
+        from mapper.analytics.readiness import anger_points, trust_points
+
+        self.shared, self.name_of, self.today, self.wait_days = shared, name_of, today, wait_days
+        self.no_anger, self.no_trust = anger_points({}, [], shared), trust_points(0)
+
+    def key(self, row: tuple, mine: dict[str, int] | None,
+            trusted: set[str] | None) -> tuple | None:
+        """``(not ready, -score, name, person)``: the queue's order."""
+        from mapper.analytics.readiness import (anger_points, ask_history, ranked_issues,
+                                                trust_points)
+
+        person, name, _, contacted, committed, _, own, ready, asked, said, tried = row[:11]
+        if not contacted or committed:
+            return None
+        shared = self.shared
+        points = (anger_points(mine, ranked_issues(mine, shared, self.name_of), shared)
+                  if mine else self.no_anger)
+        history = ask_history(_day(asked), said, _day(tried), self.today, self.wait_days)[0]
+        score = round(own + points + (trust_points(len(trusted)) if trusted else self.no_trust)
+                      + history, 1)
+        return (not ready, -score, name, person)
+
+
 class AskRanking:
     """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
     contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
@@ -441,23 +479,22 @@ class AskRanking:
                  texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
                  ) -> None:
         from mapper.analytics._common import issue_counts
-        from mapper.analytics.readiness import (anger_points, ask_history, ranked_issues,
-                                                trust_points)
 
         self.campaign, self.wait_days, self.texts = campaign, wait_days, texts
-        self.slice_of = slice_of
+        self.slice_of, self.min_anger = slice_of, min_anger
+        #: Whether :attr:`rows` holds every row (ranked whole), or only some (:meth:`kept`).
+        self.whole = True
         if today is None:
             today = _day(max((r[5] for r in rows if r[5]), default=None))
         self.today = today
         angry: dict[str, dict[str, int]] = {}
         for r in rows:
-            if r[11]:
-                mine = {i: a for i, a in orjson.loads(r[11]) if a >= min_anger}
-                if mine:
-                    angry[r[0]] = mine
+            mine = _angry_of(r, min_anger)
+            if mine:
+                angry[r[0]] = mine
         self.angry = angry
         self.shared = shared = issue_counts(angry)
-        self.rows = present = {r[0]: r for r in rows}
+        self.rows = {r[0]: r for r in rows}
         self.trusts = trusts = {r[0]: set(orjson.loads(r[14])) for r in rows if r[14]}
         self._names: dict[str, str] | None = None
         self._plans: tuple[set[str], dict[str, tuple[str, int]]] | None = None
@@ -465,23 +502,96 @@ class AskRanking:
         if any(len(m) > 1 for m in angry.values()):
             names = _Names(slice_of([]).issues)
             self._names, name_of = names, names.__getitem__
+        scorer = _Scorer(shared, name_of, today, wait_days)
         ranked = []
-        no_anger, no_trust = anger_points({}, [], shared), trust_points(0)
         for r in rows:
-            person, name, _, contacted, committed, _, own, ready, asked, said, tried = r[:11]
-            if not contacted or committed:
-                continue
-            mine = angry.get(person)
-            points = (anger_points(mine, ranked_issues(mine, shared, name_of), shared)
-                      if mine else no_anger)
-            trusted = trusts.get(person)
-            history = ask_history(_day(asked), said, _day(tried), today, wait_days)[0]
-            score = round(own + points + (trust_points(len(trusted)) if trusted else no_trust)
-                          + history, 1)
-            ranked.append((not ready, -score, name, person))
+            k = scorer.key(r, angry.get(r[0]), trusts.get(r[0]))
+            if k is not None:
+                ranked.append(k)
         ranked.sort()
         #: ``(person, score, ready)`` of every contact, in the queue's order.
         self.order = [(k[3], -k[1], not k[0]) for k in ranked]
+
+    def plans(self) -> tuple[set[str], dict[str, tuple[str, int]]]:
+        """The campaign's shared actions, and per issue the upcoming one most people angry
+        about it said yes to (:func:`mapper.analytics.readiness._plans`): counted once per
+        ranking, from every row's yeses and their words (``texts``)."""
+        from mapper.analytics.readiness import _plans, shared_actions
+
+        if self._plans is None:
+            if self.texts is None:
+                self._plans = set(), {}
+            else:
+                said_yes = _said_yes(list(self.rows.values()), self.texts, self.campaign)
+                shared = shared_actions(said_yes)
+                self._plans = shared, _plans(said_yes, self.angry, self.today, shared)
+        return self._plans
+
+    @classmethod
+    def kept(cls, stored: Mapping[str, Any], changed: Sequence[tuple], gone: Iterable[str],
+             slice_of: Callable[[list[str]], Slice], *, campaign: str, min_anger: int = 3,
+             wait_days: int = 30,
+             texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
+             ) -> "AskRanking":
+        """The ranking a store kept (:meth:`stored`), with the rows written since it was
+        computed (``changed``, as ``_ask_rows`` reads them) and the people written since who
+        are in the queue no more (``gone``): each changed row is scored again, against the
+        kept counts of the campaign (the issues others are angry about), and takes its place
+        in the kept order. The entries of the people shown need their rows: :meth:`add_rows`.
+        ``texts`` as the kept ranking was made with (its shared actions were kept)."""
+        import heapq
+
+        if texts is not None and stored.get("plans") is None:
+            raise ValueError("a ranking kept without words, asked with words")
+        self = cls.__new__(cls)
+        self.campaign, self.wait_days, self.texts, self.slice_of = (campaign, wait_days, texts,
+                                                                    slice_of)
+        self.min_anger, self.whole = min_anger, False
+        self.today = _day(stored["today"])
+        self.shared = dict(stored["shared"])
+        self.rows, self.angry, self.trusts = {}, {}, {}
+        self._names = None
+        plans = stored.get("plans")
+        self._plans = (None if plans is None else
+                       (set(plans[0]), {i: tuple(p) for i, p in plans[1].items()}))
+        self.add_rows(changed)
+        for mine in self.angry.values():  # an issue no one else was angry about: theirs
+            for issue in mine:
+                self.shared.setdefault(issue, 1)
+        scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
+        moved = {r[0] for r in changed} | set(gone)
+        fresh = sorted(k for r in changed
+                       if (k := scorer.key(r, self.angry.get(r[0]), self.trusts.get(r[0])))
+                       is not None)
+        kept = ((not ready, -score, name, person) for person, score, ready, name
+                in stored["order"] if person not in moved)
+        self.order = [(k[3], -k[1], not k[0]) for k in heapq.merge(kept, fresh)]
+        return self
+
+    def add_rows(self, rows: Iterable[tuple]) -> None:
+        """Rows (``_ask_rows``) of people shown, or trusted by them, for :meth:`entries`."""
+        min_anger = getattr(self, "min_anger", 3)
+        for r in rows:
+            self.rows[r[0]] = r
+            mine = _angry_of(r, min_anger)
+            if mine:
+                self.angry[r[0]] = mine
+                for issue in mine:
+                    self.shared.setdefault(issue, 1)
+            if r[14]:
+                self.trusts[r[0]] = set(orjson.loads(r[14]))
+
+    def stored(self) -> dict[str, Any]:
+        """What a store keeps of this ranking: its day, order (with names), the campaign's
+        counts of the issues people are angry about, and its shared actions and plans (words
+        of the campaign's shared actions only) when it was ranked with words."""
+        plans = None
+        if self.texts is not None:
+            actions, per_issue = self.plans()
+            plans = [sorted(actions), {i: list(p) for i, p in per_issue.items()}]
+        return {"today": self.today.isoformat() if self.today else None,
+                "order": [[p, score, ready, self.rows[p][1]] for p, score, ready in self.order],
+                "shared": self.shared, "plans": plans}
 
     def issue_name(self, key: str) -> str:
         if self._names is None:
@@ -492,7 +602,7 @@ class AskRanking:
         """The full entries of ``shown`` (people of :attr:`order`), in that order."""
         from mapper.analytics._common import latest_named, person_states
         from mapper.analytics.attempts import asked_in_attempts, failed_attempts
-        from mapper.analytics.readiness import AskContext, _plans, ask_entry, shared_actions
+        from mapper.analytics.readiness import AskContext, ask_entry
         from mapper.snapshot import with_texts
 
         shown = list(shown)
@@ -512,11 +622,7 @@ class AskRanking:
         campaign_actions: set[str] = set()
         plans: dict[str, tuple[str, int]] = {}
         if self.texts is not None:
-            if self._plans is None:  # the campaign's: counted once per ranking
-                said_yes = _said_yes(list(present.values()), self.texts, campaign)
-                shared = shared_actions(said_yes)
-                self._plans = shared, _plans(said_yes, self.angry, self.today, shared)
-            campaign_actions, plans = self._plans
+            campaign_actions, plans = self.plans()  # the campaign's: once per ranking
             mine = self.texts([c.id for c in snap.conversations]) if snap.conversations else {}
             snap = with_texts(snap, dict(mine))
         ctx = AskContext(
@@ -684,6 +790,59 @@ def follow_ups(items: Iterable[Item], organizers: Iterable[str], *, today: dt.da
         out.append({"organizer": org, "overdue": overdue, "due": n - overdue, "items": shown})
     return {"today": today.isoformat(), "horizon_days": horizon_days, "organizers": out,
             "totals": totals}
+
+
+def page_counts(totals: Iterable[tuple[str, int]],
+                later: Iterable[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
+    """``{organizer: (overdue, items)}`` of the items due by a day (``due_by``), from each
+    organizer's count of open items (``totals``: ``(organizer, n)``, every date) and rows
+    ``(organizer, after, coming)`` counted over the items due from ``min(today, due_by)`` on:
+    ``after`` those due after ``due_by``, ``coming`` those due from ``today`` to ``due_by``
+    (due, not overdue). What :func:`follow_ups` takes as ``counts`` for a page: a store reads
+    its kept totals and the few items still to come, not every item of the campaign."""
+    ahead = {o: (a, c) for o, a, c in later}
+    out = {}
+    for org, n in totals:
+        after, coming = ahead.get(org, (0, 0))
+        items = int(n) - int(after)
+        if items > 0:
+            out[org] = (items - int(coming), items)
+    return out
+
+
+def page_plan(counts: Mapping[str, tuple[int, int]], organizers: Iterable[str],
+              limit: int | None, only: str | None = None) -> list[tuple[str, int, int]]:
+    """Whose items a page of the follow-ups lists and how many: ``(organizer, shown, items)``
+    in the list's order (organizers by name, as :func:`follow_ups` orders them), the first
+    ``limit`` items in all (every one: None); only ``only``'s (an organizer's name) if given."""
+    plan = []
+    left = limit
+    for org in sorted(set(organizers) | set(counts), key=lambda o: (o.casefold(), o)):
+        n = counts.get(org, (0, 0))[1]
+        if not n or (only is not None and org != only):
+            continue
+        if left is not None and left <= 0:
+            break
+        shown = n if left is None else min(n, left)
+        plan.append((org, shown, n))
+        if left is not None:
+            left -= shown
+    return plan
+
+
+def head_items(first: Callable[[int | None], list[Item]], on: Callable[[str], list[Item]],
+               shown: int, items: int) -> list[Item]:
+    """An organizer's first ``shown`` of ``items`` items by due date, with every item due
+    the day the page ends on (their order within a day is settled by :func:`follow_ups`):
+    ``first(n)`` reads their first ``n`` by due date (all: None), ``on(day)`` those due
+    that day."""
+    if shown >= items:
+        return first(None)
+    rows = first(shown)
+    if len(rows) < shown:
+        return rows
+    last = rows[-1].due
+    return [r for r in rows if r.due < last] + on(last)
 
 
 def _after(day: dt.date, days: int) -> dt.date:

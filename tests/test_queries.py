@@ -95,6 +95,13 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         import datetime as dt
         store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1))
         store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1), organizer="Maya Ortiz")
+        store.follow_ups(CAMPAIGN, today=dt.date(2026, 12, 1), limit=1)  # ends within a list
+        # A page of the ask queue: ranked and kept, then the kept ranking and a row since.
+        monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+        page = dict(today=dt.date(2026, 12, 1), texts=lambda ids: {}, words="every")
+        store.ask_queue_page(CAMPAIGN, **page)
+        store.write([conversation("Eve Stone", "2026-11-06", unit="ER", issues=[])])
+        store.ask_queue_page(CAMPAIGN, **page)  # (Cam Lee's row read for her entry)
         store.structure(CAMPAIGN)
         store.ask_queue(CAMPAIGN, limit=2, texts=lambda ids: {})
         store.assignees(CAMPAIGN)

@@ -24,6 +24,7 @@ from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts
 from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
 from mapper.projection import conversation_key
+from mapper.readmodel import first_items
 from tests.records import CAMPAIGN, conversation, roster, tie
 
 PEOPLE = ("Ana Lopez", "ana lopez", "Ana L", "Ben Ortiz", "Cam Lee")
@@ -122,7 +123,12 @@ def rebuilt(store, today: dt.date, horizon: int) -> dict:
 
 
 def same(store, today: dt.date, horizon: int) -> None:
-    assert kept(store, today, horizon) == rebuilt(store, today, horizon)
+    whole = kept(store, today, horizon)
+    assert whole == rebuilt(store, today, horizon)
+    # A page of the list (its first items, everyone's counts) is the head of the whole list,
+    # read from the counts kept beside the items: right after every write.
+    for n in (1, 2):
+        assert kept(store, today, horizon, limit=n) == first_items(whole, n), n
     # Where each person stands, counted per unit (mapper structure).
     snapshot = store.snapshot(CAMPAIGN)
     assert store.structure(CAMPAIGN) == structure(snapshot)
@@ -162,9 +168,9 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert complete(rows, list(rows)) == ready_rows(shared)
 
 
-def kept(store, today: dt.date, horizon: int) -> dict | None:
+def kept(store, today: dt.date, horizon: int, **page) -> dict | None:
     return store.follow_ups(CAMPAIGN, today=today, horizon_days=horizon,
-                            texts=lambda ids: read_texts(store, CAMPAIGN, ids))
+                            texts=lambda ids: read_texts(store, CAMPAIGN, ids), **page)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
@@ -179,6 +185,8 @@ def test_the_read_model_answers_as_a_full_rebuild_after_any_writes(store, ops):
     for (today, horizon), answer in answers.items():
         assert answer is not None
         assert answer == rebuilt(store, today, horizon), (today, horizon)
+        for n in (0, 1, 3, 100):
+            assert kept(store, today, horizon, limit=n) == first_items(answer, n), (today, n)
     # A page of the list (one organizer's items, everyone's counts) is that part of it.
     today = dt.date(2026, 10, 20)
     whole = answers[today, 7]
@@ -188,6 +196,8 @@ def test_the_read_model_answers_as_a_full_rebuild_after_any_writes(store, ops):
         assert page == {**whole, "organizers": [
             {**o, "items": o["items"] if normalize(o["organizer"]) == normalize(name) else []}
             for o in whole["organizers"]]}
+        # ... and its first item alone.
+        assert kept(store, today, 7, organizer=name, limit=1) == first_items(page, 1)
     # Re-projecting builds the read model again from nothing, and it still answers as the
     # rebuilt graph does (whose spelling of a name may change with the order records are
     # projected in: the first writer's wins).

@@ -37,7 +37,9 @@ def rows(store) -> tuple[list, list]:
         return (db.execute("SELECT * FROM rm_people ORDER BY campaign, person").fetchall(),
                 db.execute("SELECT * FROM rm_items ORDER BY campaign, person, id").fetchall())
     with store._session() as session:
-        return tuple(sorted((sorted(props.items()) for (props,) in session.run(
+        # (Not a row's stamp: the version of the write that wrote it, a rebuild's own.)
+        return tuple(sorted((sorted((k, v) for k, v in props.items() if k != "stamp")
+                             for (props,) in session.run(
             f"MATCH (r:{label}) RETURN properties(r)").values()), key=repr)
                      for label in ("PersonRow", "FollowUpItem"))
 

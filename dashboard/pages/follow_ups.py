@@ -113,7 +113,10 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
         return figures.empty_figure(), empty_campaign(), [], *_more(0, 0)
     today = _as_of(as_of)
     limit = max(PAGE, int(limit or PAGE))
-    result = svc.analytics.follow_ups(campaign=camp, today=today)
+    # A page of the list: everyone's counts, and the items drawn alone (none for a reader who
+    # sees the counts only), read from the store's read model as such.
+    result = svc.analytics.follow_ups(campaign=camp, today=today, organizer=organizer or None,
+                                      limit=limit if user.sees_people else 0)
     options = [{"label": f"{o['organizer']} ({o['overdue']} overdue, {o['due']} due)",
                 "value": o["organizer"]} for o in result["organizers"]]
     own = actions.own_organizer(user)
@@ -129,8 +132,7 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     items = [(o["organizer"], i) for o in shown for i in o["items"]]
     if not items:
         return figure, html.P("Nothing due.", className="muted-box"), options, *_more(0, 0)
-    total = len(items)
-    items = items[:limit]  # a page's worth is drawn, however many are due
+    total = sum(o["overdue"] + o["due"] for o in shown)  # a page's worth is drawn
     # Who held each item's 1-on-1, and its words: read from the records of the items drawn.
     held_by = _holders(svc.store, camp, [i for _, i in items]) if user.role != "admin" else {}
     readable = [_may_read(user, org, i, held_by) for org, i in items]

@@ -10,7 +10,7 @@ from mapper.analytics.closing import closed_items, item_id
 from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
 
-__all__ = ["follow_ups", "open_items", "UNNAMED"]
+__all__ = ["follow_ups", "open_items", "first_items", "UNNAMED"]
 
 #: An item's ``what`` when the snapshot does not hold its words (:attr:`Snapshot.texts`): the
 #: graph keeps that there is an assignment or an action, the stored record what it says.
@@ -101,8 +101,38 @@ def open_items(snapshot: Snapshot, *, thank_you_days: int = 2) -> list[dict[str,
     return out
 
 
+def first_items(answer: dict[str, Any], limit: int | None,
+                organizer: str | None = None) -> dict[str, Any]:
+    """A follow-ups answer with its first ``limit`` items listed (all: None), in its order,
+    of ``organizer``'s alone (any spelling) when given; every organizer and count kept: a
+    page of the list.
+
+    >>> a = {"organizers": [{"organizer": "A", "items": [1, 2]}, {"organizer": "B", "items": [3]}]}
+    >>> [o["items"] for o in first_items(a, 3)["organizers"]], [
+    ...     o["items"] for o in first_items(a, 1)["organizers"]]
+    ([[1, 2], [3]], [[1], []])
+    >>> [o["items"] for o in first_items(a, None, "b")["organizers"]]
+    [[], [3]]
+    """
+    from mapper.keys import normalize
+
+    if limit is None and organizer is None:
+        return answer
+    left = limit
+    wanted = None if organizer is None else normalize(organizer)
+    organizers = []
+    for o in answer["organizers"]:
+        shown = o["items"] if wanted is None or normalize(o["organizer"]) == wanted else []
+        if left is not None:
+            shown = shown[:max(left, 0)]
+            left -= len(shown)
+        organizers.append({**o, "items": shown})
+    return {**answer, "organizers": organizers}
+
+
 def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
-               thank_you_days: int = 2) -> dict[str, Any]:
+               thank_you_days: int = 2, organizer: str | None = None,
+               limit: int | None = None) -> dict[str, Any]:
     """What each organizer owes: thank-yous, assignments and commitments due or overdue.
 
     Rules, per person (each item goes to the organizer who last spoke with the person — they
@@ -135,6 +165,11 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
 
     An item is ``overdue`` once its date has passed and ``due`` from ``horizon_days`` before;
     later ones are left out. ``days_overdue`` is negative for days still left.
+
+    A page of the list (:func:`first_items`): with ``organizer`` (any spelling) only that
+    organizer's items are listed, with ``limit`` only the first ``limit``; every organizer's
+    counts stay. A store answers a page from its read model reading only that page
+    (:meth:`mapper.stores.base.Store.follow_ups`).
 
     Returns
     -------
@@ -180,5 +215,5 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
         totals["due"] += len(items) - overdue
         out.append({"organizer": org, "overdue": overdue, "due": len(items) - overdue,
                     "items": items})
-    return {"today": iso(today), "horizon_days": horizon_days, "organizers": out,
-            "totals": totals}
+    return first_items({"today": iso(today), "horizon_days": horizon_days, "organizers": out,
+                        "totals": totals}, limit, organizer)

@@ -173,7 +173,8 @@ class Refresher:
             if self._stop.is_set():
                 break
             func = DERIVED.get(stamp.question)
-            if func is None:
+            kept = getattr(self.store, "refresh_kept_answer", None)
+            if func is None and kept is None:
                 continue
             options = options_of(stamp.options)
             if options.get("today") is not None:
@@ -182,7 +183,12 @@ class Refresher:
                 today = today or clock.today()
                 if options["today"] < today:  # nobody asks about a past day again
                     continue
-            self.analytics.refresh(func, campaign=stamp.campaign, **options)
+            if func is None:
+                # A list's kept answer (the ask queue's ranking): the store computes it.
+                if not kept(stamp.campaign, stamp.question, options):
+                    continue
+            else:
+                self.analytics.refresh(func, campaign=stamp.campaign, **options)
             done += 1
             if not self._hold():  # the lease ran out meanwhile: another process goes on
                 break

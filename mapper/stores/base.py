@@ -531,35 +531,57 @@ class Store(abc.ABC):
             self._progress(work, None)
         return n
 
-    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
-                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
-        """The read model's items of the campaign due by ``due_by`` (ISO date), the names of
-        its organizers and, with ``organizer`` (the key of an Organizer node), that
-        organizer's items only with ``{organizer: (overdue, items)}`` counted over everyone's
-        (overdue: due before ``today``); read as of one moment. None while the campaign is
-        re-projected (the read model is rebuilt then) or when the store keeps no read model."""
+    def _follow_up_items(self, campaign: str, due_by: str
+                         ) -> tuple[list, list[str]] | None:
+        """Every item of the campaign's read model due by ``due_by`` (ISO date), and the names
+        of its organizers, read as of one moment. None while the campaign is re-projected (the
+        read model is rebuilt then) or when the store keeps no read model."""
+        return None
+
+    def _follow_up_page(self, campaign: str, due_by: str, today: str, organizer: str | None,
+                        limit: int | None) -> tuple[list, list[str], dict] | None:
+        """A page of the follow-ups, read as of one moment: the items
+        :func:`mapper.readmodel.page_plan` says it lists (the first ``limit`` in the list's
+        order; with ``organizer``, the key of an Organizer node, that organizer's only), with
+        every item due the day an organizer's part ends on (:func:`~mapper.readmodel.head_items`),
+        the organizers' names, and ``{organizer: (overdue, items)}`` of everyone's items due
+        by ``due_by`` (overdue: before ``today``) counted from the kept totals
+        (:func:`~mapper.readmodel.page_counts`). None as :meth:`_follow_up_items` says."""
         return None
 
     def follow_ups(self, campaign: str, *, today: dt.date, horizon_days: int = 7,
                    texts: Callable[[list[str]], dict] | None = None,
-                   organizer: str | None = None) -> dict[str, Any] | None:
+                   organizer: str | None = None, limit: int | None = None
+                   ) -> dict[str, Any] | None:
         """:func:`mapper.analytics.follow_ups.follow_ups` from the read model
         (:mod:`mapper.readmodel`), without a snapshot; None when it cannot answer (see
         :meth:`_follow_up_items`). ``texts`` reads the words of the given 1-on-1s, for a
-        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`). With
-        ``organizer`` (a name, any spelling), only that organizer's items are listed; every
-        organizer's counts stay (a page of the list reads a page, not the campaign)."""
+        reader allowed to see them (:func:`mapper.analytics.texts.read_texts`).
+
+        A page of the list reads what it shows, not the campaign: with ``limit``, only the
+        first ``limit`` items are listed (in the list's order); with ``organizer`` (a name,
+        any spelling), only that organizer's items. Every organizer's counts stay either way.
+        Without both, every item (an export)."""
         from mapper import readmodel
         from mapper.keys import normalize
 
         due_by = readmodel._after(today, horizon_days).isoformat()
+        if organizer is None and limit is None:
+            whole = self._follow_up_items(campaign, due_by)
+            if whole is None:
+                return None
+            items, organizers = whole
+            return readmodel.follow_ups(items, organizers, today=today,
+                                        horizon_days=horizon_days, texts=texts)
         key = None if organizer is None else f"organizer:{campaign}:{normalize(organizer)}"
-        found = self._follow_up_items(campaign, due_by, key, today.isoformat())
+        found = self._follow_up_page(campaign, due_by, today.isoformat(), key,
+                                     None if limit is None else max(limit, 0))
         if found is None:
             return None
         items, organizers, counts = found
-        return readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
-                                    texts=texts, counts=counts)
+        return readmodel.first_items(
+            readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
+                                 texts=texts, counts=counts), limit)
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
         """The read model's people still in the workplace, counted per unit: rows ``(unit,
@@ -691,29 +713,143 @@ class Store(abc.ABC):
 
     def ask_queue(self, campaign: str, *, today: dt.date | None = None, limit: int | None = None,
                   min_anger: int = 3, wait_days: int = 30,
-                  texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
+                  texts: Callable[[list[str]], dict] | None = None,
+                  words: str | None = None) -> list[dict[str, Any]] | None:
         """:meth:`ask_queue_page` from the top, without the count."""
         found = self.ask_queue_page(campaign, today=today, limit=limit, min_anger=min_anger,
-                                    wait_days=wait_days, texts=texts)
+                                    wait_days=wait_days, texts=texts, words=words)
         return None if found is None else found[0]
 
     def ask_queue_page(self, campaign: str, *, today: dt.date | None = None,
                        limit: int | None = None, min_anger: int = 3, wait_days: int = 30,
-                       offset: int = 0, texts: Callable[[list[str]], dict] | None = None
-                       ) -> tuple[list[dict[str, Any]], int] | None:
+                       offset: int = 0, texts: Callable[[list[str]], dict] | None = None,
+                       words: str | None = None) -> tuple[list[dict[str, Any]], int] | None:
         """:func:`mapper.analytics.readiness.ask_queue` from the read model: every contact
         ranked from their stored points and the campaign's counts, then the entries of the
         ``limit`` shown from ``offset`` computed from those people's own records. ``texts``
         reads the words of the given 1-on-1s (the campaign's shared actions are named with
         them, as :func:`~mapper.analytics.texts.fill_texts` gives them). None when it cannot
-        answer (see :meth:`_ask_rows`)."""
-        ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
-                                   wait_days=wait_days, texts=texts)
+        answer (see :meth:`_ask_rows`).
+
+        With ``today`` given, and ``words`` naming what ``texts`` reads (``"every"``: every
+        word, the command line's) or no ``texts``, the ranking kept in the store is used
+        (:meth:`kept_ask_ranking`): the page reads the rows written since it was ranked, not
+        the campaign's."""
+        ranking = None
+        if today is not None and (texts is None or words is not None):
+            ranking = self.kept_ask_ranking(campaign, today=today, min_anger=min_anger,
+                                            wait_days=wait_days, texts=texts, words=words)
+            if ranking is not None and not ranking.whole:
+                end = None if limit is None else offset + limit
+                shown = [p for p, _, _ in ranking.order[offset:end]]
+                ranking.add_rows(self._ask_rows_of(
+                    campaign, [p for p in shown if p not in ranking.rows]))
+                ranking.add_rows(self._ask_rows_of(campaign, sorted(
+                    {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
+                # (Someone gone from the read model since, unseen by its stamps, is left out.)
+                shown = [p for p in shown if p in ranking.rows]
+                return ranking.entries(shown), len(ranking.order)
+        if ranking is None:
+            ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
+                                       wait_days=wait_days, texts=texts)
         if ranking is None:
             return None
         end = None if limit is None else offset + limit
         return (ranking.entries([p for p, _, _ in ranking.order[offset:end]]),
                 len(ranking.order))
+
+    #: The question a kept ask ranking is stored under (:meth:`put_answer`).
+    ASK_RANKING = "ask_ranking"
+
+    def kept_ask_ranking(self, campaign: str, *, today: dt.date, min_anger: int = 3,
+                         wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
+                         words: str | None = None, fresh: bool = False
+                         ) -> "readmodel.AskRanking | None":
+        """The ask queue's ranking kept in the store as a stored answer (its order, the
+        campaign's counts of the issues people are angry about and its shared actions), with
+        every row written since re-scored and put in its place
+        (:meth:`mapper.readmodel.AskRanking.kept`): what a page of the queue reads, the
+        rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
+        campaign's.
+
+        The kept ranking is used while it is for the store's version, or younger than the lag
+        bound (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``) with at most
+        :attr:`ask_changes_kept` rows written since; then someone just written is placed by
+        their row as it is now, and only what others' scores owe to the campaign's counts
+        (how many others are angry about their top issue) and the shared actions suggested
+        lag, by up to the lag bound. Else the ranking is computed from every row (as
+        :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
+        of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
+        returned as it is (:attr:`~mapper.readmodel.AskRanking.whole`: it holds every row).
+        None when it cannot answer (see :meth:`_ask_rows`)."""
+        from mapper import clock, readmodel
+        from mapper.analytics.stored import lag_bound, options_key
+
+        key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
+                           "words": words if texts is not None else None})
+        slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
+        found = None if fresh else self.get_answer(campaign, self.ASK_RANKING, key)
+        if found is not None and found.result is not None:
+            since = self._ask_rows_since(campaign, found.version)
+            if since is not None:
+                changed, gone, version = since
+                young = (clock.now() - found.computed_at).total_seconds() <= lag_bound()
+                if version == found.version or (
+                        young and len(changed) + len(gone) <= self.ask_changes_kept):
+                    return readmodel.AskRanking.kept(
+                        found.result, changed, gone, slice_of, campaign=campaign,
+                        min_anger=min_anger, wait_days=wait_days, texts=texts)
+        version, at = self.version(), clock.now()  # before the rows: no older than these
+        rows = self._ask_rows(campaign)
+        if rows is None:
+            return None
+        ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
+                                       min_anger=min_anger, wait_days=wait_days, texts=texts)
+        try:
+            self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at,
+                                         ranking.stored()))
+        except Exception as exc:  # a cache: the page is answered all the same
+            import logging
+
+            logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
+                                                type(exc).__name__)
+        return ranking
+
+    def refresh_kept_answer(self, campaign: str, question: str, options: dict[str, Any]
+                            ) -> bool:
+        """Compute again a stale answer the store keeps for its lists (the ask ranking,
+        :meth:`kept_ask_ranking`), as the background refresher of stored answers does for the
+        whole-graph ones; whether ``question`` is one of them."""
+        if question != self.ASK_RANKING:
+            return False
+        texts = None
+        if options.get("words") == "every":
+            from mapper.analytics.texts import read_texts
+
+            texts = lambda ids: read_texts(self, campaign, ids)  # noqa: E731
+        elif options.get("words") is not None:
+            return False
+        self.kept_ask_ranking(campaign, today=options["today"], min_anger=options["min_anger"],
+                              wait_days=options["wait_days"], texts=texts,
+                              words=options.get("words"), fresh=True)
+        return True
+
+    #: Rows written since a kept ask ranking that it takes in at most (more: ranked again).
+    ask_changes_kept = 2_000
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        """The rows (as :meth:`_ask_rows`) of the people whose read-model row was written
+        at or after store version ``version`` (its stamp: the version the writing
+        transaction started from), the keys of those of them no longer in those rows, and the
+        store's version, read as of one moment; None as :meth:`_ask_rows` says, or when the
+        store stamps no row."""
+        return None
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        """The rows (as :meth:`_ask_rows`) of these people (those still in them)."""
+        wanted = set(people)
+        return [r for r in self._ask_rows(campaign) or () if r[0] in wanted] if wanted else []
 
     def ask_ranking(self, campaign: str, *, today: dt.date | None = None, min_anger: int = 3,
                     wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None

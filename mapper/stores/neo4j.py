@@ -47,8 +47,11 @@ _SCHEMA = (
     "schema/create_record_phone_key_index",
     "schema/create_follow_up_item_person_index",
     "schema/create_follow_up_item_due_index",
+    "schema/create_follow_up_item_organizer_index",
+    "schema/create_follow_up_total_index",
     "schema/create_person_row_person_index",
     "schema/create_person_row_campaign_index",
+    "schema/create_person_row_stamp_index",
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
     "schema/create_answer_key_constraint",
     "schema/create_answer_lease_name_constraint",
@@ -80,7 +83,17 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # them again a batch of people per transaction, the cursor (the last person key done) moved
 # in each (Store.rebuild_read_model; `mapper rebuild-read-model` runs it by hand). Until the
 # node is gone the campaign's read model is not used (read/is_reprojecting).
-SCHEMA = 5
+# Schema 6 pages the follow-ups list from the read model (issue 16 item 1): each campaign's
+# open items counted per organizer ((:FollowUpTotal {campaign, organizer, n}), kept by the
+# queries that write and delete the items, in their transaction), and the items indexed by
+# campaign, organizer and due date; a page reads those counts, the items due from today on and
+# the first items of the organizers it shows. An older store gets the counts from its items
+# (write/count_follow_up_totals), in one transaction, before anything else moves. The ask
+# queue: each (:PersonRow) stamped with the store version its write started from (``stamp``,
+# indexed with the campaign), so a page re-scores the rows written since the ranking kept as a
+# stored answer was computed (Store.kept_ask_ranking); an older store's rows have none (none
+# is newer than a ranking kept after the migration).
+SCHEMA = 6
 _KEY_BATCH = 5_000
 
 
@@ -352,6 +365,26 @@ def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
     return [tuple(r) for r in (found[0] if found else [])]
 
 
+def _ask_rows_since(tx: Any, campaign: str, version: int
+                    ) -> tuple[list[tuple], list[str], int] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    found = tx.run(load_query("read/list_ask_rows_since"), campaign=campaign,
+                   since=version).single()
+    rows, gone = [], []
+    for *row, listed in (found[0] if found else []):
+        if listed:
+            rows.append(tuple(row))
+        else:
+            gone.append(row[0])
+    return rows, gone, _read_all(tx, "read/get_version")[0][0]
+
+
+def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
+    found = tx.run(load_query("read/list_ask_rows_of"), campaign=campaign, people=people).single()
+    return [tuple(r) for r in (found[0] if found else [])]
+
+
 def _overview_rows(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
@@ -370,22 +403,52 @@ def _unit_rows(tx: Any, campaign: str) -> list[tuple] | None:
     return _read_all(tx, "read/count_people_by_unit", campaign=campaign)
 
 
-def _follow_up_items(tx: Any, campaign: str, due_by: str, organizer: str | None,
-                     today: str | None) -> tuple[list, list[str], dict | None] | None:
+def _count_follow_up_totals(tx: Any) -> None:
+    tx.run(load_query("write/lock_store")).consume()
+    tx.run(load_query("write/count_follow_up_totals")).consume()
+
+
+def _follow_up_items(tx: Any, campaign: str, due_by: str) -> tuple[list, list[str]] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    counts = None
-    if organizer is None:
-        found = tx.run(load_query("read/list_follow_up_items"), campaign=campaign,
-                       due_by=due_by).single()
-    else:
-        found = tx.run(load_query("read/list_organizer_follow_up_items"), campaign=campaign,
-                       due_by=due_by, organizer=organizer).single()
-        counts = {o: (overdue, n) for o, overdue, n in _read_all(
-            tx, "read/count_follow_up_items", campaign=campaign, due_by=due_by, today=today)}
-    items = [readmodel.Item(*row) for row in (found[0] if found else [])]
+    found = tx.run(load_query("read/list_follow_up_items"), campaign=campaign,
+                   due_by=due_by).single()
+    return [readmodel.Item(*row) for row in (found[0] if found else [])], _organizers(tx, campaign)
+
+
+def _organizers(tx: Any, campaign: str) -> list[str]:
     found = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Organizer").single()
-    return items, [name for _, name in (found[0] if found else [])], counts
+    return [name for _, name in (found[0] if found else [])]
+
+
+def _follow_up_page(tx: Any, campaign: str, due_by: str, today: str, organizer: str | None,
+                    limit: int | None) -> tuple[list, list[str], dict] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    counts = readmodel.page_counts(
+        _read_all(tx, "read/list_follow_up_totals", campaign=campaign),
+        _read_all(tx, "read/count_follow_up_items_ahead", campaign=campaign,
+                  **{"from": min(today, due_by)}, due_by=due_by, today=today))
+    organizers = _organizers(tx, campaign)
+    only = None
+    if organizer is not None:
+        props = _node_props(tx, [organizer]).get(organizer)
+        if props is None:
+            return [], organizers, counts
+        only = props.get("name")
+
+    def items(name: str, **params: Any) -> list[readmodel.Item]:
+        found = tx.run(load_query(name), campaign=campaign, **params).single()
+        return [readmodel.Item(*row) for row in (found[0] if found else [])]
+
+    out: list[readmodel.Item] = []
+    for org, shown, n in readmodel.page_plan(counts, organizers, limit, only):
+        out += readmodel.head_items(
+            lambda k, org=org: items("read/list_follow_up_items_head", organizer=org,
+                                     due_by=due_by, limit=_NO_LIMIT if k is None else k),
+            lambda day, org=org: items("read/list_follow_up_items_on", organizer=org, day=day),
+            shown, n)
+    return out, organizers, counts
 
 
 def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
@@ -535,21 +598,26 @@ class Neo4jStore(Store):
     def _migrate(self, session: Any, found: int = 1) -> None:
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
         rebuilt; every older store's read model built (a schema-3 store's alone, without
-        re-projecting its records).
+        re-projecting its records); each organizer's count of open items (schema 6) taken
+        from the items held.
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for re-projection, which
         :meth:`resume` (called on open) then carries out in batches.
         """
-        if found == 4:
-            self._fill_lookup_keys(session)
-            session.execute_write(
-                lambda tx: tx.run(load_query("write/set_schema"), schema=SCHEMA).consume())
-            return
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_graph_nodes"), batch=_CLEAR_BATCH).consume()
+        # Each organizer's count of open items, from the items held, before anything that
+        # writes items (a rebuild, a re-projection) moves it.
+        session.execute_write(_count_follow_up_totals)
+        if found in (4, 5):
+            if found == 4:
+                self._fill_lookup_keys(session)
+            session.execute_write(
+                lambda tx: tx.run(load_query("write/set_schema"), schema=SCHEMA).consume())
+            return
         if found == 3:
             # Only the read model's (:PersonRow) nodes are new since: built alone, not a
             # re-projection (the records' lookup keys first, as for schema 4).
@@ -718,6 +786,7 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             for name in ("write/delete_campaign_follow_up_items",
+                         "write/delete_campaign_follow_up_totals",
                          "write/delete_campaign_person_rows"):
                 while session.execute_write(run, name):
                     pass
@@ -854,11 +923,17 @@ class Neo4jStore(Store):
 
         return {"nodes": count("nodes"), "edges": count("edges"), "records": count("records")}
 
-    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
-                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
+    def _follow_up_items(self, campaign: str, due_by: str) -> tuple[list, list[str]] | None:
         self._await_written()
         with self._session() as session:
-            return session.execute_read(_follow_up_items, campaign, due_by, organizer, today)
+            return session.execute_read(_follow_up_items, campaign, due_by)
+
+    def _follow_up_page(self, campaign: str, due_by: str, today: str, organizer: str | None,
+                        limit: int | None) -> tuple[list, list[str], dict] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_follow_up_page, campaign, due_by, today, organizer,
+                                        limit)
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
         self._await_written()
@@ -883,6 +958,19 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows, campaign)
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_since, campaign, version)
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        if not people:
+            return []
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_of, campaign, list(people))
 
     def assignees(self, campaign: str) -> dict[str, str]:
         found = self._read("read/list_assignees", campaign=campaign)

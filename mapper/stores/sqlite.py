@@ -28,8 +28,18 @@ from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, 
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 7
+SCHEMA = 8
 
+# Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
+# open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
+# the transaction that writes them), and an index of the items by organizer and due date. A
+# page reads those counts, the few items due from today on (what tells overdue from due) and
+# the first items of the organizers it shows, not the campaign's items. A schema-7 file gets
+# the table filled from its items, in one transaction (no rebuild). The ask queue: each
+# person's row stamped with the store version its write started from (``rm_stamps``, by
+# triggers on ``rm_people``), so a page re-scores the rows written since the ranking kept as a
+# stored answer was computed (Store.kept_ask_ranking); a schema-7 file's rows have no stamp
+# (none is newer than a ranking kept after the migration).
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -114,6 +124,43 @@ CREATE INDEX IF NOT EXISTS edges_ties_dst ON edges (dst) WHERE type IN ('TIED_TO
 # Stored answers (a cache of whole-graph answers, see Store.get_answer) and the lease of their
 # one refresher: created on open whatever the schema number, and never part of it: a file
 # without them is complete, and an older Collective Mapper ignores them.
+# Schema 8 (see above): statements run one by one (a trigger's body holds semicolons), each
+# safe to run again.
+_PAGES_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
+    "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_items_organizer ON rm_items (campaign, organizer, due)",
+    "CREATE TRIGGER IF NOT EXISTS rm_items_added AFTER INSERT ON rm_items BEGIN "
+    "INSERT OR IGNORE INTO rm_item_totals VALUES (new.campaign, new.organizer, 0); "
+    "UPDATE rm_item_totals SET n = n + 1 WHERE campaign = new.campaign "
+    "AND organizer = new.organizer; END",
+    "CREATE TRIGGER IF NOT EXISTS rm_items_dropped AFTER DELETE ON rm_items BEGIN "
+    "UPDATE rm_item_totals SET n = n - 1 WHERE campaign = old.campaign "
+    "AND organizer = old.organizer; END",
+    # Each person's row of rm_people stamped with the version the write that wrote it (or
+    # removed it) started from: a page of the ask queue re-scores the rows written since
+    # its kept ranking was computed (Store.kept_ask_ranking).
+    "CREATE TABLE IF NOT EXISTS rm_stamps (campaign TEXT NOT NULL, person TEXT NOT NULL, "
+    "stamp INTEGER NOT NULL, PRIMARY KEY (campaign, person)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_stamps_since ON rm_stamps (campaign, stamp)",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_added AFTER INSERT ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
+    "CREATE TRIGGER IF NOT EXISTS rm_people_dropped AFTER DELETE ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (old.campaign, old.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END",
+    "CREATE TRIGGER IF NOT EXISTS rm_items_moved AFTER UPDATE OF campaign, organizer "
+    "ON rm_items BEGIN "
+    "UPDATE rm_item_totals SET n = n - 1 WHERE campaign = old.campaign "
+    "AND organizer = old.organizer; "
+    "INSERT OR IGNORE INTO rm_item_totals VALUES (new.campaign, new.organizer, 0); "
+    "UPDATE rm_item_totals SET n = n + 1 WHERE campaign = new.campaign "
+    "AND organizer = new.organizer; END",
+)
+
 _ANSWERS_DDL = """
 CREATE TABLE IF NOT EXISTS answers (
   campaign TEXT NOT NULL, question TEXT NOT NULL, options TEXT NOT NULL,
@@ -220,12 +267,15 @@ class SQLiteStore(Store):
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
         found = db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() if has_meta else None
         if found is None:
-            db.executescript(f"BEGIN IMMEDIATE; {_DDL} INSERT OR IGNORE INTO meta VALUES "
-                             f"('version', 0), ('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (4, 5, 6):
-            # A schema-4/5 file moves to 7 with its read model's tables (below), not before:
-            # a crash between the two leaves it at its old number, and both run again.
-            self._add_lookup_keys(last=found[0] == 6)
+            db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; INSERT OR "
+                             f"IGNORE INTO meta VALUES ('version', 0), ('schema', {SCHEMA}); "
+                             "COMMIT;")
+        elif found[0] in (4, 5, 6, 7):
+            # A schema-4/5 file moves to 8 with its read model's tables (below), not before:
+            # a crash between the steps leaves it at its old number, and they run again.
+            if found[0] < 7:
+                self._add_lookup_keys(last=False)
+            self._add_pages(last=found[0] >= 6)
             if found[0] < 6:
                 self._add_read_model(found[0])
         elif found[0] < SCHEMA:
@@ -253,7 +303,7 @@ class SQLiteStore(Store):
             db.execute("DROP TABLE IF EXISTS edge_counts")
             db.execute("DROP TABLE IF EXISTS nodes")
             db.execute("ALTER TABLE records RENAME TO records_old")
-            for stmt in _DDL.strip().split(";\n"):
+            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL):
                 db.execute(stmt)
             # Schema 3 and older keyed a 1-on-1 by its own id: scope it by its campaign.
             db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
@@ -289,6 +339,30 @@ class SQLiteStore(Store):
                     db.execute(stmt)
             if last:
                 db.execute("UPDATE meta SET v = 7 WHERE k = 'schema'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _add_pages(self, last: bool = False) -> None:
+        """Schema 7 -> 8: the follow-ups counted per organizer (``rm_item_totals``, filled
+        from the items held, then kept by triggers) and the items indexed by organizer and
+        due date, in one transaction (:data:`_PAGES_DDL`); the schema number set with
+        ``last``."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _DDL.strip().split(";\n"):  # (a schema-4 file has neither yet)
+                if ("CREATE TABLE IF NOT EXISTS rm_items (" in stmt
+                        or "CREATE TABLE IF NOT EXISTS rm_people (" in stmt):
+                    db.execute(stmt)
+            for stmt in _PAGES_DDL:
+                db.execute(stmt)
+            db.execute("DELETE FROM rm_item_totals")
+            db.execute("INSERT INTO rm_item_totals SELECT campaign, organizer, count(*) "
+                       "FROM rm_items GROUP BY campaign, organizer")
+            if last:
+                db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -916,16 +990,43 @@ class SQLiteStore(Store):
                 db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
                            c).fetchall())
 
+    _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
+                    "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
+
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
             return db.execute(
-                "SELECT person, name, unit, contacted, committed, last_date, own_points, "
-                "ready, ask_date, ask_response, tried_date, angers, yes_asks, organizer, "
-                "trusted FROM rm_people "
+                f"SELECT {self._ASK_COLUMNS} FROM rm_people "
                 "WHERE campaign = ? AND NOT left AND last_date IS NOT NULL",
                 (campaign,)).fetchall()
+
+    def _ask_rows_since(self, campaign: str, version: int
+                        ) -> tuple[list[tuple], list[str], int] | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            people = [p for (p,) in db.execute(
+                "SELECT person FROM rm_stamps WHERE campaign = ? AND stamp >= ?",
+                (campaign, version))]
+            rows = self._ask_rows_in(db, campaign, people)
+            have = {r[0] for r in rows}
+            return (rows, [p for p in people if p not in have],
+                    db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
+
+    def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        with self._reading() as db:
+            return self._ask_rows_in(db, campaign, list(people))
+
+    def _ask_rows_in(self, db: sqlite3.Connection, campaign: str,
+                     people: Sequence[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        for part in _chunks(people):
+            rows += db.execute(
+                f"SELECT {self._ASK_COLUMNS} FROM rm_people WHERE campaign = ? AND person IN "
+                f"({_marks(part)}) AND NOT left AND last_date IS NOT NULL", [campaign, *part])
+        return rows
 
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
@@ -976,7 +1077,8 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
-                "DELETE FROM rm_items; DELETE FROM rm_people; "
+                "DELETE FROM rm_items; DELETE FROM rm_item_totals; DELETE FROM rm_people; "
+                "DELETE FROM rm_stamps; "
                 "DELETE FROM reprojection; DELETE FROM rm_rebuild; DELETE FROM answers; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
@@ -1152,35 +1254,60 @@ class SQLiteStore(Store):
             "records": dict(self._rows(f"SELECT kind, count(*) FROM records {where} GROUP BY kind ORDER BY kind", params)),
         }
 
-    def _follow_up_items(self, campaign: str, due_by: str, organizer: str | None = None,
-                         today: str | None = None) -> tuple[list, list[str], dict | None] | None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN")  # the items and the organizers as of one moment
-            try:
-                if self._reprojecting(campaign):
-                    return None
-                sql = (f"SELECT {', '.join(readmodel.ITEM_FIELDS)} FROM rm_items "
-                       "WHERE campaign = ? AND due <= ?")
-                counts = None
-                if organizer is None:
-                    items = [readmodel.Item(*row) for row in db.execute(sql, (campaign, due_by))]
-                else:
-                    name = db.execute("SELECT name FROM nodes WHERE key = ?", (organizer,)).fetchone()
-                    items = [] if name is None else [readmodel.Item(*row) for row in db.execute(
-                        sql + " AND organizer = ?", (campaign, due_by, name[0]))]
-                    counts = {o: (overdue, n) for o, overdue, n in db.execute(
-                        "SELECT organizer, sum(due < ?), count(*) FROM rm_items "
-                        "WHERE campaign = ? AND due <= ? GROUP BY organizer",
-                        (today, campaign, due_by))}
-                organizers = [n for (n,) in db.execute(
-                    "SELECT name FROM nodes WHERE campaign = ? AND kind = 'Organizer'", (campaign,))]
-                return items, organizers, counts
-            finally:
-                if not nested:
-                    db.execute("COMMIT")
+    def _follow_up_items(self, campaign: str, due_by: str
+                         ) -> tuple[list, list[str]] | None:
+        with self._reading() as db:  # the items and the organizers as of one moment
+            if self._reprojecting(campaign):
+                return None
+            items = [readmodel.Item(*row) for row in db.execute(
+                f"SELECT {', '.join(readmodel.ITEM_FIELDS)} FROM rm_items "
+                "WHERE campaign = ? AND due <= ?", (campaign, due_by))]
+            return items, self._organizer_names(campaign)
+
+    def _organizer_names(self, campaign: str) -> list[str]:
+        return [n for (n,) in self._db.execute(
+            "SELECT name FROM nodes WHERE campaign = ? AND kind = 'Organizer'", (campaign,))]
+
+    def _follow_up_page(self, campaign: str, due_by: str, today: str, organizer: str | None,
+                        limit: int | None) -> tuple[list, list[str], dict] | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            # Everyone's counts: the kept totals, less the items still to come (an index range
+            # of rm_items' key from today on: a few days' items, not the campaign's).
+            counts = readmodel.page_counts(
+                db.execute("SELECT organizer, n FROM rm_item_totals WHERE campaign = ? "
+                           "AND n > 0", (campaign,)),
+                # (Ordered by due, or SQLite scans every item through rm_items_organizer,
+                # which covers the columns read but not the range.)
+                db.execute("SELECT organizer, total(due > ?), total(due >= ? AND due <= ?) "
+                           "FROM (SELECT organizer, due FROM rm_items WHERE campaign = ? "
+                           "AND due >= ? ORDER BY due) GROUP BY organizer",
+                           (due_by, today, due_by, campaign, min(today, due_by))))
+            organizers = self._organizer_names(campaign)
+            only = None
+            if organizer is not None:
+                name = db.execute("SELECT name FROM nodes WHERE key = ?", (organizer,)).fetchone()
+                if name is None:
+                    return [], organizers, counts
+                only = name[0]
+            fields = ", ".join(readmodel.ITEM_FIELDS)
+            sql = (f"SELECT {fields} FROM rm_items INDEXED BY rm_items_organizer "
+                   "WHERE campaign = ? AND organizer = ? AND due <= ?")
+            items: list[readmodel.Item] = []
+            for org, shown, n in readmodel.page_plan(counts, organizers, limit, only):
+                def first(k: int | None, org: str = org) -> list[readmodel.Item]:
+                    return [readmodel.Item(*r) for r in db.execute(
+                        sql + " ORDER BY due LIMIT ?",
+                        (campaign, org, due_by, -1 if k is None else k))]
+
+                def on(day: str, org: str = org) -> list[readmodel.Item]:
+                    return [readmodel.Item(*r) for r in db.execute(
+                        f"SELECT {fields} FROM rm_items INDEXED BY rm_items_organizer "
+                        "WHERE campaign = ? AND organizer = ? AND due = ?", (campaign, org, day))]
+
+                items += readmodel.head_items(first, on, shown, n)
+            return items, organizers, counts
 
     def _unit_rows(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:

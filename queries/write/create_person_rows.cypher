@@ -1,4 +1,8 @@
-// Rows are lists in the order of mapper.readmodel.PERSON_FIELDS.
+// Rows are lists in the order of mapper.readmodel.PERSON_FIELDS. Each is stamped with the store
+// version the write started from (read/list_ask_rows_since: what a page of the ask queue
+// re-scores).
+MATCH (m:StoreMeta {id: 'meta'})
+WITH m.version AS stamp
 UNWIND $rows AS row
 CREATE (:PersonRow {campaign: row[0], person: row[1], name: row[2], unit: row[3],
                     in_roster: row[4], contacted: row[5], left: row[6], committed: row[7],
@@ -7,4 +11,4 @@ CREATE (:PersonRow {campaign: row[0], person: row[1], name: row[2], unit: row[3]
                     angers: row[15], yes_asks: row[16], organizer: row[17],
                     trusted: row[18], conversations: row[19], asks: row[20], yes_count: row[21],
                     kept: row[22], missed: row[23], yes_due: row[24], missed_latest: row[25],
-                    referred: row[26]})
+                    referred: row[26], stamp: stamp})

@@ -1,0 +1,182 @@
+"""A page of a list reads what it shows (issue 16 item 1), on both stores: the follow-ups' first
+items and the ask queue's first entries are the head of the whole list, and a write shows at
+once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mapper.analytics.follow_ups import first_items, follow_ups
+from mapper.analytics.readiness import ask_queue
+from mapper.analytics.stored import options_key
+from mapper.analytics.texts import fill_texts, read_texts
+from tests.records import CAMPAIGN, conversation, small_campaign
+
+KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+TODAY = dt.date(2026, 11, 20)
+
+
+def _more() -> list:
+    """Organizers with several items each, due on the same days (ties a page ends within)."""
+    out = []
+    for n in range(12):
+        out.append(conversation(
+            f"Pat Doe {n}", f"2026-11-{1 + n % 4:02d}", id=f"pat-{n}",
+            organizer=("Maya Ortiz", "Sam Lee", "dev patel")[n % 3],
+            follow_up={"thank_you_sent": False, "assignment": f"call {n}",
+                       "due": f"2026-11-{10 + n % 2:02d}"},
+            ask={"response": "yes", "action": "sign it", "due": "2026-11-24"},
+            issues=[{"issue": "short staffing", "anger": 3 + n % 3}]))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_follow_ups_page_is_the_head_of_the_whole_list_and_shows_a_write_at_once(
+        open_store_of_kind, kind):
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+
+    def whole(today: dt.date) -> dict:
+        return follow_ups(fill_texts(store.snapshot(CAMPAIGN), store), today=today)
+
+    for today in (TODAY, dt.date(2026, 11, 9), dt.date(2026, 10, 1), dt.date(2027, 1, 1)):
+        answer = whole(today)
+        assert store.follow_ups(CAMPAIGN, today=today, texts=words) == answer
+        for n in (0, 1, 2, 5, 7, 13, 100):
+            assert store.follow_ups(CAMPAIGN, today=today, limit=n, texts=words) == \
+                first_items(answer, n), (today, n)
+            assert store.follow_ups(CAMPAIGN, today=today, limit=n, organizer="DEV PATEL",
+                                    texts=words) == first_items(answer, n, "dev patel")
+    # A new item, first in the list (its organizer sorts first), shows on the first page.
+    store.write([conversation("Zed Ray", "2026-11-18", id="zed", organizer="Aaron Abel",
+                              follow_up={"thank_you_sent": False})])
+    page = store.follow_ups(CAMPAIGN, today=TODAY, limit=1, texts=words)
+    assert page == first_items(whole(TODAY), 1)
+    assert [i["id"] for o in page["organizers"] for i in o["items"]] == ["thank_you:zed"]
+    # Closed: gone from the page and from the counts.
+    store.delete(["conversation:%s:zed" % CAMPAIGN])
+    assert store.follow_ups(CAMPAIGN, today=TODAY, limit=3, texts=words) == \
+        first_items(whole(TODAY), 3)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_ask_queue_page_reads_the_kept_ranking_and_the_rows_written_since(
+        open_store_of_kind, kind, monkeypatch):
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+
+    def whole() -> list:
+        return ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+
+    def page(**options):
+        return store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every",
+                                    **options)
+
+    key = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+    full = whole()
+    assert page(limit=3) == (full[:3], len(full))  # ranked whole, and kept
+    kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, key)
+    assert kept is not None and kept.version == store.version()
+    for offset in (0, 1, 4, len(full) - 1):
+        assert page(offset=offset, limit=2) == (full[offset:offset + 2], len(full))
+    # A new contact, angry about nothing: no count of the campaign moves, so the kept ranking
+    # with her row re-scored is the whole queue exactly; she shows at once.
+    store.write([conversation("Newt Hale", "2026-11-19", id="newt", issues=[], assessment=1,
+                              plan={"hope": 5, "wants_to_talk_again": True})])
+    full = whole()
+    assert any(e["name"] == "Newt Hale" for e in full)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == kept.version
+    # Committed: out of the queue at once (and the people who trust her, re-scored).
+    store.write([conversation("Newt Hale", "2026-11-19", id="newt", issues=[], assessment=1,
+                              ask={"response": "yes"})])
+    full = whole()
+    assert page() == (full, len(full))
+    assert all(e["name"] != "Newt Hale" for e in page()[0])
+    # Angry: her row is re-scored at once against the kept counts of the campaign (how many
+    # others are angry about her issue lags, by up to the lag bound) ...
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    assert any(e["name"] == "Ivy Moss" for e in page()[0])
+    # ... and exactly as the whole queue once no lag is allowed (ranked whole again).
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "0")
+    full = whole()
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()
+
+
+def test_a_schema_7_file_gets_its_counts_when_opened(tmp_path):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write([*small_campaign(), *_more()])
+    # As schema 7 left it: no counts, no stamps, no index by organizer.
+    store._db.executescript(
+        "DROP TRIGGER rm_items_added; DROP TRIGGER rm_items_dropped; DROP TRIGGER rm_items_moved; "
+        "DROP TRIGGER rm_people_added; DROP TRIGGER rm_people_changed; "
+        "DROP TRIGGER rm_people_dropped; DROP TABLE rm_item_totals; DROP TABLE rm_stamps; "
+        "DROP INDEX rm_items_organizer; UPDATE meta SET v = 7 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        answer = store.follow_ups(CAMPAIGN, today=TODAY)
+        for n in (1, 4, 9):
+            assert store.follow_ups(CAMPAIGN, today=TODAY, limit=n) == first_items(answer, n)
+        # The counts are kept from here on.
+        store.write([conversation("Zed Ray", "2026-11-18", id="zed",
+                                  follow_up={"thank_you_sent": False})])
+        answer = store.follow_ups(CAMPAIGN, today=TODAY)
+        assert store.follow_ups(CAMPAIGN, today=TODAY, limit=3) == first_items(answer, 3)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_5_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, neo4j_uri):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write([*small_campaign(), *_more()])
+    with store._session() as session:  # as schema 5 left it
+        session.run("MATCH (t:FollowUpTotal) DELETE t").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 5").consume()
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        answer = again.follow_ups(CAMPAIGN, today=TODAY)
+        for n in (1, 4, 9):
+            assert again.follow_ups(CAMPAIGN, today=TODAY, limit=n) == first_items(answer, n)
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_background_refresher_ranks_a_stale_kept_ask_ranking_again(open_store_of_kind, kind,
+                                                                       monkeypatch):
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_TODAY", TODAY.isoformat())
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    store.ask_queue_page(CAMPAIGN, today=TODAY, limit=2, texts=words, words="every")
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    key = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version < store.version()
+    assert Refresher(Analytics(store, campaign=CAMPAIGN, answers=store)).run_once() == 1
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every") == (
+        full, len(full))
