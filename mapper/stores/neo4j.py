@@ -262,11 +262,13 @@ class _Upkeep:
         self.units: list[tuple] = []
         self.anger: list[tuple] = []
         self.referred: list[tuple[str, str]] = []
-        self.was: dict[str, tuple] = {}
+        # Their rows of where they stand before the write, as tuples of PERSON_FIELDS (None
+        # where a person has several, which only a rewrite puts right).
+        self.was: dict[str, tuple | None] = {}
         self.ties: dict[str, list[tuple[str, bool]]] = {}
         sources, nodes = self.sources, self.nodes
         organizers: dict[str, dict[str, Any]] = {}
-        for key, props, found, units, anger, referred, standing, ties in _read_all(
+        for key, props, found, units, anger, referred, stored, ties in _read_all(
                 tx, "read/list_people_upkeep", people=sorted(people)):
             if props is not None:
                 nodes[key] = _drop_node_fields(props)
@@ -281,8 +283,9 @@ class _Upkeep:
             self.units += map(tuple, units)
             self.anger += map(tuple, anger)
             self.referred += [(key, o) for o in referred]
-            if standing:
-                self.was[key] = tuple(standing[-1])
+            if stored:
+                self.was[key] = (tuple(map(stored[0].get, readmodel.PERSON_FIELDS))
+                                 if len(stored) == 1 else None)
             if ties:
                 self.ties[key] = [(m, trusted) for m, trusted in ties]
         # The organizers who held these 1-on-1s, by the keys their props name (the store's
@@ -335,15 +338,20 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
     pairs = [(p, m) for p in now for m, trusted in got.ties.get(p, ())
              if (readmodel.standing(now.get(m)) if m in mine else trusted)]
     trusted = dict((p, t) for t, p in readmodel.trusted_rows(pairs, now))
-    tx.run(load_query("write/delete_person_rows"), people=wanted).consume()
-    if rows:
-        tx.run(load_query("write/create_person_rows"),
-               rows=[[*r[:_TRUSTED], trusted[r.person], *r[_TRUSTED + 1:]] for r in rows]
-               ).consume()
+    rows = [r._replace(trusted=trusted[r.person]) for r in rows]
+    # Only the rows that change are written again (a tie, a roster row met again: most of
+    # an import of lists leaves its people's rows as they were).
+    was = got.was
+    changed = [r for r in rows if was.get(r.person) != r]
+    gone = [p for p in wanted if p in was and p not in now]
+    if changed or gone:
+        tx.run(load_query("write/delete_person_rows"),
+               people=[*gone, *(r.person for r in changed if r.person in was)]).consume()
+    if changed:
+        tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being (as
     # SQLiteStore._refresh_people), read once the rows above are written.
-    flipped = [p for p in wanted
-               if readmodel.standing(got.was.get(p)) != readmodel.standing(now.get(p))]
+    flipped = [p for p in wanted if _standing(was.get(p)) != readmodel.standing(now.get(p))]
     again = sorted({m for p in flipped for m, _ in got.ties.get(p, ())} - now.keys())
     if again:
         pairs = _read_all(tx, "read/list_trusted_committed", people=again)
@@ -351,7 +359,13 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
                rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
 
 
-_TRUSTED = readmodel.PERSON_FIELDS.index("trusted")
+_COMMITTED = readmodel.PERSON_FIELDS.index("committed")
+_LEFT = readmodel.PERSON_FIELDS.index("left")
+
+
+def _standing(row: tuple | None) -> bool:
+    # readmodel.standing of a whole stored row
+    return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
 
 
 def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:

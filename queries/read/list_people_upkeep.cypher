@@ -7,8 +7,8 @@
 //   'commitment:' + what follows 'conversation:' in its id) and the organizers who held it
 //   (the store still looks up mapper.readmodel.organizer_keys; these spare that read);
 // - units, anger, referred: as read/list_people_units, list_people_anger, list_people_referred;
-// - standing: [committed, left] of their row as it is before the write
-//   (read/list_person_row_standing);
+// - stored: their rows of where they stand as they are before the write, whole (the store
+//   rewrites a row only where it changes; read/list_person_row_standing read their standing);
 // - ties: [neighbour key, trusted] of everyone tied to them or in a referral with them, either
 //   way round (read/list_tie_neighbours), trusted when that neighbour's row, as it is before
 //   the write, is committed and still in the workplace (read/list_trusted_committed).
@@ -36,7 +36,7 @@ RETURN key, properties(p) AS props,
        substring(e.source, size('conversation:') + size(p.campaign) + 1), e.date]] END AS anger,
   CASE WHEN p IS NULL THEN [] ELSE
     [(p)-[e:REFERRED]->(o) WHERE e.campaign = p.campaign | o.key] END AS referred,
-  COLLECT { MATCH (r:PersonRow {person: key}) RETURN [r.committed, r.left] } AS standing,
+  COLLECT { MATCH (r:PersonRow {person: key}) RETURN properties(r) } AS stored,
   CASE WHEN p IS NULL THEN [] ELSE COLLECT {
     MATCH (p)-[e:TIED_TO|REFERRED]-(m)
     WHERE e.campaign = p.campaign
