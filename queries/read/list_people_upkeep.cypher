@@ -6,11 +6,12 @@
 //   the props of the nodes mapper.readmodel.node_keys names (a 1-on-1's commitment is
 //   'commitment:' + what follows 'conversation:' in its id) and the organizers who held it
 //   (the store still looks up mapper.readmodel.organizer_keys; these spare that read);
-// - units, anger, referred: as read/list_people_units, list_people_anger, list_people_referred;
+// - units, anger: as read/list_people_units and list_people_anger; referred: whom they
+//   referred in their own 1-on-1s;
 // - stored: their rows of where they stand as they are before the write, whole (the store
-//   rewrites a row only where it changes; read/list_person_row_standing read their standing);
+//   rewrites a row only where it changes, and compares their standing);
 // - ties: [neighbour key, trusted] of everyone tied to them or in a referral with them, either
-//   way round (read/list_tie_neighbours), trusted when that neighbour's row, as it is before
+//   way round, trusted when that neighbour's row, as it is before
 //   the write, is committed and still in the workplace (read/list_trusted_committed).
 UNWIND $people AS key
 OPTIONAL MATCH (p:Node {key: key})
