@@ -252,8 +252,7 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
         tx.run(load_query("write/merge_records"), rows=rows.replaced_records).consume()
     if rows.marks:
         tx.run(load_query("write/mark_reprojection"), rows=rows.marks).consume()
-    _refresh_items(tx, touched)
-    _refresh_people(tx, people)
+    _refresh(tx, touched, people)
     tx.run(load_query("write/increment_version")).consume()
     return result
 
@@ -264,66 +263,122 @@ def _node_props(tx: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
     return {k: _drop_node_fields(props) for k, props in _read_all(tx, "read/get_node_props", keys=keys)}
 
 
-def _refresh_items(tx: Any, people: set[str]) -> None:
-    """Compute these people's read-model rows again from their records, in the write's
-    transaction (see :mod:`mapper.readmodel`)."""
+class _Upkeep:
+    """What the read model's upkeep reads of some people, in one statement
+    (read/list_people_upkeep): their sources, the props of the nodes those name and of the
+    people, where they work, their anger and referrals, their rows' standing before the
+    write and whom they are tied to (with whether each neighbour's row counts for trust)."""
+
+    def __init__(self, tx: Any, people: Iterable[str]) -> None:
+        self.sources: list[readmodel.Source] = []
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.units: list[tuple] = []
+        self.anger: list[tuple] = []
+        self.referred: list[tuple[str, str]] = []
+        # Their rows of where they stand before the write, as tuples of PERSON_FIELDS (None
+        # where a person has several, which only a rewrite puts right).
+        self.was: dict[str, tuple | None] = {}
+        self.ties: dict[str, list[tuple[str, bool]]] = {}
+        sources, nodes = self.sources, self.nodes
+        organizers: dict[str, dict[str, Any]] = {}
+        for key, props, found, units, anger, referred, stored, ties in _read_all(
+                tx, "read/list_people_upkeep", people=sorted(people)):
+            if props is not None:
+                nodes[key] = _drop_node_fields(props)
+            for campaign, kind, rid, node, commitment, held in found:
+                sources.append(readmodel.Source(campaign, key, kind, rid))
+                if node is not None:
+                    nodes[rid] = _drop_node_fields(node)
+                if commitment is not None:
+                    nodes[f"commitment:{rid[len('conversation:'):]}"] = _drop_node_fields(commitment)
+                for okey, oprops in held:
+                    organizers[okey] = oprops
+            self.units += map(tuple, units)
+            self.anger += map(tuple, anger)
+            self.referred += [(key, o) for o in referred]
+            if stored:
+                self.was[key] = (tuple(map(stored[0].get, readmodel.PERSON_FIELDS))
+                                 if len(stored) == 1 else None)
+            if ties:
+                self.ties[key] = [(m, trusted) for m, trusted in ties]
+        # The organizers who held these 1-on-1s, by the keys their props name (the store's
+        # key of a name): those the statement found, the rest (an alias's) read by key.
+        wanted = readmodel.organizer_keys(sources, nodes)
+        nodes.update((k, _drop_node_fields(organizers[k])) for k in wanted if k in organizers)
+        nodes.update(_node_props(tx, [k for k in wanted if k not in organizers]))
+
+
+def _refresh(tx: Any, touched: set[str], people: set[str]) -> None:
+    """Compute the read model's rows again, in the write's transaction (see
+    :mod:`mapper.readmodel`): the open follow-up items of ``touched`` and the rows of where
+    ``people`` stand, from their records and the edges saying where they work."""
+    if not touched and not people:
+        return
+    got = _Upkeep(tx, touched | people)
+    _refresh_items(tx, touched, got)
+    _refresh_people(tx, people, got)
+
+
+def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for person in people:
+        out.setdefault(person.split(":", 2)[1], []).append(person)
+    return out
+
+
+def _refresh_items(tx: Any, people: set[str], got: _Upkeep) -> None:
     if not people:
         return
     wanted = sorted(people)
-    sources = [readmodel.Source(*row)
-               for row in _read_all(tx, "read/list_people_sources", people=wanted)]
-    nodes = _node_props(tx, readmodel.node_keys(sources))
-    nodes.update(_node_props(tx, readmodel.organizer_keys(sources, nodes)))
-    by_campaign: dict[str, list[str]] = {}
-    for person in wanted:
-        by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
-    items = [list(i) for campaign, keys in by_campaign.items()
-             for i in readmodel.person_items(campaign, keys, sources, nodes)]
+    items = [list(i) for campaign, keys in _by_campaign(wanted).items()
+             for i in readmodel.person_items(campaign, keys, got.sources, got.nodes)]
     tx.run(load_query("write/delete_follow_up_items"), people=wanted).consume()
     if items:
         tx.run(load_query("write/create_follow_up_items"), rows=items).consume()
 
 
-def _refresh_people(tx: Any, people: set[str]) -> None:
-    """Compute the rows of where these people stand again, from their records and the edges
-    saying where they work, in the write's transaction (see :mod:`mapper.readmodel`)."""
+def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
     if not people:
         return
     wanted = sorted(people)
-    sources = [readmodel.Source(*row)
-               for row in _read_all(tx, "read/list_people_sources", people=wanted)]
-    units = [tuple(row) for (row,) in _read_all(tx, "read/list_people_units", people=wanted)]
-    anger = [tuple(row) for (row,) in _read_all(tx, "read/list_people_anger", people=wanted)]
-    referred = _read_all(tx, "read/list_people_referred", people=wanted)
-    nodes = _node_props(tx, [*readmodel.node_keys(sources), *wanted])
-    nodes.update(_node_props(tx, readmodel.organizer_keys(sources, nodes)))
-    by_campaign: dict[str, list[str]] = {}
-    for person in wanted:
-        by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
-    rows = [r for campaign, keys in by_campaign.items()
-            for r in readmodel.person_rows(campaign, keys, sources, nodes, units, anger,
-                                           referred)]
-    was = {p: (c, gone) for p, c, gone in _read_all(tx, "read/list_person_row_standing",
-                                                     people=wanted)}
-    tx.run(load_query("write/delete_person_rows"), people=wanted).consume()
-    if rows:
-        tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in rows]).consume()
-    # Whom each trusts among the committed: theirs again, and their neighbours' where they
-    # became committed or stopped being (as SQLiteStore._refresh_people).
+    rows = [r for campaign, keys in _by_campaign(wanted).items()
+            for r in readmodel.person_rows(campaign, keys, got.sources, got.nodes, got.units,
+                                           got.anger, got.referred)]
+    # Whom each trusts among the committed (ties and referrals, either way round): from the
+    # rows just computed for those in this write, from the stored rows for the others.
     now = {r.person: (r.committed, r.left) for r in rows}
-    flipped = [p for p in wanted
-               if readmodel.standing(was.get(p)) != readmodel.standing(now.get(p))]
-    again = set(now)
-    if flipped:
-        again.update(p for (p,) in _read_all(tx, "read/list_tie_neighbours", people=flipped))
-    again = sorted(again)
+    mine = set(wanted)
+    pairs = [(p, m) for p in now for m, trusted in got.ties.get(p, ())
+             if (readmodel.standing(now.get(m)) if m in mine else trusted)]
+    trusted = dict((p, t) for t, p in readmodel.trusted_rows(pairs, now))
+    rows = [r._replace(trusted=trusted[r.person]) for r in rows]
+    # Only the rows that change are written again (a tie, a roster row met again: most of
+    # an import of lists leaves its people's rows as they were).
+    was = got.was
+    changed = [r for r in rows if was.get(r.person) != r]
+    gone = [p for p in wanted if p in was and p not in now]
+    if changed or gone:
+        tx.run(load_query("write/delete_person_rows"),
+               people=[*gone, *(r.person for r in changed if r.person in was)]).consume()
+    if changed:
+        tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
+    # Their neighbours' too where they became committed or stopped being (as
+    # SQLiteStore._refresh_people), read once the rows above are written.
+    flipped = [p for p in wanted if _standing(was.get(p)) != readmodel.standing(now.get(p))]
+    again = sorted({m for p in flipped for m, _ in got.ties.get(p, ())} - now.keys())
     if again:
         pairs = _read_all(tx, "read/list_trusted_committed", people=again)
-        # A row just created trusts no one: written only where it trusts someone.
-        trusted = [list(r) for r in readmodel.trusted_rows(pairs, again)
-                   if r[0] is not None or r[1] not in now]
-        if trusted:
-            tx.run(load_query("write/set_person_rows_trusted"), rows=trusted).consume()
+        tx.run(load_query("write/set_person_rows_trusted"),
+               rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
+
+
+_COMMITTED = readmodel.PERSON_FIELDS.index("committed")
+_LEFT = readmodel.PERSON_FIELDS.index("left")
+
+
+def _standing(row: tuple | None) -> bool:
+    # readmodel.standing of a whole stored row
+    return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
 
 
 def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
@@ -334,8 +389,7 @@ def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
                       token=work.token, after=work.cursor, cursor=people[-1])[0][0]
     if not moved:
         return False
-    _refresh_items(tx, set(people))
-    _refresh_people(tx, set(people))
+    _refresh(tx, set(people), set(people))
     return True
 
 
@@ -733,8 +787,7 @@ class Neo4jStore(Store):
             tx.run(load_query("write/delete_answers_of_records"), ids=list(ids),
                    campaigns=sorted({r.campaign for r in batch})).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
-            _refresh_items(tx, touched)
-            _refresh_people(tx, people)
+            _refresh(tx, touched, people)
             if alias_campaigns:
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()

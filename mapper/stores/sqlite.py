@@ -218,6 +218,22 @@ def _marks(part: Sequence) -> str:
     return ",".join("?" * len(part))
 
 
+_COMMITTED = readmodel.PERSON_FIELDS.index("committed")
+_LEFT = readmodel.PERSON_FIELDS.index("left")
+
+
+def _standing(row: tuple | None) -> bool:
+    # readmodel.standing of a whole stored row
+    return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
+
+
+def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for person in people:
+        out.setdefault(person.split(":", 2)[1], []).append(person)
+    return out
+
+
 class SQLiteStore(Store):
     """A :class:`~mapper.stores.base.Store` in one SQLite file (``:memory:`` for a throwaway)."""
 
@@ -753,47 +769,66 @@ class SQLiteStore(Store):
         nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
         anger, _, referred = self._person_edges(people)
         rows = []
-        by_campaign: dict[str, list[str]] = {}
-        for person in people:
-            by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
+        by_campaign = _by_campaign(people)
+        # Their rows as they are before the write, whole: only those that change are
+        # written again (a tie, a roster row met again: most of an import of lists leaves its
+        # people's rows as they were).
         was: dict[str, tuple] = {}
+        fields = ", ".join(readmodel.PERSON_FIELDS)
         for campaign, keys in by_campaign.items():
             rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger, referred)
             for part in _chunks(keys):
-                marks = _marks(part)
-                was.update((p, (c, gone)) for p, c, gone in db.execute(
-                    f"SELECT person, committed, left FROM rm_people WHERE campaign = ? "
-                    f"AND person IN ({marks})", [campaign, *part]))
-                db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN ({marks})",
-                           [campaign, *part])
+                was.update((r[1], r) for r in db.execute(
+                    f"SELECT {fields} FROM rm_people WHERE campaign = ? "
+                    f"AND person IN ({_marks(part)})", [campaign, *part]))
+        # Whom each trusts among the committed (ties and referrals, either way round): from
+        # the rows just computed for those in this write, from the stored rows for the others.
+        now = {r.person: (r.committed, r.left) for r in rows}
+        ties = self._tie_pairs(people)
+        mine = set(people)
+        pairs = [(p, m) for p, m, trusted in ties
+                 if p in now and (readmodel.standing(now.get(m)) if m in mine else trusted)]
+        trusted = {p: t for t, p in readmodel.trusted_rows(pairs, now)}
+        rows = [r._replace(trusted=trusted[r.person]) for r in rows]
+        changed = [r for r in rows if was.get(r.person) != r]
+        stale = [p for p in people if p in was and p not in now]
+        stale += [r.person for r in changed if r.person in was]
+        for campaign, keys in _by_campaign(sorted(stale)).items():
+            for part in _chunks(keys):
+                db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN "
+                           f"({_marks(part)})", [campaign, *part])
         # A row with nothing after its flags (a roster import's people) leaves the rest of its
         # columns to their defaults: a quarter of the values to bind.
         tail, short = readmodel.BARE_TAIL, readmodel.PERSON_FIELDS[:_BARE]
-        bare = [r[:_BARE] for r in rows if r[_BARE:] == tail]
+        bare = [r[:_BARE] for r in changed if r[_BARE:] == tail]
         if bare:
             db.executemany(f"INSERT INTO rm_people ({', '.join(short)}) "
                            f"VALUES ({_marks(short)})", bare)
-        db.executemany(f"INSERT INTO rm_people ({', '.join(readmodel.PERSON_FIELDS)}) "
+        db.executemany(f"INSERT INTO rm_people ({fields}) "
                        f"VALUES ({_marks(readmodel.PERSON_FIELDS)})",
-                       [r for r in rows if r[_BARE:] != tail] if bare else rows)
-        # Whom each trusts among the committed: theirs again, and their neighbours' where they
-        # became committed or stopped being (joined, left, or said no later).
-        now = {r.person: (r.committed, r.left) for r in rows}
-        flipped = [p for p in people
-                   if readmodel.standing(was.get(p)) != readmodel.standing(now.get(p))]
-        again = set(now) | set(self._tie_neighbours(flipped))
-        self._keep_trusted(sorted(again), fresh=now.keys())
+                       [r for r in changed if r[_BARE:] != tail] if bare else changed)
+        # Their neighbours' too where they became committed or stopped being (joined, left,
+        # or said no later), read once the rows above are written.
+        flipped = {p for p in people
+                   if _standing(was.get(p)) != readmodel.standing(now.get(p))}
+        again = {m for p, m, _ in ties if p in flipped} - now.keys()
+        if again:
+            self._keep_trusted(sorted(again))
 
-    def _tie_neighbours(self, people: Sequence[str]) -> list[str]:
-        """The people tied to these (ties and referrals, either way round)."""
-        out: list[str] = []
+    def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool]]:
+        """``(person, neighbour, trusted)`` of everyone tied to these people or in a referral
+        with them, either way round; trusted when the neighbour's row, as stored, is
+        committed and still in the workplace."""
+        out: list[tuple[str, str, bool]] = []
         for part in _chunks(list(people)):
             marks = _marks(part)
             for one, other in (("src", "dst"), ("dst", "src")):
-                out += [k for (k,) in self._db.execute(
-                    f"SELECT m.key FROM nodes n JOIN edges e ON e.{one} = n.id "
-                    f"JOIN nodes m ON m.id = e.{other} WHERE n.key IN ({marks}) "
-                    "AND e.type IN ('TIED_TO', 'REFERRED') AND e.campaign = n.campaign", part)]
+                out += self._db.execute(
+                    f"SELECT n.key, m.key, coalesce(r.committed AND NOT r.left, 0) FROM nodes n "
+                    f"JOIN edges e ON e.{one} = n.id JOIN nodes m ON m.id = e.{other} "
+                    "LEFT JOIN rm_people r ON r.campaign = m.campaign AND r.person = m.key "
+                    f"WHERE n.key IN ({marks}) AND e.type IN ('TIED_TO', 'REFERRED') "
+                    "AND e.campaign = n.campaign", part).fetchall()
         return out
 
     def _keep_trusted(self, people: Sequence[str], fresh: Collection[str] = ()) -> None:
