@@ -221,3 +221,32 @@ def test_a_jobs_progress_is_read_by_any_worker_and_ids_cannot_name_other_files(t
     (tmp_path / "secret.json").write_text('{"owner": "maya"}')
     for bad in ("../secret", "../" * 3 + "etc/passwd", "", None, "A" * 32):
         assert polled.read(bad) is None
+
+
+def test_a_finished_dry_run_polled_twice_shows_its_summary_both_times(app):
+    # A slow server can have two polls of one job in flight; the page keeps the later answer,
+    # so it must be the summary too (it was "no such job", and the dry run never ended).
+    with signed_in_as(app, ADMIN):
+        _, file, _ = read(GOOD)
+        job, _, _ = upload.dry_run(1, values_of(file), file, as_upload(GOOD), "people.csv", None)
+        for _ in range(600):
+            first = upload.poll_import(1, job)
+            if first[1]:
+                break
+            time.sleep(0.1)
+        second = upload.poll_import(1, job)
+    assert first[1] is True and second[1] is True
+    assert "Dry run: 2 row(s) ready" in text(first[2]) and text(second[2]) == text(first[2])
+
+
+def test_the_board_sweeps_jobs_finished_long_ago_when_a_new_one_starts(tmp_path):
+    import os
+
+    from dashboard.pages.upload import Job, JobBoard
+
+    board = JobBoard(tmp_path / "jobs")
+    board.post("a" * 32, Job(owner="maya", state="done"))
+    old = time.time() - JobBoard.KEEP_SECONDS - 60
+    os.utime(tmp_path / "jobs" / ("a" * 32 + ".json"), (old, old))
+    board.post("b" * 32, Job(owner="maya"))
+    assert board.read("a" * 32) is None and board.read("b" * 32).owner == "maya"

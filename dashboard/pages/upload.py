@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -369,10 +370,15 @@ class JobBoard:
     def _path(self, job_id: str | None) -> Path | None:
         return self.folder / f"{job_id}.json" if job_id and self._ID.fullmatch(job_id) else None
 
+    #: A job's state is swept from the board this long after its last post.
+    KEEP_SECONDS = 3600
+
     def post(self, job_id: str, job: Job) -> None:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self._path(job_id)
         assert path is not None
+        if not path.exists():  # a new job: the finished ones of long ago go
+            self._sweep()
         with job.lock:
             state = {"owner": job.owner, "dry": job.dry, "state": job.state, "total": job.total,
                      "done": job.done, "failed": job.failed,
@@ -391,6 +397,15 @@ class JobBoard:
             return None
         check = state.pop("check", None)
         return Job(**state, check=svc.UploadCheck(**check) if check else None)
+
+    def _sweep(self) -> None:
+        old = time.time() - self.KEEP_SECONDS
+        for stale in self.folder.glob("*.json"):
+            try:
+                if stale.stat().st_mtime < old:
+                    stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # another worker swept it first
 
     def drop(self, job_id: str | None) -> None:
         if path := self._path(job_id):
@@ -480,7 +495,9 @@ def poll_import(_n: int | None, job_id: str | None):
             pct = int(100 * done / total) if total else 100
             bar = dbc.Progress(value=pct, label=f"{done:,} of {total:,}", className="upload-bar")
         return bar, False, no_update
-    _JOBS.drop(job_id)
+    # The finished job stays on the board (swept when old, see JobBoard.post): a slow server
+    # can have two polls of it in flight, and the page keeps the later one's answer, which
+    # must be the summary too, not "no such job".
     if failed or check is None:
         return None, True, _refused(f"The {'check' if dry else 'import'} failed ({failed}).")
     if dry:
