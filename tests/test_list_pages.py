@@ -180,3 +180,83 @@ def test_the_background_refresher_ranks_a_stale_kept_ask_ranking_again(open_stor
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every") == (
         full, len(full))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kept_ask_ranking_ages_from_when_it_was_kept(open_store_of_kind, kind, monkeypatch):
+    """At a million people ranking takes longer than the lag bound: a ranking counted old from
+    when its rows were read would be stale the moment it is kept, and every page after a
+    write would rank the whole campaign again (45 s). Its age counts from when it was kept."""
+    from dataclasses import replace
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    key = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+
+    def page():
+        return store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every")
+
+    def keep_as_if(*, read_ago: float, kept_ago: float) -> int:
+        """The kept ranking, as if its rows were read and it was kept so long ago."""
+        store.kept_ask_ranking(CAMPAIGN, today=TODAY, texts=words, words="every", fresh=True)
+        kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, key)
+        now = dt.datetime.now(dt.timezone.utc)
+        store.drop_answers(CAMPAIGN)
+        store.put_answer(replace(
+            kept, computed_at=now - dt.timedelta(seconds=read_ago),
+            result={**kept.result,
+                    "kept_at": (now - dt.timedelta(seconds=kept_ago)).isoformat()}))
+        return kept.version
+
+    def newcomer(n: int) -> None:
+        store.write([conversation(f"Newt Hale {n}", "2026-11-19", id=f"newt-{n}", issues=[],
+                                  assessment=1, plan={"hope": 5, "wants_to_talk_again": True})])
+
+    # Ranked 60 s ago, kept just now: a write since is placed in it, nothing ranked again.
+    version = keep_as_if(read_ago=60, kept_ago=1)
+    newcomer(1)
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
+    # Kept longer ago than the bound: ranked whole again, and kept.
+    keep_as_if(read_ago=60, kept_ago=45)
+    newcomer(2)
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_process_reads_a_kept_ask_ranking_once_until_another_is_kept(
+        open_store_of_kind, kind, monkeypatch):
+    """Each page of the queue starts from the kept ranking, as large as the campaign: a process
+    reads it once, and again only when a newer one was kept (by any process)."""
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    reads = []
+    real = store.get_answer
+    monkeypatch.setattr(store, "get_answer", lambda *a: reads.append(a) or real(*a))
+
+    def page(**options):
+        return store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every",
+                                    **options)
+
+    page(limit=2)  # ranked whole and kept: nothing read
+    first = page(limit=2)
+    assert len(reads) == 1
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    assert page(offset=1, limit=3)[1] == first[1] + 1 and len(reads) == 1
+    # Another process keeps a newer ranking: read, and the pages are its.
+    store.kept_ask_ranking(CAMPAIGN, today=TODAY, texts=words, words="every", fresh=True)
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full)) and len(reads) == 2
+    # Forgotten (the campaign's answers dropped): not served from memory.
+    store.drop_answers(CAMPAIGN)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, options_key(
+        {"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})) is not None

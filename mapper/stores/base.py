@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -788,12 +789,18 @@ class Store(abc.ABC):
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
                            "words": words if texts is not None else None})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
-        found = None if fresh else self.get_answer(campaign, self.ASK_RANKING, key)
+        found = None if fresh else self._kept_answer(campaign, self.ASK_RANKING, key)
         if found is not None and found.result is not None:
             since = self._ask_rows_since(campaign, found.version)
             if since is not None:
                 changed, gone, version = since
-                young = (clock.now() - found.computed_at).total_seconds() <= lag_bound()
+                # Its age counts from when it was kept: every row written since is placed by
+                # its row as it is now, so only the campaign's counts are older (by the time
+                # ranking took, as long as a whole campaign takes to rank).
+                kept_at = found.result.get("kept_at")
+                since_kept = clock.now() - (dt.datetime.fromisoformat(kept_at) if kept_at
+                                            else found.computed_at)
+                young = since_kept.total_seconds() <= lag_bound()
                 if version == found.version or (
                         young and len(changed) + len(gone) <= self.ask_changes_kept):
                     return readmodel.AskRanking.kept(
@@ -806,14 +813,40 @@ class Store(abc.ABC):
         ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
                                        min_anger=min_anger, wait_days=wait_days, texts=texts)
         try:
-            self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at,
-                                         ranking.stored()))
+            kept = {**ranking.stored(), "kept_at": clock.now().isoformat()}
+            self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at, kept))
         except Exception as exc:  # a cache: the page is answered all the same
             import logging
 
             logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
                                                 type(exc).__name__)
         return ranking
+
+    def _kept_answer(self, campaign: str, question: str, options: str
+                     ) -> StoredAnswer | None:
+        """:meth:`get_answer`, its result read once per process while its stamp stays the
+        same: a list's kept answer (the ask ranking) is as large as the campaign, and each
+        page of the list starts from it."""
+        stamp = next((a for a in self.answer_stamps(campaign)
+                      if a.question == question and a.options == options), None)
+        if stamp is None:
+            return None
+        cache = self._kept_answers
+        held = cache.get((campaign, question, options))
+        if held is not None and (held.version, held.computed_at) == (stamp.version,
+                                                                     stamp.computed_at):
+            return held
+        found = self.get_answer(campaign, question, options)
+        if found is not None:
+            if len(cache) >= 4:  # one or two kinds of list a process pages; a new day, anew
+                cache.clear()
+            cache[(campaign, question, options)] = found
+        return found
+
+    @functools.cached_property
+    def _kept_answers(self) -> dict[tuple[str, str, str], StoredAnswer]:
+        """The kept answers this process read (:meth:`_kept_answer`)."""
+        return {}
 
     def refresh_kept_answer(self, campaign: str, question: str, options: dict[str, Any]
                             ) -> bool:
