@@ -197,3 +197,77 @@ def test_the_lockout_is_shared_by_the_workers(server):
             if answer.worker == w:
                 break
         assert answer.worker == w and answer.status == 429
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes ``pid`` started: their command lines."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(
+                    b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue  # (ended meanwhile)
+    return out
+
+
+def _refreshers(pid: int) -> list[int]:
+    return [p for p, cmd in _children(pid).items() if "refresh-answers" in cmd]
+
+
+def _until(what, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.3)
+    return what()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_stale_answers_are_refreshed_by_a_process_of_their_own_beside_the_workers(tmp_path):
+    """A whole-graph answer takes seconds of a core; a thread in a worker would hold that
+    worker's pages behind it. `mapper serve` runs one refresher process, started again if it
+    ends, gone with the server; the workers run none."""
+    db = tmp_path / "team.db"
+    store = SQLiteStore(db)
+    store.write(small_campaign())
+    users = users_for(store)
+    users.add("root", "admin", PASSWORD)
+    users.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MAPPER_SECRET_KEY": "s" * 64,
+           "MAPPER_ANSWER_REFRESH": "1"}
+    env.pop("MAPPER_USERS", None)
+    kept = subprocess.run([sys.executable, "-m", "mapper.cli", "clusters", "--json", "--db",
+                           str(db)], env=env, cwd=ROOT, capture_output=True, timeout=120)
+    assert kept.returncode == 0 and store.answer_stamps(CAMPAIGN)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mapper.cli", "serve", "--workers", "2",
+                             "--port", str(port), "--db", str(db)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = _until(lambda: _refreshers(proc.pid))
+        assert len(first) == 1, _children(proc.pid)
+        # A write in another process makes the answer stale; no page is asked for, and it
+        # is computed again all the same.
+        store.write([conversation("Ivy Moss", "2026-11-19", id="ivy",
+                                  issues=[{"issue": "parking", "anger": 5}])])
+        version = store.version()
+        assert _until(lambda: all(a.version == version
+                                  for a in store.answer_stamps(CAMPAIGN))), "not refreshed"
+        # Ended (killed): started again.
+        os.kill(first[0], signal.SIGKILL)
+        again = _until(lambda: [p for p in _refreshers(proc.pid) if p != first[0]])
+        assert len(again) == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        store.close()
+    # Gone with the server.
+    assert _until(lambda: not Path(f"/proc/{again[0]}").exists(), 15)
