@@ -3,6 +3,7 @@ that it happened. On both stores (the ``store`` fixture)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -173,4 +174,33 @@ def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
     forget_person(store, ADMIN, CAMPAIGN, NAME)
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
     assert secret.encode() not in raw
+    # Nor her name: in a key (the read model's stamps of rows kept a removed row's key), or
+    # as written.
+    assert NAME.casefold().encode() not in raw.lower()
     store.close()
+
+
+def _every_value(store) -> str:
+    """Every value the store holds, whatever the table, node or relationship (casefolded)."""
+    if hasattr(store, "_session"):  # Neo4j
+        with store._session() as session:
+            found = [r[0] for r in session.run("MATCH (n) RETURN properties(n)")]
+            found += [r[0] for r in session.run("MATCH ()-[e]->() RETURN properties(e)")]
+        return json.dumps(found, default=str).casefold()
+    db = store._db
+    tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return json.dumps([list(db.execute(f'SELECT * FROM "{t}"')) for t in tables],
+                      default=repr).casefold()
+
+
+def test_a_forgotten_name_is_held_nowhere_in_the_store(filled):
+    """Not in a record, and not in anything derived: nodes, the read model's rows and their
+    stamps, stored answers (a kept ask ranking names people)."""
+    from mapper.analytics.texts import read_texts
+
+    filled.ask_queue_page(CAMPAIGN, today=dt.date(2026, 11, 25),
+                          texts=lambda ids: read_texts(filled, CAMPAIGN, ids), words="every")
+    assert "dee park" in _every_value(filled)
+    forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    held = _every_value(filled)
+    assert "dee park" not in held and "deedee" not in held

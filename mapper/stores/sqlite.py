@@ -492,9 +492,17 @@ class SQLiteStore(Store):
                     self._apply(batch, result)  # a savepoint inside this transaction
                 n = len(self._hashes(ids))
                 # A stored answer may name whom these records were about (a forgotten person).
-                self._drop_answers_of(list(ids), {r.campaign for r in batch})
+                campaigns = {r.campaign for r in batch}
+                self._drop_answers_of(list(ids), campaigns)
+                version = db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
                 self._refresh_items(self._drop(list(ids), self._node_cache()))
                 self._refresh_people()
+                # The stamps of rows removed here served the ask rankings just dropped, and
+                # hold a person's key (her name): gone with her, forgotten.
+                db.executemany(
+                    "DELETE FROM rm_stamps WHERE campaign = ?1 AND stamp >= ?2 AND NOT EXISTS "
+                    "(SELECT 1 FROM rm_people p WHERE p.campaign = ?1 "
+                    "AND p.person = rm_stamps.person)", [(c, version) for c in campaigns])
                 self._mark(alias_campaigns)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 db.execute("COMMIT")
