@@ -829,9 +829,10 @@ class Store(abc.ABC):
         page of the list starts from it."""
         stamp = next((a for a in self.answer_stamps(campaign)
                       if a.question == question and a.options == options), None)
-        if stamp is None:
-            return None
         cache = self._kept_answers
+        if stamp is None:  # dropped (a person forgotten): nor held here
+            cache.pop((campaign, question, options), None)
+            return None
         held = cache.get((campaign, question, options))
         if held is not None and (held.version, held.computed_at) == (stamp.version,
                                                                      stamp.computed_at):
