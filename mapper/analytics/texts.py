@@ -126,11 +126,6 @@ class WithCampaignTexts:
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
                                               **options)
 
-    def ask_ranking(self, campaign: str, **options: Any) -> Any:
-        kept = getattr(self.store, "ask_ranking", None)
-        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
-                                              **options)
-
     def kept_list_ranking(self, campaign: str, **options: Any) -> Any:
         """The store's kept ranking for a list (the Ready list), its entries with the
         campaign's words: kept as the one for every word (``words="every"``: what a ranking
