@@ -73,27 +73,47 @@ def complete(source: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return source.fill(rows) if isinstance(source, RankedRows) and rows else rows
 
 
+class _IssueNames(dict):
+    """Issue names by key, each looked up once (a list names a few issues 100k times)."""
+
+    def __init__(self, name_of: Any) -> None:
+        super().__init__()
+        self._name_of = name_of
+
+    def __missing__(self, key: str) -> str:
+        self[key] = found = self._name_of(key)
+        return found
+
+
 def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
-    """:func:`ready_rows` from the store's read model (``store.ask_ranking``), or None."""
-    kept = getattr(store, "ask_ranking", None)
+    """:func:`ready_rows` from the ranking the store keeps (``store.kept_list_ranking``), or
+    None: every row from the kept order and what it keeps per contact (name, unit, last
+    organizer, issues), the whole queue not read; the reasons, the ask and the messenger of
+    the rows a page draws computed from those people's own records (``store.ask_entries``,
+    as a page of ``mapper ask-queue`` is)."""
+    kept = getattr(store, "kept_list_ranking", None)
     ranking = kept(campaign) if kept is not None else None
     if ranking is None:
         return None
     assigned = store.assignees(campaign)
+    listed, names = ranking.listed, _IssueNames(ranking.issue_name)
     rows = []
     for rank, (person, score, ready) in enumerate(ranking.order, 1):
-        r = ranking.rows[person]
-        mine = ranking.angry.get(person)
+        name, unit, organizer, issues = listed[person]
         rows.append({
-            "rank": rank, "person": person, "name": r[1], "unit": r[2] or UNKNOWN_UNIT,
-            "organizer": r[13], "score": score, "ready": "ready" if ready else "not ready",
-            "issues": ([ranking.issue_name(i) for i in sorted(mine, key=lambda i: (-mine[i], i))]
-                       if mine else []),
-            "assigned_to": assigned.get(person)})
+            "rank": rank, "person": person, "name": name, "unit": unit or UNKNOWN_UNIT,
+            "organizer": organizer, "score": score, "ready": "ready" if ready else "not ready",
+            "issues": [names[i] for i in issues], "assigned_to": assigned.get(person)})
 
     def fill(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found = store.ask_entries(campaign, ranking, [r["person"] for r in shown])
         out = []
-        for row, e in zip(shown, ranking.entries([r["person"] for r in shown])):
+        for row in shown:
+            e = found.get(row["person"])
+            if e is None:  # gone from the read model since the ranking was kept
+                out.append({**row, "top_issue": None, "reasons": None, "suggested_ask": None,
+                            "messenger": None})
+                continue
             m = e["messenger"]
             out.append({**row, "top_issue": e["top_issue"]["name"] if e["top_issue"] else None,
                         "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],

@@ -32,7 +32,7 @@ from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_fact
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "page_counts", "page_plan",
-           "head_items", "first_items"]
+           "head_items", "first_items", "AskRanking", "Listed"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -464,11 +464,28 @@ class _Scorer:
         return (not ready, -score, name, person)
 
 
+def _shown_issues(mine: Mapping[str, int] | None) -> list[str]:
+    """The keys of the issues someone is angry about, angriest first (as the lists show them)."""
+    return sorted(mine, key=lambda i: (-mine[i], i)) if mine else []
+
+
+class Listed(NamedTuple):
+    """What a list of the queue filters and sorts a contact on, kept with the ranking: their
+    name, unit, the organizer of their latest 1-on-1 and the keys of the issues they are angry
+    about (:func:`_shown_issues`). No one's words."""
+
+    name: str
+    unit: str | None
+    organizer: str | None
+    issues: list[str]
+
+
 class AskRanking:
     """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
     contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
     same parts of the score, summed in the same order: their stored own points, then anger,
-    trust and ask history against the campaign's counts); :meth:`entries` computes the full
+    trust and ask history against the campaign's counts), and :attr:`listed` what a list
+    filters and sorts each of them on; :meth:`entries` computes the full
     entries of some of them, by :func:`~mapper.analytics.readiness.ask_entry` on a snapshot of
     those people alone (``slice_of``) with the campaign's counts beside it. ``texts`` reads the
     words of the given 1-on-1s (the campaign's shared actions are counted from them)."""
@@ -484,6 +501,7 @@ class AskRanking:
         self.slice_of, self.min_anger = slice_of, min_anger
         #: Whether :attr:`rows` holds every row (ranked whole), or only some (:meth:`kept`).
         self.whole = True
+        today_given = today
         if today is None:
             today = _day(max((r[5] for r in rows if r[5]), default=None))
         self.today = today
@@ -511,6 +529,9 @@ class AskRanking:
         ranked.sort()
         #: ``(person, score, ready)`` of every contact, in the queue's order.
         self.order = [(k[3], -k[1], not k[0]) for k in ranked]
+        self.latest = today_given is None
+        self.listed: dict[str, Listed] | None = {
+            k[3]: self._listed(self.rows[k[3]]) for k in ranked}
 
     def plans(self) -> tuple[set[str], dict[str, tuple[str, int]]]:
         """The campaign's shared actions, and per issue the upcoming one most people angry
@@ -548,6 +569,9 @@ class AskRanking:
                                                                     slice_of)
         self.min_anger, self.whole = min_anger, False
         self.today = _day(stored["today"])
+        #: Whether :attr:`today` is the date of the campaign's latest record (the ranking was
+        #: asked without one): a row written since, dated later, moves it.
+        self.latest = bool(stored.get("latest"))
         self.shared = dict(stored["shared"])
         self.rows, self.angry, self.trusts = {}, {}, {}
         self._names = None
@@ -558,15 +582,30 @@ class AskRanking:
         for mine in self.angry.values():  # an issue no one else was angry about: theirs
             for issue in mine:
                 self.shared.setdefault(issue, 1)
+        if self.latest:
+            # As of the latest record: someone written since is judged by their row as of
+            # its day (everyone else's waits lag, as the campaign's counts do).
+            later = _day(max((r[5] for r in changed if r[5]), default=None))
+            if later is not None and (self.today is None or later > self.today):
+                self.today = later
         scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
         moved = {r[0] for r in changed} | set(gone)
         fresh = sorted(k for r in changed
                        if (k := scorer.key(r, self.angry.get(r[0]), self.trusts.get(r[0])))
                        is not None)
-        kept = ((not ready, -score, name, person) for person, score, ready, name
-                in stored["order"] if person not in moved)
+        entries = stored["order"]
+        #: What a list filters and sorts each contact on (:class:`Listed`); None when the
+        #: ranking was kept by older code, without it (a list ranks the queue whole again).
+        self.listed = None
+        if all(len(e) == 7 for e in entries):
+            self.listed = {e[0]: Listed(*e[3:]) for e in entries if e[0] not in moved}
+            self.listed.update((k[3], self._listed(self.rows[k[3]])) for k in fresh)
+        kept = ((not e[2], -e[1], e[3], e[0]) for e in entries if e[0] not in moved)
         self.order = [(k[3], -k[1], not k[0]) for k in heapq.merge(kept, fresh)]
         return self
+
+    def _listed(self, row: tuple) -> Listed:
+        return Listed(row[1], row[2], row[13], _shown_issues(self.angry.get(row[0])))
 
     def add_rows(self, rows: Iterable[tuple]) -> None:
         """Rows (``_ask_rows``) of people shown, or trusted by them, for :meth:`entries`."""
@@ -582,16 +621,40 @@ class AskRanking:
                 self.trusts[r[0]] = set(orjson.loads(r[14]))
 
     def stored(self) -> dict[str, Any]:
-        """What a store keeps of this ranking: its day, order (with names), the campaign's
+        """What a store keeps of this ranking: its day (and whether it is the date of the
+        latest record), order (each entry ``[person, score, ready, name, unit, organizer,
+        issues]``: what a list filters and sorts on, :class:`Listed`), the campaign's
         counts of the issues people are angry about, and its shared actions and plans (words
         of the campaign's shared actions only) when it was ranked with words."""
         plans = None
         if self.texts is not None:
             actions, per_issue = self.plans()
             plans = [sorted(actions), {i: list(p) for i, p in per_issue.items()}]
-        return {"today": self.today.isoformat() if self.today else None,
-                "order": [[p, score, ready, self.rows[p][1]] for p, score, ready in self.order],
+        if self.listed is None:
+            raise ValueError("a ranking without its list columns cannot be kept")
+        listed = self.listed
+        return {"today": self.today.isoformat() if self.today else None, "latest": self.latest,
+                "order": [[p, score, ready, *listed[p]] for p, score, ready in self.order],
                 "shared": self.shared, "plans": plans}
+
+    def shared_words(self) -> "AskRanking":
+        """This ranking, its entries naming the campaign's shared actions only (those its
+        plans count, as :func:`mapper.analytics.texts.campaign_texts` keeps them): what every
+        reader of a list may see, whoever held the conversations; its plans counted first,
+        from every word ``texts`` reads."""
+        import copy
+
+        if self.texts is None:
+            return self
+        actions = self.plans()[0]
+        every = self.texts
+
+        def shared(ids: list[str]) -> dict[str, ConversationText]:
+            return {cid: ConversationText(t.action) for cid, t in every(ids).items()
+                    if t.action in actions}
+        narrowed = copy.copy(self)  # (whoever holds this one keeps its words)
+        narrowed.texts = shared
+        return narrowed
 
     def issue_name(self, key: str) -> str:
         if self._names is None:

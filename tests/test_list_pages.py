@@ -260,3 +260,117 @@ def test_a_process_reads_a_kept_ask_ranking_once_until_another_is_kept(
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, options_key(
         {"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})) is not None
+
+
+#: The key the Ready list's ranking is kept under: as of the campaign's latest record, its
+#: words the campaign's (kept as every word's: a ranking keeps shared actions only).
+READY_KEY = options_key({"today": None, "min_anger": 3, "wait_days": 30, "words": "every"})
+
+
+def _ready(store) -> list:
+    """The Ready list as the dashboard reads it, every row computed whole."""
+    from dashboard.tables import complete, kept_ready_rows
+    from mapper.analytics.texts import WithCampaignTexts
+
+    rows = kept_ready_rows(WithCampaignTexts(store), CAMPAIGN)
+    return complete(rows, list(rows))
+
+
+def _whole_ready(store) -> list:
+    from dashboard.tables import ready_rows
+    from mapper.analytics.texts import campaign_texts
+
+    return ready_rows(campaign_texts(store.snapshot(CAMPAIGN), store))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_ready_list_reads_the_kept_ranking_and_the_rows_written_since(
+        open_store_of_kind, kind, monkeypatch):
+    from mapper.models import Assignment
+    from mapper.projection import conversation_key
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    assert _ready(store) == _whole_ready(store)  # ranked whole, and kept
+    kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY)
+    assert kept is not None and kept.version == store.version()
+    assert all(len(e) == 7 for e in kept.result["order"])
+    # Writes that move none of the campaign's counts nor its latest day: the kept ranking with
+    # the rows written since is the whole list exactly, each at once.
+    newt = dict(issues=[], assessment=1, plan={"hope": 5, "wants_to_talk_again": True})
+    for records in (
+            [conversation("Newt Hale", "2026-11-02", id="newt", **newt)],  # a new contact
+            [conversation("Newt Hale", "2026-11-02", id="newt", unit="ER",  # replaced
+                          organizer="Sam Lee", **newt)],
+            [Assignment(person="Newt Hale", organizer="Maya Ortiz", date="2026-11-03",
+                        campaign=CAMPAIGN)],  # assigned
+            [conversation("Newt Hale", "2026-11-02", id="newt", issues=[], assessment=1,
+                          ask={"response": "yes"})]):  # committed: out of the list
+        store.write(records)
+        whole = _whole_ready(store)
+        assert _ready(store) == whole
+    assert all(r["name"] != "Newt Hale" for r in whole)
+    store.write([conversation("Newt Hale", "2026-11-02", id="newt", **newt)])
+    assert any(r["name"] == "Newt Hale" and r["assigned_to"] == "Maya Ortiz"
+               and r["unit"] == "ICU" for r in _ready(store))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version == kept.version
+    # Deleted: gone at once (a deletion drops the campaign's stored answers, so the ranking
+    # too: it may name whom the records were about).
+    store.delete([conversation_key(CAMPAIGN, "newt")])
+    assert _ready(store) == _whole_ready(store)
+    # Angry, dated after the latest record (11-15): in the list at once, judged as of her day;
+    # exactly the whole list once no lag is allowed (ranked whole again).
+    store.write([conversation("Ivy Moss", "2026-11-30", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    assert any(r["name"] == "Ivy Moss" and r["issues"] == ["parking"] for r in _ready(store))
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "0")
+    assert _ready(store) == _whole_ready(store)
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version == store.version()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_ranking_kept_by_older_code_is_ranked_again_rather_than_breaking(
+        open_store_of_kind, kind, monkeypatch):
+    from mapper.stores.base import StoredAnswer
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    cli = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+    listed = _ready(store)
+    queue = store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every")
+    answers = {key: store.get_answer(CAMPAIGN, store.ASK_RANKING, key) for key in (READY_KEY, cli)}
+    for key, kept in answers.items():  # as older code kept them: [person, score, ready, name]
+        old = {k: v for k, v in kept.result.items() if k != "latest"}
+        old["order"] = [e[:4] for e in old["order"]]
+        store.drop_answers(CAMPAIGN)
+        store.put_answer(StoredAnswer(CAMPAIGN, store.ASK_RANKING, key, kept.version,
+                                      kept.computed_at, old))
+        if key == cli:  # the command line's page reads its order as before
+            assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words,
+                                        words="every") == queue
+            continue
+        # The Ready list ranks the queue whole again, and keeps it anew.
+        assert _ready(store) == listed
+        again = store.get_answer(CAMPAIGN, store.ASK_RANKING, key)
+        assert all(len(e) == 7 for e in again.result["order"])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_background_refresher_keeps_the_ready_lists_ranking_current(open_store_of_kind,
+                                                                        kind, monkeypatch):
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    _ready(store)
+    store.write([conversation("Ivy Moss", "2026-11-14", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}])])
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version < store.version()
+    assert Refresher(Analytics(store, campaign=CAMPAIGN, answers=store)).run_once() == 1
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version == store.version()
+    assert _ready(store) == _whole_ready(store)

@@ -126,10 +126,21 @@ class WithCampaignTexts:
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
                                               **options)
 
-    def ask_ranking(self, campaign: str, **options: Any) -> Any:
-        kept = getattr(self.store, "ask_ranking", None)
-        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
-                                              **options)
+    def kept_list_ranking(self, campaign: str, **options: Any) -> Any:
+        """The store's kept ranking for a list (the Ready list), its entries with the
+        campaign's words: kept as the one for every word (``words="every"``: what a ranking
+        keeps of words is its shared actions and plans, the same counted from every word as
+        from the shared ones, and so the background refresher keeps it current), then narrowed
+        to the shared actions (:meth:`~mapper.readmodel.AskRanking.shared_words`)."""
+        kept = getattr(self.store, "kept_list_ranking", None)
+        if kept is None:
+            return None
+        ranking = kept(campaign, texts=lambda ids: read_texts(self.store, campaign, ids),
+                       words="every", **options)
+        return None if ranking is None else ranking.shared_words()
+
+    def ask_entries(self, campaign: str, ranking: Any, shown: list[str]) -> dict[str, Any]:
+        return self.store.ask_entries(campaign, ranking, shown)
 
     def assignees(self, campaign: str) -> dict[str, str]:
         return self.store.assignees(campaign)

@@ -899,6 +899,36 @@ class Store(abc.ABC):
                                     campaign=campaign, today=today, min_anger=min_anger,
                                     wait_days=wait_days, texts=texts)
 
+    def kept_list_ranking(self, campaign: str, *, min_anger: int = 3, wait_days: int = 30,
+                          texts: Callable[[list[str]], dict] | None = None,
+                          words: str | None = None) -> "readmodel.AskRanking | None":
+        """The ask queue as a list of it reads it (the dashboard's Ready list): judged as of the
+        campaign's latest record (no ``today``: analytics never read the clock), from the
+        ranking kept in the store (:meth:`kept_ask_ranking`), with what the list filters and
+        sorts every contact on (:attr:`~mapper.readmodel.AskRanking.listed`). A ranking kept
+        by older code, without those, is ranked whole again and kept anew. None when it
+        cannot answer (see :meth:`_ask_rows`)."""
+        options: dict[str, Any] = {"today": None, "min_anger": min_anger,
+                                   "wait_days": wait_days, "texts": texts, "words": words}
+        ranking = self.kept_ask_ranking(campaign, **options)
+        if ranking is not None and ranking.listed is None:
+            ranking = self.kept_ask_ranking(campaign, fresh=True, **options)
+        return ranking
+
+    def ask_entries(self, campaign: str, ranking: "readmodel.AskRanking",
+                    shown: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """``{person: entry}`` of ``shown`` (people of ``ranking``'s order), as
+        :meth:`ask_queue_page` computes a page's: the rows of those shown and of the people
+        they trust read first where a kept ranking does not hold them. Someone gone from the
+        read model since (unseen by its stamps) has none."""
+        if not ranking.whole:
+            ranking.add_rows(self._ask_rows_of(
+                campaign, [p for p in shown if p not in ranking.rows]))
+            ranking.add_rows(self._ask_rows_of(campaign, sorted(
+                {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
+        present = [p for p in shown if p in ranking.rows]
+        return dict(zip(present, ranking.entries(present)))
+
     def assignees(self, campaign: str) -> dict[str, str]:
         """``{person: organizer's name}``: whom each contact is assigned to (as
         :func:`mapper.analytics.status.assignee` names them)."""
