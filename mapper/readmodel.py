@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import orjson
@@ -560,8 +562,6 @@ class AskRanking:
         kept counts of the campaign (the issues others are angry about), and takes its place
         in the kept order. The entries of the people shown need their rows: :meth:`add_rows`.
         ``texts`` as the kept ranking was made with (its shared actions were kept)."""
-        import heapq
-
         if texts is not None and stored.get("plans") is None:
             raise ValueError("a ranking kept without words, asked with words")
         self = cls.__new__(cls)
@@ -593,16 +593,48 @@ class AskRanking:
         fresh = sorted(k for r in changed
                        if (k := scorer.key(r, self.angry.get(r[0]), self.trusts.get(r[0])))
                        is not None)
-        entries = stored["order"]
-        #: What a list filters and sorts each contact on (:class:`Listed`); None when the
-        #: ranking was kept by older code, without it (a list ranks the queue whole again).
-        self.listed = None
-        if all(len(e) == 7 for e in entries):
-            self.listed = {e[0]: Listed(*e[3:]) for e in entries if e[0] not in moved}
-            self.listed.update((k[3], self._listed(self.rows[k[3]])) for k in fresh)
-        kept = ((not e[2], -e[1], e[3], e[0]) for e in entries if e[0] not in moved)
-        self.order = [(k[3], -k[1], not k[0]) for k in heapq.merge(kept, fresh)]
+        # The kept entries are merged with those re-scored when read: a page reads its head
+        # (:meth:`head`), a list every one (:attr:`order`, :attr:`listed`).
+        self._kept, self._moved, self._fresh = stored["order"], moved, fresh
+        self._fresh_listed = {k[3]: self._listed(self.rows[k[3]]) for k in fresh}
         return self
+
+    def _merged(self) -> Iterator[tuple[str, float, bool]]:
+        """:attr:`order` of a kept ranking, one at a time."""
+        moved = self._moved
+        kept = ((not e[2], -e[1], e[3], e[0]) for e in self._kept if e[0] not in moved)
+        return ((k[3], -k[1], not k[0]) for k in heapq.merge(kept, self._fresh))
+
+    @functools.cached_property
+    def order(self) -> list[tuple[str, float, bool]]:
+        """``(person, score, ready)`` of every contact, in the queue's order."""
+        return list(self._merged())
+
+    @functools.cached_property
+    def listed(self) -> dict[str, Listed] | None:
+        """What a list filters and sorts each contact on (:class:`Listed`); None when the
+        ranking was kept by older code, without it (a list ranks the queue whole again)."""
+        entries = self._kept
+        if not all(len(e) == 7 for e in entries):
+            return None
+        listed = {e[0]: Listed(*e[3:]) for e in entries if e[0] not in self._moved}
+        listed.update(self._fresh_listed)
+        return listed
+
+    def head(self, n: int | None) -> list[tuple[str, float, bool]]:
+        """The first ``n`` of :attr:`order` (every one: None); of a kept ranking, without
+        merging the rest (at a million people, the whole order takes a third of a second)."""
+        if n is None or "order" in self.__dict__ or self.whole:
+            return self.order[:n]
+        return list(itertools.islice(self._merged(), n))
+
+    @functools.cached_property
+    def count(self) -> int:
+        """How many contacts :attr:`order` holds."""
+        if "order" in self.__dict__ or self.whole:
+            return len(self.order)
+        moved = self._moved
+        return sum(1 for e in self._kept if e[0] not in moved) + len(self._fresh)
 
     def _listed(self, row: tuple) -> Listed:
         return Listed(row[1], row[2], row[13], _shown_issues(self.angry.get(row[0])))

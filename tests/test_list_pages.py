@@ -220,7 +220,13 @@ def test_a_kept_ask_ranking_ages_from_when_it_was_kept(open_store_of_kind, kind,
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
-    # Kept longer ago than the bound: ranked whole again, and kept.
+    # Kept longer ago than the bound, but ranking it took longer still: kept as long.
+    version = keep_as_if(read_ago=200, kept_ago=45)
+    newcomer(3)
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
+    # Kept longer ago than the bound and than it took: ranked whole again, and kept.
     keep_as_if(read_ago=60, kept_ago=45)
     newcomer(2)
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
@@ -374,3 +380,28 @@ def test_the_background_refresher_keeps_the_ready_lists_ranking_current(open_sto
     assert Refresher(Analytics(store, campaign=CAMPAIGN, answers=store)).run_once() == 1
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version == store.version()
     assert _ready(store) == _whole_ready(store)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kept_rankings_head_and_count_are_its_whole_orders(open_store_of_kind, kind,
+                                                             monkeypatch):
+    """A page merges only the head of a kept ranking with the rows written since."""
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    store.kept_ask_ranking(CAMPAIGN, today=TODAY, texts=words, words="every")
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking", "anger": 5}]),
+                 conversation("Newt Hale", "2026-11-19", id="newt", issues=[], assessment=1,
+                              plan={"hope": 5, "wants_to_talk_again": True})])
+
+    def kept():
+        found = store.kept_ask_ranking(CAMPAIGN, today=TODAY, texts=words, words="every")
+        assert not found.whole
+        return found
+
+    whole = kept().order
+    assert kept().count == len(whole) and len(whole) >= 3
+    for n in (0, 1, 3, len(whole), len(whole) + 4, None):
+        assert kept().head(n) == whole[:n]

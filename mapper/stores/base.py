@@ -742,14 +742,14 @@ class Store(abc.ABC):
                                             wait_days=wait_days, texts=texts, words=words)
             if ranking is not None and not ranking.whole:
                 end = None if limit is None else offset + limit
-                shown = [p for p, _, _ in ranking.order[offset:end]]
+                shown = [p for p, _, _ in ranking.head(end)[offset:]]
                 ranking.add_rows(self._ask_rows_of(
                     campaign, [p for p in shown if p not in ranking.rows]))
                 ranking.add_rows(self._ask_rows_of(campaign, sorted(
                     {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
                 # (Someone gone from the read model since, unseen by its stamps, is left out.)
                 shown = [p for p in shown if p in ranking.rows]
-                return ranking.entries(shown), len(ranking.order)
+                return ranking.entries(shown), ranking.count
         if ranking is None:
             ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
                                        wait_days=wait_days, texts=texts)
@@ -773,9 +773,10 @@ class Store(abc.ABC):
         rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
         campaign's.
 
-        The kept ranking is used while it is for the store's version, or younger than the lag
-        bound (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``) with at most
-        :attr:`ask_changes_kept` rows written since; then someone just written is placed by
+        The kept ranking is used while it is for the store's version, or was kept less than
+        the lag bound ago (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``;
+        or than ranking it took, when that is longer) with at most :attr:`ask_changes_kept`
+        rows written since; then someone just written is placed by
         their row as it is now, and only what others' scores owe to the campaign's counts
         (how many others are angry about their top issue) and the shared actions suggested
         lag, by up to the lag bound. Else the ranking is computed from every row (as
@@ -796,11 +797,15 @@ class Store(abc.ABC):
                 changed, gone, version = since
                 # Its age counts from when it was kept: every row written since is placed by
                 # its row as it is now, so only the campaign's counts are older (by the time
-                # ranking took, as long as a whole campaign takes to rank).
+                # ranking took, as long as a whole campaign takes to rank). And it is kept as
+                # long as ranking took (at a million people, about a minute): ranked again
+                # sooner, the campaign would be ranked over and over.
                 kept_at = found.result.get("kept_at")
-                since_kept = clock.now() - (dt.datetime.fromisoformat(kept_at) if kept_at
-                                            else found.computed_at)
-                young = since_kept.total_seconds() <= lag_bound()
+                kept_time = dt.datetime.fromisoformat(kept_at) if kept_at else found.computed_at
+                took = (kept_time - found.computed_at).total_seconds()
+                bound = lag_bound()  # (none allowed, 0: never)
+                young = bound > 0 and (clock.now() - kept_time).total_seconds() <= max(bound,
+                                                                                        took)
                 if version == found.version or (
                         young and len(changed) + len(gone) <= self.ask_changes_kept):
                     return readmodel.AskRanking.kept(
