@@ -200,7 +200,7 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 
 class _Part(BaseModel):
     # A misspelt field is an error, not silently dropped data.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Contact(_Part):

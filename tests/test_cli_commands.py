@@ -549,3 +549,27 @@ def test_every_command_in_help_is_run_by_a_test():
 @pytest.mark.parametrize("command", sorted(RUNS))
 def test_every_command_runs_on_the_demo(scratch_db, tmp_path, command):
     RUNS[command](scratch_db, tmp_path)
+
+
+# -- what a list from a new process loads -----------------------------------------------------
+
+def test_a_list_from_a_new_process_imports_none_of_the_heavy_libraries_it_does_not_use(demo_db):
+    # Each of these took 0.05-0.15 s of a command's start (the 1 s target for the lists):
+    # graph searches, the dashboard, spreadsheets, contact checks, the other store's driver.
+    import os
+    import subprocess
+    import sys
+
+    heavy = ["igraph", "networkx", "dash", "plotly", "pandas", "openpyxl", "phonenumbers",
+             "email_validator", "pydantic_settings", "neo4j"]
+    script = (f"import sys; from mapper.cli import app\n"
+              f"for command in (['follow-ups'], ['ask-queue', '--limit', '20', '--json']):\n"
+              f"    try: app([*command, '--db', {str(demo_db)!r}, '--today', {TODAY!r}])\n"
+              f"    except SystemExit as exit: assert not exit.code, exit.code\n"
+              f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "mapper log PERSON --done ID" in done.stdout and '"name"' in done.stdout  # both ran
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

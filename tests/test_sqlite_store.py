@@ -223,3 +223,21 @@ def test_a_cleared_store_builds_the_same_graph_again(tmp_path):
     again.write(small_campaign())
     assert store.counts() == again.counts()
     assert store.snapshot(CAMPAIGN) == again.snapshot(CAMPAIGN)
+
+
+def test_a_store_opens_and_reads_while_another_process_holds_the_write_lock(tmp_path):
+    # A list in a new process, during an import's transaction: WAL lets it read, so opening
+    # a current file must not take the write lock (it waited, then failed as "locked").
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write(small_campaign())
+        expected = store.counts()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with SQLiteStore(path) as reader:
+            assert reader.counts() == expected
+            assert reader.campaigns() == [CAMPAIGN]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

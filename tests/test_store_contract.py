@@ -19,6 +19,18 @@ def test_a_new_store_is_empty(store: Store):
     assert store.campaigns() == []
 
 
+def test_campaigns_are_those_holding_records_in_name_order(store: Store):
+    from mapper.models import AliasRow, RosterRow
+
+    store.write([RosterRow(name="Ana Lopez", unit="ICU", campaign="b-hospital"),
+                 AliasRow(kind="issue", alias="ot", canonical="overtime", campaign="c-only-alias"),
+                 RosterRow(name="Ben Ortiz", unit="ER", campaign="a-clinic"),
+                 conversation("Cam Lee", "2026-11-05", unit="ER")])
+    assert store.campaigns() == sorted(["a-clinic", "b-hospital", "c-only-alias", CAMPAIGN])
+    store.delete([r.id for r in store.iter_records("b-hospital")])
+    assert store.campaigns() == sorted(["a-clinic", "c-only-alias", CAMPAIGN])
+
+
 def test_writing_a_campaign_builds_its_graph(store: Store):
     result = store.write(small_campaign())
     assert (result.added, result.replaced, result.unchanged) == (11, 0, 0)

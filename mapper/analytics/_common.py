@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from operator import attrgetter, or_ as _either
 
-import igraph as ig
-
 from mapper.snapshot import Commitment, Conversation, Snapshot
 
 __all__ = [
@@ -351,6 +349,9 @@ def trust_paths(snapshot: Snapshot, sources: Iterable[str]) -> TrustPaths:
     it one search whose neighbours come in number order. The answer stays by vertex number:
     dicts over every person reached would cost more than the search.
     """
+    # Imported here: the read model's pages use this module but never search (0.1 s a start).
+    import igraph as ig
+
     sources = set(sources)
     ties = snapshot.ties
     keys, index = _people_numbered(snapshot)

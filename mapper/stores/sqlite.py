@@ -269,7 +269,6 @@ class SQLiteStore(Store):
             # a large import spends its time re-reading index pages.
             self._db.execute("PRAGMA cache_size=-131072")
             self._open_schema()
-            self._db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
         self.resume()
 
     def close(self) -> None:
@@ -279,9 +278,14 @@ class SQLiteStore(Store):
     # --- schema -----------------------------------------------------------------------------
     def _open_schema(self) -> None:
         db = self._db
-        has_meta = db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-        found = db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() if has_meta else None
+        # What the file holds, read first: a current file opens without taking the write lock
+        # (a list in a new process waited for an import's transactions, and failed after 5 s
+        # as "database is locked" behind a longer one; WAL lets it read meanwhile).
+        tables = {name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('meta', 'rm_rebuild', 'answers', 'leases')")}
+        found = (db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+                 if "meta" in tables else None)
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; INSERT OR "
                              f"IGNORE INTO meta VALUES ('version', 0), ('schema', {SCHEMA}); "
@@ -300,7 +304,10 @@ class SQLiteStore(Store):
             db.close()
             raise RuntimeError(f"{self.path} has store schema {found[0]}; this version of "
                                f"Collective Mapper reads schema {SCHEMA} and older")
-        db.execute(_REBUILD_DDL)
+        if "rm_rebuild" not in tables:
+            db.execute(_REBUILD_DDL)
+        if not {"answers", "leases"} <= tables:
+            db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
     def _migrate(self, old: int) -> None:
         """Rebuild the graph of an older file from its records, in one transaction.
