@@ -260,21 +260,31 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     (('unit', 'conversation', '2026-11-01'), ('shift', 'conversation', '2026-11-01'), ('role', 'conversation', '2026-11-01'))
     """
     key = sys.intern
+    # Words that recur in many rows (relationships, outcomes, answers): one object each. The
+    # rows may be read as the snapshot consumes them, so a kept value is never theirs alone.
+    share = {}.setdefault
     snap = Snapshot(rows.campaign, version=rows.version)
     snap.organizers = {key(k): name for k, name in rows.organizers}
     people = {key(k): Person(k, name) for k, name in rows.people}
     for k, p in people.items():
         p.key = k
     _settle_facts(people, rows.person_units)
-    commitments = {cid: props for cid, props in rows.commitments}
-    conversations = snap.conversations
+    # Only what a Commitment keeps, not each one's whole props, until its conversation comes.
+    commitments = {cid: (bool(c.get("has_action")), bool(c.get("asked")),
+                         share(c.get("response"), c.get("response")), _date(c.get("due")))
+                   for cid, c in rows.commitments}
+    conversations, organizers = snap.conversations, snap.organizers
     for props, person, organizer_key in rows.conversations:
         cid = key(props["id"])
         person = key(person)
         date = _date(props["date"])
         get = props.get
+        organizer = organizers.get(organizer_key, organizers)
+        if organizer is organizers:  # an organizer without a node: as the 1-on-1 names them
+            organizer = get("organizer", "")
+            organizer = share(organizer, organizer)
         conv = Conversation(
-            id=cid, person=person, organizer=snap.organizers.get(organizer_key, get("organizer", "")),
+            id=cid, person=person, organizer=organizer,
             date=date, assessment=get("assessment"), hope=get("hope"),
             wants_to_talk_again=get("wants_to_talk_again"),
             will_attend_meeting=get("will_attend_meeting"),
@@ -290,8 +300,7 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
         )
         c = commitments.get(cid)
         if c is not None:
-            conv.commitment = Commitment(cid, person, bool(c.get("has_action")), bool(c.get("asked")),
-                                         c.get("response"), _date(c.get("due")), date)
+            conv.commitment = Commitment(cid, person, *c, date)
         conversations.append(conv)
         if person in people:
             people[person].contacted = True
@@ -314,15 +323,16 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
             dms[dm].reports_to = key(boss)
     snap.decision_makers = dict(sorted(dms.items()))
     # By people and kind, then relationship (a missing one first).
-    snap.ties = [Tie(key(a), key(b), r, k) for a, b, r, k in rows.ties]
+    snap.ties = [Tie(key(a), key(b), share(r, r), share(k, k)) for a, b, r, k in rows.ties]
     snap.ties.sort(key=_tie_order)
     skills = snap.skills
     for person, skill in rows.skills:
         skills.setdefault(key(person), []).append(skill)
     for names in skills.values():
         names.sort()
-    snap.updates = [Update(key(props["id"]), key(person), props["update"], _date(props["date"]),
-                           props.get("organizer"), props.get("outcome"), props.get("asked"),
+    snap.updates = [Update(key(props["id"]), key(person), share(props["update"], props["update"]),
+                           _date(props["date"]), share(props.get("organizer"), props.get("organizer")),
+                           share(props.get("outcome"), props.get("outcome")), props.get("asked"),
                            props.get("assessment"), props.get("conversation"))
                     for props, person in rows.updates]
     snap.updates.sort(key=attrgetter("id"))
