@@ -14,7 +14,8 @@ import functools
 import gc
 import sys
 from collections.abc import Iterable
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -259,21 +260,31 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     (('unit', 'conversation', '2026-11-01'), ('shift', 'conversation', '2026-11-01'), ('role', 'conversation', '2026-11-01'))
     """
     key = sys.intern
+    # Words that recur in many rows (relationships, outcomes, answers): one object each. The
+    # rows may be read as the snapshot consumes them, so a kept value is never theirs alone.
+    share = {}.setdefault
     snap = Snapshot(rows.campaign, version=rows.version)
     snap.organizers = {key(k): name for k, name in rows.organizers}
     people = {key(k): Person(k, name) for k, name in rows.people}
     for k, p in people.items():
         p.key = k
     _settle_facts(people, rows.person_units)
-    commitments = {cid: props for cid, props in rows.commitments}
-    conversations = snap.conversations
+    # Only what a Commitment keeps, not each one's whole props, until its conversation comes.
+    commitments = {cid: (bool(c.get("has_action")), bool(c.get("asked")),
+                         share(c.get("response"), c.get("response")), _date(c.get("due")))
+                   for cid, c in rows.commitments}
+    conversations, organizers = snap.conversations, snap.organizers
     for props, person, organizer_key in rows.conversations:
         cid = key(props["id"])
         person = key(person)
         date = _date(props["date"])
         get = props.get
+        organizer = organizers.get(organizer_key, organizers)
+        if organizer is organizers:  # an organizer without a node: as the 1-on-1 names them
+            organizer = get("organizer", "")
+            organizer = share(organizer, organizer)
         conv = Conversation(
-            id=cid, person=person, organizer=snap.organizers.get(organizer_key, get("organizer", "")),
+            id=cid, person=person, organizer=organizer,
             date=date, assessment=get("assessment"), hope=get("hope"),
             wants_to_talk_again=get("wants_to_talk_again"),
             will_attend_meeting=get("will_attend_meeting"),
@@ -289,8 +300,7 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
         )
         c = commitments.get(cid)
         if c is not None:
-            conv.commitment = Commitment(cid, person, bool(c.get("has_action")), bool(c.get("asked")),
-                                         c.get("response"), _date(c.get("due")), date)
+            conv.commitment = Commitment(cid, person, *c, date)
         conversations.append(conv)
         if person in people:
             people[person].contacted = True
@@ -313,15 +323,16 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
             dms[dm].reports_to = key(boss)
     snap.decision_makers = dict(sorted(dms.items()))
     # By people and kind, then relationship (a missing one first).
-    snap.ties = [Tie(key(a), key(b), r, k) for a, b, r, k in rows.ties]
+    snap.ties = [Tie(key(a), key(b), share(r, r), share(k, k)) for a, b, r, k in rows.ties]
     snap.ties.sort(key=_tie_order)
     skills = snap.skills
     for person, skill in rows.skills:
         skills.setdefault(key(person), []).append(skill)
     for names in skills.values():
         names.sort()
-    snap.updates = [Update(key(props["id"]), key(person), props["update"], _date(props["date"]),
-                           props.get("organizer"), props.get("outcome"), props.get("asked"),
+    snap.updates = [Update(key(props["id"]), key(person), share(props["update"], props["update"]),
+                           _date(props["date"]), share(props.get("organizer"), props.get("organizer")),
+                           share(props.get("outcome"), props.get("outcome")), props.get("asked"),
                            props.get("assessment"), props.get("conversation"))
                     for props, person in rows.updates]
     snap.updates.sort(key=attrgetter("id"))
@@ -333,53 +344,60 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
 
 
 _SOURCE_CACHE: dict[tuple, tuple] = {}
+_FIRST = itemgetter(0)
 
 
 def _settle_facts(people: dict[str, Person], rows: Iterable[tuple]) -> None:
     """Each person's unit, shift and role from the newest source stating them (see build_snapshot)."""
-    best: dict[tuple[str, int], tuple] = {}
-    newest: dict[tuple[str, int, bool], tuple] = {}  # (person, fact, roster) -> (date, value)
-    for person, unit, shift, role, roster, referral, date in rows:
-        if roster and person in people:
-            people[person].in_roster = True
+    # Person by person (rows grouped by a stable sort, so equal rows keep their order): the
+    # rankings of one person at a time, where a dict over every (person, fact) held 1.6 GiB
+    # at 1M people. Values repeat for thousands of people (shifts, roles, dates): share them.
+    cache = _SOURCE_CACHE
+    shared: dict = {}
+    for person, mine in groupby(sorted(rows, key=_FIRST), _FIRST):
+        p = people.get(person)
+        if p is not None:
+            _settle_person(p, mine, cache, shared)
+
+
+def _settle_person(p: Person, rows: Iterable[tuple], cache: dict[tuple, tuple],
+                   shared: dict) -> None:
+    best: list[tuple | None] = [None, None, None]  # by fact: ((rank, value), value, kind, date)
+    newest: dict[tuple[int, bool], tuple] = {}  # (fact, roster) -> (date, value)
+    for _, unit, shift, role, roster, referral, date in rows:
+        if roster:
+            p.in_roster = True
         day = str(date or "")
         rank = (not referral, day, bool(roster))
         for i, value in enumerate((unit, shift, role)):
             if value is None:
                 continue
-            k = (person, i)
-            old = best.get(k)
+            old = best[i]
             if old is None or (rank, value) > old[0]:
-                best[k] = ((rank, value), value, "roster" if roster else
+                best[i] = ((rank, value), value, "roster" if roster else
                            "referral" if referral else "conversation", date)
             if not referral:
-                n = (person, i, bool(roster))
+                n = (i, bool(roster))
                 seen = newest.get(n)
                 if seen is None or (day, value) > seen:
                     newest[n] = (day, value)
-    found: dict[str, list] = {}
-    for (person, i), (_, value, kind, date) in best.items():
-        found.setdefault(person, [None, None, None])[i] = (value, kind, date)
-    # The same (fact, kind, date) triples recur for thousands of people: share them.
-    cache = _SOURCE_CACHE
-    for person, facts in found.items():
-        p = people.get(person)
-        if p is None:
+    sources = []
+    for i, fact in enumerate(best):
+        if fact is None:
             continue
-        sources = []
-        for i, fact in enumerate(facts):
-            if fact is None:
-                continue
-            value, kind, date = fact
-            setattr(p, PERSON_FACTS[i], value)
-            triple = (PERSON_FACTS[i], kind, None if date is None else str(date)[:10])
-            sources.append(cache.setdefault(triple, triple))
-        p.sources = tuple(sources)
-        conflicts = tuple(PERSON_FACTS[i] for i in range(3)
-                          if (person, i, True) in newest and (person, i, False) in newest
-                          and newest[person, i, True][1] != newest[person, i, False][1])
-        if conflicts:
-            p.conflicts = conflicts
+        _, value, kind, date = fact
+        setattr(p, PERSON_FACTS[i], shared.setdefault(value, value))
+        # The same (fact, kind, date) triples recur for thousands of people: share them.
+        triple = (PERSON_FACTS[i], kind, None if date is None else str(date)[:10])
+        sources.append(cache.setdefault(triple, triple))
+    if sources:
+        sources = tuple(sources)
+        p.sources = shared.setdefault(sources, sources)
+    conflicts = tuple(PERSON_FACTS[i] for i in range(3)
+                      if (i, True) in newest and (i, False) in newest
+                      and newest[i, True][1] != newest[i, False][1])
+    if conflicts:
+        p.conflicts = conflicts
 
 
 def _conversation_issue(a: Anger) -> str:

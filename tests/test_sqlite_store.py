@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from mapper.projection import Aliases
+from mapper.snapshot import build_snapshot
 from mapper.stores.base import stored
 from mapper.stores.sqlite import SCHEMA, SQLiteStore
 from tests.records import CAMPAIGN, alias, conversation, small_campaign
@@ -142,6 +143,8 @@ def test_edges_to_nodes_filed_under_another_campaign_still_reach_the_snapshot(tm
     assert before.named and after.named == before.named
     assert [p.unit for p in after.people.values()] == [p.unit for p in before.people.values()]
     assert after.issues == {}
+    # Read as rows, then built: the same snapshot.
+    assert build_snapshot(store.snapshot_rows(CAMPAIGN)) == after
 
 
 def test_a_migrated_file_takes_writes_and_replacements(tmp_path):

@@ -6,8 +6,8 @@ import heapq
 from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
-                                      contacted_people, person_name, trust_adjacency, unit_members,
-                                      unit_of)
+                                      contacted_people, person_name, trust_adjacency, trusted_in,
+                                      unit_members, unit_of)
 from mapper.analytics.attempts import (ATTEMPT_POINTS, attempt_points, attempt_reasons,
                                        failed_attempts)
 from mapper.analytics.status import assignee, present
@@ -103,9 +103,12 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     ['referred by committed Ana Lopez', 'ICU: 2 of 3 spoken with (67%)']
     """
     snapshot = present(snapshot)
-    adj = trust_adjacency(snapshot)
     contacted = contacted_people(snapshot)
     committed = committed_people(snapshot)
+    # The leaders first, so every person's set of neighbours is gone before the scores are
+    # built: the scores need only the contacts among them (at 1M people, sets by the million).
+    leading = _leaders(snapshot, trust_adjacency(snapshot), contacted, committed, leaders)
+    known_of = trusted_in(snapshot, contacted)  # person -> the contacts who trust them
     angry = angry_issues(snapshot, min_anger)
     tries = failed_attempts(snapshot) if snapshot.updates else {}
     referrers: dict[str, set[str]] = {}
@@ -132,18 +135,15 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
                               [f"{unit}: {spoken} of {headcount} spoken with ({round(100 * share)}%)"])
     no_gap = (0.0, [])
     people = snapshot.people
-    known_of: dict[str, set[str]] = {}  # uncontacted person -> trusted contacts
 
     def score_of(person: str, unit: str | None) -> float:
         score = 0.0
-        nbrs = adj.get(person)
-        if nbrs:
-            known = known_of[person] = nbrs & contacted
-            if known:
-                score = float(sum(map(points.__getitem__, known)))
-                refs = referrers.get(person)
-                if refs:
-                    score += p_["referred"] * len(known & refs)
+        known = known_of.get(person)
+        if known:
+            score = float(sum(map(points.__getitem__, known)))
+            refs = referrers.get(person)
+            if refs:
+                score += p_["referred"] * len(known & refs)
         if tries and person in tries:
             score += attempt_points(tries[person])
         return round(score + unit_gap.get(unit or UNKNOWN_UNIT, no_gap)[0], 1)
@@ -178,7 +178,7 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     scored = [(-score_of(k, p.unit), p.name, k) for k, p in people.items() if k not in contacted]
     best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
     return {"people": [entry(k, -neg) for neg, _, k in best],
-            "organic_leaders": _leaders(snapshot, adj, contacted, committed, leaders)}
+            "organic_leaders": leading}
 
 
 def _names(snapshot: Snapshot, keys: list[str]) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import re
 import secrets
@@ -21,7 +23,7 @@ from mapper import readmodel
 from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import Record
-from mapper.snapshot import SnapshotRows, gc_paused
+from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.projection import local_id
 from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
                                 StoredAnswer, StoredRecord, WriteResult, settle)
@@ -192,6 +194,47 @@ _CACHE_LIMIT = 1 << 21  # node ids remembered between batches
 _BARE = len(readmodel.PERSON_FIELDS) - len(readmodel.BARE_TAIL)
 
 
+#: SQLite's page cache (KiB): writes' random index inserts want it large; a snapshot's scan not.
+_CACHE_KIB = 131072
+_SCAN_CACHE_KIB = 8192
+
+
+class _ForeignEnd(KeyError):
+    """An edge of the campaign met a node or a record filed under another campaign."""
+
+
+def _foreign(rows: Iterable[tuple]) -> Iterator[tuple]:
+    """``rows``, with an end missing from the campaign's id maps raised as :class:`_ForeignEnd`
+    (a KeyError of the code consuming them is not one)."""
+    try:
+        yield from rows
+    except KeyError as exc:
+        raise _ForeignEnd(*exc.args) from None
+
+
+def _ends_by(rows: Iterable[tuple[int, int]], key: dict[int, str]) -> dict[int, str | list[str]]:
+    """``{a: key[b]}`` over ``(a, b)`` rows; a list of keys where ``a`` has several (rare: a
+    key each costs less than a list each, at a million conversations)."""
+    out: dict[int, str | list[str]] = {}
+    for a, b in rows:
+        k = key[b]
+        old = out.get(a)
+        if old is None:
+            out[a] = k
+        elif type(old) is str:
+            out[a] = [old, k]
+        else:
+            old.append(k)
+    return out
+
+
+def _listed(rows: SnapshotRows) -> SnapshotRows:
+    """``rows`` with every collection read into a list."""
+    return dataclasses.replace(rows, **{f.name: list(getattr(rows, f.name))
+                                        for f in dataclasses.fields(rows)
+                                        if f.name not in ("campaign", "version")})
+
+
 def _type_range(type_: str) -> tuple[int, int]:
     lo = _CODES.get(type_, _OTHER) << _TYPE_SHIFT
     return lo, lo | ((1 << _TYPE_SHIFT) - 1)
@@ -267,7 +310,7 @@ class SQLiteStore(Store):
             self._db.execute("PRAGMA secure_delete=ON")
             # The key and record indexes take random inserts; with the default 2 MB page cache
             # a large import spends its time re-reading index pages.
-            self._db.execute("PRAGMA cache_size=-131072")
+            self._db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             self._open_schema()
         self.resume()
 
@@ -1370,21 +1413,58 @@ class SQLiteStore(Store):
                 "GROUP BY unit", (campaign,)).fetchall()
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
+        with self._snapshot_reading() as version:
+            try:
+                rows = _listed(self._snapshot_rows(campaign))
+            except _ForeignEnd:
+                rows = _listed(self._snapshot_rows(campaign, foreign=True))
+            rows.version = version
+            return rows
+
+    def snapshot(self, campaign: str) -> Snapshot:
+        # The rows stream into the snapshot as SQLite reads them, none held beside it: held,
+        # they were the build's peak (189 MiB at 100k people with 1-on-1s, 10x at 1M). The
+        # store stays locked, in one read transaction, until the snapshot is built.
+        with self._snapshot_reading() as version, gc_paused(), self._small_cache():
+            try:
+                rows = self._snapshot_rows(campaign)
+                rows.version = version
+                return build_snapshot(rows)
+            except _ForeignEnd:
+                rows = self._snapshot_rows(campaign, foreign=True)
+                rows.version = version
+                return build_snapshot(rows)
+
+    @contextlib.contextmanager
+    def _small_cache(self) -> Iterator[None]:
+        """A page cache of :data:`_SCAN_CACHE_KIB` while the snapshot reads: it reads each page
+        about once, and the 128 MiB an import wants was that much more peak RSS (100k people:
+        287 -> 187 MiB, the build no slower). Writes after it warm the cache again."""
+        self._db.execute(f"PRAGMA cache_size=-{_SCAN_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self._db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+
+    @contextlib.contextmanager
+    def _snapshot_reading(self) -> Iterator[int]:
+        """One read transaction: every SELECT sees the same state of the file, whatever
+        another process commits meanwhile (WAL), and so does the version read with them."""
         with self._lock:
-            # One read transaction: every SELECT sees the same state of the file, whatever
-            # another process commits meanwhile (WAL), and so does the version read with them.
             nested = self._db.in_transaction
             if not nested:
                 self._db.execute("BEGIN")
             try:
-                rows = self._snapshot_rows(campaign)
-                rows.version = self._db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
-                return rows
+                yield self._db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
             finally:
                 if not nested:
                     self._db.execute("COMMIT")
 
-    def _snapshot_rows(self, campaign: str) -> SnapshotRows:
+    def _snapshot_rows(self, campaign: str, foreign: bool = False) -> SnapshotRows:
+        """The campaign's rows, the large ones as generators reading SQLite as they are
+        consumed (in the caller's read transaction). An edge to a node or from a record
+        filed under another campaign raises :class:`_ForeignEnd` as it is met; with
+        ``foreign`` those ends are read first."""
         r = self._rows
         c = (campaign,)
         # Edge ends by id: keys of the kinds the snapshot names, names of units and skills.
@@ -1395,6 +1475,7 @@ class SQLiteStore(Store):
             rows = r("SELECT id, key, name FROM nodes WHERE campaign = ? AND kind = ?", (campaign, kind))
             key.update((i, k) for i, k, _ in rows)
             by_kind[kind] = [(k, n) for _, k, n in rows]
+            del rows
         dm_rows = r("SELECT id, key, name, json_extract(props, '$.title'), "
                     "json_extract(props, '$.organization') FROM nodes "
                     "WHERE campaign = ? AND kind = 'DecisionMaker'", c)
@@ -1403,81 +1484,73 @@ class SQLiteStore(Store):
         # Conversations are named by their own id within the campaign's snapshot.
         source = dict(r("SELECT rid, substr(id, ?) FROM records WHERE campaign = ? "
                         "AND kind = 'conversation'", (len(f"conversation:{campaign}:") + 1, campaign)))
-        try:
-            parts = self._edge_rows(campaign, key, name, source)
-        except KeyError:  # an edge to a node or from a record filed under another campaign
+        if foreign:
             self._foreign_ends(campaign, key, name, source)
-            parts = self._edge_rows(campaign, key, name, source)
-        units, anger, named, reports, ties, skills, with_, held, about, assigned = parts
-        convs = []
-        for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Conversation'", c):
-            people, organizers = with_.get(i), held.get(i)
-            if people and organizers:
-                p = orjson.loads(props)
-                convs += [(p, person, org) for person in people for org in organizers]
+        e = functools.partial(self._edges, campaign)
+        rid = f"id >> {_SHIFT} & {_RID_MASK}"
+        db = self._db
+
+        def units() -> Iterator[tuple]:
+            for s, d, shift, role, roster, ref, date in e(
+                    "IN_UNIT", "src, dst, shift, role, roster, referral, date"):
+                yield key[s], name[d], shift, role, bool(roster), bool(ref), date
+            for s, shift, role, roster, date in e(
+                    "IN_CAMPAIGN", "src, shift, role, roster, date",
+                    " AND (roster OR shift IS NOT NULL OR role IS NOT NULL)"):
+                yield key[s], None, shift, role, bool(roster), False, date
+
+        def conversations() -> Iterator[tuple]:
+            # Who each conversation was with and who held it: one key each, as a rule.
+            with_, held = _ends_by(e("WITH", "src, dst"), key), _ends_by(e("HELD", "dst, src"), key)
+            for i, props in db.execute("SELECT id, props FROM nodes WHERE campaign = ? "
+                                       "AND kind = 'Conversation'", c):
+                people, organizers = with_.get(i), held.get(i)
+                if people and organizers:
+                    p = orjson.loads(props)
+                    for person in (people,) if type(people) is str else people:
+                        for org in (organizers,) if type(organizers) is str else organizers:
+                            yield p, person, org
+
+        def updates() -> Iterator[tuple]:
+            about = {s: key[d] for s, d in e("ABOUT", "src, dst")}
+            for i, props in db.execute("SELECT id, props FROM nodes WHERE campaign = ? "
+                                       "AND kind = 'Update'", c):
+                person = about.get(i)
+                if person is not None:
+                    yield orjson.loads(props), person
+
         # A commitment's key is `commitment:<campaign>:<conversation id>`.
-        updates = []
-        for i, props in r("SELECT id, props FROM nodes WHERE campaign = ? AND kind = 'Update'", c):
-            person = about.get(i)
-            if person is not None:
-                updates.append((orjson.loads(props), person))
-        commitments = r("SELECT substr(key, ?), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'",
-                        (len(f"commitment:{campaign}:") + 1, campaign))
-        dms = [row[1:] for row in dm_rows]
+        commitments = ((cid, orjson.loads(props)) for cid, props in db.execute(
+            "SELECT substr(key, ?), props FROM nodes WHERE campaign = ? AND kind = 'Commitment'",
+            (len(f"commitment:{campaign}:") + 1, campaign)))
         return SnapshotRows(
             campaign=campaign,
             people=by_kind.get("Person", []),
-            person_units=units,
-            conversations=convs,
-            commitments=[(cid, orjson.loads(props)) for cid, props in commitments],
-            anger=anger,
-            named=named,
+            person_units=_foreign(units()),
+            conversations=_foreign(conversations()),
+            commitments=commitments,
+            anger=_foreign((key[s], key[d], a, None if harm is None else bool(harm), source[i], date)
+                           for s, d, a, harm, i, date
+                           in e("ANGRY_ABOUT", f"src, dst, anger, witnessed_harm, {rid}, date")),
+            named=_foreign((key[s], key[d], issue, source[i])
+                           for s, d, issue, i in e("NAMES", f"src, dst, issue, {rid}")),
             issues=by_kind.get("Issue", []),
-            decision_makers=dms,
-            reports_to=reports,
-            ties=ties,
-            skills=skills,
+            decision_makers=[row[1:] for row in dm_rows],
+            reports_to=_foreign((key[s], key[d]) for s, d in e("REPORTS_TO", "src, dst")),
+            ties=_foreign(itertools.chain(
+                ((key[s], key[d], rel, "tie") for s, d, rel in e("TIED_TO", "src, dst, relationship")),
+                ((key[s], key[d], rel, "referral")
+                 for s, d, rel in e("REFERRED", "src, dst, relationship")))),
+            skills=_foreign((key[s], name[d]) for s, d in e("HAS_SKILL", "src, dst")),
             organizers=by_kind.get("Organizer", []),
-            updates=updates,
-            assignments=assigned,
+            updates=_foreign(updates()),
+            assignments=_foreign((key[s], key[d], date) for s, d, date in e("ASSIGNED", "src, dst, date")),
         )
 
     def _edges(self, campaign: str, type_: str, columns: str, where: str = "") -> sqlite3.Cursor:
         """One type's edges in a campaign: one range of the table, no other edge read."""
         return self._db.execute(f"SELECT {columns} FROM edges WHERE id BETWEEN ? AND ? "
                                 f"AND campaign = ?{where}", (*_type_range(type_), campaign))
-
-    def _edge_rows(self, campaign: str, key: dict[int, str], name: dict[int, str],
-                   source: dict[int, str]) -> tuple:
-        """The snapshot's edge rows, built type by type as the cursors stream them."""
-        e = functools.partial(self._edges, campaign)
-        rid = f"id >> {_SHIFT} & {_RID_MASK}"
-        units = [(key[s], name[d], shift, role, bool(roster), bool(ref), date)
-                 for s, d, shift, role, roster, ref, date
-                 in e("IN_UNIT", "src, dst, shift, role, roster, referral, date")]
-        units += [(key[s], None, shift, role, bool(roster), False, date)
-                  for s, shift, role, roster, date
-                  in e("IN_CAMPAIGN", "src, shift, role, roster, date",
-                       " AND (roster OR shift IS NOT NULL OR role IS NOT NULL)")]
-        anger = [(key[s], key[d], a, None if harm is None else bool(harm), source[i], date)
-                 for s, d, a, harm, i, date
-                 in e("ANGRY_ABOUT", f"src, dst, anger, witnessed_harm, {rid}, date")]
-        named = [(key[s], key[d], issue, source[i])
-                 for s, d, issue, i in e("NAMES", f"src, dst, issue, {rid}")]
-        ties = [(key[s], key[d], rel, "tie") for s, d, rel in e("TIED_TO", "src, dst, relationship")]
-        ties += [(key[s], key[d], rel, "referral")
-                 for s, d, rel in e("REFERRED", "src, dst, relationship")]
-        skills = [(key[s], name[d]) for s, d in e("HAS_SKILL", "src, dst")]
-        reports = [(key[s], key[d]) for s, d in e("REPORTS_TO", "src, dst")]
-        with_: dict[int, list[str]] = {}
-        for s, d in e("WITH", "src, dst"):
-            with_.setdefault(s, []).append(key[d])
-        held: dict[int, list[str]] = {}
-        for s, d in e("HELD", "src, dst"):
-            held.setdefault(d, []).append(key[s])
-        about = {s: key[d] for s, d in e("ABOUT", "src, dst")}
-        assigned = [(key[s], key[d], date) for s, d, date in e("ASSIGNED", "src, dst, date")]
-        return units, anger, named, reports, ties, skills, with_, held, about, assigned
 
     def _foreign_ends(self, campaign: str, key: dict[int, str], name: dict[int, str],
                       source: dict[int, str]) -> None:
