@@ -1445,21 +1445,6 @@ def serve(
     run(options)
 
 
-@app.command("refresh-answers")
-def refresh_answers(db: DbOpt = None) -> None:
-    """Keep the stored answers fresh: compute clusters, power, talk-next and the ask ranking
-    again as writes make them stale, until interrupted.
-
-    `mapper serve` runs this beside its workers; run it yourself beside a dashboard served
-    another way (waitress on Windows). One refresher works per store at a time.
-
-    Example: [bold]mapper refresh-answers --db team.db[/]
-    """
-    from mapper.serve import refresh_answers as run
-
-    run(db)
-
-
 users_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
                         help="Who may sign in, with which role (kept in the store)."
                              "\n\nExample: [bold]mapper users add maya --role organizer --organizer \"Maya Ortiz\"[/]")

@@ -4,31 +4,20 @@ Every worker opens the store itself after it starts (nothing is shared in memory
 one worker writes, the next request to any other reads: the analytics cache is keyed by the
 store's version, which every write moves. Users, sessions, the sign-in lockout, tokens and
 the audit trail live in the store too (see :mod:`mapper.users`).
-
-Stale stored answers (clusters, power, talk-next, the ask ranking) are computed again by one
-process of their own beside the workers (:func:`refresh_answers`, at a lower priority), not
-by a thread in a worker: a whole-graph answer takes seconds of one core, and a thread would
-hold its worker's pages behind it (one GIL).
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
-import signal
-import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from mapper.config import is_loopback
 
-__all__ = ["ServeOptions", "check", "serve", "make_app", "wsgi_app", "refresh_answers",
-           "SECRET_ENV", "WORKER_HEADER_ENV", "PROXY_ENV"]
-
-log = logging.getLogger(__name__)
+__all__ = ["ServeOptions", "check", "serve", "make_app", "wsgi_app", "SECRET_ENV",
+           "WORKER_HEADER_ENV", "PROXY_ENV"]
 
 SECRET_ENV = "MAPPER_SECRET_KEY"
 #: When "1", every answer carries ``X-Mapper-Worker: <pid>`` (to see the load spread).
@@ -123,81 +112,15 @@ def wsgi_app() -> Any:
     return make_app(ServeOptions(behind_proxy=os.environ.get(PROXY_ENV) == "1"))
 
 
-def refresh_answers(db: str | None, stop: threading.Event | None = None) -> None:
-    """Compute stale stored answers again as writes make them stale, until ``stop`` is set
-    (or SIGTERM / SIGINT, when run as a command): :class:`mapper.analytics.stored.Refresher`
-    in a process of its own, at a lower priority than the pages. One refresher per store
-    answers for every process (its lease)."""
-    from mapper.analytics.cached import Analytics
-    from mapper.analytics.stored import Refresher
-    from mapper.analytics.texts import WithCampaignTexts
-    from mapper.bootstrap import open_store
-
-    if stop is None:
-        stop = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
-    try:
-        os.nice(10)
-    except OSError:  # pragma: no cover - not allowed: at the same priority, then
-        pass
-    store = open_store(db)
-    refresher = Refresher(Analytics(WithCampaignTexts(store), answers=store)).start()
-    try:
-        while not stop.wait(1.0):
-            pass
-    finally:
-        refresher.stop()
-        store.close()
-
-
-class _RefresherProcess:
-    """``mapper refresh-answers`` beside gunicorn's workers, started again if it ends."""
-
-    def __init__(self, db: str | None) -> None:
-        self.command = [sys.executable, "-m", "mapper.cli", "refresh-answers"]
-        if db:
-            self.command += ["--db", db]
-        self.proc: subprocess.Popen | None = None
-        self.stopping = threading.Event()
-
-    def start(self, _server: Any = None) -> None:
-        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
-        threading.Thread(target=self._watch, name="refresher-watch", daemon=True).start()
-
-    def _watch(self) -> None:
-        while not self.stopping.wait(5.0):
-            if self.proc is not None and self.proc.poll() is not None:
-                # (The code only: what it printed went to the server's log already.)
-                log.warning("the answers' refresher ended (code %s); starting it again",
-                            self.proc.returncode)
-                self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
-
-    def stop(self, _server: Any = None) -> None:
-        self.stopping.set()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
 def serve(options: ServeOptions) -> None:
-    """Run gunicorn in the foreground until interrupted, and the stale answers' refresher
-    beside its workers (unless ``MAPPER_ANSWER_REFRESH=0``)."""
+    """Run gunicorn in the foreground until interrupted."""
     from gunicorn.app.base import BaseApplication
-
-    from mapper.analytics.stored import REFRESH_ENV, refresh_enabled
 
     if options.demo and not os.environ.get(SECRET_ENV):
         # One key for every worker of this demo run (the workers inherit the environment).
         os.environ[SECRET_ENV] = secrets.token_hex(32)
     if secure_cookies(options):
         os.environ["MAPPER_SECURE_COOKIES"] = "1"
-    refresher = _RefresherProcess(options.db) if refresh_enabled() else None
-    if refresher is not None:
-        os.environ[REFRESH_ENV] = "0"  # the workers run none: its own process does
 
     class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
@@ -213,9 +136,6 @@ def serve(options: ServeOptions) -> None:
             self.cfg.set("proc_name", "mapper-serve")
             if options.behind_proxy:
                 self.cfg.set("forwarded_allow_ips", "127.0.0.1,::1")
-            if refresher is not None:
-                self.cfg.set("on_starting", refresher.start)
-                self.cfg.set("on_exit", refresher.stop)
 
         def load(self) -> Any:
             return make_app(options)

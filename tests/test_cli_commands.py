@@ -404,39 +404,6 @@ def _serve_command(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no users can sign in" in result.output, result.output
 
 
-def _refresh_answers(db: Path, tmp_path: Path) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from mapper.stores.sqlite import SQLiteStore
-    from tests.records import conversation
-
-    assert invoke("clusters", "--json", "--db", db).exit_code == 0  # an answer kept
-    store = SQLiteStore(db)
-    try:
-        store.write([conversation("Ivy Moss", "2026-10-01", id="ivy-refresh",
-                                  campaign="st-lukes-nurses",
-                                  issues=[{"issue": "parking", "anger": 5}])])
-        version = store.version()
-        assert any(a.version < version for a in store.answer_stamps())
-        proc = subprocess.Popen([sys.executable, "-m", "mapper.cli", "refresh-answers", "--db",
-                                 str(db)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while any(a.version < version for a in store.answer_stamps()):
-                assert time.monotonic() < deadline and proc.poll() is None, "not refreshed"
-                time.sleep(0.2)
-        finally:
-            proc.send_signal(signal.SIGTERM)  # ends cleanly when interrupted
-            assert proc.wait(timeout=30) == 0, proc.stdout.read()
-    finally:
-        store.close()
-
-
 PASS = "a long enough passphrase\n"
 
 
@@ -524,7 +491,6 @@ RUNS: dict[str, Callable[[Path, Path], None]] = {
     "dashboard": _dashboard,
     "mapping": _mapping,
     "serve": _serve_command,
-    "refresh-answers": _refresh_answers,
     "users": _users_command,
     "audit": _audit_command,
     "tokens": _tokens_command,
