@@ -23,6 +23,7 @@ import functools
 import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -373,7 +374,7 @@ class Slice(NamedTuple):
     """What some people's entries are computed from (a store's ``_people_slice``): their own
     records (``sources``, and ``nodes``: the props of the nodes :func:`node_keys` and
     :func:`organizer_keys` name), their rows of anger, naming and contact assignment as a
-    snapshot's, and the campaign's issues, decision makers and organizers."""
+    snapshot's, the decision makers they named, and the campaign's issues and organizers."""
 
     sources: list[Source]
     nodes: dict[str, dict[str, Any]]
@@ -633,8 +634,9 @@ class AskRanking:
         """How many contacts :attr:`order` holds."""
         if "order" in self.__dict__ or self.whole:
             return len(self.order)
-        moved = self._moved
-        return sum(1 for e in self._kept if e[0] not in moved) + len(self._fresh)
+        # (Counted in C: at a million people a generator over the entries took 0.1-0.4 s.)
+        moved = sum(map(self._moved.__contains__, map(itemgetter(0), self._kept)))
+        return len(self._kept) - moved + len(self._fresh)
 
     def _listed(self, row: tuple) -> Listed:
         return Listed(row[1], row[2], row[13], _shown_issues(self.angry.get(row[0])))

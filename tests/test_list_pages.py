@@ -405,3 +405,24 @@ def test_a_kept_rankings_head_and_count_are_its_whole_orders(open_store_of_kind,
     assert kept().count == len(whole) and len(whole) >= 3
     for n in (0, 1, 3, len(whole), len(whole) + 4, None):
         assert kept().head(n) == whole[:n]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_page_names_the_decision_maker_its_people_named(open_store_of_kind, kind, monkeypatch):
+    """A page reads the decision makers its people named, not the campaign's every one, and
+    says who can fix it as the whole queue does (name and title)."""
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more(), conversation(
+        "Gus Hale", "2026-11-18", id="gus", assessment=2,
+        issues=[{"issue": "short staffing", "anger": 5}],
+        responsibility={"named": [{"issue": "short staffing",
+                                   "decision_maker": {"name": "Ivy Chen"}}],
+                        "realizes": {"decision_maker_can_fix": True}})])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    [gus] = [e for e in full if e["name"] == "Gus Hale"]
+    assert any("Ivy Chen (ICU Manager)" in r for r in gus["reasons"])
+    for _ in range(2):  # ranked whole and kept, then read from the kept ranking
+        assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every") == (
+            full, len(full))

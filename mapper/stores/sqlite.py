@@ -994,9 +994,13 @@ class SQLiteStore(Store):
                 [(key[s], key[d], date) for s, d, date in assigned],
                 r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
                   (campaign,)),
-                r("SELECT key, name, json_extract(props, '$.title'), "
-                  "json_extract(props, '$.organization') FROM nodes "
-                  "WHERE campaign = ? AND kind = 'DecisionMaker'", (campaign,)),
+                # The decision makers these people named (an entry names them), not the
+                # campaign's every one (30,000 at a million people, for a page of 20).
+                [row for part in _chunks(sorted({n[1] for n in named})) for row in db.execute(
+                    "SELECT key, name, json_extract(props, '$.title'), "
+                    f"json_extract(props, '$.organization') FROM nodes WHERE key IN "
+                    f"({_marks(part)}) AND campaign = ? AND kind = 'DecisionMaker'",
+                    (*part, campaign))],
                 r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
                   (campaign,)),
                 self._person_units(wanted))
