@@ -158,15 +158,19 @@ def test_a_snapshot_is_one_state_of_the_file_whatever_another_process_commits_me
     before = store.snapshot(CAMPAIGN)
     version = store.version()
     other = SQLiteStore(path)
-    edge_rows = store._edge_rows
+    edges = store._edges  # (the snapshot reads the nodes first, then the edges as it builds)
+    landed = []
 
     def a_write_lands_between_the_reads(*args):
-        other.write([conversation("Eve Stone", "2026-11-22", unit="Lab",
-                                  issues=[{"issue": "night parking", "anger": 5}])])
-        return edge_rows(*args)
+        if not landed:
+            landed.append(other.write([conversation(
+                "Eve Stone", "2026-11-22", unit="Lab",
+                issues=[{"issue": "night parking", "anger": 5}])]))
+        return edges(*args)
 
-    monkeypatch.setattr(store, "_edge_rows", a_write_lands_between_the_reads)
+    monkeypatch.setattr(store, "_edges", a_write_lands_between_the_reads)
     snap = store.snapshot(CAMPAIGN)
+    assert landed and landed[0].added == 1  # it did land, between the snapshot's reads
     assert snap == before and snap.version == version
     monkeypatch.undo()
     after = store.snapshot(CAMPAIGN)
