@@ -158,7 +158,7 @@ def test_a_snapshot_is_one_state_of_the_file_whatever_another_process_commits_me
     before = store.snapshot(CAMPAIGN)
     version = store.version()
     other = SQLiteStore(path)
-    edges = store._edges  # (the snapshot reads the nodes first, then the edges as it builds)
+    rows = store._rows  # (the snapshot reads its version, then the nodes, then the edges)
     landed = []
 
     def a_write_lands_between_the_reads(*args):
@@ -166,9 +166,9 @@ def test_a_snapshot_is_one_state_of_the_file_whatever_another_process_commits_me
             landed.append(other.write([conversation(
                 "Eve Stone", "2026-11-22", unit="Lab",
                 issues=[{"issue": "night parking", "anger": 5}])]))
-        return edges(*args)
+        return rows(*args)
 
-    monkeypatch.setattr(store, "_edges", a_write_lands_between_the_reads)
+    monkeypatch.setattr(store, "_rows", a_write_lands_between_the_reads)
     snap = store.snapshot(CAMPAIGN)
     assert landed and landed[0].added == 1  # it did land, between the snapshot's reads
     assert snap == before and snap.version == version
