@@ -743,13 +743,8 @@ class Store(abc.ABC):
             if ranking is not None and not ranking.whole:
                 end = None if limit is None else offset + limit
                 shown = [p for p, _, _ in ranking.head(end)[offset:]]
-                ranking.add_rows(self._ask_rows_of(
-                    campaign, [p for p in shown if p not in ranking.rows]))
-                ranking.add_rows(self._ask_rows_of(campaign, sorted(
-                    {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
                 # (Someone gone from the read model since, unseen by its stamps, is left out.)
-                shown = [p for p in shown if p in ranking.rows]
-                return ranking.entries(shown), ranking.count
+                return list(self.ask_entries(campaign, ranking, shown).values()), ranking.count
         if ranking is None:
             ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
                                        wait_days=wait_days, texts=texts)
