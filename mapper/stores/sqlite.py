@@ -1418,26 +1418,28 @@ class SQLiteStore(Store):
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._snapshot_reading() as version:
-            try:
-                rows = _listed(self._snapshot_rows(campaign))
-            except _ForeignEnd:
-                rows = _listed(self._snapshot_rows(campaign, foreign=True))
-            rows.version = version
-            return rows
+            return self._consumed(campaign, version, _listed)
 
     def snapshot(self, campaign: str) -> Snapshot:
         # The rows stream into the snapshot as SQLite reads them, none held beside it: held,
         # they were the build's peak (189 MiB at 100k people with 1-on-1s, 10x at 1M). The
         # store stays locked, in one read transaction, until the snapshot is built.
         with self._snapshot_reading() as version, gc_paused(), self._small_cache():
-            try:
-                rows = self._snapshot_rows(campaign)
-                rows.version = version
-                return build_snapshot(rows)
-            except _ForeignEnd:
-                rows = self._snapshot_rows(campaign, foreign=True)
-                rows.version = version
-                return build_snapshot(rows)
+            return self._consumed(campaign, version, build_snapshot)
+
+    def _consumed(self, campaign: str, version: int, consume: Callable[[SnapshotRows], Any]
+                  ) -> Any:
+        """``consume`` of the campaign's rows as of ``version`` (in the caller's read
+        transaction): read again with the other campaigns' ends first when an edge meets one."""
+        def read(foreign: bool) -> SnapshotRows:
+            rows = self._snapshot_rows(campaign, foreign=foreign)
+            rows.version = version
+            return rows
+
+        try:
+            return consume(read(False))
+        except _ForeignEnd:
+            return consume(read(True))
 
     @contextlib.contextmanager
     def _small_cache(self) -> Iterator[None]:
