@@ -73,18 +73,6 @@ def complete(source: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return source.fill(rows) if isinstance(source, RankedRows) and rows else rows
 
 
-class _IssueNames(dict):
-    """Issue names by key, each looked up once (a list names a few issues 100k times)."""
-
-    def __init__(self, name_of: Any) -> None:
-        super().__init__()
-        self._name_of = name_of
-
-    def __missing__(self, key: str) -> str:
-        self[key] = found = self._name_of(key)
-        return found
-
-
 def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
     """:func:`ready_rows` from the ranking the store keeps (``store.kept_list_ranking``), or
     None: every row from the kept order and what it keeps per contact (name, unit, last
@@ -96,14 +84,14 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
     if ranking is None:
         return None
     assigned = store.assignees(campaign)
-    listed, names = ranking.listed, _IssueNames(ranking.issue_name)
+    listed, name_of = ranking.listed, ranking.issue_name
     rows = []
     for rank, (person, score, ready) in enumerate(ranking.order, 1):
         name, unit, organizer, issues = listed[person]
         rows.append({
             "rank": rank, "person": person, "name": name, "unit": unit or UNKNOWN_UNIT,
             "organizer": organizer, "score": score, "ready": "ready" if ready else "not ready",
-            "issues": [names[i] for i in issues], "assigned_to": assigned.get(person)})
+            "issues": [name_of(i) for i in issues], "assigned_to": assigned.get(person)})
 
     def fill(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found = store.ask_entries(campaign, ranking, [r["person"] for r in shown])
