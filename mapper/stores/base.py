@@ -873,8 +873,9 @@ class Store(abc.ABC):
                          wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
                          words: str | None = None, fresh: bool = False
                          ) -> "readmodel.AskRanking | None":
-        """The ask queue's ranking kept in the store as a stored answer (its order, the
-        campaign's counts of the issues people are angry about and its shared actions), with
+        """The ask queue's ranking kept in the store as stored answers (its order, in pages
+        read as they are shown, :meth:`_keep_ranking`; the campaign's counts of the issues
+        people are angry about and its shared actions), with
         every row written since re-scored and put in its place
         (:meth:`mapper.readmodel.AskRanking.kept`): what a page of the queue reads, the
         rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
