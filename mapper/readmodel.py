@@ -22,9 +22,9 @@ import datetime as dt
 import functools
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -483,6 +483,39 @@ class Listed(NamedTuple):
     issues: list[str]
 
 
+class KeptOrder(Protocol):
+    """A kept ranking's order (:meth:`AskRanking.stored`'s entries) as a store reads it: whole
+    (:class:`WholeOrder`), or page by page (``mapper.stores.base.PagedOrder``)."""
+
+    #: How many entries it holds.
+    count: int
+
+    def entries(self) -> Iterator[list]:
+        """Every entry, in order (read as reached)."""
+        ...
+
+    def held(self, people: Collection[str]) -> int:
+        """How many of ``people`` it holds."""
+        ...
+
+
+class WholeOrder:
+    """A kept order held whole (:class:`KeptOrder`): as older code kept it, in one answer."""
+
+    def __init__(self, entries: list[list]) -> None:
+        self.all, self.count = entries, len(entries)
+
+    def entries(self) -> Iterator[list]:
+        return iter(self.all)
+
+    def held(self, people: Collection[str]) -> int:
+        if not people:
+            return 0
+        wanted = people if isinstance(people, (set, frozenset)) else set(people)
+        # (Counted in C: at a million people a generator over the entries took 0.1-0.4 s.)
+        return sum(map(wanted.__contains__, map(itemgetter(0), self.all)))
+
+
 class AskRanking:
     """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
     contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
@@ -555,9 +588,10 @@ class AskRanking:
     def kept(cls, stored: Mapping[str, Any], changed: Sequence[tuple], gone: Iterable[str],
              slice_of: Callable[[list[str]], Slice], *, campaign: str, min_anger: int = 3,
              wait_days: int = 30,
-             texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
-             ) -> "AskRanking":
-        """The ranking a store kept (:meth:`stored`), with the rows written since it was
+             texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
+             order: KeptOrder | None = None) -> "AskRanking":
+        """The ranking a store kept (:meth:`stored`; its order as ``order`` reads it, else
+        the stored one's own, whole), with the rows written since it was
         computed (``changed``, as ``_ask_rows`` reads them) and the people written since who
         are in the queue no more (``gone``): each changed row is scored again, against the
         kept counts of the campaign (the issues others are angry about), and takes its place
@@ -596,14 +630,16 @@ class AskRanking:
                        is not None)
         # The kept entries are merged with those re-scored when read: a page reads its head
         # (:meth:`head`), a list every one (:attr:`order`, :attr:`listed`).
-        self._kept, self._moved, self._fresh = stored["order"], moved, fresh
+        self._kept: KeptOrder = order if order is not None else WholeOrder(stored["order"])
+        self._moved, self._fresh = moved, fresh
         self._fresh_listed = {k[3]: self._listed(self.rows[k[3]]) for k in fresh}
         return self
 
     def _merged(self) -> Iterator[tuple[str, float, bool]]:
         """:attr:`order` of a kept ranking, one at a time."""
         moved = self._moved
-        kept = ((not e[2], -e[1], e[3], e[0]) for e in self._kept if e[0] not in moved)
+        kept = ((not e[2], -e[1], e[3], e[0]) for e in self._kept.entries()
+                if e[0] not in moved)
         return ((k[3], -k[1], not k[0]) for k in heapq.merge(kept, self._fresh))
 
     @functools.cached_property
@@ -615,10 +651,13 @@ class AskRanking:
     def listed(self) -> dict[str, Listed] | None:
         """What a list filters and sorts each contact on (:class:`Listed`); None when the
         ranking was kept by older code, without it (a list ranks the queue whole again)."""
-        entries = self._kept
-        if not all(len(e) == 7 for e in entries):
-            return None
-        listed = {e[0]: Listed(*e[3:]) for e in entries if e[0] not in self._moved}
+        listed = {}
+        moved = self._moved
+        for e in self._kept.entries():
+            if len(e) != 7:
+                return None
+            if e[0] not in moved:
+                listed[e[0]] = Listed(*e[3:])
         listed.update(self._fresh_listed)
         return listed
 
@@ -634,9 +673,7 @@ class AskRanking:
         """How many contacts :attr:`order` holds."""
         if "order" in self.__dict__ or self.whole:
             return len(self.order)
-        # (Counted in C: at a million people a generator over the entries took 0.1-0.4 s.)
-        moved = sum(map(self._moved.__contains__, map(itemgetter(0), self._kept)))
-        return len(self._kept) - moved + len(self._fresh)
+        return self._kept.count - self._kept.held(self._moved) + len(self._fresh)
 
     def _listed(self, row: tuple) -> Listed:
         return Listed(row[1], row[2], row[13], _shown_issues(self.angry.get(row[0])))

@@ -114,6 +114,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         at = dt.datetime(2026, 12, 2, tzinfo=dt.timezone.utc)
         store.put_answer(StoredAnswer(CAMPAIGN, "anger_clusters", "{}", store.version(), at, {}))
         store.get_answer(CAMPAIGN, "anger_clusters", "{}")
+        store.get_answers(CAMPAIGN, [("anger_clusters", "{}")])
         store.answer_stamps()
         store.answer_stamps(CAMPAIGN)
         store.take_lease("answers", "test", at, at + dt.timedelta(seconds=60))

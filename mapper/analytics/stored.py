@@ -26,8 +26,9 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "REFRESH_ENV", "LEASE", "derived",
-           "lag_bound", "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
+__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "REFRESH_ENV", "LEASE", "PART",
+           "derived", "is_part", "lag_bound", "refresh_enabled", "options_key", "options_of",
+           "age_words", "Refresher"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,16 @@ DERIVED: dict[str, Callable[..., Any]] = {}
 
 #: The lease a refresher holds (:meth:`mapper.stores.base.Store.take_lease`).
 LEASE = "answers"
+
+#: What a stored answer's question holds when it is a part of another one's (a page of a kept
+#: ask ranking, :meth:`mapper.stores.base.Store.kept_ask_ranking`: ``ask_ranking#c00017``):
+#: kept, refreshed and dropped with that one, never on its own.
+PART = "#"
+
+
+def is_part(question: str) -> bool:
+    """Whether a stored answer of this question is a part of another one's (:data:`PART`)."""
+    return PART in question
 
 
 def derived(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -163,7 +174,8 @@ class Refresher:
     def run_once(self) -> int:
         """Refresh every stale stored answer while holding the lease; how many were."""
         version = self.store.version()
-        stale = [a for a in self.store.answer_stamps() if a.version != version]
+        stale = [a for a in self.store.answer_stamps()
+                 if a.version != version and not is_part(a.question)]
         # The lease is a write: taken only when there is work (reads cost no one anything).
         if not stale or not self._hold():
             return 0

@@ -7,7 +7,8 @@ import contextlib
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +153,88 @@ class StoredAnswer:
         """One as a store keeps it: the time as ISO text, the result as JSON (or not read)."""
         return cls(campaign, question, options, version, dt.datetime.fromisoformat(at),
                    None if result is None else orjson.loads(result))
+
+
+class TornRanking(Exception):
+    """A page of a kept ranking is not of the keep its head is (kept anew, or dropped, since
+    the head was read): the ranking is read again, never served mixed."""
+
+
+def _chunk_question(i: int) -> str:
+    """The question page ``i`` of a kept ask ranking's order is stored under."""
+    return f"ask_ranking#c{i:05d}"
+
+
+def _bucket_question(b: int) -> str:
+    """The question bucket ``b`` of the people a kept ask ranking holds is stored under."""
+    return f"ask_ranking#m{b:05d}"
+
+
+def _bucket(person: str, n: int) -> int:
+    """The bucket of ``n`` a person's key falls in: a stable hash (every process, every
+    Python: not ``hash()``, which is salted per process)."""
+    return zlib.crc32(person.encode()) % n
+
+
+class PagedOrder:
+    """The order of an ask ranking kept in pages (:meth:`Store._keep_ranking`), read page by
+    page as it is iterated (:meth:`chunks`), each page once: a page of the queue reads the
+    pages it shows; and :meth:`held` reads only the buckets of the people it is asked about.
+    Every page read is checked to be of the head's keep (its version and time), else
+    :class:`TornRanking`."""
+
+    def __init__(self, store: "Store", head: StoredAnswer) -> None:
+        self.store, self.head = store, head
+        result = head.result
+        #: How many entries the order holds, in how many pages and buckets.
+        self.count, self.chunks, self.buckets = (result["count"], result["chunks"],
+                                                 result["buckets"])
+        self.chunks_read: dict[int, list] = {}
+        self.buckets_read: dict[int, frozenset[str]] = {}
+
+    def _read(self, questions: list[str]) -> list[Any]:
+        head = self.head
+        found = self.store.get_answers(head.campaign, [(q, head.options) for q in questions])
+        return [self._checked(found.get((q, head.options))) for q in questions]
+
+    def _checked(self, answer: StoredAnswer | None) -> Any:
+        if answer is None or (answer.version, answer.computed_at) != (self.head.version,
+                                                                      self.head.computed_at):
+            raise TornRanking()
+        return answer.result
+
+    def take(self, i: int, answer: StoredAnswer | None) -> None:
+        """Page ``i`` as read with the head."""
+        self.chunks_read[i] = self._checked(answer)
+
+    def entries(self) -> Iterator[list]:
+        """Every entry, in order (pages read as they are reached, more at a time the further
+        it goes: a list reads them all)."""
+        step = 1
+        for i in range(self.chunks):
+            chunk = self.chunks_read.get(i)
+            if chunk is None:
+                wanted = [j for j in range(i, min(i + step, self.chunks))
+                          if j not in self.chunks_read]
+                for j, c in zip(wanted, self._read([_chunk_question(j) for j in wanted])):
+                    self.chunks_read[j] = c
+                chunk = self.chunks_read[i]
+                step = min(step * 2, 16)
+            yield from chunk
+
+    def held(self, people: Collection[str]) -> int:
+        """How many of ``people`` the order holds (their buckets read)."""
+        if not people:
+            return 0
+        n = self.buckets
+        by: dict[int, list[str]] = {}
+        for p in people:
+            by.setdefault(_bucket(p, n), []).append(p)
+        wanted = sorted(b for b in by if b not in self.buckets_read)
+        if wanted:
+            for b, found in zip(wanted, self._read([_bucket_question(b) for b in wanted])):
+                self.buckets_read[b] = frozenset(found)
+        return sum(p in self.buckets_read[b] for b, ps in by.items() for p in ps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +414,26 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def drop_answers(self, campaign: str | None = None) -> None:
         """Forget the stored answers of a campaign (of every campaign: None)."""
+
+    @abc.abstractmethod
+    def put_answers(self, answers: Sequence[StoredAnswer],
+                    drop: Iterable[tuple[str, str]] = ()) -> bool:
+        """Keep ``answers`` (of one campaign: the parts of one answer, the first its head) in
+        one transaction, all or none: none when the answer stored under the first one's key
+        was computed from a newer version. With them, drop the stored answers of that campaign
+        keyed ``(question, options)`` in ``drop`` (parts the answer has no more) computed
+        from a version no newer. Whether they were kept."""
+
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+                    ) -> dict[tuple[str, str], StoredAnswer]:
+        """The stored answers (with their results) of these ``(question, options)`` keys that
+        the store holds, read as of one moment."""
+        found = {}
+        for question, options in keys:
+            answer = self.get_answer(campaign, question, options)
+            if answer is not None:
+                found[question, options] = answer
+        return found
 
     @abc.abstractmethod
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
@@ -738,13 +841,22 @@ class Store(abc.ABC):
         the campaign's."""
         ranking = None
         if today is not None and (texts is None or words is not None):
-            ranking = self.kept_ask_ranking(campaign, today=today, min_anger=min_anger,
-                                            wait_days=wait_days, texts=texts, words=words)
-            if ranking is not None and not ranking.whole:
+            # A ranking kept anew while this one's pages were read: read from the new one
+            # (and ranked whole, should that too be kept anew meanwhile).
+            for attempt in range(3):
+                ranking = self.kept_ask_ranking(campaign, today=today, min_anger=min_anger,
+                                                wait_days=wait_days, texts=texts, words=words,
+                                                fresh=attempt == 2)
+                if ranking is None or ranking.whole:
+                    break
                 end = None if limit is None else offset + limit
-                shown = [p for p, _, _ in ranking.head(end)[offset:]]
+                try:
+                    shown = [p for p, _, _ in ranking.head(end)[offset:]]
+                    count = ranking.count
+                except TornRanking:
+                    continue
                 # (Someone gone from the read model since, unseen by its stamps, is left out.)
-                return list(self.ask_entries(campaign, ranking, shown).values()), ranking.count
+                return list(self.ask_entries(campaign, ranking, shown).values()), count
         if ranking is None:
             ranking = self.ask_ranking(campaign, today=today, min_anger=min_anger,
                                        wait_days=wait_days, texts=texts)
@@ -761,8 +873,9 @@ class Store(abc.ABC):
                          wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
                          words: str | None = None, fresh: bool = False
                          ) -> "readmodel.AskRanking | None":
-        """The ask queue's ranking kept in the store as a stored answer (its order, the
-        campaign's counts of the issues people are angry about and its shared actions), with
+        """The ask queue's ranking kept in the store as stored answers (its order, in pages
+        read as they are shown, :meth:`_keep_ranking`; the campaign's counts of the issues
+        people are angry about and its shared actions), with
         every row written since re-scored and put in its place
         (:meth:`mapper.readmodel.AskRanking.kept`): what a page of the queue reads, the
         rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
@@ -785,7 +898,8 @@ class Store(abc.ABC):
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
                            "words": words if texts is not None else None})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
-        found = None if fresh else self._kept_answer(campaign, self.ASK_RANKING, key)
+        kept_order = None if fresh else self._kept_ranking(campaign, key)
+        found, order = kept_order or (None, None)
         if found is not None and found.result is not None:
             since = self._ask_rows_since(campaign, found.version)
             if since is not None:
@@ -805,7 +919,7 @@ class Store(abc.ABC):
                         young and len(changed) + len(gone) <= self.ask_changes_kept):
                     return readmodel.AskRanking.kept(
                         found.result, changed, gone, slice_of, campaign=campaign,
-                        min_anger=min_anger, wait_days=wait_days, texts=texts)
+                        min_anger=min_anger, wait_days=wait_days, texts=texts, order=order)
         version, at = self.version(), clock.now()  # before the rows: no older than these
         rows = self._ask_rows(campaign)
         if rows is None:
@@ -814,7 +928,7 @@ class Store(abc.ABC):
                                        min_anger=min_anger, wait_days=wait_days, texts=texts)
         try:
             kept = {**ranking.stored(), "kept_at": clock.now().isoformat()}
-            self.put_answer(StoredAnswer(campaign, self.ASK_RANKING, key, version, at, kept))
+            self._keep_ranking(campaign, key, version, at, kept)
         except Exception as exc:  # a cache: the page is answered all the same
             import logging
 
@@ -822,31 +936,92 @@ class Store(abc.ABC):
                                                 type(exc).__name__)
         return ranking
 
-    def _kept_answer(self, campaign: str, question: str, options: str
-                     ) -> StoredAnswer | None:
-        """:meth:`get_answer`, its result read once per process while its stamp stays the
-        same: a list's kept answer (the ask ranking) is as large as the campaign, and each
-        page of the list starts from it."""
+    #: Entries of a kept ranking's order per stored page (:meth:`_keep_ranking`).
+    ask_chunk_size = 2_000
+    #: At most so many stored sets of the people a kept ranking's order holds (by a stable
+    #: hash of their key): what its count reads for the people written since.
+    ask_buckets = 64
+
+    def _keep_ranking(self, campaign: str, key: str, version: int, at: dt.datetime,
+                      kept: dict[str, Any]) -> None:
+        """Keep a ranking (:meth:`mapper.readmodel.AskRanking.stored`) in pages, all in one
+        transaction (:meth:`put_answers`): a head (question :attr:`ASK_RANKING`: its day,
+        the campaign's counts and plans, how many entries and pages), its order in pages of
+        :attr:`ask_chunk_size` entries, and who is in it, in buckets. A page of the queue
+        reads the head and the pages it shows (:class:`PagedOrder`), not the whole order:
+        at a million people that is 40 MB of JSON, read in a second."""
+        from mapper.analytics.stored import PART
+
+        order = kept.pop("order")
+        size = self.ask_chunk_size
+        chunks = [order[i:i + size] for i in range(0, len(order), size)]
+        n = max(1, min(self.ask_buckets, len(chunks)))
+        buckets: list[list[str]] = [[] for _ in range(n)]
+        for e in order:
+            buckets[_bucket(e[0], n)].append(e[0])
+        head = {**kept, "count": len(order), "chunks": len(chunks), "chunk_size": size,
+                "buckets": n}
+        answers = [StoredAnswer(campaign, self.ASK_RANKING, key, version, at, head)]
+        answers += [StoredAnswer(campaign, _chunk_question(i), key, version, at, c)
+                    for i, c in enumerate(chunks)]
+        answers += [StoredAnswer(campaign, _bucket_question(b), key, version, at, sorted(p))
+                    for b, p in enumerate(buckets)]
+        names = {a.question for a in answers}
+        drop = [(a.question, key) for a in self.answer_stamps(campaign)
+                if a.options == key and a.question.startswith(self.ASK_RANKING + PART)
+                and a.question not in names]
+        if self.put_answers(answers, drop):
+            # This process pages from it at once, its first pages held (as read).
+            paged = PagedOrder(self, answers[0])
+            for i, c in enumerate(chunks[:2]):
+                paged.chunks_read[i] = c
+            self._hold_ranking(campaign, key, answers[0], paged)
+
+    def _kept_ranking(self, campaign: str, key: str
+                      ) -> "tuple[StoredAnswer, readmodel.KeptOrder] | None":
+        """The head of the ranking kept under ``key`` and its order (read page by page when
+        iterated, :class:`PagedOrder`; or whole, as older code kept it in one answer), read
+        once per process while the head's stamp stays the same: each page of a list starts
+        from it. None when none is kept (or its first page is not the head's)."""
+        from mapper import readmodel
+
         stamp = next((a for a in self.answer_stamps(campaign)
-                      if a.question == question and a.options == options), None)
+                      if a.question == self.ASK_RANKING and a.options == key), None)
         cache = self._kept_answers
         if stamp is None:  # dropped (a person forgotten): nor held here
-            cache.pop((campaign, question, options), None)
+            cache.pop((campaign, key), None)
             return None
-        held = cache.get((campaign, question, options))
-        if held is not None and (held.version, held.computed_at) == (stamp.version,
-                                                                     stamp.computed_at):
+        held = cache.get((campaign, key))
+        if held is not None and (held[0].version, held[0].computed_at) == (stamp.version,
+                                                                           stamp.computed_at):
             return held
-        found = self.get_answer(campaign, question, options)
-        if found is not None:
-            if len(cache) >= 4:  # one or two kinds of list a process pages; a new day, anew
-                cache.clear()
-            cache[(campaign, question, options)] = found
-        return found
+        first = (_chunk_question(0), key)
+        found = self.get_answers(campaign, [(self.ASK_RANKING, key), first])
+        head = found.get((self.ASK_RANKING, key))
+        if head is None or head.result is None:
+            return None
+        if "order" in head.result:  # kept by older code, whole
+            order: readmodel.KeptOrder = readmodel.WholeOrder(head.result["order"])
+        else:
+            order = paged = PagedOrder(self, head)
+            if paged.chunks:
+                try:
+                    paged.take(0, found.get(first))
+                except TornRanking:
+                    return None
+        return self._hold_ranking(campaign, key, head, order)
+
+    def _hold_ranking(self, campaign: str, key: str, head: StoredAnswer,
+                      order: "readmodel.KeptOrder") -> "tuple[StoredAnswer, readmodel.KeptOrder]":
+        cache = self._kept_answers
+        if len(cache) >= 4 and (campaign, key) not in cache:
+            cache.clear()  # one or two kinds of list a process pages; a new day, anew
+        cache[(campaign, key)] = (head, order)
+        return head, order
 
     @functools.cached_property
-    def _kept_answers(self) -> dict[tuple[str, str, str], StoredAnswer]:
-        """The kept answers this process read (:meth:`_kept_answer`)."""
+    def _kept_answers(self) -> dict[tuple[str, str], "tuple[StoredAnswer, readmodel.KeptOrder]"]:
+        """The kept rankings this process read, by campaign and options (:meth:`_kept_ranking`)."""
         return {}
 
     def refresh_kept_answer(self, campaign: str, question: str, options: dict[str, Any]
@@ -910,10 +1085,18 @@ class Store(abc.ABC):
         cannot answer (see :meth:`_ask_rows`)."""
         options: dict[str, Any] = {"today": None, "min_anger": min_anger,
                                    "wait_days": wait_days, "texts": texts, "words": words}
-        ranking = self.kept_ask_ranking(campaign, **options)
-        if ranking is not None and ranking.listed is None:
-            ranking = self.kept_ask_ranking(campaign, fresh=True, **options)
-        return ranking
+        for attempt in range(3):
+            ranking = self.kept_ask_ranking(campaign, fresh=attempt == 2, **options)
+            if ranking is None or ranking.whole:
+                return ranking
+            try:
+                if ranking.listed is None:
+                    return self.kept_ask_ranking(campaign, fresh=True, **options)
+                ranking.order  # every page read now, while they are of one keep  # noqa: B018
+            except TornRanking:  # kept anew meanwhile: read that one
+                continue
+            return ranking
+        return None  # (not reached: ranked whole the third time)
 
     def ask_entries(self, campaign: str, ranking: "readmodel.AskRanking",
                     shown: Sequence[str]) -> dict[str, dict[str, Any]]:

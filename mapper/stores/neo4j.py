@@ -927,6 +927,43 @@ class Neo4jStore(Store):
     def drop_answers(self, campaign: str | None = None) -> None:
         self._write_query("write/delete_answers", campaign=campaign)
 
+    def put_answers(self, answers: Sequence[StoredAnswer],
+                    drop: Iterable[tuple[str, str]] = ()) -> bool:
+        if not answers:
+            return True
+        head = answers[0]
+        if any(a.campaign != head.campaign for a in answers):
+            raise ValueError("answers kept together are of one campaign")
+        rows = [{"question": a.question, "options": a.options, "version": a.version,
+                 "computed_at": a.computed_at.isoformat(),
+                 "result": orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)}
+                for a in answers]
+        drop = [list(key) for key in drop]
+
+        def run(tx: Any) -> bool:
+            newer = tx.run(load_query("read/get_newer_answer"), campaign=head.campaign,
+                           question=head.question, options=head.options,
+                           version=head.version).single()[0]
+            if newer:
+                return False
+            tx.run(load_query("write/delete_answer_parts"), campaign=head.campaign, keys=drop,
+                   version=head.version).consume()
+            tx.run(load_query("write/merge_answers"), campaign=head.campaign,
+                   answers=rows).consume()
+            return True
+
+        self._await_written()
+        with self._session() as session:
+            return session.execute_write(run)
+
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+                    ) -> dict[tuple[str, str], StoredAnswer]:
+        if not keys:
+            return {}
+        rows = self._read("read/get_answers", campaign=campaign, keys=[list(k) for k in keys])
+        return {(q, o): StoredAnswer.stored(campaign, q, o, v, at, result)
+                for q, o, v, at, result in rows}
+
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
         return bool(self._write_query("write/take_lease", name=name, holder=holder,
                                 now=now.timestamp(), until=until.timestamp()))

@@ -1215,6 +1215,52 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.execute("DELETE FROM answers WHERE ?1 IS NULL OR campaign = ?1", (campaign,))
 
+    def put_answers(self, answers: Sequence[StoredAnswer],
+                    drop: Iterable[tuple[str, str]] = ()) -> bool:
+        if not answers:
+            return True
+        head = answers[0]
+        if any(a.campaign != head.campaign for a in answers):
+            raise ValueError("answers kept together are of one campaign")
+        rows = [(a.campaign, a.question, a.options, a.version, a.computed_at.isoformat(),
+                 orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)) for a in answers]
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction  # (inside the caller's, which commits them)
+            if not nested:
+                db.execute("BEGIN IMMEDIATE")
+            try:
+                newer = db.execute(
+                    "SELECT 1 FROM answers WHERE campaign = ? AND question = ? AND options = ? "
+                    "AND version > ?",
+                    (head.campaign, head.question, head.options, head.version)).fetchone()
+                if newer is None:
+                    db.executemany(
+                        "DELETE FROM answers WHERE campaign = ? AND question = ? "
+                        "AND options = ? AND version <= ?",
+                        [(head.campaign, q, o, head.version) for q, o in drop])
+                    db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?)", rows)
+            except BaseException:
+                if not nested:
+                    db.execute("ROLLBACK")
+                raise
+            if not nested:
+                db.execute("COMMIT")
+        return newer is None
+
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+                    ) -> dict[tuple[str, str], StoredAnswer]:
+        found = {}
+        with self._reading() as db:
+            for question, options in keys:
+                row = db.execute("SELECT version, computed_at, result FROM answers "
+                                 "WHERE campaign = ? AND question = ? AND options = ?",
+                                 (campaign, question, options)).fetchone()
+                if row is not None:
+                    found[question, options] = StoredAnswer.stored(campaign, question,
+                                                                   options, *row)
+        return found
+
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
         with self._lock:
             self._db.execute(
