@@ -866,18 +866,27 @@ OVERVIEW_FIELDS = ("person", "in_roster", "contacted", "left", "committed", "ass
                    "yes_due", "missed_latest", "referred")
 
 
+def _per_day(dates: Iterable[tuple[str | None, int]]) -> dict[dt.date, int]:
+    per_day: dict[dt.date, int] = {}
+    for text, n in dates:
+        if text:
+            day = _day(text)
+            per_day[day] = per_day.get(day, 0) + n
+    return per_day
+
+
 def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Mapping[str, int],
                 stats: Mapping[str, Sequence[int]], dates: Iterable[tuple[str, int]],
                 issues: Iterable[tuple], *, top: int = 5) -> dict[str, Any]:
     """The overview from what a store counted: ``counts``, contacted people by assessment,
     asks by answer, ``{issue: (people angry, their summed anger)}``, 1-on-1s per date."""
-    from mapper.analytics.overview import _weeks
+    from mapper.analytics.overview import weeks_of
 
     names = _Names(issues)
     tops = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1], names[i], i))[:top]
     return {
         "counts": counts,
-        "conversations_per_week": _weeks([_day(d) for d, n in dates for _ in range(n)]),
+        "conversations_per_week": weeks_of(_per_day(dates)),
         "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
                        "unrated": assessment.get(None, 0)},
         "commitments": {k: asks.get(k, 0)

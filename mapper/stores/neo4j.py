@@ -473,8 +473,9 @@ def _overview_rows(tx: Any, campaign: str) -> tuple | None:
 def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
+    # (Not each unit's: structure's, 150,000 nodes at a million people.)
     counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                          kind=None)]
+                                          kinds=["count", "assessment", "asks", "anger"])]
     dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
                                          campaign=campaign)]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
@@ -486,7 +487,7 @@ def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     return [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                        kind="unit")]
+                                        kinds=["unit"])]
 
 
 def _count_follow_up_totals(tx: Any) -> None:

@@ -1055,8 +1055,10 @@ class SQLiteStore(Store):
                 return None
             c = (campaign,)
             return (
-                db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? "
-                           "AND n != 0", c).fetchall(),
+                # (Not each unit's: structure's, 150,000 rows at a million people.)
+                db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? AND kind "
+                           "IN ('count', 'assessment', 'asks', 'anger') AND n != 0",
+                           c).fetchall(),
                 db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
                            "AND kind = 'conversation' GROUP BY date", c).fetchall(),
                 db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
