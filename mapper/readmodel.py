@@ -34,7 +34,8 @@ from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_fact
 
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
-           "person_rows", "BARE_TAIL", "unit_counts", "page_counts", "page_plan",
+           "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
+           "counted", "overview_of_counts", "unit_counts_of", "page_counts", "page_plan",
            "head_items", "first_items", "AskRanking", "Listed"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
@@ -368,6 +369,119 @@ def unit_counts(rows: Iterable[tuple]) -> dict[str, Any]:
         u = unit or UNKNOWN_UNIT
         out[u] = out[u].plus(n) if u in out else n
     return out
+
+
+_ROW = {f: i for i, f in enumerate(PERSON_FIELDS)}
+_IN_ROSTER, _CONTACTED, _LEFT, _COMMITTED = (_ROW[f] for f in ("in_roster", "contacted", "left",
+                                                                "committed"))
+_UNIT, _ASSESSMENT, _ANGERS, _CONVERSATIONS, _ASKS, _KEPT = (
+    _ROW[f] for f in ("unit", "assessment", "angers", "conversations", "asks", "kept"))
+
+
+def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]:
+    """What one stored row (every column of :data:`PERSON_FIELDS`, in order) adds to the
+    campaign's counts the overview and the structure read (a store keeps them summed beside
+    the rows, :func:`count_changes`): ``((kind, key, sub), n)``, where kind is ``count``
+    (key: people, in_roster, contacted, committed, took_action, left, conversations),
+    ``assessment`` (key: the assessment of someone contacted, "" for none), ``asks`` (key:
+    an answer), ``anger`` (key: an issue, sub: the anger) or ``unit`` (key: the unit, "" for
+    none; sub: a :class:`~mapper.analytics.structure.UnitCounts` field). No name, no word."""
+    if row[_CONVERSATIONS]:
+        yield ("count", "conversations", ""), row[_CONVERSATIONS]
+    if row[_ASKS]:
+        for answer, n in orjson.loads(row[_ASKS]).items():
+            if n:
+                yield ("asks", answer, ""), n
+    if row[_LEFT]:  # the rest counts those still in the workplace
+        yield ("count", "left", ""), 1
+        return
+    unit = row[_UNIT] or ""
+    roster, contacted, committed = row[_IN_ROSTER], row[_CONTACTED], row[_COMMITTED]
+    assessment = row[_ASSESSMENT]
+    yield ("count", "people", ""), 1
+    yield ("unit", unit, "people"), 1
+    if roster:
+        yield ("count", "in_roster", ""), 1
+        yield ("unit", unit, "roster"), 1
+    if contacted:
+        yield ("count", "contacted", ""), 1
+        yield ("assessment", "" if assessment is None else str(assessment), ""), 1
+        yield ("unit", unit, "contacted"), 1
+        if not roster:
+            yield ("unit", unit, "off_roster"), 1
+    if assessment in (1, 2):
+        yield ("unit", unit, "supporters"), 1
+        if assessment == 1:
+            yield ("unit", unit, "leaders"), 1
+    if committed:
+        yield ("count", "committed", ""), 1
+        yield ("unit", unit, "committed"), 1
+    if row[_KEPT]:
+        yield ("count", "took_action", ""), 1
+    if row[_ANGERS]:
+        for issue, anger in orjson.loads(row[_ANGERS]):
+            yield ("anger", issue, str(anger)), 1
+
+
+def count_changes(removed: Iterable[Sequence[Any]], added: Iterable[Sequence[Any]]
+                  ) -> list[tuple[str, str, str, int]]:
+    """``(kind, key, sub, change)`` of the counts (:func:`row_counts`) when the rows
+    ``removed`` (as they were stored) give way to ``added``; none that does not move."""
+    change: dict[tuple[str, str, str], int] = {}
+    for rows, sign in ((removed, -1), (added, 1)):
+        for row in rows:
+            for key, n in row_counts(row):
+                change[key] = change.get(key, 0) + sign * n
+    return [(*key, n) for key, n in change.items() if n]
+
+
+def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, int]]:
+    """The counts of these rows (a campaign's, from scratch: what a migration keeps)."""
+    return count_changes((), rows)
+
+
+def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
+                       dates: Iterable[tuple[str, int]], organizers: int,
+                       issues: Iterable[tuple], *, top: int = 5,
+                       min_anger: int = 3) -> dict[str, Any]:
+    """:func:`overview` from the counts a store keeps (:func:`row_counts`), not the rows."""
+    totals: dict[str, int] = dict.fromkeys(
+        ("people", "in_roster", "contacted", "committed", "conversations"), 0)
+    took = left = 0
+    assessment: dict[Any, int] = {}
+    asks: dict[str, int] = {}
+    stats: dict[str, list[int]] = {}
+    for kind, key, sub, n in counts:
+        if kind == "count":
+            if key == "took_action":
+                took = n
+            elif key == "left":
+                left = n
+            else:
+                totals[key] = n
+        elif kind == "assessment":
+            assessment[int(key) if key else None] = n
+        elif kind == "asks":
+            asks[key] = n
+        elif kind == "anger" and int(sub) >= min_anger:
+            s = stats.setdefault(key, [0, 0])
+            s[0] += n
+            s[1] += n * int(sub)
+    return overview_of({**totals, "organizers": organizers, "took_action": took, "left": left},
+                       assessment, asks, stats, dates, issues, top=top)
+
+
+def unit_counts_of(counts: Iterable[tuple[str, str, str, int]]) -> dict[str, Any]:
+    """:func:`unit_counts` from the counts a store keeps (:func:`row_counts`)."""
+    from mapper.analytics.structure import UnitCounts
+
+    fields = UnitCounts._fields
+    units: dict[str, dict[str, int]] = {}
+    for kind, key, sub, n in counts:
+        if kind == "unit":
+            units.setdefault(key, {})[sub] = n
+    return unit_counts((key or None, *(got.get(f, 0) for f in fields))
+                       for key, got in units.items())
 
 
 class Slice(NamedTuple):
@@ -789,32 +903,13 @@ OVERVIEW_FIELDS = ("person", "in_roster", "contacted", "left", "committed", "ass
                    "yes_due", "missed_latest", "referred")
 
 
-def overview(rows: Sequence[tuple], dates: Iterable[tuple[str, int]], organizers: int,
-             issues: Iterable[tuple], *, top: int = 5, min_anger: int = 3) -> dict[str, Any]:
-    """:func:`mapper.analytics.overview.overview` from a store's rows: every person's
-    (``_overview_rows``, :data:`OVERVIEW_FIELDS`), the campaign's 1-on-1s per date, how many
-    organizers it has and its issues' names."""
-    from collections import Counter
-
-    present = [r for r in rows if not r[3]]
-    contacted = [r for r in present if r[2]]
-    asks: Counter = Counter()
-    for r in rows:
-        if r[7]:
-            asks.update(orjson.loads(r[7]))
-    stats: dict[str, list[int]] = {}
-    for r in present:
-        for issue, a in orjson.loads(r[9]) if r[9] else ():
-            if a >= min_anger:
-                s = stats.setdefault(issue, [0, 0])
-                s[0] += 1
-                s[1] += a
-    counts = {"people": len(present), "in_roster": sum(1 for r in present if r[1]),
-              "contacted": len(contacted), "committed": sum(1 for r in present if r[4]),
-              "conversations": sum(r[6] for r in rows), "organizers": organizers,
-              "took_action": sum(1 for r in present if r[8]), "left": len(rows) - len(present)}
-    return overview_of(counts, Counter(r[5] for r in contacted), asks, stats, dates, issues,
-                       top=top)
+def _per_day(dates: Iterable[tuple[str | None, int]]) -> dict[dt.date, int]:
+    per_day: dict[dt.date, int] = {}
+    for text, n in dates:
+        if text:
+            day = _day(text)
+            per_day[day] = per_day.get(day, 0) + n
+    return per_day
 
 
 def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Mapping[str, int],
@@ -822,13 +917,13 @@ def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Map
                 issues: Iterable[tuple], *, top: int = 5) -> dict[str, Any]:
     """The overview from what a store counted: ``counts``, contacted people by assessment,
     asks by answer, ``{issue: (people angry, their summed anger)}``, 1-on-1s per date."""
-    from mapper.analytics.overview import _weeks
+    from mapper.analytics.overview import weeks_of
 
     names = _Names(issues)
     tops = sorted(stats, key=lambda i: (-stats[i][0], -stats[i][1], names[i], i))[:top]
     return {
         "counts": counts,
-        "conversations_per_week": _weeks([_day(d) for d, n in dates for _ in range(n)]),
+        "conversations_per_week": weeks_of(_per_day(dates)),
         "assessment": {**{str(i): assessment.get(i, 0) for i in range(1, 6)},
                        "unrated": assessment.get(None, 0)},
         "commitments": {k: asks.get(k, 0)

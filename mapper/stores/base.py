@@ -687,23 +687,23 @@ class Store(abc.ABC):
             readmodel.follow_ups(items, organizers, today=today, horizon_days=horizon_days,
                                  texts=texts, counts=counts), limit)
 
-    def _unit_rows(self, campaign: str) -> list[tuple] | None:
-        """The read model's people still in the workplace, counted per unit: rows ``(unit,
-        people, roster, contacted, off_roster, supporters, committed, leaders)``
-        (:func:`mapper.readmodel.unit_counts`). None as :meth:`_follow_up_items` says."""
+    def _unit_counts(self, campaign: str) -> list[tuple] | None:
+        """The campaign's counts of each unit's people by where they stand (``(kind, key, sub,
+        n)`` of kind ``unit``, :func:`mapper.readmodel.row_counts`), kept beside the read
+        model's rows. None as :meth:`_follow_up_items` says."""
         return None
 
     def structure(self, campaign: str, *, target: float = 2 / 3,
                   committee_ratio: int = 10) -> dict[str, Any] | None:
         """:func:`mapper.analytics.structure.structure` from the read model, without a
-        snapshot; None when it cannot answer (see :meth:`_unit_rows`)."""
+        snapshot; None when it cannot answer (see :meth:`_unit_counts`)."""
         from mapper import readmodel
         from mapper.analytics.structure import structure_of_units
 
-        rows = self._unit_rows(campaign)
-        if rows is None:
+        counts = self._unit_counts(campaign)
+        if counts is None:
             return None
-        return structure_of_units(readmodel.unit_counts(rows), target=target,
+        return structure_of_units(readmodel.unit_counts_of(counts), target=target,
                                   committee_ratio=committee_ratio)
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
@@ -725,16 +725,24 @@ class Store(abc.ABC):
         of one moment; None as :meth:`_follow_up_items` says."""
         return None
 
+    def _overview_counts(self, campaign: str) -> tuple | None:
+        """The campaign's counts kept beside the read model's rows (``(kind, key, sub, n)``,
+        :func:`mapper.readmodel.row_counts`), its 1-on-1s per date, its number of organizers
+        and its issues' names, read as of one moment; None as :meth:`_follow_up_items`
+        says."""
+        return None
+
     def overview(self, campaign: str, *, top: int = 5,
                  min_anger: int = 3) -> dict[str, Any] | None:
         """:func:`mapper.analytics.overview.overview` from the read model; None when it cannot."""
         from mapper import readmodel
 
-        found = self._overview_rows(campaign)
+        found = self._overview_counts(campaign)
         if found is None:
             return None
-        rows, dates, organizers, issues = found
-        return readmodel.overview(rows, dates, organizers, issues, top=top, min_anger=min_anger)
+        counts, dates, organizers, issues = found
+        return readmodel.overview_of_counts(counts, dates, organizers, issues, top=top,
+                                            min_anger=min_anger)
 
     # (SQLiteStore counts both in SQL: overview_counts, took_action.)
 

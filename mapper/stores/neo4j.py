@@ -52,6 +52,8 @@ _SCHEMA = (
     "schema/create_person_row_person_index",
     "schema/create_person_row_campaign_index",
     "schema/create_person_row_stamp_index",
+    "schema/create_read_count_index",
+    "schema/create_read_count_campaign_index",
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
     "schema/create_answer_key_constraint",
     "schema/create_answer_lease_name_constraint",
@@ -93,7 +95,12 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # indexed with the campaign), so a page re-scores the rows written since the ranking kept as a
 # stored answer was computed (Store.kept_ask_ranking); an older store's rows have none (none
 # is newer than a ranking kept after the migration).
-SCHEMA = 6
+# Schema 7 counts each campaign's (:PersonRow) nodes as the overview and mapper structure add
+# them up ((:ReadCount {campaign, kind, key, sub, n}): people, asks by answer, anger per issue
+# and level, each unit's people by where they stand: mapper.readmodel.row_counts), moved by
+# each write that changes the rows, in its transaction: those pages read a few hundred counts,
+# not a million rows. An older store with rows gets them counted from its rows on open.
+SCHEMA = 7
 _KEY_BATCH = 5_000
 
 
@@ -276,8 +283,9 @@ class _Upkeep:
         self.anger: list[tuple] = []
         self.referred: list[tuple[str, str]] = []
         # Their rows of where they stand before the write, as tuples of PERSON_FIELDS (None
-        # where a person has several, which only a rewrite puts right).
+        # where a person has several, which only a rewrite puts right); ``stored`` every one.
         self.was: dict[str, tuple | None] = {}
+        self.stored: dict[str, list[tuple]] = {}
         self.ties: dict[str, list[tuple[str, bool]]] = {}
         sources, nodes = self.sources, self.nodes
         organizers: dict[str, dict[str, Any]] = {}
@@ -297,8 +305,9 @@ class _Upkeep:
             self.anger += map(tuple, anger)
             self.referred += [(key, o) for o in referred]
             if stored:
-                self.was[key] = (tuple(map(stored[0].get, readmodel.PERSON_FIELDS))
-                                 if len(stored) == 1 else None)
+                rows = [tuple(map(row.get, readmodel.PERSON_FIELDS)) for row in stored]
+                self.stored[key] = rows
+                self.was[key] = rows[0] if len(rows) == 1 else None
             if ties:
                 self.ties[key] = [(m, trusted) for m, trusted in ties]
         # The organizers who held these 1-on-1s, by the keys their props name (the store's
@@ -358,8 +367,14 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
     changed = [r for r in rows if was.get(r.person) != r]
     gone = [p for p in wanted if p in was and p not in now]
     if changed or gone:
-        tx.run(load_query("write/delete_person_rows"),
-               people=[*gone, *(r.person for r in changed if r.person in was)]).consume()
+        dropped = [*gone, *(r.person for r in changed if r.person in was)]
+        tx.run(load_query("write/delete_person_rows"), people=dropped).consume()
+        # The campaign's counts move with the rows (every stored row of a person goes).
+        removed = [row for p in dropped for row in got.stored.get(p, ())]
+        tx.run(load_query("write/count_person_rows"), rows=[
+            [campaign, *c] for campaign in sorted({r[0] for r in removed} | {r[0] for r in changed})
+            for c in readmodel.count_changes([r for r in removed if r[0] == campaign],
+                                             [r for r in changed if r[0] == campaign])]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being (as
@@ -455,10 +470,24 @@ def _overview_rows(tx: Any, campaign: str) -> tuple | None:
     return rows, dates, organizers, [tuple(r) for r in (issues[0] if issues else [])]
 
 
-def _unit_rows(tx: Any, campaign: str) -> list[tuple] | None:
+def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    return _read_all(tx, "read/count_people_by_unit", campaign=campaign)
+    # (Not each unit's: structure's, 150,000 nodes at a million people.)
+    counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
+                                          kinds=["count", "assessment", "asks", "anger"])]
+    dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
+                                         campaign=campaign)]
+    organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
+    issues = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Issue").single()
+    return counts, dates, organizers, [tuple(r) for r in (issues[0] if issues else [])]
+
+
+def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    return [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
+                                        kinds=["unit"])]
 
 
 def _count_follow_up_totals(tx: Any) -> None:
@@ -692,9 +721,10 @@ class Neo4jStore(Store):
         # Each organizer's count of open items, from the items held, before anything that
         # writes items (a rebuild, a re-projection) moves it.
         session.execute_write(_count_follow_up_totals)
-        if found in (4, 5):
+        if found in (4, 5, 6):
             if found == 4:
                 self._fill_lookup_keys(session)
+            self._fill_read_counts(session)
             session.execute_write(
                 lambda tx: tx.run(load_query("write/set_schema"), schema=SCHEMA).consume())
             return
@@ -712,6 +742,23 @@ class Neo4jStore(Store):
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
 
         session.execute_write(finish)
+
+    @staticmethod
+    def _fill_read_counts(session: Any) -> None:
+        """Count every campaign's rows of where its people stand ((:ReadCount), schema 7):
+        the rows streamed, the counts written in one transaction per campaign (a few hundred
+        nodes; counted again from scratch by an interrupted run's next open)."""
+        for (campaign,) in session.execute_read(_read_all, "read/list_campaigns"):
+            counts = session.execute_read(
+                lambda tx, c=campaign: readmodel.counted(
+                    tuple(r) for r in tx.run(load_query("read/list_person_rows"), campaign=c)))
+
+            def write(tx: Any, c: str = campaign, counts: list = counts) -> None:
+                tx.run(load_query("write/lock_store")).consume()
+                tx.run(load_query("write/delete_read_counts"), campaign=c).consume()
+                tx.run(load_query("write/count_person_rows"),
+                       rows=[[c, *row] for row in counts]).consume()
+            session.execute_write(write)
 
     @staticmethod
     def _fill_lookup_keys(session: Any) -> None:
@@ -866,7 +913,8 @@ class Neo4jStore(Store):
         with self._session() as session:
             for name in ("write/delete_campaign_follow_up_items",
                          "write/delete_campaign_follow_up_totals",
-                         "write/delete_campaign_person_rows"):
+                         "write/delete_campaign_person_rows",
+                         "write/delete_campaign_read_counts"):
                 while session.execute_write(run, name):
                     pass
 
@@ -1058,10 +1106,15 @@ class Neo4jStore(Store):
             return session.execute_read(_follow_up_page, campaign, due_by, today, organizer,
                                         limit)
 
-    def _unit_rows(self, campaign: str) -> list[tuple] | None:
+    def _unit_counts(self, campaign: str) -> list[tuple] | None:
         self._await_written()
         with self._session() as session:
-            return session.execute_read(_unit_rows, campaign)
+            return session.execute_read(_unit_counts, campaign)
+
+    def _overview_counts(self, campaign: str) -> tuple | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_overview_counts, campaign)
 
     def _overview_rows(self, campaign: str) -> tuple | None:
         self._await_written()

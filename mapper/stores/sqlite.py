@@ -30,7 +30,7 @@ from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, 
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 8
+SCHEMA = 9
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -42,6 +42,11 @@ SCHEMA = 8
 # triggers on ``rm_people``), so a page re-scores the rows written since the ranking kept as a
 # stored answer was computed (Store.kept_ask_ranking); a schema-7 file's rows have no stamp
 # (none is newer than a ranking kept after the migration).
+# Schema 9 counts the campaign's rows of rm_people as the overview and mapper structure add
+# them up (``rm_counts``: people, asks by answer, anger per issue and level, each unit's people
+# by where they stand: mapper.readmodel.row_counts), changed by each write that changes the rows,
+# in its transaction: those pages read a few hundred counts, not a million rows. A schema-8
+# file gets them counted from its rows, in one transaction (no rebuild).
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -128,6 +133,10 @@ CREATE INDEX IF NOT EXISTS edges_ties_dst ON edges (dst) WHERE type IN ('TIED_TO
 # without them is complete, and an older Collective Mapper ignores them.
 # Schema 8 (see above): statements run one by one (a trigger's body holds semicolons), each
 # safe to run again.
+_COUNTS_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_counts (campaign TEXT NOT NULL, kind TEXT NOT NULL, "
+    "key TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL, "
+    "PRIMARY KEY (campaign, kind, key, sub)) WITHOUT ROWID")
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
@@ -330,17 +339,20 @@ class SQLiteStore(Store):
         found = (db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
                  if "meta" in tables else None)
         if found is None:
-            db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; INSERT OR "
-                             f"IGNORE INTO meta VALUES ('version', 0), ('schema', {SCHEMA}); "
-                             "COMMIT;")
-        elif found[0] in (4, 5, 6, 7):
-            # A schema-4/5 file moves to 8 with its read model's tables (below), not before:
+            db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; {_COUNTS_DDL}; "
+                             f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
+                             f"('schema', {SCHEMA}); COMMIT;")
+        elif found[0] in (4, 5, 6, 7, 8):
+            # A schema-4/5 file moves to 9 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again.
             if found[0] < 7:
                 self._add_lookup_keys(last=False)
-            self._add_pages(last=found[0] >= 6)
+            if found[0] < 8:
+                self._add_pages()
             if found[0] < 6:
-                self._add_read_model(found[0])
+                self._add_read_model(found[0])  # (its rows, and so its counts, rebuilt)
+            else:
+                self._add_counts()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -369,7 +381,7 @@ class SQLiteStore(Store):
             db.execute("DROP TABLE IF EXISTS edge_counts")
             db.execute("DROP TABLE IF EXISTS nodes")
             db.execute("ALTER TABLE records RENAME TO records_old")
-            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL):
+            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL, _COUNTS_DDL):
                 db.execute(stmt)
             # Schema 3 and older keyed a 1-on-1 by its own id: scope it by its campaign.
             db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
@@ -410,11 +422,10 @@ class SQLiteStore(Store):
             db.execute("ROLLBACK")
             raise
 
-    def _add_pages(self, last: bool = False) -> None:
+    def _add_pages(self) -> None:
         """Schema 7 -> 8: the follow-ups counted per organizer (``rm_item_totals``, filled
         from the items held, then kept by triggers) and the items indexed by organizer and
-        due date, in one transaction (:data:`_PAGES_DDL`); the schema number set with
-        ``last``."""
+        due date, in one transaction (:data:`_PAGES_DDL`)."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -427,8 +438,27 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM rm_item_totals")
             db.execute("INSERT INTO rm_item_totals SELECT campaign, organizer, count(*) "
                        "FROM rm_items GROUP BY campaign, organizer")
-            if last:
-                db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _add_counts(self) -> None:
+        """Schema 6-8 -> 9: the counts of the rows of ``rm_people`` (``rm_counts``,
+        :func:`mapper.readmodel.row_counts`) counted from the rows held, in one transaction
+        (a million people: a few seconds), and the schema number set."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(_COUNTS_DDL)
+            db.execute("DELETE FROM rm_counts")
+            fields = ", ".join(readmodel.PERSON_FIELDS)
+            for (campaign,) in db.execute("SELECT DISTINCT campaign FROM rm_people").fetchall():
+                rows = db.execute(f"SELECT {fields} FROM rm_people WHERE campaign = ?",
+                                  (campaign,))
+                db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)",
+                               [(campaign, *c) for c in readmodel.counted(rows)])
+            db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -454,6 +484,7 @@ class SQLiteStore(Store):
         try:
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
+            db.execute(_COUNTS_DDL)
             if old == 5:
                 self._mark_read_model(self.campaigns())
             else:
@@ -639,6 +670,7 @@ class SQLiteStore(Store):
             if ours:
                 self._db.execute("DELETE FROM rm_items WHERE campaign = ?", (work.campaign,))
                 self._db.execute("DELETE FROM rm_people WHERE campaign = ?", (work.campaign,))
+                self._db.execute("DELETE FROM rm_counts WHERE campaign = ?", (work.campaign,))
 
     def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
         # Through the key's unique index, in its order: a batch reads its own people only.
@@ -855,6 +887,7 @@ class SQLiteStore(Store):
             for part in _chunks(keys):
                 db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN "
                            f"({_marks(part)})", [campaign, *part])
+        self._count_rows([was[p] for p in stale], changed)
         # A row with nothing after its flags (a roster import's people) leaves the rest of its
         # columns to their defaults: a quarter of the values to bind.
         tail, short = readmodel.BARE_TAIL, readmodel.PERSON_FIELDS[:_BARE]
@@ -872,6 +905,17 @@ class SQLiteStore(Store):
         again = {m for p, m, _ in ties if p in flipped} - now.keys()
         if again:
             self._keep_trusted(sorted(again))
+
+    def _count_rows(self, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
+        """Move the campaigns' counts (``rm_counts``) as the rows ``removed`` (as stored)
+        give way to ``added``, in the caller's transaction."""
+        changes = []
+        for campaign in sorted({r[0] for r in removed} | {r[0] for r in added}):
+            changes += [(campaign, *c) for c in readmodel.count_changes(
+                [r for r in removed if r[0] == campaign], [r for r in added if r[0] == campaign])]
+        self._db.executemany(
+            "INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign, kind, key, sub) "
+            "DO UPDATE SET n = n + excluded.n", changes)
 
     def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool]]:
         """``(person, neighbour, trusted)`` of everyone tied to these people or in a referral
@@ -1005,42 +1049,22 @@ class SQLiteStore(Store):
                   (campaign,)),
                 self._person_units(wanted))
 
-    def overview(self, campaign: str, *, top: int = 5,
-                 min_anger: int = 3) -> dict[str, Any] | None:
-        # As Store.overview, counted by SQLite over the rows (0.7 s in Python at 100k).
+    def _overview_counts(self, campaign: str) -> tuple | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
             c = (campaign,)
-            people, roster, contacted, committed, talks, took, left = db.execute(
-                "SELECT count(*) FILTER (WHERE NOT left), "
-                "total(in_roster AND NOT left), total(contacted AND NOT left), "
-                "total(committed AND NOT left), total(conversations), "
-                "total(kept > 0 AND NOT left), total(left) FROM rm_people WHERE campaign = ?",
-                c).fetchone()
-            counts = {"people": people, "in_roster": int(roster),
-                      "contacted": int(contacted), "committed": int(committed),
-                      "conversations": int(talks),
-                      "organizers": db.execute(
-                          "SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
-                          "AND kind = 'Organizer'", c).fetchone()[0],
-                      "took_action": int(took), "left": int(left)}
-            assessment = dict(db.execute(
-                "SELECT assessment, count(*) FROM rm_people WHERE campaign = ? AND NOT left "
-                "AND contacted GROUP BY assessment", c).fetchall())
-            asks = {k: int(n) for k, n in db.execute(
-                "SELECT j.key, total(j.value) FROM rm_people, json_each(rm_people.asks) j "
-                "WHERE campaign = ? AND asks IS NOT NULL GROUP BY j.key", c)}
-            stats = {i: (n, int(a)) for i, n, a in db.execute(
-                "SELECT j.value ->> 0, count(*), total(j.value ->> 1) FROM rm_people, "
-                "json_each(rm_people.angers) j WHERE campaign = ? AND NOT left "
-                "AND angers IS NOT NULL AND j.value ->> 1 >= ? GROUP BY 1", (campaign, min_anger))}
-            return readmodel.overview_of(
-                counts, assessment, asks, stats,
+            return (
+                # (Not each unit's: structure's, 150,000 rows at a million people.)
+                db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? AND kind "
+                           "IN ('count', 'assessment', 'asks', 'anger') AND n != 0",
+                           c).fetchall(),
                 db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
                            "AND kind = 'conversation' GROUP BY date", c).fetchall(),
+                db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
+                           "AND kind = 'Organizer'", c).fetchone()[0],
                 db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
-                           c).fetchall(), top=top)
+                           c).fetchall())
 
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
         with self._reading() as db:
@@ -1071,21 +1095,6 @@ class SQLiteStore(Store):
                         f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
                 took += sum(1 for ps in rest if any(p in spoken for p in ps))
             return took
-
-    def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
-        with self._reading() as db:
-            if self._reprojecting(campaign):
-                return None
-            c = (campaign,)
-            return (
-                db.execute(f"SELECT {', '.join(readmodel.OVERVIEW_FIELDS)} FROM rm_people "
-                           "WHERE campaign = ?", c).fetchall(),
-                db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
-                           "AND kind = 'conversation' GROUP BY date", c).fetchall(),
-                db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
-                           "AND kind = 'Organizer'", c).fetchone()[0],
-                db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
-                           c).fetchall())
 
     _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
                     "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
@@ -1175,7 +1184,7 @@ class SQLiteStore(Store):
             self._db.executescript(
                 "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
                 "DELETE FROM rm_items; DELETE FROM rm_item_totals; DELETE FROM rm_people; "
-                "DELETE FROM rm_stamps; "
+                "DELETE FROM rm_stamps; DELETE FROM rm_counts; "
                 "DELETE FROM reprojection; DELETE FROM rm_rebuild; DELETE FROM answers; "
                 "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
             self._ids.clear()
@@ -1452,15 +1461,12 @@ class SQLiteStore(Store):
                 items += readmodel.head_items(first, on, shown, n)
             return items, organizers, counts
 
-    def _unit_rows(self, campaign: str) -> list[tuple] | None:
+    def _unit_counts(self, campaign: str) -> list[tuple] | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
-            return db.execute(
-                "SELECT unit, count(*), sum(in_roster), sum(contacted), "
-                "sum(contacted AND NOT in_roster), sum(assessment IN (1, 2)), sum(committed), "
-                "sum(assessment = 1) FROM rm_people WHERE campaign = ? AND NOT left "
-                "GROUP BY unit", (campaign,)).fetchall()
+            return db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? "
+                              "AND kind = 'unit' AND n != 0", (campaign,)).fetchall()
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._snapshot_reading() as version:

@@ -1,0 +1,103 @@
+"""The overview and mapper structure read counts the store keeps beside the read model's rows
+(issue 16: at a million people they read a few hundred counts, not a million rows), on both
+stores: after every kind of write the counts answer as the whole campaign's snapshot does,
+for any anger threshold, and an older store gets them counted when opened."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mapper.analytics.overview import overview
+from mapper.analytics.structure import structure
+from mapper.models import Update
+from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
+
+KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def _agrees(store) -> None:
+    snapshot = store.snapshot(CAMPAIGN)
+    for min_anger in (1, 3, 5):
+        assert store.overview(CAMPAIGN, min_anger=min_anger) == \
+            overview(snapshot, min_anger=min_anger), min_anger
+    assert store.structure(CAMPAIGN) == structure(snapshot)
+
+
+def _steps(store) -> None:
+    """Writes of every kind, the counts checked after each."""
+    store.write([*small_campaign(), roster("Noor Haddad", "ER"), roster("Tom Reyes", "ER"),
+                 tie("Noor Haddad", "Tom Reyes")])
+    _agrees(store)
+    store.write([conversation("Noor Haddad", "2026-11-02", id="n1", assessment=1,
+                              ask={"response": "yes", "action": "sign it", "due": "2026-11-09"},
+                              issues=[{"issue": "parking", "anger": 2},
+                                      {"issue": "short staffing", "anger": 5}])])
+    _agrees(store)
+    # Replaced: her anger and answer change, and the counts move with them.
+    store.write([conversation("Noor Haddad", "2026-11-02", id="n1", assessment=3,
+                              ask={"response": "maybe"},
+                              issues=[{"issue": "parking", "anger": 4}])])
+    _agrees(store)
+    # Met off the roster, then gone from the workplace.
+    store.write([conversation("Ivy Moss", "2026-11-05", id="i1", assessment=2,
+                              issues=[{"issue": "parking", "anger": 3}])])
+    store.write([Update(person="Tom Reyes", date=dt.date(2026, 11, 6), campaign=CAMPAIGN,
+                        update="attempt", outcome="left")])
+    _agrees(store)
+    # Deleted, as if never written.
+    store.delete([f"conversation:{CAMPAIGN}:i1"])
+    _agrees(store)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_overview_and_structure_counts_move_with_every_write(open_store_of_kind, kind):
+    store = open_store_of_kind(kind)
+    _steps(store)
+    # And a rebuild of the read model counts them again from nothing, to the same.
+    before = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
+    store.rebuild_read_model(CAMPAIGN)
+    assert (store.overview(CAMPAIGN), store.structure(CAMPAIGN)) == before
+    _agrees(store)
+
+
+def test_a_schema_8_file_gets_its_counts_when_opened(tmp_path):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    _steps(store)
+    expected = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
+    store._db.executescript("DROP TABLE rm_counts; UPDATE meta SET v = 8 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        assert (store.overview(CAMPAIGN), store.structure(CAMPAIGN)) == expected
+        store.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2)])
+        _agrees(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_6_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, neo4j_uri):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    _steps(store)
+    expected = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
+    with store._session() as session:  # as schema 6 left it
+        session.run("MATCH (c:ReadCount) DELETE c").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 6").consume()
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        assert (again.overview(CAMPAIGN), again.structure(CAMPAIGN)) == expected
+        again.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2)])
+        _agrees(again)
+    finally:
+        again.close()
