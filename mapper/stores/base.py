@@ -415,7 +415,6 @@ class Store(abc.ABC):
     def drop_answers(self, campaign: str | None = None) -> None:
         """Forget the stored answers of a campaign (of every campaign: None)."""
 
-    @abc.abstractmethod
     def put_answers(self, answers: Sequence[StoredAnswer],
                     drop: Iterable[tuple[str, str]] = ()) -> bool:
         """Keep ``answers`` (of one campaign: the parts of one answer, the first its head) in
@@ -423,6 +422,16 @@ class Store(abc.ABC):
         was computed from a newer version. With them, drop the stored answers of that campaign
         keyed ``(question, options)`` in ``drop`` (parts the answer has no more) computed
         from a version no newer. Whether they were kept."""
+        if not answers:
+            return True
+        if any(a.campaign != answers[0].campaign for a in answers):
+            raise ValueError("answers kept together are of one campaign")
+        return self._put_answers(answers, list(drop))
+
+    @abc.abstractmethod
+    def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
+                     ) -> bool:
+        """:meth:`put_answers` of some answers of one campaign."""
 
     def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
                     ) -> dict[tuple[str, str], StoredAnswer]:

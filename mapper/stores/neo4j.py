@@ -975,18 +975,14 @@ class Neo4jStore(Store):
     def drop_answers(self, campaign: str | None = None) -> None:
         self._write_query("write/delete_answers", campaign=campaign)
 
-    def put_answers(self, answers: Sequence[StoredAnswer],
-                    drop: Iterable[tuple[str, str]] = ()) -> bool:
-        if not answers:
-            return True
+    def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
+                     ) -> bool:
         head = answers[0]
-        if any(a.campaign != head.campaign for a in answers):
-            raise ValueError("answers kept together are of one campaign")
         rows = [{"question": a.question, "options": a.options, "version": a.version,
                  "computed_at": a.computed_at.isoformat(),
                  "result": orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)}
                 for a in answers]
-        drop = [list(key) for key in drop]
+        keys = [list(key) for key in drop]
 
         def run(tx: Any) -> bool:
             newer = tx.run(load_query("read/get_newer_answer"), campaign=head.campaign,
@@ -994,7 +990,7 @@ class Neo4jStore(Store):
                            version=head.version).single()[0]
             if newer:
                 return False
-            tx.run(load_query("write/delete_answer_parts"), campaign=head.campaign, keys=drop,
+            tx.run(load_query("write/delete_answer_parts"), campaign=head.campaign, keys=keys,
                    version=head.version).consume()
             tx.run(load_query("write/merge_answers"), campaign=head.campaign,
                    answers=rows).consume()

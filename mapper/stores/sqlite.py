@@ -1224,13 +1224,9 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.execute("DELETE FROM answers WHERE ?1 IS NULL OR campaign = ?1", (campaign,))
 
-    def put_answers(self, answers: Sequence[StoredAnswer],
-                    drop: Iterable[tuple[str, str]] = ()) -> bool:
-        if not answers:
-            return True
+    def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
+                     ) -> bool:
         head = answers[0]
-        if any(a.campaign != head.campaign for a in answers):
-            raise ValueError("answers kept together are of one campaign")
         rows = [(a.campaign, a.question, a.options, a.version, a.computed_at.isoformat(),
                  orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)) for a in answers]
         with self._lock:
