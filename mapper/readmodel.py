@@ -897,12 +897,6 @@ def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, 
     return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)
 
 
-#: The columns of a store's ``_overview_rows``, in order.
-OVERVIEW_FIELDS = ("person", "in_roster", "contacted", "left", "committed", "assessment",
-                   "conversations", "asks", "kept", "angers", "last_date", "yes_count",
-                   "yes_due", "missed_latest", "referred")
-
-
 def _per_day(dates: Iterable[tuple[str | None, int]]) -> dict[dt.date, int]:
     per_day: dict[dt.date, int] = {}
     for text, n in dates:
@@ -933,21 +927,24 @@ def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Map
     }
 
 
-def took_action(rows: Sequence[tuple], today: dt.date | None = None) -> int:
-    """:func:`mapper.analytics.readiness.took_action` from a store's ``_overview_rows``."""
-    present = [r for r in rows if not r[3]]
-    if today is None:
-        today = _day(max((r[10] for r in present if r[10]), default=None))
-    contacted = {r[0] for r in present if r[2]}
-    n = 0
-    for r in present:
-        if not r[4]:
-            continue
-        due = _day(r[12])
-        took = r[8] > 0 or r[11] >= 2 or (due is not None and today is not None and due < today
-                                          and not r[13])
-        n += took or any(p in contacted for p in (orjson.loads(r[14]) if r[14] else ()))
-    return n
+def took_action(rows: Iterable[tuple], day: str | None,
+                contacted: Callable[[list[str]], Collection[str]]) -> int:
+    """:func:`mapper.analytics.readiness.took_action` from the rows ``(kept, yes_count,
+    yes_due, missed_latest, referred)`` of the committed people still in the workplace, as of
+    ``day`` (ISO): those who kept a commitment, said yes twice, or whose yes is due before
+    ``day`` and not marked missed; else who referred someone since spoken with (``contacted``:
+    of these people, those contacted and still in the workplace)."""
+    took, rest = 0, []
+    for kept, yes_count, yes_due, missed_latest, referred in rows:
+        if kept > 0 or yes_count >= 2 or (yes_due is not None and day is not None
+                                          and yes_due < day and not missed_latest):
+            took += 1
+        elif referred:
+            rest.append(orjson.loads(referred))
+    if rest:
+        spoken = contacted(sorted({p for ps in rest for p in ps}))
+        took += sum(1 for ps in rest if any(p in spoken for p in ps))
+    return took
 
 
 def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,

@@ -728,12 +728,6 @@ class Store(abc.ABC):
         anger and naming, their contact assignments, and the campaign's names."""
         raise NotImplementedError
 
-    def _overview_rows(self, campaign: str) -> tuple[list[tuple], list[tuple], int, list[tuple]] | None:
-        """Every person's read-model row (:data:`mapper.readmodel.OVERVIEW_FIELDS`), the
-        campaign's 1-on-1s per date, its number of organizers and its issues' names, read as
-        of one moment; None as :meth:`_follow_up_items` says."""
-        return None
-
     def _overview_counts(self, campaign: str) -> tuple | None:
         """The campaign's counts kept beside the read model's rows (``(kind, key, sub, n)``,
         :func:`mapper.readmodel.row_counts`), its 1-on-1s per date, its number of organizers
@@ -816,12 +810,10 @@ class Store(abc.ABC):
                                  campaign=campaign, today=today, organizer=organizer)
 
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
-        """:func:`mapper.analytics.readiness.took_action` from the read model; None when it
-        cannot."""
-        from mapper import readmodel
-
-        found = self._overview_rows(campaign)
-        return None if found is None else readmodel.took_action(found[0], today)
+        """:func:`mapper.analytics.readiness.took_action` from the read model (the rows of
+        the committed people still in the workplace: :func:`mapper.readmodel.took_action`),
+        as of ``today`` or the campaign's latest 1-on-1 or update; None when it cannot."""
+        return None
 
     def shared_actions(self, campaign: str,
                        texts: Callable[[list[str]], dict]) -> set[str] | None:

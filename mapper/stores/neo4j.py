@@ -458,16 +458,14 @@ def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
     return [tuple(r) for r in (found[0] if found else [])]
 
 
-def _overview_rows(tx: Any, campaign: str) -> tuple | None:
+def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    found = tx.run(load_query("read/list_overview_rows"), campaign=campaign).single()
-    rows = [tuple(r) for r in (found[0] if found else [])]
-    dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
-                                         campaign=campaign)]
-    organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
-    issues = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Issue").single()
-    return rows, dates, organizers, [tuple(r) for r in (issues[0] if issues else [])]
+    latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
+    day = today.isoformat() if today is not None else latest
+    return readmodel.took_action(
+        rows, day, lambda people: {p for (p,) in _read_all(
+            tx, "read/list_contacted_people", campaign=campaign, people=people)})
 
 
 def _overview_counts(tx: Any, campaign: str) -> tuple | None:
@@ -1112,10 +1110,10 @@ class Neo4jStore(Store):
         with self._session() as session:
             return session.execute_read(_overview_counts, campaign)
 
-    def _overview_rows(self, campaign: str) -> tuple | None:
+    def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
         self._await_written()
         with self._session() as session:
-            return session.execute_read(_overview_rows, campaign)
+            return session.execute_read(_took_action, campaign, today)
 
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         if self._reprojecting(campaign):

@@ -1073,28 +1073,19 @@ class SQLiteStore(Store):
             day = today.isoformat() if today is not None else db.execute(
                 "SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
                 (campaign,)).fetchone()[0]
-            # As readmodel.took_action: kept, two yeses, a passed date not marked missed, or
-            # someone they referred spoken with (looked up here: a join per referral in
-            # SQL read the whole table for each).
-            took, rest = 0, []
-            for done, referred in db.execute(
-                    "SELECT r.kept > 0 OR r.yes_count >= 2 OR (r.yes_due IS NOT NULL AND "
-                    "? IS NOT NULL AND r.yes_due < ? AND NOT r.missed_latest), r.referred "
-                    "FROM rm_people r WHERE r.campaign = ? AND NOT r.left AND r.committed",
-                    (day, day, campaign)):
-                if done:
-                    took += 1
-                elif referred:
-                    rest.append(orjson.loads(referred))
-            if rest:
-                wanted = sorted({p for ps in rest for p in ps})
+            rows = db.execute(
+                "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
+                "WHERE campaign = ? AND NOT left AND committed", (campaign,))
+
+            def contacted(people: list[str]) -> set[str]:
+                # (Looked up by key: a join per referral in SQL read the whole table for each.)
                 spoken: set[str] = set()
-                for part in _chunks(wanted):
+                for part in _chunks(people):
                     spoken.update(p for (p,) in db.execute(
                         f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
                         f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
-                took += sum(1 for ps in rest if any(p in spoken for p in ps))
-            return took
+                return spoken
+            return readmodel.took_action(rows.fetchall(), day, contacted)
 
     _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
                     "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
