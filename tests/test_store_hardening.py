@@ -13,6 +13,7 @@ from mapper.analytics.cached import Analytics
 from mapper.models import OneOnOne
 from mapper.projection import conversation_key
 from mapper.stores.base import Reprojection, Store
+from mapper.stores import sqlite as sqlite_module
 from mapper.stores.sqlite import SCHEMA, SQLiteStore
 from tests.records import CAMPAIGN, alias, conversation, small_campaign
 
@@ -158,23 +159,48 @@ def test_a_snapshot_is_one_state_of_the_file_whatever_another_process_commits_me
     before = store.snapshot(CAMPAIGN)
     version = store.version()
     other = SQLiteStore(path)
-    rows = store._rows  # (the snapshot reads its version, then the nodes, then the edges)
-    landed = []
+    build = sqlite_module.build_snapshot  # (the snapshot reads its version and the nodes,
+    landed = []                           # then streams the edges into the build)
 
-    def a_write_lands_between_the_reads(*args):
-        if not landed:
-            landed.append(other.write([conversation(
-                "Eve Stone", "2026-11-22", unit="Lab",
-                issues=[{"issue": "night parking", "anger": 5}])]))
-        return rows(*args)
+    def a_write_lands_between_the_reads(rows):
+        landed.append(other.write([conversation(
+            "Eve Stone", "2026-11-22", unit="Lab",
+            issues=[{"issue": "night parking", "anger": 5}])]))
+        return build(rows)
 
-    monkeypatch.setattr(store, "_rows", a_write_lands_between_the_reads)
+    monkeypatch.setattr(sqlite_module, "build_snapshot", a_write_lands_between_the_reads)
     snap = store.snapshot(CAMPAIGN)
     assert landed and landed[0].added == 1  # it did land, between the snapshot's reads
     assert snap == before and snap.version == version
     monkeypatch.undo()
     after = store.snapshot(CAMPAIGN)
     assert "person:test-campaign:eve stone" in after.people and after.version > version
+
+
+def test_a_snapshot_being_built_holds_up_no_other_thread_of_the_store(tmp_path, monkeypatch):
+    # A dashboard worker's threads share one store: a write (the API, the form) and a page's
+    # read go on while another thread reads and builds the campaign's snapshot.
+    store = SQLiteStore(tmp_path / "store.db")
+    store.write(small_campaign())
+    build = sqlite_module.build_snapshot
+    meanwhile = []
+
+    def others_go_on_while_it_builds(rows):
+        def other() -> None:
+            store.write([conversation("Eve Stone", "2026-11-22", unit="Lab")])
+            meanwhile.append(store.structure(CAMPAIGN))
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=60)  # (under the store's lock it would wait for this build)
+        meanwhile.append(thread.is_alive())
+        return build(rows)
+
+    monkeypatch.setattr(sqlite_module, "build_snapshot", others_go_on_while_it_builds)
+    snap = store.snapshot(CAMPAIGN)
+    assert meanwhile[-1] is False and meanwhile[0] is not None  # done, while it was built
+    assert "person:test-campaign:eve stone" not in snap.people  # as of before that write
+    monkeypatch.undo()
+    assert "person:test-campaign:eve stone" in store.snapshot(CAMPAIGN).people
 
 
 def test_analytics_keep_an_answer_under_the_version_its_snapshot_was_read_at():

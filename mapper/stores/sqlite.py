@@ -1456,22 +1456,23 @@ class SQLiteStore(Store):
                               "AND kind = 'unit' AND n != 0", (campaign,)).fetchall()
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
-        with self._snapshot_reading() as version:
-            return self._consumed(campaign, version, _listed)
+        with self._snapshot_reading() as (db, version):
+            return self._consumed(db, campaign, version, _listed)
 
     def snapshot(self, campaign: str) -> Snapshot:
         # The rows stream into the snapshot as SQLite reads them, none held beside it: held,
-        # they were the build's peak (189 MiB at 100k people with 1-on-1s, 10x at 1M). The
-        # store stays locked, in one read transaction, until the snapshot is built.
-        with self._snapshot_reading() as version, gc_paused(), self._small_cache():
-            return self._consumed(campaign, version, build_snapshot)
+        # they were the build's peak (189 MiB at 100k people with 1-on-1s, 10x at 1M). They
+        # are read in one read transaction until the snapshot is built.
+        with self._snapshot_reading() as (db, version), gc_paused():
+            return self._consumed(db, campaign, version, build_snapshot)
 
-    def _consumed(self, campaign: str, version: int, consume: Callable[[SnapshotRows], Any]
-                  ) -> Any:
-        """``consume`` of the campaign's rows as of ``version`` (in the caller's read
-        transaction): read again with the other campaigns' ends first when an edge meets one."""
+    def _consumed(self, db: sqlite3.Connection, campaign: str, version: int,
+                  consume: Callable[[SnapshotRows], Any]) -> Any:
+        """``consume`` of the campaign's rows as of ``version`` (read through ``db``, in its
+        read transaction): read again with the other campaigns' ends first when an edge meets
+        one."""
         def read(foreign: bool) -> SnapshotRows:
-            rows = self._snapshot_rows(campaign, foreign=foreign)
+            rows = self._snapshot_rows(db, campaign, foreign=foreign)
             rows.version = version
             return rows
 
@@ -1481,36 +1482,48 @@ class SQLiteStore(Store):
             return consume(read(True))
 
     @contextlib.contextmanager
-    def _small_cache(self) -> Iterator[None]:
-        """A page cache of :data:`_SCAN_CACHE_KIB` while the snapshot reads: it reads each page
+    def _snapshot_reading(self) -> Iterator[tuple[sqlite3.Connection, int]]:
+        """A connection to read a snapshot's rows through, and the store's version, in one
+        read transaction: every SELECT sees the same state of the file, whatever is committed
+        meanwhile (WAL), and so does the version read with them.
+
+        A file is read through a connection of its own, outside the store's lock: the
+        dashboard's other threads and the API's writes in this process go on while a
+        snapshot is read and built (under the lock, a 100k snapshot held every request of a
+        worker for seconds). Its page cache is :data:`_SCAN_CACHE_KIB`: it reads each page
         about once, and the 128 MiB an import wants was that much more peak RSS (100k people:
-        287 -> 187 MiB, the build no slower). Writes after it warm the cache again."""
-        self._db.execute(f"PRAGMA cache_size=-{_SCAN_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            self._db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-
-    @contextlib.contextmanager
-    def _snapshot_reading(self) -> Iterator[int]:
-        """One read transaction: every SELECT sees the same state of the file, whatever
-        another process commits meanwhile (WAL), and so does the version read with them."""
+        287 -> 187 MiB, the build no slower). Inside the store's own transaction (this
+        thread's), or in memory, the store's connection is read, under its lock."""
         with self._lock:
-            nested = self._db.in_transaction
-            if not nested:
-                self._db.execute("BEGIN")
-            try:
-                yield self._db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
-            finally:
+            shared = self.path == ":memory:" or self._db.in_transaction
+            if shared:
+                nested = self._db.in_transaction
                 if not nested:
-                    self._db.execute("COMMIT")
+                    self._db.execute("BEGIN")
+                try:
+                    yield self._db, self._db.execute(
+                        "SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
+                finally:
+                    if not nested:
+                        self._db.execute("COMMIT")
+                return
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA query_only=ON")
+            db.execute(f"PRAGMA cache_size=-{_SCAN_CACHE_KIB}")
+            db.execute("BEGIN")
+            yield db, db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
+        finally:
+            db.close()  # (a read transaction: nothing to commit)
 
-    def _snapshot_rows(self, campaign: str, foreign: bool = False) -> SnapshotRows:
+    def _snapshot_rows(self, db: sqlite3.Connection, campaign: str, foreign: bool = False
+                       ) -> SnapshotRows:
         """The campaign's rows, the large ones as generators reading SQLite as they are
-        consumed (in the caller's read transaction). An edge to a node or from a record
-        filed under another campaign raises :class:`_ForeignEnd` as it is met; with
+        consumed (through ``db``, in the caller's read transaction). An edge to a node or from
+        a record filed under another campaign raises :class:`_ForeignEnd` as it is met; with
         ``foreign`` those ends are read first."""
-        r = self._rows
+        def r(sql: str, params: Sequence = ()) -> list[tuple]:
+            return db.execute(sql, params).fetchall()
         c = (campaign,)
         # Edge ends by id: keys of the kinds the snapshot names, names of units and skills.
         key: dict[int, str] = {}
@@ -1530,10 +1543,9 @@ class SQLiteStore(Store):
         source = dict(r("SELECT rid, substr(id, ?) FROM records WHERE campaign = ? "
                         "AND kind = 'conversation'", (len(f"conversation:{campaign}:") + 1, campaign)))
         if foreign:
-            self._foreign_ends(campaign, key, name, source)
-        e = functools.partial(self._edges, campaign)
+            self._foreign_ends(db, campaign, key, name, source)
+        e = functools.partial(self._edges, campaign, db=db)
         rid = f"id >> {_SHIFT} & {_RID_MASK}"
-        db = self._db
 
         def units() -> Iterator[tuple]:
             for s, d, shift, role, roster, ref, date in e(
@@ -1592,25 +1604,30 @@ class SQLiteStore(Store):
             assignments=_foreign((key[s], key[d], date) for s, d, date in e("ASSIGNED", "src, dst, date")),
         )
 
-    def _edges(self, campaign: str, type_: str, columns: str, where: str = "") -> sqlite3.Cursor:
-        """One type's edges in a campaign: one range of the table, no other edge read."""
-        return self._db.execute(f"SELECT {columns} FROM edges WHERE id BETWEEN ? AND ? "
-                                f"AND campaign = ?{where}", (*_type_range(type_), campaign))
+    def _edges(self, campaign: str, type_: str, columns: str, where: str = "",
+               db: sqlite3.Connection | None = None) -> sqlite3.Cursor:
+        """One type's edges in a campaign: one range of the table, no other edge read (through
+        ``db``, or the store's connection)."""
+        return (db or self._db).execute(f"SELECT {columns} FROM edges WHERE id BETWEEN ? AND ? "
+                                        f"AND campaign = ?{where}", (*_type_range(type_), campaign))
 
-    def _foreign_ends(self, campaign: str, key: dict[int, str], name: dict[int, str],
-                      source: dict[int, str]) -> None:
+    @staticmethod
+    def _foreign_ends(db: sqlite3.Connection, campaign: str, key: dict[int, str],
+                      name: dict[int, str], source: dict[int, str]) -> None:
         """Add the nodes and records the campaign's edges reach outside the campaign."""
         c = (campaign,)
-        for i, k, n in self._rows("SELECT id, key, name FROM nodes WHERE id IN (SELECT src FROM edges "
-                                  "WHERE campaign = ? UNION SELECT dst FROM edges WHERE campaign = ?)",
-                                  c * 2):
+        for i, k, n in db.execute("SELECT id, key, name FROM nodes WHERE id IN (SELECT src FROM "
+                                  "edges WHERE campaign = ? UNION SELECT dst FROM edges WHERE "
+                                  "campaign = ?)", c * 2):
             key.setdefault(i, k)
             name.setdefault(i, n)
         sql = (f"SELECT id >> {_SHIFT} & {_RID_MASK} FROM edges WHERE campaign = ? "
                "AND (id BETWEEN ? AND ? OR id BETWEEN ? AND ?)")
         ranges = (*_type_range("ANGRY_ABOUT"), *_type_range("NAMES"))
-        rids = {i for (i,) in self._rows(sql, (campaign, *ranges))} - source.keys()
-        source.update((rid, local_id(key)) for rid, key in self._column("id", "records", "rid", rids).items())
+        rids = sorted({i for (i,) in db.execute(sql, (campaign, *ranges))} - source.keys())
+        for part in _chunks(rids):
+            source.update((rid, local_id(k)) for rid, k in db.execute(
+                f"SELECT rid, id FROM records WHERE rid IN ({_marks(part)})", part))
 
     def _column(self, column: str, table: str, id_: str, ids: Iterable) -> dict:
         """``{id: column}`` for the ``ids`` that exist (in chunks: SQLite bounds parameters)."""
