@@ -545,8 +545,7 @@ class SQLiteStore(Store):
                 campaigns = {r.campaign for r in batch}
                 self._drop_answers_of(list(ids), campaigns)
                 version = db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
-                self._refresh_items(self._drop(list(ids), self._node_cache()))
-                self._refresh_people()
+                self._refresh(self._drop(list(ids), self._node_cache()))
                 # The stamps of rows removed here served the ask rankings just dropped, and
                 # hold a person's key (her name): gone with her, forgotten.
                 db.executemany(
@@ -651,9 +650,8 @@ class SQLiteStore(Store):
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
         with self._rebuild_step(work, people[-1]) as ours:
             if ours:
-                self._refresh_items(set(people))
                 self._people = set(people)
-                self._refresh_people()
+                self._refresh(people)
         return ours
 
     def _rebuilt(self, work: Rebuild) -> None:
@@ -792,8 +790,7 @@ class SQLiteStore(Store):
                            [e for e in edges if len(e) > 5])
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", records)
         self._count_edges(Counter((e[4], e[1]) for e in edges))
-        self._refresh_items(touched)
-        self._refresh_people()
+        self._refresh(touched)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -810,31 +807,49 @@ class SQLiteStore(Store):
                 if not nested:
                     db.execute("COMMIT")
 
-    def _refresh_people(self) -> None:
-        """Compute the rows of ``rm_people`` of the people the write reached again, from their
-        own records and the edges saying where they work (in the caller's transaction)."""
+    def _refresh(self, touched: Collection[str]) -> None:
+        """Compute the read model of the people the write reached again (in the caller's
+        transaction): the rows of ``rm_items`` of ``touched`` (the people the records written
+        or dropped are about) and of ``rm_people`` of ``self._people`` (those their edges
+        reach), from their own records and the edges saying where they work; one read of
+        their records and nodes, one snapshot of them for both (readmodel.person_rows_and_items)."""
         people, self._people = sorted(self._people), set()
-        if not people:
+        if not people and not touched:
             return
         db = self._db
         sources: list[readmodel.Source] = []
-        for part in _chunks(people):
+        for part in _chunks(sorted({*people, *touched})):
             sources += [readmodel.Source(*row) for row in db.execute(
                 f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
                 "AND kind IN ('conversation', 'update')", part)]
         units = self._person_units(people)
         nodes = self._node_props([*readmodel.node_keys(sources), *people])
         nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
-        anger, _, referred = self._person_edges(people)
-        rows = []
+        anger, _, referred = self._person_edges(people, named=False)
+        rows: list[readmodel.PersonRow] = []
+        items: list[readmodel.Item] = []
         by_campaign = _by_campaign(people)
+        about = _by_campaign(sorted(touched))
+        for campaign, keys in about.items():
+            for part in _chunks(keys):
+                db.execute(f"DELETE FROM rm_items WHERE campaign = ? AND person IN ({_marks(part)})",
+                           [campaign, *part])
+        for campaign in sorted(by_campaign.keys() | about.keys()):
+            got, found = readmodel.person_rows_and_items(
+                campaign, by_campaign.get(campaign, ()), about.get(campaign, ()), sources, nodes,
+                units, anger, referred)
+            rows += got
+            items += found
+        db.executemany(f"INSERT INTO rm_items ({', '.join(readmodel.ITEM_FIELDS)}) "
+                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
+        if not people:
+            return
         # Their rows as they are before the write, whole: only those that change are
         # written again (a tie, a roster row met again: most of an import of lists leaves its
         # people's rows as they were).
         was: dict[str, tuple] = {}
         fields = ", ".join(readmodel.PERSON_FIELDS)
         for campaign, keys in by_campaign.items():
-            rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger, referred)
             for part in _chunks(keys):
                 was.update((r[1], r) for r in db.execute(
                     f"SELECT {fields} FROM rm_people WHERE campaign = ? "
@@ -943,9 +958,10 @@ class SQLiteStore(Store):
             key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
         return [(key[s], key[d], date) for s, d, date in rows]
 
-    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """These people's rows of anger and naming, as the snapshot's, and whom they referred:
-        the edges of their own 1-on-1s (each record's edges of one type are one range of ids)."""
+    def _person_edges(self, people: Sequence[str], named: bool = True
+                      ) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """These people's rows of anger and naming (unless not ``named``), as the snapshot's,
+        and whom they referred: the edges of their own 1-on-1s."""
         db = self._db
         anger_raw: list[tuple] = []
         named_raw: list[tuple] = []
@@ -968,15 +984,16 @@ class SQLiteStore(Store):
             anger_raw += [(s, d, a, h, id_.split(":", 2)[2], date) for s, d, a, h, date, id_ in
                           typed("ANGRY_ABOUT", "e.src, e.dst, e.anger, e.witnessed_harm, "
                                 "e.date, r.id")]
-            named_raw += [(s, d, issue, id_.split(":", 2)[2]) for s, d, issue, id_ in
-                          typed("NAMES", "e.src, e.dst, e.issue, r.id")]
+            if named:
+                named_raw += [(s, d, issue, id_.split(":", 2)[2]) for s, d, issue, id_ in
+                              typed("NAMES", "e.src, e.dst, e.issue, r.id")]
             referred_raw += typed("REFERRED", "e.src, e.dst")
         ids = {i for rows in (anger_raw, named_raw, referred_raw) for row in rows for i in row[:2]}
         key = self._column("key", "nodes", "id", ids)
         anger = [(key[s], key[d], a, None if h is None else bool(h), c, date)
                  for s, d, a, h, c, date in anger_raw]
-        named = [(key[s], key[d], issue, c) for s, d, issue, c in named_raw]
-        return anger, named, [(key[s], key[d]) for s, d in referred_raw]
+        return (anger, [(key[s], key[d], issue, c) for s, d, issue, c in named_raw],
+                [(key[s], key[d]) for s, d in referred_raw])
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
         with self._reading() as db:
@@ -1136,32 +1153,6 @@ class SQLiteStore(Store):
             key = self._column("key", "nodes", "id", {i for row in rows for i in row})
             name = self._column("name", "nodes", "id", {s for s, _ in rows})
         return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
-
-    def _refresh_items(self, people: set[str]) -> None:
-        """Compute these people's read-model rows again from their records (in the caller's
-        transaction): what one write changes, and nothing else."""
-        if not people:
-            return
-        db = self._db
-        wanted = sorted(people)
-        sources: list[readmodel.Source] = []
-        for part in _chunks(wanted):
-            sources += [readmodel.Source(*row) for row in db.execute(
-                f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
-                "AND kind IN ('conversation', 'update')", part)]
-        nodes = self._node_props(readmodel.node_keys(sources))
-        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
-        items = []
-        by_campaign: dict[str, list[str]] = {}
-        for person in wanted:
-            by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
-        for campaign, keys in by_campaign.items():
-            items += readmodel.person_items(campaign, keys, sources, nodes)
-            for part in _chunks(keys):
-                db.execute(f"DELETE FROM rm_items WHERE campaign = ? AND person IN ({_marks(part)})",
-                           [campaign, *part])
-        db.executemany(f"INSERT INTO rm_items ({', '.join(readmodel.ITEM_FIELDS)}) "
-                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
 
     def _node_props(self, keys: Sequence[str]) -> dict[str, dict]:
         out = {}
