@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 import os
 import re
 import secrets
@@ -176,6 +177,7 @@ CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,
 _EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", "roster",
                "referral", "relationship", "issue")
 _EDGE_PROP_SET = frozenset(_EDGE_PROPS)
+_CAMPAIGN_TYPE = operator.itemgetter(4, 1)  # of an edge's row: what edge_counts counts by
 _SHIFT = 16  # up to 65,536 edges per record (a conversation has about 13)
 _MASK = (1 << _SHIFT) - 1
 _TYPE_SHIFT = 58  # 42 bits of rid in between; 5 bits of type code above
@@ -729,9 +731,14 @@ class SQLiteStore(Store):
                 next_node += 1
 
         next_rid = (db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
-        refs: dict[int, int] = {}
-        edges, records = [], []
+        # Each edge's ends, counted once at the end (node -> edge ends referring to it).
+        ends: list[int] = []
+        short: list[tuple] = []  # edges without props
+        full: list[tuple] = []
+        records = []
         codes = _CODES
+        columns = _EDGE_PROPS
+        known = _EDGE_PROP_SET
         for rec in batch:
             rid = next_rid
             next_rid += 1
@@ -740,28 +747,26 @@ class SQLiteStore(Store):
             types = 0
             person = None
             for e in rec.projection.edges:
-                code = codes.get(e.type, _OTHER)
+                type_ = e.type
+                code = codes.get(type_, _OTHER)
                 types |= 1 << code
                 eid = (code << _TYPE_SHIFT) | base | n
                 n += 1
-                src, dst = ids_of.get(e.src), ids_of.get(e.dst)
-                if src is None or dst is None:  # (no key in the message: keys hold names)
-                    raise ValueError("an edge refers to a node its record does not project")
-                refs[src] = refs.get(src, 0) + 1
-                refs[dst] = refs.get(dst, 0) + 1
+                try:
+                    src, dst = ids_of[e.src], ids_of[e.dst]
+                except KeyError:  # (no key in the message: keys hold names)
+                    raise ValueError("an edge refers to a node its record does not project") from None
+                ends.append(src)
+                ends.append(dst)
                 props = e.props
                 if not props:
-                    edges.append((eid, e.type, src, dst, e.campaign))
+                    short.append((eid, type_, src, dst, e.campaign))
                 else:
-                    get = props.get
                     extra = None
-                    if not props.keys() <= _EDGE_PROP_SET:
-                        extra = _dumps({k: v for k, v in props.items() if k not in _EDGE_PROP_SET})
-                    edges.append((eid, e.type, src, dst, e.campaign, get("date"), get("anger"),
-                                  get("witnessed_harm"), get("shift"), get("role"),
-                                  get("workplace"), get("roster"), get("referral"),
-                                  get("relationship"), get("issue"), extra))
-                if e.type == "WITH" or e.type == "ABOUT":  # whom a 1-on-1 or an update is about
+                    if not props.keys() <= known:
+                        extra = _dumps({k: v for k, v in props.items() if k not in known})
+                    full.append((eid, type_, src, dst, e.campaign, *map(props.get, columns), extra))
+                if type_ == "WITH" or type_ == "ABOUT":  # whom a 1-on-1 or an update is about
                     person = e.dst
                     touched.add(person)
             if n > _MASK + 1:
@@ -769,28 +774,38 @@ class SQLiteStore(Store):
             records.append((rid, rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"),
                             person, _dumps(rec.body), types,
                             *lookup_keys(rec.kind, rec.campaign, rec.body)))
+        refs: dict[int, int] = Counter(ends)
 
         rows = []
+        # The props of the nodes written here, as written: the read model reads them from
+        # here, not back from the file.
+        written: dict[str, dict] = {}
         for key, i in new.items():
             first = plain.get(key) or authoritative[key]
             last = authoritative.get(key, first)
-            rows.append((i, key, first.kind, first.campaign, last.props.get("name"),
-                         _dumps(last.props), refs.pop(i, 0)))
+            props = written[key] = last.props
+            rows.append((i, key, first.kind, first.campaign, props.get("name"), _dumps(props),
+                         refs.pop(i, 0)))
         db.executemany("INSERT INTO nodes VALUES (?,?,?,?,?,?,?)", rows)
+        update = []
+        for k, n in authoritative.items():
+            if k not in new:
+                written[k] = n.props
+                update.append((n.props.get("name"), _dumps(n.props), refs.pop(ids_of[k], 0),
+                               ids_of[k]))
         db.executemany("UPDATE nodes SET name = ?, props = ?, refs = refs + ? WHERE id = ?",
-                       [(n.props.get("name"), _dumps(n.props), refs.pop(ids_of[k], 0), ids_of[k])
-                        for k, n in authoritative.items() if k not in new])
+                       update)
         db.executemany("UPDATE nodes SET refs = refs + ? WHERE id = ?",
                        [(n, i) for i, n in refs.items()])
-        short = [e for e in edges if len(e) == 5]
         db.executemany("INSERT INTO edges (id, type, src, dst, campaign) VALUES (?,?,?,?,?)",
                        short)
-        if len(short) < len(edges):
-            db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           [e for e in edges if len(e) > 5])
+        if full:
+            db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", full)
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", records)
-        self._count_edges(Counter((e[4], e[1]) for e in edges))
-        self._refresh(touched)
+        counts = Counter(map(_CAMPAIGN_TYPE, short))
+        counts.update(map(_CAMPAIGN_TYPE, full))
+        self._count_edges(counts)
+        self._refresh(touched, written)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -807,12 +822,13 @@ class SQLiteStore(Store):
                 if not nested:
                     db.execute("COMMIT")
 
-    def _refresh(self, touched: Collection[str]) -> None:
+    def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None) -> None:
         """Compute the read model of the people the write reached again (in the caller's
         transaction): the rows of ``rm_items`` of ``touched`` (the people the records written
         or dropped are about) and of ``rm_people`` of ``self._people`` (those their edges
         reach), from their own records and the edges saying where they work; one read of
-        their records and nodes, one snapshot of them for both (readmodel.person_rows_and_items)."""
+        their records and nodes, one snapshot of them for both (readmodel.person_rows_and_items).
+        ``written``: the props of nodes the caller has just written, by key (not read again)."""
         people, self._people = sorted(self._people), set()
         if not people and not touched:
             return
@@ -823,8 +839,8 @@ class SQLiteStore(Store):
                 f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
                 "AND kind IN ('conversation', 'update')", part)]
         units = self._person_units(people)
-        nodes = self._node_props([*readmodel.node_keys(sources), *people])
-        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
+        nodes = self._node_props([*readmodel.node_keys(sources), *people], written)
+        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes), written))
         anger, _, referred = self._person_edges(people, named=False)
         rows: list[readmodel.PersonRow] = []
         items: list[readmodel.Item] = []
@@ -1154,8 +1170,13 @@ class SQLiteStore(Store):
             name = self._column("name", "nodes", "id", {s for s, _ in rows})
         return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
 
-    def _node_props(self, keys: Sequence[str]) -> dict[str, dict]:
+    def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
+                    ) -> dict[str, dict]:
+        """The props of the nodes of these keys that exist; those in ``known`` as they are there."""
         out = {}
+        if known:
+            out = {k: known[k] for k in keys if k in known}
+            keys = [k for k in keys if k not in out]
         for part in _chunks(list(keys)):
             out.update((k, orjson.loads(p)) for k, p in self._db.execute(
                 f"SELECT key, props FROM nodes WHERE key IN ({_marks(part)})", part))
