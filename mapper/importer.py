@@ -10,6 +10,7 @@ from pathlib import Path
 
 from typing import Any
 
+from mapper import clock
 from mapper.identity import Identities, IdentityReport
 from mapper.mapping import Mapping
 from mapper.models import HierarchyRow, Record, RosterRow, phone_region
@@ -82,8 +83,10 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     seen: dict[str, str] = {}
     read = ReadOptions(mapping=options.mapping, sheet=options.sheet, found=report.found)
     # The region named once for the whole import (else each phone number reads the
-    # environment's MAPPER_PHONE_REGION again).
-    context = {"phone_region": options.phone_region or phone_region()}
+    # environment's MAPPER_PHONE_REGION again), and tomorrow, the latest date a 1-on-1 may
+    # carry (else each date read MAPPER_TODAY again).
+    context = {"phone_region": options.phone_region or phone_region(),
+               "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
     for path in paths:
         found = 0
