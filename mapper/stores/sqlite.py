@@ -846,18 +846,26 @@ class SQLiteStore(Store):
         items: list[readmodel.Item] = []
         by_campaign = _by_campaign(people)
         about = _by_campaign(sorted(touched))
-        for campaign, keys in about.items():
-            for part in _chunks(keys):
-                db.execute(f"DELETE FROM rm_items WHERE campaign = ? AND person IN ({_marks(part)})",
-                           [campaign, *part])
         for campaign in sorted(by_campaign.keys() | about.keys()):
             got, found = readmodel.person_rows_and_items(
                 campaign, by_campaign.get(campaign, ()), about.get(campaign, ()), sources, nodes,
                 units, anger, referred)
             rows += got
             items += found
-        db.executemany(f"INSERT INTO rm_items ({', '.join(readmodel.ITEM_FIELDS)}) "
-                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
+        # Their items as stored: only those that changed are removed or written (most of a
+        # person's items stay as they were when a 1-on-1 is added).
+        item_fields = ", ".join(readmodel.ITEM_FIELDS)
+        held: set[tuple] = set()
+        for campaign, keys in about.items():
+            for part in _chunks(keys):
+                held.update(db.execute(f"SELECT {item_fields} FROM rm_items WHERE campaign = ? "
+                                       f"AND person IN ({_marks(part)})", [campaign, *part]))
+        fresh = set(items)
+        db.executemany("DELETE FROM rm_items WHERE campaign = ? AND due = ? AND person = ? "
+                       "AND id = ?", [(i[0], i[-1], i[1], i[2]) for i in held - fresh])
+        db.executemany(f"INSERT INTO rm_items ({item_fields}) "
+                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})",
+                       [i for i in items if i not in held])
         if not people:
             return
         # Their rows as they are before the write, whole: only those that change are
