@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from contextlib import ExitStack
 from collections.abc import Callable, Iterator, Sequence
@@ -205,6 +206,12 @@ def check_files(paths: Sequence[Path], *, kind: str | None = None,
                     # Nothing long-lived from here on, and a store's reads (the identities
                     # looked up in Neo4j) leave cycles only the collector frees.
                     paused.close()
+        if report.kept:
+            # Still paused: the kept models go straight to the oldest generation, where they
+            # end anyway. Else the collection that follows the pause scans every object made
+            # during it (5% of importing 10k people's 5,000 1-on-1s) to promote them there.
+            gc.freeze()
+            gc.unfreeze()
     return report
 
 
