@@ -755,7 +755,8 @@ class SQLiteStore(Store):
                 try:
                     src, dst = ids_of[e.src], ids_of[e.dst]
                 except KeyError:  # (no key in the message: keys hold names)
-                    raise ValueError("an edge refers to a node its record does not project") from None
+                    raise ValueError("an edge refers to a node its record does not "
+                                     "project") from None
                 ends.append(src)
                 ends.append(dst)
                 props = e.props
