@@ -194,13 +194,20 @@ class _Builder:
         self.edges: dict[tuple[str, str, str], Edge] = {}
 
     def node(self, kind: str, name: str, authoritative: bool = False, **props: Any) -> str:
+        return self._node(kind, name, props, authoritative)
+
+    def _node(self, kind: str, name: str, props: dict[str, Any] | None = None,
+              authoritative: bool = False) -> str:
+        """:meth:`node` with its props as a dict (no name among them): a 1-on-1 makes a dozen."""
         alias_kind = _ALIAS_KIND.get(kind)
         if alias_kind is not None:
             key = self.aliases.key(alias_kind, self.campaign, name)
         else:
             key = f"{_KIND_PREFIX[kind]}:{self.campaign}:{_normalize(name)}"
         if authoritative or key not in self.nodes:
-            self.nodes[key] = Node(kind, key, self.campaign, {"name": name, **props}, authoritative)
+            self.nodes[key] = Node(kind, key, self.campaign,
+                                   {"name": name, **props} if props else {"name": name},
+                                   authoritative)
         return key
 
     def person(self, name: str, custom_id: str | None) -> str:
@@ -217,6 +224,10 @@ class _Builder:
         return key
 
     def edge(self, type_: str, src: str, dst: str, **props: Any) -> None:
+        self._edge(type_, src, dst, props)
+
+    def _edge(self, type_: str, src: str, dst: str, props: dict[str, Any]) -> None:
+        """:meth:`edge` with its props as a dict (its own: the edge keeps it)."""
         if src == dst and type_ in _NO_SELF_EDGE:
             return  # a self-tie says nothing
         # One edge per (type, src, dst) per record: a record naming an issue twice counts once,
@@ -264,34 +275,34 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
         # stays in the record (PERSONAL_FIELDS).
         "next_talk": r.plan.next_talk.isoformat() if r.plan.next_talk else None,
     }))
-    organizer = b.node("Organizer", r.organizer)
+    organizer = b._node("Organizer", r.organizer)
     person = b.person(r.contact.name, r.contact.custom_id)
-    b.edge("HELD", organizer, conv)
-    b.edge("WITH", conv, person, date=date)
-    b.edge("IN_CAMPAIGN", conv, campaign)
+    b._edge("HELD", organizer, conv, {})
+    b._edge("WITH", conv, person, {"date": date})
+    b._edge("IN_CAMPAIGN", conv, campaign, {})
     c = r.contact
     if c.unit:
-        b.edge("IN_UNIT", person, b.node("Unit", c.unit),
-               **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
-                         "date": date}))
+        b._edge("IN_UNIT", person, b._node("Unit", c.unit),
+                _clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
+                        "date": date}))
     elif c.shift or c.role:
         # A shift or role said without a unit is still the newest word on them.
-        b.edge("IN_CAMPAIGN", person, campaign,
-               **_clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
-                         "date": date}))
+        b._edge("IN_CAMPAIGN", person, campaign,
+                _clean({"shift": c.shift, "role": c.role, "workplace": c.workplace,
+                        "date": date}))
     for mention in r.issues:
-        issue = b.node("Issue", mention.issue)
+        issue = b._node("Issue", mention.issue)
         # Whether they witnessed harm is personal (PERSONAL_FIELDS): it stays in the record.
-        b.edge("ANGRY_ABOUT", person, issue, **_clean({"anger": mention.anger, "date": date}))
+        b._edge("ANGRY_ABOUT", person, issue, _clean({"anger": mention.anger, "date": date}))
     for named in r.responsibility.named:
-        issue = b.node("Issue", named.issue)
+        issue = b._node("Issue", named.issue)
         dm_ref = named.decision_maker
-        dm = b.node("DecisionMaker", dm_ref.name, **_clean({"title": dm_ref.title,
+        dm = b._node("DecisionMaker", dm_ref.name, _clean({"title": dm_ref.title,
                                                             "organization": dm_ref.organization}))
-        b.edge("NAMES", person, dm, issue=issue)
-        b.edge("CONTROLS", dm, issue)
+        b._edge("NAMES", person, dm, {"issue": issue})
+        b._edge("CONTROLS", dm, issue, {})
         if dm_ref.organization:
-            b.edge("WORKS_FOR", dm, b.node("Organization", dm_ref.organization))
+            b._edge("WORKS_FOR", dm, b._node("Organization", dm_ref.organization), {})
     ask = r.ask
     if ask.asked or ask.action or (ask.response and ask.response != "not_asked"):
         commitment = b.raw_node("Commitment", f"commitment:{camp}:{r.id}", **_clean({
@@ -302,14 +313,14 @@ def _project_conversation(r: OneOnOne, b: _Builder) -> None:
             "due": ask.due.isoformat() if ask.due else None,
             "date": date,
         }))
-        b.edge("MADE", person, commitment)
+        b._edge("MADE", person, commitment, {})
     for skill in r.plan.skills:
-        b.edge("HAS_SKILL", person, b.node("Skill", skill))
+        b._edge("HAS_SKILL", person, b._node("Skill", skill), {})
     for ref in r.referrals:
-        other = b.node("Person", ref.name)
-        b.edge("REFERRED", person, other, **_clean({"relationship": ref.relationship}))
+        other = b._node("Person", ref.name)
+        b._edge("REFERRED", person, other, _clean({"relationship": ref.relationship}))
         if ref.unit:
-            b.edge("IN_UNIT", other, b.node("Unit", ref.unit), date=date, referral=True)
+            b._edge("IN_UNIT", other, b._node("Unit", ref.unit), {"date": date, "referral": True})
 
 
 def _project_update(u: Update, b: _Builder) -> None:

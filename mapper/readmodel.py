@@ -141,9 +141,15 @@ def person_items(campaign: str, people: Iterable[str], sources: Sequence[Source]
     holds them. The snapshot these make holds these people alone, so
     :func:`~mapper.analytics.follow_ups.open_items` finds exactly their items.
     """
-    snap = _snapshot_of(campaign, people, sources, nodes)
+    return _items_of(campaign, _snapshot_of(campaign, people, sources, nodes))
+
+
+def _items_of(campaign: str, snap: Any, people: Collection[str] | None = None) -> list[Item]:
+    """The open items of the people of a snapshot of theirs (of ``people`` alone, when given)."""
     out = []
     for i in open_items(snap, thank_you_days=THANK_YOU_DAYS):
+        if people is not None and i["person"] not in people:
+            continue
         p = snap.people.get(i["person"])
         out.append(Item(campaign, i["person"], i["id"], i["kind"], i["conversation"],
                         i["organizer"], p.name if p is not None else i["person"],
@@ -218,23 +224,51 @@ def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
     snapshot gives them built directly (:func:`_bare_rows`: ~1 µs a person against ~7);
     a person's row depends on their own records and rows alone, so the others' rows are the
     same without them in the snapshot."""
+    return person_rows_and_items(campaign, people, (), sources, nodes, units, anger, referred)[0]
+
+
+def person_rows_and_items(campaign: str, people: Iterable[str], touched: Iterable[str],
+                          sources: Sequence[Source], nodes: Mapping[str, Mapping[str, Any]],
+                          units: Iterable[tuple], anger: Iterable[tuple] = (),
+                          referred: Iterable[tuple] = ()) -> tuple[list[PersonRow], list[Item]]:
+    """:func:`person_rows` of ``people`` and :func:`person_items` of ``touched`` (of one
+    campaign), from one snapshot where they can: a write computes both for the people its
+    records are about. ``sources`` and ``nodes`` hold what each call needs (more does no
+    harm: each reads its own people's). A person's items depend on their own 1-on-1s and
+    updates alone, which that snapshot holds as :func:`person_items`' own does (with where
+    they work and their anger beside them, which no item reads)."""
     units, anger, referred = list(units), list(anger), list(referred)
     busy = {s.person for s in sources}
     busy.update(a[0] for a in anger)
     busy.update(a for a, _ in referred)
     people = set(people)
+    touched = set(touched)
     bare = sorted(p for p in people if p not in busy and p in nodes)
     out = _bare_rows(campaign, bare, nodes, units) if bare else []
     people.difference_update(bare)
+    items: list[Item] = []
     if people:
-        out += _full_rows(campaign, people, sources, nodes, units, anger, referred)
-    return out
+        snap = _snapshot_of(campaign, people, sources, nodes, units, anger)
+        out += _rows_of(campaign, snap, referred)
+        if touched & people:
+            items = _items_of(campaign, snap, touched)
+    # (Someone no record of their own is about has no item.)
+    rest = sorted(p for p in touched - people if p in busy)
+    if rest:
+        items += person_items(campaign, rest, sources, nodes)
+    return out, items
 
 
 def _full_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
                nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple],
                anger: Iterable[tuple] = (), referred: Iterable[tuple] = ()) -> list[PersonRow]:
     """:func:`person_rows` through a snapshot of ``people`` and the analytics' functions."""
+    return _rows_of(campaign, _snapshot_of(campaign, people, sources, nodes, units, anger),
+                    referred)
+
+
+def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[PersonRow]:
+    """The rows of the people of a snapshot of theirs (see :func:`_full_rows`)."""
     from mapper.analytics._common import (committed_people, contacted_people,
                                           latest_anger_pairs, person_states)
     from mapper.analytics._common import RESPONSES
@@ -243,7 +277,6 @@ def _full_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
     from mapper.analytics.readiness import own_points
     from mapper.analytics.status import left_people
 
-    snap = _snapshot_of(campaign, people, sources, nodes, units, anger)
     results = commitment_results(snap) if snap.updates else {}
     asks: dict[str, dict[str, int]] = {}
     counted: dict[str, int] = {}

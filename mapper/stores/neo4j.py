@@ -378,7 +378,7 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being (as
-    # SQLiteStore._refresh_people), read once the rows above are written.
+    # SQLiteStore._refresh), read once the rows above are written.
     flipped = [p for p in wanted if _standing(was.get(p)) != readmodel.standing(now.get(p))]
     again = sorted({m for p in flipped for m, _ in got.ties.get(p, ())} - now.keys())
     if again:

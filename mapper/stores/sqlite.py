@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 import os
 import re
 import secrets
@@ -185,6 +186,7 @@ CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,
 _EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", "roster",
                "referral", "relationship", "issue")
 _EDGE_PROP_SET = frozenset(_EDGE_PROPS)
+_CAMPAIGN_TYPE = operator.itemgetter(4, 1)  # of an edge's row: what edge_counts counts by
 _SHIFT = 16  # up to 65,536 edges per record (a conversation has about 13)
 _MASK = (1 << _SHIFT) - 1
 _TYPE_SHIFT = 58  # 42 bits of rid in between; 5 bits of type code above
@@ -576,8 +578,7 @@ class SQLiteStore(Store):
                 campaigns = {r.campaign for r in batch}
                 self._drop_answers_of(list(ids), campaigns)
                 version = db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
-                self._refresh_items(self._drop(list(ids), self._node_cache()))
-                self._refresh_people()
+                self._refresh(self._drop(list(ids), self._node_cache()))
                 # The stamps of rows removed here served the ask rankings just dropped, and
                 # hold a person's key (her name): gone with her, forgotten.
                 db.executemany(
@@ -683,9 +684,8 @@ class SQLiteStore(Store):
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
         with self._rebuild_step(work, people[-1]) as ours:
             if ours:
-                self._refresh_items(set(people))
                 self._people = set(people)
-                self._refresh_people()
+                self._refresh(people)
         return ours
 
     def _rebuilt(self, work: Rebuild) -> None:
@@ -763,9 +763,14 @@ class SQLiteStore(Store):
                 next_node += 1
 
         next_rid = (db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
-        refs: dict[int, int] = {}
-        edges, records = [], []
+        # Each edge's ends, counted once at the end (node -> edge ends referring to it).
+        ends: list[int] = []
+        short: list[tuple] = []  # edges without props
+        full: list[tuple] = []
+        records = []
         codes = _CODES
+        columns = _EDGE_PROPS
+        known = _EDGE_PROP_SET
         for rec in batch:
             rid = next_rid
             next_rid += 1
@@ -774,28 +779,27 @@ class SQLiteStore(Store):
             types = 0
             person = None
             for e in rec.projection.edges:
-                code = codes.get(e.type, _OTHER)
+                type_ = e.type
+                code = codes.get(type_, _OTHER)
                 types |= 1 << code
                 eid = (code << _TYPE_SHIFT) | base | n
                 n += 1
-                src, dst = ids_of.get(e.src), ids_of.get(e.dst)
-                if src is None or dst is None:  # (no key in the message: keys hold names)
-                    raise ValueError("an edge refers to a node its record does not project")
-                refs[src] = refs.get(src, 0) + 1
-                refs[dst] = refs.get(dst, 0) + 1
+                try:
+                    src, dst = ids_of[e.src], ids_of[e.dst]
+                except KeyError:  # (no key in the message: keys hold names)
+                    raise ValueError("an edge refers to a node its record does not "
+                                     "project") from None
+                ends.append(src)
+                ends.append(dst)
                 props = e.props
                 if not props:
-                    edges.append((eid, e.type, src, dst, e.campaign))
+                    short.append((eid, type_, src, dst, e.campaign))
                 else:
-                    get = props.get
                     extra = None
-                    if not props.keys() <= _EDGE_PROP_SET:
-                        extra = _dumps({k: v for k, v in props.items() if k not in _EDGE_PROP_SET})
-                    edges.append((eid, e.type, src, dst, e.campaign, get("date"), get("anger"),
-                                  get("witnessed_harm"), get("shift"), get("role"),
-                                  get("workplace"), get("roster"), get("referral"),
-                                  get("relationship"), get("issue"), extra))
-                if e.type == "WITH" or e.type == "ABOUT":  # whom a 1-on-1 or an update is about
+                    if not props.keys() <= known:
+                        extra = _dumps({k: v for k, v in props.items() if k not in known})
+                    full.append((eid, type_, src, dst, e.campaign, *map(props.get, columns), extra))
+                if type_ == "WITH" or type_ == "ABOUT":  # whom a 1-on-1 or an update is about
                     person = e.dst
                     touched.add(person)
             if n > _MASK + 1:
@@ -803,29 +807,38 @@ class SQLiteStore(Store):
             records.append((rid, rec.id, rec.kind, rec.campaign, rec.hash, rec.body.get("date"),
                             person, _dumps(rec.body), types,
                             *lookup_keys(rec.kind, rec.campaign, rec.body)))
+        refs: dict[int, int] = Counter(ends)
 
         rows = []
+        # The props of the nodes written here, as written: the read model reads them from
+        # here, not back from the file.
+        written: dict[str, dict] = {}
         for key, i in new.items():
             first = plain.get(key) or authoritative[key]
             last = authoritative.get(key, first)
-            rows.append((i, key, first.kind, first.campaign, last.props.get("name"),
-                         _dumps(last.props), refs.pop(i, 0)))
+            props = written[key] = last.props
+            rows.append((i, key, first.kind, first.campaign, props.get("name"), _dumps(props),
+                         refs.pop(i, 0)))
         db.executemany("INSERT INTO nodes VALUES (?,?,?,?,?,?,?)", rows)
+        update = []
+        for k, n in authoritative.items():
+            if k not in new:
+                written[k] = n.props
+                update.append((n.props.get("name"), _dumps(n.props), refs.pop(ids_of[k], 0),
+                               ids_of[k]))
         db.executemany("UPDATE nodes SET name = ?, props = ?, refs = refs + ? WHERE id = ?",
-                       [(n.props.get("name"), _dumps(n.props), refs.pop(ids_of[k], 0), ids_of[k])
-                        for k, n in authoritative.items() if k not in new])
+                       update)
         db.executemany("UPDATE nodes SET refs = refs + ? WHERE id = ?",
                        [(n, i) for i, n in refs.items()])
-        short = [e for e in edges if len(e) == 5]
         db.executemany("INSERT INTO edges (id, type, src, dst, campaign) VALUES (?,?,?,?,?)",
                        short)
-        if len(short) < len(edges):
-            db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           [e for e in edges if len(e) > 5])
+        if full:
+            db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", full)
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", records)
-        self._count_edges(Counter((e[4], e[1]) for e in edges))
-        self._refresh_items(touched)
-        self._refresh_people()
+        counts = Counter(map(_CAMPAIGN_TYPE, short))
+        counts.update(map(_CAMPAIGN_TYPE, full))
+        self._count_edges(counts)
+        self._refresh(touched, written)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -842,31 +855,58 @@ class SQLiteStore(Store):
                 if not nested:
                     db.execute("COMMIT")
 
-    def _refresh_people(self) -> None:
-        """Compute the rows of ``rm_people`` of the people the write reached again, from their
-        own records and the edges saying where they work (in the caller's transaction)."""
+    def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None) -> None:
+        """Compute the read model of the people the write reached again (in the caller's
+        transaction): the rows of ``rm_items`` of ``touched`` (the people the records written
+        or dropped are about) and of ``rm_people`` of ``self._people`` (those their edges
+        reach), from their own records and the edges saying where they work; one read of
+        their records and nodes, one snapshot of them for both (readmodel.person_rows_and_items).
+        ``written``: the props of nodes the caller has just written, by key (not read again)."""
         people, self._people = sorted(self._people), set()
-        if not people:
+        if not people and not touched:
             return
         db = self._db
         sources: list[readmodel.Source] = []
-        for part in _chunks(people):
+        for part in _chunks(sorted({*people, *touched})):
             sources += [readmodel.Source(*row) for row in db.execute(
                 f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
                 "AND kind IN ('conversation', 'update')", part)]
         units = self._person_units(people)
-        nodes = self._node_props([*readmodel.node_keys(sources), *people])
-        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
-        anger, _, referred = self._person_edges(people)
-        rows = []
+        nodes = self._node_props([*readmodel.node_keys(sources), *people], written)
+        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes), written))
+        anger, _, referred = self._person_edges(people, named=False)
+        rows: list[readmodel.PersonRow] = []
+        items: list[readmodel.Item] = []
         by_campaign = _by_campaign(people)
+        about = _by_campaign(sorted(touched))
+        for campaign in sorted(by_campaign.keys() | about.keys()):
+            got, found = readmodel.person_rows_and_items(
+                campaign, by_campaign.get(campaign, ()), about.get(campaign, ()), sources, nodes,
+                units, anger, referred)
+            rows += got
+            items += found
+        # Their items as stored: only those that changed are removed or written (most of a
+        # person's items stay as they were when a 1-on-1 is added).
+        item_fields = ", ".join(readmodel.ITEM_FIELDS)
+        held: set[tuple] = set()
+        for campaign, keys in about.items():
+            for part in _chunks(keys):
+                held.update(db.execute(f"SELECT {item_fields} FROM rm_items WHERE campaign = ? "
+                                       f"AND person IN ({_marks(part)})", [campaign, *part]))
+        fresh = set(items)
+        db.executemany("DELETE FROM rm_items WHERE campaign = ? AND due = ? AND person = ? "
+                       "AND id = ?", [(i[0], i[-1], i[1], i[2]) for i in held - fresh])
+        db.executemany(f"INSERT INTO rm_items ({item_fields}) "
+                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})",
+                       [i for i in items if i not in held])
+        if not people:
+            return
         # Their rows as they are before the write, whole: only those that change are
         # written again (a tie, a roster row met again: most of an import of lists leaves its
         # people's rows as they were).
         was: dict[str, tuple] = {}
         fields = ", ".join(readmodel.PERSON_FIELDS)
         for campaign, keys in by_campaign.items():
-            rows += readmodel.person_rows(campaign, keys, sources, nodes, units, anger, referred)
             for part in _chunks(keys):
                 was.update((r[1], r) for r in db.execute(
                     f"SELECT {fields} FROM rm_people WHERE campaign = ? "
@@ -987,35 +1027,42 @@ class SQLiteStore(Store):
             key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
         return [(key[s], key[d], date) for s, d, date in rows]
 
-    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """These people's rows of anger and naming, as the snapshot's, and whom they referred:
-        the edges of their own 1-on-1s (each record's edges of one type are one range of ids)."""
+    def _person_edges(self, people: Sequence[str], named: bool = True
+                      ) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """These people's rows of anger and naming (unless not ``named``), as the snapshot's,
+        and whom they referred: the edges of their own 1-on-1s."""
         db = self._db
-        convs: list[tuple[int, str]] = []
+        anger_raw: list[tuple] = []
+        named_raw: list[tuple] = []
+        referred_raw: list[tuple] = []
+        # One query per type and chunk of people, not three per 1-on-1 (15,000 statements a
+        # 5,000-conversation import): each record's edges of a type are one range of ids,
+        # reached from the record by the primary key (CROSS JOIN: records first, always; with
+        # hundreds of people the planner chose to scan the edges).
+        joined = ("FROM records r CROSS JOIN edges e ON e.id BETWEEN ({lo} | (r.rid << {s})) "
+                  "AND ({lo} | (r.rid << {s}) | {m}) WHERE r.person IN ({marks}) "
+                  "AND r.kind = 'conversation'")
         for part in _chunks(list(people)):
-            convs += db.execute(f"SELECT rid, id FROM records WHERE person IN ({_marks(part)}) "
-                                "AND kind = 'conversation'", part).fetchall()
-        anger_raw, named_raw, referred_raw = [], [], []
-        angry_code, names_code = _CODES["ANGRY_ABOUT"], _CODES["NAMES"]
-        referred_code = _CODES["REFERRED"]
-        for rid, id_ in convs:
-            local = id_.split(":", 2)[2]
-            lo = (angry_code << _TYPE_SHIFT) | (rid << _SHIFT)
-            anger_raw += [(s, d, a, h, local, date) for s, d, a, h, date in db.execute(
-                "SELECT src, dst, anger, witnessed_harm, date FROM edges WHERE id BETWEEN ? AND ?",
-                (lo, lo | _MASK))]
-            lo = (names_code << _TYPE_SHIFT) | (rid << _SHIFT)
-            named_raw += [(s, d, issue, local) for s, d, issue in db.execute(
-                "SELECT src, dst, issue FROM edges WHERE id BETWEEN ? AND ?", (lo, lo | _MASK))]
-            lo = (referred_code << _TYPE_SHIFT) | (rid << _SHIFT)
-            referred_raw += db.execute("SELECT src, dst FROM edges WHERE id BETWEEN ? AND ?",
-                                       (lo, lo | _MASK)).fetchall()
+            marks = _marks(part)
+
+            def typed(type_: str, columns: str) -> list[tuple]:
+                where = joined.format(lo=_CODES[type_] << _TYPE_SHIFT, s=_SHIFT, m=_MASK,
+                                      marks=marks)
+                return db.execute(f"SELECT {columns} {where}", part).fetchall()
+
+            anger_raw += [(s, d, a, h, id_.split(":", 2)[2], date) for s, d, a, h, date, id_ in
+                          typed("ANGRY_ABOUT", "e.src, e.dst, e.anger, e.witnessed_harm, "
+                                "e.date, r.id")]
+            if named:
+                named_raw += [(s, d, issue, id_.split(":", 2)[2]) for s, d, issue, id_ in
+                              typed("NAMES", "e.src, e.dst, e.issue, r.id")]
+            referred_raw += typed("REFERRED", "e.src, e.dst")
         ids = {i for rows in (anger_raw, named_raw, referred_raw) for row in rows for i in row[:2]}
         key = self._column("key", "nodes", "id", ids)
         anger = [(key[s], key[d], a, None if h is None else bool(h), c, date)
                  for s, d, a, h, c, date in anger_raw]
-        named = [(key[s], key[d], issue, c) for s, d, issue, c in named_raw]
-        return anger, named, [(key[s], key[d]) for s, d in referred_raw]
+        return (anger, [(key[s], key[d], issue, c) for s, d, issue, c in named_raw],
+                [(key[s], key[d]) for s, d in referred_raw])
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
         with self._reading() as db:
@@ -1132,34 +1179,13 @@ class SQLiteStore(Store):
             name = self._column("name", "nodes", "id", {s for s, _ in rows})
         return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
 
-    def _refresh_items(self, people: set[str]) -> None:
-        """Compute these people's read-model rows again from their records (in the caller's
-        transaction): what one write changes, and nothing else."""
-        if not people:
-            return
-        db = self._db
-        wanted = sorted(people)
-        sources: list[readmodel.Source] = []
-        for part in _chunks(wanted):
-            sources += [readmodel.Source(*row) for row in db.execute(
-                f"SELECT campaign, person, kind, id FROM records WHERE person IN ({_marks(part)}) "
-                "AND kind IN ('conversation', 'update')", part)]
-        nodes = self._node_props(readmodel.node_keys(sources))
-        nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes)))
-        items = []
-        by_campaign: dict[str, list[str]] = {}
-        for person in wanted:
-            by_campaign.setdefault(person.split(":", 2)[1], []).append(person)
-        for campaign, keys in by_campaign.items():
-            items += readmodel.person_items(campaign, keys, sources, nodes)
-            for part in _chunks(keys):
-                db.execute(f"DELETE FROM rm_items WHERE campaign = ? AND person IN ({_marks(part)})",
-                           [campaign, *part])
-        db.executemany(f"INSERT INTO rm_items ({', '.join(readmodel.ITEM_FIELDS)}) "
-                       f"VALUES ({_marks(readmodel.ITEM_FIELDS)})", items)
-
-    def _node_props(self, keys: Sequence[str]) -> dict[str, dict]:
+    def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
+                    ) -> dict[str, dict]:
+        """The props of the nodes of these keys that exist; those in ``known`` as they are there."""
         out = {}
+        if known:
+            out = {k: known[k] for k in keys if k in known}
+            keys = [k for k in keys if k not in out]
         for part in _chunks(list(keys)):
             out.update((k, orjson.loads(p)) for k, p in self._db.execute(
                 f"SELECT key, props FROM nodes WHERE key IN ({_marks(part)})", part))
