@@ -207,6 +207,11 @@ _BARE = len(readmodel.PERSON_FIELDS) - len(readmodel.BARE_TAIL)
 
 #: SQLite's page cache (KiB): writes' random index inserts want it large; a snapshot's scan not.
 _CACHE_KIB = 131072
+# How long a write waits for another connection's write to the file to end before it fails
+# ("database is locked"), as the tables beside the records wait (mapper.users.SQLiteSide). A
+# server's workers write the same file: with 5 s (the default), one of 300 1-on-1s posted
+# by a team under load failed while the other worker's write was held up by its own threads.
+_BUSY_SECONDS = 30
 _SCAN_CACHE_KIB = 8192
 
 
@@ -303,7 +308,8 @@ class SQLiteStore(Store):
             # The file holds every story and phone number: create it readable by its owner only
             # (SQLite gives its -wal and -shm files the same permissions).
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                   timeout=_BUSY_SECONDS)
         # The dashboard reads from several threads: one connection, one lock.
         self._lock = threading.RLock()
         # key -> node id, valid while no other connection writes (see _node_cache).
