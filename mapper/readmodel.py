@@ -457,18 +457,20 @@ def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]
 
 
 def count_changes(removed: Iterable[Sequence[Any]], added: Iterable[Sequence[Any]]
-                  ) -> list[tuple[str, str, str, int]]:
-    """``(kind, key, sub, change)`` of the counts (:func:`row_counts`) when the rows
-    ``removed`` (as they were stored) give way to ``added``; none that does not move."""
-    change: dict[tuple[str, str, str], int] = {}
+                  ) -> list[tuple[str, str, str, str, int]]:
+    """``(campaign, kind, key, sub, change)`` of the counts (:func:`row_counts`) of each
+    row's campaign (its first column) when the rows ``removed`` (as they were stored) give way
+    to ``added``; none that does not move."""
+    change: dict[tuple[str, str, str, str], int] = {}
     for rows, sign in ((removed, -1), (added, 1)):
         for row in rows:
-            for key, n in row_counts(row):
-                change[key] = change.get(key, 0) + sign * n
-    return [(*key, n) for key, n in change.items() if n]
+            for (kind, key, sub), n in row_counts(row):
+                at = (row[0], kind, key, sub)
+                change[at] = change.get(at, 0) + sign * n
+    return [(*at, n) for at, n in change.items() if n]
 
 
-def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, int]]:
+def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, int]]:
     """The counts of these rows (a campaign's, from scratch: what a migration keeps)."""
     return count_changes((), rows)
 
@@ -477,7 +479,8 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
                        dates: Iterable[tuple[str, int]], organizers: int,
                        issues: Iterable[tuple], *, top: int = 5,
                        min_anger: int = 3) -> dict[str, Any]:
-    """:func:`overview` from the counts a store keeps (:func:`row_counts`), not the rows."""
+    """:func:`mapper.analytics.overview.overview` from the counts a store keeps
+    (:func:`row_counts`, of one campaign: ``(kind, key, sub, n)``), not its rows."""
     totals: dict[str, int] = dict.fromkeys(
         ("people", "in_roster", "contacted", "committed", "conversations"), 0)
     took = left = 0

@@ -178,7 +178,7 @@ def _bucket(person: str, n: int) -> int:
 
 class PagedOrder:
     """The order of an ask ranking kept in pages (:meth:`Store._keep_ranking`), read page by
-    page as it is iterated (:meth:`chunks`), each page once: a page of the queue reads the
+    page as it is iterated (:meth:`entries`), each page once: a page of the queue reads the
     pages it shows; and :meth:`held` reads only the buckets of the people it is asked about.
     Every page read is checked to be of the head's keep (its version and time), else
     :class:`TornRanking`."""

@@ -371,10 +371,8 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
         tx.run(load_query("write/delete_person_rows"), people=dropped).consume()
         # The campaign's counts move with the rows (every stored row of a person goes).
         removed = [row for p in dropped for row in got.stored.get(p, ())]
-        tx.run(load_query("write/count_person_rows"), rows=[
-            [campaign, *c] for campaign in sorted({r[0] for r in removed} | {r[0] for r in changed})
-            for c in readmodel.count_changes([r for r in removed if r[0] == campaign],
-                                             [r for r in changed if r[0] == campaign])]).consume()
+        tx.run(load_query("write/count_person_rows"),
+               rows=[list(c) for c in readmodel.count_changes(removed, changed)]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being (as
@@ -755,7 +753,7 @@ class Neo4jStore(Store):
                 tx.run(load_query("write/lock_store")).consume()
                 tx.run(load_query("write/delete_read_counts"), campaign=c).consume()
                 tx.run(load_query("write/count_person_rows"),
-                       rows=[[c, *row] for row in counts]).consume()
+                       rows=[list(row) for row in counts]).consume()
             session.execute_write(write)
 
     @staticmethod

@@ -465,7 +465,7 @@ class SQLiteStore(Store):
                 rows = db.execute(f"SELECT {fields} FROM rm_people WHERE campaign = ?",
                                   (campaign,))
                 db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)",
-                               [(campaign, *c) for c in readmodel.counted(rows)])
+                               readmodel.counted(rows))
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
@@ -955,13 +955,9 @@ class SQLiteStore(Store):
     def _count_rows(self, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
         """Move the campaigns' counts (``rm_counts``) as the rows ``removed`` (as stored)
         give way to ``added``, in the caller's transaction."""
-        changes = []
-        for campaign in sorted({r[0] for r in removed} | {r[0] for r in added}):
-            changes += [(campaign, *c) for c in readmodel.count_changes(
-                [r for r in removed if r[0] == campaign], [r for r in added if r[0] == campaign])]
         self._db.executemany(
             "INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign, kind, key, sub) "
-            "DO UPDATE SET n = n + excluded.n", changes)
+            "DO UPDATE SET n = n + excluded.n", readmodel.count_changes(removed, added))
 
     def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool]]:
         """``(person, neighbour, trusted)`` of everyone tied to these people or in a referral
