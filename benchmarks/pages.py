@@ -1,5 +1,6 @@
-"""The lists' pages (issue 16 item 1): `mapper follow-ups` and `mapper ask-queue` from a new
-process, then after one new 1-on-1 (new processes again, and the pages in the writing process).
+"""The lists' pages (issue 16 item 1): `mapper follow-ups`, `mapper ask-queue`, `mapper overview`
+and `mapper structure` from a new process, then after one new 1-on-1 (new processes again, and
+the pages in the writing process).
 
 CPU seconds (user + system, the child's alone for a command) are the figures: the machine's
 cores are shared, so wall clock swings with whatever else runs. Usage::
@@ -24,7 +25,8 @@ from benchmarks.readmodel import _cpu, new_process
 __all__ = ["main"]
 
 COMMANDS = (["follow-ups"], ["follow-ups", "--limit", "20", "--json"],
-            ["ask-queue", "--limit", "20", "--json"], ["ask-queue"])
+            ["ask-queue", "--limit", "20", "--json"], ["ask-queue"], ["overview", "--json"],
+            ["structure", "--json"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -130,6 +132,14 @@ def main(argv: list[str] | None = None) -> None:
     row("then the ask queue's page where the new person ranks (in process)", _cpu() - c,
         time.perf_counter() - w, f"ranked {rank:,}; shows her: "
         + str(queue[0]["name"] == "Bench Person"))
+    c, w = _cpu(), time.perf_counter()
+    overview = store.overview(camp)
+    row("then the overview (in process, the kept counts)", _cpu() - c, time.perf_counter() - w,
+        f"{overview['counts']['conversations']:,} conversations" if overview else "no answer")
+    c, w = _cpu(), time.perf_counter()
+    structure = store.structure(camp)
+    row("then structure (in process, the kept counts)", _cpu() - c, time.perf_counter() - w,
+        f"{len(structure['units']):,} units" if structure else "no answer")
     commands("after the write, new process")
     store.delete([conversation_key(camp, "bench-pages")])
     store.close()
