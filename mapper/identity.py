@@ -182,8 +182,9 @@ class Identities:
         decides exactly as with everything read: for each key it consults, the stored
         records holding that key arrive in the same order.
 
-        For the few records of a form or an API call; an import of a whole file reads the
-        campaign once instead. Where the store has no index (or a re-projection is under
+        For the few records of a form or an API call, or of a small import
+        (:data:`mapper.importer.PREFETCH_BYTES`); a bigger import reads the campaign once
+        instead. Where the store has no index (or a re-projection is under
         way) nothing is read here and :meth:`_campaign` reads it all.
         """
         if self.store is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import stat
 from contextlib import ExitStack
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
 __all__ = ["ImportReport", "ImportOptions", "check_files", "write_checked", "import_files", "WRITE_CHUNK",
-           "KEEP_LIMIT", "ERRORS_PER_FILE"]
+           "KEEP_LIMIT", "ERRORS_PER_FILE", "PREFETCH_BYTES"]
 
 
 #: Records written per call to ``Store.write`` while streaming an import.
@@ -32,6 +33,11 @@ WRITE_CHUNK = 5000
 #: Up to this many valid records are kept from the check for the write; a bigger import is read
 #: a second time instead, so memory stays bounded at any size.
 KEEP_LIMIT = 200_000
+#: Files of at most so many bytes together (about a thousand 1-on-1s, or ten thousand roster
+#: rows) are checked before their people are resolved, so only the stored people they could be
+#: are read (:meth:`mapper.identity.Identities.prefetch`); bigger imports read the campaign's
+#: people once.
+PREFETCH_BYTES = 1 << 20
 #: Errors listed per file; the rest are counted (a 100,000-column CSV is one mistake, not
 #: 100,000 lines to read).
 ERRORS_PER_FILE = 20
@@ -89,7 +95,21 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     context = {"phone_region": options.phone_region or phone_region(),
                "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
-    for path in paths:
+
+    def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
+        for raw in read_file(path, kind, read):
+            yield raw, *validate(raw, campaign, require_campaign=options.require_campaign,
+                                 context=context)
+
+    files = [(path, checked(path)) for path in paths]
+    if identities is not None and _small(paths):
+        # A few records (a day's 1-on-1s): read and checked first, then only the stored
+        # people they could be are looked up, not the whole campaign (a minute at a million
+        # people on Neo4j). Resolved the same either way (Identities.prefetch).
+        files = [(path, _replay(records)) for path, records in files]
+        identities.prefetch(record for _, records in files for _, record, errors in records.held
+                            if not errors)
+    for path, records in files:
         found = 0
 
         def note(errors: list[RecordError]) -> None:
@@ -99,9 +119,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             report.error_count += len(errors)
 
         try:
-            for raw in read_file(path, kind, read):
-                record, errors = validate(raw, campaign, require_campaign=options.require_campaign,
-                                          context=context)
+            for raw, record, errors in records:
                 if not errors and identities is not None:
                     record = identities.resolve(record, raw.where, raw.label)
                 if not errors:
@@ -134,6 +152,38 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                              f"{found - ERRORS_PER_FILE:,} more error(s) not listed"))
     if identities is not None:
         report.identity = identities.report
+
+
+def _small(paths: Sequence[Path]) -> bool:
+    """Whether the files are regular files of at most :data:`PREFETCH_BYTES` together."""
+    total = 0
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            return False  # the read reports it
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        total += st.st_size
+    return total <= PREFETCH_BYTES
+
+
+class _replay:
+    """A file's checked records read to the end now (:attr:`held`), then given again in order,
+    with the error that stopped the read (if any) raised after them, where reading raised it."""
+
+    def __init__(self, records: Iterator[tuple[RawRecord, Record, list[RecordError]]]) -> None:
+        self.held: list[tuple[RawRecord, Record, list[RecordError]]] = []
+        self.error: FileError | None = None
+        try:
+            self.held.extend(records)
+        except FileError as exc:
+            self.error = exc
+
+    def __iter__(self) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
+        yield from self.held
+        if self.error is not None:
+            raise self.error
 
 
 def _in_column(error: RecordError, columns: dict[str, str]) -> RecordError:

@@ -4,6 +4,7 @@ few people they could be (a posted 1-on-1 at 100k people read all 150k records b
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -57,6 +58,43 @@ def test_a_few_records_match_through_the_index_as_through_the_whole_campaign(sto
     for n in range(8):
         batch = [_record(rnd, 100 + 10 * n + i) for i in range(rnd.randint(1, 4))]
         assert _resolved(store, batch, prefetch=True) == _resolved(store, batch, prefetch=False)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_small_file_imports_through_the_index_as_through_the_whole_campaign(
+        store, tmp_path, monkeypatch, seed):
+    """`mapper import` of a day's few records resolves them by the lookup index (not the
+    whole campaign) and stores what reading the whole campaign would have stored."""
+    from mapper import importer
+
+    rnd = random.Random(seed)
+    store.write([_record(rnd, n) for n in range(40)])
+    # People matched within the file too, and ten stored people each named once.
+    store.write([RosterRow(name=f"Stored Person {i}", custom_id=f"S-{i}", campaign=CAMPAIGN)
+                 for i in range(10)])
+    batch = [_record(rnd, 100 + n) for n in range(30)]
+    for i in range(10):
+        batch.insert(rnd.randrange(len(batch) + 1),
+                     RosterRow(name=f"stored person {i}", unit="ICU", campaign=CAMPAIGN))
+    path = tmp_path / "today.jsonl"
+    path.write_text("".join(
+        json.dumps({"record_type": "roster" if isinstance(r, RosterRow) else "conversation",
+                    **r.model_dump(mode="json", exclude_none=True)}) + "\n" for r in batch))
+    read = []
+    whole = store.iter_records
+    store.iter_records = lambda *a, **k: read.append(a[1]) or whole(*a, **k)  # type: ignore[method-assign]
+
+    def checked(limit: int):
+        monkeypatch.setattr(importer, "PREFETCH_BYTES", limit)
+        read.clear()
+        report = importer.check_files([path], options=importer.ImportOptions(store=store))
+        assert report.valid > len(batch) // 2  # (two rows of one custom id are refused)
+        return ([r.model_dump() for r in report.kept], report.identity.as_json(),
+                [str(e) for e in report.errors], set(read))
+
+    by_index, by_whole = checked(1 << 20), checked(0)
+    assert by_index[:3] == by_whole[:3]
+    assert by_index[3] == {"alias"} and by_whole[3] == {"alias", "roster", "conversation"}
 
 
 def test_prefetching_reads_only_the_people_the_records_could_be(store):
