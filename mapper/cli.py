@@ -366,10 +366,10 @@ def import_(
         _error(f"--kind must be one of {', '.join(RECORD_KINDS)}")
         raise typer.Exit(2)
     with _store(db) as store:
-        before = sum(store.counts()["records"].values())
+        before = store.record_count()
         code = _import(store, files, kind, campaign, skip_invalid, rejected, mapping=mapping,
                        sheet=sheet, phone_region=phone_region, as_json=as_json)
-        after = sum(store.counts()["records"].values())
+        after = store.record_count()
         if after != before or code == 0:
             # One entry per import, with counts only (a 100k-row roster is not 100k entries).
             from mapper.audit import audit_for

@@ -111,6 +111,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.item_owners(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
         store.version()
+        store.record_count()
         from mapper.stores.base import StoredAnswer
         at = dt.datetime(2026, 12, 2, tzinfo=dt.timezone.utc)
         store.put_answer(StoredAnswer(CAMPAIGN, "anger_clusters", "{}", store.version(), at, {}))

@@ -16,6 +16,7 @@ from tests.records import CAMPAIGN, alias, conversation, hierarchy, roster, smal
 
 def test_a_new_store_is_empty(store: Store):
     assert store.counts() == {"nodes": {}, "edges": {}, "records": {}}
+    assert store.record_count() == 0
     assert store.campaigns() == []
 
 
@@ -41,6 +42,7 @@ def test_writing_a_campaign_builds_its_graph(store: Store):
     assert counts["nodes"]["Issue"] == 3
     assert counts["nodes"]["Conversation"] == 3
     assert counts["edges"]["REPORTS_TO"] == 1
+    assert store.record_count() == 11  # every record, of every campaign
     assert store.campaigns() == [CAMPAIGN]
 
 

@@ -1078,6 +1078,10 @@ class Neo4jStore(Store):
                           needle=normalize(query), limit=limit if limit >= 0 else _NO_LIMIT)
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
 
+    def record_count(self) -> int:
+        # (From the count store: counts() reads every record's kind.)
+        return self._read("read/count_all_records")[0][0]
+
     def counts(self, campaign: str | None = None) -> dict[str, dict[str, int]]:
         suffix, params = ("_in_campaign", {"campaign": campaign}) if campaign else ("", {})
 

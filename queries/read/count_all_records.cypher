@@ -1,0 +1,2 @@
+MATCH (r:Record)
+RETURN count(r) AS n
