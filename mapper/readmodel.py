@@ -35,7 +35,7 @@ from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_fact
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
-           "counted", "overview_of_counts", "unit_counts_of", "page_counts", "page_plan",
+           "counted", "overview_of_counts", "unit_rows_of", "page_counts", "page_plan",
            "head_items", "first_items", "AskRanking", "Listed"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
@@ -507,8 +507,9 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
                        assessment, asks, stats, dates, issues, top=top)
 
 
-def unit_counts_of(counts: Iterable[tuple[str, str, str, int]]) -> dict[str, Any]:
-    """:func:`unit_counts` from the counts a store keeps (:func:`row_counts`)."""
+def unit_rows_of(counts: Iterable[tuple[str, str, str, int]]) -> list[tuple]:
+    """The rows :func:`unit_counts` reads, one per unit, from the counts a store keeps
+    (:func:`row_counts`: ``(kind, unit, field, n)``, of kind ``unit``)."""
     from mapper.analytics.structure import UnitCounts
 
     fields = UnitCounts._fields
@@ -516,8 +517,7 @@ def unit_counts_of(counts: Iterable[tuple[str, str, str, int]]) -> dict[str, Any
     for kind, key, sub, n in counts:
         if kind == "unit":
             units.setdefault(key, {})[sub] = n
-    return unit_counts((key or None, *(got.get(f, 0) for f in fields))
-                       for key, got in units.items())
+    return [(key or None, *(got.get(f, 0) for f in fields)) for key, got in units.items()]
 
 
 class Slice(NamedTuple):

@@ -702,9 +702,10 @@ class Store(abc.ABC):
                                  texts=texts, counts=counts), limit)
 
     def _unit_counts(self, campaign: str) -> list[tuple] | None:
-        """The campaign's counts of each unit's people by where they stand (``(kind, key, sub,
-        n)`` of kind ``unit``, :func:`mapper.readmodel.row_counts`), kept beside the read
-        model's rows. None as :meth:`_follow_up_items` says."""
+        """The campaign's counts of each unit's people by where they stand, kept beside the
+        read model's rows (:func:`mapper.readmodel.row_counts`), one row per unit: ``(unit,
+        *counts)`` in the order of :class:`mapper.analytics.structure.UnitCounts`
+        (:func:`mapper.readmodel.unit_rows_of`). None as :meth:`_follow_up_items` says."""
         return None
 
     def structure(self, campaign: str, *, target: float = 2 / 3,
@@ -714,10 +715,10 @@ class Store(abc.ABC):
         from mapper import readmodel
         from mapper.analytics.structure import structure_of_units
 
-        counts = self._unit_counts(campaign)
-        if counts is None:
+        rows = self._unit_counts(campaign)
+        if rows is None:
             return None
-        return structure_of_units(readmodel.unit_counts_of(counts), target=target,
+        return structure_of_units(readmodel.unit_counts(rows), target=target,
                                   committee_ratio=committee_ratio)
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:

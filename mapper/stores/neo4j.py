@@ -482,8 +482,8 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    return [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                        kinds=["unit"])]
+    return readmodel.unit_rows_of(_read_all(tx, "read/list_read_counts", campaign=campaign,
+                                            kinds=["unit"]))
 
 
 def _count_follow_up_totals(tx: Any) -> None:

@@ -183,6 +183,15 @@ CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
+@functools.cache
+def _unit_rows_sql() -> str:
+    """Each unit's kept counts as one row (:meth:`SQLiteStore._unit_counts`)."""
+    from mapper.analytics.structure import UnitCounts
+
+    sums = ", ".join(f"coalesce(sum(n) FILTER (WHERE sub = '{f}'), 0)" for f in UnitCounts._fields)
+    return (f"SELECT nullif(key, ''), {sums} FROM rm_counts WHERE campaign = ? AND kind = 'unit' "
+            "GROUP BY key HAVING max(n != 0)")
+
 _EDGE_PROPS = ("date", "anger", "witnessed_harm", "shift", "role", "workplace", "roster",
                "referral", "relationship", "issue")
 _EDGE_PROP_SET = frozenset(_EDGE_PROPS)
@@ -1487,8 +1496,9 @@ class SQLiteStore(Store):
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
-            return db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? "
-                              "AND kind = 'unit' AND n != 0", (campaign,)).fetchall()
+            # One row per unit, summed by SQLite (at a million people, 25,000 units' 150,000
+            # counts were read and grouped in Python).
+            return db.execute(_unit_rows_sql(), (campaign,)).fetchall()
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
         with self._snapshot_reading() as (db, version):
