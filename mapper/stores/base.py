@@ -815,6 +815,40 @@ class Store(abc.ABC):
         as of ``today`` or the campaign's latest 1-on-1 or update; None when it cannot."""
         return None
 
+    def _committed_rows(self, campaign: str, *, latest: bool = True
+                        ) -> tuple[str | None, list[tuple]] | None:
+        """The date of the campaign's latest 1-on-1 or update among the people still in the
+        workplace (ISO; may be left None unless ``latest``), and the rows
+        (:data:`mapper.readmodel.COMMITTED_FIELDS`) of those of them committed, read as of one
+        moment; None as :meth:`_follow_up_items` says."""
+        return None
+
+    def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
+        """``{person: (name, contacted, left)}`` of those of ``people`` the read model has a
+        row of (see :class:`mapper.readmodel.PersonRow`)."""
+        raise NotImplementedError
+
+    def ladder(self, campaign: str, *, today: dt.date | None = None,
+               texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
+        """:func:`mapper.analytics.readiness.ladder` from the read model: the rows of the
+        committed people still in the workplace, and those of the few more people it needs
+        (:func:`mapper.readmodel.ladder`), never the campaign's; as of ``today`` or the
+        campaign's latest 1-on-1 or update. ``texts`` reads the words of the given 1-on-1s,
+        for a reader allowed to see them (the pending action at the first rung). None when
+        it cannot answer (see :meth:`_committed_rows`)."""
+        from mapper import readmodel
+
+        found = self._committed_rows(campaign, latest=today is None)
+        if found is None:
+            return None
+        latest, rows = found
+        return readmodel.ladder(
+            rows, today.isoformat() if today is not None else latest,
+            lambda people: self._standing(campaign, people),
+            lambda people: self.tie_rows(campaign, people),
+            lambda people: self._people_slice(campaign, people), campaign=campaign,
+            texts=texts)
+
     def shared_actions(self, campaign: str,
                        texts: Callable[[list[str]], dict]) -> set[str] | None:
         """:func:`mapper.analytics.readiness.shared_actions` (with every word ``texts`` reads)

@@ -1124,7 +1124,7 @@ class SQLiteStore(Store):
                 (campaign,)).fetchone()[0]
             rows = db.execute(
                 "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
-                "WHERE campaign = ? AND NOT left AND committed", (campaign,))
+                f"{self._COMMITTED}", (campaign,))
 
             def contacted(people: list[str]) -> set[str]:
                 # (Looked up by key: a join per referral in SQL read the whole table for each.)
@@ -1135,6 +1135,31 @@ class SQLiteStore(Store):
                         f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
                 return spoken
             return readmodel.took_action(rows.fetchall(), day, contacted)
+
+    #: The rows of the committed people still in the workplace (took action, the ladder).
+    _COMMITTED = "WHERE campaign = ? AND NOT left AND committed"
+
+    def _committed_rows(self, campaign: str, *, latest: bool = True
+                        ) -> tuple[str | None, list[tuple]] | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            day = None
+            if latest:  # (another pass over the campaign's rows: only when asked)
+                day = db.execute("SELECT max(last_date) FROM rm_people WHERE campaign = ? "
+                                 "AND NOT left", (campaign,)).fetchone()[0]
+            return day, db.execute(
+                f"SELECT {', '.join(readmodel.COMMITTED_FIELDS)} FROM rm_people "
+                f"{self._COMMITTED}", (campaign,)).fetchall()
+
+    def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                out.update((p, (name, contacted, left)) for p, name, contacted, left in db.execute(
+                    f"SELECT person, name, contacted, \"left\" FROM rm_people WHERE campaign = ? "
+                    f"AND person IN ({_marks(part)})", [campaign, *part]))
+        return out
 
     _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
                     "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
