@@ -998,45 +998,42 @@ def took_action(rows: Iterable[Sequence[Any]], day: str | None,
     return took
 
 
-def _neighbours(people: Collection[str], ties: Callable[[list[str]], Iterable[tuple]]
-                ) -> dict[str, set[str]]:
-    """``{person: distinct neighbours}`` of ``people`` over ties and referrals, either way
-    round (``ties``: a store's :meth:`~mapper.stores.base.Store.tie_rows`), as
-    :func:`mapper.analytics._common.trust_adjacency` finds them (before anyone gone is left
-    out)."""
+def _neighbours(people: Collection[str],
+                pairs: Callable[[list[str]], Iterable[tuple[str, str]]]) -> dict[str, set[str]]:
+    """``{person: distinct neighbours}`` of ``people`` over ties and referrals (``pairs``:
+    ``(person, neighbour)`` of each tie or referral of each of them, either way round), as
+    :func:`mapper.analytics._common.trust_adjacency` finds them before anyone gone is left
+    out."""
     out: dict[str, set[str]] = {}
-    for a, b, *_ in ties(sorted(people)):
+    for a, b in pairs(sorted(people)):
         if a != b:
-            if a in people:
-                out.setdefault(a, set()).add(b)
-            if b in people:
-                out.setdefault(b, set()).add(a)
+            out.setdefault(a, set()).add(b)
     return out
 
 
 def _coworkers_to_bring(people: Collection[str],
                         standing: Callable[[list[str]], Mapping[str, tuple]],
-                        ties: Callable[[list[str]], Iterable[tuple]]) -> dict[str, str]:
+                        gone: Callable[[list[str]], Collection[str]],
+                        pairs: Callable[[list[str]], Iterable[tuple[str, str]]]
+                        ) -> dict[str, str]:
     """The name of the coworker each of ``people`` (committed, still in the workplace) trusts
     who is not yet spoken with and still in the workplace, the one trusted by most people
     still there first (then by name, key): the ladder's suggestion at its second rung. Read
-    from their ties, and their neighbours' rows and ties (two steps out, never the campaign).
-    Someone no row is about (none should be) counts as there and not spoken with."""
-    near = _neighbours(set(people), ties)
-    known = dict(standing(sorted({n for ns in near.values() for n in ns})))
-
-    def here(n: str) -> bool:
+    from their ties, their neighbours' rows and ties, and whether those neighbours' neighbours
+    left (two steps out, never the campaign). Someone no row is about (none should be) counts
+    as there and not spoken with."""
+    near = _neighbours(people, pairs)
+    known = standing(sorted({n for ns in near.values() for n in ns}))
+    new = set()
+    for n in {n for ns in near.values() for n in ns}:
         s = known.get(n)
-        return s is None or not s[2]
-
-    new = {n for ns in near.values() for n in ns if here(n) and not (n in known and known[n][1])}
+        if s is None or not (s[1] or s[2]):
+            new.add(n)
     if not new:
         return {}
-    theirs = _neighbours(new, ties)
-    further = sorted({m for ms in theirs.values() for m in ms} - known.keys())
-    if further:
-        known.update(standing(further))
-    trusted_by = {n: sum(1 for m in theirs.get(n, ()) if here(m)) for n in new}
+    theirs = _neighbours(new, pairs)
+    left = gone(sorted({m for ms in theirs.values() for m in ms}))
+    trusted_by = {n: len(ms) - sum(1 for m in ms if m in left) for n, ms in theirs.items()}
 
     def name(n: str) -> str:
         s = known.get(n)
@@ -1045,13 +1042,14 @@ def _coworkers_to_bring(people: Collection[str],
     for p in people:
         found = [n for n in near.get(p, ()) if n in new]
         if found:
-            out[p] = name(min(found, key=lambda n: (-trusted_by[n], name(n), n)))
+            out[p] = name(min(found, key=lambda n: (-trusted_by.get(n, 0), name(n), n)))
     return out
 
 
 def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            standing: Callable[[list[str]], Mapping[str, tuple]],
-           ties: Callable[[list[str]], Iterable[tuple]],
+           gone: Callable[[list[str]], Collection[str]],
+           pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
            ) -> list[dict[str, Any]]:
@@ -1061,8 +1059,9 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     - ``standing(people)``: ``{person: (name, contacted, left)}`` of those of ``people`` a row
       is about (whether the people they referred were since spoken with; the coworkers they
       trust not yet spoken with, at the second rung, and who trusts those);
-    - ``ties(people)``: the ties and referrals of ``people``, either way round
-      (:meth:`~mapper.stores.base.Store.tie_rows`);
+    - ``gone(people)``: those of ``people`` who left the workplace;
+    - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of
+      ``people``, either way round (:meth:`~mapper.stores.base.Store._trust_pairs`);
     - ``slice_of(people)``: the records of the few people whose yeses were not all to an
       action (:class:`Slice`): their latest yes and the date of their first are read from
       their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
@@ -1101,7 +1100,8 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
         brought = any(p in spoken for p in referred.get(person, ()))
         levels[person] = (4 if brought and r[8] == 1 else 3 if brought
                           else 2 if _took(*r[:4], day) else 1)
-    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing, ties)
+    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing, gone,
+                                pairs)
     first = [latest[p][0] for p, n in levels.items() if n == 1 and p in latest and latest[p][1]]
     words = texts(sorted(set(first))) if texts is not None and first else {}
     out = []

@@ -828,6 +828,22 @@ class Store(abc.ABC):
         row of (see :class:`mapper.readmodel.PersonRow`)."""
         raise NotImplementedError
 
+    def _gone(self, campaign: str, people: Sequence[str]) -> set[str]:
+        """Those of ``people`` who left the workplace (their rows say so)."""
+        return {p for p, s in self._standing(campaign, people).items() if s[2]}
+
+    def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
+        """``(person, neighbour)`` of each tie and referral of each of ``people``, either way
+        round (:meth:`tie_rows`, without what each tie is)."""
+        wanted = set(people)
+        out = []
+        for a, b, *_ in self.tie_rows(campaign, people):
+            if a in wanted:
+                out.append((a, b))
+            if b in wanted:
+                out.append((b, a))
+        return out
+
     def ladder(self, campaign: str, *, today: dt.date | None = None,
                texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
         """:func:`mapper.analytics.readiness.ladder` from the read model: the rows of the
@@ -845,7 +861,8 @@ class Store(abc.ABC):
         return readmodel.ladder(
             rows, today.isoformat() if today is not None else latest,
             lambda people: self._standing(campaign, people),
-            lambda people: self.tie_rows(campaign, people),
+            lambda people: self._gone(campaign, people),
+            lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
             texts=texts)
 

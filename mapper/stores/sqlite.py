@@ -1161,6 +1161,29 @@ class SQLiteStore(Store):
                     f"AND person IN ({_marks(part)})", [campaign, *part]))
         return out
 
+    def _gone(self, campaign: str, people: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                out.update(p for (p,) in db.execute(
+                    f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
+                    f"({_marks(part)}) AND left", [campaign, *part]))
+        return out
+
+    def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
+        # (As tie_rows, without a row's relationship and kind: the ladder reads the ties of
+        # thousands of people.)
+        out: list[tuple[str, str]] = []
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                for end, other in (("src", "dst"), ("dst", "src")):
+                    out += db.execute(
+                        f"SELECT n.key, o.key FROM nodes n JOIN edges e ON e.{end} = n.id "
+                        "AND e.type IN ('TIED_TO', 'REFERRED') JOIN nodes o ON o.id = "
+                        f"e.{other} WHERE n.key IN ({_marks(part)}) AND e.campaign = ?",
+                        [*part, campaign]).fetchall()
+        return out
+
     _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
                     "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")
 
