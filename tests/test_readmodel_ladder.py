@@ -55,9 +55,12 @@ class _NoDrafts:
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_ladder_follows_each_kind_of_write(open_store_of_kind, kind):
     store = open_store_of_kind(kind)
-    # Ana trusts Ben (whom Cam trusts too) and Dee, none of them spoken with; she referred Eve.
+    # Ana trusts Ben (whom Cam trusts too) and Dee, none of them spoken with; she referred Eve,
+    # whom Fay trusts, but Fay left the workplace.
     store.write([tie("Ana Lopez", "Ben Ortiz"), tie("Cam Lee", "Ben Ortiz"),
-                 tie("Ana Lopez", "Dee Park"), tie("Dee Park", "Dee Park")])
+                 tie("Ana Lopez", "Dee Park"), tie("Dee Park", "Dee Park"),
+                 tie("Eve Ng", "Fay Diaz"),
+                 update("Fay Diaz", "2026-09-30", "attempt", outcome="left")])
     assert same(store) == []
     store.write([conversation("Ana Lopez", "2026-10-01", id="c1",
                               ask={"asked": True, "action": "sign the petition",
@@ -76,7 +79,7 @@ def test_the_ladder_follows_each_kind_of_write(open_store_of_kind, kind):
     [ana] = same(store)
     assert (ana["level"], ana["kept"], ana["missed"]) == (2, 1, 0)
     assert ana["next_step"] == "bring a coworker to the next meeting (e.g. Ben Ortiz)"
-    # Ben spoken with: Dee is the one to bring.
+    # Ben spoken with: Dee is the one to bring (Eve is trusted by no one else still there).
     store.write([conversation("Ben Ortiz", "2026-10-07", id="c2")])
     assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting (e.g. Dee Park)"}
     # Dee left the workplace: Eve, whom Ana referred (and so trusts), is the one.
