@@ -36,7 +36,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "unit_counts_of", "page_counts", "page_plan",
-           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder"]
+           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder", "trusted_by"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -1011,17 +1011,30 @@ def _neighbours(people: Collection[str],
     return out
 
 
+def trusted_by(pairs: Iterable[tuple[Any, Any]], left: Collection[Any]) -> dict[Any, int]:
+    """``{person: distinct neighbours still in the workplace}`` from the ``(person,
+    neighbour)`` pairs of each tie and referral of some people, either way round, and those
+    who left (``left``): how many each of them trusts in
+    :func:`mapper.analytics._common.trust_adjacency` of the people still there (keys, or a
+    store's own ids of them)."""
+    near: dict[Any, set] = {}
+    for a, b in pairs:
+        if a != b:
+            near.setdefault(a, set()).add(b)
+    return {p: len(ms) - sum(1 for m in ms if m in left) for p, ms in near.items()}
+
+
 def _coworkers_to_bring(people: Collection[str],
                         standing: Callable[[list[str]], Mapping[str, tuple]],
-                        gone: Callable[[list[str]], Collection[str]],
+                        trusting: Callable[[list[str]], Mapping[str, int]],
                         pairs: Callable[[list[str]], Iterable[tuple[str, str]]]
                         ) -> dict[str, str]:
     """The name of the coworker each of ``people`` (committed, still in the workplace) trusts
     who is not yet spoken with and still in the workplace, the one trusted by most people
     still there first (then by name, key): the ladder's suggestion at its second rung. Read
-    from their ties, their neighbours' rows and ties, and whether those neighbours' neighbours
-    left (two steps out, never the campaign). Someone no row is about (none should be) counts
-    as there and not spoken with."""
+    from their ties, their neighbours' rows, and how many people still there each of those
+    not spoken with trusts (``trusting``, :func:`trusted_by`): two steps out, never the
+    campaign. Someone no row is about (none should be) counts as there and not spoken with."""
     near = _neighbours(people, pairs)
     known = standing(sorted({n for ns in near.values() for n in ns}))
     new = set()
@@ -1031,24 +1044,25 @@ def _coworkers_to_bring(people: Collection[str],
             new.add(n)
     if not new:
         return {}
-    theirs = _neighbours(new, pairs)
-    left = gone(sorted({m for ms in theirs.values() for m in ms}))
-    trusted_by = {n: len(ms) - sum(1 for m in ms if m in left) for n, ms in theirs.items()}
+    # (Only where there is a choice: someone with one coworker to bring names that one.)
+    choices = {p: [n for n in near.get(p, ()) if n in new] for p in people}
+    several = {n for found in choices.values() if len(found) > 1 for n in found}
+    trusted = trusting(sorted(several)) if several else {}
 
     def name(n: str) -> str:
         s = known.get(n)
         return s[0] if s is not None else n
     out = {}
-    for p in people:
-        found = [n for n in near.get(p, ()) if n in new]
+    for p, found in choices.items():
         if found:
-            out[p] = name(min(found, key=lambda n: (-trusted_by.get(n, 0), name(n), n)))
+            out[p] = name(found[0] if len(found) == 1 else
+                          min(found, key=lambda n: (-trusted.get(n, 0), name(n), n)))
     return out
 
 
 def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            standing: Callable[[list[str]], Mapping[str, tuple]],
-           gone: Callable[[list[str]], Collection[str]],
+           trusting: Callable[[list[str]], Mapping[str, int]],
            pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
@@ -1059,7 +1073,8 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     - ``standing(people)``: ``{person: (name, contacted, left)}`` of those of ``people`` a row
       is about (whether the people they referred were since spoken with; the coworkers they
       trust not yet spoken with, at the second rung, and who trusts those);
-    - ``gone(people)``: those of ``people`` who left the workplace;
+    - ``trusting(people)``: ``{person: how many people still in the workplace they trust}``
+      (over ties and referrals, :func:`trusted_by`) of ``people``;
     - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of
       ``people``, either way round (:meth:`~mapper.stores.base.Store._trust_pairs`);
     - ``slice_of(people)``: the records of the few people whose yeses were not all to an
@@ -1100,8 +1115,8 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
         brought = any(p in spoken for p in referred.get(person, ()))
         levels[person] = (4 if brought and r[8] == 1 else 3 if brought
                           else 2 if _took(*r[:4], day) else 1)
-    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing, gone,
-                                pairs)
+    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing,
+                                trusting, pairs)
     first = [latest[p][0] for p, n in levels.items() if n == 1 and p in latest and latest[p][1]]
     words = texts(sorted(set(first))) if texts is not None and first else {}
     out = []

@@ -828,9 +828,15 @@ class Store(abc.ABC):
         row of (see :class:`mapper.readmodel.PersonRow`)."""
         raise NotImplementedError
 
-    def _gone(self, campaign: str, people: Sequence[str]) -> set[str]:
-        """Those of ``people`` who left the workplace (their rows say so)."""
-        return {p for p, s in self._standing(campaign, people).items() if s[2]}
+    def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
+        """How many people still in the workplace each of ``people`` trusts, over ties and
+        referrals (:func:`mapper.readmodel.trusted_by`)."""
+        from mapper import readmodel
+
+        pairs = self._trust_pairs(campaign, people)
+        near = sorted({b for _, b in pairs})
+        return readmodel.trusted_by(
+            pairs, {p for p, s in self._standing(campaign, near).items() if s[2]})
 
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         """``(person, neighbour)`` of each tie and referral of each of ``people``, either way
@@ -861,7 +867,7 @@ class Store(abc.ABC):
         return readmodel.ladder(
             rows, today.isoformat() if today is not None else latest,
             lambda people: self._standing(campaign, people),
-            lambda people: self._gone(campaign, people),
+            lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
             texts=texts)
