@@ -36,7 +36,8 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "unit_counts_of", "page_counts", "page_plan",
-           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder", "trusted_by"]
+           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
+           "trusted_by"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
