@@ -860,6 +860,8 @@ def _from_read_model(store: Store, campaign: str, function: str, options: dict):
         return store.structure(campaign, **options)
     if function == "overview":
         return store.overview(campaign, **options)
+    if function == "ladder":
+        return store.ladder(campaign, **options, texts=_texts_of(store, campaign))
     if function == "ask_queue":
         # (Every word: the ranking kept for the command line's words, see ask_queue_page.)
         return store.ask_queue(campaign, **options, texts=_texts_of(store, campaign),

@@ -36,7 +36,8 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "unit_rows_of", "page_counts", "page_plan",
-           "head_items", "first_items", "AskRanking", "Listed"]
+           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
+           "trusted_by"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -963,17 +964,32 @@ def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Map
     }
 
 
-def took_action(rows: Iterable[tuple], day: str | None,
+#: The columns of a committed person's row (:class:`PersonRow`) a store reads for
+#: :func:`took_action` (the first five) and :func:`ladder` (all of them).
+COMMITTED_FIELDS = ("kept", "yes_count", "yes_due", "missed_latest", "referred", "person",
+                    "name", "unit", "assessment", "missed", "yes_asks")
+
+
+def _took(kept: int, yes_count: int, yes_due: str | None, missed_latest: int,
+          day: str | None) -> bool:
+    """Whether a committed person took action (the ladder's second rung): kept a commitment,
+    said yes twice, or their yes is due before ``day`` (ISO) and was not marked missed."""
+    return kept > 0 or yes_count >= 2 or (yes_due is not None and day is not None
+                                          and yes_due < day and not missed_latest)
+
+
+def took_action(rows: Iterable[Sequence[Any]], day: str | None,
                 contacted: Callable[[list[str]], Collection[str]]) -> int:
-    """:func:`mapper.analytics.readiness.took_action` from the rows ``(kept, yes_count,
-    yes_due, missed_latest, referred)`` of the committed people still in the workplace, as of
-    ``day`` (ISO): those who kept a commitment, said yes twice, or whose yes is due before
-    ``day`` and not marked missed; else who referred someone since spoken with (``contacted``:
-    of these people, those contacted and still in the workplace)."""
+    """:func:`mapper.analytics.readiness.took_action` from the rows (:data:`COMMITTED_FIELDS`,
+    the first five at least: ``kept, yes_count, yes_due, missed_latest, referred``) of the
+    committed people still in the workplace, as of ``day`` (ISO): those who kept a
+    commitment, said yes twice, or whose yes is due before ``day`` and not marked missed; else
+    who referred someone since spoken with (``contacted``: of these people, those contacted
+    and still in the workplace)."""
     took, rest = 0, []
-    for kept, yes_count, yes_due, missed_latest, referred in rows:
-        if kept > 0 or yes_count >= 2 or (yes_due is not None and day is not None
-                                          and yes_due < day and not missed_latest):
+    for row in rows:
+        kept, yes_count, yes_due, missed_latest, referred = row[:5]
+        if _took(kept, yes_count, yes_due, missed_latest, day):
             took += 1
         elif referred:
             rest.append(orjson.loads(referred))
@@ -981,6 +997,166 @@ def took_action(rows: Iterable[tuple], day: str | None,
         spoken = contacted(sorted({p for ps in rest for p in ps}))
         took += sum(1 for ps in rest if any(p in spoken for p in ps))
     return took
+
+
+def _neighbours(people: Collection[str],
+                pairs: Callable[[list[str]], Iterable[tuple[str, str]]]) -> dict[str, set[str]]:
+    """``{person: distinct neighbours}`` of ``people`` over ties and referrals (``pairs``:
+    ``(person, neighbour)`` of each tie or referral of each of them, either way round), as
+    :func:`mapper.analytics._common.trust_adjacency` finds them before anyone gone is left
+    out."""
+    out: dict[str, set[str]] = {}
+    for a, b in pairs(sorted(people)):
+        if a != b:
+            out.setdefault(a, set()).add(b)
+    return out
+
+
+def trusted_by(pairs: Iterable[tuple[Any, Any]], left: Collection[Any]) -> dict[Any, int]:
+    """``{person: distinct neighbours still in the workplace}`` from the ``(person,
+    neighbour)`` pairs of each tie and referral of some people, either way round, and those
+    who left (``left``): how many each of them trusts in
+    :func:`mapper.analytics._common.trust_adjacency` of the people still there (keys, or a
+    store's own ids of them)."""
+    near: dict[Any, set] = {}
+    for a, b in pairs:
+        if a != b:
+            near.setdefault(a, set()).add(b)
+    return {p: len(ms) - sum(1 for m in ms if m in left) for p, ms in near.items()}
+
+
+def _coworkers_to_bring(people: Collection[str],
+                        standing: Callable[[list[str]], Mapping[str, tuple]],
+                        trusting: Callable[[list[str]], Mapping[str, int]],
+                        pairs: Callable[[list[str]], Iterable[tuple[str, str]]]
+                        ) -> dict[str, str]:
+    """The name of the coworker each of ``people`` (committed, still in the workplace) trusts
+    who is not yet spoken with and still in the workplace, the one trusted by most people
+    still there first (then by name, key): the ladder's suggestion at its second rung. Read
+    from their ties, their neighbours' rows, and how many people still there each of those
+    not spoken with trusts (``trusting``, :func:`trusted_by`): two steps out, never the
+    campaign. Someone no row is about (none should be) counts as there and not spoken with."""
+    near = _neighbours(people, pairs)
+    known = standing(sorted({n for ns in near.values() for n in ns}))
+    new = set()
+    for n in {n for ns in near.values() for n in ns}:
+        s = known.get(n)
+        if s is None or not (s[1] or s[2]):
+            new.add(n)
+    if not new:
+        return {}
+    # (Only where there is a choice: someone with one coworker to bring names that one.)
+    choices = {p: [n for n in near.get(p, ()) if n in new] for p in people}
+    several = {n for found in choices.values() if len(found) > 1 for n in found}
+    trusted = trusting(sorted(several)) if several else {}
+
+    def name(n: str) -> str:
+        s = known.get(n)
+        return s[0] if s is not None else n
+    out = {}
+    for p, found in choices.items():
+        if found:
+            out[p] = name(found[0] if len(found) == 1 else
+                          min(found, key=lambda n: (-trusted.get(n, 0), name(n), n)))
+    return out
+
+
+def ladder(rows: Iterable[Sequence[Any]], day: str | None,
+           standing: Callable[[list[str]], Mapping[str, tuple]],
+           trusting: Callable[[list[str]], Mapping[str, int]],
+           pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
+           slice_of: Callable[[list[str]], Slice], *, campaign: str,
+           texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
+           ) -> list[dict[str, Any]]:
+    """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
+    the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
+
+    - ``standing(people)``: ``{person: (name, contacted, left)}`` of those of ``people`` a row
+      is about (whether the people they referred were since spoken with; the coworkers they
+      trust not yet spoken with, at the second rung, and who trusts those);
+    - ``trusting(people)``: ``{person: how many people still in the workplace they trust}``
+      (over ties and referrals, :func:`trusted_by`) of ``people``;
+    - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of
+      ``people``, either way round (:meth:`~mapper.stores.base.Store._trust_pairs`);
+    - ``slice_of(people)``: the records of the few people whose yeses were not all to an
+      action (:class:`Slice`): their latest yes and the date of their first are read from
+      their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
+    - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
+      for a reader allowed to see them; without it, "the agreed action"."""
+    from mapper.analytics._common import UNKNOWN_UNIT, iso, person_states
+    from mapper.analytics.readiness import RUNGS
+
+    rows = list(rows)
+    # Each one's latest yes (1-on-1, whether to an action, its due date) and their first's date.
+    latest: dict[str, tuple[str, bool, str | None]] = {}
+    since: dict[str, str | None] = {}
+    need = []
+    for r in rows:
+        person, said = r[5], orjson.loads(r[10]) if r[10] else []
+        if said and len(said) == r[1]:  # every yes was to an action: each is in yes_asks
+            cid, _, due = max(said, key=lambda y: (y[1], y[0]))  # (as 1-on-1s are ordered)
+            latest[person] = (cid, True, due)
+            since[person] = min(y[1] for y in said)
+        else:
+            need.append(person)
+    if need:
+        part = slice_of(need)
+        for person, st in person_states(_snapshot_of(campaign, need, part.sources,
+                                                     part.nodes)).items():
+            com = st.response
+            if com is not None:
+                latest[person] = (com.conversation, com.has_action, iso(com.due))
+            since[person] = iso(st.first_yes)
+    referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
+    named = sorted({p for ps in referred.values() for p in ps})
+    spoken = {p for p, s in (standing(named) if named else {}).items() if s[1] and not s[2]}
+    levels = {}
+    for r in rows:
+        person = r[5]
+        brought = any(p in spoken for p in referred.get(person, ()))
+        levels[person] = (4 if brought and r[8] == 1 else 3 if brought
+                          else 2 if _took(*r[:4], day) else 1)
+    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing,
+                                trusting, pairs)
+    first = [latest[p][0] for p, n in levels.items() if n == 1 and p in latest and latest[p][1]]
+    words = texts(sorted(set(first))) if texts is not None and first else {}
+    out = []
+    for r in rows:
+        kept, yes_count, _, missed_latest, _, person, name, unit, _, missed = r[:10]
+        level = levels[person]
+        unit = unit or UNKNOWN_UNIT
+        if level == 1:
+            cid, has_action, due = latest.get(person, (None, False, None))
+            text = words.get(cid) if has_action else None
+            action = (text.action if text is not None else None) or "the agreed action"
+            if has_action and missed_latest:
+                step = f"agree a new date for {action}"
+            elif has_action:
+                step = f"follow through: {action}" + (f" (by {due})" if due else "")
+            else:
+                step = "agree a first action: come to the next meeting"
+        elif level == 2:
+            step = ("bring a coworker to the next meeting"
+                    + (f" (e.g. {bring[person]})" if person in bring else ""))
+        elif level == 3:
+            step = f"lead a meeting in {unit}"
+        else:
+            step = f"join the organizing committee for {unit}"
+        out.append({
+            "person": person,
+            "name": name,
+            "unit": unit,
+            "level": level,
+            "rung": RUNGS[level - 1],
+            "next_rung": RUNGS[level],
+            "next_step": step,
+            "yes_count": yes_count,
+            "since": since.get(person),
+            "kept": kept,
+            "missed": missed,
+        })
+    out.sort(key=lambda e: (-e["level"], -e["yes_count"], e["name"], e["person"]))
+    return out
 
 
 def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,

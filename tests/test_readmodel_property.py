@@ -18,7 +18,7 @@ from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.services import open_items
 from mapper.analytics.overview import overview
-from mapper.analytics.readiness import ask_queue, took_action
+from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.structure import structure
 from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
 from mapper.keys import normalize
@@ -158,11 +158,16 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert store.ask_queue_page(CAMPAIGN, today=today, texts=words, offset=1, limit=2) == (
         whole[1:3], len(whole))
     assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+    # The ladder of the committed (mapper ladder), with every word and with none.
+    assert store.ladder(CAMPAIGN, today=today, texts=words) == ladder(
+        fill_texts(snapshot, store), today=today)
+    assert store.ladder(CAMPAIGN) == ladder(snapshot)
     # As the dashboard reads them: with the campaign's words (its shared actions) only.
     shared = campaign_texts(snapshot, store)
     seen = WithCampaignTexts(store)
     assert seen.ask_queue(CAMPAIGN, today=today) == ask_queue(shared, today=today)
     assert seen.follow_ups(CAMPAIGN, today=today) == follow_ups(shared, today=today)
+    assert seen.ladder(CAMPAIGN, today=today) == ladder(shared, today=today)
     # The Ready list: ranked rows, each drawn row then computed whole; ranked whole and kept,
     # then read back from the kept ranking (what a page reads until the next write).
     listed = ready_rows(shared)
@@ -360,5 +365,6 @@ def test_people_known_by_the_roster_alone_stand_where_a_full_rebuild_puts_them(
     assert store.overview(CAMPAIGN) == overview(snapshot)
     assert store.took_action(CAMPAIGN) == took_action(snapshot)
     assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+    assert store.ladder(CAMPAIGN) == ladder(snapshot)
     store.reproject(CAMPAIGN)
     assert store.structure(CAMPAIGN) == structure(store.snapshot(CAMPAIGN))

@@ -165,6 +165,7 @@ def test_readers_answer_from_a_snapshot_while_a_rebuild_is_marked(filled, kind):
     assert store.structure(CAMPAIGN) is None
     assert store.overview(CAMPAIGN) is None
     assert store.took_action(CAMPAIGN) is None
+    assert store.ladder(CAMPAIGN, today=TODAY) is None
     assert store.ask_queue(CAMPAIGN, today=TODAY) is None
     assert store.my_list(CAMPAIGN, today=TODAY) is None
     assert store.item_owners(CAMPAIGN, people) is None

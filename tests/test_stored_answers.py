@@ -197,6 +197,26 @@ def test_an_answer_with_everyones_words_is_never_stored(store):
     assert shared.stores(ladder)
 
 
+def test_the_shared_ladder_is_kept_from_the_read_model_with_the_campaigns_words(store):
+    """The dashboard's ladder is stored for every reader: computed from the read model (no
+    snapshot of the campaign), naming only the campaign's shared actions."""
+    from mapper.analytics.readiness import ladder
+    from mapper.analytics.texts import campaign_texts
+
+    store.write(small_campaign())
+    clock = Clock()
+    source, a = process(store, clock)
+    today = dt.date(2026, 12, 1)
+    found = a.answer(ladder, today=today)
+    assert source.builds == 0
+    assert found.value == ladder(campaign_texts(store.snapshot(CAMPAIGN), store), today=today)
+    # Ana's action is her own words (no one else said yes to it): not named, not stored.
+    assert found.value[0]["next_step"] == "follow through: the agreed action (by 2026-12-03)"
+    assert [s.question for s in store.answer_stamps()] == ["ladder"]
+    again, b = process(store, clock)
+    assert b.answer(ladder, today=today).value == found.value and again.builds == 0
+
+
 def test_the_age_reads_in_plain_words():
     t = dt.datetime(2026, 12, 2, 14, 5, tzinfo=dt.timezone.utc)
     assert age_words(t, t) == "updated just now"

@@ -36,7 +36,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
 #: returns None when it cannot.
 READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
     structure: "structure", follow_ups: "follow_ups", ask_queue: "ask_queue",
-    overview: "overview", took_action: "took_action", my_list: "my_list"}
+    overview: "overview", took_action: "took_action", my_list: "my_list", ladder: "ladder"}
 
 _SNAPSHOT = "__snapshot__"
 log = logging.getLogger(__name__)
@@ -306,9 +306,19 @@ class Analytics:
         """Compute a whole-graph answer now, from the store as it is, and store it."""
         func = self._func(function)
         campaign = campaign or self.campaign
-        read_at, snap, at = self._fresh_snapshot(campaign)
         key = self._key(func, campaign, options)
-        value = self._cached(read_at, key, lambda: func(snap, **options))
+        value = None
+        kept = self._read_model(func)
+        if kept is not None:
+            # From the read model the store keeps, when it can answer (the ladder): as of
+            # the version read first, the rows read since being no older.
+            at = self.now()
+            read_at = self.store.version()
+            with gc_paused():
+                value = _kept_answer(func, kept, campaign, options)
+        if value is None:
+            read_at, snap, at = self._fresh_snapshot(campaign)
+            value = self._cached(read_at, key, lambda: func(snap, **options))
         found = Answer(value, read_at, at)
         self.answered["computed"] += 1
         if self.stores(func):
@@ -354,11 +364,7 @@ class Analytics:
                 self._versions.move_to_end(version)
                 self.stats["hits"] += 1
                 return bucket[key]
-        kept = READ_MODEL.get(func)
-        if callable(kept):
-            kept = functools.partial(kept, self.store)
-        elif kept is not None:
-            kept = getattr(self.store, kept, None)
+        kept = self._read_model(func)
         if kept is not None:
             # Answered from the read model the store keeps (no snapshot built), else as below.
             def answer() -> Any:
@@ -369,6 +375,13 @@ class Analytics:
         # The answer is kept under the version of the snapshot it was computed from.
         read_at, snap = self._snapshot(version, campaign)
         return self._cached(read_at, key, lambda: func(snap, **options))
+
+    def _read_model(self, func: Callable[..., Any]) -> Callable[..., Any] | None:
+        """How the store answers ``func`` from its read model (:data:`READ_MODEL`), if it does."""
+        kept = READ_MODEL.get(func)
+        if callable(kept):
+            return functools.partial(kept, self.store)
+        return None if kept is None else getattr(self.store, kept, None)
 
     def anger_clusters(self, **options: Any) -> dict[str, Any]:
         return self.run(anger_clusters, **options)

@@ -126,6 +126,11 @@ class WithCampaignTexts:
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
                                               **options)
 
+    def ladder(self, campaign: str, **options: Any) -> list[dict[str, Any]] | None:
+        kept = getattr(self.store, "ladder", None)
+        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
+                                              **options)
+
     def kept_list_ranking(self, campaign: str, **options: Any) -> Any:
         """The store's kept ranking for a list (the Ready list), its entries with the
         campaign's words: kept as the one for every word (``words="every"``: what a ranking

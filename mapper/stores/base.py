@@ -821,6 +821,63 @@ class Store(abc.ABC):
         as of ``today`` or the campaign's latest 1-on-1 or update; None when it cannot."""
         return None
 
+    def _committed_rows(self, campaign: str, *, latest: bool = True
+                        ) -> tuple[str | None, list[tuple]] | None:
+        """The date of the campaign's latest 1-on-1 or update among the people still in the
+        workplace (ISO; may be left None unless ``latest``), and the rows
+        (:data:`mapper.readmodel.COMMITTED_FIELDS`) of those of them committed, read as of one
+        moment; None as :meth:`_follow_up_items` says."""
+        return None
+
+    def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
+        """``{person: (name, contacted, left)}`` of those of ``people`` the read model has a
+        row of (see :class:`mapper.readmodel.PersonRow`)."""
+        raise NotImplementedError
+
+    def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
+        """How many people still in the workplace each of ``people`` trusts, over ties and
+        referrals (:func:`mapper.readmodel.trusted_by`)."""
+        from mapper import readmodel
+
+        pairs = self._trust_pairs(campaign, people)
+        near = sorted({b for _, b in pairs})
+        return readmodel.trusted_by(
+            pairs, {p for p, s in self._standing(campaign, near).items() if s[2]})
+
+    def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
+        """``(person, neighbour)`` of each tie and referral of each of ``people``, either way
+        round (:meth:`tie_rows`, without what each tie is)."""
+        wanted = set(people)
+        out = []
+        for a, b, *_ in self.tie_rows(campaign, people):
+            if a in wanted:
+                out.append((a, b))
+            if b in wanted:
+                out.append((b, a))
+        return out
+
+    def ladder(self, campaign: str, *, today: dt.date | None = None,
+               texts: Callable[[list[str]], dict] | None = None) -> list[dict[str, Any]] | None:
+        """:func:`mapper.analytics.readiness.ladder` from the read model: the rows of the
+        committed people still in the workplace, and those of the few more people it needs
+        (:func:`mapper.readmodel.ladder`), never the campaign's; as of ``today`` or the
+        campaign's latest 1-on-1 or update. ``texts`` reads the words of the given 1-on-1s,
+        for a reader allowed to see them (the pending action at the first rung). None when
+        it cannot answer (see :meth:`_committed_rows`)."""
+        from mapper import readmodel
+
+        found = self._committed_rows(campaign, latest=today is None)
+        if found is None:
+            return None
+        latest, rows = found
+        return readmodel.ladder(
+            rows, today.isoformat() if today is not None else latest,
+            lambda people: self._standing(campaign, people),
+            lambda people: self._trusted_by(campaign, people),
+            lambda people: self._trust_pairs(campaign, people),
+            lambda people: self._people_slice(campaign, people), campaign=campaign,
+            texts=texts)
+
     def shared_actions(self, campaign: str,
                        texts: Callable[[list[str]], dict]) -> set[str] | None:
         """:func:`mapper.analytics.readiness.shared_actions` (with every word ``texts`` reads)

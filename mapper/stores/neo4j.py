@@ -466,6 +466,13 @@ def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
             tx, "read/list_contacted_people", campaign=campaign, people=people)})
 
 
+def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
+    return latest, [tuple(r) for r in rows]
+
+
 def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
@@ -1116,6 +1123,18 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_took_action, campaign, today)
+
+    def _committed_rows(self, campaign: str, *, latest: bool = True
+                        ) -> tuple[str | None, list[tuple]] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_committed_rows, campaign)
+
+    def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
+        if not people:
+            return {}
+        return {p: (name, contacted, left) for p, name, contacted, left in self._read(
+            "read/list_people_standing", campaign=campaign, people=list(people))}
 
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         if self._reprojecting(campaign):

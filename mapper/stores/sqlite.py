@@ -1133,7 +1133,7 @@ class SQLiteStore(Store):
                 (campaign,)).fetchone()[0]
             rows = db.execute(
                 "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
-                "WHERE campaign = ? AND NOT left AND committed", (campaign,))
+                f"{self._COMMITTED}", (campaign,))
 
             def contacted(people: list[str]) -> set[str]:
                 # (Looked up by key: a join per referral in SQL read the whole table for each.)
@@ -1144,6 +1144,62 @@ class SQLiteStore(Store):
                         f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
                 return spoken
             return readmodel.took_action(rows.fetchall(), day, contacted)
+
+    #: The rows of the committed people still in the workplace (took action, the ladder).
+    _COMMITTED = "WHERE campaign = ? AND NOT left AND committed"
+
+    def _committed_rows(self, campaign: str, *, latest: bool = True
+                        ) -> tuple[str | None, list[tuple]] | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            day = None
+            if latest:  # (another pass over the campaign's rows: only when asked)
+                day = db.execute("SELECT max(last_date) FROM rm_people WHERE campaign = ? "
+                                 "AND NOT left", (campaign,)).fetchone()[0]
+            return day, db.execute(
+                f"SELECT {', '.join(readmodel.COMMITTED_FIELDS)} FROM rm_people "
+                f"{self._COMMITTED}", (campaign,)).fetchall()
+
+    def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                out.update((p, (name, contacted, left)) for p, name, contacted, left in db.execute(
+                    f"SELECT person, name, contacted, \"left\" FROM rm_people WHERE campaign = ? "
+                    f"AND person IN ({_marks(part)})", [campaign, *part]))
+        return out
+
+    def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
+        # By node id: the ladder counts the ties of a hundred thousand people at a million.
+        with self._reading() as db:
+            key = {i: k for k, i in self._column("id", "nodes", "key", people).items()}
+            pairs: list[tuple[int, int]] = []
+            for part in _chunks(list(key)):
+                for end, other in (("src", "dst"), ("dst", "src")):
+                    pairs += db.execute(
+                        f"SELECT {end}, {other} FROM edges WHERE {end} IN ({_marks(part)}) "
+                        "AND type IN ('TIED_TO', 'REFERRED') AND campaign = ?",
+                        [*part, campaign]).fetchall()
+            # (Those who left are few: read once, not looked up for each neighbour.)
+            left = self._column("id", "nodes", "key", [p for (p,) in db.execute(
+                "SELECT person FROM rm_people WHERE campaign = ? AND left", (campaign,))])
+            counts = readmodel.trusted_by(pairs, set(left.values()))
+        return {key[i]: n for i, n in counts.items()}
+
+    def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
+        # (As tie_rows, without a row's relationship and kind: the ladder reads the ties of
+        # thousands of people.)
+        out: list[tuple[str, str]] = []
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                for end, other in (("src", "dst"), ("dst", "src")):
+                    out += db.execute(
+                        f"SELECT n.key, o.key FROM nodes n JOIN edges e ON e.{end} = n.id "
+                        "AND e.type IN ('TIED_TO', 'REFERRED') JOIN nodes o ON o.id = "
+                        f"e.{other} WHERE n.key IN ({_marks(part)}) AND e.campaign = ?",
+                        [*part, campaign]).fetchall()
+        return out
 
     _ASK_COLUMNS = ("person, name, unit, contacted, committed, last_date, own_points, ready, "
                     "ask_date, ask_response, tried_date, angers, yes_asks, organizer, trusted")

@@ -1,0 +1,156 @@
+"""The ladder of the committed from the read model (issue 16, item 1): the rows of the committed
+people and the few more rows it needs give the answer a snapshot of the campaign gives, on both
+stores, after each kind of write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mapper.analytics.readiness import ladder
+from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
+from mapper.importer import import_files
+from mapper.models import Update
+from mapper.projection import conversation_key
+from mapper.roles import ADMIN
+from mapper.services import forget_person
+from tests.records import CAMPAIGN, conversation, tie
+
+KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+TODAY = dt.date(2026, 10, 10)
+
+
+def words(store, campaign=CAMPAIGN):
+    return lambda ids: read_texts(store, campaign, ids)
+
+
+def same(store, today=TODAY, campaign=CAMPAIGN) -> list[dict]:
+    """The read model's ladder, checked against the snapshot's: with every word (the command
+    line's), with none, and with the campaign's shared words (the dashboard's)."""
+    snap = store.snapshot(campaign)
+    found = store.ladder(campaign, today=today, texts=words(store, campaign))
+    assert found == ladder(fill_texts(snap, store), today=today)
+    assert store.ladder(campaign, today=today) == ladder(snap, today=today)
+    assert store.ladder(campaign) == ladder(snap)
+    assert WithCampaignTexts(store).ladder(campaign, today=today) == ladder(
+        campaign_texts(snap, store), today=today)
+    return found
+
+
+def steps(store) -> dict[str, str]:
+    return {e["name"]: e["next_step"] for e in same(store)}
+
+
+def update(name: str, date: str, kind: str, **fields) -> Update:
+    return Update(person=name, date=dt.date.fromisoformat(date), campaign=CAMPAIGN, update=kind,
+                  **fields)
+
+
+class _NoDrafts:
+    def forget(self, campaign, is_them):
+        return 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_ladder_follows_each_kind_of_write(open_store_of_kind, kind):
+    store = open_store_of_kind(kind)
+    # Ana trusts Ben (whom Cam trusts too) and Dee, none of them spoken with; she referred Eve,
+    # whom Fay trusts, but Fay left the workplace.
+    store.write([tie("Ana Lopez", "Ben Ortiz"), tie("Cam Lee", "Ben Ortiz"),
+                 tie("Ana Lopez", "Dee Park"), tie("Dee Park", "Dee Park"),
+                 tie("Eve Ng", "Fay Diaz"),
+                 update("Fay Diaz", "2026-09-30", "attempt", outcome="left")])
+    assert same(store) == []
+    store.write([conversation("Ana Lopez", "2026-10-01", id="c1",
+                              ask={"asked": True, "action": "sign the petition",
+                                   "response": "yes", "due": "2026-10-20"},
+                              referrals=[{"name": "Eve Ng", "unit": "ER"}])])
+    [ana] = same(store)
+    assert (ana["level"], ana["next_step"], ana["since"], ana["yes_count"]) == (
+        1, "follow through: sign the petition (by 2026-10-20)", "2026-10-01", 1)
+    # Without the words, the action is not named.
+    assert store.ladder(CAMPAIGN, today=TODAY)[0]["next_step"] == (
+        "follow through: the agreed action (by 2026-10-20)")
+    # Marked missed: a new date; then kept: the second rung, bring the most trusted coworker.
+    store.write([update("Ana Lopez", "2026-10-05", "commitment_missed", conversation="c1")])
+    assert steps(store) == {"Ana Lopez": "agree a new date for sign the petition"}
+    store.write([update("Ana Lopez", "2026-10-06", "commitment_kept", conversation="c1")])
+    [ana] = same(store)
+    assert (ana["level"], ana["kept"], ana["missed"]) == (2, 1, 0)
+    assert ana["next_step"] == "bring a coworker to the next meeting (e.g. Ben Ortiz)"
+    # Ben spoken with: Dee is the one to bring (Eve is trusted by no one else still there).
+    store.write([conversation("Ben Ortiz", "2026-10-07", id="c2")])
+    assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting (e.g. Dee Park)"}
+    # Dee left the workplace: Eve, whom Ana referred (and so trusts), is the one.
+    store.write([update("Dee Park", "2026-10-07", "attempt", outcome="left")])
+    assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting (e.g. Eve Ng)"}
+    # A new yes (Ben's, without an action: read from his 1-on-1s), the first rung.
+    store.write([conversation("Ben Ortiz", "2026-10-08", id="c3", ask={"response": "yes"})])
+    assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting (e.g. Eve Ng)",
+                            "Ben Ortiz": "agree a first action: come to the next meeting"}
+    # The person Ana referred spoken with: she brought a coworker; rated a leader, the top rung.
+    store.write([conversation("Eve Ng", "2026-10-08", id="c4", unit="ER")])
+    assert steps(store)["Ana Lopez"] == "lead a meeting in ICU"
+    store.write([update("Ana Lopez", "2026-10-09", "assessment", assessment=1)])
+    assert steps(store)["Ana Lopez"] == "join the organizing committee for ICU"
+    # Eve left: Ana has brought no one still there, and trusts no one there not spoken with.
+    store.write([update("Eve Ng", "2026-10-09", "attempt", outcome="left")])
+    assert steps(store)["Ana Lopez"] == "bring a coworker to the next meeting"
+    # Ana said yes again (twice: took action), then left the workplace.
+    store.write([conversation("Ana Lopez", "2026-10-09", id="c5",
+                              ask={"asked": True, "action": "wear the button",
+                                   "response": "yes"})])
+    [ana] = [e for e in same(store) if e["name"] == "Ana Lopez"]
+    assert (ana["yes_count"], ana["since"], ana["kept"]) == (2, "2026-10-01", 1)
+    store.write([update("Ana Lopez", "2026-10-10", "attempt", outcome="left")])
+    assert [e["name"] for e in same(store)] == ["Ben Ortiz"]
+    # Ben's yes deleted: no one is committed; then Ben forgotten.
+    store.write([conversation("Cam Lee", "2026-10-09", id="c6",
+                              ask={"asked": True, "action": "sign the petition",
+                                   "response": "yes", "due": "2026-10-01"})])
+    assert steps(store) == {"Ben Ortiz": "agree a first action: come to the next meeting",
+                            "Cam Lee": "bring a coworker to the next meeting"}
+    store.delete([conversation_key(CAMPAIGN, "c3")])
+    assert [e["name"] for e in same(store)] == ["Cam Lee"]
+    forget_person(store, ADMIN, CAMPAIGN, "Cam Lee", drafts=_NoDrafts())
+    assert same(store) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_ladder_is_not_read_from_the_rows_while_they_are_rebuilt(open_store_of_kind, kind):
+    store = open_store_of_kind(kind)
+    store.write([conversation("Ana Lopez", "2026-10-01", id="c1", ask={"response": "yes"})])
+    assert same(store)
+    store._mark_read_model([CAMPAIGN])
+    assert store.ladder(CAMPAIGN, today=TODAY) is None  # the caller answers from a snapshot
+    store.resume()
+    assert same(store)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_demo_and_a_generated_campaign_give_the_snapshots_ladder(open_store_of_kind, kind,
+                                                                    tmp_path):
+    from mapper.cli import demo_files
+    from mapper.generate import generate_campaign
+
+    demo = open_store_of_kind(kind)
+    assert import_files(demo, demo_files()).ok
+    camp = demo.campaigns()[0]
+    found = same(demo, dt.date(2026, 11, 24), camp)
+    # The first, second and top rungs, and coworkers named at the second (the third: above).
+    assert {e["level"] for e in found} == {1, 2, 4}
+    assert any("(e.g. " in e["next_step"] for e in found)
+    assert same(demo, dt.date(2026, 12, 20), camp)
+    demo.clear()
+    generate_campaign(tmp_path, 1500, seed=5)
+    files = [tmp_path / n for n in ("roster.csv", "hierarchy.csv", "ties.csv",
+                                    "conversations.jsonl")]
+    assert import_files(demo, files).ok
+    camp = demo.campaigns()[0]
+    snap = demo.snapshot(camp)
+    found = same(demo, None, camp)
+    assert {e["level"] for e in found} == {1, 2}
+    assert any("(e.g. " in e["next_step"] for e in found)
+    for today in (dt.date(2026, 1, 1), max(c.date for c in snap.conversations)):
+        same(demo, today, camp)
