@@ -2,5 +2,5 @@
 // conversation by its own id.
 MATCH (p:Node {campaign: $campaign, kind: 'Person'})-[e:ANGRY_ABOUT]->(i)
 WHERE e.campaign = $campaign
-RETURN collect([p.key, i.key, e.anger, e.witnessed_harm,
-                substring(e.source, size('conversation:') + size($campaign) + 1), e.date]) AS rows
+RETURN [p.key, i.key, e.anger, e.witnessed_harm,
+        substring(e.source, size('conversation:') + size($campaign) + 1), e.date] AS row

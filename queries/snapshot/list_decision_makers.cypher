@@ -1,2 +1,2 @@
 MATCH (n:Node {campaign: $campaign, kind: 'DecisionMaker'})
-RETURN collect([n.key, n.name, n.title, n.organization]) AS rows
+RETURN [n.key, n.name, n.title, n.organization] AS row

@@ -2,5 +2,5 @@
 // conversation by its own id.
 MATCH (p:Node {campaign: $campaign, kind: 'Person'})-[e:NAMES]->(d)
 WHERE e.campaign = $campaign
-RETURN collect([p.key, d.key, e.issue,
-                substring(e.source, size('conversation:') + size($campaign) + 1)]) AS rows
+RETURN [p.key, d.key, e.issue,
+        substring(e.source, size('conversation:') + size($campaign) + 1)] AS row

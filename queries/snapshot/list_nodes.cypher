@@ -1,3 +1,3 @@
 // People, issues and organizers: (key, name) of one kind in one campaign.
 MATCH (n:Node {campaign: $campaign, kind: $kind})
-RETURN collect([n.key, n.name]) AS rows
+RETURN [n.key, n.name] AS row

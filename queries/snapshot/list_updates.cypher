@@ -1,3 +1,3 @@
 // Structural properties (key, kind, campaign) are dropped by the store, leaving the props.
 MATCH (n:Node {campaign: $campaign, kind: 'Update'})-[:ABOUT]->(p)
-RETURN collect([properties(n), p.key]) AS rows
+RETURN [properties(n), p.key] AS row
