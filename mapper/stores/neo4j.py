@@ -415,8 +415,8 @@ def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
         return [tuple(r) for r in (found[0] if found else [])]
 
     named = [tuple(r) for (r,) in _read_all(tx, "read/list_people_named", people=people)]
-    issues = _snapshot_rows_of(tx, "list_nodes", campaign=campaign, kind="Issue")
-    organizers = _snapshot_rows_of(tx, "list_nodes", campaign=campaign, kind="Organizer")
+    issues = _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
+    organizers = _snapshot_rows_of(tx, "list_nodes", campaign, "Organizer")
     return readmodel.Slice(
         sources, _node_props(tx, [*readmodel.node_keys(sources), *people]),
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_anger", people=people)],
@@ -477,8 +477,7 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
                                          campaign=campaign)]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
-    return counts, dates, organizers, _snapshot_rows_of(tx, "list_nodes", campaign=campaign,
-                                                        kind="Issue")
+    return counts, dates, organizers, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
 
 
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
@@ -502,8 +501,7 @@ def _follow_up_items(tx: Any, campaign: str, due_by: str) -> tuple[list, list[st
 
 
 def _organizers(tx: Any, campaign: str) -> list[str]:
-    return [name for _, name in _snapshot_rows_of(tx, "list_nodes", campaign=campaign,
-                                                  kind="Organizer")]
+    return [name for _, name in _snapshot_rows_of(tx, "list_nodes", campaign, "Organizer")]
 
 
 def _follow_up_page(tx: Any, campaign: str, due_by: str, today: str, organizer: str | None,
@@ -540,9 +538,9 @@ def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
     return [tuple(r.values()) for r in tx.run(load_query(name), **params)]
 
 
-def _snapshot_rows_of(tx: Any, name: str, /, **params: Any) -> list[tuple]:
-    """The rows of one ``snapshot/`` query (one row, a list, per record) as tuples."""
-    return [tuple(r[0]) for r in tx.run(load_query(f"snapshot/{name}"), **params)]
+def _snapshot_rows_of(tx: Any, name: str, campaign: str, kind: str) -> list[tuple]:
+    """The rows of one ``snapshot/`` query as tuples (see _snapshot_batches)."""
+    return list(map(tuple, _snapshot_batches(tx, name, campaign, kind)))
 
 
 @functools.cache
@@ -561,19 +559,45 @@ _CREATED = re.compile(r"^CREATE (?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS", re.MU
 # The snapshot's queries, in the order build_snapshot reads them (any order reads the same
 # rows: a query runs when its rows are first wanted, and one still being read when the next
 # runs is buffered by the driver).
+# Each reads the campaign's nodes of one kind (the second name) in batches: see _snapshot_batches.
 _SNAPSHOT_QUERIES = (
-    ("organizers", "list_nodes", {"kind": "Organizer"}), ("people", "list_nodes", {"kind": "Person"}),
-    ("person_units", "list_person_units", {}), ("commitments", "list_commitments", {}),
-    ("conversations", "list_conversations", {}), ("anger", "list_anger", {}),
-    ("named", "list_named", {}), ("issues", "list_nodes", {"kind": "Issue"}),
-    ("decision_makers", "list_decision_makers", {}), ("reports_to", "list_reports_to", {}),
-    ("ties", "list_ties", {}), ("skills", "list_skills", {}), ("updates", "list_updates", {}),
-    ("assignments", "list_assignments", {}),
+    ("organizers", "list_nodes", "Organizer"), ("people", "list_nodes", "Person"),
+    ("person_units", "list_person_units", "Person"), ("commitments", "list_commitments", "Commitment"),
+    ("conversations", "list_conversations", "Conversation"), ("anger", "list_anger", "Person"),
+    ("named", "list_named", "Person"), ("issues", "list_nodes", "Issue"),
+    ("decision_makers", "list_decision_makers", "DecisionMaker"),
+    ("reports_to", "list_reports_to", "DecisionMaker"), ("ties", "list_ties", "Person"),
+    ("skills", "list_skills", "Person"), ("updates", "list_updates", "Update"),
+    ("assignments", "list_assignments", "Organizer"),
 )
 _SNAPSHOT_ATTEMPTS = 3
-# Records the driver asks the server for at a time while a snapshot streams: what Python holds
-# of a result beyond the row being read (its default is 1,000).
-_SNAPSHOT_FETCH = 10_000
+# Nodes of a kind a snapshot query reads at a time, with their rows (one record each batch).
+_SNAPSHOT_BATCH = 10_000
+# How the keys of each kind the snapshot reads start (mapper.projection), before the campaign.
+_KEY_PREFIX = {"Person": "person", "Organizer": "organizer", "Issue": "issue",
+               "DecisionMaker": "dm", "Conversation": "conversation", "Commitment": "commitment",
+               "Update": "update"}
+
+
+def _snapshot_batches(tx: Any, name: str, campaign: str, kind: str) -> Iterator[list]:
+    """The rows of one ``snapshot/`` query, read batch by batch as they are wanted (a
+    generator: the first batch is read when the first row is wanted).
+
+    The query reads the campaign's nodes of ``kind`` by their keys, ``<prefix>:<campaign>:...``
+    (the node-key index, in key order, from just after the last batch's last key), ``batch``
+    at a time, and returns the batch's last key and its rows: a batch, not the whole list, is
+    what the server holds in transaction memory, and far fewer records than rows are what
+    the driver decodes (a record costs the driver about 15x a row of a list)."""
+    after = f"{_KEY_PREFIX[kind]}:{campaign}:"
+    end = after[:-1] + ";"  # the first string after every key that starts with `after`
+    query = load_query(f"snapshot/{name}")
+    while True:
+        last, rows = tx.run(query, campaign=campaign, kind=kind, after=after, end=end,
+                            batch=_SNAPSHOT_BATCH).single()
+        if last is None:
+            return
+        yield from rows
+        after = last
 
 
 def _snapshot_read(tx: Any, campaign: str, consume: Callable[[SnapshotRows], Any]
@@ -585,14 +609,9 @@ def _snapshot_read(tx: Any, campaign: str, consume: Callable[[SnapshotRows], Any
         record = tx.run(load_query("read/get_version")).single()
         return record[0] if record else 0
 
-    def streamed(name: str, params: dict[str, Any]) -> Iterator[list]:
-        # A generator: the query runs when its first row is wanted. Each row is a list.
-        for record in tx.run(load_query(f"snapshot/{name}"), campaign=campaign, **params):
-            yield record[0]
-
     before = version()
-    rows = SnapshotRows(campaign, **{field: streamed(name, params)
-                                     for field, name, params in _SNAPSHOT_QUERIES},
+    rows = SnapshotRows(campaign, **{field: _snapshot_batches(tx, name, campaign, kind)
+                                     for field, name, kind in _SNAPSHOT_QUERIES},
                         version=before)
     consumed = consume(rows)
     return before, consumed, version()
@@ -685,9 +704,8 @@ class Neo4jStore(Store):
     def database(self) -> str | None:
         return self._database
 
-    def _session(self, **config: Any) -> Any:
-        return self._driver.session(database=self._database, bookmark_manager=self._bookmarks,
-                                    **config)
+    def _session(self) -> Any:
+        return self._driver.session(database=self._database, bookmark_manager=self._bookmarks)
 
     def _create_schema(self) -> None:
         # What the store has is read first: a current store opens with two reads, not 34
@@ -1136,7 +1154,9 @@ class Neo4jStore(Store):
         return dict(self._read("read/list_item_owners", people=list(people)))
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
-        return [tuple(row) for (row,) in self._read("snapshot/list_assignments", campaign=campaign)]
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_snapshot_rows_of, "list_assignments", campaign, "Organizer")
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         self._await_written()
@@ -1181,7 +1201,7 @@ class Neo4jStore(Store):
         is taken as it is, so a store under constant writes still answers."""
         for _ in range(_SNAPSHOT_ATTEMPTS):
             consumed = None  # a reading read again is let go before the next
-            with self._session(fetch_size=_SNAPSHOT_FETCH) as session:
+            with self._session() as session:
                 before, consumed, after = session.execute_read(_snapshot_read, campaign, consume)
             if before == after:
                 break
