@@ -6,7 +6,7 @@
 // `source` is the conversation's key, `conversation:<campaign>:<id>`: the snapshot names a
 // conversation by its own id.
 MATCH (p:Node) USING INDEX p:Node(key)
-WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = 'Person'
+WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = $kind
 WITH p ORDER BY p.key LIMIT $batch
 WITH collect(p) AS batch
 RETURN batch[-1].key AS last,

@@ -5,7 +5,7 @@
 // many records.
 // An organizer's contacts, by batches of organizers (a few organizers hold many contacts).
 MATCH (o:Node) USING INDEX o:Node(key)
-WHERE $after < o.key < $end AND o.campaign = $campaign AND o.kind = 'Organizer'
+WHERE $after < o.key < $end AND o.campaign = $campaign AND o.kind = $kind
 WITH o ORDER BY o.key LIMIT $batch
 WITH collect(o) AS batch
 RETURN batch[-1].key AS last,

@@ -6,7 +6,7 @@
 // A commitment's key is `commitment:<campaign>:<conversation id>`; the snapshot names it by
 // the conversation's own id.
 MATCH (n:Node) USING INDEX n:Node(key)
-WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = 'Commitment'
+WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = $kind
 WITH n ORDER BY n.key LIMIT $batch
 WITH collect(n) AS batch
 RETURN batch[-1].key AS last,

@@ -4,7 +4,7 @@
 // (a whole list was 1.4 GiB at 1M people), and the driver decodes a list far faster than as
 // many records.
 MATCH (n:Node) USING INDEX n:Node(key)
-WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = 'DecisionMaker'
+WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = $kind
 WITH n ORDER BY n.key LIMIT $batch
 WITH collect(n) AS batch
 RETURN batch[-1].key AS last, [n IN batch | [n.key, n.name, n.title, n.organization]] AS rows

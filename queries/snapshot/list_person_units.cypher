@@ -8,7 +8,7 @@
 // with a shift or role), or a 1-on-1 that gave a shift or role but no unit. The edge's own
 // campaign is still checked, as the embedded store filters on it.
 MATCH (p:Node) USING INDEX p:Node(key)
-WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = 'Person'
+WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = $kind
 WITH p ORDER BY p.key LIMIT $batch
 WITH collect(p) AS batch
 RETURN batch[-1].key AS last,

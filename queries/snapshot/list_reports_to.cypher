@@ -4,7 +4,7 @@
 // (a whole list was 1.4 GiB at 1M people), and the driver decodes a list far faster than as
 // many records.
 MATCH (d:Node) USING INDEX d:Node(key)
-WHERE $after < d.key < $end AND d.campaign = $campaign AND d.kind = 'DecisionMaker'
+WHERE $after < d.key < $end AND d.campaign = $campaign AND d.kind = $kind
 WITH d ORDER BY d.key LIMIT $batch
 WITH collect(d) AS batch
 RETURN batch[-1].key AS last,

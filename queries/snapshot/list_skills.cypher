@@ -4,7 +4,7 @@
 // (a whole list was 1.4 GiB at 1M people), and the driver decodes a list far faster than as
 // many records.
 MATCH (p:Node) USING INDEX p:Node(key)
-WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = 'Person'
+WHERE $after < p.key < $end AND p.campaign = $campaign AND p.kind = $kind
 WITH p ORDER BY p.key LIMIT $batch
 WITH collect(p) AS batch
 RETURN batch[-1].key AS last,

@@ -5,7 +5,7 @@
 // many records.
 // Ties from the ties list and referrals named in conversations, told apart by `kind`.
 MATCH (a:Node) USING INDEX a:Node(key)
-WHERE $after < a.key < $end AND a.campaign = $campaign AND a.kind = 'Person'
+WHERE $after < a.key < $end AND a.campaign = $campaign AND a.kind = $kind
 WITH a ORDER BY a.key LIMIT $batch
 WITH collect(a) AS batch
 RETURN batch[-1].key AS last,

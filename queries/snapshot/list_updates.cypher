@@ -5,7 +5,7 @@
 // many records.
 // Structural properties (key, kind, campaign) are dropped by the store, leaving the props.
 MATCH (n:Node) USING INDEX n:Node(key)
-WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = 'Update'
+WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = $kind
 WITH n ORDER BY n.key LIMIT $batch
 WITH collect(n) AS batch
 RETURN batch[-1].key AS last,
