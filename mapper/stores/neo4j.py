@@ -557,9 +557,8 @@ _CREATED = re.compile(r"^CREATE (?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS", re.MU
 
 
 # The snapshot's queries, in the order build_snapshot reads them (any order reads the same
-# rows: a query runs when its rows are first wanted, and one still being read when the next
-# runs is buffered by the driver).
-# Each reads the campaign's nodes of one kind (the second name) in batches: see _snapshot_batches.
+# rows: a batch is read whole, as one record, when its first row is wanted). Each reads the
+# campaign's nodes of one kind (the third name) in batches: see _snapshot_batches.
 _SNAPSHOT_QUERIES = (
     ("organizers", "list_nodes", "Organizer"), ("people", "list_nodes", "Person"),
     ("person_units", "list_person_units", "Person"), ("commitments", "list_commitments", "Commitment"),

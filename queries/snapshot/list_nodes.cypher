@@ -1,5 +1,5 @@
 // One batch of the campaign's nodes of a kind, in key order after $after (a key of the kind is
-// `<prefix>:<campaign>:...`, so they lie between $after and $end: see _snapshot_read), with
+// `<prefix>:<campaign>:...`, so they lie between $after and $end: see _snapshot_batches), with
 // its rows. Batches, not one collected list: the server holds one batch in transaction memory
 // (a whole list was 1.4 GiB at 1M people), and the driver decodes a list far faster than as
 // many records.
