@@ -1,10 +1,9 @@
-"""The Neo4j store's own shortcuts keep its answers: a snapshot read in parts, bulk writes."""
+"""The Neo4j store's own shortcuts keep its answers: a snapshot streamed, bulk writes."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 
 import neo4j
 import pytest
@@ -29,47 +28,77 @@ def neo(open_store_of_kind):
     return store
 
 
-def test_a_snapshot_read_while_a_write_commits_is_read_again(neo, monkeypatch):
-    share = neo4j_module._snapshot_share
+@pytest.mark.parametrize("read", ["snapshot_rows", "snapshot"])
+def test_a_snapshot_read_while_a_write_commits_is_read_again(neo, monkeypatch, read):
+    snapshot_read = neo4j_module._snapshot_read
     calls = []
-    lock, other_share_read = threading.Lock(), threading.Event()
 
-    def write_meanwhile(tx, campaign, queries):
-        with lock:
-            calls.append(queries)
-            n = len(calls)
-        if n == 1:
-            # The first share of the first attempt waits until the other share has read, then a
-            # write commits before it reads: the two shares saw different versions.
-            other_share_read.wait(timeout=30)
-            neo.write([conversation("Zoe Quill", "2026-11-21")])
-            return share(tx, campaign, queries)
-        rows = share(tx, campaign, queries)
-        if n == 2:
-            other_share_read.set()
-        return rows
+    def write_meanwhile(tx, campaign, consume):
+        calls.append(campaign)
 
-    monkeypatch.setattr(neo4j_module, "_snapshot_share", write_meanwhile)
-    rows = neo.snapshot_rows(CAMPAIGN)
+        def written_first(rows):
+            # The first reading has read the version; a write commits before its rows.
+            if len(calls) == 1:
+                neo.write([conversation("Zoe Quill", "2026-11-21")])
+            return consume(rows)
+
+        return snapshot_read(tx, campaign, written_first)
+
+    monkeypatch.setattr(neo4j_module, "_snapshot_read", write_meanwhile)
+    got = getattr(neo, read)(CAMPAIGN)
     monkeypatch.undo()
-    assert len(calls) > len(neo4j_module._SNAPSHOT_SHARES)
-    assert rows == neo.snapshot_rows(CAMPAIGN)
-    assert "person:test-campaign:zoe quill" in {key for key, _ in rows.people}
+    assert len(calls) == 2
+    assert got == getattr(neo, read)(CAMPAIGN)
+    assert got.version == neo.version()
+    people = {key for key, _ in got.people} if read == "snapshot_rows" else set(got.people)
+    assert "person:test-campaign:zoe quill" in people
 
 
-def test_a_store_under_constant_writes_still_answers_from_one_transaction(neo, monkeypatch):
-    share = neo4j_module._snapshot_share
+@pytest.mark.parametrize("read", ["snapshot_rows", "snapshot"])
+def test_a_store_under_constant_writes_still_answers(neo, monkeypatch, read):
+    snapshot_read = neo4j_module._snapshot_read
     written = []
 
-    def always_writing(tx, campaign, queries):
-        written.append(len(written))
-        neo.write([conversation(f"Person {len(written)}", "2026-11-21")])
-        return share(tx, campaign, queries)
+    def always_writing(tx, campaign, consume):
+        def written_first(rows):
+            written.append(len(written))
+            neo.write([conversation(f"Person {len(written)}", "2026-11-21")])
+            return consume(rows)
 
-    monkeypatch.setattr(neo4j_module, "_snapshot_share", always_writing)
-    rows = neo.snapshot_rows(CAMPAIGN)
+        return snapshot_read(tx, campaign, written_first)
+
+    monkeypatch.setattr(neo4j_module, "_snapshot_read", always_writing)
+    got = getattr(neo, read)(CAMPAIGN)
     monkeypatch.undo()
-    assert rows == neo.snapshot_rows(CAMPAIGN)
+    assert len(written) == neo4j_module._SNAPSHOT_ATTEMPTS
+    # The last reading, as it was: its rows after the write, its version from before it.
+    again = getattr(neo, read)(CAMPAIGN)
+    assert got.version < again.version
+    if read == "snapshot_rows":
+        assert rows_of(got) == rows_of(again)
+    else:
+        assert got == again  # (a snapshot's version is not part of what it says)
+
+
+def test_the_streamed_snapshot_is_the_one_built_from_the_listed_rows(open_store_of_kind,
+                                                                     tmp_path):
+    from mapper.generate import generate_campaign
+    from mapper.importer import import_files
+    from mapper.snapshot import build_snapshot
+
+    generate_campaign(tmp_path, 400, seed=11)
+    files = [tmp_path / n for n in ("roster.csv", "hierarchy.csv", "ties.csv",
+                                    "conversations.jsonl")]
+    sqlite, neo = open_store_of_kind("sqlite"), open_store_of_kind("neo4j")
+    for store in (sqlite, neo):
+        assert import_files(store, files).ok
+    campaign = neo.campaigns()[0]
+    rows = neo.snapshot_rows(campaign)
+    assert rows_of(rows) == rows_of(sqlite.snapshot_rows(campaign))
+    streamed = neo.snapshot(campaign)
+    assert streamed.conversations and streamed.ties and streamed.anger
+    assert streamed == build_snapshot(rows) == sqlite.snapshot(campaign)
+    assert streamed.version == rows.version == neo.version()
 
 
 def test_a_bulk_import_in_one_batch_builds_what_small_batches_build(open_store_of_kind):

@@ -21,7 +21,7 @@ from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
-from mapper.snapshot import SnapshotRows
+from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
                                 StoredAnswer, StoredRecord, WriteResult, _texts, settle)
 
@@ -415,17 +415,19 @@ def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
         return [tuple(r) for r in (found[0] if found else [])]
 
     named = [tuple(r) for (r,) in _read_all(tx, "read/list_people_named", people=people)]
+    issues = _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
+    organizers = _snapshot_rows_of(tx, "list_nodes", campaign, "Organizer")
     return readmodel.Slice(
         sources, _node_props(tx, [*readmodel.node_keys(sources), *people]),
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_anger", people=people)],
         named,
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_assignments", people=people)],
-        rows("snapshot/list_nodes", campaign=campaign, kind="Issue"),
+        issues,
         # The decision makers these people named (an entry names them), not the campaign's
         # every one (30,000 at a million people, for a page of 20).
         rows("read/list_named_decision_makers", campaign=campaign,
              keys=sorted({n[1] for n in named})),
-        rows("snapshot/list_nodes", campaign=campaign, kind="Organizer"),
+        organizers,
         [tuple(r) for (r,) in _read_all(tx, "read/list_people_units", people=people)])
 
 
@@ -482,8 +484,7 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
                                          campaign=campaign)]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
-    issues = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Issue").single()
-    return counts, dates, organizers, [tuple(r) for r in (issues[0] if issues else [])]
+    return counts, dates, organizers, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
 
 
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
@@ -507,8 +508,7 @@ def _follow_up_items(tx: Any, campaign: str, due_by: str) -> tuple[list, list[st
 
 
 def _organizers(tx: Any, campaign: str) -> list[str]:
-    found = tx.run(load_query("snapshot/list_nodes"), campaign=campaign, kind="Organizer").single()
-    return [name for _, name in (found[0] if found else [])]
+    return [name for _, name in _snapshot_rows_of(tx, "list_nodes", campaign, "Organizer")]
 
 
 def _follow_up_page(tx: Any, campaign: str, due_by: str, today: str, organizer: str | None,
@@ -545,6 +545,11 @@ def _read_all(tx: Any, name: str, /, **params: Any) -> list[tuple]:
     return [tuple(r.values()) for r in tx.run(load_query(name), **params)]
 
 
+def _snapshot_rows_of(tx: Any, name: str, campaign: str, kind: str) -> list[tuple]:
+    """The rows of one ``snapshot/`` query as tuples (see _snapshot_batches)."""
+    return list(map(tuple, _snapshot_batches(tx, name, campaign, kind)))
+
+
 @functools.cache
 def _index_name(query: str) -> str:
     """The name of the index or constraint a ``schema/create_*`` query creates.
@@ -558,37 +563,64 @@ def _index_name(query: str) -> str:
 _CREATED = re.compile(r"^CREATE (?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS", re.MULTILINE)
 
 
-# The snapshot's queries, in two shares of about equal server time (measured at 100k), each
-# read on its own connection: the server runs one query per connection on one core, so two
-# shares take about half the time, and one share's decoding overlaps the other's query.
-_SNAPSHOT_SHARES = (
-    (("people", "list_nodes", {"kind": "Person"}), ("person_units", "list_person_units", {}),
-     ("named", "list_named", {}), ("skills", "list_skills", {}),
-     ("commitments", "list_commitments", {}), ("issues", "list_nodes", {"kind": "Issue"}),
-     ("organizers", "list_nodes", {"kind": "Organizer"})),
-    (("anger", "list_anger", {}), ("conversations", "list_conversations", {}),
-     ("ties", "list_ties", {}), ("decision_makers", "list_decision_makers", {}),
-     ("reports_to", "list_reports_to", {}), ("updates", "list_updates", {}),
-     ("assignments", "list_assignments", {})),
+# The snapshot's queries, in the order build_snapshot reads them (any order reads the same
+# rows: a batch is read whole, as one record, when its first row is wanted). Each reads the
+# campaign's nodes of one kind (the third name) in batches: see _snapshot_batches.
+_SNAPSHOT_QUERIES = (
+    ("organizers", "list_nodes", "Organizer"), ("people", "list_nodes", "Person"),
+    ("person_units", "list_person_units", "Person"), ("commitments", "list_commitments", "Commitment"),
+    ("conversations", "list_conversations", "Conversation"), ("anger", "list_anger", "Person"),
+    ("named", "list_named", "Person"), ("issues", "list_nodes", "Issue"),
+    ("decision_makers", "list_decision_makers", "DecisionMaker"),
+    ("reports_to", "list_reports_to", "DecisionMaker"), ("ties", "list_ties", "Person"),
+    ("skills", "list_skills", "Person"), ("updates", "list_updates", "Update"),
+    ("assignments", "list_assignments", "Organizer"),
 )
 _SNAPSHOT_ATTEMPTS = 3
+# Nodes of a kind a snapshot query reads at a time, with their rows (one record each batch).
+_SNAPSHOT_BATCH = 10_000
+# How the keys of each kind the snapshot reads start (mapper.projection), before the campaign.
+_KEY_PREFIX = {"Person": "person", "Organizer": "organizer", "Issue": "issue",
+               "DecisionMaker": "dm", "Conversation": "conversation", "Commitment": "commitment",
+               "Update": "update"}
 
 
-def _snapshot_share(tx: Any, campaign: str, share: Sequence[tuple[str, str, dict[str, Any]]]
-                    ) -> tuple[int, dict[str, list], int]:
-    """The share's rows, between two readings of the version: equal readings in every share
-    mean no write committed while the snapshot was read."""
+def _snapshot_batches(tx: Any, name: str, campaign: str, kind: str) -> Iterator[list]:
+    """The rows of one ``snapshot/`` query, read batch by batch as they are wanted (a
+    generator: the first batch is read when the first row is wanted).
+
+    The query reads the campaign's nodes of ``kind`` by their keys, ``<prefix>:<campaign>:...``
+    (the node-key index, in key order, from just after the last batch's last key), ``batch``
+    at a time, and returns the batch's last key and its rows: a batch, not the whole list, is
+    what the server holds in transaction memory, and far fewer records than rows are what
+    the driver decodes (a record costs the driver about 15x a row of a list)."""
+    after = f"{_KEY_PREFIX[kind]}:{campaign}:"
+    end = after[:-1] + ";"  # the first string after every key that starts with `after`
+    query = load_query(f"snapshot/{name}")
+    while True:
+        last, rows = tx.run(query, campaign=campaign, kind=kind, after=after, end=end,
+                            batch=_SNAPSHOT_BATCH).single()
+        if last is None:
+            return
+        yield from rows
+        after = last
+
+
+def _snapshot_read(tx: Any, campaign: str, consume: Callable[[SnapshotRows], Any]
+                   ) -> tuple[int, Any, int]:
+    """``consume`` of the campaign's rows, streamed from this transaction as it reads them,
+    between two readings of the version: equal readings mean no write committed while the
+    rows were read."""
     def version() -> int:
         record = tx.run(load_query("read/get_version")).single()
         return record[0] if record else 0
 
     before = version()
-    rows: dict[str, list] = {}
-    for field, name, params in share:
-        # Each snapshot query returns its rows as one collected list (see the query files).
-        record = tx.run(load_query(f"snapshot/{name}"), campaign=campaign, **params).single()
-        rows[field] = record[0] if record else []
-    return before, rows, version()
+    rows = SnapshotRows(campaign, **{field: _snapshot_batches(tx, name, campaign, kind)
+                                     for field, name, kind in _SNAPSHOT_QUERIES},
+                        version=before)
+    consumed = consume(rows)
+    return before, consumed, version()
 
 
 def _drop_node_fields(props: dict[str, Any]) -> dict[str, Any]:
@@ -599,19 +631,21 @@ def _drop_node_fields(props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def _snapshot_rows(campaign: str, rows: dict[str, list], version: int) -> SnapshotRows:
+def _listed(rows: SnapshotRows) -> SnapshotRows:
+    """``rows`` read into lists of tuples, the props of nodes without their structural
+    fields (key, kind, campaign), as the embedded store lists them."""
     # Booleans arrive as Python bools (the queries coalesce the optional flags), so a row
     # needs no conversion but the tuple.
     def tuples(field: str) -> list[tuple]:
-        return list(map(tuple, rows[field]))
+        return list(map(tuple, getattr(rows, field)))
 
     return SnapshotRows(
-        campaign=campaign,
+        campaign=rows.campaign,
         people=tuples("people"),
         person_units=tuples("person_units"),
         conversations=[(_drop_node_fields(props), person, org)
-                       for props, person, org in rows["conversations"]],
-        commitments=[(cid, _drop_node_fields(props)) for cid, props in rows["commitments"]],
+                       for props, person, org in rows.conversations],
+        commitments=[(cid, _drop_node_fields(props)) for cid, props in rows.commitments],
         anger=tuples("anger"),
         named=tuples("named"),
         issues=tuples("issues"),
@@ -620,9 +654,9 @@ def _snapshot_rows(campaign: str, rows: dict[str, list], version: int) -> Snapsh
         ties=tuples("ties"),
         skills=tuples("skills"),
         organizers=tuples("organizers"),
-        updates=[(_drop_node_fields(props), person) for props, person in rows["updates"]],
+        updates=[(_drop_node_fields(props), person) for props, person in rows.updates],
         assignments=tuples("assignments"),
-        version=version,
+        version=rows.version,
     )
 
 
@@ -1142,8 +1176,9 @@ class Neo4jStore(Store):
         return dict(self._read("read/list_item_owners", people=list(people)))
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
-        found = self._read("snapshot/list_assignments", campaign=campaign)
-        return [tuple(r) for r in (found[0][0] if found else [])]
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_snapshot_rows_of, "list_assignments", campaign, "Organizer")
 
     def _ask_rows(self, campaign: str) -> list[tuple] | None:
         self._await_written()
@@ -1173,19 +1208,23 @@ class Neo4jStore(Store):
             return session.execute_read(_people_slice, campaign, sorted(people))
 
     def snapshot_rows(self, campaign: str) -> SnapshotRows:
-        def read(share: Sequence[tuple[str, str, dict[str, Any]]]) -> tuple[int, dict[str, list], int]:
-            with self._session() as session:
-                return session.execute_read(_snapshot_share, campaign, share)
+        return self._snapshot_consumed(campaign, _listed)
 
-        with ThreadPoolExecutor(len(_SNAPSHOT_SHARES), thread_name_prefix="snapshot") as pool:
-            for attempt in range(_SNAPSHOT_ATTEMPTS):
-                # The last attempt reads every share in one transaction, one after the other,
-                # so a store under constant writes still answers.
-                shares = (_SNAPSHOT_SHARES if attempt < _SNAPSHOT_ATTEMPTS - 1
-                          else [[q for share in _SNAPSHOT_SHARES for q in share]])
-                results = list(pool.map(read, shares))
-                versions = {v for before, _, after in results for v in (before, after)}
-                if len(versions) == 1 or len(shares) == 1:
-                    break
-        rows = {field: value for _, share_rows, _ in results for field, value in share_rows.items()}
-        return _snapshot_rows(campaign, rows, results[0][0])
+    def snapshot(self, campaign: str) -> Snapshot:
+        # The rows stream from the server into the snapshot as they arrive, in the read
+        # transaction, none held beside it: held as lists (as snapshot_rows gives them) they
+        # were most of the build's peak, and collected by the server, its transaction memory.
+        with gc_paused():
+            return self._snapshot_consumed(campaign, build_snapshot)
+
+    def _snapshot_consumed(self, campaign: str, consume: Callable[[SnapshotRows], Any]) -> Any:
+        """``consume`` of the campaign's rows, read in one transaction, again (up to
+        :data:`_SNAPSHOT_ATTEMPTS` times) while a write committed meanwhile: the last reading
+        is taken as it is, so a store under constant writes still answers."""
+        for _ in range(_SNAPSHOT_ATTEMPTS):
+            consumed = None  # a reading read again is let go before the next
+            with self._session() as session:
+                before, consumed, after = session.execute_read(_snapshot_read, campaign, consume)
+            if before == after:
+                break
+        return consumed

@@ -1,4 +1,14 @@
+// One batch of the campaign's nodes of a kind, in key order after $after (a key of the kind is
+// `<prefix>:<campaign>:...`, so they lie between $after and $end: see _snapshot_batches), with
+// its rows. Batches, not one collected list: the server holds one batch in transaction memory
+// (a whole list was 1.4 GiB at 1M people), and the driver decodes a list far faster than as
+// many records.
 // A commitment's key is `commitment:<campaign>:<conversation id>`; the snapshot names it by
 // the conversation's own id.
-MATCH (n:Node {campaign: $campaign, kind: 'Commitment'})
-RETURN collect([substring(n.key, size('commitment:') + size($campaign) + 1), properties(n)]) AS rows
+MATCH (n:Node) USING INDEX n:Node(key)
+WHERE $after < n.key < $end AND n.campaign = $campaign AND n.kind = $kind
+WITH n ORDER BY n.key LIMIT $batch
+WITH collect(n) AS batch
+RETURN batch[-1].key AS last,
+       [n IN batch | [substring(n.key, size('commitment:') + size($campaign) + 1), properties(n)]]
+       AS rows
