@@ -35,7 +35,7 @@ from mapper.snapshot import ConversationText, Person, SnapshotRows, _settle_fact
 __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node_keys",
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
-           "counted", "overview_of_counts", "unit_rows_of", "page_counts", "page_plan",
+           "counted", "overview_of_counts", "page_counts", "page_plan",
            "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
            "trusted_by"]
 
@@ -506,19 +506,6 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
             s[1] += n * int(sub)
     return overview_of({**totals, "organizers": organizers, "took_action": took, "left": left},
                        assessment, asks, stats, dates, issues, top=top)
-
-
-def unit_rows_of(counts: Iterable[tuple[str, str, str, int]]) -> list[tuple]:
-    """The rows :func:`unit_counts` reads, one per unit, from the counts a store keeps
-    (:func:`row_counts`: ``(kind, unit, field, n)``, of kind ``unit``)."""
-    from mapper.analytics.structure import UnitCounts
-
-    fields = UnitCounts._fields
-    units: dict[str, dict[str, int]] = {}
-    for kind, key, sub, n in counts:
-        if kind == "unit":
-            units.setdefault(key, {})[sub] = n
-    return [(key or None, *(got.get(f, 0) for f in fields)) for key, got in units.items()]
 
 
 class Slice(NamedTuple):

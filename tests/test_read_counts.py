@@ -40,9 +40,10 @@ def _steps(store) -> None:
                               ask={"response": "maybe"},
                               issues=[{"issue": "parking", "anger": 4}])])
     _agrees(store)
-    # Met off the roster, then gone from the workplace.
+    # Met off the roster, then gone from the workplace; and one whose unit nobody knows.
     store.write([conversation("Ivy Moss", "2026-11-05", id="i1", assessment=2,
-                              issues=[{"issue": "parking", "anger": 3}])])
+                              issues=[{"issue": "parking", "anger": 3}]),
+                 conversation("Zoe Park", "2026-11-05", id="z1", unit=None, assessment=1)])
     store.write([Update(person="Tom Reyes", date=dt.date(2026, 11, 6), campaign=CAMPAIGN,
                         update="attempt", outcome="left")])
     _agrees(store)

@@ -704,8 +704,8 @@ class Store(abc.ABC):
     def _unit_counts(self, campaign: str) -> list[tuple] | None:
         """The campaign's counts of each unit's people by where they stand, kept beside the
         read model's rows (:func:`mapper.readmodel.row_counts`), one row per unit: ``(unit,
-        *counts)`` in the order of :class:`mapper.analytics.structure.UnitCounts`
-        (:func:`mapper.readmodel.unit_rows_of`). None as :meth:`_follow_up_items` says."""
+        *counts)`` in the order of :class:`mapper.analytics.structure.UnitCounts`, summed by
+        the store. None as :meth:`_follow_up_items` says."""
         return None
 
     def structure(self, campaign: str, *, target: float = 2 / 3,

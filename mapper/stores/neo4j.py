@@ -490,8 +490,10 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    return readmodel.unit_rows_of(_read_all(tx, "read/list_read_counts", campaign=campaign,
-                                            kinds=["unit"]))
+    from mapper.analytics.structure import UnitCounts
+
+    return _read_all(tx, "read/list_unit_counts", campaign=campaign,
+                     fields=list(UnitCounts._fields))[0][0]
 
 
 def _count_follow_up_totals(tx: Any) -> None:
