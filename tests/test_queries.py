@@ -108,6 +108,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.overview(CAMPAIGN)
         store.took_action(CAMPAIGN)
         store.ladder(CAMPAIGN, today=dt.date(2026, 12, 1))  # (Ana referred Dee: her row read)
+        store._trust_pairs(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])  # (the second rung's)
         store.my_list(CAMPAIGN, today=dt.date(2026, 12, 1))
         store.item_owners(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])

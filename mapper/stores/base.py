@@ -846,7 +846,8 @@ class Store(abc.ABC):
 
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         """``(person, neighbour)`` of each tie and referral of each of ``people``, either way
-        round (:meth:`tie_rows`, without what each tie is)."""
+        round (:meth:`tie_rows`, without what each tie is; a pair may come once or as often
+        as it is tied)."""
         wanted = set(people)
         out = []
         for a, b, *_ in self.tie_rows(campaign, people):

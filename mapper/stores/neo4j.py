@@ -1170,7 +1170,13 @@ class Neo4jStore(Store):
         if not people:
             return {}
         return {p: (name, contacted, left) for p, name, contacted, left in self._read(
-            "read/list_people_standing", campaign=campaign, people=list(people))}
+            "read/list_people_standing", campaign=campaign, people=list(people))[0][0]}
+
+    def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
+        if not people:
+            return []
+        return [tuple(pair) for pair in self._read(
+            "read/list_trust_pairs", campaign=campaign, people=list(people))[0][0]]
 
     def item_owners(self, campaign: str, people: Sequence[str]) -> dict[str, str] | None:
         if self._reprojecting(campaign):
