@@ -29,6 +29,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"
 COOKIE = "mapper_session"
 TRIES = 400
+#: How long a worker may take to answer at all: on a loaded machine the second worker can
+#: still be starting while the first answers hundreds of requests (a CI run met that).
+READY_SECONDS = 120
+
+
+def _tries():
+    """Tries, at least TRIES of them, until READY_SECONDS have passed; a pause between them
+    leaves the other worker the CPU to start."""
+    deadline = time.monotonic() + READY_SECONDS
+    n = 0
+    while n < TRIES or time.monotonic() < deadline:
+        yield n
+        n += 1
+        if n >= TRIES:
+            time.sleep(0.05)
 
 
 def _free_port() -> int:
@@ -69,19 +84,19 @@ class Server:
     def on(self, worker: str | None, method: str, path: str, *, other_than: bool = False,
            **kwargs) -> Answer:
         """The answer of ``worker`` (or of any other worker, ``other_than``)."""
-        for _ in range(TRIES):
+        for _ in _tries():
             a = self.request(method, path, **kwargs)
             if worker is None or (a.worker != worker) == other_than:
                 return a
-        pytest.fail(f"no answer from the worker wanted in {TRIES} requests")
+        pytest.fail(f"no answer from the worker wanted in {READY_SECONDS} s")
 
     def workers(self) -> list[str]:
         seen: set[str] = set()
-        for _ in range(TRIES):
+        for _ in _tries():
             seen.add(self.request("GET", "/healthz").worker)
             if len(seen) == 2:
                 return sorted(seen)
-        pytest.fail("only one worker ever answered")
+        pytest.fail(f"only one worker answered in {READY_SECONDS} s")
 
     def sign_in(self, username: str, password: str = PASSWORD) -> tuple[Answer, str | None]:
         page = self.request("GET", "/login")
