@@ -1071,7 +1071,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
       for a reader allowed to see them; without it, "the agreed action"."""
     from mapper.analytics._common import UNKNOWN_UNIT, iso, person_states
-    from mapper.analytics.readiness import RUNGS
+    from mapper.analytics.readiness import RUNGS, next_step
 
     rows = list(rows)
     # Each one's latest yes (1-on-1, whether to an action, its due date) and their first's date.
@@ -1112,23 +1112,12 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
         kept, yes_count, _, missed_latest, _, person, name, unit, _, missed = r[:10]
         level = levels[person]
         unit = unit or UNKNOWN_UNIT
-        if level == 1:
-            cid, has_action, due = latest.get(person, (None, False, None))
-            text = words.get(cid) if has_action else None
-            action = (text.action if text is not None else None) or "the agreed action"
-            if has_action and missed_latest:
-                step = f"agree a new date for {action}"
-            elif has_action:
-                step = f"follow through: {action}" + (f" (by {due})" if due else "")
-            else:
-                step = "agree a first action: come to the next meeting"
-        elif level == 2:
-            step = ("bring a coworker to the next meeting"
-                    + (f" (e.g. {bring[person]})" if person in bring else ""))
-        elif level == 3:
-            step = f"lead a meeting in {unit}"
-        else:
-            step = f"join the organizing committee for {unit}"
+        cid, has_action, due = (latest.get(person, (None, False, None)) if level == 1
+                                else (None, False, None))
+        text = words.get(cid) if has_action else None
+        step = next_step(level, unit, has_action=has_action, missed=missed_latest,
+                         action=text.action if text is not None else None, due=due,
+                         coworker=bring.get(person))
         out.append({
             "person": person,
             "name": name,

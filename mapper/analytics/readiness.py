@@ -20,7 +20,7 @@ from mapper.analytics.closing import commitment_results, kept_by_person
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
 
-__all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "RUNGS", "MIN_SHARED_ACTION",
+__all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "next_step", "RUNGS", "MIN_SHARED_ACTION",
            "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
            "ranked_issues", "own_points", "anger_points", "trust_points", "ask_history",
            "took_action"]
@@ -426,6 +426,34 @@ def took_action(snapshot: Snapshot, *, today: dt.date | None = None) -> int:
     return sum(1 for e in ladder(snapshot, today=today) if e["level"] >= 2)
 
 
+def next_step(level: int, unit: str, *, has_action: bool = False, missed: bool = False,
+              action: str | None = None, due: str | None = None,
+              coworker: str | None = None) -> str:
+    """The ladder's next step for someone on rung ``level`` (1..4) of ``unit``: at the first,
+    the agreed ``action`` (when the latest yes has one; a new date for it when ``missed``),
+    by ``due``; at the second, a ``coworker`` to bring. One wording for :func:`ladder` and the
+    read model's (:func:`mapper.readmodel.ladder`).
+
+    >>> next_step(1, "ICU", has_action=True, action="sign the petition", due="2026-12-03")
+    'follow through: sign the petition (by 2026-12-03)'
+    >>> next_step(2, "ICU", coworker="Ben Ortiz")
+    'bring a coworker to the next meeting (e.g. Ben Ortiz)'
+    """
+    if level == 1:
+        action = action or "the agreed action"
+        if has_action and missed:
+            return f"agree a new date for {action}"
+        if has_action:
+            return f"follow through: {action}" + (f" (by {due})" if due else "")
+        return "agree a first action: come to the next meeting"
+    if level == 2:
+        return ("bring a coworker to the next meeting"
+                + (f" (e.g. {coworker})" if coworker is not None else ""))
+    if level == 3:
+        return f"lead a meeting in {unit}"
+    return f"join the organizing committee for {unit}"
+
+
 def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Committed people (latest answer "yes") with the rung they are on and the next one.
 
@@ -491,24 +519,17 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
         else:
             level = 1
         unit = unit_of(snapshot, person)
-        if level == 1:
-            if yes is not None and yes.has_action and missed_latest:
-                step = f"agree a new date for {action_of(snapshot, yes) or 'the agreed action'}"
-            elif yes is not None and yes.has_action:
-                # The words are the person's own: named where the snapshot holds them.
-                step = (f"follow through: {action_of(snapshot, yes) or 'the agreed action'}"
-                        + (f" (by {iso(yes.due)})" if yes.due else ""))
-            else:
-                step = "agree a first action: come to the next meeting"
-        elif level == 2:
+        has_action = yes is not None and yes.has_action
+        coworker = None
+        if level == 2:
             new = sorted((n for n in adj.get(person, ()) if n not in contacted),
                          key=lambda n: (-len(adj.get(n, ())), person_name(snapshot, n), n))
-            step = ("bring a coworker to the next meeting"
-                    + (f" (e.g. {person_name(snapshot, new[0])})" if new else ""))
-        elif level == 3:
-            step = f"lead a meeting in {unit}"
-        else:
-            step = f"join the organizing committee for {unit}"
+            coworker = person_name(snapshot, new[0]) if new else None
+        # The words are the person's own: named where the snapshot holds them.
+        step = next_step(level, unit, has_action=has_action, missed=missed_latest,
+                         action=action_of(snapshot, yes) if level == 1 and has_action else None,
+                         due=iso(yes.due) if has_action and yes.due else None,
+                         coworker=coworker)
         out.append({
             "person": person,
             "name": person_name(snapshot, person),
