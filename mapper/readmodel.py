@@ -197,6 +197,9 @@ class PersonRow(NamedTuple):
     yes_due: str | None = None
     missed_latest: int = 0
     referred: str | None = None
+    # JSON {date: n}: their 1-on-1s by the day each was held (the overview's 1-on-1s per week,
+    # counted beside the rows as the rest: not every record read again).
+    days: str | None = None
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -281,9 +284,13 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
     results = commitment_results(snap) if snap.updates else {}
     asks: dict[str, dict[str, int]] = {}
     counted: dict[str, int] = {}
+    days: dict[str, dict[str, int]] = {}
     kept_missed: dict[str, list[int]] = {}
     for c in snap.conversations:  # as overview counts asks, and ladder the kept and missed
         counted[c.person] = counted.get(c.person, 0) + 1
+        mine_days = days.setdefault(c.person, {})
+        day = c.date.isoformat()
+        mine_days[day] = mine_days.get(day, 0) + 1
         com = c.commitment
         if com is not None and (com.asked or com.response in RESPONSES):
             mine = asks.setdefault(c.person, {})
@@ -342,7 +349,8 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
             _json(yeses.get(key)), st.latest.organizer if st is not None else None, None,
             counted.get(key, 0), _json(asks.get(key)), st.yes_count if st is not None else 0,
             kept, missed, yes.due.isoformat() if yes is not None and yes.due else None,
-            int(missed_latest), _json(sorted(refs.get(key, ())))))
+            int(missed_latest), _json(sorted(refs.get(key, ()))),
+            _json(dict(sorted(days[key].items())) if key in days else None)))
     return out
 
 
@@ -408,20 +416,23 @@ def unit_counts(rows: Iterable[tuple]) -> dict[str, Any]:
 _ROW = {f: i for i, f in enumerate(PERSON_FIELDS)}
 _IN_ROSTER, _CONTACTED, _LEFT, _COMMITTED = (_ROW[f] for f in ("in_roster", "contacted", "left",
                                                                 "committed"))
-_UNIT, _ASSESSMENT, _ANGERS, _CONVERSATIONS, _ASKS, _KEPT = (
-    _ROW[f] for f in ("unit", "assessment", "angers", "conversations", "asks", "kept"))
+_UNIT, _ASSESSMENT, _ANGERS, _CONVERSATIONS, _ASKS, _KEPT, _DAYS = (
+    _ROW[f] for f in ("unit", "assessment", "angers", "conversations", "asks", "kept", "days"))
 
 
 def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]:
     """What one stored row (every column of :data:`PERSON_FIELDS`, in order) adds to the
     campaign's counts the overview and the structure read (a store keeps them summed beside
     the rows, :func:`count_changes`): ``((kind, key, sub), n)``, where kind is ``count``
-    (key: people, in_roster, contacted, committed, took_action, left, conversations),
-    ``assessment`` (key: the assessment of someone contacted, "" for none), ``asks`` (key:
+    (key: people, in_roster, contacted, committed, took_action, left, conversations), ``day``
+    (key: the day of their 1-on-1s, ISO; n: how many), ``assessment`` (key: the assessment of someone contacted, "" for none), ``asks`` (key:
     an answer), ``anger`` (key: an issue, sub: the anger) or ``unit`` (key: the unit, "" for
     none; sub: a :class:`~mapper.analytics.structure.UnitCounts` field). No name, no word."""
     if row[_CONVERSATIONS]:
         yield ("count", "conversations", ""), row[_CONVERSATIONS]
+    if row[_DAYS]:
+        for day, n in orjson.loads(row[_DAYS]).items():
+            yield ("day", day, ""), n
     if row[_ASKS]:
         for answer, n in orjson.loads(row[_ASKS]).items():
             if n:
@@ -476,8 +487,7 @@ def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, int
     return count_changes((), rows)
 
 
-def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
-                       dates: Iterable[tuple[str, int]], organizers: int,
+def overview_of_counts(counts: Iterable[tuple[str, str, str, int]], organizers: int,
                        issues: Iterable[tuple], *, top: int = 5,
                        min_anger: int = 3) -> dict[str, Any]:
     """:func:`mapper.analytics.overview.overview` from the counts a store keeps
@@ -488,8 +498,11 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]],
     assessment: dict[Any, int] = {}
     asks: dict[str, int] = {}
     stats: dict[str, list[int]] = {}
+    dates: list[tuple[str, int]] = []
     for kind, key, sub, n in counts:
-        if kind == "count":
+        if kind == "day":
+            dates.append((key, n))
+        elif kind == "count":
             if key == "took_action":
                 took = n
             elif key == "left":

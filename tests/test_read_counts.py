@@ -35,8 +35,9 @@ def _steps(store) -> None:
                               issues=[{"issue": "parking", "anger": 2},
                                       {"issue": "short staffing", "anger": 5}])])
     _agrees(store)
-    # Replaced: her anger and answer change, and the counts move with them.
-    store.write([conversation("Noor Haddad", "2026-11-02", id="n1", assessment=3,
+    # Replaced: her anger, her answer and the day it was held change (to another week), and
+    # the counts move with them.
+    store.write([conversation("Noor Haddad", "2026-11-10", id="n1", assessment=3,
                               ask={"response": "maybe"},
                               issues=[{"issue": "parking", "anger": 4}])])
     _agrees(store)
@@ -80,6 +81,53 @@ def test_a_schema_8_file_gets_its_counts_when_opened(tmp_path):
         _agrees(store)
     finally:
         store.close()
+
+
+def test_a_schema_9_file_gets_its_days_counted_when_opened(tmp_path):
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    _steps(store)
+    expected = store.overview(CAMPAIGN)
+    assert expected["conversations_per_week"]
+    store._db.executescript("ALTER TABLE rm_people DROP COLUMN days; "
+                            "DELETE FROM rm_counts WHERE kind = 'day'; "
+                            "UPDATE meta SET v = 9 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        assert store.overview(CAMPAIGN) == expected
+        store.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2)])
+        _agrees(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_7_neo4j_store_gets_its_days_counted_when_opened(open_store_of_kind,
+                                                                   neo4j_uri):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    _steps(store)
+    expected = store.overview(CAMPAIGN)
+    assert expected["conversations_per_week"]
+    with store._session() as session:  # as schema 7 left it
+        session.run("MATCH (r:PersonRow) REMOVE r.days").consume()
+        session.run("MATCH (c:ReadCount {kind: 'day'}) DELETE c").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 7").consume()
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        assert again.overview(CAMPAIGN) == expected
+        again.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2)])
+        _agrees(again)
+    finally:
+        again.close()
 
 
 @pytest.mark.neo4j

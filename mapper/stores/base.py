@@ -736,8 +736,8 @@ class Store(abc.ABC):
 
     def _overview_counts(self, campaign: str) -> tuple | None:
         """The campaign's counts kept beside the read model's rows (``(kind, key, sub, n)``,
-        :func:`mapper.readmodel.row_counts`), its 1-on-1s per date, its number of organizers
-        and its issues' names, read as of one moment; None as :meth:`_follow_up_items`
+        :func:`mapper.readmodel.row_counts`, its 1-on-1s per day among them), its number of
+        organizers and its issues' names, read as of one moment; None as :meth:`_follow_up_items`
         says."""
         return None
 
@@ -749,8 +749,8 @@ class Store(abc.ABC):
         found = self._overview_counts(campaign)
         if found is None:
             return None
-        counts, dates, organizers, issues = found
-        return readmodel.overview_of_counts(counts, dates, organizers, issues, top=top,
+        counts, organizers, issues = found
+        return readmodel.overview_of_counts(counts, organizers, issues, top=top,
                                             min_anger=min_anger)
 
     # (SQLiteStore counts both in SQL: overview_counts, took_action.)

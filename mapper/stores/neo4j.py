@@ -100,7 +100,10 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # and level, each unit's people by where they stand: mapper.readmodel.row_counts), moved by
 # each write that changes the rows, in its transaction: those pages read a few hundred counts,
 # not a million rows. An older store with rows gets them counted from its rows on open.
-SCHEMA = 7
+# Schema 8 counts the campaign's 1-on-1s per day the same way ((:PersonRow).days, each person's
+# 1-on-1s by day; (:ReadCount) kind 'day'): the overview's weeks read a few hundred counts, not
+# every 1-on-1's record. An older store (from schema 3 on) gets its read model rebuilt.
+SCHEMA = 8
 _KEY_BATCH = 5_000
 
 
@@ -480,11 +483,9 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
         return None
     # (Not each unit's: structure's, 150,000 nodes at a million people.)
     counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                          kinds=["count", "assessment", "asks", "anger"])]
-    dates = [tuple(r) for r in _read_all(tx, "read/count_conversations_by_date",
-                                         campaign=campaign)]
+                                          kinds=["count", "day", "assessment", "asks", "anger"])]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
-    return counts, dates, organizers, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
+    return counts, organizers, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
 
 
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
@@ -745,7 +746,7 @@ class Neo4jStore(Store):
 
     def _migrate(self, session: Any, found: int = 1) -> None:
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
-        rebuilt; every older store's read model built (a schema-3 store's alone, without
+        rebuilt; every older store's read model built (from schema 3 on alone, without
         re-projecting its records); each organizer's count of open items (schema 6) taken
         from the items held.
 
@@ -760,22 +761,15 @@ class Neo4jStore(Store):
         # Each organizer's count of open items, from the items held, before anything that
         # writes items (a rebuild, a re-projection) moves it.
         session.execute_write(_count_follow_up_totals)
-        if found in (4, 5, 6):
-            if found == 4:
-                self._fill_lookup_keys(session)
-            self._fill_read_counts(session)
-            session.execute_write(
-                lambda tx: tx.run(load_query("write/set_schema"), schema=SCHEMA).consume())
-            return
-        if found == 3:
-            # Only the read model's (:PersonRow) nodes are new since: built alone, not a
-            # re-projection (the records' lookup keys first, as for schema 4).
+        if found in (3, 4):
+            # The records' lookup keys (schema 5), before the read model is built again.
             self._fill_lookup_keys(session)
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:
             tx.run(load_query("write/lock_store")).consume()
-            tx.run(load_query("write/mark_read_model_rebuild" if found == 3
+            # Since schema 3 only the read model changed: built alone, not a re-projection.
+            tx.run(load_query("write/mark_read_model_rebuild" if found >= 3
                               else "write/mark_reprojection"),
                    rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()

@@ -31,7 +31,7 @@ from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, 
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 9
+SCHEMA = 10
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -48,6 +48,9 @@ SCHEMA = 9
 # by where they stand: mapper.readmodel.row_counts), changed by each write that changes the rows,
 # in its transaction: those pages read a few hundred counts, not a million rows. A schema-8
 # file gets them counted from its rows, in one transaction (no rebuild).
+# Schema 10 counts the campaign's 1-on-1s per day the same way (rm_people.days, each person's
+# 1-on-1s by day; rm_counts kind 'day'): the overview's weeks read a few hundred counts, not
+# every 1-on-1's record. An older file gets the column and its read model rebuilt (below).
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -121,7 +124,7 @@ CREATE TABLE IF NOT EXISTS rm_people (
   ask_response TEXT, tried_date TEXT, angers TEXT, yes_asks TEXT, organizer TEXT, trusted TEXT,
   conversations INTEGER NOT NULL DEFAULT 0, asks TEXT, yes_count INTEGER NOT NULL DEFAULT 0,
   kept INTEGER NOT NULL DEFAULT 0, missed INTEGER NOT NULL DEFAULT 0, yes_due TEXT,
-  missed_latest INTEGER NOT NULL DEFAULT 0, referred TEXT,
+  missed_latest INTEGER NOT NULL DEFAULT 0, referred TEXT, days TEXT,
   PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
@@ -359,8 +362,8 @@ class SQLiteStore(Store):
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; {_COUNTS_DDL}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (4, 5, 6, 7, 8):
-            # A schema-4/5 file moves to 9 with its read model's tables (below), not before:
+        elif found[0] in (4, 5, 6, 7, 8, 9):
+            # A schema-4/5 file moves to 10 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again.
             if found[0] < 7:
                 self._add_lookup_keys(last=False)
@@ -369,7 +372,9 @@ class SQLiteStore(Store):
             if found[0] < 6:
                 self._add_read_model(found[0])  # (its rows, and so its counts, rebuilt)
             else:
-                self._add_counts()
+                if found[0] < 9:
+                    self._add_counts()
+                self._add_days()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -475,6 +480,24 @@ class SQLiteStore(Store):
                                   (campaign,))
                 db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)",
                                readmodel.counted(rows))
+            db.execute("UPDATE meta SET v = 9 WHERE k = 'schema'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _add_days(self) -> None:
+        """Schema 6-9 -> 10: each person's 1-on-1s by day (``rm_people.days``) and their
+        counts, which only each person's 1-on-1s give: the column added and every campaign's
+        read model marked to be rebuilt (:meth:`resume`, called on open, does it in batches),
+        with the schema number, in one transaction."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if "days" not in {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}:
+                db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
+            db.execute(_REBUILD_DDL)
+            self._mark_read_model(self.campaigns())
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
@@ -1115,10 +1138,8 @@ class SQLiteStore(Store):
             return (
                 # (Not each unit's: structure's, 150,000 rows at a million people.)
                 db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? AND kind "
-                           "IN ('count', 'assessment', 'asks', 'anger') AND n != 0",
+                           "IN ('count', 'day', 'assessment', 'asks', 'anger') AND n != 0",
                            c).fetchall(),
-                db.execute("SELECT date, count(*) FROM records WHERE campaign = ? "
-                           "AND kind = 'conversation' GROUP BY date", c).fetchall(),
                 db.execute("SELECT count(DISTINCT name) FROM nodes WHERE campaign = ? "
                            "AND kind = 'Organizer'", c).fetchone()[0],
                 db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
