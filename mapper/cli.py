@@ -176,12 +176,15 @@ def show(t, limit: int | None = None) -> None:
 
     As a table when it fits; else, when it names ``head`` columns, one block per row with the
     long text wrapped under it; else a table without vertical rules, its cells wrapped.
-    With ``limit``, the first ``limit`` rows, and a line saying how many were left out.
+    With ``limit``, the first ``limit`` rows, and a line saying how many were left out; its
+    ``foot`` (a total) after them all the same.
     """
     left_out = 0
     if limit is not None and len(t.rows) > limit:
         left_out = len(t.rows) - limit
         t = t._replace(rows=t.rows[:limit])
+    if t.foot is not None:
+        t = t._replace(rows=[*t.rows, t.foot], foot=None)
     _show(t)
     if left_out:
         out.print(Text(f"{left_out:,} more row{'s' if left_out != 1 else ''} not shown "
@@ -892,22 +895,23 @@ FreshOpt = Annotated[bool, typer.Option(
 @app.command()
 def clusters(campaign: CampaignOpt = None, min_anger: Annotated[int, typer.Option(
         help="Anger (0-5) that counts as angry.")] = 3, as_json: JsonOpt = False, db: DbOpt = None,
-        fresh: FreshOpt = False) -> None:
+        fresh: FreshOpt = False, limit: TableLimitOpt = None) -> None:
     """Where shared anger clusters: issues linked by the people angry about both; the common ground.
 
     Example: [bold]mapper clusters --json[/]
     """
-    _answer("clusters", "anger_clusters", db, campaign, as_json, fresh=fresh, min_anger=min_anger)
+    _answer("clusters", "anger_clusters", db, campaign, as_json, limit, fresh=fresh,
+            min_anger=min_anger)
 
 
 @app.command()
 def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None,
-          fresh: FreshOpt = False) -> None:
+          fresh: FreshOpt = False, limit: TableLimitOpt = None) -> None:
     """Who holds the power to fix each problem: decision makers per issue, their chain, our path to them.
 
     Example: [bold]mapper power[/]
     """
-    _answer("power", "power_map", db, campaign, as_json, fresh=fresh)
+    _answer("power", "power_map", db, campaign, as_json, limit, fresh=fresh)
 
 
 @app.command("ask-queue")
@@ -966,12 +970,12 @@ def structure(campaign: CampaignOpt = None, target: Annotated[float, typer.Optio
         help="Majority target, as a share of headcount.")] = 2 / 3,
         committee_ratio: Annotated[int, typer.Option(
             help="Workers per committed leader on the organizing committee.")] = 10,
-        as_json: JsonOpt = False, db: DbOpt = None) -> None:
+        as_json: JsonOpt = False, db: DbOpt = None, limit: TableLimitOpt = None) -> None:
     """Per unit: headcount, contacted, supporters and committed against the majority target.
 
     Example: [bold]mapper structure --target 0.6[/]
     """
-    _answer("structure", "structure", db, campaign, as_json, target=target,
+    _answer("structure", "structure", db, campaign, as_json, limit, target=target,
             committee_ratio=committee_ratio)
 
 

@@ -41,6 +41,17 @@ def test_a_long_table_shows_the_default_limit_and_says_how_many_rows_it_left_out
     assert f"{len(everyone) - cli.TABLE_LIMIT:,} more rows not shown" in output
 
 
+def test_a_long_structure_still_ends_with_the_campaigns_totals(demo_db):
+    whole = json.loads(run("structure", "--json", "--db", demo_db))
+    assert len(whole["units"]) > 1
+    output = run("structure", "--limit", "1", "--db", demo_db)
+    # One unit shown, the rest said left out, and the campaign's total after them all the same.
+    assert whole["units"][0]["unit"] in output and whole["units"][1]["unit"] not in output
+    assert f"{len(whole['units']) - 1:,} more row" in output
+    total = next(line for line in output.splitlines() if line.lstrip("│ ").startswith("Total"))
+    assert f"{whole['totals']['headcount']:,}" in total
+
+
 def test_limit_shows_more_rows_of_a_table_and_json_prints_them_all(demo_db):
     whole = json.loads(run("follow-ups", "--today", TODAY, "--json", "--db", demo_db))
     items = sum(len(o["items"]) for o in whole["organizers"])

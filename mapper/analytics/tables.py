@@ -31,7 +31,9 @@ class Table(NamedTuple):
     ``head`` columns: their values make the row's first line, and every other column follows
     as a wrapped "Header: value" line under it (a reason is read, not squeezed into 9
     characters). A ``group`` column is printed once, above the rows that share its value.
-    ``note`` explains the columns, under the table.
+    ``note`` explains the columns, under the table. ``foot`` is a row printed after the rows
+    however few of them are shown (a total: a campaign of 25,000 units shows 50 of them, and
+    its totals still).
     """
 
     title: str
@@ -40,6 +42,7 @@ class Table(NamedTuple):
     head: tuple[str, ...] = ()
     group: str | None = None
     note: str = ""
+    foot: tuple[str, ...] | None = None
 
 
 def _s(value: Any) -> str:
@@ -203,14 +206,15 @@ def structure_table(result: dict[str, Any]) -> Table:
                 f"{_n(u['supporters'])} ({_share(u['supporter_share'])})",
                 _s(u["target_supporters"]), _s(u["supporters_needed"]),
                 f"{_n(u['committed'])}/{_n(u['committee_needed'])}", _s(u["committee_gap"]))
-    rows = [row(u["unit"], u) for u in result["units"]] + [row("Total", result["totals"])]
+    rows = [row(u["unit"], u) for u in result["units"]]
     return Table(f"Structure (target {round(100 * result['target'])}% supporters, "
                  f"1 committee member per {result['committee_ratio']})",
                  ("Unit", "People", "Contacted", "Supporters", "Target", "Needed",
                   "Committee", "Gap"), rows,
                  note="People: headcount. Needed: supporters still needed to reach the target "
                       "(the total adds up the units). Committee: committed / members needed; "
-                      "Gap: committed people still needed.")
+                      "Gap: committed people still needed.",
+                 foot=row("Total", result["totals"]))
 
 
 def overview_table(result: dict[str, Any]) -> Table:
