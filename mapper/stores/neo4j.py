@@ -989,8 +989,8 @@ class Neo4jStore(Store):
             return session.execute_write(_rebuild_batch, work, list(people))
 
     def _rebuilt(self, work: Rebuild) -> None:
-        # The batches wrote the rows without moving the kept counts (one MERGE per count a
-        # batch moved cost the server more than the rows: benchmarks/RESULTS.md); here the
+        # The batches wrote the rows without moving the kept counts (a MERGE per count each
+        # batch moved: ~16 % of the server's CPU at 100k, benchmarks/RESULTS.md); here the
         # campaign's rows are counted once, streamed, and the counts replaced in the
         # transaction that removes the mark. Writes that landed meanwhile moved the counts by
         # their deltas on whatever was there: the replacement makes that moot, provided no
