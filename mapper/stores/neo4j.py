@@ -421,8 +421,9 @@ def _writes(tx: Any) -> int:
 
 
 def _replace_read_counts(tx: Any, campaign: str, counts: list[tuple]) -> None:
+    """The campaign's kept counts replaced by ``counts`` (readmodel.counted: one per key)."""
     tx.run(load_query("write/delete_read_counts"), campaign=campaign).consume()
-    tx.run(load_query("write/count_person_rows"), rows=[list(row) for row in counts]).consume()
+    tx.run(load_query("write/create_read_counts"), rows=[list(row) for row in counts]).consume()
 
 
 # How often a rebuild's end counts the rows in a read transaction before it counts them holding
