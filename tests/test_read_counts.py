@@ -70,7 +70,8 @@ def test_a_schema_8_file_gets_its_counts_when_opened(tmp_path):
     store = SQLiteStore(tmp_path / "old.db")
     _steps(store)
     expected = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
-    store._db.executescript("DROP TABLE rm_counts; UPDATE meta SET v = 8 WHERE k = 'schema';")
+    store._db.executescript("DROP TABLE rm_counts; ALTER TABLE rm_people DROP COLUMN days; "
+                            "UPDATE meta SET v = 8 WHERE k = 'schema';")
     store.close()
     store = SQLiteStore(tmp_path / "old.db")
     try:
@@ -139,6 +140,7 @@ def test_a_schema_6_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, 
     expected = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
     with store._session() as session:  # as schema 6 left it
         session.run("MATCH (c:ReadCount) DELETE c").consume()
+        session.run("MATCH (r:PersonRow) REMOVE r.days").consume()
         session.run("MATCH (m:StoreMeta) SET m.schema = 6").consume()
     again = Neo4jStore(neo4j_uri)
     try:

@@ -63,6 +63,11 @@ def corrupt(store) -> None:
 def reopen(store, kind):
     """The same store opened again (what a restart after a crash does)."""
     store.close()
+    return opened_again(store, kind)
+
+
+def opened_again(store, kind):
+    """The same store opened again, beside this one (as another process would)."""
     if kind == "sqlite":
         from mapper.stores.sqlite import SQLiteStore
 
@@ -152,6 +157,147 @@ def test_an_interrupted_rebuild_goes_on_where_it_stopped_when_the_store_is_opene
         assert answers(store) == before
     finally:
         store.close()
+
+
+def stored_counts(store) -> list[tuple]:
+    """The campaign's kept counts of its rows, as stored (none that is zero: a count a write
+    moved to nothing reads as one never made)."""
+    if hasattr(store, "_db"):
+        found = store._db.execute("SELECT campaign, kind, key, sub, n FROM rm_counts").fetchall()
+    else:
+        with store._session() as session:
+            found = session.run("MATCH (c:ReadCount) RETURN c.campaign, c.kind, c.key, c.sub, "
+                                "c.n").values()
+    return sorted(tuple(c) for c in found if c[-1])
+
+
+def counted(store) -> list[tuple]:
+    """The counts of the campaign's rows as they are (mapper.readmodel.counted)."""
+    fields = ", ".join(readmodel.PERSON_FIELDS)
+    if hasattr(store, "_db"):
+        found = store._db.execute(f"SELECT {fields} FROM rm_people").fetchall()
+    else:
+        from mapper.stores.neo4j import load_query
+
+        with store._session() as session:
+            found = [tuple(r) for r in session.run(load_query("read/list_person_rows"),
+                                                   campaign=CAMPAIGN)]
+    return sorted(readmodel.counted(found))
+
+
+def elsewhere(store, kind):
+    """The same store opened by another process (a dashboard while the command line
+    rebuilds), writing without carrying the rebuild on itself (as its write would once done)."""
+    other = opened_again(store, kind)
+    other.resume = lambda: 0
+    return other
+
+
+# Written between a rebuild's batches: a person built already (Ana, first in key order), one
+# not yet (Zoe, last) and someone new.
+MEANWHILE = [conversation("Ana Lopez", "2026-11-19", id="ana-late", assessment=4,
+                          ask={"response": "no"}, issues=[{"issue": "parking", "anger": 4}]),
+             conversation("Zoe Adams", "2026-11-19", id="zoe-late", unit="ER", assessment=2),
+             conversation("Eli Moss", "2026-11-19", id="eli", unit="OR", ask={"response": "yes"})]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_writes_between_a_rebuilds_batches_leave_the_counts_of_the_rows_as_they_end(
+        filled, kind, monkeypatch):
+    store = filled(kind)
+    other = elsewhere(store, kind)
+    cls = type(store)
+    next_people = cls._next_people
+    seen = []
+
+    def writing(self, campaign, after, limit):
+        seen.append(after)
+        if len(seen) == 2:  # after the first batch
+            other.write(MEANWHILE)
+        return next_people(self, campaign, after, limit)
+
+    monkeypatch.setattr(cls, "_next_people", writing)
+    corrupt(store)
+    store.rebuild_read_model(CAMPAIGN)
+    other.close()
+    assert len(seen) > 3 and store._rebuilds() == []
+    assert stored_counts(store) == counted(store) != []
+    for today in TODAYS:
+        same(store, today, 7)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_rebuild_interrupted_between_batches_or_at_its_count_ends_with_the_right_counts(
+        filled, kind, monkeypatch):
+    store = filled(kind)
+    original = readmodel.counted
+
+    def failing(rows):
+        raise RuntimeError("the server went away")
+
+    for at in ("batch", "count"):
+        cls = type(store)
+        rebuild_people = cls._rebuild_people
+        calls = []
+
+        def stopping(self, work, people):
+            calls.append(1)
+            if at == "batch" and len(calls) == 2:
+                raise RuntimeError("the server went away")
+            return rebuild_people(self, work, people)
+
+        monkeypatch.setattr(cls, "_rebuild_people", stopping)
+        if at == "count":  # every batch done, the count at the end fails
+            monkeypatch.setattr(readmodel, "counted", failing)
+        with pytest.raises(RuntimeError):
+            store.rebuild_read_model(CAMPAIGN)
+        monkeypatch.setattr(cls, "_rebuild_people", rebuild_people)
+        monkeypatch.setattr(readmodel, "counted", original)
+        (work,) = store._rebuilds()
+        assert work.cursor is not None  # a batch or more done, and saved
+        if at == "count":
+            assert work.cursor == max(store.snapshot(CAMPAIGN).people)
+        store.write(MEANWHILE if at == "batch" else [roster("Fay Wu", "OR")])
+        again = reopen(store, kind)  # resumed when opened
+        if kind == "neo4j":
+            again._reopen = store._reopen  # (for the next reopen)
+        store = again
+        assert store._rebuilds() == []
+        assert stored_counts(store) == counted(store) != []
+        for today in TODAYS:
+            same(store, today, 7)
+        store.read_model_batch = 2
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_a_write_between_the_rebuilds_count_and_its_end_makes_it_count_again(filled,
+                                                                             monkeypatch):
+    from mapper.stores import neo4j
+
+    store = filled("neo4j")
+    other = elsewhere(store, "neo4j")
+    original = neo4j._counted_rows
+    written = []
+
+    def count_then_write(tx, campaign):
+        counts = original(tx, campaign)
+        # A write commits after the count, before the rebuild's end takes the lock: every
+        # count read without the lock misses one, and the last is counted holding the lock.
+        if len(written) < neo4j._COUNT_TRIES:
+            other.write([conversation(f"Late Person{len(written)}", "2026-11-19",
+                                      id=f"late-{len(written)}", unit="OR",
+                                      ask={"response": "yes"})])
+            written.append(1)
+        return counts
+
+    monkeypatch.setattr(neo4j, "_counted_rows", count_then_write)
+    store.rebuild_read_model(CAMPAIGN)
+    other.close()
+    assert len(written) == neo4j._COUNT_TRIES and store._rebuilds() == []
+    assert stored_counts(store) == counted(store)
+    for today in TODAYS:
+        same(store, today, 7)
 
 
 @pytest.mark.parametrize("kind", KINDS)

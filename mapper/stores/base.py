@@ -333,14 +333,19 @@ class Store(abc.ABC):
 
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
         """In one transaction: these people's read-model rows computed again, as a write that
-        reached them does, and the cursor moved to the last of them; False, writing nothing,
-        when the mark is no longer ``work`` as it was (the campaign was marked again, is done,
-        or another process moved its cursor)."""
+        reached them does but without moving the campaign's kept counts (:meth:`_rebuilt`
+        counts the rows once), and the cursor moved to the last of them; False, writing
+        nothing, when the mark is no longer ``work`` as it was (the campaign was marked again,
+        is done, or another process moved its cursor)."""
         raise NotImplementedError
 
     def _rebuilt(self, work: Rebuild) -> None:
-        """Remove the mark, unless it is no longer ``work`` as it was (see
-        :meth:`_rebuild_people`)."""
+        """Count the campaign's rows of where its people stand from scratch
+        (:func:`mapper.readmodel.counted`, the rows streamed), and in one write transaction
+        replace its kept counts with them and remove the mark, unless the mark is no longer
+        ``work`` as it was (see :meth:`_rebuild_people`). No write may commit between the
+        count and the replacement (writes meanwhile moved the counts by their deltas, on
+        whatever was there): each store says how it makes sure."""
         raise NotImplementedError
 
     @abc.abstractmethod
@@ -596,6 +601,11 @@ class Store(abc.ABC):
         Whom each trusts among the committed comes out as a full rebuild gives it: a person
         whose row is written committed (after none: the rows were cleared) has the rows of
         the people tied to them written again, in whatever batch those were built.
+
+        The batches leave the campaign's kept counts alone; :meth:`_rebuilt` counts the rows
+        once, from scratch, as it removes the mark: a rebuild resumed after an interruption,
+        or with writes landing between its batches, ends with the counts of the rows as they
+        are, and until then nothing reads them (:meth:`_reprojecting`).
         """
         if work.cursor is None:
             self._clear_read_model(work)

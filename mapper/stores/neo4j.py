@@ -99,7 +99,7 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # them up ((:ReadCount {campaign, kind, key, sub, n}): people, asks by answer, anger per issue
 # and level, each unit's people by where they stand: mapper.readmodel.row_counts), moved by
 # each write that changes the rows, in its transaction: those pages read a few hundred counts,
-# not a million rows. An older store with rows gets them counted from its rows on open.
+# not a million rows. (An older store gets them with schema 8's rebuild.)
 # Schema 8 counts the campaign's 1-on-1s per day the same way ((:PersonRow).days, each person's
 # 1-on-1s by day; (:ReadCount) kind 'day'): the overview's weeks read a few hundred counts, not
 # every 1-on-1's record. An older store (from schema 3 on) gets its read model rebuilt.
@@ -320,15 +320,17 @@ class _Upkeep:
         nodes.update(_node_props(tx, [k for k in wanted if k not in organizers]))
 
 
-def _refresh(tx: Any, touched: set[str], people: set[str]) -> None:
+def _refresh(tx: Any, touched: set[str], people: set[str], *, count: bool = True) -> None:
     """Compute the read model's rows again, in the write's transaction (see
     :mod:`mapper.readmodel`): the open follow-up items of ``touched`` and the rows of where
-    ``people`` stand, from their records and the edges saying where they work."""
+    ``people`` stand, from their records and the edges saying where they work; the campaign's
+    kept counts moved with the rows unless not ``count`` (a rebuild's batch: the rebuild
+    counts the rows once at its end, :meth:`Neo4jStore._rebuilt`)."""
     if not touched and not people:
         return
     got = _Upkeep(tx, touched | people)
     _refresh_items(tx, touched, got)
-    _refresh_people(tx, people, got)
+    _refresh_people(tx, people, got, count)
 
 
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
@@ -349,7 +351,7 @@ def _refresh_items(tx: Any, people: set[str], got: _Upkeep) -> None:
         tx.run(load_query("write/create_follow_up_items"), rows=items).consume()
 
 
-def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
+def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True) -> None:
     if not people:
         return
     wanted = sorted(people)
@@ -373,9 +375,10 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep) -> None:
         dropped = [*gone, *(r.person for r in changed if r.person in was)]
         tx.run(load_query("write/delete_person_rows"), people=dropped).consume()
         # The campaign's counts move with the rows (every stored row of a person goes).
-        removed = [row for p in dropped for row in got.stored.get(p, ())]
-        tx.run(load_query("write/count_person_rows"),
-               rows=[list(c) for c in readmodel.count_changes(removed, changed)]).consume()
+        if count:
+            removed = [row for p in dropped for row in got.stored.get(p, ())]
+            tx.run(load_query("write/count_person_rows"),
+                   rows=[list(c) for c in readmodel.count_changes(removed, changed)]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being (as
@@ -405,8 +408,30 @@ def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
                       token=work.token, after=work.cursor, cursor=people[-1])[0][0]
     if not moved:
         return False
-    _refresh(tx, set(people), set(people))
+    _refresh(tx, set(people), set(people), count=False)  # counted at the end (_rebuilt)
     return True
+
+
+def _counted_rows(tx: Any, campaign: str) -> list[tuple]:
+    """The counts of the campaign's rows of where its people stand, from scratch
+    (readmodel.counted): the rows streamed, never held (a million of them fit in no heap)."""
+    return readmodel.counted(
+        tuple(r) for r in tx.run(load_query("read/list_person_rows"), campaign=campaign))
+
+
+def _writes(tx: Any) -> int:
+    return _read_all(tx, "read/get_store_writes")[0][0]
+
+
+def _replace_read_counts(tx: Any, campaign: str, counts: list[tuple]) -> None:
+    """The campaign's kept counts replaced by ``counts`` (readmodel.counted: one per key)."""
+    tx.run(load_query("write/delete_read_counts"), campaign=campaign).consume()
+    tx.run(load_query("write/create_read_counts"), rows=[list(row) for row in counts]).consume()
+
+
+# How often a rebuild's end counts the rows in a read transaction before it counts them holding
+# the store's lock (Neo4jStore._rebuilt).
+_COUNT_TRIES = 3
 
 
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
@@ -777,23 +802,6 @@ class Neo4jStore(Store):
         session.execute_write(finish)
 
     @staticmethod
-    def _fill_read_counts(session: Any) -> None:
-        """Count every campaign's rows of where its people stand ((:ReadCount), schema 7):
-        the rows streamed, the counts written in one transaction per campaign (a few hundred
-        nodes; counted again from scratch by an interrupted run's next open)."""
-        for (campaign,) in session.execute_read(_read_all, "read/list_campaigns"):
-            counts = session.execute_read(
-                lambda tx, c=campaign: readmodel.counted(
-                    tuple(r) for r in tx.run(load_query("read/list_person_rows"), campaign=c)))
-
-            def write(tx: Any, c: str = campaign, counts: list = counts) -> None:
-                tx.run(load_query("write/lock_store")).consume()
-                tx.run(load_query("write/delete_read_counts"), campaign=c).consume()
-                tx.run(load_query("write/count_person_rows"),
-                       rows=[list(row) for row in counts]).consume()
-            session.execute_write(write)
-
-    @staticmethod
     def _fill_lookup_keys(session: Any) -> None:
         """Give every stored roster row and 1-on-1 its lookup keys, a batch per transaction
         (an interrupted run starts again on the next open; setting a key twice does no harm)."""
@@ -962,15 +970,41 @@ class Neo4jStore(Store):
             return session.execute_write(_rebuild_batch, work, list(people))
 
     def _rebuilt(self, work: Rebuild) -> None:
-        def run(tx: Any) -> None:
+        # The batches wrote the rows without moving the kept counts (a MERGE per count each
+        # batch moved: ~16 % of the server's CPU at 100k, benchmarks/RESULTS.md); here the
+        # campaign's rows are counted once, streamed, and the counts replaced in the
+        # transaction that removes the mark. Writes that landed meanwhile moved the counts by
+        # their deltas on whatever was there: the replacement makes that moot, provided no
+        # write commits between the count and the replacement. Neo4j reads at read committed,
+        # so the count runs in a read transaction that first reads how many write
+        # transactions the store has taken its lock for (write/lock_store, first in every
+        # write, moves it); the replacement takes the lock, and writes only if that number
+        # moved by its own lock alone, else counts again. After _COUNT_TRIES such misses (a
+        # steady stream of writes) it counts holding the lock, writes waiting meanwhile. An
+        # interrupted end leaves the mark: the next resume finds no people after its cursor
+        # and counts from scratch again. The counts are read only once the mark is gone.
+        def replace_counts(tx: Any, counts: list[tuple] | None, writes: int | None) -> bool:
             tx.run(load_query("write/lock_store")).consume()
+            if counts is None:  # counted here, holding the lock
+                counts = _counted_rows(tx, work.campaign)
+            elif _writes(tx) != writes + 1:
+                return False  # a write committed since the count: count again
             if _read_all(tx, "write/delete_read_model_rebuild", campaign=work.campaign,
                          token=work.token, after=work.cursor)[0][0]:
+                _replace_read_counts(tx, work.campaign, counts)
                 tx.run(load_query("write/increment_version")).consume()
+            return True  # (or the mark moved since: another process will count)
+
+        def count(tx: Any) -> tuple[int, list[tuple]]:
+            return _writes(tx), _counted_rows(tx, work.campaign)
 
         self._await_written()
         with self._session() as session:
-            session.execute_write(run)
+            for _ in range(_COUNT_TRIES):
+                writes, counts = session.execute_read(count)
+                if session.execute_write(replace_counts, counts, writes):
+                    return
+            session.execute_write(replace_counts, None, None)
 
     def _reprojecting(self, campaign: str) -> bool:
         return bool(self._read("read/is_reprojecting", campaign=campaign)[0][0])

@@ -46,8 +46,8 @@ SCHEMA = 10
 # Schema 9 counts the campaign's rows of rm_people as the overview and mapper structure add
 # them up (``rm_counts``: people, asks by answer, anger per issue and level, each unit's people
 # by where they stand: mapper.readmodel.row_counts), changed by each write that changes the rows,
-# in its transaction: those pages read a few hundred counts, not a million rows. A schema-8
-# file gets them counted from its rows, in one transaction (no rebuild).
+# in its transaction: those pages read a few hundred counts, not a million rows. (A schema-8
+# file gets them with schema 10's rebuild.)
 # Schema 10 counts the campaign's 1-on-1s per day the same way (rm_people.days, each person's
 # 1-on-1s by day; rm_counts kind 'day'): the overview's weeks read a few hundred counts, not
 # every 1-on-1's record. An older file gets the column and its read model rebuilt (below).
@@ -372,8 +372,6 @@ class SQLiteStore(Store):
             if found[0] < 6:
                 self._add_read_model(found[0])  # (its rows, and so its counts, rebuilt)
             else:
-                if found[0] < 9:
-                    self._add_counts()
                 self._add_days()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
@@ -465,35 +463,15 @@ class SQLiteStore(Store):
             db.execute("ROLLBACK")
             raise
 
-    def _add_counts(self) -> None:
-        """Schema 6-8 -> 9: the counts of the rows of ``rm_people`` (``rm_counts``,
-        :func:`mapper.readmodel.row_counts`) counted from the rows held, in one transaction
-        (a million people: a few seconds), and the schema number set."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute(_COUNTS_DDL)
-            db.execute("DELETE FROM rm_counts")
-            fields = ", ".join(readmodel.PERSON_FIELDS)
-            for (campaign,) in db.execute("SELECT DISTINCT campaign FROM rm_people").fetchall():
-                rows = db.execute(f"SELECT {fields} FROM rm_people WHERE campaign = ?",
-                                  (campaign,))
-                db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)",
-                               readmodel.counted(rows))
-            db.execute("UPDATE meta SET v = 9 WHERE k = 'schema'")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-
     def _add_days(self) -> None:
-        """Schema 6-9 -> 10: each person's 1-on-1s by day (``rm_people.days``) and their
-        counts, which only each person's 1-on-1s give: the column added and every campaign's
-        read model marked to be rebuilt (:meth:`resume`, called on open, does it in batches),
+        """Schema 6-9 -> 10: each person's 1-on-1s by day (``rm_people.days``) and the counts
+        of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give:
+        the column and the table added and every campaign's read model marked to be rebuilt (:meth:`resume`, called on open, does it in batches),
         with the schema number, in one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute(_COUNTS_DDL)  # (a schema 6-8 file has none: the rebuild counts them)
             if "days" not in {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}:
                 db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
             db.execute(_REBUILD_DDL)
@@ -723,13 +701,33 @@ class SQLiteStore(Store):
         with self._rebuild_step(work, people[-1]) as ours:
             if ours:
                 self._people = set(people)
-                self._refresh(people)
+                self._refresh(people, count=False)  # counted at the end (_rebuilt)
         return ours
 
     def _rebuilt(self, work: Rebuild) -> None:
+        # The batches wrote the rows without moving the counts; here the campaign's rows are
+        # counted once, streamed from a cursor (a million people: a few seconds), in the
+        # write transaction that removes the mark and replaces the counts. A write
+        # transaction here is BEGIN IMMEDIATE (it holds the file's write lock, other
+        # writers wait), so no write lands between the count and the replacement; writes
+        # that landed between the batches moved the counts by their deltas on whatever was
+        # there, which the replacement makes moot. An interrupted end leaves the mark: the
+        # next resume finds no people after its cursor and counts again.
         with self._rebuild_step(work, done=True) as ours:
             if ours:
+                self._count_campaign(work.campaign)
                 self._db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+
+    def _count_campaign(self, campaign: str) -> None:
+        """The campaign's counts (``rm_counts``) replaced by those of its rows of
+        ``rm_people``, counted from scratch (readmodel.counted; the rows streamed), in the
+        caller's write transaction."""
+        db = self._db
+        fields = ", ".join(readmodel.PERSON_FIELDS)
+        counts = readmodel.counted(db.execute(
+            f"SELECT {fields} FROM rm_people WHERE campaign = ?", (campaign,)))
+        db.execute("DELETE FROM rm_counts WHERE campaign = ?", (campaign,))
+        db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)", counts)
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> set[str]:
         """Remove what these records produced; nodes nothing refers to any more go too.
@@ -893,13 +891,16 @@ class SQLiteStore(Store):
                 if not nested:
                     db.execute("COMMIT")
 
-    def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None) -> None:
+    def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None, *,
+                 count: bool = True) -> None:
         """Compute the read model of the people the write reached again (in the caller's
         transaction): the rows of ``rm_items`` of ``touched`` (the people the records written
         or dropped are about) and of ``rm_people`` of ``self._people`` (those their edges
         reach), from their own records and the edges saying where they work; one read of
         their records and nodes, one snapshot of them for both (readmodel.person_rows_and_items).
-        ``written``: the props of nodes the caller has just written, by key (not read again)."""
+        ``written``: the props of nodes the caller has just written, by key (not read again).
+        The campaign's counts (``rm_counts``) move with the rows unless not ``count`` (a
+        rebuild's batch: the rebuild counts the rows once at its end, :meth:`_rebuilt`)."""
         people, self._people = sorted(self._people), set()
         if not people and not touched:
             return
@@ -965,7 +966,8 @@ class SQLiteStore(Store):
             for part in _chunks(keys):
                 db.execute(f"DELETE FROM rm_people WHERE campaign = ? AND person IN "
                            f"({_marks(part)})", [campaign, *part])
-        self._count_rows([was[p] for p in stale], changed)
+        if count:
+            self._count_rows([was[p] for p in stale], changed)
         # A row with nothing after its flags (a roster import's people) leaves the rest of its
         # columns to their defaults: a quarter of the values to bind.
         tail, short = readmodel.BARE_TAIL, readmodel.PERSON_FIELDS[:_BARE]
