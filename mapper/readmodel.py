@@ -483,7 +483,7 @@ def count_changes(removed: Iterable[Sequence[Any]], added: Iterable[Sequence[Any
 
 
 def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, int]]:
-    """The counts of these rows (a campaign's, from scratch: what a migration keeps)."""
+    """The counts of these rows (a campaign's, from scratch: what a rebuild's end keeps)."""
     return count_changes((), rows)
 
 

@@ -400,6 +400,29 @@ def test_a_schema_5_file_gets_its_read_model_rebuilt_alone_when_opened(tmp_path,
         store.close()
 
 
+def test_a_schema_5_file_an_older_version_began_to_migrate_opens_and_rebuilds(tmp_path):
+    """An older Collective Mapper's migration of a schema-5 file stopped after the step that
+    made rm_people without the days column (the file still says 5): this version's migration
+    gives the table what it lacks, and the file opens with its read model whole."""
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write(campaign())
+    kept_rows, before = rows(store), answers(store)
+    store._db.executescript("DELETE FROM rm_people; ALTER TABLE rm_people DROP COLUMN days; "
+                            "DROP TABLE rm_counts; DROP TABLE rm_rebuild; "
+                            "UPDATE meta SET v = 5 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        assert rows(store) == kept_rows
+        assert answers(store) == before
+    finally:
+        store.close()
+
+
 @pytest.mark.neo4j
 def test_a_schema_3_neo4j_store_gets_its_read_model_rebuilt_alone_when_opened(filled,
                                                                               monkeypatch):

@@ -80,7 +80,7 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # A change of the read model alone ((:FollowUpItem), (:PersonRow): a property added, a value
 # computed otherwise) needs no re-projection: its migration bumps SCHEMA and, in the
 # transaction that sets it, runs write/mark_read_model_rebuild for every campaign (as
-# _migrate runs write/mark_reprojection). A (:ReadModelRebuild {campaign, token, cursor}) node
+# _migrate does for a schema 3-7 store; a schema 1-2 store is marked for re-projection). A (:ReadModelRebuild {campaign, token, cursor}) node
 # then stands for each, and resume() on open deletes the campaign's rows in batches and fills
 # them again a batch of people per transaction, the cursor (the last person key done) moved
 # in each (Store.rebuild_read_model; `mapper rebuild-read-model` runs it by hand). Until the
@@ -776,8 +776,9 @@ class Neo4jStore(Store):
         from the items held.
 
         Each step can run again after an interruption; the schema number moves only at the
-        end, in the transaction that marks every campaign for re-projection, which
-        :meth:`resume` (called on open) then carries out in batches.
+        end, in the transaction that marks every campaign for a rebuild of its read model (for
+        re-projection: schema 1-2), which :meth:`resume` (called on open) then carries out in
+        batches.
         """
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
@@ -995,15 +996,23 @@ class Neo4jStore(Store):
                 tx.run(load_query("write/increment_version")).consume()
             return True  # (or the mark moved since: another process will count)
 
-        def count(tx: Any) -> tuple[int, list[tuple]]:
-            return _writes(tx), _counted_rows(tx, work.campaign)
+        def count(tx: Any) -> tuple[int, list[tuple]] | None:
+            # The number read again after the count: a write that committed while the rows
+            # were read (read committed may show part of it) has moved it by then. (One whose
+            # commit was still being applied across the first read is not caught: the window
+            # is that one commit's application.)
+            writes = _writes(tx)
+            counts = _counted_rows(tx, work.campaign)
+            return (writes, counts) if _writes(tx) == writes else None
 
         self._await_written()
         with self._session() as session:
             for _ in range(_COUNT_TRIES):
-                writes, counts = session.execute_read(count)
-                if session.execute_write(replace_counts, counts, writes):
-                    return
+                counted = session.execute_read(count)
+                if counted is not None:
+                    writes, counts = counted
+                    if session.execute_write(replace_counts, counts, writes):
+                        return
             session.execute_write(replace_counts, None, None)
 
     def _reprojecting(self, campaign: str) -> bool:

@@ -364,7 +364,8 @@ class SQLiteStore(Store):
                              f"('schema', {SCHEMA}); COMMIT;")
         elif found[0] in (4, 5, 6, 7, 8, 9):
             # A schema-4/5 file moves to 10 with its read model's tables (below), not before:
-            # a crash between the steps leaves it at its old number, and they run again.
+            # a crash between the steps leaves it at its old number, and they run again
+            # (rm_people made by an older version's step gets the days column it lacks).
             if found[0] < 7:
                 self._add_lookup_keys(last=False)
             if found[0] < 8:
@@ -466,14 +467,14 @@ class SQLiteStore(Store):
     def _add_days(self) -> None:
         """Schema 6-9 -> 10: each person's 1-on-1s by day (``rm_people.days``) and the counts
         of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give:
-        the column and the table added and every campaign's read model marked to be rebuilt (:meth:`resume`, called on open, does it in batches),
-        with the schema number, in one transaction."""
+        the column and the table added and every campaign's read model marked to be rebuilt
+        (:meth:`resume`, called on open, does it in batches), with the schema number, in one
+        transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute(_COUNTS_DDL)  # (a schema 6-8 file has none: the rebuild counts them)
-            if "days" not in {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}:
-                db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
+            self._add_days_column()
             db.execute(_REBUILD_DDL)
             self._mark_read_model(self.campaigns())
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
@@ -481,6 +482,14 @@ class SQLiteStore(Store):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _add_days_column(self) -> None:
+        """``rm_people.days`` added where the table predates it (schema 6-9; or a schema 4-5
+        file whose migration an older Collective Mapper began: its ``rm_people`` was created
+        without it), in the caller's transaction."""
+        db = self._db
+        if "days" not in {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}:
+            db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
 
     def _fill_lookup_keys(self) -> None:
         db = self._db
@@ -503,6 +512,7 @@ class SQLiteStore(Store):
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
             db.execute(_COUNTS_DDL)
+            self._add_days_column()
             if old == 5:
                 self._mark_read_model(self.campaigns())
             else:

@@ -1,5 +1,5 @@
 // Every row of where a campaign's people stand, whole (in the order of
-// mapper.readmodel.PERSON_FIELDS): what a migration counts (schema 7), streamed.
+// mapper.readmodel.PERSON_FIELDS): what a rebuild's end counts, streamed.
 MATCH (r:PersonRow {campaign: $campaign})
 RETURN r.campaign, r.person, r.name, r.unit, r.in_roster, r.contacted, r.left, r.committed,
        r.assessment, r.last_date, r.own_points, r.ready, r.ask_date, r.ask_response,
