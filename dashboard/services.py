@@ -44,7 +44,7 @@ class Services:
         """
         if self._analytics is None:
             from mapper.analytics.cached import Analytics
-            from mapper.analytics.stored import Refresher, refresh_enabled
+            from mapper.analytics.stored import Refresher, busy_lag_bound, refresh_enabled
             from mapper.analytics.texts import WithCampaignTexts
 
             store = self.store  # before the lock: opening the store takes it too
@@ -54,6 +54,7 @@ class Services:
                     if refresh_enabled():
                         self._refresher = Refresher(analytics).start()
                         analytics.on_stale = self._refresher.nudge
+                        analytics.busy_lag = busy_lag_bound()
                     self._analytics = analytics
         return self._analytics
 

@@ -163,6 +163,61 @@ def test_a_stale_answer_is_never_served_older_than_the_bound(store):
     assert late.as_of == clock.t and late.version == store.version() and source.builds == 1
 
 
+def test_while_a_refresher_is_at_work_the_stale_answer_is_served_past_the_lag_to_its_bound(
+        store):
+    """A page does not compute a whole-graph answer beside the refresher at work on it (a team
+    under load: each was a whole-campaign snapshot); past the busy bound it does."""
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock, lag=30)
+    a.answer(talk_next)
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    clock.tick(31)  # past the lag bound
+    source, b = process(store, clock, lag=30)
+    nudged = []
+    b.on_stale, b.busy_lag = (lambda: nudged.append(1)), 300
+    served = b.answer(talk_next)
+    assert served.as_of == T0 and served.version < store.version()
+    assert source.builds == 0 and nudged
+    clock.tick(270)  # 301 s old: past the busy bound too
+    late = b.answer(talk_next)
+    assert late.as_of == clock.t and late.version == store.version() and source.builds == 1
+    # With no refresher at work (a CLI run), the lag bound alone holds, whatever busy_lag says.
+    store.write([conversation("Yan Ray", "2026-11-22")])
+    clock.tick(31)
+    source, c = process(store, clock, lag=30)
+    c.busy_lag = 300
+    assert c.answer(talk_next).as_of == clock.t and source.builds == 1
+
+
+def test_a_refreshers_round_reads_one_snapshot_for_all_its_answers_while_writes_go_on(store):
+    """Every write moves the version: each stale answer of a round read the campaign again."""
+    store.write(small_campaign())
+    clock = Clock()
+    source, a = process(store, clock)
+    for question in (anger_clusters, power_map, talk_next):
+        a.answer(question)
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    clock.tick(5)
+    source, b = process(store, clock)
+    read = source.snapshot
+    writes = iter(range(10))
+
+    def snapshot(campaign):  # a write lands after each read: the store moves on meanwhile
+        snap = read(campaign)
+        store.write([conversation(f"Writer {next(writes)}", "2026-11-22")])
+        return snap
+
+    source.snapshot = snapshot
+    read_at = store.version()
+    assert Refresher(b, now=clock).run_once() == 3
+    assert source.builds == 1
+    # Each is stored as of that one read (and stale again by the writes since: next round).
+    stamps = store.answer_stamps(CAMPAIGN)
+    assert [s.version for s in stamps] == [read_at] * 3 and read_at < store.version()
+    assert {s.computed_at for s in stamps} == {clock.t}
+
+
 def test_fresh_computes_now_whatever_is_stored(store):
     store.write(small_campaign())
     clock = Clock()
@@ -233,6 +288,14 @@ def test_the_lag_bound_is_a_setting(monkeypatch):
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "soon")
     with pytest.raises(ValueError, match="MAPPER_ANSWER_LAG"):
         lag_bound()
+    from mapper.analytics.stored import busy_lag_bound
+
+    assert busy_lag_bound() == 300
+    monkeypatch.setenv("MAPPER_ANSWER_MAX_LAG", "90")
+    assert busy_lag_bound() == 90
+    monkeypatch.setenv("MAPPER_ANSWER_MAX_LAG", "-1")
+    with pytest.raises(ValueError, match="MAPPER_ANSWER_MAX_LAG"):
+        busy_lag_bound()
 
 
 def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_process_per_store(

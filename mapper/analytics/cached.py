@@ -124,6 +124,11 @@ class Analytics:
         #: Called when a stale answer was served (a :class:`~mapper.analytics.stored.Refresher`
         #: nudges its thread).
         self.on_stale: Callable[[], None] | None = None
+        #: Seconds a stale stored answer may be served past :attr:`lag` while a background
+        #: refresher is at work (:attr:`on_stale` set): it is computing that answer, so a page
+        #: shows the one it has, with its age, rather than computing another beside it
+        #: (:func:`mapper.analytics.stored.busy_lag_bound`). 0: never past :attr:`lag`.
+        self.busy_lag = 0.0
         self._lock = threading.Lock()
         self._versions: OrderedDict[Hashable, dict[tuple, Any]] = OrderedDict()
         self._inflight: dict[tuple, threading.Lock] = {}
@@ -250,7 +255,8 @@ class Analytics:
             stamp = next((a for a in self.answers.answer_stamps(campaign)
                           if (a.question, a.options) == key[1:]), None)
             if stamp is not None and (stamp.version == version or
-                                      (self.now() - stamp.computed_at).total_seconds() <= self.lag):
+                                      (self.now() - stamp.computed_at).total_seconds()
+                                      <= self._bound()):
                 if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
                     found = self.answers.get_answer(*key)
                     kept = None if found is None else Answer(found.result, found.version,
@@ -266,6 +272,11 @@ class Analytics:
                     return kept
             return self._refresh_once(func, key, campaign, options)
         return self.refresh(func, campaign=campaign, **options)
+
+    def _bound(self) -> float:
+        """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while
+        a refresher is at work."""
+        return self.lag if self.on_stale is None else max(self.lag, self.busy_lag)
 
     def _joined(self, gates: dict, results: dict, key: Hashable,
                 compute: Callable[[], Any]) -> tuple[Any, bool]:
@@ -289,9 +300,17 @@ class Analytics:
             self.answered["stored"] += 1
         return found
 
-    def _fresh_snapshot(self, campaign: str) -> tuple[Hashable, Snapshot, dt.datetime]:
+    def _fresh_snapshot(self, campaign: str, since: dt.datetime | None = None
+                        ) -> tuple[Hashable, Snapshot, dt.datetime]:
         """The campaign's snapshot as of now, and the version and time it was read at; one
-        built by another caller while this one waited is taken as it is."""
+        built by another caller while this one waited is taken as it is, and so is one read
+        at or after ``since`` (a refresher's round: one snapshot for all its answers)."""
+        if since is not None:
+            with self._lock:
+                latest = self._latest.get(campaign)
+            if latest is not None and latest[2] >= since:
+                return latest
+
         def build() -> tuple[Hashable, Snapshot, dt.datetime]:
             at = self.now()  # before the version is read: the answer is no older than this
             read_at, snap = self._snapshot(self.store.version(), campaign)
@@ -302,8 +321,9 @@ class Analytics:
         return self._joined(self._building, self._latest, campaign, build)[0]
 
     def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
-                **options: Any) -> Answer:
-        """Compute a whole-graph answer now, from the store as it is, and store it."""
+                snapshot_since: dt.datetime | None = None, **options: Any) -> Answer:
+        """Compute a whole-graph answer now, from the store as it is, and store it; with
+        ``snapshot_since``, from a snapshot read at or after that time if one is at hand."""
         func = self._func(function)
         campaign = campaign or self.campaign
         key = self._key(func, campaign, options)
@@ -317,7 +337,7 @@ class Analytics:
             with gc_paused():
                 value = _kept_answer(func, kept, campaign, options)
         if value is None:
-            read_at, snap, at = self._fresh_snapshot(campaign)
+            read_at, snap, at = self._fresh_snapshot(campaign, snapshot_since)
             value = self._cached(read_at, key, lambda: func(snap, **options))
         found = Answer(value, read_at, at)
         self.answered["computed"] += 1

@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "REFRESH_ENV", "LEASE", "PART",
-           "derived", "is_part", "lag_bound", "refresh_enabled", "options_key", "options_of",
-           "age_words", "Refresher"]
+__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
+           "REFRESH_ENV", "LEASE", "PART", "derived", "is_part", "lag_bound", "busy_lag_bound",
+           "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,14 @@ log = logging.getLogger(__name__)
 #: refresh takes (about 10 s at 100k people, more on a busy machine).
 LAG_ENV = "MAPPER_ANSWER_LAG"
 DEFAULT_LAG = 30.0
+
+#: The environment variable setting how old (in seconds) a stale stored answer may still be
+#: served while a background refresher is at work: past :data:`LAG_ENV`'s bound, a page shows
+#: the answer it has, with its age, rather than computing another beside the refresher's
+#: (a team under load on two cores: each was a whole-campaign snapshot, and pages waited
+#: a minute behind them).
+BUSY_LAG_ENV = "MAPPER_ANSWER_MAX_LAG"
+DEFAULT_BUSY_LAG = 300.0
 
 #: Set to 0 to run no background refresher in a dashboard process (stale answers are then
 #: computed again when asked past the lag bound).
@@ -72,16 +80,26 @@ def refresh_enabled() -> bool:
 
 def lag_bound() -> float:
     """Seconds a stale stored answer may still be served: ``MAPPER_ANSWER_LAG``, else 30."""
-    value = os.environ.get(LAG_ENV, "").strip()
+    return _seconds(LAG_ENV, DEFAULT_LAG)
+
+
+def busy_lag_bound() -> float:
+    """Seconds a stale stored answer may be served while a refresher is at work on it:
+    ``MAPPER_ANSWER_MAX_LAG``, else 300."""
+    return _seconds(BUSY_LAG_ENV, DEFAULT_BUSY_LAG)
+
+
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
     if not value:
-        return DEFAULT_LAG
+        return default
     try:
-        lag = float(value)
+        seconds = float(value)
     except ValueError:
-        raise ValueError(f"{LAG_ENV} must be a number of seconds, like 30") from None
-    if lag < 0:
-        raise ValueError(f"{LAG_ENV} must be 0 or more seconds")
-    return lag
+        raise ValueError(f"{name} must be a number of seconds, like {default:g}") from None
+    if seconds < 0:
+        raise ValueError(f"{name} must be 0 or more seconds")
+    return seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +199,9 @@ class Refresher:
             return 0
         done = 0
         today = None
+        # One snapshot for the round's answers: under a stream of writes each answer read
+        # its own (every write moves the version), a whole-campaign read apiece.
+        started = self.now()
         for stamp in stale:
             if self._stop.is_set():
                 break
@@ -200,7 +221,8 @@ class Refresher:
                 if not kept(stamp.campaign, stamp.question, options):
                     continue
             else:
-                self.analytics.refresh(func, campaign=stamp.campaign, **options)
+                self.analytics.refresh(func, campaign=stamp.campaign, snapshot_since=started,
+                                       **options)
             done += 1
             if not self._hold():  # the lease ran out meanwhile: another process goes on
                 break
