@@ -182,6 +182,19 @@ def _label(entry: dict) -> str:
     return f"{entry['method']} {entry['path'].split('?')[0]}"
 
 
+def _age_minutes(answer: bytes) -> int | None:
+    """How old the whole-graph answer a page showed was, in whole minutes, from its "As of"
+    line (dashboard.components.age_text: "Updated just now." or "As of 14:05 (3 min ago).")."""
+    import re
+
+    if b"just now" in answer:
+        return 0
+    found = re.search(rb"\((\d+) (min|hour|day)s? ago\)", answer)
+    if found is None:
+        return None
+    return int(found.group(1)) * {b"min": 1, b"hour": 60, b"day": 1440}[found.group(2)]
+
+
 # -- the load --------------------------------------------------------------------------------
 
 class Team:
@@ -210,17 +223,20 @@ class Team:
 
     def _one(self, cookie: str, entry: dict) -> dict:
         started = time.perf_counter()
-        status = 0
+        status, answer = 0, b""
         try:
             body = entry["body"].encode() if entry["body"] is not None else None
             headers = {"Content-Type": entry["type"]} if entry["type"] else {}
-            status, _, _ = _request(self.port, entry["method"], entry["path"], cookie=cookie,
-                                    body=body, headers=headers)
+            status, _, answer = _request(self.port, entry["method"], entry["path"],
+                                         cookie=cookie, body=body, headers=headers)
         except OSError as exc:  # a timeout (120 s) or a refused connection
             status = -1
             entry = {**entry, "error": type(exc).__name__}
-        return {"label": _label(entry), "status": status,
-                "seconds": time.perf_counter() - started}
+        label = _label(entry)
+        found = {"label": label, "status": status, "seconds": time.perf_counter() - started}
+        if label.endswith("-age.children") and status == 200:
+            found["age_minutes"] = _age_minutes(answer)
+        return found
 
     def reader(self, account: dict, n: int, until: float, think: float) -> None:
         rng = random.Random(self.seed * 1000 + n)
@@ -336,6 +352,15 @@ def report(results: dict) -> str:
     for label, rs in slowest[:12]:
         lines.append(_row(f"`{label}`", [r["seconds"] for r in rs],
                           sum(1 for r in rs if not 200 <= r["status"] < 400)))
+    ages = [r["age_minutes"] for r in results["requests"] if r.get("age_minutes") is not None]
+    if ages:
+        lines += ["", "How old the whole-graph answers the pages showed were (their \"As of\" "
+                  "line, whole minutes):", "",
+                  "| shown | updated just now (< 1 min) | 1 min | 2-4 min | 5 min or more | max |",
+                  "|---|---|---|---|---|---|",
+                  f"| {len(ages)} | {sum(1 for a in ages if a == 0)} | "
+                  f"{sum(1 for a in ages if a == 1)} | {sum(1 for a in ages if 2 <= a <= 4)} | "
+                  f"{sum(1 for a in ages if a >= 5)} | {max(ages)} min |"]
     writes = results["writes"]
     back = results["read_back"]
     errs = [w for w in writes if w["status"] not in (200, 201)]
