@@ -52,9 +52,11 @@ class Services:
                 if self._analytics is None:
                     analytics = Analytics(WithCampaignTexts(store), answers=store)
                     if refresh_enabled():
+                        busy_lag = busy_lag_bound()  # (a bad setting fails before a thread)
                         self._refresher = Refresher(analytics).start()
                         analytics.on_stale = self._refresher.nudge
-                        analytics.busy_lag = busy_lag_bound()
+                        analytics.refreshing = self._refresher.running
+                        analytics.busy_lag = busy_lag
                     self._analytics = analytics
         return self._analytics
 

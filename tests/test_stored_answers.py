@@ -175,19 +175,21 @@ def test_while_a_refresher_is_at_work_the_stale_answer_is_served_past_the_lag_to
     clock.tick(31)  # past the lag bound
     source, b = process(store, clock, lag=30)
     nudged = []
-    b.on_stale, b.busy_lag = (lambda: nudged.append(1)), 300
+    b.on_stale, b.refreshing, b.busy_lag = (lambda: nudged.append(1)), (lambda: True), 300
     served = b.answer(talk_next)
     assert served.as_of == T0 and served.version < store.version()
     assert source.builds == 0 and nudged
     clock.tick(270)  # 301 s old: past the busy bound too
     late = b.answer(talk_next)
     assert late.as_of == clock.t and late.version == store.version() and source.builds == 1
-    # With no refresher at work (a CLI run), the lag bound alone holds, whatever busy_lag says.
-    store.write([conversation("Yan Ray", "2026-11-22")])
-    clock.tick(31)
-    source, c = process(store, clock, lag=30)
-    c.busy_lag = 300
-    assert c.answer(talk_next).as_of == clock.t and source.builds == 1
+    # With no refresher at work (a CLI run, or its thread stopped), the lag bound alone holds,
+    # whatever busy_lag says.
+    for name, running in (("Yan Ray", None), ("Zed Ray", lambda: False)):
+        store.write([conversation(name, "2026-11-22")])
+        clock.tick(31)
+        source, c = process(store, clock, lag=30)
+        c.refreshing, c.busy_lag = running, 300
+        assert c.answer(talk_next).as_of == clock.t and source.builds == 1
 
 
 def test_a_refreshers_round_reads_one_snapshot_for_all_its_answers_while_writes_go_on(store):
@@ -237,6 +239,42 @@ def test_after_a_forget_no_stored_answer_names_the_person(store):
     _, b = process(store, clock)
     assert "Dee Park" not in str(b.answer(talk_next).value)
     assert "Dee Park" not in str(a.answer(talk_next).value)  # nor the process that had it
+
+
+def test_an_answer_computed_before_a_forget_is_not_kept_after_it(store):
+    """A refresher's round read the campaign, then an admin forgot Dee Park: the answers it
+    computes from that read name her, and must not be stored again (pages would serve them
+    for minutes)."""
+    store.write(small_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    for question in (talk_next, power_map):
+        a.answer(question)
+    store.write([conversation("Eve Stone", "2026-11-21")])  # both stale now
+    clock.tick(5)
+    source, b = process(store, clock)
+    read = source.snapshot
+    forgot = []
+
+    def snapshot(campaign):  # the forget lands right after the round's read
+        snap = read(campaign)
+        if not forgot:
+            forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+            forgot.append(1)
+        return snap
+
+    source.snapshot = snapshot
+    Refresher(b, now=clock).run_once()
+    assert forgot
+    for stamp in store.answer_stamps():
+        assert "Dee Park" not in str(store.get_answer(CAMPAIGN, stamp.question,
+                                                      stamp.options).result)
+    _, c = process(store, clock)
+    c.refreshing, c.busy_lag = (lambda: True), 300
+    assert "Dee Park" not in str(c.answer(talk_next).value)
+    # Answers read after the forget are kept as before.
+    assert c.answer(talk_next).version == store.version()
+    assert [s.question for s in store.answer_stamps()] == ["talk_next"]
 
 
 def test_an_answer_with_everyones_words_is_never_stored(store):
@@ -313,6 +351,8 @@ def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_proce
     try:
         first = workers[0].analytics.answer(power_map, campaign=CAMPAIGN)
         workers[1].analytics  # its refresher runs too
+        assert [w.analytics.busy_lag for w in workers] == [300, 300]
+        assert all(w.analytics.refreshing() for w in workers)
         before = [w.analytics.answered["computed"] for w in workers]
         store.write([conversation("Eve Stone", "2026-11-21", unit="ER")])
         assert workers[1].analytics.answer(power_map, campaign=CAMPAIGN).as_of == first.as_of
@@ -328,6 +368,21 @@ def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_proce
     finally:
         for w in workers:
             w._refresher.stop()
+
+
+def test_a_bad_max_lag_setting_fails_the_page_without_starting_a_refresher(store, monkeypatch):
+    import threading
+
+    from dashboard.services import Services
+
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    monkeypatch.setenv("MAPPER_ANSWER_MAX_LAG", "soon")
+    worker = Services(lambda: store)
+    before = sum(t.name == "answers-refresher" for t in threading.enumerate())
+    for _ in range(3):
+        with pytest.raises(ValueError, match="MAPPER_ANSWER_MAX_LAG"):
+            worker.analytics
+    assert sum(t.name == "answers-refresher" for t in threading.enumerate()) == before
 
 
 def test_callers_past_the_bound_at_once_share_one_snapshot_while_writes_go_on(tmp_path):

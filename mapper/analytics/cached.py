@@ -125,10 +125,13 @@ class Analytics:
         #: nudges its thread).
         self.on_stale: Callable[[], None] | None = None
         #: Seconds a stale stored answer may be served past :attr:`lag` while a background
-        #: refresher is at work (:attr:`on_stale` set): it is computing that answer, so a page
-        #: shows the one it has, with its age, rather than computing another beside it
+        #: refresher is at work (:attr:`refreshing` says so): it computes that answer, so a
+        #: page shows the one it has, with its age, rather than computing another beside it
         #: (:func:`mapper.analytics.stored.busy_lag_bound`). 0: never past :attr:`lag`.
         self.busy_lag = 0.0
+        #: Whether a background refresher is running (:meth:`Refresher.running
+        #: <mapper.analytics.stored.Refresher.running>`), or None (a command-line run).
+        self.refreshing: Callable[[], bool] | None = None
         self._lock = threading.Lock()
         self._versions: OrderedDict[Hashable, dict[tuple, Any]] = OrderedDict()
         self._inflight: dict[tuple, threading.Lock] = {}
@@ -276,7 +279,9 @@ class Analytics:
     def _bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while
         a refresher is at work."""
-        return self.lag if self.on_stale is None else max(self.lag, self.busy_lag)
+        if self.busy_lag > self.lag and self.refreshing is not None and self.refreshing():
+            return self.busy_lag
+        return self.lag
 
     def _joined(self, gates: dict, results: dict, key: Hashable,
                 compute: Callable[[], Any]) -> tuple[Any, bool]:

@@ -201,7 +201,7 @@ class Refresher:
         today = None
         # One snapshot for the round's answers: under a stream of writes each answer read
         # its own (every write moves the version), a whole-campaign read apiece.
-        started = self.now()
+        started = self.analytics.now()  # (the clock the snapshots are stamped by)
         for stamp in stale:
             if self._stop.is_set():
                 break
@@ -227,6 +227,11 @@ class Refresher:
             if not self._hold():  # the lease ran out meanwhile: another process goes on
                 break
         return done
+
+    def running(self) -> bool:
+        """Whether its thread is alive (started and not stopped): stale answers are being
+        refreshed, by it or by the process holding the lease."""
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
 
     def nudge(self) -> None:
         """An answer went stale: refresh soon."""

@@ -132,6 +132,12 @@ def _position(kind: str, rec: StoredRecord) -> str:
     return f"{EXPORT_ORDER.index(kind)}\0{rec.body.get('date') or ''}\0{rec.id}"
 
 
+#: The stored answer a forget leaves in its campaign's place (``version``: the version it
+#: dropped the answers at): an answer computed from an older read may name the person
+#: forgotten, and is not kept (:meth:`Store.put_answer`). Never listed as an answer.
+ANSWERS_DROPPED = "#dropped"
+
+
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
     """A whole-graph answer kept in the store (a cache, not the truth): the full answer to

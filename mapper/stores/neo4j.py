@@ -22,7 +22,7 @@ from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
+from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
                                 StoredAnswer, StoredRecord, WriteResult, _texts, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
@@ -899,14 +899,20 @@ class Neo4jStore(Store):
             people = {p for (p,) in _read_all(tx, "read/list_record_edge_people", ids=list(ids))}
             tx.run(load_query("write/delete_edges_by_source"), ids=list(ids)).consume()
             # A stored answer may name whom these records were about (a forgotten person).
+            campaigns = {r.campaign for r in batch} | {
+                c for (c,) in _read_all(tx, "read/list_record_campaigns", ids=list(ids))}
             tx.run(load_query("write/delete_answers_of_records"), ids=list(ids),
-                   campaigns=sorted({r.campaign for r in batch})).consume()
+                   campaigns=sorted(campaigns)).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
             _refresh(tx, touched, people)
             if alias_campaigns:
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
             tx.run(load_query("write/increment_version")).consume()
+            # (After the version moved: an answer read before this commit is older.)
+            tx.run(load_query("write/mark_answers_dropped"), campaigns=sorted(campaigns),
+                   dropped=ANSWERS_DROPPED, result=b"",
+                   computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
             return result, n
 
         self._await_written()
@@ -1040,11 +1046,12 @@ class Neo4jStore(Store):
 
     def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
         return [StoredAnswer.stored(c, q, o, v, at)
-                for c, q, o, v, at in self._read("read/list_answer_stamps", campaign=campaign)]
+                for c, q, o, v, at in self._read("read/list_answer_stamps", campaign=campaign,
+                                                 dropped=ANSWERS_DROPPED)]
 
     def put_answer(self, answer: StoredAnswer) -> None:
         self._write_query("write/merge_answer", campaign=answer.campaign, question=answer.question,
-                    options=answer.options, version=answer.version,
+                    options=answer.options, version=answer.version, dropped=ANSWERS_DROPPED,
                     computed_at=answer.computed_at.isoformat(),
                     result=orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS))
 
@@ -1063,7 +1070,7 @@ class Neo4jStore(Store):
         def run(tx: Any) -> bool:
             newer = tx.run(load_query("read/get_newer_answer"), campaign=head.campaign,
                            question=head.question, options=head.options,
-                           version=head.version).single()[0]
+                           version=head.version, dropped=ANSWERS_DROPPED).single()[0]
             if newer:
                 return False
             tx.run(load_query("write/delete_answer_parts"), campaign=head.campaign, keys=keys,

@@ -26,7 +26,7 @@ from mapper.keys import normalize
 from mapper.models import Record
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.projection import local_id
-from mapper.stores.base import (EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
+from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
                                 StoredAnswer, StoredRecord, WriteResult, settle)
 
 __all__ = ["SQLiteStore", "SCHEMA"]
@@ -613,6 +613,12 @@ class SQLiteStore(Store):
                     "AND p.person = rm_stamps.person)", [(c, version) for c in campaigns])
                 self._mark(alias_campaigns)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                # (After the version moved: an answer read before this commit is older.)
+                now = dt.datetime.now(dt.timezone.utc).isoformat()
+                db.executemany(
+                    "INSERT OR REPLACE INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta "
+                    "WHERE k = 'version'",
+                    [(c, ANSWERS_DROPPED, now) for c in sorted(campaigns)])
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -1323,19 +1329,22 @@ class SQLiteStore(Store):
 
     def answer_stamps(self, campaign: str | None = None) -> list[StoredAnswer]:
         rows = self._rows("SELECT campaign, question, options, version, computed_at FROM answers "
-                          "WHERE ?1 IS NULL OR campaign = ?1 ORDER BY campaign, question, options",
-                          (campaign,))
+                          "WHERE (?1 IS NULL OR campaign = ?1) AND question != ?2 "
+                          "ORDER BY campaign, question, options", (campaign, ANSWERS_DROPPED))
         return [StoredAnswer.stored(c, q, o, v, at) for c, q, o, v, at in rows]
 
     def put_answer(self, answer: StoredAnswer) -> None:
         blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
         with self._lock:
+            # Not when its campaign's answers were dropped (a forget) at a newer version.
             self._db.execute(
-                "INSERT INTO answers VALUES (?,?,?,?,?,?) ON CONFLICT (campaign, question, options) "
+                "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 "
+                "FROM answers WHERE campaign = ?1 AND question = ?7 AND version > ?4) "
+                "ON CONFLICT (campaign, question, options) "
                 "DO UPDATE SET version = excluded.version, computed_at = excluded.computed_at, "
                 "result = excluded.result WHERE excluded.version >= answers.version",
                 (answer.campaign, answer.question, answer.options, answer.version,
-                 answer.computed_at.isoformat(), blob))
+                 answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
 
     def drop_answers(self, campaign: str | None = None) -> None:
         with self._lock:
@@ -1353,9 +1362,10 @@ class SQLiteStore(Store):
                 db.execute("BEGIN IMMEDIATE")
             try:
                 newer = db.execute(
-                    "SELECT 1 FROM answers WHERE campaign = ? AND question = ? AND options = ? "
-                    "AND version > ?",
-                    (head.campaign, head.question, head.options, head.version)).fetchone()
+                    "SELECT 1 FROM answers WHERE campaign = ?1 AND version > ?4 AND ((question = ?2 "
+                    "AND options = ?3) OR question = ?5)",
+                    (head.campaign, head.question, head.options, head.version,
+                     ANSWERS_DROPPED)).fetchone()
                 if newer is None:
                     db.executemany(
                         "DELETE FROM answers WHERE campaign = ? AND question = ? "
