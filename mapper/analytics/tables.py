@@ -8,11 +8,11 @@ headers and cells as plain text, never as markup (``mapper.cli`` wraps each in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 __all__ = [
-    "Table", "Rows", "TABLES", "tables_for",
+    "Table", "TABLES", "tables_for",
     "clusters_table", "bridging_table", "unit_issue_table",
     "power_issues_table", "power_table",
     "ask_queue_table", "ladder_table",
@@ -38,42 +38,11 @@ class Table(NamedTuple):
 
     title: str
     columns: tuple[str, ...]
-    rows: Sequence[tuple[str, ...]]
+    rows: list[tuple[str, ...]]
     head: tuple[str, ...] = ()
     group: str | None = None
     note: str = ""
     foot: tuple[str, ...] | None = None
-
-
-class Rows(Sequence):
-    """A table's rows, each formatted when it is read: a campaign of 25,000 units formats
-    the 50 the command line shows, not all of them (0.1 s at a million people).
-
-    >>> rows = Rows([1, 2, 3], lambda n: (str(n),))
-    >>> len(rows), rows[0], rows[1:], rows == [("1",), ("2",), ("3",)]
-    (3, ('1',), [('2',), ('3',)], True)
-    """
-
-    def __init__(self, items: Sequence[Any], row: Callable[[Any], tuple[str, ...]]) -> None:
-        self._items, self._row = items, row
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self._row(x) for x in self._items[i]]
-        return self._row(self._items[i])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
 
 
 def _s(value: Any) -> str:
@@ -237,7 +206,7 @@ def structure_table(result: dict[str, Any]) -> Table:
                 f"{_n(u['supporters'])} ({_share(u['supporter_share'])})",
                 _s(u["target_supporters"]), _s(u["supporters_needed"]),
                 f"{_n(u['committed'])}/{_n(u['committee_needed'])}", _s(u["committee_gap"]))
-    rows = Rows(result["units"], lambda u: row(u["unit"], u))
+    rows = [row(u["unit"], u) for u in result["units"]]
     return Table(f"Structure (target {round(100 * result['target'])}% supporters, "
                  f"1 committee member per {result['committee_ratio']})",
                  ("Unit", "People", "Contacted", "Supporters", "Target", "Needed",
