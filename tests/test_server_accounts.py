@@ -259,6 +259,31 @@ def test_a_token_is_created_used_revoked_and_refused_after_revocation(filled):
     assert browser.get("/api/v1/me").status_code == 401
 
 
+def test_a_question_answer_says_when_it_was_computed(filled, monkeypatch):
+    """A kept whole-graph answer may be minutes old: the API says when it was computed, as
+    the page does, not when it was asked."""
+    import datetime as dt
+
+    from mapper import clock
+
+    t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    client = app.server.test_client()
+    first = client.get(f"/api/v1/questions/power?campaign={CAMPAIGN}", headers=_bearer(token))
+    assert first.status_code == 200
+    assert dt.datetime.fromisoformat(first.json["as_of"]) == t0
+    now[0] = t0 + dt.timedelta(minutes=3)  # nothing written since: the kept answer is current
+    again = client.get(f"/api/v1/questions/power?campaign={CAMPAIGN}", headers=_bearer(token))
+    assert dt.datetime.fromisoformat(again.json["as_of"]) == t0
+    assert again.json["answer"] == first.json["answer"]
+    overview = client.get(f"/api/v1/questions/overview?campaign={CAMPAIGN}",
+                          headers=_bearer(token))
+    assert dt.datetime.fromisoformat(overview.json["as_of"]) == now[0]  # read as asked
+
+
 def test_a_deactivated_users_token_stops_working(filled):
     app = create_app(lambda: filled, users=USERS)
     acc = _accounts(app)
