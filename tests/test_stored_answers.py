@@ -90,8 +90,15 @@ def test_clear_and_forget_drop_the_stored_answers(store):
     forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
     assert store.get_answer(CAMPAIGN, "q", "{}") is None
     assert store.get_answer("other", "q", "{}") is not None  # another campaign's stays
+    before = store.version()
     store.clear()
     assert store.answer_stamps() == []
+    # An answer computed from a read before the reset (a refresh under way) is not kept after
+    # it; one read after it is.
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", before, T0, ["Dee Park"]))
+    assert store.get_answer(CAMPAIGN, "q", "{}") is None
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, ["nobody"]))
+    assert store.get_answer(CAMPAIGN, "q", "{}").result == ["nobody"]
 
 
 class _NoDrafts:

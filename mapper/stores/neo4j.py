@@ -911,7 +911,7 @@ class Neo4jStore(Store):
             tx.run(load_query("write/increment_version")).consume()
             # (After the version moved: an answer read before this commit is older.)
             tx.run(load_query("write/mark_answers_dropped"), campaigns=sorted(campaigns),
-                   dropped=ANSWERS_DROPPED, result=b"",
+                   ahead=0, dropped=ANSWERS_DROPPED, result=b"",
                    computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
             return result, n
 
@@ -1025,7 +1025,15 @@ class Neo4jStore(Store):
         return bool(self._read("read/is_reprojecting", campaign=campaign)[0][0])
 
     def clear(self) -> None:
+        campaigns = self.campaigns()
         with self._session() as session:
+            # First the mark a forget leaves, at the version the reset ends at (kept by
+            # delete_everything): an answer computed from a read before the reset, or during
+            # it (it deletes in batches), is not kept after it.
+            session.execute_write(lambda tx: tx.run(
+                load_query("write/mark_answers_dropped"), campaigns=campaigns, ahead=1,
+                dropped=ANSWERS_DROPPED, result=b"",
+                computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume())
             # CALL { } IN TRANSACTIONS commits as it goes, so it needs an implicit transaction.
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH).consume()

@@ -1304,12 +1304,25 @@ class SQLiteStore(Store):
 
     def clear(self) -> None:
         with self._lock:
-            self._db.executescript(
-                "BEGIN; DELETE FROM edges; DELETE FROM edge_counts; DELETE FROM nodes; DELETE FROM records; "
-                "DELETE FROM rm_items; DELETE FROM rm_item_totals; DELETE FROM rm_people; "
-                "DELETE FROM rm_stamps; DELETE FROM rm_counts; "
-                "DELETE FROM reprojection; DELETE FROM rm_rebuild; DELETE FROM answers; "
-                "UPDATE meta SET v = v + 1 WHERE k = 'version'; COMMIT;")
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                campaigns = self.campaigns()
+                for table in ("edges", "edge_counts", "nodes", "records", "rm_items",
+                              "rm_item_totals", "rm_people", "rm_stamps", "rm_counts",
+                              "reprojection", "rm_rebuild", "answers"):
+                    db.execute(f"DELETE FROM {table}")
+                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                # As a forget does: an answer computed from a read before the reset (naming
+                # the people it erased) is not kept after it.
+                now = dt.datetime.now(dt.timezone.utc).isoformat()
+                db.executemany(
+                    "INSERT INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta WHERE k = 'version'",
+                    [(c, ANSWERS_DROPPED, now) for c in campaigns])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
             self._ids.clear()
 
     # --- stored answers ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
-// After increment_version, in the transaction that dropped these campaigns' stored answers: the
-// version they were dropped at, so an answer computed from an older read is not kept again
-// (Store.put_answer refuses it).
+// The version these campaigns' stored answers were dropped at (a forget: after increment_version,
+// $ahead 0; a reset: before it deletes, $ahead 1, the version it ends at), so an answer
+// computed from an older read is not kept again (Store.put_answer refuses it).
 MATCH (m:StoreMeta {id: 'meta'})
 UNWIND $campaigns AS campaign
 MERGE (a:Answer {campaign: campaign, question: $dropped, options: ''})
-SET a.version = m.version, a.computed_at = $computed_at, a.result = $result
+SET a.version = m.version + $ahead, a.computed_at = $computed_at, a.result = $result
