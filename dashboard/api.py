@@ -234,7 +234,8 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         # With when it was computed: a whole-graph answer may be a kept one, minutes old
         # while the background refresher computes it again (as its page says).
         found = services().analytics.answer(_ANALYTICS[name], campaign=camp, **options)
-        return jsonify({"campaign": camp, "question": name, "as_of": found.as_of.isoformat(),
+        return jsonify({"campaign": camp, "question": name,
+                        "computed_at": found.as_of.isoformat(),
                         "answer": question_for(_user(), name, found.value)})
 
     @api.get("/lists/<name>")
@@ -335,8 +336,8 @@ def openapi() -> dict[str, Any]:
                 "parameters": [enum("name", QUESTIONS), campaign,
                                {"name": "min_anger", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 0, "maximum": 5}}],
-                "responses": {"200": {"description": "the answer, and `as_of`: when it was "
-                                                     "computed (ISO 8601, UTC)"}, **errors}}},
+                "responses": {"200": {"description": "the answer, and `computed_at`: when it "
+                                                     "was computed (ISO 8601, UTC)"}, **errors}}},
             f"{PREFIX}/lists/{{name}}": {"get": {
                 "summary": "a list of people as its download gives it (not for viewers)",
                 "parameters": [enum("name", LISTS), campaign] + [

@@ -47,6 +47,8 @@ def check(options: ServeOptions, env: dict[str, str] | None = None) -> list[str]
     True
     >>> check(ServeOptions(), {"MAPPER_SECRET_KEY": "k" * 32})
     []
+    >>> check(ServeOptions(), {"MAPPER_SECRET_KEY": "k" * 32, "MAPPER_ANSWER_MAX_LAG": "soon"})
+    ['MAPPER_ANSWER_MAX_LAG must be a number of seconds, like 300']
     """
     env = os.environ if env is None else env
     problems = []
@@ -62,6 +64,15 @@ def check(options: ServeOptions, env: dict[str, str] | None = None) -> list[str]
         problems.append(f"{SECRET_ENV} is shorter than 32 characters")
     if options.workers < 1 or options.threads < 1:
         problems.append("--workers and --threads: at least 1")
+    # Read by every worker at its first page: a bad value is said here, once, not per page.
+    from mapper.analytics.stored import (BUSY_LAG_ENV, DEFAULT_BUSY_LAG, DEFAULT_LAG, LAG_ENV,
+                                         _seconds)
+
+    for name, default in ((LAG_ENV, DEFAULT_LAG), (BUSY_LAG_ENV, DEFAULT_BUSY_LAG)):
+        try:
+            _seconds(name, default, env)
+        except ValueError as exc:
+            problems.append(str(exc))
     return problems
 
 

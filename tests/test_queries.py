@@ -123,6 +123,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.answer_stamps(CAMPAIGN)
         store.take_lease("answers", "test", at, at + dt.timedelta(seconds=60))
         store.drop_answers(CAMPAIGN)
+        store.answers_dropped_at(CAMPAIGN)
         use_every_session_query(store)
         use_every_draft_query(store)
         use_every_server_query(store)
@@ -135,7 +136,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
             for (name,) in list(session.run("SHOW INDEXES YIELD name, type "
                                             "WHERE type <> 'LOOKUP' RETURN name")):
                 session.run(f"DROP INDEX `{name}`").consume()
-            session.run("MATCH (m:StoreMeta) DELETE m").consume()
+            # (A new store holds no forget's marks either: they count in the old versions.)
+            session.run("MATCH (n) WHERE n:StoreMeta OR n:Answer DELETE n").consume()
         Neo4jStore(neo4j_uri).close()
     finally:
         store.close()

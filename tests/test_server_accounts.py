@@ -272,16 +272,17 @@ def test_a_question_answer_says_when_it_was_computed(filled, monkeypatch):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("maya").token
     client = app.server.test_client()
-    first = client.get(f"/api/v1/questions/power?campaign={CAMPAIGN}", headers=_bearer(token))
-    assert first.status_code == 200
-    assert dt.datetime.fromisoformat(first.json["as_of"]) == t0
-    now[0] = t0 + dt.timedelta(minutes=3)  # nothing written since: the kept answer is current
-    again = client.get(f"/api/v1/questions/power?campaign={CAMPAIGN}", headers=_bearer(token))
-    assert dt.datetime.fromisoformat(again.json["as_of"]) == t0
-    assert again.json["answer"] == first.json["answer"]
-    overview = client.get(f"/api/v1/questions/overview?campaign={CAMPAIGN}",
-                          headers=_bearer(token))
-    assert dt.datetime.fromisoformat(overview.json["as_of"]) == now[0]  # read as asked
+    def computed_at(question: str, query: str = "") -> dt.datetime:
+        r = client.get(f"/api/v1/questions/{question}?campaign={CAMPAIGN}{query}",
+                       headers=_bearer(token))
+        assert r.status_code == 200
+        return dt.datetime.fromisoformat(r.json["computed_at"])
+
+    assert computed_at("power") == computed_at("clusters", "&min_anger=2") == t0
+    now[0] = t0 + dt.timedelta(minutes=3)  # nothing written since: the kept answers are current
+    assert computed_at("power") == computed_at("clusters", "&min_anger=2") == t0
+    # Read from the store's counts as asked.
+    assert computed_at("overview") == computed_at("structure") == now[0]
 
 
 def test_a_deactivated_users_token_stops_working(filled):

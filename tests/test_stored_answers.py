@@ -90,8 +90,18 @@ def test_clear_and_forget_drop_the_stored_answers(store):
     forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
     assert store.get_answer(CAMPAIGN, "q", "{}") is None
     assert store.get_answer("other", "q", "{}") is not None  # another campaign's stays
+    # An answer computed from a read before the forget is refused, alone or with its parts
+    # (a kept ranking), even once the campaign's answers are dropped again.
+    read = store.version() - 1
+    store.drop_answers(CAMPAIGN)
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", read, T0, ["Dee Park"]))
+    assert not store.put_answers([StoredAnswer(CAMPAIGN, "r", "{}", read, T0, ["Dee Park"])])
+    assert store.get_answer(CAMPAIGN, "q", "{}") is None
+    assert store.get_answer(CAMPAIGN, "r", "{}") is None
+    assert store.put_answers([StoredAnswer(CAMPAIGN, "r", "{}", store.version(), T0, ["x"])])
     before = store.version()
     store.clear()
+    store.clear()  # (a second reset keeps the first one's marks)
     assert store.answer_stamps() == []
     # An answer computed from a read before the reset (a refresh under way) is not kept after
     # it; one read after it is.
@@ -281,7 +291,50 @@ def test_an_answer_computed_before_a_forget_is_not_kept_after_it(store):
     assert "Dee Park" not in str(c.answer(talk_next).value)
     # Answers read after the forget are kept as before.
     assert c.answer(talk_next).version == store.version()
-    assert [s.question for s in store.answer_stamps()] == ["talk_next"]
+    # (The round read the campaign again for its next answer: what it kept is from then on.)
+    assert "talk_next" in [s.question for s in store.answer_stamps()]
+    assert all(s.version >= store.answers_dropped_at(CAMPAIGN) for s in store.answer_stamps())
+
+
+def test_a_page_that_waited_for_a_snapshot_read_before_a_forget_does_not_show_the_person(
+        store):
+    """A page asks while another caller reads the campaign; an admin forgets Dee Park before
+    that read ends; the page, which waited for it, must not show her."""
+    import threading
+    import time
+
+    store.write(small_campaign())
+    clock = Clock()
+    source, analytics = process(store, clock)
+    analytics.answer(talk_next)
+    store.write([conversation("Yan Ray", "2026-11-19")])
+    clock.tick(60)  # stale, past the bound
+    building, go_on = threading.Event(), threading.Event()
+    read = source.snapshot
+
+    def snapshot(campaign):
+        snap = read(campaign)
+        if not building.is_set():  # the first read: slow to build
+            building.set()
+            go_on.wait(10)
+        return snap
+
+    source.snapshot = snapshot
+    answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("first",
+                                                               analytics.answer(talk_next)))
+    first.start()
+    assert building.wait(10)
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    page = threading.Thread(target=lambda: answers.setdefault("page",
+                                                              analytics.answer(talk_next)))
+    page.start()
+    time.sleep(0.5)  # (it waits for the first one's answer)
+    go_on.set()
+    for t in (first, page):
+        t.join(10)
+    assert "Dee Park" not in str(answers["page"].value)
+    assert answers["page"].version == store.version()
 
 
 def test_an_answer_with_everyones_words_is_never_stored(store):

@@ -301,9 +301,19 @@ class Analytics:
         """:meth:`refresh`, unless another caller refreshed this answer while we waited."""
         found, taken = self._joined(self._refreshing, self._kept, key,
                                     lambda: self.refresh(func, campaign=campaign, **options))
+        if taken and self._dropped_since(campaign, found.version):
+            # Computed by another caller from a read before a forget: it may name the person.
+            found, taken = self.refresh(func, campaign=campaign, **options), False
         if taken:
             self.answered["stored"] += 1
         return found
+
+    def _dropped_since(self, campaign: str, version: Hashable) -> bool:
+        """Whether a forget or a reset dropped the campaign's stored answers after a read at
+        ``version`` (:meth:`mapper.stores.base.Store.answers_dropped_at`)."""
+        dropped_at = getattr(self.answers, "answers_dropped_at", None)
+        mark = dropped_at(campaign) if dropped_at is not None else None
+        return mark is not None and version < mark
 
     def _fresh_snapshot(self, campaign: str, since: dt.datetime | None = None
                         ) -> tuple[Hashable, Snapshot, dt.datetime]:
@@ -313,7 +323,8 @@ class Analytics:
         if since is not None:
             with self._lock:
                 latest = self._latest.get(campaign)
-            if latest is not None and latest[2] >= since:
+            if latest is not None and latest[2] >= since and not self._dropped_since(
+                    campaign, latest[0]):
                 return latest
 
         def build() -> tuple[Hashable, Snapshot, dt.datetime]:
@@ -323,7 +334,11 @@ class Analytics:
                 self._latest[campaign] = found = (read_at, snap, at)
             return found
 
-        return self._joined(self._building, self._latest, campaign, build)[0]
+        found = self._joined(self._building, self._latest, campaign, build)[0]
+        if self._dropped_since(campaign, found[0]):
+            # Another caller's, read before a forget (waiting for it, this one came after).
+            found = build()
+        return found
 
     def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
                 snapshot_since: dt.datetime | None = None, **options: Any) -> Answer:

@@ -89,8 +89,8 @@ def busy_lag_bound() -> float:
     return _seconds(BUSY_LAG_ENV, DEFAULT_BUSY_LAG)
 
 
-def _seconds(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
+def _seconds(name: str, default: float, env: Any = None) -> float:
+    value = (os.environ if env is None else env).get(name, "").strip()
     if not value:
         return default
     try:

@@ -431,6 +431,12 @@ class Store(abc.ABC):
     def drop_answers(self, campaign: str | None = None) -> None:
         """Forget the stored answers of a campaign (of every campaign: None)."""
 
+    def answers_dropped_at(self, campaign: str) -> Any:
+        """The version a forget or a reset last dropped the campaign's stored answers at
+        (:data:`ANSWERS_DROPPED`), or None: an answer computed from an older read may name
+        someone erased since."""
+        return None
+
     def put_answers(self, answers: Sequence[StoredAnswer],
                     drop: Iterable[tuple[str, str]] = ()) -> bool:
         """Keep ``answers`` (of one campaign: the parts of one answer, the first its head) in

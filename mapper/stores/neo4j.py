@@ -1036,8 +1036,20 @@ class Neo4jStore(Store):
                 computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume())
             # CALL { } IN TRANSACTIONS commits as it goes, so it needs an implicit transaction.
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
-            session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH).consume()
-            session.execute_write(lambda tx: tx.run(load_query("write/increment_version")).consume())
+            session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH,
+                        dropped=ANSWERS_DROPPED).consume()
+
+            def end(tx: Any) -> None:
+                # Marked again at the version it ends at (a write during the deletes moved
+                # it), and any answer kept meanwhile, read from a campaign half gone, goes.
+                tx.run(load_query("write/increment_version")).consume()
+                tx.run(load_query("write/mark_answers_dropped"), campaigns=campaigns, ahead=0,
+                       dropped=ANSWERS_DROPPED, result=b"",
+                       computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
+                tx.run(load_query("write/delete_answers_older"),
+                       dropped=ANSWERS_DROPPED).consume()
+
+            session.execute_write(end)
 
     # --- stored answers ---------------------------------------------------------------------
     def _write_query(self, query: str, /, **params: Any) -> list[tuple]:
@@ -1058,13 +1070,26 @@ class Neo4jStore(Store):
                                                  dropped=ANSWERS_DROPPED)]
 
     def put_answer(self, answer: StoredAnswer) -> None:
-        self._write_query("write/merge_answer", campaign=answer.campaign, question=answer.question,
-                    options=answer.options, version=answer.version, dropped=ANSWERS_DROPPED,
-                    computed_at=answer.computed_at.isoformat(),
-                    result=orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS))
+        result = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
+
+        def run(tx: Any) -> None:
+            # (Reads are read-committed: a forget's mark is read once the forget committed.)
+            tx.run(load_query("write/lock_store_for_answers")).consume()
+            tx.run(load_query("write/merge_answer"), campaign=answer.campaign,
+                   question=answer.question, options=answer.options, version=answer.version,
+                   dropped=ANSWERS_DROPPED, computed_at=answer.computed_at.isoformat(),
+                   result=result).consume()
+
+        self._await_written()
+        with self._session() as session:
+            session.execute_write(run)
 
     def drop_answers(self, campaign: str | None = None) -> None:
-        self._write_query("write/delete_answers", campaign=campaign)
+        self._write_query("write/delete_answers", campaign=campaign, dropped=ANSWERS_DROPPED)
+
+    def answers_dropped_at(self, campaign: str) -> int | None:
+        return self._read("read/get_answers_dropped_at", campaign=campaign,
+                          dropped=ANSWERS_DROPPED)[0][0]
 
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:
@@ -1076,6 +1101,7 @@ class Neo4jStore(Store):
         keys = [list(key) for key in drop]
 
         def run(tx: Any) -> bool:
+            tx.run(load_query("write/lock_store_for_answers")).consume()  # (see put_answer)
             newer = tx.run(load_query("read/get_newer_answer"), campaign=head.campaign,
                            question=head.question, options=head.options,
                            version=head.version, dropped=ANSWERS_DROPPED).single()[0]

@@ -1310,15 +1310,19 @@ class SQLiteStore(Store):
                 campaigns = self.campaigns()
                 for table in ("edges", "edge_counts", "nodes", "records", "rm_items",
                               "rm_item_totals", "rm_people", "rm_stamps", "rm_counts",
-                              "reprojection", "rm_rebuild", "answers"):
+                              "reprojection", "rm_rebuild"):
                     db.execute(f"DELETE FROM {table}")
+                db.execute("DELETE FROM answers WHERE question != ?", (ANSWERS_DROPPED,))
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 # As a forget does: an answer computed from a read before the reset (naming
-                # the people it erased) is not kept after it.
+                # the people it erased) is not kept after it; every campaign's mark (an
+                # earlier forget's too) moves to the version it ends at.
                 now = dt.datetime.now(dt.timezone.utc).isoformat()
                 db.executemany(
-                    "INSERT INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta WHERE k = 'version'",
-                    [(c, ANSWERS_DROPPED, now) for c in campaigns])
+                    "INSERT OR REPLACE INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta "
+                    "WHERE k = 'version'", [(c, ANSWERS_DROPPED, now) for c in campaigns])
+                db.execute("UPDATE answers SET version = (SELECT v FROM meta WHERE k = 'version') "
+                           "WHERE question = ?", (ANSWERS_DROPPED,))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -1360,8 +1364,14 @@ class SQLiteStore(Store):
                  answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
 
     def drop_answers(self, campaign: str | None = None) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM answers WHERE ?1 IS NULL OR campaign = ?1", (campaign,))
+        with self._lock:  # (not a forget's mark: it still refuses answers read before it)
+            self._db.execute("DELETE FROM answers WHERE (?1 IS NULL OR campaign = ?1) "
+                             "AND question != ?2", (campaign, ANSWERS_DROPPED))
+
+    def answers_dropped_at(self, campaign: str) -> int | None:
+        row = self._rows("SELECT version FROM answers WHERE campaign = ? AND question = ? "
+                         "AND options = ''", (campaign, ANSWERS_DROPPED))
+        return row[0][0] if row else None
 
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:
