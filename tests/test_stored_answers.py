@@ -62,17 +62,18 @@ def process(store, clock, lag=30.0):
 def test_a_store_keeps_an_answer_with_its_version_and_time_and_an_older_one_never_replaces_it(
         store):
     at = T0
-    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 5, at, {"x": [1, "é"]}))
+    v = store.version()  # (versions of reads from now on: a reset's marks are older)
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', v + 5, at, {"x": [1, "é"]}))
     got = store.get_answer(CAMPAIGN, "q", '{"a":1}')
-    assert (got.version, got.computed_at, got.result) == (5, at, {"x": [1, "é"]})
-    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 4, at, {"x": "older"}))
+    assert (got.version, got.computed_at, got.result) == (v + 5, at, {"x": [1, "é"]})
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', v + 4, at, {"x": "older"}))
     assert store.get_answer(CAMPAIGN, "q", '{"a":1}').result == {"x": [1, "é"]}
-    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', 6, at, {"x": "newer"}))
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", '{"a":1}', v + 6, at, {"x": "newer"}))
     assert store.get_answer(CAMPAIGN, "q", '{"a":1}').result == {"x": "newer"}
     assert store.get_answer(CAMPAIGN, "q", '{"a":2}') is None
     stamps = store.answer_stamps(CAMPAIGN)
     assert [(a.question, a.options, a.version, a.result) for a in stamps] == [
-        ("q", '{"a":1}', 6, None)]
+        ("q", '{"a":1}', v + 6, None)]
 
 
 def test_keeping_an_answer_does_not_change_the_store_version(store):
