@@ -503,6 +503,14 @@ def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | 
     return latest, [tuple(r) for r in rows]
 
 
+def _mark_answers_dropped(tx: Any, campaigns: Iterable[str], ahead: int = 0) -> None:
+    """Mark these campaigns' stored answers dropped (:data:`ANSWERS_DROPPED`) at the store's
+    version, plus ``ahead`` (a reset marks first, at the version it ends at)."""
+    tx.run(load_query("write/mark_answers_dropped"), campaigns=sorted(campaigns), ahead=ahead,
+           dropped=ANSWERS_DROPPED, result=b"",
+           computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
+
+
 def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
@@ -910,9 +918,7 @@ class Neo4jStore(Store):
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
             tx.run(load_query("write/increment_version")).consume()
             # (After the version moved: an answer read before this commit is older.)
-            tx.run(load_query("write/mark_answers_dropped"), campaigns=sorted(campaigns),
-                   ahead=0, dropped=ANSWERS_DROPPED, result=b"",
-                   computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
+            _mark_answers_dropped(tx, campaigns)
             return result, n
 
         self._await_written()
@@ -1030,10 +1036,7 @@ class Neo4jStore(Store):
             # First the mark a forget leaves, at the version the reset ends at (kept by
             # delete_everything): an answer computed from a read before the reset, or during
             # it (it deletes in batches), is not kept after it.
-            session.execute_write(lambda tx: tx.run(
-                load_query("write/mark_answers_dropped"), campaigns=campaigns, ahead=1,
-                dropped=ANSWERS_DROPPED, result=b"",
-                computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume())
+            session.execute_write(_mark_answers_dropped, campaigns, 1)
             # CALL { } IN TRANSACTIONS commits as it goes, so it needs an implicit transaction.
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_everything"), batch=_CLEAR_BATCH,
@@ -1043,9 +1046,7 @@ class Neo4jStore(Store):
                 # Marked again at the version it ends at (a write during the deletes moved
                 # it), and any answer kept meanwhile, read from a campaign half gone, goes.
                 tx.run(load_query("write/increment_version")).consume()
-                tx.run(load_query("write/mark_answers_dropped"), campaigns=campaigns, ahead=0,
-                       dropped=ANSWERS_DROPPED, result=b"",
-                       computed_at=dt.datetime.now(dt.timezone.utc).isoformat()).consume()
+                _mark_answers_dropped(tx, campaigns)
                 tx.run(load_query("write/delete_answers_older"),
                        dropped=ANSWERS_DROPPED).consume()
 

@@ -614,11 +614,7 @@ class SQLiteStore(Store):
                 self._mark(alias_campaigns)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 # (After the version moved: an answer read before this commit is older.)
-                now = dt.datetime.now(dt.timezone.utc).isoformat()
-                db.executemany(
-                    "INSERT OR REPLACE INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta "
-                    "WHERE k = 'version'",
-                    [(c, ANSWERS_DROPPED, now) for c in sorted(campaigns)])
+                self._mark_answers_dropped(campaigns)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -1317,10 +1313,7 @@ class SQLiteStore(Store):
                 # As a forget does: an answer computed from a read before the reset (naming
                 # the people it erased) is not kept after it; every campaign's mark (an
                 # earlier forget's too) moves to the version it ends at.
-                now = dt.datetime.now(dt.timezone.utc).isoformat()
-                db.executemany(
-                    "INSERT OR REPLACE INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta "
-                    "WHERE k = 'version'", [(c, ANSWERS_DROPPED, now) for c in campaigns])
+                self._mark_answers_dropped(campaigns)
                 db.execute("UPDATE answers SET version = (SELECT v FROM meta WHERE k = 'version') "
                            "WHERE question = ?", (ANSWERS_DROPPED,))
                 db.execute("COMMIT")
@@ -1330,6 +1323,14 @@ class SQLiteStore(Store):
             self._ids.clear()
 
     # --- stored answers ---------------------------------------------------------------------
+    def _mark_answers_dropped(self, campaigns: Iterable[str]) -> None:
+        """Mark these campaigns' stored answers dropped (:data:`ANSWERS_DROPPED`) at the
+        store's version (in the caller's transaction, after it moved the version)."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat()
+        self._db.executemany(
+            "INSERT OR REPLACE INTO answers SELECT ?, ?, '', v, ?, x'' FROM meta "
+            "WHERE k = 'version'", [(c, ANSWERS_DROPPED, now) for c in sorted(campaigns)])
+
     def _drop_answers_of(self, ids: list[str], campaigns: set[str]) -> None:
         """Drop the stored answers of these records' campaigns (in the caller's transaction)."""
         for part in _chunks(ids):
