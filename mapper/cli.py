@@ -171,17 +171,18 @@ _NUMBER = re.compile(r"^\d[\d,.\-]*( \(.*\))?$")
 TABLE_LIMIT = 50
 
 
-def show(t, limit: int | None = None) -> None:
+def show(t, limit: int | None = None, total: int | None = None) -> None:
     """Print an analytics table (:class:`mapper.analytics.tables.Table`) to fit the terminal.
 
     As a table when it fits; else, when it names ``head`` columns, one block per row with the
     long text wrapped under it; else a table without vertical rules, its cells wrapped.
-    With ``limit``, the first ``limit`` rows, and a line saying how many were left out; its
-    ``foot`` (a total) after them all the same.
+    With ``limit``, the first ``limit`` rows, and a line saying how many were left out (of
+    ``total`` when its rows are only the first of them); its ``foot`` (a total) after them
+    all the same.
     """
     left_out = 0
-    if limit is not None and len(t.rows) > limit:
-        left_out = len(t.rows) - limit
+    if limit is not None and (total or len(t.rows)) > limit:
+        left_out = (total or len(t.rows)) - limit
         t = t._replace(rows=t.rows[:limit])
     if t.foot is not None:
         t = t._replace(rows=[*t.rows, t.foot], foot=None)
@@ -776,7 +777,12 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             # From the read model the store keeps, when it can answer (no snapshot built).
             total = None
             if function in STORED:
-                kept = _stored_answer(store, camp, function, fresh, options)
+                first = None
+                if function == "talk_next":  # the whole list is kept; the command shows its head
+                    first = options.pop("limit", None)
+                    if first is None and not as_json:
+                        first = rows or TABLE_LIMIT
+                kept = _stored_answer(store, camp, function, fresh, options, first)
                 result = kept.value
             elif function == "ask_queue" and not as_json and options.get("limit") is None:
                 # A table shows its first rows: only those are computed, the rest counted.
@@ -805,8 +811,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             result = {**result, "as_of": kept.as_of.isoformat()}
         emit_json(result)
         return
-    for t in tables_for(command, result):
-        show(t, rows or TABLE_LIMIT)
+    for i, t in enumerate(tables_for(command, result)):
+        # (A list kept in pages is read up to the rows shown: its first table's, talk-next's.)
+        show(t, rows or TABLE_LIMIT, kept.total if kept is not None and i == 0 else None)
     if kept is not None:
         out.print(Text(_age_line(kept), style="dim"))
     listed = (sum(len(o["items"]) for o in result["organizers"]) if function == "follow_ups"
@@ -817,18 +824,20 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                        f"(--limit N for more, --json for all)", style="dim"))
 
 
-def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, options: dict):
+def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, options: dict,
+                   first: int | None = None):
     """A whole-graph answer (:class:`mapper.analytics.stored.Answer`): the one the store
-    keeps while it is current or young enough, else computed now (and kept)."""
-    from mapper.analytics.cached import Analytics
-
+    keeps while it is current or young enough, else computed now (and kept); with ``first``,
+    its list of people cut to the first ``first`` (a kept one read up to them alone)."""
     from dataclasses import replace
 
-    limit = options.pop("limit", None) if function == "talk_next" else None
+    from mapper.analytics.cached import Analytics
+
     found = Analytics(store, campaign=campaign, answers=store).answer(
-        function, fresh=fresh, **options)
-    if limit is not None:  # the whole list is kept; the command shows its head
-        found = replace(found, value={**found.value, "people": found.value["people"][:limit]})
+        function, fresh=fresh, first=first, **options)
+    if first is not None and len(found.value["people"]) > first:  # (computed now: whole)
+        found = replace(found, value={**found.value, "people": found.value["people"][:first]},
+                        total=len(found.value["people"]))
     return found
 
 

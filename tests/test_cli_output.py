@@ -72,3 +72,31 @@ def test_one_organizers_follow_ups_keep_everyones_counts(demo_db):
         [(o["organizer"], o["overdue"], o["due"]) for o in whole["organizers"]]
     assert [o["items"] for o in page["organizers"]] == \
         [o["items"] if o is busy else [] for o in whole["organizers"]]
+
+
+def test_talk_next_kept_in_pages_shows_its_first_rows_and_counts_the_rest(demo_db, tmp_path,
+                                                                         monkeypatch):
+    """The list is kept in pages (at a million people, the table's first 50 are read alone):
+    what each command prints is what the whole list gives."""
+    import shutil
+
+    from mapper.analytics import cached
+    from mapper.stores.sqlite import SQLiteStore
+
+    db = tmp_path / "paged.db"
+    shutil.copy(demo_db, db)
+    monkeypatch.setattr(cached, "PAGE_SIZE", 7)
+    everyone = json.loads(run("talk-next", "--json", "--fresh", "--db", db))["people"]
+    with SQLiteStore(db) as store:
+        pages = [s for s in store.answer_stamps() if s.question.startswith("talk_next#")]
+    assert len(pages) == -(-len(everyone) // 7) - 1 > 1
+    # Served from the pages kept (as of the same moment), cut where each command cuts.
+    first = json.loads(run("talk-next", "--json", "--limit", "9", "--db", db))
+    assert first["people"] == everyone[:9]
+    assert json.loads(run("talk-next", "--json", "--db", db))["people"] == everyone
+    output = run("talk-next", "--db", db)
+    assert f"{len(everyone) - cli.TABLE_LIMIT:,} more rows not shown" in output
+    assert everyone[cli.TABLE_LIMIT - 1]["name"] in output
+    output = run("talk-next", "--limit", "3", "--db", db)
+    assert f"{len(everyone) - 3:,} more rows not shown" in output
+    assert everyone[0]["name"] in output and everyone[3]["name"] not in output

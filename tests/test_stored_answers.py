@@ -9,12 +9,12 @@ import pytest
 
 from mapper.analytics import anger_clusters, power_map, talk_next
 from mapper.analytics.cached import Analytics
-from mapper.analytics.stored import Refresher, age_words
+from mapper.analytics.stored import Refresher, age_words, options_key
 from mapper.analytics.texts import WithCampaignTexts
 from mapper.roles import ADMIN
 from mapper.services import forget_person
 from mapper.stores.base import StoredAnswer
-from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
 
 T0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -336,6 +336,146 @@ def test_a_page_that_waited_for_a_snapshot_read_before_a_forget_does_not_show_th
         t.join(10)
     assert "Dee Park" not in str(answers["page"].value)
     assert answers["page"].version == store.version()
+
+
+# --- a long list is kept in pages (both stores) ----------------------------------------------
+
+def _longer_campaign() -> list:
+    """The small campaign and three more people nobody has spoken with: five to talk to."""
+    return small_campaign() + [roster("Fay Gold", "ER"), roster("Gus Hale"),
+                               roster("Hal Ito", "ER")]
+
+
+class Reads:
+    """The store as a new process reads its answers, counting the answers read."""
+
+    def __init__(self, store) -> None:
+        self.inner, self.read = store, []
+
+    def get_answer(self, campaign, question, options):
+        self.read.append(question)
+        return self.inner.get_answer(campaign, question, options)
+
+    def get_answers(self, campaign, keys):
+        self.read.extend(q for q, _ in keys)
+        return self.inner.get_answers(campaign, keys)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_talk_next_is_kept_in_pages_and_its_first_people_are_read_alone(store):
+    """At a million people talk-next's list is hundreds of MB: a command showing its first 20
+    reads the page they are on, not the list."""
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 2
+    computed = a.answer(talk_next)
+    people = computed.value["people"]
+    assert len(people) == 5
+    assert sorted(s.question for s in store.answer_stamps(CAMPAIGN)) == [
+        "talk_next", "talk_next#p00001", "talk_next#p00002"]
+    # A new process reads the whole answer back as it was computed, the same for every part.
+    reads = Reads(store)
+    source, b = process(store, clock)
+    b.answers = reads
+    assert b.answer(talk_next).value == computed.value and source.builds == 0
+    assert sorted(set(reads.read)) == ["talk_next", "talk_next#p00001", "talk_next#p00002"]
+    # The first two: the head alone; the first three: the head and the page after it.
+    for first, pages, read in ((2, None, ["talk_next"]), (1, None, ["talk_next"]),
+                               (3, 5, ["talk_next", "talk_next", "talk_next#p00001"])):
+        reads.read.clear()
+        _, c = process(store, clock)
+        c.answers = reads
+        found = c.answer(talk_next, first=first)
+        assert found.value["people"] == people[:first] and reads.read == read
+        assert found.total == 5 and found.as_of == computed.as_of
+        assert found.value["organic_leaders"] == computed.value["organic_leaders"]
+        # The same process asked for the whole list next reads it whole.
+        assert c.answer(talk_next).value == computed.value
+    # A list that fits is whole, and says so.
+    _, d = process(store, clock)
+    assert d.answer(talk_next, first=5).total is None
+    assert d.answer(talk_next, first=9).value == computed.value
+
+
+def test_pages_a_list_has_no_more_are_dropped_with_the_keep_that_ends_them(store):
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 1
+    a.answer(talk_next)
+    assert len(store.answer_stamps(CAMPAIGN)) == 5
+    a.page_size = 3
+    clock.tick(5)
+    kept = a.answer(talk_next, fresh=True)
+    assert sorted(s.question for s in store.answer_stamps(CAMPAIGN)) == [
+        "talk_next", "talk_next#p00001"]
+    assert {(s.version, s.computed_at) for s in store.answer_stamps(CAMPAIGN)} == {
+        (kept.version, clock.t)}
+    _, b = process(store, clock)
+    assert b.answer(talk_next).value == kept.value
+
+
+def test_a_list_kept_anew_while_its_pages_were_read_is_never_served_mixed(store):
+    """A refresher keeps the list anew between a page's read of its head and of its pages:
+    the page shows one keep or the other, whole, never the old head with the new pages."""
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 2
+    old = a.answer(talk_next)
+    store.write([conversation("Eve Stone", "2026-11-21", unit="ER",
+                              issues=[{"issue": "parking", "anger": 5}]),
+                 tie("Eve Stone", "Hal Ito")])
+    clock.tick(5)
+    reads = Reads(store)
+    source, b = process(store, clock)
+    b.answers = reads
+    kept_anew = []
+    read_pages = reads.get_answers
+
+    def get_answers(campaign, keys):  # the refresher lands between the two reads
+        if not kept_anew:
+            kept_anew.append(a.answer(talk_next, fresh=True))
+        return read_pages(campaign, keys)
+
+    reads.get_answers = get_answers
+    served = b.answer(talk_next)
+    new = kept_anew[0]
+    assert new.value != old.value  # (the write changed the list: a mix would show)
+    assert served.value == new.value and served.as_of == new.as_of
+    assert source.builds == 0  # (read from the store, the new keep: not computed again)
+
+
+def test_a_list_kept_whole_by_older_code_is_served_as_it_is(store):
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    whole = talk_next(store.snapshot(CAMPAIGN))
+    store.put_answer(StoredAnswer(CAMPAIGN, "talk_next", options_key(a._options(talk_next, {})),
+                                  store.version(), T0, whole))
+    source, b = process(store, clock)
+    assert b.answer(talk_next).value == whole and source.builds == 0
+    found = b.answer(talk_next, first=2)
+    assert found.value == whole and found.total is None  # (the caller cuts it)
+
+
+def test_after_a_forget_no_page_of_a_kept_list_names_the_person(store):
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 1
+    assert "Dee Park" in str(a.answer(talk_next).value)
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    for stamp in store.answer_stamps():
+        assert "Dee Park" not in str(store.get_answer(CAMPAIGN, stamp.question,
+                                                      stamp.options).result)
+    for first in (None, 1, 4):
+        _, b = process(store, clock)
+        assert "Dee Park" not in str(b.answer(talk_next, first=first).value)
+    assert "Dee Park" not in str(a.answer(talk_next, first=1).value)
 
 
 def test_an_answer_with_everyones_words_is_never_stored(store):

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from mapper import clock
@@ -18,7 +19,8 @@ from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map
 from mapper.analytics.readiness import ask_queue, ladder, took_action
-from mapper.analytics.stored import DERIVED, Answer, derived, lag_bound, options_key
+from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, Answer, derived, from_pages,
+                                     in_pages, lag_bound, options_key, page_question)
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
@@ -118,6 +120,8 @@ class Analytics:
         self.keep_versions = keep_versions
         #: Where whole-graph answers are kept (a :class:`~mapper.stores.base.Store`), or None.
         self.answers = answers
+        #: Entries per stored page of a list kept in pages (:data:`~mapper.analytics.stored.PAGED`).
+        self.page_size = PAGE_SIZE
         #: Seconds a stale stored answer may be served (:func:`mapper.analytics.stored.lag_bound`).
         self.lag = lag_bound() if lag is None else lag
         self.now = now or (lambda: clock.now())  # (looked up at each call: tests set it)
@@ -234,7 +238,7 @@ class Analytics:
         return function
 
     def answer(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
-               fresh: bool = False, **options: Any) -> Answer:
+               fresh: bool = False, first: int | None = None, **options: Any) -> Answer:
         """:meth:`run`, with the store version the answer was computed from and when.
 
         A whole-graph question (:data:`~mapper.analytics.stored.DERIVED`) is answered from its
@@ -242,6 +246,10 @@ class Analytics:
         than :attr:`lag` seconds (then :attr:`on_stale` is told); else (older, none stored,
         or ``fresh``) it is computed now and stored. Any other question is computed as
         :meth:`run` does, as of now.
+
+        With ``first``, only the first ``first`` entries of a list kept in pages
+        (:data:`~mapper.analytics.stored.PAGED`) are needed: a stored answer is read up to
+        them (its list may then hold no more, :attr:`Answer.total` saying how many it has).
         """
         func = self._func(function)
         campaign = campaign or self.campaign
@@ -261,12 +269,11 @@ class Analytics:
                                       (self.now() - stamp.computed_at).total_seconds()
                                       <= self._bound()):
                 if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
-                    found = self.answers.get_answer(*key)
-                    kept = None if found is None else Answer(found.result, found.version,
-                                                             found.computed_at)
+                    kept = self._stored(key, first)
+                    if kept is not None and kept.total is None:  # (read whole)
+                        with self._lock:
+                            self._kept[key] = kept
                 if kept is not None:
-                    with self._lock:
-                        self._kept[key] = kept
                     self.answered["stored"] += 1
                     if kept.version != version:
                         self.answered["stale"] += 1
@@ -275,6 +282,63 @@ class Analytics:
                     return kept
             return self._refresh_once(func, key, campaign, options)
         return self.refresh(func, campaign=campaign, **options)
+
+    def _stored(self, key: tuple[str, str, str], first: int | None = None) -> Answer | None:
+        """The answer stored under ``key`` (campaign, question, options), or None: one kept in
+        pages read whole, or with ``first`` up to its first ``first`` entries (:meth:`answer`);
+        its pages read with its head as of one moment, and only when they are all of its keep
+        (kept anew between the reads: read again; three times: None, it is computed)."""
+        campaign, question, options = key
+        found = self.answers.get_answer(*key)
+        for _ in range(3):
+            if found is None:
+                return None
+            pages, total = from_pages(found.result, first)
+            if total is None:  # kept whole
+                return Answer(found.result, found.version, found.computed_at)
+            parts: list = []
+            if pages:
+                wanted = [(question, options)] + [(page_question(question, i), options)
+                                                  for i in pages]
+                got = self.answers.get_answers(campaign, wanted)
+                head = got.get((question, options))
+                parts = [got.get(k) for k in wanted[1:]]
+                if head is None or (head.version, head.computed_at) != (found.version,
+                                                                        found.computed_at):
+                    found = head  # kept anew (or dropped) since: read that one
+                    continue
+                if any(p is None or (p.version, p.computed_at) != (head.version,
+                                                                   head.computed_at)
+                       for p in parts):
+                    found = self.answers.get_answer(*key)
+                    continue
+            value = dict(found.result)
+            field = value.pop("paged")["field"]
+            items = value[field] = [*value[field], *(e for p in parts for e in p.result)]
+            cut = first is not None and first < total
+            if cut:
+                del items[first:]
+            return Answer(value, found.version, found.computed_at, total if cut else None)
+        return None
+
+    def _keep(self, answer: "StoredAnswer") -> None:
+        """Store a computed answer (:meth:`refresh`): a :data:`~mapper.analytics.stored.PAGED`
+        one in pages, all in one transaction, the pages it has no more dropped with them."""
+        from mapper.analytics.stored import PART
+        from mapper.stores.base import StoredAnswer
+
+        if answer.question not in PAGED:
+            self.answers.put_answer(answer)
+            return
+        head, pages = in_pages(answer.question, answer.result, self.page_size)
+        kept = [replace(answer, result=head)] + [
+            StoredAnswer(answer.campaign, q, answer.options, answer.version, answer.computed_at,
+                         page) for q, page in pages]
+        names = {a.question for a in kept}
+        drop = [(a.question, a.options) for a in self.answers.answer_stamps(answer.campaign)
+                if a.options == answer.options and a.question not in names
+                and a.question.startswith(answer.question + PART)]
+        self.answers.put_answers(kept, drop)
 
     def _bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while
@@ -366,8 +430,7 @@ class Analytics:
 
             opts = options_key(self._options(func, options))
             try:
-                self.answers.put_answer(StoredAnswer(campaign, func.__name__, opts, read_at, at,
-                                                     value))
+                self._keep(StoredAnswer(campaign, func.__name__, opts, read_at, at, value))
             except Exception as exc:  # a cache: the answer is served all the same
                 # (The type only: a message may quote a value.)
                 log.warning("storing an answer failed: %s", type(exc).__name__)

@@ -27,7 +27,8 @@ from typing import Any
 import orjson
 
 __all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
-           "REFRESH_ENV", "LEASE", "PART", "derived", "is_part", "lag_bound", "busy_lag_bound",
+           "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
+           "page_question", "in_pages", "from_pages", "lag_bound", "busy_lag_bound",
            "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,62 @@ def is_part(question: str) -> bool:
     return PART in question
 
 
+#: Whole-graph answers kept in pages: the question, and the field of its answer holding a list
+#: as long as the campaign (talk-next's people: at a million people, hundreds of MB of JSON).
+#: The answer stored under the question is its head: the rest of the answer, the list's first
+#: page and how many entries and pages it holds (``paged``); the other pages are its parts
+#: (:func:`page_question`). A command showing the first 20 reads the head alone.
+PAGED: dict[str, str] = {"talk_next": "people"}
+
+#: Entries of a paged list per stored page.
+PAGE_SIZE = 1_000
+
+
+def page_question(question: str, i: int) -> str:
+    """The question page ``i`` (from 1: page 0 is in the head) of a paged answer is kept under.
+
+    >>> page_question("talk_next", 3)
+    'talk_next#p00003'
+    """
+    return f"{question}{PART}p{i:05d}"
+
+
+def in_pages(question: str, value: dict[str, Any], size: int = PAGE_SIZE
+             ) -> tuple[dict[str, Any], list[tuple[str, list]]]:
+    """A :data:`PAGED` answer as it is kept: its head, and its other pages by question.
+
+    >>> head, pages = in_pages("talk_next", {"people": [1, 2, 3, 4, 5], "x": 0}, size=2)
+    >>> head
+    {'people': [1, 2], 'x': 0, 'paged': {'field': 'people', 'count': 5, 'size': 2, 'pages': 3}}
+    >>> pages
+    [('talk_next#p00001', [3, 4]), ('talk_next#p00002', [5])]
+    """
+    field = PAGED[question]
+    items = value[field]
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    head = {**value, field: chunks[0],
+            "paged": {"field": field, "count": len(items), "size": size, "pages": len(chunks)}}
+    return head, [(page_question(question, i), c) for i, c in enumerate(chunks[1:], 1)]
+
+
+def from_pages(head: Any, first: int | None = None) -> tuple[list[int], int | None]:
+    """Which pages (from 1) of a kept answer whose head is ``head`` hold its list's first
+    ``first`` entries (every page: None), and how many entries the list holds; ``([], None)``
+    for an answer kept whole.
+
+    >>> paged = {"people": [1, 2], "paged": {"field": "people", "count": 5, "size": 2, "pages": 3}}
+    >>> from_pages(paged), from_pages(paged, 2), from_pages(paged, 3), from_pages({"people": []})
+    (([1, 2], 5), ([], 5), ([1], 5), ([], None))
+    """
+    paged = head.get("paged") if isinstance(head, dict) else None
+    if paged is None:
+        return [], None
+    pages = paged["pages"]
+    if first is not None:
+        pages = min(pages, -(-max(first, 0) // paged["size"]) or 1)
+    return list(range(1, pages)), paged["count"]
+
+
 def derived(func: Callable[..., Any]) -> Callable[..., Any]:
     """Store ``func``'s answers (a whole-graph question over a snapshot, JSON-serializable)."""
     DERIVED[func.__name__] = func
@@ -104,11 +161,13 @@ def _seconds(name: str, default: float, env: Any = None) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An answer, the store version it was computed from, and when (UTC)."""
+    """An answer, the store version it was computed from, and when (UTC); ``total``: how many
+    entries its :data:`PAGED` list holds when ``value`` holds only the first of them."""
 
     value: Any
     version: Any
     as_of: dt.datetime
+    total: int | None = None
 
 
 def options_key(options: dict[str, Any]) -> str:
