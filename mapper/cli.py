@@ -749,7 +749,7 @@ def rebuild_read_model(campaign: CampaignOpt = None, db: DbOpt = None) -> None:
 
 TodayOpt = Annotated[Optional[datetime.datetime], typer.Option(
     "--today", formats=["%Y-%m-%d"], help="Date to judge due and overdue by (default: today).")]
-LimitOpt = Annotated[Optional[int], typer.Option("--limit", help="Show at most this many.")]
+LimitOpt = Annotated[Optional[int], typer.Option("--limit", min=1, help="Show at most this many.")]
 TableLimitOpt = Annotated[Optional[int], typer.Option(
     "--limit", min=1, help=f"Rows the table shows (default {TABLE_LIMIT}); --json prints all.")]
 
@@ -778,7 +778,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             total = None
             if function in STORED:
                 first = None
-                if function == "talk_next":  # the whole list is kept; the command shows its head
+                if function == "talk_next":  # kept in pages: the command reads what it shows
                     first = options.pop("limit", None)
                     if first is None and not as_json:
                         first = rows or TABLE_LIMIT
@@ -835,7 +835,7 @@ def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, opti
 
     found = Analytics(store, campaign=campaign, answers=store).answer(
         function, fresh=fresh, first=first, **options)
-    if first is not None and len(found.value["people"]) > first:  # (computed now: whole)
+    if first is not None and len(found.value["people"]) > first:  # (computed, or kept whole)
         found = replace(found, value={**found.value, "people": found.value["people"][:first]},
                         total=len(found.value["people"]))
     return found

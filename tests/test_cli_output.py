@@ -100,3 +100,10 @@ def test_talk_next_kept_in_pages_shows_its_first_rows_and_counts_the_rest(demo_d
     output = run("talk-next", "--limit", "3", "--db", db)
     assert f"{len(everyone) - 3:,} more rows not shown" in output
     assert everyone[0]["name"] in output and everyone[3]["name"] not in output
+
+
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_a_limit_below_one_is_refused_by_name(demo_db, limit):
+    for command in ("talk-next", "ask-queue"):
+        result = CliRunner().invoke(cli.app, [command, "--limit", limit, "--db", str(demo_db)])
+        assert result.exit_code == 2 and "--limit" in result.output

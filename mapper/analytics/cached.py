@@ -286,9 +286,10 @@ class Analytics:
     def _stored(self, key: tuple[str, str, str], first: int | None = None) -> Answer | None:
         """The answer stored under ``key`` (campaign, question, options), or None: one kept in
         pages read whole, or with ``first`` up to its first ``first`` entries (:meth:`answer`);
-        its pages read with its head as of one moment, and only when they are all of its keep
-        (kept anew between the reads: read again; three times: None, it is computed)."""
+        its pages served only when they are all of its head's keep (kept anew between the
+        reads: read again; three times: None, it is computed)."""
         campaign, question, options = key
+        first = None if first is None else max(first, 0)
         found = self.answers.get_answer(*key)
         for _ in range(3):
             if found is None:
@@ -298,19 +299,13 @@ class Analytics:
                 return Answer(found.result, found.version, found.computed_at)
             parts: list = []
             if pages:
-                wanted = [(question, options)] + [(page_question(question, i), options)
-                                                  for i in pages]
+                wanted = [(page_question(question, i), options) for i in pages]
                 got = self.answers.get_answers(campaign, wanted)
-                head = got.get((question, options))
-                parts = [got.get(k) for k in wanted[1:]]
-                if head is None or (head.version, head.computed_at) != (found.version,
-                                                                        found.computed_at):
-                    found = head  # kept anew (or dropped) since: read that one
-                    continue
-                if any(p is None or (p.version, p.computed_at) != (head.version,
-                                                                   head.computed_at)
+                parts = [got.get(k) for k in wanted]
+                if any(p is None or (p.version, p.computed_at) != (found.version,
+                                                                   found.computed_at)
                        for p in parts):
-                    found = self.answers.get_answer(*key)
+                    found = self.answers.get_answer(*key)  # kept anew, or dropped, since
                     continue
             value = dict(found.result)
             field = value.pop("paged")["field"]

@@ -8,8 +8,9 @@ for the current version or younger than the lag bound (:func:`lag_bound`), and a
 :class:`Refresher` thread computes stale ones again, one at a time, while the process holds the
 store's lease (one refresher per store, whatever the number of processes).
 
-A stored answer is the full answer, the same for every reader: the role rules filter it after
-it is read, as they filter a fresh one. Answers that name words of a single person (an action,
+A stored answer is the full answer (one whose list is as long as the campaign, in pages:
+:data:`PAGED`), the same for every reader: the role rules filter it after it is read, as they
+filter a fresh one. Answers that name words of a single person (an action,
 an assignment) are stored only as the campaign's shared view (see :data:`STORED_TEXTS`).
 """
 
@@ -73,6 +74,8 @@ def is_part(question: str) -> bool:
 #: The answer stored under the question is its head: the rest of the answer, the list's first
 #: page and how many entries and pages it holds (``paged``); the other pages are its parts
 #: (:func:`page_question`). A command showing the first 20 reads the head alone.
+#: (Code older than the pages would read the head as the whole answer: every process that
+#: reads a store runs one version, as after any upgrade.)
 PAGED: dict[str, str] = {"talk_next": "people"}
 
 #: Entries of a paged list per stored page.

@@ -141,8 +141,9 @@ ANSWERS_DROPPED = "#dropped"
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
     """A whole-graph answer kept in the store (a cache, not the truth): the full answer to
-    ``question`` with ``options`` (a canonical JSON text) for a campaign, computed from the
-    store as of ``version`` at ``computed_at`` (UTC). ``result`` is None when only its stamp
+    ``question`` with ``options`` (a canonical JSON text) for a campaign, or a part of one kept
+    in parts (:data:`mapper.analytics.stored.PART`), computed from the store as of ``version``
+    at ``computed_at`` (UTC). ``result`` is None when only its stamp
     was read (:meth:`Store.answer_stamps`).
     """
 
