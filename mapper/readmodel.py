@@ -36,7 +36,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
-           "head_items", "first_items", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
+           "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
            "trusted_by"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
@@ -480,6 +480,31 @@ def count_changes(removed: Iterable[Sequence[Any]], added: Iterable[Sequence[Any
                 at = (row[0], kind, key, sub)
                 change[at] = change.get(at, 0) + sign * n
     return [(*at, n) for at, n in change.items() if n]
+
+
+def by_unit(counts: Iterable[tuple[str, str, str, str, int]]
+            ) -> tuple[list[tuple[str, str, str, str, int]], list[list[Any]]]:
+    """Counts (:func:`count_changes`, :func:`counted`) as a store keeping each unit's in one
+    place takes them: those of other kinds as they are, and each unit's as ``[campaign, unit,
+    [n of each UnitCounts field, in order]]`` (at a million people, 25,000 units: one node
+    each for mapper structure to read, not six).
+
+    >>> by_unit([("c", "unit", "ER", "people", 2), ("c", "count", "people", "", 2),
+    ...          ("c", "unit", "ER", "leaders", -1)])
+    ([('c', 'count', 'people', '', 2)], [['c', 'ER', [2, 0, 0, 0, 0, 0, -1]]])
+    """
+    from mapper.analytics.structure import UnitCounts
+
+    at = {f: i for i, f in enumerate(UnitCounts._fields)}
+    others: list[tuple[str, str, str, str, int]] = []
+    units: dict[tuple[str, str], list[int]] = {}
+    for count in counts:
+        campaign, kind, key, sub, n = count
+        if kind == "unit":
+            units.setdefault((campaign, key), [0] * len(at))[at[sub]] += n
+        else:
+            others.append(count)
+    return others, [[c, u, v] for (c, u), v in units.items()]
 
 
 def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, int]]:

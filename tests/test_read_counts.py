@@ -152,3 +152,47 @@ def test_a_schema_6_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, 
         _agrees(again)
     finally:
         again.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_8_neo4j_store_gets_each_units_counts_in_one_node_when_opened(
+        open_store_of_kind, neo4j_uri):
+    """Schema 9 keeps a unit's counts in one node (mapper structure reads 25,000 nodes at a
+    million people, not 150,000): a schema-8 store's are grouped on open, with no rebuild, and
+    writes go on moving them, one node per unit."""
+    from mapper.analytics.structure import UnitCounts
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    _steps(store)
+    expected = store.overview(CAMPAIGN), store.structure(CAMPAIGN)
+    with store._session() as session:  # as schema 8 left them: a node per unit and field
+        session.run("MATCH (c:ReadCount {kind: 'unit', sub: ''}) "
+                    "UNWIND range(0, size($fields) - 1) AS i "
+                    "CREATE (:ReadCount {campaign: c.campaign, kind: 'unit', key: c.key, "
+                    "sub: $fields[i], n: c.counts[i]}) "
+                    "WITH DISTINCT c DELETE c", fields=list(UnitCounts._fields)).consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 8").consume()
+        session.run("MATCH (r:PersonRow) SET r.probe = true").consume()  # (a rebuild: gone)
+        assert session.run("MATCH (c:ReadCount {kind: 'unit', sub: ''}) RETURN count(c)"
+                           ).single()[0] == 0
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+            assert session.run("MATCH (r:PersonRow) WHERE r.probe IS NULL RETURN count(r)"
+                               ).single()[0] == 0  # (no row built again)
+        assert again._rebuilds() == [] and again._pending() == []
+        assert (again.overview(CAMPAIGN), again.structure(CAMPAIGN)) == expected
+        again.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2),
+                     roster("Uma Diaz", "Nights")])
+        _agrees(again)
+        with again._session() as session:
+            units = session.run("MATCH (c:ReadCount {kind: 'unit'}) RETURN c.key, c.sub, "
+                                "c.counts").values()
+        assert units and all(sub == "" and len(counts) == len(UnitCounts._fields)
+                             for _, sub, counts in units)
+        assert len({key for key, _, _ in units}) == len(units)  # one node a unit
+        assert "Nights" in {key for key, _, _ in units}
+    finally:
+        again.close()

@@ -165,9 +165,19 @@ def stored_counts(store) -> list[tuple]:
     if hasattr(store, "_db"):
         found = store._db.execute("SELECT campaign, kind, key, sub, n FROM rm_counts").fetchall()
     else:
+        from mapper.analytics.structure import UnitCounts
+
         with store._session() as session:
-            found = session.run("MATCH (c:ReadCount) RETURN c.campaign, c.kind, c.key, c.sub, "
-                                "c.n").values()
+            kept = session.run("MATCH (c:ReadCount) RETURN c.campaign, c.kind, c.key, c.sub, "
+                               "c.n, c.counts").values()
+        found = []
+        for campaign, kind, key, sub, n, counts in kept:
+            if counts is None:
+                found.append((campaign, kind, key, sub, n))
+            else:  # each unit's counts in one node (schema 9)
+                assert kind == "unit" and sub == "" and n is None
+                found += [(campaign, kind, key, f, c) for f, c in zip(UnitCounts._fields, counts,
+                                                                      strict=True)]
     return sorted(tuple(c) for c in found if c[-1])
 
 
