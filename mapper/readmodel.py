@@ -487,7 +487,7 @@ def by_unit(counts: Iterable[tuple[str, str, str, str, int]]
     """Counts (:func:`count_changes`, :func:`counted`) as a store keeping each unit's in one
     place takes them: those of other kinds as they are, and each unit's as ``[campaign, unit,
     [n of each UnitCounts field, in order]]`` (at a million people, 25,000 units: one node
-    each for mapper structure to read, not six).
+    each for mapper structure to read, not one per count: up to seven).
 
     >>> by_unit([("c", "unit", "ER", "people", 2), ("c", "count", "people", "", 2),
     ...          ("c", "unit", "ER", "leaders", -1)])

@@ -97,7 +97,8 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # is newer than a ranking kept after the migration).
 # Schema 7 counts each campaign's (:PersonRow) nodes as the overview and mapper structure add
 # them up ((:ReadCount {campaign, kind, key, sub, n}): people, asks by answer, anger per issue
-# and level, each unit's people by where they stand: mapper.readmodel.row_counts), moved by
+# and level, each unit's people by where they stand (since schema 9, a node per unit):
+# mapper.readmodel.row_counts), moved by
 # each write that changes the rows, in its transaction: those pages read a few hundred counts,
 # not a million rows. (An older store gets them with schema 8's rebuild.)
 # Schema 8 counts the campaign's 1-on-1s per day the same way ((:PersonRow).days, each person's
@@ -525,7 +526,7 @@ def _mark_answers_dropped(tx: Any, campaigns: Iterable[str], ahead: int = 0) -> 
 def _overview_counts(tx: Any, campaign: str) -> tuple | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    # (Not each unit's: structure's, 150,000 nodes at a million people.)
+    # (Not each unit's: structure's, 25,000 nodes of 7 counts at a million people.)
     counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
                                           kinds=["count", "day", "assessment", "asks", "anger"])]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
@@ -794,7 +795,10 @@ class Neo4jStore(Store):
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
         re-projection: schema 1-2), which :meth:`resume` (called on open) then carries out in
-        batches.
+        batches. A schema-8 store needs no rebuild: each campaign's units' counts are grouped,
+        one node per unit, a campaign per transaction, then the schema number moves.
+        (Processes still running older code must be stopped first, as for every upgrade: they
+        would keep writing a unit's counts a node per field, which this version no longer reads.)
         """
         if found == 8:
             # Schema 9 alone: each unit's counts grouped in one node, a campaign at a time
@@ -806,7 +810,8 @@ class Neo4jStore(Store):
                 tx.run(load_query("write/group_unit_counts"), campaign=campaign,
                        fields=list(UnitCounts._fields)).consume()
 
-            for (campaign,) in session.execute_read(_read_all, "read/list_campaigns"):
+            for (campaign,) in session.execute_read(
+                    _read_all, "read/list_campaigns_with_field_unit_counts"):
                 session.execute_write(group, campaign)
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
