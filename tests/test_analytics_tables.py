@@ -67,3 +67,18 @@ def test_empty_answers_give_empty_tables() -> None:
         for table in tables_for(command, compute(empty)):
             if command not in ("structure", "overview"):
                 assert table.rows == [], (command, table.title)
+
+
+def test_each_issue_names_its_first_decision_makers_and_counts_the_rest() -> None:
+    """At a million people an issue had 30,000 decision makers named in one cell."""
+    from mapper.analytics.tables import NAMED_PER_ISSUE, power_issues_table
+
+    named = [{"name": f"Boss {n}", "people": 100 - n, "anger": 300 - n}
+             for n in range(NAMED_PER_ISSUE + 2)]
+    result = {"issues": [{"name": "pay", "angry": 9, "decision_makers": named},
+                         {"name": "parking", "angry": 1, "decision_makers": named[:1]}]}
+    pay, parking = power_issues_table(result).rows
+    assert pay[2].startswith("Boss 0 (100 named, anger 300), Boss 1 (99 named")
+    assert f"Boss {NAMED_PER_ISSUE - 1} (" in pay[2] and f"Boss {NAMED_PER_ISSUE} (" not in pay[2]
+    assert pay[2].endswith(" and 2 more")
+    assert parking[2] == "Boss 0 (100 named, anger 300)"
