@@ -763,7 +763,8 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             rows: int | None = None, fresh: bool = False, **options) -> None:
     """Run one analytics question on the store and print it as JSON or tables."""
     from mapper import analytics
-    from mapper.analytics.tables import tables_for
+    from mapper.analytics.stored import PAGED
+    from mapper.analytics.tables import PAGED_TABLE, tables_for
     from mapper.analytics.texts import USES_TEXTS, fill_texts
 
     from mapper.snapshot import gc_paused
@@ -778,7 +779,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             total = None
             if function in STORED:
                 first = None
-                if function == "talk_next":  # kept in pages: the command reads what it shows
+                if function in PAGED:  # kept in pages: the command reads what it shows
                     first = options.pop("limit", None)
                     if first is None and not as_json:
                         first = rows or TABLE_LIMIT
@@ -811,9 +812,10 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             result = {**result, "as_of": kept.as_of.isoformat()}
         emit_json(result)
         return
+    paged = PAGED_TABLE.get(command) if kept is not None else None
     for i, t in enumerate(tables_for(command, result)):
-        # (A list kept in pages is read up to the rows shown: its first table's, talk-next's.)
-        show(t, rows or TABLE_LIMIT, kept.total if kept is not None and i == 0 else None)
+        # (A list kept in pages is read up to the rows shown: its table says how many more.)
+        show(t, rows or TABLE_LIMIT, kept.total if i == paged else None)
     if kept is not None:
         out.print(Text(_age_line(kept), style="dim"))
     listed = (sum(len(o["items"]) for o in result["organizers"]) if function == "follow_ups"
@@ -828,16 +830,19 @@ def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, opti
                    first: int | None = None):
     """A whole-graph answer (:class:`mapper.analytics.stored.Answer`): the one the store
     keeps while it is current or young enough, else computed now (and kept); with ``first``,
-    its list of people cut to the first ``first`` (a kept one read up to them alone)."""
+    its long list (:data:`~mapper.analytics.stored.PAGED`) cut to the first ``first`` (a kept
+    one read up to them alone)."""
     from dataclasses import replace
 
     from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import PAGED
 
     found = Analytics(store, campaign=campaign, answers=store).answer(
         function, fresh=fresh, first=first, **options)
-    if first is not None and len(found.value["people"]) > first:  # (computed, or kept whole)
-        found = replace(found, value={**found.value, "people": found.value["people"][:first]},
-                        total=len(found.value["people"]))
+    field = PAGED.get(function)
+    if first is not None and field and len(found.value[field]) > first:  # (computed, or whole)
+        found = replace(found, value={**found.value, field: found.value[field][:first]},
+                        total=len(found.value[field]))
     return found
 
 

@@ -107,3 +107,27 @@ def test_a_limit_below_one_is_refused_by_name(demo_db, limit):
     for command in ("talk-next", "ask-queue"):
         result = CliRunner().invoke(cli.app, [command, "--limit", limit, "--db", str(demo_db)])
         assert result.exit_code == 2 and "--limit" in result.output
+
+
+def test_power_kept_in_pages_shows_its_first_decision_makers_and_counts_the_rest(
+        demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    from mapper.analytics import cached
+    from mapper.stores.sqlite import SQLiteStore
+
+    db = tmp_path / "paged.db"
+    shutil.copy(demo_db, db)
+    monkeypatch.setattr(cached, "PAGE_SIZE", 2)
+    whole = json.loads(run("power", "--json", "--fresh", "--db", db))
+    makers = whole["decision_makers"]
+    with SQLiteStore(db) as store:
+        pages = [s for s in store.answer_stamps() if s.question.startswith("power_map#")]
+    assert len(pages) == -(-len(makers) // 2) - 1 > 1
+    assert json.loads(run("power", "--json", "--db", db)) == {**whole, "as_of": whole["as_of"]}
+    output = run("power", "--limit", "3", "--db", db)
+    assert f"{len(makers) - 3:,} more rows not shown" in output
+    assert makers[2]["name"] in output
+    # The issues' table is read whole from the head (its rows cut by --limit as before).
+    assert all(i["name"] in output for i in whole["issues"][:3])
+    assert whole["issues"][0]["decision_makers"][0]["name"] in output

@@ -499,6 +499,26 @@ def test_a_forget_between_a_lists_head_and_its_pages_never_serves_the_person(sto
     assert source.builds == 1 and served.version == store.version()  # computed after it
 
 
+def test_power_is_kept_in_pages_of_its_decision_makers(store):
+    store.write(_longer_campaign())
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 1
+    computed = a.answer(power_map)
+    makers = computed.value["decision_makers"]
+    assert len(makers) > 1
+    assert sorted(s.question for s in store.answer_stamps(CAMPAIGN)) == [
+        "power_map", *(f"power_map#p{i:05d}" for i in range(1, len(makers)))]
+    reads = Reads(store)
+    source, b = process(store, clock)
+    b.answers = reads
+    first = b.answer(power_map, first=1)
+    assert reads.read == ["power_map"] and source.builds == 0
+    assert first.value["decision_makers"] == makers[:1] and first.total == len(makers)
+    assert first.value["issues"] == computed.value["issues"]  # (kept whole in the head)
+    assert b.answer(power_map).value == computed.value
+
+
 def test_an_answer_with_everyones_words_is_never_stored(store):
     """The command line's ladder names every action; only the campaign's shared view is kept."""
     from mapper.analytics.readiness import ladder

@@ -70,13 +70,14 @@ def is_part(question: str) -> bool:
 
 
 #: Whole-graph answers kept in pages: the question, and the field of its answer holding a list
-#: as long as the campaign (talk-next's people: at a million people, hundreds of MB of JSON).
+#: as long as the campaign (at a million people, talk-next's people are 192 MB of JSON, power's
+#: decision makers 35 MB).
 #: The answer stored under the question is its head: the rest of the answer, the list's first
 #: page and how many entries and pages it holds (``paged``); the other pages are its parts
 #: (:func:`page_question`). A command showing the first 20 reads the head alone.
 #: (Code older than the pages would read the head as the whole answer: every process that
 #: reads a store runs one version, as after any upgrade.)
-PAGED: dict[str, str] = {"talk_next": "people"}
+PAGED: dict[str, str] = {"talk_next": "people", "power_map": "decision_makers"}
 
 #: Entries of a paged list per stored page.
 PAGE_SIZE = 1_000

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 __all__ = [
-    "Table", "TABLES", "tables_for",
+    "Table", "TABLES", "PAGED_TABLE", "tables_for",
     "clusters_table", "bridging_table", "unit_issue_table",
     "power_issues_table", "power_table",
     "ask_queue_table", "ladder_table",
@@ -280,6 +280,12 @@ TABLES: dict[str, tuple[Callable[[Any], Table], ...]] = {
     "overview": (overview_table, top_issues_table),
     "my-list": (my_list_table,),
 }
+
+
+#: Which of a command's tables lists an answer kept in pages (:data:`mapper.analytics.stored.
+#: PAGED`), a row per entry of its long list: a command reads the entries it shows, and says
+#: how many more there are.
+PAGED_TABLE = {"talk-next": 0, "power": 1}
 
 
 def tables_for(command: str, result: Any) -> list[Table]:
