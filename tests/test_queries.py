@@ -81,6 +81,12 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         with store._driver.session() as session:
             session.run("MATCH (m:StoreMeta) SET m.schema = 4").consume()
         Neo4jStore(neo4j_uri).close()
+        # A schema-8 store gets each unit's counts grouped in one node when opened.
+        with store._driver.session() as session:
+            session.run("CREATE (:ReadCount {campaign: $c, kind: 'unit', key: 'ER', "
+                        "sub: 'people', n: 0})", c=CAMPAIGN).consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 8").consume()
+        Neo4jStore(neo4j_uri).close()
         store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
         store.node_names(CAMPAIGN, "Issue")
         store.tie_rows(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])

@@ -282,9 +282,9 @@ TABLES: dict[str, tuple[Callable[[Any], Table], ...]] = {
 }
 
 
-#: Which of a command's tables lists an answer kept in pages (:data:`mapper.analytics.stored.
-#: PAGED`), a row per entry of its long list: a command reads the entries it shows, and says
-#: how many more there are.
+#: Which of a command's tables lists an answer kept in pages
+#: (:data:`mapper.analytics.stored.PAGED`), a row per entry of its long list: a command reads
+#: the entries it shows, and says how many more there are.
 PAGED_TABLE = {"talk-next": 0, "power": 1}
 
 
