@@ -71,14 +71,35 @@ def test_empty_answers_give_empty_tables() -> None:
 
 def test_each_issue_names_its_first_decision_makers_and_counts_the_rest() -> None:
     """At a million people an issue had 30,000 decision makers named in one cell."""
-    from mapper.analytics.tables import NAMED_PER_ISSUE, power_issues_table
+    from mapper.analytics.tables import NAMED_IN_A_CELL, power_issues_table
 
     named = [{"name": f"Boss {n}", "people": 100 - n, "anger": 300 - n}
-             for n in range(NAMED_PER_ISSUE + 2)]
+             for n in range(NAMED_IN_A_CELL + 2)]
     result = {"issues": [{"name": "pay", "angry": 9, "decision_makers": named},
                          {"name": "parking", "angry": 1, "decision_makers": named[:1]}]}
     pay, parking = power_issues_table(result).rows
     assert pay[2].startswith("Boss 0 (100 named, anger 300), Boss 1 (99 named")
-    assert f"Boss {NAMED_PER_ISSUE - 1} (" in pay[2] and f"Boss {NAMED_PER_ISSUE} (" not in pay[2]
+    assert f"Boss {NAMED_IN_A_CELL - 1} (" in pay[2] and f"Boss {NAMED_IN_A_CELL} (" not in pay[2]
     assert pay[2].endswith(" and 2 more")
     assert parking[2] == "Boss 0 (100 named, anger 300)"
+
+
+def test_a_clusters_units_and_decision_makers_are_named_first_ten_and_counted() -> None:
+    """At a million people a cluster spans thousands of units: the table names the most
+    counted and says how many more (--json has them all)."""
+    from mapper.analytics.tables import NAMED_IN_A_CELL, bridging_table, clusters_table
+
+    units = [{"unit": f"Unit {n}", "people": 100 - n} for n in range(NAMED_IN_A_CELL + 5)]
+    makers = [{"name": f"Boss {n}", "people": 50 - n} for n in range(NAMED_IN_A_CELL + 1)]
+    issues = [{"name": f"issue {n}", "people": 40 - n} for n in range(NAMED_IN_A_CELL + 3)]
+    result = {"min_anger": 3, "clusters": [{"id": 1, "name": "pay", "issues": issues,
+                                            "people": 99, "mean_anger": 4.0, "units": units,
+                                            "decision_makers": makers}],
+              "bridging": [{"name": "pay", "people": 9, "units": units, "cluster": 1,
+                            "reasons": ["angry in many units"]}]}
+    row = clusters_table(result).rows[0]
+    assert row[1].endswith(f"issue {NAMED_IN_A_CELL + 2} (28)")  # every issue named
+    assert row[4].startswith("Unit 0 (100), Unit 1 (99)") and row[4].endswith(" and 5 more")
+    assert f"Unit {NAMED_IN_A_CELL - 1} (" in row[4] and f"Unit {NAMED_IN_A_CELL} (" not in row[4]
+    assert row[5].endswith(" and 1 more")
+    assert bridging_table(result).rows[0][2].endswith(" and 5 more")

@@ -70,8 +70,25 @@ def _share(value: float | None) -> str:
     return _NONE if value is None else f"{round(100 * value)}%"
 
 
-def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people") -> str:
-    return ", ".join(f"{i[label]} ({i[count]})" for i in items) or _NONE
+#: Names a cell lists of a list as long as the campaign's units or decision makers, the most
+#: counted first, then how many more (at a million people a cluster spans 25,000 units, and an
+#: issue names 30,000 decision makers: megabytes of table, seconds to print); ``--json`` has
+#: them all.
+NAMED_IN_A_CELL = 10
+
+
+def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people",
+             first: int | None = None) -> str:
+    """``name (n), …`` of ``items``; with ``first``, of the first ``first`` and how many more.
+
+    >>> _counted([{"unit": u, "people": n} for u, n in (("ER", 3), ("ICU", 2), ("OR", 1))],
+    ...          "unit", first=2)
+    'ER (3), ICU (2) and 1 more'
+    """
+    items = list(items)
+    shown = items if first is None else items[:first]
+    text = ", ".join(f"{i[label]} ({i[count]})" for i in shown) or _NONE
+    return text + (f" and {len(items) - len(shown):,} more" if len(shown) < len(items) else "")
 
 
 def clusters_table(result: dict[str, Any]) -> Table:
@@ -85,7 +102,8 @@ def clusters_table(result: dict[str, Any]) -> Table:
     """
     # Named by its top issues, as on the page (the id is only the colour's number).
     rows = [(_s(c.get("name") or c["id"]), _counted(c["issues"], "name"), _s(c["people"]), _s(c["mean_anger"]),
-             _counted(c["units"], "unit"), _counted(c["decision_makers"], "name"))
+             _counted(c["units"], "unit", first=NAMED_IN_A_CELL),
+             _counted(c["decision_makers"], "name", first=NAMED_IN_A_CELL))
             for c in result["clusters"]]
     return Table(f"Anger clusters (anger ≥ {result['min_anger']})",
                  ("Cluster", "Issues", "People", "Mean anger", "Units", "Decision makers"), rows,
@@ -94,7 +112,8 @@ def clusters_table(result: dict[str, Any]) -> Table:
 
 def bridging_table(result: dict[str, Any]) -> Table:
     """The bridging issues of :func:`~mapper.analytics.clusters.anger_clusters`: common ground."""
-    rows = [(b["name"], _s(b["people"]), _counted(b["units"], "unit"), _s(b["cluster"]),
+    rows = [(b["name"], _s(b["people"]), _counted(b["units"], "unit", first=NAMED_IN_A_CELL),
+             _s(b["cluster"]),
              "; ".join(b["reasons"])) for b in result["bridging"]]
     return Table("Common ground (bridging issues)",
                  ("Issue", "People", "Units", "Cluster", "Why"), rows, head=("Issue",))
@@ -108,21 +127,17 @@ def unit_issue_table(result: dict[str, Any]) -> Table:
                  ("Unit", *(i["name"] for i in result["issues"])), rows)
 
 
-#: Decision makers a row of "Who can fix each issue" names, the most named first (at a million
-#: people an issue had 30,000 of them: 4.7 MB of table, 4 s to print); ``--json`` has them all.
-NAMED_PER_ISSUE = 10
-
-
 def power_issues_table(result: dict[str, Any]) -> Table:
     """Per issue, the decision makers named (:func:`~mapper.analytics.power.power_map`): the
-    first :data:`NAMED_PER_ISSUE`, and how many more."""
+    first :data:`NAMED_IN_A_CELL`, and how many more (at a million people an issue had 30,000
+    of them: 4.7 MB of table, 4 s to print)."""
     rows = []
     for i in result["issues"]:
         named = i["decision_makers"]
         cell = ", ".join(f"{d['name']} ({d['people']} named, anger {d['anger']})"
-                         for d in named[:NAMED_PER_ISSUE]) or _NONE
-        if len(named) > NAMED_PER_ISSUE:
-            cell += f" and {len(named) - NAMED_PER_ISSUE:,} more"
+                         for d in named[:NAMED_IN_A_CELL]) or _NONE
+        if len(named) > NAMED_IN_A_CELL:
+            cell += f" and {len(named) - NAMED_IN_A_CELL:,} more"
         rows.append((i["name"], _s(i["angry"]), cell))
     return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows,
                  head=("Issue",))
