@@ -832,18 +832,12 @@ def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, opti
     keeps while it is current or young enough, else computed now (and kept); with ``first``,
     its long list (:data:`~mapper.analytics.stored.PAGED`) cut to the first ``first`` (a kept
     one read up to them alone)."""
-    from dataclasses import replace
-
     from mapper.analytics.cached import Analytics
-    from mapper.analytics.stored import PAGED
+    from mapper.analytics.stored import first_entries
 
     found = Analytics(store, campaign=campaign, answers=store).answer(
         function, fresh=fresh, first=first, **options)
-    field = PAGED.get(function)
-    if first is not None and field and len(found.value[field]) > first:  # (computed, or whole)
-        found = replace(found, value={**found.value, field: found.value[field][:first]},
-                        total=len(found.value[field]))
-    return found
+    return first_entries(found, function, first)  # (computed now, or kept whole: cut here)
 
 
 def _age_line(found) -> str:

@@ -364,13 +364,19 @@ class Reads:
         return getattr(self.inner, name)
 
 
-def test_talk_next_is_kept_in_pages_and_its_first_people_are_read_alone(store):
-    """At a million people talk-next's list is hundreds of MB: a command showing its first 20
-    reads the page they are on, not the list."""
+def paging(store, page_size: int):
+    """The longer campaign written, and a process keeping long lists in pages of ``page_size``."""
     store.write(_longer_campaign())
     clock = Clock()
     _, a = process(store, clock)
-    a.page_size = 2
+    a.page_size = page_size
+    return clock, a
+
+
+def test_talk_next_is_kept_in_pages_and_its_first_people_are_read_alone(store):
+    """At a million people talk-next's list is hundreds of MB: a command showing its first 20
+    reads the page they are on, not the list."""
+    clock, a = paging(store, 2)
     computed = a.answer(talk_next)
     people = computed.value["people"]
     assert len(people) == 5
@@ -401,10 +407,7 @@ def test_talk_next_is_kept_in_pages_and_its_first_people_are_read_alone(store):
 
 
 def test_pages_a_list_has_no_more_are_dropped_with_the_keep_that_ends_them(store):
-    store.write(_longer_campaign())
-    clock = Clock()
-    _, a = process(store, clock)
-    a.page_size = 1
+    clock, a = paging(store, 1)
     a.answer(talk_next)
     assert len(store.answer_stamps(CAMPAIGN)) == 5
     a.page_size = 3
@@ -421,10 +424,7 @@ def test_pages_a_list_has_no_more_are_dropped_with_the_keep_that_ends_them(store
 def test_a_list_kept_anew_while_its_pages_were_read_is_never_served_mixed(store):
     """A refresher keeps the list anew between a page's read of its head and of its pages:
     the page shows one keep or the other, whole, never the old head with the new pages."""
-    store.write(_longer_campaign())
-    clock = Clock()
-    _, a = process(store, clock)
-    a.page_size = 2
+    clock, a = paging(store, 2)
     old = a.answer(talk_next)
     store.write([conversation("Eve Stone", "2026-11-21", unit="ER",
                               issues=[{"issue": "parking", "anger": 5}]),
@@ -463,10 +463,7 @@ def test_a_list_kept_whole_by_older_code_is_served_as_it_is(store):
 
 
 def test_after_a_forget_no_page_of_a_kept_list_names_the_person(store):
-    store.write(_longer_campaign())
-    clock = Clock()
-    _, a = process(store, clock)
-    a.page_size = 1
+    clock, a = paging(store, 1)
     assert "Dee Park" in str(a.answer(talk_next).value)
     forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
     assert store.answer_stamps(CAMPAIGN) == []  # every page with the head
@@ -477,10 +474,7 @@ def test_after_a_forget_no_page_of_a_kept_list_names_the_person(store):
 
 
 def test_a_forget_between_a_lists_head_and_its_pages_never_serves_the_person(store):
-    store.write(_longer_campaign())
-    clock = Clock()
-    _, a = process(store, clock)
-    a.page_size = 1
+    clock, a = paging(store, 1)
     assert "Dee Park" in str(a.answer(talk_next).value)
     reads = Reads(store)
     source, b = process(store, clock)
@@ -500,10 +494,7 @@ def test_a_forget_between_a_lists_head_and_its_pages_never_serves_the_person(sto
 
 
 def test_power_is_kept_in_pages_of_its_decision_makers(store):
-    store.write(_longer_campaign())
-    clock = Clock()
-    _, a = process(store, clock)
-    a.page_size = 1
+    clock, a = paging(store, 1)
     computed = a.answer(power_map)
     makers = computed.value["decision_makers"]
     assert len(makers) > 1

@@ -19,8 +19,9 @@ from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map
 from mapper.analytics.readiness import ask_queue, ladder, took_action
-from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, Answer, derived, from_pages,
-                                     in_pages, lag_bound, options_key, page_question)
+from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, PART, Answer, derived,
+                                     first_entries, from_pages, in_pages, lag_bound,
+                                     options_key, page_question)
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
@@ -289,7 +290,6 @@ class Analytics:
         its pages served only when they are all of its head's keep (kept anew between the
         reads: read again; three times: None, it is computed)."""
         campaign, question, options = key
-        first = None if first is None else max(first, 0)
         found = self.answers.get_answer(*key)
         for _ in range(3):
             if found is None:
@@ -310,16 +310,13 @@ class Analytics:
             value = dict(found.result)
             field = value.pop("paged")["field"]
             items = value[field] = [*value[field], *(e for p in parts for e in p.result)]
-            cut = first is not None and first < total
-            if cut:
-                del items[first:]
-            return Answer(value, found.version, found.computed_at, total if cut else None)
+            return first_entries(Answer(value, found.version, found.computed_at,
+                                        total if len(items) < total else None), question, first)
         return None
 
     def _keep(self, answer: "StoredAnswer") -> None:
         """Store a computed answer (:meth:`refresh`): a :data:`~mapper.analytics.stored.PAGED`
         one in pages, all in one transaction, the pages it has no more dropped with them."""
-        from mapper.analytics.stored import PART
         from mapper.stores.base import StoredAnswer
 
         if answer.question not in PAGED:

@@ -22,14 +22,14 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
 
 __all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
            "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
-           "page_question", "in_pages", "from_pages", "lag_bound", "busy_lag_bound",
+           "page_question", "in_pages", "from_pages", "first_entries", "lag_bound", "busy_lag_bound",
            "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,27 @@ def from_pages(head: Any, first: int | None = None) -> tuple[list[int], int | No
     if first is not None:
         pages = min(pages, -(-max(first, 0) // paged["size"]) or 1)
     return list(range(1, pages)), paged["count"]
+
+
+def first_entries(found: "Answer", question: str, first: int | None) -> "Answer":
+    """``found`` with its :data:`PAGED` list cut to the first ``first`` entries, and
+    :attr:`Answer.total` saying how many it holds; as it is when it holds no more (or ``first``
+    is None, or ``question`` keeps no list in pages).
+
+    >>> a = Answer({"people": [1, 2, 3]}, 1, dt.datetime(2026, 12, 2))
+    >>> first_entries(a, "talk_next", 2).value, first_entries(a, "talk_next", 2).total
+    ({'people': [1, 2]}, 3)
+    >>> first_entries(a, "talk_next", 3) is a
+    True
+    """
+    field = PAGED.get(question)
+    if first is None or field is None:
+        return found
+    items = found.value[field]
+    total = len(items) if found.total is None else found.total
+    if first >= total:
+        return found
+    return replace(found, value={**found.value, field: items[:max(first, 0)]}, total=total)
 
 
 def derived(func: Callable[..., Any]) -> Callable[..., Any]:

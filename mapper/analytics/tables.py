@@ -8,7 +8,7 @@ headers and cells as plain text, never as markup (``mapper.cli`` wraps each in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -77,6 +77,18 @@ def _share(value: float | None) -> str:
 NAMED_IN_A_CELL = 10
 
 
+def _listed(items: Sequence[Any], word: Callable[[Any], str], first: int | None = None) -> str:
+    """``word`` of each of ``items``, comma-separated; with ``first``, of the first ``first``
+    and how many more.
+
+    >>> _listed(["ER", "ICU", "OR"], str.lower, first=2)
+    'er, icu and 1 more'
+    """
+    shown = items if first is None else items[:first]
+    text = ", ".join(map(word, shown)) or _NONE
+    return text + (f" and {len(items) - len(shown):,} more" if len(shown) < len(items) else "")
+
+
 def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people",
              first: int | None = None) -> str:
     """``name (n), …`` of ``items``; with ``first``, of the first ``first`` and how many more.
@@ -85,10 +97,7 @@ def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people",
     ...          "unit", first=2)
     'ER (3), ICU (2) and 1 more'
     """
-    items = list(items)
-    shown = items if first is None else items[:first]
-    text = ", ".join(f"{i[label]} ({i[count]})" for i in shown) or _NONE
-    return text + (f" and {len(items) - len(shown):,} more" if len(shown) < len(items) else "")
+    return _listed(list(items), lambda i: f"{i[label]} ({i[count]})", first)
 
 
 def clusters_table(result: dict[str, Any]) -> Table:
@@ -131,14 +140,11 @@ def power_issues_table(result: dict[str, Any]) -> Table:
     """Per issue, the decision makers named (:func:`~mapper.analytics.power.power_map`): the
     first :data:`NAMED_IN_A_CELL`, and how many more (at a million people an issue had 30,000
     of them: 4.7 MB of table, 4 s to print)."""
-    rows = []
-    for i in result["issues"]:
-        named = i["decision_makers"]
-        cell = ", ".join(f"{d['name']} ({d['people']} named, anger {d['anger']})"
-                         for d in named[:NAMED_IN_A_CELL]) or _NONE
-        if len(named) > NAMED_IN_A_CELL:
-            cell += f" and {len(named) - NAMED_IN_A_CELL:,} more"
-        rows.append((i["name"], _s(i["angry"]), cell))
+    rows = [(i["name"], _s(i["angry"]),
+             _listed(i["decision_makers"],
+                     lambda d: f"{d['name']} ({d['people']} named, anger {d['anger']})",
+                     NAMED_IN_A_CELL))
+            for i in result["issues"]]
     return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows,
                  head=("Issue",))
 
