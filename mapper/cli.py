@@ -790,6 +790,11 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
                                              texts=_texts_of(store, camp), words="every")
                 result, total = found if found is not None else (None, None)
+            elif function == "ladder" and not as_json:
+                # The table's rows: every rung found, only those shown read further.
+                found = store.ladder_page(camp, **options, limit=rows or TABLE_LIMIT,
+                                          texts=_texts_of(store, camp))
+                result, total = found if found is not None else (None, None)
             elif function == "follow_ups":
                 # A page reads what it lists: the table's rows, or --limit's; --json alone
                 # (without --limit) is the export of every item.

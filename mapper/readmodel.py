@@ -36,8 +36,8 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
-           "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS", "ladder",
-           "trusted_by"]
+           "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS",
+           "ladder", "ladder_candidates", "trusted_by"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -1091,8 +1091,8 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            trusting: Callable[[list[str]], Mapping[str, int]],
            pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
-           texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
-           ) -> list[dict[str, Any]]:
+           texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
+           first: int | None = None) -> list[dict[str, Any]]:
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
     the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
 
@@ -1107,11 +1107,29 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
       action (:class:`Slice`): their latest yes and the date of their first are read from
       their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
     - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
-      for a reader allowed to see them; without it, "the agreed action"."""
+      for a reader allowed to see them; without it, "the agreed action".
+
+    With ``first``, only the first ``first`` entries: every row's rung is found (from its own
+    columns, and whether the people it referred were since spoken with), the rows are put in
+    the ladder's order, and only those shown are read further (their yeses, the coworker to
+    bring, the words). ``rows`` may then be only the rows that can come first
+    (:func:`ladder_candidates`)."""
     from mapper.analytics._common import UNKNOWN_UNIT, iso, person_states
     from mapper.analytics.readiness import RUNGS, next_step
 
     rows = list(rows)
+    referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
+    named = sorted({p for ps in referred.values() for p in ps})
+    spoken = {p for p, s in (standing(named) if named else {}).items() if s[1] and not s[2]}
+    levels = {}
+    for r in rows:
+        person = r[5]
+        brought = any(p in spoken for p in referred.get(person, ()))
+        levels[person] = (4 if brought and r[8] == 1 else 3 if brought
+                          else 2 if _took(*r[:4], day) else 1)
+    rows.sort(key=lambda r: (-levels[r[5]], -r[1], r[6], r[5]))  # (the ladder's order)
+    if first is not None:
+        rows = rows[:first]
     # Each one's latest yes (1-on-1, whether to an action, its due date) and their first's date.
     latest: dict[str, tuple[str, bool, str | None]] = {}
     since: dict[str, str | None] = {}
@@ -1132,19 +1150,11 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
             if com is not None:
                 latest[person] = (com.conversation, com.has_action, iso(com.due))
             since[person] = iso(st.first_yes)
-    referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
-    named = sorted({p for ps in referred.values() for p in ps})
-    spoken = {p for p, s in (standing(named) if named else {}).items() if s[1] and not s[2]}
-    levels = {}
-    for r in rows:
-        person = r[5]
-        brought = any(p in spoken for p in referred.get(person, ()))
-        levels[person] = (4 if brought and r[8] == 1 else 3 if brought
-                          else 2 if _took(*r[:4], day) else 1)
-    bring = _coworkers_to_bring([p for p, n in levels.items() if n == 2], standing,
+    bring = _coworkers_to_bring([r[5] for r in rows if levels[r[5]] == 2], standing,
                                 trusting, pairs)
-    first = [latest[p][0] for p, n in levels.items() if n == 1 and p in latest and latest[p][1]]
-    words = texts(sorted(set(first))) if texts is not None and first else {}
+    pending = [latest[r[5]][0] for r in rows
+               if levels[r[5]] == 1 and r[5] in latest and latest[r[5]][1]]
+    words = texts(sorted(set(pending))) if texts is not None and pending else {}
     out = []
     for r in rows:
         kept, yes_count, _, missed_latest, _, person, name, unit, _, missed = r[:10]
@@ -1169,8 +1179,20 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
             "kept": kept,
             "missed": missed,
         })
-    out.sort(key=lambda e: (-e["level"], -e["yes_count"], e["name"], e["person"]))
     return out
+
+
+def ladder_candidates(rows: Iterable[Sequence[Any]], day: str | None, first: int
+                      ) -> list[Sequence[Any]]:
+    """Of the rows (:data:`COMMITTED_FIELDS`) of the committed people still in the workplace,
+    those that can be among the ladder's first ``first`` as of ``day`` (ISO): the row of
+    everyone who referred someone (whether they brought a coworker is read from others' rows),
+    and the first ``first`` of the others in the ladder's order, each on the second rung or
+    the first by their own columns. A store's query picks the same with its own sort."""
+    rows = list(rows)
+    others = sorted((r for r in rows if not r[4]),
+                    key=lambda r: (-(2 if _took(*r[:4], day) else 1), -r[1], r[6], r[5]))
+    return [r for r in rows if r[4]] + others[:first]
 
 
 def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,

@@ -52,6 +52,15 @@ def test_a_long_structure_still_ends_with_the_campaigns_totals(demo_db):
     assert f"{whole['totals']['headcount']:,}" in total
 
 
+def test_a_ladder_table_shows_the_first_rungs_and_counts_the_rest(demo_db):
+    whole = json.loads(run("ladder", "--today", TODAY, "--json", "--db", demo_db))
+    assert len(whole) > 2
+    output = run("ladder", "--today", TODAY, "--limit", "2", "--db", demo_db)
+    shown = [e for e in whole if e["name"] in output]
+    assert shown == whole[:2]  # the top rungs, as --json orders them
+    assert f"{len(whole) - 2:,} more row" in output
+
+
 def test_limit_shows_more_rows_of_a_table_and_json_prints_them_all(demo_db):
     whole = json.loads(run("follow-ups", "--today", TODAY, "--json", "--db", demo_db))
     items = sum(len(o["items"]) for o in whole["organizers"])

@@ -35,6 +35,12 @@ def same(store, today=TODAY, campaign=CAMPAIGN) -> list[dict]:
     assert store.ladder(campaign) == ladder(snap)
     assert WithCampaignTexts(store).ladder(campaign, today=today) == ladder(
         campaign_texts(snap, store), today=today)
+    # A table's page: its first entries alone, and how many there are.
+    n = len(found)
+    for limit in sorted({1, 2, 3, 5, 10, 50, n - 1, n, n + 1} - {0, -1}):
+        assert store.ladder_page(campaign, today=today, limit=limit,
+                                 texts=words(store, campaign)) == (found[:limit], n), limit
+    assert store.ladder_page(campaign, limit=2) == (ladder(snap)[:2], n)
     return found
 
 
@@ -154,3 +160,18 @@ def test_the_demo_and_a_generated_campaign_give_the_snapshots_ladder(open_store_
     assert any("(e.g. " in e["next_step"] for e in found)
     for today in (dt.date(2026, 1, 1), max(c.date for c in snap.conversations)):
         same(demo, today, camp)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_ladder_page_orders_names_by_code_point_on_both_stores(open_store_of_kind, kind):
+    # Three people alike but for a name: in code point order (Python's; SQLite's bytes; Neo4j's
+    # stored strings) U+FF21 and U+FF22 come before U+1F600; in UTF-16 units (Java's, and
+    # Neo4j's for strings given as parameters) after. The page's first are the ladder's.
+    store = open_store_of_kind(kind)
+    yes = {"asked": True, "action": "sign the petition", "response": "yes"}
+    store.write([conversation("Zoe \U0001F600y", "2026-10-01", id="c1", ask=yes),
+                 conversation("Zoe \uFF21x", "2026-10-01", id="c2", ask=yes),
+                 conversation("Zoe \uFF22w", "2026-10-01", id="c3", ask=yes)])
+    found = same(store)
+    assert [e["name"] for e in found] == ["Zoe \uFF21x", "Zoe \uFF22w", "Zoe \U0001F600y"]
+    assert store.ladder_page(CAMPAIGN, today=TODAY, limit=1, texts=words(store))[0] == found[:1]

@@ -902,6 +902,44 @@ class Store(abc.ABC):
             lambda people: self._people_slice(campaign, people), campaign=campaign,
             texts=texts)
 
+    def ladder_page(self, campaign: str, *, limit: int, today: dt.date | None = None,
+                    texts: Callable[[list[str]], dict] | None = None
+                    ) -> tuple[list[dict[str, Any]], int] | None:
+        """The first ``limit`` entries of :meth:`ladder`, and how many it holds: every
+        committed person's rung is found from the rows, but only those shown are read further
+        (their yeses, the coworker to bring, the words), and a store reads only the rows
+        that can come first (:meth:`_ladder_rows`). None when it cannot answer."""
+        from mapper import readmodel
+
+        found = self._ladder_rows(campaign, today=today, first=limit)
+        if found is None:
+            return None
+        day, rows, total = found
+        return readmodel.ladder(
+            rows, day,
+            lambda people: self._standing(campaign, people),
+            lambda people: self._trusted_by(campaign, people),
+            lambda people: self._trust_pairs(campaign, people),
+            lambda people: self._people_slice(campaign, people), campaign=campaign,
+            texts=texts, first=limit), total
+
+    def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
+                     ) -> tuple[str | None, list[tuple], int] | None:
+        """The day the ladder is as of (``today``, or the campaign's latest 1-on-1 or update,
+        ISO), the rows (:data:`mapper.readmodel.COMMITTED_FIELDS`) that can be among its first
+        ``first`` entries (:func:`mapper.readmodel.ladder_candidates`), and how many committed
+        people still in the workplace there are, read as of one moment; None as
+        :meth:`_committed_rows` says. Here from every committed row; a store picks them in
+        its query."""
+        from mapper import readmodel
+
+        found = self._committed_rows(campaign, latest=today is None)
+        if found is None:
+            return None
+        latest, rows = found
+        day = today.isoformat() if today is not None else latest
+        return day, readmodel.ladder_candidates(rows, day, first), len(rows)
+
     def shared_actions(self, campaign: str,
                        texts: Callable[[list[str]], dict]) -> set[str] | None:
         """:func:`mapper.analytics.readiness.shared_actions` (with every word ``texts`` reads)

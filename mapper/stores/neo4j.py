@@ -515,6 +515,17 @@ def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | 
     return latest, [tuple(r) for r in rows]
 
 
+def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
+                 ) -> tuple[str | None, list[tuple], int] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    day = (today.isoformat() if today is not None
+           else _read_all(tx, "read/find_latest_day", campaign=campaign)[0][0])
+    total, rows = tx.run(load_query("read/list_ladder_rows"), campaign=campaign, day=day,
+                         first=first).single()
+    return day, [tuple(r) for r in rows], total
+
+
 def _mark_answers_dropped(tx: Any, campaigns: Iterable[str], ahead: int = 0) -> None:
     """Mark these campaigns' stored answers dropped (:data:`ANSWERS_DROPPED`) at the store's
     version, plus ``ahead`` (a reset marks first, at the version it ends at)."""
@@ -1272,6 +1283,12 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_committed_rows, campaign)
+
+    def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
+                     ) -> tuple[str | None, list[tuple], int] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ladder_rows, campaign, today, first)
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         if not people:

@@ -1163,9 +1163,7 @@ class SQLiteStore(Store):
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
-            day = today.isoformat() if today is not None else db.execute(
-                "SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
-                (campaign,)).fetchone()[0]
+            day = today.isoformat() if today is not None else self._latest_day(db, campaign)
             rows = db.execute(
                 "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
                 f"{self._COMMITTED}", (campaign,))
@@ -1180,6 +1178,12 @@ class SQLiteStore(Store):
                 return spoken
             return readmodel.took_action(rows.fetchall(), day, contacted)
 
+    @staticmethod
+    def _latest_day(db: sqlite3.Connection, campaign: str) -> str | None:
+        """The campaign's latest 1-on-1 or update among the people still in the workplace."""
+        return db.execute("SELECT max(last_date) FROM rm_people WHERE campaign = ? AND NOT left",
+                          (campaign,)).fetchone()[0]
+
     #: The rows of the committed people still in the workplace (took action, the ladder).
     _COMMITTED = "WHERE campaign = ? AND NOT left AND committed"
 
@@ -1190,11 +1194,33 @@ class SQLiteStore(Store):
                 return None
             day = None
             if latest:  # (another pass over the campaign's rows: only when asked)
-                day = db.execute("SELECT max(last_date) FROM rm_people WHERE campaign = ? "
-                                 "AND NOT left", (campaign,)).fetchone()[0]
+                day = self._latest_day(db, campaign)
             return day, db.execute(
                 f"SELECT {', '.join(readmodel.COMMITTED_FIELDS)} FROM rm_people "
                 f"{self._COMMITTED}", (campaign,)).fetchall()
+
+    #: Whether a committed person's own columns put them on the ladder's second rung, as
+    #: :func:`mapper.readmodel._took` says (the day a parameter: none, no yes is due).
+    _TOOK = ("(kept > 0 OR yes_count >= 2 OR (yes_due IS NOT NULL AND yes_due < :day "
+             "AND NOT coalesce(missed_latest, 0)))")
+
+    def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
+                     ) -> tuple[str | None, list[tuple], int] | None:
+        # (Strings sort by their UTF-8 bytes here: in code point order, as Python's.)
+        fields = ", ".join(readmodel.COMMITTED_FIELDS)
+        where = "WHERE campaign = :campaign AND NOT left AND committed"
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            day = today.isoformat() if today is not None else self._latest_day(db, campaign)
+            args = {"campaign": campaign, "day": day, "first": first}
+            rows = db.execute(
+                f"SELECT {fields} FROM rm_people {where} AND referred IS NOT NULL "
+                f"UNION ALL SELECT * FROM (SELECT {fields} FROM rm_people {where} AND "
+                f"referred IS NULL ORDER BY CASE WHEN {self._TOOK} THEN 0 ELSE 1 END, "
+                "yes_count DESC, name, person LIMIT :first)", args).fetchall()
+            (total,) = db.execute(f"SELECT count(*) FROM rm_people {where}", args).fetchone()
+            return day, rows, total
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         out: dict[str, tuple] = {}
