@@ -1296,6 +1296,12 @@ class Neo4jStore(Store):
         return {p: (name, contacted, left) for p, name, contacted, left in self._read(
             "read/list_people_standing", campaign=campaign, people=list(people))[0][0]}
 
+    def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
+        if not people:
+            return {}
+        return dict(self._read("read/count_trusted_by", campaign=campaign,
+                               people=list(people))[0][0])
+
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         if not people:
             return []
