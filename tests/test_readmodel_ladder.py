@@ -5,6 +5,7 @@ stores, after each kind of write."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 
@@ -15,6 +16,7 @@ from mapper.models import Update
 from mapper.projection import conversation_key
 from mapper.roles import ADMIN
 from mapper.services import forget_person
+from mapper.stores.base import Store
 from tests.records import CAMPAIGN, conversation, tie
 
 KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -35,11 +37,16 @@ def same(store, today=TODAY, campaign=CAMPAIGN) -> list[dict]:
     assert store.ladder(campaign) == ladder(snap)
     assert WithCampaignTexts(store).ladder(campaign, today=today) == ladder(
         campaign_texts(snap, store), today=today)
-    # A table's page: its first entries alone, and how many there are.
+    # A table's page: its first entries alone, and how many there are; the store's query
+    # picks the rows the reference picks (readmodel.ladder_candidates, the base Store's).
     n = len(found)
     for limit in sorted({1, 2, 3, 5, 10, 50, n - 1, n, n + 1} - {0, -1}):
         assert store.ladder_page(campaign, today=today, limit=limit,
                                  texts=words(store, campaign)) == (found[:limit], n), limit
+        picked, reference = (rows(campaign, today=today, first=limit) for rows in (
+            store._ladder_rows, functools.partial(Store._ladder_rows, store)))
+        assert picked[::2] == reference[::2] and sorted(map(repr, picked[1])) == sorted(
+            map(repr, reference[1])), limit
     assert store.ladder_page(campaign, limit=2) == (ladder(snap)[:2], n)
     return found
 
@@ -130,6 +137,7 @@ def test_the_ladder_is_not_read_from_the_rows_while_they_are_rebuilt(open_store_
     assert same(store)
     store._mark_read_model([CAMPAIGN])
     assert store.ladder(CAMPAIGN, today=TODAY) is None  # the caller answers from a snapshot
+    assert store.ladder_page(CAMPAIGN, today=TODAY, limit=1) is None
     store.resume()
     assert same(store)
 
@@ -175,3 +183,33 @@ def test_a_ladder_page_orders_names_by_code_point_on_both_stores(open_store_of_k
     found = same(store)
     assert [e["name"] for e in found] == ["Zoe \uFF21x", "Zoe \uFF22w", "Zoe \U0001F600y"]
     assert store.ladder_page(CAMPAIGN, today=TODAY, limit=1, texts=words(store))[0] == found[:1]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_ladder_page_finds_the_second_rung_by_each_of_its_columns(open_store_of_kind, kind):
+    # Three people at the first rung, named to sort first; each later one climbs to the second
+    # by one column alone, and must then head the page of one.
+    store = open_store_of_kind(kind)
+    once = {"asked": True, "action": "sign the petition", "response": "yes"}
+    store.write([conversation(f"Aa {n}", "2026-10-01", id=f"a{n}", ask=once)
+                 for n in ("Ng", "Ortiz", "Park")])
+
+    def first() -> tuple[str, int]:
+        found = same(store)
+        assert same(store, today=None)  # (as of the campaign's latest record)
+        return found[0]["name"], found[0]["level"]
+    # A yes due before today, not marked missed; then marked missed.
+    store.write([conversation("Zz Due", "2026-10-02", id="z1",
+                              ask={**once, "due": "2026-10-05"})])
+    assert first() == ("Zz Due", 2)
+    store.write([update("Zz Due", "2026-10-06", "commitment_missed", conversation="z1")])
+    assert first() == ("Aa Ng", 1)
+    # A commitment kept (a yes with no date).
+    store.write([conversation("Zx Kept", "2026-10-02", id="x1", ask=once)])
+    assert first() == ("Aa Ng", 1)
+    store.write([update("Zx Kept", "2026-10-07", "commitment_kept", conversation="x1")])
+    assert first() == ("Zx Kept", 2)
+    # Two yeses.
+    store.write([conversation("Zy Twice", "2026-10-03", id="y1", ask=once),
+                 conversation("Zy Twice", "2026-10-04", id="y2", ask=once)])
+    assert [e["name"] for e in same(store)[:2]] == ["Zy Twice", "Zx Kept"]

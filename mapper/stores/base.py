@@ -911,6 +911,8 @@ class Store(abc.ABC):
         that can come first (:meth:`_ladder_rows`). None when it cannot answer."""
         from mapper import readmodel
 
+        if limit < 1:
+            raise ValueError("a ladder page lists at least one entry")
         found = self._ladder_rows(campaign, today=today, first=limit)
         if found is None:
             return None

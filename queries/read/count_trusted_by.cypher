@@ -6,7 +6,6 @@ UNWIND $people AS key
 MATCH (n:Node {key: key})-[e:TIED_TO|REFERRED]-(o:Node)
 WHERE e.campaign = $campaign AND o.key <> key
 WITH key, collect(DISTINCT o.key) AS near
-RETURN collect([key, size(near) - COUNT {
-         UNWIND near AS m
+RETURN collect([key, size([m IN near WHERE NOT EXISTS {
          MATCH (r:PersonRow {person: m})
-         WHERE r.campaign = $campaign AND r.left = 1 }]) AS counts
+         WHERE r.campaign = $campaign AND r.left = 1 }])]) AS counts
