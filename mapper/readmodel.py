@@ -1127,7 +1127,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
         brought = any(p in spoken for p in referred.get(person, ()))
         levels[person] = (4 if brought and r[8] == 1 else 3 if brought
                           else 2 if _took(*r[:4], day) else 1)
-    rows.sort(key=lambda r: (-levels[r[5]], -r[1], r[6], r[5]))  # (the ladder's order)
+    rows.sort(key=lambda r: _ladder_key(levels[r[5]], r))
     if first is not None:
         rows = rows[:first]
     # Each one's latest yes (1-on-1, whether to an action, its due date) and their first's date.
@@ -1182,6 +1182,12 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     return out
 
 
+def _ladder_key(level: int, row: Sequence[Any]) -> tuple:
+    """Where a committed person's row (:data:`COMMITTED_FIELDS`) on rung ``level`` stands in
+    the ladder's order: the higher rung first, then more yeses, then name, key."""
+    return -level, -row[1], row[6], row[5]
+
+
 def ladder_candidates(rows: Iterable[Sequence[Any]], day: str | None, first: int
                       ) -> list[Sequence[Any]]:
     """Of the rows (:data:`COMMITTED_FIELDS`) of the committed people still in the workplace,
@@ -1191,7 +1197,7 @@ def ladder_candidates(rows: Iterable[Sequence[Any]], day: str | None, first: int
     the first by their own columns. A store's query picks the same with its own sort."""
     rows = list(rows)
     others = sorted((r for r in rows if not r[4]),
-                    key=lambda r: (-(2 if _took(*r[:4], day) else 1), -r[1], r[6], r[5]))
+                    key=lambda r: _ladder_key(2 if _took(*r[:4], day) else 1, r))
     return [r for r in rows if r[4]] + others[:first]
 
 

@@ -29,8 +29,9 @@ import orjson
 
 __all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
            "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
-           "page_question", "in_pages", "from_pages", "first_entries", "lag_bound", "busy_lag_bound",
-           "refresh_enabled", "options_key", "options_of", "age_words", "Refresher"]
+           "page_question", "in_pages", "from_pages", "first_entries", "lag_bound",
+           "busy_lag_bound", "refresh_enabled", "options_key", "options_of", "age_words",
+           "Refresher"]
 
 log = logging.getLogger(__name__)
 

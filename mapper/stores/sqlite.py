@@ -1166,7 +1166,7 @@ class SQLiteStore(Store):
             day = today.isoformat() if today is not None else self._latest_day(db, campaign)
             rows = db.execute(
                 "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
-                f"{self._COMMITTED}", (campaign,))
+                f"{self._COMMITTED}", {"campaign": campaign})
 
             def contacted(people: list[str]) -> set[str]:
                 # (Looked up by key: a join per referral in SQL read the whole table for each.)
@@ -1185,7 +1185,7 @@ class SQLiteStore(Store):
                           (campaign,)).fetchone()[0]
 
     #: The rows of the committed people still in the workplace (took action, the ladder).
-    _COMMITTED = "WHERE campaign = ? AND NOT left AND committed"
+    _COMMITTED = "WHERE campaign = :campaign AND NOT left AND committed"
 
     def _committed_rows(self, campaign: str, *, latest: bool = True
                         ) -> tuple[str | None, list[tuple]] | None:
@@ -1197,7 +1197,7 @@ class SQLiteStore(Store):
                 day = self._latest_day(db, campaign)
             return day, db.execute(
                 f"SELECT {', '.join(readmodel.COMMITTED_FIELDS)} FROM rm_people "
-                f"{self._COMMITTED}", (campaign,)).fetchall()
+                f"{self._COMMITTED}", {"campaign": campaign}).fetchall()
 
     #: Whether a committed person's own columns put them on the ladder's second rung, as
     #: :func:`mapper.readmodel._took` says (the day a parameter: none, no yes is due).
@@ -1207,8 +1207,7 @@ class SQLiteStore(Store):
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
                      ) -> tuple[str | None, list[tuple], int] | None:
         # (Strings sort by their UTF-8 bytes here: in code point order, as Python's.)
-        fields = ", ".join(readmodel.COMMITTED_FIELDS)
-        where = "WHERE campaign = :campaign AND NOT left AND committed"
+        fields, where = ", ".join(readmodel.COMMITTED_FIELDS), self._COMMITTED
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
