@@ -87,6 +87,11 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
                         "sub: 'people', n: 0})", c=CAMPAIGN).consume()
             session.run("MATCH (m:StoreMeta) SET m.schema = 8").consume()
         Neo4jStore(neo4j_uri).close()
+        # A schema-9 store gets each 1-on-1's words kept beside its body when opened.
+        with store._driver.session() as session:
+            session.run("MATCH (r:Record) REMOVE r.words").consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 9").consume()
+        Neo4jStore(neo4j_uri).close()
         store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
         store.node_names(CAMPAIGN, "Issue")
         store.tie_rows(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
@@ -120,6 +125,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.my_list(CAMPAIGN, today=dt.date(2026, 12, 1))
         store.item_owners(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
+        store.conversation_texts(CAMPAIGN)
+        store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"], fields=("ask.fears",))
         store.version()
         store.record_count()
         from mapper.stores.base import StoredAnswer

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from mapper.analytics.readiness import shared_actions
 from mapper.snapshot import ConversationText, Snapshot, with_texts
+from mapper.stores.base import KEPT_WORDS
 
 __all__ = ["TextSource", "read_texts", "campaign_texts", "fill_texts", "WithCampaignTexts",
            "USES_TEXTS"]
@@ -14,7 +15,8 @@ __all__ = ["TextSource", "read_texts", "campaign_texts", "fill_texts", "WithCamp
 #: The analytics that name an action or an assignment when the snapshot holds its words.
 USES_TEXTS = frozenset({"ask_queue", "ladder", "follow_ups"})
 
-_FIELDS = ("ask.action", "follow_up.assignment")
+#: What views read: the words a store keeps apart from the rest of a 1-on-1.
+_FIELDS = KEPT_WORDS
 
 
 class TextSource(Protocol):

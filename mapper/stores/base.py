@@ -23,11 +23,16 @@ if TYPE_CHECKING:
     from mapper import readmodel
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
-           "Reprojection", "Rebuild", "StoredAnswer"]
+           "Reprojection", "Rebuild", "StoredAnswer", "KEPT_WORDS", "kept_words"]
 
 # Export order makes a re-import build the same graph: aliases key names, the roster and the
 # hierarchy name nodes first, conversations follow in date order, then what happened after them.
 EXPORT_ORDER = ("alias", "roster", "hierarchy", "tie", "conversation", "update", "assignment")
+
+#: The words of a 1-on-1 that lists show beside it, to a reader allowed to see them
+#: (:func:`mapper.analytics.texts.read_texts`): a store may keep them apart from the rest of
+#: the record, so a list reads these, not every story (:func:`kept_words`).
+KEPT_WORDS = ("ask.action", "follow_up.assignment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1275,7 +1280,7 @@ class Store(abc.ABC):
                 yield json.dumps({"record_type": kind, **rec.body}, ensure_ascii=False, sort_keys=True)
 
     def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
-                           fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
+                           fields: Sequence[str] = KEPT_WORDS,
                            ) -> dict[str, dict[str, Any]]:
         """Words the graph does not hold, read from the stored 1-on-1s: personal.
 
@@ -1299,19 +1304,27 @@ class Store(abc.ABC):
         return _texts(((rec.kind, rec.campaign, rec.body) for rec in records), campaign, fields)
 
 
+def _picked(body: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The ``fields`` (dotted paths) a 1-on-1's stored body fills, by path."""
+    found = {}
+    for path in fields:
+        value: Any = body
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None and value != "" and value != []:
+            found[path] = value
+    return found
+
+
+def kept_words(campaign: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What a store keeps of a 1-on-1 beside its record for :meth:`Store.conversation_texts`
+    of :data:`KEPT_WORDS`: its id, its campaign, and the words it fills, by path."""
+    return {"id": body["id"], "campaign": body.get("campaign", campaign),
+            "words": _picked(body, KEPT_WORDS)}
+
+
 def _texts(records: Iterable[tuple[str, str, dict[str, Any]]], campaign: str,
            fields: Sequence[str]) -> dict[str, dict[str, Any]]:
     """:meth:`Store.conversation_texts` from (kind, campaign, body) of stored records."""
-    out: dict[str, dict[str, Any]] = {}
-    for kind, camp, body in records:
-        if kind != "conversation" or body.get("campaign", camp) != campaign:
-            continue
-        found = {}
-        for path in fields:
-            value: Any = body
-            for part in path.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if value is not None and value != "" and value != []:
-                found[path] = value
-        out[body["id"]] = found
-    return out
+    return {body["id"]: _picked(body, fields) for kind, camp, body in records
+            if kind == "conversation" and body.get("campaign", camp) == campaign}

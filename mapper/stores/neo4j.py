@@ -23,7 +23,8 @@ from mapper.models import RECORD_KINDS, Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
-                                StoredAnswer, StoredRecord, WriteResult, _texts, settle)
+                                StoredAnswer, StoredRecord, WriteResult, KEPT_WORDS, _texts,
+                                kept_words, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -109,7 +110,12 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # mapper structure reads 25,000 nodes at a million people, not 150,000 (0.04-0.07 s, not
 # 0.35-1.0 s). A schema-8 store gets them grouped on open, a campaign per transaction (no
 # rebuild); an older one with its read model's rebuild.
-SCHEMA = 9
+# Schema 10 keeps on each 1-on-1's record, beside its body, the words lists show
+# (``words``: mapper.stores.base.kept_words, JSON), written with the body: the ask queue's
+# shared actions read the action of every 1-on-1 with a yes to one (166,812 at a million
+# people), and read from the bodies that was 252 MB across the wire and a parse of each. An
+# older store gets them on open, in batches (write/set_record_words; each can run again).
+SCHEMA = 10
 _KEY_BATCH = 5_000
 
 
@@ -141,6 +147,13 @@ def _check_delete_query_covers_edge_types() -> None:
 def _server_version(agent: str) -> tuple[int, int]:
     found = re.search(r"/(\d+)\.(\d+)", agent)
     return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
+def _words_of(kind: str, campaign: str, body: dict[str, Any]) -> str | None:
+    """A record's ``words`` property (schema 10): a 1-on-1's :func:`kept_words` as JSON."""
+    if kind != "conversation":
+        return None
+    return orjson.dumps(kept_words(campaign, body)).decode()
 
 
 class _BatchRows:
@@ -222,14 +235,15 @@ class _BatchRows:
             body = orjson.dumps(rec.body, option=orjson.OPT_SORT_KEYS).decode()
             date = rec.body.get("date")
             keys = lookup_keys(rec.kind, rec.campaign, rec.body)
+            words = _words_of(rec.kind, rec.campaign, rec.body)
             if rec.replacing:
                 self.replaced_records.append({
                     "id": rec.id, "kind": rec.kind, "campaign": rec.campaign, "hash": rec.hash,
                     "date": date, "person": person, "body": body,
-                    **dict(zip(_LOOKUP_FIELDS, keys))})
+                    **dict(zip(_LOOKUP_FIELDS, keys)), "words": words})
             else:
                 self.new_records.append([rec.id, rec.kind, rec.campaign, rec.hash, date, person, body,
-                                         *keys])
+                                         *keys, words])
         self.authoritative = list(authoritative.values())
 
 
@@ -721,8 +735,9 @@ class Neo4jStore(Store):
 
     Graph nodes carry the label ``:Node`` (with ``key``, ``kind``, ``campaign`` and their
     props) plus their kind as a second label; edges carry ``source`` and ``campaign``.
-    Records are ``(:Record {id, kind, campaign, hash, date, person, body})`` and the version
-    counter is ``(:StoreMeta {id: 'meta'})``.
+    Records are ``(:Record {id, kind, campaign, hash, date, person, body})`` (a 1-on-1's
+    also ``words``: the words lists show, :func:`~mapper.stores.base.kept_words`; roster rows'
+    and 1-on-1s' their lookup keys) and the version counter is ``(:StoreMeta {id: 'meta'})``.
     """
 
     # Measured on the 5.26 harness: replacing costs grow faster than the batch (a transaction
@@ -801,7 +816,7 @@ class Neo4jStore(Store):
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
         rebuilt; every older store's read model built (from schema 3 on alone, without
         re-projecting its records); each organizer's count of open items (schema 6) taken
-        from the items held.
+        from the items held; every 1-on-1's words kept beside its body (schema 10).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
@@ -811,9 +826,10 @@ class Neo4jStore(Store):
         (Processes still running older code must be stopped first, as for every upgrade: they
         would keep writing a unit's counts a node per field, which this version no longer reads.)
         """
-        if found == 8:
-            # Schema 9 alone: each unit's counts grouped in one node, a campaign at a time
-            # (a campaign done before an interruption has none left to group).
+        if found >= 8:
+            # Schemas 9 and 10 alone: each unit's counts grouped in one node, a campaign at a
+            # time (a campaign done before an interruption, or a schema-9 store, has none
+            # left to group); then each 1-on-1's words.
             from mapper.analytics.structure import UnitCounts
 
             def group(tx: Any, campaign: str) -> None:
@@ -824,6 +840,7 @@ class Neo4jStore(Store):
             for (campaign,) in session.execute_read(
                     _read_all, "read/list_campaigns_with_field_unit_counts"):
                 session.execute_write(group, campaign)
+            self._fill_words(session)
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return
@@ -837,6 +854,7 @@ class Neo4jStore(Store):
         if found in (3, 4):
             # The records' lookup keys (schema 5), before the read model is built again.
             self._fill_lookup_keys(session)
+        self._fill_words(session)
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:
@@ -863,6 +881,22 @@ class Neo4jStore(Store):
                      for rid, kind, campaign, body in rows]
             session.execute_write(lambda tx: tx.run(load_query("write/set_record_lookup_keys"),
                                                     rows=keyed).consume())
+            after = rows[-1][0]
+
+    @staticmethod
+    def _fill_words(session: Any) -> None:
+        """Give every stored 1-on-1 its ``words`` (schema 10), a batch per transaction (an
+        interrupted run goes on from the first still without them on the next open)."""
+        after = "conversation:"
+        while True:
+            rows = session.execute_read(_read_all, "read/list_records_to_word", after=after,
+                                        limit=_KEY_BATCH)
+            if not rows:
+                return
+            worded = [[rid, _words_of("conversation", campaign, orjson.loads(body))]
+                      for rid, campaign, body in rows]
+            session.execute_write(lambda tx: tx.run(load_query("write/set_record_words"),
+                                                    rows=worded).consume())
             after = rows[-1][0]
 
     def close(self) -> None:
@@ -1200,25 +1234,54 @@ class Neo4jStore(Store):
         return [StoredRecord(i, k, c, h, orjson.loads(b)) for i, k, c, h, b, _ in rows]
 
     def conversation_texts(self, campaign: str, ids: Iterable[str] | None = None,
-                           fields: Sequence[str] = ("ask.action", "follow_up.assignment"),
+                           fields: Sequence[str] = KEPT_WORDS,
                            ) -> dict[str, dict[str, Any]]:
-        # As Store.conversation_texts; for given ids, the bodies alone as one collected list
-        # (the words of 20k follow-up items: whole records as rows took 1.6 s of decoding).
-        if ids is None:
-            return super().conversation_texts(campaign, ids, fields)
+        # As Store.conversation_texts. The words lists show are read from each record's
+        # `words` (schema 10), not its body: the ask queue's shared actions read 166,812
+        # 1-on-1s at a million people, 252 MB of bodies. Read as one collected list (the
+        # words of 20k follow-up items as whole records in rows took 1.6 s of decoding).
+        keys = None if ids is None else self._text_keys(campaign, ids)
+        if keys == []:
+            return {}
+        if not set(fields) <= set(KEPT_WORDS):
+            if keys is None:
+                return super().conversation_texts(campaign, ids, fields)
+            found = self._collected("read/list_conversation_bodies", ids=keys)
+            return _texts((("conversation", camp, orjson.loads(body)) for camp, body in found),
+                          campaign, fields)
+        if keys is None:
+            rows = self._collected("read/list_campaign_conversation_words", campaign=campaign)
+        else:
+            rows = self._collected("read/list_conversation_words", ids=keys)
+        out: dict[str, dict[str, Any]] = {}
+        for words, *record in rows:
+            if words is None:  # written without them (by an older version still running)
+                out.update(_texts([("conversation", record[0], orjson.loads(record[1]))],
+                                  campaign, fields))
+                continue
+            kept = orjson.loads(words)
+            if kept["campaign"] == campaign:
+                found = kept["words"]
+                out[kept["id"]] = {f: found[f] for f in fields if f in found}
+        return out
+
+    @staticmethod
+    def _text_keys(campaign: str, ids: Iterable[str]) -> list[str]:
+        """The store keys of 1-on-1s by their own ids: campaign-scoped, and each bare id as
+        stores written before campaign-scoped keys held it."""
         from mapper.projection import conversation_key
 
         wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return {}
-        keys = [conversation_key(campaign, i) for i in wanted] + wanted
+        return [conversation_key(campaign, i) for i in wanted] + wanted
+
+    def _collected(self, name: str, **params: Any) -> list[Any]:
+        """The one collected list a read query returns (``rows``), once what this store wrote
+        is visible."""
         self._await_written()
         with self._session() as session:
             found = session.execute_read(
-                lambda tx: tx.run(load_query("read/list_conversation_bodies"), ids=keys).single())
-        rows = found[0] if found else []
-        return _texts((("conversation", camp, orjson.loads(body)) for camp, body in rows),
-                      campaign, fields)
+                lambda tx: tx.run(load_query(name), **params).single())
+        return found[0] if found else []
 
     def campaigns(self) -> list[str]:
         # Campaign after campaign, each found by index seeks (what SQLite's skip-scan does):
