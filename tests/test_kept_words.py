@@ -76,6 +76,9 @@ def test_a_campaigns_words_are_its_own(store: Store):
         "same": {"ask.action": "walk out at noon"}}
     assert store.conversation_texts("other-campaign") == {
         "same": {"ask.action": "walk out at noon"}}
+    # Another campaign's 1-on-1 asked for by its store key, as a bare id: not this one's.
+    assert store.conversation_texts(
+        CAMPAIGN, [conversation_key("other-campaign", "same")]) == {}
 
 
 def _drop_words(store: Store, where: str = "") -> None:
@@ -90,8 +93,9 @@ def _stored_words(store: Store) -> dict[str, str | None]:
 
 
 @pytest.mark.neo4j
-def test_a_schema_9_neo4j_store_gets_its_words_when_opened(open_store_of_kind, neo4j_uri,
-                                                           monkeypatch):
+@pytest.mark.parametrize("schema", [9, 7])  # (7: with its read model rebuilt)
+def test_an_older_neo4j_store_gets_its_words_when_opened(open_store_of_kind, neo4j_uri,
+                                                         monkeypatch, schema):
     from mapper.stores import neo4j as module
     from mapper.stores.neo4j import SCHEMA, Neo4jStore
 
@@ -105,7 +109,7 @@ def test_a_schema_9_neo4j_store_gets_its_words_when_opened(open_store_of_kind, n
     assert len(kept) == 9 and all(kept.values())
     _drop_words(store)
     with store._session() as session:
-        session.run("MATCH (m:StoreMeta) SET m.schema = 9").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = $n", n=schema).consume()
     monkeypatch.setattr(module, "_KEY_BATCH", 2)  # so the migration goes batch by batch
     Neo4jStore(neo4j_uri).close()
     with store._session() as session:
@@ -128,3 +132,22 @@ def test_a_1_on_1_written_without_words_is_read_from_its_body(open_store_of_kind
     assert _stored_words(store)[conversation_key(CAMPAIGN, ANA)] is None
     assert (store.conversation_texts(CAMPAIGN),
             store.conversation_texts(CAMPAIGN, [ANA])) == expected
+
+
+@pytest.mark.neo4j
+def test_the_kept_words_are_what_is_read(open_store_of_kind):
+    """Lists read the words kept beside the record, not its body (which would be the same
+    words, the slow way): made to differ here, the kept ones are what comes back."""
+    import orjson
+
+    store = open_store_of_kind("neo4j")
+    store.write(small_campaign())
+    kept = {"id": ANA, "campaign": CAMPAIGN, "words": {"ask.action": "kept beside"}}
+    with store._session() as session:
+        session.run("MATCH (r:Record {id: $id}) SET r.words = $w",
+                    id=conversation_key(CAMPAIGN, ANA), w=orjson.dumps(kept).decode()).consume()
+    assert store.conversation_texts(CAMPAIGN, [ANA]) == {ANA: {"ask.action": "kept beside"}}
+    assert store.conversation_texts(CAMPAIGN)[ANA] == {"ask.action": "kept beside"}
+    # A field not kept beside it is read from the body.
+    assert store.conversation_texts(CAMPAIGN, [ANA], fields=("ask.action", "ask.fears")) == {
+        ANA: {"ask.action": "come to the Dec 3 meeting", "ask.fears": ["retaliation"]}}
