@@ -890,7 +890,7 @@ class Neo4jStore(Store):
         after = "conversation:"
         while True:
             rows = session.execute_read(_read_all, "read/list_records_to_word", after=after,
-                                        limit=_KEY_BATCH)
+                                        end="conversation;", limit=_KEY_BATCH)
             if not rows:
                 return
             worded = [[rid, _words_of("conversation", campaign, orjson.loads(body))]
