@@ -46,6 +46,19 @@ def open_store(db: str | None = None, settings: Settings | None = None) -> Store
     return store
 
 
+def store_file(db: str | None = None, settings: Settings | None = None) -> str | None:
+    """The embedded store file :func:`open_store` with the same arguments opens (and creates
+    when it is missing); None when it connects to Neo4j.
+
+    >>> store_file("demo.db", Settings(neo4j_uri="bolt://localhost:7687"))
+    'demo.db'
+    >>> store_file(None, Settings(neo4j_uri="bolt://localhost:7687")) is None
+    True
+    """
+    settings = settings or Settings()
+    return None if _uses_neo4j(db, settings) else str(db or settings.mapper_db)
+
+
 def _without_credentials(uri: str) -> str:
     parts = urlsplit(uri)
     if parts.username is None and parts.password is None:

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from mapper.bootstrap import STORE_RULE, describe, open_store, where
+from mapper.bootstrap import STORE_RULE, describe, open_store, store_file, where
 from mapper.config import is_loopback
 from mapper.models import RECORD_KINDS
 from mapper.privacy import open_private
@@ -217,7 +217,15 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 DEMO_DIR = Path(str(importlib.resources.files("seed_data") / "demo"))
 
 
-def _store(db: str | None) -> Store:
+def _store(db: str | None, *, reading: bool = False) -> Store:
+    """The store the rule picks (:data:`STORE_RULE`). ``reading``: a command that only reads
+    it refuses an embedded file that is not there, rather than making an empty one (a
+    mistyped ``--db`` would leave a stray file and answer "the store is empty")."""
+    path = store_file(db) if reading else None
+    if path is not None and not Path(path).exists():
+        _error(f"no store at {path}: `mapper import FILE...` makes one "
+               "(or give --db the file that holds yours)")
+        raise typer.Exit(2)
     try:
         return open_store(db)
     except Exception as exc:  # a store that cannot be reached is a user-facing error
@@ -458,7 +466,7 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
 
     Example: [bold]mapper stats --json[/]
     """
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         counts = store.counts(campaign)
         campaigns = store.campaigns()
     if as_json:
@@ -481,7 +489,7 @@ def export(
 
     Example: [bold]mapper export -o backup.jsonl[/]
     """
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         # An export holds every story and phone number: only its owner may read it.
         fh = open_private(output) if output else sys.stdout
         try:
@@ -524,7 +532,7 @@ def duplicates(
     """
     from mapper.duplicates import find_duplicates
 
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         found = find_duplicates(store.snapshot(pick_campaign(store, campaign)), threshold=threshold,
                                 store=store)
     if as_json:
@@ -577,7 +585,7 @@ def search(
 
     Example: [bold]mapper search lopez[/]
     """
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
     out.print(_table("name", "conversations", rows=[(h.name, f"{h.conversations:,}") for h in hits])
               if hits else "No one found.")
@@ -599,7 +607,7 @@ def person(
     from mapper.privacy import redact_record
     from mapper.services import person_timeline
 
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         found = person_timeline(store, pick_campaign(store, campaign), name)
     if found is None:
         if as_json:
@@ -741,7 +749,7 @@ def rebuild_read_model(campaign: CampaignOpt = None, db: DbOpt = None) -> None:
     Example: [bold]mapper rebuild-read-model --campaign nurses-2026[/]
     """
     with working("rebuilding the read model…"):
-        with _store(db) as store:
+        with _store(db, reading=True) as store:
             camps = [pick_campaign(store, campaign)] if campaign else store.campaigns()
             n = sum(store.rebuild_read_model(c) for c in camps)
     out.print(f"Rebuilt the read model of {n:,} people in {len(camps):,} campaign(s)")
@@ -773,7 +781,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
     # (shown on a terminal only; stdout stays the answer alone).
     kept = None
     with working():
-        with _store(db) as store:
+        with _store(db, reading=True) as store:
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
             total = None
@@ -1248,7 +1256,7 @@ def my_list(
 
     day = today.date() if today else _day(None)
     with working():
-        with _store(db) as store:
+        with _store(db, reading=True) as store:
             camp = pick_campaign(store, campaign)
             # From the people assigned alone (the read model), else the whole snapshot.
             result = store.my_list(camp, today=day, organizer=organizer)
@@ -1719,7 +1727,7 @@ def tokens_list(
     """
     from mapper.tokens import tokens_for
 
-    with _store(db) as store:
+    with _store(db, reading=True) as store:
         tokens = tokens_for(store)
         rows = [t.as_dict() for t in tokens.list(user)]
         tokens.close()

@@ -107,3 +107,30 @@ def talks(tmp_path):
     path = tmp_path / "talks.jsonl"
     path.write_text(json.dumps(TALK) + "\n")
     return path
+
+
+READS = (["stats"], ["export"], ["duplicates"], ["search", "an"], ["person", "Ana Lopez"],
+         ["rebuild-read-model"], ["ask-queue"], ["ladder"], ["follow-ups"], ["overview"],
+         ["structure"], ["clusters"], ["power"], ["talk-next"], ["my-list"], ["tokens", "list"])
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
+def test_a_command_that_reads_refuses_a_store_file_that_is_not_there(env, tmp_path, command):
+    """A mistyped --db (or MAPPER_DB) says so, and leaves no empty store behind."""
+    missing = tmp_path / "no such folder" / "campaign.db"
+    result = runner.invoke(cli.app, [*command, "--db", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert f"no store at {missing}" in " ".join(result.output.split())
+    assert not missing.parent.exists()
+    env.setenv("MAPPER_DB", str(tmp_path / "elsewhere.db"))
+    result = runner.invoke(cli.app, command)
+    assert result.exit_code == 2 and "no store at" in result.output
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_a_command_that_writes_makes_the_store_file(env, tmp_path, talks):
+    made = tmp_path / "new folder" / "campaign.db"
+    result = runner.invoke(cli.app, ["import", str(talks), "--db", str(made)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli.app, ["stats", "--db", str(made), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)
