@@ -9,7 +9,11 @@ cores are shared, so wall clock swings with whatever else runs. Usage::
     python -m benchmarks.pages --neo4j bolt://localhost:7687 --campaign synthetic ...
 
 The store is changed: one 1-on-1 is written (and deleted again at the end). ``--commands-only``
-runs the commands alone (for code whose store has no page reads).
+runs the commands alone (for code whose store has no page reads). ``--ranked-whole D1,D2``
+first runs `mapper ask-queue --limit 20 --json --today D` once for each day given: with no
+ranking kept for that day, each ranks the campaign's contacts whole, as a command asking
+after the lag bound with no server running does (keep the days unused: each leaves its
+ranking kept).
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--today", default="2026-12-01")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--commands-only", action="store_true")
+    parser.add_argument("--ranked-whole", metavar="DAYS",
+                        help="days (ISO, comma-separated) none is kept for: the ask queue "
+                        "ranked whole from a new process, once a day")
     parser.add_argument("--server-pid", type=int,
                         help="the Neo4j JVM's pid: its CPU meanwhile is reported beside")
     args = parser.parse_args(argv)
@@ -76,6 +83,13 @@ def main(argv: list[str] | None = None) -> None:
             row(f"{when}: `mapper {' '.join(command)}`", cpu, wall, f"{size:,} bytes out"
                 + (f"; JVM {jvm:.2f} s CPU a run (mean)" if args.server_pid else ""))
 
+    for day in filter(None, (args.ranked_whole or "").split(",")):
+        jvm = server()
+        cpu, wall, size = new_process(["ask-queue", "--limit", "20", "--json", "--today", day,
+                                       "--campaign", camp, *where], env, 1)
+        row(f"`mapper ask-queue --limit 20 --json --today {day}`, ranked whole", cpu, wall,
+            f"{size:,} bytes out" + (f"; JVM {server() - jvm:.2f} s CPU" if args.server_pid
+                                     else ""))
     commands("new process")
     if args.commands_only:
         return
