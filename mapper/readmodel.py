@@ -1092,7 +1092,9 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
-           first: int | None = None) -> list[dict[str, Any]]:
+           first: int | None = None,
+           spoken: Callable[[list[str]], Collection[str]] | None = None
+           ) -> list[dict[str, Any]]:
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
     the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
 
@@ -1107,7 +1109,9 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
       action (:class:`Slice`): their latest yes and the date of their first are read from
       their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
     - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
-      for a reader allowed to see them; without it, "the agreed action".
+      for a reader allowed to see them; without it, "the agreed action";
+    - ``spoken(people)``: those of ``people`` spoken with and still in the workplace (whether
+      the people a row referred make it "brought a coworker"); by default from ``standing``.
 
     With ``first``, only the first ``first`` entries: every row's rung is found (from its own
     columns, and whether the people it referred were since spoken with), the rows are put in
@@ -1120,11 +1124,16 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     rows = list(rows)
     referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
     named = sorted({p for ps in referred.values() for p in ps})
-    spoken = {p for p, s in (standing(named) if named else {}).items() if s[1] and not s[2]}
+    if not named:
+        spoken_now: Collection[str] = ()
+    elif spoken is not None:
+        spoken_now = set(spoken(named))
+    else:
+        spoken_now = {p for p, s in standing(named).items() if s[1] and not s[2]}
     levels = {}
     for r in rows:
         person = r[5]
-        brought = any(p in spoken for p in referred.get(person, ()))
+        brought = any(p in spoken_now for p in referred.get(person, ()))
         levels[person] = (4 if brought and r[8] == 1 else 3 if brought
                           else 2 if _took(*r[:4], day) else 1)
     rows.sort(key=lambda r: _ladder_key(levels[r[5]], r))

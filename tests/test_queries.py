@@ -122,6 +122,7 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         store.ladder_page(CAMPAIGN, limit=1)  # (as of the campaign's latest day)
         store._trust_pairs(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])  # (the second rung's)
         store._trusted_by(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
+        store._standing(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])  # (the coworker to bring)
         store.my_list(CAMPAIGN, today=dt.date(2026, 12, 1))
         store.item_owners(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])

@@ -862,6 +862,10 @@ class Store(abc.ABC):
         row of (see :class:`mapper.readmodel.PersonRow`)."""
         raise NotImplementedError
 
+    def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
+        """Those of ``people`` spoken with and still in the workplace, by their rows."""
+        return {p for p, s in self._standing(campaign, people).items() if s[1] and not s[2]}
+
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
         """How many people still in the workplace each of ``people`` trusts, over ties and
         referrals (:func:`mapper.readmodel.trusted_by`)."""
@@ -905,7 +909,7 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts)
+            texts=texts, spoken=lambda people: self._spoken(campaign, people))
 
     def ladder_page(self, campaign: str, *, limit: int, today: dt.date | None = None,
                     texts: Callable[[list[str]], dict] | None = None
@@ -928,7 +932,7 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts, first=limit), total
+            texts=texts, first=limit, spoken=lambda people: self._spoken(campaign, people)), total
 
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
                      ) -> tuple[str | None, list[tuple], int] | None:

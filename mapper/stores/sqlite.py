@@ -1230,6 +1230,15 @@ class SQLiteStore(Store):
                     f"AND person IN ({_marks(part)})", [campaign, *part]))
         return out
 
+    def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        with self._reading() as db:
+            for part in _chunks(list(people)):
+                out.update(p for (p,) in db.execute(
+                    f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
+                    f"({_marks(part)}) AND contacted AND NOT \"left\"", [campaign, *part]))
+        return out
+
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
         # By node id: the ladder counts the ties of a hundred thousand people at a million.
         with self._reading() as db:
