@@ -217,11 +217,12 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 DEMO_DIR = Path(str(importlib.resources.files("seed_data") / "demo"))
 
 
-def _store(db: str | None, *, reading: bool = False) -> Store:
-    """The store the rule picks (:data:`STORE_RULE`). ``reading``: a command that only reads
-    it refuses an embedded file that is not there, rather than making an empty one (a
-    mistyped ``--db`` would leave a stray file and answer "the store is empty")."""
-    path = store_file(db) if reading else None
+def _store(db: str | None, *, existing: bool = False) -> Store:
+    """The store the rule picks (:data:`STORE_RULE`). ``existing``: a command that only reads
+    it, or changes what must already be there (a user, a token, a person), refuses an
+    embedded file that is not there rather than making an empty one (a mistyped ``--db``
+    would leave a stray file and answer "the store is empty")."""
+    path = store_file(db) if existing else None
     if path is not None and not Path(path).exists():
         _error(f"no store at {path}: `mapper import FILE...` makes one "
                "(or give --db the file that holds yours)")
@@ -466,7 +467,7 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
 
     Example: [bold]mapper stats --json[/]
     """
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         counts = store.counts(campaign)
         campaigns = store.campaigns()
     if as_json:
@@ -489,7 +490,7 @@ def export(
 
     Example: [bold]mapper export -o backup.jsonl[/]
     """
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         # An export holds every story and phone number: only its owner may read it.
         fh = open_private(output) if output else sys.stdout
         try:
@@ -532,7 +533,7 @@ def duplicates(
     """
     from mapper.duplicates import find_duplicates
 
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         found = find_duplicates(store.snapshot(pick_campaign(store, campaign)), threshold=threshold,
                                 store=store)
     if as_json:
@@ -585,7 +586,7 @@ def search(
 
     Example: [bold]mapper search lopez[/]
     """
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
     out.print(_table("name", "conversations", rows=[(h.name, f"{h.conversations:,}") for h in hits])
               if hits else "No one found.")
@@ -607,7 +608,7 @@ def person(
     from mapper.privacy import redact_record
     from mapper.services import person_timeline
 
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         found = person_timeline(store, pick_campaign(store, campaign), name)
     if found is None:
         if as_json:
@@ -749,7 +750,7 @@ def rebuild_read_model(campaign: CampaignOpt = None, db: DbOpt = None) -> None:
     Example: [bold]mapper rebuild-read-model --campaign nurses-2026[/]
     """
     with working("rebuilding the read model…"):
-        with _store(db, reading=True) as store:
+        with _store(db, existing=True) as store:
             camps = [pick_campaign(store, campaign)] if campaign else store.campaigns()
             n = sum(store.rebuild_read_model(c) for c in camps)
     out.print(f"Rebuilt the read model of {n:,} people in {len(camps):,} campaign(s)")
@@ -781,7 +782,7 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
     # (shown on a terminal only; stdout stays the answer alone).
     kept = None
     with working():
-        with _store(db, reading=True) as store:
+        with _store(db, existing=True) as store:
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
             total = None
@@ -1256,7 +1257,7 @@ def my_list(
 
     day = today.date() if today else _day(None)
     with working():
-        with _store(db, reading=True) as store:
+        with _store(db, existing=True) as store:
             camp = pick_campaign(store, campaign)
             # From the people assigned alone (the read model), else the whole snapshot.
             result = store.my_list(camp, today=day, organizer=organizer)
@@ -1501,12 +1502,14 @@ def _read_new_password(from_stdin: bool) -> str:
 
 
 @contextmanager
-def _accounts(db: str | None) -> Iterator[tuple[Store, object, object]]:
-    """The store, its users and its audit trail."""
+def _accounts(db: str | None, *, existing: bool = True
+              ) -> Iterator[tuple[Store, object, object]]:
+    """The store, its users and its audit trail; ``existing`` as :func:`_store` says (a
+    store's first users are added to a new file)."""
     from mapper.audit import audit_for
     from mapper.users import users_for
 
-    with _store(db) as store:
+    with _store(db, existing=existing) as store:
         users, log = users_for(store), audit_for(store)
         try:
             yield store, users, log
@@ -1521,7 +1524,7 @@ def _user_change(db: str | None, change: str, username: str, **fields) -> None:
     from mapper.services import ServiceError, change_user
     from mapper.sessions import sessions_for
 
-    with _accounts(db) as (store, users, log):
+    with _accounts(db, existing=change != "add") as (store, users, log):
         sessions = sessions_for(store)
         try:
             row = change_user(users, sessions, log, ADMIN, CLI_ACTOR, change, username, **fields)
@@ -1631,7 +1634,7 @@ def users_import(
     except (OSError, ValueError) as exc:
         _error(plain(exc))
         raise typer.Exit(1) from None
-    with _accounts(db) as (_, users, log):
+    with _accounts(db, existing=False) as (_, users, log):
         try:
             added, kept = users.import_users(from_mapping(found), replace_existing=replace)
         except UserError as exc:
@@ -1727,7 +1730,7 @@ def tokens_list(
     """
     from mapper.tokens import tokens_for
 
-    with _store(db, reading=True) as store:
+    with _store(db, existing=True) as store:
         tokens = tokens_for(store)
         rows = [t.as_dict() for t in tokens.list(user)]
         tokens.close()

@@ -111,7 +111,12 @@ def talks(tmp_path):
 
 READS = (["stats"], ["export"], ["duplicates"], ["search", "an"], ["person", "Ana Lopez"],
          ["rebuild-read-model"], ["ask-queue"], ["ladder"], ["follow-ups"], ["overview"],
-         ["structure"], ["clusters"], ["power"], ["talk-next"], ["my-list"], ["tokens", "list"])
+         ["structure"], ["clusters"], ["power"], ["talk-next"], ["my-list"], ["tokens", "list"],
+         ["users", "list"], ["audit"],
+         # (They change what must already be there: a person, a token, a user.)
+         ["forget", "Ana Lopez", "--yes"], ["tokens", "revoke", "t1"],
+         ["tokens", "create", "maya"], ["users", "disable", "maya"],
+         ["users", "enable", "maya"], ["users", "set-role", "maya", "viewer"])
 
 
 @pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
@@ -132,5 +137,11 @@ def test_a_command_that_writes_makes_the_store_file(env, tmp_path, talks):
     made = tmp_path / "new folder" / "campaign.db"
     result = runner.invoke(cli.app, ["import", str(talks), "--db", str(made)])
     assert result.exit_code == 0, result.output
+    first = tmp_path / "server.db"  # a team server's first admin
+    result = runner.invoke(cli.app, ["users", "add", "lead", "--role", "admin",
+                                     "--password-stdin", "--db", str(first)],
+                           input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert first.exists()
     result = runner.invoke(cli.app, ["stats", "--db", str(made), "--json"])
     assert result.exit_code == 0 and json.loads(result.output)
