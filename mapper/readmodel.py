@@ -1093,14 +1093,13 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
            first: int | None = None,
-           spoken: Callable[[list[str]], Collection[str]] | None = None
-           ) -> list[dict[str, Any]]:
+           spoken: Callable[[list[str]], Collection[str]]) -> list[dict[str, Any]]:
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
     the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
 
     - ``standing(people)``: ``{person: (name, contacted, left)}`` of those of ``people`` a row
-      is about (whether the people they referred were since spoken with; the coworkers they
-      trust not yet spoken with, at the second rung, and who trusts those);
+      is about (the coworkers they trust not yet spoken with, at the second rung, and who
+      trusts those);
     - ``trusting(people)``: ``{person: how many people still in the workplace they trust}``
       (over ties and referrals, :func:`trusted_by`) of ``people``;
     - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of
@@ -1111,7 +1110,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
       for a reader allowed to see them; without it, "the agreed action";
     - ``spoken(people)``: those of ``people`` spoken with and still in the workplace (whether
-      the people a row referred make it "brought a coworker"); by default from ``standing``.
+      the people a row referred make it "brought a coworker").
 
     With ``first``, only the first ``first`` entries: every row's rung is found (from its own
     columns, and whether the people it referred were since spoken with), the rows are put in
@@ -1124,12 +1123,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     rows = list(rows)
     referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
     named = sorted({p for ps in referred.values() for p in ps})
-    if not named:
-        spoken_now: Collection[str] = ()
-    elif spoken is not None:
-        spoken_now = set(spoken(named))
-    else:
-        spoken_now = {p for p, s in standing(named).items() if s[1] and not s[2]}
+    spoken_now = set(spoken(named)) if named else set()
     levels = {}
     for r in rows:
         person = r[5]

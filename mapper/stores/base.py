@@ -1294,18 +1294,24 @@ class Store(abc.ABC):
         None means every conversation of the campaign. Show them only to whom the role rules
         allow (:data:`mapper.privacy.PERSONAL_FIELDS`).
         """
-        from mapper.projection import conversation_key
-
         if ids is None:
             records: Iterable[StoredRecord] = self.iter_records(campaign, "conversation")
         else:
-            wanted = list(dict.fromkeys(ids))
-            if not wanted:
+            keys = self._text_keys(campaign, ids)
+            if not keys:
                 return {}
-            # The store-wide key of a 1-on-1, and its bare id as stores written before
-            # campaign-scoped keys still hold it.
-            records = self.get_records([conversation_key(campaign, i) for i in wanted] + wanted)
+            records = self.get_records(keys)
         return _texts(((rec.kind, rec.campaign, rec.body) for rec in records), campaign, fields)
+
+    @staticmethod
+    def _text_keys(campaign: str, ids: Iterable[str]) -> list[str]:
+        """The store keys of 1-on-1s by their own ids (:meth:`conversation_texts`): the
+        store-wide key of each, and its bare id as stores written before campaign-scoped keys
+        still hold it."""
+        from mapper.projection import conversation_key
+
+        wanted = list(dict.fromkeys(ids))
+        return [conversation_key(campaign, i) for i in wanted] + wanted
 
 
 def _picked(body: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:

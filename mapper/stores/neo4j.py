@@ -517,9 +517,8 @@ def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
         return None
     latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
     day = today.isoformat() if today is not None else latest
-    return readmodel.took_action(
-        rows, day, lambda people: {p for (p,) in _read_all(
-            tx, "read/list_contacted_people", campaign=campaign, people=people)})
+    return readmodel.took_action(rows, day, lambda people: set(tx.run(
+        load_query("read/list_spoken_people"), campaign=campaign, people=people).single()[0]))
 
 
 def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | None:
@@ -1264,15 +1263,6 @@ class Neo4jStore(Store):
                 found = kept["words"]
                 out[kept["id"]] = {f: found[f] for f in fields if f in found}
         return out
-
-    @staticmethod
-    def _text_keys(campaign: str, ids: Iterable[str]) -> list[str]:
-        """The store keys of 1-on-1s by their own ids: campaign-scoped, and each bare id as
-        stores written before campaign-scoped keys held it."""
-        from mapper.projection import conversation_key
-
-        wanted = list(dict.fromkeys(ids))
-        return [conversation_key(campaign, i) for i in wanted] + wanted
 
     def _collected(self, name: str, **params: Any) -> list[Any]:
         """The one collected list a read query returns (``rows``), once what this store wrote

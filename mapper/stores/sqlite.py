@@ -1166,17 +1166,9 @@ class SQLiteStore(Store):
             day = today.isoformat() if today is not None else self._latest_day(db, campaign)
             rows = db.execute(
                 "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
-                f"{self._COMMITTED}", {"campaign": campaign})
-
-            def contacted(people: list[str]) -> set[str]:
-                # (Looked up by key: a join per referral in SQL read the whole table for each.)
-                spoken: set[str] = set()
-                for part in _chunks(people):
-                    spoken.update(p for (p,) in db.execute(
-                        f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
-                        f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
-                return spoken
-            return readmodel.took_action(rows.fetchall(), day, contacted)
+                f"{self._COMMITTED}", {"campaign": campaign}).fetchall()
+            # (In this read: _spoken's joins it, as of the same moment.)
+            return readmodel.took_action(rows, day, lambda people: self._spoken(campaign, people))
 
     @staticmethod
     def _latest_day(db: sqlite3.Connection, campaign: str) -> str | None:
@@ -1231,6 +1223,7 @@ class SQLiteStore(Store):
         return out
 
     def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
+        # (Looked up by key: a join per referral in SQL read the whole table for each.)
         out: set[str] = set()
         with self._reading() as db:
             for part in _chunks(list(people)):
@@ -1537,13 +1530,8 @@ class SQLiteStore(Store):
         if ids is None:
             rows = self._rows(head + "campaign = ?", [*paths, campaign])
         else:
-            from mapper.projection import conversation_key
-
-            wanted = list(dict.fromkeys(ids))
-            # The store-wide key of a 1-on-1, and its bare id as older stores hold it.
-            keys = [conversation_key(campaign, i) for i in wanted] + wanted
             rows = []
-            for part in _chunks(keys):
+            for part in _chunks(self._text_keys(campaign, ids)):
                 rows += self._rows(head + f"id IN ({_marks(part)})", [*paths, *part])
         out: dict[str, dict] = {}
         for cid, camp, *values in rows:
