@@ -37,7 +37,8 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
            "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS",
-           "ladder", "ladder_candidates", "trusted_by"]
+           "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken",
+           "brought_rows"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -200,6 +201,10 @@ class PersonRow(NamedTuple):
     # JSON {date: n}: their 1-on-1s by the day each was held (the overview's 1-on-1s per week,
     # counted beside the rows as the rest: not every record read again).
     days: str | None = None
+    # 1 when someone they referred has since been spoken with and is still in the workplace
+    # (the ladder's "brought a coworker"); kept by the store (:func:`brought_rows`), as the
+    # people they referred are spoken with or leave.
+    brought: int = 0
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -386,6 +391,19 @@ def _bare_rows(campaign: str, people: Sequence[str], nodes: Mapping[str, Mapping
 def standing(row: tuple | None) -> bool:
     """Whether a row (``committed``, ``left``) is someone others' trust counts for."""
     return row is not None and bool(row[0]) and not row[1]
+
+
+def spoken(row: tuple | None) -> bool:
+    """Whether a row (``contacted``, ``left``) is someone spoken with and still in the
+    workplace: whoever referred them brought a coworker."""
+    return standing(row)  # (the same test, of other columns)
+
+
+def brought_rows(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> list[tuple]:
+    """``(brought, person)`` of each of ``people``, from ``(person, someone they referred
+    spoken with and still in the workplace)`` pairs: what a store writes to their rows."""
+    found = {person for person, other in pairs if person != other}
+    return [(int(p in found), p) for p in people]
 
 
 def trusted_rows(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> list[tuple]:
@@ -991,7 +1009,7 @@ def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Map
 
 #: The columns of a committed person's row (:class:`PersonRow`) a store reads for
 #: :func:`took_action` (the first five) and :func:`ladder` (all of them).
-COMMITTED_FIELDS = ("kept", "yes_count", "yes_due", "missed_latest", "referred", "person",
+COMMITTED_FIELDS = ("kept", "yes_count", "yes_due", "missed_latest", "brought", "person",
                     "name", "unit", "assessment", "missed", "yes_asks")
 
 
@@ -1003,25 +1021,22 @@ def _took(kept: int, yes_count: int, yes_due: str | None, missed_latest: int,
                                           and yes_due < day and not missed_latest)
 
 
-def took_action(rows: Iterable[Sequence[Any]], day: str | None,
-                contacted: Callable[[list[str]], Collection[str]]) -> int:
+def ladder_level(row: Sequence[Any], day: str | None) -> int:
+    """The ladder's rung (1-4) of a committed person's row (:data:`COMMITTED_FIELDS`) as of
+    ``day`` (ISO): leads in their unit (brought a coworker, assessed 1), brought a coworker,
+    took action (:func:`_took`), said yes. Each from the row's own columns."""
+    if row[4]:
+        return 4 if row[8] == 1 else 3
+    return 2 if _took(*row[:4], day) else 1
+
+
+def took_action(rows: Iterable[Sequence[Any]], day: str | None) -> int:
     """:func:`mapper.analytics.readiness.took_action` from the rows (:data:`COMMITTED_FIELDS`,
-    the first five at least: ``kept, yes_count, yes_due, missed_latest, referred``) of the
+    the first five at least: ``kept, yes_count, yes_due, missed_latest, brought``) of the
     committed people still in the workplace, as of ``day`` (ISO): those who kept a
-    commitment, said yes twice, or whose yes is due before ``day`` and not marked missed; else
-    who referred someone since spoken with (``contacted``: of these people, those contacted
-    and still in the workplace)."""
-    took, rest = 0, []
-    for row in rows:
-        kept, yes_count, yes_due, missed_latest, referred = row[:5]
-        if _took(kept, yes_count, yes_due, missed_latest, day):
-            took += 1
-        elif referred:
-            rest.append(orjson.loads(referred))
-    if rest:
-        spoken = contacted(sorted({p for ps in rest for p in ps}))
-        took += sum(1 for ps in rest if any(p in spoken for p in ps))
-    return took
+    commitment, said yes twice, whose yes is due before ``day`` and not marked missed, or who
+    brought a coworker."""
+    return sum(1 for r in rows if r[4] or _took(*r[:4], day))
 
 
 def _neighbours(people: Collection[str],
@@ -1092,8 +1107,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
-           first: int | None = None,
-           spoken: Callable[[list[str]], Collection[str]]) -> list[dict[str, Any]]:
+           first: int | None = None) -> list[dict[str, Any]]:
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
     the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
 
@@ -1108,28 +1122,17 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
       action (:class:`Slice`): their latest yes and the date of their first are read from
       their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
     - ``texts``: reads the words of the given 1-on-1s (the pending action at the first rung),
-      for a reader allowed to see them; without it, "the agreed action";
-    - ``spoken(people)``: those of ``people`` spoken with and still in the workplace (whether
-      the people a row referred make it "brought a coworker").
+      for a reader allowed to see them; without it, "the agreed action".
 
-    With ``first``, only the first ``first`` entries: every row's rung is found (from its own
-    columns, and whether the people it referred were since spoken with), the rows are put in
-    the ladder's order, and only those shown are read further (their yeses, the coworker to
-    bring, the words). ``rows`` may then be only the rows that can come first
-    (:func:`ladder_candidates`)."""
+    With ``first``, only the first ``first`` entries: every row's rung is found from its own
+    columns (:func:`ladder_level`), the rows are put in the ladder's order, and only those
+    shown are read further (their yeses, the coworker to bring, the words). ``rows`` may then
+    be only the first ``first`` rows in that order (:func:`ladder_candidates`)."""
     from mapper.analytics._common import UNKNOWN_UNIT, iso, person_states
     from mapper.analytics.readiness import RUNGS, next_step
 
     rows = list(rows)
-    referred = {r[5]: orjson.loads(r[4]) for r in rows if r[4]}
-    named = sorted({p for ps in referred.values() for p in ps})
-    spoken_now = set(spoken(named)) if named else set()
-    levels = {}
-    for r in rows:
-        person = r[5]
-        brought = any(p in spoken_now for p in referred.get(person, ()))
-        levels[person] = (4 if brought and r[8] == 1 else 3 if brought
-                          else 2 if _took(*r[:4], day) else 1)
+    levels = {r[5]: ladder_level(r, day) for r in rows}
     rows.sort(key=lambda r: _ladder_key(levels[r[5]], r))
     if first is not None:
         rows = rows[:first]
@@ -1194,14 +1197,9 @@ def _ladder_key(level: int, row: Sequence[Any]) -> tuple:
 def ladder_candidates(rows: Iterable[Sequence[Any]], day: str | None, first: int
                       ) -> list[Sequence[Any]]:
     """Of the rows (:data:`COMMITTED_FIELDS`) of the committed people still in the workplace,
-    those that can be among the ladder's first ``first`` as of ``day`` (ISO): the row of
-    everyone who referred someone (whether they brought a coworker is read from others' rows),
-    and the first ``first`` of the others in the ladder's order, each on the second rung or
-    the first by their own columns. A store's query picks the same with its own sort."""
-    rows = list(rows)
-    others = sorted((r for r in rows if not r[4]),
-                    key=lambda r: _ladder_key(2 if _took(*r[:4], day) else 1, r))
-    return [r for r in rows if r[4]] + others[:first]
+    the first ``first`` in the ladder's order as of ``day`` (ISO), each on its rung by its
+    own columns (:func:`ladder_level`). A store's query picks the same with its own sort."""
+    return sorted(rows, key=lambda r: _ladder_key(ladder_level(r, day), r))[:first]
 
 
 def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,

@@ -69,6 +69,8 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
                             campaign=CAMPAIGN),
                      Assignment(person="Dee Park", organizer="Maya Ortiz", campaign=CAMPAIGN)])
         store.delete([conversation_key(CAMPAIGN, "ana-second")])
+        # Dee spoken with: Ana, who referred her, brought a coworker (her row set alone).
+        store.write([conversation("Dee Park", "2026-11-07", unit="ER", issues=[])])
         store.batch_size = 2  # so a re-projection saves its cursor between batches
         store.write([alias("issue", "mandatory overtime", "short staffing")])        # a re-projection
         store.read_model_batch = 2  # so a rebuild of the read model moves its cursor
@@ -91,6 +93,11 @@ def test_callers_pass_exactly_the_parameters_each_query_names(neo4j_uri, monkeyp
         with store._driver.session() as session:
             session.run("MATCH (r:Record) REMOVE r.words").consume()
             session.run("MATCH (m:StoreMeta) SET m.schema = 9").consume()
+        Neo4jStore(neo4j_uri).close()
+        # A schema-10 store gets whether each person brought a coworker when opened.
+        with store._driver.session() as session:
+            session.run("MATCH (r:PersonRow) REMOVE r.brought").consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 10").consume()
         Neo4jStore(neo4j_uri).close()
         store.identity_records(CAMPAIGN, ["ana lopez"], [], [])
         store.node_names(CAMPAIGN, "Issue")

@@ -387,11 +387,12 @@ def test_after_any_writes_the_read_model_rebuilt_alone_is_the_one_the_writes_kep
 
 # A schema-5 file: as schema 5 left it (follow-up items kept, no rows of where people stand);
 # and as an older Collective Mapper's migration of it left it when stopped after the step that
-# made rm_people without the days column (the file still says 5).
+# made rm_people without the days and brought columns (the file still says 5).
 SCHEMA_5_FILES = {
     "as left": "DROP TABLE rm_people; DROP TABLE rm_rebuild; "
                "UPDATE meta SET v = 5 WHERE k = 'schema';",
-    "migration begun": "DELETE FROM rm_people; ALTER TABLE rm_people DROP COLUMN days; "
+    "migration begun": "DELETE FROM rm_people; ALTER TABLE rm_people DROP COLUMN brought; "
+                       "ALTER TABLE rm_people DROP COLUMN days; "
                        "DROP TABLE rm_counts; DROP TABLE rm_rebuild; "
                        "UPDATE meta SET v = 5 WHERE k = 'schema';",
 }

@@ -862,10 +862,6 @@ class Store(abc.ABC):
         row of (see :class:`mapper.readmodel.PersonRow`)."""
         raise NotImplementedError
 
-    def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
-        """Those of ``people`` spoken with and still in the workplace, by their rows."""
-        return {p for p, s in self._standing(campaign, people).items() if s[1] and not s[2]}
-
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
         """How many people still in the workplace each of ``people`` trusts, over ties and
         referrals (:func:`mapper.readmodel.trusted_by`)."""
@@ -909,15 +905,15 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts, spoken=lambda people: self._spoken(campaign, people))
+            texts=texts)
 
     def ladder_page(self, campaign: str, *, limit: int, today: dt.date | None = None,
                     texts: Callable[[list[str]], dict] | None = None
                     ) -> tuple[list[dict[str, Any]], int] | None:
-        """The first ``limit`` entries of :meth:`ladder`, and how many it holds: every
-        committed person's rung is found from the rows, but only those shown are read further
-        (their yeses, the coworker to bring, the words), and a store reads only the rows
-        that can come first (:meth:`_ladder_rows`). None when it cannot answer."""
+        """The first ``limit`` entries of :meth:`ladder`, and how many it holds: a store reads
+        only the rows that come first, each on its rung by its own columns (:meth:`_ladder_rows`),
+        and only those are read further (their yeses, the coworker to bring, the words). None
+        when it cannot answer."""
         from mapper import readmodel
 
         if limit < 1:
@@ -932,13 +928,13 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts, first=limit, spoken=lambda people: self._spoken(campaign, people)), total
+            texts=texts, first=limit), total
 
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
                      ) -> tuple[str | None, list[tuple], int] | None:
         """The day the ladder is as of (``today``, or the campaign's latest 1-on-1 or update,
-        ISO), the rows (:data:`mapper.readmodel.COMMITTED_FIELDS`) that can be among its first
-        ``first`` entries (:func:`mapper.readmodel.ladder_candidates`), and how many committed
+        ISO), the rows (:data:`mapper.readmodel.COMMITTED_FIELDS`) of its first ``first``
+        entries (:func:`mapper.readmodel.ladder_candidates`), and how many committed
         people still in the workplace there are, read as of one moment; None as
         :meth:`_committed_rows` says. Here from every committed row; a store picks them in
         its query."""

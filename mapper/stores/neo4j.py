@@ -7,7 +7,7 @@ import functools
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
@@ -115,7 +115,12 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # shared actions read the action of every 1-on-1 with a yes to one (166,812 at a million
 # people), and read from the bodies that was 252 MB across the wire and a parse of each. An
 # older store gets them on open, in batches (write/set_record_words; each can run again).
-SCHEMA = 10
+# Schema 11 keeps whether each person brought a coworker ((:PersonRow).brought: someone they
+# referred since spoken with and still in the workplace), kept as ``trusted`` is: the ladder
+# sorts the rows by their own properties and reads the 50 it shows, not every referrer's and
+# the rows of those they referred. An older store (from schema 8) gets it on open in batches of
+# referrers (write/set_person_rows_brought; each can run again); a row with none reads 0.
+SCHEMA = 11
 _KEY_BATCH = 5_000
 
 
@@ -297,7 +302,9 @@ class _Upkeep:
     """What the read model's upkeep reads of some people, in one statement
     (read/list_people_upkeep): their sources, the props of the nodes those name and of the
     people, where they work, their anger and referrals, their rows' standing before the
-    write and whom they are tied to (with whether each neighbour's row counts for trust)."""
+    write and whom they are tied to (``(neighbour, trusted, referred, spoken)``: whether each
+    neighbour's row counts for trust, which way a referral goes, whether the neighbour was
+    spoken with and is still in the workplace)."""
 
     def __init__(self, tx: Any, people: Iterable[str]) -> None:
         self.sources: list[readmodel.Source] = []
@@ -309,7 +316,7 @@ class _Upkeep:
         # where a person has several, which only a rewrite puts right); ``stored`` every one.
         self.was: dict[str, tuple | None] = {}
         self.stored: dict[str, list[tuple]] = {}
-        self.ties: dict[str, list[tuple[str, bool]]] = {}
+        self.ties: dict[str, list[tuple[str, bool, int, bool]]] = {}
         sources, nodes = self.sources, self.nodes
         organizers: dict[str, dict[str, Any]] = {}
         for key, props, found, units, anger, referred, stored, ties in _read_all(
@@ -328,11 +335,11 @@ class _Upkeep:
             self.anger += map(tuple, anger)
             self.referred += [(key, o) for o in referred]
             if stored:
-                rows = [tuple(map(row.get, readmodel.PERSON_FIELDS)) for row in stored]
+                rows = [_person_row(row) for row in stored]
                 self.stored[key] = rows
                 self.was[key] = rows[0] if len(rows) == 1 else None
             if ties:
-                self.ties[key] = [(m, trusted) for m, trusted in ties]
+                self.ties[key] = [tuple(t) for t in ties]
         # The organizers who held these 1-on-1s, by the keys their props name (the store's
         # key of a name): those the statement found, the rest (an alias's) read by key.
         wanted = readmodel.organizer_keys(sources, nodes)
@@ -380,12 +387,18 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                                            got.anger, got.referred)]
     # Whom each trusts among the committed (ties and referrals, either way round): from the
     # rows just computed for those in this write, from the stored rows for the others.
+    # And whether each brought a coworker (someone they referred since spoken with and still
+    # in the workplace), the same way.
     now = {r.person: (r.committed, r.left) for r in rows}
+    heard = {r.person: (r.contacted, r.left) for r in rows}
     mine = set(wanted)
-    pairs = [(p, m) for p in now for m, trusted in got.ties.get(p, ())
+    pairs = [(p, m) for p in now for m, trusted, _, _ in got.ties.get(p, ())
              if (readmodel.standing(now.get(m)) if m in mine else trusted)]
     trusted = dict((p, t) for t, p in readmodel.trusted_rows(pairs, now))
-    rows = [r._replace(trusted=trusted[r.person]) for r in rows]
+    told = [(p, m) for p in now for m, _, referred, spoken in got.ties.get(p, ())
+            if referred == 1 and (readmodel.spoken(heard.get(m)) if m in mine else spoken)]
+    brought = dict((p, b) for b, p in readmodel.brought_rows(told, now))
+    rows = [r._replace(trusted=trusted[r.person], brought=brought[r.person]) for r in rows]
     # Only the rows that change are written again (a tie, a roster row met again: most of
     # an import of lists leaves its people's rows as they were).
     was = got.was
@@ -407,20 +420,42 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
     # Their neighbours' too where they became committed or stopped being (as
     # SQLiteStore._refresh), read once the rows above are written.
     flipped = [p for p in wanted if _standing(was.get(p)) != readmodel.standing(now.get(p))]
-    again = sorted({m for p in flipped for m, _ in got.ties.get(p, ())} - now.keys())
+    again = sorted({t[0] for p in flipped for t in got.ties.get(p, ())} - now.keys())
     if again:
         pairs = _read_all(tx, "read/list_trusted_committed", people=again)
         tx.run(load_query("write/set_person_rows_trusted"),
                rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
+    # And whether those who referred them brought a coworker, where they were first spoken
+    # with, left, or came back.
+    flipped = [p for p in wanted if _spoken(was.get(p)) != readmodel.spoken(heard.get(p))]
+    again = sorted({t[0] for p in flipped for t in got.ties.get(p, ()) if t[2] == -1}
+                   - now.keys())
+    if again:
+        told = _read_all(tx, "read/list_brought_coworker", people=again)
+        tx.run(load_query("write/set_person_rows_brought"),
+               rows=[list(r) for r in readmodel.brought_rows(told, again)]).consume()
 
 
 _COMMITTED = readmodel.PERSON_FIELDS.index("committed")
 _LEFT = readmodel.PERSON_FIELDS.index("left")
+_CONTACTED = readmodel.PERSON_FIELDS.index("contacted")
+_ROW_DEFAULTS = readmodel.PersonRow._field_defaults
+
+
+def _person_row(props: Mapping[str, Any]) -> tuple:
+    """A stored (:PersonRow)'s properties as a tuple of PERSON_FIELDS; a property it was
+    written without (by an older version: ``brought`` before schema 11) at its default."""
+    return tuple(props.get(f, _ROW_DEFAULTS.get(f)) for f in readmodel.PERSON_FIELDS)
 
 
 def _standing(row: tuple | None) -> bool:
     # readmodel.standing of a whole stored row
     return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
+
+
+def _spoken(row: tuple | None) -> bool:
+    # readmodel.spoken of a whole stored row
+    return row is not None and readmodel.spoken((row[_CONTACTED], row[_LEFT]))
 
 
 def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
@@ -516,9 +551,7 @@ def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
-    day = today.isoformat() if today is not None else latest
-    return readmodel.took_action(rows, day, lambda people: set(tx.run(
-        load_query("read/list_spoken_people"), campaign=campaign, people=people).single()[0]))
+    return readmodel.took_action(rows, today.isoformat() if today is not None else latest)
 
 
 def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | None:
@@ -815,7 +848,9 @@ class Neo4jStore(Store):
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
         rebuilt; every older store's read model built (from schema 3 on alone, without
         re-projecting its records); each organizer's count of open items (schema 6) taken
-        from the items held; every 1-on-1's words kept beside its body (schema 10).
+        from the items held; every 1-on-1's words kept beside its body (schema 10); whether
+        each person brought a coworker (schema 11: set from the rows of a schema 8-10 store,
+        found by the rebuild of an older one).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
@@ -826,9 +861,9 @@ class Neo4jStore(Store):
         would keep writing a unit's counts a node per field, which this version no longer reads.)
         """
         if found >= 8:
-            # Schemas 9 and 10 alone: each unit's counts grouped in one node, a campaign at a
+            # Schemas 9-11 alone: each unit's counts grouped in one node, a campaign at a
             # time (a campaign done before an interruption, or a schema-9 store, has none
-            # left to group); then each 1-on-1's words.
+            # left to group); then each 1-on-1's words; then who brought a coworker.
             from mapper.analytics.structure import UnitCounts
 
             def group(tx: Any, campaign: str) -> None:
@@ -840,6 +875,7 @@ class Neo4jStore(Store):
                     _read_all, "read/list_campaigns_with_field_unit_counts"):
                 session.execute_write(group, campaign)
             self._fill_words(session)
+            self._fill_brought(session)
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return
@@ -880,6 +916,23 @@ class Neo4jStore(Store):
                      for rid, kind, campaign, body in rows]
             session.execute_write(lambda tx: tx.run(load_query("write/set_record_lookup_keys"),
                                                     rows=keyed).consume())
+            after = rows[-1][0]
+
+    @staticmethod
+    def _fill_brought(session: Any) -> None:
+        """Set whether each person who referred someone brought a coworker (schema 11), from
+        the rows as they are, a batch of referrers per transaction (an interrupted run starts
+        again on the next open; setting it twice does no harm)."""
+        after = ""
+        while True:
+            rows = session.execute_read(_read_all, "read/list_people_to_bring", after=after,
+                                        limit=_KEY_BATCH)
+            if not rows:
+                return
+            told = [(p, m) for p, spoken in rows for m in spoken]
+            brought = readmodel.brought_rows(told, [p for p, _ in rows])
+            session.execute_write(lambda tx: tx.run(load_query("write/set_person_rows_brought"),
+                                                    rows=[list(r) for r in brought]).consume())
             after = rows[-1][0]
 
     @staticmethod
@@ -1348,14 +1401,6 @@ class Neo4jStore(Store):
             return {}
         return {p: (name, contacted, left) for p, name, contacted, left in self._read(
             "read/list_people_standing", campaign=campaign, people=list(people))[0][0]}
-
-    def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
-        # Their keys alone, not each one's name and flags: a third less of the ladder's table
-        # at a million (122,409 people referred).
-        if not people:
-            return set()
-        return set(self._read("read/list_spoken_people", campaign=campaign,
-                              people=list(people))[0][0])
 
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
         if not people:

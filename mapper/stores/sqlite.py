@@ -31,7 +31,7 @@ from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuil
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 10
+SCHEMA = 11
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -51,6 +51,11 @@ SCHEMA = 10
 # Schema 10 counts the campaign's 1-on-1s per day the same way (rm_people.days, each person's
 # 1-on-1s by day; rm_counts kind 'day'): the overview's weeks read a few hundred counts, not
 # every 1-on-1's record. An older file gets the column and its read model rebuilt (below).
+# Schema 11 keeps whether each person brought a coworker (rm_people.brought: someone they
+# referred since spoken with and still in the workplace), as ``trusted`` is kept: the ladder
+# sorts its rows by their own columns and reads the 50 it shows, not every referrer's and the
+# rows of those they referred. A schema-10 file gets the column filled from its rows in one
+# statement (no rebuild); an older one with its rebuild.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -125,7 +130,7 @@ CREATE TABLE IF NOT EXISTS rm_people (
   conversations INTEGER NOT NULL DEFAULT 0, asks TEXT, yes_count INTEGER NOT NULL DEFAULT 0,
   kept INTEGER NOT NULL DEFAULT 0, missed INTEGER NOT NULL DEFAULT 0, yes_due TEXT,
   missed_latest INTEGER NOT NULL DEFAULT 0, referred TEXT, days TEXT,
-  PRIMARY KEY (campaign, person)) WITHOUT ROWID;
+  brought INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
 CREATE INDEX IF NOT EXISTS edges_ties_src ON edges (src) WHERE type IN ('TIED_TO', 'REFERRED');
@@ -291,11 +296,17 @@ def _marks(part: Sequence) -> str:
 
 _COMMITTED = readmodel.PERSON_FIELDS.index("committed")
 _LEFT = readmodel.PERSON_FIELDS.index("left")
+_CONTACTED = readmodel.PERSON_FIELDS.index("contacted")
 
 
 def _standing(row: tuple | None) -> bool:
     # readmodel.standing of a whole stored row
     return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
+
+
+def _spoken(row: tuple | None) -> bool:
+    # readmodel.spoken of a whole stored row
+    return row is not None and readmodel.spoken((row[_CONTACTED], row[_LEFT]))
 
 
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
@@ -363,9 +374,9 @@ class SQLiteStore(Store):
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
         elif found[0] in (4, 5, 6, 7, 8, 9):
-            # A schema-4/5 file moves to 10 with its read model's tables (below), not before:
+            # A schema-4/5 file moves to 11 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again
-            # (rm_people made by an older version's step gets the days column it lacks).
+            # (rm_people made by an older version's step gets the columns it lacks).
             if found[0] < 7:
                 self._add_lookup_keys(last=False)
             if found[0] < 8:
@@ -374,6 +385,8 @@ class SQLiteStore(Store):
                 self._add_read_model(found[0])  # (its rows, and so its counts, rebuilt)
             else:
                 self._add_days()
+        elif found[0] == 10:
+            self._add_brought()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -484,12 +497,34 @@ class SQLiteStore(Store):
             raise
 
     def _add_days_column(self) -> None:
-        """``rm_people.days`` added where the table predates it (schema 6-9; or a schema 4-5
-        file whose migration an older Collective Mapper began: its ``rm_people`` was created
-        without it), in the caller's transaction."""
+        """``rm_people.days`` and ``brought`` added where the table predates them (schema
+        6-10; or a schema 4-5 file whose migration an older Collective Mapper began: its
+        ``rm_people`` was created without them), in the caller's transaction."""
         db = self._db
-        if "days" not in {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}:
+        have = {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}
+        if "days" not in have:
             db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
+        if "brought" not in have:
+            db.execute("ALTER TABLE rm_people ADD COLUMN brought INTEGER NOT NULL DEFAULT 0")
+
+    def _add_brought(self) -> None:
+        """Schema 10 -> 11: whether each person brought a coworker (``rm_people.brought``),
+        from the rows as they are (whom each referred, whether those were spoken with and are
+        still in the workplace), with the schema number, in one transaction."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._add_days_column()
+            db.execute(
+                "UPDATE rm_people SET brought = 1 WHERE referred IS NOT NULL AND EXISTS ("
+                "SELECT 1 FROM json_each(rm_people.referred) j JOIN rm_people o "
+                "ON o.campaign = rm_people.campaign AND o.person = j.value "
+                "WHERE o.contacted AND NOT o.left)")
+            db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _fill_lookup_keys(self) -> None:
         db = self._db
@@ -964,13 +999,20 @@ class SQLiteStore(Store):
                     f"AND person IN ({_marks(part)})", [campaign, *part]))
         # Whom each trusts among the committed (ties and referrals, either way round): from
         # the rows just computed for those in this write, from the stored rows for the others.
+        # Whether each brought a coworker (someone they referred since spoken with and still
+        # in the workplace): from the same rows, the same way.
         now = {r.person: (r.committed, r.left) for r in rows}
+        heard = {r.person: (r.contacted, r.left) for r in rows}
         ties = self._tie_pairs(people)
         mine = set(people)
-        pairs = [(p, m) for p, m, trusted in ties
+        pairs = [(p, m) for p, m, trusted, _, _ in ties
                  if p in now and (readmodel.standing(now.get(m)) if m in mine else trusted)]
         trusted = {p: t for t, p in readmodel.trusted_rows(pairs, now)}
-        rows = [r._replace(trusted=trusted[r.person]) for r in rows]
+        told = [(p, m) for p, m, _, referred, spoken in ties
+                if referred == 1 and p in now and (readmodel.spoken(heard.get(m)) if m in mine
+                                                   else spoken)]
+        brought = {p: b for b, p in readmodel.brought_rows(told, now)}
+        rows = [r._replace(trusted=trusted[r.person], brought=brought[r.person]) for r in rows]
         changed = [r for r in rows if was.get(r.person) != r]
         stale = [p for p in people if p in was and p not in now]
         stale += [r.person for r in changed if r.person in was]
@@ -994,9 +1036,15 @@ class SQLiteStore(Store):
         # or said no later), read once the rows above are written.
         flipped = {p for p in people
                    if _standing(was.get(p)) != readmodel.standing(now.get(p))}
-        again = {m for p, m, _ in ties if p in flipped} - now.keys()
+        again = {m for p, m, *_ in ties if p in flipped} - now.keys()
         if again:
             self._keep_trusted(sorted(again))
+        # And whether those who referred them brought a coworker, where they were first
+        # spoken with, left, or came back.
+        flipped = {p for p in people if _spoken(was.get(p)) != readmodel.spoken(heard.get(p))}
+        again = {m for p, m, _, referred, _ in ties if referred == -1 and p in flipped} - now.keys()
+        if again:
+            self._keep_brought(sorted(again))
 
     def _count_rows(self, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
         """Move the campaigns' counts (``rm_counts``) as the rows ``removed`` (as stored)
@@ -1005,21 +1053,41 @@ class SQLiteStore(Store):
             "INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign, kind, key, sub) "
             "DO UPDATE SET n = n + excluded.n", readmodel.count_changes(removed, added))
 
-    def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool]]:
-        """``(person, neighbour, trusted)`` of everyone tied to these people or in a referral
-        with them, either way round; trusted when the neighbour's row, as stored, is
-        committed and still in the workplace."""
-        out: list[tuple[str, str, bool]] = []
+    def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool, int, bool]]:
+        """``(person, neighbour, trusted, referred, spoken)`` of everyone tied to these people
+        or in a referral with them, either way round: ``trusted`` when the neighbour's row, as
+        stored, is committed and still in the workplace, ``spoken`` when it is spoken with and
+        still there; ``referred`` 1 where the person referred the neighbour, -1 where the
+        neighbour referred the person, else 0."""
+        out: list[tuple[str, str, bool, int, bool]] = []
         for part in _chunks(list(people)):
             marks = _marks(part)
-            for one, other in (("src", "dst"), ("dst", "src")):
+            for one, other, way in (("src", "dst", 1), ("dst", "src", -1)):
                 out += self._db.execute(
-                    f"SELECT n.key, m.key, coalesce(r.committed AND NOT r.left, 0) FROM nodes n "
+                    f"SELECT n.key, m.key, coalesce(r.committed AND NOT r.left, 0), "
+                    f"CASE e.type WHEN 'REFERRED' THEN {way} ELSE 0 END, "
+                    "coalesce(r.contacted AND NOT r.left, 0) FROM nodes n "
                     f"JOIN edges e ON e.{one} = n.id JOIN nodes m ON m.id = e.{other} "
                     "LEFT JOIN rm_people r ON r.campaign = m.campaign AND r.person = m.key "
                     f"WHERE n.key IN ({marks}) AND e.type IN ('TIED_TO', 'REFERRED') "
                     "AND e.campaign = n.campaign", part).fetchall()
         return out
+
+    def _keep_brought(self, people: Sequence[str]) -> None:
+        """Write whether each of ``people`` brought a coworker (someone they referred, as the
+        rows are stored, spoken with and still in the workplace), where that changed."""
+        db = self._db
+        told: list[tuple[str, str]] = []
+        for part in _chunks(list(people)):
+            told += db.execute(
+                "SELECT n.key, m.key FROM nodes n JOIN edges e ON e.src = n.id "
+                "JOIN nodes m ON m.id = e.dst JOIN rm_people r "
+                "ON r.campaign = m.campaign AND r.person = m.key "
+                f"WHERE n.key IN ({_marks(part)}) AND e.type = 'REFERRED' "
+                "AND e.campaign = n.campaign AND r.contacted AND NOT r.left", part).fetchall()
+        db.executemany(
+            "UPDATE rm_people SET brought = ? WHERE campaign = ? AND person = ? AND brought != ?",
+            [(b, p.split(":", 2)[1], p, b) for b, p in readmodel.brought_rows(told, people)])
 
     def _keep_trusted(self, people: Sequence[str], fresh: Collection[str] = ()) -> None:
         """Write whom each of ``people`` trusts among the committed still in the workplace
@@ -1164,11 +1232,10 @@ class SQLiteStore(Store):
             if self._reprojecting(campaign):
                 return None
             day = today.isoformat() if today is not None else self._latest_day(db, campaign)
-            rows = db.execute(
-                "SELECT kept, yes_count, yes_due, missed_latest, referred FROM rm_people "
-                f"{self._COMMITTED}", {"campaign": campaign}).fetchall()
-            # (In this read: _spoken's joins it, as of the same moment.)
-            return readmodel.took_action(rows, day, lambda people: self._spoken(campaign, people))
+            # (readmodel.took_action in SQL: brought a coworker, or took action by their own.)
+            return db.execute(f"SELECT count(*) FROM rm_people {self._COMMITTED} "
+                              f"AND (brought OR {self._TOOK})",
+                              {"campaign": campaign, "day": day}).fetchone()[0]
 
     @staticmethod
     def _latest_day(db: sqlite3.Connection, campaign: str) -> str | None:
@@ -1206,12 +1273,15 @@ class SQLiteStore(Store):
             day = today.isoformat() if today is not None else self._latest_day(db, campaign)
             args = {"campaign": campaign, "day": day, "first": first}
             rows = db.execute(
-                f"SELECT {fields} FROM rm_people {where} AND referred IS NOT NULL "
-                f"UNION ALL SELECT * FROM (SELECT {fields} FROM rm_people {where} AND "
-                f"referred IS NULL ORDER BY CASE WHEN {self._TOOK} THEN 0 ELSE 1 END, "
-                "yes_count DESC, name, person LIMIT :first)", args).fetchall()
+                f"SELECT {fields} FROM rm_people {where} ORDER BY {self._LEVEL} DESC, "
+                "yes_count DESC, name, person LIMIT :first", args).fetchall()
             (total,) = db.execute(f"SELECT count(*) FROM rm_people {where}", args).fetchone()
             return day, rows, total
+
+    #: A committed person's rung on the ladder by their own columns, as
+    #: :func:`mapper.readmodel.ladder_level` finds it.
+    _LEVEL = (f"CASE WHEN brought THEN (CASE WHEN assessment = 1 THEN 4 ELSE 3 END) "
+              f"WHEN {_TOOK} THEN 2 ELSE 1 END")
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         out: dict[str, tuple] = {}
@@ -1220,16 +1290,6 @@ class SQLiteStore(Store):
                 out.update((p, (name, contacted, left)) for p, name, contacted, left in db.execute(
                     f"SELECT person, name, contacted, \"left\" FROM rm_people WHERE campaign = ? "
                     f"AND person IN ({_marks(part)})", [campaign, *part]))
-        return out
-
-    def _spoken(self, campaign: str, people: Sequence[str]) -> set[str]:
-        # (Looked up by key: a join per referral in SQL read the whole table for each.)
-        out: set[str] = set()
-        with self._reading() as db:
-            for part in _chunks(list(people)):
-                out.update(p for (p,) in db.execute(
-                    f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
-                    f"({_marks(part)}) AND contacted AND NOT \"left\"", [campaign, *part]))
         return out
 
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:

@@ -5,5 +5,6 @@ MATCH (r:PersonRow {campaign: $campaign})
 WHERE r.left = 0
 RETURN max(r.last_date) AS latest,
        collect(CASE WHEN r.committed = 1
-                    THEN [r.kept, r.yes_count, r.yes_due, r.missed_latest, r.referred, r.person,
-                          r.name, r.unit, r.assessment, r.missed, r.yes_asks] END) AS rows
+                    THEN [r.kept, r.yes_count, r.yes_due, r.missed_latest,
+                          coalesce(r.brought, 0), r.person, r.name, r.unit, r.assessment,
+                          r.missed, r.yes_asks] END) AS rows

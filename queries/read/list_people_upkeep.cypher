@@ -10,9 +10,11 @@
 //   referred in their own 1-on-1s;
 // - stored: their rows of where they stand as they are before the write, whole (the store
 //   rewrites a row only where it changes, and compares their standing);
-// - ties: [neighbour key, trusted] of everyone tied to them or in a referral with them, either
-//   way round, trusted when that neighbour's row, as it is before
-//   the write, is committed and still in the workplace (read/list_trusted_committed).
+// - ties: [neighbour key, trusted, referred, spoken] of everyone tied to them or in a
+//   referral with them, either way round: trusted when that neighbour's row, as it is before
+//   the write, is committed and still in the workplace (read/list_trusted_committed), spoken
+//   when it is spoken with and still there; referred 1 where they referred the neighbour, -1
+//   where the neighbour referred them, else 0.
 UNWIND $people AS key
 OPTIONAL MATCH (p:Node {key: key})
 RETURN key, properties(p) AS props,
@@ -42,6 +44,7 @@ RETURN key, properties(p) AS props,
     MATCH (p)-[e:TIED_TO|REFERRED]-(m)
     WHERE e.campaign = p.campaign
     OPTIONAL MATCH (r:PersonRow {person: m.key})
-    WHERE r.committed = 1 AND r.left = 0
-    RETURN [m.key, r IS NOT NULL]
+    RETURN [m.key, coalesce(r.committed = 1 AND r.left = 0, false),
+            CASE WHEN type(e) = 'TIED_TO' THEN 0 WHEN startNode(e) = p THEN 1 ELSE -1 END,
+            coalesce(r.contacted = 1 AND r.left = 0, false)]
   } END AS ties
