@@ -124,12 +124,18 @@ def test_a_schema_10_file_gets_brought_when_opened(tmp_path):
     kept, steps, took = _old_store(store)
     store._db.executescript("ALTER TABLE rm_people DROP COLUMN brought; "
                             "UPDATE meta SET v = 10 WHERE k = 'schema';")
+    stamps = store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall()
     store.close()
     store = SQLiteStore(tmp_path / "old.db")
     try:
         assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
         assert store._rebuilds() == []  # (no rebuild: filled from the rows)
         assert brought(store) == kept
+        # The rows' stamps as they were (the ask queue does not read the column): its kept
+        # ranking re-scores none of them.
+        assert store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall() == stamps
+        store._db.execute("UPDATE rm_people SET trusted = trusted")  # (the trigger is back)
+        assert store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall() != stamps
         assert agrees(store) == steps and store.took_action(CAMPAIGN, today=TODAY) == took
     finally:
         store.close()

@@ -921,19 +921,24 @@ class Neo4jStore(Store):
     @staticmethod
     def _fill_brought(session: Any) -> None:
         """Set whether each person who referred someone brought a coworker (schema 11), from
-        the rows as they are, a batch of referrers per transaction (an interrupted run starts
-        again on the next open; setting it twice does no harm)."""
-        after = ""
-        while True:
-            rows = session.execute_read(_read_all, "read/list_people_to_bring", after=after,
-                                        limit=_KEY_BATCH)
+        the rows as they are, a batch of referrers per transaction, read and set holding the
+        store's lock (another process opening the store, or writing once it has moved to
+        schema 11, cannot change the rows between; an interrupted run starts again on the
+        next open, and setting it twice does no harm)."""
+        def batch(tx: Any, after: str) -> str | None:
+            tx.run(load_query("write/lock_store")).consume()
+            rows = _read_all(tx, "read/list_people_to_bring", after=after, limit=_KEY_BATCH)
             if not rows:
-                return
+                return None
             told = [(p, m) for p, spoken in rows for m in spoken]
             brought = readmodel.brought_rows(told, [p for p, _ in rows])
-            session.execute_write(lambda tx: tx.run(load_query("write/set_person_rows_brought"),
-                                                    rows=[list(r) for r in brought]).consume())
-            after = rows[-1][0]
+            tx.run(load_query("write/set_person_rows_brought"),
+                   rows=[list(r) for r in brought]).consume()
+            return rows[-1][0]
+
+        after: str | None = ""
+        while after is not None:
+            after = session.execute_write(batch, after)
 
     @staticmethod
     def _fill_words(session: Any) -> None:

@@ -146,6 +146,10 @@ _COUNTS_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_counts (campaign TEXT NOT NULL, kind TEXT NOT NULL, "
     "key TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL, "
     "PRIMARY KEY (campaign, kind, key, sub)) WITHOUT ROWID")
+_STAMP_ON_UPDATE = (
+    "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
+    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
+    "(SELECT v FROM meta WHERE k = 'version')); END")
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
@@ -166,9 +170,7 @@ _PAGES_DDL = (
     "CREATE TRIGGER IF NOT EXISTS rm_people_added AFTER INSERT ON rm_people BEGIN "
     "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
     "(SELECT v FROM meta WHERE k = 'version')); END",
-    "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
-    "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
-    "(SELECT v FROM meta WHERE k = 'version')); END",
+    _STAMP_ON_UPDATE,
     "CREATE TRIGGER IF NOT EXISTS rm_people_dropped AFTER DELETE ON rm_people BEGIN "
     "INSERT OR REPLACE INTO rm_stamps VALUES (old.campaign, old.person, "
     "(SELECT v FROM meta WHERE k = 'version')); END",
@@ -478,9 +480,9 @@ class SQLiteStore(Store):
             raise
 
     def _add_days(self) -> None:
-        """Schema 6-9 -> 10: each person's 1-on-1s by day (``rm_people.days``) and the counts
-        of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give:
-        the column and the table added and every campaign's read model marked to be rebuilt
+        """Schema 6-9 -> 11: each person's 1-on-1s by day (``rm_people.days``) and the counts
+        of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give,
+        and whether each brought a coworker (``brought``): the columns and the table added and every campaign's read model marked to be rebuilt
         (:meth:`resume`, called on open, does it in batches), with the schema number, in one
         transaction."""
         db = self._db
@@ -515,11 +517,15 @@ class SQLiteStore(Store):
         db.execute("BEGIN IMMEDIATE")
         try:
             self._add_days_column()
+            # (The rows' stamps left as they are: the ask queue does not read the column,
+            # and a stamp would make each page re-score the row.)
+            db.execute("DROP TRIGGER IF EXISTS rm_people_changed")
             db.execute(
                 "UPDATE rm_people SET brought = 1 WHERE referred IS NOT NULL AND EXISTS ("
                 "SELECT 1 FROM json_each(rm_people.referred) j JOIN rm_people o "
                 "ON o.campaign = rm_people.campaign AND o.person = j.value "
                 "WHERE o.contacted AND NOT o.left)")
+            db.execute(_STAMP_ON_UPDATE)
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
