@@ -53,6 +53,7 @@ _SCHEMA = (
     "schema/create_person_row_person_index",
     "schema/create_person_row_campaign_index",
     "schema/create_person_row_stamp_index",
+    "schema/create_person_row_committed_index",
     "schema/create_read_count_index",
     "schema/create_read_count_campaign_index",
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
