@@ -520,11 +520,21 @@ class SQLiteStore(Store):
             # (The rows' stamps left as they are: the ask queue does not read the column,
             # and a stamp would make each page re-score the row.)
             db.execute("DROP TRIGGER IF EXISTS rm_people_changed")
-            db.execute(
-                "UPDATE rm_people SET brought = 1 WHERE referred IS NOT NULL AND EXISTS ("
-                "SELECT 1 FROM json_each(rm_people.referred) j JOIN rm_people o "
-                "ON o.campaign = rm_people.campaign AND o.person = j.value "
-                "WHERE o.contacted AND NOT o.left)")
+            # (Each referred person looked up by key: the same in one statement, json_each
+            # joined to the rows, read the whole table for each referrer: 384 s at 100k.)
+            referred = {p: orjson.loads(r) for p, r in db.execute(
+                "SELECT person, referred FROM rm_people WHERE referred IS NOT NULL")}
+            named = sorted({o for os_ in referred.values() for o in os_})
+            spoken: set[str] = set()
+            for campaign, keys in _by_campaign(named).items():
+                for part in _chunks(keys):
+                    spoken.update(o for (o,) in db.execute(
+                        f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
+                        f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
+            told = [(p, o) for p, os_ in referred.items() for o in os_ if o in spoken]
+            db.executemany("UPDATE rm_people SET brought = 1 WHERE campaign = ? AND person = ?",
+                           [(p.split(":", 2)[1], p) for b, p in
+                            readmodel.brought_rows(told, sorted(referred)) if b])
             db.execute(_STAMP_ON_UPDATE)
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
