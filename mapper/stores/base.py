@@ -498,6 +498,13 @@ class Store(abc.ABC):
         return Aliases([AliasRow.model_validate(r.body)
                         for r in self.iter_records(campaign, "alias")])
 
+    def _aliases_of(self, records: Iterable[Record]) -> Aliases:
+        """The aliases of the campaigns these records are of (what keys them), each
+        campaign's read by its key: not every campaign's, which reads past every record."""
+        return Aliases([AliasRow.model_validate(r.body)
+                        for campaign in sorted({rec.campaign for rec in records})
+                        for r in self.iter_records(campaign, "alias")])
+
     def write(self, records: Iterable[Record],
               progress: Callable[[int], None] | None = None) -> WriteResult:
         """Store validated records; see the class docstring for the semantics."""
@@ -511,7 +518,7 @@ class Store(abc.ABC):
         records = list(records)
         result = WriteResult()
         alias_rows = [r for r in records if isinstance(r, AliasRow)]
-        aliases = self.aliases()
+        aliases = self._aliases_of(records)
         for row in alias_rows:
             aliases.add(row)
         # Aliases go first, so the records after them are keyed by the new names.
@@ -574,7 +581,7 @@ class Store(abc.ABC):
         found = self.get_records(list(dict.fromkeys(ids)))
         if any(r.id in latest for r in found):
             raise ValueError("replace_and_delete: a record is both written and deleted")
-        aliases = self.aliases()
+        aliases = self._aliases_of(latest.values())
         with gc_paused():
             batch = [stored(rec, aliases, rid=rid) for rid, rec in latest.items()]
             result, n = self._replace_and_delete(
