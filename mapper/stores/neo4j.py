@@ -1270,7 +1270,8 @@ class Neo4jStore(Store):
         for k in [kind] if kind else EXPORT_ORDER:
             # Read a kind whole before yielding: a caller may write while iterating (reproject
             # does), and must not see its own writes or hold a transaction open meanwhile.
-            rows = self._read("read/list_records", kind=k, campaign=campaign or None)
+            rows = (self._read("read/list_records_in_campaign", kind=k, campaign=campaign)
+                    if campaign else self._read("read/list_records", kind=k))
             for rid, rkind, camp, h, body in rows:
                 yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
