@@ -55,7 +55,7 @@ SCHEMA = 11
 # referred since spoken with and still in the workplace), as ``trusted`` is kept: the ladder
 # sorts its rows by their own columns and reads the 50 it shows, not every referrer's and the
 # rows of those they referred. A schema-10 file gets the column filled from its rows in one
-# statement (no rebuild); an older one with its rebuild.
+# transaction (no rebuild); an older one with its rebuild.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -482,9 +482,9 @@ class SQLiteStore(Store):
     def _add_days(self) -> None:
         """Schema 6-9 -> 11: each person's 1-on-1s by day (``rm_people.days``) and the counts
         of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give,
-        and whether each brought a coworker (``brought``): the columns and the table added and every campaign's read model marked to be rebuilt
-        (:meth:`resume`, called on open, does it in batches), with the schema number, in one
-        transaction."""
+        and whether each brought a coworker (``brought``): the columns and the table added
+        and every campaign's read model marked to be rebuilt (:meth:`resume`, called on open,
+        does it in batches), with the schema number, in one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
