@@ -406,6 +406,53 @@ def brought_rows(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> lis
     return [(int(p in found), p) for p in people]
 
 
+def with_neighbours(rows: Sequence[PersonRow], people: Collection[str],
+                    ties: Iterable[tuple[str, str, Any, int, Any]],
+                    was: Mapping[str, tuple | None]
+                    ) -> tuple[list[PersonRow], list[str], list[str]]:
+    """The columns of a write's rows that others' rows decide, as a store keeps them: whom
+    each trusts among the committed, whether each brought a coworker; and the others whose
+    rows must follow.
+
+    ``rows`` are those just computed of ``people`` (whose rows the write reaches: one gone
+    has none); ``ties`` are ``(person, neighbour, trusted, referred, spoken)`` of each tie and
+    referral of each of ``people``, either way round, ``trusted`` and ``spoken`` as the
+    neighbour's row is stored (committed, or spoken with, and still in the workplace),
+    ``referred`` 1 where the person referred the neighbour, -1 the other way, else 0; ``was``
+    their rows as stored (whole, None for none). A neighbour among ``people`` counts by
+    their row just computed, the others by their stored row. Returns the rows with
+    ``trusted`` and ``brought`` set, the others whose trust to write again (a neighbour
+    became committed or stopped being) and the others who referred someone now first
+    spoken with, gone, or back (whether they brought a coworker, read again once the rows
+    are written)."""
+    now = {r.person: (r.committed, r.left) for r in rows}
+    heard = {r.person: (r.contacted, r.left) for r in rows}
+    ties = list(ties)
+    pairs = [(p, m) for p, m, trusted, _, _ in ties
+             if p in now and (standing(now.get(m)) if m in people else trusted)]
+    told = [(p, m) for p, m, _, referred, said in ties
+            if referred == 1 and p in now and (spoken(heard.get(m)) if m in people else said)]
+    trusted = {p: t for t, p in trusted_rows(pairs, now)}
+    brought = {p: b for b, p in brought_rows(told, now)}
+    rows = [r._replace(trusted=trusted[r.person], brought=brought[r.person]) for r in rows]
+    moved = {p for p in people if stored_standing(was.get(p)) != standing(now.get(p))}
+    trust_again = sorted({m for p, m, *_ in ties if p in moved} - now.keys())
+    moved = {p for p in people if stored_spoken(was.get(p)) != spoken(heard.get(p))}
+    bring_again = sorted({m for p, m, _, referred, _ in ties if referred == -1 and p in moved}
+                         - now.keys())
+    return rows, trust_again, bring_again
+
+
+def stored_standing(row: tuple | None) -> bool:
+    """:func:`standing` of a whole stored row (:data:`PERSON_FIELDS`), or of none."""
+    return row is not None and standing((row[_ROW["committed"]], row[_ROW["left"]]))
+
+
+def stored_spoken(row: tuple | None) -> bool:
+    """:func:`spoken` of a whole stored row (:data:`PERSON_FIELDS`), or of none."""
+    return row is not None and spoken((row[_ROW["contacted"]], row[_ROW["left"]]))
+
+
 def trusted_rows(pairs: Iterable[tuple[str, str]], people: Iterable[str]) -> list[tuple]:
     """``(trusted JSON, person)`` of each of ``people``, from ``(person, committed neighbour)``
     pairs (over ties and referrals, either way round; the neighbour committed and still in the

@@ -386,20 +386,12 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
     rows = [r for campaign, keys in _by_campaign(wanted).items()
             for r in readmodel.person_rows(campaign, keys, got.sources, got.nodes, got.units,
                                            got.anger, got.referred)]
-    # Whom each trusts among the committed (ties and referrals, either way round): from the
-    # rows just computed for those in this write, from the stored rows for the others.
-    # And whether each brought a coworker (someone they referred since spoken with and still
-    # in the workplace), the same way.
-    now = {r.person: (r.committed, r.left) for r in rows}
-    heard = {r.person: (r.contacted, r.left) for r in rows}
-    mine = set(wanted)
-    pairs = [(p, m) for p in now for m, trusted, _, _ in got.ties.get(p, ())
-             if (readmodel.standing(now.get(m)) if m in mine else trusted)]
-    trusted = dict((p, t) for t, p in readmodel.trusted_rows(pairs, now))
-    told = [(p, m) for p in now for m, _, referred, spoken in got.ties.get(p, ())
-            if referred == 1 and (readmodel.spoken(heard.get(m)) if m in mine else spoken)]
-    brought = dict((p, b) for b, p in readmodel.brought_rows(told, now))
-    rows = [r._replace(trusted=trusted[r.person], brought=brought[r.person]) for r in rows]
+    # Whom each trusts among the committed (ties and referrals, either way round), and
+    # whether each brought a coworker: from the rows just computed for those in this write,
+    # from the stored rows for the others.
+    ties = [(p, *t) for p in wanted for t in got.ties.get(p, ())]
+    rows, trust_again, bring_again = readmodel.with_neighbours(rows, people, ties, got.was)
+    now = {r.person for r in rows}
     # Only the rows that change are written again (a tie, a roster row met again: most of
     # an import of lists leaves its people's rows as they were).
     was = got.was
@@ -418,28 +410,19 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                 tx.run(load_query("write/count_unit_rows"), rows=units).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
-    # Their neighbours' too where they became committed or stopped being (as
-    # SQLiteStore._refresh), read once the rows above are written.
-    flipped = [p for p in wanted if _standing(was.get(p)) != readmodel.standing(now.get(p))]
-    again = sorted({t[0] for p in flipped for t in got.ties.get(p, ())} - now.keys())
-    if again:
-        pairs = _read_all(tx, "read/list_trusted_committed", people=again)
+    # Their neighbours' too where they became committed or stopped being, and whether those
+    # who referred them brought a coworker where they were first spoken with, left, or came
+    # back (readmodel.with_neighbours): read once the rows above are written.
+    if trust_again:
+        pairs = _read_all(tx, "read/list_trusted_committed", people=trust_again)
         tx.run(load_query("write/set_person_rows_trusted"),
-               rows=[list(r) for r in readmodel.trusted_rows(pairs, again)]).consume()
-    # And whether those who referred them brought a coworker, where they were first spoken
-    # with, left, or came back.
-    flipped = [p for p in wanted if _spoken(was.get(p)) != readmodel.spoken(heard.get(p))]
-    again = sorted({t[0] for p in flipped for t in got.ties.get(p, ()) if t[2] == -1}
-                   - now.keys())
-    if again:
-        told = _read_all(tx, "read/list_brought_coworker", people=again)
+               rows=[list(r) for r in readmodel.trusted_rows(pairs, trust_again)]).consume()
+    if bring_again:
+        told = _read_all(tx, "read/list_brought_coworker", people=bring_again)
         tx.run(load_query("write/set_person_rows_brought"),
-               rows=[list(r) for r in readmodel.brought_rows(told, again)]).consume()
+               rows=[list(r) for r in readmodel.brought_rows(told, bring_again)]).consume()
 
 
-_COMMITTED = readmodel.PERSON_FIELDS.index("committed")
-_LEFT = readmodel.PERSON_FIELDS.index("left")
-_CONTACTED = readmodel.PERSON_FIELDS.index("contacted")
 _ROW_DEFAULTS = readmodel.PersonRow._field_defaults
 
 
@@ -447,16 +430,6 @@ def _person_row(props: Mapping[str, Any]) -> tuple:
     """A stored (:PersonRow)'s properties as a tuple of PERSON_FIELDS; a property it was
     written without (by an older version: ``brought`` before schema 11) at its default."""
     return tuple(props.get(f, _ROW_DEFAULTS.get(f)) for f in readmodel.PERSON_FIELDS)
-
-
-def _standing(row: tuple | None) -> bool:
-    # readmodel.standing of a whole stored row
-    return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
-
-
-def _spoken(row: tuple | None) -> bool:
-    # readmodel.spoken of a whole stored row
-    return row is not None and readmodel.spoken((row[_CONTACTED], row[_LEFT]))
 
 
 def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:

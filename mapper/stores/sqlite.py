@@ -296,21 +296,6 @@ def _marks(part: Sequence) -> str:
     return ",".join("?" * len(part))
 
 
-_COMMITTED = readmodel.PERSON_FIELDS.index("committed")
-_LEFT = readmodel.PERSON_FIELDS.index("left")
-_CONTACTED = readmodel.PERSON_FIELDS.index("contacted")
-
-
-def _standing(row: tuple | None) -> bool:
-    # readmodel.standing of a whole stored row
-    return row is not None and readmodel.standing((row[_COMMITTED], row[_LEFT]))
-
-
-def _spoken(row: tuple | None) -> bool:
-    # readmodel.spoken of a whole stored row
-    return row is not None and readmodel.spoken((row[_CONTACTED], row[_LEFT]))
-
-
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for person in people:
@@ -1013,22 +998,12 @@ class SQLiteStore(Store):
                 was.update((r[1], r) for r in db.execute(
                     f"SELECT {fields} FROM rm_people WHERE campaign = ? "
                     f"AND person IN ({_marks(part)})", [campaign, *part]))
-        # Whom each trusts among the committed (ties and referrals, either way round): from
-        # the rows just computed for those in this write, from the stored rows for the others.
-        # Whether each brought a coworker (someone they referred since spoken with and still
-        # in the workplace): from the same rows, the same way.
-        now = {r.person: (r.committed, r.left) for r in rows}
-        heard = {r.person: (r.contacted, r.left) for r in rows}
+        # Whom each trusts among the committed (ties and referrals, either way round), and
+        # whether each brought a coworker: from the rows just computed for those in this
+        # write, from the stored rows for the others.
         ties = self._tie_pairs(people)
-        mine = set(people)
-        pairs = [(p, m) for p, m, trusted, _, _ in ties
-                 if p in now and (readmodel.standing(now.get(m)) if m in mine else trusted)]
-        trusted = {p: t for t, p in readmodel.trusted_rows(pairs, now)}
-        told = [(p, m) for p, m, _, referred, spoken in ties
-                if referred == 1 and p in now and (readmodel.spoken(heard.get(m)) if m in mine
-                                                   else spoken)]
-        brought = {p: b for b, p in readmodel.brought_rows(told, now)}
-        rows = [r._replace(trusted=trusted[r.person], brought=brought[r.person]) for r in rows]
+        rows, trust_again, bring_again = readmodel.with_neighbours(rows, set(people), ties, was)
+        now = {r.person for r in rows}
         changed = [r for r in rows if was.get(r.person) != r]
         stale = [p for p in people if p in was and p not in now]
         stale += [r.person for r in changed if r.person in was]
@@ -1049,18 +1024,13 @@ class SQLiteStore(Store):
                        f"VALUES ({_marks(readmodel.PERSON_FIELDS)})",
                        [r for r in changed if r[_BARE:] != tail] if bare else changed)
         # Their neighbours' too where they became committed or stopped being (joined, left,
-        # or said no later), read once the rows above are written.
-        flipped = {p for p in people
-                   if _standing(was.get(p)) != readmodel.standing(now.get(p))}
-        again = {m for p, m, *_ in ties if p in flipped} - now.keys()
-        if again:
-            self._keep_trusted(sorted(again))
-        # And whether those who referred them brought a coworker, where they were first
-        # spoken with, left, or came back.
-        flipped = {p for p in people if _spoken(was.get(p)) != readmodel.spoken(heard.get(p))}
-        again = {m for p, m, _, referred, _ in ties if referred == -1 and p in flipped} - now.keys()
-        if again:
-            self._keep_brought(sorted(again))
+        # or said no later), and whether those who referred them brought a coworker where
+        # they were first spoken with, left, or came back: read once the rows above are
+        # written.
+        if trust_again:
+            self._keep_trusted(trust_again)
+        if bring_again:
+            self._keep_brought(bring_again)
 
     def _count_rows(self, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
         """Move the campaigns' counts (``rm_counts``) as the rows ``removed`` (as stored)
