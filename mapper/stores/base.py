@@ -495,15 +495,16 @@ class Store(abc.ABC):
 
     # --- shared behaviour -----------------------------------------------------------------
     def aliases(self, campaign: str | None = None) -> Aliases:
-        return Aliases([AliasRow.model_validate(r.body)
-                        for r in self.iter_records(campaign, "alias")])
+        return Aliases(self._alias_rows(campaign))
 
     def _aliases_of(self, records: Iterable[Record]) -> Aliases:
         """The aliases of the campaigns these records are of (what keys them), each
         campaign's read by its key: not every campaign's, which reads past every record."""
-        return Aliases([AliasRow.model_validate(r.body)
-                        for campaign in sorted({rec.campaign for rec in records})
-                        for r in self.iter_records(campaign, "alias")])
+        return Aliases([row for campaign in sorted({rec.campaign for rec in records})
+                        for row in self._alias_rows(campaign)])
+
+    def _alias_rows(self, campaign: str | None) -> list[AliasRow]:
+        return [AliasRow.model_validate(r.body) for r in self.iter_records(campaign, "alias")]
 
     def write(self, records: Iterable[Record],
               progress: Callable[[int], None] | None = None) -> WriteResult:
