@@ -65,3 +65,10 @@ def small_campaign() -> list:
         conversation("Ana Lopez", "2026-11-15", id="ana-second",
                      issues=[{"issue": "mandatory overtime", "anger": 4}], assessment=1),
     ]
+
+
+class NoDrafts:
+    """A draft store holding none: what `forget_person` is given where no server keeps any."""
+
+    def forget(self, campaign: str, is_them: Any) -> int:
+        return 0

@@ -21,7 +21,7 @@ from mapper.models import Update
 from mapper.projection import conversation_key
 from mapper.roles import ADMIN
 from mapper.services import forget_person
-from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
+from tests.records import CAMPAIGN, NoDrafts, conversation, roster, small_campaign, tie
 
 KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 TODAY = dt.date(2026, 12, 1)
@@ -60,11 +60,6 @@ def _yes(name: str, date: str, cid: str, referrals=(), **extra):
                         referrals=[{"name": r} for r in referrals], **extra)
 
 
-class _NoDrafts:
-    def forget(self, campaign, is_them):
-        return 0
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_brought_follows_the_people_referred(open_store_of_kind, kind):
     store = open_store_of_kind(kind)
@@ -89,7 +84,7 @@ def test_brought_follows_the_people_referred(open_store_of_kind, kind):
     assert brought(store) == {}
     store.write([conversation("Gus Hale", "2026-11-06", id="g2")])
     assert brought(store) == {"Ana Lopez": 1}
-    forget_person(store, ADMIN, CAMPAIGN, "Gus Hale", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Gus Hale", drafts=NoDrafts())
     assert brought(store) == {}
     agrees(store)
     # A referral of someone already spoken with (Cam, in the small campaign), then Ana's

@@ -17,7 +17,7 @@ from mapper.projection import conversation_key
 from mapper.roles import ADMIN
 from mapper.services import forget_person
 from mapper.stores.base import Store
-from tests.records import CAMPAIGN, conversation, tie
+from tests.records import CAMPAIGN, NoDrafts, conversation, tie
 
 KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 TODAY = dt.date(2026, 10, 10)
@@ -58,11 +58,6 @@ def steps(store) -> dict[str, str]:
 def update(name: str, date: str, kind: str, **fields) -> Update:
     return Update(person=name, date=dt.date.fromisoformat(date), campaign=CAMPAIGN, update=kind,
                   **fields)
-
-
-class _NoDrafts:
-    def forget(self, campaign, is_them):
-        return 0
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -126,7 +121,7 @@ def test_the_ladder_follows_each_kind_of_write(open_store_of_kind, kind):
                             "Cam Lee": "bring a coworker to the next meeting"}
     store.delete([conversation_key(CAMPAIGN, "c3")])
     assert [e["name"] for e in same(store)] == ["Cam Lee"]
-    forget_person(store, ADMIN, CAMPAIGN, "Cam Lee", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Cam Lee", drafts=NoDrafts())
     assert same(store) == []
 
 

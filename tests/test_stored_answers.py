@@ -14,7 +14,7 @@ from mapper.analytics.texts import WithCampaignTexts
 from mapper.roles import ADMIN
 from mapper.services import forget_person
 from mapper.stores.base import StoredAnswer
-from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
+from tests.records import CAMPAIGN, NoDrafts, conversation, roster, small_campaign, tie
 
 T0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -88,7 +88,7 @@ def test_clear_and_forget_drop_the_stored_answers(store):
     store.write(small_campaign())
     store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, ["Dee Park"]))
     store.put_answer(StoredAnswer("other", "q", "{}", store.version(), T0, ["someone"]))
-    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
     assert store.get_answer(CAMPAIGN, "q", "{}") is None
     assert store.get_answer("other", "q", "{}") is not None  # another campaign's stays
     # An answer computed from a read before the forget is refused, alone or with its parts
@@ -110,11 +110,6 @@ def test_clear_and_forget_drop_the_stored_answers(store):
     assert store.get_answer(CAMPAIGN, "q", "{}") is None
     store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, ["nobody"]))
     assert store.get_answer(CAMPAIGN, "q", "{}").result == ["nobody"]
-
-
-class _NoDrafts:
-    def forget(self, campaign, is_them):
-        return 0
 
 
 def test_one_holder_takes_the_lease_until_it_expires(store):
@@ -253,7 +248,7 @@ def test_after_a_forget_no_stored_answer_names_the_person(store):
     clock = Clock()
     _, a = process(store, clock)
     assert "Dee Park" in str(a.answer(talk_next).value)
-    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
     _, b = process(store, clock)
     assert "Dee Park" not in str(b.answer(talk_next).value)
     assert "Dee Park" not in str(a.answer(talk_next).value)  # nor the process that had it
@@ -277,7 +272,7 @@ def test_an_answer_computed_before_a_forget_is_not_kept_after_it(store):
     def snapshot(campaign):  # the forget lands right after the round's read
         snap = read(campaign)
         if not forgot:
-            forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+            forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
             forgot.append(1)
         return snap
 
@@ -326,7 +321,7 @@ def test_a_page_that_waited_for_a_snapshot_read_before_a_forget_does_not_show_th
                                                                analytics.answer(talk_next)))
     first.start()
     assert building.wait(10)
-    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
     page = threading.Thread(target=lambda: answers.setdefault("page",
                                                               analytics.answer(talk_next)))
     page.start()
@@ -465,7 +460,7 @@ def test_a_list_kept_whole_by_older_code_is_served_as_it_is(store):
 def test_after_a_forget_no_page_of_a_kept_list_names_the_person(store):
     clock, a = paging(store, 1)
     assert "Dee Park" in str(a.answer(talk_next).value)
-    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+    forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
     assert store.answer_stamps(CAMPAIGN) == []  # every page with the head
     for first in (None, 1, 4):
         _, b = process(store, clock)
@@ -483,7 +478,7 @@ def test_a_forget_between_a_lists_head_and_its_pages_never_serves_the_person(sto
 
     def get_answers(campaign, keys):  # the forget lands after the head was read
         if not forgot:
-            forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=_NoDrafts())
+            forget_person(store, ADMIN, CAMPAIGN, "Dee Park", drafts=NoDrafts())
             forgot.append(1)
         return read_pages(campaign, keys)
 
