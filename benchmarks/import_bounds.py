@@ -11,7 +11,8 @@ are wrong on purpose.
   a fifth of their 13 edges; the organizer, campaign and commitment could be properties of the
   1-on-1 instead). WITH stays: it says whom a 1-on-1 is about. The upkeep then reads less
   (who held a 1-on-1, where someone with no unit works), which only flatters the variant.
-- ``no-read-model``: no read-model upkeep at all (what doing it elsewhere could at most give).
+- ``no-read-model``: no read-model upkeep at all (what doing it elsewhere could at most give;
+  the store still gathers whom each batch touches, so slightly less than that).
 
 Each run is a child process with an empty store (a new SQLite file; the Neo4j database
 cleared), imports the context files in one call and ``conversations.jsonl`` in another, and

@@ -6,8 +6,10 @@ Each argument is one ``import_files`` call (files joined by commas), into the st
 the writer thread was busy with its transactions, and that time split three ways: the
 statements (each sent and its answer read, by query file, slowest first), Python inside the
 transaction function (the read model's upkeep computed between statements), and the rest:
-beginning and committing the transaction. The statements are timed by wrapping the
-transaction the store hands ``_write_batch``; nothing else changes. Run by hand.
+opening the session, beginning and committing the transaction, and any retry. The statements
+are timed by wrapping the transaction the store hands ``_write_batch``; nothing else changes.
+Every part also holds the writer thread's waits for the GIL while the main thread checks and
+projects the next batch. Run by hand.
 """
 
 from __future__ import annotations
@@ -111,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             statements = sum(s for _, s in stats.values())
             print(f"== {call}\n  wall {wall:.1f} s; writer busy {parts['busy']:.1f} s in "
                   f"{parts['transactions']} transactions: statements {statements:.1f} s, "
-                  f"Python between them {parts['function'] - statements:.1f} s, begin and "
-                  f"commit {parts['busy'] - parts['function']:.1f} s")
+                  f"Python between them {parts['function'] - statements:.1f} s, the rest "
+                  f"(begin, commit) {parts['busy'] - parts['function']:.1f} s")
             for name, (n, seconds) in sorted(stats.items(), key=lambda kv: -kv[1][1]):
                 print(f"  {seconds:7.2f} s {n:6d}x  {name}")
     finally:
