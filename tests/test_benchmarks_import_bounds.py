@@ -42,11 +42,12 @@ def test_each_variant_takes_away_its_part_only(data, tmp_path):
     as_is, full = _run("as-is", data, tmp_path)
     fewer, thin = _run("fewer-edges", data, tmp_path)
     bare, unkept = _run("no-read-model", data, tmp_path)
+    apart, alone = _run("writes-only", data, tmp_path)
 
     # Every variant imported every record, and timed both calls.
     written = as_is["conversations"]["records"]
     assert written > 0
-    for got in (fewer, bare):
+    for got in (fewer, bare, apart):
         assert got["conversations"]["records"] == written
         assert got["context"]["records"] == as_is["context"]["records"]
         assert got["conversations"]["seconds"] > 0
@@ -56,12 +57,15 @@ def test_each_variant_takes_away_its_part_only(data, tmp_path):
     # Without the three edge types, and every other edge as it is.
     assert _edges(thin) == {t: n for t, n in edges.items() if t not in DROPPED_EDGES}
     assert _edges(unkept) == edges
+    assert _edges(alone) == edges  # the writes timed alone write all of it
     # The read model: kept as is, and not at all without its upkeep.
     count = "SELECT count(*) FROM rm_people"
     assert full.execute(count).fetchone()[0] > 0
     assert thin.execute(count).fetchone()[0] > 0
     assert unkept.execute(count).fetchone()[0] == 0
-    for db in (full, thin, unkept):
+    rows = "SELECT * FROM rm_people ORDER BY campaign, person"
+    assert alone.execute(rows).fetchall() == full.execute(rows).fetchall()
+    for db in (full, thin, unkept, alone):
         db.close()
 
 
