@@ -38,7 +38,8 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "counted", "overview_of_counts", "page_counts", "page_plan",
            "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS",
            "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken",
-           "brought_rows"]
+           "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
+           "top_pairs", "power_ranking"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -205,6 +206,9 @@ class PersonRow(NamedTuple):
     # (the ladder's "brought a coworker"); kept by the store (:func:`brought_rows`), as the
     # people they referred are spoken with or leave.
     brought: int = 0
+    # JSON [[issue, [decision maker, ...]], ...]: whom their latest naming for each issue
+    # named (the power map's rankings count them per issue and decision maker, row_counts).
+    named: str | None = None
 
 
 PERSON_FIELDS = PersonRow._fields
@@ -222,33 +226,37 @@ def _json(value: Any) -> str | None:
 
 def person_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
                 nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple],
-                anger: Iterable[tuple] = (), referred: Iterable[tuple] = ()) -> list[PersonRow]:
+                anger: Iterable[tuple] = (), referred: Iterable[tuple] = (),
+                named: Iterable[tuple] = ()) -> list[PersonRow]:
     """The rows of ``people`` of one campaign (those that are a node of the graph), from
     their own records, ``units`` (their rows of
-    :attr:`~mapper.snapshot.SnapshotRows.person_units`: roster rows, 1-on-1s, referrals) and
-    ``anger`` (their rows of :attr:`~mapper.snapshot.SnapshotRows.anger`), through the
-    functions a full snapshot's answer uses.
+    :attr:`~mapper.snapshot.SnapshotRows.person_units`: roster rows, 1-on-1s, referrals),
+    ``anger`` and ``named`` (their rows of :attr:`~mapper.snapshot.SnapshotRows.anger` and
+    ``named``), through the functions a full snapshot's answer uses.
 
     The people no record of their own is about (most of a roster import's) get the row that
     snapshot gives them built directly (:func:`_bare_rows`: ~1 µs a person against ~7);
     a person's row depends on their own records and rows alone, so the others' rows are the
     same without them in the snapshot."""
-    return person_rows_and_items(campaign, people, (), sources, nodes, units, anger, referred)[0]
+    return person_rows_and_items(campaign, people, (), sources, nodes, units, anger, referred,
+                                 named)[0]
 
 
 def person_rows_and_items(campaign: str, people: Iterable[str], touched: Iterable[str],
                           sources: Sequence[Source], nodes: Mapping[str, Mapping[str, Any]],
                           units: Iterable[tuple], anger: Iterable[tuple] = (),
-                          referred: Iterable[tuple] = ()) -> tuple[list[PersonRow], list[Item]]:
+                          referred: Iterable[tuple] = (), named: Iterable[tuple] = ()
+                          ) -> tuple[list[PersonRow], list[Item]]:
     """:func:`person_rows` of ``people`` and :func:`person_items` of ``touched`` (of one
     campaign), from one snapshot where they can: a write computes both for the people its
     records are about. ``sources`` and ``nodes`` hold what each call needs (more does no
     harm: each reads its own people's). A person's items depend on their own 1-on-1s and
     updates alone, which that snapshot holds as :func:`person_items`' own does (with where
     they work and their anger beside them, which no item reads)."""
-    units, anger, referred = list(units), list(anger), list(referred)
+    units, anger, referred, named = list(units), list(anger), list(referred), list(named)
     busy = {s.person for s in sources}
     busy.update(a[0] for a in anger)
+    busy.update(n[0] for n in named)
     busy.update(a for a, _ in referred)
     people = set(people)
     touched = set(touched)
@@ -257,7 +265,7 @@ def person_rows_and_items(campaign: str, people: Iterable[str], touched: Iterabl
     people.difference_update(bare)
     items: list[Item] = []
     if people:
-        snap = _snapshot_of(campaign, people, sources, nodes, units, anger)
+        snap = _snapshot_of(campaign, people, sources, nodes, units, anger, named)
         out += _rows_of(campaign, snap, referred)
         if touched & people:
             items = _items_of(campaign, snap, touched)
@@ -270,16 +278,17 @@ def person_rows_and_items(campaign: str, people: Iterable[str], touched: Iterabl
 
 def _full_rows(campaign: str, people: Iterable[str], sources: Sequence[Source],
                nodes: Mapping[str, Mapping[str, Any]], units: Iterable[tuple],
-               anger: Iterable[tuple] = (), referred: Iterable[tuple] = ()) -> list[PersonRow]:
+               anger: Iterable[tuple] = (), referred: Iterable[tuple] = (),
+               named: Iterable[tuple] = ()) -> list[PersonRow]:
     """:func:`person_rows` through a snapshot of ``people`` and the analytics' functions."""
-    return _rows_of(campaign, _snapshot_of(campaign, people, sources, nodes, units, anger),
+    return _rows_of(campaign, _snapshot_of(campaign, people, sources, nodes, units, anger, named),
                     referred)
 
 
 def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[PersonRow]:
     """The rows of the people of a snapshot of theirs (see :func:`_full_rows`)."""
     from mapper.analytics._common import (committed_people, contacted_people,
-                                          latest_anger_pairs, person_states)
+                                          latest_anger_pairs, latest_named, person_states)
     from mapper.analytics._common import RESPONSES
     from mapper.analytics.attempts import asked_in_attempts, failed_attempts
     from mapper.analytics.closing import commitment_results
@@ -321,6 +330,9 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
     for (p, issue), a in latest_anger_pairs(snap).items():
         if a is not None:
             angers.setdefault(p, []).append([issue, a])
+    names: dict[str, list] = {}
+    for (p, issue), dms in latest_named(snap).items():
+        names.setdefault(p, []).append([issue, sorted(dms)])
     last: dict[str, Any] = {}
     yeses: dict[str, list] = {}
     for c in snap.conversations:
@@ -355,7 +367,8 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
             counted.get(key, 0), _json(asks.get(key)), st.yes_count if st is not None else 0,
             kept, missed, yes.due.isoformat() if yes is not None and yes.due else None,
             int(missed_latest), _json(sorted(refs.get(key, ()))),
-            _json(dict(sorted(days[key].items())) if key in days else None)))
+            _json(dict(sorted(days[key].items())) if key in days else None), 0,
+            _json(sorted(names.get(key, ())))))
     return out
 
 
@@ -481,8 +494,9 @@ def unit_counts(rows: Iterable[tuple]) -> dict[str, Any]:
 _ROW = {f: i for i, f in enumerate(PERSON_FIELDS)}
 _IN_ROSTER, _CONTACTED, _LEFT, _COMMITTED = (_ROW[f] for f in ("in_roster", "contacted", "left",
                                                                 "committed"))
-_UNIT, _ASSESSMENT, _ANGERS, _CONVERSATIONS, _ASKS, _KEPT, _DAYS = (
-    _ROW[f] for f in ("unit", "assessment", "angers", "conversations", "asks", "kept", "days"))
+_UNIT, _ASSESSMENT, _ANGERS, _CONVERSATIONS, _ASKS, _KEPT, _DAYS, _NAMED = (
+    _ROW[f] for f in ("unit", "assessment", "angers", "conversations", "asks", "kept", "days",
+                      "named"))
 
 
 def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]:
@@ -491,8 +505,12 @@ def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]
     the rows, :func:`count_changes`): ``((kind, key, sub), n)``, where kind is ``count``
     (key: people, in_roster, contacted, committed, took_action, left, conversations), ``day``
     (key: the day of their 1-on-1s, ISO; n: how many), ``assessment`` (key: the assessment of someone contacted, "" for none), ``asks`` (key:
-    an answer), ``anger`` (key: an issue, sub: the anger) or ``unit`` (key: the unit, "" for
-    none; sub: a :class:`~mapper.analytics.structure.UnitCounts` field). No name, no word."""
+    an answer), ``anger`` (key: an issue, sub: the anger), ``unit`` (key: the unit, "" for
+    none; sub: a :class:`~mapper.analytics.structure.UnitCounts` field), ``namings`` (key: an
+    issue; n: the decision makers named for it), ``named`` and ``named_anger`` (key: an issue,
+    or "" for every issue; sub: a decision maker; n: the people naming them, and their anger
+    about it: the power map's rankings, kept per issue and decision maker apart, by_named).
+    No name, no word."""
     if row[_CONVERSATIONS]:
         yield ("count", "conversations", ""), row[_CONVERSATIONS]
     if row[_DAYS]:
@@ -528,9 +546,76 @@ def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]
         yield ("unit", unit, "committed"), 1
     if row[_KEPT]:
         yield ("count", "took_action", ""), 1
-    if row[_ANGERS]:
-        for issue, anger in orjson.loads(row[_ANGERS]):
-            yield ("anger", issue, str(anger)), 1
+    angers = orjson.loads(row[_ANGERS]) if row[_ANGERS] else ()
+    for issue, anger in angers:
+        yield ("anger", issue, str(anger)), 1
+    if row[_NAMED]:  # (a naming counts with the latest anger about its issue, none: 0)
+        mine = dict(angers)
+        for issue, dms in orjson.loads(row[_NAMED]):
+            anger = mine.get(issue) or 0
+            yield ("namings", issue, ""), len(dms)
+            for dm in dms:
+                for key in (issue, ""):
+                    yield ("named", key, dm), 1
+                    if anger:
+                        yield ("named_anger", key, dm), anger
+
+
+#: The kinds of :func:`row_counts` kept per issue and decision maker (:func:`by_named`).
+NAMED_KINDS = ("named", "named_anger")
+
+
+def by_named(counts: Iterable[tuple[str, str, str, str, int]]
+             ) -> tuple[list[tuple[str, str, str, str, int]], dict[tuple[str, str, str], list[int]]]:
+    """Counts (:func:`count_changes`, :func:`counted`) as a store keeping the power map's
+    rankings takes them: those of other kinds as they are, and ``{(campaign, issue, decision
+    maker): [people, anger]}`` of the kinds :data:`NAMED_KINDS` (issue "": every issue), kept
+    apart so that a page reads an issue's first decision makers through an index.
+
+    >>> by_named([("c", "named", "i", "d", 2), ("c", "namings", "i", "", 2),
+    ...           ("c", "named_anger", "i", "d", 7)])
+    ([('c', 'namings', 'i', '', 2)], {('c', 'i', 'd'): [2, 7]})
+    """
+    others: list[tuple[str, str, str, str, int]] = []
+    pairs: dict[tuple[str, str, str], list[int]] = {}
+    for count in counts:
+        campaign, kind, key, sub, n = count
+        if kind in NAMED_KINDS:
+            pairs.setdefault((campaign, key, sub), [0, 0])[kind == "named_anger"] += n
+        else:
+            others.append(count)
+    return others, pairs
+
+
+def named_moves(stored: Mapping[tuple[str, str, str], Sequence[int]],
+                changes: Mapping[tuple[str, str, str], Sequence[int]]
+                ) -> tuple[list[tuple[str, str, str, int, int]], list[tuple[str, str, str]],
+                           list[tuple[str, str, str, str, int]]]:
+    """What a store writes when the power map's kept pairs (:func:`by_named`) move by
+    ``changes`` from ``stored`` (their ``[people, anger]`` as kept, none for a pair not kept):
+    the pairs to set ``(campaign, issue, decision maker, people, anger)``, those to remove (no
+    one names them any more), and how many decision makers each issue has named (count kind
+    ``named_dms``, key: the issue) moves by.
+
+    >>> named_moves({("c", "i", "a"): (2, 6)}, {("c", "i", "a"): [-2, -6], ("c", "i", "b"): [1, 3],
+    ...                                      ("c", "j", "b"): [1, 0]})
+    ([('c', 'i', 'b', 1, 3), ('c', 'j', 'b', 1, 0)], [('c', 'i', 'a')], [('c', 'named_dms', 'j', '', 1)])
+    """
+    kept: list[tuple[str, str, str, int, int]] = []
+    gone: list[tuple[str, str, str]] = []
+    dms: dict[tuple[str, str], int] = {}
+    for at, (people, anger) in changes.items():
+        was = stored.get(at)
+        now_people = (was[0] if was else 0) + people
+        now_anger = (was[1] if was else 0) + anger
+        if now_people > 0:
+            kept.append((*at, now_people, now_anger))
+        elif was:
+            gone.append(at)
+        moved = (now_people > 0) - bool(was and was[0] > 0)
+        campaign, issue, _ = at
+        dms[campaign, issue] = dms.get((campaign, issue), 0) + moved
+    return kept, gone, [(c, "named_dms", i, "", n) for (c, i), n in dms.items() if n]
 
 
 def count_changes(removed: Iterable[Sequence[Any]], added: Iterable[Sequence[Any]]
@@ -609,6 +694,71 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]], organizers: 
             s[1] += n * int(sub)
     return overview_of({**totals, "organizers": organizers, "took_action": took, "left": left},
                        assessment, asks, stats, dates, issues, top=top)
+
+
+#: The kinds of counts the power map's rankings read beside their pairs (:func:`power_ranking`).
+RANKING_KINDS = ("namings", "named_dms", "anger")
+
+
+def top_pairs(first: int | None, head: Callable[[int | None], list[tuple]],
+              tied: Callable[[int, int], list[tuple]]) -> list[tuple]:
+    """The kept pairs ``(decision maker, people, anger)`` of one issue that its first
+    ``first`` decision makers are among: ``head(n)`` reads the first ``n`` by people, then
+    anger (all: None); past them, ``tied(people, anger)`` reads every pair at or above the
+    last one's (the name settles ties, and the index does not hold it)."""
+    rows = head(first)
+    if first is None or len(rows) < first:
+        return rows
+    _, people, anger = rows[-1]
+    return tied(people, anger)
+
+
+def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[tuple],
+                  tops: Mapping[str, Sequence[tuple]], dms: Mapping[str, Mapping[str, Any]],
+                  dm_issues: Mapping[str, int], *, first: int | None = None,
+                  min_anger: int = 3) -> dict[str, Any]:
+    """:func:`mapper.analytics.power.power_ranking` from what a store keeps: the campaign's
+    counts of the kinds :data:`RANKING_KINDS` (``(kind, key, sub, n)``), its issues ``(key,
+    name)``, each issue's pairs its first decision makers are among (:func:`top_pairs`;
+    issue "": every issue), the props of those decision makers' nodes, and for those of
+    issue "", how many issues each is named for."""
+    from mapper.analytics.power import rank_named
+
+    namings: dict[str, int] = {}
+    named: dict[str, int] = {}
+    angry: dict[str, int] = {}
+    for kind, key, sub, n in counts:
+        if kind == "namings":
+            namings[key] = namings.get(key, 0) + n
+        elif kind == "named_dms":
+            named[key] = named.get(key, 0) + n
+        elif kind == "anger" and int(sub) >= min_anger:
+            angry[key] = angry.get(key, 0) + n
+    names = dict(issues)
+
+    def name_of(key: str) -> str:
+        props = dms.get(key)
+        return props.get("name", key) if props is not None else key
+
+    def ref(key: str) -> dict[str, Any]:
+        props = dms.get(key)
+        return {"key": key, "name": name_of(key),
+                "title": props.get("title") if props is not None else None}
+
+    out = []
+    shown = {k for k, n in named.items() if n} | {k for k, n in angry.items() if n}
+    for issue in shown - {""}:
+        ranked = rank_named(tops.get(issue, ()), name_of, first)
+        out.append({"key": issue, "name": names.get(issue) or issue,
+                    "angry": angry.get(issue, 0), "named": named.get(issue, 0),
+                    "namings": namings.get(issue, 0),
+                    "decision_makers": [{**ref(dm), "people": n, "anger": a}
+                                        for dm, n, a in ranked]})
+    out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
+    return {"issues": out,
+            "decision_makers": [{**ref(dm), "people": n, "anger": a, "issues": dm_issues[dm]}
+                                for dm, n, a in rank_named(tops.get("", ()), name_of, first)],
+            "named": named.get("", 0)}
 
 
 class Slice(NamedTuple):

@@ -18,6 +18,7 @@ from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.services import open_items
 from mapper.analytics.overview import overview
+from mapper.analytics.power import power_ranking
 from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.structure import structure
 from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
@@ -31,6 +32,7 @@ PEOPLE = ("Ana Lopez", "ana lopez", "Ana L", "Ben Ortiz", "Cam Lee")
 UNITS = ("ICU", "ER", "Unit 2")
 ISSUES = ("short staffing", "parking", "mandatory overtime")
 ORGANIZERS = ("Maya Ortiz", "maya ortiz", "Sam Lee")
+DMS = ("Carl Reyes", "Dana Park", "carl reyes")
 START = dt.date(2026, 10, 1)
 TODAYS = (dt.date(2026, 9, 1), dt.date(2026, 10, 20), dt.date(2026, 11, 15), dt.date(2027, 3, 1))
 
@@ -39,11 +41,15 @@ maybe_day = st.none() | day
 
 talk = st.builds(
     lambda person, cid, date, organizer, thanked, assignment, fu_due, response, action, ask_due,
-    unit, assessment, referral, issues: (
+    unit, assessment, referral, issues, named: (
         "talk", conversation(
             PEOPLE[person], date.isoformat(), id=f"c{cid}", organizer=ORGANIZERS[organizer],
             unit=None if unit is None else UNITS[unit], assessment=assessment,
             issues=[{"issue": ISSUES[i], "anger": a} for i, a in issues.items()],
+            # Whom they hold responsible (the power map's rankings): an issue they may not be
+            # angry about, a decision maker named for several issues, ties in the counts.
+            responsibility={"named": [{"issue": ISSUES[i], "decision_maker": {"name": DMS[d]}}
+                                      for i, d in named]},
             plan={"hope": (cid + person) % 6, "wants_to_talk_again": bool(cid % 2),
                   "next_talk": (fu_due or date).isoformat() if assignment else None},
             referrals=[] if referral is None else [{"name": PEOPLE[referral][::1 - 2 * (cid % 2)],
@@ -58,7 +64,8 @@ talk = st.builds(
     st.sampled_from(["yes", "yes", "no", "maybe", None]), st.booleans(), maybe_day,
     st.none() | st.integers(0, len(UNITS) - 1), st.none() | st.integers(1, 5),
     st.none() | st.integers(0, len(PEOPLE) - 1),
-    st.dictionaries(st.integers(0, 2), st.integers(1, 5), max_size=3))
+    st.dictionaries(st.integers(0, 2), st.integers(1, 5), max_size=3),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), max_size=3))
 
 update = st.builds(
     lambda person, date, kind, cid: ("update", Update(
@@ -134,6 +141,9 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert store.structure(CAMPAIGN) == structure(snapshot)
     # The front page's counts, and how many took action (the ladder's second rung or higher).
     assert store.overview(CAMPAIGN) == overview(snapshot)
+    # The power map's rankings: each issue's decision makers, and theirs over every issue.
+    for first in (None, 1):
+        assert store.power_ranking(CAMPAIGN, first=first) == power_ranking(snapshot, first=first)
     assert store.took_action(CAMPAIGN) == took_action(snapshot)
     assert store.took_action(CAMPAIGN, today=today) == took_action(snapshot, today=today)
     # Who owes each open item (the My list page's actions).
@@ -363,6 +373,9 @@ def test_people_known_by_the_roster_alone_stand_where_a_full_rebuild_puts_them(
         "gil roy": (None, False), "hal kim": ("ER", True)}
     assert store.structure(CAMPAIGN) == structure(snapshot)
     assert store.overview(CAMPAIGN) == overview(snapshot)
+    # The power map's rankings: each issue's decision makers, and theirs over every issue.
+    for first in (None, 1):
+        assert store.power_ranking(CAMPAIGN, first=first) == power_ranking(snapshot, first=first)
     assert store.took_action(CAMPAIGN) == took_action(snapshot)
     assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
     assert store.ladder(CAMPAIGN) == ladder(snapshot)

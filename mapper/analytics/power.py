@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from itertools import repeat
 from typing import Any
 
@@ -11,7 +12,7 @@ from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_peop
 from mapper.analytics.status import present
 from mapper.snapshot import DecisionMaker, Snapshot
 
-__all__ = ["power_map", "chain_of_command"]
+__all__ = ["power_map", "power_ranking", "chain_of_command", "rank_named"]
 
 
 def chain_of_command(snapshot: Snapshot, dm: str) -> tuple[list[str], bool]:
@@ -45,6 +46,101 @@ def _dm(snapshot: Snapshot, key: str) -> DecisionMaker:
 def _ref(snapshot: Snapshot, key: str) -> dict[str, Any]:
     dm = _dm(snapshot, key)
     return {"key": key, "name": dm.name, "title": dm.title}
+
+
+def _named(snapshot: Snapshot, pairs: dict[tuple[str, str], int | None]
+           ) -> tuple[dict[str, dict[str, list[int]]], dict[str, set[str]]]:
+    """``{issue: {decision maker: [people naming them, their summed anger]}}`` (a person's
+    latest naming for an issue counts, with their latest anger about it), and who names each
+    decision maker."""
+    by_issue: dict[str, dict[str, list[int]]] = {}
+    named_people: dict[str, set[str]] = {}
+    for (person, issue), dms in latest_named(snapshot).items():
+        a = pairs.get((person, issue)) or 0
+        for dm in dms:
+            cell = by_issue.setdefault(issue, {}).setdefault(dm, [0, 0])
+            cell[0] += 1
+            cell[1] += a
+            named_people.setdefault(dm, set()).add(person)
+    return by_issue, named_people
+
+
+def rank_named(cells: Any, name_of: Any, first: int | None = None) -> list[tuple[str, int, int]]:
+    """``(decision maker, people, anger)`` of ``cells`` (``(key, people, anger)``), most
+    people first, then most anger, then name (``name_of(key)``) and key; the first ``first``."""
+    key = lambda c: (-c[1], -c[2], name_of(c[0]), c[0])  # noqa: E731
+    cells = list(cells)
+    return sorted(cells, key=key) if first is None else heapq.nsmallest(first, cells, key=key)
+
+
+def _issues(snapshot: Snapshot, by_issue: dict[str, dict[str, list[int]]],
+            angry_count: dict[str, int], first: int | None = None) -> list[dict[str, Any]]:
+    """The power map's issues: each with its decision makers ranked (the first ``first``) and
+    how many are named; the most named issues first."""
+    name_of = lambda key: _dm(snapshot, key).name  # noqa: E731
+    out = []
+    for issue in set(by_issue) | set(angry_count):
+        dms = by_issue.get(issue, {})
+        ranked = rank_named(((dm, n, a) for dm, (n, a) in dms.items()), name_of, first)
+        out.append({
+            "key": issue,
+            "name": issue_name(snapshot, issue),
+            "angry": angry_count.get(issue, 0),
+            "named": len(dms),
+            "namings": sum(n for n, _ in dms.values()),
+            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a}
+                                for dm, n, a in ranked],
+        })
+    out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
+    return out
+
+
+def power_ranking(snapshot: Snapshot, *, first: int | None = None,
+                  min_anger: int = 3) -> dict[str, Any]:
+    """The power map's rankings alone: per issue, the decision makers people name for it
+    (as :func:`power_map` ranks them), and every decision maker ranked by the times named
+    over all issues (a person naming one for two issues counts twice), then by the anger of
+    those namings. ``first``: how many decision makers each ranking lists (all: None).
+
+    What a write changes at once: a store keeps these counts with each write
+    (:mod:`mapper.readmodel`), where the rest of the power map (areas, trusted paths) needs
+    the whole graph.
+
+    Returns
+    -------
+    dict
+        ``issues`` [``key``, ``name``, ``angry``, ``named`` (decision makers named for it),
+        ``namings``, ``decision_makers`` [``key``, ``name``, ``title``, ``people``,
+        ``anger``]], the most named first; ``decision_makers`` [``key``, ``name``, ``title``,
+        ``people`` (times named), ``anger``, ``issues`` (how many issues)]; ``named`` (how
+        many decision makers are named at all).
+
+    Examples
+    --------
+    >>> from mapper.analytics.examples import example_snapshot
+    >>> r = power_ranking(example_snapshot(), first=1)
+    >>> [(i["name"], i["named"], [d["name"] for d in i["decision_makers"]]) for i in r["issues"]][:2]
+    [('parking', 1, ['Lee Chu']), ('short staffing', 1, ['Carl Reyes'])]
+    >>> [(d["name"], d["people"], d["anger"], d["issues"]) for d in r["decision_makers"]], r["named"]
+    ([('Carl Reyes', 2, 9, 1)], 2)
+    """
+    snapshot = present(snapshot)
+    pairs = latest_anger_pairs(snapshot)
+    angry_count = issue_counts(angry_issues(snapshot, min_anger, pairs=pairs))
+    by_issue, _ = _named(snapshot, pairs)
+    overall: dict[str, list[int]] = {}
+    for dms in by_issue.values():
+        for dm, (n, a) in dms.items():
+            cell = overall.setdefault(dm, [0, 0, 0])
+            cell[0] += n
+            cell[1] += a
+            cell[2] += 1
+    ranked = rank_named(((dm, n, a) for dm, (n, a, _) in overall.items()),
+                        lambda key: _dm(snapshot, key).name, first)
+    return {"issues": _issues(snapshot, by_issue, angry_count, first),
+            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a,
+                                 "issues": overall[dm][2]} for dm, n, a in ranked],
+            "named": len(overall)}
 
 
 def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
@@ -102,30 +198,8 @@ def power_map(snapshot: Snapshot, *, min_anger: int = 3) -> dict[str, Any]:
     pairs = latest_anger_pairs(snapshot)
     angry = angry_issues(snapshot, min_anger, pairs=pairs)
     angry_count = issue_counts(angry)
-
-    by_issue: dict[str, dict[str, list]] = {}  # issue -> dm -> [people, anger]
-    named_people: dict[str, set[str]] = {}  # dm -> people naming them
-    for (person, issue), dms in latest_named(snapshot).items():
-        a = pairs.get((person, issue)) or 0
-        for dm in dms:
-            cell = by_issue.setdefault(issue, {}).setdefault(dm, [0, 0])
-            cell[0] += 1
-            cell[1] += a
-            named_people.setdefault(dm, set()).add(person)
-
-    issues_out = []
-    for issue in set(by_issue) | set(angry_count):
-        dms = by_issue.get(issue, {})
-        ranked = sorted(dms.items(), key=lambda kv: (-kv[1][0], -kv[1][1], _dm(snapshot, kv[0]).name, kv[0]))
-        issues_out.append({
-            "key": issue,
-            "name": issue_name(snapshot, issue),
-            "angry": angry_count.get(issue, 0),
-            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a}
-                                for dm, (n, a) in ranked],
-        })
-    issues_out.sort(key=lambda i: (-sum(d["people"] for d in i["decision_makers"]), -i["angry"],
-                                   i["name"], i["key"]))
+    by_issue, named_people = _named(snapshot, pairs)
+    issues_out = _issues(snapshot, by_issue, angry_count)
 
     dm_issues: dict[str, dict[str, int]] = {}  # dm -> issue -> people naming
     for issue, dms in by_issue.items():

@@ -777,6 +777,14 @@ class Store(abc.ABC):
         says."""
         return None
 
+    def _power_counts(self, campaign: str, first: int | None) -> tuple | None:
+        """What :func:`mapper.readmodel.power_ranking` reads, as of one moment: the counts of
+        :data:`~mapper.readmodel.RANKING_KINDS`, the issues' names, each issue's pairs its
+        first ``first`` decision makers are among (:func:`~mapper.readmodel.top_pairs`), their
+        nodes' props, and how many issues each of those of issue "" is named for; None as
+        :meth:`_follow_up_items` says."""
+        return None
+
     def overview(self, campaign: str, *, top: int = 5,
                  min_anger: int = 3) -> dict[str, Any] | None:
         """:func:`mapper.analytics.overview.overview` from the read model; None when it cannot."""
@@ -788,6 +796,17 @@ class Store(abc.ABC):
         counts, organizers, issues = found
         return readmodel.overview_of_counts(counts, organizers, issues, top=top,
                                             min_anger=min_anger)
+
+    def power_ranking(self, campaign: str, *, first: int | None = None,
+                      min_anger: int = 3) -> dict[str, Any] | None:
+        """:func:`mapper.analytics.power.power_ranking` from the read model (each issue's
+        first decision makers read through an index); None when it cannot."""
+        from mapper import readmodel
+
+        found = self._power_counts(campaign, first)
+        if found is None:
+            return None
+        return readmodel.power_ranking(*found, first=first, min_anger=min_anger)
 
     # (SQLiteStore counts both in SQL: overview_counts, took_action.)
 

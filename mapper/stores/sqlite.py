@@ -31,7 +31,7 @@ from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuil
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 11
+SCHEMA = 12
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -56,6 +56,12 @@ SCHEMA = 11
 # sorts its rows by their own columns and reads the 50 it shows, not every referrer's and the
 # rows of those they referred. A schema-10 file gets the column filled from its rows in one
 # transaction (no rebuild); an older one with its rebuild.
+# Schema 12 keeps the power map's rankings with each write: whom each person's latest naming
+# for each issue named (rm_people.named), and per issue and decision maker the people naming
+# them and their anger (``rm_named``, issue '' for every issue, indexed by issue, then people
+# and anger: a page reads each issue's first decision makers), moved with the rows as the
+# counts are (rm_counts kinds 'namings' and 'named_dms': each issue's namings and decision
+# makers named). An older file gets the column and its read model rebuilt.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -130,7 +136,7 @@ CREATE TABLE IF NOT EXISTS rm_people (
   conversations INTEGER NOT NULL DEFAULT 0, asks TEXT, yes_count INTEGER NOT NULL DEFAULT 0,
   kept INTEGER NOT NULL DEFAULT 0, missed INTEGER NOT NULL DEFAULT 0, yes_due TEXT,
   missed_latest INTEGER NOT NULL DEFAULT 0, referred TEXT, days TEXT,
-  brought INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (campaign, person)) WITHOUT ROWID;
+  brought INTEGER NOT NULL DEFAULT 0, named TEXT, PRIMARY KEY (campaign, person)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_person_units ON edges (src)
   WHERE type IN ('IN_UNIT', 'IN_CAMPAIGN');
 CREATE INDEX IF NOT EXISTS edges_ties_src ON edges (src) WHERE type IN ('TIED_TO', 'REFERRED');
@@ -146,6 +152,13 @@ _COUNTS_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_counts (campaign TEXT NOT NULL, kind TEXT NOT NULL, "
     "key TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL, "
     "PRIMARY KEY (campaign, kind, key, sub)) WITHOUT ROWID")
+# Schema 12: the power map's pairs (mapper.readmodel.by_named), each issue's ranked by an index.
+_NAMED_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_named (campaign TEXT NOT NULL, issue TEXT NOT NULL, "
+    "dm TEXT NOT NULL, people INTEGER NOT NULL, anger INTEGER NOT NULL, "
+    "PRIMARY KEY (campaign, issue, dm)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS rm_named_rank ON rm_named (campaign, issue, people DESC, "
+    "anger DESC)")
 _STAMP_ON_UPDATE = (
     "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
     "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
@@ -296,6 +309,14 @@ def _marks(part: Sequence) -> str:
     return ",".join("?" * len(part))
 
 
+def _grouped(pairs: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    """``(campaign, issue, decision maker)`` keys grouped by campaign and issue."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for campaign, issue, dm in pairs:
+        out.setdefault((campaign, issue), []).append(dm)
+    return out
+
+
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for person in people:
@@ -358,10 +379,11 @@ class SQLiteStore(Store):
                  if "meta" in tables else None)
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; {_COUNTS_DDL}; "
+                             f"{'; '.join(_NAMED_DDL)}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (4, 5, 6, 7, 8, 9):
-            # A schema-4/5 file moves to 11 with its read model's tables (below), not before:
+        elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11):
+            # A schema-4/5 file moves to 12 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again
             # (rm_people made by an older version's step gets the columns it lacks).
             if found[0] < 7:
@@ -372,8 +394,6 @@ class SQLiteStore(Store):
                 self._add_read_model(found[0])  # (its rows, and so its counts, rebuilt)
             else:
                 self._add_days()
-        elif found[0] == 10:
-            self._add_brought()
         elif found[0] < SCHEMA:
             self._migrate(found[0])
         elif found[0] > SCHEMA:
@@ -402,7 +422,7 @@ class SQLiteStore(Store):
             db.execute("DROP TABLE IF EXISTS edge_counts")
             db.execute("DROP TABLE IF EXISTS nodes")
             db.execute("ALTER TABLE records RENAME TO records_old")
-            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL, _COUNTS_DDL):
+            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL, _COUNTS_DDL, *_NAMED_DDL):
                 db.execute(stmt)
             # Schema 3 and older keyed a 1-on-1 by its own id: scope it by its campaign.
             db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
@@ -465,15 +485,18 @@ class SQLiteStore(Store):
             raise
 
     def _add_days(self) -> None:
-        """Schema 6-9 -> 11: each person's 1-on-1s by day (``rm_people.days``) and the counts
+        """Schema 6-11 -> 12: each person's 1-on-1s by day (``rm_people.days``) and the counts
         of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give,
-        and whether each brought a coworker (``brought``): the columns and the table added
-        and every campaign's read model marked to be rebuilt (:meth:`resume`, called on open,
-        does it in batches), with the schema number, in one transaction."""
+        whether each brought a coworker (``brought``) and whom each named
+        (``named``, ``rm_named``): the columns and the tables added and every campaign's read
+        model marked to be rebuilt (:meth:`resume`, called on open, does it in batches), with
+        the schema number, in one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute(_COUNTS_DDL)  # (a schema 6-8 file has none: the rebuild counts them)
+            for stmt in _NAMED_DDL:
+                db.execute(stmt)
             self._add_days_column()
             db.execute(_REBUILD_DDL)
             self._mark_read_model(self.campaigns())
@@ -484,48 +507,17 @@ class SQLiteStore(Store):
             raise
 
     def _add_days_column(self) -> None:
-        """``rm_people.days`` and ``brought`` added where the table predates them (schema
-        6-10; or a schema 4-5 file whose migration an older Collective Mapper began: its
-        ``rm_people`` was created without them), in the caller's transaction."""
+        """``rm_people.days``, ``brought`` and ``named`` added where the table predates them
+        (schema 6-11; or a schema 4-5 file whose migration an older Collective Mapper began:
+        its ``rm_people`` was created without them), in the caller's transaction."""
         db = self._db
         have = {row[1] for row in db.execute("PRAGMA table_info(rm_people)")}
         if "days" not in have:
             db.execute("ALTER TABLE rm_people ADD COLUMN days TEXT")
         if "brought" not in have:
             db.execute("ALTER TABLE rm_people ADD COLUMN brought INTEGER NOT NULL DEFAULT 0")
-
-    def _add_brought(self) -> None:
-        """Schema 10 -> 11: whether each person brought a coworker (``rm_people.brought``),
-        from the rows as they are (whom each referred, whether those were spoken with and are
-        still in the workplace), with the schema number, in one transaction."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            self._add_days_column()
-            # (The rows' stamps left as they are: the ask queue does not read the column,
-            # and a stamp would make each page re-score the row.)
-            db.execute("DROP TRIGGER IF EXISTS rm_people_changed")
-            # (Each referred person looked up by key: the same in one statement, json_each
-            # joined to the rows, read the whole table for each referrer: 384 s at 100k.)
-            referred = {p: orjson.loads(r) for p, r in db.execute(
-                "SELECT person, referred FROM rm_people WHERE referred IS NOT NULL")}
-            named = sorted({o for os_ in referred.values() for o in os_})
-            spoken: set[str] = set()
-            for campaign, keys in _by_campaign(named).items():
-                for part in _chunks(keys):
-                    spoken.update(o for (o,) in db.execute(
-                        f"SELECT person FROM rm_people WHERE campaign = ? AND person IN "
-                        f"({_marks(part)}) AND contacted AND NOT left", [campaign, *part]))
-            told = [(p, o) for p, os_ in referred.items() for o in os_ if o in spoken]
-            db.executemany("UPDATE rm_people SET brought = 1 WHERE campaign = ? AND person = ?",
-                           [(p.split(":", 2)[1], p) for b, p in
-                            readmodel.brought_rows(told, sorted(referred)) if b])
-            db.execute(_STAMP_ON_UPDATE)
-            db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        if "named" not in have:
+            db.execute("ALTER TABLE rm_people ADD COLUMN named TEXT")
 
     def _fill_lookup_keys(self) -> None:
         db = self._db
@@ -548,6 +540,8 @@ class SQLiteStore(Store):
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
             db.execute(_COUNTS_DDL)
+            for stmt in _NAMED_DDL:
+                db.execute(stmt)
             self._add_days_column()
             if old == 5:
                 self._mark_read_model(self.campaigns())
@@ -736,6 +730,7 @@ class SQLiteStore(Store):
                 self._db.execute("DELETE FROM rm_items WHERE campaign = ?", (work.campaign,))
                 self._db.execute("DELETE FROM rm_people WHERE campaign = ?", (work.campaign,))
                 self._db.execute("DELETE FROM rm_counts WHERE campaign = ?", (work.campaign,))
+                self._db.execute("DELETE FROM rm_named WHERE campaign = ?", (work.campaign,))
 
     def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
         # Through the key's unique index, in its order: a batch reads its own people only.
@@ -767,15 +762,18 @@ class SQLiteStore(Store):
                 self._db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
 
     def _count_campaign(self, campaign: str) -> None:
-        """The campaign's counts (``rm_counts``) replaced by those of its rows of
-        ``rm_people``, counted from scratch (readmodel.counted; the rows streamed), in the
+        """The campaign's counts (``rm_counts``, ``rm_named``) replaced by those of its rows
+        of ``rm_people``, counted from scratch (readmodel.counted; the rows streamed), in the
         caller's write transaction."""
         db = self._db
         fields = ", ".join(readmodel.PERSON_FIELDS)
-        counts = readmodel.counted(db.execute(
-            f"SELECT {fields} FROM rm_people WHERE campaign = ?", (campaign,)))
+        counts, pairs = readmodel.by_named(readmodel.counted(db.execute(
+            f"SELECT {fields} FROM rm_people WHERE campaign = ?", (campaign,))))
+        kept, _, dms = readmodel.named_moves({}, pairs)
         db.execute("DELETE FROM rm_counts WHERE campaign = ?", (campaign,))
-        db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)", counts)
+        db.execute("DELETE FROM rm_named WHERE campaign = ?", (campaign,))
+        db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)", [*counts, *dms])
+        db.executemany("INSERT INTO rm_named VALUES (?, ?, ?, ?, ?)", kept)
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> set[str]:
         """Remove what these records produced; nodes nothing refers to any more go too.
@@ -961,7 +959,7 @@ class SQLiteStore(Store):
         units = self._person_units(people)
         nodes = self._node_props([*readmodel.node_keys(sources), *people], written)
         nodes.update(self._node_props(readmodel.organizer_keys(sources, nodes), written))
-        anger, _, referred = self._person_edges(people, named=False)
+        anger, named, referred = self._person_edges(people)
         rows: list[readmodel.PersonRow] = []
         items: list[readmodel.Item] = []
         by_campaign = _by_campaign(people)
@@ -969,7 +967,7 @@ class SQLiteStore(Store):
         for campaign in sorted(by_campaign.keys() | about.keys()):
             got, found = readmodel.person_rows_and_items(
                 campaign, by_campaign.get(campaign, ()), about.get(campaign, ()), sources, nodes,
-                units, anger, referred)
+                units, anger, referred, named)
             rows += got
             items += found
         # Their items as stored: only those that changed are removed or written (most of a
@@ -1033,11 +1031,25 @@ class SQLiteStore(Store):
             self._keep_brought(bring_again)
 
     def _count_rows(self, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
-        """Move the campaigns' counts (``rm_counts``) as the rows ``removed`` (as stored)
-        give way to ``added``, in the caller's transaction."""
-        self._db.executemany(
+        """Move the campaigns' counts (``rm_counts``, ``rm_named``) as the rows ``removed``
+        (as stored) give way to ``added``, in the caller's transaction."""
+        db = self._db
+        counts, pairs = readmodel.by_named(readmodel.count_changes(removed, added))
+        if pairs:
+            stored = {}
+            for (campaign, issue), dms in _grouped(pairs).items():
+                for part in _chunks(dms):
+                    stored.update(((campaign, issue, dm), (n, a)) for dm, n, a in db.execute(
+                        f"SELECT dm, people, anger FROM rm_named WHERE campaign = ? AND issue = ? "
+                        f"AND dm IN ({_marks(part)})", (campaign, issue, *part)))
+            kept, gone, dms = readmodel.named_moves(stored, pairs)
+            db.executemany("INSERT OR REPLACE INTO rm_named VALUES (?, ?, ?, ?, ?)", kept)
+            db.executemany("DELETE FROM rm_named WHERE campaign = ? AND issue = ? AND dm = ?",
+                           gone)
+            counts += dms
+        db.executemany(
             "INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign, kind, key, sub) "
-            "DO UPDATE SET n = n + excluded.n", readmodel.count_changes(removed, added))
+            "DO UPDATE SET n = n + excluded.n", counts)
 
     def _tie_pairs(self, people: Sequence[str]) -> list[tuple[str, str, bool, int, bool]]:
         """``(person, neighbour, trusted, referred, spoken)`` of everyone tied to these people
@@ -1213,6 +1225,42 @@ class SQLiteStore(Store):
                 db.execute("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
                            c).fetchall())
 
+    def _power_counts(self, campaign: str, first: int | None) -> tuple | None:
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            counts = db.execute(
+                f"SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? AND kind IN "
+                f"({_marks(readmodel.RANKING_KINDS)}) AND n != 0",
+                (campaign, *readmodel.RANKING_KINDS)).fetchall()
+            issues = {k for kind, k, _, _ in counts if kind == "named_dms"}
+            ranked = ("SELECT dm, people, anger FROM rm_named WHERE campaign = ? AND issue = ? "
+                      "{} ORDER BY people DESC, anger DESC")
+            tops: dict[str, list[tuple]] = {}
+            for issue in issues:
+                at = (campaign, issue)
+                tops[issue] = readmodel.top_pairs(
+                    first,
+                    lambda n: db.execute(ranked.format("") + ("" if n is None
+                                                              else f" LIMIT {int(n)}"),
+                                         at).fetchall(),
+                    lambda p, a: db.execute(ranked.format("AND (people > ? OR (people = ? AND "
+                                                          "anger >= ?))"),
+                                            (*at, p, p, a)).fetchall())
+            dms = self._node_props(sorted({dm for rows in tops.values() for dm, _, _ in rows}))
+            overall = sorted({dm for dm, _, _ in tops.get("", ())})
+            named_in: dict[str, int] = dict.fromkeys(overall, 0)
+            real = sorted(issues - {""})
+            for part in _chunks(overall, 400):
+                for dm, n in db.execute(
+                        f"SELECT dm, count(*) FROM rm_named WHERE campaign = ? AND issue IN "
+                        f"({_marks(real)}) AND dm IN ({_marks(part)}) GROUP BY dm",
+                        (campaign, *real, *part)):
+                    named_in[dm] = n
+            return (counts, db.execute("SELECT key, name FROM nodes WHERE campaign = ? "
+                                       "AND kind = 'Issue'", (campaign,)).fetchall(),
+                    tops, dms, named_in)
+
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
@@ -1378,7 +1426,7 @@ class SQLiteStore(Store):
             try:
                 campaigns = self.campaigns()
                 for table in ("edges", "edge_counts", "nodes", "records", "rm_items",
-                              "rm_item_totals", "rm_people", "rm_stamps", "rm_counts",
+                              "rm_item_totals", "rm_people", "rm_stamps", "rm_counts", "rm_named",
                               "reprojection", "rm_rebuild"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("DELETE FROM answers WHERE question != ?", (ANSWERS_DROPPED,))
