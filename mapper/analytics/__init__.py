@@ -34,7 +34,7 @@ _WHERE = {
     "follow_ups": "follow_ups", "open_items": "follow_ups",
     "my_list": "my_list",
     "overview": "overview",
-    "chain_of_command": "power", "power_map": "power",
+    "chain_of_command": "power", "power_map": "power", "power_ranking": "power",
     "ask_queue": "readiness", "ladder": "readiness",
     "left_people": "status", "person_status": "status",
     "structure": "structure",
@@ -44,7 +44,7 @@ _WHERE = {
 __all__ = [
     "Analytics", "FUNCTIONS",
     "anger_clusters", "issue_graph", "unit_issue_matrix",
-    "power_map", "chain_of_command",
+    "power_map", "power_ranking", "chain_of_command",
     "ask_queue", "ladder",
     "talk_next", "organic_leaders",
     "follow_ups", "open_items",

@@ -17,7 +17,7 @@ from mapper.analytics.clusters import anger_clusters, unit_issue_matrix
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
-from mapper.analytics.power import power_map
+from mapper.analytics.power import power_map, power_ranking
 from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, PART, Answer, derived,
                                      first_entries, from_pages, in_pages, lag_bound,
@@ -31,15 +31,17 @@ __all__ = ["Analytics", "FUNCTIONS", "SnapshotSource"]
 
 #: The questions :class:`Analytics` answers by name.
 FUNCTIONS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
-    anger_clusters, unit_issue_matrix, power_map, ask_queue, ladder, talk_next,
+    anger_clusters, unit_issue_matrix, power_map, power_ranking, ask_queue, ladder, talk_next,
     organic_leaders, follow_ups, structure, overview, my_list)}
 
 #: The questions a store may answer from its read model (:mod:`mapper.readmodel`): the
 #: store's method of that name, or a function ``f(store, campaign, **options)``; either
-#: returns None when it cannot.
+#: returns None when it cannot. (The power map's rankings are kept with each write, so they
+#: show a write at once where the rest of the power map is a stored whole-graph answer.)
 READ_MODEL: dict[Callable[..., Any], str | Callable[..., Any]] = {
     structure: "structure", follow_ups: "follow_ups", ask_queue: "ask_queue",
-    overview: "overview", took_action: "took_action", my_list: "my_list", ladder: "ladder"}
+    overview: "overview", took_action: "took_action", my_list: "my_list", ladder: "ladder",
+    power_ranking: "power_ranking"}
 
 _SNAPSHOT = "__snapshot__"
 log = logging.getLogger(__name__)
@@ -486,6 +488,9 @@ class Analytics:
 
     def power_map(self, **options: Any) -> dict[str, Any]:
         return self.run(power_map, **options)
+
+    def power_ranking(self, **options: Any) -> dict[str, Any]:
+        return self.run(power_ranking, **options)
 
     def ask_queue(self, **options: Any) -> list[dict[str, Any]]:
         return self.run(ask_queue, **options)
