@@ -56,6 +56,8 @@ _SCHEMA = (
     "schema/create_person_row_committed_index",
     "schema/create_read_count_index",
     "schema/create_read_count_campaign_index",
+    "schema/create_named_count_index",
+    "schema/create_named_count_rank_index",
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
     "schema/create_answer_key_constraint",
     "schema/create_answer_lease_name_constraint",
@@ -121,7 +123,13 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # sorts the rows by their own properties and reads the 50 it shows, not every referrer's and
 # the rows of those they referred. An older store (from schema 8) gets it on open in batches of
 # referrers (write/set_person_rows_brought; each can run again); a row with none reads 0.
-SCHEMA = 11
+# Schema 12 keeps the power map's rankings with each write: whom each person's latest naming
+# for each issue named ((:PersonRow).named), and per issue and decision maker the people naming
+# them and their anger ((:NamedCount {campaign, issue, dm, people, anger}), issue '' for every
+# issue, indexed by issue, then people and anger: a page reads each issue's first decision
+# makers), moved with the rows as the counts are ((:ReadCount) kinds 'namings' and
+# 'named_dms'). An older store gets its read model rebuilt on open.
+SCHEMA = 12
 _KEY_BATCH = 5_000
 
 
@@ -313,6 +321,7 @@ class _Upkeep:
         self.units: list[tuple] = []
         self.anger: list[tuple] = []
         self.referred: list[tuple[str, str]] = []
+        self.named: list[tuple] = []
         # Their rows of where they stand before the write, as tuples of PERSON_FIELDS (None
         # where a person has several, which only a rewrite puts right); ``stored`` every one.
         self.was: dict[str, tuple | None] = {}
@@ -320,7 +329,7 @@ class _Upkeep:
         self.ties: dict[str, list[tuple[str, bool, int, bool]]] = {}
         sources, nodes = self.sources, self.nodes
         organizers: dict[str, dict[str, Any]] = {}
-        for key, props, found, units, anger, referred, stored, ties in _read_all(
+        for key, props, found, units, anger, named, referred, stored, ties in _read_all(
                 tx, "read/list_people_upkeep", people=sorted(people)):
             if props is not None:
                 nodes[key] = _drop_node_fields(props)
@@ -334,6 +343,7 @@ class _Upkeep:
                     organizers[okey] = oprops
             self.units += map(tuple, units)
             self.anger += map(tuple, anger)
+            self.named += map(tuple, named)
             self.referred += [(key, o) for o in referred]
             if stored:
                 rows = [_person_row(row) for row in stored]
@@ -385,7 +395,7 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
     wanted = sorted(people)
     rows = [r for campaign, keys in _by_campaign(wanted).items()
             for r in readmodel.person_rows(campaign, keys, got.sources, got.nodes, got.units,
-                                           got.anger, got.referred)]
+                                           got.anger, got.referred, got.named)]
     # Whom each trusts among the committed (ties and referrals, either way round), and
     # whether each brought a coworker: from the rows just computed for those in this write,
     # from the stored rows for the others.
@@ -403,7 +413,19 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
         # The campaign's counts move with the rows (every stored row of a person goes).
         if count:
             removed = [row for p in dropped for row in got.stored.get(p, ())]
-            others, units = readmodel.by_unit(readmodel.count_changes(removed, changed))
+            counts, pairs = readmodel.by_named(readmodel.count_changes(removed, changed))
+            if pairs:
+                stored = {(c, i, d): (n, a) for c, i, d, n, a in _read_all(
+                    tx, "read/list_named_counts", rows=[list(k) for k in pairs])}
+                kept, gone, dms = readmodel.named_moves(stored, pairs)
+                if kept:
+                    tx.run(load_query("write/set_named_counts"),
+                           rows=[list(k) for k in kept]).consume()
+                if gone:
+                    tx.run(load_query("write/delete_named_counts"),
+                           rows=[list(k) for k in gone]).consume()
+                counts += dms
+            others, units = readmodel.by_unit(counts)
             tx.run(load_query("write/count_person_rows"), rows=[list(c) for c in others]
                    ).consume()
             if units:
@@ -457,11 +479,16 @@ def _writes(tx: Any) -> int:
 
 def _replace_read_counts(tx: Any, campaign: str, counts: list[tuple]) -> None:
     """The campaign's kept counts replaced by ``counts`` (readmodel.counted: one per key;
-    each unit's in one node, readmodel.by_unit)."""
-    others, units = readmodel.by_unit(counts)
+    each unit's in one node, readmodel.by_unit; the power map's pairs in theirs,
+    readmodel.by_named)."""
+    counts, pairs = readmodel.by_named(counts)
+    kept, _, dms = readmodel.named_moves({}, pairs)
+    others, units = readmodel.by_unit([*counts, *dms])
     tx.run(load_query("write/delete_read_counts"), campaign=campaign).consume()
     tx.run(load_query("write/create_read_counts"), rows=[list(row) for row in others]).consume()
     tx.run(load_query("write/create_unit_counts"), rows=units).consume()
+    tx.run(load_query("write/delete_campaign_named_counts_all"), campaign=campaign).consume()
+    tx.run(load_query("write/create_named_counts"), rows=[list(k) for k in kept]).consume()
 
 
 # How often a rebuild's end counts the rows in a read transaction before it counts them holding
@@ -562,6 +589,32 @@ def _overview_counts(tx: Any, campaign: str) -> tuple | None:
                                           kinds=["count", "day", "assessment", "asks", "anger"])]
     organizers = _read_all(tx, "read/count_organizer_names", campaign=campaign)[0][0]
     return counts, organizers, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue")
+
+
+def _power_counts(tx: Any, campaign: str, first: int | None) -> tuple | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
+                                          kinds=list(readmodel.RANKING_KINDS))]
+    issues = sorted({k for kind, k, _, _ in counts if kind == "named_dms"})
+    tops: dict[str, list[tuple]] = {}
+    for issue in issues:
+        at = {"campaign": campaign, "issue": issue}
+        tops[issue] = readmodel.top_pairs(
+            first,
+            lambda n: [tuple(r) for r in _read_all(tx, "read/list_named_first", **at,
+                                                    limit=_NO_LIMIT if n is None else n)],
+            lambda p, a: [tuple(r) for r in _read_all(tx, "read/list_named_tied", **at,
+                                                       people=p, anger=a)])
+    dms = _node_props(tx, sorted({dm for rows in tops.values() for dm, _, _ in rows}))
+    overall = sorted({dm for dm, _, _ in tops.get("", ())})
+    named_in = dict.fromkeys(overall, 0)
+    if overall:
+        named_in.update((dm, n) for dm, n in _read_all(
+            tx, "read/count_named_issues", campaign=campaign, dms=overall,
+            issues=[i for i in issues if i]))
+    return (counts, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue"), tops, dms,
+            named_in)
 
 
 def _unit_counts(tx: Any, campaign: str) -> list[tuple] | None:
@@ -820,39 +873,17 @@ class Neo4jStore(Store):
 
     def _migrate(self, session: Any, found: int = 1) -> None:
         """Bring an older store up to date: a schema-1 store's 1-on-1s re-keyed and its graph
-        rebuilt; every older store's read model built (from schema 3 on alone, without
-        re-projecting its records); each organizer's count of open items (schema 6) taken
-        from the items held; every 1-on-1's words kept beside its body (schema 10); whether
-        each person brought a coworker (schema 11: set from the rows of a schema 8-10 store,
-        found by the rebuild of an older one).
+        rebuilt; every older store's read model built again (from schema 3 on alone, without
+        re-projecting its records: since schema 12 each person's namings are on their row,
+        which only their 1-on-1s give); each organizer's count of open items (schema 6) taken
+        from the items held; every 1-on-1's words kept beside its body (schema 10).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
         re-projection: schema 1-2), which :meth:`resume` (called on open) then carries out in
-        batches. A schema-8 store needs no rebuild: each campaign's units' counts are grouped,
-        one node per unit, a campaign per transaction, then the schema number moves.
-        (Processes still running older code must be stopped first, as for every upgrade: they
-        would keep writing a unit's counts a node per field, which this version no longer reads.)
+        batches. (Processes still running older code must be stopped first, as for every
+        upgrade.)
         """
-        if found >= 8:
-            # Schemas 9-11 alone: each unit's counts grouped in one node, a campaign at a
-            # time (a campaign done before an interruption, or a schema-9 store, has none
-            # left to group); then each 1-on-1's words; then who brought a coworker.
-            from mapper.analytics.structure import UnitCounts
-
-            def group(tx: Any, campaign: str) -> None:
-                tx.run(load_query("write/lock_store")).consume()
-                tx.run(load_query("write/group_unit_counts"), campaign=campaign,
-                       fields=list(UnitCounts._fields)).consume()
-
-            for (campaign,) in session.execute_read(
-                    _read_all, "read/list_campaigns_with_field_unit_counts"):
-                session.execute_write(group, campaign)
-            self._fill_words(session)
-            self._fill_brought(session)
-            session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
-                                                    schema=SCHEMA).consume())
-            return
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
@@ -891,28 +922,6 @@ class Neo4jStore(Store):
             session.execute_write(lambda tx: tx.run(load_query("write/set_record_lookup_keys"),
                                                     rows=keyed).consume())
             after = rows[-1][0]
-
-    @staticmethod
-    def _fill_brought(session: Any) -> None:
-        """Set whether each person who referred someone brought a coworker (schema 11), from
-        the rows as they are, a batch of referrers per transaction, read and set holding the
-        store's lock (another process opening the store, or writing once it has moved to
-        schema 11, cannot change the rows between; an interrupted run starts again on the
-        next open, and setting it twice does no harm)."""
-        def batch(tx: Any, after: str) -> str | None:
-            tx.run(load_query("write/lock_store")).consume()
-            rows = _read_all(tx, "read/list_people_to_bring", after=after, limit=_KEY_BATCH)
-            if not rows:
-                return None
-            told = [(p, m) for p, spoken in rows for m in spoken]
-            brought = readmodel.brought_rows(told, [p for p, _ in rows])
-            tx.run(load_query("write/set_person_rows_brought"),
-                   rows=[list(r) for r in brought]).consume()
-            return rows[-1][0]
-
-        after: str | None = ""
-        while after is not None:
-            after = session.execute_write(batch, after)
 
     @staticmethod
     def _fill_words(session: Any) -> None:
@@ -1072,7 +1081,8 @@ class Neo4jStore(Store):
             for name in ("write/delete_campaign_follow_up_items",
                          "write/delete_campaign_follow_up_totals",
                          "write/delete_campaign_person_rows",
-                         "write/delete_campaign_read_counts"):
+                         "write/delete_campaign_read_counts",
+                         "write/delete_campaign_named_counts"):
                 while session.execute_write(run, name):
                     pass
 
@@ -1353,6 +1363,11 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_unit_counts, campaign)
+
+    def _power_counts(self, campaign: str, first: int | None) -> tuple | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_power_counts, campaign, first)
 
     def _overview_counts(self, campaign: str) -> tuple | None:
         self._await_written()

@@ -6,8 +6,8 @@
 //   the props of the nodes mapper.readmodel.node_keys names (a 1-on-1's commitment is
 //   'commitment:' + what follows 'conversation:' in its id) and the organizers who held it
 //   (the store still looks up mapper.readmodel.organizer_keys; these spare that read);
-// - units, anger: as read/list_people_units and list_people_anger; referred: whom they
-//   referred in their own 1-on-1s;
+// - units, anger, named: as read/list_people_units, list_people_anger and list_people_named;
+//   referred: whom they referred in their own 1-on-1s;
 // - stored: their rows of where they stand as they are before the write, whole (the store
 //   rewrites a row only where it changes, and compares their standing);
 // - ties: [neighbour key, trusted, referred, spoken] of everyone tied to them or in a
@@ -37,6 +37,10 @@ RETURN key, properties(p) AS props,
     [(p)-[e:ANGRY_ABOUT]->(i) WHERE e.campaign = p.campaign |
       [p.key, i.key, e.anger, e.witnessed_harm,
        substring(e.source, size('conversation:') + size(p.campaign) + 1), e.date]] END AS anger,
+  CASE WHEN p IS NULL THEN [] ELSE
+    [(p)-[e:NAMES]->(d) WHERE e.campaign = p.campaign |
+      [p.key, d.key, e.issue,
+       substring(e.source, size('conversation:') + size(p.campaign) + 1)]] END AS named,
   CASE WHEN p IS NULL THEN [] ELSE
     [(p)-[e:REFERRED]->(o) WHERE e.campaign = p.campaign | o.key] END AS referred,
   COLLECT { MATCH (r:PersonRow {person: key}) RETURN properties(r) } AS stored,

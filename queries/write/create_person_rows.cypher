@@ -11,4 +11,5 @@ CREATE (:PersonRow {campaign: row[0], person: row[1], name: row[2], unit: row[3]
                     angers: row[15], yes_asks: row[16], organizer: row[17],
                     trusted: row[18], conversations: row[19], asks: row[20], yes_count: row[21],
                     kept: row[22], missed: row[23], yes_due: row[24], missed_latest: row[25],
-                    referred: row[26], days: row[27], brought: row[28], stamp: stamp})
+                    referred: row[26], days: row[27], brought: row[28], named: row[29],
+                    stamp: stamp})
