@@ -7,7 +7,8 @@ of those they referred (122,409) to sort them. Since schema 11 each row keeps ``
 changed by the writes that change those others' rows, so a store sorts the rows by their own
 columns and reads the page it shows. These tests pin that it follows the writes that move it
 (the referred spoken with, leaving, forgotten; a referral added or dropped), that an older
-store gets it on open, and what the ladder and took action then say.
+store gets it on open (since schema 12 with its read model's rebuild), and what the ladder
+and took action then say.
 """
 
 from __future__ import annotations
@@ -119,27 +120,19 @@ def test_a_schema_10_file_gets_brought_when_opened(tmp_path):
     kept, steps, took = _old_store(store)
     store._db.executescript("ALTER TABLE rm_people DROP COLUMN brought; "
                             "UPDATE meta SET v = 10 WHERE k = 'schema';")
-    stamps = store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall()
     store.close()
-    store = SQLiteStore(tmp_path / "old.db")
+    store = SQLiteStore(tmp_path / "old.db")  # (schema 12: its read model rebuilt on open)
     try:
         assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
-        assert store._rebuilds() == []  # (no rebuild: filled from the rows)
+        assert store._rebuilds() == []
         assert brought(store) == kept
-        # The rows' stamps as they were (the ask queue does not read the column): its kept
-        # ranking re-scores none of them.
-        assert store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall() == stamps
-        store._db.execute("UPDATE rm_people SET trusted = trusted")  # (the trigger is back)
-        assert store._db.execute("SELECT * FROM rm_stamps ORDER BY person").fetchall() != stamps
         assert agrees(store) == steps and store.took_action(CAMPAIGN, today=TODAY) == took
     finally:
         store.close()
 
 
 @pytest.mark.neo4j
-def test_a_schema_10_neo4j_store_gets_brought_when_opened(open_store_of_kind, neo4j_uri,
-                                                          monkeypatch):
-    from mapper.stores import neo4j as module
+def test_a_schema_10_neo4j_store_gets_brought_when_opened(open_store_of_kind, neo4j_uri):
     from mapper.stores.neo4j import SCHEMA, Neo4jStore
 
     store = open_store_of_kind("neo4j")
@@ -148,14 +141,13 @@ def test_a_schema_10_neo4j_store_gets_brought_when_opened(open_store_of_kind, ne
         session.run("MATCH (r:PersonRow) REMOVE r.brought").consume()
         session.run("MATCH (m:StoreMeta) SET m.schema = 10").consume()
     assert brought(store) == {}
-    monkeypatch.setattr(module, "_KEY_BATCH", 1)  # so the migration goes batch by batch
-    Neo4jStore(neo4j_uri).close()
+    Neo4jStore(neo4j_uri).close()  # (schema 12: its read model rebuilt on open)
     with store._session() as session:
         assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
         assert session.run("MATCH (w:ReadModelRebuild) RETURN count(w)").single()[0] == 0
     assert brought(store) == kept
     assert agrees(store) == steps and store.took_action(CAMPAIGN, today=TODAY) == took
-    # A row an older version wrote (no brought) reads as not brought, and a write moves it.
+    # And a write moves it.
     store.write([conversation("Gus Hale", "2026-11-06", id="g1")])
     assert brought(store) == {"Ana Lopez": 1, "Cam Lee": 1}
     agrees(store)
