@@ -794,6 +794,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                         first = rows or TABLE_LIMIT
                 kept = _stored_answer(store, camp, function, fresh, options, first)
                 result = kept.value
+                if function == "power_map":
+                    # Its rankings as of now (kept with each write), the rest as kept.
+                    result = {**result, "issues": _power_issues(store, camp, as_json)}
             elif function == "ask_queue" and not as_json and options.get("limit") is None:
                 # A table shows its first rows: only those are computed, the rest counted.
                 found = store.ask_queue_page(camp, **{**options, "limit": rows or TABLE_LIMIT},
@@ -852,6 +855,18 @@ def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, opti
     found = Analytics(store, campaign=campaign, answers=store).answer(
         function, fresh=fresh, first=first, **options)
     return first_entries(found, function, first)  # (computed now, or kept whole: cut here)
+
+
+def _power_issues(store: Store, campaign: str, as_json: bool) -> list:
+    """The power map's issues, each with its decision makers ranked, as of the last write
+    (:func:`mapper.analytics.power.power_ranking`, from the store's read model when it can):
+    the table names the first :data:`~mapper.analytics.tables.NAMED_IN_A_CELL` of each and
+    counts the rest, --json gives them all."""
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.tables import NAMED_IN_A_CELL
+
+    first = None if as_json else NAMED_IN_A_CELL
+    return Analytics(store, campaign=campaign).power_ranking(first=first)["issues"]
 
 
 def _age_line(found) -> str:
@@ -930,6 +945,9 @@ def clusters(campaign: CampaignOpt = None, min_anger: Annotated[int, typer.Optio
 def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = None,
           fresh: FreshOpt = False, limit: TableLimitOpt = None) -> None:
     """Who holds the power to fix each problem: decision makers per issue, their chain, our path to them.
+
+    Who is named for each issue is as of the last write; the decision makers' chains, people
+    affected and trusted paths are the answer the store keeps (its age on the last line).
 
     Example: [bold]mapper power[/]
     """

@@ -77,16 +77,20 @@ def _share(value: float | None) -> str:
 NAMED_IN_A_CELL = 10
 
 
-def _listed(items: Sequence[Any], word: Callable[[Any], str], first: int | None = None) -> str:
+def _listed(items: Sequence[Any], word: Callable[[Any], str], first: int | None = None,
+            total: int | None = None) -> str:
     """``word`` of each of ``items``, comma-separated; with ``first``, of the first ``first``
-    and how many more.
+    and how many more (of ``total``, when ``items`` are the first of a longer list).
 
     >>> _listed(["ER", "ICU", "OR"], str.lower, first=2)
     'er, icu and 1 more'
+    >>> _listed(["ER", "ICU"], str.lower, first=2, total=5)
+    'er, icu and 3 more'
     """
     shown = items if first is None else items[:first]
+    total = len(items) if total is None else max(total, len(items))
     text = ", ".join(map(word, shown)) or _NONE
-    return text + (f" and {len(items) - len(shown):,} more" if len(shown) < len(items) else "")
+    return text + (f" and {total - len(shown):,} more" if len(shown) < total else "")
 
 
 def _counted(items: Iterable[dict[str, Any]], label: str, count: str = "people",
@@ -137,13 +141,15 @@ def unit_issue_table(result: dict[str, Any]) -> Table:
 
 
 def power_issues_table(result: dict[str, Any]) -> Table:
-    """Per issue, the decision makers named (:func:`~mapper.analytics.power.power_map`): the
-    first :data:`NAMED_IN_A_CELL`, and how many more (at a million people an issue had 30,000
-    of them: 4.7 MB of table, 4 s to print)."""
+    """Per issue, the decision makers named (:func:`~mapper.analytics.power.power_map`, or
+    :func:`~mapper.analytics.power.power_ranking`'s issues, whose lists may hold the first
+    alone: ``named`` says how many there are): the first :data:`NAMED_IN_A_CELL`, and how
+    many more (at a million people an issue had 30,000 of them: 4.7 MB of table, 4 s to
+    print)."""
     rows = [(i["name"], _s(i["angry"]),
              _listed(i["decision_makers"],
                      lambda d: f"{d['name']} ({d['people']} named, anger {d['anger']})",
-                     NAMED_IN_A_CELL))
+                     NAMED_IN_A_CELL, i.get("named")))
             for i in result["issues"]]
     return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows,
                  head=("Issue",))
