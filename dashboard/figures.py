@@ -300,32 +300,62 @@ def cluster_stylesheet() -> list[dict[str, Any]]:
     ]
 
 
+#: Decision makers :func:`power_elements` draws per issue: the chosen issue's first ones.
+ISSUE_DMS = 25
+
+
+def _named_overall(power: dict[str, Any]) -> list[dict[str, Any]]:
+    """A power map's decision makers as :func:`~mapper.analytics.power.power_ranking` ranks
+    them over all issues (times named, then name: the power map keeps no anger per decision
+    maker)."""
+    named = [{"key": d["key"], "name": d["name"], "title": d.get("title"),
+              "people": sum(i["named_by"] for i in d["issues"]), "anger": 0,
+              "issues": len(d["issues"])}
+             for d in power.get("decision_makers", []) if d.get("issues")]
+    return sorted(named, key=lambda d: (-d["people"], d["name"], d["key"]))
+
+
 def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 12,
-                   top_dms: int = 8) -> tuple[list[dict], dict[str, Any]]:
+                   top_dms: int = 8, ranking: dict[str, Any] | None = None
+                   ) -> tuple[list[dict], dict[str, Any]]:
     """Decision makers, the issues they are named for, and whom they answer to.
 
-    With ``issue``, only that issue, its decision makers and their chains of command. Without,
-    the ``top_dms`` most named decision makers (over all issues), their chains of command and
-    the (at most ``max_issues``) issues people name them for. Laid out here as a top-down
-    hierarchy (the top bosses first, issues at the bottom): the same picture on every load.
+    With ``issue``, only that issue, its (first :data:`ISSUE_DMS`) decision makers and their
+    chains of command. Without, the ``top_dms`` most named decision makers (over all issues),
+    their chains of command and the (at most ``max_issues``) issues people name them for.
+    Laid out here as a top-down hierarchy (the top bosses first, issues at the bottom): the
+    same picture on every load.
+
+    Who is named for what comes from ``ranking`` (:func:`~mapper.analytics.power.power_ranking`,
+    as of the last write: its first :data:`ISSUE_DMS` per issue and ``top_dms`` overall are
+    enough) when given, else from ``power`` (:func:`~mapper.analytics.power.power_map`), which
+    gives the chains of command and people affected either way; a decision maker it does not
+    know yet is drawn alone, by the name ``ranking`` gives.
     """
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
-    issues = [i for i in power.get("issues", []) if i["decision_makers"]]
+    source = power if ranking is None else ranking
+    issues = [i for i in source.get("issues", []) if i["decision_makers"]]
     if issue:
-        issues = [{**i, "decision_makers": i["decision_makers"][:25]}
+        issues = [{**i, "decision_makers": i["decision_makers"][:ISSUE_DMS]}
                   for i in issues if i["key"] == issue]
     else:
-        ranked = sorted((d for d in dms.values() if d.get("issues")),
-                        key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"],
-                                       d["key"]))
+        ranked = (_named_overall(power) if ranking is None
+                  else ranking.get("decision_makers", []))
         top = {d["key"] for d in ranked[:top_dms]}
         issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
                   for i in issues]
         issues = [i for i in issues if i["decision_makers"]][:max_issues]
     shown: set[str] = set()
+    # Name and title: as ranked (as of the last write), else as the power map or a chain says.
+    refs: dict[str, dict[str, Any]] = {}
+    for d in dms.values():
+        for boss in d.get("chain", []):
+            refs.setdefault(boss["key"], boss)
+    refs.update(dms)
     for i in issues:
         for d in i["decision_makers"]:
             shown.add(d["key"])
+            refs[d["key"]] = d
     # The chain above every decision maker shown: the people who can make them act.
     for key in list(shown):
         for boss in dms.get(key, {}).get("chain", []):
@@ -344,11 +374,12 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
                                    "width": round(1 + min(8, d["people"]), 1)},
                           "classes": "names"})
     for key in sorted(shown):
-        d = dms.get(key, {"name": key, "title": None, "affected": 0})
-        title = d.get("title")
-        lines = [d["name"]] + ([title] if title else [])
+        ref = refs.get(key, {"name": key, "title": None})
+        title = ref.get("title")
+        lines = [ref["name"]] + ([title] if title else [])
         nodes.append({"data": {"id": key, "label": "\n".join(lines),
-                               "kind": "decision_maker", "affected": d.get("affected", 0),
+                               "kind": "decision_maker",
+                               "affected": dms.get(key, {}).get("affected", 0),
                                "w": min(220, 16 + 7.4 * max(len(x) for x in lines)),
                                "h": 16 + 16 * len(lines)},
                       "classes": "dm"})
@@ -474,21 +505,20 @@ def ranking_figure(issue: dict[str, Any] | None) -> go.Figure:
     return fig
 
 
-def all_issues_ranking_figure(power: dict[str, Any]) -> go.Figure:
-    """Every decision maker, ranked by how many times people name them over all issues.
+def all_issues_ranking_figure(ranking: dict[str, Any]) -> go.Figure:
+    """The decision makers of :func:`~mapper.analytics.power.power_ranking` (the first 15),
+    ranked by how many times people name them over all issues, then by those namings' anger.
 
     A person naming the same decision maker for two issues counts twice: the bars are
     namings, and the axis says so.
     """
-    dms = sorted((d for d in power.get("decision_makers", []) if d.get("issues")),
-                 key=lambda d: (-sum(i["named_by"] for i in d["issues"]), d["name"], d["key"]))
+    dms = [d for d in ranking.get("decision_makers", []) if d["people"]]
     if not dms:
         return empty_figure("No one has named a decision maker yet")
     dms = list(reversed(dms[:15]))
-    fig = go.Figure(go.Bar(y=_dm_labels(dms), x=[sum(i["named_by"] for i in d["issues"])
-                                                 for d in dms],
+    fig = go.Figure(go.Bar(y=_dm_labels(dms), x=[d["people"] for d in dms],
                            orientation="h", marker_color=PRIMARY,
-                           customdata=[[len(d["issues"]), plot_text(d.get("title") or "")]
+                           customdata=[[d["issues"], plot_text(d.get("title") or "")]
                                        for d in dms],
                            hovertemplate="%{y}, %{customdata[1]}<br>named %{x} times, for "
                                          "%{customdata[0]} issue(s)<extra></extra>"))

@@ -19,6 +19,9 @@ from dashboard.users import User
 
 
 ROWS = 25  # decision makers in the table; the network and the ranking show the rest
+#: Decision makers the page's rankings read per issue and over all issues: the chart shows 15,
+#: the network 25 of the chosen issue (figures.power_elements), or the top 8 of all.
+RANKED = 25
 # dash-cytoscape sets its own 600px box inline: the size must be given here, not in CSS.
 NETWORK_STYLE = {"width": "100%", "height": "620px", "background": "#fff"}
 
@@ -88,25 +91,31 @@ def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
 
 
 def update_power(campaign: str | None, issue: str | None):
-    """Network, ranking and paths for the chosen issue (or all); names of contacts by role."""
+    """Network, ranking and paths for the chosen issue (or all); names of contacts by role.
+
+    Who is named for what (the ranking, the issues to pick, the network's issues) is as of
+    the last write, from the store's read model; the chains, people affected and trusted
+    paths are the kept whole-graph answer, which may lag a write (its age is shown)."""
     user = signed_in()
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
         return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
     power = svc.analytics.power_map(campaign=camp)
-    elements, net_layout = figures.power_elements(power, issue)
+    ranked = svc.analytics.power_ranking(campaign=camp, first=RANKED)
+    elements, net_layout = figures.power_elements(power, issue, ranking=ranked)
     # The ranking follows the selector: the chosen issue, or every issue when none is chosen.
-    chosen = next((i for i in power["issues"] if i["key"] == issue), None) if issue else None
+    chosen = next((i for i in ranked["issues"] if i["key"] == issue), None) if issue else None
     ranking = (figures.ranking_figure(chosen) if issue
-               else figures.all_issues_ranking_figure(power))
+               else figures.all_issues_ranking_figure(ranked))
     options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
-               for i in power["issues"] if i["decision_makers"]]
+               for i in ranked["issues"] if i["decision_makers"]]
     return elements, net_layout, ranking, paths_table(user, power, issue), options
 
 
 def power_age(campaign: str | None) -> str | None:
-    """How old the power map shown is (whole-graph answers are refreshed after a write)."""
+    """How old the power map's chains and paths are (whole-graph answers are refreshed after
+    a write; the rankings are as of it)."""
     svc = services()
     camp = svc.campaign(campaign)
     return None if camp is None else age_text(svc.analytics.answer("power_map", campaign=camp))
