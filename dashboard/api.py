@@ -233,10 +233,16 @@ def install_api(server: Flask, accounts: Accounts) -> None:
                 abort(400, "min_anger: a whole number 0..5")
         # With when it was computed: a whole-graph answer may be a kept one, minutes old
         # while the background refresher computes it again (as its page says).
-        found = services().analytics.answer(_ANALYTICS[name], campaign=camp, **options)
+        analytics = services().analytics
+        found = analytics.answer(_ANALYTICS[name], campaign=camp, **options)
+        answer = found.value
+        if name == "power":
+            # Who is named for what as of the last write (the store keeps it with each write),
+            # as the page shows it; chains and trusted paths as kept.
+            answer = {**answer, "issues": analytics.power_ranking(campaign=camp)["issues"]}
         return jsonify({"campaign": camp, "question": name,
                         "computed_at": found.as_of.isoformat(),
-                        "answer": question_for(_user(), name, found.value)})
+                        "answer": question_for(_user(), name, answer)})
 
     @api.get("/lists/<name>")
     def people_list(name: str) -> Response:
@@ -337,7 +343,9 @@ def openapi() -> dict[str, Any]:
                                {"name": "min_anger", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 0, "maximum": 5}}],
                 "responses": {"200": {"description": "the answer, and `computed_at`: when it "
-                                                     "was computed (ISO 8601, UTC)"}, **errors}}},
+                                                     "was computed (ISO 8601, UTC; power's "
+                                                     "`issues` are as of the last write)"},
+                              **errors}}},
             f"{PREFIX}/lists/{{name}}": {"get": {
                 "summary": "a list of people as its download gives it (not for viewers)",
                 "parameters": [enum("name", LISTS), campaign] + [
