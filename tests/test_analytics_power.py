@@ -120,7 +120,8 @@ def test_issues_nobody_has_named_a_boss_for_are_listed_empty() -> None:
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-11-01", issues={"parking": 5})
     assert power_map(b.snapshot())["issues"] == [
-        {"key": "issue:c:parking", "name": "parking", "angry": 1, "decision_makers": []}]
+        {"key": "issue:c:parking", "name": "parking", "angry": 1, "named": 0, "namings": 0,
+         "decision_makers": []}]
 
 
 def test_decision_makers_are_listed_most_affected_first() -> None:

@@ -1,0 +1,176 @@
+"""The power map's rankings as of the last write (issue: "power rankings within 300 ms of a
+write"): right after a 1-on-1 names a decision maker for an issue, while the kept power map
+(chains, people affected, trusted paths) is still the one computed before it, ``mapper power``,
+the dashboard's power page and the API's power answer rank the new naming; on both stores,
+for every role (the rankings name decision makers and counts only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.pages import power
+from mapper import cli
+from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.test_cli_loop import mapper  # noqa: F401  (the CLI on both stores)
+from tests.test_dashboard_callbacks import USERS, VIEWER, signed_in_as, text
+
+KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+PARKING = f"issue:{CAMPAIGN}:parking costs"
+ROSA = f"dm:{CAMPAIGN}:rosa vance"
+
+
+@pytest.fixture(autouse=True)
+def kept_answers_served_stale(monkeypatch):
+    """A kept whole-graph answer is served for 10 minutes after a write, and nothing
+    refreshes it meanwhile: what a page shows between a write and the refresher's round."""
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "0")
+    monkeypatch.setenv("MAPPER_SECRET_KEY", "test-secret-" + "k" * 40)
+
+
+@pytest.fixture(params=KINDS)
+def store(request, open_store_of_kind):
+    s = open_store_of_kind(request.param)
+    s.write(small_campaign())
+    return s
+
+
+def naming(name: str = "Dee Park", boss: str = "Rosa Vance", issue: str = "parking costs",
+           anger: int = 5):
+    """A 1-on-1 with ``name``, angry about ``issue``, who names ``boss`` as able to fix it."""
+    return conversation(name, "2026-11-22", id=f"naming-{name}", unit="ER", assessment=2,
+                        issues=[{"issue": issue, "anger": anger}],
+                        responsibility={"named": [{"issue": issue, "decision_maker": {
+                            "name": boss, "title": "Parking Director"}}]})
+
+
+# -- the analytics the pages and the API ask -------------------------------------------------
+
+def test_the_rankings_are_read_from_the_read_model_else_computed_from_a_snapshot(store,
+                                                                                monkeypatch):
+    from mapper.analytics import Analytics, power_ranking
+
+    store.write([naming()])
+    real = store.snapshot
+    built: list[str] = []
+    monkeypatch.setattr(store, "snapshot", lambda campaign: built.append(campaign) or real(
+        campaign))
+    a = Analytics(store, campaign=CAMPAIGN)
+    assert a.power_ranking(first=1) == power_ranking(real(CAMPAIGN), first=1)
+    assert built == []  # kept with each write: no snapshot built
+    # While the campaign's read model is rebuilt the store answers None: from a snapshot.
+    monkeypatch.setattr(store, "power_ranking", lambda *args, **options: None)
+    store.write([naming("Cam Lee", "Ivy Chen")])
+    assert a.power_ranking(first=1) == power_ranking(real(CAMPAIGN), first=1)
+    assert built == [CAMPAIGN]
+    assert "Ivy Chen" in {d["name"] for i in a.power_ranking()["issues"]
+                          for d in i["decision_makers"]}
+
+
+# -- mapper power ------------------------------------------------------------------------------
+
+def test_mapper_power_ranks_a_naming_written_after_the_kept_answer(mapper,  # noqa: F811
+                                                                   monkeypatch):
+    monkeypatch.setattr(cli, "out", cli.console(width=250))  # a row on one line
+    with mapper.store() as store:
+        store.write(small_campaign())
+    mapper("power")  # computed, and kept
+    with mapper.store() as store:
+        store.write([naming()])
+
+    issues, makers = mapper("power").split("Power map", 1)
+    row = next(line for line in issues.splitlines() if "parking costs" in line)
+    assert "Rosa Vance (1 named, anger 5)" in row
+    assert "Rosa Vance" not in makers  # the decision makers' table: the kept answer, as it was
+    answer = mapper.json("power")
+    parking = next(i for i in answer["issues"] if i["key"] == PARKING)
+    assert (parking["named"], parking["namings"]) == (1, 1)
+    assert [(d["key"], d["title"], d["people"], d["anger"])
+            for d in parking["decision_makers"]] == [(ROSA, "Parking Director", 1, 5)]
+    assert ROSA not in {d["key"] for d in answer["decision_makers"]}
+
+
+def test_mapper_power_names_an_issues_first_ten_decision_makers_and_counts_the_rest(
+        mapper, monkeypatch):  # noqa: F811
+    """The table reads each issue's first ten alone: how many more comes from the count."""
+    monkeypatch.setattr(cli, "out", cli.console(width=400))
+    with mapper.store() as store:
+        store.write(small_campaign())
+    mapper("power")  # computed, and kept
+    with mapper.store() as store:
+        store.write([naming(f"Nurse {n}", f"Boss {n:02d}", "pay", 3 + n % 3) for n in range(12)])
+    row = next(line for line in mapper("power").splitlines() if "Boss " in line)
+    # Each named once: the angriest first (5: 2, 5, 8, 11; 4: 1, 4, 7, 10; 3: 0, 3, ...).
+    assert "Boss 02 (1 named, anger 5), Boss 05 (1 named, anger 5)" in row
+    assert "Boss 03 (" in row and "Boss 06 (" not in row and "Boss 09 (" not in row
+    assert row.rstrip(" │").endswith("and 2 more")
+    pay = next(i for i in mapper.json("power")["issues"] if i["name"] == "pay")
+    assert len(pay["decision_makers"]) == pay["named"] == 12  # --json: every one
+
+
+# -- the dashboard's power page ----------------------------------------------------------------
+
+def test_the_power_page_ranks_a_naming_written_after_the_kept_answer(store):
+    app = create_app(lambda: store, users=USERS)
+    with signed_in_as(app, VIEWER):  # every role sees the rankings
+        options = power.update_power(None, None)[4]
+        assert PARKING not in [o["value"] for o in options]  # no one named for it yet
+        store.write([naming()])
+
+        elements, _, figure, paths, options = power.update_power(None, PARKING)
+        assert PARKING in [o["value"] for o in options]
+        assert "Rosa Vance" in text(figure) and "parking costs" in text(figure)
+        assert f"{PARKING}>{ROSA}" in {e["data"]["id"] for e in elements}
+        # The decision makers' table: the kept answer, computed before the write.
+        assert "Rosa Vance" not in text(paths)
+
+        elements, _, figure, paths, _ = power.update_power(None, None)  # all issues
+        assert "Rosa Vance" in text(figure) and "Carl Reyes" in text(figure)
+        nodes = {e["data"]["id"]: e["data"] for e in elements if "position" in e}
+        assert nodes[ROSA]["label"] == "Rosa Vance\nParking Director"  # by name, not key
+        assert f"{PARKING}>{ROSA}" in {e["data"]["id"] for e in elements}
+        assert "Rosa Vance" not in text(paths)
+        seen = text([elements, figure, options])
+    assert "Dee Park" not in seen  # who named them stays out of a viewer's sight
+
+
+def test_the_all_issues_ranking_orders_by_times_named_then_anger_then_name(store):
+    app = create_app(lambda: store, users=USERS)
+    with signed_in_as(app, VIEWER):
+        power.update_power(None, None)  # computed, and kept
+    store.write([naming("Nurse 1", "Zed Alder", "pay", 2), naming("Nurse 2", "Zed Alder",
+                                                                   "parking costs", 2),
+                 naming("Nurse 3", "Abe Birch", "pay", 1),
+                 naming("Nurse 4", "Moe Cedar", "pay", 5)])
+    with signed_in_as(app, VIEWER):
+        figure = power.update_power(None, None)[2]
+    bars = figure.data[0]
+    # Top down: Zed named twice; then once each, Carl and Moe (anger 5, by name), Abe (1).
+    assert [y.split(" (")[0] for y in bars.y][::-1] == [
+        "Zed Alder", "Carl Reyes", "Moe Cedar", "Abe Birch"]
+    assert list(bars.x)[::-1] == [2, 1, 1, 1]
+
+
+# -- the API -----------------------------------------------------------------------------------
+
+def test_the_apis_power_answer_ranks_a_naming_written_after_the_kept_answer(store):
+    app = create_app(lambda: store, users=USERS)
+    client = app.server.test_client()
+    accounts = app.server.extensions["mapper_accounts"]
+    for user in ("vera", "maya"):
+        token = accounts.tokens.create(user).token
+
+        def ask() -> dict:
+            r = client.get(f"/api/v1/questions/power?campaign={CAMPAIGN}",
+                           headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200, r.json
+            return r.json
+
+        before = ask()
+        store.write([naming(f"Dee Park {user}", f"Rosa Vance {user}")])
+        after = ask()
+        assert after["computed_at"] == before["computed_at"]  # the kept answer, from before
+        parking = next(i for i in after["answer"]["issues"] if i["key"] == PARKING)
+        assert f"Rosa Vance {user}" in {d["name"] for d in parking["decision_makers"]}
+        assert f"Rosa Vance {user}" not in {d["name"] for d in after["answer"]["decision_makers"]}
