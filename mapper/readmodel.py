@@ -39,7 +39,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS",
            "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken",
            "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
-           "top_pairs", "power_ranking"]
+           "top_pairs", "power_ranking", "counted_apart"]
 
 #: The thank-you delay the stored items are computed with (the view's default); an answer
 #: asked with another one is computed from a snapshot instead.
@@ -660,6 +660,17 @@ def by_unit(counts: Iterable[tuple[str, str, str, str, int]]
 def counted(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, int]]:
     """The counts of these rows (a campaign's, from scratch: what a rebuild's end keeps)."""
     return count_changes((), rows)
+
+
+def counted_apart(rows: Iterable[Sequence[Any]]
+                  ) -> tuple[list[tuple[str, str, str, str, int]],
+                             list[tuple[str, str, str, int, int]]]:
+    """:func:`counted` as a store keeps them: the counts (each issue's decision makers named
+    among them, ``named_dms``), and the power map's pairs apart (:func:`by_named`) as
+    ``(campaign, issue, decision maker, people, anger)``."""
+    counts, pairs = by_named(counted(rows))
+    kept, _, dms = named_moves({}, pairs)
+    return [*counts, *dms], kept
 
 
 def overview_of_counts(counts: Iterable[tuple[str, str, str, int]], organizers: int,

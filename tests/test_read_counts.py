@@ -158,8 +158,8 @@ def test_a_schema_6_neo4j_store_gets_its_counts_when_opened(open_store_of_kind, 
 def test_a_schema_8_neo4j_store_gets_each_units_counts_in_one_node_when_opened(
         open_store_of_kind, neo4j_uri):
     """Schema 9 keeps a unit's counts in one node (mapper structure reads 25,000 nodes at a
-    million people, not 150,000): a schema-8 store's are grouped on open, with no rebuild, and
-    writes go on moving them, one node per unit."""
+    million people, not 150,000): a schema-8 store's are counted again on open (since schema
+    12, with its read model's rebuild), and writes go on moving them, one node per unit."""
     from mapper.analytics.structure import UnitCounts
     from mapper.stores.neo4j import SCHEMA, Neo4jStore
 
@@ -173,11 +173,11 @@ def test_a_schema_8_neo4j_store_gets_each_units_counts_in_one_node_when_opened(
                     "sub: $fields[i], n: c.counts[i]}) "
                     "WITH DISTINCT c DELETE c", fields=list(UnitCounts._fields)).consume()
         session.run("MATCH (m:StoreMeta) SET m.schema = 8").consume()
-        session.run("MATCH (r:PersonRow) SET r.probe = true").consume()  # (a rebuild: gone)
+        session.run("MATCH (r:PersonRow) SET r.probe = true").consume()  # (the rebuild: gone)
         assert session.run("MATCH (c:ReadCount {kind: 'unit', sub: ''}) RETURN count(c)"
                            ).single()[0] == 0
         # ER's contact counted in a unit's node already (a write by this version during the
-        # upgrade): the grouping adds the rest to it.
+        # upgrade): the rebuild counts the unit afresh.
         assert session.run("MATCH (c:ReadCount {kind: 'unit', key: 'ER', sub: 'contacted'}) "
                            "SET c.n = c.n - 1 CREATE (:ReadCount {campaign: c.campaign, "
                            "kind: 'unit', key: 'ER', sub: '', counts: [0, 0, 1, 0, 0, 0, 0]}) "
@@ -186,8 +186,8 @@ def test_a_schema_8_neo4j_store_gets_each_units_counts_in_one_node_when_opened(
     try:
         with again._session() as session:
             assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
-            assert session.run("MATCH (r:PersonRow) WHERE r.probe IS NULL RETURN count(r)"
-                               ).single()[0] == 0  # (no row built again)
+            assert session.run("MATCH (r:PersonRow) WHERE r.probe IS NOT NULL RETURN count(r)"
+                               ).single()[0] == 0  # (every row built again)
         assert again._rebuilds() == [] and again._pending() == []
         assert (again.overview(CAMPAIGN), again.structure(CAMPAIGN)) == expected
         again.write([conversation("Tom Reyes", "2026-11-08", id="t1", assessment=2),

@@ -164,12 +164,15 @@ def stored_counts(store) -> list[tuple]:
     moved to nothing reads as one never made)."""
     if hasattr(store, "_db"):
         found = store._db.execute("SELECT campaign, kind, key, sub, n FROM rm_counts").fetchall()
+        pairs = store._db.execute("SELECT * FROM rm_named").fetchall()
     else:
         from mapper.analytics.structure import UnitCounts
 
         with store._session() as session:
             kept = session.run("MATCH (c:ReadCount) RETURN c.campaign, c.kind, c.key, c.sub, "
                                "c.n, c.counts").values()
+            pairs = session.run("MATCH (c:NamedCount) RETURN c.campaign, c.issue, c.dm, "
+                                "c.people, c.anger").values()
         found = []
         for campaign, kind, key, sub, n, counts in kept:
             if counts is None:
@@ -178,7 +181,13 @@ def stored_counts(store) -> list[tuple]:
                 assert kind == "unit" and sub == "" and n is None
                 found += [(campaign, kind, key, f, c) for f, c in zip(UnitCounts._fields, counts,
                                                                       strict=True)]
-    return sorted(tuple(c) for c in found if c[-1])
+    return sorted([*(tuple(c) for c in found if c[-1]), *_pairs(pairs)])
+
+
+def _pairs(pairs) -> list[tuple]:
+    """The power map's kept pairs, among the counts: ``(campaign, "pair", issue, decision
+    maker, (people, anger))``."""
+    return [(c, "pair", i, d, (n, a)) for c, i, d, n, a in pairs]
 
 
 def counted(store) -> list[tuple]:
@@ -192,7 +201,8 @@ def counted(store) -> list[tuple]:
         with store._session() as session:
             found = [tuple(r) for r in session.run(load_query("read/list_person_rows"),
                                                    campaign=CAMPAIGN)]
-    return sorted(readmodel.counted(found))
+    counts, pairs = readmodel.counted_apart(found)
+    return sorted([*counts, *_pairs(pairs)])
 
 
 def elsewhere(store, kind):
@@ -387,11 +397,12 @@ def test_after_any_writes_the_read_model_rebuilt_alone_is_the_one_the_writes_kep
 
 # A schema-5 file: as schema 5 left it (follow-up items kept, no rows of where people stand);
 # and as an older Collective Mapper's migration of it left it when stopped after the step that
-# made rm_people without the days and brought columns (the file still says 5).
+# made rm_people without the days, brought and named columns (the file still says 5).
 SCHEMA_5_FILES = {
     "as left": "DROP TABLE rm_people; DROP TABLE rm_rebuild; "
                "UPDATE meta SET v = 5 WHERE k = 'schema';",
-    "migration begun": "DELETE FROM rm_people; ALTER TABLE rm_people DROP COLUMN brought; "
+    "migration begun": "DELETE FROM rm_people; ALTER TABLE rm_people DROP COLUMN named; "
+                       "ALTER TABLE rm_people DROP COLUMN brought; "
                        "ALTER TABLE rm_people DROP COLUMN days; "
                        "DROP TABLE rm_counts; DROP TABLE rm_rebuild; "
                        "UPDATE meta SET v = 5 WHERE k = 'schema';",

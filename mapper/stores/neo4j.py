@@ -466,10 +466,11 @@ def _rebuild_batch(tx: Any, work: Rebuild, people: list[str]) -> bool:
     return True
 
 
-def _counted_rows(tx: Any, campaign: str) -> list[tuple]:
-    """The counts of the campaign's rows of where its people stand, from scratch
-    (readmodel.counted): the rows streamed, never held (a million of them fit in no heap)."""
-    return readmodel.counted(
+def _counted_rows(tx: Any, campaign: str) -> tuple[list[tuple], list[tuple]]:
+    """The counts of the campaign's rows of where its people stand, from scratch, and the
+    power map's pairs apart (readmodel.counted_apart): the rows streamed, never held (a
+    million of them fit in no heap)."""
+    return readmodel.counted_apart(
         tuple(r) for r in tx.run(load_query("read/list_person_rows"), campaign=campaign))
 
 
@@ -477,18 +478,17 @@ def _writes(tx: Any) -> int:
     return _read_all(tx, "read/get_store_writes")[0][0]
 
 
-def _replace_read_counts(tx: Any, campaign: str, counts: list[tuple]) -> None:
-    """The campaign's kept counts replaced by ``counts`` (readmodel.counted: one per key;
-    each unit's in one node, readmodel.by_unit; the power map's pairs in theirs,
-    readmodel.by_named)."""
-    counts, pairs = readmodel.by_named(counts)
-    kept, _, dms = readmodel.named_moves({}, pairs)
-    others, units = readmodel.by_unit([*counts, *dms])
+def _replace_read_counts(tx: Any, campaign: str,
+                         counted: tuple[list[tuple], list[tuple]]) -> None:
+    """The campaign's kept counts replaced by those ``counted`` (_counted_rows: one per key;
+    each unit's in one node, readmodel.by_unit; the power map's pairs in theirs)."""
+    counts, pairs = counted
+    others, units = readmodel.by_unit(counts)
     tx.run(load_query("write/delete_read_counts"), campaign=campaign).consume()
     tx.run(load_query("write/create_read_counts"), rows=[list(row) for row in others]).consume()
     tx.run(load_query("write/create_unit_counts"), rows=units).consume()
     tx.run(load_query("write/delete_campaign_named_counts_all"), campaign=campaign).consume()
-    tx.run(load_query("write/create_named_counts"), rows=[list(k) for k in kept]).consume()
+    tx.run(load_query("write/create_named_counts"), rows=[list(k) for k in pairs]).consume()
 
 
 # How often a rebuild's end counts the rows in a read transaction before it counts them holding
@@ -1110,7 +1110,7 @@ class Neo4jStore(Store):
         # steady stream of writes) it counts holding the lock, writes waiting meanwhile. An
         # interrupted end leaves the mark: the next resume finds no people after its cursor
         # and counts from scratch again. The counts are read only once the mark is gone.
-        def replace_counts(tx: Any, counts: list[tuple] | None, writes: int | None) -> bool:
+        def replace_counts(tx: Any, counts: tuple | None, writes: int | None) -> bool:
             tx.run(load_query("write/lock_store")).consume()
             if counts is None:  # counted here, holding the lock
                 counts = _counted_rows(tx, work.campaign)

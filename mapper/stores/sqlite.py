@@ -767,12 +767,11 @@ class SQLiteStore(Store):
         caller's write transaction."""
         db = self._db
         fields = ", ".join(readmodel.PERSON_FIELDS)
-        counts, pairs = readmodel.by_named(readmodel.counted(db.execute(
-            f"SELECT {fields} FROM rm_people WHERE campaign = ?", (campaign,))))
-        kept, _, dms = readmodel.named_moves({}, pairs)
+        counts, kept = readmodel.counted_apart(db.execute(
+            f"SELECT {fields} FROM rm_people WHERE campaign = ?", (campaign,)))
         db.execute("DELETE FROM rm_counts WHERE campaign = ?", (campaign,))
         db.execute("DELETE FROM rm_named WHERE campaign = ?", (campaign,))
-        db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)", [*counts, *dms])
+        db.executemany("INSERT INTO rm_counts VALUES (?, ?, ?, ?, ?)", counts)
         db.executemany("INSERT INTO rm_named VALUES (?, ?, ?, ?, ?)", kept)
 
     def _drop(self, ids: list[str], ids_of: dict[str, int]) -> set[str]:
