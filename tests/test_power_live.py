@@ -131,6 +131,10 @@ def test_the_power_page_ranks_a_naming_written_after_the_kept_answer(store):
         assert nodes[ROSA]["label"] == "Rosa Vance\nParking Director"  # by name, not key
         assert f"{PARKING}>{ROSA}" in {e["data"]["id"] for e in elements}
         assert "Rosa Vance" not in text(paths)
+        # Clicked, a decision maker the kept answer does not know yet says why there is
+        # nothing to show about them.
+        detail = text(power.dm_detail({"id": ROSA, "kind": "decision_maker"}, None))
+        assert "Named since the power map was last computed" in detail
         seen = text([elements, figure, options])
     assert "Dee Park" not in seen  # who named them stays out of a viewer's sight
 

@@ -132,8 +132,9 @@ def dm_detail(node: dict | None, campaign: str | None):
         return None
     power = svc.analytics.power_map(campaign=camp)
     d = next((d for d in power["decision_makers"] if d["key"] == node.get("id")), None)
-    if d is None:
-        return None
+    if d is None:  # drawn from the rankings (as of the last write), not yet in the kept answer
+        return html.P("Named since the power map was last computed: their chain and reach "
+                      "show once it is computed again.", className="form-text")
     return html.Div([
         html.Strong(d["name"] + (f", {d['title']}" if d["title"] else "")),
         html.Div("Answers to: " + (" → ".join(c["name"] for c in d["chain"]) or "no one recorded")),
