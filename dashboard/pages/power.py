@@ -118,7 +118,12 @@ def power_age(campaign: str | None) -> str | None:
     a write; the rankings are as of it)."""
     svc = services()
     camp = svc.campaign(campaign)
-    return None if camp is None else age_text(svc.analytics.answer("power_map", campaign=camp))
+    if camp is None:
+        return None
+    # (Lower-cased after its first word: "Chains and trusted paths updated just now.")
+    words = age_text(svc.analytics.answer("power_map", campaign=camp))
+    return (f"Who is named for what: as of the last 1-on-1. Chains, people affected and "
+            f"trusted paths: {words[0].lower()}{words[1:]}")
 
 
 def dm_detail(node: dict | None, campaign: str | None):
