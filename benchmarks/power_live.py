@@ -20,7 +20,7 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks.readmodel import _cpu, new_process, timed
+from benchmarks.readmodel import _cpu, add_store_arguments, new_process, open_store, timed
 
 __all__ = ["main"]
 
@@ -43,29 +43,13 @@ def _people(ranking: dict[str, Any], issue: str, dm: str) -> int | None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an embedded store file")
-    parser.add_argument("--neo4j", help="a Neo4j URI (instead of --db)")
-    parser.add_argument("--campaign", default="synthetic")
-    parser.add_argument("--repeat", type=int, default=3)
+    add_store_arguments(parser)
     parser.add_argument("--whole", action="store_true",
                         help="also time the whole way (a snapshot of the campaign: minutes at 1M)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    where: list[str] = []
-    if args.db:
-        from mapper.stores.sqlite import SQLiteStore
-
-        where = ["--db", args.db]
-        store: Any = SQLiteStore(args.db)
-        label = "embedded (SQLite)"
-    else:
-        from mapper.stores.neo4j import Neo4jStore
-
-        env["NEO4J_URI"] = args.neo4j
-        env.pop("MAPPER_DB", None)
-        store = Neo4jStore(args.neo4j)
-        label = "Neo4j"
+    store, where, label = open_store(args, env)
     camp = args.campaign
     print(f"## {label}, campaign {camp}, {dt.datetime.now():%Y-%m-%d %H:%M}\n")
     print("| what | wall s | CPU s | note |\n|---|---|---|---|")

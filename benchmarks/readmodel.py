@@ -61,6 +61,28 @@ def new_process(args: list[str], env: dict[str, str], repeat: int = 3) -> tuple[
     return statistics.median(cpu), statistics.median(wall), size
 
 
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options naming the store a benchmark of a campaign already stored runs on."""
+    parser.add_argument("--db", help="an embedded store file")
+    parser.add_argument("--neo4j", help="a Neo4j URI (instead of --db)")
+    parser.add_argument("--campaign", default="synthetic")
+    parser.add_argument("--repeat", type=int, default=3)
+
+
+def open_store(args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, list[str], str]:
+    """The store ``args`` name (:func:`add_store_arguments`), the `mapper` options naming it
+    and its label; ``env``, a child `mapper`'s environment, set to reach it."""
+    if args.db:
+        from mapper.stores.sqlite import SQLiteStore
+
+        return SQLiteStore(args.db), ["--db", args.db], "embedded (SQLite)"
+    env["NEO4J_URI"] = args.neo4j
+    env.pop("MAPPER_DB", None)
+    from mapper.stores.neo4j import Neo4jStore
+
+    return Neo4jStore(args.neo4j), [], "Neo4j"
+
+
 # Plain Cypher on the same Neo4j data: what a hand-written query answers (counts only).
 PLAIN_CYPHER = {
     "anger per issue": (
@@ -89,31 +111,15 @@ PLAIN_CYPHER = {
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an embedded store file")
-    parser.add_argument("--neo4j", help="a Neo4j URI (instead of --db)")
-    parser.add_argument("--campaign", default="synthetic")
+    add_store_arguments(parser)
     parser.add_argument("--today", default="2026-12-01")
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     today = dt.date.fromisoformat(args.today)
     env = dict(os.environ, MAPPER_TODAY=args.today)
     # As installed, a command starts from compiled bytecode (a test run's environment may
     # forbid writing it, and then every start compiles the whole package again: 0.4 s).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    where: list[str] = []
-    if args.db:
-        where = ["--db", args.db]
-        from mapper.stores.sqlite import SQLiteStore
-
-        store: Any = SQLiteStore(args.db)
-        label = "embedded (SQLite)"
-    else:
-        env["NEO4J_URI"] = args.neo4j
-        env.pop("MAPPER_DB", None)
-        from mapper.stores.neo4j import Neo4jStore
-
-        store = Neo4jStore(args.neo4j)
-        label = "Neo4j"
+    store, where, label = open_store(args, env)
     camp = args.campaign
     print(f"## {label}, campaign {camp}, today {today}, {dt.date.today()}\n")
     print("| what | CPU s | wall s | note |\n|---|---|---|---|")

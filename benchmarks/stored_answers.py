@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from typing import Any
 
-from benchmarks.readmodel import new_process, timed
+from benchmarks.readmodel import add_store_arguments, new_process, open_store, timed
 
 __all__ = ["main"]
 
@@ -25,25 +24,11 @@ COMMANDS = (["clusters", "--json"], ["clusters"], ["power", "--json"], ["power"]
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an embedded store file")
-    parser.add_argument("--neo4j", help="a Neo4j URI (instead of --db)")
-    parser.add_argument("--campaign", default="synthetic")
-    parser.add_argument("--repeat", type=int, default=3)
+    add_store_arguments(parser)
     args = parser.parse_args(argv)
     env = dict(os.environ, MAPPER_ANSWER_LAG="3600")  # the stale answer stays servable
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if args.db:
-        where = ["--db", args.db]
-        from mapper.stores.sqlite import SQLiteStore
-
-        store: Any = SQLiteStore(args.db)
-    else:
-        where = []
-        env["NEO4J_URI"] = args.neo4j
-        env.pop("MAPPER_DB", None)
-        from mapper.stores.neo4j import Neo4jStore
-
-        store = Neo4jStore(args.neo4j)
+    store, where, _ = open_store(args, env)
     camp = args.campaign
     print("| what | CPU s | wall s | note |\n|---|---|---|---|")
 
