@@ -18,6 +18,7 @@ rules allow fills them in from the records of the items shown (:func:`follow_ups
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import heapq
@@ -726,14 +727,19 @@ def top_pairs(first: int | None, head: Callable[[int | None], list[tuple]],
 
 def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[tuple],
                   tops: Mapping[str, Sequence[tuple]], dms: Mapping[str, Mapping[str, Any]],
-                  dm_issues: Mapping[str, int], *, first: int | None = None,
+                  dm_issues: Mapping[str, int] | None, *, first: int | None = None,
                   min_anger: int = 3) -> dict[str, Any]:
     """:func:`mapper.analytics.power.power_ranking` from what a store keeps: the campaign's
     counts of the kinds :data:`RANKING_KINDS` (``(kind, key, sub, n)``), its issues ``(key,
     name)``, each issue's pairs its first decision makers are among (:func:`top_pairs`;
     issue "": every issue), the props of those decision makers' nodes, and for those of
-    issue "", how many issues each is named for."""
+    issue "", how many issues each is named for (None when ``tops`` hold every pair: counted
+    from them)."""
     from mapper.analytics.power import rank_named
+
+    if dm_issues is None:  # every pair is in tops: counted from them
+        dm_issues = collections.Counter(dm for issue, rows in tops.items() if issue
+                                        for dm, _, _ in rows)
 
     namings: dict[str, int] = {}
     named: dict[str, int] = {}

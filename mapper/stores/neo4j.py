@@ -596,23 +596,25 @@ def _power_counts(tx: Any, campaign: str, first: int | None) -> tuple | None:
         return None
     counts = [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
                                           kinds=list(readmodel.RANKING_KINDS))]
-    issues = sorted({k for kind, k, _, _ in counts if kind == "named_dms"})
     tops: dict[str, list[tuple]] = {}
-    for issue in issues:
-        at = {"campaign": campaign, "issue": issue}
-        tops[issue] = readmodel.top_pairs(
-            first,
-            lambda n: [tuple(r) for r in _read_all(tx, "read/list_named_first", **at,
-                                                    limit=_NO_LIMIT if n is None else n)],
-            lambda p, a: [tuple(r) for r in _read_all(tx, "read/list_named_tied", **at,
-                                                       people=p, anger=a)])
+    if first is None:  # every pair (an export): one read, not one an issue
+        for issue, dm, people, anger in _read_all(tx, "read/list_named_all", campaign=campaign):
+            tops.setdefault(issue, []).append((dm, people, anger))
+    else:
+        for issue in sorted({k for kind, k, _, _ in counts if kind == "named_dms"}):
+            at = {"campaign": campaign, "issue": issue}
+            tops[issue] = readmodel.top_pairs(
+                first,
+                lambda n: [tuple(r) for r in _read_all(tx, "read/list_named_first", **at,
+                                                        limit=n)],
+                lambda p, a: [tuple(r) for r in _read_all(tx, "read/list_named_tied", **at,
+                                                           people=p, anger=a)])
     dms = _node_props(tx, sorted({dm for rows in tops.values() for dm, _, _ in rows}))
-    overall = sorted({dm for dm, _, _ in tops.get("", ())})
-    named_in = dict.fromkeys(overall, 0)
-    if overall:
-        named_in.update((dm, n) for dm, n in _read_all(
-            tx, "read/count_named_issues", campaign=campaign, dms=overall,
-            issues=[i for i in issues if i]))
+    named_in = None  # (every pair read: counted from them)
+    if first is not None:
+        overall = sorted({dm for dm, _, _ in tops.get("", ())})
+        named_in = dict(_read_all(tx, "read/count_named_issues", campaign=campaign, dms=overall,
+                                  issues=[i for i in tops if i])) if overall else {}
     return (counts, _snapshot_rows_of(tx, "list_nodes", campaign, "Issue"), tops, dms,
             named_in)
 

@@ -1247,8 +1247,8 @@ class SQLiteStore(Store):
                                                           "anger >= ?))"),
                                             (*at, p, p, a)).fetchall())
             dms = self._node_props(sorted({dm for rows in tops.values() for dm, _, _ in rows}))
-            overall = sorted({dm for dm, _, _ in tops.get("", ())})
-            named_in: dict[str, int] = dict.fromkeys(overall, 0)
+            overall = sorted({dm for dm, _, _ in tops.get("", ())}) if first is not None else []
+            named_in: dict[str, int] | None = None if first is None else {}
             real = sorted(issues - {""})
             for part in _chunks(overall, 400):
                 for dm, n in db.execute(
