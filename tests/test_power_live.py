@@ -178,3 +178,53 @@ def test_the_apis_power_answer_ranks_a_naming_written_after_the_kept_answer(stor
         parking = next(i for i in after["answer"]["issues"] if i["key"] == PARKING)
         assert f"Rosa Vance {user}" in {d["name"] for d in parking["decision_makers"]}
         assert f"Rosa Vance {user}" not in {d["name"] for d in after["answer"]["decision_makers"]}
+
+
+# -- an older store gets the rankings when opened -----------------------------------------------
+
+def test_a_schema_11_file_gets_its_rankings_with_its_read_models_rebuild(tmp_path):
+    from mapper.analytics.power import power_ranking
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write([*small_campaign(), naming(), naming("Eve Ng", anger=3)])
+    expected = power_ranking(store.snapshot(CAMPAIGN))
+    assert expected["issues"][0]["namings"]  # (someone is named)
+    # As schema 11 left it: no namings on the rows, no pairs.
+    store._db.executescript("ALTER TABLE rm_people DROP COLUMN named; DROP TABLE rm_named; "
+                            "DELETE FROM rm_counts WHERE kind IN ('namings', 'named_dms'); "
+                            "UPDATE meta SET v = 11 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == []
+        assert store.power_ranking(CAMPAIGN) == expected
+        store.write([naming("Fay Moss", boss="Carl Reyes")])
+        assert store.power_ranking(CAMPAIGN) == power_ranking(store.snapshot(CAMPAIGN))
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_11_neo4j_store_gets_its_rankings_with_its_read_models_rebuild(
+        open_store_of_kind, neo4j_uri):
+    from mapper.analytics.power import power_ranking
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write([*small_campaign(), naming(), naming("Eve Ng", anger=3)])
+    expected = power_ranking(store.snapshot(CAMPAIGN))
+    with store._session() as session:  # as schema 11 left it
+        session.run("MATCH (r:PersonRow) REMOVE r.named").consume()
+        session.run("MATCH (c:NamedCount) DELETE c").consume()
+        session.run("MATCH (c:ReadCount) WHERE c.kind IN ['namings', 'named_dms'] "
+                    "DELETE c").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 11").consume()
+    Neo4jStore(neo4j_uri).close()
+    with store._session() as session:
+        assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+    assert store._rebuilds() == []
+    assert store.power_ranking(CAMPAIGN) == expected
+    store.write([naming("Fay Moss", boss="Carl Reyes")])
+    assert store.power_ranking(CAMPAIGN) == power_ranking(store.snapshot(CAMPAIGN))
