@@ -109,6 +109,22 @@ def test_mapper_power_names_an_issues_first_ten_decision_makers_and_counts_the_r
     assert len(pay["decision_makers"]) == pay["named"] == 12  # --json: every one
 
 
+def test_mapper_power_json_of_a_kept_answer_of_the_last_write_ranks_as_the_read_model(
+        mapper):  # noqa: F811
+    """Computed after the last write (--fresh), the kept answer's rankings are the ones the
+    store keeps: an export reads them from it, not every pair again."""
+    from mapper.analytics.power import power_ranking
+
+    with mapper.store() as store:
+        store.write([*small_campaign(), naming(), naming("Eve Ng", anger=3)])
+    fresh = mapper.json("power", "--fresh")
+    kept = mapper.json("power")  # (the one --fresh kept, of this version)
+    with mapper.store() as store:
+        ranked = power_ranking(store.snapshot(CAMPAIGN))["issues"]
+        assert store.power_ranking(CAMPAIGN)["issues"] == ranked
+    assert fresh["issues"] == kept["issues"] == ranked
+
+
 # -- the dashboard's power page ----------------------------------------------------------------
 
 def test_the_power_page_ranks_a_naming_written_after_the_kept_answer(store):

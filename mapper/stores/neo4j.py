@@ -598,7 +598,8 @@ def _power_counts(tx: Any, campaign: str, first: int | None) -> tuple | None:
                                           kinds=list(readmodel.RANKING_KINDS))]
     tops: dict[str, list[tuple]] = {}
     if first is None:  # every pair (an export): one read, not one an issue
-        for issue, dm, people, anger in _read_all(tx, "read/list_named_all", campaign=campaign):
+        pairs = _read_all(tx, "read/list_named_all", campaign=campaign)[0][0]
+        for issue, dm, people, anger in pairs:
             tops.setdefault(issue, []).append((dm, people, anger))
     else:
         for issue in sorted({k for kind, k, _, _ in counts if kind == "named_dms"}):
