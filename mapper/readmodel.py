@@ -567,7 +567,8 @@ NAMED_KINDS = ("named", "named_anger")
 
 
 def by_named(counts: Iterable[tuple[str, str, str, str, int]]
-             ) -> tuple[list[tuple[str, str, str, str, int]], dict[tuple[str, str, str], list[int]]]:
+             ) -> tuple[list[tuple[str, str, str, str, int]],
+                        dict[tuple[str, str, str], list[int]]]:
     """Counts (:func:`count_changes`, :func:`counted`) as a store keeping the power map's
     rankings takes them: those of other kinds as they are, and ``{(campaign, issue, decision
     maker): [people, anger]}`` of the kinds :data:`NAMED_KINDS` (issue "": every issue), kept
