@@ -327,10 +327,12 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
     same picture on every load.
 
     Who is named for what comes from ``ranking`` (:func:`~mapper.analytics.power.power_ranking`,
-    as of the last write: its first :data:`ISSUE_DMS` per issue and ``top_dms`` overall are
-    enough) when given, else from ``power`` (:func:`~mapper.analytics.power.power_map`), which
-    gives the chains of command and people affected either way; a decision maker it does not
-    know yet is drawn alone, by the name ``ranking`` gives.
+    as of the last write, its first :data:`ISSUE_DMS` per issue) when given, else from
+    ``power`` (:func:`~mapper.analytics.power.power_map`), which gives the chains of command
+    and people affected either way; a decision maker it does not know yet is drawn alone, by
+    the name ``ranking`` gives. (Without ``issue``, an edge from an issue to one of the
+    ``top_dms`` is not drawn where they rank below the issue's first :data:`ISSUE_DMS`: on
+    an issue more than that many are named for, the picture shows its most named.)
     """
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
     source = power if ranking is None else ranking

@@ -719,6 +719,8 @@ def top_pairs(first: int | None, head: Callable[[int | None], list[tuple]],
     ``first`` decision makers are among: ``head(n)`` reads the first ``n`` by people, then
     anger (all: None); past them, ``tied(people, anger)`` reads every pair at or above the
     last one's (the name settles ties, and the index does not hold it)."""
+    if first is not None and first <= 0:
+        return []
     rows = head(first)
     if first is None or len(rows) < first:
         return rows
@@ -774,7 +776,9 @@ def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[
                                         for dm, n, a in ranked]})
     out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
     return {"issues": out,
-            "decision_makers": [{**ref(dm), "people": n, "anger": a, "issues": dm_issues[dm]}
+            # (.get: on Neo4j a write may commit between the reads, read committed)
+            "decision_makers": [{**ref(dm), "people": n, "anger": a,
+                                 "issues": dm_issues.get(dm, 0)}
                                 for dm, n, a in rank_named(tops.get("", ()), name_of, first)],
             "named": named.get("", 0)}
 

@@ -17,7 +17,7 @@ from mapper.analytics.clusters import anger_clusters, unit_issue_matrix
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
-from mapper.analytics.power import power_map, power_ranking
+from mapper.analytics.power import power_map, power_ranking, ranking_of
 from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, PART, Answer, derived,
                                      first_entries, from_pages, in_pages, lag_bound,
@@ -466,6 +466,11 @@ class Analytics:
             # Answered from the read model the store keeps (no snapshot built), else as below.
             def answer() -> Any:
                 found = _kept_answer(func, kept, campaign, options)
+                if found is None and func is power_ranking:
+                    # (Its read model rebuilt: the kept power map holds the same counts.)
+                    whole = self.answer(power_map, campaign=campaign, first=1,
+                                        min_anger=options.get("min_anger", 3)).value
+                    return ranking_of(whole, options.get("first"))
                 return found if found is not None else func(
                     self._snapshot(version, campaign)[1], **options)
             return self._cached(version, key, answer)

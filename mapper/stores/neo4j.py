@@ -111,8 +111,8 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 9 keeps each unit's counts in one (:ReadCount {kind: 'unit', key: the unit, sub: ''})
 # node, as a list (``counts``: each UnitCounts field's, in order), not one node per field:
 # mapper structure reads 25,000 nodes at a million people, not 150,000 (0.04-0.07 s, not
-# 0.35-1.0 s). A schema-8 store gets them grouped on open, a campaign per transaction (no
-# rebuild); an older one with its read model's rebuild.
+# 0.35-1.0 s). An older store gets them with its read model's rebuild (since schema 12; a
+# schema-8 store had them grouped on open, without one).
 # Schema 10 keeps on each 1-on-1's record, beside its body, the words lists show
 # (``words``: mapper.stores.base.kept_words, JSON), written with the body: the ask queue's
 # shared actions read the action of every 1-on-1 with a yes to one (166,812 at a million
@@ -121,8 +121,8 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 11 keeps whether each person brought a coworker ((:PersonRow).brought: someone they
 # referred since spoken with and still in the workplace), kept as ``trusted`` is: the ladder
 # sorts the rows by their own properties and reads the 50 it shows, not every referrer's and
-# the rows of those they referred. An older store (from schema 8) gets it on open in batches of
-# referrers (write/set_person_rows_brought; each can run again); a row with none reads 0.
+# the rows of those they referred. An older store gets it with its read model's rebuild (since
+# schema 12; a schema 8-10 store had it set in batches of referrers, without one).
 # Schema 12 keeps the power map's rankings with each write: whom each person's latest naming
 # for each issue named ((:PersonRow).named), and per issue and decision maker the people naming
 # them and their anger ((:NamedCount {campaign, issue, dm, people, anger}), issue '' for every
@@ -310,7 +310,7 @@ def _node_props(tx: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
 class _Upkeep:
     """What the read model's upkeep reads of some people, in one statement
     (read/list_people_upkeep): their sources, the props of the nodes those name and of the
-    people, where they work, their anger and referrals, their rows' standing before the
+    people, where they work, their anger, namings and referrals, their rows' standing before the
     write and whom they are tied to (``(neighbour, trusted, referred, spoken)``: whether each
     neighbour's row counts for trust, which way a referral goes, whether the neighbour was
     spoken with and is still in the workplace)."""
@@ -417,13 +417,13 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
             if pairs:
                 stored = {(c, i, d): (n, a) for c, i, d, n, a in _read_all(
                     tx, "read/list_named_counts", rows=[list(k) for k in pairs])}
-                kept, gone, dms = readmodel.named_moves(stored, pairs)
+                kept, unnamed, dms = readmodel.named_moves(stored, pairs)
                 if kept:
                     tx.run(load_query("write/set_named_counts"),
                            rows=[list(k) for k in kept]).consume()
-                if gone:
+                if unnamed:
                     tx.run(load_query("write/delete_named_counts"),
-                           rows=[list(k) for k in gone]).consume()
+                           rows=[list(k) for k in unnamed]).consume()
                 counts += dms
             others, units = readmodel.by_unit(counts)
             tx.run(load_query("write/count_person_rows"), rows=[list(c) for c in others]

@@ -54,8 +54,8 @@ SCHEMA = 12
 # Schema 11 keeps whether each person brought a coworker (rm_people.brought: someone they
 # referred since spoken with and still in the workplace), as ``trusted`` is kept: the ladder
 # sorts its rows by their own columns and reads the 50 it shows, not every referrer's and the
-# rows of those they referred. A schema-10 file gets the column filled from its rows in one
-# transaction (no rebuild); an older one with its rebuild.
+# rows of those they referred. An older file gets it with its read model's rebuild (since
+# schema 12; a schema-10 file had it filled from its rows, without one).
 # Schema 12 keeps the power map's rankings with each write: whom each person's latest naming
 # for each issue named (rm_people.named), and per issue and decision maker the people naming
 # them and their anger (``rm_named``, issue '' for every issue, indexed by issue, then people
@@ -763,8 +763,8 @@ class SQLiteStore(Store):
 
     def _count_campaign(self, campaign: str) -> None:
         """The campaign's counts (``rm_counts``, ``rm_named``) replaced by those of its rows
-        of ``rm_people``, counted from scratch (readmodel.counted; the rows streamed), in the
-        caller's write transaction."""
+        of ``rm_people``, counted from scratch (readmodel.counted_apart; the rows streamed), in
+        the caller's write transaction."""
         db = self._db
         fields = ", ".join(readmodel.PERSON_FIELDS)
         counts, kept = readmodel.counted_apart(db.execute(
@@ -1140,10 +1140,9 @@ class SQLiteStore(Store):
             key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
         return [(key[s], key[d], date) for s, d, date in rows]
 
-    def _person_edges(self, people: Sequence[str], named: bool = True
-                      ) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """These people's rows of anger and naming (unless not ``named``), as the snapshot's,
-        and whom they referred: the edges of their own 1-on-1s."""
+    def _person_edges(self, people: Sequence[str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """These people's rows of anger and naming, as the snapshot's, and whom they
+        referred: the edges of their own 1-on-1s."""
         db = self._db
         anger_raw: list[tuple] = []
         named_raw: list[tuple] = []
@@ -1166,9 +1165,8 @@ class SQLiteStore(Store):
             anger_raw += [(s, d, a, h, id_.split(":", 2)[2], date) for s, d, a, h, date, id_ in
                           typed("ANGRY_ABOUT", "e.src, e.dst, e.anger, e.witnessed_harm, "
                                 "e.date, r.id")]
-            if named:
-                named_raw += [(s, d, issue, id_.split(":", 2)[2]) for s, d, issue, id_ in
-                              typed("NAMES", "e.src, e.dst, e.issue, r.id")]
+            named_raw += [(s, d, issue, id_.split(":", 2)[2]) for s, d, issue, id_ in
+                          typed("NAMES", "e.src, e.dst, e.issue, r.id")]
             referred_raw += typed("REFERRED", "e.src, e.dst")
         ids = {i for rows in (anger_raw, named_raw, referred_raw) for row in rows for i in row[:2]}
         key = self._column("key", "nodes", "id", ids)
@@ -1243,18 +1241,16 @@ class SQLiteStore(Store):
                     lambda n: db.execute(ranked.format("") + ("" if n is None
                                                               else f" LIMIT {int(n)}"),
                                          at).fetchall(),
-                    lambda p, a: db.execute(ranked.format("AND (people > ? OR (people = ? AND "
-                                                          "anger >= ?))"),
-                                            (*at, p, p, a)).fetchall())
+                    lambda p, a: db.execute(ranked.format(
+                        "AND people >= ? AND (people > ? OR anger >= ?)"),
+                        (*at, p, p, a)).fetchall())
             dms = self._node_props(sorted({dm for rows in tops.values() for dm, _, _ in rows}))
             overall = sorted({dm for dm, _, _ in tops.get("", ())}) if first is not None else []
             named_in: dict[str, int] | None = None if first is None else {}
-            real = sorted(issues - {""})
-            for part in _chunks(overall, 400):
+            for part in _chunks(overall):
                 for dm, n in db.execute(
-                        f"SELECT dm, count(*) FROM rm_named WHERE campaign = ? AND issue IN "
-                        f"({_marks(real)}) AND dm IN ({_marks(part)}) GROUP BY dm",
-                        (campaign, *real, *part)):
+                        f"SELECT dm, count(*) FROM rm_named WHERE campaign = ? AND issue != '' "
+                        f"AND dm IN ({_marks(part)}) GROUP BY dm", (campaign, *part)):
                     named_in[dm] = n
             return (counts, db.execute("SELECT key, name FROM nodes WHERE campaign = ? "
                                        "AND kind = 'Issue'", (campaign,)).fetchall(),
