@@ -738,12 +738,11 @@ def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[
     issue "": every issue), the props of those decision makers' nodes, and for those of
     issue "", how many issues each is named for (None when ``tops`` hold every pair: counted
     from them)."""
-    from mapper.analytics.power import rank_named
+    from mapper.analytics.power import ranked_issues, ranked_overall
 
     if dm_issues is None:  # every pair is in tops: counted from them
         dm_issues = collections.Counter(dm for issue, rows in tops.items() if issue
                                         for dm, _, _ in rows)
-
     namings: dict[str, int] = {}
     named: dict[str, int] = {}
     angry: dict[str, int] = {}
@@ -756,30 +755,17 @@ def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[
             angry[key] = angry.get(key, 0) + n
     names = dict(issues)
 
-    def name_of(key: str) -> str:
+    def ref(key: str) -> dict[str, Any]:  # (a decision maker with no node: named by its key)
         props = dms.get(key)
-        return props.get("name", key) if props is not None else key
-
-    def ref(key: str) -> dict[str, Any]:
-        props = dms.get(key)
-        return {"key": key, "name": name_of(key),
+        return {"key": key, "name": props.get("name", key) if props is not None else key,
                 "title": props.get("title") if props is not None else None}
 
-    out = []
     shown = {k for k, n in named.items() if n} | {k for k, n in angry.items() if n}
-    for issue in shown - {""}:
-        ranked = rank_named(tops.get(issue, ()), name_of, first)
-        out.append({"key": issue, "name": names.get(issue) or issue,
-                    "angry": angry.get(issue, 0), "named": named.get(issue, 0),
-                    "namings": namings.get(issue, 0),
-                    "decision_makers": [{**ref(dm), "people": n, "anger": a}
-                                        for dm, n, a in ranked]})
-    out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
-    return {"issues": out,
-            # (.get: on Neo4j a write may commit between the reads, read committed)
-            "decision_makers": [{**ref(dm), "people": n, "anger": a,
-                                 "issues": dm_issues.get(dm, 0)}
-                                for dm, n, a in rank_named(tops.get("", ()), name_of, first)],
+    return {"issues": ranked_issues(
+                {k: (names.get(k) or k, angry.get(k, 0), named.get(k, 0), namings.get(k, 0))
+                 for k in shown - {""}}, tops, ref, first),
+            # (.get in ranked_overall: on Neo4j a write may commit between the reads)
+            "decision_makers": ranked_overall(tops.get("", ()), dm_issues, ref, first),
             "named": named.get("", 0)}
 
 

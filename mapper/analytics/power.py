@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
 from typing import Any
 
@@ -12,7 +13,8 @@ from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_peop
 from mapper.analytics.status import present
 from mapper.snapshot import DecisionMaker, Snapshot
 
-__all__ = ["power_map", "power_ranking", "chain_of_command", "rank_named", "ranking_of"]
+__all__ = ["power_map", "power_ranking", "chain_of_command", "rank_named", "ranking_of",
+           "ranked_issues", "ranked_overall"]
 
 
 def chain_of_command(snapshot: Snapshot, dm: str) -> tuple[list[str], bool]:
@@ -73,26 +75,41 @@ def rank_named(cells: Any, name_of: Any, first: int | None = None) -> list[tuple
     return sorted(cells, key=key) if first is None else heapq.nsmallest(first, cells, key=key)
 
 
-def _issues(snapshot: Snapshot, by_issue: dict[str, dict[str, list[int]]],
-            angry_count: dict[str, int], first: int | None = None) -> list[dict[str, Any]]:
-    """The power map's issues: each with its decision makers ranked (the first ``first``) and
-    how many are named; the most named issues first."""
-    name_of = lambda key: _dm(snapshot, key).name  # noqa: E731
-    out = []
-    for issue in set(by_issue) | set(angry_count):
-        dms = by_issue.get(issue, {})
-        ranked = rank_named(((dm, n, a) for dm, (n, a) in dms.items()), name_of, first)
-        out.append({
-            "key": issue,
-            "name": issue_name(snapshot, issue),
-            "angry": angry_count.get(issue, 0),
-            "named": len(dms),
-            "namings": sum(n for n, _ in dms.values()),
-            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a}
-                                for dm, n, a in ranked],
-        })
+def ranked_issues(issues: Mapping[str, tuple[str, int, int, int]],
+                  tops: Mapping[str, Iterable[tuple[str, int, int]]],
+                  ref: Callable[[str], dict[str, Any]], first: int | None = None
+                  ) -> list[dict[str, Any]]:
+    """The power map's issues from ``{key: (name, angry, decision makers named, namings)}``
+    and the pairs ``(decision maker, people, anger)`` each issue's first ``first`` are among
+    (``ref(key)``: a decision maker's key, name and title): the most named issues first."""
+    name_of = lambda key: ref(key)["name"]  # noqa: E731
+    out = [{"key": key, "name": name, "angry": angry, "named": named, "namings": namings,
+            "decision_makers": [{**ref(dm), "people": n, "anger": a}
+                                for dm, n, a in rank_named(tops.get(key, ()), name_of, first)]}
+           for key, (name, angry, named, namings) in issues.items()]
     out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
     return out
+
+
+def ranked_overall(pairs: Iterable[tuple[str, int, int]], issues: Mapping[str, int],
+                   ref: Callable[[str], dict[str, Any]], first: int | None = None
+                   ) -> list[dict[str, Any]]:
+    """The decision makers ranked over every issue, from their ``(decision maker, times
+    named, anger)`` and ``issues`` (how many issues each is named for)."""
+    ranked = rank_named(pairs, lambda key: ref(key)["name"], first)
+    return [{**ref(dm), "people": n, "anger": a, "issues": issues.get(dm, 0)}
+            for dm, n, a in ranked]
+
+
+def _issues(snapshot: Snapshot, by_issue: dict[str, dict[str, list[int]]],
+            angry_count: dict[str, int], first: int | None = None) -> list[dict[str, Any]]:
+    """The power map's issues (:func:`ranked_issues`) of a snapshot."""
+    return ranked_issues(
+        {i: (issue_name(snapshot, i), angry_count.get(i, 0), len(by_issue.get(i, {})),
+             sum(n for n, _ in by_issue.get(i, {}).values()))
+         for i in set(by_issue) | set(angry_count)},
+        {i: [(dm, n, a) for dm, (n, a) in dms.items()] for i, dms in by_issue.items()},
+        lambda key: _ref(snapshot, key), first)
 
 
 def power_ranking(snapshot: Snapshot, *, first: int | None = None,
@@ -135,11 +152,10 @@ def power_ranking(snapshot: Snapshot, *, first: int | None = None,
             cell[0] += n
             cell[1] += a
             cell[2] += 1
-    ranked = rank_named(((dm, n, a) for dm, (n, a, _) in overall.items()),
-                        lambda key: _dm(snapshot, key).name, first)
     return {"issues": _issues(snapshot, by_issue, angry_count, first),
-            "decision_makers": [{**_ref(snapshot, dm), "people": n, "anger": a,
-                                 "issues": overall[dm][2]} for dm, n, a in ranked],
+            "decision_makers": ranked_overall(
+                [(dm, n, a) for dm, (n, a, _) in overall.items()],
+                {dm: c[2] for dm, c in overall.items()}, lambda key: _ref(snapshot, key), first),
             "named": len(overall)}
 
 
