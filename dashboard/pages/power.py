@@ -20,8 +20,8 @@ from dashboard.users import User
 
 ROWS = 25  # decision makers in the table; the network and the ranking show the rest
 #: Decision makers the page's rankings read per issue and over all issues: the chart shows 15,
-#: the network 25 of the chosen issue (figures.power_elements), or the top 8 of all.
-RANKED = 25
+#: the network those of the chosen issue (figures.power_elements), or the top 8 of all.
+RANKED = figures.ISSUE_DMS
 # dash-cytoscape sets its own 600px box inline: the size must be given here, not in CSS.
 NETWORK_STYLE = {"width": "100%", "height": "620px", "background": "#fff"}
 
