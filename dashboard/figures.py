@@ -304,20 +304,8 @@ def cluster_stylesheet() -> list[dict[str, Any]]:
 ISSUE_DMS = 25
 
 
-def _named_overall(power: dict[str, Any]) -> list[dict[str, Any]]:
-    """A power map's decision makers as :func:`~mapper.analytics.power.power_ranking` ranks
-    them over all issues (times named, then name: the power map keeps no anger per decision
-    maker)."""
-    named = [{"key": d["key"], "name": d["name"], "title": d.get("title"),
-              "people": sum(i["named_by"] for i in d["issues"]), "anger": 0,
-              "issues": len(d["issues"])}
-             for d in power.get("decision_makers", []) if d.get("issues")]
-    return sorted(named, key=lambda d: (-d["people"], d["name"], d["key"]))
-
-
-def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: int = 12,
-                   top_dms: int = 8, ranking: dict[str, Any] | None = None
-                   ) -> tuple[list[dict], dict[str, Any]]:
+def power_elements(power: dict[str, Any], ranking: dict[str, Any], issue: str | None = None,
+                   max_issues: int = 12, top_dms: int = 8) -> tuple[list[dict], dict[str, Any]]:
     """Decision makers, the issues they are named for, and whom they answer to.
 
     With ``issue``, only that issue, its (first :data:`ISSUE_DMS`) decision makers and their
@@ -327,23 +315,19 @@ def power_elements(power: dict[str, Any], issue: str | None = None, max_issues: 
     same picture on every load.
 
     Who is named for what comes from ``ranking`` (:func:`~mapper.analytics.power.power_ranking`,
-    as of the last write, its first :data:`ISSUE_DMS` per issue) when given, else from
-    ``power`` (:func:`~mapper.analytics.power.power_map`), which gives the chains of command
-    and people affected either way; a decision maker it does not know yet is drawn alone, by
-    the name ``ranking`` gives. (Without ``issue``, an edge from an issue to one of the
+    as of the last write, its first :data:`ISSUE_DMS` per issue), the chains of command and
+    people affected from ``power`` (:func:`~mapper.analytics.power.power_map`); a decision
+    maker it does not know yet is drawn alone, by the name ``ranking`` gives. (Without ``issue``, an edge from an issue to one of the
     ``top_dms`` is not drawn where they rank below the issue's first :data:`ISSUE_DMS`: on
     an issue more than that many are named for, the picture shows its most named.)
     """
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
-    source = power if ranking is None else ranking
-    issues = [i for i in source.get("issues", []) if i["decision_makers"]]
+    issues = [i for i in ranking.get("issues", []) if i["decision_makers"]]
     if issue:
         issues = [{**i, "decision_makers": i["decision_makers"][:ISSUE_DMS]}
                   for i in issues if i["key"] == issue]
     else:
-        ranked = (_named_overall(power) if ranking is None
-                  else ranking.get("decision_makers", []))
-        top = {d["key"] for d in ranked[:top_dms]}
+        top = {d["key"] for d in ranking.get("decision_makers", [])[:top_dms]}
         issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
                   for i in issues]
         issues = [i for i in issues if i["decision_makers"]][:max_issues]

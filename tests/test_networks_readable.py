@@ -134,11 +134,12 @@ def test_thirty_issues_do_not_overlap_and_leave_room_for_labels():
 
 def test_the_power_map_is_a_top_down_hierarchy_laid_out_on_the_server():
     from mapper.analytics.examples import random_snapshot
-    from mapper.analytics.power import power_map
+    from mapper.analytics.power import power_map, power_ranking
 
-    power = power_map(random_snapshot(1500, issues=30, units=12))
-    elements, layout = figures.power_elements(power)
-    again, _ = figures.power_elements(power)
+    snap = random_snapshot(1500, issues=30, units=12)
+    power, ranking = power_map(snap), power_ranking(snap, first=figures.ISSUE_DMS)
+    elements, layout = figures.power_elements(power, ranking)
+    again, _ = figures.power_elements(power, ranking)
     assert layout["name"] == "preset" and elements == again
     assert layout["fit"] is False and layout["zoom"] == 1  # labels keep their 12 px
     nodes = {e["data"]["id"]: e for e in elements if "position" in e}

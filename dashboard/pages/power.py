@@ -103,7 +103,7 @@ def update_power(campaign: str | None, issue: str | None):
         return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
     power = svc.analytics.power_map(campaign=camp)
     ranked = svc.analytics.power_ranking(campaign=camp, first=RANKED)
-    elements, net_layout = figures.power_elements(power, issue, ranking=ranked)
+    elements, net_layout = figures.power_elements(power, ranked, issue)
     # The ranking follows the selector: the chosen issue, or every issue when none is chosen.
     chosen = next((i for i in ranked["issues"] if i["key"] == issue), None) if issue else None
     ranking = (figures.ranking_figure(chosen) if issue
