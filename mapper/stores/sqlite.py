@@ -148,12 +148,12 @@ CREATE INDEX IF NOT EXISTS edges_ties_dst ON edges (dst) WHERE type IN ('TIED_TO
 # without them is complete, and an older Collective Mapper ignores them.
 # Schema 8 (see above): statements run one by one (a trigger's body holds semicolons), each
 # safe to run again.
+# The counts of the rows (schema 9), and since schema 12 the power map's pairs beside them
+# (mapper.readmodel.by_named), each issue's ranked by an index: statements run one by one.
 _COUNTS_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_counts (campaign TEXT NOT NULL, kind TEXT NOT NULL, "
     "key TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL, "
-    "PRIMARY KEY (campaign, kind, key, sub)) WITHOUT ROWID")
-# Schema 12: the power map's pairs (mapper.readmodel.by_named), each issue's ranked by an index.
-_NAMED_DDL = (
+    "PRIMARY KEY (campaign, kind, key, sub)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS rm_named (campaign TEXT NOT NULL, issue TEXT NOT NULL, "
     "dm TEXT NOT NULL, people INTEGER NOT NULL, anger INTEGER NOT NULL, "
     "PRIMARY KEY (campaign, issue, dm)) WITHOUT ROWID",
@@ -378,8 +378,8 @@ class SQLiteStore(Store):
         found = (db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
                  if "meta" in tables else None)
         if found is None:
-            db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; {_COUNTS_DDL}; "
-                             f"{'; '.join(_NAMED_DDL)}; "
+            db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; "
+                             f"{'; '.join(_COUNTS_DDL)}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
         elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11):
@@ -422,7 +422,7 @@ class SQLiteStore(Store):
             db.execute("DROP TABLE IF EXISTS edge_counts")
             db.execute("DROP TABLE IF EXISTS nodes")
             db.execute("ALTER TABLE records RENAME TO records_old")
-            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL, _COUNTS_DDL, *_NAMED_DDL):
+            for stmt in (*_DDL.strip().split(";\n"), *_PAGES_DDL, *_COUNTS_DDL):
                 db.execute(stmt)
             # Schema 3 and older keyed a 1-on-1 by its own id: scope it by its campaign.
             db.execute("INSERT INTO records (id, kind, campaign, hash, date, person, body) "
@@ -494,8 +494,7 @@ class SQLiteStore(Store):
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute(_COUNTS_DDL)  # (a schema 6-8 file has none: the rebuild counts them)
-            for stmt in _NAMED_DDL:
+            for stmt in _COUNTS_DDL:  # (a schema 6-8 file has none: the rebuild counts them)
                 db.execute(stmt)
             self._add_days_column()
             db.execute(_REBUILD_DDL)
@@ -539,8 +538,7 @@ class SQLiteStore(Store):
         try:
             for stmt in _DDL.strip().split(";\n"):
                 db.execute(stmt)
-            db.execute(_COUNTS_DDL)
-            for stmt in _NAMED_DDL:
+            for stmt in _COUNTS_DDL:
                 db.execute(stmt)
             self._add_days_column()
             if old == 5:
