@@ -49,7 +49,6 @@ def main(argv: list[str] | None = None) -> None:
                         help="also time the whole way (a snapshot of the campaign: minutes at 1M)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     store, where, label = open_store(args, env)
     camp = args.campaign
     print(f"## {label}, campaign {camp}, {dt.datetime.now():%Y-%m-%d %H:%M}\n")

@@ -71,7 +71,10 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
 
 def open_store(args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, list[str], str]:
     """The store ``args`` name (:func:`add_store_arguments`), the `mapper` options naming it
-    and its label; ``env``, a child `mapper`'s environment, set to reach it."""
+    and its label; ``env``, a child `mapper`'s environment, set to reach it (and to start as
+    installed, from compiled bytecode: a test run's environment may forbid writing it, and
+    then every start compiles the whole package again, 0.4 s)."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.db:
         from mapper.stores.sqlite import SQLiteStore
 
@@ -116,9 +119,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     today = dt.date.fromisoformat(args.today)
     env = dict(os.environ, MAPPER_TODAY=args.today)
-    # As installed, a command starts from compiled bytecode (a test run's environment may
-    # forbid writing it, and then every start compiles the whole package again: 0.4 s).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     store, where, label = open_store(args, env)
     camp = args.campaign
     print(f"## {label}, campaign {camp}, today {today}, {dt.date.today()}\n")

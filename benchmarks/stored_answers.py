@@ -27,7 +27,6 @@ def main(argv: list[str] | None = None) -> None:
     add_store_arguments(parser)
     args = parser.parse_args(argv)
     env = dict(os.environ, MAPPER_ANSWER_LAG="3600")  # the stale answer stays servable
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     store, where, _ = open_store(args, env)
     camp = args.campaign
     print("| what | CPU s | wall s | note |\n|---|---|---|---|")
