@@ -786,6 +786,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
             camp = pick_campaign(store, campaign)
             # From the read model the store keeps, when it can answer (no snapshot built).
             total = None
+            if function == "ask_queue" and fresh:  # ranked whole now, and kept (then paged)
+                store.kept_ask_ranking(camp, today=options["today"], texts=_texts_of(store, camp),
+                                       words="every", fresh=True)
             if function in STORED:
                 first = None
                 if function in PAGED:  # kept in pages: the command reads what it shows
@@ -817,6 +820,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 result = _from_read_model(store, camp, function, options)
             else:
                 result = _from_read_model(store, camp, function, options)
+            plans_stamp = None
+            if function == "ask_queue" and result is not None:
+                plans_stamp = store.kept_ask_stamp(camp, today=options["today"], words="every")
             if result is None:
                 snap = store.snapshot(camp)
                 if function in USES_TEXTS:  # the words of actions and assignments: from the records
@@ -826,6 +832,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 result = getattr(analytics, function)(snap, **options)
     if function == "follow_ups" and not as_json:
         total = _follow_up_total(result, options.get("organizer"))
+    plans_line = _plans_line(plans_stamp, options.get("today"))
+    if plans_line and as_json:  # (on stderr: stdout stays the answer alone)
+        err.print(Text(plans_line, style="dim"))
     if as_json:
         if kept is not None:
             result = {**result, "as_of": kept.as_of.isoformat()}
@@ -837,6 +846,8 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
         show(t, rows or TABLE_LIMIT, kept.total if i == paged else None)
     if kept is not None:
         out.print(Text(_age_line(kept), style="dim"))
+    if plans_line:
+        out.print(Text(plans_line, style="dim"))
     listed = (sum(len(o["items"]) for o in result["organizers"]) if function == "follow_ups"
               else len(result))
     if total is not None and total > listed:
@@ -880,6 +891,28 @@ def _age_line(found) -> str:
     if words.startswith("As of"):
         return f"Answer as of{words[5:]}; --fresh computes it now."
     return f"Answer {words}."
+
+
+def _plans_line(stamp: tuple[datetime.datetime, datetime.date | None] | None,
+                today: datetime.date) -> str | None:
+    """One line saying the shared actions the ask queue suggests were counted before its
+    order, or for another day (:meth:`~mapper.stores.base.Store.kept_ask_stamp`); None within a
+    minute of the last write, for the same day."""
+    from mapper import clock
+    from mapper.analytics.stored import age_words
+
+    if stamp is None:
+        return None
+    words = age_words(stamp[0], clock.now())
+    if stamp[1] is not None and stamp[1] != today:
+        when = f"were counted for {stamp[1].isoformat()}" + (
+            f", {words[0].lower()}{words[1:]}" if words.startswith("As of") else "")
+    elif words.startswith("As of"):
+        when = f"are as of{words[5:]}"
+    else:
+        return None
+    return (f"Ranked as of the last write; the shared actions the asks suggest {when}; "
+            "--fresh counts them now.")
 
 
 def _follow_up_total(result: dict, organizer: str | None) -> int:
@@ -958,13 +991,17 @@ def power(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
 
 @app.command("ask-queue")
 def ask_queue(campaign: CampaignOpt = None, today: TodayOpt = None, limit: LimitOpt = None,
-              as_json: JsonOpt = False, db: DbOpt = None) -> None:
+              as_json: JsonOpt = False, db: DbOpt = None, fresh: Annotated[bool, typer.Option(
+                  "--fresh", help="Rank every contact now, not from the ranking the store "
+                                  "keeps (its order is as of the last write; the shared "
+                                  "actions it suggests as of when it was ranked whole).")]
+              = False) -> None:
     """Who is ready to be asked, with the reasons, a suggested ask and a messenger.
 
     Example: [bold]mapper ask-queue --limit 10[/]
     """
-    _answer("ask-queue", "ask_queue", db, campaign, as_json, limit, today=_today(today),
-            limit=limit)
+    _answer("ask-queue", "ask_queue", db, campaign, as_json, limit, fresh=fresh,
+            today=_today(today), limit=limit)
 
 
 @app.command()

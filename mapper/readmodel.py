@@ -37,7 +37,9 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "organizer_keys", "person_items", "follow_ups", "PersonRow", "PERSON_FIELDS",
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
-           "head_items", "first_items", "by_unit", "AskRanking", "Listed", "COMMITTED_FIELDS",
+           "head_items", "first_items", "by_unit", "AskRanking", "angry_people", "ranked_day",
+           "waits_moved", "Listed",
+           "COMMITTED_FIELDS",
            "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken",
            "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
            "top_pairs", "power_ranking", "counted_apart"]
@@ -709,6 +711,50 @@ def overview_of_counts(counts: Iterable[tuple[str, str, str, int]], organizers: 
                        assessment, asks, stats, dates, issues, top=top)
 
 
+def ranked_day(kept: Mapping[str, Any], today: dt.date | None,
+               changed: Iterable[tuple]) -> dt.date | None:
+    """The day a kept ask ranking (:meth:`AskRanking.stored`) is read for: ``today`` when
+    asked for one; as of the campaign's latest record (kept ``latest``), its day or the
+    latest day of the rows written since (``_ask_rows``), whichever is later."""
+    day = _day(kept["today"])
+    if not kept.get("latest"):
+        return today if today is not None else day
+    later = _day(max((r[5] for r in changed if r[5]), default=None))
+    return later if later is not None and (day is None or later > day) else day
+
+
+def waits_moved(kept_day: str | None, day: dt.date | None, wait_days: int
+                ) -> tuple[dt.date, dt.date] | tuple[()] | None:
+    """The dates of a last ask (in a 1-on-1, or by an attempt) that a ranking judged on
+    ``kept_day`` (ISO) and one judged on ``day`` judge otherwise: from ``wait_days`` before
+    the earlier day to before ``wait_days`` before the later (asked within ``wait_days`` on
+    one, not the other: :func:`mapper.analytics.readiness.ask_history`); ``()`` when the
+    days are the same, None when either is unknown.
+
+    >>> waits_moved("2026-11-20", dt.date(2026, 11, 22), 30)
+    (datetime.date(2026, 10, 21), datetime.date(2026, 10, 23))
+    """
+    before = _day(kept_day)
+    if before == day:
+        return ()
+    if before is None or day is None:
+        return None
+    early, late = sorted((before, day))
+    wait = dt.timedelta(days=wait_days)
+    return early - wait, late - wait
+
+
+def angry_people(counts: Iterable[tuple[str, str, str, int]], min_anger: int) -> dict[str, int]:
+    """How many people still in the workplace are angry about each issue, at ``min_anger`` or
+    more, from the campaign's counts (``(kind, key, sub, n)``; those of kind ``anger``): the
+    ask queue's ``shared``, as :func:`mapper.analytics._common.issue_counts` counts them."""
+    angry: dict[str, int] = {}
+    for kind, key, sub, n in counts:
+        if kind == "anger" and int(sub) >= min_anger and n:
+            angry[key] = angry.get(key, 0) + n
+    return angry
+
+
 #: The kinds of counts the power map's rankings read beside their pairs (:func:`power_ranking`).
 RANKING_KINDS = ("namings", "named_dms", "anger")
 
@@ -988,25 +1034,30 @@ class AskRanking:
              slice_of: Callable[[list[str]], Slice], *, campaign: str, min_anger: int = 3,
              wait_days: int = 30,
              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
-             order: KeptOrder | None = None) -> "AskRanking":
+             order: KeptOrder | None = None, shared: Mapping[str, int] | None = None,
+             today: dt.date | None = None) -> "AskRanking":
         """The ranking a store kept (:meth:`stored`; its order as ``order`` reads it, else
         the stored one's own, whole), with the rows written since it was
         computed (``changed``, as ``_ask_rows`` reads them) and the people written since who
         are in the queue no more (``gone``): each changed row is scored again, against the
-        kept counts of the campaign (the issues others are angry about), and takes its place
-        in the kept order. The entries of the people shown need their rows: :meth:`add_rows`.
-        ``texts`` as the kept ranking was made with (its shared actions were kept)."""
+        campaign's counts of the issues people are angry about (``shared``: as of the same
+        moment as ``changed``, :func:`angry_people`; else the kept ones), and takes its place
+        in the kept order, judged on ``today`` (:func:`ranked_day`; the kept day when None:
+        ``changed`` then holds those whose wait after an ask the move ends or begins,
+        :func:`waits_moved`). :attr:`exact` says whether every kept score still holds. The
+        entries of the people shown need their rows: :meth:`add_rows`. ``texts`` as the kept
+        ranking was made with (its shared actions were kept)."""
         if texts is not None and stored.get("plans") is None:
             raise ValueError("a ranking kept without words, asked with words")
         self = cls.__new__(cls)
         self.campaign, self.wait_days, self.texts, self.slice_of = (campaign, wait_days, texts,
                                                                     slice_of)
         self.min_anger, self.whole = min_anger, False
-        self.today = _day(stored["today"])
+        self.today = _day(stored["today"]) if today is None else today
         #: Whether :attr:`today` is the date of the campaign's latest record (the ranking was
         #: asked without one): a row written since, dated later, moves it.
         self.latest = bool(stored.get("latest"))
-        self.shared = dict(stored["shared"])
+        self.shared = dict(stored["shared"] if shared is None else shared)
         self.rows, self.angry, self.trusts = {}, {}, {}
         self._names = None
         plans = stored.get("plans")
@@ -1016,12 +1067,10 @@ class AskRanking:
         for mine in self.angry.values():  # an issue no one else was angry about: theirs
             for issue in mine:
                 self.shared.setdefault(issue, 1)
-        if self.latest:
-            # As of the latest record: someone written since is judged by their row as of
-            # its day (everyone else's waits lag, as the campaign's counts do).
-            later = _day(max((r[5] for r in changed if r[5]), default=None))
-            if later is not None and (self.today is None or later > self.today):
-                self.today = later
+        #: Whether the kept order's scores all hold: each written since is scored again, and
+        #: nobody else's score owes anything to what moved (see :meth:`_scores_hold`). Only
+        #: the shared actions suggested (:meth:`plans`) are then as of the kept ranking.
+        self.exact = shared is not None and self._scores_hold(stored["shared"])
         scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
         moved = {r[0] for r in changed} | set(gone)
         fresh = sorted(k for r in changed
@@ -1033,6 +1082,25 @@ class AskRanking:
         self._moved, self._fresh = moved, fresh
         self._fresh_listed = {k[3]: self._listed(self.rows[k[3]]) for k in fresh}
         return self
+
+    def _scores_hold(self, kept_shared: Mapping[str, int]) -> bool:
+        """Whether the scores of the people not written since are those the kept ranking
+        holds, given how many are angry about each issue then (``kept_shared``) and now
+        (:attr:`shared`): someone's score owes those counts only the points of their top issue
+        (:func:`~mapper.analytics.readiness.shared_points`), the same for any count of 8 or
+        more (the top issue chosen by them among equally angry ones scores the same). So it
+        holds unless an issue's points moved and someone not written since is angry about
+        it (its count now, less those written since who are)."""
+        from mapper.analytics.readiness import shared_points
+
+        now = self.shared
+        written = collections.Counter(i for mine in self.angry.values() for i in mine)
+        for issue in kept_shared.keys() | now.keys():
+            before, after = kept_shared.get(issue, 1), now.get(issue, 1)
+            if (before != after and shared_points(before) != shared_points(after)
+                    and after - written[issue] > 0):
+                return False
+        return True
 
     def _merged(self) -> Iterator[tuple[str, float, bool]]:
         """:attr:`order` of a kept ranking, one at a time."""

@@ -256,9 +256,17 @@ def test_a_kept_ask_ranking_ages_from_when_it_was_kept(open_store_of_kind, kind,
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
-    # Kept longer ago than the bound and than it took: ranked whole again, and kept.
-    keep_as_if(read_ago=60, kept_ago=45)
+    # Kept longer ago than the bound and than it took: still used while every score in it
+    # holds (a newcomer angry about nothing moves no one else's score) ...
+    version = keep_as_if(read_ago=60, kept_ago=45)
     newcomer(2)
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
+    # ... ranked whole again, and kept, once a write moves another's score (someone else
+    # angry about parking costs: the points of Cam Lee, the one angry about it so far).
+    store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking costs", "anger": 5}])])
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == store.version()

@@ -159,6 +159,8 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.ask_queue_page(CAMPAIGN, **page)
         store.write([conversation("Eve Stone", "2026-11-06", unit="ER", issues=[])])
         store.ask_queue_page(CAMPAIGN, **page)  # (Cam Lee's row read for her entry)
+        # Another day's page: that ranking, those whose wait after an ask the move ends read.
+        store.ask_queue_page(CAMPAIGN, **{**page, "today": dt.date(2026, 12, 20)})
         store.structure(CAMPAIGN)
         store.ask_queue(CAMPAIGN, limit=2, texts=lambda ids: {})
         store.assignees(CAMPAIGN)

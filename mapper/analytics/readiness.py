@@ -22,7 +22,8 @@ from mapper.snapshot import Commitment, Snapshot
 
 __all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "next_step", "RUNGS", "MIN_SHARED_ACTION",
            "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
-           "ranked_issues", "own_points", "anger_points", "trust_points", "ask_history",
+           "ranked_issues", "own_points", "anger_points", "shared_points", "trust_points",
+           "ask_history",
            "took_action"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
@@ -222,8 +223,14 @@ def anger_points(mine: dict[str, int], ranked: list[str], shared: dict[str, int]
         return 0.0
     w = WEIGHTS
     top = ranked[0]
-    return (w["anger"] * mine[top] + min(3.0, w["shared"] * math.log2(shared[top]))
+    return (w["anger"] * mine[top] + shared_points(shared[top])
             + w["more_issues"] * min(2, len(ranked) - 1))
+
+
+def shared_points(people: int) -> float:
+    """The points of a top issue ``people`` are angry about (the contact among them): more
+    the more share it, at most 3 (reached at 8 people; more move no one's score)."""
+    return min(3.0, WEIGHTS["shared"] * math.log2(people))
 
 
 def trust_points(trusted: int) -> float:

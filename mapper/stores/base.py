@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import json
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -1049,13 +1049,17 @@ class Store(abc.ABC):
         rows of the people written since (by their stamps: :meth:`_ask_rows_since`), not the
         campaign's.
 
-        The kept ranking is used while it is for the store's version, or was kept less than
-        the lag bound ago (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``;
-        or than ranking it took, when that is longer) with at most :attr:`ask_changes_kept`
-        rows written since; then someone just written is placed by
-        their row as it is now, and only what others' scores owe to the campaign's counts
-        (how many others are angry about their top issue) and the shared actions suggested
-        lag, by up to the lag bound. Else the ranking is computed from every row (as
+        The kept ranking is used while it is for the store's version; with at most
+        :attr:`ask_changes_kept` rows written since, while every score in it still holds
+        (:attr:`~mapper.readmodel.AskRanking.exact`: each person written since is scored
+        again against the campaign's counts as of now, and no one else's score owes anything
+        to what moved), however old it is (unless the lag bound is 0): then only the shared
+        actions suggested are as of the kept ranking (:meth:`kept_ask_stamp` says when), until
+        the background refresher ranks it again. Else it is used while it was kept less than
+        the lag bound ago
+        (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``; or than ranking it
+        took, when that is longer): others' scores may then lag, by up to the lag bound.
+        Else the ranking is computed from every row (as
         :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
         of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
         returned as it is (:attr:`~mapper.readmodel.AskRanking.whole`: it holds every row).
@@ -1063,15 +1067,22 @@ class Store(abc.ABC):
         from mapper import clock, readmodel
         from mapper.analytics.stored import lag_bound, options_key
 
+        words = words if texts is not None else None
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
-                           "words": words if texts is not None else None})
+                           "words": words})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
         kept_order = None if fresh else self._kept_ranking(campaign, key)
+        # None kept for this day: another day's, the people whose wait after an ask the move
+        # ends or begins re-scored (a new day's first page, not the campaign ranked again).
+        borrowed = kept_order is None and not fresh and today is not None
+        if borrowed:
+            kept_order = self._kept_ranking_of_another_day(campaign, today, min_anger,
+                                                           wait_days, words)
         found, order = kept_order or (None, None)
         if found is not None and found.result is not None:
             since = self._ask_rows_since(campaign, found.version)
             if since is not None:
-                changed, gone, version = since
+                changed, gone, version, counts = since
                 # Its age counts from when it was kept: every row written since is placed by
                 # its row as it is now, so only the campaign's counts are older (by the time
                 # ranking took, as long as a whole campaign takes to rank). And it is kept as
@@ -1083,11 +1094,24 @@ class Store(abc.ABC):
                 bound = lag_bound()  # (none allowed, 0: never)
                 young = bound > 0 and (clock.now() - kept_time).total_seconds() <= max(bound,
                                                                                         took)
-                if version == found.version or (
-                        young and len(changed) + len(gone) <= self.ask_changes_kept):
-                    return readmodel.AskRanking.kept(
-                        found.result, changed, gone, slice_of, campaign=campaign,
-                        min_anger=min_anger, wait_days=wait_days, texts=texts, order=order)
+                day = readmodel.ranked_day(found.result, today, changed)
+                waited = self._ask_rows_waited(campaign, found.result, day, wait_days)
+                if len(changed) + len(gone) <= self.ask_changes_kept:
+                    written = {r[0] for r in changed}
+                    rows = [*changed, *(r for r in waited or () if r[0] not in written)]
+                    ranking = readmodel.AskRanking.kept(
+                        found.result, rows, gone, slice_of,
+                        campaign=campaign, min_anger=min_anger, wait_days=wait_days,
+                        texts=texts, order=order,
+                        shared=readmodel.angry_people(counts, min_anger), today=day)
+                    if waited is None:  # (too many to read: others' waits lag)
+                        ranking.exact = False
+                    if borrowed:
+                        if bound > 0 and ranking.exact:
+                            self._keep_kept(campaign, key, version, found, ranking)
+                            return ranking
+                    elif version == found.version or young or (bound > 0 and ranking.exact):
+                        return ranking
         version, at = self.version(), clock.now()  # before the rows: no older than these
         rows = self._ask_rows(campaign)
         if rows is None:
@@ -1103,6 +1127,95 @@ class Store(abc.ABC):
             logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
                                                 type(exc).__name__)
         return ranking
+
+    #: Rows whose wait after an ask a new day moves that a kept ranking of another day takes
+    #: in at most (more: ranked again). At a million people, about 2,000 a day.
+    ask_waits_kept = 20_000
+
+    def _ask_rows_waited(self, campaign: str, kept: Mapping[str, Any], day: dt.date | None,
+                         wait_days: int) -> list[tuple] | None:
+        """The rows (as :meth:`_ask_rows`) of the people whose ask history a ranking kept
+        (:meth:`~mapper.readmodel.AskRanking.stored`) judges otherwise on ``day``: last
+        asked, in a 1-on-1 or by an attempt, between ``wait_days`` before its day and before
+        ``day`` (:func:`mapper.readmodel.waits_moved`). None when there are too many
+        (:attr:`ask_waits_kept`), or the days are unknown."""
+        from mapper import readmodel
+
+        span = readmodel.waits_moved(kept.get("today"), day, wait_days)
+        if span is None:
+            return None
+        if not span:
+            return []
+        rows = self._ask_rows_asked_between(campaign, *span)
+        return rows if len(rows) <= self.ask_waits_kept else None
+
+    def _ask_rows_asked_between(self, campaign: str, start: dt.date, end: dt.date
+                                ) -> list[tuple]:
+        """The rows (as :meth:`_ask_rows`) of the people last asked, in a 1-on-1 or by a
+        contact attempt, from ``start`` to before ``end``."""
+        return [r for r in self._ask_rows(campaign) or ()
+                if any(d and start.isoformat() <= d < end.isoformat() for d in (r[8], r[10]))]
+
+    def _kept_ranking_of_another_day(self, campaign: str, today: dt.date, min_anger: int,
+                                     wait_days: int, words: str | None
+                                     ) -> "tuple[StoredAnswer, readmodel.KeptOrder] | None":
+        """The ranking kept for these options on the day nearest ``today`` (the latest of
+        those as near), as :meth:`_kept_ranking` reads it; None when there is none."""
+        from mapper.analytics.stored import options_of
+
+        days = []
+        for stamp in self.answer_stamps(campaign):
+            if stamp.question != self.ASK_RANKING:
+                continue
+            options = options_of(stamp.options)
+            day = options.pop("today", None)
+            if day is not None and options == {"min_anger": min_anger, "wait_days": wait_days,
+                                               "words": words}:
+                days.append((abs((day - today).days), -day.toordinal(), stamp.options))
+        return self._kept_ranking(campaign, min(days)[2]) if days else None
+
+    def _keep_kept(self, campaign: str, key: str, version: int, found: StoredAnswer,
+                   ranking: "readmodel.AskRanking") -> None:
+        """Keep under ``key`` a ranking made from another day's (``found``): its order as
+        merged, as of ``version``; its shared actions, as of when that one counted them
+        (``plans_at``: :meth:`kept_ask_stamp`)."""
+        from mapper import clock
+
+        plans = {"plans_at": found.result.get("plans_at") or found.computed_at.isoformat(),
+                 "plans_day": found.result.get("plans_day", found.result["today"])}
+        try:
+            self._keep_ranking(campaign, key, version, clock.now(),
+                               {**ranking.stored(), "kept_at": clock.now().isoformat(),
+                                **plans})
+        except Exception as exc:  # a cache: the page is answered all the same
+            import logging
+
+            logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
+                                                type(exc).__name__)
+
+    def kept_ask_stamp(self, campaign: str, *, today: dt.date, min_anger: int = 3,
+                       wait_days: int = 30, words: str | None = None
+                       ) -> tuple[dt.datetime, dt.date | None] | None:
+        """When, and for which day, the shared actions the asks of the ranking kept for these
+        options (:meth:`kept_ask_ranking`) suggest were counted (with the campaign's whole
+        ranking; those of another day when it was made from that day's), while that is not
+        as of the last write: what a page of it owes to that moment. None when it is, or
+        none is kept."""
+        from mapper.analytics.stored import options_key
+
+        key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
+                           "words": words})
+        found = self._kept_ranking(campaign, key)
+        if found is None:
+            return None
+        head = found[0].result
+        if head.get("plans_at"):
+            at, day = dt.datetime.fromisoformat(head["plans_at"]), head.get("plans_day")
+        elif found[0].version == self.version():
+            return None
+        else:
+            at, day = found[0].computed_at, head.get("today")
+        return at, dt.date.fromisoformat(day) if day else None
 
     #: Entries of a kept ranking's order per stored page (:meth:`_keep_ranking`).
     ask_chunk_size = 2_000

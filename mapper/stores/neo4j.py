@@ -54,6 +54,8 @@ _SCHEMA = (
     "schema/create_person_row_campaign_index",
     "schema/create_person_row_stamp_index",
     "schema/create_person_row_committed_index",
+    "schema/create_person_row_ask_date_index",
+    "schema/create_person_row_tried_date_index",
     "schema/create_read_count_index",
     "schema/create_read_count_campaign_index",
     "schema/create_named_count_index",
@@ -529,7 +531,7 @@ def _ask_rows(tx: Any, campaign: str) -> list[tuple] | None:
 
 
 def _ask_rows_since(tx: Any, campaign: str, version: int
-                    ) -> tuple[list[tuple], list[str], int] | None:
+                    ) -> tuple[list[tuple], list[str], int, list[tuple]] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     found = tx.run(load_query("read/list_ask_rows_since"), campaign=campaign,
@@ -540,7 +542,15 @@ def _ask_rows_since(tx: Any, campaign: str, version: int
             rows.append(tuple(row))
         else:
             gone.append(row[0])
-    return rows, gone, _read_all(tx, "read/get_version")[0][0]
+    return (rows, gone, _read_all(tx, "read/get_version")[0][0],
+            [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
+                                         kinds=["anger"])])
+
+
+def _ask_rows_asked_between(tx: Any, campaign: str, start: str, end: str) -> list[tuple]:
+    found = tx.run(load_query("read/list_ask_rows_asked_between"), campaign=campaign,
+                   **{"from": start, "to": end}).single()
+    return [tuple(r) for r in (found[0] if found else [])]
 
 
 def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
@@ -1428,10 +1438,17 @@ class Neo4jStore(Store):
             return session.execute_read(_ask_rows, campaign)
 
     def _ask_rows_since(self, campaign: str, version: int
-                        ) -> tuple[list[tuple], list[str], int] | None:
+                        ) -> tuple[list[tuple], list[str], int, list[tuple]] | None:
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows_since, campaign, version)
+
+    def _ask_rows_asked_between(self, campaign: str, start: dt.date, end: dt.date
+                                ) -> list[tuple]:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_asked_between, campaign, start.isoformat(),
+                                        end.isoformat())
 
     def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
         if not people:

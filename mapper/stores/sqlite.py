@@ -163,6 +163,14 @@ _STAMP_ON_UPDATE = (
     "CREATE TRIGGER IF NOT EXISTS rm_people_changed AFTER UPDATE ON rm_people BEGIN "
     "INSERT OR REPLACE INTO rm_stamps VALUES (new.campaign, new.person, "
     "(SELECT v FROM meta WHERE k = 'version')); END")
+# A kept ask ranking of another day re-scores the people last asked (in a 1-on-1, or by a
+# contact attempt) on the days that move: the wait after an ask ends or begins
+# (Store.kept_ask_ranking). Indexes alone, made on open where missing (no schema step).
+_ASKED_DDL = {
+    "rm_people_asked": "CREATE INDEX IF NOT EXISTS rm_people_asked ON rm_people "
+                       "(campaign, ask_date) WHERE ask_date IS NOT NULL",
+    "rm_people_tried": "CREATE INDEX IF NOT EXISTS rm_people_tried ON rm_people "
+                       "(campaign, tried_date) WHERE tried_date IS NOT NULL"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
@@ -402,6 +410,11 @@ class SQLiteStore(Store):
                                f"Collective Mapper reads schema {SCHEMA} and older")
         if "rm_rebuild" not in tables:
             db.execute(_REBUILD_DDL)
+        have = {name for (name,) in db.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'index' "
+            f"AND name IN ({_marks(_ASKED_DDL)})", list(_ASKED_DDL))}
+        if have != _ASKED_DDL.keys():
+            db.executescript(f"BEGIN IMMEDIATE; {'; '.join(_ASKED_DDL.values())}; COMMIT;")
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
@@ -1363,7 +1376,7 @@ class SQLiteStore(Store):
                 (campaign,)).fetchall()
 
     def _ask_rows_since(self, campaign: str, version: int
-                        ) -> tuple[list[tuple], list[str], int] | None:
+                        ) -> tuple[list[tuple], list[str], int, list[tuple]] | None:
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
@@ -1373,7 +1386,20 @@ class SQLiteStore(Store):
             rows = self._ask_rows_in(db, campaign, people)
             have = {r[0] for r in rows}
             return (rows, [p for p in people if p not in have],
-                    db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
+                    db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0],
+                    db.execute("SELECT kind, key, sub, n FROM rm_counts WHERE campaign = ? "
+                               "AND kind = 'anger' AND n != 0", (campaign,)).fetchall())
+
+    def _ask_rows_asked_between(self, campaign: str, start: dt.date, end: dt.date
+                                ) -> list[tuple]:
+        span = (campaign, start.isoformat(), end.isoformat())
+        with self._reading() as db:
+            return db.execute(
+                f"SELECT {self._ASK_COLUMNS} FROM rm_people WHERE campaign = ? "
+                "AND ask_date >= ? AND ask_date < ? AND NOT left AND last_date IS NOT NULL "
+                f"UNION SELECT {self._ASK_COLUMNS} FROM rm_people WHERE campaign = ? "
+                "AND tried_date >= ? AND tried_date < ? AND NOT left AND last_date IS NOT NULL",
+                span + span).fetchall()
 
     def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
         with self._reading() as db:

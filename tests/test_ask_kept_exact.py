@@ -1,0 +1,216 @@
+"""A kept ask ranking is used past the lag bound while every score in it holds (issue 16 item
+1: `mapper ask-queue` from a new process, long after the last whole ranking, at a million
+people): after any writes, on both stores, such a page ranks exactly as the whole queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapper.analytics.readiness import ask_queue
+from mapper.analytics.stored import options_key
+from mapper.analytics.texts import fill_texts, read_texts
+from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.test_cli_loop import mapper, runner  # noqa: F401  (the CLI on both stores)
+from tests.test_readmodel_property import apply, operations
+
+TODAY = dt.date(2026, 10, 20)
+KEY = options_key({"today": TODAY, "min_anger": 3, "wait_days": 30, "words": "every"})
+
+
+def _no_plan(entries: list[dict]) -> list[dict]:
+    """The entries without their suggested asks (the one part kept as of the ranking)."""
+    return [{k: v for k, v in e.items() if k != "suggested_ask"} for e in entries]
+
+
+class _Later:
+    """``mapper.clock.now``, moved on by :attr:`hours` (a page asked long after the keep)."""
+
+    def __init__(self) -> None:
+        from mapper import clock
+
+        self.real, self.hours = clock.now, 0
+
+    def __call__(self) -> dt.datetime:
+        return self.real() + dt.timedelta(hours=self.hours)
+
+
+def _pages(store, monkeypatch):
+    later = _Later()
+    monkeypatch.setattr("mapper.clock.now", later)
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+
+    def keep() -> int:
+        later.hours = 0
+        store.kept_ask_ranking(CAMPAIGN, today=TODAY, texts=words, words="every", fresh=True)
+        return store.get_answer(CAMPAIGN, store.ASK_RANKING, KEY).version
+
+    def page_later(today: dt.date = TODAY) -> tuple[list[dict], int, bool]:
+        """A page an hour after the keep, and whether the kept ranking answered it (then its
+        every score, not only those of the entries shown, is the whole queue's)."""
+        later.hours = 1
+        ranking = store.kept_ask_ranking(CAMPAIGN, today=today, texts=words, words="every")
+        if not ranking.whole:
+            assert ranking.exact
+            assert ranking.order == [(e["person"], e["score"], e["ready"])
+                                     for e in whole(today)]
+        entries, count = store.ask_queue_page(CAMPAIGN, today=today, texts=words,
+                                              words="every")
+        return entries, count, not ranking.whole
+
+    def whole(today: dt.date = TODAY) -> list[dict]:
+        return ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=today)
+
+    return keep, page_later, whole
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=operations)
+def test_a_kept_ranking_used_past_the_lag_bound_ranks_as_the_whole_queue(store, monkeypatch,
+                                                                          ops):
+    store.clear()
+    keep, page_later, whole = _pages(store, monkeypatch)
+    store.write(small_campaign())
+    for op in ops:
+        keep()
+        apply(store, [op])
+        entries, count, served_kept = page_later()
+        full = whole()
+        assert count == len(full)
+        if served_kept:  # every score held: the order and every entry's reasons are exact
+            assert _no_plan(entries) == _no_plan(full), op
+        else:  # ranked whole again: exactly the whole queue
+            assert entries == full, op
+
+
+def _asked() -> list:
+    """Contacts asked on days from 2026-10-01 to 2026-11-05, who said maybe or no (or
+    asked by a contact attempt): each day's move ends or begins the wait of some of them."""
+    from mapper.models import Update
+
+    out = []
+    for n in range(8):
+        date = dt.date(2026, 10, 1) + dt.timedelta(days=5 * n)
+        if n % 4 == 3:
+            out += [conversation(f"Asked {n}", "2026-09-20", id=f"asked-{n}"),
+                    Update(person=f"Asked {n}", date=date, campaign=CAMPAIGN,
+                           update="attempt", outcome="no_answer", asked=True)]
+        else:
+            out.append(conversation(f"Asked {n}", date.isoformat(), id=f"asked-{n}",
+                                    ask={"response": ("maybe", "no", None)[n % 3],
+                                         "action": "sign it"}))
+    return out
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=operations, shifts=st.lists(st.integers(-45, 45), min_size=16, max_size=16))
+def test_another_days_kept_ranking_ranks_a_day_as_the_whole_queue(store, monkeypatch, ops,
+                                                                  shifts):
+    """None kept for the day asked: another day's is read, those whose wait after an ask the
+    move ends or begins re-scored (at a million people, a new day's first page)."""
+    store.clear()
+    keep, page_later, whole = _pages(store, monkeypatch)
+    store.write([*small_campaign(), *_asked()])
+    for op, shift in zip(ops, shifts):
+        store.drop_answers(CAMPAIGN)
+        keep()
+        apply(store, [op])
+        day = TODAY + dt.timedelta(days=shift)
+        entries, count, served_kept = page_later(day)
+        full = whole(day)
+        assert count == len(full)
+        if served_kept:
+            assert _no_plan(entries) == _no_plan(full), (op, day)
+        else:
+            assert entries == full, (op, day)
+        # Kept for that day too: read again, it is that one.
+        again = store.kept_ask_ranking(CAMPAIGN, today=day, texts=lambda ids: read_texts(
+            store, CAMPAIGN, ids), words="every")
+        assert again.order == [(e["person"], e["score"], e["ready"]) for e in full]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_writes_that_move_no_one_elses_score_are_answered_from_the_kept_ranking(
+        open_store_of_kind, kind, monkeypatch):
+    store = open_store_of_kind(kind)
+    keep, page_later, whole = _pages(store, monkeypatch)
+    store.write(small_campaign())
+    store.write([conversation(f"Pat Doe {n}", "2026-10-01", id=f"pat-{n}",
+                              issues=[{"issue": "short staffing", "anger": 4}])
+                 for n in range(9)])
+    version = keep()
+    # Angry about an issue nine people already are (its points stay 3 for all of them), a
+    # new contact angry about an issue of her own, and one angry about nothing: each placed
+    # exactly, an hour after the ranking was kept, none ranked whole again.
+    for record in (
+            conversation("Ivy Moss", "2026-10-19", id="ivy", assessment=2,
+                         issues=[{"issue": "short staffing", "anger": 5}]),
+            conversation("Jo Rey", "2026-10-19", id="jo", assessment=1,
+                         issues=[{"issue": "broken lift", "anger": 5}]),
+            conversation("Newt Hale", "2026-10-19", id="newt", issues=[], assessment=1,
+                         plan={"hope": 5, "wants_to_talk_again": True})):
+        store.write([record])
+        entries, count, served_kept = page_later()
+        full = whole()
+        assert served_kept and (entries, count) == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, KEY).version == version
+    # Someone else angry about parking costs moves the points of the one angry about it so
+    # far, whose row did not change: ranked whole again.
+    store.write([conversation("Kay Lu", "2026-10-19", id="kay", assessment=2,
+                              issues=[{"issue": "parking costs", "anger": 5}])])
+    entries, count, served_kept = page_later()
+    assert not served_kept and (entries, count) == (whole(), len(whole()))
+
+
+def test_mapper_ask_queue_says_when_the_asks_it_suggests_were_counted(
+        mapper, monkeypatch):  # noqa: F811
+    """Its order is as of the last write, long after the last whole ranking; the shared actions
+    its asks suggest are as of that ranking, and it says so (--fresh counts them now)."""
+    from mapper import cli
+
+    monkeypatch.setattr(cli, "out", cli.console(width=250))
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")  # (the tests' default: 0, none)
+    with mapper.store() as store:
+        store.write(small_campaign())
+    assert "Ranked as of" not in mapper("ask-queue")  # ranked whole, and kept
+    later = _Later()
+    monkeypatch.setattr("mapper.clock.now", later)
+    later.hours = 2
+    with mapper.store() as store:
+        store.write([conversation("Newt Hale", "2026-11-30", id="newt", issues=[], assessment=1,
+                                  plan={"hope": 5, "wants_to_talk_again": True})])
+    shown = mapper("ask-queue")
+    assert "Newt Hale" in shown
+    assert "Ranked as of the last write; the shared actions the asks suggest are as of " in shown
+    assert "(2 hours ago); --fresh counts them now." in shown
+    # --json: the same note on stderr, stdout the answer alone.
+    result = runner.invoke(cli.app, ["ask-queue", "--json",
+                                     *(["--db", str(mapper.db)] if mapper.db else [])])
+    assert result.exit_code == 0
+    assert "Newt Hale" in {e["name"] for e in json.loads(result.stdout)}
+    assert "Ranked as of the last write" in result.stderr
+    # --fresh ranks every contact now, and keeps it: nothing older to say.
+    shown = mapper("ask-queue", "--fresh")
+    assert "Newt Hale" in shown and "Ranked as of" not in shown
+    assert "Ranked as of" not in mapper("ask-queue")
+    # The next day: from that ranking, kept for the new day too; its shared actions as of it.
+    later.hours = 26
+    mapper.today("2026-12-02")
+    shown = mapper("ask-queue")
+    assert "Newt Hale" in shown
+    assert ("the shared actions the asks suggest were counted for 2026-12-01, as of " in shown
+            and "(1 day ago); --fresh counts them now." in shown)
+    with mapper.store() as store:
+        kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, options_key(
+            {"today": dt.date(2026, 12, 2), "min_anger": 3, "wait_days": 30,
+             "words": "every"}))
+        assert kept is not None and kept.result["plans_day"] == "2026-12-01"
+    assert "were counted for 2026-12-01" in mapper("ask-queue")
+    assert "Ranked as of" not in mapper("ask-queue", "--fresh")
