@@ -548,9 +548,8 @@ def _ask_rows_since(tx: Any, campaign: str, version: int
 
 
 def _ask_rows_asked_between(tx: Any, campaign: str, start: str, end: str) -> list[tuple]:
-    found = tx.run(load_query("read/list_ask_rows_asked_between"), campaign=campaign,
-                   **{"from": start, "to": end}).single()
-    return [tuple(r) for r in (found[0] if found else [])]
+    return [tuple(r[0]) for r in tx.run(load_query("read/list_ask_rows_asked_between"),
+                                        campaign=campaign, **{"from": start, "to": end})]
 
 
 def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
