@@ -24,7 +24,7 @@ import os
 import time
 from typing import Any
 
-from benchmarks.readmodel import _cpu, new_process
+from benchmarks.readmodel import _cpu, new_process, process_cpu
 
 __all__ = ["main"]
 
@@ -65,11 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     print("| what | CPU s | wall s | note |\n|---|---|---|---|")
 
     def server() -> float:
-        if not args.server_pid:
-            return 0.0
-        with open(f"/proc/{args.server_pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(args.server_pid)
 
     def row(what: str, cpu: float, wall: float, note: str = "") -> None:
         print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)

@@ -42,6 +42,16 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
     return statistics.median(cpu), statistics.median(wall), out
 
 
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) another process has used so far (a Neo4j server's JVM);
+    0 for none."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def new_process(args: list[str], env: dict[str, str], repeat: int = 3) -> tuple[float, float, int]:
     """CPU (user + system, the child alone) and wall seconds of a `mapper` command, and the
     size of what it printed (to a pipe)."""

@@ -15,19 +15,10 @@ import argparse
 import hashlib
 import resource
 import time
-from pathlib import Path
+
+from benchmarks.readmodel import _cpu, process_cpu
 
 __all__ = ["main"]
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def _process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
 
 
 def digest(store) -> dict[str, str]:
@@ -67,13 +58,13 @@ def main(argv: list[str] | None = None) -> None:
         campaign = args.campaign or store.campaigns()[0]
         before = digest(store) if args.check else None
         for _ in range(args.repeat):
-            server = _process_cpu(args.server_pid) if args.server_pid else None
+            server = process_cpu(args.server_pid) if args.server_pid else None
             cpu, wall = _cpu(), time.perf_counter()
             n = store.rebuild_read_model(campaign)
             cpu, wall = _cpu() - cpu, time.perf_counter() - wall
             line = f"{n:,} people: {cpu:.2f} s CPU, {wall:.2f} s wall"
             if server is not None:
-                line += f", server {_process_cpu(args.server_pid) - server:.2f} s CPU"
+                line += f", server {process_cpu(args.server_pid) - server:.2f} s CPU"
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"{line}, peak RSS {peak:.0f} MiB", flush=True)
         if args.check:
