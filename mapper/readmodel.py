@@ -1069,8 +1069,11 @@ class AskRanking:
                 self.shared.setdefault(issue, 1)
         #: Whether the kept order's scores all hold: each written since is scored again, and
         #: nobody else's score owes anything to what moved (see :meth:`_scores_hold`). Only
-        #: the shared actions suggested (:meth:`plans`) are then as of the kept ranking.
-        self.exact = shared is not None and self._scores_hold(stored["shared"])
+        #: the shared actions suggested (:meth:`plans`) are then as of the kept ranking. Never
+        #: for a ranking as of the latest record: its day can move back unseen (the latest
+        #: 1-on-1 dated earlier, or its person gone from the workplace).
+        self.exact = (shared is not None and not self.latest
+                      and self._scores_hold(stored["shared"]))
         scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
         moved = {r[0] for r in changed} | set(gone)
         fresh = sorted(k for r in changed

@@ -214,3 +214,67 @@ def test_mapper_ask_queue_says_when_the_asks_it_suggests_were_counted(
         assert kept is not None and kept.result["plans_day"] == "2026-12-01"
     assert "were counted for 2026-12-01" in mapper("ask-queue")
     assert "Ranked as of" not in mapper("ask-queue", "--fresh")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_the_ready_lists_ranking_as_of_the_latest_record_is_never_taken_as_exact(
+        open_store_of_kind, kind, monkeypatch):
+    """Its day is the campaign's latest record's, which a write can move back unseen (the
+    latest 1-on-1 dated earlier): past the lag bound it is ranked whole again."""
+    store = open_store_of_kind(kind)
+    later = _Later()
+    monkeypatch.setattr("mapper.clock.now", later)
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    store.write([*small_campaign(), *_asked(),
+                 conversation("Zed Late", "2026-12-03", id="late", issues=[])])
+    store.kept_list_ranking(CAMPAIGN, texts=words, words="every")
+    store.write([conversation("Zed Late", "2026-11-16", id="late", issues=[])])  # redated
+    later.hours = 1
+    ranking = store.kept_list_ranking(CAMPAIGN, texts=words, words="every")
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store))
+    assert ranking.order == [(e["person"], e["score"], e["ready"]) for e in full]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_ranking_made_from_another_days_is_kept_as_of_that_ones_version(
+        open_store_of_kind, kind, monkeypatch):
+    """So a page re-scores the rows written since it (as it would have), a person forgotten
+    meanwhile cannot be kept in it, and a server's refresher ranks it whole again."""
+    store = open_store_of_kind(kind)
+    keep, page_later, whole = _pages(store, monkeypatch)
+    store.write([*small_campaign(), *_asked()])
+    version = keep()
+    store.write([conversation("Newt Hale", "2026-10-19", id="newt", issues=[], assessment=1)])
+    next_day = TODAY + dt.timedelta(days=1)
+    entries, count, served_kept = page_later(next_day)
+    assert served_kept and (entries, count) == (whole(next_day), len(whole(next_day)))
+    kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, options_key(
+        {"today": next_day, "min_anger": 3, "wait_days": 30, "words": "every"}))
+    assert kept.version == version < store.version()
+    assert kept.result["plans_day"] == TODAY.isoformat()
+
+
+def test_an_open_never_waits_on_a_writer_to_make_the_ask_date_indexes(tmp_path):
+    """Made on the first open of a file that lacks them, unless a writer holds the file:
+    then a later open makes them (the reads they serve scan the rows meanwhile)."""
+    import sqlite3
+
+    from mapper.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "old.db"
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript("DROP INDEX rm_people_asked; DROP INDEX rm_people_tried;")
+    db.execute("BEGIN IMMEDIATE")  # a writer holds the file
+    store = SQLiteStore(path)
+    indexes = "SELECT count(*) FROM sqlite_master WHERE name IN ('rm_people_asked', " \
+              "'rm_people_tried')"
+    assert store._db.execute(indexes).fetchone() == (0,)
+    assert store._ask_rows_asked_between(CAMPAIGN, TODAY, TODAY) == []
+    db.execute("ROLLBACK")
+    store.close()
+    store = SQLiteStore(path)
+    assert store._db.execute(indexes).fetchone() == (2,)
+    store.close()
+    db.close()

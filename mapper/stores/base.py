@@ -1108,7 +1108,7 @@ class Store(abc.ABC):
                         ranking.exact = False
                     if borrowed:
                         if bound > 0 and ranking.exact:
-                            self._keep_kept(campaign, key, version, found, ranking)
+                            self._keep_kept(campaign, key, found, ranking)
                             return ranking
                     elif version == found.version or young or (bound > 0 and ranking.exact):
                         return ranking
@@ -1174,17 +1174,20 @@ class Store(abc.ABC):
                 days.append((abs((day - today).days), -day.toordinal(), stamp.options))
         return self._kept_ranking(campaign, min(days)[2]) if days else None
 
-    def _keep_kept(self, campaign: str, key: str, version: int, found: StoredAnswer,
+    def _keep_kept(self, campaign: str, key: str, found: StoredAnswer,
                    ranking: "readmodel.AskRanking") -> None:
         """Keep under ``key`` a ranking made from another day's (``found``): its order as
-        merged, as of ``version``; its shared actions, as of when that one counted them
-        (``plans_at``: :meth:`kept_ask_stamp`)."""
+        merged; its shared actions, as of when that one counted them (``plans_at``:
+        :meth:`kept_ask_stamp`). Stamped with that one's version: a page re-scores the rows
+        written since, as it did (a person forgotten meanwhile, whose stamps went with her,
+        would else be kept in it; the forget drops whatever is kept as of before it), and a
+        server's refresher ranks it whole again."""
         from mapper import clock
 
         plans = {"plans_at": found.result.get("plans_at") or found.computed_at.isoformat(),
                  "plans_day": found.result.get("plans_day", found.result["today"])}
         try:
-            self._keep_ranking(campaign, key, version, clock.now(),
+            self._keep_ranking(campaign, key, found.version, clock.now(),
                                {**ranking.stored(), "kept_at": clock.now().isoformat(),
                                 **plans})
         except Exception as exc:  # a cache: the page is answered all the same

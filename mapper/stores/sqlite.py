@@ -414,7 +414,19 @@ class SQLiteStore(Store):
             f"SELECT name FROM sqlite_master WHERE type = 'index' "
             f"AND name IN ({_marks(_ASKED_DDL)})", list(_ASKED_DDL))}
         if have != _ASKED_DDL.keys():
-            db.executescript(f"BEGIN IMMEDIATE; {'; '.join(_ASKED_DDL.values())}; COMMIT;")
+            # Never waited for: while a writer holds the file, a later open makes them (the
+            # reads they serve scan the rows meanwhile).
+            db.execute("PRAGMA busy_timeout = 0")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for stmt in _ASKED_DDL.values():
+                    db.execute(stmt)
+                db.execute("COMMIT")
+            except sqlite3.OperationalError:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+            finally:
+                db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
