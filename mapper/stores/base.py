@@ -1059,6 +1059,9 @@ class Store(abc.ABC):
         the lag bound ago
         (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``; or than ranking it
         took, when that is longer): others' scores may then lag, by up to the lag bound.
+        With none kept for ``today``, the one kept for the nearest other day is used so, the
+        people whose wait after an ask the move ends or begins re-scored
+        (:meth:`_ask_rows_waited`), while every score holds; it is not kept for ``today``.
         Else the ranking is computed from every row (as
         :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
         of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
@@ -1107,8 +1110,10 @@ class Store(abc.ABC):
                     if waited is None:  # (too many to read: others' waits lag)
                         ranking.exact = False
                     if borrowed:
+                        # (Not kept for this day: a page after it reads the same, and the
+                        # shared actions it suggests are that day's; --fresh, or a server's
+                        # refresher of today's rankings, ranks it whole.)
                         if bound > 0 and ranking.exact:
-                            self._keep_kept(campaign, key, found, ranking)
                             return ranking
                     elif version == found.version or young or (bound > 0 and ranking.exact):
                         return ranking
@@ -1174,51 +1179,27 @@ class Store(abc.ABC):
                 days.append((abs((day - today).days), -day.toordinal(), stamp.options))
         return self._kept_ranking(campaign, min(days)[2]) if days else None
 
-    def _keep_kept(self, campaign: str, key: str, found: StoredAnswer,
-                   ranking: "readmodel.AskRanking") -> None:
-        """Keep under ``key`` a ranking made from another day's (``found``): its order as
-        merged; its shared actions, as of when that one counted them (``plans_at``:
-        :meth:`kept_ask_stamp`). Stamped with that one's version: a page re-scores the rows
-        written since, as it did (a person forgotten meanwhile, whose stamps went with her,
-        would else be kept in it; the forget drops whatever is kept as of before it), and a
-        server's refresher ranks it whole again."""
-        from mapper import clock
-
-        plans = {"plans_at": found.result.get("plans_at") or found.computed_at.isoformat(),
-                 "plans_day": found.result.get("plans_day", found.result["today"])}
-        try:
-            self._keep_ranking(campaign, key, found.version, clock.now(),
-                               {**ranking.stored(), "kept_at": clock.now().isoformat(),
-                                **plans})
-        except Exception as exc:  # a cache: the page is answered all the same
-            import logging
-
-            logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
-                                                type(exc).__name__)
-
     def kept_ask_stamp(self, campaign: str, *, today: dt.date, min_anger: int = 3,
                        wait_days: int = 30, words: str | None = None
                        ) -> tuple[dt.datetime, dt.date | None] | None:
-        """When, and for which day, the shared actions the asks of the ranking kept for these
-        options (:meth:`kept_ask_ranking`) suggest were counted (with the campaign's whole
-        ranking; those of another day when it was made from that day's), while that is not
-        as of the last write: what a page of it owes to that moment. None when it is, or
+        """When, and for which day, the shared actions the asks of the ranking a page for
+        these options reads (:meth:`kept_ask_ranking`: the one kept for the day, else
+        another day's) suggest were counted, with the campaign's whole ranking: what a page
+        of it owes to that moment. None when that is as of the last write, for the day, or
         none is kept."""
         from mapper.analytics.stored import options_key
 
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
                            "words": words})
-        found = self._kept_ranking(campaign, key)
+        found = (self._kept_ranking(campaign, key)
+                 or self._kept_ranking_of_another_day(campaign, today, min_anger, wait_days,
+                                                      words))
         if found is None:
             return None
-        head = found[0].result
-        if head.get("plans_at"):
-            at, day = dt.datetime.fromisoformat(head["plans_at"]), head.get("plans_day")
-        elif found[0].version == self.version():
+        head, day = found[0], found[0].result.get("today")
+        if head.version == self.version() and day == today.isoformat():
             return None
-        else:
-            at, day = found[0].computed_at, head.get("today")
-        return at, dt.date.fromisoformat(day) if day else None
+        return head.computed_at, dt.date.fromisoformat(day) if day else None
 
     #: Entries of a kept ranking's order per stored page (:meth:`_keep_ranking`).
     ask_chunk_size = 2_000
