@@ -1171,30 +1171,12 @@ class AskRanking:
         if self.texts is not None:
             actions, per_issue = self.plans()
             plans = [sorted(actions), {i: list(p) for i, p in per_issue.items()}]
-        if self.whole or "order" in self.__dict__:
-            if self.listed is None:
-                raise ValueError("a ranking without its list columns cannot be kept")
-            listed = self.listed
-            order = [[p, score, ready, *listed[p]] for p, score, ready in self.order]
-        else:  # (kept: its stored entries as they are, the re-scored ones in their places)
-            order = list(self._stored_merged())
+        if self.listed is None:
+            raise ValueError("a ranking without its list columns cannot be kept")
+        listed = self.listed
         return {"today": self.today.isoformat() if self.today else None, "latest": self.latest,
-                "order": order, "shared": self.shared, "plans": plans}
-
-    def _stored_merged(self) -> Iterator[list]:
-        """The entries a kept ranking's order would be stored as (:meth:`stored`): the kept
-        ones read as they are (at a million people, making :attr:`listed` of them took 1.5 s),
-        merged with those re-scored."""
-        moved, listed = self._moved, self._fresh_listed
-
-        def kept() -> Iterator[tuple[tuple, list]]:
-            for e in self._kept.entries():
-                if len(e) != 7:
-                    raise ValueError("a ranking without its list columns cannot be kept")
-                if e[0] not in moved:
-                    yield (not e[2], -e[1], e[3], e[0]), e
-        fresh = ((k, [k[3], -k[1], not k[0], *listed[k[3]]]) for k in self._fresh)
-        return (e for _, e in heapq.merge(kept(), fresh, key=itemgetter(0)))
+                "order": [[p, score, ready, *listed[p]] for p, score, ready in self.order],
+                "shared": self.shared, "plans": plans}
 
     def shared_words(self) -> "AskRanking":
         """This ranking, its entries naming the campaign's shared actions only (those its
