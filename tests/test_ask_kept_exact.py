@@ -275,3 +275,29 @@ def test_an_open_never_waits_on_a_writer_to_make_the_ask_date_indexes(tmp_path):
     assert store._db.execute(indexes).fetchone() == (2,)
     store.close()
     db.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_servers_refresher_ranks_today_when_pages_start_from_a_past_days_ranking(
+        open_store_of_kind, kind, monkeypatch):
+    """A new day's pages read a past day's kept ranking, stale after a write: the refresher
+    ranks the queue whole for today (once), not for the past day nobody asks about."""
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+
+    store = open_store_of_kind(kind)
+    keep, page_later, whole = _pages(store, monkeypatch)
+    store.write([*small_campaign(), *_asked()])
+    keep()
+    store.write([conversation("Newt Hale", "2026-10-19", id="newt", issues=[], assessment=1)])
+    next_day = TODAY + dt.timedelta(days=1)
+    assert page_later(next_day)[2]  # from the past day's
+    monkeypatch.setenv("MAPPER_TODAY", next_day.isoformat())
+    refresher = Refresher(Analytics(store, campaign=CAMPAIGN, answers=store))
+    assert refresher.run_once() == 1
+    today = store.get_answer(CAMPAIGN, store.ASK_RANKING, options_key(
+        {"today": next_day, "min_anger": 3, "wait_days": 30, "words": "every"}))
+    assert today is not None and today.version == store.version()
+    assert refresher.run_once() == 0  # (the past day's, still stale, is left alone)
+    entries, count, _ = page_later(next_day)
+    assert (entries, count) == (whole(next_day), len(whole(next_day)))

@@ -277,8 +277,9 @@ class Refresher:
     def run_once(self) -> int:
         """Refresh every stale stored answer while holding the lease; how many were."""
         version = self.store.version()
-        stale = [a for a in self.store.answer_stamps()
-                 if a.version != version and not is_part(a.question)]
+        stamps = self.store.answer_stamps()
+        stale = [a for a in stamps if a.version != version and not is_part(a.question)]
+        kept = {(a.campaign, a.question, a.options) for a in stamps}
         # The lease is a write: taken only when there is work (reads cost no one anything).
         if not stale or not self._hold():
             return 0
@@ -291,19 +292,27 @@ class Refresher:
             if self._stop.is_set():
                 break
             func = DERIVED.get(stamp.question)
-            kept = getattr(self.store, "refresh_kept_answer", None)
-            if func is None and kept is None:
+            refresh_kept = getattr(self.store, "refresh_kept_answer", None)
+            if func is None and refresh_kept is None:
                 continue
             options = options_of(stamp.options)
             if options.get("today") is not None:
                 from mapper import clock
 
                 today = today or clock.today()
-                if options["today"] < today:  # nobody asks about a past day again
-                    continue
+                if options["today"] < today:  # nobody asks about a past day again ...
+                    if func is not None:
+                        continue
+                    # ... but a list's pages today start from a past day's kept ranking
+                    # until one is kept for today (the store's kept_ask_ranking): that one.
+                    options = {**options, "today": today}
+                    key = (stamp.campaign, stamp.question, options_key(options))
+                    if key in kept:
+                        continue
+                    kept.add(key)
             if func is None:
                 # A list's kept answer (the ask queue's ranking): the store computes it.
-                if not kept(stamp.campaign, stamp.question, options):
+                if not refresh_kept(stamp.campaign, stamp.question, options):
                     continue
             else:
                 self.analytics.refresh(func, campaign=stamp.campaign, snapshot_since=started,

@@ -1111,8 +1111,8 @@ class Store(abc.ABC):
                         ranking.exact = False
                     if borrowed:
                         # (Not kept for this day: a page after it reads the same, and the
-                        # shared actions it suggests are that day's; --fresh, or a server's
-                        # refresher of today's rankings, ranks it whole.)
+                        # shared actions it suggests are that day's, until --fresh, or a
+                        # server's refresher finding that one stale, ranks today's whole.)
                         if bound > 0 and ranking.exact:
                             return ranking
                     elif version == found.version or young or (bound > 0 and ranking.exact):
