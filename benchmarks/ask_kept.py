@@ -24,8 +24,8 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.readmodel import (_cpu, add_store_arguments, new_process, open_store,
-                                  process_cpu)
+from benchmarks.readmodel import (TABLE_HEAD, _cpu, add_store_arguments, new_process,
+                                  open_store, process_cpu, row)
 
 __all__ = ["main"]
 
@@ -47,13 +47,10 @@ def main(argv: list[str] | None = None) -> None:
     camp = args.campaign
     print(f"## {label}, campaign {camp}, day {day}, {dt.datetime.now():%Y-%m-%d %H:%M}, "
           f"load {os.getloadavg()[0]:.1f}\n")
-    print("| what | CPU s | wall s | note |\n|---|---|---|---|")
+    print(TABLE_HEAD)
 
     def server() -> float:
         return process_cpu(args.server_pid)
-
-    def row(what: str, cpu: float, wall: float, note: str = "") -> None:
-        print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
 
     def command(what: str, on: dt.date, repeat: int, *extra: str) -> None:
         jvm = server()

@@ -24,7 +24,7 @@ import os
 import time
 from typing import Any
 
-from benchmarks.readmodel import _cpu, new_process, process_cpu
+from benchmarks.readmodel import TABLE_HEAD, _cpu, new_process, process_cpu, row
 
 __all__ = ["main"]
 
@@ -62,13 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     camp = args.campaign
     print(f"## {label}, campaign {camp}, today {today}, {dt.datetime.now():%Y-%m-%d %H:%M}, "
           f"load {os.getloadavg()[0]:.1f}\n")
-    print("| what | CPU s | wall s | note |\n|---|---|---|---|")
+    print(TABLE_HEAD)
 
     def server() -> float:
         return process_cpu(args.server_pid)
-
-    def row(what: str, cpu: float, wall: float, note: str = "") -> None:
-        print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
 
     def commands(when: str) -> None:
         for command in COMMANDS:

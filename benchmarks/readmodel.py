@@ -42,6 +42,15 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
     return statistics.median(cpu), statistics.median(wall), out
 
 
+#: The head of a benchmark's table of timings (:func:`row`).
+TABLE_HEAD = "| what | CPU s | wall s | note |\n|---|---|---|---|"
+
+
+def row(what: str, cpu: float, wall: float, note: str = "") -> None:
+    """One row of a benchmark's table of timings (:data:`TABLE_HEAD`), printed at once."""
+    print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
+
+
 def process_cpu(pid: int | None) -> float:
     """CPU seconds (user + system) another process has used so far (a Neo4j server's JVM);
     0 for none."""
@@ -132,10 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     store, where, label = open_store(args, env)
     camp = args.campaign
     print(f"## {label}, campaign {camp}, today {today}, {dt.date.today()}\n")
-    print("| what | CPU s | wall s | note |\n|---|---|---|---|")
-
-    def row(what: str, cpu: float, wall: float, note: str = "") -> None:
-        print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
+    print(TABLE_HEAD)
 
     for command in (["follow-ups", "--json"], ["follow-ups"],
                     ["follow-ups", "--json", "--organizer", "Bench Nobody"],

@@ -14,7 +14,8 @@ import argparse
 import datetime as dt
 import os
 
-from benchmarks.readmodel import add_store_arguments, new_process, open_store, timed
+from benchmarks.readmodel import (TABLE_HEAD, add_store_arguments, new_process, open_store,
+                                  row, timed)
 
 __all__ = ["main"]
 
@@ -29,10 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     env = dict(os.environ, MAPPER_ANSWER_LAG="3600")  # the stale answer stays servable
     store, where, _ = open_store(args, env)
     camp = args.campaign
-    print("| what | CPU s | wall s | note |\n|---|---|---|---|")
-
-    def row(what: str, cpu: float, wall: float, note: str = "") -> None:
-        print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
+    print(TABLE_HEAD)
 
     for command in (["clusters", "--json"], ["power", "--json"], ["talk-next", "--json"]):
         cpu, wall, size = new_process([*command, "--fresh", "--campaign", camp, *where], env, 1)
