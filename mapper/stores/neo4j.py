@@ -373,6 +373,11 @@ def _refresh(tx: Any, touched: set[str], people: set[str], *, count: bool = True
     _refresh_people(tx, people, got, count)
 
 
+#: The kind of a campaign's count of its people's rows removed outright (their last record
+#: gone: replaced, merged away), moved in the writing transaction; no row's count.
+VANISHED = "vanished"
+
+
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for person in people:
@@ -428,6 +433,10 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                            rows=[list(k) for k in unnamed]).consume()
                 counts += dms
             others, units = readmodel.by_unit(counts)
+            # A row gone leaves no stamp here: a kept ask ranking sees this count move
+            # instead (Store.kept_ask_ranking; SQLite keeps a stamp of each row removed).
+            others += [(campaign, VANISHED, "", "", len(keys))
+                       for campaign, keys in _by_campaign(gone).items()]
             tx.run(load_query("write/count_person_rows"), rows=[list(c) for c in others]
                    ).consume()
             if units:
@@ -544,7 +553,7 @@ def _ask_rows_since(tx: Any, campaign: str, version: int
             gone.append(row[0])
     return (rows, gone, _read_all(tx, "read/get_version")[0][0],
             [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                         kinds=["anger"])])
+                                         kinds=["anger", VANISHED])])
 
 
 def _ask_rows_asked_between(tx: Any, campaign: str, start: str, end: str) -> list[tuple]:
@@ -1441,6 +1450,10 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows_since, campaign, version)
+
+    def _rows_vanished(self, campaign: str) -> int:
+        return sum(n for _, _, _, n in self._read_now(
+            "read/list_read_counts", campaign=campaign, kinds=[VANISHED]))
 
     def _ask_rows_asked_between(self, campaign: str, start: dt.date, end: dt.date
                                 ) -> list[tuple]:
