@@ -1097,9 +1097,9 @@ class Store(abc.ABC):
                 bound = lag_bound()  # (none allowed, 0: never)
                 young = bound > 0 and (clock.now() - kept_time).total_seconds() <= max(bound,
                                                                                         took)
-                day = readmodel.ranked_day(found.result, today, changed)
-                waited = self._ask_rows_waited(campaign, found.result, day, wait_days)
                 if len(changed) + len(gone) <= self.ask_changes_kept:
+                    day = readmodel.ranked_day(found.result, today, changed)
+                    waited = self._ask_rows_waited(campaign, found.result, day, wait_days)
                     written = {r[0] for r in changed}
                     rows = [*changed, *(r for r in waited or () if r[0] not in written)]
                     ranking = readmodel.AskRanking.kept(
