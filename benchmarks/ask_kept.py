@@ -10,7 +10,8 @@ on Neo4j). Both now start from a kept ranking while every score in it holds. Usa
 
 The store is changed: its campaign's stored answers are dropped first (so no ranking is kept
 for the days used), one 1-on-1 is written, and deleted again at the end (which drops them
-again). ``--old`` runs the same steps for code without these changes (no ``--fresh`` on
+again). Then its person's name is corrected (the 1-on-1 written again naming another) and
+the command run right after and past the lag bound. ``--old`` runs the same steps for code without these changes (no ``--fresh`` on
 `mapper ask-queue`: the outputs are then not compared). CPU seconds are the child's alone.
 """
 
@@ -113,8 +114,40 @@ def main(argv: list[str] | None = None) -> None:
             f"the same bytes as ranked whole: {same}; the new day: the same entries but for "
             f"the suggested asks: {_but_asks(kept_next) == _but_asks(whole_next)}, the "
             f"suggested asks the same too: {kept_next == whole_next}")
+    # Her name corrected: the same 1-on-1 written again naming another, so the first name's
+    # row goes outright (on Neo4j, before it kept a stamp of such a row, a kept ranking
+    # still held her within the lag bound, and was ranked whole past it).
+    store.kept_ask_ranking(camp, today=day, texts=texts, words="every", fresh=True)
+    c, w = _cpu(), time.perf_counter()
+    store.write([new.model_copy(update={"contact": new.contact.model_copy(
+        update={"name": "Bench Person Corrected"})})])
+    row("her name corrected: the 1-on-1 written again (in process)", _cpu() - c,
+        time.perf_counter() - w)
+    command("new process right after the correction, within the lag bound", day, 1)
+    young, held = output(day), [_holds_first_name(store, camp, day, texts)]
+    time.sleep(max(30.0, took) + 1)
+    command("new process past the lag bound after the correction (1st)", day, 1)
+    past = output(day)
+    held.append(_holds_first_name(store, camp, day, texts))
+    same = ""
+    if not args.old:
+        subprocess.run([sys.executable, "-m", "mapper.cli", "ask-queue", "--fresh", "--json",
+                        "--limit", "20", "--today", day.isoformat(), "--campaign", camp,
+                        *where], env=env, check=True, capture_output=True)
+        fresh = output(day)
+        same = (f"; the first 20 the same bytes as ranked whole: within the bound "
+                f"{young == fresh}, past it {past == fresh}")
+    row("outputs after the correction", 0, 0,
+        f"the ranking read (in process) still holds the first name: within the bound "
+        f"{held[0]}, past it {held[1]}" + same)
     store.delete([conversation_key(camp, "bench-ask-kept")])
     store.close()
+
+
+def _holds_first_name(store: Any, camp: str, day: dt.date, texts: Any) -> bool:
+    """Whether the ranking a page reads now still holds the person under her first name."""
+    ranking = store.kept_ask_ranking(camp, today=day, texts=texts, words="every")
+    return any(p.endswith(":bench person") for p, _, _ in ranking.order)
 
 
 def _but_asks(out: bytes) -> list[dict]:

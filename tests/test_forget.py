@@ -204,3 +204,16 @@ def test_a_forgotten_name_is_held_nowhere_in_the_store(filled):
     forget_person(filled, ADMIN, CAMPAIGN, NAME)
     held = _every_value(filled)
     assert "dee park" not in held and "deedee" not in held
+
+
+def test_a_name_she_was_once_recorded_under_is_forgotten_with_her(store):
+    """Her 1-on-1 first written under a misspelling, then corrected: the misspelled name's
+    row went with the correction, leaving a stamp of it (what drops her from a kept ask
+    ranking); that stamp goes when she is forgotten, on both stores."""
+    store.write(small_campaign() + [conversation("Dee Parq", "2026-11-22", id="dee")])
+    store.write([conversation(NAME, "2026-11-22", id="dee")])
+    assert "dee parq" not in "\n".join(store.export()).casefold()
+    assert "dee parq" in _every_value(store)  # the stamp of the row removed
+    forget_person(store, ADMIN, CAMPAIGN, NAME)
+    held = _every_value(store)
+    assert "dee parq" not in held and "dee park" not in held

@@ -159,6 +159,11 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.ask_queue_page(CAMPAIGN, **page)
         store.write([conversation("Eve Stone", "2026-11-06", unit="ER", issues=[])])
         store.ask_queue_page(CAMPAIGN, **page)  # (Cam Lee's row read for her entry)
+        # A 1-on-1 moved to another name: the first one's row goes outright, stamped, and
+        # the next page drops her.
+        store.write([conversation("Eve Ston", "2026-11-06", id="eve", unit="ER", issues=[])])
+        store.write([conversation("Eve Stone", "2026-11-06", id="eve", unit="ER", issues=[])])
+        store.ask_queue_page(CAMPAIGN, **page)
         # Another day's page: that ranking, those whose wait after an ask the move ends read.
         store.ask_queue_page(CAMPAIGN, **{**page, "today": dt.date(2026, 12, 20)})
         store.structure(CAMPAIGN)

@@ -1107,10 +1107,10 @@ class Store(abc.ABC):
                         campaign=campaign, min_anger=min_anger, wait_days=wait_days,
                         texts=texts, order=order,
                         shared=readmodel.angry_people(counts, min_anger), today=day)
-                    if waited is None or found.result.get("vanished", 0) != sum(
-                            n for kind, _, _, n in counts if kind == "vanished"):
-                        # (Too many to read: others' waits lag. Or rows gone outright
-                        # since, unseen by their stamps: :meth:`_rows_vanished`.)
+                    if waited is None or not found.result.get("gone_stamped"):
+                        # (Too many to read: others' waits lag. Or kept before a store
+                        # stamped each row gone outright, as Neo4j did not: someone gone
+                        # since may be in it unseen.)
                         ranking.exact = False
                     if borrowed:
                         # (Not kept for this day: a page after it reads the same, and the
@@ -1121,7 +1121,6 @@ class Store(abc.ABC):
                     elif version == found.version or young or (bound > 0 and ranking.exact):
                         return ranking
         version, at = self.version(), clock.now()  # before the rows: no older than these
-        vanished = self._rows_vanished(campaign)
         rows = self._ask_rows(campaign)
         if rows is None:
             return None
@@ -1129,7 +1128,7 @@ class Store(abc.ABC):
                                        min_anger=min_anger, wait_days=wait_days, texts=texts)
         try:
             kept = {**ranking.stored(), "kept_at": clock.now().isoformat(),
-                    "vanished": vanished}
+                    "gone_stamped": True}
             self._keep_ranking(campaign, key, version, at, kept)
         except Exception as exc:  # a cache: the page is answered all the same
             import logging
@@ -1137,12 +1136,6 @@ class Store(abc.ABC):
             logging.getLogger(__name__).warning("keeping the ask ranking failed: %s",
                                                 type(exc).__name__)
         return ranking
-
-    def _rows_vanished(self, campaign: str) -> int:
-        """How many of the campaign's people's rows were removed outright (their last record
-        gone) where the store keeps no stamp of a row removed (Neo4j): a kept ask ranking
-        made before a count other than the one now may hold someone no row is about."""
-        return 0
 
     #: Rows whose wait after an ask a new day moves that a kept ranking of another day takes
     #: in at most (more: ranked again). At a million people, about 2,000 a day.
@@ -1323,12 +1316,14 @@ class Store(abc.ABC):
     ask_changes_kept = 2_000
 
     def _ask_rows_since(self, campaign: str, version: int
-                        ) -> tuple[list[tuple], list[str], int] | None:
+                        ) -> tuple[list[tuple], list[str], int, list[tuple]] | None:
         """The rows (as :meth:`_ask_rows`) of the people whose read-model row was written
         at or after store version ``version`` (its stamp: the version the writing
-        transaction started from), the keys of those of them no longer in those rows, and the
-        store's version, read as of one moment; None as :meth:`_ask_rows` says, or when the
-        store stamps no row."""
+        transaction started from), the keys of those of them no longer in those rows (a row
+        removed outright is stamped when it goes), the store's version, and the campaign's
+        counts of anger (``(kind, issue, level, n)``, :func:`mapper.readmodel.angry_people`),
+        read as of one moment; None as :meth:`_ask_rows` says, or when the store stamps no
+        row."""
         return None
 
     def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:

@@ -56,6 +56,8 @@ _SCHEMA = (
     "schema/create_person_row_committed_index",
     "schema/create_person_row_ask_date_index",
     "schema/create_person_row_tried_date_index",
+    "schema/create_gone_row_stamp_index",
+    "schema/create_gone_row_person_index",
     "schema/create_read_count_index",
     "schema/create_read_count_campaign_index",
     "schema/create_named_count_index",
@@ -131,6 +133,12 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # issue, indexed by issue, then people and anger: a page reads each issue's first decision
 # makers), moved with the rows as the counts are ((:ReadCount) kinds 'namings' and
 # 'named_dms'). An older store gets its read model rebuilt on open.
+# Within schema 12, a row removed outright (its person's last record gone: replaced, merged
+# away) leaves a (:GoneRow {campaign, person, stamp}) node, stamped as a row is, as SQLite's
+# rm_stamps keeps a removed row's stamp: a page of the ask queue drops her from its kept
+# ranking (read/list_gone_rows_since). Their indexes are made on open; a delete or a forget,
+# which drops its campaigns' stored answers, deletes their every one. (A ranking kept before
+# them counts as not exact: Store.kept_ask_ranking.)
 SCHEMA = 12
 _KEY_BATCH = 5_000
 
@@ -373,11 +381,6 @@ def _refresh(tx: Any, touched: set[str], people: set[str], *, count: bool = True
     _refresh_people(tx, people, got, count)
 
 
-#: The kind of a campaign's count of its people's rows removed outright (their last record
-#: gone: replaced, merged away), moved in the writing transaction; no row's count.
-VANISHED = "vanished"
-
-
 def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for person in people:
@@ -433,14 +436,15 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                            rows=[list(k) for k in unnamed]).consume()
                 counts += dms
             others, units = readmodel.by_unit(counts)
-            # A row gone leaves no stamp here: a kept ask ranking sees this count move
-            # instead (Store.kept_ask_ranking; SQLite keeps a stamp of each row removed).
-            others += [(campaign, VANISHED, "", "", len(keys))
-                       for campaign, keys in _by_campaign(gone).items()]
             tx.run(load_query("write/count_person_rows"), rows=[list(c) for c in others]
                    ).consume()
             if units:
                 tx.run(load_query("write/count_unit_rows"), rows=units).consume()
+    if gone:
+        # A row removed outright leaves its person's stamp, as a row written leaves its own: a
+        # kept ask ranking holding her drops her (Store.kept_ask_ranking).
+        tx.run(load_query("write/stamp_gone_rows"),
+               rows=[[c, p] for c, keys in _by_campaign(gone).items() for p in keys]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
     # Their neighbours' too where they became committed or stopped being, and whether those
@@ -551,9 +555,10 @@ def _ask_rows_since(tx: Any, campaign: str, version: int
             rows.append(tuple(row))
         else:
             gone.append(row[0])
+    gone += _read_all(tx, "read/list_gone_rows_since", campaign=campaign, since=version)[0][0]
     return (rows, gone, _read_all(tx, "read/get_version")[0][0],
             [tuple(r) for r in _read_all(tx, "read/list_read_counts", campaign=campaign,
-                                         kinds=["anger", VANISHED])])
+                                         kinds=["anger"])])
 
 
 def _ask_rows_asked_between(tx: Any, campaign: str, start: str, end: str) -> list[tuple]:
@@ -1047,6 +1052,9 @@ class Neo4jStore(Store):
                    campaigns=sorted(campaigns)).consume()
             tx.run(load_query("write/delete_records"), ids=list(ids)).consume()
             _refresh(tx, touched, people)
+            # (Their kept rankings just went: the stamps of rows gone serve none now.)
+            tx.run(load_query("write/delete_campaign_gone_rows"),
+                   campaigns=sorted(campaigns)).consume()
             if alias_campaigns:
                 tx.run(load_query("write/mark_reprojection"),
                        rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
@@ -1450,10 +1458,6 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows_since, campaign, version)
-
-    def _rows_vanished(self, campaign: str) -> int:
-        return sum(n for _, _, _, n in self._read_now(
-            "read/list_read_counts", campaign=campaign, kinds=[VANISHED]))
 
     def _ask_rows_asked_between(self, campaign: str, start: dt.date, end: dt.date
                                 ) -> list[tuple]:

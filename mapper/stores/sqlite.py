@@ -656,14 +656,14 @@ class SQLiteStore(Store):
                 # A stored answer may name whom these records were about (a forgotten person).
                 campaigns = {r.campaign for r in batch}
                 self._drop_answers_of(list(ids), campaigns)
-                version = db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
                 self._refresh(self._drop(list(ids), self._node_cache()))
-                # The stamps of rows removed here served the ask rankings just dropped, and
-                # hold a person's key (her name): gone with her, forgotten.
+                # The stamps of rows removed outright served the ask rankings just dropped,
+                # and each holds a person's key (her name, as it was once spelled, too: a
+                # row removed long ago when her 1-on-1 was corrected): gone, forgotten.
                 db.executemany(
-                    "DELETE FROM rm_stamps WHERE campaign = ?1 AND stamp >= ?2 AND NOT EXISTS "
+                    "DELETE FROM rm_stamps WHERE campaign = ?1 AND NOT EXISTS "
                     "(SELECT 1 FROM rm_people p WHERE p.campaign = ?1 "
-                    "AND p.person = rm_stamps.person)", [(c, version) for c in campaigns])
+                    "AND p.person = rm_stamps.person)", [(c,) for c in campaigns])
                 self._mark(alias_campaigns)
                 db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 # (After the version moved: an answer read before this commit is older.)
