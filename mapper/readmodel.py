@@ -1067,13 +1067,16 @@ class AskRanking:
         for mine in self.angry.values():  # an issue no one else was angry about: theirs
             for issue in mine:
                 self.shared.setdefault(issue, 1)
+        #: The issues whose points moved while people not written since are angry about
+        #: them (:meth:`_points_moved`): those people's scores may have moved. With their
+        #: rows among ``changed`` they hold again.
+        self.unsettled = self._points_moved(stored["shared"]) if shared is not None else set()
         #: Whether the kept order's scores all hold: each written since is scored again, and
-        #: nobody else's score owes anything to what moved (see :meth:`_scores_hold`). Only
+        #: nobody else's score owes anything to what moved (no issue :attr:`unsettled`). Only
         #: the shared actions suggested (:meth:`plans`) are then as of the kept ranking. Never
         #: for a ranking as of the latest record: its day can move back unseen (the latest
         #: 1-on-1 dated earlier, or its person gone from the workplace).
-        self.exact = (shared is not None and not self.latest
-                      and self._scores_hold(stored["shared"]))
+        self.exact = shared is not None and not self.latest and not self.unsettled
         scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
         moved = {r[0] for r in changed} | set(gone)
         fresh = sorted(k for r in changed
@@ -1086,24 +1089,24 @@ class AskRanking:
         self._fresh_listed = {k[3]: self._listed(self.rows[k[3]]) for k in fresh}
         return self
 
-    def _scores_hold(self, kept_shared: Mapping[str, int]) -> bool:
-        """Whether the scores of the people not written since are those the kept ranking
-        holds, given how many are angry about each issue then (``kept_shared``) and now
+    def _points_moved(self, kept_shared: Mapping[str, int]) -> set[str]:
+        """The issues through which the score of someone not written since may have moved,
+        given how many are angry about each issue then (``kept_shared``) and now
         (:attr:`shared`): someone's score owes those counts only the points of their top issue
         (:func:`~mapper.analytics.readiness.shared_points`), the same for any count of 8 or
-        more (the top issue chosen by them among equally angry ones scores the same). So it
-        holds unless an issue's points moved and someone not written since is angry about
-        it (its count now, less those written since who are)."""
+        more (the top issue chosen by them among equally angry ones scores the same). So each
+        score holds but for the issues whose points moved while someone not written since is
+        angry about them (their count now, less those written since who are). Those people
+        were counted both then and now, and points move only below 8 people: fewer than 8
+        such people an issue."""
         from mapper.analytics.readiness import shared_points
 
         now = self.shared
         written = collections.Counter(i for mine in self.angry.values() for i in mine)
-        for issue in kept_shared.keys() | now.keys():
-            before, after = kept_shared.get(issue, 1), now.get(issue, 1)
-            if (before != after and shared_points(before) != shared_points(after)
-                    and after - written[issue] > 0):
-                return False
-        return True
+        return {issue for issue in kept_shared.keys() | now.keys()
+                if (before := kept_shared.get(issue, 1)) != (after := now.get(issue, 1))
+                and shared_points(before) != shared_points(after)
+                and after - written[issue] > 0}
 
     def _merged(self) -> Iterator[tuple[str, float, bool]]:
         """:attr:`order` of a kept ranking, one at a time."""

@@ -45,7 +45,8 @@ def test_every_query_file_holds_one_statement():
 _SCANS = frozenset({"NodeByLabelScan", "AllNodesScan", "DirectedAllRelationshipsScan",
                     "UndirectedAllRelationshipsScan"})
 #: Labels with a node per record, person or row: a million people make millions of them.
-_GROWING = ("Record", "Node", "PersonRow", "FollowUpItem", "ReadCount", "NamedCount")
+_GROWING = ("Record", "Node", "PersonRow", "FollowUpItem", "ReadCount", "NamedCount",
+             "GoneRow")
 #: The queries that read every one of those on purpose, none run by a write, a page or a list.
 _WHOLE_STORE = {
     "read/count_nodes": "mapper stats",
@@ -164,6 +165,13 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.write([conversation("Eve Ston", "2026-11-06", id="eve", unit="ER", issues=[])])
         store.write([conversation("Eve Stone", "2026-11-06", id="eve", unit="ER", issues=[])])
         store.ask_queue_page(CAMPAIGN, **page)
+        # A second person angry about night parking moves its points: the first one's row,
+        # angry about it too, read from the issue's edges.
+        for who in ("Gil Hart", "Hal Ives"):
+            store.kept_ask_ranking(CAMPAIGN, **page, fresh=True)  # (ranked whole, kept)
+            store.write([conversation(who, "2026-11-06", id=who, unit="ER",
+                                      issues=[{"issue": "night parking", "anger": 4}])])
+            store.ask_queue_page(CAMPAIGN, **page)
         # Another day's page: that ranking, those whose wait after an ask the move ends read.
         store.ask_queue_page(CAMPAIGN, **{**page, "today": dt.date(2026, 12, 20)})
         store.structure(CAMPAIGN)

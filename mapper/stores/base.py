@@ -1102,11 +1102,26 @@ class Store(abc.ABC):
                     waited = self._ask_rows_waited(campaign, found.result, day, wait_days)
                     written = {r[0] for r in changed}
                     rows = [*changed, *(r for r in waited or () if r[0] not in written)]
+                    shared = readmodel.angry_people(counts, min_anger)
                     ranking = readmodel.AskRanking.kept(
                         found.result, rows, gone, slice_of,
                         campaign=campaign, min_anger=min_anger, wait_days=wait_days,
-                        texts=texts, order=order,
-                        shared=readmodel.angry_people(counts, min_anger), today=day)
+                        texts=texts, order=order, shared=shared, today=day)
+                    if ranking.unsettled and not ranking.latest and waited is not None:
+                        # An issue's points moved (its second to eighth person angry about
+                        # it): the few others angry about it re-scored too, read as of the
+                        # same version, and every score holds again.
+                        angry = self._ask_rows_angry_about(campaign, sorted(ranking.unsettled),
+                                                           min_anger)
+                        if angry is not None and angry[1] == version:
+                            have = {r[0] for r in rows}
+                            more = [r for r in angry[0] if r[0] not in have]
+                            if len(rows) + len(more) + len(gone) <= self.ask_changes_kept:
+                                ranking = readmodel.AskRanking.kept(
+                                    found.result, [*rows, *more], gone, slice_of,
+                                    campaign=campaign, min_anger=min_anger,
+                                    wait_days=wait_days, texts=texts, order=order,
+                                    shared=shared, today=day)
                     if waited is None or not found.result.get("gone_stamped"):
                         # (Too many to read: others' waits lag. Or kept before a store
                         # stamped each row gone outright, as Neo4j did not: someone gone
@@ -1324,6 +1339,14 @@ class Store(abc.ABC):
         counts of anger (``(kind, issue, level, n)``, :func:`mapper.readmodel.angry_people`),
         read as of one moment; None as :meth:`_ask_rows` says, or when the store stamps no
         row."""
+        return None
+
+    def _ask_rows_angry_about(self, campaign: str, issues: Sequence[str], min_anger: int
+                              ) -> tuple[list[tuple], int] | None:
+        """The rows (as :meth:`_ask_rows`) of the people angry about any of these issues at
+        ``min_anger`` or more in some 1-on-1 (from the issues' edges: everyone whose row says
+        so, and maybe some more), and the store's version, read as of one moment; None when
+        the store cannot read them so."""
         return None
 
     def _ask_rows_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:

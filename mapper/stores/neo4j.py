@@ -571,6 +571,14 @@ def _ask_rows_of(tx: Any, campaign: str, people: list[str]) -> list[tuple]:
     return [tuple(r) for r in (found[0] if found else [])]
 
 
+def _ask_rows_angry_about(tx: Any, campaign: str, issues: list[str], min_anger: int
+                          ) -> tuple[list[tuple], int]:
+    found = tx.run(load_query("read/list_ask_rows_angry_about"), campaign=campaign,
+                   issues=issues, min_anger=min_anger).single()
+    return ([tuple(r) for r in (found[0] if found else [])],
+            _read_all(tx, "read/get_version")[0][0])
+
+
 def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
@@ -1148,6 +1156,8 @@ class Neo4jStore(Store):
             if _read_all(tx, "write/delete_read_model_rebuild", campaign=work.campaign,
                          token=work.token, after=work.cursor)[0][0]:
                 _replace_read_counts(tx, work.campaign, counts)
+                tx.run(load_query("write/delete_campaign_ask_rankings"),
+                       campaign=work.campaign, question=self.ASK_RANKING).consume()
                 tx.run(load_query("write/increment_version")).consume()
             return True  # (or the mark moved since: another process will count)
 
@@ -1472,6 +1482,13 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows_of, campaign, list(people))
+
+    def _ask_rows_angry_about(self, campaign: str, issues: Sequence[str], min_anger: int
+                              ) -> tuple[list[tuple], int] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_ask_rows_angry_about, campaign, list(issues),
+                                        min_anger)
 
     def assignees(self, campaign: str) -> dict[str, str]:
         found = self._read("read/list_assignees", campaign=campaign)

@@ -166,11 +166,15 @@ _STAMP_ON_UPDATE = (
 # A kept ask ranking of another day re-scores the people last asked (in a 1-on-1, or by a
 # contact attempt) on the days that move: the wait after an ask ends or begins
 # (Store.kept_ask_ranking). Indexes alone, made on open where missing (no schema step).
+# And when an issue's points move (its second to eighth person angry about it), the few people
+# angry about it (Store._ask_rows_angry_about), read from its edges.
 _ASKED_DDL = {
     "rm_people_asked": "CREATE INDEX IF NOT EXISTS rm_people_asked ON rm_people "
                        "(campaign, ask_date) WHERE ask_date IS NOT NULL",
     "rm_people_tried": "CREATE INDEX IF NOT EXISTS rm_people_tried ON rm_people "
-                       "(campaign, tried_date) WHERE tried_date IS NOT NULL"}
+                       "(campaign, tried_date) WHERE tried_date IS NOT NULL",
+    "edges_angry_dst": "CREATE INDEX IF NOT EXISTS edges_angry_dst ON edges (dst) "
+                       "WHERE type = 'ANGRY_ABOUT'"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
@@ -1425,6 +1429,19 @@ class SQLiteStore(Store):
                 f"SELECT {self._ASK_COLUMNS} FROM rm_people WHERE campaign = ? AND person IN "
                 f"({_marks(part)}) AND NOT left AND last_date IS NOT NULL", [campaign, *part])
         return rows
+
+    def _ask_rows_angry_about(self, campaign: str, issues: Sequence[str], min_anger: int
+                              ) -> tuple[list[tuple], int] | None:
+        people: set[str] = set()
+        with self._reading() as db:
+            for part in _chunks(list(issues)):
+                people.update(p for (p,) in db.execute(
+                    "SELECT n.key FROM nodes i JOIN edges e ON e.dst = i.id "
+                    "AND e.type = 'ANGRY_ABOUT' JOIN nodes n ON n.id = e.src "
+                    f"WHERE i.key IN ({_marks(part)}) AND e.campaign = ? AND e.anger >= ?",
+                    [*part, campaign, min_anger]))
+            return (self._ask_rows_in(db, campaign, sorted(people)),
+                    db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
 
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
