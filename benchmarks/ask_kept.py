@@ -11,7 +11,8 @@ on Neo4j). Both now start from a kept ranking while every score in it holds. Usa
 The store is changed: its campaign's stored answers are dropped first (so no ranking is kept
 for the days used), one 1-on-1 is written, and deleted again at the end (which drops them
 again). Then its person's name is corrected (the 1-on-1 written again naming another) and
-the command run right after and past the lag bound. ``--old`` runs the same steps for code without these changes (no ``--fresh`` on
+the command run right after and past the lag bound; then a second person angry about an issue
+one person was (its points move) and the command past the lag bound. ``--old`` runs the same steps for code without these changes (no ``--fresh`` on
 `mapper ask-queue`: the outputs are then not compared). CPU seconds are the child's alone.
 """
 
@@ -140,7 +141,30 @@ def main(argv: list[str] | None = None) -> None:
     row("outputs after the correction", 0, 0,
         f"the ranking read (in process) still holds the first name: within the bound "
         f"{held[0]}, past it {held[1]}" + same)
-    store.delete([conversation_key(camp, "bench-ask-kept")])
+    # An issue's points moved: a second person angry about an issue one person was, whose
+    # score moves with it (before, the campaign was ranked whole again past the lag bound).
+    def angry(n: int) -> OneOnOne:
+        return OneOnOne.model_validate({
+            **new.model_dump(mode="json", exclude_none=True), "id": f"bench-ask-issue-{n}",
+            "contact": {"name": f"Bench Angry {n}"},
+            "issues": [{"issue": "bench night parking", "anger": 5}]})
+    store.write([angry(1)])
+    store.kept_ask_ranking(camp, today=day, texts=texts, words="every", fresh=True)
+    c, w = _cpu(), time.perf_counter()
+    store.write([angry(2)])
+    row("a second person angry about an issue one was (in process)", _cpu() - c,
+        time.perf_counter() - w)
+    time.sleep(max(30.0, took) + 1)
+    command("new process past the lag bound after it (1st)", day, 1)
+    moved = output(day)
+    if not args.old:
+        subprocess.run([sys.executable, "-m", "mapper.cli", "ask-queue", "--fresh", "--json",
+                        "--limit", "20", "--today", day.isoformat(), "--campaign", camp,
+                        *where], env=env, check=True, capture_output=True)
+        row("outputs after the issue's points moved", 0, 0,
+            f"the first 20 the same bytes as ranked whole: {moved == output(day)}")
+    store.delete([conversation_key(camp, "bench-ask-kept"),
+                  *(conversation_key(camp, f"bench-ask-issue-{n}") for n in (1, 2))])
     store.close()
 
 
