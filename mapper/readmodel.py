@@ -1103,10 +1103,12 @@ class AskRanking:
 
         now = self.shared
         written = collections.Counter(i for mine in self.angry.values() for i in mine)
+        # (An issue no one is angry about now scores as one person's, but no one not written
+        # since can be angry about it: their rows would still count them.)
         return {issue for issue in kept_shared.keys() | now.keys()
                 if (before := kept_shared.get(issue, 1)) != (after := now.get(issue, 1))
                 and shared_points(before) != shared_points(after)
-                and after - written[issue] > 0}
+                and now.get(issue, 0) - written[issue] > 0}
 
     def _merged(self) -> Iterator[tuple[str, float, bool]]:
         """:attr:`order` of a kept ranking, one at a time."""

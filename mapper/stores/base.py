@@ -1107,7 +1107,8 @@ class Store(abc.ABC):
                         found.result, rows, gone, slice_of,
                         campaign=campaign, min_anger=min_anger, wait_days=wait_days,
                         texts=texts, order=order, shared=shared, today=day)
-                    if ranking.unsettled and not ranking.latest and waited is not None:
+                    if (ranking.unsettled and not ranking.latest and waited is not None
+                            and found.result.get("gone_stamped")):
                         # An issue's points moved (its second to eighth person angry about
                         # it): the few others angry about it re-scored too, read as of the
                         # same version, and every score holds again.

@@ -429,8 +429,13 @@ class SQLiteStore(Store):
             except sqlite3.OperationalError:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
+            else:
+                have = set(_ASKED_DDL)
             finally:
                 db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
+        # Without its index, reading who is angry about an issue scans every edge: not done
+        # (a kept ask ranking whose issue's points moved is ranked whole, as before it).
+        self._angry_indexed = "edges_angry_dst" in have
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
@@ -1432,6 +1437,8 @@ class SQLiteStore(Store):
 
     def _ask_rows_angry_about(self, campaign: str, issues: Sequence[str], min_anger: int
                               ) -> tuple[list[tuple], int] | None:
+        if not self._angry_indexed:
+            return None
         people: set[str] = set()
         with self._reading() as db:
             for part in _chunks(list(issues)):
