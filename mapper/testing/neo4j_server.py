@@ -224,6 +224,7 @@ class Neo4jServer:
         )
         atexit.register(self.stop)
         lines: queue.Queue[bytes] = queue.Queue()
+        self._lines = lines  # (what the JVM prints after READY: its last words, should it die)
         # The launcher never writes to stdout after READY, but draining keeps it from
         # blocking should a library print there anyway.
         threading.Thread(target=self._pump, args=(self._process.stdout, lines), daemon=True).start()
@@ -257,6 +258,28 @@ class Neo4jServer:
         for line in stream:
             lines.put(line)
         lines.put(b"")
+
+    def exit_code(self) -> int | None:
+        """The JVM's exit code once it has exited, else None."""
+        return self._process.poll() if self._process is not None else None
+
+    def last_words(self) -> str:
+        """What a server that exited left to say, read before :meth:`stop` deletes its
+        folder: what the JVM printed (``-XX:+ExitOnOutOfMemoryError`` says so on stdout), and
+        the tails of the launcher's log and of the server's own logs."""
+        printed = []
+        while True:
+            try:
+                line = self._lines.get_nowait()
+            except (AttributeError, queue.Empty):
+                break
+            printed.append(line.decode("utf-8", "replace"))
+        parts = [f"--- JVM output ---\n{''.join(printed[-LOG_TAIL_LINES:])}"]
+        if self.log_path:
+            parts.append(f"--- launcher log ---\n{_tail(self.log_path)}")
+        for log in sorted(self._workdir.glob("server/**/*.log")) if self._workdir else ():
+            parts.append(f"--- {log.name} (last {LOG_TAIL_LINES} lines) ---\n{_tail(log)}")
+        return "\n".join(parts)
 
     def _fail(self, reason: str) -> None:
         command = " ".join(self._process.args) if self._process else ""
@@ -329,8 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         while not stop.wait(1.0):
             if not server.running:
-                log_tail = _tail(server.log_path) if server.log_path else ""
-                print(f"Neo4j exited unexpectedly; launcher log:\n{log_tail}", file=sys.stderr)
+                print(f"Neo4j exited unexpectedly (code {server.exit_code()}); "
+                      f"{server.last_words()}", file=sys.stderr)
                 return 1
     return 0
 
