@@ -254,6 +254,31 @@ def test_another_days_ranking_is_read_not_kept_for_the_new_day(open_store_of_kin
     assert store.answer_stamps(CAMPAIGN) == stamps
 
 
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_write_between_a_new_days_two_reads_leaves_its_ranking_not_exact(
+        open_store_of_kind, kind, monkeypatch):
+    """The rows whose wait a new day moves are read after the rows written since, in another
+    transaction: a write landing between them may have moved what the first were scored
+    against, so the ranking is not taken as exact (found by review)."""
+    store = open_store_of_kind(kind)
+    keep, _, _ = _pages(store, monkeypatch)
+    store.write([*small_campaign(), *_asked()])
+    keep()
+    next_day = dt.date(2026, 11, 1)  # (the wait after Asked 0's ask of 10-01 ends)
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    ranking = store.kept_ask_ranking(CAMPAIGN, today=next_day, texts=words, words="every")
+    assert not ranking.whole and ranking.exact  # (no write between)
+    read = type(store)._ask_rows_asked_between
+
+    def with_a_write_first(self, *args):
+        self.write([conversation("Newt Hale", "2026-10-19", id="newt", issues=[],
+                                 assessment=1)])
+        return read(self, *args)
+    monkeypatch.setattr(type(store), "_ask_rows_asked_between", with_a_write_first)
+    ranking = store.kept_ask_ranking(CAMPAIGN, today=next_day, texts=words, words="every")
+    assert ranking.whole or not ranking.exact
+
+
 def test_an_open_never_waits_on_a_writer_to_make_the_ask_date_indexes(tmp_path):
     """Made on the first open of a file that lacks them, unless a writer holds the file:
     then a later open makes them (the reads they serve scan the rows meanwhile)."""
