@@ -263,9 +263,16 @@ def test_a_kept_ask_ranking_ages_from_when_it_was_kept(open_store_of_kind, kind,
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert page() == (full, len(full))
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
-    # ... ranked whole again, and kept, once a write moves another's score (someone else
-    # angry about parking costs: the points of Cam Lee, the one angry about it so far).
+    # ... and when a write moves another's score (someone else angry about parking costs:
+    # the points of Cam Lee, the one angry about it so far), her row read again ...
     store.write([conversation("Ivy Moss", "2026-11-19", id="ivy", assessment=2,
+                              issues=[{"issue": "parking costs", "anger": 5}])])
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
+    assert page() == (full, len(full))
+    assert store.get_answer(CAMPAIGN, store.ASK_RANKING, key).version == version
+    # ... ranked whole again, and kept, when those others' rows cannot be read.
+    monkeypatch.setattr(type(store), "_ask_rows_angry_about", lambda *a: None)
+    store.write([conversation("Jo Rey", "2026-11-19", id="jo", assessment=2,
                               issues=[{"issue": "parking costs", "anger": 5}])])
     full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store), today=TODAY)
     assert page() == (full, len(full))
