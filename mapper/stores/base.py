@@ -1103,12 +1103,20 @@ class Store(abc.ABC):
                     written = {r[0] for r in changed}
                     rows = [*changed, *(r for r in waited or () if r[0] not in written)]
                     shared = readmodel.angry_people(counts, min_anger)
-                    ranking = readmodel.AskRanking.kept(
-                        found.result, rows, gone, slice_of,
-                        campaign=campaign, min_anger=min_anger, wait_days=wait_days,
-                        texts=texts, order=order, shared=shared, today=day)
-                    if (ranking.unsettled and not ranking.latest and waited is not None
-                            and found.result.get("gone_stamped")):
+
+                    def scored(again: list[tuple]) -> readmodel.AskRanking:
+                        """The kept ranking with these rows scored again."""
+                        return readmodel.AskRanking.kept(
+                            found.result, again, gone, slice_of,
+                            campaign=campaign, min_anger=min_anger, wait_days=wait_days,
+                            texts=texts, order=order, shared=shared, today=day)
+                    # Whether its scores can all hold: not if the rows whose wait moved were
+                    # too many to read (their waits lag), nor if it was kept before the store
+                    # stamped each row gone outright (Neo4j did not: someone gone since may
+                    # be in it unseen).
+                    can_hold = waited is not None and bool(found.result.get("gone_stamped"))
+                    ranking = scored(rows)
+                    if ranking.unsettled and not ranking.latest and can_hold:
                         # An issue's points moved (its second to eighth person angry about
                         # it): the few others angry about it re-scored too, read as of the
                         # same version, and every score holds again.
@@ -1118,19 +1126,10 @@ class Store(abc.ABC):
                             have = {r[0] for r in rows}
                             more = [r for r in angry[0] if r[0] not in have]
                             if len(rows) + len(more) + len(gone) <= self.ask_changes_kept:
-                                ranking = readmodel.AskRanking.kept(
-                                    found.result, [*rows, *more], gone, slice_of,
-                                    campaign=campaign, min_anger=min_anger,
-                                    wait_days=wait_days, texts=texts, order=order,
-                                    shared=shared, today=day)
-                    if waited and self.version() != version:
-                        # (Those rows were read after the rows written since: a write between
-                        # may have moved what those were scored against. Found by review.)
-                        ranking.exact = False
-                    if waited is None or not found.result.get("gone_stamped"):
-                        # (Too many to read: others' waits lag. Or kept before a store
-                        # stamped each row gone outright, as Neo4j did not: someone gone
-                        # since may be in it unseen.)
+                                ranking = scored([*rows, *more])
+                    # (The rows whose wait moved were read after the rows written since: a
+                    # write between may have moved what those were scored against.)
+                    if not can_hold or (waited and self.version() != version):
                         ranking.exact = False
                     if borrowed:
                         # (Not kept for this day: a page after it reads the same, and the
