@@ -276,22 +276,18 @@ class Neo4jServer:
             printed.append(line.decode("utf-8", "replace"))
         parts = [f"--- JVM output ---\n{''.join(printed[-LOG_TAIL_LINES:])}"]
         if self.log_path:
-            parts.append(f"--- launcher log ---\n{_tail(self.log_path)}")
+            parts.append(f"--- launcher log (last {LOG_TAIL_LINES} lines) ---\n"
+                         f"{_tail(self.log_path)}")
         for log in sorted(self._workdir.glob("server/**/*.log")) if self._workdir else ():
             parts.append(f"--- {log.name} (last {LOG_TAIL_LINES} lines) ---\n{_tail(log)}")
         return "\n".join(parts)
 
     def _fail(self, reason: str) -> None:
         command = " ".join(self._process.args) if self._process else ""
-        launcher_tail = _tail(self.log_path) if self.log_path else ""
-        # The server's own log sits inside the store folder that stop() deletes, so read it first.
-        server_logs = sorted(self._workdir.glob("server/*/neo4j.log")) if self._workdir else []
-        server_tail = _tail(server_logs[-1]) if server_logs else ""
+        # The server's own logs sit inside the store folder that stop() deletes: read first.
+        words = self.last_words()
         self.stop()
-        message = f"{reason}\n$ {command}\n--- launcher log (last {LOG_TAIL_LINES} lines) ---\n{launcher_tail}"
-        if server_tail:
-            message += f"\n--- neo4j.log (last {LOG_TAIL_LINES} lines) ---\n{server_tail}"
-        raise RuntimeError(message)
+        raise RuntimeError(f"{reason}\n$ {command}\n{words}")
 
     def stop(self) -> None:
         """Ask the server to shut down (stdin EOF), kill it after 30 s, delete its folder."""
