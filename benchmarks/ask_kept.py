@@ -26,8 +26,8 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.readmodel import (TABLE_HEAD, _cpu, add_store_arguments, new_process,
-                                  open_store, process_cpu, row)
+from benchmarks.readmodel import (_cpu, add_store_arguments, new_process, open_store,
+                                  process_cpu, row, table_head)
 
 __all__ = ["main"]
 
@@ -47,9 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     env = dict(os.environ, MAPPER_ANSWER_LAG="30")
     store, where, label = open_store(args, env)
     camp = args.campaign
-    print(f"## {label}, campaign {camp}, day {day}, {dt.datetime.now():%Y-%m-%d %H:%M}, "
-          f"load {os.getloadavg()[0]:.1f}\n")
-    print(TABLE_HEAD)
+    table_head(label, camp, f"day {day}")
 
     def server() -> float:
         return process_cpu(args.server_pid)
@@ -132,9 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     held.append(_holds_first_name(store, camp, day, texts))
     same = ""
     if not args.old:
-        subprocess.run([sys.executable, "-m", "mapper.cli", "ask-queue", "--fresh", "--json",
-                        "--limit", "20", "--today", day.isoformat(), "--campaign", camp,
-                        *where], env=env, check=True, capture_output=True)
+        output(day, "--fresh")  # (ranked whole now, and kept)
         fresh = output(day)
         same = (f"; the first 20 the same bytes as ranked whole: within the bound "
                 f"{young == fresh}, past it {past == fresh}")
@@ -158,9 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     command("new process past the lag bound after it (1st)", day, 1)
     moved = output(day)
     if not args.old:
-        subprocess.run([sys.executable, "-m", "mapper.cli", "ask-queue", "--fresh", "--json",
-                        "--limit", "20", "--today", day.isoformat(), "--campaign", camp,
-                        *where], env=env, check=True, capture_output=True)
+        output(day, "--fresh")
         row("outputs after the issue's points moved", 0, 0,
             f"the first 20 the same bytes as ranked whole: {moved == output(day)}")
     store.delete([conversation_key(camp, "bench-ask-kept"),

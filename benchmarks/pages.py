@@ -24,7 +24,7 @@ import os
 import time
 from typing import Any
 
-from benchmarks.readmodel import TABLE_HEAD, _cpu, new_process, process_cpu, row
+from benchmarks.readmodel import _cpu, new_process, process_cpu, row, table_head
 
 __all__ = ["main"]
 
@@ -60,9 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         env.pop("MAPPER_DB", None)
         label = "Neo4j"
     camp = args.campaign
-    print(f"## {label}, campaign {camp}, today {today}, {dt.datetime.now():%Y-%m-%d %H:%M}, "
-          f"load {os.getloadavg()[0]:.1f}\n")
-    print(TABLE_HEAD)
+    table_head(label, camp, f"today {today}")
 
     def server() -> float:
         return process_cpu(args.server_pid)

@@ -46,6 +46,14 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
 TABLE_HEAD = "| what | CPU s | wall s | note |\n|---|---|---|---|"
 
 
+def table_head(label: str, campaign: str, when: str) -> None:
+    """A benchmark's heading (the store, the campaign, the day asked about, the date and load
+    now) and the head of its table of timings, printed."""
+    print(f"## {label}, campaign {campaign}, {when}, {dt.datetime.now():%Y-%m-%d %H:%M}, "
+          f"load {os.getloadavg()[0]:.1f}\n")
+    print(TABLE_HEAD)
+
+
 def row(what: str, cpu: float, wall: float, note: str = "") -> None:
     """One row of a benchmark's table of timings (:data:`TABLE_HEAD`), printed at once."""
     print(f"| {what} | {cpu:.2f} | {wall:.2f} | {note} |", flush=True)
