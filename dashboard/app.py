@@ -21,6 +21,7 @@ from dashboard.exports import install_exports
 from dashboard.pages import register_all
 from dashboard.services import EXTENSION, Services
 from dashboard.users import User, load_users
+from mapper.analytics.apart import Apart, configured
 from mapper.config import is_loopback
 from mapper.sessions import SessionLimits, SessionStore, sessions_for
 from mapper.stores.base import Store
@@ -37,16 +38,19 @@ DEMO_USER = User("demo", "admin", None, demo=True)
 
 def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
                demo_user: User | None = None,
-               sessions: Callable[[Store], SessionStore] = sessions_for) -> dash.Dash:
+               sessions: Callable[[Store], SessionStore] = sessions_for,
+               apart: Apart | None = None) -> dash.Dash:
     """A Dash app reading from the store ``store_factory()`` opens (once, on first use).
 
     The users stored beside the store (:mod:`mapper.users`) may sign in on ``/login``;
     ``users`` are written into it first (a users file, a test's users). With ``demo_user``
     every visitor is signed in as that user (the demo), and every page says so. Sign-in
     sessions are kept beside the store by ``sessions(store)`` (see :mod:`mapper.sessions`).
+    With ``apart`` (:func:`mapper.analytics.apart.configured`), whole-graph answers are
+    computed in a child process.
     """
     server = Flask("dashboard")
-    services = Services(store_factory)
+    services = Services(store_factory, apart)
     server.extensions[EXTENSION] = services
     accounts = Accounts(lambda: services.store, sessions, seed=from_mapping(users))
     server.extensions[ACCOUNTS_EXTENSION] = accounts
@@ -107,7 +111,8 @@ def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8050,
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    app = create_app(lambda: open_store(db), users={}, demo_user=DEMO_USER if demo else None)
+    app = create_app(lambda: open_store(db), users={}, demo_user=DEMO_USER if demo else None,
+                     apart=configured(db))
     if not demo:
         accounts = app.server.extensions[ACCOUNTS_EXTENSION]
         if users_file:

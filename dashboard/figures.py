@@ -304,6 +304,19 @@ def cluster_stylesheet() -> list[dict[str, Any]]:
 ISSUE_DMS = 25
 
 
+def power_issues(ranking: dict[str, Any], issue: str | None = None, max_issues: int = 12,
+                 top_dms: int = 8) -> list[dict[str, Any]]:
+    """The issues :func:`power_elements` draws, each with the decision makers drawn for it."""
+    issues = [i for i in ranking.get("issues", []) if i["decision_makers"]]
+    if issue:
+        return [{**i, "decision_makers": i["decision_makers"][:ISSUE_DMS]}
+                for i in issues if i["key"] == issue]
+    top = {d["key"] for d in ranking.get("decision_makers", [])[:top_dms]}
+    issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
+              for i in issues]
+    return [i for i in issues if i["decision_makers"]][:max_issues]
+
+
 def power_elements(power: dict[str, Any], ranking: dict[str, Any], issue: str | None = None,
                    max_issues: int = 12, top_dms: int = 8) -> tuple[list[dict], dict[str, Any]]:
     """Decision makers, the issues they are named for, and whom they answer to.
@@ -316,21 +329,14 @@ def power_elements(power: dict[str, Any], ranking: dict[str, Any], issue: str | 
 
     Who is named for what comes from ``ranking`` (:func:`~mapper.analytics.power.power_ranking`,
     as of the last write, its first :data:`ISSUE_DMS` per issue), the chains of command and
-    people affected from ``power`` (:func:`~mapper.analytics.power.power_map`); a decision
+    people affected from ``power`` (:func:`~mapper.analytics.power.power_map`: those drawn
+    and the bosses above them are enough); a decision
     maker it does not know yet is drawn alone, by the name ``ranking`` gives. (Without ``issue``, an edge from an issue to one of the
     ``top_dms`` is not drawn where they rank below the issue's first :data:`ISSUE_DMS`: on
     an issue more than that many are named for, the picture shows its most named.)
     """
     dms = {d["key"]: d for d in power.get("decision_makers", [])}
-    issues = [i for i in ranking.get("issues", []) if i["decision_makers"]]
-    if issue:
-        issues = [{**i, "decision_makers": i["decision_makers"][:ISSUE_DMS]}
-                  for i in issues if i["key"] == issue]
-    else:
-        top = {d["key"] for d in ranking.get("decision_makers", [])[:top_dms]}
-        issues = [{**i, "decision_makers": [d for d in i["decision_makers"] if d["key"] in top]}
-                  for i in issues]
-        issues = [i for i in issues if i["decision_makers"]][:max_issues]
+    issues = power_issues(ranking, issue, max_issues, top_dms)
     shown: set[str] = set()
     # Name and title: as ranked (as of the last write), else as the power map or a chain says.
     refs: dict[str, dict[str, Any]] = {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 
+from mapper.analytics.apart import Apart
 from mapper.stores.base import Store
 
 __all__ = ["Services", "services", "EXTENSION"]
@@ -18,8 +19,11 @@ EXTENSION = "collective_mapper"
 class Services:
     """Opens the store on first use (never at import), once per process, and shares it."""
 
-    def __init__(self, store_factory: Callable[[], Store]) -> None:
+    def __init__(self, store_factory: Callable[[], Store], apart: Apart | None = None) -> None:
         self._factory = store_factory
+        #: Where whole-graph answers are computed (:class:`mapper.analytics.apart.Apart`: a
+        #: child process), or None (in this process).
+        self.apart = apart
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._analytics: Any = None
@@ -40,7 +44,8 @@ class Services:
         Its answers are shared by every reader: besides the graph, they hold only the actions
         that are the campaign's plan (:class:`mapper.analytics.texts.WithCampaignTexts`).
         Whole-graph answers are kept in the store and refreshed by a background thread
-        (:class:`mapper.analytics.stored.Refresher`) after a write makes them stale.
+        (:class:`mapper.analytics.stored.Refresher`) after a write makes them stale; with
+        :attr:`apart`, computed in a child process.
         """
         if self._analytics is None:
             from mapper.analytics.cached import Analytics
@@ -51,9 +56,10 @@ class Services:
             with self._lock:
                 if self._analytics is None:
                     analytics = Analytics(WithCampaignTexts(store), answers=store)
+                    analytics.apart = self.apart
                     if refresh_enabled():
                         busy_lag = busy_lag_bound()  # (a bad setting fails before a thread)
-                        self._refresher = Refresher(analytics).start()
+                        self._refresher = Refresher(analytics, apart=self.apart).start()
                         analytics.on_stale = self._refresher.nudge
                         analytics.refreshing = self._refresher.running
                         analytics.busy_lag = busy_lag

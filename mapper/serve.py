@@ -89,10 +89,12 @@ def secure_cookies(options: ServeOptions) -> bool:
 def make_app(options: ServeOptions) -> Any:
     """The WSGI app of one worker (called in the worker, after the fork)."""
     from dashboard.app import DEMO_USER, create_app
+    from mapper.analytics.apart import configured
     from mapper.bootstrap import open_store
 
     app = create_app(lambda: open_store(options.db), users={},
-                     demo_user=DEMO_USER if options.demo else None)
+                     demo_user=DEMO_USER if options.demo else None,
+                     apart=configured(options.db))
     server = app.server
     if os.environ.get(WORKER_HEADER_ENV) == "1":
         pid = str(os.getpid())

@@ -130,7 +130,7 @@ def test_power_kept_in_pages_shows_its_first_decision_makers_and_counts_the_rest
     whole = json.loads(run("power", "--json", "--fresh", "--db", db))
     makers = whole["decision_makers"]
     with SQLiteStore(db) as store:
-        pages = [s for s in store.answer_stamps() if s.question.startswith("power_map#")]
+        pages = [s for s in store.answer_stamps() if s.question.startswith("power_map#p")]
     assert len(pages) == -(-len(makers) // 2) - 1 > 1
     assert json.loads(run("power", "--json", "--db", db)) == {**whole, "as_of": whole["as_of"]}
     read: list[str] = []

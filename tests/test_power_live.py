@@ -13,7 +13,7 @@ from dashboard.pages import power
 from mapper import cli
 from tests.records import CAMPAIGN, conversation, small_campaign
 from tests.test_cli_loop import mapper  # noqa: F401  (the CLI on both stores)
-from tests.test_dashboard_callbacks import USERS, VIEWER, signed_in_as, text
+from tests.test_dashboard_callbacks import ADMIN, USERS, VIEWER, signed_in_as, text
 
 KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 PARKING = f"issue:{CAMPAIGN}:parking costs"
@@ -160,6 +160,35 @@ def test_the_power_page_ranks_a_naming_written_after_the_kept_answer(store):
         assert "Named since the power map was last computed" in detail
         seen = text([elements, figure, options])
     assert "Dee Park" not in seen  # who named them stays out of a viewer's sight
+
+
+def test_the_power_page_reads_what_it_shows_from_the_kept_pages_as_from_the_whole(store):
+    """At a million people the kept power map is 49 MB: the page reads the decision makers
+    it draws and lists from the pages holding them, and shows what the whole one showed."""
+    from dashboard.services import EXTENSION
+    from mapper.analytics import power_map
+
+    store.write([naming(f"Namer {i}", f"Boss {i}") for i in range(6)])
+    store.write([naming("Dee Park", "Rosa Vance", issue="short staffing")])
+
+    def shown(app) -> str:
+        with signed_in_as(app, ADMIN):
+            out = [power.update_power(None, None), power.update_power(None, PARKING),
+                   power.update_power(None, f"issue:{CAMPAIGN}:short staffing")]
+            out += [power.dm_detail({"id": f"dm:{CAMPAIGN}:{dm}", "kind": "decision_maker"}, None)
+                    for dm in ("boss 5", "carl reyes", "rosa vance")]
+        return text(out)
+
+    whole = create_app(lambda: store, users=USERS)
+    expected = shown(whole)  # (kept in one page of 1,000)
+    assert "Boss 5" in expected and "Carl Reyes" in expected
+    paged = create_app(lambda: store, users=USERS)
+    analytics = paged.server.extensions[EXTENSION].analytics
+    analytics.page_size = 1
+    kept = analytics.answer(power_map, campaign=CAMPAIGN, fresh=True)
+    assert len(kept.value["decision_makers"]) > 6
+    assert sum(s.question.startswith("power_map#p") for s in store.answer_stamps(CAMPAIGN)) > 6
+    assert shown(paged) == expected
 
 
 def test_the_all_issues_ranking_orders_by_times_named_then_anger_then_name(store):

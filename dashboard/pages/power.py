@@ -16,6 +16,7 @@ from dashboard.components import (age_text, answer_age, card, empty_campaign, gr
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.users import User
+from mapper.analytics import power_map
 
 
 ROWS = 25  # decision makers in the table; the network and the ranking show the rest
@@ -70,11 +71,8 @@ def _path(user: User, trust: dict[str, Any] | None) -> Any:
     return html.Span(links + [html.Span(f" ({note})", className="form-text d-inline")])
 
 
-def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
-    dms = power["decision_makers"]
-    if issue:
-        named = {d["key"] for i in power["issues"] if i["key"] == issue for d in i["decision_makers"]}
-        dms = [d for d in dms if d["key"] in named]
+def paths_table(user: User, dms: list[dict[str, Any]], count: int) -> Any:
+    """The first :data:`ROWS` of ``dms`` (the most affecting first), of ``count``."""
     if not dms:
         return html.P("No decision makers yet.", className="muted-box")
     rows = [[html.Span([html.Strong(d["name"]), html.Br(),
@@ -82,8 +80,9 @@ def paths_table(user: User, power: dict[str, Any], issue: str | None) -> Any:
              " → ".join(c["name"] for c in d["chain"]) + (" (loop)" if d["chain_cycle"] else "") or "—",
              ", ".join(f"{i['name']} ({i['named_by']})" for i in d["issues"][:4]) or "—",
              d["affected"], _path(user, d["trust_path"])] for d in dms[:ROWS]]
-    more = (html.P(f"The {ROWS} most affecting of {len(dms)} decision makers; pick an issue to "
-                   "narrow the list.", className="form-text") if len(dms) > ROWS else None)
+    count = max(count, len(dms))
+    more = (html.P(f"The {ROWS} most affecting of {count} decision makers; pick an issue to "
+                   "narrow the list.", className="form-text") if count > ROWS else None)
     # On a phone the table scrolls inside its card, the page does not.
     return html.Div([html.Div(table(["Decision maker", "Answers to", "Named for (people)",
                                      "People affected", "Trusted path from a committed member"],
@@ -101,16 +100,31 @@ def update_power(campaign: str | None, issue: str | None):
     camp = svc.campaign(campaign)
     if camp is None:
         return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
-    power = svc.analytics.power_map(campaign=camp)
     ranked = svc.analytics.power_ranking(campaign=camp, first=RANKED)
-    elements, net_layout = figures.power_elements(power, ranked, issue)
+    # The kept power map is read in pages (at a million people it is 49 MB): the decision
+    # makers drawn and the bosses above them by key, the table's first rows in its order.
+    drawn = {d["key"] for i in figures.power_issues(ranked, issue) for d in i["decision_makers"]}
+    _, found = svc.analytics.entries(power_map, drawn, campaign=camp)
+    bosses = {c["key"] for d in found.values() for c in d["chain"]} - set(found)
+    found.update(svc.analytics.entries(power_map, bosses, campaign=camp)[1] if bosses else {})
+    elements, net_layout = figures.power_elements(
+        {"decision_makers": list(found.values())}, ranked, issue)
     # The ranking follows the selector: the chosen issue, or every issue when none is chosen.
     chosen = next((i for i in ranked["issues"] if i["key"] == issue), None) if issue else None
     ranking = (figures.ranking_figure(chosen) if issue
                else figures.all_issues_ranking_figure(ranked))
     options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
                for i in ranked["issues"] if i["decision_makers"]]
-    return elements, net_layout, ranking, paths_table(user, power, issue), options
+    if issue:
+        power, dms = svc.analytics.matching(
+            power_map, lambda d: any(i["key"] == issue for i in d["issues"]), ROWS + 1,
+            campaign=camp)
+        count = chosen["named"] if chosen else len(dms)
+    else:
+        power = svc.analytics.answer(power_map, campaign=camp, first=ROWS + 1)
+        dms = power.value["decision_makers"]
+        count = power.total or len(dms)
+    return elements, net_layout, ranking, paths_table(user, dms, count), options
 
 
 def power_age(campaign: str | None) -> str | None:
@@ -121,7 +135,7 @@ def power_age(campaign: str | None) -> str | None:
     if camp is None:
         return None
     # (Lower-cased after its first word: "Chains and trusted paths updated just now.")
-    words = age_text(svc.analytics.answer("power_map", campaign=camp))
+    words = age_text(svc.analytics.answer("power_map", campaign=camp, first=0))
     return (f"Who is named for what: as of the last 1-on-1. Chains, people affected and "
             f"trusted paths: {words[0].lower()}{words[1:]}")
 
@@ -135,8 +149,7 @@ def dm_detail(node: dict | None, campaign: str | None):
     camp = svc.campaign(campaign)
     if camp is None:
         return None
-    power = svc.analytics.power_map(campaign=camp)
-    d = next((d for d in power["decision_makers"] if d["key"] == node.get("id")), None)
+    d = svc.analytics.entries(power_map, [node.get("id")], campaign=camp)[1].get(node.get("id"))
     if d is None:  # drawn from the rankings (as of the last write), not yet in the kept answer
         return html.P("Named since the power map was last computed: their chain and reach "
                       "show once it is computed again.", className="form-text")

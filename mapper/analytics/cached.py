@@ -19,9 +19,9 @@ from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map, power_ranking, ranking_of
 from mapper.analytics.readiness import ask_queue, ladder, took_action
-from mapper.analytics.stored import (DERIVED, PAGE_SIZE, PAGED, PART, Answer, derived,
-                                     first_entries, from_pages, in_pages, lag_bound,
-                                     options_key, page_question)
+from mapper.analytics.stored import (DERIVED, KEYED, PAGE_SIZE, PAGED, PART, Answer, derived,
+                                     first_entries, from_pages, in_pages, index_question,
+                                     lag_bound, options_key, page_question)
 from mapper.analytics.structure import structure
 from mapper.analytics.talk_next import organic_leaders, talk_next
 from mapper.models import DEFAULT_CAMPAIGN
@@ -76,6 +76,13 @@ class SnapshotSource(Protocol):
     def version(self) -> Hashable: ...
 
     def snapshot(self, campaign: str) -> Snapshot: ...
+
+
+def _holds(found: Answer, question: str, first: int | None) -> bool:
+    """Whether ``found`` holds the first ``first`` entries of its list (every entry: None)."""
+    if found.total is None:
+        return True
+    return first is not None and first <= len(found.value[PAGED[question]])
 
 
 def _freeze(value: Any) -> Hashable:
@@ -139,11 +146,17 @@ class Analytics:
         #: Whether a background refresher is running (:meth:`Refresher.running
         #: <mapper.analytics.stored.Refresher.running>`), or None (a command-line run).
         self.refreshing: Callable[[], bool] | None = None
+        #: Where whole-graph answers are computed: a :class:`mapper.analytics.apart.Apart`
+        #: (a child process, which stores them; a server's workers then never hold a
+        #: campaign's snapshot), or None (here).
+        self.apart: Any = None
         self._lock = threading.Lock()
         self._versions: OrderedDict[Hashable, dict[tuple, Any]] = OrderedDict()
         self._inflight: dict[tuple, threading.Lock] = {}
         # The stored answers read or computed here: (campaign, question, options) -> Answer.
         self._kept: dict[tuple[str, str, str], Answer] = {}
+        # The index of a KEYED answer kept in pages: key -> (version, as_of, {entry key: place}).
+        self._indexes: dict[tuple[str, str, str], tuple[Any, dt.datetime, dict[str, int]]] = {}
         # One refresh per answer, and one snapshot per campaign, built at a time: while the
         # store's version moves with every write, callers arriving meanwhile take the one
         # being built rather than each building their own (a team under load: seconds each).
@@ -262,6 +275,8 @@ class Analytics:
         key = (campaign, func.__name__, options_key(self._options(func, options)))
         version = self.store.version()
         kept = self._kept.get(key)
+        if kept is not None and not _holds(kept, func.__name__, first):
+            kept = None  # (its first page only: the rest is read from the store)
         if not fresh and kept is not None and kept.version == version:
             self.answered["stored"] += 1
             return kept
@@ -273,9 +288,8 @@ class Analytics:
                                       <= self._bound()):
                 if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
                     kept = self._stored(key, first)
-                    if kept is not None and kept.total is None:  # (read whole)
-                        with self._lock:
-                            self._kept[key] = kept
+                    if kept is not None:
+                        self._remember(key, kept)
                 if kept is not None:
                     self.answered["stored"] += 1
                     if kept.version != version:
@@ -283,8 +297,8 @@ class Analytics:
                         if self.on_stale is not None:
                             self.on_stale()
                     return kept
-            return self._refresh_once(func, key, campaign, options)
-        return self.refresh(func, campaign=campaign, **options)
+            return self._refresh_once(func, key, campaign, options, first)
+        return self.refresh(func, campaign=campaign, first=first, **options)
 
     def _stored(self, key: tuple[str, str, str], first: int | None = None) -> Answer | None:
         """The answer stored under ``key`` (campaign, question, options), or None: one kept in
@@ -310,11 +324,126 @@ class Analytics:
                     found = self.answers.get_answer(*key)  # kept anew, or dropped, since
                     continue
             value = dict(found.result)
-            field = value.pop("paged")["field"]
+            paged = value.pop("paged")
+            field = paged["field"]
             items = value[field] = [*value[field], *(e for p in parts for e in p.result)]
             return first_entries(Answer(value, found.version, found.computed_at,
-                                        total if len(items) < total else None), question, first)
+                                        total if len(items) < total else None, paged["size"]),
+                                 question, first)
         return None
+
+    def entries(self, function: str | Callable[..., Any], keys: Any, /, *,
+                campaign: str | None = None, **options: Any) -> tuple[Answer, dict[str, Any]]:
+        """The answer as :meth:`answer` serves it with its first page, and the entries of its
+        :data:`~mapper.analytics.stored.KEYED` list whose keys are in ``keys`` (those it
+        holds), read from the pages holding them: a decision maker clicked on the power map
+        is one page of a thousand, not the list (at a million people, 35 MB)."""
+        func = self._func(function)
+        question, wanted = func.__name__, set(keys)
+        by = KEYED[question]
+
+        def pick(entries: list[Any]) -> dict[str, Any]:
+            return {e[by]: e for e in entries if e[by] in wanted}
+
+        for _ in range(3):
+            found = self._to_page_end(func, campaign, options, self.answer(
+                func, campaign=campaign, first=self.page_size, **options))
+            head = found.value[PAGED[question]]
+            if found.total is None:
+                return found, pick(head)
+            key = (campaign or self.campaign, question,
+                   options_key(self._options(func, options)))
+            index = self._index(key, found)
+            if index is None or not found.size:
+                break
+            # (Those not in the head are on pages from the one it ends in.)
+            pages = sorted({index[k] // found.size for k in wanted
+                            if k in index and index[k] >= len(head)})
+            parts = self._parts(key, found, [page_question(question, i) for i in pages if i])
+            if parts is not None:
+                return found, pick([*head, *(e for p in parts for e in p)])
+        return self._whole(func, campaign, options, lambda e: e[by] in wanted, None)
+
+    def matching(self, function: str | Callable[..., Any], where: Callable[[Any], bool],
+                 first: int, /, *, campaign: str | None = None, **options: Any
+                 ) -> tuple[Answer, list[Any]]:
+        """The answer as :meth:`answer` serves it with its first page, and the first ``first``
+        entries of its :data:`~mapper.analytics.stored.PAGED` list for which ``where`` holds,
+        in the list's order: its pages are read in turn until they are found (a long list's
+        first matches are near its head)."""
+        func = self._func(function)
+        question = func.__name__
+        for _ in range(3):
+            found = self.answer(func, campaign=campaign, first=self.page_size, **options)
+            found = self._to_page_end(func, campaign, options, found)
+            head = found.value[PAGED[question]]
+            taken = [e for e in head if where(e)][:first]
+            if found.total is None or not found.size:
+                return found, taken
+            key = (campaign or self.campaign, question,
+                   options_key(self._options(func, options)))
+            pages = list(range(len(head) // found.size, -(-found.total // found.size)))
+            for at in range(0, len(pages), 4):  # (a few pages a read)
+                if len(taken) >= first:
+                    break
+                parts = self._parts(key, found, [page_question(question, i)
+                                                 for i in pages[at:at + 4]])
+                if parts is None:
+                    break  # kept anew meanwhile: from its new head
+                taken += [e for p in parts for e in p if where(e)][:first - len(taken)]
+            else:
+                return found, taken
+            if len(taken) >= first:
+                return found, taken
+        return self._whole(func, campaign, options, where, first)
+
+    def _to_page_end(self, func: Callable[..., Any], campaign: str | None,
+                     options: dict[str, Any], found: Answer) -> Answer:
+        """``found``, or when its list ends inside a kept page (kept in pages of another
+        size than this process's), read again to that page's end: the rest are whole pages."""
+        held = len(found.value[PAGED[func.__name__]])
+        if found.total is None or not found.size or held % found.size == 0:
+            return found
+        return self.answer(func, campaign=campaign, first=-(-held // found.size) * found.size,
+                           **options)
+
+    def _parts(self, key: tuple[str, str, str], found: Answer, questions: list[str]
+               ) -> list[Any] | None:
+        """The kept parts ``questions`` of the answer ``found`` is the head of, or None when
+        one is missing or of another keep (kept anew since: never served mixed)."""
+        if not questions:
+            return []
+        wanted = [(q, key[2]) for q in questions]
+        got = self.answers.get_answers(key[0], wanted)
+        parts = [got.get(k) for k in wanted]
+        if any(p is None or (p.version, p.computed_at) != (found.version, found.as_of)
+               for p in parts):
+            return None
+        return [p.result for p in parts]
+
+    def _index(self, key: tuple[str, str, str], found: Answer) -> dict[str, int] | None:
+        """The index of the answer ``found`` is the head of (kept beside it; remembered here),
+        or None (kept by code older than the index, or kept anew since)."""
+        with self._lock:
+            known = self._indexes.get(key)
+        if known is not None and known[:2] == (found.version, found.as_of):
+            return known[2]
+        parts = self._parts(key, found, [index_question(key[1])])
+        if parts is None:
+            return None
+        with self._lock:
+            self._indexes[key] = (found.version, found.as_of, parts[0])
+        return parts[0]
+
+    def _whole(self, func: Callable[..., Any], campaign: str | None, options: dict[str, Any],
+               where: Callable[[Any], bool], first: int | None) -> tuple[Answer, Any]:
+        """:meth:`entries` and :meth:`matching` from the whole answer, read at once (one
+        kept anew while its pages were read, three times; or kept without an index)."""
+        found = self.answer(func, campaign=campaign, **options)
+        taken = [e for e in found.value[PAGED[func.__name__]] if where(e)]
+        if first is not None:
+            return found, taken[:first]
+        return found, {e[KEYED[func.__name__]]: e for e in taken}
 
     def _keep(self, answer: "StoredAnswer") -> None:
         """Store a computed answer (:meth:`refresh`): a :data:`~mapper.analytics.stored.PAGED`
@@ -355,13 +484,18 @@ class Analytics:
             return compute(), False
 
     def _refresh_once(self, func: Callable[..., Any], key: tuple[str, str, str], campaign: str,
-                      options: dict[str, Any]) -> Answer:
+                      options: dict[str, Any], first: int | None = None) -> Answer:
         """:meth:`refresh`, unless another caller refreshed this answer while we waited."""
-        found, taken = self._joined(self._refreshing, self._kept, key,
-                                    lambda: self.refresh(func, campaign=campaign, **options))
+        def compute() -> Answer:
+            return self.refresh(func, campaign=campaign, first=first, **options)
+
+        found, taken = self._joined(self._refreshing, self._kept, key, compute)
         if taken and self._dropped_since(campaign, found.version):
             # Computed by another caller from a read before a forget: it may name the person.
-            found, taken = self.refresh(func, campaign=campaign, **options), False
+            found, taken = compute(), False
+        if taken and not _holds(found, func.__name__, first):
+            # (Its first page only, as remembered: the rest from the store, as just kept.)
+            found = self._stored(key, first) or compute()
         if taken:
             self.answered["stored"] += 1
         return found
@@ -399,11 +533,19 @@ class Analytics:
         return found
 
     def refresh(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
-                snapshot_since: dt.datetime | None = None, **options: Any) -> Answer:
+                snapshot_since: dt.datetime | None = None, first: int | None = None,
+                **options: Any) -> Answer:
         """Compute a whole-graph answer now, from the store as it is, and store it; with
-        ``snapshot_since``, from a snapshot read at or after that time if one is at hand."""
+        ``snapshot_since``, from a snapshot read at or after that time if one is at hand.
+
+        With :attr:`apart`, a child process computes and stores it, and it is read back (with
+        ``first``, as :meth:`answer` reads it); here when the child fails."""
         func = self._func(function)
         campaign = campaign or self.campaign
+        if self.apart is not None and self.stores(func):
+            found = self._refresh_apart(func, campaign, options, first)
+            if found is not None:
+                return found
         key = self._key(func, campaign, options)
         value = None
         kept = self._read_model(func)
@@ -428,9 +570,40 @@ class Analytics:
             except Exception as exc:  # a cache: the answer is served all the same
                 # (The type only: a message may quote a value.)
                 log.warning("storing an answer failed: %s", type(exc).__name__)
-            with self._lock:
-                self._kept[(campaign, func.__name__, opts)] = found
+            self._remember((campaign, func.__name__, opts), found)
         return found
+
+    def _refresh_apart(self, func: Callable[..., Any], campaign: str, options: dict[str, Any],
+                       first: int | None) -> Answer | None:
+        """:meth:`refresh` in :attr:`apart`'s child process, the answer read back from the
+        store; None when the child failed or its answer is gone already (a forget)."""
+        from mapper.analytics.apart import Job
+
+        key = (campaign, func.__name__, options_key(self._options(func, options)))
+        try:
+            self.apart.run([Job(*key)])
+        except Exception as exc:  # computed here instead (the type only: no value is quoted)
+            log.warning("computing an answer apart failed (%s): computing it here",
+                        type(exc).__name__)
+            return None
+        found = self._stored(key, first)
+        if found is None:
+            return None
+        self.answered["computed"] += 1
+        self._remember(key, found)
+        return found
+
+    def _remember(self, key: tuple[str, str, str], found: Answer) -> None:
+        """Keep a stored answer in memory for the next caller: whole, or when its list is kept
+        in pages (:data:`~mapper.analytics.stored.PAGED`), its first page only (at a million
+        people the whole is gigabytes in each process)."""
+        question = key[1]
+        if question in PAGED:
+            found = first_entries(found, question, self.page_size)
+        elif found.total is not None:
+            return  # (read in part)
+        with self._lock:
+            self._kept[key] = found
 
     @staticmethod
     def _options(func: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:

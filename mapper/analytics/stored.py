@@ -29,9 +29,9 @@ import orjson
 
 __all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
            "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
-           "page_question", "in_pages", "from_pages", "first_entries", "lag_bound",
+           "KEYED", "page_question", "index_question", "in_pages", "from_pages", "first_entries", "lag_bound",
            "busy_lag_bound", "refresh_enabled", "options_key", "options_of", "age_words",
-           "Refresher"]
+           "Refresher", "run_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,11 @@ PAGED: dict[str, str] = {"talk_next": "people", "power_map": "decision_makers"}
 #: Entries of a paged list per stored page.
 PAGE_SIZE = 1_000
 
+#: Paged lists whose entries a page looks up by a field (power's decision makers by key, when
+#: one is clicked or drawn): kept with an index of where each entry stands in the list
+#: (:func:`index_question`), so a lookup reads the pages holding them, not the list.
+KEYED: dict[str, str] = {"power_map": "key"}
+
 
 def page_question(question: str, i: int) -> str:
     """The question page ``i`` (from 1: page 0 is in the head) of a paged answer is kept under.
@@ -93,22 +98,39 @@ def page_question(question: str, i: int) -> str:
     return f"{question}{PART}p{i:05d}"
 
 
+def index_question(question: str) -> str:
+    """The question a :data:`KEYED` answer's index is kept under.
+
+    >>> index_question("power_map")
+    'power_map#key'
+    """
+    return f"{question}{PART}key"
+
+
 def in_pages(question: str, value: dict[str, Any], size: int = PAGE_SIZE
-             ) -> tuple[dict[str, Any], list[tuple[str, list]]]:
-    """A :data:`PAGED` answer as it is kept: its head, and its other pages by question.
+             ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """A :data:`PAGED` answer as it is kept: its head, and its other parts by question (its
+    pages, then a :data:`KEYED` one's index: each entry's place in the list, by key).
 
     >>> head, pages = in_pages("talk_next", {"people": [1, 2, 3, 4, 5], "x": 0}, size=2)
     >>> head
     {'people': [1, 2], 'x': 0, 'paged': {'field': 'people', 'count': 5, 'size': 2, 'pages': 3}}
     >>> pages
     [('talk_next#p00001', [3, 4]), ('talk_next#p00002', [5])]
+    >>> in_pages("power_map", {"decision_makers": [{"key": "a"}, {"key": "b"}]}, size=1)[1]
+    [('power_map#p00001', [{'key': 'b'}]), ('power_map#key', {'a': 0, 'b': 1})]
     """
     field = PAGED[question]
     items = value[field]
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
     head = {**value, field: chunks[0],
             "paged": {"field": field, "count": len(items), "size": size, "pages": len(chunks)}}
-    return head, [(page_question(question, i), c) for i, c in enumerate(chunks[1:], 1)]
+    parts: list[tuple[str, Any]] = [(page_question(question, i), c)
+                                    for i, c in enumerate(chunks[1:], 1)]
+    if question in KEYED:
+        by = KEYED[question]
+        parts.append((index_question(question), {e[by]: n for n, e in enumerate(items)}))
+    return head, parts
 
 
 def from_pages(head: Any, first: int | None = None) -> tuple[list[int], int | None]:
@@ -188,12 +210,14 @@ def _seconds(name: str, default: float, env: Any = None) -> float:
 @dataclass(frozen=True, slots=True)
 class Answer:
     """An answer, the store version it was computed from, and when (UTC); ``total``: how many
-    entries its :data:`PAGED` list holds when ``value`` holds only the first of them."""
+    entries its :data:`PAGED` list holds when ``value`` holds only the first of them, and
+    ``size``: how many each of its kept pages holds."""
 
     value: Any
     version: Any
     as_of: dt.datetime
     total: int | None = None
+    size: int | None = None
 
 
 def options_key(options: dict[str, Any]) -> str:
@@ -256,10 +280,13 @@ class Refresher:
     """
 
     def __init__(self, analytics: Any, *, poll: float = 2.0, lease: float = 60.0,
-                 now: Callable[[], dt.datetime] | None = None) -> None:
+                 now: Callable[[], dt.datetime] | None = None, apart: Any = None) -> None:
         from mapper import clock
 
         self.analytics = analytics
+        #: Where its rounds are computed: a :class:`mapper.analytics.apart.Apart` (a child
+        #: process), or None (this thread).
+        self.apart = apart
         self.store = analytics.answers
         self.poll = poll
         self.lease = lease
@@ -279,20 +306,24 @@ class Refresher:
         version = self.store.version()
         stamps = self.store.answer_stamps()
         stale = [a for a in stamps if a.version != version and not is_part(a.question)]
-        kept = {(a.campaign, a.question, a.options) for a in stamps}
         # The lease is a write: taken only when there is work (reads cost no one anything).
         if not stale or not self._hold():
             return 0
-        done = 0
+        jobs = self._jobs(stale, {(a.campaign, a.question, a.options) for a in stamps})
+        if self.apart is not None:
+            return self.apart.run(jobs, holder=self.holder, lease=self.lease)
+        return run_jobs(self.analytics, jobs, self._hold, self._stop.is_set)
+
+    def _jobs(self, stale: list[Any], kept: set[tuple[str, str, str]]) -> list[Any]:
+        """The answers a round computes again for the ``stale`` stamps (``kept``: every
+        stored answer's campaign, question and options)."""
+        from mapper.analytics.apart import Job
+
+        refresh_kept = getattr(self.store, "refresh_kept_answer", None)
+        jobs = []
         today = None
-        # One snapshot for the round's answers: under a stream of writes each answer read
-        # its own (every write moves the version), a whole-campaign read apiece.
-        started = self.analytics.now()  # (the clock the snapshots are stamped by)
         for stamp in stale:
-            if self._stop.is_set():
-                break
             func = DERIVED.get(stamp.question)
-            refresh_kept = getattr(self.store, "refresh_kept_answer", None)
             if func is None and refresh_kept is None:
                 continue
             options = options_of(stamp.options)
@@ -310,17 +341,9 @@ class Refresher:
                     if key in kept:
                         continue
                     kept.add(key)
-            if func is None:
-                # A list's kept answer (the ask queue's ranking): the store computes it.
-                if not refresh_kept(stamp.campaign, stamp.question, options):
-                    continue
-            else:
-                self.analytics.refresh(func, campaign=stamp.campaign, snapshot_since=started,
-                                       **options)
-            done += 1
-            if not self._hold():  # the lease ran out meanwhile: another process goes on
-                break
-        return done
+            jobs.append(Job(stamp.campaign, stamp.question, options_key(options),
+                            kept=func is None))
+        return jobs
 
     def running(self) -> bool:
         """Whether its thread is alive (started and not stopped): stale answers are being
@@ -359,3 +382,31 @@ class Refresher:
             except Exception as exc:  # a round failing must not end the thread
                 # (The type only: a message may quote a value.)
                 log.warning("refreshing stored answers failed: %s", type(exc).__name__)
+
+
+def run_jobs(analytics: Any, jobs: list[Any], hold: Callable[[], bool],
+             stop: Callable[[], bool] = lambda: False) -> int:
+    """Compute and store ``jobs`` (:class:`mapper.analytics.apart.Job`) one at a time,
+    while ``hold()`` says the lease is still held; how many were.
+
+    One snapshot serves them all: under a stream of writes each answer read its own (every
+    write moves the version), a whole-campaign read apiece.
+    """
+    store = analytics.answers
+    started = analytics.now()  # (the clock the snapshots are stamped by)
+    done = 0
+    for job in jobs:
+        if stop():
+            break
+        options = options_of(job.options)
+        if job.kept:
+            # A list's kept answer (the ask queue's ranking): the store computes it.
+            if not store.refresh_kept_answer(job.campaign, job.question, options):
+                continue
+        else:
+            analytics.refresh(DERIVED[job.question], campaign=job.campaign,
+                              snapshot_since=started, first=0, **options)
+        done += 1
+        if not hold():  # the lease ran out meanwhile: another process goes on
+            break
+    return done

@@ -1,0 +1,147 @@
+"""A server's whole-graph answers computed in a child process (mapper.analytics.apart): the
+worker builds no snapshot and serves the same answers; a child that fails leaves the worker
+computing them itself; the child says a count or the type of its error, never a value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+
+from mapper.analytics import anger_clusters, power_map, talk_next
+from mapper.analytics.apart import Apart, ApartFailed, Job, configured
+from mapper.analytics.cached import Analytics
+from mapper.analytics.stored import Refresher
+from mapper.analytics.texts import WithCampaignTexts
+from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.test_stored_answers import Counting, Reads, _longer_campaign
+
+
+@pytest.fixture
+def apart(store, request, monkeypatch) -> Apart:
+    """An :class:`Apart` whose child opens ``store``: its file, or the Neo4j it is on."""
+    path = getattr(store, "path", None)
+    if path is not None:
+        return Apart(path)
+    monkeypatch.setenv("NEO4J_URI", request.getfixturevalue("neo4j_uri"))
+    return Apart(None)
+
+
+def worker(store, apart: Apart | None):
+    """A server worker's analytics (counting the snapshots it builds itself)."""
+    source = Counting(store)
+    analytics = Analytics(source, campaign=CAMPAIGN, answers=store, lag=0)
+    analytics.apart = apart
+    return source, analytics
+
+
+def computed_here(store, function, **options):
+    return Analytics(WithCampaignTexts(store), campaign=CAMPAIGN, answers=store).answer(
+        function, fresh=True, **options).value
+
+
+def test_a_worker_asked_for_an_answer_has_a_child_compute_it_and_builds_no_snapshot(
+        store, apart):
+    store.write(small_campaign())
+    source, a = worker(store, apart)
+    for function in (power_map, anger_clusters):
+        served = a.answer(function)
+        assert served.version == store.version()
+        assert served.value == computed_here(store, function)
+    assert source.builds == 0 and apart.started == 2
+    assert {s.question for s in store.answer_stamps(CAMPAIGN)} >= {"power_map", "anger_clusters"}
+    # Served from the store since: no other child.
+    assert a.answer(power_map).value == computed_here(store, power_map)
+    assert apart.started == 2
+
+
+def test_a_long_list_computed_apart_is_read_back_up_to_what_the_page_shows(store, apart):
+    """The worker reads the first entries it was asked for, not the list (at a million people
+    talk-next's is hundreds of MB)."""
+    store.write(_longer_campaign())
+    source, a = worker(store, apart)
+    a.page_size = 2  # (the child keeps pages of 1,000: the list is one page there)
+    reads = Reads(store)
+    a.answers = reads
+    found = a.answer(talk_next, first=2)
+    whole = computed_here(store, talk_next)
+    assert found.value["people"] == whole["people"][:2] and source.builds == 0
+    assert a.answer(talk_next).value == whole
+
+
+def test_the_refresher_computes_a_round_in_one_child_and_the_worker_builds_no_snapshot(
+        store, apart):
+    store.write(small_campaign())
+    source, a = worker(store, apart)
+    a.answer(power_map)
+    a.answer(anger_clusters)
+    store.write([conversation("Eve Stone", "2026-11-21", unit="ER",
+                              issues=[{"issue": "parking", "anger": 5}])])
+    started = apart.started
+    assert Refresher(a, apart=apart).run_once() == 2
+    assert apart.started == started + 1 and source.builds == 0
+    assert {s.version for s in store.answer_stamps(CAMPAIGN)} == {store.version()}
+    assert a.answer(power_map).value == computed_here(store, power_map)
+    assert Refresher(a, apart=apart).run_once() == 0  # nothing stale: no child
+    assert apart.started == started + 1
+
+
+def test_a_child_that_fails_leaves_the_worker_computing_the_answer_itself(
+        store, tmp_path, caplog):
+    store.write(small_campaign())
+    broken = Apart(str(tmp_path))  # a folder: the child cannot open it as a store
+    source, a = worker(store, broken)
+    with caplog.at_level(logging.WARNING):
+        served = a.answer(power_map)
+    assert served.value == computed_here(store, power_map) and source.builds == 1
+    assert broken.started == 1
+    assert "computing an answer apart failed" in caplog.text
+
+
+def test_the_child_says_the_type_of_its_error_never_a_value(store, apart):
+    store.write(small_campaign())
+    # An option no question takes, holding a name: the error would quote it.
+    job = Job(CAMPAIGN, "power_map", '{"min_anger":"Ana Lopez"}')
+    with pytest.raises(ApartFailed) as failed:
+        apart.run([job])
+    assert "TypeError" in str(failed.value) and "Ana" not in str(failed.value)
+
+
+def test_a_server_computes_apart_unless_told_not_to(monkeypatch, tmp_path):
+    from dashboard.services import Services
+    from mapper.stores.sqlite import SQLiteStore
+
+    monkeypatch.delenv("MAPPER_ANSWER_PROCESS", raising=False)
+    found = configured(str(tmp_path / "c.db"))
+    assert found is not None and found.db == str(tmp_path / "c.db")
+    monkeypatch.setenv("MAPPER_ANSWER_PROCESS", "0")
+    assert configured(str(tmp_path / "c.db")) is None
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    store = SQLiteStore(tmp_path / "c.db")
+    services = Services(lambda: store, found)
+    try:
+        assert services.analytics.apart is found and services._refresher.apart is found
+    finally:
+        services.close()
+
+
+def test_each_gunicorn_worker_computes_apart(monkeypatch, tmp_path):
+    from dashboard.services import EXTENSION
+    from mapper.serve import ServeOptions, make_app
+
+    monkeypatch.delenv("MAPPER_ANSWER_PROCESS", raising=False)
+    server = make_app(ServeOptions(db=str(tmp_path / "w.db"), demo=True))
+    apart = server.extensions[EXTENSION].apart
+    assert apart is not None and apart.db == str(tmp_path / "w.db")
+
+
+def test_the_dates_of_a_days_answer_reach_the_child(store, apart):
+    """Options travel as text: a day is a day again in the child (the ladder's ``today``)."""
+    from mapper.analytics import ladder
+
+    store.write(small_campaign())
+    source, a = worker(store, apart)
+    today = dt.date(2026, 11, 25)
+    assert a.answer(ladder, today=today).value == computed_here(store, ladder, today=today)
+    assert source.builds == 0 and apart.started == 1
