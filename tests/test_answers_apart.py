@@ -108,15 +108,15 @@ def test_the_child_says_the_type_of_its_error_never_a_value(store, apart):
     assert "TypeError" in str(failed.value) and "Ana" not in str(failed.value)
 
 
-def test_a_server_computes_apart_unless_told_not_to(monkeypatch, tmp_path):
+def test_a_server_computes_apart_when_told_to(monkeypatch, tmp_path):
     from dashboard.services import Services
     from mapper.stores.sqlite import SQLiteStore
 
     monkeypatch.delenv("MAPPER_ANSWER_PROCESS", raising=False)
+    assert configured(str(tmp_path / "c.db")) is None
+    monkeypatch.setenv("MAPPER_ANSWER_PROCESS", "1")
     found = configured(str(tmp_path / "c.db"))
     assert found is not None and found.db == str(tmp_path / "c.db")
-    monkeypatch.setenv("MAPPER_ANSWER_PROCESS", "0")
-    assert configured(str(tmp_path / "c.db")) is None
     monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
     store = SQLiteStore(tmp_path / "c.db")
     services = Services(lambda: store, found)
@@ -126,11 +126,11 @@ def test_a_server_computes_apart_unless_told_not_to(monkeypatch, tmp_path):
         services.close()
 
 
-def test_each_gunicorn_worker_computes_apart(monkeypatch, tmp_path):
+def test_each_gunicorn_worker_computes_apart_when_told_to(monkeypatch, tmp_path):
     from dashboard.services import EXTENSION
     from mapper.serve import ServeOptions, make_app
 
-    monkeypatch.delenv("MAPPER_ANSWER_PROCESS", raising=False)
+    monkeypatch.setenv("MAPPER_ANSWER_PROCESS", "1")
     server = make_app(ServeOptions(db=str(tmp_path / "w.db"), demo=True))
     apart = server.extensions[EXTENSION].apart
     assert apart is not None and apart.db == str(tmp_path / "w.db")
@@ -145,3 +145,32 @@ def test_the_dates_of_a_days_answer_reach_the_child(store, apart):
     today = dt.date(2026, 11, 25)
     assert a.answer(ladder, today=today).value == computed_here(store, ladder, today=today)
     assert source.builds == 0 and apart.started == 1
+
+
+def test_answers_asked_for_while_a_child_runs_are_computed_by_one_child_together(store, apart):
+    """Pages arriving at once: one snapshot for all of them (at a million people, a minute of
+    both cores apiece), and one answer asked for twice is computed once."""
+    import threading
+    import time
+
+    store.write(small_campaign())
+    jobs = [Job(CAMPAIGN, "power_map", '{"min_anger":3}'),
+            Job(CAMPAIGN, "anger_clusters", '{"min_anger":3,"resolution":1.0,"seed":0}'),
+            Job(CAMPAIGN, "power_map", '{"min_anger":3}')]
+    results: dict[int, int] = {}
+    apart._gate.acquire()  # a child is running
+    try:
+        threads = [threading.Thread(target=lambda n=n, j=j: results.__setitem__(
+            n, apart.run([j]))) for n, j in enumerate(jobs)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while len(apart._waiting) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(apart._waiting) == 2
+    finally:
+        apart._gate.release()
+    for t in threads:
+        t.join(60)
+    assert results == {0: 1, 1: 1, 2: 1} and apart.started == 1
+    assert {s.question for s in store.answer_stamps(CAMPAIGN)} >= {"power_map", "anger_clusters"}

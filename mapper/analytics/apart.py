@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import orjson
@@ -30,7 +30,12 @@ __all__ = ["ENV", "Job", "Apart", "ApartFailed", "enabled", "configured", "main"
 
 log = logging.getLogger(__name__)
 
-#: Set to 0 to compute whole-graph answers inside the server's workers (before this module).
+#: Set to 1 to compute whole-graph answers in a child process; by default the worker computes
+#: them. (Measured at a million people on the embedded store, benchmarks/RESULTS.md, "The
+#: refresher in its own process": the largest worker held 6.2 GB where it held 8.7, but the
+#: first visit took 347 s where it took 148, and writes met "database is locked" while two
+#: workers' children wrote their answers. Not on by default until the answers a page reads
+#: whole are read in pages.)
 ENV = "MAPPER_ANSWER_PROCESS"
 
 
@@ -50,15 +55,24 @@ class ApartFailed(RuntimeError):
     """The child process did not compute its answers (its exit code; the type of its error)."""
 
 
-def enabled(env: Any = None) -> bool:
-    """Whether whole-graph answers go to a child process (the default; ``MAPPER_ANSWER_PROCESS=0``
-    keeps them in the worker).
+@dataclass
+class _Wait:
+    """A job asked for in this process: done (computed or not) and how it went."""
 
-    >>> enabled({}), enabled({"MAPPER_ANSWER_PROCESS": "0"})
-    (True, False)
+    done: threading.Event = field(default_factory=threading.Event)
+    computed: bool = False
+    error: Exception | None = None
+
+
+def enabled(env: Any = None) -> bool:
+    """Whether whole-graph answers go to a child process (``MAPPER_ANSWER_PROCESS=1``; by
+    default they are computed in the worker).
+
+    >>> enabled({}), enabled({"MAPPER_ANSWER_PROCESS": "1"}), enabled({"MAPPER_ANSWER_PROCESS": "0"})
+    (False, True, False)
     """
     value = (os.environ if env is None else env).get(ENV, "").strip().lower()
-    return value not in ("0", "false", "no")
+    return value in ("1", "true", "yes")
 
 
 def configured(db: str | None = None) -> "Apart | None":
@@ -73,34 +87,78 @@ class Apart:
     """Computes answers in a child process on the store at ``db`` (an embedded file), or on
     the Neo4j the environment names (``db`` None: the child inherits the environment).
 
-    One child at a time per process: two pages wanting two answers at once would otherwise
-    read two snapshots side by side.
+    One child at a time per process, and one snapshot for every answer waited for: the
+    answers asked for while a child runs are computed together by the next one (pages
+    arriving at once each read a snapshot of their own otherwise: at a million people a
+    minute of both cores apiece), and an answer already asked for is waited for, not
+    computed twice.
     """
 
     def __init__(self, db: str | None) -> None:
         self.db = None if db is None else os.path.abspath(db)
-        self._gate = threading.Lock()
+        self._gate = threading.Lock()  # one child at a time
+        self._lock = threading.Lock()
+        self._waiting: dict[Job, _Wait] = {}
         #: Children started, for tests and benchmarks.
         self.started = 0
 
     def run(self, jobs: list[Job], *, holder: str | None = None,
             lease: float | None = None) -> int:
-        """Compute and store ``jobs`` in a child process; how many it computed. With
-        ``holder``, it renews the refresher's lease (``lease`` seconds) after each, and stops
-        when another process took it. Raises :class:`ApartFailed` when the child fails."""
-        if not jobs:
-            return 0
-        request = orjson.dumps({"db": self.db, "jobs": [asdict(j) for j in jobs],
-                                "holder": holder, "lease": lease})
+        """Compute and store ``jobs`` in a child process, with any others asked for here
+        meanwhile; how many of ``jobs`` were computed. With ``holder``, the child renews the
+        refresher's lease (``lease`` seconds) after each answer, and stops when another
+        process took it. Raises :class:`ApartFailed` when the child fails."""
+        with self._lock:
+            waits = [self._waiting.setdefault(j, _Wait()) for j in dict.fromkeys(jobs)]
         with self._gate:
+            with self._lock:
+                batch = [j for j, w in self._waiting.items() if not w.done.is_set()]
+            if batch:
+                self._child(batch, holder, lease)
+        failed = next((w.error for w in waits if w.error is not None), None)
+        if failed is not None:
+            raise failed
+        return sum(w.computed for w in waits)
+
+    def _child(self, batch: list[Job], holder: str | None, lease: float | None) -> None:
+        """Run one child for ``batch``: each job's wait is done as soon as the child says it
+        stored that answer (a page waits for its own, not the batch), the rest when it ends."""
+        request = orjson.dumps({"db": self.db, "jobs": [asdict(j) for j in batch],
+                                "holder": holder, "lease": lease})
+        error: Exception | None = None
+
+        def finish(n: int, computed: bool) -> None:
+            with self._lock:
+                wait = self._waiting.pop(batch[n], None)
+            if wait is not None:
+                wait.computed, wait.error = computed, None if computed else error
+                wait.done.set()
+
+        try:
             self.started += 1
-            done = subprocess.run([sys.executable, "-m", "mapper.analytics.apart"],
-                                  input=request, capture_output=True, check=False)
-        if done.returncode != 0:
-            # Its last line is the type of its error (main writes nothing else).
-            why = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no word"]
-            raise ApartFailed(f"exit code {done.returncode}: {why[0][:80]}")
-        return int(orjson.loads(done.stdout)["done"])
+            child = subprocess.Popen([sys.executable, "-m", "mapper.analytics.apart"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+            stderr: list[bytes] = []
+            drain = threading.Thread(target=lambda: stderr.append(child.stderr.read()),
+                                     daemon=True)
+            drain.start()
+            child.stdin.write(request)
+            child.stdin.close()
+            for line in child.stdout:  # {"done": n} as each is stored
+                finish(int(orjson.loads(line)["done"]), True)
+            code = child.wait()
+            drain.join()
+            if code != 0:
+                # Its last line is the type of its error (main writes nothing else).
+                why = (b"".join(stderr).decode(errors="replace").strip().splitlines()[-1:]
+                       or ["no word"])
+                error = ApartFailed(f"exit code {code}: {why[0][:80]}")
+        except Exception as exc:  # (could not start it, or its output was not ours)
+            error = ApartFailed(type(exc).__name__)
+        finally:
+            for n in range(len(batch)):
+                finish(n, False)
 
 
 def _orphaned(parent: int) -> None:
@@ -114,7 +172,8 @@ def _orphaned(parent: int) -> None:
 
 
 def main() -> int:
-    """The child: compute the jobs on standard input, print ``{"done": n}``."""
+    """The child: compute the jobs on standard input, printing ``{"done": i}`` as the i-th
+    is stored."""
     import datetime as dt
 
     threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
@@ -144,14 +203,17 @@ def main() -> int:
             now = clock.now()
             return store.take_lease(LEASE, holder, now, now + dt.timedelta(seconds=lease))
 
-        done = run_jobs(analytics, jobs, hold)
+        def said(n: int) -> None:
+            sys.stdout.write(orjson.dumps({"done": n}).decode() + "\n")
+            sys.stdout.flush()
+
+        run_jobs(analytics, jobs, hold, done=said)
     except BaseException as exc:  # (the type only: a message may quote a value)
         print(type(exc).__name__, file=sys.stderr)
         return 1
     finally:
         if store is not None:
             store.close()
-    sys.stdout.write(orjson.dumps({"done": done}).decode())
     return 0
 
 

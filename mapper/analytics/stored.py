@@ -312,7 +312,7 @@ class Refresher:
         jobs = self._jobs(stale, {(a.campaign, a.question, a.options) for a in stamps})
         if self.apart is not None:
             return self.apart.run(jobs, holder=self.holder, lease=self.lease)
-        return run_jobs(self.analytics, jobs, self._hold, self._stop.is_set)
+        return len(run_jobs(self.analytics, jobs, self._hold, self._stop.is_set))
 
     def _jobs(self, stale: list[Any], kept: set[tuple[str, str, str]]) -> list[Any]:
         """The answers a round computes again for the ``stale`` stamps (``kept``: every
@@ -385,17 +385,19 @@ class Refresher:
 
 
 def run_jobs(analytics: Any, jobs: list[Any], hold: Callable[[], bool],
-             stop: Callable[[], bool] = lambda: False) -> int:
+             stop: Callable[[], bool] = lambda: False,
+             done: Callable[[int], None] = lambda n: None) -> list[int]:
     """Compute and store ``jobs`` (:class:`mapper.analytics.apart.Job`) one at a time,
-    while ``hold()`` says the lease is still held; how many were.
+    while ``hold()`` says the lease is still held; the places of those computed, each told
+    to ``done`` as soon as it is stored.
 
     One snapshot serves them all: under a stream of writes each answer read its own (every
     write moves the version), a whole-campaign read apiece.
     """
     store = analytics.answers
     started = analytics.now()  # (the clock the snapshots are stamped by)
-    done = 0
-    for job in jobs:
+    computed: list[int] = []
+    for n, job in enumerate(jobs):
         if stop():
             break
         options = options_of(job.options)
@@ -406,7 +408,8 @@ def run_jobs(analytics: Any, jobs: list[Any], hold: Callable[[], bool],
         else:
             analytics.refresh(DERIVED[job.question], campaign=job.campaign,
                               snapshot_since=started, first=0, **options)
-        done += 1
+        computed.append(n)
+        done(n)
         if not hold():  # the lease ran out meanwhile: another process goes on
             break
-    return done
+    return computed
