@@ -174,3 +174,84 @@ def test_answers_asked_for_while_a_child_runs_are_computed_by_one_child_together
         t.join(60)
     assert results == {0: 1, 1: 1, 2: 1} and apart.started == 1
     assert {s.question for s in store.answer_stamps(CAMPAIGN)} >= {"power_map", "anger_clusters"}
+
+
+class SlowChild:
+    """A child process that stores each answer 0.3 s after the last (the log says when)."""
+
+    log: list[tuple[float, str]] = []
+    t0 = 0.0
+
+    def __init__(self, *args, **kwargs) -> None:
+        import io
+
+        self.stdin, self.buf, self.stderr = self, b"", io.BytesIO(b"")
+        self.stdout = self._lines()
+
+    def write(self, data: bytes) -> None:
+        self.buf += data
+
+    def close(self) -> None:
+        import orjson
+
+        self.jobs = [j["question"] for j in orjson.loads(self.buf)["jobs"]]
+        self.log.append((self._now(), "child " + "+".join(self.jobs)))
+
+    def _now(self) -> float:
+        import time
+
+        return time.monotonic() - self.t0
+
+    def _lines(self):
+        import time
+
+        import orjson
+
+        for n, question in enumerate(self.jobs):
+            time.sleep(0.3)
+            self.log.append((self._now(), "stored " + question))
+            yield orjson.dumps({"done": n}) + b"\n"
+
+    def wait(self) -> int:
+        return 0
+
+    def poll(self) -> int:
+        return 0
+
+
+def test_a_page_returns_once_its_answer_is_stored_and_a_later_ask_is_computed_again(
+        monkeypatch):
+    """Page B's answer is in page A's child: B returns when the child has stored it, not when
+    the child ends. Page D asks again after that answer was stored: D's is computed anew (by
+    the next child), not marked done by the end of A's."""
+    import threading
+    import time
+
+    import mapper.analytics.apart as apart_module
+
+    monkeypatch.setattr(apart_module.subprocess, "Popen", SlowChild)
+    SlowChild.log, SlowChild.t0 = [], time.monotonic()
+    apart = Apart("/nowhere.db")
+    power, clusters = Job(CAMPAIGN, "power_map", "{}"), Job(CAMPAIGN, "anger_clusters", "{}")
+    done: dict[str, tuple[float, int]] = {}
+
+    def page(name: str, jobs: list[Job]) -> None:
+        computed = apart.run(jobs)
+        done[name] = (time.monotonic() - SlowChild.t0, computed)
+
+    a = threading.Thread(target=page, args=("A", [power, clusters]))
+    a.start()
+    time.sleep(0.1)
+    b = threading.Thread(target=page, args=("B", [power]))
+    b.start()
+    time.sleep(0.35)  # power stored at 0.3 s, clusters at 0.6 s
+    d = threading.Thread(target=page, args=("D", [power]))
+    d.start()
+    for t in (a, b, d):
+        t.join(10)
+    stored = {what: t for t, what in SlowChild.log}
+    assert done["B"][1] == 1 and done["B"][0] < stored["stored anger_clusters"]
+    assert done["A"][1] == 2 and done["D"][1] == 1
+    assert [what for _, what in SlowChild.log if what.startswith("child")] == [
+        "child power_map+anger_clusters", "child power_map"]
+    assert done["D"][0] > stored["stored anger_clusters"]

@@ -570,6 +570,8 @@ def test_the_first_decision_makers_matching_are_read_page_after_page_until_found
     assert len(makers) > 5 and f"power_map#p{len(makers) - 1:05d}" not in reads.read
     assert b.matching(power_map, lambda d: d["key"] in wanted, 5)[1] == [makers[1], makers[-1]]
     assert b.matching(power_map, lambda d: False, 5)[1] == []
+    # The process that computed it (and keeps its first page in memory) reads the same.
+    assert a.matching(power_map, lambda d: d["key"] in wanted, 5)[1] == [makers[1], makers[-1]]
 
 
 def test_a_power_map_kept_anew_while_its_pages_are_read_is_never_served_mixed(store):

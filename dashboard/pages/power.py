@@ -115,15 +115,20 @@ def update_power(campaign: str | None, issue: str | None):
                else figures.all_issues_ranking_figure(ranked))
     options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
                for i in ranked["issues"] if i["decision_makers"]]
+    power = svc.analytics.answer(power_map, campaign=camp, first=ROWS + 1)
+    dms = power.value["decision_makers"]
+    count = power.total or len(dms)
     if issue:
-        power, dms = svc.analytics.matching(
-            power_map, lambda d: any(i["key"] == issue for i in d["issues"]), ROWS + 1,
-            campaign=camp)
-        count = chosen["named"] if chosen else len(dms)
-    else:
-        power = svc.analytics.answer(power_map, campaign=camp, first=ROWS + 1)
-        dms = power.value["decision_makers"]
-        count = power.total or len(dms)
+        # Those named for it (the head holds each issue's), read by key when few (the pages
+        # holding them), else page after page until its most affecting are found.
+        named = {d["key"] for i in power.value["issues"] if i["key"] == issue
+                 for d in i["decision_makers"]}
+        count = len(named)
+        if count <= 4 * ROWS:
+            dms = list(svc.analytics.entries(power_map, named, campaign=camp)[1].values())
+        else:
+            dms = svc.analytics.matching(power_map, lambda d: d["key"] in named, ROWS + 1,
+                                         campaign=camp)[1]
     return elements, net_layout, ranking, paths_table(user, dms, count), options
 
 

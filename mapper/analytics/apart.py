@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -59,6 +60,8 @@ class ApartFailed(RuntimeError):
 class _Wait:
     """A job asked for in this process: done (computed or not) and how it went."""
 
+    holder: str | None = None  # the refresher's lease it runs under (a page's: None)
+    lease: float | None = None
     done: threading.Event = field(default_factory=threading.Event)
     computed: bool = False
     error: Exception | None = None
@@ -109,28 +112,43 @@ class Apart:
         refresher's lease (``lease`` seconds) after each answer, and stops when another
         process took it. Raises :class:`ApartFailed` when the child fails."""
         with self._lock:
-            waits = [self._waiting.setdefault(j, _Wait()) for j in dict.fromkeys(jobs)]
-        with self._gate:
-            with self._lock:
-                batch = [j for j, w in self._waiting.items() if not w.done.is_set()]
-            if batch:
-                self._child(batch, holder, lease)
+            waits = [self._waiting.setdefault(j, _Wait(holder, lease)) for j in dict.fromkeys(jobs)]
+        # Until each is done: by a child another caller started (its answer stored while that
+        # child goes on), or by one this caller starts when none runs.
+        while not all(w.done.is_set() for w in waits):
+            if not self._gate.acquire(timeout=0.1):
+                continue
+            try:
+                with self._lock:
+                    batch = {j: w for j, w in self._waiting.items() if not w.done.is_set()}
+                if batch and not all(w.done.is_set() for w in waits):
+                    # Under a refresher's lease only when every answer is the refresher's:
+                    # a page's must not stop when another process takes the lease.
+                    holders = {(w.holder, w.lease) for w in batch.values()}
+                    self._child(batch, *(holders.pop() if len(holders) == 1 else (None, None)))
+            finally:
+                self._gate.release()
         failed = next((w.error for w in waits if w.error is not None), None)
         if failed is not None:
             raise failed
         return sum(w.computed for w in waits)
 
-    def _child(self, batch: list[Job], holder: str | None, lease: float | None) -> None:
+    def _child(self, batch: dict[Job, _Wait], holder: str | None, lease: float | None) -> None:
         """Run one child for ``batch``: each job's wait is done as soon as the child says it
         stored that answer (a page waits for its own, not the batch), the rest when it ends."""
-        request = orjson.dumps({"db": self.db, "jobs": [asdict(j) for j in batch],
+        jobs = list(batch)
+        request = orjson.dumps({"db": self.db, "jobs": [asdict(j) for j in jobs],
                                 "holder": holder, "lease": lease})
         error: Exception | None = None
+        child: subprocess.Popen | None = None
 
         def finish(n: int, computed: bool) -> None:
+            wait = batch[jobs[n]]
             with self._lock:
-                wait = self._waiting.pop(batch[n], None)
-            if wait is not None:
+                if wait.done.is_set():
+                    return
+                if self._waiting.get(jobs[n]) is wait:  # (not a later caller's)
+                    del self._waiting[jobs[n]]
                 wait.computed, wait.error = computed, None if computed else error
                 wait.done.set()
 
@@ -150,15 +168,26 @@ class Apart:
             code = child.wait()
             drain.join()
             if code != 0:
-                # Its last line is the type of its error (main writes nothing else).
-                why = (b"".join(stderr).decode(errors="replace").strip().splitlines()[-1:]
-                       or ["no word"])
-                error = ApartFailed(f"exit code {code}: {why[0][:80]}")
+                error = ApartFailed(f"exit code {code}: {_type_named(b''.join(stderr))}")
         except Exception as exc:  # (could not start it, or its output was not ours)
             error = ApartFailed(type(exc).__name__)
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.wait()
         finally:
-            for n in range(len(batch)):
+            for n in range(len(jobs)):
                 finish(n, False)
+
+
+def _type_named(stderr: bytes) -> str:
+    r"""The type of the child's error: its last line when that is a type's name (main writes
+    nothing else), else nothing of it (a crash's or a library's words may quote a value).
+
+    >>> _type_named(b"OperationalError\n"), _type_named(b"KeyError: 'Ana Lopez'\n")
+    ('OperationalError', 'an error of another kind')
+    """
+    last = (stderr.decode(errors="replace").strip().splitlines() or [""])[-1]
+    return last if re.fullmatch(r"[A-Za-z_][\w.]{0,79}", last) else "an error of another kind"
 
 
 def _orphaned(parent: int) -> None:

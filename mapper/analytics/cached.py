@@ -287,9 +287,11 @@ class Analytics:
                                       (self.now() - stamp.computed_at).total_seconds()
                                       <= self._bound()):
                 if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
-                    kept = self._stored(key, first)
+                    # (Its pages read whole: remembered for the next caller, who may want more.)
+                    kept = self._stored(key, first, cut=False)
                     if kept is not None:
                         self._remember(key, kept)
+                        kept = first_entries(kept, func.__name__, first)
                 if kept is not None:
                     self.answered["stored"] += 1
                     if kept.version != version:
@@ -300,9 +302,11 @@ class Analytics:
             return self._refresh_once(func, key, campaign, options, first)
         return self.refresh(func, campaign=campaign, first=first, **options)
 
-    def _stored(self, key: tuple[str, str, str], first: int | None = None) -> Answer | None:
+    def _stored(self, key: tuple[str, str, str], first: int | None = None, *, cut: bool = True
+                ) -> Answer | None:
         """The answer stored under ``key`` (campaign, question, options), or None: one kept in
-        pages read whole, or with ``first`` up to its first ``first`` entries (:meth:`answer`);
+        pages read whole, or with ``first`` up to its first ``first`` entries (:meth:`answer`;
+        not ``cut``: every entry of the pages read for them);
         its pages served only when they are all of its head's keep (kept anew between the
         reads: read again; three times: None, it is computed)."""
         campaign, question, options = key
@@ -329,15 +333,16 @@ class Analytics:
             items = value[field] = [*value[field], *(e for p in parts for e in p.result)]
             return first_entries(Answer(value, found.version, found.computed_at,
                                         total if len(items) < total else None, paged["size"]),
-                                 question, first)
+                                 question, first if cut else None)
         return None
 
     def entries(self, function: str | Callable[..., Any], keys: Any, /, *,
                 campaign: str | None = None, **options: Any) -> tuple[Answer, dict[str, Any]]:
         """The answer as :meth:`answer` serves it with its first page, and the entries of its
         :data:`~mapper.analytics.stored.KEYED` list whose keys are in ``keys`` (those it
-        holds), read from the pages holding them: a decision maker clicked on the power map
-        is one page of a thousand, not the list (at a million people, 35 MB)."""
+        holds, in the list's order), read from the pages holding them: a decision maker
+        clicked on the power map is one page of a thousand, not the list (at a million
+        people, 35 MB)."""
         func = self._func(function)
         question, wanted = func.__name__, set(keys)
         by = KEYED[question]
@@ -349,13 +354,13 @@ class Analytics:
             found = self._to_page_end(func, campaign, options, self.answer(
                 func, campaign=campaign, first=self.page_size, **options))
             head = found.value[PAGED[question]]
-            if found.total is None:
+            if found.total is None or not wanted - {e[by] for e in head}:
                 return found, pick(head)
             key = (campaign or self.campaign, question,
                    options_key(self._options(func, options)))
-            index = self._index(key, found)
-            if index is None or not found.size:
-                break
+            index = self._index(key, found) if found.size else None
+            if index is None:  # kept anew meanwhile, or by code older than the index
+                continue
             # (Those not in the head are on pages from the one it ends in.)
             pages = sorted({index[k] // found.size for k in wanted
                             if k in index and index[k] >= len(head)})
@@ -559,7 +564,9 @@ class Analytics:
         if value is None:
             read_at, snap, at = self._fresh_snapshot(campaign, snapshot_since)
             value = self._cached(read_at, key, lambda: func(snap, **options))
-        found = Answer(value, read_at, at)
+        # (Kept in pages of this process's size, when its list is: see _keep.)
+        found = Answer(value, read_at, at,
+                       size=self.page_size if func.__name__ in PAGED else None)
         self.answered["computed"] += 1
         if self.stores(func):
             from mapper.stores.base import StoredAnswer
@@ -580,18 +587,21 @@ class Analytics:
         from mapper.analytics.apart import Job
 
         key = (campaign, func.__name__, options_key(self._options(func, options)))
+        before = self.store.version()
         try:
-            self.apart.run([Job(*key)])
+            computed = self.apart.run([Job(*key)])
         except Exception as exc:  # computed here instead (the type only: no value is quoted)
             log.warning("computing an answer apart failed (%s): computing it here",
                         type(exc).__name__)
             return None
-        found = self._stored(key, first)
-        if found is None:
+        found = self._stored(key, first, cut=False)
+        if not computed or found is None or found.version < before:
+            # (Not stored: the child stopped first, or its keep failed; not the older one.)
+            log.warning("an answer computed apart was not kept: computing it here")
             return None
         self.answered["computed"] += 1
         self._remember(key, found)
-        return found
+        return first_entries(found, func.__name__, first)
 
     def _remember(self, key: tuple[str, str, str], found: Answer) -> None:
         """Keep a stored answer in memory for the next caller: whole, or when its list is kept
