@@ -255,3 +255,76 @@ def test_a_page_returns_once_its_answer_is_stored_and_a_later_ask_is_computed_ag
     assert [what for _, what in SlowChild.log if what.startswith("child")] == [
         "child power_map+anger_clusters", "child power_map"]
     assert done["D"][0] > stored["stored anger_clusters"]
+
+
+def test_a_page_joining_a_refreshers_child_takes_its_answer_though_a_write_came_since(
+        tmp_path, monkeypatch):
+    """The refresher's child read its snapshot, a write landed, a page asked for the same
+    answer: the page takes the child's answer (newer than the one kept before) and reads no
+    snapshot in the worker (at a million people: a minute and gigabytes)."""
+    import io
+    import threading
+
+    import orjson
+
+    import mapper.analytics.apart as apart_module
+    from mapper.analytics.stored import DERIVED, options_of
+    from mapper.stores.sqlite import SQLiteStore
+
+    path = str(tmp_path / "s.db")
+    store = SQLiteStore(path)
+    store.write(small_campaign())
+    snapshot_read, go = threading.Event(), threading.Event()
+
+    class Child:  # reads its snapshot at once, stores its answers when told to
+        def __init__(self, *args, **kwargs) -> None:
+            self.stdin, self.buf, self.stderr = self, b"", io.BytesIO(b"")
+            self.stdout = self._lines()
+
+        def write(self, data: bytes) -> None:
+            self.buf += data
+
+        def close(self) -> None:
+            self.request = orjson.loads(self.buf)
+
+        def _lines(self):
+            own = SQLiteStore(path)
+            child = Analytics(WithCampaignTexts(own), answers=own, campaign=CAMPAIGN)
+            started = child.now()
+            child._fresh_snapshot(CAMPAIGN)
+            snapshot_read.set()
+            go.wait(10)
+            for n, job in enumerate(self.request["jobs"]):
+                child.refresh(DERIVED[job["question"]], campaign=job["campaign"],
+                              snapshot_since=started, first=0, **options_of(job["options"]))
+                yield orjson.dumps({"done": n}) + b"\n"
+            own.close()
+
+        def wait(self) -> int:
+            return 0
+
+        def poll(self) -> int:
+            return 0
+
+    monkeypatch.setattr(apart_module.subprocess, "Popen", Child)
+    apart = Apart(path)
+    source, a = worker(store, None)
+    before = a.answer(power_map)  # kept once, here
+    a.apart = apart
+    store.write([conversation("Ann Lee", "2026-11-20", unit="ER",
+                              issues=[{"issue": "parking", "anger": 4}])])
+    builds, out = source.builds, {}
+    refresher = threading.Thread(target=lambda: out.setdefault(
+        "refresher", Refresher(a, apart=apart).run_once()))
+    refresher.start()
+    assert snapshot_read.wait(10)
+    store.write([conversation("Eve Stone", "2026-11-21", unit="ER",
+                              issues=[{"issue": "parking", "anger": 5}])])
+    page = threading.Thread(target=lambda: out.setdefault("page", a.answer(power_map)))
+    page.start()
+    go.set()
+    refresher.join(10)
+    page.join(10)
+    assert out["refresher"] == 1 and source.builds == builds
+    assert out["page"].as_of > before.as_of and out["page"].version < store.version()
+    store.close()

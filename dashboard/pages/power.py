@@ -119,12 +119,13 @@ def update_power(campaign: str | None, issue: str | None):
     dms = power.value["decision_makers"]
     count = power.total or len(dms)
     if issue:
-        # Those named for it (the head holds each issue's), read by key when few (the pages
-        # holding them), else page after page until its most affecting are found.
+        # Those named for it (the head holds each issue's): read by key when they all fit in
+        # the table (the pages holding them), else page after page until its most affecting
+        # are found (those are near the head; by key, its least affecting would be read too).
         named = {d["key"] for i in power.value["issues"] if i["key"] == issue
                  for d in i["decision_makers"]}
         count = len(named)
-        if count <= 4 * ROWS:
+        if count <= ROWS + 1:
             dms = list(svc.analytics.entries(power_map, named, campaign=camp)[1].values())
         else:
             dms = svc.analytics.matching(power_map, lambda d: d["key"] in named, ROWS + 1,

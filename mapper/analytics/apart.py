@@ -111,10 +111,39 @@ class Apart:
         meanwhile; how many of ``jobs`` were computed. With ``holder``, the child renews the
         refresher's lease (``lease`` seconds) after each answer, and stops when another
         process took it. Raises :class:`ApartFailed` when the child fails."""
+        jobs = list(dict.fromkeys(jobs))
+        waits = self._ask(jobs, holder, lease)
+        self._wait_for(waits)
+        if holder is None:
+            # A page's answer a child under a refresher's lease did not reach (another process
+            # took the lease; a page's own child never stops so): asked again, under none.
+            again = {j: n for n, (j, w) in enumerate(zip(jobs, waits))
+                     if not w.computed and w.error is None}
+            if again:
+                retried = self._ask(list(again), None, None)
+                self._wait_for(retried)
+                for n, wait in zip(again.values(), retried):
+                    waits[n] = wait
+        failed = next((w.error for w in waits if w.error is not None), None)
+        if failed is not None:
+            raise failed
+        return sum(w.computed for w in waits)
+
+    def _ask(self, jobs: list[Job], holder: str | None, lease: float | None) -> list[_Wait]:
+        """The waits of ``jobs``: those asked for already here, shared (run under no lease
+        once two callers with different ones share one), else new ones."""
+        waits = []
         with self._lock:
-            waits = [self._waiting.setdefault(j, _Wait(holder, lease)) for j in dict.fromkeys(jobs)]
-        # Until each is done: by a child another caller started (its answer stored while that
-        # child goes on), or by one this caller starts when none runs.
+            for job in jobs:
+                wait = self._waiting.setdefault(job, _Wait(holder, lease))
+                if (wait.holder, wait.lease) != (holder, lease):
+                    wait.holder = wait.lease = None
+                waits.append(wait)
+        return waits
+
+    def _wait_for(self, waits: list[_Wait]) -> None:
+        """Wait until each of ``waits`` is done: by a child another caller started (its answer
+        stored while that child goes on), or by one started here when none runs."""
         while not all(w.done.is_set() for w in waits):
             if not self._gate.acquire(timeout=0.1):
                 continue
@@ -128,10 +157,6 @@ class Apart:
                     self._child(batch, *(holders.pop() if len(holders) == 1 else (None, None)))
             finally:
                 self._gate.release()
-        failed = next((w.error for w in waits if w.error is not None), None)
-        if failed is not None:
-            raise failed
-        return sum(w.computed for w in waits)
 
     def _child(self, batch: dict[Job, _Wait], holder: str | None, lease: float | None) -> None:
         """Run one child for ``batch``: each job's wait is done as soon as the child says it

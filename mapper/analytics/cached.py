@@ -587,7 +587,9 @@ class Analytics:
         from mapper.analytics.apart import Job
 
         key = (campaign, func.__name__, options_key(self._options(func, options)))
-        before = self.store.version()
+        # (The answer kept before: one the child kept is newer, from whatever snapshot it read.)
+        prior = next(((a.version, a.computed_at) for a in self.answers.answer_stamps(campaign)
+                      if (a.question, a.options) == key[1:]), None)
         try:
             computed = self.apart.run([Job(*key)])
         except Exception as exc:  # computed here instead (the type only: no value is quoted)
@@ -595,7 +597,8 @@ class Analytics:
                         type(exc).__name__)
             return None
         found = self._stored(key, first, cut=False)
-        if not computed or found is None or found.version < before:
+        if not computed or found is None or (
+                prior is not None and (found.version, found.as_of) <= prior):
             # (Not stored: the child stopped first, or its keep failed; not the older one.)
             log.warning("an answer computed apart was not kept: computing it here")
             return None
