@@ -194,7 +194,8 @@ class SlowChild:
     def close(self) -> None:
         import orjson
 
-        self.jobs = [j["question"] for j in orjson.loads(self.buf)["jobs"]]
+        self.request = orjson.loads(self.buf)
+        self.jobs = [j["question"] for j in self.request["jobs"]]
         self.log.append((self._now(), "child " + "+".join(self.jobs)))
 
     def _now(self) -> float:
@@ -262,7 +263,6 @@ def test_a_page_joining_a_refreshers_child_takes_its_answer_though_a_write_came_
     """The refresher's child read its snapshot, a write landed, a page asked for the same
     answer: the page takes the child's answer (newer than the one kept before) and reads no
     snapshot in the worker (at a million people: a minute and gigabytes)."""
-    import io
     import threading
 
     import orjson
@@ -276,17 +276,7 @@ def test_a_page_joining_a_refreshers_child_takes_its_answer_though_a_write_came_
     store.write(small_campaign())
     snapshot_read, go = threading.Event(), threading.Event()
 
-    class Child:  # reads its snapshot at once, stores its answers when told to
-        def __init__(self, *args, **kwargs) -> None:
-            self.stdin, self.buf, self.stderr = self, b"", io.BytesIO(b"")
-            self.stdout = self._lines()
-
-        def write(self, data: bytes) -> None:
-            self.buf += data
-
-        def close(self) -> None:
-            self.request = orjson.loads(self.buf)
-
+    class Child(SlowChild):  # reads its snapshot at once, stores its answers when told to
         def _lines(self):
             own = SQLiteStore(path)
             child = Analytics(WithCampaignTexts(own), answers=own, campaign=CAMPAIGN)
@@ -299,12 +289,6 @@ def test_a_page_joining_a_refreshers_child_takes_its_answer_though_a_write_came_
                               snapshot_since=started, first=0, **options_of(job["options"]))
                 yield orjson.dumps({"done": n}) + b"\n"
             own.close()
-
-        def wait(self) -> int:
-            return 0
-
-        def poll(self) -> int:
-            return 0
 
     monkeypatch.setattr(apart_module.subprocess, "Popen", Child)
     apart = Apart(path)
