@@ -228,8 +228,6 @@ def _orphaned(parent: int) -> None:
 def main() -> int:
     """The child: compute the jobs on standard input, printing ``{"done": i}`` as the i-th
     is stored."""
-    import datetime as dt
-
     threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
         os.nice(10)  # pages come first, as the refresher thread's do
@@ -239,9 +237,8 @@ def main() -> int:
     try:
         request = orjson.loads(sys.stdin.buffer.read())
         jobs = [Job(**j) for j in request["jobs"]]
-        from mapper import clock
         from mapper.analytics.cached import Analytics
-        from mapper.analytics.stored import DERIVED, LEASE, run_jobs
+        from mapper.analytics.stored import DERIVED, Refresher, run_jobs
         from mapper.analytics.texts import WithCampaignTexts
         from mapper.bootstrap import open_store
 
@@ -249,13 +246,10 @@ def main() -> int:
             import dashboard.tables  # noqa: F401  (the dashboard's lists register theirs)
         store = open_store(request["db"])
         analytics = Analytics(WithCampaignTexts(store), answers=store)
-        holder, lease = request.get("holder"), request.get("lease")
-
-        def hold() -> bool:
-            if holder is None:
-                return True
-            now = clock.now()
-            return store.take_lease(LEASE, holder, now, now + dt.timedelta(seconds=lease))
+        holder = request.get("holder")
+        # (The lease of the refresher whose round this is, renewed as its thread would.)
+        hold = (Refresher(analytics, lease=request["lease"], holder=holder)._hold
+                if holder is not None else lambda: True)
 
         def said(n: int) -> None:
             sys.stdout.write(orjson.dumps({"done": n}).decode() + "\n")

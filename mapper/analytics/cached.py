@@ -272,7 +272,7 @@ class Analytics:
         if not self.stores(func):
             version = self.store.version()
             return Answer(self.run(func, campaign=campaign, **options), version, self.now())
-        key = (campaign, func.__name__, options_key(self._options(func, options)))
+        key = self._stored_key(func, campaign, options)
         version = self.store.version()
         kept = self._kept.get(key)
         if kept is not None and not _holds(kept, func.__name__, first):
@@ -281,8 +281,7 @@ class Analytics:
             self.answered["stored"] += 1
             return kept
         if not fresh:
-            stamp = next((a for a in self.answers.answer_stamps(campaign)
-                          if (a.question, a.options) == key[1:]), None)
+            stamp = self._stamp(key)
             if stamp is not None and (stamp.version == version or
                                       (self.now() - stamp.computed_at).total_seconds()
                                       <= self._bound()):
@@ -356,8 +355,7 @@ class Analytics:
             head = found.value[PAGED[question]]
             if found.total is None or not wanted - {e[by] for e in head}:
                 return found, pick(head)
-            key = (campaign or self.campaign, question,
-                   options_key(self._options(func, options)))
+            key = self._stored_key(func, campaign or self.campaign, options)
             index = self._index(key, found) if found.size else None
             if index is None:  # kept anew meanwhile, or by code older than the index
                 continue
@@ -385,8 +383,7 @@ class Analytics:
             taken = [e for e in head if where(e)][:first]
             if found.total is None or not found.size:
                 return found, taken
-            key = (campaign or self.campaign, question,
-                   options_key(self._options(func, options)))
+            key = self._stored_key(func, campaign or self.campaign, options)
             pages = list(range(len(head) // found.size, -(-found.total // found.size)))
             for at in range(0, len(pages), 4):  # (a few pages a read)
                 if len(taken) >= first:
@@ -571,13 +568,13 @@ class Analytics:
         if self.stores(func):
             from mapper.stores.base import StoredAnswer
 
-            opts = options_key(self._options(func, options))
+            key = self._stored_key(func, campaign, options)
             try:
-                self._keep(StoredAnswer(campaign, func.__name__, opts, read_at, at, value))
+                self._keep(StoredAnswer(*key, read_at, at, value))
             except Exception as exc:  # a cache: the answer is served all the same
                 # (The type only: a message may quote a value.)
                 log.warning("storing an answer failed: %s", type(exc).__name__)
-            self._remember((campaign, func.__name__, opts), found)
+            self._remember(key, found)
         return found
 
     def _refresh_apart(self, func: Callable[..., Any], campaign: str, options: dict[str, Any],
@@ -586,10 +583,10 @@ class Analytics:
         store; None when the child failed or its answer is gone already (a forget)."""
         from mapper.analytics.apart import Job
 
-        key = (campaign, func.__name__, options_key(self._options(func, options)))
+        key = self._stored_key(func, campaign, options)
         # (The answer kept before: one the child kept is newer, from whatever snapshot it read.)
-        prior = next(((a.version, a.computed_at) for a in self.answers.answer_stamps(campaign)
-                      if (a.question, a.options) == key[1:]), None)
+        stamp = self._stamp(key)
+        prior = None if stamp is None else (stamp.version, stamp.computed_at)
         try:
             computed = self.apart.run([Job(*key)])
         except Exception as exc:  # computed here instead (the type only: no value is quoted)
@@ -617,6 +614,16 @@ class Analytics:
             return  # (read in part)
         with self._lock:
             self._kept[key] = found
+
+    def _stored_key(self, func: Callable[..., Any], campaign: str, options: dict[str, Any]
+                    ) -> tuple[str, str, str]:
+        """What a stored answer is kept under: its campaign, question and options' text."""
+        return campaign, func.__name__, options_key(self._options(func, options))
+
+    def _stamp(self, key: tuple[str, str, str]) -> Any:
+        """The stamp (version, time) of the answer stored under ``key``, or None."""
+        return next((a for a in self.answers.answer_stamps(key[0])
+                     if (a.question, a.options) == key[1:]), None)
 
     @staticmethod
     def _options(func: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:

@@ -280,7 +280,8 @@ class Refresher:
     """
 
     def __init__(self, analytics: Any, *, poll: float = 2.0, lease: float = 60.0,
-                 now: Callable[[], dt.datetime] | None = None, apart: Any = None) -> None:
+                 now: Callable[[], dt.datetime] | None = None, apart: Any = None,
+                 holder: str | None = None) -> None:
         from mapper import clock
 
         self.analytics = analytics
@@ -291,7 +292,9 @@ class Refresher:
         self.poll = poll
         self.lease = lease
         self.now = now or (lambda: clock.now())
-        self.holder = uuid.uuid4().hex
+        #: Who holds the lease: this refresher, or (``holder``) one whose round a child
+        #: process runs (:mod:`mapper.analytics.apart`).
+        self.holder = holder or uuid.uuid4().hex
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
