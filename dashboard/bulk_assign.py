@@ -20,6 +20,7 @@ from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
 from dashboard.listing import people_grid
 from dashboard.services import services
+from dashboard.tables import list_rows
 from mapper import services as actions
 
 __all__ = ["SELECTION", "selectable_grid", "assign_bar", "bulk_assign", "register_bulk_assign",
@@ -125,7 +126,7 @@ def bulk_assign(shape: Callable, filter_columns: list[str], how: str,
             return "Say how many: a number from 1.", False
         if top < 1:
             return "Say how many: a number from 1.", False
-        rows = select(svc.analytics.run(shape, campaign=camp),
+        rows = select(list_rows(svc.analytics, shape, camp),
                       {"filterModel": equals_filter(**dict(zip(filter_columns, filter_values)))},
                       set(filter_columns))
         keys = [r["person"] for r in rows if not r.get("assigned_to")][:top]

@@ -19,7 +19,7 @@ from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
 from dashboard.grid import equals_filter, page, select
 from dashboard.services import services
-from dashboard.tables import RankedRows, choices, complete
+from dashboard.tables import RankedRows, choices, complete, list_rows
 from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
@@ -120,7 +120,7 @@ def grid_wrap(grid_id: str, columns: list[dict[str, Any]]) -> html.Div:
 def _rows(shape: Callable, campaign: str | None) -> list[dict[str, Any]]:
     svc = services()
     camp = svc.campaign(campaign)
-    return [] if camp is None else svc.analytics.run(shape, campaign=camp)
+    return [] if camp is None else list_rows(svc.analytics, shape, camp)
 
 
 def _sorted(rows: list[Row], column: str) -> list[Row]:
@@ -313,9 +313,9 @@ def person_card(spec: PeopleList, row: Row, contact: dict[str, str] | None, user
     facts = []
     for label, f in spec.card_fields:
         value = row.get(f)
-        if value in (None, "", []):
+        if value in (None, "", [], ()):
             continue
-        facts += [html.Dt(label), html.Dd(", ".join(value) if isinstance(value, list)
+        facts += [html.Dt(label), html.Dd(", ".join(value) if isinstance(value, (list, tuple))
                                           else str(value))]
     reach = []
     if contact and contact.get("tel"):

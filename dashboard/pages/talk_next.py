@@ -14,7 +14,7 @@ from dashboard.exports import filters_query, list_downloads
 from dashboard.listing import PeopleList, filters_bar, list_body, register_list
 from dashboard.pages import register_page
 from dashboard.services import services
-from dashboard.tables import talk_rows
+from dashboard.tables import talk_list, talk_rows
 from mapper.analytics.talk_next import SCORE_PARTS
 
 COLUMNS = [
@@ -86,7 +86,8 @@ def talk_age(campaign: str | None) -> str | None:
         return None
     svc = services()
     camp = svc.campaign(campaign)
-    return None if camp is None else age_text(svc.analytics.answer(talk_rows, campaign=camp))
+    return None if camp is None else age_text(svc.analytics.answer(talk_list, campaign=camp,
+                                                                          first=0))
 
 
 def register_callbacks(app: dash.Dash) -> None:

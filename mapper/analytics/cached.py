@@ -19,7 +19,8 @@ from mapper.analytics.my_list import my_list
 from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map, power_ranking, ranking_of
 from mapper.analytics.readiness import ask_queue, ladder, took_action
-from mapper.analytics.stored import (DERIVED, KEYED, PAGE_SIZE, PAGED, PART, Answer, derived,
+from mapper.analytics.stored import (COLUMNS, DERIVED, KEYED, PAGE_SIZE, PAGED, PART, Answer,
+                                     columns_of, columns_question, derived,
                                      first_entries, from_pages, in_pages, index_question,
                                      lag_bound, options_key, page_question)
 from mapper.analytics.structure import structure
@@ -398,6 +399,56 @@ class Analytics:
             if len(taken) >= first:
                 return found, taken
         return self._whole(func, campaign, options, where, first)
+
+    def columns(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+                **options: Any) -> tuple[Answer, dict[str, list[Any]]]:
+        """The answer as :meth:`answer` serves its head, and the
+        :data:`~mapper.analytics.stored.COLUMNS` of every entry of its list (by field, in the
+        list's order), read from the part kept beside its pages: a page filters, sorts and
+        counts a long list on those, and reads the rest of the rows it draws (:meth:`at`)."""
+        func = self._func(function)
+        question = func.__name__
+        for _ in range(3):
+            found = self.answer(func, campaign=campaign, first=0, **options)
+            if found.total is None:  # (kept whole, or computed here: the list is at hand)
+                return found, columns_of(found.value[PAGED[question]], COLUMNS[question])
+            key = self._stored_key(func, campaign or self.campaign, options)
+            parts = self._parts(key, found, [columns_question(question)])
+            if parts is not None:
+                return found, parts[0]
+        # Kept anew while read, three times, or by code older than the columns: read whole.
+        found = self.answer(func, campaign=campaign, **options)
+        return found, columns_of(found.value[PAGED[question]], COLUMNS[question])
+
+    def at(self, function: str | Callable[..., Any], found: Answer, places: Any, /, *,
+           campaign: str | None = None, **options: Any) -> dict[int, Any] | None:
+        """The entries at ``places`` (from 0) of the :data:`~mapper.analytics.stored.PAGED`
+        list of ``found`` (an answer :meth:`answer` served), by place, read from the pages
+        holding them; None when the answer was kept anew since (its places may have moved)."""
+        func = self._func(function)
+        question = func.__name__
+        held = found.value[PAGED[question]]
+        wanted = {p for p in places if 0 <= p < (len(held) if found.total is None
+                                                 else found.total)}
+        if found.total is None or not found.size:
+            return {p: held[p] for p in wanted}
+        got = {p: held[p] for p in wanted if p < len(held)}
+        pages = sorted({p // found.size for p in wanted if p >= len(held)})
+        key = self._stored_key(func, campaign or self.campaign, options)
+        if pages and pages[0] == 0:  # (its first page, kept in the head)
+            head = self._stored(key, found.size, cut=False)
+            if head is None or (head.version, head.as_of) != (found.version, found.as_of):
+                return None
+            first = head.value[PAGED[question]]
+            got.update((p, first[p]) for p in wanted if p < len(first))
+            pages = pages[1:]
+        parts = self._parts(key, found, [page_question(question, i) for i in pages])
+        if parts is None:
+            return None
+        for i, part in zip(pages, parts):
+            got.update((p, part[p - i * found.size]) for p in wanted
+                       if p // found.size == i and p - i * found.size < len(part))
+        return got
 
     def _to_page_end(self, func: Callable[..., Any], campaign: str | None,
                      options: dict[str, Any], found: Answer) -> Answer:
