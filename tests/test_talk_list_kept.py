@@ -170,3 +170,24 @@ def test_a_download_of_every_row_is_not_remembered_in_the_worker(monkeypatch):
     rows.fill(rows[5:8])
     rows.fill(rows[5:8])
     assert filled.count("p5") == 2  # (the download's rows were filled, not kept)
+
+
+def test_a_refresher_drops_the_talk_rows_an_older_release_kept_whole(store):
+    """Before, the Talk list was kept whole as ``talk_rows`` (210 MB at a million people):
+    nothing computes it now, so once stale it is dropped, not read and stale forever."""
+    import datetime as dt
+
+    from mapper.analytics.stored import Refresher
+    from mapper.stores.base import StoredAnswer
+
+    analytics = analytics_of(app_of(store))
+    analytics.answer(talk_list, campaign=CAMPAIGN)
+    at = dt.datetime(2026, 12, 5, tzinfo=dt.timezone.utc)
+    store.put_answer(StoredAnswer(CAMPAIGN, "talk_rows", "{}", store.version(), at,
+                                  [{"name": "Fay Gold"}]))
+    Refresher(analytics).run_once()
+    assert "talk_rows" in {s.question for s in store.answer_stamps(CAMPAIGN)}  # (not stale)
+    store.write([roster("Zed Quinn", "ER"), tie("Ana Lopez", "Zed Quinn")])
+    assert Refresher(analytics).run_once() >= 1
+    kept = {s.question: s.version for s in store.answer_stamps(CAMPAIGN)}
+    assert "talk_rows" not in kept and kept["talk_list"] == store.version()

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Answer", "DERIVED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
+__all__ = ["Answer", "DERIVED", "RETIRED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
            "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
            "KEYED", "COLUMNS", "page_question", "index_question", "columns_question",
            "columns_of", "in_pages", "from_pages", "first_entries", "lag_bound",
@@ -56,6 +56,11 @@ REFRESH_ENV = "MAPPER_ANSWER_REFRESH"
 
 #: The questions whose answers are stored, by name (:func:`derived` adds one).
 DERIVED: dict[str, Callable[..., Any]] = {}
+
+#: Stored answers an older release kept and none computes now: a refresher drops them once
+#: stale (the Talk list's rows, one 210 MB answer at a million people, kept in pages since
+#: as ``talk_list``).
+RETIRED = frozenset({"talk_rows"})
 
 #: The lease a refresher holds (:meth:`mapper.stores.base.Store.take_lease`).
 LEASE = "answers"
@@ -349,6 +354,11 @@ class Refresher:
         # The lease is a write: taken only when there is work (reads cost no one anything).
         if not stale or not self._hold():
             return 0
+        for stamp in [a for a in stale if a.question in RETIRED]:
+            # No code computes it any more: dropped, not stale (and read for nothing) forever.
+            self.store.drop_answer(stamp.campaign, stamp.question, stamp.options,
+                                   stamp.version)
+        stale = [a for a in stale if a.question not in RETIRED]
         jobs = self._jobs(stale, {(a.campaign, a.question, a.options) for a in stamps})
         if self.apart is not None:
             return self.apart.run(jobs, holder=self.holder, lease=self.lease)

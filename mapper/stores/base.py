@@ -456,6 +456,22 @@ class Store(abc.ABC):
             raise ValueError("answers kept together are of one campaign")
         return self._put_answers(answers, list(drop))
 
+    def drop_answer(self, campaign: str, question: str, options: str, version: Any) -> None:
+        """Forget a stored answer and its parts (``question#...``) computed from a version no
+        newer than ``version``: one that no code computes any more (an older release's, like
+        the Talk list's ``talk_rows``, 210 MB at a million people)."""
+        keys = [(a.question, a.options) for a in self.answer_stamps(campaign)
+                if a.options == options
+                and (a.question == question or a.question.startswith(question + "#"))]
+        if keys:
+            self._drop_answer_keys(campaign, keys, version)
+
+    @abc.abstractmethod
+    def _drop_answer_keys(self, campaign: str, keys: list[tuple[str, str]], version: Any
+                          ) -> None:
+        """Drop the stored answers of ``campaign`` keyed ``(question, options)`` in ``keys``
+        computed from a version no newer than ``version``."""
+
     @abc.abstractmethod
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:

@@ -1245,6 +1245,11 @@ class Neo4jStore(Store):
         return self._read("read/get_answers_dropped_at", campaign=campaign,
                           dropped=ANSWERS_DROPPED)[0][0]
 
+    def _drop_answer_keys(self, campaign: str, keys: list[tuple[str, str]], version: Any
+                          ) -> None:
+        self._write_query("write/delete_answer_parts", campaign=campaign,
+                          keys=[list(k) for k in keys], version=version)
+
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:
         head = answers[0]

@@ -1550,6 +1550,13 @@ class SQLiteStore(Store):
                          "AND options = ''", (campaign, ANSWERS_DROPPED))
         return row[0][0] if row else None
 
+    def _drop_answer_keys(self, campaign: str, keys: list[tuple[str, str]], version: Any
+                          ) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM answers WHERE campaign = ? AND question = ? "
+                                 "AND options = ? AND version <= ?",
+                                 [(campaign, q, o, version) for q, o in keys])
+
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:
         head = answers[0]
