@@ -31,7 +31,7 @@ from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
 from dashboard.services import services
-from dashboard.tables import complete, list_rows, ready_rows, talk_rows
+from dashboard.tables import complete, list_rows, read_again, ready_rows, talk_rows
 from dashboard.users import User
 from mapper import clock
 from mapper.cells import write_csv, write_xlsx
@@ -109,10 +109,13 @@ def dialable(phone: str) -> str:
 
 
 def _grid_list(shape, filters: dict[str, str | None], campaign: str) -> list[dict[str, Any]]:
-    rows = list_rows(services().analytics, shape, campaign)
     model = equals_filter(**{col: filters.get(arg) for arg, col in _FILTER_COLUMNS.items()})
-    return complete(rows, list(select(rows, {"filterModel": model},
-                                      set(_FILTER_COLUMNS.values()))))
+
+    def read() -> list[dict[str, Any]]:
+        rows = list_rows(services().analytics, shape, campaign)
+        return complete(rows, list(select(rows, {"filterModel": model},
+                                          set(_FILTER_COLUMNS.values()))))
+    return read_again(read)
 
 
 def _ready(campaign: str, filters: dict, today: dt.date, snapshot) -> tuple[list, list]:

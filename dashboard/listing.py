@@ -19,7 +19,7 @@ from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
 from dashboard.grid import equals_filter, page, select
 from dashboard.services import services
-from dashboard.tables import RankedRows, choices, complete, list_rows
+from dashboard.tables import RankedRows, choices, complete, list_rows, read_again
 from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
@@ -145,6 +145,10 @@ def grid_rows(shape: Callable, fields: set[str], request: dict | None, campaign:
     user = signed_in()
     if not user.sees_people:
         return {"rowData": [], "rowCount": 0}, "Lists of people are not shown to your role."
+    return read_again(lambda: _block(shape, fields, request, campaign))
+
+
+def _block(shape: Callable, fields: set[str], request: dict | None, campaign: str | None):
     rows = _whole(_rows(shape, campaign), request)
     source = rows
     sort = [s for s in (request or {}).get("sortModel") or [] if isinstance(s, dict)]
@@ -338,8 +342,9 @@ def list_page(spec: PeopleList, values: list[str | None], sort: str | None, star
     ``sort``: its rows (for the grid), its cards, the count and where the page is."""
     model = equals_filter(**{col: v for (_, _, col), v in zip(spec.filters, values)})
     # Rows come ranked: only another order is sorted (100k rows take a moment).
+    # (Only the sorts it offers: another would read every row of a long list whole.)
     sort_model = ([{"colId": sort, "sort": "asc"}]
-                  if sort and sort != "rank" and sort in spec.fields else [])
+                  if sort and sort != "rank" and sort in dict(spec.sorts) else [])
     request = {"startRow": start, "endRow": start + PAGE, "sortModel": sort_model,
                "filterModel": model}
     block, said = grid_rows(spec.shape, spec.fields, request, campaign)

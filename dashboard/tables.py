@@ -17,7 +17,8 @@ from mapper.analytics.cached import READ_MODEL
 from mapper.analytics.stored import derived
 from mapper.snapshot import Snapshot, gc_paused
 
-__all__ = ["ready_rows", "talk_rows", "talk_list", "list_rows", "people_angry_about",
+__all__ = ["ready_rows", "talk_rows", "talk_list", "list_rows", "read_again", "KeptAnew",
+           "people_angry_about",
            "person_ties", "choices", "RankedRows", "complete"]
 
 
@@ -70,17 +71,18 @@ class RankedRows(list):
         with self._lock:
             known = {r["person"]: self._whole[r["person"]] for r in rows
                      if r["person"] in self._whole}
-            todo = [r for r in rows if r["person"] not in known]
-            if todo:
-                known.update((r["person"], r) for r in self._fill(todo))
             for person in known:
-                if person in self._whole:
-                    self._whole.move_to_end(person)
+                self._whole.move_to_end(person)
+        todo = [r for r in rows if r["person"] not in known]
+        if todo:  # (read outside the lock: a download reads every page)
+            filled = {r["person"]: r for r in self._fill(todo)}
+            known.update(filled)
             if len(rows) <= self.KEEP:
-                self._whole.update((r["person"], known[r["person"]]) for r in todo)
-                while len(self._whole) > self.KEEP:
-                    self._whole.popitem(last=False)
-            return [{**known[r["person"]], **r} for r in rows]
+                with self._lock:
+                    self._whole.update(filled)
+                    while len(self._whole) > self.KEEP:
+                        self._whole.popitem(last=False)
+        return [{**known[r["person"]], **r} for r in rows]
 
 
 def complete(source: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -184,23 +186,49 @@ class _Listed(Mapping):
         return len(self.__slots__)
 
 
-_TALK: dict[tuple[int, str], tuple[tuple[Any, Any], RankedRows]] = {}
 _TALK_LOCK = threading.Lock()
+
+
+class KeptAnew(Exception):
+    """The list a page read was kept anew before the rows it draws were read whole (their
+    places may have moved): read it again (:func:`read_again`)."""
+
+
+def read_again(read: Callable[[], Any]) -> Any:
+    """``read()`` (a page of a list, a download), read again when the list was kept anew
+    meanwhile (:class:`KeptAnew`: its head is then read anew); the third time it raises."""
+    for attempt in range(3):
+        try:
+            return read()
+        except KeptAnew:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def kept_talk_rows(analytics: Any, campaign: str) -> list[Any]:
     """The Talk list: :func:`talk_rows` as :func:`talk_list` is served, from the columns kept
     beside its pages (:meth:`~mapper.analytics.cached.Analytics.columns`) when it is kept in
-    the store, the rows a page draws read whole from the pages holding them; the same object
-    while the same answer is served (a page's filter choices and sorts are kept with it)."""
+    the store, the rows a page draws read whole from the pages holding them (a row of
+    another keep never: :class:`KeptAnew`); the same object while the same answer is served
+    (a page's filter choices and sorts are kept with it), built once at a time."""
     if not analytics.stores(talk_list):
         return analytics.run(talk_list, campaign=campaign)["rows"]
-    head = analytics.answer(talk_list, campaign=campaign, first=0)
-    mine = (id(analytics), campaign)
+    views = analytics.views
     with _TALK_LOCK:
-        hit = _TALK.get(mine)
-    if hit is not None and hit[0] == (head.version, head.as_of):
-        return hit[1]
+        gate = views.setdefault(("talk-list-gate", campaign), threading.Lock())
+    with gate:
+        head = analytics.answer(talk_list, campaign=campaign, first=0)
+        hit = views.get(("talk-list", campaign))
+        if hit is not None and hit[0] == (head.version, head.as_of):
+            return hit[1]
+        views.pop(("talk-list", campaign), None)  # (freed before the next is built)
+        rows = _talk_rows_of(analytics, campaign)
+        views[("talk-list", campaign)] = ((rows.found.version, rows.found.as_of), rows)
+        return rows
+
+
+def _talk_rows_of(analytics: Any, campaign: str) -> RankedRows:
     shared: dict[Any, Any] = {}
 
     def share(value: Any) -> Any:  # (a unit, an organizer or issues: one object each)
@@ -218,18 +246,12 @@ def kept_talk_rows(analytics: Any, campaign: str) -> list[Any]:
 
     def fill(shown: list[Any]) -> list[dict[str, Any]]:
         got = analytics.at(talk_list, found, [r["rank"] - 1 for r in shown], campaign=campaign)
-        out = []
-        for row in shown:
-            whole = (got or {}).get(row["rank"] - 1)
-            if whole is None or whole["person"] != row["person"]:
-                # Kept anew since this list was read: the next page read shows the new one.
-                whole = {"in_roster": None, "score": None, "reasons": None, "messenger": None}
-            out.append({**whole, **row})
-        return out
+        if got is None or any(got[r["rank"] - 1]["person"] != r["person"] for r in shown):
+            raise KeptAnew  # (the head it was read from is read anew)
+        return [{**got[r["rank"] - 1], **r} for r in shown]
 
     rows = RankedRows(listed, fill)
-    with _TALK_LOCK:
-        _TALK[mine] = ((found.version, found.as_of), rows)
+    rows.found = found
     return rows
 
 

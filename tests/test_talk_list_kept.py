@@ -14,7 +14,7 @@ from dashboard.bulk_assign import bulk_assign
 from dashboard.listing import filter_options, grid_rows
 from dashboard.pages import talk_next
 from dashboard.services import EXTENSION
-from dashboard.tables import RankedRows, list_rows, talk_list, talk_rows
+from dashboard.tables import KeptAnew, RankedRows, list_rows, talk_list, talk_rows
 from tests.records import CAMPAIGN, roster, small_campaign, tie
 from tests.test_dashboard_callbacks import ADMIN, USERS, signed_in_as, text
 from tests.test_dashboard_exports import _client, _csv
@@ -129,11 +129,31 @@ def test_the_talk_list_is_read_again_once_kept_anew_and_never_filled_from_anothe
     after = list_rows(analytics, talk_rows, CAMPAIGN)
     assert after is not before and "Zed Quinn" in [r["name"] for r in after]
     assert analytics.at(talk_list, head, [4, 9], campaign=CAMPAIGN) is None
-    # A page drawn from the list read before: its rows say nothing rather than another's.
-    drawn = before.fill([before[9]])
-    assert drawn[0]["name"] == before[9]["name"] and drawn[0]["reasons"] is None
+    # A page drawn from the list read before is read again, never filled from another keep.
+    with pytest.raises(KeptAnew):
+        before.fill([before[9]])
     with signed_in_as(app, ADMIN):
         assert "Zed Quinn" in text(grid_rows(talk_rows, FIELDS, {}, None))
+
+
+def test_a_list_kept_anew_at_the_same_version_by_another_process_is_read_again(store):
+    """Two workers: one shows the list, the other keeps it anew with no write between (after
+    a forget, or both computing it at once). The first draws every row whole, from the new
+    keep, rather than rows of the one its memory holds."""
+    shows, keeps = app_of(store, page_size=3), app_of(store, page_size=3)
+    analytics_of(shows).answer(talk_list, campaign=CAMPAIGN, fresh=True)
+    with signed_in_as(shows, ADMIN):
+        grid_rows(talk_rows, FIELDS, {"startRow": 0, "endRow": 2}, None)  # (the first two)
+    kept = analytics_of(keeps).answer(talk_list, campaign=CAMPAIGN, fresh=True)
+    assert kept.version == store.version()
+    with signed_in_as(shows, ADMIN):
+        block, count = grid_rows(talk_rows, FIELDS, {"startRow": 0, "endRow": 100}, None)
+    assert count == "10 people" and all(r["reasons"] for r in block["rowData"])
+    with signed_in_as(keeps, ADMIN):
+        assert text(block) == text(grid_rows(talk_rows, FIELDS, {"startRow": 0, "endRow": 100},
+                                             None)[0])
+    held = analytics_of(shows).views[("talk-list", CAMPAIGN)][0]
+    assert held == (kept.version, kept.as_of)
 
 
 def test_assigning_the_top_of_the_talk_list_kept_in_pages_assigns_its_first_unassigned(store):
@@ -191,3 +211,33 @@ def test_a_refresher_drops_the_talk_rows_an_older_release_kept_whole(store):
     assert Refresher(analytics).run_once() >= 1
     kept = {s.question: s.version for s in store.answer_stamps(CAMPAIGN)}
     assert "talk_rows" not in kept and kept["talk_list"] == store.version()
+
+
+def test_a_page_sorts_only_as_its_sort_by_offers(store):
+    """A sort the page does not offer (a crafted request: the reasons, the score) would read
+    every row of a long list whole; it is ignored, and the list comes in its rank."""
+    from dashboard.listing import list_page
+
+    app = app_of(store, page_size=3)
+    analytics_of(app).answer(talk_list, campaign=CAMPAIGN, fresh=True)
+    with signed_in_as(app, ADMIN):
+        ranked = list_page(talk_next.LIST, [None] * 3, "rank", 0, None)["rows"]
+        for crafted in ("reasons", "score", "messenger"):
+            assert list_page(talk_next.LIST, [None] * 3, crafted, 0, None)["rows"] == ranked
+        by_name = list_page(talk_next.LIST, [None] * 3, "name", 0, None)["rows"]
+    assert [r["name"] for r in by_name] == sorted((r["name"] for r in ranked), key=str.casefold)
+
+
+def test_a_refresher_keeps_no_snapshot_after_its_round(store):
+    """A round reads the campaign whole (at a million people its snapshot and answers were
+    2.4 GB, held by that worker until the next round); the answers are in the store after."""
+    from mapper.analytics.stored import Refresher
+
+    analytics = analytics_of(app_of(store))
+    analytics.answer(talk_list, campaign=CAMPAIGN)
+    store.write([roster("Zed Quinn", "ER")])
+    assert Refresher(analytics).run_once() >= 1
+    assert not analytics._latest
+    assert not [k for bucket in analytics._versions.values() for k in bucket
+                if k[0] == "__snapshot__" or k[0].endswith(".talk_list")]
+    assert analytics.answer(talk_list, campaign=CAMPAIGN, first=0).version == store.version()

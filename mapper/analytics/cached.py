@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
+import gc
 import inspect
 import logging
 import threading
@@ -55,6 +57,15 @@ for _f in (anger_clusters, unit_issue_matrix, power_map, talk_next, organic_lead
 #: source whose words are the campaign's shared ones (``shared_words``), the view every
 #: reader may see; never an answer read with everyone's words (the command line's).
 STORED_TEXTS = frozenset({"ladder"})
+
+
+def _give_back() -> None:
+    """Hand the memory freed back to the system: glibc keeps a freed heap for reuse (after a
+    refresher's round at a million people, 320 MB of it)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # pragma: no cover - not glibc
+        pass
 
 
 def _kept_answer(func: Callable[..., Any], kept: Callable[..., Any], campaign: str,
@@ -164,6 +175,9 @@ class Analytics:
         self._refreshing: dict[tuple[str, str, str], threading.Lock] = {}
         self._building: dict[str, threading.Lock] = {}
         self._latest: dict[str, tuple[Hashable, Snapshot, dt.datetime]] = {}
+        #: What callers build from the answers served here, kept as long as this object is
+        #: (the dashboard's Talk list, :func:`dashboard.tables.kept_talk_rows`), by their key.
+        self.views: dict[Hashable, Any] = {}
         self.stats = {"hits": 0, "misses": 0}
         #: Whole-graph answers served from the store (``stale``: of them, stale by a write)
         #: and ``computed`` here.
@@ -214,6 +228,19 @@ class Analytics:
         with self._lock:
             self._versions.clear()
             self._latest.clear()
+
+    def release(self) -> None:
+        """Forget the snapshots read and the whole-graph answers computed here (those are
+        kept in the store): a refresher's round at a million people left its snapshot and
+        answers in the process until the next one, 2.4 GB."""
+        derived = {f"{f.__module__}.{f.__qualname__}" for f in DERIVED.values()}
+        with self._lock:
+            self._latest.clear()
+            for bucket in self._versions.values():
+                for key in [k for k in bucket if k[0] == _SNAPSHOT or k[0] in derived]:
+                    del bucket[key]
+        gc.collect()
+        _give_back()
 
     # --- reads ------------------------------------------------------------------------------
     def _snapshot(self, version: Hashable, campaign: str) -> tuple[Hashable, Snapshot]:
@@ -408,17 +435,26 @@ class Analytics:
         counts a long list on those, and reads the rest of the rows it draws (:meth:`at`)."""
         func = self._func(function)
         question = func.__name__
+
+        def at_hand(found: Answer) -> tuple[Answer, dict[str, list[Any]]]:
+            # (Kept whole, or computed here: the list is at hand. Kept in pages, its head is
+            # handed out with its first page only, as one read from the store is.)
+            items = found.value[PAGED[question]]
+            columns = columns_of(items, COLUMNS[question])
+            if found.size and len(items) > found.size:
+                found = first_entries(found, question, found.size)
+            return found, columns
+
         for _ in range(3):
             found = self.answer(func, campaign=campaign, first=0, **options)
-            if found.total is None:  # (kept whole, or computed here: the list is at hand)
-                return found, columns_of(found.value[PAGED[question]], COLUMNS[question])
+            if found.total is None:
+                return at_hand(found)
             key = self._stored_key(func, campaign or self.campaign, options)
             parts = self._parts(key, found, [columns_question(question)])
             if parts is not None:
                 return found, parts[0]
         # Kept anew while read, three times, or by code older than the columns: read whole.
-        found = self.answer(func, campaign=campaign, **options)
-        return found, columns_of(found.value[PAGED[question]], COLUMNS[question])
+        return at_hand(self.answer(func, campaign=campaign, **options))
 
     def at(self, function: str | Callable[..., Any], found: Answer, places: Any, /, *,
            campaign: str | None = None, **options: Any) -> dict[int, Any] | None:
@@ -438,6 +474,7 @@ class Analytics:
         if pages and pages[0] == 0:  # (its first page, kept in the head)
             head = self._stored(key, found.size, cut=False)
             if head is None or (head.version, head.as_of) != (found.version, found.as_of):
+                self._outdated(key, found)
                 return None
             first = head.value[PAGED[question]]
             got.update((p, first[p]) for p in wanted if p < len(first))
@@ -471,8 +508,17 @@ class Analytics:
         parts = [got.get(k) for k in wanted]
         if any(p is None or (p.version, p.computed_at) != (found.version, found.as_of)
                for p in parts):
+            self._outdated(key, found)
             return None
         return [p.result for p in parts]
+
+    def _outdated(self, key: tuple[str, str, str], found: Answer) -> None:
+        """The answer ``found`` is the head of was kept anew (by another process, perhaps at
+        the same store version): not served from memory again, its head read anew."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and (kept.version, kept.as_of) == (found.version, found.as_of):
+                del self._kept[key]
 
     def _index(self, key: tuple[str, str, str], found: Answer) -> dict[str, int] | None:
         """The index of the answer ``found`` is the head of (kept beside it; remembered here),

@@ -362,7 +362,11 @@ class Refresher:
         jobs = self._jobs(stale, {(a.campaign, a.question, a.options) for a in stamps})
         if self.apart is not None:
             return self.apart.run(jobs, holder=self.holder, lease=self.lease)
-        return len(run_jobs(self.analytics, jobs, self._hold, self._stop.is_set))
+        try:
+            return len(run_jobs(self.analytics, jobs, self._hold, self._stop.is_set))
+        finally:
+            # (Its snapshot and answers are of no use to the next round: it reads its own.)
+            self.analytics.release()
 
     def _jobs(self, stale: list[Any], kept: set[tuple[str, str, str]]) -> list[Any]:
         """The answers a round computes again for the ``stale`` stamps (``kept``: every
