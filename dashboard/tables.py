@@ -310,8 +310,10 @@ def person_ties(snapshot: Snapshot, person: str) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda r: (r["name"].casefold(), r["person"]))
 
 
-# The Ready list comes from the store's read model where it keeps one.
+# The Ready list comes from the store's read model where it keeps one; so do the people of an
+# issue clicked on the clusters page.
 READ_MODEL[ready_rows] = kept_ready_rows
+READ_MODEL[people_angry_about] = "people_angry_about"
 # The Talk-to-next list needs the whole graph: its rows are kept in the store, as its answer,
 # in pages with the columns a page filters and sorts on beside them.
 derived(talk_list, paged="rows", columns=TALK_COLUMNS)

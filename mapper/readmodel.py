@@ -1311,6 +1311,25 @@ def ladder_level(row: Sequence[Any], day: str | None) -> int:
     return 2 if _took(*row[:4], day) else 1
 
 
+def angry_about(rows: Iterable[Sequence[Any]], issue: str, min_anger: int = 3
+                ) -> list[dict[str, Any]]:
+    """:func:`dashboard.tables.people_angry_about` from the read model's rows ``(person, name,
+    unit, angers)`` (those of the people angry about ``issue`` in some 1-on-1, and maybe
+    more): whose latest anger about it is at least ``min_anger``, angriest first.
+
+    >>> angry_about([("p:a", "Ana", "ICU", '[["i:pay",4],["i:x",5]]'), ("p:b", "Ben", None,
+    ...              '[["i:pay",2]]'), ("p:c", "Cam", "ER", '[["i:pay",5]]')], "i:pay")
+    [{'person': 'p:c', 'name': 'Cam', 'unit': 'ER', 'anger': 5}, {'person': 'p:a', 'name': 'Ana', 'unit': 'ICU', 'anger': 4}]
+    """
+    out = []
+    for person, name, unit, angers in rows:
+        anger = dict(map(tuple, orjson.loads(angers))).get(issue) if angers else None
+        if anger is not None and anger >= min_anger:
+            out.append({"person": person, "name": name or person, "unit": unit, "anger": anger})
+    out.sort(key=lambda r: (-r["anger"], r["name"].casefold(), r["person"]))
+    return out
+
+
 def took_action(rows: Iterable[Sequence[Any]], day: str | None) -> int:
     """:func:`mapper.analytics.readiness.took_action` from the rows (:data:`COMMITTED_FIELDS`,
     the first five at least: ``kept, yes_count, yes_due, missed_latest, brought``) of the

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.listing import conversation_ids
-from dashboard.tables import complete, kept_ready_rows, ready_rows
+from dashboard.tables import complete, kept_ready_rows, people_angry_about, ready_rows
 from mapper.roles import sees_contact_details
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
@@ -146,6 +146,11 @@ def same(store, today: dt.date, horizon: int) -> None:
         assert store.power_ranking(CAMPAIGN, first=first) == power_ranking(snapshot, first=first)
     assert store.took_action(CAMPAIGN) == took_action(snapshot)
     assert store.took_action(CAMPAIGN, today=today) == took_action(snapshot, today=today)
+    # The people of an issue clicked on the clusters page, at each anger level.
+    for issue in [*snapshot.issues, f"issue:{CAMPAIGN}:nothing named"]:
+        for level in (1, 3, 5):
+            assert store.people_angry_about(CAMPAIGN, issue=issue, min_anger=level) == \
+                people_angry_about(snapshot, issue, level), (issue, level)
     # Who owes each open item (the My list page's actions).
     assert store.item_owners(CAMPAIGN, list(snapshot.people)) == {
         i["id"]: i["organizer"] for i in open_items(snapshot, today)}

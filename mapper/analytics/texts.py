@@ -134,6 +134,11 @@ class WithCampaignTexts:
         kept = getattr(self.store, "power_ranking", None)
         return None if kept is None else kept(campaign, **options)
 
+    def people_angry_about(self, campaign: str, **options: Any) -> list[dict[str, Any]] | None:
+        # (Names, units and anger: no words.)
+        kept = getattr(self.store, "people_angry_about", None)
+        return None if kept is None else kept(campaign, **options)
+
     def ladder(self, campaign: str, **options: Any) -> list[dict[str, Any]] | None:
         kept = getattr(self.store, "ladder", None)
         return None if kept is None else kept(campaign, texts=self._shared_words(campaign),

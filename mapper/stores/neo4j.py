@@ -579,6 +579,13 @@ def _ask_rows_angry_about(tx: Any, campaign: str, issues: list[str], min_anger: 
             _read_all(tx, "read/get_version")[0][0])
 
 
+def _angry_rows(tx: Any, campaign: str, issue: str, min_anger: int) -> list[tuple] | None:
+    if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
+        return None
+    return [tuple(r) for r in tx.run(load_query("read/list_angry_rows"), campaign=campaign,
+                                     issue=issue, min_anger=min_anger).single()[0]]
+
+
 def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
@@ -1487,6 +1494,11 @@ class Neo4jStore(Store):
         self._await_written()
         with self._session() as session:
             return session.execute_read(_ask_rows_of, campaign, list(people))
+
+    def _angry_rows(self, campaign: str, issue: str, min_anger: int) -> list[tuple] | None:
+        self._await_written()
+        with self._session() as session:
+            return session.execute_read(_angry_rows, campaign, issue, min_anger)
 
     def _ask_rows_angry_about(self, campaign: str, issues: Sequence[str], min_anger: int
                               ) -> tuple[list[tuple], int] | None:

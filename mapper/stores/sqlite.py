@@ -1450,6 +1450,24 @@ class SQLiteStore(Store):
             return (self._ask_rows_in(db, campaign, sorted(people)),
                     db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
 
+    def _angry_rows(self, campaign: str, issue: str, min_anger: int) -> list[tuple] | None:
+        if not self._angry_indexed:
+            return None
+        with self._reading() as db:
+            if self._reprojecting(campaign):
+                return None
+            people = sorted({p for (p,) in db.execute(
+                "SELECT n.key FROM nodes i JOIN edges e ON e.dst = i.id "
+                "AND e.type = 'ANGRY_ABOUT' JOIN nodes n ON n.id = e.src "
+                "WHERE i.key = ? AND e.campaign = ? AND e.anger >= ?",
+                (issue, campaign, min_anger))})
+            rows: list[tuple] = []
+            for part in _chunks(people):
+                rows += db.execute(
+                    "SELECT person, name, unit, angers FROM rm_people WHERE campaign = ? "
+                    f"AND person IN ({_marks(part)})", [campaign, *part])
+            return rows
+
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
             rows = list(self._edges(campaign, "ASSIGNED", "src, dst"))
