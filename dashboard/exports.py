@@ -65,6 +65,11 @@ class Sheet:
         return [[_cell(r.get(f)) for f, _ in self.columns] for r in self.rows]
 
 
+#: The most people a download reads alone (:meth:`~mapper.stores.base.Store.people_snapshot`),
+#: rather than the campaign whole: a slice of more holds the store's connection as long.
+ALONE = 20_000
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
@@ -220,8 +225,10 @@ def list_sheet(list_name: str, user: User, campaign: str | None,
     columns, rows = _BUILDERS[list_name](camp, filters, _today(filters.get("as_of")))
     people = list(dict.fromkeys(r["person"] for r in rows))
     # Those people alone (the campaign's whole snapshot was 50 s and 2.4 GB in the worker at
-    # a million people); the whole one while the campaign is re-projected.
-    snapshot = svc.store.people_snapshot(camp, people) or svc.analytics.snapshot(camp)
+    # a million people); the whole one for a list of most of the campaign (read apart from
+    # the store's connection, and once per version), or while it is re-projected.
+    snapshot = (svc.store.people_snapshot(camp, people) if len(people) <= ALONE else None) \
+        or svc.analytics.snapshot(camp)
     phones = _phones(svc.store, user, camp, snapshot, people)
     rows = [{"unit": _unit(snapshot, r["person"]), **r, "shift": _shift(snapshot, r["person"]),
              "phone": phones.get(r["person"])} for r in rows]

@@ -244,3 +244,36 @@ def test_a_store_opens_and_reads_while_another_process_holds_the_write_lock(tmp_
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_write_never_waits_for_a_reader_of_an_older_moment(tmp_path):
+    """Under a team's load at a million people a refresher reads the campaign for a minute;
+    each 1-on-1 written then ended with a checkpoint that waited for that reader, holding the
+    file's write lock up to the 30 s busy timeout, and the other writers failed with
+    "database is locked". A write now leaves the log to SQLite's own checkpoint, which waits
+    for no one: another process writes at once after it (an import still empties the log)."""
+    import threading
+
+    from mapper.stores.sqlite import SQLiteStore
+    from tests.records import conversation, small_campaign
+
+    store = SQLiteStore(tmp_path / "w.db")
+    store.write(small_campaign())
+    reader = sqlite3.connect(tmp_path / "w.db")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM records").fetchone()  # (a read holding its moment)
+    other = sqlite3.connect(tmp_path / "w.db", timeout=5, isolation_level=None)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (store.write([conversation(
+        "Eve Stone", "2026-11-25", id="eve")]), done.set()), daemon=True)
+    worker.start()
+    try:
+        assert done.wait(20), "the write waited for the reader"
+        other.execute("BEGIN IMMEDIATE")  # (the write lock is free: no busy wait)
+        other.execute("ROLLBACK")
+    finally:
+        reader.execute("ROLLBACK")
+        worker.join(60)
+        reader.close()
+        other.close()
+        store.close()

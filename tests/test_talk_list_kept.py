@@ -241,3 +241,20 @@ def test_a_refresher_keeps_no_snapshot_after_its_round(store):
     assert not [k for bucket in analytics._versions.values() for k in bucket
                 if k[0] == "__snapshot__" or k[0].endswith(".talk_list")]
     assert analytics.answer(talk_list, campaign=CAMPAIGN, first=0).version == store.version()
+
+
+def test_a_list_computed_here_whose_keep_failed_is_drawn_from_memory(store, caplog):
+    """Storing the answer failed (a locked file, a full disk): the list computed here is
+    shown whole from memory, never read again and again from pages that are not there."""
+    app = app_of(store, page_size=3)
+    analytics = analytics_of(app)
+
+    def refuse(answers, drop=()):
+        raise OSError("disk full")
+
+    store.put_answers = refuse
+    with signed_in_as(app, ADMIN):
+        block, count = grid_rows(talk_rows, FIELDS, {"startRow": 0, "endRow": 100}, None)
+    assert count == "10 people" and all(r["reasons"] for r in block["rowData"])
+    assert "storing an answer failed: OSError" in caplog.text and "disk full" not in caplog.text
+    assert not [s for s in store.answer_stamps(CAMPAIGN) if s.question.startswith("talk_list")]

@@ -178,8 +178,9 @@ def issue_people(node: dict | None, campaign: str | None, min_anger: str | None)
     names = {i["key"]: i["name"] for c in
              svc.analytics.anger_clusters(campaign=camp, min_anger=level)["clusters"]
              for i in c["issues"]}
-    if issue not in names:
-        return None
+    if issue not in names:  # (the clusters were computed again since they were drawn)
+        return html.P("This issue is not among the clusters at this anger level any more: "
+                      "reload the page to see them as they are now.", className="form-text")
     name = names[issue]
     people = svc.analytics.run(people_angry_about, campaign=camp, issue=issue, min_anger=level)
     head = html.Strong(f"{name}: {len(people)} people with anger ≥ {level}")

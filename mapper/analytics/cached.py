@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import functools
-import gc
 import inspect
 import logging
 import threading
@@ -235,11 +234,14 @@ class Analytics:
         answers in the process until the next one, 2.4 GB."""
         derived = {f"{f.__module__}.{f.__qualname__}" for f in DERIVED.values()}
         with self._lock:
+            dropped: list[Any] = list(self._latest.values())
             self._latest.clear()
             for bucket in self._versions.values():
                 for key in [k for k in bucket if k[0] == _SNAPSHOT or k[0] in derived]:
-                    del bucket[key]
-        gc.collect()
+                    dropped.append(bucket.pop(key))
+        # (Freed here, outside the lock pages take; no full collection, which would hold the
+        # interpreter over every object a worker keeps.)
+        del dropped
         _give_back()
 
     # --- reads ------------------------------------------------------------------------------
@@ -438,11 +440,17 @@ class Analytics:
 
         def at_hand(found: Answer) -> tuple[Answer, dict[str, list[Any]]]:
             # (Kept whole, or computed here: the list is at hand. Kept in pages, its head is
-            # handed out with its first page only, as one read from the store is.)
+            # handed out with its first page only, as one read from the store is; whole when
+            # its keep failed, for the rows drawn are then read from it.)
             items = found.value[PAGED[question]]
             columns = columns_of(items, COLUMNS[question])
             if found.size and len(items) > found.size:
-                found = first_entries(found, question, found.size)
+                stamp = self._stamp(self._stored_key(func, campaign or self.campaign, options))
+                if stamp is not None and (stamp.version, stamp.computed_at) == (found.version,
+                                                                                found.as_of):
+                    found = first_entries(found, question, found.size)
+                else:
+                    found = replace(found, size=None)
             return found, columns
 
         for _ in range(3):

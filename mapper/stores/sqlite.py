@@ -361,6 +361,7 @@ class SQLiteStore(Store):
         # The people a write's edges reach, whose rows of rm_people it computes again.
         self._people: set[str] = set()
         self._bulk = 0  # bulk() calls under way (the WAL is checkpointed when the last ends)
+        self._truncate = True  # (the outermost's: how)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -592,17 +593,23 @@ class SQLiteStore(Store):
 
     def write(self, records: Iterable[Record],
               progress: Callable[[int], None] | None = None) -> WriteResult:
-        with self.bulk():
+        with self.bulk(truncate=False):
             return super().write(records, progress)
 
     @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, *, truncate: bool = True) -> Iterator[None]:
         # A bulk write checkpoints the WAL once at the end rather than every 1,000 pages; an
         # import's 20 writes of 5,000 rows once in all (each copied the pages the last one
         # wrote, most of them the same index pages: 2 s of a 100k-row import's 14).
+        # The outermost one's ``truncate`` says how: an import's empties the WAL (a TRUNCATE
+        # checkpoint waits for every reader, up to the busy timeout, holding the write lock);
+        # a single write's leaves it to SQLite's own checkpoint, which waits for no one: under
+        # a team's load at a million people, readers of the whole campaign held that wait to
+        # its 30 s, and other writers failed with "database is locked".
         with self._lock:
             self._bulk += 1
             if self._bulk == 1:
+                self._truncate = truncate
                 self._db.execute("PRAGMA wal_autocheckpoint=100000")
         try:
             yield
@@ -612,7 +619,8 @@ class SQLiteStore(Store):
                 if not self._bulk:
                     self._db.execute("PRAGMA wal_autocheckpoint=1000")
                     if not self._db.in_transaction:
-                        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)" if self._truncate
+                                         else "PRAGMA wal_checkpoint(PASSIVE)")
 
     def _node_cache(self) -> dict[str, int]:
         """The key -> id map, emptied if another connection has written since we last looked."""
