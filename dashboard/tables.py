@@ -18,8 +18,7 @@ from mapper.analytics.stored import derived
 from mapper.snapshot import Snapshot, gc_paused
 
 __all__ = ["ready_rows", "talk_rows", "talk_list", "list_rows", "read_again", "KeptAnew",
-           "people_angry_about",
-           "person_ties", "choices", "RankedRows", "complete"]
+           "people_angry_about", "person_ties", "choices", "RankedRows", "complete"]
 
 
 def _issue_names(snapshot: Snapshot, issues: dict[str, int] | None) -> list[str]:

@@ -4,31 +4,15 @@ every click after a write); on both stores, names for organizers and admins only
 
 from __future__ import annotations
 
-import pytest
-
 from dashboard.app import create_app
 from dashboard.pages import clusters
-from tests.records import CAMPAIGN, conversation, small_campaign
+from tests.records import CAMPAIGN, conversation
 from tests.test_dashboard_callbacks import ADMIN, USERS, VIEWER, signed_in_as, text
+# (The kept answers served for 10 minutes after a write, nothing refreshing them; the small
+# campaign on both stores.)
+from tests.test_power_live import kept_answers_served_stale, store  # noqa: F401
 
-KINDS = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 STAFFING = f"issue:{CAMPAIGN}:short staffing"
-
-
-@pytest.fixture(autouse=True)
-def settings(monkeypatch):
-    """The clusters kept are served for 10 minutes after a write, and nothing refreshes them
-    meanwhile: what a page shows between a write and the refresher's round."""
-    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
-    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "0")
-    monkeypatch.setenv("MAPPER_SECRET_KEY", "test-secret-" + "k" * 40)
-
-
-@pytest.fixture(params=KINDS)
-def store(request, open_store_of_kind):
-    s = open_store_of_kind(request.param)
-    s.write(small_campaign())
-    return s
 
 
 def test_a_clicked_issue_lists_its_angry_people_after_a_write_without_a_snapshot(store):
