@@ -185,6 +185,8 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.power_ranking(CAMPAIGN)
         store.write([conversation("Fay Moss", "2026-11-07", id="fay", responsibility={})])
         store.took_action(CAMPAIGN)
+        # The people of an issue clicked on the clusters page.
+        store.people_angry_about(CAMPAIGN, issue=f"issue:{CAMPAIGN}:night parking", min_anger=3)
         store.ladder(CAMPAIGN, today=dt.date(2026, 12, 1))  # (Ana referred Dee: her row read)
         store.ladder_page(CAMPAIGN, limit=1)  # (as of the campaign's latest day)
         store._trust_pairs(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])  # (the second rung's)
@@ -204,6 +206,7 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.get_answers(CAMPAIGN, [("anger_clusters", "{}")])
         store.answer_stamps()
         store.answer_stamps(CAMPAIGN)
+        store.drop_answer(CAMPAIGN, "anger_clusters", "{}", store.version())
         store.take_lease("answers", "test", at, at + dt.timedelta(seconds=60))
         store.drop_answers(CAMPAIGN)
         store.answers_dropped_at(CAMPAIGN)
