@@ -27,8 +27,8 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Answer", "DERIVED", "RETIRED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV", "DEFAULT_BUSY_LAG",
-           "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
+__all__ = ["Answer", "DERIVED", "RETIRED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV",
+           "DEFAULT_BUSY_LAG", "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
            "KEYED", "COLUMNS", "page_question", "index_question", "columns_question",
            "columns_of", "in_pages", "from_pages", "first_entries", "lag_bound",
            "busy_lag_bound", "refresh_enabled", "options_key", "options_of", "age_words",
