@@ -311,6 +311,20 @@ def _dumps(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
+def _angry_about(db: sqlite3.Connection, campaign: str, issues: Sequence[str],
+                 min_anger: int) -> list[str]:
+    """The people angry about any of ``issues`` at ``min_anger`` or more in some 1-on-1 (from
+    the issues' edges, through ``edges_angry_dst``), sorted."""
+    people: set[str] = set()
+    for part in _chunks(list(issues)):
+        people.update(p for (p,) in db.execute(
+            "SELECT n.key FROM nodes i JOIN edges e ON e.dst = i.id "
+            "AND e.type = 'ANGRY_ABOUT' JOIN nodes n ON n.id = e.src "
+            f"WHERE i.key IN ({_marks(part)}) AND e.campaign = ? AND e.anger >= ?",
+            [*part, campaign, min_anger]))
+    return sorted(people)
+
+
 def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
     # SQLite limits the number of bound parameters in one statement.
     for i in range(0, len(items), size):
@@ -1447,15 +1461,8 @@ class SQLiteStore(Store):
                               ) -> tuple[list[tuple], int] | None:
         if not self._angry_indexed:
             return None
-        people: set[str] = set()
         with self._reading() as db:
-            for part in _chunks(list(issues)):
-                people.update(p for (p,) in db.execute(
-                    "SELECT n.key FROM nodes i JOIN edges e ON e.dst = i.id "
-                    "AND e.type = 'ANGRY_ABOUT' JOIN nodes n ON n.id = e.src "
-                    f"WHERE i.key IN ({_marks(part)}) AND e.campaign = ? AND e.anger >= ?",
-                    [*part, campaign, min_anger]))
-            return (self._ask_rows_in(db, campaign, sorted(people)),
+            return (self._ask_rows_in(db, campaign, _angry_about(db, campaign, issues, min_anger)),
                     db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0])
 
     def _angry_rows(self, campaign: str, issue: str, min_anger: int) -> list[tuple] | None:
@@ -1464,13 +1471,8 @@ class SQLiteStore(Store):
         with self._reading() as db:
             if self._reprojecting(campaign):
                 return None
-            people = sorted({p for (p,) in db.execute(
-                "SELECT n.key FROM nodes i JOIN edges e ON e.dst = i.id "
-                "AND e.type = 'ANGRY_ABOUT' JOIN nodes n ON n.id = e.src "
-                "WHERE i.key = ? AND e.campaign = ? AND e.anger >= ?",
-                (issue, campaign, min_anger))})
             rows: list[tuple] = []
-            for part in _chunks(people):
+            for part in _chunks(_angry_about(db, campaign, [issue], min_anger)):
                 rows += db.execute(
                     "SELECT person, name, unit, angers FROM rm_people WHERE campaign = ? "
                     f"AND person IN ({_marks(part)})", [campaign, *part])
