@@ -1738,9 +1738,11 @@ class SQLiteStore(Store):
             "WHERE x IS NOT NULL) SELECT x FROM c WHERE x IS NOT NULL")]
 
     def person_record_ids(self, campaign: str, person_key: str) -> list[str]:
+        # By her index (records_person), never the campaign's: SQLite chose records_scope,
+        # every 1-on-1 of the campaign read (1.3-1.6 s at a million people, thrice a page).
         return [i for (i,) in self._rows(
-            "SELECT id FROM records WHERE person = ? AND campaign = ? AND kind = 'conversation' "
-            "ORDER BY date, id", (person_key, campaign))]
+            "SELECT id FROM records WHERE person = ? AND +campaign = ? "
+            "AND +kind = 'conversation' ORDER BY date, id", (person_key, campaign))]
 
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
         needle = normalize(query)
