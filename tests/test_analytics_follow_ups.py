@@ -98,3 +98,15 @@ def test_an_item_due_today_is_due_not_overdue() -> None:
     b.talk("Ana", "2026-11-08", thank_you_sent=False)
     assert items(follow_ups(b.snapshot(), today=TODAY)) == [
         ("Ana", "thank_you", "2026-11-10", 0, "due")]
+
+
+def test_without_words_an_item_says_what_it_is_not_what_was_said() -> None:
+    b = CampaignBuilder("c")
+    b.talk("Ana", "2026-11-01", follow_up_assignment="record a moment of short staffing",
+           follow_up_due="2026-11-08")
+    snap = b.snapshot()
+    assert [i["what"] for o in follow_ups(snap, today=TODAY)["organizers"]
+            for i in o["items"]] == ["record a moment of short staffing"]
+    without = follow_ups(snap, today=TODAY, words=False)
+    assert [i["what"] for o in without["organizers"] for i in o["items"]] == ["(assignment)"]
+    assert items(without) == items(follow_ups(snap, today=TODAY))

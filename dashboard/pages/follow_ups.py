@@ -114,9 +114,10 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     today = _as_of(as_of)
     limit = max(PAGE, int(limit or PAGE))
     # A page of the list: everyone's counts, and the items drawn alone (none for a reader who
-    # sees the counts only), read from the store's read model as such.
+    # sees the counts only), read from the store's read model as such. Without the campaign's
+    # words: those this reader may read are read below, from the records of the items drawn.
     result = svc.analytics.follow_ups(campaign=camp, today=today, organizer=organizer or None,
-                                      limit=limit if user.sees_people else 0)
+                                      limit=limit if user.sees_people else 0, words=False)
     options = [{"label": f"{o['organizer']} ({o['overdue']} overdue, {o['due']} due)",
                 "value": o["organizer"]} for o in result["organizers"]]
     own = actions.own_organizer(user)

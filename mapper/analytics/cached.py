@@ -77,7 +77,10 @@ def _kept_answer(func: Callable[..., Any], kept: Callable[..., Any], campaign: s
         if options.get("today") is None or options.get("thank_you_days",
                                                        THANK_YOU_DAYS) != THANK_YOU_DAYS:
             return None
-        options = {k: v for k, v in options.items() if k != "thank_you_days"}
+        words = options.get("words", True)
+        options = {k: v for k, v in options.items() if k not in ("thank_you_days", "words")}
+        if not words:  # no words read for it: the store's texts read none
+            options["texts"] = None
     return kept(campaign, **options)
 
 

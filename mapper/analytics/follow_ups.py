@@ -8,7 +8,7 @@ from typing import Any
 from mapper.analytics._common import conversations_by_person, iso, person_name
 from mapper.analytics.closing import closed_items, item_id
 from mapper.analytics.status import present
-from mapper.snapshot import Snapshot
+from mapper.snapshot import Snapshot, with_texts
 
 __all__ = ["follow_ups", "open_items", "first_items", "UNNAMED"]
 
@@ -132,7 +132,7 @@ def first_items(answer: dict[str, Any], limit: int | None,
 
 def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
                thank_you_days: int = 2, organizer: str | None = None,
-               limit: int | None = None) -> dict[str, Any]:
+               limit: int | None = None, words: bool = True) -> dict[str, Any]:
     """What each organizer owes: thank-yous, assignments and commitments due or overdue.
 
     Rules, per person (each item goes to the organizer who last spoke with the person — they
@@ -161,7 +161,10 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
 
     The words of an assignment or an action come from :attr:`Snapshot.texts` (the graph holds
     none); without them ``what`` is :data:`UNNAMED`, and a reader allowed to see them finds
-    them in the conversation held with ``person`` on ``conversation_date``.
+    them in the conversation held with ``person`` on ``conversation_date``. With ``words``
+    false, every ``what`` is so, whatever the snapshot holds: for a caller that reads its own
+    reader's words (the dashboard's page), so that no words are read for it (the campaign's
+    shared actions are counted from every "yes" in it: 4.6 s at a million people).
 
     An item is ``overdue`` once its date has passed and ``due`` from ``horizon_days`` before;
     later ones are left out. ``days_overdue`` is negative for days still left.
@@ -193,7 +196,7 @@ def follow_ups(snapshot: Snapshot, *, today: dt.date, horizon_days: int = 7,
     'thank_you:2026-11-10-cruz-diaz'
     """
     items_by_org: dict[str, list[dict[str, Any]]] = {}
-    kept = present(snapshot)
+    kept = present(snapshot if words else with_texts(snapshot, {}))
     organizers = {c.organizer for c in kept.conversations} | set(kept.organizers.values())
     for i in open_items(kept, thank_you_days=thank_you_days):
         days = (today - i["due"]).days

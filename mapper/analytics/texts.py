@@ -116,8 +116,9 @@ class WithCampaignTexts:
 
     def follow_ups(self, campaign: str, **options: Any) -> dict[str, Any] | None:
         kept = getattr(self.store, "follow_ups", None)
-        return None if kept is None else kept(campaign, texts=self._shared_words(campaign),
-                                              **options)
+        if "texts" not in options:  # (given as None: no words wanted)
+            options["texts"] = self._shared_words(campaign)
+        return None if kept is None else kept(campaign, **options)
 
     def ask_queue(self, campaign: str, **options: Any) -> list[dict[str, Any]] | None:
         kept = getattr(self.store, "ask_queue", None)
