@@ -6,9 +6,10 @@ Each ``*_rows`` function takes a snapshot first, like the analytics it calls, so
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from mapper.analytics import ask_queue, talk_next
@@ -40,7 +41,7 @@ def ready_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             "organizer": last.organizer if last else None,
             "score": e["score"], "ready": "ready" if e["ready"] else "not ready",
             "top_issue": e["top_issue"]["name"] if e["top_issue"] else None,
-            "issues": _issue_names(snapshot, angry.get(e["person"])),
+            "issues": tuple(_issue_names(snapshot, angry.get(e["person"]))),
             "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],
             "messenger": f"{m['name']} ({m['kind']})" if m else None,
             "assigned_to": e["assigned_to"],
@@ -58,9 +59,13 @@ class RankedRows(list):
     #: Whole rows remembered (the pages drawn again; not a download's thousands).
     KEEP = 2_000
 
-    def __init__(self, rows: list[Any], fill: Any) -> None:
+    def __init__(self, rows: list[Any], fill: Any,
+                 counts: dict[str, dict[Any, int]] | None = None) -> None:
         super().__init__(rows)
         self._fill = fill
+        #: ``{column: {value: how many rows hold it}}`` where they are counted beside the
+        #: rows (the filters' choices: :func:`choices`), else None.
+        self.counts = counts
         # By person, computed once per version (the latest KEEP).
         self._whole: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -95,22 +100,31 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
     None: every row from the kept order and what it keeps per contact (name, unit, last
     organizer, issues), the whole queue not read; the reasons, the ask and the messenger of
     the rows a page draws computed from those people's own records (``store.ask_entries``,
-    as a page of ``mapper ask-queue`` is)."""
+    as a page of ``mapper ask-queue`` is).
+
+    The kept order's rows are made once per process while the same ranking is kept
+    (:class:`_ReadyBase`); a store version after a write places only the people written
+    since (:meth:`~mapper.readmodel.AskRanking.changes`) among them: at a million people,
+    ordering and naming every contact again took 2 s after each write, and the filters'
+    choices 1.5 s more."""
     kept = getattr(store, "kept_list_ranking", None)
     ranking = kept(campaign) if kept is not None else None
     if ranking is None:
         return None
     assigned = store.assignees(campaign)
-    listed, name_of = ranking.listed, ranking.issue_name
-    rows = []
-    for rank, (person, score, ready) in enumerate(ranking.order, 1):
-        name, unit, organizer, issues = listed[person]
-        rows.append({
-            "rank": rank, "person": person, "name": name, "unit": unit or UNKNOWN_UNIT,
-            "organizer": organizer, "score": score, "ready": "ready" if ready else "not ready",
-            "issues": [name_of(i) for i in issues], "assigned_to": assigned.get(person)})
+    changes = ranking.changes()
+    if changes is None:  # ranked whole: every row is its own
+        listed = ranking.listed
+        values, counts = _ready_values(
+            [(p, score, ready, *listed[p]) for p, score, ready in ranking.order],
+            ranking.issue_name), None
+    else:
+        values, counts = _ReadyBase.of(changes[0], ranking.issue_name).placed(
+            changes, ranking.issue_name)
+    with gc_paused():  # (267,539 rows at a million people)
+        rows = [_Ready(rank, *v, assigned.get(v[0])) for rank, v in enumerate(values, 1)]
 
-    def fill(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def fill(shown: list[Any]) -> list[dict[str, Any]]:
         found = store.ask_entries(campaign, ranking, [r["person"] for r in shown])
         out = []
         for row in shown:
@@ -125,7 +139,151 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
                         "messenger": f"{m['name']} ({m['kind']})" if m else None})
         return out
 
-    return RankedRows(rows, fill)
+    return RankedRows(rows, fill, counts)
+
+
+#: The Ready list's columns every row holds, in a row's order; the rest a page computes.
+READY_COLUMNS = ("rank", "person", "name", "unit", "organizer", "score", "ready", "issues",
+                 "assigned_to")
+#: The columns whose values :class:`_ReadyBase` counts, for the filters' choices.
+READY_CHOICES = ("unit", "organizer", "issues")
+_READY = {True: "ready", False: "not ready"}
+
+
+def _ready_values(entries: Iterable[Sequence[Any]], name_of: Callable[[str], str],
+                  shared: dict[Any, Any] | None = None) -> list[tuple]:
+    """``(person, name, unit, organizer, score, ready, issues)`` of kept entries (``[person,
+    score, ready, name, unit, organizer, issue keys]``), their issues named, and each unit,
+    organizer and issues one object however many rows hold it (``shared``)."""
+    shared = {} if shared is None else shared
+    share = shared.setdefault
+    return [(e[0], e[3], share(u := e[4] or UNKNOWN_UNIT, u), share(e[5], e[5]), e[1],
+             _READY[bool(e[2])], share(i := tuple(map(name_of, e[6])), i)) for e in entries]
+
+
+class _ReadyBase:
+    """The rows of a kept ranking's order (:func:`_ready_values`), made once per process while
+    that ranking is kept, with how many rows hold each unit, organizer and issue; each store
+    version's list places the people written since among them (:meth:`placed`)."""
+
+    _held: OrderedDict[int, tuple[Any, "_ReadyBase"]] = OrderedDict()
+    _lock = threading.Lock()
+
+    def __init__(self, order: Any, name_of: Callable[[str], str]) -> None:
+        with gc_paused():
+            self.entries = list(order.entries())
+            self.shared: dict[Any, Any] = {}
+            self.values = _ready_values(self.entries, name_of, self.shared)
+            self.place = {v[0]: i for i, v in enumerate(self.values)}
+        self.names = {i: name_of(i) for e in self.entries for i in e[6]}
+        self.counts = {c: _count(self.values, c) for c in READY_CHOICES}
+
+    @classmethod
+    def of(cls, order: Any, name_of: Callable[[str], str]) -> "_ReadyBase":
+        """The rows of ``order`` (the same object while its ranking is kept), made once (and
+        again should an issue be named otherwise since)."""
+        with cls._lock:
+            held = cls._held.get(id(order))
+            if held is not None and held[0] is order and all(
+                    name_of(i) == n for i, n in held[1].names.items()):
+                cls._held.move_to_end(id(order))
+                return held[1]
+            base = cls(order, name_of)
+            cls._held[id(order)] = (order, base)  # (the order held: its id is not reused)
+            while len(cls._held) > 2:
+                cls._held.popitem(last=False)
+            return base
+
+    def placed(self, changes: tuple, name_of: Callable[[str], str]
+               ) -> tuple[list[tuple], dict[str, dict[Any, int]]]:
+        """The list's rows in order, and its counts, with ``changes``
+        (:meth:`~mapper.readmodel.AskRanking.changes`): the kept rows of the people written or
+        gone since left out, those scored again put in their places."""
+        _order, moved, fresh, listed = changes
+        if not moved and not fresh:
+            return self.values, self.counts
+        values = [v for v in self.values if v[0] not in moved]
+        gone_at = sorted(self.place[p] for p in moved if p in self.place)
+        new = _ready_values([(k[3], -k[1], not k[0], *listed[k[3]]) for k in fresh], name_of,
+                            dict(self.shared))
+        placed: list[tuple] = []
+        start = 0
+        for k, v in zip(fresh, new):
+            at = bisect.bisect_left(self.entries, k, key=_kept_key)
+            at -= bisect.bisect_left(gone_at, at)  # (the kept rows left out before it)
+            placed += values[start:at]
+            placed.append(v)
+            start = at
+        placed += values[start:]
+        counts = {c: dict(n) for c, n in self.counts.items()}
+        for c in READY_CHOICES:
+            _tally(counts[c], [self.values[i] for i in gone_at], c, -1)
+            _tally(counts[c], new, c, 1)
+        return placed, counts
+
+
+def _kept_key(e: Sequence[Any]) -> tuple:
+    """A kept entry's place in the order (:meth:`~mapper.readmodel.AskRanking.changes`)."""
+    return (not e[2], -e[1], e[3], e[0])
+
+
+_AT = {"unit": 2, "organizer": 3, "issues": 6}
+
+
+def _count(values: list[tuple], column: str) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    _tally(counts, values, column, 1)
+    return counts
+
+
+def _tally(counts: dict[Any, int], values: Iterable[tuple], column: str, by: int) -> None:
+    at = _AT[column]
+    for v in values:
+        cell = v[at]
+        for item in cell if isinstance(cell, tuple) else (cell,):
+            if item:
+                n = counts.get(item, 0) + by
+                if n:
+                    counts[item] = n
+                else:
+                    counts.pop(item, None)
+
+
+class _Slotted(Mapping):
+    """A row of a long list held for every entry as slots (its class's ``__slots__``, its
+    fields): read like the dict it becomes once :func:`complete`, at a third of the memory."""
+
+    __slots__ = ()
+    _FIELDS: frozenset[str] = frozenset()
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in self._FIELDS else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__slots__)
+
+    def __len__(self) -> int:
+        return len(self.__slots__)
+
+
+class _Ready(_Slotted):
+    """A row of the Ready list as held for every contact (:data:`READY_COLUMNS`; 267,539 of
+    them at a million people)."""
+
+    __slots__ = READY_COLUMNS
+    _FIELDS = frozenset(READY_COLUMNS)
+
+    def __init__(self, rank: int, person: str, name: str, unit: str, organizer: str | None,
+                 score: float, ready: str, issues: tuple[str, ...], assigned_to: str | None
+                 ) -> None:
+        self.rank, self.person, self.name, self.unit, self.organizer = (rank, person, name,
+                                                                        unit, organizer)
+        self.score, self.ready, self.issues, self.assigned_to = score, ready, issues, assigned_to
 
 
 def talk_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
@@ -158,10 +316,9 @@ def talk_list(snapshot: Snapshot) -> dict[str, Any]:
     return {"rows": talk_rows(snapshot)}
 
 
-class _Listed(Mapping):
-    """A row of a long list as a page holds it for every entry (:data:`TALK_COLUMNS` and its
-    rank): read like the dict it becomes once :func:`complete`, at a third of the memory
-    (600,561 of them at a million people)."""
+class _Listed(_Slotted):
+    """A row of the Talk list as a page holds it for every entry (:data:`TALK_COLUMNS` and
+    its rank; 600,561 of them at a million people)."""
 
     __slots__ = ("rank", *TALK_COLUMNS)
     _FIELDS = frozenset(__slots__)
@@ -169,20 +326,6 @@ class _Listed(Mapping):
     def __init__(self, values: tuple[Any, ...]) -> None:
         for name, value in zip(self.__slots__, values):
             setattr(self, name, value)
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self._FIELDS:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in self._FIELDS else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.__slots__)
-
-    def __len__(self) -> int:
-        return len(self.__slots__)
 
 
 _TALK_LOCK = threading.Lock()
@@ -268,7 +411,11 @@ def list_rows(analytics: Any, shape: Callable[..., Any], campaign: str) -> list[
 
 
 def choices(rows: list[dict[str, Any]], column: str) -> list[str]:
-    """The distinct values of a column (list cells count each item), sorted."""
+    """The distinct values of a column (list cells count each item), sorted; as counted
+    beside the rows where they are (the Ready list's :func:`kept_ready_rows`)."""
+    counted = getattr(rows, "counts", None)
+    if counted is not None and column in counted:
+        return sorted(map(str, counted[column]), key=str.casefold)
     seen: set[str] = set()
     for r in rows:
         v = r.get(column)

@@ -1143,6 +1143,31 @@ class AskRanking:
             return self.order[:n]
         return list(itertools.islice(self._merged(), n))
 
+    def changes(self) -> "tuple[KeptOrder, frozenset[str], list[tuple], dict[str, Listed]] | None":
+        """What :attr:`order` and :attr:`listed` merge, for a list that holds the kept order
+        from one version of the store to the next and merges only what moved: the kept order;
+        the people written or gone since (their kept entries hold no more); the sort keys
+        of those scored again, ``(not ready, -score, name, person)`` in order (a kept entry
+        ``e`` sorts by ``(not e[2], -e[1], e[3], e[0])``), and what a list holds of each
+        (:class:`Listed`). None for a ranking computed whole (its :attr:`order` is all)."""
+        if self.whole:
+            return None
+        return self._kept, frozenset(self._moved), list(self._fresh), dict(self._fresh_listed)
+
+    def listable(self) -> bool:
+        """Whether :attr:`listed` holds what a list filters and sorts on (a ranking kept by
+        older code does not), told from its first entry: not built for it."""
+        if self.whole or "listed" in self.__dict__:
+            return self.listed is not None
+        first = next(iter(self._kept.entries()), None)
+        return first is None or len(first) == 7
+
+    def read_kept(self) -> None:
+        """Read every page of the kept order now (:class:`TornRanking` if it was kept anew
+        meanwhile), without merging it (:attr:`order`: a third of a second at a million)."""
+        if not self.whole:
+            collections.deque(self._kept.entries(), maxlen=0)
+
     @functools.cached_property
     def count(self) -> int:
         """How many contacts :attr:`order` holds."""

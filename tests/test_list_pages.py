@@ -378,7 +378,7 @@ def test_the_ready_list_reads_the_kept_ranking_and_the_rows_written_since(
     # exactly the whole list once no lag is allowed (ranked whole again).
     store.write([conversation("Ivy Moss", "2026-11-30", id="ivy", assessment=2,
                               issues=[{"issue": "parking", "anger": 5}])])
-    assert any(r["name"] == "Ivy Moss" and r["issues"] == ["parking"] for r in _ready(store))
+    assert any(r["name"] == "Ivy Moss" and list(r["issues"]) == ["parking"] for r in _ready(store))
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "0")
     assert _ready(store) == _whole_ready(store)
     assert store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY).version == store.version()

@@ -386,3 +386,93 @@ def test_people_known_by_the_roster_alone_stand_where_a_full_rebuild_puts_them(
     assert store.ladder(CAMPAIGN) == ladder(snapshot)
     store.reproject(CAMPAIGN)
     assert store.structure(CAMPAIGN) == structure(store.snapshot(CAMPAIGN))
+
+
+def _ready_list_as_merged(seen) -> list[dict] | None:
+    """The Ready list's rows as the kept ranking merges them (its whole order and what it
+    lists of each contact): what a list placing only the people written since must give."""
+    from dashboard.tables import _ready_values
+
+    ranking = seen.kept_list_ranking(CAMPAIGN)
+    if ranking is None:
+        return None
+    assigned = seen.assignees(CAMPAIGN)
+    listed = ranking.listed
+    values = _ready_values([(p, score, ready, *listed[p]) for p, score, ready in ranking.order],
+                           ranking.issue_name)
+    return [dict(zip(("rank", "person", "name", "unit", "organizer", "score", "ready", "issues",
+                      "assigned_to"), (rank, *v, assigned.get(v[0]))))
+            for rank, v in enumerate(values, 1)]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=operations)
+def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(store, ops,
+                                                                               monkeypatch):
+    # Served while the kept ranking is young (the lag bound), the Ready list holds the kept
+    # order's rows from one version to the next and places only the people written since: its
+    # rows, their order and the filters' choices are those of the merged ranking.
+    from dashboard.tables import READY_CHOICES, choices
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store.clear()
+    seen = WithCampaignTexts(store)
+
+    def check() -> None:
+        rows = kept_ready_rows(seen, CAMPAIGN)
+        merged = _ready_list_as_merged(seen)
+        if merged is None:
+            assert rows is None
+            return
+        assert [dict(r) for r in rows] == merged
+        for column in READY_CHOICES:
+            assert choices(rows, column) == choices(merged, column), column
+
+    apply(store, ops, check=check)
+    check()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_the_ready_list_after_a_write_places_those_written_among_the_kept_rows(
+        open_store_of_kind, kind, monkeypatch):
+    from dashboard.tables import _ReadyBase
+    from tests.records import small_campaign
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    placed = []
+    real = _ReadyBase.placed
+    monkeypatch.setattr(_ReadyBase, "placed", lambda self, changes, name_of: (
+        placed.append((sorted(changes[1]), [k[3] for k in changes[2]])),
+        real(self, changes, name_of))[1])
+    store = open_store_of_kind(kind)
+    store.write(small_campaign() + [
+        conversation(name, "2026-11-19", id=f"more-{n}", unit="ER",
+                     issues=[{"issue": "short staffing", "anger": 2 + n}])
+        for n, name in enumerate(("Una Ito", "Tom Ruiz", "Lia Moss", "Rob Chen"))])
+    seen = WithCampaignTexts(store)
+    first = kept_ready_rows(seen, CAMPAIGN)  # ranked whole, and kept
+    assert [dict(r) for r in first] == _ready_list_as_merged(seen) and len(first) >= 2
+    # Someone new and angry; the second of the list calmer (further down, before others);
+    # the first committed (off it); then someone assigned.
+    zed = f"person:{CAMPAIGN}:zed new"
+    top = first[0]["person"]
+    top_name = first[0]["name"]
+    for write in ([conversation("Zed New", "2026-11-21", id="zed", unit="Dock 9",
+                                issues=[{"issue": "night shift pay", "anger": 5}])],
+                  [conversation(first[1]["name"], "2026-11-21", id="calmer", unit="ER",
+                                issues=[{"issue": "short staffing", "anger": 1}])],
+                  [conversation(top_name, "2026-11-22", id="top-yes",
+                                ask={"asked": True, "action": "sign", "response": "yes"})],
+                  [Assignment(person="Zed New", campaign=CAMPAIGN, organizer="Sam Lee")]):
+        store.write(write)
+        rows = kept_ready_rows(seen, CAMPAIGN)
+        assert [dict(r) for r in rows] == _ready_list_as_merged(seen)
+    assert placed and placed[0] == ([zed], [zed]), placed
+    assert first[1]["person"] in placed[1][1]  # placed anew
+    assert top in placed[2][0] and top not in placed[2][1]  # written since, off the list
+    by = {r["person"]: r for r in rows}
+    assert top not in by and by[zed]["assigned_to"] == "Sam Lee"
+    assert by[zed]["unit"] == "Dock 9" and "night shift pay" in by[zed]["issues"]
+    from dashboard.tables import choices
+    assert "Dock 9" in choices(rows, "unit") and "night shift pay" in choices(rows, "issues")

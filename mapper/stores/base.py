@@ -1421,9 +1421,9 @@ class Store(abc.ABC):
             if ranking is None or ranking.whole:
                 return ranking
             try:
-                if ranking.listed is None:
+                if not ranking.listable():
                     return self.kept_ask_ranking(campaign, fresh=True, **options)
-                ranking.order  # every page read now, while they are of one keep  # noqa: B018
+                ranking.read_kept()  # every page read now, while they are of one keep
             except TornRanking:  # kept anew meanwhile: read that one
                 continue
             return ranking
