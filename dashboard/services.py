@@ -55,7 +55,8 @@ class Services:
             store = self.store  # before the lock: opening the store takes it too
             with self._lock:
                 if self._analytics is None:
-                    analytics = Analytics(WithCampaignTexts(store), answers=store)
+                    texts = WithCampaignTexts(store)
+                    analytics = Analytics(texts, answers=store)
                     analytics.apart = self.apart
                     if refresh_enabled():
                         busy_lag = busy_lag_bound()  # (a bad setting fails before a thread)
@@ -63,6 +64,10 @@ class Services:
                         analytics.on_stale = self._refresher.nudge
                         analytics.refreshing = self._refresher.running
                         analytics.busy_lag = busy_lag
+                        # The Ready list's kept ranking too: served as old as a whole-graph
+                        # answer while the refresher ranks it again, not ranked whole in a
+                        # page (at a million people, 20 s and gigabytes in each worker).
+                        texts.lag = analytics.bound
                     self._analytics = analytics
         return self._analytics
 

@@ -478,3 +478,47 @@ def test_a_page_names_the_decision_maker_its_people_named(open_store_of_kind, ki
     for _ in range(2):  # ranked whole and kept, then read from the kept ranking
         assert store.ask_queue_page(CAMPAIGN, today=TODAY, texts=words, words="every") == (
             full, len(full))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_page_serves_the_kept_ranking_while_the_refresher_ranks_it_again(
+        open_store_of_kind, kind, monkeypatch):
+    """Under a team's load at a million people each page of the Ready list after a write, once
+    the kept ranking was older than the lag bound (30 s), ranked the whole queue in the worker
+    (20 s and gigabytes) while the refresher ranked it too. While a refresher is at work the
+    kept ranking is served as long as a whole-graph answer is (the busy bound), the people
+    written since placed in it; ranked in the page only when no refresher runs."""
+    import threading
+
+    from dashboard.services import Services
+    from dashboard.tables import list_rows, ready_rows
+    from mapper import readmodel
+
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "1")
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "0")  # no lag allowed, but the refresher's
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    here, ranked = threading.get_ident(), []
+    whole = readmodel.AskRanking.__init__
+
+    def counted(self, *args, **kwargs):
+        if threading.get_ident() == here:  # (the refresher's thread ranks it too)
+            ranked.append(1)
+        whole(self, *args, **kwargs)
+    monkeypatch.setattr(readmodel.AskRanking, "__init__", counted)
+    worker = Services(lambda: store)
+    try:
+        analytics = worker.analytics
+        assert analytics.refreshing() and analytics.bound() == 300
+        assert [r["name"] for r in list_rows(analytics, ready_rows, CAMPAIGN)] and ranked
+        ranked.clear()
+        store.write([conversation("Newt Hale", "2026-11-02", id="newt", issues=[],
+                                  assessment=1, plan={"hope": 5})])
+        assert "Newt Hale" in [r["name"] for r in list_rows(analytics, ready_rows, CAMPAIGN)]
+        assert not ranked, "the page ranked the whole queue while the refresher was at work"
+        worker._refresher.stop()  # no refresher: no lag allowed, ranked whole in the page
+        store.write([conversation("Newt Hale", "2026-11-03", id="newt-2", issues=[])])
+        list_rows(analytics, ready_rows, CAMPAIGN)
+        assert ranked
+    finally:
+        worker._refresher.stop()

@@ -317,7 +317,7 @@ class Analytics:
             stamp = self._stamp(key)
             if stamp is not None and (stamp.version == version or
                                       (self.now() - stamp.computed_at).total_seconds()
-                                      <= self._bound()):
+                                      <= self.bound()):
                 if kept is None or (kept.version, kept.as_of) != (stamp.version, stamp.computed_at):
                     # (Its pages read whole: remembered for the next caller, who may want more.)
                     kept = self._stored(key, first, cut=False)
@@ -573,7 +573,7 @@ class Analytics:
                 and a.question.startswith(answer.question + PART)]
         self.answers.put_answers(kept, drop)
 
-    def _bound(self) -> float:
+    def bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while
         a refresher is at work."""
         if self.busy_lag > self.lag and self.refreshing is not None and self.refreshing():

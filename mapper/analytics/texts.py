@@ -97,6 +97,10 @@ class WithCampaignTexts:
 
     def __init__(self, store: StoreWithTexts) -> None:
         self.store = store
+        #: How old a kept list ranking may be served, in seconds, asked each time (a server's
+        #: :meth:`~mapper.analytics.cached.Analytics.bound`: longer while its refresher is at
+        #: work); None: the store's own bound.
+        self.lag: Callable[[], float] | None = None
 
     def version(self) -> Hashable:
         return self.store.version()
@@ -139,6 +143,8 @@ class WithCampaignTexts:
         kept = getattr(self.store, "kept_list_ranking", None)
         if kept is None:
             return None
+        if self.lag is not None:
+            options.setdefault("lag", self.lag())
         ranking = kept(campaign, texts=lambda ids: read_texts(self.store, campaign, ids),
                        words="every", **options)
         return None if ranking is None else ranking.shared_words()

@@ -1055,8 +1055,8 @@ class Store(abc.ABC):
 
     def kept_ask_ranking(self, campaign: str, *, today: dt.date, min_anger: int = 3,
                          wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
-                         words: str | None = None, fresh: bool = False
-                         ) -> "readmodel.AskRanking | None":
+                         words: str | None = None, fresh: bool = False,
+                         lag: float | None = None) -> "readmodel.AskRanking | None":
         """The ask queue's ranking kept in the store as stored answers (its order, in pages
         read as they are shown, :meth:`_keep_ranking`; the campaign's counts of the issues
         people are angry about and its shared actions), with
@@ -1073,8 +1073,9 @@ class Store(abc.ABC):
         actions suggested are as of the kept ranking (:meth:`kept_ask_stamp` says when), until
         the background refresher ranks it again. Else it is used while it was kept less than
         the lag bound ago
-        (:func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``; or than ranking it
-        took, when that is longer): others' scores may then lag, by up to the lag bound.
+        (``lag``, else :func:`mapper.analytics.stored.lag_bound`, ``MAPPER_ANSWER_LAG``; or than
+        ranking it took, when that is longer): others' scores may then lag, by up to the lag
+        bound.
         With none kept for ``today``, the one kept for the nearest other day is used so, the
         people whose wait after an ask the move ends or begins re-scored
         (:meth:`_ask_rows_waited`), while every score holds; it is not kept for ``today``.
@@ -1110,7 +1111,7 @@ class Store(abc.ABC):
                 kept_at = found.result.get("kept_at")
                 kept_time = dt.datetime.fromisoformat(kept_at) if kept_at else found.computed_at
                 took = (kept_time - found.computed_at).total_seconds()
-                bound = lag_bound()  # (none allowed, 0: never)
+                bound = lag_bound() if lag is None else lag  # (none allowed, 0: never)
                 young = bound > 0 and (clock.now() - kept_time).total_seconds() <= max(bound,
                                                                                         took)
                 if len(changed) + len(gone) <= self.ask_changes_kept:
@@ -1407,7 +1408,8 @@ class Store(abc.ABC):
 
     def kept_list_ranking(self, campaign: str, *, min_anger: int = 3, wait_days: int = 30,
                           texts: Callable[[list[str]], dict] | None = None,
-                          words: str | None = None) -> "readmodel.AskRanking | None":
+                          words: str | None = None, lag: float | None = None
+                          ) -> "readmodel.AskRanking | None":
         """The ask queue as a list of it reads it (the dashboard's Ready list): judged as of the
         campaign's latest record (no ``today``: analytics never read the clock), from the
         ranking kept in the store (:meth:`kept_ask_ranking`), with what the list filters and
@@ -1415,7 +1417,8 @@ class Store(abc.ABC):
         by older code, without those, is ranked whole again and kept anew. None when it
         cannot answer (see :meth:`_ask_rows`)."""
         options: dict[str, Any] = {"today": None, "min_anger": min_anger,
-                                   "wait_days": wait_days, "texts": texts, "words": words}
+                                   "wait_days": wait_days, "texts": texts, "words": words,
+                                   "lag": lag}
         for attempt in range(3):
             ranking = self.kept_ask_ranking(campaign, fresh=attempt == 2, **options)
             if ranking is None or ranking.whole:
