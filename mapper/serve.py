@@ -48,7 +48,7 @@ def check(options: ServeOptions, env: dict[str, str] | None = None) -> list[str]
     >>> check(ServeOptions(), {"MAPPER_SECRET_KEY": "k" * 32})
     []
     >>> check(ServeOptions(), {"MAPPER_SECRET_KEY": "k" * 32, "MAPPER_ANSWER_MAX_LAG": "soon"})
-    ['MAPPER_ANSWER_MAX_LAG must be a number of seconds, like 300']
+    ['MAPPER_ANSWER_MAX_LAG must be a number of seconds, like 900']
     """
     env = os.environ if env is None else env
     problems = []

@@ -509,7 +509,7 @@ def test_a_page_serves_the_kept_ranking_while_the_refresher_ranks_it_again(
     worker = Services(lambda: store)
     try:
         analytics = worker.analytics
-        assert analytics.refreshing() and analytics.bound() == 300
+        assert analytics.refreshing() and analytics.bound() == 900
         assert [r["name"] for r in list_rows(analytics, ready_rows, CAMPAIGN)] and ranked
         ranked.clear()
         store.write([conversation("Newt Hale", "2026-11-02", id="newt", issues=[],

@@ -46,9 +46,12 @@ DEFAULT_LAG = 30.0
 #: served while a background refresher is at work: past :data:`LAG_ENV`'s bound, a page shows
 #: the answer it has, with its age, rather than computing another beside the refresher's
 #: (a team under load on two cores: each was a whole-campaign snapshot, and pages waited
-#: a minute behind them).
+#: a minute behind them). An answer is replaced a round after the snapshot it was computed
+#: from: at a million people under a team's load a round takes minutes, answers reached
+#: 5-8 minutes old, and past a 5-minute bound every worker's pages computed the clusters
+#: from a whole snapshot at once (2.7 GB each; every page of both workers waited 60-90 s).
 BUSY_LAG_ENV = "MAPPER_ANSWER_MAX_LAG"
-DEFAULT_BUSY_LAG = 300.0
+DEFAULT_BUSY_LAG = 900.0
 
 #: Set to 0 to run no background refresher in a dashboard process (stale answers are then
 #: computed again when asked past the lag bound).
