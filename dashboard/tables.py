@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from mapper.analytics import ask_queue, talk_next
@@ -166,7 +166,10 @@ class _ReadyBase:
     that ranking is kept, with how many rows hold each unit, organizer and issue; each store
     version's list places the people written since among them (:meth:`placed`)."""
 
-    _held: OrderedDict[int, tuple[Any, "_ReadyBase"]] = OrderedDict()
+    #: ``{list: (order, base)}``, a list being a kept ranking's campaign and options: one
+    #: base each, the one of its latest order (an older one is of no use, and may name
+    #: someone forgotten since).
+    _held: OrderedDict[Hashable, tuple[Any, "_ReadyBase"]] = OrderedDict()
     _lock = threading.Lock()
 
     def __init__(self, order: Any, name_of: Callable[[str], str]) -> None:
@@ -182,15 +185,18 @@ class _ReadyBase:
     def of(cls, order: Any, name_of: Callable[[str], str]) -> "_ReadyBase":
         """The rows of ``order`` (the same object while its ranking is kept), made once (and
         again should an issue be named otherwise since)."""
+        head = getattr(order, "head", None)  # (a kept order in pages knows its list)
+        key = (head.campaign, head.options) if head is not None else id(order)
         with cls._lock:
-            held = cls._held.get(id(order))
+            held = cls._held.get(key)
             if held is not None and held[0] is order and all(
                     name_of(i) == n for i, n in held[1].names.items()):
-                cls._held.move_to_end(id(order))
+                cls._held.move_to_end(key)
                 return held[1]
+            cls._held.pop(key, None)  # (freed before the next is made)
             base = cls(order, name_of)
-            cls._held[id(order)] = (order, base)  # (the order held: its id is not reused)
-            while len(cls._held) > 2:
+            cls._held[key] = (order, base)  # (the order held: an id is not reused)
+            while len(cls._held) > 4:
                 cls._held.popitem(last=False)
             return base
 

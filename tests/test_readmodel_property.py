@@ -476,3 +476,15 @@ def test_the_ready_list_after_a_write_places_those_written_among_the_kept_rows(
     assert by[zed]["unit"] == "Dock 9" and "night shift pay" in by[zed]["issues"]
     from dashboard.tables import choices
     assert "Dock 9" in choices(rows, "unit") and "night shift pay" in choices(rows, "issues")
+    # Ranked whole and kept anew (the refresher's round): the list's base is that order's,
+    # the one before it not held (an older order may name someone forgotten since).
+    mine = lambda: [v[0] for k, v in _ReadyBase._held.items()  # noqa: E731
+                    if isinstance(k, tuple) and k[0] == CAMPAIGN]
+    before = mine()
+    assert len(before) == 1
+    store.kept_ask_ranking(CAMPAIGN, today=None, words="every", fresh=True,
+                           texts=lambda ids: read_texts(store, CAMPAIGN, ids))
+    store.write([conversation("Zed New", "2026-11-23", id="zed-2", unit="Dock 9")])
+    assert [dict(r) for r in kept_ready_rows(seen, CAMPAIGN)] == _ready_list_as_merged(seen)
+    after = mine()
+    assert len(after) == 1 and after[0] is not before[0]

@@ -235,7 +235,7 @@ def lag_bound() -> float:
 
 def busy_lag_bound() -> float:
     """Seconds a stale stored answer may be served while a refresher is at work on it:
-    ``MAPPER_ANSWER_MAX_LAG``, else 300."""
+    ``MAPPER_ANSWER_MAX_LAG``, else 900."""
     return _seconds(BUSY_LAG_ENV, DEFAULT_BUSY_LAG)
 
 
