@@ -440,11 +440,13 @@ def test_the_ready_list_after_a_write_places_those_written_among_the_kept_rows(
     from tests.records import small_campaign
 
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
-    placed = []
-    real = _ReadyBase.placed
+    placed, built = [], []
+    real, make = _ReadyBase.placed, _ReadyBase.__init__
     monkeypatch.setattr(_ReadyBase, "placed", lambda self, changes, name_of: (
         placed.append((sorted(changes[1]), [k[3] for k in changes[2]])),
         real(self, changes, name_of))[1])
+    monkeypatch.setattr(_ReadyBase, "__init__", lambda self, *args: (
+        built.append(1), make(self, *args))[1])
     store = open_store_of_kind(kind)
     store.write(small_campaign() + [
         conversation(name, "2026-11-19", id=f"more-{n}", unit="ER",
@@ -469,6 +471,7 @@ def test_the_ready_list_after_a_write_places_those_written_among_the_kept_rows(
         rows = kept_ready_rows(seen, CAMPAIGN)
         assert [dict(r) for r in rows] == _ready_list_as_merged(seen)
     assert placed and placed[0] == ([zed], [zed]), placed
+    assert len(built) == 1, "the kept order's rows were made again for a later version"
     assert first[1]["person"] in placed[1][1]  # placed anew
     assert top in placed[2][0] and top not in placed[2][1]  # written since, off the list
     by = {r["person"]: r for r in rows}
