@@ -7,6 +7,8 @@ Each ``*_rows`` function takes a snapshot first, like the analytics it calls, so
 from __future__ import annotations
 
 import bisect
+import collections
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -151,14 +153,24 @@ _READY = {True: "ready", False: "not ready"}
 
 
 def _ready_values(entries: Iterable[Sequence[Any]], name_of: Callable[[str], str],
-                  shared: dict[Any, Any] | None = None) -> list[tuple]:
+                  shared: dict[Any, Any] | None = None,
+                  named: dict[tuple, tuple[str, ...]] | None = None) -> list[tuple]:
     """``(person, name, unit, organizer, score, ready, issues)`` of kept entries (``[person,
     score, ready, name, unit, organizer, issue keys]``), their issues named, and each unit,
-    organizer and issues one object however many rows hold it (``shared``)."""
+    organizer and issues one object however many rows hold it (``shared``; ``named``: each
+    list of issue keys met, named)."""
     shared = {} if shared is None else shared
     share = shared.setdefault
+    named = {} if named is None else named  # (a few thousand distinct lists of issues)
+
+    def issues(keys: Sequence[str]) -> tuple[str, ...]:
+        keys = tuple(keys)
+        found = named.get(keys)
+        if found is None:
+            found = named[keys] = share(i := tuple(map(name_of, keys)), i)
+        return found
     return [(e[0], e[3], share(u := e[4] or UNKNOWN_UNIT, u), share(e[5], e[5]), e[1],
-             _READY[bool(e[2])], share(i := tuple(map(name_of, e[6])), i)) for e in entries]
+             _READY[bool(e[2])], issues(e[6])) for e in entries]
 
 
 class _ReadyBase:
@@ -176,9 +188,11 @@ class _ReadyBase:
         with gc_paused():
             self.entries = list(order.entries())
             self.shared: dict[Any, Any] = {}
-            self.values = _ready_values(self.entries, name_of, self.shared)
+            named: dict[tuple, tuple[str, ...]] = {}
+            self.values = _ready_values(self.entries, name_of, self.shared, named)
             self.place = {v[0]: i for i, v in enumerate(self.values)}
-        self.names = {i: name_of(i) for e in self.entries for i in e[6]}
+        #: Each issue's name as the rows name it (made again should one be named otherwise).
+        self.names = {k: n for keys, names in named.items() for k, n in zip(keys, names)}
         self.counts = {c: _count(self.values, c) for c in READY_CHOICES}
 
     @classmethod
@@ -243,12 +257,12 @@ def _count(values: list[tuple], column: str) -> dict[Any, int]:
 
 
 def _tally(counts: dict[Any, int], values: Iterable[tuple], column: str, by: int) -> None:
-    at = _AT[column]
-    for v in values:
-        cell = v[at]
+    # (Cells counted first, in C: a few thousand distinct among 267,539 rows at a million.)
+    for cell, times in collections.Counter(map(operator.itemgetter(_AT[column]),
+                                               values)).items():
         for item in cell if isinstance(cell, tuple) else (cell,):
             if item:
-                n = counts.get(item, 0) + by
+                n = counts.get(item, 0) + by * times
                 if n:
                     counts[item] = n
                 else:
