@@ -18,6 +18,7 @@ from mapper.analytics import ask_queue, talk_next
 from mapper.analytics._common import UNKNOWN_UNIT, angry_issues, issue_name, latest_conversation
 from mapper.analytics.cached import READ_MODEL
 from mapper.analytics.stored import derived
+from mapper.readmodel import kept_key
 from mapper.snapshot import Snapshot, gc_paused
 
 __all__ = ["ready_rows", "talk_rows", "talk_list", "list_rows", "read_again", "KeptAnew",
@@ -219,17 +220,16 @@ class _ReadyBase:
         """The list's rows in order, and its counts, with ``changes``
         (:meth:`~mapper.readmodel.AskRanking.changes`): the kept rows of the people written or
         gone since left out, those scored again put in their places."""
-        _order, moved, fresh, listed = changes
+        _order, moved, fresh = changes
         if not moved and not fresh:
             return self.values, self.counts
         values = [v for v in self.values if v[0] not in moved]
         gone_at = sorted(self.place[p] for p in moved if p in self.place)
-        new = _ready_values([(k[3], -k[1], not k[0], *listed[k[3]]) for k in fresh], name_of,
-                            dict(self.shared))
+        new = _ready_values(fresh, name_of, dict(self.shared))
         placed: list[tuple] = []
         start = 0
-        for k, v in zip(fresh, new):
-            at = bisect.bisect_left(self.entries, k, key=_kept_key)
+        for entry, v in zip(fresh, new):
+            at = bisect.bisect_left(self.entries, kept_key(entry), key=kept_key)
             at -= bisect.bisect_left(gone_at, at)  # (the kept rows left out before it)
             placed += values[start:at]
             placed.append(v)
@@ -240,11 +240,6 @@ class _ReadyBase:
             _tally(counts[c], [self.values[i] for i in gone_at], c, -1)
             _tally(counts[c], new, c, 1)
         return placed, counts
-
-
-def _kept_key(e: Sequence[Any]) -> tuple:
-    """A kept entry's place in the order (:meth:`~mapper.readmodel.AskRanking.changes`)."""
-    return (not e[2], -e[1], e[3], e[0])
 
 
 _AT = {"unit": 2, "organizer": 3, "issues": 6}

@@ -912,6 +912,12 @@ class _Scorer:
         return (not ready, -score, name, person)
 
 
+def kept_key(entry: Sequence[Any]) -> tuple:
+    """A kept entry's place in the queue's order (``[person, score, ready, name, ...]``, as
+    :meth:`AskRanking.stored` keeps it): the sort key :meth:`_Scorer.key` gives its row."""
+    return (not entry[2], -entry[1], entry[3], entry[0])
+
+
 def _shown_issues(mine: Mapping[str, int] | None) -> list[str]:
     """The keys of the issues someone is angry about, angriest first (as the lists show them)."""
     return sorted(mine, key=lambda i: (-mine[i], i)) if mine else []
@@ -1113,8 +1119,7 @@ class AskRanking:
     def _merged(self) -> Iterator[tuple[str, float, bool]]:
         """:attr:`order` of a kept ranking, one at a time."""
         moved = self._moved
-        kept = ((not e[2], -e[1], e[3], e[0]) for e in self._kept.entries()
-                if e[0] not in moved)
+        kept = (kept_key(e) for e in self._kept.entries() if e[0] not in moved)
         return ((k[3], -k[1], not k[0]) for k in heapq.merge(kept, self._fresh))
 
     @functools.cached_property
@@ -1143,16 +1148,18 @@ class AskRanking:
             return self.order[:n]
         return list(itertools.islice(self._merged(), n))
 
-    def changes(self) -> "tuple[KeptOrder, frozenset[str], list[tuple], dict[str, Listed]] | None":
+    def changes(self) -> "tuple[KeptOrder, frozenset[str], list[tuple]] | None":
         """What :attr:`order` and :attr:`listed` merge, for a list that holds the kept order
         from one version of the store to the next and merges only what moved: the kept order;
-        the people written or gone since (their kept entries hold no more); the sort keys
-        of those scored again, ``(not ready, -score, name, person)`` in order (a kept entry
-        ``e`` sorts by ``(not e[2], -e[1], e[3], e[0])``), and what a list holds of each
-        (:class:`Listed`). None for a ranking computed whole (its :attr:`order` is all)."""
+        the people written or gone since (their kept entries hold no more); and the entries
+        of those scored again, in order, as the kept ones are (``(person, score, ready,
+        *Listed)``, placed by :func:`kept_key`). None for a ranking computed whole (its
+        :attr:`order` is all)."""
         if self.whole:
             return None
-        return self._kept, frozenset(self._moved), list(self._fresh), dict(self._fresh_listed)
+        listed = self._fresh_listed
+        return self._kept, frozenset(self._moved), [
+            (k[3], -k[1], not k[0], *listed[k[3]]) for k in self._fresh]
 
     def listable(self) -> bool:
         """Whether :attr:`listed` holds what a list filters and sorts on (a ranking kept by

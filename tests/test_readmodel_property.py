@@ -443,7 +443,7 @@ def test_the_ready_list_after_a_write_places_those_written_among_the_kept_rows(
     placed, built = [], []
     real, make = _ReadyBase.placed, _ReadyBase.__init__
     monkeypatch.setattr(_ReadyBase, "placed", lambda self, changes, name_of: (
-        placed.append((sorted(changes[1]), [k[3] for k in changes[2]])),
+        placed.append((sorted(changes[1]), [e[0] for e in changes[2]])),
         real(self, changes, name_of))[1])
     monkeypatch.setattr(_ReadyBase, "__init__", lambda self, *args: (
         built.append(1), make(self, *args))[1])
