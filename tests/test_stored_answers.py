@@ -4,12 +4,13 @@ age; stale by a write until refreshed and never older than the bound; dropped by
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
 from mapper.analytics import anger_clusters, power_map, talk_next
 from mapper.analytics.cached import Analytics
-from mapper.analytics.stored import Refresher, age_words, options_key
+from mapper.analytics.stored import LEASE, Refresher, age_words, options_key
 from mapper.analytics.texts import WithCampaignTexts
 from mapper.roles import ADMIN
 from mapper.services import forget_person
@@ -160,6 +161,34 @@ def test_after_a_write_the_stale_answer_is_served_with_its_age_until_refreshed(s
     assert c.answer(power_map, fresh=True).value == served.value
     # Nothing is stale any more: a round does nothing.
     assert Refresher(c, now=clock).run_once() == 0
+
+
+def test_a_refresher_holds_its_lease_through_an_answer_longer_than_the_lease(store):
+    """At a million people one answer takes minutes: the lease is renewed while it is
+    computed, so another worker's refresher does not take it and compute the same beside."""
+    store.write(small_campaign())
+    start = time.monotonic()
+
+    def clock():  # (real seconds: the lease runs out in them)
+        return T0 + dt.timedelta(seconds=time.monotonic() - start)
+    _, a = process(store, clock)
+    a.answer(power_map)
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    _, b = process(store, clock)
+    compute, taken = b.refresh, []
+
+    def slow(*args, **kwargs):  # an answer three leases long; another worker asks meanwhile
+        time.sleep(0.45)
+        taken.append(store.take_lease(LEASE, "another worker", clock(),
+                                      clock() + dt.timedelta(seconds=60)))
+        time.sleep(0.45)
+        taken.append(store.take_lease(LEASE, "another worker", clock(),
+                                      clock() + dt.timedelta(seconds=60)))
+        return compute(*args, **kwargs)
+    b.refresh = slow
+    assert Refresher(b, lease=0.3, now=clock).run_once() == 1
+    assert taken == [False, False]
+    assert b.answer(power_map).version == store.version()
 
 
 def test_a_stale_answer_is_never_served_older_than_the_bound(store):

@@ -16,12 +16,13 @@ an assignment) are stored only as the campaign's shared view (see :data:`STORED_
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -363,13 +364,39 @@ class Refresher:
                                    stamp.version)
         stale = [a for a in stale if a.question not in RETIRED]
         jobs = self._jobs(stale, {(a.campaign, a.question, a.options) for a in stamps})
-        if self.apart is not None:
-            return self.apart.run(jobs, holder=self.holder, lease=self.lease)
+        with self._renewing():
+            if self.apart is not None:
+                return self.apart.run(jobs, holder=self.holder, lease=self.lease)
+            try:
+                return len(run_jobs(self.analytics, jobs, self._hold, self._stop.is_set))
+            finally:
+                # (Its snapshot and answers are of no use to the next round: it reads its own.)
+                self.analytics.release()
+
+    @contextlib.contextmanager
+    def _renewing(self) -> Iterator[None]:
+        """Renew the lease every third of its length while a round runs, not only between
+        its answers: at a million people one answer outlasts the lease, which lapsed in it,
+        and another worker's refresher took the lease and computed the same answers beside
+        this one (two snapshots of the campaign, both cores). When another holds it anyway,
+        the round stops after its answer (``run_jobs``' ``hold``)."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.lease / 3):
+                try:
+                    if not self._hold():
+                        return
+                except Exception as exc:  # the round goes on; its own hold() decides
+                    log.warning("renewing the refresher's lease failed: %s", type(exc).__name__)
+                    return
+        thread = threading.Thread(target=beat, name="answers-lease", daemon=True)
+        thread.start()
         try:
-            return len(run_jobs(self.analytics, jobs, self._hold, self._stop.is_set))
+            yield
         finally:
-            # (Its snapshot and answers are of no use to the next round: it reads its own.)
-            self.analytics.release()
+            done.set()
+            thread.join()
 
     def _jobs(self, stale: list[Any], kept: set[tuple[str, str, str]]) -> list[Any]:
         """The answers a round computes again for the ``stale`` stamps (``kept``: every
