@@ -296,3 +296,37 @@ def test_a_persons_history_is_read_by_her_index_not_the_campaigns(tmp_path):
     db.close()
     store.close()
     assert plans and all("records_person" in p for p in plans), plans
+
+
+def test_a_campaigns_words_are_read_without_taking_the_stores_lock_for_each_statement(tmp_path):
+    """A refresher reads the words of every 1-on-1 with an action for its snapshot (250k at a
+    million people). Read in chunks under the store's lock, taken again for each, it held off
+    every page of its worker for half a minute (the lock is not fair: the thread letting it go
+    takes it again first). Many are read through a connection of their own, and come back the
+    same."""
+    from mapper.stores.sqlite import _TEXTS_UNDER_LOCK
+
+    store = SQLiteStore(tmp_path / "w.db")
+    store.write(small_campaign())
+    store.write([conversation("Eve Stone", "2026-11-21", ask={
+        "asked": True, "action": "sign the petition", "response": "yes"})])
+    every = store.conversation_texts(CAMPAIGN)
+    assert any(f.get("ask.action") == "sign the petition" for f in every.values())
+
+    class Counted:  # the store's lock, counting how often it is taken
+        def __init__(self, lock) -> None:
+            self.lock, self.taken = lock, 0
+
+        def __enter__(self):
+            self.taken += 1
+            return self.lock.__enter__()
+
+        def __exit__(self, *exc):
+            return self.lock.__exit__(*exc)
+    store._lock = Counted(store._lock)
+    many = [*every, *(f"no-such-{i}" for i in range(10 * _TEXTS_UNDER_LOCK))]
+    assert store.conversation_texts(CAMPAIGN, many) == every
+    assert store._lock.taken <= 1, store._lock.taken
+    store._lock.taken = 0
+    assert store.conversation_texts(CAMPAIGN, list(every)) == every  # (a page's: as before)
+    store.close()

@@ -257,6 +257,9 @@ _CACHE_KIB = 131072
 # by a team under load failed while the other worker's write was held up by its own threads.
 _BUSY_SECONDS = 30
 _SCAN_CACHE_KIB = 8192
+#: At most this many keys of 1-on-1s have their words read under the store's lock
+#: (:meth:`SQLiteStore.conversation_texts`); more are read through a connection of their own.
+_TEXTS_UNDER_LOCK = 2_000
 
 
 class _ForeignEnd(KeyError):
@@ -1711,12 +1714,26 @@ class SQLiteStore(Store):
         paths = [f"$.{f}" for f in fields]
         head = (f"SELECT body ->> '$.id', coalesce(body ->> '$.campaign', campaign), {picks} "
                 "FROM records WHERE kind = 'conversation' AND ")
-        if ids is None:
-            rows = self._rows(head + "campaign = ?", [*paths, campaign])
-        else:
+        keys = None if ids is None else self._text_keys(campaign, ids)
+
+        def read(db: sqlite3.Connection) -> list[tuple]:
+            if keys is None:
+                return db.execute(head + "campaign = ?", [*paths, campaign]).fetchall()
             rows = []
-            for part in _chunks(self._text_keys(campaign, ids)):
-                rows += self._rows(head + f"id IN ({_marks(part)})", [*paths, *part])
+            for part in _chunks(keys):
+                rows += db.execute(head + f"id IN ({_marks(part)})", [*paths, *part]).fetchall()
+            return rows
+        if keys is not None and len(keys) <= _TEXTS_UNDER_LOCK:  # (a page's words)
+            with self._reading() as db:
+                rows = read(db)
+        else:
+            # The words of a campaign (a snapshot's: every 1-on-1 with an action) through a
+            # connection of their own, outside the store's lock, as a snapshot's rows are:
+            # read under it in hundreds of statements, a refresher's at a million people held
+            # off every page of its worker for half a minute (the lock is not fair: the
+            # thread that lets it go takes it again first).
+            with self._snapshot_reading() as (db, _version):
+                rows = read(db)
         out: dict[str, dict] = {}
         for cid, camp, *values in rows:
             if camp != campaign:
