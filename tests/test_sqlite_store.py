@@ -359,3 +359,50 @@ def test_every_contacts_row_for_a_ranking_is_read_outside_the_stores_lock(tmp_pa
     assert [sql for sql in store._db.read if "FROM rm_people" in sql]
     store._db = store._db.db
     store.close()
+
+
+def test_a_write_scans_no_large_table(tmp_path):
+    """Every statement a 1-on-1's write runs reads through an index: the write holds the
+    file's write lock and the worker's store lock, and one statement scanning every edge
+    (whether a referrer brought a coworker, read with "type = 'REFERRED'", which the ties'
+    partial index does not match) took 4 s a write at a million people, every page of the
+    worker waiting. Here the first 1-on-1 with someone referred (her referrer now brought a
+    coworker) and one with someone new."""
+    store = SQLiteStore(tmp_path / "s.db")
+    store.write(small_campaign())
+    ran: list[tuple[str, tuple]] = []
+
+    class Watched:  # the store's connection, noting each statement and its values
+        def __init__(self, db) -> None:
+            self.db = db
+
+        def execute(self, sql, params=()):
+            ran.append((sql, tuple(params)))
+            return self.db.execute(sql, params)
+
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            if rows:
+                ran.append((sql, tuple(rows[0])))
+            return self.db.executemany(sql, rows)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+    store._db = Watched(store._db)
+    store.write([conversation("Dee Park", "2026-11-22", unit="ER"),
+                 conversation("Fay Moss", "2026-11-22", unit="ICU")])
+    store._db = store._db.db
+    assert store._rows("SELECT brought FROM rm_people WHERE person LIKE '%ana lopez'") == [(1,)]
+    plans = sqlite3.connect(tmp_path / "s.db")
+    scans = []
+    for sql, params in ran:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")):
+            continue
+        for row in plans.execute("EXPLAIN QUERY PLAN " + sql, params):
+            words = row[3].split()
+            if words[0] == "SCAN" and any(t in words[1:2] for t in (
+                    "edges", "e", "nodes", "n", "m", "records", "rm_people", "r", "rm_items")):
+                scans.append((row[3], sql[:120]))
+    plans.close()
+    store.close()
+    assert not scans, scans
