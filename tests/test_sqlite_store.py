@@ -332,6 +332,27 @@ def test_a_campaigns_words_are_read_without_taking_the_stores_lock_for_each_stat
     store.close()
 
 
+class _Watched:
+    """A store's connection, noting each statement run through it with its values (the first
+    row's, for ``executemany``)."""
+
+    def __init__(self, db) -> None:
+        self.db, self.ran = db, []
+
+    def execute(self, sql, params=()):
+        self.ran.append((sql, tuple(params)))
+        return self.db.execute(sql, params)
+
+    def executemany(self, sql, rows):
+        rows = list(rows)
+        if rows:
+            self.ran.append((sql, tuple(rows[0])))
+        return self.db.executemany(sql, rows)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
 def test_every_contacts_row_for_a_ranking_is_read_outside_the_stores_lock(tmp_path):
     """Ranking the whole ask queue reads every contact's row (400k at a million people,
     1.2-2.7 s). Through the store's own connection, under its lock, every page of the worker
@@ -341,22 +362,12 @@ def test_every_contacts_row_for_a_ranking_is_read_outside_the_stores_lock(tmp_pa
     expected = store._ask_rows(CAMPAIGN)
     assert expected
 
-    class Watched:  # the store's connection, noting what is read through it
-        def __init__(self, db) -> None:
-            self.db, self.read = db, []
-
-        def execute(self, sql, *args):
-            self.read.append(sql)
-            return self.db.execute(sql, *args)
-
-        def __getattr__(self, name):
-            return getattr(self.db, name)
-    store._db = Watched(store._db)
+    store._db = _Watched(store._db)
     assert store._ask_rows(CAMPAIGN) == expected
-    assert not [sql for sql in store._db.read if "FROM rm_people" in sql]
+    assert not [sql for sql, _ in store._db.ran if "FROM rm_people" in sql]
     with store._reading():  # (inside the store's own transaction: its connection, as before)
         assert store._ask_rows(CAMPAIGN) == expected
-    assert [sql for sql in store._db.read if "FROM rm_people" in sql]
+    assert [sql for sql, _ in store._db.ran if "FROM rm_people" in sql]
     store._db = store._db.db
     store.close()
 
@@ -370,28 +381,10 @@ def test_a_write_scans_no_large_table(tmp_path):
     coworker) and one with someone new."""
     store = SQLiteStore(tmp_path / "s.db")
     store.write(small_campaign())
-    ran: list[tuple[str, tuple]] = []
-
-    class Watched:  # the store's connection, noting each statement and its values
-        def __init__(self, db) -> None:
-            self.db = db
-
-        def execute(self, sql, params=()):
-            ran.append((sql, tuple(params)))
-            return self.db.execute(sql, params)
-
-        def executemany(self, sql, rows):
-            rows = list(rows)
-            if rows:
-                ran.append((sql, tuple(rows[0])))
-            return self.db.executemany(sql, rows)
-
-        def __getattr__(self, name):
-            return getattr(self.db, name)
-    store._db = Watched(store._db)
+    store._db = _Watched(store._db)
     store.write([conversation("Dee Park", "2026-11-22", unit="ER"),
                  conversation("Fay Moss", "2026-11-22", unit="ICU")])
-    store._db = store._db.db
+    ran, store._db = store._db.ran, store._db.db
     assert store._rows("SELECT brought FROM rm_people WHERE person LIKE '%ana lopez'") == [(1,)]
     plans = sqlite3.connect(tmp_path / "s.db")
     scans = []
