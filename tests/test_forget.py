@@ -180,6 +180,50 @@ def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
     store.close()
 
 
+def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(tmp_path):
+    """A snapshot, a list's rows or a campaign's words are read through a connection of the
+    store's own, outside its lock. A forget meanwhile neither waits for that read with the
+    lock held (every page of the worker waited, up to the 30 s busy timeout) nor leaves her
+    words in the file once it ends (its checkpoint gave up, silently, until the store
+    closed): the erasure is finished when the read ends."""
+    import threading
+
+    from mapper.stores.sqlite import SQLiteStore
+
+    path = tmp_path / "m.db"
+    store = SQLiteStore(path)
+    secret = "UNMISTAKABLE-DEE-STORY"
+    store.write(small_campaign() + [
+        conversation(NAME, "2026-11-22", contact={"name": NAME, "unit": "ER"},
+                     issues=[{"issue": "pay", "anger": 4, "story": secret}])])
+    reading, done = threading.Event(), threading.Event()
+
+    def read() -> None:
+        with store._snapshot_reading() as (db, _version):
+            db.execute("SELECT count(*) FROM records").fetchone()
+            reading.set()
+            done.wait(120)
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert reading.wait(10)
+    forgot = threading.Thread(target=forget_person, args=(store, ADMIN, CAMPAIGN, NAME))
+    forgot.start()
+    forgot.join(20)
+    try:
+        assert not forgot.is_alive(), "the forget waited for a read of the store's own"
+        assert store.version() is not None  # (the lock is free)
+    finally:
+        done.set()
+        reader.join()
+        forgot.join()
+
+    def raw() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
+    assert secret.encode() not in raw()
+    assert NAME.casefold().encode() not in raw().lower()
+    store.close()
+
+
 def _every_value(store) -> str:
     """Every value the store holds, whatever the table, node or relationship (casefolded)."""
     if hasattr(store, "_session"):  # Neo4j

@@ -257,6 +257,9 @@ _CACHE_KIB = 131072
 # by a team under load failed while the other worker's write was held up by its own threads.
 _BUSY_SECONDS = 30
 _SCAN_CACHE_KIB = 8192
+#: Seconds a forget waits for readers of an older state before it empties the log
+#: (:meth:`SQLiteStore._erase_log`; tried again after, until done).
+_ERASE_WAIT = 2
 #: At most this many keys of 1-on-1s have their words read under the store's lock
 #: (:meth:`SQLiteStore.conversation_texts`); more are read through a connection of their own.
 _TEXTS_UNDER_LOCK = 2_000
@@ -379,6 +382,10 @@ class SQLiteStore(Store):
         self._people: set[str] = set()
         self._bulk = 0  # bulk() calls under way (the WAL is checkpointed when the last ends)
         self._truncate = True  # (the outermost's: how)
+        # Whether a forget's log is still to be checkpointed and emptied (_erase_log), and
+        # one try at a time.
+        self._erased = False
+        self._erasing = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -393,8 +400,35 @@ class SQLiteStore(Store):
         self.resume()
 
     def close(self) -> None:
+        self._erase_log(_BUSY_SECONDS)
         with self._lock:
             self._db.close()
+
+    def _erase_log(self, wait: float = 0) -> None:
+        """Checkpoint the log into the file and empty it, if a forget's is still to be
+        (``_erased``): the pages a forget overwrote stay in the file, and their new ones in
+        the log, until then. A TRUNCATE checkpoint waits for every reader of an older state
+        (this process's own included: a snapshot, a list's rows, a campaign's words are read
+        through connections of their own) and holds off writers meanwhile: it waits at most
+        ``wait`` seconds, through a connection of its own, outside the store's lock (under
+        it, a read of a minute at a million people held every page of the worker waiting,
+        and the checkpoint gave up at the busy timeout, silently). If it could not finish,
+        it is tried again when a read of this process through a connection of its own ends,
+        after each write, and when the store closes."""
+        if not self._erased or self.path == ":memory:" or not self._erasing.acquire(False):
+            return
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=wait)
+            try:
+                busy, _log, _moved = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.OperationalError:  # locked for longer than ``wait``: later
+                busy = 1
+            finally:
+                db.close()
+            if not busy:
+                self._erased = False
+        finally:
+            self._erasing.release()
 
     # --- schema -----------------------------------------------------------------------------
     def _open_schema(self) -> None:
@@ -638,6 +672,8 @@ class SQLiteStore(Store):
                     if not self._db.in_transaction:
                         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)" if self._truncate
                                          else "PRAGMA wal_checkpoint(PASSIVE)")
+            if not self._bulk:
+                self._erase_log()
 
     def _node_cache(self) -> dict[str, int]:
         """The key -> id map, emptied if another connection has written since we last looked."""
@@ -708,10 +744,13 @@ class SQLiteStore(Store):
                 self._ids.clear()
                 raise
             if n:
-                # Erased text must not outlive the erasure in the WAL (secure_delete zeroes
-                # it in the pages; the checkpoint moves them into the file and empties the
-                # log). Best effort: a reader in another process may hold the log a while.
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._erased = True
+        if n:
+            # Erased text must not outlive the erasure in the file or its log: secure_delete
+            # zeroes it in the pages written, a checkpoint moves those into the file over
+            # the old ones and empties the log. Outside the store's lock, and tried again
+            # until it is done (:meth:`_erase_log`).
+            self._erase_log(_ERASE_WAIT)
         return result, n
 
     def _mark(self, campaigns: Sequence[str]) -> None:
@@ -1918,6 +1957,7 @@ class SQLiteStore(Store):
             yield db, db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()[0]
         finally:
             db.close()  # (a read transaction: nothing to commit)
+            self._erase_log()  # (this read may have held a forget's checkpoint off)
 
     def _snapshot_rows(self, db: sqlite3.Connection, campaign: str, foreign: bool = False
                        ) -> SnapshotRows:
