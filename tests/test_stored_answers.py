@@ -4,6 +4,7 @@ age; stale by a write until refreshed and never older than the bound; dropped by
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -191,6 +192,37 @@ def test_a_refresher_holds_its_lease_through_an_answer_longer_than_the_lease(sto
     assert b.answer(power_map).version == store.version()
 
 
+def test_a_renewal_that_fails_once_is_tried_again_not_given_up(store):
+    """The file locked a while (another process's checkpoint) failed one renewal: the lease
+    is still renewed at the next beat, and another worker cannot take it mid-round."""
+    store.write(small_campaign())
+    start = time.monotonic()
+
+    def clock():
+        return T0 + dt.timedelta(seconds=time.monotonic() - start)
+    _, a = process(store, clock)
+    refresher = Refresher(a, lease=0.3, now=clock)
+    real, failed = store.take_lease, []
+
+    def take_lease(*args):
+        if threading.current_thread().name == "answers-lease" and not failed:
+            failed.append(True)
+            raise RuntimeError("database is locked")
+        return real(*args)
+    store.take_lease = take_lease
+    try:
+        assert refresher._hold()
+        taken = []
+        with refresher._renewing():
+            for _ in range(6):  # a round three leases long
+                time.sleep(0.15)
+                taken.append(real(LEASE, "another worker", clock(),
+                                  clock() + dt.timedelta(seconds=60)))
+    finally:
+        store.take_lease = real
+    assert failed and taken == [False] * 6
+
+
 def test_a_stale_answer_is_never_served_older_than_the_bound(store):
     store.write(small_campaign())
     clock = Clock()
@@ -326,7 +358,6 @@ def test_a_page_that_waited_for_a_snapshot_read_before_a_forget_does_not_show_th
         store):
     """A page asks while another caller reads the campaign; an admin forgets Dee Park before
     that read ends; the page, which waited for it, must not show her."""
-    import threading
     import time
 
     store.write(small_campaign())
@@ -723,7 +754,6 @@ def test_a_dashboard_process_refreshes_stale_answers_in_the_background_one_proce
 
 
 def test_a_bad_max_lag_setting_fails_the_page_without_starting_a_refresher(store, monkeypatch):
-    import threading
 
     from dashboard.services import Services
 
@@ -740,7 +770,6 @@ def test_a_bad_max_lag_setting_fails_the_page_without_starting_a_refresher(store
 def test_callers_past_the_bound_at_once_share_one_snapshot_while_writes_go_on(tmp_path):
     """A team under load: each write moves the version, and every reader past the bound used to
     build a snapshot of its own; those who arrive while one is built take that one."""
-    import threading
 
     from mapper.stores.sqlite import SQLiteStore
 

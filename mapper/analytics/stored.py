@@ -379,7 +379,9 @@ class Refresher:
         its answers: at a million people one answer outlasts the lease, which lapsed in it,
         and another worker's refresher took the lease and computed the same answers beside
         this one (two snapshots of the campaign, both cores). When another holds it anyway,
-        the round stops after its answer (``run_jobs``' ``hold``)."""
+        the round stops after its answer (``run_jobs``' ``hold``). A renewal that fails (the
+        file locked a while: another process's checkpoint) is tried again at the next beat:
+        given up at the first, the lease lapsed mid-round as before."""
         done = threading.Event()
 
         def beat() -> None:
@@ -389,7 +391,6 @@ class Refresher:
                         return
                 except Exception as exc:  # the round goes on; its own hold() decides
                     log.warning("renewing the refresher's lease failed: %s", type(exc).__name__)
-                    return
         thread = threading.Thread(target=beat, name="answers-lease", daemon=True)
         thread.start()
         try:
