@@ -1101,6 +1101,12 @@ class Store(abc.ABC):
         found, order = kept_order or (None, None)
         if found is not None and found.result is not None:
             since = self._ask_rows_since(campaign, found.version)
+            dropped = self.answers_dropped_at(campaign)
+            if dropped is not None and found.version < dropped:
+                # A forget since it was read (between its stamp and these rows): it dropped
+                # the ranking and the stamps of the rows it removed, so someone forgotten
+                # would be listed from it, unseen as gone. Ranked whole, as it is now.
+                since = None
             if since is not None:
                 changed, gone, version, counts = since
                 # Its age counts from when it was kept: every row written since is placed by
