@@ -1240,16 +1240,21 @@ class AskRanking:
         return self._names[key]
 
     def entries(self, shown: Sequence[str]) -> list[dict[str, Any]]:
-        """The full entries of ``shown`` (people of :attr:`order`), in that order."""
+        """The full entries of ``shown`` (people of :attr:`order`), in that order; of a
+        kept ranking, without anyone whose records are gone since their row was read (a
+        forget as the list was drawn), and trusting only those whose rows were read (one
+        gone from the workplace meanwhile has none: :meth:`add_rows`)."""
         from mapper.analytics._common import latest_named, person_states
         from mapper.analytics.attempts import asked_in_attempts, failed_attempts
         from mapper.analytics.readiness import AskContext, ask_entry
         from mapper.snapshot import with_texts
 
-        shown = list(shown)
+        campaign, present = self.campaign, self.rows
+        shown = [p for p in shown if p in present]
         if not shown:
             return []
-        campaign, present, trusts = self.campaign, self.rows, self.trusts
+        trusts = {p: {n for n in self.trusts[p] if n in present}
+                  for p in shown if p in self.trusts}
         # Those shown, and the committed people they trust (a messenger's name and unit).
         known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
         part = self.slice_of(shown)
@@ -1273,7 +1278,8 @@ class AskRanking:
             asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
             campaign_actions=campaign_actions, plans=plans)
         states = person_states(snap)
-        return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown]
+        return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown
+                if p in states]
 
 
 def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, campaign: str,

@@ -212,6 +212,47 @@ def test_someone_forgotten_while_a_list_is_read_is_not_listed_from_the_kept_rank
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("meanwhile", ["left", "forgotten"])
+def test_a_list_drawn_after_the_one_someone_trusts_is_gone_names_no_messenger_and_fails_not(
+        open_store_of_kind, kind, meanwhile, monkeypatch):
+    """Between a list's rows and the page drawing them (a second at a million people), the
+    committed coworker someone trusts leaves the workplace or is forgotten: the page draws
+    its rows (it failed on the row no longer there), naming no one gone as the messenger:
+    the organizer who spoke with her is."""
+    from dashboard.tables import complete, kept_ready_rows
+    from mapper.analytics.texts import WithCampaignTexts
+    from mapper.models import Update
+    from mapper.roles import ADMIN
+    from mapper.services import forget_person
+    from tests.records import roster, tie
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([roster("Ana Lopez"), roster("Ben Ortiz"), tie("Ana Lopez", "Ben Ortiz"),
+                 conversation("Ben Ortiz", "2026-11-01", id="b1",
+                              ask={"asked": True, "action": "sign", "response": "yes"}),
+                 conversation("Ana Lopez", "2026-11-02", id="a1",
+                              issues=[{"issue": "parking", "anger": 4}]),
+                 conversation("Cy Dee", "2026-11-02", id="c1")])
+    seen = WithCampaignTexts(store)
+    first = kept_ready_rows(seen, CAMPAIGN)  # ranked whole, kept
+    ana = next(r for r in complete(first, list(first)) if r["name"] == "Ana Lopez")
+    assert ana["messenger"] and "Ben Ortiz" in ana["messenger"]
+    store.write([conversation("Ana Lopez", "2026-11-05", id="a2",
+                              issues=[{"issue": "parking", "anger": 5}])])
+    rows = kept_ready_rows(seen, CAMPAIGN)  # the kept one, Ana's row read again
+    if meanwhile == "left":
+        store.write([Update(person="Ben Ortiz", date="2026-11-06", campaign=CAMPAIGN,
+                            update="attempt", outcome="left")])
+    else:
+        forget_person(store, ADMIN, CAMPAIGN, "Ben Ortiz")
+    drawn = complete(rows, list(rows))
+    ana = next(r for r in drawn if r["name"] == "Ana Lopez")
+    assert ana["reasons"] and ana["messenger"] == "Maya Ortiz (organizer)"
+    assert "ben ortiz" not in json.dumps(drawn, default=str).casefold()
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_ready_list_reads_every_page_of_its_kept_ranking(open_store_of_kind, kind,
                                                               monkeypatch):
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")

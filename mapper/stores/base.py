@@ -1449,8 +1449,7 @@ class Store(abc.ABC):
                 campaign, [p for p in shown if p not in ranking.rows]))
             ranking.add_rows(self._ask_rows_of(campaign, sorted(
                 {n for p in shown for n in ranking.trusts.get(p, ())} - set(ranking.rows))))
-        present = [p for p in shown if p in ranking.rows]
-        return dict(zip(present, ranking.entries(present)))
+        return {e["person"]: e for e in ranking.entries(shown)}
 
     def assignees(self, campaign: str) -> dict[str, str]:
         """``{person: organizer's name}``: whom each contact is assigned to (as
