@@ -279,6 +279,20 @@ def test_a_write_never_waits_for_a_reader_of_an_older_moment(tmp_path):
         store.close()
 
 
+def test_a_read_of_the_stores_own_waits_as_long_as_the_store_does(tmp_path):
+    """A snapshot, a list's rows or a campaign's words read through a connection of its own
+    wait for a locked file (a checkpoint resetting the log) as the store's connection does,
+    not SQLite's default 5 s: a page failed where a write waited."""
+    store = SQLiteStore(tmp_path / "w.db")
+    store.write(small_campaign())
+    (own,) = store._db.execute("PRAGMA busy_timeout").fetchone()
+    with store._snapshot_reading() as (db, _version):
+        assert db is not store._db
+        assert db.execute("PRAGMA busy_timeout").fetchone() == (own,)
+    assert own >= 30_000
+    store.close()
+
+
 def test_a_persons_history_is_read_by_her_index_not_the_campaigns(tmp_path):
     """The person page reads her 1-on-1s three times. SQLite chose the campaign's index for
     them (campaign and kind: two equal columns against one), and read every 1-on-1 of the

@@ -1949,7 +1949,10 @@ class SQLiteStore(Store):
                     if not nested:
                         self._db.execute("COMMIT")
                 return
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # (The store's own busy timeout: a read begun as a checkpoint resets the log may wait
+        # a moment, and the default 5 s failed a page where a write would have waited.)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=_BUSY_SECONDS)
         try:
             db.execute("PRAGMA query_only=ON")
             db.execute(f"PRAGMA cache_size=-{_SCAN_CACHE_KIB}")
