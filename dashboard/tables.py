@@ -117,6 +117,7 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
     assigned = store.assignees(campaign)
     changes = ranking.changes()
     if changes is None:  # ranked whole: every row is its own
+        _ReadyBase.drop(campaign)  # (an older order's rows may name someone forgotten since)
         listed = ranking.listed
         values, counts = _ready_values(
             [(p, score, ready, *listed[p]) for p, score, ready in ranking.order],
@@ -214,6 +215,14 @@ class _ReadyBase:
             while len(cls._held) > 4:
                 cls._held.popitem(last=False)
             return base
+
+    @classmethod
+    def drop(cls, campaign: str) -> None:
+        """Let go of the bases of the campaign's lists: ranked whole, a list's next kept order
+        is another (a forget drops every kept ranking of its campaign, so too)."""
+        with cls._lock:
+            for key in [k for k in cls._held if isinstance(k, tuple) and k[0] == campaign]:
+                del cls._held[key]
 
     def placed(self, changes: tuple, name_of: Callable[[str], str]
                ) -> tuple[list[tuple], dict[str, dict[Any, int]]]:

@@ -209,6 +209,11 @@ def test_someone_forgotten_while_a_list_is_read_is_not_listed_from_the_kept_rank
     assert store._ask_rows_since is real  # (it was read)
     assert not any("rae kim 9" in json.dumps(r, default=str).casefold() for r in listed)
     assert listed == _whole_ready(store)
+    # Nor is she held by the worker in the rows of the list's older order.
+    from dashboard.tables import _ReadyBase
+    assert not any("rae kim 9" in json.dumps(base.values, default=str).casefold()
+                   for key, (_order, base) in _ReadyBase._held.items()
+                   if isinstance(key, tuple) and key[0] == CAMPAIGN)
 
 
 @pytest.mark.parametrize("kind", KINDS)
