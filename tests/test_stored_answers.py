@@ -223,6 +223,39 @@ def test_a_renewal_that_fails_once_is_tried_again_not_given_up(store):
     assert failed and taken == [False] * 6
 
 
+def test_an_answer_that_fails_to_refresh_holds_back_none_after_it(store, monkeypatch, caplog):
+    """One campaign's clusters fail each round (its graph trips a bug): the answers after
+    them in the round, another campaign's included, are refreshed all the same, and the log
+    names the failure's type, never its message."""
+    import functools
+
+    from mapper.analytics.stored import DERIVED
+
+    store.write(small_campaign() + [r.model_copy(update={"campaign": "a-camp"})
+                                    for r in small_campaign()])
+    clock = Clock()
+    _, a = process(store, clock)
+    for campaign in ("a-camp", CAMPAIGN):
+        a.answer(anger_clusters, campaign=campaign)
+        a.answer(power_map, campaign=campaign)
+    real = DERIVED["anger_clusters"]
+
+    @functools.wraps(real)
+    def failing(snapshot, **options):
+        if snapshot.campaign == "a-camp":
+            raise ValueError("Dee Park's story")
+        return real(snapshot, **options)
+    monkeypatch.setitem(DERIVED, "anger_clusters", failing)
+    store.write([conversation("Zed New", "2026-11-25")])
+    clock.tick(1)
+    Refresher(a, now=clock).run_once()
+    version = store.version()
+    stale = {(s.campaign, s.question) for s in store.answer_stamps()
+             if s.version != version and "#" not in s.question}
+    assert stale == {("a-camp", "anger_clusters")}
+    assert "ValueError" in caplog.text and "Dee Park" not in caplog.text
+
+
 def test_a_stale_answer_is_never_served_older_than_the_bound(store):
     store.write(small_campaign())
     clock = Clock()

@@ -255,7 +255,8 @@ def main() -> int:
             sys.stdout.write(orjson.dumps({"done": n}).decode() + "\n")
             sys.stdout.flush()
 
-        run_jobs(analytics, jobs, hold, done=said)
+        # (A refresher's round goes on past an answer that fails; a page's own raises.)
+        run_jobs(analytics, jobs, hold, done=said, keep_going=holder is not None)
     except BaseException as exc:  # (the type only: a message may quote a value)
         print(type(exc).__name__, file=sys.stderr)
         return 1

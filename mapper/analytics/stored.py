@@ -471,13 +471,19 @@ class Refresher:
 
 def run_jobs(analytics: Any, jobs: list[Any], hold: Callable[[], bool],
              stop: Callable[[], bool] = lambda: False,
-             done: Callable[[int], None] = lambda n: None) -> list[int]:
+             done: Callable[[int], None] = lambda n: None, *, keep_going: bool = True
+             ) -> list[int]:
     """Compute and store ``jobs`` (:class:`mapper.analytics.apart.Job`) one at a time,
     while ``hold()`` says the lease is still held; the places of those computed, each told
     to ``done`` as soon as it is stored.
 
     One snapshot serves them all: under a stream of writes each answer read its own (every
     write moves the version), a whole-campaign read apiece.
+
+    A job that fails is told to the log (its error's type) and the round goes on
+    (``keep_going``; else it raises: a page waiting for its own answer): one answer failing
+    each round (a campaign's graph tripping a bug) left every answer after it, of every later
+    campaign, stale for good.
     """
     store = analytics.answers
     started = analytics.now()  # (the clock the snapshots are stamped by)
@@ -486,13 +492,20 @@ def run_jobs(analytics: Any, jobs: list[Any], hold: Callable[[], bool],
         if stop():
             break
         options = options_of(job.options)
-        if job.kept:
-            # A list's kept answer (the ask queue's ranking): the store computes it.
-            if not store.refresh_kept_answer(job.campaign, job.question, options):
-                continue
-        else:
-            analytics.refresh(DERIVED[job.question], campaign=job.campaign,
-                              snapshot_since=started, first=0, **options)
+        try:
+            if job.kept:
+                # A list's kept answer (the ask queue's ranking): the store computes it.
+                if not store.refresh_kept_answer(job.campaign, job.question, options):
+                    continue
+            else:
+                analytics.refresh(DERIVED[job.question], campaign=job.campaign,
+                                  snapshot_since=started, first=0, **options)
+        except Exception as exc:  # (the type only: a message may quote a value)
+            if not keep_going:
+                raise
+            log.warning("refreshing a stored answer (%s) failed: %s", job.question,
+                        type(exc).__name__)
+            continue
         computed.append(n)
         done(n)
         if not hold():  # the lease ran out meanwhile: another process goes on
