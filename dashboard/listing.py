@@ -211,6 +211,17 @@ def _choices(rows: list[Row], column: str) -> list[str]:
     return values
 
 
+def let_go_of_lists() -> None:
+    """Drop the lists' rows this process holds beside the analytics' cache (the filters'
+    choices, the Ready list's kept order): told when the cache let go of what a forget made
+    old (:attr:`mapper.analytics.cached.Analytics.on_let_go`)."""
+    from dashboard.tables import _ReadyBase
+
+    with _CHOICES_LOCK:
+        _CHOICES.clear()
+    _ReadyBase.drop_all()
+
+
 def grid_filter(columns: list[str]) -> Callable[..., dict[str, Any]]:
     def apply(*values: str | None) -> dict[str, Any]:
         """The filter model for the drop-downs' choices."""

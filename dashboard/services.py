@@ -58,6 +58,7 @@ class Services:
                     texts = WithCampaignTexts(store)
                     analytics = Analytics(texts, answers=store)
                     analytics.apart = self.apart
+                    analytics.on_let_go = _let_go_of_lists
                     if refresh_enabled():
                         busy_lag = busy_lag_bound()  # (a bad setting fails before a thread)
                         self._refresher = Refresher(analytics, apart=self.apart).start()
@@ -86,6 +87,12 @@ class Services:
             self._refresher.stop()
         if self._store is not None:
             self._store.close()
+
+
+def _let_go_of_lists() -> None:
+    from dashboard.listing import let_go_of_lists
+
+    let_go_of_lists()
 
 
 def services() -> Services:

@@ -224,6 +224,12 @@ class _ReadyBase:
             for key in [k for k in cls._held if isinstance(k, tuple) and k[0] == campaign]:
                 del cls._held[key]
 
+    @classmethod
+    def drop_all(cls) -> None:
+        """Let go of every list's base (:func:`dashboard.listing.let_go_of_lists`)."""
+        with cls._lock:
+            cls._held.clear()
+
     def placed(self, changes: tuple, name_of: Callable[[str], str]
                ) -> tuple[list[tuple], dict[str, dict[Any, int]]]:
         """The list's rows in order, and its counts, with ``changes``

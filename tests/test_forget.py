@@ -224,6 +224,36 @@ def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(t
     store.close()
 
 
+def test_a_worker_lets_go_of_what_it_held_of_her_at_its_refreshers_next_round(filled):
+    """Nothing computed before the forget is served again (each is of an older version), but
+    a worker held her rows, answers and snapshot until three newer versions were read: in a
+    quiet hour, hours. Its refresher's next round lets go of them, and of the lists' rows
+    the dashboard built from them."""
+    from dashboard import listing
+    from dashboard.tables import _ReadyBase, complete, kept_talk_rows
+    from mapper.analytics import power_map
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+    from mapper.analytics.texts import WithCampaignTexts
+
+    analytics = Analytics(WithCampaignTexts(filled), campaign=CAMPAIGN, answers=filled)
+    analytics.on_let_go = listing.let_go_of_lists
+    rows = kept_talk_rows(analytics, CAMPAIGN)
+    complete(rows, list(rows))
+    listing._choices(rows, "unit")
+    analytics.answer(power_map)
+    analytics.snapshot(CAMPAIGN)
+
+    def held() -> str:
+        return repr([analytics._latest, analytics._kept, analytics._indexes, analytics.views,
+                     analytics._versions, listing._CHOICES,
+                     [(k, b.values) for k, (_, b) in _ReadyBase._held.items()]]).casefold()
+    assert "dee park" in held()
+    forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    Refresher(analytics).run_once()
+    assert "dee park" not in held()
+
+
 def _every_value(store) -> str:
     """Every value the store holds, whatever the table, node or relationship (casefolded)."""
     if hasattr(store, "_session"):  # Neo4j

@@ -58,6 +58,9 @@ for _f in (anger_clusters, unit_issue_matrix, power_map, talk_next, organic_lead
 STORED_TEXTS = frozenset({"ladder"})
 
 
+_LOCK = type(threading.Lock())
+
+
 def _give_back() -> None:
     """Hand the memory freed back to the system: glibc keeps a freed heap for reuse (after a
     refresher's round at a million people, 320 MB of it)."""
@@ -180,6 +183,9 @@ class Analytics:
         #: What callers build from the answers served here, kept as long as this object is
         #: (the dashboard's Talk list, :func:`dashboard.tables.kept_talk_rows`), by their key.
         self.views: dict[Hashable, Any] = {}
+        #: Called when :meth:`let_go_of_forgotten` let go of something: callers drop what
+        #: they built from it (the dashboard's lists' filter choices).
+        self.on_let_go: Callable[[], None] | None = None
         self.stats = {"hits": 0, "misses": 0}
         #: Whole-graph answers served from the store (``stale``: of them, stale by a write)
         #: and ``computed`` here.
@@ -246,6 +252,47 @@ class Analytics:
         # interpreter over every object a worker keeps.)
         del dropped
         _give_back()
+
+    def let_go_of_forgotten(self) -> bool:
+        """Let go of what this process holds of a campaign from before its stored answers were
+        last dropped (a forget, a reset: :meth:`~mapper.stores.base.Store.answers_dropped_at`):
+        snapshots, answers, their pages' indexes and what callers built from them
+        (:attr:`views`, told by :attr:`on_let_go`). None of it is served again (each is of an
+        older version), but a worker held her rows and words until three newer versions
+        were read, in a quiet hour, hours. Whether anything was let go of."""
+        dropped_at = getattr(self.answers, "answers_dropped_at", None)
+        if dropped_at is None:
+            return False
+        with self._lock:
+            held = {k[0] for k in self._kept} | set(self._latest)
+        marks = {c: m for c in held if (m := dropped_at(c)) is not None}
+        if not marks:
+            return False
+        gone: list[Any] = []
+        with self._lock:
+            for key in [k for k, a in self._kept.items() if k[0] in marks
+                        and a.version < marks[k[0]]]:
+                gone.append(self._kept.pop(key))
+            for key in [k for k, i in self._indexes.items() if k[0] in marks
+                        and i[0] < marks[k[0]]]:
+                gone.append(self._indexes.pop(key))
+            for c in [c for c, latest in self._latest.items() if c in marks
+                      and latest[0] < marks[c]]:
+                gone.append(self._latest.pop(c))
+            oldest = min(marks.values())
+            for version in [v for v in self._versions if v < oldest]:
+                gone.append(self._versions.pop(version))
+            if gone:
+                for key in [k for k, v in self.views.items() if isinstance(k, tuple)
+                            and len(k) == 2 and k[1] in marks and not isinstance(v, _LOCK)]:
+                    gone.append(self.views.pop(key))
+        if not gone:
+            return False
+        del gone
+        if self.on_let_go is not None:
+            self.on_let_go()
+        _give_back()
+        return True
 
     # --- reads ------------------------------------------------------------------------------
     def _snapshot(self, version: Hashable, campaign: str) -> tuple[Hashable, Snapshot]:

@@ -351,7 +351,12 @@ class Refresher:
                                      now + dt.timedelta(seconds=self.lease))
 
     def run_once(self) -> int:
-        """Refresh every stale stored answer while holding the lease; how many were."""
+        """Refresh every stale stored answer while holding the lease; how many were. First,
+        in every process (each has its refresher), let go of what it holds from before a
+        forget (:meth:`~mapper.analytics.cached.Analytics.let_go_of_forgotten`)."""
+        let_go = getattr(self.analytics, "let_go_of_forgotten", None)
+        if let_go is not None:
+            let_go()
         version = self.store.version()
         stamps = self.store.answer_stamps()
         stale = [a for a in stamps if a.version != version and not is_part(a.question)]
