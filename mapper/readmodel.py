@@ -1547,6 +1547,10 @@ def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice]
     ``organizer``'s, when given): each one's next step depends on their own records only."""
     from mapper.analytics.my_list import my_list as from_snapshot
 
+    from mapper.snapshot import latest_assignments
+
+    # (Each person's latest only: two may name her once an alias joins two spellings.)
+    assignments = list(latest_assignments(assignments).values())
     part = slice_of([])
     if organizer is not None:
         names = dict(part.organizers)

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 __all__ = ["gc_paused", "Person", "Conversation", "Commitment", "Anger", "Named", "DecisionMaker", "Tie",
            "Update", "Assigned", "Snapshot", "SnapshotRows", "ConversationText", "build_snapshot",
-           "with_texts", "PERSON_FACTS"]
+           "with_texts", "latest_assignments", "PERSON_FACTS"]
 
 #: A person's facts that several sources may state; the newest statement wins (see build_snapshot).
 PERSON_FACTS = ("unit", "shift", "role")
@@ -239,6 +239,23 @@ def _date(value: Any) -> dt.date | None:
     return _parse_date(str(value))
 
 
+def latest_assignments(rows: Iterable[tuple[str, str, Any]]) -> dict[str, tuple[str, str, Any]]:
+    """Each person's contact assignment among ``(organizer, person, date)`` rows: the latest
+    by its date (an undated one before any dated), then by the organizer's key. A new
+    assignment reassigns (one record per person), but once an alias joins two spellings each
+    assigned, two name one person: every reader of them (the snapshot, a store's list of
+    assignees, My list from the read model) takes the same one by this.
+
+    >>> sorted(latest_assignments([("o:sam", "p:ana", "2026-10-02"), ("o:maya", "p:ana",
+    ...                            "2026-10-05"), ("o:sam", "p:ben", None)]).values())
+    [('o:maya', 'p:ana', '2026-10-05'), ('o:sam', 'p:ben', None)]
+    """
+    out: dict[str, tuple[str, str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (r[1], r[2] is not None, str(r[2] or ""), r[0])):
+        out[row[1]] = row
+    return out
+
+
 def build_snapshot(rows: SnapshotRows) -> Snapshot:
     """Assemble a :class:`Snapshot` from a store's rows; order of rows does not matter.
 
@@ -338,7 +355,8 @@ def build_snapshot(rows: SnapshotRows) -> Snapshot:
     snap.updates.sort(key=attrgetter("id"))
     snap.updates.sort(key=attrgetter("date"))
     snap.assignments = {key(person): Assigned(key(person), key(organizer), _date(date))
-                        for organizer, person, date in sorted(rows.assignments)}
+                        for organizer, person, date in sorted(
+                            latest_assignments(rows.assignments).values(), key=itemgetter(0, 1))}
     snap.people = dict(sorted(people.items()))
     return snap
 

@@ -1531,11 +1531,15 @@ class SQLiteStore(Store):
             return rows
 
     def assignees(self, campaign: str) -> dict[str, str]:
+        from mapper.snapshot import latest_assignments
+
         with self._lock:
-            rows = list(self._edges(campaign, "ASSIGNED", "src, dst"))
-            key = self._column("key", "nodes", "id", {i for row in rows for i in row})
-            name = self._column("name", "nodes", "id", {s for s, _ in rows})
-        return {key[d]: name.get(s) or key[s].split(":", 2)[-1] for s, d in rows}
+            rows = list(self._edges(campaign, "ASSIGNED", "src, dst, date"))
+            key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
+            name = self._column("name", "nodes", "id", {s for s, _, _ in rows})
+        by_key = {key[s]: name.get(s) for s, _, _ in rows}
+        latest = latest_assignments((key[s], key[d], date) for s, d, date in rows)
+        return {p: by_key[o] or o.split(":", 2)[-1] for p, (o, _, _) in latest.items()}
 
     def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
                     ) -> dict[str, dict]:
