@@ -1546,7 +1546,6 @@ def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice]
     (``(organizer key, person, date)``) and a snapshot of the people assigned alone (of
     ``organizer``'s, when given): each one's next step depends on their own records only."""
     from mapper.analytics.my_list import my_list as from_snapshot
-
     from mapper.snapshot import latest_assignments
 
     # (Each person's latest only: two may name her once an alias joins two spellings.)
