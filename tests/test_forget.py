@@ -162,21 +162,28 @@ def test_a_failure_between_rewriting_mentions_and_deleting_records_leaves_nothin
     assert "dee park" not in _everything(filled)
 
 
-def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
+SECRET = "UNMISTAKABLE-DEE-STORY"
+
+
+def _file_with_her_story(tmp_path):
+    """A store file holding her story (:data:`SECRET`), and what its files hold as bytes."""
     from mapper.stores.sqlite import SQLiteStore
 
-    path = tmp_path / "m.db"
-    store = SQLiteStore(path)
-    secret = "UNMISTAKABLE-DEE-STORY"
+    store = SQLiteStore(tmp_path / "m.db")
     store.write(small_campaign() + [
         conversation(NAME, "2026-11-22", contact={"name": NAME, "unit": "ER"},
-                     issues=[{"issue": "pay", "anger": 4, "story": secret}])])
+                     issues=[{"issue": "pay", "anger": 4, "story": SECRET}])])
+    return store, lambda: b"".join(p.read_bytes() for p in tmp_path.iterdir()
+                                   if p.name.startswith("m.db"))
+
+
+def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
+    store, raw = _file_with_her_story(tmp_path)
     forget_person(store, ADMIN, CAMPAIGN, NAME)
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
-    assert secret.encode() not in raw
+    assert SECRET.encode() not in raw()
     # Nor her name: in a key (the read model's stamps of rows kept a removed row's key), or
     # as written.
-    assert NAME.casefold().encode() not in raw.lower()
+    assert NAME.casefold().encode() not in raw().lower()
     store.close()
 
 
@@ -188,14 +195,7 @@ def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(t
     closed): the erasure is finished when the read ends."""
     import threading
 
-    from mapper.stores.sqlite import SQLiteStore
-
-    path = tmp_path / "m.db"
-    store = SQLiteStore(path)
-    secret = "UNMISTAKABLE-DEE-STORY"
-    store.write(small_campaign() + [
-        conversation(NAME, "2026-11-22", contact={"name": NAME, "unit": "ER"},
-                     issues=[{"issue": "pay", "anger": 4, "story": secret}])])
+    store, raw = _file_with_her_story(tmp_path)
     reading, done = threading.Event(), threading.Event()
 
     def read() -> None:
@@ -216,10 +216,7 @@ def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(t
         done.set()
         reader.join()
         forgot.join()
-
-    def raw() -> bytes:
-        return b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("m.db"))
-    assert secret.encode() not in raw()
+    assert SECRET.encode() not in raw()
     assert NAME.casefold().encode() not in raw().lower()
     store.close()
 
