@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol
 
 from mapper.analytics.readiness import shared_actions
+from mapper.analytics.status import present
 from mapper.snapshot import ConversationText, Snapshot, with_texts
 from mapper.stores.base import KEPT_WORDS
 
@@ -67,7 +68,9 @@ def campaign_texts(snapshot: Snapshot, store: TextSource) -> Snapshot:
     actions = {cid: ConversationText(t.action) for cid, t in read_texts(store, snapshot.campaign,
                                                                          asked).items()
                if t.action}
-    shared = shared_actions(with_texts(snapshot, actions))
+    # (Counted among the people still in the workplace, as the read model and the ask
+    # queue count them: those who left leave every headcount.)
+    shared = shared_actions(with_texts(present(snapshot), actions))
     return with_texts(snapshot, {cid: t for cid, t in actions.items() if t.action in shared})
 
 
