@@ -126,6 +126,54 @@ def test_the_ladder_follows_each_kind_of_write(open_store_of_kind, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_shared_action_is_counted_among_those_still_in_the_workplace(open_store_of_kind,
+                                                                       kind):
+    """Three said yes to one action, and one of them left: it is no longer the campaign's
+    shared action, from the read model or the snapshot (the snapshot counted those who left
+    too, and named it where the read model said "the agreed action": the ladder switched
+    between them as it was read from one or the other)."""
+    store = open_store_of_kind(kind)
+    store.write([conversation(name, "2026-10-01", id=f"yes-{n}", organizer="Maya Ortiz",
+                              ask={"asked": True, "response": "yes", "action": "sign it",
+                                   "due": "2026-12-01"})
+                 for n, name in enumerate(("Ana Lopez", "Ben Ortiz", "Cam Lee"))])
+    today = dt.date(2026, 10, 20)
+
+    def steps(entries):
+        return sorted(e["next_step"] for e in entries)
+    both = steps(WithCampaignTexts(store).ladder(CAMPAIGN, today=today))
+    assert both == steps(ladder(campaign_texts(store.snapshot(CAMPAIGN), store), today=today))
+    assert all("sign it" in step for step in both)
+    store.write([Update(person="Cam Lee", date="2026-10-05", campaign=CAMPAIGN,
+                        update="attempt", outcome="left")])
+    now = steps(WithCampaignTexts(store).ladder(CAMPAIGN, today=today))
+    assert now == steps(ladder(campaign_texts(store.snapshot(CAMPAIGN), store), today=today))
+    assert len(now) == 2 and not any("sign it" in step for step in now)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_update_given_another_persons_1on1_id_takes_nothing_of_hers(open_store_of_kind,
+                                                                       kind):
+    """A records file may give an update any id: Ben's "missed" under the id of Ana's 1-on-1
+    took her "kept" in the snapshot's count (and not in the read model's)."""
+    from mapper.analytics.overview import overview
+    from mapper.analytics.readiness import took_action
+
+    store = open_store_of_kind(kind)
+    store.write([conversation("Ana Lopez", "2026-10-01", id="x1", organizer="Maya Ortiz",
+                              ask={"asked": True, "response": "yes", "action": "sign",
+                                   "due": "2026-12-01"}),
+                 Update(person="Ana Lopez", date="2026-10-03", campaign=CAMPAIGN,
+                        update="commitment_kept", conversation="x1")])
+    store.write([Update(id="x1", person="Ben Ortiz", date="2026-10-04", campaign=CAMPAIGN,
+                        update="commitment_missed")])
+    snapshot = store.snapshot(CAMPAIGN)
+    assert store.took_action(CAMPAIGN) == took_action(snapshot) == 1
+    assert store.ladder(CAMPAIGN) == ladder(snapshot)
+    assert store.overview(CAMPAIGN) == overview(snapshot)
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_ladder_is_not_read_from_the_rows_while_they_are_rebuilt(open_store_of_kind, kind):
     store = open_store_of_kind(kind)
     store.write([conversation("Ana Lopez", "2026-10-01", id="c1", ask={"response": "yes"})])

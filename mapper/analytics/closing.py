@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mapper.snapshot import Conversation, Snapshot, Update
 
 __all__ = ["CLOSES", "item_id", "closed_items", "commitment_results", "kept_by_person"]
@@ -77,11 +79,13 @@ def closed_items(snapshot: Snapshot) -> dict[str, Update]:
     return {item_id(kind, c.id): u for u, kind, c in _resolved(snapshot) if c is not None}
 
 
-def commitment_results(snapshot: Snapshot) -> dict[str, tuple[str, str]]:
+def commitment_results(snapshot: Snapshot) -> dict[Any, tuple[str, str]]:
     """``{commitment: (person, "kept" | "missed")}`` from the latest update about each.
 
     A commitment is named by its 1-on-1's id; a "kept" or "missed" that finds no "yes" to
-    close still says the person did (or did not) act, and is keyed by its own update id.
+    close still says the person did (or did not) act, and is keyed by ``("update", its own
+    id)``: never one a 1-on-1's id could be (a records file may give an update the id of
+    another person's 1-on-1, and one result then took the other's place).
 
     >>> from mapper.analytics.examples import CampaignBuilder
     >>> b = CampaignBuilder("c")
@@ -90,10 +94,10 @@ def commitment_results(snapshot: Snapshot) -> dict[str, tuple[str, str]]:
     >>> commitment_results(b.snapshot())
     {'2026-11-01-ana': ('person:c:ana', 'kept')}
     """
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[Any, tuple[str, str]] = {}
     for u, kind, c in _resolved(snapshot):
         if kind == "commitment":
-            out[c.id if c is not None else u.id] = (
+            out[c.id if c is not None else ("update", u.id)] = (
                 u.person, "kept" if u.update == "commitment_kept" else "missed")
     return out
 
