@@ -40,7 +40,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "head_items", "first_items", "by_unit", "AskRanking", "angry_people", "ranked_day",
            "waits_moved", "Listed",
            "COMMITTED_FIELDS",
-           "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken",
+           "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken", "assignees",
            "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
            "top_pairs", "power_ranking", "counted_apart"]
 
@@ -1538,6 +1538,19 @@ def ladder_candidates(rows: Iterable[Sequence[Any]], day: str | None, first: int
     the first ``first`` in the ladder's order as of ``day`` (ISO), each on its rung by its
     own columns (:func:`ladder_level`). A store's query picks the same with its own sort."""
     return sorted(rows, key=lambda r: _ladder_key(ladder_level(r, day), r))[:first]
+
+
+def assignees(rows: Iterable[tuple[str, str | None, str, Any]]) -> dict[str, str]:
+    """``{person: organizer's name}`` (:meth:`mapper.stores.base.Store.assignees`) from
+    ``(organizer key, organizer name, person, date)`` of each contact assignment: each
+    person's latest (:func:`mapper.snapshot.latest_assignments`), named as
+    :func:`mapper.analytics.status.assignee` names it."""
+    from mapper.snapshot import latest_assignments
+
+    rows = list(rows)
+    names = {o: name for o, name, _, _ in rows}
+    latest = latest_assignments((o, p, date) for o, _, p, date in rows)
+    return {p: names[o] or o.split(":", 2)[-1] for p, (o, _, _) in latest.items()}
 
 
 def my_list(assignments: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,

@@ -1508,13 +1508,9 @@ class Neo4jStore(Store):
                                         min_anger)
 
     def assignees(self, campaign: str) -> dict[str, str]:
-        from mapper.snapshot import latest_assignments
-
         found = self._read("read/list_assignees", campaign=campaign)
-        rows = found[0][0] if found else []
-        names = {key: name for _, key, name, _ in rows}
-        latest = latest_assignments((key, p, date) for p, key, _, date in rows)
-        return {p: names[o] or o.split(":", 2)[-1] for p, (o, _, _) in latest.items()}
+        return readmodel.assignees((key, name, p, date)
+                                   for p, key, name, date in (found[0][0] if found else []))
 
     def _people_slice(self, campaign: str, people: Sequence[str]) -> readmodel.Slice:
         self._await_written()

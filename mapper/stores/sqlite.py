@@ -743,9 +743,8 @@ class SQLiteStore(Store):
                 db.execute("ROLLBACK")
                 self._ids.clear()
                 raise
-            if n:
-                self._erased = True
         if n:
+            self._erased = True
             # Erased text must not outlive the erasure in the file or its log: secure_delete
             # zeroes it in the pages written, a checkpoint moves those into the file over
             # the old ones and empties the log. Outside the store's lock, and tried again
@@ -1531,15 +1530,11 @@ class SQLiteStore(Store):
             return rows
 
     def assignees(self, campaign: str) -> dict[str, str]:
-        from mapper.snapshot import latest_assignments
-
         with self._lock:
             rows = list(self._edges(campaign, "ASSIGNED", "src, dst, date"))
             key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
             name = self._column("name", "nodes", "id", {s for s, _, _ in rows})
-        by_key = {key[s]: name.get(s) for s, _, _ in rows}
-        latest = latest_assignments((key[s], key[d], date) for s, d, date in rows)
-        return {p: by_key[o] or o.split(":", 2)[-1] for p, (o, _, _) in latest.items()}
+        return readmodel.assignees((key[s], name.get(s), key[d], date) for s, d, date in rows)
 
     def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
                     ) -> dict[str, dict]:
