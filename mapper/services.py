@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from mapper import clock
 from mapper.keys import normalize
 from mapper.models import Assignment, Update
-from mapper.projection import conversation_key
+from mapper.projection import Aliases, conversation_key, record_id
 from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Store, WriteResult
@@ -234,7 +234,10 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
     day = date or clock.today()
     done = Assigned(organizer, day)
     records = []
-    for p in dict((p.key, p) for p in people).values():
+    people = list(dict((p.key, p) for p in people).values())
+    others = _assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,
+                                 [(p.key, p.name) for p in people])
+    for p in people:
         current = _current(snapshot, p.key)
         if not may_assign(actor, organizer, current):
             raise NotAllowed("--to: your role may not give this contact to that organizer"
@@ -245,14 +248,38 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
             done.skipped.append((p.key, p.name, current))
             continue
         try:
-            records.append(Assignment(person=p.name, organizer=organizer, date=day,
-                                      campaign=snapshot.campaign))
+            records.extend(Assignment(person=n, organizer=organizer, date=day,
+                                      campaign=snapshot.campaign)
+                           for n in [p.name, *others.get(p.key, ())])
         except ValidationError as exc:
             raise _invalid(exc, "assignment") from None
         done.people.append((p.key, p.name, current))
     if records:
         done.result = store.write(records)
     return done
+
+
+def _assigned_spellings(store: Store, aliases: Aliases, campaign: str,
+                        people: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """``{person key: [name]}``: the other spellings under which each of these people
+    (``(key, name)``) holds a contact assignment. An alias joining two spellings, each
+    assigned, leaves two records naming her (one per spelling); a new assignment rewrites
+    them all, or the one it replaces may still win (two of the same day are told apart by
+    the organizer alone)."""
+    if not aliases:
+        return {}
+    wanted: dict[str, str] = {}
+    for key, _ in people:
+        target = key.split(":", 2)[2]
+        for spelling in aliases.spellings("person", campaign, target) | {target}:
+            wanted[record_id(Assignment(person=spelling, campaign=campaign))] = key
+    found: dict[str, list[str]] = {}
+    names = {key: normalize(name) for key, name in people}
+    for record in store.get_records(list(wanted)):
+        key, name = wanted[record.id], record.body["person"]
+        if normalize(name) != names[key]:
+            found.setdefault(key, []).append(name)
+    return found
 
 
 def unassign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
@@ -501,18 +528,39 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     """Write validated records (each one checked with :func:`may_post` first; one refused
     means nothing is written). Re-sending a record changes nothing. People are matched as an
     import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
-    from mapper.projection import record_id, record_kind
+    from mapper.projection import record_kind
 
     records = resolve_identities(store, records, identities=identities)
+    # An assignment rewrites her every spelling's (see _assigned_spellings), each checked as
+    # the one posted: changing any of them must be allowed (another organizer's is hers).
+    also = _respelled(store, records)
     ids = [record_id(r) for r in records]
-    stored = {r.id: r.body for r in store.get_records(ids)}
-    for i, (rid, rec) in enumerate(zip(ids, records), 1):
-        kind = record_kind(rec)
+    stored = {r.id: r.body for r in store.get_records(ids + [record_id(r) for _, r in also])}
+    for i, rec in [*enumerate(records, 1), *also]:
+        kind, rid = record_kind(rec), record_id(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
         if not may_post(actor, kind, body, stored.get(rid)):
             raise NotAllowed(f"record {i}: your role may not write this {kind} record"
                              + (" (another organizer's)" if rid in stored else ""))
-    return store.write(records)
+    return store.write([*records, *(r for _, r in also)])
+
+
+def _respelled(store: Store, records: Sequence[Any]) -> list[tuple[int, Assignment]]:
+    """``(place, record)``: the contact assignments ``records`` imply under the other
+    spellings of the people they assign, each with the place (from 1) of its own."""
+    posted = {record_id(r) for r in records}
+    out: list[tuple[int, Assignment]] = []
+    for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
+        aliases = store.aliases(campaign)
+        mine = {i: r for i, r in enumerate(records, 1)
+                if isinstance(r, Assignment) and r.campaign == campaign}
+        keys = {i: aliases.key("person", campaign, r.person) for i, r in mine.items()}
+        others = _assigned_spellings(store, aliases, campaign,
+                                     [(keys[i], r.person) for i, r in mine.items()])
+        for i, r in mine.items():
+            respelled = (r.model_copy(update={"person": n}) for n in others.get(keys[i], ()))
+            out.extend((i, a) for a in respelled if record_id(a) not in posted)
+    return out
 
 
 def record_person_key(store: Store, record: Any) -> str:

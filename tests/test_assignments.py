@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from mapper import services
 from mapper.analytics.my_list import my_list
 from mapper.models import AliasRow, Assignment
+from mapper.roles import ADMIN, Actor
 from tests.records import CAMPAIGN, conversation
 
 TODAY = dt.date(2026, 10, 20)
@@ -55,3 +59,48 @@ def test_an_undated_assignment_beside_a_dated_one_is_the_older(store):
     assert store.snapshot(CAMPAIGN).assignments[ANA].date == dt.date(2026, 10, 2)
     assert store.assignees(CAMPAIGN) == {ANA: "Sam Lee"}
     assert _lists(store)["Sam Lee"] == (["Ana Lopez"], ["Ana Lopez"])
+
+
+def test_a_reassignment_on_the_same_day_wins_under_either_spelling(store):
+    """Two assignments of the same day are told apart by the organizer's key alone, so a
+    reassignment must rewrite her every spelling's record, not only the one it names (it
+    left her on Sam Lee's list, whose key sorts last). Unassigning her takes her off both."""
+    day = dt.date(2026, 10, 5)
+    _joined(store, {"organizer": "Maya Ortiz", "date": day}, {"organizer": "Sam Lee", "date": day})
+    assert _lists(store)["Sam Lee"] == (["Ana Lopez"], ["Ana Lopez"])
+    for spelling, organizer in (("Ana L", "Maya Ortiz"), ("Ana Lopez", "Sam Lee"),
+                                ("Ana Lopez", "Maya Ortiz")):
+        done = services.assign(store, ADMIN, CAMPAIGN, [spelling], organizer, day)
+        assert [name for _, name, _ in done.people] == ["Ana Lopez"]
+        others = {"Maya Ortiz": "Sam Lee", "Sam Lee": "Maya Ortiz"}
+        assert _lists(store) == {organizer: (["Ana Lopez"], ["Ana Lopez"]),
+                                 others[organizer]: ([], [])}
+        assert store.assignees(CAMPAIGN) == {ANA: organizer}
+    services.unassign(store, ADMIN, CAMPAIGN, ["Ana L"], day)
+    assert _lists(store) == {"Maya Ortiz": ([], []), "Sam Lee": ([], [])}
+    assert store.assignees(CAMPAIGN) == {}
+    assert ANA not in store.snapshot(CAMPAIGN).assignments
+    # Still one record per spelling: none added for a name she was never assigned under.
+    assert len(list(store.iter_records(CAMPAIGN, "assignment"))) == 2
+
+
+def test_an_assignment_posted_rewrites_her_other_spelling_and_is_checked_against_it(store):
+    """Posted records (the API's path): an organizer taking a contact another organizer holds
+    under her other spelling is refused, nothing written; a planner's reassignment, posted
+    under either spelling, wins on every list."""
+    day = dt.date(2026, 10, 5)
+    _joined(store, {"organizer": "Sam Lee", "date": day}, {"organizer": "Sam Lee", "date": day})
+    store.write([Assignment(person="Ana Lopez", campaign=CAMPAIGN)])  # unassigned, one spelling
+    assert store.assignees(CAMPAIGN) == {ANA: "Sam Lee"}  # (the dated one wins)
+    taking = Assignment(person="Ana Lopez", organizer="Maya Ortiz", date=day, campaign=CAMPAIGN)
+    before = sorted((r.id, r.hash) for r in store.iter_records(CAMPAIGN, "assignment"))
+    with pytest.raises(services.NotAllowed, match=r"^record 1: .* \(another organizer's\)$"):
+        services.post_records(store, Actor("organizer", "Maya Ortiz"), [taking])
+    assert sorted((r.id, r.hash) for r in store.iter_records(CAMPAIGN, "assignment")) == before
+    services.post_records(store, Actor("planner"), [taking])
+    assert store.assignees(CAMPAIGN) == {ANA: "Maya Ortiz"}
+    assert _lists(store) == {"Maya Ortiz": (["Ana Lopez"], ["Ana Lopez"]), "Sam Lee": ([], [])}
+    services.post_records(store, Actor("organizer", "Maya Ortiz"),
+                          [Assignment(person="Ana L", date=day, campaign=CAMPAIGN)])
+    assert store.assignees(CAMPAIGN) == {}
+    assert len(list(store.iter_records(CAMPAIGN, "assignment"))) == 2
