@@ -127,7 +127,31 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
             changes, ranking.issue_name)
     with gc_paused():  # (267,539 rows at a million people)
         rows = [_Ready(rank, *v, assigned.get(v[0])) for rank, v in enumerate(values, 1)]
+    return RankedRows(rows, _ready_fill(store, campaign, ranking), counts)
 
+
+def kept_ready_head(store: Any, campaign: str, n: int) -> tuple[RankedRows, int] | None:
+    """The first ``n`` rows of :func:`kept_ready_rows` and how many it holds, from the first
+    pages of the kept ranking (``store.kept_list_head``): the kept order's rows not made
+    (:class:`_ReadyBase`, 1.6 s at a million people in a new process, and again in each
+    process once the ranking is kept anew). What a list's first block reads while this
+    process holds no rows of the store's version (:func:`dashboard.listing.grid_rows`).
+    None where :func:`kept_ready_rows` is None, or the ranking is kept without the list's
+    columns."""
+    head = getattr(store, "kept_list_head", None)
+    found = head(campaign, n) if head is not None else None
+    if found is None:
+        return None
+    ranking, entries, count = found
+    assigned = store.assignees(campaign)
+    rows = [_Ready(rank, *v, assigned.get(v[0]))
+            for rank, v in enumerate(_ready_values(entries, ranking.issue_name), 1)]
+    return RankedRows(rows, _ready_fill(store, campaign, ranking)), count
+
+
+def _ready_fill(store: Any, campaign: str, ranking: Any) -> Callable[[list[Any]], list[dict]]:
+    """How the Ready list's rows a page draws are made whole (:meth:`RankedRows.fill`): the
+    reasons, the ask and the messenger computed from those people's own records."""
     def fill(shown: list[Any]) -> list[dict[str, Any]]:
         found = store.ask_entries(campaign, ranking, [r["person"] for r in shown])
         out = []
@@ -142,8 +166,7 @@ def kept_ready_rows(store: Any, campaign: str) -> RankedRows | None:
                         "reasons": "; ".join(e["reasons"]), "suggested_ask": e["suggested_ask"],
                         "messenger": f"{m['name']} ({m['kind']})" if m else None})
         return out
-
-    return RankedRows(rows, fill, counts)
+    return fill
 
 
 #: The Ready list's columns every row holds, in a row's order; the rest a page computes.
@@ -489,6 +512,9 @@ def person_ties(snapshot: Snapshot, person: str) -> list[dict[str, Any]]:
 # The Ready list comes from the store's read model where it keeps one; so do the people of an
 # issue clicked on the clusters page.
 READ_MODEL[ready_rows] = kept_ready_rows
+#: A list's first rows where the analytics hold none of the store's version yet
+#: (:func:`dashboard.listing.grid_rows`): ``f(store, campaign, n) -> (rows, count) | None``.
+KEPT_HEADS: dict[Callable[..., Any], Callable[..., Any]] = {ready_rows: kept_ready_head}
 READ_MODEL[people_angry_about] = "people_angry_about"
 # The Talk-to-next list needs the whole graph: its rows are kept in the store, as its answer,
 # in pages with the columns a page filters and sorts on beside them.

@@ -324,11 +324,18 @@ READY_KEY = options_key({"today": None, "min_anger": 3, "wait_days": 30, "words"
 
 def _ready(store) -> list:
     """The Ready list as the dashboard reads it, every row computed whole."""
-    from dashboard.tables import complete, kept_ready_rows
+    from dashboard.tables import complete, kept_ready_head, kept_ready_rows
     from mapper.analytics.texts import WithCampaignTexts
 
-    rows = kept_ready_rows(WithCampaignTexts(store), CAMPAIGN)
-    return complete(rows, list(rows))
+    seen = WithCampaignTexts(store)
+    rows = kept_ready_rows(seen, CAMPAIGN)
+    whole = complete(rows, list(rows))
+    # Its first block as a process holding no rows of this version reads it: the kept
+    # ranking's first pages alone, the same rows and count.
+    for n in (1, 4, len(whole) + 1):
+        head, count = kept_ready_head(seen, CAMPAIGN, n)
+        assert (complete(head, list(head)), count) == (whole[:n], len(whole))
+    return whole
 
 
 def _whole_ready(store) -> list:

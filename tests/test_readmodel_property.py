@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.listing import conversation_ids
-from dashboard.tables import complete, kept_ready_rows, people_angry_about, ready_rows
+from dashboard.tables import (complete, kept_ready_head, kept_ready_rows, people_angry_about,
+                              ready_rows)
 from mapper.roles import sees_contact_details
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
@@ -428,6 +429,12 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
         assert [dict(r) for r in rows] == merged
         for column in READY_CHOICES:
             assert choices(rows, column) == choices(merged, column), column
+        # A first block read from the kept ranking's head alone (a process holding no rows
+        # of this version): the same rows, whole, and the same count.
+        for n in (1, 3, len(merged) + 1):
+            head, count = kept_ready_head(seen, CAMPAIGN, n)
+            assert count == len(merged)
+            assert complete(head, list(head)) == complete(rows, list(rows[:n]))
 
     apply(store, ops, check=check)
     check()

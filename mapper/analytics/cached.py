@@ -826,6 +826,17 @@ class Analytics:
         read_at, snap = self._snapshot(version, campaign)
         return self._cached(read_at, key, lambda: func(snap, **options))
 
+    def holds(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
+              **options: Any) -> bool:
+        """Whether :meth:`run` would answer a question read from the read model (not a
+        whole-graph one) from what this process holds for the store's version."""
+        func = self._func(function)
+        key = self._key(func, campaign or self.campaign, options)
+        version = self.store.version()
+        with self._lock:
+            bucket = self._versions.get(version)
+            return bucket is not None and key in bucket
+
     def _read_model(self, func: Callable[..., Any]) -> Callable[..., Any] | None:
         """How the store answers ``func`` from its read model (:data:`READ_MODEL`), if it does."""
         kept = READ_MODEL.get(func)

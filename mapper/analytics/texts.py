@@ -152,6 +152,18 @@ class WithCampaignTexts:
                        words="every", **options)
         return None if ranking is None else ranking.shared_words()
 
+    def kept_list_head(self, campaign: str, n: int, **options: Any) -> Any:
+        """The first ``n`` of :meth:`kept_list_ranking`'s list (the store's
+        ``kept_list_head``), with its ranking (narrowed as there) and how many it holds."""
+        kept = getattr(self.store, "kept_list_head", None)
+        if kept is None:
+            return None
+        if self.lag is not None:
+            options.setdefault("lag", self.lag())
+        found = kept(campaign, n, texts=lambda ids: read_texts(self.store, campaign, ids),
+                     words="every", **options)
+        return None if found is None else (found[0].shared_words(), *found[1:])
+
     def ask_entries(self, campaign: str, ranking: Any, shown: list[str]) -> dict[str, Any]:
         return self.store.ask_entries(campaign, ranking, shown)
 

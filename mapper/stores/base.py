@@ -1438,6 +1438,29 @@ class Store(abc.ABC):
             return ranking
         return None  # (not reached: ranked whole the third time)
 
+    def kept_list_head(self, campaign: str, n: int, *, min_anger: int = 3, wait_days: int = 30,
+                       texts: Callable[[list[str]], dict] | None = None,
+                       words: str | None = None, lag: float | None = None
+                       ) -> "tuple[readmodel.AskRanking, list[tuple], int] | None":
+        """The first ``n`` entries of the list :meth:`kept_list_ranking` gives
+        (:meth:`~mapper.readmodel.AskRanking.head_entries`), with its ranking and how many it
+        holds: the pages of the kept order past them not read. None as there (also for a
+        ranking kept by older code, without the list's columns: the list reads it whole)."""
+        options: dict[str, Any] = {"today": None, "min_anger": min_anger,
+                                   "wait_days": wait_days, "texts": texts, "words": words,
+                                   "lag": lag}
+        for attempt in range(3):
+            ranking = self.kept_ask_ranking(campaign, fresh=attempt == 2, **options)
+            if ranking is None:
+                return None
+            try:
+                return ranking, ranking.head_entries(n), ranking.count
+            except TornRanking:  # kept anew meanwhile: read that one
+                continue
+            except ValueError:  # kept without the list's columns
+                return None
+        return None
+
     def ask_entries(self, campaign: str, ranking: "readmodel.AskRanking",
                     shown: Sequence[str]) -> dict[str, dict[str, Any]]:
         """``{person: entry}`` of ``shown`` (people of ``ranking``'s order), as
