@@ -848,3 +848,49 @@ def test_callers_past_the_bound_at_once_share_one_snapshot_while_writes_go_on(tm
         assert source.builds - built == 1
     finally:
         store.close()
+
+
+def test_a_caller_who_waited_on_a_refresh_whose_keep_failed_is_not_served_the_older_keep(
+        store):
+    """Two callers past the bound after a write: one computes the power map (its first page
+    asked for) and fails to keep it; the other, waiting on it for the whole map, took the
+    rest "as just kept" from the store, which still held the keep from before the write,
+    minutes past the bound. It is computed for it instead."""
+    from tests.records import hierarchy
+
+    store.write(small_campaign() + [hierarchy(f"Boss {i}", "Carl Reyes", "Manager")
+                                    for i in range(4)] + [
+        conversation(f"Nurse {i}", "2026-11-02", id=f"nurse-{i}", responsibility={"named": [
+            {"issue": "short staffing", "decision_maker": {"name": f"Boss {i}"}}]})
+        for i in range(4)])
+    clock = Clock()
+    _, a = process(store, clock)
+    a.page_size = 2
+    before = a.answer(power_map)  # kept
+    store.write([conversation("Eve Stone", "2026-11-21", id="eve")])
+    clock.tick(120)  # past the bound
+    _, w = process(store, clock)
+    w.page_size = 2
+    real_put, real_refresh, waiting = store.put_answers, w.refresh, threading.Event()
+
+    def put_answers(*args, **kwargs):  # the first keep fails (the file locked, say)
+        store.put_answers = real_put
+        raise RuntimeError("database is locked")
+
+    def refresh(*args, **kwargs):
+        waiting.wait(5)  # (until the other caller waits on it)
+        return real_refresh(*args, **kwargs)
+    store.put_answers, w.refresh = put_answers, refresh
+    got = {}
+    first = threading.Thread(target=lambda: got.setdefault("page", w.answer(
+        power_map, first=w.page_size)))
+    first.start()
+    time.sleep(0.2)
+    whole = threading.Thread(target=lambda: got.setdefault("whole", w.answer(power_map)))
+    whole.start()
+    time.sleep(0.3)
+    waiting.set()
+    first.join(10)
+    whole.join(10)
+    assert store.put_answers is real_put  # (the keep failed once)
+    assert got["page"].version == got["whole"].version == store.version() != before.version

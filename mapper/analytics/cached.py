@@ -651,8 +651,11 @@ class Analytics:
             # Computed by another caller from a read before a forget: it may name the person.
             found, taken = compute(), False
         if taken and not _holds(found, func.__name__, first):
-            # (Its first page only, as remembered: the rest from the store, as just kept.)
-            found = self._stored(key, first) or compute()
+            # (Its first page only, as remembered: the rest from the store, as just kept; when
+            # that keep failed the store still holds an older one, past the bound: computed.)
+            stored = self._stored(key, first)
+            found, taken = ((stored, True) if stored is not None and stored.as_of >= found.as_of
+                            else (compute(), False))
         if taken:
             self.answered["stored"] += 1
         return found
