@@ -293,6 +293,41 @@ def test_a_read_of_the_stores_own_waits_as_long_as_the_store_does(tmp_path):
     store.close()
 
 
+def test_a_lease_waits_for_a_locked_file_a_moment_not_holding_the_workers_pages(tmp_path):
+    """A refresher's lease renewal (every 20 s) while another process holds the file's write
+    lock waited SQLite's 30 s busy timeout holding the store's lock, and every page of that
+    worker waited with it. It gives up after a moment (tried again at the next beat), a page
+    reads meanwhile, and the store waits as long as before for its writes."""
+    import datetime as dt
+    import threading
+
+    store = SQLiteStore(tmp_path / "w.db")
+    store.write(small_campaign())
+    now = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)
+    other = sqlite3.connect(tmp_path / "w.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # (another process's long transaction)
+    failed, read = threading.Event(), threading.Event()
+
+    def renew() -> None:
+        try:
+            store.take_lease("answers", "me", now, now + dt.timedelta(seconds=60))
+        except sqlite3.OperationalError:
+            failed.set()
+    renewal = threading.Thread(target=renew, daemon=True)
+    try:
+        renewal.start()
+        page = threading.Thread(target=lambda: (store.version(), read.set()), daemon=True)
+        page.start()
+        assert read.wait(10), "a page waited for the renewal"
+        assert failed.wait(10), "the renewal waited out the busy timeout"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.take_lease("answers", "me", now, now + dt.timedelta(seconds=60))
+    assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
+    store.close()
+
+
 def test_a_persons_history_is_read_by_her_index_not_the_campaigns(tmp_path):
     """The person page reads her 1-on-1s three times. SQLite chose the campaign's index for
     them (campaign and kind: two equal columns against one), and read every 1-on-1 of the

@@ -402,7 +402,8 @@ class Refresher:
             yield
         finally:
             done.set()
-            thread.join()
+            # (Not waited for past a beat: a renewal waiting for the file stops at its next.)
+            thread.join(self.lease / 3)
 
     def _jobs(self, stale: list[Any], kept: set[tuple[str, str, str]]) -> list[Any]:
         """The answers a round computes again for the ``stale`` stamps (``kept``: every

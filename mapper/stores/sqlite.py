@@ -256,6 +256,8 @@ _CACHE_KIB = 131072
 # server's workers write the same file: with 5 s (the default), one of 300 1-on-1s posted
 # by a team under load failed while the other worker's write was held up by its own threads.
 _BUSY_SECONDS = 30
+#: Seconds a lease's take or renewal waits for the file (:meth:`SQLiteStore.take_lease`).
+_LEASE_BUSY_SECONDS = 1
 _SCAN_CACHE_KIB = 8192
 #: Seconds a forget waits for readers of an older state before it empties the log
 #: (:meth:`SQLiteStore._erase_log`; tried again after, until done).
@@ -1681,12 +1683,20 @@ class SQLiteStore(Store):
 
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
         with self._lock:
-            self._db.execute(
-                "INSERT INTO leases VALUES (?,?,?) ON CONFLICT (name) DO UPDATE SET "
-                "holder = excluded.holder, expires = excluded.expires "
-                "WHERE leases.holder = excluded.holder OR leases.expires <= ?",
-                (name, holder, until.timestamp(), now.timestamp()))
-            found = self._db.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
+            # Not waited for long: the store's lock is held meanwhile (every page of this
+            # worker waited the 30 s busy timeout behind a renewal); a refresher's next beat
+            # or round tries again.
+            self._db.execute(f"PRAGMA busy_timeout = {_LEASE_BUSY_SECONDS * 1000}")
+            try:
+                self._db.execute(
+                    "INSERT INTO leases VALUES (?,?,?) ON CONFLICT (name) DO UPDATE SET "
+                    "holder = excluded.holder, expires = excluded.expires "
+                    "WHERE leases.holder = excluded.holder OR leases.expires <= ?",
+                    (name, holder, until.timestamp(), now.timestamp()))
+                found = self._db.execute("SELECT holder FROM leases WHERE name = ?",
+                                         (name,)).fetchone()
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
         return found is not None and found[0] == holder
 
     # --- reads ------------------------------------------------------------------------------
