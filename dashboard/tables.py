@@ -208,6 +208,11 @@ class _ReadyBase:
     #: someone forgotten since).
     _held: OrderedDict[Hashable, tuple[Any, "_ReadyBase"]] = OrderedDict()
     _lock = threading.Lock()
+    #: One build per list at a time, outside :attr:`_lock` (a campaign's base, seconds at a
+    #: million people, held up every other campaign's Ready page); :attr:`_drops` counts
+    #: the drops, so a base built across one is not kept.
+    _building: dict[Hashable, threading.Lock] = {}
+    _drops = 0
 
     def __init__(self, order: Any, name_of: Callable[[str], str]) -> None:
         with gc_paused():
@@ -226,17 +231,30 @@ class _ReadyBase:
         again should an issue be named otherwise since)."""
         head = getattr(order, "head", None)  # (a kept order in pages knows its list)
         key = (head.campaign, head.options) if head is not None else id(order)
-        with cls._lock:
+        def hit() -> "_ReadyBase | None":
             held = cls._held.get(key)
             if held is not None and held[0] is order and all(
                     name_of(i) == n for i, n in held[1].names.items()):
                 cls._held.move_to_end(key)
                 return held[1]
-            cls._held.pop(key, None)  # (freed before the next is made)
+            return None
+
+        with cls._lock:
+            if (found := hit()) is not None:
+                return found
+            gate = cls._building.setdefault(key, threading.Lock())
+        with gate:  # (the same list's callers take the one being built)
+            with cls._lock:
+                if (found := hit()) is not None:
+                    return found
+                cls._held.pop(key, None)  # (freed before the next is made)
+                drops = cls._drops
             base = cls(order, name_of)
-            cls._held[key] = (order, base)  # (the order held: an id is not reused)
-            while len(cls._held) > 4:
-                cls._held.popitem(last=False)
+            with cls._lock:
+                if cls._drops == drops:
+                    cls._held[key] = (order, base)  # (the order held: an id is not reused)
+                while len(cls._held) > 4:
+                    cls._building.pop(cls._held.popitem(last=False)[0], None)
             return base
 
     @classmethod
@@ -244,6 +262,7 @@ class _ReadyBase:
         """Let go of the bases of the campaign's lists: ranked whole, a list's next kept order
         is another (a forget drops every kept ranking of its campaign, so too)."""
         with cls._lock:
+            cls._drops += 1
             for key in [k for k in cls._held if isinstance(k, tuple) and k[0] == campaign]:
                 del cls._held[key]
 
@@ -251,6 +270,7 @@ class _ReadyBase:
     def drop_all(cls) -> None:
         """Let go of every list's base (:func:`dashboard.listing.let_go_of_lists`)."""
         with cls._lock:
+            cls._drops += 1
             cls._held.clear()
 
     def placed(self, changes: tuple, name_of: Callable[[str], str]

@@ -529,3 +529,39 @@ def test_a_page_serves_the_kept_ranking_while_the_refresher_ranks_it_again(
         assert ranked
     finally:
         worker._refresher.stop()
+
+
+def test_one_lists_ready_base_built_holds_up_no_other_list_and_a_drop_meanwhile_holds():
+    """A campaign's Ready base (seconds at a million people, in every worker after each keep)
+    was built under one lock for every list: another campaign's Ready page waited for it.
+    A base built across a drop (a forget) is not kept: it may name her."""
+    import threading
+    from types import SimpleNamespace
+
+    from dashboard.tables import _ReadyBase
+
+    release = threading.Event()
+
+    class Order:
+        def __init__(self, campaign: str, slow: bool) -> None:
+            self.head = SimpleNamespace(campaign=campaign, options="{}")
+            self.slow = slow
+
+        def entries(self):
+            if self.slow:
+                release.wait(20)
+            return [["p1", 1.0, True, "Ana", "ICU", "Maya", ["i1"]]]
+
+    big, small = Order("big-campaign", True), Order("small-campaign", False)
+    building = threading.Thread(target=_ReadyBase.of, args=(big, str), daemon=True)
+    building.start()
+    try:
+        assert _ReadyBase.of(small, str).values  # (while the big one is being built)
+        assert building.is_alive()
+        _ReadyBase.drop("big-campaign")  # a forget, meanwhile
+    finally:
+        release.set()
+        building.join(20)
+    assert ("big-campaign", "{}") not in _ReadyBase._held
+    assert ("small-campaign", "{}") in _ReadyBase._held
+    _ReadyBase.drop_all()
