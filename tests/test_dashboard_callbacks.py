@@ -650,3 +650,38 @@ def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, st
         filtered = grid_rows(ready_rows, fields, {**first, "filterModel": {"unit": {
             "filterType": "text", "type": "equals", "filter": "ICU"}}}, None)
         assert {r["unit"] for r in filtered[0]["rowData"]} == {"ICU"}
+
+
+def test_the_power_pages_age_line_is_that_of_the_answer_its_table_was_read_from(
+        app, store, monkeypatch):
+    """The table and its age line were two requests, each reading the kept power map: a keep
+    landing between them (another worker's refresher) put "updated just now" over a table
+    minutes old. The line now comes with the table, said of what it was read from."""
+    import datetime as dt
+
+    from mapper import clock
+    from mapper.analytics import power_map
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.texts import WithCampaignTexts
+
+    t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "0")  # (the other worker's refresher below)
+    with signed_in_as(app, ADMIN):
+        assert power.update_power_page(None, None)[-1].endswith("updated just now.")
+        store.write([conversation(f"Nurse {i}", "2026-11-20", id=f"nurse-{i}", issues=[
+            {"issue": "short staffing", "anger": 5}], responsibility={"named": [
+                {"issue": "short staffing", "decision_maker": {"name": "Carl Reyes"}}]})
+            for i in range(3)])
+        now[0] = t0 + dt.timedelta(minutes=9)
+        *_, line = power.update_power_page(None, None)
+        # Another worker's refresher keeps a fresh one just after.
+        Analytics(WithCampaignTexts(store), campaign=CAMPAIGN, answers=store,
+                  now=lambda: now[0]).refresh(power_map)
+        assert power.power_age(None).endswith("updated just now.")  # (a read of its own)
+    assert line.endswith(f"as of {t0.astimezone().strftime('%H:%M')} (9 min ago).")
+    # One request draws the table and says its age: no callback of its own for the line.
+    (drawn,) = [k for k in app.callback_map if f"{ids.POWER_AGE}.children" in k]
+    assert f"{ids.POWER_PATHS}.children" in drawn

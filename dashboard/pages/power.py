@@ -90,7 +90,19 @@ def paths_table(user: User, dms: list[dict[str, Any]], count: int) -> Any:
 
 
 def update_power(campaign: str | None, issue: str | None):
-    """Network, ranking and paths for the chosen issue (or all); names of contacts by role.
+    """Network, ranking and paths for the chosen issue (or all); names of contacts by role."""
+    return _update_power(campaign, issue)[0]
+
+
+def update_power_page(campaign: str | None, issue: str | None):
+    """:func:`update_power` and its age line, said of the oldest kept answer its network and
+    table were read from (one request: never the age of another keep than the one shown)."""
+    outputs, read = _update_power(campaign, issue)
+    return (*outputs, _age_line(min(read, key=lambda a: a.as_of)) if read else None)
+
+
+def _update_power(campaign: str | None, issue: str | None):
+    """:func:`update_power`'s outputs, and the kept answers they were read from.
 
     Who is named for what (the ranking, the issues to pick, the network's issues) is as of
     the last write, from the store's read model; the chains, people affected and trusted
@@ -99,12 +111,13 @@ def update_power(campaign: str | None, issue: str | None):
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None:
-        return [], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []
+        return ([], {"name": "preset"}, figures.empty_figure(), empty_campaign(), []), []
     ranked = svc.analytics.power_ranking(campaign=camp, first=RANKED)
     # The kept power map is read in pages (at a million people it is 49 MB): the decision
     # makers drawn and the bosses above them by key, the table's first rows in its order.
     drawn = {d["key"] for i in figures.power_issues(ranked, issue) for d in i["decision_makers"]}
-    _, found = svc.analytics.entries(power_map, drawn, campaign=camp)
+    read, found = svc.analytics.entries(power_map, drawn, campaign=camp)
+    answers = [read]
     bosses = {c["key"] for d in found.values() for c in d["chain"]} - set(found)
     found.update(svc.analytics.entries(power_map, bosses, campaign=camp)[1] if bosses else {})
     elements, net_layout = figures.power_elements(
@@ -116,6 +129,7 @@ def update_power(campaign: str | None, issue: str | None):
     options = [{"label": f"{i['name']} ({i['angry']} angry)", "value": i["key"]}
                for i in ranked["issues"] if i["decision_makers"]]
     power = svc.analytics.answer(power_map, campaign=camp, first=ROWS + 1)
+    answers.append(power)
     dms = power.value["decision_makers"]
     count = power.total or len(dms)
     if issue:
@@ -126,11 +140,13 @@ def update_power(campaign: str | None, issue: str | None):
                  for d in i["decision_makers"]}
         count = len(named)
         if count <= ROWS + 1:
-            dms = list(svc.analytics.entries(power_map, named, campaign=camp)[1].values())
+            read, by_key = svc.analytics.entries(power_map, named, campaign=camp)
+            dms = list(by_key.values())
         else:
-            dms = svc.analytics.matching(power_map, lambda d: d["key"] in named, ROWS + 1,
-                                         campaign=camp)[1]
-    return elements, net_layout, ranking, paths_table(user, dms, count), options
+            read, dms = svc.analytics.matching(power_map, lambda d: d["key"] in named, ROWS + 1,
+                                               campaign=camp)
+        answers.append(read)
+    return (elements, net_layout, ranking, paths_table(user, dms, count), options), answers
 
 
 def power_age(campaign: str | None) -> str | None:
@@ -140,8 +156,12 @@ def power_age(campaign: str | None) -> str | None:
     camp = svc.campaign(campaign)
     if camp is None:
         return None
+    return _age_line(svc.analytics.answer("power_map", campaign=camp, first=0))
+
+
+def _age_line(answer: Any) -> str:
     # (Lower-cased after its first word: "Chains and trusted paths updated just now.")
-    words = age_text(svc.analytics.answer("power_map", campaign=camp, first=0))
+    words = age_text(answer)
     return (f"Who is named for what: as of the last 1-on-1. Chains, people affected and "
             f"trusted paths: {words[0].lower()}{words[1:]}")
 
@@ -176,14 +196,13 @@ def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output(ids.POWER_NETWORK, "elements"), Output(ids.POWER_NETWORK, "layout"),
         Output(ids.POWER_RANKING, "figure"), Output(ids.POWER_PATHS, "children"),
-        Output(ids.POWER_ISSUE, "options"),
+        Output(ids.POWER_ISSUE, "options"), Output(ids.POWER_AGE, "children"),
         Input(ids.CAMPAIGN, "data"), Input(ids.POWER_ISSUE, "value"),
-    )(update_power)
+    )(update_power_page)
     app.callback(
         Output(ids.POWER_DM_DETAIL, "children"),
         Input(ids.POWER_NETWORK, "tapNodeData"), State(ids.CAMPAIGN, "data"),
     )(dm_detail)
-    app.callback(Output(ids.POWER_AGE, "children"), Input(ids.CAMPAIGN, "data"))(power_age)
 
 
 register_page(__name__, path="/power", name="Power map", title="Power map · Collective Mapper",
