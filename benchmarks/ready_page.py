@@ -1,5 +1,6 @@
 """The Ready page's rows after a write, in the serving process: the list built again (what the
-dashboard's cache does once per store version) and the first page drawn whole.
+dashboard's cache does once per store version) and the first page drawn whole; and the first
+block as a process holding none of the list's rows draws it (from the kept ranking's head).
 
 CPU seconds (``time.process_time``) are the figures; wall clock swings with whatever else runs
 on the machine. Usage (the store is changed: work on a copy)::
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--writes", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from dashboard.tables import complete, kept_ready_rows
+    from dashboard.tables import complete, kept_ready_head, kept_ready_rows
     from mapper.analytics.texts import WithCampaignTexts
     from mapper.models import OneOnOne
     from mapper.stores.sqlite import SQLiteStore
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> None:
     def said(drawn: list) -> str:
         return f"first {len(drawn)} drawn; top: {drawn[0]['score']}" if drawn else "none"
 
+    def head() -> list:
+        rows, _count = kept_ready_head(seen, camp, PAGE)
+        return complete(rows, list(rows))
+
+    _timed("the first page from the kept ranking's head, in a new process", head, said)
     _timed("the Ready rows, first build (and the first page whole)", page, said)
     _timed("again, same store version", page, said)
     for n in range(args.writes):
@@ -66,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
             "ask": {"response": "maybe"}, "assessment": 2,
             "issues": [{"issue": "short staffing", "anger": 5}]})
         _timed(f"write {n + 1}: one new 1-on-1", lambda: store.write([new]))
+        _timed(f"write {n + 1}: then the first page from the head", head, said)
         _timed(f"write {n + 1}: then the Ready rows (and the first page whole)", page, said)
     store.close()
 
