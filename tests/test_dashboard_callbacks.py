@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import re
 from contextlib import contextmanager
 
@@ -620,7 +621,8 @@ def test_whole_graph_pages_say_how_old_their_answer_is(app, store, monkeypatch):
         assert clusters.clusters_age(None, "3") == "Updated just now."
 
 
-def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, store):
+def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, store,
+                                                                         monkeypatch):
     """A process holding none of the Ready list's rows draws its first block from the head of
     the kept ranking, every row not made first (1.6 s at a million people); it is the block
     the whole list gives, before a write and after, and a later block (or a filter) reads
@@ -633,8 +635,12 @@ def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, st
                               unit="ICU" if n % 2 else "ER",
                               issues=[{"issue": "short staffing", "anger": 3 + n % 3}])
                  for n in range(5)])
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")  # (a write since: merged into it)
     with signed_in_as(app, ADMIN):
         held = lambda: services().analytics.holds(ready_rows, campaign=CAMPAIGN)  # noqa: E731
+        # The head path reads a kept ranking only; none kept, the whole list ranks it.
+        assert grid_rows(ready_rows, fields, first, None)[0]["rowCount"] > 2 and held()
+        services().analytics.clear()
         counts = []
         for records in ([], [conversation("Newt Hale", "2026-11-19", id="newt", assessment=1,
                                           issues=[{"issue": "parking", "anger": 5}])]):
@@ -685,3 +691,39 @@ def test_the_power_pages_age_line_is_that_of_the_answer_its_table_was_read_from(
     # One request draws the table and says its age: no callback of its own for the line.
     (drawn,) = [k for k in app.callback_map if f"{ids.POWER_AGE}.children" in k]
     assert f"{ids.POWER_PATHS}.children" in drawn
+
+
+def test_a_ready_page_opened_with_no_ranking_kept_ranks_the_campaign_once(app, store,
+                                                                          monkeypatch):
+    """Its first block and its filters' choices are asked at once: with no ranking kept (a
+    new store, after a forget, or one stale past the bound) the first block's head path
+    ranked the campaign whole beside the filters' build of the whole list (twice per worker:
+    at a million people 20 s and gigabytes each). The head path reads a kept ranking only."""
+    import threading
+
+    from mapper import readmodel
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "0")
+    ranked, make = [], readmodel.AskRanking.__init__
+
+    def slow(self, *args, **kwargs):  # (a large campaign: ranking takes a while)
+        ranked.append(threading.current_thread().name)
+        time.sleep(0.4)
+        make(self, *args, **kwargs)
+    monkeypatch.setattr(readmodel.AskRanking, "__init__", slow)
+    fields = {c["field"] for c in ready.COLUMNS}
+    out = {}
+
+    def call(name, ask) -> None:
+        with signed_in_as(app, ADMIN):
+            out[name] = ask()
+    calls = [threading.Thread(target=call, name="block", args=("block", lambda: grid_rows(
+                 ready_rows, fields, {"startRow": 0, "endRow": 25}, None))),
+             threading.Thread(target=call, name="choices", args=("choices", lambda: filter_options(
+                 ready_rows, ["unit", "organizer", "issues"], None)))]
+    for c in calls:
+        c.start()
+    for c in calls:
+        c.join(60)
+    assert len(ranked) == 1, ranked
+    assert out["block"][0]["rowData"] and out["choices"][0]

@@ -565,3 +565,30 @@ def test_one_lists_ready_base_built_holds_up_no_other_list_and_a_drop_meanwhile_
     assert ("big-campaign", "{}") not in _ReadyBase._held
     assert ("small-campaign", "{}") in _ReadyBase._held
     _ReadyBase.drop_all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_first_block_is_never_read_from_a_ranking_kept_by_older_code(open_store_of_kind,
+                                                                       kind, monkeypatch):
+    """Kept without the list's columns, a ranking is ranked whole again by the list: its
+    first block is too, even where everyone it would show was written since (their rows
+    whole), or its later blocks would come from another ranking."""
+    from dashboard.tables import kept_ready_head
+    from mapper.analytics.texts import WithCampaignTexts
+    from mapper.stores.base import StoredAnswer
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    _ready(store)  # kept
+    kept = store.get_answer(CAMPAIGN, store.ASK_RANKING, READY_KEY)
+    old = {k: v for k, v in kept.result.items()
+           if k not in ("latest", "count", "chunks", "chunk_size", "buckets")}
+    old["order"] = [e[:4] for e in kept_order(store, READY_KEY)]
+    store.drop_answers(CAMPAIGN)
+    store.put_answer(StoredAnswer(CAMPAIGN, store.ASK_RANKING, READY_KEY, kept.version,
+                                  kept.computed_at - dt.timedelta(seconds=1), old))
+    store.write([conversation("Zed Top", "2026-11-21", id="zed", assessment=1,
+                              issues=[{"issue": "short staffing", "anger": 5}])])
+    assert kept_ready_head(WithCampaignTexts(another_process(store)), CAMPAIGN, 1) is None
+    assert _ready(store) == _whole_ready(store)  # (ranked whole again, and kept anew)

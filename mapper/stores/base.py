@@ -1056,7 +1056,8 @@ class Store(abc.ABC):
     def kept_ask_ranking(self, campaign: str, *, today: dt.date, min_anger: int = 3,
                          wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
                          words: str | None = None, fresh: bool = False,
-                         lag: float | None = None) -> "readmodel.AskRanking | None":
+                         lag: float | None = None, rank_whole: bool = True
+                         ) -> "readmodel.AskRanking | None":
         """The ask queue's ranking kept in the store as stored answers (its order, in pages
         read as they are shown, :meth:`_keep_ranking`; the campaign's counts of the issues
         people are angry about and its shared actions), with
@@ -1083,7 +1084,9 @@ class Store(abc.ABC):
         :meth:`ask_ranking`) and kept (so too with ``fresh``: what the background refresher
         of stored answers does, :meth:`refresh_kept_answer`); a ranking so computed is
         returned as it is (:attr:`~mapper.readmodel.AskRanking.whole`: it holds every row).
-        None when it cannot answer (see :meth:`_ask_rows`)."""
+        None when it cannot answer (see :meth:`_ask_rows`); so too, with ``rank_whole``
+        false, where it would be ranked whole (a list's first block: the whole list, whose
+        build one caller per process makes at a time, ranks it)."""
         from mapper import clock, readmodel
         from mapper.analytics.stored import lag_bound, options_key
 
@@ -1162,6 +1165,8 @@ class Store(abc.ABC):
                             return ranking
                     elif version == found.version or young or (bound > 0 and ranking.exact):
                         return ranking
+        if not rank_whole:
+            return None
         version, at = self.version(), clock.now()  # before the rows: no older than these
         rows = self._ask_rows(campaign)
         if rows is None:
@@ -1449,11 +1454,14 @@ class Store(abc.ABC):
         options: dict[str, Any] = {"today": None, "min_anger": min_anger,
                                    "wait_days": wait_days, "texts": texts, "words": words,
                                    "lag": lag}
-        for attempt in range(3):
-            ranking = self.kept_ask_ranking(campaign, fresh=attempt == 2, **options)
+        for _attempt in range(2):
+            # (Never ranked whole here: the whole list's build, beside it, does that once.)
+            ranking = self.kept_ask_ranking(campaign, rank_whole=False, **options)
             if ranking is None:
                 return None
             try:
+                if not ranking.listable():  # kept by older code: the list ranks it whole
+                    return None
                 return ranking, ranking.head_entries(n), ranking.count
             except TornRanking:  # kept anew meanwhile: read that one
                 continue
