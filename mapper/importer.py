@@ -15,7 +15,7 @@ from typing import Any
 from mapper import clock
 from mapper.identity import Identities, IdentityReport
 from mapper.mapping import Mapping
-from mapper.models import HierarchyRow, Record, RosterRow, phone_region
+from mapper.models import Assignment, HierarchyRow, Record, RosterRow, phone_region
 from mapper.privacy import open_private
 from mapper.projection import _normalize as normalize  # cached: names repeat per row
 from mapper.projection import record_id
@@ -81,6 +81,9 @@ class ImportOptions:
     require_campaign: str | None = None
     phone_region: str | None = None
     store: Any | None = None
+    #: Whether whoever imports may write a record: None when allowed, else the field refused
+    #: and why (no value), reported as the record's error (an upload's role rules).
+    allowed: Callable[[Record], tuple[str, str] | None] | None = None
 
 
 def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
@@ -135,6 +138,10 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                               f"the same record id appears at {seen[rid]}")]
                     else:
                         seen[rid] = raw.where
+                if not errors and options.allowed is not None:
+                    refused = options.allowed(record)
+                    if refused is not None:
+                        errors = [RecordError(raw.where, raw.label, *refused)]
                 if errors:
                     columns = report.found.get(str(path), {}).get("columns")
                     if columns:
@@ -300,7 +307,14 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     chunk: list[Record] = []
 
     def flush() -> None:
+        from mapper.services import respelled
+
+        # A contact assignment rewrites her every spelling's, as `mapper assign` does.
+        # (Worked out first: the chunk's own spellings are counted among hers.)
+        also = respelled(store, chunk) if any(isinstance(r, Assignment) for r in chunk) else []
         result = store.write(chunk, progress=progress)
+        if also:  # not counted as the file's records, nor in its progress
+            store.write(also)
         total.added += result.added
         total.replaced += result.replaced
         total.unchanged += result.unchanged

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from mapper import clock
 from mapper.keys import normalize
-from mapper.models import Assignment, Update
+from mapper.models import AliasRow, Assignment, Update
 from mapper.projection import Aliases, conversation_key, record_id
 from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
 from mapper.snapshot import Person, Snapshot
@@ -268,16 +268,20 @@ def _assigned_spellings(store: Store, aliases: Aliases, campaign: str,
     the organizer alone)."""
     if not aliases:
         return {}
-    wanted: dict[str, str] = {}
+    wanted: set[str] = set()
     for key, _ in people:
         target = key.split(":", 2)[2]
         for spelling in aliases.spellings("person", campaign, target) | {target}:
-            wanted[record_id(Assignment(person=spelling, campaign=campaign))] = key
+            wanted.add(record_id(Assignment(person=spelling, campaign=campaign)))
     found: dict[str, list[str]] = {}
     names = {key: normalize(name) for key, name in people}
-    for record in store.get_records(list(wanted)):
-        key, name = wanted[record.id], record.body["person"]
-        if normalize(name) != names[key]:
+    for record in store.get_records(sorted(wanted)):
+        name = record.body["person"]
+        # Whom the record names, as the projection keys it: aliases are not followed in
+        # chains, so a spelling that is her target may be aliased on, its record another's
+        # (and one id may be looked up for two people of this call).
+        key = aliases.key("person", campaign, name)
+        if key in names and normalize(name) != names[key]:
             found.setdefault(key, []).append(name)
     return found
 
@@ -531,35 +535,65 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     from mapper.projection import record_kind
 
     records = resolve_identities(store, records, identities=identities)
-    # An assignment rewrites her every spelling's (see _assigned_spellings), each checked as
-    # the one posted: changing any of them must be allowed (another organizer's is hers).
-    also = _respelled(store, records)
+    # An assignment rewrites her every spelling's (see _assigned_spellings); it is checked, as
+    # the dashboard's (_assign), against whom she is with now, not against each spelling's
+    # record (an older one under another spelling is not whom she is with).
+    also, holders = respelled(store, records), _holders(store, records)
     ids = [record_id(r) for r in records]
-    stored = {r.id: r.body for r in store.get_records(ids + [record_id(r) for _, r in also])}
-    for i, rec in [*enumerate(records, 1), *also]:
+    stored = {r.id: r.body for r in store.get_records(ids)}
+    for i, rec in enumerate(records, 1):
         kind, rid = record_kind(rec), record_id(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
-        if not may_post(actor, kind, body, stored.get(rid)):
+        held = stored.get(rid)
+        if isinstance(rec, Assignment):
+            holder = holders[i]
+            held = {"organizer": holder} if holder else None
+        if not may_post(actor, kind, body, held):
             raise NotAllowed(f"record {i}: your role may not write this {kind} record"
-                             + (" (another organizer's)" if rid in stored else ""))
-    return store.write([*records, *(r for _, r in also)])
+                             + (" (another organizer's)" if held else ""))
+    # (After the records: within one write the last copy of an id wins.)
+    return store.write([*records, *also])
 
 
-def _respelled(store: Store, records: Sequence[Any]) -> list[tuple[int, Assignment]]:
-    """``(place, record)``: the contact assignments ``records`` imply under the other
-    spellings of the people they assign, each with the place (from 1) of its own."""
-    posted = {record_id(r) for r in records}
-    out: list[tuple[int, Assignment]] = []
+def _batch_aliases(store: Store, records: Sequence[Any], campaign: str) -> Aliases:
+    """The campaign's aliases as a write of ``records`` keys them (its alias rows first)."""
+    aliases = store.aliases(campaign)
+    for row in records:
+        if isinstance(row, AliasRow) and row.campaign == campaign:
+            aliases.add(row)
+    return aliases
+
+
+def _holders(store: Store, records: Sequence[Any]) -> dict[int, str | None]:
+    """``{place from 1: organizer or None}``: whom each assignment's person is with now."""
+    out: dict[int, str | None] = {}
     for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
         aliases = store.aliases(campaign)
-        mine = {i: r for i, r in enumerate(records, 1)
+        keys = {i: aliases.key("person", campaign, r.person) for i, r in enumerate(records, 1)
                 if isinstance(r, Assignment) and r.campaign == campaign}
-        keys = {i: aliases.key("person", campaign, r.person) for i, r in mine.items()}
+        snapshot = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
+        out.update((i, _current(snapshot, k)) for i, k in keys.items())
+    return out
+
+
+def respelled(store: Store, records: Sequence[Any]) -> list[Assignment]:
+    """The contact assignments ``records`` imply under the other spellings of the people they
+    assign: each person's last one in ``records``, under every other spelling she is assigned
+    under, those of ``records`` included (as if sent one by one). Written after ``records``
+    (in one write the last copy of an id wins)."""
+    out: list[Assignment] = []
+    for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
+        aliases = _batch_aliases(store, records, campaign)
+        mine = [r for r in records if isinstance(r, Assignment) and r.campaign == campaign]
+        keys = [aliases.key("person", campaign, r.person) for r in mine]
+        last = dict(zip(keys, mine))
         others = _assigned_spellings(store, aliases, campaign,
-                                     [(keys[i], r.person) for i, r in mine.items()])
-        for i, r in mine.items():
-            respelled = (r.model_copy(update={"person": n}) for n in others.get(keys[i], ()))
-            out.extend((i, a) for a in respelled if record_id(a) not in posted)
+                                     [(k, r.person) for k, r in last.items()])
+        for key, r in last.items():
+            names = {normalize(n): n for n in others.get(key, ())}
+            names.update((normalize(x.person), x.person) for k, x in zip(keys, mine) if k == key)
+            names.pop(normalize(r.person), None)
+            out.extend(r.model_copy(update={"person": n}) for n in names.values())
     return out
 
 
@@ -853,13 +887,41 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
     campaign, require = _campaign_rule(store, campaign)
     options = ImportOptions(mapping=mapping, sheet=sheet, require_campaign=require,
                             phone_region=phone_region or getattr(mapping, "phone_region", None),
-                            store=store)
+                            store=store, allowed=_upload_rule(store, actor))
     report = check_files([path], campaign=campaign, keep=keep, options=options)
     check = UploadCheck(valid=report.valid, rejected=len(report.rejected),
                         errors=_upload_errors(report, path, shown_as),
                         error_count=report.error_count, people=report.identity.as_json(),
                         hierarchy=len(report.derived))
     return check, (report, options, campaign)
+
+
+def _upload_rule(store: Store, actor: ActorLike) -> Any:
+    """What an upload of ``actor``'s may write, record by record (an admin anything): lists
+    (roster rows, ties, hierarchy, aliases) as :func:`mapper.roles.may_import_lists` allows;
+    1-on-1s, updates and contact assignments as the API's :func:`post_records` checks them
+    (her own 1-on-1s, never one someone else recorded; an assignment against whom the
+    contact is with now). A file's ``record_type`` column can make a row any kind."""
+    from mapper.projection import record_kind
+
+    if actor.role == "admin":
+        return None
+
+    def refused(record: Any) -> tuple[str, str] | None:
+        kind = record_kind(record)
+        if kind not in ("conversation", "update", "assignment"):
+            return None
+        if isinstance(record, Assignment):
+            holder = _holders(store, [record])[1]
+            held = {"organizer": holder} if holder else None
+        else:
+            found = store.get_records([record_id(record)])
+            held = found[0].body if found else None
+        if may_post(actor, kind, record.model_dump(mode="json", exclude_none=True), held):
+            return None
+        return "organizer", (f"your role may not write this {kind} record"
+                             + (" (another organizer's)" if held else ""))
+    return refused
 
 
 def import_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,

@@ -250,3 +250,32 @@ def test_the_board_sweeps_jobs_finished_long_ago_when_a_new_one_starts(tmp_path)
     os.utime(tmp_path / "jobs" / ("a" * 32 + ".json"), (old, old))
     board.post("b" * 32, Job(owner="maya"))
     assert board.read("a" * 32) is None and board.read("b" * 32).owner == "maya"
+
+
+def test_an_organizers_upload_writes_no_record_her_role_may_not(store, tmp_path):
+    """A file's ``record_type`` column makes a row any kind: an organizer's upload could give
+    herself another organizer's contact (no check of whom she was with). Her upload is held
+    to the API's rules (here: an assignment against whom the contact is with now); nothing
+    is written, and the error names the row and field, never a value. An admin's goes in."""
+    from mapper.mapping import IGNORE, Mapping
+    from mapper.models import Assignment
+    from tests.records import conversation
+
+    store.write([conversation("Ana Lopez", "2026-09-01", id="k1", organizer="Sam Lee",
+                              campaign=CAMPAIGN),
+                 Assignment(person="Ana Lopez", organizer="Sam Lee", date="2026-10-01",
+                            campaign=CAMPAIGN)])
+    header = ["record_type", "person", "organizer", "date", "campaign"]
+    path = tmp_path / "upload.csv"
+    path.write_text(",".join(header) + f"\nassignment,Ana Lopez,Maya Ortiz,2026-10-02,{CAMPAIGN}\n")
+    mapping = Mapping(columns={h: IGNORE for h in header})
+    ana = f"person:{CAMPAIGN}:ana lopez"
+    check = services.import_upload(store, Actor("organizer", "Maya Ortiz"), path, mapping,
+                                   campaign=CAMPAIGN, shown_as="the file")
+    assert check.written is None and store.assignees(CAMPAIGN) == {ana: "Sam Lee"}
+    said = " ".join(str(e) for e in check.errors)
+    assert "record 1" in said and "organizer" in said and "another organizer's" in said
+    assert "Ana" not in said and "Maya" not in said
+    services.import_upload(store, Actor("admin"), path, mapping, campaign=CAMPAIGN,
+                           shown_as="the file")
+    assert store.assignees(CAMPAIGN) == {ana: "Maya Ortiz"}
