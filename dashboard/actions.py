@@ -74,11 +74,13 @@ def attempt_menu(kind: str, person: str) -> html.Div:
                     className="attempts")
 
 
-def _name(snapshot, person_key: str) -> str:
+def _person(snapshot, person_key: str) -> tuple[str, str]:
+    """A person's name, and how the services are told of her
+    (:func:`mapper.services.person_ref`: one known by a custom id is not found by her name)."""
     person = snapshot.people.get(person_key)
     if person is None:
         raise svc_api.NotFound("person: not in this campaign")
-    return person.name
+    return person.name, svc_api.person_ref(person)
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -115,12 +117,12 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         if do == "undo":
             svc_api.delete_record(svc.store, user, item)
             return dbc.Alert("Undone.", color="secondary", className="py-2 mb-2"), _token()
-        name = _name(svc_api.snapshot_of_people(svc.store, camp, keys=[person]), person)
+        name, ref = _person(svc_api.snapshot_of_people(svc.store, camp, keys=[person]), person)
         if do == "close":
-            logged = svc_api.close_item(svc.store, user, camp, name, item, today, update=value)
+            logged = svc_api.close_item(svc.store, user, camp, ref, item, today, update=value)
             said = _SAID.get(value, "done")
         elif do == "attempt":
-            logged = svc_api.log_update(svc.store, user, camp, name, update="attempt",
+            logged = svc_api.log_update(svc.store, user, camp, ref, update="attempt",
                                         outcome=value, date=today)
             said = f"attempt logged: {value.replace('_', ' ')}"
         else:

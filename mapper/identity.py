@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapper.projection import _normalize as normalize  # cached: names repeat per row
-from mapper.models import OneOnOne, Record, RosterRow
+from mapper.models import Assignment, OneOnOne, Record, RosterRow
 from mapper.projection import ID_MARK, Aliases, identity_key
 
 __all__ = ["Identities", "IdentityReport", "Notice", "lookup_keys", "contact_lookup"]
@@ -115,6 +115,8 @@ def _person_fields(record: Record) -> tuple[str, str | None, str | None, str | N
     if isinstance(record, OneOnOne):
         c = record.contact
         return c.name, c.custom_id, c.email, c.phone
+    if isinstance(record, Assignment):
+        return record.person, None, None, None
     return None
 
 
@@ -229,6 +231,8 @@ class Identities:
         fields = _person_fields(record)
         if fields is None:
             return record
+        if isinstance(record, Assignment):
+            return self._assigned(record)
         name, custom_id, email, phone = fields
         camp = self._campaign(record.campaign)
         r = self.report
@@ -290,6 +294,20 @@ class Identities:
             else:
                 r.new += 1
         camp.known(key, norm, None, email, phone)
+        return record
+
+    def _assigned(self, record: Assignment) -> Record:
+        """A contact assignment naming by her name alone the one person of that name known by
+        a custom id, naming her by her key's last part (``#...``: her name would key another
+        person); else as it is. Not counted: it brings no one in."""
+        if record.person.startswith(ID_MARK):
+            return record
+        camp = self._campaign(record.campaign)
+        with_ids = camp.ids_by_name.get(normalize(record.person), set())
+        plain = camp.key(record.person, None)
+        if len(with_ids) == 1 and not (plain in camp.name_of and plain not in with_ids):
+            (key,) = with_ids
+            return record.model_copy(update={"person": key.split(":", 2)[2]})
         return record
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -32,6 +33,10 @@ _normalize = functools.lru_cache(maxsize=1 << 17)(normalize)
 
 #: How the name part of a person's key starts when she is known by a custom id, not a name.
 ID_MARK = "#"
+#: A person named by her key's last part, as ``mapper duplicates`` shows one known by a custom
+#: id (``#`` and 20 hex digits, :func:`identity_key`): a record naming her so (an alias, a
+#: contact assignment) reaches her, not a person of that name.
+_ID_REF = re.compile(r"#[0-9a-f]{20}")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -112,6 +117,8 @@ class Aliases:
 
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)
+        if prefix == "person" and name.startswith(ID_MARK) and _ID_REF.fullmatch(name):
+            return f"person:{campaign}:{name}"  # (her key's last part: see _ID_REF)
         norm = _normalize(name)
         if self._map:
             norm = self._map.get((campaign, prefix, norm), norm)

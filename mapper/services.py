@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from mapper import clock
 from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
-from mapper.projection import Aliases, conversation_key, record_id
+from mapper.projection import ID_MARK, Aliases, conversation_key, record_id
 from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Store, WriteResult
@@ -148,7 +148,7 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
     p = find_person(store, snapshot, person)
     who = _logger(actor, snapshot, p.key, organizer)
     try:
-        update = Update(person=p.name, campaign=campaign, organizer=who,
+        update = Update(person=person_ref(p), campaign=campaign, organizer=who,
                         date=date or clock.today(), **fields)
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
@@ -196,7 +196,7 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
         raise NotAllowed("--done: this item is another organizer's")
     who = _logger(actor, snapshot, p.key, organizer, fallback=item["organizer"])
     try:
-        written = Update(person=p.name, campaign=campaign, organizer=who, update=closing,
+        written = Update(person=person_ref(p), campaign=campaign, organizer=who, update=closing,
                          conversation=item["conversation"], date=date or today)
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
@@ -236,7 +236,7 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
     records = []
     people = list(dict((p.key, p) for p in people).values())
     others = _assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,
-                                 [(p.key, p.name) for p in people])
+                                 [(p.key, person_ref(p)) for p in people])
     for p in people:
         current = _current(snapshot, p.key)
         if not may_assign(actor, organizer, current):
@@ -250,13 +250,21 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
         try:
             records.extend(Assignment(person=n, organizer=organizer, date=day,
                                       campaign=snapshot.campaign)
-                           for n in [p.name, *others.get(p.key, ())])
+                           for n in [person_ref(p), *others.get(p.key, ())])
         except ValidationError as exc:
             raise _invalid(exc, "assignment") from None
         done.people.append((p.key, p.name, current))
     if records:
         done.result = store.write(records)
     return done
+
+
+def person_ref(person: Person) -> str:
+    """How a record (an update, an assignment) or a service names ``person`` so that it
+    reaches her: her name, or, known by a custom id, her key's last part (``#...``, as
+    ``mapper duplicates`` shows her): her name would key another person, made for it."""
+    part = person.key.split(":", 2)[2]
+    return part if part.startswith(ID_MARK) else person.name
 
 
 def _assigned_spellings(store: Store, aliases: Aliases, campaign: str,

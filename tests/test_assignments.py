@@ -179,3 +179,17 @@ def test_an_imported_assignment_rewrites_her_other_spelling(store, tmp_path):
                        f'"campaign": "{CAMPAIGN}"}}\n')
     import_files(store, [records])
     assert store.assignees(CAMPAIGN) == {ANA: "Lu Chen"}
+
+
+def test_a_posted_assignment_by_name_reaches_the_one_person_of_that_name_known_by_an_id(store):
+    """As an import matches a name-only row to the one person of that name with a custom id:
+    not a new person of that name (a ghost on the organizer's list)."""
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", campaign=CAMPAIGN)])
+    zoe = identity_key(CAMPAIGN, "E-77")
+    services.post_records(store, Actor("planner"), [Assignment(
+        person="Zoe Quinn", organizer="Maya Ortiz", date=dt.date(2026, 10, 5), campaign=CAMPAIGN)])
+    assert store.assignees(CAMPAIGN) == {zoe: "Maya Ortiz"}
+    assert list(store.snapshot(CAMPAIGN).people) == [zoe]

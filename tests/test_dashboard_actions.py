@@ -229,3 +229,31 @@ def test_my_list_offers_no_done_for_an_item_another_organizer_owes(app, store):
     assert ben and {b["do"] for b in ben} == {"attempt"}
     admin = [b for b in buttons(contacts(app, ADMIN)[1], ids.MY_ACTION) if b["person"] == BEN]
     assert {b["do"] for b in admin} == {"attempt", "close"}
+
+
+def test_a_contact_known_by_a_custom_id_is_assigned_and_logged_as_herself(app, store):
+    """A roster with employee numbers keys each person by her id, not her name: assigning
+    her wrote an assignment by her name, which made a second "Zoe Quinn" (a ghost on the
+    organizer's list, she herself unassigned); logging an attempt on her from My list
+    failed ("no one by that name"). Both reach her now, and a forget leaves nothing."""
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+    from mapper.roles import ADMIN as CLI_ADMIN
+
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", unit="ICU", campaign=CAMPAIGN)])
+    zoe = identity_key(CAMPAIGN, "E-77")
+    people = set(store.snapshot(CAMPAIGN).people)
+    services.assign_people(store, CLI_ADMIN, CAMPAIGN, [zoe], "Maya Ortiz")
+    assert store.assignees(CAMPAIGN)[zoe] == "Maya Ortiz"
+    assert set(store.snapshot(CAMPAIGN).people) == people  # (no second Zoe Quinn)
+    _, cards, _ = contacts(app, MAYA)
+    attempt = next(b for b in buttons(cards, ids.MY_ACTION)
+                   if b["person"] == zoe and b["value"] == "no_answer")
+    with signed_in_as(app, MAYA):
+        status, changed = my_list.act(attempt, None, TODAY)
+    assert changed is not None and "Zoe Quinn: attempt logged" in text(status)
+    assert store.snapshot(CAMPAIGN).updates[-1].person == zoe
+    services.forget_person(store, CLI_ADMIN, CAMPAIGN, zoe)
+    assert not [r for kind in ("assignment", "update")
+                for r in store.iter_records(CAMPAIGN, kind) if "Zoe" in str(r.body)
+                or r.body.get("person", "").startswith("#")]

@@ -22,7 +22,8 @@ from mapper.analytics.status import person_status
 from mapper.keys import normalize
 from mapper.privacy import redact_record
 from mapper.services import (NotAllowed, ServiceError, assign_people, contact_details, log_update,
-                             may_forget, person_timeline, snapshot_of_people, unassign)
+                             may_forget, person_ref, person_timeline, snapshot_of_people,
+                             unassign)
 
 # Free text and sensitive answers of a conversation, shown only to the organizer who held it
 # (and admins). ``mapper.privacy.PERSONAL_FIELDS`` is being extended to cover them; until then
@@ -424,7 +425,7 @@ def act(action: str, key: str | None, campaign: str | None, *, outcome: str | No
                 day = dt.date.fromisoformat(date) if date else None
             except (TypeError, ValueError):
                 raise ServiceError("date: not a date (YYYY-MM-DD)") from None
-            logged = log_update(svc.store, user, camp, person.name, update="attempt",
+            logged = log_update(svc.store, user, camp, person_ref(person), update="attempt",
                                 outcome=outcome, date=day)
             message = f"Logged: {dict(OUTCOMES)[outcome]} on {logged.update.date.isoformat()}."
         elif action in ("take", "assign") and (organizer or action == "take"):
@@ -435,7 +436,7 @@ def act(action: str, key: str | None, campaign: str | None, *, outcome: str | No
             message = (f"Assigned to {done.organizer}." if done.people
                        else f"Already assigned to {done.organizer}.")
         elif action in ("give_back", "assign"):
-            done = unassign(svc.store, user, camp, [person.name])
+            done = unassign(svc.store, user, camp, [person_ref(person)])
             message = "Unassigned." if done.people else "Assigned to no one already."
         else:
             raise ServiceError("action: unknown")
