@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from mapper import clock
 from mapper.keys import normalize
 from mapper.models import AliasRow, Assignment, Update
-from mapper.projection import ID_MARK, Aliases, conversation_key, record_id
+from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Store, WriteResult
@@ -87,9 +87,33 @@ def _invalid(exc: ValidationError, what: str) -> ServiceError:
     return ServiceError(f"{what}: {fields}")
 
 
+def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
+    """The person each name means in the campaign: aliases followed (and a ``#...`` name, as
+    :func:`person_ref` gives, her key's); a name no one is known by alone, the one person of
+    that name known by a custom id, as an import matches a name-only row
+    (:class:`mapper.identity.Identities`)."""
+    from mapper.identity import Identities
+    from mapper.models import RosterRow
+
+    keys = [store.person_key(campaign, n) for n in names]
+    plain = [i for i, k in enumerate(keys) if not k.split(":", 2)[2].startswith(ID_MARK)]
+    if plain:
+        try:
+            rows = {i: RosterRow(name=names[i], campaign=campaign) for i in plain}
+        except ValidationError:
+            return keys  # (not a name: found by no one)
+        identities = Identities(store)
+        identities.prefetch(rows.values())
+        for i, row in rows.items():
+            found = identities.resolve(row, "", "")
+            if found.custom_id:
+                keys[i] = identity_key(campaign, found.custom_id)
+    return keys
+
+
 def find_person(store: Store, snapshot: Snapshot, name: str, what: str = "PERSON") -> Person:
-    """The person a name means in the campaign (aliases followed), or :class:`NotFound`."""
-    person = snapshot.people.get(store.person_key(snapshot.campaign, name))
+    """The person a name means in the campaign (:func:`person_keys`), or :class:`NotFound`."""
+    person = snapshot.people.get(person_keys(store, snapshot.campaign, [name])[0])
     if person is None:
         raise NotFound(f"{what}: no one by that name in campaign {snapshot.campaign} "
                        "(see `mapper search`)")
@@ -133,7 +157,7 @@ def snapshot_of_people(store: Store, campaign: str, names: Sequence[str] = (),
     """A snapshot of these people (by name, aliases followed, or by key) and the campaign's
     organizers: what acting on a few people needs. The campaign's own snapshot (seconds at
     100k people, again after every write) only while the store cannot give one."""
-    wanted = [*keys, *(store.person_key(campaign, n) for n in names)]
+    wanted = [*keys, *person_keys(store, campaign, names)]
     kept = store.people_snapshot(campaign, wanted)
     return kept if kept is not None else store.snapshot(campaign)
 

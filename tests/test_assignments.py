@@ -193,3 +193,24 @@ def test_a_posted_assignment_by_name_reaches_the_one_person_of_that_name_known_b
         person="Zoe Quinn", organizer="Maya Ortiz", date=dt.date(2026, 10, 5), campaign=CAMPAIGN)])
     assert store.assignees(CAMPAIGN) == {zoe: "Maya Ortiz"}
     assert list(store.snapshot(CAMPAIGN).people) == [zoe]
+
+
+def test_by_name_the_one_person_of_that_name_known_by_an_id_is_found(store):
+    """`mapper assign "Zoe Quinn"`, `mapper log "Zoe Quinn"`: the one person of that name
+    known by a custom id (as an import matches a name-only row), never a new one; two such,
+    neither (said as no one found: `mapper search` tells them apart)."""
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", campaign=CAMPAIGN),
+                 RosterRow(name="Ben Ortiz", custom_id="E-2", campaign=CAMPAIGN),
+                 RosterRow(name="Ben Ortiz", custom_id="E-3", campaign=CAMPAIGN)])
+    zoe = identity_key(CAMPAIGN, "E-77")
+    done = services.assign(store, ADMIN, CAMPAIGN, ["zoe quinn"], "Maya Ortiz")
+    assert [(k, n) for k, n, _ in done.people] == [(zoe, "Zoe Quinn")]
+    logged = services.log_update(store, ADMIN, CAMPAIGN, "Zoe Quinn", update="attempt",
+                                 outcome="no_answer")
+    assert store.snapshot(CAMPAIGN).updates[-1].person == zoe and logged.update.person != "Zoe Quinn"
+    with pytest.raises(services.NotFound):
+        services.assign(store, ADMIN, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz")
+    assert len(store.snapshot(CAMPAIGN).people) == 3
