@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapper.projection import _normalize as normalize  # cached: names repeat per row
-from mapper.models import Assignment, OneOnOne, Record, RosterRow
+from mapper.models import Assignment, OneOnOne, Record, RosterRow, TieRow
 from mapper.projection import ID_MARK, Aliases, identity_key
 
 __all__ = ["Identities", "IdentityReport", "Notice", "lookup_keys", "contact_lookup"]
@@ -115,9 +115,11 @@ def _person_fields(record: Record) -> tuple[str, str | None, str | None, str | N
     if isinstance(record, OneOnOne):
         c = record.contact
         return c.name, c.custom_id, c.email, c.phone
-    if isinstance(record, Assignment):
-        return record.person, None, None, None
     return None
+
+
+#: The fields naming people (by name alone) of the records that bring no one in.
+_NAMING = {Assignment: ("person",), TieRow: ("person", "other")}
 
 
 class _Campaign:
@@ -193,9 +195,13 @@ class Identities:
             return
         wanted: dict[str, list[tuple[str, str | None, str | None, str | None]]] = defaultdict(list)
         for record in records:
+            if record.campaign in self._campaigns:
+                continue
             fields = _person_fields(record)
-            if fields is not None and record.campaign not in self._campaigns:
+            if fields is not None:
                 wanted[record.campaign].append(fields)
+            for name in _NAMING.get(type(record), ()):
+                wanted[record.campaign].append((getattr(record, name), None, None, None))
         for campaign, people in wanted.items():
             # (A rebuild of the read model alone leaves the records' index as it is.)
             if any(w.campaign == campaign for w in self.store._pending()):
@@ -228,11 +234,11 @@ class Identities:
     def resolve(self, record: Record, where: str, label: str) -> Record:
         """The record as it will be stored (a name-only row given the id of the one person of
         its name), counting what it matched; records naming no person pass as they are."""
+        if type(record) in _NAMING:
+            return self._named(record)
         fields = _person_fields(record)
         if fields is None:
             return record
-        if isinstance(record, Assignment):
-            return self._assigned(record)
         name, custom_id, email, phone = fields
         camp = self._campaign(record.campaign)
         r = self.report
@@ -296,19 +302,25 @@ class Identities:
         camp.known(key, norm, None, email, phone)
         return record
 
-    def _assigned(self, record: Assignment) -> Record:
-        """A contact assignment naming by her name alone the one person of that name known by
-        a custom id, naming her by her key's last part (``#...``: her name would key another
-        person); else as it is. Not counted: it brings no one in."""
-        if record.person.startswith(ID_MARK):
-            return record
+    def _named(self, record: Record) -> Record:
+        """A record naming people by name alone (a contact assignment, a tie), each name of
+        the one person of that name known by a custom id given as her key's last part
+        (``#...``: her name would key another person, made for it); the others as they are.
+        Not counted: it brings no one in."""
         camp = self._campaign(record.campaign)
-        with_ids = camp.ids_by_name.get(normalize(record.person), set())
-        plain = camp.key(record.person, None)
-        if len(with_ids) == 1 and not (plain in camp.name_of and plain not in with_ids):
-            (key,) = with_ids
-            return record.model_copy(update={"person": key.split(":", 2)[2]})
-        return record
+        update = {}
+        for field_name in _NAMING[type(record)]:
+            name = getattr(record, field_name)
+            if name.startswith(ID_MARK):
+                continue
+            with_ids = camp.ids_by_name.get(normalize(name))
+            if not with_ids or len(with_ids) > 1:
+                continue  # (most ties: no one of that name has an id)
+            plain = camp.key(name, None)
+            if not (plain in camp.name_of and plain not in with_ids):
+                (key,) = with_ids
+                update[field_name] = key.split(":", 2)[2]
+        return record.model_copy(update=update) if update else record
 
 
 def _learn(known: _Campaign, stored: Iterable[Any]) -> None:

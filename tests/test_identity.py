@@ -77,3 +77,27 @@ def test_a_1_on_1_saved_from_the_form_joins_the_roster_person_of_its_name(store)
     from dashboard.components import person_href
 
     assert person_href(key) in text(status)  # "Open their page" opens her
+
+
+def test_a_ties_row_by_name_reaches_the_one_person_of_that_name_known_by_an_id(store, tmp_path):
+    """A roster with employee numbers keys its people by id: a ties list by names made a
+    second person of each name (their trust network apart from the roster's people). As a
+    name-only 1-on-1 does, each name of the one person of that name with an id is her."""
+    from mapper.importer import import_files
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+
+    store.write([RosterRow(name="Ana Lopez", custom_id="E-1", campaign="c"),
+                 RosterRow(name="Ben Ortiz", custom_id="E-2", campaign="c"),
+                 RosterRow(name="Ben Ortiz", custom_id="E-3", campaign="c"),
+                 RosterRow(name="Cam Lee", campaign="c")])
+    ties = tmp_path / "ties.csv"
+    ties.write_text("person,other,relationship,campaign\nAna Lopez,Cam Lee,friends,c\n"
+                    "Ana Lopez,Ben Ortiz,carpool,c\n")
+    import_files(store, [ties])
+    snapshot = store.snapshot("c")
+    ana = identity_key("c", "E-1")
+    # (Two Ben Ortiz with ids: the name alone is neither, kept apart as before.)
+    assert sorted((t.a, t.b) for t in snapshot.ties) == sorted([
+        tuple(sorted((ana, "person:c:cam lee"))), tuple(sorted((ana, "person:c:ben ortiz")))])
+    assert "person:c:ana lopez" not in snapshot.people
