@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapper.projection import _normalize as normalize  # cached: names repeat per row
-from mapper.models import Assignment, OneOnOne, Record, RosterRow, TieRow
+from mapper.models import Assignment, OneOnOne, Record, RosterRow, TieRow, Update
 from mapper.projection import ID_MARK, Aliases, identity_key
 
 __all__ = ["Identities", "IdentityReport", "Notice", "lookup_keys", "contact_lookup"]
@@ -119,7 +119,7 @@ def _person_fields(record: Record) -> tuple[str, str | None, str | None, str | N
 
 
 #: The fields naming people (by name alone) of the records that bring no one in.
-_NAMING = {Assignment: ("person",), TieRow: ("person", "other")}
+_NAMING = {Assignment: ("person",), TieRow: ("person", "other"), Update: ("person",)}
 
 
 class _Campaign:
@@ -303,7 +303,7 @@ class Identities:
         return record
 
     def _named(self, record: Record) -> Record:
-        """A record naming people by name alone (a contact assignment, a tie), each name of
+        """A record naming people by name alone (a contact assignment, a tie, an update), each name of
         the one person of that name known by a custom id given as her key's last part
         (``#...``: her name would key another person, made for it); the others as they are.
         Not counted: it brings no one in."""

@@ -214,3 +214,15 @@ def test_by_name_the_one_person_of_that_name_known_by_an_id_is_found(store):
     with pytest.raises(services.NotFound):
         services.assign(store, ADMIN, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz")
     assert len(store.snapshot(CAMPAIGN).people) == 3
+
+
+def test_a_posted_update_by_name_is_about_the_one_person_of_that_name_known_by_an_id(store):
+    from mapper.models import RosterRow, Update
+    from mapper.projection import identity_key
+
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", campaign=CAMPAIGN)])
+    services.post_records(store, Actor("organizer", "Maya Ortiz"), [Update(
+        person="Zoe Quinn", organizer="Maya Ortiz", update="attempt", outcome="no_answer",
+        date=dt.date(2026, 10, 5), campaign=CAMPAIGN)])
+    assert [u.person for u in store.snapshot(CAMPAIGN).updates] == [identity_key(CAMPAIGN, "E-77")]
+    assert len(store.snapshot(CAMPAIGN).people) == 1
