@@ -588,8 +588,17 @@ def search(
     """
     with _store(db, existing=True) as store:
         hits = store.search_people(pick_campaign(store, campaign), query, limit)
-    out.print(_table("name", "conversations", rows=[(h.name, f"{h.conversations:,}") for h in hits])
-              if hits else "No one found.")
+    # One known by a custom id is named by her key's last part (#...) where a name is asked.
+    refs = [h.key.split(":", 2)[2] for h in hits]
+    refs = [r if r.startswith("#") else "" for r in refs]
+    if not hits:
+        out.print("No one found.")
+    elif any(refs):
+        out.print(_table("name", "conversations", "key (known by a custom id)", rows=[
+            (h.name, f"{h.conversations:,}", r) for h, r in zip(hits, refs)]))
+    else:
+        out.print(_table("name", "conversations",
+                         rows=[(h.name, f"{h.conversations:,}") for h in hits]))
 
 
 @app.command()

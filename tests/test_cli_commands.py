@@ -539,3 +539,23 @@ def test_a_list_from_a_new_process_imports_none_of_the_heavy_libraries_it_does_n
     assert done.returncode == 0, done.stderr
     assert "mapper log PERSON --done ID" in done.stdout and '"name"' in done.stdout  # both ran
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_search_shows_the_key_that_tells_two_people_of_one_name_apart(tmp_path):
+    """Two people of one name, each known by a custom id: found by name, each with the key a
+    command takes as her name (`mapper assign "#..."`), which reaches her alone."""
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+    from mapper.stores.sqlite import SQLiteStore
+
+    db = tmp_path / "ids.db"
+    with SQLiteStore(db) as store:
+        store.write([RosterRow(name="Ben Ortiz", custom_id=i, campaign="c") for i in ("E-2", "E-3")])
+    refs = [identity_key("c", i).split(":", 2)[2] for i in ("E-2", "E-3")]
+    found = invoke("search", "ortiz", "--db", db).output
+    assert found.count("Ben Ortiz") == 2 and all(r in found for r in refs)
+    assert invoke("assign", "Ben Ortiz", "--to", "Maya Ortiz", "--db", db).exit_code != 0
+    result = invoke("assign", refs[1], "--to", "Maya Ortiz", "--db", db)
+    assert result.exit_code == 0, result.output
+    with SQLiteStore(db) as store:
+        assert store.assignees("c") == {identity_key("c", "E-3"): "Maya Ortiz"}

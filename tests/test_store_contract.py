@@ -168,6 +168,19 @@ def test_people_are_found_by_part_of_their_name(store: Store):
     assert store.search_people(CAMPAIGN, "100%") == []
 
 
+def test_people_known_by_a_custom_id_are_found_by_part_of_their_name(store: Store):
+    """Keyed by an opaque hash of her id, not her name: the search looked at keys only and
+    found no one on a roster with employee numbers."""
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+
+    store.write([*small_campaign(), RosterRow(name="Zoe Quinn", custom_id="E-77",
+                                              campaign=CAMPAIGN)])
+    assert [(h.key, h.name) for h in store.search_people(CAMPAIGN, "quinn")] == [
+        (identity_key(CAMPAIGN, "E-77"), "Zoe Quinn")]
+    assert store.search_people(CAMPAIGN, "lee")[0].name == "Cam Lee"
+
+
 def test_a_persons_unit_and_role_come_from_the_newest_source_that_states_them(store: Store):
     newer_roster = roster("Ana Lopez", "ICU").model_copy(update={"as_of": dt.date(2026, 11, 25),
                                                                  "role": "CNA"})

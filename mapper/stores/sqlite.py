@@ -1824,10 +1824,11 @@ class SQLiteStore(Store):
         prefix = f"person:{campaign}:"
         rows = self._rows(
             "SELECT n.key, n.name, (SELECT count(*) FROM records r WHERE r.person = n.key "
-            "AND r.kind = 'conversation') FROM nodes n WHERE n.campaign = ? AND n.kind = 'Person' "
-            "AND substr(n.key, ?) LIKE ? ESCAPE '\\' ORDER BY n.key LIMIT ?",
-            (campaign, len(prefix) + 1, "%" + needle.replace("%", "\\%").replace("_", "\\_") + "%",
-             limit))
+            "AND r.kind = 'conversation') FROM nodes n WHERE n.campaign = ?4 AND n.kind = 'Person' "
+            "AND (substr(n.key, ?1) LIKE ?2 ESCAPE '\\' OR (substr(n.key, ?1, 1) = '#' "
+            "AND lower(n.name) LIKE ?2 ESCAPE '\\')) ORDER BY n.key LIMIT ?3",
+            (len(prefix) + 1, "%" + needle.replace("%", "\\%").replace("_", "\\_") + "%",
+             limit, campaign))
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
 
     def record_count(self) -> int:
