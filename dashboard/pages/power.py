@@ -119,7 +119,10 @@ def _update_power(campaign: str | None, issue: str | None):
     read, found = svc.analytics.entries(power_map, drawn, campaign=camp)
     answers = [read]
     bosses = {c["key"] for d in found.values() for c in d["chain"]} - set(found)
-    found.update(svc.analytics.entries(power_map, bosses, campaign=camp)[1] if bosses else {})
+    if bosses:
+        read, above = svc.analytics.entries(power_map, bosses, campaign=camp)
+        answers.append(read)
+        found.update(above)
     elements, net_layout = figures.power_elements(
         {"decision_makers": list(found.values())}, ranked, issue)
     # The ranking follows the selector: the chosen issue, or every issue when none is chosen.
