@@ -317,6 +317,8 @@ class Identities:
             if not with_ids or len(with_ids) > 1:
                 continue  # (most ties: no one of that name has an id)
             plain = camp.key(name, None)
+            if plain != f"person:{camp.campaign}:{normalize(name)}":
+                continue  # an alias says whom the name means (`mapper alias`): her
             if not (plain in camp.name_of and plain not in with_ids):
                 (key,) = with_ids
                 update[field_name] = key.split(":", 2)[2]

@@ -96,7 +96,8 @@ def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
     from mapper.models import RosterRow
 
     keys = [store.person_key(campaign, n) for n in names]
-    plain = [i for i, k in enumerate(keys) if not k.split(":", 2)[2].startswith(ID_MARK)]
+    # (A name an alias keys is whom the alias says, as an import's _named takes it.)
+    plain = [i for i, k in enumerate(keys) if k == f"person:{campaign}:{normalize(names[i])}"]
     if plain:
         try:
             rows = {i: RosterRow(name=names[i], campaign=campaign) for i in plain}

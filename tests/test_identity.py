@@ -101,3 +101,38 @@ def test_a_ties_row_by_name_reaches_the_one_person_of_that_name_known_by_an_id(s
     assert sorted((t.a, t.b) for t in snapshot.ties) == sorted([
         tuple(sorted((ana, "person:c:cam lee"))), tuple(sorted((ana, "person:c:ben ortiz")))])
     assert "person:c:ana lopez" not in snapshot.people
+
+
+def test_a_person_known_by_an_id_from_her_1on1_keeps_her_name_through_a_reprojection(
+        store, tmp_path):
+    """A ties row reaches her as "#..." (her key's last part); projected before the 1-on-1
+    that brought her in (a re-projection, which any alias starts; an export imported), the
+    tie named her node "#...": on every list, her page and the search."""
+    from mapper.importer import import_files
+    from mapper.models import AliasRow
+
+    store.write([OneOnOne.model_validate({
+        "id": "c1", "date": "2026-11-20", "organizer": "Maya Ortiz", "campaign": "c",
+        "contact": {"name": "Zoe Quinn", "custom_id": "E-77"}})])
+    ties = tmp_path / "ties.csv"
+    ties.write_text("person,other,relationship,campaign\nZoe Quinn,Ben Ortiz,friends,c\n")
+    import_files(store, [ties])
+    store.write([AliasRow(kind="person", alias="Benny", canonical="Ben Ortiz", campaign="c")])
+    assert sorted(p.name for p in store.snapshot("c").people.values()) == ["Ben Ortiz",
+                                                                          "Zoe Quinn"]
+    assert [h.name for h in store.search_people("c", "zoe")] == ["Zoe Quinn"]
+
+
+def test_an_alias_says_whom_a_name_means_before_a_person_of_that_name_with_an_id(store):
+    """`mapper alias person "Ana" "Ana Lopez"`: "Ana" is Ana Lopez, even where one person
+    named Ana is known by a custom id."""
+    from mapper import services
+    from mapper.models import AliasRow, TieRow
+
+    store.write([RosterRow(name="Ana", custom_id="E-9", campaign="c"),
+                 TieRow(person="Ana Lopez", other="Ben Ortiz", campaign="c"),
+                 AliasRow(kind="person", alias="Ana", canonical="Ana Lopez", campaign="c")])
+    assert services.person_keys(store, "c", ["Ana"]) == ["person:c:ana lopez"]
+    ids = Identities(store)
+    tie = TieRow(person="Ana", other="Cam Lee", campaign="c")
+    assert ids.resolve(tie, "f", "record 1") == tie

@@ -1383,7 +1383,8 @@ class Neo4jStore(Store):
 
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
         rows = self._read("read/search_people", campaign=campaign, prefix=f"person:{campaign}:",
-                          needle=normalize(query), limit=limit if limit >= 0 else _NO_LIMIT)
+                          needle=normalize(query), words=normalize(query).split(),
+                          limit=limit if limit >= 0 else _NO_LIMIT)
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
 
     def record_count(self) -> int:

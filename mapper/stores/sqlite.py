@@ -357,6 +357,10 @@ def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
         out.setdefault(person.split(":", 2)[1], []).append(person)
     return out
 
+def _search_normalize(name: object) -> str | None:
+    """:func:`mapper.keys.normalize` for SQL (``search_people``): a NULL name stays NULL."""
+    return normalize(name) if isinstance(name, str) else None
+
 
 class SQLiteStore(Store):
     """A :class:`~mapper.stores.base.Store` in one SQLite file (``:memory:`` for a throwaway)."""
@@ -375,6 +379,9 @@ class SQLiteStore(Store):
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                                    timeout=_BUSY_SECONDS)
+        # A person known by a custom id is searched on her name as keys are made of names
+        # (normalize: punctuation, non-ASCII case, spacing; lower() knows ASCII only).
+        self._db.create_function("mapper_normalize", 1, _search_normalize, deterministic=True)
         # The dashboard reads from several threads: one connection, one lock.
         self._lock = threading.RLock()
         # key -> node id, valid while no other connection writes (see _node_cache).
@@ -1826,7 +1833,7 @@ class SQLiteStore(Store):
             "SELECT n.key, n.name, (SELECT count(*) FROM records r WHERE r.person = n.key "
             "AND r.kind = 'conversation') FROM nodes n WHERE n.campaign = ?4 AND n.kind = 'Person' "
             "AND (substr(n.key, ?1) LIKE ?2 ESCAPE '\\' OR (substr(n.key, ?1, 1) = '#' "
-            "AND lower(n.name) LIKE ?2 ESCAPE '\\')) ORDER BY n.key LIMIT ?3",
+            "AND mapper_normalize(n.name) LIKE ?2 ESCAPE '\\')) ORDER BY n.key LIMIT ?3",
             (len(prefix) + 1, "%" + needle.replace("%", "\\%").replace("_", "\\_") + "%",
              limit, campaign))
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
