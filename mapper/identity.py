@@ -303,10 +303,10 @@ class Identities:
         return record
 
     def _named(self, record: Record) -> Record:
-        """A record naming people by name alone (a contact assignment, a tie, an update), each name of
-        the one person of that name known by a custom id given as her key's last part
-        (``#...``: her name would key another person, made for it); the others as they are.
-        Not counted: it brings no one in."""
+        """A record naming people by name alone (a contact assignment, a tie, an update),
+        each name of the one person of that name known by a custom id given as her key's last
+        part (``#...``: her name would key another person, made for it); the others as they
+        are. Not counted: it brings no one in."""
         camp = self._campaign(record.campaign)
         update = {}
         for field_name in _NAMING[type(record)]:

@@ -550,7 +550,8 @@ def test_search_shows_the_key_that_tells_two_people_of_one_name_apart(tmp_path):
 
     db = tmp_path / "ids.db"
     with SQLiteStore(db) as store:
-        store.write([RosterRow(name="Ben Ortiz", custom_id=i, campaign="c") for i in ("E-2", "E-3")])
+        store.write([RosterRow(name="Ben Ortiz", custom_id=i, campaign="c")
+                     for i in ("E-2", "E-3")])
     refs = [identity_key("c", i).split(":", 2)[2] for i in ("E-2", "E-3")]
     found = invoke("search", "ortiz", "--db", db).output
     assert found.count("Ben Ortiz") == 2 and all(r in found for r in refs)

@@ -250,7 +250,8 @@ def test_the_snapshot_carries_every_step_of_the_rap(store: Store):
 def test_export_lists_every_record_once_in_import_order(store: Store):
     store.write(small_campaign())
     lines = [json.loads(line) for line in store.export()]
-    assert [line["record_type"] for line in lines] == ["roster"] * 4 + ["hierarchy"] * 2 + ["conversation"] * 3 + ["tie"] * 2
+    assert [line["record_type"] for line in lines] == (
+        ["roster"] * 4 + ["hierarchy"] * 2 + ["conversation"] * 3 + ["tie"] * 2)
     assert [line["id"] for line in lines if line["record_type"] == "conversation"] == [
         "2026-11-01-ana-lopez", "2026-11-05-cam-lee", "ana-second"]
 
