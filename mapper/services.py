@@ -730,10 +730,13 @@ def _person_named(store: Store, snapshot: Snapshot, name: str) -> str:
     """The key of the one person a name means: by her name's key, else the one person known
     by a custom id under that name; none or several is :class:`NotFound` (naming no one)."""
     key = store.person_key(snapshot.campaign, name)
-    if key in snapshot.people:
-        return key
     wanted = normalize(name)
     found = [k for k, p in snapshot.people.items() if normalize(p.name or "") == wanted]
+    # Her name's key, unless another of that name is known by a custom id (a person a record
+    # by her name alone made beside her, before such records reached her): an erasure of the
+    # wrong one would leave hers, so neither is taken on a name.
+    if key in snapshot.people and set(found) <= {key}:
+        return key
     if len(found) == 1:
         return found[0]
     if found:

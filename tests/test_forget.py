@@ -111,6 +111,29 @@ def test_a_person_known_by_an_employee_number_is_forgotten_too(store):
     assert "Ana Lopez" in {p.name for p in store.snapshot(CAMPAIGN).people.values()}
 
 
+def test_a_name_that_is_two_people_one_known_by_an_id_is_refused_not_half_forgotten(store):
+    """A record by her name alone, written before such records reached her, made a second
+    person of her name beside her (keyed by her employee number): a forget by name took that
+    one and left her 1-on-1s, saying it was done. Named by her key, she is forgotten."""
+    from mapper.models import RosterRow, TieRow
+    from mapper.projection import identity_key
+    from mapper.services import NotFound
+
+    store.write(small_campaign() + [
+        RosterRow(name="Fay Quinn", unit="ICU", custom_id="E-100", campaign=CAMPAIGN),
+        conversation("Fay Quinn", "2026-11-22", contact={"name": "Fay Quinn",
+                                                         "custom_id": "E-100"})])
+    # (As an older version stored it: a tie by her name, keyed by the name.)
+    store.write([TieRow(person="Fay Quinn", other="Ana Lopez", campaign=CAMPAIGN)])
+    fay = identity_key(CAMPAIGN, "E-100")
+    assert {fay, f"person:{CAMPAIGN}:fay quinn"} <= set(store.snapshot(CAMPAIGN).people)
+    with pytest.raises(NotFound, match="share this name"):
+        forget_person(store, ADMIN, CAMPAIGN, "Fay Quinn")
+    assert fay in store.snapshot(CAMPAIGN).people
+    forget_person(store, ADMIN, CAMPAIGN, fay)
+    assert fay not in store.snapshot(CAMPAIGN).people
+
+
 def test_forgetting_that_would_erase_nothing_is_refused_and_not_audited(store):
     from mapper.services import NotFound
 
