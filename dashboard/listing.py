@@ -19,7 +19,8 @@ from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
 from dashboard.grid import MAX_BLOCK, equals_filter, page, select
 from dashboard.services import services
-from dashboard.tables import KEPT_HEADS, RankedRows, choices, complete, list_rows, read_again
+from dashboard.tables import (KEPT_COUNTS, KEPT_HEADS, RankedRows, choices, complete, list_rows,
+                             read_again)
 from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
@@ -170,8 +171,8 @@ def _first_block(shape: Callable, request: dict | None, campaign: str | None):
     """A list's first block, in its own order (no filter nor sort asked), from the head of
     the ranking the store keeps (:data:`~dashboard.tables.KEPT_HEADS`) while this process
     holds none of its rows of the store's version: not every row made first (1.6 s at a
-    million people, in a new process and each time the ranking is kept anew). The filters'
-    choices, asked beside it, read the whole list. None otherwise."""
+    million people, in a new process and each time the ranking is kept anew); nor for the
+    filters' choices, asked beside it (:func:`_kept_counts`). None otherwise."""
     head = KEPT_HEADS.get(shape)
     request = request or {}
     if (head is None or request.get("sortModel") or request.get("filterModel")
@@ -204,15 +205,33 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     user = signed_in()
     if not user.sees_people:
         return [[] for _ in columns]
-    rows = _rows(shape, campaign)
+    counted = _kept_counts(shape, campaign) or {}
+    rows = [] if set(columns) <= set(counted) else _rows(shape, campaign)
     own = own_organizer()
     out = []
     for c in columns:
-        values = _choices(rows, c)
+        values = (sorted(map(str, counted[c]), key=str.casefold) if c in counted
+                  else _choices(rows, c))
         if c == "organizer" and own and own not in values:
             values = [own, *values]  # her own name stays choosable even with no rows
         out.append([{"label": v, "value": v} for v in values])
     return out
+
+
+def _kept_counts(shape: Callable, campaign: str | None) -> dict[str, dict[Any, int]] | None:
+    """What a list's filters offer, counted with the ranking the store keeps
+    (:data:`~dashboard.tables.KEPT_COUNTS`) while this process holds none of the list's rows
+    of the store's version: its rows not made for them (2 s at a million people, in a new
+    process and each time the ranking is kept anew), as its first block is not
+    (:func:`_first_block`). None otherwise."""
+    kept = KEPT_COUNTS.get(shape)
+    if kept is None:
+        return None
+    svc = services()
+    camp = svc.campaign(campaign)
+    if camp is None or svc.analytics.holds(shape, campaign=camp):
+        return None
+    return kept(svc.analytics.store, camp)
 
 
 _CHOICES: OrderedDict[tuple[int, str], tuple[list, list[str]]] = OrderedDict()

@@ -149,6 +149,25 @@ def kept_ready_head(store: Any, campaign: str, n: int) -> tuple[RankedRows, int]
     return RankedRows(rows, _ready_fill(store, campaign, ranking)), count
 
 
+def kept_ready_counts(store: Any, campaign: str) -> dict[str, dict[Any, int]] | None:
+    """How many rows of :func:`kept_ready_rows` hold each unit, organizer and issue (as
+    :class:`RankedRows` counts them: the filters' choices), from the counts kept with the
+    ranking (``store.kept_list_counts``), no row made (2 s at a million people in a new
+    process). None where :func:`kept_ready_rows` is None, or the ranking is kept without
+    them."""
+    kept = getattr(store, "kept_list_counts", None)
+    found = kept(campaign) if kept is not None else None
+    if found is None:
+        return None
+    ranking, counts = found
+    units = {(u or UNKNOWN_UNIT): n for u, n in counts["unit"].items()}
+    issues: dict[str, int] = {}
+    for key, n in counts["issues"].items():  # (two issues may be named alike)
+        name = ranking.issue_name(key)
+        issues[name] = issues.get(name, 0) + n
+    return {"unit": units, "organizer": counts["organizer"], "issues": issues}
+
+
 def _ready_fill(store: Any, campaign: str, ranking: Any) -> Callable[[list[Any]], list[dict]]:
     """How the Ready list's rows a page draws are made whole (:meth:`RankedRows.fill`): the
     reasons, the ask and the messenger computed from those people's own records."""
@@ -535,6 +554,10 @@ READ_MODEL[ready_rows] = kept_ready_rows
 #: A list's first rows where the analytics hold none of the store's version yet
 #: (:func:`dashboard.listing.grid_rows`): ``f(store, campaign, n) -> (rows, count) | None``.
 KEPT_HEADS: dict[Callable[..., Any], Callable[..., Any]] = {ready_rows: kept_ready_head}
+#: What a list's filters offer where the analytics hold none of its rows of the store's
+#: version (:func:`dashboard.listing.filter_options`): ``f(store, campaign) -> {column:
+#: {value: rows}} | None``.
+KEPT_COUNTS: dict[Callable[..., Any], Callable[..., Any]] = {ready_rows: kept_ready_counts}
 READ_MODEL[people_angry_about] = "people_angry_about"
 # The Talk-to-next list needs the whole graph: its rows are kept in the store, as its answer,
 # in pages with the columns a page filters and sorts on beside them.

@@ -625,8 +625,8 @@ def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, st
                                                                          monkeypatch):
     """A process holding none of the Ready list's rows draws its first block from the head of
     the kept ranking, every row not made first (1.6 s at a million people); it is the block
-    the whole list gives, before a write and after, and a later block (or a filter) reads
-    the whole list as before."""
+    the whole list gives, before a write and after, and so are the filters' choices, from the
+    counts kept with it; a later block (or a filter) reads the whole list as before."""
     from dashboard.services import services
 
     fields = {c["field"] for c in ready.COLUMNS}
@@ -646,13 +646,16 @@ def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, st
                                           issues=[{"issue": "parking", "anger": 5}])]):
             store.write(records) if records else None
             head = grid_rows(ready_rows, fields, first, None)
-            assert not held()  # (nothing of the whole list made)
+            offered = filter_options(ready_rows, ["unit", "organizer", "issues"], None)
+            assert not held()  # (nothing of the whole list made, for either)
             assert head[0]["rowCount"] > 2 and head[0]["rowData"][0]["reasons"]
             grid_rows(ready_rows, fields, later, None)
             assert held()
             assert grid_rows(ready_rows, fields, first, None) == head
+            assert filter_options(ready_rows, ["unit", "organizer", "issues"], None) == offered
             counts.append(head[0]["rowCount"])
         assert counts[1] == counts[0] + 1  # (Newt Hale: in the list at once)
+        assert {"label": "parking", "value": "parking"} in offered[2]  # (and his issue)
         filtered = grid_rows(ready_rows, fields, {**first, "filterModel": {"unit": {
             "filterType": "text", "type": "equals", "filter": "ICU"}}}, None)
         assert {r["unit"] for r in filtered[0]["rowData"]} == {"ICU"}

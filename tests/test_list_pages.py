@@ -324,7 +324,8 @@ READY_KEY = options_key({"today": None, "min_anger": 3, "wait_days": 30, "words"
 
 def _ready(store) -> list:
     """The Ready list as the dashboard reads it, every row computed whole."""
-    from dashboard.tables import complete, kept_ready_head, kept_ready_rows
+    from dashboard.tables import (READY_CHOICES, choices, complete, kept_ready_counts,
+                                  kept_ready_head, kept_ready_rows)
     from mapper.analytics.texts import WithCampaignTexts
 
     seen = WithCampaignTexts(store)
@@ -335,6 +336,10 @@ def _ready(store) -> list:
     for n in (1, 4, len(whole) + 1):
         head, count = kept_ready_head(seen, CAMPAIGN, n)
         assert (complete(head, list(head)), count) == (whole[:n], len(whole))
+    # So are its filters' choices, from the counts kept with the ranking.
+    counts = kept_ready_counts(another_process(seen), CAMPAIGN)
+    assert {c: sorted(counts[c], key=str.casefold) for c in READY_CHOICES} == {
+        c: choices(whole, c) for c in READY_CHOICES}
     return whole
 
 
@@ -565,6 +570,46 @@ def test_one_lists_ready_base_built_holds_up_no_other_list_and_a_drop_meanwhile_
     assert ("big-campaign", "{}") not in _ReadyBase._held
     assert ("small-campaign", "{}") in _ReadyBase._held
     _ReadyBase.drop_all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_ranking_kept_without_its_lists_counts_gives_the_filters_no_choices_of_its_own(
+        open_store_of_kind, kind, monkeypatch):
+    """Kept by yesterday's code (its buckets the people alone, no counts in its head), a
+    ranking's list is still read from it, and the filters' choices are counted from the
+    list's rows, not from counts it does not keep."""
+    from dashboard.tables import READY_CHOICES, choices, kept_ready_counts, kept_ready_rows
+    from mapper.analytics.texts import WithCampaignTexts
+    from mapper.stores.base import StoredAnswer
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    store = open_store_of_kind(kind)
+    store.write([*small_campaign(), *_more()])
+    _ready(store)  # kept
+    kept = [a for a in store.answer_stamps(CAMPAIGN) if a.options == READY_KEY]
+    found = store.get_answers(CAMPAIGN, [(a.question, READY_KEY) for a in kept])
+    older = []
+    for answer in found.values():
+        result = answer.result
+        if answer.question == store.ASK_RANKING:
+            result = {k: v for k, v in result.items() if k != "list_counts"}
+        elif isinstance(result, dict):  # a bucket: its people alone
+            result = sorted(result)
+        older.append(StoredAnswer(CAMPAIGN, answer.question, READY_KEY, answer.version,
+                                  answer.computed_at, result))
+    older.sort(key=lambda a: a.question != store.ASK_RANKING)  # (its head first)
+    assert store.put_answers(older, [])
+    store.write([conversation("Zed Top", "2026-11-21", id="zed", unit="Dock 9",
+                              organizer="Rae Kim",
+                              issues=[{"issue": "parking", "anger": 5}])])
+    seen = WithCampaignTexts(another_process(store))
+    assert kept_ready_counts(seen, CAMPAIGN) is None
+    rows = kept_ready_rows(seen, CAMPAIGN)
+    assert rows.counts is not None  # (from the kept order: not ranked whole again)
+    whole = _whole_ready(store)
+    assert {c: choices(rows, c) for c in READY_CHOICES} == {
+        c: choices(whole, c) for c in READY_CHOICES}
+    assert "Dock 9" in choices(rows, "unit") and "Rae Kim" in choices(rows, "organizer")
 
 
 @pytest.mark.parametrize("kind", KINDS)

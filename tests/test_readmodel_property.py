@@ -4,7 +4,9 @@ and alias merges (issue 14, item 4)."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.listing import conversation_ids
-from dashboard.tables import (complete, kept_ready_head, kept_ready_rows, people_angry_about,
-                              ready_rows)
+from dashboard.tables import (complete, kept_ready_counts, kept_ready_head, kept_ready_rows,
+                              people_angry_about, ready_rows)
 from mapper.roles import sees_contact_details
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
@@ -406,6 +408,15 @@ def _ready_list_as_merged(seen) -> list[dict] | None:
             for rank, v in enumerate(values, 1)]
 
 
+def _counted(rows: list[dict], column: str) -> dict[str, int]:
+    """How many ``rows`` hold each value of ``column`` (each item of a list cell)."""
+    counts: collections.Counter = collections.Counter()
+    for r in rows:
+        v = r[column]
+        counts.update(item for item in (v if isinstance(v, (list, tuple)) else [v]) if item)
+    return dict(counts)
+
+
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations)
@@ -419,6 +430,7 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
     store.clear()
     seen = WithCampaignTexts(store)
+    checks = itertools.count()
 
     def check() -> None:
         rows = kept_ready_rows(seen, CAMPAIGN)
@@ -435,6 +447,15 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
             head, count = kept_ready_head(seen, CAMPAIGN, n)
             assert count == len(merged)
             assert complete(head, list(head)) == complete(rows, list(rows[:n]))
+        # The filters' choices read from the counts kept with the ranking and the buckets
+        # of those written since alone: each value with as many rows as the list holds.
+        assert kept_ready_counts(seen, CAMPAIGN) == {
+            column: _counted(merged, column) for column in READY_CHOICES}
+        # Kept anew now and then (as the refresher does), so the next writes land on people
+        # the kept order holds: their kept rows, and counts, must then give way.
+        if next(checks) % 2:
+            store.kept_ask_ranking(CAMPAIGN, today=None, words="every", fresh=True,
+                                   texts=lambda ids: read_texts(store, CAMPAIGN, ids))
 
     apply(store, ops, check=check)
     check()

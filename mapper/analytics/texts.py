@@ -164,6 +164,17 @@ class WithCampaignTexts:
                      words="every", **options)
         return None if found is None else (found[0].shared_words(), *found[1:])
 
+    def kept_list_counts(self, campaign: str, **options: Any) -> Any:
+        """What the filters of :meth:`kept_list_ranking`'s list offer (the store's
+        ``kept_list_counts``), with its ranking (its issues' names)."""
+        kept = getattr(self.store, "kept_list_counts", None)
+        if kept is None:
+            return None
+        if self.lag is not None:
+            options.setdefault("lag", self.lag())
+        return kept(campaign, texts=lambda ids: read_texts(self.store, campaign, ids),
+                    words="every", **options)
+
     def ask_entries(self, campaign: str, ranking: Any, shown: list[str]) -> dict[str, Any]:
         return self.store.ask_entries(campaign, ranking, shown)
 

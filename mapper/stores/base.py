@@ -207,7 +207,9 @@ class PagedOrder:
         self.count, self.chunks, self.buckets = (result["count"], result["chunks"],
                                                  result["buckets"])
         self.chunks_read: dict[int, list] = {}
-        self.buckets_read: dict[int, frozenset[str]] = {}
+        #: Each bucket read: ``{person: [unit, organizer, issue keys]}`` (what a list counts,
+        #: :meth:`columns_of`), or the people alone where older code kept it.
+        self.buckets_read: dict[int, dict[str, list] | frozenset[str]] = {}
 
     def _read(self, questions: list[str]) -> list[Any]:
         head = self.head
@@ -241,17 +243,30 @@ class PagedOrder:
 
     def held(self, people: Collection[str]) -> int:
         """How many of ``people`` the order holds (their buckets read)."""
+        return sum(p in bucket for p, bucket in self._buckets_of(people))
+
+    def columns_of(self, people: Collection[str]) -> dict[str, list] | None:
+        """``{person: [unit, organizer, issue keys]}`` of those of ``people`` the order holds
+        (their buckets read); None where older code kept the buckets without them."""
+        found = {}
+        for p, bucket in self._buckets_of(people):
+            if not isinstance(bucket, dict):
+                return None
+            if p in bucket:
+                found[p] = bucket[p]
+        return found
+
+    def _buckets_of(self, people: Collection[str]
+                    ) -> list[tuple[str, dict[str, list] | frozenset[str]]]:
+        """Each of ``people`` with the bucket it falls in, the buckets not read yet read."""
         if not people:
-            return 0
+            return []
         n = self.buckets
-        by: dict[int, list[str]] = {}
-        for p in people:
-            by.setdefault(_bucket(p, n), []).append(p)
-        wanted = sorted(b for b in by if b not in self.buckets_read)
-        if wanted:
-            for b, found in zip(wanted, self._read([_bucket_question(b) for b in wanted])):
-                self.buckets_read[b] = frozenset(found)
-        return sum(p in self.buckets_read[b] for b, ps in by.items() for p in ps)
+        by = {p: _bucket(p, n) for p in people}
+        wanted = sorted(set(by.values()) - self.buckets_read.keys())
+        for b, found in zip(wanted, self._read([_bucket_question(b) for b in wanted])):
+            self.buckets_read[b] = found if isinstance(found, dict) else frozenset(found)
+        return [(p, self.buckets_read[b]) for p, b in by.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1268,25 +1283,28 @@ class Store(abc.ABC):
         """Keep a ranking (:meth:`mapper.readmodel.AskRanking.stored`) in pages, all in one
         transaction (:meth:`put_answers`): a head (question :attr:`ASK_RANKING`: its day,
         the campaign's counts and plans, how many entries and pages), its order in pages of
-        :attr:`ask_chunk_size` entries, and who is in it, in buckets. A page of the queue
-        reads the head and the pages it shows (:class:`PagedOrder`), not the whole order:
-        at a million people that is 40 MB of JSON, read in a second."""
+        :attr:`ask_chunk_size` entries, and who is in it, in buckets (each with what a list
+        counts of them, beside the head's counts of all: a list's filters read those, and the
+        buckets of the people written since). A page of the queue reads the head and the
+        pages it shows (:class:`PagedOrder`), not the whole order: at a million people that
+        is 40 MB of JSON, read in a second."""
+        from mapper import readmodel
         from mapper.analytics.stored import PART
 
         order = kept.pop("order")
         size = self.ask_chunk_size
         chunks = [order[i:i + size] for i in range(0, len(order), size)]
         n = max(1, min(self.ask_buckets, len(chunks)))
-        buckets: list[list[str]] = [[] for _ in range(n)]
+        buckets: list[dict[str, list]] = [{} for _ in range(n)]
         for e in order:
-            buckets[_bucket(e[0], n)].append(e[0])
+            buckets[_bucket(e[0], n)][e[0]] = e[4:]
         head = {**kept, "count": len(order), "chunks": len(chunks), "chunk_size": size,
-                "buckets": n}
+                "buckets": n, "list_counts": readmodel.list_counts(e[4:] for e in order)}
         answers = [StoredAnswer(campaign, self.ASK_RANKING, key, version, at, head)]
         answers += [StoredAnswer(campaign, _chunk_question(i), key, version, at, c)
                     for i, c in enumerate(chunks)]
-        answers += [StoredAnswer(campaign, _bucket_question(b), key, version, at, sorted(p))
-                    for b, p in enumerate(buckets)]
+        answers += [StoredAnswer(campaign, _bucket_question(b), key, version, at,
+                                 dict(sorted(p.items()))) for b, p in enumerate(buckets)]
         names = {a.question for a in answers}
         drop = [(a.question, key) for a in self.answer_stamps(campaign)
                 if a.options == key and a.question.startswith(self.ASK_RANKING + PART)
@@ -1448,26 +1466,39 @@ class Store(abc.ABC):
             return ranking
         return None  # (not reached: ranked whole the third time)
 
-    def kept_list_head(self, campaign: str, n: int, *, min_anger: int = 3, wait_days: int = 30,
-                       texts: Callable[[list[str]], dict] | None = None,
-                       words: str | None = None, lag: float | None = None
+    def kept_list_head(self, campaign: str, n: int, **options: Any
                        ) -> "tuple[readmodel.AskRanking, list[tuple], int] | None":
         """The first ``n`` entries of the list :meth:`kept_list_ranking` gives
         (:meth:`~mapper.readmodel.AskRanking.head_entries`), with its ranking and how many it
-        holds: the pages of the kept order past them not read. None as there (also for a
-        ranking kept by older code, without the list's columns: the list reads it whole)."""
+        holds: the pages of the kept order past them not read. None as :meth:`_kept_list`."""
+        return self._kept_list(campaign, lambda r: (r, r.head_entries(n), r.count), **options)
+
+    def kept_list_counts(self, campaign: str, **options: Any
+                         ) -> "tuple[readmodel.AskRanking, dict[str, dict[str, int]]] | None":
+        """How many contacts of the list :meth:`kept_list_ranking` gives hold each unit,
+        organizer and issue (:meth:`~mapper.readmodel.AskRanking.list_counts`: what its filters
+        offer), with its ranking: the kept order not read. None as :meth:`_kept_list`, or for
+        a ranking kept without its counts."""
+        found = self._kept_list(campaign, lambda r: (r, r.list_counts()), **options)
+        return None if found is None or found[1] is None else found
+
+    def _kept_list(self, campaign: str, read: Callable[[Any], Any], *, min_anger: int = 3,
+                   wait_days: int = 30, texts: Callable[[list[str]], dict] | None = None,
+                   words: str | None = None, lag: float | None = None) -> Any:
+        """``read`` of the ranking :meth:`kept_list_ranking` would give, where it is kept (read
+        again if it is kept anew while read): never ranked whole here, the whole list's build
+        (once per process, beside it) does that. None where it would be ranked whole, or
+        cannot answer, or is kept without the list's columns (kept by older code: the list
+        reads it whole)."""
         options: dict[str, Any] = {"today": None, "min_anger": min_anger,
                                    "wait_days": wait_days, "texts": texts, "words": words,
                                    "lag": lag}
         for _attempt in range(2):
-            # (Never ranked whole here: the whole list's build, beside it, does that once.)
             ranking = self.kept_ask_ranking(campaign, rank_whole=False, **options)
             if ranking is None:
                 return None
             try:
-                if not ranking.listable():  # kept by older code: the list ranks it whole
-                    return None
-                return ranking, ranking.head_entries(n), ranking.count
+                return read(ranking) if ranking.listable() else None
             except TornRanking:  # kept anew meanwhile: read that one
                 continue
             except ValueError:  # kept without the list's columns
