@@ -166,14 +166,25 @@ class Identities:
         self.store = store
         self.report = IdentityReport()
         self._campaigns: dict[str, _Campaign] = {}
+        self._aliases: dict[str, Aliases] = {}
+
+    def aliases(self, campaign: str) -> Aliases:
+        """The campaign's aliases as the store holds them, read once: what resolving keys
+        names by, and what a caller keying the same records (:func:`mapper.services.person_keys`,
+        :func:`mapper.services.post_records`) keys them by too, rather than read again. Shared:
+        not to be added to."""
+        found = self._aliases.get(campaign)
+        if found is None:
+            found = self._aliases[campaign] = (self.store.aliases(campaign)
+                                               if self.store is not None else Aliases())
+        return found
 
     def _campaign(self, campaign: str) -> _Campaign:
         """What the store knows of the campaign's people: all of it, unless :meth:`prefetch`
         read what the records to come could match."""
         known = self._campaigns.get(campaign)
         if known is None:
-            aliases = self.store.aliases(campaign) if self.store is not None else Aliases()
-            known = self._campaigns[campaign] = _Campaign(campaign, aliases)
+            known = self._campaigns[campaign] = _Campaign(campaign, self.aliases(campaign))
             if self.store is not None:
                 for kind in ("roster", "conversation"):
                     _learn(known, self.store.iter_records(campaign, kind))
@@ -206,7 +217,7 @@ class Identities:
             # (A rebuild of the read model alone leaves the records' index as it is.)
             if any(w.campaign == campaign for w in self.store._pending()):
                 continue
-            aliases = self.store.aliases(campaign)
+            aliases = self.aliases(campaign)
             names: set[str] = set()
             ids: set[str] = set()
             contacts: set[str] = set()

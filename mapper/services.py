@@ -91,11 +91,16 @@ def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
     """The person each name means in the campaign: aliases followed (and a ``#...`` name, as
     :func:`person_ref` gives, her key's); a name no one is known by alone, the one person of
     that name known by a custom id, as an import matches a name-only row
-    (:class:`mapper.identity.Identities`)."""
+    (:class:`mapper.identity.Identities`). The campaign's aliases are read once, for every
+    name and the match alike (``store.person_key`` would read them again per name)."""
     from mapper.identity import Identities
     from mapper.models import RosterRow
 
-    keys = [store.person_key(campaign, n) for n in names]
+    if not names:
+        return []
+    identities = Identities(store)
+    aliases = identities.aliases(campaign)
+    keys = [aliases.key("person", campaign, n) for n in names]
     # (A name an alias keys is whom the alias says, as an import's _named takes it.)
     plain = [i for i, k in enumerate(keys) if k == f"person:{campaign}:{normalize(names[i])}"]
     if plain:
@@ -103,7 +108,6 @@ def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
             rows = {i: RosterRow(name=names[i], campaign=campaign) for i in plain}
         except ValidationError:
             return keys  # (not a name: found by no one)
-        identities = Identities(store)
         identities.prefetch(rows.values())
         for i, row in rows.items():
             found = identities.resolve(row, "", "")
