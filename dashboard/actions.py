@@ -117,7 +117,8 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         if do == "undo":
             svc_api.delete_record(svc.store, user, item)
             return dbc.Alert("Undone.", color="secondary", className="py-2 mb-2"), _token()
-        name, ref = _person(svc_api.snapshot_of_people(svc.store, camp, keys=[person]), person)
+        snapshot, _ = svc_api.snapshot_of_people(svc.store, camp, keys=[person])
+        name, ref = _person(snapshot, person)
         if do == "close":
             logged = svc_api.close_item(svc.store, user, camp, ref, item, today, update=value)
             said = _SAID.get(value, "done")

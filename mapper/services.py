@@ -116,9 +116,10 @@ def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
     return keys
 
 
-def find_person(store: Store, snapshot: Snapshot, name: str, what: str = "PERSON") -> Person:
-    """The person a name means in the campaign (:func:`person_keys`), or :class:`NotFound`."""
-    person = snapshot.people.get(person_keys(store, snapshot.campaign, [name])[0])
+def find_person(snapshot: Snapshot, key: str, what: str = "PERSON") -> Person:
+    """The person of ``key``, the key a name means (as :func:`snapshot_of_people` hands it
+    back, or :func:`person_keys`), or :class:`NotFound`."""
+    person = snapshot.people.get(key)
     if person is None:
         raise NotFound(f"{what}: no one by that name in campaign {snapshot.campaign} "
                        "(see `mapper search`)")
@@ -158,13 +159,17 @@ def _logger(actor: ActorLike, snapshot: Snapshot, person_key: str, organizer: st
 
 
 def snapshot_of_people(store: Store, campaign: str, names: Sequence[str] = (),
-                 keys: Sequence[str] = ()) -> Snapshot:
+                       keys: Sequence[str] = ()) -> tuple[Snapshot, list[str]]:
     """A snapshot of these people (by name, aliases followed, or by key) and the campaign's
     organizers: what acting on a few people needs. The campaign's own snapshot (seconds at
-    100k people, again after every write) only while the store cannot give one."""
-    wanted = [*keys, *person_keys(store, campaign, names)]
-    kept = store.people_snapshot(campaign, wanted)
-    return kept if kept is not None else store.snapshot(campaign)
+    100k people, again after every write) only while the store cannot give one.
+
+    With it, the key each of ``names`` means (:func:`person_keys`), for :func:`find_person`:
+    resolving a name reads the campaign's aliases and the identity index, so it is done once.
+    """
+    named = person_keys(store, campaign, names)
+    kept = store.people_snapshot(campaign, [*keys, *named])
+    return (kept if kept is not None else store.snapshot(campaign)), named
 
 
 def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
@@ -173,8 +178,8 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
     """Write one update about a person of the campaign (``fields`` as :class:`Update`'s:
     ``update``, ``outcome``, ``asked``, ``assessment``, ``reason``, ``note``,
     ``conversation``). ``date`` defaults to today (:func:`mapper.clock.today`)."""
-    snapshot = snapshot_of_people(store, campaign, [person])
-    p = find_person(store, snapshot, person)
+    snapshot, (key,) = snapshot_of_people(store, campaign, [person])
+    p = find_person(snapshot, key)
     who = _logger(actor, snapshot, p.key, organizer)
     try:
         update = Update(person=person_ref(p), campaign=campaign, organizer=who,
@@ -202,8 +207,8 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
     ``mapper follow-ups --json``) of that person: thank-you sent, assignment done, commitment
     kept (``update`` may name the other closing one: ``assignment_not_done``,
     ``commitment_missed``). Refused when the item is not open or is another person's."""
-    snapshot = snapshot_of_people(store, campaign, [person])
-    p = find_person(store, snapshot, person)
+    snapshot, (key,) = snapshot_of_people(store, campaign, [person])
+    p = find_person(snapshot, key)
     kind = item_id.partition(":")[0]
     if kind not in CLOSING_UPDATE:
         raise NotFound(f"--done: an item id starts with one of {', '.join(CLOSING_UPDATE)}")
@@ -241,16 +246,16 @@ def assign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
            date: dt.date | None = None) -> Assigned:
     """Give contacts to an organizer (one assignment per person: this reassigns). Every name
     is checked first; one unknown or not allowed means nothing is written."""
-    snapshot = snapshot_of_people(store, campaign, people)
+    snapshot, keys = snapshot_of_people(store, campaign, people)
     name = _organizer_name(snapshot, organizer)
-    return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
-                                            for i, n in enumerate(people)], name, date)
+    return _assign(store, actor, snapshot, [find_person(snapshot, k, f"PERSON #{i + 1}")
+                                            for i, k in enumerate(keys)], name, date)
 
 
 def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[str],
                   organizer: str, date: dt.date | None = None) -> Assigned:
     """:func:`assign` for person keys (as the analytics return them)."""
-    snapshot = snapshot_of_people(store, campaign, keys=keys)
+    snapshot, _ = snapshot_of_people(store, campaign, keys=keys)
     missing = [k for k in keys if k not in snapshot.people]
     if missing:
         raise NotFound(f"person: {len(missing)} key(s) not in campaign {campaign}")
@@ -327,9 +332,9 @@ def unassign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str
              date: dt.date | None = None) -> Assigned:
     """Take contacts back from whoever holds them (an assignment without an organizer);
     people assigned to no one are skipped."""
-    snapshot = snapshot_of_people(store, campaign, people)
-    return _assign(store, actor, snapshot, [find_person(store, snapshot, n, f"PERSON #{i + 1}")
-                                            for i, n in enumerate(people)], None, date)
+    snapshot, keys = snapshot_of_people(store, campaign, people)
+    return _assign(store, actor, snapshot, [find_person(snapshot, k, f"PERSON #{i + 1}")
+                                            for i, k in enumerate(keys)], None, date)
 
 
 #: Where ``mapper assign --from`` takes its contacts, and the analytics function it reads.
@@ -446,7 +451,7 @@ def contact_details(store: Store, actor: ActorLike, campaign: str, person: str, 
     them (:func:`mapper.roles.sees_contact_details`), else None. ``snapshot``: as for
     :func:`person_timeline`."""
     snapshot = snapshot if snapshot is not None else store.snapshot(campaign)
-    p = find_person(store, snapshot, person)
+    p = find_person(snapshot, person_keys(store, campaign, [person])[0])
     if not sees_contact_details(actor, p.key, snapshot):
         return None
     found: dict[str, str] = {}
@@ -608,7 +613,7 @@ def _holders(store: Store, records: Sequence[Any]) -> dict[int, str | None]:
         aliases = store.aliases(campaign)
         keys = {i: aliases.key("person", campaign, r.person) for i, r in enumerate(records, 1)
                 if isinstance(r, Assignment) and r.campaign == campaign}
-        snapshot = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
+        snapshot, _ = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
         out.update((i, _current(snapshot, k)) for i, k in keys.items())
     return out
 

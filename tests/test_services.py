@@ -9,8 +9,8 @@ import pytest
 
 from dashboard.users import User
 from mapper import services
-from mapper.models import RECORD_KINDS, Assignment, Update
-from mapper.projection import conversation_key
+from mapper.models import RECORD_KINDS, Assignment, RosterRow, Update
+from mapper.projection import conversation_key, identity_key
 from mapper.roles import (ADMIN, Actor, may_assign, may_delete, my_list_for, sees_contact_details,
                           sees_people)
 from mapper.snapshot import Assigned, Conversation, Person, Snapshot
@@ -154,6 +154,32 @@ def test_assigning_reassigns_and_unassigning_takes_back_one_record_per_person(st
     # An organizer may not take a contact another organizer holds.
     with pytest.raises(services.NotAllowed):
         services.assign(store, SAM, CAMPAIGN, ["Ben Ortiz"], "Sam Lee", TODAY)
+
+
+def _reads(store, monkeypatch, *methods: str) -> list[str]:
+    """The store's reads of ``methods``, by name, as they happen."""
+    reads: list[str] = []
+    for name in methods:
+        real = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda *a, _n=name, _real=real, **k: (
+            reads.append(_n), _real(*a, **k))[1])
+    return reads
+
+
+def test_a_service_resolves_the_names_it_is_given_once_however_many(store, monkeypatch):
+    # At 100k people `mapper assign` resolved each name twice (to read her, then to find her
+    # in what was read), each time reading the campaign's aliases and its identity index.
+    store.write([*small_campaign(), RosterRow(name="Zoe Quinn", custom_id="E-77",
+                                              campaign=CAMPAIGN)])
+    reads = _reads(store, monkeypatch, "aliases", "identity_records")
+    done = services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez", "ben ortiz", "Cam Lee",
+                                                    "Zoe Quinn"], "Maya Ortiz", TODAY)
+    assert [k for k, _, _ in done.people][-1] == identity_key(CAMPAIGN, "E-77")
+    # Once for the names, once for the other spellings they are assigned under.
+    assert sorted(reads) == ["aliases", "aliases", "identity_records"]
+    reads.clear()
+    services.log_update(store, ADMIN, CAMPAIGN, "Ana Lopez", update="note", note="x", date=TODAY)
+    assert sorted(reads) == ["aliases", "identity_records"]
 
 
 def test_contact_details_follow_the_role_rule(store):

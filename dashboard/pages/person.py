@@ -413,7 +413,7 @@ def act(action: str, key: str | None, campaign: str | None, *, outcome: str | No
     camp = _campaign_of(key or "") or svc.campaign(campaign)
     if not user.sees_people or not key or camp not in svc.campaigns():
         return {**out, "message": "Not done: your role may not act on people."}
-    snap = snapshot_of_people(svc.store, camp, keys=[key])
+    snap, _ = snapshot_of_people(svc.store, camp, keys=[key])
     person = snap.people.get(key)
     if person is None:
         return {**out, "message": "Not done: no such person."}
