@@ -115,6 +115,21 @@ class Aliases:
         target = canonical if canonical.startswith(ID_MARK) else normalize(canonical)
         self._map[(row.campaign, self._PREFIX[row.kind], normalize(row.alias))] = target
 
+    def extended(self, rows: list[AliasRow]) -> Aliases:
+        """These aliases and ``rows`` (a write's own, keying it first), these left as they
+        are: one read of the store's shared by whoever keys records by it.
+
+        >>> a = Aliases()
+        >>> b = a.extended([AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez")])
+        >>> a.key("person", "default", "ana l"), b.key("person", "default", "ana l")
+        ('person:default:ana l', 'person:default:ana lopez')
+        """
+        out = Aliases()
+        out._map = dict(self._map)
+        for row in rows:
+            out.add(row)
+        return out
+
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)
         if prefix == "person" and name.startswith(ID_MARK) and _ID_REF.fullmatch(name):

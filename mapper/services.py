@@ -10,7 +10,7 @@ so no permission check lives in a command or a callback. A refusal raises
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -574,13 +574,17 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     """Write validated records (each one checked with :func:`may_post` first; one refused
     means nothing is written). Re-sending a record changes nothing. People are matched as an
     import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
+    from mapper.identity import Identities
     from mapper.projection import record_kind
 
+    identities = identities if identities is not None else Identities(store)
     records = resolve_identities(store, records, identities=identities)
     # An assignment rewrites her every spelling's (see _assigned_spellings); it is checked, as
     # the dashboard's (_assign), against whom she is with now, not against each spelling's
-    # record (an older one under another spelling is not whom she is with).
-    also, holders = respelled(store, records), _holders(store, records)
+    # record (an older one under another spelling is not whom she is with). Both key her by
+    # the aliases the identities read, rather than read them twice more.
+    also = respelled(store, records, identities.aliases)
+    holders = _holders(store, records, identities.aliases)
     ids = [record_id(r) for r in records]
     stored = {r.id: r.body for r in store.get_records(ids)}
     for i, rec in enumerate(records, 1):
@@ -597,20 +601,20 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     return store.write([*records, *also])
 
 
-def _batch_aliases(store: Store, records: Sequence[Any], campaign: str) -> Aliases:
-    """The campaign's aliases as a write of ``records`` keys them (its alias rows first)."""
-    aliases = store.aliases(campaign)
-    for row in records:
-        if isinstance(row, AliasRow) and row.campaign == campaign:
-            aliases.add(row)
-    return aliases
+def _batch_aliases(aliases: Aliases, records: Sequence[Any], campaign: str) -> Aliases:
+    """The campaign's ``aliases`` (as stored) as a write of ``records`` keys them (its alias
+    rows first)."""
+    return aliases.extended([row for row in records
+                             if isinstance(row, AliasRow) and row.campaign == campaign])
 
 
-def _holders(store: Store, records: Sequence[Any]) -> dict[int, str | None]:
-    """``{place from 1: organizer or None}``: whom each assignment's person is with now."""
+def _holders(store: Store, records: Sequence[Any],
+             aliases_of: Callable[[str], Aliases] | None = None) -> dict[int, str | None]:
+    """``{place from 1: organizer or None}``: whom each assignment's person is with now.
+    ``aliases_of(campaign)``: its aliases, as the caller read them (else read here)."""
     out: dict[int, str | None] = {}
     for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
-        aliases = store.aliases(campaign)
+        aliases = (aliases_of or store.aliases)(campaign)
         keys = {i: aliases.key("person", campaign, r.person) for i, r in enumerate(records, 1)
                 if isinstance(r, Assignment) and r.campaign == campaign}
         snapshot, _ = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
@@ -618,14 +622,16 @@ def _holders(store: Store, records: Sequence[Any]) -> dict[int, str | None]:
     return out
 
 
-def respelled(store: Store, records: Sequence[Any]) -> list[Assignment]:
+def respelled(store: Store, records: Sequence[Any],
+              aliases_of: Callable[[str], Aliases] | None = None) -> list[Assignment]:
     """The contact assignments ``records`` imply under the other spellings of the people they
     assign: each person's last one in ``records``, under every other spelling she is assigned
     under, those of ``records`` included (as if sent one by one). Written after ``records``
-    (in one write the last copy of an id wins)."""
+    (in one write the last copy of an id wins). ``aliases_of(campaign)``: its aliases as
+    stored, as the caller read them (else read here)."""
     out: list[Assignment] = []
     for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
-        aliases = _batch_aliases(store, records, campaign)
+        aliases = _batch_aliases((aliases_of or store.aliases)(campaign), records, campaign)
         mine = [r for r in records if isinstance(r, Assignment) and r.campaign == campaign]
         keys = [aliases.key("person", campaign, r.person) for r in mine]
         last = dict(zip(keys, mine))

@@ -106,6 +106,23 @@ def test_an_assignment_posted_rewrites_her_other_spelling_and_is_checked_against
     assert len(list(store.iter_records(CAMPAIGN, "assignment"))) == 2
 
 
+def test_a_posted_batch_reads_the_campaigns_aliases_once(store, monkeypatch):
+    """Matching its people, rewriting her other spellings and checking whom she is with each
+    read the campaign's aliases: three reads of them per batch, now one."""
+    day = dt.date(2026, 10, 5)
+    _joined(store, {"organizer": "Sam Lee", "date": day}, {"organizer": "Sam Lee", "date": day})
+    reads = []
+    real = store.aliases
+    monkeypatch.setattr(store, "aliases", lambda campaign=None: (
+        reads.append(campaign), real(campaign))[1])
+    services.post_records(store, Actor("planner"), [
+        Assignment(person="Ana Lopez", organizer="Maya Ortiz", date=day, campaign=CAMPAIGN)])
+    assert reads == [CAMPAIGN]
+    assert _lists(store) == {"Maya Ortiz": (["Ana Lopez"], ["Ana Lopez"]), "Sam Lee": ([], [])}
+    assert {r.body["organizer"] for r in store.iter_records(CAMPAIGN, "assignment")} == {
+        "Maya Ortiz"}
+
+
 def _talked(store, *names: str) -> None:
     store.write([conversation(n, "2026-10-01", id=f"k{i}", organizer="Maya Ortiz")
                  for i, n in enumerate(names)])
