@@ -81,9 +81,10 @@ class ImportOptions:
     require_campaign: str | None = None
     phone_region: str | None = None
     store: Any | None = None
-    #: Whether whoever imports may write a record: None when allowed, else the field refused
-    #: and why (no value), reported as the record's error (an upload's role rules).
-    allowed: Callable[[Record], tuple[str, str] | None] | None = None
+    #: Whether whoever imports may write each of a chunk of records (asked once per chunk:
+    #: the rule reads the store): None when allowed, else the field refused and why (no
+    #: value), reported as the record's error (an upload's role rules).
+    allowed: Callable[[list[Record]], list[tuple[str, str] | None]] | None = None
 
 
 def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
@@ -114,6 +115,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                             if not errors)
     for path, records in files:
         found = 0
+        pending: list[tuple[RawRecord, Record, list[RecordError]]] = []
 
         def note(errors: list[RecordError]) -> None:
             nonlocal found
@@ -121,6 +123,32 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             found += len(errors)
             report.error_count += len(errors)
 
+        def settle() -> Iterator[Record]:
+            """The pending rows in order: each valid one yielded, each bad one noted. Whether
+            they may be written is asked once for them all (the rule reads the store: once per
+            chunk, not per row). Chunks are the write's: in a second read (past KEEP_LIMIT,
+            written as it is read) a chunk's rows are still asked after the chunks before them
+            were written, as row by row."""
+            valid = [record for _, record, errors in pending if not errors]
+            refusals = iter(options.allowed(valid) if options.allowed is not None and valid
+                            else [])
+            for raw, record, errors in pending:
+                if not errors and options.allowed is not None:
+                    refused = next(refusals)
+                    if refused is not None:
+                        errors = [RecordError(raw.where, raw.label, *refused)]
+                if errors:
+                    columns = report.found.get(str(path), {}).get("columns")
+                    if columns:
+                        errors = [_in_column(e, columns) for e in errors]
+                    note(errors)
+                    report.rejected.append(raw)
+                else:
+                    report.valid += 1
+                    yield record
+            pending.clear()
+
+        stopped: FileError | None = None
         try:
             for raw, record, errors in records:
                 if not errors and identities is not None:
@@ -138,21 +166,14 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                               f"the same record id appears at {seen[rid]}")]
                     else:
                         seen[rid] = raw.where
-                if not errors and options.allowed is not None:
-                    refused = options.allowed(record)
-                    if refused is not None:
-                        errors = [RecordError(raw.where, raw.label, *refused)]
-                if errors:
-                    columns = report.found.get(str(path), {}).get("columns")
-                    if columns:
-                        errors = [_in_column(e, columns) for e in errors]
-                    note(errors)
-                    report.rejected.append(raw)
-                else:
-                    report.valid += 1
-                    yield record
+                pending.append((raw, record, errors))
+                if len(pending) >= WRITE_CHUNK:
+                    yield from settle()
         except FileError as exc:
-            note([RecordError(exc.where, "file", "(file)", exc.message)])
+            stopped = exc
+        yield from settle()
+        if stopped is not None:  # (after the rows read before it)
+            note([RecordError(stopped.where, "file", "(file)", stopped.message)])
             report.unreadable_files.append(str(path))
         if found > ERRORS_PER_FILE:
             report.errors.append(RecordError(str(path), "file", "(file)",

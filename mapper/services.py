@@ -584,21 +584,26 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     # record (an older one under another spelling is not whom she is with). Both key her by
     # the aliases the identities read, rather than read them twice more.
     also = respelled(store, records, identities.aliases)
-    holders = _holders(store, records, identities.aliases)
-    ids = [record_id(r) for r in records]
-    stored = {r.id: r.body for r in store.get_records(ids)}
-    for i, rec in enumerate(records, 1):
-        kind, rid = record_kind(rec), record_id(rec)
+    for i, (rec, held) in enumerate(zip(records, _held(store, records, identities.aliases)), 1):
+        kind = record_kind(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
-        held = stored.get(rid)
-        if isinstance(rec, Assignment):
-            holder = holders[i]
-            held = {"organizer": holder} if holder else None
         if not may_post(actor, kind, body, held):
             raise NotAllowed(f"record {i}: your role may not write this {kind} record"
                              + (" (another organizer's)" if held else ""))
     # (After the records: within one write the last copy of an id wins.)
     return store.write([*records, *also])
+
+
+def _held(store: Store, records: Sequence[Any],
+          aliases_of: Callable[[str], Aliases] | None = None) -> list[dict[str, Any] | None]:
+    """What each record would replace, as :func:`may_post` weighs it: the stored record of
+    its id; for a contact assignment, whom she is with now (``{"organizer": ...}``), read
+    for them all at once (``aliases_of``: as :func:`_holders`)."""
+    holders = _holders(store, records, aliases_of)
+    ids = [record_id(r) for r in records if not isinstance(r, Assignment)]
+    stored = {r.id: r.body for r in store.get_records(ids)} if ids else {}
+    return [({"organizer": holders[i]} if holders[i] else None) if isinstance(r, Assignment)
+            else stored.get(record_id(r)) for i, r in enumerate(records, 1)]
 
 
 def _batch_aliases(aliases: Aliases, records: Sequence[Any], campaign: str) -> Aliases:
@@ -948,30 +953,33 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
 
 
 def _upload_rule(store: Store, actor: ActorLike) -> Any:
-    """What an upload of ``actor``'s may write, record by record (an admin anything): lists
-    (roster rows, ties, hierarchy, aliases) as :func:`mapper.roles.may_import_lists` allows;
-    1-on-1s, updates and contact assignments as the API's :func:`post_records` checks them
-    (her own 1-on-1s, never one someone else recorded; an assignment against whom the
-    contact is with now). A file's ``record_type`` column can make a row any kind."""
+    """What an upload of ``actor``'s may write, a chunk of records at a time (an admin
+    anything): lists (roster rows, ties, hierarchy, aliases) as
+    :func:`mapper.roles.may_import_lists` allows; 1-on-1s, updates and contact assignments as
+    the API's :func:`post_records` checks them (her own 1-on-1s, never one someone else
+    recorded; an assignment against whom the contact is with now), read for the chunk at
+    once: a read per row was a snapshot of her per assignment. A file's ``record_type``
+    column can make a row any kind."""
     from mapper.projection import record_kind
 
     if actor.role == "admin":
         return None
+    ruled = ("conversation", "update", "assignment")
 
-    def refused(record: Any) -> tuple[str, str] | None:
-        kind = record_kind(record)
-        if kind not in ("conversation", "update", "assignment"):
-            return None
-        if isinstance(record, Assignment):
-            holder = _holders(store, [record])[1]
-            held = {"organizer": holder} if holder else None
-        else:
-            found = store.get_records([record_id(record)])
-            held = found[0].body if found else None
-        if may_post(actor, kind, record.model_dump(mode="json", exclude_none=True), held):
-            return None
-        return "organizer", (f"your role may not write this {kind} record"
-                             + (" (another organizer's)" if held else ""))
+    def refused(records: list[Any]) -> list[tuple[str, str] | None]:
+        kinds = [record_kind(r) for r in records]
+        held = iter(_held(store, [r for r, k in zip(records, kinds) if k in ruled]))
+        out: list[tuple[str, str] | None] = []
+        for record, kind in zip(records, kinds):
+            if kind not in ruled:
+                out.append(None)
+                continue
+            was = next(held)
+            body = record.model_dump(mode="json", exclude_none=True)
+            out.append(None if may_post(actor, kind, body, was) else (
+                "organizer", f"your role may not write this {kind} record"
+                + (" (another organizer's)" if was else "")))
+        return out
     return refused
 
 

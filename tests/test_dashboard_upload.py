@@ -279,3 +279,33 @@ def test_an_organizers_upload_writes_no_record_her_role_may_not(store, tmp_path)
     services.import_upload(store, Actor("admin"), path, mapping, campaign=CAMPAIGN,
                            shown_as="the file")
     assert store.assignees(CAMPAIGN) == {ana: "Maya Ortiz"}
+
+
+def test_an_organizers_upload_reads_whom_her_contacts_are_with_once_per_chunk(store, tmp_path,
+                                                                             monkeypatch):
+    """Each assignment row of an organizer's upload read a snapshot of its own (a list of
+    thousands, as many reads at 100k people): now one per chunk of rows, deciding each row
+    as before."""
+    from mapper import importer
+    from mapper.mapping import IGNORE, Mapping
+    from mapper.models import Assignment
+
+    names = [f"Person {i}" for i in range(7)]
+    store.write([Assignment(person=names[i], organizer="Sam Lee", date="2026-10-01",
+                            campaign=CAMPAIGN) for i in (1, 5)])
+    header = ["record_type", "person", "organizer", "date", "campaign"]
+    path = tmp_path / "upload.csv"
+    path.write_text("\n".join([",".join(header)] + [
+        f"assignment,{n},Maya Ortiz,2026-10-02,{CAMPAIGN}" for n in names]) + "\n")
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 3)
+    reads = []
+    real = store.people_snapshot
+    monkeypatch.setattr(store, "people_snapshot",
+                        lambda *a, **k: (reads.append(a), real(*a, **k))[1])
+    check, _ = services.check_upload(store, Actor("organizer", "Maya Ortiz"), path,
+                                     Mapping(columns={h: IGNORE for h in header}),
+                                     campaign=CAMPAIGN, shown_as="the file")
+    assert len(reads) == 3  # 7 rows, in chunks of 3
+    assert (check.valid, check.rejected) == (5, 2)
+    assert [(e["record"], e["field"]) for e in check.errors] == [
+        ("record 2", "organizer"), ("record 6", "organizer")]
