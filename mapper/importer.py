@@ -21,6 +21,7 @@ from mapper.projection import _normalize as normalize  # cached: names repeat pe
 from mapper.projection import record_id
 from mapper.readers import (UNREADABLE, FileError, RawRecord, ReadOptions, RecordError,
                             read_file, shape_error, validate)
+from mapper.respelling import respelled
 from mapper.snapshot import gc_paused
 from mapper.stores.base import Store, WriteResult
 
@@ -328,8 +329,6 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
     chunk: list[Record] = []
 
     def flush() -> None:
-        from mapper.services import respelled
-
         # A contact assignment rewrites her every spelling's, as `mapper assign` does.
         # (Worked out first: the chunk's own spellings are counted among hers.)
         also = respelled(store, chunk) if any(isinstance(r, Assignment) for r in chunk) else []

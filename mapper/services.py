@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from mapper import clock
 from mapper.keys import normalize
-from mapper.models import AliasRow, Assignment, Update
+from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
+from mapper.respelling import assigned_spellings, respelled
 from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Store, WriteResult
@@ -269,8 +270,8 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
     done = Assigned(organizer, day)
     records = []
     people = list(dict((p.key, p) for p in people).values())
-    others = _assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,
-                                 [(p.key, person_ref(p)) for p in people])
+    others = assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,
+                                [(p.key, person_ref(p)) for p in people])
     for p in people:
         current = _current(snapshot, p.key)
         if not may_assign(actor, organizer, current):
@@ -299,33 +300,6 @@ def person_ref(person: Person) -> str:
     ``mapper duplicates`` shows her): her name would key another person, made for it."""
     part = person.key.split(":", 2)[2]
     return part if part.startswith(ID_MARK) else person.name
-
-
-def _assigned_spellings(store: Store, aliases: Aliases, campaign: str,
-                        people: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    """``{person key: [name]}``: the other spellings under which each of these people
-    (``(key, name)``) holds a contact assignment. An alias joining two spellings, each
-    assigned, leaves two records naming her (one per spelling); a new assignment rewrites
-    them all, or the one it replaces may still win (two of the same day are told apart by
-    the organizer alone)."""
-    if not aliases:
-        return {}
-    wanted: set[str] = set()
-    for key, _ in people:
-        target = key.split(":", 2)[2]
-        for spelling in aliases.spellings("person", campaign, target) | {target}:
-            wanted.add(record_id(Assignment(person=spelling, campaign=campaign)))
-    found: dict[str, list[str]] = {}
-    names = {key: normalize(name) for key, name in people}
-    for record in store.get_records(sorted(wanted)):
-        name = record.body["person"]
-        # Whom the record names, as the projection keys it: aliases are not followed in
-        # chains, so a spelling that is her target may be aliased on, its record another's
-        # (and one id may be looked up for two people of this call).
-        key = aliases.key("person", campaign, name)
-        if key in names and normalize(name) != names[key]:
-            found.setdefault(key, []).append(name)
-    return found
 
 
 def unassign(store: Store, actor: ActorLike, campaign: str, people: Sequence[str],
@@ -579,7 +553,7 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
 
     identities = identities if identities is not None else Identities(store)
     records = resolve_identities(store, records, identities=identities)
-    # An assignment rewrites her every spelling's (see _assigned_spellings); it is checked, as
+    # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as
     # the dashboard's (_assign), against whom she is with now, not against each spelling's
     # record (an older one under another spelling is not whom she is with). Both key her by
     # the aliases the identities read, rather than read them twice more.
@@ -606,13 +580,6 @@ def _held(store: Store, records: Sequence[Any],
             else stored.get(record_id(r)) for i, r in enumerate(records, 1)]
 
 
-def _batch_aliases(aliases: Aliases, records: Sequence[Any], campaign: str) -> Aliases:
-    """The campaign's ``aliases`` (as stored) as a write of ``records`` keys them (its alias
-    rows first)."""
-    return aliases.extended([row for row in records
-                             if isinstance(row, AliasRow) and row.campaign == campaign])
-
-
 def _holders(store: Store, records: Sequence[Any],
              aliases_of: Callable[[str], Aliases] | None = None) -> dict[int, str | None]:
     """``{place from 1: organizer or None}``: whom each assignment's person is with now.
@@ -624,29 +591,6 @@ def _holders(store: Store, records: Sequence[Any],
                 if isinstance(r, Assignment) and r.campaign == campaign}
         snapshot, _ = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
         out.update((i, _current(snapshot, k)) for i, k in keys.items())
-    return out
-
-
-def respelled(store: Store, records: Sequence[Any],
-              aliases_of: Callable[[str], Aliases] | None = None) -> list[Assignment]:
-    """The contact assignments ``records`` imply under the other spellings of the people they
-    assign: each person's last one in ``records``, under every other spelling she is assigned
-    under, those of ``records`` included (as if sent one by one). Written after ``records``
-    (in one write the last copy of an id wins). ``aliases_of(campaign)``: its aliases as
-    stored, as the caller read them (else read here)."""
-    out: list[Assignment] = []
-    for campaign in {r.campaign for r in records if isinstance(r, Assignment)}:
-        aliases = _batch_aliases((aliases_of or store.aliases)(campaign), records, campaign)
-        mine = [r for r in records if isinstance(r, Assignment) and r.campaign == campaign]
-        keys = [aliases.key("person", campaign, r.person) for r in mine]
-        last = dict(zip(keys, mine))
-        others = _assigned_spellings(store, aliases, campaign,
-                                     [(k, r.person) for k, r in last.items()])
-        for key, r in last.items():
-            names = {normalize(n): n for n in others.get(key, ())}
-            names.update((normalize(x.person), x.person) for k, x in zip(keys, mine) if k == key)
-            names.pop(normalize(r.person), None)
-            out.extend(r.model_copy(update={"person": n}) for n in names.values())
     return out
 
 
