@@ -19,8 +19,8 @@ from dashboard.auth import signed_in
 from dashboard.components import person_href, person_link
 from dashboard.grid import MAX_BLOCK, equals_filter, page, select
 from dashboard.services import services
-from dashboard.tables import (KEPT_COUNTS, KEPT_HEADS, RankedRows, choices, complete, list_rows,
-                             read_again)
+from dashboard.tables import (KEPT_COUNTS, KEPT_HEADS, RankedRows, choices, complete,
+                             counted_choices, list_rows, read_again)
 from mapper.roles import sees_contact_details
 
 __all__ = ["PAGE", "PeopleList", "people_grid", "grid_wrap", "filters_bar", "grid_rows",
@@ -178,11 +178,10 @@ def _first_block(shape: Callable, request: dict | None, campaign: str | None):
     if (head is None or request.get("sortModel") or request.get("filterModel")
             or int(request.get("startRow") or 0) != 0):
         return None
-    svc = services()
-    camp = svc.campaign(campaign)
-    if camp is None or svc.analytics.holds(shape, campaign=camp):
+    store_camp = _unheld(shape, campaign)
+    if store_camp is None:
         return None
-    found = head(svc.analytics.store, camp, min(int(request.get("endRow") or 100), MAX_BLOCK))
+    found = head(*store_camp, min(int(request.get("endRow") or 100), MAX_BLOCK))
     if found is None:
         return None
     rows, n = found
@@ -210,8 +209,7 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     own = own_organizer()
     out = []
     for c in columns:
-        values = (sorted(map(str, counted[c]), key=str.casefold) if c in counted
-                  else _choices(rows, c))
+        values = counted_choices(counted[c]) if c in counted else _choices(rows, c)
         if c == "organizer" and own and own not in values:
             values = [own, *values]  # her own name stays choosable even with no rows
         out.append([{"label": v, "value": v} for v in values])
@@ -225,13 +223,19 @@ def _kept_counts(shape: Callable, campaign: str | None) -> dict[str, dict[Any, i
     process and each time the ranking is kept anew), as its first block is not
     (:func:`_first_block`). None otherwise."""
     kept = KEPT_COUNTS.get(shape)
-    if kept is None:
-        return None
+    store_camp = _unheld(shape, campaign) if kept is not None else None
+    return kept(*store_camp) if store_camp is not None else None
+
+
+def _unheld(shape: Callable, campaign: str | None) -> tuple[Any, str] | None:
+    """The store (as the analytics read it) and the campaign, while this process holds none
+    of the list's rows of the store's version (read from what the store keeps, then); None
+    once it does."""
     svc = services()
     camp = svc.campaign(campaign)
     if camp is None or svc.analytics.holds(shape, campaign=camp):
         return None
-    return kept(svc.analytics.store, camp)
+    return svc.analytics.store, camp
 
 
 _CHOICES: OrderedDict[tuple[int, str], tuple[list, list[str]]] = OrderedDict()

@@ -22,7 +22,8 @@ from mapper.readmodel import kept_key
 from mapper.snapshot import Snapshot, gc_paused
 
 __all__ = ["ready_rows", "talk_rows", "talk_list", "list_rows", "read_again", "KeptAnew",
-           "people_angry_about", "person_ties", "choices", "RankedRows", "complete"]
+           "people_angry_about", "person_ties", "choices", "counted_choices", "RankedRows",
+           "complete"]
 
 
 def _issue_names(snapshot: Snapshot, issues: dict[str, int] | None) -> list[str]:
@@ -153,19 +154,22 @@ def kept_ready_counts(store: Any, campaign: str) -> dict[str, dict[Any, int]] | 
     """How many rows of :func:`kept_ready_rows` hold each unit, organizer and issue (as
     :class:`RankedRows` counts them: the filters' choices), from the counts kept with the
     ranking (``store.kept_list_counts``), no row made (2 s at a million people in a new
-    process). None where :func:`kept_ready_rows` is None, or the ranking is kept without
-    them."""
+    process). None where :func:`kept_ready_rows` is None or would rank the campaign whole
+    (none kept, or one past the lag bound), or the ranking is kept without them."""
     kept = getattr(store, "kept_list_counts", None)
     found = kept(campaign) if kept is not None else None
     if found is None:
         return None
     ranking, counts = found
-    units = {(u or UNKNOWN_UNIT): n for u, n in counts["unit"].items()}
-    issues: dict[str, int] = {}
-    for key, n in counts["issues"].items():  # (two issues may be named alike)
-        name = ranking.issue_name(key)
-        issues[name] = issues.get(name, 0) + n
-    return {"unit": units, "organizer": counts["organizer"], "issues": issues}
+    # (Named as the rows name them, _ready_values; two units or issues may then be one.)
+    named = {"unit": lambda u: u or UNKNOWN_UNIT, "organizer": lambda o: o,
+             "issues": ranking.issue_name}
+    out: dict[str, dict[Any, int]] = {}
+    for column, name in named.items():
+        held = out[column] = {}
+        for value, n in counts[column].items():
+            held[name(value)] = held.get(name(value), 0) + n
+    return out
 
 
 def _ready_fill(store: Any, campaign: str, ranking: Any) -> Callable[[list[Any]], list[dict]]:
@@ -502,12 +506,17 @@ def list_rows(analytics: Any, shape: Callable[..., Any], campaign: str) -> list[
                                                                             campaign=campaign)
 
 
+def counted_choices(counts: dict[Any, int]) -> list[str]:
+    """The values counted (``{value: rows holding it}``), as :func:`choices` sorts them."""
+    return sorted(map(str, counts), key=str.casefold)
+
+
 def choices(rows: list[dict[str, Any]], column: str) -> list[str]:
     """The distinct values of a column (list cells count each item), sorted; as counted
     beside the rows where they are (the Ready list's :func:`kept_ready_rows`)."""
     counted = getattr(rows, "counts", None)
     if counted is not None and column in counted:
-        return sorted(map(str, counted[column]), key=str.casefold)
+        return counted_choices(counted[column])
     seen: set[str] = set()
     for r in rows:
         v = r.get(column)

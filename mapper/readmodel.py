@@ -38,7 +38,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
            "head_items", "first_items", "by_unit", "AskRanking", "angry_people", "ranked_day",
-           "waits_moved", "Listed",
+           "waits_moved", "Listed", "list_counts",
            "COMMITTED_FIELDS",
            "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken", "assignees",
            "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
@@ -977,9 +977,9 @@ class KeptOrder(Protocol):
         """How many of ``people`` it holds."""
         ...
 
-    def columns_of(self, people: Collection[str]) -> dict[str, list] | None:
+    def kept_columns(self, people: Collection[str]) -> dict[str, list]:
         """``{person: [unit, organizer, issue keys]}`` of those of ``people`` it holds (what
-        :func:`list_counts` counts); None where it was kept without them."""
+        :func:`list_counts` counts): asked only of an order kept with ``list_counts``."""
         ...
 
 
@@ -999,10 +999,9 @@ class WholeOrder:
         # (Counted in C: at a million people a generator over the entries took 0.1-0.4 s.)
         return sum(map(wanted.__contains__, map(itemgetter(0), self.all)))
 
-    def columns_of(self, people: Collection[str]) -> dict[str, list] | None:
+    def kept_columns(self, people: Collection[str]) -> dict[str, list]:
         wanted = set(people)
-        found = {e[0]: e[4:7] for e in self.all if e[0] in wanted}
-        return None if any(len(c) != 3 for c in found.values()) else found
+        return {e[0]: e[4:7] for e in self.all if e[0] in wanted}
 
 
 class AskRanking:
@@ -1222,9 +1221,7 @@ class AskRanking:
             return None if listed is None else list_counts(l[1:] for l in listed.values())
         if self._kept_counts is None:
             return None
-        before = self._kept.columns_of(self._moved)
-        if before is None:
-            return None
+        before = self._kept.kept_columns(self._moved)
         counts = {c: dict(n) for c, n in self._kept_counts.items()}
         _count_into(counts, before.values(), -1)
         _count_into(counts, (l[1:] for l in self._fresh_listed.values()), 1)

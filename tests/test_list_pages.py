@@ -337,7 +337,7 @@ def _ready(store) -> list:
         head, count = kept_ready_head(seen, CAMPAIGN, n)
         assert (complete(head, list(head)), count) == (whole[:n], len(whole))
     # So are its filters' choices, from the counts kept with the ranking.
-    counts = kept_ready_counts(another_process(seen), CAMPAIGN)
+    counts = kept_ready_counts(WithCampaignTexts(another_process(store)), CAMPAIGN)
     assert {c: sorted(counts[c], key=str.casefold) for c in READY_CHOICES} == {
         c: choices(whole, c) for c in READY_CHOICES}
     return whole

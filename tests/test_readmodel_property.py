@@ -428,6 +428,8 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
     from dashboard.tables import READY_CHOICES, choices
 
     monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    # A page and a bucket per entry: the people written since are looked up across buckets.
+    monkeypatch.setattr(store, "ask_chunk_size", 1)
     store.clear()
     seen = WithCampaignTexts(store)
     checks = itertools.count()

@@ -187,6 +187,13 @@ def _bucket_question(b: int) -> str:
     return f"ask_ranking#m{b:05d}"
 
 
+def _columns_question(b: int) -> str:
+    """The question what a list counts of bucket ``b``'s people is stored under (``{person:
+    [unit, organizer, issue keys]}``): apart from the bucket, so a count of the people
+    (:meth:`PagedOrder.held`, every page of the queue) does not read it."""
+    return f"ask_ranking#l{b:05d}"
+
+
 def _bucket(person: str, n: int) -> int:
     """The bucket of ``n`` a person's key falls in: a stable hash (every process, every
     Python: not ``hash()``, which is salted per process)."""
@@ -207,9 +214,9 @@ class PagedOrder:
         self.count, self.chunks, self.buckets = (result["count"], result["chunks"],
                                                  result["buckets"])
         self.chunks_read: dict[int, list] = {}
-        #: Each bucket read: ``{person: [unit, organizer, issue keys]}`` (what a list counts,
-        #: :meth:`columns_of`), or the people alone where older code kept it.
-        self.buckets_read: dict[int, dict[str, list] | frozenset[str]] = {}
+        self.buckets_read: dict[int, frozenset[str]] = {}
+        #: What a list counts of each bucket's people read (:meth:`kept_columns`).
+        self.columns_read: dict[int, dict[str, list]] = {}
 
     def _read(self, questions: list[str]) -> list[Any]:
         head = self.head
@@ -243,30 +250,26 @@ class PagedOrder:
 
     def held(self, people: Collection[str]) -> int:
         """How many of ``people`` the order holds (their buckets read)."""
-        return sum(p in bucket for p, bucket in self._buckets_of(people))
+        return sum(p in self.buckets_read[b] for p, b in self._read_buckets(
+            people, self.buckets_read, _bucket_question, frozenset).items())
 
-    def columns_of(self, people: Collection[str]) -> dict[str, list] | None:
+    def kept_columns(self, people: Collection[str]) -> dict[str, list]:
         """``{person: [unit, organizer, issue keys]}`` of those of ``people`` the order holds
-        (their buckets read); None where older code kept the buckets without them."""
-        found = {}
-        for p, bucket in self._buckets_of(people):
-            if not isinstance(bucket, dict):
-                return None
-            if p in bucket:
-                found[p] = bucket[p]
-        return found
+        (what a list counts of their buckets read; kept only where the head keeps
+        ``list_counts``)."""
+        return {p: cols[p] for p, b in self._read_buckets(
+            people, self.columns_read, _columns_question, dict).items()
+            if p in (cols := self.columns_read[b])}
 
-    def _buckets_of(self, people: Collection[str]
-                    ) -> list[tuple[str, dict[str, list] | frozenset[str]]]:
-        """Each of ``people`` with the bucket it falls in, the buckets not read yet read."""
-        if not people:
-            return []
+    def _read_buckets(self, people: Collection[str], held: dict, question: Callable[[int], str],
+                      kind: Callable[[Any], Any]) -> dict[str, int]:
+        """Each of ``people`` with the bucket it falls in, those not in ``held`` read."""
         n = self.buckets
         by = {p: _bucket(p, n) for p in people}
-        wanted = sorted(set(by.values()) - self.buckets_read.keys())
-        for b, found in zip(wanted, self._read([_bucket_question(b) for b in wanted])):
-            self.buckets_read[b] = found if isinstance(found, dict) else frozenset(found)
-        return [(p, self.buckets_read[b]) for p, b in by.items()]
+        wanted = sorted(set(by.values()) - held.keys())
+        for b, found in zip(wanted, self._read([question(b) for b in wanted])):
+            held[b] = kind(found)
+        return by
 
 
 @dataclass(frozen=True, slots=True)
@@ -1303,7 +1306,9 @@ class Store(abc.ABC):
         answers = [StoredAnswer(campaign, self.ASK_RANKING, key, version, at, head)]
         answers += [StoredAnswer(campaign, _chunk_question(i), key, version, at, c)
                     for i, c in enumerate(chunks)]
-        answers += [StoredAnswer(campaign, _bucket_question(b), key, version, at,
+        answers += [StoredAnswer(campaign, _bucket_question(b), key, version, at, sorted(p))
+                    for b, p in enumerate(buckets)]
+        answers += [StoredAnswer(campaign, _columns_question(b), key, version, at,
                                  dict(sorted(p.items()))) for b, p in enumerate(buckets)]
         names = {a.question for a in answers}
         drop = [(a.question, key) for a in self.answer_stamps(campaign)
