@@ -86,6 +86,27 @@ def test_only_the_last_few_versions_are_kept() -> None:
     assert a.versions() == [3, 1]
 
 
+def test_a_result_computed_for_a_newer_version_lets_go_of_the_older_ones() -> None:
+    # A worker under writes held each list of its last three versions (at a million people,
+    # gigabytes): once a newer version's is computed, the older ones are let go of; a call
+    # still on an older version computes it again, right for that version.
+    store, calls = FakeStore(), []
+    a = Analytics(store, campaign="st-lukes", keep_versions=3)
+    f = counting(calls)
+
+    def g(snapshot) -> int:  # (another question)
+        return len(snapshot.issues)
+    store.v = 1
+    first = a.run(f)
+    a.run(g)
+    store.v = 2
+    a.run(f)
+    held = {v: [k for k in bucket if k[0] != "__snapshot__"] for v, bucket in a._versions.items()}
+    assert len(held[1]) == 1 and len(held[2]) == 1  # (g of version 1 is held: none newer)
+    store.v = 1
+    assert a.run(f) == first and len(calls) == 3
+
+
 def test_concurrent_calls_for_the_same_result_compute_it_once() -> None:
     store = FakeStore()
     a = Analytics(store, campaign="st-lukes")

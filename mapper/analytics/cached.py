@@ -112,6 +112,14 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
+def _older(version: Hashable, than: Hashable) -> bool:
+    """Whether store ``version`` comes before ``than`` (False where they do not compare)."""
+    try:
+        return bool(version < than)  # type: ignore[operator]
+    except TypeError:
+        return False
+
+
 class Analytics:
     """Cache of snapshots and analytics results, keyed by store version and arguments.
 
@@ -221,10 +229,24 @@ class Analytics:
                     value = compute()
                 with self._lock:
                     self._bucket(version)[key] = value
+                    superseded = self._superseded(version, key)
+                del superseded  # (freed outside the lock)
             finally:
                 with self._lock:
                     self._inflight.pop((version, key), None)
         return value
+
+    def _superseded(self, version: Hashable, key: tuple) -> list[Any]:
+        """``key``'s results of versions older than ``version``, taken out (under the lock):
+        a caller reads the store's version first, so only one already under way asks for an
+        older one (and computes it again). A worker held each list of its last three
+        versions: at a million people, under writes, 3.9 GB (the Ready and Talk lists, a
+        snapshot, three times over)."""
+        out = []
+        for other, held in self._versions.items():
+            if key in held and other != version and _older(other, version):
+                out.append(held.pop(key))
+        return out
 
     def versions(self) -> list[Hashable]:
         """The store versions currently cached, least recently used first."""
