@@ -4,7 +4,6 @@ on the server; shown as cards on a phone and as a grid whose rows grow to fit on
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,21 +123,11 @@ def _rows(shape: Callable, campaign: str | None) -> list[dict[str, Any]]:
     return [] if camp is None else list_rows(svc.analytics, shape, camp)
 
 
-def _sorted(rows: list[Row], column: str) -> list[Row]:
+def _sorted(shape: Callable, campaign: str | None, rows: list[Row], column: str) -> list[Row]:
     """``rows`` in the order of ``column``, kept as :func:`_choices` is (sorting 100k rows
     takes seconds; a page of them should not)."""
-    key = (id(rows), "sorted:" + column)
-    with _CHOICES_LOCK:
-        hit = _CHOICES.get(key)
-        if hit is not None and hit[0] is rows:
-            _CHOICES.move_to_end(key)
-            return hit[1]
-    ordered = list(select(rows, {"sortModel": [{"colId": column, "sort": "asc"}]}))
-    with _CHOICES_LOCK:
-        _CHOICES[key] = (rows, ordered)
-        while len(_CHOICES) > 24:
-            _CHOICES.popitem(last=False)
-    return ordered
+    return _read_once(shape, campaign, rows, "sorted:" + column, lambda: list(
+        select(rows, {"sortModel": [{"colId": column, "sort": "asc"}]})))
 
 
 def grid_rows(shape: Callable, fields: set[str], request: dict | None, campaign: str | None):
@@ -158,7 +147,7 @@ def _block(shape: Callable, fields: set[str], request: dict | None, campaign: st
     sort = [s for s in (request or {}).get("sortModel") or [] if isinstance(s, dict)]
     if (len(sort) == 1 and sort[0].get("colId") in fields and sort[0].get("sort") == "asc"):
         # One column, ascending (what the Sort by drop-down asks): sorted once per store version.
-        rows = _sorted(rows, str(sort[0]["colId"]))
+        rows = _sorted(shape, campaign, rows, str(sort[0]["colId"]))
         request = {**(request or {}), "sortModel": []}
     block = page(rows, request, fields)
     # A read model's rows are ranked: only those drawn are computed whole.
@@ -209,7 +198,8 @@ def filter_options(shape: Callable, columns: list[str], campaign: str | None):
     own = own_organizer()
     out = []
     for c in columns:
-        values = counted_choices(counted[c]) if c in counted else _choices(rows, c)
+        values = (counted_choices(counted[c]) if c in counted
+                  else _choices(shape, campaign, rows, c))
         if c == "organizer" and own and own not in values:
             values = [own, *values]  # her own name stays choosable even with no rows
         out.append([{"label": v, "value": v} for v in values])
@@ -238,26 +228,33 @@ def _unheld(shape: Callable, campaign: str | None) -> tuple[Any, str] | None:
     return svc.analytics.store, camp
 
 
-_CHOICES: OrderedDict[tuple[int, str], tuple[list, list[str]]] = OrderedDict()
-_CHOICES_LOCK = threading.Lock()
+#: What is read once from a list's rows (a filter's choices, the rows sorted by a column):
+#: ``{(list, campaign, what): (rows, what they gave)}``, of the latest rows read alone. (Held
+#: by the rows' identity, 24 at most, it kept up to eight versions of a list alive in a
+#: worker under writes: at a million people, hundreds of MB each.)
+_READ_ONCE: dict[tuple[Callable, str | None, str], tuple[list, Any]] = {}
+_READ_ONCE_LOCK = threading.Lock()
 
 
-def _choices(rows: list[Row], column: str) -> list[str]:
-    """:func:`~dashboard.tables.choices`, kept while the list it was read from is the one the
-    analytics cache hands out (the same object until the store changes): not read again from
-    100k rows on every visit."""
-    key = (id(rows), column)
-    with _CHOICES_LOCK:
-        hit = _CHOICES.get(key)
+def _read_once(shape: Callable, campaign: str | None, rows: list[Row], what: str,
+               compute: Callable[[], Any]) -> Any:
+    """``compute()`` of ``rows`` (of the list ``shape``), kept while they are the rows the
+    analytics cache hands out (the same object until the store changes)."""
+    key = (shape, campaign, what)
+    with _READ_ONCE_LOCK:
+        hit = _READ_ONCE.get(key)
         if hit is not None and hit[0] is rows:
-            _CHOICES.move_to_end(key)
             return hit[1]
-    values = choices(rows, column)
-    with _CHOICES_LOCK:
-        _CHOICES[key] = (rows, values)  # the rows held too, so their id is not reused
-        while len(_CHOICES) > 24:
-            _CHOICES.popitem(last=False)
-    return values
+    value = compute()
+    with _READ_ONCE_LOCK:
+        _READ_ONCE[key] = (rows, value)
+    return value
+
+
+def _choices(shape: Callable, campaign: str | None, rows: list[Row], column: str) -> list[str]:
+    """:func:`~dashboard.tables.choices`, read once per list of rows (:func:`_read_once`): not
+    read again from 100k rows on every visit."""
+    return _read_once(shape, campaign, rows, column, lambda: choices(rows, column))
 
 
 def let_go_of_lists() -> None:
@@ -266,8 +263,8 @@ def let_go_of_lists() -> None:
     old (:attr:`mapper.analytics.cached.Analytics.on_let_go`)."""
     from dashboard.tables import _ReadyBase
 
-    with _CHOICES_LOCK:
-        _CHOICES.clear()
+    with _READ_ONCE_LOCK:
+        _READ_ONCE.clear()
     _ReadyBase.drop_all()
 
 

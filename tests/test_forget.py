@@ -260,13 +260,13 @@ def test_a_worker_lets_go_of_what_it_held_of_her_at_its_refreshers_next_round(fi
     analytics.on_let_go = listing.let_go_of_lists
     rows = kept_talk_rows(analytics, CAMPAIGN)
     complete(rows, list(rows))
-    listing._choices(rows, "unit")
+    listing._choices(kept_talk_rows, CAMPAIGN, rows, "unit")
     analytics.answer(power_map)
     analytics.snapshot(CAMPAIGN)
 
     def held() -> str:
         return repr([analytics._latest, analytics._kept, analytics._indexes, analytics.views,
-                     analytics._versions, listing._CHOICES,
+                     analytics._versions, listing._READ_ONCE,
                      [(k, b.values) for k, (_, b) in _ReadyBase._held.items()]]).casefold()
     assert "dee park" in held()
     forget_person(filled, ADMIN, CAMPAIGN, NAME)

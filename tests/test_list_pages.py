@@ -637,3 +637,30 @@ def test_a_first_block_is_never_read_from_a_ranking_kept_by_older_code(open_stor
                               issues=[{"issue": "short staffing", "anger": 5}])])
     assert kept_ready_head(WithCampaignTexts(another_process(store)), CAMPAIGN, 1) is None
     assert _ready(store) == _whole_ready(store)  # (ranked whole again, and kept anew)
+
+
+def test_what_a_list_reads_once_holds_the_rows_of_its_latest_version_alone():
+    """A filter's choices and a sort are read once per list of rows; what holds them held
+    the rows of up to eight versions of a list alive in a worker under writes (at a million
+    people, hundreds of MB each): now the latest list's alone, per list and campaign."""
+    import gc
+    import weakref
+
+    from dashboard import listing
+    from dashboard.tables import ready_rows, talk_rows
+
+    class Rows(list):  # (a list of rows, as the analytics cache hands one out per version)
+        pass
+
+    refs = []
+    for version in range(30):
+        for shape in (ready_rows, talk_rows):
+            rows = Rows([{"person": f"p{version}", "unit": f"Unit {version}", "name": "A"}])
+            assert listing._choices(shape, CAMPAIGN, rows, "unit") == [f"Unit {version}"]
+            assert listing._sorted(shape, CAMPAIGN, rows, "name") == rows
+            refs.append(weakref.ref(rows))
+    del rows
+    gc.collect()
+    assert [r() is not None for r in refs].count(True) == 2  # the last of each list
+    assert refs[-1]() is not None and refs[-2]() is not None
+    listing.let_go_of_lists()
