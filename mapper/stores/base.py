@@ -267,8 +267,9 @@ class PagedOrder:
         n = self.buckets
         by = {p: _bucket(p, n) for p in people}
         wanted = sorted(set(by.values()) - held.keys())
-        for b, found in zip(wanted, self._read([question(b) for b in wanted])):
-            held[b] = kind(found)
+        if wanted:
+            for b, found in zip(wanted, self._read([question(b) for b in wanted])):
+                held[b] = kind(found)
         return by
 
 
@@ -1286,11 +1287,11 @@ class Store(abc.ABC):
         """Keep a ranking (:meth:`mapper.readmodel.AskRanking.stored`) in pages, all in one
         transaction (:meth:`put_answers`): a head (question :attr:`ASK_RANKING`: its day,
         the campaign's counts and plans, how many entries and pages), its order in pages of
-        :attr:`ask_chunk_size` entries, and who is in it, in buckets (each with what a list
-        counts of them, beside the head's counts of all: a list's filters read those, and the
-        buckets of the people written since). A page of the queue reads the head and the
-        pages it shows (:class:`PagedOrder`), not the whole order: at a million people that
-        is 40 MB of JSON, read in a second."""
+        :attr:`ask_chunk_size` entries, and who is in it, in buckets; with what a list counts
+        (units, organizers, issues: the head's counts of all, and each bucket's people's
+        apart, which a list's filters read for the people written since). A page of the queue
+        reads the head and the pages it shows (:class:`PagedOrder`), not the whole order: at a
+        million people that is 40 MB of JSON, read in a second."""
         from mapper import readmodel
         from mapper.analytics.stored import PART
 
