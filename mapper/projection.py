@@ -33,10 +33,12 @@ _normalize = functools.lru_cache(maxsize=1 << 17)(normalize)
 
 #: How the name part of a person's key starts when she is known by a custom id, not a name.
 ID_MARK = "#"
+#: How many hex digits of her id's digest follow it (:func:`identity_key`).
+_ID_DIGITS = 20
 #: A person named by her key's last part, as ``mapper duplicates`` shows one known by a custom
-#: id (``#`` and 20 hex digits, :func:`identity_key`): a record naming her so (an alias, a
-#: contact assignment) reaches her, not a person of that name.
-_ID_REF = re.compile(r"#[0-9a-f]{20}")
+#: id (``#`` and the digest's digits, :func:`identity_key`): a record naming her so (an alias,
+#: a contact assignment) reaches her, not a person of that name.
+_ID_REF = re.compile(rf"{re.escape(ID_MARK)}[0-9a-f]{{{_ID_DIGITS}}}")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -49,7 +51,7 @@ def identity_key(campaign: str, custom_id: str) -> str:
     >>> identity_key("c1", "E-1001").startswith("person:c1:#"), identity_key("c2", "E-1001") == identity_key("c1", "E-1001")
     (True, False)
     """
-    digest = hashlib.sha256(f"{campaign}\0{custom_id.strip()}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{campaign}\0{custom_id.strip()}".encode()).hexdigest()[:_ID_DIGITS]
     return f"person:{campaign}:{ID_MARK}{digest}"
 
 
