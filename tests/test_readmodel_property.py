@@ -5,6 +5,7 @@ and alias merges (issue 14, item 4)."""
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import itertools
 from types import SimpleNamespace
@@ -460,6 +461,75 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
                                    texts=lambda ids: read_texts(store, CAMPAIGN, ids))
 
     apply(store, ops, check=check)
+    check()
+
+
+ISSUE_ALIASES = (("parking", "mandatory overtime"), ("short staffing", "parking"))
+ready_operations = st.lists(st.one_of(
+    talk, talk, talk, talk, talk, update, assign, delete, merge, listed, tied,
+    st.tuples(st.just("issue_alias"), st.integers(0, 1)),
+    st.tuples(st.just("issue_unalias"), st.integers(0, 1)),
+    st.tuples(st.just("forget"), st.integers(0, len(PEOPLE) - 1)),
+    st.just(("keep",))), min_size=3, max_size=16)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=ready_operations)
+def test_the_ready_lists_filter_choices_follow_renamed_issues_and_forgotten_people(
+        store, ops, monkeypatch):
+    # The filters' choices read from the counts kept with the ranking, by a process holding
+    # nothing of it, are the whole list's after issues are joined and parted by aliases,
+    # people forgotten and the ranking kept anew at any point among other writes.
+    from types import SimpleNamespace
+
+    from dashboard.tables import READY_CHOICES, choices
+    from mapper import services
+    from tests.records import alias
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setattr(store, "ask_chunk_size", 1)
+    store.clear()
+    # Some in the list to begin with (a unit, an organizer, issues each), whom ops move.
+    store.write([conversation(name, "2026-10-02", id=f"base-{n}", unit=UNITS[n % 3],
+                              organizer=ORGANIZERS[n % 3], ask={"response": "maybe"},
+                              issues=[{"issue": ISSUES[n % 3], "anger": 4},
+                                      {"issue": ISSUES[(n + 1) % 3], "anger": 3 + n % 3}])
+                 for n, name in enumerate(("Ben Ortiz", "Cam Lee", "Dee Park", "Eve Ruiz"))])
+    seen = WithCampaignTexts(store)
+    admin = SimpleNamespace(role="admin", organizer=None)
+
+    def check() -> None:
+        rows = kept_ready_rows(seen, CAMPAIGN)
+        if rows is None:
+            return
+        other = copy.copy(store)
+        other.__dict__.pop("_kept_answers", None)  # (another process: nothing held)
+        counts = kept_ready_counts(WithCampaignTexts(other), CAMPAIGN)
+        whole = ready_rows(campaign_texts(store.snapshot(CAMPAIGN), store))
+        for column in READY_CHOICES:
+            assert choices(rows, column) == choices(whole, column), column
+            if counts is not None:  # (none kept since a forget: the rows are counted)
+                assert sorted(map(str, counts[column]), key=str.casefold) == choices(
+                    whole, column), column
+                assert all(n > 0 for n in counts[column].values())
+
+    for op in ops:
+        check()
+        if op[0] == "issue_alias":
+            store.write([alias("issue", *ISSUE_ALIASES[op[1]])])
+        elif op[0] == "issue_unalias":
+            store.delete([f"alias:{CAMPAIGN}:issue:{ISSUE_ALIASES[op[1]][0]}"])
+        elif op[0] == "forget":
+            try:
+                services.forget_person(store, admin, CAMPAIGN, PEOPLE[op[1]])
+            except services.ServiceError:
+                pass  # (no one by that name, or two)
+        elif op[0] == "keep":
+            store.kept_ask_ranking(CAMPAIGN, today=None, words="every", fresh=True,
+                                   texts=lambda ids: read_texts(store, CAMPAIGN, ids))
+        else:
+            apply(store, [op])
     check()
 
 
