@@ -89,8 +89,11 @@ class ImportOptions:
 
 
 def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
-             report: ImportReport, options: ImportOptions | None = None) -> Iterator[Record]:
-    """Yield every valid record of every file, adding the bad ones' errors to ``report``."""
+             report: ImportReport, options: ImportOptions | None = None, *,
+             one_by_one: bool = False) -> Iterator[Record]:
+    """Yield every valid record of every file, adding the bad ones' errors to ``report``.
+    ``one_by_one``: each row asked whether it may be written (``options.allowed``) when it is
+    reached, not with the rows after it (a read that is written as it goes)."""
     options = options or ImportOptions()
     seen: dict[str, str] = {}
     read = ReadOptions(mapping=options.mapping, sheet=options.sheet, found=report.found)
@@ -127,9 +130,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
         def settle() -> Iterator[Record]:
             """The pending rows in order: each valid one yielded, each bad one noted. Whether
             they may be written is asked once for them all (the rule reads the store: once per
-            chunk, not per row). Chunks are the write's: in a second read (past KEEP_LIMIT,
-            written as it is read) a chunk's rows are still asked after the chunks before them
-            were written, as row by row."""
+            chunk, not per row), against the store as it is before any of them is written."""
             valid = [record for _, record, errors in pending if not errors]
             refusals = iter(options.allowed(valid) if options.allowed is not None and valid
                             else [])
@@ -168,7 +169,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                     else:
                         seen[rid] = raw.where
                 pending.append((raw, record, errors))
-                if len(pending) >= WRITE_CHUNK:
+                if len(pending) >= (1 if one_by_one else WRITE_CHUNK):
                     yield from settle()
         except FileError as exc:
             stopped = exc
@@ -344,7 +345,10 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
         records: Iterator[Record] | list[Record] = report.kept
     else:
         # Read again and resolved again (the counts reported are the check's).
-        records = _checked(paths, kind, campaign, again, options)
+        # (Written as it is read: each row asked after the rows before it were handed to the
+        # writer, as the check asked it of the store then; a chunk asked at once ran ahead of
+        # the writes once a row was refused.)
+        records = _checked(paths, kind, campaign, again, options, one_by_one=True)
     # The collector stays on between chunks (each store.write pauses it for its own): the
     # Neo4j driver's results are cycles, and a whole 1M import of them held 2-3 GiB.
     with store.bulk():

@@ -105,10 +105,12 @@ def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
     # (A name an alias keys is whom the alias says, as an import's _named takes it.)
     plain = [i for i, k in enumerate(keys) if k == f"person:{campaign}:{normalize(names[i])}"]
     if plain:
-        try:
-            rows = {i: RosterRow(name=names[i], campaign=campaign) for i in plain}
-        except ValidationError:
-            return keys  # (not a name: found by no one)
+        rows = {}
+        for i in plain:
+            try:
+                rows[i] = RosterRow(name=names[i], campaign=campaign)
+            except ValidationError:
+                continue  # (not a name: found by no one; the others still are)
         identities.prefetch(rows.values())
         for i, row in rows.items():
             found = identities.resolve(row, "", "")
@@ -898,12 +900,15 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
 
 def _upload_rule(store: Store, actor: ActorLike) -> Any:
     """What an upload of ``actor``'s may write, a chunk of records at a time (an admin
-    anything): lists (roster rows, ties, hierarchy, aliases) as
-    :func:`mapper.roles.may_import_lists` allows; 1-on-1s, updates and contact assignments as
-    the API's :func:`post_records` checks them (her own 1-on-1s, never one someone else
+    anything): lists (roster rows, ties, hierarchy; aliases of issues and decision makers)
+    as :func:`mapper.roles.may_import_lists` allows; 1-on-1s, updates and contact assignments
+    as the API's :func:`post_records` checks them (her own 1-on-1s, never one someone else
     recorded; an assignment against whom the contact is with now), read for the chunk at
-    once: a read per row was a snapshot of her per assignment. A file's ``record_type``
-    column can make a row any kind."""
+    once. Never an alias of a person, which the API refuses her too: it joins two people,
+    and with them whom each is with (a file's alias row, then an assignment of the alias to
+    her, took another organizer's contact). A file's ``record_type`` column can make a row
+    any kind."""
+    from mapper.models import AliasRow
     from mapper.projection import record_kind
 
     if actor.role == "admin":
@@ -915,6 +920,10 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
         held = iter(_held(store, [r for r, k in zip(records, kinds) if k in ruled]))
         out: list[tuple[str, str] | None] = []
         for record, kind in zip(records, kinds):
+            if isinstance(record, AliasRow) and record.kind == "person":
+                out.append(("kind", "your role may not join two people (an admin merges "
+                                    "spellings: mapper alias)"))
+                continue
             if kind not in ruled:
                 out.append(None)
                 continue

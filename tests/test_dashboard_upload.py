@@ -309,3 +309,66 @@ def test_an_organizers_upload_reads_whom_her_contacts_are_with_once_per_chunk(st
     assert (check.valid, check.rejected) == (5, 2)
     assert [(e["record"], e["field"]) for e in check.errors] == [
         ("record 2", "organizer"), ("record 6", "organizer")]
+
+
+def test_an_organizers_upload_may_not_join_two_people(store, tmp_path):
+    """An alias row, then an assignment of the alias to her: the alias joined "Ana L" to Ana
+    Lopez, another organizer's contact, and the assignment (checked against "Ana L", with no
+    one) took her. The API refuses an organizer an alias; so does her upload, for a person
+    (an issue's spelling joins no one's contacts). Nothing is written; the error names the
+    row and field, never a value."""
+    from mapper.mapping import IGNORE, Mapping
+    from mapper.models import Assignment
+
+    store.write([Assignment(person="Ana Lopez", organizer="Sam Lee", date="2026-10-01",
+                            campaign=CAMPAIGN)])
+    header = ["record_type", "kind", "alias", "canonical", "person", "organizer", "date",
+              "campaign"]
+    path = tmp_path / "upload.csv"
+    path.write_text("\n".join([
+        ",".join(header),
+        f"alias,issue,Parking lot,Parking,,,,{CAMPAIGN}",
+        f"alias,person,Ana L,Ana Lopez,,,,{CAMPAIGN}",
+        f"assignment,,,,Ana L,Maya Ortiz,2026-10-02,{CAMPAIGN}"]) + "\n")
+    mapping = Mapping(columns={h: IGNORE for h in header})
+    ana = f"person:{CAMPAIGN}:ana lopez"
+    check = services.import_upload(store, Actor("organizer", "Maya Ortiz"), path, mapping,
+                                   campaign=CAMPAIGN, shown_as="the file")
+    assert check.written is None and store.assignees(CAMPAIGN) == {ana: "Sam Lee"}
+    assert [(e["record"], e["field"]) for e in check.errors] == [("record 2", "kind")]
+    assert "Ana" not in " ".join(str(e) for e in check.errors)
+    check = services.import_upload(store, Actor("admin"), path, mapping, campaign=CAMPAIGN,
+                                   shown_as="the file")
+    assert not check.errors and store.assignees(CAMPAIGN) == {ana: "Maya Ortiz"}
+
+
+def test_a_large_organizers_upload_asks_each_row_when_it_is_written(store, tmp_path,
+                                                                    monkeypatch):
+    """Past KEEP_LIMIT a file is read again as it is written: each row is asked whether she
+    may write it when it is reached, after the rows before it went to the writer (as when
+    rows were asked one at a time). A chunk asked at once ran ahead of the writes once a
+    row was refused on that read, judged against a store without the rows before it."""
+    from mapper import importer
+    from mapper.mapping import IGNORE, Mapping
+
+    names = [f"Person {i}" for i in range(7)]
+    header = ["record_type", "person", "organizer", "date", "campaign"]
+    path = tmp_path / "upload.csv"
+    path.write_text("\n".join([",".join(header)] + [
+        f"assignment,{n},Maya Ortiz,2026-10-02,{CAMPAIGN}" for n in names]) + "\n")
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 3)
+    monkeypatch.setattr(importer, "KEEP_LIMIT", 2)
+    asked = []
+    real = services._upload_rule
+
+    def rule(store_, actor):
+        refused = real(store_, actor)
+        return lambda records: (asked.append(len(records)), refused(records))[1]
+    monkeypatch.setattr(services, "_upload_rule", rule)
+    check = services.import_upload(store, Actor("organizer", "Maya Ortiz"), path,
+                                   Mapping(columns={h: IGNORE for h in header}),
+                                   campaign=CAMPAIGN, shown_as="the file")
+    # The check (nothing written meanwhile) a chunk at a time; the writing read, row by row.
+    assert asked == [3, 3, 1] + [1] * 7
+    assert not check.errors and check.written["added"] == 7
+    assert set(store.assignees(CAMPAIGN).values()) == {"Maya Ortiz"}

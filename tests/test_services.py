@@ -288,3 +288,18 @@ def test_the_person_page_reads_a_timeline_and_contact_details_from_the_snapshot_
     monkeypatch.setattr(store, "snapshot", built)
     assert services.person_timeline(store, CAMPAIGN, "ana lopez", snapshot=snap) == expected
     assert services.contact_details(store, ADMIN, CAMPAIGN, "Ana Lopez", snapshot=snap) == details
+
+
+def test_a_name_that_is_no_name_among_others_blames_itself_alone(tmp_path):
+    """One blank name in a list stopped every other name being matched to the person of that
+    name known by a custom id: `assign` said the first person was no one, not the blank."""
+    from mapper.stores.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "s.db")
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", campaign="acme")])
+    (zoe,) = services.person_keys(store, "acme", ["Zoe Quinn"])
+    assert zoe.startswith("person:acme:#")
+    assert services.person_keys(store, "acme", ["Zoe Quinn", " "])[0] == zoe
+    with pytest.raises(services.NotFound, match="PERSON #2"):
+        services.assign(store, Actor("admin"), "acme", ["Zoe Quinn", " "], "Maya Ortiz")
+    store.close()
