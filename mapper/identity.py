@@ -170,9 +170,8 @@ class Identities:
 
     def aliases(self, campaign: str) -> Aliases:
         """The campaign's aliases as the store holds them, read once for this batch: what
-        resolving keys names by, and what a caller keying the same records
-        (:func:`mapper.services.person_keys`, :func:`mapper.services.post_records`) keys them
-        by too, rather than read again. Shared: not to be added to."""
+        resolving keys names by, and what a caller keying the same records keys them by too,
+        rather than read again. Shared: not to be added to (:meth:`Aliases.extended`)."""
         found = self._aliases.get(campaign)
         if found is None:
             found = self._aliases[campaign] = (self.store.aliases(campaign)

@@ -560,7 +560,7 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     # record (an older one under another spelling is not whom she is with). Both key her by
     # the aliases the identities read, rather than read them twice more.
     also = respelled(store, records, identities.aliases)
-    for i, (rec, held) in enumerate(zip(records, _held(store, records, identities.aliases)), 1):
+    for i, (rec, held) in enumerate(zip(records, _replaced(store, records, identities.aliases)), 1):
         kind = record_kind(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
         if not may_post(actor, kind, body, held):
@@ -570,8 +570,8 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     return store.write([*records, *also])
 
 
-def _held(store: Store, records: Sequence[Any],
-          aliases_of: Callable[[str], Aliases] | None = None) -> list[dict[str, Any] | None]:
+def _replaced(store: Store, records: Sequence[Any],
+              aliases_of: Callable[[str], Aliases] | None = None) -> list[dict[str, Any] | None]:
     """What each record would replace, as :func:`may_post` weighs it: the stored record of
     its id; for a contact assignment, whom she is with now (``{"organizer": ...}``), read
     for them all at once (``aliases_of``: as :func:`_holders`)."""
@@ -917,7 +917,7 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
 
     def refused(records: list[Any]) -> list[tuple[str, str] | None]:
         kinds = [record_kind(r) for r in records]
-        held = iter(_held(store, [r for r, k in zip(records, kinds) if k in ruled]))
+        held = iter(_replaced(store, [r for r, k in zip(records, kinds) if k in ruled]))
         out: list[tuple[str, str] | None] = []
         for record, kind in zip(records, kinds):
             if isinstance(record, AliasRow) and record.kind == "person":
