@@ -551,7 +551,6 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     means nothing is written). Re-sending a record changes nothing. People are matched as an
     import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
     from mapper.identity import Identities
-    from mapper.projection import record_kind
 
     identities = identities if identities is not None else Identities(store)
     records = resolve_identities(store, records, identities=identities)
@@ -560,14 +559,27 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     # record (an older one under another spelling is not whom she is with). Both key her by
     # the aliases the identities read, rather than read them twice more.
     also = respelled(store, records, identities.aliases)
-    for i, (rec, held) in enumerate(zip(records, _replaced(store, records, identities.aliases)), 1):
-        kind = record_kind(rec)
-        body = rec.model_dump(mode="json", exclude_none=True)
-        if not may_post(actor, kind, body, held):
-            raise NotAllowed(f"record {i}: your role may not write this {kind} record"
-                             + (" (another organizer's)" if held else ""))
+    for i, why in enumerate(_refusals(store, actor, records, identities.aliases), 1):
+        if why is not None:
+            raise NotAllowed(f"record {i}: {why}")
     # (After the records: within one write the last copy of an id wins.)
     return store.write([*records, *also])
+
+
+def _refusals(store: Store, actor: ActorLike, records: Sequence[Any],
+              aliases_of: Callable[[str], Aliases] | None = None) -> list[str | None]:
+    """Why ``actor`` may not write each record (:func:`may_post`, against what it would
+    replace: :func:`_replaced`; ``aliases_of`` as there), None where she may."""
+    from mapper.projection import record_kind
+
+    out: list[str | None] = []
+    for rec, held in zip(records, _replaced(store, records, aliases_of)):
+        kind = record_kind(rec)
+        body = rec.model_dump(mode="json", exclude_none=True)
+        out.append(None if may_post(actor, kind, body, held) else
+                   f"your role may not write this {kind} record"
+                   + (" (another organizer's)" if held else ""))
+    return out
 
 
 def _replaced(store: Store, records: Sequence[Any],
@@ -917,21 +929,17 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
 
     def refused(records: list[Any]) -> list[tuple[str, str] | None]:
         kinds = [record_kind(r) for r in records]
-        held = iter(_replaced(store, [r for r, k in zip(records, kinds) if k in ruled]))
+        whys = iter(_refusals(store, actor, [r for r, k in zip(records, kinds) if k in ruled]))
         out: list[tuple[str, str] | None] = []
         for record, kind in zip(records, kinds):
             if isinstance(record, AliasRow) and record.kind == "person":
                 out.append(("kind", "your role may not join two people (an admin merges "
                                     "spellings: mapper alias)"))
-                continue
-            if kind not in ruled:
+            elif kind not in ruled:
                 out.append(None)
-                continue
-            was = next(held)
-            body = record.model_dump(mode="json", exclude_none=True)
-            out.append(None if may_post(actor, kind, body, was) else (
-                "organizer", f"your role may not write this {kind} record"
-                + (" (another organizer's)" if was else "")))
+            else:
+                why = next(whys)
+                out.append(None if why is None else ("organizer", why))
         return out
     return refused
 

@@ -244,7 +244,7 @@ class Analytics:
         snapshot, three times over)."""
         out = []
         for other, held in self._versions.items():
-            if key in held and other != version and _older(other, version):
+            if key in held and _older(other, version):
                 out.append(held.pop(key))
         return out
 

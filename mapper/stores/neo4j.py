@@ -1382,8 +1382,9 @@ class Neo4jStore(Store):
                                          person=person_key, campaign=campaign)]
 
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
+        needle = normalize(query)
         rows = self._read("read/search_people", campaign=campaign, prefix=f"person:{campaign}:",
-                          needle=normalize(query), words=normalize(query).split(),
+                          needle=needle, words=needle.split(),
                           limit=limit if limit >= 0 else _NO_LIMIT)
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
 

@@ -357,6 +357,7 @@ def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
         out.setdefault(person.split(":", 2)[1], []).append(person)
     return out
 
+
 def _search_normalize(name: object) -> str | None:
     """:func:`mapper.keys.normalize` for SQL (``search_people``): a NULL name stays NULL."""
     return normalize(name) if isinstance(name, str) else None
