@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, issue_name, latest_named,
                                       unit_of)
 from mapper.analytics.status import present
 from mapper.snapshot import Snapshot
+
+if TYPE_CHECKING:  # (imported where a graph is built: a kept answer served needs no networkx,
+    import networkx as nx  # 0.1-0.15 s of a command's start)
 
 __all__ = ["issue_graph", "anger_clusters", "unit_issue_matrix", "bridging_threshold"]
 
@@ -51,6 +52,8 @@ def issue_graph(snapshot: Snapshot, *, min_anger: int = 3) -> nx.Graph:
 
 
 def _issue_graph(snapshot: Snapshot, angry: dict[str, dict[str, int]]) -> nx.Graph:
+    import networkx as nx
+
     stats, pairs = _issue_stats(snapshot, angry)
     G = nx.Graph()
     for key in sorted(stats):
@@ -65,6 +68,8 @@ def _issue_graph(snapshot: Snapshot, angry: dict[str, dict[str, int]]) -> nx.Gra
 def _communities(G: nx.Graph, seed: int, resolution: float) -> list[list[str]]:
     # Louvain on integer labels: sets of ints iterate the same in every process, whereas sets
     # of strings follow PYTHONHASHSEED, which would make the partition differ between runs.
+    import networkx as nx
+
     order = sorted(G)
     index = {k: i for i, k in enumerate(order)}
     H = nx.Graph()
