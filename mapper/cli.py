@@ -804,7 +804,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                     first = options.pop("limit", None)
                     if first is None and not as_json:
                         first = rows or TABLE_LIMIT
-                kept = _stored_answer(store, camp, function, fresh, options, first)
+                # (An export to a file or a pipe writes the kept pages as they are kept.)
+                kept = _stored_answer(store, camp, function, fresh, options, first,
+                                      raw=as_json and not out.is_terminal)
                 result = kept.value
                 if function == "power_map" and kept.version != store.version():
                     # Its rankings as of the last write (kept with each write), the rest as
@@ -866,16 +868,16 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
 
 def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, options: dict,
-                   first: int | None = None):
+                   first: int | None = None, raw: bool = False):
     """A whole-graph answer (:class:`mapper.analytics.stored.Answer`): the one the store
     keeps while it is current or young enough, else computed now (and kept); with ``first``,
     its long list (:data:`~mapper.analytics.stored.PAGED`) cut to the first ``first`` (a kept
-    one read up to them alone)."""
+    one read up to them alone); with ``raw``, a list kept in pages may be their JSON text."""
     from mapper.analytics.cached import Analytics
     from mapper.analytics.stored import first_entries
 
     found = Analytics(store, campaign=campaign, answers=store).answer(
-        function, fresh=fresh, first=first, **options)
+        function, fresh=fresh, first=first, raw=raw, **options)
     return first_entries(found, function, first)  # (computed now, or kept whole: cut here)
 
 

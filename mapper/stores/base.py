@@ -166,10 +166,13 @@ class StoredAnswer:
 
     @classmethod
     def stored(cls, campaign: str, question: str, options: str, version: int, at: str,
-               result: str | None = None) -> "StoredAnswer":
-        """One as a store keeps it: the time as ISO text, the result as JSON (or not read)."""
-        return cls(campaign, question, options, version, dt.datetime.fromisoformat(at),
-                   None if result is None else orjson.loads(result))
+               result: str | bytes | None = None, raw: bool = False) -> "StoredAnswer":
+        """One as a store keeps it: the time as ISO text, the result as JSON (or not read);
+        with ``raw``, the result is left the JSON text it is kept as (bytes)."""
+        if result is not None:
+            result = (result.encode() if isinstance(result, str) else result) if raw \
+                else orjson.loads(result)
+        return cls(campaign, question, options, version, dt.datetime.fromisoformat(at), result)
 
 
 class TornRanking(Exception):
@@ -501,15 +504,18 @@ class Store(abc.ABC):
                      ) -> bool:
         """:meth:`put_answers` of some answers of one campaign."""
 
-    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]], *, raw: bool = False
                     ) -> dict[tuple[str, str], StoredAnswer]:
         """The stored answers (with their results) of these ``(question, options)`` keys that
-        the store holds, read as of one moment."""
+        the store holds, read as of one moment; with ``raw``, each result the JSON text it is
+        kept as (bytes: an export writes it out unparsed, :meth:`Analytics.answer
+        <mapper.analytics.cached.Analytics.answer>`)."""
         found = {}
         for question, options in keys:
             answer = self.get_answer(campaign, question, options)
             if answer is not None:
-                found[question, options] = answer
+                found[question, options] = answer if not raw else replace(
+                    answer, result=orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS))
         return found
 
     @abc.abstractmethod

@@ -1283,12 +1283,12 @@ class Neo4jStore(Store):
         with self._session() as session:
             return session.execute_write(run)
 
-    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]], *, raw: bool = False
                     ) -> dict[tuple[str, str], StoredAnswer]:
         if not keys:
             return {}
         rows = self._read("read/get_answers", campaign=campaign, keys=[list(k) for k in keys])
-        return {(q, o): StoredAnswer.stored(campaign, q, o, v, at, result)
+        return {(q, o): StoredAnswer.stored(campaign, q, o, v, at, result, raw=raw)
                 for q, o, v, at, result in rows}
 
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:

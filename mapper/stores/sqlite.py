@@ -1676,7 +1676,7 @@ class SQLiteStore(Store):
                 db.execute("COMMIT")
         return newer is None
 
-    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]]
+    def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]], *, raw: bool = False
                     ) -> dict[tuple[str, str], StoredAnswer]:
         found = {}
         with self._reading() as db:
@@ -1686,7 +1686,7 @@ class SQLiteStore(Store):
                                  (campaign, question, options)).fetchone()
                 if row is not None:
                     found[question, options] = StoredAnswer.stored(campaign, question,
-                                                                   options, *row)
+                                                                   options, *row, raw=raw)
         return found
 
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
