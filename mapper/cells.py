@@ -88,8 +88,15 @@ class csv_writer:  # noqa: N801 - used like csv.writer
 
 
 def text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Put ``value`` in an openpyxl sheet as a value: text stays text, even ``=1+1``."""
+    """Put ``value`` in an openpyxl sheet as a value: text stays text, even ``=1+1``; a
+    control character a worksheet cannot hold (a vertical tab, a NUL) is left out."""
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str) and not value.isprintable():
+        # A control character no worksheet holds (in a name stored before they were refused):
+        # left out, or openpyxl refuses the whole file with the value in its error.
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         # openpyxl makes any string starting with "=" a formula; "s" writes it as a string.

@@ -58,3 +58,11 @@ def test_an_xlsx_cell_holding_a_formula_is_a_string(tmp_path):
     assert sheet["A2"].value == FORMULA and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"
     assert sheet["B2"].value == 3 and sheet["B2"].data_type == "n"
+
+
+def test_an_xlsx_cell_leaves_out_a_control_character_a_worksheet_cannot_hold(tmp_path):
+    # A name stored before control characters were refused is read back as it was stored.
+    path = tmp_path / "people.xlsx"
+    assert write_xlsx(path, ["name", "notes"], [["Ana\x0bLopez", "line one\nline two\x00"]]) == 1
+    sheet = load_workbook(path).active
+    assert sheet["A2"].value == "AnaLopez" and sheet["B2"].value == "line one\nline two"
