@@ -149,15 +149,16 @@ def _when(days: int) -> str:
 
 
 def _follow_ups(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
-    result = services().analytics.follow_ups(campaign=campaign, today=today)
-    wanted = filters.get("organizer")
+    # Her items whatever case and spacing name her (as the page picks them): the others'
+    # come empty.
+    result = services().analytics.follow_ups(campaign=campaign, today=today,
+                                             organizer=filters.get("organizer"))
     rows = [{"organizer": o["organizer"], "holder": o["organizer"], "person": i["person"],
              "name": i["name"], "kind": i["kind"].replace("_", "-"),
              "what": i["what"], "due": i["due"], "when": _when(i["days_overdue"]),
              "reasons": f"{i['kind'].replace('_', '-')} due {i['due']} ({_when(i['days_overdue'])})",
              "ask": i["what"]}
-            for o in result["organizers"] if not wanted or o["organizer"] == wanted
-            for i in o["items"]]
+            for o in result["organizers"] for i in o["items"]]
     return [("organizer", "Organizer"), ("name", "Name"), ("unit", "Unit"), ("shift", "Shift"),
             ("phone", "Phone"), ("kind", "Kind"), ("what", "What"), ("due", "Due"),
             ("when", "When")], rows

@@ -30,7 +30,9 @@ PLANNER = User("pat", "planner", None, HASH)
 MAYA = User("maya", "organizer", "Maya Ortiz", HASH)
 DEV = User("dev", "organizer", "Dev Patel", HASH)
 VIEWER = User("vera", "viewer", None, HASH)
-USERS = {u.username: u for u in (ADMIN, PLANNER, MAYA, DEV, VIEWER)}
+# Maya's account, her name typed as her 1-on-1s do not spell it.
+MAYA_LOWER = User("maya2", "organizer", "maya ortiz", HASH)
+USERS = {u.username: u for u in (ADMIN, PLANNER, MAYA, DEV, VIEWER, MAYA_LOWER)}
 
 FORMULA = '=HYPERLINK("http://x","y")'
 BEN_PHONE, DEE_PHONE, EVIL_PHONE = "+1 555 0202", "+1 555 0303", "+1 555 0404"
@@ -216,6 +218,15 @@ def test_an_organizers_my_list_export_is_her_own(app):
     text = _client(app, DEV).get("/download/my-list.csv?organizer=Maya Ortiz").get_data(
         as_text=True)
     assert "Ben Ortiz" not in text
+
+
+@pytest.mark.parametrize("path", ["follow-ups", "my-list"])
+def test_an_organizers_own_list_is_hers_however_her_account_spells_her_name(app, path):
+    url = f"/download/{path}.csv?as_of=2026-12-20"
+    own = _csv(_client(app, MAYA).get(url).data)
+    assert len(own) > 1
+    assert _csv(_client(app, MAYA_LOWER).get(url).data) == own
+    assert _csv(_client(app, ADMIN).get(url + "&organizer=maya ortiz").data) == own
 
 
 def test_the_links_carry_the_campaign_and_the_pages_filters(app):
