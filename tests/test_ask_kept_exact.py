@@ -286,23 +286,33 @@ def test_an_open_never_waits_on_a_writer_to_make_the_ask_date_indexes(tmp_path):
 
     from mapper.stores.sqlite import SQLiteStore
 
+    from mapper.models import Assignment
+
     path = tmp_path / "old.db"
-    SQLiteStore(path).close()
+    with SQLiteStore(path) as store:
+        store.write([conversation("Ana Lopez", "2026-10-01", id="a"),
+                     Assignment(person="Ana Lopez", organizer="Maya Ortiz", campaign=CAMPAIGN),
+                     Assignment(person="Ben Ortiz", organizer="Sam Lee", campaign=CAMPAIGN)])
+    ana = f"person:{CAMPAIGN}:ana lopez"
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript("DROP INDEX rm_people_asked; DROP INDEX rm_people_tried; "
-                     "DROP INDEX edges_angry_dst;")
+                     "DROP INDEX edges_angry_dst; DROP INDEX edges_assigned_dst;")
     db.execute("BEGIN IMMEDIATE")  # a writer holds the file
     store = SQLiteStore(path)
     indexes = "SELECT count(*) FROM sqlite_master WHERE name IN ('rm_people_asked', " \
-              "'rm_people_tried', 'edges_angry_dst')"
+              "'rm_people_tried', 'edges_angry_dst', 'edges_assigned_dst')"
     assert store._db.execute(indexes).fetchone() == (0,)
+    # (Whom she is assigned to: read from every assignment meanwhile, the same.)
+    assigned = [(ana, f"organizer:{CAMPAIGN}:maya ortiz")]
+    assert [a[1::-1] for a in store._people_slice(CAMPAIGN, [ana]).assignments] == assigned
     assert store._ask_rows_asked_between(CAMPAIGN, TODAY, TODAY) == []
     # (Who is angry about an issue is not read by scanning every edge: the caller ranks whole.)
     assert store._ask_rows_angry_about(CAMPAIGN, ["issue:x:y"], 3) is None
     db.execute("ROLLBACK")
     store.close()
     store = SQLiteStore(path)
-    assert store._db.execute(indexes).fetchone() == (3,)
+    assert store._db.execute(indexes).fetchone() == (4,)
+    assert [a[1::-1] for a in store._people_slice(CAMPAIGN, [ana]).assignments] == assigned
     assert store._ask_rows_angry_about(CAMPAIGN, ["issue:x:y"], 3) == ([], store.version())
     store.close()
     db.close()
