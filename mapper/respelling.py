@@ -17,7 +17,15 @@ from mapper.models import AliasRow, Assignment
 from mapper.projection import Aliases, record_id
 from mapper.stores.base import Store
 
-__all__ = ["assigned_spellings", "respelled"]
+__all__ = ["assigned_spellings", "assignment_ids", "respelled"]
+
+
+def assignment_ids(aliases: Aliases, campaign: str, key: str) -> set[str]:
+    """The ids a contact assignment of the person of ``key`` may have been stored under (one
+    per spelling keyed as her: her key's own, and each alias of it), found or not."""
+    target = key.split(":", 2)[2]
+    return {record_id(Assignment(person=spelling, campaign=campaign))
+            for spelling in aliases.spellings("person", campaign, target) | {target}}
 
 
 def assigned_spellings(store: Store, aliases: Aliases, campaign: str,
@@ -28,9 +36,7 @@ def assigned_spellings(store: Store, aliases: Aliases, campaign: str,
         return {}
     wanted: set[str] = set()
     for key, _ in people:
-        target = key.split(":", 2)[2]
-        for spelling in aliases.spellings("person", campaign, target) | {target}:
-            wanted.add(record_id(Assignment(person=spelling, campaign=campaign)))
+        wanted |= assignment_ids(aliases, campaign, key)
     found: dict[str, list[str]] = {}
     names = {key: normalize(name) for key, name in people}
     for record in store.get_records(sorted(wanted)):

@@ -370,3 +370,34 @@ def test_today_is_the_attempts_default_date(app, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 1))
     picker = find(page(app, MAYA, CAM), {"type": ids.PERSON_ACTION_INPUT, "name": "date"})
     assert picker.value == "2026-12-01"
+
+
+def test_the_page_of_a_person_known_by_a_custom_id_shows_her_history(app, store):
+    """A roster with employee ids keys each person by hers: her 1-on-1, an update and an
+    assignment (each by name) reach her, and her page lists them all; with a second person of
+    her name, each page still shows its own (the page asks by key, not by name)."""
+    from mapper import services
+    from mapper.models import RosterRow
+    from mapper.projection import identity_key
+    from mapper.roles import ADMIN as EVERY_RIGHT
+
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-77", unit="ER", campaign=CAMPAIGN)])
+    zoe = identity_key(CAMPAIGN, "E-77")
+    zoe_1on1 = conversation("Zoe Quinn", "2026-11-19", id="zoe-1", unit="ER",
+                            organizer="Maya Ortiz")
+    services.post_records(store, EVERY_RIGHT, [
+        zoe_1on1,
+        Assignment(person="Zoe Quinn", organizer="Maya Ortiz", date="2026-11-23",
+                   campaign=CAMPAIGN),
+        Update(person="Zoe Quinn", organizer="Maya Ortiz", update="attempt",
+               outcome="no_answer", date="2026-11-24", campaign=CAMPAIGN)])
+    found = services.person_timeline(store, CAMPAIGN, "Zoe Quinn")
+    assert found["person"] == zoe
+    assert [r["record_type"] for r in found["records"]] == ["conversation", "assignment",
+                                                              "update"]
+    store.write([RosterRow(name="Zoe Quinn", custom_id="E-78", unit="ICU", campaign=CAMPAIGN)])
+    history = text(find(page(app, ADMIN, zoe), ids.PERSON_HISTORY))
+    assert all(d in history for d in ("2026-11-19", "2026-11-23", "2026-11-24"))
+    assert "assigned to Maya Ortiz" in history
+    other = text(page(app, ADMIN, identity_key(CAMPAIGN, "E-78")))
+    assert "ICU" in other and not any(d in other for d in ("2026-11-19", "2026-11-23"))

@@ -346,11 +346,11 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
     if person is None and not history:
         return dbc.Alert("No such person.", color="warning")
     name = person.name if person else history[-1].contact.name
-    found = person_timeline(svc.store, camp, name, snapshot=snap)
+    found = person_timeline(svc.store, camp, key=key, snapshot=snap)
     records = list(reversed(found["records"]))  # newest first
     conversations = [r for r in found["records"] if r["record_type"] == "conversation"]
     shown = [r if user.holds(r["organizer"]) else redact_for_non_holder(r) for r in conversations]
-    details = (contact_details(svc.store, user, camp, name, snapshot=snap)
+    details = (contact_details(svc.store, user, camp, key=key, snapshot=snap)
                if roles.sees_contact_details(user, key, snap) else None)
     status = person_status(snap).get(key, "uncontacted")
     issues, asks = _summary(shown)

@@ -407,8 +407,10 @@ class Store(abc.ABC):
     def campaigns(self) -> list[str]: ...
 
     @abc.abstractmethod
-    def person_record_ids(self, campaign: str, person_key: str) -> list[str]:
-        """Ids of the conversations held with a person, oldest first."""
+    def person_record_ids(self, campaign: str, person_key: str, kind: str = "conversation"
+                          ) -> list[str]:
+        """Ids of the conversations held with a person (or, with ``kind`` "update", of the
+        updates about her), oldest first: read by her, never the campaign's."""
 
     @abc.abstractmethod
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...

@@ -1377,9 +1377,10 @@ class Neo4jStore(Store):
             found.append(campaign)
         return found
 
-    def person_record_ids(self, campaign: str, person_key: str) -> list[str]:
+    def person_record_ids(self, campaign: str, person_key: str, kind: str = "conversation"
+                          ) -> list[str]:
         return [i for (i,) in self._read("read/list_person_record_ids",
-                                         person=person_key, campaign=campaign)]
+                                         person=person_key, campaign=campaign, kind=kind)]
 
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
         needle = normalize(query)
