@@ -811,6 +811,9 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
         audit.append(actor_name, "person_forgotten", target, records_deleted=deleted,
                      records_rewritten=len(rewritten), drafts_deleted=drafts_deleted,
                      exports_before=exports)
+    # Her drafts and her audit id went after her records, through connections of their own:
+    # the store's file and log are emptied of them too, not only of her records.
+    store.erase_deleted()
     return Forgotten(deleted, len(rewritten), exports, drafts_deleted)
 
 

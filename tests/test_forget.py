@@ -210,6 +210,27 @@ def test_forgotten_text_is_not_left_in_the_sqlite_file_or_its_log(tmp_path):
     store.close()
 
 
+def test_her_draft_and_her_audit_id_are_not_left_in_the_sqlite_file_or_its_log(tmp_path):
+    """A draft of her 1-on-1 and the audit's id for her (whose key is her name) are deleted
+    after her records, through connections of their own: the erasure's checkpoint must come
+    after them too. A server keeps the store open for days; until the next checkpoint they
+    stayed readable in the file."""
+    from mapper.drafts import drafts_for
+
+    store, raw = _file_with_her_story(tmp_path)
+    drafts, log = drafts_for(store), audit_for(store)
+    drafts.save("maya", CAMPAIGN, {"contact.name": NAME, "notes": "UNMISTAKABLE-DRAFT"})
+    log.append("maya", "person_viewed", log.opaque(store.person_key(CAMPAIGN, NAME)))
+    forget_person(store, ADMIN, CAMPAIGN, NAME, audit=log, drafts=drafts)
+    try:
+        assert b"UNMISTAKABLE-DRAFT" not in raw()
+        assert NAME.casefold().encode() not in raw().lower()
+    finally:
+        drafts.close()
+        log.close()
+        store.close()
+
+
 def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(tmp_path):
     """A snapshot, a list's rows or a campaign's words are read through a connection of the
     store's own, outside its lock. A forget meanwhile neither waits for that read with the

@@ -466,6 +466,11 @@ class Store(abc.ABC):
     def drop_answers(self, campaign: str | None = None) -> None:
         """Forget the stored answers of a campaign (of every campaign: None)."""
 
+    def erase_deleted(self) -> None:
+        """Leave nothing readable in the store's files of what was deleted beside its
+        records since (a forget's drafts and audit ids, deleted through connections of
+        their own after its records): where a delete leaves nothing behind, nothing to do."""
+
     def answers_dropped_at(self, campaign: str) -> Any:
         """The version a forget or a reset last dropped the campaign's stored answers at
         (:data:`ANSWERS_DROPPED`), or None: an answer computed from an older read may name

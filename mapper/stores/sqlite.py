@@ -444,6 +444,10 @@ class SQLiteStore(Store):
         finally:
             self._erasing.release()
 
+    def erase_deleted(self) -> None:
+        self._erased = True
+        self._erase_log(_ERASE_WAIT)
+
     # --- schema -----------------------------------------------------------------------------
     def _open_schema(self) -> None:
         db = self._db
