@@ -262,6 +262,9 @@ class SQLiteSide:
         with self._lock:
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
+            # A deleted row is zeroed, not left in its page: the audit's id for someone
+            # forgotten is keyed by her name (whatever the build's default).
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(ddl)
 
     def execute(self, sql: str, params: tuple = ()) -> list[tuple]:

@@ -231,6 +231,32 @@ def test_her_draft_and_her_audit_id_are_not_left_in_the_sqlite_file_or_its_log(t
         store.close()
 
 
+def test_her_audit_id_is_zeroed_where_sqlite_keeps_deleted_rows_by_default(tmp_path,
+                                                                          monkeypatch):
+    """The audit's id for her is keyed by her name. SQLite as built by default (Debian's
+    turns SECURE_DELETE on) leaves a deleted row's bytes in its page unless the connection
+    asks otherwise, as the store's and the drafts' do."""
+    import sqlite3
+
+    connect = sqlite3.connect
+
+    def keeping_deleted_rows(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.execute("PRAGMA secure_delete=OFF")
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", keeping_deleted_rows)
+    store, raw = _file_with_her_story(tmp_path)
+    log = audit_for(store)
+    for n in range(5):  # (her row not alone in its page)
+        log.opaque(f"person:{CAMPAIGN}:someone {n}")
+    log.append("maya", "person_viewed", log.opaque(store.person_key(CAMPAIGN, NAME)))
+    forget_person(store, ADMIN, CAMPAIGN, NAME, audit=log)
+    log.close()
+    store.close()
+    assert NAME.casefold().encode() not in raw().lower()
+
+
 def test_a_read_of_its_own_holds_off_neither_a_forget_nor_its_erasure_for_long(tmp_path):
     """A snapshot, a list's rows or a campaign's words are read through a connection of the
     store's own, outside its lock. A forget meanwhile neither waits for that read with the
