@@ -17,6 +17,7 @@ takes the author, and a row of someone else is answered as not there.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -76,6 +77,17 @@ def _checked(values: Any) -> dict[str, Any]:
         if value not in (None, "", []):
             out[path] = value
     return out
+
+
+_REFERRAL = re.compile(r"^referrals\.(\d+)\.(.+)$")
+
+
+def _unmentioned(values: dict[str, Any], named: Callable[[Any], bool]) -> dict[str, Any]:
+    """The form's values without the referral rows whose name is ``named``."""
+    gone = {m.group(1) for path, value in values.items()
+            if (m := _REFERRAL.match(path)) and m.group(2) == "name" and named(value)}
+    return {path: value for path, value in values.items()
+            if not ((m := _REFERRAL.match(path)) and m.group(1) in gone)}
 
 
 def _title(values: dict[str, Any]) -> str:
@@ -172,13 +184,24 @@ class DraftStore(ABC):
         """Delete the drafts older than the maximum age (every author's); how many."""
         return self._purge(self.clock() - self.max_age)
 
-    def forget(self, campaign: str, is_them: Callable[[dict[str, Any]], bool]) -> int:
+    def forget(self, campaign: str, is_them: Callable[[dict[str, Any]], bool],
+               named: Callable[[Any], bool] | None = None) -> int:
         """Delete every author's drafts of the campaign whose form values ``is_them`` (a
-        person who asked to be forgotten); how many."""
+        person who asked to be forgotten); how many. With ``named`` (whether a name is
+        hers), a referral naming her is dropped from the other drafts, as from the 1-on-1s
+        stored."""
         n = 0
         for author, draft_id, body in self._campaign_rows(campaign):
-            if is_them(orjson.loads(body)):
+            values = orjson.loads(body)
+            if is_them(values):
                 n += self._delete(author, draft_id)
+                continue
+            kept = _unmentioned(values, named) if named is not None else values
+            if kept != values:
+                row = next((r for r in self._rows(author) if r[0] == draft_id), None)
+                if row is not None:
+                    self._put(Draft(draft_id, author, campaign, row[2], _title(kept), kept),
+                              orjson.dumps(kept).decode())
         return n
 
     def delete(self, author: str, draft_id: Any) -> bool:

@@ -818,14 +818,16 @@ def forget_person(store: Store, actor: ActorLike, campaign: str, person: str, *,
 
 
 def _forget_drafts(store: Store, drafts: Any, campaign: str, is_them: Any) -> int:
-    """Delete the drafts (any author's) of a 1-on-1 whose contact is the forgotten person."""
+    """Delete the drafts (any author's) of a 1-on-1 whose contact is the forgotten person;
+    drop the referrals naming her from the others."""
     from mapper.drafts import drafts_for
 
     own = drafts is None
     drafts = drafts_for(store) if own else drafts
     try:
         return drafts.forget(campaign, lambda values: is_them(values.get("contact.name"),
-                                                             values.get("contact.custom_id")))
+                                                             values.get("contact.custom_id")),
+                             named=is_them)
     finally:
         if own:
             drafts.close()

@@ -70,5 +70,5 @@ def small_campaign() -> list:
 class NoDrafts:
     """A draft store holding none: what `forget_person` is given where no server keeps any."""
 
-    def forget(self, campaign: str, is_them: Any) -> int:
+    def forget(self, campaign: str, is_them: Any, named: Any = None) -> int:
         return 0

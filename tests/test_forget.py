@@ -94,6 +94,25 @@ def test_the_person_page_links_admins_to_forget_and_the_admin_page_does_it(fille
     assert "dee park" not in _everything(filled)
 
 
+def test_a_draft_that_refers_to_her_keeps_its_story_but_no_longer_names_her(filled):
+    """As her referral is dropped from Ana's stored 1-on-1, so from a draft of another's."""
+    from mapper.drafts import drafts_for
+
+    drafts = drafts_for(filled)
+    try:
+        draft = drafts.save("maya", CAMPAIGN, {
+            "contact.name": "Ben Ortiz", "issues.0.story": "his story",
+            "referrals.0.name": "Eve Stone", "referrals.1.name": "deedee park",
+            "referrals.1.note": "her night shifts"})
+        forget_person(filled, ADMIN, CAMPAIGN, NAME, drafts=drafts)
+        [kept] = drafts.list("maya")
+        assert (kept.id, kept.saved) == (draft.id, draft.saved)
+        assert kept.values == {"contact.name": "Ben Ortiz", "issues.0.story": "his story",
+                               "referrals.0.name": "Eve Stone"}
+    finally:
+        drafts.close()
+
+
 def test_a_person_known_by_an_employee_number_is_forgotten_too(store):
     from mapper.models import RosterRow
 
