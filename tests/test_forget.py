@@ -340,6 +340,27 @@ def test_a_worker_lets_go_of_what_it_held_of_her_at_its_refreshers_next_round(fi
     assert "dee park" not in held()
 
 
+def test_a_worker_lets_go_of_the_kept_rankings_it_held_of_her_at_its_refreshers_next_round(
+        filled):
+    """The pages of a kept ask ranking a worker read are held in its store object, as a page
+    of the Ready list left them: let go of with the rest at its refresher's next round."""
+    from mapper.analytics.cached import Analytics
+    from mapper.analytics.stored import Refresher
+    from mapper.analytics.texts import WithCampaignTexts, read_texts
+
+    analytics = Analytics(WithCampaignTexts(filled), campaign=CAMPAIGN, answers=filled)
+    filled.ask_queue_page(CAMPAIGN, today=dt.date(2026, 11, 25),
+                          texts=lambda ids: read_texts(filled, CAMPAIGN, ids), words="every")
+
+    def held() -> str:
+        return repr([(head.result, vars(order)) for head, order
+                     in filled._kept_answers.values()]).casefold()
+    assert "dee park" in held()
+    forget_person(filled, ADMIN, CAMPAIGN, NAME)
+    Refresher(analytics).run_once()
+    assert "dee park" not in held()
+
+
 def _every_value(store) -> str:
     """Every value the store holds, whatever the table, node or relationship (casefolded)."""
     if hasattr(store, "_session"):  # Neo4j

@@ -287,11 +287,13 @@ class Analytics:
         dropped_at = getattr(self.answers, "answers_dropped_at", None)
         if dropped_at is None:
             return False
+        # (The store's own: the kept rankings a page of the Ready list read through it.)
+        rankings = getattr(self.answers, "let_go_of_forgotten", lambda: False)()
         with self._lock:
             held = {k[0] for k in self._kept} | set(self._latest)
         marks = {c: m for c in held if (m := dropped_at(c)) is not None}
         if not marks:
-            return False
+            return rankings
         gone: list[Any] = []
         with self._lock:
             for key in [k for k, a in self._kept.items() if k[0] in marks
@@ -311,7 +313,7 @@ class Analytics:
                             and len(k) == 2 and k[1] in marks and not isinstance(v, _LOCK)]:
                     gone.append(self.views.pop(key))
         if not gone:
-            return False
+            return rankings
         del gone
         if self.on_let_go is not None:
             self.on_let_go()

@@ -1369,6 +1369,18 @@ class Store(abc.ABC):
                     return None
         return self._hold_ranking(campaign, key, head, order)
 
+    def let_go_of_forgotten(self) -> bool:
+        """Let go of the kept rankings this process holds (:meth:`_kept_ranking`) from before
+        their campaign's stored answers were last dropped (a forget): none is served again,
+        but their pages read name whom they ranked until a page of that list is read again.
+        Whether any was let go of."""
+        cache = self._kept_answers
+        old = [k for k, (head, _) in list(cache.items())
+               if (mark := self.answers_dropped_at(k[0])) is not None and head.version < mark]
+        for k in old:
+            cache.pop(k, None)
+        return bool(old)
+
     def _hold_ranking(self, campaign: str, key: str, head: StoredAnswer,
                       order: "readmodel.KeptOrder") -> "tuple[StoredAnswer, readmodel.KeptOrder]":
         cache = self._kept_answers
