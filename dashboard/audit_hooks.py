@@ -1,39 +1,29 @@
 """What the audit trail learns from requests: person pages opened, lists exported; and
 ``/healthz``.
 
-Both are read off the request after it succeeded, so no page or export code has to remember
-to call the audit: the person page's callback (its output ``ids.PERSON_BODY``, its key in
-``ids.PERSON_KEY``) and the download and print routes of :mod:`dashboard.exports`.
+Both are written after the request succeeded: the download and print routes of
+:mod:`dashboard.exports` are read off the request; the person page's callback says whom it
+showed (:func:`note_person_viewed`), since the ids a callback request gives its inputs and
+outputs are the sender's to choose and Dash does not check them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Flask, Response, g, has_request_context, jsonify, request
 
-from flask import Flask, Response, jsonify, request
-
-from dashboard import ids
 from dashboard.accounts import Accounts, current_actor
 from dashboard.services import Services
 
-__all__ = ["install_audit_hooks", "install_health", "person_key_of_callback"]
+__all__ = ["install_audit_hooks", "install_health", "note_person_viewed"]
 
 _EXPORT_ENDPOINTS = {"mapper_download": "download", "mapper_print": "print"}
+_VIEWED = "mapper_person_viewed"
 
 
-def person_key_of_callback(body: Any) -> str | None:
-    """The person key a Dash callback request renders a person page for, else None."""
-    if not isinstance(body, dict):
-        return None
-    outputs = body.get("outputs")
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    if not any(isinstance(o, dict) and o.get("id") == ids.PERSON_BODY for o in outputs):
-        return None
-    for item in (body.get("inputs") or []) + (body.get("state") or []):
-        if isinstance(item, dict) and item.get("id") == ids.PERSON_KEY:
-            value = item.get("value")
-            return value if isinstance(value, str) and value.startswith("person:") else None
-    return None
+def note_person_viewed(key: str) -> None:
+    """Audit that this request showed the person ``key``'s page (once it has succeeded)."""
+    if has_request_context():
+        setattr(g, _VIEWED, key)
 
 
 def install_audit_hooks(server: Flask, accounts: Accounts) -> None:
@@ -47,10 +37,8 @@ def install_audit_hooks(server: Flask, accounts: Accounts) -> None:
             accounts.record("list_exported", None, list=str(list_name)[:40],
                             format=str(fmt)[:10], campaign=str(request.args.get("campaign")
                                                                or "")[:40] or None)
-        elif request.path == "/_dash-update-component" and request.method == "POST":
-            key = person_key_of_callback(request.get_json(silent=True))
-            if key is not None:
-                accounts.record("person_viewed", accounts.audit.opaque(key))
+        elif (key := g.get(_VIEWED)) is not None:
+            accounts.record("person_viewed", accounts.audit.opaque(key))
         return resp
 
 

@@ -218,6 +218,24 @@ def test_the_audit_records_sign_ins_a_person_page_an_export_and_a_write_without_
     assert "person:" not in text and "conversation:" not in text
 
 
+def test_a_person_page_is_audited_whatever_id_the_callback_request_gives_its_key(filled):
+    # Dash hands a callback its inputs by position: the ids beside them are the sender's to
+    # choose, and must not let a page be read unaudited.
+    from dashboard import ids
+
+    app = create_app(lambda: filled, users=USERS)
+    client = app.server.test_client()
+    assert _sign_in(client, "maya").status_code == 302
+    key = f"person:{CAMPAIGN}:ana lopez"
+    body = _person_view_payload(key)
+    body["inputs"][0]["id"] = ids.PERSON_KEY + "-renamed"
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200 and "secret-email@example.org" in r.get_data(as_text=True)
+    acc = _accounts(app)
+    viewed = [e for e in acc.audit.entries() if e.action == "person_viewed"]
+    assert [(e.actor, e.target) for e in viewed] == [("maya", acc.audit.opaque(key))]
+
+
 def test_the_audit_trail_is_append_only(tmp_path):
     import sqlite3
 

@@ -12,6 +12,7 @@ import dash_cytoscape as cyto
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import figures, ids
+from dashboard.audit_hooks import note_person_viewed
 from dashboard.auth import signed_in
 from dashboard.components import card, facts, not_for_role, page_head, person_link, table
 from dashboard.pages import register_page
@@ -346,6 +347,7 @@ def render_person(key: str | None, campaign: str | None, acted: dict | None = No
     if person is None and not history:
         return dbc.Alert("No such person.", color="warning")
     name = person.name if person else history[-1].contact.name
+    note_person_viewed(key)
     found = person_timeline(svc.store, camp, key=key, snapshot=snap)
     records = list(reversed(found["records"]))  # newest first
     conversations = [r for r in found["records"] if r["record_type"] == "conversation"]
