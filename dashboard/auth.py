@@ -33,6 +33,8 @@ _OPEN_ENDPOINTS = {"mapper_login", "mapper_logout", "mapper_healthz"}
 # The Flask session key of the server-side session id.
 SESSION_ID = "mapper_sid"
 SESSIONS_EXTENSION = "mapper_sessions"
+#: How long a browser that reached the server over HTTPS keeps to HTTPS (a year).
+HSTS_SECONDS = 365 * 86400
 
 _LOGIN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in · Collective Mapper</title>
@@ -302,6 +304,11 @@ def install_auth(server: Flask, accounts: Any, demo_user: User | None = None) ->
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            # Reached over HTTPS (directly, or through the proxy --behind-proxy trusts): the
+            # browser never tries plain HTTP again, where someone on the network could serve
+            # a sign-in page of their own. No proxy has to remember to say it.
+            resp.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         return resp
 
 

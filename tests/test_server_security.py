@@ -146,6 +146,19 @@ def test_behind_a_proxy_on_loopback_the_session_cookie_is_https_only(tmp_path, m
     assert cookies and all("; Secure" in h for h in cookies)
 
 
+def test_over_https_every_answer_tells_the_browser_to_keep_to_https(tmp_path):
+    from mapper.serve import ServeOptions, make_app
+
+    server = make_app(ServeOptions(db=str(tmp_path / "s.db"), behind_proxy=True))
+    client = server.test_client()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    for path in ("/login", "/", "/api/v1/me"):
+        r = client.get(path, headers=proxied)
+        assert r.headers.get("Strict-Transport-Security") == "max-age=31536000", path
+    # Over plain HTTP it means nothing to a browser, and is not sent.
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
 # --- 4. failed sign-ins: no typed text kept; a ceiling per username ---------------------------
 
 def _failure_rows(store) -> str:
