@@ -144,9 +144,10 @@ def kept_ready_head(store: Any, campaign: str, n: int) -> tuple[RankedRows, int]
     if found is None:
         return None
     ranking, entries, count = found
-    assigned = store.assignees(campaign)
-    rows = [_Ready(rank, *v, assigned.get(v[0]))
-            for rank, v in enumerate(_ready_values(entries, ranking.issue_name), 1)]
+    values = _ready_values(entries, ranking.issue_name)
+    # (Theirs: the campaign's every assignment took 2.8 s at a million people, 300,000 given.)
+    assigned = store.assignees_of(campaign, [v[0] for v in values])
+    rows = [_Ready(rank, *v, assigned.get(v[0])) for rank, v in enumerate(values, 1)]
     return RankedRows(rows, _ready_fill(store, campaign, ranking)), count
 
 

@@ -296,23 +296,30 @@ def test_an_open_never_waits_on_a_writer_to_make_the_ask_date_indexes(tmp_path):
     ana = f"person:{CAMPAIGN}:ana lopez"
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript("DROP INDEX rm_people_asked; DROP INDEX rm_people_tried; "
-                     "DROP INDEX edges_angry_dst; DROP INDEX edges_assigned_dst;")
+                     "DROP INDEX edges_angry_dst; DROP INDEX edges_assigned_dst; "
+                     "DROP INDEX edges_assigned_src;")
     db.execute("BEGIN IMMEDIATE")  # a writer holds the file
     store = SQLiteStore(path)
     indexes = "SELECT count(*) FROM sqlite_master WHERE name IN ('rm_people_asked', " \
-              "'rm_people_tried', 'edges_angry_dst', 'edges_assigned_dst')"
+              "'rm_people_tried', 'edges_angry_dst', 'edges_assigned_dst', 'edges_assigned_src')"
     assert store._db.execute(indexes).fetchone() == (0,)
-    # (Whom she is assigned to: read from every assignment meanwhile, the same.)
+    # (Whom she is assigned to, and Maya's list: read from every assignment meanwhile, the
+    # same.)
     assigned = [(ana, f"organizer:{CAMPAIGN}:maya ortiz")]
     assert [a[1::-1] for a in store._people_slice(CAMPAIGN, [ana]).assignments] == assigned
+    mayas = store.my_list(CAMPAIGN, today=dt.date(2026, 10, 2), organizer="maya  ORTIZ")
+    assert [c["name"] for o in mayas["organizers"] for c in o["contacts"]] == ["Ana Lopez"]
+    assert store.assignees_of(CAMPAIGN, [ana]) == {ana: "Maya Ortiz"}
     assert store._ask_rows_asked_between(CAMPAIGN, TODAY, TODAY) == []
     # (Who is angry about an issue is not read by scanning every edge: the caller ranks whole.)
     assert store._ask_rows_angry_about(CAMPAIGN, ["issue:x:y"], 3) is None
     db.execute("ROLLBACK")
     store.close()
     store = SQLiteStore(path)
-    assert store._db.execute(indexes).fetchone() == (4,)
+    assert store._db.execute(indexes).fetchone() == (5,)
     assert [a[1::-1] for a in store._people_slice(CAMPAIGN, [ana]).assignments] == assigned
+    assert store.my_list(CAMPAIGN, today=dt.date(2026, 10, 2), organizer="Maya Ortiz") == mayas
+    assert store.assignees_of(CAMPAIGN, [ana]) == {ana: "Maya Ortiz"}
     assert store._ask_rows_angry_about(CAMPAIGN, ["issue:x:y"], 3) == ([], store.version())
     store.close()
     db.close()

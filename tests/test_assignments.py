@@ -76,9 +76,12 @@ def test_a_reassignment_on_the_same_day_wins_under_either_spelling(store):
         assert _lists(store) == {organizer: (["Ana Lopez"], ["Ana Lopez"]),
                                  others[organizer]: ([], [])}
         assert store.assignees(CAMPAIGN) == {ANA: organizer}
+        # (A list's first rows read theirs alone: the same.)
+        assert store.assignees_of(CAMPAIGN, [ANA, f"person:{CAMPAIGN}:nobody"]) == {
+            ANA: organizer}
     services.unassign(store, ADMIN, CAMPAIGN, ["Ana L"], day)
     assert _lists(store) == {"Maya Ortiz": ([], []), "Sam Lee": ([], [])}
-    assert store.assignees(CAMPAIGN) == {}
+    assert store.assignees(CAMPAIGN) == {} == store.assignees_of(CAMPAIGN, [ANA])
     assert ANA not in store.snapshot(CAMPAIGN).assignments
     # Still one record per spelling: none added for a name she was never assigned under.
     assert len(list(store.iter_records(CAMPAIGN, "assignment"))) == 2

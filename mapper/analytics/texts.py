@@ -181,6 +181,9 @@ class WithCampaignTexts:
     def assignees(self, campaign: str) -> dict[str, str]:
         return self.store.assignees(campaign)
 
+    def assignees_of(self, campaign: str, people: list[str]) -> dict[str, str]:
+        return self.store.assignees_of(campaign, people)
+
     def _shared_words(self, campaign: str) -> Callable[[list[str]], dict[str, ConversationText]]:
         """Reads the words of the given 1-on-1s that are the campaign's: shared actions only
         (as :func:`campaign_texts` keeps them)."""

@@ -911,6 +911,17 @@ class Store(abc.ABC):
         """Every contact assignment of the campaign: ``(organizer key, person, date)``."""
         raise NotImplementedError
 
+    def _assignments_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        """The contact assignments of these people (keys), as :meth:`_assignment_rows`."""
+        wanted = set(people)
+        return [a for a in self._assignment_rows(campaign) if a[1] in wanted]
+
+    def _assigned_by(self, campaign: str, organizers: Sequence[str]) -> list[str]:
+        """The people (keys) some contact assignment gives to one of these organizers (keys),
+        whether or not it is each one's latest."""
+        wanted = set(organizers)
+        return sorted({p for o, p, _ in self._assignment_rows(campaign) if o in wanted})
+
     def my_list(self, campaign: str, *, today: dt.date,
                 organizer: str | None = None) -> dict[str, Any] | None:
         """:func:`mapper.analytics.my_list.my_list` from the people assigned alone (see
@@ -919,8 +930,19 @@ class Store(abc.ABC):
 
         if self._reprojecting(campaign):
             return None
-        return readmodel.my_list(self._assignment_rows(campaign),
-                                 lambda people: self._people_slice(campaign, people),
+        if organizer is None:
+            rows = self._assignment_rows(campaign)
+        else:
+            # Hers alone: whom an assignment gives her, then each one's every assignment (an
+            # alias may have given one of them to another since). Every assignment of the
+            # campaign took 2.5 s of her list at a million people with 300,000 assigned.
+            from mapper.keys import normalize
+
+            wanted = normalize(organizer)
+            keys = [k for k, name in self._people_slice(campaign, []).organizers
+                    if normalize(name or k.split(":", 2)[-1]) == wanted]
+            rows = self._assignments_of(campaign, self._assigned_by(campaign, keys))
+        return readmodel.my_list(rows, lambda people: self._people_slice(campaign, people),
                                  campaign=campaign, today=today, organizer=organizer)
 
     def took_action(self, campaign: str, *, today: dt.date | None = None) -> int | None:
@@ -1553,6 +1575,17 @@ class Store(abc.ABC):
         """``{person: organizer's name}``: whom each contact is assigned to (as
         :func:`mapper.analytics.status.assignee` names them)."""
         raise NotImplementedError
+
+    def assignees_of(self, campaign: str, people: Sequence[str]) -> dict[str, str]:
+        """:meth:`assignees` of these people (keys) alone: a list's first rows read theirs,
+        not the campaign's (300,000 at a million people, 2.8 s)."""
+        from mapper import readmodel
+
+        rows = self._assignments_of(campaign, people)
+        if not rows:
+            return {}
+        names = dict(self._people_slice(campaign, []).organizers)
+        return readmodel.assignees((o, names.get(o), p, date) for o, p, date in rows)
 
     def snapshot(self, campaign: str) -> Snapshot:
         """The campaign's graph for analytics (no personal details)."""

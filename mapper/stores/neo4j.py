@@ -1510,6 +1510,14 @@ class Neo4jStore(Store):
             return session.execute_read(_ask_rows_angry_about, campaign, list(issues),
                                         min_anger)
 
+    def _assignments_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
+        return [tuple(r) for (r,) in self._read("read/list_people_assignments",
+                                                people=sorted(set(people)))]
+
+    def _assigned_by(self, campaign: str, organizers: Sequence[str]) -> list[str]:
+        return [p for (p,) in self._read("read/list_organizers_contacts", campaign=campaign,
+                                         organizers=sorted(set(organizers)))]
+
     def assignees(self, campaign: str) -> dict[str, str]:
         found = self._read("read/list_assignees", campaign=campaign)
         return readmodel.assignees((key, name, p, date)
