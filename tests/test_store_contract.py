@@ -322,3 +322,26 @@ def test_a_persons_snapshot_answers_her_page_as_the_campaigns_does(store: Store)
         assert person_timeline(store, CAMPAIGN, person.name, snapshot=mine) == \
             person_timeline(store, CAMPAIGN, person.name, snapshot=full)
         assert sees_contact_details(maya, key, mine) == sees_contact_details(maya, key, full)
+
+
+def test_her_history_holds_the_updates_about_her_while_an_alias_re_projects_the_campaign(
+        store: Store):
+    """An alias moved from one person to another: until the re-projection has reached an
+    update, its record still names whom the old alias said. Her history is read as the aliases
+    say now all the same: the note about Ana Lee is never on Ana Lopez's."""
+    from mapper.models import Update
+    from mapper.services import person_timeline
+
+    store.write([roster("Ana Lopez"), roster("Ana Lee"), alias("person", "Ana L", "Ana Lopez"),
+                 Update(date="2026-11-20", person="Ana L", update="note", note="about Ana Lee",
+                        campaign=CAMPAIGN)])
+    store.resume = lambda: 0  # (the re-projection left undone: as a reader sees it meanwhile)
+    store.write([alias("person", "Ana L", "Ana Lee")])
+
+    def notes(key: str) -> list[str]:
+        found = person_timeline(store, CAMPAIGN, key=f"person:{CAMPAIGN}:{key}")
+        return [r["note"] for r in found["records"] if r["record_type"] == "update"]
+
+    assert store._reprojecting(CAMPAIGN)
+    assert notes("ana lopez") == []
+    assert notes("ana lee") == ["about Ana Lee"]
