@@ -193,6 +193,8 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store._trusted_by(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store._standing(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])  # (the coworker to bring)
         store.my_list(CAMPAIGN, today=dt.date(2026, 12, 1))
+        store.my_list(CAMPAIGN, today=dt.date(2026, 12, 1), organizer="maya ortiz")  # (hers)
+        store.assignees_of(CAMPAIGN, [f"person:{CAMPAIGN}:dee park"])
         store.item_owners(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         store.conversation_texts(CAMPAIGN, ["2026-11-01-ana-lopez"])
         store.conversation_texts(CAMPAIGN)
