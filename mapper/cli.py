@@ -1593,16 +1593,19 @@ def _user_change(db: str | None, change: str, username: str, **fields) -> None:
     from mapper.roles import ADMIN
     from mapper.services import ServiceError, change_user
     from mapper.sessions import sessions_for
+    from mapper.tokens import tokens_for
 
     with _accounts(db, existing=change != "add") as (store, users, log):
-        sessions = sessions_for(store)
+        sessions, tokens = sessions_for(store), tokens_for(store)
         try:
-            row = change_user(users, sessions, log, ADMIN, CLI_ACTOR, change, username, **fields)
+            row = change_user(users, sessions, log, ADMIN, CLI_ACTOR, change, username,
+                              tokens=tokens, **fields)
         except ServiceError as exc:
             _error(plain(exc))
             raise typer.Exit(1) from None
         finally:
             sessions.close()
+            tokens.close()
     out.print(plain(f"{row.username}: {row.role}" + (f" ({row.organizer})" if row.organizer else "")
                     + ("" if row.active else ", disabled")))
 
@@ -1670,7 +1673,7 @@ def users_reset_password(
 
 @users_app.command("disable")
 def users_disable(username: str, db: DbOpt = None) -> None:
-    """Deactivate a user: their sessions and API tokens stop working at once.
+    """Deactivate a user: their sessions end and their API tokens are revoked, at once.
 
     Example: [bold]mapper users disable maya[/]
     """
@@ -1679,7 +1682,7 @@ def users_disable(username: str, db: DbOpt = None) -> None:
 
 @users_app.command("enable")
 def users_enable(username: str, db: DbOpt = None) -> None:
-    """Let a deactivated user sign in again.
+    """Let a deactivated user sign in again (with new API tokens: the old stay revoked).
 
     Example: [bold]mapper users enable maya[/]
     """

@@ -671,10 +671,12 @@ def may_manage_users(actor: ActorLike) -> bool:
 
 
 def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_name: str,
-                change: str, username: str, *, role: str | None = None,
+                change: str, username: str, *, tokens: Any, role: str | None = None,
                 organizer: str | None = None, password: str | None = None) -> Any:
     """One change to a user, audited; a new password or a deactivation ends every session of
-    that user at once (in every server process on the store). Returns the user's row.
+    that user at once (in every server process on the store), and a deactivation revokes
+    every API token of hers: enabled again, she makes new ones (a token is often kept on a
+    phone, and a deactivation is how a lost one or a departure is met). Returns the user's row.
 
     Raises :class:`NotAllowed` for a role that may not, :class:`ServiceError` naming the
     field for a bad value (never the password).
@@ -701,8 +703,11 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
         raise ServiceError(str(exc)) from None
     if change in ("reset_password", "disable"):
         sessions.end_all(row.username)
-    audit.append(actor_name, USER_CHANGES[change], row.username,
-                 **({"role": row.role} if change in ("add", "set_role") else {}))
+    detail: dict[str, Any] = {"role": row.role} if change in ("add", "set_role") else {}
+    if change == "disable":
+        live = [t.id for t in tokens.list(row.username) if t.revoked is None]
+        detail["tokens_revoked"] = sum(tokens.revoke(token_id) for token_id in live)
+    audit.append(actor_name, USER_CHANGES[change], row.username, **detail)
     return row
 
 

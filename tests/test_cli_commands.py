@@ -418,8 +418,13 @@ def _users_command(db: Path, tmp_path: Path) -> None:
     assert run("add", "pat", "--role", "viewer", stdin=PASS).exit_code == 0
     assert "pat: planner" in run("set-role", "pat", "planner").output
     assert run("reset-password", "pat", stdin="another long passphrase\n").exit_code == 0
+    made = runner.invoke(cli.app, ["tokens", "create", "pat", "--db", str(db)])
+    assert made.exit_code == 0, made.output
     assert "disabled" in run("disable", "pat").output
     assert run("enable", "pat").exit_code == 0
+    listed = runner.invoke(cli.app, ["tokens", "list", "--json", "--db", str(db)])
+    pats = [t for t in json.loads(listed.output)["tokens"] if t["username"] == "pat"]
+    assert len(pats) == 1 and pats[0]["revoked"] is not None  # enabled again, not revived
     imported = run("import", str(ROOT / "tests" / "data" / "users.yaml"))
     assert "1 user(s) imported, 1 already in the store kept" in imported.output, imported.output
     listed = json.loads(run("list", "--json").output)["users"]

@@ -159,7 +159,8 @@ def test_deactivating_a_user_in_one_process_ends_her_sessions_in_the_other(two):
     from mapper.services import change_user
 
     acc = _accounts(first)
-    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "maya")
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "maya",
+                tokens=acc.tokens)
     assert _reads_layout(second, cookie) == 401
     assert _sign_in(second.server.test_client(), "maya").status_code == 401
 
@@ -170,9 +171,10 @@ def test_only_an_admin_manages_users_and_no_admin_locks_herself_out(filled):
     acc = _accounts(create_app(lambda: filled, users=USERS))
     with pytest.raises(NotAllowed):
         change_user(acc.users, acc.sessions, acc.audit, PLANNER, "pat", "add", "x",
-                    role="viewer", password="a long enough passphrase")
+                    tokens=acc.tokens, role="viewer", password="a long enough passphrase")
     with pytest.raises(ServiceError, match="herself"):
-        change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "root")
+        change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "root",
+                    tokens=acc.tokens)
 
 
 # --- the audit trail --------------------------------------------------------------------------
@@ -303,14 +305,34 @@ def test_a_question_answer_says_when_it_was_computed(filled, monkeypatch):
     assert computed_at("overview") == computed_at("structure") == now[0]
 
 
-def test_a_deactivated_users_token_stops_working(filled):
+def test_a_deactivated_users_token_stops_working_and_stays_revoked_when_she_is_back(filled):
+    """A token is often kept on a phone: a deactivation (a lost phone, someone who left) revokes
+    it, and enabling her again gives none back. Her new tokens work; others' are untouched."""
+    from mapper.services import change_user
+
     app = create_app(lambda: filled, users=USERS)
     acc = _accounts(app)
-    token = acc.tokens.create("dev").token
+    token, kept = acc.tokens.create("dev").token, acc.tokens.create("dev").token
+    others = acc.tokens.create("maya").token
     client = app.server.test_client()
-    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 200
-    acc.users.set_active("dev", False)
-    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 401
+    def status(t: str) -> int:
+        return client.get("/api/v1/me", headers=_bearer(t)).status_code
+
+    assert status(token) == status(kept) == 200
+    acc.users.set_active("dev", False)  # refused while she is inactive, whatever the path
+    assert status(token) == 401
+    acc.users.set_active("dev", True)
+    assert acc.tokens.revoke(acc.tokens.list("dev")[1].id)
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "disable", "dev",
+                tokens=acc.tokens)
+    assert status(token) == status(kept) == 401
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "enable", "dev",
+                tokens=acc.tokens)
+    assert status(token) == status(kept) == 401
+    assert all(t.revoked is not None for t in acc.tokens.list("dev"))
+    assert status(acc.tokens.create("dev").token) == 200 and status(others) == 200
+    disabled = [e for e in acc.audit.entries(since=0.0) if e.action == "user_disabled"]
+    assert disabled[-1].detail == {"tokens_revoked": 1}  # the one still live
 
 
 def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(filled):

@@ -145,12 +145,12 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
     acc = accounts()
     try:
         row = change_user(acc.users, acc.sessions, acc.audit, user, user.username, str(change),
-                          (username or "").strip(), role=role, organizer=organizer,
-                          password=password)
+                          (username or "").strip(), tokens=acc.tokens, role=role,
+                          organizer=organizer, password=password)
     except (NotAllowed, ServiceError) as exc:
         return dbc.Alert(str(exc), color="danger", className="py-2"), dash.no_update, ""
     done = {"add": "added", "set_role": "now " + row.role, "reset_password": "has a new "
-            "password; their sessions ended", "disable": "deactivated; their sessions ended",
+            "password; their sessions ended", "disable": "deactivated; their sessions ended, their API tokens revoked",
             "enable": "reactivated"}[str(change)]
     return (dbc.Alert(f"{row.username}: {done}.", color="success", className="py-2"),
             users_table(), "")
