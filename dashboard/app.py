@@ -16,7 +16,7 @@ from dashboard import layout as frame_module
 from dashboard.accounts import ACCOUNTS_EXTENSION, Accounts
 from dashboard.audit_hooks import install_audit_hooks, install_health
 from dashboard.api import install_api
-from dashboard.auth import install_auth
+from dashboard.auth import install_auth, install_content_security_policy
 from dashboard.exports import install_exports
 from dashboard.pages import register_all
 from dashboard.services import EXTENSION, Services
@@ -73,6 +73,8 @@ def create_app(store_factory: Callable[[], Store], *, users: Mapping[str, User],
         module.register_callbacks(app)
     install_exports(app)
     install_api(server, accounts)
+    # Only the inline scripts Dash writes (its renderer, the clientside callbacks) run.
+    install_content_security_policy(server, app.csp_hashes)
     return app
 
 

@@ -255,8 +255,9 @@ _CALL_SHEET = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/assets/style.css">
 </head><body class="call-sheet-body">
-<p class="call-sheet-tools no-print"><a href="javascript:window.print()">Print</a> ·
- <a href="javascript:history.back()">Back</a></p>
+<p class="call-sheet-tools no-print"><button type="button" data-call-sheet="print">Print</button>
+ <button type="button" data-call-sheet="back">Back</button></p>
+<script src="/assets/call_sheet.js"></script>
 {% if not groups %}<p class="call-sheet-empty">Nothing on this list.</p>{% endif %}
 {% for organizer, rows in groups %}
 <section class="call-sheet">

@@ -159,6 +159,54 @@ def test_over_https_every_answer_tells_the_browser_to_keep_to_https(tmp_path):
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
+def _inline_scripts(html: str) -> list[str]:
+    """The inline scripts a browser would run in ``html`` (not data blocks, not comments)."""
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    return [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+            if "src=" not in attrs and "application/json" not in attrs]
+
+
+def _script_src(policy: str) -> list[str]:
+    return next(d.split()[1:] for d in policy.split("; ") if d.startswith("script-src "))
+
+
+def test_every_answer_lets_only_the_inline_scripts_the_server_wrote_run(tmp_path):
+    """A script slipped into a name or a story, were a page ever to write it unescaped, would
+    not run: every answer says which inline scripts may (their hashes), each one its page
+    holds among them; none from elsewhere, no eval, and no other site may frame a page."""
+    import base64
+    import hashlib
+
+    from mapper.serve import ServeOptions, make_app
+
+    server = make_app(ServeOptions(db=str(tmp_path / "s.db")))
+    server.extensions["mapper_accounts"].users.add("sam", "viewer", "a long enough passphrase")
+    client = server.test_client()
+
+    def allowed(r) -> list[str]:
+        policy = r.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert "unsafe-eval" not in policy and "*" not in policy
+        scripts = _script_src(policy)
+        assert scripts[0] == "'self'" and "'unsafe-inline'" not in scripts
+        return scripts
+
+    def hashed(body: str) -> str:
+        return f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+
+    login = client.get("/login")
+    assert _inline_scripts(login.get_data(as_text=True))  # its drafts-clearing script
+    assert all(hashed(b) in allowed(login) for b in _inline_scripts(login.get_data(as_text=True)))
+    assert _sign_in(client, "sam", "a long enough passphrase").status_code == 302
+    # The first page Dash serves adds its pages' router script: that answer names it too.
+    for path in ("/", "/ready", "/record"):
+        r = client.get(path)
+        bodies = _inline_scripts(r.get_data(as_text=True))
+        assert r.status_code == 200 and len(bodies) >= 3, path  # renderer, clientside callbacks
+        assert all(hashed(b) in allowed(r) for b in bodies), path
+    assert allowed(client.get("/api/v1/me"))
+
+
 # --- 4. failed sign-ins: no typed text kept; a ceiling per username ---------------------------
 
 def _failure_rows(store) -> str:

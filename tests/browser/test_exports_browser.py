@@ -160,8 +160,13 @@ def test_the_call_sheet_prints_one_page_per_organizer(server, browser, size):
         services.assign_from(server.store, ADMIN, server.campaign, "talk-next", organizer,
                              limit=2, today=dt.date(2026, 12, 1))
     context, page = _page(browser, size, "root", server.url)
+    errors: list[str] = []  # a script the Content-Security-Policy refused says so here
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(server.url + "/print/my-list?campaign=" + server.campaign)
     page.wait_for_selector(".call-sheet")
+    page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }")
+    page.get_by_role("button", name="Print", exact=True).click()
+    page.wait_for_function("window.printed > 0")
     sections = page.locator("section.call-sheet").count()
     assert sections >= 2
     assert page.locator(".call-sheet-outcome").count() >= sections
@@ -173,6 +178,7 @@ def test_the_call_sheet_prints_one_page_per_organizer(server, browser, size):
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
     assert pages == sections
+    assert not errors, errors
     context.close()
 
 
