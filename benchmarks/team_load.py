@@ -160,7 +160,8 @@ def capture(port: int, cookie: str, paths: list[str], timeout_s: float = 600) ->
             page.on("requestfailed", on_done)
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
-            page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+            page.wait_for_function(
+                "() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
             page.remove_listener("request", on_request)
             page.remove_listener("requestfinished", on_done)
             page.remove_listener("requestfailed", on_done)

@@ -92,7 +92,7 @@ def _serve(store) -> tuple[str, object]:
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
 
 def _shoot(page, path: Path, width: int) -> None:

@@ -22,7 +22,7 @@ PERSON = "ana lopez"
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
     page.wait_for_timeout(300)  # figures and grids draw after the last callback returns
 
 

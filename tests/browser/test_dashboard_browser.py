@@ -43,7 +43,7 @@ def _watch(page) -> list[str]:
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
 
 def _demo_personal() -> tuple[list[str], list[str]]:
@@ -247,10 +247,11 @@ def test_the_ready_list_filters_by_issue_and_unit_on_the_server(demo_server, pag
     _settle(page)
     everyone = int(page.inner_text("#ready-count").split()[0])
     _choose(page, "#ready-filter-issue", "pay compression")
-    page.wait_for_function(f"parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
+    page.wait_for_function(
+        f"() => parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
     _choose(page, "#ready-filter-unit", "Oncology")
-    page.wait_for_function("document.querySelector('#ready-count').innerText === '1 person'")
+    page.wait_for_function("() => document.querySelector('#ready-count').innerText === '1 person'")
     # The rows left go as the grid animates them out.
-    page.wait_for_function("document.querySelectorAll("
+    page.wait_for_function("() => document.querySelectorAll("
                            "'#ready-grid .ag-center-cols-container .ag-row').length === 1")
     assert page.locator("#ready-cards .list-card").count() == 1

@@ -58,7 +58,7 @@ def _page(browser, size: str, username: str, url: str):
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
 
 def _suffix(size: str) -> str:
@@ -84,7 +84,8 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     page.get_by_role("option", name=organizer, exact=True).click()
     page.fill("#ready-assign-n", "3")
     page.click("#ready-assign-top")
-    page.wait_for_function("document.querySelector('#ready-assign-status').innerText.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#ready-assign-status').innerText.length > 0")
     assert page.inner_text("#ready-assign-status") == f"Assigned 3 contacts to {organizer}."
     after = _assigned(server.store, server.campaign)
     assert sorted(n for n, o in after.items() if o == organizer and before.get(n) != o) \
@@ -106,7 +107,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
         assert not page.locator("#ready-grid").is_visible()
         page.locator("#ready-cards .list-card").nth(5).get_by_role(
             "button", name="Assign", exact=True).click()
-    page.wait_for_function("document.querySelector('#ready-assign-status').innerText"
+    page.wait_for_function("() => document.querySelector('#ready-assign-status').innerText"
                            ".startsWith('Assigned 1 contact to') || document.querySelector("
                            "'#ready-assign-status').innerText.includes('already had')")
     _settle(page)
@@ -131,7 +132,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     page.click("#ready-filter-unit")
     page.get_by_role("option", name="Pediatrics", exact=True).click()
     page.wait_for_function(
-        f"parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
+        f"() => parseInt(document.querySelector('#ready-count').innerText) < {everyone}")
     page.wait_for_selector("a[href^='/download/ready.csv'][href*='unit=Pediatrics']",
                            state="attached")
     shown = int(page.inner_text("#ready-count").split()[0])
@@ -166,7 +167,7 @@ def test_the_call_sheet_prints_one_page_per_organizer(server, browser, size):
     page.wait_for_selector(".call-sheet")
     page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }")
     page.get_by_role("button", name="Print", exact=True).click()
-    page.wait_for_function("window.printed > 0")
+    page.wait_for_function("() => window.printed > 0")
     sections = page.locator("section.call-sheet").count()
     assert sections >= 2
     assert page.locator(".call-sheet-outcome").count() >= sections

@@ -34,7 +34,7 @@ def _open(browser, server, sign_in, size, user="maya"):
 def _ready(page) -> None:
     page.wait_for_selector(".record-form[data-ready]")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
 
 def _visible_steps(page) -> list[str]:
@@ -207,7 +207,7 @@ def test_a_server_draft_is_saved_reopened_and_gone_after_the_real_save(
         page.fill(_field("contact.name"), "Sara Server")
         page.fill(_field("notes"), "SARA DRAFT NOTE")
         page.click("#form-draft-save")
-        page.wait_for_function("document.querySelector('#form-draft-status').textContent"
+        page.wait_for_function("() => document.querySelector('#form-draft-status').textContent"
                                ".includes('only you see it')")
         page.click(".draft-list summary")
         link = page.locator(".draft-list a", has_text="Sara Server")
@@ -223,7 +223,7 @@ def test_a_server_draft_is_saved_reopened_and_gone_after_the_real_save(
         page.click("#form-save")
         page.wait_for_selector("#form-status .save-ok")
         page.wait_for_function(
-            "!document.querySelector('.draft-list') || "
+            "() => !document.querySelector('.draft-list') || "
             "!document.querySelector('.draft-list').textContent.includes('Sara')")
     finally:
         context.close()
@@ -243,7 +243,8 @@ def test_on_a_desk_the_form_is_one_page_with_a_step_index_and_suggestions(
         assert _in_view(page, "#step-4-title") and _in_view(page, "#form-save")
         # Suggestions: the campaign's own issues, units, decision makers and organizers.
         assert page.get_attribute(_field("issues.0.issue"), "list") == "form-list-issues"
-        page.wait_for_function("document.querySelectorAll('#form-list-issues option').length > 3")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#form-list-issues option').length > 3")
         issues = page.evaluate("[...document.querySelectorAll('#form-list-issues option')]"
                                ".map(o => o.value)")
         assert "short staffing" in [i.lower() for i in issues]

@@ -106,7 +106,8 @@ def test_the_loop_from_a_planners_assignment_to_an_action_taken(loop_server, bro
     page.get_by_role("option", name=maya, exact=True).click()
     page.fill("#ready-assign-n", "5")
     page.click("#ready-assign-top")
-    page.wait_for_function("document.querySelector('#ready-assign-status').innerText.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#ready-assign-status').innerText.length > 0")
     assert page.inner_text("#ready-assign-status") == f"Assigned 5 contacts to {maya}."
     assigned = _assigned_to(server, maya)
     assert assigned == sorted(top)

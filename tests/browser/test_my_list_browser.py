@@ -42,7 +42,7 @@ def maya_server(demo_db, tmp_path_factory) -> Iterator[tuple[Server, list[str]]]
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
 
 
 def _no_sideways_scroll(page) -> None:
@@ -97,7 +97,7 @@ def test_an_organizer_sees_her_list_and_marks_a_follow_up_done_then_undoes_it(
     assert server.store.counts(server.campaign)["records"].get("update", 0) == 1
 
     page.locator("#follow-action-done button").click()
-    page.wait_for_function("document.querySelector('#follow-status').textContent"
+    page.wait_for_function("() => document.querySelector('#follow-status').textContent"
                            ".includes('Undone')")
     _wait_rows(page, before)
     assert what in page.locator("#follow-table").inner_text()
@@ -116,7 +116,7 @@ def test_ready_to_ask_opens_on_the_organizer_s_own_contacts(maya_server, browser
     _settle(page)
     assert MAYA in page.locator("#ready-filter-organizer").inner_text()
     cells = page.locator("#ready-grid .ag-center-cols-container [col-id=organizer]")
-    page.wait_for_function("document.querySelectorAll('#ready-grid .ag-center-cols-container "
+    page.wait_for_function("() => document.querySelectorAll('#ready-grid .ag-center-cols-container "
                            "[col-id=organizer]').length > 0")
     assert set(cells.all_inner_texts()) == {MAYA}
     context.close()
