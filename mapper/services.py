@@ -676,7 +676,9 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
     """One change to a user, audited; a new password or a deactivation ends every session of
     that user at once (in every server process on the store), and a deactivation revokes
     every API token of hers: enabled again, she makes new ones (a token is often kept on a
-    phone, and a deactivation is how a lost one or a departure is met). Returns the user's row.
+    phone, and a deactivation is how a lost one or a departure is met). Enabling her revokes
+    any a deactivation left live too (one made before deactivations revoked them, or made
+    while one ran), before she is active again. Returns the user's row.
 
     Raises :class:`NotAllowed` for a role that may not, :class:`ServiceError` naming the
     field for a bad value (never the password).
@@ -690,6 +692,13 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
     if change in ("disable", "set_role") and username == actor_name and (
             change == "disable" or role != "admin"):
         raise ServiceError("username: an admin does not lock herself out (ask another admin)")
+
+    def revoke_all() -> int:
+        live = [t.id for t in tokens.list(username) if t.revoked is None]
+        return sum(tokens.revoke(token_id) for token_id in live)
+
+    was = users.get(username) if change == "enable" else None
+    revoked = revoke_all() if was is not None and not was.active else 0
     try:
         if change == "add":
             row = users.add(username, role or "", password, organizer=organizer)
@@ -705,8 +714,9 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
         sessions.end_all(row.username)
     detail: dict[str, Any] = {"role": row.role} if change in ("add", "set_role") else {}
     if change == "disable":
-        live = [t.id for t in tokens.list(row.username) if t.revoked is None]
-        detail["tokens_revoked"] = sum(tokens.revoke(token_id) for token_id in live)
+        detail["tokens_revoked"] = revoke_all()
+    elif revoked:
+        detail["tokens_revoked"] = revoked
     audit.append(actor_name, USER_CHANGES[change], row.username, **detail)
     return row
 

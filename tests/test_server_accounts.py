@@ -335,6 +335,29 @@ def test_a_deactivated_users_token_stops_working_and_stays_revoked_when_she_is_b
     assert disabled[-1].detail == {"tokens_revoked": 1}  # the one still live
 
 
+def test_enabling_a_user_revokes_tokens_a_deactivation_left_live(filled):
+    """A user deactivated before deactivations revoked tokens (or while one was being made)
+    still holds live ones: enabling her gives none of them back either."""
+    from mapper.services import change_user
+
+    app = create_app(lambda: filled, users=USERS)
+    acc = _accounts(app)
+    token = acc.tokens.create("dev").token
+    acc.users.set_active("dev", False)  # as `mapper users disable` did before: nothing revoked
+    client = app.server.test_client()
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "enable", "dev",
+                tokens=acc.tokens)
+    assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 401
+    assert all(t.revoked is not None for t in acc.tokens.list("dev"))
+    enabled = [e for e in acc.audit.entries(since=0.0) if e.action == "user_enabled"]
+    assert enabled[-1].detail == {"tokens_revoked": 1}
+    # Enabling someone already active takes nothing from her.
+    fresh = acc.tokens.create("dev").token
+    change_user(acc.users, acc.sessions, acc.audit, ADMIN, "root", "enable", "dev",
+                tokens=acc.tokens)
+    assert client.get("/api/v1/me", headers=_bearer(fresh)).status_code == 200
+
+
 def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(filled):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("maya").token
