@@ -513,6 +513,13 @@ def test_every_server_query_runs(store):
     use_every_server_query(store)
 
 
+def _outputs_of(client, output: str) -> list[str]:
+    """The outputs of the callback that has ``output``, as the page's renderer names them (a
+    shared one carries a suffix)."""
+    [spec] = [d for d in client.get("/_dash-dependencies").json if output in d["output"]]
+    return spec["output"].strip(".").split("...")
+
+
 def _click(client, outputs: list[str], inputs: list, state: list[dict],
            clicked: int = 0) -> dict:
     """A button's callback through Dash's real endpoint (its context names the button)."""
@@ -525,6 +532,32 @@ def _click(client, outputs: list[str], inputs: list, state: list[dict],
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200, r.get_data(as_text=True)[:300]
     return r.json
+
+
+def test_deactivating_on_the_admin_page_shows_her_tokens_revoked(filled):
+    """The page says her tokens are revoked: its token table says so too, not still live."""
+    from dashboard import ids
+
+    app = create_app(lambda: filled, users=USERS)
+    acc = _accounts(app)
+    made = acc.tokens.create("dev")
+    client = app.server.test_client()
+    assert _sign_in(client, "root").status_code == 302
+    outputs = _outputs_of(client, f"{ids.ADMIN_USERS}.children")
+    assert any(o.startswith(f"{ids.ADMIN_TOKENS}.children") for o in outputs), outputs
+    button = {"id": {"type": ids.ADMIN_ACTION, "change": "disable"}, "property": "n_clicks",
+              "value": 1}
+    answer = _click(client, outputs, [[button]],
+                    [{"id": ids.ADMIN_USERNAME, "property": "value", "value": "dev"},
+                     {"id": ids.ADMIN_ROLE, "property": "value", "value": None},
+                     {"id": ids.ADMIN_ORGANIZER, "property": "value", "value": None},
+                     {"id": ids.ADMIN_PASSWORD, "property": "value", "value": None}])
+    shown = json.dumps(answer["response"][ids.ADMIN_TOKENS])
+    revoked = acc.tokens.get(made.id).revoked
+    assert revoked is not None and made.id in shown
+    from dashboard.pages.admin import _when
+
+    assert _when(revoked) in shown
 
 
 def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(filled):
@@ -544,8 +577,7 @@ def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(f
     def add(client) -> dict:
         button = {"id": {"type": ids.ADMIN_ACTION, "change": "add"}, "property": "n_clicks",
                   "value": 1}
-        return _click(client, [f"{ids.ADMIN_MESSAGE}.children", f"{ids.ADMIN_USERS}.children",
-                               f"{ids.ADMIN_PASSWORD}.value"], [[button]],
+        return _click(client, _outputs_of(client, f"{ids.ADMIN_USERS}.children"), [[button]],
                       [{"id": ids.ADMIN_USERNAME, "property": "value", "value": "sam"},
                        {"id": ids.ADMIN_ROLE, "property": "value", "value": "viewer"},
                        {"id": ids.ADMIN_ORGANIZER, "property": "value", "value": None},

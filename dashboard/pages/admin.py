@@ -136,11 +136,12 @@ def layout(forget: str | None = None, **_query) -> html.Div:
 
 def on_change(_clicks: list, username: str | None, role: str | None, organizer: str | None,
               password: str | None):
-    """Apply the clicked change; the message, the users table again, the password emptied."""
+    """Apply the clicked change; the message, the users table again, the password emptied,
+    and the tokens table again (a deactivation revokes hers)."""
     user = signed_in()
     trigger = dash.ctx.triggered_id
     if not isinstance(trigger, dict) or not any(_clicks or []):
-        return dash.no_update, dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     change = trigger.get("change")
     acc = accounts()
     try:
@@ -148,12 +149,14 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
                           (username or "").strip(), tokens=acc.tokens, role=role,
                           organizer=organizer, password=password)
     except (NotAllowed, ServiceError) as exc:
-        return dbc.Alert(str(exc), color="danger", className="py-2"), dash.no_update, ""
-    done = {"add": "added", "set_role": "now " + row.role, "reset_password": "has a new "
-            "password; their sessions ended", "disable": "deactivated; their sessions ended, their API tokens revoked",
+        return (dbc.Alert(str(exc), color="danger", className="py-2"), dash.no_update, "",
+                dash.no_update)
+    done = {"add": "added", "set_role": "now " + row.role,
+            "reset_password": "has a new password; their sessions ended",
+            "disable": "deactivated; their sessions ended, their API tokens revoked",
             "enable": "reactivated"}[str(change)]
     return (dbc.Alert(f"{row.username}: {done}.", color="success", className="py-2"),
-            users_table(), "")
+            users_table(), "", tokens_table())
 
 
 def on_token(_create: int | None, _revoke: int | None, username: str | None,
@@ -221,6 +224,7 @@ def on_audit_filter(user: str | None):
 def register_callbacks(app: dash.Dash) -> None:
     app.callback(Output(ids.ADMIN_MESSAGE, "children"), Output(ids.ADMIN_USERS, "children"),
                  Output(ids.ADMIN_PASSWORD, "value"),
+                 Output(ids.ADMIN_TOKENS, "children", allow_duplicate=True),
                  Input({"type": ids.ADMIN_ACTION, "change": ALL}, "n_clicks"),
                  State(ids.ADMIN_USERNAME, "value"), State(ids.ADMIN_ROLE, "value"),
                  State(ids.ADMIN_ORGANIZER, "value"), State(ids.ADMIN_PASSWORD, "value"),
