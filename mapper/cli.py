@@ -1692,7 +1692,8 @@ def users_enable(username: str, db: DbOpt = None) -> None:
 @users_app.command("import")
 def users_import(
     file: Path,
-    replace: Annotated[bool, typer.Option("--replace", help="Overwrite users already in the store.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite users already in the store "
+                                          "(role, organizer, password; not a deactivation).")] = False,
     db: DbOpt = None,
 ) -> None:
     """Import a YAML or TOML users file, keeping its password hashes (a one-time move).

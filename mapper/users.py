@@ -150,7 +150,8 @@ class UserStore(ABC):
             replace_existing: bool = False) -> UserRow:
         """A new user with ``password`` (checked, then hashed) or an existing ``password_hash``
         (a users file's import). Refused when the username is taken, unless
-        ``replace_existing``."""
+        ``replace_existing``: a user replaced stays as active as she was (a deactivation is
+        undone only by enabling her, which revokes what tokens she had)."""
         username = username.strip()
         organizer = organizer.strip() if organizer else None
         _check(username, role, organizer)
@@ -165,7 +166,7 @@ class UserStore(ABC):
         elif "$" not in password_hash:
             raise UserError("password_hash: not a password hash")
         now = self.clock()
-        row = UserRow(username, role, organizer, password_hash, True,
+        row = UserRow(username, role, organizer, password_hash, old.active if old else True,
                       old.created if old else now, now)
         self._put(row)
         return row

@@ -427,6 +427,13 @@ def _users_command(db: Path, tmp_path: Path) -> None:
     assert len(pats) == 1 and pats[0]["revoked"] is not None  # enabled again, not revived
     imported = run("import", str(ROOT / "tests" / "data" / "users.yaml"))
     assert "1 user(s) imported, 1 already in the store kept" in imported.output, imported.output
+    # A file imported again over the store replaces roles and hashes, not a deactivation.
+    assert "disabled" in run("disable", "maya").output
+    again = run("import", str(ROOT / "tests" / "data" / "users.yaml"), "--replace")
+    assert "2 user(s) imported" in again.output, again.output
+    assert {u["username"]: u["active"] for u in json.loads(run("list", "--json").output)["users"]
+            } == {"lead": True, "maya": False, "pat": True}
+    assert run("enable", "maya").exit_code == 0
     listed = json.loads(run("list", "--json").output)["users"]
     assert [u["username"] for u in listed] == ["lead", "maya", "pat"]
     assert "hash" not in json.dumps(listed)
