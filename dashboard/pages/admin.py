@@ -91,7 +91,8 @@ def layout(forget: str | None = None, **_query) -> html.Div:
         head,
         card("Users", form, buttons, html.Div(id=ids.ADMIN_MESSAGE, role="status"),
              html.Div(users_table(), id=ids.ADMIN_USERS),
-             help_text="deactivating or a new password ends that user's sessions at once"),
+             help_text="deactivating or a new password ends that user's sessions at once; "
+                       "deactivating also revokes their API tokens"),
         card("API tokens",
              html.P("A token acts with its user's role, for tools sending 1-on-1s in or reading "
                     "answers (/api/v1, described at /api/v1/openapi.json). It is shown once.",
