@@ -1260,8 +1260,12 @@ class SQLiteStore(Store):
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
         with self._lock:
-            rows = list(self._edges(campaign, "ASSIGNED", "src, dst, date"))
-            key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
+            return self._keyed_assignments(list(self._edges(campaign, "ASSIGNED",
+                                                            "src, dst, date")))
+
+    def _keyed_assignments(self, rows: list[tuple]) -> list[tuple]:
+        """ASSIGNED edges' (src, dst, date) rows with their nodes' keys for ids."""
+        key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
         return [(key[s], key[d], date) for s, d, date in rows]
 
     def _assignments_of(self, campaign: str, people: Sequence[str]) -> list[tuple]:
@@ -1269,9 +1273,7 @@ class SQLiteStore(Store):
             return super()._assignments_of(campaign, people)
         with self._reading() as db:
             ids = self._column("id", "nodes", "key", list(people))
-            rows = self._assigned_to(db, campaign, list(ids.values()))
-            key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
-        return [(key[s], key[d], date) for s, d, date in rows]
+            return self._keyed_assignments(self._assigned_to(db, campaign, list(ids.values())))
 
     def _assigned_by(self, campaign: str, organizers: Sequence[str]) -> list[str]:
         if not self._assigned_indexed:
