@@ -405,15 +405,9 @@ def person_timeline(store: Store, campaign: str, name: str | None = None, *,
     records: list[dict[str, Any]] = [
         {"record_type": "conversation", **r.model_dump(mode="json", exclude_none=True)}
         for r in history]
-    # Hers alone, never the campaign's (at a million people with 300,000 contacts assigned,
-    # reading every assignment took 2-3 s of her page): the updates about her by her key, the
-    # assignments by the ids they can have. While the campaign is re-projected (an alias
-    # changed) an update not yet projected again is still keyed as the old aliases said, maybe
-    # as another person: the campaign's updates then, each keyed as the aliases say now.
-    updates = (store.iter_records(campaign, "update") if store._reprojecting(campaign) else
-               store.get_records(store.person_record_ids(campaign, key, "update")))
-    records += [{"record_type": "update", **r.body} for r in updates
-                if aliases.key("person", campaign, r.body["person"]) == key]
+    # Hers alone, never the campaign's: the updates by her key, the assignments by the ids
+    # they can have.
+    records += [{"record_type": "update", **r.body} for r in store.person_updates(campaign, key)]
     records += [{"record_type": "assignment", **r.body}
                 for r in store.get_records(sorted(assignment_ids(aliases, campaign, key)))
                 if aliases.key("person", campaign, r.body["person"]) == key]
