@@ -227,10 +227,12 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         camp = _campaign()
         options: dict[str, Any] = {}
         if name == "clusters" and request.args.get("min_anger"):
-            try:
-                options["min_anger"] = int(request.args["min_anger"])
-            except ValueError:
+            # Each level is an answer kept in the store and computed again after every
+            # write: only the six there are (a huge one was a 500).
+            level = request.args["min_anger"].strip()
+            if level not in {str(n) for n in range(6)}:
                 abort(400, "min_anger: a whole number 0..5")
+            options["min_anger"] = int(level)
         # With when it was computed: a whole-graph answer may be a kept one, minutes old
         # while the background refresher computes it again (as its page says).
         analytics = services().analytics

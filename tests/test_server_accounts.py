@@ -305,6 +305,24 @@ def test_a_question_answer_says_when_it_was_computed(filled, monkeypatch):
     assert computed_at("overview") == computed_at("structure") == now[0]
 
 
+def test_min_anger_outside_0_to_5_is_refused_and_keeps_no_answer(filled):
+    """Each anger level asked is a whole-graph answer kept in the store and computed again
+    after every write: a token may not make more than the six levels there are, nor a 500."""
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("vera").token
+    client = app.server.test_client()
+
+    def status(level: str) -> int:
+        return client.get(f"/api/v1/questions/clusters?campaign={CAMPAIGN}&min_anger={level}",
+                          headers=_bearer(token)).status_code
+
+    assert status("0") == status("5") == 200
+    kept = len(filled.answer_stamps())
+    for level in ("6", "-1", "99", "9" * 30):
+        assert status(level) == 400, level
+    assert len(filled.answer_stamps()) == kept
+
+
 def test_a_deactivated_users_token_stops_working_and_stays_revoked_when_she_is_back(filled):
     """A token is often kept on a phone: a deactivation (a lost phone, someone who left) revokes
     it, and enabling her again gives none back. Her new tokens work; others' are untouched."""
