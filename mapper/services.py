@@ -582,12 +582,41 @@ def _refusals(store: Store, actor: ActorLike, records: Sequence[Any],
     from mapper.projection import record_kind
 
     out: list[str | None] = []
-    for rec, held in zip(records, _replaced(store, records, aliases_of)):
+    owes = _item_holders(store, records, aliases_of) if actor.role == "organizer" else {}
+    for i, (rec, held) in enumerate(zip(records, _replaced(store, records, aliases_of)), 1):
         kind = record_kind(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
+        if owes.get(i) and not is_own(actor, owes[i]):
+            # As close_item refuses it: the items of a contact another organizer last spoke
+            # with are hers to close.
+            out.append("your role may not close another organizer's follow-up item")
+            continue
         out.append(None if may_post(actor, kind, body, held) else
                    f"your role may not write this {kind} record"
                    + (" (another organizer's)" if held else ""))
+    return out
+
+
+#: The updates that close a follow-up item (:func:`close_item`'s).
+_CLOSING = frozenset(CLOSING_UPDATE.values()) | frozenset(ALSO_CLOSES.values())
+
+
+def _item_holders(store: Store, records: Sequence[Any],
+                  aliases_of: Callable[[str], Aliases] | None = None) -> dict[int, str | None]:
+    """``{place from 1: organizer or None}``: for each update that closes a follow-up item,
+    whose the person's items are (who last spoke with her, as :func:`open_items` lists them)."""
+    from mapper.analytics._common import latest_conversation
+
+    closing = [(i, r) for i, r in enumerate(records, 1)
+               if isinstance(r, Update) and r.update in _CLOSING]
+    out: dict[int, str | None] = {}
+    for campaign in {r.campaign for _, r in closing}:
+        aliases = (aliases_of or store.aliases)(campaign)
+        keys = {i: aliases.key("person", campaign, r.person) for i, r in closing
+                if r.campaign == campaign}
+        snapshot, _ = snapshot_of_people(store, campaign, keys=sorted(set(keys.values())))
+        latest = latest_conversation(snapshot)
+        out.update((i, latest[k].organizer if k in latest else None) for i, k in keys.items())
     return out
 
 

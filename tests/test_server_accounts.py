@@ -402,6 +402,42 @@ def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(f
     assert client.post("/api/v1/records", json=roster, headers=_bearer(admin)).status_code == 201
 
 
+def test_an_organizer_cannot_close_another_organizers_follow_up_item_by_posting_an_update(
+        filled):
+    """As on the Follow-ups page (mapper.services.close_item): the items of a contact another
+    organizer last spoke with are hers to close, whether the update names the 1-on-1 or not."""
+    import datetime as dt
+
+    from mapper.services import open_items
+
+    filled.write([conversation("Gus Hale", "2026-11-22", organizer="Dev Patel", id="gus-dev",
+                               follow_up={"assignment": "x", "due": "2026-11-29",
+                                          "thank_you_sent": False})])
+    app = create_app(lambda: filled, users=USERS)
+    maya, dev = (_accounts(app).tokens.create(u).token for u in ("maya", "dev"))
+    client = app.server.test_client()
+
+    def post(token: str, update: str, **more: str) -> int:
+        body = {"record_type": "update", "person": "Gus Hale", "update": update,
+                "date": "2026-12-01", "campaign": CAMPAIGN, **more}
+        organizer = "Maya Ortiz" if token == maya else "Dev Patel"
+        return client.post("/api/v1/records", json={**body, "organizer": organizer},
+                           headers=_bearer(token)).status_code
+
+    def still_open() -> set[str]:
+        return {i["id"] for i in open_items(filled.snapshot(CAMPAIGN), dt.date(2026, 12, 6))
+                if i["conversation"] == "gus-dev"}
+
+    assert still_open() == {"thank_you:gus-dev", "assignment:gus-dev"}
+    assert post(maya, "thank_you_sent") == 403
+    assert post(maya, "assignment_done", conversation="gus-dev") == 403
+    assert post(maya, "assignment_not_done", conversation="gus-dev") == 403
+    assert still_open() == {"thank_you:gus-dev", "assignment:gus-dev"}
+    assert post(maya, "attempt", outcome="no_answer") == 201  # not an item's: anyone's to log
+    assert post(dev, "thank_you_sent") == 201
+    assert still_open() == {"assignment:gus-dev"}
+
+
 def test_a_viewers_token_cannot_post(filled):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("vera").token
