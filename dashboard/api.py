@@ -270,7 +270,10 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         # reaches it is refused, not parsed cut short.
         if len(request.get_data(cache=True)) >= max_request_bytes():
             abort(413)
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # (silent covers a ValueError only): no record nests so deep
+            abort(400, "the body is not JSON records can be read from: nested too deep")
         items = data.get("records") if isinstance(data, dict) and "records" in data else data
         items = items if isinstance(items, list) else [items]
         if not items or len(items) > MAX_RECORDS:

@@ -376,6 +376,17 @@ def test_enabling_a_user_revokes_tokens_a_deactivation_left_live(filled):
     assert client.get("/api/v1/me", headers=_bearer(fresh)).status_code == 200
 
 
+def test_a_body_nested_too_deep_to_read_is_a_400_not_a_500(filled):
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    client = app.server.test_client()
+    for body in ("[" * 100_000, '{"records": ' + "[" * 5000 + "]" * 5000 + "}"):
+        r = client.post("/api/v1/records", data=body, content_type="application/json",
+                        headers=_bearer(token))
+        assert r.status_code == 400, r.status_code
+        assert "not JSON" in r.json["error"]
+
+
 def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(filled):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("maya").token
