@@ -393,8 +393,10 @@ def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptio
                         if u.get("column") not in placed and headers[u["number"] - 1] not in placed]
     problems = name_problems(mapping)
     if problems:
-        hints = [f"{showable_header(headers[u['number'] - 1], u['number'])} looks like "
-                 f"{u['did_you_mean']}" for u in info["unmapped"] if u.get("did_you_mean")]
+        # By number: in a file without a header row the "header" is a person's name (Emil,
+        # which looks like email), and an error never shows one.
+        hints = [f"column {u['number']} looks like {u['did_you_mean']}"
+                 for u in info["unmapped"] if u.get("did_you_mean")]
         raise FileError(f"{name}:1", problems[0] + (f" ({'; '.join(hints)})" if hints else "")
                         + "; see `mapper mapping suggest FILE`")
     # Only the mapped cells are looked at; one the product wrote with a leading ' (against

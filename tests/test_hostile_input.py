@@ -189,6 +189,10 @@ CASES = [
     Case("csv-roster-without-a-name-column", "roster-noname.csv",
          f"Frist Name,Last Name\n{SECRET},Lopez\n".encode().replace(b"Last Name", b"Surnme"),
          "no column gives the name"),
+    # No header row: the first person's cells are taken for headers, and "Emil" looks like
+    # "email"; the hint names the column by its number.
+    Case("csv-roster-without-a-header-row", "roster-noheader.csv",
+         f"Emil,Novak{SECRET},ICU\nBen,Ortiz,ER\n".encode(), "column 1 looks like email"),
     # --- XLSX (tests/hostile/make_xlsx.py) ---
     Case("xlsx-good", "good.xlsx", lambda: (HOSTILE / "good.xlsx").read_bytes()),
     Case("xlsx-billion-laughs", "billion-laughs.xlsx",
@@ -385,3 +389,11 @@ def test_mapper_import_counts_every_error_though_it_lists_twenty(tmp_path):
     assert result.exit_code == 1 and result.output.count("issues.0.anger") == ERRORS_PER_FILE
     assert "480 more error(s) not listed" in result.output
     assert "500 error(s) in 500 record(s); nothing was written" in result.output
+
+
+def test_a_roster_without_a_header_row_names_no_cell_of_its_first_row(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"Emil,Novak,ICU\nBen,Ortiz,ER\n")
+    [error] = import_files(SQLiteStore(tmp_path / "s.db"), [path], campaign="c").errors
+    assert "column 1 looks like email" in str(error)
+    assert "Emil" not in str(error) and "Novak" not in str(error)
