@@ -251,9 +251,17 @@ def resolve(mapping: Mapping, headers: list[str]) -> list[str | None]:
     """For each column of the file, the target it fills (None: ignored)."""
     by_key = {header_key(h): t for h, t in mapping.columns.items()}
     out: list[str | None] = []
+    seen: set[str] = set()
     for header in headers:
         header = (header or "").strip()
-        target = mapping.columns.get(header, by_key.get(header_key(header)))
+        key = header_key(header)
+        target = mapping.columns.get(header, by_key.get(key))
+        if key in seen and target not in (TAG, "tags"):
+            # A second "Phone": the mapping (keyed by header) cannot tell it from the first,
+            # whose cell it would silently replace; it is left out, and listed.
+            target = None
+        if header:
+            seen.add(key)
         out.append(None if target in (None, IGNORE) else target)
     return out
 

@@ -383,14 +383,13 @@ def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptio
     suggestion = suggest(headers)
     mapping = options.mapping or suggestion.mapping
     targets = resolve(mapping, headers)
-    placed = {h for h, t in zip(headers, targets) if t is not None}
+    placed = {n for n, t in enumerate(targets, 1) if t is not None}
     info["mapping"] = mapping
     # Errors name the column a field came from, as the file calls it (when it looks like a
     # header: see showable_header).
     info["columns"] = {t: showable_header(h, n) for n, (h, t) in enumerate(zip(headers, targets), 1)
                        if t is not None and header_key(h) != header_key(t)}
-    info["unmapped"] = [u for u in suggestion.unmapped
-                        if u.get("column") not in placed and headers[u["number"] - 1] not in placed]
+    info["unmapped"] = [u for u in suggestion.unmapped if u["number"] not in placed]
     problems = name_problems(mapping)
     if problems:
         # By number: in a file without a header row the "header" is a person's name (Emil,

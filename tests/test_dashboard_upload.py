@@ -372,3 +372,17 @@ def test_a_large_organizers_upload_asks_each_row_when_it_is_written(store, tmp_p
     assert asked == [3, 3, 1] + [1] * 7
     assert not check.errors and check.written["added"] == 7
     assert set(store.assignees(CAMPAIGN).values()) == {"Maya Ortiz"}
+
+
+def test_a_repeated_header_is_left_out_not_merged_into_the_first(app):
+    lines = ["Name,Phone,Phone,campaign", f"Ana Lopez,555-201-3344,555-201-9999,{CAMPAIGN}"]
+    with signed_in_as(app, ADMIN):
+        table, file, _ = read(lines)
+        selects = [row.children[1].children.children[1] for row in table.children.children[1]
+                   .children]
+        values = [s.value for s in selects]
+        assert values == ["name", "phone", "ignore", "campaign"] and selects[2].disabled
+        # Whatever the disabled select says, the first column's choice holds.
+        values[2] = "phone"
+        preview = text(upload.show_preview(values, file, as_upload(lines), "people.csv", None))
+    assert "+15552013344" in preview and "+15552019999" not in preview

@@ -193,6 +193,9 @@ CASES = [
     # "email"; the hint names the column by its number.
     Case("csv-roster-without-a-header-row", "roster-noheader.csv",
          f"Emil,Novak{SECRET},ICU\nBen,Ortiz,ER\n".encode(), "column 1 looks like email"),
+    # The same header twice: the second column is left out and listed (test below).
+    Case("csv-roster-with-a-repeated-header", "roster-repeated.csv",
+         b"Name,Phone,Phone\nAna Lopez,555-201-3344,555-201-9999\n"),
     # --- XLSX (tests/hostile/make_xlsx.py) ---
     Case("xlsx-good", "good.xlsx", lambda: (HOSTILE / "good.xlsx").read_bytes()),
     Case("xlsx-billion-laughs", "billion-laughs.xlsx",
@@ -397,3 +400,14 @@ def test_a_roster_without_a_header_row_names_no_cell_of_its_first_row(tmp_path):
     [error] = import_files(SQLiteStore(tmp_path / "s.db"), [path], campaign="c").errors
     assert "column 1 looks like email" in str(error)
     assert "Emil" not in str(error) and "Novak" not in str(error)
+
+
+def test_a_repeated_header_does_not_replace_the_first_columns_cell(tmp_path):
+    from mapper.importer import check_files
+
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"Name,Phone,Name,Phone\nAna Lopez,555-201-3344,Ben Ortiz,555-201-9999\n")
+    report = check_files([path], campaign="c")
+    [row] = report.kept
+    assert (row.name, row.phone) == ("Ana Lopez", "+15552013344")
+    assert [u["number"] for u in report.found[str(path)]["unmapped"]] == [3, 4]

@@ -37,7 +37,7 @@ from dashboard.components import card, page_head
 from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import services as svc
-from mapper.mapping import CUSTOM, FIELDS, IGNORE, TAG, Mapping, name_problems
+from mapper.mapping import CUSTOM, FIELDS, IGNORE, TAG, Mapping, header_key, name_problems
 from mapper.roles import may_import_lists
 from mapper.sheets import SheetError
 
@@ -128,7 +128,11 @@ def _uploaded(contents: str | None, filename: str | None) -> Iterator[Path]:
 
 def _mapping(file: dict[str, Any] | None, values: list[str | None]) -> Mapping:
     headers = (file or {}).get("headers") or []
-    return Mapping(columns={h: v or IGNORE for h, v in zip(headers, values) if h})
+    columns: dict[str, str] = {}
+    for h, v in zip(headers, values):
+        if h:  # a repeated header is the first one's (its select is disabled: mapping_table)
+            columns.setdefault(h, v or IGNORE)
+    return Mapping(columns=columns)
 
 
 def _campaign(chosen: str | None) -> str | None:
@@ -207,6 +211,7 @@ def mapping_table(headers: list[str], suggestion: Any) -> html.Div:
     proposed = suggestion.mapping.columns
     notes = {u["number"]: u for u in suggestion.unmapped}
     rows = []
+    seen: set[str] = set()
     for number, header in enumerate(headers, 1):
         note = notes.get(number, {})
         hint = ""
@@ -217,8 +222,16 @@ def mapping_table(headers: list[str], suggestion: Any) -> html.Div:
         elif number in notes:
             hint = "header not recognized: left out unless you choose a field"
         shown = header or f"(column {number}, no header)"
+        # A second column of the same header is left out, but for tags (the mapping is keyed
+        # by header: mapper.mapping.resolve).
+        key = header_key(header)
+        again, value = key in seen, proposed.get(header, IGNORE)
+        if again and value not in (TAG, "tags"):
+            value = IGNORE
+        if header:
+            seen.add(key)
         select = dbc.Select(id={"type": ids.UPLOAD_FIELD, "index": number}, options=_choices(),
-                            value=proposed.get(header, IGNORE), size="sm", disabled=not header)
+                            value=value, size="sm", disabled=not header or again)
         rows.append(html.Tr([
             html.Th(shown, scope="row"),
             # The select's name for a screen reader: an implicit label around it.
