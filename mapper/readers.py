@@ -362,6 +362,7 @@ def _table_records(path: Path, file_kind: str | None, options: ReadOptions) -> I
         if row_kind == "roster":
             yield from _roster_rows(name, headers, table, options, info)
             return
+        _no_repeats(name, headers)
         for number, (line, cells) in enumerate(table.rows, 1):
             if isinstance(cells, str):
                 yield RawRecord(name, line, UNREADABLE, cells, number=number)
@@ -375,6 +376,20 @@ def _table_records(path: Path, file_kind: str | None, options: ReadOptions) -> I
             yield _raw(name, line, row_kind, data, number)
     except SheetError as exc:
         raise FileError(exc.where, exc.message) from None
+
+
+def _no_repeats(name: str, headers: list[str]) -> None:
+    """Refuse two columns for one field (``notes`` twice, ``issues.0.issue`` and
+    ``issues.00.issue``): one cell would silently replace the other. Named by number only."""
+    first: dict[tuple[str, ...], int] = {}
+    for number, header in enumerate(headers, 1):
+        if not header:
+            continue
+        path = tuple(str(int(p)) if p.isdigit() else p for p in header.split("."))
+        if path in first:
+            raise FileError(f"{name}:1", f"column {number} fills the same field as column "
+                            f"{first[path]}; keep one of them")
+        first[path] = number
 
 
 def _roster_rows(name: str, headers: list[str], table: Table, options: ReadOptions,

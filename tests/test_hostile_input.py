@@ -196,6 +196,13 @@ CASES = [
     # The same header twice: the second column is left out and listed (test below).
     Case("csv-roster-with-a-repeated-header", "roster-repeated.csv",
          b"Name,Phone,Phone\nAna Lopez,555-201-3344,555-201-9999\n"),
+    # One field, two columns: one cell would silently replace the other.
+    Case("csv-a-field-in-two-columns", "talks-repeated.csv",
+         f"date,organizer,contact.name,contact.name\n2026-11-20,Maya,Ana {SECRET},Ben\n"
+         .encode(), "column 4 fills the same field as column 3"),
+    Case("csv-a-list-index-written-two-ways", "talks-index.csv",
+         f"date,organizer,contact.name,issues.0.issue,issues.00.issue\n"
+         f"2026-11-20,Maya,Ana,pay {SECRET},staffing\n".encode(), "column 5 fills the same"),
     # --- XLSX (tests/hostile/make_xlsx.py) ---
     Case("xlsx-good", "good.xlsx", lambda: (HOSTILE / "good.xlsx").read_bytes()),
     Case("xlsx-billion-laughs", "billion-laughs.xlsx",
