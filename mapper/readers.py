@@ -240,6 +240,18 @@ class _Loader(Composer, SafeConstructor, Resolver, *_EVENTS):
         finally:
             self._depth -= 1
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        # A key given twice (a second `issues:` further down) would silently drop the first
+        # value. (Keys brought in by a `<<` merge may be overridden: that is what it is for.)
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key given twice in one mapping", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
     def _or_text(self, node: yaml.Node, construct: Any) -> Any:
         # A date that does not exist (2026-13-45) or an integer of thousands of digits: keep
         # the text, and the field's own validation says what is wrong with it.

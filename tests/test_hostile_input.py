@@ -111,6 +111,14 @@ CASES = [
     Case("yaml-python-tag", "tag.yaml",
          _yaml(GOOD_YAML + f'  notes: !!python/object/apply:os.system ["echo {SECRET}"]\n'),
          "not valid YAML"),
+    # A second `issues:` further down would silently drop the first (and its stories).
+    Case("yaml-a-key-given-twice", "twice.yaml",
+         _yaml(GOOD_YAML + f"  issues: [{{issue: pay, story: {SECRET}}}]\n  notes: x\n"
+               "  issues: [{issue: staffing}]\n"),
+         "twice.yaml:6 (file): not valid YAML: a key given"),
+    Case("yaml-a-merge-key-overridden-is-fine", "merge.yaml",
+         _yaml("- &base\n  date: 2026-11-20\n  organizer: Maya Ortiz\n  contact: {name: Ana}\n"
+               "- <<: *base\n  contact: {name: Ben}\n")),
     Case("yaml-bom", "bom.yaml", b"\xef\xbb\xbf" + _yaml(GOOD_YAML)),
     Case("yaml-nul-in-a-name", "nul.yaml",
          _yaml(GOOD_YAML.replace("{name: Ana Lopez}", '{name: "Ana\\0' + SECRET + '"}')),
