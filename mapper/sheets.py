@@ -43,6 +43,9 @@ _RATIO_FLOOR = 5_000_000
 _SINGLE_BYTE = {"cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
                 "koi8_r", "koi8_u", "mac_cyrillic", "iso8859_5", "iso8859_7", "cp866"}
 _BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# UTF-8 for a Latin-1 letter (é: C3 A9) or a typographic mark (’: E2 80 99): in Windows-1252
+# these are "Ã©" and "â€™", which no one writes.
+_WESTERN_UTF8 = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
 # Bytes of a CSV sampled to guess its encoding and delimiter.
 _SAMPLE = 64 * 1024
 
@@ -83,8 +86,8 @@ def decode(data: bytes, where: str) -> str:
             raise SheetError(where, "not valid UTF-16 text") from None
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_line = data.count(b"\n", 0, exc.start) + 1
     from charset_normalizer import from_bytes
 
     found = from_bytes(data[:_SAMPLE * 4])
@@ -101,9 +104,14 @@ def decode(data: bytes, where: str) -> str:
             continue
         # Text in any code page holds no control bytes but tabs and line breaks: this is
         # binary (a spreadsheet saved as .csv by mistake, an image).
-        if _BINARY.search(text[:_SAMPLE * 4]) is None:
-            return text
-        break
+        if _BINARY.search(text[:_SAMPLE * 4]) is not None:
+            break
+        if encoding == "cp1252" and _WESTERN_UTF8.search(data):
+            # UTF-8 here, Windows-1252 there (rows pasted from two sources): read as one
+            # code page, every UTF-8 accent would be stored garbled (José as JosÃ©).
+            raise SheetError(where, f"mixes UTF-8 with another encoding (line {bad_line:,} is "
+                             "not UTF-8); save it as UTF-8 CSV")
+        return text
     raise SheetError(where, "not UTF-8 text, nor text in another encoding we can tell "
                      "(save it as UTF-8 CSV)")
 

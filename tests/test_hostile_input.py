@@ -188,6 +188,10 @@ CASES = [
     Case("csv-binary", "binary.csv", bytes(range(256)) * 40, "not UTF-8"),
     Case("csv-semicolons-in-windows-1252", "roster-1252.csv",
          "Full Name;Department;Email\nJosé Muñoz;Café;jose@example.org\n".encode("cp1252")),
+    # UTF-8, then a row in Windows-1252: read as one code page, José would be stored JosÃ©.
+    Case("csv-utf-8-and-windows-1252-mixed", "roster-mixed.csv",
+         "name,unit\nJosé Muñoz,ICU\n".encode() + f"Zoë {SECRET},ER\n".encode("cp1252"),
+         "roster-mixed.csv (file): mixes UTF-8 with another encoding (line 3 is not UTF-8)"),
     Case("csv-utf16-with-bom-and-tabs", "roster-16.csv",
          "First Name\tLast Name\tCell\nAna\tLópez\t555-201-3344\n".encode("utf-16")),
     Case("csv-phone-that-is-no-phone", "roster-phone.csv",
