@@ -124,12 +124,12 @@ def test_a_dry_run_names_row_and_field_never_a_value_and_writes_nothing(app, sto
     assert store.campaigns() == []
 
 
-def _import(app, user, lines, chosen=None, dry=False) -> str:
+def _import(app, user, lines, chosen=None, dry=False, name="people.csv") -> str:
     """Start the import (or the dry run) as its button does, and poll it to its end."""
     with signed_in_as(app, user):
-        _, file, _ = read(lines)
+        _, file, _ = upload.read_upload(as_upload(lines), name)
         start = upload.dry_run if dry else upload.start_import
-        job, disabled, _ = start(1, values_of(file), file, as_upload(lines), "people.csv", chosen)
+        job, disabled, _ = start(1, values_of(file), file, as_upload(lines), name, chosen)
         assert disabled is False
         for _ in range(600):  # the thread's end, not its speed: at most a minute
             _bar, disabled, result = upload.poll_import(1, job)
@@ -386,3 +386,8 @@ def test_a_repeated_header_is_left_out_not_merged_into_the_first(app):
         values[2] = "phone"
         preview = text(upload.show_preview(values, file, as_upload(lines), "people.csv", None))
     assert "+15552013344" in preview and "+15552019999" not in preview
+
+
+def test_a_txt_file_the_page_takes_is_imported_as_a_csv(app, store):
+    answer = _import(app, ADMIN, GOOD, name="people.txt")
+    assert "2 added" in answer and store.counts(CAMPAIGN)["records"].get("roster") == 2

@@ -107,7 +107,8 @@ def _save(contents: str | None, filename: str | None) -> tuple[Path, Path]:
     suffix = _suffix(filename)
     raw = _decode(contents)
     folder = Path(tempfile.mkdtemp(prefix="mapper-upload-"))
-    path = folder / f"upload{suffix}"
+    # A .txt is a CSV as the importer knows it (it reads files by their suffix).
+    path = folder / f"upload{'.csv' if suffix == '.txt' else suffix}"
     fd = path.open("xb")
     try:
         path.chmod(0o600)
