@@ -513,6 +513,9 @@ class Update(_Part):
             parts += [slug(self.conversation)] if self.conversation else []
             parts += [body_hash({"n": self.note})[:8]] if self.note else []
             self.id = "-".join(parts)
+            # Derived, not given: model_fields_set says so (mapper.services keeps two
+            # organizers' derived ids apart, never an id given explicitly).
+            self.__pydantic_fields_set__.discard("id")
 
 
 class Assignment(_Part):
