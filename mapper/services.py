@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mapper import clock
-from mapper.keys import normalize
+from mapper.keys import normalize, slug
 from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.respelling import assigned_spellings, assignment_ids, respelled
@@ -189,7 +189,30 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
                         date=date or clock.today(), **fields)
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
+    [update] = _kept_apart(store, [update])
     return Logged(update, store.write([update]))
+
+
+def _kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
+    """The records as they will be written: an update whose id was derived (not given) and
+    is already another organizer's record, stored or earlier among ``records``, takes that
+    id with her name's slug added (two organizers' attempts of one day about one person are
+    two records, not one replacing the other). Sent again, it lands on the same record. An
+    id given explicitly is kept as given: :func:`may_post` weighs what it would replace."""
+    out = list(records)
+    derived = {i: record_id(r) for i, r in enumerate(out)
+               if isinstance(r, Update) and "id" not in r.model_fields_set}
+    if not derived:
+        return out
+    held = {r.id: r.body.get("organizer")
+            for r in store.get_records(sorted(set(derived.values())))}
+    for i, rid in derived.items():
+        r = out[i]
+        if rid in held and normalize(held[rid] or "") != normalize(r.organizer or ""):
+            mark = slug(r.organizer) if r.organizer else "no-organizer"
+            r = out[i] = r.model_copy(update={"id": f"{r.id}-{mark}"})
+        held.setdefault(record_id(r), r.organizer)
+    return out
 
 
 def open_items(snapshot: Snapshot, today: dt.date) -> list[dict[str, Any]]:
@@ -562,7 +585,7 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     from mapper.identity import Identities
 
     identities = identities if identities is not None else Identities(store)
-    records = resolve_identities(store, records, identities=identities)
+    records = _kept_apart(store, resolve_identities(store, records, identities=identities))
     # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as
     # the dashboard's (_assign), against whom she is with now, not against each spelling's
     # record (an older one under another spelling is not whom she is with). Both key her by
