@@ -449,6 +449,31 @@ def test_an_organizer_cannot_close_another_organizers_follow_up_item_by_posting_
     assert still_open() == {"assignment:gus-dev"}
 
 
+def test_two_organizers_posting_the_same_days_attempt_both_keep_it(filled):
+    """The update's derived id does not name the organizer: the second was refused as
+    another organizer's. Now both are kept; a re-send changes nothing; another's record
+    named by its id is still refused."""
+    app = create_app(lambda: filled, users=USERS)
+    maya, dev = (_accounts(app).tokens.create(u).token for u in ("maya", "dev"))
+    client = app.server.test_client()
+    body = {"record_type": "update", "person": "Ana Lopez", "update": "attempt",
+            "outcome": "no_answer", "date": "2026-12-01", "campaign": CAMPAIGN}
+
+    def post(token: str, **more: str):
+        organizer = "Maya Ortiz" if token == maya else "Dev Patel"
+        return client.post("/api/v1/records", json={**body, "organizer": organizer, **more},
+                           headers=_bearer(token))
+
+    assert post(maya).status_code == 201
+    assert post(dev).status_code == 201
+    for token in (maya, dev):
+        r = post(token)
+        assert r.status_code == 200 and r.json == {"added": 0, "replaced": 0, "unchanged": 1}
+    assert post(dev, id="2026-12-01-ana-lopez-attempt-no_answer").status_code == 403
+    assert sorted(u.organizer for u in filled.snapshot(CAMPAIGN).updates) == [
+        "Dev Patel", "Maya Ortiz"]
+
+
 def test_a_viewers_token_cannot_post(filled):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("vera").token

@@ -131,6 +131,40 @@ def test_an_organizer_logs_under_her_own_name_and_a_viewer_logs_nothing(store):
     assert len(store.snapshot(CAMPAIGN).updates) == 1
 
 
+def test_two_organizers_same_day_attempts_about_one_contact_are_two_records(store):
+    """The derived id does not name the organizer: the second attempt used to replace the
+    first (dashboard, mapper log) or be refused as another organizer's (API). Each one's
+    re-send still changes nothing; an id given explicitly is still another's to keep."""
+    store.write(small_campaign())
+    attempt = {"update": "attempt", "outcome": "no_answer", "date": TODAY}
+    maya = services.log_update(store, MAYA, CAMPAIGN, "Ana Lopez", **attempt)
+    sam = services.log_update(store, SAM, CAMPAIGN, "Ana Lopez", **attempt)
+    assert (maya.result.added, sam.result.added) == (1, 1) and sam.update.id != maya.update.id
+    for actor in (MAYA, SAM):
+        assert services.log_update(store, actor, CAMPAIGN, "Ana Lopez",
+                                   **attempt).result.unchanged == 1
+    dev = Actor("organizer", "Dev Patel")
+
+    def posted(organizer: str, **more) -> Update:
+        return Update.model_validate({"person": "Ana Lopez", "campaign": CAMPAIGN,
+                                      "update": "attempt", "outcome": "no_answer",
+                                      "date": TODAY.isoformat(), "organizer": organizer, **more})
+
+    assert services.post_records(store, dev, [posted("Dev Patel")]).added == 1
+    for actor, name in ((dev, "Dev Patel"), (SAM, "Sam Lee"), (MAYA, "Maya Ortiz")):
+        assert services.post_records(store, actor, [posted(name)]).unchanged == 1
+    # Two organizers' attempts in one request are two records too (an admin's upload).
+    both = [posted("Ria Cruz", date="2026-11-30"), posted("Lu Ng", date="2026-11-30")]
+    assert services.post_records(store, ADMIN, both).added == 2
+    assert services.post_records(store, ADMIN, both).unchanged == 2
+    before = _state(store)
+    with pytest.raises(services.NotAllowed, match="another organizer's"):
+        services.post_records(store, SAM, [posted("Sam Lee", id=maya.update.id)])
+    assert _state(store) == before
+    assert sorted(u.organizer for u in store.snapshot(CAMPAIGN).updates) == [
+        "Dev Patel", "Lu Ng", "Maya Ortiz", "Ria Cruz", "Sam Lee"]
+
+
 def test_assigning_reassigns_and_unassigning_takes_back_one_record_per_person(store):
     store.write(small_campaign())
     first = services.assign(store, ADMIN, CAMPAIGN, ["Ana Lopez", "ben ortiz"], "maya ortiz", TODAY)
