@@ -5,7 +5,8 @@ gigabytes) or an XML bomb (entities that expand a billion times). Before any par
 the zip's listing is checked (uncompressed sizes and ratios) and every XML part is refused if
 it declares a DTD in its first 4 KB; the parser (expat, hardened as defusedxml hardens it)
 refuses a DTD, an entity or an external reference wherever it comes. Rows, columns and cells
-are capped.
+are capped, and so is the shared-strings table, the one part held whole in memory: by the
+size of its part before it is read, and by what its strings cost as they are read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["SheetError", "Table", "read_table", "decode", "MAX_ROWS", "MAX_CELL",
-           "MAX_UNCOMPRESSED", "MAX_RATIO", "TABLE_SUFFIXES"]
+           "MAX_UNCOMPRESSED", "MAX_RATIO", "MAX_SHARED_STRINGS", "MAX_SHARED_MEMORY",
+           "TABLE_SUFFIXES"]
 
 #: File suffixes read as a table of rows.
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
@@ -37,6 +40,15 @@ MAX_UNCOMPRESSED = 1_000_000_000
 #: An XML part this much bigger than its compressed form is a zip bomb, not a roster
 #: (real sheets compress 5-20 times; a bomb, hundreds or thousands of times).
 MAX_RATIO = 150
+#: Bytes the shared-strings part (every distinct text of the workbook, held in memory while
+#: its sheet is read) may expand to. A 100,000-row roster of ten columns as Excel writes it
+#: (half a million distinct strings: names, emails, phones, addresses) has 19 MB of it; a
+#: 20 MB upload of such a roster, about 50 MB. Refused from the zip's listing, before reading.
+MAX_SHARED_STRINGS = 128_000_000
+#: Bytes of memory the shared strings may take as Python strings, counted as they are read.
+#: Each costs ~57 bytes besides its text, so a part of tiny strings costs 3-4 times its size
+#: (360 MB of two-letter strings, 3 MB zipped, took 1.4 GB); the roster above takes 45 MB.
+MAX_SHARED_MEMORY = 256_000_000
 # Below this, a part's ratio does not matter (a tiny, very repetitive part is harmless).
 _RATIO_FLOOR = 5_000_000
 # Code pages charset-normalizer may name instead of Windows-1252.
@@ -271,10 +283,16 @@ def _part(base: str, target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
 
 
-def _shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, name: str | None, where: str) -> list[str]:
     if not name or name not in archive.namelist():
         return []
+    # The listing's size is what reading the part can give (zipfile stops there).
+    if archive.getinfo(name).file_size > MAX_SHARED_STRINGS:
+        raise SheetError(where, f"its shared strings expand to more than "
+                         f"{MAX_SHARED_STRINGS:,} bytes; refused (far more text than a roster "
+                         "holds; save the sheet as CSV)")
     out: list[str] = []
+    used = 0  # bytes the strings in `out` take
     parser = _expat()
     depth = 0
     si_depth = rph_depth = -1  # depth of the open <si>, of its open <rPh>; -1: none
@@ -297,12 +315,18 @@ def _shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
             rph_depth = depth
 
     def end(tag: str) -> None:
-        nonlocal depth, si_depth, rph_depth, collecting
+        nonlocal depth, si_depth, rph_depth, collecting, used
         collecting = None
         if depth == rph_depth:
             rph_depth = -1
         elif depth == si_depth:
-            out.append("".join(parts))
+            got = "".join(parts)
+            out.append(got)
+            used += sys.getsizeof(got) + 8  # and its place in `out`
+            if used > MAX_SHARED_MEMORY:
+                raise SheetError(where, f"its shared strings take more than "
+                                 f"{MAX_SHARED_MEMORY:,} bytes of memory; refused (far more "
+                                 "text than a roster holds; save the sheet as CSV)")
             si_depth = -1
         depth -= 1
 
@@ -504,7 +528,8 @@ def _xlsx(path: Path, sheet: str | None, max_columns: int) -> Table:
         date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         strings_rel = next((r.get("Target") for r in rels.values()
                             if (r.get("Type") or "").endswith("/sharedStrings")), None)
-        shared = _shared_strings(archive, _part("xl", strings_rel) if strings_rel else None)
+        shared = _shared_strings(archive, _part("xl", strings_rel) if strings_rel else None,
+                                 where)
         dates = _date_styles(archive)
     except SheetError:
         archive.close()

@@ -171,3 +171,38 @@ def test_a_sheet_longer_than_excel_allows_is_refused_but_a_csv_is_not(tmp_path, 
     (tmp_path / "long.csv").write_text("".join(f"row {n}\n" for n in range(6)))
     headers, rows = _read(tmp_path / "long.csv")
     assert headers == ["row 0"] and [cells for _, cells in rows] == [[f"row {n}"] for n in range(1, 6)]
+
+
+def test_shared_strings_past_their_budget_are_refused_before_they_are_read(tmp_path,
+                                                                            monkeypatch):
+    # From the zip's listing: the part's size is all that is looked at.
+    import mapper.sheets
+
+    strings = _strings(["name", "unit", SECRET * 10, "ICU"])
+    row = f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'
+    path = _book(tmp_path, _sheet(_HEADER + row), strings)
+    monkeypatch.setattr(mapper.sheets, "MAX_SHARED_STRINGS", len(strings.encode()) - 1)
+    monkeypatch.setattr(mapper.sheets, "_expat", None)  # nothing may be parsed
+    with pytest.raises(SheetError) as refused:
+        read_table(path)
+    assert refused.value.where == str(path) and SECRET not in str(refused.value)
+    assert refused.value.message.startswith(
+        f"its shared strings expand to more than {len(strings.encode()) - 1:,} bytes; refused")
+
+
+def test_shared_strings_past_their_memory_budget_are_refused_as_they_are_read(tmp_path,
+                                                                              monkeypatch):
+    # Many tiny strings cost 3-4 times their size in memory: counted string by string.
+    import mapper.sheets
+
+    row = f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'
+    path = _book(tmp_path, _sheet(_HEADER + row),
+                 _strings(["name", "unit", "Ana", "ICU"] + [f"{SECRET}{n}" for n in range(1000)]))
+    monkeypatch.setattr(mapper.sheets, "MAX_SHARED_MEMORY", 20_000)
+    with pytest.raises(SheetError) as refused:
+        read_table(path)
+    assert refused.value.where == str(path) and SECRET not in str(refused.value)
+    assert refused.value.message.startswith(
+        "its shared strings take more than 20,000 bytes of memory; refused")
+    monkeypatch.setattr(mapper.sheets, "MAX_SHARED_MEMORY", 200_000)
+    assert _read(path) == (["name", "unit"], [(2, ["Ana", "ICU"])])
