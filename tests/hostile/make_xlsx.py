@@ -7,6 +7,8 @@ the tests also build them in memory from the same functions).
 from __future__ import annotations
 
 import io
+import random
+import string
 import zipfile
 from pathlib import Path
 
@@ -111,6 +113,34 @@ def wide_dimension() -> bytes:
              f'<dimension ref="A1:XFD1048576"/><sheetData>{_HEADER}'
              f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row></sheetData></worksheet>')
     return workbook(sheet, _strings(["name", "unit", "Ana Lopez", "ICU"]))
+
+
+def many_tiny_shared_strings(size: int = 140_000_000) -> bytes:
+    """Shared strings of ``size`` bytes of two-letter strings, one in 36 random: ~115 times
+    smaller zipped (under the ratio a zip bomb is refused at), 3-4 times bigger in memory.
+
+    Too big to commit (1.2 MB); made when the tests run. At 360 MB (3.1 MB zipped) it took
+    1.4 GB of memory to read.
+    """
+    rnd = random.Random(7)
+    chars = string.ascii_letters + string.digits
+    unit = "".join(f"<si><t>{rnd.choice(chars)}{rnd.choice(chars)}</t></si>" if i % 36 == 0
+                   else "<si><t>ab</t></si>" for i in range(60_000)).encode()
+    head = _strings(["name", "unit", "Ana Lopez", "ICU"]).removesuffix("</sst>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/worksheets/sheet1.xml",
+                   _sheet(_HEADER + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'))
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+            fh.write(head)
+            for _ in range(size // len(unit)):
+                fh.write(unit)
+            fh.write(b"</sst>")
+    return out.getvalue()
 
 
 FILES = {"good.xlsx": good, "billion-laughs.xlsx": billion_laughs, "zip-bomb.xlsx": zip_bomb,
