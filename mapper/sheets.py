@@ -6,7 +6,8 @@ the zip's listing is checked (uncompressed sizes and ratios) and every XML part 
 it declares a DTD in its first 4 KB; the parser (expat, hardened as defusedxml hardens it)
 refuses a DTD, an entity or an external reference wherever it comes. Rows, columns and cells
 are capped, and so is the shared-strings table, the one part held whole in memory: by the
-size of its part before it is read, and by what its strings cost as they are read.
+size of its part before it is read, and by what its strings cost as they are read. The small
+parts read whole as a tree (the workbook, its relationships, its styles) are capped by size.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ MAX_SHARED_STRINGS = 128_000_000
 #: Each costs ~57 bytes besides its text, so a part of tiny strings costs 3-4 times its size
 #: (360 MB of two-letter strings, 3 MB zipped, took 1.4 GB); the roster above takes 45 MB.
 MAX_SHARED_MEMORY = 256_000_000
+#: Bytes a part read whole as a tree (workbook.xml, its relationships, styles.xml) may expand
+#: to. A tree costs ~20 times its bytes (16 MB of empty <xf/> took 300 MB); a workbook with
+#: 20,000 distinct cell styles has 3 MB of styles.xml, and Excel allows 64,000.
+MAX_TREE_PART = 16_000_000
 # Below this, a part's ratio does not matter (a tiny, very repetitive part is harmless).
 _RATIO_FLOOR = 5_000_000
 # Code pages charset-normalizer may name instead of Windows-1252.
@@ -203,9 +208,13 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _COLUMN = re.compile(r"[A-Z]+")
 
 
-def _parse(archive: zipfile.ZipFile, name: str) -> Any:
+def _parse(archive: zipfile.ZipFile, name: str, where: str) -> Any:
     from defusedxml.ElementTree import fromstring
 
+    # Checked from the listing, before reading: zipfile never gives more than it says.
+    if archive.getinfo(name).file_size > MAX_TREE_PART:
+        raise SheetError(where, f"its part {name} expands to more than {MAX_TREE_PART:,} "
+                         "bytes; refused (no workbook's is that big)")
     with archive.open(name) as fh:
         return fromstring(fh.read(), forbid_dtd=True)
 
@@ -342,11 +351,11 @@ def _shared_strings(archive: zipfile.ZipFile, name: str | None, where: str) -> l
     return out
 
 
-def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+def _date_styles(archive: zipfile.ZipFile, where: str) -> set[int]:
     """Indexes of the cell styles that show a number as a date."""
     if "xl/styles.xml" not in archive.namelist():
         return set()
-    styles = _parse(archive, "xl/styles.xml")
+    styles = _parse(archive, "xl/styles.xml", where)
     custom = {}
     for fmt in styles.iter(_MAIN + "numFmt"):
         code = _QUOTED.sub("", fmt.get("formatCode", "")).lower()
@@ -521,8 +530,9 @@ def _xlsx(path: Path, sheet: str | None, max_columns: int) -> Table:
     _check_zip(path)
     archive = zipfile.ZipFile(path)
     try:
-        book = _parse(archive, "xl/workbook.xml")
-        rels = {r.get("Id"): r for r in _parse(archive, "xl/_rels/workbook.xml.rels").iter(_PKG + "Relationship")}
+        book = _parse(archive, "xl/workbook.xml", where)
+        rels = {r.get("Id"): r for r in _parse(archive, "xl/_rels/workbook.xml.rels", where)
+                .iter(_PKG + "Relationship")}
         sheets = [(s.get("name") or "", s.get(_REL + "id")) for s in book.iter(_MAIN + "sheet")]
         pr = book.find(_MAIN + "workbookPr")
         date1904 = pr is not None and pr.get("date1904") in ("1", "true")
@@ -530,7 +540,7 @@ def _xlsx(path: Path, sheet: str | None, max_columns: int) -> Table:
                             if (r.get("Type") or "").endswith("/sharedStrings")), None)
         shared = _shared_strings(archive, _part("xl", strings_rel) if strings_rel else None,
                                  where)
-        dates = _date_styles(archive)
+        dates = _date_styles(archive, where)
     except SheetError:
         archive.close()
         raise

@@ -23,7 +23,7 @@ from mapper.cli import app
 from mapper.importer import ERRORS_PER_FILE, import_files
 from mapper.readers import MAX_COLUMNS
 from mapper.stores.sqlite import SQLiteStore
-from tests.hostile.make_xlsx import many_tiny_shared_strings
+from tests.hostile.make_xlsx import bloated_styles, many_tiny_shared_strings
 
 HOSTILE = Path(__file__).parent / "hostile"
 SECRET = "SECRETMARK"
@@ -228,6 +228,9 @@ CASES = [
     # Made here (tests/hostile/make_xlsx.py): 140 MB of two-letter shared strings, 1.2 MB zipped.
     Case("xlsx-many-tiny-shared-strings", "tiny-strings.xlsx", many_tiny_shared_strings,
          "its shared strings expand to more than"),
+    # And 20 MB of empty cell styles, 320 KB zipped (styles.xml is read whole).
+    Case("xlsx-bloated-styles", "styles.xlsx", bloated_styles,
+         "its part xl/styles.xml expands to more than"),
     Case("xlsx-formula-cells", "formula-cells.xlsx",
          lambda: (HOSTILE / "formula-cells.xlsx").read_bytes(), "column 1: a formula"),
     Case("xlsx-claims-a-million-rows-of-16k-columns", "wide-dimension.xlsx",

@@ -206,3 +206,24 @@ def test_shared_strings_past_their_memory_budget_are_refused_as_they_are_read(tm
         "its shared strings take more than 20,000 bytes of memory; refused")
     monkeypatch.setattr(mapper.sheets, "MAX_SHARED_MEMORY", 200_000)
     assert _read(path) == (["name", "unit"], [(2, ["Ana", "ICU"])])
+
+
+def test_a_part_read_whole_past_its_budget_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import mapper.sheets
+
+    row = f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'
+    path = tmp_path / "styled.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        with zipfile.ZipFile(_book(tmp_path, _sheet(_HEADER + row),
+                                   _strings(["name", "unit", "Ana", "ICU"]))) as book:
+            for info in book.infolist():
+                out.writestr(info, book.read(info))
+        out.writestr("xl/styles.xml", f'<styleSheet {_NS}><cellXfs>{"<xf/>" * 1000}'
+                     "</cellXfs></styleSheet>")
+    assert _read(path) == (["name", "unit"], [(2, ["Ana", "ICU"])])
+    monkeypatch.setattr(mapper.sheets, "MAX_TREE_PART", 4_000)
+    with pytest.raises(SheetError) as refused:
+        read_table(path)
+    assert refused.value.where == str(path)
+    assert refused.value.message == ("its part xl/styles.xml expands to more than 4,000 bytes; "
+                                     "refused (no workbook's is that big)")
