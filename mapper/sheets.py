@@ -36,7 +36,8 @@ TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm"}
 MAX_ROWS = 1_100_000
 #: Characters in one cell (Excel's own limit is 32,767).
 MAX_CELL = 32_767
-#: Bytes an XLSX may expand to, all parts together: a 1M-row roster is about this.
+#: Bytes an XLSX may expand to, all parts together (its sheet is streamed, not held: a
+#: 1M-row sheet is about this; the parts held in memory have budgets of their own, below).
 MAX_UNCOMPRESSED = 1_000_000_000
 #: An XML part this much bigger than its compressed form is a zip bomb, not a roster
 #: (real sheets compress 5-20 times; a bomb, hundreds or thousands of times).
