@@ -801,18 +801,10 @@ def power_ranking(counts: Iterable[tuple[str, str, str, int]], issues: Iterable[
             angry[key] = angry.get(key, 0) + n
     names = dict(issues)
 
-    refs: dict[str, dict[str, Any]] = {}
-
     def ref(key: str) -> dict[str, Any]:  # (a decision maker with no node: named by its key)
-        # (Made once a decision maker, read for each of her pairs: at a million people an
-        # export ranks 147k pairs, each read twice, the sort's and the entry's.)
-        found = refs.get(key)
-        if found is None:
-            props = dms.get(key)
-            found = refs[key] = {
-                "key": key, "name": props.get("name", key) if props is not None else key,
+        props = dms.get(key)
+        return {"key": key, "name": props.get("name", key) if props is not None else key,
                 "title": props.get("title") if props is not None else None}
-        return found
 
     shown = {k for k, n in named.items() if n} | {k for k, n in angry.items() if n}
     return {"issues": ranked_issues(

@@ -75,6 +75,26 @@ def rank_named(cells: Any, name_of: Any, first: int | None = None) -> list[tuple
     return sorted(cells, key=key) if first is None else heapq.nsmallest(first, cells, key=key)
 
 
+class _Refs(dict):
+    """Decision makers' refs by key, each made once (``make(key)``) however many pairs name
+    her: at a million people an export ranks 147k pairs, each read by the sort and the entry."""
+
+    def __init__(self, make: Callable[[str], dict[str, Any]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> dict[str, Any]:
+        found = self[key] = self.make(key)
+        return found
+
+
+def _ranked(cells: Iterable[tuple[str, int, int]], refs: _Refs, first: int | None
+            ) -> list[tuple[str, int, int]]:
+    """:func:`rank_named` by the names of ``refs`` (one lookup a pair, no call of ours)."""
+    key = lambda c: (-c[1], -c[2], refs[c[0]]["name"], c[0])  # noqa: E731
+    return sorted(cells, key=key) if first is None else heapq.nsmallest(first, cells, key=key)
+
+
 def ranked_issues(issues: Mapping[str, tuple[str, int, int, int]],
                   tops: Mapping[str, Iterable[tuple[str, int, int]]],
                   ref: Callable[[str], dict[str, Any]], first: int | None = None
@@ -82,10 +102,10 @@ def ranked_issues(issues: Mapping[str, tuple[str, int, int, int]],
     """The power map's issues from ``{key: (name, angry, decision makers named, namings)}``
     and the pairs ``(decision maker, people, anger)`` each issue's first ``first`` are among
     (``ref(key)``: a decision maker's key, name and title): the most named issues first."""
-    name_of = lambda key: ref(key)["name"]  # noqa: E731
+    refs = _Refs(ref)
     out = [{"key": key, "name": name, "angry": angry, "named": named, "namings": namings,
-            "decision_makers": [{**ref(dm), "people": n, "anger": a}
-                                for dm, n, a in rank_named(tops.get(key, ()), name_of, first)]}
+            "decision_makers": [{**refs[dm], "people": n, "anger": a}
+                                for dm, n, a in _ranked(tops.get(key, ()), refs, first)]}
            for key, (name, angry, named, namings) in issues.items()]
     out.sort(key=lambda i: (-i["namings"], -i["angry"], i["name"], i["key"]))
     return out
@@ -96,9 +116,9 @@ def ranked_overall(pairs: Iterable[tuple[str, int, int]], issues: Mapping[str, i
                    ) -> list[dict[str, Any]]:
     """The decision makers ranked over every issue, from their ``(decision maker, times
     named, anger)`` and ``issues`` (how many issues each is named for)."""
-    ranked = rank_named(pairs, lambda key: ref(key)["name"], first)
-    return [{**ref(dm), "people": n, "anger": a, "issues": issues.get(dm, 0)}
-            for dm, n, a in ranked]
+    refs = _Refs(ref)
+    return [{**refs[dm], "people": n, "anger": a, "issues": issues.get(dm, 0)}
+            for dm, n, a in _ranked(pairs, refs, first)]
 
 
 def _issues(snapshot: Snapshot, by_issue: dict[str, dict[str, list[int]]],
