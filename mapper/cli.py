@@ -807,10 +807,14 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                     if first is None and not as_json:
                         first = rows or TABLE_LIMIT
                 # (An export to a file or a pipe writes the kept pages as they are kept.)
+                # (Power's issues of a kept answer older than the last write are not read.)
                 kept = _stored_answer(store, camp, function, fresh, options, first,
-                                      raw=as_json and not out.is_terminal)
+                                      raw=as_json and not out.is_terminal,
+                                      current_only=("issues",) if function == "power_map"
+                                      else ())
                 result = kept.value
-                if function == "power_map" and kept.version != store.version():
+                if function == "power_map" and (kept.version != store.version()
+                                                or result["issues"] is None):
                     # Its rankings as of the last write (kept with each write), the rest as
                     # kept. (A kept answer of this version ranks them the same: at a million
                     # people, reading every pair again took 1-2 s of an export.)
@@ -870,16 +874,18 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
 
 
 def _stored_answer(store: Store, campaign: str, function: str, fresh: bool, options: dict,
-                   first: int | None = None, raw: bool = False):
+                   first: int | None = None, raw: bool = False,
+                   current_only: tuple[str, ...] = ()):
     """A whole-graph answer (:class:`mapper.analytics.stored.Answer`): the one the store
     keeps while it is current or young enough, else computed now (and kept); with ``first``,
     its long list (:data:`~mapper.analytics.stored.PAGED`) cut to the first ``first`` (a kept
-    one read up to them alone); with ``raw``, a list kept in pages may be their JSON text."""
+    one read up to them alone); with ``raw``, a list kept in pages may be their JSON text;
+    ``current_only``: fields not read from a kept answer older than the store (None)."""
     from mapper.analytics.cached import Analytics
     from mapper.analytics.stored import first_entries
 
     found = Analytics(store, campaign=campaign, answers=store).answer(
-        function, fresh=fresh, first=first, raw=raw, **options)
+        function, fresh=fresh, first=first, raw=raw, current_only=current_only, **options)
     return first_entries(found, function, first)  # (computed now, or kept whole: cut here)
 
 

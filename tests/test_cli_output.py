@@ -142,11 +142,12 @@ def test_power_kept_in_pages_shows_its_first_decision_makers_and_counts_the_rest
 
     monkeypatch.setattr(SQLiteStore, "get_answers", reading)
     output = run("power", "--limit", "3", "--db", db)
-    assert read == ["power_map#p00001"]  # the head's 2 and the next page's: the 3 shown
+    # The head's 2 and the next page's (the 3 shown), and the issues kept beside them.
+    assert read == ["power_map#p00001", "power_map#issues"]
     # The count of decision makers left out follows their table, not the issues'.
     below = output.split("Power map", 1)[1]
     assert f"{len(makers) - 3:,} more rows not shown" in below
     assert makers[2]["name"] in below
-    # The issues' table is read whole from the head (its rows cut by --limit as before).
+    # The issues' table is read whole (its rows cut by --limit as before).
     assert all(i["name"] in output for i in whole["issues"][:3])
     assert whole["issues"][0]["decision_makers"][0]["name"] in output

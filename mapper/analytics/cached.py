@@ -23,7 +23,7 @@ from mapper.analytics.overview import overview
 from mapper.analytics.power import power_map, power_ranking, ranking_of
 from mapper.analytics.readiness import ask_queue, ladder, took_action
 from mapper.analytics.stored import (COLUMNS, DERIVED, KEYED, PAGE_SIZE, PAGED, PART, Answer,
-                                     columns_of, columns_question, derived,
+                                     apart_question, columns_of, columns_question, derived,
                                      first_entries, from_pages, in_pages, index_question,
                                      lag_bound, options_key, page_question)
 from mapper.analytics.structure import structure
@@ -361,7 +361,7 @@ class Analytics:
 
     def answer(self, function: str | Callable[..., Any], /, *, campaign: str | None = None,
                fresh: bool = False, first: int | None = None, raw: bool = False,
-               **options: Any) -> Answer:
+               current_only: tuple[str, ...] = (), **options: Any) -> Answer:
         """:meth:`run`, with the store version the answer was computed from and when.
 
         A whole-graph question (:data:`~mapper.analytics.stored.DERIVED`) is answered from its
@@ -378,6 +378,11 @@ class Analytics:
         JSON text they keep (an ``orjson.Fragment``, written out unparsed: parsing the power
         map's 37 MB of pages took 0.7 s of `mapper power --json` at a million people); such
         an answer is not remembered here.
+
+        ``current_only``: fields (:data:`~mapper.analytics.stored.APART`) wanted only from an
+        answer of the store's current version; of an older kept one they are not read, and are
+        None (the caller reads them as of now elsewhere: power's issues, from the rankings
+        kept with each write). Such an answer is not remembered either.
         """
         func = self._func(function)
         campaign = campaign or self.campaign
@@ -399,8 +404,11 @@ class Analytics:
                                       <= self.bound()):
                 unread = kept is None or (kept.version, kept.as_of) != (stamp.version,
                                                                          stamp.computed_at)
-                if unread and raw and first is None:
-                    kept = self._stored(key, raw=True)  # (not remembered: its list is text)
+                left_out = current_only if stamp.version != version else ()
+                if unread and ((raw and first is None) or left_out):
+                    # (Not remembered: its list is text, or it lacks fields.)
+                    kept = self._stored(key, first, raw=raw and first is None,
+                                        left_out=left_out)
                 elif unread:
                     # (Its pages read whole: remembered for the next caller, who may want more.)
                     kept = self._stored(key, first, cut=False)
@@ -418,11 +426,12 @@ class Analytics:
         return self.refresh(func, campaign=campaign, first=first, **options)
 
     def _stored(self, key: tuple[str, str, str], first: int | None = None, *, cut: bool = True,
-                raw: bool = False) -> Answer | None:
+                raw: bool = False, left_out: tuple[str, ...] = ()) -> Answer | None:
         """The answer stored under ``key`` (campaign, question, options), or None: one kept in
         pages read whole, or with ``first`` up to its first ``first`` entries (:meth:`answer`;
-        not ``cut``: every entry of the pages read for them; ``raw``: read whole, its list the
-        pages' JSON text);
+        not ``cut``: every entry of the pages read for them; ``raw``: read whole, its list and
+        its fields kept apart the JSON text they are kept in), its fields kept apart
+        (:data:`~mapper.analytics.stored.APART`) read but those ``left_out`` (None);
         its pages served only when they are all of its head's keep (kept anew between the
         reads: read again; three times: None, it is computed)."""
         campaign, question, options = key
@@ -433,9 +442,11 @@ class Analytics:
             pages, total = from_pages(found.result, first)
             if total is None:  # kept whole
                 return Answer(found.result, found.version, found.computed_at)
+            apart = [f for f in found.result["paged"].get("apart", ()) if f not in left_out]
             parts: list = []
-            if pages:
-                wanted = [(page_question(question, i), options) for i in pages]
+            wanted = ([(page_question(question, i), options) for i in pages]
+                      + [(apart_question(question, f), options) for f in apart])
+            if wanted:
                 got = (self.answers.get_answers(campaign, wanted, raw=True) if raw
                        else self.answers.get_answers(campaign, wanted))
                 parts = [got.get(k) for k in wanted]
@@ -447,6 +458,9 @@ class Analytics:
             value = dict(found.result)
             paged = value.pop("paged")
             field = paged["field"]
+            for f, part in zip(apart, parts[len(pages):]):  # (in its place: None in the head)
+                value[f] = orjson.Fragment(part.result) if raw else part.result
+            parts = parts[:len(pages)]
             if raw:  # (each page a JSON list: their entries joined into one, unparsed)
                 texts = [orjson.dumps(value[field]), *(p.result for p in parts)]
                 value[field] = orjson.Fragment(

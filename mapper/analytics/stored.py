@@ -29,8 +29,9 @@ from typing import Any
 import orjson
 
 __all__ = ["Answer", "DERIVED", "RETIRED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_ENV",
-           "DEFAULT_BUSY_LAG", "REFRESH_ENV", "LEASE", "PART", "PAGED", "PAGE_SIZE", "derived", "is_part",
-           "KEYED", "COLUMNS", "page_question", "index_question", "columns_question",
+           "DEFAULT_BUSY_LAG", "REFRESH_ENV", "LEASE", "PART", "PAGED", "APART", "PAGE_SIZE",
+           "derived", "is_part", "KEYED", "COLUMNS", "page_question", "index_question",
+           "apart_question", "columns_question",
            "columns_of", "in_pages", "from_pages", "first_entries", "lag_bound",
            "busy_lag_bound", "refresh_enabled", "options_key", "options_of", "age_words",
            "Refresher", "run_jobs"]
@@ -98,6 +99,12 @@ PAGE_SIZE = 1_000
 #: (:func:`index_question`), so a lookup reads the pages holding them, not the list.
 KEYED: dict[str, str] = {"power_map": "key"}
 
+#: Fields of a :data:`PAGED` answer kept in a part of their own beside its head
+#: (:func:`apart_question`), read with it unless a reader leaves them out: power's issues, each
+#: with its every decision maker (14.6 MB of the head at a million people), which `mapper
+#: power` reads from the rankings kept with each write when the kept answer is older than it.
+APART: dict[str, tuple[str, ...]] = {"power_map": ("issues",)}
+
 #: Paged lists a page filters, sorts and counts whole (the Talk list: 600,561 people at a
 #: million, 210 MB of JSON read by every worker after every refresh), and the fields it does
 #: so on: kept beside the pages as columns (:func:`columns_question`), so a page holds those
@@ -122,6 +129,15 @@ def index_question(question: str) -> str:
     'power_map#key'
     """
     return f"{question}{PART}key"
+
+
+def apart_question(question: str, field: str) -> str:
+    """The question an :data:`APART` field of a paged answer is kept under.
+
+    >>> apart_question("power_map", "issues")
+    'power_map#issues'
+    """
+    return f"{question}{PART}{field}"
 
 
 def columns_question(question: str) -> str:
@@ -152,21 +168,28 @@ def in_pages(question: str, value: dict[str, Any], size: int = PAGE_SIZE
     {'people': [1, 2], 'x': 0, 'paged': {'field': 'people', 'count': 5, 'size': 2, 'pages': 3}}
     >>> pages
     [('talk_next#p00001', [3, 4]), ('talk_next#p00002', [5])]
-    >>> in_pages("power_map", {"decision_makers": [{"key": "a"}, {"key": "b"}]}, size=1)[1]
-    [('power_map#p00001', [{'key': 'b'}]), ('power_map#key', {'a': 0, 'b': 1})]
+    >>> head, parts = in_pages("power_map", {"issues": [1], "decision_makers": [{"key": "a"},
+    ...                                                                         {"key": "b"}]}, size=1)
+    >>> head["issues"], head["paged"]["apart"], parts
+    (None, ['issues'], [('power_map#p00001', [{'key': 'b'}]), ('power_map#key', {'a': 0, 'b': 1}), \
+('power_map#issues', [1])])
 
-    A :data:`COLUMNS` one's are kept as its last part.
+    An :data:`APART` field is kept as a part of its own (in the head: None, where it stands), a
+    :data:`COLUMNS` one's columns as its last part.
     """
     field = PAGED[question]
     items = value[field]
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    head = {**value, field: chunks[0],
-            "paged": {"field": field, "count": len(items), "size": size, "pages": len(chunks)}}
+    apart = [f for f in APART.get(question, ()) if f in value]
+    head = {**value, field: chunks[0], **dict.fromkeys(apart),
+            "paged": {"field": field, "count": len(items), "size": size, "pages": len(chunks),
+                      **({"apart": apart} if apart else {})}}
     parts: list[tuple[str, Any]] = [(page_question(question, i), c)
                                     for i, c in enumerate(chunks[1:], 1)]
     if question in KEYED:
         by = KEYED[question]
         parts.append((index_question(question), {e[by]: n for n, e in enumerate(items)}))
+    parts += [(apart_question(question, f), value[f]) for f in apart]
     if question in COLUMNS:
         parts.append((columns_question(question), columns_of(items, COLUMNS[question])))
     return head, parts
