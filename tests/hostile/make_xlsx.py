@@ -60,13 +60,18 @@ def _cell(ref: str, index: int) -> str:
 _HEADER = f'<row r="1">{_cell("A1", 0)}{_cell("B1", 1)}</row>'
 
 
+def _package(z: zipfile.ZipFile) -> None:
+    """The parts every workbook here has but its sheet and its strings."""
+    z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+    z.writestr("_rels/.rels", _RELS)
+    z.writestr("xl/workbook.xml", _WORKBOOK)
+    z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+
+
 def workbook(sheet: str, strings: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _package(z)
         z.writestr("xl/worksheets/sheet1.xml", sheet)
         z.writestr("xl/sharedStrings.xml", strings)
     return out.getvalue()
@@ -129,10 +134,7 @@ def many_tiny_shared_strings(size: int = 140_000_000) -> bytes:
     head = _strings(["name", "unit", "Ana Lopez", "ICU"]).removesuffix("</sst>").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        _package(z)
         z.writestr("xl/worksheets/sheet1.xml",
                    _sheet(_HEADER + f'<row r="2">{_cell("A2", 2)}{_cell("B2", 3)}</row>'))
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
