@@ -244,15 +244,21 @@ def latest_assignments(rows: Iterable[tuple[str, str, Any]]) -> dict[str, tuple[
     by its date (an undated one before any dated), then by the organizer's key. A new
     assignment reassigns (one record per person), but once an alias joins two spellings each
     assigned, two name one person: every reader of them (the snapshot, a store's list of
-    assignees, My list from the read model) takes the same one by this.
+    assignees, My list from the read model) takes the same one by this. By person, in no
+    order.
 
     >>> sorted(latest_assignments([("o:sam", "p:ana", "2026-10-02"), ("o:maya", "p:ana",
     ...                            "2026-10-05"), ("o:sam", "p:ben", None)]).values())
     [('o:maya', 'p:ana', '2026-10-05'), ('o:sam', 'p:ben', None)]
     """
     out: dict[str, tuple[str, str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (r[1], r[2] is not None, str(r[2] or ""), r[0])):
-        out[row[1]] = row
+    # (One pass, not a sort: at a million people with 300,000 contacts assigned, sorting
+    # every row took 0.6-1.0 s of the Ready list's rows after each write.)
+    for row in rows:
+        held = out.get(row[1])
+        if held is None or (row[2] is not None, str(row[2] or ""), row[0]) >= (
+                held[2] is not None, str(held[2] or ""), held[0]):
+            out[row[1]] = row
     return out
 
 

@@ -1260,8 +1260,9 @@ class SQLiteStore(Store):
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
         with self._lock:
-            return self._keyed_assignments(list(self._edges(campaign, "ASSIGNED",
-                                                            "src, dst, date")))
+            return self._edges(campaign, "ASSIGNED", "o.key, p.key, e.date",
+                               alias="e JOIN nodes o ON o.id = e.src "
+                                     "JOIN nodes p ON p.id = e.dst").fetchall()
 
     def _keyed_assignments(self, rows: list[tuple]) -> list[tuple]:
         """ASSIGNED edges' (src, dst, date) rows with their nodes' keys for ids."""
@@ -1597,10 +1598,12 @@ class SQLiteStore(Store):
 
     def assignees(self, campaign: str) -> dict[str, str]:
         with self._lock:
-            rows = list(self._edges(campaign, "ASSIGNED", "src, dst, date"))
-            key = self._column("key", "nodes", "id", {i for row in rows for i in row[:2]})
-            name = self._column("name", "nodes", "id", {s for s, _, _ in rows})
-        return readmodel.assignees((key[s], name.get(s), key[d], date) for s, d, date in rows)
+            # (One statement, each end's node by its id: at a million people with 300,000
+            # contacts assigned, reading the ends' keys and names by chunks of ids took 2.4 s.)
+            rows = self._edges(campaign, "ASSIGNED", "o.key, o.name, p.key, e.date",
+                               alias="e JOIN nodes o ON o.id = e.src "
+                                     "JOIN nodes p ON p.id = e.dst").fetchall()
+        return readmodel.assignees(rows)
 
     def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
                     ) -> dict[str, dict]:
@@ -2129,11 +2132,14 @@ class SQLiteStore(Store):
         )
 
     def _edges(self, campaign: str, type_: str, columns: str, where: str = "",
-               db: sqlite3.Connection | None = None) -> sqlite3.Cursor:
+               db: sqlite3.Connection | None = None, alias: str = "") -> sqlite3.Cursor:
         """One type's edges in a campaign: one range of the table, no other edge read (through
-        ``db``, or the store's connection)."""
-        return (db or self._db).execute(f"SELECT {columns} FROM edges WHERE id BETWEEN ? AND ? "
-                                        f"AND campaign = ?{where}", (*_type_range(type_), campaign))
+        ``db``, or the store's connection); ``alias``: the edges as ``e`` and the tables
+        joined to them (``columns`` and ``where`` then name the edges' as ``e.``)."""
+        e = "e." if alias else ""
+        return (db or self._db).execute(
+            f"SELECT {columns} FROM edges {alias} WHERE {e}id BETWEEN ? AND ? "
+            f"AND {e}campaign = ?{where}", (*_type_range(type_), campaign))
 
     @staticmethod
     def _foreign_ends(db: sqlite3.Connection, campaign: str, key: dict[int, str],
