@@ -31,7 +31,8 @@ COLUMNS = [
     {"field": "ready", "headerName": "Ready?", "width": 100, "hide": True},
     {"field": "organizer", "headerName": "Last organizer", "width": 130, "wrapText": True},
     {"field": "assigned_to", "headerName": "Assigned to", "width": 125, "wrapText": True},
-    {"field": "issues", "headerName": "Angry about", "width": 160, "hide": True},
+    {"field": "issues", "headerName": "Angry about", "width": 160, "hide": True,
+     "cellDataType": False},  # (a list, filtered on: no type for the grid to infer)
 ]
 FILTERS = [(ids.READY_FILTER_ORGANIZER, "Organizer", "organizer"),
            (ids.READY_FILTER_UNIT, "Unit", "unit"),

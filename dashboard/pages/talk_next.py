@@ -30,7 +30,8 @@ COLUMNS = [
      "wrapText": True},
     {"field": "in_roster", "headerName": "On roster", "width": 100},
     {"field": "assigned_to", "headerName": "Assigned to", "width": 125, "wrapText": True},
-    {"field": "issues", "headerName": "Messenger angry about", "width": 180, "hide": True},
+    {"field": "issues", "headerName": "Messenger angry about", "width": 180, "hide": True,
+     "cellDataType": False},  # (a list, filtered on: no type for the grid to infer)
 ]
 FILTERS = [(ids.NEXT_FILTER_ORGANIZER, "Organizer (of the messenger)", "organizer"),
            (ids.NEXT_FILTER_UNIT, "Unit", "unit"),
