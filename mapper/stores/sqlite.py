@@ -340,6 +340,10 @@ def _angry_about(db: sqlite3.Connection, campaign: str, issues: Sequence[str],
     return sorted(people)
 
 
+#: An edge (``e``) with the nodes at its ends, its source ``o`` and its target ``p`` (by id).
+_ENDS = "e JOIN nodes o ON o.id = e.src JOIN nodes p ON p.id = e.dst"
+
+
 def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
     # SQLite limits the number of bound parameters in one statement.
     for i in range(0, len(items), size):
@@ -1261,8 +1265,17 @@ class SQLiteStore(Store):
     def _assignment_rows(self, campaign: str) -> list[tuple]:
         with self._lock:
             return self._edges(campaign, "ASSIGNED", "o.key, p.key, e.date",
-                               alias="e JOIN nodes o ON o.id = e.src "
-                                     "JOIN nodes p ON p.id = e.dst").fetchall()
+                               alias=_ENDS).fetchall()
+
+    @staticmethod
+    def _decision_makers(db: sqlite3.Connection, campaign: str, keys: Sequence[str]
+                         ) -> list[tuple]:
+        """``(key, name, title, organization)`` of the campaign's decision makers of these
+        keys that exist (their props not parsed)."""
+        return [row for part in _chunks(keys) for row in db.execute(
+            "SELECT key, name, json_extract(props, '$.title'), json_extract(props, "
+            f"'$.organization') FROM nodes WHERE key IN ({_marks(part)}) AND campaign = ? "
+            "AND kind = 'DecisionMaker'", (*part, campaign))]
 
     def _keyed_assignments(self, rows: list[tuple]) -> list[tuple]:
         """ASSIGNED edges' (src, dst, date) rows with their nodes' keys for ids."""
@@ -1334,21 +1347,16 @@ class SQLiteStore(Store):
             nodes = self._node_props([*readmodel.node_keys(sources), *wanted])
             anger, named, _ = self._person_edges(wanted)
             ids = self._column("id", "nodes", "key", wanted)
-            assigned = self._assigned_to(db, campaign, list(ids.values()))
-            key = self._column("key", "nodes", "id", {i for a in assigned for i in a[:2]})
+            assigned = self._keyed_assignments(self._assigned_to(db, campaign,
+                                                                 list(ids.values())))
             r = self._rows
             return readmodel.Slice(
-                sources, nodes, anger, named,
-                [(key[s], key[d], date) for s, d, date in assigned],
+                sources, nodes, anger, named, assigned,
                 r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Issue'",
                   (campaign,)),
                 # The decision makers these people named (an entry names them), not the
                 # campaign's every one (30,000 at a million people, for a page of 20).
-                [row for part in _chunks(sorted({n[1] for n in named})) for row in db.execute(
-                    "SELECT key, name, json_extract(props, '$.title'), "
-                    f"json_extract(props, '$.organization') FROM nodes WHERE key IN "
-                    f"({_marks(part)}) AND campaign = ? AND kind = 'DecisionMaker'",
-                    (*part, campaign))],
+                self._decision_makers(db, campaign, sorted({n[1] for n in named})),
                 r("SELECT key, name FROM nodes WHERE campaign = ? AND kind = 'Organizer'",
                   (campaign,)),
                 self._person_units(wanted))
@@ -1406,14 +1414,9 @@ class SQLiteStore(Store):
                         "AND people >= ? AND (people > ? OR anger >= ?)"),
                         (*at, p, p, a)).fetchall())
             # (Their name and title, not every prop parsed: 30,000 at a million people.)
-            dms: dict[str, dict] = {}
-            wanted = sorted({dm for rows in tops.values() for dm, _, _ in rows})
-            for part in _chunks(wanted):
-                for key, name, title in db.execute(
-                        "SELECT key, name, json_extract(props, '$.title') FROM nodes "
-                        f"WHERE key IN ({_marks(part)})", part):
-                    dms[key] = {"title": title} if name is None else {"name": name,
-                                                                       "title": title}
+            dms = {key: {"title": title} if name is None else {"name": name, "title": title}
+                   for key, name, title, _ in self._decision_makers(
+                       db, campaign, sorted({dm for rows in tops.values() for dm, _, _ in rows}))}
             overall = sorted({dm for dm, _, _ in tops.get("", ())}) if first is not None else []
             named_in: dict[str, int] | None = None if first is None else {}
             for part in _chunks(overall):
@@ -1601,8 +1604,7 @@ class SQLiteStore(Store):
             # (One statement, each end's node by its id: at a million people with 300,000
             # contacts assigned, reading the ends' keys and names by chunks of ids took 2.4 s.)
             rows = self._edges(campaign, "ASSIGNED", "o.key, o.name, p.key, e.date",
-                               alias="e JOIN nodes o ON o.id = e.src "
-                                     "JOIN nodes p ON p.id = e.dst").fetchall()
+                               alias=_ENDS).fetchall()
         return readmodel.assignees(rows)
 
     def _node_props(self, keys: Sequence[str], known: dict[str, dict] | None = None
