@@ -228,6 +228,29 @@ def test_the_all_issues_ranking_orders_by_times_named_then_anger_then_name(store
     assert list(bars.x)[::-1] == [2, 1, 1, 1]
 
 
+def test_every_decision_maker_of_an_export_is_named_when_more_than_a_statement_binds(
+        open_store_of_kind):
+    """An export ranks every pair: the embedded store then reads the decision makers' names
+    and titles by one pass over the campaign's (more keys than a statement binds), never
+    another campaign's of the same name."""
+    from mapper.analytics import power_ranking
+    from mapper.models import OneOnOne
+
+    store = open_store_of_kind("sqlite")
+    many = 950  # more than one statement binds (mapper.stores.sqlite._CHUNK)
+    store.write([naming(f"Nurse {i}", f"Boss {i:04}", "pay", i % 6) for i in range(many)])
+    other = naming("Nurse 0", "Boss 0000", "pay", 5).model_dump(mode="json")
+    other["campaign"] = "elsewhere"
+    other["responsibility"]["named"][0]["decision_maker"]["title"] = "Another Title"
+    store.write([OneOnOne.model_validate(other)])
+    kept = store.power_ranking(CAMPAIGN)
+    assert kept == power_ranking(store.snapshot(CAMPAIGN))
+    ranked = kept["issues"][0]["decision_makers"]
+    assert len(ranked) == many
+    assert {(d["name"], d["title"]) for d in ranked} == {
+        (f"Boss {i:04}", "Parking Director") for i in range(many)}
+
+
 # -- the API -----------------------------------------------------------------------------------
 
 def test_the_apis_power_answer_ranks_a_naming_written_after_the_kept_answer(store):

@@ -344,8 +344,11 @@ def _angry_about(db: sqlite3.Connection, campaign: str, issues: Sequence[str],
 _ENDS = "e JOIN nodes o ON o.id = e.src JOIN nodes p ON p.id = e.dst"
 
 
-def _chunks(items: Sequence, size: int = 900) -> Iterator[Sequence]:
-    # SQLite limits the number of bound parameters in one statement.
+#: Keys bound in one statement (SQLite limits the number of bound parameters).
+_CHUNK = 900
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -1271,11 +1274,17 @@ class SQLiteStore(Store):
     def _decision_makers(db: sqlite3.Connection, campaign: str, keys: Sequence[str]
                          ) -> list[tuple]:
         """``(key, name, title, organization)`` of the campaign's decision makers of these
-        keys that exist (their props not parsed)."""
+        keys that exist (their props not parsed). More keys than a statement binds are read
+        by one pass over the campaign's decision makers: at a million people an export
+        names 30,000 of them, 0.35-1.2 s by chunks of keys (a seek each, scattered over the
+        file), 0.06 s by the pass."""
+        select = ("SELECT key, name, json_extract(props, '$.title'), json_extract(props, "
+                  "'$.organization') FROM nodes WHERE campaign = ? AND kind = 'DecisionMaker'")
+        if len(keys) > _CHUNK:
+            wanted = set(keys)
+            return [row for row in db.execute(select, (campaign,)) if row[0] in wanted]
         return [row for part in _chunks(keys) for row in db.execute(
-            "SELECT key, name, json_extract(props, '$.title'), json_extract(props, "
-            f"'$.organization') FROM nodes WHERE key IN ({_marks(part)}) AND campaign = ? "
-            "AND kind = 'DecisionMaker'", (*part, campaign))]
+            f"{select} AND key IN ({_marks(part)})", (campaign, *part))]
 
     def _keyed_assignments(self, rows: list[tuple]) -> list[tuple]:
         """ASSIGNED edges' (src, dst, date) rows with their nodes' keys for ids."""
