@@ -21,7 +21,8 @@ from mapper.keys import normalize, slug
 from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.respelling import assigned_spellings, assignment_ids, respelled
-from mapper.roles import ActorLike, is_own, may_assign, may_delete, may_record, sees_contact_details
+from mapper.roles import (ActorLike, is_own, may_assign, may_delete, may_record,
+                          sees_contact_details, sees_people)
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Store, WriteResult
 
@@ -584,6 +585,10 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     import matches them (:func:`resolve_identities`; ``identities`` collects the report)."""
     from mapper.identity import Identities
 
+    if not sees_people(actor):
+        # A viewer writes nothing: refused before a record is read, for why a record is
+        # refused ("another organizer's") would tell her who talked with whom, and when.
+        raise NotAllowed("your role may not write records")
     identities = identities if identities is not None else Identities(store)
     records = _kept_apart(store, resolve_identities(store, records, identities=identities))
     # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as

@@ -485,6 +485,22 @@ def test_a_viewers_token_cannot_post(filled):
     assert not [p for p in filled.snapshot(CAMPAIGN).people.values() if p.name == "Hal Ames"]
 
 
+def test_a_viewers_refused_post_says_nothing_of_whether_a_1on1_is_stored(filled):
+    # Ana's 1-on-1 of 2026-11-01 is stored, the next day's is not: a viewer probing names
+    # and dates would learn who talked with an organizer when.
+    app = create_app(lambda: filled, users=USERS)
+    token = _accounts(app).tokens.create("vera").token
+    client = app.server.test_client()
+    answers = []
+    for date in ("2026-11-01", "2026-11-02"):
+        body = {"date": date, "organizer": "Vera", "campaign": CAMPAIGN,
+                "contact": {"name": "Ana Lopez"}}
+        r = client.post("/api/v1/records", json=body, headers=_bearer(token))
+        assert r.status_code == 403
+        answers.append(r.get_json())
+    assert answers[0] == answers[1]
+
+
 def _api_sweep(app, token: str) -> dict[str, tuple[int, str]]:
     """GET every route of the API, enumerated from the app's URL map, with every value its
     path parameters take (from the OpenAPI document's enums)."""
