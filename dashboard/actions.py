@@ -112,6 +112,11 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
     camp = svc.campaign(campaign)
     if not target or camp is None:
         return None, None
+    if not roles.may_record(user):
+        # Before the person or the record is looked up: "no such person" against "not
+        # allowed" would tell a viewer who is in the campaign and who talked with whom.
+        return dbc.Alert("Not done: your role records nothing.", color="danger",
+                         className="py-2 mb-2"), None
     do, person, item, value = (str(target.get(k) or "") for k in ("do", "person", "item", "value"))
     try:
         if do == "undo":

@@ -390,8 +390,12 @@ def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None
 
     ``key`` is a store key (``conversation:<campaign>:<id>``, ``update:...``, as
     ``mapper export`` and the follow-up items name them) or, with ``campaign``, a 1-on-1's or
-    an update's own id. Refused unless :func:`mapper.roles.may_delete` allows it.
+    an update's own id. Refused unless :func:`mapper.roles.may_delete` allows it; for a role
+    that records nothing, before anything is read (whether a record of that key exists would
+    tell who talked with whom, and when).
     """
+    if not may_record(actor):
+        raise NotAllowed("RECORD_ID: your role deletes no records")
     found = store.get_records([key])
     if not found and campaign:
         candidates = [conversation_key(campaign, key), f"update:{campaign}:{key}"]

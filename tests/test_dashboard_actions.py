@@ -147,6 +147,23 @@ def test_an_organizer_cannot_undo_another_organizer_s_update(app, store):
     assert len(updates(store)) == 1
 
 
+def test_a_forged_action_tells_a_viewer_nothing_of_who_or_what_is_stored(app, store):
+    # Ana's 1-on-1 of 2026-11-01 and Ana are stored; the next day's and "Zed Nobody" are not.
+    stored, missing = f"conversation:{CAMPAIGN}:2026-11-01-ana-lopez", \
+        f"conversation:{CAMPAIGN}:2026-11-02-ana-lopez"
+    zed = f"person:{CAMPAIGN}:zed nobody"
+    said = []
+    for target in ({"do": "undo", "item": stored}, {"do": "undo", "item": missing},
+                   {"do": "attempt", "person": ANA, "value": "no_answer"},
+                   {"do": "attempt", "person": zed, "value": "no_answer"}):
+        with signed_in_as(app, VIEWER):
+            status, changed = follow_ups.act({"type": ids.FOLLOW_ACTION, **target}, None, TODAY)
+        assert changed is None
+        said.append(text(status))
+    assert said[0] == said[1] and said[2] == said[3]
+    assert store.get_records([stored]) and updates(store) == []
+
+
 def contacts(app, user, organizer=None):
     with signed_in_as(app, user):
         return my_list.update_my_list(None, TODAY, organizer)[:3]
