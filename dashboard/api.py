@@ -26,6 +26,7 @@ from dashboard.accounts import Accounts
 from dashboard.exports import LISTS, list_sheet
 from dashboard.services import services
 from dashboard.users import User
+from mapper.privacy import private_folder
 from mapper.readers import RawRecord, validate
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
@@ -92,7 +93,7 @@ class RateLimiter:
         db = getattr(self._local, "db", None)
         if db is None:
             assert self.path is not None
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(self.path.parent)  # never a folder another user made first
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS buckets (who TEXT NOT NULL, what TEXT NOT NULL,"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import os
+import stat
 from pathlib import Path
 from collections.abc import Iterable
 from typing import IO, Any
 
 __all__ = ["PERSONAL_FIELDS", "ROSTER_PERSONAL_FIELDS", "CONTACT_DETAILS", "redact_record",
-           "open_private", "roster_details"]
+           "open_private", "private_folder", "roster_details"]
 
 # Paths into a 1-on-1 record that hold personal information: contact details and confidential
 # text, and the free text in which a worker's own words land (what they fear, what they agreed
@@ -88,3 +89,20 @@ def open_private(path: str | Path) -> IO[str]:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
     return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def private_folder(path: str | Path) -> Path:
+    """``path`` as a folder only this user of the machine may enter, made if it is not there.
+
+    A folder of a known name under the shared temporary folder may have been made first by
+    another user of the machine, open to all: the files written in it (or a link planted in
+    it, which a write would follow into another file) would be theirs to read and to aim.
+    Such a folder (or a link in its place) is refused, not used."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    found = os.lstat(path)
+    if (not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid()
+            or stat.S_IMODE(found.st_mode) & 0o077):
+        raise PermissionError(f"{path}: not a folder of this user's alone (another user of "
+                              "the machine may reach it); remove it, it is made again")
+    return path

@@ -252,6 +252,19 @@ def test_the_board_sweeps_jobs_finished_long_ago_when_a_new_one_starts(tmp_path)
     assert board.read("a" * 32) is None and board.read("b" * 32).owner == "maya"
 
 
+def test_a_job_folder_another_user_could_have_made_is_refused_not_used(tmp_path):
+    # Made first by another user of the machine, open to all: they would read who imports
+    # what, and aim a link planted in it at a file of the server's.
+    from dashboard.pages.upload import Job, JobBoard
+
+    shared = tmp_path / "jobs"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with pytest.raises(PermissionError):
+        JobBoard(shared).post("a" * 32, Job(owner="maya"))
+    assert list(shared.iterdir()) == []
+
+
 def test_an_organizers_upload_writes_no_record_her_role_may_not(store, tmp_path):
     """A file's ``record_type`` column makes a row any kind: an organizer's upload could give
     herself another organizer's contact (no check of whom she was with). Her upload is held

@@ -560,6 +560,23 @@ def test_the_api_rate_limits_each_token():
     assert sum(limiter.allow("a", "write") for _ in range(20)) == 10
 
 
+def test_a_rate_folder_another_user_could_have_made_is_refused_not_used(tmp_path):
+    # The buckets' folder has a known name under the shared /tmp: made first by another user
+    # of the machine, open to all, with a link in it to a file of the server's (its store),
+    # the buckets were written into that file.
+    from dashboard.api import RateLimiter
+
+    store = tmp_path / "store.db"
+    store.write_bytes(b"")
+    shared = tmp_path / "mapper-1000"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / "api-rate.db").symlink_to(store)
+    with pytest.raises(PermissionError):
+        RateLimiter(reads=50, writes=10, path=shared / "api-rate.db").allow("a", "read")
+    assert store.read_bytes() == b""
+
+
 def test_the_workers_of_one_server_share_each_tokens_rate(tmp_path):
     # `mapper serve` runs several processes: each has its own limiter, over one shared file,
     # so two workers do not give a token twice its rate.

@@ -38,6 +38,7 @@ from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import services as svc
 from mapper.mapping import CUSTOM, FIELDS, IGNORE, TAG, Mapping, header_key, name_problems
+from mapper.privacy import private_folder
 from mapper.roles import may_import_lists
 from mapper.sheets import SheetError
 
@@ -388,7 +389,7 @@ class JobBoard:
     KEEP_SECONDS = 3600
 
     def post(self, job_id: str, job: Job) -> None:
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(self.folder)  # never a folder another user made first
         path = self._path(job_id)
         assert path is not None
         if not path.exists():  # a new job: the finished ones of long ago go
