@@ -6,14 +6,17 @@ through :func:`write_xlsx` (or :func:`text_cell`); the product's own CSV reader 
 :func:`guard` with :func:`unguard`, so an export imports back unchanged.
 
 The CSV rule is OWASP's: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return gets a leading ``'``, except a phone number in normalized form (``+15551234567``).
+return gets a leading ``'``, except a phone number in normalized form (``+15551234567``). So
+does each part of a cell after a ``,``, a ``;`` or a line break: Excel where the list separator
+is ``;`` (most of Europe) splits the product's comma-separated line on the ``;`` inside a cell
+(quotes do not stop it), and ``x;=1+1`` would become a cell ``=1+1``.
 
 >>> guard('=HYPERLINK("http://x","y")')
 '\\'=HYPERLINK("http://x","y")'
->>> guard("+15551234567"), guard("Ana")
-('+15551234567', 'Ana')
->>> unguard(guard("'=1")) == "'=1"
-True
+>>> guard("+15551234567"), guard("Ana"), guard("Ana;=1+1"), guard("pay; -2, +15551234567")
+('+15551234567', 'Ana', "Ana;'=1+1", "pay;' -2, +15551234567")
+>>> unguard(guard("'=1")) == "'=1", unguard("Ana;'=1+1")
+(True, 'Ana;=1+1')
 """
 
 from __future__ import annotations
@@ -29,26 +32,43 @@ __all__ = ["guard", "unguard", "write_csv", "csv_writer", "text_cell", "write_xl
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # E.164: a plus, then up to 15 digits. Spreadsheets read it as text or a number, never a formula.
 _PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
+# What a spreadsheet may split one cell on: a list separator (, or ; by locale), a line break.
+_SPLIT = re.compile(r"([,;\n\r])")
+# A part after one of them that may need a guard (the cheap test before splitting).
+_INNER = re.compile(r"[,;\n\r][ ']*[-=+@\t\r]")
 
 
 def _dangerous(text: str) -> bool:
     # Quotes already in front count as part of the guard: a value that itself starts with
-    # ' and then a trigger is quoted once more, so unguard() knows which ' it added.
-    rest = text.lstrip("'")
+    # ' and then a trigger is quoted once more, so unguard() knows which ' it added. Spaces
+    # too: an import that trims them (Google Sheets, LibreOffice's option) would run the rest.
+    rest = text.lstrip("' ")
     return rest.startswith(_TRIGGERS) and not _PHONE.fullmatch(rest)
 
 
 def guard(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula; anything but text passes as it is."""
-    if isinstance(value, str) and _dangerous(value):
-        return "'" + value
-    return value
+    """A CSV cell that no spreadsheet runs as a formula, whatever it splits the cell on;
+    anything but text passes as it is."""
+    if not isinstance(value, str):
+        return value
+    if _INNER.search(value):
+        # A ' after the separator, before the part: the part Excel makes a cell starts with it.
+        parts = _SPLIT.split(value)
+        value = "".join("'" + p if i % 2 == 0 and i and _dangerous(p) else p
+                        for i, p in enumerate(parts))
+    return "'" + value if _dangerous(value) else value
 
 
 def unguard(cell: str) -> str:
     """The value :func:`guard` was given (the product's CSV reader calls this on every cell)."""
+    if "'" not in cell:
+        return cell
     if cell.startswith("'") and _dangerous(cell[1:]):
-        return cell[1:]
+        cell = cell[1:]
+    if _INNER.search(cell):
+        parts = _SPLIT.split(cell)
+        cell = "".join(p[1:] if i % 2 == 0 and i and p[:1] == "'" and _dangerous(p[1:]) else p
+                       for i, p in enumerate(parts))
     return cell
 
 

@@ -293,7 +293,7 @@ def row_mapper(mapping: Mapping, headers: list[str], targets: list[str | None] |
                ) -> Callable[[Sequence[Any]], dict[str, Any]]:
     """The function that makes one row of cells roster data, as :func:`apply_mapping` does;
     the columns it ignores are skipped without a look. ``unguard`` is applied to a text cell
-    starting with ``'`` before it is used (mapper.cells.unguard: a cell the product wrote).
+    holding a ``'`` before it is used (mapper.cells.unguard: a cell the product wrote).
 
     >>> to_row = row_mapper(Mapping(columns={"First": "first_name", "Last": "last_name"}),
     ...                     ["First", "Notes", "Last"])
@@ -316,7 +316,7 @@ def row_mapper(mapping: Mapping, headers: list[str], targets: list[str | None] |
             if value is None:
                 continue
             if isinstance(value, str):
-                if unguard is not None and value[:1] == "'":
+                if unguard is not None and "'" in value:
                     value = unguard(value)
                 value = value.strip()
                 if not value:

@@ -189,6 +189,22 @@ def test_a_formula_name_is_guarded_in_csv_and_a_text_cell_in_xlsx(app):
         as_text=True)
 
 
+def test_no_cell_of_a_csv_starts_a_formula_where_excel_splits_on_semicolons(app, store):
+    # Excel where the list separator is ";" (most of Europe) splits each line on it, quotes
+    # or not: a name or an issue with ";=" inside would be a formula cell of its own.
+    store.write([conversation("Zed;=1+1;", "2026-11-19", organizer="Dev Patel",
+                              contact=_contact("Zed;=1+1;", "+1 555 0505"), assessment=2,
+                              issues=[{"issue": "pay;-2+3", "anger": 5}],
+                              follow_up={"thank_you_sent": False})])
+    for path in ("ready", "follow-ups"):
+        body = _client(app, ADMIN).get(f"/download/{path}.csv?as_of=2026-12-20").data
+        assert "Zed;" in body.decode()
+        cells = [c for row in csv.reader(io.StringIO(body.decode()), delimiter=";") for c in row]
+        assert not [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@")], path
+        names = [r[1] for r in _csv(body)[1:]]
+        assert "Zed;'=1+1;" in names  # and the comma-separated file still reads as it did
+
+
 def test_each_export_is_logged_without_a_personal_value(app, caplog):
     client = _client(app, MAYA)
     with caplog.at_level(logging.INFO, logger="mapper.audit"):

@@ -36,6 +36,12 @@ def test_a_cell_the_product_guarded_reads_back_only_where_it_is_mapped():
     assert row_mapper(MAPPING, HEADERS)(cells)["name"] == "'=Ana Lopez"
 
 
+def test_a_cell_the_product_guarded_after_a_separator_reads_back_as_it_was():
+    to_row = row_mapper(MAPPING, HEADERS, unguard=unguard)
+    cells = [guard("Zed;=1+1"), None, "Lopez", None, None, guard("pay;-2"), None, guard("ER,@x")]
+    assert to_row(cells) == {"tags": ["pay", "-2"], "unit": "ER,@x", "name": "Zed;=1+1 Lopez"}
+
+
 def _cell_by_cell(headers, targets, cells):
     """apply_mapping as it was before row_mapper: each cell looked at in turn."""
     import re

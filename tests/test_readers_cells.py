@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
+from hypothesis import given, strategies as st
 from openpyxl import load_workbook
 
 from mapper.cells import guard, unguard, write_csv, write_xlsx
@@ -35,14 +37,53 @@ def test_a_normalized_phone_number_is_left_as_it_is():
 def test_a_formula_name_written_by_the_product_imports_back_unchanged(tmp_path):
     path = tmp_path / "roster.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
-        write_csv(fh, ["name", "unit", "campaign"], [[FORMULA, "=ICU", "c"], ["'=2", "-ER", "c"]])
+        write_csv(fh, ["name", "unit", "campaign"], [[FORMULA, "=ICU", "c"], ["'=2", "-ER", "c"],
+                                                      ["Zed;=1+1", "ER;-2", "c"]])
     text = path.read_text()
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text
     rows = [validate(raw)[0] for raw in read_file(path)]
-    assert [(r.name, r.unit) for r in rows] == [(FORMULA, "=ICU"), ("'=2", "-ER")]
+    assert [(r.name, r.unit) for r in rows] == [(FORMULA, "=ICU"), ("'=2", "-ER"),
+                                                ("Zed;=1+1", "ER;-2")]
     store = SQLiteStore(tmp_path / "s.db")
     assert not import_files(store, [path]).errors
-    assert {p.name for p in store.snapshot("c").people.values()} == {FORMULA, "'=2"}
+    assert {p.name for p in store.snapshot("c").people.values()} == {FORMULA, "'=2", "Zed;=1+1"}
+
+
+# Names and issues a list export carries, each hiding a formula after a separator.
+SPLIT = ["Zed;=1+1;", "Zed;=cmd|' /C calc'!A0", "pay; -2+3", "a,=1", "a;'=1", "x\n=1", "x\r=1",
+         "a; ;@SUM(A1)", "late, +15551234567", ";=1"]
+
+
+def _excel_cells(text: str, separator: str) -> list[str]:
+    """The cells Excel makes of the product's CSV where the list separator is ``separator``
+    (a quote counts only at the start of a cell, as Python's csv module counts it)."""
+    return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+            for cell in row]
+
+
+@pytest.mark.parametrize("value", SPLIT)
+def test_a_formula_after_a_separator_reads_back_as_it_was(value):
+    assert unguard(guard(value)) == value
+
+
+def test_no_cell_starts_a_formula_in_a_locale_whose_list_separator_is_a_semicolon():
+    fh = io.StringIO(newline="")
+    write_csv(fh, ["name", "phone"], [[v, "+15551234567"] for v in SPLIT])
+    for separator in (";", ","):
+        cells = [c.lstrip(" ") for c in _excel_cells(fh.getvalue(), separator)]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
+                    and c != "+15551234567"], separator
+    # An E.164 number after a separator stays as a phone bank dials it.
+    assert guard("late, +15551234567") == "late, +15551234567"
+
+
+@given(st.text(alphabet="=+-@'\t\r\n,; a1", max_size=12))
+def test_any_cell_reads_back_as_it_was_and_none_of_its_parts_starts_a_formula(value):
+    guarded = guard(value)
+    assert unguard(guarded) == value
+    for part in guarded.replace("\r", "\n").replace(",", ";").replace("\n", ";").split(";")[1:]:
+        assert not part.lstrip(" ").startswith(("=", "+", "-", "@", "\t")), (value, guarded)
+    assert not guarded.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 def test_write_csv_counts_rows_and_guards_the_header_too():
