@@ -36,6 +36,8 @@ _PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 _SPLIT = re.compile(r"([,;\n\r])")
 # A part after one of them that may need a guard (the cheap test before splitting).
 _INNER = re.compile(r"[,;\n\r][ ']*[-=+@\t\r]")
+# Characters XML 1.0 cannot hold, which a worksheet (XML) therefore cannot either.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _dangerous(text: str) -> bool:
@@ -109,14 +111,14 @@ class csv_writer:  # noqa: N801 - used like csv.writer
 
 def text_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
     """Put ``value`` in an openpyxl sheet as a value: text stays text, even ``=1+1``; a
-    control character a worksheet cannot hold (a vertical tab, a NUL) is left out."""
+    character a worksheet cannot hold (a vertical tab, a NUL, U+FFFF) is left out."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str) and not value.isprintable():
-        # A control character no worksheet holds (in a name stored before they were refused):
-        # left out, or openpyxl refuses the whole file with the value in its error.
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # A character no worksheet holds (a control character in a name stored before they
+        # were refused; U+FFFE or U+FFFF, which names may hold): left out, or openpyxl refuses
+        # the whole file with the value in its error (a control character), or writes a file
+        # that neither Excel nor openpyxl nor this product opens (U+FFFF: not XML).
+        value = _NOT_IN_XML.sub("", value)
     cell.value = value
     if isinstance(value, str):
         # openpyxl makes any string starting with "=" a formula; "s" writes it as a string.

@@ -205,6 +205,14 @@ def test_no_cell_of_a_csv_starts_a_formula_where_excel_splits_on_semicolons(app,
         assert "Zed;'=1+1;" in names  # and the comma-separated file still reads as it did
 
 
+def test_an_xlsx_export_opens_whatever_characters_a_name_holds(app, store):
+    # A name may hold U+FFFF (it is no control character); a worksheet, being XML, may not.
+    store.write([conversation("Zed\uffffRoe", "2026-11-19", organizer="Dev Patel",
+                              contact=_contact("Zed\uffffRoe", "+1 555 0505"), assessment=2)])
+    table = _xlsx(_client(app, ADMIN).get("/download/ready.xlsx").data)
+    assert "ZedRoe" in [row[table[0].index("Name")] for row in table[1:]]
+
+
 def test_each_export_is_logged_without_a_personal_value(app, caplog):
     client = _client(app, MAYA)
     with caplog.at_level(logging.INFO, logger="mapper.audit"):

@@ -107,3 +107,13 @@ def test_an_xlsx_cell_leaves_out_a_control_character_a_worksheet_cannot_hold(tmp
     assert write_xlsx(path, ["name", "notes"], [["Ana\x0bLopez", "line one\nline two\x00"]]) == 1
     sheet = load_workbook(path).active
     assert sheet["A2"].value == "AnaLopez" and sheet["B2"].value == "line one\nline two"
+
+
+def test_an_xlsx_cell_leaves_out_a_character_xml_cannot_hold(tmp_path):
+    # U+FFFE and U+FFFF are no control characters: a name may hold them, XML may not. Kept,
+    # they made a file Excel calls corrupt and neither openpyxl nor our reader would open.
+    path = tmp_path / "people.xlsx"
+    assert write_xlsx(path, ["name", "unit"], [["Ana\uffffLopez", "\ufffeICU"]]) == 1
+    sheet = load_workbook(path).active
+    assert sheet["A2"].value == "AnaLopez" and sheet["B2"].value == "ICU"
+    assert [r.name for r in map(lambda raw: validate(raw)[0], read_file(path))] == ["AnaLopez"]
