@@ -237,9 +237,12 @@ def list_sheet(list_name: str, user: User, campaign: str | None,
 
 
 def to_csv(sheet: Sheet) -> bytes:
+    """The list as UTF-8 CSV with a byte order mark: without one, Excel opens a CSV in the
+    computer's code page, and José Núñez becomes JosÃ© NÃºÃ±ez on the phone bank's screen.
+    (The product's own reader takes it with or without, :func:`mapper.sheets.decode`.)"""
     out = io.StringIO(newline="")
     write_csv(out, [h for _, h in sheet.columns], sheet.values())
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(sheet: Sheet) -> bytes:

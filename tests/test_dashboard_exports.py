@@ -20,6 +20,7 @@ from dashboard.pages import ready, talk_next
 from dashboard.tables import ready_rows, talk_rows
 from dashboard.users import User, hash_password
 from mapper.cells import guard
+from mapper.sheets import read_table
 from mapper.models import Assignment
 from tests.records import CAMPAIGN, conversation, roster, small_campaign, tie
 
@@ -93,7 +94,14 @@ def _xlsx(body: bytes) -> list[list]:
 
 
 def _csv(body: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _as_excel_opens(body: bytes) -> str:
+    """A CSV's text as Excel reads a file opened from disk: UTF-8 when it starts with a byte
+    order mark, else in the computer's code page (Windows-1252 in the Americas and Europe)."""
+    bom = "\N{BYTE ORDER MARK}".encode()
+    return body[len(bom):].decode() if body.startswith(bom) else body.decode("cp1252", "replace")
 
 
 def _screen(app, user, shape, fields, **filters) -> list[dict]:
@@ -211,6 +219,19 @@ def test_an_xlsx_export_opens_whatever_characters_a_name_holds(app, store):
                               contact=_contact("Zed\uffffRoe", "+1 555 0505"), assessment=2)])
     table = _xlsx(_client(app, ADMIN).get("/download/ready.xlsx").data)
     assert "ZedRoe" in [row[table[0].index("Name")] for row in table[1:]]
+
+
+def test_an_accented_name_opens_in_excel_as_it_was_written(app, store, tmp_path):
+    store.write([conversation("José Núñez", "2026-11-19", organizer="Dev Patel",
+                              contact=_contact("José Núñez", "+1 555 0505"), assessment=2)])
+    body = _client(app, ADMIN).get("/download/ready.csv").data
+    assert "José Núñez" in _as_excel_opens(body)
+    # And the product reads its own download back, the header as it was.
+    path = tmp_path / "ready.csv"
+    path.write_bytes(body)
+    table = read_table(path)
+    assert table.headers[:2] == ["#", "Name"]
+    assert "José Núñez" in [cells[1] for _, cells in table.rows]
 
 
 def test_each_export_is_logged_without_a_personal_value(app, caplog):

@@ -117,7 +117,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     with page.expect_download() as got:
         page.get_by_role("link", name="CSV", exact=True).click()
     assert got.value.suggested_filename.startswith("ready-")
-    rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(open(got.value.path(), encoding="utf-8-sig").read())))
     assert rows[0][:3] == ["#", "Name", "Unit"] and len(rows) > 10
     assert not any(cell.strip() for cell in (r[rows[0].index("Phone")] for r in rows[1:])), \
         "a planner sees no phone numbers"
@@ -138,7 +138,7 @@ def test_a_planner_assigns_the_top_n_and_takes_the_list_out(server, browser, siz
     shown = int(page.inner_text("#ready-count").split()[0])
     with page.expect_download() as got:
         page.get_by_role("link", name="CSV", exact=True).click()
-    rows = list(csv.reader(io.StringIO(got.value.path().read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(got.value.path().read_text(encoding="utf-8-sig"))))
     assert len(rows) - 1 == shown and {r[2] for r in rows[1:]} == {"Pediatrics"}
     # Talk to next has the same bar and links.
     page.goto(server.url + "/next")
