@@ -34,9 +34,10 @@ def install_audit_hooks(server: Flask, accounts: Accounts) -> None:
         if request.endpoint in _EXPORT_ENDPOINTS:
             list_name = (request.view_args or {}).get("list_name", "")
             fmt = (request.view_args or {}).get("fmt", "print")
+            exported = g.get("mapper_exported") or {}
             accounts.record("list_exported", None, list=str(list_name)[:40],
-                            format=str(fmt)[:10], campaign=str(request.args.get("campaign")
-                                                               or "")[:40] or None)
+                            format=str(fmt)[:10], campaign=exported.get("campaign"),
+                            rows=exported.get("rows"))
         elif (key := g.get(_VIEWED)) is not None:
             accounts.record("person_viewed", accounts.audit.opaque(key))
         return resp

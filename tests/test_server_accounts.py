@@ -220,6 +220,18 @@ def test_the_audit_records_sign_ins_a_person_page_an_export_and_a_write_without_
     assert "person:" not in text and "conversation:" not in text
 
 
+def test_an_export_is_audited_with_the_campaign_it_holds_not_what_its_link_said(two):
+    first, _ = two
+    client = first.server.test_client()
+    assert _sign_in(client, "maya").status_code == 302
+    for query in ("", "?campaign=Ana+Lopez+told+me+she+is+pregnant"):
+        assert client.get(f"/download/ready.csv{query}").status_code == 200
+    rows = len(client.get("/download/ready.csv").data.decode("utf-8-sig").splitlines()) - 1
+    exported = [e for e in _accounts(first).audit.entries() if e.action == "list_exported"]
+    assert [e.detail["campaign"] for e in exported] == [CAMPAIGN] * 3
+    assert [e.detail["rows"] for e in exported] == [rows] * 3
+
+
 def test_a_person_page_is_audited_whatever_id_the_callback_request_gives_its_key(filled):
     # Dash hands a callback its inputs by position: the ids beside them are the sender's to
     # choose, and must not let a page be read unaudited.
