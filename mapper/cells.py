@@ -77,9 +77,11 @@ def unguard(cell: str) -> str:
 def write_csv(fh: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write a header and rows to an open text file, every cell guarded; returns the rows written.
 
-    Open the file with ``newline=""`` (the csv module's rule).
+    Open the file with ``newline=""`` (the csv module's rule). Lines end in CRLF, as RFC 4180
+    and Excel end them: the csv module quotes a cell holding a character of the line ending,
+    and with ``\\n`` alone a carriage return inside a cell went unquoted and split its row.
     """
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = csv.writer(fh, lineterminator="\r\n")
     writer.writerow([guard(h) for h in header])
     n = 0
     for row in rows:
@@ -95,11 +97,11 @@ class csv_writer:  # noqa: N801 - used like csv.writer
     >>> out = io.StringIO()
     >>> csv_writer(out).writerow(["=1+1", "+15551234567", "Ana"])
     >>> out.getvalue()
-    "'=1+1,+15551234567,Ana\\n"
+    "'=1+1,+15551234567,Ana\\r\\n"
     """
 
     def __init__(self, fh: IO[str]) -> None:
-        self._writer = csv.writer(fh, lineterminator="\n")
+        self._writer = csv.writer(fh, lineterminator="\r\n")
 
     def writerow(self, row: Sequence[Any]) -> None:
         self._writer.writerow([guard(cell) for cell in row])

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from mapper.cells import guard, unguard, write_csv, write_xlsx
 from mapper.importer import import_files
 from mapper.readers import read_file, validate
+from mapper.sheets import read_table
 from mapper.stores.sqlite import SQLiteStore
 
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -86,10 +87,22 @@ def test_any_cell_reads_back_as_it_was_and_none_of_its_parts_starts_a_formula(va
     assert not guarded.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+def test_a_carriage_return_inside_a_cell_keeps_its_row_whole(tmp_path):
+    # A shared ask's words may hold a lone CR (text keeps line breaks); written unquoted it
+    # ended the row there, in Excel and in the product's own reader.
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        write_csv(fh, ["name", "unit", "campaign"], [["Ana", "I\rCU", "c"], ["Ben", "ER", "c"]])
+    assert list(csv.reader(path.open(newline=""))) == [
+        ["name", "unit", "campaign"], ["Ana", "I\rCU", "c"], ["Ben", "ER", "c"]]
+    assert [cells for _, cells in read_table(path).rows] == [["Ana", "I\rCU", "c"],
+                                                             ["Ben", "ER", "c"]]
+
+
 def test_write_csv_counts_rows_and_guards_the_header_too():
     fh = io.StringIO()
     assert write_csv(fh, ["=h"], [["a"], ["b"]]) == 2
-    assert fh.getvalue() == "'=h\na\nb\n"
+    assert fh.getvalue() == "'=h\r\na\r\nb\r\n"
 
 
 def test_an_xlsx_cell_holding_a_formula_is_a_string(tmp_path):
