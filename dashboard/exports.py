@@ -316,7 +316,8 @@ def _download(list_name: str, fmt: str) -> Response:
     body = to_csv(sheet) if fmt == "csv" else to_xlsx(sheet)
     filename = f"{list_name}-{sheet.campaign or 'campaign'}-{clock.today().isoformat()}.{fmt}"
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in filename)
-    return Response(body, mimetype=_MIME[fmt],
+    # content_type, not mimetype: Werkzeug adds "; charset=utf-8" to a text mimetype again.
+    return Response(body, content_type=_MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{safe}"'})
 
 

@@ -132,6 +132,13 @@ def test_an_xlsx_export_opens_and_equals_the_list_on_screen(app, path, shape, pa
         == [BEN_DIAL] or path == "talk-next"
 
 
+def test_a_download_says_its_type_and_charset_once(app):
+    client = _client(app, ADMIN)
+    assert client.get("/download/ready.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get("/download/ready.xlsx").headers["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 def test_the_csv_holds_the_same_rows_as_the_xlsx(app):
     client = _client(app, ADMIN)
     assert _csv(client.get("/download/ready.csv").data) == [
