@@ -181,7 +181,12 @@ _ASKED_DDL = {
     "edges_assigned_dst": "CREATE INDEX IF NOT EXISTS edges_assigned_dst ON edges (dst) "
                           "WHERE type = 'ASSIGNED'",
     "edges_assigned_src": "CREATE INDEX IF NOT EXISTS edges_assigned_src ON edges (src) "
-                          "WHERE type = 'ASSIGNED'"}
+                          "WHERE type = 'ASSIGNED'",
+    # The person search reads the campaign's people's keys in order from it, not every
+    # person's row: its first 20 hits of a common name in milliseconds at a million people
+    # (0.6-1.2 s a search, as typed, before).
+    "nodes_people": "CREATE INDEX IF NOT EXISTS nodes_people ON nodes (campaign, key) "
+                    "WHERE kind = 'Person'"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
@@ -517,6 +522,7 @@ class SQLiteStore(Store):
         # (a kept ask ranking whose issue's points moved is ranked whole, as before it).
         self._angry_indexed = "edges_angry_dst" in have
         self._assigned_indexed = {"edges_assigned_dst", "edges_assigned_src"} <= have
+        self._people_indexed = "nodes_people" in have
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
@@ -1904,6 +1910,8 @@ class SQLiteStore(Store):
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
         needle = normalize(query)
         prefix = f"person:{campaign}:"
+        if self._people_indexed:
+            return self._search_indexed(campaign, needle, prefix, limit)
         rows = self._rows(
             "SELECT n.key, n.name, (SELECT count(*) FROM records r WHERE r.person = n.key "
             "AND r.kind = 'conversation') FROM nodes n WHERE n.campaign = ?4 AND n.kind = 'Person' "
@@ -1912,6 +1920,29 @@ class SQLiteStore(Store):
             (len(prefix) + 1, "%" + needle.replace("%", "\\%").replace("_", "\\_") + "%",
              limit, campaign))
         return [PersonHit(k, n, campaign, c) for k, n, c in rows]
+
+    def _search_indexed(self, campaign: str, needle: str, prefix: str, limit: int
+                        ) -> list[PersonHit]:
+        """:meth:`search_people` through ``nodes_people``: the keys whose name part holds the
+        needle, in order, up to the limit (a common name's stop after a few hundred keys, not
+        a million rows); those known by a custom id (``#`` after the prefix: one range of
+        keys) whose name holds it; then the hits' names and 1-on-1s."""
+        cut = limit if limit >= 0 else -1
+        with self._reading() as db:
+            keys = {k for (k,) in db.execute(
+                "SELECT key FROM nodes WHERE campaign = ?1 AND kind = 'Person' "
+                "AND instr(substr(key, ?2), ?3) ORDER BY key LIMIT ?4",
+                (campaign, len(prefix) + 1, needle, cut))}
+            keys.update(k for (k,) in db.execute(
+                "SELECT key FROM nodes WHERE campaign = ?1 AND kind = 'Person' AND key >= ?2 "
+                "AND key < ?3 AND instr(mapper_normalize(name), ?4)",
+                (campaign, prefix + "#", prefix + "$", needle)))
+            hits = sorted(keys) if cut < 0 else sorted(keys)[:cut]
+            rows = [row for part in _chunks(hits) for row in db.execute(
+                "SELECT n.key, n.name, (SELECT count(*) FROM records r WHERE r.person = n.key "
+                f"AND r.kind = 'conversation') FROM nodes n WHERE n.key IN ({_marks(part)})",
+                part)]
+        return [PersonHit(k, n, campaign, c) for k, n, c in sorted(rows)]
 
     def record_count(self) -> int:
         # (Not counts(): it also counts every node by kind, seconds at a million people.)
