@@ -526,3 +526,23 @@ def test_a_search_reads_the_people_index_and_finds_whom_the_scan_of_every_row_fo
     assert indexed["ana", 2] == found[:2]
     assert {h.campaign for h in indexed["ana", -1]} == {CAMPAIGN}
     store.close()
+
+
+def test_the_ladders_count_reads_the_committed_peoples_entries_alone(tmp_path):
+    """The ladder's table says how many more rows there are: it counted every person's row
+    of the campaign (0.26 s at a million people); it counts the entries of an index of the
+    committed people still in the workplace, and finds as many."""
+    store = SQLiteStore(tmp_path / "l.db")
+    store.write(small_campaign())
+    committed = store._committed_rows(CAMPAIGN)[1]
+    store._db = _Watched(store._db)
+    found = store.ladder_page(CAMPAIGN, limit=1, today=dt.date(2026, 12, 1))
+    ran, store._db = store._db.ran, store._db.db
+    assert committed and found is not None and found[1] == len(committed)
+    plans = sqlite3.connect(tmp_path / "l.db")
+    named = {"campaign": CAMPAIGN, "day": "2026-12-01", "first": 1}  # (its named values)
+    counts = [" ".join(row[3] for row in plans.execute("EXPLAIN QUERY PLAN " + sql, named))
+              for sql, _ in ran if sql.startswith("SELECT count(*) FROM rm_people")]
+    plans.close()
+    store.close()
+    assert counts and all("COVERING INDEX rm_people_committed" in p for p in counts), counts

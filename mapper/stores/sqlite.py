@@ -186,7 +186,11 @@ _ASKED_DDL = {
     # person's row: its first 20 hits of a common name in milliseconds at a million people
     # (0.6-1.2 s a search, as typed, before).
     "nodes_people": "CREATE INDEX IF NOT EXISTS nodes_people ON nodes (campaign, key) "
-                    "WHERE kind = 'Person'"}
+                    "WHERE kind = 'Person'",
+    # How many are on the ladder (its table's count) from the committed people's entries
+    # alone: 0.26 s a count of every row at a million people, 0.005 s.
+    "rm_people_committed": "CREATE INDEX IF NOT EXISTS rm_people_committed ON rm_people "
+                           "(campaign, committed, left) WHERE committed AND NOT left"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
