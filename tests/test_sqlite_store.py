@@ -546,3 +546,28 @@ def test_the_ladders_count_reads_the_committed_peoples_entries_alone(tmp_path):
     plans.close()
     store.close()
     assert counts and all("COVERING INDEX rm_people_committed" in p for p in counts), counts
+
+
+def test_the_ladders_coworkers_to_bring_read_who_left_from_their_entries_alone(tmp_path):
+    """The coworker each committed person could bring is someone still in the workplace:
+    who left was read from every person's row of the campaign (0.3 s at a million people,
+    in every ladder table); it is read from an index of their entries, and still counts."""
+    from mapper.models import Update
+
+    store = SQLiteStore(tmp_path / "l.db")
+    store.write(small_campaign())
+    day = dt.date(2026, 12, 10)  # (her yes's date passed: Ana is on the second rung)
+    store._db = _Watched(store._db)  # (two to choose from: who trusts most, who left read)
+    assert [e["next_step"] for e in store.ladder(CAMPAIGN, today=day)] == [
+        "bring a coworker to the next meeting (e.g. Ben Ortiz)"]
+    ran, store._db = store._db.ran, store._db.db
+    store.write([Update(person="Ben Ortiz", campaign=CAMPAIGN, organizer="Maya Ortiz",
+                        date="2026-12-05", update="attempt", outcome="left")])
+    assert [e["next_step"] for e in store.ladder(CAMPAIGN, today=day)] == [
+        "bring a coworker to the next meeting (e.g. Dee Park)"]
+    plans = sqlite3.connect(tmp_path / "l.db")
+    left = [" ".join(row[3] for row in plans.execute("EXPLAIN QUERY PLAN " + sql, params))
+            for sql, params in ran if "rm_people WHERE campaign = ? AND left" in sql]
+    plans.close()
+    assert left and all("COVERING INDEX rm_people_left" in p for p in left), left
+    store.close()

@@ -190,7 +190,11 @@ _ASKED_DDL = {
     # How many are on the ladder (its table's count) from the committed people's entries
     # alone: 0.26 s a count of every row at a million people, 0.005 s.
     "rm_people_committed": "CREATE INDEX IF NOT EXISTS rm_people_committed ON rm_people "
-                           "(campaign, committed, left) WHERE committed AND NOT left"}
+                           "(campaign, committed, left) WHERE committed AND NOT left",
+    # Who has left the workplace (few), read whole by the ladder's coworkers to bring: every
+    # row of the campaign read for them, 0.3 s at a million people.
+    "rm_people_left": "CREATE INDEX IF NOT EXISTS rm_people_left ON rm_people (campaign, left) "
+                      "WHERE left"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
