@@ -137,6 +137,11 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         # The services name the CLI's option ("--done: ..."); the words after it are the reason.
         reason = re.sub(r"^-{2}[\w-]+: ", "", str(exc))
         return dbc.Alert(f"Not done: {reason}", color="danger", className="py-2 mb-2"), None
+    if not logged.result.written:
+        # The same was logged before (a second tap, another page): nothing was written, and
+        # an Undo would delete the update logged earlier.
+        return dbc.Alert(f"{name}: {said} (already logged).", color="success",
+                         className="py-2 mb-2", id=f"{kind}-done"), _token()
     key = f"update:{camp}:{logged.update.id}"
     return dbc.Alert([html.Span(f"{name}: {said}. ", className="me-2"),
                       button(kind, "undo", "Undo", item=key, color="secondary")],

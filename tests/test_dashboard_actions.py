@@ -274,3 +274,15 @@ def test_a_contact_known_by_a_custom_id_is_assigned_and_logged_as_herself(app, s
     assert not [r for kind in ("assignment", "update")
                 for r in store.iter_records(CAMPAIGN, kind) if "Zoe" in str(r.body)
                 or r.body.get("person", "").startswith("#")]
+
+
+def test_an_attempt_logged_again_offers_no_undo_that_would_delete_the_first(app, store):
+    _, cards, _ = contacts(app, MAYA)
+    no_answer = next(b for b in buttons(cards, ids.MY_ACTION)
+                     if b["person"] == DEE and b["value"] == "no_answer")
+    with signed_in_as(app, MAYA):
+        first, _ = my_list.act(no_answer, None, TODAY)
+        again, _ = my_list.act(no_answer, None, TODAY)  # a second tap, the same day
+    assert [b["do"] for b in buttons(first, ids.MY_ACTION)] == ["undo"]
+    assert buttons(again, ids.MY_ACTION) == [] and "already logged" in text(again)
+    assert [(u["update"], u["outcome"]) for u in updates(store)] == [("attempt", "no_answer")]
