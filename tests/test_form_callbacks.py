@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.pages import record
 from mapper import services as svc_api
@@ -137,3 +138,24 @@ def test_the_form_marks_its_required_fields_and_uses_phone_and_email_keypads(app
     assert found["contact.phone"].type == "tel" and found["contact.phone"].inputMode == "tel"
     assert found["contact.email"].type == "email" and found["contact.email"].inputMode == "email"
     assert found["contact.name"].required is True and found["date"].required is True
+
+
+def test_a_correction_kept_as_draft_replaces_its_1on1_when_saved_not_adds_a_second(app, store):
+    from tests.test_dashboard_person import _form_of, find
+
+    before = sorted(r.id for r in store.iter_records(CAMPAIGN, "conversation"))
+    with signed_in_as(app, MAYA):
+        form = record.layout(conversation="2026-11-01-ana-lopez", campaign=CAMPAIGN)
+        fields, values, _ = _form_of(form)
+        values[[f["field"] for f in fields].index("contact.name")] = "Ana Lopes"  # a typo made
+        _, draft_id, _ = record.save_as_draft(1, fields, values, CAMPAIGN, CAMPAIGN, None,
+                                              find(form, ids.FORM_EDITING).data)
+        opened = record.layout(draft=draft_id)
+        assert find(opened, ids.FORM_EDITING).data == "2026-11-01-ana-lopez"
+        fields, values, errors = _form_of(opened)
+        out = record.save_and_close_draft(1, fields, values, errors, CAMPAIGN, CAMPAIGN,
+                                          find(opened, ids.FORM_EDITING).data, draft_id)
+    assert "updated" in text(out[1])
+    assert sorted(r.id for r in store.iter_records(CAMPAIGN, "conversation")) == before
+    [corrected] = store.get_records([f"conversation:{CAMPAIGN}:2026-11-01-ana-lopez"])
+    assert corrected.body["contact"]["name"] == "Ana Lopes"

@@ -48,6 +48,8 @@ NOT_OPENED = ("Could not open that 1-on-1 to correct it: only the organizer who 
 # Said when a link names a draft that is not the user's own (or not there: one answer).
 DRAFT_NOT_OPENED = "Could not open that draft: you have no draft by that link. The form is empty."
 _DRAFTS = "mapper_drafts"
+# Where a draft of a correction keeps the id of the 1-on-1 it corrects (not a form field).
+_CORRECTS = "id"
 _DRAFTS_LOCK = threading.Lock()
 
 
@@ -226,7 +228,14 @@ def layout(contact: str | None = None, campaign: str | None = None,
             campaign = opened.campaign or campaign
             if fixed:
                 values.pop("organizer", None)
+            # A draft of a correction names the 1-on-1 it corrects: saved, it replaces that
+            # one (if she still may), not a second record beside it.
+            corrects = values.pop(_CORRECTS, None)
+            if isinstance(corrects, str) and own_conversation(user, corrects, campaign):
+                editing = corrects
             notice = dbc.Alert([html.Strong("Your draft is open. "),
+                                *(["It corrects a 1-on-1: saving replaces that one. "]
+                                  if editing else []),
                                 "Saving the 1-on-1 deletes the draft; \u201cSave as draft\u201d "
                                 "keeps it up to date."], color="info", className="draft-note")
     else:
@@ -751,8 +760,10 @@ def save_and_close_draft(n_clicks, field_ids, values, error_ids, form_campaign, 
     return out, status, cleared, None, draft_list(user)
 
 
-def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id=None):
-    """Keep the form as the user's own draft on the server (replacing the one it came from).
+def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id=None,
+                  editing=None):
+    """Keep the form as the user's own draft on the server (replacing the one it came from);
+    a correction's draft keeps the id of the 1-on-1 it corrects (``editing``).
     Returns (status, draft id, the list of drafts)."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -760,6 +771,8 @@ def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id
     form = form_values(field_ids, values)
     if form is None:
         return "Could not keep the draft: reload the page.", no_update, no_update
+    if isinstance(editing, str) and editing.strip():
+        form[_CORRECTS] = editing
     chosen = (form_campaign or "").strip() or services().campaign(campaign) or ""
     try:
         kept = svc_api.save_draft(drafts(), user, chosen, form, draft_id)
@@ -837,6 +850,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(FORM_CAMPAIGN, "value"),
         State(ids.CAMPAIGN, "data"),
         State(ids.FORM_DRAFT_ID, "data"),
+        State(ids.FORM_EDITING, "data"),
         prevent_initial_call=True,
     )(save_as_draft)
     app.callback(
