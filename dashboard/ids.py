@@ -81,6 +81,8 @@ PERSON_ACTIONS = "person-actions"
 PERSON_HISTORY = "person-history"
 PERSON_RECORD_NEXT = "person-record-next"
 FORM_EDITING = "form-editing"
+# The stored version (hash) of the 1-on-1 being corrected, as the form opened it.
+FORM_EDITING_SEEN = "form-editing-seen"
 FORM_PREFILL_CAMPAIGN = "form-prefill-campaign"
 # W3: lists out (downloads, call sheet) and bulk assign on Ready to ask / Talk to next
 EXPORT_QUERY = "export-query"  # pattern-matching: {"type": EXPORT_QUERY, "list": list name}

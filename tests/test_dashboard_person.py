@@ -401,3 +401,37 @@ def test_the_page_of_a_person_known_by_a_custom_id_shows_her_history(app, store)
     assert "assigned to Maya Ortiz" in history
     other = text(page(app, ADMIN, identity_key(CAMPAIGN, "E-78")))
     assert "ICU" in other and not any(d in other for d in ("2026-11-19", "2026-11-23"))
+
+
+def test_a_correction_opened_twice_does_not_silently_undo_the_first_one_saved(app, store):
+    key = conversation_key(CAMPAIGN, "ana-second")
+
+    def opened():
+        form = record.layout(conversation="ana-second", campaign=CAMPAIGN)
+        fields, vals, errors = _form_of(form)
+        return form, fields, vals, errors
+
+    def save(form, fields, vals, errors, notes):
+        vals[[f["field"] for f in fields].index("notes")] = notes
+        return record.save_and_close_draft(1, fields, vals, errors, CAMPAIGN, CAMPAIGN,
+                                           "ana-second", None,
+                                           find(form, ids.FORM_EDITING_SEEN).data)
+
+    with signed_in_as(app, MAYA):
+        phone = opened()  # on her phone ...
+        desk = opened()   # ... and on her desk
+        done = save(*desk, "FROM THE DESK")
+        assert "updated" in text(done[1])
+        again = save(*desk, "FROM THE DESK")  # the same save sent twice is no conflict
+        assert "Not saved" not in text(again[1])
+        stale = save(*phone, "FROM THE PHONE")
+    assert record.STALE in text(stale[1]) and "FROM THE PHONE" not in text(stale[1])
+    assert all(v is record.no_update for v in stale[2])  # what she typed stays in the form
+    [rec] = store.get_records([key])
+    assert rec.body["notes"] == "FROM THE DESK"
+    # The desk's form now starts from what it saved: its next save goes through.
+    desk_form = desk[0]
+    find(desk_form, ids.FORM_EDITING_SEEN).data = done[5]
+    with signed_in_as(app, MAYA):
+        assert "updated" in text(save(desk_form, *desk[1:], "DESK, LATER")[1])
+    assert store.get_records([key])[0].body["notes"] == "DESK, LATER"

@@ -20,6 +20,7 @@ from dashboard.forms import GROUPS, check_form, errors_by_field, form_values_of
 from dashboard.pages import register_page
 from dashboard.services import services
 from mapper import services as svc_api
+from mapper.models import content_hash
 from mapper.projection import conversation_key, record_id
 
 INITIAL_ISSUES = 3
@@ -42,6 +43,10 @@ MAX_ROWS = 200
 # Said when a save would replace a conversation the user did not hold. It does not say that
 # such a record exists (that alone tells who an organizer talked to, and when).
 REFUSED = "Could not save this record; ask an admin."
+# Said when a correction's 1-on-1 was changed (in another tab, by an admin) since it was opened.
+STALE = ("Not saved: this 1-on-1 was changed since you opened it, and saving would undo that "
+         "change. What you typed is still here: keep it with \u201cSave as draft\u201d, then "
+         "open the 1-on-1 again from the person's page.")
 # Said when a link asks to correct a 1-on-1 the user did not hold, or one that is not there.
 NOT_OPENED = ("Could not open that 1-on-1 to correct it: only the organizer who held it, or an "
               "admin, may. The form below is empty.")
@@ -50,6 +55,8 @@ DRAFT_NOT_OPENED = "Could not open that draft: you have no draft by that link. T
 _DRAFTS = "mapper_drafts"
 # Where a draft of a correction keeps the id of the 1-on-1 it corrects (not a form field).
 _CORRECTS = "id"
+# ... and the version of it the correction began from (see STALE).
+_SEEN = "_seen"
 _DRAFTS_LOCK = threading.Lock()
 
 
@@ -205,13 +212,14 @@ def layout(contact: str | None = None, campaign: str | None = None,
     own = (user.organizer if user else None) or ""
     fixed = user is not None and user.role == "organizer"
     values: dict[str, Any] = {}
-    editing = notice = draft_id = None
+    editing = notice = draft_id = seen = None
     if conversation and user is not None:
         loaded = own_conversation(user, str(conversation), campaign)
         if loaded is None:
             notice = dbc.Alert(NOT_OPENED, color="warning")
         else:
             values, editing, campaign = form_values_of(loaded), loaded["id"], loaded["campaign"]
+            seen = _version(editing, campaign)
             notice = dbc.Alert([
                 html.Strong(f"Correcting your 1-on-1 of {loaded['date']} with "
                             f"{loaded['contact']['name']}. "),
@@ -230,7 +238,7 @@ def layout(contact: str | None = None, campaign: str | None = None,
                 values.pop("organizer", None)
             # A draft of a correction names the 1-on-1 it corrects: saved, it replaces that
             # one (if she still may), not a second record beside it.
-            corrects = values.pop(_CORRECTS, None)
+            corrects, seen = values.pop(_CORRECTS, None), values.pop(_SEEN, None)
             if isinstance(corrects, str) and own_conversation(user, corrects, campaign):
                 editing = corrects
             notice = dbc.Alert([html.Strong("Your draft is open. "),
@@ -244,7 +252,7 @@ def layout(contact: str | None = None, campaign: str | None = None,
         if organizer and not fixed:
             values["organizer"] = str(organizer)[:200]
     form = form_layout(own, fixed, values=values, campaign=campaign, editing=editing,
-                       notice=notice, draft_id=draft_id)
+                       notice=notice, draft_id=draft_id, seen=seen if editing else None)
     form.children.insert(1, html.Div(draft_list(user), id=ids.FORM_DRAFTS, className="drafts"))
     # The device draft (assets/record_form.js) is kept per user and per record.
     key = f"edit:{editing}" if editing else f"draft:{draft_id}" if draft_id else "new"
@@ -329,9 +337,11 @@ def _rows(values: dict[str, Any], group: str, initial: int) -> int:
 
 def form_layout(organizer: str = "", fixed: bool = False, values: dict[str, Any] | None = None,
                 campaign: str | None = None, editing: str | None = None,
-                notice: Any = None, draft_id: str | None = None) -> html.Div:
+                notice: Any = None, draft_id: str | None = None,
+                seen: str | None = None) -> html.Div:
     """The form itself: every input is named by the record path it fills; ``values`` (by path)
-    fill it, ``editing`` names the 1-on-1 a save replaces, ``draft_id`` the draft it deletes."""
+    fill it, ``editing`` names the 1-on-1 a save replaces (``seen``: the version of it the
+    correction began from), ``draft_id`` the draft it deletes."""
     values = values or {}
     form = _form(organizer, fixed, _rows(values, "issues", INITIAL_ISSUES),
                  _rows(values, "responsibility.named", INITIAL_NAMED),
@@ -345,6 +355,7 @@ def form_layout(organizer: str = "", fixed: bool = False, values: dict[str, Any]
             "This record holds fields the form does not show; saving it here drops them: "
             + ", ".join(missing), color="warning")])
     form.children[1:1] = [dcc.Store(id=ids.FORM_EDITING, data=editing),
+                          dcc.Store(id=ids.FORM_EDITING_SEEN, data=seen),
                           dcc.Store(id=ids.FORM_PREFILL_CAMPAIGN, data=campaign),
                           dcc.Store(id=ids.FORM_DRAFT_ID, data=draft_id),
                           html.Div(notice, id="form-notice")]
@@ -577,26 +588,35 @@ def save_record(n_clicks: int | None, field_ids: list[dict], values: list[Any],
     return _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editing)[:3]
 
 
-def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editing=None):
-    """:func:`save_record`, and whether the 1-on-1 was saved (the 4th value)."""
+def _version(conversation_id: str, campaign: str) -> str | None:
+    """The stored version (hash) of a 1-on-1, to tell whether it changed since."""
+    found = services().store.get_records([conversation_key(campaign, conversation_id)])
+    return found[0].hash if found else None
+
+
+def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editing=None,
+          seen=None):
+    """:func:`save_record`, whether the 1-on-1 was saved (the 4th value) and, for a
+    correction, the version now stored (the 5th). With ``seen`` (the version the correction
+    began from), a 1-on-1 changed since is not replaced."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     user = signed_in()
     blank_errors = [None] * len(error_ids)
     if not user.may_record:
         return (blank_errors, dbc.Alert("Your role may not record 1-on-1s.", color="danger"),
-                [no_update] * len(field_ids), False)
+                [no_update] * len(field_ids), False, no_update)
     form = form_values(field_ids, values)
     if form is None:
         return (blank_errors, dbc.Alert("Could not save: the form sent fields it does not have. "
                                         "Reload the page and try again.", color="danger"),
-                [no_update] * len(field_ids), False)
+                [no_update] * len(field_ids), False, no_update)
     if user.role == "organizer":
         form["organizer"] = user.organizer  # an organizer records their own conversations
     if editing is not None:
         if not isinstance(editing, str) or not editing.strip():
             return (blank_errors, dbc.Alert(REFUSED, color="danger"),
-                    [no_update] * len(field_ids), False)
+                    [no_update] * len(field_ids), False, no_update)
         form["id"] = editing  # a correction keeps the record's id, whatever its date or name
     svc = services()
     chosen = (form_campaign or "").strip() or svc.campaign(campaign)
@@ -608,7 +628,7 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
         out = [html.Span("; ".join(placed[e["field"]])) if e["field"] in placed else None
                for e in error_ids]
         return out, error_summary(placed, general, len(errors)), \
-            [no_update] * len(field_ids), False
+            [no_update] * len(field_ids), False, no_update
     # The id comes from the date and the contact's name: the same as a record another
     # organizer may hold. Only its organizer (or an admin) may replace it.
     # Her roster's employee number makes her one person with the import's rows (issue #13).
@@ -619,7 +639,12 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
     existing = svc.store.get_records([record_id(record)])
     if (existing and not _may_replace(user, existing[0], record)) or (editing and not existing):
         return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids), \
-            False
+            False, no_update
+    # Changed since the correction began (another tab, an admin): not undone unseen. The
+    # same content already there is this save sent twice, not a change.
+    if editing and seen is not None and existing[0].hash not in (seen, content_hash(record)):
+        return blank_errors, dbc.Alert(STALE, color="danger"), [no_update] * len(field_ids), \
+            False, no_update
     result = svc.store.write([record])
     key = svc_api.record_person_key(svc.store, record)
     what = "updated (it replaced your earlier record of this conversation)" if result.replaced \
@@ -634,10 +659,11 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
     if editing:
         # The form stays on the corrected record: clearing it would make the next save
         # replace this record with someone else's 1-on-1.
-        return blank_errors, status, [no_update] * len(field_ids), True
+        return blank_errors, status, [no_update] * len(field_ids), True, \
+            _version(record.id, record.campaign)
     cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
                for fid, v in zip(field_ids, values)]
-    return blank_errors, status, cleared, True
+    return blank_errors, status, cleared, True, no_update
 
 
 def field_label(path: str) -> str:
@@ -747,21 +773,22 @@ add_referral = _adder(referral_row)
 
 
 def save_and_close_draft(n_clicks, field_ids, values, error_ids, form_campaign, campaign,
-                         editing=None, draft_id=None):
+                         editing=None, draft_id=None, seen=None):
     """:func:`save_record`; once saved, the draft it came from is deleted (drafts are
-    personal data: none is kept after the real record exists)."""
-    out, status, cleared, saved = _save(n_clicks, field_ids, values, error_ids, form_campaign,
-                                        campaign, editing)
+    personal data: none is kept after the real record exists). The 6th value is the
+    version of a corrected 1-on-1 now stored (the next save of the form starts from it)."""
+    out, status, cleared, saved, now = _save(n_clicks, field_ids, values, error_ids,
+                                             form_campaign, campaign, editing, seen)
     if not saved:
-        return out, status, cleared, no_update, no_update
+        return out, status, cleared, no_update, no_update, no_update
     user = signed_in()
     if draft_id:
         svc_api.delete_draft(drafts(), user, draft_id)
-    return out, status, cleared, None, draft_list(user)
+    return out, status, cleared, None, draft_list(user), now
 
 
 def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id=None,
-                  editing=None):
+                  editing=None, seen=None):
     """Keep the form as the user's own draft on the server (replacing the one it came from);
     a correction's draft keeps the id of the 1-on-1 it corrects (``editing``).
     Returns (status, draft id, the list of drafts)."""
@@ -773,6 +800,8 @@ def save_as_draft(n_clicks, field_ids, values, form_campaign, campaign, draft_id
         return "Could not keep the draft: reload the page.", no_update, no_update
     if isinstance(editing, str) and editing.strip():
         form[_CORRECTS] = editing
+        if isinstance(seen, str):
+            form[_SEEN] = seen
     chosen = (form_campaign or "").strip() or services().campaign(campaign) or ""
     try:
         kept = svc_api.save_draft(drafts(), user, chosen, form, draft_id)
@@ -830,6 +859,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Output({"type": ids.FORM_FIELD, "field": ALL}, "value"),
         Output(ids.FORM_DRAFT_ID, "data"),
         Output(ids.FORM_DRAFTS, "children"),
+        Output(ids.FORM_EDITING_SEEN, "data"),
         Input(ids.FORM_SAVE, "n_clicks"),
         State({"type": ids.FORM_FIELD, "field": ALL}, "id"),
         State({"type": ids.FORM_FIELD, "field": ALL}, "value"),
@@ -838,6 +868,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.CAMPAIGN, "data"),
         State(ids.FORM_EDITING, "data"),
         State(ids.FORM_DRAFT_ID, "data"),
+        State(ids.FORM_EDITING_SEEN, "data"),
         prevent_initial_call=True,
     )(save_and_close_draft)
     app.callback(
@@ -851,6 +882,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.CAMPAIGN, "data"),
         State(ids.FORM_DRAFT_ID, "data"),
         State(ids.FORM_EDITING, "data"),
+        State(ids.FORM_EDITING_SEEN, "data"),
         prevent_initial_call=True,
     )(save_as_draft)
     app.callback(
