@@ -390,9 +390,11 @@ def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None
 
     ``key`` is a store key (``conversation:<campaign>:<id>``, ``update:...``, as
     ``mapper export`` and the follow-up items name them) or, with ``campaign``, a 1-on-1's or
-    an update's own id. Refused unless :func:`mapper.roles.may_delete` allows it; for a role
-    that records nothing, before anything is read (whether a record of that key exists would
-    tell who talked with whom, and when).
+    an update's own id; with ``campaign``, a key of another campaign's record is not found
+    (``--campaign`` says where to act: a key does not take it elsewhere). Refused unless
+    :func:`mapper.roles.may_delete` allows it; for a role that records nothing, before
+    anything is read (whether a record of that key exists would tell who talked with whom,
+    and when).
     """
     if not may_record(actor):
         raise NotAllowed("RECORD_ID: your role deletes no records")
@@ -400,9 +402,12 @@ def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None
     if not found and campaign:
         candidates = [conversation_key(campaign, key), f"update:{campaign}:{key}"]
         found = store.get_records(candidates)
+    if campaign:
+        found = [rec for rec in found if rec.campaign == campaign]
     if not found:
         raise NotFound("RECORD_ID: no record has this id"
-                       + ("" if campaign else " (a 1-on-1's own id needs --campaign)"))
+                       + (f" in campaign {campaign}" if campaign
+                          else " (a 1-on-1's own id needs --campaign)"))
     if len(found) > 1:
         raise ServiceError("RECORD_ID: a 1-on-1 and an update share this id; "
                            "give the full key (conversation:... or update:...)")

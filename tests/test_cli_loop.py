@@ -268,6 +268,18 @@ def test_delete_leaves_the_store_as_if_the_record_was_never_imported(mapper, tmp
     assert "no record has this id" in missing and "secretname" not in missing
 
 
+def test_delete_with_campaign_leaves_a_record_of_another_campaign_alone(mapper, tmp_path):
+    other = BEN_TALK.model_copy(update={"campaign": "other-campaign"})
+    mapper("import", _write(tmp_path / "two.jsonl", [BEN_TALK, other]))
+    key = "conversation:other-campaign:ben-1"
+    refused = mapper("delete", key, "--yes", "--campaign", CAMPAIGN, code=2)
+    assert f"no record has this id in campaign {CAMPAIGN}" in refused
+    with mapper.store() as store:
+        assert [r.id for r in store.get_records([key])] == [key]
+    assert "Deleted 1 conversation record of other-campaign" in mapper(
+        "delete", key, "--yes", "--campaign", "other-campaign")
+
+
 # -- mapper person ---------------------------------------------------------------------------
 
 def test_person_shows_updates_the_assignment_and_where_facts_came_from(campaign):
