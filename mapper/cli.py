@@ -563,7 +563,7 @@ def alias(
 
     from mapper.models import AliasRow
 
-    with _store(db) as store:
+    with _store(db, existing=True) as store:
         camp = pick_campaign(store, campaign)
         try:
             row = AliasRow(kind=kind, alias=alias_name, canonical=canonical, campaign=camp)
@@ -1192,7 +1192,7 @@ def log(
         fields = {"update": "assessment", "assessment": assessment, "reason": reason}
     elif note is not None:
         fields = {"update": "note", "note": note}
-    with _audited(_store(db)) as store:
+    with _audited(_store(db, existing=True)) as store:
         camp = pick_campaign(store, campaign)
         try:
             if done is not None:
@@ -1277,7 +1277,7 @@ def assign(
     if not from_ and (unit or issue or limit is not None):
         _error("--unit, --issue and --limit: only with --from")
         raise typer.Exit(2)
-    with _audited(_store(db)) as store:
+    with _audited(_store(db, existing=True)) as store:
         camp = pick_campaign(store, campaign)
         try:
             if from_:
@@ -1306,7 +1306,7 @@ def unassign(
     from mapper import services
     from mapper.roles import ADMIN
 
-    with _audited(_store(db)) as store:
+    with _audited(_store(db, existing=True)) as store:
         camp = pick_campaign(store, campaign)
         try:
             done = services.unassign(store, ADMIN, camp, people, _day(date))
@@ -1382,7 +1382,7 @@ def delete(
     if not yes:
         _error("this deletes the record and all it produced; repeat with --yes")
         raise typer.Exit(2)
-    with _audited(_store(db)) as store:
+    with _audited(_store(db, existing=True)) as store:
         campaigns = store.campaigns()
         camp = campaign or (campaigns[0] if len(campaigns) == 1 else None)
         try:

@@ -113,10 +113,14 @@ READS = (["stats"], ["export"], ["duplicates"], ["search", "an"], ["person", "An
          ["rebuild-read-model"], ["ask-queue"], ["ladder"], ["follow-ups"], ["overview"],
          ["structure"], ["clusters"], ["power"], ["talk-next"], ["my-list"], ["tokens", "list"],
          ["users", "list"], ["audit"],
-         # (They change what must already be there: a person, a token, a user.)
+         # (They change what must already be there: a person, a record, a campaign, a token,
+         # a user.)
          ["forget", "Ana Lopez", "--yes"], ["tokens", "revoke", "t1"],
          ["tokens", "create", "maya"], ["users", "disable", "maya"],
-         ["users", "enable", "maya"], ["users", "set-role", "maya", "viewer"])
+         ["users", "enable", "maya"], ["users", "set-role", "maya", "viewer"],
+         ["log", "Ana Lopez", "--note", "n"], ["assign", "Ana Lopez", "--to", "Maya"],
+         ["unassign", "Ana Lopez"], ["delete", "conversation:c:t1", "--yes"],
+         ["alias", "issue", "OT", "overtime"])
 
 
 @pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
