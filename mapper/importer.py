@@ -319,7 +319,15 @@ def write_checked(store: Store, paths: Sequence[Path], report: ImportReport, *,
                and isinstance(raw.data, dict) and shape_error(raw.data) is None]
     if savable and rejected_path is not None:
         # Rejected records hold stories and contact details: only the owner may read the file.
-        with open_private(rejected_path) as fh:
+        try:
+            fh = open_private(rejected_path)
+        except OSError as exc:  # (before any record is written: nothing is)
+            report.errors.append(RecordError(str(rejected_path), "file", "(file)",
+                                             "the rejected records cannot be saved there "
+                                             f"({exc.strerror or type(exc).__name__})"))
+            report.error_count += 1
+            return report
+        with fh:
             for raw in savable:
                 # Tagged with its kind, so the fixed file imports as it is.
                 fh.write(json.dumps({"record_type": raw.kind, **raw.data},

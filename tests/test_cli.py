@@ -227,6 +227,19 @@ def test_store_and_rejected_files_are_readable_by_their_owner_only(db, talks, tm
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
 
 
+def test_a_rejected_file_that_cannot_be_written_is_named_and_nothing_is_written(db, talks,
+                                                                                 tmp_path):
+    run("import", str(talks), db=db)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TALKS.replace("id: talk-1", "id: talk-3").replace("anger: 3", "anger: 9"))
+    nowhere = tmp_path / "no such folder" / "rejected.jsonl"
+    result = run("import", str(bad), "--skip-invalid", "--rejected", str(nowhere), db=db)
+    assert result.exit_code == 1
+    assert f"{nowhere} (file): the rejected records cannot be saved there" in result.output
+    assert "nothing was written" in result.output and "PRIVATE STORY" not in result.output
+    assert json.loads(run("stats", "--json", db=db).output)["records"] == {"conversation": 2}
+
+
 def test_the_demo_refuses_to_listen_beyond_this_machine(tmp_path):
     result = runner.invoke(app, ["demo", "--db", str(tmp_path / "d.db"), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "signs everyone in as admin" in result.output
