@@ -123,7 +123,12 @@ def load_users(path: str | Path) -> dict[str, User]:
     if path.suffix.lower() == ".toml":
         data = tomllib.loads(text)
     else:
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            # Its line, never PyYAML's message: that quotes the file's text (a password hash).
+            mark = getattr(exc, "problem_mark", None)
+            raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
     return parse_users(data, str(path))
 
 

@@ -440,6 +440,17 @@ def _users_command(db: Path, tmp_path: Path) -> None:
     assert "planner" in run("list").output
 
 
+def test_users_import_of_a_broken_yaml_file_names_its_line_never_its_text(tmp_path):
+    broken = tmp_path / "users.yaml"
+    broken.write_text("users:\n  - {username: maya, role: admin, password_hash: "
+                      '"scrypt$SECRETHASH"\n  - [\n')
+    result = runner.invoke(cli.app, ["users", "import", str(broken), "--db",
+                                     str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert f"{broken}:3: not valid YAML" in " ".join(result.output.split()), result.output
+    assert "SECRETHASH" not in result.output
+
+
 def _audit_command(db: Path, tmp_path: Path) -> None:
     runner.invoke(cli.app, ["users", "add", "sam", "--role", "viewer", "--db", str(db)], input=PASS)
     result = invoke("audit", "--user", "cli", "--since", "2020-01-01", "--db", db)
