@@ -248,6 +248,9 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
         # Not hers: someone else's open item (said so below), or none at all.
         found = [i for i in open_items(store.snapshot(campaign), today) if i["id"] == item_id]
     if not found:
+        closed = _closed_already(store, snapshot, campaign, p.key, item_id, closing)
+        if closed is not None:  # sent again: that very update closed it (re-sending changes
+            return Logged(closed, WriteResult(unchanged=1))  # nothing, and says so)
         raise NotFound("--done: no open follow-up item has this id (see `mapper follow-ups --json`)")
     item = next((i for i in found if i["person"] == p.key), None)
     if item is None:
@@ -262,6 +265,20 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
     return Logged(written, store.write([written]))
+
+
+def _closed_already(store: Store, snapshot: Snapshot, campaign: str, person_key: str,
+                    item_id: str, closing: str) -> Update | None:
+    """Her stored update of kind ``closing`` about the 1-on-1 of ``item_id``, the latest,
+    if one is there (a closing sent again finds its item closed by it), else None."""
+    conversation = item_id.partition(":")[2]
+    mine = [u for u in snapshot.updates if u.person == person_key and u.update == closing
+            and u.conversation == conversation]
+    if not mine:
+        return None
+    latest = max(mine, key=lambda u: (u.date, u.id))
+    found = store.get_records([f"update:{campaign}:{latest.id}"])
+    return Update.model_validate(found[0].body) if found else None
 
 
 def _current(snapshot: Snapshot, person_key: str) -> str | None:

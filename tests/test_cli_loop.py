@@ -176,8 +176,13 @@ def test_done_closes_exactly_that_item_and_refuses_another_persons(campaign):
     assert set(_items(campaign)) == set(items) - {"thank_you:ben-1"}
     campaign("log", "Ana Lopez", "--done", commitment)
     assert set(_items(campaign)) == {"assignment:ben-1"}
-    # A closed item is not open any more: closing it again is refused.
-    assert "no open follow-up item" in campaign("log", "Ben Ortiz", "--done", "thank_you:ben-1",
+    # Sent again (a script retrying), the closing changes nothing and says so: exit 0, the
+    # same record. Someone else's closing of it is still refused.
+    again = campaign.json("log", "Ben Ortiz", "--done", "thank_you:ben-1")
+    assert again["written"] == "unchanged" and again["key"] == answer["key"]
+    with campaign.store() as store:
+        assert store.counts(CAMPAIGN)["records"]["update"] == 2
+    assert "no open follow-up item" in campaign("log", "Ana Lopez", "--done", "thank_you:ben-1",
                                                 code=2)
 
 
