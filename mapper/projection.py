@@ -132,6 +132,22 @@ class Aliases:
             out.add(row)
         return out
 
+    def target(self, kind: str, campaign: str, name: str) -> str | None:
+        """What ``name`` is an alias of (a normalized name, or a custom id's ``#...``), or
+        None when it is no alias.
+
+        >>> a = Aliases([AliasRow(kind="issue", alias="OT", canonical="Overtime")])
+        >>> a.target("issue", "default", "ot"), a.target("issue", "default", "overtime")
+        ('overtime', None)
+        """
+        return self._map.get((campaign, self._PREFIX.get(kind, kind), normalize(name)))
+
+    def meaning(self, kind: str, campaign: str, name: str) -> list[str]:
+        """The aliases that mean ``name`` (normalized), sorted."""
+        prefix, wanted = self._PREFIX.get(kind, kind), normalize(name)
+        return sorted(n for (c, p, n), t in self._map.items()
+                      if c == campaign and p == prefix and t == wanted)
+
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)
         if prefix == "person" and name.startswith(ID_MARK) and _ID_REF.fullmatch(name):

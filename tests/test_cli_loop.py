@@ -186,6 +186,31 @@ def test_done_closes_exactly_that_item_and_refuses_another_persons(campaign):
                                                 code=2)
 
 
+# -- mapper alias -------------------------------------------------------------------------------
+
+def test_an_alias_that_would_swap_or_part_people_is_refused_and_nothing_written(campaign):
+    """Aliases are not followed in chains: ``alias "Ana Lopez" "Ana L"`` after ``alias "Ana
+    L" "Ana Lopez"`` keyed each one's records by the other's name (her stories shown as
+    someone else's), and an alias of a name others already mean left those behind."""
+    campaign("alias", "person", "Ana L", "Ana Lopez")
+    with campaign.store() as store:
+        before = (store.counts(CAMPAIGN), [r.body for r in store.iter_records(CAMPAIGN,
+                                                                                 "alias")])
+    for args, why in [(("Ana Lopez", "Ana L"), "CANONICAL: it is itself an alias"),
+                      (("A. Lopez", "Ana L"), "CANONICAL: it is itself an alias"),
+                      (("Ana Lopez", "Ann Lopez"), "ALIAS: other spellings already mean it"),
+                      (("ana  LOPEZ", "Ana Lopez"), "ALIAS: the same name as CANONICAL")]:
+        out = campaign("alias", "person", *args, code=2)
+        assert why in out and "now means" not in out, args
+    with campaign.store() as store:
+        after = (store.counts(CAMPAIGN), [r.body for r in store.iter_records(CAMPAIGN,
+                                                                                "alias")])
+        assert store.person_history(CAMPAIGN, "Ana L") == store.person_history(CAMPAIGN,
+                                                                               "Ana Lopez")
+    assert after == before
+    assert "now means" in campaign("alias", "person", "Ana L", "Ana Lopez")  # (sent again)
+
+
 # -- mapper assign / unassign / my-list ------------------------------------------------------
 
 def test_assign_reassign_and_unassign(campaign):
