@@ -245,12 +245,12 @@ def close_item(store: Store, actor: ActorLike, campaign: str, person: str, item_
                            + (f" or {ALSO_CLOSES[kind]}" if kind in ALSO_CLOSES else ""))
     found = [i for i in open_items(snapshot, today) if i["id"] == item_id]
     if not found:
-        # Not hers: someone else's open item (said so below), or none at all.
-        found = [i for i in open_items(store.snapshot(campaign), today) if i["id"] == item_id]
-    if not found:
         closed = _closed_already(store, snapshot, campaign, p.key, item_id, closing)
         if closed is not None:  # sent again: that very update closed it (re-sending changes
             return Logged(closed, WriteResult(unchanged=1))  # nothing, and says so)
+        # Not hers: someone else's open item (said so below), or none at all.
+        found = [i for i in open_items(store.snapshot(campaign), today) if i["id"] == item_id]
+    if not found:
         raise NotFound("--done: no open follow-up item has this id (see `mapper follow-ups --json`)")
     item = next((i for i in found if i["person"] == p.key), None)
     if item is None:
