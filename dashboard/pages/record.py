@@ -659,8 +659,7 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
     if editing:
         # The form stays on the corrected record: clearing it would make the next save
         # replace this record with someone else's 1-on-1.
-        return blank_errors, status, [no_update] * len(field_ids), True, \
-            _version(record.id, record.campaign)
+        return blank_errors, status, [no_update] * len(field_ids), True, content_hash(record)
     cleared = [v if fid["field"] in _KEEP else ([] if isinstance(v, list) else "")
                for fid, v in zip(field_ids, values)]
     return blank_errors, status, cleared, True, no_update
