@@ -530,7 +530,6 @@ class SQLiteStore(Store):
         # (a kept ask ranking whose issue's points moved is ranked whole, as before it).
         self._angry_indexed = "edges_angry_dst" in have
         self._assigned_indexed = {"edges_assigned_dst", "edges_assigned_src"} <= have
-        self._people_indexed = "nodes_people" in have
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
@@ -1916,25 +1915,12 @@ class SQLiteStore(Store):
             "AND +kind = ? ORDER BY date, id", (person_key, campaign, kind))]
 
     def search_people(self, campaign: str, query: str, limit: int = 20) -> list[PersonHit]:
+        # The keys whose name part holds the needle, in order, up to the limit, read from
+        # ``nodes_people`` (a common name's stop after a few hundred keys, not a million
+        # rows); those known by a custom id (``#`` after the prefix: one range of keys) whose
+        # name holds it; then the hits' names and 1-on-1s.
         needle = normalize(query)
         prefix = f"person:{campaign}:"
-        if self._people_indexed:
-            return self._search_indexed(campaign, needle, prefix, limit)
-        rows = self._rows(
-            "SELECT n.key, n.name, (SELECT count(*) FROM records r WHERE r.person = n.key "
-            "AND r.kind = 'conversation') FROM nodes n WHERE n.campaign = ?4 AND n.kind = 'Person' "
-            "AND (substr(n.key, ?1) LIKE ?2 ESCAPE '\\' OR (substr(n.key, ?1, 1) = '#' "
-            "AND mapper_normalize(n.name) LIKE ?2 ESCAPE '\\')) ORDER BY n.key LIMIT ?3",
-            (len(prefix) + 1, "%" + needle.replace("%", "\\%").replace("_", "\\_") + "%",
-             limit, campaign))
-        return [PersonHit(k, n, campaign, c) for k, n, c in rows]
-
-    def _search_indexed(self, campaign: str, needle: str, prefix: str, limit: int
-                        ) -> list[PersonHit]:
-        """:meth:`search_people` through ``nodes_people``: the keys whose name part holds the
-        needle, in order, up to the limit (a common name's stop after a few hundred keys, not
-        a million rows); those known by a custom id (``#`` after the prefix: one range of
-        keys) whose name holds it; then the hits' names and 1-on-1s."""
         cut = limit if limit >= 0 else -1
         with self._reading() as db:
             keys = {k for (k,) in db.execute(
