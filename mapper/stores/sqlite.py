@@ -194,7 +194,11 @@ _ASKED_DDL = {
     # Who has left the workplace (few), read whole by the ladder's coworkers to bring: every
     # row of the campaign read for them, 0.3 s at a million people.
     "rm_people_left": "CREATE INDEX IF NOT EXISTS rm_people_left ON rm_people (campaign, left) "
-                      "WHERE left"}
+                      "WHERE left",
+    # The day the ladder is as of (the latest 1-on-1 or update of those still there) by one
+    # seek: a pass over every row, 0.26 s of each ladder table at a million people.
+    "rm_people_latest": "CREATE INDEX IF NOT EXISTS rm_people_latest ON rm_people "
+                        "(campaign, last_date) WHERE NOT left"}
 _PAGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_item_totals (campaign TEXT NOT NULL, organizer TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (campaign, organizer)) WITHOUT ROWID",
