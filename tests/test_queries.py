@@ -257,3 +257,18 @@ def test_no_query_of_a_write_or_a_page_reads_every_record_or_row(every_query):
     scanning = {name: found for name, found in scanning.items() if found}
     assert set(_WHOLE_STORE) <= set(_query_files())
     assert {n: f for n, f in scanning.items() if n not in _WHOLE_STORE} == {}
+
+
+@pytest.mark.neo4j
+def test_the_ladders_day_and_rows_read_an_index_of_the_few_entries_they_need(every_query):
+    """Every ladder table, and the ladder and took action without a day, were as of the
+    campaign's latest date among those still there: read from every row of the campaign
+    (a million at a million people), as the committed rows were. The date is the first entry
+    of an index of those dates read backwards (a seek, then the limit, no sort of them all);
+    the committed rows are read from their own index."""
+    _, plans = every_query
+    latest = [op for op, _ in plans["read/find_latest_day"]]
+    assert latest[-2:] == ["Limit", "NodeIndexSeek"] and not {"Top", "Sort"} & set(latest)
+    assert "PersonRow(campaign, left, last_date)" in plans["read/find_latest_day"][-1][1]
+    committed = [d for op, d in plans["read/list_committed_rows"] if op == "NodeIndexSeek"]
+    assert committed and "PersonRow(campaign, committed)" in committed[0]

@@ -55,6 +55,7 @@ _SCHEMA = (
     "schema/create_person_row_stamp_index",
     "schema/create_person_row_committed_index",
     "schema/create_person_row_ask_date_index",
+    "schema/create_person_row_latest_index",
     "schema/create_person_row_tried_date_index",
     "schema/create_gone_row_stamp_index",
     "schema/create_gone_row_person_index",
@@ -589,23 +590,30 @@ def _angry_rows(tx: Any, campaign: str, issue: str, min_anger: int) -> list[tupl
 def _took_action(tx: Any, campaign: str, today: dt.date | None) -> int | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
-    return readmodel.took_action(rows, today.isoformat() if today is not None else latest)
+    (rows,) = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
+    return readmodel.took_action(
+        rows, today.isoformat() if today is not None else _latest_day(tx, campaign))
 
 
 def _committed_rows(tx: Any, campaign: str) -> tuple[str | None, list[tuple]] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    latest, rows = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
-    return latest, [tuple(r) for r in rows]
+    (rows,) = tx.run(load_query("read/list_committed_rows"), campaign=campaign).single()
+    return _latest_day(tx, campaign), [tuple(r) for r in rows]
+
+
+def _latest_day(tx: Any, campaign: str) -> str | None:
+    """The campaign's latest 1-on-1 or update among the people still in the workplace (ISO),
+    or None: the day the ladder and took action are as of when none is given."""
+    found = _read_all(tx, "read/find_latest_day", campaign=campaign)
+    return found[0][0] if found else None
 
 
 def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
                  ) -> tuple[str | None, list[tuple], int] | None:
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
-    day = (today.isoformat() if today is not None
-           else _read_all(tx, "read/find_latest_day", campaign=campaign)[0][0])
+    day = today.isoformat() if today is not None else _latest_day(tx, campaign)
     total, rows = tx.run(load_query("read/list_ladder_rows"), campaign=campaign, day=day,
                          first=first).single()
     return day, [tuple(r) for r in rows], total
