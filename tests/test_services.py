@@ -337,3 +337,30 @@ def test_a_name_that_is_no_name_among_others_blames_itself_alone(tmp_path):
     with pytest.raises(services.NotFound, match="PERSON #2"):
         services.assign(store, Actor("admin"), "acme", ["Zoe Quinn", " "], "Maya Ortiz")
     store.close()
+
+
+def test_closing_someone_elses_item_reads_her_alone_not_the_campaign(store, monkeypatch):
+    """``mapper log PERSON --done ID`` for an item that is not that person's says whether it
+    is another person's: that was told by the whole campaign's snapshot (4.5 s at 100k
+    people, for an answer of no). The 1-on-1 the id names says whose it could be, aliases
+    followed, and her snapshot alone whether it is open."""
+    from mapper.models import AliasRow
+
+    unthanked = {"follow_up": {"thank_you_sent": False}}
+    store.write([conversation("Ana Lopez", "2026-11-20", id="ana-1", **unthanked),
+                 conversation("Ben O.", "2026-11-21", id="ben-1", **unthanked,
+                              contact={"name": "Ben O.", "custom_id": "#e-77", "unit": "ICU"}),
+                 conversation("Cam L", "2026-11-22", id="cam-1", organizer="Sam Lee",
+                              **unthanked),
+                 AliasRow(kind="person", alias="Cam L", canonical="Cam Lee", campaign=CAMPAIGN)])
+    monkeypatch.setattr(type(store), "snapshot", lambda *a, **k: pytest.fail("whole campaign"))
+    for item in ("thank_you:ben-1", "thank_you:cam-1"):
+        with pytest.raises(services.NotFound, match="another person's"):
+            services.close_item(store, ADMIN, CAMPAIGN, "Ana Lopez", item, TODAY)
+    for item in ("thank_you:no-such", "thank_you:", "assignment:ana-1"):
+        with pytest.raises(services.NotFound, match="no open follow-up item"):
+            services.close_item(store, ADMIN, CAMPAIGN, "Ana Lopez", item, TODAY)
+    done = services.close_item(store, ADMIN, CAMPAIGN, "Cam Lee", "thank_you:cam-1", TODAY)
+    assert (done.update.update, done.update.conversation) == ("thank_you_sent", "cam-1")
+    with pytest.raises(services.NotFound, match="no open follow-up item"):  # closed now
+        services.close_item(store, SAM, CAMPAIGN, "Ben O.", "thank_you:cam-1", TODAY)
