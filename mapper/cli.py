@@ -1247,11 +1247,16 @@ def _assigned_answer(camp: str, done, as_json: bool) -> None:
               "changed": [{"person": k, "name": n, "was": was} for k, n, was in done.people],
               "skipped": [k for k, _, _ in done.skipped],
               "added": done.result.added, "replaced": done.result.replaced,
-              "unchanged": done.result.unchanged}
+              "unchanged": done.result.unchanged, "new_organizer": done.new_organizer}
     if as_json:
         emit_json(answer)
         return
     to = f"assigned to {done.organizer}" if done.organizer else "unassigned"
+    if done.new_organizer and done.people:
+        # A typo gives the contacts to someone who is no one (and takes them off her list).
+        err.print(plain(f"note: --to: no organizer of that name in campaign {camp} yet (no "
+                        "1-on-1 of hers, no contact given to her): a new one. If that is a "
+                        "misspelling, assign them again to the right name."), style="yellow")
     rows = [(n, was or "—") for _, n, was in done.people]
     if rows:
         out.print(_table("name", "was with", title=f"{len(rows)} contact(s) {to} on {done.date}",

@@ -66,13 +66,16 @@ class Logged:
 @dataclass(slots=True)
 class Assigned:
     """Contacts (person keys and names) given to ``organizer`` (None: unassigned), with the
-    organizer each had before; ``skipped`` people needed no change."""
+    organizer each had before; ``skipped`` people needed no change. ``new_organizer``: the
+    campaign knew no organizer of that name (no 1-on-1 of hers, no contact given to her): a
+    new one, or a misspelling of one it knows."""
 
     organizer: str | None
     date: dt.date
     people: list[tuple[str, str, str | None]] = field(default_factory=list)
     skipped: list[tuple[str, str, str | None]] = field(default_factory=list)
     result: WriteResult = field(default_factory=WriteResult)
+    new_organizer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +133,15 @@ def find_person(snapshot: Snapshot, key: str, what: str = "PERSON") -> Person:
     return person
 
 
-def _organizer_name(snapshot: Snapshot, name: str) -> str:
-    """A known organizer's spelling of ``name``, else ``name`` as given."""
-    wanted = normalize(name)
+def _known_organizers(snapshot: Snapshot) -> dict[str, str]:
     known = {normalize(n): n for n in snapshot.organizers.values()}
     known.update({normalize(c.organizer): c.organizer for c in snapshot.conversations})
-    return known.get(wanted, name)
+    return known
+
+
+def _organizer_name(snapshot: Snapshot, name: str) -> str:
+    """A known organizer's spelling of ``name``, else ``name`` as given."""
+    return _known_organizers(snapshot).get(normalize(name), name)
 
 
 def default_organizer(snapshot: Snapshot, person_key: str) -> str | None:
@@ -325,7 +331,8 @@ def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[
 def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Person],
             organizer: str | None, date: dt.date | None) -> Assigned:
     day = date or clock.today()
-    done = Assigned(organizer, day)
+    done = Assigned(organizer, day, new_organizer=organizer is not None
+                    and normalize(organizer) not in _known_organizers(snapshot))
     records = []
     people = list(dict((p.key, p) for p in people).values())
     others = assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,

@@ -220,7 +220,8 @@ def test_assign_reassign_and_unassign(campaign):
                                    "was": None},
                                   {"person": f"person:{CAMPAIGN}:ben ortiz", "name": "Ben Ortiz",
                                    "was": None}],
-                      "skipped": [], "added": 2, "replaced": 0, "unchanged": 0}
+                      "skipped": [], "added": 2, "replaced": 0, "unchanged": 0,
+                      "new_organizer": False}
     moved = campaign.json("assign", "Ana Lopez", "Cam Lee", "--to", "Sam Lee")
     assert [(c["name"], c["was"]) for c in moved["changed"]] == [("Ana Lopez", "Maya Ortiz"),
                                                                 ("Cam Lee", None)]
@@ -239,6 +240,17 @@ def test_assign_reassign_and_unassign(campaign):
     assert "PERSON #2" in out and "Secretname" not in out
     assert "either PERSON" in campaign("assign", "--to", "Maya Ortiz", code=2)
     assert "--limit" in campaign("assign", "--from", "ask-queue", "--to", "Maya Ortiz", code=2)
+
+
+def test_assigning_to_a_name_no_organizer_has_yet_says_so(campaign):
+    """A typo in --to ("Maya Ortis") made a new organizer and took the contact off Maya's list,
+    saying only "assigned to Maya Ortis"."""
+    campaign("assign", "Ana Lopez", "--to", "Maya Ortiz")
+    typo = campaign("assign", "Ana Lopez", "--to", "Maya Ortis")
+    assert "no organizer of that name" in typo and "Ana Lopez" in typo
+    assert campaign.json("assign", "Ben Ortiz", "--to", "Maya Ortis")["new_organizer"] is False
+    assert campaign.json("assign", "Cam Lee", "--to", "Lee Chu")["new_organizer"] is True
+    assert "no organizer of that name" not in campaign("assign", "Dee Park", "--to", "maya ortiz")
 
 
 def test_assign_from_a_list_takes_the_top_people_no_one_holds(campaign):
