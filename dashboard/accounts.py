@@ -100,6 +100,12 @@ class Accounts:
         """Append to the audit trail as the request's user (or ``actor``)."""
         self.audit.append(actor or current_actor() or "-", action, target, **detail)
 
+    def organizers(self) -> list[str]:
+        """The names the active organizer accounts record under: one made today, before her
+        first 1-on-1 or contact, is in no record of the campaign yet."""
+        return [u.organizer for u in self.users.all()
+                if u.role == "organizer" and u.active and u.organizer]
+
     def close(self) -> None:
         for thing in self._opened.values():
             thing.close()

@@ -16,15 +16,17 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
+from dashboard.accounts import accounts
 from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
 from dashboard.listing import people_grid
 from dashboard.services import services
 from dashboard.tables import list_rows
 from mapper import services as actions
+from mapper.keys import normalize
 
 __all__ = ["SELECTION", "selectable_grid", "assign_bar", "bulk_assign", "register_bulk_assign",
-           "assign_one"]
+           "assign_one", "organizer_choices"]
 
 #: The grid option that puts a checkbox on every row (AG Grid's row selection object).
 SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
@@ -47,6 +49,16 @@ def selectable_grid(grid_id: str, columns: list[dict[str, Any]],
     return grid
 
 
+def organizer_choices(snapshot) -> list[str]:
+    """Whom contacts may be given to: the organizers the campaign's records name (as they
+    spell them), and the active organizer accounts (a new one is in no record yet)."""
+    names = {normalize(n): n for n in accounts().organizers()}
+    names.update({normalize(n): n for n in snapshot.organizers.values()})
+    names.update({normalize(c.organizer): c.organizer for c in snapshot.conversations
+                  if c.organizer})
+    return sorted(names.values(), key=str.casefold)
+
+
 def _organizers(campaign: str | None) -> list[str]:
     svc = services()
     camp = svc.campaign(campaign)
@@ -57,7 +69,7 @@ def _organizers(campaign: str | None) -> list[str]:
     snapshot = kept(camp, []) if kept is not None else None
     if snapshot is None:
         snapshot = svc.analytics.snapshot(camp)
-    return sorted(set(snapshot.organizers.values()), key=str.casefold)
+    return organizer_choices(snapshot)
 
 
 def assign_bar(prefix: str) -> html.Div | None:

@@ -346,6 +346,34 @@ def test_an_organizer_assigns_only_to_herself_and_only_free_contacts(app, store)
     assert "Ben Ortiz" not in said
 
 
+def test_a_planner_may_give_contacts_to_an_organizer_who_has_none_yet(store):
+    """An organizer's account made today, before her first 1-on-1 or contact, was in neither
+    "Assign to" list (the Ready and Talk lists', the Person page's): only the organizers the
+    campaign's records name were. A deactivated account is offered to no one."""
+    import json
+
+    import plotly
+
+    from dashboard.accounts import accounts
+    from dashboard.bulk_assign import organizer_choices
+    from dashboard.pages import person
+
+    noor = User("noor", "organizer", "Noor Haddad", HASH)
+    gone = User("gus", "organizer", "Gus Gone", HASH)
+    app = create_app(lambda: store, users={**USERS, "noor": noor, "gus": gone})
+    with signed_in_as(app, PLANNER):
+        accounts().users.set_active("gus", False)
+        choices = organizer_choices(store.snapshot(CAMPAIGN))
+        assert "Noor Haddad" in choices and "Dev Patel" in choices and "Gus Gone" not in choices
+        # Her account spelling the name of an organizer the records know: offered once.
+        assert [c for c in choices if c.casefold() == "maya ortiz"] == ["Maya Ortiz"]
+        page = json.dumps(person.render_person(f"person:{CAMPAIGN}:cam lee", None),
+                          cls=plotly.utils.PlotlyJSONEncoder)
+        assert "Noor Haddad" in page and "Gus Gone" not in page
+    said, wrote = _assign(app, PLANNER, "selected", ["cam lee"], "Noor Haddad")
+    assert wrote and _assignments(store)["Cam Lee"] == "Noor Haddad"
+
+
 def test_nothing_selected_or_no_organizer_says_so(app, store):
     assert _assign(app, PLANNER, "selected", [], "Dev Patel") == (
         "Select people with the boxes at the left first (on a phone: the Assign button of a "

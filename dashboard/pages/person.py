@@ -14,13 +14,13 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import figures, ids
 from dashboard.audit_hooks import note_person_viewed
 from dashboard.auth import signed_in
+from dashboard.bulk_assign import organizer_choices
 from dashboard.components import card, facts, not_for_role, page_head, person_link, table
 from dashboard.pages import register_page
 from dashboard.services import services
 from dashboard.tables import person_ties
 from mapper import clock, roles
 from mapper.analytics.status import person_status
-from mapper.keys import normalize
 from mapper.privacy import redact_record
 from mapper.services import (NotAllowed, ServiceError, assign_people, contact_details, log_update,
                              may_forget, person_ref, person_timeline, snapshot_of_people,
@@ -201,12 +201,6 @@ def _summary_card(found, status: str, records, user, details) -> dbc.Card:
         if conflicts else None, className="person-summary")
 
 
-def _organizer_names(snap) -> list[str]:
-    names = {normalize(n): n for n in snap.organizers.values()}
-    names.update({normalize(c.organizer): c.organizer for c in snap.conversations if c.organizer})
-    return sorted(names.values(), key=str.casefold)
-
-
 def record_href(name: str, campaign: str, organizer: str | None) -> str:
     """The Record page, prefilled for the next 1-on-1 with this contact."""
     query = {"contact": name, "campaign": campaign}
@@ -261,7 +255,7 @@ def _actions_card(found, camp: str, user, snap, acted) -> dbc.Card | None:
     current = found["assigned_to"]
     if roles.sees_every_list(user):
         options = [{"label": "— no one (unassign)", "value": ""}] + [
-            {"label": n, "value": n} for n in _organizer_names(snap)]
+            {"label": n, "value": n} for n in organizer_choices(snap)]
         parts.append(html.Div([
             html.Label("Assign to", htmlFor=_label_for("organizer"),
                        className="form-label mb-1 d-block"),
