@@ -268,9 +268,12 @@ _CALL_SHEET = """<!doctype html>
  <p>Campaign {{ campaign }} · printed {{ today }} · {{ rows|length }} contact{{ '' if rows|length == 1 else 's' }}</p></header>
  {% for r in rows %}
  <article class="call-sheet-contact">
-  <h2>{{ r.name }}</h2>
-  <p class="call-sheet-facts">{{ r.unit or "unit unknown" }}{% if r.shift %} · {{ r.shift }}{% endif %}
-   {% if r.phone %} · <a href="tel:{{ r.phone }}">{{ r.phone }}</a>{% endif %}</p>
+  <h2 dir="auto">{{ r.name }}</h2>
+  {# Each fact set apart (<bdi>, dir): after words in Arabic or Hebrew, a phone number took
+     their direction, "+15550100" printed as "15550100+", "555-0100" as "0100-555". #}
+  <p class="call-sheet-facts"><bdi>{{ r.unit or "unit unknown" }}</bdi>
+   {%- if r.shift %} · <bdi>{{ r.shift }}</bdi>{% endif %}
+   {% if r.phone %} · <a dir="ltr" href="tel:{{ r.phone }}">{{ r.phone }}</a>{% endif %}</p>
   {% if r.reasons %}<p><strong>Why:</strong> {{ r.reasons }}</p>{% endif %}
   {% if r.ask %}<p><strong>Ask:</strong> {{ r.ask }}</p>{% endif %}
   <div class="call-sheet-outcome"><strong>Outcome:</strong>

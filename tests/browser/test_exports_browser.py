@@ -202,3 +202,39 @@ def test_a_viewer_cannot_download_a_list_of_people(server, browser):
     _settle(page)
     assert page.locator(".list-downloads a").count() == 0
     context.close()
+
+
+def test_a_call_sheet_prints_a_phone_as_written_beside_right_to_left_words(server, browser):
+    """After a unit and a shift in Arabic, "+15550100" printed as "15550100+" (and a number
+    kept as typed, "555-0100", as "0100-555"): the number took the direction of the words
+    before it. A name of one long word ran off a phone's screen, and off the printed page."""
+    from mapper import services
+    from mapper.models import OneOnOne
+    from mapper.roles import ADMIN
+
+    long_name = "Wolfeschlegelsteinhausenbergerdorffmullerschon Ana"
+    for name, phone in (("Rami Haddad", "555-0100"), ("Sara Haddad", "+1 555 0101"),
+                        (long_name, "555-0102")):
+        server.store.write([OneOnOne.model_validate({
+            "date": "2026-11-21", "organizer": "Maya Ortiz", "campaign": server.campaign,
+            "contact": {"name": name, "unit": "العناية المركزة", "shift": "الليل",
+                        "phone": phone}})])
+        services.assign(server.store, ADMIN, server.campaign, [name], "Maya Ortiz")
+    context, page = _page(browser, "phone", "root", server.url)
+    page.goto(server.url + "/print/my-list?campaign=" + server.campaign)
+    page.wait_for_selector(".call-sheet")
+    order = """(name) => {
+      const card = [...document.querySelectorAll('.call-sheet-contact')]
+        .find(c => c.querySelector('h2').textContent === name);
+      const text = card.querySelector('.call-sheet-facts a').firstChild;
+      const range = document.createRange(), out = [];
+      for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i); range.setEnd(text, i + 1);
+        out.push([range.getBoundingClientRect().x, text.data[i]]);
+      }
+      return out.sort((a, b) => a[0] - b[0]).map(p => p[1]).join('');
+    }"""
+    assert page.evaluate(order, "Rami Haddad") == "+15550100"
+    assert page.evaluate(order, "Sara Haddad") == "+15550101"
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"]
+    context.close()
