@@ -274,14 +274,14 @@ def audit_writes(store: Any, log: AuditLog, actor: Callable[[], str | None]) -> 
     def hashes(ids: list[str]) -> dict[str, str]:
         return {r.id: r.hash for r in store.get_records(ids)} if ids else {}
 
-    def audited_write(records: Any, progress: Any = None) -> Any:
+    def audited_write(records: Any, progress: Any = None, **kwargs: Any) -> Any:
         who = actor()
         if who is None:
-            return write(records, progress)
+            return write(records, progress, **kwargs)
         records = list(records)
         kinds = {record_id(r): record_kind(r) for r in records}
         before = hashes(list(kinds))
-        result = write(records, progress)
+        result = write(records, progress, **kwargs)
         after = hashes(list(kinds))
         entries = []
         for rid, kind in kinds.items():

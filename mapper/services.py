@@ -24,7 +24,7 @@ from mapper.respelling import assigned_spellings, assignment_ids, respelled
 from mapper.roles import (ActorLike, is_own, may_assign, may_delete, may_record,
                           sees_contact_details, sees_people)
 from mapper.snapshot import Person, Snapshot
-from mapper.stores.base import Store, WriteResult
+from mapper.stores.base import Changed, Store, WriteResult
 
 __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Deleted",
            "CLOSING_UPDATE", "SUGGESTIONS", "log_update", "close_item", "assign", "assign_people",
@@ -328,13 +328,49 @@ def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[
                    _organizer_name(snapshot, organizer), date)
 
 
+#: Times an assignment is decided again when someone else's assignment of the same contacts
+#: landed between its reading and its writing (then it is refused, nothing written).
+_ASSIGN_ATTEMPTS = 3
+
+
 def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Person],
             organizer: str | None, date: dt.date | None) -> Assigned:
+    """Give ``people`` to ``organizer`` (None: unassign) if the actor may, decided from who
+    holds each now and written only if no one's assignment of them landed since it was read
+    (two organizers taking one free contact at once: the later is refused, not both told
+    they took her and the first one's assignment replaced): decided again from what is
+    stored then, a few times."""
+    keys = list(dict.fromkeys(p.key for p in people))
+    for _ in range(_ASSIGN_ATTEMPTS):
+        done, records = _assignment(store, actor, snapshot,
+                                    [find_person(snapshot, k) for k in keys], organizer, date)
+        if not records:
+            return done
+        ids = [record_id(r) for r in records]
+        seen = {r.id: r.hash for r in store.get_records(ids)}
+        # The versions read after the decision: that they are the ones it was made from,
+        # who holds each is read again (someone's write between the two would be missed).
+        now, _ = snapshot_of_people(store, snapshot.campaign, keys=keys)
+        if all(_current(now, k) == _current(snapshot, k) for k in keys):
+            try:
+                done.result = store.write(records, expect={i: seen.get(i) for i in ids})
+                return done
+            except Changed:
+                now, _ = snapshot_of_people(store, snapshot.campaign, keys=keys)
+        snapshot = now
+    raise ServiceError("--to: these contacts' assignments keep changing as they are written "
+                       "(someone else is assigning them); nothing was written, try again")
+
+
+def _assignment(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Person],
+                organizer: str | None, date: dt.date | None) -> tuple[Assigned, list]:
+    """What giving ``people`` to ``organizer`` writes, decided from ``snapshot``: the result
+    to report and the assignment records (none when nothing changes); NotAllowed when the
+    actor may not."""
     day = date or clock.today()
     done = Assigned(organizer, day, new_organizer=organizer is not None
                     and normalize(organizer) not in _known_organizers(snapshot))
     records = []
-    people = list(dict((p.key, p) for p in people).values())
     others = assigned_spellings(store, store.aliases(snapshot.campaign), snapshot.campaign,
                                 [(p.key, person_ref(p)) for p in people])
     for p in people:
@@ -354,9 +390,7 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
         except ValidationError as exc:
             raise _invalid(exc, "assignment") from None
         done.people.append((p.key, p.name, current))
-    if records:
-        done.result = store.write(records)
-    return done
+    return done, records
 
 
 def person_ref(person: Person) -> str:

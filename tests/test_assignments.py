@@ -247,3 +247,51 @@ def test_a_posted_update_by_name_is_about_the_one_person_of_that_name_known_by_a
         date=dt.date(2026, 10, 5), campaign=CAMPAIGN)])
     assert [u.person for u in store.snapshot(CAMPAIGN).updates] == [identity_key(CAMPAIGN, "E-77")]
     assert len(store.snapshot(CAMPAIGN).people) == 1
+
+
+@pytest.mark.parametrize("lands", ["before its write", "before its versions are read"])
+def test_two_organizers_taking_one_free_contact_at_once_leave_her_with_the_first(
+        store, monkeypatch, lands):
+    """Dev takes Cam between Maya's read of who holds her and Maya's write: both were told
+    they took her, and Maya's write replaced Dev's (an organizer may take only a free
+    contact). Maya's assignment is decided again from what is stored then: refused, and
+    nothing of hers written. (Found by a reviewer, rev-act.)"""
+    from tests.records import small_campaign
+
+    store.write(small_campaign())
+    maya, dev = Actor("organizer", "Maya Ortiz"), Actor("organizer", "Dev Patel")
+    where = "write" if lands == "before its write" else "get_records"
+    real, raced = getattr(store, where), []
+
+    def racing(*args, **kwargs):
+        if not raced:
+            raced.append(None)  # (Dev's own reads and write go through it too)
+            raced[0] = services.assign(store, dev, CAMPAIGN, ["Cam Lee"], "Dev Patel")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, where, racing)
+    with pytest.raises(services.NotAllowed):
+        services.assign(store, maya, CAMPAIGN, ["Cam Lee", "Dee Park"], "Maya Ortiz")
+    assert raced and raced[0].people == [(f"person:{CAMPAIGN}:cam lee", "Cam Lee", None)]
+    assert store.assignees(CAMPAIGN) == {f"person:{CAMPAIGN}:cam lee": "Dev Patel"}
+
+
+def test_a_planner_moving_a_contact_someone_just_took_says_from_whom(store, monkeypatch):
+    """A planner (who may move anyone) gives Cam to Sam while Dev takes her: decided again,
+    the move is written and says it took her from Dev, not from no one."""
+    from tests.records import small_campaign
+
+    store.write(small_campaign())
+    real, raced = store.write, []
+
+    def racing(*args, **kwargs):
+        if not raced:
+            raced.append(None)  # (Dev's own write goes through it too)
+            raced[0] = services.assign(store, Actor("organizer", "Dev Patel"), CAMPAIGN,
+                                       ["Cam Lee"], "Dev Patel")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "write", racing)
+    done = services.assign(store, ADMIN, CAMPAIGN, ["Cam Lee"], "Sam Lee")
+    assert done.people == [(f"person:{CAMPAIGN}:cam lee", "Cam Lee", "Dev Patel")]
+    assert store.assignees(CAMPAIGN) == {f"person:{CAMPAIGN}:cam lee": "Sam Lee"}

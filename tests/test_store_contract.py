@@ -97,6 +97,31 @@ def test_a_failing_batch_leaves_the_store_as_it_was(store: Store):
     assert store.snapshot(CAMPAIGN) == snap_before
 
 
+def test_a_write_expecting_versions_no_longer_stored_writes_nothing(store: Store):
+    """A write decided from what was read (a contact free to take) says which version of
+    each record it read; when another writer's version is stored by the time it runs, none
+    of it is written and the writer hears so (:class:`~mapper.stores.base.Changed`)."""
+    from mapper.models import Assignment
+    from mapper.projection import record_id
+    from mapper.stores.base import Changed
+
+    store.write(small_campaign())
+    take = [Assignment(person=p, organizer="Maya Ortiz", campaign=CAMPAIGN)
+            for p in ("Cam Lee", "Dee Park")]
+    cam, dee = (record_id(r) for r in take)
+    store.write([Assignment(person="Cam Lee", organizer="Dev Patel", campaign=CAMPAIGN)])
+    before, held = store.counts(), {r.id: r.hash for r in store.get_records([cam])}
+    for expect in ({cam: None, dee: None}, {cam: "another version", dee: None},
+                   {cam: held[cam], dee: "a version never stored"}):
+        with pytest.raises(Changed):
+            store.write(take, expect=expect)
+        assert store.counts() == before and store.assignees(CAMPAIGN) == {
+            f"person:{CAMPAIGN}:cam lee": "Dev Patel"}
+    written = store.write(take, expect={cam: held[cam], dee: None})
+    assert (written.added, written.replaced) == (1, 1)
+    assert set(store.assignees(CAMPAIGN).values()) == {"Maya Ortiz"}
+
+
 def test_a_file_changed_between_check_and_second_read_writes_nothing(store: Store, tmp_path,
                                                                      monkeypatch):
     import mapper.importer as importer

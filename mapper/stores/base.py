@@ -39,6 +39,10 @@ EXPORT_ORDER = ("alias", "roster", "hierarchy", "conversation", "tie", "update",
 KEPT_WORDS = ("ask.action", "follow_up.assignment")
 
 
+#: :attr:`StoredRecord.expect` of a record written whatever version of its id is stored.
+ANY = "*"
+
+
 @dataclass(frozen=True, slots=True)
 class StoredRecord:
     """A record as the store keeps it: the unit of truth."""
@@ -55,6 +59,14 @@ class StoredRecord:
     replacing: bool = True
     # A re-projection (after an alias): written even though its content is unchanged.
     reproject: bool = False
+    # The version (hash) of this id the writer decided from (None: none stored), checked
+    # inside the write transaction (:func:`settle`); ANY: whatever is stored.
+    expect: str | None = ANY
+
+
+class Changed(Exception):
+    """A record was written by someone else after the writer read it and decided (its
+    version is not the one expected): nothing of the write is kept; read again, decide again."""
 
 
 @dataclass(slots=True)
@@ -80,7 +92,9 @@ def settle(batch: Sequence[StoredRecord], held: dict[str, str]
     transaction (``held``), and what writing it does.
 
     A record another writer stored since it was checked is dropped when its content is the
-    same (unchanged) and replaces otherwise; a re-projection is always written.
+    same (unchanged) and replaces otherwise; a re-projection is always written. A record
+    whose id is not at the version its writer expected (:attr:`StoredRecord.expect`) raises
+    :class:`Changed`, inside the transaction: none of it is written.
 
     >>> a = StoredRecord("a", "tie", "c", "h1", {}, replacing=False)
     >>> b = StoredRecord("b", "tie", "c", "h2", {}, replacing=False)
@@ -90,6 +104,9 @@ def settle(batch: Sequence[StoredRecord], held: dict[str, str]
     """
     result = WriteResult()
     todo: list[StoredRecord] = []
+    if any(rec.expect != ANY and held.get(rec.id) != rec.expect for rec in batch):
+        # (Raised inside the transaction: the store rolls it back.)
+        raise Changed("a record changed since it was read; nothing was written")
     for rec in batch:
         old = held.get(rec.id)
         if rec.reproject:
@@ -560,15 +577,22 @@ class Store(abc.ABC):
         return [AliasRow.model_validate(r.body) for r in self.iter_records(campaign, "alias")]
 
     def write(self, records: Iterable[Record],
-              progress: Callable[[int], None] | None = None) -> WriteResult:
-        """Store validated records; see the class docstring for the semantics."""
+              progress: Callable[[int], None] | None = None, *,
+              expect: Mapping[str, str | None] | None = None) -> WriteResult:
+        """Store validated records; see the class docstring for the semantics.
+
+        ``expect``: ``{id: the version (hash) of it the writer read, None: none}`` of some
+        records written; when one of them is stored at another version by the time its
+        batch's transaction runs, :class:`Changed` is raised and that batch is not written
+        (a decision made from what was read, e.g. that a contact is free to take, holds
+        when it is written). For a few records: one batch, all or nothing."""
         # Projecting a large import allocates millions of objects and frees few: automatic
         # collections would rescan them all (a third of the import time at 10k conversations).
         with gc_paused():
-            return self._write(records, progress)
+            return self._write(records, progress, expect or {})
 
-    def _write(self, records: Iterable[Record],
-               progress: Callable[[int], None] | None) -> WriteResult:
+    def _write(self, records: Iterable[Record], progress: Callable[[int], None] | None,
+               expect: Mapping[str, str | None]) -> WriteResult:
         records = list(records)
         result = WriteResult()
         alias_rows = [r for r in records if isinstance(r, AliasRow)]
@@ -593,8 +617,9 @@ class Store(abc.ABC):
                 if have.get(rid) == digest:
                     result.unchanged += 1
                     continue
-                batch.append(stored(rec, aliases, body=body, hash_=digest, rid=rid,
-                                    replacing=rid in have))
+                kept = stored(rec, aliases, body=body, hash_=digest, rid=rid,
+                              replacing=rid in have)
+                batch.append(kept if rid not in expect else replace(kept, expect=expect[rid]))
             if batch:
                 self._apply(batch, result)
             if progress:

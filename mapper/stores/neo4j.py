@@ -1006,7 +1006,8 @@ class Neo4jStore(Store):
         return dict(self._read_now("read/match_record_hashes", ids=list(dict.fromkeys(ids))))
 
     def write(self, records: Iterable[Record],
-              progress: Callable[[int], None] | None = None) -> WriteResult:
+              progress: Callable[[int], None] | None = None, *,
+              expect: Mapping[str, str | None] | None = None) -> WriteResult:
         # Within one write, batch n+1 is read, validated and projected while the server writes
         # batch n (the two took turns before: the sum of their times, not the larger). Batches
         # still commit one at a time and in order, so first-writer-wins nodes and the
@@ -1014,11 +1015,11 @@ class Neo4jStore(Store):
         # wins before batching), so a batch's hashes never wait on the batch being written.
         local = self._local
         if getattr(local, "writer", None) is not None:  # a write inside a write: as before
-            return super().write(records, progress)
+            return super().write(records, progress, expect=expect)
         with ThreadPoolExecutor(1, thread_name_prefix="neo4j-writer") as writer:
             local.writer, local.pending = writer, None
             try:
-                result = super().write(records, progress)
+                result = super().write(records, progress, expect=expect)
                 self._await_written()
                 return result
             finally:

@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -689,9 +689,10 @@ class SQLiteStore(Store):
         return self._column("hash", "records", "id", ids)
 
     def write(self, records: Iterable[Record],
-              progress: Callable[[int], None] | None = None) -> WriteResult:
+              progress: Callable[[int], None] | None = None, *,
+              expect: Mapping[str, str | None] | None = None) -> WriteResult:
         with self.bulk(truncate=False):
-            return super().write(records, progress)
+            return super().write(records, progress, expect=expect)
 
     @contextlib.contextmanager
     def bulk(self, *, truncate: bool = True) -> Iterator[None]:
