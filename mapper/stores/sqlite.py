@@ -389,6 +389,20 @@ def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
+def _rollback(db: sqlite3.Connection, savepoint: str | None = None) -> None:
+    """Undo the transaction under way (back to ``savepoint``, then released), unless SQLite
+    has ended it itself: a COMMIT that finds the disk full, or another I/O error, rolls the
+    whole transaction back, and a ROLLBACK then fails and hides that error behind its own
+    ("cannot rollback - no transaction is active")."""
+    if not db.in_transaction:
+        return
+    if savepoint is None:
+        db.execute("ROLLBACK")
+    else:
+        db.execute(f"ROLLBACK TO {savepoint}")
+        db.execute(f"RELEASE {savepoint}")
+
+
 def _search_normalize(name: object) -> str | None:
     """:func:`mapper.keys.normalize` for SQL (``search_people``): a NULL name stays NULL."""
     return normalize(name) if isinstance(name, str) else None
@@ -524,8 +538,7 @@ class SQLiteStore(Store):
                     db.execute(stmt)
                 db.execute("COMMIT")
             except sqlite3.OperationalError:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+                _rollback(db)
             else:
                 have = set(_ASKED_DDL)
             finally:
@@ -569,7 +582,7 @@ class SQLiteStore(Store):
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             self._ids.clear()
             raise
 
@@ -592,7 +605,7 @@ class SQLiteStore(Store):
                 db.execute("UPDATE meta SET v = 7 WHERE k = 'schema'")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _add_pages(self) -> None:
@@ -613,7 +626,7 @@ class SQLiteStore(Store):
                        "FROM rm_items GROUP BY campaign, organizer")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _add_days(self) -> None:
@@ -634,7 +647,7 @@ class SQLiteStore(Store):
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _add_days_column(self) -> None:
@@ -681,7 +694,7 @@ class SQLiteStore(Store):
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     # --- writes -----------------------------------------------------------------------------
@@ -748,9 +761,7 @@ class SQLiteStore(Store):
                     db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
                 db.execute("RELEASE apply" if nested else "COMMIT")
             except BaseException:
-                db.execute("ROLLBACK TO apply" if nested else "ROLLBACK")
-                if nested:
-                    db.execute("RELEASE apply")
+                _rollback(db, "apply" if nested else None)
                 self._ids.clear()  # it may name nodes the rollback removed
                 raise
         if tally is not None:
@@ -787,7 +798,7 @@ class SQLiteStore(Store):
                 self._mark_answers_dropped(campaigns)
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 self._ids.clear()
                 raise
         if n:
@@ -840,7 +851,7 @@ class SQLiteStore(Store):
                     db.execute("COMMIT")
             except BaseException:
                 if not nested:
-                    db.execute("ROLLBACK")
+                    _rollback(db)
                 raise
 
     @contextlib.contextmanager
@@ -863,7 +874,7 @@ class SQLiteStore(Store):
                 yield ours > 0
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
 
     def _clear_read_model(self, work: Rebuild) -> None:
@@ -1671,7 +1682,7 @@ class SQLiteStore(Store):
                            "WHERE question = ?", (ANSWERS_DROPPED,))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
             self._ids.clear()
 
@@ -1758,7 +1769,7 @@ class SQLiteStore(Store):
                     db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?)", rows)
             except BaseException:
                 if not nested:
-                    db.execute("ROLLBACK")
+                    _rollback(db)
                 raise
             if not nested:
                 db.execute("COMMIT")
