@@ -7,13 +7,15 @@ file ``MAPPER_DB`` (default ``mapper.db``).
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 import weakref
 from urllib.parse import urlsplit, urlunsplit
 
 from mapper.config import Settings
 from mapper.stores.base import Store
 
-__all__ = ["STORE_RULE", "open_store", "where", "describe"]
+__all__ = ["STORE_RULE", "open_store", "where", "describe", "store_failure"]
 
 #: The rule in one sentence, for ``--help`` texts.
 STORE_RULE = ("--db picks an embedded file; without it, NEO4J_URI (if set) picks Neo4j, "
@@ -95,3 +97,39 @@ def describe(store: Store) -> str:
     if path is not None:
         return f"embedded file {path}"
     return f"{type(store).__name__.removesuffix('Store') or type(store).__name__} store"
+
+
+# What SQLite's result codes (the primary code: the low byte) mean to whoever runs a command.
+_SQLITE_FAILURES = {
+    sqlite3.SQLITE_BUSY: "the store is busy: another process kept it locked for longer than "
+                         "a write waits",
+    sqlite3.SQLITE_LOCKED: "the store is busy: another process kept it locked for longer than "
+                           "a write waits",
+    sqlite3.SQLITE_FULL: "the disk that holds the store is full",
+    sqlite3.SQLITE_IOERR: "the store file could not be written or read (a disk I/O error: "
+                          "a full disk, a file size limit, a failing disk)",
+    sqlite3.SQLITE_READONLY: "the store file cannot be written here (read-only)",
+    sqlite3.SQLITE_CANTOPEN: "the store file cannot be opened",
+    sqlite3.SQLITE_PERM: "the store file cannot be written here (permission denied)",
+    sqlite3.SQLITE_CORRUPT: "the store file is damaged",
+    sqlite3.SQLITE_NOTADB: "the store file is not a store",
+}
+
+
+def store_failure(exc: BaseException) -> str | None:
+    """What the user is told when the store failed under a command, or None when ``exc`` is
+    no such failure (a bug keeps its traceback): the embedded file full, locked by another
+    process past the busy timeout, read-only or damaged; the Neo4j server gone. In words of
+    our own: never the driver's, which may quote a query.
+
+    >>> store_failure(ValueError("a bug")) is None
+    True
+    """
+    if isinstance(exc, sqlite3.DatabaseError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return None if code is None else _SQLITE_FAILURES.get(code & 0xFF)
+    errors = sys.modules.get("neo4j.exceptions")  # (loaded only if Neo4j was used)
+    if errors is not None and isinstance(exc, (errors.ServiceUnavailable,
+                                               errors.SessionExpired)):
+        return "the Neo4j server could not be reached, or went away"
+    return None

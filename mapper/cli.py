@@ -12,6 +12,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -21,8 +22,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
-from mapper.bootstrap import STORE_RULE, describe, open_store, store_file, where
+from mapper.bootstrap import (STORE_RULE, describe, open_store, store_failure, store_file,
+                              where)
 from mapper.config import is_loopback
 from mapper.models import RECORD_KINDS
 from mapper.privacy import open_private
@@ -30,7 +33,32 @@ from mapper.stores.base import Store
 
 __all__ = ["app"]
 
+
+class _Commands(TyperGroup):
+    """The commands, each run so that a store failing under it (the disk full, the file locked
+    by another process past the busy timeout, the Neo4j server gone) is a line saying so, not
+    a traceback. The store kept nothing half-written: the write under way was rolled back,
+    and what committed before it stays (an import run again goes on from there)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        _WHERE.set("the store")  # until the command opens one (:func:`_store`)
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            what = store_failure(exc)
+            if what is None:
+                raise
+            _error(f"{what} ({_WHERE.get()}). Nothing was half-written: "
+                   "run the command again once that is mended (an import goes on from the "
+                   "records it stored).")
+            raise typer.Exit(1) from None
+
+
+# Where the store a command opened is (:func:`_store`), for :class:`_Commands`' message.
+_WHERE: ContextVar[str] = ContextVar("where", default="the store")
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", add_completion=False,
+                  cls=_Commands,
                   help="Collective Mapper: every 1-on-1 becomes a graph of people, issues and power.")
 
 
@@ -227,6 +255,7 @@ def _store(db: str | None, *, existing: bool = False) -> Store:
         _error(f"no store at {path}: `mapper import FILE...` makes one "
                "(or give --db the file that holds yours)")
         raise typer.Exit(2)
+    _WHERE.set(where(db))
     try:
         return open_store(db)
     except Exception as exc:  # a store that cannot be reached is a user-facing error

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import resource
 import sqlite3
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from mapper import readmodel
+from mapper import cli
+from mapper.stores import sqlite as sqlite_module
 from mapper.stores.sqlite import SQLiteStore
 from tests.records import CAMPAIGN, conversation, small_campaign
 
@@ -61,3 +65,86 @@ def test_a_write_whose_commit_finds_the_disk_full_raises_that_and_keeps_nothing_
     store.rebuild_read_model(CAMPAIGN)
     assert answers(store) == kept
     store.close()
+
+
+# --- what a user of the command line meets -------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def talks(tmp_path) -> Path:
+    """A file of 300 1-on-1s, as `mapper import` takes it."""
+    path = tmp_path / "talks.jsonl"
+    path.write_text("".join(json.dumps(t.model_dump(mode="json", exclude_none=True)) + "\n"
+                            for t in many()))
+    return path
+
+
+def said_plainly(result, *words: str) -> None:
+    """The command failed with one line saying what happened, no traceback, no value."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output and "SECRET" not in result.output
+    for word in words:
+        assert word in result.output
+
+
+def test_a_command_that_finds_the_store_locked_too_long_says_so_in_a_line(tmp_path, talks,
+                                                                         monkeypatch):
+    path = tmp_path / "store.db"
+    SQLiteStore(path).close()
+    monkeypatch.setattr(sqlite_module, "_BUSY_SECONDS", 0.2)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing, for longer than a write waits
+    try:
+        result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+        said_plainly(result, "busy", f"embedded file {path}")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+    assert result.exit_code == 0 and "300 added" in result.output, result.output
+
+
+def test_an_import_onto_a_full_disk_says_so_and_run_again_it_finishes(tmp_path, talks):
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write(small_campaign())
+    with disk_full_past(64 << 10):
+        result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+    said_plainly(result, "disk", f"embedded file {path}")
+    result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+    assert result.exit_code == 0 and "300 added" in result.output, result.output
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_server_gone_mid_import_is_a_line_and_the_import_run_again_finishes_it(
+        open_store_of_kind, neo4j_uri, talks, monkeypatch):
+    from neo4j.exceptions import ServiceUnavailable
+
+    from mapper.stores.neo4j import Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write(small_campaign())
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setattr(Neo4jStore, "batch_size", 100)
+    write_rows = Neo4jStore._write_rows
+    batches = []
+
+    def server_gone_at_the_second_batch(self, rows, tally):
+        batches.append(rows)
+        if len(batches) == 2:
+            raise ServiceUnavailable("Couldn't connect to 127.0.0.1:7687")
+        return write_rows(self, rows, tally)
+
+    monkeypatch.setattr(Neo4jStore, "_write_rows", server_gone_at_the_second_batch)
+    result = runner.invoke(cli.app, ["import", str(talks)])
+    said_plainly(result, "Neo4j server")
+    monkeypatch.setattr(Neo4jStore, "_write_rows", write_rows)
+    result = runner.invoke(cli.app, ["import", str(talks)])
+    assert result.exit_code == 0, result.output
+    whole = SQLiteStore(":memory:")
+    whole.write([*small_campaign(), *many()])
+    assert store.counts(CAMPAIGN) == whole.counts(CAMPAIGN)
+    assert answers(store) == answers(whole)
