@@ -6,6 +6,7 @@ equal to one clean import (after the killed one is imported again).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import signal
@@ -108,3 +109,64 @@ def test_an_import_killed_at_a_random_moment_leaves_a_consistent_store_that_a_re
     assert store.counts() == clean.counts()
     assert store.snapshot(CAMPAIGN) == clean.snapshot(CAMPAIGN)
     assert sorted(store.export()) == sorted(clean.export())
+
+
+# Kills the import from inside, right after its Nth batch committed: the moment is known.
+_KILLED_AFTER = """
+import os, signal, sys
+from mapper import cli
+from mapper.stores.{module} import {cls} as store
+commit, n, done = store.{method}, int(sys.argv[1]), []
+
+def committed(self, *args, **kwargs):
+    result = commit(self, *args, **kwargs)
+    done.append(1)
+    if len(done) == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+store.{method} = committed
+sys.argv = ["mapper", *sys.argv[2:]]
+cli.main()
+"""
+
+_COMMIT = {"sqlite": ("sqlite", "SQLiteStore", "_apply"),
+           "neo4j": ("neo4j", "Neo4jStore", "_write_rows")}
+
+
+def read_model_answers(store) -> tuple:
+    today = dt.date(2026, 12, 1)
+    return (store.overview(CAMPAIGN), store.ladder(CAMPAIGN, today=today),
+            store.follow_ups(CAMPAIGN, today=today), store.structure(CAMPAIGN))
+
+
+def test_an_import_killed_after_a_batch_committed_keeps_it_and_its_read_model_whole(
+        store, request, campaign_files, clean):
+    kind = request.node.callspec.params["store"]
+    target = _target(store, request)
+    module, cls, method = _COMMIT[kind]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env.pop("MAPPER_DB", None)
+    args = ["import", *map(str, campaign_files)]
+    if kind == "neo4j":
+        env["NEO4J_URI"] = target
+    else:
+        env.pop("NEO4J_URI", None)
+        args += ["--db", target]
+    code = _KILLED_AFTER.format(module=module, cls=cls, method=method)
+    run = subprocess.run([sys.executable, "-c", code, "2", *args], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
+    # The two batches that committed are there, whole; nothing after them.
+    assert store.record_count() == 2 * type(store).batch_size
+    if isinstance(store, SQLiteStore):
+        assert_consistent_file(store.path)
+    # The read model the writes kept is the one a rebuild from the graph makes.
+    kept = read_model_answers(store)
+    store.rebuild_read_model(CAMPAIGN)
+    assert read_model_answers(store) == kept
+    again = _cli(args[:len(campaign_files) + 1], kind, target)
+    assert again.wait(timeout=300) == 0, again.stderr.read()[-2000:]
+    assert store.counts() == clean.counts()
+    assert sorted(store.export()) == sorted(clean.export())
+    assert read_model_answers(store) == read_model_answers(clean)
