@@ -8,17 +8,19 @@ third row. Validation itself is ``mapper.readers.validate``: the form knows no r
 
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any
 
 from mapper.readers import RawRecord, RecordError, validate
 
-__all__ = ["GROUPS", "LIST_FIELDS", "BOOL_FIELDS", "CHECKLIST_FIELDS", "form_record", "form_values_of",
-           "check_form", "errors_by_field"]
+__all__ = ["GROUPS", "LIST_FIELDS", "BOOL_FIELDS", "CHECKLIST_FIELDS", "form_record",
+           "form_values_of", "check_form", "errors_by_field", "list_items", "list_text"]
 
 # Repeated groups: record list path -> how the form names a row ("issues.2.anger").
 GROUPS = ("issues", "responsibility.named", "referrals")
-# Typed as text "a, b, c" (or picked from a checklist) and stored as lists.
+# Typed as text "a, b, c" (or picked from a checklist) and stored as lists; an item that holds
+# a comma is shown in double quotes, as a CSV cell would be, so it stays one item.
 LIST_FIELDS = {"plan.skills", "ask.fears", "self_care.tools_offered"}
 # Three-way answers: "true" / "false" / "" (not asked).
 BOOL_FIELDS = {
@@ -50,11 +52,35 @@ def _clean(path: str, value: Any) -> Any:
         answers = {"true": True, "yes": True, "false": False, "no": False}
         return answers.get(str(value).strip().lower(), value)
     if path in LIST_FIELDS:
-        items = value if isinstance(value, list) else str(value).split(",")
+        items = value if isinstance(value, list) else list_items(str(value))
         return [str(v).strip() for v in items if str(v).strip()]
     if isinstance(value, str):
         return value.strip()
     return value
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a list typed in one box: separated by commas (or lines), an item in double
+    quotes may hold a comma. :func:`list_text` turned around.
+
+    >>> list_items('retaliation, "my visa, my kids",status')
+    ['retaliation', 'my visa, my kids', 'status']
+    """
+    return [item for line in text.splitlines()
+            for item in next(csv.reader([line], skipinitialspace=True), [])]
+
+
+def list_text(items: list[str]) -> str:
+    """A list as the box shows it, so that :func:`list_items` reads back the same items.
+
+    >>> list_text(["retaliation", "my visa, my kids", 'the "night" crew'])
+    'retaliation, "my visa, my kids", the "night" crew'
+    """
+    def quoted(item: str) -> str:
+        if "," in item or item.lstrip().startswith('"'):
+            return '"' + item.replace('"', '""') + '"'
+        return item
+    return ", ".join(quoted(item) for item in items)
 
 
 def _set(node: dict, parts: list[str], value: Any) -> None:
@@ -162,7 +188,7 @@ def _as_input(path: str, value: Any) -> Any:
         return "true" if value else "false"
     if path in LIST_FIELDS:
         items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        return items if path in CHECKLIST_FIELDS else ", ".join(items)
+        return items if path in CHECKLIST_FIELDS else list_text(items)
     if path == "assessment" and value is not None:
         return str(value)
     return value

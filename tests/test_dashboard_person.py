@@ -331,6 +331,24 @@ def test_she_opens_her_own_1on1_corrects_it_and_it_is_replaced(app, store):
     assert all(v is record.no_update for v in kept)  # the form stays on the record
 
 
+def test_a_list_item_holding_a_comma_is_one_item_after_an_untouched_correction(app, store):
+    """A 1-on-1 from a file or the API may hold "spanish, translation" as one skill; opened
+    for correction and saved with only its notes changed, each list comes back as it was."""
+    lists = {"plan": {"skills": ["spanish, translation", 'the "night" crew', "spreadsheets"]},
+             "ask": {"fears": ["my visa, my kids"]}}
+    store.write([conversation("Eve Stone", "2026-11-10", id="eve-1", **lists)])
+    with signed_in_as(app, MAYA):
+        fields, vals, errors = _form_of(record.layout(conversation="eve-1", campaign=CAMPAIGN))
+        vals[[f["field"] for f in fields].index("notes")] = "CORRECTED"
+        messages, status, _ = record.save_record(1, fields, vals, errors, CAMPAIGN, CAMPAIGN,
+                                                 "eve-1")
+    assert not any(messages) and "updated" in text(status)
+    [rec] = store.get_records([conversation_key(CAMPAIGN, "eve-1")])
+    assert rec.body["notes"] == "CORRECTED"
+    assert rec.body["plan"]["skills"] == lists["plan"]["skills"]
+    assert rec.body["ask"]["fears"] == lists["ask"]["fears"]
+
+
 def test_another_organizer_can_neither_open_nor_overwrite_her_1on1(app, store):
     with signed_in_as(app, DEV):
         form = record.layout(conversation="ana-second", campaign=CAMPAIGN)

@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
+from dashboard.forms import form_record, form_values_of
 from dashboard.pages import record
 from mapper import services as svc_api
 from tests.records import CAMPAIGN, small_campaign
@@ -119,6 +120,22 @@ def test_a_no_on_a_realization_points_back_to_step_3() -> None:
     assert record.realize_note("true", "", "true") is None
     note = text(record.realize_note("true", "false", ""))
     assert "#step-3" in note and "step 3" in note
+
+
+@pytest.mark.parametrize("items", [
+    ["spanish, translation"], ["my visa, my kids", "retaliation"], ['"quoted"', "x"],
+    ['the "night" crew', 'a,"b"', ",", "5'2\""], ["plain", "words"]])
+def test_a_stored_list_shown_in_its_box_reads_back_as_the_same_items(items) -> None:
+    shown = form_values_of({"plan": {"skills": items}})["plan.skills"]
+    assert form_record({"plan.skills": shown})[0] == {"plan": {"skills": items}}
+
+
+@pytest.mark.parametrize(("typed", "items"), [
+    ("retaliation, status", ["retaliation", "status"]), ("a,,b, ", ["a", "b"]),
+    ('he said "no", fine', ['he said "no"', "fine"]),
+    ('"my visa, my kids", status', ["my visa, my kids", "status"])])
+def test_items_typed_in_a_box_are_separated_by_commas_and_quotes_keep_one(typed, items) -> None:
+    assert form_record({"ask.fears": typed})[0] == {"ask": {"fears": items}}
 
 
 def test_the_form_marks_its_required_fields_and_uses_phone_and_email_keypads(app, store):

@@ -115,6 +115,10 @@ def prompt(*lines: str, title: str | None = None) -> html.Div:
                      html.Ul([html.Li(line) for line in lines])], className="prompt")
 
 
+#: Under a box that holds a list (``dashboard.forms.list_items`` reads it).
+LIST_HELP = 'separate with commas; "in quotes, like this" is one'
+
+
 #: The screens of the form, in order: (key, number shown, title in the step index).
 STEPS = [("before", "·", "Before"), ("1", "1", "Make space"), ("2", "2", "What moves you?"),
          ("3", "3", "Empathize"), ("4", "4", "A plan"), ("5", "5", "The ask"),
@@ -468,8 +472,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                     "collective?"),
              dbc.Row([
                  field("plan.hope", "Hope 0–5", "number", width=2, step=1),
-                 field("plan.skills", "Skills (superpowers)", width=4,
-                       help_text="separate with commas"),
+                 field("plan.skills", "Skills (superpowers)", width=4, help_text=LIST_HELP),
                  field("plan.wants_to_talk_again", "Wants to talk again?", "select", width=3,
                        options=TRI),
                  field("plan.will_attend_meeting", "Will attend a meeting?", "select", width=3,
@@ -493,7 +496,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
                  field("ask.action", "The action asked", width=4, placeholder="come to the Dec 3 meeting"),
                  field("ask.response", "Response", "select", width=2, options=RESPONSES),
                  field("ask.due", "Due", "date", width=2),
-                 field("ask.fears", "Fears voiced", width=2, help_text="separate with commas"),
+                 field("ask.fears", "Fears voiced", width=2, help_text=LIST_HELP),
              ])),
         step("after", "After the 1-on-1", "self-care and follow-up",
              prompt(*SELF_CARE_AFTER, title="Self-care after"),
