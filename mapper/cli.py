@@ -600,30 +600,13 @@ def alias(
             for e in exc.errors(include_url=False, include_input=False):
                 err.print(plain(f"alias: {'.'.join(map(str, e['loc']))}: {e['msg']}"))
             raise typer.Exit(2) from None
-        _alias_chain(store.aliases(camp), row)
+        # (An import refuses such a row as this does: Aliases.refusal says why.)
+        refused = store.aliases(camp).refusal(row, canonical="CANONICAL")
+        if refused is not None:
+            _error(f"{refused[0].upper()}: {refused[1]}")
+            raise typer.Exit(2)
         store.write([row])
     out.print(plain(f"{kind} {alias_name!r} now means {canonical!r} in {camp}"))
-
-
-def _alias_chain(aliases: Any, row: Any) -> None:
-    """Refuse an alias that would join nothing or part two things already joined: aliases
-    are not followed in chains, so ``alias B A`` after ``alias A B`` swapped the two (each
-    one's records keyed by the other's name), and an alias of a name others already mean
-    left them behind."""
-    from mapper.keys import normalize
-
-    if normalize(row.alias) == normalize(row.canonical):
-        _error("ALIAS: the same name as CANONICAL (case, spacing and punctuation do not "
-               "count): nothing to join")
-        raise typer.Exit(2)
-    if aliases.target(row.kind, row.campaign, row.canonical) is not None:
-        _error("CANONICAL: it is itself an alias; give the name it means (aliases are not "
-               "followed in chains)")
-        raise typer.Exit(2)
-    if aliases.meaning(row.kind, row.campaign, row.alias):
-        _error("ALIAS: other spellings already mean it; alias those to CANONICAL first "
-               "(aliases are not followed in chains)")
-        raise typer.Exit(2)
 
 
 @app.command()

@@ -15,10 +15,10 @@ from typing import Any
 from mapper import clock
 from mapper.identity import Identities, IdentityReport
 from mapper.mapping import Mapping
-from mapper.models import Assignment, HierarchyRow, Record, RosterRow, phone_region
+from mapper.models import AliasRow, Assignment, HierarchyRow, Record, RosterRow, phone_region
 from mapper.privacy import open_private
 from mapper.projection import _normalize as normalize  # cached: names repeat per row
-from mapper.projection import record_id
+from mapper.projection import Aliases, record_id
 from mapper.readers import (UNREADABLE, FileError, RawRecord, ReadOptions, RecordError,
                             read_file, shape_error, validate)
 from mapper.respelling import respelled
@@ -103,6 +103,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
     context = {"phone_region": options.phone_region or phone_region(),
                "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
+    aliases: dict[str, Aliases] = {}  # per campaign: the store's, and the rows taken so far
 
     def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
         for raw in read_file(path, kind, read):
@@ -168,6 +169,8 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                               f"the same record id appears at {seen[rid]}")]
                     else:
                         seen[rid] = raw.where
+                if not errors and isinstance(record, AliasRow):
+                    errors = _alias_refused(record, raw, aliases, identities)
                 pending.append((raw, record, errors))
                 if len(pending) >= (1 if one_by_one else WRITE_CHUNK):
                     yield from settle()
@@ -182,6 +185,22 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                              f"{found - ERRORS_PER_FILE:,} more error(s) not listed"))
     if identities is not None:
         report.identity = identities.report
+
+
+def _alias_refused(row: AliasRow, raw: RawRecord, aliases: dict[str, Aliases],
+                   identities: Identities | None) -> list[RecordError]:
+    """An alias row checked as `mapper alias` checks one (:meth:`Aliases.refusal`), against
+    the store's aliases and the rows of this import taken before it (two rows of one file
+    can swap two people as well); taken, it is added to them."""
+    known = aliases.get(row.campaign)
+    if known is None:
+        known = aliases[row.campaign] = (identities.aliases(row.campaign).extended([])
+                                         if identities is not None else Aliases())
+    refused = known.refusal(row)
+    if refused is not None:
+        return [RecordError(raw.where, raw.label, *refused)]
+    known.add(row)
+    return []
 
 
 def _small(paths: Sequence[Path]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -107,15 +108,57 @@ class Aliases:
 
     def __init__(self, rows: list[AliasRow] | None = None) -> None:
         self._map: dict[tuple[str, str, str], str] = {}
+        # How many aliases mean each (campaign, prefix, target): whether a name is meant, at
+        # once (an import checks each of its alias rows against all the others).
+        self._meant: Counter[tuple[str, str, str]] = Counter()
         for row in rows or []:
             self.add(row)
 
-    def add(self, row: AliasRow) -> None:
+    @staticmethod
+    def _target(row: AliasRow) -> str:
         canonical = row.canonical.strip()
         # A person known by a custom id is named by her key's last part (#...), as
         # `mapper duplicates` shows it: a look-alike merges into her that way.
-        target = canonical if canonical.startswith(ID_MARK) else normalize(canonical)
-        self._map[(row.campaign, self._PREFIX[row.kind], normalize(row.alias))] = target
+        return canonical if canonical.startswith(ID_MARK) else normalize(canonical)
+
+    def add(self, row: AliasRow) -> None:
+        prefix = self._PREFIX[row.kind]
+        key = (row.campaign, prefix, normalize(row.alias))
+        before = self._map.get(key)
+        if before is not None:
+            self._meant[(row.campaign, prefix, before)] -= 1
+        self._map[key] = target = self._target(row)
+        self._meant[(row.campaign, prefix, target)] += 1
+
+    def refusal(self, row: AliasRow, *, canonical: str = "canonical") -> tuple[str, str] | None:
+        """Why ``row`` may not join these aliases, as ``(field, message)`` (``canonical``:
+        what the message calls that field), or None when it may. Aliases are not followed in
+        chains: an alias of an alias would key records by a name that is itself an alias
+        (``B -> A`` after ``A -> B`` swapped two people, each one's records keyed by the
+        other's name); an alias of a name other spellings mean would leave those behind. A
+        row these aliases already hold changes nothing and passes.
+
+        >>> a = Aliases([AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez")])
+        >>> a.refusal(AliasRow(kind="person", alias="Ana Lopez", canonical="ana l"))[0]
+        'canonical'
+        >>> a.refusal(AliasRow(kind="person", alias="Ana Lopez", canonical="A. Lopez"))[0]
+        'alias'
+        >>> a.refusal(AliasRow(kind="person", alias="ana  l", canonical="Ana Lopez")) is None
+        True
+        """
+        prefix = self._PREFIX[row.kind]
+        if self.target(row.kind, row.campaign, row.alias) == self._target(row):
+            return None  # (sent again)
+        if normalize(row.alias) == normalize(row.canonical):
+            return "alias", (f"the same name as {canonical} (case, spacing and punctuation "
+                             "do not count): nothing to join")
+        if self.target(row.kind, row.campaign, row.canonical) is not None:
+            return "canonical", ("it is itself an alias; give the name it means (aliases are "
+                                 "not followed in chains)")
+        if self._meant[(row.campaign, prefix, normalize(row.alias))] > 0:
+            return "alias", (f"other spellings already mean it; alias those to {canonical} "
+                             "first (aliases are not followed in chains)")
+        return None
 
     def extended(self, rows: list[AliasRow]) -> Aliases:
         """These aliases and ``rows`` (a write's own, keying it first), these left as they
@@ -127,7 +170,7 @@ class Aliases:
         ('person:default:ana l', 'person:default:ana lopez')
         """
         out = Aliases()
-        out._map = dict(self._map)
+        out._map, out._meant = dict(self._map), Counter(self._meant)
         for row in rows:
             out.add(row)
         return out
@@ -141,12 +184,6 @@ class Aliases:
         ('overtime', None)
         """
         return self._map.get((campaign, self._PREFIX.get(kind, kind), normalize(name)))
-
-    def meaning(self, kind: str, campaign: str, name: str) -> list[str]:
-        """The aliases that mean ``name`` (normalized), sorted."""
-        prefix, wanted = self._PREFIX.get(kind, kind), normalize(name)
-        return sorted(n for (c, p, n), t in self._map.items()
-                      if c == campaign and p == prefix and t == wanted)
 
     def key(self, kind: str, campaign: str, name: str) -> str:
         prefix = self._PREFIX.get(kind, kind)

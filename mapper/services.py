@@ -681,8 +681,26 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
     for i, why in enumerate(_refusals(store, actor, records, identities.aliases), 1):
         if why is not None:
             raise NotAllowed(f"record {i}: {why}")
+    _alias_chains(records, identities.aliases)
     # (After the records: within one write the last copy of an id wins.)
     return store.write([*records, *also])
+
+
+def _alias_chains(records: Sequence[Any], aliases_of: Callable[[str], Aliases]) -> None:
+    """Refuse an alias record as `mapper alias` and an import do (:meth:`Aliases.refusal`),
+    against the campaign's aliases and the records before it (two can swap two people)."""
+    from mapper.models import AliasRow
+
+    taken: dict[str, Aliases] = {}
+    for i, rec in enumerate(records, 1):
+        if isinstance(rec, AliasRow):
+            known = taken.get(rec.campaign)
+            if known is None:
+                known = taken[rec.campaign] = aliases_of(rec.campaign).extended([])
+            refused = known.refusal(rec)
+            if refused is not None:
+                raise ServiceError(f"record {i}: {refused[0]}: {refused[1]}")
+            known.add(rec)
 
 
 def _refusals(store: Store, actor: ActorLike, records: Sequence[Any],

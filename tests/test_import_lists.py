@@ -248,6 +248,42 @@ def test_two_rows_with_one_employee_number_in_a_file_are_refused_naming_the_rows
     assert "Ben" not in str(report.errors[0]) and "E1" not in str(report.errors[0])
 
 
+def test_an_alias_row_that_would_swap_or_chain_names_is_refused_naming_its_row(store, tmp_path):
+    """As `mapper alias` refuses them (aliases are not followed in chains): a row swapping
+    a stored alias (each one's records keyed by the other's name), one whose name the file's
+    own row before it already aliases, one of a name to itself. Nothing is written unless the
+    rest is asked for, and then the refused rows are saved with the rejected ones."""
+    store.write([AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez",
+                          campaign=CAMPAIGN)])
+    path = _csv(tmp_path / "aliases.csv", [
+        ["kind", "alias", "canonical"], ["person", "Ana Lopez", "Ana L"],
+        ["issue", "OT", "overtime"], ["issue", "overtime", "extra hours"],
+        ["issue", "Parking ", "parking"], ["issue", "OT pay", "OT"]])
+    report = import_files(store, [path], campaign=CAMPAIGN)
+    assert report.result is None
+    errors = [str(e) for e in report.errors]
+    assert [e.split(": ", 1)[0] for e in errors] == [
+        f"{path}:2 (record 1)", f"{path}:4 (record 3)", f"{path}:5 (record 4)",
+        f"{path}:6 (record 5)"]
+    assert "canonical: it is itself an alias" in errors[0]
+    assert "alias: other spellings already mean it" in errors[1]
+    assert "alias: the same name as canonical" in errors[2]
+    assert "canonical: it is itself an alias" in errors[3]
+    assert not any(name in e for e in errors for name in ("Ana", "overtime", "arking", "OT"))
+    assert store.counts(CAMPAIGN)["records"]["alias"] == 1
+    rejected = tmp_path / "rejected.jsonl"
+    report = import_files(store, [path], campaign=CAMPAIGN, skip_invalid=True,
+                          rejected_path=rejected)
+    assert report.result.added == 1 and report.rejected_saved == 4
+    assert {(r.body["alias"], r.body["canonical"]) for r in store.iter_records(CAMPAIGN, "alias")
+            } == {("Ana L", "Ana Lopez"), ("OT", "overtime")}
+    assert store.person_history(CAMPAIGN, "Ana L") == store.person_history(CAMPAIGN, "Ana Lopez")
+    # Sent again, a row already stored changes nothing and is not refused.
+    again = _csv(tmp_path / "aliases-again.csv", [["kind", "alias", "canonical"],
+                                                   ["person", "Ana L", "Ana Lopez"]])
+    assert _import(store, again).result.unchanged == 1
+
+
 # -- the CLI ----------------------------------------------------------------------------------
 
 HEADER_FAMILIES = [

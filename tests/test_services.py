@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.users import User
 from mapper import services
-from mapper.models import RECORD_KINDS, Assignment, RosterRow, Update
+from mapper.models import RECORD_KINDS, AliasRow, Assignment, RosterRow, Update
 from mapper.projection import conversation_key, identity_key
 from mapper.roles import (ADMIN, Actor, may_assign, may_delete, my_list_for, sees_contact_details,
                           sees_people)
@@ -163,6 +163,24 @@ def test_two_organizers_same_day_attempts_about_one_contact_are_two_records(stor
     assert _state(store) == before
     assert sorted(u.organizer for u in store.snapshot(CAMPAIGN).updates) == [
         "Dev Patel", "Lu Ng", "Maya Ortiz", "Ria Cruz", "Sam Lee"]
+
+
+def test_posted_aliases_that_would_swap_or_chain_names_are_refused_and_nothing_written(store):
+    """As `mapper alias` and an import refuse them (aliases are not followed in chains): the
+    API's alias records, each against the store's and those before it in the request."""
+    store.write(small_campaign())
+    ana_l = AliasRow(kind="person", alias="Ana L", campaign=CAMPAIGN, canonical="Ana Lopez")
+    assert services.post_records(store, ADMIN, [ana_l]).added == 1
+    before = _state(store)
+    swap = AliasRow(kind="person", alias="Ana Lopez", canonical="Ana L", campaign=CAMPAIGN)
+    with pytest.raises(services.ServiceError, match="^record 1: canonical: it is itself an alias"):
+        services.post_records(store, ADMIN, [swap])
+    ot, chained = (AliasRow(kind="issue", alias=a, canonical=c, campaign=CAMPAIGN)
+                   for a, c in (("OT", "overtime"), ("overtime", "extra hours")))
+    with pytest.raises(services.ServiceError, match="^record 2: alias: other spellings"):
+        services.post_records(store, ADMIN, [ot, chained])
+    assert _state(store) == before
+    assert services.post_records(store, ADMIN, [ana_l, ot]).unchanged == 1  # (sent again)
 
 
 def test_assigning_reassigns_and_unassigning_takes_back_one_record_per_person(store):
