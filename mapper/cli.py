@@ -1201,6 +1201,9 @@ def log(
     if asked and attempt is None:
         _error("--asked: only with --attempt")
         raise typer.Exit(2)
+    if note is not None and not note.strip():
+        _error("--note: empty; give the note's words")
+        raise typer.Exit(2)
     fields: dict = {}
     if thank_you_sent:
         fields = {"update": "thank_you_sent"}
@@ -1220,7 +1223,7 @@ def log(
             raise typer.Exit(2)
         fields = {"update": "attempt", "outcome": attempt, "asked": True if asked else None}
     elif assessment is not None:
-        if not reason:
+        if not (reason or "").strip():
             _error("--assessment: needs --reason")
             raise typer.Exit(2)
         fields = {"update": "assessment", "assessment": assessment, "reason": reason}

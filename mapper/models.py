@@ -500,6 +500,9 @@ class Update(_Part):
         wanted = _UPDATE_NEEDS.get(info.data.get("update"))
         if wanted == info.field_name and value is None:
             raise PydanticCustomError("missing_for_update", "this kind of update needs this field")
+        if wanted == info.field_name and value == "" and _new_input(info):
+            # (Stripped already: spaces alone are no note.) One stored before is read back.
+            raise PydanticCustomError("empty_for_update", "empty: this kind of update needs it")
         if wanted != info.field_name and value is not None:
             raise PydanticCustomError("not_for_update",
                                       "this field does not belong to this kind of update")

@@ -142,6 +142,8 @@ def test_log_refuses_what_it_cannot_write_and_names_no_one(campaign):
     for args, field in [([], "exactly one"),
                         (["--note", "a", "--thank-you-sent"], "--thank-you-sent, --note"),
                         (["--assessment", "2"], "--reason"),
+                        (["--assessment", "2", "--reason", "  "], "--reason"),
+                        (["--note", ""], "--note"), (["--note", " \t "], "--note"),
                         (["--reason", "r", "--note", "n"], "--reason"),
                         (["--asked", "--note", "n"], "--asked"),
                         (["--attempt", "maybe"], "--attempt"),

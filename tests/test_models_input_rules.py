@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from mapper import clock
-from mapper.models import STORED, OneOnOne, RosterRow
+from mapper.models import STORED, OneOnOne, RosterRow, Update
 
 BASE = {"organizer": "Maya Ortiz", "contact": {"name": "Ana Lopez"}}
 
@@ -80,3 +80,13 @@ def test_free_text_keeps_tabs_and_line_breaks_but_not_nul():
 def test_names_in_other_scripts_and_with_punctuation_are_fine():
     for name in ("José O'Neill-Smith", "李小龙", "محمد", "Ana (Night shift) #2"):
         assert RosterRow(name=name).name == name
+
+
+@pytest.mark.parametrize("note", ["", "   ", "\n\t "])
+def test_a_note_update_with_no_words_is_refused_naming_the_note(note):
+    """Whatever sends it (mapper log --note, the API, an updates file): a note update is its
+    note. One stored before the rule is still read back."""
+    update = {"date": "2026-11-20", "person": "Ana Lopez", "update": "note", "note": note}
+    assert [f for f, _ in errors(lambda: Update.model_validate(update))] == ["note"]
+    assert Update.model_validate(update, context=STORED).note == ""
+
