@@ -590,10 +590,10 @@ def test_the_ladders_coworkers_to_bring_read_who_left_from_their_entries_alone(t
 
 
 def test_the_day_the_ladder_is_as_of_is_found_by_one_seek(tmp_path):
-    """Without a day given, the ladder is as of the campaign's latest 1-on-1 or update among
-    the people still in the workplace: found by a pass over every person's row (0.26 s of
-    each ladder table at a million people); it is one seek of an index of their dates, and
-    still leaves out those who left."""
+    """Without a day given (the overview page's took action), the ladder is as of the
+    campaign's latest 1-on-1 or update among the people still in the workplace: found by a
+    pass over every person's row (0.26 s at a million people); it is one seek of an index of
+    their dates, and still leaves out those who left."""
     from mapper.models import Update
 
     store = SQLiteStore(tmp_path / "d.db")
