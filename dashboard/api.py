@@ -256,7 +256,8 @@ def install_api(server: Flask, accounts: Accounts) -> None:
                                                              "as_of")}
         sheet = list_sheet(name, _user(), request.args.get("campaign"), filters)
         accounts.record("list_exported", None, list=name, format="api",
-                        campaign=sheet.campaign or None, rows=len(sheet.rows))
+                        campaign=sheet.campaign or None, rows=len(sheet.rows),
+                        words=sheet.words)
         return jsonify({"campaign": sheet.campaign, "list": name,
                         "columns": [c for c, _ in sheet.columns],
                         "rows": [{c: r.get(c) for c, _ in sheet.columns} for r in sheet.rows]})

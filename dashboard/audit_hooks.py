@@ -37,7 +37,7 @@ def install_audit_hooks(server: Flask, accounts: Accounts) -> None:
             exported = g.get("mapper_exported") or {}
             accounts.record("list_exported", None, list=str(list_name)[:40],
                             format=str(fmt)[:10], campaign=exported.get("campaign"),
-                            rows=exported.get("rows"))
+                            rows=exported.get("rows"), words=exported.get("words"))
         elif (key := g.get(_VIEWED)) is not None:
             accounts.record("person_viewed", accounts.audit.opaque(key))
         return resp

@@ -9,8 +9,12 @@ The links (:func:`list_downloads`) carry the campaign and the page's filters: ``
 ``unit`` and ``issue`` on Ready to ask and Talk to next (kept up to date as the filters
 change); Follow-ups and My list carry the campaign and, for an organizer, her own name (her
 own first), and take ``organizer`` and ``as_of`` when given. Each export is logged on the
-``mapper.audit`` logger with the user, list, format, row count and campaign — never a value
-of anyone's record.
+``mapper.audit`` logger with the user, list, format, row count, how many rows hold someone's
+words and campaign — never a value of anyone's record.
+
+A Follow-ups item's assignment or action asked is in the file with its words for a reader the
+page shows them to (who held its 1-on-1, admins: :mod:`dashboard.item_words`), the page's
+"(held by another organizer)" for every other one.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from flask import Response, abort, g, render_template_string, request
 from dashboard import ids
 from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
+from dashboard.item_words import NOT_YOURS, item_words
 from dashboard.services import services
 from dashboard.tables import complete, list_rows, read_again, ready_rows, talk_rows
 from dashboard.users import User
@@ -63,6 +68,12 @@ class Sheet:
 
     def values(self) -> list[list[Any]]:
         return [[_cell(r.get(f)) for f, _ in self.columns] for r in self.rows]
+
+    @property
+    def words(self) -> int:
+        """How many rows hold someone's words (an assignment, an action asked): what the
+        audit trail records of them."""
+        return sum(1 for r in self.rows if r.get("words"))
 
 
 #: The most people a download reads alone (:meth:`~mapper.stores.base.Store.people_snapshot`),
@@ -123,7 +134,7 @@ def _grid_list(shape, filters: dict[str, str | None], campaign: str) -> list[dic
     return read_again(read)
 
 
-def _ready(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
+def _ready(campaign: str, filters: dict, today: dt.date, _user: User) -> tuple[list, list]:
     rows = [{**r, "holder": r["assigned_to"] or r["organizer"] or NO_ORGANIZER,
              "ask": r["suggested_ask"]} for r in _grid_list(ready_rows, filters, campaign)]
     return [("rank", "#"), ("name", "Name"), ("unit", "Unit"), ("shift", "Shift"),
@@ -133,7 +144,7 @@ def _ready(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
             ("messenger", "Messenger")], rows
 
 
-def _talk(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
+def _talk(campaign: str, filters: dict, today: dt.date, _user: User) -> tuple[list, list]:
     rows = [{**r, "holder": r["assigned_to"] or r["organizer"] or NO_ORGANIZER,
              "ask": "a first 1-on-1" + (f", introduced by {r['messenger']}" if r["messenger"]
                                         else "")}
@@ -148,17 +159,21 @@ def _when(days: int) -> str:
     return f"{days} days late" if days > 0 else "today" if days == 0 else f"in {-days} days"
 
 
-def _follow_ups(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
+def _follow_ups(campaign: str, filters: dict, today: dt.date, user: User) -> tuple[list, list]:
     # Her items whatever case and spacing name her (as the page picks them): the others'
-    # come empty.
-    result = services().analytics.follow_ups(campaign=campaign, today=today,
-                                             organizer=filters.get("organizer"))
-    rows = [{"organizer": o["organizer"], "holder": o["organizer"], "person": i["person"],
-             "name": i["name"], "kind": i["kind"].replace("_", "-"),
-             "what": i["what"], "due": i["due"], "when": _when(i["days_overdue"]),
-             "reasons": f"{i['kind'].replace('_', '-')} due {i['due']} ({_when(i['days_overdue'])})",
-             "ask": i["what"]}
-            for o in result["organizers"] for i in o["items"]]
+    # come empty. Without the campaign's words: the page's reader's own are read below.
+    svc = services()
+    result = svc.analytics.follow_ups(campaign=campaign, today=today,
+                                      organizer=filters.get("organizer"), words=False)
+    items = [(o["organizer"], i) for o in result["organizers"] for i in o["items"]]
+    whats = item_words(user, svc.store, campaign, items)
+    rows = []
+    for (org, i), what in zip(items, whats):
+        kind, when = i["kind"].replace("_", "-"), _when(i["days_overdue"])
+        rows.append({"organizer": org, "holder": org, "person": i["person"], "name": i["name"],
+                     "kind": kind, "what": what, "due": i["due"], "when": when,
+                     "reasons": f"{kind} due {i['due']} ({when})", "ask": what,
+                     "words": what not in (i["what"], NOT_YOURS)})
     return [("organizer", "Organizer"), ("name", "Name"), ("unit", "Unit"), ("shift", "Shift"),
             ("phone", "Phone"), ("kind", "Kind"), ("what", "What"), ("due", "Due"),
             ("when", "When")], rows
@@ -180,7 +195,7 @@ def _my_reasons(contact: dict[str, Any]) -> str:
     return said
 
 
-def _my_list(campaign: str, filters: dict, today: dt.date) -> tuple[list, list]:
+def _my_list(campaign: str, filters: dict, today: dt.date, _user: User) -> tuple[list, list]:
     result = services().analytics.my_list(campaign=campaign, today=today,
                                           organizer=filters.get("organizer"))
     rows = [{**c, "organizer": o["organizer"], "holder": o["organizer"],
@@ -223,7 +238,7 @@ def list_sheet(list_name: str, user: User, campaign: str | None,
     camp = svc.campaign(campaign)
     if camp is None:
         return Sheet(list_name, "", [("name", "Name")])
-    columns, rows = _BUILDERS[list_name](camp, filters, _today(filters.get("as_of")))
+    columns, rows = _BUILDERS[list_name](camp, filters, _today(filters.get("as_of")), user)
     people = list(dict.fromkeys(r["person"] for r in rows))
     # Those people alone (the campaign's whole snapshot was 50 s and 2.4 GB in the worker at
     # a million people); the whole one for a list of most of the campaign (read apart from
@@ -304,11 +319,12 @@ def _request_sheet(list_name: str, what: str) -> Sheet:
         audit.warning("export refused user=%s list=%s format=%s", user.username, list_name, what)
         abort(403)
     sheet = list_sheet(list_name, user, args.get("campaign"), filters)
-    audit.info("export user=%s list=%s format=%s rows=%d campaign=%s", user.username,
-               list_name, what, len(sheet.rows), sheet.campaign)
+    audit.info("export user=%s list=%s format=%s rows=%d words=%d campaign=%s", user.username,
+               list_name, what, len(sheet.rows), sheet.words, sheet.campaign)
     # What the audit trail records once the response is sent (dashboard.audit_hooks): the
     # campaign exported, not the one the link named (none, or any text typed into it).
-    g.mapper_exported = {"campaign": sheet.campaign[:40] or None, "rows": len(sheet.rows)}
+    g.mapper_exported = {"campaign": sheet.campaign[:40] or None, "rows": len(sheet.rows),
+                         "words": sheet.words}
     return sheet
 
 

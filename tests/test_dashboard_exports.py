@@ -294,6 +294,54 @@ def test_the_links_carry_the_campaign_and_the_pages_filters(app):
         assert "export-links" not in str(ready.layout())
 
 
+# --- the follow-ups' words: those the page shows its reader, no more --------------------------
+
+MAYAS_ACTION, DEVS_ASSIGNMENT = "come to the Dec 3 meeting", "DEV ASSIGNMENT"
+AS_OF = "2026-11-30"
+
+
+def _follow_up_whats(app, user, fmt: str, organizer: str | None = None) -> str:
+    """The list's "What" cells (the call sheet: its page) as ``user`` downloads it."""
+    query = f"?as_of={AS_OF}" + (f"&organizer={organizer}" if organizer else "")
+    r = _client(app, user).get(f"/print/follow-ups{query}" if fmt == "print"
+                               else f"/download/follow-ups.{fmt}{query}")
+    assert r.status_code == 200
+    if fmt == "print":
+        return r.get_data(as_text=True)
+    table = _csv(r.data) if fmt == "csv" else _xlsx(r.data)
+    return "\n".join(str(row[table[0].index("What")]) for row in table[1:])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "print"])
+def test_the_follow_ups_download_holds_the_words_the_page_shows_its_reader(app, store, fmt):
+    """The call sheet and the files said "(commitment)" where Maya's page says "come to the
+    Dec 3 meeting": useless to a phone bank. Now each reader gets the words her page shows
+    her, and no others: who did not hold the 1-on-1 (a planner, another organizer) gets none."""
+    from dashboard.pages import follow_ups
+    from tests.test_dashboard_callbacks import text
+
+    store.write([conversation("Dee Park", "2026-11-20", organizer="Dev Patel", unit="ER",
+                              follow_up={"assignment": DEVS_ASSIGNMENT, "due": "2026-11-29"})])
+    for user, reads in [(MAYA, {MAYAS_ACTION}), (DEV, {DEVS_ASSIGNMENT}),
+                        (ADMIN, {MAYAS_ACTION, DEVS_ASSIGNMENT}), (PLANNER, set())]:
+        for organizer in (None, "Maya Ortiz", "Dev Patel"):
+            with signed_in_as(app, user):
+                page = text(follow_ups.update_follow_ups(None, AS_OF, organizer, None, 500))
+            got = _follow_up_whats(app, user, fmt, organizer)
+            for words in (MAYAS_ACTION, DEVS_ASSIGNMENT):
+                assert (words in got) == (words in page), (user.username, organizer, words)
+            assert "(commitment)" not in got and "(assignment)" not in got
+        every = "".join(_follow_up_whats(app, user, fmt, o) for o in (None, "Dev Patel"))
+        assert {w for w in (MAYAS_ACTION, DEVS_ASSIGNMENT) if w in every} == reads, user.username
+    sheet = _follow_up_whats(app, MAYA, "print")
+    assert f"<strong>Ask:</strong> {MAYAS_ACTION}" in sheet
+    # The audit trail says how many rows held someone's words (never which).
+    audit = app.server.extensions["mapper_accounts"].audit
+    exported = [e for e in audit.entries() if e.action == "list_exported"]
+    assert exported[-1].actor == "maya" and exported[-1].detail["words"] == 1
+    assert {e.detail["words"] for e in exported if e.actor == "pat"} == {0}
+
+
 # --- bulk assign -----------------------------------------------------------------------------------
 
 def _assignments(store) -> dict[str, str | None]:

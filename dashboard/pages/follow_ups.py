@@ -11,19 +11,14 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import actions, components, figures, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.item_words import NOT_YOURS, item_words
 from dashboard.pages import register_page
 from dashboard.services import services
-from mapper.analytics.follow_ups import UNNAMED
-from mapper.analytics.texts import read_texts
-from mapper.snapshot import ConversationText
 
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment",
          "talk_again": "talk again"}
 AS_OF = ids.FOLLOW_AS_OF
 PAGE = 25  # items drawn at first, and added by each "Show more"; the chart counts them all
-# In place of an item's text (the assignment, the action asked) for those who did not hold the
-# conversation it comes from: kind, due date and lateness are shown, the words are not.
-NOT_YOURS = "(held by another organizer)"
 
 
 def organizer_choice(user) -> dict:
@@ -70,35 +65,6 @@ def _when(days: int) -> html.Span:
     return html.Span(f"in {-days} day{'s' if days != -1 else ''}", className="badge bg-light")
 
 
-def _holders(store, campaign: str, items: list[dict]) -> dict[str, str]:
-    """``conversation id -> organizer`` who held the 1-on-1 each item comes from (its record)."""
-    from mapper.projection import conversation_key
-
-    keys = {conversation_key(campaign, i["conversation"]): i["conversation"] for i in items}
-    return {keys[r.id]: r.body.get("organizer") for r in store.get_records(list(keys))}
-
-
-def _may_read(user, organizer: str, item: dict, held_by: dict[str, str]) -> bool:
-    """Whether ``user`` may read an item's text: only from conversations they held.
-
-    An item is listed under the organizer who last spoke with the person, but a commitment's
-    action comes from the conversation it was made in, which someone else may have held.
-    """
-    if user.role == "admin":
-        return True
-    if not user.holds(organizer):
-        return False
-    return user.holds(held_by.get(item["conversation"], organizer))
-
-
-def _words(item: dict, words: dict[str, ConversationText]) -> str:
-    """An item's text, with the words of its assignment or action read from its record."""
-    text = words.get(item["conversation"])
-    if text is None or item["kind"] not in UNNAMED:
-        return item["what"]
-    return (text.assignment if item["kind"] == "assignment" else text.action) or item["what"]
-
-
 _as_of = actions.as_of_date
 
 
@@ -134,18 +100,14 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     if not items:
         return figure, html.P("Nothing due.", className="muted-box"), options, *_more(0, 0)
     total = sum(o["overdue"] + o["due"] for o in shown)  # a page's worth is drawn
-    # Who held each item's 1-on-1, and its words: read from the records of the items drawn.
-    held_by = _holders(svc.store, camp, [i for _, i in items]) if user.role != "admin" else {}
-    readable = [_may_read(user, org, i, held_by) for org, i in items]
-    # The graph holds no one's words: those this user may read come from the stored records.
-    words = read_texts(svc.store, camp, {i["conversation"] for (_, i), ok in zip(items, readable)
-                                         if ok and i["kind"] in UNNAMED})
+    # The words this user may read, from the records of the items drawn (the graph holds none).
+    whats = item_words(user, svc.store, camp, items)
     acting = [actions.may_act(user, org) for org, _ in items]
     rows = [[org, person_link(i["name"], i["person"]), KINDS.get(i["kind"], i["kind"]),
-             _words(i, words) if ok else NOT_YOURS, i["due"], _when(i["days_overdue"])]
+             what, i["due"], _when(i["days_overdue"])]
             + ([actions.item_buttons(ids.FOLLOW_ACTION, i) if act else None] if any(acting)
                else [])
-            for (org, i), ok, act in zip(items, readable, acting)]
+            for (org, i), what, act in zip(items, whats, acting)]
     columns = ["Organizer", "Person", "Kind", "What", "Due", "When"]
     return (figure, table(columns + (["Action"] if any(acting) else []), rows,
                           className="table table-sm table-hover stack-phone"),

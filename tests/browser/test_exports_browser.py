@@ -194,6 +194,35 @@ def test_an_organizers_call_sheet_is_her_own_list(server, browser):
     context.close()
 
 
+def test_the_follow_ups_call_sheet_says_the_words_the_page_shows(server, browser):
+    """Maya's Follow-ups page says "bring two coworkers to the vigil"; her call sheet said
+    "Ask: (commitment)". Now the same words, and still none for a planner."""
+    import datetime as dt
+
+    from mapper.models import OneOnOne
+
+    action = "bring two coworkers to the vigil"
+    due = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    server.store.write([OneOnOne.model_validate({
+        "date": dt.date.today().isoformat(), "organizer": "Maya Ortiz",
+        "campaign": server.campaign, "contact": {"name": "Zoe Quill", "unit": "ICU"},
+        "ask": {"asked": True, "action": action, "response": "yes", "due": due}})])
+    for username, sees in (("maya", True), ("pat", False)):
+        context, page = _page(browser, "phone", username, server.url)
+        page.goto(server.url + "/follow-ups")
+        if username == "pat":
+            page.click("#follow-organizer")
+            page.get_by_role("option", name=re.compile("^Maya Ortiz")).click()
+        page.wait_for_selector("#follow-table td:has-text('Zoe Quill')")
+        assert (action in page.inner_text("#follow-table")) is sees
+        href = page.get_by_role("link", name="Print call sheet").get_attribute("href")
+        page.goto(server.url + href + ("&" if "?" in href else "?") + "organizer=Maya+Ortiz")
+        card = page.locator(".call-sheet-contact", has_text="Zoe Quill")
+        assert ("Ask: " + action in card.inner_text()) is sees
+        assert "(commitment)" not in card.inner_text()
+        context.close()
+
+
 def test_a_viewer_cannot_download_a_list_of_people(server, browser):
     context, page = _page(browser, "desktop", "vera", server.url)
     for path in ("/download/ready.csv", "/download/my-list.xlsx", "/print/follow-ups"):
