@@ -22,7 +22,7 @@ from mapper import roles, services as svc_api
 from mapper.services import ServiceError
 
 __all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
-           "as_of_date", "on_click",
+           "as_of_date", "page_limit", "on_click",
            "perform", "downloads", "own_organizer"]
 
 #: The buttons of a follow-up item, by kind: (label, closing update).
@@ -87,8 +87,28 @@ def as_of_date(value: str | None) -> dt.date:
     """A page's "As of" field as a date (today when empty or not a date)."""
     try:
         return dt.date.fromisoformat(value) if value else dt.date.today()
-    except ValueError:
+    except (TypeError, ValueError):
         return dt.date.today()
+
+
+def page_limit(limit: Any, page: int) -> int:
+    """How many rows a list draws, from its "Show more" store (at least a ``page``): a value
+    the page never sends (not a whole number: a forged request) is refused, drawing nothing,
+    rather than a server error.
+
+    >>> page_limit(None, 25), page_limit(50, 25), page_limit("75", 25)
+    (25, 50, 75)
+    """
+    from dash.exceptions import PreventUpdate
+
+    if limit is None:
+        return page
+    if isinstance(limit, bool) or not isinstance(limit, (int, str)):
+        raise PreventUpdate
+    try:
+        return max(page, int(limit))
+    except ValueError:
+        raise PreventUpdate from None
 
 
 def on_click(kind: str):

@@ -286,3 +286,42 @@ def test_an_attempt_logged_again_offers_no_undo_that_would_delete_the_first(app,
     assert [b["do"] for b in buttons(first, ids.MY_ACTION)] == ["undo"]
     assert buttons(again, ids.MY_ACTION) == [] and "already logged" in text(again)
     assert [(u["update"], u["outcome"]) for u in updates(store)] == [("attempt", "no_answer")]
+
+
+def _post_callback(app, username: str, output_id: str, values: dict) -> object:
+    """The callback writing ``output_id`` posted as a browser would, each input and state
+    given the value ``values`` names for its id (None for the others): a forged request."""
+    import re
+
+    client = app.server.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post("/login", data={"username": username, "password": "correct horse battery staple",
+                                "csrf_token": token, "next": "/"})
+    [dep] = [d for d in client.get("/_dash-dependencies").get_json()
+             if d["output"].startswith(f"..{output_id}.") or d["output"].startswith(output_id)]
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1)))
+               for o in dep["output"].strip(".").split("...")]
+    body = {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
+            "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
+            "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"]}
+    return client.post("/_dash-update-component", json=body)
+
+
+@pytest.mark.parametrize("limit", ["lots", [1], {"n": 1}, 1.5])
+def test_a_forged_page_size_is_refused_not_a_server_error(app, limit):
+    """A "Show more" limit the page never sends (not a whole number) was a server error (500)
+    on My list and Follow-ups: now refused, nothing drawn (204); an honest one draws."""
+    for output, limit_id, as_of_id in ((ids.MY_COUNTS, ids.MY_LIMIT, ids.MY_AS_OF),
+                                       (ids.FOLLOW_CHART, ids.FOLLOW_LIMIT, ids.FOLLOW_AS_OF)):
+        r = _post_callback(app, "maya", output, {limit_id: limit, as_of_id: TODAY})
+        assert r.status_code == 204, (output, r.status_code)
+        r = _post_callback(app, "maya", output, {limit_id: 50, as_of_id: TODAY})
+        assert r.status_code == 200 and "Ana Lopez" in r.get_data(as_text=True)
+        # (A forged "As of" that is no date reads as today, as an empty one does.)
+        assert _post_callback(app, "maya", output, {limit_id: 50, as_of_id: [TODAY]}
+                              ).status_code == 200
+    for more_id, limit_id in ((ids.MY_MORE, ids.MY_LIMIT), (ids.FOLLOW_MORE, ids.FOLLOW_LIMIT)):
+        assert _post_callback(app, "maya", limit_id, {limit_id: limit, more_id: 1}
+                              ).status_code == 204

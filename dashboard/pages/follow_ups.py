@@ -78,7 +78,7 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     if camp is None:
         return figures.empty_figure(), empty_campaign(), [], *_more(0, 0)
     today = _as_of(as_of)
-    limit = max(PAGE, int(limit or PAGE))
+    limit = actions.page_limit(limit, PAGE)
     # A page of the list: everyone's counts, and the items drawn alone (none for a reader who
     # sees the counts only), read from the store's read model as such. Without the campaign's
     # words: those this reader may read are read below, from the records of the items drawn.
@@ -124,7 +124,7 @@ def _more(shown: int, total: int) -> tuple[str, dict]:
 def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
     """"Show more" adds a page to the items drawn; another choice starts again at one page."""
     if dash.ctx.triggered_id == ids.FOLLOW_MORE:
-        return int(limit or PAGE) + PAGE
+        return actions.page_limit(limit, PAGE) + PAGE
     return PAGE
 
 

@@ -126,7 +126,7 @@ def update_my_list(campaign: str | None, as_of: str | None, organizer: str | Non
     if camp is None:
         return empty_campaign(), None, [], *_more(0, 0)
     today = _as_of(as_of)
-    limit = max(PAGE, int(limit or PAGE))
+    limit = actions.page_limit(limit, PAGE)
     own = actions.own_organizer(user)
     if user.role == "organizer":
         # Her own list only, whatever the drop-down was made to send.
@@ -188,7 +188,7 @@ def _more(shown: int, total: int) -> tuple[str, dict]:
 def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
     """"Show more" adds a page of cards; another choice starts again at one page."""
     if dash.ctx.triggered_id == ids.MY_MORE:
-        return int(limit or PAGE) + PAGE
+        return actions.page_limit(limit, PAGE) + PAGE
     return PAGE
 
 
