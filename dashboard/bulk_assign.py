@@ -35,6 +35,9 @@ SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
 SELECTION_COLUMN = {"pinned": "left", "width": 46, "minWidth": 46, "maxWidth": 46,
                     "resizable": False, "sortable": False, "suppressHeaderMenuButton": True}
 DEFAULT_TOP = 5
+#: The most contacts "the top N" gives at once (the page's box stops there; so does a forged
+#: request).
+MOST_AT_ONCE = 500
 
 
 def selectable_grid(grid_id: str, columns: list[dict[str, Any]],
@@ -92,8 +95,8 @@ def assign_bar(prefix: str) -> html.Div | None:
                        size="sm", color="primary", className="assign-selected"),
             html.Span([
                 html.Label("or the top", htmlFor=n_id, className="small"),
-                dbc.Input(id=n_id, type="number", min=1, max=500, step=1, value=DEFAULT_TOP,
-                          size="sm", className="assign-n"),
+                dbc.Input(id=n_id, type="number", min=1, max=MOST_AT_ONCE, step=1,
+                          value=DEFAULT_TOP, size="sm", className="assign-n"),
                 dbc.Button("Take them" if mine else "Assign them", id=top_id, size="sm",
                            color="secondary"),
             ], className="assign-top"),
@@ -134,10 +137,10 @@ def bulk_assign(shape: Callable, filter_columns: list[str], how: str,
     else:
         try:
             top = int(n)
-        except (TypeError, ValueError):
-            return "Say how many: a number from 1.", False
-        if top < 1:
-            return "Say how many: a number from 1.", False
+        except (TypeError, ValueError, OverflowError):
+            top = 0
+        if not 1 <= top <= MOST_AT_ONCE:
+            return f"Say how many: a number from 1 to {MOST_AT_ONCE}.", False
         rows = select(list_rows(svc.analytics, shape, camp),
                       {"filterModel": equals_filter(**dict(zip(filter_columns, filter_values)))},
                       set(filter_columns))

@@ -379,6 +379,18 @@ def test_the_top_n_respects_the_filters_and_skips_the_assigned(app, store):
     assert wrote and said.startswith("Assigned 2")
 
 
+@pytest.mark.parametrize("n", [501, 10**9, "100000"])
+def test_the_top_n_is_500_at_most_whatever_the_request_says(app, store, n):
+    """The page's box stops at 500; a forged request said any number and took every free
+    contact of the list."""
+    before = _assignments(store)
+    for user in (DEV, PLANNER):
+        said, wrote = _assign(app, user, "top", to="Dev Patel", n=n)
+        assert not wrote and said == "Say how many: a number from 1 to 500."
+    assert _assignments(store) == before
+    assert _assign(app, DEV, "top", to="Dev Patel", n=500)[1]
+
+
 def test_a_viewer_cannot_assign(app, store):
     before = _assignments(store)
     said, wrote = _assign(app, VIEWER, "selected", ["dee park"], "Dev Patel")
