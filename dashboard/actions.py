@@ -22,7 +22,7 @@ from mapper import roles, services as svc_api
 from mapper.services import ServiceError
 
 __all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
-           "as_of_date", "page_limit", "on_click",
+           "as_of_date", "page_limit", "refusal", "on_click",
            "perform", "downloads", "own_organizer"]
 
 #: The buttons of a follow-up item, by kind: (label, closing update).
@@ -91,6 +91,16 @@ def as_of_date(value: str | None) -> dt.date:
         return dt.date.today()
 
 
+def refusal(exc: ServiceError) -> str:
+    """Why the services refused, in the dashboard's words: they name the CLI's option first
+    ("--to: ...", "--done: ..."), which no one typed here; the words after it are the reason.
+
+    >>> refusal(ServiceError("--to: your role may not give this contact to that organizer"))
+    'your role may not give this contact to that organizer'
+    """
+    return re.sub(r"^-{2}[\w-]+: ", "", str(exc))
+
+
 def page_limit(limit: Any, page: int) -> int:
     """How many rows a list draws, from its "Show more" store (at least a ``page``): a value
     the page never sends (not a whole number: a forged request) is refused, drawing nothing,
@@ -154,9 +164,7 @@ def perform(kind: str, target: dict[str, Any] | None, campaign: str | None,
         else:
             raise ServiceError("action: unknown")
     except ServiceError as exc:
-        # The services name the CLI's option ("--done: ..."); the words after it are the reason.
-        reason = re.sub(r"^-{2}[\w-]+: ", "", str(exc))
-        return dbc.Alert(f"Not done: {reason}", color="danger", className="py-2 mb-2"), None
+        return dbc.Alert(f"Not done: {refusal(exc)}", color="danger", className="py-2 mb-2"), None
     if not logged.result.written:
         # The same was logged before (a second tap, another page): nothing was written, and
         # an Undo would delete the update logged earlier.

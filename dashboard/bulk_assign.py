@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.accounts import accounts
+from dashboard.actions import refusal
 from dashboard.auth import signed_in
 from dashboard.grid import equals_filter, select
 from dashboard.listing import people_grid
@@ -150,7 +151,7 @@ def bulk_assign(shape: Callable, filter_columns: list[str], how: str,
     try:
         done = actions.assign_people(svc.store, user, camp, keys, to)
     except actions.ServiceError as exc:
-        return f"Nothing assigned: {exc}", False
+        return f"Nothing assigned: {refusal(exc)}", False
     n_done, n_same = len(done.people), len(done.skipped)
     said = f"Assigned {n_done} contact{'s' if n_done != 1 else ''} to {done.organizer}."
     if n_same:

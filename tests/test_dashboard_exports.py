@@ -391,6 +391,16 @@ def test_the_top_n_is_500_at_most_whatever_the_request_says(app, store, n):
     assert _assign(app, DEV, "top", to="Dev Patel", n=500)[1]
 
 
+def test_a_refusal_is_said_in_the_dashboards_words_not_the_commands(app, store):
+    said, wrote = _assign(app, DEV, "selected", ["ben ortiz"], "Dev Patel")
+    assert not wrote and said.startswith("Nothing assigned: your role may not") and "--" not in said
+    from dashboard.pages import person
+
+    with signed_in_as(app, DEV):
+        done = person.act("take", f"person:{CAMPAIGN}:ben ortiz", None)
+    assert not done["ok"] and done["message"].startswith("Not done: your role may not")
+
+
 def test_a_viewer_cannot_assign(app, store):
     before = _assignments(store)
     said, wrote = _assign(app, VIEWER, "selected", ["dee park"], "Dev Patel")

@@ -12,6 +12,7 @@ import dash_cytoscape as cyto
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import figures, ids
+from dashboard.actions import refusal
 from dashboard.audit_hooks import note_person_viewed
 from dashboard.auth import signed_in
 from dashboard.bulk_assign import organizer_choices
@@ -437,7 +438,7 @@ def act(action: str, key: str | None, campaign: str | None, *, outcome: str | No
         else:
             raise ServiceError("action: unknown")
     except ServiceError as exc:
-        return {**out, "message": f"Not done: {exc}"}
+        return {**out, "message": f"Not done: {refusal(exc)}"}
     return {**out, "ok": True, "message": message}
 
 
