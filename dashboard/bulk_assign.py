@@ -153,7 +153,9 @@ def bulk_assign(shape: Callable, filter_columns: list[str], how: str,
     except actions.ServiceError as exc:
         return f"Nothing assigned: {refusal(exc)}", False
     n_done, n_same = len(done.people), len(done.skipped)
-    said = f"Assigned {n_done} contact{'s' if n_done != 1 else ''} to {done.organizer}."
+    n_moved = sum(1 for _, _, was in done.people if was)  # taken from another's list
+    said = f"Assigned {n_done} contact{'s' if n_done != 1 else ''} to {done.organizer}"
+    said += f" ({n_moved} moved from another organizer)." if n_moved else "."
     if n_same:
         said += f" {n_same} already had them."
     return said, n_done > 0

@@ -379,6 +379,15 @@ def test_the_top_n_respects_the_filters_and_skips_the_assigned(app, store):
     assert wrote and said.startswith("Assigned 2")
 
 
+def test_a_planner_is_told_how_many_contacts_moved_from_another_organizer(app, store):
+    """Ben was on Maya's list: "Assigned 2" said nothing of taking him from her."""
+    said, wrote = _assign(app, PLANNER, "selected", ["ben ortiz", "cam lee"], "Dev Patel")
+    assert wrote and said == "Assigned 2 contacts to Dev Patel (1 moved from another organizer)."
+    assert _assignments(store)["Ben Ortiz"] == "Dev Patel"
+    said, _ = _assign(app, PLANNER, "selected", ["dee park"], "Dev Patel")
+    assert said == "Assigned 1 contact to Dev Patel."
+
+
 @pytest.mark.parametrize("n", [501, 10**9, "100000"])
 def test_the_top_n_is_500_at_most_whatever_the_request_says(app, store, n):
     """The page's box stops at 500; a forged request said any number and took every free
