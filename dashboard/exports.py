@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,7 @@ from dashboard.tables import complete, list_rows, read_again, ready_rows, talk_r
 from dashboard.users import User
 from mapper import clock
 from mapper.cells import write_csv, write_xlsx
+from mapper.keys import normalize
 from mapper.roles import sees_contact_details, sees_every_list, sees_people
 
 __all__ = ["LISTS", "Sheet", "list_sheet", "list_downloads", "download_href", "install_exports",
@@ -302,11 +304,15 @@ _CALL_SHEET = """<!doctype html>
 
 
 def call_sheet(sheet: Sheet) -> str:
-    """The printable page: one section (one printed page or more) per organizer."""
+    """The printable page: one section (one printed page or more) per organizer, however her
+    rows spell her name (case, spacing: :func:`mapper.keys.normalize`), headed by the spelling
+    most of them give."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in sheet.rows:
-        groups.setdefault(r.get("holder") or NO_ORGANIZER, []).append(r)
-    ordered = sorted(groups.items(), key=lambda g: (g[0] == NO_ORGANIZER, g[0].casefold()))
+        groups.setdefault(normalize(r.get("holder") or NO_ORGANIZER), []).append(r)
+    named = [(Counter(r.get("holder") or NO_ORGANIZER for r in rows).most_common(1)[0][0], rows)
+             for rows in groups.values()]
+    ordered = sorted(named, key=lambda g: (g[0] == NO_ORGANIZER, g[0].casefold()))
     return render_template_string(_CALL_SHEET, title=LISTS[sheet.name], campaign=sheet.campaign,
                                   today=clock.today().isoformat(), groups=ordered)
 

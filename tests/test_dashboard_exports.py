@@ -266,6 +266,25 @@ def test_the_call_sheet_has_one_section_per_organizer(app, store):
     assert my.count('<section class="call-sheet">') == 1 and "Maya Ortiz" in my
 
 
+def test_the_call_sheet_has_one_section_per_organizer_however_her_name_is_spelled(app):
+    """Sections were grouped by the exact spelling of the holder's name: "Maya Ortiz" and
+    "maya ortiz" printed as two organizers. (The stores give one spelling today, both of them;
+    the sheet does not count on it.)"""
+    from dashboard.exports import NO_ORGANIZER, Sheet, call_sheet
+
+    rows = [{"person": f"p{n}", "name": name, "holder": holder} for n, (name, holder) in
+            enumerate([("Ana Lopez", "maya ortiz"), ("Ben Ortiz", "Maya Ortiz"),
+                       ("Cam Lee", "Dev Patel"), ("Dee Park", "Maya  Ortiz"),
+                       ("Eve Stone", None), ("Fay Wong", "Maya Ortiz")])]
+    with app.server.test_request_context("/print/ready"):
+        page = call_sheet(Sheet("ready", CAMPAIGN, [("name", "Name")], rows))
+    headings = re.findall(r"<h1>Ready to ask — ([^<]+)</h1>", page)
+    assert headings == ["Dev Patel", "Maya Ortiz", NO_ORGANIZER]
+    maya = page.split("<h1>Ready to ask — Maya Ortiz</h1>")[1].split("</section>")[0]
+    assert all(name in maya for name in ("Ana Lopez", "Ben Ortiz", "Dee Park", "Fay Wong"))
+    assert "4 contacts" in maya  # shown as most of her rows spell her
+
+
 def test_an_organizers_my_list_export_is_her_own(app):
     text = _client(app, DEV).get("/download/my-list.csv?organizer=Maya Ortiz").get_data(
         as_text=True)
