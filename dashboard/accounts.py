@@ -15,6 +15,7 @@ from flask import current_app, g, has_request_context
 
 from dashboard.users import User
 from mapper.audit import AuditLog, audit_for, audit_writes
+from mapper.roles import sees_campaign
 from mapper.sessions import SessionStore
 from mapper.tokens import TokenStore, tokens_for
 from mapper.users import UserRow, UserStore, users_for
@@ -28,7 +29,8 @@ def as_user(row: UserRow | None) -> User | None:
     """The dashboard user of a stored row, or None when there is none or it is disabled."""
     if row is None or not row.active:
         return None
-    return User(row.username, row.role, row.organizer, row.password_hash)  # type: ignore[arg-type]
+    return User(row.username, row.role, row.organizer, row.password_hash,  # type: ignore[arg-type]
+                campaigns=row.campaigns)
 
 
 def current_actor() -> str | None:
@@ -100,11 +102,13 @@ class Accounts:
         """Append to the audit trail as the request's user (or ``actor``)."""
         self.audit.append(actor or current_actor() or "-", action, target, **detail)
 
-    def organizers(self) -> list[str]:
+    def organizers(self, campaign: str | None = None) -> list[str]:
         """The names the active organizer accounts record under: one made today, before her
-        first 1-on-1 or contact, is in no record of the campaign yet."""
+        first 1-on-1 or contact, is in no record of the campaign yet. With ``campaign``, only
+        those who work on it."""
         return [u.organizer for u in self.users.all()
-                if u.role == "organizer" and u.active and u.organizer]
+                if u.role == "organizer" and u.active and u.organizer
+                and (campaign is None or sees_campaign(u, campaign))]
 
     def close(self) -> None:
         for thing in self._opened.values():

@@ -56,7 +56,7 @@ def selectable_grid(grid_id: str, columns: list[dict[str, Any]],
 def organizer_choices(snapshot) -> list[str]:
     """Whom contacts may be given to: the organizers the campaign's records name (as they
     spell them), and the active organizer accounts (a new one is in no record yet)."""
-    names = {normalize(n): n for n in accounts().organizers()}
+    names = {normalize(n): n for n in accounts().organizers(snapshot.campaign)}
     names.update({normalize(n): n for n in snapshot.organizers.values()})
     names.update({normalize(c.organizer): c.organizer for c in snapshot.conversations
                   if c.organizer})

@@ -1,4 +1,10 @@
-"""What callbacks read through: the one store of the process and its cached analytics."""
+"""What callbacks read through: the one store of the process and its cached analytics.
+
+Every page, callback, export and API answer takes its campaign from :meth:`Services.campaign`
+(the ones a user may pick from :meth:`Services.campaigns`): the campaigns of the store that
+the request's user works on (:func:`mapper.roles.sees_campaign`). One outside them is
+answered as one the store does not hold.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from mapper.analytics.apart import Apart
+from mapper.roles import campaigns_for
 from mapper.stores.base import Store
 
-__all__ = ["Services", "services", "EXTENSION"]
+__all__ = ["Services", "services", "EXTENSION", "acting_user"]
 
 EXTENSION = "collective_mapper"
 
@@ -73,10 +80,17 @@ class Services:
         return self._analytics
 
     def campaigns(self) -> list[str]:
-        return self.store.campaigns()
+        """The store's campaigns the request's user works on (outside a request, as a
+        background refresh runs: all of them; a request with no user: none)."""
+        held = self.store.campaigns()
+        if not has_request_context():
+            return held
+        user = acting_user()
+        return campaigns_for(user, held) if user is not None else []
 
     def campaign(self, chosen: str | None) -> str | None:
-        """The campaign to show: the one chosen if the store holds it, else the first one."""
+        """The campaign to show: the one chosen if the store holds it (and the user works on
+        it), else the first one."""
         campaigns = self.campaigns()
         if chosen in campaigns:
             return chosen
@@ -93,6 +107,17 @@ def _let_go_of_lists() -> None:
     from dashboard.listing import let_go_of_lists
 
     let_go_of_lists()
+
+
+def acting_user() -> Any:
+    """Who acts in this request: an API token's user, else the signed-in user; None before
+    sign-in."""
+    from flask_login import current_user
+
+    user = g.get("api_user")
+    if user is None and current_user:
+        user = current_user._get_current_object()
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def services() -> Services:

@@ -8,6 +8,7 @@ import (``mapper users import FILE``) that keeps its hashes (werkzeug scrypt, or
         password_hash: "scrypt:32768:8:1$..."   # python -m dashboard.users hash
         role: organizer                          # admin | planner | organizer | viewer
         organizer: Maya Ortiz                    # the name she records 1-on-1s under
+        campaigns: [st-lukes-nurses]             # optional: only these (none: every one)
 
 TOML works the same way with ``[[users]]`` tables.
 """
@@ -26,7 +27,8 @@ import yaml
 from mapper import roles
 from mapper.keys import normalize
 from mapper.roles import ROLES
-from mapper.users import MIN_PASSWORD_LENGTH, password_problem, verify_password
+from mapper.users import (MIN_PASSWORD_LENGTH, UserError, campaign_list, password_problem,
+                          verify_password)
 from mapper.users import hash_password as _hash
 
 __all__ = ["ROLES", "User", "load_users", "parse_users", "hash_password", "check_password",
@@ -37,13 +39,15 @@ Role = Literal["admin", "planner", "organizer", "viewer"]
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """A signed-in person. ``organizer`` is the name their 1-on-1s are recorded under."""
+    """A signed-in person. ``organizer`` is the name their 1-on-1s are recorded under;
+    ``campaigns`` the ones they work on (none: every campaign)."""
 
     username: str
     role: Role
     organizer: str | None = None
     password_hash: str = ""
     demo: bool = False
+    campaigns: tuple[str, ...] = ()
 
     # --- what Flask-Login asks of a user ---------------------------------------------------
     is_authenticated = True
@@ -112,7 +116,15 @@ def parse_users(data: Any, source: str = "users file") -> dict[str, User]:
             raise ValueError(f"{where} ({username}): an organizer needs `organizer:` (their name)")
         if username in users:
             raise ValueError(f"{where}: username {username!r} appears twice")
-        users[username] = User(username, role, organizer, pw)  # type: ignore[arg-type]
+        campaigns = entry.get("campaigns") or []
+        try:
+            if not isinstance(campaigns, list):
+                raise UserError("campaigns: a list of campaign ids")
+            campaigns = campaign_list(campaigns)
+        except UserError as exc:
+            raise ValueError(f"{where} ({username}): {exc}") from None
+        users[username] = User(username, role, organizer, pw,  # type: ignore[arg-type]
+                               campaigns=campaigns)
     return users
 
 

@@ -34,7 +34,8 @@ ACTIONS = (
     "sign_in", "sign_in_failed", "sign_out",
     "person_viewed", "list_exported",
     "record_created", "record_replaced", "record_deleted",
-    "user_added", "user_role_set", "user_password_reset", "user_disabled", "user_enabled",
+    "user_added", "user_role_set", "user_campaigns_set", "user_password_reset", "user_disabled",
+    "user_enabled",
     "users_imported", "token_created", "token_revoked",
     "person_forgotten",
     "import",  # lists brought in through the dashboard: counts only

@@ -1655,7 +1655,14 @@ def _user_change(db: str | None, change: str, username: str, **fields) -> None:
             sessions.close()
             tokens.close()
     out.print(plain(f"{row.username}: {row.role}" + (f" ({row.organizer})" if row.organizer else "")
-                    + ("" if row.active else ", disabled")))
+                    + ("" if row.active else ", disabled")
+                    + (f"; campaigns: {', '.join(row.campaigns)}" if row.campaigns else "")))
+
+
+#: ``--campaign``, repeated: the campaigns an account is limited to.
+CampaignsOpt = Annotated[Optional[list[str]], typer.Option(
+    "--campaign", help="Only this campaign (repeat for several); none: every campaign. "
+                       "Admins see every campaign whatever it says.")]
 
 
 @users_app.command("add")
@@ -1663,15 +1670,17 @@ def users_add(
     username: str,
     role: Annotated[str, typer.Option(help="admin | planner | organizer | viewer")],
     organizer: Annotated[Optional[str], typer.Option(help="An organizer's name, as her 1-on-1s give it.")] = None,
+    campaign: CampaignsOpt = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Add a user; the password is asked twice (or read from standard input).
 
-    Example: [bold]mapper users add maya --role organizer --organizer "Maya Ortiz"[/]
+    Example: [bold]mapper users add maya --role organizer --organizer "Maya Ortiz" --campaign st-lukes-nurses[/]
     """
     password = _read_new_password(password_stdin)
-    _user_change(db, "add", username, role=role, organizer=organizer, password=password)
+    _user_change(db, "add", username, role=role, organizer=organizer, password=password,
+                 campaigns=campaign or [])
 
 
 @users_app.command("list")
@@ -1683,13 +1692,13 @@ def users_list(as_json: JsonOpt = False, db: DbOpt = None) -> None:
     with _accounts(db) as (_, users, _log):
         rows = users.all()
     found = [{"username": r.username, "role": r.role, "organizer": r.organizer,
-              "active": r.active} for r in rows]
+              "active": r.active, "campaigns": list(r.campaigns)} for r in rows]
     if as_json:
         out.print_json(json.dumps({"users": found}))
         return
-    out.print(_table("User", "Role", "Organizer", "Active", title="Users", rows=[
-        (u["username"], u["role"], u["organizer"] or "", "yes" if u["active"] else "no")
-        for u in found]))
+    out.print(_table("User", "Role", "Organizer", "Active", "Campaigns", title="Users", rows=[
+        (u["username"], u["role"], u["organizer"] or "", "yes" if u["active"] else "no",
+         ", ".join(u["campaigns"]) or "all") for u in found]))
 
 
 @users_app.command("set-role")
@@ -1703,6 +1712,24 @@ def users_set_role(
     Example: [bold]mapper users set-role pat planner[/]
     """
     _user_change(db, "set_role", username, role=role, organizer=organizer)
+
+
+@users_app.command("set-campaigns")
+def users_set_campaigns(
+    username: str,
+    campaign: CampaignsOpt = None,
+    every: Annotated[bool, typer.Option("--all", help="Every campaign again (no limit).")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Limit a user to some campaigns (--campaign, repeated), or give her every one (--all);
+    met at her next request.
+
+    Example: [bold]mapper users set-campaigns maya --campaign st-lukes-nurses --campaign mercy-techs[/]
+    """
+    if bool(campaign) == every:
+        _error("say which campaigns: --campaign NAME (repeat for several), or --all")
+        raise typer.Exit(2)
+    _user_change(db, "set_campaigns", username, campaigns=campaign or [])
 
 
 @users_app.command("reset-password")

@@ -20,6 +20,7 @@ from mapper.keys import slug
 
 __all__ = [
     "DEFAULT_CAMPAIGN",
+    "CAMPAIGN_PATTERN",
     "Contact",
     "Space",
     "IssueMention",
@@ -187,10 +188,9 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
                  AfterValidator(_one_line)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000),
                  AfterValidator(_plain_text)]
-CampaignId = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
-]
+#: What a campaign's id may be (a record's ``campaign``, an account's campaigns).
+CAMPAIGN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+CampaignId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CAMPAIGN_PATTERN)]
 Scale05 = Annotated[int, Field(ge=0, le=5)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
                   AfterValidator(_one_line), AfterValidator(_phone)]

@@ -1,7 +1,8 @@
 """Who may do what: the role rules, as pure functions of an actor and what it acts on.
 
 An actor is anything with a ``role`` and an ``organizer`` name (the name an organizer records her 1-on-1s under): the dashboard's
-``User`` and :class:`Actor` both are. The CLI acts as :data:`ADMIN` — whoever holds the store
+``User`` and :class:`Actor` both are; either may be limited to some ``campaigns``
+(:func:`sees_campaign`). The CLI acts as :data:`ADMIN` — whoever holds the store
 file holds everything in it.
 
 >>> maya = Actor("organizer", "Maya Ortiz")
@@ -11,6 +12,8 @@ True
 False
 >>> may_delete(ADMIN, {"record_type": "roster"})
 True
+>>> campaigns_for(Actor("organizer", "Maya Ortiz", ("st-lukes",)), ["mercy", "st-lukes"])
+['st-lukes']
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from mapper.snapshot import Snapshot
 
 __all__ = ["Actor", "ActorLike", "ADMIN", "ROLES", "is_own", "may_record", "may_delete",
            "may_assign", "sees_people", "sees_every_list", "sees_contact_details", "my_list_for",
-           "may_import_lists"]
+           "may_import_lists", "sees_campaign", "campaigns_for"]
 
 #: admin: everything. planner: plans the campaign — sees every list of people and every
 #: organizer's list, assigns contacts to anyone; sees no one's contact details or words and
@@ -40,10 +43,12 @@ class ActorLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The smallest actor: a role and, for an organizer, her name."""
+    """The smallest actor: a role, for an organizer her name, and the campaigns it is limited
+    to (none: every campaign)."""
 
     role: str
     organizer: str | None = None
+    campaigns: tuple[str, ...] = ()
 
 
 #: The command line's actor: it opened the store itself.
@@ -58,6 +63,19 @@ def is_own(actor: ActorLike, organizer_name: str | None) -> bool:
     do not count)."""
     return (actor.role == "organizer" and bool(actor.organizer) and bool(organizer_name)
             and normalize(actor.organizer) == normalize(organizer_name))
+
+
+def sees_campaign(actor: ActorLike, campaign: str | None) -> bool:
+    """Whether ``campaign`` is one the actor works on: an admin, and an account limited to no
+    campaigns, every one; else those of its list. A campaign outside it is, to the actor, a
+    campaign that does not exist: read nowhere, written nowhere, never named."""
+    scope = getattr(actor, "campaigns", None) or ()
+    return actor.role == "admin" or not scope or campaign in scope
+
+
+def campaigns_for(actor: ActorLike, held: list[str]) -> list[str]:
+    """The campaigns of ``held`` (the store's) the actor sees, in their order."""
+    return [c for c in held if sees_campaign(actor, c)]
 
 
 def may_record(actor: ActorLike) -> bool:

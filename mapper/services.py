@@ -21,8 +21,8 @@ from mapper.keys import normalize, slug
 from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.respelling import assigned_spellings, assignment_ids, respelled
-from mapper.roles import (ActorLike, is_own, may_assign, may_delete, may_record,
-                          sees_contact_details, sees_people)
+from mapper.roles import (ActorLike, campaigns_for, is_own, may_assign, may_delete,
+                          may_record, sees_campaign, sees_contact_details, sees_people)
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Changed, Store, WriteResult
 
@@ -33,7 +33,7 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
            "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "post_records",
-           "record_person_key"]
+           "record_person_key", "OUT_OF_SCOPE"]
 
 
 class ServiceError(ValueError):
@@ -477,6 +477,8 @@ def delete_record(store: Store, actor: ActorLike, key: str, campaign: str | None
         found = store.get_records(candidates)
     if campaign:
         found = [rec for rec in found if rec.campaign == campaign]
+    # A record of a campaign she does not work on is, to her, no record.
+    found = [rec for rec in found if sees_campaign(actor, rec.campaign)]
     if not found:
         raise NotFound("RECORD_ID: no record has this id"
                        + (f" in campaign {campaign}" if campaign
@@ -628,6 +630,11 @@ VIEWER_MIN_COUNT = 3
 QUESTIONS = ("overview", "structure", "clusters", "power")
 
 
+#: Why a record of a campaign the user does not work on is refused (the same whether the store
+#: holds that campaign or not).
+OUT_OF_SCOPE = "not one of the campaigns you work on"
+
+
 def may_post(actor: ActorLike, kind: str, body: dict[str, Any],
              stored: dict[str, Any] | None) -> bool:
     """Write a record of ``kind`` (``body`` as sent; ``stored``: the body it would replace).
@@ -671,6 +678,10 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
         # A viewer writes nothing: refused before a record is read, for why a record is
         # refused ("another organizer's") would tell her who talked with whom, and when.
         raise NotAllowed("your role may not write records")
+    for i, rec in enumerate(records, 1):
+        # Before anything of it is read; one answer whether that campaign exists or not.
+        if not sees_campaign(actor, rec.campaign):
+            raise NotAllowed(f"record {i}: campaign: {OUT_OF_SCOPE}")
     identities = identities if identities is not None else Identities(store)
     records = _kept_apart(store, resolve_identities(store, records, identities=identities))
     # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as
@@ -812,6 +823,7 @@ def question_for(actor: ActorLike, name: str, result: dict[str, Any]) -> dict[st
 
 #: What an admin may do to a user, and the audit action each leaves.
 USER_CHANGES = {"add": "user_added", "set_role": "user_role_set",
+                "set_campaigns": "user_campaigns_set",
                 "reset_password": "user_password_reset", "disable": "user_disabled",
                 "enable": "user_enabled"}
 
@@ -823,13 +835,16 @@ def may_manage_users(actor: ActorLike) -> bool:
 
 def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_name: str,
                 change: str, username: str, *, tokens: Any, role: str | None = None,
-                organizer: str | None = None, password: str | None = None) -> Any:
+                organizer: str | None = None, password: str | None = None,
+                campaigns: Sequence[str] = ()) -> Any:
     """One change to a user, audited; a new password or a deactivation ends every session of
     that user at once (in every server process on the store), and a deactivation revokes
     every API token of hers: enabled again, she makes new ones (a token is often kept on a
     phone, and a deactivation is how a lost one or a departure is met). Enabling her revokes
     any a deactivation left live too (one made before deactivations revoked them, or made
-    while one ran), before she is active again. Returns the user's row.
+    while one ran), before she is active again. ``campaigns`` (``add``, ``set_campaigns``):
+    the only ones she works on, none for every campaign; a change is met at her next
+    request. Returns the user's row.
 
     Raises :class:`NotAllowed` for a role that may not, :class:`ServiceError` naming the
     field for a bad value (never the password).
@@ -852,9 +867,12 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
     revoked = revoke_all() if was is not None and not was.active else 0
     try:
         if change == "add":
-            row = users.add(username, role or "", password, organizer=organizer)
+            row = users.add(username, role or "", password, organizer=organizer,
+                            campaigns=campaigns)
         elif change == "set_role":
             row = users.set_role(username, role or "", organizer)
+        elif change == "set_campaigns":
+            row = users.set_campaigns(username, campaigns)
         elif change == "reset_password":
             row = users.reset_password(username, password or "")
         else:
@@ -864,6 +882,8 @@ def change_user(users: Any, sessions: Any, audit: Any, actor: ActorLike, actor_n
     if change in ("reset_password", "disable"):
         sessions.end_all(row.username)
     detail: dict[str, Any] = {"role": row.role} if change in ("add", "set_role") else {}
+    if change in ("add", "set_campaigns"):
+        detail["campaigns"] = list(row.campaigns) or "all"
     if change == "disable":
         detail["tokens_revoked"] = revoke_all()
     elif revoked:
@@ -1055,12 +1075,14 @@ class UploadCheck:
     hierarchy: int = 0
 
 
-def _campaign_rule(store: Store, campaign: str | None) -> tuple[str | None, str | None]:
+def _campaign_rule(store: Store, actor: ActorLike, campaign: str | None
+                   ) -> tuple[str | None, str | None]:
     """(campaign, require_campaign) as `mapper import` decides them: the one named, else the
-    store's only campaign, else each row must name its own (never a silent "default")."""
+    store's only campaign (of those ``actor`` works on), else each row must name its own
+    (never a silent "default")."""
     if campaign:
         return campaign, None
-    held = store.campaigns()
+    held = campaigns_for(actor, store.campaigns())
     if len(held) == 1:
         return held[0], None
     return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
@@ -1084,7 +1106,7 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
 
     if not may_import_lists(actor):
         raise NotAllowed("bringing lists in is for admins and organizers")
-    campaign, require = _campaign_rule(store, campaign)
+    campaign, require = _campaign_rule(store, actor, campaign)
     options = ImportOptions(mapping=mapping, sheet=sheet, require_campaign=require,
                             phone_region=phone_region or getattr(mapping, "phone_region", None),
                             store=store, allowed=_upload_rule(store, actor))
@@ -1115,10 +1137,15 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
 
     def refused(records: list[Any]) -> list[tuple[str, str] | None]:
         kinds = [record_kind(r) for r in records]
-        whys = iter(_refusals(store, actor, [r for r, k in zip(records, kinds) if k in ruled]))
+        # A row of a campaign she does not work on is refused before anything of it is read.
+        seen = [sees_campaign(actor, getattr(r, "campaign", None)) for r in records]
+        whys = iter(_refusals(store, actor, [r for r, k, ok in zip(records, kinds, seen)
+                                             if ok and k in ruled]))
         out: list[tuple[str, str] | None] = []
-        for record, kind in zip(records, kinds):
-            if isinstance(record, AliasRow) and record.kind == "person":
+        for record, kind, ok in zip(records, kinds, seen):
+            if not ok:
+                out.append(("campaign", OUT_OF_SCOPE))
+            elif isinstance(record, AliasRow) and record.kind == "person":
                 out.append(("kind", "your role may not join two people (an admin merges "
                                     "spellings: mapper alias)"))
             elif kind not in ruled:

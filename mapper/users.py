@@ -15,6 +15,11 @@ True
 True
 >>> users.set_active("maya", False).active
 False
+>>> users.set_campaigns("maya", ["st-lukes"]).campaigns
+('st-lukes',)
+
+An account may be limited to some campaigns (:func:`mapper.roles.sees_campaign`); none kept
+means every campaign, as for every account made before accounts had campaigns.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -36,11 +43,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from werkzeug.security import check_password_hash
 
+from mapper.models import CAMPAIGN_PATTERN
 from mapper.roles import ROLES
 
 __all__ = ["UserRow", "UserStore", "SQLiteUsers", "Neo4jUsers", "users_for", "users_for_path",
            "hash_password", "verify_password", "password_problem", "UserError",
-           "MIN_PASSWORD_LENGTH", "dummy_hash", "SQLiteSide", "Neo4jSide"]
+           "MIN_PASSWORD_LENGTH", "dummy_hash", "SQLiteSide", "Neo4jSide", "campaign_list"]
 
 MIN_PASSWORD_LENGTH = 12
 #: The key of :meth:`UserStore.who` when no ``MAPPER_SECRET_KEY`` is set (one process only).
@@ -100,6 +108,21 @@ class UserRow:
     active: bool = True
     created: float = 0.0
     updated: float = 0.0
+    #: The campaigns she works on; none: every campaign (an admin's are not read).
+    campaigns: tuple[str, ...] = ()
+
+
+def campaign_list(values: Iterable[str] | None) -> tuple[str, ...]:
+    """``values`` as an account keeps them: stripped, each once, in the order given; refused
+    (naming the field) when one is not a campaign id."""
+    out: list[str] = []
+    for value in values or ():
+        value = str(value).strip()
+        if not re.fullmatch(CAMPAIGN_PATTERN, value):
+            raise UserError("campaigns: each a campaign id (letters, digits, '.', '_', '-')")
+        if value not in out:
+            out.append(value)
+    return tuple(out)
 
 
 def _check(username: str, role: str, organizer: str | None) -> None:
@@ -147,14 +170,16 @@ class UserStore(ABC):
     # --- the rules --------------------------------------------------------------------------
     def add(self, username: str, role: str, password: str | None = None, *,
             organizer: str | None = None, password_hash: str | None = None,
-            replace_existing: bool = False) -> UserRow:
+            replace_existing: bool = False, campaigns: Iterable[str] = ()) -> UserRow:
         """A new user with ``password`` (checked, then hashed) or an existing ``password_hash``
-        (a users file's import). Refused when the username is taken, unless
-        ``replace_existing``: a user replaced stays as active as she was (a deactivation is
-        undone only by enabling her, which revokes what tokens she had)."""
+        (a users file's import), limited to ``campaigns`` (none: every campaign). Refused
+        when the username is taken, unless ``replace_existing``: a user replaced stays as
+        active as she was (a deactivation is undone only by enabling her, which revokes what
+        tokens she had)."""
         username = username.strip()
         organizer = organizer.strip() if organizer else None
         _check(username, role, organizer)
+        campaigns = campaign_list(campaigns)
         old = self.get(username)
         if old is not None and not replace_existing:
             raise UserError(f"username: {username!r} is taken")
@@ -167,7 +192,7 @@ class UserStore(ABC):
             raise UserError("password_hash: not a password hash")
         now = self.clock()
         row = UserRow(username, role, organizer, password_hash, old.active if old else True,
-                      old.created if old else now, now)
+                      old.created if old else now, now, campaigns)
         self._put(row)
         return row
 
@@ -185,6 +210,10 @@ class UserStore(ABC):
         return self._change(username, role=role,
                             organizer=(organizer.strip() if organizer else
                                        (old.organizer if old else None)))
+
+    def set_campaigns(self, username: str, campaigns: Iterable[str]) -> UserRow:
+        """Limit her to ``campaigns`` (none: every campaign again); her next request sees it."""
+        return self._change(username, campaigns=campaign_list(campaigns))
 
     def reset_password(self, username: str, password: str) -> UserRow:
         """A new password: the fingerprint of every session changes, so they all end."""
@@ -211,7 +240,7 @@ class UserStore(ABC):
                 kept.append(r.username)
                 continue
             self.add(r.username, r.role, organizer=r.organizer, password_hash=r.password_hash,
-                     replace_existing=True)
+                     replace_existing=True, campaigns=r.campaigns)
             added.append(r.username)
         return added, kept
 
@@ -296,7 +325,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     active INTEGER NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    campaigns TEXT NOT NULL DEFAULT '[]'
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS login_failures (
     who TEXT NOT NULL,
@@ -313,14 +343,23 @@ class SQLiteUsers(UserStore):
     def __init__(self, path: str, clock: Callable[[], float] = time.time) -> None:
         super().__init__(clock)
         self._side = SQLiteSide(path, _USERS_DDL)
+        columns = {r[1] for r in self._side.execute("PRAGMA table_info(users)")}
+        if "campaigns" not in columns:
+            # A store made before accounts had campaigns: each of its users keeps every one.
+            try:
+                self._side.execute("ALTER TABLE users ADD COLUMN campaigns TEXT NOT NULL "
+                                   "DEFAULT '[]'")
+            except sqlite3.OperationalError:
+                pass  # another process added it first
 
     def close(self) -> None:
         self._side.close()
 
     def _put(self, row: UserRow) -> None:
-        self._side.execute("INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self._side.execute("INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            (row.username, row.role, row.organizer, row.password_hash,
-                            int(row.active), row.created, row.updated))
+                            int(row.active), row.created, row.updated,
+                            json.dumps(list(row.campaigns))))
 
     def get(self, username: str) -> UserRow | None:
         rows = self._side.execute("SELECT * FROM users WHERE username = ?", (username,))
@@ -350,7 +389,7 @@ class SQLiteUsers(UserStore):
 
 
 def _row(r: tuple) -> UserRow:
-    return UserRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6])
+    return UserRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], tuple(json.loads(r[7])))
 
 
 # --- Neo4j ----------------------------------------------------------------------------------
@@ -393,14 +432,15 @@ class Neo4jUsers(UserStore):
     def _put(self, row: UserRow) -> None:
         self._side.write("users/put_user", username=row.username, role=row.role,
                          organizer=row.organizer, password_hash=row.password_hash,
-                         active=row.active, created=row.created, updated=row.updated)
+                         active=row.active, created=row.created, updated=row.updated,
+                         campaigns=list(row.campaigns))
 
     def get(self, username: str) -> UserRow | None:
         rows = self._side.read("users/get_user", username=username)
-        return UserRow(**rows[0]) if rows else None
+        return _node_row(rows[0]) if rows else None
 
     def all(self) -> list[UserRow]:
-        return [UserRow(**r) for r in self._side.read("users/list_users")]
+        return [_node_row(r) for r in self._side.read("users/list_users")]
 
     def _fail(self, who: str, address: str, at: float) -> None:
         self._side.write("users/create_failure", who=who, address=address, at=at)
@@ -418,6 +458,11 @@ class Neo4jUsers(UserStore):
             self._side.write("users/delete_failures", who=who, address=address)
         else:
             self._side.write("users/delete_old_failures", before=before)
+
+
+def _node_row(r: dict[str, Any]) -> UserRow:
+    # A node kept before accounts had campaigns has none: every campaign.
+    return UserRow(**{**r, "campaigns": tuple(r.get("campaigns") or ())})
 
 
 def users_for_path(path: str, clock: Callable[[], float] = time.time) -> UserStore:
@@ -445,5 +490,6 @@ def digest(text: str) -> str:
 
 def from_mapping(users: Mapping[str, Any]) -> list[UserRow]:
     """Rows for users given as dashboard ``User`` objects (a users file, a test's users)."""
-    return [UserRow(u.username, u.role, u.organizer, u.password_hash)
+    return [UserRow(u.username, u.role, u.organizer, u.password_hash,
+                    campaigns=tuple(getattr(u, "campaigns", ()) or ()))
             for u in users.values()]

@@ -686,7 +686,8 @@ def test_deactivating_on_the_admin_page_shows_her_tokens_revoked(filled):
                     [{"id": ids.ADMIN_USERNAME, "property": "value", "value": "dev"},
                      {"id": ids.ADMIN_ROLE, "property": "value", "value": None},
                      {"id": ids.ADMIN_ORGANIZER, "property": "value", "value": None},
-                     {"id": ids.ADMIN_PASSWORD, "property": "value", "value": None}])
+                     {"id": ids.ADMIN_PASSWORD, "property": "value", "value": None},
+                     {"id": ids.ADMIN_CAMPAIGNS, "property": "value", "value": None}])
     shown = json.dumps(answer["response"][ids.ADMIN_TOKENS])
     revoked = acc.tokens.get(made.id).revoked
     assert revoked is not None and made.id in shown
@@ -717,7 +718,8 @@ def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(f
                        {"id": ids.ADMIN_ROLE, "property": "value", "value": "viewer"},
                        {"id": ids.ADMIN_ORGANIZER, "property": "value", "value": None},
                        {"id": ids.ADMIN_PASSWORD, "property": "value",
-                        "value": "a long enough passphrase"}])
+                        "value": "a long enough passphrase"},
+                       {"id": ids.ADMIN_CAMPAIGNS, "property": "value", "value": None}])
 
     organizer = app.server.test_client()
     assert _sign_in(organizer, "maya").status_code == 302

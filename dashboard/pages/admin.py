@@ -1,5 +1,5 @@
-"""Admin: users (add, set role, reset password, deactivate), API tokens, forgetting a person and
-the audit trail; admins only."""
+"""Admin: users (add, set role, limit to campaigns, reset password, deactivate), API tokens,
+forgetting a person and the audit trail; admins only."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from mapper.services import NotAllowed, ServiceError, change_user, may_manage_us
 
 #: The buttons of the user form: (change, label, colour).
 BUTTONS = (("add", "Add user", "primary"), ("set_role", "Set role", "secondary"),
+           ("set_campaigns", "Set campaigns", "secondary"),
            ("reset_password", "Reset password", "secondary"),
            ("disable", "Deactivate", "danger"), ("enable", "Reactivate", "secondary"))
 AUDIT_ROWS = 200
@@ -30,12 +31,14 @@ def _not_admin() -> dbc.Alert:
 
 
 def users_table() -> Any:
-    rows = [[u.username, u.role, u.organizer or "", "yes" if u.active else "no — deactivated"]
+    rows = [[u.username, u.role, u.organizer or "", "yes" if u.active else "no — deactivated",
+             "all" if u.role == "admin" or not u.campaigns else ", ".join(u.campaigns)]
             for u in accounts().users.all()]
     if not rows:
         return html.P("No users yet.", className="muted-box")
     # Scrolls sideways on a phone: reachable with the keyboard, named for screen readers.
-    return html.Div(table(["Username", "Role", "Organizer", "Active"], rows), className="scroll-x",
+    return html.Div(table(["Username", "Role", "Organizer", "Active", "Campaigns"], rows),
+                    className="scroll-x",
                     tabIndex="0", role="region", **{"aria-label": "Users"})
 
 
@@ -83,6 +86,9 @@ def layout(forget: str | None = None, **_query) -> html.Div:
         dbc.Col([dbc.Label("Password (12+ characters)", html_for=ids.ADMIN_PASSWORD),
                  dbc.Input(id=ids.ADMIN_PASSWORD, type="password", autocomplete="new-password")],
                 md=4, className=field),
+        dbc.Col([dbc.Label("Only these campaigns (comma-separated; empty: every campaign)",
+                           html_for=ids.ADMIN_CAMPAIGNS),
+                 dbc.Input(id=ids.ADMIN_CAMPAIGNS, autocomplete="off")], md=6, className=field),
     ])
     buttons = html.Div([dbc.Button(label, id={"type": ids.ADMIN_ACTION, "change": change},
                                    color=colour, size="sm", className="me-2 mb-2")
@@ -92,7 +98,9 @@ def layout(forget: str | None = None, **_query) -> html.Div:
         card("Users", form, buttons, html.Div(id=ids.ADMIN_MESSAGE, role="status"),
              html.Div(users_table(), id=ids.ADMIN_USERS),
              help_text="deactivating or a new password ends that user's sessions at once; "
-                       "deactivating also revokes their API tokens"),
+                       "deactivating also revokes their API tokens. A user limited to "
+                       "campaigns sees no other (admins see every one); a change is met at "
+                       "her next click"),
         card("API tokens",
              html.P("A token acts with its user's role, for tools sending 1-on-1s in or reading "
                     "answers (/api/v1, described at /api/v1/openapi.json). It is shown once.",
@@ -135,8 +143,17 @@ def layout(forget: str | None = None, **_query) -> html.Div:
     ])
 
 
+def campaign_names(text: str | None) -> list[str]:
+    """The campaigns typed in the form's box (commas or spaces between them).
+
+    >>> campaign_names(" st-lukes, mercy  ")
+    ['st-lukes', 'mercy']
+    """
+    return (text or "").replace(",", " ").split()
+
+
 def on_change(_clicks: list, username: str | None, role: str | None, organizer: str | None,
-              password: str | None):
+              password: str | None, campaigns: str | None = None):
     """Apply the clicked change; the message, the users table again, the password emptied,
     and the tokens table again (a deactivation revokes hers)."""
     user = signed_in()
@@ -148,11 +165,14 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
     try:
         row = change_user(acc.users, acc.sessions, acc.audit, user, user.username, str(change),
                           (username or "").strip(), tokens=acc.tokens, role=role,
-                          organizer=organizer, password=password)
+                          organizer=organizer, password=password,
+                          campaigns=campaign_names(campaigns))
     except (NotAllowed, ServiceError) as exc:
         return (dbc.Alert(str(exc), color="danger", className="py-2"), dash.no_update, "",
                 dash.no_update)
     done = {"add": "added", "set_role": "now " + row.role,
+            "set_campaigns": ("limited to " + ", ".join(row.campaigns) if row.campaigns
+                              else "on every campaign"),
             "reset_password": "has a new password; their sessions ended",
             "disable": "deactivated; their sessions ended, their API tokens revoked",
             "enable": "reactivated"}[str(change)]
@@ -229,7 +249,7 @@ def register_callbacks(app: dash.Dash) -> None:
                  Input({"type": ids.ADMIN_ACTION, "change": ALL}, "n_clicks"),
                  State(ids.ADMIN_USERNAME, "value"), State(ids.ADMIN_ROLE, "value"),
                  State(ids.ADMIN_ORGANIZER, "value"), State(ids.ADMIN_PASSWORD, "value"),
-                 prevent_initial_call=True)(on_change)
+                 State(ids.ADMIN_CAMPAIGNS, "value"), prevent_initial_call=True)(on_change)
     app.callback(Output(ids.ADMIN_TOKEN_MESSAGE, "children"), Output(ids.ADMIN_TOKENS, "children"),
                  Input(ids.ADMIN_TOKEN_CREATE, "n_clicks"), Input(ids.ADMIN_TOKEN_REVOKE, "n_clicks"),
                  State(ids.ADMIN_TOKEN_USER, "value"), State(ids.ADMIN_TOKEN_LABEL, "value"),

@@ -22,6 +22,8 @@ from dashboard.services import services
 from mapper import services as svc_api
 from mapper.models import content_hash
 from mapper.projection import conversation_key, record_id
+from mapper.readers import RecordError
+from mapper.roles import sees_campaign
 
 INITIAL_ISSUES = 3
 INITIAL_NAMED = 2
@@ -626,6 +628,9 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
     if chosen:
         form["campaign"] = chosen
     record, errors, rows = check_form(form, chosen)
+    if record is not None and not sees_campaign(user, record.campaign):
+        # Refused alike whether the store holds that campaign or not.
+        errors = [RecordError("form", "1-on-1", "campaign", svc_api.OUT_OF_SCOPE)]
     if errors:
         placed, general = errors_by_field(errors, rows, set(form) | {"campaign"})
         out = [html.Span("; ".join(placed[e["field"]])) if e["field"] in placed else None
