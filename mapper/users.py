@@ -309,7 +309,10 @@ class SQLiteSide:
                 self._db.executemany(sql, rows)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # (Unless SQLite ended it itself: a COMMIT that finds the disk full rolls the
+                # transaction back, and a ROLLBACK then hides that error behind its own.)
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
 
     def close(self) -> None:

@@ -67,6 +67,27 @@ def test_a_write_whose_commit_finds_the_disk_full_raises_that_and_keeps_nothing_
     store.close()
 
 
+def test_the_audit_trails_entries_on_a_full_disk_raise_that_and_keep_none(tmp_path):
+    """The audit trail beside the store appends a write's entries in one transaction: on a
+    full disk its COMMIT failed, SQLite rolled back, and our ROLLBACK then raised "cannot
+    rollback - no transaction is active" in place of the disk's error."""
+    from mapper.audit import SQLiteAudit
+
+    SQLiteStore(tmp_path / "store.db").close()
+    audit = SQLiteAudit(str(tmp_path / "store.db"))
+    audit.append_many("admin", [("record_created", "x" * 40, {"kind": "conversation"})])
+    before = audit.entries()
+    entries = [("record_created", f"{i:040d}", {"kind": "conversation"}) for i in range(3000)]
+    with disk_full_past(64 << 10), pytest.raises(sqlite3.OperationalError) as err:
+        audit.append_many("admin", entries)
+    assert "rollback" not in str(err.value)
+    assert err.value.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+    assert audit.entries() == before
+    audit.append_many("admin", entries)  # with room again, all of them
+    assert len(audit.entries()) == len(before) + 3000
+    audit.close()
+
+
 # --- what a user of the command line meets -------------------------------------------------
 
 runner = CliRunner()
