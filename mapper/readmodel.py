@@ -1406,17 +1406,20 @@ def overview_of(counts: dict[str, int], assessment: Mapping[Any, int], asks: Map
 
 
 #: The columns of a committed person's row (:class:`PersonRow`) a store reads for
-#: :func:`took_action` (the first five) and :func:`ladder` (all of them).
+#: :func:`took_action` (the first five and ``missed``) and :func:`ladder` (all of them).
 COMMITTED_FIELDS = ("kept", "yes_count", "yes_due", "missed_latest", "brought", "person",
                     "name", "unit", "assessment", "missed", "yes_asks")
 
 
 def _took(kept: int, yes_count: int, yes_due: str | None, missed_latest: int,
-          day: str | None) -> bool:
+          day: str | None, missed: int | None = 0) -> bool:
     """Whether a committed person took action (the ladder's second rung): kept a commitment,
-    said yes twice, or their yes is due before ``day`` (ISO) and was not marked missed."""
-    return kept > 0 or yes_count >= 2 or (yes_due is not None and day is not None
-                                          and yes_due < day and not missed_latest)
+    said yes twice with a yes before the latest not marked missed (``missed``: their
+    commitments marked missed), or their yes is due before ``day`` (ISO) and was not marked
+    missed."""
+    return (kept > 0 or yes_count - (missed or 0) + (1 if missed_latest else 0) >= 2
+            or (yes_due is not None and day is not None and yes_due < day
+                and not missed_latest))
 
 
 def ladder_level(row: Sequence[Any], day: str | None) -> int:
@@ -1425,7 +1428,7 @@ def ladder_level(row: Sequence[Any], day: str | None) -> int:
     took action (:func:`_took`), said yes. Each from the row's own columns."""
     if row[4]:
         return 4 if row[8] == 1 else 3
-    return 2 if _took(*row[:4], day) else 1
+    return 2 if _took(*row[:4], day, row[9]) else 1
 
 
 def angry_about(rows: Iterable[Sequence[Any]], issue: str, min_anger: int = 3
@@ -1449,11 +1452,10 @@ def angry_about(rows: Iterable[Sequence[Any]], issue: str, min_anger: int = 3
 
 def took_action(rows: Iterable[Sequence[Any]], day: str | None) -> int:
     """:func:`mapper.analytics.readiness.took_action` from the rows (:data:`COMMITTED_FIELDS`,
-    the first five at least: ``kept, yes_count, yes_due, missed_latest, brought``) of the
-    committed people still in the workplace, as of ``day`` (ISO): those who kept a
-    commitment, said yes twice, whose yes is due before ``day`` and not marked missed, or who
-    brought a coworker."""
-    return sum(1 for r in rows if r[4] or _took(*r[:4], day))
+    the first five and ``missed``, the tenth) of the committed people still in the workplace,
+    as of ``day`` (ISO): those who kept a commitment, said yes twice (not both missed), whose
+    yes is due before ``day`` and not marked missed, or who brought a coworker."""
+    return sum(1 for r in rows if r[4] or _took(*r[:4], day, r[9]))
 
 
 def _neighbours(people: Collection[str],

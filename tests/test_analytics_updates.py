@@ -144,6 +144,34 @@ def test_a_passed_date_counts_as_done_unless_the_commitment_was_marked_missed() 
     assert ladder(b.snapshot(), today=later)[0]["rung"] == "said yes"
 
 
+def test_two_yeses_both_marked_missed_are_not_action_taken() -> None:
+    """Said yes twice and missed both: still on the first rung, not "took action" (two yeses
+    stood for action taken even when updates said neither was kept)."""
+    later = dt.date(2026, 12, 1)
+    b = CampaignBuilder("c")
+    first = b.talk("Ana", "2026-10-01", response="yes", action="sign", due="2026-10-10")
+    b.log("Ana", "2026-10-11", "commitment_missed", conversation=first)
+    second = b.talk("Ana", "2026-10-20", response="yes", action="sign", due="2026-11-30")
+    (ana,) = ladder(b.snapshot(), today=later)
+    assert (ana["rung"], ana["yes_count"], ana["missed"]) == ("took action", 2, 1)  # date passed
+    b.log("Ana", "2026-12-01", "commitment_missed", conversation=second)
+    (ana,) = ladder(b.snapshot(), today=later)
+    assert (ana["rung"], ana["missed"]) == ("said yes", 2)
+    assert ana["next_step"] == "agree a new date for sign"
+    # The first missed, the second not yet due: said yes (she has not acted yet).
+    b = CampaignBuilder("c")
+    first = b.talk("Ana", "2026-10-01", response="yes", due="2026-10-10")
+    b.log("Ana", "2026-10-11", "commitment_missed", conversation=first)
+    b.talk("Ana", "2026-10-20", response="yes", due="2026-12-20")
+    assert ladder(b.snapshot(), today=later)[0]["rung"] == "said yes"
+    # An earlier yes not marked missed still counts as done, whatever the latest.
+    b = CampaignBuilder("c")
+    b.talk("Ana", "2026-10-01", response="yes", due="2026-10-10")
+    second = b.talk("Ana", "2026-10-20", response="yes", due="2026-11-20")
+    b.log("Ana", "2026-11-21", "commitment_missed", conversation=second)
+    assert ladder(b.snapshot(), today=later)[0]["rung"] == "took action"
+
+
 def test_an_update_without_a_conversation_closes_the_latest_matching_one_on_or_before_it() -> None:
     b = CampaignBuilder("c")
     first = b.talk("Ana", "2026-10-01", response="yes", due="2026-12-01")

@@ -174,6 +174,27 @@ def test_an_update_given_another_persons_1on1_id_takes_nothing_of_hers(open_stor
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_two_yeses_both_missed_are_the_first_rung_on_both_stores(open_store_of_kind, kind):
+    """Two yeses stood for action taken even when both were marked missed: the read model, the
+    store's own query and the snapshot now agree she has not acted."""
+    from mapper.analytics.readiness import took_action
+
+    store = open_store_of_kind(kind)
+    store.write([conversation("Ana Lopez", "2026-09-01", id="m1",
+                              ask={"asked": True, "response": "yes", "due": "2026-09-10"}),
+                 conversation("Ana Lopez", "2026-09-20", id="m2",
+                              ask={"asked": True, "response": "yes", "due": "2026-09-30"}),
+                 update("Ana Lopez", "2026-09-11", "commitment_missed", conversation="m1")])
+    assert [e["rung"] for e in same(store)] == ["took action"]  # the latest's date passed
+    store.write([update("Ana Lopez", "2026-10-01", "commitment_missed", conversation="m2")])
+    [ana] = same(store)
+    assert (ana["rung"], ana["yes_count"], ana["missed"]) == ("said yes", 2, 2)
+    snapshot = store.snapshot(CAMPAIGN)
+    assert store.took_action(CAMPAIGN, today=TODAY) == took_action(snapshot, today=TODAY) == 0
+    assert store.took_action(CAMPAIGN) == took_action(snapshot) == 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_ladder_is_not_read_from_the_rows_while_they_are_rebuilt(open_store_of_kind, kind):
     store = open_store_of_kind(kind)
     store.write([conversation("Ana Lopez", "2026-10-01", id="c1", ask={"response": "yes"})])

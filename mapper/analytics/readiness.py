@@ -467,9 +467,11 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     Rungs (:data:`RUNGS`), highest that holds:
 
     - *said yes*: at least one yes;
-    - *took action*: a commitment marked kept (an update), or two yeses or more, or the date
-      of the latest yes has passed and it was not marked missed (without an update saying
-      otherwise, a passed date is taken as done);
+    - *took action*: a commitment marked kept (an update), or two yeses or more of which one
+      before the latest was not marked missed (coming back to say yes again is taken as having
+      acted on the first; not when the first was missed), or the date of the latest yes has
+      passed and it was not marked missed (without an update saying otherwise, a passed date
+      is taken as done);
     - *brought a coworker*: someone they referred has since been spoken with;
     - *leads in their unit*: brought a coworker and assessed 1 (leader).
 
@@ -513,7 +515,8 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
         yes = st.response
         kept, missed = kept_missed.get(person, (0, 0))
         missed_latest = yes is not None and results.get(yes.conversation, ("", ""))[1] == "missed"
-        took = kept > 0 or st.yes_count >= 2 or (
+        # An earlier yes counts unless marked missed: two yeses, both missed, are no action.
+        took = kept > 0 or st.yes_count - missed + missed_latest >= 2 or (
             yes is not None and yes.due is not None and today is not None and yes.due < today
             and not missed_latest)
         brought = any(r in contacted for r in referred.get(person, ()))

@@ -1500,7 +1500,8 @@ class SQLiteStore(Store):
 
     #: Whether a committed person's own columns put them on the ladder's second rung, as
     #: :func:`mapper.readmodel._took` says (the day a parameter: none, no yes is due).
-    _TOOK = ("(kept > 0 OR yes_count >= 2 OR (yes_due IS NOT NULL AND yes_due < :day "
+    _TOOK = ("(kept > 0 OR yes_count - coalesce(missed, 0) + (coalesce(missed_latest, 0) != 0) "
+             ">= 2 OR (yes_due IS NOT NULL AND yes_due < :day "
              "AND NOT coalesce(missed_latest, 0)))")
 
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
