@@ -158,7 +158,9 @@ def _talk(campaign: str, filters: dict, today: dt.date, _user: User) -> tuple[li
 
 
 def _when(days: int) -> str:
-    return f"{days} days late" if days > 0 else "today" if days == 0 else f"in {-days} days"
+    n = abs(days)
+    span = f"{n} day{'s' if n != 1 else ''}"
+    return f"{span} late" if days > 0 else "today" if days == 0 else f"in {span}"
 
 
 def _follow_ups(campaign: str, filters: dict, today: dt.date, user: User) -> tuple[list, list]:

@@ -361,4 +361,26 @@ def test_without_a_today_an_ask_by_attempt_after_the_last_talk_is_zero_days_old(
     b = campaign()
     b.log("Ben", "2026-11-25", "attempt", outcome="not_now", asked=True)
     ben = queue(ask_queue(b.snapshot()), BEN)  # today: the latest thing recorded
-    assert "asked 0 days ago — follow up before asking again" in ben["reasons"]
+    assert "asked today — follow up before asking again" in ben["reasons"]
+
+
+def test_the_ask_queue_says_today_and_one_day_as_said_aloud() -> None:
+    """"asked 0 days ago" and "said no 1 days ago" read as a machine's words."""
+    b = CampaignBuilder("c")
+    b.talk("Ana", "2026-11-20", issues={"short staffing": 4}, response="no")
+    b.talk("Ben", "2026-11-19", issues={"short staffing": 4}, response="maybe")
+    b.talk("Cy", "2026-10-20", issues={"short staffing": 4}, response="maybe")
+    b.talk("Dee", "2026-10-19", issues={"short staffing": 4}, response="no")
+    q = {e["name"]: e["reasons"] for e in ask_queue(b.snapshot(), today=TODAY)}
+    assert "said no today — wait before asking again" in q["Ana"]
+    assert "asked 1 day ago (said maybe) — follow up before asking again" in q["Ben"]
+    assert "asked 31 days ago" not in " ".join(q["Cy"])
+    assert "said maybe 31 days ago — time to ask again" in q["Cy"]
+    assert "said no 32 days ago — time to ask again" in q["Dee"]
+
+
+def test_a_follow_up_one_day_late_says_one_day() -> None:
+    from dashboard.exports import _when
+
+    assert (_when(1), _when(2), _when(0), _when(-1), _when(-3)) == (
+        "1 day late", "2 days late", "today", "in 1 day", "in 3 days")

@@ -59,7 +59,8 @@ def layout(**_query) -> html.Div:
 
 def _when(days: int) -> html.Span:
     if days > 0:
-        return html.Span(f"{days} days late", className="badge bg-danger")
+        return html.Span(f"{days} day{'s' if days != 1 else ''} late",
+                         className="badge bg-danger")
     if days == 0:
         return html.Span("today", className="badge bg-warning")
     return html.Span(f"in {-days} day{'s' if days != -1 else ''}", className="badge bg-light")

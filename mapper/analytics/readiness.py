@@ -147,6 +147,15 @@ def _sees_who_can_fix(snapshot: Snapshot, named: dict, person: str, ranked: list
     return "sees that a decision maker can fix it"
 
 
+def _ago(days: int) -> str:
+    """How long ago, as said aloud: "today", "1 day ago", "12 days ago".
+
+    >>> _ago(0), _ago(1), _ago(12)
+    ('today', '1 day ago', '12 days ago')
+    """
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+
+
 def _messenger(snapshot: Snapshot, person: str, trusted: list[str],
                st: PersonState) -> dict[str, Any]:
     unit = unit_of(snapshot, person)
@@ -311,14 +320,14 @@ def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
     if what == "never":
         reasons.append("not asked yet")
     elif what == "no":
-        cautions.append(f"said no {detail} days ago — wait before asking again")
+        cautions.append(f"said no {_ago(detail)} — wait before asking again")
     elif what == "recent":
         days, maybe = detail
-        cautions.append(f"asked {days} days ago" + (" (said maybe)" if maybe else "")
+        cautions.append(f"asked {_ago(days)}" + (" (said maybe)" if maybe else "")
                         + " — follow up before asking again")
     elif what == "again":
         said, said_days = detail
-        reasons.append(f"said {said} {said_days} days ago — time to ask again"
+        reasons.append(f"said {said} {_ago(said_days)} — time to ask again"
                        if said_days is not None else f"said {said} — time to ask again")
     mine_tries = ctx.tries.get(person)
     if mine_tries:
