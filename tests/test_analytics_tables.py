@@ -103,3 +103,15 @@ def test_a_clusters_units_and_decision_makers_are_named_first_ten_and_counted() 
     assert f"Unit {NAMED_IN_A_CELL - 1} (" in row[4] and f"Unit {NAMED_IN_A_CELL} (" not in row[4]
     assert row[5].endswith(" and 1 more")
     assert bridging_table(result).rows[0][2].endswith(" and 5 more")
+
+
+def test_the_overview_table_names_its_count_of_kept_commitments_as_such() -> None:
+    """The overview's ``took_action`` counts people with a commitment marked kept, while the
+    Overview page's "took action" is the ladder's second rung or higher (a passed date, two
+    yeses, a coworker brought): the demo campaign showed "took action 0" at the command line
+    and "12 took action" on the page. The table says what its number counts."""
+    from mapper.analytics.tables import overview_table
+
+    labels = [row[0] for row in overview_table(overview(example_snapshot())).rows]
+    assert "took action" not in labels
+    assert "kept a commitment" in labels

@@ -254,10 +254,15 @@ def structure_table(result: dict[str, Any]) -> Table:
                  foot=row("Total", result["totals"]))
 
 
+_COUNT_LABELS = {"took_action": "kept a commitment"}
+
+
 def overview_table(result: dict[str, Any]) -> Table:
     """The counts of :func:`~mapper.analytics.overview.overview`."""
     c, a, k = result["counts"], result["assessment"], result["commitments"]
-    rows = [(name.replace("_", " "), _s(v)) for name, v in c.items()]
+    # took_action counts people with a commitment marked kept: not the Overview page's "took
+    # action" (the ladder's second rung or more), so it is not called that here.
+    rows = [(_COUNT_LABELS.get(name, name.replace("_", " ")), _s(v)) for name, v in c.items()]
     rows.append(("assessment 1..5 / unrated",
                  " / ".join(_s(a[str(i)]) for i in range(1, 6)) + f" / {a['unrated']}"))
     rows.append(("asks: yes / maybe / no / unanswered",
