@@ -78,10 +78,10 @@ def test_each_issue_names_its_first_decision_makers_and_counts_the_rest() -> Non
     result = {"issues": [{"name": "pay", "angry": 9, "decision_makers": named},
                          {"name": "parking", "angry": 1, "decision_makers": named[:1]}]}
     pay, parking = power_issues_table(result).rows
-    assert pay[2].startswith("Boss 0 (100 named, anger 300), Boss 1 (99 named")
+    assert pay[2].startswith("Boss 0 (100 named, total anger 300), Boss 1 (99 named")
     assert f"Boss {NAMED_IN_A_CELL - 1} (" in pay[2] and f"Boss {NAMED_IN_A_CELL} (" not in pay[2]
     assert pay[2].endswith(" and 2 more")
-    assert parking[2] == "Boss 0 (100 named, anger 300)"
+    assert parking[2] == "Boss 0 (100 named, total anger 300)"
 
 
 def test_a_clusters_units_and_decision_makers_are_named_first_ten_and_counted() -> None:

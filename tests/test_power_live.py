@@ -88,7 +88,7 @@ def test_mapper_power_ranks_a_naming_written_after_the_kept_answer(mapper,  # no
 
     issues, makers = mapper("power").split("Power map", 1)
     row = next(line for line in issues.splitlines() if "parking costs" in line)
-    assert "Rosa Vance (1 named, anger 5)" in row
+    assert "Rosa Vance (1 named, total anger 5)" in row
     assert "Rosa Vance" not in makers  # the decision makers' table: the kept answer, as it was
     answer = mapper.json("power")
     parking = next(i for i in answer["issues"] if i["key"] == PARKING)
@@ -109,7 +109,7 @@ def test_mapper_power_names_an_issues_first_ten_decision_makers_and_counts_the_r
         store.write([naming(f"Nurse {n}", f"Boss {n:02d}", "pay", 3 + n % 3) for n in range(12)])
     row = next(line for line in mapper("power").splitlines() if "Boss " in line)
     # Each named once: the angriest first (5: 2, 5, 8, 11; 4: 1, 4, 7, 10; 3: 0, 3, ...).
-    assert "Boss 02 (1 named, anger 5), Boss 05 (1 named, anger 5)" in row
+    assert "Boss 02 (1 named, total anger 5), Boss 05 (1 named, total anger 5)" in row
     assert "Boss 03 (" in row and "Boss 06 (" not in row and "Boss 09 (" not in row
     assert row.rstrip(" │").endswith("and 2 more")
     pay = next(i for i in mapper.json("power")["issues"] if i["name"] == "pay")

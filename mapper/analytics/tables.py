@@ -148,7 +148,7 @@ def power_issues_table(result: dict[str, Any]) -> Table:
     print)."""
     rows = [(i["name"], _s(i["angry"]),
              _listed(i["decision_makers"],
-                     lambda d: f"{d['name']} ({d['people']} named, anger {d['anger']})",
+                     lambda d: f"{d['name']} ({d['people']} named, total anger {d['anger']})",
                      NAMED_IN_A_CELL, i.get("named")))
             for i in result["issues"]]
     return Table("Who can fix each issue", ("Issue", "Angry", "Decision makers"), rows,
