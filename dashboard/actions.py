@@ -18,7 +18,7 @@ from dash import html
 
 from dashboard.auth import signed_in
 from dashboard.services import services
-from mapper import roles, services as svc_api
+from mapper import clock, roles, services as svc_api
 from mapper.services import ServiceError
 
 __all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
@@ -86,9 +86,9 @@ def _person(snapshot, person_key: str) -> tuple[str, str]:
 def as_of_date(value: str | None) -> dt.date:
     """A page's "As of" field as a date (today when empty or not a date)."""
     try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
+        return dt.date.fromisoformat(value) if value else clock.today()
     except (TypeError, ValueError):
-        return dt.date.today()
+        return clock.today()
 
 
 def refusal(exc: ServiceError) -> str:

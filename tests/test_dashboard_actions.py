@@ -3,9 +3,11 @@ who is refused, what each role sees, and where the organizer filters start."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from dashboard import ids
+from dashboard import actions, ids
 from dashboard.app import create_app
 from dashboard.components import person_href
 from dashboard.listing import filter_options
@@ -325,3 +327,27 @@ def test_a_forged_page_size_is_refused_not_a_server_error(app, limit):
     for more_id, limit_id in ((ids.MY_MORE, ids.MY_LIMIT), (ids.FOLLOW_MORE, ids.FOLLOW_LIMIT)):
         assert _post_callback(app, "maya", limit_id, {limit_id: limit, more_id: 1}
                               ).status_code == 204
+
+
+def test_the_lists_and_the_form_start_on_the_day_the_store_is_run_on(app, monkeypatch):
+    """The Follow-ups and My list pages' "As of" and the form's date started on the machine's
+    date, not :func:`mapper.clock.today` (``MAPPER_TODAY``, the replaying of old data and
+    the demo's clock): the lists showed another day's lateness than the command line."""
+    from dashboard.pages import record
+
+    monkeypatch.setenv("MAPPER_TODAY", "2026-11-02")
+    with signed_in_as(app, MAYA):
+        pages = [(follow_ups.layout(), ids.FOLLOW_AS_OF), (my_list.layout(), ids.MY_AS_OF)]
+        form = record.layout()
+    for layout, field in pages:
+        assert by_id(layout, field).value == "2026-11-02", field
+    assert "2026-11-02" in [getattr(c, "value", None) for c in _walk(form)]
+    assert actions.as_of_date(None) == actions.as_of_date("not a day") == dt.date(2026, 11, 2)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            yield from _walk(child)

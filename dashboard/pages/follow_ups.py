@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, dcc, html
@@ -14,6 +12,7 @@ from dashboard.components import card, empty_campaign, page_head, person_link, t
 from dashboard.item_words import NOT_YOURS, item_words
 from dashboard.pages import register_page
 from dashboard.services import services
+from mapper import clock
 
 KINDS = {"thank_you": "thank-you", "assignment": "assignment", "commitment": "commitment",
          "talk_again": "talk again"}
@@ -35,7 +34,7 @@ def layout(**_query) -> html.Div:
                   "commitments overdue or due within a week."),
         dbc.Row([
             dbc.Col([dbc.Label("As of", html_for=AS_OF, className="small mb-0"),
-                     dbc.Input(id=AS_OF, type="date", value=dt.date.today().isoformat(),
+                     dbc.Input(id=AS_OF, type="date", value=clock.today().isoformat(),
                                size="sm")], md=2),
             dbc.Col([dbc.Label("Organizer", html_for=ids.FOLLOW_ORGANIZER, className="small mb-0"),
                      dcc.Dropdown(id=ids.FOLLOW_ORGANIZER, placeholder="all organizers",

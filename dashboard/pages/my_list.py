@@ -3,7 +3,6 @@ and admins pick any organizer's list, viewers see the counts per organizer."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import dash
 import dash_bootstrap_components as dbc
@@ -15,7 +14,7 @@ from dashboard.components import card, empty_campaign, page_head, person_link
 from dashboard.listing import reachable
 from dashboard.pages import register_page
 from dashboard.services import services
-from mapper import roles
+from mapper import clock, roles
 from mapper import services as services_api
 
 NEXT = {"first_1on1": "first 1-on-1", "follow_up": "follow up", "ask": "ask", "none": "nothing now"}
@@ -33,7 +32,7 @@ def layout(**_query) -> html.Div:
                   if own else "Each organizer's contacts, the next thing to do and when."),
         dbc.Row([
             dbc.Col([dbc.Label("As of", html_for=ids.MY_AS_OF, className="small mb-0"),
-                     dbc.Input(id=ids.MY_AS_OF, type="date", value=dt.date.today().isoformat(),
+                     dbc.Input(id=ids.MY_AS_OF, type="date", value=clock.today().isoformat(),
                                size="sm")], xs=6, md=2),
             dbc.Col([dbc.Label("Organizer", html_for=ids.MY_ORGANIZER, className="small mb-0"),
                      dcc.Dropdown(id=ids.MY_ORGANIZER, placeholder="all organizers", value=own,

@@ -19,7 +19,7 @@ from dashboard.components import not_for_role, page_head, person_href
 from dashboard.forms import GROUPS, check_form, errors_by_field, form_values_of
 from dashboard.pages import register_page
 from dashboard.services import services
-from mapper import services as svc_api
+from mapper import clock, services as svc_api
 from mapper.models import content_hash
 from mapper.projection import conversation_key, record_id
 from mapper.readers import RecordError
@@ -398,7 +398,7 @@ def _form(organizer: str, fixed: bool, issues: int, named: int, referrals: int) 
         step("before", "Before the 1-on-1", "self-care, then who and when",
              prompt(*SELF_CARE_BEFORE, title="Self-care first"),
              dbc.Row([
-                 field("date", "Date", "date", width=3, value=dt.date.today().isoformat(),
+                 field("date", "Date", "date", width=3, value=clock.today().isoformat(),
                        required=True),
                  field("organizer", "Organizer", width=3, value=organizer, disabled=fixed,
                        help_text="you" if fixed else "who held the conversation",
