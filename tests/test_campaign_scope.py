@@ -8,6 +8,7 @@ Tests on the store run on the embedded store and on a real Neo4j (users live bes
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -339,3 +340,26 @@ def test_the_cli_adds_a_user_limited_to_campaigns_and_changes_them(tmp_path):
     entries = json.loads(run("audit", "--json").output)["entries"]
     assert [e["detail"].get("campaigns") for e in entries
             if e["action"] == "user_campaigns_set"] == [[BETA], "all"]
+
+
+# --- a person's key naming another campaign -------------------------------------------------
+
+@pytest.mark.parametrize("user", [MAYA, PAT], ids=["organizer", "planner"])
+def test_a_forged_person_key_of_another_campaign_is_acted_on_nowhere(app, store, user):
+    from dashboard import actions
+    from dashboard.bulk_assign import bulk_assign
+    from dashboard.tables import ready_rows
+
+    before = store.version()
+    said = {}
+    for camp in (BETA, NOWHERE):
+        bea = f"person:{camp}:bea quill"
+        with signed_in_as(app, user):
+            said[camp] = text([
+                bulk_assign(ready_rows, [], "selected", [{"person": bea}], "Maya Ortiz", None,
+                            [], camp),
+                actions.perform("ready", {"do": "attempt", "person": bea, "value": "no_answer"},
+                                camp, dt.date(2026, 11, 30))])
+    assert said[BETA].replace(BETA, NOWHERE) == said[NOWHERE]
+    assert "Nothing assigned" in said[BETA] and "Bea" not in said[BETA]
+    assert store.version() == before

@@ -898,7 +898,10 @@ class Store(abc.ABC):
 
         if self._reprojecting(campaign):
             return None
-        part = self._people_slice(campaign, list(people))
+        # A key of another campaign (a forged request's) is no one of this one: her records
+        # were read by key alone, so she was in it, to be assigned and logged under her name.
+        people = [p for p in people if p.startswith(f"person:{campaign}:")]
+        part = self._people_slice(campaign, people)
         return readmodel._snapshot_of(campaign, people, part.sources, part.nodes, part.units,
                                       part.anger, part.named, organizers=part.organizers,
                                       assignments=part.assignments, ties=list(ties))
