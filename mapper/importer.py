@@ -86,6 +86,10 @@ class ImportOptions:
     #: the rule reads the store): None when allowed, else the field refused and why (no
     #: value), reported as the record's error (an upload's role rules).
     allowed: Callable[[list[Record]], list[tuple[str, str] | None]] | None = None
+    #: Why a row of this campaign is refused (None: it is not), asked before anything of the
+    #: row is read from the store: a row of a campaign the importer does not work on is
+    #: matched against no one there (the people counts said whom that campaign holds).
+    outside: Callable[[str], str | None] | None = None
 
 
 def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
@@ -107,8 +111,12 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
 
     def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
         for raw in read_file(path, kind, read):
-            yield raw, *validate(raw, campaign, require_campaign=options.require_campaign,
-                                 context=context)
+            record, errors = validate(raw, campaign, require_campaign=options.require_campaign,
+                                      context=context)
+            why = (options.outside(record.campaign) if record is not None and not errors
+                   and options.outside is not None else None)
+            yield raw, record, [RecordError(raw.where, raw.label, "campaign", why)] if why \
+                else errors
 
     files = [(path, checked(path)) for path in paths]
     if identities is not None and _small(paths):

@@ -1109,7 +1109,8 @@ def check_upload(store: Store, actor: ActorLike, path: Any, mapping: Any, *,
     campaign, require = _campaign_rule(store, actor, campaign)
     options = ImportOptions(mapping=mapping, sheet=sheet, require_campaign=require,
                             phone_region=phone_region or getattr(mapping, "phone_region", None),
-                            store=store, allowed=_upload_rule(store, actor))
+                            store=store, allowed=_upload_rule(store, actor),
+                            outside=lambda c: None if sees_campaign(actor, c) else OUT_OF_SCOPE)
     report = check_files([path], campaign=campaign, keep=keep, options=options)
     check = UploadCheck(valid=report.valid, rejected=len(report.rejected),
                         errors=_upload_errors(report, path, shown_as),
@@ -1136,16 +1137,13 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
     ruled = ("conversation", "update", "assignment")
 
     def refused(records: list[Any]) -> list[tuple[str, str] | None]:
+        # (A row of a campaign she does not work on never comes here: refused as it is read,
+        # ImportOptions.outside, before her people are matched.)
         kinds = [record_kind(r) for r in records]
-        # A row of a campaign she does not work on is refused before anything of it is read.
-        seen = [sees_campaign(actor, getattr(r, "campaign", None)) for r in records]
-        whys = iter(_refusals(store, actor, [r for r, k, ok in zip(records, kinds, seen)
-                                             if ok and k in ruled]))
+        whys = iter(_refusals(store, actor, [r for r, k in zip(records, kinds) if k in ruled]))
         out: list[tuple[str, str] | None] = []
-        for record, kind, ok in zip(records, kinds, seen):
-            if not ok:
-                out.append(("campaign", OUT_OF_SCOPE))
-            elif isinstance(record, AliasRow) and record.kind == "person":
+        for record, kind in zip(records, kinds):
+            if isinstance(record, AliasRow) and record.kind == "person":
                 out.append(("kind", "your role may not join two people (an admin merges "
                                     "spellings: mapper alias)"))
             elif kind not in ruled:

@@ -177,6 +177,24 @@ def test_an_upload_naming_a_campaign_outside_hers_writes_nothing(store, tmp_path
     assert "Zed" not in text(check.errors)
 
 
+def test_an_upload_naming_a_campaign_outside_hers_says_nothing_of_whom_it_holds(
+        store, tmp_path):
+    from mapper.mapping import Mapping
+
+    mapping = Mapping(columns={"name": "name", "email": "email", "campaign": "campaign"})
+    maya = Actor("organizer", "Maya Ortiz", (CAMPAIGN,))
+    said = {}
+    for camp in (BETA, NOWHERE):
+        path = tmp_path / "roster.csv"
+        # Bea is campaign B's; a new name with its people's email would be a look-alike there.
+        path.write_text(f"name,email,campaign\nBea Quill,,{camp}\n"
+                        f"Zed Quarry,secret-email@example.org,{camp}\n")
+        check, _ = services.check_upload(store, maya, path, mapping, campaign=CAMPAIGN,
+                                         shown_as="the file")
+        said[camp] = check
+    assert said[BETA] == said[NOWHERE] and said[BETA].people["matched"] == 0
+
+
 # --- the API ---------------------------------------------------------------------------------
 
 def test_a_limited_token_gets_nothing_of_another_campaign_from_the_api(app, store):
