@@ -44,8 +44,8 @@ from mapper.cells import write_csv, write_xlsx
 from mapper.keys import normalize
 from mapper.roles import sees_contact_details, sees_every_list, sees_people
 
-__all__ = ["LISTS", "Sheet", "list_sheet", "list_downloads", "download_href", "install_exports",
-           "to_csv", "to_xlsx", "dialable", "call_sheet", "filters_query"]
+__all__ = ["LISTS", "Sheet", "list_sheet", "list_downloads", "download_href", "dated_query",
+           "install_exports", "to_csv", "to_xlsx", "dialable", "call_sheet", "filters_query"]
 
 #: The lists that leave the tool, by the name their links use.
 LISTS = {"ready": "Ready to ask", "talk-next": "Talk to next", "follow-ups": "Follow-ups",
@@ -385,12 +385,14 @@ def list_downloads(list_name: str) -> html.Div:
     """
     if list_name not in LISTS:
         raise ValueError(f"list_name: one of {', '.join(LISTS)}")
-    if not signed_in().sees_people:
-        return html.Div()
-    query = _base_query(list_name)
+    sees = signed_in().sees_people
+    # (For a viewer, no links: the filters' store and the links' place alone, so the
+    # callbacks writing them find them.)
+    query = _base_query(list_name) if sees else {}
     return html.Div([
         dcc.Store(id={"type": ids.EXPORT_QUERY, "list": list_name}, data=query),
-        html.Div(_links(list_name, query), id={"type": ids.EXPORT_LINKS, "list": list_name},
+        html.Div(_links(list_name, query) if sees else [],
+                 id={"type": ids.EXPORT_LINKS, "list": list_name},
                  className="list-downloads no-print"),
     ])
 
@@ -401,9 +403,18 @@ def filters_query(organizer: str | None = None, unit: str | None = None,
     return {"organizer": organizer, "unit": unit, "issue": issue}
 
 
+def dated_query(as_of: str | None = None, organizer: str | None = None
+                ) -> dict[str, str | None]:
+    """What the Follow-ups and My list pages' "As of" and organizer put in their links'
+    query: the file holds the list the page shows (a planner who picked one organizer's list
+    and another day downloaded everyone's, as of today)."""
+    return {"as_of": as_of, "organizer": organizer}
+
+
 def update_links(query: dict[str, Any] | None, campaign: str | None) -> list:
-    """The links again, for the page's current filters and campaign."""
-    signed_in()
+    """The links again, for the page's current filters and campaign (none for a viewer)."""
+    if not signed_in().sees_people:
+        return []
     ctx = dash.callback_context
     list_name = ctx.outputs_list["id"]["list"] if ctx and ctx.outputs_list else None
     return _links(list_name or "ready", {**(query or {}), "campaign": campaign})

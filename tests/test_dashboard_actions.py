@@ -351,3 +351,38 @@ def _walk(component):
     for child in children if isinstance(children, list) else [children]:
         if child is not None and not isinstance(child, str):
             yield from _walk(child)
+
+
+@pytest.mark.parametrize("page,as_of,organizer", [
+    ("follow-ups", ids.FOLLOW_AS_OF, ids.FOLLOW_ORGANIZER),
+    ("my-list", ids.MY_AS_OF, ids.MY_ORGANIZER)])
+def test_the_dated_lists_downloads_hold_the_day_and_organizer_the_page_shows(app, page, as_of,
+                                                                               organizer):
+    """A planner who picked Dev's list as of another day on Follow-ups (or My list)
+    downloaded everyone's list as of today: the links did not follow the page's pickers."""
+    import json
+    import re
+
+    from dashboard.exports import download_href
+
+    client = app.server.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post("/login", data={"username": "pat", "password": "correct horse battery staple",
+                                "csrf_token": token, "next": "/"})
+    [dep] = [d for d in client.get("/_dash-dependencies").get_json()
+             if ids.EXPORT_QUERY in d["output"]
+             and {i["id"] for i in d["inputs"]} == {as_of, organizer}]
+    target = {"type": ids.EXPORT_QUERY, "list": page}
+    body = {"output": dep["output"], "outputs": {"id": target, "property": "data"},
+            "inputs": [{**i, "value": {as_of: "2026-11-09", organizer: "Dev Patel"}[i["id"]]}
+                       for i in dep["inputs"]],
+            "state": [], "changedPropIds": [f"{as_of}.value"]}
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    query = answer.get_json()["response"][json.dumps(target, separators=(",", ":"),
+                                                     sort_keys=True)]["data"]
+    assert query == {"as_of": "2026-11-09", "organizer": "Dev Patel"}
+    for what in ("csv", "xlsx", "print"):
+        href = download_href(page, what, query)
+        assert "as_of=2026-11-09" in href and "organizer=Dev+Patel" in href, href

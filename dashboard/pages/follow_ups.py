@@ -9,6 +9,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import actions, components, figures, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link, table
+from dashboard.exports import dated_query
 from dashboard.item_words import NOT_YOURS, item_words
 from dashboard.pages import register_page
 from dashboard.services import services
@@ -40,7 +41,7 @@ def layout(**_query) -> html.Div:
                      dcc.Dropdown(id=ids.FOLLOW_ORGANIZER, placeholder="all organizers",
                                   **organizer_choice(user))],
                     md=3),
-            dbc.Col(actions.downloads("follow-ups") if user.sees_people else None,
+            dbc.Col(actions.downloads("follow-ups"),
                     id=ids.FOLLOW_DOWNLOADS, md="auto", className="ms-md-auto"),
         ], className="g-3 mb-3 align-items-end"),
         card("Due and overdue per organizer",
@@ -155,6 +156,8 @@ def register_callbacks(app: dash.Dash) -> None:
               "n_clicks"),
         State(ids.CAMPAIGN, "data"), State(AS_OF, "value"), prevent_initial_call=True,
     )(actions.on_click(ids.FOLLOW_ACTION))
+    app.callback(Output({"type": ids.EXPORT_QUERY, "list": "follow-ups"}, "data"),
+                 Input(AS_OF, "value"), Input(ids.FOLLOW_ORGANIZER, "value"))(dated_query)
 
 
 register_page(__name__, path="/follow-ups", name="Follow-ups",

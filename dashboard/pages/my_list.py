@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import actions, ids
 from dashboard.auth import signed_in
 from dashboard.components import card, empty_campaign, page_head, person_link
+from dashboard.exports import dated_query
 from dashboard.listing import reachable
 from dashboard.pages import register_page
 from dashboard.services import services
@@ -39,7 +40,7 @@ def layout(**_query) -> html.Div:
                                   options=[{"label": own, "value": own}] if own else [],
                                   clearable=choose, disabled=not choose)],
                     xs=6, md=3, style=None if choose else {"display": "none"}),
-            dbc.Col(actions.downloads("my-list") if user.sees_people else None,
+            dbc.Col(actions.downloads("my-list"),
                     md="auto", className="ms-md-auto"),
         ], className="g-3 mb-3 align-items-end"),
         html.Div(id=ids.MY_COUNTS),
@@ -219,6 +220,8 @@ def register_callbacks(app: dash.Dash) -> None:
               "n_clicks"),
         State(ids.CAMPAIGN, "data"), State(ids.MY_AS_OF, "value"), prevent_initial_call=True,
     )(actions.on_click(ids.MY_ACTION))
+    app.callback(Output({"type": ids.EXPORT_QUERY, "list": "my-list"}, "data"),
+                 Input(ids.MY_AS_OF, "value"), Input(ids.MY_ORGANIZER, "value"))(dated_query)
 
 
 register_page(__name__, path="/my-list", name="My list", title="My list · Collective Mapper",
