@@ -898,7 +898,7 @@ class _Scorer:
             trusted: set[str] | None) -> tuple | None:
         """``(not ready, -score, name, person)``: the queue's order."""
         from mapper.analytics.readiness import (anger_points, ask_history, ranked_issues,
-                                                trust_points)
+                                                trust_points, waited)
 
         person, name, _, contacted, committed, _, own, ready, asked, said, tried = row[:11]
         if not contacted or committed:
@@ -906,10 +906,11 @@ class _Scorer:
         shared = self.shared
         points = (anger_points(mine, ranked_issues(mine, shared, self.name_of), shared)
                   if mine else self.no_anger)
-        history = ask_history(_day(asked), said, _day(tried), self.today, self.wait_days)[0]
+        history, what, _ = ask_history(_day(asked), said, _day(tried), self.today,
+                                       self.wait_days)
         score = round(own + points + (trust_points(len(trusted)) if trusted else self.no_trust)
                       + history, 1)
-        return (not ready, -score, name, person)
+        return (not (ready and waited(what)), -score, name, person)
 
 
 def kept_key(entry: Sequence[Any]) -> tuple:

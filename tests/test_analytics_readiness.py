@@ -69,13 +69,33 @@ def test_a_recent_no_lowers_readiness_and_an_old_no_invites_asking_again() -> No
     b.talk("Ola", "2026-10-25", issues={"pay": 4}, response="no")   # 7 days before
     b.talk("Pat", "2026-10-25", issues={"pay": 4}, response="maybe")
     q = ask_queue(b.snapshot(), today=TODAY)
-    assert [e["name"] for e in q] == ["Nia", "Pat", "Ola"]
+    assert [(e["name"], e["ready"]) for e in q] == [("Nia", True), ("Pat", True),
+                                                    ("Ola", False)]
     assert "said no 31 days ago — time to ask again" in entry(q, "Nia")["reasons"]
-    assert "said no 7 days ago — wait before asking again" in entry(q, "Ola")["reasons"]
+    assert ("said no 7 days ago — follow up, don't ask again before 2026-11-25"
+            in entry(q, "Ola")["reasons"])
     assert ("asked 7 days ago (said maybe) — follow up before asking again"
             in entry(q, "Pat")["reasons"])
     # anger 4 + log2(1 + 2 others) = 5.585, then +1 ask again / -1 asked recently / -3 said no
     assert [e["score"] for e in q] == [6.6, 4.6, 2.6]
+
+
+def test_a_no_is_respected_not_ready_within_the_wait_however_high_the_score() -> None:
+    """A no a week ago ranked above people never asked, ready: "assign the top N" handed out
+    first someone who had just said no. Within the wait they are followed up, not asked."""
+    b = CampaignBuilder("c")
+    b.talk("Cy", "2026-11-24", issues={"staffing": 5}, hope=4, assessment=2, response="no")
+    b.talk("Dee", "2026-11-24", issues={"staffing": 3}, assessment=3)
+    q = ask_queue(b.snapshot(), today=dt.date(2026, 12, 1))
+    assert [(e["name"], e["ready"], e["score"]) for e in q] == [("Dee", True, 5.0),
+                                                                ("Cy", False, 7.0)]
+    assert ("said no 7 days ago — follow up, don't ask again before 2026-12-25"
+            in q[1]["reasons"])
+    # The last day of the wait, then the first after it: as before, ready and asked again.
+    assert not entry(ask_queue(b.snapshot(), today=dt.date(2026, 12, 24)), "Cy")["ready"]
+    later = ask_queue(b.snapshot(), today=dt.date(2026, 12, 25))
+    assert [(e["name"], e["ready"]) for e in later] == [("Cy", True), ("Dee", True)]
+    assert "said no 31 days ago — time to ask again" in later[0]["reasons"]
 
 
 def test_people_assessed_four_or_five_are_not_ready_and_come_last() -> None:

@@ -372,7 +372,7 @@ def test_the_ask_queue_says_today_and_one_day_as_said_aloud() -> None:
     b.talk("Cy", "2026-10-20", issues={"short staffing": 4}, response="maybe")
     b.talk("Dee", "2026-10-19", issues={"short staffing": 4}, response="no")
     q = {e["name"]: e["reasons"] for e in ask_queue(b.snapshot(), today=TODAY)}
-    assert "said no today — wait before asking again" in q["Ana"]
+    assert "said no today — follow up, don't ask again before 2026-12-21" in q["Ana"]
     assert "asked 1 day ago (said maybe) — follow up before asking again" in q["Ben"]
     assert "asked 31 days ago" not in " ".join(q["Cy"])
     assert "said maybe 31 days ago — time to ask again" in q["Cy"]

@@ -255,6 +255,34 @@ def test_another_days_ranking_is_read_not_kept_for_the_new_day(open_store_of_kin
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_no_within_the_wait_is_not_ready_in_a_kept_ranking_and_ready_after_it(
+        open_store_of_kind, kind, monkeypatch):
+    """Someone who said no a week ago ranked ready above people never asked (an organizer's
+    "assign the top N" handed them out first): within the wait they are not ready, in the
+    kept ranking as in the whole queue, written since or not; the day the wait ends, another
+    day's kept ranking re-scores them ready again."""
+    store = open_store_of_kind(kind)
+    keep, page_later, whole = _pages(store, monkeypatch)
+    said_no = dict(assessment=2, plan={"hope": 5, "wants_to_talk_again": True,
+                                       "will_attend_meeting": True},
+                   ask={"response": "no", "action": "sign it"})
+    store.write([*small_campaign(), conversation("Cy Noe", "2026-10-13", id="cy", **said_no)])
+    keep()
+    # (Written after the keep: scored again from her row.)
+    store.write([conversation("Di Noe", "2026-10-13", id="di", **said_no)])
+    for day, ready in ((TODAY, False), (dt.date(2026, 11, 12), False),
+                       (dt.date(2026, 11, 13), True)):
+        entries, count, served_kept = page_later(day)
+        full = whole(day)
+        assert served_kept and (entries, count) == (full, len(full)), day
+        mine = [e for e in full if e["name"] in ("Cy Noe", "Di Noe")]
+        assert [e["ready"] for e in mine] == [ready, ready], day
+        if not ready:  # ranked after everyone ready, whatever their score
+            assert full[-2:] == mine or all(not e["ready"] for e in full[full.index(mine[0]):])
+            assert any(e["ready"] and e["score"] < mine[0]["score"] for e in full), day
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def test_a_write_between_a_new_days_two_reads_leaves_its_ranking_not_exact(
         open_store_of_kind, kind, monkeypatch):
     """The rows whose wait a new day moves are read after the rows written since, in another

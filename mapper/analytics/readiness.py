@@ -23,7 +23,7 @@ from mapper.snapshot import Commitment, Snapshot
 __all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "next_step", "RUNGS", "MIN_SHARED_ACTION",
            "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
            "ranked_issues", "own_points", "anger_points", "shared_points", "trust_points",
-           "ask_history",
+           "ask_history", "waited",
            "took_action"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
@@ -270,6 +270,12 @@ def ask_history(asked: dt.date | None, said: str | None, tried: dt.date | None,
     return 0.0, "", None
 
 
+def waited(what: str) -> bool:
+    """Whether an ask history (:func:`ask_history`'s ``what``) lets someone be asked: not
+    within the wait after they said no (a no is followed up, not asked again a week later)."""
+    return what != "no"
+
+
 def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
               wait_days: int = 30) -> dict[str, Any]:
     """One contact's place in the ask queue: score, reasons, the ask and its messenger."""
@@ -320,7 +326,8 @@ def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
     if what == "never":
         reasons.append("not asked yet")
     elif what == "no":
-        cautions.append(f"said no {_ago(detail)} — wait before asking again")
+        again = iso(today + dt.timedelta(days=wait_days - detail + 1))
+        cautions.append(f"said no {_ago(detail)} — follow up, don't ask again before {again}")
     elif what == "recent":
         days, maybe = detail
         cautions.append(f"asked {_ago(days)}" + (" (said maybe)" if maybe else "")
@@ -337,6 +344,7 @@ def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
         # What they fear is personal: the organizer who held the talk reads it on the person page.
         cautions.append(f"voiced {'a fear' if n == 1 else f'{n} fears'} — address before asking")
     own, ready = own_points(st, mine_tries)
+    ready = ready and waited(what)
     # Summed in this order wherever a score is computed (a read model ranks with it too).
     score = own + anger_points(mine, ranked, ctx.shared) + trust_points(len(trusted)) + history
 
@@ -394,9 +402,10 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     in the reasons by what and when ("2 calls not answered since 2026-11-20").
     People who left the workplace are not listed.
 
-    People assessed 4-5 (leaning against, opposed) are listed with ``ready`` false, after all
-    ready people. ``today`` defaults to the date of the latest conversation or update,
-    so the answer depends on the data alone.
+    People assessed 4-5 (leaning against, opposed), and people who said no within
+    ``wait_days`` (followed up, not asked again: :func:`waited`), are listed with ``ready``
+    false, after all ready people. ``today`` defaults to the date of the latest conversation
+    or update, so the answer depends on the data alone.
 
     The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
     passed) is asked again; otherwise the upcoming action most people angry about their top
