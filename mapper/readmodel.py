@@ -181,6 +181,8 @@ class PersonRow(NamedTuple):
     assessment: int | None
     last_date: str | None  # of their latest 1-on-1 or update
     own_points: float | None  # the ask queue's points of their own state
+    # 1: ready to be asked; 0: not (assessed 4-5); 2: ready but for the wait after their
+    # latest ask, by an attempt, which they refused (refused_asks: not ready within it)
     ready: int | None
     ask_date: str | None  # their latest ask in a 1-on-1, and its answer
     ask_response: str | None
@@ -293,7 +295,7 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
     from mapper.analytics._common import (committed_people, contacted_people,
                                           latest_anger_pairs, latest_named, person_states)
     from mapper.analytics._common import RESPONSES
-    from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+    from mapper.analytics.attempts import asked_in_attempts, failed_attempts, refused_asks
     from mapper.analytics.closing import commitment_results
     from mapper.analytics.readiness import own_points
     from mapper.analytics.status import left_people
@@ -329,6 +331,7 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
     states = person_states(snap)
     tries = failed_attempts(snap) if snap.updates else {}
     asked = asked_in_attempts(snap) if snap.updates else {}
+    refused = refused_asks(snap) if snap.updates else set()
     angers: dict[str, list] = {}
     for (p, issue), a in latest_anger_pairs(snap).items():
         if a is not None:
@@ -353,6 +356,7 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
         own = ready = ask_date = ask_response = None
         if st is not None:
             own, ready = own_points(st, tries.get(key))
+            ready = 2 if ready and key in refused else int(ready)
             if st.last_ask is not None:
                 ask_date = st.last_ask.date.isoformat() if st.last_ask.date else None
                 ask_response = st.last_ask.response
@@ -364,7 +368,7 @@ def _rows_of(campaign: str, snap: Any, referred: Iterable[tuple] = ()) -> list[P
             campaign, key, p.name, p.unit, int(p.in_roster), int(key in contacted),
             int(key in gone), int(key in committed), st.assessment if st is not None else None,
             last[key].isoformat() if key in last else None, own,
-            None if ready is None else int(ready), ask_date, ask_response,
+            ready, ask_date, ask_response,
             tried.isoformat() if tried else None, _json(sorted(angers.get(key, ()))),
             _json(yeses.get(key)), st.latest.organizer if st is not None else None, None,
             counted.get(key, 0), _json(asks.get(key)), st.yes_count if st is not None else 0,
@@ -907,7 +911,7 @@ class _Scorer:
         points = (anger_points(mine, ranked_issues(mine, shared, self.name_of), shared)
                   if mine else self.no_anger)
         history, what, _ = ask_history(_day(asked), said, _day(tried), self.today,
-                                       self.wait_days)
+                                       self.wait_days, ready == 2)
         score = round(own + points + (trust_points(len(trusted)) if trusted else self.no_trust)
                       + history, 1)
         return (not (ready and waited(what)), -score, name, person)
@@ -1325,7 +1329,7 @@ class AskRanking:
         forget as the list was drawn), and trusting only those whose rows were read (one
         gone from the workplace meanwhile has none: :meth:`add_rows`)."""
         from mapper.analytics._common import latest_named, person_states
-        from mapper.analytics.attempts import asked_in_attempts, failed_attempts
+        from mapper.analytics.attempts import asked_in_attempts, failed_attempts, refused_asks
         from mapper.analytics.readiness import AskContext, ask_entry
         from mapper.snapshot import with_texts
 
@@ -1356,7 +1360,8 @@ class AskRanking:
             shared=self.shared, trusts={p: trusts[p] for p in shown if p in trusts},
             named=latest_named(snap), tries=failed_attempts(snap) if snap.updates else {},
             asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
-            campaign_actions=campaign_actions, plans=plans)
+            campaign_actions=campaign_actions, plans=plans,
+            refused=refused_asks(snap) if snap.updates else set())
         states = person_states(snap)
         return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown
                 if p in states]

@@ -98,6 +98,24 @@ def test_a_no_is_respected_not_ready_within_the_wait_however_high_the_score() ->
     assert "said no 31 days ago — time to ask again" in later[0]["reasons"]
 
 
+def test_a_refusal_when_asked_by_an_attempt_is_respected_as_a_no() -> None:
+    """Asked on a call and refused six days ago, then ranked ready: not ready within the wait,
+    ready again after it; a 1-on-1 since the refusal settles it."""
+    b = CampaignBuilder("c")
+    b.talk("Ben", "2026-11-01", issues={"staffing": 5}, hope=4, assessment=2)
+    b.log("Ben", "2026-11-25", "attempt", outcome="refused", asked=True)
+    b.talk("Dee", "2026-11-01", issues={"staffing": 3})
+    q = ask_queue(b.snapshot(), today=dt.date(2026, 12, 1))
+    assert [(e["name"], e["ready"]) for e in q] == [("Dee", True), ("Ben", False)]
+    assert ("refused when asked 6 days ago — follow up, don't ask again before 2026-12-26"
+            in q[1]["reasons"])
+    assert entry(ask_queue(b.snapshot(), today=dt.date(2026, 12, 26)), "Ben")["ready"]
+    b.log("Dee", "2026-11-25", "attempt", outcome="not_now", asked=True)  # (not a refusal)
+    assert entry(ask_queue(b.snapshot(), today=dt.date(2026, 12, 1)), "Dee")["ready"]
+    b.talk("Ben", "2026-11-28", issues={"staffing": 5})
+    assert entry(ask_queue(b.snapshot(), today=dt.date(2026, 12, 1)), "Ben")["ready"]
+
+
 def test_people_assessed_four_or_five_are_not_ready_and_come_last() -> None:
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-11-01", issues={"pay": 5}, hope=5, assessment=4)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from mapper.analytics.readiness import ask_queue
 from mapper.analytics.stored import options_key
 from mapper.analytics.texts import fill_texts, read_texts
+from mapper.models import Update
 from tests.records import CAMPAIGN, conversation, small_campaign
 from tests.test_cli_loop import mapper, runner  # noqa: F401  (the CLI on both stores)
 from tests.test_readmodel_property import apply, operations
@@ -91,7 +92,8 @@ def test_a_kept_ranking_used_past_the_lag_bound_ranks_as_the_whole_queue(store, 
 
 def _asked() -> list:
     """Contacts asked on days from 2026-10-01 to 2026-11-05, who said maybe or no (or
-    asked by a contact attempt): each day's move ends or begins the wait of some of them."""
+    asked by a contact attempt, not answered or refused): each day's move ends or begins the
+    wait of some of them (and makes those who said no or refused ready, or not)."""
     from mapper.models import Update
 
     out = []
@@ -100,7 +102,8 @@ def _asked() -> list:
         if n % 4 == 3:
             out += [conversation(f"Asked {n}", "2026-09-20", id=f"asked-{n}"),
                     Update(person=f"Asked {n}", date=date, campaign=CAMPAIGN,
-                           update="attempt", outcome="no_answer", asked=True)]
+                           update="attempt", outcome=("no_answer", "refused")[n // 4],
+                           asked=True)]
         else:
             out.append(conversation(f"Asked {n}", date.isoformat(), id=f"asked-{n}",
                                     ask={"response": ("maybe", "no", None)[n % 3],
@@ -257,8 +260,9 @@ def test_another_days_ranking_is_read_not_kept_for_the_new_day(open_store_of_kin
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def test_a_no_within_the_wait_is_not_ready_in_a_kept_ranking_and_ready_after_it(
         open_store_of_kind, kind, monkeypatch):
-    """Someone who said no a week ago ranked ready above people never asked (an organizer's
-    "assign the top N" handed them out first): within the wait they are not ready, in the
+    """Someone who said no a week ago (or refused when asked by an attempt) ranked ready
+    above people never asked (an organizer's "assign the top N" handed them out first):
+    within the wait they are not ready, in the
     kept ranking as in the whole queue, written since or not; the day the wait ends, another
     day's kept ranking re-scores them ready again."""
     store = open_store_of_kind(kind)
@@ -266,7 +270,11 @@ def test_a_no_within_the_wait_is_not_ready_in_a_kept_ranking_and_ready_after_it(
     said_no = dict(assessment=2, plan={"hope": 5, "wants_to_talk_again": True,
                                        "will_attend_meeting": True},
                    ask={"response": "no", "action": "sign it"})
-    store.write([*small_campaign(), conversation("Cy Noe", "2026-10-13", id="cy", **said_no)])
+    refused = {k: v for k, v in said_no.items() if k != "ask"}
+    store.write([*small_campaign(), conversation("Cy Noe", "2026-10-13", id="cy", **said_no),
+                 conversation("Ed Noe", "2026-10-01", id="ed", **refused),
+                 Update(person="Ed Noe", date=dt.date(2026, 10, 13), campaign=CAMPAIGN,
+                        update="attempt", outcome="refused", asked=True)])
     keep()
     # (Written after the keep: scored again from her row.)
     store.write([conversation("Di Noe", "2026-10-13", id="di", **said_no)])
@@ -277,6 +285,7 @@ def test_a_no_within_the_wait_is_not_ready_in_a_kept_ranking_and_ready_after_it(
         assert served_kept and (entries, count) == (full, len(full)), day
         mine = [e for e in full if e["name"] in ("Cy Noe", "Di Noe")]
         assert [e["ready"] for e in mine] == [ready, ready], day
+        assert next(e for e in full if e["name"] == "Ed Noe")["ready"] == ready, day
         if not ready:  # ranked after everyone ready, whatever their score
             assert full[-2:] == mine or all(not e["ready"] for e in full[full.index(mine[0]):])
             assert any(e["ready"] and e["score"] < mine[0]["score"] for e in full), day
@@ -506,3 +515,60 @@ def test_a_row_a_rebuild_does_not_build_again_leaves_a_kept_ranking(
     entries, count, _ = page_later()
     assert "Ghost" not in {e["name"] for e in entries}
     assert (entries, count) == (whole(), len(whole()))
+
+
+def _refused() -> list:
+    """Someone asked on a call who refused (a week before TODAY), after her 1-on-1."""
+    return [conversation("Ed Noe", "2026-10-01", id="ed", assessment=1,
+                         plan={"hope": 5, "wants_to_talk_again": True,
+                               "will_attend_meeting": True}),
+            Update(person="Ed Noe", date=dt.date(2026, 10, 13), campaign=CAMPAIGN,
+                   update="attempt", outcome="refused", asked=True)]
+
+
+def _ed(queue: list[dict]) -> dict:
+    return next(e for e in queue if e["name"] == "Ed Noe")
+
+
+def test_a_schema_12_file_judges_a_refused_ask_when_opened(tmp_path):
+    """Schema 12 stored someone whose latest ask, by an attempt, she refused as ready (1): a
+    kept ranking and the pages would have ranked her ready. Opened, the read model is rebuilt."""
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    store.write([*small_campaign(), *_refused()])
+    expected = ask_queue(store.snapshot(CAMPAIGN), today=TODAY)
+    assert not _ed(expected)["ready"] and expected[0]["score"] < _ed(expected)["score"]
+    store._db.executescript("UPDATE rm_people SET ready = 1 WHERE ready = 2; "
+                            "UPDATE meta SET v = 12 WHERE k = 'schema';")
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == []
+        assert store.ask_queue(CAMPAIGN, today=TODAY) == expected
+        assert [e["person"] for e in store.ask_queue_page(CAMPAIGN, today=TODAY)[0]] == [
+            e["person"] for e in expected]
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_12_neo4j_store_judges_a_refused_ask_when_opened(open_store_of_kind,
+                                                                   neo4j_uri):
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write([*small_campaign(), *_refused()])
+    expected = ask_queue(store.snapshot(CAMPAIGN), today=TODAY)
+    assert not _ed(expected)["ready"] and expected[0]["score"] < _ed(expected)["score"]
+    with store._session() as session:  # as schema 12 left it
+        session.run("MATCH (r:PersonRow) WHERE r.ready = 2 SET r.ready = 1").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 12").consume()
+    Neo4jStore(neo4j_uri).close()
+    with store._session() as session:
+        assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+    assert store._rebuilds() == []
+    assert store.ask_queue(CAMPAIGN, today=TODAY) == expected
+    assert [e["person"] for e in store.ask_queue_page(CAMPAIGN, today=TODAY)[0]] == [
+        e["person"] for e in expected]

@@ -80,7 +80,8 @@ update = st.builds(
     st.integers(0, len(PEOPLE) - 1), day,
     st.sampled_from([("thank_you_sent", None), ("assignment_done", None),
                      ("commitment_kept", None), ("commitment_missed", None),
-                     ("attempt", "left"), ("attempt", "no_answer"), ("assessment", None)]),
+                     ("attempt", "left"), ("attempt", "no_answer"), ("attempt", "refused"),
+                     ("assessment", None)]),
     st.none() | st.integers(0, 3))
 
 assign = st.builds(

@@ -8,7 +8,7 @@ from mapper.analytics._common import iso
 from mapper.snapshot import Snapshot
 
 __all__ = ["FAILED_OUTCOMES", "ATTEMPT_POINTS", "MAX_COUNTED", "failed_attempts",
-           "attempt_points", "attempt_reasons", "asked_in_attempts"]
+           "attempt_points", "attempt_reasons", "asked_in_attempts", "refused_asks"]
 
 #: Outcomes of an attempt that did not reach the person, or reached them without a 1-on-1.
 FAILED_OUTCOMES = ("refused", "not_now", "wrong_number", "no_answer")
@@ -106,3 +106,30 @@ def asked_in_attempts(snapshot: Snapshot) -> dict[str, dt.date]:
         if u.update == "attempt" and u.asked and (u.person not in out or u.date > out[u.person]):
             out[u.person] = u.date
     return out
+
+
+def refused_asks(snapshot: Snapshot) -> set[str]:
+    """The people whose latest attempt that was an ask (:func:`asked_in_attempts`) they
+    refused, after their latest 1-on-1 (one held that day or later settles it, as it settles
+    :func:`failed_attempts`).
+
+    >>> from mapper.analytics.examples import CampaignBuilder
+    >>> b = CampaignBuilder("c")
+    >>> _ = b.talk("Ana", "2026-11-01")
+    >>> _ = b.log("Ana", "2026-11-05", "attempt", outcome="refused", asked=True)
+    >>> _ = b.talk("Ben", "2026-11-01")
+    >>> _ = b.log("Ben", "2026-11-05", "attempt", outcome="refused", asked=True)
+    >>> _ = b.talk("Ben", "2026-11-05")
+    >>> refused_asks(b.snapshot())
+    {'person:c:ana'}
+    """
+    asked = asked_in_attempts(snapshot)
+    refused = {u.person for u in snapshot.updates
+               if u.update == "attempt" and u.asked and u.outcome == "refused"
+               and u.date == asked.get(u.person)}
+    if not refused:
+        return set()
+    for c in snapshot.conversations:
+        if c.person in refused and c.date >= asked[c.person]:
+            refused.discard(c.person)
+    return refused

@@ -15,7 +15,7 @@ from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word
                                       person_name, person_states, trust_adjacency, trusted_in,
                                       unit_of)
 from mapper.analytics.attempts import (ATTEMPT_POINTS, asked_in_attempts, attempt_points,
-                                       attempt_reasons, failed_attempts)
+                                       attempt_reasons, failed_attempts, refused_asks)
 from mapper.analytics.closing import commitment_results, kept_by_person
 from mapper.analytics.status import assignee, present
 from mapper.snapshot import Commitment, Snapshot
@@ -180,6 +180,7 @@ class AskContext:
     asked_by_attempt: dict[str, dt.date]
     campaign_actions: set[str]
     plans: dict[str, tuple[str, int]]
+    refused: set[str]  # those whose latest ask, by an attempt, they refused (refused_asks)
 
 
 def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -> AskContext:
@@ -194,7 +195,8 @@ def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -
         tries=failed_attempts(snapshot) if snapshot.updates else {},
         asked_by_attempt=asked_in_attempts(snapshot) if snapshot.updates else {},
         campaign_actions=campaign_actions,
-        plans=_plans(snapshot, angry, today, campaign_actions))
+        plans=_plans(snapshot, angry, today, campaign_actions),
+        refused=refused_asks(snapshot) if snapshot.updates else set())
 
 
 def ranked_issues(mine: dict[str, int], shared: dict[str, int],
@@ -248,11 +250,15 @@ def trust_points(trusted: int) -> float:
 
 
 def ask_history(asked: dt.date | None, said: str | None, tried: dt.date | None,
-                today: dt.date | None, wait_days: int) -> tuple[float, str, Any]:
+                today: dt.date | None, wait_days: int,
+                refused: bool = False) -> tuple[float, str, Any]:
     """The points of a contact's ask history and what it was: ``("never", None)``, ``("no",
-    days)`` (said no within ``wait_days``), ``("recent", (days, said maybe, by attempt))``,
-    ``("again", (said, days))`` or ``("", None)``. ``asked``/``said``: the date and answer of
-    their latest ask in a 1-on-1; ``tried``: their latest attempt that was an ask."""
+    days)`` (said no within ``wait_days``), ``("refused", days)`` (refused an ask by an
+    attempt within ``wait_days``: its points those of ``"recent"``, the refusal's own are the
+    attempt's), ``("recent", (days, said maybe, by attempt))``, ``("again", (said, days))`` or
+    ``("", None)``. ``asked``/``said``: the date and answer of their latest ask in a 1-on-1;
+    ``tried``: their latest attempt that was an ask, ``refused`` whether they refused it
+    (:func:`mapper.analytics.attempts.refused_asks`)."""
     w = WEIGHTS
     if asked is None and tried is None:
         return w["never_asked"], "never", None
@@ -264,6 +270,8 @@ def ask_history(asked: dt.date | None, said: str | None, tried: dt.date | None,
     if said == "no" and said_days is not None and said_days <= wait_days:
         return w["said_no_recently"], "no", said_days
     if days is not None and days <= wait_days:
+        if by_attempt and refused:
+            return w["asked_recently"], "refused", days
         return w["asked_recently"], "recent", (days, said == "maybe" and not by_attempt)
     if said is not None:
         return w["ask_again"], "again", (said, said_days)
@@ -272,8 +280,9 @@ def ask_history(asked: dt.date | None, said: str | None, tried: dt.date | None,
 
 def waited(what: str) -> bool:
     """Whether an ask history (:func:`ask_history`'s ``what``) lets someone be asked: not
-    within the wait after they said no (a no is followed up, not asked again a week later)."""
-    return what != "no"
+    within the wait after they said no, or refused an ask (followed up, not asked again a
+    week later)."""
+    return what not in ("no", "refused")
 
 
 def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
@@ -322,12 +331,17 @@ def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
     ask = st.last_ask
     history, what, detail = ask_history(ask.date if ask is not None else None,
                                         ask.response if ask is not None else None,
-                                        ctx.asked_by_attempt.get(person), today, wait_days)
+                                        ctx.asked_by_attempt.get(person), today, wait_days,
+                                        person in ctx.refused)
     if what == "never":
         reasons.append("not asked yet")
     elif what == "no":
         again = iso(today + dt.timedelta(days=wait_days - detail + 1))
         cautions.append(f"said no {_ago(detail)} — follow up, don't ask again before {again}")
+    elif what == "refused":
+        again = iso(today + dt.timedelta(days=wait_days - detail + 1))
+        cautions.append(f"refused when asked {_ago(detail)} — follow up, don't ask again "
+                        f"before {again}")
     elif what == "recent":
         days, maybe = detail
         cautions.append(f"asked {_ago(days)}" + (" (said maybe)" if maybe else "")
@@ -402,10 +416,10 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     in the reasons by what and when ("2 calls not answered since 2026-11-20").
     People who left the workplace are not listed.
 
-    People assessed 4-5 (leaning against, opposed), and people who said no within
-    ``wait_days`` (followed up, not asked again: :func:`waited`), are listed with ``ready``
-    false, after all ready people. ``today`` defaults to the date of the latest conversation
-    or update, so the answer depends on the data alone.
+    People assessed 4-5 (leaning against, opposed), and people who said no, or refused an
+    ask by an attempt, within ``wait_days`` (followed up, not asked again: :func:`waited`),
+    are listed with ``ready`` false, after all ready people. ``today`` defaults to the date
+    of the latest conversation or update, so the answer depends on the data alone.
 
     The suggested ask follows the plan: an earlier ask still open (maybe, no answer, date not
     passed) is asked again; otherwise the upcoming action most people angry about their top

@@ -134,13 +134,16 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # issue, indexed by issue, then people and anger: a page reads each issue's first decision
 # makers), moved with the rows as the counts are ((:ReadCount) kinds 'namings' and
 # 'named_dms'). An older store gets its read model rebuilt on open.
+# Schema 13 computes (:PersonRow).ready otherwise: 2 for someone ready but for the wait after
+# their latest ask, by a contact attempt, which they refused (the ask queue's ranking reads it
+# against its day). An older store gets its read model rebuilt on open.
 # Within schema 12, a row removed outright (its person's last record gone: replaced, merged
 # away) leaves a (:GoneRow {campaign, person, stamp}) node, stamped as a row is, as SQLite's
 # rm_stamps keeps a removed row's stamp: a page of the ask queue drops her from its kept
 # ranking (read/list_gone_rows_since). Their indexes are made on open; a delete or a forget,
 # which drops its campaigns' stored answers, deletes their every one. (A ranking kept before
 # them counts as not exact: Store.kept_ask_ranking.)
-SCHEMA = 12
+SCHEMA = 13
 _KEY_BATCH = 5_000
 
 

@@ -31,7 +31,7 @@ from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuil
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 12
+SCHEMA = 13
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -62,6 +62,9 @@ SCHEMA = 12
 # and anger: a page reads each issue's first decision makers), moved with the rows as the
 # counts are (rm_counts kinds 'namings' and 'named_dms': each issue's namings and decision
 # makers named). An older file gets the column and its read model rebuilt.
+# Schema 13 computes rm_people.ready otherwise: 2 for someone ready but for the wait after
+# their latest ask, by a contact attempt, which they refused (the ask queue's ranking reads it
+# against its day). An older file gets its read model rebuilt.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -506,8 +509,8 @@ class SQLiteStore(Store):
                              f"{'; '.join(_COUNTS_DDL)}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11):
-            # A schema-4/5 file moves to 12 with its read model's tables (below), not before:
+        elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11, 12):
+            # A schema-4/5 file moves to 13 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again
             # (rm_people made by an older version's step gets the columns it lacks).
             if found[0] < 7:
@@ -631,12 +634,12 @@ class SQLiteStore(Store):
             raise
 
     def _add_days(self) -> None:
-        """Schema 6-11 -> 12: each person's 1-on-1s by day (``rm_people.days``) and the counts
+        """Schema 6-12 -> 13: each person's 1-on-1s by day (``rm_people.days``) and the counts
         of the rows (``rm_counts``, new in schema 9), which only each person's 1-on-1s give,
         whether each brought a coworker (``brought``) and whom each named
-        (``named``, ``rm_named``): the columns and the tables added and every campaign's read
-        model marked to be rebuilt (:meth:`resume`, called on open, does it in batches), with
-        the schema number, in one transaction."""
+        (``named``, ``rm_named``), and ``ready`` computed otherwise (13): the columns and the
+        tables added and every campaign's read model marked to be rebuilt (:meth:`resume`,
+        called on open, does it in batches), with the schema number, in one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
