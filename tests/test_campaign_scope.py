@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pytest
 from typer.testing import CliRunner
@@ -25,6 +24,7 @@ from mapper.roles import Actor
 from mapper.users import UserError, users_for
 from tests.records import CAMPAIGN, conversation, small_campaign
 from tests.test_dashboard_callbacks import _form, signed_in_as, text
+from tests.test_dashboard_exports import _client as _login
 
 PASSWORD = "correct horse battery staple"
 HASH = hash_password(PASSWORD)
@@ -80,16 +80,6 @@ def views(campaign: str) -> str:
             record.suggestions("", campaign), record.default_campaign(campaign, None, campaign),
             person.act("attempt", bea, campaign, outcome="no_answer")]
     return text(out)
-
-
-def _login(app, user: User):
-    client = app.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                    "csrf_token": token, "next": "/"})
-    assert r.status_code == 302
-    return client
 
 
 def _token(app, username: str) -> dict[str, str]:
