@@ -97,7 +97,7 @@ def layout(forget: str | None = None, **_query) -> html.Div:
         head,
         card("Users", form, buttons, html.Div(id=ids.ADMIN_MESSAGE, role="status"),
              html.Div(users_table(), id=ids.ADMIN_USERS),
-             help_text="deactivating or a new password ends that user's sessions at once; "
+             help_text="Deactivating or a new password ends that user's sessions at once; "
                        "deactivating also revokes their API tokens. A user limited to "
                        "campaigns sees no other (admins see every one); a change is met at "
                        "her next click"),
