@@ -584,7 +584,8 @@ def alias(
     campaign: CampaignOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Say that two spellings are the same thing; the campaign's graph is rebuilt with it.
+    """Say that two spellings are the same thing; the records naming the other spelling are
+    projected again with it (and the read model of whom they are about).
 
     Example: [bold]mapper alias issue "Mandatory OT" "mandatory overtime"[/]
     """

@@ -13,7 +13,7 @@ from mapper.keys import normalize
 from mapper.models import (AliasRow, Assignment, HierarchyRow, OneOnOne, Record, RosterRow,
                            TieRow, Update)
 
-__all__ = ["Node", "Edge", "Projection", "Aliases", "record_id", "record_kind", "project",
+__all__ = ["Node", "Edge", "Projection", "Aliases", "KeyLog", "record_id", "record_kind", "project",
            "conversation_key", "local_id", "identity_key", "ID_MARK",
            "NODE_KINDS", "EDGE_TYPES"]
 
@@ -207,6 +207,43 @@ class Aliases:
 
     def __bool__(self) -> bool:
         return bool(self._map)
+
+    def spelled(self, kind: str, campaign: str, name: str) -> str:
+        """The key ``name`` would have without any alias: what an alias of it is known by
+        (:class:`KeyLog`).
+
+        >>> a = Aliases([AliasRow(kind="issue", alias="OT", canonical="Overtime")])
+        >>> a.spelled("issue", "default", " ot"), a.key("issue", "default", " ot")
+        ('issue:default:ot', 'issue:default:overtime')
+        """
+        return f"{self._PREFIX.get(kind, kind)}:{campaign}:{_normalize(name)}"
+
+    def target_key(self, row: AliasRow) -> str:
+        """The key of the node an alias row names its spelling's records into.
+
+        >>> Aliases().target_key(AliasRow(kind="decision_maker", alias="J Doe", canonical="Jane Doe"))
+        'dm:default:jane doe'
+        """
+        return f"{self._PREFIX[row.kind]}:{row.campaign}:{self._target(row)}"
+
+
+class KeyLog(Aliases):
+    """These aliases, noting the spelling of every name keyed through them
+    (:meth:`Aliases.spelled`, in ``seen``): a record projected through it says which names it
+    mentions, so a changed alias projects again only the records that name its spelling.
+
+    >>> log = KeyLog(Aliases([AliasRow(kind="issue", alias="OT", canonical="Overtime")]))
+    >>> log.key("issue", "default", "OT"), sorted(log.seen)
+    ('issue:default:overtime', ['issue:default:ot'])
+    """
+
+    def __init__(self, aliases: Aliases) -> None:
+        self._map, self._meant = aliases._map, aliases._meant  # shared, never changed here
+        self.seen: set[str] = set()
+
+    def key(self, kind: str, campaign: str, name: str) -> str:
+        self.seen.add(self.spelled(kind, campaign, name))
+        return super().key(kind, campaign, name)
 
 
 _KINDS = {OneOnOne: "conversation", RosterRow: "roster", HierarchyRow: "hierarchy",
@@ -454,7 +491,7 @@ def project(record: Record, aliases: Aliases | None = None) -> Projection:
     >>> {e.source for e in p.edges}
     {'conversation:default:c1'}
     """
-    aliases = aliases or Aliases()
+    aliases = aliases if aliases is not None else Aliases()
     source = record_id(record)
     if isinstance(record, RosterRow):
         # The one record of a large import of lists: built directly, not through _Builder

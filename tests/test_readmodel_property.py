@@ -241,7 +241,7 @@ def test_the_read_model_is_not_used_while_its_campaign_is_re_projected(open_stor
                               follow_up={"thank_you_sent": False})])
     today = dt.date(2026, 10, 20)
     assert kept(store, today, 7)["totals"] == {"overdue": 1, "due": 0}
-    store._mark([CAMPAIGN]) if kind == "sqlite" else _mark_neo4j(store)
+    store._mark({CAMPAIGN: None}) if kind == "sqlite" else _mark_neo4j(store)
     assert kept(store, today, 7) is None  # the caller answers from a snapshot instead
     store.resume()
     assert kept(store, today, 7) == rebuilt(store, today, 7)
@@ -252,7 +252,7 @@ def _mark_neo4j(store) -> None:
 
     with store._session() as session:
         session.execute_write(lambda tx: tx.run(load_query("write/mark_reprojection"),
-                                                rows=[[CAMPAIGN, "t"]]).consume())
+                                                rows=[[CAMPAIGN, "t", None, None]]).consume())
 
 
 def test_a_schema_4_file_gets_its_read_model_built_when_opened(tmp_path):

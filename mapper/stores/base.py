@@ -16,7 +16,7 @@ import orjson
 from pydantic import ValidationError
 
 from mapper.models import RECORD_KINDS, STORED, AliasRow, OneOnOne, Record, body_hash
-from mapper.projection import Aliases, Projection, project, record_id, record_kind
+from mapper.projection import Aliases, KeyLog, Projection, project, record_id, record_kind
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ class StoredRecord:
     # The version (hash) of this id the writer decided from (None: none stored), checked
     # inside the write transaction (:func:`settle`); ANY: whatever is stored.
     expect: str | None = ANY
+    # An alias: the records its change projects again (None: every record of its campaign).
+    moves: Moved | None = None
 
 
 class Changed(Exception):
@@ -126,17 +128,68 @@ def settle(batch: Sequence[StoredRecord], held: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
+class Moved:
+    """Which records an alias's change projects again: those that name one of ``spellings``
+    (keys as if no alias, :meth:`~mapper.projection.Aliases.spelled`), found among the
+    records with an edge at one of ``nodes`` (keys): where the records naming a spelling are
+    before the change, and, for a decision maker, where they go (the hierarchy's rows there
+    are written again in order, as they overwrite its name). Aliases are not followed in
+    chains, so nothing else keys differently."""
+
+    spellings: frozenset[str]
+    nodes: frozenset[str]
+
+    def __or__(self, other: Moved) -> Moved:
+        return Moved(self.spellings | other.spellings, self.nodes | other.nodes)
+
+    @classmethod
+    def loaded(cls, spellings: Iterable[str] | None, nodes: Iterable[str] | None
+               ) -> Moved | None:
+        """As a store keeps it: None (the whole campaign) when ``spellings`` is None."""
+        return None if spellings is None else cls(frozenset(spellings), frozenset(nodes or ()))
+
+
+def alias_moves(row: AliasRow, was: str, goes: str) -> Moved:
+    """What writing (or deleting) an alias row moves: the records naming its spelling, at
+    the node keyed ``was`` before, keyed ``goes`` after."""
+    spelling = Aliases().spelled(row.kind, row.campaign, row.alias)
+    return Moved(frozenset((spelling,)),
+                 frozenset((was, goes) if row.kind == "decision_maker" else (was,)))
+
+
+def marks_of(records: Iterable[StoredRecord]) -> dict[str, Moved | None]:
+    """``{campaign: what to project again}`` of the aliases among ``records`` (None: every
+    record of the campaign, for an alias that does not say)."""
+    out: dict[str, Moved | None] = {}
+    for rec in records:
+        if rec.kind != "alias":
+            continue
+        had = out.get(rec.campaign, rec.moves)
+        out[rec.campaign] = None if had is None or rec.moves is None else had | rec.moves
+    return out
+
+
+def merged_mark(had: Moved | None, new: Moved | None, *, marked: bool) -> Moved | None:
+    """A campaign's mark after a new one (``marked``: it had one, ``had``, already)."""
+    if not marked:
+        return new
+    return None if had is None or new is None else had | new
+
+
+@dataclass(frozen=True, slots=True)
 class Reprojection:
     """A campaign whose graph must be projected again from its records (its aliases changed).
 
     ``token`` changes each time the campaign is marked again, so one re-projection finishing
     does not clear a mark set after it started; ``cursor`` is the position (see
     :func:`_position`) of the last record re-projected, ``None`` before the first batch.
+    ``moved``: only the records an alias's change moves (:class:`Moved`); None: every one.
     """
 
     campaign: str
     token: str
     cursor: str | None = None
+    moved: Moved | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,18 +400,24 @@ class Store(abc.ABC):
 
         The transaction first settles the batch against the hashes it holds (:func:`settle`)
         and adds the outcome to ``tally`` once it commits; an alias in the batch marks its
-        campaign for re-projection in the same transaction (:meth:`_pending`).
+        campaign for re-projection in the same transaction (:meth:`_pending`, :func:`marks_of`;
+        a mark already there is merged with it, :func:`merged_mark`).
         """
 
     @abc.abstractmethod
-    def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
+    def _delete(self, ids: Sequence[str], marks: Mapping[str, Moved | None]) -> int:
         """In one transaction: drop these records and all they produced; mark the campaigns
-        of deleted aliases for re-projection. Returns how many records were deleted."""
+        of deleted aliases for re-projection (``marks``, as :meth:`_apply` marks them).
+        Returns how many records were deleted."""
 
     @abc.abstractmethod
     def _replace_and_delete(self, batch: Sequence[StoredRecord], ids: Sequence[str],
-                            alias_campaigns: Sequence[str]) -> tuple[WriteResult, int]:
+                            marks: Mapping[str, Moved | None]) -> tuple[WriteResult, int]:
         """In one transaction: :meth:`_apply` the batch and :meth:`_delete` these ids."""
+
+    @abc.abstractmethod
+    def _sources_at(self, keys: Sequence[str]) -> list[str]:
+        """The ids of the records with an edge at a node of one of ``keys``."""
 
     @abc.abstractmethod
     def _pending(self) -> list["Reprojection"]:
@@ -597,8 +656,13 @@ class Store(abc.ABC):
         result = WriteResult()
         alias_rows = [r for r in records if isinstance(r, AliasRow)]
         aliases = self._aliases_of(records)
+        moves: dict[str, Moved] = {}
         for row in alias_rows:
+            was = aliases.key(row.kind, row.campaign, row.alias)
             aliases.add(row)
+            moved = alias_moves(row, was, aliases.key(row.kind, row.campaign, row.alias))
+            rid = record_id(row)
+            moves[rid] = moves[rid] | moved if rid in moves else moved
         # Aliases go first, so the records after them are keyed by the new names.
         ordered = alias_rows + [r for r in records if not isinstance(r, AliasRow)]
         # Within one call the last copy of an id wins, as if they were sent one by one.
@@ -619,6 +683,8 @@ class Store(abc.ABC):
                     continue
                 kept = stored(rec, aliases, body=body, hash_=digest, rid=rid,
                               replacing=rid in have)
+                if rid in moves:
+                    kept = replace(kept, moves=moves[rid])
                 batch.append(kept if rid not in expect else replace(kept, expect=expect[rid]))
             if batch:
                 self._apply(batch, result)
@@ -641,10 +707,24 @@ class Store(abc.ABC):
         found = self.get_records(list(dict.fromkeys(ids)))
         if not found:
             return 0
-        n = self._delete([r.id for r in found],
-                         sorted({r.campaign for r in found if r.kind == "alias"}))
+        n = self._delete([r.id for r in found], self._unaliased(found))
         self.resume()
         return n
+
+    def _unaliased(self, found: Sequence[StoredRecord]) -> dict[str, Moved | None]:
+        """The marks of deleting the aliases among ``found`` (:func:`marks_of`)."""
+        gone = [r for r in found if r.kind == "alias"]
+        out: dict[str, Moved | None] = {}
+        ids = {r.id for r in gone}
+        for campaign in sorted({r.campaign for r in gone}):
+            held = self._alias_rows(campaign)
+            before = Aliases(held)
+            after = Aliases([a for a in held if record_id(a) not in ids])
+            moved = [alias_moves(a, before.key(a.kind, campaign, a.alias),
+                                 after.key(a.kind, campaign, a.alias))
+                     for a in held if record_id(a) in ids]
+            out[campaign] = functools.reduce(Moved.__or__, moved) if moved else None
+        return out
 
     def replace_and_delete(self, records: Iterable[Record], ids: Sequence[str]
                            ) -> tuple[WriteResult, int]:
@@ -663,9 +743,8 @@ class Store(abc.ABC):
         aliases = self._aliases_of(latest.values())
         with gc_paused():
             batch = [stored(rec, aliases, rid=rid) for rid, rec in latest.items()]
-            result, n = self._replace_and_delete(
-                batch, [r.id for r in found],
-                sorted({r.campaign for r in found if r.kind == "alias"}))
+            result, n = self._replace_and_delete(batch, [r.id for r in found],
+                                                 self._unaliased(found))
         self.resume()
         return result, n
 
@@ -725,13 +804,15 @@ class Store(abc.ABC):
         return n
 
     def _reproject(self, work: Reprojection, mark: bool = True) -> int:
-        """Project the campaign's records again in batches, after ``work.cursor``.
+        """Project the campaign's records again in batches, after ``work.cursor``: every one,
+        or only those an alias's change moves (``work.moved``).
 
         Each batch is its own transaction (a million-people campaign fits in none) and the
         cursor is saved after it: a failure part-way leaves the mark, and the next
         :meth:`resume` goes on from there. A batch done twice does no harm.
         """
         aliases = self.aliases(work.campaign)
+        moved = None if work.moved is None else self._moved_records(work, aliases)
         n = 0
         batch: list[StoredRecord] = []
         cursor = work.cursor
@@ -746,8 +827,8 @@ class Store(abc.ABC):
                 self._progress(work, cursor)
 
         for kind in EXPORT_ORDER[1:]:
-            records = sorted(self.iter_records(work.campaign, kind),
-                             key=lambda r, k=kind: _position(k, r))
+            records = sorted(self.iter_records(work.campaign, kind) if moved is None else
+                             moved.get(kind, ()), key=lambda r, k=kind: _position(k, r))
             for rec in records:
                 at = _position(kind, rec)
                 if work.cursor is not None and at <= work.cursor:
@@ -762,6 +843,24 @@ class Store(abc.ABC):
         if mark:
             self._progress(work, None)
         return n
+
+    def _moved_records(self, work: Reprojection, aliases: Aliases
+                       ) -> dict[str, list[StoredRecord]]:
+        """``{kind: records}`` that ``work.moved`` says to project again: of the records with
+        an edge at one of its nodes, those naming one of its spellings, or writing over one of
+        its nodes (a hierarchy row names its decision maker). Found again when a re-projection
+        resumes: the records done are at the new node or no longer name the spelling."""
+        moved = work.moved
+        out: dict[str, list[StoredRecord]] = {}
+        for rec in self.get_records(self._sources_at(sorted(moved.nodes))):
+            if rec.kind == "alias" or rec.campaign != work.campaign:
+                continue
+            log = KeyLog(aliases)
+            nodes = project(_load(rec.kind, rec), log).nodes
+            if log.seen & moved.spellings or any(n.authoritative and n.key in moved.nodes
+                                                 for n in nodes):
+                out.setdefault(rec.kind, []).append(rec)
+        return out
 
     def _follow_up_items(self, campaign: str, due_by: str
                          ) -> tuple[list, list[str]] | None:

@@ -22,9 +22,9 @@ from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
-from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, PersonHit, Rebuild, Reprojection, Store,
-                                StoredAnswer, StoredRecord, WriteResult, KEPT_WORDS, _texts,
-                                kept_words, settle)
+from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, Moved, PersonHit, Rebuild,
+                                Reprojection, Store, StoredAnswer, StoredRecord, WriteResult,
+                                KEPT_WORDS, _texts, kept_words, marks_of, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -143,8 +143,18 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # ranking (read/list_gone_rows_since). Their indexes are made on open; a delete or a forget,
 # which drops its campaigns' stored answers, deletes their every one. (A ranking kept before
 # them counts as not exact: Store.kept_ask_ranking.)
-SCHEMA = 13
+# Schema 14 keeps on a campaign's (:Reprojection) mark which records an alias's change moves
+# (``spellings``, ``nodes``: mapper.stores.base.Moved; none: every record), so a new alias
+# projects again the few records naming its spelling, not the campaign. An older store's
+# marks have none and stay whole: nothing to change but the number.
+SCHEMA = 14
 _KEY_BATCH = 5_000
+
+
+def _mark_rows(marks: Mapping[str, Moved | None]) -> list[list[Any]]:
+    """The rows of write/mark_reprojection."""
+    return [[c, secrets.token_hex(8), None if m is None else sorted(m.spellings),
+             None if m is None else sorted(m.nodes)] for c, m in sorted(marks.items())]
 
 
 @functools.cache
@@ -193,8 +203,7 @@ class _BatchRows:
     def __init__(self, batch: Sequence[StoredRecord]) -> None:
         self.batch = batch
         # Campaigns whose aliases this batch changes: marked for re-projection with it.
-        self.marks = [[c, secrets.token_hex(8)]
-                      for c in sorted({r.campaign for r in batch if r.kind == "alias"})]
+        self.marks = _mark_rows(marks_of(batch))
         # A record the store is known not to hold has nothing to drop (the bulk-import case).
         self.replacing = [r.id for r in batch if r.replacing]
         # The embedded store inserts plain nodes in order and ignores later copies (first
@@ -936,6 +945,10 @@ class Neo4jStore(Store):
         batches. (Processes still running older code must be stopped first, as for every
         upgrade.)
         """
+        if found == 13:
+            session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
+                                                    schema=SCHEMA).consume())
+            return
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
             session.run(load_query("write/delete_all_relationships"), batch=_CLEAR_BATCH).consume()
@@ -954,7 +967,7 @@ class Neo4jStore(Store):
             # Since schema 3 only the read model changed: built alone, not a re-projection.
             tx.run(load_query("write/mark_read_model_rebuild" if found >= 3
                               else "write/mark_reprojection"),
-                   rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
+                   rows=_mark_rows(dict.fromkeys(campaigns))).consume()
             tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
 
         session.execute_write(finish)
@@ -1056,11 +1069,11 @@ class Neo4jStore(Store):
         if tally is not None:
             tally += result
 
-    def _delete(self, ids: Sequence[str], alias_campaigns: Sequence[str]) -> int:
-        return self._replace_and_delete([], ids, alias_campaigns)[1]
+    def _delete(self, ids: Sequence[str], marks: Mapping[str, Moved | None]) -> int:
+        return self._replace_and_delete([], ids, marks)[1]
 
     def _replace_and_delete(self, batch: Sequence[StoredRecord], ids: Sequence[str],
-                            alias_campaigns: Sequence[str]) -> tuple[WriteResult, int]:
+                            marks: Mapping[str, Moved | None]) -> tuple[WriteResult, int]:
         rows = _BatchRows(batch) if batch else None
 
         def run(tx: Any) -> tuple[WriteResult, int]:
@@ -1082,9 +1095,8 @@ class Neo4jStore(Store):
             # (Their kept rankings just went: the stamps of rows gone serve none now.)
             tx.run(load_query("write/delete_campaign_gone_rows"),
                    campaigns=sorted(campaigns)).consume()
-            if alias_campaigns:
-                tx.run(load_query("write/mark_reprojection"),
-                       rows=[[c, secrets.token_hex(8)] for c in alias_campaigns]).consume()
+            if marks:
+                tx.run(load_query("write/mark_reprojection"), rows=_mark_rows(marks)).consume()
             tx.run(load_query("write/increment_version")).consume()
             # (After the version moved: an answer read before this commit is older.)
             _mark_answers_dropped(tx, campaigns)
@@ -1095,7 +1107,11 @@ class Neo4jStore(Store):
             return session.execute_write(run)
 
     def _pending(self) -> list[Reprojection]:
-        return [Reprojection(*row) for row in self._read("read/list_reprojections")]
+        return [Reprojection(c, token, cursor, Moved.loaded(spellings, nodes))
+                for c, token, cursor, spellings, nodes in self._read("read/list_reprojections")]
+
+    def _sources_at(self, keys: Sequence[str]) -> list[str]:
+        return [i for (i,) in self._read("read/list_sources_at_nodes", keys=list(keys))]
 
     def _progress(self, work: Reprojection, cursor: str | None) -> None:
         def run(tx: Any) -> None:
