@@ -593,34 +593,54 @@ def _author(actor: ActorLike) -> str:
     return author
 
 
+def _sees_draft(actor: ActorLike, draft: Any) -> bool:
+    """A draft of a campaign the actor no longer works on is, to her, not there (kept: her
+    campaigns widened again, it is back); one of no campaign yet is hers wherever she works."""
+    return not draft.campaign or sees_campaign(actor, draft.campaign)
+
+
 def save_draft(drafts: Any, actor: ActorLike, campaign: str, values: dict[str, Any],
                draft_id: str | None = None) -> Any:
     """Keep the form as the actor's own draft (:class:`mapper.drafts.Draft`); ``draft_id``
-    (one of hers) is replaced. Drafts are personal: only their author reads them."""
+    (one of hers she sees) is replaced. Drafts are personal: only their author reads them."""
     from mapper.drafts import DraftError
 
+    author = _author(actor)
+    if campaign and not sees_campaign(actor, campaign):
+        raise NotAllowed(f"campaign: {OUT_OF_SCOPE}")
+    replaced = drafts.get(author, draft_id)
+    if replaced is not None and not _sees_draft(actor, replaced):
+        draft_id = None  # (a new draft: the hidden one is kept as it was)
     try:
-        return drafts.save(_author(actor), campaign, values, draft_id)
+        return drafts.save(author, campaign, values, draft_id)
     except DraftError as exc:
         raise ServiceError(str(exc)) from None
 
 
 def list_drafts(drafts: Any, actor: ActorLike, campaign: str | None = None) -> list[Any]:
-    """The actor's own drafts, newest first (nobody sees another's)."""
-    return drafts.list(_author(actor), campaign)
+    """The actor's own drafts of the campaigns she works on, newest first (nobody sees
+    another's)."""
+    return [d for d in drafts.list(_author(actor), campaign) if _sees_draft(actor, d)]
 
 
 def open_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> Any:
-    """The actor's own draft, or :class:`NotFound` (also for another's: one answer for both)."""
+    """The actor's own draft, or :class:`NotFound` (also for another's, or one of a campaign
+    she does not work on: one answer for all)."""
     found = drafts.get(_author(actor), draft_id)
-    if found is None:
+    if found is None or not _sees_draft(actor, found):
         raise NotFound("draft: you have no draft with this id")
     return found
 
 
 def delete_draft(drafts: Any, actor: ActorLike, draft_id: Any) -> bool:
-    """Delete the actor's own draft (after the real save, or by hand); whether one was there."""
+    """Delete the actor's own draft (after the real save, or by hand); whether one was there
+    (one she does not see is not: it is kept)."""
+    found = drafts.get(_author(actor), draft_id)
+    if found is None or not _sees_draft(actor, found):
+        return False
     return drafts.delete(_author(actor), draft_id)
+
+
 # -- the JSON API's services: records posted, questions answered by role ---------------------
 
 #: Below this many people a count is not shown to a role that sees no names: in a small unit

@@ -169,3 +169,30 @@ def test_forgetting_a_person_deletes_every_authors_drafts_of_a_1_on_1_with_them(
     save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Ben Ortiz", "issues.0.story": SECRET})
     drafts.close()
     assert forget_person(store, ADMIN, CAMPAIGN, "Ben Ortiz").drafts == 2
+
+
+def test_drafts_of_a_campaign_her_account_was_limited_out_of_are_kept_but_not_hers_to_see(store):
+    from dataclasses import replace
+
+    drafts = drafts_for(store, clock=Clock())
+    here = save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Ana Lopez"})
+    there = save_draft(drafts, MAYA, "elsewhere", FORM)
+    limited = replace(MAYA, campaigns=(CAMPAIGN,))  # `mapper users set-campaigns maya ...`
+    assert [d.id for d in list_drafts(drafts, limited)] == [here.id]
+    assert list_drafts(drafts, limited, "elsewhere") == []
+    with pytest.raises(NotFound) as hidden:
+        open_draft(drafts, limited, there.id)
+    with pytest.raises(NotFound) as nowhere:
+        open_draft(drafts, limited, "no-such-draft")
+    assert str(hidden.value) == str(nowhere.value)
+    with pytest.raises(ServiceError) as refused:
+        save_draft(drafts, limited, "elsewhere", FORM)
+    assert "not one of the campaigns you work on" in str(refused.value)
+    # Neither replaced by a save naming its id nor deleted: it is kept for her.
+    moved = save_draft(drafts, limited, CAMPAIGN, {"contact.name": "Cruz"}, there.id)
+    assert moved.id != there.id
+    assert delete_draft(drafts, limited, there.id) is False
+    # Her scope widened again, it is back as she left it.
+    assert open_draft(drafts, MAYA, there.id).values["issues.0.story"] == SECRET
+    assert there.id in [d.id for d in list_drafts(drafts, MAYA)]
+    drafts.close()
