@@ -14,11 +14,13 @@ False
 True
 >>> campaigns_for(Actor("organizer", "Maya Ortiz", ("st-lukes",)), ["mercy", "st-lukes"])
 ['st-lukes']
+>>> may_be_given([Actor("organizer", "Maya Ortiz", ("st-lukes",))], "maya ortiz", "mercy")
+False
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +29,7 @@ from mapper.snapshot import Snapshot
 
 __all__ = ["Actor", "ActorLike", "ADMIN", "ROLES", "is_own", "may_record", "may_delete",
            "may_assign", "sees_people", "sees_every_list", "sees_contact_details", "my_list_for",
-           "may_import_lists", "sees_campaign", "campaigns_for"]
+           "may_import_lists", "sees_campaign", "campaigns_for", "may_be_given"]
 
 #: admin: everything. planner: plans the campaign — sees every list of people and every
 #: organizer's list, assigns contacts to anyone; sees no one's contact details or words and
@@ -76,6 +78,19 @@ def sees_campaign(actor: ActorLike, campaign: str | None) -> bool:
 def campaigns_for(actor: ActorLike, held: list[str]) -> list[str]:
     """The campaigns of ``held`` (the store's) the actor sees, in their order."""
     return [c for c in held if sees_campaign(actor, c)]
+
+
+def may_be_given(accounts: Iterable[ActorLike], organizer_name: str | None,
+                 campaign: str) -> bool:
+    """Whether a contact of ``campaign`` may be given to ``organizer_name`` (``None``: to no
+    one), whoever gives it: a name no account records under may (organizers without accounts
+    are normal); else one of the accounts recording under it must work on the campaign (a
+    contact she would never see on her list is a contact no one reaches)."""
+    if not organizer_name:
+        return True
+    hers = [a for a in accounts
+            if a.organizer and normalize(a.organizer) == normalize(organizer_name)]
+    return not hers or any(sees_campaign(a, campaign) for a in hers)
 
 
 def may_record(actor: ActorLike) -> bool:

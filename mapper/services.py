@@ -21,8 +21,9 @@ from mapper.keys import normalize, slug
 from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.respelling import assigned_spellings, assignment_ids, respelled
-from mapper.roles import (ActorLike, campaigns_for, is_own, may_assign, may_delete,
-                          may_record, sees_campaign, sees_contact_details, sees_people)
+from mapper.roles import (ActorLike, campaigns_for, is_own, may_assign, may_be_given,
+                          may_delete, may_record, sees_campaign, sees_contact_details,
+                          sees_people)
 from mapper.snapshot import Person, Snapshot
 from mapper.stores.base import Changed, Store, WriteResult
 
@@ -328,6 +329,18 @@ def assign_people(store: Store, actor: ActorLike, campaign: str, keys: Sequence[
                    _organizer_name(snapshot, organizer), date)
 
 
+#: Why a contact is not given to an organizer whose account does not work on her campaign
+#: (:func:`mapper.roles.may_be_given`): she would never see her on her list.
+NOT_HER_CAMPAIGN = ("that organizer's account does not work on this campaign: give the account "
+                    "the campaign first (mapper users set-campaigns), or pick another organizer")
+
+
+def _accounts(store: Store) -> list[Any]:
+    from mapper.users import accounts_beside
+
+    return accounts_beside(store)
+
+
 #: Times an assignment is decided again when someone else's assignment of the same contacts
 #: landed between its reading and its writing (then it is refused, nothing written).
 _ASSIGN_ATTEMPTS = 3
@@ -346,6 +359,8 @@ def _assign(store: Store, actor: ActorLike, snapshot: Snapshot, people: list[Per
                                     [find_person(snapshot, k) for k in keys], organizer, date)
         if not records:
             return done
+        if not may_be_given(_accounts(store), organizer, snapshot.campaign):
+            raise NotAllowed(f"--to: {NOT_HER_CAMPAIGN}")
         ids = [record_id(r) for r in records]
         seen = {r.id: r.hash for r in store.get_records(ids)}
         # The versions read after the decision: that they are the ones it was made from,
@@ -742,6 +757,8 @@ def _refusals(store: Store, actor: ActorLike, records: Sequence[Any],
 
     out: list[str | None] = []
     owes = _item_holders(store, records, aliases_of) if actor.role == "organizer" else {}
+    given = [rec for rec in records if isinstance(rec, Assignment) and rec.organizer]
+    accounts = _accounts(store) if given else []
     for i, (rec, held) in enumerate(zip(records, _replaced(store, records, aliases_of)), 1):
         kind = record_kind(rec)
         body = rec.model_dump(mode="json", exclude_none=True)
@@ -750,9 +767,13 @@ def _refusals(store: Store, actor: ActorLike, records: Sequence[Any],
             # with are hers to close.
             out.append("your role may not close another organizer's follow-up item")
             continue
-        out.append(None if may_post(actor, kind, body, held) else
-                   f"your role may not write this {kind} record"
-                   + (" (another organizer's)" if held else ""))
+        if not may_post(actor, kind, body, held):
+            out.append(f"your role may not write this {kind} record"
+                       + (" (another organizer's)" if held else ""))
+        elif kind == "assignment" and not may_be_given(accounts, rec.organizer, rec.campaign):
+            out.append(NOT_HER_CAMPAIGN)
+        else:
+            out.append(None)
     return out
 
 

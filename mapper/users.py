@@ -47,6 +47,7 @@ from mapper.models import CAMPAIGN_PATTERN
 from mapper.roles import ROLES
 
 __all__ = ["UserRow", "UserStore", "SQLiteUsers", "Neo4jUsers", "users_for", "users_for_path",
+           "accounts_beside",
            "hash_password", "verify_password", "password_problem", "UserError",
            "MIN_PASSWORD_LENGTH", "dummy_hash", "SQLiteSide", "Neo4jSide", "campaign_list"]
 
@@ -484,6 +485,36 @@ def users_for(store: Any, clock: Callable[[], float] = time.time) -> UserStore:
     if isinstance(store, Neo4jStore):
         return Neo4jUsers(store.driver, store.database, clock)
     raise TypeError(f"no user store for a {type(store).__name__}")
+
+
+def accounts_beside(store: Any) -> list[UserRow]:
+    """The accounts kept beside ``store``, read as they are: no table or schema is made for
+    them (a store no one ever had an account on, a command-line one, has none), and none
+    beside a store that keeps none. For a rule about accounts, not to change one."""
+    from mapper.stores.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        if store.path == ":memory:":
+            return []
+        db = sqlite3.connect(store.path, timeout=30)
+        try:
+            columns = [r[1] for r in db.execute("PRAGMA table_info(users)")]
+            if not columns:
+                return []
+            # (A table kept before accounts had campaigns: each of them works on every one.)
+            picked = "campaigns" if "campaigns" in columns else "'[]'"
+            return [_row(r) for r in db.execute(
+                "SELECT username, role, organizer, password_hash, active, created, updated, "
+                f"{picked} FROM users ORDER BY username")]
+        finally:
+            db.close()
+    from mapper.stores.neo4j import Neo4jStore
+
+    if isinstance(store, Neo4jStore):
+        with store.driver.session(database=store.database) as session:
+            return session.execute_read(lambda tx: [
+                _node_row(r.data()) for r in tx.run(_query("users/list_users"))])
+    return []
 
 
 def digest(text: str) -> str:

@@ -371,3 +371,34 @@ def test_a_forged_person_key_of_another_campaign_is_acted_on_nowhere(app, store,
     assert said[BETA].replace(BETA, NOWHERE) == said[NOWHERE]
     assert "Nothing assigned" in said[BETA] and "Bea" not in said[BETA]
     assert store.version() == before
+
+
+def test_a_contact_is_given_to_no_organizer_whose_account_does_not_work_on_her_campaign(
+        store):
+    from mapper.models import Assignment
+
+    users = users_for(store)
+    users.add("maya", "organizer", PASSWORD, organizer="Maya Ortiz", campaigns=[CAMPAIGN])
+    users.add("dev", "organizer", PASSWORD, organizer="Dev Patel")
+    users.close()
+    planner = Actor("planner")
+    before = store.version()
+    refusals = []
+    for actor in (planner, Actor("admin")):  # the dashboard's planner; `mapper assign --to`
+        with pytest.raises(services.NotAllowed) as refused:
+            services.assign(store, actor, BETA, ["Bo Vance"], "maya  ORTIZ")
+        refusals.append(str(refused.value))
+    with pytest.raises(services.NotAllowed) as posted:  # the API, an upload
+        services.post_records(store, planner, [Assignment(person="Bo Vance",
+                                                          organizer="Maya Ortiz",
+                                                          campaign=BETA)])
+    refusals.append(str(posted.value))
+    assert store.version() == before
+    for said in refusals:
+        assert "does not work on this campaign" in said
+        assert "Bo" not in said and "Maya" not in said and BETA not in said
+    # Her own campaign; an account that works on every one; a name no account records under.
+    assert services.assign(store, planner, CAMPAIGN, ["Ben Ortiz"], "Maya Ortiz").people
+    assert services.assign(store, planner, BETA, ["Bo Vance"], "Dev Patel").people
+    done = services.assign(store, planner, BETA, ["Bo Vance"], "Nia Okafor")
+    assert done.people and done.new_organizer
