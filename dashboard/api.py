@@ -28,6 +28,7 @@ from dashboard.services import services
 from dashboard.users import User
 from mapper.privacy import private_folder
 from mapper.readers import RawRecord, validate
+from mapper.roles import ROLES
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
 __all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
@@ -211,9 +212,11 @@ def install_api(server: Flask, accounts: Accounts) -> None:
 
     @api.get("/me")
     def me() -> Response:
-        """The token's user: username, role, organizer name."""
+        """The token's user: username, role, organizer name, and the campaigns she works on
+        (none: every campaign, as ``mapper users list --json`` says it; an admin's always)."""
         u = _user()
-        return jsonify({"username": u.username, "role": u.role, "organizer": u.organizer})
+        return jsonify({"username": u.username, "role": u.role, "organizer": u.organizer,
+                        "campaigns": [] if u.role == "admin" else list(u.campaigns)})
 
     @api.get("/campaigns")
     def campaigns() -> Response:
@@ -340,8 +343,17 @@ def openapi() -> dict[str, Any]:
         "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         "security": bearer,
         "paths": {
-            f"{PREFIX}/me": {"get": {"summary": "the token's user",
-                                     "responses": {"200": ok, **errors}}},
+            f"{PREFIX}/me": {"get": {"summary": "the token's user", "responses": {
+                "200": {"description": "who the token acts as", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "username": {"type": "string"},
+                        "role": {"type": "string", "enum": list(ROLES)},
+                        "organizer": {"type": ["string", "null"],
+                                      "description": "the name her 1-on-1s are recorded under"},
+                        "campaigns": {"type": "array", "items": {"type": "string"},
+                                      "description": "the only campaigns she works on; "
+                                                     "[] = every campaign"}}}}}},
+                **errors}}},
             f"{PREFIX}/campaigns": {"get": {"summary": "the campaigns",
                                             "responses": {"200": ok, **errors}}},
             f"{PREFIX}/questions/{{name}}": {"get": {

@@ -14,6 +14,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from dashboard.api import openapi
 from dashboard.app import create_app
 from dashboard.layout import fill_campaigns
 from dashboard.pages import clusters, follow_ups, my_list, overview, person, power, \
@@ -220,6 +221,18 @@ def test_an_unlimited_token_and_an_admins_see_both_campaigns(app):
             == sorted([CAMPAIGN, BETA])
         r = client.get(f"/api/v1/lists/ready?campaign={BETA}", headers=headers)
         assert r.json["campaign"] == BETA
+
+
+def test_me_says_the_campaigns_a_token_works_on(app):
+    client = app.server.test_client()
+    said = {who: client.get("/api/v1/me", headers=_token(app, who)).json
+            for who in ("maya", "dev", "root")}
+    assert said["maya"] == {"username": "maya", "role": "organizer", "organizer": "Maya Ortiz",
+                            "campaigns": [CAMPAIGN]}
+    # Every campaign: an account limited to none, and an admin (whose list is not read).
+    assert said["dev"]["campaigns"] == said["root"]["campaigns"] == []
+    me = openapi()["paths"]["/api/v1/me"]["get"]["responses"]["200"]
+    assert "campaigns" in me["content"]["application/json"]["schema"]["properties"]
 
 
 # --- exports, and a change met at the next request ----------------------------------------------
