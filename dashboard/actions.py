@@ -17,12 +17,13 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.auth import signed_in
+from dashboard.grid import MAX_BLOCK
 from dashboard.services import services
 from mapper import clock, roles, services as svc_api
 from mapper.services import ServiceError
 
 __all__ = ["ITEM_ACTIONS", "ATTEMPTS", "may_act", "button", "item_buttons", "attempt_menu",
-           "as_of_date", "page_limit", "refusal", "on_click",
+           "as_of_date", "page_limit", "more_limit", "MOST_DRAWN", "refusal", "on_click",
            "perform", "downloads", "own_organizer"]
 
 #: The buttons of a follow-up item, by kind: (label, closing update).
@@ -101,10 +102,16 @@ def refusal(exc: ServiceError) -> str:
     return re.sub(r"^-{2}[\w-]+: ", "", str(exc))
 
 
+#: The most rows a list draws at once, by "Show more" (a grid's block, as many): a longer
+#: list is for an organizer picked, or its download.
+MOST_DRAWN = MAX_BLOCK
+
+
 def page_limit(limit: Any, page: int) -> int:
-    """How many rows a list draws, from its "Show more" store (at least a ``page``): a value
-    the page never sends (not a whole number: a forged request) is refused, drawing nothing,
-    rather than a server error.
+    """How many rows a list draws, from its "Show more" store: one page, or as many pages as
+    "Show more" offers (at most :data:`MOST_DRAWN` rows). A value the page never sends (not
+    a whole number of pages, or more than that: a forged request) is refused, drawing
+    nothing, rather than a server error or the whole list at once.
 
     >>> page_limit(None, 25), page_limit(50, 25), page_limit("75", 25)
     (25, 50, 75)
@@ -116,9 +123,17 @@ def page_limit(limit: Any, page: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, (int, str)):
         raise PreventUpdate
     try:
-        return max(page, int(limit))
+        rows = int(limit)
     except ValueError:
         raise PreventUpdate from None
+    if not page <= rows <= max(page, MOST_DRAWN) or rows % page:
+        raise PreventUpdate
+    return rows
+
+
+def more_limit(limit: Any, page: int) -> int:
+    """What "Show more" asks for next: a page more than ``limit``, up to :data:`MOST_DRAWN`."""
+    return min(page_limit(limit, page) + page, max(page, MOST_DRAWN // page * page))
 
 
 def on_click(kind: str):

@@ -4,6 +4,8 @@ who is refused, what each role sees, and where the organizer filters start."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 
@@ -311,10 +313,13 @@ def _post_callback(app, username: str, output_id: str, values: dict) -> object:
     return client.post("/_dash-update-component", json=body)
 
 
-@pytest.mark.parametrize("limit", ["lots", [1], {"n": 1}, 1.5])
+@pytest.mark.parametrize("limit", ["lots", [1], {"n": 1}, 1.5, 10**9, "1000000", 30, 0, -25,
+                                   525])
 def test_a_forged_page_size_is_refused_not_a_server_error(app, limit):
     """A "Show more" limit the page never sends (not a whole number) was a server error (500)
-    on My list and Follow-ups: now refused, nothing drawn (204); an honest one draws."""
+    on My list and Follow-ups, and a huge one drew the whole list at once: now refused,
+    nothing drawn (204), unless it is a number of pages the page offers (at most
+    :data:`~dashboard.actions.MOST_DRAWN` rows, as a grid's block); an honest one draws."""
     for output, limit_id, as_of_id in ((ids.MY_COUNTS, ids.MY_LIMIT, ids.MY_AS_OF),
                                        (ids.FOLLOW_CHART, ids.FOLLOW_LIMIT, ids.FOLLOW_AS_OF)):
         r = _post_callback(app, "maya", output, {limit_id: limit, as_of_id: TODAY})
@@ -386,3 +391,15 @@ def test_the_dated_lists_downloads_hold_the_day_and_organizer_the_page_shows(app
     for what in ("csv", "xlsx", "print"):
         href = download_href(page, what, query)
         assert "as_of=2026-11-09" in href and "organizer=Dev+Patel" in href, href
+
+
+def test_show_more_stops_at_the_most_a_list_draws_at_once():
+    from dashboard.actions import MOST_DRAWN, page_limit
+
+    assert page_limit(MOST_DRAWN, 25) == MOST_DRAWN == 500
+    for page, more_id in ((my_list, ids.MY_MORE), (follow_ups, ids.FOLLOW_MORE)):
+        with patch.object(page.dash, "ctx", SimpleNamespace(triggered_id=more_id)):
+            assert page.more(1, None, None, None, MOST_DRAWN - 25) == MOST_DRAWN
+            assert page.more(1, None, None, None, MOST_DRAWN) == MOST_DRAWN
+        said, style = page._more(MOST_DRAWN, 2_000)
+        assert style == {"display": "none"} and "500 of 2,000" in said and "download" in said

@@ -119,13 +119,16 @@ def _more(shown: int, total: int) -> tuple[str, dict]:
     """What the "Show more" row says, and whether its button shows."""
     if total <= shown:
         return (f"All {total:,} shown." if total > PAGE else ""), {"display": "none"}
+    if shown >= actions.MOST_DRAWN:
+        return (f"Showing {shown:,} of {total:,}, the most drawn at once: pick an organizer, "
+                "or download the list.", {"display": "none"})
     return (f"Showing {shown:,} of {total:,} (or pick an organizer).", {})
 
 
 def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
     """"Show more" adds a page to the items drawn; another choice starts again at one page."""
     if dash.ctx.triggered_id == ids.FOLLOW_MORE:
-        return actions.page_limit(limit, PAGE) + PAGE
+        return actions.more_limit(limit, PAGE)
     return PAGE
 
 

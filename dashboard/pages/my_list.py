@@ -182,13 +182,16 @@ def _more(shown: int, total: int) -> tuple[str, dict]:
     """What the "Show more" row says, and whether its button shows."""
     if total <= shown:
         return "", {"display": "none"}
+    if shown >= actions.MOST_DRAWN:
+        return (f"Showing {shown:,} of {total:,} contacts, the most drawn at once: pick an "
+                "organizer, or download the list.", {"display": "none"})
     return f"Showing {shown:,} of {total:,} contacts.", {}
 
 
 def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
     """"Show more" adds a page of cards; another choice starts again at one page."""
     if dash.ctx.triggered_id == ids.MY_MORE:
-        return actions.page_limit(limit, PAGE) + PAGE
+        return actions.more_limit(limit, PAGE)
     return PAGE
 
 
