@@ -515,21 +515,33 @@ def export(
 ) -> None:
     """Write the stored records as JSON Lines, re-importable into either store.
 
-    The export holds personal details (stories, notes, contact info): keep it safe.
+    The export holds personal details (stories, notes, contact info): keep it safe. The
+    audit trail records it (by "cli": the command line, with how many records).
 
     Example: [bold]mapper export -o backup.jsonl[/]
     """
+    from mapper.audit import audit_for
+
     with _store(db, existing=True) as store:
         # An export holds every story and phone number: only its owner may read it.
         fh = open_private(output) if output else sys.stdout
+        n = 0
         try:
-            n = 0
             for line in store.export(campaign):
                 fh.write(line + "\n")
                 n += 1
         finally:
             if output:
                 fh.close()
+            # In the audit trail as a dashboard download is (what, how many rows: never a
+            # value nor the file's name), by the command line: it knows no user. Each record
+            # goes whole, with whatever words and details it holds.
+            log = audit_for(store)
+            try:
+                log.append(CLI_ACTOR, "list_exported", None, list="records", format="jsonl",
+                           campaign=(campaign or "")[:40] or None, rows=n, words=n)
+            finally:
+                log.close()
     if output:
         err.print(f"{n} records written to {plain(output)} (contains personal details)")
 

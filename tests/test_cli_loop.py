@@ -426,3 +426,19 @@ def test_the_command_lines_writes_are_in_the_audit_trail_without_a_name(campaign
     assert ("record_replaced", "cli", "assignment") in kinds  # given back: a new version
     text = json.dumps(entries).casefold()
     assert "ana" not in text and "lopez" not in text and "maya" not in text
+
+
+def test_a_command_line_export_is_in_the_audit_trail_as_a_download_is(campaign, tmp_path):
+    # `mapper export` writes every story, note and phone: the trail says who (the command
+    # line: it knows no user), what and how many rows, as it does for a dashboard download.
+    campaign("export", "-o", tmp_path / "backup.jsonl")
+    campaign("export", "--campaign", CAMPAIGN)  # to the terminal: an export all the same
+    rows = len((tmp_path / "backup.jsonl").read_text().splitlines())
+    entries = [e for e in campaign.json("audit")["entries"] if e["action"] == "list_exported"]
+    assert [(e["actor"], e["target"], e["detail"]) for e in entries[-2:]] == [
+        ("cli", None, {"list": "records", "format": "jsonl", "campaign": None, "rows": rows,
+                       "words": rows}),
+        ("cli", None, {"list": "records", "format": "jsonl", "campaign": CAMPAIGN,
+                       "rows": rows, "words": rows})]
+    text = json.dumps(entries).casefold()
+    assert "ana" not in text and "secret" not in text and "backup" not in text
