@@ -27,7 +27,8 @@ from dashboard.exports import LISTS, list_sheet
 from dashboard.services import services
 from dashboard.users import User
 from mapper.privacy import private_folder
-from mapper.readers import RawRecord, validate
+from mapper.jsonkeys import keys_given_twice
+from mapper.readers import TWICE_MESSAGE, RawRecord, field_path, validate
 from mapper.roles import ROLES
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
 
@@ -122,6 +123,23 @@ def _error(status: int, message: str, **more: Any) -> Response:
     resp = jsonify({"error": message, **more})
     resp.status_code = status
     return resp
+
+
+def _given_twice(data: Any, items: Any) -> list[dict[str, str]]:
+    """An error for each key the body gives twice in one object (the parser kept the last
+    value silently): the record and the field, as a record's other errors say them."""
+    errors = []
+    outer = ("records",) if items is not data else ()
+    for path in keys_given_twice(request.get_data(cache=True), data) if data is not None else ():
+        rest = path[len(outer):] if path[:len(outer)] == outer else ()
+        if not rest or isinstance(items, list) and len(rest) < 2:
+            record, field = "request", path  # not in a record: `records` itself, say
+        elif isinstance(items, list):
+            record, field = f"record {rest[0] + 1}", rest[1:]
+        else:
+            record, field = "record 1", rest
+        errors.append({"record": record, "field": field_path(field), "message": TWICE_MESSAGE})
+    return errors
 
 
 def _user() -> User:
@@ -280,6 +298,9 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         except RecursionError:  # (silent covers a ValueError only): no record nests so deep
             abort(400, "the body is not JSON records can be read from: nested too deep")
         items = data.get("records") if isinstance(data, dict) and "records" in data else data
+        twice = _given_twice(data, items)
+        if twice:
+            return _error(422, "nothing was written: some records are not valid", errors=twice)
         items = items if isinstance(items, list) else [items]
         if not items or len(items) > MAX_RECORDS:
             abort(400, f"send 1 to {MAX_RECORDS} records: a record, a list, or {{records: [...]}}")

@@ -21,6 +21,7 @@ from yaml.scanner import Scanner
 from pydantic import ValidationError
 
 from mapper.cells import unguard
+from mapper.jsonkeys import keys_given_twice
 from mapper.mapping import (Mapping, header_key, name_problems, resolve, row_mapper,
                             showable_header, suggest)
 from mapper.sheets import TABLE_SUFFIXES, SheetError, Table, read_table
@@ -28,7 +29,7 @@ from mapper.models import RECORD_KINDS, DEFAULT_CAMPAIGN, Record
 
 __all__ = ["RawRecord", "RecordError", "FileError", "ReadOptions", "read_file", "NO_CAMPAIGN", "validate", "unflatten",
            "shape_error", "LIST_SEPARATOR", "MAX_DEPTH", "MAX_VALUES", "MAX_CHARS",
-           "MAX_COLUMNS"]
+           "MAX_COLUMNS", "TWICE", "TWICE_MESSAGE", "field_path"]
 
 # The kind given to a line that could not be read as a record; validate() reports it.
 UNREADABLE = "_unreadable"
@@ -36,6 +37,9 @@ UNREADABLE = "_unreadable"
 TOO_BIG = "_too_big"
 # The kind given to a record whose `record_type` is not one we know (its value is never echoed).
 UNKNOWN_KIND = "_unknown"
+# The kind given to a JSON record with a key given twice (the parser kept the last value
+# silently); its data is the field's path.
+TWICE = "_twice"
 # A field name is shown in errors only if it looks like one: a story pasted as a key, or a
 # name, must not be echoed. A schema path's parts always pass.
 _SHOWABLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
@@ -292,12 +296,24 @@ def _json_records(text: str) -> Iterator[tuple[int, Any, bool]]:
     # orjson stops at 1,024 levels with an error; the standard library recurses until Python
     # raises RecursionError.
     data = orjson.loads(text)
+    twice = keys_given_twice(text, data)
     if isinstance(data, list):
+        # A record's first key given twice stands in for it (see _twice).
+        firsts: dict[Any, Any] = {}
+        for path in twice:
+            firsts.setdefault(path[0], _Twice(path[1:]))
         # JSON keeps no positions once parsed; number the records instead (1-based).
         for i, item in enumerate(data, 1):
-            yield i, item, False
+            yield i, firsts.get(i - 1, item), False
     else:
-        yield 1, data, False
+        yield 1, _Twice(twice[0]) if twice else data, False
+
+
+@dataclass(frozen=True, slots=True)
+class _Twice:
+    """A JSON record that gives a key twice: the path to the (first such) key."""
+
+    path: tuple[str | int, ...]
 
 
 def _json_problem(exc: orjson.JSONDecodeError) -> str:
@@ -475,7 +491,8 @@ def _read_file(path: Path, kind: str | None, options: ReadOptions | None) -> Ite
                     # One broken line is one rejected record; the lines after it still count.
                     yield RawRecord(name, line_no, UNREADABLE, _json_problem(exc), number=number)
                     continue
-                yield _raw(name, line_no, file_kind, data, number)
+                twice = keys_given_twice(line, data)
+                yield _raw(name, line_no, file_kind, _Twice(twice[0]) if twice else data, number)
         return
     text = path.read_text(encoding="utf-8-sig")
     try:
@@ -505,6 +522,9 @@ def _raw(path: str, line: int, file_kind: str | None, data: Any, number: int,
     problem = shape_error(data, text=True) if measure else None
     if problem:
         return RawRecord(path, line, TOO_BIG, problem, number=number)
+    if isinstance(data, _Twice):
+        # Refused, not saved with the rejected records: its first value is already lost.
+        return RawRecord(path, line, TWICE, field_path(data.path), number=number)
     kind = file_kind or "conversation"
     if isinstance(data, dict) and "record_type" in data:
         # Exported files tag each line with its record type (an alias row has a `kind` of its own).
@@ -527,6 +547,10 @@ def _saved_on(path: str) -> str | None:
         return None
 
 
+#: Why a record giving one key twice is refused (JSON; YAML refuses the file).
+TWICE_MESSAGE = ("given twice in one record; keep one of them (else one value would be "
+                 "silently dropped)")
+
 #: Why a record that names no campaign is refused when no default can be taken.
 NO_CAMPAIGN = ("names no campaign, and the store holds {held}: give the file a `campaign` "
                "column (or field), or name one with --campaign NAME")
@@ -546,6 +570,8 @@ def validate(
     if raw.kind in (UNREADABLE, TOO_BIG):
         field = "(line)" if raw.kind == UNREADABLE else "(record)"
         return None, [RecordError(raw.where, label, field, str(raw.data))]
+    if raw.kind == TWICE:
+        return None, [RecordError(raw.where, label, str(raw.data), TWICE_MESSAGE)]
     model = RECORD_KINDS.get(raw.kind)
     if model is None:
         return None, [RecordError(raw.where, label, "record_type",
@@ -594,11 +620,13 @@ def _error(where: str, label: str, err: Any) -> RecordError:
         key = loc[-1]
         message = (f"unknown field {key!r}" if isinstance(key, str) and _SHOWABLE_KEY.fullmatch(key)
                    else "an unknown field (its name is not shown: it is not a field name)")
-        return RecordError(where, label, _field(loc[:-1]), message)
-    return RecordError(where, label, _field(loc), err["msg"])
+        return RecordError(where, label, field_path(loc[:-1]), message)
+    return RecordError(where, label, field_path(loc), err["msg"])
 
 
-def _field(loc: tuple) -> str:
+def field_path(loc: tuple) -> str:
+    """A field's path as errors name it: ``issues.0.anger``; a part that does not look like a
+    field name (a story pasted as a key) is ``(field)``."""
     parts = [str(p) if isinstance(p, int) or _SHOWABLE_KEY.fullmatch(str(p)) else "(field)"
              for p in loc]
     return ".".join(parts) or "(record)"

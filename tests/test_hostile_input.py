@@ -153,6 +153,23 @@ CASES = [
          lambda: (HOSTILE / "phone-and-email.yaml").read_bytes(), "contact.phone"),
     Case("json-not-a-record", "scalar.json", json.dumps([SECRET, 5, None]).encode(), "(record)"),
     Case("json-nan", "nan.json", b'[{"date": NaN}]', "not valid JSON"),
+    # A key given twice: the parser keeps the last value silently (Ana's name, her story).
+    Case("json-a-key-given-twice", "twice.json",
+         f'[{json.dumps(GOOD)}, {{"date": "2026-11-20", "organizer": "Maya", "contact": '
+         f'{{"name": "Ana {SECRET}", "unit": "ICU", "name": "Ben"}}}}]'.encode(),
+         "twice.json:record 2 (record 2): contact.name: given twice in one record"),
+    Case("json-a-record-giving-a-key-twice", "one.json",
+         f'{{"date": "2026-11-20", "organizer": "Maya", "contact": {{"name": "Ana"}}, '
+         f'"issues": [{{"issue": "pay", "story": "{SECRET}"}}], "issues": []}}'.encode(),
+         "one.json:record 1 (record 1): issues: given twice"),
+    # Its quotes written \u0022 would hide a key given twice from a count of the quotes.
+    Case("json-a-key-given-twice-beside-escaped-quotes", "esc.json",
+         ('[{"date": "2026-11-20", "organizer": "Maya", "contact": {"name": "Ana"}, '
+          '"notes": "x", "notes": "' + "\\u0022" * 4 + SECRET + '"}]').encode(),
+         "(record 1): notes: given twice"),
+    Case("json-quotes-and-colons-in-a-story-are-fine", "quotes.json",
+         json.dumps([_with(notes='she said "go": "now" \\": x', issues=[
+             {"issue": "pay", "story": '"a": 1, "a": 2'}])]).encode()),
     # --- JSON Lines ---
     Case("jsonl-bom", "bom.jsonl", b"\xef\xbb\xbf" + _jsonl(GOOD)),
     Case("jsonl-nested-5000-deep", "deep.jsonl", lambda: _deep_json(5000) + b"\n", "not valid JSON"),
@@ -168,6 +185,14 @@ CASES = [
          _jsonl(_with(ask={"fears": list(range(100_000))})), "more than 10,000 values"),
     Case("jsonl-5000-wrong-list-items", "fears.jsonl",
          _jsonl(_with(ask={"fears": list(range(5000))})), "5,000 errors, too many to list"),
+    Case("jsonl-a-key-given-twice", "twice.jsonl",
+         _jsonl(GOOD) + f'{{"date": "2026-11-20", "organizer": "Maya {SECRET}", '
+         f'"organizer": "Dev", "contact": {{"name": "Ben"}}}}\n'.encode(),
+         "twice.jsonl:2 (record 2): organizer: given twice"),
+    # A story pasted as a key, twice: the field is not named by it.
+    Case("jsonl-a-story-given-twice-as-a-key", "storykey.jsonl",
+         f'{{"date": "2026-11-20", "organizer": "Maya", "contact": {{"name": "Ana"}}, '
+         f'"{STORY}": 1, "{STORY}": 2}}\n'.encode(), "(record 1): (field): given twice"),
     Case("jsonl-formula-name", "formula.jsonl",
          _jsonl(_with(contact={"name": '=HYPERLINK("http://x","y")'}))),
     # --- CSV ---

@@ -399,6 +399,32 @@ def test_a_body_nested_too_deep_to_read_is_a_400_not_a_500(filled):
         assert "not JSON" in r.json["error"]
 
 
+def test_a_body_giving_a_key_twice_is_refused_naming_the_record_and_field(tmp_path):
+    """JSON parsers keep the last of two values silently: the first (a name, a story) would
+    be lost without a word. Refused before the store is asked (the embedded one stands in)."""
+    store = SQLiteStore(tmp_path / "api.db")
+    store.write(_records())
+    before = store.counts()
+    app = create_app(lambda: store, users=USERS)
+    token = _accounts(app).tokens.create("maya").token
+    client = app.server.test_client()
+    new = json.dumps(conversation("Hal Ames", "2026-11-25").model_dump(mode="json",
+                                                                       exclude_none=True))
+    twice = new[:-1] + ', "notes": "A SECRET", "notes": "x"}'
+    for body, record in ((f"[{new}, {twice}]", "record 2"), (twice, "record 1"),
+                         (f'{{"records": [{twice}]}}', "record 1"),
+                         (f'{{"records": [], "records": [{new}]}}', "request")):
+        r = client.post("/api/v1/records", data=body, content_type="application/json",
+                        headers=_bearer(token))
+        assert r.status_code == 422, (body, r.status_code)
+        field = "records" if record == "request" else "notes"
+        assert r.json["errors"] == [{"record": record, "field": field, "message":
+                                     "given twice in one record; keep one of them (else one "
+                                     "value would be silently dropped)"}]
+        assert "A SECRET" not in r.get_data(as_text=True)
+    assert store.counts() == before
+
+
 def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(filled):
     app = create_app(lambda: filled, users=USERS)
     token = _accounts(app).tokens.create("maya").token
