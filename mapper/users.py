@@ -287,11 +287,15 @@ class SQLiteSide:
     """A connection of its own to the store's SQLite file, for tables beside the records."""
 
     def __init__(self, path: str, ddl: str) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
+        from mapper.stores.sqlite_file import connect, read_only
+
+        # A file this process may not write is read as the store reads it (its tables made
+        # already, or a write's "read-only" error says why they cannot be).
+        to_read = read_only(path)
+        self._db = connect(path, 30, to_read=to_read)
         self._lock = threading.Lock()
         with self._lock:
-            if path != ":memory:":
+            if path != ":memory:" and not to_read:
                 self._db.execute("PRAGMA journal_mode=WAL")
             # A deleted row is zeroed, not left in its page: the audit's id for someone
             # forgotten is keyed by her name (whatever the build's default).

@@ -7,8 +7,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import resource
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -169,3 +172,79 @@ def test_a_neo4j_server_gone_mid_import_is_a_line_and_the_import_run_again_finis
     whole.write([*small_campaign(), *many()])
     assert store.counts(CAMPAIGN) == whole.counts(CAMPAIGN)
     assert answers(store) == answers(whole)
+
+
+# --- a store file this process may not write -------------------------------------------------
+
+@contextlib.contextmanager
+def read_only(path: Path):
+    """``path`` (a store file, or its folder) made read-only to this process: its mode, and
+    where the tests run as root (whom a mode does not stop) the immutable attribute too, as
+    a read-only disk would (skipped where root may not set it)."""
+    mode = path.stat().st_mode
+    path.chmod(mode & ~0o222)
+    immutable = False
+    try:
+        if os.geteuid() == 0:
+            made = shutil.which("chattr") and subprocess.run(
+                ["chattr", "+i", str(path)], capture_output=True).returncode == 0
+            if not made:
+                pytest.skip("run as root on a file system that cannot make a file immutable")
+            immutable = True
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(mode)
+
+
+READS = (["overview", "--json"], ["ladder", "--json"], ["ask-queue", "--json"],
+         ["follow-ups", "--json"], ["stats", "--json"], ["search", "ana"], ["person", "Ana Lopez"],
+         ["export"])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_store_file_answers_every_read_and_refuses_a_write_saying_so(
+        tmp_path, talks, what, monkeypatch):
+    """`chmod 444 mapper.db`, a folder or a disk mounted read-only: every read answers as on
+    the writable file; a write says the file is read-only, and nothing changes."""
+    monkeypatch.setenv("MAPPER_TODAY", TODAY.isoformat())
+    folder = tmp_path / "campaign"
+    path = folder / "store.db"
+    with SQLiteStore(path) as store:
+        store.write(small_campaign())
+    answers = {}
+    for args in READS:
+        result = runner.invoke(cli.app, [*args, "--db", str(path)])
+        assert result.exit_code == 0, result.output
+        answers[args[0]] = result.output
+    before = _files(folder)
+    with read_only(path if what == "file" else folder):
+        for args in READS:
+            result = runner.invoke(cli.app, [*args, "--db", str(path)])
+            assert (result.exit_code, result.output) == (0, answers[args[0]]), args
+        result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+        said_plainly(result, "read-only", f"embedded file {path}")
+        assert _files(folder) == before
+    result = runner.invoke(cli.app, ["import", str(talks), "--db", str(path)])
+    assert result.exit_code == 0 and "300 added" in result.output, result.output
+
+
+def test_a_read_only_file_of_an_older_schema_says_to_open_it_writable_once(tmp_path):
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write(small_campaign())
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE meta SET v = 12 WHERE k = 'schema'")
+    db.close()
+    with read_only(path):
+        result = runner.invoke(cli.app, ["overview", "--db", str(path)])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert str(path) in result.output, result.output
+        assert "open it once where it can be written" in result.output, result.output
+    result = runner.invoke(cli.app, ["overview", "--db", str(path)])
+    assert result.exit_code == 0, result.output

@@ -29,6 +29,7 @@ from mapper.projection import local_id
 from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, Moved, PersonHit, Rebuild,
                                 Reprojection, Store, StoredAnswer, StoredRecord, WriteResult,
                                 marks_of, merged_mark, settle)
+from mapper.stores.sqlite_file import connect, read_only
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
@@ -435,13 +436,17 @@ class SQLiteStore(Store):
 
     def __init__(self, path: str | Path = "mapper.db") -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        #: A file this process may not write (``chmod 444``, a read-only folder or disk) is
+        #: opened to read: every read answers, a write fails as SQLite's "read-only"
+        #: (:func:`mapper.bootstrap.store_failure`), answers are not kept. It must be at the
+        #: current schema with no upkeep left undone (:meth:`_open_schema`).
+        self.read_only = read_only(self.path)
+        if self.path != ":memory:" and not self.read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # The file holds every story and phone number: create it readable by its owner only
             # (SQLite gives its -wal and -shm files the same permissions).
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                                   timeout=_BUSY_SECONDS)
+        self._db = connect(self.path, _BUSY_SECONDS, to_read=self.read_only)
         # A person known by a custom id is searched on her name as keys are made of names
         # (normalize: punctuation, non-ASCII case, spacing; lower() knows ASCII only).
         self._db.create_function("mapper_normalize", 1, _search_normalize, deterministic=True)
@@ -459,7 +464,8 @@ class SQLiteStore(Store):
         self._erased = False
         self._erasing = threading.Lock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            if not self.read_only:  # (a file the store made is in WAL mode already)
+                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=OFF")
             # Deleted rows are overwritten with zeros, not left in free pages: forgetting a
@@ -517,6 +523,9 @@ class SQLiteStore(Store):
             "AND name IN ('meta', 'rm_rebuild', 'answers', 'leases')")}
         found = (db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
                  if "meta" in tables else None)
+        if self.read_only:
+            self._open_read_only(found, tables)
+            return
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; "
                              f"{'; '.join(_COUNTS_DDL)}; "
@@ -568,6 +577,33 @@ class SQLiteStore(Store):
         self._assigned_indexed = {"edges_assigned_dst", "edges_assigned_src"} <= have
         if not {"answers", "leases"} <= tables:
             db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
+
+    def _open_read_only(self, found: tuple | None, tables: set[str]) -> None:
+        """A read-only file is read as it is: one that needs a change first (a new file's
+        tables, an older schema's migration, a re-projection or a rebuild left undone) is
+        refused, saying to open it where it can be written once."""
+        have = {name for (name,) in self._db.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'index' "
+            f"AND name IN ({_marks(_ASKED_DDL)})", list(_ASKED_DDL))}
+        self._angry_indexed = "edges_angry_dst" in have
+        self._assigned_indexed = {"edges_assigned_dst", "edges_assigned_src"} <= have
+        if found is not None and found[0] > SCHEMA:
+            self._db.close()
+            raise RuntimeError(f"{self.path} has store schema {found[0]}; this version of "
+                               f"Collective Mapper reads schema {SCHEMA} and older")
+        if found is None:
+            why = "it holds no store yet"
+        elif found[0] < SCHEMA:
+            why = f"it is at store schema {found[0]}, which this version moves to {SCHEMA}"
+        elif not {"rm_rebuild", "answers", "leases"} <= tables or self._db.execute(
+                "SELECT EXISTS (SELECT 1 FROM reprojection) OR EXISTS (SELECT 1 FROM rm_rebuild)"
+                ).fetchone()[0]:
+            why = "an upgrade or a rebuild of it was left undone"
+        else:
+            return
+        self._db.close()
+        raise RuntimeError(f"{self.path} is read-only here, and {why}: open it once where it "
+                           "can be written (any command does), and it reads read-only after")
 
     def _migrate(self, old: int) -> None:
         """Rebuild the graph of an older file from its records, in one transaction.
@@ -1788,6 +1824,8 @@ class SQLiteStore(Store):
         return [StoredAnswer.stored(c, q, o, v, at) for c, q, o, v, at in rows]
 
     def put_answer(self, answer: StoredAnswer) -> None:
+        if self.read_only:  # (a cache: computed again when asked again)
+            return
         blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
         with self._lock:
             # Not when its campaign's answers were dropped (a forget) at a newer version.
@@ -1801,6 +1839,8 @@ class SQLiteStore(Store):
                  answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
 
     def drop_answers(self, campaign: str | None = None) -> None:
+        if self.read_only:  # (none is kept that it holds not already)
+            return
         with self._lock:  # (not a forget's mark: it still refuses answers read before it)
             self._db.execute("DELETE FROM answers WHERE (?1 IS NULL OR campaign = ?1) "
                              "AND question != ?2", (campaign, ANSWERS_DROPPED))
@@ -1812,6 +1852,8 @@ class SQLiteStore(Store):
 
     def _drop_answer_keys(self, campaign: str, keys: list[tuple[str, str]], version: Any
                           ) -> None:
+        if self.read_only:
+            return
         with self._lock:
             self._db.executemany("DELETE FROM answers WHERE campaign = ? AND question = ? "
                                  "AND options = ? AND version <= ?",
@@ -1819,6 +1861,8 @@ class SQLiteStore(Store):
 
     def _put_answers(self, answers: Sequence[StoredAnswer], drop: list[tuple[str, str]]
                      ) -> bool:
+        if self.read_only:
+            return False
         head = answers[0]
         rows = [(a.campaign, a.question, a.options, a.version, a.computed_at.isoformat(),
                  orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)) for a in answers]
@@ -1861,6 +1905,8 @@ class SQLiteStore(Store):
         return found
 
     def take_lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+        if self.read_only:  # (nothing to refresh: no answer is kept)
+            return False
         with self._lock:
             # Not waited for long: the store's lock is held meanwhile (every page of this
             # worker waited the 30 s busy timeout behind a renewal); a refresher's next beat
@@ -2156,8 +2202,7 @@ class SQLiteStore(Store):
                 return
         # (The store's own busy timeout: a read begun as a checkpoint resets the log may wait
         # a moment, and the default 5 s failed a page where a write would have waited.)
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                             timeout=_BUSY_SECONDS)
+        db = connect(self.path, _BUSY_SECONDS, to_read=self.read_only)
         try:
             db.execute("PRAGMA query_only=ON")
             db.execute(f"PRAGMA cache_size=-{_SCAN_CACHE_KIB}")
