@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
+import re
 import sqlite3
 import stat
+from pathlib import Path
 
 import orjson
 import pytest
+from typer.testing import CliRunner
 
+from mapper.cli import app
 from mapper.projection import Aliases
 from mapper.snapshot import build_snapshot
 from mapper.stores.base import stored
@@ -178,6 +183,53 @@ def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (1,)
     db.close()
+
+
+# A file an older release wrote (tests/data/README.md: which commit, and how): what it
+# recorded, by these commands, recorded again by this version on a new file.
+OLD_RELEASE = Path(__file__).parent / "data" / "schema-12.db.gz"
+DEMO = Path(__file__).parent.parent / "seed_data" / "demo"
+RECORDED = (
+    ["import", *(str(DEMO / name) for name in ("roster.csv", "hierarchy.csv", "ties.csv",
+                                                "aliases.csv", "conversations.yaml"))],
+    ["log", "Sunita Pillai", "--attempt", "refused", "--asked", "--date", "2026-11-27"],
+    ["log", "Ana Lopez", "--assignment", "done", "--date", "2026-11-25"],
+    ["assign", "Emma Calloway", "--to", "Grace Kim", "--date", "2026-11-29"],
+)
+ANSWERS = (["overview", "--json"], ["ladder", "--json"], ["ask-queue", "--json"],
+           ["talk-next", "--json"], ["follow-ups", "--json"], ["my-list", "--json"],
+           ["structure", "--json"], ["clusters", "--json"], ["power", "--json"],
+           ["search", "a", "--limit", "200"], ["person", "Sunita Pillai", "--json"],
+           ["person", "Emma Calloway", "--json"], ["stats", "--json"], ["export"])
+
+
+def _schema(path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_file_an_older_release_wrote_answers_as_its_records_recorded_now(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setenv("MAPPER_TODAY", "2026-12-01")  # (as when the file was made)
+    runner = CliRunner()
+    old, fresh = tmp_path / "old.db", tmp_path / "fresh.db"
+    old.write_bytes(gzip.decompress(OLD_RELEASE.read_bytes()))
+    assert _schema(old) == 12
+    for args in RECORDED:
+        result = runner.invoke(app, [*args, "--db", str(fresh)])
+        assert result.exit_code == 0, result.output
+    for args in ANSWERS:
+        said = []
+        for path in (old, fresh):
+            result = runner.invoke(app, [*args, "--db", str(path)])
+            assert result.exit_code == 0, (args, result.output)
+            # (a whole-graph answer says when it was computed: now, for each)
+            said.append(re.sub(r'"as_of":"[^"]*"', "", result.output.replace(str(path), "FILE")))
+        assert said[0] == said[1], args
+    assert _schema(old) == SCHEMA
 
 
 def test_a_newer_file_is_refused(tmp_path):
