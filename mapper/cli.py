@@ -535,13 +535,18 @@ def export(
                 fh.close()
             # In the audit trail as a dashboard download is (what, how many rows: never a
             # value nor the file's name), by the command line: it knows no user. Each record
-            # goes whole, with whatever words and details it holds.
-            log = audit_for(store)
-            try:
-                log.append(CLI_ACTOR, "list_exported", None, list="records", format="jsonl",
-                           campaign=(campaign or "")[:40] or None, rows=n, words=n)
-            finally:
-                log.close()
+            # goes whole, with whatever words and details it holds. A file this process may
+            # only read keeps no trail (whoever reads it holds every record already): said.
+            if getattr(store, "read_only", False):
+                err.print("note: the store file is read-only here: the audit trail does not "
+                          "record this export")
+            else:
+                log = audit_for(store)
+                try:
+                    log.append(CLI_ACTOR, "list_exported", None, list="records", format="jsonl",
+                               campaign=(campaign or "")[:40] or None, rows=n, words=n)
+                finally:
+                    log.close()
     if output:
         err.print(f"{n} records written to {plain(output)} (contains personal details)")
 
