@@ -206,6 +206,23 @@ class Rebuild:
     cursor: str | None = None
 
 
+def _projected_again(rec: StoredRecord, aliases: Aliases, moved: Moved | None
+                     ) -> StoredRecord | None:
+    """A stored record projected again through ``aliases``, to be written again; with
+    ``moved`` (an alias's change), None when the change leaves it where it is: it names none
+    of the spellings, nor writes over one of the nodes (a hierarchy row names its decision
+    maker: written again in order, the last one's name and title stay)."""
+    model = _load(rec.kind, rec)
+    if moved is None:
+        return replace(stored(model, aliases, rid=rec.id), reproject=True)
+    log = KeyLog(aliases)
+    again = stored(model, log, rid=rec.id)
+    if log.seen & moved.spellings or any(n.authoritative and n.key in moved.nodes
+                                         for n in again.projection.nodes):
+        return replace(again, reproject=True)
+    return None
+
+
 def _position(kind: str, rec: StoredRecord) -> str:
     # Comparable as strings: kind in EXPORT_ORDER, then date, then id (NUL-separated).
     # ("v2": positions of the order before ties followed 1-on-1s sort before every one of it.)
@@ -812,7 +829,7 @@ class Store(abc.ABC):
         :meth:`resume` goes on from there. A batch done twice does no harm.
         """
         aliases = self.aliases(work.campaign)
-        moved = None if work.moved is None else self._moved_records(work, aliases)
+        found = None if work.moved is None else self._moved_records(work)
         n = 0
         batch: list[StoredRecord] = []
         cursor = work.cursor
@@ -827,14 +844,16 @@ class Store(abc.ABC):
                 self._progress(work, cursor)
 
         for kind in EXPORT_ORDER[1:]:
-            records = sorted(self.iter_records(work.campaign, kind) if moved is None else
-                             moved.get(kind, ()), key=lambda r, k=kind: _position(k, r))
+            records = sorted(self.iter_records(work.campaign, kind) if found is None else
+                             found.get(kind, ()), key=lambda r, k=kind: _position(k, r))
             for rec in records:
                 at = _position(kind, rec)
                 if work.cursor is not None and at <= work.cursor:
                     continue
-                model = _load(kind, rec)
-                batch.append(replace(stored(model, aliases, rid=rec.id), reproject=True))
+                again = _projected_again(rec, aliases, work.moved)
+                if again is None:
+                    continue
+                batch.append(again)
                 cursor = at
                 if len(batch) >= self.batch_size:
                     flush()
@@ -844,21 +863,14 @@ class Store(abc.ABC):
             self._progress(work, None)
         return n
 
-    def _moved_records(self, work: Reprojection, aliases: Aliases
-                       ) -> dict[str, list[StoredRecord]]:
-        """``{kind: records}`` that ``work.moved`` says to project again: of the records with
-        an edge at one of its nodes, those naming one of its spellings, or writing over one of
-        its nodes (a hierarchy row names its decision maker). Found again when a re-projection
-        resumes: the records done are at the new node or no longer name the spelling."""
-        moved = work.moved
+    def _moved_records(self, work: Reprojection) -> dict[str, list[StoredRecord]]:
+        """``{kind: records}`` an alias's change may move (``work.moved``): those with an edge
+        at one of its nodes (:func:`_projected_again` tells which it does move). Found again
+        when a re-projection resumes: those done are at the new node or no longer name the
+        spelling."""
         out: dict[str, list[StoredRecord]] = {}
-        for rec in self.get_records(self._sources_at(sorted(moved.nodes))):
-            if rec.kind == "alias" or rec.campaign != work.campaign:
-                continue
-            log = KeyLog(aliases)
-            nodes = project(_load(rec.kind, rec), log).nodes
-            if log.seen & moved.spellings or any(n.authoritative and n.key in moved.nodes
-                                                 for n in nodes):
+        for rec in self.get_records(self._sources_at(sorted(work.moved.nodes))):
+            if rec.kind != "alias" and rec.campaign == work.campaign:
                 out.setdefault(rec.kind, []).append(rec)
         return out
 
