@@ -14,7 +14,7 @@ from mapper.models import (AliasRow, Assignment, HierarchyRow, OneOnOne, Record,
                            TieRow, Update)
 
 __all__ = ["Node", "Edge", "Projection", "Aliases", "KeyLog", "record_id", "record_kind", "project",
-           "conversation_key", "local_id", "identity_key", "ID_MARK",
+           "tie_id", "hierarchy_id", "conversation_key", "local_id", "identity_key", "ID_MARK",
            "NODE_KINDS", "EDGE_TYPES"]
 
 NODE_KINDS = ("Campaign", "Person", "Organizer", "Conversation", "Issue", "DecisionMaker",
@@ -270,6 +270,25 @@ def local_id(key: str) -> str:
     return key
 
 
+def tie_id(campaign: str, person: str, other: str) -> str:
+    """The id of the tie of two people named so (:func:`record_id`), either way round.
+
+    >>> tie_id("c", "Ben", "ana") == tie_id("c", "ana", " ben")
+    True
+    """
+    a, b = sorted((_normalize(person), _normalize(other)))
+    return f"tie:{campaign}:{a}|{b}"
+
+
+def hierarchy_id(campaign: str, name: str) -> str:
+    """The id of a decision maker's hierarchy row (:func:`record_id`).
+
+    >>> hierarchy_id("c", "Carl  Reyes")
+    'hierarchy:c:carl reyes'
+    """
+    return f"hierarchy:{campaign}:{_normalize(name)}"
+
+
 def record_kind(record: Record) -> str:
     return _KINDS[type(record)]
 
@@ -289,10 +308,9 @@ def record_id(record: Record) -> str:
             return _roster_id(c, record.custom_id)
         return f"roster:{c}:{_normalize(record.name)}"
     if isinstance(record, HierarchyRow):
-        return f"hierarchy:{c}:{_normalize(record.name)}"
+        return hierarchy_id(c, record.name)
     if isinstance(record, TieRow):
-        a, b = sorted((_normalize(record.person), _normalize(record.other)))
-        return f"tie:{c}:{a}|{b}"
+        return tie_id(c, record.person, record.other)
     if isinstance(record, Update):
         return f"update:{c}:{record.id}"
     if isinstance(record, Assignment):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapper.keys import normalize
-from mapper.models import AliasRow
+from mapper.models import AliasRow, HierarchyRow
 from mapper.projection import record_id
 from mapper.stores.base import Moved
 from tests.records import CAMPAIGN, alias, conversation, hierarchy, roster, small_campaign, tie
@@ -235,3 +235,41 @@ def test_a_merged_decision_maker_keeps_the_title_of_the_last_row_of_the_hierarch
     store.reproject(CAMPAIGN)
     assert merged == list(store.snapshot_rows(CAMPAIGN).decision_makers)
     assert [r[2] for r in merged] == ["CNO"]
+
+
+def _as_the_whole_campaign_again(store) -> None:
+    moved = state(store)
+    store.reproject(CAMPAIGN)
+    assert state(store) == moved
+
+
+def test_a_deleted_alias_moves_back_a_tie_it_had_made_of_one_person(store):
+    """A tie of a spelling and the name it meant makes no edge (a self-tie): no edge finds
+    it when the alias goes, yet it names the spelling."""
+    merged = alias("person", "Ana L", "Ana Lopez")
+    store.write([conversation("Ana Lopez"), merged, tie("Ana L", "Ana Lopez")])
+    store.delete([record_id(merged)])
+    assert {r[2] for r in store.snapshot_rows(CAMPAIGN).ties} == {"coworker"}
+    _as_the_whole_campaign_again(store)
+
+
+def test_a_deleted_alias_moves_back_a_decision_maker_it_had_made_report_to_himself(store):
+    # (No title: what a hierarchy row wrote over a node outlives it, alias or not.)
+    merged = alias("decision_maker", "Carl R", "Carl Reyes")
+    store.write([merged, HierarchyRow(name="Carl R", reports_to="Carl Reyes", campaign=CAMPAIGN)])
+    store.delete([record_id(merged)])
+    assert len(store.snapshot_rows(CAMPAIGN).reports_to) == 1
+    _as_the_whole_campaign_again(store)
+
+
+def test_a_merged_decision_maker_keeps_the_title_of_a_row_that_makes_no_edge(store):
+    """A hierarchy row reporting to a spelling of its own name (and to no organization)
+    makes no edge, yet overwrites its decision maker: merged, it is projected again in order."""
+    store.write([alias("decision_maker", "C. Reyes", "Carl Reyes"),
+                 HierarchyRow(name="Carl Reyes", reports_to="C. Reyes", title="CNO",
+                              campaign=CAMPAIGN),
+                 hierarchy("Carl R", None, "Director")])
+    store.write([alias("decision_maker", "Carl R", "Carl Reyes")])
+    assert [r[2] for r in store.snapshot_rows(CAMPAIGN).decision_makers] == ["CNO"]
+    _as_the_whole_campaign_again(store)
+

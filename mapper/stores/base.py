@@ -16,7 +16,8 @@ import orjson
 from pydantic import ValidationError
 
 from mapper.models import RECORD_KINDS, STORED, AliasRow, OneOnOne, Record, body_hash
-from mapper.projection import Aliases, KeyLog, Projection, project, record_id, record_kind
+from mapper.projection import (Aliases, KeyLog, Projection, hierarchy_id, project, record_id,
+                               record_kind, tie_id)
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 
 if TYPE_CHECKING:
@@ -155,6 +156,37 @@ def alias_moves(row: AliasRow, was: str, goes: str) -> Moved:
     spelling = Aliases().spelled(row.kind, row.campaign, row.alias)
     return Moved(frozenset((spelling,)),
                  frozenset((was, goes) if row.kind == "decision_maker" else (was,)))
+
+
+def edgeless_ids(campaign: str, moved: Moved, aliases: Aliases) -> list[str]:
+    """The ids of the records that may name one of ``moved``'s spellings yet make no edge, so
+    that no edge at its nodes finds them: a tie of two names keyed alike (a self-tie), and a
+    decision maker's row reporting to a name keyed as his own, to no organization (it still
+    writes over his node). Their ids name them: a tie of a spelling and a name keyed at one
+    of the nodes (by ``aliases``, or by a spelling that moved), a row of such a name.
+
+    >>> moved = alias_moves(AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez"),
+    ...                     "person:default:ana lopez", "person:default:ana l")
+    >>> edgeless_ids("default", moved, Aliases())
+    ['tie:default:ana l|ana lopez', 'tie:default:ana l|ana l']
+    """
+    names: dict[str, set[str]] = {}  # prefix -> the moved spellings' names
+    for key in sorted(moved.spellings):
+        prefix, _, name = key.partition(f":{campaign}:")
+        names.setdefault(prefix, set()).add(name)
+    out: list[str] = []
+    for key in sorted(moved.nodes):
+        prefix, _, name = key.partition(f":{campaign}:")
+        kind = {"person": "person", "dm": "decision_maker"}.get(prefix)
+        if kind is None:
+            continue
+        there = [name, *sorted(aliases.spellings(kind, campaign, name)),
+                 *sorted(names.get(prefix, ()))]
+        if kind == "person":
+            out += [tie_id(campaign, s, n) for s in sorted(names.get(prefix, ())) for n in there]
+        else:
+            out += [hierarchy_id(campaign, n) for n in there]
+    return list(dict.fromkeys(out))
 
 
 def marks_of(records: Iterable[StoredRecord]) -> dict[str, Moved | None]:
@@ -829,7 +861,7 @@ class Store(abc.ABC):
         :meth:`resume` goes on from there. A batch done twice does no harm.
         """
         aliases = self.aliases(work.campaign)
-        found = None if work.moved is None else self._moved_records(work)
+        found = None if work.moved is None else self._moved_records(work, aliases)
         n = 0
         batch: list[StoredRecord] = []
         cursor = work.cursor
@@ -863,13 +895,16 @@ class Store(abc.ABC):
             self._progress(work, None)
         return n
 
-    def _moved_records(self, work: Reprojection) -> dict[str, list[StoredRecord]]:
+    def _moved_records(self, work: Reprojection, aliases: Aliases
+                       ) -> dict[str, list[StoredRecord]]:
         """``{kind: records}`` an alias's change may move (``work.moved``): those with an edge
-        at one of its nodes (:func:`_projected_again` tells which it does move). Found again
-        when a re-projection resumes: those done are at the new node or no longer name the
-        spelling."""
+        at one of its nodes, and those that make no edge (:func:`edgeless_ids`);
+        :func:`_projected_again` tells which it does move. Found again when a re-projection
+        resumes: those done are at the new node or no longer name the spelling."""
         out: dict[str, list[StoredRecord]] = {}
-        for rec in self.get_records(self._sources_at(sorted(work.moved.nodes))):
+        ids = self._sources_at(sorted(work.moved.nodes))
+        ids += edgeless_ids(work.campaign, work.moved, aliases)
+        for rec in self.get_records(list(dict.fromkeys(ids))):
             if rec.kind != "alias" and rec.campaign == work.campaign:
                 out.setdefault(rec.kind, []).append(rec)
         return out
