@@ -273,3 +273,80 @@ def test_a_merged_decision_maker_keeps_the_title_of_a_row_that_makes_no_edge(sto
     assert [r[2] for r in store.snapshot_rows(CAMPAIGN).decision_makers] == ["CNO"]
     _as_the_whole_campaign_again(store)
 
+
+def _meanwhile(store, monkeypatch, write) -> None:
+    """Run ``write`` (as another process would) just before the first batch a re-projection
+    writes, after it read the records and aliases it projects."""
+    apply_batch = store._apply
+
+    def first(batch, tally=None):
+        if any(r.reproject for r in batch):
+            monkeypatch.setattr(store, "_apply", apply_batch)
+            write()
+        return apply_batch(batch, tally)
+
+    monkeypatch.setattr(store, "_apply", first)
+
+
+def test_a_record_deleted_while_an_alias_moves_it_stays_deleted(store, monkeypatch):
+    """A forget in another process deletes a record the re-projection had read: written
+    again as read, the forgotten person's 1-on-1 came back."""
+    store.write(small_campaign())
+    store.batch_size = 1
+    naming = f"conversation:{CAMPAIGN}:ana-second"  # (it names "mandatory overtime")
+
+    def forget() -> None:
+        with monkeypatch.context() as m:
+            m.setattr(store, "resume", lambda: 0)  # (the other process's own)
+            store.delete([naming])
+
+    _meanwhile(store, monkeypatch, forget)
+    store.write([alias("issue", "mandatory overtime", "short staffing")])
+    assert store.get_records([naming]) == []
+    _as_the_whole_campaign_again(store)
+
+
+def test_an_alias_moved_while_another_is_projected_again_keeps_the_newer(store, monkeypatch):
+    """Another process writes an alias (and projects it) while a re-projection goes on with
+    the aliases it read before: its batches after that keyed records by the older ones."""
+    store.write(small_campaign())
+    store.batch_size = 1
+    _meanwhile(store, monkeypatch, lambda: store.write([alias("person", "Ana Lopez", "A. Lo")]))
+    store.write([alias("issue", "mandatory overtime", "short staffing")])
+    store.resume()
+    assert "person:test-campaign:ana lopez" not in store.snapshot(CAMPAIGN).people
+    _as_the_whole_campaign_again(store)
+
+
+def test_two_processes_resuming_one_alias_at_once_leave_what_one_leaves(store, monkeypatch,
+                                                                        request):
+    """`mapper alias` stopped part-way leaves its mark: the next command, and a server in
+    another process, may both resume it at once; the one that finds it gone stops."""
+    from mapper.stores.sqlite import SQLiteStore
+    from tests.test_readmodel_rebuild import opened_again
+
+    kind = "sqlite" if isinstance(store, SQLiteStore) else "neo4j"
+    if kind == "neo4j":
+        store._reopen = (request.getfixturevalue("neo4j_uri"),)
+    store.write(small_campaign())
+    store.batch_size = 1
+    with monkeypatch.context() as m:
+        m.setattr(store, "resume", lambda: 0)  # (stopped before its re-projection)
+        store.write([alias("person", "Ana Lopez", "A. Lo")])
+    others = []
+
+    def beside() -> None:
+        other = opened_again(store, kind)
+        others.append(other)
+        other.batch_size = 1
+        other.resume()
+
+    _meanwhile(store, monkeypatch, beside)
+    try:
+        store.resume()
+    finally:
+        for other in others:
+            other.close()
+    assert others and store._pending() == []
+    assert "person:test-campaign:ana lopez" not in store.snapshot(CAMPAIGN).people
+    _as_the_whole_campaign_again(store)

@@ -65,6 +65,8 @@ class StoredRecord:
     expect: str | None = ANY
     # An alias: the records its change projects again (None: every record of its campaign).
     moves: Moved | None = None
+    # A re-projection resumed from a mark: the mark's token it read its aliases under.
+    mark: str | None = None
 
 
 class Changed(Exception):
@@ -89,31 +91,43 @@ class WriteResult:
         return self
 
 
-def settle(batch: Sequence[StoredRecord], held: dict[str, str]
-           ) -> tuple[list[StoredRecord], WriteResult]:
+def settle(batch: Sequence[StoredRecord], held: dict[str, str],
+           marks: Mapping[str, str] | None = None) -> tuple[list[StoredRecord], WriteResult]:
     """The batch as it must be written, given the hashes the store holds *inside* the write
-    transaction (``held``), and what writing it does.
+    transaction (``held``) and, for a re-projection, the tokens of the campaigns' marks
+    (``marks``), and what writing it does.
 
     A record another writer stored since it was checked is dropped when its content is the
-    same (unchanged) and replaces otherwise; a re-projection is always written. A record
-    whose id is not at the version its writer expected (:attr:`StoredRecord.expect`) raises
-    :class:`Changed`, inside the transaction: none of it is written.
+    same (unchanged) and replaces otherwise. A record whose id is not at the version its
+    writer expected (:attr:`StoredRecord.expect`) raises :class:`Changed`, inside the
+    transaction: none of it is written. A re-projection is written even unchanged, but not
+    when the record is no longer at the version it was read at (written or deleted since: its
+    writer projected it, or it is gone), nor when its campaign's mark is no longer the one it
+    read its aliases under (:attr:`StoredRecord.mark`: an alias changed since, or another
+    process finished it): two re-projections at once, or a write beside one, undo nothing.
 
     >>> a = StoredRecord("a", "tie", "c", "h1", {}, replacing=False)
     >>> b = StoredRecord("b", "tie", "c", "h2", {}, replacing=False)
     >>> todo, result = settle([a, b], {"a": "h1"})
     >>> [r.id for r in todo], (result.added, result.replaced, result.unchanged)
     (['b'], (1, 0, 1))
+    >>> again = replace(a, reproject=True, expect="h1", mark="t1")
+    >>> [len(settle([again], {"a": h}, {"c": t})[0]) for h, t in
+    ...  (("h1", "t1"), ("h2", "t1"), ("h1", "t2"))]
+    [1, 0, 0]
     """
     result = WriteResult()
     todo: list[StoredRecord] = []
-    if any(rec.expect != ANY and held.get(rec.id) != rec.expect for rec in batch):
+    if any(not rec.reproject and rec.expect != ANY and held.get(rec.id) != rec.expect
+           for rec in batch):
         # (Raised inside the transaction: the store rolls it back.)
         raise Changed("a record changed since it was read; nothing was written")
     for rec in batch:
         old = held.get(rec.id)
         if rec.reproject:
-            todo.append(rec if old is not None else replace(rec, replacing=False))
+            if ((rec.expect == ANY or old == rec.expect)
+                    and (rec.mark is None or (marks or {}).get(rec.campaign) == rec.mark)):
+                todo.append(rec if old is not None else replace(rec, replacing=False))
             continue
         if old == rec.hash:
             result.unchanged += 1
@@ -473,8 +487,9 @@ class Store(abc.ABC):
         """The campaigns marked for re-projection, with how far it has got."""
 
     @abc.abstractmethod
-    def _progress(self, work: "Reprojection", cursor: str | None) -> None:
-        """Record how far a re-projection has got (``None``: done, unless marked again since)."""
+    def _progress(self, work: "Reprojection", cursor: str | None) -> bool:
+        """Record how far a re-projection has got (``None``: done), unless the campaign was
+        marked again since or its mark is gone (done by another process): False then."""
 
     # A store that keeps a read model rebuilds it alone (rebuild_read_model) through these.
     def _rebuilds(self) -> list[Rebuild]:
@@ -858,7 +873,10 @@ class Store(abc.ABC):
 
         Each batch is its own transaction (a million-people campaign fits in none) and the
         cursor is saved after it: a failure part-way leaves the mark, and the next
-        :meth:`resume` goes on from there. A batch done twice does no harm.
+        :meth:`resume` goes on from there. A batch done twice does no harm. A batch writes
+        only the records still as they were read, while the mark is the one read (:func:`settle`):
+        another process's resume beside this one, or a write, undoes nothing; once the mark
+        is gone or set again, this one stops and leaves it to the next :meth:`resume`.
         """
         aliases = self.aliases(work.campaign)
         found = None if work.moved is None else self._moved_records(work, aliases)
@@ -866,14 +884,13 @@ class Store(abc.ABC):
         batch: list[StoredRecord] = []
         cursor = work.cursor
 
-        def flush() -> None:
+        def flush() -> bool:
             nonlocal n, batch
             self._apply(batch)
             self._settled()
             n += len(batch)
             batch = []
-            if mark:
-                self._progress(work, cursor)
+            return not mark or self._progress(work, cursor)
 
         for kind in EXPORT_ORDER[1:]:
             records = sorted(self.iter_records(work.campaign, kind) if found is None else
@@ -885,12 +902,12 @@ class Store(abc.ABC):
                 again = _projected_again(rec, aliases, work.moved)
                 if again is None:
                     continue
-                batch.append(again)
+                batch.append(replace(again, expect=rec.hash, mark=work.token if mark else None))
                 cursor = at
-                if len(batch) >= self.batch_size:
-                    flush()
-        if batch:
-            flush()
+                if len(batch) >= self.batch_size and not flush():
+                    return n
+        if batch and not flush():
+            return n
         if mark:
             self._progress(work, None)
         return n

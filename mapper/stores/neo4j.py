@@ -289,7 +289,10 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
     # stay true (the rows were built from a look taken before, outside any transaction).
     tx.run(load_query("write/lock_store")).consume()
     held = dict(_read_all(tx, "read/match_record_hashes", ids=[r.id for r in rows.batch]))
-    todo, result = settle(rows.batch, held)
+    # (A re-projection's: read under the lock, no mark moves before this commits.)
+    marks = {c: t for c, t, *_ in _read_all(tx, "read/list_reprojections")
+             } if any(r.mark for r in rows.batch) else None
+    todo, result = settle(rows.batch, held, marks)
     if len(todo) != len(rows.batch) or any(a is not b for a, b in zip(todo, rows.batch)):
         if not todo:
             return result
@@ -1113,18 +1116,17 @@ class Neo4jStore(Store):
     def _sources_at(self, keys: Sequence[str]) -> list[str]:
         return [i for (i,) in self._read("read/list_sources_at_nodes", keys=list(keys))]
 
-    def _progress(self, work: Reprojection, cursor: str | None) -> None:
-        def run(tx: Any) -> None:
+    def _progress(self, work: Reprojection, cursor: str | None) -> bool:
+        def run(tx: Any) -> bool:
             if cursor is None:
-                tx.run(load_query("write/delete_reprojection"), campaign=work.campaign,
-                       token=work.token).consume()
-            else:
-                tx.run(load_query("write/set_reprojection_cursor"), campaign=work.campaign,
-                       token=work.token, cursor=cursor).consume()
+                return bool(_read_all(tx, "write/delete_reprojection", campaign=work.campaign,
+                                      token=work.token)[0][0])
+            return bool(_read_all(tx, "write/set_reprojection_cursor", campaign=work.campaign,
+                                  token=work.token, cursor=cursor)[0][0])
 
         self._await_written()
         with self._session() as session:
-            session.execute_write(run)
+            return session.execute_write(run)
 
     # --- the read model rebuilt alone (Store.rebuild_read_model) ------------------------------
     def _rebuilds(self) -> list[Rebuild]:

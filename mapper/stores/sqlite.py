@@ -830,7 +830,9 @@ class SQLiteStore(Store):
             db.execute("SAVEPOINT apply" if nested else "BEGIN IMMEDIATE")
             self._people.clear()
             try:
-                todo, result = settle(batch, self._hashes([r.id for r in batch]))
+                marks = dict(db.execute("SELECT campaign, token FROM reprojection").fetchall()
+                             ) if any(r.mark for r in batch) else None
+                todo, result = settle(batch, self._hashes([r.id for r in batch]), marks)
                 if todo:
                     self._write_batch(todo)
                     self._mark(marks_of(todo))
@@ -928,14 +930,16 @@ class SQLiteStore(Store):
                     f"SELECT id FROM records WHERE rid IN ({_marks(part)})", part)]
         return out
 
-    def _progress(self, work: Reprojection, cursor: str | None) -> None:
+    def _progress(self, work: Reprojection, cursor: str | None) -> bool:
         with self._lock:
             if cursor is None:
-                self._db.execute("DELETE FROM reprojection WHERE campaign = ? AND token = ?",
-                                 (work.campaign, work.token))
+                done = self._db.execute("DELETE FROM reprojection WHERE campaign = ? AND token = ?",
+                                        (work.campaign, work.token))
             else:
-                self._db.execute("UPDATE reprojection SET cursor = ? WHERE campaign = ? AND token = ?",
-                                 (cursor, work.campaign, work.token))
+                done = self._db.execute(
+                    "UPDATE reprojection SET cursor = ? WHERE campaign = ? AND token = ?",
+                    (cursor, work.campaign, work.token))
+            return done.rowcount > 0
 
     # --- the read model rebuilt alone (Store.rebuild_read_model) ------------------------------
     def _rebuilds(self) -> list[Rebuild]:
