@@ -3,6 +3,7 @@ age; stale by a write until refreshed and never older than the bound; dropped by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -995,3 +996,31 @@ def test_a_caller_who_waited_on_a_refresh_whose_keep_failed_is_not_served_the_ol
     whole.join(10)
     assert store.put_answers is real_put  # (the keep failed once)
     assert got["page"].version == got["whole"].version == store.version() != before.version
+
+
+def test_an_alias_stopped_part_way_is_finished_by_the_refresher_once_nobody_moves_it(store):
+    """`mapper alias` stopped part-way left its campaign half merged until the next write;
+    a server's refresher finishes it once it has not moved for a lease's length (while it
+    moves, another process is at it)."""
+    from tests.records import alias
+
+    store.write(small_campaign())
+    store.resume = lambda: 0  # (stopped before its re-projection)
+    store.write([alias("person", "Ana Lopez", "A. Lo")])
+    del store.resume
+    clock = Clock()
+    _, a = process(store, clock)
+    refresher = Refresher(a, now=clock, lease=60)
+    refresher.run_once()
+    clock.tick(59)
+    refresher.run_once()
+    (work,) = store._pending()
+    store._progress(work, "0")  # another process goes on with it
+    clock.tick(59)
+    refresher.run_once()
+    assert store._pending() == [dataclasses.replace(work, cursor="0")]
+    clock.tick(61)
+    refresher.run_once()
+    assert store._pending() == []
+    assert "person:test-campaign:ana lopez" not in store.snapshot(CAMPAIGN).people
+    assert "person:test-campaign:a lo" in store.snapshot(CAMPAIGN).people

@@ -367,6 +367,8 @@ class Refresher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # The store's unfinished work as first seen unchanged, and when (_finish_stalled).
+        self._seen: tuple[frozenset, dt.datetime] | None = None
 
     def _hold(self) -> bool:
         now = self.now()
@@ -380,6 +382,7 @@ class Refresher:
         let_go = getattr(self.analytics, "let_go_of_forgotten", None)
         if let_go is not None:
             let_go()
+        self._finish_stalled()
         version = self.store.version()
         stamps = self.store.answer_stamps()
         stale = [a for a in stamps if a.version != version and not is_part(a.question)]
@@ -400,6 +403,28 @@ class Refresher:
             finally:
                 # (Its snapshot and answers are of no use to the next round: it reads its own.)
                 self.analytics.release()
+
+    def _finish_stalled(self) -> int:
+        """Finish a re-projection (or a read model's rebuild) that no process carries on any
+        more: `mapper alias` stopped part-way left the campaign half merged, its pages read
+        from snapshots, until the next write resumed it. Work seen unchanged for a lease's
+        length is resumed by the lease's holder; work still moving is another process's (two
+        at once would undo nothing, :meth:`Store._reproject`, only do it twice). How many
+        records were projected again."""
+        unfinished = getattr(self.store, "unfinished", None)
+        work = unfinished() if unfinished is not None else frozenset()
+        now = self.now()
+        if not work:
+            self._seen = None
+            return 0
+        if self._seen is None or self._seen[0] != work:
+            self._seen = (work, now)
+            return 0
+        if now - self._seen[1] < dt.timedelta(seconds=self.lease) or not self._hold():
+            return 0
+        self._seen = None
+        with self._renewing():
+            return self.store.resume()
 
     @contextlib.contextmanager
     def _renewing(self) -> Iterator[None]:

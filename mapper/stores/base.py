@@ -825,6 +825,15 @@ class Store(abc.ABC):
             self._rebuild_read_model(work)
         return n
 
+    def unfinished(self) -> frozenset[tuple[str, str, str, str | None]]:
+        """The re-projections and read-model rebuilds left to do, each as what it is, its
+        campaign, token and cursor: found the same a while later, none is being carried on
+        (its process was stopped part-way)."""
+        return frozenset([*(("reprojection", w.campaign, w.token, w.cursor)
+                            for w in self._pending()),
+                          *(("rebuild", w.campaign, w.token, w.cursor)
+                            for w in self._rebuilds())])
+
     def rebuild_read_model(self, campaign: str | None = None) -> int:
         """Build the read model of a campaign (of every campaign: None) again from its graph
         alone, the records left as they are; returns how many people's rows were built.
