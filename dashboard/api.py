@@ -31,6 +31,7 @@ from mapper.jsonkeys import keys_given_twice
 from mapper.readers import TWICE_MESSAGE, RawRecord, field_path, validate
 from mapper.roles import ROLES
 from mapper.services import QUESTIONS, NotAllowed, ServiceError, post_records, question_for
+from mapper.tokens import SCOPES
 
 __all__ = ["install_api", "RateLimiter", "PREFIX", "openapi", "MAX_RECORDS", "MAX_REQUEST_MB",
            "BLUEPRINT", "max_request_bytes"]
@@ -208,15 +209,20 @@ def install_api(server: Flask, accounts: Accounts) -> None:
         if scheme.lower() != "bearer" or not token:
             return _error(401, "send a personal access token: Authorization: Bearer <token>")
         token_id = token.split("_")[1] if token.count("_") >= 2 else ""
-        user = accounts.user(accounts.tokens.resolve(token.strip()))
-        if user is None:
+        row = accounts.tokens.live(token.strip())
+        user = accounts.user(row.username if row is not None else None)
+        if row is None or user is None:
             return _error(401, "this token is unknown, revoked, or its user is deactivated")
         what = "read" if request.method in ("GET", "HEAD") else "write"
+        # Its scopes, here only: any token may ask whom it acts as and what it may do.
+        if what not in row.scopes and request.endpoint != "api_v1.me":
+            return _error(403, f"this token's scope is {' and '.join(row.scopes)} only: it may "
+                          f"not {what}; a token made without a scope may do both")
         if not limiter.allow(token_id, what):
             resp = _error(429, f"too many {what}s for this token; slow down")
             resp.headers["Retry-After"] = "1"
             return resp
-        g.api_user = user
+        g.api_user, g.api_scopes = user, row.scopes
         g.mapper_actor = user.username
         accounts.audit  # opened with the store: the writes below are audited
         return None
@@ -231,10 +237,12 @@ def install_api(server: Flask, accounts: Accounts) -> None:
     @api.get("/me")
     def me() -> Response:
         """The token's user: username, role, organizer name, and the campaigns she works on
-        (none: every campaign, as ``mapper users list --json`` says it; an admin's always)."""
+        (none: every campaign, as ``mapper users list --json`` says it; an admin's always);
+        and the token's scopes."""
         u = _user()
         return jsonify({"username": u.username, "role": u.role, "organizer": u.organizer,
-                        "campaigns": [] if u.role == "admin" else list(u.campaigns)})
+                        "campaigns": [] if u.role == "admin" else list(u.campaigns),
+                        "scopes": list(g.api_scopes)})
 
     @api.get("/campaigns")
     def campaigns() -> Response:
@@ -348,6 +356,8 @@ def openapi() -> dict[str, Any]:
     ok = {"description": "the answer"}
     errors = {"401": {"description": "no token, or a token unknown, revoked or deactivated"},
               "429": {"description": "too many requests for this token; retry after a second"}}
+    unscoped = {"403": {"description": "the token's scopes do not cover this (a write-only "
+                                       "token reading)"}}
     campaign = {"name": "campaign", "in": "query", "required": False,
                 "schema": {"type": "string"},
                 "description": "the campaign (default: the first the store holds)"}
@@ -361,7 +371,12 @@ def openapi() -> dict[str, Any]:
         "info": {"title": "Collective Mapper API", "version": "1",
                  "description": "Records in, role-filtered answers out; personal access "
                                 "tokens (`mapper tokens create`)."},
-        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "components": {"securitySchemes": {"token": {
+            "type": "http", "scheme": "bearer",
+            "description": "A personal access token (`mapper tokens create USERNAME`). It acts "
+                           "with its user's role, and may do only what its scopes say: `read` "
+                           "(every GET but /me, which any token may ask) and `write` (POST "
+                           "records); both unless made with --scope. Anything else: 403."}}},
         "security": bearer,
         "paths": {
             f"{PREFIX}/me": {"get": {"summary": "the token's user", "responses": {
@@ -373,10 +388,13 @@ def openapi() -> dict[str, Any]:
                                       "description": "the name her 1-on-1s are recorded under"},
                         "campaigns": {"type": "array", "items": {"type": "string"},
                                       "description": "the only campaigns she works on; "
-                                                     "[] = every campaign"}}}}}},
+                                                     "[] = every campaign"},
+                        "scopes": {"type": "array",
+                                   "items": {"type": "string", "enum": list(SCOPES)},
+                                   "description": "what this token may do"}}}}}},
                 **errors}}},
             f"{PREFIX}/campaigns": {"get": {"summary": "the campaigns",
-                                            "responses": {"200": ok, **errors}}},
+                                            "responses": {"200": ok, **unscoped, **errors}}},
             f"{PREFIX}/questions/{{name}}": {"get": {
                 "summary": "an aggregate answer, filtered by the token's role",
                 "parameters": [enum("name", QUESTIONS), campaign,
@@ -385,13 +403,14 @@ def openapi() -> dict[str, Any]:
                 "responses": {"200": {"description": "the answer, and `computed_at`: when it "
                                                      "was computed (ISO 8601, UTC; power's "
                                                      "`issues` are as of the last write)"},
-                              **errors}}},
+                              **unscoped, **errors}}},
             f"{PREFIX}/lists/{{name}}": {"get": {
                 "summary": "a list of people as its download gives it (not for viewers)",
                 "parameters": [enum("name", LISTS), campaign] + [
                     {"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
                     for n in ("organizer", "unit", "issue", "as_of")],
-                "responses": {"200": ok, "403": {"description": "not for this role"},
+                "responses": {"200": ok, "403": {"description": "not for this role, or the "
+                                                               "token's scopes lack `read`"},
                               **errors}}},
             f"{PREFIX}/records": {"post": {
                 "summary": "write records of any kind (record_type), all or none",
@@ -404,7 +423,8 @@ def openapi() -> dict[str, Any]:
                                   "type": "array", "items": {"type": "object"}}}}]}}}},
                 "responses": {"200": {"description": "nothing new (re-sent)"},
                               "201": {"description": "written"},
-                              "403": {"description": "the role may not write this record"},
+                              "403": {"description": "the role may not write this record, "
+                                                     "or the token's scopes lack `write`"},
                               "413": {"description": "the body is larger than the server "
                                                      "reads (MAPPER_MAX_REQUEST_MB, default 32)"},
                               "422": {"description": "not valid: the field of each error "

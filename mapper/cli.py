@@ -1861,27 +1861,33 @@ app.add_typer(tokens_app, name="tokens")
 def tokens_create(
     username: str,
     label: Annotated[str, typer.Option(help="What the token is for (shown in the list).")] = "",
+    scope: Annotated[Optional[list[str]], typer.Option(
+        "--scope", help="read | write: all it may do (repeat for both); none: both.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Make a token for a user; it is printed once and kept only as a hash.
 
-    Example: [bold]mapper tokens create maya --label "phone form"[/]
+    A token may read (the API's GETs: lists, answers) and write (post records); with --scope
+    it may do only that, within its user's role.
+
+    Example: [bold]mapper tokens create maya --label "phone form" --scope write[/]
     """
     from mapper.roles import ADMIN
     from mapper.services import ServiceError, create_token
-    from mapper.tokens import tokens_for
+    from mapper.tokens import scopes_of, tokens_for
 
     with _accounts(db) as (store, users, log):
         tokens = tokens_for(store)
         try:
-            made = create_token(tokens, users, log, ADMIN, CLI_ACTOR, username, label)
+            made = create_token(tokens, users, log, ADMIN, CLI_ACTOR, username, label, scope)
         except ServiceError as exc:
             _error(plain(exc))
             raise typer.Exit(1) from None
         finally:
             tokens.close()
-        row = users.get(username)
-    out.print(plain(f"token {made.id} for {username} ({row.role}); copy it now, it is not shown again:"))
+        row, scopes = users.get(username), " and ".join(scopes_of(scope))
+    out.print(plain(f"token {made.id} for {username} ({row.role}; {scopes}); copy it now, "
+                    "it is not shown again:"))
     out.print(made.token)
 
 
@@ -1891,7 +1897,7 @@ def tokens_list(
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """List tokens (ids, users, labels; never the tokens).
+    """List tokens (ids, users, labels, scopes; never the tokens).
 
     Example: [bold]mapper tokens list --user maya[/]
     """
@@ -1907,8 +1913,9 @@ def tokens_list(
 
     def when(t):
         return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
-    out.print(_table("Id", "User", "Label", "Created (UTC)", "Revoked", title="API tokens", rows=[
-        (r["id"], r["username"], r["label"], when(r["created"]),
+    out.print(_table("Id", "User", "Label", "Scopes", "Created (UTC)", "Revoked",
+                     title="API tokens", rows=[
+        (r["id"], r["username"], r["label"], " ".join(r["scopes"]), when(r["created"]),
          when(r["revoked"]) if r["revoked"] else "") for r in rows]))
 
 

@@ -1072,15 +1072,22 @@ def may_manage_tokens(actor: ActorLike, actor_name: str, username: str) -> bool:
 
 
 def create_token(tokens: Any, users: Any, audit: Any, actor: ActorLike, actor_name: str,
-                 username: str, label: str = "") -> Any:
-    """A new token for an active user (returned once: :class:`mapper.tokens.NewToken`)."""
+                 username: str, label: str = "", scopes: Any = None) -> Any:
+    """A new token for an active user (returned once: :class:`mapper.tokens.NewToken`),
+    which may do only ``scopes`` (``read``, ``write``; none said: both)."""
+    from mapper.tokens import scopes_of
+
     if not may_manage_tokens(actor, actor_name, username):
         raise NotAllowed("username: only an admin makes tokens for someone else")
     row = users.get(username)
     if row is None or not row.active:
         raise NotFound("username: no active user has this name")
-    made = tokens.create(username, label)
-    audit.append(actor_name, "token_created", made.id, user=username)
+    try:
+        scopes = scopes_of(scopes)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    made = tokens.create(username, label, scopes)
+    audit.append(actor_name, "token_created", made.id, user=username, scopes=list(scopes))
     return made
 
 

@@ -2,7 +2,9 @@
 
 A token reads ``cm_<id>_<secret>``; the store keeps its id (to list and revoke it) and the
 SHA-256 of the whole token, never the token. A token acts with its user's role as it is at each
-request: a deactivated user's tokens stop working with their sessions.
+request: a deactivated user's tokens stop working with their sessions. Its scopes say what it
+may do within that role: ``read`` (the GETs), ``write`` (posting records), or both (a token
+made without saying, and every token made before tokens had scopes).
 
 >>> tokens = tokens_for_path(":memory:")
 >>> made = tokens.create("maya", "phone form")
@@ -12,12 +14,15 @@ True
 True
 >>> tokens.resolve(made.token) is None
 True
+>>> tokens.get(tokens.create("maya", scopes=["write"]).id).scopes
+('write',)
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -26,10 +31,24 @@ from typing import Any
 
 from mapper.users import Neo4jSide, SQLiteSide, digest
 
-__all__ = ["TokenRow", "NewToken", "TokenStore", "SQLiteTokens", "Neo4jTokens", "tokens_for",
-           "tokens_for_path"]
+__all__ = ["SCOPES", "TokenRow", "NewToken", "TokenStore", "SQLiteTokens", "Neo4jTokens",
+           "tokens_for", "tokens_for_path", "scopes_of"]
 
 _SHAPE = re.compile(r"^cm_[0-9a-f]{12}_[A-Za-z0-9_-]{20,80}$")
+#: What a token may do: ``read`` the API's GETs, ``write`` records. Both unless narrowed.
+SCOPES = ("read", "write")
+
+
+def scopes_of(asked: Any) -> tuple[str, ...]:
+    """``asked`` in :data:`SCOPES`' order; every scope when nothing is asked.
+
+    >>> scopes_of(["write", "read", "write"]), scopes_of(None)
+    (('read', 'write'), ('read', 'write'))
+    """
+    asked = set(asked or SCOPES)
+    if not asked <= set(SCOPES):
+        raise ValueError(f"scope: {' or '.join(SCOPES)}")
+    return tuple(s for s in SCOPES if s in asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +58,11 @@ class TokenRow:
     label: str
     created: float
     revoked: float | None = None
+    scopes: tuple[str, ...] = SCOPES
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "username": self.username, "label": self.label,
-                "created": self.created, "revoked": self.revoked}
+                "created": self.created, "revoked": self.revoked, "scopes": list(self.scopes)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +90,27 @@ class TokenStore(ABC):
     def close(self) -> None:
         """Release what the implementation holds."""
 
-    def create(self, username: str, label: str = "") -> NewToken:
+    def create(self, username: str, label: str = "", scopes: Any = SCOPES) -> NewToken:
+        """A new token; ``scopes`` a part of :data:`SCOPES` (ValueError otherwise)."""
+        scopes = scopes_of(scopes)
         label = " ".join(label.split())[:40]
         token_id = secrets.token_hex(6)
         token = f"cm_{token_id}_{secrets.token_urlsafe(32)}"
-        self._insert(TokenRow(token_id, username, label, self.clock()), digest(token))
+        self._insert(TokenRow(token_id, username, label, self.clock(), None, scopes),
+                     digest(token))
         return NewToken(token_id, token)
 
-    def resolve(self, token: Any) -> str | None:
-        """The username of a live token, or None."""
+    def live(self, token: Any) -> TokenRow | None:
+        """The row of a live token (its user and scopes), or None."""
         if not isinstance(token, str) or not _SHAPE.match(token):
             return None
         row = self._by_hash(digest(token))
-        if row is None or row.revoked is not None:
-            return None
-        return row.username
+        return None if row is None or row.revoked is not None else row
+
+    def resolve(self, token: Any) -> str | None:
+        """The username of a live token, or None."""
+        row = self.live(token)
+        return None if row is None else row.username
 
     def list(self, username: str | None = None) -> list[TokenRow]:
         return self._rows(username)
@@ -104,9 +130,14 @@ CREATE TABLE IF NOT EXISTS api_tokens (
     label TEXT NOT NULL,
     created REAL NOT NULL,
     revoked REAL,
-    token_hash TEXT NOT NULL UNIQUE
+    token_hash TEXT NOT NULL UNIQUE,
+    scopes TEXT NOT NULL DEFAULT 'read write'
 ) WITHOUT ROWID;
 """
+
+
+def _sqlite_row(r: tuple) -> TokenRow:
+    return TokenRow(*r[:5], scopes=tuple(r[5].split()))
 
 
 class SQLiteTokens(TokenStore):
@@ -115,25 +146,37 @@ class SQLiteTokens(TokenStore):
     def __init__(self, path: str, clock: Callable[[], float] = time.time) -> None:
         super().__init__(clock)
         self._side = SQLiteSide(path, _TOKENS_DDL)
+        columns = {r[1] for r in self._side.execute("PRAGMA table_info(api_tokens)")}
+        if "scopes" not in columns:
+            # A store made before tokens had scopes: each of its tokens keeps both.
+            try:
+                self._side.execute("ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL "
+                                   "DEFAULT 'read write'")
+            except sqlite3.OperationalError:
+                pass  # another process added it first, or the file is only read here
+            columns = {r[1] for r in self._side.execute("PRAGMA table_info(api_tokens)")}
+        scopes = "scopes" if "scopes" in columns else "'read write'"
+        self._columns = f"id, username, label, created, revoked, {scopes}"
 
     def close(self) -> None:
         self._side.close()
 
     def _insert(self, row: TokenRow, token_hash: str) -> None:
-        self._side.execute("INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?, ?)",
+        self._side.execute("INSERT INTO api_tokens (id, username, label, created, revoked, "
+                           "token_hash, scopes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (row.id, row.username, row.label, row.created, row.revoked,
-                            token_hash))
+                            token_hash, " ".join(row.scopes)))
 
     def _by_hash(self, token_hash: str) -> TokenRow | None:
-        rows = self._side.execute("SELECT id, username, label, created, revoked FROM api_tokens "
+        rows = self._side.execute(f"SELECT {self._columns} FROM api_tokens "
                                   "WHERE token_hash = ?", (token_hash,))
-        return TokenRow(*rows[0]) if rows else None
+        return _sqlite_row(rows[0]) if rows else None
 
     def _rows(self, username: str | None) -> list[TokenRow]:
-        sql = "SELECT id, username, label, created, revoked FROM api_tokens"
+        sql = f"SELECT {self._columns} FROM api_tokens"
         rows = (self._side.execute(sql + " WHERE username = ? ORDER BY created", (username,))
                 if username is not None else self._side.execute(sql + " ORDER BY created"))
-        return [TokenRow(*r) for r in rows]
+        return [_sqlite_row(r) for r in rows]
 
     def _revoke(self, token_id: str, at: float) -> int:
         return len(self._side.execute("UPDATE api_tokens SET revoked = ? WHERE id = ? AND "
@@ -150,17 +193,22 @@ class Neo4jTokens(TokenStore):
 
     def _insert(self, row: TokenRow, token_hash: str) -> None:
         self._side.write("tokens/create_token", id=row.id, username=row.username,
-                         label=row.label, created=row.created, token_hash=token_hash)
+                         label=row.label, created=row.created, token_hash=token_hash,
+                         scopes=list(row.scopes))
 
     def _by_hash(self, token_hash: str) -> TokenRow | None:
         rows = self._side.read("tokens/get_token", token_hash=token_hash)
-        return TokenRow(**rows[0]) if rows else None
+        return _node_row(rows[0]) if rows else None
 
     def _rows(self, username: str | None) -> list[TokenRow]:
-        return [TokenRow(**r) for r in self._side.read("tokens/list_tokens", username=username)]
+        return [_node_row(r) for r in self._side.read("tokens/list_tokens", username=username)]
 
     def _revoke(self, token_id: str, at: float) -> int:
         return len(self._side.write("tokens/revoke_token", id=token_id, at=at))
+
+
+def _node_row(r: dict[str, Any]) -> TokenRow:
+    return TokenRow(**{**r, "scopes": tuple(r["scopes"])})
 
 
 def tokens_for_path(path: str, clock: Callable[[], float] = time.time) -> TokenStore:

@@ -228,7 +228,7 @@ def test_me_says_the_campaigns_a_token_works_on(app):
     said = {who: client.get("/api/v1/me", headers=_token(app, who)).json
             for who in ("maya", "dev", "root")}
     assert said["maya"] == {"username": "maya", "role": "organizer", "organizer": "Maya Ortiz",
-                            "campaigns": [CAMPAIGN]}
+                            "campaigns": [CAMPAIGN], "scopes": ["read", "write"]}
     # Every campaign: an account limited to none, and an admin (whose list is not read).
     assert said["dev"]["campaigns"] == said["root"]["campaigns"] == []
     me = openapi()["paths"]["/api/v1/me"]["get"]["responses"]["200"]

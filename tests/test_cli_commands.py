@@ -470,6 +470,14 @@ def _tokens_command(db: Path, tmp_path: Path) -> None:
     assert invoke("tokens", "revoke", listed[0]["id"], "--db", db).exit_code == 0
     assert invoke("tokens", "revoke", listed[0]["id"], "--db", db).exit_code == 1  # already
     assert invoke("tokens", "create", "nobody", "--db", db).exit_code == 1
+    # A token that may only post 1-on-1s (a form), listed with its scope; no other scope.
+    made = invoke("tokens", "create", "maya", "--scope", "write", "--db", db)
+    assert made.exit_code == 0 and "(organizer; write)" in made.output, made.output
+    listed = json.loads(invoke("tokens", "list", "--json", "--db", db).output)["tokens"]
+    assert [t["scopes"] for t in listed] == [["read", "write"], ["write"]]
+    assert "write" in invoke("tokens", "list", "--db", db).output
+    wrong = invoke("tokens", "create", "maya", "--scope", "admin", "--db", db)
+    assert wrong.exit_code == 1 and "scope: read or write" in wrong.output, wrong.output
 
 
 def _forget_command(db: Path, tmp_path: Path) -> None:

@@ -451,6 +451,76 @@ def test_posting_records_is_idempotent_and_errors_name_the_field_not_the_value(f
     assert client.post("/api/v1/records", json=roster, headers=_bearer(admin)).status_code == 201
 
 
+def test_a_read_only_token_may_not_post_and_a_write_only_one_may_not_read_lists(filled):
+    """A phone-bank tool gets a token that only reads; a form, one that only posts 1-on-1s.
+    Either refused says which scope the token has (403), never a value; one made without a
+    scope does both, as every token did before scopes."""
+    app = create_app(lambda: filled, users=USERS)
+    tokens = _accounts(app).tokens
+    reader = tokens.create("maya", "phone bank", scopes=("read",)).token
+    writer = tokens.create("maya", "sign-up form", scopes=("write",)).token
+    both = tokens.create("maya").token
+    client = app.server.test_client()
+    new = conversation("Hal Ames", "2026-11-25",
+                       contact={"name": "Hal Ames", "phone": "+1 555 0123"}
+                       ).model_dump(mode="json", exclude_none=True)
+    ready = f"/api/v1/lists/ready?campaign={CAMPAIGN}"
+
+    assert client.get(ready, headers=_bearer(reader)).status_code == 200
+    r = client.post("/api/v1/records", json=[new], headers=_bearer(reader))
+    assert r.status_code == 403 and "scope" in r.json["error"] and "read" in r.json["error"]
+    assert "Hal Ames" not in r.get_data(as_text=True) and "0123" not in r.get_data(as_text=True)
+    r = client.get(ready, headers=_bearer(writer))
+    assert r.status_code == 403 and "scope" in r.json["error"] and "write" in r.json["error"]
+    assert client.post("/api/v1/records", json=[new], headers=_bearer(writer)).status_code == 201
+    assert client.post("/api/v1/records", json=[new], headers=_bearer(both)).status_code == 200
+    assert client.get(ready, headers=_bearer(both)).status_code == 200
+    # Any token may ask whom it acts as, and what it may do.
+    assert client.get("/api/v1/me", headers=_bearer(writer)).json["scopes"] == ["write"]
+    assert client.get("/api/v1/me", headers=_bearer(both)).json["scopes"] == ["read", "write"]
+    assert {t.label: t.scopes for t in tokens.list("maya")} == {
+        "phone bank": ("read",), "sign-up form": ("write",), "": ("read", "write")}
+    # Every GET route of the API (as the sweep enumerates them) is a read.
+    swept = {url: status for url, (status, _) in _api_sweep(app, writer).items()}
+    assert swept.pop("/api/v1/me") == swept.pop("/api/v1/openapi.json") == 200
+    assert swept and set(swept.values()) == {403}, swept
+
+
+def test_a_token_made_before_scopes_reads_and_writes_as_it_did(filled):
+    """A token the store kept before tokens had scopes: both, so scripts keep working."""
+    from mapper.tokens import tokens_for
+    from mapper.users import digest
+
+    token = "cm_0123456789ab_" + "s" * 43
+    if isinstance(filled, SQLiteStore):
+        import sqlite3
+
+        db = sqlite3.connect(filled.path)
+        db.executescript("CREATE TABLE api_tokens (id TEXT PRIMARY KEY, username TEXT NOT NULL,"
+                         " label TEXT NOT NULL, created REAL NOT NULL, revoked REAL,"
+                         " token_hash TEXT NOT NULL UNIQUE) WITHOUT ROWID;")
+        db.execute("INSERT INTO api_tokens VALUES ('0123456789ab', 'maya', 'old', 1.0, NULL, ?)",
+                   (digest(token),))
+        db.commit()
+        db.close()
+    else:
+        with filled.driver.session(database=filled.database) as session:
+            session.run("CREATE (:ApiToken {id: '0123456789ab', username: 'maya', label: 'old',"
+                        " created: 1.0, revoked: null, token_hash: $h})",
+                        h=digest(token)).consume()
+    tokens = tokens_for(filled)
+    assert [t.scopes for t in tokens.list("maya")] == [("read", "write")]
+    tokens.close()
+    app = create_app(lambda: filled, users=USERS)
+    client = app.server.test_client()
+    new = conversation("Hal Ames", "2026-11-25").model_dump(mode="json", exclude_none=True)
+    assert client.post("/api/v1/records", json=[new], headers=_bearer(token)).status_code == 201
+    assert client.get(f"/api/v1/lists/ready?campaign={CAMPAIGN}",
+                      headers=_bearer(token)).status_code == 200
+    made = _accounts(app).tokens.create("maya", scopes=("read",))
+    assert _accounts(app).tokens.get(made.id).scopes == ("read",)
+
+
 def test_an_organizer_cannot_close_another_organizers_follow_up_item_by_posting_an_update(
         filled):
     """As on the Follow-ups page (mapper.services.close_item): the items of a contact another
@@ -755,7 +825,8 @@ def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(f
     add(client)
     assert acc.users.get("sam").role == "viewer"
 
-    def token_button(which: str, user: str | None, token_id: str | None) -> dict:
+    def token_button(which: str, user: str | None, token_id: str | None,
+                     scope: str = "read write") -> dict:
         create = {"id": ids.ADMIN_TOKEN_CREATE, "property": "n_clicks",
                   "value": 1 if which == "create" else None}
         revoke = {"id": ids.ADMIN_TOKEN_REVOKE, "property": "n_clicks",
@@ -764,7 +835,8 @@ def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(f
                       [create, revoke],
                       [{"id": ids.ADMIN_TOKEN_USER, "property": "value", "value": user},
                        {"id": ids.ADMIN_TOKEN_LABEL, "property": "value", "value": "board"},
-                       {"id": ids.ADMIN_TOKEN_ID, "property": "value", "value": token_id}],
+                       {"id": ids.ADMIN_TOKEN_ID, "property": "value", "value": token_id},
+                       {"id": ids.ADMIN_TOKEN_SCOPE, "property": "value", "value": scope}],
                       clicked=0 if which == "create" else 1)
 
     made = token_button("create", "sam", None)
@@ -773,5 +845,9 @@ def test_the_admin_page_adds_users_makes_and_revokes_tokens_and_refuses_others(f
     [row] = acc.tokens.list("sam")
     token_button("revoke", None, row.id)
     assert client.get("/api/v1/me", headers=_bearer(token)).status_code == 401
+    # One that only reads, listed with its scope.
+    made = token_button("create", "sam", None, scope="read")
+    assert "read" in json.dumps(made["response"][ids.ADMIN_TOKENS])
+    assert [t.scopes for t in acc.tokens.list("sam") if t.revoked is None] == [("read",)]
     actions = {e.action for e in acc.audit.entries(actor="root")}
     assert {"user_added", "token_created", "token_revoked"} <= actions

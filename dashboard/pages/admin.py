@@ -24,6 +24,10 @@ BUTTONS = (("add", "Add user", "primary"), ("set_role", "Set role", "secondary")
            ("reset_password", "Reset password", "secondary"),
            ("disable", "Deactivate", "danger"), ("enable", "Reactivate", "secondary"))
 AUDIT_ROWS = 200
+#: What a new token may do (mapper.tokens.SCOPES): both, or only one.
+TOKEN_SCOPES = [{"label": "read and write", "value": "read write"},
+                {"label": "read only (lists, answers)", "value": "read"},
+                {"label": "write only (post records)", "value": "write"}]
 
 
 def _not_admin() -> dbc.Alert:
@@ -47,11 +51,12 @@ def _when(at: float) -> str:
 
 
 def tokens_table() -> Any:
-    rows = [[t.id, t.username, t.label, _when(t.created), _when(t.revoked) if t.revoked else ""]
-            for t in accounts().tokens.list()]
+    rows = [[t.id, t.username, t.label, " ".join(t.scopes), _when(t.created),
+             _when(t.revoked) if t.revoked else ""] for t in accounts().tokens.list()]
     if not rows:
         return html.P("No API tokens yet.", className="muted-box")
-    return html.Div(table(["Id", "User", "Label", "Created (UTC)", "Revoked (UTC)"], rows),
+    return html.Div(table(["Id", "User", "Label", "Scopes", "Created (UTC)", "Revoked (UTC)"],
+                          rows),
                     className="scroll-x", tabIndex="0", role="region",
                     **{"aria-label": "API tokens"})
 
@@ -103,13 +108,17 @@ def layout(forget: str | None = None, **_query) -> html.Div:
                        "her next click"),
         card("API tokens",
              html.P("A token acts with its user's role, for tools sending 1-on-1s in or reading "
-                    "answers (/api/v1, described at /api/v1/openapi.json). It is shown once.",
-                    className="form-text"),
+                    "answers (/api/v1, described at /api/v1/openapi.json). It is shown once. "
+                    "A tool that only reads, or only posts 1-on-1s, gets a token that can do "
+                    "no more.", className="form-text"),
              dbc.Row([
                  dbc.Col([dbc.Label("User", html_for=ids.ADMIN_TOKEN_USER),
-                          dbc.Input(id=ids.ADMIN_TOKEN_USER, autocomplete="off")], md=3),
+                          dbc.Input(id=ids.ADMIN_TOKEN_USER, autocomplete="off")], md=2),
                  dbc.Col([dbc.Label("What it is for", html_for=ids.ADMIN_TOKEN_LABEL),
-                          dbc.Input(id=ids.ADMIN_TOKEN_LABEL, autocomplete="off")], md=3),
+                          dbc.Input(id=ids.ADMIN_TOKEN_LABEL, autocomplete="off")], md=2),
+                 dbc.Col([dbc.Label("Scope", html_for=ids.ADMIN_TOKEN_SCOPE),
+                          dbc.Select(id=ids.ADMIN_TOKEN_SCOPE, options=TOKEN_SCOPES,
+                                     value="read write")], md=2),
                  dbc.Col(dbc.Button("Create token", id=ids.ADMIN_TOKEN_CREATE, size="sm",
                                     color="primary"), md=2, className="align-self-end"),
                  dbc.Col([dbc.Label("Token id", html_for=ids.ADMIN_TOKEN_ID),
@@ -181,7 +190,7 @@ def on_change(_clicks: list, username: str | None, role: str | None, organizer: 
 
 
 def on_token(_create: int | None, _revoke: int | None, username: str | None,
-             label: str | None, token_id: str | None):
+             label: str | None, token_id: str | None, scope: str | None = None):
     """Create a token (shown once, here) or revoke one by its id."""
     from mapper.services import NotFound, create_token, revoke_token
 
@@ -192,7 +201,7 @@ def on_token(_create: int | None, _revoke: int | None, username: str | None,
     try:
         if dash.ctx.triggered_id == ids.ADMIN_TOKEN_CREATE:
             made = create_token(acc.tokens, acc.users, acc.audit, user, user.username,
-                                (username or "").strip(), label or "")
+                                (username or "").strip(), label or "", (scope or "").split())
             message = dbc.Alert([f"Token {made.id} for {(username or '').strip()} — copy it "
                                  "now, it is not shown again: ", html.Code(made.token)],
                                 color="success", className="py-2")
@@ -253,7 +262,8 @@ def register_callbacks(app: dash.Dash) -> None:
     app.callback(Output(ids.ADMIN_TOKEN_MESSAGE, "children"), Output(ids.ADMIN_TOKENS, "children"),
                  Input(ids.ADMIN_TOKEN_CREATE, "n_clicks"), Input(ids.ADMIN_TOKEN_REVOKE, "n_clicks"),
                  State(ids.ADMIN_TOKEN_USER, "value"), State(ids.ADMIN_TOKEN_LABEL, "value"),
-                 State(ids.ADMIN_TOKEN_ID, "value"), prevent_initial_call=True)(on_token)
+                 State(ids.ADMIN_TOKEN_ID, "value"), State(ids.ADMIN_TOKEN_SCOPE, "value"),
+                 prevent_initial_call=True)(on_token)
     app.callback(Output(ids.ADMIN_FORGET_MESSAGE, "children"), Input(ids.ADMIN_FORGET, "n_clicks"),
                  State(ids.ADMIN_FORGET_PERSON, "value"), State(ids.ADMIN_FORGET_CONFIRM, "value"),
                  State(ids.CAMPAIGN, "data"), prevent_initial_call=True)(on_forget)
