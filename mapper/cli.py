@@ -1571,6 +1571,9 @@ def serve(
     threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
     behind_proxy: Annotated[bool, typer.Option("--behind-proxy", help="Trust one reverse proxy's "
                                                "X-Forwarded-For/-Proto/-Host headers.")] = False,
+    proxies: Annotated[Optional[int], typer.Option(
+        help="Behind this many reverse proxies (a CDN, then Caddy: 2); --behind-proxy is 1. "
+             "A client's address is the one the outermost saw.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Serve the dashboard and the JSON API (/api/v1) on gunicorn, with several workers.
@@ -1585,8 +1588,11 @@ def serve(
     from mapper.serve import serve as run
     from mapper.users import users_for
 
+    if proxies is not None and not 1 <= proxies <= 10:
+        _error("--proxies: how many reverse proxies are in front, 1 to 10 (none: leave it out)")
+        raise typer.Exit(2)
     options = ServeOptions(db=db, host=host, port=port, workers=workers, threads=threads,
-                           behind_proxy=behind_proxy)
+                           behind_proxy=proxies or int(behind_proxy))
     problems = check(options)
     if problems:
         for problem in problems:
@@ -1606,6 +1612,11 @@ def serve(
     if not is_loopback(host):
         err.print(plain(f"warning: listening on {host}: serve it behind HTTPS "
                         "(cookies are sent over HTTPS only)"))
+        if options.behind_proxy:
+            # The forwarded headers are believed from whoever sends them.
+            err.print(plain("warning: a client reaching this address directly, not through "
+                            "the proxy, can write its own X-Forwarded-For: let only the proxy "
+                            "reach it (or keep --host 127.0.0.1)"))
     run(options)
 
 

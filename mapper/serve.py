@@ -17,13 +17,26 @@ from typing import Any
 from mapper.config import is_loopback
 
 __all__ = ["ServeOptions", "check", "serve", "make_app", "wsgi_app", "SECRET_ENV",
-           "WORKER_HEADER_ENV", "PROXY_ENV"]
+           "WORKER_HEADER_ENV", "PROXY_ENV", "proxies_from_env"]
 
 SECRET_ENV = "MAPPER_SECRET_KEY"
 #: When "1", every answer carries ``X-Mapper-Worker: <pid>`` (to see the load spread).
 WORKER_HEADER_ENV = "MAPPER_WORKER_HEADER"
-#: When "1", trust one reverse proxy's X-Forwarded-For/-Proto/-Host (Caddy, nginx).
+#: How many reverse proxies to trust (Caddy, nginx; a CDN before it is a second): "1" trusts
+#: one's X-Forwarded-For/-Proto/-Host. Unset or "0": none.
 PROXY_ENV = "MAPPER_BEHIND_PROXY"
+
+
+def proxies_from_env(env: Any = os.environ) -> int:
+    """How many proxies :data:`PROXY_ENV` says to trust.
+
+    >>> proxies_from_env({}), proxies_from_env({"MAPPER_BEHIND_PROXY": "2"})
+    (0, 2)
+    """
+    raw = env.get(PROXY_ENV, "").strip() or "0"
+    if not raw.isdigit() or int(raw) > 10:
+        raise ValueError(f"{PROXY_ENV} must be how many reverse proxies to trust: 0 to 10")
+    return int(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +48,8 @@ class ServeOptions:
     threads: int = 4
     timeout: int = 120
     demo: bool = False
-    behind_proxy: bool = False
+    #: How many reverse proxies are in front (0: none), each appending to X-Forwarded-For.
+    behind_proxy: int = 0
 
 
 def check(options: ServeOptions, env: dict[str, str] | None = None) -> list[str]:
@@ -83,7 +97,7 @@ def secure_cookies(options: ServeOptions) -> bool:
     >>> secure_cookies(ServeOptions()), secure_cookies(ServeOptions(behind_proxy=True))
     (False, True)
     """
-    return options.behind_proxy or not is_loopback(options.host)
+    return bool(options.behind_proxy) or not is_loopback(options.host)
 
 
 def make_app(options: ServeOptions) -> Any:
@@ -108,7 +122,11 @@ def make_app(options: ServeOptions) -> Any:
 
         # The proxy's address is every client's otherwise: the sign-in lockout would count
         # everyone's failures together, and the same-origin check would see the proxy's host.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Each proxy appends the address it was reached from: the Nth from the end is the
+        # client's, and what a client wrote before it is not believed. Scheme and host are
+        # the nearest proxy's.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=int(options.behind_proxy),
+                                   x_proto=1, x_host=1)
     if secure_cookies(options):
         # Also when this app is made outside serve() (wsgi_app under waitress).
         server.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
@@ -118,11 +136,12 @@ def make_app(options: ServeOptions) -> Any:
 def wsgi_app() -> Any:
     """The app for another WSGI server where gunicorn cannot run (e.g. on Windows:
     ``waitress-serve --call mapper.serve:wsgi_app``), on the store the environment names;
-    ``MAPPER_BEHIND_PROXY=1`` trusts one reverse proxy. Refuses without a secret key."""
+    ``MAPPER_BEHIND_PROXY=1`` trusts one reverse proxy (``2``, two). Refuses without a secret
+    key."""
     problems = check(ServeOptions())
     if problems:
         raise RuntimeError("; ".join(problems))
-    return make_app(ServeOptions(behind_proxy=os.environ.get(PROXY_ENV) == "1"))
+    return make_app(ServeOptions(behind_proxy=proxies_from_env()))
 
 
 def serve(options: ServeOptions) -> None:

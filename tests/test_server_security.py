@@ -146,6 +146,64 @@ def test_behind_a_proxy_on_loopback_the_session_cookie_is_https_only(tmp_path, m
     assert cookies and all("; Secure" in h for h in cookies)
 
 
+def _address_seen(tmp_path, proxies: int, forwarded: str) -> list[str]:
+    """The client address a failed sign-in is counted under, through ``proxies`` proxies."""
+    import sqlite3
+
+    from mapper.serve import ServeOptions, make_app
+
+    db = tmp_path / f"s{len(list(tmp_path.iterdir()))}.db"
+    server = make_app(ServeOptions(db=str(db), behind_proxy=proxies))
+    server.extensions["mapper_accounts"].users.add("sam", "viewer", "a long enough passphrase")
+    r = _sign_in(server.test_client(), "sam", "wrong", headers={"X-Forwarded-For": forwarded},
+                 environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert r.status_code == 401
+    with sqlite3.connect(db) as conn:
+        return [a for (a,) in conn.execute("SELECT address FROM login_failures")]
+
+
+def test_behind_proxies_the_client_address_is_the_one_the_outermost_trusted_proxy_saw(tmp_path):
+    """Each proxy appends the address it was reached from: with N trusted, the Nth from the
+    end is the client's, and what the client wrote before it is not taken (a forged entry
+    would spread one guesser's failures over made-up addresses, dodging the lockout)."""
+    forged = "6.6.6.6"
+    assert _address_seen(tmp_path, 1, f"{forged}, 203.0.113.9") == ["203.0.113.9"]
+    # Two proxies (a CDN, then Caddy): not the inner proxy's address for every client.
+    assert _address_seen(tmp_path, 2, f"{forged}, 203.0.113.9, 10.0.0.2") == ["203.0.113.9"]
+    # Fewer entries than proxies trusted: the header is not believed at all.
+    assert _address_seen(tmp_path, 2, forged) == ["127.0.0.1"]
+
+
+def test_serve_trusts_as_many_proxies_as_it_is_told_and_a_bare_behind_proxy_means_one(
+        tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from mapper import cli, serve
+
+    db = str(tmp_path / "s.db")
+    runner = CliRunner()
+    added = runner.invoke(cli.app, ["users", "add", "sam", "--role", "admin", "--db", db],
+                          input="a long enough passphrase\n" * 2)
+    assert added.exit_code == 0, added.output
+    told: list[int] = []
+    monkeypatch.setattr(serve, "serve", lambda options: told.append(options.behind_proxy))
+    monkeypatch.setattr(cli, "_check_port", lambda *a: None)
+    for args in ([], ["--behind-proxy"], ["--proxies", "2"], ["--behind-proxy", "--proxies", "3"]):
+        result = runner.invoke(cli.app, ["serve", *args, "--db", db])
+        assert result.exit_code == 0, result.output
+    assert told == [0, 1, 2, 3]
+    result = runner.invoke(cli.app, ["serve", "--proxies", "0", "--db", db])
+    assert result.exit_code == 2 and "--proxies" in result.output
+    # On a public address the proxy can be gone around: said when it starts.
+    result = runner.invoke(cli.app, ["serve", "--behind-proxy", "--host", "0.0.0.0", "--db", db])
+    assert result.exit_code == 0 and "X-Forwarded-For" in result.output, result.output
+    # Under another WSGI server: MAPPER_BEHIND_PROXY says how many.
+    assert [serve.proxies_from_env({serve.PROXY_ENV: v}) for v in ("", "0", "1", "2")] == [
+        0, 0, 1, 2]
+    with pytest.raises(ValueError, match=serve.PROXY_ENV):
+        serve.proxies_from_env({serve.PROXY_ENV: "yes"})
+
+
 def test_over_https_every_answer_tells_the_browser_to_keep_to_https(tmp_path):
     from mapper.serve import ServeOptions, make_app
 
