@@ -297,6 +297,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             as_json: bool = False) -> int:
     from mapper.importer import ImportOptions, check_files, write_checked
     from mapper.mapping import MappingError, load_mapping
+    from mapper.services import giving_rule
 
     try:
         given = load_mapping(mapping) if mapping else None
@@ -314,7 +315,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             require = (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
     options = ImportOptions(mapping=given, sheet=sheet, require_campaign=require,
                             phone_region=phone_region or (given.phone_region if given else None),
-                            store=store)
+                            store=store, allowed=giving_rule(store))
     precheck = check_files(files, kind=kind, campaign=campaign, options=options)
     total = precheck.valid
     if precheck.errors and not skip_invalid:

@@ -34,7 +34,7 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
            "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "post_records",
-           "record_person_key", "OUT_OF_SCOPE"]
+           "record_person_key", "OUT_OF_SCOPE", "giving_rule"]
 
 
 class ServiceError(ValueError):
@@ -1181,7 +1181,7 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
     from mapper.projection import record_kind
 
     if actor.role == "admin":
-        return None
+        return giving_rule(store)
     ruled = ("conversation", "update", "assignment")
 
     def refused(records: list[Any]) -> list[tuple[str, str] | None]:
@@ -1199,6 +1199,28 @@ def _upload_rule(store: Store, actor: ActorLike) -> Any:
             else:
                 why = next(whys)
                 out.append(None if why is None else ("organizer", why))
+        return out
+    return refused
+
+
+def giving_rule(store: Store) -> Any:
+    """What an import may write whoever imports (an admin's upload, ``mapper import``): no
+    contact given to an organizer none of whose accounts works on the contact's campaign
+    (:func:`mapper.roles.may_be_given`), as ``mapper assign --to`` and the API refuse it. The
+    accounts are read once, at the first chunk giving someone a contact: an import is one
+    act, and its rows are asked again one by one as they are written."""
+    accounts: list[Any] | None = None
+
+    def refused(records: list[Any]) -> list[tuple[str, str] | None]:
+        nonlocal accounts
+        out: list[tuple[str, str] | None] = []
+        for record in records:
+            if isinstance(record, Assignment) and record.organizer:
+                accounts = _accounts(store) if accounts is None else accounts
+                if not may_be_given(accounts, record.organizer, record.campaign):
+                    out.append(("organizer", NOT_HER_CAMPAIGN))
+                    continue
+            out.append(None)
         return out
     return refused
 

@@ -415,3 +415,43 @@ def test_a_contact_is_given_to_no_organizer_whose_account_does_not_work_on_her_c
     assert services.assign(store, planner, BETA, ["Bo Vance"], "Dev Patel").people
     done = services.assign(store, planner, BETA, ["Bo Vance"], "Nia Okafor")
     assert done.people and done.new_organizer
+
+
+def test_an_import_gives_no_contact_to_an_organizer_whose_account_does_not_work_on_her_campaign(
+        store, tmp_path, request, monkeypatch):
+    """As `mapper assign --to` and the API refuse it, an admin's upload and `mapper import`
+    refuse an assignment row giving a contact to an organizer none of whose accounts works on
+    the contact's campaign (she would never see her): the file, record and field named, no
+    name, nothing written. A name no account records under still goes in."""
+    from mapper.mapping import IGNORE, Mapping
+    from mapper.stores.sqlite import SQLiteStore
+
+    users = users_for(store)
+    users.add("maya", "organizer", PASSWORD, organizer="Maya Ortiz", campaigns=[CAMPAIGN])
+    users.close()
+    header = ["record_type", "person", "organizer", "date", "campaign"]
+    path = tmp_path / "upload.csv"
+    path.write_text(",".join(header) + f"\nassignment,Bo Vance,Maya Ortiz,2026-11-20,{BETA}\n")
+    mapping = Mapping(columns={h: IGNORE for h in header})
+    before = store.version()
+    check = services.import_upload(store, Actor("admin"), path, mapping, campaign=BETA,
+                                   shown_as="the file")
+    assert check.written is None and store.version() == before
+    [error] = check.errors
+    assert (error["where"], error["record"], error["field"]) == ("the file:2", "record 1",
+                                                                 "organizer")
+    assert error["message"] == services.NOT_HER_CAMPAIGN
+    # The command line: the same refusal, on either store.
+    if isinstance(store, SQLiteStore):
+        where = ["--db", str(store.path)]
+    else:
+        monkeypatch.setenv("NEO4J_URI", request.getfixturevalue("neo4j_uri"))
+        where = []
+    result = CliRunner().invoke(cli.app, ["import", str(path), *where])
+    assert result.exit_code == 1 and store.version() == before, result.output
+    said = " ".join(result.output.split())
+    assert f"{path}:2" in said and "organizer" in said and "does not work on this campaign" in said
+    assert "Bo Vance" not in said and "Maya" not in said
+    path.write_text(",".join(header) + f"\nassignment,Bo Vance,Nia Okafor,2026-11-20,{BETA}\n")
+    assert CliRunner().invoke(cli.app, ["import", str(path), *where]).exit_code == 0
+    assert store.assignees(BETA)[f"person:{BETA}:bo vance"] == "Nia Okafor"
