@@ -218,14 +218,6 @@ class Aliases:
         """
         return f"{self._PREFIX.get(kind, kind)}:{campaign}:{_normalize(name)}"
 
-    def target_key(self, row: AliasRow) -> str:
-        """The key of the node an alias row names its spelling's records into.
-
-        >>> Aliases().target_key(AliasRow(kind="decision_maker", alias="J Doe", canonical="Jane Doe"))
-        'dm:default:jane doe'
-        """
-        return f"{self._PREFIX[row.kind]}:{row.campaign}:{self._target(row)}"
-
 
 class KeyLog(Aliases):
     """These aliases, noting the spelling of every name keyed through them

@@ -367,6 +367,6 @@ def test_her_history_holds_the_updates_about_her_while_an_alias_re_projects_the_
         found = person_timeline(store, CAMPAIGN, key=f"person:{CAMPAIGN}:{key}")
         return [r["note"] for r in found["records"] if r["record_type"] == "update"]
 
-    assert store._reprojecting(CAMPAIGN)
+    assert [w.campaign for w in store._pending()] == [CAMPAIGN]
     assert notes("ana lopez") == []
     assert notes("ana lee") == ["about Ana Lee"]

@@ -1101,10 +1101,13 @@ class Store(abc.ABC):
         return None
 
     def _reprojecting(self, campaign: str) -> bool:
-        """Whether the campaign's read model must not be used: its re-projection, or a rebuild
-        of its read model alone (:meth:`rebuild_read_model`), is under way. Every reader of
-        the read model asks this (a store may answer it in the reader's own transaction)."""
-        return (any(w.campaign == campaign for w in self._pending())
+        """Whether the campaign's read model must not be used: a re-projection of its every
+        record, or a rebuild of its read model alone (:meth:`rebuild_read_model`), is under
+        way. Every reader of the read model asks this (a store may answer it in the reader's
+        own transaction). An alias's re-projection (:attr:`Reprojection.moved`) is not one:
+        each of its batches keeps the read model as it moves the graph, as any write does,
+        and readers answer from it meanwhile (half merged, as a snapshot would be)."""
+        return (any(w.campaign == campaign and w.moved is None for w in self._pending())
                 or any(w.campaign == campaign for w in self._rebuilds()))
 
     def _assignment_rows(self, campaign: str) -> list[tuple]:
@@ -1809,7 +1812,8 @@ class Store(abc.ABC):
         projected again is keyed as the old aliases said, maybe as another person: the
         campaign's updates are read then. Either way, those the aliases now say are hers."""
         aliases = self.aliases(campaign)
-        found = (self.iter_records(campaign, "update") if self._reprojecting(campaign) else
+        moving = any(w.campaign == campaign for w in self._pending())
+        found = (self.iter_records(campaign, "update") if moving else
                  self.get_records(self.person_record_ids(campaign, person_key, "update")))
         return [r for r in found if aliases.key("person", campaign, r.body["person"]) == person_key]
 

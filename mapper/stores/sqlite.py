@@ -1390,7 +1390,8 @@ class SQLiteStore(Store):
     def _reprojecting(self, campaign: str, db: sqlite3.Connection | None = None) -> bool:
         # The one check every reader of the read model makes, in the reader's transaction
         # (through ``db``, a connection of its own, when it reads there).
-        sql = ("SELECT EXISTS (SELECT 1 FROM reprojection WHERE campaign = ?) "
+        # (An alias's re-projection keeps the read model as each batch moves the graph.)
+        sql = ("SELECT EXISTS (SELECT 1 FROM reprojection WHERE campaign = ? AND moved IS NULL) "
                "OR EXISTS (SELECT 1 FROM rm_rebuild WHERE campaign = ?)")
         found = (self._rows(sql, (campaign, campaign)) if db is None
                  else db.execute(sql, (campaign, campaign)).fetchall())
