@@ -1520,6 +1520,8 @@ def dashboard(
     Example: [bold]NEO4J_URI=bolt://localhost:7687 mapper dashboard[/]
     """
     _check_port(host, port, "mapper dashboard --port {port}")
+    with _store(db) as store:
+        _refuse_read_only(store)
     _serve(db, host, port, demo=False)
 
 
@@ -1549,6 +1551,15 @@ def _check_port(host: str, port: int, hint: str) -> None:
     _error(f"port {port} is in use (another dashboard, or another program); "
            f"try `{hint.format(port=free)}`")
     raise typer.Exit(2)
+
+
+def _refuse_read_only(store: Any) -> None:
+    """Exit 2 when ``store`` is a file this process may only read: a server writes to it at
+    every sign-in (the session, the lockout, the audit trail), so no one could sign in."""
+    if getattr(store, "read_only", False):
+        _error(f"the store file cannot be written here (read-only) ({describe(store)}): the "
+               "dashboard keeps sign-ins and sessions in it; serve a copy it can write")
+        raise typer.Exit(2)
 
 
 def _serve(db: str | None, host: str, port: int, demo: bool) -> None:
@@ -1600,6 +1611,7 @@ def serve(
             _error(problem)
         raise typer.Exit(2)
     with _store(db) as store:
+        _refuse_read_only(store)
         users = users_for(store)
         anyone = any(u.active for u in users.all())
         users.close()

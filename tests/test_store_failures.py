@@ -250,3 +250,32 @@ def test_a_read_only_file_of_an_older_schema_says_to_open_it_writable_once(tmp_p
         assert "open it once where it can be written" in result.output, result.output
     result = runner.invoke(cli.app, ["overview", "--db", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_serving_a_read_only_store_file_is_refused_at_start_saying_why(tmp_path, monkeypatch):
+    """`mapper serve` (and `mapper dashboard`) on a file it may only read started, and every
+    sign-in was a 500: a sign-in writes its session, lockout and audit entry to that file.
+    Refused before it listens, naming the file."""
+    from mapper import serve as serve_module
+    from mapper.users import users_for
+
+    monkeypatch.setenv("MAPPER_SECRET_KEY", "k" * 32)
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write(small_campaign())
+        users = users_for(store)
+        users.add("sam", "admin", "a long enough passphrase")
+        users.close()
+    started: list[str] = []
+    monkeypatch.setattr(serve_module, "serve", lambda options: started.append("serve"))
+    monkeypatch.setattr(cli, "_serve", lambda *a, **k: started.append("dashboard"))
+    monkeypatch.setattr(cli, "_check_port", lambda *a: None)
+    with read_only(path):
+        for command in ("serve", "dashboard"):
+            result = runner.invoke(cli.app, [command, "--db", str(path)])
+            assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+            assert "read-only" in result.output and str(path) in result.output, result.output
+    assert started == []
+    for command in ("serve", "dashboard"):
+        assert runner.invoke(cli.app, [command, "--db", str(path)]).exit_code == 0
+    assert started == ["serve", "dashboard"]
