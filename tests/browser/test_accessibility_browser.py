@@ -152,3 +152,28 @@ def test_the_later_stylesheet_rules_apply_on_a_desk_and_on_a_phone(signin_server
         assert style == ["1px", "rgb(255, 255, 255)"]
     finally:
         context.close()
+
+
+def test_a_new_token_is_shown_whole_on_a_phone(signin_server, browser, sign_in):
+    """The token is shown once: one with no '-' to break at ran past its box on a phone and
+    was cut off there."""
+    from dashboard import ids
+
+    context = _context(browser, "phone")
+    page = context.new_page()
+    try:
+        sign_in(page, signin_server.url, "root")
+        page.goto(signin_server.url + "/admin")
+        page.fill(f"#{ids.ADMIN_TOKEN_USER}", "maya")
+        page.select_option(f"#{ids.ADMIN_TOKEN_SCOPE}", "read")
+        page.click(f"#{ids.ADMIN_TOKEN_CREATE}")
+        page.wait_for_selector(f"#{ids.ADMIN_TOKEN_MESSAGE} code")
+        # As a token may come out: no '-' in it (token_urlsafe's is chance).
+        outside = page.evaluate("""() => { const c = document.querySelector(
+            '#%s code'); c.textContent = 'cm_0123456789ab_' + 'A_b'.repeat(15);
+            const box = c.closest('.alert').getBoundingClientRect();
+            return Array.from(c.getClientRects()).filter(r => r.right > box.right).length;
+            }""" % ids.ADMIN_TOKEN_MESSAGE)
+        assert outside == 0
+    finally:
+        context.close()
