@@ -629,7 +629,15 @@ def save_draft(drafts: Any, actor: ActorLike, campaign: str, values: dict[str, A
     try:
         return drafts.save(author, campaign, values, draft_id)
     except DraftError as exc:
-        raise ServiceError(str(exc)) from None
+        message = str(exc)
+        if message.startswith("draft: you keep"):
+            # Her drafts of campaigns she no longer works on count, unseen: say so.
+            hidden = sum(1 for d in drafts.list(author) if not _sees_draft(actor, d))
+            if hidden:
+                message += (f" ({hidden} of them are of campaigns you no longer work on: "
+                            "they go when they expire, or come back if your campaigns are "
+                            "widened)")
+        raise ServiceError(message) from None
 
 
 def list_drafts(drafts: Any, actor: ActorLike, campaign: str | None = None) -> list[Any]:

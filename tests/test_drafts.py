@@ -196,3 +196,24 @@ def test_drafts_of_a_campaign_her_account_was_limited_out_of_are_kept_but_not_he
     assert open_draft(drafts, MAYA, there.id).values["issues.0.story"] == SECRET
     assert there.id in [d.id for d in list_drafts(drafts, MAYA)]
     drafts.close()
+
+
+def test_drafts_she_cannot_see_any_more_are_said_when_they_fill_her_drafts(store):
+    """Drafts of a campaign she was limited out of still count toward the most she keeps:
+    told so, rather than to delete drafts she cannot see."""
+    from dataclasses import replace
+
+    from mapper.drafts import MAX_DRAFTS
+
+    drafts = drafts_for(store, clock=Clock())
+    for n in range(MAX_DRAFTS - 1):
+        save_draft(drafts, MAYA, "elsewhere", {"contact.name": f"Person {n}"})
+    save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Ana Lopez"})
+    limited = replace(MAYA, campaigns=(CAMPAIGN,))
+    with pytest.raises(ServiceError) as full:
+        save_draft(drafts, limited, CAMPAIGN, {"contact.name": "Ben Ortiz"})
+    assert f"{MAX_DRAFTS - 1} of them are of campaigns you no longer work on" in str(full.value)
+    with pytest.raises(ServiceError) as mine:  # all hers to see: no such words
+        save_draft(drafts, MAYA, CAMPAIGN, {"contact.name": "Ben Ortiz"})
+    assert "no longer work on" not in str(mine.value)
+    drafts.close()
