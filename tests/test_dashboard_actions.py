@@ -403,3 +403,5 @@ def test_show_more_stops_at_the_most_a_list_draws_at_once():
             assert page.more(1, None, None, None, MOST_DRAWN) == MOST_DRAWN
         said, style = page._more(MOST_DRAWN, 2_000)
         assert style == {"display": "none"} and "500 of 2,000" in said and "download" in said
+    # (My list is an organizer's own: she has no organizer to pick.)
+    assert "pick an organizer" not in my_list._more(MOST_DRAWN, 2_000)[0]

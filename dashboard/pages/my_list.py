@@ -183,8 +183,9 @@ def _more(shown: int, total: int) -> tuple[str, dict]:
     if total <= shown:
         return "", {"display": "none"}
     if shown >= actions.MOST_DRAWN:
-        return (f"Showing {shown:,} of {total:,} contacts, the most drawn at once: pick an "
-                "organizer, or download the list.", {"display": "none"})
+        # (An organizer sees her own list: no organizer to pick; the download holds them all.)
+        return (f"Showing {shown:,} of {total:,} contacts, the most drawn at once: the "
+                "download holds them all.", {"display": "none"})
     return f"Showing {shown:,} of {total:,} contacts.", {}
 
 
