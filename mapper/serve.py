@@ -138,7 +138,16 @@ def wsgi_app() -> Any:
     ``waitress-serve --call mapper.serve:wsgi_app``), on the store the environment names;
     ``MAPPER_BEHIND_PROXY=1`` trusts one reverse proxy (``2``, two). Refuses without a secret
     key."""
+    from mapper.bootstrap import store_file
+    from mapper.stores.sqlite_file import read_only
+
     problems = check(ServeOptions())
+    path = store_file()
+    if path is not None and read_only(path):
+        # (As `mapper serve` refuses it: every sign-in writes its session to the file.)
+        problems.append(f"the store file cannot be written here (read-only) (embedded file "
+                        f"{path}): the dashboard keeps sign-ins and sessions in it; serve a "
+                        "copy it can write")
     if problems:
         raise RuntimeError("; ".join(problems))
     return make_app(ServeOptions(behind_proxy=proxies_from_env()))

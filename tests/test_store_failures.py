@@ -275,6 +275,11 @@ def test_serving_a_read_only_store_file_is_refused_at_start_saying_why(tmp_path,
             result = runner.invoke(cli.app, [command, "--db", str(path)])
             assert result.exit_code == 2 and "Traceback" not in result.output, result.output
             assert "read-only" in result.output and str(path) in result.output, result.output
+        # ... and the app another WSGI server calls (waitress on Windows), the same way.
+        monkeypatch.setenv("MAPPER_DB", str(path))
+        monkeypatch.delenv("NEO4J_URI", raising=False)
+        with pytest.raises(RuntimeError, match="read-only"):
+            serve_module.wsgi_app()
     assert started == []
     for command in ("serve", "dashboard"):
         assert runner.invoke(cli.app, [command, "--db", str(path)]).exit_code == 0
