@@ -189,9 +189,10 @@ def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path):
 # recorded, by these commands, recorded again by this version on a new file.
 OLD_RELEASE = Path(__file__).parent / "data" / "schema-12.db.gz"
 DEMO = Path(__file__).parent.parent / "seed_data" / "demo"
+DEMO_FILES = ("roster.csv", "hierarchy.csv", "ties.csv", "aliases.csv", "conversations.yaml")
+# The day the older release imported them: a roster row's facts are dated by its file's.
+OLD_RELEASE_DAY = dt.datetime(2026, 12, 6, 12, 0)
 RECORDED = (
-    ["import", *(str(DEMO / name) for name in ("roster.csv", "hierarchy.csv", "ties.csv",
-                                                "aliases.csv", "conversations.yaml"))],
     ["log", "Sunita Pillai", "--attempt", "refused", "--asked", "--date", "2026-11-27"],
     ["log", "Ana Lopez", "--assignment", "done", "--date", "2026-11-25"],
     ["assign", "Emma Calloway", "--to", "Grace Kim", "--date", "2026-11-29"],
@@ -218,7 +219,12 @@ def test_a_file_an_older_release_wrote_answers_as_its_records_recorded_now(tmp_p
     old, fresh = tmp_path / "old.db", tmp_path / "fresh.db"
     old.write_bytes(gzip.decompress(OLD_RELEASE.read_bytes()))
     assert _schema(old) == 12
-    for args in RECORDED:
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name in DEMO_FILES:
+        (demo / name).write_bytes((DEMO / name).read_bytes())
+        os.utime(demo / name, (OLD_RELEASE_DAY.timestamp(),) * 2)
+    for args in (["import", *(str(demo / name) for name in DEMO_FILES)], *RECORDED):
         result = runner.invoke(app, [*args, "--db", str(fresh)])
         assert result.exit_code == 0, result.output
     for args in ANSWERS:
