@@ -210,8 +210,8 @@ def marks_of(records: Iterable[StoredRecord]) -> dict[str, Moved | None]:
     for rec in records:
         if rec.kind != "alias":
             continue
-        had = out.get(rec.campaign, rec.moves)
-        out[rec.campaign] = None if had is None or rec.moves is None else had | rec.moves
+        out[rec.campaign] = merged_mark(out.get(rec.campaign), rec.moves,
+                                        marked=rec.campaign in out)
     return out
 
 
