@@ -208,7 +208,8 @@ class Aliases:
     def __bool__(self) -> bool:
         return bool(self._map)
 
-    def spelled(self, kind: str, campaign: str, name: str) -> str:
+    @classmethod
+    def spelled(cls, kind: str, campaign: str, name: str) -> str:
         """The key ``name`` would have without any alias: what an alias of it is known by
         (:class:`KeyLog`).
 
@@ -216,7 +217,7 @@ class Aliases:
         >>> a.spelled("issue", "default", " ot"), a.key("issue", "default", " ot")
         ('issue:default:ot', 'issue:default:overtime')
         """
-        return f"{self._PREFIX.get(kind, kind)}:{campaign}:{_normalize(name)}"
+        return f"{cls._PREFIX.get(kind, kind)}:{campaign}:{_normalize(name)}"
 
 
 class KeyLog(Aliases):

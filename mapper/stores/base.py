@@ -167,7 +167,7 @@ class Moved:
 def alias_moves(row: AliasRow, was: str, goes: str) -> Moved:
     """What writing (or deleting) an alias row moves: the records naming its spelling, at
     the node keyed ``was`` before, keyed ``goes`` after."""
-    spelling = Aliases().spelled(row.kind, row.campaign, row.alias)
+    spelling = Aliases.spelled(row.kind, row.campaign, row.alias)
     return Moved(frozenset((spelling,)),
                  frozenset((was, goes) if row.kind == "decision_maker" else (was,)))
 
