@@ -486,6 +486,31 @@ def test_a_read_only_token_may_not_post_and_a_write_only_one_may_not_read_lists(
     assert swept and set(swept.values()) == {403}, swept
 
 
+def test_an_organizers_token_cannot_replace_a_1on1_someone_else_recorded_by_its_id(filled):
+    """As the form refuses it (test_an_organizer_cannot_overwrite_anothers_conversation): the
+    rule is the services' may_post, whichever scopes the token has, whether the id is given
+    or derived from the date and the name; nothing is written."""
+    app = create_app(lambda: filled, users=USERS)
+    tokens = _accounts(app).tokens
+    dev = [tokens.create("dev", scopes=s).token for s in (("write",), None)]
+    client = app.server.test_client()
+    before = filled.version()
+    derived = conversation("Ana Lopez", "2026-11-01", organizer="Dev Patel", notes="TAKEN OVER")
+    given = conversation("Ana Lopez", "2026-11-30", organizer="Dev Patel", id="ana-second")
+    for token in dev:
+        for record in (derived, given):
+            body = record.model_dump(mode="json", exclude_none=True)
+            r = client.post("/api/v1/records", json=body, headers=_bearer(token))
+            assert r.status_code == 403 and "record 1" in r.json["error"]
+            assert "Ana" not in r.get_data(as_text=True)
+            assert "Maya" not in r.get_data(as_text=True)
+    assert filled.version() == before
+    kept = filled.get_records([f"conversation:{CAMPAIGN}:2026-11-01-ana-lopez",
+                               f"conversation:{CAMPAIGN}:ana-second"])
+    assert [(r.body["organizer"], r.body["notes"]) for r in kept] == [
+        ("Maya Ortiz", "SECRET NOTES")] * 2
+
+
 def test_a_token_made_before_scopes_reads_and_writes_as_it_did(filled):
     """A token the store kept before tokens had scopes: both, so scripts keep working."""
     from mapper.tokens import tokens_for
