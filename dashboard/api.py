@@ -170,6 +170,8 @@ def _write_campaign() -> tuple[str | None, str]:
     held = services().campaigns()
     if len(held) == 1:
         return held[0], ""
+    if "read" not in g.api_scopes:
+        return None, "none or several campaigns"  # (their names are a read: GET /campaigns)
     return None, (f"several campaigns ({', '.join(held)})" if held else "no campaign yet")
 
 
@@ -337,9 +339,16 @@ def install_api(server: Flask, accounts: Accounts) -> None:
             return _error(403, str(exc))
         except ServiceError as exc:
             return _error(400, str(exc))
-        resp = jsonify({"added": result.added, "replaced": result.replaced,
-                        "unchanged": result.unchanged})
-        resp.status_code = 201 if result.added else 200
+        if "read" in g.api_scopes:
+            answer = {"added": result.added, "replaced": result.replaced,
+                      "unchanged": result.unchanged}
+            status = 201 if result.added else 200
+        else:
+            # Whether a record of that id was there, or the same, is a read ("replaced" for a
+            # guessed id said who talked with whom, when): one answer for all of them.
+            answer, status = {"recorded": len(checked)}, 201
+        resp = jsonify(answer)
+        resp.status_code = status
         return resp
 
     @api.get("/openapi.json")
@@ -421,8 +430,13 @@ def openapi() -> dict[str, Any]:
                     "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}},
                               {"type": "object", "properties": {"records": {
                                   "type": "array", "items": {"type": "object"}}}}]}}}},
-                "responses": {"200": {"description": "nothing new (re-sent)"},
-                              "201": {"description": "written"},
+                "responses": {"200": {"description": "none added (each re-sent or replaced "
+                                                     "one stored): `{added: 0, replaced, "
+                                                     "unchanged}`"},
+                              "201": {"description": (
+                                  "some added: `{added, replaced, unchanged}`; to a token "
+                                  "without `read` always 201 and `{recorded: N}`, whatever "
+                                  "the store held (whether a record was there is a read)")},
                               "403": {"description": "the role may not write this record, "
                                                      "or the token's scopes lack `write`"},
                               "413": {"description": "the body is larger than the server "

@@ -486,6 +486,40 @@ def test_a_read_only_token_may_not_post_and_a_write_only_one_may_not_read_lists(
     assert swept and set(swept.values()) == {403}, swept
 
 
+def test_a_write_only_token_is_told_its_records_are_recorded_never_what_the_store_held(filled):
+    """A form's token may not read: whether a 1-on-1 of that id was stored already, or stored
+    the same, is something it could learn only by reading (a guessed id answered "replaced"
+    said she had talked with that person that day). One answer for a first send, a re-send
+    and a change; a token that reads keeps the counts."""
+    app = create_app(lambda: filled, users=USERS)
+    tokens = _accounts(app).tokens
+    writer, both = (tokens.create("maya", scopes=s).token for s in (("write",), None))
+    client = app.server.test_client()
+    new = conversation("Hal Ames", "2026-11-25").model_dump(mode="json", exclude_none=True)
+    stored = conversation("Ana Lopez", "2026-11-01").model_dump(mode="json", exclude_none=True)
+
+    def post(token: str, body) -> tuple[int, dict]:
+        r = client.post("/api/v1/records", json=body, headers=_bearer(token))
+        return r.status_code, r.json
+
+    neutral = (201, {"recorded": 1})
+    assert post(writer, new) == post(writer, new) == post(writer, {**new, "notes": "x"}) == neutral
+    assert post(writer, [new, stored]) == (201, {"recorded": 2})
+    assert post(writer, stored) == post(writer, {**stored, "notes": "y"}) == neutral
+    changed = {**new, "notes": "z"}
+    assert post(both, changed) == (200, {"added": 0, "replaced": 1, "unchanged": 0})
+    assert post(both, changed) == (200, {"added": 0, "replaced": 0, "unchanged": 1})
+    [kept] = filled.get_records([f"conversation:{CAMPAIGN}:2026-11-01-ana-lopez"])
+    assert kept.body["notes"] == "y"
+    # Nor which campaigns the store holds (GET /campaigns is a read).
+    filled.write([conversation("Bea Quill", "2026-11-10", campaign="beta-plant")])
+    unnamed = {k: v for k, v in new.items() if k != "campaign"}
+    status, answer = post(writer, unnamed)
+    assert status == 422 and "beta-plant" not in json.dumps(answer)
+    assert CAMPAIGN not in json.dumps(answer) and "?campaign=NAME" in json.dumps(answer)
+    assert "beta-plant" in json.dumps(post(both, unnamed)[1])
+
+
 def test_an_organizers_token_cannot_replace_a_1on1_someone_else_recorded_by_its_id(filled):
     """As the form refuses it (test_an_organizer_cannot_overwrite_anothers_conversation): the
     rule is the services' may_post, whichever scopes the token has, whether the id is given
