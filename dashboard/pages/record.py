@@ -638,14 +638,17 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
         return out, error_summary(placed, general, len(errors)), \
             [no_update] * len(field_ids), False, no_update
     # The id comes from the date and the contact's name: the same as a record another
-    # organizer may hold. Only its organizer (or an admin) may replace it.
+    # organizer may hold. Only its organizer (or an admin) may replace it: services.may_post,
+    # the rule the API and an upload ask.
     # Her roster's employee number makes her one person with the import's rows (issue #13).
     from mapper.identity import Identities
 
     identities = Identities(svc.store)
     (record,) = svc_api.resolve_identities(svc.store, [record], "form", identities)
     existing = svc.store.get_records([record_id(record)])
-    if (existing and not _may_replace(user, existing[0], record)) or (editing and not existing):
+    body = record.model_dump(mode="json", exclude_none=True)
+    held = existing[0].body if existing else None
+    if not svc_api.may_post(user, "conversation", body, held) or (editing and not existing):
         return blank_errors, dbc.Alert(REFUSED, color="danger"), [no_update] * len(field_ids), \
             False, no_update
     # Changed since the correction began (another tab, an admin): not undone unseen. The
@@ -738,14 +741,6 @@ def error_summary(placed: dict[str, list[str]], general: list[str], count: int) 
         html.H3(f"Not saved: {count} problem{'s' if count != 1 else ''}", className="h6"),
         html.P("Each is also shown next to its field; follow a link to go there."),
         html.Ul(links)], className="alert alert-danger error-summary", role="alert")
-
-
-def _may_replace(user, existing, record) -> bool:
-    if user.role == "admin":
-        return True
-    body = existing.body if isinstance(existing.body, dict) else {}
-    return (existing.kind == "conversation" and existing.campaign == record.campaign
-            and user.holds(body.get("organizer")))
 
 
 def default_campaign(campaign: str | None, current: str | None, prefilled: str | None = None):
