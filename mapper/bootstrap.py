@@ -10,10 +10,11 @@ from __future__ import annotations
 import sqlite3
 import sys
 import weakref
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from mapper.config import Settings
-from mapper.stores.base import Store
+from mapper.stores.base import Store, Upkeep
 
 __all__ = ["STORE_RULE", "open_store", "where", "describe", "store_failure"]
 
@@ -29,21 +30,25 @@ def _uses_neo4j(db: str | None, settings: Settings) -> bool:
     return db is None and bool(settings.neo4j_uri)
 
 
-def open_store(db: str | None = None, settings: Settings | None = None) -> Store:
+def open_store(db: str | None = None, settings: Settings | None = None, *,
+               upkeep: Callable[[Upkeep], None] | None = None) -> Store:
     """Open the store the rule picks (see the module docstring).
 
-    ``db`` is an explicit file path (the ``--db`` flag); ``settings`` default to the environment.
+    ``db`` is an explicit file path (the ``--db`` flag); ``settings`` default to the environment;
+    ``upkeep`` is told how far the work the store does before it answers is (a migration's
+    rebuild: :attr:`mapper.stores.base.Store.upkeep`).
     """
     settings = settings or Settings()
     if _uses_neo4j(db, settings):
         from mapper.stores.neo4j import Neo4jStore
 
         store: Store = Neo4jStore(settings.neo4j_uri, settings.neo4j_user,
-                                  settings.neo4j_password, settings.neo4j_database)
+                                  settings.neo4j_password, settings.neo4j_database,
+                                  upkeep=upkeep)
     else:
         from mapper.stores.sqlite import SQLiteStore
 
-        store = SQLiteStore(db or settings.mapper_db)
+        store = SQLiteStore(db or settings.mapper_db, upkeep=upkeep)
     _OPENED[store] = where(db, settings)
     return store
 

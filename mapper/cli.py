@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import importlib.resources
 import json
@@ -19,6 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich import box
 from rich.console import Console
+from rich.errors import LiveError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -96,7 +98,14 @@ def working(what: str = "reading the campaign…", after: float = 1.0) -> Iterat
     A quick answer shows no spinner at all (no flicker, nothing mixed into a captured output).
     """
     status = err.status(what, spinner="dots")
-    timer = threading.Timer(after, status.start)
+
+    def start() -> None:
+        try:
+            status.start()
+        except LiveError:  # a store's upkeep shows its own bar (UpkeepShown)
+            pass
+
+    timer = threading.Timer(after, start)
     timer.daemon = True
     timer.start()
     try:
@@ -245,6 +254,57 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 DEMO_DIR = Path(str(importlib.resources.files("seed_data") / "demo"))
 
 
+class UpkeepShown:
+    """What a store does before it answers (:class:`~mapper.stores.base.Upkeep`), shown on
+    stderr: one line when a work of :data:`UPKEEP_SHOWN` people or records or more begins (a
+    migration's rebuild of the read model at a million people took 14 minutes, silent), and
+    a bar with the time left on a terminal."""
+
+    WORDS = {"rebuild": "Building the read model of campaign {c} again ({n:,} people)",
+             "reprojection": "Projecting the {n:,} records of campaign {c} again",
+             "moves": "Moving the {n:,} records that name the alias's spellings in campaign {c}"}
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._work: Any = None  # the work shown: (what, campaign), while it goes on
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    def __call__(self, step: Any) -> None:
+        if self._work != (step.what, step.campaign):
+            if step.over or step.total < UPKEEP_SHOWN:
+                return
+            self.close()
+            self._work = (step.what, step.campaign)
+            self.console.print(plain(self.WORDS[step.what].format(c=step.campaign, n=step.total))
+                               + "; stopping is safe: the next command goes on where this one stopped.")
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), console=self.console, transient=True)
+            self._task = bar.add_task("people" if step.what == "rebuild" else "records",
+                                      total=step.total)
+            try:
+                bar.start()
+            except LiveError:  # another display is live (an import's bar): the line alone
+                pass
+            else:
+                self._bar = bar
+                atexit.register(self.close)  # (an error or ^C part-way: the cursor shown again)
+        if self._bar is not None:
+            self._bar.update(self._task, completed=step.done, total=step.total)
+        if step.over:
+            self.close()
+
+    def close(self) -> None:
+        self._work = None
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+#: The people or records from which :class:`UpkeepShown` tells what the store does.
+UPKEEP_SHOWN = 2_000
+
+
 def _store(db: str | None, *, existing: bool = False) -> Store:
     """The store the rule picks (:data:`STORE_RULE`). ``existing``: a command that only reads
     it, or changes what must already be there (a user, a token, a person), refuses an
@@ -256,11 +316,16 @@ def _store(db: str | None, *, existing: bool = False) -> Store:
                "(or give --db the file that holds yours)")
         raise typer.Exit(2)
     _WHERE.set(where(db))
+    shown = UpkeepShown(err)
     try:
-        return open_store(db)
+        return open_store(db, upkeep=shown)
     except Exception as exc:  # a store that cannot be reached is a user-facing error
+        shown.close()
         _error(f"cannot open the store ({where(db)}): {plain(exc)}")
         raise typer.Exit(2) from None
+    except BaseException:  # (stopped part-way: safe, the next command goes on)
+        shown.close()
+        raise
 
 
 def _audited(store: Store) -> Store:

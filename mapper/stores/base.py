@@ -10,7 +10,7 @@ import json
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mapper import readmodel
 
 __all__ = ["Store", "StoredRecord", "WriteResult", "PersonHit", "EXPORT_ORDER", "settle",
-           "Reprojection", "Rebuild", "StoredAnswer", "KEPT_WORDS", "kept_words"]
+           "Reprojection", "Rebuild", "Upkeep", "StoredAnswer", "KEPT_WORDS", "kept_words"]
 
 # Export order makes a re-import build the same graph: aliases key names, the roster and the
 # hierarchy name nodes first, conversations follow in date order, then what happened after them.
@@ -252,6 +252,21 @@ class Rebuild:
     cursor: str | None = None
 
 
+class Upkeep(NamedTuple):
+    """How far a store is in work it does before it answers (:meth:`Store.resume`): a
+    migration's rebuild of a campaign's read model (``what`` "rebuild", ``done`` of ``total``
+    people), or its records projected again ("reprojection": every record of the campaign;
+    "moves": those an alias's change moves). Reported to the store's :attr:`Store.upkeep`
+    before the first batch, after each, and once ``over`` (done, or left to another
+    process carrying it on)."""
+
+    what: str
+    campaign: str
+    done: int
+    total: int
+    over: bool = False
+
+
 def _projected_again(rec: StoredRecord, aliases: Aliases, moved: Moved | None
                      ) -> StoredRecord | None:
     """A stored record projected again through ``aliases``, to be written again; with
@@ -451,6 +466,10 @@ class Store(abc.ABC):
     batch_size = 500
     # People per transaction of a read-model rebuild (measured at 100k: benchmarks/RESULTS.md).
     read_model_batch = 2_000
+    #: Told how far :meth:`resume`'s work is (:class:`Upkeep`), or None. A store opened on a
+    #: file an older release wrote rebuilds its read model before it answers: at a million
+    #: people, 14 minutes (benchmarks/RESULTS.md), which the command line shows as it goes.
+    upkeep: Callable[[Upkeep], None] | None = None
 
     # --- what each store implements -------------------------------------------------------
     @abc.abstractmethod
@@ -508,6 +527,11 @@ class Store(abc.ABC):
 
     def _next_people(self, campaign: str, after: str, limit: int) -> list[str]:
         """Keys of the campaign's Person nodes after ``after``, in key order, at most ``limit``."""
+        raise NotImplementedError
+
+    def _count_people(self, campaign: str, after: str) -> int:
+        """How many of the campaign's Person nodes :meth:`_next_people` would give after
+        ``after`` (what a rebuild still has to do, told to :attr:`upkeep`)."""
         raise NotImplementedError
 
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
@@ -865,16 +889,27 @@ class Store(abc.ABC):
         """
         if work.cursor is None:
             self._clear_read_model(work)
+        total = (self._count_people(work.campaign, work.cursor or "")
+                 if self.upkeep is not None else 0)
         n = 0
+        self._report("rebuild", work.campaign, n, total)
         while people := self._next_people(work.campaign, work.cursor or "",
                                           self.read_model_batch):
             if not self._rebuild_people(work, people):
+                self._report("rebuild", work.campaign, n, total, over=True)
                 return n  # marked again since (the next resume starts over), or another
                 # process is carrying it on
             n += len(people)
             work = replace(work, cursor=people[-1])
+            self._report("rebuild", work.campaign, n, max(total, n))
         self._rebuilt(work)
+        self._report("rebuild", work.campaign, n, max(total, n), over=True)
         return n
+
+    def _report(self, what: str, campaign: str, done: int, total: int,
+                over: bool = False) -> None:
+        if self.upkeep is not None:
+            self.upkeep(Upkeep(what, campaign, done, total, over))
 
     def _reproject(self, work: Reprojection, mark: bool = True) -> int:
         """Project the campaign's records again in batches, after ``work.cursor``: every one,
@@ -889,7 +924,12 @@ class Store(abc.ABC):
         """
         aliases = self.aliases(work.campaign)
         found = None if work.moved is None else self._moved_records(work, aliases)
-        n = 0
+        what, total = "reprojection" if found is None else "moves", 0
+        if self.upkeep is not None:  # (each record passed counts, those done before too)
+            total = (sum(map(len, found.values())) if found is not None else
+                     sum(n for k, n in self.counts(work.campaign)["records"].items()
+                         if k != "alias"))
+        n = seen = 0
         batch: list[StoredRecord] = []
         cursor = work.cursor
 
@@ -899,12 +939,16 @@ class Store(abc.ABC):
             self._settled()
             n += len(batch)
             batch = []
-            return not mark or self._progress(work, cursor)
+            going = not mark or self._progress(work, cursor)
+            self._report(what, work.campaign, seen, max(total, seen), over=not going)
+            return going
 
+        self._report(what, work.campaign, seen, total)
         for kind in EXPORT_ORDER[1:]:
             records = sorted(self.iter_records(work.campaign, kind) if found is None else
                              found.get(kind, ()), key=lambda r, k=kind: _position(k, r))
             for rec in records:
+                seen += 1
                 at = _position(kind, rec)
                 if work.cursor is not None and at <= work.cursor:
                     continue
@@ -919,6 +963,7 @@ class Store(abc.ABC):
             return n
         if mark:
             self._progress(work, None)
+        self._report(what, work.campaign, seen, max(total, seen), over=True)
         return n
 
     def _moved_records(self, work: Reprojection, aliases: Aliases

@@ -23,8 +23,8 @@ from mapper.models import RECORD_KINDS, Record
 from mapper.projection import EDGE_TYPES, NODE_KINDS
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, Moved, PersonHit, Rebuild,
-                                Reprojection, Store, StoredAnswer, StoredRecord, WriteResult,
-                                KEPT_WORDS, _texts, kept_words, marks_of, settle)
+                                Reprojection, Store, StoredAnswer, StoredRecord, Upkeep,
+                                WriteResult, KEPT_WORDS, _texts, kept_words, marks_of, settle)
 
 __all__ = ["Neo4jStore", "load_query"]
 
@@ -869,8 +869,10 @@ class Neo4jStore(Store):
     batch_size = 500
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
-                 database: str | None = None) -> None:
+                 database: str | None = None, *,
+                 upkeep: Callable[[Upkeep], None] | None = None) -> None:
         _check_delete_query_covers_edge_types()
+        self.upkeep = upkeep  # (told how far the work left undone is, done before it answers)
         auth = None if user is None else (user, password or "")
         # "Unknown label/property" warnings are expected on a young store (no REFERRED edge
         # yet, say); other notifications, deprecations included, still reach the log.
@@ -1164,6 +1166,11 @@ class Neo4jStore(Store):
         prefix = f"person:{campaign}:"
         return [k for (k,) in self._read("read/list_campaign_people", after=max(after, prefix),
                                          before=prefix[:-1] + ";", limit=limit)]
+
+    def _count_people(self, campaign: str, after: str) -> int:
+        prefix = f"person:{campaign}:"
+        return self._read("read/count_campaign_people", after=max(after, prefix),
+                          before=prefix[:-1] + ";")[0][0]
 
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
         self._await_written()

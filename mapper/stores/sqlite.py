@@ -27,8 +27,8 @@ from mapper.models import Record
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
 from mapper.projection import local_id
 from mapper.stores.base import (ANSWERS_DROPPED, EXPORT_ORDER, Moved, PersonHit, Rebuild,
-                                Reprojection, Store, StoredAnswer, StoredRecord, WriteResult,
-                                marks_of, merged_mark, settle)
+                                Reprojection, Store, StoredAnswer, StoredRecord, Upkeep,
+                                WriteResult, marks_of, merged_mark, settle)
 from mapper.stores.sqlite_file import connect, read_only
 
 __all__ = ["SQLiteStore", "SCHEMA"]
@@ -434,8 +434,10 @@ class SQLiteStore(Store):
     # 7-12% off the write's CPU; a transaction still holds the file ~0.1 s).
     batch_size = 2000
 
-    def __init__(self, path: str | Path = "mapper.db") -> None:
+    def __init__(self, path: str | Path = "mapper.db", *,
+                 upkeep: Callable[[Upkeep], None] | None = None) -> None:
         self.path = str(path)
+        self.upkeep = upkeep  # (told how far the work left undone is, done before it answers)
         #: A file this process may not write (``chmod 444``, a read-only folder or disk) is
         #: opened to read: every read answers, a write fails as SQLite's "read-only"
         #: (:func:`mapper.bootstrap.store_failure`), answers are not kept. It must be at the
@@ -1003,6 +1005,13 @@ class SQLiteStore(Store):
             "SELECT key FROM nodes WHERE key > ? AND key >= ? AND key < ? AND kind = 'Person' "
             "AND campaign = ? ORDER BY key LIMIT ?",
             (after, prefix, prefix[:-1] + ";", campaign, limit))]
+
+    def _count_people(self, campaign: str, after: str) -> int:
+        prefix = f"person:{campaign}:"
+        return self._rows(
+            "SELECT count(*) FROM nodes WHERE key > ? AND key >= ? AND key < ? "
+            "AND kind = 'Person' AND campaign = ?",
+            (after, prefix, prefix[:-1] + ";", campaign))[0][0]
 
     def _rebuild_people(self, work: Rebuild, people: Sequence[str]) -> bool:
         with self._rebuild_step(work, people[-1]) as ours:
