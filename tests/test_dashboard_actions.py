@@ -405,3 +405,16 @@ def test_show_more_stops_at_the_most_a_list_draws_at_once():
         assert style == {"display": "none"} and "500 of 2,000" in said and "download" in said
     # (My list is an organizer's own: she has no organizer to pick.)
     assert "pick an organizer" not in my_list._more(MOST_DRAWN, 2_000)[0]
+
+
+def test_follow_ups_tells_to_pick_an_organizer_only_when_none_is_picked():
+    from dashboard.actions import MOST_DRAWN
+
+    said, _ = follow_ups._more(MOST_DRAWN, 2_000)
+    assert "pick an organizer" in said and "download" in said
+    assert "pick an organizer" in follow_ups._more(25, 2_000)[0]
+    said, style = follow_ups._more(MOST_DRAWN, 2_000, picked=True)
+    assert "pick an organizer" not in said and "download holds them all" in said
+    assert style == {"display": "none"}
+    said, style = follow_ups._more(25, 2_000, picked=True)
+    assert "pick an organizer" not in said and "25 of 2,000" in said and style == {}

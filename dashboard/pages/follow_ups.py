@@ -112,17 +112,20 @@ def update_follow_ups(campaign: str | None, as_of: str | None, organizer: str | 
     columns = ["Organizer", "Person", "Kind", "What", "Due", "When"]
     return (figure, table(columns + (["Action"] if any(acting) else []), rows,
                           className="table table-sm table-hover stack-phone"),
-            options, *_more(len(items), total))
+            options, *_more(len(items), total, bool(organizer)))
 
 
-def _more(shown: int, total: int) -> tuple[str, dict]:
-    """What the "Show more" row says, and whether its button shows."""
+def _more(shown: int, total: int, picked: bool = False) -> tuple[str, dict]:
+    """What the "Show more" row says, and whether its button shows; ``picked`` when an
+    organizer is picked (none left to pick: her download holds all of hers)."""
     if total <= shown:
         return (f"All {total:,} shown." if total > PAGE else ""), {"display": "none"}
     if shown >= actions.MOST_DRAWN:
-        return (f"Showing {shown:,} of {total:,}, the most drawn at once: pick an organizer, "
-                "or download the list.", {"display": "none"})
-    return (f"Showing {shown:,} of {total:,} (or pick an organizer).", {})
+        then = ("the download holds them all" if picked
+                else "pick an organizer, or download the list")
+        return (f"Showing {shown:,} of {total:,}, the most drawn at once: {then}.",
+                {"display": "none"})
+    return f"Showing {shown:,} of {total:,}{'' if picked else ' (or pick an organizer)'}.", {}
 
 
 def more(_clicks, _campaign, _as_of, _organizer, limit: int | None) -> int:
