@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Mapping as MappingABC, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz import fuzz, process
+
+from mapper.jsonkeys import keys_given_twice
 
 __all__ = ["FIELDS", "SYNONYMS", "IGNORE", "TAG", "CUSTOM", "Mapping", "MappingError",
            "Suggestion", "header_key", "suggest", "load_mapping", "apply_mapping",
@@ -232,19 +235,76 @@ def name_problems(mapping: Mapping) -> list[str]:
 
 
 def load_mapping(path: Path) -> Mapping:
-    """Read a mapping file; :class:`MappingError` says what is wrong with it."""
+    """Read a mapping file (YAML, or JSON when its name says so); :class:`MappingError` says
+    what is wrong with it. A key given twice is refused: its parser would keep the last."""
+    kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data, twice = _json_data(text) if kind == "JSON" else _yaml_data(text)
     except FileNotFoundError:
         raise MappingError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MappingError(f"{path}: cannot be read as a YAML mapping ({type(exc).__name__})") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, orjson.JSONDecodeError) as exc:
+        raise MappingError(f"{path}: cannot be read as a {kind} mapping "
+                           f"({type(exc).__name__})") from None
+    if twice:
+        raise MappingError(f"{path}: {_key_path(twice[0])}: given twice; keep one of them (else "
+                           "the last would silently replace the first)")
     try:
         return Mapping.model_validate(data or {})
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "(mapping)"
         raise MappingError(f"{path}: {where}: {first['msg']}") from None
+
+
+def _json_data(text: str) -> tuple[Any, list[tuple[str | int, ...]]]:
+    data = orjson.loads(text)
+    return data, keys_given_twice(text, data)
+
+
+def _yaml_data(text: str) -> tuple[Any, list[tuple[str | int, ...]]]:
+    # Composed first, so a key given twice is found where it stands (constructing the data
+    # keeps the last one silently).
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (None if node is None else loader.construct_document(node)), _twice_in(node)
+    finally:
+        loader.dispose()
+
+
+def _twice_in(root: yaml.Node | None) -> list[tuple[str | int, ...]]:
+    """The path to each key given twice in one mapping of a YAML document."""
+    twice: list[tuple[str | int, ...]] = []
+    seen: set[int] = set()  # a node an alias shares is walked once
+    stack: list[tuple[tuple[str | int, ...], yaml.Node | None]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        inner: list[tuple[tuple[str | int, ...], yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                # (Keys a `<<` merge brings in may be overridden: that is what it is for.)
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in keys:
+                        twice.append((*path, key.value))
+                    keys.add(key.value)
+                    inner.append(((*path, key.value), value))
+        elif isinstance(node, yaml.SequenceNode):
+            inner = [((*path, i), v) for i, v in enumerate(node.value)]
+        stack.extend(reversed(inner))  # walked in the order of the text
+    return twice
+
+
+def _key_path(path: tuple[str | int, ...]) -> str:
+    """A key's path as an error names it: a header that does not look like one (a story pasted
+    as a header) is ``(column)``, any other key that is no field name ``(field)``."""
+    return ".".join(str(p) if isinstance(p, int) or _SHOWABLE.fullmatch(p)
+                    else "(column)" if path[:1] == ("columns",) and i == 1 else "(field)"
+                    for i, p in enumerate(path))
 
 
 def resolve(mapping: Mapping, headers: list[str]) -> list[str | None]:

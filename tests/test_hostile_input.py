@@ -462,3 +462,31 @@ def test_a_repeated_header_does_not_replace_the_first_columns_cell(tmp_path):
     [row] = report.kept
     assert (row.name, row.phone) == ("Ana Lopez", "+15552013344")
     assert [u["number"] for u in report.found[str(path)]["unmapped"]] == [3, 4]
+
+
+# A mapping file (`mapper import --mapping`) giving a key twice: its parser would keep the last.
+MAPPINGS_TWICE = [("mapping-a-column-twice.yaml", "columns.Phone"),
+                  ("mapping-a-column-twice.json", "columns.Phone"),
+                  ("mapping-a-story-twice.yaml", "columns.(column)"),
+                  ("mapping-a-story-twice.json", "columns.(column)")]
+
+
+@pytest.mark.parametrize(("name", "field"), MAPPINGS_TWICE)
+def test_a_mapping_giving_a_key_twice_is_refused_naming_the_file_and_the_field(name, field,
+                                                                              tmp_path):
+    from mapper.mapping import MappingError, load_mapping
+
+    mapping = HOSTILE / name
+    with pytest.raises(MappingError) as refused:
+        load_mapping(mapping)
+    assert str(refused.value) == (f"{mapping}: {field}: given twice; keep one of them (else the "
+                                  "last would silently replace the first)")
+
+    roster, db = tmp_path / "roster.csv", tmp_path / "s.db"
+    roster.write_bytes(b"Name,Phone,Unit\nAna Lopez,555-201-3344,ICU\n")
+    result = _bounded(lambda: runner.invoke(app, ["import", str(roster), "--mapping",
+                                                  str(mapping), "-c", "h", "--db", str(db)]))
+    assert result.exit_code == 2 and SECRET not in result.output, result.output
+    assert f"{field}: given twice" in " ".join(result.output.split())
+    assert json.loads(runner.invoke(app, ["stats", "--json", "--db", str(db)]).output)[
+        "records"] == {}
