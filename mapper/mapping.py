@@ -243,7 +243,9 @@ def load_mapping(path: Path) -> Mapping:
         data, twice = _json_data(text) if kind == "JSON" else _yaml_data(text)
     except FileNotFoundError:
         raise MappingError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, orjson.JSONDecodeError) as exc:
+    # (PyYAML composes a document by recursion: a file nested thousands deep exhausts it.)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, orjson.JSONDecodeError,
+            RecursionError) as exc:
         raise MappingError(f"{path}: cannot be read as a {kind} mapping "
                            f"({type(exc).__name__})") from None
     if twice:

@@ -490,3 +490,15 @@ def test_a_mapping_giving_a_key_twice_is_refused_naming_the_file_and_the_field(n
     assert f"{field}: given twice" in " ".join(result.output.split())
     assert json.loads(runner.invoke(app, ["stats", "--json", "--db", str(db)]).output)[
         "records"] == {}
+
+
+@pytest.mark.parametrize("name", ["deep.yaml", "deep.json"])
+def test_a_mapping_nested_5000_deep_is_refused_naming_the_file(name, tmp_path):
+    from mapper.mapping import MappingError, load_mapping
+
+    mapping = tmp_path / name
+    mapping.write_bytes(b'{"columns": ' + _deep_json(5000) + b"}")
+    # (Not under _bounded: tracemalloc slows PyYAML's recursion to its limit a hundredfold.)
+    with pytest.raises(MappingError) as refused:
+        load_mapping(mapping)
+    assert str(refused.value).startswith(f"{mapping}: cannot be read as a")
