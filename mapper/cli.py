@@ -573,6 +573,25 @@ def stats(campaign: CampaignOpt = None, as_json: JsonOpt = False, db: DbOpt = No
                            for k, n in counts[section].items()]))
 
 
+def _audit_printed(store: Store, what: str, action: str, target: str | None = None,
+                   **detail: Any) -> None:
+    """Record in the audit trail that the command line gave out someone's words or details
+    (``target``: the key of whom, kept as its opaque id; ``detail``: counts, never a value),
+    by "cli": it knows no user. A store file this process may only read keeps no trail
+    (whoever reads it holds every record already): said on stderr instead."""
+    from mapper.audit import audit_for
+
+    if getattr(store, "read_only", False):
+        err.print(f"note: the store file is read-only here: the audit trail does not record "
+                  f"{what}")
+        return
+    log = audit_for(store)
+    try:
+        log.append(CLI_ACTOR, action, target and log.opaque(target), **detail)
+    finally:
+        log.close()
+
+
 @app.command()
 def export(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
@@ -586,8 +605,6 @@ def export(
 
     Example: [bold]mapper export -o backup.jsonl[/]
     """
-    from mapper.audit import audit_for
-
     with _store(db, existing=True) as store:
         # An export holds every story and phone number: only its owner may read it.
         fh = open_private(output) if output else sys.stdout
@@ -600,19 +617,11 @@ def export(
             if output:
                 fh.close()
             # In the audit trail as a dashboard download is (what, how many rows: never a
-            # value nor the file's name), by the command line: it knows no user. Each record
-            # goes whole, with whatever words and details it holds. A file this process may
-            # only read keeps no trail (whoever reads it holds every record already): said.
-            if getattr(store, "read_only", False):
-                err.print("note: the store file is read-only here: the audit trail does not "
-                          "record this export")
-            else:
-                log = audit_for(store)
-                try:
-                    log.append(CLI_ACTOR, "list_exported", None, list="records", format="jsonl",
-                               campaign=(campaign or "")[:40] or None, rows=n, words=n)
-                finally:
-                    log.close()
+            # value nor the file's name). Each record goes whole, with whatever words and
+            # details it holds.
+            _audit_printed(store, "this export", "list_exported", list="records",
+                           format="jsonl", campaign=(campaign or "")[:40] or None, rows=n,
+                           words=n)
     if output:
         err.print(f"{n} records written to {plain(output)} (contains personal details)")
 
@@ -730,6 +739,9 @@ def person(
 ) -> None:
     """A person's history, newest first: 1-on-1s, updates, the contact assignment, and where each fact came from.
 
+    With --private, the audit trail records that her words or details were shown (by "cli":
+    the command line, with how many records).
+
     Example: [bold]mapper person "Ana Lopez"[/]
     """
     from mapper.privacy import redact_record
@@ -739,6 +751,14 @@ def person(
         # (Her and the people tied to her, as her page reads them: the campaign's snapshot
         # took 38 s at a million people.)
         found = person_timeline(store, pick_campaign(store, campaign), name)
+        # Her words and details shown (--private): in the audit trail as her page opened is,
+        # with how many of her records gave some (--json gives them whole, a line a part).
+        shown = (lambda r: r) if as_json else _history_line
+        said = sum(shown(r) != shown(_redact(r, redact_record))
+                   for r in found["records"]) if private and found else 0
+        if said:
+            _audit_printed(store, "these details", "person_viewed", found["person"],
+                           rows=len(found["records"]), words=said)
     if found is None:
         if as_json:
             emit_json([])
@@ -962,9 +982,10 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                 snap = store.snapshot(camp)
                 if function in USES_TEXTS:  # the words of actions and assignments: from the records
                     snap = fill_texts(snap, store)
-        if result is None:
-            with gc_paused():
-                result = getattr(analytics, function)(snap, **options)
+                with gc_paused():
+                    result = getattr(analytics, function)(snap, **options)
+            if function == "follow_ups":
+                _audit_follow_ups(store, camp, result, as_json)
     if function == "follow_ups" and not as_json:
         total = _follow_up_total(result, options.get("organizer"))
     plans_line = _plans_line(plans_stamp, options.get("today"))
@@ -1050,6 +1071,19 @@ def _plans_line(stamp: tuple[datetime.datetime, datetime.date | None] | None,
         return None
     return (f"Ranked as of the last write; the shared actions the asks suggest {when}; "
             "--fresh counts them now.")
+
+
+def _audit_follow_ups(store: Store, campaign: str, result: dict, as_json: bool) -> None:
+    """The items listed that give an assignment's or an action's own words: in the audit
+    trail as a download of the list is (how many rows, how many with words), when any."""
+    from mapper.analytics.follow_ups import UNNAMED
+
+    items = [i for o in result["organizers"] for i in o["items"]]
+    said = sum(i["kind"] in UNNAMED and i["what"] != UNNAMED[i["kind"]] for i in items)
+    if said:
+        _audit_printed(store, "this list", "list_exported", list="follow-ups",
+                       format="json" if as_json else "table", campaign=campaign[:40],
+                       rows=len(items), words=said)
 
 
 def _follow_up_total(result: dict, organizer: str | None) -> int:
@@ -1173,7 +1207,9 @@ def follow_ups(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: Js
     """Thank-yous, assignments and commitments due or overdue, per organizer.
 
     Each item has a stable id (in --json: thank_you:, assignment: or commitment: and the
-    1-on-1's id); `mapper log PERSON --done ID` closes exactly that item.
+    1-on-1's id); `mapper log PERSON --done ID` closes exactly that item. When items give an
+    assignment's or an action's own words, the audit trail records the list (by "cli", with
+    how many items).
 
     Example: [bold]mapper follow-ups --today 2026-11-30[/]
     """

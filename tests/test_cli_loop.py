@@ -442,3 +442,42 @@ def test_a_command_line_export_is_in_the_audit_trail_as_a_download_is(campaign, 
                        "rows": rows, "words": rows})]
     text = json.dumps(entries).casefold()
     assert "ana" not in text and "secret" not in text and "backup" not in text
+
+
+def _read_entries(mapper: Mapper) -> list[tuple]:
+    return [(e["action"], e["actor"], e["target"], e["detail"])
+            for e in mapper.json("audit")["entries"]
+            if e["action"] in ("person_viewed", "list_exported")]
+
+
+def test_the_command_line_printing_someones_words_is_in_the_audit_trail_counted(campaign):
+    # `mapper person --private` and `mapper follow-ups` print what a worker said or agreed to
+    # (an action asked, an assignment): the trail says so, as for a person page opened or a
+    # list downloaded, counting rows. What prints no one's words leaves nothing.
+    campaign("person", "Ana Lopez")  # without --private: no personal details
+    campaign("person", "Ana Lopez", "--json")
+    campaign("my-list")  # an item is named by its 1-on-1, never by its words
+    campaign("follow-ups", "--today", "2026-10-01")  # nothing due yet
+    assert _read_entries(campaign) == []
+
+    private = campaign("person", "Ana Lopez", "--private")
+    assert "come to the Dec 3 meeting" in private
+    table = campaign("follow-ups")
+    assert "SECRET ASSIGNMENT" in table and "come to the Dec 3 meeting" in table
+    every = campaign.json("follow-ups")
+    items = [i for o in every["organizers"] for i in o["items"]]
+    said = sum(i["what"] not in ("(assignment)", "(commitment)") and i["kind"] in
+               ("assignment", "commitment") for i in items)
+    campaign("person", "Ana Lopez", "--private", "--json")
+    [viewed, listed, exported, whole] = _read_entries(campaign)
+    assert viewed[:2] == ("person_viewed", "cli") and viewed[2].startswith("p-")
+    assert viewed[3] == {"rows": 2, "words": 1}  # her two 1-on-1s, one line with her words
+    assert listed == ("list_exported", "cli", None, {
+        "list": "follow-ups", "format": "table", "campaign": CAMPAIGN, "rows": len(items),
+        "words": said})
+    assert exported == ("list_exported", "cli", None, {
+        "list": "follow-ups", "format": "json", "campaign": CAMPAIGN, "rows": len(items),
+        "words": said})
+    assert whole == (*viewed[:3], {"rows": 2, "words": 2})  # her records whole: both
+    text = json.dumps(_read_entries(campaign)).casefold()
+    assert "ana" not in text and "secret" not in text and "maya" not in text
