@@ -237,6 +237,18 @@ def test_a_merged_decision_maker_keeps_the_title_of_the_last_row_of_the_hierarch
     assert [r[2] for r in merged] == ["CNO"]
 
 
+def test_a_row_of_the_hierarchy_written_after_an_alias_leaves_the_title_the_last_row_gives(
+        store):
+    """Merged, a decision maker's rows of both spellings write over him; the last one in the
+    campaign's order leaves his title, whichever was written last (projecting the campaign
+    again, or importing its export, had given another title than the store showed)."""
+    store.write([hierarchy("Carl Reyes", None, "CNO"),
+                 alias("decision_maker", "Carl R", "Carl Reyes")])
+    store.write([hierarchy("Carl R", None, "Director")])
+    assert [r[2] for r in store.snapshot_rows(CAMPAIGN).decision_makers] == ["CNO"]
+    _as_the_whole_campaign_again(store)
+
+
 def _as_the_whole_campaign_again(store) -> None:
     moved = state(store)
     store.reproject(CAMPAIGN)

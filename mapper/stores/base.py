@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 from pydantic import ValidationError
 
-from mapper.models import RECORD_KINDS, STORED, AliasRow, OneOnOne, Record, body_hash
+from mapper.models import (RECORD_KINDS, STORED, AliasRow, HierarchyRow, OneOnOne, Record,
+                           body_hash)
 from mapper.projection import (Aliases, KeyLog, Projection, hierarchy_id, project, record_id,
                                record_kind, tie_id)
 from mapper.snapshot import Snapshot, SnapshotRows, build_snapshot, gc_paused
@@ -758,6 +759,8 @@ class Store(abc.ABC):
         for r in ordered:
             latest[record_id(r)] = r
         items = list(latest.items())
+        # {(campaign, decision maker): the last hierarchy row written over him}
+        bosses: dict[tuple[str, str], str] = {}
         for start in range(0, len(items), self.batch_size):
             chunk = items[start:start + self.batch_size]
             # A first look, outside the transaction: unchanged records are not even projected.
@@ -773,18 +776,44 @@ class Store(abc.ABC):
                               replacing=rid in have)
                 if rid in moves:
                     kept = replace(kept, moves=moves[rid])
+                if isinstance(rec, HierarchyRow):
+                    bosses[rec.campaign, aliases.key("decision_maker", rec.campaign,
+                                                     rec.name)] = rid
                 batch.append(kept if rid not in expect else replace(kept, expect=expect[rid]))
             if batch:
                 self._apply(batch, result)
             if progress:
                 progress(len(chunk))
         self._settled()
+        self._last_rows_again(bosses, aliases)
         # An alias written above marked its campaign in the same transaction.
         self.resume()
         return result
 
     def _settled(self) -> None:
         """Wait until every batch handed to :meth:`_apply` has committed (and raise its error)."""
+
+    def _last_rows_again(self, written: Mapping[tuple[str, str], str], aliases: Aliases
+                         ) -> None:
+        """A hierarchy row writes over its decision maker's name and title. Where aliases join
+        him to other spellings, each with its row, the last of his rows in the campaign's order
+        does so, as projecting the whole campaign (or importing its export) gives it: that row
+        is written again when another was written last (``written``: ``{(campaign, decision
+        maker): the id of the row written last}``)."""
+        again = []
+        for (campaign, key), last_written in written.items():
+            name = key.partition(f":{campaign}:")[2]
+            spellings = aliases.spellings("decision_maker", campaign, name)
+            if not spellings:
+                continue
+            rows = self.get_records([hierarchy_id(campaign, n) for n in [name, *sorted(spellings)]])
+            last = max(rows, key=lambda r: _position("hierarchy", r), default=None)
+            if last is not None and last.id != last_written:
+                again.append(replace(stored(_load(last.kind, last), aliases, rid=last.id),
+                                     reproject=True, expect=last.hash))
+        if again:
+            self._apply(again)
+            self._settled()
 
     def delete(self, ids: Sequence[str]) -> int:
         """Delete records by id, with everything derived from them; returns how many were found.
