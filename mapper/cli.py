@@ -672,12 +672,14 @@ def duplicates(
 def alias(
     kind: Annotated[str, typer.Argument(help="issue, person or decision_maker")],
     alias_name: Annotated[str, typer.Argument(metavar="ALIAS", help="The other spelling.")],
-    canonical: Annotated[str, typer.Argument(help="The name it means.")],
+    canonical: Annotated[str, typer.Argument(
+        help="The name it means, spelled as it is to be shown.")],
     campaign: CampaignOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Say that two spellings are the same thing; the records naming the other spelling are
-    projected again with it (and the read model of whom they are about).
+    projected again with it (and the read model of whom they are about). The merged person,
+    issue or decision maker is shown as CANONICAL is spelled here, whatever the records say.
 
     Example: [bold]mapper alias issue "Mandatory OT" "mandatory overtime"[/]
     """

@@ -111,6 +111,9 @@ class Aliases:
         # How many aliases mean each (campaign, prefix, target): whether a name is meant, at
         # once (an import checks each of its alias rows against all the others).
         self._meant: Counter[tuple[str, str, str]] = Counter()
+        # The canonical name as each alias writes it, by the key of the node it names
+        # ({node key: {alias key: spelling}}): the node is shown so (:meth:`shown`).
+        self._names: dict[str, dict[tuple[str, str, str], str]] = {}
         for row in rows or []:
             self.add(row)
 
@@ -127,8 +130,15 @@ class Aliases:
         before = self._map.get(key)
         if before is not None:
             self._meant[(row.campaign, prefix, before)] -= 1
+            names = self._names.get(f"{prefix}:{row.campaign}:{before}", {})
+            names.pop(key, None)
+            if not names:
+                self._names.pop(f"{prefix}:{row.campaign}:{before}", None)
         self._map[key] = target = self._target(row)
         self._meant[(row.campaign, prefix, target)] += 1
+        if not target.startswith(ID_MARK):  # (a custom id names no one: her records do)
+            self._names.setdefault(f"{prefix}:{row.campaign}:{target}", {})[key] = \
+                row.canonical.strip()
 
     def refusal(self, row: AliasRow, *, canonical: str = "canonical") -> tuple[str, str] | None:
         """Why ``row`` may not join these aliases, as ``(field, message)`` (``canonical``:
@@ -171,6 +181,7 @@ class Aliases:
         """
         out = Aliases()
         out._map, out._meant = dict(self._map), Counter(self._meant)
+        out._names = {k: dict(v) for k, v in self._names.items()}
         for row in rows:
             out.add(row)
         return out
@@ -205,6 +216,27 @@ class Aliases:
         return {alias for (camp, pre, alias), to in self._map.items()
                 if to == target and camp == campaign and pre == prefix}
 
+    def shown(self, key: str) -> str | None:
+        """How the node of ``key`` is shown when aliases name it: the canonical name as an
+        alias writes it (an organizer merging spellings chose it), the first in sorted order
+        when several write it differently; None when no alias names it (its records do), or
+        when that name is itself an alias (in a chain, which `mapper alias` refuses: the
+        name would mean another; a record or a service names her by how she is shown).
+
+        >>> a = Aliases([AliasRow(kind="person", alias="Ana L", canonical="Ana M. Lopez")])
+        >>> a.shown("person:default:ana m lopez"), a.shown("person:default:ana l")
+        ('Ana M. Lopez', None)
+        """
+        names = self._names.get(key)
+        if not names:
+            return None
+        prefix, campaign, target = key.split(":", 2)
+        return None if (campaign, prefix, target) in self._map else min(names.values())
+
+    def shown_all(self) -> dict[str, str]:
+        """``{key: how it is shown}`` of every node these aliases name (:meth:`shown`)."""
+        return {key: name for key in self._names if (name := self.shown(key)) is not None}
+
     def __bool__(self) -> bool:
         return bool(self._map)
 
@@ -231,7 +263,8 @@ class KeyLog(Aliases):
     """
 
     def __init__(self, aliases: Aliases) -> None:
-        self._map, self._meant = aliases._map, aliases._meant  # shared, never changed here
+        # Shared, never changed here.
+        self._map, self._meant, self._names = aliases._map, aliases._meant, aliases._names
         self.seen: set[str] = set()
 
     def key(self, kind: str, campaign: str, name: str) -> str:
@@ -327,6 +360,7 @@ class _Builder:
         alias_kind = _ALIAS_KIND.get(kind)
         if alias_kind is not None:
             key = self.aliases.key(alias_kind, self.campaign, name)
+            name = self.aliases.shown(key) or name
         else:
             key = f"{_KIND_PREFIX[kind]}:{self.campaign}:{_normalize(name)}"
         if authoritative or key not in self.nodes:
@@ -471,7 +505,7 @@ def _project_roster(r: RosterRow, aliases: Aliases, source: str) -> Projection:
         person = identity_key(camp, r.custom_id)
     else:
         person = aliases.key("person", camp, r.name)
-    nodes = [Node("Person", person, camp, {"name": r.name})]
+    nodes = [Node("Person", person, camp, {"name": aliases.shown(person) or r.name})]
     props: dict[str, Any] = {"roster": True}
     # As _clean() keeps them: no None, no empty text.
     for name, value in (("shift", r.shift), ("role", r.role), ("workplace", r.workplace)):

@@ -19,18 +19,18 @@ from mapper.stores.base import Moved
 from tests.records import CAMPAIGN, alias, conversation, hierarchy, roster, small_campaign, tie
 
 TODAY = dt.date(2026, 10, 20)
-# Spellings that sort next to what they are aliases of: the comparison below does not count
-# how a name is spelled (the first record to make a node names it, in whatever order the
-# records were projected), so no list may be ordered by a spelling that moves it.
 PEOPLE = ("Ana Lopez", "Ana L", "Ben Ortiz", "Cam Lee")
 ISSUES = ("short staffing", "short staff", "parking")
 DMS = ("Carl Reyes", "Carl R", "Dana Park")
+# Canonical names spelled unlike the records that name them (case, punctuation): a node an
+# alias names is shown as the alias writes it, and as its records do once no alias names it.
 ALIASES = (
-    AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez", campaign=CAMPAIGN),
+    AliasRow(kind="person", alias="Ana L", canonical="Ana LOPEZ", campaign=CAMPAIGN),
     AliasRow(kind="person", alias="Ana L", canonical="Ana Lo", campaign=CAMPAIGN),
-    AliasRow(kind="person", alias="Cam Lee", canonical="Ben Ortiz", campaign=CAMPAIGN),
-    AliasRow(kind="issue", alias="short staff", canonical="short staffing", campaign=CAMPAIGN),
-    AliasRow(kind="decision_maker", alias="Carl R", canonical="Carl Reyes", campaign=CAMPAIGN),
+    AliasRow(kind="person", alias="Cam Lee", canonical="Ben  Ortiz", campaign=CAMPAIGN),
+    AliasRow(kind="person", alias="Ben Ortiz", canonical="ana lopez", campaign=CAMPAIGN),
+    AliasRow(kind="issue", alias="short staff", canonical="Short-Staffing", campaign=CAMPAIGN),
+    AliasRow(kind="decision_maker", alias="Carl R", canonical="Carl REYES", campaign=CAMPAIGN),
 )
 
 day = st.integers(0, 40).map(lambda n: (dt.date(2026, 10, 1) + dt.timedelta(days=n)).isoformat())
@@ -59,31 +59,12 @@ operations = st.lists(st.one_of(talk, talk, talk, listed, tied, boss, merge, mer
                       min_size=3, max_size=14)
 
 
-# Which spelling names a merged node depends on the order its records were projected in (the
-# first to make it names it): compared without it.
-_SAME = {normalize(a.alias): normalize(a.canonical) for a in ALIASES if a.alias != "Ana L"}
-_SAME.update({"ana l": "ana lopez", "ana lo": "ana lopez"})
-
-
-def _spelling_free(value):
-    """``value`` with every text as its matching key, and a name as the name of its group of
-    spellings (keys stay as they are: they say whom a row is about)."""
-    if isinstance(value, str):
-        value = normalize(value)
-        return _SAME.get(value, value)
-    if isinstance(value, dict):
-        return {_spelling_free(k): _spelling_free(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_spelling_free(v) for v in value]
-    return value
-
-
 def state(store) -> dict:
     """The campaign's graph and what its read model answers."""
     rows = store.snapshot_rows(CAMPAIGN)
     out = {
         "counts": store.counts(CAMPAIGN),
-        **{f.name: sorted(map(repr, _spelling_free(list(getattr(rows, f.name)))))
+        **{f.name: sorted(map(repr, getattr(rows, f.name)))
            for f in dataclasses.fields(rows) if f.name not in ("campaign", "version")},
         "follow_ups": store.follow_ups(CAMPAIGN, today=TODAY),
         "ladder": store.ladder(CAMPAIGN, today=TODAY),
@@ -93,7 +74,26 @@ def state(store) -> dict:
         "overview": store.overview(CAMPAIGN),
     }
     assert all(v is not None for v in out.values())  # the read model answered each
-    return _spelling_free(out)
+    return out
+
+
+# The one way the records spell each name.
+_SPELLED = {normalize(name): name for name in PEOPLE + ISSUES + DMS}
+
+
+def shown_as_named(store) -> None:
+    """Every person, issue and decision maker is shown as the alias naming it writes its
+    name (the first in sorted order of those that do), else as its records spell it."""
+    rows = store.snapshot_rows(CAMPAIGN)
+    aliases = store.aliases(CAMPAIGN)
+    named: dict[str, str] = {}
+    for rec in store.iter_records(CAMPAIGN, "alias"):
+        row = AliasRow.model_validate(rec.body)
+        key = aliases.key(row.kind, CAMPAIGN, row.canonical)
+        named[key] = min(named.get(key, row.canonical), row.canonical)
+    shown = {r[0]: r[1] for f in ("people", "issues", "decision_makers")
+             for r in getattr(rows, f)}
+    assert shown == {k: named.get(k) or _SPELLED[k.rsplit(":", 1)[1]] for k in shown}
 
 
 def apply(store, ops) -> None:
@@ -116,6 +116,7 @@ def test_an_alias_leaves_what_projecting_the_whole_campaign_again_leaves(store, 
     store.clear()
     store.batch_size = 2  # the records an alias moves go in several batches
     apply(store, ops)
+    shown_as_named(store)
     moved = state(store)
     # Everything projected again in one batch, in the order of the records: the graph as a
     # new store given the same records would have it.
@@ -235,6 +236,65 @@ def test_a_merged_decision_maker_keeps_the_title_of_the_last_row_of_the_hierarch
     store.reproject(CAMPAIGN)
     assert merged == list(store.snapshot_rows(CAMPAIGN).decision_makers)
     assert [r[2] for r in merged] == ["CNO"]
+
+
+def _names(store) -> dict[str, str]:
+    """How each person, issue and decision maker is shown: the graph's nodes, the follow-ups
+    and the ask queue (the read model's rows) by the names they show."""
+    rows = store.snapshot_rows(CAMPAIGN)
+    out = {r[0]: r[1] for f in ("people", "issues", "decision_makers") for r in getattr(rows, f)}
+    items = [i for o in store.follow_ups(CAMPAIGN, today=TODAY, horizon_days=90)["organizers"]
+             for i in o["items"]]
+    for shown in (*items, *store.ask_queue(CAMPAIGN, today=TODAY)):
+        assert shown["name"] == out[shown["person"]]
+    return out
+
+
+ANA = "person:test-campaign:ana m lopez"
+
+
+def test_merged_spellings_are_shown_as_the_alias_writes_the_name_it_means(store):
+    """`mapper alias person "Ana Lopez" "Ana M. Lopez"`: she was still shown as the first
+    record to make her node spelled her, "Ana Lopez" or "ana m. lopez"."""
+    due = {"assignment": "log a short shift", "due": "2026-11-25"}
+    store.write([conversation("Ana Lopez", follow_up=due),
+                 conversation("ana m. lopez", "2026-11-21", id="later")])
+    merged = alias("person", "Ana Lopez", "Ana M. Lopez")
+    store.write([merged])
+    assert _names(store)[ANA] == "Ana M. Lopez"
+    _as_the_whole_campaign_again(store)
+    # Deleted, each node is shown as its records spell it again.
+    store.delete([record_id(merged)])
+    names = _names(store)
+    assert (names["person:test-campaign:ana lopez"], names[ANA]) == ("Ana Lopez", "ana m. lopez")
+    _as_the_whole_campaign_again(store)
+
+
+def test_a_name_an_alias_merged_before_its_records_is_shown_as_the_alias_writes_it(store):
+    store.write([alias("person", "Ana Lopez", "Ana M. Lopez"),
+                 alias("issue", "short staff", "Short-Staffing")])
+    store.write([conversation("ana m. lopez"), conversation("Ana Lopez", "2026-11-21", id="x"),
+                 roster("ANA M LOPEZ")])
+    names = _names(store)
+    assert (names[ANA], names["issue:test-campaign:short staffing"]) == (
+        "Ana M. Lopez", "Short-Staffing")
+    # (An alias naming no record moves nothing, yet names its node.)
+    store.write([alias("issue", "understaffing", "SHORT STAFFING")])
+    assert _names(store)["issue:test-campaign:short staffing"] == "SHORT STAFFING"
+    _as_the_whole_campaign_again(store)
+
+
+def test_a_merged_decision_maker_is_shown_as_the_alias_writes_him_whoever_titles_him(store):
+    """A hierarchy row writes over its decision maker's name and title: of the other
+    spelling, it named him so; a 1-on-1 naming him first named him as it spelled him."""
+    named = {"named": [{"issue": "short staffing",
+                        "decision_maker": {"name": "carl reyes", "title": "Manager"}}]}
+    store.write([conversation("Ana Lopez", responsibility=named),
+                 hierarchy("Carl R", None, "CNO")])
+    store.write([alias("decision_maker", "Carl R", "Carl Reyes")])
+    assert [r[1:3] for r in store.snapshot_rows(CAMPAIGN).decision_makers] == [
+        ("Carl Reyes", "CNO")]
+    _as_the_whole_campaign_again(store)
 
 
 def test_a_row_of_the_hierarchy_written_after_an_alias_leaves_the_title_the_last_row_gives(

@@ -269,20 +269,60 @@ class Upkeep(NamedTuple):
 
 
 def _projected_again(rec: StoredRecord, aliases: Aliases, moved: Moved | None
-                     ) -> StoredRecord | None:
-    """A stored record projected again through ``aliases``, to be written again; with
-    ``moved`` (an alias's change), None when the change leaves it where it is: it names none
-    of the spellings, nor writes over one of the nodes (a hierarchy row names its decision
-    maker: written again in order, the last one's name and title stay)."""
+                     ) -> tuple[StoredRecord, bool]:
+    """A stored record projected again through ``aliases``, and whether to write it again:
+    always without ``moved``; with it (an alias's change), not when the change leaves it where
+    it is: it names none of the spellings, nor writes over one of the nodes (a hierarchy row
+    names its decision maker: written again in order, the last one's name and title stay)."""
     model = _load(rec.kind, rec)
     if moved is None:
-        return replace(stored(model, aliases, rid=rec.id), reproject=True)
+        return replace(stored(model, aliases, rid=rec.id), reproject=True), True
     log = KeyLog(aliases)
     again = stored(model, log, rid=rec.id)
     if log.seen & moved.spellings or any(n.authoritative and n.key in moved.nodes
                                          for n in again.projection.nodes):
-        return replace(again, reproject=True)
-    return None
+        return replace(again, reproject=True), True
+    return again, False
+
+
+_ALIAS_KINDS = {"person": "person", "issue": "issue", "dm": "decision_maker"}
+
+
+def alias_names(campaign: str, moved: Moved | None, aliases: Aliases
+                ) -> tuple[dict[str, str], frozenset[str]]:
+    """The names an alias's change (``moved``; None: every alias of the campaign) gives the
+    nodes it moves records to or from: ``{key: name}`` of those an alias names (its canonical
+    name as written, :meth:`~mapper.projection.Aliases.shown`), and the keys of those no alias
+    names any more, named by their records again (:class:`_RecordNames`).
+
+    >>> row = AliasRow(kind="person", alias="Ana L", canonical="Ana M. Lopez")
+    >>> moved = alias_moves(row, "person:default:ana l", "person:default:ana m lopez")
+    >>> alias_names("default", moved, Aliases([row]))
+    ({'person:default:ana m lopez': 'Ana M. Lopez'}, frozenset({'person:default:ana l'}))
+    """
+    if moved is None:
+        return aliases.shown_all(), frozenset()
+    keys = set(moved.nodes)
+    for spelling in moved.spellings:
+        prefix, _, name = spelling.partition(f":{campaign}:")
+        keys.add(aliases.key(_ALIAS_KINDS[prefix], campaign, name))
+    shown = {k: aliases.shown(k) for k in sorted(keys)}
+    return ({k: name for k, name in shown.items() if name is not None},
+            frozenset(k for k in moved.nodes if shown[k] is None))
+
+
+class _RecordNames:
+    """The names records give nodes of ``keys``, seen in the order a re-projection of the
+    whole campaign projects them: the first record to make a node names it, a node a record
+    writes over (a hierarchy row's decision maker) is named by the last of those."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys, self.names = keys, {}
+
+    def saw(self, projection: Projection) -> None:
+        for n in projection.nodes:
+            if n.key in self.keys and (n.authoritative or n.key not in self.names):
+                self.names[n.key] = n.props.get("name")
 
 
 def _position(kind: str, rec: StoredRecord) -> str:
@@ -501,6 +541,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def _sources_at(self, keys: Sequence[str]) -> list[str]:
         """The ids of the records with an edge at a node of one of ``keys``."""
+
+    @abc.abstractmethod
+    def _rename(self, work: "Reprojection | None", names: Mapping[str, str]) -> bool:
+        """In one transaction, unless ``work``'s mark is gone or set again since (False
+        then): show the nodes of these keys by these names (those that exist), and compute
+        the read model's rows of the people among them again."""
 
     @abc.abstractmethod
     def _pending(self) -> list["Reprojection"]:
@@ -953,6 +999,10 @@ class Store(abc.ABC):
         """
         aliases = self.aliases(work.campaign)
         found = None if work.moved is None else self._moved_records(work, aliases)
+        # The nodes an alias names are shown by the name it gives; those it no longer names,
+        # by their records again (read from the records found, before the cursor too).
+        names, unaliased = alias_names(work.campaign, work.moved, aliases)
+        named = _RecordNames(unaliased)
         what, total = "reprojection" if found is None else "moves", 0
         if self.upkeep is not None:  # (each record passed counts, those done before too)
             total = (sum(map(len, found.values())) if found is not None else
@@ -979,10 +1029,12 @@ class Store(abc.ABC):
             for rec in records:
                 seen += 1
                 at = _position(kind, rec)
-                if work.cursor is not None and at <= work.cursor:
+                done = work.cursor is not None and at <= work.cursor
+                if done and not unaliased:
                     continue
-                again = _projected_again(rec, aliases, work.moved)
-                if again is None:
+                again, moves = _projected_again(rec, aliases, work.moved)
+                named.saw(again.projection)
+                if done or not moves:
                     continue
                 batch.append(replace(again, expect=rec.hash, mark=work.token if mark else None))
                 cursor = at
@@ -990,7 +1042,8 @@ class Store(abc.ABC):
                     return n
         if batch and not flush():
             return n
-        if mark:
+        names.update((k, name) for k, name in named.names.items() if name is not None)
+        if self._rename(work if mark else None, names) and mark:
             self._progress(work, None)
         self._report(what, work.campaign, seen, max(total, seen), over=True)
         return n

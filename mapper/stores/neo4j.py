@@ -1118,6 +1118,23 @@ class Neo4jStore(Store):
     def _sources_at(self, keys: Sequence[str]) -> list[str]:
         return [i for (i,) in self._read("read/list_sources_at_nodes", keys=list(keys))]
 
+    def _rename(self, work: Reprojection | None, names: Mapping[str, str]) -> bool:
+        def run(tx: Any) -> bool:
+            tx.run(load_query("write/lock_store")).consume()
+            if work is not None and (work.campaign, work.token) not in {
+                    (c, t) for c, t, *_ in _read_all(tx, "read/list_reprojections")}:
+                return False
+            renamed, people = tx.run(load_query("write/set_node_names"), rows=[
+                [k, name] for k, name in sorted(names.items())]).single()
+            if renamed:
+                _refresh(tx, set(people), set(people))  # (their rows show their names)
+                tx.run(load_query("write/increment_version")).consume()
+            return True
+
+        self._await_written()
+        with self._session() as session:
+            return session.execute_write(run)
+
     def _progress(self, work: Reprojection, cursor: str | None) -> bool:
         def run(tx: Any) -> bool:
             if cursor is None:

@@ -932,6 +932,32 @@ class SQLiteStore(Store):
                     f"SELECT id FROM records WHERE rid IN ({_marks(part)})", part)]
         return out
 
+    def _rename(self, work: Reprojection | None, names: Mapping[str, str]) -> bool:
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction  # (a migration projects its campaigns again in its own)
+            db.execute("SAVEPOINT rename" if nested else "BEGIN IMMEDIATE")
+            try:
+                if work is not None and db.execute(
+                        "SELECT 1 FROM reprojection WHERE campaign = ? AND token = ?",
+                        (work.campaign, work.token)).fetchone() is None:
+                    _rollback(db, "rename" if nested else None)
+                    return False
+                renamed = [key for key, name in sorted(names.items()) if db.execute(
+                    "UPDATE nodes SET name = ?1, props = json_set(props, '$.name', ?1) "
+                    "WHERE key = ?2 AND name IS NOT ?1", (name, key)).rowcount]
+                if renamed:
+                    people = {k for k in renamed if k.startswith("person:")}
+                    self._people.clear()
+                    self._people.update(people)
+                    self._refresh(people)  # (their rows and items show their names)
+                    db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                db.execute("RELEASE rename" if nested else "COMMIT")
+            except BaseException:
+                _rollback(db, "rename" if nested else None)
+                raise
+        return True
+
     def _progress(self, work: Reprojection, cursor: str | None) -> bool:
         with self._lock:
             if cursor is None:
