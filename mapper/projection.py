@@ -213,6 +213,8 @@ class Aliases:
         {'ana l'}
         """
         prefix = self._PREFIX.get(kind, kind)
+        if not self._meant.get((campaign, prefix, target)):  # (none: not every alias read)
+            return set()
         return {alias for (camp, pre, alias), to in self._map.items()
                 if to == target and camp == campaign and pre == prefix}
 
