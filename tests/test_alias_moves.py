@@ -270,6 +270,39 @@ def test_merged_spellings_are_shown_as_the_alias_writes_the_name_it_means(store)
     _as_the_whole_campaign_again(store)
 
 
+def test_a_store_an_older_release_merged_shows_its_merged_nodes_as_the_aliases_write_them(
+        store, request):
+    """Before schema 15 a merged node kept the spelling of the first record to make it: on
+    open, each is renamed as its alias writes it (its read model's rows too); the rest stay."""
+    from mapper.stores.neo4j import Neo4jStore
+    from mapper.stores.sqlite import SQLiteStore
+
+    store.write([conversation("Ana Lopez", follow_up={"assignment": "x", "due": "2026-11-25"}),
+                 conversation("Ben Ortiz", "2026-11-21", id="ben"),
+                 alias("person", "Ana Lopez", "Ana M. Lopez")])
+    assert _names(store)[ANA] == "Ana M. Lopez"
+    # What an older release left: her node named by her first record, at schema 14.
+    if isinstance(store, SQLiteStore):
+        store._db.execute("UPDATE nodes SET name = 'Ana Lopez', props = json_set(props, "
+                          "'$.name', 'Ana Lopez') WHERE key = ?", (ANA,))
+        store._db.execute("UPDATE rm_people SET name = 'Ana Lopez' WHERE person = ?", (ANA,))
+        store._db.execute("UPDATE meta SET v = 14 WHERE k = 'schema'")
+        again = SQLiteStore(store.path)
+    else:
+        with store._session() as session:
+            session.run("MATCH (n:Node {key: $k}) SET n.name = 'Ana Lopez'", k=ANA).consume()
+            session.run("MATCH (r:PersonRow {person: $k}) SET r.name = 'Ana Lopez'",
+                        k=ANA).consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 14").consume()
+        again = Neo4jStore(request.getfixturevalue("neo4j_uri"))
+    try:
+        names = _names(again)
+        assert names[ANA] == "Ana M. Lopez"
+        assert names["person:test-campaign:ben ortiz"] == "Ben Ortiz"
+    finally:
+        again.close()
+
+
 def test_a_name_an_alias_merged_before_its_records_is_shown_as_the_alias_writes_it(store):
     store.write([alias("person", "Ana Lopez", "Ana M. Lopez"),
                  alias("issue", "short staff", "Short-Staffing")])

@@ -548,6 +548,15 @@ class Store(abc.ABC):
         then): show the nodes of these keys by these names (those that exist), and compute
         the read model's rows of the people among them again."""
 
+    def _name_by_aliases(self) -> None:
+        """Show every node an alias names as the alias writes its name (schema 15's step:
+        before it, a merged node kept the spelling of the first record to make it; a
+        re-projection names them so since)."""
+        for campaign in self.campaigns():
+            names = self.aliases(campaign).shown_all()
+            if names:
+                self._rename(None, names)
+
     @abc.abstractmethod
     def _pending(self) -> list["Reprojection"]:
         """The campaigns marked for re-projection, with how far it has got."""

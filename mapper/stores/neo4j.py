@@ -147,7 +147,10 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # (``spellings``, ``nodes``: mapper.stores.base.Moved; none: every record), so a new alias
 # projects again the few records naming its spelling, not the campaign. An older store's
 # marks have none and stay whole: nothing to change but the number.
-SCHEMA = 14
+# Schema 15 shows a node an alias names as the alias writes its name (``name``), not as the
+# first record to make it spelled it. An older store's merged nodes are renamed so on open
+# (Store._name_by_aliases, before the number is set; renaming again does no harm).
+SCHEMA = 15
 _KEY_BATCH = 5_000
 
 
@@ -950,7 +953,8 @@ class Neo4jStore(Store):
         batches. (Processes still running older code must be stopped first, as for every
         upgrade.)
         """
-        if found == 13:
+        if found in (13, 14):
+            self._name_by_aliases()
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return
@@ -965,6 +969,8 @@ class Neo4jStore(Store):
             # The records' lookup keys (schema 5), before the read model is built again.
             self._fill_lookup_keys(session)
         self._fill_words(session)
+        if found >= 2:  # (a schema-1 store is projected again: named so then)
+            self._name_by_aliases()
         campaigns = [c for (c,) in session.execute_read(_read_all, "read/list_campaigns")]
 
         def finish(tx: Any) -> None:

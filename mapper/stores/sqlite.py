@@ -33,7 +33,7 @@ from mapper.stores.sqlite_file import connect, read_only
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 14
+SCHEMA = 15
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -71,6 +71,9 @@ SCHEMA = 14
 # (``reprojection.moved``, JSON: Store._moved_records; NULL: every record), so a new alias
 # projects again the few records naming its spelling, not the campaign. An older file gets
 # the column (its marks, NULL, stay whole).
+# Schema 15 shows a node an alias names as the alias writes its name (nodes.name, props), not
+# as the first record to make it spelled it. An older file's merged nodes are renamed so
+# (Store._name_by_aliases) in the transaction that sets the number.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -533,8 +536,8 @@ class SQLiteStore(Store):
                              f"{'; '.join(_COUNTS_DDL)}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
-        elif found[0] == 13:
-            self._add_moved()
+        elif found[0] in (13, 14):
+            self._add_moved(found[0])
         elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11, 12):
             # A schema-4/5 file moves to 14 with its read model's tables (below), not before:
             # a crash between the steps leaves it at its old number, and they run again
@@ -702,18 +705,22 @@ class SQLiteStore(Store):
             self._add_moved_column()
             db.execute(_REBUILD_DDL)
             self._mark_read_model(self.campaigns())
+            self._name_by_aliases()
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
             raise
 
-    def _add_moved(self) -> None:
-        """Schema 13 -> 14: :meth:`_add_moved_column` and the schema number, one transaction."""
+    def _add_moved(self, found: int) -> None:
+        """Schema 13 -> 14: :meth:`_add_moved_column`; 14 -> 15: the nodes aliases name
+        renamed (:meth:`_name_by_aliases`); with the schema number, one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            self._add_moved_column()
+            if found < 14:
+                self._add_moved_column()
+            self._name_by_aliases()
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
@@ -766,7 +773,8 @@ class SQLiteStore(Store):
             self._add_moved_column()
             if old == 5:
                 self._mark_read_model(self.campaigns())
-            else:
+                self._name_by_aliases()
+            else:  # (a re-projection names them)
                 self._mark(dict.fromkeys(self.campaigns()))
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
