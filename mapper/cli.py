@@ -755,7 +755,7 @@ def person(
         found = person_timeline(store, pick_campaign(store, campaign), name)
         # Her words and details shown (--private): in the audit trail as her page opened is,
         # with how many of her records gave some (--json gives them whole, a line a part).
-        shown = (lambda r: r) if as_json else _history_line
+        shown = (lambda r: r) if as_json else (lambda r: (_history_line(r), _words_lines(r)))
         said = sum(shown(r) != shown(_redact(r, redact_record))
                    for r in found["records"]) if private and found else 0
         if said:
@@ -796,6 +796,8 @@ def person(
     for r in reversed(records):
         out.print(Text.assemble((plain(r.get("date") or "undated"), "bold"),
                                 plain(" " + _history_line(r))))
+        for line in _words_lines(r):  # (none in a redacted record: without --private)
+            out.print(plain("    " + line))
 
 
 def _redact(record: dict, redact_record) -> dict:
@@ -816,6 +818,33 @@ def _ask_words(ask: dict) -> str:
         return "not asked"
     asked = f"asked to {action}" if action else "asked"
     return f"{asked}, said {response}" if response else f"{asked}, no answer yet"
+
+
+def _words_lines(r: dict) -> list[str]:
+    """A 1-on-1's words and contact details, a line each, as --private shows them below its
+    line: the stories, what they fear, what they agreed to do, notes (a redacted record has
+    none of them).
+
+    >>> _words_lines({"record_type": "conversation", "notes": "n", "contact": {"name": "A"},
+    ...               "issues": [{"issue": "pay", "story": "s", "witnessed_harm": True}]})
+    ['pay: s (witnessed harm)', 'notes: n']
+    """
+    if r["record_type"] != "conversation":
+        return []  # (an update's reason or note is on its line)
+    contact, ask = r.get("contact") or {}, r.get("ask") or {}
+    lines = [f"{i['issue']}: {i['story']}" + (" (witnessed harm)" if i.get("witnessed_harm")
+                                              else "")
+             for i in r.get("issues", []) if i.get("story")]
+    lines += [f"referred {ref.get('name', '?')}: {ref['note']}"
+              for ref in r.get("referrals", []) if ref.get("note")]
+    for label, value in (("fears", ask.get("fears")),
+                         ("agreed to", (r.get("follow_up") or {}).get("assignment")),
+                         ("where they talked", (r.get("space") or {}).get("setting")),
+                         ("notes", r.get("notes")),
+                         ("phone", contact.get("phone")), ("email", contact.get("email"))):
+        if value:
+            lines.append(f"{label}: {value}")
+    return lines
 
 
 def _history_line(r: dict) -> str:

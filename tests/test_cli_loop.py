@@ -340,7 +340,11 @@ def test_person_shows_updates_the_assignment_and_where_facts_came_from(campaign)
     assert f"{TODAY} update: attempt (no-answer, an ask) by Maya Ortiz" in text
     assert f"{TODAY} assigned to Sam Lee" in text
     assert "SECRET" not in text and "555" not in text
-    assert "SECRET NOTE" in campaign("person", "ana lopez", "--private")
+    private = campaign("person", "ana lopez", "--private")
+    # What --private says it shows: her stories, notes, phone and email, and what she agreed.
+    for words in ("SECRET NOTE", "SECRET STORY", "SECRET NOTES", "secret-email@example.org",
+                  "agreed to: log a short shift"):
+        assert words in private, words
     records = campaign.json("person", "Ana Lopez")
     assert [r["record_type"] for r in records] == ["person", "conversation", "conversation",
                                                    "update", "update", "assignment"]
@@ -471,7 +475,7 @@ def test_the_command_line_printing_someones_words_is_in_the_audit_trail_counted(
     campaign("person", "Ana Lopez", "--private", "--json")
     [viewed, listed, exported, whole] = _read_entries(campaign)
     assert viewed[:2] == ("person_viewed", "cli") and viewed[2].startswith("p-")
-    assert viewed[3] == {"rows": 2, "words": 1}  # her two 1-on-1s, one line with her words
+    assert viewed[3] == {"rows": 2, "words": 2}  # her two 1-on-1s, each with her words
     assert listed == ("list_exported", "cli", None, {
         "list": "follow-ups", "format": "table", "campaign": CAMPAIGN, "rows": len(items),
         "words": said})
