@@ -100,10 +100,13 @@ def working(what: str = "reading the campaign…", after: float = 1.0) -> Iterat
     status = err.status(what, spinner="dots")
 
     def start() -> None:
-        try:
-            status.start()
-        except LiveError:  # a store's upkeep shows its own bar (UpkeepShown)
-            pass
+        with _LIVE:
+            if _BARS:  # a store's upkeep shows its own bar (UpkeepShown): no spinner under it
+                return
+            try:
+                status.start()
+            except LiveError:
+                pass
 
     timer = threading.Timer(after, start)
     timer.daemon = True
@@ -282,12 +285,15 @@ class UpkeepShown:
                            TimeRemainingColumn(), console=self.console, transient=True)
             self._task = bar.add_task("people" if step.what == "rebuild" else "records",
                                       total=step.total)
-            try:
-                bar.start()
-            except LiveError:  # another display is live (an import's bar): the line alone
-                pass
-            else:
-                self._bar = bar
+            with _LIVE:
+                try:
+                    bar.start()
+                except LiveError:  # another display is live (an import's bar): the line alone
+                    pass
+                else:
+                    self._bar = bar
+                    _BARS.add(self)
+            if self._bar is not None:
                 atexit.register(self.close)  # (an error or ^C part-way: the cursor shown again)
         if self._bar is not None:
             self._bar.update(self._task, completed=step.done, total=step.total)
@@ -297,12 +303,19 @@ class UpkeepShown:
     def close(self) -> None:
         self._work = None
         if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
+            with _LIVE:
+                self._bar.stop()
+                self._bar = None
+                _BARS.discard(self)
 
 
 #: The people or records from which :class:`UpkeepShown` tells what the store does.
 UPKEEP_SHOWN = 2_000
+# The upkeep bars showing, and a lock to begin or end a display of stderr by. A spinner
+# begun under a bar (`working`, a second in) was stopped with it: rich stops the display begun
+# last, so the next campaign's bar went under a display no longer drawn, never seen.
+_BARS: set[UpkeepShown] = set()
+_LIVE = threading.Lock()
 
 
 def _store(db: str | None, *, existing: bool = False) -> Store:

@@ -86,3 +86,40 @@ def test_a_small_campaigns_upkeep_says_nothing(tmp_path, monkeypatch):
     old.write_bytes(gzip.decompress(OLD_RELEASE.read_bytes()))
     result = CliRunner().invoke(app, ["overview", "--json", "--db", str(old)])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_each_campaigns_bar_shows_though_the_spinner_began_under_the_first(monkeypatch):
+    """A command's spinner (`working`, after a second) that began while the first campaign's
+    bar showed was stopped with that bar (rich stops the display begun last), and the bar of
+    every campaign after it was never drawn: the line alone, no time left."""
+    import io
+
+    timers = []
+
+    class Timer:  # (the spinner's second, elapsed when the test says)
+        def __init__(self, after, begin):
+            self.begin, self.daemon = begin, True
+            timers.append(self)
+
+        def start(self):
+            pass
+
+        def cancel(self):
+            pass
+
+        def is_alive(self):
+            return False
+
+    screen = io.StringIO()
+    shown = mapper.cli.console(stderr=True, file=screen, force_terminal=True, width=100)
+    monkeypatch.setattr(mapper.cli, "err", shown)
+    monkeypatch.setattr(mapper.cli.threading, "Timer", Timer)
+    upkeep = mapper.cli.UpkeepShown(shown)
+    with mapper.cli.working():
+        upkeep(Upkeep("rebuild", "first", 0, 4_000))
+        timers[0].begin()  # a second has gone by
+        upkeep(Upkeep("rebuild", "first", 4_000, 4_000, over=True))
+        upkeep(Upkeep("rebuild", "second", 0, 4_000))
+        drawn = screen.getvalue().split("campaign second")[-1]
+        upkeep(Upkeep("rebuild", "second", 4_000, 4_000, over=True))
+    assert "0/4000" in drawn
