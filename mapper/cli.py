@@ -839,8 +839,9 @@ def _words_lines(r: dict) -> list[str]:
     none of them).
 
     >>> _words_lines({"record_type": "conversation", "notes": "n", "contact": {"name": "A"},
-    ...               "issues": [{"issue": "pay", "story": "s", "witnessed_harm": True}]})
-    ['pay: s (witnessed harm)', 'notes: n']
+    ...               "issues": [{"issue": "pay", "story": "s", "witnessed_harm": True}],
+    ...               "ask": {"fears": ["retaliation", "losing shifts"]}})
+    ['pay: s (witnessed harm)', 'fears: retaliation, losing shifts', 'notes: n']
     """
     if r["record_type"] != "conversation":
         return []  # (an update's reason or note is on its line)
@@ -855,8 +856,8 @@ def _words_lines(r: dict) -> list[str]:
                          ("where they talked", (r.get("space") or {}).get("setting")),
                          ("notes", r.get("notes")),
                          ("phone", contact.get("phone")), ("email", contact.get("email"))):
-        if value:
-            lines.append(f"{label}: {value}")
+        if value:  # (fears are a list of words)
+            lines.append(f"{label}: {', '.join(value) if isinstance(value, list) else value}")
     return lines
 
 
