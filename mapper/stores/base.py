@@ -285,9 +285,6 @@ def _projected_again(rec: StoredRecord, aliases: Aliases, moved: Moved | None
     return again, False
 
 
-_ALIAS_KINDS = {"person": "person", "issue": "issue", "dm": "decision_maker"}
-
-
 def alias_names(campaign: str, moved: Moved | None, aliases: Aliases
                 ) -> tuple[dict[str, str], frozenset[str]]:
     """The names an alias's change (``moved``; None: every alias of the campaign) gives the
@@ -305,7 +302,7 @@ def alias_names(campaign: str, moved: Moved | None, aliases: Aliases
     keys = set(moved.nodes)
     for spelling in moved.spellings:
         prefix, _, name = spelling.partition(f":{campaign}:")
-        keys.add(aliases.key(_ALIAS_KINDS[prefix], campaign, name))
+        keys.add(aliases.key(prefix, campaign, name))  # (a kind or its prefix, as it takes)
     shown = {k: aliases.shown(k) for k in sorted(keys)}
     return ({k: name for k, name in shown.items() if name is not None},
             frozenset(k for k in moved.nodes if shown[k] is None))
