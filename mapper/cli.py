@@ -280,7 +280,8 @@ class UpkeepShown:
             self.close()
             self._work = (step.what, step.campaign)
             self.console.print(plain(self.WORDS[step.what].format(c=step.campaign, n=step.total))
-                               + "; stopping is safe: the next command goes on where this one stopped.")
+                               + "; stopping is safe: the next command goes on where this one "
+                                 "stopped.")
             bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                            TimeRemainingColumn(), console=self.console, transient=True)
             self._task = bar.add_task("people" if step.what == "rebuild" else "records",
