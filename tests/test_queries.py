@@ -135,6 +135,11 @@ def _run_every_query(neo4j_uri, monkeypatch):
             session.run("MATCH (r:Record) REMOVE r.words").consume()
             session.run("MATCH (m:StoreMeta) SET m.schema = 9").consume()
         Neo4jStore(neo4j_uri).close()
+        # A schema-15 store gets each committed person's place in the ladder's order.
+        with store._driver.session() as session:
+            session.run("MATCH (r:PersonRow) REMOVE r.ladder_order").consume()
+            session.run("MATCH (m:StoreMeta) SET m.schema = 15").consume()
+        Neo4jStore(neo4j_uri).close()
         # A schema-10 store gets its read model rebuilt when opened (schema 12: whom each
         # person named is on their row).
         with store._driver.session() as session:
@@ -274,3 +279,16 @@ def test_the_ladders_day_and_rows_read_an_index_of_the_few_entries_they_need(eve
     assert "PersonRow(campaign, left, last_date)" in plans["read/find_latest_day"][-1][1]
     committed = [d for op, d in plans["read/list_committed_rows"] if op == "NodeIndexSeek"]
     assert committed and "PersonRow(campaign, committed)" in committed[0]
+
+
+@pytest.mark.neo4j
+def test_a_page_of_the_ladder_reads_its_entries_in_the_order_of_an_index(every_query):
+    """The ladder's table read every committed row of its campaign and sorted them for the 50
+    it shows: 0.84 s of its 1.5 s at a million people on Neo4j. Each part of a page (the rungs
+    no day changes, those the day decides) is now read in the order of an index of the rows'
+    places in the ladder, stopping at the page's end: a seek, then the limit, no sort."""
+    _, plans = every_query
+    ops = [op for op, _ in plans["read/list_ladder_rows"]]
+    assert "Limit" in ops and not {"Top", "Sort", "PartialTop", "PartialSort"} & set(ops)
+    seek = [d for op, d in plans["read/list_ladder_rows"] if op == "NodeIndexSeek"]
+    assert seek and "PersonRow(campaign, committed, left, ladder_order, name, person)" in seek[0]

@@ -277,3 +277,28 @@ def test_a_ladder_page_finds_the_second_rung_by_each_of_its_columns(open_store_o
     store.write([conversation("Zy Twice", "2026-10-03", id="y1", ask=once),
                  conversation("Zy Twice", "2026-10-04", id="y2", ask=once)])
     assert [e["name"] for e in same(store)[:2]] == ["Zy Twice", "Zx Kept"]
+
+
+@pytest.mark.neo4j
+def test_a_schema_15_neo4j_store_gets_its_ladders_order_when_opened(open_store_of_kind,
+                                                                    neo4j_uri):
+    # Since schema 16 a page of the ladder reads the committed rows in the order of their
+    # place in it: a row without one is in no such index, and would be on no page.
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    once = {"asked": True, "action": "sign the petition", "response": "yes"}
+    store.write([conversation("Aa Ng", "2026-10-01", id="a1", ask=once),
+                 conversation("Zz Due", "2026-10-02", id="z1", ask={**once, "due": "2026-10-05"}),
+                 conversation("Zy Twice", "2026-10-03", id="y1", ask=once),
+                 conversation("Zy Twice", "2026-10-04", id="y2", ask=once)])
+    found = same(store)
+    with store._session() as session:
+        session.run("MATCH (r:PersonRow) REMOVE r.ladder_order").consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 15").consume()
+    assert store.ladder_page(CAMPAIGN, today=TODAY, limit=3) == ([], 3)
+    Neo4jStore(neo4j_uri).close()
+    with store._session() as session:
+        assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+    assert [e["name"] for e in same(store)] == ["Zy Twice", "Zz Due", "Aa Ng"]
+    assert same(store) == found

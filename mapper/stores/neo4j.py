@@ -54,6 +54,7 @@ _SCHEMA = (
     "schema/create_person_row_campaign_index",
     "schema/create_person_row_stamp_index",
     "schema/create_person_row_committed_index",
+    "schema/create_person_row_ladder_index",
     "schema/create_person_row_ask_date_index",
     "schema/create_person_row_latest_index",
     "schema/create_person_row_tried_date_index",
@@ -150,8 +151,17 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # Schema 15 shows a node an alias names as the alias writes its name (``name``), not as the
 # first record to make it spelled it. An older store's merged nodes are renamed so on open
 # (Store._name_by_aliases, before the number is set; renaming again does no harm).
-SCHEMA = 15
+# Schema 16 keeps each committed person's place in the ladder's order on their row
+# ((:PersonRow).ladder_order: the rung no day changes, then more yeses first), indexed with
+# name and key: a page of the ladder reads its entries in order, not every committed row
+# sorted (0.84 s of the ladder's table at a million people). An older store's committed rows
+# get it on open, in batches (write/set_person_rows_ladder_order; each can run again).
+SCHEMA = 16
 _KEY_BATCH = 5_000
+# Where the ladder's order (write/set_person_rows_ladder_order) puts those who said yes and
+# whom only the day may put on the second rung, and where it ends.
+_SAID_YES = 30_000_000
+_LADDER_END = 40_000_000
 
 
 def _mark_rows(marks: Mapping[str, Moved | None]) -> list[list[Any]]:
@@ -466,6 +476,7 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                rows=[[c, p] for c, keys in _by_campaign(gone).items() for p in keys]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
+        _order_ladder(tx, [r.person for r in changed if r.committed])
     # Their neighbours' too where they became committed or stopped being, and whether those
     # who referred them brought a coworker where they were first spoken with, left, or came
     # back (readmodel.with_neighbours): read once the rows above are written.
@@ -475,8 +486,17 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                rows=[list(r) for r in readmodel.trusted_rows(pairs, trust_again)]).consume()
     if bring_again:
         told = _read_all(tx, "read/list_brought_coworker", people=bring_again)
-        tx.run(load_query("write/set_person_rows_brought"),
-               rows=[list(r) for r in readmodel.brought_rows(told, bring_again)]).consume()
+        brought = readmodel.brought_rows(told, bring_again)
+        tx.run(load_query("write/set_person_rows_brought"), rows=[list(r) for r in brought]
+               ).consume()
+        _order_ladder(tx, [person for _, person in brought])
+
+
+def _order_ladder(tx: Any, people: list[str]) -> None:
+    """Each of these people's row's place in the ladder's order, where they are committed
+    (schema 16): what reads a page of the ladder in order (read/list_ladder_rows)."""
+    if people:
+        tx.run(load_query("write/set_person_rows_ladder_order"), people=people).consume()
 
 
 _ROW_DEFAULTS = readmodel.PersonRow._field_defaults
@@ -632,9 +652,20 @@ def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     day = today.isoformat() if today is not None else _latest_day(tx, campaign)
-    total, rows = tx.run(load_query("read/list_ladder_rows"), campaign=campaign, day=day,
-                         first=first).single()
-    return day, [tuple(r) for r in rows], total
+
+    def part(low: int, high: int, dated: bool | None) -> list[tuple]:
+        (rows,) = tx.run(load_query("read/list_ladder_rows"), campaign=campaign, day=day,
+                         first=first, low=low, high=high, dated=dated).single()
+        return [tuple(r) for r in rows]
+    # The first of those whose rung no day changes (the fourth to the second), and of those
+    # the day puts on the second: between them, every entry of the second rung and above that
+    # comes first. The first rung only where those are fewer than a page.
+    rows = part(0, _SAID_YES, None) + part(_SAID_YES, _LADDER_END, True)
+    if len(rows) < first:
+        rows += part(_SAID_YES, _LADDER_END, False)
+    total = sum(n for _, key, _, n in _read_all(tx, "read/list_read_counts", campaign=campaign,
+                                                 kinds=["count"]) if key == "committed")
+    return day, readmodel.ladder_candidates(rows, day, first), total
 
 
 def _mark_answers_dropped(tx: Any, campaigns: Iterable[str], ahead: int = 0) -> None:
@@ -945,7 +976,8 @@ class Neo4jStore(Store):
         rebuilt; every older store's read model built again (from schema 3 on alone, without
         re-projecting its records: since schema 12 each person's namings are on their row,
         which only their 1-on-1s give); each organizer's count of open items (schema 6) taken
-        from the items held; every 1-on-1's words kept beside its body (schema 10).
+        from the items held; every 1-on-1's words kept beside its body (schema 10); each
+        committed person's place in the ladder's order on their row (schema 16).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
@@ -953,8 +985,10 @@ class Neo4jStore(Store):
         batches. (Processes still running older code must be stopped first, as for every
         upgrade.)
         """
-        if found in (13, 14):
-            self._name_by_aliases()
+        if found in (13, 14, 15):
+            if found < 15:
+                self._name_by_aliases()
+            self._order_ladders(session)
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return
@@ -998,6 +1032,19 @@ class Neo4jStore(Store):
             session.execute_write(lambda tx: tx.run(load_query("write/set_record_lookup_keys"),
                                                     rows=keyed).consume())
             after = rows[-1][0]
+
+    @staticmethod
+    def _order_ladders(session: Any) -> None:
+        """Give every committed person's row its place in the ladder's order (schema 16), a
+        batch per transaction (an interrupted run does them again on the next open)."""
+        after = ""
+        while True:
+            people = [p for (p,) in session.execute_read(
+                _read_all, "read/list_people_to_order", after=after, limit=_KEY_BATCH)]
+            if not people:
+                return
+            session.execute_write(_order_ladder, people)
+            after = people[-1]
 
     @staticmethod
     def _fill_words(session: Any) -> None:
