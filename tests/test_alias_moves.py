@@ -53,9 +53,12 @@ tied = st.builds(lambda a, b: ("write", tie(PEOPLE[a], PEOPLE[(a + b) % len(PEOP
 # A hierarchy row overwrites its decision maker's name: the last one projected wins.
 boss = st.builds(lambda d, title: ("write", hierarchy(DMS[d], None, title)),
                  st.integers(0, 2), st.sampled_from(["CNO", "Director"]))
+# Deleted, it leaves him as the rows and 1-on-1s left make him.
+fire = st.builds(lambda d: ("delete", hierarchy(DMS[d])), st.integers(0, 2))
 merge = st.builds(lambda i: ("alias", ALIASES[i]), st.integers(0, len(ALIASES) - 1))
 unmerge = st.builds(lambda i: ("unalias", ALIASES[i]), st.integers(0, len(ALIASES) - 1))
-operations = st.lists(st.one_of(talk, talk, talk, listed, tied, boss, merge, merge, unmerge),
+operations = st.lists(st.one_of(talk, talk, talk, listed, tied, boss, fire, merge, merge,
+                                unmerge),
                       min_size=3, max_size=14)
 
 
@@ -359,9 +362,9 @@ def test_a_deleted_alias_moves_back_a_tie_it_had_made_of_one_person(store):
 
 
 def test_a_deleted_alias_moves_back_a_decision_maker_it_had_made_report_to_himself(store):
-    # (No title: what a hierarchy row wrote over a node outlives it, alias or not.)
     merged = alias("decision_maker", "Carl R", "Carl Reyes")
-    store.write([merged, HierarchyRow(name="Carl R", reports_to="Carl Reyes", campaign=CAMPAIGN)])
+    store.write([merged, HierarchyRow(name="Carl R", reports_to="Carl Reyes", title="CNO",
+                                      campaign=CAMPAIGN)])
     store.delete([record_id(merged)])
     assert len(store.snapshot_rows(CAMPAIGN).reports_to) == 1
     _as_the_whole_campaign_again(store)

@@ -191,6 +191,8 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.power_ranking(CAMPAIGN, first=1)
         store.power_ranking(CAMPAIGN)
         store.write([conversation("Fay Moss", "2026-11-07", id="fay", responsibility={})])
+        # A row of the hierarchy deleted: its decision maker as the 1-on-1 naming him has him.
+        store.delete([f"hierarchy:{CAMPAIGN}:carl reyes"])
         store.took_action(CAMPAIGN)
         # The people of an issue clicked on the clusters page.
         store.people_angry_about(CAMPAIGN, issue=f"issue:{CAMPAIGN}:night parking", min_anger=3)

@@ -309,17 +309,22 @@ def alias_names(campaign: str, moved: Moved | None, aliases: Aliases
 
 
 class _RecordNames:
-    """The names records give nodes of ``keys``, seen in the order a re-projection of the
-    whole campaign projects them: the first record to make a node names it, a node a record
-    writes over (a hierarchy row's decision maker) is named by the last of those."""
+    """The names (and props) records give nodes of ``keys``, seen in the order a
+    re-projection of the whole campaign projects them: the first record to make a node names
+    it, a node a record writes over (a hierarchy row's decision maker) is named by the last
+    of those."""
 
     def __init__(self, keys: frozenset[str]) -> None:
-        self.keys, self.names = keys, {}
+        self.keys, self.props = keys, {}
 
     def saw(self, projection: Projection) -> None:
         for n in projection.nodes:
-            if n.key in self.keys and (n.authoritative or n.key not in self.names):
-                self.names[n.key] = n.props.get("name")
+            if n.key in self.keys and (n.authoritative or n.key not in self.props):
+                self.props[n.key] = n.props
+
+    @property
+    def names(self) -> dict[str, str | None]:
+        return {k: props.get("name") for k, props in self.props.items()}
 
 
 def _position(kind: str, rec: StoredRecord) -> str:
@@ -540,10 +545,12 @@ class Store(abc.ABC):
         """The ids of the records with an edge at a node of one of ``keys``."""
 
     @abc.abstractmethod
-    def _rename(self, work: "Reprojection | None", names: Mapping[str, str]) -> bool:
+    def _rename(self, work: "Reprojection | None", names: Mapping[str, str],
+                props: Mapping[str, dict[str, Any]] | None = None) -> bool:
         """In one transaction, unless ``work``'s mark is gone or set again since (False
-        then): show the nodes of these keys by these names (those that exist), and compute
-        the read model's rows of the people among them again."""
+        then): show the nodes of these keys by these names, and give those of ``props``'s
+        keys these props whole, their name among them (those that exist); and compute the
+        read model's rows of the people among them again."""
 
     def _name_by_aliases(self) -> None:
         """Show every node an alias names as the alias writes its name (schema 15's step:
@@ -767,7 +774,7 @@ class Store(abc.ABC):
     def aliases(self, campaign: str | None = None) -> Aliases:
         return Aliases(self._alias_rows(campaign))
 
-    def _aliases_of(self, records: Iterable[Record]) -> Aliases:
+    def _aliases_of(self, records: Iterable[Record | StoredRecord]) -> Aliases:
         """The aliases of the campaigns these records are of (what keys them), each
         campaign's read by its key: not every campaign's, which reads past every record."""
         return Aliases([row for campaign in sorted({rec.campaign for rec in records})
@@ -845,27 +852,59 @@ class Store(abc.ABC):
     def _settled(self) -> None:
         """Wait until every batch handed to :meth:`_apply` has committed (and raise its error)."""
 
-    def _last_rows_again(self, written: Mapping[tuple[str, str], str], aliases: Aliases
-                         ) -> None:
+    def _last_rows_again(self, written: Mapping[tuple[str, str], str | None],
+                         aliases: Aliases) -> None:
         """A hierarchy row writes over its decision maker's name and title. Where aliases join
         him to other spellings, each with its row, the last of his rows in the campaign's order
         does so, as projecting the whole campaign (or importing its export) gives it: that row
         is written again when another was written last (``written``: ``{(campaign, decision
-        maker): the id of the row written last}``)."""
+        maker): the id of the row written last}``; None: a row of his was deleted). Where none
+        of his rows is left, the records left show him (:meth:`_shown_by_records`)."""
         again = []
+        bare: dict[str, set[str]] = {}
         for (campaign, key), last_written in written.items():
             name = key.partition(f":{campaign}:")[2]
             spellings = aliases.spellings("decision_maker", campaign, name)
-            if not spellings:
+            if not spellings and last_written is not None:
                 continue
             rows = self.get_records([hierarchy_id(campaign, n) for n in [name, *sorted(spellings)]])
             last = max(rows, key=lambda r: _position("hierarchy", r), default=None)
-            if last is not None and last.id != last_written:
+            if last is None:
+                bare.setdefault(campaign, set()).add(key)
+            elif last.id != last_written:
                 again.append(replace(stored(_load(last.kind, last), aliases, rid=last.id),
                                      reproject=True, expect=last.hash))
         if again:
             self._apply(again)
             self._settled()
+        for campaign, keys in sorted(bare.items()):
+            self._shown_by_records(campaign, frozenset(keys), aliases)
+
+    def _shown_by_records(self, campaign: str, keys: frozenset[str], aliases: Aliases) -> None:
+        """Show the decision makers of ``keys``, whom no hierarchy row writes over any more,
+        as the records left make them in the campaign's order (:class:`_RecordNames`): the
+        first to make one gives his name, title and organization, as projecting the whole
+        campaign again does; not the row deleted. The records with an edge at him are all
+        that make him: a record that makes him without one is a row of his own."""
+        named = _RecordNames(keys)
+        found = [r for r in self.get_records(self._sources_at(sorted(keys)))
+                 if r.kind != "alias" and r.campaign == campaign]
+        for rec in sorted(found, key=lambda r: _position(r.kind, r)):
+            named.saw(stored(_load(rec.kind, rec), aliases, rid=rec.id).projection)
+        if named.props:
+            self._rename(None, {}, named.props)
+
+    def _deleted_rows(self, found: Sequence[StoredRecord]) -> None:
+        """After the records ``found`` are deleted: the decision makers their hierarchy rows
+        wrote over are shown as if those rows had never been written (his last row left
+        written again, else as the records left make him: :meth:`_last_rows_again`)."""
+        rows = [r for r in found if r.kind == "hierarchy"]
+        if not rows:
+            return
+        aliases = self._aliases_of(rows)
+        self._last_rows_again({(r.campaign, aliases.key("decision_maker", r.campaign,
+                                                        r.body["name"])): None
+                               for r in rows}, aliases)
 
     def delete(self, ids: Sequence[str]) -> int:
         """Delete records by id, with everything derived from them; returns how many were found.
@@ -878,6 +917,7 @@ class Store(abc.ABC):
             return 0
         n = self._delete([r.id for r in found], self._unaliased(found))
         self.resume()
+        self._deleted_rows(found)
         return n
 
     def _unaliased(self, found: Sequence[StoredRecord]) -> dict[str, Moved | None]:
@@ -915,6 +955,7 @@ class Store(abc.ABC):
             result, n = self._replace_and_delete(batch, [r.id for r in found],
                                                  self._unaliased(found))
         self.resume()
+        self._deleted_rows(found)
         return result, n
 
     def reproject(self, campaign: str) -> int:
@@ -1008,7 +1049,11 @@ class Store(abc.ABC):
         # The nodes an alias names are shown by the name it gives; those it no longer names,
         # by their records again (read from the records found, before the cursor too).
         names, unaliased = alias_names(work.campaign, work.moved, aliases)
-        named = _RecordNames(unaliased)
+        # A decision maker an alias moves a row of the hierarchy from (or to) is shown whole
+        # as his records leave him: the title of a row written over him goes with it.
+        bosses = frozenset(k for k in work.moved.nodes if k.startswith("dm:")
+                           ) if work.moved is not None else frozenset()
+        named = _RecordNames(unaliased | bosses)
         what, total = "reprojection" if found is None else "moves", 0
         if self.upkeep is not None:  # (each record passed counts, those done before too)
             total = (sum(map(len, found.values())) if found is not None else
@@ -1036,7 +1081,7 @@ class Store(abc.ABC):
                 seen += 1
                 at = _position(kind, rec)
                 done = work.cursor is not None and at <= work.cursor
-                if done and not unaliased:
+                if done and not named.keys:
                     continue
                 again, moves = _projected_again(rec, aliases, work.moved)
                 named.saw(again.projection)
@@ -1048,8 +1093,10 @@ class Store(abc.ABC):
                     return n
         if batch and not flush():
             return n
-        names.update((k, name) for k, name in named.names.items() if name is not None)
-        if self._rename(work if mark else None, names) and mark:
+        names.update((k, name) for k, name in named.names.items()
+                     if k in unaliased and name is not None)
+        props = {k: given for k, given in named.props.items() if k in bosses}
+        if self._rename(work if mark else None, names, props) and mark:
             self._progress(work, None)
         self._report(what, work.campaign, seen, max(total, seen), over=True)
         return n

@@ -1171,7 +1171,8 @@ class Neo4jStore(Store):
     def _sources_at(self, keys: Sequence[str]) -> list[str]:
         return [i for (i,) in self._read("read/list_sources_at_nodes", keys=list(keys))]
 
-    def _rename(self, work: Reprojection | None, names: Mapping[str, str]) -> bool:
+    def _rename(self, work: Reprojection | None, names: Mapping[str, str],
+                props: Mapping[str, dict[str, Any]] | None = None) -> bool:
         def run(tx: Any) -> bool:
             tx.run(load_query("write/lock_store")).consume()
             if work is not None and (work.campaign, work.token) not in {
@@ -1179,6 +1180,10 @@ class Neo4jStore(Store):
                 return False
             renamed, people = tx.run(load_query("write/set_node_names"), rows=[
                 [k, name] for k, name in sorted(names.items())]).single()
+            if props:
+                changed, more = tx.run(load_query("write/set_node_props"), rows=[
+                    [k, given] for k, given in sorted(props.items())]).single()
+                renamed, people = renamed + changed, people + more
             if renamed:
                 _refresh(tx, set(people), set(people))  # (their rows show their names)
                 tx.run(load_query("write/increment_version")).consume()

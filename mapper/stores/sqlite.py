@@ -940,7 +940,8 @@ class SQLiteStore(Store):
                     f"SELECT id FROM records WHERE rid IN ({_marks(part)})", part)]
         return out
 
-    def _rename(self, work: Reprojection | None, names: Mapping[str, str]) -> bool:
+    def _rename(self, work: Reprojection | None, names: Mapping[str, str],
+                props: Mapping[str, dict[str, Any]] | None = None) -> bool:
         with self._lock:
             db = self._db
             nested = db.in_transaction  # (a migration projects its campaigns again in its own)
@@ -954,6 +955,9 @@ class SQLiteStore(Store):
                 renamed = [key for key, name in sorted(names.items()) if db.execute(
                     "UPDATE nodes SET name = ?1, props = json_set(props, '$.name', ?1) "
                     "WHERE key = ?2 AND name IS NOT ?1", (name, key)).rowcount]
+                renamed += [key for key, given in sorted((props or {}).items()) if db.execute(
+                    "UPDATE nodes SET name = ?1, props = ?2 WHERE key = ?3 AND props IS NOT ?2",
+                    (given.get("name"), _dumps(given), key)).rowcount]
                 if renamed:
                     people = {k for k in renamed if k.startswith("person:")}
                     self._people.clear()
