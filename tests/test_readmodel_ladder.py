@@ -13,7 +13,7 @@ from mapper.analytics.readiness import ladder
 from mapper.analytics.texts import WithCampaignTexts, campaign_texts, fill_texts, read_texts
 from mapper.importer import import_files
 from mapper.models import Update
-from mapper.projection import conversation_key
+from mapper.projection import conversation_key, record_id
 from mapper.roles import ADMIN
 from mapper.services import forget_person
 from mapper.stores.base import Store
@@ -302,3 +302,45 @@ def test_a_schema_15_neo4j_store_gets_its_ladders_order_when_opened(open_store_o
         assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
     assert [e["name"] for e in same(store)] == ["Zy Twice", "Zz Due", "Aa Ng"]
     assert same(store) == found
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("kept_first", [False, True])
+def test_a_ladder_page_read_while_a_write_moves_a_row_lists_it_once(open_store_of_kind,
+                                                                    neo4j_uri, monkeypatch,
+                                                                    kept_first):
+    # A page of the ladder is read in parts (the rungs no day changes, those the day puts on
+    # the second, the rest) and a count, each a query, and Neo4j reads at read committed: a
+    # commitment marked kept between two of them (a yes due before the day, now kept) moved
+    # its row from the second part to the first after both had been read, leaving it off the
+    # page; the mark deleted meanwhile showed it twice. The page is read again until no write
+    # committed across it.
+    from mapper.stores import neo4j
+    from mapper.stores.neo4j import Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    kept = update("Zz Due", "2026-10-06", "commitment_kept", conversation="z1")
+    once = {"asked": True, "action": "sign the petition", "response": "yes"}
+    store.write([conversation("Aa Ng", "2026-10-01", id="a1", ask=once),
+                 conversation("Zz Due", "2026-10-02", id="z1", ask={**once, "due": "2026-10-05"}),
+                 *([kept] if kept_first else [])])
+    other = Neo4jStore(neo4j_uri)
+    parts, loaded = [], neo4j.load_query
+
+    def between_the_parts(name: str) -> str:
+        if name == "read/list_ladder_rows":
+            parts.append(name)
+            if len(parts) == 2:  # the second part, once: the write commits before it
+                if kept_first:
+                    other.delete([record_id(kept)])
+                else:
+                    other.write([kept])
+        return loaded(name)
+
+    monkeypatch.setattr(neo4j, "load_query", between_the_parts)
+    try:
+        page = store.ladder_page(CAMPAIGN, today=TODAY, limit=5)
+    finally:
+        other.close()
+    monkeypatch.setattr(neo4j, "load_query", loaded)
+    assert page == (store.ladder(CAMPAIGN, today=TODAY), 2)

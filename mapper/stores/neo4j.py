@@ -546,8 +546,11 @@ def _replace_read_counts(tx: Any, campaign: str,
 
 
 # How often a rebuild's end counts the rows in a read transaction before it counts them holding
-# the store's lock (Neo4jStore._rebuilt).
+# the store's lock (Neo4jStore._rebuilt), and a page of the ladder is read before it is read so
+# (Neo4jStore._ladder_rows).
 _COUNT_TRIES = 3
+# What _ladder_rows returns when a write committed while it read (read it again).
+_MOVED = object()
 
 
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
@@ -647,8 +650,15 @@ def _latest_day(tx: Any, campaign: str) -> str | None:
     return found[0][0] if found else None
 
 
-def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
-                 ) -> tuple[str | None, list[tuple], int] | None:
+def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int,
+                 locked: bool = False) -> Any:
+    # Its parts and count are queries apart, and Neo4j reads at read committed: a write that
+    # committed between two of them could move a row from a part not yet read to one read
+    # (listed twice) or back (left off), the count not theirs. _MOVED when the number of
+    # writes moved across them (see _rebuilt), unless read holding the store's lock.
+    if locked:
+        tx.run(load_query("write/lock_store")).consume()
+    writes = _writes(tx)
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     day = today.isoformat() if today is not None else _latest_day(tx, campaign)
@@ -665,6 +675,8 @@ def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
         rows += part(_SAID_YES, _LADDER_END, False)
     total = sum(n for _, key, _, n in _read_all(tx, "read/list_read_counts", campaign=campaign,
                                                  kinds=["count"]) if key == "committed")
+    if _writes(tx) != writes:
+        return _MOVED
     return day, readmodel.ladder_candidates(rows, day, first), total
 
 
@@ -1555,7 +1567,11 @@ class Neo4jStore(Store):
                      ) -> tuple[str | None, list[tuple], int] | None:
         self._await_written()
         with self._session() as session:
-            return session.execute_read(_ladder_rows, campaign, today, first)
+            for _ in range(_COUNT_TRIES):
+                found = session.execute_read(_ladder_rows, campaign, today, first)
+                if found is not _MOVED:
+                    return found
+            return session.execute_write(_ladder_rows, campaign, today, first, True)
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         if not people:
