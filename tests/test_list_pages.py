@@ -664,3 +664,38 @@ def test_what_a_list_reads_once_holds_the_rows_of_its_latest_version_alone():
     assert [r() is not None for r in refs].count(True) == 2  # the last of each list
     assert refs[-1]() is not None and refs[-2]() is not None
     listing.let_go_of_lists()
+
+
+@pytest.mark.neo4j
+def test_a_follow_ups_page_read_while_a_write_lands_agrees_with_its_counts(open_store_of_kind,
+                                                                           neo4j_uri,
+                                                                           monkeypatch):
+    # A page of follow-ups is its counts, then each organizer's first items, queries apart,
+    # and Neo4j reads at read committed: an item written between them was listed by a page
+    # whose counts did not hold it (the count of items beside it one short). The page is
+    # read again until no write committed across it.
+    from mapper.stores import neo4j
+    from mapper.stores.neo4j import Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    store.write([*small_campaign(), *_more()])
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    other = Neo4jStore(neo4j_uri)
+    loaded, done = neo4j.load_query, []
+
+    def between_counts_and_items(name: str) -> str:
+        if name == "read/list_follow_up_items_head" and not done:
+            done.append(name)  # once: the write commits before the first items are read
+            other.write([conversation("Zed Ray", "2026-11-18", id="zed", organizer="Aaron Abel",
+                                      follow_up={"thank_you_sent": False})])
+        return loaded(name)
+
+    monkeypatch.setattr(neo4j, "load_query", between_counts_and_items)
+    try:
+        page = store.follow_ups(CAMPAIGN, today=TODAY, limit=3, texts=words)
+    finally:
+        other.close()
+    monkeypatch.setattr(neo4j, "load_query", loaded)
+    assert done
+    assert page == first_items(follow_ups(fill_texts(store.snapshot(CAMPAIGN), store),
+                                          today=TODAY), 3)

@@ -546,11 +546,24 @@ def _replace_read_counts(tx: Any, campaign: str,
 
 
 # How often a rebuild's end counts the rows in a read transaction before it counts them holding
-# the store's lock (Neo4jStore._rebuilt), and a page of the ladder is read before it is read so
-# (Neo4jStore._ladder_rows).
+# the store's lock (Neo4jStore._rebuilt), and a page is read before it is read so
+# (Neo4jStore._read_unmoved).
 _COUNT_TRIES = 3
-# What _ladder_rows returns when a write committed while it read (read it again).
+# What _unmoved returns when a write committed while it read (read it again).
 _MOVED = object()
+
+
+def _unmoved(tx: Any, read: Callable[..., Any], *args: Any, locked: bool = False) -> Any:
+    """``read(tx, *args)``, for a read of several queries that must agree (a page and its
+    counts): Neo4j reads at read committed, so a write that commits between two of them could
+    move a row from a part not yet read to one read (listed twice) or back (left off), the
+    counts not theirs. _MOVED when the number of writes moved across them (see _rebuilt),
+    unless read holding the store's lock (``locked``: in a write transaction)."""
+    if locked:
+        tx.run(load_query("write/lock_store")).consume()
+    writes = _writes(tx)
+    found = read(tx, *args)
+    return _MOVED if not locked and _writes(tx) != writes else found
 
 
 def _people_slice(tx: Any, campaign: str, people: list[str]) -> readmodel.Slice:
@@ -650,15 +663,9 @@ def _latest_day(tx: Any, campaign: str) -> str | None:
     return found[0][0] if found else None
 
 
-def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int,
-                 locked: bool = False) -> Any:
-    # Its parts and count are queries apart, and Neo4j reads at read committed: a write that
-    # committed between two of them could move a row from a part not yet read to one read
-    # (listed twice) or back (left off), the count not theirs. _MOVED when the number of
-    # writes moved across them (see _rebuilt), unless read holding the store's lock.
-    if locked:
-        tx.run(load_query("write/lock_store")).consume()
-    writes = _writes(tx)
+def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int
+                 ) -> tuple[str | None, list[tuple], int] | None:
+    # (Its parts and count are queries apart: read through _unmoved.)
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     day = today.isoformat() if today is not None else _latest_day(tx, campaign)
@@ -675,8 +682,6 @@ def _ladder_rows(tx: Any, campaign: str, today: dt.date | None, first: int,
         rows += part(_SAID_YES, _LADDER_END, False)
     total = sum(n for _, key, _, n in _read_all(tx, "read/list_read_counts", campaign=campaign,
                                                  kinds=["count"]) if key == "committed")
-    if _writes(tx) != writes:
-        return _MOVED
     return day, readmodel.ladder_candidates(rows, day, first), total
 
 
@@ -752,6 +757,7 @@ def _organizers(tx: Any, campaign: str) -> list[str]:
 
 def _follow_up_page(tx: Any, campaign: str, due_by: str, today: str, organizer: str | None,
                     limit: int | None) -> tuple[list, list[str], dict] | None:
+    # (The counts, then each organizer's first items, queries apart: read through _unmoved.)
     if _read_all(tx, "read/is_reprojecting", campaign=campaign)[0][0]:
         return None
     counts = readmodel.page_counts(
@@ -1533,9 +1539,18 @@ class Neo4jStore(Store):
     def _follow_up_page(self, campaign: str, due_by: str, today: str, organizer: str | None,
                         limit: int | None) -> tuple[list, list[str], dict] | None:
         self._await_written()
+        return self._read_unmoved(_follow_up_page, campaign, due_by, today, organizer, limit)
+
+    def _read_unmoved(self, read: Callable[..., Any], *args: Any) -> Any:
+        """``read(tx, *args)`` in a read transaction no write committed across (:func:`_unmoved`):
+        tried again while one did, and after _COUNT_TRIES such misses holding the store's lock."""
+        self._await_written()
         with self._session() as session:
-            return session.execute_read(_follow_up_page, campaign, due_by, today, organizer,
-                                        limit)
+            for _ in range(_COUNT_TRIES):
+                found = session.execute_read(_unmoved, read, *args)
+                if found is not _MOVED:
+                    return found
+            return session.execute_write(_unmoved, read, *args, locked=True)
 
     def _unit_counts(self, campaign: str) -> list[tuple] | None:
         self._await_written()
@@ -1565,13 +1580,7 @@ class Neo4jStore(Store):
 
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
                      ) -> tuple[str | None, list[tuple], int] | None:
-        self._await_written()
-        with self._session() as session:
-            for _ in range(_COUNT_TRIES):
-                found = session.execute_read(_ladder_rows, campaign, today, first)
-                if found is not _MOVED:
-                    return found
-            return session.execute_write(_ladder_rows, campaign, today, first, True)
+        return self._read_unmoved(_ladder_rows, campaign, today, first)
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         if not people:
