@@ -476,7 +476,6 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
                rows=[[c, p] for c, keys in _by_campaign(gone).items() for p in keys]).consume()
     if changed:
         tx.run(load_query("write/create_person_rows"), rows=[list(r) for r in changed]).consume()
-        _order_ladder(tx, [r.person for r in changed if r.committed])
     # Their neighbours' too where they became committed or stopped being, and whether those
     # who referred them brought a coworker where they were first spoken with, left, or came
     # back (readmodel.with_neighbours): read once the rows above are written.
@@ -484,12 +483,15 @@ def _refresh_people(tx: Any, people: set[str], got: _Upkeep, count: bool = True)
         pairs = _read_all(tx, "read/list_trusted_committed", people=trust_again)
         tx.run(load_query("write/set_person_rows_trusted"),
                rows=[list(r) for r in readmodel.trusted_rows(pairs, trust_again)]).consume()
+    brought = []
     if bring_again:
         told = _read_all(tx, "read/list_brought_coworker", people=bring_again)
         brought = readmodel.brought_rows(told, bring_again)
         tx.run(load_query("write/set_person_rows_brought"), rows=[list(r) for r in brought]
                ).consume()
-        _order_ladder(tx, [person for _, person in brought])
+    # The rows written and those whose brought was set: their places in the ladder, once.
+    _order_ladder(tx, sorted({r.person for r in changed if r.committed}
+                             | {person for _, person in brought}))
 
 
 def _order_ladder(tx: Any, people: list[str]) -> None:
