@@ -1032,6 +1032,9 @@ def _answer(command: str, function: str, db: str | None, campaign: str | None, a
                     result = getattr(analytics, function)(snap, **options)
             if function == "follow_ups":
                 _audit_follow_ups(store, camp, result, as_json)
+            elif function == "ladder":  # (the table: its rows shown)
+                _audit_ladder(store, camp, result if as_json else result[:rows or TABLE_LIMIT],
+                              as_json)
     if function == "follow_ups" and not as_json:
         total = _follow_up_total(result, options.get("organizer"))
     plans_line = _plans_line(plans_stamp, options.get("today"))
@@ -1132,6 +1135,18 @@ def _audit_follow_ups(store: Store, campaign: str, result: dict, as_json: bool) 
                        rows=len(items), words=said)
 
 
+def _audit_ladder(store: Store, campaign: str, shown: list[dict], as_json: bool) -> None:
+    """The ladder's rows that give the words of an action someone agreed to: in the audit
+    trail as a download of the list is (how many rows, how many with words), when any."""
+    from mapper.analytics.readiness import names_action
+
+    said = sum(map(names_action, shown))
+    if said:
+        _audit_printed(store, "this list", "list_exported", list="ladder",
+                       format="json" if as_json else "table", campaign=campaign[:40],
+                       rows=len(shown), words=said)
+
+
 def _follow_up_total(result: dict, organizer: str | None) -> int:
     """How many items a follow-ups answer counts (of ``organizer``'s alone, when given)."""
     from mapper.keys import normalize
@@ -1225,6 +1240,9 @@ def ask_queue(campaign: CampaignOpt = None, today: TodayOpt = None, limit: Limit
 def ladder(campaign: CampaignOpt = None, today: TodayOpt = None, as_json: JsonOpt = False,
            db: DbOpt = None, limit: TableLimitOpt = None) -> None:
     """People who said yes, and the next rung of the ladder for each.
+
+    At the first rung, the next step gives the action they agreed to in their words: the audit
+    trail then records the list (by "cli", with how many rows).
 
     Example: [bold]mapper ladder[/]
     """

@@ -485,3 +485,23 @@ def test_the_command_line_printing_someones_words_is_in_the_audit_trail_counted(
     assert whole == (*viewed[:3], {"rows": 2, "words": 2})  # her records whole: both
     text = json.dumps(_read_entries(campaign)).casefold()
     assert "ana" not in text and "secret" not in text and "maya" not in text
+
+
+def test_the_ladder_printing_an_agreed_action_is_in_the_audit_trail_counted(campaign):
+    # `mapper ladder` names the action someone on the first rung agreed to, in her own words:
+    # the trail says so, as for follow-ups (how many rows, how many with words, never them).
+    # A ladder that names no action leaves nothing.
+    campaign("ladder", "--today", "2026-12-10")  # her date passed: "took action", no words
+    campaign("ladder", "--today", "2026-12-10", "--json")
+    assert _read_entries(campaign) == []
+
+    table = campaign("ladder")
+    assert "come to the Dec 3 meeting" in table
+    every = campaign.json("ladder")
+    assert any("come to the Dec 3 meeting" in e["next_step"] for e in every)
+    assert _read_entries(campaign) == [
+        ("list_exported", "cli", None, {"list": "ladder", "format": fmt, "campaign": CAMPAIGN,
+                                        "rows": len(every), "words": 1})
+        for fmt in ("table", "json")]
+    text = json.dumps(_read_entries(campaign)).casefold()
+    assert "ana" not in text and "dec 3" not in text and "meeting" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ __all__ = ["WEIGHTS", "SCORE_PARTS", "ask_queue", "ladder", "next_step", "RUNGS"
            "shared_actions", "action_of", "AskContext", "ask_context", "ask_entry", "ask_order",
            "ranked_issues", "own_points", "anger_points", "shared_points", "trust_points",
            "ask_history", "waited",
-           "took_action"]
+           "took_action", "names_action", "AGREED_ACTION"]
 
 #: Points behind the readiness score; the reasons shown name the same things.
 WEIGHTS: dict[str, Any] = {
@@ -465,6 +466,14 @@ def took_action(snapshot: Snapshot, *, today: dt.date | None = None) -> int:
     return sum(1 for e in ladder(snapshot, today=today) if e["level"] >= 2)
 
 
+#: What the ladder's next step says of an agreed action whose words it was not given.
+AGREED_ACTION = "the agreed action"
+_FIRST_ACTION = "agree a first action: come to the next meeting"
+#: The first rung's next steps that give no one's words (:func:`names_action`).
+_UNNAMED_STEPS = frozenset({f"follow through: {AGREED_ACTION}",
+                            f"agree a new date for {AGREED_ACTION}", _FIRST_ACTION})
+
+
 def next_step(level: int, unit: str, *, has_action: bool = False, missed: bool = False,
               action: str | None = None, due: str | None = None,
               coworker: str | None = None) -> str:
@@ -479,18 +488,34 @@ def next_step(level: int, unit: str, *, has_action: bool = False, missed: bool =
     'bring a coworker to the next meeting (e.g. Ben Ortiz)'
     """
     if level == 1:
-        action = action or "the agreed action"
+        action = action or AGREED_ACTION
         if has_action and missed:
             return f"agree a new date for {action}"
         if has_action:
             return f"follow through: {action}" + (f" (by {due})" if due else "")
-        return "agree a first action: come to the next meeting"
+        return _FIRST_ACTION
     if level == 2:
         return ("bring a coworker to the next meeting"
                 + (f" (e.g. {coworker})" if coworker is not None else ""))
     if level == 3:
         return f"lead a meeting in {unit}"
     return f"join the organizing committee for {unit}"
+
+
+def names_action(entry: dict[str, Any]) -> bool:
+    """Whether a :func:`ladder` entry's next step gives the words of the action its person
+    agreed to (at the first rung, when the words were read): personal, so printing them is
+    audited.
+
+    >>> step = next_step(1, "ICU", has_action=True, due="2026-12-03")
+    >>> step, names_action({"level": 1, "next_step": step})
+    ('follow through: the agreed action (by 2026-12-03)', False)
+    >>> names_action({"level": 1, "next_step": "follow through: sign the petition"})
+    True
+    """
+    if entry["level"] != 1:
+        return False
+    return re.sub(r" \(by \d{4}-\d{2}-\d{2}\)$", "", entry["next_step"]) not in _UNNAMED_STEPS
 
 
 def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str, Any]]:
