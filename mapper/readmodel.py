@@ -544,10 +544,10 @@ def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]
         yield ("unit", unit, "contacted"), 1
         if not roster:
             yield ("unit", unit, "off_roster"), 1
-    if assessment in (1, 2):
+    if assessment in (1, 2) or committed:  # (saying yes makes a supporter, rated or not)
         yield ("unit", unit, "supporters"), 1
-        if assessment == 1:
-            yield ("unit", unit, "leaders"), 1
+    if assessment == 1:
+        yield ("unit", unit, "leaders"), 1
     if committed:
         yield ("count", "committed", ""), 1
         yield ("unit", unit, "committed"), 1

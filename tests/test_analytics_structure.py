@@ -63,6 +63,20 @@ def test_the_latest_recorded_assessment_decides_who_is_a_supporter() -> None:
     assert structure(b.snapshot())["units"][0]["supporters"] == 1
 
 
+def test_someone_who_committed_is_a_supporter_whether_rated_or_not() -> None:
+    """A unit never shows more committed than supporters, nor asks for supporters it has:
+    saying yes makes a supporter, without a rating (or whatever the rating said)."""
+    b = CampaignBuilder("c")
+    for name in ("Ana", "Ben", "Cy"):
+        b.person(name, "ICU")
+    b.talk("Ana", "2026-11-01", response="yes")  # never rated
+    b.talk("Ben", "2026-11-01", assessment=4, response="yes")
+    b.talk("Cy", "2026-11-01", assessment=2)
+    icu = structure(b.snapshot())["units"][0]
+    assert (icu["supporters"], icu["committed"], icu["leaders"]) == (3, 2, 0)
+    assert (icu["supporters_needed"], icu["reached_target"]) == (0, True)
+
+
 def test_contacted_people_missing_from_the_roster_are_flagged() -> None:
     b = icu_of_nine()
     b.talk("Newcomer", "2026-11-02", unit="ICU")

@@ -53,6 +53,85 @@ def _steps(store) -> None:
     _agrees(store)
 
 
+def _yes_unrated(store) -> None:
+    """Dee (ER) says yes, never rated; Cam (ER) was rated 2: two supporters in ER."""
+    store.write(small_campaign())
+    store.write([conversation("Dee Park", "2026-11-06", id="d1", unit="ER",
+                              ask={"response": "yes", "action": "sign it"})])
+
+
+def _er(found: dict) -> tuple[int, int]:
+    er = next(u for u in found["units"] if u["unit"] == "ER")
+    return er["supporters"], er["committed"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_someone_committed_and_never_rated_counts_as_a_supporter(open_store_of_kind, kind):
+    store = open_store_of_kind(kind)
+    _yes_unrated(store)
+    assert _er(structure(store.snapshot(CAMPAIGN))) == _er(store.structure(CAMPAIGN)) == (2, 1)
+    # Rated later, she stays one supporter; her yes replaced by a no, she is none.
+    store.write([conversation("Dee Park", "2026-11-07", id="d2", unit="ER", assessment=2)])
+    assert _er(store.structure(CAMPAIGN)) == (2, 1)
+    store.write([conversation("Dee Park", "2026-11-06", id="d1", unit="ER",
+                              ask={"response": "no"})])
+    assert _er(store.structure(CAMPAIGN)) == (2, 0)
+    store.write([conversation("Dee Park", "2026-11-07", id="d2", unit="ER")])
+    assert _er(store.structure(CAMPAIGN)) == (1, 0)
+    _agrees(store)
+
+
+def test_a_schema_15_file_counts_the_committed_as_supporters_when_opened(tmp_path):
+    """Schema 15 counted a committed person never rated as no supporter: opened, each
+    campaign's counts are counted again from its rows."""
+    from mapper.stores.sqlite import SCHEMA, SQLiteStore
+
+    store = SQLiteStore(tmp_path / "old.db")
+    _yes_unrated(store)
+    store._db.executescript("UPDATE rm_counts SET n = n - 1 WHERE kind = 'unit' AND key = 'ER' "
+                            "AND sub = 'supporters'; UPDATE meta SET v = 15 WHERE k = 'schema';")
+    assert _er(store.structure(CAMPAIGN)) == (1, 1)  # (as schema 15 counted her)
+    store.close()
+    store = SQLiteStore(tmp_path / "old.db")
+    try:
+        assert store._db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone() == (SCHEMA,)
+        assert store._rebuilds() == [] and store._pending() == []
+        assert _er(store.structure(CAMPAIGN)) == (2, 1)
+        store.write([conversation("Dee Park", "2026-11-06", id="d1", unit="ER")])
+        assert _er(store.structure(CAMPAIGN)) == (1, 0)
+        _agrees(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_a_schema_16_neo4j_store_counts_the_committed_as_supporters_when_opened(
+        open_store_of_kind, neo4j_uri):
+    from mapper.analytics.structure import UnitCounts
+    from mapper.stores.neo4j import SCHEMA, Neo4jStore
+
+    store = open_store_of_kind("neo4j")
+    _yes_unrated(store)
+    at = UnitCounts._fields.index("supporters")
+    with store._session() as session:  # as schema 16 counted her
+        session.run("MATCH (c:ReadCount {kind: 'unit', key: 'ER', sub: ''}) "
+                    "SET c.counts = [i IN range(0, size(c.counts) - 1) | "
+                    "c.counts[i] - CASE WHEN i = $at THEN 1 ELSE 0 END]", at=at).consume()
+        session.run("MATCH (m:StoreMeta) SET m.schema = 16").consume()
+    assert _er(store.structure(CAMPAIGN)) == (1, 1)
+    again = Neo4jStore(neo4j_uri)
+    try:
+        with again._session() as session:
+            assert session.run("MATCH (m:StoreMeta) RETURN m.schema").single()[0] == SCHEMA
+        assert again._rebuilds() == [] and again._pending() == []
+        assert _er(again.structure(CAMPAIGN)) == (2, 1)
+        again.write([conversation("Dee Park", "2026-11-06", id="d1", unit="ER")])
+        assert _er(again.structure(CAMPAIGN)) == (1, 0)
+        _agrees(again)
+    finally:
+        again.close()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_overview_and_structure_counts_move_with_every_write(open_store_of_kind, kind):
     store = open_store_of_kind(kind)

@@ -156,7 +156,10 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # name and key: a page of the ladder reads its entries in order, not every committed row
 # sorted (0.84 s of the ladder's table at a million people). An older store's committed rows
 # get it on open, in batches (write/set_person_rows_ladder_order; each can run again).
-SCHEMA = 16
+# Schema 17 counts a committed person as a supporter, rated or not (each unit's 'supporters',
+# mapper.readmodel.row_counts): an older store's counts are counted again from its rows on
+# open, a campaign per transaction holding the store's lock (each can run again).
+SCHEMA = 17
 _KEY_BATCH = 5_000
 # Where the ladder's order (write/set_person_rows_ladder_order) puts those who said yes and
 # whom only the day may put on the second rung, and where it ends.
@@ -528,6 +531,13 @@ def _counted_rows(tx: Any, campaign: str) -> tuple[list[tuple], list[tuple]]:
     million of them fit in no heap)."""
     return readmodel.counted_apart(
         tuple(r) for r in tx.run(load_query("read/list_person_rows"), campaign=campaign))
+
+
+def _recount(tx: Any, campaign: str) -> None:
+    """The campaign's kept counts replaced by those of its rows, counted holding the store's
+    lock (no write moves them meanwhile): what a change of what a row counts for needs."""
+    tx.run(load_query("write/lock_store")).consume()
+    _replace_read_counts(tx, campaign, _counted_rows(tx, campaign))
 
 
 def _writes(tx: Any) -> int:
@@ -997,7 +1007,8 @@ class Neo4jStore(Store):
         re-projecting its records: since schema 12 each person's namings are on their row,
         which only their 1-on-1s give); each organizer's count of open items (schema 6) taken
         from the items held; every 1-on-1's words kept beside its body (schema 10); each
-        committed person's place in the ladder's order on their row (schema 16).
+        committed person's place in the ladder's order on their row (schema 16); each
+        campaign's counts counted again from its rows (schema 17, :func:`_recount`).
 
         Each step can run again after an interruption; the schema number moves only at the
         end, in the transaction that marks every campaign for a rebuild of its read model (for
@@ -1005,10 +1016,13 @@ class Neo4jStore(Store):
         batches. (Processes still running older code must be stopped first, as for every
         upgrade.)
         """
-        if found in (13, 14, 15):
+        if found in (13, 14, 15, 16):
             if found < 15:
                 self._name_by_aliases()
-            self._order_ladders(session)
+            if found < 16:
+                self._order_ladders(session)
+            for (campaign,) in session.execute_read(_read_all, "read/list_campaigns"):
+                session.execute_write(_recount, campaign)
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return

@@ -33,7 +33,7 @@ from mapper.stores.sqlite_file import connect, read_only
 
 __all__ = ["SQLiteStore", "SCHEMA"]
 
-SCHEMA = 15
+SCHEMA = 16
 
 # Schema 8 pages the lists from the read model (issue 16 item 1). The follow-ups: each campaign's
 # open items counted per organizer (``rm_item_totals``, kept by triggers on ``rm_items`` in
@@ -74,6 +74,9 @@ SCHEMA = 15
 # Schema 15 shows a node an alias names as the alias writes its name (nodes.name, props), not
 # as the first record to make it spelled it. An older file's merged nodes are renamed so
 # (Store._name_by_aliases) in the transaction that sets the number.
+# Schema 16 counts a committed person as a supporter, rated or not (rm_counts: each unit's
+# 'supporters', mapper.readmodel.row_counts): an older file's counts are counted again from its
+# rows (_count_campaign, each campaign's) in the transaction that sets the number.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
 # otherwise) needs no re-projection. Its migration bumps SCHEMA, alters or recreates those
 # tables and, in the same transaction, calls ``self._mark_read_model(self.campaigns())``: the
@@ -536,7 +539,7 @@ class SQLiteStore(Store):
                              f"{'; '.join(_COUNTS_DDL)}; "
                              f"INSERT OR IGNORE INTO meta VALUES ('version', 0), "
                              f"('schema', {SCHEMA}); COMMIT;")
-        elif found[0] in (13, 14):
+        elif found[0] in (13, 14, 15):
             self._add_moved(found[0])
         elif found[0] in (4, 5, 6, 7, 8, 9, 10, 11, 12):
             # A schema-4/5 file moves to 14 with its read model's tables (below), not before:
@@ -714,13 +717,17 @@ class SQLiteStore(Store):
 
     def _add_moved(self, found: int) -> None:
         """Schema 13 -> 14: :meth:`_add_moved_column`; 14 -> 15: the nodes aliases name
-        renamed (:meth:`_name_by_aliases`); with the schema number, one transaction."""
+        renamed (:meth:`_name_by_aliases`); 15 -> 16: each campaign's counts counted again
+        from its rows (:meth:`_count_campaign`); with the schema number, one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             if found < 14:
                 self._add_moved_column()
-            self._name_by_aliases()
+            if found < 15:
+                self._name_by_aliases()
+            for campaign in self.campaigns():
+                self._count_campaign(campaign)
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
