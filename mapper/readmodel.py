@@ -544,7 +544,7 @@ def row_counts(row: Sequence[Any]) -> Iterator[tuple[tuple[str, str, str], int]]
         yield ("unit", unit, "contacted"), 1
         if not roster:
             yield ("unit", unit, "off_roster"), 1
-    if assessment in (1, 2) or committed:  # (saying yes makes a supporter, rated or not)
+    if assessment in (1, 2) or (assessment is None and committed):  # (a yes, never rated)
         yield ("unit", unit, "supporters"), 1
     if assessment == 1:
         yield ("unit", unit, "leaders"), 1

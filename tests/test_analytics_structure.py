@@ -63,9 +63,9 @@ def test_the_latest_recorded_assessment_decides_who_is_a_supporter() -> None:
     assert structure(b.snapshot())["units"][0]["supporters"] == 1
 
 
-def test_someone_who_committed_is_a_supporter_whether_rated_or_not() -> None:
-    """A unit never shows more committed than supporters, nor asks for supporters it has:
-    saying yes makes a supporter, without a rating (or whatever the rating said)."""
+def test_someone_who_committed_and_was_never_rated_is_a_supporter() -> None:
+    """A unit does not ask for supporters it has: a yes makes a supporter of someone never
+    rated; an organizer's rating of 3-5 stands, yes or not (PRODUCT.md: supporters 1-2)."""
     b = CampaignBuilder("c")
     for name in ("Ana", "Ben", "Cy"):
         b.person(name, "ICU")
@@ -73,7 +73,7 @@ def test_someone_who_committed_is_a_supporter_whether_rated_or_not() -> None:
     b.talk("Ben", "2026-11-01", assessment=4, response="yes")
     b.talk("Cy", "2026-11-01", assessment=2)
     icu = structure(b.snapshot())["units"][0]
-    assert (icu["supporters"], icu["committed"], icu["leaders"]) == (3, 2, 0)
+    assert (icu["supporters"], icu["committed"], icu["leaders"]) == (2, 2, 0)
     assert (icu["supporters_needed"], icu["reached_target"]) == (0, True)
 
 

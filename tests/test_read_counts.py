@@ -70,7 +70,10 @@ def test_someone_committed_and_never_rated_counts_as_a_supporter(open_store_of_k
     store = open_store_of_kind(kind)
     _yes_unrated(store)
     assert _er(structure(store.snapshot(CAMPAIGN))) == _er(store.structure(CAMPAIGN)) == (2, 1)
-    # Rated later, she stays one supporter; her yes replaced by a no, she is none.
+    # Rated 4 later, her rating stands, yes or not; rated 2, she is one supporter again; her
+    # yes replaced by a no, she stays one (rated 2); her rating gone too, she is none.
+    store.write([conversation("Dee Park", "2026-11-07", id="d2", unit="ER", assessment=4)])
+    assert _er(structure(store.snapshot(CAMPAIGN))) == _er(store.structure(CAMPAIGN)) == (1, 1)
     store.write([conversation("Dee Park", "2026-11-07", id="d2", unit="ER", assessment=2)])
     assert _er(store.structure(CAMPAIGN)) == (2, 1)
     store.write([conversation("Dee Park", "2026-11-06", id="d1", unit="ER",

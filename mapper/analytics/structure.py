@@ -69,7 +69,7 @@ def unit_counts(snapshot: Snapshot) -> dict[str, UnitCounts]:
         a = st.assessment if st is not None else None
         c, yes = key in contacted, key in committed
         row = UnitCounts(1, int(p.in_roster), int(c), int(c and not p.in_roster),
-                         int(a in (1, 2) or yes), int(yes), int(a == 1))
+                         int(a in (1, 2) or (a is None and yes)), int(yes), int(a == 1))
         u = p.unit or UNKNOWN_UNIT
         out[u] = out[u].plus(row) if u in out else row
     return out
@@ -103,8 +103,8 @@ def structure(snapshot: Snapshot, *, target: float = 2 / 3,
 
     - **headcount**: roster people in the unit; a unit with no roster counts everyone known in it.
     - **contacted / supporters / committed / leaders**: people of the unit with at least one
-      conversation / latest recorded assessment 1-2, or committed (saying yes makes a
-      supporter, rated or not: a unit never has more committed than supporters) / latest
+      conversation / latest recorded assessment 1-2, or none recorded and committed (a yes
+      is the only sign of someone never rated; a rating of 3-5 stands, yes or not) / latest
       answer "yes" / assessment 1.
       They count whether on the roster or not; ``off_roster`` says how many contacted people
       the roster is missing (then shares can pass 1: the roster needs updating).

@@ -156,7 +156,7 @@ _MIN_SERVER = (5, 26)  # dynamic labels and relationship types: `n:$(expr)`
 # name and key: a page of the ladder reads its entries in order, not every committed row
 # sorted (0.84 s of the ladder's table at a million people). An older store's committed rows
 # get it on open, in batches (write/set_person_rows_ladder_order; each can run again).
-# Schema 17 counts a committed person as a supporter, rated or not (each unit's 'supporters',
+# Schema 17 counts a committed person never rated as a supporter (each unit's 'supporters',
 # mapper.readmodel.row_counts): an older store's counts are counted again from its rows on
 # open, a campaign per transaction holding the store's lock (each can run again).
 SCHEMA = 17

@@ -74,7 +74,7 @@ SCHEMA = 16
 # Schema 15 shows a node an alias names as the alias writes its name (nodes.name, props), not
 # as the first record to make it spelled it. An older file's merged nodes are renamed so
 # (Store._name_by_aliases) in the transaction that sets the number.
-# Schema 16 counts a committed person as a supporter, rated or not (rm_counts: each unit's
+# Schema 16 counts a committed person never rated as a supporter (rm_counts: each unit's
 # 'supporters', mapper.readmodel.row_counts): an older file's counts are counted again from its
 # rows (_count_campaign, each campaign's) in the transaction that sets the number.
 # A change of the read model alone (rm_items, rm_people: a column added, a value computed
