@@ -79,8 +79,70 @@ def test_organic_leaders_are_the_most_trusted_whether_contacted_or_not() -> None
     leaders = organic_leaders(b.snapshot(), top=2)
     assert leaders == [
         {"person": "person:c:hub", "name": "Hub", "unit": "(no unit)", "ties": 3,
-         "contacted": False, "committed": False},
+         "contacted": False, "committed": False, "organizer": False},
         {"person": "person:c:a", "name": "A", "unit": "(no unit)", "ties": 2,
-         "contacted": True, "committed": True},
+         "contacted": True, "committed": True, "organizer": False},
     ]
     assert talk_next(b.snapshot(), leaders=2)["organic_leaders"] == leaders
+
+
+def organizer_on_the_roster() -> CampaignBuilder:
+    """Maya Ortiz is on the roster and holds the 1-on-1s: she spoke with Ana (not committed).
+
+    Maya is tied to Ana and to Ben, Cy and Dee, none of them spoken with; Ben is tied to her
+    alone, so his score is hers: a committed person's 3.
+    """
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz")
+    b.talk("Ana", "2026-11-01", organizer="Maya Ortiz")
+    for coworker in ("Ana", "Ben", "Cy", "Dee"):
+        b.tie("Maya Ortiz", coworker)
+    return b
+
+
+def test_an_organizer_on_the_roster_is_not_someone_to_talk_to_next() -> None:
+    people = talk_next(organizer_on_the_roster().snapshot())["people"]
+    assert "Maya Ortiz" not in {p["name"] for p in people}
+
+
+def test_an_organizer_counts_for_her_coworkers_as_a_committed_person_and_is_their_messenger(
+        ) -> None:
+    ben = next(p for p in talk_next(organizer_on_the_roster().snapshot())["people"]
+               if p["name"] == "Ben")
+    assert ben["score"] == 3.0
+    assert ben["reasons"] == ["tied to committed Maya Ortiz"]
+    assert ben["messenger"] == {"key": "person:c:maya ortiz", "name": "Maya Ortiz",
+                                "committed": True}
+
+
+def test_an_organizer_among_the_organic_leaders_is_marked_as_one_not_as_never_spoken_with(
+        ) -> None:
+    b = organizer_on_the_roster()
+    leaders = organic_leaders(b.snapshot(), top=1)
+    assert leaders == [{"person": "person:c:maya ortiz", "name": "Maya Ortiz",
+                        "unit": "(no unit)", "ties": 4, "contacted": False, "committed": True,
+                        "organizer": True}]
+    assert talk_next(b.snapshot(), leaders=1)["organic_leaders"] == leaders
+
+
+def test_a_person_only_sharing_an_organizers_name_in_another_campaign_is_not_one() -> None:
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz")
+    b.talk("Ana", "2026-11-01", organizer="Maya Ortiz")
+    snap = b.snapshot()
+    snap.organizers = {"organizer:other:maya ortiz": "Maya Ortiz"}
+    assert "Maya Ortiz" in {p["name"] for p in talk_next(snap)["people"]}
+
+
+def test_an_organizer_on_the_roster_is_not_to_talk_to_next_on_both_stores(store) -> None:
+    from tests.records import CAMPAIGN, conversation, roster, tie
+
+    store.write([roster("Maya Ortiz"), roster("Ana Lopez"), roster("Ben Ortiz"),
+                 conversation("Ana Lopez", organizer="Maya Ortiz",
+                              issues=[{"issue": "parking", "anger": 1}]),
+                 tie("Maya Ortiz", "Ana Lopez"), tie("Maya Ortiz", "Ben Ortiz")])
+    r = talk_next(store.snapshot(CAMPAIGN))
+    assert [(p["name"], p["score"], p["messenger"]["name"], p["messenger"]["committed"])
+            for p in r["people"]] == [("Ben Ortiz", 5.0, "Maya Ortiz", True)]
+    maya = next(e for e in r["organic_leaders"] if e["name"] == "Maya Ortiz")
+    assert (maya["organizer"], maya["committed"]) == (True, True)

@@ -21,7 +21,8 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "PersonState", "latest_assessment_updates", "person_states",
+    "committed_people", "organizing_people",
+    "PersonState", "latest_assessment_updates", "person_states",
     "trust_adjacency", "trusted_in",
     "TrustPaths", "trust_paths", "unit_members", "at_least",
 ]
@@ -195,6 +196,18 @@ def latest_responses(snapshot: Snapshot) -> dict[str, Commitment]:
 def committed_people(snapshot: Snapshot) -> set[str]:
     """People whose latest answered ask was "yes": the committed members."""
     return {p for p, c in latest_responses(snapshot).items() if c.response == "yes"}
+
+
+def organizing_people(snapshot: Snapshot) -> set[str]:
+    """People who are organizers of the campaign: a person whose key names the same
+    normalized name as an organizer's (``person:c:maya ortiz``, ``organizer:c:maya ortiz``).
+
+    Matched on the keys alone: a spelling an alias merges for only one of the two, or a person
+    known by a custom id, is not matched.
+    """
+    people, cut = snapshot.people, len("organizer:")
+    return {k for k in ("person:" + o[cut:] for o in snapshot.organizers
+                        if o.startswith("organizer:")) if k in people}
 
 
 @dataclass(slots=True)

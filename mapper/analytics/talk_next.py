@@ -6,8 +6,8 @@ import heapq
 from typing import Any
 
 from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, committed_people,
-                                      contacted_people, person_name, trust_adjacency, trusted_in,
-                                      unit_members, unit_of)
+                                      contacted_people, organizing_people, person_name,
+                                      trust_adjacency, trusted_in, unit_members, unit_of)
 from mapper.analytics.attempts import (ATTEMPT_POINTS, attempt_points, attempt_reasons,
                                        failed_attempts)
 from mapper.analytics.status import assignee, present
@@ -43,7 +43,9 @@ def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]
     """People many others trust: most ties (and referrals) in the trust graph, contacted or not.
 
     Degree, not betweenness: it stays linear at a million people. Ties by name, then key.
-    People who left the workplace are not counted, nor their ties.
+    People who left the workplace are not counted, nor their ties. An organizer of the
+    campaign on its lists (:func:`~mapper.analytics._common.organizing_people`) is marked
+    ``organizer`` and ``committed``, not as someone never spoken with.
 
     Examples
     --------
@@ -52,18 +54,20 @@ def organic_leaders(snapshot: Snapshot, *, top: int = 10) -> list[dict[str, Any]
     [('Fay Gold', 3), ('Ana Lopez', 2)]
     """
     snapshot = present(snapshot)
+    organizing = organizing_people(snapshot)
     return _leaders(snapshot, trust_adjacency(snapshot), contacted_people(snapshot),
-                    committed_people(snapshot), top)
+                    committed_people(snapshot) | organizing, organizing, top)
 
 
 def _leaders(snapshot: Snapshot, adj: dict[str, list[str]], contacted: set[str],
-             committed: set[str], top: int) -> list[dict[str, Any]]:
+             committed: set[str], organizing: set[str], top: int) -> list[dict[str, Any]]:
     # Names only break ties among the best degrees: rank the few people reaching the top ones.
     cut = min(heapq.nlargest(top, map(len, adj.values())), default=0)
     best = heapq.nsmallest(top, (p for p, n in adj.items() if len(n) >= cut),
                            key=lambda p: (-len(adj[p]), person_name(snapshot, p), p))
     return [{"person": p, "name": person_name(snapshot, p), "unit": unit_of(snapshot, p),
-             "ties": len(adj[p]), "contacted": p in contacted, "committed": p in committed}
+             "ties": len(adj[p]), "contacted": p in contacted, "committed": p in committed,
+             "organizer": p in organizing}
             for p in best]
 
 
@@ -77,6 +81,11 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     when that person referred them; people nobody we know trusts add nothing. Coverage adds up
     to 3 for the gap in their unit: ``3 × (1 − contacted / headcount)`` (headcount as in
     :func:`~mapper.analytics.structure.structure`); a person with no known unit gets none.
+
+    An organizer of the campaign who is on its lists (a person named as an organizer is,
+    :func:`~mapper.analytics._common.organizing_people`) is already organizing: never a
+    candidate, and for her coworkers a committed person (3 each, and their messenger); she
+    still counts as not spoken with in her unit's coverage, as in the structure.
 
     Failed contact attempts (refused, not now, wrong number, no answer) lower the score as in
     the ask queue (:data:`~mapper.analytics.attempts.ATTEMPT_POINTS`) and are named in the
@@ -104,11 +113,16 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     """
     snapshot = present(snapshot)
     contacted = contacted_people(snapshot)
-    committed = committed_people(snapshot)
+    organizing = organizing_people(snapshot)
+    committed = committed_people(snapshot) | organizing
+    # The contacts, and the organizers among the people: neither is a candidate, both count
+    # for the people who trust them.
+    engaged = contacted | organizing if organizing else contacted
     # The leaders first, so every person's set of neighbours is gone before the scores are
     # built: the scores need only the contacts among them (at 1M people, sets by the million).
-    leading = _leaders(snapshot, trust_adjacency(snapshot), contacted, committed, leaders)
-    known_of = trusted_in(snapshot, contacted)  # person -> the contacts who trust them
+    leading = _leaders(snapshot, trust_adjacency(snapshot), contacted, committed, organizing,
+                       leaders)
+    known_of = trusted_in(snapshot, engaged)  # person -> the engaged people who trust them
     angry = angry_issues(snapshot, min_anger)
     tries = failed_attempts(snapshot) if snapshot.updates else {}
     referrers: dict[str, set[str]] = {}
@@ -125,7 +139,7 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
     def kind(n: str) -> int:  # 0 committed, 1 angry, 2 other contact
         return 0 if n in committed else 1 if n in angry else 2
 
-    points = {n: kind_points[kind(n)] for n in contacted}
+    points = {n: kind_points[kind(n)] for n in engaged}
     # Per unit, the coverage points and the words for them, the same for everyone in it.
     unit_gap: dict[str, tuple[float, list[str]]] = {}
     for unit, (spoken, headcount) in coverage.items():
@@ -175,7 +189,7 @@ def talk_next(snapshot: Snapshot, *, limit: int | None = None, min_anger: int = 
                 "score": score, "reasons": reasons, "messenger": messenger,
                 "assigned_to": assignee(snapshot, person)}
 
-    scored = [(-score_of(k, p.unit), p.name, k) for k, p in people.items() if k not in contacted]
+    scored = [(-score_of(k, p.unit), p.name, k) for k, p in people.items() if k not in engaged]
     best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
     return {"people": [entry(k, -neg) for neg, _, k in best],
             "organic_leaders": leading}
