@@ -115,3 +115,16 @@ def test_the_overview_table_names_its_count_of_kept_commitments_as_such() -> Non
     labels = [row[0] for row in overview_table(overview(example_snapshot())).rows]
     assert "took action" not in labels
     assert "kept a commitment" in labels
+
+
+def test_an_organizer_among_the_organic_leaders_is_shown_as_one_not_as_never_spoken_with(
+        ) -> None:
+    from mapper.analytics.examples import CampaignBuilder
+
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz")
+    b.talk("Ana", "2026-11-01", organizer="Maya Ortiz")
+    for coworker in ("Ana", "Ben"):
+        b.tie("Maya Ortiz", coworker)
+    leaders = tables_for("talk-next", talk_next(b.snapshot(), leaders=1))[1]
+    assert leaders.rows == [("Maya Ortiz", "(no unit)", "2", "organizer", "yes")]

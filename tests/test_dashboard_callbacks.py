@@ -730,3 +730,17 @@ def test_a_ready_page_opened_with_no_ranking_kept_ranks_the_campaign_once(app, s
         c.join(60)
     assert len(ranked) == 1, ranked
     assert out["block"][0]["rowData"] and out["choices"][0]
+
+
+def test_an_organizer_on_the_roster_is_shown_among_the_leaders_as_one(app, store):
+    from tests.records import roster, tie
+
+    store.write([roster("Maya Ortiz")] + [tie("Maya Ortiz", n) for n in CONTACTS])
+    with signed_in_as(app, ADMIN):
+        shown = text(talk_next.leaders(None))
+        rows = grid_rows(talk_rows, {c["field"] for c in talk_next.COLUMNS},
+                         {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}},
+                         None)
+    cells = re.findall(r'"children": "([^"]*)"', shown)
+    assert cells[cells.index("Maya Ortiz"):][:4] == ["Maya Ortiz", "ICU", "organizer", "yes"]
+    assert "Maya Ortiz" not in [r["name"] for r in rows[0]["rowData"]]

@@ -73,7 +73,8 @@ def leaders(campaign: str | None):
     if not top:
         return html.P("No ties recorded yet.", className="muted-box")
     rows = [[person_link(e["name"], e["person"]), e["unit"], e["ties"],
-             "yes" if e["contacted"] else "not yet", "yes" if e["committed"] else "—"]
+             "organizer" if e.get("organizer") else "yes" if e["contacted"] else "not yet",
+             "yes" if e["committed"] else "—"]
             for e in top]
     # Scrolls inside its card on a phone (the keyboard can scroll it too), never the page.
     return html.Div(table(["Name", "Unit", "Ties", "Spoken with", "Committed"], rows,

@@ -210,7 +210,10 @@ def organic_leaders_table(result: dict[str, Any] | list[dict[str, Any]]) -> Tabl
     """Organic leaders, from :func:`~mapper.analytics.talk_next.talk_next` or
     :func:`~mapper.analytics.talk_next.organic_leaders`."""
     leaders = result["organic_leaders"] if isinstance(result, dict) else result
-    rows = [(e["name"], e["unit"], _s(e["ties"]), _s(e["contacted"]), _s(e["committed"]))
+    # An organizer is organizing, not someone never spoken with (a kept answer from before
+    # the field says nothing of it).
+    rows = [(e["name"], e["unit"], _s(e["ties"]),
+             "organizer" if e.get("organizer") else _s(e["contacted"]), _s(e["committed"]))
             for e in leaders]
     return Table("Organic leaders (most trusted)",
                  ("Name", "Unit", "Ties", "Spoken with", "Committed"), rows)
