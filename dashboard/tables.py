@@ -15,7 +15,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from typing import Any
 
 from mapper.analytics import ask_queue, talk_next
-from mapper.analytics._common import UNKNOWN_UNIT, angry_issues, issue_name, latest_conversation
+from mapper.analytics._common import (UNKNOWN_UNIT, angry_issues, issue_name,
+                                      latest_conversation, organizer_named)
 from mapper.analytics.cached import READ_MODEL
 from mapper.analytics.stored import derived
 from mapper.readmodel import kept_key
@@ -384,19 +385,21 @@ class _Ready(_Slotted):
 
 
 def talk_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """People to talk to next; organizer and issues are those of the messenger who knows them."""
+    """People to talk to next; organizer and issues are those of the messenger who knows them
+    (a messenger who is an organizer herself is their organizer)."""
     latest = latest_conversation(snapshot)
     angry = angry_issues(snapshot)
     rows = []
     for rank, e in enumerate(talk_next(snapshot)["people"], 1):
         m = e["messenger"]
         via = latest.get(m["key"]) if m else None
+        own = organizer_named(snapshot, m["key"]) if m else None
         rows.append({
             "rank": rank, "person": e["person"], "name": e["name"], "unit": e["unit"],
             "in_roster": "yes" if e["in_roster"] else "no", "score": e["score"],
             "reasons": "; ".join(e["reasons"]),
             "messenger": (m["name"] + (" (committed)" if m["committed"] else "")) if m else None,
-            "organizer": via.organizer if via else None,
+            "organizer": own or (via.organizer if via else None),
             "issues": _issue_names(snapshot, angry.get(m["key"])) if m else [],
             "assigned_to": e["assigned_to"],
         })

@@ -744,3 +744,18 @@ def test_an_organizer_on_the_roster_is_shown_among_the_leaders_as_one(app, store
     cells = re.findall(r'"children": "([^"]*)"', shown)
     assert cells[cells.index("Maya Ortiz"):][:4] == ["Maya Ortiz", "ICU", "organizer", "yes"]
     assert "Maya Ortiz" not in [r["name"] for r in rows[0]["rowData"]]
+
+
+def test_a_coworker_whose_messenger_is_an_organizer_is_on_her_talk_list() -> None:
+    from mapper.analytics.examples import CampaignBuilder
+
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz")
+    b.talk("Ana", "2026-11-01", organizer="Maya Ortiz")
+    b.talk("Dee", "2026-11-01", organizer="Dev Patel")
+    b.tie("Maya Ortiz", "Ben")
+    b.tie("Dee", "Cy")
+    rows = {r["name"]: r for r in talk_rows(b.snapshot())}
+    assert (rows["Ben"]["messenger"], rows["Ben"]["organizer"]) == (
+        "Maya Ortiz (committed)", "Maya Ortiz")
+    assert (rows["Cy"]["messenger"], rows["Cy"]["organizer"]) == ("Dee", "Dev Patel")

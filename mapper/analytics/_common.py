@@ -21,7 +21,7 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "organizing_people",
+    "committed_people", "organizing_people", "organizer_named",
     "PersonState", "latest_assessment_updates", "person_states",
     "trust_adjacency", "trusted_in",
     "TrustPaths", "trust_paths", "unit_members", "at_least",
@@ -208,6 +208,14 @@ def organizing_people(snapshot: Snapshot) -> set[str]:
     people, cut = snapshot.people, len("organizer:")
     return {k for k in ("person:" + o[cut:] for o in snapshot.organizers
                         if o.startswith("organizer:")) if k in people}
+
+
+def organizer_named(snapshot: Snapshot, person: str) -> str | None:
+    """The organizer's name when ``person`` is one (as :func:`organizing_people` matches), else
+    None."""
+    if not person.startswith("person:"):
+        return None
+    return snapshot.organizers.get("organizer:" + person[len("person:"):])
 
 
 @dataclass(slots=True)
