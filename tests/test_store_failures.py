@@ -199,9 +199,10 @@ def read_only(path: Path):
 
 
 #: What gives someone's words or details out, with an entry in the audit trail.
-AUDITED = (["follow-ups", "--json", "--today", "2026-11-30"], ["person", "Ana Lopez", "--private"],
+AUDITED = (["follow-ups", "--json", "--today", "2026-11-30"], ["ladder"], ["ladder", "--json"],
+           ["person", "Ana Lopez", "--private"],
            ["export"])
-READS = (["overview", "--json"], ["ladder", "--json"], ["ask-queue", "--json"],
+READS = (["overview", "--json"], ["ask-queue", "--json"],
          ["follow-ups", "--json"], ["stats", "--json"], ["search", "ana"], ["person", "Ana Lopez"],
          *AUDITED)
 
