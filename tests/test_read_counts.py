@@ -284,3 +284,33 @@ def test_a_schema_8_neo4j_store_gets_each_units_counts_in_one_node_when_opened(
         assert "Nights" in {key for key, _, _ in units}
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_answers_kept_before_the_upgrade_to_counting_yeses_are_not_served_as_current(
+        open_store_of_kind, kind, request):
+    """The same release lists no organizer on the roster to talk to next: a talk-next answer
+    kept before the upgrade (listing her) was served as current until the next write."""
+    from mapper.analytics.cached import Analytics
+
+    store = open_store_of_kind(kind)
+    _yes_unrated(store)
+    Analytics(store, campaign=CAMPAIGN, answers=store).answer("talk_next")
+    kept = {a.version for a in store.answer_stamps(CAMPAIGN)}
+    assert kept == {store.version()}
+    if kind == "sqlite":
+        from mapper.stores.sqlite import SQLiteStore
+
+        store._db.execute("UPDATE meta SET v = 15 WHERE k = 'schema'")
+        store.close()
+        again = SQLiteStore(store.path)
+    else:
+        from mapper.stores.neo4j import Neo4jStore
+
+        with store._session() as session:
+            session.run("MATCH (m:StoreMeta) SET m.schema = 16").consume()
+        again = Neo4jStore(request.getfixturevalue("neo4j_uri"))
+    try:
+        assert again.version() not in kept
+    finally:
+        again.close()

@@ -718,7 +718,8 @@ class SQLiteStore(Store):
     def _add_moved(self, found: int) -> None:
         """Schema 13 -> 14: :meth:`_add_moved_column`; 14 -> 15: the nodes aliases name
         renamed (:meth:`_name_by_aliases`); 15 -> 16: each campaign's counts counted again
-        from its rows (:meth:`_count_campaign`); with the schema number, one transaction."""
+        from its rows (:meth:`_count_campaign`); with the schema number (and the version, as
+        a write moves it), one transaction."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -729,6 +730,8 @@ class SQLiteStore(Store):
             for campaign in self.campaigns():
                 self._count_campaign(campaign)
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
+            # (Answers kept before it are stale: this release answers otherwise, talk-next.)
+            db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
