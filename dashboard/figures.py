@@ -106,7 +106,8 @@ def structure_figure(structure: dict[str, Any], max_units: int = 30) -> go.Figur
     names = [plot_text(u["unit"]) for u in units]
     fig = go.Figure()
     for key, label, color in (("contacted", "contacted", "#aed6f1"),
-                              ("supporters", "supporters (1–2, or unrated and committed)", "#3498db"),
+                              ("supporters", "supporters (1–2, or unrated and committed)",
+                               "#3498db"),
                               ("committed", "committed", SUCCESS)):
         fig.add_trace(go.Bar(name=label, x=names, y=[u[key] for u in units], marker_color=color,
                              hovertemplate="%{x}: %{y} " + label + "<extra></extra>"))
