@@ -264,6 +264,8 @@ class UpkeepShown:
     a bar with the time left on a terminal."""
 
     WORDS = {"rebuild": "Building the read model of campaign {c} again ({n:,} people)",
+             "recount": "Counting the figures of campaign {c} again ({n:,} people: this "
+                        "release counts a supporter otherwise)",
              "reprojection": "Projecting the {n:,} records of campaign {c} again",
              "moves": "Moving the {n:,} records that name the alias's spellings in campaign {c}"}
 
@@ -284,7 +286,8 @@ class UpkeepShown:
                                  "stopped.")
             bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                            TimeRemainingColumn(), console=self.console, transient=True)
-            self._task = bar.add_task("people" if step.what == "rebuild" else "records",
+            self._task = bar.add_task("people" if step.what in ("rebuild", "recount")
+                                      else "records",
                                       total=step.total)
             with _LIVE:
                 try:

@@ -123,3 +123,30 @@ def test_each_campaigns_bar_shows_though_the_spinner_began_under_the_first(monke
         drawn = screen.getvalue().split("campaign second")[-1]
         upkeep(Upkeep("rebuild", "second", 4_000, 4_000, over=True))
     assert "0/4000" in drawn
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_first_command_of_a_release_counting_supporters_otherwise_tells_its_recount(
+        open_store_of_kind, kind, tmp_path, request):
+    """A store of the release before (SQLite 15, Neo4j 16) has its counts counted again on
+    open, silent before: 44 s at a million people on Neo4j."""
+    store = open_store_of_kind(kind)
+    store.write(small_campaign())
+    people = len(store.snapshot(CAMPAIGN).people)
+    steps: list[Upkeep] = []
+    if kind == "sqlite":
+        from mapper.stores.sqlite import SQLiteStore
+
+        store._db.execute("UPDATE meta SET v = 15 WHERE k = 'schema'")
+        store.close()
+        again = SQLiteStore(store.path, upkeep=steps.append)
+    else:
+        from mapper.stores.neo4j import Neo4jStore
+
+        with store._session() as session:
+            session.run("MATCH (m:StoreMeta) SET m.schema = 16").consume()
+        again = Neo4jStore(request.getfixturevalue("neo4j_uri"), upkeep=steps.append)
+    try:
+        _is_told_in_order(steps, "recount", people)
+    finally:
+        again.close()

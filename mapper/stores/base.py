@@ -256,7 +256,8 @@ class Rebuild:
 class Upkeep(NamedTuple):
     """How far a store is in work it does before it answers (:meth:`Store.resume`): a
     migration's rebuild of a campaign's read model (``what`` "rebuild", ``done`` of ``total``
-    people), or its records projected again ("reprojection": every record of the campaign;
+    people), its counts counted again from its people's rows ("recount": told when begun and
+    when over), or its records projected again ("reprojection": every record of the campaign;
     "moves": those an alias's change moves). Reported to the store's :attr:`Store.upkeep`
     before the first batch, after each, and once ``over`` (done, or left to another
     process carrying it on)."""
