@@ -1022,10 +1022,8 @@ class Neo4jStore(Store):
             if found < 16:
                 self._order_ladders(session)
             for (campaign,) in session.execute_read(_read_all, "read/list_campaigns"):
-                total = self._count_people(campaign, "") if self.upkeep is not None else 0
-                self._report("recount", campaign, 0, total)  # (44 s at a million people)
-                session.execute_write(_recount, campaign)
-                self._report("recount", campaign, total, total, over=True)
+                self._recount_told(campaign, functools.partial(
+                    session.execute_write, _recount, campaign))
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
                                                     schema=SCHEMA).consume())
             return

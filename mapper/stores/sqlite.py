@@ -728,10 +728,7 @@ class SQLiteStore(Store):
             if found < 15:
                 self._name_by_aliases()
             for campaign in self.campaigns():
-                total = self._count_people(campaign, "") if self.upkeep is not None else 0
-                self._report("recount", campaign, 0, total)
-                self._count_campaign(campaign)
-                self._report("recount", campaign, total, total, over=True)
+                self._recount_told(campaign, functools.partial(self._count_campaign, campaign))
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             # (Answers kept before it are stale: this release answers otherwise, talk-next.)
             db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
