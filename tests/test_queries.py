@@ -221,6 +221,7 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.take_lease("answers", "test", at, at + dt.timedelta(seconds=60))
         store.drop_answers(CAMPAIGN)
         store.answers_dropped_at(CAMPAIGN)
+        store.stale_since(store.version())
         use_every_session_query(store)
         use_every_draft_query(store)
         use_every_server_query(store)

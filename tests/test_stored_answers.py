@@ -300,6 +300,69 @@ def test_while_a_refresher_is_at_work_the_stale_answer_is_served_past_the_lag_to
         assert c.answer(talk_next).as_of == clock.t and source.builds == 1
 
 
+def test_a_stale_answers_age_counts_from_the_write_that_made_it_stale(store, monkeypatch):
+    """An answer current, unwritten, for an hour is not an hour stale at the next write: a
+    team's server quiet for a quarter hour sent every page to compute the whole graph at once
+    at its first write (a million people: none was served)."""
+    clock = Clock()
+    monkeypatch.setattr("mapper.clock.now", clock)  # (the store's clock: when writes land)
+    store.write(small_campaign())
+    _, a = process(store, clock, lag=30)
+    computed = a.answer(talk_next)
+    clock.tick(3600)  # an hour, nothing written
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    assert store.stale_since(computed.version) == clock.t
+    clock.tick(30)  # stale for the lag bound, computed an hour and a half minute ago
+    source, b = process(store, clock, lag=30)
+    nudged = []
+    b.on_stale = lambda: nudged.append(1)
+    served = b.answer(talk_next)
+    assert served.as_of == T0 and served.version < store.version()
+    assert source.builds == 0 and nudged
+    # A second write does not move when it went stale; past the bound from the first, computed.
+    clock.tick(1)
+    store.write([conversation("Yan Ray", "2026-11-22")])
+    assert store.stale_since(computed.version) == clock.t - dt.timedelta(seconds=31)
+    source, c = process(store, clock, lag=30)
+    late = c.answer(talk_next)
+    assert late.as_of == clock.t and late.version == store.version() and source.builds == 1
+    # While a refresher is at work, so for the busy bound.
+    clock.tick(3600)
+    store.write([conversation("Zed Ray", "2026-11-22")])
+    clock.tick(299)
+    source, d = process(store, clock, lag=30)
+    d.refreshing, d.busy_lag = (lambda: True), 300
+    assert d.answer(talk_next).as_of == late.as_of and source.builds == 0
+    clock.tick(2)
+    assert d.answer(talk_next).as_of == clock.t and source.builds == 1
+
+
+def test_a_store_knows_when_it_left_a_version_an_answer_was_kept_at_while_current(
+        store, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("mapper.clock.now", clock)
+    store.write(small_campaign())
+    v = store.version()
+    assert store.stale_since(v) is None  # (no answer kept at it: not watched)
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", v, T0, [1]))
+    assert store.stale_since(v) is None  # (still the store's version)
+    clock.tick(60)
+    store.write([conversation("Eve Stone", "2026-11-21")])
+    assert store.stale_since(v) == T0 + dt.timedelta(seconds=60)
+    # Kept at a version already left (a refresh read before a write): when it was left is not
+    # known, and its age counts from its computation.
+    old = store.version()
+    store.write([conversation("Yan Ray", "2026-11-22")])
+    assert store.put_answers([StoredAnswer(CAMPAIGN, "r", "{}", old, T0, [2])])
+    clock.tick(60)
+    store.write([conversation("Zed Ray", "2026-11-22")])
+    assert store.stale_since(old) is None
+    # Versions no answer is kept at any more are let go.
+    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, [3]))
+    store.put_answer(StoredAnswer(CAMPAIGN, "r", "{}", store.version(), T0, [4]))
+    assert store.stale_since(v) is None
+
+
 def test_a_refreshers_round_reads_one_snapshot_for_all_its_answers_while_writes_go_on(store):
     """Every write moves the version: each stale answer of a round read the campaign again."""
     store.write(small_campaign())

@@ -365,8 +365,8 @@ class Analytics:
         """:meth:`run`, with the store version the answer was computed from and when.
 
         A whole-graph question (:data:`~mapper.analytics.stored.DERIVED`) is answered from its
-        stored answer when that is for the current version, or stale by a write but younger
-        than :attr:`lag` seconds (then :attr:`on_stale` is told); else (older, none stored,
+        stored answer when that is for the current version, or stale by a write made less
+        than :attr:`bound` seconds ago (then :attr:`on_stale` is told); else (older, none stored,
         or ``fresh``) it is computed now and stored. Any other question is computed as
         :meth:`run` does, as of now.
 
@@ -399,9 +399,8 @@ class Analytics:
             return kept
         if not fresh:
             stamp = self._stamp(key)
-            if stamp is not None and (stamp.version == version or
-                                      (self.now() - stamp.computed_at).total_seconds()
-                                      <= self.bound()):
+            if stamp is not None and (stamp.version == version
+                                      or self._stale_for(stamp) <= self.bound()):
                 unread = kept is None or (kept.version, kept.as_of) != (stamp.version,
                                                                          stamp.computed_at)
                 left_out = current_only if stamp.version != version else ()
@@ -676,6 +675,23 @@ class Analytics:
                 if a.options == answer.options and a.question not in names
                 and a.question.startswith(answer.question + PART)]
         self.answers.put_answers(kept, drop)
+
+    def _stale_for(self, stamp: Any) -> float:
+        """Seconds the stored answer of this stamp has been stale: since the write that made
+        it so, where the store knows when (:meth:`~mapper.stores.base.Store.stale_since`),
+        else since it was computed (no less). Counted from its computation alone, answers
+        current but unwritten for a quiet quarter hour were all "15 minutes stale" at the
+        next write: at a million people every page of a team's server then computed the
+        whole graph at once, and none was served."""
+        now = self.now()
+        age = (now - stamp.computed_at).total_seconds()
+        stale_since = getattr(self.answers, "stale_since", None)
+        if age <= self.bound() or stale_since is None:
+            return age
+        since = stale_since(stamp.version)
+        if since is None or not stamp.computed_at <= since <= now:
+            return age  # (not known, or by another clock: counted from its computation)
+        return (now - since).total_seconds()
 
     def bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while

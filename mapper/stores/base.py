@@ -696,6 +696,13 @@ class Store(abc.ABC):
         records since (a forget's drafts and audit ids, deleted through connections of
         their own after its records): where a delete leaves nothing behind, nothing to do."""
 
+    def stale_since(self, version: Any) -> dt.datetime | None:
+        """When the store left ``version`` (the first write after it committed), where it
+        knows: it does for a version a stored answer was kept at while it was the store's
+        (:meth:`put_answer`), once a write of this release left it. None otherwise: a stale
+        answer's age then counts from when it was computed, older than it is stale."""
+        return None
+
     def answers_dropped_at(self, campaign: str) -> Any:
         """The version a forget or a reset last dropped the campaign's stored answers at
         (:data:`ANSWERS_DROPPED`), or None: an answer computed from an older read may name

@@ -16,7 +16,7 @@ import orjson
 from neo4j import GraphDatabase, NotificationDisabledClassification
 from neo4j.exceptions import ClientError
 
-from mapper import readmodel
+from mapper import clock, readmodel
 from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import RECORD_KINDS, Record
@@ -67,6 +67,7 @@ _SCHEMA = (
     # Stored answers (a cache; not counted in SCHEMA): created on open, like the rest.
     "schema/create_answer_key_constraint",
     "schema/create_answer_lease_name_constraint",
+    "schema/create_answer_version_constraint",
     *(f"schema/create_{t.lower()}_source_index" for t in EDGE_TYPES),
 )
 
@@ -339,8 +340,22 @@ def _write_batch(tx: Any, rows: _BatchRows) -> WriteResult:
     if rows.marks:
         tx.run(load_query("write/mark_reprojection"), rows=rows.marks).consume()
     _refresh(tx, touched, people)
-    tx.run(load_query("write/increment_version")).consume()
+    _next_version(tx)
     return result
+
+
+def _next_version(tx: Any) -> None:
+    """Move the store's version on (every write does, in its transaction), stamping when it
+    left the version it was at if a stored answer was kept at it (:meth:`Neo4jStore.stale_since`)."""
+    tx.run(load_query("write/increment_version"), now=clock.now().isoformat()).consume()
+
+
+def _watch_version(tx: Any, version: int) -> None:
+    """After keeping an answer of ``version`` (in its transaction): while that is the store's,
+    the write that leaves it stamps when (:func:`_next_version`); versions no answer is kept
+    at any more are let go."""
+    tx.run(load_query("write/watch_answer_version"), version=version).consume()
+    tx.run(load_query("write/delete_unwatched_versions"), dropped=ANSWERS_DROPPED).consume()
 
 
 def _node_props(tx: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -1190,7 +1205,7 @@ class Neo4jStore(Store):
                    campaigns=sorted(campaigns)).consume()
             if marks:
                 tx.run(load_query("write/mark_reprojection"), rows=_mark_rows(marks)).consume()
-            tx.run(load_query("write/increment_version")).consume()
+            _next_version(tx)
             # (After the version moved: an answer read before this commit is older.)
             _mark_answers_dropped(tx, campaigns)
             return result, n
@@ -1221,7 +1236,7 @@ class Neo4jStore(Store):
                 renamed, people = renamed + changed, people + more
             if renamed:
                 _refresh(tx, set(people), set(people))  # (their rows show their names)
-                tx.run(load_query("write/increment_version")).consume()
+                _next_version(tx)
             return True
 
         self._await_written()
@@ -1249,7 +1264,7 @@ class Neo4jStore(Store):
             tx.run(load_query("write/lock_store")).consume()
             tx.run(load_query("write/mark_read_model_rebuild"),
                    rows=[[c, secrets.token_hex(8)] for c in campaigns]).consume()
-            tx.run(load_query("write/increment_version")).consume()
+            _next_version(tx)
 
         self._await_written()
         with self._session() as session:
@@ -1312,7 +1327,7 @@ class Neo4jStore(Store):
                 _replace_read_counts(tx, work.campaign, counts)
                 tx.run(load_query("write/delete_campaign_ask_rankings"),
                        campaign=work.campaign, question=self.ASK_RANKING).consume()
-                tx.run(load_query("write/increment_version")).consume()
+                _next_version(tx)
             return True  # (or the mark moved since: another process will count)
 
         def count(tx: Any) -> tuple[int, list[tuple]] | None:
@@ -1352,7 +1367,7 @@ class Neo4jStore(Store):
             def end(tx: Any) -> None:
                 # Marked again at the version it ends at (a write during the deletes moved
                 # it), and any answer kept meanwhile, read from a campaign half gone, goes.
-                tx.run(load_query("write/increment_version")).consume()
+                _next_version(tx)
                 _mark_answers_dropped(tx, campaigns)
                 tx.run(load_query("write/delete_answers_older"),
                        dropped=ANSWERS_DROPPED).consume()
@@ -1387,6 +1402,7 @@ class Neo4jStore(Store):
                    question=answer.question, options=answer.options, version=answer.version,
                    dropped=ANSWERS_DROPPED, computed_at=answer.computed_at.isoformat(),
                    result=result).consume()
+            _watch_version(tx, answer.version)
 
         self._await_written()
         with self._session() as session:
@@ -1394,6 +1410,10 @@ class Neo4jStore(Store):
 
     def drop_answers(self, campaign: str | None = None) -> None:
         self._write_query("write/delete_answers", campaign=campaign, dropped=ANSWERS_DROPPED)
+
+    def stale_since(self, version: int) -> dt.datetime | None:
+        rows = self._read("read/get_version_left_at", version=version)
+        return dt.datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def answers_dropped_at(self, campaign: str) -> int | None:
         return self._read("read/get_answers_dropped_at", campaign=campaign,
@@ -1424,6 +1444,7 @@ class Neo4jStore(Store):
                    version=head.version).consume()
             tx.run(load_query("write/merge_answers"), campaign=head.campaign,
                    answers=rows).consume()
+            _watch_version(tx, head.version)
             return True
 
         self._await_written()

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from mapper import readmodel
+from mapper import clock, readmodel
 from mapper.identity import lookup_keys
 from mapper.keys import normalize
 from mapper.models import Record
@@ -255,6 +255,7 @@ CREATE TABLE IF NOT EXISTS answers (
   UNIQUE (campaign, question, options));
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,
   expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS answer_versions (v INTEGER PRIMARY KEY, left_at TEXT);
 """
 
 # Edge props stored as columns of `edges`, in column order after `campaign`.
@@ -413,6 +414,14 @@ def _by_campaign(people: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
+def _next_version(db: sqlite3.Connection) -> None:
+    """Move the store's version on (every write does, in its transaction), stamping when it
+    left the version it was at if a stored answer was kept at it (:meth:`SQLiteStore.stale_since`)."""
+    db.execute("UPDATE answer_versions SET left_at = ? WHERE left_at IS NULL "
+               "AND v = (SELECT v FROM meta WHERE k = 'version')", (clock.now().isoformat(),))
+    db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+
+
 def _rollback(db: sqlite3.Connection, savepoint: str | None = None) -> None:
     """Undo the transaction under way (back to ``savepoint``, then released), unless SQLite
     has ended it itself: a COMMIT that finds the disk full, or another I/O error, rolls the
@@ -528,12 +537,17 @@ class SQLiteStore(Store):
         # as "database is locked" behind a longer one; WAL lets it read meanwhile).
         tables = {name for (name,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name IN ('meta', 'rm_rebuild', 'answers', 'leases')")}
+            "AND name IN ('meta', 'rm_rebuild', 'answers', 'leases', 'answer_versions')")}
         found = (db.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
                  if "meta" in tables else None)
+        self._versions_kept = "answer_versions" in tables
         if self.read_only:
             self._open_read_only(found, tables)
             return
+        if not {"answers", "leases", "answer_versions"} <= tables:
+            # (Before any step: each write stamps the version it leaves, _next_version.)
+            db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
+            self._versions_kept = True
         if found is None:
             db.executescript(f"BEGIN IMMEDIATE; {_DDL} {'; '.join(_PAGES_DDL)}; "
                              f"{'; '.join(_COUNTS_DDL)}; "
@@ -583,8 +597,6 @@ class SQLiteStore(Store):
         # (a kept ask ranking whose issue's points moved is ranked whole, as before it).
         self._angry_indexed = "edges_angry_dst" in have
         self._assigned_indexed = {"edges_assigned_dst", "edges_assigned_src"} <= have
-        if not {"answers", "leases"} <= tables:
-            db.executescript(f"BEGIN IMMEDIATE; {_ANSWERS_DDL} COMMIT;")
 
     def _open_read_only(self, found: tuple | None, tables: set[str]) -> None:
         """A read-only file is read as it is: one that needs a change first (a new file's
@@ -642,7 +654,7 @@ class SQLiteStore(Store):
                 for campaign in self.campaigns():
                     self.reproject(campaign)
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
-            db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+            _next_version(db)
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
@@ -731,7 +743,7 @@ class SQLiteStore(Store):
                 self._recount_told(campaign, functools.partial(self._count_campaign, campaign))
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
             # (Answers kept before it are stale: this release answers otherwise, talk-next.)
-            db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+            _next_version(db)
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
@@ -787,7 +799,7 @@ class SQLiteStore(Store):
             else:  # (a re-projection names them)
                 self._mark(dict.fromkeys(self.campaigns()))
             db.execute("UPDATE meta SET v = ? WHERE k = 'schema'", (SCHEMA,))
-            db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+            _next_version(db)
             db.execute("COMMIT")
         except BaseException:
             _rollback(db)
@@ -856,7 +868,7 @@ class SQLiteStore(Store):
                 if todo:
                     self._write_batch(todo)
                     self._mark(marks_of(todo))
-                    db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                    _next_version(db)
                 db.execute("RELEASE apply" if nested else "COMMIT")
             except BaseException:
                 _rollback(db, "apply" if nested else None)
@@ -891,7 +903,7 @@ class SQLiteStore(Store):
                     "(SELECT 1 FROM rm_people p WHERE p.campaign = ?1 "
                     "AND p.person = rm_stamps.person)", [(c,) for c in campaigns])
                 self._mark(marks)
-                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                _next_version(db)
                 # (After the version moved: an answer read before this commit is older.)
                 self._mark_answers_dropped(campaigns)
                 db.execute("COMMIT")
@@ -973,7 +985,7 @@ class SQLiteStore(Store):
                     self._people.clear()
                     self._people.update(people)
                     self._refresh(people)  # (their rows and items show their names)
-                    db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                    _next_version(db)
                 db.execute("RELEASE rename" if nested else "COMMIT")
             except BaseException:
                 _rollback(db, "rename" if nested else None)
@@ -1007,7 +1019,7 @@ class SQLiteStore(Store):
                     "INSERT INTO rm_rebuild VALUES (?, ?, NULL) ON CONFLICT (campaign) "
                     "DO UPDATE SET token = excluded.token, cursor = NULL",
                     [(c, secrets.token_hex(8)) for c in campaigns])
-                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                _next_version(db)
                 if not nested:
                     db.execute("COMMIT")
             except BaseException:
@@ -1080,7 +1092,7 @@ class SQLiteStore(Store):
         with self._rebuild_step(work, done=True) as ours:
             if ours:
                 self._count_campaign(work.campaign)
-                self._db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                _next_version(self._db)
 
     def _count_campaign(self, campaign: str) -> None:
         """The campaign's counts (``rm_counts``, ``rm_named``) replaced by those of its rows
@@ -1843,7 +1855,7 @@ class SQLiteStore(Store):
                               "reprojection", "rm_rebuild"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("DELETE FROM answers WHERE question != ?", (ANSWERS_DROPPED,))
-                db.execute("UPDATE meta SET v = v + 1 WHERE k = 'version'")
+                _next_version(db)
                 # As a forget does: an answer computed from a read before the reset (naming
                 # the people it erased) is not kept after it; every campaign's mark (an
                 # earlier forget's too) moves to the version it ends at.
@@ -1899,6 +1911,7 @@ class SQLiteStore(Store):
                 "result = excluded.result WHERE excluded.version >= answers.version",
                 (answer.campaign, answer.question, answer.options, answer.version,
                  answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
+            self._watch_version(self._db, answer.version)
 
     def drop_answers(self, campaign: str | None = None) -> None:
         if self.read_only:  # (none is kept that it holds not already)
@@ -1906,6 +1919,22 @@ class SQLiteStore(Store):
         with self._lock:  # (not a forget's mark: it still refuses answers read before it)
             self._db.execute("DELETE FROM answers WHERE (?1 IS NULL OR campaign = ?1) "
                              "AND question != ?2", (campaign, ANSWERS_DROPPED))
+
+    @staticmethod
+    def _watch_version(db: sqlite3.Connection, version: int) -> None:
+        """After keeping an answer of ``version``: while that is the store's, the write that
+        leaves it stamps when (:func:`_next_version`); versions no answer is kept at any more
+        are let go."""
+        db.execute("INSERT OR IGNORE INTO answer_versions SELECT ?1, NULL FROM meta "
+                   "WHERE k = 'version' AND v = ?1", (version,))
+        db.execute("DELETE FROM answer_versions WHERE v < (SELECT min(version) FROM answers "
+                   "WHERE question != ?)", (ANSWERS_DROPPED,))
+
+    def stale_since(self, version: int) -> dt.datetime | None:
+        if not self._versions_kept:  # (a read-only file an older release wrote last)
+            return None
+        row = self._rows("SELECT left_at FROM answer_versions WHERE v = ?", (version,))
+        return dt.datetime.fromisoformat(row[0][0]) if row and row[0][0] else None
 
     def answers_dropped_at(self, campaign: str) -> int | None:
         row = self._rows("SELECT version FROM answers WHERE campaign = ? AND question = ? "
@@ -1945,6 +1974,7 @@ class SQLiteStore(Store):
                         "AND options = ? AND version <= ?",
                         [(head.campaign, q, o, head.version) for q, o in drop])
                     db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?)", rows)
+                    self._watch_version(db, head.version)
             except BaseException:
                 if not nested:
                     _rollback(db)
