@@ -38,14 +38,16 @@ __all__ = ["Answer", "DERIVED", "RETIRED", "LAG_ENV", "DEFAULT_LAG", "BUSY_LAG_E
 
 log = logging.getLogger(__name__)
 
-#: The environment variable setting how old (in seconds) a stored answer may be served after
+#: The environment variable setting how long (in seconds) a stored answer may be served after
 #: a write made it stale: the 60 s a whole-graph answer may lag a write, less the time a
-#: refresh takes (about 10 s at 100k people, more on a busy machine).
+#: refresh takes (about 10 s at 100k people, more on a busy machine). Counted from that write
+#: where the store knows when it was (:meth:`mapper.stores.base.Store.stale_since`), else from
+#: when the answer was computed.
 LAG_ENV = "MAPPER_ANSWER_LAG"
 DEFAULT_LAG = 30.0
 
-#: The environment variable setting how old (in seconds) a stale stored answer may still be
-#: served while a background refresher is at work: past :data:`LAG_ENV`'s bound, a page shows
+#: The environment variable setting how long (in seconds) a stale stored answer may still be
+#: served while a background refresher is at work (counted as :data:`LAG_ENV`'s bound is): past :data:`LAG_ENV`'s bound, a page shows
 #: the answer it has, with its age, rather than computing another beside the refresher's
 #: (a team under load on two cores: each was a whole-campaign snapshot, and pages waited
 #: a minute behind them). An answer is replaced a round after the snapshot it was computed
