@@ -239,6 +239,30 @@ def test_the_ready_lists_ranking_as_of_the_latest_record_is_never_taken_as_exact
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_the_ready_lists_ranking_lags_from_the_write_after_it_not_from_when_it_was_kept(
+        open_store_of_kind, kind, monkeypatch):
+    """Kept, then an hour with nothing written: the first write after it does not make its
+    counts an hour old (every Ready page of a team's server ranked the whole campaign then);
+    they lag from that write, up to the lag bound."""
+    store = open_store_of_kind(kind)
+    later = _Later()
+    monkeypatch.setattr("mapper.clock.now", later)
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "30")
+    words = lambda ids: read_texts(store, CAMPAIGN, ids)  # noqa: E731
+    store.write([*small_campaign(), *_asked(),
+                 conversation("Zed Late", "2026-12-03", id="late", issues=[])])
+    store.kept_list_ranking(CAMPAIGN, texts=words, words="every")
+    later.hours = 1
+    store.write([conversation("Zed Late", "2026-11-16", id="late", issues=[])])  # (inexact)
+    assert not store.kept_list_ranking(CAMPAIGN, texts=words, words="every").whole
+    later.hours = 1 + 31 / 3600  # past the bound, from the write
+    ranking = store.kept_list_ranking(CAMPAIGN, texts=words, words="every")
+    full = ask_queue(fill_texts(store.snapshot(CAMPAIGN), store))
+    assert ranking.whole and ranking.order == [(e["person"], e["score"], e["ready"])
+                                               for e in full]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def test_another_days_ranking_is_read_not_kept_for_the_new_day(open_store_of_kind, kind,
                                                                 monkeypatch):
     """Each page of the new day reads it again (the rows whose wait moved, about 2,000 a day

@@ -357,10 +357,19 @@ def test_a_store_knows_when_it_left_a_version_an_answer_was_kept_at_while_curren
     clock.tick(60)
     store.write([conversation("Zed Ray", "2026-11-22")])
     assert store.stale_since(old) is None
-    # Versions no answer is kept at any more are let go.
-    store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, [3]))
-    store.put_answer(StoredAnswer(CAMPAIGN, "r", "{}", store.version(), T0, [4]))
-    assert store.stale_since(v) is None
+    # Versions no answer is kept at any more are let go, while another answer stays kept at
+    # an older one all along (a day's ranking no one asks for again).
+    store.put_answer(StoredAnswer(CAMPAIGN, "r", "{}", store.version(), T0, [3]))
+    kept = store.version()
+    rounds = []
+    for i in range(3):
+        clock.tick(60)
+        store.write([conversation(f"Round {i}", "2026-11-23", id=f"round-{i}")])
+        rounds.append(store.version())
+        store.put_answer(StoredAnswer(CAMPAIGN, "q", "{}", store.version(), T0, [i]))
+    assert [store.stale_since(x) for x in (v, *rounds[:2])] == [None, None, None]
+    assert store.stale_since(kept) == T0 + dt.timedelta(seconds=180)
+    assert store.stale_since(rounds[2]) is None  # (still the store's version)
 
 
 def test_a_refreshers_round_reads_one_snapshot_for_all_its_answers_while_writes_go_on(store):

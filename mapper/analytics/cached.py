@@ -63,6 +63,11 @@ STORED_TEXTS = frozenset({"ladder"})
 _LOCK = type(threading.Lock())
 
 
+#: How far ahead of this process's clock another's (a writer's, on another machine) may be
+#: when it stamps when a write left an answer's version (:meth:`Analytics._stale_for`).
+_SKEW = dt.timedelta(seconds=5)
+
+
 def _give_back() -> None:
     """Hand the memory freed back to the system: glibc keeps a freed heap for reuse (after a
     refresher's round at a million people, 320 MB of it)."""
@@ -689,9 +694,9 @@ class Analytics:
         if age <= self.bound() or stale_since is None:
             return age
         since = stale_since(stamp.version)
-        if since is None or not stamp.computed_at <= since <= now:
+        if since is None or not stamp.computed_at <= since <= now + _SKEW:
             return age  # (not known, or by another clock: counted from its computation)
-        return (now - since).total_seconds()
+        return max(0.0, (now - since).total_seconds())  # (a writer's clock a little ahead)
 
     def bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while

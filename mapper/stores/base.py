@@ -1579,8 +1579,15 @@ class Store(abc.ABC):
                 kept_time = dt.datetime.fromisoformat(kept_at) if kept_at else found.computed_at
                 took = (kept_time - found.computed_at).total_seconds()
                 bound = lag_bound() if lag is None else lag  # (none allowed, 0: never)
-                young = bound > 0 and (clock.now() - kept_time).total_seconds() <= max(bound,
-                                                                                        took)
+                now = clock.now()
+                # Its counts lag from the first write after its version, where the store
+                # knows when (kept current through a quiet hour, the next write did not make
+                # them an hour old), when that came after it was kept.
+                since = self.stale_since(found.version) if bound > 0 else None
+                lags_from = (min(since, now) if since is not None
+                             and kept_time < since <= now + dt.timedelta(seconds=5)
+                             else kept_time)
+                young = bound > 0 and (now - lags_from).total_seconds() <= max(bound, took)
                 if len(changed) + len(gone) <= self.ask_changes_kept:
                     day = readmodel.ranked_day(found.result, today, changed)
                     waited = self._ask_rows_waited(campaign, found.result, day, wait_days)

@@ -355,7 +355,7 @@ def _watch_version(tx: Any, version: int) -> None:
     the write that leaves it stamps when (:func:`_next_version`); versions no answer is kept
     at any more are let go."""
     tx.run(load_query("write/watch_answer_version"), version=version).consume()
-    tx.run(load_query("write/delete_unwatched_versions"), dropped=ANSWERS_DROPPED).consume()
+    tx.run(load_query("write/delete_unwatched_versions")).consume()
 
 
 def _node_props(tx: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -1040,7 +1040,8 @@ class Neo4jStore(Store):
                 self._recount_told(campaign, functools.partial(
                     session.execute_write, _recount, campaign))
             session.execute_write(lambda tx: tx.run(load_query("write/set_schema"),
-                                                    schema=SCHEMA).consume())
+                                                    schema=SCHEMA,
+                                                    now=clock.now().isoformat()).consume())
             return
         if found < 2:
             session.run(load_query("write/rekey_conversations"), batch=_CLEAR_BATCH).consume()
@@ -1063,7 +1064,8 @@ class Neo4jStore(Store):
             tx.run(load_query("write/mark_read_model_rebuild" if found >= 3
                               else "write/mark_reprojection"),
                    rows=_mark_rows(dict.fromkeys(campaigns))).consume()
-            tx.run(load_query("write/set_schema"), schema=SCHEMA).consume()
+            tx.run(load_query("write/set_schema"), schema=SCHEMA,
+                   now=clock.now().isoformat()).consume()
 
         session.execute_write(finish)
 

@@ -1902,16 +1902,28 @@ class SQLiteStore(Store):
             return
         blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
         with self._lock:
-            # Not when its campaign's answers were dropped (a forget) at a newer version.
-            self._db.execute(
-                "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 "
-                "FROM answers WHERE campaign = ?1 AND question = ?7 AND version > ?4) "
-                "ON CONFLICT (campaign, question, options) "
-                "DO UPDATE SET version = excluded.version, computed_at = excluded.computed_at, "
-                "result = excluded.result WHERE excluded.version >= answers.version",
-                (answer.campaign, answer.question, answer.options, answer.version,
-                 answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
-            self._watch_version(self._db, answer.version)
+            db = self._db
+            nested = db.in_transaction  # (inside the caller's, which commits it)
+            if not nested:
+                db.execute("BEGIN IMMEDIATE")  # (the write lock once, not a statement's each)
+            try:
+                # Not when its campaign's answers were dropped (a forget) at a newer version.
+                db.execute(
+                    "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT "
+                    "1 FROM answers WHERE campaign = ?1 AND question = ?7 AND version > ?4) "
+                    "ON CONFLICT (campaign, question, options) "
+                    "DO UPDATE SET version = excluded.version, computed_at = "
+                    "excluded.computed_at, result = excluded.result "
+                    "WHERE excluded.version >= answers.version",
+                    (answer.campaign, answer.question, answer.options, answer.version,
+                     answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
+                self._watch_version(db, answer.version)
+            except BaseException:
+                if not nested:
+                    _rollback(db)
+                raise
+            if not nested:
+                db.execute("COMMIT")
 
     def drop_answers(self, campaign: str | None = None) -> None:
         if self.read_only:  # (none is kept that it holds not already)
@@ -1927,8 +1939,8 @@ class SQLiteStore(Store):
         are let go."""
         db.execute("INSERT OR IGNORE INTO answer_versions SELECT ?1, NULL FROM meta "
                    "WHERE k = 'version' AND v = ?1", (version,))
-        db.execute("DELETE FROM answer_versions WHERE v < (SELECT min(version) FROM answers "
-                   "WHERE question != ?)", (ANSWERS_DROPPED,))
+        db.execute("DELETE FROM answer_versions WHERE v NOT IN "
+                   "(SELECT DISTINCT version FROM answers)")
 
     def stale_since(self, version: int) -> dt.datetime | None:
         if not self._versions_kept:  # (a read-only file an older release wrote last)

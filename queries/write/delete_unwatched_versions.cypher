@@ -1,8 +1,6 @@
-// Let go of the versions no stored answer is kept at any more (watch_answer_version), a
-// forget's marks ($dropped) aside: they stay, older than every answer.
-OPTIONAL MATCH (a:Answer)
-WHERE a.question <> $dropped
-WITH min(a.version) AS low
+// Let go of the versions no stored answer is kept at any more (watch_answer_version).
+MATCH (a:Answer)
+WITH collect(DISTINCT a.version) AS kept
 MATCH (w:AnswerVersion)
-WHERE w.v < low
+WHERE NOT w.v IN kept
 DELETE w
