@@ -1493,14 +1493,16 @@ def trusted_by(pairs: Iterable[tuple[Any, Any]], left: Collection[Any]) -> dict[
 def _coworkers_to_bring(people: Collection[str],
                         standing: Callable[[list[str]], Mapping[str, tuple]],
                         trusting: Callable[[list[str]], Mapping[str, int]],
-                        pairs: Callable[[list[str]], Iterable[tuple[str, str]]]
+                        pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
+                        organizing: Callable[[list[str]], Collection[str]]
                         ) -> dict[str, str]:
     """The name of the coworker each of ``people`` (committed, still in the workplace) trusts
-    who is not yet spoken with and still in the workplace, the one trusted by most people
-    still there first (then by name, key): the ladder's suggestion at its second rung. Read
-    from their ties, their neighbours' rows, and how many people still there each of those
-    not spoken with trusts (``trusting``, :func:`trusted_by`): two steps out, never the
-    campaign. Someone no row is about (none should be) counts as there and not spoken with."""
+    who is not yet spoken with, still in the workplace and not an organizer of the campaign
+    (``organizing``), the one trusted by most people still there first (then by name, key):
+    the ladder's suggestion at its second rung. Read from their ties, their neighbours' rows,
+    and how many people still there each of those not spoken with trusts (``trusting``,
+    :func:`trusted_by`): two steps out, never the campaign. Someone no row is about (none
+    should be) counts as there and not spoken with."""
     near = _neighbours(people, pairs)
     known = standing(sorted({n for ns in near.values() for n in ns}))
     new = set()
@@ -1508,6 +1510,8 @@ def _coworkers_to_bring(people: Collection[str],
         s = known.get(n)
         if s is None or not (s[1] or s[2]):
             new.add(n)
+    if new:
+        new -= set(organizing(sorted(new)))
     if not new:
         return {}
     # (Only where there is a choice: someone with one coworker to bring names that one.)
@@ -1531,6 +1535,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
            trusting: Callable[[list[str]], Mapping[str, int]],
            pairs: Callable[[list[str]], Iterable[tuple[str, str]]],
            slice_of: Callable[[list[str]], Slice], *, campaign: str,
+           organizing: Callable[[list[str]], Collection[str]],
            texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
            first: int | None = None) -> list[dict[str, Any]]:
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
@@ -1543,6 +1548,9 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
       (over ties and referrals, :func:`trusted_by`) of ``people``;
     - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of
       ``people``, either way round (:meth:`~mapper.stores.base.Store._trust_pairs`);
+    - ``organizing(people)``: those of ``people`` who are organizers of the campaign
+      (:func:`mapper.analytics._common.organizing_among`; never a coworker to bring), asked
+      of the coworkers not yet spoken with;
     - ``slice_of(people)``: the records of the few people whose yeses were not all to an
       action (:class:`Slice`): their latest yes and the date of their first are read from
       their 1-on-1s; everyone else's from their row's yeses (``yes_asks``);
@@ -1582,7 +1590,7 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
                 latest[person] = (com.conversation, com.has_action, iso(com.due))
             since[person] = iso(st.first_yes)
     bring = _coworkers_to_bring([r[5] for r in rows if levels[r[5]] == 2], standing,
-                                trusting, pairs)
+                                trusting, pairs, organizing)
     pending = [latest[r[5]][0] for r in rows
                if levels[r[5]] == 1 and r[5] in latest and latest[r[5]][1]]
     words = texts(sorted(set(pending))) if texts is not None and pending else {}

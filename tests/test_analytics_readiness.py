@@ -249,3 +249,20 @@ def test_ladder_climbs_with_action_taken_a_coworker_brought_and_leadership() -> 
         ("Ana", 2, "took action", "brought a coworker",
          "bring a coworker to the next meeting (e.g. Una)"),
     ]
+
+
+def test_the_ladder_never_suggests_an_organizer_on_the_roster_as_the_coworker_to_bring(
+        ) -> None:
+    """Maya Ortiz holds the 1-on-1s and is on the roster: Ana trusts her and Una, neither
+    spoken with; Maya, trusted by more people, was the one to bring."""
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz", unit="ICU")
+    b.person("Una", unit="ICU")
+    b.talk("Ana", "2026-10-01", unit="ICU", response="yes", due="2026-10-05")
+    for coworker in ("Ana", "Ben", "Cy"):
+        b.tie("Maya Ortiz", coworker)
+    assert [e["next_step"] for e in ladder(b.snapshot(), today=TODAY)] == [
+        "bring a coworker to the next meeting"]
+    b.tie("Ana", "Una")
+    assert [e["next_step"] for e in ladder(b.snapshot(), today=TODAY)] == [
+        "bring a coworker to the next meeting (e.g. Una)"]

@@ -344,3 +344,26 @@ def test_a_ladder_page_read_while_a_write_moves_a_row_lists_it_once(open_store_o
         other.close()
     monkeypatch.setattr(neo4j, "load_query", loaded)
     assert page == (store.ladder(CAMPAIGN, today=TODAY), 2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_organizer_on_the_roster_is_never_the_coworker_to_bring_on_both_stores(
+        open_store_of_kind, kind):
+    """Ana took action and trusts Maya Ortiz (whom Ben and Cam trust too) and Una Ng, none of
+    them spoken with. Maya is the one to bring until her first 1-on-1 as an organizer: then
+    she is already organizing, and Una is the one (the snapshot's answer and the read model's
+    alike)."""
+    from tests.records import roster
+
+    store = open_store_of_kind(kind)
+    store.write([roster("Maya Ortiz"), roster("Una Ng"),
+                 tie("Ana Lopez", "Maya Ortiz"), tie("Ben Ortiz", "Maya Ortiz"),
+                 tie("Cam Lee", "Maya Ortiz"),
+                 conversation("Ana Lopez", "2026-10-01", id="c1", organizer="Dev Patel",
+                              ask={"asked": True, "response": "yes", "due": "2026-10-05"})])
+    assert steps(store) == {
+        "Ana Lopez": "bring a coworker to the next meeting (e.g. Maya Ortiz)"}
+    store.write([conversation("Dee Park", "2026-10-02", id="c2", organizer="Maya Ortiz")])
+    assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting"}
+    store.write([tie("Ana Lopez", "Una Ng")])
+    assert steps(store) == {"Ana Lopez": "bring a coworker to the next meeting (e.g. Una Ng)"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, or_ as _either
@@ -21,7 +21,7 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "organizing_people", "organizer_named",
+    "committed_people", "organizing_people", "organizing_among", "organizer_named",
     "PersonState", "latest_assessment_updates", "person_states",
     "trust_adjacency", "trusted_in",
     "TrustPaths", "trust_paths", "unit_members", "at_least",
@@ -205,8 +205,20 @@ def organizing_people(snapshot: Snapshot) -> set[str]:
     Matched on the keys alone: a spelling an alias merges for only one of the two, or a person
     known by a custom id, is not matched.
     """
-    people, cut = snapshot.people, len("organizer:")
-    return {k for k in ("person:" + o[cut:] for o in snapshot.organizers
+    return organizing_among(snapshot.organizers, snapshot.people)
+
+
+def organizing_among(organizers: Iterable[str], people: Container[str]) -> set[str]:
+    """Of ``people`` (person keys), those an organizer of ``organizers`` (organizer keys)
+    names, as :func:`organizing_people` matches them: read over the organizers (a campaign
+    has a few), not the people. What a read model is told of the people it reads.
+
+    >>> sorted(organizing_among(["organizer:c:maya ortiz", "organizer:c:dev patel"],
+    ...                         {"person:c:maya ortiz", "person:c:ana lopez"}))
+    ['person:c:maya ortiz']
+    """
+    cut = len("organizer:")
+    return {k for k in ("person:" + o[cut:] for o in organizers
                         if o.startswith("organizer:")) if k in people}
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word, angry_issues,
                                       committed_people, contacted_people, default_today,
                                       dm_label, issue_counts, issue_name, iso, latest_named,
-                                      person_name, person_states, trust_adjacency, trusted_in,
-                                      unit_of)
+                                      organizing_people, person_name, person_states,
+                                      trust_adjacency, trusted_in, unit_of)
 from mapper.analytics.attempts import (ATTEMPT_POINTS, asked_in_attempts, attempt_points,
                                        attempt_reasons, failed_attempts, refused_asks)
 from mapper.analytics.closing import commitment_results, kept_by_person
@@ -534,7 +534,9 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
 
     The next step names a concrete action: the pending action (its words from
     :attr:`Snapshot.texts`, else "the agreed action") and its date, a trusted coworker
-    not yet spoken with to bring along, a meeting to lead in their unit, or the committee.
+    not yet spoken with to bring along (never an organizer of the campaign on its lists,
+    :func:`~mapper.analytics._common.organizing_people`: she is already organizing), a
+    meeting to lead in their unit, or the committee.
     A latest yes marked missed asks for a new date. People who left the workplace are not
     listed. ``today`` defaults to the date of the latest conversation or update. Ordered by rung
     (highest first), then number of yeses, then name.
@@ -561,6 +563,9 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
     results = commitment_results(snapshot) if snapshot.updates else {}
     kept_missed = kept_by_person(snapshot) if results else {}
     adj = trust_adjacency(snapshot)
+    # An organizer on the roster is already organizing: never a coworker to bring.
+    organizing = organizing_people(snapshot)
+    engaged = contacted | organizing if organizing else contacted
     referred: dict[str, set[str]] = {}
     for t in snapshot.ties:
         if t.kind == "referral":
@@ -589,7 +594,7 @@ def ladder(snapshot: Snapshot, *, today: dt.date | None = None) -> list[dict[str
         has_action = yes is not None and yes.has_action
         coworker = None
         if level == 2:
-            new = sorted((n for n in adj.get(person, ()) if n not in contacted),
+            new = sorted((n for n in adj.get(person, ()) if n not in engaged),
                          key=lambda n: (-len(adj.get(n, ())), person_name(snapshot, n), n))
             coworker = person_name(snapshot, new[0]) if new else None
         # The words are the person's own: named where the snapshot holds them.

@@ -1373,6 +1373,20 @@ class Store(abc.ABC):
         return readmodel.trusted_by(
             pairs, {p for p, s in self._standing(campaign, near).items() if s[2]})
 
+    def _organizing(self, campaign: str, people: Sequence[str]) -> set[str]:
+        """Those of ``people`` (person keys) who are organizers of the campaign, as
+        :func:`mapper.analytics._common.organizing_people` finds them (an organizer's node
+        names the same normalized name): read over the campaign's organizers
+        (:meth:`_organizer_keys`), a few, not the people."""
+        from mapper.analytics._common import organizing_among
+
+        return organizing_among(self._organizer_keys(campaign), set(people)) if people else set()
+
+    def _organizer_keys(self, campaign: str) -> list[str]:
+        """The keys of the campaign's organizer nodes (here from its snapshot's rows; a store
+        reads them alone)."""
+        return [k for k, _ in self.snapshot_rows(campaign).organizers]
+
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         """``(person, neighbour)`` of each tie and referral of each of ``people``, either way
         round (:meth:`tie_rows`, without what each tie is; a pair may come once or as often
@@ -1406,7 +1420,7 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts)
+            organizing=lambda people: self._organizing(campaign, people), texts=texts)
 
     def ladder_page(self, campaign: str, *, limit: int, today: dt.date | None = None,
                     texts: Callable[[list[str]], dict] | None = None
@@ -1429,7 +1443,8 @@ class Store(abc.ABC):
             lambda people: self._trusted_by(campaign, people),
             lambda people: self._trust_pairs(campaign, people),
             lambda people: self._people_slice(campaign, people), campaign=campaign,
-            texts=texts, first=limit), total
+            organizing=lambda people: self._organizing(campaign, people), texts=texts,
+            first=limit), total
 
     def _ladder_rows(self, campaign: str, *, today: dt.date | None, first: int
                      ) -> tuple[str | None, list[tuple], int] | None:

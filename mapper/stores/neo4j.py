@@ -1634,6 +1634,12 @@ class Neo4jStore(Store):
         return dict(self._read("read/count_trusted_by", campaign=campaign,
                                people=list(people))[0][0])
 
+    def _organizer_keys(self, campaign: str) -> list[str]:
+        self._await_written()
+        with self._session() as session:
+            return [k for k, _ in session.execute_read(_snapshot_rows_of, "list_nodes", campaign,
+                                                       "Organizer")]
+
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         if not people:
             return []

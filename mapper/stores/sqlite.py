@@ -1730,6 +1730,10 @@ class SQLiteStore(Store):
             counts = readmodel.trusted_by(pairs, set(left.values()))
         return {key[i]: n for i, n in counts.items()}
 
+    def _organizer_keys(self, campaign: str) -> list[str]:
+        return [k for (k,) in self._rows(
+            "SELECT key FROM nodes WHERE campaign = ? AND kind = 'Organizer'", (campaign,))]
+
     def _trust_pairs(self, campaign: str, people: Sequence[str]) -> list[tuple[str, str]]:
         # (As tie_rows, without a row's relationship and kind: the ladder reads the ties of
         # thousands of people.)
