@@ -38,7 +38,7 @@ __all__ = ["Item", "ITEM_FIELDS", "THANK_YOU_DAYS", "Source", "people_of", "node
            "person_rows", "BARE_TAIL", "unit_counts", "row_counts", "count_changes",
            "counted", "overview_of_counts", "page_counts", "page_plan",
            "head_items", "first_items", "by_unit", "AskRanking", "angry_people", "ranked_day",
-           "waits_moved", "Listed", "list_counts",
+           "waits_moved", "Listed", "list_counts", "OrganizersOf",
            "COMMITTED_FIELDS",
            "ladder", "ladder_candidates", "ladder_level", "trusted_by", "spoken", "assignees",
            "brought_rows", "NAMED_KINDS", "by_named", "named_moves", "RANKING_KINDS",
@@ -1009,6 +1009,11 @@ class WholeOrder:
         return {e[0]: e[4:7] for e in self.all if e[0] in wanted}
 
 
+#: What tells the organizers of a campaign on its lists some people trust, still in the
+#: workplace: ``{person: {organizer: (name, unit)}}`` (a store's ``_organizers_trusted``).
+OrganizersOf = Callable[[list[str]], Mapping[str, Mapping[str, tuple]]]
+
+
 class AskRanking:
     """The ask queue kept by a store (its ``_ask_rows``), ranked: :attr:`order` holds every
     contact, most ready first, as :func:`mapper.analytics.readiness.ask_queue` ranks them (the
@@ -1017,16 +1022,21 @@ class AskRanking:
     filters and sorts each of them on; :meth:`entries` computes the full
     entries of some of them, by :func:`~mapper.analytics.readiness.ask_entry` on a snapshot of
     those people alone (``slice_of``) with the campaign's counts beside it. ``texts`` reads the
-    words of the given 1-on-1s (the campaign's shared actions are counted from them)."""
+    words of the given 1-on-1s (the campaign's shared actions are counted from them).
+    ``organizers_of`` tells the organizers of the campaign on its lists some people trust
+    (``{person: {organizer: (name, unit)}}``, still in the workplace: a store's
+    ``_organizers_trusted``): each may be their messenger, as a committed coworker is (no
+    points: the score's trust is in the committed, kept in their rows); without it, none."""
 
     def __init__(self, rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,
                  campaign: str,
                  today: dt.date | None = None, min_anger: int = 3, wait_days: int = 30,
-                 texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
-                 ) -> None:
+                 texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
+                 organizers_of: OrganizersOf | None = None) -> None:
         from mapper.analytics._common import issue_counts
 
         self.campaign, self.wait_days, self.texts = campaign, wait_days, texts
+        self.organizers_of = organizers_of
         self.slice_of, self.min_anger = slice_of, min_anger
         #: Whether :attr:`rows` holds every row (ranked whole), or only some (:meth:`kept`).
         self.whole = True
@@ -1083,7 +1093,8 @@ class AskRanking:
              wait_days: int = 30,
              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
              order: KeptOrder | None = None, shared: Mapping[str, int] | None = None,
-             today: dt.date | None = None) -> "AskRanking":
+             today: dt.date | None = None, organizers_of: OrganizersOf | None = None
+             ) -> "AskRanking":
         """The ranking a store kept (:meth:`stored`; its order as ``order`` reads it, else
         the stored one's own, whole), with the rows written since it was
         computed (``changed``, as ``_ask_rows`` reads them) and the people written since who
@@ -1094,12 +1105,14 @@ class AskRanking:
         ``changed`` then holds those whose wait after an ask the move ends or begins,
         :func:`waits_moved`). :attr:`exact` says whether every kept score still holds. The
         entries of the people shown need their rows: :meth:`add_rows`. ``texts`` as the kept
-        ranking was made with (its shared actions were kept)."""
+        ranking was made with (its shared actions were kept); ``organizers_of`` as
+        :class:`AskRanking` takes it."""
         if texts is not None and stored.get("plans") is None:
             raise ValueError("a ranking kept without words, asked with words")
         self = cls.__new__(cls)
         self.campaign, self.wait_days, self.texts, self.slice_of = (campaign, wait_days, texts,
                                                                     slice_of)
+        self.organizers_of = organizers_of
         self.min_anger, self.whole = min_anger, False
         self.today = _day(stored["today"]) if today is None else today
         #: Whether :attr:`today` is the date of the campaign's latest record (the ranking was
@@ -1339,14 +1352,22 @@ class AskRanking:
             return []
         trusts = {p: {n for n in self.trusts[p] if n in present}
                   for p in shown if p in self.trusts}
-        # Those shown, and the committed people they trust (a messenger's name and unit).
-        known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ()))})
+        near = self.organizers_of(shown) if self.organizers_of is not None else {}
+        told = {o: name_unit for found in near.values() for o, name_unit in found.items()}
+
+        def facts(p: str) -> tuple:  # (name, unit), as a row read holds them, else as told
+            row = present.get(p)
+            return (row[1], row[2]) if row is not None else told[p]
+        # Those shown, the committed people and the organizers on the lists they trust (a
+        # messenger's name and unit).
+        known = sorted({*shown, *(n for p in shown for n in trusts.get(p, ())),
+                        *(o for p in shown for o in near.get(p, ()))})
         part = self.slice_of(shown)
         self._names = self._names or _Names(part.issues)
         snap = _snapshot_of(
             campaign, known, part.sources, part.nodes,
-            [(p, present[p][2], None, None, False, False, None) for p in known],
-            part.anger, part.named, names=[(p, present[p][1]) for p in known],
+            [(p, facts(p)[1], None, None, False, False, None) for p in known],
+            part.anger, part.named, names=[(p, facts(p)[0]) for p in known],
             issues=part.issues, decision_makers=part.decision_makers,
             organizers=part.organizers, assignments=part.assignments)
         campaign_actions: set[str] = set()
@@ -1361,7 +1382,8 @@ class AskRanking:
             named=latest_named(snap), tries=failed_attempts(snap) if snap.updates else {},
             asked_by_attempt=asked_in_attempts(snap) if snap.updates else {},
             campaign_actions=campaign_actions, plans=plans,
-            refused=refused_asks(snap) if snap.updates else set())
+            refused=refused_asks(snap) if snap.updates else set(),
+            organizers={p: set(near[p]) for p in shown if p in near})
         states = person_states(snap)
         return [ask_entry(snap, p, states[p], ctx, self.wait_days) for p in shown
                 if p in states]
@@ -1370,13 +1392,15 @@ class AskRanking:
 def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, campaign: str,
               today: dt.date | None = None, limit: int | None = None, min_anger: int = 3,
               wait_days: int = 30, offset: int = 0,
-              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None
+              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
+              organizers_of: OrganizersOf | None = None
               ) -> tuple[list[dict[str, Any]], int]:
     """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``)
     from ``offset``, at most ``limit`` entries, and how many contacts the whole queue holds
     (see :class:`AskRanking`)."""
     ranking = AskRanking(rows, slice_of, campaign=campaign, today=today,
-                         min_anger=min_anger, wait_days=wait_days, texts=texts)
+                         min_anger=min_anger, wait_days=wait_days, texts=texts,
+                         organizers_of=organizers_of)
     end = None if limit is None else offset + limit
     return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)
 
@@ -1541,9 +1565,9 @@ def ladder(rows: Iterable[Sequence[Any]], day: str | None,
     """:func:`mapper.analytics.readiness.ladder` from the rows (:data:`COMMITTED_FIELDS`) of
     the committed people still in the workplace, as of ``day`` (ISO), and a few more rows:
 
-    - ``standing(people)``: ``{person: (name, contacted, left)}`` of those of ``people`` a row
-      is about (the coworkers they trust not yet spoken with, at the second rung, and who
-      trusts those);
+    - ``standing(people)``: ``{person: (name, contacted, left, ...)}`` of those of
+      ``people`` a row is about (the coworkers they trust not yet spoken with, at the second
+      rung, and who trusts those);
     - ``trusting(people)``: ``{person: how many people still in the workplace they trust}``
       (over ties and referrals, :func:`trusted_by`) of ``people``;
     - ``pairs(people)``: ``(person, neighbour)`` of each tie and referral of each of

@@ -149,6 +149,26 @@ def test_messenger_is_a_committed_coworker_with_a_tie_same_unit_first() -> None:
     assert "trusts committed Ben, Cy" in a["reasons"]
 
 
+def test_an_organizer_on_the_roster_they_trust_is_a_messenger_as_a_committed_coworker_is(
+        ) -> None:
+    """Ana (ICU) trusts Maya Ortiz, who holds the 1-on-1s and works in the ICU, and Ben, who
+    said yes and works in the ER: Maya, of her unit, carries the ask. Her tie is no point of
+    the score (the score's trust is in the committed)."""
+    b = CampaignBuilder("c")
+    b.person("Maya Ortiz", unit="ICU")
+    b.talk("Ana", "2026-11-01", unit="ICU", issues={"pay": 4}, organizer="Sam")
+    b.talk("Ben", "2026-10-01", unit="ER", response="yes", organizer="Maya Ortiz")
+    b.tie("Ana", "Maya Ortiz")
+    before = entry(ask_queue(b.snapshot()), "Ana")
+    b.tie("Ana", "Ben")
+    a = entry(ask_queue(b.snapshot()), "Ana")
+    assert a["messenger"] == {"kind": "coworker", "key": "person:c:maya ortiz",
+                              "name": "Maya Ortiz"}
+    assert "trusts committed Ben" in a["reasons"]
+    assert before["messenger"] == a["messenger"]
+    assert a["score"] == before["score"] + 1.5  # (Ben's tie alone)
+
+
 def test_messenger_without_a_committed_tie_is_the_organizer_who_last_spoke_with_them() -> None:
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-10-01", organizer="Maya")

@@ -331,6 +331,39 @@ def test_trust_in_the_committed_follows_a_neighbour_who_commits_or_leaves(open_s
     assert not trusts_ben()  # his latest answer is no
 
 
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_an_organizer_on_the_roster_someone_trusts_is_their_messenger_on_both_stores(
+        open_store_of_kind, kind):
+    """Ana (ICU) trusts Maya Ortiz (on the roster, ICU) and Cy Dunn (ER, committed): Maya is
+    her messenger once she holds a 1-on-1 as an organizer, until she leaves the workplace;
+    Ana's own records never change. The read model's queue, kept and whole, is the
+    snapshot's."""
+    from tests.records import roster
+
+    store = open_store_of_kind(kind)
+    today = dt.date(2026, 10, 30)
+
+    def messenger() -> dict:
+        snapshot = store.snapshot(CAMPAIGN)
+        assert store.ask_queue(CAMPAIGN, today=today) == ask_queue(snapshot, today=today)
+        assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+        return next(e for e in store.ask_queue(CAMPAIGN, today=today)
+                    if e["name"] == "Ana Lopez")["messenger"]
+
+    store.write([roster("Maya Ortiz"), tie("Ana Lopez", "Maya Ortiz"), tie("Ana Lopez", "Cy Dunn"),
+                 conversation("Ana Lopez", "2026-10-02", id="c1", organizer="Dev Patel"),
+                 conversation("Cy Dunn", "2026-10-02", id="c2", unit="ER", organizer="Dev Patel",
+                              ask={"response": "yes"})])
+    assert messenger() == {"kind": "coworker", "key": f"person:{CAMPAIGN}:cy dunn",
+                           "name": "Cy Dunn"}
+    store.write([conversation("Ben Ortiz", "2026-10-03", id="c3", organizer="Maya Ortiz")])
+    assert messenger() == {"kind": "coworker", "key": f"person:{CAMPAIGN}:maya ortiz",
+                           "name": "Maya Ortiz"}
+    store.write([Update(person="Maya Ortiz", date=dt.date(2026, 10, 10), campaign=CAMPAIGN,
+                        update="attempt", outcome="left")])
+    assert messenger()["name"] == "Cy Dunn"
+
+
 # People no record of their own is about (a roster import's): their rows are built without a
 # snapshot (readmodel._bare_rows), and must be the rows the snapshot's way gives.
 KEYS = [f"person:{CAMPAIGN}:p{i}" for i in range(6)]

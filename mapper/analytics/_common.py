@@ -21,7 +21,8 @@ __all__ = [
     "person_name", "unit_of", "issue_name", "dm_label", "contacted_people",
     "conversations_by_person", "latest_conversation", "default_today",
     "latest_anger_pairs", "angry_issues", "issue_counts", "latest_named", "latest_responses",
-    "committed_people", "organizing_people", "organizing_among", "organizer_named",
+    "committed_people", "organizing_people", "organizing_among", "organizer_as_person",
+    "organizer_named",
     "PersonState", "latest_assessment_updates", "person_states",
     "trust_adjacency", "trusted_in",
     "TrustPaths", "trust_paths", "unit_members", "at_least",
@@ -217,9 +218,17 @@ def organizing_among(organizers: Iterable[str], people: Container[str]) -> set[s
     ...                         {"person:c:maya ortiz", "person:c:ana lopez"}))
     ['person:c:maya ortiz']
     """
-    cut = len("organizer:")
-    return {k for k in ("person:" + o[cut:] for o in organizers
-                        if o.startswith("organizer:")) if k in people}
+    return {k for k in map(organizer_as_person, organizers) if k is not None and k in people}
+
+
+def organizer_as_person(organizer: str) -> str | None:
+    """The key a person of the same normalized name as an organizer has (whether or not the
+    campaign lists one), or None for a key not an organizer's.
+
+    >>> organizer_as_person("organizer:c:maya ortiz"), organizer_as_person("issue:c:pay")
+    ('person:c:maya ortiz', None)
+    """
+    return "person:" + organizer[len("organizer:"):] if organizer.startswith("organizer:") else None
 
 
 def organizer_named(snapshot: Snapshot, person: str) -> str | None:

@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mapper.analytics._common import (ASSESSMENT_LABELS, PersonState, anger_word, angry_issues,
@@ -157,6 +157,12 @@ def _ago(days: int) -> str:
     return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
 
 
+def _messengers(committed: list[str], organizers: set[str] | None) -> list[str]:
+    """Whom a contact trusts who could carry the ask: the committed, and the organizers on
+    the campaign's lists (already organizing, as talk-next counts them committed)."""
+    return [*committed, *(organizers - set(committed))] if organizers else committed
+
+
 def _messenger(snapshot: Snapshot, person: str, trusted: list[str],
                st: PersonState) -> dict[str, Any]:
     unit = unit_of(snapshot, person)
@@ -182,6 +188,10 @@ class AskContext:
     campaign_actions: set[str]
     plans: dict[str, tuple[str, int]]
     refused: set[str]  # those whose latest ask, by an attempt, they refused (refused_asks)
+    # person -> the organizers on the campaign's lists they trust (organizing_people): each
+    # may be their messenger, as a committed coworker is; no points (the score's trust is
+    # in the committed).
+    organizers: dict[str, set[str]] = field(default_factory=dict)
 
 
 def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -> AskContext:
@@ -189,6 +199,7 @@ def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -
     angry = angry_issues(snapshot, min_anger)
     committed = committed_people(snapshot)
     campaign_actions = shared_actions(snapshot)
+    organizing = organizing_people(snapshot)
     return AskContext(
         today=today, angry=angry, shared=issue_counts(angry),
         trusts=trusted_in(snapshot, committed),  # the committed people each person trusts
@@ -197,7 +208,8 @@ def ask_context(snapshot: Snapshot, today: dt.date | None, min_anger: int = 3) -
         asked_by_attempt=asked_in_attempts(snapshot) if snapshot.updates else {},
         campaign_actions=campaign_actions,
         plans=_plans(snapshot, angry, today, campaign_actions),
-        refused=refused_asks(snapshot) if snapshot.updates else set())
+        refused=refused_asks(snapshot) if snapshot.updates else set(),
+        organizers=trusted_in(snapshot, organizing) if organizing else {})
 
 
 def ranked_issues(mine: dict[str, int], shared: dict[str, int],
@@ -390,7 +402,8 @@ def ask_entry(snapshot: Snapshot, person: str, st: PersonState, ctx: AskContext,
         "top_issue": {"key": top, "name": issue_name(snapshot, top)} if top else None,
         "reasons": reasons + cautions,
         "suggested_ask": suggestion,
-        "messenger": _messenger(snapshot, person, trusted, st),
+        "messenger": _messenger(snapshot, person, _messengers(trusted, ctx.organizers.get(person)),
+                                st),
         "assigned_to": assignee(snapshot, person),
     }
 
@@ -429,8 +442,11 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     :data:`MIN_SHARED_ACTION` people said yes to it (it is then the campaign's plan, not one
     worker's words about what happened to them), and only from :attr:`Snapshot.texts` (the
     graph holds no action's words); voiced fears lower the score and are named
-    as "voiced a fear", never by content. The messenger is a committed person they trust
-    (same unit first), else the organizer who last spoke with them.
+    as "voiced a fear", never by content. The messenger is a committed person they trust, or
+    an organizer of the campaign on its lists they trust
+    (:func:`~mapper.analytics._common.organizing_people`: she is already organizing, a
+    committed coworker; not counted in the score), same unit first, then by name; else the
+    organizer who last spoke with them.
 
     Returns
     -------

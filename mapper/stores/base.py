@@ -1359,8 +1359,8 @@ class Store(abc.ABC):
         return None
 
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
-        """``{person: (name, contacted, left)}`` of those of ``people`` the read model has a
-        row of (see :class:`mapper.readmodel.PersonRow`)."""
+        """``{person: (name, contacted, left, unit)}`` of those of ``people`` the read model
+        has a row of (see :class:`mapper.readmodel.PersonRow`)."""
         raise NotImplementedError
 
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
@@ -1381,6 +1381,29 @@ class Store(abc.ABC):
         from mapper.analytics._common import organizing_among
 
         return organizing_among(self._organizer_keys(campaign), set(people)) if people else set()
+
+    def _organizers_trusted(self, campaign: str, people: Sequence[str]
+                            ) -> dict[str, dict[str, tuple]]:
+        """``{person: {organizer: (name, unit)}}``: the organizers of the campaign on its lists
+        (:meth:`_organizing`'s, as people) still in the workplace whom each of ``people``
+        trusts, over ties and referrals: the ask queue's messengers beside the committed.
+        Read from the organizers' side (their rows and ties; a campaign has a few), not
+        from the people's."""
+        from mapper.analytics._common import organizer_as_person
+
+        if not people:
+            return {}
+        keys = sorted({k for k in map(organizer_as_person, self._organizer_keys(campaign))
+                       if k is not None})
+        there = {p: s for p, s in self._standing(campaign, keys).items() if not s[2]}
+        if not there:
+            return {}
+        wanted, out = set(people), {}
+        for organizer, other in self._trust_pairs(campaign, sorted(there)):
+            if other in wanted and other != organizer:
+                s = there[organizer]
+                out.setdefault(other, {})[organizer] = (s[0], s[3])
+        return out
 
     def _organizer_keys(self, campaign: str) -> list[str]:
         """The keys of the campaign's organizer nodes (here from its snapshot's rows; a store
@@ -1567,6 +1590,7 @@ class Store(abc.ABC):
         key = options_key({"today": today, "min_anger": min_anger, "wait_days": wait_days,
                            "words": words})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
+        organizers_of = functools.partial(self._organizers_trusted, campaign)
         kept_order = None if fresh else self._kept_ranking(campaign, key)
         # None kept for this day: another day's, the people whose wait after an ask the move
         # ends or begins re-scored (a new day's first page, not the campaign ranked again).
@@ -1615,7 +1639,8 @@ class Store(abc.ABC):
                         return readmodel.AskRanking.kept(
                             found.result, again, gone, slice_of,
                             campaign=campaign, min_anger=min_anger, wait_days=wait_days,
-                            texts=texts, order=order, shared=shared, today=day)
+                            texts=texts, order=order, shared=shared, today=day,
+                            organizers_of=organizers_of)
                     # Whether its scores can all hold: not if the rows whose wait moved were
                     # too many to read (their waits lag), nor if it was kept before the store
                     # stamped each row gone outright (Neo4j did not: someone gone since may
@@ -1652,7 +1677,8 @@ class Store(abc.ABC):
         if rows is None:
             return None
         ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
-                                       min_anger=min_anger, wait_days=wait_days, texts=texts)
+                                       min_anger=min_anger, wait_days=wait_days, texts=texts,
+                                       organizers_of=organizers_of)
         try:
             kept = {**ranking.stored(), "kept_at": clock.now().isoformat(),
                     "gone_stamped": True}
@@ -1912,7 +1938,9 @@ class Store(abc.ABC):
             return None
         return readmodel.AskRanking(rows, lambda people: self._people_slice(campaign, people),
                                     campaign=campaign, today=today, min_anger=min_anger,
-                                    wait_days=wait_days, texts=texts)
+                                    wait_days=wait_days, texts=texts,
+                                    organizers_of=functools.partial(self._organizers_trusted,
+                                                                    campaign))
 
     def kept_list_ranking(self, campaign: str, *, min_anger: int = 3, wait_days: int = 30,
                           texts: Callable[[list[str]], dict] | None = None,

@@ -1625,7 +1625,7 @@ class Neo4jStore(Store):
     def _standing(self, campaign: str, people: Sequence[str]) -> dict[str, tuple]:
         if not people:
             return {}
-        return {p: (name, contacted, left) for p, name, contacted, left in self._read(
+        return {p: (name, contacted, left, unit) for p, name, contacted, left, unit in self._read(
             "read/list_people_standing", campaign=campaign, people=list(people))[0][0]}
 
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:

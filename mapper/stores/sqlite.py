@@ -1708,9 +1708,10 @@ class SQLiteStore(Store):
         out: dict[str, tuple] = {}
         with self._reading() as db:
             for part in _chunks(list(people)):
-                out.update((p, (name, contacted, left)) for p, name, contacted, left in db.execute(
-                    f"SELECT person, name, contacted, \"left\" FROM rm_people WHERE campaign = ? "
-                    f"AND person IN ({_marks(part)})", [campaign, *part]))
+                out.update((p, (name, contacted, left, unit))
+                           for p, name, contacted, left, unit in db.execute(
+                    f"SELECT person, name, contacted, \"left\", unit FROM rm_people "
+                    f"WHERE campaign = ? AND person IN ({_marks(part)})", [campaign, *part]))
         return out
 
     def _trusted_by(self, campaign: str, people: Sequence[str]) -> dict[str, int]:
