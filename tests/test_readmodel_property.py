@@ -35,7 +35,9 @@ from tests.records import CAMPAIGN, conversation, roster, tie
 PEOPLE = ("Ana Lopez", "ana lopez", "Ana L", "Ben Ortiz", "Cam Lee")
 UNITS = ("ICU", "ER", "Unit 2")
 ISSUES = ("short staffing", "parking", "mandatory overtime")
-ORGANIZERS = ("Maya Ortiz", "maya ortiz", "Sam Lee")
+# (Cam Lee holds 1-on-1s and is one of the people: an organizer on the lists, whom no list
+# names as someone to bring, and whom the ask queue may name as a messenger.)
+ORGANIZERS = ("Maya Ortiz", "maya ortiz", "Cam Lee")
 DMS = ("Carl Reyes", "Dana Park", "carl reyes")
 START = dt.date(2026, 10, 1)
 TODAYS = (dt.date(2026, 9, 1), dt.date(2026, 10, 20), dt.date(2026, 11, 15), dt.date(2027, 3, 1))
