@@ -457,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, db: Path | None, uri: str | None) -> int:
     store = open_store(args.store, db, uri)
+    # (The campaign's people as the store holds them: a store given may hold another size.)
+    people = store.counts(args.campaign)["nodes"].get("Person", 0)
     writes_each = int(args.duration // args.write_every) + 1
     writers, readers, contacts, person_key = team(store, args.campaign, args.writers,
                                                   args.readers, writes_each, args.seed)
@@ -522,8 +524,9 @@ def _run(args: argparse.Namespace, db: Path | None, uri: str | None) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
     results = {
-        "store": "embedded (SQLite)" if args.store == "sqlite" else f"Neo4j (heap {args.heap})",
-        "people": args.people, "source": str(args.db or uri or "generated"),
+        "store": ("embedded (SQLite)" if args.store == "sqlite" else
+                  f"Neo4j (heap {args.heap})" if args.neo4j_uri is None else "Neo4j (given)"),
+        "people": people, "source": str(args.db or uri or "generated"),
         "workers": args.workers,
         "writers": args.writers, "write_every": args.write_every, "readers": args.readers,
         "think": args.think, "duration": args.duration, "elapsed": elapsed,
