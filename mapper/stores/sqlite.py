@@ -1269,6 +1269,24 @@ class SQLiteStore(Store):
                 if not nested:
                     db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection in a write transaction (the write lock taken first), committed at
+        the end unless inside the caller's (which commits it), under the store's lock."""
+        with self._lock:
+            db = self._db
+            nested = db.in_transaction
+            if not nested:
+                db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if not nested:
+                    _rollback(db)
+                raise
+            if not nested:
+                db.execute("COMMIT")
+
     def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None, *,
                  count: bool = True) -> None:
         """Compute the read model of the people the write reached again (in the caller's
@@ -1906,29 +1924,17 @@ class SQLiteStore(Store):
         if self.read_only:  # (a cache: computed again when asked again)
             return
         blob = orjson.dumps(answer.result, option=orjson.OPT_NON_STR_KEYS)
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction  # (inside the caller's, which commits it)
-            if not nested:
-                db.execute("BEGIN IMMEDIATE")  # (the write lock once, not a statement's each)
-            try:
-                # Not when its campaign's answers were dropped (a forget) at a newer version.
-                db.execute(
-                    "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT "
-                    "1 FROM answers WHERE campaign = ?1 AND question = ?7 AND version > ?4) "
-                    "ON CONFLICT (campaign, question, options) "
-                    "DO UPDATE SET version = excluded.version, computed_at = "
-                    "excluded.computed_at, result = excluded.result "
-                    "WHERE excluded.version >= answers.version",
-                    (answer.campaign, answer.question, answer.options, answer.version,
-                     answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
-                self._watch_version(db, answer.version)
-            except BaseException:
-                if not nested:
-                    _rollback(db)
-                raise
-            if not nested:
-                db.execute("COMMIT")
+        with self._writing() as db:  # (the write lock once, not a statement's each)
+            # Not when its campaign's answers were dropped (a forget) at a newer version.
+            db.execute(
+                "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 "
+                "FROM answers WHERE campaign = ?1 AND question = ?7 AND version > ?4) "
+                "ON CONFLICT (campaign, question, options) "
+                "DO UPDATE SET version = excluded.version, computed_at = excluded.computed_at, "
+                "result = excluded.result WHERE excluded.version >= answers.version",
+                (answer.campaign, answer.question, answer.options, answer.version,
+                 answer.computed_at.isoformat(), blob, ANSWERS_DROPPED))
+            self._watch_version(db, answer.version)
 
     def drop_answers(self, campaign: str | None = None) -> None:
         if self.read_only:  # (none is kept that it holds not already)
@@ -1974,30 +1980,19 @@ class SQLiteStore(Store):
         head = answers[0]
         rows = [(a.campaign, a.question, a.options, a.version, a.computed_at.isoformat(),
                  orjson.dumps(a.result, option=orjson.OPT_NON_STR_KEYS)) for a in answers]
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction  # (inside the caller's, which commits them)
-            if not nested:
-                db.execute("BEGIN IMMEDIATE")
-            try:
-                newer = db.execute(
-                    "SELECT 1 FROM answers WHERE campaign = ?1 AND version > ?4 AND ((question = ?2 "
-                    "AND options = ?3) OR question = ?5)",
-                    (head.campaign, head.question, head.options, head.version,
-                     ANSWERS_DROPPED)).fetchone()
-                if newer is None:
-                    db.executemany(
-                        "DELETE FROM answers WHERE campaign = ? AND question = ? "
-                        "AND options = ? AND version <= ?",
-                        [(head.campaign, q, o, head.version) for q, o in drop])
-                    db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?)", rows)
-                    self._watch_version(db, head.version)
-            except BaseException:
-                if not nested:
-                    _rollback(db)
-                raise
-            if not nested:
-                db.execute("COMMIT")
+        with self._writing() as db:
+            newer = db.execute(
+                "SELECT 1 FROM answers WHERE campaign = ?1 AND version > ?4 AND ((question = ?2 "
+                "AND options = ?3) OR question = ?5)",
+                (head.campaign, head.question, head.options, head.version,
+                 ANSWERS_DROPPED)).fetchone()
+            if newer is None:
+                db.executemany(
+                    "DELETE FROM answers WHERE campaign = ? AND question = ? "
+                    "AND options = ? AND version <= ?",
+                    [(head.campaign, q, o, head.version) for q, o in drop])
+                db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?)", rows)
+                self._watch_version(db, head.version)
         return newer is None
 
     def get_answers(self, campaign: str, keys: Sequence[tuple[str, str]], *, raw: bool = False
