@@ -47,12 +47,14 @@ def answer_age(id_: str) -> html.P:
 
 
 def age_text(answer: Any) -> str:
-    """"Updated just now", or "As of 14:05 (3 min ago)": how old a stored answer is
-    (:class:`mapper.analytics.stored.Answer`), in this server's time zone."""
+    """"Updated just now", or "As of 14:05 (3 min ago)": how long a stored answer
+    (:class:`mapper.analytics.stored.Answer`) has not been the store's (since the write that
+    made it stale, where known: :attr:`~mapper.analytics.stored.Answer.shown_as_of`), in this
+    server's time zone."""
     from mapper import clock
     from mapper.analytics.stored import age_words
 
-    words = age_words(answer.as_of, clock.now())
+    words = age_words(getattr(answer, "shown_as_of", answer.as_of), clock.now())
     return words[0].upper() + words[1:] + "."
 
 

@@ -1097,7 +1097,7 @@ def _age_line(found) -> str:
     from mapper import clock
     from mapper.analytics.stored import age_words
 
-    words = age_words(found.as_of, clock.now())
+    words = age_words(found.shown_as_of, clock.now())
     if words.startswith("As of"):
         return f"Answer as of{words[5:]}; --fresh computes it now."
     return f"Answer {words}."

@@ -621,6 +621,29 @@ def test_whole_graph_pages_say_how_old_their_answer_is(app, store, monkeypatch):
         assert clusters.clusters_age(None, "3") == "Updated just now."
 
 
+def test_a_whole_graph_pages_age_is_since_its_answer_was_last_the_stores(app, store,
+                                                                         monkeypatch):
+    """Computed an hour ago and current since, an answer is not "1 hour ago"; after a write,
+    its age counts from that write (the store stamps it), not from its computation."""
+    import datetime as dt
+
+    from mapper import clock
+
+    t0 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")
+    monkeypatch.setenv("MAPPER_ANSWER_REFRESH", "0")  # no background thread: deterministic
+    with signed_in_as(app, MAYA):
+        assert clusters.clusters_age(None, "3") == "Updated just now."
+        now[0] = t0 + dt.timedelta(hours=1)  # nothing written: still the store's
+        assert clusters.clusters_age(None, "3") == "Updated just now."
+        store.write([conversation("Eve Stone", "2026-11-21", unit="ER")])
+        now[0] = t0 + dt.timedelta(hours=1, minutes=3)
+        when = (t0 + dt.timedelta(hours=1)).astimezone().strftime("%H:%M")
+        assert clusters.clusters_age(None, "3") == f"As of {when} (3 min ago)."
+
+
 def test_the_ready_lists_first_block_is_read_from_the_kept_rankings_head(app, store,
                                                                          monkeypatch):
     """A process holding none of the Ready list's rows draws its first block from the head of

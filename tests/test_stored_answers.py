@@ -137,6 +137,7 @@ def test_a_stored_answer_is_served_in_a_new_process_without_building_a_snapshot(
     for f in (anger_clusters, anger_clusters):
         served = b.answer(f)
         assert served.value == computed.value and served.as_of == T0
+        assert served.shown_as_of == clock.t  # (the store's now: its page says so)
     assert b.run("anger_clusters") == computed.value
     assert source.builds == 0
 
@@ -319,6 +320,8 @@ def test_a_stale_answers_age_counts_from_the_write_that_made_it_stale(store, mon
     served = b.answer(talk_next)
     assert served.as_of == T0 and served.version < store.version()
     assert source.builds == 0 and nudged
+    # What it shows is as of that write, the last time it was the store's.
+    assert served.current_to == served.shown_as_of == clock.t - dt.timedelta(seconds=30)
     # A second write does not move when it went stale; past the bound from the first, computed.
     clock.tick(1)
     store.write([conversation("Yan Ray", "2026-11-22")])

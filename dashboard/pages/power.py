@@ -98,7 +98,7 @@ def update_power_page(campaign: str | None, issue: str | None):
     """:func:`update_power` and its age line, said of the oldest kept answer its network and
     table were read from (one request: never the age of another keep than the one shown)."""
     outputs, read = _update_power(campaign, issue)
-    return (*outputs, _age_line(min(read, key=lambda a: a.as_of)) if read else None)
+    return (*outputs, _age_line(min(read, key=lambda a: a.shown_as_of)) if read else None)
 
 
 def _update_power(campaign: str | None, issue: str | None):

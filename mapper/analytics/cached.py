@@ -401,7 +401,7 @@ class Analytics:
             kept = None  # (its first page only: the rest is read from the store)
         if not fresh and kept is not None and kept.version == version:
             self.answered["stored"] += 1
-            return kept
+            return replace(kept, current_to=self.now())
         if not fresh:
             stamp = self._stamp(key)
             if stamp is not None and (stamp.version == version
@@ -421,11 +421,12 @@ class Analytics:
                         kept = first_entries(kept, func.__name__, first)
                 if kept is not None:
                     self.answered["stored"] += 1
-                    if kept.version != version:
-                        self.answered["stale"] += 1
-                        if self.on_stale is not None:
-                            self.on_stale()
-                    return kept
+                    if kept.version == version:
+                        return replace(kept, current_to=self.now())
+                    self.answered["stale"] += 1
+                    if self.on_stale is not None:
+                        self.on_stale()
+                    return replace(kept, current_to=self._stale_since(stamp))
             return self._refresh_once(func, key, campaign, options, first)
         return self.refresh(func, campaign=campaign, first=first, **options)
 
@@ -690,13 +691,21 @@ class Analytics:
         whole graph at once, and none was served."""
         now = self.now()
         age = (now - stamp.computed_at).total_seconds()
-        stale_since = getattr(self.answers, "stale_since", None)
-        if age <= self.bound() or stale_since is None:
+        if age <= self.bound():
             return age
-        since = stale_since(stamp.version)
+        since = self._stale_since(stamp)
+        return age if since is None else (now - since).total_seconds()
+
+    def _stale_since(self, stamp: Any) -> dt.datetime | None:
+        """When the write that made the stored answer of this stamp stale landed, where the
+        store knows (:meth:`~mapper.stores.base.Store.stale_since`) and by a clock that
+        agrees (a writer's a little ahead: now), else None."""
+        stale_since = getattr(self.answers, "stale_since", None)
+        since = None if stale_since is None else stale_since(stamp.version)
+        now = self.now()
         if since is None or not stamp.computed_at <= since <= now + _SKEW:
-            return age  # (not known, or by another clock: counted from its computation)
-        return max(0.0, (now - since).total_seconds())  # (a writer's clock a little ahead)
+            return None  # (not known, or by another clock: counted from its computation)
+        return min(since, now)
 
     def bound(self) -> float:
         """How old a stale stored answer may be served: :attr:`lag`, or :attr:`busy_lag` while

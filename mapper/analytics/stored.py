@@ -289,6 +289,16 @@ class Answer:
     as_of: dt.datetime
     total: int | None = None
     size: int | None = None
+    #: Until when the store held what it answers, where that is known past :attr:`as_of`:
+    #: served of the store's version, when it was served; stale, when the write that made it
+    #: so left its version. What a page's "As of" line says (:attr:`shown_as_of`).
+    current_to: dt.datetime | None = None
+
+    @property
+    def shown_as_of(self) -> dt.datetime:
+        """The latest time the answer is known to have been the store's (an answer that
+        stayed current through a quiet hour is not an hour old)."""
+        return self.as_of if self.current_to is None else max(self.as_of, self.current_to)
 
 
 def options_key(options: dict[str, Any]) -> str:
