@@ -1009,23 +1009,12 @@ class SQLiteStore(Store):
             "SELECT campaign, token, cursor FROM rm_rebuild ORDER BY campaign")]
 
     def _mark_read_model(self, campaigns: Sequence[str]) -> None:
-        with self._lock:
-            db = self._db
-            nested = db.in_transaction
-            if not nested:
-                db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany(
-                    "INSERT INTO rm_rebuild VALUES (?, ?, NULL) ON CONFLICT (campaign) "
-                    "DO UPDATE SET token = excluded.token, cursor = NULL",
-                    [(c, secrets.token_hex(8)) for c in campaigns])
-                _next_version(db)
-                if not nested:
-                    db.execute("COMMIT")
-            except BaseException:
-                if not nested:
-                    _rollback(db)
-                raise
+        with self._writing() as db:
+            db.executemany(
+                "INSERT INTO rm_rebuild VALUES (?, ?, NULL) ON CONFLICT (campaign) "
+                "DO UPDATE SET token = excluded.token, cursor = NULL",
+                [(c, secrets.token_hex(8)) for c in campaigns])
+            _next_version(db)
 
     @contextlib.contextmanager
     def _rebuild_step(self, work: Rebuild, cursor: str | None = None,
@@ -1280,12 +1269,12 @@ class SQLiteStore(Store):
                 db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                if not nested:
+                    db.execute("COMMIT")
             except BaseException:
                 if not nested:
-                    _rollback(db)
+                    _rollback(db)  # (a COMMIT that failed too: nothing half-written)
                 raise
-            if not nested:
-                db.execute("COMMIT")
 
     def _refresh(self, touched: Collection[str], written: dict[str, dict] | None = None, *,
                  count: bool = True) -> None:
