@@ -1026,13 +1026,17 @@ class AskRanking:
     ``organizers_of`` tells the organizers of the campaign on its lists some people trust
     (``{person: {organizer: (name, unit)}}``, still in the workplace: a store's
     ``_organizers_trusted``): each may be their messenger, as a committed coworker is (no
-    points: the score's trust is in the committed, kept in their rows); without it, none."""
+    points: the score's trust is in the committed, kept in their rows); without it, none.
+    ``organizing`` holds the organizers of the campaign among the people (a store's
+    ``_organizing_contacts``, a few keys): they do the asking, and are never in the queue
+    (their anger still counts in the campaign's counts)."""
 
     def __init__(self, rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *,
                  campaign: str,
                  today: dt.date | None = None, min_anger: int = 3, wait_days: int = 30,
                  texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
-                 organizers_of: OrganizersOf | None = None) -> None:
+                 organizers_of: OrganizersOf | None = None,
+                 organizing: Collection[str] = ()) -> None:
         from mapper.analytics._common import issue_counts
 
         self.campaign, self.wait_days, self.texts = campaign, wait_days, texts
@@ -1060,12 +1064,15 @@ class AskRanking:
             names = _Names(slice_of([]).issues)
             self._names, name_of = names, names.__getitem__
         scorer = _Scorer(shared, name_of, today, wait_days)
-        ranked = []
+        organizing = set(organizing)
+        ranked, left_out = [], []
         for r in rows:
             k = scorer.key(r, angry.get(r[0]), trusts.get(r[0]))
             if k is not None:
-                ranked.append(k)
+                (left_out if r[0] in organizing else ranked).append(k)
         ranked.sort()
+        #: The organizers the queue would hold but for that (kept with it: :meth:`kept`).
+        self.organizing = sorted(k[3] for k in left_out)
         #: ``(person, score, ready)`` of every contact, in the queue's order.
         self.order = [(k[3], -k[1], not k[0]) for k in ranked]
         self.latest = today_given is None
@@ -1093,8 +1100,8 @@ class AskRanking:
              wait_days: int = 30,
              texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
              order: KeptOrder | None = None, shared: Mapping[str, int] | None = None,
-             today: dt.date | None = None, organizers_of: OrganizersOf | None = None
-             ) -> "AskRanking":
+             today: dt.date | None = None, organizers_of: OrganizersOf | None = None,
+             organizing: Collection[str] = ()) -> "AskRanking":
         """The ranking a store kept (:meth:`stored`; its order as ``order`` reads it, else
         the stored one's own, whole), with the rows written since it was
         computed (``changed``, as ``_ask_rows`` reads them) and the people written since who
@@ -1105,8 +1112,11 @@ class AskRanking:
         ``changed`` then holds those whose wait after an ask the move ends or begins,
         :func:`waits_moved`). :attr:`exact` says whether every kept score still holds. The
         entries of the people shown need their rows: :meth:`add_rows`. ``texts`` as the kept
-        ranking was made with (its shared actions were kept); ``organizers_of`` as
-        :class:`AskRanking` takes it."""
+        ranking was made with (its shared actions were kept); ``organizers_of`` and
+        ``organizing`` as :class:`AskRanking` takes them: the kept order holds none of the
+        organizers it was kept without (``stored["organizing"]``), and those organizing now
+        leave it; one it was kept without who organizes no more is back only from her row,
+        so it must be among ``changed``."""
         if texts is not None and stored.get("plans") is None:
             raise ValueError("a ranking kept without words, asked with words")
         self = cls.__new__(cls)
@@ -1139,9 +1149,12 @@ class AskRanking:
         #: 1-on-1 dated earlier, or its person gone from the workplace).
         self.exact = shared is not None and not self.latest and not self.unsettled
         scorer = _Scorer(self.shared, self.issue_name, self.today, wait_days)
-        moved = {r[0] for r in changed} | set(gone)
-        fresh = sorted(k for r in changed
-                       if (k := scorer.key(r, self.angry.get(r[0]), self.trusts.get(r[0])))
+        # (Those it was kept without are not in it: their buckets need not be read.)
+        organizing = set(organizing)
+        moved = ({r[0] for r in changed} | set(gone)
+                 | (organizing - set(stored.get("organizing", ()))))
+        fresh = sorted(k for r in changed if r[0] not in organizing
+                       and (k := scorer.key(r, self.angry.get(r[0]), self.trusts.get(r[0])))
                        is not None)
         # The kept entries are merged with those re-scored when read: a page reads its head
         # (:meth:`head`), a list every one (:attr:`order`, :attr:`listed`).
@@ -1300,7 +1313,8 @@ class AskRanking:
         latest record), order (each entry ``[person, score, ready, name, unit, organizer,
         issues]``: what a list filters and sorts on, :class:`Listed`), the campaign's
         counts of the issues people are angry about, and its shared actions and plans (words
-        of the campaign's shared actions only) when it was ranked with words."""
+        of the campaign's shared actions only) when it was ranked with words; and the
+        organizers it was ranked without (:attr:`organizing`)."""
         plans = None
         if self.texts is not None:
             actions, per_issue = self.plans()
@@ -1310,7 +1324,7 @@ class AskRanking:
         listed = self.listed
         return {"today": self.today.isoformat() if self.today else None, "latest": self.latest,
                 "order": [[p, score, ready, *listed[p]] for p, score, ready in self.order],
-                "shared": self.shared, "plans": plans}
+                "shared": self.shared, "plans": plans, "organizing": self.organizing}
 
     def shared_words(self) -> "AskRanking":
         """This ranking, its entries naming the campaign's shared actions only (those its
@@ -1393,14 +1407,14 @@ def ask_queue(rows: Sequence[tuple], slice_of: Callable[[list[str]], Slice], *, 
               today: dt.date | None = None, limit: int | None = None, min_anger: int = 3,
               wait_days: int = 30, offset: int = 0,
               texts: Callable[[list[str]], Mapping[str, ConversationText]] | None = None,
-              organizers_of: OrganizersOf | None = None
+              organizers_of: OrganizersOf | None = None, organizing: Collection[str] = ()
               ) -> tuple[list[dict[str, Any]], int]:
     """:func:`mapper.analytics.readiness.ask_queue` from stored rows (a store's ``_ask_rows``)
     from ``offset``, at most ``limit`` entries, and how many contacts the whole queue holds
     (see :class:`AskRanking`)."""
     ranking = AskRanking(rows, slice_of, campaign=campaign, today=today,
                          min_anger=min_anger, wait_days=wait_days, texts=texts,
-                         organizers_of=organizers_of)
+                         organizers_of=organizers_of, organizing=organizing)
     end = None if limit is None else offset + limit
     return ranking.entries([p for p, _, _ in ranking.order[offset:end]]), len(ranking.order)
 

@@ -169,6 +169,22 @@ def test_an_organizer_on_the_roster_they_trust_is_a_messenger_as_a_committed_cow
     assert a["score"] == before["score"] + 1.5  # (Ben's tie alone)
 
 
+def test_an_organizer_with_a_1_on_1_about_her_is_never_in_the_queue() -> None:
+    """Maya Ortiz was spoken with (a lead organizer's check-in: furious, rated a leader,
+    never asked) and holds 1-on-1s herself: she does the asking, she is not asked. Her anger
+    still counts for those who share it (no score moves)."""
+    b = CampaignBuilder("c")
+    b.talk("Maya Ortiz", "2026-11-01", issues={"pay": 5}, assessment=1, hope=5,
+           organizer="Sam")
+    b.talk("Ana", "2026-11-01", issues={"pay": 4})
+    before = entry(ask_queue(b.snapshot()), "Ana")
+    b.talk("Ben", "2026-11-02", issues={"parking": 4}, organizer="Maya Ortiz")
+    q = ask_queue(b.snapshot())
+    assert [e["name"] for e in q] == ["Ana", "Ben"]
+    assert entry(q, "Ana")["score"] == before["score"]
+    assert entry(q, "Ana")["reasons"][0] == "very angry about pay (shared by 1 other)"
+
+
 def test_messenger_without_a_committed_tie_is_the_organizer_who_last_spoke_with_them() -> None:
     b = CampaignBuilder("c")
     b.talk("Ana", "2026-10-01", organizer="Maya")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,27 @@ def test_assign_from_a_list_takes_the_top_people_no_one_holds(campaign):
     assert [c["person"] for c in talk["changed"]] == fresh[:3]
     assert "--issue" in campaign("assign", "--from", "talk-next", "--issue", "pay", "--limit", "1",
                                  "--to", "Lee Chu", code=2)
+
+
+def test_an_organizer_spoken_with_is_never_in_the_ask_queue_nor_taken_from_it(campaign,
+                                                                              tmp_path):
+    """Cam Lee was spoken with (very angry, rated a supporter): in the queue. Then she holds
+    a 1-on-1 with Dee Park: she organizes, she is not one to ask; not in the table, not in
+    --json, not assigned from it."""
+    def listed() -> tuple[set[str], set[str]]:
+        queue = {e["name"] for e in campaign.json("ask-queue", "--today", TODAY)}
+        cards = re.findall(r"^\d+\. (.+?) ·", campaign("ask-queue", "--today", TODAY), re.M)
+        return queue, set(cards)
+
+    queue, table = listed()
+    assert "Cam Lee" in queue and "Cam Lee" in table
+    talk = conversation("Dee Park", "2026-11-25", id="dee-1", unit="ER", organizer="Cam Lee")
+    campaign("import", _write(tmp_path / "cam.jsonl", [talk]))
+    queue, table = listed()
+    assert "Cam Lee" not in queue | table
+    assert "Dee Park" in queue and "Dee Park" in table
+    taken = campaign.json("assign", "--from", "ask-queue", "--limit", "9", "--to", "Sam Lee")
+    assert "Cam Lee" not in {c["name"] for c in taken["changed"]}
 
 
 def test_my_list_shows_each_organizers_contacts_and_next_step(campaign):

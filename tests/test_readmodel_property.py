@@ -366,6 +366,72 @@ def test_an_organizer_on_the_roster_someone_trusts_is_their_messenger_on_both_st
     assert messenger()["name"] == "Cy Dunn"
 
 
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_someone_who_becomes_an_organizer_leaves_the_ask_queue_in_every_form_on_both_stores(
+        open_store_of_kind, kind, monkeypatch):
+    """Nia Shah was spoken with (furious about night shift pay, rated a leader, the only one
+    in Dock 9): first in the queue. Then she holds a 1-on-1 herself: an organizer, who asks,
+    is never asked; her own records and row do not change. That 1-on-1 corrected to another
+    organizer's, or deleted, she is back. The queue kept for a day, whole and a page; the
+    Ready list's rows, its first block and its filters' choices read from the kept ranking
+    (in a process holding it, and in one holding nothing) are the snapshot's after each
+    write."""
+    from dashboard.tables import READY_CHOICES, choices
+
+    monkeypatch.setenv("MAPPER_ANSWER_LAG", "600")  # (the kept ranking is read, not redone)
+    store = open_store_of_kind(kind)
+    seen = WithCampaignTexts(store)
+    today = dt.date(2026, 10, 30)
+    nia = f"person:{CAMPAIGN}:nia shah"
+
+    def queue() -> list[str]:
+        snapshot = store.snapshot(CAMPAIGN)
+        whole = ask_queue(snapshot, today=today)
+        assert store.ask_queue(CAMPAIGN, today=today) == whole
+        assert store.ask_queue_page(CAMPAIGN, today=today, limit=1) == (whole[:1], len(whole))
+        assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+        listed = ready_rows(campaign_texts(snapshot, store))
+        rows = kept_ready_rows(seen, CAMPAIGN)
+        assert complete(rows, list(rows)) == listed
+        other = copy.copy(store)
+        other.__dict__.pop("_kept_answers", None)  # (another process: nothing held)
+        head, count = kept_ready_head(WithCampaignTexts(other), CAMPAIGN, 1)
+        assert (complete(head, list(head)), count) == (listed[:1], len(listed))
+        assert kept_ready_counts(WithCampaignTexts(other), CAMPAIGN) == {
+            column: _counted(listed, column) for column in READY_CHOICES}
+        return [e["person"] for e in whole]
+
+    store.write([conversation("Nia Shah", "2026-10-02", id="c1", unit="Dock 9",
+                              organizer="Dev Patel", assessment=1,
+                              issues=[{"issue": "night shift pay", "anger": 5}],
+                              plan={"hope": 5, "wants_to_talk_again": True}),
+                 conversation("Ana Lopez", "2026-10-02", id="c2", organizer="Dev Patel",
+                              issues=[{"issue": "short staffing", "anger": 4}])])
+    assert queue()[0] == nia  # (ranked whole, and kept)
+    store.write([conversation("Ben Ortiz", "2026-10-03", id="c3", organizer="Nia Shah",
+                              issues=[])])  # (no one's points move: the kept scores hold)
+    assert nia not in queue()
+    assert "Dock 9" not in choices(kept_ready_rows(seen, CAMPAIGN), "unit")
+    store.kept_ask_ranking(CAMPAIGN, today=today, fresh=True)  # kept while she organizes
+    store.kept_ask_ranking(CAMPAIGN, today=None, words="every", fresh=True,
+                           texts=lambda ids: read_texts(store, CAMPAIGN, ids))
+    assert nia not in queue()
+    # Corrected: Dev held that 1-on-1, Nia organizes no more (her row unchanged).
+    store.write([conversation("Ben Ortiz", "2026-10-03", id="c3", organizer="Dev Patel",
+                              issues=[])])
+    assert queue()[0] == nia
+    store.write([conversation("Ben Ortiz", "2026-10-04", id="c4", organizer="Nia Shah",
+                              issues=[])])
+    assert nia not in queue()
+    # A lead organizer's check-in with her: her row is written, and scored again, not listed.
+    store.write([conversation("Nia Shah", "2026-10-05", id="c5", unit="Dock 9",
+                              organizer="Dev Patel",
+                              issues=[{"issue": "night shift pay", "anger": 5}])])
+    assert nia not in queue()
+    store.delete([conversation_key(CAMPAIGN, "c4")])
+    assert queue()[0] == nia
+
+
 # People no record of their own is about (a roster import's): their rows are built without a
 # snapshot (readmodel._bare_rows), and must be the rows the snapshot's way gives.
 KEYS = [f"person:{CAMPAIGN}:p{i}" for i in range(6)]

@@ -417,7 +417,10 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
               min_anger: int = 3, wait_days: int = 30) -> list[dict[str, Any]]:
     """Contacts not yet committed, most ready to be asked first, each with the reasons why.
 
-    Everyone with at least one conversation whose latest answered ask is not "yes" is scored
+    Everyone with at least one conversation whose latest answered ask is not "yes", and who
+    is not an organizer of the campaign
+    (:func:`~mapper.analytics._common.organizing_people`: she does the asking, whatever a
+    1-on-1 about her says; her anger still counts for those who share it), is scored
     from their current state (the latest recorded value of each field; fears from the latest
     conversation only) with the points in :data:`WEIGHTS`: strong anger (>= ``min_anger``,
     latest mention per issue) on an issue others share, the three realizations, hope, wanting
@@ -470,9 +473,10 @@ def ask_queue(snapshot: Snapshot, *, today: dt.date | None = None, limit: int | 
     snapshot = present(snapshot)
     today = default_today(snapshot, today)
     ctx = ask_context(snapshot, today, min_anger)
-    committed = committed_people(snapshot)
+    # An organizer does the asking: never one to ask, whatever was recorded about her.
+    not_asked = committed_people(snapshot) | organizing_people(snapshot)
     out = [ask_entry(snapshot, person, st, ctx, wait_days)
-           for person, st in person_states(snapshot).items() if person not in committed]
+           for person, st in person_states(snapshot).items() if person not in not_asked]
     out.sort(key=ask_order)
     return out[:limit] if limit is not None else out
 

@@ -1389,13 +1389,9 @@ class Store(abc.ABC):
         trusts, over ties and referrals: the ask queue's messengers beside the committed.
         Read from the organizers' side (their rows and ties; a campaign has a few), not
         from the people's."""
-        from mapper.analytics._common import organizer_as_person
-
         if not people:
             return {}
-        keys = sorted({k for k in map(organizer_as_person, self._organizer_keys(campaign))
-                       if k is not None})
-        there = {p: s for p, s in self._standing(campaign, keys).items() if not s[2]}
+        there = {p: s for p, s in self._organizers_standing(campaign).items() if not s[2]}
         if not there:
             return {}
         wanted, out = set(people), {}
@@ -1404,6 +1400,20 @@ class Store(abc.ABC):
                 s = there[organizer]
                 out.setdefault(other, {})[organizer] = (s[0], s[3])
         return out
+
+    def _organizing_contacts(self, campaign: str) -> set[str]:
+        """The organizers of the campaign on its lists (:meth:`_organizing`'s, as people)
+        spoken with and still in the workplace: those the ask queue would list but that they
+        do the asking (it never does). Read over the organizers' rows, a few."""
+        return {p for p, s in self._organizers_standing(campaign).items() if s[1] and not s[2]}
+
+    def _organizers_standing(self, campaign: str) -> dict[str, tuple]:
+        """:meth:`_standing` of the organizers of the campaign on its lists, as people."""
+        from mapper.analytics._common import organizer_as_person
+
+        keys = sorted({k for k in map(organizer_as_person, self._organizer_keys(campaign))
+                       if k is not None})
+        return self._standing(campaign, keys)
 
     def _organizer_keys(self, campaign: str) -> list[str]:
         """The keys of the campaign's organizer nodes (here from its snapshot's rows; a store
@@ -1591,6 +1601,7 @@ class Store(abc.ABC):
                            "words": words})
         slice_of = lambda people: self._people_slice(campaign, people)  # noqa: E731
         organizers_of = functools.partial(self._organizers_trusted, campaign)
+        organizing = self._organizing_contacts(campaign)  # (never in the queue)
         kept_order = None if fresh else self._kept_ranking(campaign, key)
         # None kept for this day: another day's, the people whose wait after an ask the move
         # ends or begins re-scored (a new day's first page, not the campaign ranked again).
@@ -1632,6 +1643,12 @@ class Store(abc.ABC):
                     waited = self._ask_rows_waited(campaign, found.result, day, wait_days)
                     written = {r[0] for r in changed}
                     rows = [*changed, *(r for r in waited or () if r[0] not in written)]
+                    # Kept without someone who organizes no more (her 1-on-1s as organizer
+                    # gone, her row unchanged): she is scored again from her row.
+                    back = (set(found.result.get("organizing", ())) - organizing
+                            - {r[0] for r in rows})
+                    if back:
+                        rows += self._ask_rows_of(campaign, sorted(back))
                     shared = readmodel.angry_people(counts, min_anger)
 
                     def scored(again: list[tuple]) -> readmodel.AskRanking:
@@ -1640,7 +1657,7 @@ class Store(abc.ABC):
                             found.result, again, gone, slice_of,
                             campaign=campaign, min_anger=min_anger, wait_days=wait_days,
                             texts=texts, order=order, shared=shared, today=day,
-                            organizers_of=organizers_of)
+                            organizers_of=organizers_of, organizing=organizing)
                     # Whether its scores can all hold: not if the rows whose wait moved were
                     # too many to read (their waits lag), nor if it was kept before the store
                     # stamped each row gone outright (Neo4j did not: someone gone since may
@@ -1678,7 +1695,7 @@ class Store(abc.ABC):
             return None
         ranking = readmodel.AskRanking(rows, slice_of, campaign=campaign, today=today,
                                        min_anger=min_anger, wait_days=wait_days, texts=texts,
-                                       organizers_of=organizers_of)
+                                       organizers_of=organizers_of, organizing=organizing)
         try:
             kept = {**ranking.stored(), "kept_at": clock.now().isoformat(),
                     "gone_stamped": True}
@@ -1940,7 +1957,8 @@ class Store(abc.ABC):
                                     campaign=campaign, today=today, min_anger=min_anger,
                                     wait_days=wait_days, texts=texts,
                                     organizers_of=functools.partial(self._organizers_trusted,
-                                                                    campaign))
+                                                                    campaign),
+                                    organizing=self._organizing_contacts(campaign))
 
     def kept_list_ranking(self, campaign: str, *, min_anger: int = 3, wait_days: int = 30,
                           texts: Callable[[list[str]], dict] | None = None,
