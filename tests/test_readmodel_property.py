@@ -18,6 +18,7 @@ from dashboard.listing import conversation_ids
 from dashboard.tables import (complete, kept_ready_counts, kept_ready_head, kept_ready_rows,
                               people_angry_about, ready_rows)
 from mapper.roles import sees_contact_details
+from mapper.analytics._common import organizing_people
 from mapper.analytics.follow_ups import follow_ups
 from mapper.analytics.my_list import my_list
 from mapper.services import open_items
@@ -73,6 +74,11 @@ talk = st.builds(
     st.dictionaries(st.integers(0, 2), st.integers(1, 5), max_size=3),
     st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), max_size=3))
 
+# One of the people holds a 1-on-1 (a worker who became an organizer, a lead organizer's
+# check-in): she organizes, and no list names her as someone to ask or to bring.
+organizes = st.builds(lambda op, person: ("talk", op[1].model_copy(
+    update={"organizer": PEOPLE[person]})), talk, st.integers(0, len(PEOPLE) - 1))
+
 update = st.builds(
     lambda person, date, kind, cid: ("update", Update(
         person=PEOPLE[person], date=date, campaign=CAMPAIGN, update=kind[0],
@@ -101,8 +107,8 @@ delete = st.tuples(st.just("delete"), st.integers(0, 3))
 merge = st.tuples(st.just("alias"), st.booleans())
 unmerge = st.just(("unalias",))
 
-operations = st.lists(st.one_of(talk, talk, talk, update, update, assign, delete, merge, unmerge,
-                                listed, tied),
+operations = st.lists(st.one_of(talk, talk, talk, organizes, update, update, assign, delete,
+                                merge, unmerge, listed, tied),
                       min_size=3, max_size=16)
 
 ALIAS = AliasRow(kind="person", alias="Ana L", canonical="Ana Lopez", campaign=CAMPAIGN)
@@ -180,6 +186,9 @@ def same(store, today: dt.date, horizon: int) -> None:
     assert store.ask_queue_page(CAMPAIGN, today=today, texts=words, offset=1, limit=2) == (
         whole[1:3], len(whole))
     assert store.ask_queue(CAMPAIGN) == ask_queue(snapshot)
+    # An organizer of the campaign among the people (Cam Lee; anyone, by `organizes`) is
+    # never one to ask.
+    assert not organizing_people(snapshot) & {e["person"] for e in whole}
     # The ladder of the committed (mapper ladder), with every word and with none.
     assert store.ladder(CAMPAIGN, today=today, texts=words) == ladder(
         fill_texts(snapshot, store), today=today)
@@ -568,7 +577,7 @@ def test_the_ready_list_places_those_written_since_as_the_ranking_merges_them(st
 
 ISSUE_ALIASES = (("parking", "mandatory overtime"), ("short staffing", "parking"))
 ready_operations = st.lists(st.one_of(
-    talk, talk, talk, talk, talk, update, assign, delete, merge, listed, tied,
+    talk, talk, talk, talk, talk, organizes, update, assign, delete, merge, listed, tied,
     st.tuples(st.just("issue_alias"), st.integers(0, 1)),
     st.tuples(st.just("issue_unalias"), st.integers(0, 1)),
     st.tuples(st.just("forget"), st.integers(0, len(PEOPLE) - 1)),
