@@ -2038,6 +2038,11 @@ class SQLiteStore(Store):
             for rid, rkind, camp, h, body in self._rows(sql, params):
                 yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
+    def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
+        # The organizer alone, not the bodies parsed: a fifth of get_records' time for 5,000
+        # stored 1-on-1s (an import's chunk read again).
+        return self._column("json_extract(body, '$.organizer')", "records", "id", ids)
+
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         out = []
         for part in _chunks(list(ids)):
