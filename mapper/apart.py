@@ -83,23 +83,28 @@ class KeptApart:
         self._read = read
         # {record id: its organizer's key}: the stored ones read, and the batch's placed so far.
         self._held: dict[str, str] = {}
+        # {(kind, campaign): what its record ids start with} (record_id once per campaign).
+        self._scopes: dict[tuple[type, str], str] = {}
 
     def prefetch(self, records: Iterable[Any]) -> None:
-        """Read whose the places of these records are: one read for them all (and one more
-        where two organizers' names slug alike, :func:`places`)."""
-        todo = [(r, _ids(r)) for r in records if derived(r)]
-        if not todo or self._read is None:
+        """Read whose the places of these records are, for them all at once: each one's
+        derived id, then its next place where the one before is not hers (hers may be there
+        since the other was deleted; two organizers' names may slug alike). One read when
+        they are sent again, two for new ones, a third only where names slug alike."""
+        if self._read is None:
             return
-        self._learn([rid for _, ids in todo for rid in ids[:2]])
+        todo = [(self._ids(r), _marks(r.organizer)[0]) for r in records if derived(r)]
         held = self._held
-        self._learn([ids[2] for r, ids in todo
-                     if ids[1] in held and held[ids[1]] != _marks(r.organizer)[0]])
+        self._learn([ids[0] for ids, _ in todo])
+        self._learn([ids[1] for ids, key in todo if held.get(ids[0]) != key])
+        self._learn([ids[2] for ids, key in todo if held.get(ids[1], key) != key])
 
     def _learn(self, ids: list[str]) -> None:
-        wanted = [rid for rid in dict.fromkeys(ids) if rid not in self._held]
+        held = self._held
+        wanted = [rid for rid in dict.fromkeys(ids) if rid not in held]
         if wanted and self._read is not None:
             for rid, organizer in self._read(wanted).items():
-                self._held[rid] = _marks(organizer)[0]
+                held[rid] = _marks(organizer)[0]
 
     def place(self, record: Any) -> Any:
         """``record`` as it will be written: another object, with its new id (then counted as
@@ -107,20 +112,27 @@ class KeptApart:
         if not isinstance(record, (OneOnOne, Update)):
             return record
         key = _marks(record.organizer)[0]
-        if not derived(record):
-            self._held[record_id(record)] = key
-            return record
-        ids = _ids(record)
         held = self._held
-        at = next((i for i, rid in enumerate(ids) if held.get(rid) == key), None)
-        if at is None:  # (all held by others: the last, as an id given explicitly would be)
-            at = next((i for i, rid in enumerate(ids) if rid not in held), len(ids) - 1)
+        if not derived(record):
+            held[record_id(record)] = key
+            return record
+        ids = self._ids(record)
+        for at, rid in enumerate(ids):  # where one of hers is
+            if held.get(rid) == key:
+                break
+        else:
+            for at, rid in enumerate(ids):  # else the first no one holds
+                if rid not in held:
+                    break
+            # (all held by others: the last, as an id given explicitly would be)
         held[ids[at]] = key
         return record if at == 0 else record.model_copy(update={"id": places(record)[at]})
 
-
-def _ids(record: OneOnOne | Update) -> list[str]:
-    """The record ids (:func:`mapper.projection.record_id`) of the record's :func:`places`."""
-    own = record_id(record)
-    scope = own[:len(own) - len(record.id or "")]  # "conversation:c:", "update:c:"
-    return [scope + p for p in places(record)]
+    def _ids(self, record: OneOnOne | Update) -> list[str]:
+        """The record ids (:func:`mapper.projection.record_id`) of the record's
+        :func:`places`."""
+        scope = self._scopes.get((type(record), record.campaign))
+        if scope is None:
+            own = record_id(record)  # "conversation:c:...", "update:c:..."
+            scope = self._scopes[type(record), record.campaign] = own[:len(own) - len(record.id or "")]
+        return [scope + p for p in places(record)]
