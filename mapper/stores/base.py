@@ -641,10 +641,11 @@ class Store(abc.ABC):
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
     def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
-        """``{id: organizer}`` of the stored records among ``ids`` (None: one naming no
-        organizer), read for them all at once: whose a 1-on-1's or an update's id is
+        """``{id: organizer}`` of the stored 1-on-1s and updates among ``ids`` (None: an
+        update naming no organizer), read for them all at once: whose a derived id is
         (:class:`mapper.apart.KeptApart`)."""
-        return {r.id: r.body.get("organizer") for r in self.get_records(ids)} if ids else {}
+        return {r.id: r.body.get("organizer") for r in self.get_records(ids)
+                if r.kind in ("conversation", "update")} if ids else {}
 
     def node_names(self, campaign: str, kind: str) -> list[str]:
         """The names of the campaign's nodes of one kind (``Issue``, ``DecisionMaker``,
