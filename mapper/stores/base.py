@@ -640,12 +640,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
+    @abc.abstractmethod
     def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
         """``{id: organizer}`` of the stored 1-on-1s and updates among ``ids`` (None: an
-        update naming no organizer), read for them all at once: whose a derived id is
-        (:class:`mapper.apart.KeptApart`)."""
-        return {r.id: r.body.get("organizer") for r in self.get_records(ids)
-                if r.kind in ("conversation", "update")} if ids else {}
+        update naming no organizer), read for them all at once and without their bodies:
+        whose a derived id is (:class:`mapper.apart.KeptApart`)."""
 
     def node_names(self, campaign: str, kind: str) -> list[str]:
         """The names of the campaign's nodes of one kind (``Issue``, ``DecisionMaker``,
