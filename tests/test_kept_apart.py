@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mapper import importer
 from mapper.apart import KeptApart
+from mapper.importer import import_files
 from mapper.models import OneOnOne, Update
 from mapper.projection import conversation_key
 from tests.records import CAMPAIGN
@@ -113,6 +115,26 @@ def test_a_resend_lands_on_the_organizers_own_record_after_the_other_is_deleted(
     mapper("delete", f"{DAY}-ana-lopez", "--campaign", CAMPAIGN, "--yes")
     assert mapper("import", sam).startswith("0 added, 0 replaced, 1 unchanged")
     assert _talks(mapper) == [("Sam Lee", "pay")]
+
+
+def test_a_big_import_read_again_as_it_is_written_reads_whose_ids_are_once_a_chunk(
+        store, tmp_path, monkeypatch):
+    """Past KEEP_LIMIT the files are read a second time as they are written, a row at a time:
+    whose the ids are is still read a chunk of rows ahead, not once a row, and the second
+    read places every row where the check did."""
+    monkeypatch.setattr(importer, "KEEP_LIMIT", 0)
+    reads = []
+    read = store.record_organizers
+    monkeypatch.setattr(store, "record_organizers", lambda ids: reads.append(ids) or read(ids))
+    people = [f"Person {i}" for i in range(40)]
+    rows = [{**talk, "contact": {"name": p}} for p in people for talk in (MAYA, SAM)]
+    path = _file(tmp_path / "team.jsonl", *rows)
+    report = import_files(store, [path])
+    assert (report.result.added, report.apart) == (80, 40)
+    assert len(reads) <= 4  # two a chunk (its derived ids, then the places after), twice
+    again = import_files(store, [path])
+    assert (again.result.unchanged, again.apart) == (80, 40)
+    assert len(store.snapshot(CAMPAIGN).conversations) == 80
 
 
 def test_organizers_whose_names_slug_alike_keep_a_record_each():
