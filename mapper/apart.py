@@ -23,8 +23,10 @@ def derived(record: Any) -> bool:
     Examples
     --------
     >>> talk = {"date": "2026-11-20", "organizer": "Sam Lee", "contact": {"name": "Ana López"}}
-    >>> derived(OneOnOne.model_validate(talk)), derived(OneOnOne.model_validate({**talk, "id": "t1"}))
-    (True, False)
+    >>> derived(OneOnOne.model_validate(talk))
+    True
+    >>> derived(OneOnOne.model_validate({**talk, "id": "t1"}))
+    False
     """
     return isinstance(record, (OneOnOne, Update)) and "id" not in record.model_fields_set
 
@@ -131,8 +133,9 @@ class KeptApart:
     def _ids(self, record: OneOnOne | Update) -> list[str]:
         """The record ids (:func:`mapper.projection.record_id`) of the record's
         :func:`places`."""
-        scope = self._scopes.get((type(record), record.campaign))
+        kind = (type(record), record.campaign)
+        scope = self._scopes.get(kind)
         if scope is None:
             own = record_id(record)  # "conversation:c:...", "update:c:..."
-            scope = self._scopes[type(record), record.campaign] = own[:len(own) - len(record.id or "")]
+            scope = self._scopes[kind] = own[:len(own) - len(record.id or "")]
         return [scope + p for p in places(record)]
