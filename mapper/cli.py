@@ -432,7 +432,7 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             "unmapped": {path: [{"number": u["number"], "column": u["column"],
                                  "did_you_mean": u.get("did_you_mean")} for u in cols]
                          for path, cols in unmapped.items()},
-            "hierarchy": len(report.derived)}))
+            "hierarchy": len(report.derived), "kept_apart": report.apart}))
     else:
         out.print(plain(f"{r.added:,} added, {r.replaced:,} replaced, {r.unchanged:,} unchanged "
                         f"({describe(store)})"))
@@ -451,6 +451,9 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
                             "map them with --mapping (see `mapper mapping suggest`)"), style="dim")
         if report.derived:
             out.print(f"{len(report.derived):,} supervisor(s) added to the hierarchy")
+        if report.apart:
+            out.print(f"{report.apart:,} 1-on-1(s) or update(s) kept apart from another "
+                      "organizer's with the same person that day (the id adds the organizer)")
     if report.errors:
         err.print(f"{len(report.rejected)} record(s) rejected"
                   + (f", {report.rejected_saved} saved to {plain(rejected)} (contains personal "

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper import clock
+from mapper.apart import KeptApart
 from mapper.identity import Identities, IdentityReport
 from mapper.mapping import Mapping
 from mapper.models import AliasRow, Assignment, HierarchyRow, Record, RosterRow, phone_region
@@ -65,6 +66,9 @@ class ImportReport:
     found: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     # Hierarchy rows for the supervisors a roster names (written after the records).
     derived: list[Record] = field(default_factory=list, repr=False)
+    # 1-on-1s and updates without an id kept apart from another organizer's record of the
+    # id derived for them (mapper.apart): their ids name their organizer.
+    apart: int = 0
 
     @property
     def ok(self) -> bool:
@@ -108,6 +112,9 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
     aliases: dict[str, Aliases] = {}  # per campaign: the store's, and the rows taken so far
+    # Whose each derived id is: the store's (read a chunk of rows at a time), and the rows
+    # taken so far (so two organizers' rows of one file are two records too).
+    apart = KeptApart(options.store.record_organizers if options.store is not None else None)
 
     def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
         for raw in read_file(path, kind, read):
@@ -118,7 +125,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             yield raw, record, [RecordError(raw.where, raw.label, "campaign", why)] if why \
                 else errors
 
-    files = [(path, checked(path)) for path in paths]
+    files = [(path, _ahead(checked(path), apart)) for path in paths]
     if identities is not None and _small(paths):
         # A few records (a day's 1-on-1s): read and checked first, then only the stored
         # people they could be are looked up, not the whole campaign (a minute at a million
@@ -165,6 +172,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                 if not errors and identities is not None:
                     record = identities.resolve(record, raw.where, raw.label)
                 if not errors:
+                    given, record = record, apart.place(record)
                     rid = record_id(record)
                     if rid in seen and isinstance(record, RosterRow) and record.custom_id:
                         errors = [RecordError(raw.where, raw.label, "custom_id",
@@ -177,6 +185,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                                               f"the same record id appears at {seen[rid]}")]
                     else:
                         seen[rid] = raw.where
+                        report.apart += record is not given
                 if not errors and isinstance(record, AliasRow):
                     errors = _alias_refused(record, raw, aliases, identities)
                 pending.append((raw, record, errors))
@@ -209,6 +218,29 @@ def _alias_refused(row: AliasRow, raw: RawRecord, aliases: dict[str, Aliases],
         return [RecordError(raw.where, raw.label, *refused)]
     known.add(row)
     return []
+
+
+def _ahead(rows: Iterator[tuple[RawRecord, Record, list[RecordError]]], apart: KeptApart
+           ) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
+    """The rows in order, read up to :data:`WRITE_CHUNK` ahead: whose the ids of each chunk's
+    1-on-1s and updates are is read for the chunk at once (:meth:`KeptApart.prefetch`), never
+    row by row (a second read of a big import takes its rows one by one). The error that
+    stopped the read is raised after the rows read before it."""
+    chunk: list[tuple[RawRecord, Record, list[RecordError]]] = []
+    stopped: FileError | None = None
+    try:
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= WRITE_CHUNK:
+                apart.prefetch(record for _, record, errors in chunk if not errors)
+                yield from chunk
+                chunk = []
+    except FileError as exc:
+        stopped = exc
+    apart.prefetch(record for _, record, errors in chunk if not errors)
+    yield from chunk
+    if stopped is not None:
+        raise stopped
 
 
 def _small(paths: Sequence[Path]) -> bool:

@@ -366,6 +366,9 @@ class OneOnOne(_Part):
         if self.id is None:
             # Stable across re-sends, so a record without an id is still idempotent.
             self.id = f"{self.date.isoformat()}-{slug(self.contact.name)}"
+            # Derived, not given: model_fields_set says so (mapper.apart keeps two
+            # organizers' derived ids apart, never an id given explicitly).
+            self.__pydantic_fields_set__.discard("id")
 
 
 class RosterRow(_Part):
@@ -516,7 +519,7 @@ class Update(_Part):
             parts += [slug(self.conversation)] if self.conversation else []
             parts += [body_hash({"n": self.note})[:8]] if self.note else []
             self.id = "-".join(parts)
-            # Derived, not given: model_fields_set says so (mapper.services keeps two
+            # Derived, not given: model_fields_set says so (mapper.apart keeps two
             # organizers' derived ids apart, never an id given explicitly).
             self.__pydantic_fields_set__.discard("id")
 

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from mapper import clock
-from mapper.keys import normalize, slug
+from mapper.apart import KeptApart
+from mapper.keys import normalize
 from mapper.models import Assignment, Update
 from mapper.projection import ID_MARK, Aliases, conversation_key, identity_key, record_id
 from mapper.respelling import assigned_spellings, assignment_ids, respelled
@@ -33,7 +34,7 @@ __all__ = ["ServiceError", "NotAllowed", "NotFound", "Logged", "Assigned", "Dele
            "find_person", "snapshot_of_people", "default_organizer", "open_items", "person_timeline", "contact_details",
            "MAX_SUGGESTIONS", "form_suggestions", "save_draft", "list_drafts", "open_draft",
            "delete_draft", "UploadCheck", "check_upload", "import_upload", "preview_upload",
-           "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "post_records",
+           "PREVIEW_ROWS", "suggest_upload", "resolve_identities", "kept_apart", "post_records",
            "record_person_key", "OUT_OF_SCOPE", "giving_rule"]
 
 
@@ -197,30 +198,20 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
                         date=date or clock.today(), **fields)
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
-    [update] = _kept_apart(store, [update])
+    [update] = kept_apart(store, [update])
     return Logged(update, store.write([update]))
 
 
-def _kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
-    """The records as they will be written: an update whose id was derived (not given) and
-    is already another organizer's record, stored or earlier among ``records``, takes that
-    id with her name's slug added (two organizers' attempts of one day about one person are
-    two records, not one replacing the other). Sent again, it lands on the same record. An
-    id given explicitly is kept as given: :func:`may_post` weighs what it would replace."""
-    out = list(records)
-    derived = {i: record_id(r) for i, r in enumerate(out)
-               if isinstance(r, Update) and "id" not in r.model_fields_set}
-    if not derived:
-        return out
-    held = {r.id: r.body.get("organizer")
-            for r in store.get_records(sorted(set(derived.values())))}
-    for i, rid in derived.items():
-        r = out[i]
-        if rid in held and normalize(held[rid] or "") != normalize(r.organizer or ""):
-            mark = slug(r.organizer) if r.organizer else "no-organizer"
-            r = out[i] = r.model_copy(update={"id": f"{r.id}-{mark}"})
-        held.setdefault(record_id(r), r.organizer)
-    return out
+def kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
+    """The records as they will be written (:class:`mapper.apart.KeptApart`): a 1-on-1 or an
+    update whose id was derived (not given) and is already another organizer's record, stored
+    or earlier among ``records``, takes that id with her name's slug added (two organizers'
+    1-on-1s of one day with one person are two records, not one replacing the other). Sent
+    again, it lands on the same record. Whose the ids are is read once for them all. An id
+    given explicitly is kept as given: :func:`may_post` weighs what it would replace."""
+    apart = KeptApart(store.record_organizers)
+    apart.prefetch(records)
+    return [apart.place(r) for r in records]
 
 
 def open_items(snapshot: Snapshot, today: dt.date) -> list[dict[str, Any]]:
@@ -726,7 +717,7 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
         if not sees_campaign(actor, rec.campaign):
             raise NotAllowed(f"record {i}: campaign: {OUT_OF_SCOPE}")
     identities = identities if identities is not None else Identities(store)
-    records = _kept_apart(store, resolve_identities(store, records, identities=identities))
+    records = kept_apart(store, resolve_identities(store, records, identities=identities))
     # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as
     # the dashboard's (_assign), against whom she is with now, not against each spelling's
     # record (an older one under another spelling is not whom she is with). Both key her by

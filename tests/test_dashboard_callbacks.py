@@ -466,16 +466,34 @@ def test_the_form_refuses_an_id_or_a_field_it_does_not_have(app, store):
 
 
 def test_an_organizer_cannot_overwrite_anothers_conversation(app, store):
+    """The form derives the id from the date and the name: Dev's 1-on-1 with Ana the day
+    Maya held hers was refused, which kept him from recording it and told him someone had
+    talked with her that day. Now it is his own record, kept apart from hers (its id adds his
+    name) and said as any first save is; saving it again replaces his, never hers. Hers named
+    by its id (a correction) is still refused."""
+    maya_id, dev_id = "2026-11-01-ana-lopez", "2026-11-01-ana-lopez-dev-patel"
+    answers = []
+    for notes in ("HIS NOTES", "HIS NOTES, CORRECTED"):
+        _, status, _ = _save(app, DEV, **{"date": "2026-11-01", "contact.name": "Ana Lopez",
+                                          "notes": notes})
+        answers.append(text(status))
+    assert "saved" in answers[0] and "updated" in answers[1]
+    assert "Maya" not in answers[0] and "exist" not in answers[0]
+    # The answer a first 1-on-1 with her on a day no one else talked with her gets.
+    _, alone, _ = _save(app, DEV, **{"date": "2026-11-02", "contact.name": "Ana Lopez",
+                                     "notes": "x"})
+    assert answers[0] == text(alone)
     before = store.version()
-    _, status, _ = _save(app, DEV, **{"date": "2026-11-01", "contact.name": "Ana Lopez",
-                                      "notes": "TAKEN OVER"})
-    answer = text(status)
-    assert record.REFUSED in answer
-    assert "Ana" not in answer and "Maya" not in answer and "exist" not in answer
+    with signed_in_as(app, DEV):
+        fields, vals, errors = _form(**{"date": "2026-11-01", "contact.name": "Ana Lopez",
+                                        "notes": "TAKEN OVER"})
+        _, status, _ = record.save_record(1, fields, vals, errors, CAMPAIGN, CAMPAIGN, maya_id)
+    assert record.REFUSED in text(status) and "Maya" not in text(status)
     assert store.version() == before
-    [maya_record] = store.get_records([conversation_key(CAMPAIGN, "2026-11-01-ana-lopez")])
-    assert maya_record.body["organizer"] == "Maya Ortiz"
-    assert maya_record.body["notes"] == "SECRET NOTES"
+    kept = {r.id: (r.body["organizer"], r.body["notes"]) for r in store.get_records(
+        [conversation_key(CAMPAIGN, i) for i in (maya_id, dev_id)])}
+    assert kept == {conversation_key(CAMPAIGN, maya_id): ("Maya Ortiz", "SECRET NOTES"),
+                    conversation_key(CAMPAIGN, dev_id): ("Dev Patel", "HIS NOTES, CORRECTED")}
 
 
 def test_an_organizer_may_resave_their_own_and_an_admin_anyones(app, store):

@@ -294,6 +294,36 @@ def test_an_organizers_upload_writes_no_record_her_role_may_not(store, tmp_path)
     assert store.assignees(CAMPAIGN) == {ana: "Maya Ortiz"}
 
 
+def test_an_organizers_uploaded_1on1_the_day_another_held_one_with_that_person_is_her_own(
+        store, tmp_path):
+    """Her 1-on-1 of a file without an id takes the id of its date and name, which Sam's of
+    that day with Ana holds: it was refused as another organizer's, which blocked her and said
+    someone had talked with Ana that day. Now it is written beside his, with the counts a day
+    no one else talked with Ana gives; uploaded again, nothing changes."""
+    from mapper.mapping import IGNORE, Mapping
+    from tests.records import conversation
+
+    store.write([conversation("Ana Lopez", "2026-11-01", organizer="Sam Lee", campaign=CAMPAIGN)])
+    header = ["record_type", "date", "organizer", "contact.name", "campaign"]
+    mapping = Mapping(columns={h: IGNORE for h in header})
+    maya = Actor("organizer", "Maya Ortiz")
+
+    def upload_day(day: str) -> dict | None:
+        path = tmp_path / f"talks-{day}.csv"
+        path.write_text(",".join(header) + f"\nconversation,{day},Maya Ortiz,Ana Lopez,{CAMPAIGN}\n")
+        check = services.import_upload(store, maya, path, mapping, campaign=CAMPAIGN,
+                                       shown_as="the file")
+        assert not check.errors, check.errors
+        return check.written
+
+    assert upload_day("2026-11-01") == upload_day("2026-11-02") == {
+        "added": 1, "replaced": 0, "unchanged": 0}
+    assert upload_day("2026-11-01") == {"added": 0, "replaced": 0, "unchanged": 1}
+    held = sorted((c.date.isoformat(), c.organizer) for c in store.snapshot(CAMPAIGN).conversations)
+    assert held == [("2026-11-01", "Maya Ortiz"), ("2026-11-01", "Sam Lee"),
+                    ("2026-11-02", "Maya Ortiz")]
+
+
 def test_an_organizers_upload_reads_whom_her_contacts_are_with_once_per_chunk(store, tmp_path,
                                                                              monkeypatch):
     """Each assignment row of an organizer's upload read a snapshot of its own (a list of

@@ -195,6 +195,13 @@ CASES = [
          f'"{STORY}": 1, "{STORY}": 2}}\n'.encode(), "(record 1): (field): given twice"),
     Case("jsonl-formula-name", "formula.jsonl",
          _jsonl(_with(contact={"name": '=HYPERLINK("http://x","y")'}))),
+    # One contact, one day, organizers whose names slug alike or hold markup: each 1-on-1 is
+    # her own record, kept apart by an id that adds her name (mapper.apart); none replaces
+    # another, none is refused as one id given twice.
+    Case("jsonl-organizers-with-one-person-one-day-slugging-alike", "team.jsonl",
+         _jsonl(*(_with(organizer=o) for o in (
+             "Maya Ortiz", "李明", "王芳", f"<script>{SECRET}</script>", f"{SECRET} Lee",
+             f"{SECRET} Lée", '=HYPERLINK("http://x","y")')))),
     # --- CSV ---
     Case("csv-100k-columns", "wide.csv", _wide_csv, f"at most {MAX_COLUMNS:,}"),
     Case("csv-formula-cells", "formula-roster.csv",
@@ -365,6 +372,17 @@ def test_no_error_names_the_contact_even_through_a_duplicate_id(tmp_path):
     path.write_bytes(_jsonl(person, person))
     errors = [str(e) for e in import_files(SQLiteStore(tmp_path / "s.db"), [path]).errors]
     assert errors == [f"{path}:2 (record 2): id: the same record id appears at {path}:1"]
+
+
+def test_organizers_with_one_person_one_day_slugging_alike_keep_a_record_each(tmp_path):
+    path = tmp_path / "team.jsonl"
+    path.write_bytes(next(c for c in CASES if c.name == "team.jsonl").bytes())
+    store = SQLiteStore(tmp_path / "s.db")
+    report = import_files(store, [path], campaign="c")
+    assert (report.result.added, report.apart) == (7, 6)
+    again = import_files(store, [path], campaign="c")
+    assert (again.result.added, again.result.unchanged) == (0, 7)
+    assert len({c.organizer for c in store.snapshot("c").conversations}) == 7
 
 
 def test_markup_formula_and_injection_names_are_stored_as_they_were_given(tmp_path):

@@ -151,6 +151,7 @@ def _run_every_query(neo4j_uri, monkeypatch):
         store.tie_rows(CAMPAIGN, [f"person:{CAMPAIGN}:ana lopez"])
         list(store.export())
         store.get_records([conversation_key(CAMPAIGN, "ana-second")])
+        store.record_organizers([conversation_key(CAMPAIGN, "2026-11-01-ana-lopez")])
         store.person_history(CAMPAIGN, "Ana Lopez")
         store.search_people(CAMPAIGN, "an")
         store.counts()

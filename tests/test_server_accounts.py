@@ -522,8 +522,9 @@ def test_a_write_only_token_is_told_its_records_are_recorded_never_what_the_stor
 
 def test_an_organizers_token_cannot_replace_a_1on1_someone_else_recorded_by_its_id(filled):
     """As the form refuses it (test_an_organizer_cannot_overwrite_anothers_conversation): the
-    rule is the services' may_post, whichever scopes the token has, whether the id is given
-    or derived from the date and the name; nothing is written."""
+    rule is the services' may_post, whichever scopes the token has, whether the id sent is
+    the one the date and the name derive or another; nothing is written. (Sent without an
+    id, his 1-on-1 is his own record: the test after the next.)"""
     app = create_app(lambda: filled, users=USERS)
     tokens = _accounts(app).tokens
     dev = [tokens.create("dev", scopes=s).token for s in (("write",), None)]
@@ -639,6 +640,40 @@ def test_two_organizers_posting_the_same_days_attempt_both_keep_it(filled):
     assert post(dev, id="2026-12-01-ana-lopez-attempt-no_answer").status_code == 403
     assert sorted(u.organizer for u in filled.snapshot(CAMPAIGN).updates) == [
         "Dev Patel", "Maya Ortiz"]
+
+
+def test_an_organizers_1on1_the_day_another_held_one_with_that_person_is_added_not_refused(
+        filled):
+    """A 1-on-1 sent without an id takes the id of its date and name: Dev's with Ana on a day
+    Maya held one was refused (403) as another organizer's, which kept him from recording it
+    and told even a write-only token that someone had talked with her that day. Now it is his
+    own record, kept apart from hers: the answer a day no one else talked with her gets; a
+    re-send is unchanged, his edit replaces his; hers is untouched."""
+    filled.write([conversation("Ana Lopez", "2026-11-10")])  # Maya's, as on 2026-11-01
+    app = create_app(lambda: filled, users=USERS)
+    tokens = _accounts(app).tokens
+    writer, both = (tokens.create("dev", scopes=s).token for s in (("write",), None))
+    client = app.server.test_client()
+
+    def post(token: str, date: str, **more: str) -> tuple[int, dict]:
+        body = {"date": date, "organizer": "Dev Patel", "campaign": CAMPAIGN,
+                "contact": {"name": "Ana Lopez"}, "issues": [{"issue": "pay"}], **more}
+        r = client.post("/api/v1/records", json=body, headers=_bearer(token))
+        return r.status_code, r.json
+
+    added, unchanged = (201, {"added": 1, "replaced": 0, "unchanged": 0}), \
+        (200, {"added": 0, "replaced": 0, "unchanged": 1})
+    assert post(both, "2026-11-01") == post(both, "2026-11-02") == added
+    assert post(both, "2026-11-01") == unchanged
+    assert post(both, "2026-11-01", notes="later") == (200, {"added": 0, "replaced": 1,
+                                                             "unchanged": 0})
+    assert post(writer, "2026-11-10") == post(writer, "2026-11-11") == (201, {"recorded": 1})
+    assert post(writer, "2026-11-10") == post(writer, "2026-11-11") == (201, {"recorded": 1})
+    ids = [f"conversation:{CAMPAIGN}:2026-11-{d}-ana-lopez{by}" for d in ("01", "10")
+           for by in ("", "-dev-patel")]
+    kept = {r.id: (r.body["organizer"], r.body.get("notes")) for r in filled.get_records(ids)}
+    assert kept == dict(zip(ids, [("Maya Ortiz", "SECRET NOTES"), ("Dev Patel", "later"),
+                                  ("Maya Ortiz", "SECRET NOTES"), ("Dev Patel", None)]))
 
 
 def test_a_viewers_token_cannot_post(filled):

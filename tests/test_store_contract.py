@@ -122,6 +122,24 @@ def test_a_write_expecting_versions_no_longer_stored_writes_nothing(store: Store
     assert set(store.assignees(CAMPAIGN).values()) == {"Maya Ortiz"}
 
 
+def test_record_organizers_says_whose_each_stored_record_is(store: Store):
+    """What keeps two organizers' 1-on-1s apart (mapper.apart) reads, for a batch at once:
+    the organizer of each stored 1-on-1 and update of the ids asked, as written; None for an
+    update naming none; nothing for an id not stored, nor for a record of another kind."""
+    from mapper.models import Update
+    from mapper.projection import record_id
+
+    note = Update(date="2026-11-21", person="Ana Lopez", update="note", note="x",
+                  campaign=CAMPAIGN)
+    records = [conversation("Ana Lopez", "2026-11-01", organizer="Dev  Patel"), note,
+               roster("Ana Lopez")]
+    store.write(records)
+    ids = [record_id(r) for r in records]
+    assert store.record_organizers([*ids, "conversation:c:never"]) == dict(
+        zip(ids[:2], ["Dev  Patel", None]))
+    assert store.record_organizers([]) == {}
+
+
 def test_a_file_changed_between_check_and_second_read_writes_nothing(store: Store, tmp_path,
                                                                      monkeypatch):
     import mapper.importer as importer

@@ -638,13 +638,15 @@ def _save(n_clicks, field_ids, values, error_ids, form_campaign, campaign, editi
         return out, error_summary(placed, general, len(errors)), \
             [no_update] * len(field_ids), False, no_update
     # The id comes from the date and the contact's name: the same as a record another
-    # organizer may hold. Only its organizer (or an admin) may replace it: services.may_post,
-    # the rule the API and an upload ask.
+    # organizer may hold, so hers is kept apart from it (services.kept_apart, as the API and
+    # an import keep it). Only its organizer (or an admin) may replace a record:
+    # services.may_post, the rule the API and an upload ask.
     # Her roster's employee number makes her one person with the import's rows (issue #13).
     from mapper.identity import Identities
 
     identities = Identities(svc.store)
     (record,) = svc_api.resolve_identities(svc.store, [record], "form", identities)
+    (record,) = svc_api.kept_apart(svc.store, [record])
     existing = svc.store.get_records([record_id(record)])
     body = record.model_dump(mode="json", exclude_none=True)
     held = existing[0].body if existing else None

@@ -640,6 +640,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
+    @abc.abstractmethod
+    def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """``{id: organizer}`` of the stored 1-on-1s and updates among ``ids`` (None: an
+        update naming no organizer), read for them all at once and without their bodies:
+        whose a derived id is (:class:`mapper.apart.KeptApart`)."""
+
     def node_names(self, campaign: str, kind: str) -> list[str]:
         """The names of the campaign's nodes of one kind (``Issue``, ``DecisionMaker``,
         ``Unit``, ``Organizer``), in no order: what the 1-on-1 form suggests, read without
