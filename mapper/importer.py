@@ -67,7 +67,7 @@ class ImportReport:
     # Hierarchy rows for the supervisors a roster names (written after the records).
     derived: list[Record] = field(default_factory=list, repr=False)
     # 1-on-1s and updates without an id kept apart from another organizer's record of the
-    # id derived for them (mapper.apart): their ids name their organizer.
+    # id derived for them, or the same organizer's about another person (mapper.apart).
     apart: int = 0
 
     @property
@@ -112,9 +112,11 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
     aliases: dict[str, Aliases] = {}  # per campaign: the store's, and the rows taken so far
-    # Whose each derived id is: the store's (read a chunk of rows at a time), and the rows
-    # taken so far (so two organizers' rows of one file are two records too).
-    apart = KeptApart(options.store.record_organizers if options.store is not None else None)
+    # Whose each derived id is, and about whom: the store's (read a chunk of rows at a time),
+    # and the rows taken so far (so two organizers' rows of one file are two records too, and
+    # one organizer's with two people whose names slug alike).
+    apart = (KeptApart(options.store.record_organizers, identities.aliases)
+             if options.store is not None and identities is not None else KeptApart())
 
     def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
         for raw in read_file(path, kind, read):
