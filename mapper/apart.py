@@ -178,7 +178,11 @@ class KeptApart:
         self._planned.update((ids[0], who[1]) for ids, who in todo)
         self._walk(todo)
 
-    def _walk(self, todo: list[tuple[list[str], tuple[str, str]]]) -> None:
+    def _walk(self, todo: list[tuple[list[str], tuple[str, str]]], *, deleted: bool = True
+              ) -> None:
+        """Read the places of ``todo`` round by round. ``deleted``: as :meth:`prefetch` says;
+        else only the place each taken place leads to (where a record goes, not where one of
+        hers might be since another was deleted)."""
         held = self._held
         frontier = [(ids, who, 0) for ids, who in todo]
         while frontier:
@@ -186,11 +190,18 @@ class KeptApart:
             after = []
             for ids, who, at in frontier:
                 there = held.get(ids[at])
-                if (there is None) if at else (there is not None and self._hers(there, who)):
+                if there is not None and self._hers(there, who):
                     continue
-                # Past the derived id, free or taken (hers may be on since the one before was
-                # deleted); past a place taken by another, both places it may lead to.
-                after += [(ids, who, n) for n in _NEXT[at] if n is not None]
+                if there is None:
+                    if at or not deleted:
+                        continue
+                    # Past a free derived id, both places (hers may be on since the one there
+                    # was deleted).
+                    after += [(ids, who, 1), (ids, who, 2)]
+                elif deleted:  # past a place taken by another, both places it may lead to
+                    after += [(ids, who, n) for n in _NEXT[at] if n is not None]
+                elif (step := _NEXT[at][there[0] == who[0]]) is not None:
+                    after.append((ids, who, step))
             frontier = after
 
     def _learn(self, ids: list[str]) -> None:
@@ -217,8 +228,11 @@ class KeptApart:
             return record
         ids = self._ids(record)
         if self._read is not None and (ids[0], who[1]) not in self._planned:
+            # Its person was matched since it was prefetched (mapper.identity gave her custom
+            # id): the places it takes are read now, only where the derived id is taken by
+            # another record (a read for this record alone: seldom).
             self._planned.add((ids[0], who[1]))
-            self._walk([(ids, who)])  # (its person matched since it was prefetched)
+            self._walk([(ids, who)], deleted=False)
         for at, rid in enumerate(ids):  # where one of hers is
             there = held.get(rid)
             if there is not None and self._hers(there, who):

@@ -6,7 +6,7 @@ import gc
 import json
 import stat
 from contextlib import ExitStack
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             yield raw, record, [RecordError(raw.where, raw.label, "campaign", why)] if why \
                 else errors
 
-    files = [(path, _ahead(checked(path), apart)) for path in paths]
+    files = [(path, checked(path)) for path in paths]
     if identities is not None and _small(paths):
         # A few records (a day's 1-on-1s): read and checked first, then only the stored
         # people they could be are looked up, not the whole campaign (a minute at a million
@@ -168,11 +168,18 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                     yield record
             pending.clear()
 
-        stopped: FileError | None = None
-        try:
-            for raw, record, errors in records:
+        def resolved(rows: Iterable[tuple[RawRecord, Record, list[RecordError]]]
+                     ) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
+            for raw, record, errors in rows:
                 if not errors and identities is not None:
                     record = identities.resolve(record, raw.where, raw.label)
+                yield raw, record, errors
+
+        stopped: FileError | None = None
+        try:
+            # Whose ids are read a chunk ahead, of the people as matched (a contact named alone
+            # given her custom id is another person's key, and another place).
+            for raw, record, errors in _ahead(resolved(records), apart):
                 if not errors:
                     given, record = record, apart.place(record)
                     rid = record_id(record)
