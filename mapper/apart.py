@@ -81,7 +81,8 @@ def _person_mark(key: str) -> str:
     return "p" + body_hash({"person": key})[:7]
 
 
-def places(record: OneOnOne | Update) -> tuple[str, str, str, str, str, str]:
+def places(record: OneOnOne | Update, person: str | None = None
+           ) -> tuple[str, str, str, str, str, str]:
     """The ids a record of a derived id may take: that id; with a short mark of its contact
     (``p`` and 7 hex digits of a hash of her key, never her name) where the same organizer's
     record about another person holds it; with its organizer's slug where another organizer's
@@ -91,7 +92,8 @@ def places(record: OneOnOne | Update) -> tuple[str, str, str, str, str, str]:
     one organizer's 1-on-1s with 李明 and 王芳 of one day derive one id.)
 
     In index order ``(id, id-P, id-O, id-O-H, id-O-P, id-O-H-P)``; :class:`KeptApart` walks
-    them from the first, a taken place leading to the next by whose it is.
+    them from the first, a taken place leading to the next by whose it is. ``person``: the
+    contact's key without aliases (:func:`contact_key`), when the caller has it.
 
     Examples
     --------
@@ -104,7 +106,7 @@ def places(record: OneOnOne | Update) -> tuple[str, str, str, str, str, str]:
     """
     _, mark, digest = _marks(record.organizer)
     given = record.id or ""
-    person = _person_mark(contact_key(record))
+    person = _person_mark(person if person is not None else contact_key(record))
     at = f"{given}-{mark}"
     return (given, f"{given}-{person}", at, f"{at}-{digest}", f"{at}-{person}",
             f"{at}-{digest}-{person}")
@@ -162,6 +164,8 @@ class KeptApart:
         # (derived record id, person key) of the records prefetched: a record whose person was
         # matched to another since (mapper.identity) has its places read when placed.
         self._planned: set[tuple[str, str]] = set()
+        # {id(record): (record, its place ids, whose)} of the prefetched not placed yet.
+        self._ahead: dict[int, tuple[Any, list[str], tuple[str, str]]] = {}
         # {(kind, campaign): what its record ids start with} (record_id once per campaign).
         self._scopes: dict[tuple[type, str], str] = {}
 
@@ -174,7 +178,14 @@ class KeptApart:
         deeper."""
         if self._read is None:
             return
-        todo = [(self._ids(r), self._who(r)) for r in records if derived(r)]
+        todo = []
+        ahead = self._ahead
+        for r in records:
+            if derived(r):
+                who, plain = self._who(r)
+                ids = self._ids(r, plain)
+                todo.append((ids, who))
+                ahead[id(r)] = (r, ids, who)  # (what place() needs of it: computed once)
         self._planned.update((ids[0], who[1]) for ids, who in todo)
         self._walk(todo)
 
@@ -221,12 +232,16 @@ class KeptApart:
         given), when it is kept apart; noted as held for the records after it."""
         if not isinstance(record, (OneOnOne, Update)):
             return record
-        who = self._who(record)
         held = self._held
         if not derived(record):
-            held[record_id(record)] = who
+            held[record_id(record)] = self._who(record)[0]
             return record
-        ids = self._ids(record)
+        found = self._ahead.pop(id(record), None)
+        if found is not None and found[0] is record:
+            _, ids, who = found
+        else:
+            who, plain = self._who(record)
+            ids = self._ids(record, plain)
         if self._read is not None and (ids[0], who[1]) not in self._planned:
             # Its person was matched since it was prefetched (mapper.identity gave her custom
             # id): the places it takes are read now, only where the derived id is taken by
@@ -245,18 +260,23 @@ class KeptApart:
                     break  # (taken to the end: this one, as an id given explicitly would be)
                 at = step
         held[ids[at]] = who
-        return record if at == 0 else record.model_copy(update={"id": places(record)[at]})
+        if at == 0:
+            return record
+        return record.model_copy(update={"id": ids[at][len(ids[0]) - len(record.id or ""):]})
 
-    def _who(self, record: OneOnOne | Update) -> tuple[str, str]:
-        """Its organizer's key and its person's key, as the store keyed her."""
+    def _who(self, record: OneOnOne | Update) -> tuple[tuple[str, str], str]:
+        """Its organizer's key and its person's key as the store keyed her; and her key
+        without aliases (what her mark in an id is made of)."""
         aliases = self._aliases.get(record.campaign)
         if aliases is None:
             aliases = self._aliases[record.campaign] = (
                 self._aliases_of(record.campaign) if self._aliases_of is not None
                 else _NO_ALIASES)
-        return _marks(record.organizer)[0], contact_key(record, aliases)
+        key = contact_key(record, aliases)
+        plain = contact_key(record) if aliases else key
+        return (_marks(record.organizer)[0], key), plain
 
-    def _ids(self, record: OneOnOne | Update) -> list[str]:
+    def _ids(self, record: OneOnOne | Update, plain: str) -> list[str]:
         """The record ids (:func:`mapper.projection.record_id`) of the record's
         :func:`places`."""
         kind = (type(record), record.campaign)
@@ -264,4 +284,4 @@ class KeptApart:
         if scope is None:
             own = record_id(record)  # "conversation:c:...", "update:c:..."
             scope = self._scopes[kind] = own[:len(own) - len(record.id or "")]
-        return [scope + p for p in places(record)]
+        return [scope + p for p in places(record, plain)]
