@@ -297,3 +297,14 @@ def test_people_matched_to_the_rosters_custom_ids_keep_a_record_each_with_few_re
     assert [len(store.person_record_ids(CAMPAIGN, identity_key(CAMPAIGN, i)))
             for i in ("li0", "fang0", "fang10")] == [1, 1, 1]
     assert len(store.snapshot(CAMPAIGN).conversations) == 22
+
+
+def test_a_resend_lands_on_its_own_record_after_the_other_persons_is_deleted(mapper, tmp_path):
+    """王芳's 1-on-1 kept apart from 李明's: with 李明's deleted, sent again it is unchanged
+    where it is, not a second record at the derived id."""
+    fang = _file(tmp_path / "fang.jsonl", FANG)
+    mapper("import", _file(tmp_path / "li.jsonl", LI))
+    mapper("import", fang)
+    mapper("delete", f"{DAY}-x", "--campaign", CAMPAIGN, "--yes")
+    assert mapper("import", fang).startswith("0 added, 0 replaced, 1 unchanged")
+    assert (_issues(mapper, "王芳"), _issues(mapper, "李明")) == (["pay"], [])
