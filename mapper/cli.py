@@ -453,7 +453,9 @@ def _import(store: Store, files: list[Path], kind: str | None, campaign: str | N
             out.print(f"{len(report.derived):,} supervisor(s) added to the hierarchy")
         if report.apart:
             out.print(f"{report.apart:,} 1-on-1(s) or update(s) kept apart from another "
-                      "organizer's with the same person that day (the id adds the organizer)")
+                      "organizer's with the same person that day, or from one about another "
+                      "person whose name gives the same id (the id adds the organizer, or a mark "
+                      "of the person)")
     if report.errors:
         err.print(f"{len(report.rejected)} record(s) rejected"
                   + (f", {report.rejected_saved} saved to {plain(rejected)} (contains personal "

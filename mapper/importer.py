@@ -6,7 +6,7 @@ import gc
 import json
 import stat
 from contextlib import ExitStack
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,7 @@ class ImportReport:
     # Hierarchy rows for the supervisors a roster names (written after the records).
     derived: list[Record] = field(default_factory=list, repr=False)
     # 1-on-1s and updates without an id kept apart from another organizer's record of the
-    # id derived for them (mapper.apart): their ids name their organizer.
+    # id derived for them, or the same organizer's about another person (mapper.apart).
     apart: int = 0
 
     @property
@@ -112,9 +112,11 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                "tomorrow": clock.tomorrow()}
     identities = Identities(options.store) if options.store is not None else None
     aliases: dict[str, Aliases] = {}  # per campaign: the store's, and the rows taken so far
-    # Whose each derived id is: the store's (read a chunk of rows at a time), and the rows
-    # taken so far (so two organizers' rows of one file are two records too).
-    apart = KeptApart(options.store.record_organizers if options.store is not None else None)
+    # Whose each derived id is, and about whom: the store's (read a chunk of rows at a time),
+    # and the rows taken so far (so two organizers' rows of one file are two records too, and
+    # one organizer's with two people whose names slug alike).
+    apart = (KeptApart(options.store.record_organizers, identities.aliases)
+             if options.store is not None and identities is not None else KeptApart())
 
     def checked(path: Path) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
         for raw in read_file(path, kind, read):
@@ -125,7 +127,7 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
             yield raw, record, [RecordError(raw.where, raw.label, "campaign", why)] if why \
                 else errors
 
-    files = [(path, _ahead(checked(path), apart)) for path in paths]
+    files = [(path, checked(path)) for path in paths]
     if identities is not None and _small(paths):
         # A few records (a day's 1-on-1s): read and checked first, then only the stored
         # people they could be are looked up, not the whole campaign (a minute at a million
@@ -166,11 +168,18 @@ def _checked(paths: Sequence[Path], kind: str | None, campaign: str | None,
                     yield record
             pending.clear()
 
-        stopped: FileError | None = None
-        try:
-            for raw, record, errors in records:
+        def resolved(rows: Iterable[tuple[RawRecord, Record, list[RecordError]]]
+                     ) -> Iterator[tuple[RawRecord, Record, list[RecordError]]]:
+            for raw, record, errors in rows:
                 if not errors and identities is not None:
                     record = identities.resolve(record, raw.where, raw.label)
+                yield raw, record, errors
+
+        stopped: FileError | None = None
+        try:
+            # Whose ids are read a chunk ahead, of the people as matched (a contact named alone
+            # given her custom id is another person's key, and another place).
+            for raw, record, errors in _ahead(resolved(records), apart):
                 if not errors:
                     given, record = record, apart.place(record)
                     rid = record_id(record)

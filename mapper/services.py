@@ -204,12 +204,14 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
 
 def kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
     """The records as they will be written (:class:`mapper.apart.KeptApart`): a 1-on-1 or an
-    update whose id was derived (not given) and is already another organizer's record, stored
-    or earlier among ``records``, takes that id with her name's slug added (two organizers'
-    1-on-1s of one day with one person are two records, not one replacing the other). Sent
-    again, it lands on the same record. Whose the ids are is read once for them all. An id
-    given explicitly is kept as given: :func:`may_post` weighs what it would replace."""
-    apart = KeptApart(store.record_organizers)
+    update whose id was derived (not given) and is already another organizer's record, or the
+    same organizer's about another person, stored or earlier among ``records``, takes that id
+    with her name's slug (or a mark of the contact) added: two organizers' 1-on-1s of one day
+    with one person, or one organizer's with two people whose names slug alike (李明 and 王芳
+    both slug to "x"), are two records, not one replacing the other. Sent again, it lands on
+    the same record. Whose the ids are is read once for them all. An id given explicitly is
+    kept as given: :func:`may_post` weighs what it would replace."""
+    apart = KeptApart(store.record_organizers, store.aliases)
     apart.prefetch(records)
     return [apart.place(r) for r in records]
 

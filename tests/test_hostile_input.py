@@ -202,6 +202,16 @@ CASES = [
          _jsonl(*(_with(organizer=o) for o in (
              "Maya Ortiz", "李明", "王芳", f"<script>{SECRET}</script>", f"{SECRET} Lee",
              f"{SECRET} Lée", '=HYPERLINK("http://x","y")')))),
+    # One organizer, one day, people whose names have no Latin letter (all slug to "x", so
+    # all derive one id) and two of one name told apart by their custom ids: each 1-on-1 is
+    # its own record, kept apart by a mark of the person (mapper.apart); none replaces
+    # another, none is refused as one id given twice.
+    Case("jsonl-one-organizers-people-of-one-day-whose-names-give-one-id", "people.jsonl",
+         _jsonl(*(_with(contact=c) for c in (
+             *({"name": n} for n in ("李明", "王芳", "Иван Петров", "Пётр Иванов", "محمد",
+                                     "علي", "ዮሐንስ")),
+             {"name": "Ana Lopez", "custom_id": f"E-1 {SECRET}"},
+             {"name": "Ana Lopez", "custom_id": f"E-2 {SECRET}"})))),
     # --- CSV ---
     Case("csv-100k-columns", "wide.csv", _wide_csv, f"at most {MAX_COLUMNS:,}"),
     Case("csv-formula-cells", "formula-roster.csv",
@@ -383,6 +393,18 @@ def test_organizers_with_one_person_one_day_slugging_alike_keep_a_record_each(tm
     again = import_files(store, [path], campaign="c")
     assert (again.result.added, again.result.unchanged) == (0, 7)
     assert len({c.organizer for c in store.snapshot("c").conversations}) == 7
+
+
+def test_one_organizers_people_of_one_day_whose_names_give_one_id_keep_a_record_each(tmp_path):
+    path = tmp_path / "people.jsonl"
+    path.write_bytes(next(c for c in CASES if c.name == "people.jsonl").bytes())
+    store = SQLiteStore(tmp_path / "s.db")
+    report = import_files(store, [path], campaign="c")
+    assert (report.result.added, report.apart, report.error_count) == (9, 7, 0)
+    again = import_files(store, [path], campaign="c")
+    assert (again.result.added, again.result.replaced, again.result.unchanged) == (0, 0, 9)
+    ids = [c.id for c in store.snapshot("c").conversations]
+    assert len(ids) == 9 and not any(SECRET.lower() in i.lower() for i in ids)
 
 
 def test_markup_formula_and_injection_names_are_stored_as_they_were_given(tmp_path):

@@ -124,19 +124,26 @@ def test_a_write_expecting_versions_no_longer_stored_writes_nothing(store: Store
 
 def test_record_organizers_says_whose_each_stored_record_is(store: Store):
     """What keeps two organizers' 1-on-1s apart (mapper.apart) reads, for a batch at once:
-    the organizer of each stored 1-on-1 and update of the ids asked, as written; None for an
-    update naming none; nothing for an id not stored, nor for a record of another kind."""
+    the organizer of each stored 1-on-1 and update of the ids asked, as written (None for an
+    update naming none), and the key of the person it is with or about, as the projection
+    keyed her (by her custom id when it gives one); nothing for an id not stored, nor for a
+    record of another kind."""
     from mapper.models import Update
-    from mapper.projection import record_id
+    from mapper.projection import identity_key, record_id
 
     note = Update(date="2026-11-21", person="Ana Lopez", update="note", note="x",
                   campaign=CAMPAIGN)
+    known = conversation("Li Ming", "2026-11-01", organizer="Dev Patel")
+    known = known.model_copy(update={"id": "li-e7", "contact": known.contact.model_copy(
+        update={"custom_id": "E-7"})})
     records = [conversation("Ana Lopez", "2026-11-01", organizer="Dev  Patel"), note,
-               roster("Ana Lopez")]
+               roster("Ana Lopez"), known]
     store.write(records)
     ids = [record_id(r) for r in records]
-    assert store.record_organizers([*ids, "conversation:c:never"]) == dict(
-        zip(ids[:2], ["Dev  Patel", None]))
+    ana = f"person:{CAMPAIGN}:ana lopez"
+    assert store.record_organizers([*ids, "conversation:c:never"]) == {
+        ids[0]: ("Dev  Patel", ana), ids[1]: (None, ana),
+        ids[3]: ("Dev Patel", identity_key(CAMPAIGN, "E-7"))}
     assert store.record_organizers([]) == {}
 
 

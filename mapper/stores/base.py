@@ -641,10 +641,13 @@ class Store(abc.ABC):
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]: ...
 
     @abc.abstractmethod
-    def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
-        """``{id: organizer}`` of the stored 1-on-1s and updates among ``ids`` (None: an
-        update naming no organizer), read for them all at once and without their bodies:
-        whose a derived id is (:class:`mapper.apart.KeptApart`)."""
+    def record_organizers(self, ids: Sequence[str]
+                          ) -> dict[str, tuple[str | None, str | None]]:
+        """``{id: (organizer, person key)}`` of the stored 1-on-1s and updates among ``ids``:
+        the organizer as the record gives it (None: an update naming no organizer) and the key
+        of the person it is with or about, as its projection keyed her (``records.person``),
+        read for them all at once and without their bodies: whose a derived id is, and about
+        whom (:class:`mapper.apart.KeptApart`)."""
 
     def node_names(self, campaign: str, kind: str) -> list[str]:
         """The names of the campaign's nodes of one kind (``Issue``, ``DecisionMaker``,

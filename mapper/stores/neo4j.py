@@ -1479,10 +1479,13 @@ class Neo4jStore(Store):
             for rid, rkind, camp, h, body in rows:
                 yield StoredRecord(rid, rkind, camp, h, orjson.loads(body))
 
-    def record_organizers(self, ids: Sequence[str]) -> dict[str, str | None]:
-        # From the records' graph nodes: their bodies are JSON text Cypher cannot read into,
-        # and returning them whole took most of a re-import's time of its 1-on-1s.
-        return dict(self._read("read/list_record_organizers", ids=list(dict.fromkeys(ids))))
+    def record_organizers(self, ids: Sequence[str]
+                          ) -> dict[str, tuple[str | None, str | None]]:
+        # From the records' graph nodes and their Record nodes' person: their bodies are JSON
+        # text Cypher cannot read into, and returning them whole took most of a re-import's
+        # time of its 1-on-1s.
+        return {rid: (organizer, person) for rid, organizer, person in self._read(
+            "read/list_record_organizers", ids=list(dict.fromkeys(ids)))}
 
     def get_records(self, ids: Sequence[str]) -> list[StoredRecord]:
         rows = self._read("read/get_records", ids=list(dict.fromkeys(ids)))
