@@ -94,18 +94,20 @@ def _invalid(exc: ValidationError, what: str) -> ServiceError:
     return ServiceError(f"{what}: {fields}")
 
 
-def person_keys(store: Store, campaign: str, names: Sequence[str]) -> list[str]:
+def person_keys(store: Store, campaign: str, names: Sequence[str],
+                identities: Any = None) -> list[str]:
     """The person each name means in the campaign: aliases followed (and a ``#...`` name, as
     :func:`person_ref` gives, her key's); a name no one is known by alone, the one person of
     that name known by a custom id, as an import matches a name-only row
     (:class:`mapper.identity.Identities`). The campaign's aliases are read once, for every
-    name and the match alike (``store.person_key`` would read them again per name)."""
+    name and the match alike (``store.person_key`` would read them again per name); pass
+    ``identities`` (a :class:`mapper.identity.Identities`) to keep them for what follows."""
     from mapper.identity import Identities
     from mapper.models import RosterRow
 
     if not names:
         return []
-    identities = Identities(store)
+    identities = identities if identities is not None else Identities(store)
     aliases = identities.aliases(campaign)
     keys = [aliases.key("person", campaign, n) for n in names]
     # (A name an alias keys is whom the alias says, as an import's _named takes it.)
@@ -171,7 +173,8 @@ def _logger(actor: ActorLike, snapshot: Snapshot, person_key: str, organizer: st
 
 
 def snapshot_of_people(store: Store, campaign: str, names: Sequence[str] = (),
-                       keys: Sequence[str] = ()) -> tuple[Snapshot, list[str]]:
+                       keys: Sequence[str] = (), identities: Any = None
+                       ) -> tuple[Snapshot, list[str]]:
     """A snapshot of these people (by name, aliases followed, or by key) and the campaign's
     organizers: what acting on a few people needs. The campaign's own snapshot (seconds at
     100k people, again after every write) only while the store cannot give one.
@@ -179,7 +182,7 @@ def snapshot_of_people(store: Store, campaign: str, names: Sequence[str] = (),
     With it, the key each of ``names`` means (:func:`person_keys`), for :func:`find_person`:
     resolving a name reads the campaign's aliases and the identity index, so it is done once.
     """
-    named = person_keys(store, campaign, names)
+    named = person_keys(store, campaign, names, identities)
     kept = store.people_snapshot(campaign, [*keys, *named])
     return (kept if kept is not None else store.snapshot(campaign)), named
 
@@ -190,7 +193,10 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
     """Write one update about a person of the campaign (``fields`` as :class:`Update`'s:
     ``update``, ``outcome``, ``asked``, ``assessment``, ``reason``, ``note``,
     ``conversation``). ``date`` defaults to today (:func:`mapper.clock.today`)."""
-    snapshot, (key,) = snapshot_of_people(store, campaign, [person])
+    from mapper.identity import Identities
+
+    identities = Identities(store)  # the campaign's aliases read once, for both steps
+    snapshot, (key,) = snapshot_of_people(store, campaign, [person], identities=identities)
     p = find_person(snapshot, key)
     who = _logger(actor, snapshot, p.key, organizer)
     try:
@@ -198,11 +204,12 @@ def log_update(store: Store, actor: ActorLike, campaign: str, person: str, *,
                         date=date or clock.today(), **fields)
     except ValidationError as exc:
         raise _invalid(exc, "update") from None
-    [update] = kept_apart(store, [update])
+    [update] = kept_apart(store, [update], aliases=identities.aliases)
     return Logged(update, store.write([update]))
 
 
-def kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
+def kept_apart(store: Store, records: Sequence[Any],
+               aliases: Callable[[str], Aliases] | None = None) -> list[Any]:
     """The records as they will be written (:class:`mapper.apart.KeptApart`): a 1-on-1 or an
     update whose id was derived (not given) and is already another organizer's record, or the
     same organizer's about another person, stored or earlier among ``records``, takes that id
@@ -210,8 +217,10 @@ def kept_apart(store: Store, records: Sequence[Any]) -> list[Any]:
     with one person, or one organizer's with two people whose names slug alike (李明 and 王芳
     both slug to "x"), are two records, not one replacing the other. Sent again, it lands on
     the same record. Whose the ids are is read once for them all. An id given explicitly is
-    kept as given: :func:`may_post` weighs what it would replace."""
-    apart = KeptApart(store.record_organizers, store.aliases)
+    kept as given: :func:`may_post` weighs what it would replace. ``aliases``: the
+    campaign's aliases as already read (:meth:`mapper.identity.Identities.aliases`), else
+    the store's."""
+    apart = KeptApart(store.record_organizers, aliases or store.aliases)
     apart.prefetch(records)
     return [apart.place(r) for r in records]
 
@@ -719,7 +728,8 @@ def post_records(store: Store, actor: ActorLike, records: Sequence[Any], *,
         if not sees_campaign(actor, rec.campaign):
             raise NotAllowed(f"record {i}: campaign: {OUT_OF_SCOPE}")
     identities = identities if identities is not None else Identities(store)
-    records = kept_apart(store, resolve_identities(store, records, identities=identities))
+    records = kept_apart(store, resolve_identities(store, records, identities=identities),
+                         aliases=identities.aliases)
     # An assignment rewrites her every spelling's (mapper.respelling); it is checked, as
     # the dashboard's (_assign), against whom she is with now, not against each spelling's
     # record (an older one under another spelling is not whom she is with). Both key her by
