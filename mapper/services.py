@@ -839,12 +839,10 @@ def _holders(store: Store, records: Sequence[Any],
 
 def record_person_key(store: Store, record: Any) -> str:
     """The key of the person a 1-on-1 is with, as the projection keys her (by her custom id
-    when the record gives one)."""
-    from mapper.projection import identity_key
+    when the record gives one): :func:`mapper.apart.contact_key` with the store's aliases."""
+    from mapper.apart import contact_key
 
-    if record.contact.custom_id:
-        return identity_key(record.campaign, record.contact.custom_id)
-    return store.person_key(record.campaign, record.contact.name)
+    return contact_key(record, store.aliases(record.campaign))
 
 
 def _blank_small(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
